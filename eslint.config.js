@@ -1,0 +1,90 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Package import boundaries (DESIGN.md, Packages): who may import whom. */
+const boundaries = {
+  protocol: ['@tether/sdk', '@tether/server', '@tether/agent', '@tether/console', '@tether/cli'],
+  sdk: ['@tether/server', '@tether/agent', '@tether/console', '@tether/cli'],
+  server: ['@tether/sdk', '@tether/agent', '@tether/console', '@tether/cli'],
+  agent: ['@tether/sdk', '@tether/server', '@tether/console', '@tether/cli'],
+  console: ['@tether/server', '@tether/agent', '@tether/cli'],
+};
+
+const forbid = (names, extra = []) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: names.map((name) => ({ name, message: 'Crosses a package boundary (DESIGN.md).' })),
+      patterns: [
+        { group: ['../../*/src/*', '../../../*/src/*'], message: 'Import other packages by name.' },
+        ...extra,
+      ],
+    },
+  ],
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/dist-types/**',
+      'bench/results/**',
+      'test-artifacts/**',
+      'tether-data/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-confusing-void-expression': 'off',
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['packages/protocol/src/**'],
+    rules: forbid(boundaries.protocol, [
+      { group: ['node:*'], message: 'protocol runs in browsers too: no node: imports.' },
+    ]),
+  },
+  { files: ['packages/sdk/src/**'], ignores: ['packages/sdk/src/node/**'], rules: forbid(boundaries.sdk, [{ group: ['node:*'], message: 'The browser entry of the sdk cannot use node: modules.' }]) },
+  { files: ['packages/sdk/src/node/**'], rules: forbid(boundaries.sdk) },
+  { files: ['packages/server/**'], rules: forbid(boundaries.server) },
+  { files: ['packages/agent/**'], rules: forbid(boundaries.agent) },
+  { files: ['packages/console/**'], rules: forbid(boundaries.console) },
+  {
+    files: ['packages/server/src/**'],
+    ignores: [
+      'packages/server/src/http/**',
+      'packages/server/src/ws/**',
+      'packages/server/src/admin/**',
+      'packages/server/src/app/**',
+      'packages/server/src/**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...boundaries.server.map((name) => ({ name, message: 'Crosses a package boundary.' })),
+            { name: 'fastify', message: 'The domain never imports transports (STYLE.md).' },
+            { name: 'ws', message: 'The domain never imports transports; relay/ gets sockets through its port.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { ErrorBody } from '../errors.js';
+import { Base64Url, DeviceId, RelayToken, SessionId } from '../ids.js';
+import { DeviceInventory } from '../api/devices.js';
+import { DeviceStats, StatisticsSettings } from '../api/statistics.js';
+import { SessionKind } from '../api/sessions.js';
+
+/** Path of the agents' control channel (WebSocket). */
+export const AGENT_CONNECT_PATH = '/api/v1/agent/connect';
+
+const Nonce = Base64Url.min(22).max(64);
+
+// ---- agent → server -------------------------------------------------------------------------
+
+/** First message on a connection: who the agent claims to be, and a nonce for the server. */
+export const AgentHello = z.object({
+  type: z.literal('hello'),
+  protocolVersion: z.int().positive(),
+  deviceId: DeviceId,
+  agentNonce: Nonce,
+  inventory: DeviceInventory,
+});
+
+/** The agent's signature over `agentProofText`. */
+export const AgentAuth = z.object({ type: z.literal('auth'), signature: Base64Url });
+
+/** A statistics sample (A-5). */
+export const AgentStats = z.object({ type: z.literal('stats'), stats: DeviceStats });
+
+/** The agent could not start an offered session. */
+export const AgentSessionRefused = z.object({
+  type: z.literal('session.refused'),
+  sessionId: SessionId,
+  error: ErrorBody,
+});
+
+/** Liveness; the server answers nothing, it only notes the time. */
+export const AgentHeartbeat = z.object({ type: z.literal('heartbeat') });
+
+/**
+ * Every message an agent may send on its control channel.
+ *
+ * @example
+ * const parsed = AgentMessage.safeParse(JSON.parse(text));
+ */
+export const AgentMessage = z.discriminatedUnion('type', [
+  AgentHello,
+  AgentAuth,
+  AgentStats,
+  AgentSessionRefused,
+  AgentHeartbeat,
+]);
+export type AgentMessage = z.infer<typeof AgentMessage>;
+
+// ---- server → agent -------------------------------------------------------------------------
+
+/** The server proves it holds the pinned key, bound to the TLS certificate, and challenges. */
+export const ServerChallenge = z.object({
+  type: z.literal('challenge'),
+  serverNonce: Nonce,
+  serverPublicKey: Base64Url,
+  /** Signature over `serverProofText`. */
+  signature: Base64Url,
+});
+
+/** Settings an agent follows; sent on connect and whenever an administrator changes them. */
+export const AgentSettings = z.object({ statistics: StatisticsSettings });
+export type AgentSettings = z.infer<typeof AgentSettings>;
+
+/** Authentication succeeded. */
+export const ServerWelcome = z.object({
+  type: z.literal('welcome'),
+  deviceId: DeviceId,
+  settings: AgentSettings,
+  heartbeatSec: z.int().positive(),
+});
+
+/** New settings. */
+export const ServerSettings = z.object({ type: z.literal('settings'), settings: AgentSettings });
+
+/**
+ * A technician asks for a session: join `relayPath` with `token` (one use, ≤ 60 s).
+ *
+ * @example
+ * connect(new URL(`${offer.relayPath}?token=${offer.token}`, serverUrl));
+ */
+export const SessionOffer = z.object({
+  type: z.literal('session.offer'),
+  sessionId: SessionId,
+  kind: SessionKind,
+  relayPath: z.string().startsWith('/relay/'),
+  token: RelayToken,
+  technician: z.string(),
+  cols: z.int().min(1).max(1000).optional(),
+  rows: z.int().min(1).max(1000).optional(),
+});
+export type SessionOffer = z.infer<typeof SessionOffer>;
+
+/** The server withdrew an offer or ended a session. */
+export const SessionCancel = z.object({
+  type: z.literal('session.cancel'),
+  sessionId: SessionId,
+  reason: z.string(),
+});
+
+/** An error; the server closes the connection after it when it is fatal. */
+export const ServerError = z.object({ type: z.literal('error'), error: ErrorBody });
+
+/**
+ * Every message the server may send on an agent's control channel.
+ *
+ * @example
+ * const parsed = ServerMessage.safeParse(JSON.parse(text));
+ */
+export const ServerMessage = z.discriminatedUnion('type', [
+  ServerChallenge,
+  ServerWelcome,
+  ServerSettings,
+  SessionOffer,
+  SessionCancel,
+  ServerError,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** Picks one member of a message union by its `type`. */
+export type MessageOf<U extends { type: string }, K extends U['type']> = Extract<U, { type: K }>;
+
+/**
+ * A handler for every message type of a union, checked exhaustively by the compiler.
+ *
+ * @example
+ * const handlers: HandlerMap<ServerMessage> = { challenge: (m) => …, welcome: (m) => …, … };
+ */
+export type HandlerMap<U extends { type: string }, R = void> = {
+  [K in U['type']]: (message: MessageOf<U, K>) => R;
+};
+
+/**
+ * Parses a control-channel text frame; returns an `INVALID_INPUT` error body instead of throwing.
+ *
+ * @example
+ * const result = parseControlMessage(AgentMessage, text);
+ * if (!result.ok) socket.close(4422, result.error.message);
+ */
+export function parseControlMessage<T>(
+  schema: z.ZodType<T>,
+  text: string,
+): { ok: true; message: T } | { ok: false; error: ErrorBody } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: { code: 'INVALID_INPUT', message: 'Message is not JSON.' } };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first?.path.join('.') || '(message)';
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: `Malformed message: ${where}: ${first?.message ?? 'invalid'}.` },
+    };
+  }
+  return { ok: true, message: parsed.data };
+}

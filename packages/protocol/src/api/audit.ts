@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Timestamp } from '../ids.js';
+
+/** Security-relevant events (X-1). */
+export const AuditAction = z.enum([
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'user.password_reset',
+  'settings.changed',
+  'installer.created',
+  'installer.revoked',
+  'device.enrolled',
+  'device.enroll_refused',
+  'device.connected',
+  'device.disconnected',
+  'device.auth_failed',
+  'session.requested',
+  'session.started',
+  'session.ended',
+  'session.refused',
+  'relay.refused',
+  'admin.refused',
+]);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+/**
+ * One audit entry. The log is append-only; `GET /api/v1/audit/export` streams it as JSON lines.
+ *
+ * @example
+ * `${entry.at} ${entry.actor} ${entry.action} ${entry.target ?? ''}`
+ */
+export const AuditEntry = z.object({
+  id: z.int(),
+  at: Timestamp,
+  action: AuditAction,
+  /** Who did it: a username, `device:<id>`, `system`, or a source address for anonymous attempts. */
+  actor: z.string(),
+  target: z.string().nullable(),
+  sourceAddress: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** `GET /api/v1/audit?limit=&before=` */
+export const AuditPage = z.object({ entries: z.array(AuditEntry) });
+export type AuditPage = z.infer<typeof AuditPage>;

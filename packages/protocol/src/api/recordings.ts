@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { DeviceId, RecordingId, SessionId, Timestamp } from '../ids.js';
+import { SessionKind } from './sessions.js';
+
+/** `recording` while the session runs; `complete` after a clean end; `interrupted` after a crash. */
+export const RecordingState = z.enum(['recording', 'complete', 'interrupted']);
+export type RecordingState = z.infer<typeof RecordingState>;
+
+/**
+ * A recording in the list.
+ *
+ * @example
+ * `${recording.deviceName}, ${Math.round(recording.durationMs / 1000)} s`
+ */
+export const Recording = z.object({
+  id: RecordingId,
+  sessionId: SessionId,
+  deviceId: DeviceId,
+  deviceName: z.string(),
+  username: z.string(),
+  kind: SessionKind,
+  format: z.enum(['asciicast-v2']),
+  state: RecordingState,
+  startedAt: Timestamp,
+  endedAt: Timestamp.nullable(),
+  durationMs: z.number().nonnegative(),
+  sizeBytes: z.int().nonnegative(),
+});
+export type Recording = z.infer<typeof Recording>;
+
+/** `GET /api/v1/recordings`; the content is at `GET /api/v1/recordings/:id/content`. */
+export const RecordingList = z.object({ recordings: z.array(Recording) });
+export type RecordingList = z.infer<typeof RecordingList>;

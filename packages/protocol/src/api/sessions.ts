@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { DeviceId, RelayToken, SessionId, Timestamp, UserId } from '../ids.js';
+
+/** What a session carries. */
+export const SessionKind = z.enum(['terminal', 'desktop', 'files']);
+export type SessionKind = z.infer<typeof SessionKind>;
+
+/** Lifecycle: `pending` until both ends joined the relay, `active`, then `ended`. */
+export const SessionState = z.enum(['pending', 'active', 'ended']);
+export type SessionState = z.infer<typeof SessionState>;
+
+/**
+ * `POST /api/v1/sessions`
+ *
+ * @example
+ * const { session, relay } = await api.createSession({ deviceId, kind: 'terminal' });
+ */
+export const CreateSessionRequest = z.object({
+  deviceId: DeviceId,
+  kind: SessionKind,
+  /** Initial terminal size, so the first prompt is laid out right. */
+  cols: z.int().min(1).max(1000).optional(),
+  rows: z.int().min(1).max(1000).optional(),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+/** A session as the API shows it. */
+export const Session = z.object({
+  id: SessionId,
+  deviceId: DeviceId,
+  userId: UserId,
+  kind: SessionKind,
+  state: SessionState,
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  endedAt: Timestamp.nullable(),
+  endReason: z.string().nullable(),
+});
+export type Session = z.infer<typeof Session>;
+
+/**
+ * Where the console joins: `wss://<server><path>?token=<token>`. The token works once, within
+ * 60 seconds.
+ */
+export const RelayTicket = z.object({ path: z.string(), token: RelayToken, expiresAt: Timestamp });
+export type RelayTicket = z.infer<typeof RelayTicket>;
+
+/** Reply to `POST /api/v1/sessions`. */
+export const CreateSessionResponse = z.object({ session: Session, relay: RelayTicket });
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
+
+/** `GET /api/v1/sessions` */
+export const SessionList = z.object({ sessions: z.array(Session) });
+export type SessionList = z.infer<typeof SessionList>;
+
+/** Path of a session's relay endpoint. @example relayPath(session.id) // '/relay/v1/…' */
+export function relayPath(sessionId: string): string {
+  return `/relay/v1/${sessionId}`;
+}

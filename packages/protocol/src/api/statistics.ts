@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * The statistics an administrator can ask agents for (A-5). Fewer statistics and a longer
+ * interval keep a large fleet cheap.
+ */
+export const StatisticKind = z.enum(['cpu', 'memory', 'disk', 'uptime', 'consoleUser']);
+export type StatisticKind = z.infer<typeof StatisticKind>;
+
+/**
+ * Which statistics agents send, and how often.
+ *
+ * @example
+ * const settings: StatisticsSettings = { intervalSec: 30, enabled: ['cpu', 'memory'] };
+ */
+export const StatisticsSettings = z.object({
+  intervalSec: z.int().min(5).max(3600),
+  enabled: z.array(StatisticKind).max(StatisticKind.options.length),
+});
+export type StatisticsSettings = z.infer<typeof StatisticsSettings>;
+
+/** Defaults for a new server. */
+export const DEFAULT_STATISTICS_SETTINGS: StatisticsSettings = {
+  intervalSec: 15,
+  enabled: ['cpu', 'memory', 'disk', 'uptime', 'consoleUser'],
+};
+
+const bytes = z.number().int().nonnegative();
+
+/**
+ * One sample of a device's statistics. Every field is optional: an agent sends only what is
+ * enabled, and what its platform can measure.
+ *
+ * @example
+ * const sample: DeviceStats = { cpuPercent: 12.5, uptimeSec: 86400 };
+ */
+export const DeviceStats = z.object({
+  cpuPercent: z.number().min(0).max(100).optional(),
+  memory: z.object({ totalBytes: bytes, usedBytes: bytes }).optional(),
+  disks: z
+    .array(z.object({ mount: z.string().max(512), totalBytes: bytes, usedBytes: bytes }))
+    .max(64)
+    .optional(),
+  uptimeSec: z.number().nonnegative().optional(),
+  consoleUser: z.string().max(256).nullable().optional(),
+});
+export type DeviceStats = z.infer<typeof DeviceStats>;

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes shared by every transport. Clients branch on these, never on messages.
+ *
+ * @example
+ * if (error.code === 'DEVICE_OFFLINE') showReconnectHint();
+ */
+export const ErrorCode = z.enum([
+  'AUTH_REQUIRED',
+  'AUTH_FAILED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'INVALID_INPUT',
+  'DEVICE_OFFLINE',
+  'CONSENT_DENIED',
+  'OUTSIDE_ACCESS_WINDOW',
+  'RATE_LIMITED',
+  'TOKEN_EXPIRED',
+  'TOKEN_INVALID',
+  'TOKEN_REVOKED',
+  'SESSION_ENDED',
+  'UNSUPPORTED_VERSION',
+  'UNAVAILABLE',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/**
+ * The wire shape of every error: REST bodies, control-channel `error` messages, close reasons.
+ *
+ * @example
+ * const body: ErrorBody = { code: 'NOT_FOUND', message: 'No device "web-01".' };
+ */
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * The one error class of Tether. Messages say what failed and what to do next; they never hold
+ * secrets or stack traces, because they travel to browsers and agents as they are.
+ *
+ * @example
+ * throw new AppError('DEVICE_OFFLINE', 'Cannot open a terminal on "web-01": the device is offline.');
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  /** The wire form of this error. */
+  toBody(): ErrorBody {
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
+  }
+}
+
+/**
+ * HTTP status for each code (the HTTP transport's mapper).
+ *
+ * @example
+ * reply.status(httpStatus[error.code]);
+ */
+export const httpStatus: Record<ErrorCode, number> = {
+  AUTH_REQUIRED: 401,
+  AUTH_FAILED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_INPUT: 422,
+  DEVICE_OFFLINE: 409,
+  CONSENT_DENIED: 403,
+  OUTSIDE_ACCESS_WINDOW: 403,
+  RATE_LIMITED: 429,
+  TOKEN_EXPIRED: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_REVOKED: 401,
+  SESSION_ENDED: 410,
+  UNSUPPORTED_VERSION: 426,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/**
+ * WebSocket close code for each error code (the WebSocket transport's mapper). 4000–4999 is
+ * the range RFC 6455 leaves to applications; the close reason carries the message.
+ *
+ * @example
+ * socket.close(wsCloseCode.FORBIDDEN, 'Origin not allowed');
+ */
+export const wsCloseCode: Record<ErrorCode, number> = {
+  AUTH_REQUIRED: 4401,
+  AUTH_FAILED: 4401,
+  FORBIDDEN: 4403,
+  NOT_FOUND: 4404,
+  CONFLICT: 4409,
+  INVALID_INPUT: 4422,
+  DEVICE_OFFLINE: 4410,
+  CONSENT_DENIED: 4403,
+  OUTSIDE_ACCESS_WINDOW: 4403,
+  RATE_LIMITED: 4429,
+  TOKEN_EXPIRED: 4401,
+  TOKEN_INVALID: 4401,
+  TOKEN_REVOKED: 4401,
+  SESSION_ENDED: 4410,
+  UNSUPPORTED_VERSION: 4426,
+  UNAVAILABLE: 4503,
+  INTERNAL: 4500,
+};
+
+/**
+ * Turns a zod failure into the `INVALID_INPUT` error users see: it names the bad fields.
+ *
+ * @example
+ * const parsed = Login.safeParse(body);
+ * if (!parsed.success) throw invalidInput('login request', parsed.error);
+ */
+export function invalidInput(what: string, error: z.ZodError): AppError {
+  const problems = error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`);
+  return new AppError('INVALID_INPUT', `Invalid ${what}: ${problems.join('; ')}.`, {
+    issues: problems,
+  });
+}

@@ -1,0 +1,213 @@
+import type {
+  AuditAction,
+  DeviceInventory,
+  DeviceStats,
+  RecordingState,
+  Role,
+  SessionKind,
+  SessionState,
+} from '@tether/protocol';
+
+/**
+ * The one persistence interface of the server (DESIGN.md, storage). Two engines implement it:
+ * SQLite (default, embedded) and PostgreSQL (cluster mode); the same contract tests run
+ * against both. Records use camelCase and `Date`; JSON columns come back parsed.
+ */
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  readonly users: UserRepository;
+  readonly authSessions: AuthSessionRepository;
+  readonly installers: InstallerRepository;
+  readonly devices: DeviceRepository;
+  readonly sessions: SessionRepository;
+  readonly recordings: RecordingRepository;
+  readonly audit: AuditRepository;
+  readonly settings: SettingsRepository;
+  /** Closes the database; every later call fails. */
+  close(): Promise<void>;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  role: Role;
+  /** scrypt hash in the server's own format; never leaves the server. */
+  passwordHash: string;
+  createdAt: Date;
+  passwordChangedAt: Date;
+}
+
+export interface UserRepository {
+  /** Fails with `AppError('CONFLICT')` when the username is taken (case-insensitive). */
+  create(user: Omit<UserRecord, 'passwordChangedAt'>): Promise<UserRecord>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  /** Case-insensitive. */
+  findByUsername(username: string): Promise<UserRecord | undefined>;
+  list(): Promise<UserRecord[]>;
+  count(): Promise<number>;
+  /** Returns false when there is no such user. */
+  setPasswordHash(id: string, passwordHash: string, at: Date): Promise<boolean>;
+}
+
+/** A console login. The cookie holds a random token; only its SHA-256 (`tokenHash`) is stored. */
+export interface AuthSessionRecord {
+  tokenHash: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  sourceAddress: string;
+}
+
+export interface AuthSessionRepository {
+  create(session: AuthSessionRecord): Promise<void>;
+  /** Only sessions whose `expiresAt` is after `now`. */
+  findValid(tokenHash: string, now: Date): Promise<AuthSessionRecord | undefined>;
+  /** Sliding expiry. */
+  extend(tokenHash: string, expiresAt: Date): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+  /** Logs a user out everywhere (password reset). Returns how many were deleted. */
+  deleteForUser(userId: string): Promise<number>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
+export interface InstallerRecord {
+  id: string;
+  group: string;
+  comment: string;
+  createdAt: Date;
+  expiresAt: Date;
+  maxInstalls: number | null;
+  installs: number;
+  revokedAt: Date | null;
+  createdBy: string;
+}
+
+export interface InstallerRepository {
+  create(installer: Omit<InstallerRecord, 'installs' | 'revokedAt'>): Promise<InstallerRecord>;
+  find(id: string): Promise<InstallerRecord | undefined>;
+  /** Newest first. */
+  list(): Promise<InstallerRecord[]>;
+  /** Returns false when there is no such installer or it was already revoked. */
+  revoke(id: string, at: Date): Promise<boolean>;
+}
+
+export interface DeviceRecord {
+  id: string;
+  name: string;
+  group: string;
+  /** Ed25519 public key, raw 32 bytes as base64url. */
+  publicKey: string;
+  installerId: string | null;
+  inventory: DeviceInventory;
+  enrolledAt: Date;
+  lastSeenAt: Date | null;
+  stats: DeviceStats | null;
+  statsAt: Date | null;
+}
+
+/** Why an enrolment was refused; nothing is written in any of these cases. */
+export type EnrollRefusal = 'not_found' | 'expired' | 'revoked' | 'exhausted';
+
+export interface DeviceRepository {
+  /**
+   * In one transaction: checks the installer (exists, not revoked, `expiresAt` after `now`,
+   * installs below `maxInstalls`), counts the install, and creates the device. On refusal
+   * nothing changes.
+   */
+  enroll(input: {
+    installerId: string;
+    now: Date;
+    device: Omit<DeviceRecord, 'lastSeenAt' | 'stats' | 'statsAt' | 'installerId' | 'group'>;
+  }): Promise<{ ok: true; device: DeviceRecord } | { ok: false; reason: EnrollRefusal }>;
+  find(id: string): Promise<DeviceRecord | undefined>;
+  /** Ordered by name. */
+  list(): Promise<DeviceRecord[]>;
+  updateInventory(id: string, inventory: DeviceInventory, at: Date): Promise<void>;
+  updateStats(id: string, stats: DeviceStats, at: Date): Promise<void>;
+  setLastSeen(id: string, at: Date): Promise<void>;
+}
+
+export interface SessionRecord {
+  id: string;
+  deviceId: string;
+  userId: string;
+  kind: SessionKind;
+  state: SessionState;
+  createdAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  endReason: string | null;
+}
+
+export interface SessionRepository {
+  create(session: Pick<SessionRecord, 'id' | 'deviceId' | 'userId' | 'kind' | 'createdAt'>): Promise<SessionRecord>;
+  find(id: string): Promise<SessionRecord | undefined>;
+  /** Newest first. */
+  list(options: { limit: number; deviceId?: string; states?: SessionState[] }): Promise<SessionRecord[]>;
+  /** pending → active; returns false if the session was not pending. */
+  markActive(id: string, at: Date): Promise<boolean>;
+  /** Any state but ended → ended; returns false if it had already ended (first reason wins). */
+  end(id: string, at: Date, reason: string): Promise<boolean>;
+  /** At start-up: sessions a previous process left open are ended with `reason`. */
+  endAllOpen(at: Date, reason: string): Promise<number>;
+}
+
+export interface RecordingRecord {
+  id: string;
+  sessionId: string;
+  deviceId: string;
+  userId: string;
+  kind: SessionKind;
+  format: 'asciicast-v2';
+  /** Relative to the recordings folder of the data directory. */
+  path: string;
+  state: RecordingState;
+  startedAt: Date;
+  endedAt: Date | null;
+  durationMs: number;
+  sizeBytes: number;
+}
+
+/** A recording with the names the list shows. */
+export interface RecordingListItem extends RecordingRecord {
+  deviceName: string;
+  username: string;
+}
+
+export interface RecordingRepository {
+  create(
+    recording: Omit<RecordingRecord, 'state' | 'endedAt' | 'durationMs' | 'sizeBytes'>,
+  ): Promise<RecordingRecord>;
+  find(id: string): Promise<RecordingListItem | undefined>;
+  /** Newest first. */
+  list(options: { limit: number; deviceId?: string }): Promise<RecordingListItem[]>;
+  /** Those still `recording`, for crash recovery at start-up. */
+  listUnfinished(): Promise<RecordingRecord[]>;
+  finish(
+    id: string,
+    result: { state: Exclude<RecordingState, 'recording'>; endedAt: Date; durationMs: number; sizeBytes: number },
+  ): Promise<void>;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: Date;
+  action: AuditAction;
+  actor: string;
+  target: string | null;
+  sourceAddress: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditRepository {
+  /** Append-only: there is no update or delete. Returns the new entry's id (increasing). */
+  append(entry: Omit<AuditRecord, 'id'>): Promise<number>;
+  /** Newest first; `beforeId` pages backwards. */
+  list(options: { limit: number; beforeId?: number; action?: AuditAction }): Promise<AuditRecord[]>;
+}
+
+/** Small JSON settings by key (statistics settings, trusted networks, …). */
+export interface SettingsRepository {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+}
