@@ -60,7 +60,13 @@ export default tseslint.config(
       { group: ['node:*'], message: 'protocol runs in browsers too: no node: imports.' },
     ]),
   },
-  { files: ['packages/sdk/src/**'], ignores: ['packages/sdk/src/node/**'], rules: forbid(boundaries.sdk, [{ group: ['node:*'], message: 'The browser entry of the sdk cannot use node: modules.' }]) },
+  {
+    files: ['packages/sdk/src/**'],
+    ignores: ['packages/sdk/src/node/**'],
+    rules: forbid(boundaries.sdk, [
+      { group: ['node:*'], message: 'The browser entry of the sdk cannot use node: modules.' },
+    ]),
+  },
   { files: ['packages/sdk/src/node/**'], rules: forbid(boundaries.sdk) },
   { files: ['packages/server/**'], rules: forbid(boundaries.server) },
   { files: ['packages/agent/**'], rules: forbid(boundaries.agent) },
@@ -81,7 +87,24 @@ export default tseslint.config(
           paths: [
             ...boundaries.server.map((name) => ({ name, message: 'Crosses a package boundary.' })),
             { name: 'fastify', message: 'The domain never imports transports (STYLE.md).' },
-            { name: 'ws', message: 'The domain never imports transports; relay/ gets sockets through its port.' },
+            {
+              name: 'ws',
+              message: 'The domain never imports transports; relay/ gets sockets through its port.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // node:test's test/describe/it return promises that the runner itself awaits.
+    files: ['**/*.test.ts', '**/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] },
           ],
         },
       ],

@@ -1,0 +1,17 @@
+import { freemem, homedir, totalmem, type as osType, version as osVersion } from 'node:os';
+import { parse } from 'node:path';
+import type { Platform } from './platform.js';
+
+/**
+ * A platform built on `node:os` alone: coarse (free memory counts caches as used, only the
+ * home drive is measured, no console user) but it runs on every OS Node runs on.
+ */
+export const portablePlatform: Platform = {
+  osName: () => Promise.resolve(`${osType()} ${osVersion()}`.trim()),
+  memory: () => {
+    const totalBytes = totalmem();
+    return Promise.resolve({ totalBytes, usedBytes: Math.max(0, totalBytes - freemem()) });
+  },
+  diskMounts: () => Promise.resolve([parse(homedir()).root || '/']),
+  consoleUser: () => Promise.resolve(null),
+};

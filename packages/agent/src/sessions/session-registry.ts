@@ -1,0 +1,130 @@
+import {
+  AppError,
+  TETHER_VERSION,
+  type AgentMessage,
+  type ErrorBody,
+  type SessionKind,
+  type SessionOffer,
+} from '@tether/protocol';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { RunningSession } from './running-session.js';
+import { startTerminalSession } from './terminal/terminal-session.js';
+
+/** Where an offer came from: the control channel that delivered it. */
+export interface OfferContext {
+  /** Certificate fingerprint verified on that channel; the relay must present the same. */
+  tlsFingerprint: string;
+  /** Sends on that channel (used to refuse the offer). */
+  send: (message: AgentMessage) => void;
+}
+
+/** Starts one kind of session. */
+export type SessionStarter = (offer: SessionOffer, context: OfferContext) => Promise<RunningSession>;
+
+/** The sessions this agent serves; see {@link createSessionRegistry}. */
+export interface SessionRegistry {
+  offer(offer: SessionOffer, context: OfferContext): void;
+  cancel(sessionId: string, reason: string): void;
+  /** Ends every session (agent stopping) and waits until their resources are released. */
+  stopAll(reason: string): Promise<void>;
+  /** Sessions starting or running. */
+  readonly size: number;
+}
+
+interface Entry {
+  session?: RunningSession;
+  cancelReason?: string;
+}
+
+/**
+ * Starts offered sessions, refuses those the agent cannot serve (with a `session.refused`
+ * carrying a clear error), and ends them on `session.cancel` — also when the cancel arrives
+ * while the session is still connecting.
+ *
+ * @example
+ * const sessions = createSessionRegistry({ serverUrl, log, clock });
+ * sessions.offer(offer, { tlsFingerprint, send });
+ */
+export function createSessionRegistry(options: {
+  serverUrl: string;
+  log: Logger;
+  clock: Clock;
+  /** Replaces the starter of a kind (tests, future kinds). */
+  starters?: Partial<Record<SessionKind, SessionStarter>>;
+}): SessionRegistry {
+  const { log } = options;
+  const entries = new Map<string, Entry>();
+  const starters: Record<SessionKind, SessionStarter> = {
+    terminal: (offer, context) =>
+      startTerminalSession(offer, {
+        serverUrl: options.serverUrl,
+        expectedFingerprint: context.tlsFingerprint,
+        log,
+        clock: options.clock,
+      }),
+    desktop: () => Promise.reject(notYetSupported('desktop')),
+    files: () => Promise.reject(notYetSupported('file transfer')),
+    ...options.starters,
+  };
+
+  const start = async (offer: SessionOffer, context: OfferContext, entry: Entry): Promise<void> => {
+    let session: RunningSession;
+    try {
+      session = await starters[offer.kind](offer, context);
+    } catch (error) {
+      entries.delete(offer.sessionId);
+      const body = errorBody(error);
+      log.warn({ sessionId: offer.sessionId, kind: offer.kind, code: body.code }, `session refused: ${body.message}`);
+      context.send({ type: 'session.refused', sessionId: offer.sessionId, error: body });
+      return;
+    }
+    entry.session = session;
+    void session.ended.then(() => entries.delete(offer.sessionId));
+    if (entry.cancelReason !== undefined) await session.stop(entry.cancelReason);
+  };
+
+  return {
+    offer(offer, context) {
+      if (entries.has(offer.sessionId)) {
+        log.warn({ sessionId: offer.sessionId }, 'ignored a repeated offer for a running session');
+        return;
+      }
+      const entry: Entry = {};
+      entries.set(offer.sessionId, entry);
+      log.info({ sessionId: offer.sessionId, kind: offer.kind, technician: offer.technician }, 'session offered');
+      void start(offer, context, entry);
+    },
+    cancel(sessionId, reason) {
+      const entry = entries.get(sessionId);
+      if (!entry) return;
+      log.info({ sessionId, reason }, 'session cancelled by the server');
+      entry.cancelReason = reason;
+      void entry.session?.stop(reason);
+    },
+    async stopAll(reason) {
+      const pending = [...entries.values()].map((entry) => {
+        entry.cancelReason = reason;
+        return entry.session?.stop(reason);
+      });
+      await Promise.all(pending);
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+function notYetSupported(what: string): AppError {
+  return new AppError(
+    'UNSUPPORTED_VERSION',
+    `This agent (version ${TETHER_VERSION}) cannot serve ${what} sessions yet. Upgrade the agent on this device when a version with ${what} support is available.`,
+  );
+}
+
+function errorBody(error: unknown): ErrorBody {
+  if (error instanceof AppError) return error.toBody();
+  // Unknown failures may carry paths or internals: the technician gets a generic message and
+  // the details stay in the agent's log.
+  return { code: 'INTERNAL', message: 'The device could not start the session; see the agent log.' };
+}

@@ -1,0 +1,79 @@
+import { statfs } from 'node:fs/promises';
+import { uptime } from 'node:os';
+import type { DeviceStats, StatisticKind } from '@tether/protocol';
+import type { Logger } from 'pino';
+import type { Platform } from '../platform/platform.js';
+import { createCpuSampler, type CpuTimes } from './cpu-sampler.js';
+
+/** The protocol accepts at most this many disks per sample. */
+const MAX_DISKS = 64;
+
+/** Collects one statistics sample; see {@link createStatsCollector}. */
+export interface StatsCollector {
+  collect(enabled: readonly StatisticKind[]): Promise<DeviceStats>;
+}
+
+/**
+ * Collects the statistics an administrator enabled (A-5), and only those: a kind that is not
+ * enabled is not even measured. A kind that fails to measure is left out of the sample rather
+ * than failing the whole sample.
+ *
+ * @example
+ * const collector = createStatsCollector({ platform: selectPlatform(process.platform) });
+ * send({ type: 'stats', stats: await collector.collect(['cpu', 'memory']) });
+ */
+export function createStatsCollector(options: {
+  platform: Platform;
+  log: Logger;
+  readCpuTimes?: () => CpuTimes;
+}): StatsCollector {
+  const { platform, log } = options;
+  const cpu = createCpuSampler(options.readCpuTimes);
+  const measure: { [K in StatisticKind]: (stats: DeviceStats) => Promise<void> } = {
+    cpu: (stats) => {
+      const percent = cpu.sample();
+      if (percent !== undefined) stats.cpuPercent = percent;
+      return Promise.resolve();
+    },
+    memory: async (stats) => {
+      stats.memory = await platform.memory();
+    },
+    disk: async (stats) => {
+      stats.disks = await measureDisks(await platform.diskMounts());
+    },
+    uptime: (stats) => {
+      stats.uptimeSec = Math.floor(uptime());
+      return Promise.resolve();
+    },
+    consoleUser: async (stats) => {
+      stats.consoleUser = (await platform.consoleUser())?.slice(0, 256) ?? null;
+    },
+  };
+  return {
+    async collect(enabled) {
+      const stats: DeviceStats = {};
+      const kinds = [...new Set(enabled)];
+      const results = await Promise.allSettled(kinds.map((kind) => measure[kind](stats)));
+      results.forEach((result, index) => {
+        if (result.status === 'rejected') {
+          log.debug({ kind: kinds[index], err: result.reason }, 'statistic could not be measured');
+        }
+      });
+      return stats;
+    },
+  };
+}
+
+async function measureDisks(
+  mounts: readonly string[],
+): Promise<NonNullable<DeviceStats['disks']>> {
+  const results = await Promise.allSettled(
+    mounts.slice(0, MAX_DISKS).map(async (mount) => {
+      const info = await statfs(mount);
+      const totalBytes = info.blocks * info.bsize;
+      return { mount: mount.slice(0, 512), totalBytes, usedBytes: totalBytes - info.bfree * info.bsize };
+    }),
+  );
+  // A mount can vanish or deny access between listing and measuring; report the others.
+  return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+}

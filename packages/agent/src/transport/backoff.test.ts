@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createBackoff } from './backoff.js';
+
+test('ceiling doubles from the base until it reaches the cap', () => {
+  const backoff = createBackoff({ baseMs: 500, capMs: 30_000, random: () => 0.999999 });
+  const delays = Array.from({ length: 9 }, () => backoff.nextDelayMs());
+  assert.deepEqual(delays, [499, 999, 1999, 3999, 7999, 15999, 29999, 29999, 29999]);
+  assert.equal(backoff.attempts, 9);
+});
+
+test('full jitter: the delay is the random fraction of the ceiling, down to zero', () => {
+  const values = [0, 0.5, 0.25];
+  const backoff = createBackoff({ baseMs: 1000, capMs: 60_000, random: () => values.shift() ?? 0 });
+  assert.equal(backoff.nextDelayMs(), 0);
+  assert.equal(backoff.nextDelayMs(), 1000); // 0.5 × 2000
+  assert.equal(backoff.nextDelayMs(), 1000); // 0.25 × 4000
+});
+
+test('reset starts again from the base ceiling', () => {
+  const backoff = createBackoff({ baseMs: 100, capMs: 10_000, random: () => 0.5 });
+  backoff.nextDelayMs();
+  backoff.nextDelayMs();
+  backoff.nextDelayMs();
+  backoff.reset();
+  assert.equal(backoff.attempts, 0);
+  assert.equal(backoff.nextDelayMs(), 50);
+});
+
+test('a very long outage never overflows the ceiling', () => {
+  const backoff = createBackoff({ random: () => 0.999 });
+  for (let i = 0; i < 2000; i++) backoff.nextDelayMs();
+  const delay = backoff.nextDelayMs();
+  assert.ok(Number.isFinite(delay) && delay <= 30_000);
+});

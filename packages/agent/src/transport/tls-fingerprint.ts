@@ -1,0 +1,25 @@
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { AppError } from '@tether/protocol';
+import { sha256Base64Url } from '../identity/ed25519.js';
+
+/**
+ * The base64url SHA-256 of the certificate the server presented on this very socket. The agent
+ * does not trust certificate authorities (servers usually have self-signed certificates);
+ * instead the server signs this fingerprint with its pinned key, so a TLS-terminating proxy is
+ * detected.
+ *
+ * @example
+ * socket.on('upgrade', (response) => { fingerprint = tlsFingerprint(response.socket); });
+ */
+export function tlsFingerprint(socket: Socket): string {
+  if (!(socket instanceof TLSSocket)) {
+    throw new AppError('FORBIDDEN', 'The connection to the server is not encrypted (TLS). Use an https:// server address.');
+  }
+  const certificate = socket.getPeerCertificate();
+  // An empty object means the peer sent no certificate (or the socket is already closed).
+  if (!('raw' in certificate) || !Buffer.isBuffer(certificate.raw)) {
+    throw new AppError('UNAVAILABLE', 'The server presented no TLS certificate; try again.');
+  }
+  return sha256Base64Url(certificate.raw);
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { enrollAgent } from '@tether/agent';
+import { createLogger, startServer } from '@tether/server';
+import type { Command } from '../command.js';
+import { consoleDir } from '../console-dir.js';
+import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
+import { cliEntry } from '../self.js';
+import { waitForSignal } from './server.js';
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'Run Tether on this machine: the server, plus an agent for this machine in user mode (what `npm start` runs).',
+  usage: `tether demo [server options]
+
+Starts the server (data in ./tether-data, console on https://localhost:8443, admin interface on
+https://localhost:7615/conf), enrols this machine on first run and runs its agent. Accepts the
+options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/agent.log.`,
+  options: { ...serverFlagOptions },
+  async run(input) {
+    const config = serverConfigFrom(input);
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const log = createLogger({ level: 'info', destination: createWriteStream(join(config.dataDir, 'server.log'), { flags: 'a' }) });
+    input.out('Starting the Tether server…');
+    const server = await startServer({ config, log, adminPassword: input.env.TETHER_ADMIN_PASSWORD, consoleDir });
+    if (!server.url) {
+      await server.close();
+      input.out(`The console port ${config.listen.port} could not be bound (see ${join(config.dataDir, 'server.log')}); try --port.`);
+      return 1;
+    }
+    const localUrl = `https://localhost:${new URL(server.url).port}`;
+    const agentDir = join(config.dataDir, 'agent');
+    if (!existsSync(join(agentDir, 'agent.json'))) {
+      input.out('Enrolling this machine…');
+      const installer = await server.context.installers.create({ group: 'This server', validForSec: 600, maxInstalls: 1, comment: 'Created by tether demo', createdBy: 'demo', serverUrl: localUrl });
+      await enrollAgent({ serverUrl: localUrl, token: installer.token, dataDir: agentDir, log });
+    }
+    const agent = startAgentProcess(agentDir, join(config.dataDir, 'agent.log'));
+    input.out('');
+    input.out(`  Console:   ${server.url}   (self-signed certificate: your browser will ask you to accept it)`);
+    input.out(`  Username:  admin`);
+    input.out(
+      server.initialAdmin
+        ? `  Password:  ${server.initialAdmin.password}   (shown once — keep it)`
+        : '  Password:  set on first start; forgot it? npm run tether -- admin reset-password',
+    );
+    if (server.adminUrl) input.out(`  Admin:     ${server.adminUrl}   (localhost only)`);
+    input.out(`  This machine's agent is running (user mode); it appears under Devices.`);
+    input.out('');
+    input.out('Press Ctrl+C to stop.');
+    await waitForSignal();
+    input.out('Stopping…');
+    agent.kill('SIGTERM');
+    await server.close();
+    return 0;
+  },
+};
+
+function startAgentProcess(dataDir: string, logFile: string): ChildProcess {
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [...cliEntry(), 'agent', 'run', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  return child;
+}

@@ -1,0 +1,50 @@
+import { createLogger, startServer } from '@tether/server';
+import type { Command } from '../command.js';
+import { consoleDir } from '../console-dir.js';
+import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
+
+export const serverCommand: Command = {
+  name: 'server',
+  summary: 'Run the Tether server: console, API, agent connections, relay and the admin interface.',
+  usage: `tether server [options]
+
+  --data-dir DIR      database, keys and recordings (default ./tether-data, env TETHER_DATA_DIR)
+  --config FILE       JSON config file (see README); flags and TETHER_* variables override it
+  --host ADDRESS      address to bind (default 0.0.0.0)
+  --port N            console/agent HTTPS port (default 8443)
+  --admin-port N      admin interface port, path /conf (default 7615)
+  --database URL      sqlite:FILE (default in the data dir) or postgres://...
+  --public-url URL    https URL agents and browsers use to reach this server
+  --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
+  --print-config      print the effective configuration and exit
+
+The first start creates the administrator "admin" with a random password printed once
+(or TETHER_ADMIN_PASSWORD).`,
+  options: { ...serverFlagOptions, 'print-config': { type: 'boolean' } },
+  async run(input) {
+    const config = serverConfigFrom(input);
+    if (input.values['print-config']) {
+      input.out(JSON.stringify(config, null, 2));
+      return 0;
+    }
+    const log = createLogger({ level: config.logLevel });
+    const server = await startServer({ config, log, adminPassword: input.env.TETHER_ADMIN_PASSWORD, consoleDir });
+    if (server.url) input.out(`Console:         ${server.url}`);
+    if (server.adminUrl) input.out(`Admin interface: ${server.adminUrl}`);
+    if (server.initialAdmin) {
+      input.out(`Administrator:   ${server.initialAdmin.username}`);
+      if (server.initialAdmin.generated) input.out(`Password:        ${server.initialAdmin.password}   (shown once; reset with \`tether admin reset-password\`)`);
+    }
+    await waitForSignal();
+    await server.close();
+    return 0;
+  },
+};
+
+/** Resolves on SIGINT or SIGTERM, so the caller can shut down cleanly. */
+export function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

@@ -1,0 +1,63 @@
+import { AppError } from '@tether/protocol';
+import { helpText, parseCommandArgs, type Command } from './command.js';
+import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
+import { resetPasswordCommand, trustedNetworksCommand } from './commands/admin.js';
+import { demoCommand } from './commands/demo.js';
+import { installerCreateCommand } from './commands/installer.js';
+import { serverCommand } from './commands/server.js';
+
+const commands: Command[] = [
+  demoCommand,
+  serverCommand,
+  agentEnrollCommand,
+  agentRunCommand,
+  installerCreateCommand,
+  resetPasswordCommand,
+  trustedNetworksCommand,
+];
+
+function overview(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return `tether — self-hosted remote support\n\nUsage: tether <command> [options]\n\n${lines.join('\n')}\n\nRun \`tether <command> --help\` for a command's options.\n`;
+}
+
+/** Finds the longest command name the arguments start with (`admin reset-password` before `admin`). */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    const command = commands.find((candidate) => candidate.name === name);
+    if (command) return { command, rest: argv.slice(words) };
+  }
+  return undefined;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    out(overview());
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    const group = commands.filter((command) => command.name.startsWith(`${argv[0] ?? ''} `));
+    process.stderr.write(group.length ? `tether ${argv[0] ?? ''}: choose one of: ${group.map((c) => c.name).join(', ')}\n` : `Unknown command "${argv.join(' ')}".\n\n${overview()}`);
+    return 2;
+  }
+  try {
+    const parsed = parseCommandArgs(found.command, found.rest);
+    if (parsed.help) {
+      out(helpText(found.command));
+      return 0;
+    }
+    return (await found.command.run({ values: parsed.values, positionals: parsed.positionals, env, out })) ?? 0;
+  } catch (error) {
+    if (error instanceof AppError) {
+      process.stderr.write(`Error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+

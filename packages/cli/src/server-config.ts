@@ -1,0 +1,39 @@
+import { loadServerConfig, type ServerConfig } from '@tether/server';
+import { stringOption, type CommandInput } from './command.js';
+
+/** Flags every command that works on a server's data directory accepts. */
+export const dataDirOptions = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
+/** Flags of `tether server` that override config keys. */
+export const serverFlagOptions = {
+  ...dataDirOptions,
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'admin-port': { type: 'string' },
+  database: { type: 'string' },
+  'public-url': { type: 'string' },
+  'log-level': { type: 'string' },
+} as const;
+
+/** Builds the effective server config from a config file, environment and flags. */
+export function serverConfigFrom(input: CommandInput): ServerConfig {
+  const flags: Record<string, unknown> = {};
+  const dataDir = stringOption(input, 'data-dir');
+  if (dataDir) flags.dataDir = dataDir;
+  const host = stringOption(input, 'host') ?? '0.0.0.0';
+  const port = stringOption(input, 'port');
+  if (port) flags.listen = { host, port: Number(port) };
+  const adminPort = stringOption(input, 'admin-port');
+  if (adminPort) flags.admin = { host, port: Number(adminPort) };
+  const database = stringOption(input, 'database');
+  if (database) flags.database = database;
+  const publicUrl = stringOption(input, 'public-url');
+  if (publicUrl) flags.publicUrl = publicUrl;
+  const logLevel = stringOption(input, 'log-level');
+  if (logLevel) flags.logLevel = logLevel;
+  const file = stringOption(input, 'config');
+  return loadServerConfig({ ...(file ? { file } : {}), env: input.env, flags });
+}

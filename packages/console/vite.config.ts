@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The server serves `dist/` at `/` and falls back to index.html for console routes.
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // xterm alone is ~300 kB; one chunk is fine for an internal console.
+    chunkSizeWarningLimit: 1000,
+  },
+});

@@ -1,0 +1,155 @@
+import {
+  AuditPage,
+  CreateInstallerResponse,
+  CreateSessionResponse,
+  Device,
+  DeviceList,
+  InstallerList,
+  LoginResponse,
+  Recording,
+  RecordingList,
+  SessionList,
+  StatisticsSettings,
+  type AuditEntry,
+  type CreateInstallerRequest,
+  type CreateSessionRequest,
+  type Installer,
+  type LoginRequest,
+  type Session,
+} from '@tether/protocol';
+import {
+  requestJson,
+  requestText,
+  requestVoid,
+  wrapped,
+  type HttpTransport,
+  type ReplySchema,
+} from './http-request.js';
+
+/** Options of `createTetherClient`. */
+export interface TetherClientOptions {
+  /** Origin (and optional path prefix) of the server; empty or absent means same origin. */
+  baseUrl?: string;
+  /** The fetch to use; defaults to the global one. Tests pass a fake. */
+  fetch?: typeof fetch;
+  /** Extra headers on every request, e.g. a `cookie` when running outside a browser. */
+  headers?: Record<string, string>;
+}
+
+/** Query of `listAudit`: newest first, `before` is the id of the oldest entry already shown. */
+export interface AuditQuery {
+  limit?: number;
+  before?: number;
+}
+
+/** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
+export interface TetherClient {
+  login(request: LoginRequest): Promise<LoginResponse>;
+  logout(): Promise<void>;
+  /** The signed-in user; rejects with `AUTH_REQUIRED` when nobody is. */
+  me(): Promise<LoginResponse>;
+  listDevices(): Promise<Device[]>;
+  getDevice(deviceId: string): Promise<Device>;
+  /** URL of the Server-Sent Events stream of device changes (`event: device`). */
+  deviceEventsUrl(): string;
+  createSession(request: CreateSessionRequest): Promise<CreateSessionResponse>;
+  listSessions(query?: { deviceId?: string }): Promise<Session[]>;
+  endSession(sessionId: string): Promise<void>;
+  listRecordings(): Promise<Recording[]>;
+  getRecording(recordingId: string): Promise<Recording>;
+  /** The asciicast v2 text of a recording; parse it with `parseAsciicast`. */
+  getRecordingContent(recordingId: string): Promise<string>;
+  listInstallers(): Promise<Installer[]>;
+  createInstaller(request: CreateInstallerRequest): Promise<CreateInstallerResponse>;
+  revokeInstaller(installerId: string): Promise<void>;
+  getStatisticsSettings(): Promise<StatisticsSettings>;
+  updateStatisticsSettings(settings: StatisticsSettings): Promise<StatisticsSettings>;
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  /** URL of the NDJSON export of the whole audit log (for a download link). */
+  auditExportUrl(): string;
+  /** The whole audit log as NDJSON text. */
+  exportAudit(): Promise<string>;
+}
+
+const DeviceReply = wrapped('device', Device);
+const RecordingReply = wrapped('recording', Recording);
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/**
+ * Creates the typed API client used by the console and the CLI.
+ *
+ * @example
+ * const api = createTetherClient();
+ * await api.login({ username: 'admin', password });
+ * const devices = await api.listDevices();
+ */
+export function createTetherClient(options: TetherClientOptions = {}): TetherClient {
+  const transport: HttpTransport = {
+    baseUrl: (options.baseUrl ?? '').replace(/\/+$/, ''),
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    headers: options.headers ?? {},
+  };
+  const id = encodeURIComponent;
+  const get = <T>(path: string, schema: ReplySchema<T>) =>
+    requestJson(transport, { method: 'GET', path }, schema);
+
+  return {
+    login: (request) =>
+      requestJson(
+        transport,
+        { method: 'POST', path: '/api/v1/auth/login', body: request },
+        LoginResponse,
+      ),
+    logout: () => requestVoid(transport, { method: 'POST', path: '/api/v1/auth/logout' }),
+    me: () => get('/api/v1/auth/me', LoginResponse),
+    listDevices: async () => (await get('/api/v1/devices', DeviceList)).devices,
+    getDevice: (deviceId) => get(`/api/v1/devices/${id(deviceId)}`, DeviceReply),
+    deviceEventsUrl: () => `${transport.baseUrl}/api/v1/devices/events`,
+    createSession: (request) =>
+      requestJson(
+        transport,
+        { method: 'POST', path: '/api/v1/sessions', body: request },
+        CreateSessionResponse,
+      ),
+    listSessions: async (filter = {}) =>
+      (await get(`/api/v1/sessions${query({ deviceId: filter.deviceId })}`, SessionList)).sessions,
+    endSession: (sessionId) =>
+      requestVoid(transport, { method: 'DELETE', path: `/api/v1/sessions/${id(sessionId)}` }),
+    listRecordings: async () => (await get('/api/v1/recordings', RecordingList)).recordings,
+    getRecording: (recordingId) => get(`/api/v1/recordings/${id(recordingId)}`, RecordingReply),
+    getRecordingContent: (recordingId) =>
+      requestText(transport, {
+        method: 'GET',
+        path: `/api/v1/recordings/${id(recordingId)}/content`,
+      }),
+    listInstallers: async () => (await get('/api/v1/installers', InstallerList)).installers,
+    createInstaller: (request) =>
+      requestJson(
+        transport,
+        { method: 'POST', path: '/api/v1/installers', body: request },
+        CreateInstallerResponse,
+      ),
+    revokeInstaller: (installerId) =>
+      requestVoid(transport, { method: 'DELETE', path: `/api/v1/installers/${id(installerId)}` }),
+    getStatisticsSettings: () => get('/api/v1/settings/statistics', StatisticsSettings),
+    updateStatisticsSettings: (settings) =>
+      requestJson(
+        transport,
+        { method: 'PUT', path: '/api/v1/settings/statistics', body: settings },
+        StatisticsSettings,
+      ),
+    listAudit: async (page = {}) =>
+      (await get(`/api/v1/audit${query({ limit: page.limit, before: page.before })}`, AuditPage))
+        .entries,
+    auditExportUrl: () => `${transport.baseUrl}/api/v1/audit/export`,
+    exportAudit: () => requestText(transport, { method: 'GET', path: '/api/v1/audit/export' }),
+  };
+}

@@ -1,0 +1,19 @@
+export {
+  createTetherClient,
+  type TetherClient,
+  type TetherClientOptions,
+  type AuditQuery,
+} from './client/tether-client.js';
+export { relaySocketUrl, type RelayBase } from './relay/relay-socket-url.js';
+export {
+  parseAsciicast,
+  type Asciicast,
+  type AsciicastEvent,
+  type AsciicastEventType,
+  type AsciicastHeader,
+} from './asciicast/parse-asciicast.js';
+export {
+  watchDevices,
+  type WatchDevicesOptions,
+  type DeviceEventSource,
+} from './events/watch-devices.js';

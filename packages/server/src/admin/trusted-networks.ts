@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { AppError } from '@tether/protocol';
+import type { Store } from '../store/store.js';
+import { AddressList, parseNetwork } from '../net/address-list.js';
+
+const KEY = 'admin.trustedNetworks';
+
+/** Networks allowed to reach the admin interface besides localhost (S-2). */
+export async function readTrustedNetworks(store: Store): Promise<string[]> {
+  const parsed = z.array(z.string()).safeParse(await store.settings.get(KEY));
+  return parsed.success ? parsed.data : [];
+}
+
+/** Validates every entry first; on any bad entry nothing is stored. */
+export async function writeTrustedNetworks(store: Store, entries: string[]): Promise<string[]> {
+  const cleaned = [...new Set(entries.map((entry) => entry.trim()).filter(Boolean))];
+  for (const entry of cleaned) parseNetwork(entry);
+  if (cleaned.length > 256) throw new AppError('INVALID_INPUT', 'At most 256 trusted networks.');
+  await store.settings.set(KEY, cleaned);
+  return cleaned;
+}
+
+export async function loadTrustedNetworkList(store: Store): Promise<AddressList> {
+  return new AddressList(await readTrustedNetworks(store));
+}

@@ -1,0 +1,33 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { AuthService } from '../auth/auth-service.js';
+import type { Clock } from '../clock.js';
+import type { ServerConfig } from '../config/config.js';
+import type { DevicePresence } from '../devices/device-presence.js';
+import type { InstallerService } from '../installers/installer-service.js';
+import type { ServerIdentity } from '../keys/server-identity.js';
+import type { TlsMaterial } from '../keys/tls.js';
+import type { Logger } from '../logging.js';
+import type { SessionService } from '../sessions/session-service.js';
+import type { Store } from '../store/store.js';
+
+/** Everything the transports need, built once by `startServer`. */
+export interface ServerContext {
+  config: ServerConfig;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  audit: AuditLog;
+  auth: AuthService;
+  identity: ServerIdentity;
+  tls: TlsMaterial;
+  presence: DevicePresence;
+  sessions: SessionService;
+  installers: InstallerService;
+  /** Pushes new agent settings to every connected agent. */
+  broadcastSettings(): Promise<void>;
+  /** The URL agents and browsers use for the user listener. */
+  publicUrl(): string;
+  recordingsDir: string;
+  /** The console's built files, when present. */
+  consoleDir: string | undefined;
+}

@@ -1,0 +1,29 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import { readAsciicast } from '../recordings/index.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * After a crash: sessions the previous process left open are ended, and their recordings are
+ * closed as `interrupted` with what the disk holds (everything up to the last fsync'd chunk).
+ */
+export async function recoverAfterRestart(deps: { store: Store; clock: Clock; log: Logger; recordingsDir: string }): Promise<void> {
+  const now = deps.clock.now();
+  const ended = await deps.store.sessions.endAllOpen(now, 'The server stopped during the session.');
+  for (const recording of await deps.store.recordings.listUnfinished()) {
+    const file = join(deps.recordingsDir, recording.path);
+    let durationMs = 0;
+    let sizeBytes = 0;
+    try {
+      const content = await readAsciicast(file);
+      durationMs = content.durationMs;
+      sizeBytes = (await stat(file)).size;
+    } catch (error) {
+      deps.log.warn({ err: error, recordingId: recording.id }, 'recording unreadable after restart');
+    }
+    await deps.store.recordings.finish(recording.id, { state: 'interrupted', endedAt: now, durationMs, sizeBytes });
+  }
+  if (ended > 0) deps.log.warn({ sessions: ended }, 'ended sessions left open by the previous run');
+}

@@ -1,0 +1,130 @@
+import type { HttpsOptions } from '../http/https-app.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError, type AgentSettings } from '@tether/protocol';
+import { createAdminApp } from '../admin/admin-app.js';
+import { createMetrics } from '../admin/metrics.js';
+import { createAuditLog } from '../audit/audit-log.js';
+import { ensureAdminAccount } from '../auth/admin-account.js';
+import { createAuthService } from '../auth/auth-service.js';
+import { systemClock, type Clock } from '../clock.js';
+import { databaseUrl, type ServerConfig } from '../config/config.js';
+import { DevicePresence } from '../devices/device-presence.js';
+import { readStatisticsSettings } from '../devices/statistics-settings.js';
+import { createUserApp } from '../http/user-app.js';
+import { createInstallerService } from '../installers/installer-service.js';
+import { loadServerIdentity } from '../keys/server-identity.js';
+import { loadTlsMaterial } from '../keys/tls.js';
+import type { Logger } from '../logging.js';
+import { SessionService } from '../sessions/session-service.js';
+import { openStore } from '../store/index.js';
+import { attachWebSockets } from '../ws/upgrade.js';
+import type { ServerContext } from './context.js';
+import { listenOrReport } from './listen.js';
+import { recoverAfterRestart } from './recover.js';
+import { startChannelSweeper } from './sweeper.js';
+
+/** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
+const HEARTBEAT_SEC = 20;
+
+export interface StartServerOptions {
+  config: ServerConfig;
+  log: Logger;
+  clock?: Clock;
+  /** First administrator's password (TETHER_ADMIN_PASSWORD); random when absent. */
+  adminPassword?: string | undefined;
+  /** The console's built files. */
+  consoleDir?: string | undefined;
+}
+
+export interface RunningServer {
+  /** `https://host:port` of the user listener, or undefined if it could not bind. */
+  url: string | undefined;
+  adminUrl: string | undefined;
+  /** Set on first start only: the administrator credentials to show once. */
+  initialAdmin: { username: string; password: string; generated: boolean } | undefined;
+  context: ServerContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a Tether server node: store, keys, both listeners, WebSockets (S-1).
+ *
+ * @example
+ * const server = await startServer({ config: loadServerConfig({ env: process.env }), log });
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now();
+  const keysDir = join(config.dataDir, 'keys');
+  const recordingsDir = join(config.dataDir, 'recordings');
+  await mkdir(recordingsDir, { recursive: true, mode: 0o700 });
+  const [identity, tls, store] = await Promise.all([
+    loadServerIdentity(keysDir),
+    loadTlsMaterial({ keysDir, certFile: config.tls.certFile, keyFile: config.tls.keyFile }),
+    openStore(databaseUrl(config)),
+  ]);
+  const audit = createAuditLog({ store, clock, log });
+  const auth = createAuthService({ store, clock, audit });
+  const presence = new DevicePresence();
+  const sessions = new SessionService({ store, clock, audit, presence, log, recordingsDir, relayTokenTtlSec: config.relayTokenTtlSec });
+  await recoverAfterRestart({ store, clock, log, recordingsDir });
+  const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
+
+  let userPort: number | undefined;
+  const agentSettings = async (): Promise<AgentSettings> => ({ statistics: await readStatisticsSettings(store) });
+  const context: ServerContext = {
+    config,
+    store,
+    clock,
+    log,
+    audit,
+    auth,
+    identity,
+    tls,
+    presence,
+    sessions,
+    installers: createInstallerService({ store, clock, identity, audit }),
+    recordingsDir,
+    consoleDir: options.consoleDir,
+    publicUrl: () => config.publicUrl ?? `https://localhost:${userPort ?? config.listen.port}`,
+    async broadcastSettings() {
+      const settings = await agentSettings();
+      for (const link of presence.all()) link.send({ type: 'settings', settings });
+    },
+  };
+
+  const https: HttpsOptions = { key: tls.key, cert: tls.cert, minVersion: config.tls.minVersion, ...(config.tls.ciphers ? { ciphers: config.tls.ciphers } : {}) };
+  const userApp = await createUserApp(context, https);
+  const sockets = attachWebSockets(userApp.server, context, {
+    store, clock, identity, audit, presence, log, tlsFingerprint: tls.fingerprint, heartbeatSec: HEARTBEAT_SEC,
+    settings: agentSettings,
+    onSessionRefused: (deviceId, sessionId, error) => sessions.onAgentRefused(deviceId, sessionId, error),
+    onDisconnected: (deviceId) => sessions.onDeviceDisconnected(deviceId),
+  });
+  const metrics = createMetrics({ devicesOnline: () => presence.size, sessionsActive: () => sessions.activeCount });
+  const admin = await createAdminApp(context, { https, metrics, startedAt });
+  const sweeper = startChannelSweeper({ channels: sockets.channels, clock, heartbeatSec: HEARTBEAT_SEC, refreshTrusted: admin.refreshTrusted, log });
+
+  userPort = await listenOrReport(userApp, { name: 'console and agent listener', host: config.listen.host, port: config.listen.port, flag: '--port', log });
+  const adminPort = await listenOrReport(admin.app, { name: 'admin interface', host: config.admin.host, port: config.admin.port, flag: '--admin-port', log });
+  const close = async (): Promise<void> => {
+    sweeper.stop();
+    await sessions.endAll('The server is shutting down.');
+    sockets.close();
+    await Promise.allSettled([userApp.close(), admin.app.close()]);
+    await store.close();
+  };
+  if (userPort === undefined && adminPort === undefined) {
+    await close();
+    throw new AppError('UNAVAILABLE', 'The server could not bind any of its ports; see the errors above.');
+  }
+  return {
+    url: userPort === undefined ? undefined : context.publicUrl(),
+    adminUrl: adminPort === undefined ? undefined : `https://localhost:${adminPort}/conf`,
+    initialAdmin,
+    context,
+    close,
+  };
+}

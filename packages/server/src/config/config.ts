@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { AppError, invalidInput } from '@tether/protocol';
+
+const Port = z.int().min(0).max(65535);
+
+/** A listener: where it binds. Port 0 picks a free port (tests). */
+const Listener = z.object({ host: z.string().min(1), port: Port });
+
+/**
+ * The server's configuration: one JSON file, then `TETHER_*` environment variables, then
+ * flags, validated here at start with errors that name the bad key.
+ */
+export const ServerConfig = z.object({
+  /** Database, keys, recordings. */
+  dataDir: z.string().min(1),
+  /** `sqlite:<file>` (default `<dataDir>/tether.db`) or `postgres://…`. */
+  database: z.string().min(1).optional(),
+  /** Technicians' console, REST API, agents' control channel and relay (HTTPS + WSS). */
+  listen: Listener.default({ host: '0.0.0.0', port: 8443 }),
+  /** The admin interface (S-2): its own listener, path `/conf`. */
+  admin: Listener.default({ host: '0.0.0.0', port: 7615 }),
+  /** The URL agents and browsers use to reach `listen`; shown in enrolment commands. */
+  publicUrl: z.url({ protocol: /^https$/ }).optional(),
+  tls: z
+    .object({
+      /** Administrator-supplied certificate and key (PEM); a self-signed pair is made otherwise. */
+      certFile: z.string().optional(),
+      keyFile: z.string().optional(),
+      minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+      /** OpenSSL cipher list for TLS 1.2; Node's defaults when absent. */
+      ciphers: z.string().optional(),
+    })
+    .default({ minVersion: 'TLSv1.2' }),
+  /** Addresses of reverse proxies whose X-Forwarded-* headers are believed (S-11). */
+  trustedProxies: z.array(z.string()).default([]),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Pending relay joins and their tokens expire after this (≤ 60 s). */
+  relayTokenTtlSec: z.int().min(5).max(60).default(60),
+});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+export type ServerConfigInput = z.input<typeof ServerConfig>;
+
+/** Reads `TETHER_*` variables that map onto config keys. */
+function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  if (env.TETHER_DATA_DIR) config.dataDir = env.TETHER_DATA_DIR;
+  if (env.TETHER_DATABASE) config.database = env.TETHER_DATABASE;
+  if (env.TETHER_PUBLIC_URL) config.publicUrl = env.TETHER_PUBLIC_URL;
+  if (env.TETHER_LOG_LEVEL) config.logLevel = env.TETHER_LOG_LEVEL;
+  if (env.TETHER_PORT) config.listen = { host: '0.0.0.0', port: Number(env.TETHER_PORT) };
+  if (env.TETHER_ADMIN_PORT) config.admin = { host: '0.0.0.0', port: Number(env.TETHER_ADMIN_PORT) };
+  return config;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AppError('INVALID_INPUT', `Cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new AppError('INVALID_INPUT', `Config file ${file} is not valid JSON.`);
+  }
+}
+
+/**
+ * Builds the effective configuration: file < environment < flags.
+ *
+ * @example
+ * const config = loadServerConfig({ flags: { dataDir: './tether-data' }, env: process.env });
+ */
+export function loadServerConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  flags?: Record<string, unknown>;
+}): ServerConfig {
+  const merged = {
+    dataDir: './tether-data',
+    ...(options.file ? readConfigFile(options.file) : {}),
+    ...fromEnvironment(options.env ?? {}),
+    ...options.flags,
+  };
+  const parsed = ServerConfig.safeParse(merged);
+  if (!parsed.success) throw invalidInput('server configuration', parsed.error);
+  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+}
+
+/** The database URL in force (SQLite inside the data directory unless configured). */
+export function databaseUrl(config: ServerConfig): string {
+  return config.database ?? `sqlite:${join(config.dataDir, 'tether.db')}`;
+}

@@ -1,0 +1,191 @@
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import {
+  AgentMessage,
+  AppError,
+  PROTOCOL_VERSION,
+  agentProofText,
+  parseControlMessage,
+  serverProofText,
+  wsCloseCode,
+  type AgentSettings,
+  type ErrorBody,
+  type HandlerMap,
+  type MessageOf,
+  type ServerMessage,
+} from '@tether/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import type { ServerIdentity } from '../keys/server-identity.js';
+import type { Logger } from '../logging.js';
+import type { DeviceRecord, Store } from '../store/store.js';
+import type { AgentLink, DevicePresence } from './device-presence.js';
+
+/** The transport side of a control connection (the WebSocket adapter implements it). */
+export interface ControlSocket {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  readonly remoteAddress: string;
+}
+
+export interface AgentChannelDeps {
+  store: Store;
+  clock: Clock;
+  identity: ServerIdentity;
+  audit: AuditLog;
+  presence: DevicePresence;
+  log: Logger;
+  tlsFingerprint: string;
+  heartbeatSec: number;
+  settings(): Promise<AgentSettings>;
+  onSessionRefused(deviceId: string, sessionId: string, error: ErrorBody): void;
+  onDisconnected(deviceId: string): void;
+}
+
+type Phase = 'hello' | 'auth' | 'ready' | 'closed';
+
+function verifyAgentSignature(publicKey: string, text: string, signature: string): boolean {
+  try {
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
+    return verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(signature, 'base64url'));
+  } catch {
+    return false; // a malformed key or signature is simply a failed proof
+  }
+}
+
+/**
+ * One agent's control connection: challenge–response authentication, then statistics,
+ * heartbeats and session replies. Transport-free: bytes in through `onText`, out through the
+ * `ControlSocket`.
+ */
+export class AgentChannel implements AgentLink {
+  private phase: Phase = 'hello';
+  private device: DeviceRecord | undefined;
+  private agentNonce = '';
+  private serverNonce = '';
+  /** Milliseconds since the epoch of the last message; the sweeper closes silent channels. */
+  lastActivity: number;
+  readonly openedAt: number;
+
+  constructor(
+    private readonly deps: AgentChannelDeps,
+    private readonly socket: ControlSocket,
+  ) {
+    this.openedAt = this.lastActivity = deps.clock.now().getTime();
+  }
+
+  get deviceId(): string {
+    return this.device?.id ?? '';
+  }
+
+  get isAuthenticated(): boolean {
+    return this.phase === 'ready';
+  }
+
+  send(message: ServerMessage): void {
+    if (this.phase !== 'closed') this.socket.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  /** Sends an error message, then closes with the matching code. */
+  fail(error: AppError): void {
+    this.send({ type: 'error', error: error.toBody() });
+    this.close(wsCloseCode[error.code], error.message.slice(0, 120));
+    this.phase = 'closed';
+  }
+
+  onText(text: string): void {
+    this.lastActivity = this.deps.clock.now().getTime();
+    const parsed = parseControlMessage(AgentMessage, text);
+    if (!parsed.ok) {
+      this.deps.log.warn({ deviceId: this.deviceId, reason: parsed.error.message }, 'malformed agent message');
+      this.fail(new AppError('INVALID_INPUT', parsed.error.message));
+      return;
+    }
+    const message = parsed.message;
+    const handler = this.handlers[message.type] as (m: AgentMessage) => Promise<void>;
+    handler(message).catch((error: unknown) => {
+      this.deps.log.error({ err: error, deviceId: this.deviceId }, 'agent message failed');
+      this.fail(error instanceof AppError ? error : new AppError('INTERNAL', 'The server could not handle that message.'));
+    });
+  }
+
+  onClose(): void {
+    const wasReady = this.phase === 'ready';
+    this.phase = 'closed';
+    if (!wasReady || !this.device) return;
+    const deviceId = this.device.id;
+    if (this.deps.presence.disconnect(this)) this.deps.onDisconnected(deviceId);
+    void this.deps.store.devices.setLastSeen(deviceId, this.deps.clock.now()).catch((error: unknown) => {
+      this.deps.log.error({ err: error, deviceId }, 'could not record last-seen time');
+    });
+    void this.deps.audit.record({ action: 'device.disconnected', actor: `device:${deviceId}`, target: deviceId }).catch(() => undefined);
+  }
+
+  private expect(phase: Phase, type: string): void {
+    if (this.phase !== phase) throw new AppError('INVALID_INPUT', `Unexpected "${type}" message at this point of the connection.`);
+  }
+
+  private readonly handlers: HandlerMap<AgentMessage, Promise<void>> = {
+    hello: (message) => this.onHello(message),
+    auth: (message) => this.onAuth(message),
+    stats: async (message) => {
+      this.expect('ready', message.type);
+      await this.deps.store.devices.updateStats(this.deviceId, message.stats, this.deps.clock.now());
+      this.deps.presence.notify(this.deviceId);
+    },
+    heartbeat: async (message) => {
+      this.expect('ready', message.type);
+      return Promise.resolve();
+    },
+    'session.refused': async (message) => {
+      this.expect('ready', message.type);
+      this.deps.onSessionRefused(this.deviceId, message.sessionId, message.error);
+      return Promise.resolve();
+    },
+  };
+
+  private async onHello(message: MessageOf<AgentMessage, 'hello'>): Promise<void> {
+    this.expect('hello', message.type);
+    if (message.protocolVersion > PROTOCOL_VERSION) {
+      throw new AppError('UNSUPPORTED_VERSION', `This server speaks protocol ${PROTOCOL_VERSION}; update the server or use an older agent.`);
+    }
+    this.phase = 'auth';
+    this.device = await this.deps.store.devices.find(message.deviceId);
+    if (!this.device) {
+      await this.deps.audit.record({ action: 'device.auth_failed', actor: `device:${message.deviceId}`, sourceAddress: this.socket.remoteAddress, details: { reason: 'unknown device' } });
+      throw new AppError('AUTH_FAILED', 'This device is not enrolled on this server (it may have been deleted). Enrol it again with a new installer.');
+    }
+    this.device = { ...this.device, inventory: message.inventory };
+    this.agentNonce = message.agentNonce;
+    this.serverNonce = randomBytes(32).toString('base64url');
+    this.send({
+      type: 'challenge',
+      serverNonce: this.serverNonce,
+      serverPublicKey: this.deps.identity.publicKey,
+      signature: this.deps.identity.sign(
+        serverProofText({ agentNonce: this.agentNonce, serverNonce: this.serverNonce, tlsFingerprint: this.deps.tlsFingerprint }),
+      ),
+    });
+  }
+
+  private async onAuth(message: MessageOf<AgentMessage, 'auth'>): Promise<void> {
+    this.expect('auth', message.type);
+    const device = this.device;
+    if (!device) throw new AppError('INVALID_INPUT', 'Say hello first.');
+    const text = agentProofText({ deviceId: device.id, serverNonce: this.serverNonce, agentNonce: this.agentNonce });
+    if (!verifyAgentSignature(device.publicKey, text, message.signature)) {
+      await this.deps.audit.record({ action: 'device.auth_failed', actor: `device:${device.id}`, target: device.id, sourceAddress: this.socket.remoteAddress, details: { reason: 'bad signature' } });
+      throw new AppError('AUTH_FAILED', 'Device authentication failed: the signature does not match the enrolled key.');
+    }
+    this.phase = 'ready';
+    const now = this.deps.clock.now();
+    await this.deps.store.devices.updateInventory(device.id, device.inventory, now);
+    const replaced = this.deps.presence.connect(this);
+    replaced?.close(wsCloseCode.CONFLICT, 'Replaced by a newer connection from the same device.');
+    this.send({ type: 'welcome', deviceId: device.id, settings: await this.deps.settings(), heartbeatSec: this.deps.heartbeatSec });
+    await this.deps.audit.record({ action: 'device.connected', actor: `device:${device.id}`, target: device.id, sourceAddress: this.socket.remoteAddress });
+  }
+}

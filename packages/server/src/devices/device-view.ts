@@ -1,0 +1,19 @@
+import type { Device } from '@tether/protocol';
+import type { DeviceRecord } from '../store/store.js';
+
+/** The API view of a device (the store row plus live presence). */
+export function toApiDevice(record: DeviceRecord, online: boolean): Device {
+  return {
+    id: record.id,
+    name: record.name,
+    group: record.group,
+    hostname: record.inventory.hostname,
+    os: record.inventory.os,
+    agentVersion: record.inventory.agentVersion,
+    online,
+    enrolledAt: record.enrolledAt.toISOString(),
+    lastSeenAt: online ? new Date().toISOString() : (record.lastSeenAt?.toISOString() ?? null),
+    stats: record.stats,
+    statsAt: record.statsAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError, SESSION_COOKIE, invalidInput } from '@tether/protocol';
+import type { z } from 'zod';
+import type { AuthService, Principal } from '../auth/auth-service.js';
+import type { Role } from '@tether/protocol';
+
+/** Reads one cookie from a Cookie header without a cookie library. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+  }
+  return undefined;
+}
+
+/** The session cookie: HttpOnly, Secure, SameSite=Strict (issue 2 §3). */
+export function sessionCookie(token: string, maxAgeSec: number): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAgeSec}`;
+}
+
+/** The signed-in user, or AUTH_REQUIRED. Optionally requires one of the given roles. */
+export async function requireUser(auth: AuthService, request: FastifyRequest, roles?: Role[]): Promise<Principal> {
+  const principal = await auth.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
+  if (!principal) throw new AppError('AUTH_REQUIRED', 'Sign in first (your session may have expired).');
+  if (roles && !roles.includes(principal.user.role)) {
+    throw new AppError('FORBIDDEN', `This needs one of these roles: ${roles.join(', ')}.`);
+  }
+  return principal;
+}
+
+/** Parses a request body or query with a protocol schema; INVALID_INPUT names the bad fields. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw invalidInput(what, parsed.error);
+  return parsed.data;
+}
+
+/** The client's address: the socket's, never a forwarded header (proxy support is explicit, S-11). */
+export function sourceAddress(request: FastifyRequest): string {
+  return request.socket.remoteAddress ?? 'unknown';
+}

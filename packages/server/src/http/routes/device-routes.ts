@@ -1,0 +1,41 @@
+import type { HttpsApp } from '../https-app.js';
+import { AppError, DeviceId, type DeviceList } from '@tether/protocol';
+import type { ServerContext } from '../../app/context.js';
+import { toApiDevice } from '../../devices/device-view.js';
+import { parseInput, requireUser } from '../request-context.js';
+
+export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
+  const { store, presence } = context;
+
+  app.get('/api/v1/devices', async (request): Promise<DeviceList> => {
+    await requireUser(context.auth, request);
+    const devices = await store.devices.list();
+    return { devices: devices.map((device) => toApiDevice(device, presence.isOnline(device.id))) };
+  });
+
+  app.get('/api/v1/devices/events', async (request, reply) => {
+    await requireUser(context.auth, request);
+    reply.hijack();
+    const stream = reply.raw;
+    stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    stream.write(': connected\n\n');
+    const unsubscribe = presence.onChange((deviceId) => {
+      void store.devices.find(deviceId).then((device) => {
+        if (device) stream.write(`event: device\ndata: ${JSON.stringify(toApiDevice(device, presence.isOnline(deviceId)))}\n\n`);
+      });
+    });
+    const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), 25_000);
+    request.raw.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+    });
+  });
+
+  app.get('/api/v1/devices/:id', async (request) => {
+    await requireUser(context.auth, request);
+    const id = parseInput(DeviceId, (request.params as { id: string }).id, 'device ID');
+    const device = await store.devices.find(id);
+    if (!device) throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
+    return { device: toApiDevice(device, presence.isOnline(id)) };
+  });
+}

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import type { HttpsApp } from '../https-app.js';
+import { z } from 'zod';
+import { AppError, RecordingId, type Recording, type RecordingList } from '@tether/protocol';
+import type { ServerContext } from '../../app/context.js';
+import { readAsciicast } from '../../recordings/index.js';
+import type { RecordingListItem } from '../../store/store.js';
+import { parseInput, requireUser } from '../request-context.js';
+
+const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+function toApiRecording(item: RecordingListItem): Recording {
+  return {
+    id: item.id,
+    sessionId: item.sessionId,
+    deviceId: item.deviceId,
+    deviceName: item.deviceName,
+    username: item.username,
+    kind: item.kind,
+    format: item.format,
+    state: item.state,
+    startedAt: item.startedAt.toISOString(),
+    endedAt: item.endedAt?.toISOString() ?? null,
+    durationMs: item.durationMs,
+    sizeBytes: item.sizeBytes,
+  };
+}
+
+export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
+  const find = async (id: unknown): Promise<RecordingListItem> => {
+    const recording = await context.store.recordings.find(parseInput(RecordingId, id, 'recording ID'));
+    if (!recording) throw new AppError('NOT_FOUND', 'There is no such recording.');
+    return recording;
+  };
+
+  app.get('/api/v1/recordings', async (request): Promise<RecordingList> => {
+    await requireUser(context.auth, request);
+    const query = parseInput(ListQuery, request.query, 'recording list query');
+    return { recordings: (await context.store.recordings.list({ limit: query.limit })).map(toApiRecording) };
+  });
+
+  app.get('/api/v1/recordings/:id', async (request) => {
+    await requireUser(context.auth, request);
+    return { recording: toApiRecording(await find((request.params as { id: string }).id)) };
+  });
+
+  app.get('/api/v1/recordings/:id/content', async (request, reply) => {
+    await requireUser(context.auth, request);
+    const recording = await find((request.params as { id: string }).id);
+    const content = await readAsciicast(join(context.recordingsDir, recording.path));
+    return reply
+      .header('content-type', 'application/x-asciicast; charset=utf-8')
+      .header('x-recording-intact', String(content.intact))
+      .header('content-disposition', `attachment; filename="${recording.id}.cast"`)
+      .send(content.text);
+  });
+}

@@ -1,0 +1,11 @@
+export { startServer, type RunningServer, type StartServerOptions } from './app/server.js';
+export { loadServerConfig, databaseUrl, ServerConfig, type ServerConfigInput } from './config/config.js';
+export { createLogger, type Logger } from './logging.js';
+export { systemClock, type Clock } from './clock.js';
+export { openStore } from './store/index.js';
+export type { Store } from './store/store.js';
+export { createAuditLog } from './audit/audit-log.js';
+export { resetPassword, ADMIN_USERNAME } from './auth/admin-account.js';
+export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
+export { createInstallerService } from './installers/installer-service.js';
+export { loadServerIdentity } from './keys/server-identity.js';

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  enrollmentSigningInput,
+  formatEnrollmentToken,
+  type CreateInstallerRequest,
+  type CreateInstallerResponse,
+  type Installer,
+} from '@tether/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import type { ServerIdentity } from '../keys/server-identity.js';
+import type { InstallerRecord, Store } from '../store/store.js';
+
+/** The API view of an installer. */
+export function toApiInstaller(record: InstallerRecord): Installer {
+  return {
+    id: record.id,
+    group: record.group,
+    comment: record.comment,
+    createdAt: record.createdAt.toISOString(),
+    expiresAt: record.expiresAt.toISOString(),
+    maxInstalls: record.maxInstalls,
+    installs: record.installs,
+    revoked: record.revokedAt !== null,
+  };
+}
+
+export interface InstallerService {
+  create(input: CreateInstallerRequest & { createdBy: string; serverUrl: string }): Promise<CreateInstallerResponse>;
+  list(): Promise<Installer[]>;
+  revoke(id: string, actor: string): Promise<void>;
+}
+
+/**
+ * Installers (A-1, A-2, issue 2 scope): a signed, expiring enrolment token per device group that
+ * pins the server key. The token is shown once; only its installer row is stored.
+ */
+export function createInstallerService(deps: {
+  store: Store;
+  clock: Clock;
+  identity: ServerIdentity;
+  audit: AuditLog;
+}): InstallerService {
+  return {
+    async create(input) {
+      const now = deps.clock.now();
+      const record = await deps.store.installers.create({
+        id: randomUUID(),
+        group: input.group,
+        comment: input.comment ?? '',
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + input.validForSec * 1000),
+        maxInstalls: input.maxInstalls ?? null,
+        createdBy: input.createdBy,
+      });
+      const signingInput = enrollmentSigningInput({
+        installerId: record.id,
+        group: record.group,
+        serverKeyHash: deps.identity.publicKeyHash,
+        exp: Math.floor(record.expiresAt.getTime() / 1000),
+        iat: Math.floor(now.getTime() / 1000),
+      });
+      const token = formatEnrollmentToken(signingInput, Buffer.from(deps.identity.sign(signingInput), 'base64url'));
+      await deps.audit.record({
+        action: 'installer.created',
+        actor: input.createdBy,
+        target: record.id,
+        details: { group: record.group, expiresAt: record.expiresAt.toISOString(), maxInstalls: record.maxInstalls },
+      });
+      return {
+        installer: toApiInstaller(record),
+        token,
+        enrollCommand: `tether agent enroll --server ${input.serverUrl} --token ${token}`,
+      };
+    },
+
+    async list() {
+      return (await deps.store.installers.list()).map(toApiInstaller);
+    },
+
+    async revoke(id, actor) {
+      if (!(await deps.store.installers.revoke(id, deps.clock.now()))) {
+        throw new AppError('NOT_FOUND', 'No active installer with that ID (it may already be revoked).');
+      }
+      await deps.audit.record({ action: 'installer.revoked', actor, target: id });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '@tether/protocol';
+import type { Clock } from '../clock.js';
+
+/** Which end of a session a relay token admits. */
+export type RelayRole = 'console' | 'agent';
+
+interface Ticket {
+  sessionId: string;
+  role: RelayRole;
+  expiresAt: number;
+  used: boolean;
+}
+
+const hash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * One-time relay tokens (DESIGN.md, Sessions step 1): each admits one end of one session,
+ * once, within the TTL. Only hashes are kept. Used and expired tokens are remembered until a
+ * while after expiry so a second use gets an exact reason.
+ */
+export class RelayTickets {
+  private readonly tickets = new Map<string, Ticket>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {}
+
+  issue(sessionId: string, role: RelayRole): { token: string; expiresAt: Date } {
+    this.prune();
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = this.clock.now().getTime() + this.ttlMs;
+    this.tickets.set(hash(token), { sessionId, role, expiresAt, used: false });
+    return { token, expiresAt: new Date(expiresAt) };
+  }
+
+  /** Consumes a token for a session; throws the precise refusal otherwise. */
+  redeem(sessionId: string, token: string): RelayRole {
+    const ticket = this.tickets.get(hash(token));
+    if (!ticket || ticket.sessionId !== sessionId) {
+      throw new AppError('TOKEN_INVALID', 'This relay token is not valid for this session.');
+    }
+    if (ticket.used) throw new AppError('TOKEN_INVALID', 'This relay token was already used; open a new session.');
+    if (this.clock.now().getTime() >= ticket.expiresAt) {
+      throw new AppError('TOKEN_EXPIRED', 'This relay token has expired; open a new session.');
+    }
+    ticket.used = true;
+    return ticket.role;
+  }
+
+  /** Forgets every token of a session (it ended). */
+  revokeSession(sessionId: string): void {
+    for (const ticket of this.tickets.values()) if (ticket.sessionId === sessionId) ticket.used = true;
+  }
+
+  private prune(): void {
+    const horizon = this.clock.now().getTime() - 10 * 60_000;
+    for (const [key, ticket] of this.tickets) if (ticket.expiresAt < horizon) this.tickets.delete(key);
+  }
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  AppError,
+  relayPath,
+  wsCloseCode,
+  type CreateSessionRequest,
+  type CreateSessionResponse,
+  type ErrorBody,
+  type Session,
+} from '@tether/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import type { DevicePresence } from '../devices/device-presence.js';
+import type { Logger } from '../logging.js';
+import { createTerminalRecorder, openAsciicastWriter, type AsciicastWriter } from '../recordings/index.js';
+import { pairPeers, type RelayPair } from '../relay/index.js';
+import { QueuedPeer } from '../relay/queued-peer.js';
+import type { RelayPeer } from '../relay/relay-peer.js';
+import type { SessionRecord, Store, UserRecord } from '../store/store.js';
+import { RelayTickets, type RelayRole } from './relay-tickets.js';
+
+export interface SessionServiceDeps {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+  presence: DevicePresence;
+  log: Logger;
+  recordingsDir: string;
+  relayTokenTtlSec: number;
+}
+
+/** A session this node is relaying (or waiting to). */
+interface LiveSession {
+  record: SessionRecord;
+  technician: string;
+  console?: QueuedPeer;
+  agent?: QueuedPeer;
+  pair?: RelayPair;
+  writer?: AsciicastWriter;
+  recordingId?: string;
+  timer: NodeJS.Timeout;
+  ending: boolean;
+}
+
+/** The API view of a session record. */
+export function toApiSession(record: SessionRecord): Session {
+  return {
+    id: record.id,
+    deviceId: record.deviceId,
+    userId: record.userId,
+    kind: record.kind,
+    state: record.state,
+    createdAt: record.createdAt.toISOString(),
+    startedAt: record.startedAt?.toISOString() ?? null,
+    endedAt: record.endedAt?.toISOString() ?? null,
+    endReason: record.endReason,
+  };
+}
+
+/**
+ * Sessions (DESIGN.md, Sessions and the relay): checks, the offer to the agent, one-time relay
+ * tokens, pairing both ends with the recording tap, and an orderly end whoever causes it.
+ */
+export class SessionService {
+  private readonly live = new Map<string, LiveSession>();
+  private readonly tickets: RelayTickets;
+
+  constructor(private readonly deps: SessionServiceDeps) {
+    this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
+  }
+
+  get activeCount(): number {
+    return this.live.size;
+  }
+
+  async create(user: UserRecord, request: CreateSessionRequest, sourceAddress: string): Promise<CreateSessionResponse> {
+    const { store, clock, presence } = this.deps;
+    const device = await store.devices.find(request.deviceId);
+    if (!device) throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
+    if (request.kind !== 'terminal') {
+      throw new AppError('INVALID_INPUT', `${request.kind} sessions are not available on this server yet; open a terminal instead.`);
+    }
+    const link = presence.get(device.id);
+    if (!link) {
+      const seen = device.lastSeenAt ? `last seen ${device.lastSeenAt.toISOString()}` : 'never connected';
+      throw new AppError('DEVICE_OFFLINE', `Cannot open a terminal on "${device.name}": the device is offline (${seen}).`);
+    }
+    const record = await store.sessions.create({ id: randomUUID(), deviceId: device.id, userId: user.id, kind: request.kind, createdAt: clock.now() });
+    const consoleTicket = this.tickets.issue(record.id, 'console');
+    const agentTicket = this.tickets.issue(record.id, 'agent');
+    const timer = setTimeout(() => this.expirePending(record.id), this.deps.relayTokenTtlSec * 1000);
+    timer.unref();
+    this.live.set(record.id, { record, technician: user.username, timer, ending: false });
+    link.send({
+      type: 'session.offer',
+      sessionId: record.id,
+      kind: request.kind,
+      relayPath: relayPath(record.id),
+      token: agentTicket.token,
+      technician: user.username,
+      ...(request.cols && request.rows ? { cols: request.cols, rows: request.rows } : {}),
+    });
+    await this.deps.audit.record({ action: 'session.requested', actor: user.username, target: device.id, sourceAddress, details: { sessionId: record.id, kind: record.kind } });
+    return {
+      session: toApiSession(record),
+      relay: { path: relayPath(record.id), token: consoleTicket.token, expiresAt: consoleTicket.expiresAt.toISOString() },
+    };
+  }
+
+  /**
+   * One end joins the relay. The token decides which end; the console end must also be the
+   * technician who asked for the session. Throws the refusal (the transport closes with it).
+   */
+  join(input: { sessionId: string; token: string; peer: RelayPeer; user?: UserRecord }): RelayRole {
+    const role = this.tickets.redeem(input.sessionId, input.token);
+    const live = this.live.get(input.sessionId);
+    if (!live || live.ending) throw new AppError('SESSION_ENDED', 'This session has already ended.');
+    if (role === 'console' && input.user?.id !== live.record.userId) {
+      throw new AppError('FORBIDDEN', 'Only the technician who opened this session can join it.');
+    }
+    const peer = new QueuedPeer(input.peer);
+    live[role] = peer;
+    peer.onClose((code, reason) => {
+      if (!live.pair) void this.end(live.record.id, `The ${role} left before the session started${reason ? `: ${reason}` : ''}.`, code);
+    });
+    if (live.console && live.agent) void this.start(live);
+    return role;
+  }
+
+  /** Ends a session from the server side (API, agent refusal, timeout, shutdown). */
+  async end(sessionId: string, reason: string, code = 1000): Promise<void> {
+    const live = this.live.get(sessionId);
+    if (!live || live.ending) return;
+    if (live.pair) {
+      live.pair.close(code, reason); // onEnd of the pair finishes the rest
+      return;
+    }
+    live.ending = true;
+    live.console?.close(code, reason);
+    live.agent?.close(code, reason);
+    if (!live.agent) this.deps.presence.get(live.record.deviceId)?.send({ type: 'session.cancel', sessionId, reason });
+    await this.finish(live, reason);
+  }
+
+  /** The agent could not start the session it was offered. */
+  onAgentRefused(deviceId: string, sessionId: string, error: ErrorBody): void {
+    const live = this.live.get(sessionId);
+    if (live?.record.deviceId !== deviceId) return;
+    void this.end(sessionId, error.message, wsCloseCode[error.code]);
+  }
+
+  /** The device's control channel dropped: sessions it had not joined yet cannot start. */
+  onDeviceDisconnected(deviceId: string): void {
+    for (const live of this.live.values()) {
+      if (live.record.deviceId === deviceId && !live.agent) {
+        void this.end(live.record.id, 'The device disconnected before the session started.', wsCloseCode.DEVICE_OFFLINE);
+      }
+    }
+  }
+
+  /** Ends everything (server shutdown). */
+  async endAll(reason: string): Promise<void> {
+    await Promise.all([...this.live.keys()].map((id) => this.end(id, reason, 1001)));
+  }
+
+  private expirePending(sessionId: string): void {
+    const live = this.live.get(sessionId);
+    if (!live || live.pair) return;
+    const missing = live.agent ? 'console' : 'device';
+    void this.end(sessionId, `The ${missing} did not join the session within ${this.deps.relayTokenTtlSec} s.`, wsCloseCode.UNAVAILABLE);
+  }
+
+  private async start(live: LiveSession): Promise<void> {
+    const { record } = live;
+    const consolePeer = live.console;
+    const agentPeer = live.agent;
+    if (!consolePeer || !agentPeer) return;
+    clearTimeout(live.timer);
+    try {
+      await this.startRecording(live);
+    } catch (error) {
+      this.deps.log.error({ err: error, sessionId: record.id }, 'cannot start recording');
+      await this.end(record.id, 'The session could not be recorded, so it was not started (recording is required).', wsCloseCode.UNAVAILABLE);
+      return;
+    }
+    if (live.ending || consolePeer.isClosed || agentPeer.isClosed) {
+      await this.end(record.id, 'One side left before the session started.');
+      return;
+    }
+    live.pair = pairPeers({
+      sessionId: record.id,
+      console: consolePeer,
+      agent: agentPeer,
+      ...(live.writer ? { tap: createTerminalRecorder(live.writer) } : {}),
+      onEnd: (end) => {
+        live.ending = true;
+        void this.finish(live, end.reason || `Ended by the ${end.by}.`);
+      },
+    });
+    await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
+    await this.deps.audit.record({ action: 'session.started', actor: live.technician, target: record.deviceId, details: { sessionId: record.id, kind: record.kind } });
+  }
+
+  private async startRecording(live: LiveSession): Promise<void> {
+    const { record } = live;
+    const now = this.deps.clock.now();
+    const relative = join(now.toISOString().slice(0, 7), `${record.id}.cast`);
+    const file = join(this.deps.recordingsDir, relative);
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    const device = await this.deps.store.devices.find(record.deviceId);
+    live.writer = await openAsciicastWriter({
+      file,
+      width: 80,
+      height: 24,
+      startedAt: now,
+      title: `${live.technician} on ${device?.name ?? record.deviceId}`,
+      clock: { now: () => this.deps.clock.now().getTime() },
+    });
+    live.writer.onError((error) => {
+      this.deps.log.error({ err: error, sessionId: record.id }, 'recording failed');
+      void this.end(record.id, 'Recording failed, so the session was ended (recording is required).', wsCloseCode.UNAVAILABLE);
+    });
+    const recording = await this.deps.store.recordings.create({
+      id: randomUUID(),
+      sessionId: record.id,
+      deviceId: record.deviceId,
+      userId: record.userId,
+      kind: record.kind,
+      format: 'asciicast-v2',
+      path: relative,
+      startedAt: now,
+    });
+    live.recordingId = recording.id;
+  }
+
+  private async finish(live: LiveSession, reason: string): Promise<void> {
+    const { record } = live;
+    if (this.live.get(record.id) !== live) return;
+    this.live.delete(record.id);
+    clearTimeout(live.timer);
+    this.tickets.revokeSession(record.id);
+    const now = this.deps.clock.now();
+    try {
+      await this.deps.store.sessions.end(record.id, now, reason);
+      if (live.writer && live.recordingId) {
+        const result = await live.writer.close();
+        await this.deps.store.recordings.finish(live.recordingId, { state: 'complete', endedAt: now, ...result });
+      }
+      await this.deps.audit.record({ action: 'session.ended', actor: live.technician, target: record.deviceId, details: { sessionId: record.id, reason } });
+    } catch (error) {
+      this.deps.log.error({ err: error, sessionId: record.id }, 'could not finish session');
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { Engine } from './engine.js';
+import { migrateToLatest } from './migrations.js';
+import { createAuditRepository } from './repositories/audit.js';
+import { createAuthSessionRepository } from './repositories/auth-sessions.js';
+import { createDeviceRepository } from './repositories/devices.js';
+import { createInstallerRepository } from './repositories/installers.js';
+import { createRecordingRepository } from './repositories/recordings.js';
+import { createSessionRepository } from './repositories/sessions.js';
+import { createSettingsRepository } from './repositories/settings.js';
+import { createUserRepository } from './repositories/users.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+/**
+ * Migrates the database and wraps it in the `Store` interface. The repositories are the same
+ * for both engines; the engine only decides how the Kysely instance was built. Takes ownership
+ * of `db`: it is destroyed if migrating fails, and by `close()`.
+ */
+export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Promise<Store> {
+  try {
+    await migrateToLatest(db, engine);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    users: createUserRepository(db),
+    authSessions: createAuthSessionRepository(db),
+    installers: createInstallerRepository(db),
+    devices: createDeviceRepository(db),
+    sessions: createSessionRepository(db),
+    recordings: createRecordingRepository(db),
+    audit: createAuditRepository(db),
+    settings: createSettingsRepository(db),
+    close() {
+      // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AuthSessionsTable, Database } from '../schema.js';
+import type { AuthSessionRecord, AuthSessionRepository } from '../store.js';
+import { fromMillis, toMillis } from './columns.js';
+
+/** Console logins on either engine. */
+export function createAuthSessionRepository(db: Kysely<Database>): AuthSessionRepository {
+  return {
+    async create(session) {
+      await db
+        .insertInto('auth_sessions')
+        .values({
+          token_hash: session.tokenHash,
+          user_id: session.userId,
+          created_at: toMillis(session.createdAt),
+          expires_at: toMillis(session.expiresAt),
+          source_address: session.sourceAddress,
+        })
+        .execute();
+    },
+    async findValid(tokenHash, now) {
+      const row = await db
+        .selectFrom('auth_sessions')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .where('expires_at', '>', toMillis(now))
+        .executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async extend(tokenHash, expiresAt) {
+      await db
+        .updateTable('auth_sessions')
+        .set({ expires_at: toMillis(expiresAt) })
+        .where('token_hash', '=', tokenHash)
+        .execute();
+    },
+    async delete(tokenHash) {
+      await db.deleteFrom('auth_sessions').where('token_hash', '=', tokenHash).execute();
+    },
+    async deleteForUser(userId) {
+      const result = await db.deleteFrom('auth_sessions').where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async deleteExpired(now) {
+      const result = await db
+        .deleteFrom('auth_sessions')
+        .where('expires_at', '<=', toMillis(now))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+function toRecord(row: Selectable<AuthSessionsTable>): AuthSessionRecord {
+  return {
+    tokenHash: row.token_hash,
+    userId: row.user_id,
+    createdAt: fromMillis(row.created_at),
+    expiresAt: fromMillis(row.expires_at),
+    sourceAddress: row.source_address,
+  };
+}

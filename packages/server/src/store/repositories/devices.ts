@@ -1,0 +1,122 @@
+import { AppError, DeviceInventory, DeviceStats } from '@tether/protocol';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { isUniqueViolation } from '../engine.js';
+import type { Database, DevicesTable } from '../schema.js';
+import type { DeviceRecord, DeviceRepository, EnrollRefusal } from '../store.js';
+import { fromMillis, fromMillisOrNull, parseJsonColumn, toMillis, toMillisOrNull } from './columns.js';
+
+/** Devices on either engine. */
+export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
+  const select = () => db.selectFrom('devices').selectAll();
+  return {
+    enroll: (input) => db.transaction().execute((trx) => enrollInTransaction(trx, input)),
+    async find(id) {
+      const row = await select().where('id', '=', id).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async list() {
+      const rows = await select().orderBy('name').orderBy('id').execute();
+      return rows.map(toRecord);
+    },
+    // An inventory or a statistics sample is the device talking to us: it was seen then.
+    async updateInventory(id, inventory, at) {
+      await db
+        .updateTable('devices')
+        .set({ inventory: JSON.stringify(inventory), last_seen_at: toMillis(at) })
+        .where('id', '=', id)
+        .execute();
+    },
+    async updateStats(id, stats, at) {
+      const millis = toMillis(at);
+      await db
+        .updateTable('devices')
+        .set({ stats: JSON.stringify(stats), stats_at: millis, last_seen_at: millis })
+        .where('id', '=', id)
+        .execute();
+    },
+    async setLastSeen(id, at) {
+      await db.updateTable('devices').set({ last_seen_at: toMillis(at) }).where('id', '=', id).execute();
+    },
+  };
+}
+
+type EnrollInput = Parameters<DeviceRepository['enroll']>[0];
+type EnrollResult = Awaited<ReturnType<DeviceRepository['enroll']>>;
+
+/**
+ * Counts the install with one conditional UPDATE, so two agents racing for the last install of
+ * a capped installer cannot both win: on PostgreSQL the second waits for the row lock and
+ * re-checks the condition; SQLite runs one writer at a time.
+ */
+async function enrollInTransaction(trx: Transaction<Database>, input: EnrollInput): Promise<EnrollResult> {
+  const now = toMillis(input.now);
+  const claimed = await trx
+    .updateTable('installers')
+    .set((eb) => ({ installs: eb('installs', '+', 1) }))
+    .where('id', '=', input.installerId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where((eb) => eb.or([eb('max_installs', 'is', null), eb('installs', '<', eb.ref('max_installs'))]))
+    .returning('group_name')
+    .executeTakeFirst();
+  if (!claimed) return { ok: false, reason: await refusalReason(trx, input.installerId, now) };
+  const device: DeviceRecord = {
+    ...input.device,
+    group: claimed.group_name,
+    installerId: input.installerId,
+    lastSeenAt: null,
+    stats: null,
+    statsAt: null,
+  };
+  try {
+    await trx.insertInto('devices').values(toRow(device)).execute();
+  } catch (error) {
+    // Throwing rolls the install count back with the rest of the transaction.
+    if (!isUniqueViolation(error)) throw error;
+    throw new AppError('CONFLICT', `A device with id "${device.id}" already exists.`);
+  }
+  return { ok: true, device };
+}
+
+/** Why the conditional update matched nothing, in the order the checks are documented. */
+async function refusalReason(trx: Transaction<Database>, installerId: string, now: number): Promise<EnrollRefusal> {
+  const installer = await trx
+    .selectFrom('installers')
+    .select(['revoked_at', 'expires_at', 'max_installs', 'installs'])
+    .where('id', '=', installerId)
+    .executeTakeFirst();
+  if (!installer) return 'not_found';
+  if (installer.revoked_at !== null) return 'revoked';
+  if (installer.expires_at <= now) return 'expired';
+  return 'exhausted';
+}
+
+function toRow(device: DeviceRecord): DevicesTable {
+  return {
+    id: device.id,
+    name: device.name,
+    group_name: device.group,
+    public_key: device.publicKey,
+    installer_id: device.installerId,
+    inventory: JSON.stringify(device.inventory),
+    enrolled_at: toMillis(device.enrolledAt),
+    last_seen_at: toMillisOrNull(device.lastSeenAt),
+    stats: device.stats === null ? null : JSON.stringify(device.stats),
+    stats_at: toMillisOrNull(device.statsAt),
+  };
+}
+
+function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    group: row.group_name,
+    publicKey: row.public_key,
+    installerId: row.installer_id,
+    inventory: parseJsonColumn(row.inventory, DeviceInventory, `inventory of device ${row.id}`),
+    enrolledAt: fromMillis(row.enrolled_at),
+    lastSeenAt: fromMillisOrNull(row.last_seen_at),
+    stats: row.stats === null ? null : parseJsonColumn(row.stats, DeviceStats, `statistics of device ${row.id}`),
+    statsAt: fromMillisOrNull(row.stats_at),
+  };
+}

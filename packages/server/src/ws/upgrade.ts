@@ -1,0 +1,88 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AGENT_CONNECT_PATH, AppError, SESSION_COOKIE, wsCloseCode } from '@tether/protocol';
+import type { ServerContext } from '../app/context.js';
+import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
+import { readCookie } from '../http/request-context.js';
+import { isSameOrigin } from '../http/same-origin.js';
+import { wsRelayPeer } from './ws-relay-peer.js';
+
+const RELAY_PATH = /^\/relay\/v1\/([0-9a-f-]{36})$/;
+
+function refuseUpgrade(socket: Duplex, status: string, message: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+}
+
+/**
+ * WebSocket upgrades on the user listener: the agents' control channel and the session relay.
+ * Every upgrade's Origin is checked first; a foreign one is refused before any WebSocket exists.
+ */
+export function attachWebSockets(server: Server, context: ServerContext, channelDeps: AgentChannelDeps): { channels: Set<AgentChannel>; close(): void } {
+  const agentServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 });
+  const relayServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+  const channels = new Set<AgentChannel>();
+
+  const onAgent = (ws: WebSocket, request: IncomingMessage): void => {
+    const channel = new AgentChannel(channelDeps, {
+      send: (text) => ws.send(text),
+      close: (code, reason) => ws.close(code, reason),
+      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+    });
+    channels.add(channel);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) channel.fail(new AppError('INVALID_INPUT', 'The control channel carries text messages only.'));
+      else channel.onText(data.toString());
+    });
+    ws.on('close', () => {
+      channels.delete(channel);
+      channel.onClose();
+    });
+    ws.on('error', (error) => context.log.debug({ err: error }, 'agent socket error'));
+  };
+
+  const onRelay = async (ws: WebSocket, request: IncomingMessage, sessionId: string): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'https://relay');
+    const token = url.searchParams.get('token') ?? '';
+    ws.on('error', (error) => context.log.debug({ err: error, sessionId }, 'relay socket error'));
+    try {
+      const principal = await context.auth.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
+      context.sessions.join({ sessionId, token, peer: wsRelayPeer(ws), ...(principal ? { user: principal.user } : {}) });
+    } catch (error) {
+      const appError = error instanceof AppError ? error : new AppError('INTERNAL', 'The relay failed to join this session.');
+      if (!(error instanceof AppError)) context.log.error({ err: error, sessionId }, 'relay join failed');
+      await context.audit.record({ action: 'relay.refused', actor: request.socket.remoteAddress ?? 'unknown', target: sessionId, sourceAddress: request.socket.remoteAddress ?? null, details: { reason: appError.message } });
+      ws.close(wsCloseCode[appError.code], appError.message.slice(0, 120));
+    }
+  };
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (!isSameOrigin(request.headers, context.config.publicUrl)) {
+      void context.audit.record({ action: 'relay.refused', actor: request.socket.remoteAddress ?? 'unknown', target: path, sourceAddress: request.socket.remoteAddress ?? null, details: { reason: 'foreign origin', origin: request.headers.origin } });
+      refuseUpgrade(socket, '403 Forbidden', 'WebSocket connections from other sites are not allowed.');
+      return;
+    }
+    if (path === AGENT_CONNECT_PATH) {
+      agentServer.handleUpgrade(request, socket, head, (ws) => onAgent(ws, request));
+      return;
+    }
+    const relay = RELAY_PATH.exec(path);
+    if (relay?.[1]) {
+      const sessionId = relay[1];
+      relayServer.handleUpgrade(request, socket, head, (ws) => void onRelay(ws, request, sessionId));
+      return;
+    }
+    refuseUpgrade(socket, '404 Not Found', 'No WebSocket endpoint here.');
+  });
+
+  return {
+    channels,
+    close() {
+      for (const client of agentServer.clients) client.terminate();
+      for (const client of relayServer.clients) client.terminate();
+      agentServer.close();
+      relayServer.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// Makes a fresh clone runnable: installs npm dependencies, builds the console, and (with
+// --test) installs the Debian packages the tests use. Plain Node, no dependencies: it runs
+// before `npm ci`. Idempotent and quick when everything is already there.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const forTests = process.argv.includes('--test');
+const env = { ...process.env };
+if (existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr'; // native addons build from source here
+
+/** Debian packages the test suite drives (DESIGN.md, Stack). */
+const TEST_PACKAGES = [
+  'xvfb', 'x11vnc', 'xterm', 'x11-apps', 'chromium', 'fonts-liberation',
+  'openssh-server', 'openssh-sftp-server', 'openssl', 'postgresql', 'nats-server',
+];
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`\n${command} ${args.join(' ')} failed (exit ${result.status}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+function npmInstallIfNeeded() {
+  const marker = join(root, 'node_modules/.package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) return;
+  console.log('Installing npm dependencies (native modules build from source; this takes a minute)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+function buildConsoleIfNeeded() {
+  const built = join(root, 'packages/console/dist/index.html');
+  const sources = ['packages/console/src', 'packages/console/index.html', 'packages/console/vite.config.ts', 'packages/sdk/src', 'packages/protocol/src'];
+  const newest = Math.max(...sources.map((path) => newestMtime(join(root, path))));
+  if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
+  console.log('Building the console…');
+  run('npm', ['run', 'build', '-w', '@tether/console']);
+}
+
+function isInstalled(name) {
+  try {
+    return execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('install ok installed');
+  } catch {
+    return false;
+  }
+}
+
+function aptInstallIfNeeded() {
+  if (!existsSync('/usr/bin/dpkg-query')) {
+    console.warn(`Not a Debian system: install these yourself if tests fail: ${TEST_PACKAGES.join(' ')}`);
+    return;
+  }
+  const missing = TEST_PACKAGES.filter((name) => !isInstalled(name));
+  if (missing.length === 0) return;
+  console.log(`Installing Debian packages for the tests: ${missing.join(' ')}`);
+  const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  const apt = (args) => run(asRoot[0] ?? 'apt-get', asRoot.length ? [...asRoot.slice(1), 'apt-get', ...args] : args);
+  env.DEBIAN_FRONTEND = 'noninteractive';
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
+}
+
+npmInstallIfNeeded();
+buildConsoleIfNeeded();
+if (forTests) aptInstallIfNeeded();

@@ -1,0 +1,67 @@
+import { request as httpsRequest } from 'node:https';
+import WebSocket from 'ws';
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json<T = unknown>(): T;
+}
+
+/**
+ * A tiny HTTPS client that trusts exactly the test server's certificate (no global TLS
+ * switches), keeps the session cookie, and sends our Origin like the console does.
+ */
+export class HttpsClient {
+  cookie: string | undefined;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly ca: string,
+    private readonly localAddress?: string,
+  ) {}
+
+  request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    const url = new URL(path, this.baseUrl);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        url,
+        {
+          method,
+          ca: this.ca,
+          ...(this.localAddress ? { localAddress: this.localAddress } : {}),
+          headers: {
+            origin: url.origin,
+            ...(payload ? { 'content-type': 'application/json' } : {}),
+            ...(this.cookie ? { cookie: this.cookie } : {}),
+            ...headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const setCookie = res.headers['set-cookie']?.[0];
+            if (setCookie) this.cookie = setCookie.split(';')[0];
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Opens a WebSocket to the server as the browser would (cookie + Origin unless overridden). */
+  websocket(path: string, options: { origin?: string | null } = {}): WebSocket {
+    const url = new URL(path, this.baseUrl);
+    url.protocol = 'wss:';
+    const origin = options.origin === undefined ? new URL(this.baseUrl).origin : options.origin;
+    return new WebSocket(url, {
+      ca: this.ca,
+      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(origin ? { origin } : {}) },
+    });
+  }
+}

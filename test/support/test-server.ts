@@ -1,0 +1,91 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CreateInstallerResponse, Device, DeviceList } from '@tether/protocol';
+import { createLogger, loadServerConfig, startServer, type RunningServer } from '@tether/server';
+import { runCli, startCli, stopProcess, waitFor } from './cli.js';
+import { HttpsClient } from './https-client.js';
+import { OffsetClock } from './offset-clock.js';
+
+export const ADMIN_PASSWORD = 'test-admin-password-123';
+const CONSOLE_DIR = fileURLToPath(new URL('../../packages/console/dist', import.meta.url));
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  adminUrl: string;
+  dataDir: string;
+  clock: OffsetClock;
+  /** The server's certificate, to trust it in clients. */
+  ca: string;
+  /** A client signed in as the administrator. */
+  admin: HttpsClient;
+  client(localAddress?: string): HttpsClient;
+  createInstaller(options?: { validForSec?: number; group?: string; maxInstalls?: number }): Promise<CreateInstallerResponse>;
+  /** Enrols a real agent process with the real CLI and runs it; resolves when the device is online. */
+  startAgent(): Promise<{ device: Device; dataDir: string; stop(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on ephemeral loopback ports with a temp SQLite data directory (STYLE.md,
+ * Tests). Everything it starts is stopped by `close()`.
+ */
+export async function createTestServer(): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tether-test-'));
+  const clock = new OffsetClock();
+  const config = loadServerConfig({
+    flags: { dataDir, listen: { host: '127.0.0.1', port: 0 }, admin: { host: '127.0.0.1', port: 0 }, logLevel: 'silent' },
+  });
+  const server = await startServer({ config, log: createLogger({ level: process.env.TETHER_TEST_LOG ?? 'silent' }), clock, adminPassword: ADMIN_PASSWORD, consoleDir: CONSOLE_DIR });
+  const url = server.url ?? '';
+  const ca = server.context.tls.cert;
+  const admin = new HttpsClient(url, ca);
+  const login = await admin.request('POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.text}`);
+  const agents: (() => Promise<void>)[] = [];
+
+  const createInstaller: TestServer['createInstaller'] = async (options = {}) => {
+    const response = await admin.request('POST', '/api/v1/installers', { group: options.group ?? 'Test devices', validForSec: options.validForSec ?? 3600, ...(options.maxInstalls ? { maxInstalls: options.maxInstalls } : {}) });
+    if (response.status !== 201) throw new Error(`installer creation failed: ${response.text}`);
+    return response.json<CreateInstallerResponse>();
+  };
+
+  return {
+    server,
+    url,
+    adminUrl: server.adminUrl ?? '',
+    dataDir,
+    clock,
+    ca,
+    admin,
+    client: (localAddress) => new HttpsClient(url, ca, localAddress),
+    createInstaller,
+    async startAgent() {
+      const { token } = await createInstaller();
+      const agentDir = await mkdtemp(join(tmpdir(), 'tether-agent-'));
+      const enrolled = await runCli(['agent', 'enroll', '--server', url, '--token', token, '--data-dir', agentDir]);
+      if (enrolled.code !== 0) throw new Error(`agent enroll failed: ${enrolled.stderr}${enrolled.stdout}`);
+      const deviceId = /device ([0-9a-f-]{36})/.exec(enrolled.stdout)?.[1] ?? '';
+      const agent = startCli(['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn']);
+      const stop = async (): Promise<void> => {
+        await stopProcess(agent);
+        await rm(agentDir, { recursive: true, force: true });
+      };
+      agents.push(stop);
+      const device = await waitFor('the agent to come online', async () => {
+        const list = (await admin.request('GET', '/api/v1/devices')).json<DeviceList>();
+        return list.devices.find((candidate) => candidate.id === deviceId && candidate.online);
+      }).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}\nagent output:\n${agent.output()}`);
+      });
+      return { device, dataDir: agentDir, stop };
+    },
+    async close() {
+      await Promise.all(agents.map((stop) => stop()));
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
