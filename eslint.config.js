@@ -56,6 +56,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/protocol/src/**'],
+    ignores: ['**/*.test.ts'],
     rules: forbid(boundaries.protocol, [
       { group: ['node:*'], message: 'protocol runs in browsers too: no node: imports.' },
     ]),

@@ -12,8 +12,17 @@ if (existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr'; // 
 
 /** Debian packages the test suite drives (DESIGN.md, Stack). */
 const TEST_PACKAGES = [
-  'xvfb', 'x11vnc', 'xterm', 'x11-apps', 'chromium', 'fonts-liberation',
-  'openssh-server', 'openssh-sftp-server', 'openssl', 'postgresql', 'nats-server',
+  'xvfb',
+  'x11vnc',
+  'xterm',
+  'x11-apps',
+  'chromium',
+  'fonts-liberation',
+  'openssh-server',
+  'openssh-sftp-server',
+  'openssl',
+  'postgresql',
+  'nats-server',
 ];
 
 function run(command, args) {
@@ -38,14 +47,26 @@ function newestMtime(path) {
 
 function npmInstallIfNeeded() {
   const marker = join(root, 'node_modules/.package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) return;
-  console.log('Installing npm dependencies (native modules build from source; this takes a minute)…');
+  if (
+    existsSync(marker) &&
+    statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs
+  )
+    return;
+  console.log(
+    'Installing npm dependencies (native modules build from source; this takes a minute)…',
+  );
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
 function buildConsoleIfNeeded() {
   const built = join(root, 'packages/console/dist/index.html');
-  const sources = ['packages/console/src', 'packages/console/index.html', 'packages/console/vite.config.ts', 'packages/sdk/src', 'packages/protocol/src'];
+  const sources = [
+    'packages/console/src',
+    'packages/console/index.html',
+    'packages/console/vite.config.ts',
+    'packages/sdk/src',
+    'packages/protocol/src',
+  ];
   const newest = Math.max(...sources.map((path) => newestMtime(join(root, path))));
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
   console.log('Building the console…');
@@ -54,7 +75,10 @@ function buildConsoleIfNeeded() {
 
 function isInstalled(name) {
   try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('install ok installed');
+    return execFileSync('dpkg-query', ['-W', '-f=${Status}', name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).includes('install ok installed');
   } catch {
     return false;
   }
@@ -62,14 +86,17 @@ function isInstalled(name) {
 
 function aptInstallIfNeeded() {
   if (!existsSync('/usr/bin/dpkg-query')) {
-    console.warn(`Not a Debian system: install these yourself if tests fail: ${TEST_PACKAGES.join(' ')}`);
+    console.warn(
+      `Not a Debian system: install these yourself if tests fail: ${TEST_PACKAGES.join(' ')}`,
+    );
     return;
   }
   const missing = TEST_PACKAGES.filter((name) => !isInstalled(name));
   if (missing.length === 0) return;
   console.log(`Installing Debian packages for the tests: ${missing.join(' ')}`);
   const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-  const apt = (args) => run(asRoot[0] ?? 'apt-get', asRoot.length ? [...asRoot.slice(1), 'apt-get', ...args] : args);
+  const apt = (args) =>
+    run(asRoot[0] ?? 'apt-get', asRoot.length ? [...asRoot.slice(1), 'apt-get', ...args] : args);
   env.DEBIAN_FRONTEND = 'noninteractive';
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);

@@ -13,13 +13,15 @@ function collect(dir, found = []) {
     if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) collect(path, found);
-    else if (entry.endsWith('.test.ts') || entry.endsWith('.test.tsx')) found.push(relative(root, path));
+    else if (entry.endsWith('.test.ts') || entry.endsWith('.test.tsx'))
+      found.push(relative(root, path));
   }
   return found;
 }
 
 let files = [...collect(join(root, 'packages')), ...collect(join(root, 'test'))].sort();
-if (unitOnly) files = files.filter((file) => !file.includes('/e2e/') && !file.endsWith('.e2e.test.ts'));
+if (unitOnly)
+  files = files.filter((file) => !file.includes('/e2e/') && !file.endsWith('.e2e.test.ts'));
 if (filters.length) files = files.filter((file) => filters.some((filter) => file.includes(filter)));
 if (files.length === 0) {
   console.error('No test files matched.');

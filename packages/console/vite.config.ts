@@ -13,5 +13,12 @@ export default defineConfig({
     target: 'es2022',
     // xterm alone is ~300 kB; one chunk is fine for an internal console.
     chunkSizeWarningLimit: 1000,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod ships comments Rollup cannot place; they are harmless and drown real warnings.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+        warn(warning);
+      },
+    },
   },
 });

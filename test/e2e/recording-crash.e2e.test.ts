@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CreateInstallerResponse, DeviceList, RecordingList } from '@tether/protocol';
+import { CreateInstallerResponse, DeviceList, RecordingList } from '@tether/protocol';
 import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 import { openTerminal } from '../support/terminal-client.js';
@@ -16,18 +16,50 @@ function freePort(): Promise<number> {
     const probe = createServer();
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
 
-async function startServerProcess(dataDir: string, port: number): Promise<{ process: ReturnType<typeof startCli>; client: HttpsClient }> {
-  const child = startCli(['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--admin-port', '0', '--log-level', 'warn'], { env: { TETHER_ADMIN_PASSWORD: PASSWORD } });
-  await waitFor('the server to listen', () => (child.output().includes('Console:') ? true : undefined), 20_000).catch((error: unknown) => {
+async function startServerProcess(
+  dataDir: string,
+  port: number,
+): Promise<{ process: ReturnType<typeof startCli>; client: HttpsClient }> {
+  const child = startCli(
+    [
+      'server',
+      '--data-dir',
+      dataDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--admin-port',
+      '0',
+      '--log-level',
+      'warn',
+    ],
+    { env: { TETHER_ADMIN_PASSWORD: PASSWORD } },
+  );
+  await waitFor(
+    'the server to listen',
+    () => (child.output().includes('Console:') ? true : undefined),
+    20_000,
+  ).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}\n${child.output()}`);
   });
-  const client = new HttpsClient(`https://localhost:${port}`, await readFile(join(dataDir, 'keys', 'tls-self-signed.crt'), 'utf8'));
-  const login = await client.request('POST', '/api/v1/auth/login', { username: 'admin', password: PASSWORD });
+  const client = new HttpsClient(
+    `https://localhost:${port}`,
+    await readFile(join(dataDir, 'keys', 'tls-self-signed.crt'), 'utf8'),
+  );
+  const login = await client.request('POST', '/api/v1/auth/login', {
+    username: 'admin',
+    password: PASSWORD,
+  });
   assert.equal(login.status, 200, login.text);
   return { process: child, client };
 }
@@ -37,13 +69,24 @@ test('a recording survives a SIGKILL of the server up to the last second before 
   const agentDir = await mkdtemp(join(tmpdir(), 'tether-crash-agent-'));
   const port = await freePort();
   let server = await startServerProcess(dataDir, port);
-  const installer = (await server.client.request('POST', '/api/v1/installers', { group: 'Crash', validForSec: 3600 })).json<CreateInstallerResponse>();
-  const enrolled = await runCli(['agent', 'enroll', '--server', `https://localhost:${port}`, '--token', installer.token, '--data-dir', agentDir]);
+  const installer = (
+    await server.client.request('POST', '/api/v1/installers', { group: 'Crash', validForSec: 3600 })
+  ).json(CreateInstallerResponse);
+  const enrolled = await runCli([
+    'agent',
+    'enroll',
+    '--server',
+    `https://localhost:${port}`,
+    '--token',
+    installer.token,
+    '--data-dir',
+    agentDir,
+  ]);
   assert.equal(enrolled.code, 0, enrolled.stderr);
   const agent = startCli(['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn']);
   try {
     const device = await waitFor('the device to come online', async () => {
-      const list = (await server.client.request('GET', '/api/v1/devices')).json<DeviceList>();
+      const list = (await server.client.request('GET', '/api/v1/devices')).json(DeviceList);
       return list.devices.find((candidate) => candidate.online);
     });
     const terminal = await openTerminal(server.client, device.id);
@@ -54,16 +97,27 @@ test('a recording survives a SIGKILL of the server up to the last second before 
     await stopProcess(server.process, 'SIGKILL');
 
     server = await startServerProcess(dataDir, port);
-    const recordings = (await server.client.request('GET', '/api/v1/recordings')).json<RecordingList>();
-    const recording = recordings.recordings.find((candidate) => candidate.sessionId === terminal.session.session.id);
+    const recordings = (await server.client.request('GET', '/api/v1/recordings')).json(
+      RecordingList,
+    );
+    const recording = recordings.recordings.find(
+      (candidate) => candidate.sessionId === terminal.session.session.id,
+    );
     assert.ok(recording, 'the recording is listed after the restart');
     assert.equal(recording.state, 'interrupted');
-    const content = await server.client.request('GET', `/api/v1/recordings/${recording.id}/content`);
+    const content = await server.client.request(
+      'GET',
+      `/api/v1/recordings/${recording.id}/content`,
+    );
     const recorded = [...content.text.matchAll(/tick-(\d+)/g)].map((match) => Number(match[1]));
     const lastRecorded = Math.max(...recorded);
     // Ticks come every 100 ms; a second before the kill is about 10 ticks (plus scheduling slack).
-    assert.ok(lastRecorded >= lastSeen - 12, `recorded up to tick ${lastRecorded}, the technician saw ${lastSeen}`);
-    for (let tick = 1; tick <= lastRecorded; tick++) assert.ok(recorded.includes(tick), `tick ${tick} is in the recording`);
+    assert.ok(
+      lastRecorded >= lastSeen - 12,
+      `recorded up to tick ${lastRecorded}, the technician saw ${lastSeen}`,
+    );
+    for (let tick = 1; tick <= lastRecorded; tick++)
+      assert.ok(recorded.includes(tick), `tick ${tick} is in the recording`);
     await terminal.closed;
   } finally {
     await stopProcess(agent);

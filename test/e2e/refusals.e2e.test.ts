@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import type { CreateSessionResponse, DeviceList } from '@tether/protocol';
+import { AuditPage, CreateSessionResponse, DeviceList, ErrorBody } from '@tether/protocol';
 import { runCli, waitFor } from '../support/cli.js';
 import { createTestServer, ADMIN_PASSWORD, type TestServer } from '../support/test-server.js';
 
@@ -17,37 +17,62 @@ before(async () => {
 after(async () => server.close());
 
 const closeOf = (socket: WebSocket): Promise<{ code: number; reason: string }> =>
-  new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  new Promise((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
 
 test('wrong passwords are refused with a growing delay per account and source', async () => {
   const client = server.client('127.0.0.3');
-  const attempt = (password: string) => client.request('POST', '/api/v1/auth/login', { username: 'admin', password });
+  const attempt = (password: string) =>
+    client.request('POST', '/api/v1/auth/login', { username: 'admin', password });
   for (let i = 0; i < 4; i++) assert.equal((await attempt('wrong')).status, 401);
   const blocked = await attempt('wrong');
   assert.equal(blocked.status, 429);
-  assert.equal(blocked.json<{ details: { retryAfterSec: number } }>().details.retryAfterSec, 1);
-  assert.equal((await attempt(ADMIN_PASSWORD)).status, 429, 'even the right password waits out the delay');
+  assert.equal(blocked.json(ErrorBody).details?.retryAfterSec, 1);
+  assert.equal(
+    (await attempt(ADMIN_PASSWORD)).status,
+    429,
+    'even the right password waits out the delay',
+  );
   server.clock.advance(1100);
   assert.equal((await attempt('wrong')).status, 401);
   const longer = await attempt('wrong');
   assert.equal(longer.status, 429);
-  assert.equal(longer.json<{ details: { retryAfterSec: number } }>().details.retryAfterSec, 2, 'the delay doubles');
+  assert.equal(longer.json(ErrorBody).details?.retryAfterSec, 2, 'the delay doubles');
   assert.equal(longer.headers['retry-after'], '2');
   server.clock.advance(2100);
   assert.equal((await attempt(ADMIN_PASSWORD)).status, 200);
-  const audit = await server.admin.request('GET', '/api/v1/audit?action=auth.login_failed&limit=20');
-  assert.ok(audit.json<{ entries: unknown[] }>().entries.length >= 6, 'failed sign-ins are audited');
+  const audit = await server.admin.request(
+    'GET',
+    '/api/v1/audit?action=auth.login_failed&limit=20',
+  );
+  assert.ok(audit.json(AuditPage).entries.length >= 6, 'failed sign-ins are audited');
 });
 
 async function deviceCount(): Promise<number> {
-  return (await server.admin.request('GET', '/api/v1/devices')).json<DeviceList>().devices.length;
+  return (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList).devices.length;
 }
 
-async function enrollWith(token: string): Promise<{ code: number; stderr: string; wroteIdentity: boolean }> {
+async function enrollWith(
+  token: string,
+): Promise<{ code: number; stderr: string; wroteIdentity: boolean }> {
   const dir = await mkdtemp(join(tmpdir(), 'tether-refused-'));
   try {
-    const result = await runCli(['agent', 'enroll', '--server', server.url, '--token', token, '--data-dir', dir]);
-    return { code: result.code, stderr: result.stderr, wroteIdentity: existsSync(join(dir, 'agent.json')) || existsSync(join(dir, 'identity.pem')) };
+    const result = await runCli([
+      'agent',
+      'enroll',
+      '--server',
+      server.url,
+      '--token',
+      token,
+      '--data-dir',
+      dir,
+    ]);
+    return {
+      code: result.code,
+      stderr: result.stderr,
+      wroteIdentity: existsSync(join(dir, 'agent.json')) || existsSync(join(dir, 'identity.pem')),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -56,8 +81,13 @@ async function enrollWith(token: string): Promise<{ code: number; stderr: string
 test('a tampered enrolment token is refused and creates nothing', async () => {
   const { token } = await server.createInstaller({ group: 'Tamper' });
   const [prefix, claims, signature] = token.split('.') as [string, string, string];
-  const decoded = JSON.parse(Buffer.from(claims, 'base64url').toString()) as Record<string, unknown>;
-  const forged = Buffer.from(JSON.stringify({ ...decoded, group: 'Domain controllers' })).toString('base64url');
+  const decoded = JSON.parse(Buffer.from(claims, 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
+  const forged = Buffer.from(JSON.stringify({ ...decoded, group: 'Domain controllers' })).toString(
+    'base64url',
+  );
   const before = await deviceCount();
   const result = await enrollWith(`${prefix}.${forged}.${signature}`);
   assert.equal(result.code, 1);
@@ -72,7 +102,10 @@ test('a tampered enrolment token is refused and creates nothing', async () => {
 test('an expired or revoked enrolment token is refused with a clear message', async () => {
   const expiring = await server.createInstaller({ validForSec: 600 });
   const revoked = await server.createInstaller();
-  assert.equal((await server.admin.request('DELETE', `/api/v1/installers/${revoked.installer.id}`)).status, 204);
+  assert.equal(
+    (await server.admin.request('DELETE', `/api/v1/installers/${revoked.installer.id}`)).status,
+    204,
+  );
   const before = await deviceCount();
   const revokedResult = await enrollWith(revoked.token);
   assert.equal(revokedResult.code, 1);
@@ -85,15 +118,21 @@ test('an expired or revoked enrolment token is refused with a clear message', as
 });
 
 test('installer validity outside 10 minutes … 1 year is refused', async () => {
-  const response = await server.admin.request('POST', '/api/v1/installers', { group: 'x', validForSec: 60 });
+  const response = await server.admin.request('POST', '/api/v1/installers', {
+    group: 'x',
+    validForSec: 60,
+  });
   assert.equal(response.status, 422);
-  assert.match(response.json<{ message: string }>().message, /validForSec/);
+  assert.match(response.json(ErrorBody).message, /validForSec/);
 });
 
 test('a relay token is refused after 60 seconds', async () => {
   const agent = await server.startAgent();
-  const response = await server.admin.request('POST', '/api/v1/sessions', { deviceId: agent.device.id, kind: 'terminal' });
-  const { relay } = response.json<CreateSessionResponse>();
+  const response = await server.admin.request('POST', '/api/v1/sessions', {
+    deviceId: agent.device.id,
+    kind: 'terminal',
+  });
+  const { relay } = response.json(CreateSessionResponse);
   server.clock.advance(61_000);
   const socket = server.admin.websocket(`${relay.path}?token=${relay.token}`);
   const closed = await closeOf(socket);
@@ -103,7 +142,9 @@ test('a relay token is refused after 60 seconds', async () => {
 });
 
 test('a WebSocket upgrade from a foreign Origin is refused before it opens', async () => {
-  const socket = server.admin.websocket('/api/v1/agent/connect', { origin: 'https://evil.example' });
+  const socket = server.admin.websocket('/api/v1/agent/connect', {
+    origin: 'https://evil.example',
+  });
   const status = await new Promise<number>((resolve) => {
     socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
     socket.on('open', () => resolve(101));
@@ -129,24 +170,47 @@ test('malformed control messages close the connection with a reason and the serv
 });
 
 test('the admin interface refuses addresses outside localhost and the trusted networks', async () => {
-  const fromLocalhost = await server.client().request('GET', new URL('/conf', server.adminUrl).href);
+  const fromLocalhost = await server
+    .client()
+    .request('GET', new URL('/conf', server.adminUrl).href);
   assert.equal(fromLocalhost.status, 200);
   assert.match(fromLocalhost.text, /Tether server administration/);
   const stranger = server.client('127.0.0.2');
   const refused = await stranger.request('GET', new URL('/conf', server.adminUrl).href);
   assert.equal(refused.status, 403);
   assert.match(refused.text, /trusted-networks add/);
-  assert.equal((await stranger.request('GET', new URL('/metrics', server.adminUrl).href)).status, 403);
+  assert.equal(
+    (await stranger.request('GET', new URL('/metrics', server.adminUrl).href)).status,
+    403,
+  );
 
-  const added = await runCli(['admin', 'trusted-networks', 'add', '127.0.0.2/32', '--data-dir', server.dataDir]);
+  const added = await runCli([
+    'admin',
+    'trusted-networks',
+    'add',
+    '127.0.0.2/32',
+    '--data-dir',
+    server.dataDir,
+  ]);
   assert.equal(added.code, 0, added.stderr);
-  await waitFor('the server to pick up the trusted network', async () => {
-    const response = await stranger.request('GET', new URL('/conf', server.adminUrl).href);
-    return response.status === 200 ? true : undefined;
-  }, 12_000);
+  await waitFor(
+    'the server to pick up the trusted network',
+    async () => {
+      const response = await stranger.request('GET', new URL('/conf', server.adminUrl).href);
+      return response.status === 200 ? true : undefined;
+    },
+    12_000,
+  );
   const metrics = await stranger.request('GET', new URL('/metrics', server.adminUrl).href);
   assert.match(metrics.text, /tether_devices_online/);
-  const bad = await runCli(['admin', 'trusted-networks', 'add', '10.0.0.0/99', '--data-dir', server.dataDir]);
+  const bad = await runCli([
+    'admin',
+    'trusted-networks',
+    'add',
+    '10.0.0.0/99',
+    '--data-dir',
+    server.dataDir,
+  ]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /not an IP address or CIDR subnet/);
 });

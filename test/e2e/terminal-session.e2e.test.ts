@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { RecordingList, SessionList } from '@tether/protocol';
+import { DeviceList, RecordingList, SessionList } from '@tether/protocol';
 import { waitFor } from '../support/cli.js';
 import { openTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
@@ -17,7 +17,7 @@ after(async () => server.close());
 
 test('an enrolled agent is listed online with its inventory and statistics', async () => {
   const devices = await waitFor('statistics from the agent', async () => {
-    const list = (await server.admin.request('GET', '/api/v1/devices')).json<{ devices: { id: string; online: boolean; hostname: string; os: { platform: string }; agentVersion: string; stats: { uptimeSec?: number; memory?: { totalBytes: number } } | null }[] }>();
+    const list = (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList);
     const device = list.devices.find((candidate) => candidate.id === deviceId);
     return device?.stats ? device : undefined;
   });
@@ -37,14 +37,16 @@ test('a terminal runs a command, closes cleanly, and its recording replays the s
   assert.equal(closed.code, 1000);
 
   const session = await waitFor('the session to end', async () => {
-    const list = (await server.admin.request('GET', `/api/v1/sessions?deviceId=${deviceId}`)).json<SessionList>();
+    const list = (await server.admin.request('GET', `/api/v1/sessions?deviceId=${deviceId}`)).json(
+      SessionList,
+    );
     const found = list.sessions.find((candidate) => candidate.id === terminal.session.session.id);
     return found?.state === 'ended' ? found : undefined;
   });
   assert.ok(session.startedAt, 'the session was active');
 
   const recording = await waitFor('the recording to complete', async () => {
-    const list = (await server.admin.request('GET', '/api/v1/recordings')).json<RecordingList>();
+    const list = (await server.admin.request('GET', '/api/v1/recordings')).json(RecordingList);
     const found = list.recordings.find((candidate) => candidate.sessionId === session.id);
     return found?.state === 'complete' ? found : undefined;
   });
@@ -54,9 +56,16 @@ test('a terminal runs a command, closes cleanly, and its recording replays the s
   assert.equal(content.status, 200);
   const [header, ...events] = content.text.trim().split('\n');
   assert.equal(JSON.parse(header ?? '{}').version, 2);
-  const replayed = events.map((line) => JSON.parse(line) as [number, string, string]).filter((event) => event[1] === 'o').map((event) => event[2]).join('');
+  const replayed = events
+    .map((line) => JSON.parse(line) as [number, string, string])
+    .filter((event) => event[1] === 'o')
+    .map((event) => event[2])
+    .join('');
   assert.match(replayed, /tether-42-ok/);
-  assert.ok(replayed.includes(terminal.output().slice(0, 20)), 'the replay starts with what the technician saw');
+  assert.ok(
+    replayed.includes(terminal.output().slice(0, 20)),
+    'the replay starts with what the technician saw',
+  );
 });
 
 test('ending the shell ends the session from the device side with a reason', async () => {
@@ -66,10 +75,14 @@ test('ending the shell ends the session from the device side with a reason', asy
   assert.equal(closed.code, 1000);
 });
 
-test('a second technician cannot join a session with the first one\'s token', async () => {
+test("a second technician cannot join a session with the first one's token", async () => {
   const terminal = await openTerminal(server.admin, deviceId);
-  const intruder = server.admin.websocket(`${terminal.session.relay.path}?token=${terminal.session.relay.token}`);
-  const refused = await new Promise<{ code: number; reason: string }>((resolve) => intruder.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const intruder = server.admin.websocket(
+    `${terminal.session.relay.path}?token=${terminal.session.relay.token}`,
+  );
+  const refused = await new Promise<{ code: number; reason: string }>((resolve) =>
+    intruder.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   assert.equal(refused.code, 4401);
   assert.match(refused.reason, /already used/);
   await terminal.close();

@@ -1,11 +1,13 @@
 import { request as httpsRequest } from 'node:https';
 import WebSocket from 'ws';
+import type { z } from 'zod';
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  json<T = unknown>(): T;
+  /** The body parsed as JSON and checked against a protocol schema (replies are never cast). */
+  json<T>(schema: z.ZodType<T>): T;
 }
 
 /**
@@ -21,7 +23,12 @@ export class HttpsClient {
     private readonly localAddress?: string,
   ) {}
 
-  request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResponse> {
     const url = new URL(path, this.baseUrl);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
@@ -45,7 +52,12 @@ export class HttpsClient {
             const setCookie = res.headers['set-cookie']?.[0];
             if (setCookie) this.cookie = setCookie.split(';')[0];
             const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text,
+              json: (schema) => schema.parse(JSON.parse(text)),
+            });
           });
         },
       );

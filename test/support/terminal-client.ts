@@ -1,4 +1,4 @@
-import { decodeTerminalFrame, encodeTerminalFrame, type CreateSessionResponse } from '@tether/protocol';
+import { CreateSessionResponse, decodeTerminalFrame, encodeTerminalFrame } from '@tether/protocol';
 import type WebSocket from 'ws';
 import type { HttpsClient } from './https-client.js';
 import { waitFor } from './cli.js';
@@ -15,9 +15,15 @@ export interface TerminalClient {
 }
 
 export async function openTerminal(client: HttpsClient, deviceId: string): Promise<TerminalClient> {
-  const response = await client.request('POST', '/api/v1/sessions', { deviceId, kind: 'terminal', cols: 100, rows: 30 });
-  if (response.status !== 201) throw new Error(`session request failed: ${response.status} ${response.text}`);
-  const session = response.json<CreateSessionResponse>();
+  const response = await client.request('POST', '/api/v1/sessions', {
+    deviceId,
+    kind: 'terminal',
+    cols: 100,
+    rows: 30,
+  });
+  if (response.status !== 201)
+    throw new Error(`session request failed: ${response.status} ${response.text}`);
+  const session = response.json(CreateSessionResponse);
   const socket = client.websocket(`${session.relay.path}?token=${session.relay.token}`);
   let text = '';
   const decoder = new TextDecoder();
@@ -38,8 +44,10 @@ export async function openTerminal(client: HttpsClient, deviceId: string): Promi
     session,
     closed,
     output: () => text,
-    type: (input) => socket.send(encodeTerminalFrame({ type: 'data', data: new TextEncoder().encode(input) })),
-    waitForOutput: (pattern, timeoutMs = 10_000) => waitFor(`terminal output matching ${pattern}`, () => pattern.exec(text)?.[0], timeoutMs),
+    type: (input) =>
+      socket.send(encodeTerminalFrame({ type: 'data', data: new TextEncoder().encode(input) })),
+    waitForOutput: (pattern, timeoutMs = 10_000) =>
+      waitFor(`terminal output matching ${pattern}`, () => pattern.exec(text)?.[0], timeoutMs),
     close: async () => {
       socket.close(1000, 'technician closed the terminal');
       return closed;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CreateInstallerResponse, Device, DeviceList } from '@tether/protocol';
+import { CreateInstallerResponse, DeviceList, type Device } from '@tether/protocol';
 import { createLogger, loadServerConfig, startServer, type RunningServer } from '@tether/server';
 import { runCli, startCli, stopProcess, waitFor } from './cli.js';
 import { HttpsClient } from './https-client.js';
@@ -22,7 +22,11 @@ export interface TestServer {
   /** A client signed in as the administrator. */
   admin: HttpsClient;
   client(localAddress?: string): HttpsClient;
-  createInstaller(options?: { validForSec?: number; group?: string; maxInstalls?: number }): Promise<CreateInstallerResponse>;
+  createInstaller(options?: {
+    validForSec?: number;
+    group?: string;
+    maxInstalls?: number;
+  }): Promise<CreateInstallerResponse>;
   /** Enrols a real agent process with the real CLI and runs it; resolves when the device is online. */
   startAgent(): Promise<{ device: Device; dataDir: string; stop(): Promise<void> }>;
   close(): Promise<void>;
@@ -36,20 +40,38 @@ export async function createTestServer(): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tether-test-'));
   const clock = new OffsetClock();
   const config = loadServerConfig({
-    flags: { dataDir, listen: { host: '127.0.0.1', port: 0 }, admin: { host: '127.0.0.1', port: 0 }, logLevel: 'silent' },
+    flags: {
+      dataDir,
+      listen: { host: '127.0.0.1', port: 0 },
+      admin: { host: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+    },
   });
-  const server = await startServer({ config, log: createLogger({ level: process.env.TETHER_TEST_LOG ?? 'silent' }), clock, adminPassword: ADMIN_PASSWORD, consoleDir: CONSOLE_DIR });
+  const server = await startServer({
+    config,
+    log: createLogger({ level: process.env.TETHER_TEST_LOG ?? 'silent' }),
+    clock,
+    adminPassword: ADMIN_PASSWORD,
+    consoleDir: CONSOLE_DIR,
+  });
   const url = server.url ?? '';
   const ca = server.context.tls.cert;
   const admin = new HttpsClient(url, ca);
-  const login = await admin.request('POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+  const login = await admin.request('POST', '/api/v1/auth/login', {
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+  });
   if (login.status !== 200) throw new Error(`admin login failed: ${login.text}`);
   const agents: (() => Promise<void>)[] = [];
 
   const createInstaller: TestServer['createInstaller'] = async (options = {}) => {
-    const response = await admin.request('POST', '/api/v1/installers', { group: options.group ?? 'Test devices', validForSec: options.validForSec ?? 3600, ...(options.maxInstalls ? { maxInstalls: options.maxInstalls } : {}) });
+    const response = await admin.request('POST', '/api/v1/installers', {
+      group: options.group ?? 'Test devices',
+      validForSec: options.validForSec ?? 3600,
+      ...(options.maxInstalls ? { maxInstalls: options.maxInstalls } : {}),
+    });
     if (response.status !== 201) throw new Error(`installer creation failed: ${response.text}`);
-    return response.json<CreateInstallerResponse>();
+    return response.json(CreateInstallerResponse);
   };
 
   return {
@@ -65,8 +87,18 @@ export async function createTestServer(): Promise<TestServer> {
     async startAgent() {
       const { token } = await createInstaller();
       const agentDir = await mkdtemp(join(tmpdir(), 'tether-agent-'));
-      const enrolled = await runCli(['agent', 'enroll', '--server', url, '--token', token, '--data-dir', agentDir]);
-      if (enrolled.code !== 0) throw new Error(`agent enroll failed: ${enrolled.stderr}${enrolled.stdout}`);
+      const enrolled = await runCli([
+        'agent',
+        'enroll',
+        '--server',
+        url,
+        '--token',
+        token,
+        '--data-dir',
+        agentDir,
+      ]);
+      if (enrolled.code !== 0)
+        throw new Error(`agent enroll failed: ${enrolled.stderr}${enrolled.stdout}`);
       const deviceId = /device ([0-9a-f-]{36})/.exec(enrolled.stdout)?.[1] ?? '';
       const agent = startCli(['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn']);
       const stop = async (): Promise<void> => {
@@ -75,7 +107,7 @@ export async function createTestServer(): Promise<TestServer> {
       };
       agents.push(stop);
       const device = await waitFor('the agent to come online', async () => {
-        const list = (await admin.request('GET', '/api/v1/devices')).json<DeviceList>();
+        const list = (await admin.request('GET', '/api/v1/devices')).json(DeviceList);
         return list.devices.find((candidate) => candidate.id === deviceId && candidate.online);
       }).catch((error: unknown) => {
         throw new Error(`${(error as Error).message}\nagent output:\n${agent.output()}`);

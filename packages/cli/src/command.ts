@@ -8,7 +8,8 @@ export interface Command {
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   allowPositionals?: boolean;
-  run(input: CommandInput): Promise<number | void>;
+  /** Resolves to the exit code. */
+  run(input: CommandInput): Promise<number>;
 }
 
 export interface CommandInput {
@@ -19,7 +20,10 @@ export interface CommandInput {
 }
 
 /** Parses a command's arguments; `--help` prints its usage. Unknown flags are clear errors. */
-export function parseCommandArgs(command: Command, argv: string[]): { help: true } | { help: false; values: CommandInput['values']; positionals: string[] } {
+export function parseCommandArgs(
+  command: Command,
+  argv: string[],
+): { help: true } | { help: false; values: CommandInput['values']; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -30,7 +34,10 @@ export function parseCommandArgs(command: Command, argv: string[]): { help: true
     if (values.help) return { help: true };
     return { help: false, values, positionals };
   } catch (error) {
-    throw new AppError('INVALID_INPUT', `${(error as Error).message}\nRun \`tether ${command.name} --help\` for usage.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `${(error as Error).message}\nRun \`tether ${command.name} --help\` for usage.`,
+    );
   }
 }
 
@@ -38,7 +45,10 @@ export function parseCommandArgs(command: Command, argv: string[]): { help: true
 export function requireOption(input: CommandInput, name: string, command: string): string {
   const value = input.values[name];
   if (typeof value !== 'string' || value === '') {
-    throw new AppError('INVALID_INPUT', `Missing --${name}. Run \`tether ${command} --help\` for usage.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `Missing --${name}. Run \`tether ${command} --help\` for usage.`,
+    );
   }
   return value;
 }

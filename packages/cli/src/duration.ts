@@ -1,6 +1,13 @@
 import { AppError } from '@tether/protocol';
 
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
+const UNITS: Record<string, number> = {
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86_400,
+  w: 604_800,
+  y: 31_536_000,
+};
 
 /**
  * Parses `90s`, `10m`, `1h`, `7d`, `2w`, `1y` (or a bare number of seconds) into seconds.

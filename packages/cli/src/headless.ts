@@ -1,10 +1,21 @@
-import { createAuditLog, createLogger, databaseUrl, openStore, systemClock, type ServerConfig, type Store } from '@tether/server';
+import {
+  createAuditLog,
+  createLogger,
+  databaseUrl,
+  openStore,
+  systemClock,
+  type ServerConfig,
+  type Store,
+} from '@tether/server';
 
 /**
  * Opens a server's store directly from its data directory, for headless administration
  * (S-3) while the server runs or not. The callback's result is returned; the store is closed.
  */
-export async function withStore<T>(config: ServerConfig, work: (deps: { store: Store; audit: ReturnType<typeof createAuditLog> }) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  config: ServerConfig,
+  work: (deps: { store: Store; audit: ReturnType<typeof createAuditLog> }) => Promise<T>,
+): Promise<T> {
   const store = await openStore(databaseUrl(config));
   try {
     const log = createLogger({ level: 'silent' });
@@ -18,5 +29,7 @@ export async function withStore<T>(config: ServerConfig, work: (deps: { store: S
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

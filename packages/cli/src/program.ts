@@ -42,7 +42,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const found = findCommand(argv);
   if (!found) {
     const group = commands.filter((command) => command.name.startsWith(`${argv[0] ?? ''} `));
-    process.stderr.write(group.length ? `tether ${argv[0] ?? ''}: choose one of: ${group.map((c) => c.name).join(', ')}\n` : `Unknown command "${argv.join(' ')}".\n\n${overview()}`);
+    process.stderr.write(
+      group.length
+        ? `tether ${argv[0] ?? ''}: choose one of: ${group.map((c) => c.name).join(', ')}\n`
+        : `Unknown command "${argv.join(' ')}".\n\n${overview()}`,
+    );
     return 2;
   }
   try {
@@ -51,7 +55,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       out(helpText(found.command));
       return 0;
     }
-    return (await found.command.run({ values: parsed.values, positionals: parsed.positionals, env, out })) ?? 0;
+    return (
+      (await found.command.run({
+        values: parsed.values,
+        positionals: parsed.positionals,
+        env,
+        out,
+      })) ?? 0
+    );
   } catch (error) {
     if (error instanceof AppError) {
       process.stderr.write(`Error: ${error.message}\n`);
@@ -60,4 +71,3 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     throw error;
   }
 }
-

@@ -1,5 +1,10 @@
 export { startServer, type RunningServer, type StartServerOptions } from './app/server.js';
-export { loadServerConfig, databaseUrl, ServerConfig, type ServerConfigInput } from './config/config.js';
+export {
+  loadServerConfig,
+  databaseUrl,
+  ServerConfig,
+  type ServerConfigInput,
+} from './config/config.js';
 export { createLogger, type Logger } from './logging.js';
 export { systemClock, type Clock } from './clock.js';
 export { openStore } from './store/index.js';

@@ -18,7 +18,10 @@ export const REDACTED_PATHS = [
 ];
 
 /** Structured JSON logs to stdout (or a given stream), with secrets redacted. */
-export function createLogger(options: { level: string; destination?: NodeJS.WritableStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  destination?: NodeJS.WritableStream;
+}): Logger {
   return pino(
     { level: options.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
     options.destination ?? process.stdout,

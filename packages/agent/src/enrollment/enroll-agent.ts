@@ -58,7 +58,11 @@ export async function enrollAgent(options: EnrollAgentOptions): Promise<Enrolled
   const serverUrl = parseServerUrl(options.serverUrl);
   const identity = generateIdentityKey();
   const inventory = await collectInventory(selectPlatform(process.platform));
-  const request: EnrollRequest = { token: options.token.trim(), publicKey: identity.publicKey, inventory };
+  const request: EnrollRequest = {
+    token: options.token.trim(),
+    publicKey: identity.publicKey,
+    inventory,
+  };
   log.info({ server: serverUrl.origin, installerId: token.claims.installerId }, 'enrolling agent');
   const reply = await postJson(new URL('/api/v1/agent/enroll', serverUrl), request, {
     timeoutMs: options.fetchTimeoutMs ?? 15_000,

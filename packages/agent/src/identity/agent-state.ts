@@ -124,7 +124,10 @@ async function readOrExplain(path: string): Promise<string> {
         `This agent is not enrolled (${path} is missing). Run "tether agent enroll" with the server address and an enrolment token first.`,
       );
     }
-    throw new AppError('INTERNAL', `Cannot read ${path}: ${String(error)}. Check the permissions of the agent's data directory.`);
+    throw new AppError(
+      'INTERNAL',
+      `Cannot read ${path}: ${String(error)}. Check the permissions of the agent's data directory.`,
+    );
   }
 }
 

@@ -41,7 +41,10 @@ export function signText(privateKey: KeyObject, text: string): string {
  */
 export function verifyText(publicKey: string, text: string, signature: string): boolean {
   try {
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: publicKey },
+      format: 'jwk',
+    });
     return verify(null, Buffer.from(text, 'utf8'), key, fromBase64Url(signature));
   } catch {
     return false; // a malformed key or signature is simply not a valid proof

@@ -20,7 +20,10 @@ export interface OfferContext {
 }
 
 /** Starts one kind of session. */
-export type SessionStarter = (offer: SessionOffer, context: OfferContext) => Promise<RunningSession>;
+export type SessionStarter = (
+  offer: SessionOffer,
+  context: OfferContext,
+) => Promise<RunningSession>;
 
 /** The sessions this agent serves; see {@link createSessionRegistry}. */
 export interface SessionRegistry {
@@ -35,6 +38,8 @@ export interface SessionRegistry {
 interface Entry {
   session?: RunningSession;
   cancelReason?: string;
+  /** Settles once the start attempt is over (and the session stopped, if cancelled meanwhile). */
+  starting?: Promise<void>;
 }
 
 /**
@@ -75,7 +80,10 @@ export function createSessionRegistry(options: {
     } catch (error) {
       entries.delete(offer.sessionId);
       const body = errorBody(error);
-      log.warn({ sessionId: offer.sessionId, kind: offer.kind, code: body.code }, `session refused: ${body.message}`);
+      log.warn(
+        { sessionId: offer.sessionId, kind: offer.kind, code: body.code, err: error },
+        `session refused: ${body.message}`,
+      );
       context.send({ type: 'session.refused', sessionId: offer.sessionId, error: body });
       return;
     }
@@ -92,8 +100,11 @@ export function createSessionRegistry(options: {
       }
       const entry: Entry = {};
       entries.set(offer.sessionId, entry);
-      log.info({ sessionId: offer.sessionId, kind: offer.kind, technician: offer.technician }, 'session offered');
-      void start(offer, context, entry);
+      log.info(
+        { sessionId: offer.sessionId, kind: offer.kind, technician: offer.technician },
+        'session offered',
+      );
+      entry.starting = start(offer, context, entry);
     },
     cancel(sessionId, reason) {
       const entry = entries.get(sessionId);
@@ -104,8 +115,8 @@ export function createSessionRegistry(options: {
     },
     async stopAll(reason) {
       const pending = [...entries.values()].map((entry) => {
-        entry.cancelReason = reason;
-        return entry.session?.stop(reason);
+        entry.cancelReason ??= reason; // an earlier cancel keeps its reason
+        return entry.session ? entry.session.stop(reason) : (entry.starting ?? Promise.resolve());
       });
       await Promise.all(pending);
     },
@@ -126,5 +137,8 @@ function errorBody(error: unknown): ErrorBody {
   if (error instanceof AppError) return error.toBody();
   // Unknown failures may carry paths or internals: the technician gets a generic message and
   // the details stay in the agent's log.
-  return { code: 'INTERNAL', message: 'The device could not start the session; see the agent log.' };
+  return {
+    code: 'INTERNAL',
+    message: 'The device could not start the session; see the agent log.',
+  };
 }

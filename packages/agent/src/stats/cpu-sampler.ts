@@ -27,7 +27,9 @@ export function readCpuTimes(): CpuTimes {
  * // … one statistics interval later
  * const percent = sampler.sample(); // e.g. 12.5
  */
-export function createCpuSampler(read: () => CpuTimes = readCpuTimes): { sample(): number | undefined } {
+export function createCpuSampler(read: () => CpuTimes = readCpuTimes): {
+  sample(): number | undefined;
+} {
   let previous = read();
   return {
     sample() {

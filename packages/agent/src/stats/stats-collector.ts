@@ -64,14 +64,16 @@ export function createStatsCollector(options: {
   };
 }
 
-async function measureDisks(
-  mounts: readonly string[],
-): Promise<NonNullable<DeviceStats['disks']>> {
+async function measureDisks(mounts: readonly string[]): Promise<NonNullable<DeviceStats['disks']>> {
   const results = await Promise.allSettled(
     mounts.slice(0, MAX_DISKS).map(async (mount) => {
       const info = await statfs(mount);
       const totalBytes = info.blocks * info.bsize;
-      return { mount: mount.slice(0, 512), totalBytes, usedBytes: totalBytes - info.bfree * info.bsize };
+      return {
+        mount: mount.slice(0, 512),
+        totalBytes,
+        usedBytes: totalBytes - info.bfree * info.bsize,
+      };
     }),
   );
   // A mount can vanish or deny access between listing and measuring; report the others.

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { tlsFingerprint } from './tls-fingerprint.js';
 
@@ -9,8 +9,8 @@ export interface AgentSocketOptions {
   /** Gives up when the TLS + HTTP upgrade takes longer than this. */
   handshakeTimeoutMs?: number;
   /**
-   * Called with the fingerprint of the certificate seen on this socket, before any message is
-   * delivered; return false to abandon the socket (it is terminated).
+   * Called with the fingerprint of the certificate seen on this socket once TLS is up, before
+   * the HTTP upgrade request is sent; return false to abandon the connection.
    */
   onFingerprint: (fingerprint: string) => boolean;
 }
@@ -27,24 +27,33 @@ export interface AgentSocketOptions {
 export function openAgentSocket(url: URL, options: AgentSocketOptions): WebSocket {
   const target = new URL(url);
   if (target.protocol === 'https:') target.protocol = 'wss:';
-  if (target.protocol !== 'wss:') throw new Error(`Refusing a non-TLS server address (${target.protocol}).`);
+  if (target.protocol !== 'wss:')
+    throw new Error(`Refusing a non-TLS server address (${target.protocol}).`);
   const socket = new WebSocket(target, {
     rejectUnauthorized: false,
     perMessageDeflate: false,
     followRedirects: false,
     maxPayload: options.maxPayload,
     handshakeTimeout: options.handshakeTimeoutMs ?? 15_000,
-  });
-  socket.once('upgrade', (response: IncomingMessage) => {
-    let isAccepted = false;
-    try {
-      isAccepted = options.onFingerprint(tlsFingerprint(response.socket));
-    } catch {
-      // Only possible when the peer sent no certificate: the URL is wss, so the socket is TLS.
-      // Terminating makes `ws` report the failed connection through 'error' and 'close'.
-      isAccepted = false;
-    }
-    if (!isAccepted) socket.terminate();
+    // The HTTP upgrade request carries secrets (a relay token) and must not reach a server
+    // we have not identified: hold it until the TLS handshake is done and the caller accepts
+    // the certificate.
+    finishRequest: (request) => {
+      request.once('socket', (tcp: Socket) => {
+        tcp.once('secureConnect', () => {
+          if (isAccepted(tcp, options.onFingerprint)) request.end();
+          else request.destroy(new Error('server identity mismatch (unexpected TLS certificate)'));
+        });
+      });
+    },
   });
   return socket;
+}
+
+function isAccepted(socket: Socket, onFingerprint: (fingerprint: string) => boolean): boolean {
+  try {
+    return onFingerprint(tlsFingerprint(socket));
+  } catch {
+    return false; // no peer certificate: nothing to identify the server by
+  }
 }

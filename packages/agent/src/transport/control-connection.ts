@@ -10,11 +10,11 @@ import {
   type SessionOffer,
 } from '@tether/protocol';
 import type { Logger } from 'pino';
-import type { RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { CancelTimer, Clock } from '../clock.js';
 import type { AgentState } from '../identity/agent-state.js';
 import { openAgentSocket } from './agent-socket.js';
-import { createHandshake } from './control-handshake.js';
+import { createHandshake, type Handshake } from './control-handshake.js';
 import { startHeartbeat } from './heartbeat.js';
 import { rawBytes } from './raw-data.js';
 
@@ -38,8 +38,8 @@ export interface ControlClosed {
 /** One control channel; see {@link openControlConnection}. */
 export interface ControlConnection {
   /** Sends a message if the channel is open; drops it otherwise (the server re-syncs on reconnect). */
-  send(message: AgentMessage): void;
-  close(code: number, reason: string): void;
+  readonly send: (message: AgentMessage) => void;
+  readonly close: (code: number, reason: string) => void;
   readonly closed: Promise<ControlClosed>;
 }
 
@@ -65,53 +65,140 @@ export function openControlConnection(options: {
   clock: Clock;
   events: ControlEvents;
 }): ControlConnection {
-  const { state, clock, events } = options;
+  const { state, clock } = options;
   const log = options.log.child({ deviceId: state.config.deviceId });
-  const handshake = createHandshake({
-    deviceId: state.config.deviceId,
-    inventory: options.inventory,
-    privateKey: state.privateKey,
-    pinnedServerKey: state.config.serverPublicKey,
-  });
-  let tlsFingerprint: string | undefined;
-  let phase: 'challenge' | 'welcome' | 'ready' = 'challenge';
-  let malformedCount = 0;
-  const timers: CancelTimer[] = [];
   const socket = openAgentSocket(new URL(AGENT_CONNECT_PATH, state.config.serverUrl), {
     maxPayload: MAX_CONTROL_MESSAGE_BYTES,
     onFingerprint: (fingerprint) => {
-      tlsFingerprint = fingerprint;
+      channel.tlsFingerprint = fingerprint;
       return true; // checked against the server's signed proof in the challenge
     },
   });
-  const send = (message: AgentMessage): void => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  const channel: Channel = {
+    socket,
+    log,
+    clock,
+    events: options.events,
+    deviceId: state.config.deviceId,
+    handshake: createHandshake({
+      deviceId: state.config.deviceId,
+      inventory: options.inventory,
+      privateKey: state.privateKey,
+      pinnedServerKey: state.config.serverPublicKey,
+    }),
+    phase: 'challenge',
+    malformedCount: 0,
+    timers: [],
+    send: (message) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    },
   };
-  const refuse = (code: number, reason: string): void => {
+  const handlers = createHandlers(channel);
+  socket.on('open', () => {
+    channel.send(channel.handshake.hello);
+    channel.timers.push(
+      clock.setTimer(() => {
+        if (channel.phase === 'ready') return;
+        log.warn('the server did not complete the handshake in time; reconnecting');
+        socket.terminate();
+      }, HANDSHAKE_TIMEOUT_MS),
+    );
+  });
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    receive(channel, handlers, isBinary ? undefined : rawBytes(data).toString('utf8'));
+  });
+  socket.on('error', (error) =>
+    log.warn({ err: error }, `control channel error: ${error.message}`),
+  );
+  const closed = new Promise<ControlClosed>((resolve) => {
+    socket.on('close', (code, reason) => {
+      for (const cancel of channel.timers) cancel();
+      resolve({ code, reason: reason.toString('utf8'), wasWelcomed: channel.phase === 'ready' });
+    });
+  });
+  const close = (code: number, reason: string): void => {
     socket.close(code, reason);
+    // A server that never answers the closing handshake must not hold the agent's stop().
+    channel.timers.push(clock.setTimer(() => socket.terminate(), CLOSE_GRACE_MS));
   };
+  return { send: channel.send, close, closed };
+}
 
-  const handlers: HandlerMap<ServerMessage> = {
+/** The state of one control channel, shared by its handlers. */
+interface Channel {
+  readonly socket: WebSocket;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly events: ControlEvents;
+  readonly deviceId: string;
+  readonly handshake: Handshake;
+  phase: 'challenge' | 'welcome' | 'ready';
+  /** The certificate seen on this socket, known once TLS is up (before any message). */
+  tlsFingerprint?: string;
+  malformedCount: number;
+  readonly timers: CancelTimer[];
+  readonly send: (message: AgentMessage) => void;
+}
+
+/** Parses one text frame (`undefined` for a binary one) and dispatches it, or counts garbage. */
+function receive(
+  channel: Channel,
+  handlers: HandlerMap<ServerMessage>,
+  text: string | undefined,
+): void {
+  const parsed =
+    text === undefined
+      ? { ok: false as const, error: { message: 'binary frame on the control channel' } }
+      : parseControlMessage(ServerMessage, text);
+  if (parsed.ok) {
+    // The map is total over message types; TypeScript cannot correlate the key with the
+    // handler's parameter, hence the widening.
+    (handlers[parsed.message.type] as (message: ServerMessage) => void)(parsed.message);
+    return;
+  }
+  channel.malformedCount += 1;
+  channel.log.warn(
+    { count: channel.malformedCount },
+    `ignored a malformed control message: ${parsed.error.message}`,
+  );
+  if (channel.malformedCount >= MAX_MALFORMED_MESSAGES) {
+    channel.socket.close(4422, 'too many malformed messages');
+  }
+}
+
+function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
+  const { socket, log, events } = channel;
+  return {
     challenge: (challenge) => {
-      if (phase !== 'challenge' || tlsFingerprint === undefined) return refuse(4400, 'unexpected challenge');
+      if (channel.phase !== 'challenge' || channel.tlsFingerprint === undefined) {
+        return socket.close(4400, 'unexpected challenge');
+      }
       try {
-        send(handshake.answer(challenge, tlsFingerprint));
-        phase = 'welcome';
+        channel.send(channel.handshake.answer(challenge, channel.tlsFingerprint));
+        channel.phase = 'welcome';
       } catch (error) {
-        log.error({ err: error, server: state.config.serverUrl }, error instanceof Error ? error.message : 'server identity mismatch');
-        refuse(4401, 'server identity mismatch');
+        log.error(
+          { err: error },
+          error instanceof Error ? error.message : 'server identity mismatch',
+        );
+        socket.close(4401, 'server identity mismatch');
       }
     },
     welcome: (welcome) => {
-      if (phase !== 'welcome' || welcome.deviceId !== state.config.deviceId) return refuse(4400, 'unexpected welcome');
-      phase = 'ready';
-      timers.push(
+      if (channel.phase !== 'welcome' || welcome.deviceId !== channel.deviceId) {
+        return socket.close(4400, 'unexpected welcome');
+      }
+      channel.phase = 'ready';
+      channel.timers.push(
         startHeartbeat(socket, {
-          clock,
+          clock: channel.clock,
           intervalMs: welcome.heartbeatSec * 1000,
-          sendHeartbeat: () => send({ type: 'heartbeat' }),
+          sendHeartbeat: () => channel.send({ type: 'heartbeat' }),
           onDead: () => {
-            log.warn({ heartbeatSec: welcome.heartbeatSec }, 'server stopped answering pings; reconnecting');
+            log.warn(
+              { heartbeatSec: welcome.heartbeatSec },
+              'server stopped answering pings; reconnecting',
+            );
             socket.terminate();
           },
         }),
@@ -120,60 +207,18 @@ export function openControlConnection(options: {
       events.onWelcome(welcome);
     },
     settings: (message) => {
-      if (phase === 'ready') events.onSettings(message.settings);
+      if (channel.phase === 'ready') events.onSettings(message.settings);
     },
     'session.offer': (offer) => {
-      if (phase === 'ready' && tlsFingerprint !== undefined) events.onOffer(offer, tlsFingerprint);
+      if (channel.phase === 'ready' && channel.tlsFingerprint !== undefined) {
+        events.onOffer(offer, channel.tlsFingerprint);
+      }
     },
     'session.cancel': (cancel) => {
-      if (phase === 'ready') events.onCancel(cancel);
+      if (channel.phase === 'ready') events.onCancel(cancel);
     },
     error: (message) => {
       log.error({ code: message.error.code }, `server refused the agent: ${message.error.message}`);
     },
   };
-
-  const onMessage = (data: RawData, isBinary: boolean): void => {
-    const parsed = isBinary
-      ? { ok: false as const, error: { message: 'binary frame on the control channel' } }
-      : parseControlMessage(ServerMessage, rawBytes(data).toString('utf8'));
-    if (parsed.ok) {
-      dispatch(handlers, parsed.message);
-      return;
-    }
-    malformedCount += 1;
-    log.warn({ count: malformedCount }, `ignored a malformed control message: ${parsed.error.message}`);
-    if (malformedCount >= MAX_MALFORMED_MESSAGES) refuse(4422, 'too many malformed messages');
-  };
-
-  socket.on('open', () => {
-    send(handshake.hello);
-    timers.push(
-      clock.setTimer(() => {
-        if (phase === 'ready') return;
-        log.warn('the server did not complete the handshake in time; reconnecting');
-        socket.terminate();
-      }, HANDSHAKE_TIMEOUT_MS),
-    );
-  });
-  socket.on('message', onMessage);
-  socket.on('error', (error) => log.warn({ err: error }, `control channel error: ${error.message}`));
-  const closed = new Promise<ControlClosed>((resolve) => {
-    socket.on('close', (code, reason) => {
-      for (const cancel of timers) cancel();
-      resolve({ code, reason: reason.toString('utf8'), wasWelcomed: phase === 'ready' });
-    });
-  });
-  const close = (code: number, reason: string): void => {
-    socket.close(code, reason);
-    // A server that never answers the closing handshake must not hold the agent's stop().
-    timers.push(clock.setTimer(() => socket.terminate(), CLOSE_GRACE_MS));
-  };
-  return { send, close, closed };
-}
-
-/** Calls the handler for a message's type; the map is total, so every type has one. */
-function dispatch(handlers: HandlerMap<ServerMessage>, message: ServerMessage): void {
-  const handler = handlers[message.type] as (message: ServerMessage) => void;
-  handler(message);
 }

@@ -20,7 +20,10 @@ export interface Handshake {
    * Checks the server's challenge and returns the `auth` answer; throws
    * `AppError('AUTH_FAILED')` when the server is not the pinned one.
    */
-  answer(challenge: MessageOf<ServerMessage, 'challenge'>, tlsFingerprint: string): MessageOf<AgentMessage, 'auth'>;
+  answer(
+    challenge: MessageOf<ServerMessage, 'challenge'>,
+    tlsFingerprint: string,
+  ): MessageOf<AgentMessage, 'auth'>;
 }
 
 /**
@@ -54,14 +57,22 @@ export function createHandshake(options: {
           'Server identity mismatch: the server presented a different key from the one pinned at enrolment. Something may be impersonating the server; if the server was reinstalled, enrol this agent again.',
         );
       }
-      const proof = serverProofText({ agentNonce, serverNonce: challenge.serverNonce, tlsFingerprint });
+      const proof = serverProofText({
+        agentNonce,
+        serverNonce: challenge.serverNonce,
+        tlsFingerprint,
+      });
       if (!verifyText(options.pinnedServerKey, proof, challenge.signature)) {
         throw new AppError(
           'AUTH_FAILED',
           'Server identity mismatch: the server did not prove it holds the pinned key for this TLS connection. A proxy that inspects TLS traffic can cause this; connect the agent to the server directly.',
         );
       }
-      const text = agentProofText({ deviceId: options.deviceId, serverNonce: challenge.serverNonce, agentNonce });
+      const text = agentProofText({
+        deviceId: options.deviceId,
+        serverNonce: challenge.serverNonce,
+        agentNonce,
+      });
       return { type: 'auth', signature: signText(options.privateKey, text) };
     },
   };

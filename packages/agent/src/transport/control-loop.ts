@@ -45,7 +45,10 @@ export function startControlLoop(options: {
       if (wasWelcomed) options.onConnectionChange(false);
       if (isStopped) return;
       const delayMs = backoff.nextDelayMs();
-      log.info({ code, reason, delayMs, attempt: backoff.attempts }, 'control channel closed; reconnecting after a delay');
+      log.info(
+        { code, reason, delayMs, attempt: backoff.attempts },
+        'control channel closed; reconnecting after a delay',
+      );
       cancelRetry = clock.setTimer(connect, delayMs);
     });
   };

@@ -20,7 +20,11 @@ const MAX_REPLY_BYTES = 1024 * 1024;
  * @example
  * const reply = await postJson(new URL('/api/v1/agent/enroll', serverUrl), body, { timeoutMs: 15_000 });
  */
-export function postJson(url: URL, body: unknown, options: { timeoutMs: number }): Promise<JsonReply> {
+export function postJson(
+  url: URL,
+  body: unknown,
+  options: { timeoutMs: number },
+): Promise<JsonReply> {
   const payload = Buffer.from(JSON.stringify(body), 'utf8');
   return new Promise((resolve, reject) => {
     const outgoing = request(url, {
@@ -32,7 +36,12 @@ export function postJson(url: URL, body: unknown, options: { timeoutMs: number }
       headers: { 'content-type': 'application/json', 'content-length': payload.length },
     });
     outgoing.on('timeout', () => {
-      outgoing.destroy(new AppError('UNAVAILABLE', `The server at ${url.origin} did not answer within ${options.timeoutMs} ms. Check the address and your network, then try again.`));
+      outgoing.destroy(
+        new AppError(
+          'UNAVAILABLE',
+          `The server at ${url.origin} did not answer within ${options.timeoutMs} ms. Check the address and your network, then try again.`,
+        ),
+      );
     });
     outgoing.on('error', (error) => reject(toUnreachable(url, error)));
     outgoing.on('response', (response) => {
@@ -48,12 +57,19 @@ export function postJson(url: URL, body: unknown, options: { timeoutMs: number }
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_REPLY_BYTES) response.destroy(new AppError('UNAVAILABLE', `The server at ${url.origin} sent an oversized reply.`));
+        if (size > MAX_REPLY_BYTES)
+          response.destroy(
+            new AppError('UNAVAILABLE', `The server at ${url.origin} sent an oversized reply.`),
+          );
         else chunks.push(chunk);
       });
       response.on('error', (error) => reject(toUnreachable(url, error)));
       response.on('end', () => {
-        resolve({ status: response.statusCode ?? 0, body: parseJson(Buffer.concat(chunks)), tlsFingerprint: fingerprint });
+        resolve({
+          status: response.statusCode ?? 0,
+          body: parseJson(Buffer.concat(chunks)),
+          tlsFingerprint: fingerprint,
+        });
       });
     });
     outgoing.end(payload);
@@ -70,5 +86,8 @@ function parseJson(bytes: Buffer): unknown {
 
 function toUnreachable(url: URL, error: Error): AppError {
   if (error instanceof AppError) return error;
-  return new AppError('UNAVAILABLE', `Cannot reach the Tether server at ${url.origin} (${error.message}). Check the address and that the server is running.`);
+  return new AppError(
+    'UNAVAILABLE',
+    `Cannot reach the Tether server at ${url.origin} (${error.message}). Check the address and that the server is running.`,
+  );
 }

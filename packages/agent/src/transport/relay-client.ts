@@ -34,7 +34,9 @@ export function connectRelay(
     let isMismatch = false;
     const socket = openAgentSocket(url, {
       maxPayload: MAX_RELAY_MESSAGE_BYTES,
-      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
+      ...(options.handshakeTimeoutMs === undefined
+        ? {}
+        : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
       onFingerprint: (fingerprint) => {
         isMismatch = fingerprint !== options.expectedFingerprint;
         return !isMismatch;
@@ -48,7 +50,10 @@ export function connectRelay(
               'AUTH_FAILED',
               'Server identity mismatch on the session relay: its TLS certificate differs from the one the server proved on the control channel.',
             )
-          : new AppError('UNAVAILABLE', `Cannot join the session relay at ${url.origin} (${error.message}).`),
+          : new AppError(
+              'UNAVAILABLE',
+              `Cannot join the session relay at ${url.origin} (${error.message}).`,
+            ),
       );
     };
     const onOpen = (): void => {

@@ -14,7 +14,10 @@ import { sha256Base64Url } from '../identity/ed25519.js';
  */
 export function tlsFingerprint(socket: Socket): string {
   if (!(socket instanceof TLSSocket)) {
-    throw new AppError('FORBIDDEN', 'The connection to the server is not encrypted (TLS). Use an https:// server address.');
+    throw new AppError(
+      'FORBIDDEN',
+      'The connection to the server is not encrypted (TLS). Use an https:// server address.',
+    );
   }
   const certificate = socket.getPeerCertificate();
   // An empty object means the peer sent no certificate (or the socket is already closed).

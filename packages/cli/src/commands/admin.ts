@@ -1,5 +1,11 @@
 import { AppError } from '@tether/protocol';
-import { ADMIN_USERNAME, readTrustedNetworks, resetPassword, systemClock, writeTrustedNetworks } from '@tether/server';
+import {
+  ADMIN_USERNAME,
+  readTrustedNetworks,
+  resetPassword,
+  systemClock,
+  writeTrustedNetworks,
+} from '@tether/server';
 import { stringOption, type Command } from '../command.js';
 import { readStdin, withStore } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -11,16 +17,27 @@ export const resetPasswordCommand: Command = {
 
 Prints a new random password unless --password-stdin reads one from standard input.
 Signs the user out of every open console session. Works while the server runs.`,
-  options: { ...dataDirOptions, username: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+  options: {
+    ...dataDirOptions,
+    username: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+  },
   async run(input) {
     const username = stringOption(input, 'username') ?? ADMIN_USERNAME;
     const given = input.values['password-stdin'] ? await readStdin() : undefined;
-    if (given !== undefined && given.length < 12) throw new AppError('INVALID_INPUT', 'Choose a password of at least 12 characters.');
+    if (given !== undefined && given.length < 12)
+      throw new AppError('INVALID_INPUT', 'Choose a password of at least 12 characters.');
     const result = await withStore(serverConfigFrom(input), ({ store, audit }) =>
       resetPassword({ store, clock: systemClock, audit, username, password: given }),
     );
-    if (!result) throw new AppError('NOT_FOUND', `There is no user "${username}" in this data directory.`);
-    input.out(given === undefined ? `New password for ${username}: ${result.password}` : `Password for ${username} changed.`);
+    if (!result)
+      throw new AppError('NOT_FOUND', `There is no user "${username}" in this data directory.`);
+    input.out(
+      given === undefined
+        ? `New password for ${username}: ${result.password}`
+        : `Password for ${username} changed.`,
+    );
+    return 0;
   },
 };
 
@@ -38,21 +55,40 @@ A running server picks up the change within a few seconds.`,
     const networks = await withStore(serverConfigFrom(input), async ({ store, audit }) => {
       const current = await readTrustedNetworks(store);
       const next =
-        action === 'list' ? current
-        : action === 'add' ? [...current, ...entries]
-        : action === 'remove' ? current.filter((entry) => !entries.includes(entry))
-        : action === 'set' ? entries
-        : action === 'clear' ? []
-        : undefined;
-      if (!next) throw new AppError('INVALID_INPUT', `Unknown action "${action}"; use list, add, remove, set or clear.`);
+        action === 'list'
+          ? current
+          : action === 'add'
+            ? [...current, ...entries]
+            : action === 'remove'
+              ? current.filter((entry) => !entries.includes(entry))
+              : action === 'set'
+                ? entries
+                : action === 'clear'
+                  ? []
+                  : undefined;
+      if (!next)
+        throw new AppError(
+          'INVALID_INPUT',
+          `Unknown action "${action}"; use list, add, remove, set or clear.`,
+        );
       if ((action === 'add' || action === 'remove' || action === 'set') && entries.length === 0) {
         throw new AppError('INVALID_INPUT', `Give at least one address or subnet to ${action}.`);
       }
       if (action === 'list') return current;
       const saved = await writeTrustedNetworks(store, next);
-      await audit.record({ action: 'settings.changed', actor: 'system', target: 'admin.trustedNetworks', details: { networks: saved, via: 'headless' } });
+      await audit.record({
+        action: 'settings.changed',
+        actor: 'system',
+        target: 'admin.trustedNetworks',
+        details: { networks: saved, via: 'headless' },
+      });
       return saved;
     });
-    input.out(networks.length ? networks.join('\n') : 'No trusted networks: the admin interface is reachable from localhost only.');
+    input.out(
+      networks.length
+        ? networks.join('\n')
+        : 'No trusted networks: the admin interface is reachable from localhost only.',
+    );
+    return 0;
   },
 };

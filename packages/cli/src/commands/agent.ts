@@ -6,7 +6,9 @@ import { requireOption, stringOption, type Command, type CommandInput } from '..
 import { waitForSignal } from './server.js';
 
 const agentDataDir = (input: CommandInput): string =>
-  stringOption(input, 'data-dir') ?? input.env.TETHER_AGENT_DATA_DIR ?? join(homedir(), '.tether-agent');
+  stringOption(input, 'data-dir') ??
+  input.env.TETHER_AGENT_DATA_DIR ??
+  join(homedir(), '.tether-agent');
 
 export const agentEnrollCommand: Command = {
   name: 'agent enroll',
@@ -17,22 +19,33 @@ export const agentEnrollCommand: Command = {
   --token TOKEN    the installer's enrolment token
   --data-dir DIR   where the agent keeps its identity (default ~/.tether-agent,
                    env TETHER_AGENT_DATA_DIR; a service install uses /var/lib/tether-agent)`,
-  options: { server: { type: 'string' }, token: { type: 'string' }, 'data-dir': { type: 'string' } },
+  options: {
+    server: { type: 'string' },
+    token: { type: 'string' },
+    'data-dir': { type: 'string' },
+  },
   async run(input) {
-    const log = createLogger({ level: stringOption(input, 'log-level') ?? 'warn', destination: process.stderr });
+    const log = createLogger({
+      level: stringOption(input, 'log-level') ?? 'warn',
+      destination: process.stderr,
+    });
     const result = await enrollAgent({
       serverUrl: requireOption(input, 'server', 'agent enroll'),
       token: requireOption(input, 'token', 'agent enroll'),
       dataDir: agentDataDir(input),
       log,
     });
-    input.out(`Enrolled as device ${result.deviceId} ("${result.name}"). Start it with: tether agent run`);
+    input.out(
+      `Enrolled as device ${result.deviceId} ("${result.name}"). Start it with: tether agent run`,
+    );
+    return 0;
   },
 };
 
 export const agentRunCommand: Command = {
   name: 'agent run',
-  summary: 'Run the agent: keep a connection to the server and serve the sessions technicians open.',
+  summary:
+    'Run the agent: keep a connection to the server and serve the sessions technicians open.',
   usage: `tether agent run [--data-dir DIR] [--log-level LEVEL]
 
 Connects outbound to the server it was enrolled with and reconnects with backoff when the
@@ -43,5 +56,6 @@ connection drops. Stop it with Ctrl+C or SIGTERM.`,
     const agent = await runAgent({ dataDir: agentDataDir(input), log });
     await waitForSignal();
     await agent.stop();
+    return 0;
   },
 };

@@ -12,7 +12,8 @@ import { waitForSignal } from './server.js';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'Run Tether on this machine: the server, plus an agent for this machine in user mode (what `npm start` runs).',
+  summary:
+    'Run Tether on this machine: the server, plus an agent for this machine in user mode (what `npm start` runs).',
   usage: `tether demo [server options]
 
 Starts the server (data in ./tether-data, console on https://localhost:8443, admin interface on
@@ -22,24 +23,43 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
   async run(input) {
     const config = serverConfigFrom(input);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    const log = createLogger({ level: 'info', destination: createWriteStream(join(config.dataDir, 'server.log'), { flags: 'a' }) });
+    const log = createLogger({
+      level: 'info',
+      destination: createWriteStream(join(config.dataDir, 'server.log'), { flags: 'a' }),
+    });
     input.out('Starting the Tether server…');
-    const server = await startServer({ config, log, adminPassword: input.env.TETHER_ADMIN_PASSWORD, consoleDir });
+    const server = await startServer({
+      config,
+      log,
+      adminPassword: input.env.TETHER_ADMIN_PASSWORD,
+      consoleDir,
+    });
     if (!server.url) {
       await server.close();
-      input.out(`The console port ${config.listen.port} could not be bound (see ${join(config.dataDir, 'server.log')}); try --port.`);
+      input.out(
+        `The console port ${config.listen.port} could not be bound (see ${join(config.dataDir, 'server.log')}); try --port.`,
+      );
       return 1;
     }
     const localUrl = `https://localhost:${new URL(server.url).port}`;
     const agentDir = join(config.dataDir, 'agent');
     if (!existsSync(join(agentDir, 'agent.json'))) {
       input.out('Enrolling this machine…');
-      const installer = await server.context.installers.create({ group: 'This server', validForSec: 600, maxInstalls: 1, comment: 'Created by tether demo', createdBy: 'demo', serverUrl: localUrl });
+      const installer = await server.context.installers.create({
+        group: 'This server',
+        validForSec: 600,
+        maxInstalls: 1,
+        comment: 'Created by tether demo',
+        createdBy: 'demo',
+        serverUrl: localUrl,
+      });
       await enrollAgent({ serverUrl: localUrl, token: installer.token, dataDir: agentDir, log });
     }
     const agent = startAgentProcess(agentDir, join(config.dataDir, 'agent.log'));
     input.out('');
-    input.out(`  Console:   ${server.url}   (self-signed certificate: your browser will ask you to accept it)`);
+    input.out(
+      `  Console:   ${server.url}   (self-signed certificate: your browser will ask you to accept it)`,
+    );
     input.out(`  Username:  admin`);
     input.out(
       server.initialAdmin
@@ -60,8 +80,10 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
 
 function startAgentProcess(dataDir: string, logFile: string): ChildProcess {
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [...cliEntry(), 'agent', 'run', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
+  const child = spawn(process.execPath, [...cliEntry(), 'agent', 'run', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
   return child;
 }

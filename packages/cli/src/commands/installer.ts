@@ -9,7 +9,8 @@ import { dataDirOptions, serverConfigFrom } from '../server-config.js';
 
 export const installerCreateCommand: Command = {
   name: 'installer create',
-  summary: 'Create an installer: a signed enrolment token for a device group, valid for a chosen time.',
+  summary:
+    'Create an installer: a signed enrolment token for a device group, valid for a chosen time.',
   usage: `tether installer create --group NAME --valid-for DURATION [options]
 
   --group NAME          device group the enrolled devices join
@@ -37,14 +38,25 @@ Prints the token and the command to run on each device (the token is shown only 
       ...(maxInstalls ? { maxInstalls: Number(maxInstalls) } : {}),
       ...(stringOption(input, 'comment') ? { comment: stringOption(input, 'comment') } : {}),
     });
-    if (!parsed.success) throw invalidInput('installer (validity must be between 10m and 1y)', parsed.error);
+    if (!parsed.success)
+      throw invalidInput('installer (validity must be between 10m and 1y)', parsed.error);
     const identity = await loadServerIdentity(join(config.dataDir, 'keys'));
-    const serverUrl = stringOption(input, 'server-url') ?? config.publicUrl ?? `https://${hostname()}:${config.listen.port}`;
+    const serverUrl =
+      stringOption(input, 'server-url') ??
+      config.publicUrl ??
+      `https://${hostname()}:${config.listen.port}`;
     const created = await withStore(config, ({ store, audit }) =>
-      createInstallerService({ store, clock: systemClock, identity, audit }).create({ ...parsed.data, createdBy: 'cli', serverUrl }),
+      createInstallerService({ store, clock: systemClock, identity, audit }).create({
+        ...parsed.data,
+        createdBy: 'cli',
+        serverUrl,
+      }),
     );
-    input.out(`Installer ${created.installer.id} for group "${created.installer.group}", valid until ${created.installer.expiresAt}.`);
+    input.out(
+      `Installer ${created.installer.id} for group "${created.installer.group}", valid until ${created.installer.expiresAt}.`,
+    );
     input.out(`Token (shown once): ${created.token}`);
     input.out(`On each device run:\n  ${created.enrollCommand}`);
+    return 0;
   },
 };

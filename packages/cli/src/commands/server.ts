@@ -28,12 +28,20 @@ The first start creates the administrator "admin" with a random password printed
       return 0;
     }
     const log = createLogger({ level: config.logLevel });
-    const server = await startServer({ config, log, adminPassword: input.env.TETHER_ADMIN_PASSWORD, consoleDir });
+    const server = await startServer({
+      config,
+      log,
+      adminPassword: input.env.TETHER_ADMIN_PASSWORD,
+      consoleDir,
+    });
     if (server.url) input.out(`Console:         ${server.url}`);
     if (server.adminUrl) input.out(`Admin interface: ${server.adminUrl}`);
     if (server.initialAdmin) {
       input.out(`Administrator:   ${server.initialAdmin.username}`);
-      if (server.initialAdmin.generated) input.out(`Password:        ${server.initialAdmin.password}   (shown once; reset with \`tether admin reset-password\`)`);
+      if (server.initialAdmin.generated)
+        input.out(
+          `Password:        ${server.initialAdmin.password}   (shown once; reset with \`tether admin reset-password\`)`,
+        );
     }
     await waitForSignal();
     await server.close();

@@ -158,7 +158,10 @@ export function parseControlMessage<T>(
     const where = first?.path.join('.') || '(message)';
     return {
       ok: false,
-      error: { code: 'INVALID_INPUT', message: `Malformed message: ${where}: ${first?.message ?? 'invalid'}.` },
+      error: {
+        code: 'INVALID_INPUT',
+        message: `Malformed message: ${where}: ${first?.message ?? 'invalid'}.`,
+      },
     };
   }
   return { ok: true, message: parsed.data };

@@ -13,7 +13,9 @@ test('terminal frames survive an encode/decode round trip', () => {
     { type: 'resize', cols: 120, rows: 40 },
   );
   assert.deepEqual(
-    decodeTerminalFrame(encodeTerminalFrame({ type: 'exit', exitCode: -1, reason: 'shell exited' })),
+    decodeTerminalFrame(
+      encodeTerminalFrame({ type: 'exit', exitCode: -1, reason: 'shell exited' }),
+    ),
     { type: 'exit', exitCode: -1, reason: 'shell exited' },
   );
 });

@@ -68,13 +68,15 @@ export function decodeTerminalFrame(bytes: Uint8Array): TerminalFrame | undefine
       if (cols < 1 || rows < 1 || cols > 1000 || rows > 1000) return undefined;
       return { type: 'resize', cols, rows };
     }
-    case TerminalFrameType.exit:
+    case TerminalFrameType.exit: {
       if (bytes.length < 5) return undefined;
       return {
         type: 'exit',
         exitCode: view.getInt32(1),
         reason: new TextDecoder().decode(bytes.subarray(5)),
       };
+    }
+    case undefined:
     default:
       return undefined;
   }

@@ -1,13 +1,15 @@
-import type { HttpsApp, HttpsOptions } from '../http/https-app.js';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { createHttpsApp, type HttpsApp, type HttpsOptions } from '../http/https-app.js';
 import { z } from 'zod';
 import { TETHER_VERSION } from '@tether/protocol';
 import type { ServerContext } from '../app/context.js';
-import { installErrorHandler } from '../http/errors.js';
 import { parseInput, requireUser, sourceAddress } from '../http/request-context.js';
 import { isLocalhost, type AddressList } from '../net/address-list.js';
 import { adminPage } from './admin-page.js';
-import { loadTrustedNetworkList, readTrustedNetworks, writeTrustedNetworks } from './trusted-networks.js';
+import {
+  loadTrustedNetworkList,
+  readTrustedNetworks,
+  writeTrustedNetworks,
+} from './trusted-networks.js';
 import type { MetricsRegistry } from './metrics.js';
 
 const TrustedNetworksBody = z.object({ networks: z.array(z.string().max(64)).max(256) });
@@ -21,8 +23,10 @@ export async function createAdminApp(
   context: ServerContext,
   options: { https: HttpsOptions; metrics: MetricsRegistry; startedAt: Date },
 ): Promise<{ app: HttpsApp; refreshTrusted(): Promise<void> }> {
-  const app = Fastify({ https: options.https, loggerInstance: context.log.child({ listener: 'admin' }) as FastifyBaseLogger, disableRequestLogging: true, trustProxy: false });
-  installErrorHandler(app, context.log);
+  const app = createHttpsApp({
+    https: options.https,
+    log: context.log.child({ listener: 'admin' }),
+  });
   let trusted: AddressList = await loadTrustedNetworkList(context.store);
   const refreshTrusted = async (): Promise<void> => {
     trusted = await loadTrustedNetworkList(context.store);
@@ -31,27 +35,39 @@ export async function createAdminApp(
   app.addHook('onRequest', async (request, reply) => {
     const address = sourceAddress(request);
     if (isLocalhost(address) || trusted.has(address)) return;
-    await context.audit.record({ action: 'admin.refused', actor: address, sourceAddress: address, target: request.url.split('?')[0] ?? null });
+    await context.audit.record({
+      action: 'admin.refused',
+      actor: address,
+      sourceAddress: address,
+      target: request.url.split('?')[0] ?? null,
+    });
     await reply
       .status(403)
       .type('text/plain')
-      .send(`The admin interface is not reachable from ${address}. An administrator can allow this network on the server with: tether admin trusted-networks add <address-or-cidr>`);
+      .send(
+        `The admin interface is not reachable from ${address}. An administrator can allow this network on the server with: tether admin trusted-networks add <address-or-cidr>`,
+      );
   });
 
   app.get('/', async (_request, reply) => reply.redirect('/conf'));
   app.get('/conf', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(
-      adminPage({
-        version: TETHER_VERSION,
-        startedAt: options.startedAt,
-        devicesOnline: context.presence.size,
-        sessionsActive: context.sessions.activeCount,
-        publicUrl: context.publicUrl(),
-        trustedNetworks: trusted.entries,
-      }),
-    ),
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .send(
+        adminPage({
+          version: TETHER_VERSION,
+          startedAt: options.startedAt,
+          devicesOnline: context.presence.size,
+          sessionsActive: context.sessions.activeCount,
+          publicUrl: context.publicUrl(),
+          trustedNetworks: trusted.entries,
+        }),
+      ),
   );
-  app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(options.metrics.contentType).send(await options.metrics.render()),
+  );
 
   app.get('/conf/api/trusted-networks', async (request) => {
     await requireUser(context.auth, request, ['administrator']);
@@ -62,7 +78,13 @@ export async function createAdminApp(
     const body = parseInput(TrustedNetworksBody, request.body, 'trusted networks');
     const networks = await writeTrustedNetworks(context.store, body.networks);
     await refreshTrusted();
-    await context.audit.record({ action: 'settings.changed', actor: principal.user.username, target: 'admin.trustedNetworks', sourceAddress: sourceAddress(request), details: { networks } });
+    await context.audit.record({
+      action: 'settings.changed',
+      actor: principal.user.username,
+      target: 'admin.trustedNetworks',
+      sourceAddress: sourceAddress(request),
+      details: { networks },
+    });
     return { networks };
   });
   return { app, refreshTrusted };

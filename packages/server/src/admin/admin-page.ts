@@ -21,9 +21,14 @@ export function adminPage(status: {
     ['Console', status.publicUrl],
     ['Devices online', String(status.devicesOnline)],
     ['Active sessions', String(status.sessionsActive)],
-    ['Trusted networks', status.trustedNetworks.length ? status.trustedNetworks.join(', ') : 'none (localhost only)'],
+    [
+      'Trusted networks',
+      status.trustedNetworks.length ? status.trustedNetworks.join(', ') : 'none (localhost only)',
+    ],
   ];
-  const table = rows.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
+  const table = rows
+    .map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tether server administration</title>
 <style>body{font:15px system-ui,sans-serif;margin:2rem;color:#1d2433}table{border-collapse:collapse}th,td{text-align:left;padding:.4rem 1rem;border-bottom:1px solid #dde}code{background:#f3f4f8;padding:.1rem .3rem}</style></head>
 <body><h1>Tether server administration</h1><table>${table}</table>

@@ -6,7 +6,10 @@ export interface MetricsRegistry {
   render(): Promise<string>;
 }
 
-export function createMetrics(sources: { devicesOnline(): number; sessionsActive(): number }): MetricsRegistry {
+export function createMetrics(sources: {
+  devicesOnline(): number;
+  sessionsActive(): number;
+}): MetricsRegistry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tether_' });
   new Gauge({

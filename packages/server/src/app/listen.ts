@@ -22,7 +22,10 @@ export async function listenOrReport(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
     const why = REASONS[code] ?? (error as Error).message;
-    options.log.error({ listener: options.name, port: options.port, code }, `Cannot listen on ${options.host}:${options.port} for the ${options.name}: ${why}. Choose another port with ${options.flag}.`);
+    options.log.error(
+      { listener: options.name, port: options.port, code },
+      `Cannot listen on ${options.host}:${options.port} for the ${options.name}: ${why}. Choose another port with ${options.flag}.`,
+    );
     return undefined;
   }
 }

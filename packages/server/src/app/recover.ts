@@ -9,7 +9,12 @@ import type { Store } from '../store/store.js';
  * After a crash: sessions the previous process left open are ended, and their recordings are
  * closed as `interrupted` with what the disk holds (everything up to the last fsync'd chunk).
  */
-export async function recoverAfterRestart(deps: { store: Store; clock: Clock; log: Logger; recordingsDir: string }): Promise<void> {
+export async function recoverAfterRestart(deps: {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  recordingsDir: string;
+}): Promise<void> {
   const now = deps.clock.now();
   const ended = await deps.store.sessions.endAllOpen(now, 'The server stopped during the session.');
   for (const recording of await deps.store.recordings.listUnfinished()) {
@@ -21,9 +26,17 @@ export async function recoverAfterRestart(deps: { store: Store; clock: Clock; lo
       durationMs = content.durationMs;
       sizeBytes = (await stat(file)).size;
     } catch (error) {
-      deps.log.warn({ err: error, recordingId: recording.id }, 'recording unreadable after restart');
+      deps.log.warn(
+        { err: error, recordingId: recording.id },
+        'recording unreadable after restart',
+      );
     }
-    await deps.store.recordings.finish(recording.id, { state: 'interrupted', endedAt: now, durationMs, sizeBytes });
+    await deps.store.recordings.finish(recording.id, {
+      state: 'interrupted',
+      endedAt: now,
+      durationMs,
+      sizeBytes,
+    });
   }
   if (ended > 0) deps.log.warn({ sessions: ended }, 'ended sessions left open by the previous run');
 }

@@ -68,12 +68,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const audit = createAuditLog({ store, clock, log });
   const auth = createAuthService({ store, clock, audit });
   const presence = new DevicePresence();
-  const sessions = new SessionService({ store, clock, audit, presence, log, recordingsDir, relayTokenTtlSec: config.relayTokenTtlSec });
+  const sessions = new SessionService({
+    store,
+    clock,
+    audit,
+    presence,
+    log,
+    recordingsDir,
+    relayTokenTtlSec: config.relayTokenTtlSec,
+  });
   await recoverAfterRestart({ store, clock, log, recordingsDir });
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
 
-  let userPort: number | undefined;
-  const agentSettings = async (): Promise<AgentSettings> => ({ statistics: await readStatisticsSettings(store) });
+  const bound: { port?: number | undefined } = {};
+  const agentSettings = async (): Promise<AgentSettings> => ({
+    statistics: await readStatisticsSettings(store),
+  });
   const context: ServerContext = {
     config,
     store,
@@ -88,27 +98,62 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     installers: createInstallerService({ store, clock, identity, audit }),
     recordingsDir,
     consoleDir: options.consoleDir,
-    publicUrl: () => config.publicUrl ?? `https://localhost:${userPort ?? config.listen.port}`,
+    publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,
     async broadcastSettings() {
       const settings = await agentSettings();
       for (const link of presence.all()) link.send({ type: 'settings', settings });
     },
   };
 
-  const https: HttpsOptions = { key: tls.key, cert: tls.cert, minVersion: config.tls.minVersion, ...(config.tls.ciphers ? { ciphers: config.tls.ciphers } : {}) };
+  const https: HttpsOptions = {
+    key: tls.key,
+    cert: tls.cert,
+    minVersion: config.tls.minVersion,
+    ...(config.tls.ciphers ? { ciphers: config.tls.ciphers } : {}),
+  };
   const userApp = await createUserApp(context, https);
   const sockets = attachWebSockets(userApp.server, context, {
-    store, clock, identity, audit, presence, log, tlsFingerprint: tls.fingerprint, heartbeatSec: HEARTBEAT_SEC,
+    store,
+    clock,
+    identity,
+    audit,
+    presence,
+    log,
+    tlsFingerprint: tls.fingerprint,
+    heartbeatSec: HEARTBEAT_SEC,
     settings: agentSettings,
-    onSessionRefused: (deviceId, sessionId, error) => sessions.onAgentRefused(deviceId, sessionId, error),
+    onSessionRefused: (deviceId, sessionId, error) =>
+      sessions.onAgentRefused(deviceId, sessionId, error),
     onDisconnected: (deviceId) => sessions.onDeviceDisconnected(deviceId),
   });
-  const metrics = createMetrics({ devicesOnline: () => presence.size, sessionsActive: () => sessions.activeCount });
+  const metrics = createMetrics({
+    devicesOnline: () => presence.size,
+    sessionsActive: () => sessions.activeCount,
+  });
   const admin = await createAdminApp(context, { https, metrics, startedAt });
-  const sweeper = startChannelSweeper({ channels: sockets.channels, clock, heartbeatSec: HEARTBEAT_SEC, refreshTrusted: admin.refreshTrusted, log });
+  const sweeper = startChannelSweeper({
+    channels: sockets.channels,
+    clock,
+    heartbeatSec: HEARTBEAT_SEC,
+    refreshTrusted: () => admin.refreshTrusted(),
+    log,
+  });
 
-  userPort = await listenOrReport(userApp, { name: 'console and agent listener', host: config.listen.host, port: config.listen.port, flag: '--port', log });
-  const adminPort = await listenOrReport(admin.app, { name: 'admin interface', host: config.admin.host, port: config.admin.port, flag: '--admin-port', log });
+  const userPort = await listenOrReport(userApp, {
+    name: 'console and agent listener',
+    host: config.listen.host,
+    port: config.listen.port,
+    flag: '--port',
+    log,
+  });
+  bound.port = userPort;
+  const adminPort = await listenOrReport(admin.app, {
+    name: 'admin interface',
+    host: config.admin.host,
+    port: config.admin.port,
+    flag: '--admin-port',
+    log,
+  });
   const close = async (): Promise<void> => {
     sweeper.stop();
     await sessions.endAll('The server is shutting down.');
@@ -118,7 +163,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   if (userPort === undefined && adminPort === undefined) {
     await close();
-    throw new AppError('UNAVAILABLE', 'The server could not bind any of its ports; see the errors above.');
+    throw new AppError(
+      'UNAVAILABLE',
+      'The server could not bind any of its ports; see the errors above.',
+    );
   }
   return {
     url: userPort === undefined ? undefined : context.publicUrl(),

@@ -22,11 +22,16 @@ export function startChannelSweeper(deps: {
     for (const channel of deps.channels) {
       if (!channel.isAuthenticated && now - channel.openedAt > HANDSHAKE_TIMEOUT_MS) {
         channel.close(4408, 'Authentication did not complete in time.');
-      } else if (channel.isAuthenticated && now - channel.lastActivity > 3 * deps.heartbeatSec * 1000) {
+      } else if (
+        channel.isAuthenticated &&
+        now - channel.lastActivity > 3 * deps.heartbeatSec * 1000
+      ) {
         channel.close(4408, 'No heartbeat from the agent.');
       }
     }
-    deps.refreshTrusted().catch((error: unknown) => deps.log.error({ err: error }, 'cannot reload trusted networks'));
+    deps
+      .refreshTrusted()
+      .catch((error: unknown) => deps.log.error({ err: error }, 'cannot reload trusted networks'));
   }, 5000);
   timer.unref();
   return { stop: () => clearInterval(timer) };

@@ -38,6 +38,11 @@ export async function resetPassword(deps: {
   const password = deps.password ?? generatePassword();
   await deps.store.users.setPasswordHash(user.id, await hashPassword(password), deps.clock.now());
   await deps.store.authSessions.deleteForUser(user.id);
-  await deps.audit.record({ action: 'user.password_reset', actor: 'system', target: user.username, details: { via: 'headless' } });
+  await deps.audit.record({
+    action: 'user.password_reset',
+    actor: 'system',
+    target: user.username,
+    details: { via: 'headless' },
+  });
   return { password };
 }

@@ -21,24 +21,42 @@ function tokenHashOf(token: string): string {
 
 /** The API view of a user record: no hash ever leaves the server. */
 export function toApiUser(user: UserRecord): User {
-  return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 export interface AuthService {
   /** Checks credentials with a growing delay per account and source; returns a cookie token. */
-  login(input: { username: string; password: string; sourceAddress: string }): Promise<{ user: UserRecord; token: string }>;
+  login(input: {
+    username: string;
+    password: string;
+    sourceAddress: string;
+  }): Promise<{ user: UserRecord; token: string }>;
   /** The user behind a cookie token, or undefined. Extends the idle expiry. */
   authenticate(token: string | undefined): Promise<Principal | undefined>;
   logout(principal: Principal, sourceAddress: string): Promise<void>;
   createUser(input: { username: string; password: string; role: Role }): Promise<UserRecord>;
 }
 
-export function createAuthService(deps: { store: Store; clock: Clock; audit: AuditLog }): AuthService {
+export function createAuthService(deps: {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+}): AuthService {
   const limiter = new LoginLimiter(deps.clock);
   const { store, clock, audit } = deps;
 
   async function refuse(username: string, sourceAddress: string, reason: string): Promise<never> {
-    await audit.record({ action: 'auth.login_failed', actor: username, sourceAddress, details: { reason } });
+    await audit.record({
+      action: 'auth.login_failed',
+      actor: username,
+      sourceAddress,
+      details: { reason },
+    });
     throw new AppError('AUTH_FAILED', 'Wrong username or password.');
   }
 
@@ -48,8 +66,17 @@ export function createAuthService(deps: { store: Store; clock: Clock; audit: Aud
       const waitMs = limiter.retryAfterMs(keys);
       if (waitMs > 0) {
         const retryAfterSec = Math.ceil(waitMs / 1000);
-        await audit.record({ action: 'auth.login_failed', actor: username, sourceAddress, details: { reason: 'rate limited' } });
-        throw new AppError('RATE_LIMITED', `Too many failed sign-ins. Try again in ${retryAfterSec} s.`, { retryAfterSec });
+        await audit.record({
+          action: 'auth.login_failed',
+          actor: username,
+          sourceAddress,
+          details: { reason: 'rate limited' },
+        });
+        throw new AppError(
+          'RATE_LIMITED',
+          `Too many failed sign-ins. Try again in ${retryAfterSec} s.`,
+          { retryAfterSec },
+        );
       }
       const user = await store.users.findByUsername(username);
       // Verify against a decoy for unknown users, so timing does not reveal which names exist.

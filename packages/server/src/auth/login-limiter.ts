@@ -40,7 +40,9 @@ export class LoginLimiter {
       const previous = this.failures.get(key);
       const count = previous && now - previous.lastAt < FORGET_AFTER_MS ? previous.count + 1 : 1;
       const delay =
-        count <= FREE_ATTEMPTS ? 0 : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (count - FREE_ATTEMPTS - 1));
+        count <= FREE_ATTEMPTS
+          ? 0
+          : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (count - FREE_ATTEMPTS - 1));
       this.failures.set(key, { count, blockedUntil: now + delay, lastAt: now });
     }
     this.prune(now);

@@ -50,7 +50,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.TETHER_PUBLIC_URL) config.publicUrl = env.TETHER_PUBLIC_URL;
   if (env.TETHER_LOG_LEVEL) config.logLevel = env.TETHER_LOG_LEVEL;
   if (env.TETHER_PORT) config.listen = { host: '0.0.0.0', port: Number(env.TETHER_PORT) };
-  if (env.TETHER_ADMIN_PORT) config.admin = { host: '0.0.0.0', port: Number(env.TETHER_ADMIN_PORT) };
+  if (env.TETHER_ADMIN_PORT)
+    config.admin = { host: '0.0.0.0', port: Number(env.TETHER_ADMIN_PORT) };
   return config;
 }
 
@@ -59,7 +60,10 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new AppError('INVALID_INPUT', `Cannot read config file ${file}: ${(error as Error).message}`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `Cannot read config file ${file}: ${(error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;

@@ -45,7 +45,10 @@ type Phase = 'hello' | 'auth' | 'ready' | 'closed';
 
 function verifyAgentSignature(publicKey: string, text: string, signature: string): boolean {
   try {
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: publicKey },
+      format: 'jwk',
+    });
     return verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(signature, 'base64url'));
   } catch {
     return false; // a malformed key or signature is simply a failed proof
@@ -100,7 +103,10 @@ export class AgentChannel implements AgentLink {
     this.lastActivity = this.deps.clock.now().getTime();
     const parsed = parseControlMessage(AgentMessage, text);
     if (!parsed.ok) {
-      this.deps.log.warn({ deviceId: this.deviceId, reason: parsed.error.message }, 'malformed agent message');
+      this.deps.log.warn(
+        { deviceId: this.deviceId, reason: parsed.error.message },
+        'malformed agent message',
+      );
       this.fail(new AppError('INVALID_INPUT', parsed.error.message));
       return;
     }
@@ -108,7 +114,11 @@ export class AgentChannel implements AgentLink {
     const handler = this.handlers[message.type] as (m: AgentMessage) => Promise<void>;
     handler(message).catch((error: unknown) => {
       this.deps.log.error({ err: error, deviceId: this.deviceId }, 'agent message failed');
-      this.fail(error instanceof AppError ? error : new AppError('INTERNAL', 'The server could not handle that message.'));
+      this.fail(
+        error instanceof AppError
+          ? error
+          : new AppError('INTERNAL', 'The server could not handle that message.'),
+      );
     });
   }
 
@@ -118,14 +128,22 @@ export class AgentChannel implements AgentLink {
     if (!wasReady || !this.device) return;
     const deviceId = this.device.id;
     if (this.deps.presence.disconnect(this)) this.deps.onDisconnected(deviceId);
-    void this.deps.store.devices.setLastSeen(deviceId, this.deps.clock.now()).catch((error: unknown) => {
-      this.deps.log.error({ err: error, deviceId }, 'could not record last-seen time');
-    });
-    void this.deps.audit.record({ action: 'device.disconnected', actor: `device:${deviceId}`, target: deviceId }).catch(() => undefined);
+    void this.deps.store.devices
+      .setLastSeen(deviceId, this.deps.clock.now())
+      .catch((error: unknown) => {
+        this.deps.log.error({ err: error, deviceId }, 'could not record last-seen time');
+      });
+    void this.deps.audit
+      .record({ action: 'device.disconnected', actor: `device:${deviceId}`, target: deviceId })
+      .catch(() => undefined);
   }
 
   private expect(phase: Phase, type: string): void {
-    if (this.phase !== phase) throw new AppError('INVALID_INPUT', `Unexpected "${type}" message at this point of the connection.`);
+    if (this.phase !== phase)
+      throw new AppError(
+        'INVALID_INPUT',
+        `Unexpected "${type}" message at this point of the connection.`,
+      );
   }
 
   private readonly handlers: HandlerMap<AgentMessage, Promise<void>> = {
@@ -133,7 +151,11 @@ export class AgentChannel implements AgentLink {
     auth: (message) => this.onAuth(message),
     stats: async (message) => {
       this.expect('ready', message.type);
-      await this.deps.store.devices.updateStats(this.deviceId, message.stats, this.deps.clock.now());
+      await this.deps.store.devices.updateStats(
+        this.deviceId,
+        message.stats,
+        this.deps.clock.now(),
+      );
       this.deps.presence.notify(this.deviceId);
     },
     heartbeat: async (message) => {
@@ -150,13 +172,24 @@ export class AgentChannel implements AgentLink {
   private async onHello(message: MessageOf<AgentMessage, 'hello'>): Promise<void> {
     this.expect('hello', message.type);
     if (message.protocolVersion > PROTOCOL_VERSION) {
-      throw new AppError('UNSUPPORTED_VERSION', `This server speaks protocol ${PROTOCOL_VERSION}; update the server or use an older agent.`);
+      throw new AppError(
+        'UNSUPPORTED_VERSION',
+        `This server speaks protocol ${PROTOCOL_VERSION}; update the server or use an older agent.`,
+      );
     }
     this.phase = 'auth';
     this.device = await this.deps.store.devices.find(message.deviceId);
     if (!this.device) {
-      await this.deps.audit.record({ action: 'device.auth_failed', actor: `device:${message.deviceId}`, sourceAddress: this.socket.remoteAddress, details: { reason: 'unknown device' } });
-      throw new AppError('AUTH_FAILED', 'This device is not enrolled on this server (it may have been deleted). Enrol it again with a new installer.');
+      await this.deps.audit.record({
+        action: 'device.auth_failed',
+        actor: `device:${message.deviceId}`,
+        sourceAddress: this.socket.remoteAddress,
+        details: { reason: 'unknown device' },
+      });
+      throw new AppError(
+        'AUTH_FAILED',
+        'This device is not enrolled on this server (it may have been deleted). Enrol it again with a new installer.',
+      );
     }
     this.device = { ...this.device, inventory: message.inventory };
     this.agentNonce = message.agentNonce;
@@ -166,7 +199,11 @@ export class AgentChannel implements AgentLink {
       serverNonce: this.serverNonce,
       serverPublicKey: this.deps.identity.publicKey,
       signature: this.deps.identity.sign(
-        serverProofText({ agentNonce: this.agentNonce, serverNonce: this.serverNonce, tlsFingerprint: this.deps.tlsFingerprint }),
+        serverProofText({
+          agentNonce: this.agentNonce,
+          serverNonce: this.serverNonce,
+          tlsFingerprint: this.deps.tlsFingerprint,
+        }),
       ),
     });
   }
@@ -175,17 +212,40 @@ export class AgentChannel implements AgentLink {
     this.expect('auth', message.type);
     const device = this.device;
     if (!device) throw new AppError('INVALID_INPUT', 'Say hello first.');
-    const text = agentProofText({ deviceId: device.id, serverNonce: this.serverNonce, agentNonce: this.agentNonce });
+    const text = agentProofText({
+      deviceId: device.id,
+      serverNonce: this.serverNonce,
+      agentNonce: this.agentNonce,
+    });
     if (!verifyAgentSignature(device.publicKey, text, message.signature)) {
-      await this.deps.audit.record({ action: 'device.auth_failed', actor: `device:${device.id}`, target: device.id, sourceAddress: this.socket.remoteAddress, details: { reason: 'bad signature' } });
-      throw new AppError('AUTH_FAILED', 'Device authentication failed: the signature does not match the enrolled key.');
+      await this.deps.audit.record({
+        action: 'device.auth_failed',
+        actor: `device:${device.id}`,
+        target: device.id,
+        sourceAddress: this.socket.remoteAddress,
+        details: { reason: 'bad signature' },
+      });
+      throw new AppError(
+        'AUTH_FAILED',
+        'Device authentication failed: the signature does not match the enrolled key.',
+      );
     }
     this.phase = 'ready';
     const now = this.deps.clock.now();
     await this.deps.store.devices.updateInventory(device.id, device.inventory, now);
     const replaced = this.deps.presence.connect(this);
     replaced?.close(wsCloseCode.CONFLICT, 'Replaced by a newer connection from the same device.');
-    this.send({ type: 'welcome', deviceId: device.id, settings: await this.deps.settings(), heartbeatSec: this.deps.heartbeatSec });
-    await this.deps.audit.record({ action: 'device.connected', actor: `device:${device.id}`, target: device.id, sourceAddress: this.socket.remoteAddress });
+    this.send({
+      type: 'welcome',
+      deviceId: device.id,
+      settings: await this.deps.settings(),
+      heartbeatSec: this.deps.heartbeatSec,
+    });
+    await this.deps.audit.record({
+      action: 'device.connected',
+      actor: `device:${device.id}`,
+      target: device.id,
+      sourceAddress: this.socket.remoteAddress,
+    });
   }
 }

@@ -12,10 +12,22 @@ import type { ServerIdentity } from '../keys/server-identity.js';
 import type { EnrollRefusal, Store } from '../store/store.js';
 
 const REFUSALS: Record<EnrollRefusal, AppError> = {
-  not_found: new AppError('TOKEN_REVOKED', 'This installer no longer exists. Ask your administrator for a new one.'),
-  revoked: new AppError('TOKEN_REVOKED', 'This installer was revoked. Ask your administrator for a new one.'),
-  expired: new AppError('TOKEN_EXPIRED', 'This installer has expired. Ask your administrator for a new one.'),
-  exhausted: new AppError('FORBIDDEN', 'This installer has been used its maximum number of times. Ask your administrator for a new one.'),
+  not_found: new AppError(
+    'TOKEN_REVOKED',
+    'This installer no longer exists. Ask your administrator for a new one.',
+  ),
+  revoked: new AppError(
+    'TOKEN_REVOKED',
+    'This installer was revoked. Ask your administrator for a new one.',
+  ),
+  expired: new AppError(
+    'TOKEN_EXPIRED',
+    'This installer has expired. Ask your administrator for a new one.',
+  ),
+  exhausted: new AppError(
+    'FORBIDDEN',
+    'This installer has been used its maximum number of times. Ask your administrator for a new one.',
+  ),
 };
 
 /**
@@ -24,7 +36,13 @@ const REFUSALS: Record<EnrollRefusal, AppError> = {
  * an audit entry. The reply is signed and bound to the TLS certificate the agent saw.
  */
 export async function enrollDevice(
-  deps: { store: Store; clock: Clock; identity: ServerIdentity; audit: AuditLog; tlsFingerprint: string },
+  deps: {
+    store: Store;
+    clock: Clock;
+    identity: ServerIdentity;
+    audit: AuditLog;
+    tlsFingerprint: string;
+  },
   request: EnrollRequest & { sourceAddress: string },
 ): Promise<EnrollResponse> {
   const refuse = async (error: AppError, installerId?: string): Promise<never> => {
@@ -39,16 +57,35 @@ export async function enrollDevice(
   };
   const token = parseEnrollmentToken(request.token);
   if (!token) {
-    return refuse(new AppError('TOKEN_INVALID', 'This is not a valid enrolment token. Copy the whole token from the installer.'));
+    return refuse(
+      new AppError(
+        'TOKEN_INVALID',
+        'This is not a valid enrolment token. Copy the whole token from the installer.',
+      ),
+    );
   }
   const { claims } = token;
-  if (claims.serverKeyHash !== deps.identity.publicKeyHash || !deps.identity.verify(token.signingInput, token.signature)) {
-    return refuse(new AppError('TOKEN_INVALID', 'This enrolment token was not issued by this server, or it was altered.'));
+  if (
+    claims.serverKeyHash !== deps.identity.publicKeyHash ||
+    !deps.identity.verify(token.signingInput, token.signature)
+  ) {
+    return refuse(
+      new AppError(
+        'TOKEN_INVALID',
+        'This enrolment token was not issued by this server, or it was altered.',
+      ),
+    );
   }
   const now = deps.clock.now();
   if (claims.exp * 1000 <= now.getTime()) {
     const expired = new Date(claims.exp * 1000).toISOString();
-    return refuse(new AppError('TOKEN_EXPIRED', `This enrolment token expired at ${expired}. Ask your administrator for a new installer.`), claims.installerId);
+    return refuse(
+      new AppError(
+        'TOKEN_EXPIRED',
+        `This enrolment token expired at ${expired}. Ask your administrator for a new installer.`,
+      ),
+      claims.installerId,
+    );
   }
   const result = await deps.store.devices.enroll({
     installerId: claims.installerId,
@@ -68,13 +105,21 @@ export async function enrollDevice(
     actor: `device:${device.id}`,
     target: device.id,
     sourceAddress: request.sourceAddress,
-    details: { installerId: claims.installerId, group: device.group, hostname: device.inventory.hostname },
+    details: {
+      installerId: claims.installerId,
+      group: device.group,
+      hostname: device.inventory.hostname,
+    },
   });
   return {
     deviceId: device.id,
     serverPublicKey: deps.identity.publicKey,
     signature: deps.identity.sign(
-      enrollmentProofText({ deviceId: device.id, agentPublicKey: request.publicKey, tlsFingerprint: deps.tlsFingerprint }),
+      enrollmentProofText({
+        deviceId: device.id,
+        agentPublicKey: request.publicKey,
+        tlsFingerprint: deps.tlsFingerprint,
+      }),
     ),
   };
 }

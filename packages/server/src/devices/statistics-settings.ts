@@ -9,6 +9,9 @@ export async function readStatisticsSettings(store: Store): Promise<StatisticsSe
   return parsed.success ? parsed.data : DEFAULT_STATISTICS_SETTINGS;
 }
 
-export async function writeStatisticsSettings(store: Store, settings: StatisticsSettings): Promise<void> {
+export async function writeStatisticsSettings(
+  store: Store,
+  settings: StatisticsSettings,
+): Promise<void> {
   await store.settings.set(KEY, { ...settings, enabled: [...new Set(settings.enabled)] });
 }

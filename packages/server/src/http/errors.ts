@@ -22,12 +22,19 @@ export function installErrorHandler(app: HttpsApp, log: Logger): void {
           : fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
             ? 'The request body is too large.'
             : 'The request body is not valid JSON.';
-      return reply.status(fastifyError.statusCode === 413 ? 413 : 400).send({ code: 'INVALID_INPUT', message });
+      return reply
+        .status(fastifyError.statusCode === 413 ? 413 : 400)
+        .send({ code: 'INVALID_INPUT', message });
     }
     log.error({ err: error, url: request.url, method: request.method }, 'request failed');
-    return reply.status(500).send({ code: 'INTERNAL', message: 'The server failed to handle this request; the details are in its log.' });
+    return reply.status(500).send({
+      code: 'INTERNAL',
+      message: 'The server failed to handle this request; the details are in its log.',
+    });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'NOT_FOUND', message: `No such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}` }),
-  );
+}
+
+/** The body of a 404 for an unknown endpoint. */
+export function notFoundBody(method: string, url: string): { code: 'NOT_FOUND'; message: string } {
+  return { code: 'NOT_FOUND', message: `No such endpoint: ${method} ${url.split('?')[0] ?? ''}` };
 }

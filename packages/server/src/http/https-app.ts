@@ -1,9 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:https';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import type { Logger } from '../logging.js';
+import { installErrorHandler, notFoundBody } from './errors.js';
 
 /** A Fastify application on an HTTPS server: both of the server's listeners are one. */
-export type HttpsApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>;
+export type HttpsApp = FastifyInstance<Server, IncomingMessage, ServerResponse>;
 
 /** TLS settings shared by both listeners (S-5). */
 export interface HttpsOptions {
@@ -11,4 +19,32 @@ export interface HttpsOptions {
   cert: string;
   minVersion: 'TLSv1.2' | 'TLSv1.3';
   ciphers?: string;
+}
+
+/**
+ * A Fastify application on HTTPS with the settings both listeners share: our logger without
+ * per-request lines, no proxy trust (S-11 is explicit), and the one error mapper.
+ */
+export function createHttpsApp(options: {
+  https: HttpsOptions;
+  log: Logger;
+  bodyLimit?: number;
+  /** Serves GET requests no route matched (the console's History-API fallback). */
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+}): HttpsApp {
+  // Typed as Fastify's logger so the app gets Fastify's default logger type parameter.
+  const loggerInstance: FastifyBaseLogger = options.log;
+  const app = Fastify({
+    https: options.https,
+    loggerInstance,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+  });
+  installErrorHandler(app, options.log);
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && options.fallback?.(request, reply)) return reply;
+    return reply.status(404).send(notFoundBody(request.method, request.url));
+  });
+  return app;
 }

@@ -9,7 +9,8 @@ export function readCookie(header: string | undefined, name: string): string | u
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+    if (index > 0 && part.slice(0, index).trim() === name)
+      return decodeURIComponent(part.slice(index + 1).trim());
   }
   return undefined;
 }
@@ -20,9 +21,14 @@ export function sessionCookie(token: string, maxAgeSec: number): string {
 }
 
 /** The signed-in user, or AUTH_REQUIRED. Optionally requires one of the given roles. */
-export async function requireUser(auth: AuthService, request: FastifyRequest, roles?: Role[]): Promise<Principal> {
+export async function requireUser(
+  auth: AuthService,
+  request: FastifyRequest,
+  roles?: Role[],
+): Promise<Principal> {
   const principal = await auth.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
-  if (!principal) throw new AppError('AUTH_REQUIRED', 'Sign in first (your session may have expired).');
+  if (!principal)
+    throw new AppError('AUTH_REQUIRED', 'Sign in first (your session may have expired).');
   if (roles && !roles.includes(principal.user.role)) {
     throw new AppError('FORBIDDEN', `This needs one of these roles: ${roles.join(', ')}.`);
   }

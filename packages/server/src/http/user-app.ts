@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { HttpsApp, HttpsOptions } from './https-app.js';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { createHttpsApp, type HttpsApp, type HttpsOptions } from './https-app.js';
 import { AppError } from '@tether/protocol';
 import type { ServerContext } from '../app/context.js';
-import { installErrorHandler } from './errors.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -20,54 +18,72 @@ import { isSameOrigin } from './same-origin.js';
  * The user listener's HTTP application: REST API, agent enrolment and the console's files.
  * TLS options come from the caller; WebSocket upgrades are attached to `app.server` by ws/.
  */
-export async function createUserApp(context: ServerContext, https: HttpsOptions): Promise<HttpsApp> {
-  const app = Fastify({
+export async function createUserApp(
+  context: ServerContext,
+  https: HttpsOptions,
+): Promise<HttpsApp> {
+  const hasConsole =
+    context.consoleDir !== undefined && existsSync(join(context.consoleDir, 'index.html'));
+  const app = createHttpsApp({
     https,
-    loggerInstance: context.log.child({ listener: 'user' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
-    bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    log: context.log.child({ listener: 'user' }),
+    // The console routes with the History API: unknown non-API paths get the app.
+    fallback: (request, reply) =>
+      hasConsole && !request.url.startsWith('/api/') && !request.url.startsWith('/relay/')
+        ? reply.sendFile('index.html')
+        : undefined,
   });
-  installErrorHandler(app, context.log);
 
   // Cross-site requests cannot change anything: state-changing calls must come from our origin.
-  app.addHook('onRequest', async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && !isSameOrigin(request.headers, context.config.publicUrl)) {
-      throw new AppError('FORBIDDEN', 'Cross-origin requests are not allowed.');
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (
+      request.method !== 'GET' &&
+      request.method !== 'HEAD' &&
+      !isSameOrigin(request.headers, context.config.publicUrl)
+    ) {
+      done(new AppError('FORBIDDEN', 'Cross-origin requests are not allowed.'));
+      return;
     }
+    done();
   });
   app.addHook('onSend', async (_request, reply) => {
     const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html')) void reply.header('content-security-policy', CONSOLE_CSP);
+    if (typeof type === 'string' && type.startsWith('text/html'))
+      void reply.header('content-security-policy', CONSOLE_CSP);
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
     void reply.header('strict-transport-security', 'max-age=31536000');
   });
 
-  app.get('/api/v1/health', async () => ({ ok: true }));
-  for (const routes of [authRoutes, deviceRoutes, sessionRoutes, recordingRoutes, installerRoutes, settingsRoutes, auditRoutes, agentRoutes]) {
+  app.get('/api/v1/health', () => Promise.resolve({ ok: true }));
+  for (const routes of [
+    authRoutes,
+    deviceRoutes,
+    sessionRoutes,
+    recordingRoutes,
+    installerRoutes,
+    settingsRoutes,
+    auditRoutes,
+    agentRoutes,
+  ]) {
     routes(app, context);
   }
-  await serveConsole(app, context.consoleDir);
+  await serveConsole(app, hasConsole ? context.consoleDir : undefined);
   return app;
 }
 
 async function serveConsole(app: HttpsApp, consoleDir: string | undefined): Promise<void> {
-  if (!consoleDir || !existsSync(join(consoleDir, 'index.html'))) {
-    app.get('/', async (_request, reply) =>
-      reply.type('text/plain').send('The Tether console is not built. Run `npm run build:console`, then reload.'),
+  if (!consoleDir) {
+    app.get('/', (_request, reply) =>
+      reply
+        .type('text/plain')
+        .send('The Tether console is not built. Run `npm run build:console`, then reload.'),
     );
     return;
   }
   await app.register(fastifyStatic, { root: consoleDir, wildcard: false, index: 'index.html' });
-  // The console routes with the History API: unknown non-API paths get the app.
-  app.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/relay/')) {
-      return reply.sendFile('index.html');
-    }
-    return reply.status(404).send({ code: 'NOT_FOUND', message: `No such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}` });
-  });
 }
 
 /** Scripts and styles only from our origin: an injected string cannot run code. */
-const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' wss:; frame-ancestors 'none'";
+const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' wss:; frame-ancestors 'none'";

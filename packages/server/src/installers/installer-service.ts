@@ -27,7 +27,9 @@ export function toApiInstaller(record: InstallerRecord): Installer {
 }
 
 export interface InstallerService {
-  create(input: CreateInstallerRequest & { createdBy: string; serverUrl: string }): Promise<CreateInstallerResponse>;
+  create(
+    input: CreateInstallerRequest & { createdBy: string; serverUrl: string },
+  ): Promise<CreateInstallerResponse>;
   list(): Promise<Installer[]>;
   revoke(id: string, actor: string): Promise<void>;
 }
@@ -61,12 +63,19 @@ export function createInstallerService(deps: {
         exp: Math.floor(record.expiresAt.getTime() / 1000),
         iat: Math.floor(now.getTime() / 1000),
       });
-      const token = formatEnrollmentToken(signingInput, Buffer.from(deps.identity.sign(signingInput), 'base64url'));
+      const token = formatEnrollmentToken(
+        signingInput,
+        Buffer.from(deps.identity.sign(signingInput), 'base64url'),
+      );
       await deps.audit.record({
         action: 'installer.created',
         actor: input.createdBy,
         target: record.id,
-        details: { group: record.group, expiresAt: record.expiresAt.toISOString(), maxInstalls: record.maxInstalls },
+        details: {
+          group: record.group,
+          expiresAt: record.expiresAt.toISOString(),
+          maxInstalls: record.maxInstalls,
+        },
       });
       return {
         installer: toApiInstaller(record),
@@ -81,7 +90,10 @@ export function createInstallerService(deps: {
 
     async revoke(id, actor) {
       if (!(await deps.store.installers.revoke(id, deps.clock.now()))) {
-        throw new AppError('NOT_FOUND', 'No active installer with that ID (it may already be revoked).');
+        throw new AppError(
+          'NOT_FOUND',
+          'No active installer with that ID (it may already be revoked).',
+        );
       }
       await deps.audit.record({ action: 'installer.revoked', actor, target: id });
     },

@@ -39,7 +39,8 @@ function identityFrom(privateKey: KeyObject): ServerIdentity {
     publicKey,
     publicKeyHash: publicKeyHash(publicKey),
     sign: (text) => toBase64Url(sign(null, Buffer.from(text, 'utf8'), privateKey)),
-    verify: (text, signature) => verify(null, Buffer.from(text, 'utf8'), createPublicKey(privateKey), signature),
+    verify: (text, signature) =>
+      verify(null, Buffer.from(text, 'utf8'), createPublicKey(privateKey), signature),
   };
 }
 

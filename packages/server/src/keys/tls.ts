@@ -24,7 +24,9 @@ function createSelfSigned(names: string[]): { cert: string; key: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ format: 'pem', type: 'spki' }).toString());
+  cert.publicKey = forge.pki.publicKeyFromPem(
+    publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  );
   cert.serialNumber = `01${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + 397 * 24 * 3600 * 1000);
@@ -69,7 +71,10 @@ export async function loadTlsMaterial(options: {
     const cert = await readIfExists(options.certFile);
     const key = await readIfExists(options.keyFile);
     if (!cert || !key) {
-      throw new AppError('INVALID_INPUT', `TLS certificate or key not found: ${options.certFile}, ${options.keyFile}.`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `TLS certificate or key not found: ${options.certFile}, ${options.keyFile}.`,
+      );
     }
     return { cert, key, fingerprint: certificateFingerprint(cert), selfSigned: false };
   }

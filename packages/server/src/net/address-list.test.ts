@@ -22,6 +22,9 @@ test('only the loopback host itself is localhost', () => {
 
 test('bad entries are refused with the entry named', () => {
   for (const entry of ['10.0.0.0/33', 'example.com', '10.0.0.0/8/1', 'fd00::/129', '']) {
-    assert.throws(() => parseNetwork(entry), (error: Error) => error.message.includes(`"${entry}"`));
+    assert.throws(
+      () => parseNetwork(entry),
+      (error: Error) => error.message.includes(`"${entry}"`),
+    );
   }
 });

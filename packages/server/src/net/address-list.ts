@@ -5,14 +5,25 @@ import { AppError } from '@tether/protocol';
  * Parses one entry of a trusted-network list: an IPv4/IPv6 address or a CIDR subnet.
  * Throws `INVALID_INPUT` naming the entry.
  */
-export function parseNetwork(entry: string): { address: string; prefix?: number; family: 'ipv4' | 'ipv6' } {
+export function parseNetwork(entry: string): {
+  address: string;
+  prefix?: number;
+  family: 'ipv4' | 'ipv6';
+} {
   const [address = '', prefixText, extra] = entry.trim().split('/');
   const version = isIP(address);
   const family = version === 4 ? 'ipv4' : 'ipv6';
   const max = version === 4 ? 32 : 128;
   const prefix = prefixText === undefined ? undefined : Number(prefixText);
-  if (version === 0 || extra !== undefined || (prefix !== undefined && !(Number.isInteger(prefix) && prefix >= 0 && prefix <= max))) {
-    throw new AppError('INVALID_INPUT', `"${entry}" is not an IP address or CIDR subnet (e.g. 10.0.0.0/8, 192.168.1.20, fd00::/8).`);
+  if (
+    version === 0 ||
+    extra !== undefined ||
+    (prefix !== undefined && !(Number.isInteger(prefix) && prefix >= 0 && prefix <= max))
+  ) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `"${entry}" is not an IP address or CIDR subnet (e.g. 10.0.0.0/8, 192.168.1.20, fd00::/8).`,
+    );
   }
   return prefix === undefined ? { address, family } : { address, prefix, family };
 }

@@ -19,7 +19,10 @@ test('a relay token admits its end of its session exactly once', () => {
   const agent = tickets.issue(sessionId, 'agent');
   assert.equal(tickets.redeem(sessionId, agent.token), 'agent');
   assert.equal(tickets.redeem(sessionId, console.token), 'console');
-  assert.throws(() => tickets.redeem(sessionId, console.token), refusal('TOKEN_INVALID', /already used/));
+  assert.throws(
+    () => tickets.redeem(sessionId, console.token),
+    refusal('TOKEN_INVALID', /already used/),
+  );
 });
 
 test('a relay token expires after its TTL and is useless for another session', () => {
@@ -27,7 +30,10 @@ test('a relay token expires after its TTL and is useless for another session', (
   const tickets = new RelayTickets(clock, 60_000);
   const sessionId = randomUUID();
   const ticket = tickets.issue(sessionId, 'console');
-  assert.throws(() => tickets.redeem(randomUUID(), ticket.token), refusal('TOKEN_INVALID', /not valid/));
+  assert.throws(
+    () => tickets.redeem(randomUUID(), ticket.token),
+    refusal('TOKEN_INVALID', /not valid/),
+  );
   clock.advance(60_000);
   assert.throws(() => tickets.redeem(sessionId, ticket.token), refusal('TOKEN_EXPIRED', /expired/));
 });
@@ -37,5 +43,8 @@ test('ending a session revokes its unused tokens', () => {
   const sessionId = randomUUID();
   const ticket = tickets.issue(sessionId, 'agent');
   tickets.revokeSession(sessionId);
-  assert.throws(() => tickets.redeem(sessionId, ticket.token), refusal('TOKEN_INVALID', /already used/));
+  assert.throws(
+    () => tickets.redeem(sessionId, ticket.token),
+    refusal('TOKEN_INVALID', /already used/),
+  );
 });

@@ -41,7 +41,8 @@ export class RelayTickets {
     if (!ticket || ticket.sessionId !== sessionId) {
       throw new AppError('TOKEN_INVALID', 'This relay token is not valid for this session.');
     }
-    if (ticket.used) throw new AppError('TOKEN_INVALID', 'This relay token was already used; open a new session.');
+    if (ticket.used)
+      throw new AppError('TOKEN_INVALID', 'This relay token was already used; open a new session.');
     if (this.clock.now().getTime() >= ticket.expiresAt) {
       throw new AppError('TOKEN_EXPIRED', 'This relay token has expired; open a new session.');
     }
@@ -51,11 +52,13 @@ export class RelayTickets {
 
   /** Forgets every token of a session (it ended). */
   revokeSession(sessionId: string): void {
-    for (const ticket of this.tickets.values()) if (ticket.sessionId === sessionId) ticket.used = true;
+    for (const ticket of this.tickets.values())
+      if (ticket.sessionId === sessionId) ticket.used = true;
   }
 
   private prune(): void {
     const horizon = this.clock.now().getTime() - 10 * 60_000;
-    for (const [key, ticket] of this.tickets) if (ticket.expiresAt < horizon) this.tickets.delete(key);
+    for (const [key, ticket] of this.tickets)
+      if (ticket.expiresAt < horizon) this.tickets.delete(key);
   }
 }

@@ -14,7 +14,11 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
-import { createTerminalRecorder, openAsciicastWriter, type AsciicastWriter } from '../recordings/index.js';
+import {
+  createTerminalRecorder,
+  openAsciicastWriter,
+  type AsciicastWriter,
+} from '../recordings/index.js';
 import { pairPeers, type RelayPair } from '../relay/index.js';
 import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
@@ -75,22 +79,44 @@ export class SessionService {
     return this.live.size;
   }
 
-  async create(user: UserRecord, request: CreateSessionRequest, sourceAddress: string): Promise<CreateSessionResponse> {
+  async create(
+    user: UserRecord,
+    request: CreateSessionRequest,
+    sourceAddress: string,
+  ): Promise<CreateSessionResponse> {
     const { store, clock, presence } = this.deps;
     const device = await store.devices.find(request.deviceId);
-    if (!device) throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
+    if (!device)
+      throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
     if (request.kind !== 'terminal') {
-      throw new AppError('INVALID_INPUT', `${request.kind} sessions are not available on this server yet; open a terminal instead.`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `${request.kind} sessions are not available on this server yet; open a terminal instead.`,
+      );
     }
     const link = presence.get(device.id);
     if (!link) {
-      const seen = device.lastSeenAt ? `last seen ${device.lastSeenAt.toISOString()}` : 'never connected';
-      throw new AppError('DEVICE_OFFLINE', `Cannot open a terminal on "${device.name}": the device is offline (${seen}).`);
+      const seen = device.lastSeenAt
+        ? `last seen ${device.lastSeenAt.toISOString()}`
+        : 'never connected';
+      throw new AppError(
+        'DEVICE_OFFLINE',
+        `Cannot open a terminal on "${device.name}": the device is offline (${seen}).`,
+      );
     }
-    const record = await store.sessions.create({ id: randomUUID(), deviceId: device.id, userId: user.id, kind: request.kind, createdAt: clock.now() });
+    const record = await store.sessions.create({
+      id: randomUUID(),
+      deviceId: device.id,
+      userId: user.id,
+      kind: request.kind,
+      createdAt: clock.now(),
+    });
     const consoleTicket = this.tickets.issue(record.id, 'console');
     const agentTicket = this.tickets.issue(record.id, 'agent');
-    const timer = setTimeout(() => this.expirePending(record.id), this.deps.relayTokenTtlSec * 1000);
+    const timer = setTimeout(
+      () => this.expirePending(record.id),
+      this.deps.relayTokenTtlSec * 1000,
+    );
     timer.unref();
     this.live.set(record.id, { record, technician: user.username, timer, ending: false });
     link.send({
@@ -102,10 +128,20 @@ export class SessionService {
       technician: user.username,
       ...(request.cols && request.rows ? { cols: request.cols, rows: request.rows } : {}),
     });
-    await this.deps.audit.record({ action: 'session.requested', actor: user.username, target: device.id, sourceAddress, details: { sessionId: record.id, kind: record.kind } });
+    await this.deps.audit.record({
+      action: 'session.requested',
+      actor: user.username,
+      target: device.id,
+      sourceAddress,
+      details: { sessionId: record.id, kind: record.kind },
+    });
     return {
       session: toApiSession(record),
-      relay: { path: relayPath(record.id), token: consoleTicket.token, expiresAt: consoleTicket.expiresAt.toISOString() },
+      relay: {
+        path: relayPath(record.id),
+        token: consoleTicket.token,
+        expiresAt: consoleTicket.expiresAt.toISOString(),
+      },
     };
   }
 
@@ -116,14 +152,20 @@ export class SessionService {
   join(input: { sessionId: string; token: string; peer: RelayPeer; user?: UserRecord }): RelayRole {
     const role = this.tickets.redeem(input.sessionId, input.token);
     const live = this.live.get(input.sessionId);
-    if (!live || live.ending) throw new AppError('SESSION_ENDED', 'This session has already ended.');
+    if (!live || live.ending)
+      throw new AppError('SESSION_ENDED', 'This session has already ended.');
     if (role === 'console' && input.user?.id !== live.record.userId) {
       throw new AppError('FORBIDDEN', 'Only the technician who opened this session can join it.');
     }
     const peer = new QueuedPeer(input.peer);
     live[role] = peer;
     peer.onClose((code, reason) => {
-      if (!live.pair) void this.end(live.record.id, `The ${role} left before the session started${reason ? `: ${reason}` : ''}.`, code);
+      if (!live.pair)
+        void this.end(
+          live.record.id,
+          `The ${role} left before the session started${reason ? `: ${reason}` : ''}.`,
+          code,
+        );
     });
     if (live.console && live.agent) void this.start(live);
     return role;
@@ -140,7 +182,10 @@ export class SessionService {
     live.ending = true;
     live.console?.close(code, reason);
     live.agent?.close(code, reason);
-    if (!live.agent) this.deps.presence.get(live.record.deviceId)?.send({ type: 'session.cancel', sessionId, reason });
+    if (!live.agent)
+      this.deps.presence
+        .get(live.record.deviceId)
+        ?.send({ type: 'session.cancel', sessionId, reason });
     await this.finish(live, reason);
   }
 
@@ -155,7 +200,11 @@ export class SessionService {
   onDeviceDisconnected(deviceId: string): void {
     for (const live of this.live.values()) {
       if (live.record.deviceId === deviceId && !live.agent) {
-        void this.end(live.record.id, 'The device disconnected before the session started.', wsCloseCode.DEVICE_OFFLINE);
+        void this.end(
+          live.record.id,
+          'The device disconnected before the session started.',
+          wsCloseCode.DEVICE_OFFLINE,
+        );
       }
     }
   }
@@ -169,7 +218,11 @@ export class SessionService {
     const live = this.live.get(sessionId);
     if (!live || live.pair) return;
     const missing = live.agent ? 'console' : 'device';
-    void this.end(sessionId, `The ${missing} did not join the session within ${this.deps.relayTokenTtlSec} s.`, wsCloseCode.UNAVAILABLE);
+    void this.end(
+      sessionId,
+      `The ${missing} did not join the session within ${this.deps.relayTokenTtlSec} s.`,
+      wsCloseCode.UNAVAILABLE,
+    );
   }
 
   private async start(live: LiveSession): Promise<void> {
@@ -182,7 +235,11 @@ export class SessionService {
       await this.startRecording(live);
     } catch (error) {
       this.deps.log.error({ err: error, sessionId: record.id }, 'cannot start recording');
-      await this.end(record.id, 'The session could not be recorded, so it was not started (recording is required).', wsCloseCode.UNAVAILABLE);
+      await this.end(
+        record.id,
+        'The session could not be recorded, so it was not started (recording is required).',
+        wsCloseCode.UNAVAILABLE,
+      );
       return;
     }
     if (live.ending || consolePeer.isClosed || agentPeer.isClosed) {
@@ -200,7 +257,12 @@ export class SessionService {
       },
     });
     await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
-    await this.deps.audit.record({ action: 'session.started', actor: live.technician, target: record.deviceId, details: { sessionId: record.id, kind: record.kind } });
+    await this.deps.audit.record({
+      action: 'session.started',
+      actor: live.technician,
+      target: record.deviceId,
+      details: { sessionId: record.id, kind: record.kind },
+    });
   }
 
   private async startRecording(live: LiveSession): Promise<void> {
@@ -220,7 +282,11 @@ export class SessionService {
     });
     live.writer.onError((error) => {
       this.deps.log.error({ err: error, sessionId: record.id }, 'recording failed');
-      void this.end(record.id, 'Recording failed, so the session was ended (recording is required).', wsCloseCode.UNAVAILABLE);
+      void this.end(
+        record.id,
+        'Recording failed, so the session was ended (recording is required).',
+        wsCloseCode.UNAVAILABLE,
+      );
     });
     const recording = await this.deps.store.recordings.create({
       id: randomUUID(),
@@ -246,9 +312,18 @@ export class SessionService {
       await this.deps.store.sessions.end(record.id, now, reason);
       if (live.writer && live.recordingId) {
         const result = await live.writer.close();
-        await this.deps.store.recordings.finish(live.recordingId, { state: 'complete', endedAt: now, ...result });
+        await this.deps.store.recordings.finish(live.recordingId, {
+          state: 'complete',
+          endedAt: now,
+          ...result,
+        });
       }
-      await this.deps.audit.record({ action: 'session.ended', actor: live.technician, target: record.deviceId, details: { sessionId: record.id, reason } });
+      await this.deps.audit.record({
+        action: 'session.ended',
+        actor: live.technician,
+        target: record.deviceId,
+        details: { sessionId: record.id, reason },
+      });
     } catch (error) {
       this.deps.log.error({ err: error, sessionId: record.id }, 'could not finish session');
     }

@@ -42,8 +42,16 @@ async function createInitialSchema(db: Kysely<unknown>, engine: Engine): Promise
     .addColumn('expires_at', 'bigint', (col) => col.notNull())
     .addColumn('source_address', 'text', (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('auth_sessions_user_id').on('auth_sessions').column('user_id').execute();
-  await db.schema.createIndex('auth_sessions_expires_at').on('auth_sessions').column('expires_at').execute();
+  await db.schema
+    .createIndex('auth_sessions_user_id')
+    .on('auth_sessions')
+    .column('user_id')
+    .execute();
+  await db.schema
+    .createIndex('auth_sessions_expires_at')
+    .on('auth_sessions')
+    .column('expires_at')
+    .execute();
 
   await db.schema
     .createTable('installers')
@@ -91,7 +99,11 @@ async function createActivityTables(db: Kysely<unknown>, engine: Engine): Promis
     .addColumn('end_reason', 'text')
     .execute();
   await db.schema.createIndex('sessions_created_at').on('sessions').column('created_at').execute();
-  await db.schema.createIndex('sessions_device_id').on('sessions').columns(['device_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('sessions_device_id')
+    .on('sessions')
+    .columns(['device_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('sessions_state').on('sessions').column('state').execute();
 
   await db.schema
@@ -109,14 +121,24 @@ async function createActivityTables(db: Kysely<unknown>, engine: Engine): Promis
     .addColumn('duration_ms', 'bigint', (col) => col.notNull())
     .addColumn('size_bytes', 'bigint', (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('recordings_started_at').on('recordings').column('started_at').execute();
-  await db.schema.createIndex('recordings_device_id').on('recordings').columns(['device_id', 'started_at']).execute();
+  await db.schema
+    .createIndex('recordings_started_at')
+    .on('recordings')
+    .column('started_at')
+    .execute();
+  await db.schema
+    .createIndex('recordings_device_id')
+    .on('recordings')
+    .columns(['device_id', 'started_at'])
+    .execute();
   await db.schema.createIndex('recordings_state').on('recordings').column('state').execute();
 
   // SQLite needs AUTOINCREMENT for ids that never repeat; PostgreSQL spells it as a sequence.
   const audit =
     engine === 'sqlite'
-      ? db.schema.createTable('audit').addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+      ? db.schema
+          .createTable('audit')
+          .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
       : db.schema.createTable('audit').addColumn('id', 'bigserial', (col) => col.primaryKey());
   await audit
     .addColumn('at', 'bigint', (col) => col.notNull())

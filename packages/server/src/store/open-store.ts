@@ -4,7 +4,8 @@ import { openSqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
 /** Where a database URL points. */
-export type StoreLocation = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+export type StoreLocation =
+  { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
 
 /**
  * Reads a `--database` value: `postgres://…` or `postgresql://…` is PostgreSQL; `sqlite:…`
@@ -42,7 +43,10 @@ export function parseStoreUrl(url: string): StoreLocation {
  * @example
  * const store = await openStore(config.database);
  */
-export function openStore(url: string, options: Omit<PostgresStoreOptions, 'url'> = {}): Promise<Store> {
+export function openStore(
+  url: string,
+  options: Omit<PostgresStoreOptions, 'url'> = {},
+): Promise<Store> {
   const location = parseStoreUrl(url);
   return location.engine === 'sqlite'
     ? openSqliteStore({ file: location.file })

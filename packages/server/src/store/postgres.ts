@@ -39,7 +39,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.query('select 1');
   } catch (error) {
     await pool.end();
-    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(options.url)}: ${describe(error)}`, { cause: error });
+    throw new Error(
+      `Cannot connect to PostgreSQL at ${redactUrl(options.url)}: ${describe(error)}`,
+      { cause: error },
+    );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return openKyselyStore(db, 'postgres');
@@ -54,7 +57,8 @@ function bigintAsNumber(): TypeOverrides {
   const types = new TypeOverrides();
   types.setTypeParser(INT8_OID, 'text', (text) => {
     const value = Number(text);
-    if (!Number.isSafeInteger(value)) throw new RangeError(`The database returned ${text}, beyond the safe integer range.`);
+    if (!Number.isSafeInteger(value))
+      throw new RangeError(`The database returned ${text}, beyond the safe integer range.`);
     return value;
   });
   return types;

@@ -1,5 +1,11 @@
 import type { Generated } from 'kysely';
-import type { AuditAction, RecordingState, Role, SessionKind, SessionState } from '@tether/protocol';
+import type {
+  AuditAction,
+  RecordingState,
+  Role,
+  SessionKind,
+  SessionState,
+} from '@tether/protocol';
 
 /**
  * The database as Kysely sees it. Columns are snake_case; the repositories translate rows to

@@ -140,10 +140,16 @@ export interface SessionRecord {
 }
 
 export interface SessionRepository {
-  create(session: Pick<SessionRecord, 'id' | 'deviceId' | 'userId' | 'kind' | 'createdAt'>): Promise<SessionRecord>;
+  create(
+    session: Pick<SessionRecord, 'id' | 'deviceId' | 'userId' | 'kind' | 'createdAt'>,
+  ): Promise<SessionRecord>;
   find(id: string): Promise<SessionRecord | undefined>;
   /** Newest first. */
-  list(options: { limit: number; deviceId?: string; states?: SessionState[] }): Promise<SessionRecord[]>;
+  list(options: {
+    limit: number;
+    deviceId?: string;
+    states?: SessionState[];
+  }): Promise<SessionRecord[]>;
   /** pending → active; returns false if the session was not pending. */
   markActive(id: string, at: Date): Promise<boolean>;
   /** Any state but ended → ended; returns false if it had already ended (first reason wins). */
@@ -185,7 +191,12 @@ export interface RecordingRepository {
   listUnfinished(): Promise<RecordingRecord[]>;
   finish(
     id: string,
-    result: { state: Exclude<RecordingState, 'recording'>; endedAt: Date; durationMs: number; sizeBytes: number },
+    result: {
+      state: Exclude<RecordingState, 'recording'>;
+      endedAt: Date;
+      durationMs: number;
+      sizeBytes: number;
+    },
   ): Promise<void>;
 }
 

@@ -11,16 +11,30 @@ import { wsRelayPeer } from './ws-relay-peer.js';
 const RELAY_PATH = /^\/relay\/v1\/([0-9a-f-]{36})$/;
 
 function refuseUpgrade(socket: Duplex, status: string, message: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+  );
 }
 
 /**
  * WebSocket upgrades on the user listener: the agents' control channel and the session relay.
  * Every upgrade's Origin is checked first; a foreign one is refused before any WebSocket exists.
  */
-export function attachWebSockets(server: Server, context: ServerContext, channelDeps: AgentChannelDeps): { channels: Set<AgentChannel>; close(): void } {
-  const agentServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 });
-  const relayServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+export function attachWebSockets(
+  server: Server,
+  context: ServerContext,
+  channelDeps: AgentChannelDeps,
+): { channels: Set<AgentChannel>; close(): void } {
+  const agentServer = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 256 * 1024,
+  });
+  const relayServer = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 16 * 1024 * 1024,
+  });
   const channels = new Set<AgentChannel>();
 
   const onAgent = (ws: WebSocket, request: IncomingMessage): void => {
@@ -31,8 +45,16 @@ export function attachWebSockets(server: Server, context: ServerContext, channel
     });
     channels.add(channel);
     ws.on('message', (data, isBinary) => {
-      if (isBinary) channel.fail(new AppError('INVALID_INPUT', 'The control channel carries text messages only.'));
-      else channel.onText(data.toString());
+      if (isBinary)
+        channel.fail(
+          new AppError('INVALID_INPUT', 'The control channel carries text messages only.'),
+        );
+      else
+        channel.onText(
+          Buffer.isBuffer(data)
+            ? data.toString('utf8')
+            : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'),
+        );
     });
     ws.on('close', () => {
       channels.delete(channel);
@@ -41,17 +63,38 @@ export function attachWebSockets(server: Server, context: ServerContext, channel
     ws.on('error', (error) => context.log.debug({ err: error }, 'agent socket error'));
   };
 
-  const onRelay = async (ws: WebSocket, request: IncomingMessage, sessionId: string): Promise<void> => {
+  const onRelay = async (
+    ws: WebSocket,
+    request: IncomingMessage,
+    sessionId: string,
+  ): Promise<void> => {
     const url = new URL(request.url ?? '/', 'https://relay');
     const token = url.searchParams.get('token') ?? '';
     ws.on('error', (error) => context.log.debug({ err: error, sessionId }, 'relay socket error'));
     try {
-      const principal = await context.auth.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
-      context.sessions.join({ sessionId, token, peer: wsRelayPeer(ws), ...(principal ? { user: principal.user } : {}) });
+      const principal = await context.auth.authenticate(
+        readCookie(request.headers.cookie, SESSION_COOKIE),
+      );
+      context.sessions.join({
+        sessionId,
+        token,
+        peer: wsRelayPeer(ws),
+        ...(principal ? { user: principal.user } : {}),
+      });
     } catch (error) {
-      const appError = error instanceof AppError ? error : new AppError('INTERNAL', 'The relay failed to join this session.');
-      if (!(error instanceof AppError)) context.log.error({ err: error, sessionId }, 'relay join failed');
-      await context.audit.record({ action: 'relay.refused', actor: request.socket.remoteAddress ?? 'unknown', target: sessionId, sourceAddress: request.socket.remoteAddress ?? null, details: { reason: appError.message } });
+      const appError =
+        error instanceof AppError
+          ? error
+          : new AppError('INTERNAL', 'The relay failed to join this session.');
+      if (!(error instanceof AppError))
+        context.log.error({ err: error, sessionId }, 'relay join failed');
+      await context.audit.record({
+        action: 'relay.refused',
+        actor: request.socket.remoteAddress ?? 'unknown',
+        target: sessionId,
+        sourceAddress: request.socket.remoteAddress ?? null,
+        details: { reason: appError.message },
+      });
       ws.close(wsCloseCode[appError.code], appError.message.slice(0, 120));
     }
   };
@@ -59,8 +102,18 @@ export function attachWebSockets(server: Server, context: ServerContext, channel
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (!isSameOrigin(request.headers, context.config.publicUrl)) {
-      void context.audit.record({ action: 'relay.refused', actor: request.socket.remoteAddress ?? 'unknown', target: path, sourceAddress: request.socket.remoteAddress ?? null, details: { reason: 'foreign origin', origin: request.headers.origin } });
-      refuseUpgrade(socket, '403 Forbidden', 'WebSocket connections from other sites are not allowed.');
+      void context.audit.record({
+        action: 'relay.refused',
+        actor: request.socket.remoteAddress ?? 'unknown',
+        target: path,
+        sourceAddress: request.socket.remoteAddress ?? null,
+        details: { reason: 'foreign origin', origin: request.headers.origin },
+      });
+      refuseUpgrade(
+        socket,
+        '403 Forbidden',
+        'WebSocket connections from other sites are not allowed.',
+      );
       return;
     }
     if (path === AGENT_CONNECT_PATH) {
@@ -70,7 +123,12 @@ export function attachWebSockets(server: Server, context: ServerContext, channel
     const relay = RELAY_PATH.exec(path);
     if (relay?.[1]) {
       const sessionId = relay[1];
-      relayServer.handleUpgrade(request, socket, head, (ws) => void onRelay(ws, request, sessionId));
+      relayServer.handleUpgrade(
+        request,
+        socket,
+        head,
+        (ws) => void onRelay(ws, request, sessionId),
+      );
       return;
     }
     refuseUpgrade(socket, '404 Not Found', 'No WebSocket endpoint here.');

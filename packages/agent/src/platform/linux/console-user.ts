@@ -14,7 +14,8 @@ export function parseWhoOutput(text: string): string | null {
     const [user, terminal] = line.trim().split(/\s+/);
     if (user === undefined || user === '' || terminal === undefined) continue;
     const host = /\(([^)]*)\)\s*$/.exec(line)?.[1];
-    const isGraphical = /^:\d+/.test(terminal) || terminal.startsWith('seat') || /^:\d+/.test(host ?? '');
+    const isGraphical =
+      /^:\d+/.test(terminal) || terminal.startsWith('seat') || /^:\d+/.test(host ?? '');
     if (isGraphical) return user;
     if (/^tty\d+$/.test(terminal) || terminal === 'console') textConsoleUser ??= user;
   }
@@ -24,8 +25,13 @@ export function parseWhoOutput(text: string): string | null {
 /** Runs `who` (which reads utmp) and picks the console user; `null` when none or no `who`. */
 export function readConsoleUser(): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile('who', [], { timeout: 2000, env: { LC_ALL: 'C', PATH: process.env['PATH'] ?? '/usr/bin:/bin' } }, (error, stdout) => {
-      resolve(error ? null : parseWhoOutput(stdout));
-    });
+    execFile(
+      'who',
+      [],
+      { timeout: 2000, env: { LC_ALL: 'C', PATH: process.env['PATH'] ?? '/usr/bin:/bin' } },
+      (error, stdout) => {
+        resolve(error ? null : parseWhoOutput(stdout));
+      },
+    );
   });
 }

@@ -44,5 +44,7 @@ export function parseMounts(text: string): string[] {
 
 /** /proc/mounts writes spaces, tabs, newlines and backslashes in paths as octal escapes. */
 function unescapeMountPoint(text: string): string {
-  return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+  return text.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+    String.fromCharCode(parseInt(octal, 8)),
+  );
 }

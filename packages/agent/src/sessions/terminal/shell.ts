@@ -31,7 +31,9 @@ export function resolveShell(environment: NodeJS.ProcessEnv, os: NodeJS.Platform
     return { file: environment['COMSPEC'] ?? 'cmd.exe', args: [], cwd, env };
   }
   const candidates = [environment['SHELL'], '/bin/bash', '/bin/sh'];
-  const file = candidates.find((path): path is string => path !== undefined && isExecutable(path)) ?? '/bin/sh';
+  const file =
+    candidates.find((path): path is string => path !== undefined && isExecutable(path)) ??
+    '/bin/sh';
   return { file, args: ['-l'], cwd, env };
 }
 

@@ -11,7 +11,7 @@ import type { Clock } from '../../clock.js';
 import { rawBytes } from '../../transport/raw-data.js';
 import { connectRelay, relayUrl } from '../../transport/relay-client.js';
 import type { RunningSession } from '../running-session.js';
-import { createOutputBatcher } from './output-batcher.js';
+import { createOutputBatcher, type OutputBatcher } from './output-batcher.js';
 import { resolveShell, type ShellCommand } from './shell.js';
 import { spawnShell, type ShellExit, type ShellProcess } from './shell-process.js';
 
@@ -73,27 +73,7 @@ function bridge(
 ): RunningSession {
   const { pty } = shell;
   const { log, clock } = context;
-  let isPaused = false;
-  const onSent = (): void => {
-    if (isPaused && socket.bufferedAmount < LOW_WATER_BYTES) {
-      isPaused = false;
-      pty.resume();
-    }
-  };
-  const batcher = createOutputBatcher({
-    clock,
-    delayMs: BATCH_DELAY_MS,
-    maxBytes: BATCH_MAX_BYTES,
-    send: (bytes) => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      socket.send(encodeTerminalFrame({ type: 'data', data: bytes }), onSent);
-      // A slow technician link must not make the agent buffer a runaway program's output.
-      if (!isPaused && socket.bufferedAmount > HIGH_WATER_BYTES) {
-        isPaused = true;
-        pty.pause();
-      }
-    },
-  });
+  const batcher = createFlowControlledOutput(socket, shell, clock);
   const closeRelay = (code: number, reason: string): void => {
     if (socket.readyState === WebSocket.CLOSED) return;
     socket.close(code, reason);
@@ -109,12 +89,11 @@ function bridge(
     resize: (frame) => pty.resize(frame.cols, frame.rows),
     exit: () => refuseFrame('exit frames go from the agent to the console'),
   };
-
-  pty.onData((text) => batcher.push(Buffer.from(text, 'utf8')));
   socket.on('message', (data: RawData, isBinary: boolean) => {
     if (!isBinary) return refuseFrame('terminal frames must be binary');
     const frame = decodeTerminalFrame(rawBytes(data));
     if (!frame) return refuseFrame('malformed terminal frame');
+    // Total map; TypeScript cannot correlate the key with the handler's parameter.
     (handlers[frame.type] as (frame: TerminalFrame) => void)(frame);
   });
   socket.on('error', (error) => log.warn({ err: error }, `terminal relay error: ${error.message}`));
@@ -129,7 +108,8 @@ function bridge(
   void shell.exited.then((exit) => {
     batcher.flush();
     if (socket.readyState === WebSocket.OPEN) {
-      socket.send(encodeTerminalFrame({ type: 'exit', exitCode: exitStatus(exit), reason: exitReason(exit) }));
+      const frame = { type: 'exit' as const, exitCode: exitStatus(exit), reason: exitReason(exit) };
+      socket.send(encodeTerminalFrame(frame));
     }
     closeRelay(1000, 'shell exited');
   });
@@ -145,6 +125,42 @@ function bridge(
       await ended;
     },
   };
+}
+
+/**
+ * Pty output → batched DATA frames, with flow control: a slow technician link must not make
+ * the agent buffer a runaway program's output, so the pty is paused above the high-water mark
+ * and resumed once the socket has drained (the send callback of a frame runs when it has been
+ * handed to the kernel).
+ */
+function createFlowControlledOutput(
+  socket: WebSocket,
+  shell: ShellProcess,
+  clock: Clock,
+): OutputBatcher {
+  const { pty } = shell;
+  let isPaused = false;
+  const onSent = (): void => {
+    if (isPaused && socket.bufferedAmount < LOW_WATER_BYTES) {
+      isPaused = false;
+      pty.resume();
+    }
+  };
+  const batcher = createOutputBatcher({
+    clock,
+    delayMs: BATCH_DELAY_MS,
+    maxBytes: BATCH_MAX_BYTES,
+    send: (bytes) => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      socket.send(encodeTerminalFrame({ type: 'data', data: bytes }), onSent);
+      if (!isPaused && socket.bufferedAmount > HIGH_WATER_BYTES) {
+        isPaused = true;
+        pty.pause();
+      }
+    },
+  });
+  pty.onData((text) => batcher.push(Buffer.from(text, 'utf8')));
+  return batcher;
 }
 
 /** The shell convention: 128 + signal number for a process ended by a signal. */

@@ -9,7 +9,13 @@ export function agentRoutes(app: HttpsApp, context: ServerContext): void {
   app.post('/api/v1/agent/enroll', async (request): Promise<EnrollResponse> => {
     const body = parseInput(EnrollRequest, request.body, 'enrolment request');
     return enrollDevice(
-      { store: context.store, clock: context.clock, identity: context.identity, audit: context.audit, tlsFingerprint: context.tls.fingerprint },
+      {
+        store: context.store,
+        clock: context.clock,
+        identity: context.identity,
+        audit: context.audit,
+        tlsFingerprint: context.tls.fingerprint,
+      },
       { ...body, sourceAddress: sourceAddress(request) },
     );
   });

@@ -38,7 +38,10 @@ export function auditRoutes(app: HttpsApp, context: ServerContext): void {
     });
     let before: number | undefined;
     for (;;) {
-      const page = await context.store.audit.list({ limit: 1000, ...(before ? { beforeId: before } : {}) });
+      const page = await context.store.audit.list({
+        limit: 1000,
+        ...(before ? { beforeId: before } : {}),
+      });
       for (const entry of page) stream.write(`${JSON.stringify(toApiEntry(entry))}\n`);
       const last = page.at(-1);
       if (!last || page.length < 1000) break;

@@ -7,7 +7,10 @@ import { parseInput, requireUser, sessionCookie, sourceAddress } from '../reques
 export function authRoutes(app: HttpsApp, context: ServerContext): void {
   app.post('/api/v1/auth/login', async (request, reply): Promise<LoginResponse> => {
     const body = parseInput(LoginRequest, request.body, 'sign-in request');
-    const { user, token } = await context.auth.login({ ...body, sourceAddress: sourceAddress(request) });
+    const { user, token } = await context.auth.login({
+      ...body,
+      sourceAddress: sourceAddress(request),
+    });
     void reply.header('set-cookie', sessionCookie(token, SESSION_IDLE_MS / 1000));
     return { user: toApiUser(user) };
   });

@@ -17,11 +17,18 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     await requireUser(context.auth, request);
     reply.hijack();
     const stream = reply.raw;
-    stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    stream.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     stream.write(': connected\n\n');
     const unsubscribe = presence.onChange((deviceId) => {
       void store.devices.find(deviceId).then((device) => {
-        if (device) stream.write(`event: device\ndata: ${JSON.stringify(toApiDevice(device, presence.isOnline(deviceId)))}\n\n`);
+        if (device)
+          stream.write(
+            `event: device\ndata: ${JSON.stringify(toApiDevice(device, presence.isOnline(deviceId)))}\n\n`,
+          );
       });
     });
     const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), 25_000);
@@ -35,7 +42,8 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     await requireUser(context.auth, request);
     const id = parseInput(DeviceId, (request.params as { id: string }).id, 'device ID');
     const device = await store.devices.find(id);
-    if (!device) throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
+    if (!device)
+      throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
     return { device: toApiDevice(device, presence.isOnline(id)) };
   });
 }

@@ -1,5 +1,10 @@
 import type { HttpsApp } from '../https-app.js';
-import { CreateInstallerRequest, InstallerId, type CreateInstallerResponse, type InstallerList } from '@tether/protocol';
+import {
+  CreateInstallerRequest,
+  InstallerId,
+  type CreateInstallerResponse,
+  type InstallerList,
+} from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { parseInput, requireUser } from '../request-context.js';
 
@@ -11,7 +16,11 @@ export function installerRoutes(app: HttpsApp, context: ServerContext): void {
     const principal = await requireUser(context.auth, request, [...MAKERS]);
     const body = parseInput(CreateInstallerRequest, request.body, 'installer');
     void reply.status(201);
-    return context.installers.create({ ...body, createdBy: principal.user.username, serverUrl: context.publicUrl() });
+    return context.installers.create({
+      ...body,
+      createdBy: principal.user.username,
+      serverUrl: context.publicUrl(),
+    });
   });
 
   app.get('/api/v1/installers', async (request): Promise<InstallerList> => {

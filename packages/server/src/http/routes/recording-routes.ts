@@ -28,7 +28,9 @@ function toApiRecording(item: RecordingListItem): Recording {
 
 export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
   const find = async (id: unknown): Promise<RecordingListItem> => {
-    const recording = await context.store.recordings.find(parseInput(RecordingId, id, 'recording ID'));
+    const recording = await context.store.recordings.find(
+      parseInput(RecordingId, id, 'recording ID'),
+    );
     if (!recording) throw new AppError('NOT_FOUND', 'There is no such recording.');
     return recording;
   };
@@ -36,7 +38,9 @@ export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
   app.get('/api/v1/recordings', async (request): Promise<RecordingList> => {
     await requireUser(context.auth, request);
     const query = parseInput(ListQuery, request.query, 'recording list query');
-    return { recordings: (await context.store.recordings.list({ limit: query.limit })).map(toApiRecording) };
+    return {
+      recordings: (await context.store.recordings.list({ limit: query.limit })).map(toApiRecording),
+    };
   });
 
   app.get('/api/v1/recordings/:id', async (request) => {

@@ -1,11 +1,21 @@
 import type { HttpsApp } from '../https-app.js';
 import { z } from 'zod';
-import { AppError, CreateSessionRequest, DeviceId, SessionId, type CreateSessionResponse, type SessionList } from '@tether/protocol';
+import {
+  AppError,
+  CreateSessionRequest,
+  DeviceId,
+  SessionId,
+  type CreateSessionResponse,
+  type SessionList,
+} from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { toApiSession } from '../../sessions/session-service.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
 
-const SessionQuery = z.object({ deviceId: DeviceId.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
+const SessionQuery = z.object({
+  deviceId: DeviceId.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
 
 export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
   app.post('/api/v1/sessions', async (request, reply): Promise<CreateSessionResponse> => {
@@ -19,7 +29,10 @@ export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
   app.get('/api/v1/sessions', async (request): Promise<SessionList> => {
     await requireUser(context.auth, request);
     const query = parseInput(SessionQuery, request.query, 'session list query');
-    const sessions = await context.store.sessions.list({ limit: query.limit, ...(query.deviceId ? { deviceId: query.deviceId } : {}) });
+    const sessions = await context.store.sessions.list({
+      limit: query.limit,
+      ...(query.deviceId ? { deviceId: query.deviceId } : {}),
+    });
     return { sessions: sessions.map(toApiSession) };
   });
 
@@ -29,7 +42,10 @@ export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
     const session = await context.store.sessions.find(id);
     if (!session) throw new AppError('NOT_FOUND', 'There is no such session.');
     if (session.userId !== principal.user.id && principal.user.role !== 'administrator') {
-      throw new AppError('FORBIDDEN', 'Only the technician who opened this session, or an administrator, can end it.');
+      throw new AppError(
+        'FORBIDDEN',
+        'Only the technician who opened this session, or an administrator, can end it.',
+      );
     }
     await context.sessions.end(id, `Ended by ${principal.user.username}.`);
     return reply.status(204).send();

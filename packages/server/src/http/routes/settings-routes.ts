@@ -1,7 +1,10 @@
 import type { HttpsApp } from '../https-app.js';
 import { StatisticsSettings } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
-import { readStatisticsSettings, writeStatisticsSettings } from '../../devices/statistics-settings.js';
+import {
+  readStatisticsSettings,
+  writeStatisticsSettings,
+} from '../../devices/statistics-settings.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
 
 export function settingsRoutes(app: HttpsApp, context: ServerContext): void {

@@ -40,6 +40,10 @@ function toRecord(row: Selectable<AuditTable>): AuditRecord {
     actor: row.actor,
     target: row.target,
     sourceAddress: row.source_address,
-    details: parseJsonColumn(row.details, AuditEntry.shape.details, `details of audit entry ${row.id}`),
+    details: parseJsonColumn(
+      row.details,
+      AuditEntry.shape.details,
+      `details of audit entry ${row.id}`,
+    ),
   };
 }

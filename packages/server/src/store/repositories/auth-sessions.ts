@@ -38,7 +38,10 @@ export function createAuthSessionRepository(db: Kysely<Database>): AuthSessionRe
       await db.deleteFrom('auth_sessions').where('token_hash', '=', tokenHash).execute();
     },
     async deleteForUser(userId) {
-      const result = await db.deleteFrom('auth_sessions').where('user_id', '=', userId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('auth_sessions')
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
     async deleteExpired(now) {

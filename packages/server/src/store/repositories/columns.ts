@@ -30,12 +30,16 @@ export function parseJsonColumn<T>(text: string, schema: z.ZodType<T>, what: str
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new AppError('INTERNAL', `The stored ${what} is not valid JSON.`, { cause: String(error) });
+    throw new AppError('INTERNAL', `The stored ${what} is not valid JSON.`, {
+      cause: String(error),
+    });
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new AppError('INTERNAL', `The stored ${what} does not match its schema.`, {
-      issues: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+      issues: parsed.error.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.join('.')}: ${issue.message}`),
     });
   }
   return parsed.data;

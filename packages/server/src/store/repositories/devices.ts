@@ -3,7 +3,13 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { isUniqueViolation } from '../engine.js';
 import type { Database, DevicesTable } from '../schema.js';
 import type { DeviceRecord, DeviceRepository, EnrollRefusal } from '../store.js';
-import { fromMillis, fromMillisOrNull, parseJsonColumn, toMillis, toMillisOrNull } from './columns.js';
+import {
+  fromMillis,
+  fromMillisOrNull,
+  parseJsonColumn,
+  toMillis,
+  toMillisOrNull,
+} from './columns.js';
 
 /** Devices on either engine. */
 export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
@@ -35,7 +41,11 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
         .execute();
     },
     async setLastSeen(id, at) {
-      await db.updateTable('devices').set({ last_seen_at: toMillis(at) }).where('id', '=', id).execute();
+      await db
+        .updateTable('devices')
+        .set({ last_seen_at: toMillis(at) })
+        .where('id', '=', id)
+        .execute();
     },
   };
 }
@@ -48,7 +58,10 @@ type EnrollResult = Awaited<ReturnType<DeviceRepository['enroll']>>;
  * a capped installer cannot both win: on PostgreSQL the second waits for the row lock and
  * re-checks the condition; SQLite runs one writer at a time.
  */
-async function enrollInTransaction(trx: Transaction<Database>, input: EnrollInput): Promise<EnrollResult> {
+async function enrollInTransaction(
+  trx: Transaction<Database>,
+  input: EnrollInput,
+): Promise<EnrollResult> {
   const now = toMillis(input.now);
   const claimed = await trx
     .updateTable('installers')
@@ -56,7 +69,9 @@ async function enrollInTransaction(trx: Transaction<Database>, input: EnrollInpu
     .where('id', '=', input.installerId)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
-    .where((eb) => eb.or([eb('max_installs', 'is', null), eb('installs', '<', eb.ref('max_installs'))]))
+    .where((eb) =>
+      eb.or([eb('max_installs', 'is', null), eb('installs', '<', eb.ref('max_installs'))]),
+    )
     .returning('group_name')
     .executeTakeFirst();
   if (!claimed) return { ok: false, reason: await refusalReason(trx, input.installerId, now) };
@@ -79,7 +94,11 @@ async function enrollInTransaction(trx: Transaction<Database>, input: EnrollInpu
 }
 
 /** Why the conditional update matched nothing, in the order the checks are documented. */
-async function refusalReason(trx: Transaction<Database>, installerId: string, now: number): Promise<EnrollRefusal> {
+async function refusalReason(
+  trx: Transaction<Database>,
+  installerId: string,
+  now: number,
+): Promise<EnrollRefusal> {
   const installer = await trx
     .selectFrom('installers')
     .select(['revoked_at', 'expires_at', 'max_installs', 'installs'])
@@ -116,7 +135,10 @@ function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
     inventory: parseJsonColumn(row.inventory, DeviceInventory, `inventory of device ${row.id}`),
     enrolledAt: fromMillis(row.enrolled_at),
     lastSeenAt: fromMillisOrNull(row.last_seen_at),
-    stats: row.stats === null ? null : parseJsonColumn(row.stats, DeviceStats, `statistics of device ${row.id}`),
+    stats:
+      row.stats === null
+        ? null
+        : parseJsonColumn(row.stats, DeviceStats, `statistics of device ${row.id}`),
     statsAt: fromMillisOrNull(row.stats_at),
   };
 }

@@ -32,7 +32,11 @@ export function createInstallerRepository(db: Kysely<Database>): InstallerReposi
       return record;
     },
     async find(id) {
-      const row = await db.selectFrom('installers').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('installers')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && toInstallerRecord(row);
     },
     async list() {

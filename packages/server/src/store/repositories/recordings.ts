@@ -14,7 +14,13 @@ export function createRecordingRepository(db: Kysely<Database>): RecordingReposi
       .select(['devices.name as device_name', 'users.username as username']);
   return {
     async create(recording) {
-      const record: RecordingRecord = { ...recording, state: 'recording', endedAt: null, durationMs: 0, sizeBytes: 0 };
+      const record: RecordingRecord = {
+        ...recording,
+        state: 'recording',
+        endedAt: null,
+        durationMs: 0,
+        sizeBytes: 0,
+      };
       await db
         .insertInto('recordings')
         .values({
@@ -89,6 +95,8 @@ function toRecord(row: Selectable<RecordingsTable>): RecordingRecord {
   };
 }
 
-function toListItem(row: Selectable<RecordingsTable> & { device_name: string; username: string }): RecordingListItem {
+function toListItem(
+  row: Selectable<RecordingsTable> & { device_name: string; username: string },
+): RecordingListItem {
   return { ...toRecord(row), deviceName: row.device_name, username: row.username };
 }

@@ -7,7 +7,13 @@ import { fromMillis, fromMillisOrNull, toMillis } from './columns.js';
 export function createSessionRepository(db: Kysely<Database>): SessionRepository {
   return {
     async create(session) {
-      const record: SessionRecord = { ...session, state: 'pending', startedAt: null, endedAt: null, endReason: null };
+      const record: SessionRecord = {
+        ...session,
+        state: 'pending',
+        startedAt: null,
+        endedAt: null,
+        endReason: null,
+      };
       await db
         .insertInto('sessions')
         .values({
@@ -25,7 +31,11 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
       return record;
     },
     async find(id) {
-      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && toRecord(row);
     },
     async list({ limit, deviceId, states }) {
@@ -34,7 +44,11 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
       let query = db.selectFrom('sessions').selectAll();
       if (deviceId !== undefined) query = query.where('device_id', '=', deviceId);
       if (states !== undefined) query = query.where('state', 'in', states);
-      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toRecord);
     },
     async markActive(id, at) {

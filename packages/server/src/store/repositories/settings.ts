@@ -6,7 +6,11 @@ import type { SettingsRepository } from '../store.js';
 export function createSettingsRepository(db: Kysely<Database>): SettingsRepository {
   return {
     async get(key) {
-      const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      const row = await db
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (!row) return undefined;
       const value: unknown = JSON.parse(row.value);
       return value;

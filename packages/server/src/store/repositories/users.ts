@@ -23,7 +23,10 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
         await db.insertInto('users').values(toRow(record)).execute();
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        throw new AppError('CONFLICT', `The username "${user.username}" is already taken. Choose another one.`);
+        throw new AppError(
+          'CONFLICT',
+          `The username "${user.username}" is already taken. Choose another one.`,
+        );
       }
       return record;
     },
@@ -32,7 +35,9 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
       return row && toRecord(row);
     },
     async findByUsername(username) {
-      const row = await select().where('username_key', '=', usernameKey(username)).executeTakeFirst();
+      const row = await select()
+        .where('username_key', '=', usernameKey(username))
+        .executeTakeFirst();
       return row && toRecord(row);
     },
     async list() {

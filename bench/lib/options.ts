@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+
+/** The scenarios, by the letters of the benchmark brief. */
+export const SCENARIOS = {
+  a: 'relay throughput',
+  b: 'memory per idle agent',
+  c: 'reconnect storm',
+  d: 'session open to first byte',
+  e: 'keystroke round trip',
+} as const;
+export type ScenarioKey = keyof typeof SCENARIOS;
+
+/** What `npm run bench -- …` asked for. */
+export interface BenchOptions {
+  only: Set<ScenarioKey>;
+  agents: number;
+  workers: number;
+  sessions: number;
+  keystrokes: number;
+  /** MiB sent each way per relay run. */
+  relayMiB: number;
+  relayRounds: number;
+  settleSec: number;
+}
+
+export const USAGE = `npm run bench -- [--only a,b,c,d,e] [--agents 2000] [--workers 4]
+                    [--sessions 50] [--keystrokes 500] [--relay-mib 100] [--relay-rounds 3]
+                    [--settle-sec 20]`;
+
+const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
+
+function positive(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${text}".\n${USAGE}`);
+  return value;
+}
+
+/**
+ * Parses the command line; throws with the usage on anything it does not understand.
+ *
+ * @example
+ * parseBenchOptions(['--only', 'a,b', '--agents', '500']).only // Set { 'a', 'b' }
+ */
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      agents: { type: 'string' },
+      workers: { type: 'string' },
+      sessions: { type: 'string' },
+      keystrokes: { type: 'string' },
+      'relay-mib': { type: 'string' },
+      'relay-rounds': { type: 'string' },
+      'settle-sec': { type: 'string' },
+    },
+    strict: true,
+  });
+  const requested = (values.only ?? 'a,b,c,d,e').split(',').map((key) => key.trim().toLowerCase()).filter(Boolean);
+  const unknown = requested.filter((key) => !isScenario(key));
+  if (unknown.length > 0 || requested.length === 0)
+    throw new Error(`--only takes letters among a,b,c,d,e, got "${values.only ?? ''}".\n${USAGE}`);
+  return {
+    only: new Set(requested.filter(isScenario)),
+    agents: positive('agents', values.agents, 2000),
+    workers: positive('workers', values.workers, 4),
+    sessions: positive('sessions', values.sessions, 50),
+    keystrokes: positive('keystrokes', values.keystrokes, 500),
+    relayMiB: positive('relay-mib', values['relay-mib'], 100),
+    relayRounds: positive('relay-rounds', values['relay-rounds'], 3),
+    settleSec: positive('settle-sec', values['settle-sec'], 20),
+  };
+}

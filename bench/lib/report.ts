@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentMemoryResult } from '../scenarios/agent-memory.js';
+import type { ReconnectStormResult } from '../scenarios/reconnect-storm.js';
+import type { RelayThroughputResult } from '../scenarios/relay-throughput.js';
+import type { KeystrokeResult, SessionFirstByteResult } from '../scenarios/terminal-latency.js';
+import { MESHCENTRAL_REFERENCE } from './reference.js';
+
+/** Everything one run measured; written as JSON. */
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  durationSec: number;
+  machine: { cpus: number; cpuModel: string; memoryMiB: number; node: string; platform: string; bufferutil: boolean };
+  options: Record<string, unknown>;
+  results: {
+    relayThroughput?: RelayThroughputResult;
+    agentMemory?: AgentMemoryResult;
+    reconnectStorm?: ReconnectStormResult;
+    sessionFirstByte?: SessionFirstByteResult;
+    keystrokeRoundTrip?: KeystrokeResult;
+  };
+  reference: typeof MESHCENTRAL_REFERENCE;
+  errors: { scenario: string; message: string }[];
+  cleanupFailures: string[];
+}
+
+/**
+ * Writes the report to `<dir>/<ISO date>.json` and `<dir>/latest.json`; returns the dated path.
+ *
+ * @example
+ * const file = await writeReport(report, 'bench/results');
+ */
+export async function writeReport(report: BenchReport, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  // Colons are legal on Linux but not on every file system the results may be copied to.
+  const file = join(dir, `${report.startedAt.replace(/:/g, '-')}.json`);
+  await writeFile(file, text);
+  await writeFile(join(dir, 'latest.json'), text);
+  return file;
+}
+
+type Row = [scenario: string, metric: string, measured: string, target: string, verdict: string];
+
+const verdict = (passed: boolean): string => (passed ? 'PASS' : 'FAIL');
+const ms = (value: number | null): string => (value === null ? '—' : `${Math.round(value)} ms`);
+
+function relayRows(result: RelayThroughputResult): Row[] {
+  const { relayUploadMiBps: up, relayDownloadMiBps: down } = MESHCENTRAL_REFERENCE;
+  return [
+    ['a', 'relay, 64 KiB echo, both directions', `${result.relayMBps} MB/s`, `≥ ${result.target.minMBps} MB/s`, verdict(result.relayMBps >= result.target.minMBps)],
+    ['a', 'bare ws→ws pipe, same client code', `${result.barePipeMBps} MB/s`, '', ''],
+    ['a', 'relay ÷ bare pipe', `${result.ratio}×`, `≥ ${result.target.minRatio}×`, verdict(result.ratio >= result.target.minRatio)],
+    ['a', 'relay, each direction', `${result.relayMiBpsEachWay} MiB/s`, `ref ${up.min}–${up.max} up, ${down.min}–${down.max} down*`, ''],
+  ];
+}
+
+function memoryRows(result: AgentMemoryResult): Row[] {
+  const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
+  return [
+    ['b', `server RSS per idle agent (${result.agents} agents)`, `${result.kibPerAgent} KiB`, `≤ ${result.target.maxKibPerAgent} KiB`, verdict(result.passed)],
+    ['b', 'server RSS baseline → loaded', `${mib(result.baselineRssKib)} → ${mib(result.loadedRssKib)}`, '', ''],
+    ['b', 'server V8 heap per agent', `${result.heapKibPerAgent} KiB`, '', ''],
+    ['b', `cold connect of ${result.agents} agents`, ms(result.initialConnectMs), '', ''],
+  ];
+}
+
+function stormRows(result: ReconnectStormResult): Row[] {
+  return [
+    ['c', `SIGKILL → all ${result.agents} agents back`, ms(result.allOnlineMs), `≤ ${result.target.maxMs} ms`, verdict(result.allOnlineMs !== null && result.allOnlineMs <= result.target.maxMs)],
+    ['c', 'of which: server restart until listening', ms(result.serverRestartMs), '', ''],
+    ['c', 'agents that did not come back (60 s)', String(result.failed), `${result.target.maxFailed}`, verdict(result.failed <= result.target.maxFailed)],
+  ];
+}
+
+function latencyRows(firstByte?: SessionFirstByteResult, keystroke?: KeystrokeResult): Row[] {
+  const rows: Row[] = [];
+  const { min, max } = MESHCENTRAL_REFERENCE.shellOpenToFirstPromptMs;
+  if (firstByte) {
+    const { p50, p99 } = firstByte.firstByteMs;
+    rows.push(['d', `session open → first byte (${firstByte.sessions} sessions)`, `p50 ${p50} / p99 ${p99} ms`, `ref ${min}–${max} ms*`, '']);
+  }
+  if (keystroke) {
+    const { p50, p99 } = keystroke.roundTripMs;
+    rows.push(['e', `keystroke round trip (${keystroke.samples} samples)`, `p50 ${p50} / p99 ${p99} ms`, '', '']);
+  }
+  return rows;
+}
+
+/**
+ * The report as a text table (stdout of `npm run bench`).
+ *
+ * @example
+ * process.stdout.write(formatTable(report));
+ */
+export function formatTable(report: BenchReport): string {
+  const { results } = report;
+  const rows: Row[] = [
+    ...(results.relayThroughput ? relayRows(results.relayThroughput) : []),
+    ...(results.agentMemory ? memoryRows(results.agentMemory) : []),
+    ...(results.reconnectStorm ? stormRows(results.reconnectStorm) : []),
+    ...latencyRows(results.sessionFirstByte, results.keystrokeRoundTrip),
+    ...report.errors.map((error): Row => [error.scenario, 'ERROR', error.message.split('\n')[0] ?? '', '', 'FAIL']),
+  ];
+  const header: Row = ['', 'metric', 'measured', 'target', ''];
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]?.length ?? 0)));
+  const line = (row: Row): string => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const lines = [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)];
+  lines.push('', `* ${MESHCENTRAL_REFERENCE.label}: ${MESHCENTRAL_REFERENCE.source}.`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,112 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CreateInstallerResponse } from '@tether/protocol';
+import { startCli, stopProcess, waitFor } from '../../test/support/cli.js';
+import { HttpsClient } from '../../test/support/https-client.js';
+import type { Cleanup } from './cleanup.js';
+import { freePort } from './free-port.js';
+
+/** A `tether server` running in a child process, on fixed loopback ports. */
+export interface ServerProcess {
+  /** `https://127.0.0.1:<port>`: agents and the technician both use it. */
+  readonly url: string;
+  readonly dataDir: string;
+  /** The server's self-signed certificate (PEM), to trust it and nothing else. */
+  readonly ca: string;
+  /** Process id of the current server process (it changes on restart). */
+  pid(): number;
+  /** A client signed in as the administrator. */
+  readonly admin: HttpsClient;
+  /** The admin listener (`/metrics`), reachable from loopback without signing in. */
+  readonly adminClient: HttpsClient;
+  createInstaller(options: { maxInstalls?: number }): Promise<CreateInstallerResponse>;
+  /** `tether_devices_online` from `/metrics`. */
+  devicesOnline(): Promise<number>;
+  /** Kills the server with SIGKILL (no orderly shutdown) and waits until it is gone. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports and data dir; resolves once it listens (ms it took). */
+  restart(): Promise<number>;
+  stop(): Promise<void>;
+  output(): string;
+}
+
+const LISTENING = /Console:\s+https:\/\/\S+/;
+
+/**
+ * Starts the real server CLI (`tether server`) in a child process on two free loopback ports,
+ * signs in as the administrator and registers its shutdown with `cleanup`.
+ *
+ * @example
+ * const server = await startServerProcess({ dataDir, cleanup });
+ * console.log(await server.devicesOnline());
+ */
+export async function startServerProcess(options: {
+  dataDir: string;
+  cleanup: Cleanup;
+}): Promise<ServerProcess> {
+  const { dataDir, cleanup } = options;
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const password = `bench-${randomBytes(12).toString('base64url')}`;
+  let child: ChildProcess & { output: () => string } = await launch();
+  cleanup.defer(`server on port ${port}`, () => stopProcess(child));
+
+  async function launch(): Promise<ChildProcess & { output: () => string }> {
+    const args = ['server', '--data-dir', dataDir, '--host', '127.0.0.1'];
+    args.push('--port', String(port), '--admin-port', String(adminPort), '--log-level', 'warn');
+    const started = startCli(args, { env: { TETHER_ADMIN_PASSWORD: password } });
+    await waitFor(
+      'the server to listen',
+      () => {
+        if (started.exitCode !== null)
+          throw new Error(`the server exited early:\n${started.output()}`);
+        return LISTENING.exec(started.output()) ? true : undefined;
+      },
+      60_000,
+    );
+    return started;
+  }
+
+  const url = `https://127.0.0.1:${port}`;
+  const ca = await readFile(join(dataDir, 'keys', 'tls-self-signed.crt'), 'utf8');
+  const admin = new HttpsClient(url, ca);
+  const login = await admin.request('POST', '/api/v1/auth/login', { username: 'admin', password });
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${login.text}`);
+  const adminClient = new HttpsClient(`https://127.0.0.1:${adminPort}`, ca);
+
+  return {
+    url,
+    dataDir,
+    ca,
+    admin,
+    adminClient,
+    pid: () => child.pid ?? 0,
+    async createInstaller({ maxInstalls }) {
+      const response = await admin.request('POST', '/api/v1/installers', {
+        group: 'Benchmark',
+        validForSec: 3600,
+        ...(maxInstalls ? { maxInstalls } : {}),
+      });
+      if (response.status !== 201)
+        throw new Error(`installer creation failed: ${response.status} ${response.text}`);
+      return response.json(CreateInstallerResponse);
+    },
+    async devicesOnline() {
+      const response = await adminClient.request('GET', '/metrics');
+      const match = /^tether_devices_online\s+(\d+)/m.exec(response.text);
+      if (response.status !== 200 || !match?.[1])
+        throw new Error(`no tether_devices_online in /metrics (HTTP ${response.status})`);
+      return Number(match[1]);
+    },
+    kill: () => stopProcess(child, 'SIGKILL'),
+    async restart() {
+      const startedAt = performance.now();
+      child = await launch();
+      return performance.now() - startedAt;
+    },
+    stop: () => stopProcess(child),
+    output: () => child.output(),
+  };
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Cleanup } from '../lib/cleanup.js';
+import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
+import { agentMemoryResult, sampleMemory, type AgentMemoryResult } from './agent-memory.js';
+import { startFleet } from './fleet.js';
+import { measureReconnectStorm, type ReconnectStormResult } from './reconnect-storm.js';
+
+/** Options of {@link runAgentFleet}. */
+export interface AgentFleetOptions {
+  agents: number;
+  workers: number;
+  /** Scenario (b) */
+  measureMemory: boolean;
+  /** Scenario (c) */
+  measureStorm: boolean;
+  /** Time connected agents get before the loaded reading (covers a statistics interval). */
+  settleMs: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `/metrics` until `count` agents are online; returns how long it took. */
+async function waitOnline(server: ServerProcess, count: number, timeoutMs: number): Promise<number> {
+  const startedAt = performance.now();
+  for (;;) {
+    const online = await server.devicesOnline();
+    if (online >= count) return performance.now() - startedAt;
+    if (performance.now() - startedAt > timeoutMs)
+      throw new Error(`only ${online} of ${count} agents came online within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Scenarios (b) and (c) on one fleet: enrol `agents` real agents (own Ed25519 key and data dir
+ * each) through one installer, restart the server so the baseline is a fresh process with no
+ * enrolment garbage, read its memory, connect the fleet, let it settle, read again; then kill
+ * the server and time the reconnect storm.
+ */
+export async function runAgentFleet(
+  cleanup: Cleanup,
+  options: AgentFleetOptions,
+): Promise<{ memory?: AgentMemoryResult; storm?: ReconnectStormResult }> {
+  const dir = await cleanup.tempDir('fleet');
+  const server = await startServerProcess({ dataDir: join(dir, 'server'), cleanup });
+  const { token } = await server.createInstaller({ maxInstalls: options.agents });
+  const fleet = startFleet({ size: options.agents, workers: options.workers, serverUrl: server.url, dir, cleanup });
+  cleanup.defer('fleet', () => fleet.stop());
+  const enrolment = await fleet.enroll(token);
+  if (enrolment.enrolled !== options.agents)
+    throw new Error(`only ${enrolment.enrolled} of ${options.agents} agents enrolled: ${enrolment.failures.join('; ')}`);
+
+  await server.stop();
+  await server.restart();
+  // Warm-up: the metrics path once, so its first-use allocations are in the baseline.
+  await server.devicesOnline();
+  await sleep(2000);
+  const baseline = await sampleMemory(server, { count: 5, intervalMs: 500 });
+  await fleet.start();
+  const initialConnectMs = await waitOnline(server, options.agents, 120_000);
+  const result: { memory?: AgentMemoryResult; storm?: ReconnectStormResult } = {};
+  if (options.measureMemory) {
+    await sleep(options.settleMs);
+    const loaded = await sampleMemory(server, { count: 5, intervalMs: 1000 });
+    result.memory = agentMemoryResult({ agents: options.agents, baseline, loaded, initialConnectMs, settleMs: options.settleMs });
+  }
+  if (options.measureStorm) {
+    result.storm = await measureReconnectStorm(server, { agents: options.agents, deadlineMs: 60_000 });
+  }
+  return result;
+}

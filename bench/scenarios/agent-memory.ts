@@ -1,0 +1,79 @@
+import { readRssKib } from '../lib/proc-stats.js';
+import type { ServerProcess } from '../lib/server-process.js';
+import { median } from '../lib/summary.js';
+
+/** Result of scenario (b). KiB = 1024 bytes. */
+export interface AgentMemoryResult {
+  agents: number;
+  baselineRssKib: number;
+  loadedRssKib: number;
+  kibPerAgent: number;
+  /** V8 heap in use, from the server's own /metrics: the JavaScript part of the figure. */
+  baselineHeapUsedKib: number;
+  loadedHeapUsedKib: number;
+  heapKibPerAgent: number;
+  /** How long the fleet took to come online from a cold start (all agents at once). */
+  initialConnectMs: number;
+  settleMs: number;
+  target: { maxKibPerAgent: number };
+  passed: boolean;
+}
+
+/** One memory reading of the server: RSS from /proc and heap used from /metrics. */
+export interface MemorySample {
+  rssKib: number;
+  heapUsedKib: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function sampleOnce(server: ServerProcess): Promise<MemorySample> {
+  const response = await server.adminClient.request('GET', '/metrics');
+  const heap = /^tether_nodejs_heap_size_used_bytes\s+(\d+)/m.exec(response.text)?.[1];
+  return { rssKib: await readRssKib(server.pid()), heapUsedKib: Math.round(Number(heap ?? Number.NaN) / 1024) };
+}
+
+/**
+ * Medians of `count` readings taken `intervalMs` apart: a single RSS reading catches the heap
+ * just before or just after a collection, the median of several does not.
+ *
+ * @example
+ * const baseline = await sampleMemory(server, { count: 5, intervalMs: 500 });
+ */
+export async function sampleMemory(server: ServerProcess, options: { count: number; intervalMs: number }): Promise<MemorySample> {
+  const samples: MemorySample[] = [];
+  for (let index = 0; index < options.count; index++) {
+    if (index > 0) await sleep(options.intervalMs);
+    samples.push(await sampleOnce(server));
+  }
+  return {
+    rssKib: median(samples.map((sample) => sample.rssKib)),
+    heapUsedKib: median(samples.map((sample) => sample.heapUsedKib)),
+  };
+}
+
+/** Turns the two readings into the per-agent figure and the verdict. */
+export function agentMemoryResult(input: {
+  agents: number;
+  baseline: MemorySample;
+  loaded: MemorySample;
+  initialConnectMs: number;
+  settleMs: number;
+}): AgentMemoryResult {
+  const { agents, baseline, loaded } = input;
+  const kibPerAgent = Math.round(((loaded.rssKib - baseline.rssKib) / agents) * 10) / 10;
+  const target = { maxKibPerAgent: 40 };
+  return {
+    agents,
+    baselineRssKib: baseline.rssKib,
+    loadedRssKib: loaded.rssKib,
+    kibPerAgent,
+    baselineHeapUsedKib: baseline.heapUsedKib,
+    loadedHeapUsedKib: loaded.heapUsedKib,
+    heapKibPerAgent: Math.round(((loaded.heapUsedKib - baseline.heapUsedKib) / agents) * 10) / 10,
+    initialConnectMs: Math.round(input.initialConnectMs),
+    settleMs: input.settleMs,
+    target,
+    passed: kibPerAgent <= target.maxKibPerAgent,
+  };
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** What the benchmark asks of a fleet worker process (over its IPC channel). */
+export const ToWorker = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('enroll'),
+    serverUrl: z.string(),
+    token: z.string(),
+    count: z.int().positive(),
+    dataDir: z.string(),
+    concurrency: z.int().positive(),
+  }),
+  /** Start every enrolled agent (`runAgent`). */
+  z.object({ type: z.literal('start') }),
+  /** Stop every agent cleanly; the worker exits once it is idle. */
+  z.object({ type: z.literal('stop') }),
+]);
+export type ToWorker = z.infer<typeof ToWorker>;
+
+/** A fleet worker's answers. */
+export const FromWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('enrolled'), enrolled: z.int(), failures: z.array(z.string()) }),
+  z.object({ type: z.literal('started'), agents: z.int() }),
+  z.object({ type: z.literal('stopped') }),
+  z.object({ type: z.literal('failed'), message: z.string() }),
+]);
+export type FromWorker = z.infer<typeof FromWorker>;

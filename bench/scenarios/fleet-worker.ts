@@ -1,0 +1,65 @@
+/**
+ * A fleet worker: one child process running many real agents (`enrollAgent`, then `runAgent`:
+ * the agent's control channel with its TLS, pinned-key handshake, heartbeat and statistics).
+ * Driven by the benchmark over IPC with the messages of fleet-messages.ts.
+ */
+import { join } from 'node:path';
+import { enrollAgent, runAgent, type AgentHandle } from '@tether/agent';
+import { createLogger } from '@tether/server';
+import { FromWorker, ToWorker } from './fleet-messages.js';
+
+const log = createLogger({ level: 'error', destination: process.stderr });
+const agentDirs: string[] = [];
+const agents: AgentHandle[] = [];
+
+function reply(message: FromWorker): void {
+  process.send?.(FromWorker.parse(message));
+}
+
+async function enroll(request: Extract<ToWorker, { type: 'enroll' }>): Promise<void> {
+  const failures: string[] = [];
+  let next = 0;
+  const enrollNext = async (): Promise<void> => {
+    while (next < request.count) {
+      const dataDir = join(request.dataDir, `agent-${next++}`);
+      try {
+        await enrollAgent({ serverUrl: request.serverUrl, token: request.token, dataDir, log });
+        agentDirs.push(dataDir);
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: request.concurrency }, enrollNext));
+  reply({ type: 'enrolled', enrolled: agentDirs.length, failures: failures.slice(0, 5) });
+}
+
+async function start(): Promise<void> {
+  for (const dataDir of agentDirs) agents.push(await runAgent({ dataDir, log }));
+  reply({ type: 'started', agents: agents.length });
+}
+
+async function stop(): Promise<void> {
+  await Promise.all(agents.splice(0).map((agent) => agent.stop()));
+  reply({ type: 'stopped' });
+  process.disconnect();
+}
+
+const handlers: { [K in ToWorker['type']]: (message: Extract<ToWorker, { type: K }>) => Promise<void> } = {
+  enroll,
+  start,
+  stop,
+};
+
+process.on('message', (raw: unknown) => {
+  const parsed = ToWorker.safeParse(raw);
+  if (!parsed.success) {
+    reply({ type: 'failed', message: `bad request: ${parsed.error.message}` });
+    return;
+  }
+  const message = parsed.data;
+  const handler = handlers[message.type] as (message: ToWorker) => Promise<void>;
+  handler(message).catch((error: unknown) => {
+    reply({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * The Tether agent: enrolment and the long-running agent. Only `cli` imports this package.
+ *
+ * @example
+ * await enrollAgent({ serverUrl, token, dataDir, log });
+ * const agent = await runAgent({ dataDir, log });
+ */
+export {
+  enrollAgent,
+  type EnrollAgentOptions,
+  type EnrolledDevice,
+} from './enrollment/enroll-agent.js';
+export { runAgent, type AgentHandle, type RunAgentOptions } from './run-agent.js';
+export { systemClock, type Clock, type CancelTimer } from './clock.js';
+export { CONFIG_FILE, IDENTITY_FILE, type AgentConfig } from './identity/agent-state.js';
+export type { Platform, MemoryUsage } from './platform/platform.js';
+export type { Logger } from 'pino';

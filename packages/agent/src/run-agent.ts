@@ -1,0 +1,110 @@
+import type { AgentSettings } from '@tether/protocol';
+import type { Logger } from 'pino';
+import { systemClock, type CancelTimer, type Clock } from './clock.js';
+import { readAgentState } from './identity/agent-state.js';
+import { collectInventory } from './platform/inventory.js';
+import type { Platform } from './platform/platform.js';
+import { selectPlatform } from './platform/select-platform.js';
+import { createSessionRegistry } from './sessions/session-registry.js';
+import { createStatsCollector } from './stats/stats-collector.js';
+import { startStatsReporter } from './stats/stats-reporter.js';
+import { createBackoff } from './transport/backoff.js';
+import { openControlConnection, type ControlConnection } from './transport/control-connection.js';
+import { startControlLoop } from './transport/control-loop.js';
+
+/** Options of {@link runAgent}. */
+export interface RunAgentOptions {
+  /** The directory `enrollAgent` wrote to. */
+  dataDir: string;
+  log: Logger;
+  clock?: Clock;
+  /** Uniform random in [0, 1) for reconnect jitter; injected by tests. */
+  random?: () => number;
+  /** OS integration; chosen from `process.platform` by default. */
+  platform?: Platform;
+}
+
+/** A running agent. */
+export interface AgentHandle {
+  /** Ends every session, closes the control channel and stops reconnecting. */
+  stop(): Promise<void>;
+  readonly deviceId: string;
+  /** Called with `true` each time the server authenticates the agent, `false` when that connection ends. */
+  onConnectionChange(listener: (isConnected: boolean) => void): void;
+}
+
+/**
+ * Runs an enrolled agent: keeps an authenticated control channel to the pinned server
+ * (reconnecting with backoff), reports the statistics the server asks for and serves the
+ * sessions it offers. Throws an `AppError` saying what to do when the agent is not enrolled.
+ *
+ * @example
+ * const agent = await runAgent({ dataDir: '/var/lib/tether-agent', log });
+ * process.once('SIGTERM', () => void agent.stop());
+ */
+export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
+  const { log, dataDir } = options;
+  const clock = options.clock ?? systemClock;
+  const state = await readAgentState(dataDir);
+  const platform = options.platform ?? selectPlatform(process.platform);
+  const inventory = await collectInventory(platform);
+  const collector = createStatsCollector({ platform, log });
+  const sessions = createSessionRegistry({ serverUrl: state.config.serverUrl, log, clock });
+  const listeners = new Set<(isConnected: boolean) => void>();
+  let stopStats: CancelTimer | undefined;
+
+  const reportStats = (connection: ControlConnection, settings: AgentSettings): void => {
+    stopStats?.();
+    stopStats = startStatsReporter({
+      clock,
+      collector,
+      settings: settings.statistics,
+      send: connection.send,
+      log,
+    });
+  };
+  const openConnection = (onAuthenticated: () => void): ControlConnection => {
+    const connection: ControlConnection = openControlConnection({
+      state,
+      inventory,
+      log,
+      clock,
+      events: {
+        onWelcome: (welcome) => {
+          onAuthenticated();
+          reportStats(connection, welcome.settings);
+        },
+        onSettings: (settings) => reportStats(connection, settings),
+        onOffer: (offer, tlsFingerprint) =>
+          sessions.offer(offer, { tlsFingerprint, send: connection.send }),
+        onCancel: (cancel) => sessions.cancel(cancel.sessionId, cancel.reason),
+      },
+    });
+    return connection;
+  };
+  const loop = startControlLoop({
+    clock,
+    backoff: createBackoff(options.random ? { random: options.random } : {}),
+    log,
+    openConnection,
+    onConnectionChange: (isConnected) => {
+      if (!isConnected) {
+        stopStats?.();
+        stopStats = undefined;
+      }
+      for (const listener of listeners) listener(isConnected);
+    },
+  });
+  log.info({ deviceId: state.config.deviceId, server: state.config.serverUrl }, 'agent started');
+
+  return {
+    deviceId: state.config.deviceId,
+    onConnectionChange: (listener) => void listeners.add(listener),
+    async stop() {
+      await Promise.all([loop.stop(), sessions.stopAll('the agent is stopping')]);
+      stopStats?.();
+      stopStats = undefined;
+      log.info('agent stopped');
+    },
+  };
+}

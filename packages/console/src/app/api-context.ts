@@ -1,0 +1,27 @@
+import type { User } from '@tether/protocol';
+import type { TetherClient } from '@tether/sdk';
+import { createContext, useContext } from 'react';
+
+/** What every page gets from the app shell. */
+export interface ConsoleContext {
+  api: TetherClient;
+  /** The signed-in technician. */
+  user: User;
+  /** Call when the server says the login is gone: the shell returns to the sign-in page. */
+  onSignedOut: () => void;
+}
+
+/** Provided by the app shell once a technician is signed in. */
+export const ConsoleContextValue = createContext<ConsoleContext | null>(null);
+
+/**
+ * The API client and signed-in user, for pages under the app shell.
+ *
+ * @example
+ * const { api } = useConsole();
+ */
+export function useConsole(): ConsoleContext {
+  const value = useContext(ConsoleContextValue);
+  if (value === null) throw new Error('useConsole() is used outside the signed-in app shell.');
+  return value;
+}

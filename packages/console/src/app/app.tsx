@@ -1,0 +1,111 @@
+import type { User } from '@tether/protocol';
+import type { TetherClient } from '@tether/sdk';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Notice } from '../components/notice.js';
+import { describeError, isSignedOut } from '../format/describe-error.js';
+import { LoginPage } from '../pages/login-page.js';
+import { navigate, usePathname } from '../routing/navigation.js';
+import { parseRoute } from '../routing/routes.js';
+import { ConsoleContextValue, type ConsoleContext } from './api-context.js';
+import { NavBar } from './nav-bar.js';
+import { PageForRoute } from './page-for-route.js';
+
+type Auth =
+  | { state: 'checking' }
+  | { state: 'unreachable'; message: string }
+  | { state: 'signed-out'; notice?: string }
+  | { state: 'signed-in'; user: User };
+
+/**
+ * The console: checks the login, then shows the sign-in page or the signed-in shell.
+ *
+ * @example
+ * createRoot(element).render(<App api={createTetherClient()} />);
+ */
+export function App({ api }: { api: TetherClient }) {
+  const route = parseRoute(usePathname());
+  const [auth, setAuth] = useState<Auth>({ state: 'checking' });
+  const [attempt, setAttempt] = useState(0);
+  const [isSigningOut, setSigningOut] = useState(false);
+
+  useEffect(() => {
+    let isCurrent = true;
+    api.me().then(
+      ({ user }) => isCurrent && setAuth({ state: 'signed-in', user }),
+      (error: unknown) => {
+        if (!isCurrent) return;
+        if (isSignedOut(error)) setAuth({ state: 'signed-out' });
+        else setAuth({ state: 'unreachable', message: describeError(error) });
+      },
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [api, attempt]);
+
+  useEffect(() => {
+    if (auth.state === 'signed-in' && route.page === 'login')
+      navigate('/devices', { replace: true });
+  }, [auth.state, route.page]);
+
+  const onSignedOut = useCallback(
+    () =>
+      setAuth({
+        state: 'signed-out',
+        notice: 'Your sign-in has expired. Sign in again to continue.',
+      }),
+    [],
+  );
+  const signOut = useCallback(() => {
+    setSigningOut(true);
+    api
+      .logout()
+      .catch((error: unknown) => {
+        // Already signed out on the server is the outcome we wanted; anything else is shown.
+        if (!isSignedOut(error)) window.alert(describeError(error));
+      })
+      .finally(() => {
+        setSigningOut(false);
+        setAuth({ state: 'signed-out' });
+        navigate('/login');
+      });
+  }, [api]);
+
+  const context = useMemo<ConsoleContext | null>(
+    () => (auth.state === 'signed-in' ? { api, user: auth.user, onSignedOut } : null),
+    [api, auth, onSignedOut],
+  );
+
+  switch (auth.state) {
+    case 'checking':
+      return <p className="boot muted">Loading the Tether console…</p>;
+    case 'unreachable':
+      return (
+        <main className="boot">
+          <Notice kind="error">
+            {auth.message}{' '}
+            <button type="button" className="button-link" onClick={() => setAttempt((n) => n + 1)}>
+              Try again
+            </button>
+          </Notice>
+        </main>
+      );
+    case 'signed-out':
+      return (
+        <LoginPage
+          api={api}
+          notice={auth.notice}
+          onSignedIn={(user) => setAuth({ state: 'signed-in', user })}
+        />
+      );
+    case 'signed-in':
+      return (
+        <ConsoleContextValue.Provider value={context}>
+          <NavBar user={auth.user} route={route} onSignOut={signOut} isSigningOut={isSigningOut} />
+          <main className={`page page-${route.page}`}>
+            <PageForRoute route={route} />
+          </main>
+        </ConsoleContextValue.Provider>
+      );
+  }
+}

@@ -1,0 +1,41 @@
+import { AuditPage } from '../pages/audit-page.js';
+import { DevicePage } from '../pages/device-page.js';
+import { DevicesPage } from '../pages/devices-page.js';
+import { InstallersPage } from '../pages/installers-page.js';
+import { NotFoundPage } from '../pages/not-found-page.js';
+import { PlayerPage } from '../pages/player-page.js';
+import { RecordingsPage } from '../pages/recordings-page.js';
+import { SettingsPage } from '../pages/settings-page.js';
+import { TerminalPage } from '../pages/terminal-page.js';
+import type { Route } from '../routing/routes.js';
+
+/**
+ * The page component of a signed-in route. Keys on IDs so that moving between two devices
+ * starts each page fresh.
+ *
+ * @example
+ * <PageForRoute route={parseRoute(pathname)} />
+ */
+export function PageForRoute({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'login':
+    case 'devices':
+      return <DevicesPage />;
+    case 'device':
+      return <DevicePage key={route.deviceId} deviceId={route.deviceId} />;
+    case 'terminal':
+      return <TerminalPage key={route.deviceId} deviceId={route.deviceId} />;
+    case 'recordings':
+      return <RecordingsPage />;
+    case 'player':
+      return <PlayerPage key={route.recordingId} recordingId={route.recordingId} />;
+    case 'installers':
+      return <InstallersPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'not-found':
+      return <NotFoundPage path={route.path} />;
+  }
+}

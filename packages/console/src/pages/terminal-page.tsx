@@ -1,0 +1,62 @@
+import { useRef } from 'react';
+import { useLoad } from '../hooks/use-load.js';
+import { Link } from '../routing/link.js';
+import { useTerminalSession, type TerminalViewStatus } from '../terminal/use-terminal-session.js';
+
+function statusText(status: TerminalViewStatus, deviceName: string): string {
+  switch (status.state) {
+    case 'connecting':
+      return `Connecting to ${deviceName}…`;
+    case 'connected':
+      return `Connected to ${deviceName}`;
+    case 'ended':
+      return `Session ended: ${status.reason}`;
+    case 'failed':
+      return `Could not open the terminal: ${status.reason}`;
+  }
+}
+
+/**
+ * A full-height live terminal on a device, with a status line and "End session".
+ *
+ * @example
+ * <TerminalPage deviceId={id} />
+ */
+export function TerminalPage({ deviceId }: { deviceId: string }) {
+  const containerRef = useRef<HTMLDivElement | null>(null);
+  const session = useTerminalSession(deviceId, containerRef);
+  const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
+  const deviceName = device.state === 'ready' ? device.value.name : 'the device';
+  const { status } = session;
+
+  return (
+    <div className="terminal-page">
+      <div className="terminal-bar">
+        <Link href={`/devices/${encodeURIComponent(deviceId)}`} className="terminal-back">
+          ← {deviceName}
+        </Link>
+        <span
+          className={`terminal-status is-${status.state}`}
+          data-testid="terminal-status"
+          data-state={status.state}
+          role="status"
+        >
+          <span className="terminal-status-dot" aria-hidden="true" />
+          {statusText(status, deviceName)}
+        </span>
+        <button
+          type="button"
+          className="button button-small button-danger"
+          onClick={session.end}
+          disabled={status.state === 'ended' || status.state === 'failed' || session.isEnding}
+          data-testid="end-session"
+        >
+          {session.isEnding ? 'Ending…' : 'End session'}
+        </button>
+      </div>
+      <div className="terminal-container">
+        <div className="terminal-host" ref={containerRef} data-testid="terminal" />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium; Playwright's own browser downloads are not used here. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Launches headless Debian Chromium for console tests. Fails with a clear message when the
+ * `chromium` package is missing.
+ *
+ * @example
+ * const browser = await launchBrowser();
+ * try { … } finally { await browser.close(); }
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A fresh page (own context, so own cookies) on the console at `baseUrl`, accepting the test
+ * server's self-signed certificate. Close it with `page.context().close()`.
+ *
+ * @example
+ * const page = await newConsolePage(browser, server.url);
+ * await page.getByTestId('login-username').fill('admin');
+ */
+export async function newConsolePage(browser: Browser, baseUrl: string): Promise<Page> {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    baseURL: baseUrl,
+    viewport: { width: 1400, height: 900 },
+  });
+  const page = await context.newPage();
+  await page.goto(baseUrl);
+  return page;
+}
