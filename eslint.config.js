@@ -55,6 +55,13 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // Plain Node scripts that run before dependencies exist.
+    files: ['scripts/**/*.mjs', 'packages/cli/bin/**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
+  },
+  {
     files: ['packages/protocol/src/**'],
     ignores: ['**/*.test.ts'],
     rules: forbid(boundaries.protocol, [

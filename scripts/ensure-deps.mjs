@@ -25,6 +25,7 @@ const TEST_PACKAGES = [
   'nats-server',
 ];
 
+/** @param {string} command @param {string[]} args */
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
   if (result.status !== 0) {
@@ -33,6 +34,7 @@ function run(command, args) {
   }
 }
 
+/** @param {string} path @returns {number} */
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
@@ -73,6 +75,7 @@ function buildConsoleIfNeeded() {
   run('npm', ['run', 'build', '-w', '@tether/console']);
 }
 
+/** @param {string} name */
 function isInstalled(name) {
   try {
     return execFileSync('dpkg-query', ['-W', '-f=${Status}', name], {
@@ -95,6 +98,7 @@ function aptInstallIfNeeded() {
   if (missing.length === 0) return;
   console.log(`Installing Debian packages for the tests: ${missing.join(' ')}`);
   const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  /** @param {string[]} args */
   const apt = (args) =>
     run(asRoot[0] ?? 'apt-get', asRoot.length ? [...asRoot.slice(1), 'apt-get', ...args] : args);
   env.DEBIAN_FRONTEND = 'noninteractive';

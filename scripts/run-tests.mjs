@@ -8,6 +8,7 @@ const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 
+/** @param {string} dir @param {string[]} found @returns {string[]} */
 function collect(dir, found = []) {
   for (const entry of readdirSync(dir)) {
     if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;

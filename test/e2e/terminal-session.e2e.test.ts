@@ -55,7 +55,7 @@ test('a terminal runs a command, closes cleanly, and its recording replays the s
   const content = await server.admin.request('GET', `/api/v1/recordings/${recording.id}/content`);
   assert.equal(content.status, 200);
   const [header, ...events] = content.text.trim().split('\n');
-  assert.equal(JSON.parse(header ?? '{}').version, 2);
+  assert.equal((JSON.parse(header ?? '{}') as { version?: number }).version, 2);
   const replayed = events
     .map((line) => JSON.parse(line) as [number, string, string])
     .filter((event) => event[1] === 'o')

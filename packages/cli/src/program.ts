@@ -55,14 +55,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       out(helpText(found.command));
       return 0;
     }
-    return (
-      (await found.command.run({
-        values: parsed.values,
-        positionals: parsed.positionals,
-        env,
-        out,
-      })) ?? 0
-    );
+    return await found.command.run({
+      values: parsed.values,
+      positionals: parsed.positionals,
+      env,
+      out,
+    });
   } catch (error) {
     if (error instanceof AppError) {
       process.stderr.write(`Error: ${error.message}\n`);
