@@ -16,11 +16,15 @@ before(async () => {
 after(async () => server.close());
 
 test('an enrolled agent is listed online with its inventory and statistics', async () => {
-  const devices = await waitFor('statistics from the agent', async () => {
-    const list = (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList);
-    const device = list.devices.find((candidate) => candidate.id === deviceId);
-    return device?.stats ? device : undefined;
-  });
+  const devices = await waitFor(
+    'statistics from the agent',
+    async () => {
+      const list = (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList);
+      const device = list.devices.find((candidate) => candidate.id === deviceId);
+      return device?.stats ? device : undefined;
+    },
+    30_000,
+  );
   assert.equal(devices.online, true);
   assert.equal(devices.os.platform, 'linux');
   assert.ok(devices.hostname.length > 0);

@@ -39,6 +39,8 @@ export interface SessionServiceDeps {
 interface LiveSession {
   record: SessionRecord;
   technician: string;
+  /** Terminal size the console asked for: the recording's initial size. */
+  size: { cols: number; rows: number };
   console?: QueuedPeer;
   agent?: QueuedPeer;
   pair?: RelayPair;
@@ -118,7 +120,13 @@ export class SessionService {
       this.deps.relayTokenTtlSec * 1000,
     );
     timer.unref();
-    this.live.set(record.id, { record, technician: user.username, timer, ending: false });
+    this.live.set(record.id, {
+      record,
+      technician: user.username,
+      size: { cols: request.cols ?? 80, rows: request.rows ?? 24 },
+      timer,
+      ending: false,
+    });
     link.send({
       type: 'session.offer',
       sessionId: record.id,
@@ -274,8 +282,8 @@ export class SessionService {
     const device = await this.deps.store.devices.find(record.deviceId);
     live.writer = await openAsciicastWriter({
       file,
-      width: 80,
-      height: 24,
+      width: live.size.cols,
+      height: live.size.rows,
       startedAt: now,
       title: `${live.technician} on ${device?.name ?? record.deviceId}`,
       clock: { now: () => this.deps.clock.now().getTime() },
