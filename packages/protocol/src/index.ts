@@ -14,3 +14,4 @@ export * from './api/audit.js';
 export * from './api/enrollment.js';
 export * from './agent/messages.js';
 export * from './relay/terminal-frames.js';
+export * from './api/policies.js';

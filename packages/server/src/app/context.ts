@@ -7,6 +7,8 @@ import type { InstallerService } from '../installers/installer-service.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { TlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
+import type { PolicyService } from '../policies/policy-service.js';
+import type { UploadQueue } from '../uploads/upload-queue.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { Store } from '../store/store.js';
 
@@ -23,6 +25,8 @@ export interface ServerContext {
   presence: DevicePresence;
   sessions: SessionService;
   installers: InstallerService;
+  policies: PolicyService;
+  uploads: UploadQueue;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */

@@ -8,13 +8,15 @@ import type { Store } from '../store/store.js';
 /**
  * After a crash: sessions the previous process left open are ended, and their recordings are
  * closed as `interrupted` with what the disk holds (everything up to the last fsync'd chunk).
+ * Returns the ids of those recordings, so they can be shipped like any other.
  */
 export async function recoverAfterRestart(deps: {
   store: Store;
   clock: Clock;
   log: Logger;
   recordingsDir: string;
-}): Promise<void> {
+}): Promise<string[]> {
+  const recovered: string[] = [];
   const now = deps.clock.now();
   const ended = await deps.store.sessions.endAllOpen(now, 'The server stopped during the session.');
   for (const recording of await deps.store.recordings.listUnfinished()) {
@@ -37,6 +39,8 @@ export async function recoverAfterRestart(deps: {
       durationMs,
       sizeBytes,
     });
+    recovered.push(recording.id);
   }
   if (ended > 0) deps.log.warn({ sessions: ended }, 'ended sessions left open by the previous run');
+  return recovered;
 }

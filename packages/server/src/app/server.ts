@@ -16,7 +16,9 @@ import { createInstallerService } from '../installers/installer-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
+import { createPolicyService } from '../policies/policy-service.js';
 import { SessionService } from '../sessions/session-service.js';
+import { createUploadQueue } from '../uploads/upload-queue.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
 import type { ServerContext } from './context.js';
@@ -68,6 +70,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const audit = createAuditLog({ store, clock, log });
   const auth = createAuthService({ store, clock, audit });
   const presence = new DevicePresence();
+  const policies = createPolicyService();
+  const uploads = createUploadQueue();
+  const onRecordingFinished = (recordingId: string): void => {
+    uploads.onRecordingFinished(recordingId).catch((error: unknown) => {
+      log.error({ err: error, recordingId }, 'cannot queue the recording for upload');
+    });
+  };
   const sessions = new SessionService({
     store,
     clock,
@@ -76,8 +85,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     recordingsDir,
     relayTokenTtlSec: config.relayTokenTtlSec,
+    recordingModeFor: async (deviceId, kind) =>
+      (await policies.effectiveFor(deviceId)).recording[kind],
+    onRecordingFinished,
   });
-  await recoverAfterRestart({ store, clock, log, recordingsDir });
+  const recovered = await recoverAfterRestart({ store, clock, log, recordingsDir });
+  recovered.forEach(onRecordingFinished);
+  uploads.start();
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
 
   const bound: { port?: number | undefined } = {};
@@ -96,6 +110,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     presence,
     sessions,
     installers: createInstallerService({ store, clock, identity, audit }),
+    policies,
+    uploads,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,
@@ -156,6 +172,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const close = async (): Promise<void> => {
     sweeper.stop();
+    await uploads.stop();
     await sessions.endAll('The server is shutting down.');
     sockets.close();
     await Promise.allSettled([userApp.close(), admin.app.close()]);

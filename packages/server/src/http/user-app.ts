@@ -9,9 +9,12 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { installerRoutes } from './routes/installer-routes.js';
+import { oemRoutes } from './routes/oem-routes.js';
+import { policyRoutes } from './routes/policy-routes.js';
 import { recordingRoutes } from './routes/recording-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { storageRoutes } from './routes/storage-routes.js';
 import { isSameOrigin } from './same-origin.js';
 
 /**
@@ -65,6 +68,9 @@ export async function createUserApp(
     settingsRoutes,
     auditRoutes,
     agentRoutes,
+    policyRoutes,
+    storageRoutes,
+    oemRoutes,
   ]) {
     routes(app, context);
   }

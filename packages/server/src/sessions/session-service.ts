@@ -8,7 +8,9 @@ import {
   type CreateSessionRequest,
   type CreateSessionResponse,
   type ErrorBody,
+  type RecordingMode,
   type Session,
+  type SessionKind,
 } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
@@ -33,6 +35,10 @@ export interface SessionServiceDeps {
   log: Logger;
   recordingsDir: string;
   relayTokenTtlSec: number;
+  /** Whether sessions of this kind on this device are recorded (policies, R-1). */
+  recordingModeFor(deviceId: string, kind: SessionKind): Promise<RecordingMode>;
+  /** A recording is complete on local disk (the upload queue takes it from here). */
+  onRecordingFinished(recordingId: string): void;
 }
 
 /** A session this node is relaying (or waiting to). */
@@ -240,7 +246,9 @@ export class SessionService {
     if (!consolePeer || !agentPeer) return;
     clearTimeout(live.timer);
     try {
-      await this.startRecording(live);
+      if ((await this.deps.recordingModeFor(record.deviceId, record.kind)) === 'required') {
+        await this.startRecording(live);
+      }
     } catch (error) {
       this.deps.log.error({ err: error, sessionId: record.id }, 'cannot start recording');
       await this.end(

@@ -5,9 +5,12 @@ import { createAuditRepository } from './repositories/audit.js';
 import { createAuthSessionRepository } from './repositories/auth-sessions.js';
 import { createDeviceRepository } from './repositories/devices.js';
 import { createInstallerRepository } from './repositories/installers.js';
+import { createOemRepository } from './repositories/oem.js';
+import { createPolicyRepository } from './repositories/policies.js';
 import { createRecordingRepository } from './repositories/recordings.js';
 import { createSessionRepository } from './repositories/sessions.js';
 import { createSettingsRepository } from './repositories/settings.js';
+import { createUploadRepository } from './repositories/uploads.js';
 import { createUserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -35,6 +38,9 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     recordings: createRecordingRepository(db),
     audit: createAuditRepository(db),
     settings: createSettingsRepository(db),
+    policies: createPolicyRepository(db),
+    uploads: createUploadRepository(db),
+    oem: createOemRepository(db),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().
       closing ??= db.destroy();

@@ -1,5 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './engine.js';
+import { createOemSchema } from './migrations/oem.js';
+import { createPolicySchema } from './migrations/policies.js';
+import { createUploadSchema } from './migrations/uploads.js';
 import type { Database } from './schema.js';
 
 /**
@@ -10,6 +13,9 @@ import type { Database } from './schema.js';
 function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_initial': { up: (db) => createInitialSchema(db, engine) },
+    '0002_policies': { up: (db) => createPolicySchema(db, engine) },
+    '0003_uploads': { up: (db) => createUploadSchema(db, engine) },
+    '0004_oem': { up: (db) => createOemSchema(db, engine) },
   };
 }
 

@@ -7,6 +7,9 @@ import type {
   SessionKind,
   SessionState,
 } from '@tether/protocol';
+import type { OemRepository } from './oem-repository.js';
+import type { PolicyRepository } from './policy-repository.js';
+import type { UploadRepository } from './upload-repository.js';
 
 /**
  * The one persistence interface of the server (DESIGN.md, storage). Two engines implement it:
@@ -23,6 +26,9 @@ export interface Store {
   readonly recordings: RecordingRepository;
   readonly audit: AuditRepository;
   readonly settings: SettingsRepository;
+  readonly policies: PolicyRepository;
+  readonly uploads: UploadRepository;
+  readonly oem: OemRepository;
   /** Closes the database; every later call fails. */
   close(): Promise<void>;
 }

@@ -1,0 +1,6 @@
+import type { ServerContext } from '../../app/context.js';
+import type { HttpsApp } from '../https-app.js';
+
+export function policyRoutes(_app: HttpsApp, _context: ServerContext): void {
+  // Endpoints arrive with the feature.
+}
