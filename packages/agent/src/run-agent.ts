@@ -5,6 +5,7 @@ import { readAgentState } from './identity/agent-state.js';
 import { collectInventory } from './platform/inventory.js';
 import type { Platform } from './platform/platform.js';
 import { selectPlatform } from './platform/select-platform.js';
+import { createOemService } from './oem/oem-service.js';
 import { createSessionRegistry } from './sessions/session-registry.js';
 import { createStatsCollector } from './stats/stats-collector.js';
 import { startStatsReporter } from './stats/stats-reporter.js';
@@ -53,6 +54,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const listeners = new Set<(isConnected: boolean) => void>();
   let stopStats: CancelTimer | undefined;
 
+  const oem = createOemService();
   const reportStats = (connection: ControlConnection, settings: AgentSettings): void => {
     stopStats?.();
     stopStats = startStatsReporter({
@@ -73,11 +75,19 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
         onWelcome: (welcome) => {
           onAuthenticated();
           reportStats(connection, welcome.settings);
+          oem.onWelcome(welcome.remoteControlId).catch((error: unknown) => {
+            log.error({ err: error }, 'cannot update the rollout file');
+          });
         },
         onSettings: (settings) => reportStats(connection, settings),
         onOffer: (offer, tlsFingerprint) =>
           sessions.offer(offer, { tlsFingerprint, send: connection.send }),
         onCancel: (cancel) => sessions.cancel(cancel.sessionId, cancel.reason),
+        onOemRequest: (request) => {
+          oem.handle(request).then(connection.send, (error: unknown) => {
+            log.error({ err: error }, 'integration API request failed');
+          });
+        },
       },
     });
     return connection;
@@ -101,7 +111,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     deviceId: state.config.deviceId,
     onConnectionChange: (listener) => void listeners.add(listener),
     async stop() {
-      await Promise.all([loop.stop(), sessions.stopAll('the agent is stopping')]);
+      await Promise.all([loop.stop(), sessions.stopAll('the agent is stopping'), oem.stop()]);
       stopStats?.();
       stopStats = undefined;
       log.info('agent stopped');

@@ -13,5 +13,6 @@ export * from './api/recordings.js';
 export * from './api/audit.js';
 export * from './api/enrollment.js';
 export * from './agent/messages.js';
+export * from './agent/oem-messages.js';
 export * from './relay/terminal-frames.js';
 export * from './api/policies.js';

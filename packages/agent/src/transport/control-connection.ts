@@ -25,6 +25,7 @@ export interface ControlEvents {
   /** `tlsFingerprint` is the verified certificate of this channel; the relay must match it. */
   onOffer(offer: SessionOffer, tlsFingerprint: string): void;
   onCancel(cancel: MessageOf<ServerMessage, 'session.cancel'>): void;
+  onOemRequest(request: MessageOf<ServerMessage, 'oem.request'>): void;
 }
 
 /** How a control connection ended. */
@@ -216,6 +217,9 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
     },
     'session.cancel': (cancel) => {
       if (channel.phase === 'ready') events.onCancel(cancel);
+    },
+    'oem.request': (request) => {
+      if (channel.phase === 'ready') events.onOemRequest(request);
     },
     error: (message) => {
       log.error({ code: message.error.code }, `server refused the agent: ${message.error.message}`);

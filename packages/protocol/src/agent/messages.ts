@@ -4,6 +4,7 @@ import { Base64Url, DeviceId, RelayToken, SessionId } from '../ids.js';
 import { DeviceInventory } from '../api/devices.js';
 import { DeviceStats, StatisticsSettings } from '../api/statistics.js';
 import { SessionKind } from '../api/sessions.js';
+import { OemReplyMessage, OemRequestMessage, RemoteControlId } from './oem-messages.js';
 
 /** Path of the agents' control channel (WebSocket). */
 export const AGENT_CONNECT_PATH = '/api/v1/agent/connect';
@@ -49,6 +50,7 @@ export const AgentMessage = z.discriminatedUnion('type', [
   AgentStats,
   AgentSessionRefused,
   AgentHeartbeat,
+  OemReplyMessage,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 
@@ -73,6 +75,8 @@ export const ServerWelcome = z.object({
   deviceId: DeviceId,
   settings: AgentSettings,
   heartbeatSec: z.int().positive(),
+  /** The device's public remote-control ID (integration API); written to the rollout file. */
+  remoteControlId: RemoteControlId.optional(),
 });
 
 /** New settings. */
@@ -119,6 +123,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   SessionOffer,
   SessionCancel,
   ServerError,
+  OemRequestMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

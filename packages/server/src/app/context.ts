@@ -7,6 +7,7 @@ import type { InstallerService } from '../installers/installer-service.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { TlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
+import type { OemService } from '../oem/oem-service.js';
 import type { PolicyService } from '../policies/policy-service.js';
 import type { UploadQueue } from '../uploads/upload-queue.js';
 import type { SessionService } from '../sessions/session-service.js';
@@ -27,6 +28,7 @@ export interface ServerContext {
   installers: InstallerService;
   policies: PolicyService;
   uploads: UploadQueue;
+  oem: OemService;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */

@@ -16,6 +16,7 @@ import { createInstallerService } from '../installers/installer-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
+import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { SessionService } from '../sessions/session-service.js';
 import { createUploadQueue } from '../uploads/upload-queue.js';
@@ -72,6 +73,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const presence = new DevicePresence();
   const policies = createPolicyService();
   const uploads = createUploadQueue();
+  const oem = createOemService();
   const onRecordingFinished = (recordingId: string): void => {
     uploads.onRecordingFinished(recordingId).catch((error: unknown) => {
       log.error({ err: error, recordingId }, 'cannot queue the recording for upload');
@@ -112,6 +114,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     installers: createInstallerService({ store, clock, identity, audit }),
     policies,
     uploads,
+    oem,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,
@@ -141,6 +144,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onSessionRefused: (deviceId, sessionId, error) =>
       sessions.onAgentRefused(deviceId, sessionId, error),
     onDisconnected: (deviceId) => sessions.onDeviceDisconnected(deviceId),
+    onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
   });
   const metrics = createMetrics({
     devicesOnline: () => presence.size,

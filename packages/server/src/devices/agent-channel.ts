@@ -39,6 +39,7 @@ export interface AgentChannelDeps {
   settings(): Promise<AgentSettings>;
   onSessionRefused(deviceId: string, sessionId: string, error: ErrorBody): void;
   onDisconnected(deviceId: string): void;
+  onOemReply(deviceId: string, reply: MessageOf<AgentMessage, 'oem.reply'>): void;
 }
 
 type Phase = 'hello' | 'auth' | 'ready' | 'closed';
@@ -165,6 +166,11 @@ export class AgentChannel implements AgentLink {
     'session.refused': async (message) => {
       this.expect('ready', message.type);
       this.deps.onSessionRefused(this.deviceId, message.sessionId, message.error);
+      return Promise.resolve();
+    },
+    'oem.reply': async (message) => {
+      this.expect('ready', message.type);
+      this.deps.onOemReply(this.deviceId, message);
       return Promise.resolve();
     },
   };
