@@ -58,18 +58,35 @@ test('a terminal runs a command, closes cleanly, and its recording replays the s
   assert.equal(recording.username, 'admin');
   const content = await server.admin.request('GET', `/api/v1/recordings/${recording.id}/content`);
   assert.equal(content.status, 200);
-  const [header, ...events] = content.text.trim().split('\n');
-  assert.equal((JSON.parse(header ?? '{}') as { version?: number }).version, 2);
-  const replayed = events
-    .map((line) => JSON.parse(line) as [number, string, string])
-    .filter((event) => event[1] === 'o')
-    .map((event) => event[2])
-    .join('');
+  const header = content.text.slice(0, content.text.indexOf('\n'));
+  assert.equal((JSON.parse(header) as { version?: number }).version, 2);
+  const replayed = replayedOutput(content.text);
   assert.match(replayed, /tether-42-ok/);
   assert.ok(
     replayed.includes(terminal.output().slice(0, 20)),
     'the replay starts with what the technician saw',
   );
+});
+
+test('a flood of output is recorded in full: the recording slows the session, never ends it', async () => {
+  const terminal = await openTerminal(server.admin, deviceId);
+  // ~24 MB of output, far more than the recorder may hold in memory (it holds the device instead).
+  terminal.type('yes tether-flood-line | head -n 1500000; echo "flood-$((40 + 2))-done"\r');
+  await terminal.waitForOutput(/flood-42-done/, 60_000);
+  const lines = (text: string): number => text.split('tether-flood-line\r\n').length - 1;
+  assert.equal(lines(terminal.output()), 1_500_000, 'the technician saw every line');
+  await terminal.close();
+  const recording = await waitFor('the recording to complete', async () => {
+    const list = (await server.admin.request('GET', '/api/v1/recordings')).json(RecordingList);
+    const found = list.recordings.find(
+      (candidate) => candidate.sessionId === terminal.session.session.id,
+    );
+    return found?.state === 'complete' ? found : undefined;
+  });
+  const content = await server.admin.request('GET', `/api/v1/recordings/${recording.id}/content`);
+  const replayed = replayedOutput(content.text);
+  assert.match(replayed, /flood-42-done/);
+  assert.equal(lines(replayed), 1_500_000, 'every line was recorded');
 });
 
 test('ending the shell ends the session from the device side with a reason', async () => {
@@ -91,3 +108,13 @@ test("a second technician cannot join a session with the first one's token", asy
   assert.match(refused.reason, /already used/);
   await terminal.close();
 });
+
+/** What a player shows: the output events of an asciicast, concatenated. */
+function replayedOutput(cast: string): string {
+  const [, ...events] = cast.trim().split('\n');
+  return events
+    .map((line) => JSON.parse(line) as [number, string, string])
+    .filter((event) => event[1] === 'o')
+    .map((event) => event[2])
+    .join('');
+}

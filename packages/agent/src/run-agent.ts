@@ -7,6 +7,8 @@ import type { Platform } from './platform/platform.js';
 import { selectPlatform } from './platform/select-platform.js';
 import { createOemService } from './oem/oem-service.js';
 import { createSessionRegistry } from './sessions/session-registry.js';
+import { createShellPool } from './sessions/terminal/shell-pool.js';
+import { resolveShell } from './sessions/terminal/shell.js';
 import { createStatsCollector } from './stats/stats-collector.js';
 import { startStatsReporter } from './stats/stats-reporter.js';
 import { createBackoff } from './transport/backoff.js';
@@ -23,6 +25,10 @@ export interface RunAgentOptions {
   random?: () => number;
   /** OS integration; chosen from `process.platform` by default. */
   platform?: Platform;
+  /** Keep one shell started ahead of time so terminals open instantly (default true). */
+  spareShell?: boolean;
+  /** Where the integration API's rollout file goes; `<dataDir>/rollout.json` by default. */
+  rolloutFile?: string;
 }
 
 /** A running agent. */
@@ -50,11 +56,25 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const platform = options.platform ?? selectPlatform(process.platform);
   const inventory = await collectInventory(platform);
   const collector = createStatsCollector({ platform, log });
-  const sessions = createSessionRegistry({ serverUrl: state.config.serverUrl, log, clock });
+  const shellPool =
+    options.spareShell === false
+      ? undefined
+      : createShellPool({ command: () => resolveShell(process.env, process.platform), clock, log });
+  const sessions = createSessionRegistry({
+    serverUrl: state.config.serverUrl,
+    log,
+    clock,
+    ...(shellPool ? { shellPool } : {}),
+  });
   const listeners = new Set<(isConnected: boolean) => void>();
   let stopStats: CancelTimer | undefined;
 
-  const oem = createOemService();
+  const oem = createOemService({
+    dataDir,
+    clock,
+    log,
+    ...(options.rolloutFile ? { rolloutFile: options.rolloutFile } : {}),
+  });
   const reportStats = (connection: ControlConnection, settings: AgentSettings): void => {
     stopStats?.();
     stopStats = startStatsReporter({
@@ -111,6 +131,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     deviceId: state.config.deviceId,
     onConnectionChange: (listener) => void listeners.add(listener),
     async stop() {
+      shellPool?.stop();
       await Promise.all([loop.stop(), sessions.stopAll('the agent is stopping'), oem.stop()]);
       stopStats?.();
       stopStats = undefined;

@@ -9,6 +9,7 @@ import {
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { RunningSession } from './running-session.js';
+import type { ShellPool } from './terminal/shell-pool.js';
 import { startTerminalSession } from './terminal/terminal-session.js';
 
 /** Where an offer came from: the control channel that delivered it. */
@@ -57,6 +58,8 @@ export function createSessionRegistry(options: {
   clock: Clock;
   /** Replaces the starter of a kind (tests, future kinds). */
   starters?: Partial<Record<SessionKind, SessionStarter>>;
+  /** Shells started ahead of time for terminal sessions. */
+  shellPool?: ShellPool;
 }): SessionRegistry {
   const { log } = options;
   const entries = new Map<string, Entry>();
@@ -67,6 +70,7 @@ export function createSessionRegistry(options: {
         expectedFingerprint: context.tlsFingerprint,
         log,
         clock: options.clock,
+        ...(options.shellPool ? { shellPool: options.shellPool } : {}),
       }),
     desktop: () => Promise.reject(notYetSupported('desktop')),
     files: () => Promise.reject(notYetSupported('file transfer')),

@@ -46,14 +46,24 @@ export const agentRunCommand: Command = {
   name: 'agent run',
   summary:
     'Run the agent: keep a connection to the server and serve the sessions technicians open.',
-  usage: `tether agent run [--data-dir DIR] [--log-level LEVEL]
+  usage: `tether agent run [--data-dir DIR] [--log-level LEVEL] [--no-spare-shell]
+
+  --no-spare-shell   do not keep a shell started ahead of time (terminals then open ~100 ms slower)
 
 Connects outbound to the server it was enrolled with and reconnects with backoff when the
 connection drops. Stop it with Ctrl+C or SIGTERM.`,
-  options: { 'data-dir': { type: 'string' }, 'log-level': { type: 'string' } },
+  options: {
+    'data-dir': { type: 'string' },
+    'log-level': { type: 'string' },
+    'no-spare-shell': { type: 'boolean' },
+  },
   async run(input) {
     const log = createLogger({ level: stringOption(input, 'log-level') ?? 'info' });
-    const agent = await runAgent({ dataDir: agentDataDir(input), log });
+    const agent = await runAgent({
+      dataDir: agentDataDir(input),
+      log,
+      spareShell: input.values['no-spare-shell'] !== true,
+    });
     await waitForSignal();
     await agent.stop();
     return 0;

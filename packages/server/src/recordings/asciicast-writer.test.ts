@@ -150,6 +150,20 @@ describe('asciicast writer and reader', () => {
     assert.equal(summary.sizeBytes, (await readFile(writer.file)).byteLength);
   });
 
+  it('reports congestion past congestedBytes and relief once the backlog is written', async () => {
+    const writer = await openAsciicastWriter(
+      options({ flushBytes: 100, congestedBytes: 300, flushIntervalMs: 60_000 }),
+    );
+    const relieved = new Promise<void>((resolve) => writer.onRelieved(resolve));
+    writer.output(new Uint8Array(400).fill(0x61));
+    assert.equal(writer.isCongested, true);
+    await relieved;
+    assert.equal(writer.isCongested, false);
+    await writer.close();
+    const content = await readAsciicast(writer.file);
+    assert.equal(content.events.map((event) => event[2]).join(''), 'a'.repeat(400));
+  });
+
   it('refuses to overwrite an existing recording', async () => {
     await writeFile(join(dir, 'session.cast'), 'precious');
     await assert.rejects(openAsciicastWriter(options()), { code: 'EEXIST' });

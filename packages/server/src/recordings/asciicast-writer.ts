@@ -17,6 +17,8 @@ export interface AsciicastWriterOptions {
   flushIntervalMs?: number;
   /** Write at once when this much is waiting, without waiting for the interval. */
   flushBytes?: number;
+  /** Ask the relay to hold the source once this much waits (see `isCongested`). */
+  congestedBytes?: number;
   /** Fail (see `onError`) rather than hold more than this in memory when the disk lags. */
   maxBufferedBytes?: number;
 }
@@ -35,13 +37,19 @@ export interface AsciicastWriter {
   resize(cols: number, rows: number): void;
   /** Called once if the recording cannot be written; later events are dropped. */
   onError(listener: (error: Error) => void): void;
+  /** True while more than `congestedBytes` wait for the disk; the relay then holds the source. */
+  readonly isCongested: boolean;
+  /** Called once, the next time the backlog is written out below `flushBytes`. */
+  onRelieved(listener: () => void): void;
   /** Writes what is left, syncs and closes; rejects with the write error if there was one. */
   close(): Promise<RecordingSummary>;
 }
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 250;
-const DEFAULT_FLUSH_BYTES = 256 * 1024;
-const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const DEFAULT_FLUSH_BYTES = 1024 * 1024;
+const DEFAULT_CONGESTED_BYTES = 4 * 1024 * 1024;
+/** Beyond the congestion mark only a source that ignores backpressure can push the backlog. */
+const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 /**
  * Creates a recording file and its hash-chain sidecar, with the header already on disk.
@@ -104,6 +112,8 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   private outputSeconds = 0;
   private lines: string[] = [];
   private bufferedChars = 0;
+  /** Bytes of the chunk being written and synced right now. */
+  private inFlightBytes = 0;
   private sizeBytes = 0;
   private previousHash: Buffer | undefined;
   private flushing: Promise<void> | undefined;
@@ -112,6 +122,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   private closed: Promise<RecordingSummary> | undefined;
   private failure: Error | undefined;
   private readonly errorListeners: ((error: Error) => void)[] = [];
+  private readonly relievedListeners: (() => void)[] = [];
 
   constructor(
     private readonly options: AsciicastWriterOptions,
@@ -144,6 +155,15 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     const failure = this.failure;
     if (failure) queueMicrotask(() => listener(failure));
     else this.errorListeners.push(listener);
+  }
+
+  get isCongested(): boolean {
+    const backlog = this.bufferedChars + this.inFlightBytes;
+    return backlog >= (this.options.congestedBytes ?? DEFAULT_CONGESTED_BYTES);
+  }
+
+  onRelieved(listener: () => void): void {
+    this.relievedListeners.push(listener);
   }
 
   close(): Promise<RecordingSummary> {
@@ -227,6 +247,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
       const chunk = Buffer.from(this.lines.join(''), 'utf8');
       this.lines = [];
       this.bufferedChars = this.outputText.length;
+      this.inFlightBytes = chunk.byteLength;
       try {
         await this.writeChunk(chunk);
       } catch (error) {
@@ -234,6 +255,8 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
         return;
       }
       // What arrived during the write waits for the next interval unless there is a lot of it.
+      this.inFlightBytes = 0;
+      if (this.bufferedChars < flushBytes) this.relieve();
     } while (this.isClosing || this.bufferedChars >= flushBytes);
     if (this.bufferedChars > 0) {
       this.timer ??= setTimeout(
@@ -259,8 +282,13 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     this.sizeBytes += chunk.byteLength;
   }
 
+  private relieve(): void {
+    for (const listener of this.relievedListeners.splice(0)) listener();
+  }
+
   private fail(error: Error): void {
     if (this.failure) return;
+    this.relieve(); // the session ends through onError; a held source must not stay stuck
     this.failure = error;
     this.lines = [];
     this.outputText = '';

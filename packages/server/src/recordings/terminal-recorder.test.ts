@@ -9,6 +9,8 @@ describe('terminal recorder', () => {
     const recorder = createTerminalRecorder({
       output: (bytes) => seen.push(`o:${new TextDecoder().decode(bytes)}`),
       resize: (cols, rows) => seen.push(`r:${cols}x${rows}`),
+      isCongested: false,
+      onRelieved: () => undefined,
     });
     const data = (text: string) =>
       encodeTerminalFrame({ type: 'data', data: new TextEncoder().encode(text) });

@@ -11,9 +11,10 @@ import type { AsciicastWriter } from './asciicast-writer.js';
  * pairPeers({ sessionId, console, agent, tap: createTerminalRecorder(writer), onEnd });
  */
 export function createTerminalRecorder(
-  writer: Pick<AsciicastWriter, 'output' | 'resize'>,
+  writer: Pick<AsciicastWriter, 'output' | 'resize' | 'isCongested' | 'onRelieved'>,
 ): RelayTap {
   return {
+    backpressure: writer,
     fromAgent(data) {
       const frame = decodeTerminalFrame(data);
       if (frame?.type === 'data') writer.output(frame.data);

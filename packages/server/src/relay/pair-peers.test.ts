@@ -286,4 +286,33 @@ describe('pairPeers flow control and tap', () => {
     agent.hangUp(1000, '');
     assert.equal(ends.length, 1, 'onEnd is called once');
   });
+
+  it('holds the agent while the recording tap is congested, whatever the console backlog', () => {
+    const agent = fakePeer();
+    const consolePeer = fakePeer();
+    let congested = false;
+    let relieve = (): void => undefined;
+    const tap = {
+      fromAgent: () => undefined,
+      fromConsole: () => undefined,
+      backpressure: {
+        get isCongested() {
+          return congested;
+        },
+        onRelieved: (listener: () => void) => void (relieve = listener),
+      },
+    };
+    pairPeers({ sessionId: 's', console: consolePeer, agent, tap, onEnd: () => undefined });
+    agent.emit(new Uint8Array(10));
+    assert.equal(agent.isPaused, false);
+    congested = true;
+    agent.emit(new Uint8Array(10));
+    assert.equal(agent.isPaused, true, 'held while the recording catches up');
+    for (const sent of consolePeer.sent.splice(0)) sent.onWritten();
+    assert.equal(agent.isPaused, true, 'an empty console backlog does not release the hold');
+    congested = false;
+    relieve();
+    assert.equal(agent.isPaused, false);
+    assert.equal(consolePeer.sent.length, 0, 'nothing was dropped or duplicated');
+  });
 });

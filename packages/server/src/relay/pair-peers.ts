@@ -9,6 +9,19 @@ import type { RelayPeer } from './relay-peer.js';
 export interface RelayTap {
   fromAgent(data: Uint8Array): void;
   fromConsole(data: Uint8Array): void;
+  /**
+   * The tap's own backlog (a recording waiting for the disk). While congested, the relay stops
+   * reading from the agent: the recording slows the session down rather than fall behind, so
+   * its memory stays bounded and nothing is skipped.
+   */
+  backpressure?: TapBackpressure;
+}
+
+/** Lets a tap hold the agent side of a session until it has caught up. */
+export interface TapBackpressure {
+  readonly isCongested: boolean;
+  /** Called once, the next time the congestion clears. */
+  onRelieved(listener: () => void): void;
 }
 
 /** Who ended a paired session, with the close code and reason passed to the other side. */
@@ -73,6 +86,8 @@ class Lane {
   bytes = 0;
   private isPaused = false;
   private isStopped = false;
+  /** Set while a congested tap holds the source. */
+  private isHeld = false;
 
   constructor(
     private readonly source: RelayPeer,
@@ -95,6 +110,20 @@ class Lane {
     }
   }
 
+  /** Stops reading the source until the tap's congestion clears. */
+  holdFor(backpressure: TapBackpressure): void {
+    if (this.isHeld || this.isStopped) return;
+    this.isHeld = true;
+    if (!this.isPaused) {
+      this.isPaused = true;
+      this.source.pause();
+    }
+    backpressure.onRelieved(() => {
+      this.isHeld = false;
+      this.resumeIfClear();
+    });
+  }
+
   /** Stops flow control for good; a source left paused is resumed so its close handshake runs. */
   stop(): void {
     this.isStopped = true;
@@ -106,7 +135,11 @@ class Lane {
 
   private drained(length: number): void {
     this.pending -= length;
-    if (this.isPaused && !this.isStopped && this.pending <= this.marks.low) {
+    this.resumeIfClear();
+  }
+
+  private resumeIfClear(): void {
+    if (this.isPaused && !this.isStopped && !this.isHeld && this.pending <= this.marks.low) {
       this.isPaused = false;
       this.source.resume();
     }
@@ -160,6 +193,7 @@ export function pairPeers(options: PairPeersOptions): RelayPair {
       }
       // A lane stopped meanwhile (the tap may end the session synchronously) drops the message.
       lane.forward(data);
+      if (lane === toConsole && tap?.backpressure?.isCongested) lane.holdFor(tap.backpressure);
     };
   agentPeer.onMessage(relay(toConsole, tap && ((data) => tap.fromAgent(data))));
   consolePeer.onMessage(relay(toAgent, tap && ((data) => tap.fromConsole(data))));

@@ -15,31 +15,45 @@ function setup() {
   return { clock, sent, batcher };
 }
 
-test('output within the delay goes out as one frame', () => {
+test('the first output after a quiet spell goes out at once (keystroke echo)', () => {
+  const { clock, sent, batcher } = setup();
+  batcher.push(Buffer.from('a'));
+  assert.deepEqual(sent, ['a']);
+  clock.advance(50);
+  batcher.push(Buffer.from('b'));
+  assert.deepEqual(sent, ['a', 'b'], 'after the window closed, output is immediate again');
+});
+
+test('output that follows a send within the delay goes out as one frame', () => {
   const { clock, sent, batcher } = setup();
   batcher.push(Buffer.from('ab'));
   batcher.push(Buffer.from('cd'));
+  batcher.push(Buffer.from('ef'));
   clock.advance(4);
-  assert.deepEqual(sent, []);
+  assert.deepEqual(sent, ['ab']);
   clock.advance(1);
-  assert.deepEqual(sent, ['abcd']);
+  assert.deepEqual(sent, ['ab', 'cdef']);
+  clock.advance(5);
+  assert.equal(clock.pendingTimers, 0, 'the window closes when nothing more came');
 });
 
-test('reaching maxBytes sends at once without waiting', () => {
-  const { clock, sent, batcher } = setup();
+test('reaching maxBytes inside a window sends at once without waiting', () => {
+  const { sent, batcher } = setup();
+  batcher.push(Buffer.from('0'));
   batcher.push(Buffer.from('12345'));
   batcher.push(Buffer.from('67890x'));
-  assert.deepEqual(sent, ['1234567890x']);
-  assert.equal(clock.pendingTimers, 0);
+  assert.deepEqual(sent, ['0', '1234567890x']);
 });
 
 test('flush sends what is pending; dispose drops it', () => {
   const { clock, sent, batcher } = setup();
   batcher.push(Buffer.from('a'));
-  batcher.flush();
   batcher.push(Buffer.from('b'));
+  batcher.flush();
+  batcher.push(Buffer.from('c'));
+  batcher.push(Buffer.from('d'));
   batcher.dispose();
   clock.advance(100);
-  assert.deepEqual(sent, ['a']);
+  assert.deepEqual(sent, ['a', 'b', 'c']);
   assert.equal(clock.pendingTimers, 0);
 });

@@ -12,8 +12,9 @@ export interface OutputBatcher {
 /**
  * Batches pty output into few, larger frames, as VS Code's remote terminal does: a program
  * printing line by line would otherwise cost one WebSocket frame (and one relay hop, and one
- * recording entry) per line. Output waits at most `delayMs`, and is sent at once when
- * `maxBytes` are pending.
+ * recording entry) per line. Unlike a plain delay, the first output after a quiet spell goes out
+ * at once — the echo of a keystroke must not wait — and only output that follows within
+ * `delayMs` of a send is batched. `maxBytes` pending are sent at once.
  *
  * @example
  * const batcher = createOutputBatcher({ clock, delayMs: 5, maxBytes: 65_536, send: sendDataFrame });
@@ -27,11 +28,10 @@ export function createOutputBatcher(options: {
 }): OutputBatcher {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  let cancelTimer: CancelTimer | undefined;
+  /** Set while a batching window, opened by the last send, is running. */
+  let cancelWindow: CancelTimer | undefined;
 
-  const flush = (): void => {
-    cancelTimer?.();
-    cancelTimer = undefined;
+  const sendPending = (): void => {
     if (pendingBytes === 0) return;
     const bytes = pending.length === 1 && pending[0] ? pending[0] : Buffer.concat(pending);
     pending = [];
@@ -39,18 +39,38 @@ export function createOutputBatcher(options: {
     options.send(bytes);
   };
 
+  const openWindow = (): void => {
+    cancelWindow = options.clock.setTimer(() => {
+      cancelWindow = undefined;
+      if (pendingBytes === 0) return; // quiet: the next output goes out at once
+      sendPending();
+      openWindow();
+    }, options.delayMs);
+  };
+
+  const stopWindow = (): void => {
+    cancelWindow?.();
+    cancelWindow = undefined;
+  };
+
   return {
     push(chunk) {
       if (chunk.length === 0) return;
       pending.push(chunk);
       pendingBytes += chunk.length;
-      if (pendingBytes >= options.maxBytes) flush();
-      else cancelTimer ??= options.clock.setTimer(flush, options.delayMs);
+      if (pendingBytes >= options.maxBytes) {
+        sendPending();
+      } else if (!cancelWindow) {
+        sendPending();
+        openWindow();
+      }
     },
-    flush,
+    flush() {
+      stopWindow();
+      sendPending();
+    },
     dispose() {
-      cancelTimer?.();
-      cancelTimer = undefined;
+      stopWindow();
       pending = [];
       pendingBytes = 0;
     },

@@ -13,7 +13,9 @@ import { connectRelay, relayUrl } from '../../transport/relay-client.js';
 import type { RunningSession } from '../running-session.js';
 import { createOutputBatcher, type OutputBatcher } from './output-batcher.js';
 import { resolveShell, type ShellCommand } from './shell.js';
-import { spawnShell, type ShellExit, type ShellProcess } from './shell-process.js';
+import { startBufferedShell, type BufferedShell } from './buffered-shell.js';
+import type { ShellExit } from './shell-process.js';
+import type { ShellPool } from './shell-pool.js';
 
 /** Output waits at most this long to be batched with more (VS Code uses 5 ms too). */
 const BATCH_DELAY_MS = 5;
@@ -32,12 +34,15 @@ export interface TerminalSessionOptions {
   clock: Clock;
   /** The shell to run; the user's login shell by default. */
   shell?: ShellCommand;
+  /** Shells started ahead of time; a session takes one when it is ready. */
+  shellPool?: ShellPool;
 }
 
 /**
  * Serves a terminal session: joins the relay, starts the user's shell on a pty and bridges the
- * two with the binary terminal frames of the protocol. The relay is joined first, so a token
- * that expired or a relay that refuses costs no shell.
+ * two with the binary terminal frames of the protocol. The shell comes from the pool when one is
+ * ready, else it starts while the relay is joined, its first output kept until then; if the
+ * relay refuses, the shell is hung up.
  *
  * @example
  * const session = await startTerminalSession(offer, { serverUrl, expectedFingerprint, log, clock });
@@ -48,32 +53,46 @@ export async function startTerminalSession(
   options: TerminalSessionOptions,
 ): Promise<RunningSession> {
   const log = options.log.child({ sessionId: offer.sessionId });
-  const socket = await connectRelay(relayUrl(options.serverUrl, offer), {
+  const relay = connectRelay(relayUrl(options.serverUrl, offer), {
     expectedFingerprint: options.expectedFingerprint,
   });
-  let shell: ShellProcess;
+  const size = { cols: offer.cols ?? 80, rows: offer.rows ?? 24 };
+  let started: BufferedShell;
   try {
-    shell = spawnShell(options.shell ?? resolveShell(process.env, process.platform), {
-      cols: offer.cols ?? 80,
-      rows: offer.rows ?? 24,
-      clock: options.clock,
-    });
+    started =
+      (options.shell ? undefined : options.shellPool?.take(size)) ??
+      startBufferedShell(options.shell ?? resolveShell(process.env, process.platform), {
+        ...size,
+        clock: options.clock,
+      });
   } catch (error) {
-    socket.close(1011, 'the device could not start a shell');
+    void relay.then(
+      (socket) => socket.close(1011, 'the device could not start a shell'),
+      () => undefined,
+    );
     throw error;
   }
+  let socket: WebSocket;
+  try {
+    socket = await relay;
+  } catch (error) {
+    started.shell.hangUp();
+    throw error;
+  }
+  const { shell } = started;
   log.info({ technician: offer.technician, pid: shell.pty.pid }, 'terminal session started');
-  return bridge(socket, shell, { sessionId: offer.sessionId, log, clock: options.clock });
+  return bridge(socket, started, { sessionId: offer.sessionId, log, clock: options.clock });
 }
 
 function bridge(
   socket: WebSocket,
-  shell: ShellProcess,
+  started: BufferedShell,
   context: { sessionId: string; log: Logger; clock: Clock },
 ): RunningSession {
+  const { shell } = started;
   const { pty } = shell;
   const { log, clock } = context;
-  const batcher = createFlowControlledOutput(socket, shell, clock);
+  const batcher = createFlowControlledOutput(socket, started, clock);
   const closeRelay = (code: number, reason: string): void => {
     if (socket.readyState === WebSocket.CLOSED) return;
     socket.close(code, reason);
@@ -135,10 +154,10 @@ function bridge(
  */
 function createFlowControlledOutput(
   socket: WebSocket,
-  shell: ShellProcess,
+  started: BufferedShell,
   clock: Clock,
 ): OutputBatcher {
-  const { pty } = shell;
+  const { pty } = started.shell;
   let isPaused = false;
   const onSent = (): void => {
     if (isPaused && socket.bufferedAmount < LOW_WATER_BYTES) {
@@ -159,6 +178,8 @@ function createFlowControlledOutput(
       }
     },
   });
+  // Same tick: nothing printed between the release and the subscription is lost.
+  batcher.push(started.release());
   pty.onData((text) => batcher.push(Buffer.from(text, 'utf8')));
   return batcher;
 }
