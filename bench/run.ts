@@ -5,7 +5,12 @@
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './lib/cleanup.js';
 import { describeMachine } from './lib/machine.js';
-import { SCENARIOS, parseBenchOptions, type BenchOptions, type ScenarioKey } from './lib/options.js';
+import {
+  SCENARIOS,
+  parseBenchOptions,
+  type BenchOptions,
+  type ScenarioKey,
+} from './lib/options.js';
 import { MESHCENTRAL_REFERENCE } from './lib/reference.js';
 import { formatTable, writeReport, type BenchReport } from './lib/report.js';
 import { runAgentFleet } from './scenarios/agent-fleet.js';
@@ -23,13 +28,16 @@ interface Stage {
 
 function stages(options: BenchOptions): Stage[] {
   const has = (key: ScenarioKey): boolean => options.only.has(key);
-  return [
+  const all: Stage[] = [
     {
       keys: ['a'],
       timeoutMs: 120_000,
       async run(cleanup, report) {
         const bytesEachWay = options.relayMiB * 2 ** 20;
-        report.results.relayThroughput = await measureRelayThroughput(cleanup, { bytesEachWay, rounds: options.relayRounds });
+        report.results.relayThroughput = await measureRelayThroughput(cleanup, {
+          bytesEachWay,
+          rounds: options.relayRounds,
+        });
       },
     },
     {
@@ -37,7 +45,13 @@ function stages(options: BenchOptions): Stage[] {
       timeoutMs: 300_000,
       async run(cleanup, report) {
         const { agents, workers, settleSec } = options;
-        const fleet = await runAgentFleet(cleanup, { agents, workers, measureMemory: has('b'), measureStorm: has('c'), settleMs: settleSec * 1000 });
+        const fleet = await runAgentFleet(cleanup, {
+          agents,
+          workers,
+          measureMemory: has('b'),
+          measureStorm: has('c'),
+          settleMs: settleSec * 1000,
+        });
         if (fleet.memory) report.results.agentMemory = fleet.memory;
         if (fleet.storm) report.results.reconnectStorm = fleet.storm;
       },
@@ -49,6 +63,7 @@ function stages(options: BenchOptions): Stage[] {
         const latency = await measureTerminalLatency(cleanup, {
           sessions: options.sessions,
           keystrokes: options.keystrokes,
+          bulkBytes: options.relayMiB * 2 ** 20,
           measureFirstByte: has('d'),
           measureKeystrokes: has('e'),
         });
@@ -56,16 +71,25 @@ function stages(options: BenchOptions): Stage[] {
         if (latency.keystroke) report.results.keystrokeRoundTrip = latency.keystroke;
       },
     },
-  ].filter((stage) => stage.keys.some(has)) as Stage[];
+  ];
+  // Each stage reports (and names itself by) only the scenarios that were asked for.
+  return all
+    .map((stage) => ({ ...stage, keys: stage.keys.filter(has) }))
+    .filter((stage) => stage.keys.length > 0);
 }
 
 /** Runs one stage within its time limit; whatever it started is stopped before the next. */
 async function runStage(stage: Stage, report: BenchReport, cleanup: Cleanup): Promise<void> {
   const name = stage.keys.join('+');
-  process.stderr.write(`bench: ${stage.keys.map((key) => `(${key}) ${SCENARIOS[key]}`).join(', ')}…\n`);
+  process.stderr.write(
+    `bench: ${stage.keys.map((key) => `(${key}) ${SCENARIOS[key]}`).join(', ')}…\n`,
+  );
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${stage.timeoutMs / 1000} s`)), stage.timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${stage.timeoutMs / 1000} s`)),
+      stage.timeoutMs,
+    );
   });
   const running = stage.run(cleanup, report);
   // Once the stage has timed out, its late failure (sockets torn down by cleanup) is expected.
@@ -73,7 +97,10 @@ async function runStage(stage: Stage, report: BenchReport, cleanup: Cleanup): Pr
   try {
     await Promise.race([running, timedOut]);
   } catch (error) {
-    report.errors.push({ scenario: name, message: error instanceof Error ? error.message : String(error) });
+    report.errors.push({
+      scenario: name,
+      message: error instanceof Error ? error.message : String(error),
+    });
   } finally {
     clearTimeout(timer);
     report.cleanupFailures.push(...(await cleanup.run()));
@@ -109,7 +136,8 @@ async function main(): Promise<number> {
   report.durationSec = Math.round((Date.now() - startedAt.getTime()) / 100) / 10;
   const file = await writeReport(report, RESULTS_DIR);
   process.stdout.write(`\n${formatTable(report)}\nResults: ${file}\n`);
-  for (const failure of report.cleanupFailures) process.stderr.write(`bench: cleanup failed: ${failure}\n`);
+  for (const failure of report.cleanupFailures)
+    process.stderr.write(`bench: cleanup failed: ${failure}\n`);
   return report.errors.length > 0 ? 1 : 0;
 }
 

@@ -16,9 +16,27 @@ import { join } from 'node:path';
  */
 export class Cleanup {
   private readonly disposers: { label: string; dispose: () => Promise<void> | void }[] = [];
+  private hasRun = false;
 
-  /** Registers `dispose`; returns a function that runs it now (once) and forgets it. */
+  /** True once {@link run} was called: the stage is over (finished, failed or timed out). */
+  get isClosed(): boolean {
+    return this.hasRun;
+  }
+
+  /**
+   * Registers `dispose`; returns a function that runs it now (once) and forgets it. Late
+   * registration — a timed-out stage still starting things — disposes at once and throws, so
+   * nothing outlives its stage and the late code stops there.
+   */
   defer(label: string, dispose: () => Promise<void> | void): () => Promise<void> {
+    if (this.hasRun) {
+      void Promise.resolve()
+        .then(dispose)
+        .catch((error: unknown) =>
+          process.stderr.write(`bench: could not stop ${label}: ${String(error)}\n`),
+        );
+      throw new Error(`${label} was started after its benchmark stage ended; stopped it`);
+    }
     const entry = { label, dispose };
     this.disposers.push(entry);
     return async () => {
@@ -38,6 +56,7 @@ export class Cleanup {
 
   /** Runs every disposer, newest first; returns what failed instead of stopping at the first. */
   async run(): Promise<string[]> {
+    this.hasRun = true;
     const failures: string[] = [];
     for (const entry of this.disposers.splice(0).reverse()) {
       try {

@@ -17,7 +17,9 @@ export function opened(socket: WebSocket, timeoutMs = 15_000): Promise<WebSocket
       reject(error);
     };
     socket.once('error', fail);
-    socket.once('close', (code, reason) => fail(new Error(`closed before opening (${code} ${reason.toString()})`)));
+    socket.once('close', (code, reason) =>
+      fail(new Error(`closed before opening (${code} ${reason.toString()})`)),
+    );
     socket.once('open', () => {
       clearTimeout(timer);
       socket.off('error', fail);

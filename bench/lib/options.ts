@@ -32,7 +32,8 @@ const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 function positive(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${text}".\n${USAGE}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a positive integer, got "${text}".\n${USAGE}`);
   return value;
 }
 
@@ -57,7 +58,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     },
     strict: true,
   });
-  const requested = (values.only ?? 'a,b,c,d,e').split(',').map((key) => key.trim().toLowerCase()).filter(Boolean);
+  const requested = (values.only ?? 'a,b,c,d,e')
+    .split(',')
+    .map((key) => key.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = requested.filter((key) => !isScenario(key));
   if (unknown.length > 0 || requested.length === 0)
     throw new Error(`--only takes letters among a,b,c,d,e, got "${values.only ?? ''}".\n${USAGE}`);

@@ -31,3 +31,22 @@ export async function readCpuMs(pid: number): Promise<number> {
   const systemTicks = Number(fields[12]);
   return ((userTicks + systemTicks) * 1000) / CLOCK_TICKS_PER_SEC;
 }
+
+/**
+ * The kernel's count of connections dropped because a listen queue was full (TcpExt
+ * ListenOverflows, machine-wide). On loopback during a benchmark the server is the only busy
+ * listener, so a rise means clients waited for SYN retransmission (1 s, then 3 s, …).
+ *
+ * @example
+ * const before = await readListenOverflows(); … const dropped = (await readListenOverflows()) - before;
+ */
+export async function readListenOverflows(): Promise<number> {
+  const lines = (await readFile('/proc/net/netstat', 'utf8')).split('\n');
+  const header = lines.find((line) => line.startsWith('TcpExt:'));
+  const values = lines.find(
+    (line, index) => line.startsWith('TcpExt:') && index > lines.indexOf(header ?? ''),
+  );
+  const names = header?.split(' ') ?? [];
+  const column = names.indexOf('ListenOverflows');
+  return column === -1 ? 0 : Number(values?.split(' ')[column] ?? 0);
+}

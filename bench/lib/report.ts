@@ -11,7 +11,14 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   durationSec: number;
-  machine: { cpus: number; cpuModel: string; memoryMiB: number; node: string; platform: string; bufferutil: boolean };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryMiB: number;
+    node: string;
+    platform: string;
+    bufferutil: boolean;
+  };
   options: Record<string, unknown>;
   results: {
     relayThroughput?: RelayThroughputResult;
@@ -41,36 +48,121 @@ export async function writeReport(report: BenchReport, dir: string): Promise<str
   return file;
 }
 
+/** A multi-line error (a child's stack trace) squeezed into one table cell; the JSON has it all. */
+const oneLine = (text: string): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+};
+
 type Row = [scenario: string, metric: string, measured: string, target: string, verdict: string];
 
 const verdict = (passed: boolean): string => (passed ? 'PASS' : 'FAIL');
 const ms = (value: number | null): string => (value === null ? '—' : `${Math.round(value)} ms`);
 
+function recordedText(recorded: RelayThroughputResult['recordedTerminalOutput']): string {
+  if (recorded.completed) return `${recorded.MBps} MB/s`;
+  const mib = (recorded.bytesEchoed / 2 ** 20).toFixed(0);
+  return `ended after ${mib} MiB: ${recorded.interruptedBy ?? ''}`;
+}
+
 function relayRows(result: RelayThroughputResult): Row[] {
   const { relayUploadMiBps: up, relayDownloadMiBps: down } = MESHCENTRAL_REFERENCE;
   return [
-    ['a', 'relay, 64 KiB echo, both directions', `${result.relayMBps} MB/s`, `≥ ${result.target.minMBps} MB/s`, verdict(result.relayMBps >= result.target.minMBps)],
+    [
+      'a',
+      'relay, 64 KiB echo, both directions',
+      `${result.relayMBps} MB/s`,
+      `≥ ${result.target.minMBps} MB/s`,
+      verdict(result.relayMBps >= result.target.minMBps),
+    ],
     ['a', 'bare ws→ws pipe, same client code', `${result.barePipeMBps} MB/s`, '', ''],
-    ['a', 'relay ÷ bare pipe', `${result.ratio}×`, `≥ ${result.target.minRatio}×`, verdict(result.ratio >= result.target.minRatio)],
-    ['a', 'relay, each direction', `${result.relayMiBpsEachWay} MiB/s`, `ref ${up.min}–${up.max} up, ${down.min}–${down.max} down*`, ''],
+    [
+      'a',
+      'relay ÷ bare pipe',
+      `${result.ratio}×`,
+      `≥ ${result.target.minRatio}×`,
+      verdict(result.ratio >= result.target.minRatio),
+    ],
+    [
+      'a',
+      'relay, each direction',
+      `${result.relayMiBpsEachWay} MiB/s`,
+      `ref ${up.min}–${up.max} up, ${down.min}–${down.max} down*`,
+      '',
+    ],
+    ['a', 'relay, recorded terminal output', recordedText(result.recordedTerminalOutput), '', ''],
   ];
 }
 
 function memoryRows(result: AgentMemoryResult): Row[] {
   const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
   return [
-    ['b', `server RSS per idle agent (${result.agents} agents)`, `${result.kibPerAgent} KiB`, `≤ ${result.target.maxKibPerAgent} KiB`, verdict(result.passed)],
-    ['b', 'server RSS baseline → loaded', `${mib(result.baselineRssKib)} → ${mib(result.loadedRssKib)}`, '', ''],
+    [
+      'b',
+      `server RSS per idle agent (${result.agents} agents)`,
+      `${result.kibPerAgent} KiB`,
+      `≤ ${result.target.maxKibPerAgent} KiB`,
+      verdict(result.passed),
+    ],
+    [
+      'b',
+      'server RSS baseline → loaded',
+      `${mib(result.baselineRssKib)} → ${mib(result.loadedRssKib)}`,
+      '',
+      '',
+    ],
     ['b', 'server V8 heap per agent', `${result.heapKibPerAgent} KiB`, '', ''],
+    ['b', 'bare ws server, per idle TLS socket', `${result.bareWsTlsKibPerConnection} KiB`, '', ''],
     ['b', `cold connect of ${result.agents} agents`, ms(result.initialConnectMs), '', ''],
+    [
+      'b',
+      'CPU: server / agent workers',
+      `${ms(result.initialConnectServerCpuMs)} / ${ms(result.initialConnectAgentsCpuMs)}`,
+      '',
+      '',
+    ],
+    [
+      'b',
+      'connection attempts dropped (listen queue full)',
+      String(result.initialConnectListenOverflows),
+      '',
+      '',
+    ],
   ];
 }
 
 function stormRows(result: ReconnectStormResult): Row[] {
   return [
-    ['c', `SIGKILL → all ${result.agents} agents back`, ms(result.allOnlineMs), `≤ ${result.target.maxMs} ms`, verdict(result.allOnlineMs !== null && result.allOnlineMs <= result.target.maxMs)],
+    [
+      'c',
+      `SIGKILL → all ${result.agents} agents back`,
+      ms(result.allOnlineMs),
+      `≤ ${result.target.maxMs} ms`,
+      verdict(result.allOnlineMs !== null && result.allOnlineMs <= result.target.maxMs),
+    ],
     ['c', 'of which: server restart until listening', ms(result.serverRestartMs), '', ''],
-    ['c', 'agents that did not come back (60 s)', String(result.failed), `${result.target.maxFailed}`, verdict(result.failed <= result.target.maxFailed)],
+    ['c', 'server restart with no agent connected', ms(result.idleServerRestartMs), '', ''],
+    [
+      'c',
+      'CPU: server / agent workers',
+      `${ms(result.serverCpuMs)} / ${ms(result.agentsCpuMs)}`,
+      '',
+      '',
+    ],
+    [
+      'c',
+      'connection attempts dropped (listen queue full)',
+      String(result.listenOverflows),
+      '',
+      '',
+    ],
+    [
+      'c',
+      'agents that did not come back (60 s)',
+      String(result.failed),
+      `${result.target.maxFailed}`,
+      verdict(result.failed <= result.target.maxFailed),
+    ],
   ];
 }
 
@@ -79,11 +171,43 @@ function latencyRows(firstByte?: SessionFirstByteResult, keystroke?: KeystrokeRe
   const { min, max } = MESHCENTRAL_REFERENCE.shellOpenToFirstPromptMs;
   if (firstByte) {
     const { p50, p99 } = firstByte.firstByteMs;
-    rows.push(['d', `session open → first byte (${firstByte.sessions} sessions)`, `p50 ${p50} / p99 ${p99} ms`, `ref ${min}–${max} ms*`, '']);
+    rows.push([
+      'd',
+      `session open → first byte (${firstByte.sessions} sessions)`,
+      `p50 ${p50} / p99 ${p99} ms`,
+      `ref ${min}–${max} ms*`,
+      '',
+    ]);
+    rows.push([
+      'd',
+      'of which: POST answered / relay open (p50)',
+      `${firstByte.createMs.p50} / ${firstByte.openMs.p50} ms`,
+      '',
+      '',
+    ]);
+    rows.push([
+      'd',
+      'login shell start-up alone ($SHELL -l)',
+      `${firstByte.loginShellStartMs} ms`,
+      '',
+      '',
+    ]);
   }
   if (keystroke) {
     const { p50, p99 } = keystroke.roundTripMs;
-    rows.push(['e', `keystroke round trip (${keystroke.samples} samples)`, `p50 ${p50} / p99 ${p99} ms`, '', '']);
+    rows.push([
+      'e',
+      `keystroke round trip (${keystroke.samples} samples)`,
+      `p50 ${p50} / p99 ${p99} ms`,
+      '',
+      '',
+    ]);
+    const bulk = keystroke.bulkOutput;
+    const mib = (bulk.requestedBytes / 2 ** 20).toFixed(0);
+    const outcome = bulk.completed
+      ? `${bulk.MBps} MB/s`
+      : `ended after ${(bulk.receivedBytes / 2 ** 20).toFixed(0)} MiB: ${bulk.interruptedBy ?? ''}`;
+    rows.push(['e', `same terminal: ${mib} MiB of shell output, recorded`, outcome, '', '']);
   }
   return rows;
 }
@@ -101,12 +225,28 @@ export function formatTable(report: BenchReport): string {
     ...(results.agentMemory ? memoryRows(results.agentMemory) : []),
     ...(results.reconnectStorm ? stormRows(results.reconnectStorm) : []),
     ...latencyRows(results.sessionFirstByte, results.keystrokeRoundTrip),
-    ...report.errors.map((error): Row => [error.scenario, 'ERROR', error.message.split('\n')[0] ?? '', '', 'FAIL']),
+    ...report.errors.map((error): Row => [
+      error.scenario,
+      'ERROR',
+      oneLine(error.message),
+      '',
+      'FAIL',
+    ]),
   ];
   const header: Row = ['', 'metric', 'measured', 'target', ''];
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]?.length ?? 0)));
-  const line = (row: Row): string => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  const lines = [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)];
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (row: Row): string =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const lines = [
+    line(header),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...rows.map(line),
+  ];
   lines.push('', `* ${MESHCENTRAL_REFERENCE.label}: ${MESHCENTRAL_REFERENCE.source}.`);
   return `${lines.join('\n')}\n`;
 }

@@ -50,13 +50,14 @@ export async function startServerProcess(options: {
   const { dataDir, cleanup } = options;
   const [port, adminPort] = [await freePort(), await freePort()];
   const password = `bench-${randomBytes(12).toString('base64url')}`;
-  let child: ChildProcess & { output: () => string } = await launch();
-  cleanup.defer(`server on port ${port}`, () => stopProcess(child));
-
-  async function launch(): Promise<ChildProcess & { output: () => string }> {
+  let child: ChildProcess & { output: () => string };
+  // The disposer is registered before the wait, so a stage that times out meanwhile still
+  // stops the process; it always stops the current one (restart replaces it).
+  const launch = async (): Promise<void> => {
     const args = ['server', '--data-dir', dataDir, '--host', '127.0.0.1'];
     args.push('--port', String(port), '--admin-port', String(adminPort), '--log-level', 'warn');
     const started = startCli(args, { env: { TETHER_ADMIN_PASSWORD: password } });
+    child = started;
     await waitFor(
       'the server to listen',
       () => {
@@ -66,8 +67,10 @@ export async function startServerProcess(options: {
       },
       60_000,
     );
-    return started;
-  }
+  };
+  const starting = launch();
+  cleanup.defer(`server on port ${port}`, () => stopProcess(child));
+  await starting;
 
   const url = `https://127.0.0.1:${port}`;
   const ca = await readFile(join(dataDir, 'keys', 'tls-self-signed.crt'), 'utf8');
@@ -102,8 +105,9 @@ export async function startServerProcess(options: {
     },
     kill: () => stopProcess(child, 'SIGKILL'),
     async restart() {
+      if (cleanup.isClosed) throw new Error('the benchmark stage has ended; not restarting');
       const startedAt = performance.now();
-      child = await launch();
+      await launch();
       return performance.now() - startedAt;
     },
     stop: () => stopProcess(child),

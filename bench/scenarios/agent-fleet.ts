@@ -1,9 +1,16 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Cleanup } from '../lib/cleanup.js';
+import { readCpuMs, readListenOverflows } from '../lib/proc-stats.js';
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
-import { agentMemoryResult, sampleMemory, type AgentMemoryResult } from './agent-memory.js';
-import { startFleet } from './fleet.js';
+import { measureBareIdleConnections } from './bare-idle-connections.js';
+import {
+  agentMemoryResult,
+  sampleMemory,
+  type AgentMemoryResult,
+  type ColdConnect,
+} from './agent-memory.js';
+import { startFleet, type Fleet } from './fleet.js';
 import { measureReconnectStorm, type ReconnectStormResult } from './reconnect-storm.js';
 
 /** Options of {@link runAgentFleet}. */
@@ -21,7 +28,11 @@ export interface AgentFleetOptions {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `/metrics` until `count` agents are online; returns how long it took. */
-async function waitOnline(server: ServerProcess, count: number, timeoutMs: number): Promise<number> {
+async function waitOnline(
+  server: ServerProcess,
+  count: number,
+  timeoutMs: number,
+): Promise<number> {
   const startedAt = performance.now();
   for (;;) {
     const online = await server.devicesOnline();
@@ -30,6 +41,25 @@ async function waitOnline(server: ServerProcess, count: number, timeoutMs: numbe
       throw new Error(`only ${online} of ${count} agents came online within ${timeoutMs} ms`);
     await sleep(100);
   }
+}
+
+/** Starts the fleet and times it until every agent is online, with the server's CPU meanwhile. */
+async function timeColdConnect(
+  server: ServerProcess,
+  fleet: Fleet,
+  agents: number,
+): Promise<ColdConnect> {
+  const before = { server: await readCpuMs(server.pid()), agents: await fleet.cpuMs() };
+  const overflowsBefore = await readListenOverflows();
+  const startedAt = performance.now();
+  await fleet.start();
+  await waitOnline(server, agents, 120_000);
+  return {
+    ms: performance.now() - startedAt,
+    serverCpuMs: (await readCpuMs(server.pid())) - before.server,
+    agentsCpuMs: (await fleet.cpuMs()) - before.agents,
+    listenOverflows: (await readListenOverflows()) - overflowsBefore,
+  };
 }
 
 /**
@@ -44,29 +74,55 @@ export async function runAgentFleet(
 ): Promise<{ memory?: AgentMemoryResult; storm?: ReconnectStormResult }> {
   const dir = await cleanup.tempDir('fleet');
   const server = await startServerProcess({ dataDir: join(dir, 'server'), cleanup });
+  // The floor first, while nothing else runs: what a bare ws server pays per idle TLS socket.
+  const bare = options.measureMemory
+    ? await measureBareIdleConnections(cleanup, {
+        keysDir: join(server.dataDir, 'keys'),
+        connections: options.agents,
+      })
+    : undefined;
   const { token } = await server.createInstaller({ maxInstalls: options.agents });
-  const fleet = startFleet({ size: options.agents, workers: options.workers, serverUrl: server.url, dir, cleanup });
+  const fleet = startFleet({
+    size: options.agents,
+    workers: options.workers,
+    serverUrl: server.url,
+    dir,
+    cleanup,
+  });
   cleanup.defer('fleet', () => fleet.stop());
   const enrolment = await fleet.enroll(token);
   if (enrolment.enrolled !== options.agents)
-    throw new Error(`only ${enrolment.enrolled} of ${options.agents} agents enrolled: ${enrolment.failures.join('; ')}`);
+    throw new Error(
+      `only ${enrolment.enrolled} of ${options.agents} agents enrolled: ${enrolment.failures.join('; ')}`,
+    );
 
   await server.stop();
-  await server.restart();
+  const idleServerRestartMs = await server.restart();
   // Warm-up: the metrics path once, so its first-use allocations are in the baseline.
   await server.devicesOnline();
   await sleep(2000);
   const baseline = await sampleMemory(server, { count: 5, intervalMs: 500 });
-  await fleet.start();
-  const initialConnectMs = await waitOnline(server, options.agents, 120_000);
+  const initialConnect = await timeColdConnect(server, fleet, options.agents);
   const result: { memory?: AgentMemoryResult; storm?: ReconnectStormResult } = {};
-  if (options.measureMemory) {
+  if (bare) {
     await sleep(options.settleMs);
     const loaded = await sampleMemory(server, { count: 5, intervalMs: 1000 });
-    result.memory = agentMemoryResult({ agents: options.agents, baseline, loaded, initialConnectMs, settleMs: options.settleMs });
+    result.memory = agentMemoryResult({
+      agents: options.agents,
+      baseline,
+      loaded,
+      initialConnect,
+      settleMs: options.settleMs,
+      bare,
+    });
   }
   if (options.measureStorm) {
-    result.storm = await measureReconnectStorm(server, { agents: options.agents, deadlineMs: 60_000 });
+    result.storm = await measureReconnectStorm(server, {
+      agents: options.agents,
+      deadlineMs: 60_000,
+      agentsCpuMs: () => fleet.cpuMs(),
+      idleServerRestartMs,
+    });
   }
   return result;
 }

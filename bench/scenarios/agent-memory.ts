@@ -1,3 +1,4 @@
+import type { BareIdleResult } from './bare-idle-connections.js';
 import { readRssKib } from '../lib/proc-stats.js';
 import type { ServerProcess } from '../lib/server-process.js';
 import { median } from '../lib/summary.js';
@@ -14,9 +15,23 @@ export interface AgentMemoryResult {
   heapKibPerAgent: number;
   /** How long the fleet took to come online from a cold start (all agents at once). */
   initialConnectMs: number;
+  /** CPU of the server and of the agents over that cold start, and connection attempts dropped by a full listen queue. */
+  initialConnectServerCpuMs: number;
+  initialConnectAgentsCpuMs: number;
+  initialConnectListenOverflows: number;
   settleMs: number;
+  /** RSS per idle WSS connection of a bare `ws` server, measured the same way in the same run. */
+  bareWsTlsKibPerConnection: number;
   target: { maxKibPerAgent: number };
   passed: boolean;
+}
+
+/** The fleet's first connection, all agents at once. */
+export interface ColdConnect {
+  ms: number;
+  serverCpuMs: number;
+  agentsCpuMs: number;
+  listenOverflows: number;
 }
 
 /** One memory reading of the server: RSS from /proc and heap used from /metrics. */
@@ -30,7 +45,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 async function sampleOnce(server: ServerProcess): Promise<MemorySample> {
   const response = await server.adminClient.request('GET', '/metrics');
   const heap = /^tether_nodejs_heap_size_used_bytes\s+(\d+)/m.exec(response.text)?.[1];
-  return { rssKib: await readRssKib(server.pid()), heapUsedKib: Math.round(Number(heap ?? Number.NaN) / 1024) };
+  return {
+    rssKib: await readRssKib(server.pid()),
+    heapUsedKib: Math.round(Number(heap ?? Number.NaN) / 1024),
+  };
 }
 
 /**
@@ -40,7 +58,10 @@ async function sampleOnce(server: ServerProcess): Promise<MemorySample> {
  * @example
  * const baseline = await sampleMemory(server, { count: 5, intervalMs: 500 });
  */
-export async function sampleMemory(server: ServerProcess, options: { count: number; intervalMs: number }): Promise<MemorySample> {
+export async function sampleMemory(
+  server: ServerProcess,
+  options: { count: number; intervalMs: number },
+): Promise<MemorySample> {
   const samples: MemorySample[] = [];
   for (let index = 0; index < options.count; index++) {
     if (index > 0) await sleep(options.intervalMs);
@@ -57,8 +78,9 @@ export function agentMemoryResult(input: {
   agents: number;
   baseline: MemorySample;
   loaded: MemorySample;
-  initialConnectMs: number;
+  initialConnect: ColdConnect;
   settleMs: number;
+  bare: BareIdleResult;
 }): AgentMemoryResult {
   const { agents, baseline, loaded } = input;
   const kibPerAgent = Math.round(((loaded.rssKib - baseline.rssKib) / agents) * 10) / 10;
@@ -71,8 +93,12 @@ export function agentMemoryResult(input: {
     baselineHeapUsedKib: baseline.heapUsedKib,
     loadedHeapUsedKib: loaded.heapUsedKib,
     heapKibPerAgent: Math.round(((loaded.heapUsedKib - baseline.heapUsedKib) / agents) * 10) / 10,
-    initialConnectMs: Math.round(input.initialConnectMs),
+    initialConnectMs: Math.round(input.initialConnect.ms),
+    initialConnectServerCpuMs: Math.round(input.initialConnect.serverCpuMs),
+    initialConnectAgentsCpuMs: Math.round(input.initialConnect.agentsCpuMs),
+    initialConnectListenOverflows: input.initialConnect.listenOverflows,
     settleMs: input.settleMs,
+    bareWsTlsKibPerConnection: input.bare.kibPerConnection,
     target,
     passed: kibPerAgent <= target.maxKibPerAgent,
   };

@@ -13,7 +13,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 const [certFile, keyFile] = process.argv.slice(2);
 if (!certFile || !keyFile) throw new Error('usage: bare-pipe-server.ts <cert.pem> <key.pem>');
 const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) });
-const sockets = new WebSocketServer({ server, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+const sockets = new WebSocketServer({
+  server,
+  perMessageDeflate: false,
+  maxPayload: 16 * 1024 * 1024,
+});
 const waiting = new Map<string, WebSocket>();
 
 const pipe = (from: WebSocket, to: WebSocket): void => {

@@ -7,20 +7,24 @@ const ENTRY = fileURLToPath(new URL('./bare-pipe-server.ts', import.meta.url));
 
 /**
  * Starts the bare `ws` pipe (see bare-pipe-server.ts) in a child process with the given TLS
- * certificate; resolves with its https base URL.
+ * certificate; resolves with its https base URL, its process id and a way to stop it early.
  *
  * @example
- * const url = await startBarePipe({ certFile, keyFile, cleanup });
+ * const { url } = await startBarePipe({ certFile, keyFile, cleanup });
  */
 export async function startBarePipe(options: {
   certFile: string;
   keyFile: string;
   cleanup: Cleanup;
-}): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, options.certFile, options.keyFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  options.cleanup.defer('bare pipe server', () => stopProcess(child));
+}): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ENTRY, options.certFile, options.keyFile],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const stop = options.cleanup.defer('bare pipe server', () => stopProcess(child));
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -28,5 +32,5 @@ export async function startBarePipe(options: {
     if (child.exitCode !== null) throw new Error(`the bare pipe exited:\n${output}`);
     return /listening (\d+)/.exec(output)?.[1];
   });
-  return `https://127.0.0.1:${port}`;
+  return { url: `https://127.0.0.1:${port}`, pid: child.pid ?? 0, stop };
 }

@@ -82,7 +82,12 @@ export function pumpEcho(socket: WebSocket, options: PumpOptions): Promise<EchoT
       const seconds = (performance.now() - startedAt) / 1000;
       socket.off('message', onMessage);
       socket.off('close', onClose);
-      resolve({ seconds, bytesSent: sent, bytesReceived: received, ...(interruptedBy ? { interruptedBy } : {}) });
+      resolve({
+        seconds,
+        bytesSent: sent,
+        bytesReceived: received,
+        ...(interruptedBy ? { interruptedBy } : {}),
+      });
     };
     const onClose = (code: number, reason: Buffer): void => finish(`${code} ${reason.toString()}`);
     socket.on('message', onMessage);

@@ -27,16 +27,26 @@ const WELCOME_TIMEOUT_MS = 15_000;
  * @example
  * const device = await startEchoDevice({ dataDir, log });
  */
-export async function startEchoDevice(options: { dataDir: string; log: Logger }): Promise<EchoDevice> {
+export async function startEchoDevice(options: {
+  dataDir: string;
+  log: Logger;
+}): Promise<EchoDevice> {
   const state = await readAgentState(options.dataDir);
   const inventory: DeviceInventory = {
     hostname: 'bench-echo-device',
-    os: { platform: process.platform, release: release(), name: 'benchmark echo device', arch: process.arch },
+    os: {
+      platform: process.platform,
+      release: release(),
+      name: 'benchmark echo device',
+      arch: process.arch,
+    },
     agentVersion: TETHER_VERSION,
   };
   const relays = new Set<WebSocket>();
   const join = async (offer: SessionOffer, expectedFingerprint: string): Promise<void> => {
-    const socket = await connectRelay(relayUrl(state.config.serverUrl, offer), { expectedFingerprint });
+    const socket = await connectRelay(relayUrl(state.config.serverUrl, offer), {
+      expectedFingerprint,
+    });
     relays.add(socket);
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
     socket.on('close', () => relays.delete(socket));
@@ -52,9 +62,13 @@ export async function startEchoDevice(options: { dataDir: string; log: Logger })
       onWelcome: () => onWelcome(),
       onSettings: () => undefined,
       onOffer: (offer, fingerprint) => {
-        join(offer, fingerprint).catch((error: unknown) => options.log.error({ err: error }, 'echo device could not join'));
+        join(offer, fingerprint).catch((error: unknown) =>
+          options.log.error({ err: error }, 'echo device could not join'),
+        );
       },
       onCancel: () => undefined,
+      // The echo device has no integrator keys; the benchmark never sends OEM requests.
+      onOemRequest: () => undefined,
     },
   });
   const closed = connection.closed.then(({ code, reason }) => {
@@ -62,7 +76,10 @@ export async function startEchoDevice(options: { dataDir: string; log: Logger })
   });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('no welcome from the server in time')), WELCOME_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error('no welcome from the server in time')),
+      WELCOME_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([welcomed, closed, timedOut]);

@@ -1,15 +1,29 @@
 /**
  * A fleet worker: one child process running many real agents (`enrollAgent`, then `runAgent`:
- * the agent's control channel with its TLS, pinned-key handshake, heartbeat and statistics).
+ * the agent's control channel with its TLS, pinned-key handshake, heartbeat and statistics),
+ * each with its own identity and data dir.
  * Driven by the benchmark over IPC with the messages of fleet-messages.ts.
  */
 import { join } from 'node:path';
-import { enrollAgent, runAgent, type AgentHandle } from '@tether/agent';
+import { enrollAgent, runAgent, type AgentHandle, type RunAgentOptions } from '@tether/agent';
 import { createLogger } from '@tether/server';
 import { FromWorker, ToWorker } from './fleet-messages.js';
 
 const log = createLogger({ level: 'error', destination: process.stderr });
 const agentDirs: string[] = [];
+
+/**
+ * What each simulated machine reports about itself: fixed figures. The real Linux platform
+ * runs `who` for every statistics sample; 2000 agents on one host would spend on that the CPU
+ * 2000 machines spend each on their own, and starve the server under test. The statistics
+ * messages themselves (what the server pays for) are unchanged.
+ */
+const simulatedMachine: NonNullable<RunAgentOptions['platform']> = {
+  osName: () => Promise.resolve('Tether benchmark simulated device'),
+  memory: () => Promise.resolve({ totalBytes: 8 * 2 ** 30, usedBytes: 3 * 2 ** 30 }),
+  diskMounts: () => Promise.resolve(['/']),
+  consoleUser: () => Promise.resolve(null),
+};
 const agents: AgentHandle[] = [];
 
 function reply(message: FromWorker): void {
@@ -35,7 +49,10 @@ async function enroll(request: Extract<ToWorker, { type: 'enroll' }>): Promise<v
 }
 
 async function start(): Promise<void> {
-  for (const dataDir of agentDirs) agents.push(await runAgent({ dataDir, log }));
+  for (const dataDir of agentDirs)
+    // No spare shell kept ready: 2000 idle bash processes on one host measure nothing about the
+    // server, and a session is never opened on these agents.
+    agents.push(await runAgent({ dataDir, log, platform: simulatedMachine, spareShell: false }));
   reply({ type: 'started', agents: agents.length });
 }
 
@@ -45,7 +62,9 @@ async function stop(): Promise<void> {
   process.disconnect();
 }
 
-const handlers: { [K in ToWorker['type']]: (message: Extract<ToWorker, { type: K }>) => Promise<void> } = {
+const handlers: {
+  [K in ToWorker['type']]: (message: Extract<ToWorker, { type: K }>) => Promise<void>;
+} = {
   enroll,
   start,
   stop,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopProcess } from '../../test/support/cli.js';
 import type { Cleanup } from '../lib/cleanup.js';
+import { readCpuMs } from '../lib/proc-stats.js';
 import { FromWorker, type ToWorker } from './fleet-messages.js';
 
 const ENTRY = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
@@ -17,6 +18,8 @@ export interface Fleet {
   start(): Promise<void>;
   /** Stops every agent cleanly and waits for the workers to exit. */
   stop(): Promise<void>;
+  /** CPU time all worker processes have used so far (ms). */
+  cpuMs(): Promise<number>;
 }
 
 interface Worker {
@@ -33,13 +36,19 @@ function ask<T extends FromWorker['type']>(
   timeoutMs: number,
 ): Promise<Extract<FromWorker, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`fleet worker: no "${expected}" within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`fleet worker: no "${expected}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onExit = (): void => finish(new Error(`fleet worker exited:\n${worker.output()}`));
     const onMessage = (raw: unknown): void => {
       const parsed = FromWorker.safeParse(raw);
-      if (!parsed.success) return finish(new Error(`fleet worker sent a bad message: ${parsed.error.message}`));
-      if (parsed.data.type === 'failed') return finish(new Error(`fleet worker failed: ${parsed.data.message}`));
-      if (parsed.data.type === expected) finish(undefined, parsed.data as Extract<FromWorker, { type: T }>);
+      if (!parsed.success)
+        return finish(new Error(`fleet worker sent a bad message: ${parsed.error.message}`));
+      if (parsed.data.type === 'failed')
+        return finish(new Error(`fleet worker failed: ${parsed.data.message}`));
+      if (parsed.data.type === expected)
+        finish(undefined, parsed.data as Extract<FromWorker, { type: T }>);
     };
     function finish(error: Error | undefined, answer?: Extract<FromWorker, { type: T }>): void {
       clearTimeout(timer);
@@ -55,7 +64,9 @@ function ask<T extends FromWorker['type']>(
 }
 
 function spawnWorker(count: number, cleanup: Cleanup): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let output = '';
   // Keep only the tail: a few thousand agents logging one failure each must not fill memory.
   const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-8192));
@@ -73,7 +84,13 @@ function spawnWorker(count: number, cleanup: Cleanup): Worker {
  * await fleet.enroll(token);
  * await fleet.start();
  */
-export function startFleet(options: { size: number; workers: number; serverUrl: string; dir: string; cleanup: Cleanup }): Fleet {
+export function startFleet(options: {
+  size: number;
+  workers: number;
+  serverUrl: string;
+  dir: string;
+  cleanup: Cleanup;
+}): Fleet {
   const { size, cleanup } = options;
   const workers = Array.from({ length: options.workers }, (_, index) => {
     const count = Math.floor(size / options.workers) + (index < size % options.workers ? 1 : 0);
@@ -84,7 +101,19 @@ export function startFleet(options: { size: number; workers: number; serverUrl: 
     async enroll(token) {
       const answers = await Promise.all(
         workers.map((worker, index) =>
-          ask(worker, { type: 'enroll', serverUrl: options.serverUrl, token, count: worker.count, dataDir: join(options.dir, `worker-${index}`), concurrency: ENROLL_CONCURRENCY }, 'enrolled', 240_000),
+          ask(
+            worker,
+            {
+              type: 'enroll',
+              serverUrl: options.serverUrl,
+              token,
+              count: worker.count,
+              dataDir: join(options.dir, `worker-${index}`),
+              concurrency: ENROLL_CONCURRENCY,
+            },
+            'enrolled',
+            240_000,
+          ),
         ),
       );
       return {
@@ -95,10 +124,16 @@ export function startFleet(options: { size: number; workers: number; serverUrl: 
     async start() {
       await Promise.all(workers.map((worker) => ask(worker, { type: 'start' }, 'started', 60_000)));
     },
+    async cpuMs() {
+      const used = await Promise.all(workers.map((worker) => readCpuMs(worker.child.pid ?? 0)));
+      return used.reduce((sum, value) => sum + value, 0);
+    },
     async stop() {
       await Promise.all(
         workers.map(async (worker) => {
-          if (worker.child.connected) await ask(worker, { type: 'stop' }, 'stopped', 30_000).catch(() => undefined);
+          if (worker.child.connected)
+            // A worker that cannot stop its agents cleanly is terminated just below anyway.
+            await ask(worker, { type: 'stop' }, 'stopped', 30_000).catch(() => undefined);
           await stopProcess(worker.child);
         }),
       );

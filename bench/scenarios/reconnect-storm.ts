@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { readCpuMs } from '../lib/proc-stats.js';
+import { readCpuMs, readListenOverflows } from '../lib/proc-stats.js';
 import type { ServerProcess } from '../lib/server-process.js';
 
 /** Result of scenario (c). */
@@ -15,6 +15,12 @@ export interface ReconnectStormResult {
   failed: number;
   /** CPU the new server process used from its start until all agents were back. */
   serverCpuMs: number;
+  /** CPU the agents' worker processes used over the same time (the agents' side of the storm). */
+  agentsCpuMs: number;
+  /** The same restart with no agent connected, for comparison with `serverRestartMs`. */
+  idleServerRestartMs: number;
+  /** Connection attempts the kernel dropped because the server's listen queue was full. */
+  listenOverflows: number;
   /** [ms since the kill, agents online] every ~250 ms. */
   timeline: [number, number][];
   target: { maxMs: number; maxFailed: number };
@@ -28,12 +34,19 @@ const POLL_MS = 100;
  * ports and data dir, and poll `tether_devices_online` until all are back or `deadlineMs`.
  *
  * @example
- * const storm = await measureReconnectStorm(server, { agents: 2000, deadlineMs: 60_000 });
+ * const storm = await measureReconnectStorm(server, { agents: 2000, deadlineMs: 60_000, agentsCpuMs: fleet.cpuMs, idleServerRestartMs });
  */
 export async function measureReconnectStorm(
   server: ServerProcess,
-  options: { agents: number; deadlineMs: number },
+  options: {
+    agents: number;
+    deadlineMs: number;
+    agentsCpuMs: () => Promise<number>;
+    idleServerRestartMs: number;
+  },
 ): Promise<ReconnectStormResult> {
+  const agentsCpuBefore = await options.agentsCpuMs();
+  const overflowsBefore = await readListenOverflows();
   const killedAt = performance.now();
   const since = (): number => Math.round(performance.now() - killedAt);
   await server.kill();
@@ -52,6 +65,8 @@ export async function measureReconnectStorm(
   }
   const allOnlineMs = online >= options.agents ? since() : null;
   const serverCpuMs = await readCpuMs(server.pid());
+  const agentsCpuMs = (await options.agentsCpuMs()) - agentsCpuBefore;
+  const listenOverflows = (await readListenOverflows()) - overflowsBefore;
   const target = { maxMs: 5000, maxFailed: 0 };
   const failed = options.agents - online;
   return {
@@ -61,6 +76,9 @@ export async function measureReconnectStorm(
     afterListenMs: allOnlineMs === null ? null : allOnlineMs - serverRestartMs,
     failed,
     serverCpuMs,
+    agentsCpuMs,
+    idleServerRestartMs: Math.round(options.idleServerRestartMs),
+    listenOverflows,
     timeline,
     target,
     passed: allOnlineMs !== null && allOnlineMs <= target.maxMs && failed <= target.maxFailed,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeTerminalFrame, encodeTerminalFrame } from '@tether/protocol';
@@ -6,8 +7,9 @@ import type { Cleanup } from '../lib/cleanup.js';
 import { closed } from '../lib/open-socket.js';
 import { rawBytes } from '../lib/raw-bytes.js';
 import { startServerProcess } from '../lib/server-process.js';
-import { summarize, type Summary } from '../lib/summary.js';
+import { median, summarize, type Summary } from '../lib/summary.js';
 import { startRealAgent } from './real-agent.js';
+import { measureBulkOutput, type BulkOutputResult } from './terminal-bulk-output.js';
 import { openTimedTerminal, waitForQuiet } from './terminal-session.js';
 
 /** Result of scenario (d): POST /api/v1/sessions → first DATA frame, per session. */
@@ -19,19 +21,38 @@ export interface SessionFirstByteResult {
   openMs: Summary;
   /** The first session of the run (agent loads node-pty, server warms up); not in the figures. */
   coldFirstByteMs: number;
+  /** `$SHELL -l -c true` run directly on this machine: the login shell's own start-up. */
+  loginShellStartMs: number;
 }
 
 /** Result of scenario (e): one character typed → its echo, through relay, agent, pty and shell. */
 export interface KeystrokeResult {
   samples: number;
   roundTripMs: Summary;
+  /** Then, in the same terminal: a large output through pty, relay and recorder. */
+  bulkOutput: BulkOutputResult;
 }
 
 const ECHOED = 'x'.charCodeAt(0);
 const ERASE = new TextEncoder().encode('\x7f');
 
+/** Median wall time of the login shell doing nothing, run directly (no pty, no Tether). */
+function loginShellStartMs(): number {
+  const shell = process.env.SHELL ?? '/bin/bash';
+  const runs = Array.from({ length: 5 }, () => {
+    const startedAt = performance.now();
+    spawnSync(shell, ['-l', '-c', 'true'], { stdio: 'ignore' });
+    return performance.now() - startedAt;
+  });
+  return Math.round(median(runs) * 100) / 100;
+}
+
 /** Resolves with the first DATA frame whose bytes satisfy `accept`. */
-function nextData(socket: WebSocket, accept: (bytes: Uint8Array) => boolean, timeoutMs = 5000): Promise<void> {
+function nextData(
+  socket: WebSocket,
+  accept: (bytes: Uint8Array) => boolean,
+  timeoutMs = 5000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off('message', onMessage);
@@ -68,7 +89,13 @@ async function keystrokeRoundTrip(socket: WebSocket): Promise<number> {
  */
 export async function measureTerminalLatency(
   cleanup: Cleanup,
-  options: { sessions: number; keystrokes: number; measureFirstByte: boolean; measureKeystrokes: boolean },
+  options: {
+    sessions: number;
+    keystrokes: number;
+    bulkBytes: number;
+    measureFirstByte: boolean;
+    measureKeystrokes: boolean;
+  },
 ): Promise<{ firstByte?: SessionFirstByteResult; keystroke?: KeystrokeResult }> {
   const dir = await cleanup.tempDir('terminal');
   const server = await startServerProcess({ dataDir: join(dir, 'server'), cleanup });
@@ -90,15 +117,18 @@ export async function measureTerminalLatency(
       createMs: summarize(timings.map((timing) => timing.createMs)),
       openMs: summarize(timings.map((timing) => timing.openMs)),
       coldFirstByteMs: Math.round(cold.timings.firstByteMs * 100) / 100,
+      loginShellStartMs: loginShellStartMs(),
     };
   }
   if (options.measureKeystrokes) {
     const terminal = await openTimedTerminal(server, deviceId);
     await waitForQuiet(terminal.socket, 300);
     const samples: number[] = [];
-    for (let index = 0; index < options.keystrokes; index++) samples.push(await keystrokeRoundTrip(terminal.socket));
+    for (let index = 0; index < options.keystrokes; index++)
+      samples.push(await keystrokeRoundTrip(terminal.socket));
+    const bulkOutput = await measureBulkOutput(terminal.socket, { bytes: options.bulkBytes });
     await closed(terminal.socket);
-    result.keystroke = { samples: samples.length, roundTripMs: summarize(samples) };
+    result.keystroke = { samples: samples.length, roundTripMs: summarize(samples), bulkOutput };
   }
   return result;
 }

@@ -19,10 +19,20 @@ export interface TimedTerminal {
  * @example
  * const { timings, socket } = await openTimedTerminal(server, deviceId);
  */
-export async function openTimedTerminal(server: ServerProcess, deviceId: string, timeoutMs = 15_000): Promise<TimedTerminal> {
+export async function openTimedTerminal(
+  server: ServerProcess,
+  deviceId: string,
+  timeoutMs = 15_000,
+): Promise<TimedTerminal> {
   const startedAt = performance.now();
-  const response = await server.admin.request('POST', '/api/v1/sessions', { deviceId, kind: 'terminal', cols: 100, rows: 30 });
-  if (response.status !== 201) throw new Error(`session request failed: ${response.status} ${response.text}`);
+  const response = await server.admin.request('POST', '/api/v1/sessions', {
+    deviceId,
+    kind: 'terminal',
+    cols: 100,
+    rows: 30,
+  });
+  if (response.status !== 201)
+    throw new Error(`session request failed: ${response.status} ${response.text}`);
   const createMs = performance.now() - startedAt;
   const { relay } = response.json(CreateSessionResponse);
   const socket = server.admin.websocket(`${relay.path}?token=${relay.token}`);
@@ -35,7 +45,9 @@ export async function openTimedTerminal(server: ServerProcess, deviceId: string,
       reject(error);
     }
     socket.once('error', fail);
-    socket.once('close', (code, reason) => fail(new Error(`the relay closed (${code} ${reason.toString()})`)));
+    socket.once('close', (code, reason) =>
+      fail(new Error(`the relay closed (${code} ${reason.toString()})`)),
+    );
     socket.once('open', () => {
       openMs = performance.now() - startedAt;
       socket.send(encodeTerminalFrame({ type: 'resize', cols: 100, rows: 30 }));
@@ -47,14 +59,21 @@ export async function openTimedTerminal(server: ServerProcess, deviceId: string,
       socket.off('message', onMessage);
       socket.removeAllListeners('error');
       socket.removeAllListeners('close');
-      resolve({ socket, timings: { createMs, openMs, firstByteMs: performance.now() - startedAt } });
+      resolve({
+        socket,
+        timings: { createMs, openMs, firstByteMs: performance.now() - startedAt },
+      });
     };
     socket.on('message', onMessage);
   });
 }
 
 /** Resolves once `quietMs` pass without a message (the shell finished printing its prompt). */
-export function waitForQuiet(socket: WebSocket, quietMs: number, timeoutMs = 10_000): Promise<void> {
+export function waitForQuiet(
+  socket: WebSocket,
+  quietMs: number,
+  timeoutMs = 10_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let timer = setTimeout(done, quietMs);
     const deadline = setTimeout(() => {

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateInstallerResponse, DeviceList, type Device } from '@tether/protocol';
-import { createLogger, loadServerConfig, startServer, type RunningServer } from '@tether/server';
+import {
+  createLogger,
+  loadServerConfig,
+  startServer,
+  type Logger,
+  type RunningServer,
+  type ServerConfigInput,
+} from '@tether/server';
 import { runCli, startCli, stopProcess, waitFor } from './cli.js';
 import { HttpsClient } from './https-client.js';
 import { OffsetClock } from './offset-clock.js';
@@ -36,7 +43,14 @@ export interface TestServer {
  * A real server on ephemeral loopback ports with a temp SQLite data directory (STYLE.md,
  * Tests). Everything it starts is stopped by `close()`.
  */
-export async function createTestServer(): Promise<TestServer> {
+export async function createTestServer(
+  options: {
+    /** Extra configuration keys (e.g. `storage`). */
+    config?: Partial<ServerConfigInput>;
+    /** Where the server's log lines go (default: stdout at TETHER_TEST_LOG, silent by default). */
+    log?: Logger;
+  } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tether-test-'));
   const clock = new OffsetClock();
   const config = loadServerConfig({
@@ -45,11 +59,12 @@ export async function createTestServer(): Promise<TestServer> {
       listen: { host: '127.0.0.1', port: 0 },
       admin: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
+      ...options.config,
     },
   });
   const server = await startServer({
     config,
-    log: createLogger({ level: process.env.TETHER_TEST_LOG ?? 'silent' }),
+    log: options.log ?? createLogger({ level: process.env.TETHER_TEST_LOG ?? 'silent' }),
     clock,
     adminPassword: ADMIN_PASSWORD,
     consoleDir: CONSOLE_DIR,

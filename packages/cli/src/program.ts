@@ -4,7 +4,9 @@ import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { resetPasswordCommand, trustedNetworksCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
 import { installerCreateCommand } from './commands/installer.js';
+import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
+import { storageCommands } from './commands/storage.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -14,6 +16,8 @@ const commands: Command[] = [
   installerCreateCommand,
   resetPasswordCommand,
   trustedNetworksCommand,
+  ...oemCommands,
+  ...storageCommands,
 ];
 
 function overview(): string {
@@ -24,7 +28,7 @@ function overview(): string {
 
 /** Finds the longest command name the arguments start with (`admin reset-password` before `admin`). */
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
-  for (const words of [2, 1]) {
+  for (const words of [3, 2, 1]) {
     const name = argv.slice(0, words).join(' ');
     const command = commands.find((candidate) => candidate.name === name);
     if (command) return { command, rest: argv.slice(words) };

@@ -3,9 +3,15 @@ import './styles.css';
 import { createTetherClient } from '@tether/sdk';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app.js';
+import { OemSessionPage, takeOemSessionTicket } from './pages/oem-session-page.js';
 
 const element = document.getElementById('root');
 if (element === null) throw new Error('index.html has no #root element.');
 
 // No <StrictMode>: its double-mounted effects would open two remote sessions in development.
-createRoot(element).render(<App api={createTetherClient()} />);
+// A management product's one-time URL lands here with its relay ticket (integration API).
+const oemSession = takeOemSessionTicket(window.location);
+if (oemSession) window.history.replaceState(null, '', window.location.pathname);
+createRoot(element).render(
+  oemSession ? <OemSessionPage {...oemSession} /> : <App api={createTetherClient()} />,
+);

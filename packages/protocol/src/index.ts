@@ -16,3 +16,7 @@ export * from './agent/messages.js';
 export * from './agent/oem-messages.js';
 export * from './relay/terminal-frames.js';
 export * from './api/policies.js';
+export * from './api/effective-policy.js';
+export * from './oem/index.js';
+export * from './api/oem.js';
+export * from './api/uploads.js';

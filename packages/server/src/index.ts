@@ -14,3 +14,5 @@ export { resetPassword, ADMIN_USERNAME } from './auth/admin-account.js';
 export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
 export { createInstallerService } from './installers/installer-service.js';
 export { loadServerIdentity } from './keys/server-identity.js';
+export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';
+export { sealCredential, createStorageConnector } from './storage/index.js';

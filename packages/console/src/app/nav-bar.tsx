@@ -6,6 +6,7 @@ const sections: { href: string; label: string; pages: Route['page'][] }[] = [
   { href: '/devices', label: 'Devices', pages: ['devices', 'device', 'terminal'] },
   { href: '/recordings', label: 'Recordings', pages: ['recordings', 'player'] },
   { href: '/installers', label: 'Installers', pages: ['installers'] },
+  { href: '/policies', label: 'Policies', pages: ['policies', 'new-policy', 'policy'] },
   { href: '/settings', label: 'Settings', pages: ['settings'] },
   { href: '/audit', label: 'Audit log', pages: ['audit'] },
 ];

@@ -4,6 +4,8 @@ import { DevicesPage } from '../pages/devices-page.js';
 import { InstallersPage } from '../pages/installers-page.js';
 import { NotFoundPage } from '../pages/not-found-page.js';
 import { PlayerPage } from '../pages/player-page.js';
+import { PoliciesPage } from '../pages/policies-page.js';
+import { NewPolicyPage, PolicyPage } from '../pages/policy-page.js';
 import { RecordingsPage } from '../pages/recordings-page.js';
 import { SettingsPage } from '../pages/settings-page.js';
 import { TerminalPage } from '../pages/terminal-page.js';
@@ -35,6 +37,12 @@ export function PageForRoute({ route }: { route: Route }) {
       return <SettingsPage />;
     case 'audit':
       return <AuditPage />;
+    case 'policies':
+      return <PoliciesPage />;
+    case 'new-policy':
+      return <NewPolicyPage />;
+    case 'policy':
+      return <PolicyPage key={route.policyId} policyId={route.policyId} />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }

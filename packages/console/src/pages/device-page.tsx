@@ -10,6 +10,7 @@ import { useNow } from '../hooks/use-now.js';
 import { Link } from '../routing/link.js';
 import { navigate } from '../routing/navigation.js';
 import { DeviceStatsPanel } from './device-stats.js';
+import { EffectivePolicyPanel } from './effective-policy-panel.js';
 import { SessionList } from './session-list.js';
 
 function DeviceDetails({ device, now }: { device: Device; now: number }) {
@@ -102,6 +103,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
           );
         }}
       </Loaded>
+      <EffectivePolicyPanel deviceId={deviceId} />
       <section className="card">
         <h2>Recent sessions</h2>
         <Loaded load={sessions} onRetry={reloadSessions}>

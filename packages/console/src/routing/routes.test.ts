@@ -16,6 +16,9 @@ describe('routes', () => {
       { page: 'installers' },
       { page: 'settings' },
       { page: 'audit' },
+      { page: 'policies' },
+      { page: 'new-policy' },
+      { page: 'policy', policyId: id },
     ];
     for (const route of routes) assert.deepEqual(parseRoute(routePath(route)), route);
   });

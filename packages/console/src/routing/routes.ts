@@ -9,6 +9,9 @@ export type Route =
   | { page: 'installers' }
   | { page: 'settings' }
   | { page: 'audit' }
+  | { page: 'policies' }
+  | { page: 'new-policy' }
+  | { page: 'policy'; policyId: string }
   | { page: 'not-found'; path: string };
 
 const patterns: [RegExp, (match: string[]) => Route][] = [
@@ -21,6 +24,9 @@ const patterns: [RegExp, (match: string[]) => Route][] = [
   [/^\/installers$/, () => ({ page: 'installers' })],
   [/^\/settings$/, () => ({ page: 'settings' })],
   [/^\/audit$/, () => ({ page: 'audit' })],
+  [/^\/policies$/, () => ({ page: 'policies' })],
+  [/^\/policies\/new$/, () => ({ page: 'new-policy' })],
+  [/^\/policies\/([^/]+)$/, ([id]) => ({ page: 'policy', policyId: id ?? '' })],
 ];
 
 /**
@@ -72,6 +78,12 @@ export function routePath(route: Route): string {
       return '/settings';
     case 'audit':
       return '/audit';
+    case 'policies':
+      return '/policies';
+    case 'new-policy':
+      return '/policies/new';
+    case 'policy':
+      return `/policies/${id(route.policyId)}`;
     case 'not-found':
       return route.path;
   }

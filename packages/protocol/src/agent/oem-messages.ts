@@ -46,6 +46,18 @@ export const OemOperation = z.discriminatedUnion('op', [
     deviceKeyId: z.string().min(1).max(128),
     decommissionToken: z.string().min(16).max(256),
   }),
+  z.object({
+    /**
+     * An integrator app was registered (O-5): its local rollout endpoint may hand the rollout
+     * data to an app that proves it holds the signing key whose SPKI DER has this SHA-256.
+     * Idempotent; the server sends it to the tenant's devices (again on reconnect is fine).
+     */
+    op: z.literal('registerApp'),
+    tenantId: TenantId,
+    accountId: z.string().min(1).max(128),
+    keyId: z.string().min(1).max(128),
+    signingKeySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+  }),
 ]);
 export type OemOperation = z.infer<typeof OemOperation>;
 
@@ -64,6 +76,7 @@ export const OemResults = {
   }),
   redeemControl: z.object({ controlType: DeviceKeyPermission }),
   deleteDeviceKey: z.object({}),
+  registerApp: z.object({}),
 } as const;
 
 /** server → agent */

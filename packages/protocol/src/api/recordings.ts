@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeviceId, RecordingId, SessionId, Timestamp } from '../ids.js';
 import { SessionKind } from './sessions.js';
+import { RecordingUpload } from './uploads.js';
 
 /** `recording` while the session runs; `complete` after a clean end; `interrupted` after a crash. */
 export const RecordingState = z.enum(['recording', 'complete', 'interrupted']);
@@ -25,6 +26,8 @@ export const Recording = z.object({
   endedAt: Timestamp.nullable(),
   durationMs: z.number().nonnegative(),
   sizeBytes: z.int().nonnegative(),
+  /** Its upload to custom storage (R-5); null when no upload policy applied, absent from older servers. */
+  upload: RecordingUpload.nullable().optional(),
 });
 export type Recording = z.infer<typeof Recording>;
 

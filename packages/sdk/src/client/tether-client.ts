@@ -25,6 +25,7 @@ import {
   type HttpTransport,
   type ReplySchema,
 } from './http-request.js';
+import { createPolicyClient, type PolicyClient } from './policy-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -43,7 +44,7 @@ export interface AuditQuery {
 }
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
-export interface TetherClient {
+export interface TetherClient extends PolicyClient {
   login(request: LoginRequest): Promise<LoginResponse>;
   logout(): Promise<void>;
   /** The signed-in user; rejects with `AUTH_REQUIRED` when nobody is. */
@@ -102,6 +103,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     requestJson(transport, { method: 'GET', path }, schema);
 
   return {
+    ...createPolicyClient(transport),
     login: (request) =>
       requestJson(
         transport,

@@ -71,9 +71,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const audit = createAuditLog({ store, clock, log });
   const auth = createAuthService({ store, clock, audit });
   const presence = new DevicePresence();
-  const policies = createPolicyService();
-  const uploads = createUploadQueue();
-  const oem = createOemService();
+  const policies = createPolicyService({ store, clock, audit });
+  const uploads = createUploadQueue({ store, clock, log, audit, policies, recordingsDir, storage: config.storage });
   const onRecordingFinished = (recordingId: string): void => {
     uploads.onRecordingFinished(recordingId).catch((error: unknown) => {
       log.error({ err: error, recordingId }, 'cannot queue the recording for upload');
@@ -90,6 +89,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     recordingModeFor: async (deviceId, kind) =>
       (await policies.effectiveFor(deviceId)).recording[kind],
     onRecordingFinished,
+  });
+  const oem = createOemService({
+    store,
+    clock,
+    audit,
+    presence,
+    sessions,
+    log,
+    publicUrl: () => context.publicUrl(),
   });
   const recovered = await recoverAfterRestart({ store, clock, log, recordingsDir });
   recovered.forEach(onRecordingFinished);
@@ -145,6 +153,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       sessions.onAgentRefused(deviceId, sessionId, error),
     onDisconnected: (deviceId) => sessions.onDeviceDisconnected(deviceId),
     onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
+    remoteControlId: (deviceId) => oem.remoteControlIdFor(deviceId),
+    onReady: (deviceId) => oem.onDeviceReady(deviceId),
   });
   const metrics = createMetrics({
     devicesOnline: () => presence.size,

@@ -38,6 +38,23 @@ export const ServerConfig = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pending relay joins and their tokens expire after this (≤ 60 s). */
   relayTokenTtlSec: z.int().min(5).max(60).default(60),
+  /** Custom storage (R-2, R-3, R-5): where sealed credentials' keys are, how uploads retry. */
+  storage: z
+    .object({
+      /** Certificates that storage credentials are sealed to. */
+      certsDir: z.string().min(1).default('/etc/tether/ssl/certs'),
+      /** Their private keys, same base name, mode 600. */
+      privateDir: z.string().min(1).default('/etc/tether/ssl/private'),
+      /** Delay after a failed upload; it doubles per failure (with jitter) up to `retryMaxSec`. */
+      retryBaseSec: z.number().positive().default(10),
+      retryMaxSec: z.number().positive().default(3600),
+    })
+    .default({
+      certsDir: '/etc/tether/ssl/certs',
+      privateDir: '/etc/tether/ssl/private',
+      retryBaseSec: 10,
+      retryMaxSec: 3600,
+    }),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;

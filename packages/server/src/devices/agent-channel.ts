@@ -40,6 +40,10 @@ export interface AgentChannelDeps {
   onSessionRefused(deviceId: string, sessionId: string, error: ErrorBody): void;
   onDisconnected(deviceId: string): void;
   onOemReply(deviceId: string, reply: MessageOf<AgentMessage, 'oem.reply'>): void;
+  /** The device's remote-control ID for `welcome` (integration API); none when absent. */
+  remoteControlId?(deviceId: string): Promise<string>;
+  /** The channel is ready and the agent has its `welcome`. */
+  onReady?(deviceId: string): void;
 }
 
 type Phase = 'hello' | 'auth' | 'ready' | 'closed';
@@ -246,7 +250,9 @@ export class AgentChannel implements AgentLink {
       deviceId: device.id,
       settings: await this.deps.settings(),
       heartbeatSec: this.deps.heartbeatSec,
+      remoteControlId: await this.deps.remoteControlId?.(device.id),
     });
+    this.deps.onReady?.(device.id);
     await this.deps.audit.record({
       action: 'device.connected',
       actor: `device:${device.id}`,

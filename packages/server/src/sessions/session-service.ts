@@ -54,6 +54,8 @@ interface LiveSession {
   recordingId?: string;
   timer: NodeJS.Timeout;
   ending: boolean;
+  /** The console end is authorised by its one-time relay ticket alone (integration API URLs). */
+  consoleByTicket: boolean;
 }
 
 /** The API view of a session record. */
@@ -91,6 +93,7 @@ export class SessionService {
     user: UserRecord,
     request: CreateSessionRequest,
     sourceAddress: string,
+    options: { consoleByTicket?: boolean } = {},
   ): Promise<CreateSessionResponse> {
     const { store, clock, presence } = this.deps;
     const device = await store.devices.find(request.deviceId);
@@ -132,6 +135,7 @@ export class SessionService {
       size: { cols: request.cols ?? 80, rows: request.rows ?? 24 },
       timer,
       ending: false,
+      consoleByTicket: options.consoleByTicket ?? false,
     });
     link.send({
       type: 'session.offer',
@@ -168,7 +172,7 @@ export class SessionService {
     const live = this.live.get(input.sessionId);
     if (!live || live.ending)
       throw new AppError('SESSION_ENDED', 'This session has already ended.');
-    if (role === 'console' && input.user?.id !== live.record.userId) {
+    if (role === 'console' && !live.consoleByTicket && input.user?.id !== live.record.userId) {
       throw new AppError('FORBIDDEN', 'Only the technician who opened this session can join it.');
     }
     const peer = new QueuedPeer(input.peer);
@@ -333,6 +337,7 @@ export class SessionService {
           endedAt: now,
           ...result,
         });
+        this.deps.onRecordingFinished(live.recordingId);
       }
       await this.deps.audit.record({
         action: 'session.ended',

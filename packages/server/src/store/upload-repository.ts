@@ -1,6 +1,50 @@
-/**
- * Persistence of the uploads feature. Its tables are declared by augmenting `Database` in
- * `store/migrations/uploads.ts` (module augmentation), so features do not edit a shared schema file.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the uploads feature
-export interface UploadRepository {}
+import type { UploadState } from '@tether/protocol';
+
+/** A recording's place in the upload queue (R-5). Tables: `store/migrations/uploads.ts`. */
+export interface UploadRecord {
+  recordingId: string;
+  deviceId: string;
+  /** The storage URL (no credential). */
+  target: string;
+  state: UploadState;
+  /** Attempts started so far. */
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+  remotePath: string | null;
+  sha256: string | null;
+}
+
+/** Persistence of the upload queue; every state change is one conditional UPDATE. */
+export interface UploadRepository {
+  /** Queues a recording as `pending`, due at `at`. Returns false when it was already queued. */
+  enqueue(input: { recordingId: string; deviceId: string; target: string; at: Date }): Promise<boolean>;
+  find(recordingId: string): Promise<UploadRecord | undefined>;
+  /** The rows of these recordings (any order); unknown ids are skipped. */
+  findMany(recordingIds: string[]): Promise<UploadRecord[]>;
+  /** Newest first. */
+  list(options: { limit: number; states?: UploadState[] }): Promise<UploadRecord[]>;
+  /** `pending`/`failed` rows due at `now`, oldest due first. */
+  listDue(now: Date, limit: number): Promise<UploadRecord[]>;
+  /** The earliest `nextAttemptAt` of `pending`/`failed` rows. */
+  nextDueAt(): Promise<Date | undefined>;
+  /**
+   * `pending`/`failed` and due → `uploading`, one more attempt, `target` updated. Returns false
+   * when the row was not in such a state (another worker took it, or it is done).
+   */
+  claim(recordingId: string, input: { at: Date; target: string }): Promise<boolean>;
+  /** `uploading` → `done`. */
+  complete(
+    recordingId: string,
+    input: { at: Date; remotePath: string; sha256: string },
+  ): Promise<void>;
+  /** `uploading` → `failed`, retried at `nextAttemptAt`. */
+  fail(recordingId: string, input: { at: Date; error: string; nextAttemptAt: Date }): Promise<void>;
+  /** After a crash: `uploading` rows become `pending`, due at `at`. Returns how many. */
+  resetInterrupted(at: Date): Promise<number>;
+  /** `pending`/`failed` → due at `at` (retry now). Returns false when there is no such row. */
+  retryNow(recordingId: string, at: Date): Promise<boolean>;
+}

@@ -1,16 +1,147 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import type { PolicyService } from '../policies/policy-service.js';
+import {
+  createStorageConnector,
+  type CertificateFolders,
+  type StorageConnector,
+} from '../storage/index.js';
+import type { Store } from '../store/store.js';
+import { attemptUpload, targetOf, type UploadAttemptDeps } from './upload-attempt.js';
+
 /** Ships finished recordings to the storage their policy names (R-2, R-5). */
 export interface UploadQueue {
   /** Called once per recording when it is complete (or interrupted) on local disk. */
   onRecordingFinished(recordingId: string): Promise<void>;
+  /** A waiting upload is tried now instead of at its next attempt time. False if none waits. */
+  retryNow(recordingId: string): Promise<boolean>;
+  /** Resumes the queue: uploads a crash interrupted go back to `pending`. */
   start(): void;
+  /** Stops scheduling and cuts the upload in flight short (it resumes at the next start). */
   stop(): Promise<void>;
 }
 
-/** Until custom storage exists, recordings stay local. */
-export function createUploadQueue(): UploadQueue {
+/** What the queue needs. */
+export interface UploadQueueDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  audit: AuditLog;
+  policies: PolicyService;
+  recordingsDir: string;
+  /** Certificate folders and retry timing (`storage` in the server configuration). */
+  storage: CertificateFolders & { retryBaseSec: number; retryMaxSec: number };
+  /** Opens SFTP sessions; by default one over `storage`'s certificate folders. */
+  connector?: StorageConnector;
+  /** Jitter source, in [0, 1). */
+  random?: () => number;
+}
+
+/** Longest a Node timer can wait. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const BATCH = 20;
+
+/**
+ * The persistent upload queue: rows in the store, one upload at a time, each verified on the
+ * target before it counts as done, failures retried with backoff and jitter; the queue picks
+ * up where it was after a restart. Local recordings are never deleted here.
+ *
+ * @example
+ * const uploads = createUploadQueue({ store, clock, log, audit, policies, recordingsDir, storage: config.storage });
+ * uploads.start();
+ */
+export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
+  let isStarted = false;
+  let starting: Promise<void> | undefined;
+  let isStopping = false;
+  let running: Promise<void> | undefined;
+  let runAgain = false;
+  let timer: NodeJS.Timeout | undefined;
+  let abortCurrent: (() => void) | undefined;
+  const attemptDeps: UploadAttemptDeps = {
+    ...deps,
+    connector: deps.connector ?? createStorageConnector({ folders: deps.storage }),
+    retry: { baseMs: deps.storage.retryBaseSec * 1000, maxMs: deps.storage.retryMaxSec * 1000 },
+    random: deps.random ?? Math.random,
+    isStopping: () => isStopping,
+  };
+
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      const due = await deps.store.uploads.listDue(deps.clock.now(), BATCH);
+      if (due.length === 0) return;
+      for (const row of due) {
+        if (isStopping) return;
+        await attemptUpload(attemptDeps, row, (abort) => (abortCurrent = abort));
+      }
+    }
+  };
+  const schedule = async (): Promise<void> => {
+    const next = await deps.store.uploads.nextDueAt();
+    if (!next || isStopping) return;
+    clearTimeout(timer);
+    const waitMs = Math.min(Math.max(next.getTime() - deps.clock.now().getTime(), 0), MAX_TIMER_MS);
+    timer = setTimeout(kick, waitMs);
+    timer.unref();
+  };
+  function kick(): void {
+    if (!isStarted || isStopping) return;
+    if (running) {
+      runAgain = true;
+      return;
+    }
+    running = (async () => {
+      try {
+        do {
+          runAgain = false;
+          await drain();
+        } while (runAgain && !isStopping);
+        await schedule();
+      } catch (error) {
+        deps.log.error({ err: error }, 'upload queue stalled; it retries in a minute');
+        clearTimeout(timer);
+        timer = setTimeout(kick, 60_000);
+        timer.unref();
+      } finally {
+        running = undefined;
+      }
+    })();
+  }
+
   return {
-    onRecordingFinished: () => Promise.resolve(),
-    start: () => undefined,
-    stop: () => Promise.resolve(),
+    async onRecordingFinished(recordingId) {
+      const recording = await deps.store.recordings.find(recordingId);
+      if (!recording) return;
+      const storage = (await deps.policies.effectiveFor(recording.deviceId)).customStorage;
+      if (!storage) return;
+      const target = targetOf(storage);
+      const queued = await deps.store.uploads.enqueue({ recordingId, deviceId: recording.deviceId, target, at: deps.clock.now() });
+      if (queued) deps.log.info({ recordingId, deviceId: recording.deviceId, target }, 'recording queued for upload');
+      kick();
+    },
+    async retryNow(recordingId) {
+      const waiting = await deps.store.uploads.retryNow(recordingId, deps.clock.now());
+      if (waiting) kick();
+      return waiting;
+    },
+    start() {
+      if (isStarted) return;
+      isStarted = true;
+      starting = deps.store.uploads
+        .resetInterrupted(deps.clock.now())
+        .then((count) => {
+          if (count > 0) deps.log.warn({ uploads: count }, 'resuming uploads the previous run left unfinished');
+          kick();
+        })
+        .catch((error: unknown) => deps.log.error({ err: error }, 'cannot resume the upload queue'));
+    },
+    async stop() {
+      isStopping = true;
+      await starting;
+      clearTimeout(timer);
+      abortCurrent?.();
+      await running;
+    },
   };
 }

@@ -5,11 +5,13 @@ import { AppError, RecordingId, type Recording, type RecordingList } from '@teth
 import type { ServerContext } from '../../app/context.js';
 import { readAsciicast } from '../../recordings/index.js';
 import type { RecordingListItem } from '../../store/store.js';
+import type { UploadRecord } from '../../store/upload-repository.js';
+import { toRecordingUpload } from '../../uploads/upload-view.js';
 import { parseInput, requireUser } from '../request-context.js';
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
-function toApiRecording(item: RecordingListItem): Recording {
+function toApiRecording(item: RecordingListItem, upload?: UploadRecord): Recording {
   return {
     id: item.id,
     sessionId: item.sessionId,
@@ -23,7 +25,15 @@ function toApiRecording(item: RecordingListItem): Recording {
     endedAt: item.endedAt?.toISOString() ?? null,
     durationMs: item.durationMs,
     sizeBytes: item.sizeBytes,
+    upload: upload ? toRecordingUpload(upload) : null,
   };
+}
+
+/** The recordings with their upload status (R-5). */
+async function withUploads(context: ServerContext, items: RecordingListItem[]): Promise<Recording[]> {
+  const uploads = await context.store.uploads.findMany(items.map((item) => item.id));
+  const byId = new Map(uploads.map((upload) => [upload.recordingId, upload]));
+  return items.map((item) => toApiRecording(item, byId.get(item.id)));
 }
 
 export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
@@ -39,13 +49,14 @@ export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
     await requireUser(context.auth, request);
     const query = parseInput(ListQuery, request.query, 'recording list query');
     return {
-      recordings: (await context.store.recordings.list({ limit: query.limit })).map(toApiRecording),
+      recordings: await withUploads(context, await context.store.recordings.list({ limit: query.limit })),
     };
   });
 
   app.get('/api/v1/recordings/:id', async (request) => {
     await requireUser(context.auth, request);
-    return { recording: toApiRecording(await find((request.params as { id: string }).id)) };
+    const [recording] = await withUploads(context, [await find((request.params as { id: string }).id)]);
+    return { recording };
   });
 
   app.get('/api/v1/recordings/:id/content', async (request, reply) => {

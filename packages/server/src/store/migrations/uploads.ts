@@ -1,7 +1,59 @@
 import type { Kysely } from 'kysely';
+import type { UploadState } from '@tether/protocol';
 import type { Engine } from '../engine.js';
 
+/** Epoch milliseconds (see schema.ts). */
+type Millis = number;
+
+/**
+ * The upload queue (R-5): one row per recording made under a custom storage policy. `target`
+ * is the storage URL only; the credential stays in the policy, sealed, and is opened at upload
+ * time.
+ */
+export interface UploadsTable {
+  recording_id: string;
+  device_id: string;
+  target: string;
+  state: UploadState;
+  attempts: number;
+  last_error: string | null;
+  /** When the next attempt is due; null once done. */
+  next_attempt_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+  completed_at: Millis | null;
+  remote_path: string | null;
+  /** SHA-256 (hex) of the recording as verified on the target. */
+  sha256: string | null;
+}
+
+declare module '../schema.js' {
+  interface Database {
+    uploads: UploadsTable;
+  }
+}
+
 /** Schema of the uploads feature (runs on SQLite and PostgreSQL). */
-export async function createUploadSchema(_db: Kysely<unknown>, _engine: Engine): Promise<void> {
-  // Tables arrive with the feature.
+export async function createUploadSchema(db: Kysely<unknown>, _engine: Engine): Promise<void> {
+  await db.schema
+    .createTable('uploads')
+    .addColumn('recording_id', 'text', (col) => col.primaryKey().references('recordings.id'))
+    .addColumn('device_id', 'text', (col) => col.notNull())
+    .addColumn('target', 'text', (col) => col.notNull())
+    .addColumn('state', 'text', (col) => col.notNull())
+    .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
+    .addColumn('last_error', 'text')
+    .addColumn('next_attempt_at', 'bigint')
+    .addColumn('created_at', 'bigint', (col) => col.notNull())
+    .addColumn('updated_at', 'bigint', (col) => col.notNull())
+    .addColumn('completed_at', 'bigint')
+    .addColumn('remote_path', 'text')
+    .addColumn('sha256', 'text')
+    .execute();
+  await db.schema
+    .createIndex('uploads_due')
+    .on('uploads')
+    .columns(['state', 'next_attempt_at'])
+    .execute();
+  await db.schema.createIndex('uploads_created_at').on('uploads').column('created_at').execute();
 }

@@ -1,7 +1,159 @@
-import type { Kysely } from 'kysely';
-import type { UploadRepository } from '../upload-repository.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { UploadsTable } from '../migrations/uploads.js';
 import type { Database } from '../schema.js';
+import type { UploadRecord, UploadRepository } from '../upload-repository.js';
+import { fromMillis, fromMillisOrNull, toMillis } from './columns.js';
 
-export function createUploadRepository(_db: Kysely<Database>): UploadRepository {
-  return {};
+const WAITING = ['pending', 'failed'] as const;
+
+/** The upload queue on either engine. */
+export function createUploadRepository(db: Kysely<Database>): UploadRepository {
+  return {
+    async enqueue({ recordingId, deviceId, target, at }) {
+      const result = await db
+        .insertInto('uploads')
+        .values({
+          recording_id: recordingId,
+          device_id: deviceId,
+          target,
+          state: 'pending',
+          attempts: 0,
+          last_error: null,
+          next_attempt_at: toMillis(at),
+          created_at: toMillis(at),
+          updated_at: toMillis(at),
+          completed_at: null,
+          remote_path: null,
+          sha256: null,
+        })
+        .onConflict((conflict) => conflict.column('recording_id').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async find(recordingId) {
+      const row = await db
+        .selectFrom('uploads')
+        .selectAll()
+        .where('recording_id', '=', recordingId)
+        .executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async findMany(recordingIds) {
+      if (recordingIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('uploads')
+        .selectAll()
+        .where('recording_id', 'in', recordingIds)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async list({ limit, states }) {
+      let query = db.selectFrom('uploads').selectAll();
+      if (states?.length) query = query.where('state', 'in', states);
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('recording_id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async listDue(now, limit) {
+      const rows = await db
+        .selectFrom('uploads')
+        .selectAll()
+        .where('state', 'in', WAITING)
+        .where('next_attempt_at', '<=', toMillis(now))
+        .orderBy('next_attempt_at')
+        .orderBy('recording_id')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async nextDueAt() {
+      const row = await db
+        .selectFrom('uploads')
+        .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+        .where('state', 'in', WAITING)
+        .executeTakeFirst();
+      return row?.next == null ? undefined : fromMillis(Number(row.next));
+    },
+    async claim(recordingId, { at, target }) {
+      const result = await db
+        .updateTable('uploads')
+        .set((eb) => ({
+          state: 'uploading',
+          attempts: eb('attempts', '+', 1),
+          target,
+          updated_at: toMillis(at),
+        }))
+        .where('recording_id', '=', recordingId)
+        .where('state', 'in', WAITING)
+        .where('next_attempt_at', '<=', toMillis(at))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async complete(recordingId, { at, remotePath, sha256 }) {
+      await db
+        .updateTable('uploads')
+        .set({
+          state: 'done',
+          last_error: null,
+          next_attempt_at: null,
+          completed_at: toMillis(at),
+          updated_at: toMillis(at),
+          remote_path: remotePath,
+          sha256,
+        })
+        .where('recording_id', '=', recordingId)
+        .where('state', '=', 'uploading')
+        .execute();
+    },
+    async fail(recordingId, { at, error, nextAttemptAt }) {
+      await db
+        .updateTable('uploads')
+        .set({
+          state: 'failed',
+          last_error: error,
+          next_attempt_at: toMillis(nextAttemptAt),
+          updated_at: toMillis(at),
+        })
+        .where('recording_id', '=', recordingId)
+        .where('state', '=', 'uploading')
+        .execute();
+    },
+    async resetInterrupted(at) {
+      const result = await db
+        .updateTable('uploads')
+        .set({ state: 'pending', next_attempt_at: toMillis(at), updated_at: toMillis(at) })
+        .where('state', '=', 'uploading')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async retryNow(recordingId, at) {
+      const result = await db
+        .updateTable('uploads')
+        .set({ next_attempt_at: toMillis(at), updated_at: toMillis(at) })
+        .where('recording_id', '=', recordingId)
+        .where('state', 'in', WAITING)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+  };
+}
+
+function toRecord(row: Selectable<UploadsTable>): UploadRecord {
+  return {
+    recordingId: row.recording_id,
+    deviceId: row.device_id,
+    target: row.target,
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    nextAttemptAt: fromMillisOrNull(row.next_attempt_at),
+    createdAt: fromMillis(row.created_at),
+    updatedAt: fromMillis(row.updated_at),
+    completedAt: fromMillisOrNull(row.completed_at),
+    remotePath: row.remote_path,
+    sha256: row.sha256,
+  };
 }

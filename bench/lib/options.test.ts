@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseBenchOptions } from './options.js';
+
+test('without options every scenario runs with 2000 agents', () => {
+  const options = parseBenchOptions([]);
+  assert.deepEqual([...options.only].sort(), ['a', 'b', 'c', 'd', 'e']);
+  assert.equal(options.agents, 2000);
+});
+
+test('--only and --agents select scenarios and the fleet size', () => {
+  const options = parseBenchOptions(['--only', 'a, B', '--agents', '500']);
+  assert.deepEqual([...options.only].sort(), ['a', 'b']);
+  assert.equal(options.agents, 500);
+});
+
+test('unknown scenarios, bad numbers and unknown flags are refused with the usage', () => {
+  assert.throws(() => parseBenchOptions(['--only', 'a,z']), /--only takes letters/);
+  assert.throws(() => parseBenchOptions(['--agents', '0']), /--agents must be a positive integer/);
+  assert.throws(() => parseBenchOptions(['--agents', '1.5']), /positive integer/);
+  assert.throws(() => parseBenchOptions(['--fast']), /Unknown option/);
+});

@@ -1,0 +1,14 @@
+import type { CustomStorage, RecordingMode, SessionKind } from '@tether/protocol';
+
+/** What applies to one device once all its policies are combined. */
+export interface EffectivePolicy {
+  recording: Record<SessionKind, RecordingMode>;
+  /** With the sealed credential as stored; only upload code may open it. */
+  customStorage: CustomStorage | null;
+}
+
+/** Every session is recorded, nothing is uploaded: what applies without any policy. */
+export const DEFAULT_EFFECTIVE_POLICY: EffectivePolicy = Object.freeze({
+  recording: Object.freeze({ terminal: 'required', desktop: 'required', files: 'required' }),
+  customStorage: null,
+});

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  type CreatePolicyRequest,
+  type Policy,
+  type SetPolicyAssignmentsRequest,
+  type UpdatePolicyRequest,
+} from '@tether/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import type { PolicyWithAssignments } from '../store/policy-repository.js';
+import type { Store } from '../store/store.js';
+import { describeTargets } from './describe-target.js';
+import { refuseConflicts } from './policy-conflicts.js';
+import { mergeSettingsUpdate, normaliseSettings } from './policy-settings.js';
+import { toPolicyView, toSettingsView } from './policy-view.js';
+
+/** Who changes a policy, for the audit log. */
+export interface PolicyActor {
+  username: string;
+  sourceAddress: string | null;
+}
+
+/** What the policy editing functions need. */
+export interface PolicyEditorDeps {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+}
+
+type PolicyAction = 'policy.created' | 'policy.updated' | 'policy.deleted' | 'policy.assigned';
+
+function notFound(): AppError {
+  return new AppError(
+    'NOT_FOUND',
+    'There is no such policy. It may have been deleted; reload the list.',
+  );
+}
+
+async function deviceNames(store: Store): Promise<Map<string, string>> {
+  return new Map((await store.devices.list()).map((device) => [device.id, device.name]));
+}
+
+/** Audits a change; details hold settings views only, never the sealed credential. */
+function recordChange(
+  deps: PolicyEditorDeps,
+  change: {
+    action: PolicyAction;
+    policy: PolicyWithAssignments;
+    actor: PolicyActor;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  return deps.audit.record({
+    action: change.action,
+    actor: change.actor.username,
+    target: change.policy.id,
+    sourceAddress: change.actor.sourceAddress,
+    details: { name: change.policy.name, ...change.details },
+  });
+}
+
+/** Every policy, by name. */
+export async function listPolicies(store: Store): Promise<Policy[]> {
+  const [policies, names] = await Promise.all([store.policies.list(), deviceNames(store)]);
+  return policies.map((policy) => toPolicyView(policy, names));
+}
+
+/** One policy; NOT_FOUND when it does not exist. */
+export async function getPolicy(store: Store, id: string): Promise<Policy> {
+  const policy = await store.policies.find(id);
+  if (!policy) throw notFound();
+  return toPolicyView(policy, await deviceNames(store));
+}
+
+/** Creates an unassigned policy; CONFLICT when the name is taken. */
+export async function createPolicy(
+  deps: PolicyEditorDeps,
+  input: { request: CreatePolicyRequest; actor: PolicyActor },
+): Promise<Policy> {
+  const now = deps.clock.now();
+  const policy = await deps.store.policies.create({
+    id: randomUUID(),
+    name: input.request.name,
+    description: input.request.description ?? '',
+    settings: normaliseSettings(input.request.settings ?? {}),
+    createdAt: now,
+    updatedAt: now,
+  });
+  const details = { settings: toSettingsView(policy.settings) };
+  await recordChange(deps, { action: 'policy.created', policy, actor: input.actor, details });
+  return toPolicyView(policy, new Map());
+}
+
+/**
+ * Replaces a policy's name, description and settings (keeping the stored credential when the
+ * request omits it). CONFLICT when it would disagree with a policy on one of its groups or devices.
+ */
+export async function updatePolicy(
+  deps: PolicyEditorDeps,
+  input: { id: string; request: UpdatePolicyRequest; actor: PolicyActor },
+): Promise<Policy> {
+  const { store } = deps;
+  const existing = await store.policies.find(input.id);
+  if (!existing) throw notFound();
+  const { request } = input;
+  const settings = mergeSettingsUpdate(request.settings ?? {}, existing.settings);
+  const devices = await store.devices.list();
+  const change = {
+    name: request.name,
+    description: request.description ?? '',
+    settings,
+    updatedAt: deps.clock.now(),
+  };
+  const policy = await store.policies.update(
+    input.id,
+    change,
+    refuseConflicts(describeTargets(devices)),
+  );
+  if (!policy) throw notFound();
+  const details = {
+    ...(existing.name === policy.name ? {} : { previousName: existing.name }),
+    settings: toSettingsView(policy.settings),
+  };
+  await recordChange(deps, { action: 'policy.updated', policy, actor: input.actor, details });
+  return toPolicyView(policy, new Map(devices.map((device) => [device.id, device.name])));
+}
+
+/** Deletes a policy; it stops applying at once. NOT_FOUND when it does not exist. */
+export async function removePolicy(
+  deps: PolicyEditorDeps,
+  input: { id: string; actor: PolicyActor },
+): Promise<void> {
+  const policy = await deps.store.policies.find(input.id);
+  if (!policy || !(await deps.store.policies.delete(input.id))) throw notFound();
+  await recordChange(deps, { action: 'policy.deleted', policy, actor: input.actor });
+}
+
+/**
+ * Replaces where a policy applies. INVALID_INPUT for an unknown device; CONFLICT when two
+ * policies on one group or device would set a key differently.
+ */
+export async function assignPolicy(
+  deps: PolicyEditorDeps,
+  input: { id: string; request: SetPolicyAssignmentsRequest; actor: PolicyActor },
+): Promise<Policy> {
+  const { store } = deps;
+  const devices = await store.devices.list();
+  const names = new Map(devices.map((device) => [device.id, device.name]));
+  const { assignments } = input.request;
+  const unknown = assignments.find(
+    (target) => target.type === 'device' && !names.has(target.deviceId),
+  );
+  if (unknown?.type === 'device') {
+    throw new AppError(
+      'INVALID_INPUT',
+      `Invalid policy assignments: there is no device with ID ${unknown.deviceId}. Pick a device from the list.`,
+    );
+  }
+  const policy = await store.policies.setAssignments(
+    input.id,
+    { assignments, updatedAt: deps.clock.now() },
+    refuseConflicts(describeTargets(devices)),
+  );
+  if (!policy) throw notFound();
+  const details = { assignments: policy.assignments };
+  await recordChange(deps, { action: 'policy.assigned', policy, actor: input.actor, details });
+  return toPolicyView(policy, names);
+}

@@ -1,0 +1,41 @@
+import type { CustomStorage, PolicyKey, PolicySettings, RecordingMode } from '@tether/protocol';
+
+/** The value type of each policy key. */
+export interface PolicyKeyValues {
+  'recording.terminal': RecordingMode;
+  'recording.desktop': RecordingMode;
+  'recording.files': RecordingMode;
+  customStorage: CustomStorage;
+}
+
+/** How to read each key from a policy's settings; undefined means the policy leaves it unset. */
+export const readPolicyKey: {
+  [K in PolicyKey]: (settings: PolicySettings) => PolicyKeyValues[K] | undefined;
+} = {
+  'recording.terminal': (settings) => settings.recording?.terminal,
+  'recording.desktop': (settings) => settings.recording?.desktop,
+  'recording.files': (settings) => settings.recording?.files,
+  customStorage: (settings) => settings.customStorage,
+};
+
+/**
+ * A comparable text for a key's value: two policies agree on a key exactly when these are equal.
+ * Custom storage compares URL, authentication and the sealed credential text, so the same
+ * password sealed twice (CMS uses a fresh key each time) counts as different.
+ */
+export function canonicalValue(key: PolicyKey, settings: PolicySettings): string | undefined {
+  if (key === 'customStorage') {
+    const storage = settings.customStorage;
+    return storage && JSON.stringify([storage.url, storage.authentication, storage.credential]);
+  }
+  return readPolicyKey[key](settings);
+}
+
+/**
+ * How a key's value may appear in a message. Custom storage shows its URL only: the credential
+ * never goes into a message.
+ */
+export function displayValue(key: PolicyKey, settings: PolicySettings): string {
+  if (key === 'customStorage') return settings.customStorage?.url ?? 'unset';
+  return readPolicyKey[key](settings) ?? 'unset';
+}

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import ssh2 from 'ssh2';
+import type { ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
+import { AppError } from '@tether/protocol';
+import { describeTarget, type SftpCredential, type SftpTarget } from './sftp-target.js';
+
+/** SFTP status codes (draft-ietf-secsh-filexfer-02) the uploader tells apart. */
+export const SFTP_STATUS = { noSuchFile: 2, permissionDenied: 3, failure: 4 } as const;
+
+/** An SFTP error with its status code, when the server sent one. */
+export function sftpStatusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Timeouts of one connection. */
+export interface SftpTimeouts {
+  /** TCP connect + SSH handshake + login. */
+  readyMs: number;
+  /** Keepalive interval; three unanswered keepalives end the connection. */
+  keepaliveMs: number;
+}
+
+export const DEFAULT_SFTP_TIMEOUTS: SftpTimeouts = { readyMs: 20_000, keepaliveMs: 5_000 };
+
+/** An open SFTP session: small promise-returning operations over ssh2's callbacks. */
+export interface SftpSession {
+  stat(path: string): Promise<Stats | undefined>;
+  mkdir(path: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Renames, replacing `to` when the server supports it (OpenSSH's posix-rename). */
+  rename(from: string, to: string): Promise<void>;
+  /** Streams `source` into `path` (created or truncated). */
+  write(path: string, source: Readable): Promise<void>;
+  /** SHA-256 (hex) and size of a remote file, by reading it back. */
+  hash(path: string): Promise<{ sha256: string; size: number }>;
+  close(): void;
+}
+
+/**
+ * Opens an SSH connection and its SFTP channel, logging in with the decrypted credential.
+ * Failures become `AppError`s that say what to check (address, account, credential).
+ */
+export function openSftpSession(
+  target: SftpTarget,
+  credential: SftpCredential,
+  timeouts: SftpTimeouts = DEFAULT_SFTP_TIMEOUTS,
+): Promise<SftpSession> {
+  const where = describeTarget(target);
+  const client = new ssh2.Client();
+  const config: ConnectConfig = {
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    readyTimeout: timeouts.readyMs,
+    keepaliveInterval: timeouts.keepaliveMs,
+    keepaliveCountMax: 3,
+    ...(credential.type === 'password'
+      ? { password: credential.password }
+      : { privateKey: credential.privateKey }),
+  };
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (error: AppError): void => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      reject(error);
+    };
+    client.on('error', (error: Error & { level?: string }) => {
+      fail(connectError(where, error, credential.type));
+    });
+    client.on('close', () => fail(new AppError('UNAVAILABLE', `The connection to ${where} closed during login.`)));
+    client.on('ready', () => {
+      client.sftp((error, sftp) => {
+        if (error) {
+          fail(new AppError('UNAVAILABLE', `${where} accepted the login but refused SFTP: ${error.message}. Enable the sftp subsystem for this account.`));
+          return;
+        }
+        settled = true;
+        resolve(wrap(client, sftp));
+      });
+    });
+    try {
+      client.connect(config);
+    } catch (error) {
+      fail(new AppError('INVALID_INPUT', `Cannot connect to ${where}: ${(error as Error).message}. Check the sealed ${credential.type === 'password' ? 'password' : 'private key'}.`));
+    }
+  });
+}
+
+function connectError(where: string, error: Error & { level?: string }, type: SftpCredential['type']): AppError {
+  if (error.level === 'client-authentication') {
+    return new AppError(
+      'FORBIDDEN',
+      `${where} refused the login with the sealed ${type === 'password' ? 'password' : 'private key'}. Check the user name in the URL and the credential, and that the server allows ${type === 'password' ? 'password' : 'public-key'} authentication.`,
+    );
+  }
+  if (error.level === 'client-timeout') {
+    return new AppError('UNAVAILABLE', `${where} did not answer in time. Check the host, the port and the firewall.`);
+  }
+  return new AppError('UNAVAILABLE', `Cannot connect to ${where}: ${error.message}. Check the host and port, and that the SFTP server is running.`);
+}
+
+function wrap(client: ssh2.Client, sftp: SFTPWrapper): SftpSession {
+  const call = <T>(run: (done: (error: Error | undefined | null, value?: T) => void) => void): Promise<T> =>
+    new Promise((resolve, reject) => {
+      run((error, value) => (error ? reject(error) : resolve(value as T)));
+    });
+  return {
+    stat: (path) =>
+      call<Stats>((done) => sftp.stat(path, done)).catch((error: unknown) => {
+        if (sftpStatusOf(error) === SFTP_STATUS.noSuchFile) return undefined;
+        throw error;
+      }),
+    mkdir: (path) => call((done) => sftp.mkdir(path, { mode: 0o750 }, done)),
+    unlink: (path) => call((done) => sftp.unlink(path, done)),
+    async rename(from, to) {
+      try {
+        // posix-rename replaces an existing `to` atomically; plain SFTP rename refuses to.
+        await call((done) => sftp.ext_openssh_rename(from, to, done));
+      } catch (error) {
+        if (sftpStatusOf(error) !== undefined) throw error;
+        await call((done) => sftp.rename(from, to, done));
+      }
+    },
+    write: (path, source) =>
+      pipeline(source, sftp.createWriteStream(path, { flags: 'w', mode: 0o640 }) as Writable),
+    async hash(path) {
+      const hash = createHash('sha256');
+      let size = 0;
+      const reader = sftp.createReadStream(path);
+      // The remote handle closes after the last chunk; wait for it, or closing the session
+      // right after would fail that request on a stream nobody listens to any more.
+      const closed = once(reader, 'close').catch(() => undefined);
+      for await (const chunk of reader as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        size += chunk.length;
+      }
+      await closed;
+      return { sha256: hash.digest('hex'), size };
+    },
+    close: () => client.end(),
+  };
+}

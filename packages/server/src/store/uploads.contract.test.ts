@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { startPostgres, type PostgresInstance } from '../../test/support/postgres.js';
+import { openStore } from './open-store.js';
+import type { Store } from './store.js';
+import { addDevice, addSession, addUser, at, T0 } from './test/fixtures.js';
+
+const TARGET = 'sftp://rec@files.example:22/srv/tether';
+
+async function addRecording(store: Store): Promise<{ recordingId: string; deviceId: string }> {
+  const user = await addUser(store, `user-${randomUUID().slice(0, 8)}`);
+  const device = await addDevice(store, 'web-01');
+  const session = await addSession(store, { device, user });
+  const recording = await store.recordings.create({
+    id: randomUUID(),
+    sessionId: session.id,
+    deviceId: device.id,
+    userId: user.id,
+    kind: 'terminal',
+    format: 'asciicast-v2',
+    path: `2024-05/${session.id}.cast`,
+    startedAt: T0,
+  });
+  return { recordingId: recording.id, deviceId: device.id };
+}
+
+function defineUploadContract(engine: string, newDatabase: () => Promise<string>): void {
+  describe(`Upload queue store (${engine})`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await openStore(await newDatabase());
+    });
+    afterEach(() => store.close());
+
+    it('queues a recording once, pending and due at once', async () => {
+      const { recordingId, deviceId } = await addRecording(store);
+      assert.equal(await store.uploads.enqueue({ recordingId, deviceId, target: TARGET, at: T0 }), true);
+      assert.equal(await store.uploads.enqueue({ recordingId, deviceId, target: 'x', at: at(5) }), false);
+      assert.deepEqual(await store.uploads.find(recordingId), {
+        recordingId,
+        deviceId,
+        target: TARGET,
+        state: 'pending',
+        attempts: 0,
+        lastError: null,
+        nextAttemptAt: T0,
+        createdAt: T0,
+        updatedAt: T0,
+        completedAt: null,
+        remotePath: null,
+        sha256: null,
+      });
+      assert.deepEqual(await store.uploads.nextDueAt(), T0);
+      assert.deepEqual((await store.uploads.listDue(T0, 10)).map((row) => row.recordingId), [recordingId]);
+    });
+
+    it('claims a due row once, then fails it with a retry time, then completes it', async () => {
+      const { recordingId, deviceId } = await addRecording(store);
+      await store.uploads.enqueue({ recordingId, deviceId, target: TARGET, at: T0 });
+      assert.equal(await store.uploads.claim(recordingId, { at: at(1), target: TARGET }), true);
+      assert.equal(await store.uploads.claim(recordingId, { at: at(1), target: TARGET }), false);
+      assert.equal(await store.uploads.nextDueAt(), undefined);
+      await store.uploads.fail(recordingId, { at: at(2), error: 'disk full', nextAttemptAt: at(10) });
+      const failed = await store.uploads.find(recordingId);
+      assert.equal(failed?.state, 'failed');
+      assert.equal(failed.lastError, 'disk full');
+      assert.equal(failed.attempts, 1);
+      assert.deepEqual(await store.uploads.listDue(at(9), 10), []);
+      assert.equal(await store.uploads.claim(recordingId, { at: at(9), target: TARGET }), false, 'not due yet');
+      assert.equal(await store.uploads.claim(recordingId, { at: at(10), target: TARGET }), true);
+      await store.uploads.complete(recordingId, { at: at(11), remotePath: '/srv/tether/x.cast', sha256: 'ab' });
+      const done = await store.uploads.find(recordingId);
+      assert.equal(done?.state, 'done');
+      assert.equal(done.attempts, 2);
+      assert.equal(done.lastError, null);
+      assert.equal(done.nextAttemptAt, null);
+      assert.deepEqual(done.completedAt, at(11));
+      assert.equal(await store.uploads.retryNow(recordingId, at(12)), false, 'done stays done');
+    });
+
+    it('puts uploads interrupted by a crash back in the queue, and retries a failed one now', async () => {
+      const first = await addRecording(store);
+      const second = await addRecording(store);
+      await store.uploads.enqueue({ ...first, target: TARGET, at: T0 });
+      await store.uploads.enqueue({ ...second, target: TARGET, at: at(1) });
+      await store.uploads.claim(first.recordingId, { at: at(2), target: TARGET });
+      await store.uploads.claim(second.recordingId, { at: at(2), target: TARGET });
+      await store.uploads.fail(second.recordingId, { at: at(3), error: 'down', nextAttemptAt: at(3600) });
+      assert.equal(await store.uploads.resetInterrupted(at(4)), 1);
+      assert.equal((await store.uploads.find(first.recordingId))?.state, 'pending');
+      assert.equal(await store.uploads.retryNow(second.recordingId, at(5)), true);
+      assert.deepEqual(
+        (await store.uploads.listDue(at(5), 10)).map((row) => row.recordingId),
+        [first.recordingId, second.recordingId],
+      );
+      assert.deepEqual(
+        (await store.uploads.list({ limit: 10, states: ['failed'] })).map((row) => row.recordingId),
+        [second.recordingId],
+      );
+      assert.equal((await store.uploads.findMany([first.recordingId, randomUUID()])).length, 1);
+    });
+  });
+}
+
+describe('SQLite engine', () => {
+  let dir = '';
+  let count = 0;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tether-uploads-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+  defineUploadContract('sqlite', () => {
+    count += 1;
+    return Promise.resolve(`sqlite:${join(dir, `uploads-${count}.db`)}`);
+  });
+});
+
+describe('PostgreSQL engine', () => {
+  let postgres: PostgresInstance | undefined;
+  before(async () => {
+    postgres = await startPostgres();
+  });
+  after(() => postgres?.stop());
+  defineUploadContract('postgres', () => {
+    if (!postgres) throw new Error('PostgreSQL did not start; see the error of the before hook.');
+    return postgres.createDatabase();
+  });
+});

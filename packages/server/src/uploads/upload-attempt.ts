@@ -1,0 +1,128 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError, type CustomStorage } from '@tether/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import type { PolicyService } from '../policies/policy-service.js';
+import { chainFileOf } from '../recordings/index.js';
+import { describeTarget, parseSftpUrl, type StorageConnector, uploadFiles, type UploadFile } from '../storage/index.js';
+import type { Store } from '../store/store.js';
+import type { UploadRecord } from '../store/upload-repository.js';
+import { retryDelayMs, type RetryPolicy } from './backoff.js';
+
+/** What one upload attempt needs. */
+export interface UploadAttemptDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  audit: AuditLog;
+  policies: PolicyService;
+  connector: StorageConnector;
+  recordingsDir: string;
+  retry: RetryPolicy;
+  random: () => number;
+  /** True once the server is stopping: an attempt cut short then stays `uploading` until the next start. */
+  isStopping: () => boolean;
+}
+
+/** The storage URL as stored and shown: normalised, never with a credential. */
+export function targetOf(storage: CustomStorage): string {
+  try {
+    return describeTarget(parseSftpUrl(storage.url));
+  } catch {
+    return storage.url;
+  }
+}
+
+/**
+ * One attempt at shipping a queued recording: claims the row, resolves the device's policy
+ * again (so a rotated credential or a corrected URL applies), uploads the recording and its
+ * hash-chain sidecar, and records the outcome. A failure is stored with its reason and the
+ * next attempt time, logged and audited; the local files are never touched.
+ * `track` receives a function that aborts the attempt (the server is stopping).
+ */
+export async function attemptUpload(
+  deps: UploadAttemptDeps,
+  row: UploadRecord,
+  track: (abort: (() => void) | undefined) => void,
+): Promise<void> {
+  const storage = (await deps.policies.effectiveFor(row.deviceId)).customStorage;
+  const target = storage ? targetOf(storage) : row.target;
+  if (!(await deps.store.uploads.claim(row.recordingId, { at: deps.clock.now(), target }))) return;
+  const attempt = row.attempts + 1;
+  try {
+    if (!storage) {
+      throw new AppError(
+        'UNAVAILABLE',
+        'No policy of this device uploads recordings to custom storage any more; the recording stays on the Tether server. Assign a policy with custom storage to upload it.',
+      );
+    }
+    const recording = await deps.store.recordings.find(row.recordingId);
+    if (!recording) throw new AppError('NOT_FOUND', 'The recording no longer exists on the Tether server.');
+    const local = join(deps.recordingsDir, recording.path);
+    const files = await localFiles(local, recording.id);
+    const { session, target: parsed } = await deps.connector.connect(storage);
+    track(() => session.close());
+    try {
+      const result = await uploadFiles(session, {
+        folder: parsed.path,
+        subfolder: recording.startedAt.toISOString().slice(0, 7),
+        files,
+      });
+      const cast = result.files[result.files.length - 1];
+      if (!cast) throw new AppError('INTERNAL', 'Nothing was uploaded.');
+      await deps.store.uploads.complete(row.recordingId, { at: deps.clock.now(), remotePath: cast.remotePath, sha256: cast.sha256 });
+      deps.log.info({ recordingId: row.recordingId, target, remotePath: cast.remotePath, attempt }, 'recording uploaded');
+      await deps.audit.record({
+        action: 'upload.completed',
+        actor: 'system',
+        target: row.deviceId,
+        details: { recordingId: row.recordingId, target, remotePath: cast.remotePath, sha256: cast.sha256, attempts: attempt, alreadyThere: cast.alreadyThere },
+      });
+    } finally {
+      track(undefined);
+      session.close();
+    }
+  } catch (error) {
+    if (deps.isStopping()) return;
+    await recordFailure(deps, { row, target, attempt, error });
+  }
+}
+
+async function localFiles(cast: string, recordingId: string): Promise<UploadFile[]> {
+  try {
+    await access(cast);
+  } catch {
+    throw new AppError('NOT_FOUND', `The recording file ${cast} is missing on the Tether server, so it cannot be uploaded. Restore it from a backup.`);
+  }
+  const files: UploadFile[] = [];
+  const chain = chainFileOf(cast);
+  // The sidecar first and the recording last: a .cast on the target means both arrived.
+  if (await access(chain).then(() => true, () => false)) files.push({ localPath: chain, remoteName: `${recordingId}.cast.chain` });
+  files.push({ localPath: cast, remoteName: `${recordingId}.cast` });
+  return files;
+}
+
+async function recordFailure(
+  deps: UploadAttemptDeps,
+  failure: { row: UploadRecord; target: string; attempt: number; error: unknown },
+): Promise<void> {
+  const { row, target, attempt, error } = failure;
+  const reason = error instanceof AppError ? error.message : 'The upload failed unexpectedly; see the server log.';
+  const nextAttemptAt = new Date(deps.clock.now().getTime() + retryDelayMs(deps.retry, attempt, deps.random));
+  await deps.store.uploads.fail(row.recordingId, { at: deps.clock.now(), error: reason, nextAttemptAt });
+  deps.log.warn(
+    { recordingId: row.recordingId, target, attempt, reason, nextAttemptAt, ...(error instanceof AppError ? {} : { err: error }) },
+    'recording upload failed',
+  );
+  // The first failure, and each new reason, go to the audit log; repeats of the same do not.
+  if (attempt === 1 || reason !== row.lastError) {
+    await deps.audit.record({
+      action: 'upload.failed',
+      actor: 'system',
+      target: row.deviceId,
+      details: { recordingId: row.recordingId, target, attempt, reason, nextAttemptAt: nextAttemptAt.toISOString() },
+    });
+  }
+}
