@@ -2,16 +2,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBackoff } from './backoff.js';
 
-test('ceiling doubles from the base until it reaches the cap', () => {
+test('a restart is retried within a second for a while, then the ceiling doubles to the cap', () => {
   const backoff = createBackoff({ baseMs: 500, capMs: 30_000, random: () => 0.999999 });
-  const delays = Array.from({ length: 9 }, () => backoff.nextDelayMs());
-  assert.deepEqual(delays, [499, 999, 1999, 3999, 7999, 15999, 29999, 29999, 29999]);
-  assert.equal(backoff.attempts, 9);
+  const delays = Array.from({ length: 15 }, () => backoff.nextDelayMs());
+  assert.deepEqual(
+    delays,
+    [499, 999, 999, 999, 999, 999, 999, 999, 1999, 3999, 7999, 15999, 29999, 29999, 29999],
+  );
+  assert.equal(backoff.attempts, 15);
 });
 
 test('full jitter: the delay is the random fraction of the ceiling, down to zero', () => {
   const values = [0, 0.5, 0.25];
-  const backoff = createBackoff({ baseMs: 1000, capMs: 60_000, random: () => values.shift() ?? 0 });
+  const backoff = createBackoff({
+    baseMs: 1000,
+    quickAttempts: 0,
+    quickCapMs: 1000,
+    capMs: 60_000,
+    random: () => values.shift() ?? 0,
+  });
   assert.equal(backoff.nextDelayMs(), 0);
   assert.equal(backoff.nextDelayMs(), 1000); // 0.5 × 2000
   assert.equal(backoff.nextDelayMs(), 1000); // 0.25 × 4000

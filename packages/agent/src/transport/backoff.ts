@@ -4,6 +4,10 @@ export interface BackoffOptions {
   baseMs?: number;
   /** Largest ceiling, in milliseconds. */
   capMs?: number;
+  /** Attempts that keep a short ceiling, so a server restart is noticed within a second. */
+  quickAttempts?: number;
+  /** The ceiling of those quick attempts, in milliseconds. */
+  quickCapMs?: number;
   /** Uniform random number in [0, 1); injected so tests are deterministic. */
   random?: () => number;
 }
@@ -19,9 +23,11 @@ export interface Backoff {
 }
 
 /**
- * Exponential backoff with full jitter: delay = random(0, min(cap, base · 2^attempt)). Full
- * jitter spreads a fleet that lost its server at the same instant across the whole window, so
- * the reconnect wave stays under the server's admission rate (A-13).
+ * Backoff with full jitter in two phases. For the first `quickAttempts` the ceiling stays at
+ * `quickCapMs` (after `baseMs` for the very first): a server that restarts or is upgraded is back
+ * within seconds, and the fleet should be too. After that the ceiling doubles up to `capMs`, so
+ * a long outage costs little. Full jitter (delay = random(0, ceiling)) spreads a fleet that lost
+ * its server at the same instant across the whole window.
  *
  * @example
  * const backoff = createBackoff({ baseMs: 500, capMs: 30_000 });
@@ -30,12 +36,20 @@ export interface Backoff {
 export function createBackoff(options: BackoffOptions = {}): Backoff {
   const baseMs = options.baseMs ?? 500;
   const capMs = options.capMs ?? 30_000;
+  const quickAttempts = options.quickAttempts ?? 8;
+  const quickCapMs = options.quickCapMs ?? 1000;
   const random = options.random ?? Math.random;
   let attempts = 0;
   return {
     nextDelayMs() {
+      const slowAttempts = attempts - Math.max(quickAttempts, 1) + 1;
       // 2^attempt grows past any cap quickly; clamp the exponent so it never overflows.
-      const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempts, 30));
+      const ceiling =
+        attempts === 0
+          ? Math.min(baseMs, capMs)
+          : attempts < quickAttempts
+            ? Math.min(quickCapMs, capMs)
+            : Math.min(capMs, quickCapMs * 2 ** Math.min(slowAttempts, 30));
       attempts += 1;
       return Math.floor(random() * ceiling);
     },

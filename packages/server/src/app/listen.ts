@@ -16,7 +16,9 @@ export async function listenOrReport(
   options: { name: string; host: string; port: number; flag: string; log: Logger },
 ): Promise<number | undefined> {
   try {
-    await app.listen({ host: options.host, port: options.port });
+    // A deep accept queue: thousands of agents reconnect at once after a restart (Node's 511
+    // drops SYNs, which costs each dropped agent a one-second retransmit).
+    await app.listen({ host: options.host, port: options.port, backlog: 4096 });
     const address = app.server.address();
     return typeof address === 'object' && address ? address.port : options.port;
   } catch (error) {

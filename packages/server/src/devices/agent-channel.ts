@@ -8,8 +8,8 @@ import {
   serverProofText,
   wsCloseCode,
   type AgentSettings,
+  type DeviceInventory,
   type ErrorBody,
-  type HandlerMap,
   type MessageOf,
   type ServerMessage,
 } from '@tether/protocol';
@@ -17,7 +17,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { Logger } from '../logging.js';
-import type { DeviceRecord, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { AgentLink, DevicePresence } from './device-presence.js';
 
 /** The transport side of a control connection (the WebSocket adapter implements it). */
@@ -67,9 +67,10 @@ function verifyAgentSignature(publicKey: string, text: string, signature: string
  */
 export class AgentChannel implements AgentLink {
   private phase: Phase = 'hello';
-  private device: DeviceRecord | undefined;
-  private agentNonce = '';
-  private serverNonce = '';
+  /** Set once the agent said hello with a known device ID. */
+  private id = '';
+  /** Only during the handshake: an idle fleet keeps no more per agent than it needs. */
+  private handshake: Handshake | undefined;
   /** Milliseconds since the epoch of the last message; the sweeper closes silent channels. */
   lastActivity: number;
   readonly openedAt: number;
@@ -82,7 +83,7 @@ export class AgentChannel implements AgentLink {
   }
 
   get deviceId(): string {
-    return this.device?.id ?? '';
+    return this.id;
   }
 
   get isAuthenticated(): boolean {
@@ -116,8 +117,11 @@ export class AgentChannel implements AgentLink {
       return;
     }
     const message = parsed.message;
-    const handler = this.handlers[message.type] as (m: AgentMessage) => Promise<void>;
-    handler(message).catch((error: unknown) => {
+    const handler = handlers[message.type] as (
+      channel: AgentChannel,
+      m: AgentMessage,
+    ) => Promise<void>;
+    handler(this, message).catch((error: unknown) => {
       this.deps.log.error({ err: error, deviceId: this.deviceId }, 'agent message failed');
       this.fail(
         error instanceof AppError
@@ -130,8 +134,8 @@ export class AgentChannel implements AgentLink {
   onClose(): void {
     const wasReady = this.phase === 'ready';
     this.phase = 'closed';
-    if (!wasReady || !this.device) return;
-    const deviceId = this.device.id;
+    if (!wasReady) return;
+    const deviceId = this.id;
     if (this.deps.presence.disconnect(this)) this.deps.onDisconnected(deviceId);
     void this.deps.store.devices
       .setLastSeen(deviceId, this.deps.clock.now())
@@ -151,35 +155,35 @@ export class AgentChannel implements AgentLink {
       );
   }
 
-  private readonly handlers: HandlerMap<AgentMessage, Promise<void>> = {
-    hello: (message) => this.onHello(message),
-    auth: (message) => this.onAuth(message),
-    stats: async (message) => {
-      this.expect('ready', message.type);
-      await this.deps.store.devices.updateStats(
-        this.deviceId,
-        message.stats,
-        this.deps.clock.now(),
-      );
-      this.deps.presence.notify(this.deviceId);
-    },
-    heartbeat: async (message) => {
-      this.expect('ready', message.type);
-      return Promise.resolve();
-    },
-    'session.refused': async (message) => {
-      this.expect('ready', message.type);
-      this.deps.onSessionRefused(this.deviceId, message.sessionId, message.error);
-      return Promise.resolve();
-    },
-    'oem.reply': async (message) => {
-      this.expect('ready', message.type);
-      this.deps.onOemReply(this.deviceId, message);
-      return Promise.resolve();
-    },
-  };
+  /** @internal Dispatch target: a statistics sample. */
+  async onStats(message: MessageOf<AgentMessage, 'stats'>): Promise<void> {
+    this.expect('ready', message.type);
+    await this.deps.store.devices.updateStats(this.id, message.stats, this.deps.clock.now());
+    this.deps.presence.notify(this.id);
+  }
 
-  private async onHello(message: MessageOf<AgentMessage, 'hello'>): Promise<void> {
+  /** @internal Dispatch target: liveness only (`lastActivity` is already updated). */
+  onHeartbeat(message: MessageOf<AgentMessage, 'heartbeat'>): Promise<void> {
+    this.expect('ready', message.type);
+    return Promise.resolve();
+  }
+
+  /** @internal Dispatch target. */
+  onSessionRefused(message: MessageOf<AgentMessage, 'session.refused'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onSessionRefused(this.id, message.sessionId, message.error);
+    return Promise.resolve();
+  }
+
+  /** @internal Dispatch target. */
+  onOemReply(message: MessageOf<AgentMessage, 'oem.reply'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onOemReply(this.id, message);
+    return Promise.resolve();
+  }
+
+  /** @internal Dispatch target. */
+  async onHello(message: MessageOf<AgentMessage, 'hello'>): Promise<void> {
     this.expect('hello', message.type);
     if (message.protocolVersion > PROTOCOL_VERSION) {
       throw new AppError(
@@ -188,8 +192,8 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.phase = 'auth';
-    this.device = await this.deps.store.devices.find(message.deviceId);
-    if (!this.device) {
+    const device = await this.deps.store.devices.find(message.deviceId);
+    if (!device) {
       await this.deps.audit.record({
         action: 'device.auth_failed',
         actor: `device:${message.deviceId}`,
@@ -201,33 +205,41 @@ export class AgentChannel implements AgentLink {
         'This device is not enrolled on this server (it may have been deleted). Enrol it again with a new installer.',
       );
     }
-    this.device = { ...this.device, inventory: message.inventory };
-    this.agentNonce = message.agentNonce;
-    this.serverNonce = randomBytes(32).toString('base64url');
+    this.id = device.id;
+    const handshake: Handshake = {
+      publicKey: device.publicKey,
+      inventory: message.inventory,
+      agentNonce: message.agentNonce,
+      serverNonce: randomBytes(32).toString('base64url'),
+    };
+    this.handshake = handshake;
     this.send({
       type: 'challenge',
-      serverNonce: this.serverNonce,
+      serverNonce: handshake.serverNonce,
       serverPublicKey: this.deps.identity.publicKey,
       signature: this.deps.identity.sign(
         serverProofText({
-          agentNonce: this.agentNonce,
-          serverNonce: this.serverNonce,
+          agentNonce: handshake.agentNonce,
+          serverNonce: handshake.serverNonce,
           tlsFingerprint: this.deps.tlsFingerprint,
         }),
       ),
     });
   }
 
-  private async onAuth(message: MessageOf<AgentMessage, 'auth'>): Promise<void> {
+  /** @internal Dispatch target. */
+  async onAuth(message: MessageOf<AgentMessage, 'auth'>): Promise<void> {
     this.expect('auth', message.type);
-    const device = this.device;
-    if (!device) throw new AppError('INVALID_INPUT', 'Say hello first.');
+    const handshake = this.handshake;
+    if (!handshake) throw new AppError('INVALID_INPUT', 'Say hello first.');
+    this.handshake = undefined;
+    const device = { id: this.id, inventory: handshake.inventory };
     const text = agentProofText({
       deviceId: device.id,
-      serverNonce: this.serverNonce,
-      agentNonce: this.agentNonce,
+      serverNonce: handshake.serverNonce,
+      agentNonce: handshake.agentNonce,
     });
-    if (!verifyAgentSignature(device.publicKey, text, message.signature)) {
+    if (!verifyAgentSignature(handshake.publicKey, text, message.signature)) {
       await this.deps.audit.record({
         action: 'device.auth_failed',
         actor: `device:${device.id}`,
@@ -261,3 +273,26 @@ export class AgentChannel implements AgentLink {
     });
   }
 }
+
+/** What the server holds between hello and auth. */
+interface Handshake {
+  publicKey: string;
+  inventory: DeviceInventory;
+  agentNonce: string;
+  serverNonce: string;
+}
+
+/** One handler per message type, shared by every channel (none allocated per connection). */
+const handlers: {
+  [K in AgentMessage['type']]: (
+    channel: AgentChannel,
+    message: MessageOf<AgentMessage, K>,
+  ) => Promise<void>;
+} = {
+  hello: (channel, message) => channel.onHello(message),
+  auth: (channel, message) => channel.onAuth(message),
+  stats: (channel, message) => channel.onStats(message),
+  heartbeat: (channel, message) => channel.onHeartbeat(message),
+  'session.refused': (channel, message) => channel.onSessionRefused(message),
+  'oem.reply': (channel, message) => channel.onOemReply(message),
+};
