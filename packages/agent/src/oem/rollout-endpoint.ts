@@ -47,94 +47,131 @@ const notRegistered = (): AppError =>
     'This app is not registered on this device: account ID, key ID and signing key must match a registration made with POST /api/v1/oem/appregistrations.',
   );
 
-/** Runs the hello → challenge → proof → rollout exchange on one connection. */
+/** What one connection has established so far. */
+interface Exchange {
+  hello?: { message: RolloutIpcHello; key: KeyObject; nonce: string };
+}
+
+function parseLine(line: string): RolloutIpcClientMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    json = undefined;
+  }
+  const parsed = RolloutIpcClientMessage.safeParse(json);
+  if (!parsed.success) {
+    throw new AppError('INVALID_INPUT', 'Send one JSON message per line: hello, then proof.');
+  }
+  return parsed.data;
+}
+
+/** hello: the key must be the one registered for (accountId, keyId); answers a challenge. */
+async function answerHello(
+  message: RolloutIpcHello,
+  exchange: Exchange,
+  options: RolloutEndpointOptions,
+): Promise<RolloutIpcAgentMessage> {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(message.publicKey);
+  } catch {
+    throw new AppError('INVALID_INPUT', 'publicKey must be the PEM of the app signing key (SPKI).');
+  }
+  const app = await options.apps.verify({
+    accountId: message.accountId,
+    keyId: message.keyId,
+    publicKey: key,
+  });
+  if (!app) throw notRegistered();
+  exchange.hello = { message, key, nonce: randomBytes(32).toString('base64url') };
+  return { type: 'challenge', nonce: exchange.hello.nonce };
+}
+
+/** proof: a signature over this connection's challenge by the registered key; answers the data. */
+function answerProof(
+  signature: string,
+  hello: NonNullable<Exchange['hello']>,
+  options: RolloutEndpointOptions,
+): RolloutIpcAgentMessage {
+  const text = rolloutChallengeText({ ...hello.message, nonce: hello.nonce });
+  const isValid = verify(
+    digestFor(hello.key),
+    Buffer.from(text, 'utf8'),
+    hello.key,
+    Buffer.from(signature, 'base64url'),
+  );
+  if (!isValid) throw notRegistered();
+  const rollout = options.rollout();
+  if (!rollout) {
+    throw new AppError('UNAVAILABLE', 'The device has no rollout data yet; retry in a moment.');
+  }
+  options.log.info(
+    { accountId: hello.message.accountId, keyId: hello.message.keyId },
+    'rollout data handed to a registered app',
+  );
+  return { type: 'rollout', rollout };
+}
+
+/** The answer to one line: hello first, then proof; anything else ends the exchange. */
+async function answer(
+  line: string,
+  exchange: Exchange,
+  options: RolloutEndpointOptions,
+): Promise<RolloutIpcAgentMessage> {
+  const message = parseLine(line);
+  if (message.type === 'hello' && !exchange.hello) return answerHello(message, exchange, options);
+  if (message.type === 'proof' && exchange.hello) {
+    return answerProof(message.signature, exchange.hello, options);
+  }
+  throw new AppError('INVALID_INPUT', 'Unexpected message: send hello first, then proof.');
+}
+
+/** Frames one connection: lines in order, one answer each, closed after the final one. */
 function serveConnection(socket: Socket, options: RolloutEndpointOptions): void {
+  const exchange: Exchange = {};
   let buffered = '';
-  let hello: { message: RolloutIpcHello; key: KeyObject; nonce: string } | undefined;
   let isDone = false;
+  let queue: Promise<void> = Promise.resolve();
   const cancelTimer = options.clock.setTimer(() => socket.destroy(), EXCHANGE_TIMEOUT_MS);
   socket.once('close', cancelTimer);
   socket.on('error', (error) =>
     options.log.debug({ err: error }, 'rollout endpoint connection failed'),
   );
-  const send = (message: RolloutIpcAgentMessage): void =>
-    void socket.write(`${JSON.stringify(message)}\n`);
-  const finish = (message: RolloutIpcAgentMessage): void => {
+  const reply = (message: RolloutIpcAgentMessage): void => {
     if (isDone) return;
+    const text = `${JSON.stringify(message)}\n`;
+    if (message.type === 'challenge') {
+      socket.write(text);
+      return;
+    }
     isDone = true;
-    socket.end(`${JSON.stringify(message)}\n`);
+    socket.end(text);
   };
-  const fail = (error: AppError): void => finish({ type: 'error', error: error.toBody() });
-
-  const onLine = async (line: string): Promise<void> => {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      json = undefined;
+  const replyError = (error: unknown): void => {
+    if (!(error instanceof AppError)) {
+      options.log.error({ err: error }, 'rollout endpoint request failed');
     }
-    const parsed = RolloutIpcClientMessage.safeParse(json);
-    if (!parsed.success)
-      return fail(
-        new AppError('INVALID_INPUT', 'Send one JSON message per line: hello, then proof.'),
-      );
-    const message = parsed.data;
-    if (message.type === 'hello' && !hello) {
-      let key: KeyObject;
-      try {
-        key = createPublicKey(message.publicKey);
-      } catch {
-        return fail(
-          new AppError('INVALID_INPUT', 'publicKey must be the PEM of the app signing key (SPKI).'),
-        );
-      }
-      const app = await options.apps.verify({
-        accountId: message.accountId,
-        keyId: message.keyId,
-        publicKey: key,
-      });
-      if (!app) return fail(notRegistered());
-      hello = { message, key, nonce: randomBytes(32).toString('base64url') };
-      return send({ type: 'challenge', nonce: hello.nonce });
-    }
-    if (message.type === 'proof' && hello) {
-      const text = rolloutChallengeText({ ...hello.message, nonce: hello.nonce });
-      const isValid = verify(
-        digestFor(hello.key),
-        Buffer.from(text, 'utf8'),
-        hello.key,
-        Buffer.from(message.signature, 'base64url'),
-      );
-      if (!isValid) return fail(notRegistered());
-      const rollout = options.rollout();
-      if (!rollout)
-        return fail(
-          new AppError('UNAVAILABLE', 'The device has no rollout data yet; retry in a moment.'),
-        );
-      options.log.info(
-        { accountId: hello.message.accountId, keyId: hello.message.keyId },
-        'rollout data handed to a registered app',
-      );
-      return finish({ type: 'rollout', rollout });
-    }
-    fail(new AppError('INVALID_INPUT', 'Unexpected message: send hello first, then proof.'));
+    const known =
+      error instanceof AppError
+        ? error
+        : new AppError('INTERNAL', 'The agent could not answer; see its log.');
+    reply({ type: 'error', error: known.toBody() });
   };
 
   socket.setEncoding('utf8');
-  let queue: Promise<void> = Promise.resolve();
   socket.on('data', (chunk: string) => {
     buffered += chunk;
-    if (buffered.length > MAX_LINE_BYTES)
-      return fail(new AppError('INVALID_INPUT', 'Message too long.'));
+    if (buffered.length > MAX_LINE_BYTES) {
+      replyError(new AppError('INVALID_INPUT', 'Message too long.'));
+      return;
+    }
     for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
       const line = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
       queue = queue
-        .then(() => (isDone ? undefined : onLine(line)))
-        .catch((error: unknown) => {
-          options.log.error({ err: error }, 'rollout endpoint request failed');
-          fail(new AppError('INTERNAL', 'The agent could not answer; see its log.'));
-        });
+        .then(async () => (isDone ? undefined : reply(await answer(line, exchange, options))))
+        .catch(replyError);
     }
   });
 }

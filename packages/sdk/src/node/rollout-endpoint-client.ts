@@ -43,6 +43,36 @@ function digestFor(key: KeyObject): string | null {
   return type === 'ed25519' || type === 'ed448' ? null : 'sha256';
 }
 
+type Step = { proof: RolloutIpcClientMessage } | { rollout: Rollout };
+
+/** What to do with one line from the agent: sign its challenge, or finish (throws on refusal). */
+function onAgentLine(line: string, options: RequestRolloutDataOptions): Step {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    json = undefined;
+  }
+  const parsed = RolloutIpcAgentMessage.safeParse(json);
+  if (!parsed.success) {
+    throw new AppError('INTERNAL', 'Unexpected answer from the rollout endpoint; update the SDK.');
+  }
+  const message = parsed.data;
+  if (message.type === 'error') throw new AppError(message.error.code, message.error.message);
+  if (message.type === 'rollout') return { rollout: parseRolloutData(message.rollout) };
+  const text = rolloutChallengeText({
+    accountId: options.accountId,
+    keyId: options.keyId,
+    nonce: message.nonce,
+  });
+  const signature = sign(
+    digestFor(options.privateKey),
+    Buffer.from(text, 'utf8'),
+    options.privateKey,
+  );
+  return { proof: { type: 'proof', signature: signature.toString('base64url') } };
+}
+
 /**
  * Asks the agent's local rollout endpoint (O-5) for the rollout data, for platforms where the
  * app cannot read the rollout file: the agent checks the registration (account ID, key ID, the
@@ -57,13 +87,15 @@ export function requestRolloutData(options: RequestRolloutDataOptions): Promise<
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath);
     let buffered = '';
-    const settle = (error: Error | undefined, rollout?: Rollout): void => {
+    const settle = (error: unknown, rollout?: Rollout): void => {
       clearTimeout(timer);
       socket.destroy();
       if (rollout) resolve(rollout);
       else
         reject(
-          error ?? new AppError('UNAVAILABLE', 'The agent closed the rollout endpoint connection.'),
+          error instanceof Error
+            ? error
+            : new AppError('UNAVAILABLE', 'The agent closed the rollout endpoint connection.'),
         );
     };
     const timer = setTimeout(
@@ -78,34 +110,6 @@ export function requestRolloutData(options: RequestRolloutDataOptions): Promise<
     );
     const write = (message: RolloutIpcClientMessage): void =>
       void socket.write(`${JSON.stringify(message)}\n`);
-    const onMessage = (line: string): void => {
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        json = undefined;
-      }
-      const parsed = RolloutIpcAgentMessage.safeParse(json);
-      if (!parsed.success)
-        return settle(
-          new AppError('INTERNAL', 'Unexpected answer from the rollout endpoint; update the SDK.'),
-        );
-      const message = parsed.data;
-      if (message.type === 'error')
-        return settle(new AppError(message.error.code, message.error.message));
-      if (message.type === 'rollout') return settle(undefined, parseRolloutData(message.rollout));
-      const text = rolloutChallengeText({
-        accountId: options.accountId,
-        keyId: options.keyId,
-        nonce: message.nonce,
-      });
-      const signature = sign(
-        digestFor(options.privateKey),
-        Buffer.from(text, 'utf8'),
-        options.privateKey,
-      );
-      write({ type: 'proof', signature: signature.toString('base64url') });
-    };
     socket.setEncoding('utf8');
     socket.on('connect', () =>
       write({
@@ -120,7 +124,13 @@ export function requestRolloutData(options: RequestRolloutDataOptions): Promise<
       for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        onMessage(line);
+        try {
+          const step = onAgentLine(line, options);
+          if ('proof' in step) write(step.proof);
+          else settle(undefined, step.rollout);
+        } catch (error) {
+          settle(error);
+        }
       }
     });
     socket.on('error', (error) =>

@@ -10,6 +10,7 @@ function setup() {
     clock,
     delayMs: 5,
     maxBytes: 10,
+    interactiveBytes: 3,
     send: (bytes) => sent.push(bytes.toString()),
   });
   return { clock, sent, batcher };
@@ -24,7 +25,7 @@ test('the first output after a quiet spell goes out at once (keystroke echo)', (
   assert.deepEqual(sent, ['a', 'b'], 'after the window closed, output is immediate again');
 });
 
-test('output that follows a send within the delay goes out as one frame', () => {
+test('sustained output within the delay goes out as one frame', () => {
   const { clock, sent, batcher } = setup();
   batcher.push(Buffer.from('ab'));
   batcher.push(Buffer.from('cd'));
@@ -35,6 +36,16 @@ test('output that follows a send within the delay goes out as one frame', () => 
   assert.deepEqual(sent, ['ab', 'cdef']);
   clock.advance(5);
   assert.equal(clock.pendingTimers, 0, 'the window closes when nothing more came');
+});
+
+test('small output inside a window (typing fast) is not held back', () => {
+  const { sent, batcher } = setup();
+  batcher.push(Buffer.from('a'));
+  batcher.push(Buffer.from('b'));
+  batcher.push(Buffer.from('c'));
+  assert.deepEqual(sent, ['a', 'b', 'c']);
+  batcher.push(Buffer.from('d'));
+  assert.deepEqual(sent, ['a', 'b', 'c'], 'more than interactiveBytes in one window is batched');
 });
 
 test('reaching maxBytes inside a window sends at once without waiting', () => {
@@ -48,12 +59,12 @@ test('reaching maxBytes inside a window sends at once without waiting', () => {
 test('flush sends what is pending; dispose drops it', () => {
   const { clock, sent, batcher } = setup();
   batcher.push(Buffer.from('a'));
-  batcher.push(Buffer.from('b'));
+  batcher.push(Buffer.from('bcd'));
   batcher.flush();
-  batcher.push(Buffer.from('c'));
-  batcher.push(Buffer.from('d'));
+  batcher.push(Buffer.from('e'));
+  batcher.push(Buffer.from('fgh'));
   batcher.dispose();
   clock.advance(100);
-  assert.deepEqual(sent, ['a', 'b', 'c']);
+  assert.deepEqual(sent, ['a', 'bcd', 'e']);
   assert.equal(clock.pendingTimers, 0);
 });

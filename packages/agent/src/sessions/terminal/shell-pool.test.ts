@@ -42,7 +42,7 @@ test('a session takes a spare shell whose prompt is already printed, and a new s
     assert.equal(taken.release().toString(), 'warm-prompt> ');
     assert.equal(taken.shell.pty.cols, 120, 'resized to the session');
     assert.equal(pool.take({ cols: 80, rows: 24 }), undefined, 'the next spare is not started yet');
-    clock.advance(500);
+    clock.advance(100);
     const second = pool.take({ cols: 80, rows: 24 });
     assert.ok(second, 'a new spare was started after the refill delay');
     for (const shell of [taken.shell, second.shell]) {
@@ -77,7 +77,7 @@ test('a shell that keeps dying at once is not restarted forever', async () => {
   const pool = createShellPool({ command: failing, clock, log: silentLog() });
   for (let attempt = 0; attempt < 5; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 150));
-    clock.advance(500);
+    clock.advance(100);
   }
   await new Promise((resolve) => setTimeout(resolve, 150));
   assert.equal(clock.pendingTimers, 0, 'no more restarts are scheduled');

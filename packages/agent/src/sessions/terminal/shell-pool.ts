@@ -4,7 +4,7 @@ import { startBufferedShell, type BufferedShell } from './buffered-shell.js';
 import type { ShellCommand } from './shell.js';
 
 /** A new spare starts this long after one was taken, so it does not slow the session starting. */
-const REFILL_DELAY_MS = 500;
+const REFILL_DELAY_MS = 100;
 /** A spare that dies sooner than this after starting counts as a failure… */
 const QUICK_EXIT_MS = 2000;
 /** …and after this many in a row the pool stops keeping one (sessions start shells as before). */
