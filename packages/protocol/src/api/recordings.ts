@@ -7,6 +7,10 @@ import { RecordingUpload } from './uploads.js';
 export const RecordingState = z.enum(['recording', 'complete', 'interrupted']);
 export type RecordingState = z.infer<typeof RecordingState>;
 
+/** How a recording is stored: each session kind brings its own format. */
+export const RecordingFormat = z.enum(['asciicast-v2']);
+export type RecordingFormat = z.infer<typeof RecordingFormat>;
+
 /**
  * A recording in the list.
  *
@@ -20,7 +24,7 @@ export const Recording = z.object({
   deviceName: z.string(),
   username: z.string(),
   kind: SessionKind,
-  format: z.enum(['asciicast-v2']),
+  format: RecordingFormat,
   state: RecordingState,
   startedAt: Timestamp,
   endedAt: Timestamp.nullable(),

@@ -15,6 +15,10 @@ const OID = {
   serverAuth: '1.3.6.1.5.5.7.3.1',
 } as const;
 
+/** A context-specific tag number (`[n]` in ASN.1), which forge types as its `Type` enum. */
+// forge types every tag number as its universal `Type` enum, context-specific ones included.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+const tag = (number: number): forge.asn1.Type => number;
 const oid = (value: string): forge.asn1.Asn1 =>
   asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(value).getBytes());
 const sequence = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 =>
@@ -36,10 +40,10 @@ function subjectAltNames(names: string[]): forge.asn1.Asn1 {
   return sequence(
     names.map((name) => {
       const version = isIP(name);
-      if (version === 0) return asn1.create(Class.CONTEXT_SPECIFIC, 2, false, name);
+      if (version === 0) return asn1.create(Class.CONTEXT_SPECIFIC, tag(2), false, name);
       const bytes =
         version === 4 ? Buffer.from(name.split('.').map(Number)) : Buffer.from(ipv6Bytes(name));
-      return asn1.create(Class.CONTEXT_SPECIFIC, 7, false, bytes.toString('binary'));
+      return asn1.create(Class.CONTEXT_SPECIFIC, tag(7), false, bytes.toString('binary'));
     }),
   );
 }
@@ -85,7 +89,7 @@ export function createSelfSignedCertificate(options: {
   serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
   const algorithm = sequence([oid(OID.ecdsaWithSha256)]);
   const tbs = sequence([
-    asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [
+    asn1.create(Class.CONTEXT_SPECIFIC, tag(0), true, [
       asn1.create(Class.UNIVERSAL, Type.INTEGER, false, '\x02'),
     ]),
     asn1.create(Class.UNIVERSAL, Type.INTEGER, false, serial.toString('binary')),
@@ -107,7 +111,7 @@ export function createSelfSignedCertificate(options: {
     ]),
     name,
     fromDer(publicKey.export({ type: 'spki', format: 'der' })),
-    asn1.create(Class.CONTEXT_SPECIFIC, 3, true, [
+    asn1.create(Class.CONTEXT_SPECIFIC, tag(3), true, [
       sequence([
         extension(OID.basicConstraints, true, sequence([])),
         // digitalSignature only: an ECDSA key signs handshakes, it never encrypts keys.

@@ -16,16 +16,12 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
-import {
-  createTerminalRecorder,
-  openAsciicastWriter,
-  type AsciicastWriter,
-} from '../recordings/index.js';
 import { pairPeers, type RelayPair } from '../relay/index.js';
 import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
 import type { SessionRecord, Store, UserRecord } from '../store/store.js';
 import { RelayTickets, type RelayRole } from './relay-tickets.js';
+import { sessionRecorders, type SessionRecorder } from './session-recorders.js';
 
 export interface SessionServiceDeps {
   store: Store;
@@ -50,7 +46,7 @@ interface LiveSession {
   console?: QueuedPeer;
   agent?: QueuedPeer;
   pair?: RelayPair;
-  writer?: AsciicastWriter;
+  recorder?: SessionRecorder;
   recordingId?: string;
   timer: NodeJS.Timeout;
   ending: boolean;
@@ -99,7 +95,7 @@ export class SessionService {
     const device = await store.devices.find(request.deviceId);
     if (!device)
       throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
-    if (request.kind !== 'terminal') {
+    if (!sessionRecorders[request.kind]) {
       throw new AppError(
         'INVALID_INPUT',
         `${request.kind} sessions are not available on this server yet; open a terminal instead.`,
@@ -270,7 +266,7 @@ export class SessionService {
       sessionId: record.id,
       console: consolePeer,
       agent: agentPeer,
-      ...(live.writer ? { tap: createTerminalRecorder(live.writer) } : {}),
+      ...(live.recorder ? { tap: live.recorder.tap } : {}),
       onEnd: (end) => {
         live.ending = true;
         void this.finish(live, end.reason || `Ended by the ${end.by}.`);
@@ -287,20 +283,21 @@ export class SessionService {
 
   private async startRecording(live: LiveSession): Promise<void> {
     const { record } = live;
+    const factory = sessionRecorders[record.kind];
+    if (!factory) throw new Error(`No recorder for ${record.kind} sessions.`);
     const now = this.deps.clock.now();
-    const relative = join(now.toISOString().slice(0, 7), `${record.id}.cast`);
+    const relative = join(now.toISOString().slice(0, 7), `${record.id}${factory.extension}`);
     const file = join(this.deps.recordingsDir, relative);
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     const device = await this.deps.store.devices.find(record.deviceId);
-    live.writer = await openAsciicastWriter({
+    live.recorder = await factory.open({
       file,
-      width: live.size.cols,
-      height: live.size.rows,
+      size: live.size,
       startedAt: now,
       title: `${live.technician} on ${device?.name ?? record.deviceId}`,
       clock: { now: () => this.deps.clock.now().getTime() },
     });
-    live.writer.onError((error) => {
+    live.recorder.onError((error) => {
       this.deps.log.error({ err: error, sessionId: record.id }, 'recording failed');
       void this.end(
         record.id,
@@ -314,7 +311,7 @@ export class SessionService {
       deviceId: record.deviceId,
       userId: record.userId,
       kind: record.kind,
-      format: 'asciicast-v2',
+      format: factory.format,
       path: relative,
       startedAt: now,
     });
@@ -330,8 +327,8 @@ export class SessionService {
     const now = this.deps.clock.now();
     try {
       await this.deps.store.sessions.end(record.id, now, reason);
-      if (live.writer && live.recordingId) {
-        const result = await live.writer.close();
+      if (live.recorder && live.recordingId) {
+        const result = await live.recorder.close();
         await this.deps.store.recordings.finish(live.recordingId, {
           state: 'complete',
           endedAt: now,

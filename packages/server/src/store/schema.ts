@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type {
   AuditAction,
+  RecordingFormat,
   RecordingState,
   Role,
   SessionKind,
@@ -96,7 +97,7 @@ export interface RecordingsTable {
   device_id: string;
   user_id: string;
   kind: SessionKind;
-  format: 'asciicast-v2';
+  format: RecordingFormat;
   path: string;
   state: RecordingState;
   started_at: Millis;

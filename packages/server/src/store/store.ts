@@ -2,6 +2,7 @@ import type {
   AuditAction,
   DeviceInventory,
   DeviceStats,
+  RecordingFormat,
   RecordingState,
   Role,
   SessionKind,
@@ -170,7 +171,7 @@ export interface RecordingRecord {
   deviceId: string;
   userId: string;
   kind: SessionKind;
-  format: 'asciicast-v2';
+  format: RecordingFormat;
   /** Relative to the recordings folder of the data directory. */
   path: string;
   state: RecordingState;
