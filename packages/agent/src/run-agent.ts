@@ -29,6 +29,8 @@ export interface RunAgentOptions {
   spareShell?: boolean;
   /** Where the integration API's rollout file goes; `<dataDir>/rollout.json` by default. */
   rolloutFile?: string;
+  /** Folders files sessions may use (default: the agent user's home). */
+  fileRoots?: readonly string[];
 }
 
 /** A running agent. */
@@ -65,6 +67,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     log,
     clock,
     ...(shellPool ? { shellPool } : {}),
+    ...(options.fileRoots ? { fileRoots: options.fileRoots } : {}),
   });
   const listeners = new Set<(isConnected: boolean) => void>();
   let stopStats: CancelTimer | undefined;
@@ -131,8 +134,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     deviceId: state.config.deviceId,
     onConnectionChange: (listener) => void listeners.add(listener),
     async stop() {
-      shellPool?.stop();
-      await Promise.all([loop.stop(), sessions.stopAll('the agent is stopping'), oem.stop()]);
+      await Promise.all([
+        shellPool?.stop(),
+        loop.stop(),
+        sessions.stopAll('the agent is stopping'),
+        oem.stop(),
+      ]);
       stopStats?.();
       stopStats = undefined;
       log.info('agent stopped');

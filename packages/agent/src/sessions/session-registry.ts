@@ -6,11 +6,14 @@ import {
   type SessionKind,
   type SessionOffer,
 } from '@tether/protocol';
+import { homedir } from 'node:os';
 import type { Logger } from 'pino';
+import { checkAssistanceOffer } from '../assistance/check-offer.js';
 import type { Clock } from '../clock.js';
 import type { RunningSession } from './running-session.js';
 import type { ShellPool } from './terminal/shell-pool.js';
 import { startTerminalSession } from './terminal/terminal-session.js';
+import { startFileSession } from './files/file-session.js';
 
 /** Where an offer came from: the control channel that delivered it. */
 export interface OfferContext {
@@ -60,6 +63,8 @@ export function createSessionRegistry(options: {
   starters?: Partial<Record<SessionKind, SessionStarter>>;
   /** Shells started ahead of time for terminal sessions. */
   shellPool?: ShellPool;
+  /** Folders files sessions may use (default: the agent user's home). */
+  fileRoots?: readonly string[];
 }): SessionRegistry {
   const { log } = options;
   const entries = new Map<string, Entry>();
@@ -73,13 +78,21 @@ export function createSessionRegistry(options: {
         ...(options.shellPool ? { shellPool: options.shellPool } : {}),
       }),
     desktop: () => Promise.reject(notYetSupported('desktop')),
-    files: () => Promise.reject(notYetSupported('file transfer')),
+    files: (offer, context) =>
+      startFileSession(offer, {
+        serverUrl: options.serverUrl,
+        expectedFingerprint: context.tlsFingerprint,
+        log,
+        clock: options.clock,
+        roots: options.fileRoots ?? [homedir()],
+      }),
     ...options.starters,
   };
 
   const start = async (offer: SessionOffer, context: OfferContext, entry: Entry): Promise<void> => {
     let session: RunningSession;
     try {
+      checkAssistanceOffer(offer);
       session = await starters[offer.kind](offer, context);
     } catch (error) {
       entries.delete(offer.sessionId);

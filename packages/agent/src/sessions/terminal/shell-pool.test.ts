@@ -50,7 +50,7 @@ test('a session takes a spare shell whose prompt is already printed, and a new s
       await shell.exited;
     }
   } finally {
-    pool.stop();
+    await pool.stop();
   }
 });
 
@@ -61,8 +61,8 @@ test('stopping the pool hangs up the spare', async () => {
     log: silentLog(),
   });
   await waitFor(() => childPids().length > 0, 'the spare shell to start');
-  pool.stop();
-  await waitFor(() => childPids().length === 0, 'the spare shell to exit');
+  await pool.stop();
+  assert.equal(childPids().length, 0, 'the spare shell has exited');
   assert.equal(pool.take({ cols: 80, rows: 24 }), undefined);
 });
 
@@ -81,5 +81,5 @@ test('a shell that keeps dying at once is not restarted forever', async () => {
   }
   await new Promise((resolve) => setTimeout(resolve, 150));
   assert.equal(clock.pendingTimers, 0, 'no more restarts are scheduled');
-  pool.stop();
+  await pool.stop();
 });

@@ -22,7 +22,8 @@ const MAX_QUICK_EXITS = 3;
  */
 export interface ShellPool {
   take(size: { cols: number; rows: number }): BufferedShell | undefined;
-  stop(): void;
+  /** Hangs up the spare; resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
 export function createShellPool(options: {
@@ -70,12 +71,15 @@ export function createShellPool(options: {
       schedule();
       return taken;
     },
-    stop() {
+    async stop() {
       isStopped = true;
       refill?.();
       refill = undefined;
-      spare?.shell.hangUp();
+      const last = spare;
       spare = undefined;
+      if (!last) return;
+      last.shell.hangUp();
+      await last.shell.exited;
     },
   };
 }

@@ -1,0 +1,143 @@
+import { open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { FILE_WINDOW_BYTES, type FileRequest } from '@tether/protocol';
+import { errorReply, FileRequestError } from './file-errors.js';
+import type { FileRoots } from './file-roots.js';
+import { hashPrefix, type FileTransfer, type TransferLink } from './file-transfer.js';
+
+/** Where an upload is written until it is complete (then it is renamed over the target). */
+export function partialFileOf(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tether-part`);
+}
+
+async function sizeOf(file: string): Promise<number | undefined> {
+  return stat(file).then(
+    (info) => info.size,
+    () => undefined,
+  );
+}
+
+async function checkTarget(roots: FileRoots, path: string): Promise<string> {
+  const target = await roots.entry(path);
+  const existing = await stat(target).catch(() => undefined);
+  if (!existing) return target;
+  // An existing target is overwritten: it must itself resolve inside the roots (no symlink out).
+  await roots.existing(path);
+  if (!existing.isFile())
+    throw new FileRequestError('invalid', `"${path}" is a folder; upload into it instead.`);
+  return target;
+}
+
+/**
+ * Receives a file into a partial file beside the target, acknowledging each chunk once written,
+ * and renames it over the target when all bytes are in. A cut upload keeps its partial file; an
+ * upload with `resume` continues from its size.
+ *
+ * @example
+ * const transfer = await startUpload(request, { roots, link });
+ */
+export async function startUpload(
+  request: Extract<FileRequest, { type: 'upload' }>,
+  options: { roots: FileRoots; link: TransferLink },
+): Promise<FileTransfer> {
+  const { link } = options;
+  const target = await checkTarget(options.roots, request.path);
+  const partial = partialFileOf(target);
+  const kept = request.resume ? ((await sizeOf(partial)) ?? 0) : 0;
+  const offset = Math.min(kept, request.size);
+  const handle = await open(partial, offset > 0 ? 'r+' : 'w', 0o600);
+  let expected = offset;
+  let written = offset;
+  let isOver = false;
+  let queue = Promise.resolve();
+  const reply = link.reply;
+  try {
+    await handle.truncate(offset);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const hash = await hashPrefix(partial, offset);
+  /** Ends the transfer from outside the write queue (cancel, session end): waits for it. */
+  const finish = async (outcome: 'keep' | 'discard'): Promise<void> => {
+    if (isOver) return;
+    isOver = true;
+    await queue;
+    await handle.close();
+    if (outcome === 'discard') await unlink(partial).catch(() => undefined); // may be gone already
+    link.onFinished();
+  };
+  /** Ends the transfer from inside the write queue (so it must not wait for the queue). */
+  const fail = async (error: unknown): Promise<void> => {
+    if (isOver) return;
+    isOver = true;
+    reply(errorReply(error, { id: request.id, op: 'upload', path: target }));
+    await handle.close();
+    link.onFinished();
+  };
+  const complete = async (): Promise<void> => {
+    await handle.sync();
+    await rename(partial, target);
+    isOver = true;
+    const sha256 = hash.digest('hex');
+    reply({ type: 'done', id: request.id, op: 'upload', path: target, size: request.size, sha256 });
+    await handle.close();
+    link.onFinished();
+  };
+  reply({ type: 'ready', id: request.id, op: 'upload', path: target, offset, size: request.size });
+  if (offset === request.size) queue = queue.then(complete).catch(fail);
+  return {
+    onAck() {
+      queue = queue.then(() =>
+        fail(
+          new FileRequestError(
+            'invalid',
+            'An upload is acknowledged by the device, not the console.',
+          ),
+        ),
+      );
+    },
+    onData(at, data) {
+      if (isOver) return;
+      if (
+        at !== expected ||
+        expected + data.length > request.size ||
+        expected - written > 2 * FILE_WINDOW_BYTES
+      ) {
+        queue = queue.then(() =>
+          fail(
+            new FileRequestError(
+              'invalid',
+              `Upload data out of order at byte ${at}; resume the upload.`,
+            ),
+          ),
+        );
+        return;
+      }
+      expected += data.length;
+      const copy = Buffer.from(data.buffer, data.byteOffset, data.length);
+      queue = queue
+        .then(async () => {
+          if (isOver) return;
+          await handle.write(copy, 0, copy.length, at);
+          hash.update(copy);
+          written = at + copy.length;
+          reply({ type: 'ack', id: request.id, offset: written });
+          if (written === request.size) await complete();
+        })
+        .catch(fail);
+    },
+    cancel: async () => {
+      if (isOver) return;
+      reply(
+        errorReply(new FileRequestError('cancelled', 'Upload cancelled.'), {
+          id: request.id,
+          op: 'upload',
+          path: target,
+        }),
+      );
+      await finish('discard');
+    },
+    abort: () => finish('keep'),
+  };
+}
