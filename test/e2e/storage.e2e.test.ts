@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { chmod, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AuditPage, ErrorBody, PolicyList, RecordingList, StorageTestResult, UploadList } from '@tether/protocol';
+import {
+  AuditPage,
+  ErrorBody,
+  PolicyList,
+  RecordingList,
+  StorageTestResult,
+  UploadList,
+} from '@tether/protocol';
 import {
   makeCertificate,
   makeCertificateFolders,
@@ -10,12 +17,18 @@ import {
   sealWithOpenssl,
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
+import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import { waitFor } from '../support/cli.js';
 import { startStorageFixture, type StorageFixture } from '../support/storage-fixture.js';
+import { ADMIN_PASSWORD } from '../support/test-server.js';
 
 /** Files under `folder` (recursively), relative. */
 async function listTree(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1)).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
+    .sort();
 }
 
 describe('recordings uploaded to SFTP custom storage', () => {
@@ -27,7 +40,10 @@ describe('recordings uploaded to SFTP custom storage', () => {
   before(async () => {
     fixture = await startStorageFixture();
     inbox = await fixture.sftp.folder('inbox');
-    stranger = await makeCertificate(await makeCertificateFolders(join(inbox, '..', 'elsewhere')), 'Stranger');
+    stranger = await makeCertificate(
+      await makeCertificateFolders(join(inbox, '..', 'elsewhere')),
+      'Stranger',
+    );
   });
   after(() => fixture.close());
 
@@ -36,26 +52,49 @@ describe('recordings uploaded to SFTP custom storage', () => {
     const text =
       how === 'powershell'
         ? await sealLikePowerShell(certFile, fixture.sftp.password)
-        : await sealWithOpenssl(certFile, `${fixture.sftp.password}\n`, how === 'oaep' ? { padding: 'oaep', oaepHash: 'sha256' } : {});
+        : await sealWithOpenssl(
+            certFile,
+            `${fixture.sftp.password}\n`,
+            how === 'oaep' ? { padding: 'oaep', oaepHash: 'sha256' } : {},
+          );
     sealed.push(text);
     return text;
   };
 
   const expectUploaded = async (recordingId: string): Promise<void> => {
-    const upload = await fixture.waitForUpload(recordingId, 'done', (candidate) => candidate.state === 'done');
+    const upload = await fixture.waitForUpload(
+      recordingId,
+      'done',
+      (candidate) => candidate.state === 'done',
+    );
     assert.equal(upload.lastError, null);
     const month = new Date().toISOString().slice(0, 7);
     assert.equal(upload.remotePath, join(inbox, month, `${recordingId}.cast`));
     const local = await fixture.localFile(recordingId);
-    assert.deepEqual(await readFile(upload.remotePath), await readFile(local), 'the uploaded recording is byte-identical');
-    assert.deepEqual(await readFile(`${upload.remotePath}.chain`), await readFile(`${local}.chain`), 'so is its hash chain');
+    assert.deepEqual(
+      await readFile(upload.remotePath),
+      await readFile(local),
+      'the uploaded recording is byte-identical',
+    );
+    assert.deepEqual(
+      await readFile(`${upload.remotePath}.chain`),
+      await readFile(`${local}.chain`),
+      'so is its hash chain',
+    );
   };
 
   it('a session recorded under the policy arrives byte-identical (password sealed by openssl cms, PKCS#1 v1.5)', async () => {
-    await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'password', credential: await passwordSealed('v1.5') });
+    await fixture.setStorage({
+      url: fixture.sftp.url(inbox),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential: await passwordSealed('v1.5'),
+    });
     const recordingId = await fixture.recordSession(20_000);
     await expectUploaded(recordingId);
-    const list = (await fixture.tether.admin.request('GET', '/api/v1/recordings')).json(RecordingList);
+    const list = (await fixture.tether.admin.request('GET', '/api/v1/recordings')).json(
+      RecordingList,
+    );
     const listed = list.recordings.find((recording) => recording.id === recordingId);
     assert.equal(listed?.upload?.state, 'done', 'the recording list shows the upload status');
     assert.equal(listed.upload.target, fixture.sftp.url(inbox));
@@ -63,58 +102,122 @@ describe('recordings uploaded to SFTP custom storage', () => {
 
   it('works with an RSA-OAEP sealed password and with the Protect-CmsMessage format', async () => {
     for (const how of ['oaep', 'powershell'] as const) {
-      await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'password', credential: await passwordSealed(how) });
+      await fixture.setStorage({
+        url: fixture.sftp.url(inbox),
+        hostKey: fixture.sftp.hostKey,
+        authentication: 'password',
+        credential: await passwordSealed(how),
+      });
       await expectUploaded(await fixture.recordSession());
     }
   });
 
   it('logs in with a sealed private key (PKCS#8, public-key authentication)', async () => {
-    const credential = await sealWithOpenssl(fixture.certificate.certFile, fixture.sftp.privateKeyPem, { padding: 'oaep' });
+    const credential = await sealWithOpenssl(
+      fixture.certificate.certFile,
+      fixture.sftp.privateKeyPem,
+      { padding: 'oaep' },
+    );
     sealed.push(credential);
-    await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'publicKey', credential });
+    await fixture.setStorage({
+      url: fixture.sftp.url(inbox),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'publicKey',
+      credential,
+    });
     await expectUploaded(await fixture.recordSession());
   });
 
   it('a credential sealed to the wrong certificate fails visibly, keeps the recording, and uploads once fixed', async () => {
     const wrong = await sealWithOpenssl(stranger.certFile, fixture.sftp.password);
-    await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'password', credential: wrong });
+    await fixture.setStorage({
+      url: fixture.sftp.url(inbox),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential: wrong,
+    });
     const recordingId = await fixture.recordSession();
-    const failed = await fixture.waitForUpload(recordingId, 'failed', (upload) => upload.state === 'failed');
-    assert.match(failed.lastError ?? '', /No certificate in .* matches the storage credential.*CN=Stranger/);
+    const failed = await fixture.waitForUpload(
+      recordingId,
+      'failed',
+      (upload) => upload.state === 'failed',
+    );
+    assert.match(
+      failed.lastError ?? '',
+      /No certificate in .* matches the storage credential.*CN=Stranger/,
+    );
     assert.ok(failed.nextAttemptAt, 'a next attempt is scheduled');
     await readFile(await fixture.localFile(recordingId));
-    const audit = (await fixture.tether.admin.request('GET', '/api/v1/audit?limit=50')).json(AuditPage);
+    const audit = (await fixture.tether.admin.request('GET', '/api/v1/audit?limit=50')).json(
+      AuditPage,
+    );
     assert.ok(
-      audit.entries.some((entry) => entry.action === 'upload.failed' && entry.details.recordingId === recordingId),
+      audit.entries.some(
+        (entry) => entry.action === 'upload.failed' && entry.details.recordingId === recordingId,
+      ),
       'the failure is in the audit log',
     );
-    await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'password', credential: await passwordSealed('v1.5') });
+    await fixture.setStorage({
+      url: fixture.sftp.url(inbox),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential: await passwordSealed('v1.5'),
+    });
     await expectUploaded(recordingId);
   });
 
   it('a world-readable key file stops uploads with "chmod 600" until it is fixed', async () => {
-    await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'password', credential: await passwordSealed('v1.5') });
+    await fixture.setStorage({
+      url: fixture.sftp.url(inbox),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential: await passwordSealed('v1.5'),
+    });
     await chmod(fixture.certificate.keyFile, 0o644);
     let recordingId = '';
     try {
       recordingId = await fixture.recordSession();
-      const failed = await fixture.waitForUpload(recordingId, 'failed', (upload) => upload.state === 'failed');
+      const failed = await fixture.waitForUpload(
+        recordingId,
+        'failed',
+        (upload) => upload.state === 'failed',
+      );
       assert.match(failed.lastError ?? '', new RegExp(`chmod 600 ${fixture.certificate.keyFile}`));
     } finally {
       await chmod(fixture.certificate.keyFile, 0o600);
     }
-    const retry = await fixture.tether.admin.request('POST', `/api/v1/uploads/${recordingId}/retry`);
+    const retry = await fixture.tether.admin.request(
+      'POST',
+      `/api/v1/uploads/${recordingId}/retry`,
+    );
     assert.ok(retry.status === 200 || retry.status === 409, retry.text);
     await expectUploaded(recordingId);
   });
 
   it('an account without write permission fails with what to fix, and a corrected URL uploads the queued recording', async () => {
     const readOnly = await fixture.sftp.folder('read-only', { writable: false });
-    await fixture.setStorage({ url: fixture.sftp.url(readOnly), authentication: 'password', credential: await passwordSealed('v1.5') });
+    await fixture.setStorage({
+      url: fixture.sftp.url(readOnly),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential: await passwordSealed('v1.5'),
+    });
     const recordingId = await fixture.recordSession();
-    const failed = await fixture.waitForUpload(recordingId, 'failed', (upload) => upload.state === 'failed');
-    assert.match(failed.lastError ?? '', /permission denied\. Give the upload account write access/);
-    await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'password', credential: await passwordSealed('v1.5') });
+    const failed = await fixture.waitForUpload(
+      recordingId,
+      'failed',
+      (upload) => upload.state === 'failed',
+    );
+    assert.match(
+      failed.lastError ?? '',
+      /permission denied\. Give the upload account write access/,
+    );
+    await fixture.setStorage({
+      url: fixture.sftp.url(inbox),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential: await passwordSealed('v1.5'),
+    });
     await expectUploaded(recordingId);
     assert.deepEqual(await listTree(readOnly), []);
   });
@@ -122,26 +225,74 @@ describe('recordings uploaded to SFTP custom storage', () => {
   it('the test-connection API signs in and checks write permission without leaving files', async () => {
     const credential = await passwordSealed('v1.5');
     const before = await listTree(inbox);
-    const ok = await fixture.tether.admin.request('POST', '/api/v1/storage/test', { url: fixture.sftp.url(inbox), authentication: 'password', credential });
+    const ok = await fixture.tether.admin.request('POST', '/api/v1/storage/test', {
+      url: fixture.sftp.url(inbox),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential,
+    });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.json(StorageTestResult).target, fixture.sftp.url(inbox));
     assert.deepEqual(await listTree(inbox), before, 'no file is left behind');
 
     const refusals: [string, object, RegExp][] = [
-      ['wrong certificate', { credential: await sealWithOpenssl(stranger.certFile, 'x') }, /No certificate in .* matches/],
-      ['truncated CMS', { credential: [...credential.split('\n').slice(0, 4), '-----END CMS-----'].join('\n') }, /not a usable CMS message .*Seal the password or key again/],
-      ['no write permission', { url: fixture.sftp.url(await fixture.sftp.folder('read-only-2', { writable: false })) }, /permission denied/],
-      ['wrong password', { credential: await sealWithOpenssl(fixture.certificate.certFile, 'not the password') }, /refused the login with the sealed password/],
-      ['missing folder', { url: fixture.sftp.url(join(inbox, 'nope')) }, /does not exist .* Create it/],
+      [
+        'wrong certificate',
+        { credential: await sealWithOpenssl(stranger.certFile, 'x') },
+        /No certificate in .* matches/,
+      ],
+      [
+        'truncated CMS',
+        { credential: [...credential.split('\n').slice(0, 4), '-----END CMS-----'].join('\n') },
+        /not a usable CMS message .*Seal the password or key again/,
+      ],
+      [
+        'no write permission',
+        { url: fixture.sftp.url(await fixture.sftp.folder('read-only-2', { writable: false })) },
+        /permission denied/,
+      ],
+      [
+        'wrong password',
+        { credential: await sealWithOpenssl(fixture.certificate.certFile, 'not the password') },
+        /refused the login with the sealed password/,
+      ],
+      [
+        'missing folder',
+        { url: fixture.sftp.url(join(inbox, 'nope')) },
+        /does not exist .* Create it/,
+      ],
+      [
+        'host key not pinned',
+        { hostKey: undefined },
+        new RegExp(
+          `presented the host key ${escapeRegExp(fixture.sftp.hostKey)}.*pins none, so the credential was not sent`,
+        ),
+      ],
+      [
+        'another host key pinned',
+        { hostKey: `SHA256:${'A'.repeat(43)}` },
+        /not the pinned SHA256:A+, so the credential was not sent/,
+      ],
     ];
     for (const [what, change, message] of refusals) {
-      const response = await fixture.tether.admin.request('POST', '/api/v1/storage/test', { url: fixture.sftp.url(inbox), authentication: 'password', credential, ...change });
+      const response = await fixture.tether.admin.request('POST', '/api/v1/storage/test', {
+        url: fixture.sftp.url(inbox),
+        hostKey: fixture.sftp.hostKey,
+        authentication: 'password',
+        credential,
+        ...change,
+      });
       assert.ok(response.status >= 400, `${what}: ${response.text}`);
       assert.match(response.json(ErrorBody).message, message, what);
     }
     await chmod(fixture.certificate.keyFile, 0o640);
     try {
-      const response = await fixture.tether.admin.request('POST', '/api/v1/storage/test', { url: fixture.sftp.url(inbox), authentication: 'password', credential });
+      const response = await fixture.tether.admin.request('POST', '/api/v1/storage/test', {
+        url: fixture.sftp.url(inbox),
+        hostKey: fixture.sftp.hostKey,
+        authentication: 'password',
+        credential,
+      });
       assert.match(response.json(ErrorBody).message, /chmod 600/);
     } finally {
       await chmod(fixture.certificate.keyFile, 0o600);
@@ -149,18 +300,32 @@ describe('recordings uploaded to SFTP custom storage', () => {
   });
 
   it('every recording is on the target exactly once, and nothing is left half-written', async () => {
-    const uploads = (await fixture.tether.admin.request('GET', '/api/v1/uploads')).json(UploadList).uploads;
+    const uploads = (await fixture.tether.admin.request('GET', '/api/v1/uploads')).json(
+      UploadList,
+    ).uploads;
     assert.ok(uploads.length >= 7);
-    assert.ok(uploads.every((upload) => upload.state === 'done'), JSON.stringify(uploads.map((u) => [u.state, u.lastError])));
+    assert.ok(
+      uploads.every((upload) => upload.state === 'done'),
+      JSON.stringify(uploads.map((u) => [u.state, u.lastError])),
+    );
     const files = await listTree(inbox);
     assert.equal(files.filter((file) => file.endsWith('.cast')).length, uploads.length);
     assert.equal(files.filter((file) => file.endsWith('.part')).length, 0);
-    for (const upload of uploads) assert.ok(files.some((file) => file.endsWith(`${upload.recordingId}.cast`)));
+    for (const upload of uploads)
+      assert.ok(files.some((file) => file.endsWith(`${upload.recordingId}.cast`)));
   });
 
   it('neither the credential nor its sealed form appears in logs, API responses or the database', async () => {
-    const secrets = [fixture.sftp.password, ...fixture.sftp.privateKeyPem.split('\n').filter((line) => line.length > 40)];
-    const sealedFragments = sealed.map((text) => text.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '').slice(40, 100));
+    const secrets = [
+      fixture.sftp.password,
+      ...fixture.sftp.privateKeyPem.split('\n').filter((line) => line.length > 40),
+    ];
+    const sealedFragments = sealed.map((text) =>
+      text
+        .replace(/-----[A-Z ]+-----/g, '')
+        .replace(/\s+/g, '')
+        .slice(40, 100),
+    );
     const api = [
       '/api/v1/recordings',
       '/api/v1/uploads',
@@ -170,13 +335,19 @@ describe('recordings uploaded to SFTP custom storage', () => {
     ];
     let responses = '';
     for (const path of api) responses += (await fixture.tether.admin.request('GET', path)).text;
-    assert.ok(PolicyList.parse(JSON.parse((await fixture.tether.admin.request('GET', '/api/v1/policies')).text)).policies.length > 0);
+    assert.ok(
+      PolicyList.parse(
+        JSON.parse((await fixture.tether.admin.request('GET', '/api/v1/policies')).text),
+      ).policies.length > 0,
+    );
     const logs = fixture.logs();
     assert.ok(logs.includes('recording uploaded'), 'the upload log lines were captured');
     const dataDir = fixture.tether.dataDir;
     const database = Buffer.concat(
       await Promise.all(
-        (await readdir(dataDir)).filter((name) => name.startsWith('tether.db')).map((name) => readFile(join(dataDir, name))),
+        (await readdir(dataDir))
+          .filter((name) => name.startsWith('tether.db'))
+          .map((name) => readFile(join(dataDir, name))),
       ),
     ).toString('latin1');
     for (const secret of secrets) {
@@ -189,4 +360,86 @@ describe('recordings uploaded to SFTP custom storage', () => {
       assert.ok(!responses.includes(fragment), 'no sealed credential in API responses');
     }
   });
+
+  it('the policy editor tests the connection, shows the host key the server presents, and pins it', async () => {
+    const credential = await passwordSealed('v1.5');
+    const browser = await launchBrowser();
+    try {
+      const page = await newConsolePage(browser, fixture.tether.url);
+      await page.getByTestId('login-username').fill('admin');
+      await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('signed-in-user').waitFor();
+      await page.goto(`${fixture.tether.url}/policies/new`);
+      await page.getByTestId('policy-storage-enabled').check();
+      await page.getByTestId('policy-storage-url').fill(fixture.sftp.url(inbox));
+      await page.getByTestId('policy-storage-credential').fill(credential);
+      await page.getByTestId('policy-storage-test').click();
+      const result = page.getByTestId('policy-storage-test-result');
+      await result.getByText('pins none, so the credential was not sent').waitFor();
+      assert.ok(
+        (await result.innerText()).includes(fixture.sftp.hostKey),
+        'the fingerprint is shown',
+      );
+      await page.getByTestId('policy-storage-pin-host-key').click();
+      assert.equal(
+        await page.getByTestId('policy-storage-host-key').inputValue(),
+        fixture.sftp.hostKey,
+      );
+      await page.getByTestId('policy-storage-test').click();
+      await result.getByText('wrote and deleted a test file').waitFor();
+      await page.screenshot({ path: 'test-artifacts/console-storage-test.png' });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('the console recordings list shows each upload: uploaded, or failed with the reason', async () => {
+    const uploaded = (await fixture.tether.admin.request('GET', '/api/v1/uploads?state=done')).json(
+      UploadList,
+    ).uploads[0];
+    assert.ok(uploaded);
+    await fixture.setStorage({
+      url: fixture.sftp.url(join(inbox, 'missing')),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential: await passwordSealed('v1.5'),
+    });
+    const failedId = await fixture.recordSession();
+    await fixture.waitForUpload(failedId, 'failed', (upload) => upload.state === 'failed');
+    const browser = await launchBrowser();
+    try {
+      const page = await newConsolePage(browser, fixture.tether.url);
+      await page.getByTestId('login-username').fill('admin');
+      await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('signed-in-user').waitFor();
+      await page.goto(`${fixture.tether.url}/recordings`);
+      const row = (id: string) =>
+        page.locator(`[data-testid=recording-row][data-recording-id="${id}"]`);
+      await row(uploaded.recordingId).getByTestId('upload-status').waitFor();
+      assert.equal(
+        await row(uploaded.recordingId)
+          .getByTestId('upload-status')
+          .getAttribute('data-upload-state'),
+        'done',
+      );
+      assert.match(await row(uploaded.recordingId).innerText(), /Uploaded/);
+      // The failed upload is retried every second or so; refresh until a load shows it failed.
+      const failed = row(failedId);
+      const reason = await waitFor('the failed upload in the console', async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const error = failed.getByTestId('upload-error');
+        return (await error.count()) > 0 ? await error.innerText() : undefined;
+      });
+      assert.match(reason, /does not exist on the SFTP server\. Create it/);
+    } finally {
+      await browser.close();
+    }
+  });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -21,6 +21,8 @@ export interface SftpTestServer {
   readonly password: string;
   /** The user's private key, PKCS#8 PEM (its public half is authorised). */
   readonly privateKeyPem: string;
+  /** The server's host key fingerprint (`SHA256:…`), to pin in storage settings. */
+  readonly hostKey: string;
   /** `sftp://user@127.0.0.1:port<path>`; `port` overrides the port (e.g. a proxy in front). */
   url(path: string, port?: number): string;
   /**
@@ -39,15 +41,19 @@ export interface SftpTestServer {
   close(): Promise<void>;
 }
 
+/** Creates the test account when absent (under a lock: test files run in parallel); returns its uid. */
 async function ensureUser(): Promise<number> {
-  const existing = await run('id', ['-u', SFTP_USER]).catch(() => undefined);
-  if (existing) return Number(existing.stdout.trim());
-  await run('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', SFTP_USER]);
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile('chpasswd', (error) => (error ? reject(error) : resolve()));
-    child.stdin?.end(`${SFTP_USER}:${SFTP_PASSWORD}\n`);
+  const script = [
+    `id -u ${SFTP_USER} >/dev/null 2>&1 || {`,
+    `  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${SFTP_USER} &&`,
+    `  printf '%s:%s\\n' ${SFTP_USER} "$SFTP_TEST_PASSWORD" | chpasswd;`,
+    '}',
+    `id -u ${SFTP_USER}`,
+  ].join('\n');
+  const { stdout } = await run('flock', ['/tmp/tether-sftp-test-user.lock', 'sh', '-c', script], {
+    env: { ...process.env, SFTP_TEST_PASSWORD: SFTP_PASSWORD },
   });
-  return Number((await run('id', ['-u', SFTP_USER])).stdout.trim());
+  return Number(stdout.trim());
 }
 
 function freePort(): Promise<number> {
@@ -55,7 +61,11 @@ function freePort(): Promise<number> {
     const probe = createServer();
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -91,7 +101,15 @@ export async function startSftpServer(): Promise<SftpTestServer> {
   const userKey = join(root, 'user.key');
   await mkdir(keysDir, { mode: 0o755 });
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
-  await run('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', userKey]);
+  await run('openssl', [
+    'genpkey',
+    '-algorithm',
+    'RSA',
+    '-pkeyopt',
+    'rsa_keygen_bits:2048',
+    '-out',
+    userKey,
+  ]);
   const publicKey = (await run('ssh-keygen', ['-y', '-f', userKey])).stdout.trim();
   await writeFile(join(keysDir, SFTP_USER), `${publicKey}\n`, { mode: 0o644 });
   const privateKeyPem = (await import('node:fs/promises')).readFile(userKey, 'utf8');
@@ -127,14 +145,28 @@ export async function startSftpServer(): Promise<SftpTestServer> {
 
   const start = async (): Promise<void> => {
     // Its own process group, so stopping it also ends the per-connection children.
-    const child = spawn(SSHD, ['-D', '-e', '-f', config], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(SSHD, ['-D', '-e', '-f', config], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     sshd = child;
-    await waitFor('sshd to listen', async () => {
-      if (child.exitCode !== null) throw new Error(`sshd exited: ${output}`);
-      return (await accepts(port)) ? true : undefined;
-    }, 10_000);
+    // A detached group outlives its parent: end it if the test process exits without close().
+    const killGroup = (): void => {
+      if (child.pid && child.exitCode === null && child.signalCode === null)
+        process.kill(-child.pid, 'SIGTERM');
+    };
+    process.once('exit', killGroup);
+    child.once('exit', () => process.off('exit', killGroup));
+    await waitFor(
+      'sshd to listen',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`sshd exited: ${output}`);
+        return (await accepts(port)) ? true : undefined;
+      },
+      10_000,
+    );
   };
   const stop = async (): Promise<void> => {
     const child = sshd;
@@ -144,12 +176,21 @@ export async function startSftpServer(): Promise<SftpTestServer> {
     process.kill(-child.pid, 'SIGTERM');
     await gone;
     // Session children outlive the listener for a moment; the group kill reaches them too.
-    await waitFor('sshd sessions to end', async () => ((await run('pgrep', ['-g', String(child.pid)]).catch(() => undefined)) ? undefined : true), 5_000).catch(() => {
+    await waitFor(
+      'sshd sessions to end',
+      async () =>
+        (await run('pgrep', ['-g', String(child.pid)]).catch(() => undefined)) ? undefined : true,
+      5_000,
+    ).catch(() => {
       if (child.pid) process.kill(-child.pid, 'SIGKILL');
     });
   };
   await start();
   const key = await privateKeyPem;
+  const fingerprint =
+    (await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`])).stdout.split(
+      ' ',
+    )[1] ?? '';
 
   return {
     host: '127.0.0.1',
@@ -157,12 +198,20 @@ export async function startSftpServer(): Promise<SftpTestServer> {
     username: SFTP_USER,
     password: SFTP_PASSWORD,
     privateKeyPem: key,
+    hostKey: fingerprint,
     url: (path, overridePort) => `sftp://${SFTP_USER}@127.0.0.1:${overridePort ?? port}${path}`,
     async folder(name, options = {}) {
       const path = join(root, name);
       await mkdir(path, { recursive: true });
       if (options.tmpfsBytes) {
-        await run('mount', ['-t', 'tmpfs', '-o', `size=${options.tmpfsBytes},mode=0755`, 'tmpfs', path]);
+        await run('mount', [
+          '-t',
+          'tmpfs',
+          '-o',
+          `size=${options.tmpfsBytes},mode=0755`,
+          'tmpfs',
+          path,
+        ]);
         mounts.push(path);
       }
       if (options.writable === false) {

@@ -18,7 +18,8 @@ async function readFileOrExplain(file: string, what: string): Promise<Buffer> {
 
 export const storageSealCommand: Command = {
   name: 'storage seal',
-  summary: 'Seal an SFTP password or private key to a certificate (CMS), for the custom storage policy.',
+  summary:
+    'Seal an SFTP password or private key to a certificate (CMS), for the custom storage policy.',
   usage: `tether storage seal --cert FILE (--password-stdin | --key-file FILE)
 
 Prints a CMS message (-----BEGIN CMS-----) that only the holder of the certificate's private
@@ -48,7 +49,8 @@ setting. Same format as PowerShell's Protect-CmsMessage and openssl cms -encrypt
     const secret = keyFile
       ? await readFileOrExplain(keyFile, 'key file')
       : Buffer.from(await readStdin(), 'utf8');
-    if (secret.length === 0) throw new AppError('INVALID_INPUT', 'There is nothing to seal: the input is empty.');
+    if (secret.length === 0)
+      throw new AppError('INVALID_INPUT', 'There is nothing to seal: the input is empty.');
     try {
       process.stdout.write(sealCredential(certificate, secret));
     } finally {
@@ -61,13 +63,16 @@ setting. Same format as PowerShell's Protect-CmsMessage and openssl cms -encrypt
 export const storageTestCommand: Command = {
   name: 'storage test',
   summary: 'Check a custom storage setting from this server: credential, login, write permission.',
-  usage: `tether storage test --url sftp://user@host:port/path --authentication password|publicKey --credential-file FILE [--config FILE]
+  usage: `tether storage test --url sftp://user@host:port/path --host-key SHA256:… --authentication password|publicKey --credential-file FILE [--config FILE]
 
 Opens the sealed credential with this server's certificates (storage.certsDir and
-storage.privateDir of the configuration), signs in, writes and deletes a test file.`,
+storage.privateDir of the configuration), checks the SFTP server's host key against
+--host-key, signs in, writes and deletes a test file. Without --host-key nothing is sent:
+the command prints the fingerprint the server presents, to confirm and pin.`,
   options: {
     ...dataDirOptions,
     url: { type: 'string' },
+    'host-key': { type: 'string' },
     authentication: { type: 'string' },
     'credential-file': { type: 'string' },
   },
@@ -75,8 +80,14 @@ storage.privateDir of the configuration), signs in, writes and deletes a test fi
     const config = serverConfigFrom(input);
     const parsed = CustomStorage.safeParse({
       url: requireOption(input, 'url', 'storage test'),
+      ...(stringOption(input, 'host-key') ? { hostKey: stringOption(input, 'host-key') } : {}),
       authentication: stringOption(input, 'authentication') ?? 'password',
-      credential: (await readFileOrExplain(requireOption(input, 'credential-file', 'storage test'), 'credential file')).toString('utf8'),
+      credential: (
+        await readFileOrExplain(
+          requireOption(input, 'credential-file', 'storage test'),
+          'credential file',
+        )
+      ).toString('utf8'),
     });
     if (!parsed.success) {
       throw new AppError(

@@ -1,20 +1,36 @@
-import type { Policy, PolicySettingsUpdate, RecordingMode, SessionKind } from '@tether/protocol';
+import {
+  type Policy,
+  type PolicySettingsUpdate,
+  type RecordingMode,
+  type SessionKind,
+} from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { Notice } from '../components/notice.js';
 import { useAction } from '../hooks/use-action.js';
 import { kindLabels, SESSION_KINDS } from './policy-labels.js';
+import { AssistanceFields } from './policy-assistance-fields.js';
+import { StorageFields } from './policy-storage-fields.js';
+import {
+  assistanceFormState,
+  assistanceSettings,
+  type AssistanceFormState,
+} from './policy-assistance-form.js';
 
 type ModeChoice = RecordingMode | 'unset';
 
-interface FormState {
+/** The editor's fields; exported for the storage fields component. */
+export interface FormState {
   name: string;
   description: string;
   modes: Record<SessionKind, ModeChoice>;
   hasStorage: boolean;
   url: string;
+  /** The SFTP server's host key fingerprint (`SHA256:…`). */
+  hostKey: string;
   authentication: 'password' | 'publicKey';
   /** Empty on an existing policy with storage: keep the stored credential. */
   credential: string;
+  assistance: AssistanceFormState;
 }
 
 function initialState(policy: Policy | undefined): FormState {
@@ -30,8 +46,10 @@ function initialState(policy: Policy | undefined): FormState {
     },
     hasStorage: storage !== undefined,
     url: storage?.url ?? '',
+    hostKey: storage?.hostKey ?? '',
     authentication: storage?.authentication ?? 'password',
     credential: '',
+    assistance: assistanceFormState(policy?.settings.assistance),
   };
 }
 
@@ -43,12 +61,15 @@ function settingsOf(state: FormState): PolicySettingsUpdate {
     if (mode !== 'unset') recording[kind] = mode;
   }
   const credential = state.credential.trim();
+  const assistance = assistanceSettings(state.assistance);
   return {
+    ...(assistance ? { assistance } : {}),
     ...(Object.keys(recording).length > 0 ? { recording } : {}),
     ...(state.hasStorage
       ? {
           customStorage: {
             url: state.url.trim(),
+            ...(state.hostKey.trim() === '' ? {} : { hostKey: state.hostKey.trim() }),
             authentication: state.authentication,
             ...(credential === '' ? {} : { credential }),
           },
@@ -81,7 +102,7 @@ export function PolicyForm({
   const [isSaved, setSaved] = useState(false);
   const storedCredential = policy?.settings.customStorage?.credential;
   const save = useAction(
-    (api) => {
+    async (api) => {
       const base = { name: state.name.trim(), description: state.description.trim() };
       const settings = settingsOf(state);
       if (policy) return api.updatePolicy(policy.id, { ...base, settings });
@@ -167,6 +188,7 @@ export function PolicyForm({
       {state.hasStorage && (
         <StorageFields state={state} change={change} storedSha256={storedCredential?.sha256} />
       )}
+      <AssistanceFields state={state.assistance} change={(assistance) => change({ assistance })} />
       {save.error && (
         <div className="field-wide">
           <Notice kind="error" onDismiss={save.clearError}>
@@ -195,76 +217,4 @@ export function PolicyForm({
 
 function modeChoice(value: string): ModeChoice {
   return value === 'required' || value === 'off' ? value : 'unset';
-}
-
-function StorageFields({
-  state,
-  change,
-  storedSha256,
-}: {
-  state: FormState;
-  change: (patch: Partial<FormState>) => void;
-  storedSha256: string | undefined;
-}) {
-  return (
-    <>
-      <label className="field field-span-2">
-        <span>SFTP URL</span>
-        <input
-          value={state.url}
-          onChange={(event) => change({ url: event.target.value })}
-          required
-          placeholder="sftp://user@host:22/path"
-          className="mono"
-          data-testid="policy-storage-url"
-        />
-      </label>
-      <label className="field">
-        <span>Authentication</span>
-        <select
-          value={state.authentication}
-          onChange={(event) =>
-            change({
-              authentication: event.target.value === 'publicKey' ? 'publicKey' : 'password',
-            })
-          }
-          data-testid="policy-storage-authentication"
-        >
-          <option value="password">Password</option>
-          <option value="publicKey">Public key (private key as the credential)</option>
-        </select>
-      </label>
-      <label className="field field-wide">
-        <span>Sealed credential (CMS message)</span>
-        <textarea
-          value={state.credential}
-          onChange={(event) => change({ credential: event.target.value })}
-          rows={6}
-          spellCheck={false}
-          className="mono"
-          required={storedSha256 === undefined}
-          placeholder={
-            storedSha256 === undefined
-              ? '-----BEGIN CMS-----\n…\n-----END CMS-----'
-              : 'Leave empty to keep the stored credential.'
-          }
-          data-testid="policy-storage-credential"
-        />
-        <small className="muted">
-          The password or private key, sealed to this server&apos;s certificate, so only the
-          uploading machine can read it. Make it with{' '}
-          <code>tether storage seal --cert FILE --password-stdin</code> (or{' '}
-          <code>--key-file KEY</code> for a private key) or with PowerShell&apos;s{' '}
-          <code>Protect-CmsMessage -To cert.cer -Content $secret</code>.
-          {storedSha256 !== undefined && (
-            <>
-              {' '}
-              A credential is stored (SHA-256{' '}
-              <span className="mono">{storedSha256.slice(0, 16)}…</span>); it is never shown again.
-            </>
-          )}
-        </small>
-      </label>
-    </>
-  );
 }

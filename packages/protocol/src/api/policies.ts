@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
+import { PolicyAssistance } from './assistance.js';
 
 /** Whether sessions of a kind are recorded. `required`: recorded, and ended if recording fails. */
 export const RecordingMode = z.enum(['required', 'off']);
@@ -19,6 +20,15 @@ export const CustomStorage = z.object({
     .max(2048)
     .regex(/^sftp:\/\/[^@/\s]+@[^/\s]+(\/\S*)?$/, 'must look like sftp://user@host:port/path'),
   authentication: z.enum(['password', 'publicKey']),
+  /**
+   * The SFTP server's host key fingerprint as `ssh-keygen -lf` prints it (`SHA256:…`). Required
+   * to upload: the credential is never sent to a server that does not present this key. The
+   * storage test reports the fingerprint a server presents, to pin it.
+   */
+  hostKey: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an SSH host key fingerprint like SHA256:…')
+    .optional(),
   /** The password or private key, as the PEM or Base64 CMS message (Protect-CmsMessage, openssl cms -encrypt). */
   credential: z
     .string()
@@ -36,6 +46,8 @@ const RecordingSettings = z
 export const PolicySettings = z.object({
   recording: RecordingSettings.optional(),
   customStorage: CustomStorage.optional(),
+  /** Assistance modes, rights and access windows (M-1…M-4, A-15). */
+  assistance: PolicyAssistance.optional(),
 });
 export type PolicySettings = z.infer<typeof PolicySettings>;
 
@@ -49,6 +61,7 @@ export type PolicySettings = z.infer<typeof PolicySettings>;
 export const PolicySettingsInput = z.strictObject({
   recording: z.strictObject(RecordingSettings.shape).optional(),
   customStorage: z.strictObject(CustomStorage.shape).optional(),
+  assistance: PolicyAssistance.optional(),
 });
 export type PolicySettingsInput = z.infer<typeof PolicySettingsInput>;
 
@@ -64,6 +77,7 @@ export const PolicySettingsUpdate = z.strictObject({
   customStorage: z
     .strictObject({ ...CustomStorage.shape, credential: CustomStorage.shape.credential.optional() })
     .optional(),
+  assistance: PolicyAssistance.optional(),
 });
 export type PolicySettingsUpdate = z.infer<typeof PolicySettingsUpdate>;
 
@@ -89,6 +103,7 @@ export type SealedCredentialView = z.infer<typeof SealedCredentialView>;
 export const CustomStorageView = z.object({
   url: CustomStorage.shape.url,
   authentication: CustomStorage.shape.authentication,
+  hostKey: CustomStorage.shape.hostKey,
   credential: SealedCredentialView,
 });
 export type CustomStorageView = z.infer<typeof CustomStorageView>;
@@ -102,6 +117,7 @@ export type CustomStorageView = z.infer<typeof CustomStorageView>;
 export const PolicySettingsView = z.object({
   recording: RecordingSettings.optional(),
   customStorage: CustomStorageView.optional(),
+  assistance: PolicyAssistance.optional(),
 });
 export type PolicySettingsView = z.infer<typeof PolicySettingsView>;
 

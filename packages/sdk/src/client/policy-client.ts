@@ -2,6 +2,8 @@ import {
   EffectivePolicyView,
   Policy,
   PolicyList,
+  StorageTestResult,
+  type StorageTestRequest,
   type CreatePolicyRequest,
   type SetPolicyAssignmentsRequest,
   type UpdatePolicyRequest,
@@ -21,6 +23,11 @@ export interface PolicyClient {
   setPolicyAssignments(policyId: string, request: SetPolicyAssignmentsRequest): Promise<Policy>;
   /** What applies to a device, with the source of each setting and any conflicts. */
   getEffectivePolicy(deviceId: string): Promise<EffectivePolicyView>;
+  /**
+   * Checks a custom storage setting from the server: host key, credential, login, write
+   * permission. A refused host key's error carries `details.presentedHostKey`, to pin it.
+   */
+  testStorage(storage: StorageTestRequest): Promise<StorageTestResult>;
 }
 
 const PolicyReply = wrapped('policy', Policy);
@@ -43,6 +50,12 @@ export function createPolicyClient(transport: HttpTransport): PolicyClient {
         transport,
         { method: 'GET', path: `/api/v1/policies/${id(policyId)}` },
         PolicyReply,
+      ),
+    testStorage: (storage) =>
+      requestJson(
+        transport,
+        { method: 'POST', path: '/api/v1/storage/test', body: storage },
+        StorageTestResult,
       ),
     createPolicy: (request) =>
       requestJson(

@@ -20,6 +20,7 @@ export function toCustomStorageView(storage: CustomStorage): CustomStorageView {
   return {
     url: storage.url,
     authentication: storage.authentication,
+    ...(storage.hostKey ? { hostKey: storage.hostKey } : {}),
     credential: {
       sealed: true,
       sha256: createHash('sha256').update(storage.credential, 'utf8').digest('hex'),
@@ -34,6 +35,7 @@ export function toSettingsView(settings: PolicySettings): PolicySettingsView {
     ...(settings.customStorage
       ? { customStorage: toCustomStorageView(settings.customStorage) }
       : {}),
+    ...(settings.assistance ? { assistance: settings.assistance } : {}),
   };
 }
 

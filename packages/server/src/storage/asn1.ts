@@ -27,12 +27,14 @@ export function childrenOf(node: Asn1 | undefined): Asn1[] {
 
 /** True when `node` is a universal node of `type` (e.g. `Type.SEQUENCE`). */
 export function isUniversal(node: Asn1 | undefined, type: number): boolean {
-  return node?.tagClass === Class.UNIVERSAL && node.type === type;
+  const nodeType: number | undefined = node?.type;
+  return node?.tagClass === Class.UNIVERSAL && nodeType === type;
 }
 
 /** True when `node` is context-specific tag `[tag]`. */
 export function isContext(node: Asn1 | undefined, tag: number): boolean {
-  return node?.tagClass === Class.CONTEXT_SPECIFIC && node.type === tag;
+  const nodeType: number | undefined = node?.type;
+  return node?.tagClass === Class.CONTEXT_SPECIFIC && nodeType === tag;
 }
 
 /** A node's content bytes; a constructed (BER-chunked) OCTET STRING is joined into one. */
@@ -55,7 +57,9 @@ export function derOf(node: Asn1): Buffer {
 
 /** An INTEGER's magnitude without leading zero bytes, as lower-case hex ('' for zero). */
 export function integerHex(node: Asn1 | undefined): string {
-  return bytesOf(node).toString('hex').replace(/^(00)+/, '');
+  return bytesOf(node)
+    .toString('hex')
+    .replace(/^(00)+/, '');
 }
 
 export { Class, Type };

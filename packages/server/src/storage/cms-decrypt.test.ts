@@ -38,7 +38,10 @@ describe('sealed storage credentials (CMS)', () => {
     folders = await makeCertificateFolders(join(root, 'ssl'));
     certificate = await makeCertificate(folders, 'MyCompanySFTP');
     // A certificate the server does not have: its own folders, never shown to the server.
-    stranger = await makeCertificate(await makeCertificateFolders(join(root, 'elsewhere')), 'Other');
+    stranger = await makeCertificate(
+      await makeCertificateFolders(join(root, 'elsewhere')),
+      'Other',
+    );
   });
   after(() => rm(root, { recursive: true, force: true }));
 
@@ -51,15 +54,27 @@ describe('sealed storage credentials (CMS)', () => {
 
   it('opens RSA-OAEP recipients (SHA-1 default and SHA-256)', async () => {
     for (const oaepHash of ['sha1', 'sha256'] as const) {
-      const sealed = await sealWithOpenssl(certificate.certFile, PASSWORD, { padding: 'oaep', oaepHash });
+      const sealed = await sealWithOpenssl(certificate.certFile, PASSWORD, {
+        padding: 'oaep',
+        oaepHash,
+      });
       assert.equal(await open(sealed), PASSWORD, oaepHash);
     }
   });
 
   it('finds the certificate by subject key identifier, and opens AES-128 and 3DES content', async () => {
-    assert.equal(await open(await sealWithOpenssl(certificate.certFile, PASSWORD, { keyId: true })), PASSWORD);
-    assert.equal(await open(await sealWithOpenssl(certificate.certFile, PASSWORD, { cipher: 'aes128' })), PASSWORD);
-    assert.equal(await open(await sealWithOpenssl(certificate.certFile, PASSWORD, { cipher: 'des3' })), PASSWORD);
+    assert.equal(
+      await open(await sealWithOpenssl(certificate.certFile, PASSWORD, { keyId: true })),
+      PASSWORD,
+    );
+    assert.equal(
+      await open(await sealWithOpenssl(certificate.certFile, PASSWORD, { cipher: 'aes128' })),
+      PASSWORD,
+    );
+    assert.equal(
+      await open(await sealWithOpenssl(certificate.certFile, PASSWORD, { cipher: 'des3' })),
+      PASSWORD,
+    );
   });
 
   it('opens the Protect-CmsMessage format (CRLF armour, content inside an OCTET STRING)', async () => {
@@ -76,10 +91,22 @@ describe('sealed storage credentials (CMS)', () => {
 
   it('tether storage seal output opens here and with openssl cms -decrypt', async () => {
     const { readFile } = await import('node:fs/promises');
-    const sealed = sealCredential(await readFile(certificate.certFile, 'utf8'), Buffer.from(PASSWORD));
+    const sealed = sealCredential(
+      await readFile(certificate.certFile, 'utf8'),
+      Buffer.from(PASSWORD),
+    );
     assert.equal(await open(sealed), PASSWORD);
     const decrypted = await openssl(
-      ['cms', '-decrypt', '-inform', 'PEM', '-recip', certificate.certFile, '-inkey', certificate.keyFile],
+      [
+        'cms',
+        '-decrypt',
+        '-inform',
+        'PEM',
+        '-recip',
+        certificate.certFile,
+        '-inkey',
+        certificate.keyFile,
+      ],
       Buffer.from(sealed),
     );
     assert.equal(decrypted.toString('utf8'), PASSWORD);
@@ -96,7 +123,10 @@ describe('sealed storage credentials (CMS)', () => {
     const sealed = await sealWithOpenssl(certificate.certFile, PASSWORD);
     const lines = sealed.split('\n');
     const truncated = [...lines.slice(0, 3), ...lines.slice(-2)].join('\n');
-    await assert.rejects(open(truncated), refusedWith(/not a usable CMS message .*Seal the password or key again/));
+    await assert.rejects(
+      open(truncated),
+      refusedWith(/not a usable CMS message .*Seal the password or key again/),
+    );
     await assert.rejects(open('hunter2!'), refusedWith(/not a CMS message/));
     await assert.rejects(open('hunter2'), refusedWith(/not a usable CMS message/));
     await assert.rejects(
@@ -106,14 +136,20 @@ describe('sealed storage credentials (CMS)', () => {
     // Flip a byte inside the encrypted content: the content no longer decrypts.
     const der = Buffer.from(sealed.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
     der[der.length - 3] = (der[der.length - 3] ?? 0) ^ 0xff;
-    await assert.rejects(open(der.toString('base64')), refusedWith(/cannot be decrypted .*damaged/));
+    await assert.rejects(
+      open(der.toString('base64')),
+      refusedWith(/cannot be decrypted .*damaged/),
+    );
   });
 
   it('refuses a private key readable by group or others, saying chmod 600', async () => {
     const sealed = await sealWithOpenssl(certificate.certFile, PASSWORD);
     await chmod(certificate.keyFile, 0o644);
     try {
-      await assert.rejects(open(sealed), refusedWith(new RegExp(`chmod 600 ${certificate.keyFile}`)));
+      await assert.rejects(
+        open(sealed),
+        refusedWith(new RegExp(`chmod 600 ${certificate.keyFile}`)),
+      );
     } finally {
       await chmod(certificate.keyFile, 0o600);
     }
@@ -126,7 +162,10 @@ describe('sealed storage credentials (CMS)', () => {
     await copyFile(certificate.keyFile, saved);
     await unlink(certificate.keyFile);
     try {
-      await assert.rejects(open(sealed), refusedWith(/no private key for it: expected .*MyCompanySFTP\.key/));
+      await assert.rejects(
+        open(sealed),
+        refusedWith(/no private key for it: expected .*MyCompanySFTP\.key/),
+      );
       await copyFile(stranger.keyFile, certificate.keyFile);
       await chmod(certificate.keyFile, 0o600);
       await assert.rejects(open(sealed), refusedWith(/is not the private key of/));

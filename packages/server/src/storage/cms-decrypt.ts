@@ -50,7 +50,10 @@ function unwrapKey(privateKey: KeyObject, transport: KeyTransport, encrypted: Bu
     // Node 20 refuses PKCS#1 v1.5 decryption (Marvin attack); forge does it (DESIGN.md, Crypto).
     const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     const forgeKey = forge.pki.privateKeyFromPem(pem);
-    return Buffer.from(forgeKey.decrypt(encrypted.toString('binary'), 'RSAES-PKCS1-V1_5'), 'binary');
+    return Buffer.from(
+      forgeKey.decrypt(encrypted.toString('binary'), 'RSAES-PKCS1-V1_5'),
+      'binary',
+    );
   } catch {
     throw cannotOpen('the content key does not unwrap');
   }

@@ -2,7 +2,11 @@ export { decodeCmsText, encodeCmsPem } from './cms-armor.js';
 export { parseEnvelopedData, type EnvelopedData, type KeyTransRecipient } from './cms-envelope.js';
 export { openSealedCredential } from './cms-decrypt.js';
 export { sealCredential } from './cms-seal.js';
-export { findRecipientKey, type CertificateFolders, type RecipientKey } from './certificate-store.js';
+export {
+  findRecipientKey,
+  type CertificateFolders,
+  type RecipientKey,
+} from './certificate-store.js';
 export { createStorageConnector, type StorageConnector } from './storage-connector.js';
 export { DEFAULT_SFTP_TIMEOUTS, type SftpSession, type SftpTimeouts } from './sftp-session.js';
 export { uploadFiles, type UploadFile, type UploadResult } from './sftp-upload.js';

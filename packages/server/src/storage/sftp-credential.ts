@@ -14,7 +14,8 @@ export function toSftpCredential(
 ): SftpCredential {
   try {
     const text = decodeText(plaintext);
-    if (authentication === 'password') return { type: 'password', password: text.replace(/\r?\n$/, '') };
+    if (authentication === 'password')
+      return { type: 'password', password: text.replace(/\r?\n$/, '') };
     return { type: 'publicKey', privateKey: Buffer.from(toSsh2Key(text.replace(/\r\n/g, '\n'))) };
   } finally {
     plaintext.fill(0);
@@ -42,7 +43,8 @@ function toSsh2Key(pem: string): string {
   } catch {
     throw new AppError('INVALID_INPUT', 'The sealed private key is not a readable PEM key.');
   }
-  if (key.asymmetricKeyType === 'rsa') return key.export({ type: 'pkcs1', format: 'pem' }).toString();
+  if (key.asymmetricKeyType === 'rsa')
+    return key.export({ type: 'pkcs1', format: 'pem' }).toString();
   if (key.asymmetricKeyType === 'ec') return key.export({ type: 'sec1', format: 'pem' }).toString();
   throw new AppError(
     'INVALID_INPUT',

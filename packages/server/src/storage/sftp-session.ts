@@ -47,11 +47,18 @@ export interface SftpSession {
 export function openSftpSession(
   target: SftpTarget,
   credential: SftpCredential,
-  timeouts: SftpTimeouts = DEFAULT_SFTP_TIMEOUTS,
+  options: { hostKey: string | undefined; timeouts?: SftpTimeouts },
 ): Promise<SftpSession> {
+  const timeouts = options.timeouts ?? DEFAULT_SFTP_TIMEOUTS;
   const where = describeTarget(target);
   const client = new ssh2.Client();
+  /** Why the host key was refused; the credential is not sent in that case. */
+  let hostKeyRefusal: AppError | undefined;
   const config: ConnectConfig = {
+    hostVerifier: (key: Buffer) => {
+      hostKeyRefusal = checkHostKey(where, hostKeyFingerprint(key), options.hostKey);
+      return hostKeyRefusal === undefined;
+    },
     host: target.host,
     port: target.port,
     username: target.username,
@@ -71,13 +78,20 @@ export function openSftpSession(
       reject(error);
     };
     client.on('error', (error: Error & { level?: string }) => {
-      fail(connectError(where, error, credential.type));
+      fail(hostKeyRefusal ?? connectError(where, error, credential.type));
     });
-    client.on('close', () => fail(new AppError('UNAVAILABLE', `The connection to ${where} closed during login.`)));
+    client.on('close', () =>
+      fail(new AppError('UNAVAILABLE', `The connection to ${where} closed during login.`)),
+    );
     client.on('ready', () => {
       client.sftp((error, sftp) => {
         if (error) {
-          fail(new AppError('UNAVAILABLE', `${where} accepted the login but refused SFTP: ${error.message}. Enable the sftp subsystem for this account.`));
+          fail(
+            new AppError(
+              'UNAVAILABLE',
+              `${where} accepted the login but refused SFTP: ${error.message}. Enable the sftp subsystem for this account.`,
+            ),
+          );
           return;
         }
         settled = true;
@@ -87,12 +101,46 @@ export function openSftpSession(
     try {
       client.connect(config);
     } catch (error) {
-      fail(new AppError('INVALID_INPUT', `Cannot connect to ${where}: ${(error as Error).message}. Check the sealed ${credential.type === 'password' ? 'password' : 'private key'}.`));
+      fail(
+        new AppError(
+          'INVALID_INPUT',
+          `Cannot connect to ${where}: ${(error as Error).message}. Check the sealed ${credential.type === 'password' ? 'password' : 'private key'}.`,
+        ),
+      );
     }
   });
 }
 
-function connectError(where: string, error: Error & { level?: string }, type: SftpCredential['type']): AppError {
+/** `SHA256:<base64>` of an SSH public key blob, as `ssh-keygen -lf` prints it. */
+export function hostKeyFingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+function checkHostKey(
+  where: string,
+  presented: string,
+  pinned: string | undefined,
+): AppError | undefined {
+  if (pinned === presented) return undefined;
+  if (pinned === undefined) {
+    return new AppError(
+      'FORBIDDEN',
+      `${where} presented the host key ${presented}, and the storage setting pins none, so the credential was not sent. Confirm the fingerprint with the server's administrator (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and set it as the host key.`,
+      { presentedHostKey: presented },
+    );
+  }
+  return new AppError(
+    'FORBIDDEN',
+    `${where} presented the host key ${presented}, not the pinned ${pinned}, so the credential was not sent. Someone may be intercepting the connection; if the server's key really changed, update the pinned host key.`,
+    { presentedHostKey: presented },
+  );
+}
+
+function connectError(
+  where: string,
+  error: Error & { level?: string },
+  type: SftpCredential['type'],
+): AppError {
   if (error.level === 'client-authentication') {
     return new AppError(
       'FORBIDDEN',
@@ -100,15 +148,62 @@ function connectError(where: string, error: Error & { level?: string }, type: Sf
     );
   }
   if (error.level === 'client-timeout') {
-    return new AppError('UNAVAILABLE', `${where} did not answer in time. Check the host, the port and the firewall.`);
+    return new AppError(
+      'UNAVAILABLE',
+      `${where} did not answer in time. Check the host, the port and the firewall.`,
+    );
   }
-  return new AppError('UNAVAILABLE', `Cannot connect to ${where}: ${error.message}. Check the host and port, and that the SFTP server is running.`);
+  return new AppError(
+    'UNAVAILABLE',
+    `Cannot connect to ${where}: ${error.message}. Check the host and port, and that the SFTP server is running.`,
+  );
 }
 
 function wrap(client: ssh2.Client, sftp: SFTPWrapper): SftpSession {
-  const call = <T>(run: (done: (error: Error | undefined | null, value?: T) => void) => void): Promise<T> =>
-    new Promise((resolve, reject) => {
+  // ssh2 leaves requests (and stream writes) pending forever when the connection drops, so
+  // every operation races against the connection's end.
+  let lostError: Error | undefined;
+  const onLost = new Set<(error: Error) => void>();
+  client.once('close', () => {
+    lostError = new Error('the connection closed');
+    for (const notify of onLost) notify(lostError);
+  });
+  const guarded = <T>(
+    start: (resolve: (value: T) => void, reject: (error: Error) => void) => void,
+  ): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (lostError) {
+        reject(lostError);
+        return;
+      }
+      const notify = (error: Error): void => reject(error);
+      onLost.add(notify);
+      start(
+        (value) => {
+          onLost.delete(notify);
+          resolve(value);
+        },
+        (error) => {
+          onLost.delete(notify);
+          reject(error);
+        },
+      );
+    });
+  const call = <T>(
+    run: (done: (error: Error | undefined | null, value?: T) => void) => void,
+  ): Promise<T> =>
+    guarded<T>((resolve, reject) => {
       run((error, value) => (error ? reject(error) : resolve(value as T)));
+    });
+  const streamed = <T>(stream: Readable | Writable, work: () => Promise<T>): Promise<T> =>
+    guarded<T>((resolve, reject) => {
+      const onClose = (error: Error): void => void stream.destroy(error);
+      onLost.add(onClose);
+      work()
+        .then(resolve, (error: unknown) => {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        })
+        .finally(() => onLost.delete(onClose));
     });
   return {
     stat: (path) =>
@@ -123,25 +218,29 @@ function wrap(client: ssh2.Client, sftp: SFTPWrapper): SftpSession {
         // posix-rename replaces an existing `to` atomically; plain SFTP rename refuses to.
         await call((done) => sftp.ext_openssh_rename(from, to, done));
       } catch (error) {
-        if (sftpStatusOf(error) !== undefined) throw error;
+        if (sftpStatusOf(error) !== undefined || lostError) throw error;
         await call((done) => sftp.rename(from, to, done));
       }
     },
-    write: (path, source) =>
-      pipeline(source, sftp.createWriteStream(path, { flags: 'w', mode: 0o640 }) as Writable),
-    async hash(path) {
-      const hash = createHash('sha256');
-      let size = 0;
-      const reader = sftp.createReadStream(path);
-      // The remote handle closes after the last chunk; wait for it, or closing the session
-      // right after would fail that request on a stream nobody listens to any more.
-      const closed = once(reader, 'close').catch(() => undefined);
-      for await (const chunk of reader as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        size += chunk.length;
-      }
-      await closed;
-      return { sha256: hash.digest('hex'), size };
+    write(path, source) {
+      const target = sftp.createWriteStream(path, { flags: 'w', mode: 0o640 }) as Writable;
+      return streamed(target, () => pipeline(source, target));
+    },
+    hash(path) {
+      const reader = sftp.createReadStream(path) as Readable;
+      return streamed(reader, async () => {
+        const hash = createHash('sha256');
+        let size = 0;
+        // The remote handle closes after the last chunk; wait for it, or closing the session
+        // right after would fail that request on a stream nobody listens to any more.
+        const closed = once(reader, 'close').catch(() => undefined);
+        for await (const chunk of reader as AsyncIterable<Buffer>) {
+          hash.update(chunk);
+          size += chunk.length;
+        }
+        await closed;
+        return { sha256: hash.digest('hex'), size };
+      });
     },
     close: () => client.end(),
   };

@@ -56,8 +56,7 @@ export function describeTarget(target: SftpTarget): string {
 
 /** The credential once decrypted, in the form ssh2 takes it. Lives only while uploading. */
 export type SftpCredential =
-  | { type: 'password'; password: string }
-  | { type: 'publicKey'; privateKey: Buffer };
+  { type: 'password'; password: string } | { type: 'publicKey'; privateKey: Buffer };
 
 /** The storage setting with its target parsed (the credential still sealed). */
 export interface StorageSetting {

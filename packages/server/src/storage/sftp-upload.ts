@@ -115,7 +115,10 @@ export function describeFailure(error: unknown, action: string): AppError {
     );
   }
   if (status === SFTP_STATUS.noSuchFile) {
-    return new AppError('NOT_FOUND', `The SFTP server could not ${action}: no such file or folder.`);
+    return new AppError(
+      'NOT_FOUND',
+      `The SFTP server could not ${action}: no such file or folder.`,
+    );
   }
   return new AppError(
     'UNAVAILABLE',

@@ -5,7 +5,12 @@ import { AppError, type CustomStorage } from '@tether/protocol';
 import type { CertificateFolders } from './certificate-store.js';
 import { openSealedCredential } from './cms-decrypt.js';
 import { toSftpCredential } from './sftp-credential.js';
-import { DEFAULT_SFTP_TIMEOUTS, openSftpSession, type SftpSession, type SftpTimeouts } from './sftp-session.js';
+import {
+  DEFAULT_SFTP_TIMEOUTS,
+  openSftpSession,
+  type SftpSession,
+  type SftpTimeouts,
+} from './sftp-session.js';
 import { describeTarget, parseSftpUrl, type SftpTarget } from './sftp-target.js';
 import { describeFailure } from './sftp-upload.js';
 
@@ -33,7 +38,13 @@ export function createStorageConnector(deps: {
     const plaintext = await openSealedCredential(storage.credential, deps.folders);
     const credential = toSftpCredential(storage.authentication, plaintext);
     try {
-      return { session: await openSftpSession(target, credential, deps.timeouts ?? DEFAULT_SFTP_TIMEOUTS), target };
+      return {
+        session: await openSftpSession(target, credential, {
+          hostKey: storage.hostKey,
+          timeouts: deps.timeouts ?? DEFAULT_SFTP_TIMEOUTS,
+        }),
+        target,
+      };
     } finally {
       if (credential.type === 'publicKey') credential.privateKey.fill(0);
     }
@@ -48,9 +59,15 @@ export function createStorageConnector(deps: {
           throw describeFailure(error, `look at ${target.path}`);
         });
         if (!folder?.isDirectory()) {
-          throw new AppError('NOT_FOUND', `The folder ${target.path} does not exist on ${where}. Create it (writable by ${target.username}) or fix the path in the URL.`);
+          throw new AppError(
+            'NOT_FOUND',
+            `The folder ${target.path} does not exist on ${where}. Create it (writable by ${target.username}) or fix the path in the URL.`,
+          );
         }
-        const probe = posix.join(target.path, `.tether-write-test-${randomBytes(6).toString('hex')}`);
+        const probe = posix.join(
+          target.path,
+          `.tether-write-test-${randomBytes(6).toString('hex')}`,
+        );
         try {
           await session.write(probe, Readable.from([Buffer.from('tether write test\n')]));
         } catch (error) {

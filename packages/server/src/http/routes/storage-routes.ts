@@ -1,4 +1,11 @@
-import { AppError, RecordingId, StorageTestRequest, UploadState, type StorageTestResult, type UploadList } from '@tether/protocol';
+import {
+  AppError,
+  RecordingId,
+  StorageTestRequest,
+  UploadState,
+  type StorageTestResult,
+  type UploadList,
+} from '@tether/protocol';
 import { z } from 'zod';
 import type { ServerContext } from '../../app/context.js';
 import { createStorageConnector } from '../../storage/index.js';
@@ -34,10 +41,19 @@ export function storageRoutes(app: HttpsApp, context: ServerContext): void {
     try {
       await connector.test(storage);
     } catch (error) {
-      const reason = error instanceof AppError ? error.message : 'The test failed unexpectedly; see the server log.';
-      if (!(error instanceof AppError)) context.log.error({ err: error, target }, 'storage test failed');
+      const reason =
+        error instanceof AppError
+          ? error.message
+          : 'The test failed unexpectedly; see the server log.';
+      if (!(error instanceof AppError))
+        context.log.error({ err: error, target }, 'storage test failed');
       await audit({ ok: false, reason });
-      throw new AppError(error instanceof AppError && error.code === 'UNAVAILABLE' ? 'UNAVAILABLE' : 'INVALID_INPUT', `Storage test failed: ${reason}`);
+      throw new AppError(
+        error instanceof AppError && error.code === 'UNAVAILABLE' ? 'UNAVAILABLE' : 'INVALID_INPUT',
+        `Storage test failed: ${reason}`,
+        // e.g. the host key the server presented, so the console can offer to pin it
+        error instanceof AppError ? error.details : undefined,
+      );
     }
     await audit({ ok: true });
     return {
@@ -50,18 +66,31 @@ export function storageRoutes(app: HttpsApp, context: ServerContext): void {
   app.get('/api/v1/uploads', async (request): Promise<UploadList> => {
     await requireUser(context.auth, request);
     const query = parseInput(ListQuery, request.query, 'upload list query');
-    const rows = await context.store.uploads.list({ limit: query.limit, ...(query.state ? { states: [query.state] } : {}) });
+    const rows = await context.store.uploads.list({
+      limit: query.limit,
+      ...(query.state ? { states: [query.state] } : {}),
+    });
     return { uploads: rows.map(toUploadQueueEntry) };
   });
 
   app.post('/api/v1/uploads/:recordingId/retry', async (request) => {
     await requireUser(context.auth, request, ['administrator']);
-    const recordingId = parseInput(RecordingId, (request.params as { recordingId: string }).recordingId, 'recording ID');
+    const recordingId = parseInput(
+      RecordingId,
+      (request.params as { recordingId: string }).recordingId,
+      'recording ID',
+    );
     if (!(await context.uploads.retryNow(recordingId))) {
       const row = await context.store.uploads.find(recordingId);
       throw row
-        ? new AppError('CONFLICT', `This recording's upload is ${row.state}; only a pending or failed upload can be retried.`)
-        : new AppError('NOT_FOUND', 'This recording is not in the upload queue (no custom storage policy applied to it).');
+        ? new AppError(
+            'CONFLICT',
+            `This recording's upload is ${row.state}; only a pending or failed upload can be retried.`,
+          )
+        : new AppError(
+            'NOT_FOUND',
+            'This recording is not in the upload queue (no custom storage policy applied to it).',
+          );
     }
     const row = await context.store.uploads.find(recordingId);
     return { upload: row ? toUploadQueueEntry(row) : null };
