@@ -7,6 +7,7 @@ export const SCENARIOS = {
   c: 'reconnect storm',
   d: 'session open to first byte',
   e: 'keystroke round trip',
+  f: 'file transfer',
 } as const;
 export type ScenarioKey = keyof typeof SCENARIOS;
 
@@ -21,11 +22,13 @@ export interface BenchOptions {
   relayMiB: number;
   relayRounds: number;
   settleSec: number;
+  /** MiB of the file uploaded then downloaded in scenario (f). */
+  fileMiB: number;
 }
 
-export const USAGE = `npm run bench -- [--only a,b,c,d,e] [--agents 2000] [--workers 4]
+export const USAGE = `npm run bench -- [--only a,b,c,d,e,f] [--agents 2000] [--workers 4]
                     [--sessions 50] [--keystrokes 500] [--relay-mib 100] [--relay-rounds 3]
-                    [--settle-sec 20]`;
+                    [--settle-sec 20] [--file-mib 1024]`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 
@@ -55,16 +58,19 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'relay-mib': { type: 'string' },
       'relay-rounds': { type: 'string' },
       'settle-sec': { type: 'string' },
+      'file-mib': { type: 'string' },
     },
     strict: true,
   });
-  const requested = (values.only ?? 'a,b,c,d,e')
+  const requested = (values.only ?? 'a,b,c,d,e,f')
     .split(',')
     .map((key) => key.trim().toLowerCase())
     .filter(Boolean);
   const unknown = requested.filter((key) => !isScenario(key));
   if (unknown.length > 0 || requested.length === 0)
-    throw new Error(`--only takes letters among a,b,c,d,e, got "${values.only ?? ''}".\n${USAGE}`);
+    throw new Error(
+      `--only takes letters among a,b,c,d,e,f, got "${values.only ?? ''}".\n${USAGE}`,
+    );
   return {
     only: new Set(requested.filter(isScenario)),
     agents: positive('agents', values.agents, 2000),
@@ -74,5 +80,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     relayMiB: positive('relay-mib', values['relay-mib'], 100),
     relayRounds: positive('relay-rounds', values['relay-rounds'], 3),
     settleSec: positive('settle-sec', values['settle-sec'], 20),
+    fileMiB: positive('file-mib', values['file-mib'], 1024),
   };
 }

@@ -4,6 +4,7 @@ import type { AgentMemoryResult } from '../scenarios/agent-memory.js';
 import type { ReconnectStormResult } from '../scenarios/reconnect-storm.js';
 import type { RelayThroughputResult } from '../scenarios/relay-throughput.js';
 import type { KeystrokeResult, SessionFirstByteResult } from '../scenarios/terminal-latency.js';
+import { fileTransferRows, type FileTransferResult } from '../scenarios/file-transfer.js';
 import { MESHCENTRAL_REFERENCE } from './reference.js';
 
 /** Everything one run measured; written as JSON. */
@@ -26,6 +27,7 @@ export interface BenchReport {
     reconnectStorm?: ReconnectStormResult;
     sessionFirstByte?: SessionFirstByteResult;
     keystrokeRoundTrip?: KeystrokeResult;
+    fileTransfer?: FileTransferResult;
   };
   reference: typeof MESHCENTRAL_REFERENCE;
   errors: { scenario: string; message: string }[];
@@ -225,6 +227,7 @@ export function formatTable(report: BenchReport): string {
     ...(results.agentMemory ? memoryRows(results.agentMemory) : []),
     ...(results.reconnectStorm ? stormRows(results.reconnectStorm) : []),
     ...latencyRows(results.sessionFirstByte, results.keystrokeRoundTrip),
+    ...(results.fileTransfer ? fileTransferRows(results.fileTransfer) : []),
     ...report.errors.map((error): Row => [
       error.scenario,
       'ERROR',

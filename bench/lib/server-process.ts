@@ -7,7 +7,7 @@ import { CreateInstallerResponse } from '@tether/protocol';
 import { startCli, stopProcess, waitFor } from '../../test/support/cli.js';
 import { HttpsClient } from '../../test/support/https-client.js';
 import type { Cleanup } from './cleanup.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../test/support/server-process.js';
 
 /** A `tether server` running in a child process, on fixed loopback ports. */
 export interface ServerProcess {

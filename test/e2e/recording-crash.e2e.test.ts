@@ -1,74 +1,20 @@
 import assert from 'node:assert/strict';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CreateInstallerResponse, DeviceList, RecordingList } from '@tether/protocol';
 import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
-import { HttpsClient } from '../support/https-client.js';
 import { openTerminal } from '../support/terminal-client.js';
+import { freePort, startServerProcess } from '../support/server-process.js';
 
 const PASSWORD = 'crash-test-password-1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-async function startServerProcess(
-  dataDir: string,
-  port: number,
-): Promise<{ process: ReturnType<typeof startCli>; client: HttpsClient }> {
-  const child = startCli(
-    [
-      'server',
-      '--data-dir',
-      dataDir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--admin-port',
-      '0',
-      '--log-level',
-      'warn',
-    ],
-    { env: { TETHER_ADMIN_PASSWORD: PASSWORD } },
-  );
-  await waitFor(
-    'the server to listen',
-    () => (child.output().includes('Console:') ? true : undefined),
-    20_000,
-  ).catch((error: unknown) => {
-    throw new Error(`${(error as Error).message}\n${child.output()}`);
-  });
-  const client = new HttpsClient(
-    `https://localhost:${port}`,
-    await readFile(join(dataDir, 'keys', 'tls-self-signed.crt'), 'utf8'),
-  );
-  const login = await client.request('POST', '/api/v1/auth/login', {
-    username: 'admin',
-    password: PASSWORD,
-  });
-  assert.equal(login.status, 200, login.text);
-  return { process: child, client };
-}
 
 test('a recording survives a SIGKILL of the server up to the last second before the kill', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'tether-crash-'));
   const agentDir = await mkdtemp(join(tmpdir(), 'tether-crash-agent-'));
   const port = await freePort();
-  let server = await startServerProcess(dataDir, port);
+  let server = await startServerProcess({ dataDir, port, password: PASSWORD });
   const installer = (
     await server.client.request('POST', '/api/v1/installers', { group: 'Crash', validForSec: 3600 })
   ).json(CreateInstallerResponse);
@@ -96,7 +42,7 @@ test('a recording survives a SIGKILL of the server up to the last second before 
     const lastSeen = Math.max(...seen);
     await stopProcess(server.process, 'SIGKILL');
 
-    server = await startServerProcess(dataDir, port);
+    server = await startServerProcess({ dataDir, port, password: PASSWORD });
     const recordings = (await server.client.request('GET', '/api/v1/recordings')).json(
       RecordingList,
     );

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -18,66 +17,14 @@ import {
   sealWithOpenssl,
 } from '../../packages/server/test/support/openssl-cms.js';
 import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
-import { HttpsClient } from '../support/https-client.js';
 import { startSftpServer } from '../support/sftp-server.js';
 import { startTcpCutter } from '../support/tcp-cutter.js';
 import { openTerminal } from '../support/terminal-client.js';
+import { freePort, startServerProcess } from '../support/server-process.js';
 
 const PASSWORD = 'storage-crash-password-1';
 const PolicyReply = z.object({ policy: Policy });
 const RecordingReply = z.object({ recording: Recording });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-async function startServerProcess(options: { dataDir: string; port: number; configFile: string }) {
-  const child = startCli(
-    [
-      'server',
-      '--config',
-      options.configFile,
-      '--data-dir',
-      options.dataDir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(options.port),
-      '--admin-port',
-      '0',
-      '--log-level',
-      'info',
-    ],
-    { env: { TETHER_ADMIN_PASSWORD: PASSWORD } },
-  );
-  await waitFor(
-    'the server to listen',
-    () => (child.output().includes('Console:') ? true : undefined),
-    20_000,
-  ).catch((error: unknown) => {
-    throw new Error(`${(error as Error).message}\n${child.output()}`);
-  });
-  const client = new HttpsClient(
-    `https://localhost:${options.port}`,
-    await readFile(join(options.dataDir, 'keys', 'tls-self-signed.crt'), 'utf8'),
-  );
-  const login = await client.request('POST', '/api/v1/auth/login', {
-    username: 'admin',
-    password: PASSWORD,
-  });
-  assert.equal(login.status, 200, login.text);
-  return { process: child, client };
-}
 
 test('the Tether server is killed (SIGKILL) during an upload: after the restart the upload resumes and the recording arrives exactly once', async () => {
   const root = await mkdtemp(join(tmpdir(), 'tether-storage-crash-'));
@@ -94,7 +41,13 @@ test('the Tether server is killed (SIGKILL) during an upload: after the restart 
     JSON.stringify({ storage: { ...folders, retryBaseSec: 0.3, retryMaxSec: 1 } }),
   );
   const port = await freePort();
-  let server = await startServerProcess({ dataDir, port, configFile });
+  let server = await startServerProcess({
+    dataDir,
+    port,
+    configFile,
+    password: PASSWORD,
+    logLevel: 'info',
+  });
   let agent: ReturnType<typeof startCli> | undefined;
   try {
     const installer = (
@@ -164,7 +117,13 @@ test('the Tether server is killed (SIGKILL) during an upload: after the restart 
     await stopProcess(server.process, 'SIGKILL');
     cutter.release();
 
-    server = await startServerProcess({ dataDir, port, configFile });
+    server = await startServerProcess({
+      dataDir,
+      port,
+      configFile,
+      password: PASSWORD,
+      logLevel: 'info',
+    });
     const upload = await waitFor(
       'the upload to finish after the restart',
       async () => {

@@ -80,7 +80,9 @@ export async function startStorageFixture(
     log: createLogger({ level: 'debug', destination }),
   });
   const agent = await tether.startAgent();
-  const created = await tether.admin.request('POST', '/api/v1/policies', { name: 'Upload recordings' });
+  const created = await tether.admin.request('POST', '/api/v1/policies', {
+    name: 'Upload recordings',
+  });
   if (created.status !== 201) throw new Error(`policy creation failed: ${created.text}`);
   const policy = created.json(PolicyReply).policy;
   const assigned = await tether.admin.request('PUT', `/api/v1/policies/${policy.id}/assignments`, {
@@ -107,7 +109,8 @@ export async function startStorageFixture(
     },
     async recordSession(bytes = 0) {
       const terminal = await openTerminal(tether.admin, agent.device.id);
-      if (bytes > 0) terminal.type(`head -c ${Math.ceil((bytes * 3) / 4)} /dev/urandom | base64 -w 120\r`);
+      if (bytes > 0)
+        terminal.type(`head -c ${Math.ceil((bytes * 3) / 4)} /dev/urandom | base64 -w 120\r`);
       terminal.type('echo "session-$((40 + 2))-done"\r');
       await terminal.waitForOutput(/session-42-done/, 30_000);
       await terminal.close();

@@ -35,7 +35,17 @@ export interface TestServer {
     maxInstalls?: number;
   }): Promise<CreateInstallerResponse>;
   /** Enrols a real agent process with the real CLI and runs it; resolves when the device is online. */
-  startAgent(): Promise<{ device: Device; dataDir: string; stop(): Promise<void> }>;
+  startAgent(options?: {
+    /** Extra `tether agent run` flags (e.g. `--file-root DIR`). */
+    args?: string[];
+  }): Promise<{
+    device: Device;
+    dataDir: string;
+    /** The agent process, e.g. to measure its memory. */
+    pid: number;
+    /** Stops the agent (SIGTERM by default; SIGKILL to simulate a crash) and removes its data. */
+    stop(signal?: NodeJS.Signals): Promise<void>;
+  }>;
   close(): Promise<void>;
 }
 
@@ -99,7 +109,7 @@ export async function createTestServer(
     admin,
     client: (localAddress) => new HttpsClient(url, ca, localAddress),
     createInstaller,
-    async startAgent() {
+    async startAgent(options = {}) {
       const { token } = await createInstaller();
       const agentDir = await mkdtemp(join(tmpdir(), 'tether-agent-'));
       const enrolled = await runCli([
@@ -115,9 +125,17 @@ export async function createTestServer(
       if (enrolled.code !== 0)
         throw new Error(`agent enroll failed: ${enrolled.stderr}${enrolled.stdout}`);
       const deviceId = /device ([0-9a-f-]{36})/.exec(enrolled.stdout)?.[1] ?? '';
-      const agent = startCli(['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn']);
-      const stop = async (): Promise<void> => {
-        await stopProcess(agent);
+      const agent = startCli([
+        'agent',
+        'run',
+        '--data-dir',
+        agentDir,
+        '--log-level',
+        'warn',
+        ...(options.args ?? []),
+      ]);
+      const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+        await stopProcess(agent, signal);
         await rm(agentDir, { recursive: true, force: true });
       };
       agents.push(stop);
@@ -127,7 +145,7 @@ export async function createTestServer(
       }).catch((error: unknown) => {
         throw new Error(`${(error as Error).message}\nagent output:\n${agent.output()}`);
       });
-      return { device, dataDir: agentDir, stop };
+      return { device, dataDir: agentDir, pid: agent.pid ?? 0, stop };
     },
     async close() {
       await Promise.all(agents.map((stop) => stop()));

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startCli, waitFor } from './cli.js';
+import { HttpsClient } from './https-client.js';
+
+/**
+ * A loopback port nobody listens on right now, for a server that must come back on the same
+ * port after a restart (so it cannot simply bind port 0).
+ *
+ * @example
+ * const port = await freePort();
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/**
+ * Runs the real `tether server` as a child process (to kill it with SIGKILL and restart it),
+ * waits until it listens, and signs in as the administrator.
+ *
+ * @example
+ * const server = await startServerProcess({ dataDir, port, password: 'admin-password-1' });
+ * await stopProcess(server.process, 'SIGKILL');
+ */
+export async function startServerProcess(options: {
+  dataDir: string;
+  port: number;
+  password: string;
+  configFile?: string;
+  logLevel?: string;
+}): Promise<{ process: ReturnType<typeof startCli>; client: HttpsClient }> {
+  const child = startCli(
+    [
+      'server',
+      ...(options.configFile ? ['--config', options.configFile] : []),
+      ...['--data-dir', options.dataDir, '--host', '127.0.0.1', '--port', String(options.port)],
+      ...['--admin-port', '0', '--log-level', options.logLevel ?? 'warn'],
+    ],
+    { env: { TETHER_ADMIN_PASSWORD: options.password } },
+  );
+  await waitFor(
+    'the server to listen',
+    () => (child.output().includes('Console:') ? true : undefined),
+    20_000,
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${child.output()}`);
+  });
+  const client = new HttpsClient(
+    `https://localhost:${options.port}`,
+    await readFile(join(options.dataDir, 'keys', 'tls-self-signed.crt'), 'utf8'),
+  );
+  const login = await client.request('POST', '/api/v1/auth/login', {
+    username: 'admin',
+    password: options.password,
+  });
+  assert.equal(login.status, 200, login.text);
+  return { process: child, client };
+}
