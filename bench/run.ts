@@ -16,6 +16,7 @@ import { formatTable, writeReport, type BenchReport } from './lib/report.js';
 import { runAgentFleet } from './scenarios/agent-fleet.js';
 import { measureRelayThroughput } from './scenarios/relay-throughput.js';
 import { measureTerminalLatency } from './scenarios/terminal-latency.js';
+import { measureFileTransfer } from './scenarios/file-transfer.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
 
@@ -69,6 +70,15 @@ function stages(options: BenchOptions): Stage[] {
         });
         if (latency.firstByte) report.results.sessionFirstByte = latency.firstByte;
         if (latency.keystroke) report.results.keystrokeRoundTrip = latency.keystroke;
+      },
+    },
+    {
+      keys: ['f'],
+      timeoutMs: 180_000,
+      async run(cleanup, report) {
+        report.results.fileTransfer = await measureFileTransfer(cleanup, {
+          bytes: options.fileMiB * 2 ** 20,
+        });
       },
     },
   ];

@@ -13,7 +13,11 @@ import type { ServerProcess } from '../lib/server-process.js';
  */
 export async function startRealAgent(
   server: ServerProcess,
-  options: { dir: string; cleanup: Cleanup },
+  options: {
+    dir: string;
+    cleanup: Cleanup;
+    /** Extra `tether agent run` flags. */ args?: string[];
+  },
 ): Promise<string> {
   const { token } = await server.createInstaller({});
   const dataDir = join(options.dir, 'agent');
@@ -31,7 +35,15 @@ export async function startRealAgent(
     throw new Error(`agent enroll failed: ${enrolled.stderr}${enrolled.stdout}`);
   const deviceId = /device ([0-9a-f-]{36})/.exec(enrolled.stdout)?.[1];
   if (!deviceId) throw new Error(`agent enroll printed no device id: ${enrolled.stdout}`);
-  const agent = startCli(['agent', 'run', '--data-dir', dataDir, '--log-level', 'warn']);
+  const agent = startCli([
+    'agent',
+    'run',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+    ...(options.args ?? []),
+  ]);
   options.cleanup.defer('agent process', () => stopProcess(agent));
   await waitFor('the agent to come online', async () => {
     const list = (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList);

@@ -1,4 +1,5 @@
-import type { AgentSettings } from '@tether/protocol';
+import { join } from 'node:path';
+import { CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol';
 import type { Logger } from 'pino';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { readAgentState } from './identity/agent-state.js';
@@ -7,6 +8,12 @@ import type { Platform } from './platform/platform.js';
 import { selectPlatform } from './platform/select-platform.js';
 import { createOemService } from './oem/oem-service.js';
 import { createSessionRegistry } from './sessions/session-registry.js';
+import { createOfferGate } from './assistance/check-offer.js';
+import { createConsentBroker } from './assistance/consent-broker.js';
+import { startConsentEndpoint } from './assistance/consent-endpoint.js';
+import { desktopDialogFrontend } from './assistance/desktop-dialog.js';
+import { logindUserPresence, type UserPresence } from './assistance/user-presence.js';
+import { grabScreenThumbnail, type VncTarget } from './sessions/desktop/index.js';
 import { createShellPool } from './sessions/terminal/shell-pool.js';
 import { resolveShell } from './sessions/terminal/shell.js';
 import { createStatsCollector } from './stats/stats-collector.js';
@@ -14,6 +21,9 @@ import { startStatsReporter } from './stats/stats-reporter.js';
 import { createBackoff } from './transport/backoff.js';
 import { openControlConnection, type ControlConnection } from './transport/control-connection.js';
 import { startControlLoop } from './transport/control-loop.js';
+
+/** The user has this long to answer a consent question; it must stay under the relay token's 60 s. */
+const DEFAULT_CONSENT_TIMEOUT_MS = 30_000;
 
 /** Options of {@link runAgent}. */
 export interface RunAgentOptions {
@@ -31,6 +41,12 @@ export interface RunAgentOptions {
   rolloutFile?: string;
   /** Folders files sessions may use (default: the agent user's home). */
   fileRoots?: readonly string[];
+  /** The device's VNC server, for desktop sessions (address and optional password). */
+  desktop?: VncTarget;
+  /** How long the user has to answer a consent question before it counts as "no" (default 30 s). */
+  consentTimeoutMs?: number;
+  /** Whether a user is logged in (dynamic mode); logind by default. */
+  userPresence?: UserPresence;
 }
 
 /** A running agent. */
@@ -57,17 +73,55 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const state = await readAgentState(dataDir);
   const platform = options.platform ?? selectPlatform(process.platform);
   const inventory = await collectInventory(platform);
-  const collector = createStatsCollector({ platform, log });
+  const { desktop } = options;
+  const collector = createStatsCollector({
+    platform,
+    log,
+    ...(desktop ? { screenThumbnail: () => grabScreenThumbnail(desktop, clock) } : {}),
+  });
   const shellPool =
     options.spareShell === false
       ? undefined
       : createShellPool({ command: () => resolveShell(process.env, process.platform), clock, log });
+  const consentTimeoutMs = options.consentTimeoutMs ?? DEFAULT_CONSENT_TIMEOUT_MS;
+  const dialog = await desktopDialogFrontend({
+    env: process.env,
+    log,
+    timeoutMs: consentTimeoutMs,
+  });
+  const consent = createConsentBroker({
+    clock,
+    log,
+    timeoutMs: consentTimeoutMs,
+    frontends: dialog ? [dialog] : [],
+  });
   const sessions = createSessionRegistry({
     serverUrl: state.config.serverUrl,
     log,
     clock,
+    gate: createOfferGate({ consent, presence: options.userPresence ?? logindUserPresence }),
     ...(shellPool ? { shellPool } : {}),
     ...(options.fileRoots ? { fileRoots: options.fileRoots } : {}),
+    ...(options.desktop ? { vnc: options.desktop } : {}),
+  });
+  // Without the socket the user can still answer in a desktop dialog; an interactive request
+  // nobody can answer times out to "no", so the agent runs on rather than failing to start.
+  const consentEndpoint = await startConsentEndpoint({
+    socketPath: join(dataDir, CONSENT_SOCKET_FILE),
+    consent,
+    sessions: () => sessions.running(),
+    endSession: (id) => {
+      if (!sessions.running().some((session) => session.id === id)) return false;
+      sessions.cancel(id, 'The user at the device ended the session.');
+      return true;
+    },
+    log,
+  }).catch((error: unknown) => {
+    log.warn(
+      { err: error },
+      'cannot open the local consent socket; `tether agent prompts` will not work',
+    );
+    return undefined;
   });
   const listeners = new Set<(isConnected: boolean) => void>();
   let stopStats: CancelTimer | undefined;
@@ -105,7 +159,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
         onSettings: (settings) => reportStats(connection, settings),
         onOffer: (offer, tlsFingerprint) =>
           sessions.offer(offer, { tlsFingerprint, send: connection.send }),
-        onCancel: (cancel) => sessions.cancel(cancel.sessionId, cancel.reason),
+        onCancel: (cancel) => {
+          consent.withdraw(cancel.sessionId);
+          sessions.cancel(cancel.sessionId, cancel.reason);
+        },
         onOemRequest: (request) => {
           oem.handle(request).then(connection.send, (error: unknown) => {
             log.error({ err: error }, 'integration API request failed');
@@ -139,6 +196,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
         loop.stop(),
         sessions.stopAll('the agent is stopping'),
         oem.stop(),
+        consentEndpoint?.close(),
       ]);
       stopStats?.();
       stopStats = undefined;

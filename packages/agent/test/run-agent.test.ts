@@ -95,7 +95,7 @@ test('new settings replace the statistics schedule', async () => {
   );
 });
 
-test('a desktop offer is refused with a clear error', async () => {
+test('a desktop offer to an agent without a VNC server is refused saying how to set one', async () => {
   await startEnrolledAgent();
   const connection = await server.nextConnection();
   await connection.next('auth');
@@ -103,8 +103,8 @@ test('a desktop offer is refused with a clear error', async () => {
   connection.send(offer(sessionId, 'desktop'));
   const refused = await connection.next('session.refused');
   assert.equal(refused.sessionId, sessionId);
-  assert.equal(refused.error.code, 'UNSUPPORTED_VERSION');
-  assert.match(refused.error.message, /cannot serve desktop sessions yet/);
+  assert.equal(refused.error.code, 'UNAVAILABLE');
+  assert.match(refused.error.message, /no VNC server configured.*--vnc HOST:PORT/);
 });
 
 test('a terminal offer joins the relay, and session.cancel ends it', async () => {

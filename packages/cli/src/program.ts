@@ -1,6 +1,7 @@
 import { AppError } from '@tether/protocol';
 import { helpText, parseCommandArgs, type Command } from './command.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
+import { agentPromptCommands } from './commands/agent-prompts.js';
 import { resetPasswordCommand, trustedNetworksCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
 import { installerCreateCommand } from './commands/installer.js';
@@ -13,6 +14,7 @@ const commands: Command[] = [
   serverCommand,
   agentEnrollCommand,
   agentRunCommand,
+  ...agentPromptCommands,
   installerCreateCommand,
   resetPasswordCommand,
   trustedNetworksCommand,

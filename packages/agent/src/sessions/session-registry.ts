@@ -1,6 +1,5 @@
 import {
   AppError,
-  TETHER_VERSION,
   type AgentMessage,
   type ErrorBody,
   type SessionKind,
@@ -8,12 +7,14 @@ import {
 } from '@tether/protocol';
 import { homedir } from 'node:os';
 import type { Logger } from 'pino';
-import { checkAssistanceOffer } from '../assistance/check-offer.js';
+import { createOfferGate, type OfferGate } from '../assistance/check-offer.js';
+import { fixedUserPresence } from '../assistance/user-presence.js';
 import type { Clock } from '../clock.js';
 import type { RunningSession } from './running-session.js';
 import type { ShellPool } from './terminal/shell-pool.js';
 import { startTerminalSession } from './terminal/terminal-session.js';
 import { startFileSession } from './files/file-session.js';
+import { startDesktopSession, type VncTarget } from './desktop/index.js';
 
 /** Where an offer came from: the control channel that delivered it. */
 export interface OfferContext {
@@ -37,9 +38,12 @@ export interface SessionRegistry {
   stopAll(reason: string): Promise<void>;
   /** Sessions starting or running. */
   readonly size: number;
+  /** Running sessions, for the user at the device (`tether agent sessions end`). */
+  running(): { id: string; kind: SessionKind; technician: string }[];
 }
 
 interface Entry {
+  offer: SessionOffer;
   session?: RunningSession;
   cancelReason?: string;
   /** Settles once the start attempt is over (and the session stopped, if cancelled meanwhile). */
@@ -59,15 +63,20 @@ export function createSessionRegistry(options: {
   serverUrl: string;
   log: Logger;
   clock: Clock;
+  /** Assistance checks before a session starts: rights, mode, the user's consent (M-1…M-4). */
+  gate?: OfferGate;
   /** Replaces the starter of a kind (tests, future kinds). */
   starters?: Partial<Record<SessionKind, SessionStarter>>;
   /** Shells started ahead of time for terminal sessions. */
   shellPool?: ShellPool;
   /** Folders files sessions may use (default: the agent user's home). */
   fileRoots?: readonly string[];
+  /** The device's VNC server for desktop sessions (none: desktop sessions are refused). */
+  vnc?: VncTarget;
 }): SessionRegistry {
   const { log } = options;
   const entries = new Map<string, Entry>();
+  const gate = options.gate ?? createOfferGate({ presence: fixedUserPresence(false) });
   const starters: Record<SessionKind, SessionStarter> = {
     terminal: (offer, context) =>
       startTerminalSession(offer, {
@@ -77,7 +86,14 @@ export function createSessionRegistry(options: {
         clock: options.clock,
         ...(options.shellPool ? { shellPool: options.shellPool } : {}),
       }),
-    desktop: () => Promise.reject(notYetSupported('desktop')),
+    desktop: (offer, context) =>
+      startDesktopSession(offer, {
+        serverUrl: options.serverUrl,
+        expectedFingerprint: context.tlsFingerprint,
+        log,
+        clock: options.clock,
+        vnc: options.vnc,
+      }),
     files: (offer, context) =>
       startFileSession(offer, {
         serverUrl: options.serverUrl,
@@ -92,7 +108,8 @@ export function createSessionRegistry(options: {
   const start = async (offer: SessionOffer, context: OfferContext, entry: Entry): Promise<void> => {
     let session: RunningSession;
     try {
-      checkAssistanceOffer(offer);
+      const decision = gate(offer);
+      if (decision) await decision;
       session = await starters[offer.kind](offer, context);
     } catch (error) {
       entries.delete(offer.sessionId);
@@ -115,7 +132,7 @@ export function createSessionRegistry(options: {
         log.warn({ sessionId: offer.sessionId }, 'ignored a repeated offer for a running session');
         return;
       }
-      const entry: Entry = {};
+      const entry: Entry = { offer };
       entries.set(offer.sessionId, entry);
       log.info(
         { sessionId: offer.sessionId, kind: offer.kind, technician: offer.technician },
@@ -140,14 +157,11 @@ export function createSessionRegistry(options: {
     get size() {
       return entries.size;
     },
+    running: () =>
+      [...entries.values()].flatMap(({ offer, session }) =>
+        session ? [{ id: offer.sessionId, kind: offer.kind, technician: offer.technician }] : [],
+      ),
   };
-}
-
-function notYetSupported(what: string): AppError {
-  return new AppError(
-    'UNSUPPORTED_VERSION',
-    `This agent (version ${TETHER_VERSION}) cannot serve ${what} sessions yet. Upgrade the agent on this device when a version with ${what} support is available.`,
-  );
 }
 
 function errorBody(error: unknown): ErrorBody {

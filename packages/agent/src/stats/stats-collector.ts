@@ -26,6 +26,8 @@ export function createStatsCollector(options: {
   platform: Platform;
   log: Logger;
   readCpuTimes?: () => CpuTimes;
+  /** Grabs a screen thumbnail (`data:` URL); absent when the agent has no VNC server. */
+  screenThumbnail?: () => Promise<string>;
 }): StatsCollector {
   const { platform, log } = options;
   const cpu = createCpuSampler(options.readCpuTimes);
@@ -47,6 +49,9 @@ export function createStatsCollector(options: {
     },
     consoleUser: async (stats) => {
       stats.consoleUser = (await platform.consoleUser())?.slice(0, 256) ?? null;
+    },
+    screenThumbnail: async (stats) => {
+      if (options.screenThumbnail) stats.screenThumbnail = await options.screenThumbnail();
     },
   };
   return {

@@ -1,11 +1,14 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { enrollAgent, runAgent } from '@tether/agent';
+import { join, resolve } from 'node:path';
+import { enrollAgent, runAgent, type AgentHandle } from '@tether/agent';
 import { createLogger } from '@tether/server';
 import { requireOption, stringOption, type Command, type CommandInput } from '../command.js';
 import { waitForSignal } from './server.js';
+import { setUpDesktop } from './agent-desktop-option.js';
+import { assistanceOptions } from './agent-assistance-option.js';
 
-const agentDataDir = (input: CommandInput): string =>
+/** The agent data directory: --data-dir, TETHER_AGENT_DATA_DIR or ~/.tether-agent. */
+export const agentDataDir = (input: CommandInput): string =>
   stringOption(input, 'data-dir') ??
   input.env.TETHER_AGENT_DATA_DIR ??
   join(homedir(), '.tether-agent');
@@ -46,9 +49,17 @@ export const agentRunCommand: Command = {
   name: 'agent run',
   summary:
     'Run the agent: keep a connection to the server and serve the sessions technicians open.',
-  usage: `tether agent run [--data-dir DIR] [--log-level LEVEL] [--no-spare-shell]
+  usage: `tether agent run [--data-dir DIR] [--log-level LEVEL] [--no-spare-shell] [--file-root DIR]…
+                 [--vnc HOST:PORT [--vnc-password-file FILE] | --x11vnc-display :N]
 
   --no-spare-shell   do not keep a shell started ahead of time (terminals then open ~100 ms slower)
+  --file-root DIR    a folder file transfer sessions may use (repeatable; default: your home folder)
+  --vnc HOST:PORT    the local VNC server desktop sessions show (e.g. 127.0.0.1:5900)
+  --vnc-password-file FILE  its password (first line); it never leaves this device
+  --x11vnc-display :N  instead of --vnc: start x11vnc on that X display (loopback, random password)
+  --consent-timeout SEC  how long the user has to accept a session request (default 30)
+  --user-presence auto|present|absent  whether a user counts as logged in for dynamic
+                     sessions (default auto: ask logind)
 
 Connects outbound to the server it was enrolled with and reconnects with backoff when the
 connection drops. Stop it with Ctrl+C or SIGTERM.`,
@@ -56,16 +67,38 @@ connection drops. Stop it with Ctrl+C or SIGTERM.`,
     'data-dir': { type: 'string' },
     'log-level': { type: 'string' },
     'no-spare-shell': { type: 'boolean' },
+    'file-root': { type: 'string', multiple: true },
+    vnc: { type: 'string' },
+    'vnc-password-file': { type: 'string' },
+    'x11vnc-display': { type: 'string' },
+    'consent-timeout': { type: 'string' },
+    'user-presence': { type: 'string' },
   },
   async run(input) {
     const log = createLogger({ level: stringOption(input, 'log-level') ?? 'info' });
-    const agent = await runAgent({
-      dataDir: agentDataDir(input),
-      log,
-      spareShell: input.values['no-spare-shell'] !== true,
-    });
+    const desktop = await setUpDesktop(input, log);
+    let agent: AgentHandle;
+    try {
+      agent = await runAgent({
+        dataDir: agentDataDir(input),
+        log,
+        spareShell: input.values['no-spare-shell'] !== true,
+        ...fileRootsOption(input.values['file-root']),
+        ...desktop.options,
+        ...assistanceOptions(input),
+      });
+    } catch (error) {
+      await desktop.stop(); // x11vnc would otherwise outlive the agent
+      throw error;
+    }
     await waitForSignal();
     await agent.stop();
+    await desktop.stop();
     return 0;
   },
 };
+
+function fileRootsOption(value: CommandInput['values'][string]): { fileRoots?: string[] } {
+  if (value === undefined || typeof value === 'boolean') return {};
+  return { fileRoots: (Array.isArray(value) ? value : [value]).map((root) => resolve(root)) };
+}

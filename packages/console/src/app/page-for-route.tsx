@@ -1,6 +1,8 @@
 import { AuditPage } from '../pages/audit-page.js';
+import { DesktopPage } from '../pages/desktop-page.js';
 import { DevicePage } from '../pages/device-page.js';
 import { DevicesPage } from '../pages/devices-page.js';
+import { FilesPage } from '../pages/files-page.js';
 import { InstallersPage } from '../pages/installers-page.js';
 import { NotFoundPage } from '../pages/not-found-page.js';
 import { PlayerPage } from '../pages/player-page.js';
@@ -27,6 +29,10 @@ export function PageForRoute({ route }: { route: Route }) {
       return <DevicePage key={route.deviceId} deviceId={route.deviceId} />;
     case 'terminal':
       return <TerminalPage key={route.deviceId} deviceId={route.deviceId} />;
+    case 'files':
+      return <FilesPage key={route.deviceId} deviceId={route.deviceId} />;
+    case 'desktop':
+      return <DesktopPage key={route.deviceId} deviceId={route.deviceId} />;
     case 'recordings':
       return <RecordingsPage />;
     case 'player':

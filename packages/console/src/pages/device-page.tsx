@@ -1,4 +1,7 @@
-import type { Device } from '@tether/protocol';
+import type { AssistanceMode, Device } from '@tether/protocol';
+import { useState } from 'react';
+import { AssistanceModePicker } from '../assistance/assistance-mode-picker.js';
+import { withMode } from '../assistance/assistance-mode.js';
 import { Loaded } from '../components/loaded.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatusDot } from '../components/status-dot.js';
@@ -37,16 +40,40 @@ function DeviceDetails({ device, now }: { device: Device; now: number }) {
 }
 
 function OpenTerminal({ device }: { device: Device }) {
+  const [mode, setMode] = useState<AssistanceMode | undefined>(undefined);
   return (
     <div className="open-terminal">
+      <AssistanceModePicker value={mode} onChange={setMode} />
       <button
         type="button"
         className="button button-primary"
         disabled={!device.online}
-        onClick={() => navigate(`/devices/${encodeURIComponent(device.id)}/terminal`)}
+        onClick={() =>
+          navigate(withMode(`/devices/${encodeURIComponent(device.id)}/terminal`, mode))
+        }
         data-testid="open-terminal"
       >
         Open terminal
+      </button>
+      <button
+        type="button"
+        className="button"
+        disabled={!device.online}
+        onClick={() => navigate(withMode(`/devices/${encodeURIComponent(device.id)}/files`, mode))}
+        data-testid="open-files"
+      >
+        Files
+      </button>
+      <button
+        type="button"
+        className="button"
+        disabled={!device.online}
+        onClick={() =>
+          navigate(withMode(`/devices/${encodeURIComponent(device.id)}/desktop`, mode))
+        }
+        data-testid="open-desktop"
+      >
+        Open desktop
       </button>
       {!device.online && (
         <span className="muted small">

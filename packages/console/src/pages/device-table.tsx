@@ -31,6 +31,14 @@ function DeviceRow({ device, now }: { device: Device; now: number }) {
           {device.name}
         </Link>
         <div className="muted small">{device.group}</div>
+        {stats?.screenThumbnail && (
+          <img
+            src={stats.screenThumbnail}
+            alt={`Screen of ${device.name}`}
+            className="device-thumbnail"
+            data-testid="device-thumbnail"
+          />
+        )}
       </td>
       <td className="mono">{device.hostname}</td>
       <td>{osLabel(device)}</td>

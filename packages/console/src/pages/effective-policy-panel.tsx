@@ -1,4 +1,10 @@
-import { POLICY_KEYS, type EffectivePolicyView, type PolicyKey } from '@tether/protocol';
+import {
+  POLICY_KEYS,
+  describeAccessWindows,
+  describeAssistanceModes,
+  type EffectivePolicyView,
+  type PolicyKey,
+} from '@tether/protocol';
 import { Loaded } from '../components/loaded.js';
 import { Notice } from '../components/notice.js';
 import { useConsole } from '../app/api-context.js';
@@ -9,6 +15,10 @@ import { keyLabels, modeLabels } from './policy-labels.js';
 function valueOf(view: EffectivePolicyView, key: PolicyKey): string {
   if (key === 'customStorage')
     return view.settings.customStorage?.url ?? 'Nowhere (kept on this server)';
+  const { modes, accessWindows } = view.settings.assistance;
+  if (key === 'assistance.modes') return describeAssistanceModes(modes);
+  if (key === 'assistance.accessWindows')
+    return accessWindows ? describeAccessWindows(accessWindows) : 'Any time';
   const kind =
     key === 'recording.terminal' ? 'terminal' : key === 'recording.desktop' ? 'desktop' : 'files';
   return modeLabels[view.settings.recording[kind]];

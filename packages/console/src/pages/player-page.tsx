@@ -5,17 +5,28 @@ import { PageHeader } from '../components/page-header.js';
 import { formatBytes, formatDateTime } from '../format/format.js';
 import { useLoad } from '../hooks/use-load.js';
 import { RecordingPlayer } from '../player/recording-player.js';
+import { FilesTimeline } from '../player/files-timeline.js';
+import { DesktopPlayer } from '../desktop/desktop-player.js';
+import { parseRfbRecording } from '../desktop/rfb-replay.js';
 import { Link } from '../routing/link.js';
 
 async function loadRecording(
   api: TetherClient,
   recordingId: string,
-): Promise<{ recording: Recording; cast: Asciicast }> {
+): Promise<{
+  recording: Recording;
+  cast: Asciicast | null;
+  desktop: Asciicast | null;
+  text: string;
+}> {
   const [recording, text] = await Promise.all([
     api.getRecording(recordingId),
     api.getRecordingContent(recordingId),
   ]);
-  return { recording, cast: parseAsciicast(text) };
+  const isFiles = recording.format === 'tether-files-v1';
+  if (recording.format === 'tether-rfb-v1')
+    return { recording, text, cast: null, desktop: parseRfbRecording(text) };
+  return { recording, text, cast: isFiles ? null : parseAsciicast(text), desktop: null };
 }
 
 /**
@@ -32,13 +43,19 @@ export function PlayerPage({ recordingId }: { recordingId: string }) {
         <Link href="/recordings">← Recordings</Link>
       </p>
       <Loaded load={loaded} onRetry={reload}>
-        {({ recording, cast }) => (
+        {({ recording, cast, desktop, text }) => (
           <>
             <PageHeader
               title={`${recording.deviceName} — ${recording.kind} session`}
               subtitle={`${recording.username}, ${formatDateTime(recording.startedAt)} · ${formatBytes(recording.sizeBytes)} · ${recording.state}`}
             />
-            <RecordingPlayer cast={cast} />
+            {desktop ? (
+              <DesktopPlayer timeline={desktop} />
+            ) : cast ? (
+              <RecordingPlayer cast={cast} />
+            ) : (
+              <FilesTimeline text={text} />
+            )}
           </>
         )}
       </Loaded>

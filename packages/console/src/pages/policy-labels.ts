@@ -1,10 +1,12 @@
-import type {
-  Policy,
-  PolicyAssignment,
-  PolicyKey,
-  PolicySettingsView,
-  RecordingMode,
-  SessionKind,
+import {
+  describeAccessWindows,
+  describeAssistanceModes,
+  type Policy,
+  type PolicyAssignment,
+  type PolicyKey,
+  type PolicySettingsView,
+  type RecordingMode,
+  type SessionKind,
 } from '@tether/protocol';
 
 /** Session kinds in the order the editor shows them. */
@@ -29,6 +31,8 @@ export const keyLabels: Record<PolicyKey, string> = {
   'recording.desktop': 'Desktop recording',
   'recording.files': 'File transfer recording',
   customStorage: 'Upload recordings to',
+  'assistance.modes': 'Assistance modes and rights',
+  'assistance.accessWindows': 'Access windows',
 };
 
 /**
@@ -43,6 +47,10 @@ export function settingLines(settings: PolicySettingsView): string[] {
     return mode ? [`${kindLabels[kind]}: ${modeLabels[mode]}`] : [];
   });
   if (settings.customStorage) lines.push(`Upload to ${settings.customStorage.url}`);
+  const assistance = settings.assistance;
+  if (assistance?.modes) lines.push(`Modes: ${describeAssistanceModes(assistance.modes)}`);
+  if (assistance?.accessWindows)
+    lines.push(`Access: ${describeAccessWindows(assistance.accessWindows)}`);
   return lines;
 }
 

@@ -5,6 +5,7 @@ import { PageHeader } from '../components/page-header.js';
 import { formatBytes, formatClock, formatDateTime } from '../format/format.js';
 import { useLoad } from '../hooks/use-load.js';
 import { Link } from '../routing/link.js';
+import { UploadStatus } from './upload-status.js';
 
 const stateLabels: Record<Recording['state'], string> = {
   recording: 'Recording',
@@ -28,6 +29,9 @@ function RecordingRow({ recording }: { recording: Recording }) {
       <td>{formatBytes(recording.sizeBytes)}</td>
       <td>
         <span className={`badge badge-${recording.state}`}>{stateLabels[recording.state]}</span>
+      </td>
+      <td>
+        <UploadStatus upload={recording.upload ?? null} />
       </td>
       <td className="align-end">
         <Link href={href} className="button button-small" data-testid="recording-play">
@@ -79,6 +83,7 @@ export function RecordingsPage() {
                     <th>Duration</th>
                     <th>Size</th>
                     <th>State</th>
+                    <th>Upload</th>
                     <th aria-label="Actions" />
                   </tr>
                 </thead>

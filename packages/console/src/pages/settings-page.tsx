@@ -12,6 +12,7 @@ const statisticLabels: Record<StatisticKind, string> = {
   disk: 'Disk use',
   uptime: 'Uptime',
   consoleUser: 'Console user (who is signed in at the machine)',
+  screenThumbnail: 'Screen thumbnail (agents run with --vnc or --x11vnc-display)',
 };
 
 function StatisticsForm({ initial }: { initial: StatisticsSettings }) {

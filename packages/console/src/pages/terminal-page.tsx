@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { modeFromSearch } from '../assistance/assistance-mode.js';
 import { useLoad } from '../hooks/use-load.js';
 import { Link } from '../routing/link.js';
 import { useTerminalSession, type TerminalViewStatus } from '../terminal/use-terminal-session.js';
@@ -14,6 +15,14 @@ function statusText(status: TerminalViewStatus, deviceName: string): string {
     case 'failed':
       return `Could not open the terminal: ${status.reason}`;
   }
+}
+
+/** While an interactive or dynamic session waits, the user at the device may still be deciding. */
+function consentHint(): string {
+  const { mode } = modeFromSearch(window.location.search);
+  return mode === 'interactive' || mode === 'dynamic'
+    ? ' — the user at the device is asked to accept first; the terminal starts when they do.'
+    : '';
 }
 
 /**
@@ -43,6 +52,7 @@ export function TerminalPage({ deviceId }: { deviceId: string }) {
         >
           <span className="terminal-status-dot" aria-hidden="true" />
           {statusText(status, deviceName)}
+          {status.state !== 'ended' && status.state !== 'failed' && consentHint()}
         </span>
         <button
           type="button"

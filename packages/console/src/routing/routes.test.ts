@@ -11,6 +11,8 @@ describe('routes', () => {
       { page: 'devices' },
       { page: 'device', deviceId: id },
       { page: 'terminal', deviceId: id },
+      { page: 'files', deviceId: id },
+      { page: 'desktop', deviceId: id },
       { page: 'recordings' },
       { page: 'player', recordingId: id },
       { page: 'installers' },

@@ -4,6 +4,8 @@ export type Route =
   | { page: 'devices' }
   | { page: 'device'; deviceId: string }
   | { page: 'terminal'; deviceId: string }
+  | { page: 'files'; deviceId: string }
+  | { page: 'desktop'; deviceId: string }
   | { page: 'recordings' }
   | { page: 'player'; recordingId: string }
   | { page: 'installers' }
@@ -19,6 +21,8 @@ const patterns: [RegExp, (match: string[]) => Route][] = [
   [/^\/login$/, () => ({ page: 'login' })],
   [/^\/devices\/([^/]+)$/, ([id]) => ({ page: 'device', deviceId: id ?? '' })],
   [/^\/devices\/([^/]+)\/terminal$/, ([id]) => ({ page: 'terminal', deviceId: id ?? '' })],
+  [/^\/devices\/([^/]+)\/files$/, ([id]) => ({ page: 'files', deviceId: id ?? '' })],
+  [/^\/devices\/([^/]+)\/desktop$/, ([id]) => ({ page: 'desktop', deviceId: id ?? '' })],
   [/^\/recordings$/, () => ({ page: 'recordings' })],
   [/^\/recordings\/([^/]+)$/, ([id]) => ({ page: 'player', recordingId: id ?? '' })],
   [/^\/installers$/, () => ({ page: 'installers' })],
@@ -68,6 +72,10 @@ export function routePath(route: Route): string {
       return `/devices/${id(route.deviceId)}`;
     case 'terminal':
       return `/devices/${id(route.deviceId)}/terminal`;
+    case 'files':
+      return `/devices/${id(route.deviceId)}/files`;
+    case 'desktop':
+      return `/devices/${id(route.deviceId)}/desktop`;
     case 'recordings':
       return '/recordings';
     case 'player':

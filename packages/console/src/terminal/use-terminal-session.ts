@@ -1,6 +1,7 @@
 import { relaySocketUrl } from '@tether/sdk';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useConsole } from '../app/api-context.js';
+import { modeFromSearch } from '../assistance/assistance-mode.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 import { createXterm } from './create-xterm.js';
 import { openTerminalRelay, type TerminalRelay, type TerminalStatus } from './terminal-relay.js';
@@ -46,7 +47,13 @@ export function useTerminalSession(
     terminal.focus();
 
     api
-      .createSession({ deviceId, kind: 'terminal', cols: terminal.cols, rows: terminal.rows })
+      .createSession({
+        deviceId,
+        kind: 'terminal',
+        cols: terminal.cols,
+        rows: terminal.rows,
+        ...modeFromSearch(window.location.search),
+      })
       .then(
         ({ session, relay }) => {
           sessionIdRef.current = session.id;

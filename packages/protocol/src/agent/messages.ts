@@ -3,6 +3,7 @@ import { ErrorBody } from '../errors.js';
 import { Base64Url, DeviceId, RelayToken, SessionId } from '../ids.js';
 import { DeviceInventory } from '../api/devices.js';
 import { DeviceStats, StatisticsSettings } from '../api/statistics.js';
+import { AssistanceMode, SessionRights } from '../api/assistance.js';
 import { SessionKind } from '../api/sessions.js';
 import { OemReplyMessage, OemRequestMessage, RemoteControlId } from './oem-messages.js';
 
@@ -97,6 +98,12 @@ export const SessionOffer = z.object({
   technician: z.string(),
   cols: z.int().min(1).max(1000).optional(),
   rows: z.int().min(1).max(1000).optional(),
+  /** The assistance mode the server admitted; absent: no assistance policy applies. */
+  mode: AssistanceMode.optional(),
+  /** What the technician may do; the agent enforces it. Absent: every right. */
+  rights: SessionRights.optional(),
+  /** Desktop only: the agent drops keyboard, pointer and clipboard input. */
+  viewOnly: z.boolean().optional(),
 });
 export type SessionOffer = z.infer<typeof SessionOffer>;
 

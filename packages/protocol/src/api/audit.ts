@@ -19,6 +19,7 @@ export const AuditAction = z.enum([
   'session.started',
   'session.ended',
   'session.refused',
+  'session.window_closing',
   'relay.refused',
   'admin.refused',
   'upload.queued',
@@ -39,6 +40,10 @@ export const AuditAction = z.enum([
   'oem.device_key_deleted',
   'oem.app_registered',
   'oem.refused',
+  'file.uploaded',
+  'file.downloaded',
+  'file.transfer_failed',
+  'file.refused',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

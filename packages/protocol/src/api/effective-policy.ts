@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceId } from '../ids.js';
+import { AccessWindows, AssistanceModes } from './assistance.js';
 import { CustomStorageView, PolicyId, PolicyTarget, RecordingMode } from './policies.js';
 
 /**
@@ -14,6 +15,8 @@ export const POLICY_KEYS = [
   'recording.desktop',
   'recording.files',
   'customStorage',
+  'assistance.modes',
+  'assistance.accessWindows',
 ] as const;
 
 /** One setting of a policy. @example PolicyKey.parse('recording.terminal') */
@@ -64,6 +67,8 @@ export const EffectivePolicyView = z.object({
   settings: z.object({
     recording: z.object({ terminal: RecordingMode, desktop: RecordingMode, files: RecordingMode }),
     customStorage: CustomStorageView.nullable(),
+    /** The modes and rights in force (default: every mode, every right); windows null: always. */
+    assistance: z.object({ modes: AssistanceModes, accessWindows: AccessWindows.nullable() }),
   }),
   sources: z.record(PolicyKey, PolicySource.nullable()),
   policies: z.array(z.object({ id: PolicyId, name: z.string(), level: PolicyLevel })),

@@ -8,7 +8,7 @@ export const RecordingState = z.enum(['recording', 'complete', 'interrupted']);
 export type RecordingState = z.infer<typeof RecordingState>;
 
 /** How a recording is stored: each session kind brings its own format. */
-export const RecordingFormat = z.enum(['asciicast-v2']);
+export const RecordingFormat = z.enum(['asciicast-v2', 'tether-files-v1', 'tether-rfb-v1']);
 export type RecordingFormat = z.infer<typeof RecordingFormat>;
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssistanceMode } from './assistance.js';
 import { DeviceId, RelayToken, SessionId, Timestamp, UserId } from '../ids.js';
 
 /** What a session carries. */
@@ -18,9 +19,13 @@ export type SessionState = z.infer<typeof SessionState>;
 export const CreateSessionRequest = z.object({
   deviceId: DeviceId,
   kind: SessionKind,
+  /** How to reach the device (M-1…M-3); optional where the device's group allows one mode only. */
+  mode: AssistanceMode.optional(),
   /** Initial terminal size, so the first prompt is laid out right. */
   cols: z.int().min(1).max(1000).optional(),
   rows: z.int().min(1).max(1000).optional(),
+  /** Desktop only: the technician watches, the device drops keyboard, pointer and clipboard. */
+  viewOnly: z.boolean().optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 

@@ -4,7 +4,14 @@ import { z } from 'zod';
  * The statistics an administrator can ask agents for (A-5). Fewer statistics and a longer
  * interval keep a large fleet cheap.
  */
-export const StatisticKind = z.enum(['cpu', 'memory', 'disk', 'uptime', 'consoleUser']);
+export const StatisticKind = z.enum([
+  'cpu',
+  'memory',
+  'disk',
+  'uptime',
+  'consoleUser',
+  'screenThumbnail',
+]);
 export type StatisticKind = z.infer<typeof StatisticKind>;
 
 /**
@@ -43,5 +50,11 @@ export const DeviceStats = z.object({
     .optional(),
   uptimeSec: z.number().nonnegative().optional(),
   consoleUser: z.string().max(256).nullable().optional(),
+  /** A small PNG of the screen (`data:image/png;base64,…`), from agents with a VNC server. */
+  screenThumbnail: z
+    .string()
+    .max(128 * 1024)
+    .regex(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/)
+    .optional(),
 });
 export type DeviceStats = z.infer<typeof DeviceStats>;

@@ -31,7 +31,10 @@ export const RecordingUpload = z.object({
 export type RecordingUpload = z.infer<typeof RecordingUpload>;
 
 /** One entry of the upload queue. */
-export const UploadQueueEntry = RecordingUpload.extend({ recordingId: RecordingId, deviceId: DeviceId });
+export const UploadQueueEntry = RecordingUpload.extend({
+  recordingId: RecordingId,
+  deviceId: DeviceId,
+});
 export type UploadQueueEntry = z.infer<typeof UploadQueueEntry>;
 
 /** `GET /api/v1/uploads?state=`: the queue, newest first. */
@@ -50,5 +53,9 @@ export const StorageTestRequest = z.strictObject(CustomStorage.shape);
 export type StorageTestRequest = z.infer<typeof StorageTestRequest>;
 
 /** The answer of a successful storage test; a failure is an error body saying what to fix. */
-export const StorageTestResult = z.object({ ok: z.literal(true), target: z.string(), message: z.string() });
+export const StorageTestResult = z.object({
+  ok: z.literal(true),
+  target: z.string(),
+  message: z.string(),
+});
 export type StorageTestResult = z.infer<typeof StorageTestResult>;

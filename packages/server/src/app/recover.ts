@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import { readAsciicast } from '../recordings/index.js';
+import { readFilesTimeline } from '../recordings/files/index.js';
+import { readRfbRecording } from '../recordings/desktop/index.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -24,7 +26,12 @@ export async function recoverAfterRestart(deps: {
     let durationMs = 0;
     let sizeBytes = 0;
     try {
-      const content = await readAsciicast(file);
+      const content =
+        recording.format === 'tether-files-v1'
+          ? await readFilesTimeline(file)
+          : recording.format === 'tether-rfb-v1'
+            ? await readRfbRecording(file)
+            : await readAsciicast(file);
       durationMs = content.durationMs;
       sizeBytes = (await stat(file)).size;
     } catch (error) {

@@ -19,6 +19,7 @@ import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { SessionService } from '../sessions/session-service.js';
+import { admitSession } from '../assistance/admit-session.js';
 import { createUploadQueue } from '../uploads/upload-queue.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
@@ -72,7 +73,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const auth = createAuthService({ store, clock, audit });
   const presence = new DevicePresence();
   const policies = createPolicyService({ store, clock, audit });
-  const uploads = createUploadQueue({ store, clock, log, audit, policies, recordingsDir, storage: config.storage });
+  const uploads = createUploadQueue({
+    store,
+    clock,
+    log,
+    audit,
+    policies,
+    recordingsDir,
+    storage: config.storage,
+  });
   const onRecordingFinished = (recordingId: string): void => {
     uploads.onRecordingFinished(recordingId).catch((error: unknown) => {
       log.error({ err: error, recordingId }, 'cannot queue the recording for upload');
@@ -89,6 +98,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     recordingModeFor: async (deviceId, kind) =>
       (await policies.effectiveFor(deviceId)).recording[kind],
     onRecordingFinished,
+    admit: async (request) =>
+      admitSession({
+        ...request,
+        assistance: (await policies.effectiveFor(request.device.id)).assistance,
+        now: clock.now(),
+      }),
   });
   const oem = createOemService({
     store,

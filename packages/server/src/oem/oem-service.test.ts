@@ -48,6 +48,7 @@ describe('OemService (requests to agents)', () => {
       relayTokenTtlSec: 60,
       recordingModeFor: () => Promise.resolve('off'),
       onRecordingFinished: () => undefined,
+      admit: () => Promise.resolve({ accessWindow: null }),
     });
     oem = createOemService({
       store,

@@ -58,12 +58,15 @@ export function combinePolicies(
   const effective: EffectivePolicy = {
     recording: { ...DEFAULT_EFFECTIVE_POLICY.recording },
     customStorage: DEFAULT_EFFECTIVE_POLICY.customStorage,
+    assistance: { ...DEFAULT_EFFECTIVE_POLICY.assistance },
   };
   const sources: Record<PolicyKey, PolicySource | null> = {
     'recording.terminal': null,
     'recording.desktop': null,
     'recording.files': null,
     customStorage: null,
+    'assistance.modes': null,
+    'assistance.accessWindows': null,
   };
   for (const key of POLICY_KEYS) {
     for (const { level, policies, conflicts } of levels) {
@@ -90,6 +93,14 @@ function assign(effective: EffectivePolicy, key: PolicyKey, policy: PolicyRecord
     effective.customStorage = readPolicyKey.customStorage(policy.settings) ?? null;
     return;
   }
+  if (key === 'assistance.modes') {
+    effective.assistance.modes = readPolicyKey[key](policy.settings) ?? null;
+    return;
+  }
+  if (key === 'assistance.accessWindows') {
+    effective.assistance.accessWindows = readPolicyKey[key](policy.settings) ?? null;
+    return;
+  }
   const mode = readPolicyKey[key](policy.settings);
   if (mode !== undefined) effective.recording[RECORDING_KIND[key]] = mode;
 }
@@ -98,4 +109,7 @@ const RECORDING_KIND = {
   'recording.terminal': 'terminal',
   'recording.desktop': 'desktop',
   'recording.files': 'files',
-} as const satisfies Record<Exclude<PolicyKey, 'customStorage'>, SessionKind>;
+} as const satisfies Record<
+  Exclude<PolicyKey, 'customStorage' | 'assistance.modes' | 'assistance.accessWindows'>,
+  SessionKind
+>;

@@ -1,5 +1,6 @@
 import { AppError, type EffectivePolicyView } from '@tether/protocol';
 import type { Store } from '../store/store.js';
+import { ALL_MODES_ALL_RIGHTS } from '../assistance/admit-session.js';
 import { combinePolicies } from './combine-policies.js';
 import { describeTargets } from './describe-target.js';
 import { DEFAULT_EFFECTIVE_POLICY, type EffectivePolicy } from './effective-policy.js';
@@ -15,7 +16,11 @@ import { toCustomStorageView } from './policy-view.js';
 export async function effectivePolicyOf(store: Store, deviceId: string): Promise<EffectivePolicy> {
   const device = await store.devices.find(deviceId);
   if (!device) {
-    return { ...DEFAULT_EFFECTIVE_POLICY, recording: { ...DEFAULT_EFFECTIVE_POLICY.recording } };
+    return {
+      ...DEFAULT_EFFECTIVE_POLICY,
+      recording: { ...DEFAULT_EFFECTIVE_POLICY.recording },
+      assistance: { ...DEFAULT_EFFECTIVE_POLICY.assistance },
+    };
   }
   const applied = await store.policies.forDevice(device);
   return combinePolicies(applied, { device, describe: describeTargets([device]) }).effective;
@@ -39,13 +44,17 @@ export async function explainPolicyOf(
     device,
     describe: describeTargets([device]),
   });
-  const { recording, customStorage } = combined.effective;
+  const { recording, customStorage, assistance } = combined.effective;
   return {
     deviceId: device.id,
     group: device.group,
     settings: {
       recording: { ...recording },
       customStorage: customStorage && toCustomStorageView(customStorage),
+      assistance: {
+        modes: assistance.modes ?? ALL_MODES_ALL_RIGHTS,
+        accessWindows: assistance.accessWindows,
+      },
     },
     sources: combined.sources,
     policies: combined.policies,

@@ -1,4 +1,12 @@
-import type { CustomStorage, PolicyKey, PolicySettings, RecordingMode } from '@tether/protocol';
+import {
+  describeAccessWindows,
+  type AccessWindows,
+  type AssistanceModes,
+  type CustomStorage,
+  type PolicyKey,
+  type PolicySettings,
+  type RecordingMode,
+} from '@tether/protocol';
 
 /** The value type of each policy key. */
 export interface PolicyKeyValues {
@@ -6,6 +14,8 @@ export interface PolicyKeyValues {
   'recording.desktop': RecordingMode;
   'recording.files': RecordingMode;
   customStorage: CustomStorage;
+  'assistance.modes': AssistanceModes;
+  'assistance.accessWindows': AccessWindows;
 }
 
 /** How to read each key from a policy's settings; undefined means the policy leaves it unset. */
@@ -16,6 +26,8 @@ export const readPolicyKey: {
   'recording.desktop': (settings) => settings.recording?.desktop,
   'recording.files': (settings) => settings.recording?.files,
   customStorage: (settings) => settings.customStorage,
+  'assistance.modes': (settings) => settings.assistance?.modes,
+  'assistance.accessWindows': (settings) => settings.assistance?.accessWindows,
 };
 
 /**
@@ -28,6 +40,10 @@ export function canonicalValue(key: PolicyKey, settings: PolicySettings): string
     const storage = settings.customStorage;
     return storage && JSON.stringify([storage.url, storage.authentication, storage.credential]);
   }
+  if (key === 'assistance.modes' || key === 'assistance.accessWindows') {
+    const value = readPolicyKey[key](settings);
+    return value && JSON.stringify(value);
+  }
   return readPolicyKey[key](settings);
 }
 
@@ -37,5 +53,13 @@ export function canonicalValue(key: PolicyKey, settings: PolicySettings): string
  */
 export function displayValue(key: PolicyKey, settings: PolicySettings): string {
   if (key === 'customStorage') return settings.customStorage?.url ?? 'unset';
+  if (key === 'assistance.modes') {
+    const modes = settings.assistance?.modes;
+    return modes ? Object.keys(modes).join(', ') : 'unset';
+  }
+  if (key === 'assistance.accessWindows') {
+    const rules = settings.assistance?.accessWindows;
+    return rules ? describeAccessWindows(rules) : 'unset';
+  }
   return readPolicyKey[key](settings) ?? 'unset';
 }

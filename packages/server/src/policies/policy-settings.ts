@@ -16,6 +16,9 @@ export function normaliseSettings(settings: PolicySettingsInput): PolicySettings
   return {
     ...(Object.keys(recording).length > 0 ? { recording: { ...recording } } : {}),
     ...(settings.customStorage ? { customStorage: { ...settings.customStorage } } : {}),
+    ...(settings.assistance && Object.keys(settings.assistance).length > 0
+      ? { assistance: { ...settings.assistance } }
+      : {}),
   };
 }
 

@@ -1,6 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { eventLine, type AsciicastHeader } from './asciicast-format.js';
-import { chainFileOf, chainHash } from './hash-chain.js';
+import { openChainedFile, type ChainedFile } from './chained-file.js';
 
 /** Options of {@link openAsciicastWriter}. */
 export interface AsciicastWriterOptions {
@@ -65,16 +64,13 @@ const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 export async function openAsciicastWriter(
   options: AsciicastWriterOptions,
 ): Promise<AsciicastWriter> {
-  const data = await open(options.file, 'wx', 0o600);
-  let chain: FileHandle | undefined;
+  const out = await openChainedFile(options.file);
   try {
-    chain = await open(chainFileOf(options.file), 'wx', 0o600);
-    const writer = new ChunkedAsciicastWriter(options, data, chain);
+    const writer = new ChunkedAsciicastWriter(options, out);
     await writer.start(headerOf(options));
     return writer;
   } catch (error) {
-    await data.close();
-    await chain?.close();
+    await out.close();
     throw error;
   }
 }
@@ -90,19 +86,6 @@ function headerOf(options: AsciicastWriterOptions): AsciicastHeader {
   };
 }
 
-async function writeFully(
-  handle: FileHandle,
-  bytes: Uint8Array,
-  position: number | null,
-): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) {
-    const at = position === null ? null : position + written;
-    const result = await handle.write(bytes, written, bytes.byteLength - written, at);
-    written += result.bytesWritten;
-  }
-}
-
 class ChunkedAsciicastWriter implements AsciicastWriter {
   private readonly decoder = new TextDecoder('utf-8');
   private readonly startMs: number;
@@ -114,8 +97,6 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   private bufferedChars = 0;
   /** Bytes of the chunk being written and synced right now. */
   private inFlightBytes = 0;
-  private sizeBytes = 0;
-  private previousHash: Buffer | undefined;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private isClosing = false;
@@ -126,8 +107,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
 
   constructor(
     private readonly options: AsciicastWriterOptions,
-    private readonly data: FileHandle,
-    private readonly chain: FileHandle,
+    private readonly out: ChainedFile,
   ) {
     this.startMs = options.clock.now();
   }
@@ -179,9 +159,9 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     await this.flushing;
     await this.flush();
     clearTimeout(this.timer);
-    await Promise.all([this.data.close(), this.chain.close()]);
+    await this.out.close();
     if (this.failure) throw this.failure;
-    return { durationMs, sizeBytes: this.sizeBytes };
+    return { durationMs, sizeBytes: this.out.sizeBytes };
   }
 
   private appendOutput(text: string): void {
@@ -266,20 +246,8 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     }
   }
 
-  private async writeChunk(chunk: Buffer): Promise<void> {
-    // Data first, then its chain line: the sidecar never vouches for bytes not yet on disk.
-    await writeFully(this.data, chunk, this.sizeBytes);
-    await this.data.datasync();
-    const hash = chainHash(this.previousHash, chunk);
-    const entry = {
-      offset: this.sizeBytes,
-      length: chunk.byteLength,
-      sha256: hash.toString('hex'),
-    };
-    await writeFully(this.chain, Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8'), null);
-    await this.chain.datasync();
-    this.previousHash = hash;
-    this.sizeBytes += chunk.byteLength;
+  private writeChunk(chunk: Buffer): Promise<void> {
+    return this.out.writeChunk(chunk);
   }
 
   private relieve(): void {

@@ -198,10 +198,10 @@ describe('pairPeers over WebSockets', () => {
     try {
       const atConsole = closed(relay.consoleClient);
       relay.agentClient.terminate();
-      assert.deepEqual(await atConsole, { code: 1001, reason: 'The device ended the session.' });
-      assert.deepEqual(relay.ends, [
-        { by: 'agent', code: 1001, reason: 'The device ended the session.' },
-      ]);
+      const reason =
+        'The device’s connection dropped: the agent stopped, restarted or lost its network.';
+      assert.deepEqual(await atConsole, { code: 1001, reason });
+      assert.deepEqual(relay.ends, [{ by: 'agent', code: 1001, reason }]);
     } finally {
       await relay.close();
     }

@@ -75,6 +75,13 @@ const defaultReasons = {
   server: 'The server ended the session.',
 } as const;
 
+/** Reasons when a side's connection dropped without a close frame (M-5: say why, not just "ended"). */
+const droppedReasons = {
+  console: 'The technician’s connection dropped.',
+  agent: 'The device’s connection dropped: the agent stopped, restarted or lost its network.',
+  server: defaultReasons.server,
+} as const;
+
 /**
  * One direction of a session: forwards the source's messages to the destination and stops
  * reading the source while the destination's backlog is above the high-water mark. The backlog
@@ -170,7 +177,7 @@ export function pairPeers(options: PairPeersOptions): RelayPair {
     toAgent.stop();
     const sent = {
       code: sendableCloseCode(code),
-      reason: closeReason(reason || defaultReasons[by]),
+      reason: closeReason(reason || (code === 1006 ? droppedReasons : defaultReasons)[by]),
     };
     if (by !== 'console') consolePeer.close(sent.code, sent.reason);
     if (by !== 'agent') agentPeer.close(sent.code, sent.reason);

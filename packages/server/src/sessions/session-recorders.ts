@@ -1,5 +1,7 @@
-import type { RecordingFormat, SessionKind } from '@tether/protocol';
+import type { AuditAction, RecordingFormat, SessionKind } from '@tether/protocol';
 import { createTerminalRecorder, openAsciicastWriter } from '../recordings/index.js';
+import { filesRecorderFactory } from '../recordings/files/index.js';
+import { desktopRecorderFactory } from '../recordings/desktop/index.js';
 import type { RelayTap } from '../relay/index.js';
 
 /** A recording being taken of one session, at the relay. */
@@ -21,7 +23,14 @@ export interface RecorderFactory {
     startedAt: Date;
     title: string;
     clock: { now(): number };
+    /** Audits what the recording sees (file transfers); actor and device are filled in. */
+    audit?: (action: AuditAction, details: Record<string, unknown>) => void;
   }): Promise<SessionRecorder>;
+  /**
+   * For sessions not recorded (policy): a tap that still audits what must be audited (file
+   * transfers). Kinds without it are relayed untapped.
+   */
+  auditOnly?(audit: (action: AuditAction, details: Record<string, unknown>) => void): RelayTap;
 }
 
 const terminalRecorder: RecorderFactory = {
@@ -50,4 +59,6 @@ const terminalRecorder: RecorderFactory = {
  */
 export const sessionRecorders: Partial<Record<SessionKind, RecorderFactory>> = {
   terminal: terminalRecorder,
+  files: filesRecorderFactory,
+  desktop: desktopRecorderFactory,
 };

@@ -5,6 +5,7 @@ import {
   AppError,
   relayPath,
   wsCloseCode,
+  type AuditAction,
   type CreateSessionRequest,
   type CreateSessionResponse,
   type ErrorBody,
@@ -12,11 +13,18 @@ import {
   type Session,
   type SessionKind,
 } from '@tether/protocol';
+import type { Admission } from '../assistance/admit-session.js';
+import type { AccessWindowWatch } from '../assistance/access-window-watch.js';
+import {
+  admitAndAudit,
+  watchSessionWindow,
+  type AdmitSession,
+} from '../assistance/session-terms.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
-import { pairPeers, type RelayPair } from '../relay/index.js';
+import { pairPeers, type RelayPair, type RelayTap } from '../relay/index.js';
 import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
 import type { SessionRecord, Store, UserRecord } from '../store/store.js';
@@ -35,6 +43,10 @@ export interface SessionServiceDeps {
   recordingModeFor(deviceId: string, kind: SessionKind): Promise<RecordingMode>;
   /** A recording is complete on local disk (the upload queue takes it from here). */
   onRecordingFinished(recordingId: string): void;
+  /** How often a running session's access window is checked (default 1 s). */
+  accessCheckMs?: number;
+  /** Assistance mode, rights and access window checks (assistance/); throws the refusal. */
+  admit: AdmitSession;
 }
 
 /** A session this node is relaying (or waiting to). */
@@ -52,6 +64,9 @@ interface LiveSession {
   ending: boolean;
   /** The console end is authorised by its one-time relay ticket alone (integration API URLs). */
   consoleByTicket: boolean;
+  /** Admission's terms: the access window the session runs in (A-15). */
+  admission: Admission;
+  windowWatch?: AccessWindowWatch;
 }
 
 /** The API view of a session record. */
@@ -101,6 +116,7 @@ export class SessionService {
         `${request.kind} sessions are not available on this server yet; open a terminal instead.`,
       );
     }
+    const admission = await admitAndAudit(this.deps, { user, device, request, sourceAddress });
     const link = presence.get(device.id);
     if (!link) {
       const seen = device.lastSeenAt
@@ -132,6 +148,7 @@ export class SessionService {
       timer,
       ending: false,
       consoleByTicket: options.consoleByTicket ?? false,
+      admission,
     });
     link.send({
       type: 'session.offer',
@@ -141,13 +158,15 @@ export class SessionService {
       token: agentTicket.token,
       technician: user.username,
       ...(request.cols && request.rows ? { cols: request.cols, rows: request.rows } : {}),
+      ...(admission.mode ? { mode: admission.mode, rights: admission.rights } : {}),
+      ...(request.viewOnly ? { viewOnly: true } : {}),
     });
     await this.deps.audit.record({
       action: 'session.requested',
       actor: user.username,
       target: device.id,
       sourceAddress,
-      details: { sessionId: record.id, kind: record.kind },
+      details: { sessionId: record.id, kind: record.kind, mode: admission.mode ?? null },
     });
     return {
       session: toApiSession(record),
@@ -207,6 +226,14 @@ export class SessionService {
   onAgentRefused(deviceId: string, sessionId: string, error: ErrorBody): void {
     const live = this.live.get(sessionId);
     if (live?.record.deviceId !== deviceId) return;
+    this.deps.audit
+      .record({
+        action: 'session.refused',
+        actor: `device:${deviceId}`,
+        target: deviceId,
+        details: { sessionId, code: error.code, message: error.message },
+      })
+      .catch((failure: unknown) => this.deps.log.error({ err: failure }, 'audit failed'));
     void this.end(sessionId, error.message, wsCloseCode[error.code]);
   }
 
@@ -266,12 +293,23 @@ export class SessionService {
       sessionId: record.id,
       console: consolePeer,
       agent: agentPeer,
-      ...(live.recorder ? { tap: live.recorder.tap } : {}),
+      ...this.tapOf(live),
       onEnd: (end) => {
         live.ending = true;
         void this.finish(live, end.reason || `Ended by the ${end.by}.`);
       },
     });
+    live.windowWatch = watchSessionWindow(
+      { ...this.deps, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
+      {
+        id: record.id,
+        deviceId: record.deviceId,
+        kind: record.kind,
+        admission: live.admission,
+        sendToConsole: (frame) => consolePeer.send(frame, () => undefined),
+        end: (reason, code) => void this.end(record.id, reason, code),
+      },
+    );
     await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
     await this.deps.audit.record({
       action: 'session.started',
@@ -279,6 +317,26 @@ export class SessionService {
       target: record.deviceId,
       details: { sessionId: record.id, kind: record.kind },
     });
+  }
+
+  /** The recording's tap, or for a session not recorded the kind's audit-only tap, if any. */
+  private tapOf(live: LiveSession): { tap?: RelayTap } {
+    if (live.recorder) return { tap: live.recorder.tap };
+    const auditOnly = sessionRecorders[live.record.kind]?.auditOnly?.(this.auditFor(live));
+    return auditOnly ? { tap: auditOnly } : {};
+  }
+
+  /** Audits what a session's tap reports (file transfers) as the technician, on the device. */
+  private auditFor(
+    live: LiveSession,
+  ): (action: AuditAction, details: Record<string, unknown>) => void {
+    const { record } = live;
+    return (action, details) => {
+      const event = { action, actor: live.technician, target: record.deviceId };
+      this.deps.audit
+        .record({ ...event, details: { sessionId: record.id, ...details } })
+        .catch((error: unknown) => this.deps.log.error({ err: error, action }, 'audit failed'));
+    };
   }
 
   private async startRecording(live: LiveSession): Promise<void> {
@@ -296,6 +354,7 @@ export class SessionService {
       startedAt: now,
       title: `${live.technician} on ${device?.name ?? record.deviceId}`,
       clock: { now: () => this.deps.clock.now().getTime() },
+      audit: this.auditFor(live),
     });
     live.recorder.onError((error) => {
       this.deps.log.error({ err: error, sessionId: record.id }, 'recording failed');
@@ -323,6 +382,7 @@ export class SessionService {
     if (this.live.get(record.id) !== live) return;
     this.live.delete(record.id);
     clearTimeout(live.timer);
+    live.windowWatch?.stop();
     this.tickets.revokeSession(record.id);
     const now = this.deps.clock.now();
     try {

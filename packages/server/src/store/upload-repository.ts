@@ -21,7 +21,12 @@ export interface UploadRecord {
 /** Persistence of the upload queue; every state change is one conditional UPDATE. */
 export interface UploadRepository {
   /** Queues a recording as `pending`, due at `at`. Returns false when it was already queued. */
-  enqueue(input: { recordingId: string; deviceId: string; target: string; at: Date }): Promise<boolean>;
+  enqueue(input: {
+    recordingId: string;
+    deviceId: string;
+    target: string;
+    at: Date;
+  }): Promise<boolean>;
   find(recordingId: string): Promise<UploadRecord | undefined>;
   /** The rows of these recordings (any order); unknown ids are skipped. */
   findMany(recordingIds: string[]): Promise<UploadRecord[]>;

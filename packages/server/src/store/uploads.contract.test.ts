@@ -38,8 +38,14 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
 
     it('queues a recording once, pending and due at once', async () => {
       const { recordingId, deviceId } = await addRecording(store);
-      assert.equal(await store.uploads.enqueue({ recordingId, deviceId, target: TARGET, at: T0 }), true);
-      assert.equal(await store.uploads.enqueue({ recordingId, deviceId, target: 'x', at: at(5) }), false);
+      assert.equal(
+        await store.uploads.enqueue({ recordingId, deviceId, target: TARGET, at: T0 }),
+        true,
+      );
+      assert.equal(
+        await store.uploads.enqueue({ recordingId, deviceId, target: 'x', at: at(5) }),
+        false,
+      );
       assert.deepEqual(await store.uploads.find(recordingId), {
         recordingId,
         deviceId,
@@ -55,7 +61,10 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
         sha256: null,
       });
       assert.deepEqual(await store.uploads.nextDueAt(), T0);
-      assert.deepEqual((await store.uploads.listDue(T0, 10)).map((row) => row.recordingId), [recordingId]);
+      assert.deepEqual(
+        (await store.uploads.listDue(T0, 10)).map((row) => row.recordingId),
+        [recordingId],
+      );
     });
 
     it('claims a due row once, then fails it with a retry time, then completes it', async () => {
@@ -64,15 +73,27 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
       assert.equal(await store.uploads.claim(recordingId, { at: at(1), target: TARGET }), true);
       assert.equal(await store.uploads.claim(recordingId, { at: at(1), target: TARGET }), false);
       assert.equal(await store.uploads.nextDueAt(), undefined);
-      await store.uploads.fail(recordingId, { at: at(2), error: 'disk full', nextAttemptAt: at(10) });
+      await store.uploads.fail(recordingId, {
+        at: at(2),
+        error: 'disk full',
+        nextAttemptAt: at(10),
+      });
       const failed = await store.uploads.find(recordingId);
       assert.equal(failed?.state, 'failed');
       assert.equal(failed.lastError, 'disk full');
       assert.equal(failed.attempts, 1);
       assert.deepEqual(await store.uploads.listDue(at(9), 10), []);
-      assert.equal(await store.uploads.claim(recordingId, { at: at(9), target: TARGET }), false, 'not due yet');
+      assert.equal(
+        await store.uploads.claim(recordingId, { at: at(9), target: TARGET }),
+        false,
+        'not due yet',
+      );
       assert.equal(await store.uploads.claim(recordingId, { at: at(10), target: TARGET }), true);
-      await store.uploads.complete(recordingId, { at: at(11), remotePath: '/srv/tether/x.cast', sha256: 'ab' });
+      await store.uploads.complete(recordingId, {
+        at: at(11),
+        remotePath: '/srv/tether/x.cast',
+        sha256: 'ab',
+      });
       const done = await store.uploads.find(recordingId);
       assert.equal(done?.state, 'done');
       assert.equal(done.attempts, 2);
@@ -89,7 +110,11 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
       await store.uploads.enqueue({ ...second, target: TARGET, at: at(1) });
       await store.uploads.claim(first.recordingId, { at: at(2), target: TARGET });
       await store.uploads.claim(second.recordingId, { at: at(2), target: TARGET });
-      await store.uploads.fail(second.recordingId, { at: at(3), error: 'down', nextAttemptAt: at(3600) });
+      await store.uploads.fail(second.recordingId, {
+        at: at(3),
+        error: 'down',
+        nextAttemptAt: at(3600),
+      });
       assert.equal(await store.uploads.resetInterrupted(at(4)), 1);
       assert.equal((await store.uploads.find(first.recordingId))?.state, 'pending');
       assert.equal(await store.uploads.retryNow(second.recordingId, at(5)), true);

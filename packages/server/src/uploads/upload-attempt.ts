@@ -6,7 +6,13 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { PolicyService } from '../policies/policy-service.js';
 import { chainFileOf } from '../recordings/index.js';
-import { describeTarget, parseSftpUrl, type StorageConnector, uploadFiles, type UploadFile } from '../storage/index.js';
+import {
+  describeTarget,
+  parseSftpUrl,
+  type StorageConnector,
+  uploadFiles,
+  type UploadFile,
+} from '../storage/index.js';
 import type { Store } from '../store/store.js';
 import type { UploadRecord } from '../store/upload-repository.js';
 import { retryDelayMs, type RetryPolicy } from './backoff.js';
@@ -59,7 +65,8 @@ export async function attemptUpload(
       );
     }
     const recording = await deps.store.recordings.find(row.recordingId);
-    if (!recording) throw new AppError('NOT_FOUND', 'The recording no longer exists on the Tether server.');
+    if (!recording)
+      throw new AppError('NOT_FOUND', 'The recording no longer exists on the Tether server.');
     const local = join(deps.recordingsDir, recording.path);
     const files = await localFiles(local, recording.id);
     const { session, target: parsed } = await deps.connector.connect(storage);
@@ -72,13 +79,27 @@ export async function attemptUpload(
       });
       const cast = result.files[result.files.length - 1];
       if (!cast) throw new AppError('INTERNAL', 'Nothing was uploaded.');
-      await deps.store.uploads.complete(row.recordingId, { at: deps.clock.now(), remotePath: cast.remotePath, sha256: cast.sha256 });
-      deps.log.info({ recordingId: row.recordingId, target, remotePath: cast.remotePath, attempt }, 'recording uploaded');
+      await deps.store.uploads.complete(row.recordingId, {
+        at: deps.clock.now(),
+        remotePath: cast.remotePath,
+        sha256: cast.sha256,
+      });
+      deps.log.info(
+        { recordingId: row.recordingId, target, remotePath: cast.remotePath, attempt },
+        'recording uploaded',
+      );
       await deps.audit.record({
         action: 'upload.completed',
         actor: 'system',
         target: row.deviceId,
-        details: { recordingId: row.recordingId, target, remotePath: cast.remotePath, sha256: cast.sha256, attempts: attempt, alreadyThere: cast.alreadyThere },
+        details: {
+          recordingId: row.recordingId,
+          target,
+          remotePath: cast.remotePath,
+          sha256: cast.sha256,
+          attempts: attempt,
+          alreadyThere: cast.alreadyThere,
+        },
       });
     } finally {
       track(undefined);
@@ -94,12 +115,21 @@ async function localFiles(cast: string, recordingId: string): Promise<UploadFile
   try {
     await access(cast);
   } catch {
-    throw new AppError('NOT_FOUND', `The recording file ${cast} is missing on the Tether server, so it cannot be uploaded. Restore it from a backup.`);
+    throw new AppError(
+      'NOT_FOUND',
+      `The recording file ${cast} is missing on the Tether server, so it cannot be uploaded. Restore it from a backup.`,
+    );
   }
   const files: UploadFile[] = [];
   const chain = chainFileOf(cast);
   // The sidecar first and the recording last: a .cast on the target means both arrived.
-  if (await access(chain).then(() => true, () => false)) files.push({ localPath: chain, remoteName: `${recordingId}.cast.chain` });
+  if (
+    await access(chain).then(
+      () => true,
+      () => false,
+    )
+  )
+    files.push({ localPath: chain, remoteName: `${recordingId}.cast.chain` });
   files.push({ localPath: cast, remoteName: `${recordingId}.cast` });
   return files;
 }
@@ -109,11 +139,27 @@ async function recordFailure(
   failure: { row: UploadRecord; target: string; attempt: number; error: unknown },
 ): Promise<void> {
   const { row, target, attempt, error } = failure;
-  const reason = error instanceof AppError ? error.message : 'The upload failed unexpectedly; see the server log.';
-  const nextAttemptAt = new Date(deps.clock.now().getTime() + retryDelayMs(deps.retry, attempt, deps.random));
-  await deps.store.uploads.fail(row.recordingId, { at: deps.clock.now(), error: reason, nextAttemptAt });
+  const reason =
+    error instanceof AppError
+      ? error.message
+      : 'The upload failed unexpectedly; see the server log.';
+  const nextAttemptAt = new Date(
+    deps.clock.now().getTime() + retryDelayMs(deps.retry, attempt, deps.random),
+  );
+  await deps.store.uploads.fail(row.recordingId, {
+    at: deps.clock.now(),
+    error: reason,
+    nextAttemptAt,
+  });
   deps.log.warn(
-    { recordingId: row.recordingId, target, attempt, reason, nextAttemptAt, ...(error instanceof AppError ? {} : { err: error }) },
+    {
+      recordingId: row.recordingId,
+      target,
+      attempt,
+      reason,
+      nextAttemptAt,
+      ...(error instanceof AppError ? {} : { err: error }),
+    },
     'recording upload failed',
   );
   // The first failure, and each new reason, go to the audit log; repeats of the same do not.
@@ -122,7 +168,13 @@ async function recordFailure(
       action: 'upload.failed',
       actor: 'system',
       target: row.deviceId,
-      details: { recordingId: row.recordingId, target, attempt, reason, nextAttemptAt: nextAttemptAt.toISOString() },
+      details: {
+        recordingId: row.recordingId,
+        target,
+        attempt,
+        reason,
+        nextAttemptAt: nextAttemptAt.toISOString(),
+      },
     });
   }
 }

@@ -41,6 +41,8 @@ export interface UploadQueueDeps {
 /** Longest a Node timer can wait. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const BATCH = 20;
+/** How long `stop()` waits for the upload in flight to wind down. */
+const STOP_WAIT_MS = 5_000;
 
 /**
  * The persistent upload queue: rows in the store, one upload at a time, each verified on the
@@ -93,12 +95,14 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
     }
     running = (async () => {
       try {
+        const shouldRunAgain = (): boolean => runAgain && !isStopping;
         do {
           runAgain = false;
           await drain();
-        } while (runAgain && !isStopping);
+        } while (shouldRunAgain());
         await schedule();
       } catch (error) {
+        if (attemptDeps.isStopping()) return;
         deps.log.error({ err: error }, 'upload queue stalled; it retries in a minute');
         clearTimeout(timer);
         timer = setTimeout(kick, 60_000);
@@ -116,8 +120,17 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
       const storage = (await deps.policies.effectiveFor(recording.deviceId)).customStorage;
       if (!storage) return;
       const target = targetOf(storage);
-      const queued = await deps.store.uploads.enqueue({ recordingId, deviceId: recording.deviceId, target, at: deps.clock.now() });
-      if (queued) deps.log.info({ recordingId, deviceId: recording.deviceId, target }, 'recording queued for upload');
+      const queued = await deps.store.uploads.enqueue({
+        recordingId,
+        deviceId: recording.deviceId,
+        target,
+        at: deps.clock.now(),
+      });
+      if (queued)
+        deps.log.info(
+          { recordingId, deviceId: recording.deviceId, target },
+          'recording queued for upload',
+        );
       kick();
     },
     async retryNow(recordingId) {
@@ -131,17 +144,26 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
       starting = deps.store.uploads
         .resetInterrupted(deps.clock.now())
         .then((count) => {
-          if (count > 0) deps.log.warn({ uploads: count }, 'resuming uploads the previous run left unfinished');
+          if (count > 0)
+            deps.log.warn({ uploads: count }, 'resuming uploads the previous run left unfinished');
           kick();
         })
-        .catch((error: unknown) => deps.log.error({ err: error }, 'cannot resume the upload queue'));
+        .catch((error: unknown) =>
+          deps.log.error({ err: error }, 'cannot resume the upload queue'),
+        );
     },
     async stop() {
       isStopping = true;
       await starting;
       clearTimeout(timer);
       abortCurrent?.();
-      await running;
+      // Closing the session ends the attempt at once; the bound guards against a stuck stream.
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([
+        running,
+        new Promise<void>((resolve) => (bound = setTimeout(resolve, STOP_WAIT_MS))),
+      ]);
+      clearTimeout(bound);
     },
   };
 }

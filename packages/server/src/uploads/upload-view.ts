@@ -16,5 +16,9 @@ export function toRecordingUpload(record: UploadRecord): RecordingUpload {
 
 /** A queue row as `GET /api/v1/uploads` shows it. */
 export function toUploadQueueEntry(record: UploadRecord): UploadQueueEntry {
-  return { ...toRecordingUpload(record), recordingId: record.recordingId, deviceId: record.deviceId };
+  return {
+    ...toRecordingUpload(record),
+    recordingId: record.recordingId,
+    deviceId: record.deviceId,
+  };
 }

@@ -49,10 +49,21 @@ export async function makeCertificate(
   const certFile = join(folders.certsDir, `${name}.pem`);
   const keyFile = join(folders.privateDir, `${name}.key`);
   await openssl([
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30',
-    '-subj', `/CN=${name}/O=Tether tests`,
-    '-addext', 'keyUsage=keyEncipherment,dataEncipherment',
-    '-keyout', keyFile, '-out', certFile,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${name}/O=Tether tests`,
+    '-addext',
+    'keyUsage=keyEncipherment,dataEncipherment',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
   ]);
   await chmod(keyFile, 0o600);
   return { certFile, keyFile };

@@ -75,7 +75,7 @@ export class RfbClientFilter {
 /** The whole length of the message at the start of `bytes`, or undefined until it is known. */
 function messageLength(bytes: Buffer): number | undefined {
   if (bytes.length === 0) return undefined;
-  const type = bytes[0];
+  const type = bytes[0] ?? -1;
   switch (type) {
     case MESSAGE.setPixelFormat:
       return 20;

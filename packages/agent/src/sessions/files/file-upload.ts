@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FILE_WINDOW_BYTES, type FileRequest } from '@tether/protocol';
@@ -45,7 +46,12 @@ export async function startUpload(
   const partial = partialFileOf(target);
   const kept = request.resume ? ((await sizeOf(partial)) ?? 0) : 0;
   const offset = Math.min(kept, request.size);
-  const handle = await open(partial, offset > 0 ? 'r+' : 'w', 0o600);
+  // O_NOFOLLOW: a symlink planted under the partial file's name must not send the bytes elsewhere.
+  const handle = await open(
+    partial,
+    constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW,
+    0o600,
+  );
   let expected = offset;
   let written = offset;
   let isOver = false;

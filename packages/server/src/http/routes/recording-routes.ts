@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AppError, RecordingId, type Recording, type RecordingList } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { readAsciicast } from '../../recordings/index.js';
+import { readFilesTimeline } from '../../recordings/files/index.js';
+import { readRfbRecording } from '../../recordings/desktop/index.js';
 import type { RecordingListItem } from '../../store/store.js';
 import type { UploadRecord } from '../../store/upload-repository.js';
 import { toRecordingUpload } from '../../uploads/upload-view.js';
@@ -30,7 +32,10 @@ function toApiRecording(item: RecordingListItem, upload?: UploadRecord): Recordi
 }
 
 /** The recordings with their upload status (R-5). */
-async function withUploads(context: ServerContext, items: RecordingListItem[]): Promise<Recording[]> {
+async function withUploads(
+  context: ServerContext,
+  items: RecordingListItem[],
+): Promise<Recording[]> {
   const uploads = await context.store.uploads.findMany(items.map((item) => item.id));
   const byId = new Map(uploads.map((upload) => [upload.recordingId, upload]));
   return items.map((item) => toApiRecording(item, byId.get(item.id)));
@@ -49,20 +54,42 @@ export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
     await requireUser(context.auth, request);
     const query = parseInput(ListQuery, request.query, 'recording list query');
     return {
-      recordings: await withUploads(context, await context.store.recordings.list({ limit: query.limit })),
+      recordings: await withUploads(
+        context,
+        await context.store.recordings.list({ limit: query.limit }),
+      ),
     };
   });
 
   app.get('/api/v1/recordings/:id', async (request) => {
     await requireUser(context.auth, request);
-    const [recording] = await withUploads(context, [await find((request.params as { id: string }).id)]);
+    const [recording] = await withUploads(context, [
+      await find((request.params as { id: string }).id),
+    ]);
     return { recording };
   });
 
   app.get('/api/v1/recordings/:id/content', async (request, reply) => {
     await requireUser(context.auth, request);
     const recording = await find((request.params as { id: string }).id);
-    const content = await readAsciicast(join(context.recordingsDir, recording.path));
+    const file = join(context.recordingsDir, recording.path);
+    if (recording.format === 'tether-files-v1') {
+      const timeline = await readFilesTimeline(file);
+      return reply
+        .header('content-type', 'application/x-ndjson; charset=utf-8')
+        .header('x-recording-intact', String(timeline.intact))
+        .header('content-disposition', `attachment; filename="${recording.id}.files.jsonl"`)
+        .send(timeline.text);
+    }
+    if (recording.format === 'tether-rfb-v1') {
+      const rfb = await readRfbRecording(file);
+      return reply
+        .header('content-type', 'application/x-ndjson; charset=utf-8')
+        .header('x-recording-intact', String(rfb.intact))
+        .header('content-disposition', `attachment; filename="${recording.id}.rfb.jsonl"`)
+        .send(rfb.text);
+    }
+    const content = await readAsciicast(file);
     return reply
       .header('content-type', 'application/x-asciicast; charset=utf-8')
       .header('x-recording-intact', String(content.intact))

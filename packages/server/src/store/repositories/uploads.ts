@@ -75,7 +75,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
         .select((eb) => eb.fn.min('next_attempt_at').as('next'))
         .where('state', 'in', WAITING)
         .executeTakeFirst();
-      return row?.next == null ? undefined : fromMillis(Number(row.next));
+      return row?.next == null ? undefined : fromMillis(row.next);
     },
     async claim(recordingId, { at, target }) {
       const result = await db

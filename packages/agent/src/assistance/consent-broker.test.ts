@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import type { Clock } from '../clock.js';
+import { createConsentBroker } from './consent-broker.js';
+
+/** A clock whose timers fire only when the test moves time forward. */
+function manualClock(): Clock & { advance(ms: number): void } {
+  let now = 0;
+  const timers = new Set<{ at: number; callback: () => void }>();
+  return {
+    now: () => now,
+    setTimer(callback, ms) {
+      const timer = { at: now + ms, callback };
+      timers.add(timer);
+      return () => timers.delete(timer);
+    },
+    advance(ms) {
+      now += ms;
+      for (const timer of [...timers]) {
+        if (timer.at <= now) {
+          timers.delete(timer);
+          timer.callback();
+        }
+      }
+    },
+  };
+}
+
+const question = {
+  id: '6f1c2a52-8a55-4a8e-9f0e-1d3b7c9e2a10',
+  technician: 'alice',
+  kind: 'terminal' as const,
+  mode: 'interactive' as const,
+  rights: ['terminal' as const],
+};
+
+test('an unanswered consent question is denied when its time runs out', async () => {
+  const clock = manualClock();
+  const consent = createConsentBroker({ clock, timeoutMs: 30_000, log: pino({ level: 'silent' }) });
+  const answer = consent.ask(question);
+  assert.deepEqual(consent.list(), [{ ...question, expiresAt: 30_000 }]);
+  clock.advance(29_999);
+  assert.equal(consent.list().length, 1, 'still waiting just before the timeout');
+  clock.advance(1);
+  assert.equal(await answer, 'timeout');
+  assert.deepEqual(consent.list(), []);
+  assert.equal(consent.answer(question.id, true), false, 'a late "yes" changes nothing');
+});
+
+test('the first answer wins; a withdrawn question cannot be accepted', async () => {
+  const clock = manualClock();
+  const consent = createConsentBroker({ clock, timeoutMs: 30_000, log: pino({ level: 'silent' }) });
+  const accepted = consent.ask(question);
+  assert.equal(consent.answer(question.id, true), true);
+  assert.equal(consent.answer(question.id, false), false);
+  assert.equal(await accepted, 'accepted');
+
+  const withdrawn = consent.ask(question);
+  consent.withdraw(question.id);
+  assert.equal(await withdrawn, 'withdrawn');
+  assert.equal(consent.answer(question.id, true), false);
+});
+
+test('a desktop frontend sees the question and can answer it', async () => {
+  const clock = manualClock();
+  const shown: string[] = [];
+  const consent = createConsentBroker({
+    clock,
+    timeoutMs: 30_000,
+    log: pino({ level: 'silent' }),
+    frontends: [
+      (prompt, answer) => {
+        shown.push(`${prompt.technician} ${prompt.kind}`);
+        answer(false);
+      },
+    ],
+  });
+  assert.equal(await consent.ask(question), 'denied');
+  assert.deepEqual(shown, ['alice terminal']);
+});

@@ -1,0 +1,145 @@
+import RFB from '@novnc/novnc';
+import { relaySocketUrl } from '@tether/sdk';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { useConsole } from '../app/api-context.js';
+import { modeFromSearch } from '../assistance/assistance-mode.js';
+import { describeError, isSignedOut } from '../format/describe-error.js';
+
+/** Where a desktop session stands. */
+export type DesktopStatus =
+  | { state: 'connecting' }
+  | { state: 'connected'; name: string }
+  | { state: 'ended'; reason: string }
+  | { state: 'failed'; reason: string };
+
+/** Settings the technician can change while connected. */
+export interface DesktopSettings {
+  scaleToWindow: boolean;
+  /** JPEG quality 0–9 (tight encoding). */
+  quality: number;
+  /** Compression 0–9. */
+  compression: number;
+}
+
+/** A live desktop session as the page sees it. */
+export interface DesktopSession {
+  status: DesktopStatus;
+  /** The last text the device's clipboard sent. */
+  remoteClipboard: string;
+  sendClipboard: (text: string) => void;
+  sendCtrlAltDel: () => void;
+  end: () => void;
+  isEnding: boolean;
+}
+
+/**
+ * Creates a desktop session on the device and shows it with noVNC in `containerRef`: noVNC
+ * speaks RFB straight over the relay WebSocket (the agent presents a no-auth RFB server).
+ * A new session is opened when `viewOnly` changes; everything is closed on unmount.
+ *
+ * @example
+ * const session = useDesktopSession({ deviceId, viewOnly: false, settings, containerRef });
+ */
+export function useDesktopSession(options: {
+  deviceId: string;
+  viewOnly: boolean;
+  settings: DesktopSettings;
+  containerRef: RefObject<HTMLDivElement | null>;
+}): DesktopSession {
+  const { deviceId, viewOnly, settings, containerRef } = options;
+  const { api, onSignedOut } = useConsole();
+  const [status, setStatus] = useState<DesktopStatus>({ state: 'connecting' });
+  const [remoteClipboard, setRemoteClipboard] = useState('');
+  const [isEnding, setEnding] = useState(false);
+  const rfbRef = useRef<RFB | null>(null);
+  const sessionIdRef = useRef<string | null>(null);
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+
+  useEffect(() => {
+    const element = containerRef.current;
+    if (element === null) return;
+    let isMounted = true;
+    setStatus({ state: 'connecting' });
+    api
+      .createSession({
+        deviceId,
+        kind: 'desktop',
+        ...(viewOnly ? { viewOnly } : {}),
+        ...modeFromSearch(window.location.search),
+      })
+      .then(
+        ({ session, relay }) => {
+          sessionIdRef.current = session.id;
+          if (!isMounted) {
+            api.endSession(session.id).catch(() => undefined);
+            return;
+          }
+          const rfb = new RFB(element, relaySocketUrl(relay, window.location), { shared: true });
+          rfb.viewOnly = viewOnly;
+          applySettings(rfb, settingsRef.current);
+          let desktopName = 'the desktop'; // the name arrives just before `connect`
+          rfb.addEventListener('desktopname', (event) => {
+            const name = (event as CustomEvent<{ name?: unknown }>).detail.name;
+            if (typeof name === 'string' && name !== '') desktopName = name;
+          });
+          rfb.addEventListener('connect', () => {
+            if (isMounted) setStatus({ state: 'connected', name: desktopName });
+          });
+          rfb.addEventListener('disconnect', (event) => {
+            const clean = (event as CustomEvent<{ clean?: unknown }>).detail.clean === true;
+            if (isMounted)
+              setStatus({ state: 'ended', reason: clean ? 'closed' : 'the connection was lost' });
+          });
+          rfb.addEventListener('clipboard', (event) => {
+            const text = (event as CustomEvent<{ text?: unknown }>).detail.text;
+            if (isMounted && typeof text === 'string') setRemoteClipboard(text);
+          });
+          rfbRef.current = rfb;
+        },
+        (error: unknown) => {
+          if (!isMounted) return;
+          if (isSignedOut(error)) onSignedOut();
+          else setStatus({ state: 'failed', reason: describeError(error) });
+        },
+      );
+    return () => {
+      isMounted = false;
+      rfbRef.current?.disconnect();
+      rfbRef.current = null;
+    };
+  }, [api, deviceId, viewOnly, containerRef, onSignedOut]);
+
+  useEffect(() => {
+    if (rfbRef.current) applySettings(rfbRef.current, settings);
+  }, [settings]);
+
+  const end = useCallback(() => {
+    const sessionId = sessionIdRef.current;
+    setEnding(true);
+    const close = (): void => {
+      setEnding(false);
+      rfbRef.current?.disconnect();
+    };
+    if (sessionId === null) return close();
+    api.endSession(sessionId).then(close, (error: unknown) => {
+      close();
+      if (isSignedOut(error)) onSignedOut();
+    });
+  }, [api, onSignedOut]);
+
+  return {
+    status,
+    remoteClipboard,
+    sendClipboard: (text) => rfbRef.current?.clipboardPasteFrom(text),
+    sendCtrlAltDel: () => rfbRef.current?.sendCtrlAltDel(),
+    end,
+    isEnding,
+  };
+}
+
+function applySettings(rfb: RFB, settings: DesktopSettings): void {
+  rfb.scaleViewport = settings.scaleToWindow;
+  rfb.qualityLevel = settings.quality;
+  rfb.compressionLevel = settings.compression;
+}

@@ -1,0 +1,160 @@
+import { useRef, useState } from 'react';
+import { useLoad } from '../hooks/use-load.js';
+import { Link } from '../routing/link.js';
+import {
+  useDesktopSession,
+  type DesktopSettings,
+  type DesktopStatus,
+} from '../desktop/use-desktop-session.js';
+
+function statusText(status: DesktopStatus, deviceName: string): string {
+  switch (status.state) {
+    case 'connecting':
+      return `Connecting to ${deviceName}…`;
+    case 'connected':
+      return `Connected to ${status.name}`;
+    case 'ended':
+      return `Session ended: ${status.reason}`;
+    case 'failed':
+      return `Could not open the desktop: ${status.reason}`;
+  }
+}
+
+const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/**
+ * A device's screen (noVNC), with scaling, full screen, Ctrl+Alt+Del, clipboard both ways,
+ * view-only (a new, view-only session), quality and compression, status and "End session".
+ *
+ * @example
+ * <DesktopPage deviceId={id} />
+ */
+export function DesktopPage({ deviceId }: { deviceId: string }) {
+  const screenRef = useRef<HTMLDivElement | null>(null);
+  const pageRef = useRef<HTMLDivElement | null>(null);
+  const [viewOnly, setViewOnly] = useState(false);
+  const [settings, setSettings] = useState<DesktopSettings>({
+    scaleToWindow: true,
+    quality: 6,
+    compression: 2,
+  });
+  const [clipboard, setClipboard] = useState('');
+  const session = useDesktopSession({ deviceId, viewOnly, settings, containerRef: screenRef });
+  const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
+  const deviceName = device.state === 'ready' ? device.value.name : 'the device';
+  const { status } = session;
+  const isOver = status.state === 'ended' || status.state === 'failed';
+  const change = (patch: Partial<DesktopSettings>) => setSettings({ ...settings, ...patch });
+
+  return (
+    <div className="terminal-page desktop-page" ref={pageRef}>
+      <div className="terminal-bar desktop-bar">
+        <Link href={`/devices/${encodeURIComponent(deviceId)}`} className="terminal-back">
+          ← {deviceName}
+        </Link>
+        <span
+          className={`terminal-status is-${status.state}`}
+          data-testid="desktop-status"
+          data-state={status.state}
+          role="status"
+        >
+          <span className="terminal-status-dot" aria-hidden="true" />
+          {statusText(status, deviceName)}
+        </span>
+        <label className="small">
+          <input
+            type="checkbox"
+            checked={viewOnly}
+            onChange={(event) => setViewOnly(event.target.checked)}
+            data-testid="desktop-view-only"
+          />{' '}
+          View only
+        </label>
+        <label className="small">
+          <input
+            type="checkbox"
+            checked={settings.scaleToWindow}
+            onChange={(event) => change({ scaleToWindow: event.target.checked })}
+          />{' '}
+          Scale to window
+        </label>
+        <label className="small">
+          Quality{' '}
+          <select
+            value={settings.quality}
+            onChange={(event) => change({ quality: Number(event.target.value) })}
+          >
+            {LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {level}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="small">
+          Compression{' '}
+          <select
+            value={settings.compression}
+            onChange={(event) => change({ compression: Number(event.target.value) })}
+          >
+            {LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {level}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={session.sendCtrlAltDel}
+          disabled={viewOnly || status.state !== 'connected'}
+        >
+          Ctrl+Alt+Del
+        </button>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => void pageRef.current?.requestFullscreen()}
+        >
+          Full screen
+        </button>
+        <button
+          type="button"
+          className="button button-small button-danger"
+          onClick={session.end}
+          disabled={isOver || session.isEnding}
+          data-testid="end-session"
+        >
+          {session.isEnding ? 'Ending…' : 'End session'}
+        </button>
+      </div>
+      <div className="desktop-clipboard small">
+        <label>
+          Clipboard{' '}
+          <input
+            type="text"
+            value={clipboard}
+            onChange={(event) => setClipboard(event.target.value)}
+            placeholder="Text to paste on the device"
+            data-testid="desktop-clipboard"
+          />
+        </label>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => session.sendClipboard(clipboard)}
+          disabled={viewOnly || status.state !== 'connected'}
+        >
+          Send to device
+        </button>
+        <span className="muted" data-testid="desktop-remote-clipboard">
+          {session.remoteClipboard === ''
+            ? 'Nothing copied on the device yet.'
+            : `Device clipboard: ${session.remoteClipboard}`}
+        </span>
+      </div>
+      <div className="desktop-screen" ref={screenRef} data-testid="desktop-screen" />
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { useFilesSession, type FilesStatus } from '../files/use-files-session.js';
+import { useFolder } from '../files/use-folder.js';
+import { useTransfers } from '../files/use-transfers.js';
+import { useLoad } from '../hooks/use-load.js';
+import { Link } from '../routing/link.js';
+import { FilesTable } from './files-table.js';
+import { FilesToolbar } from './files-toolbar.js';
+import { TransferList } from './transfer-list.js';
+
+function statusText(status: FilesStatus, deviceName: string): string {
+  switch (status.state) {
+    case 'connecting':
+      return `Connecting to ${deviceName}…`;
+    case 'connected':
+      return `Connected to ${deviceName}`;
+    case 'ended':
+      return `Disconnected: ${status.reason}`;
+    case 'failed':
+      return `Could not open the files session: ${status.reason}`;
+  }
+}
+
+/**
+ * The device's files: browse the shared folders, make folders, rename, delete, upload and
+ * download with progress, cancel and resume after a cut.
+ *
+ * @example
+ * <FilesPage deviceId={id} />
+ */
+export function FilesPage({ deviceId }: { deviceId: string }) {
+  const session = useFilesSession(deviceId);
+  const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
+  const deviceName = device.state === 'ready' ? device.value.name : 'the device';
+  const folder = useFolder(session.relay);
+  const transfers = useTransfers(session.relay, () => void folder.refresh());
+  const { status } = session;
+
+  return (
+    <div className="files-page">
+      <div className="terminal-bar">
+        <Link href={`/devices/${encodeURIComponent(deviceId)}`} className="terminal-back">
+          ← {deviceName}
+        </Link>
+        <span
+          className={`terminal-status is-${status.state}`}
+          data-testid="files-status"
+          data-state={status.state}
+          role="status"
+        >
+          <span className="terminal-status-dot" aria-hidden="true" />
+          {statusText(status, deviceName)}
+        </span>
+        {status.state === 'ended' || status.state === 'failed' ? (
+          <button
+            type="button"
+            className="button button-small"
+            onClick={session.reconnect}
+            data-testid="files-reconnect"
+          >
+            Reconnect
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button button-small button-danger"
+            onClick={session.end}
+            data-testid="files-end-session"
+          >
+            End session
+          </button>
+        )}
+      </div>
+      <FilesToolbar folder={folder} transfers={transfers} relay={session.relay} />
+      {folder.message && (
+        <p className="notice notice-error" role="alert" data-testid="files-error">
+          {folder.message}
+        </p>
+      )}
+      <TransferList transfers={transfers} canResume={session.relay !== null} />
+      <FilesTable folder={folder} transfers={transfers} />
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/**
+ * How a technician reaches a device (M-1…M-3): `interactive` asks the user at the device first,
+ * `unattended` needs a one-time password, `dynamic` picks one of the two by whether a user is
+ * logged in.
+ *
+ * @example
+ * await api.createSession({ deviceId, kind: 'terminal', mode: 'interactive' });
+ */
+export const AssistanceMode = z.enum(['interactive', 'unattended', 'dynamic']);
+export type AssistanceMode = z.infer<typeof AssistanceMode>;
+
+/**
+ * What a technician may do in a session: `view` the screen, `control` it (keyboard, pointer,
+ * clipboard), open a `terminal`, transfer `files`.
+ *
+ * @example
+ * const canType = rights.includes('control');
+ */
+export const SessionRight = z.enum(['view', 'control', 'terminal', 'files']);
+export type SessionRight = z.infer<typeof SessionRight>;
+
+/** Every right, in display order. @example ALL_SESSION_RIGHTS.length // 4 */
+export const ALL_SESSION_RIGHTS: readonly SessionRight[] = SessionRight.options;
+
+/** A set of rights (duplicates refused so a policy has one form). @example SessionRights.parse(['view']) */
+export const SessionRights = z
+  .array(SessionRight)
+  .max(4)
+  .refine((rights) => new Set(rights).size === rights.length, 'must not repeat a right');
+export type SessionRights = z.infer<typeof SessionRights>;
+
+/**
+ * The modes a device group allows and, per mode, the rights (M-4). A mode that is absent is not
+ * allowed; a group that allows `dynamic` alone refuses the other two (M-3).
+ *
+ * @example
+ * const modes: AssistanceModes = { dynamic: ['view', 'control'] };
+ */
+export const AssistanceModes = z
+  .strictObject({
+    interactive: SessionRights,
+    unattended: SessionRights,
+    dynamic: SessionRights,
+  })
+  .partial()
+  .refine((modes) => Object.keys(modes).length > 0, 'must allow at least one mode');
+export type AssistanceModes = z.infer<typeof AssistanceModes>;
+
+/** A day of the week, as windows name it. @example Weekday.parse('mon') */
+export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export type Weekday = z.infer<typeof Weekday>;
+
+/** A wall-clock time `HH:MM` (24 h); `24:00` is the end of the day. @example ClockTime.parse('08:30') */
+export const ClockTime = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time HH:MM between 00:00 and 24:00');
+
+/**
+ * One weekly window, in the wall-clock time of the policy's time zone. When `end` is not after
+ * `start` the window runs past midnight into the next day.
+ *
+ * @example
+ * const office: AccessWindow = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '08:00', end: '18:00' };
+ */
+export const AccessWindow = z.strictObject({
+  days: z
+    .array(Weekday)
+    .min(1, 'must name at least one day')
+    .max(7)
+    .refine((days) => new Set(days).size === days.length, 'must not repeat a day'),
+  start: ClockTime,
+  end: ClockTime,
+});
+export type AccessWindow = z.infer<typeof AccessWindow>;
+
+/** An IANA time zone the runtime knows. @example TimeZone.parse('Europe/Paris') */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isKnownTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC');
+
+/**
+ * Jump policy (A-15): when a device may be reached. Outside every window a new session is
+ * refused; a running session is warned `warnBeforeSec` before its window closes and then ended
+ * when `endAtClose` is true (else it may run on).
+ *
+ * @example
+ * const rules: AccessWindows = { timeZone: 'Europe/Paris', windows: [office], warnBeforeSec: 300, endAtClose: true };
+ */
+export const AccessWindows = z.strictObject({
+  timeZone: TimeZone,
+  windows: z.array(AccessWindow).min(1, 'must hold at least one window').max(50),
+  warnBeforeSec: z.int().min(0).max(3600).default(300),
+  endAtClose: z.boolean().default(true),
+});
+export type AccessWindows = z.infer<typeof AccessWindows>;
+
+/**
+ * The assistance settings of a policy; absent keys leave the decision to other policies.
+ *
+ * @example
+ * PolicyAssistance.parse({ modes: { dynamic: ['view'] } });
+ */
+export const PolicyAssistance = z
+  .strictObject({ modes: AssistanceModes, accessWindows: AccessWindows })
+  .partial();
+export type PolicyAssistance = z.infer<typeof PolicyAssistance>;
+
+function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    // RangeError is the runtime's way of saying the zone is unknown: a validation failure.
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { PolicyList } from '@tether/protocol';
+import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import { runCli, waitFor } from '../support/cli.js';
+import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let deviceId: string;
+let agentDataDir: string;
+
+before(async () => {
+  server = await createTestServer();
+  const agent = await server.startAgent({ args: ['--user-presence', 'present'] });
+  deviceId = agent.device.id;
+  agentDataDir = agent.dataDir;
+  browser = await launchBrowser();
+  page = await newConsolePage(browser, server.url);
+  await page.getByTestId('login-username').fill('admin');
+  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('signed-in-user').waitFor();
+});
+after(async () => {
+  await browser.close();
+  await server.close();
+});
+
+test('an administrator sets a policy to interactive with terminal rights in the policy editor', async () => {
+  await page.goto(`${server.url}/policies/new`);
+  await page.getByTestId('policy-name').fill('Ask the user');
+  await page.getByTestId('policy-mode-interactive').check();
+  for (const right of ['view', 'control', 'files']) {
+    await page.getByTestId(`policy-mode-interactive-${right}`).uncheck();
+  }
+  await page.getByTestId('policy-save').click();
+  const policy = await waitFor('the policy to be saved', async () => {
+    const list = (await server.admin.request('GET', '/api/v1/policies')).json(PolicyList);
+    return list.policies.find((candidate) => candidate.name === 'Ask the user');
+  });
+  assert.deepEqual(policy.settings.assistance, { modes: { interactive: ['terminal'] } });
+  const assigned = await server.admin.request('PUT', `/api/v1/policies/${policy.id}/assignments`, {
+    assignments: [{ type: 'device', deviceId }],
+  });
+  assert.equal(assigned.status, 200, assigned.text);
+});
+
+test('a technician picks interactive assistance on the device page; the terminal opens once the user accepts', async () => {
+  await page.goto(`${server.url}/devices/${deviceId}`);
+  await page.getByTestId('assistance-mode').selectOption('interactive');
+  await page.getByTestId('open-terminal').click();
+  assert.match(page.url(), /\/terminal\?mode=interactive$/);
+  await page
+    .getByTestId('terminal-status')
+    .getByText(/asked to accept first/)
+    .waitFor();
+  const id = await waitFor('the consent prompt', async () => {
+    const listed = await runCli(['agent', 'prompts', 'list', '--data-dir', agentDataDir]);
+    return /^([0-9a-f-]{36}) {2}admin asks for a terminal session/m.exec(listed.stdout)?.[1];
+  });
+  const accepted = await runCli(['agent', 'prompts', 'accept', id, '--data-dir', agentDataDir]);
+  assert.equal(accepted.code, 0, accepted.stderr);
+  await page.locator('[data-testid=terminal-status][data-state=connected]').waitFor();
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('echo "accepted-$((20 + 22))"\n');
+  await page.getByTestId('terminal').getByText('accepted-42').first().waitFor({ timeout: 15_000 });
+  await page.getByTestId('end-session').click();
+  await page.locator('[data-testid=terminal-status][data-state=ended]').waitFor();
+});
+
+test('unattended on a device whose policy allows interactive only is refused with the reason', async () => {
+  await page.goto(`${server.url}/devices/${deviceId}`);
+  await page.getByTestId('assistance-mode').selectOption('unattended');
+  await page.getByTestId('open-terminal').click();
+  const status = page.locator('[data-testid=terminal-status][data-state=failed]');
+  await status.waitFor();
+  assert.match(await status.innerText(), /allows interactive only/);
+});
