@@ -44,7 +44,7 @@ test('a technician uploads and downloads a file in the console, and sees the tim
 
   const local = join(work, 'from-browser.txt');
   await writeFile(local, 'uploaded from the console\n');
-  await page.getByTestId('files-upload-input').setInputFiles(local);
+  await enabledInput(page, 'files-upload-input').setInputFiles(local);
   await page
     .locator('[data-testid=transfer][data-direction=upload][data-state=done]')
     .waitFor({ timeout: 15_000 });
@@ -82,7 +82,7 @@ test('a folder uploads with its subfolders, and a failed operation shows its err
   await mkdir(join(folder, 'src'), { recursive: true });
   await writeFile(join(folder, 'README'), 'top\n');
   await writeFile(join(folder, 'src', 'main.c'), 'int main(void) { return 0; }\n');
-  await page.getByTestId('files-upload-folder-input').setInputFiles(folder);
+  await enabledInput(page, 'files-upload-folder-input').setInputFiles(folder);
   await page
     .locator('[data-testid=transfer][data-direction=upload][data-name="main.c"][data-state=done]')
     .waitFor({ timeout: 15_000 });
@@ -117,7 +117,7 @@ test('an upload cut by the end of the session resumes after reconnecting', async
     .update(await readFile(big))
     .digest('hex');
 
-  await page.getByTestId('files-upload-input').setInputFiles(big);
+  await enabledInput(page, 'files-upload-input').setInputFiles(big);
   const transfer = page.locator('[data-testid=transfer][data-name="big-upload.bin"]');
   await transfer.and(page.locator('[data-state=running]')).waitFor();
   await page.getByTestId('files-end-session').click();
@@ -149,3 +149,8 @@ test('an upload cut by the end of the session resumes after reconnecting', async
     `the resume continued (${offsets.join(', ')})`,
   );
 });
+
+/** An upload input once the first listing arrived: until then it is disabled (no folder yet). */
+function enabledInput(page: Page, testId: string) {
+  return page.locator(`[data-testid=${testId}]:not([disabled])`);
+}

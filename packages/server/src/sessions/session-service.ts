@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import {
   AppError,
   relayPath,
   wsCloseCode,
-  type AuditAction,
   type CreateSessionRequest,
   type CreateSessionResponse,
   type ErrorBody,
   type RecordingMode,
-  type Session,
   type SessionKind,
 } from '@tether/protocol';
 import type { Admission } from '../assistance/admit-session.js';
@@ -24,12 +20,19 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
-import { pairPeers, type RelayPair, type RelayTap } from '../relay/index.js';
+import { pairPeers, type RelayPair } from '../relay/index.js';
 import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
 import type { SessionRecord, Store, UserRecord } from '../store/store.js';
 import { RelayTickets, type RelayRole } from './relay-tickets.js';
-import { sessionRecorders, type SessionRecorder } from './session-recorders.js';
+import { sessionRecorders } from './session-recorders.js';
+import {
+  finishRecording,
+  relayTapOf,
+  startRecording,
+  type ActiveRecording,
+} from './session-recording.js';
+import { toApiSession } from './session-view.js';
 
 export interface SessionServiceDeps {
   store: Store;
@@ -58,8 +61,7 @@ interface LiveSession {
   console?: QueuedPeer;
   agent?: QueuedPeer;
   pair?: RelayPair;
-  recorder?: SessionRecorder;
-  recordingId?: string;
+  recording?: ActiveRecording;
   timer: NodeJS.Timeout;
   ending: boolean;
   /** The console end is authorised by its one-time relay ticket alone (integration API URLs). */
@@ -67,21 +69,6 @@ interface LiveSession {
   /** Admission's terms: the access window the session runs in (A-15). */
   admission: Admission;
   windowWatch?: AccessWindowWatch;
-}
-
-/** The API view of a session record. */
-export function toApiSession(record: SessionRecord): Session {
-  return {
-    id: record.id,
-    deviceId: record.deviceId,
-    userId: record.userId,
-    kind: record.kind,
-    state: record.state,
-    createdAt: record.createdAt.toISOString(),
-    startedAt: record.startedAt?.toISOString() ?? null,
-    endedAt: record.endedAt?.toISOString() ?? null,
-    endReason: record.endReason,
-  };
 }
 
 /**
@@ -274,7 +261,14 @@ export class SessionService {
     clearTimeout(live.timer);
     try {
       if ((await this.deps.recordingModeFor(record.deviceId, record.kind)) === 'required') {
-        await this.startRecording(live);
+        live.recording = await startRecording(this.deps, live, (error) => {
+          this.deps.log.error({ err: error, sessionId: record.id }, 'recording failed');
+          void this.end(
+            record.id,
+            'Recording failed, so the session was ended (recording is required).',
+            wsCloseCode.UNAVAILABLE,
+          );
+        });
       }
     } catch (error) {
       this.deps.log.error({ err: error, sessionId: record.id }, 'cannot start recording');
@@ -293,7 +287,7 @@ export class SessionService {
       sessionId: record.id,
       console: consolePeer,
       agent: agentPeer,
-      ...this.tapOf(live),
+      tap: relayTapOf(this.deps, live, live.recording),
       onEnd: (end) => {
         live.ending = true;
         void this.finish(live, end.reason || `Ended by the ${end.by}.`);
@@ -319,64 +313,6 @@ export class SessionService {
     });
   }
 
-  /** The recording's tap, or for a session not recorded the kind's audit-only tap, if any. */
-  private tapOf(live: LiveSession): { tap?: RelayTap } {
-    if (live.recorder) return { tap: live.recorder.tap };
-    const auditOnly = sessionRecorders[live.record.kind]?.auditOnly?.(this.auditFor(live));
-    return auditOnly ? { tap: auditOnly } : {};
-  }
-
-  /** Audits what a session's tap reports (file transfers) as the technician, on the device. */
-  private auditFor(
-    live: LiveSession,
-  ): (action: AuditAction, details: Record<string, unknown>) => void {
-    const { record } = live;
-    return (action, details) => {
-      const event = { action, actor: live.technician, target: record.deviceId };
-      this.deps.audit
-        .record({ ...event, details: { sessionId: record.id, ...details } })
-        .catch((error: unknown) => this.deps.log.error({ err: error, action }, 'audit failed'));
-    };
-  }
-
-  private async startRecording(live: LiveSession): Promise<void> {
-    const { record } = live;
-    const factory = sessionRecorders[record.kind];
-    if (!factory) throw new Error(`No recorder for ${record.kind} sessions.`);
-    const now = this.deps.clock.now();
-    const relative = join(now.toISOString().slice(0, 7), `${record.id}${factory.extension}`);
-    const file = join(this.deps.recordingsDir, relative);
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const device = await this.deps.store.devices.find(record.deviceId);
-    live.recorder = await factory.open({
-      file,
-      size: live.size,
-      startedAt: now,
-      title: `${live.technician} on ${device?.name ?? record.deviceId}`,
-      clock: { now: () => this.deps.clock.now().getTime() },
-      audit: this.auditFor(live),
-    });
-    live.recorder.onError((error) => {
-      this.deps.log.error({ err: error, sessionId: record.id }, 'recording failed');
-      void this.end(
-        record.id,
-        'Recording failed, so the session was ended (recording is required).',
-        wsCloseCode.UNAVAILABLE,
-      );
-    });
-    const recording = await this.deps.store.recordings.create({
-      id: randomUUID(),
-      sessionId: record.id,
-      deviceId: record.deviceId,
-      userId: record.userId,
-      kind: record.kind,
-      format: factory.format,
-      path: relative,
-      startedAt: now,
-    });
-    live.recordingId = recording.id;
-  }
-
   private async finish(live: LiveSession, reason: string): Promise<void> {
     const { record } = live;
     if (this.live.get(record.id) !== live) return;
@@ -387,14 +323,8 @@ export class SessionService {
     const now = this.deps.clock.now();
     try {
       await this.deps.store.sessions.end(record.id, now, reason);
-      if (live.recorder && live.recordingId) {
-        const result = await live.recorder.close();
-        await this.deps.store.recordings.finish(live.recordingId, {
-          state: 'complete',
-          endedAt: now,
-          ...result,
-        });
-        this.deps.onRecordingFinished(live.recordingId);
+      if (live.recording) {
+        this.deps.onRecordingFinished(await finishRecording(this.deps, live.recording, now));
       }
       await this.deps.audit.record({
         action: 'session.ended',

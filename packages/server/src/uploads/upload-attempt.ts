@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { AppError, type CustomStorage } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
@@ -111,6 +111,10 @@ export async function attemptUpload(
   }
 }
 
+/**
+ * The recording and its hash-chain sidecar, named `<recording-id><extension>` on the target
+ * with the extension of the local file (each session kind has its own format).
+ */
 async function localFiles(cast: string, recordingId: string): Promise<UploadFile[]> {
   try {
     await access(cast);
@@ -122,15 +126,17 @@ async function localFiles(cast: string, recordingId: string): Promise<UploadFile
   }
   const files: UploadFile[] = [];
   const chain = chainFileOf(cast);
-  // The sidecar first and the recording last: a .cast on the target means both arrived.
+  // The sidecar first and the recording last: the recording on the target means both arrived.
+  const local = basename(cast);
+  const name = `${recordingId}${local.slice(local.indexOf('.'))}`;
   if (
     await access(chain).then(
       () => true,
       () => false,
     )
   )
-    files.push({ localPath: chain, remoteName: `${recordingId}.cast.chain` });
-  files.push({ localPath: cast, remoteName: `${recordingId}.cast` });
+    files.push({ localPath: chain, remoteName: `${name}${chain.slice(cast.length)}` });
+  files.push({ localPath: cast, remoteName: name });
   return files;
 }
 

@@ -9,7 +9,7 @@ import {
   type SessionList,
 } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
-import { toApiSession } from '../../sessions/session-service.js';
+import { toApiSession } from '../../sessions/session-view.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
 
 const SessionQuery = z.object({
