@@ -9,7 +9,7 @@ import {
   decryptDeviceKey,
   requestRolloutData,
 } from '@tether/sdk/node';
-import { waitFor } from '../support/cli.js';
+import { runCli, waitFor } from '../support/cli.js';
 import {
   auditCount,
   createTenant,
@@ -136,4 +136,40 @@ test('an app registered through the API gets the rollout data from the local end
   await assert.rejects(
     requestRolloutData({ socketPath, ...registration, privateKey: stranger.privateKey }),
   );
+});
+
+test('an attended control URL opens only once the user at the device accepts', async () => {
+  const tenant = await createTenant(server, 'Attended RMM', ['Test devices']);
+  const { oem } = await createTokenClient(server, tenant.id);
+  const rollout = await readRollout(agent.dataDir);
+  const created = await oem.createDeviceKey({
+    tenantId: tenant.id,
+    rollout,
+    keyPermissions: ['attended'],
+  });
+  const url = await createControlUrl({
+    oem,
+    tenantId: tenant.id,
+    remoteControlId: rollout.remoteControlId,
+    deviceKeyId: created.deviceKeyId,
+    deviceKey: decryptDeviceKey(created.encryptedDeviceKey, rollout.rolloutKey),
+    controlType: 'attended',
+  });
+  const browser = server.client();
+  const opened = await browser.request('GET', url);
+  assert.equal(opened.status, 302, opened.text);
+  const terminal = await joinByTicket(browser, String(opened.headers.location));
+  const prompts = (...args: string[]) =>
+    runCli(['agent', 'prompts', ...args, '--data-dir', agent.dataDir]);
+  const prompt = await waitFor('the consent prompt on the device', async () => {
+    const listed = await prompts('list');
+    return listed.stdout.split('\n').find((line) => line.includes(`oem:${tenant.id}`));
+  });
+  assert.match(prompt, /asks for a terminal session \(interactive/);
+  const accepted = await prompts('accept', prompt.split(/\s/)[0] ?? '');
+  assert.equal(accepted.code, 0, accepted.stderr);
+  terminal.type('echo attended-$((6*7))\r');
+  await terminal.waitForOutput(/attended-42/);
+  terminal.socket.close(1000, 'done');
+  assert.equal((await terminal.closed).code, 1000);
 });

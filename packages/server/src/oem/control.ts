@@ -160,9 +160,11 @@ export async function redeemControl(
   if (controlType !== grant.controlType)
     return deny('device answered another control type', deviceId);
   const user = await tenantUser(context, tenant.id);
+  // Attended control asks the user at the device first (M-1); unattended control is what the
+  // integrator's unattended key was granted for.
   const created = await context.sessions.create(
     user,
-    { deviceId, kind: 'terminal' },
+    { deviceId, kind: 'terminal', ...(controlType === 'attended' ? { mode: 'interactive' } : {}) },
     sourceAddress,
     { consoleByTicket: true },
   );
