@@ -56,7 +56,7 @@ export interface StorageFixture {
  * await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'password', credential });
  */
 export async function startStorageFixture(
-  options: { retryBaseSec?: number; retryMaxSec?: number } = {},
+  options: { retryBaseSec?: number; retryMaxSec?: number; keepLocalDays?: number } = {},
 ): Promise<StorageFixture> {
   const root = await mkdtemp(join(tmpdir(), 'tether-storage-'));
   const folders = await makeCertificateFolders(join(root, 'ssl'));
@@ -75,6 +75,7 @@ export async function startStorageFixture(
         ...folders,
         retryBaseSec: options.retryBaseSec ?? 0.3,
         retryMaxSec: options.retryMaxSec ?? 1.5,
+        ...(options.keepLocalDays === undefined ? {} : { keepLocalDays: options.keepLocalDays }),
       },
     },
     log: createLogger({ level: 'debug', destination }),

@@ -24,6 +24,7 @@ export const AuditAction = z.enum([
   'admin.refused',
   'upload.queued',
   'upload.completed',
+  'recording.local_removed',
   'upload.failed',
   'storage.tested',
   'policy.created',

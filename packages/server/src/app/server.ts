@@ -20,6 +20,7 @@ import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { SessionService } from '../sessions/session-service.js';
 import { admitSession } from '../assistance/admit-session.js';
+import { startLocalRetention } from '../uploads/local-retention.js';
 import { createUploadQueue } from '../uploads/upload-queue.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
@@ -73,6 +74,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const auth = createAuthService({ store, clock, audit });
   const presence = new DevicePresence();
   const policies = createPolicyService({ store, clock, audit });
+  const retention = startLocalRetention({
+    store,
+    clock,
+    log,
+    audit,
+    recordingsDir,
+    keepLocalDays: config.storage.keepLocalDays,
+  });
   const uploads = createUploadQueue({
     store,
     clock,
@@ -81,6 +90,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     policies,
     recordingsDir,
     storage: config.storage,
+    onUploaded: () => void retention.sweep(),
   });
   const onRecordingFinished = (recordingId: string): void => {
     uploads.onRecordingFinished(recordingId).catch((error: unknown) => {
@@ -201,6 +211,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const close = async (): Promise<void> => {
     sweeper.stop();
+    await retention.stop();
     await uploads.stop();
     await sessions.endAll('The server is shutting down.');
     sockets.close();

@@ -48,6 +48,8 @@ export const ServerConfig = z.object({
       /** Delay after a failed upload; it doubles per failure (with jitter) up to `retryMaxSec`. */
       retryBaseSec: z.number().positive().default(10),
       retryMaxSec: z.number().positive().default(3600),
+      /** Days a recording stays on this server once its upload is confirmed; absent: forever. */
+      keepLocalDays: z.int().min(0).max(36_500).optional(),
     })
     .default({
       certsDir: '/etc/tether/ssl/certs',

@@ -30,6 +30,8 @@ export interface UploadAttemptDeps {
   random: () => number;
   /** True once the server is stopping: an attempt cut short then stays `uploading` until the next start. */
   isStopping: () => boolean;
+  /** The target confirmed a recording (the local retention may now apply). */
+  onUploaded?: (recordingId: string) => void;
 }
 
 /** The storage URL as stored and shown: normalised, never with a credential. */
@@ -101,6 +103,7 @@ export async function attemptUpload(
           alreadyThere: cast.alreadyThere,
         },
       });
+      deps.onUploaded?.(row.recordingId);
     } finally {
       track(undefined);
       session.close();

@@ -36,6 +36,8 @@ export interface UploadQueueDeps {
   connector?: StorageConnector;
   /** Jitter source, in [0, 1). */
   random?: () => number;
+  /** The target confirmed a recording (the local retention may now apply). */
+  onUploaded?: (recordingId: string) => void;
 }
 
 /** Longest a Node timer can wait. */
@@ -47,7 +49,7 @@ const STOP_WAIT_MS = 5_000;
 /**
  * The persistent upload queue: rows in the store, one upload at a time, each verified on the
  * target before it counts as done, failures retried with backoff and jitter; the queue picks
- * up where it was after a restart. Local recordings are never deleted here.
+ * up where it was after a restart. Local recordings are never deleted here (see local-retention.ts).
  *
  * @example
  * const uploads = createUploadQueue({ store, clock, log, audit, policies, recordingsDir, storage: config.storage });

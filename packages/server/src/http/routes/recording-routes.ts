@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HttpsApp } from '../https-app.js';
 import { z } from 'zod';
@@ -73,6 +74,20 @@ export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
     await requireUser(context.auth, request);
     const recording = await find((request.params as { id: string }).id);
     const file = join(context.recordingsDir, recording.path);
+    if (
+      !(await stat(file).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      const upload = await context.store.uploads.find(recording.id);
+      throw new AppError(
+        'NOT_FOUND',
+        upload?.state === 'done' && upload.remotePath
+          ? `This recording is no longer on the Tether server: it was uploaded to ${upload.target} (${upload.remotePath}) and its local copy removed after the retention period. Fetch it from there.`
+          : 'The file of this recording is missing on the Tether server. Restore it from a backup.',
+      );
+    }
     if (recording.format === 'tether-files-v1') {
       const timeline = await readFilesTimeline(file);
       return reply
