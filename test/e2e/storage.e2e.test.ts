@@ -17,10 +17,7 @@ import {
   sealWithOpenssl,
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
-import { waitFor } from '../support/cli.js';
 import { startStorageFixture, type StorageFixture } from '../support/storage-fixture.js';
-import { ADMIN_PASSWORD } from '../support/test-server.js';
 
 /** Files under `folder` (recursively), relative. */
 async function listTree(folder: string): Promise<string[]> {
@@ -358,84 +355,6 @@ describe('recordings uploaded to SFTP custom storage', () => {
     for (const fragment of sealedFragments) {
       assert.ok(!logs.includes(fragment), 'no sealed credential in the logs');
       assert.ok(!responses.includes(fragment), 'no sealed credential in API responses');
-    }
-  });
-
-  it('the policy editor tests the connection, shows the host key the server presents, and pins it', async () => {
-    const credential = await passwordSealed('v1.5');
-    const browser = await launchBrowser();
-    try {
-      const page = await newConsolePage(browser, fixture.tether.url);
-      await page.getByTestId('login-username').fill('admin');
-      await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('signed-in-user').waitFor();
-      await page.goto(`${fixture.tether.url}/policies/new`);
-      await page.getByTestId('policy-storage-enabled').check();
-      await page.getByTestId('policy-storage-url').fill(fixture.sftp.url(inbox));
-      await page.getByTestId('policy-storage-credential').fill(credential);
-      await page.getByTestId('policy-storage-test').click();
-      const result = page.getByTestId('policy-storage-test-result');
-      await result.getByText('pins none, so the credential was not sent').waitFor();
-      assert.ok(
-        (await result.innerText()).includes(fixture.sftp.hostKey),
-        'the fingerprint is shown',
-      );
-      await page.getByTestId('policy-storage-pin-host-key').click();
-      assert.equal(
-        await page.getByTestId('policy-storage-host-key').inputValue(),
-        fixture.sftp.hostKey,
-      );
-      await page.getByTestId('policy-storage-test').click();
-      await result.getByText('wrote and deleted a test file').waitFor();
-      await page.screenshot({ path: 'test-artifacts/console-storage-test.png' });
-    } finally {
-      await browser.close();
-    }
-  });
-
-  it('the console recordings list shows each upload: uploaded, or failed with the reason', async () => {
-    const uploaded = (await fixture.tether.admin.request('GET', '/api/v1/uploads?state=done')).json(
-      UploadList,
-    ).uploads[0];
-    assert.ok(uploaded);
-    await fixture.setStorage({
-      url: fixture.sftp.url(join(inbox, 'missing')),
-      hostKey: fixture.sftp.hostKey,
-      authentication: 'password',
-      credential: await passwordSealed('v1.5'),
-    });
-    const failedId = await fixture.recordSession();
-    await fixture.waitForUpload(failedId, 'failed', (upload) => upload.state === 'failed');
-    const browser = await launchBrowser();
-    try {
-      const page = await newConsolePage(browser, fixture.tether.url);
-      await page.getByTestId('login-username').fill('admin');
-      await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('signed-in-user').waitFor();
-      await page.goto(`${fixture.tether.url}/recordings`);
-      const row = (id: string) =>
-        page.locator(`[data-testid=recording-row][data-recording-id="${id}"]`);
-      await row(uploaded.recordingId).getByTestId('upload-status').waitFor();
-      assert.equal(
-        await row(uploaded.recordingId)
-          .getByTestId('upload-status')
-          .getAttribute('data-upload-state'),
-        'done',
-      );
-      assert.match(await row(uploaded.recordingId).innerText(), /Uploaded/);
-      // The failed upload is retried every second or so; refresh until a load shows it failed.
-      const failed = row(failedId);
-      const reason = await waitFor('the failed upload in the console', async () => {
-        await page.getByRole('button', { name: 'Refresh' }).click();
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        const error = failed.getByTestId('upload-error');
-        return (await error.count()) > 0 ? await error.innerText() : undefined;
-      });
-      assert.match(reason, /does not exist on the SFTP server\. Create it/);
-    } finally {
-      await browser.close();
     }
   });
 });
