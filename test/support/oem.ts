@@ -3,15 +3,13 @@ import {
   AuditPage,
   CreateScriptTokenResponse,
   Tenant,
-  decodeTerminalFrame,
-  encodeTerminalFrame,
   type AuditAction,
   type OemPermission,
 } from '@tether/protocol';
 import { createOemClient, readRolloutFile, type OemClient, type Rollout } from '@tether/sdk/node';
-import type WebSocket from 'ws';
 import { waitFor } from './cli.js';
 import type { HttpsClient } from './https-client.js';
+import { joinTerminal, type RelayTerminal } from './terminal-client.js';
 import type { TestServer } from './test-server.js';
 
 export const ALL_PERMISSIONS: OemPermission[] = [
@@ -65,40 +63,11 @@ export async function auditCount(server: TestServer, action: AuditAction): Promi
 }
 
 /** A console end joined by relay ticket alone (no sign-in), as the session page joins. */
-export interface TicketTerminal {
-  socket: WebSocket;
-  output(): string;
-  type(text: string): void;
-  waitForOutput(pattern: RegExp): Promise<string>;
-  closed: Promise<{ code: number; reason: string }>;
-}
+export type TicketTerminal = RelayTerminal;
 
 /** Follows a control URL's redirect target (`/oem/session/<id>#ticket=<token>`) onto the relay. */
 export async function joinByTicket(client: HttpsClient, location: string): Promise<TicketTerminal> {
   const match = /^\/oem\/session\/([0-9a-f-]{36})#ticket=([A-Za-z0-9_-]+)$/.exec(location);
   if (!match) throw new Error(`unexpected session page: ${location}`);
-  const socket = client.websocket(`/relay/v1/${match[1] ?? ''}?token=${match[2] ?? ''}`);
-  let text = '';
-  const decoder = new TextDecoder();
-  socket.on('message', (data: Buffer) => {
-    const frame = decodeTerminalFrame(new Uint8Array(data));
-    if (frame?.type === 'data') text += decoder.decode(frame.data, { stream: true });
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  socket.send(encodeTerminalFrame({ type: 'resize', cols: 100, rows: 30 }));
-  return {
-    socket,
-    closed,
-    output: () => text,
-    type: (input) =>
-      socket.send(encodeTerminalFrame({ type: 'data', data: new TextEncoder().encode(input) })),
-    waitForOutput: (pattern) =>
-      waitFor(`terminal output matching ${pattern}`, () => pattern.exec(text)?.[0], 15_000),
-  };
+  return joinTerminal(client, { path: `/relay/v1/${match[1] ?? ''}`, token: match[2] ?? '' });
 }

@@ -3,10 +3,9 @@ import type WebSocket from 'ws';
 import type { HttpsClient } from './https-client.js';
 import { waitFor } from './cli.js';
 
-/** A technician's terminal, driven like the console drives it: relay WebSocket + frames. */
-export interface TerminalClient {
+/** A console end of a terminal session on the relay, driven as the console drives it. */
+export interface RelayTerminal {
   socket: WebSocket;
-  session: CreateSessionResponse;
   output(): string;
   type(text: string): void;
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
@@ -14,17 +13,17 @@ export interface TerminalClient {
   close(): Promise<{ code: number; reason: string }>;
 }
 
-export async function openTerminal(client: HttpsClient, deviceId: string): Promise<TerminalClient> {
-  const response = await client.request('POST', '/api/v1/sessions', {
-    deviceId,
-    kind: 'terminal',
-    cols: 100,
-    rows: 30,
-  });
-  if (response.status !== 201)
-    throw new Error(`session request failed: ${response.status} ${response.text}`);
-  const session = response.json(CreateSessionResponse);
-  const socket = client.websocket(`${session.relay.path}?token=${session.relay.token}`);
+/** A technician's terminal: the session it asked for, and its relay end. */
+export interface TerminalClient extends RelayTerminal {
+  session: CreateSessionResponse;
+}
+
+/** Joins the relay at `path` with a one-time token and sends the first RESIZE. */
+export async function joinTerminal(
+  client: HttpsClient,
+  relay: { path: string; token: string },
+): Promise<RelayTerminal> {
+  const socket = client.websocket(`${relay.path}?token=${relay.token}`);
   let text = '';
   const decoder = new TextDecoder();
   socket.on('message', (data: Buffer) => {
@@ -41,16 +40,29 @@ export async function openTerminal(client: HttpsClient, deviceId: string): Promi
   socket.send(encodeTerminalFrame({ type: 'resize', cols: 100, rows: 30 }));
   return {
     socket,
-    session,
     closed,
     output: () => text,
     type: (input) =>
       socket.send(encodeTerminalFrame({ type: 'data', data: new TextEncoder().encode(input) })),
-    waitForOutput: (pattern, timeoutMs = 10_000) =>
+    waitForOutput: (pattern, timeoutMs = 15_000) =>
       waitFor(`terminal output matching ${pattern}`, () => pattern.exec(text)?.[0], timeoutMs),
     close: async () => {
       socket.close(1000, 'technician closed the terminal');
       return closed;
     },
   };
+}
+
+/** Asks for a terminal session on a device and joins it as the technician. */
+export async function openTerminal(client: HttpsClient, deviceId: string): Promise<TerminalClient> {
+  const response = await client.request('POST', '/api/v1/sessions', {
+    deviceId,
+    kind: 'terminal',
+    cols: 100,
+    rows: 30,
+  });
+  if (response.status !== 201)
+    throw new Error(`session request failed: ${response.status} ${response.text}`);
+  const session = response.json(CreateSessionResponse);
+  return { ...(await joinTerminal(client, session.relay)), session };
 }

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
+import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
 import { useLoad } from '../hooks/use-load.js';
-import { Link } from '../routing/link.js';
 import {
   useDesktopSession,
   type DesktopSettings,
@@ -49,18 +49,10 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
   return (
     <div className="terminal-page desktop-page" ref={pageRef}>
       <div className="terminal-bar desktop-bar">
-        <Link href={`/devices/${encodeURIComponent(deviceId)}`} className="terminal-back">
-          ← {deviceName}
-        </Link>
-        <span
-          className={`terminal-status is-${status.state}`}
-          data-testid="desktop-status"
-          data-state={status.state}
-          role="status"
-        >
-          <span className="terminal-status-dot" aria-hidden="true" />
+        <DeviceBackLink deviceId={deviceId} deviceName={deviceName} />
+        <SessionStatus state={status.state} testId="desktop-status">
           {statusText(status, deviceName)}
-        </span>
+        </SessionStatus>
         <label className="small">
           <input
             type="checkbox"
@@ -78,32 +70,16 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
           />{' '}
           Scale to window
         </label>
-        <label className="small">
-          Quality{' '}
-          <select
-            value={settings.quality}
-            onChange={(event) => change({ quality: Number(event.target.value) })}
-          >
-            {LEVELS.map((level) => (
-              <option key={level} value={level}>
-                {level}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="small">
-          Compression{' '}
-          <select
-            value={settings.compression}
-            onChange={(event) => change({ compression: Number(event.target.value) })}
-          >
-            {LEVELS.map((level) => (
-              <option key={level} value={level}>
-                {level}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LevelSelect
+          label="Quality"
+          value={settings.quality}
+          onChange={(quality) => change({ quality })}
+        />
+        <LevelSelect
+          label="Compression"
+          value={settings.compression}
+          onChange={(compression) => change({ compression })}
+        />
         <button
           type="button"
           className="button button-small"
@@ -156,5 +132,29 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
       </div>
       <div className="desktop-screen" ref={screenRef} data-testid="desktop-screen" />
     </div>
+  );
+}
+
+/** A 0–9 level of the VNC encoding (quality or compression). */
+function LevelSelect({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: number;
+  onChange: (level: number) => void;
+}) {
+  return (
+    <label className="small">
+      {label}{' '}
+      <select value={value} onChange={(event) => onChange(Number(event.target.value))}>
+        {LEVELS.map((level) => (
+          <option key={level} value={level}>
+            {level}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

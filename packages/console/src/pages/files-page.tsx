@@ -1,8 +1,8 @@
 import { useFilesSession, type FilesStatus } from '../files/use-files-session.js';
+import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
 import { useFolder } from '../files/use-folder.js';
 import { useTransfers } from '../files/use-transfers.js';
 import { useLoad } from '../hooks/use-load.js';
-import { Link } from '../routing/link.js';
 import { FilesTable } from './files-table.js';
 import { FilesToolbar } from './files-toolbar.js';
 import { TransferList } from './transfer-list.js';
@@ -38,18 +38,10 @@ export function FilesPage({ deviceId }: { deviceId: string }) {
   return (
     <div className="files-page">
       <div className="terminal-bar">
-        <Link href={`/devices/${encodeURIComponent(deviceId)}`} className="terminal-back">
-          ← {deviceName}
-        </Link>
-        <span
-          className={`terminal-status is-${status.state}`}
-          data-testid="files-status"
-          data-state={status.state}
-          role="status"
-        >
-          <span className="terminal-status-dot" aria-hidden="true" />
+        <DeviceBackLink deviceId={deviceId} deviceName={deviceName} />
+        <SessionStatus state={status.state} testId="files-status">
           {statusText(status, deviceName)}
-        </span>
+        </SessionStatus>
         {status.state === 'ended' || status.state === 'failed' ? (
           <button
             type="button"

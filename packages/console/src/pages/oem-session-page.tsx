@@ -1,4 +1,5 @@
 import { relayPath } from '@tether/protocol';
+import { SessionStatus } from '../components/session-bar.js';
 import { relaySocketUrl } from '@tether/sdk';
 import { useEffect, useRef, useState } from 'react';
 import { createXterm } from '../terminal/create-xterm.js';
@@ -78,15 +79,9 @@ export function OemSessionPage({ sessionId, ticket }: { sessionId: string; ticke
   return (
     <div className="terminal-page">
       <div className="terminal-bar">
-        <span
-          className={`terminal-status is-${status.state}`}
-          data-testid="terminal-status"
-          data-state={status.state}
-          role="status"
-        >
-          <span className="terminal-status-dot" aria-hidden="true" />
+        <SessionStatus state={status.state} testId="terminal-status">
           {statusText(status)}
-        </span>
+        </SessionStatus>
         <button
           type="button"
           className="button button-small button-danger"

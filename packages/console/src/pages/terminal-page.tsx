@@ -1,7 +1,7 @@
 import { useRef } from 'react';
+import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
 import { modeFromSearch } from '../assistance/assistance-mode.js';
 import { useLoad } from '../hooks/use-load.js';
-import { Link } from '../routing/link.js';
 import { useTerminalSession, type TerminalViewStatus } from '../terminal/use-terminal-session.js';
 
 function statusText(status: TerminalViewStatus, deviceName: string): string {
@@ -41,19 +41,11 @@ export function TerminalPage({ deviceId }: { deviceId: string }) {
   return (
     <div className="terminal-page">
       <div className="terminal-bar">
-        <Link href={`/devices/${encodeURIComponent(deviceId)}`} className="terminal-back">
-          ← {deviceName}
-        </Link>
-        <span
-          className={`terminal-status is-${status.state}`}
-          data-testid="terminal-status"
-          data-state={status.state}
-          role="status"
-        >
-          <span className="terminal-status-dot" aria-hidden="true" />
+        <DeviceBackLink deviceId={deviceId} deviceName={deviceName} />
+        <SessionStatus state={status.state} testId="terminal-status">
           {statusText(status, deviceName)}
           {status.state !== 'ended' && status.state !== 'failed' && consentHint()}
-        </span>
+        </SessionStatus>
         <button
           type="button"
           className="button button-small button-danger"
