@@ -8,7 +8,7 @@ import { connectRelay, relayUrl } from '../../transport/relay-client.js';
 import type { RunningSession } from '../running-session.js';
 import { ByteQueue } from './byte-queue.js';
 import { presentNoAuth } from './console-handshake.js';
-import { RfbClientFilter } from './rfb-client-filter.js';
+import { RfbClientFilter, RfbProtocolError } from './rfb-client-filter.js';
 import { connectVnc, type VncConnection, type VncTarget } from './vnc-upstream.js';
 
 const CLOSE_GRACE_MS = 3000;
@@ -85,7 +85,8 @@ function bridge(
       if (dropped > 0) log.debug({ dropped }, 'view-only: dropped input from the console');
     } catch (error) {
       log.warn({ err: error }, 'closing the desktop session: bad RFB message from the console');
-      closeRelay(4422, 'bad RFB message');
+      const why = error instanceof RfbProtocolError ? `: ${error.message}` : '';
+      closeRelay(4422, `bad RFB message${why}`.slice(0, 120));
       upstream.destroy();
     }
   };
