@@ -16,10 +16,13 @@ export interface DesktopSetup {
  * `--x11vnc-display :N`, which starts x11vnc on that display with a random password.
  *
  * @example
- * const desktop = await setUpDesktop(input, log);
+ * const desktop = await setUpDesktop(input, { log, dataDir });
  * const agent = await runAgent({ dataDir, log, ...desktop.options });
  */
-export async function setUpDesktop(input: CommandInput, log: Logger): Promise<DesktopSetup> {
+export async function setUpDesktop(
+  input: CommandInput,
+  context: { log: Logger; dataDir: string },
+): Promise<DesktopSetup> {
   const address = stringOption(input, 'vnc');
   const passwordFile = stringOption(input, 'vnc-password-file');
   const display = stringOption(input, 'x11vnc-display');
@@ -27,7 +30,7 @@ export async function setUpDesktop(input: CommandInput, log: Logger): Promise<De
   if (display !== undefined) {
     if (address !== undefined || passwordFile !== undefined)
       throw new AppError('INVALID_INPUT', 'Use either --x11vnc-display or --vnc, not both.');
-    const x11vnc = await startX11vnc({ display, log });
+    const x11vnc = await startX11vnc({ display, log: context.log, stateDir: context.dataDir });
     return { options: { desktop: x11vnc.target }, stop: () => x11vnc.stop() };
   }
   if (address === undefined) {

@@ -58,8 +58,10 @@ export const agentRunCommand: Command = {
   --vnc-password-file FILE  its password (first line); it never leaves this device
   --x11vnc-display :N  instead of --vnc: start x11vnc on that X display (loopback, random password)
   --consent-timeout SEC  how long the user has to accept a session request (default 30)
-  --user-presence auto|present|absent  whether a user counts as logged in for dynamic
-                     sessions (default auto: ask logind)
+  --user-presence auto|present|absent|locked|file:PATH  whether a user is at the device, for
+                     dynamic sessions and presence policies (default auto: ask logind;
+                     file:PATH reads present, absent or locked from PATH at every check)
+  --presence-interval SEC  how often presence is checked (default 5)
 
 Connects outbound to the server it was enrolled with and reconnects with backoff when the
 connection drops. Stop it with Ctrl+C or SIGTERM.`,
@@ -73,10 +75,11 @@ connection drops. Stop it with Ctrl+C or SIGTERM.`,
     'x11vnc-display': { type: 'string' },
     'consent-timeout': { type: 'string' },
     'user-presence': { type: 'string' },
+    'presence-interval': { type: 'string' },
   },
   async run(input) {
     const log = createLogger({ level: stringOption(input, 'log-level') ?? 'info' });
-    const desktop = await setUpDesktop(input, log);
+    const desktop = await setUpDesktop(input, { log, dataDir: agentDataDir(input) });
     let agent: AgentHandle;
     try {
       agent = await runAgent({

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { AppError } from '@tether/protocol';
 import type { Logger } from 'pino';
 import type { VncTarget } from './vnc-upstream.js';
+import { forgetX11vnc, recordX11vnc, stopStaleX11vnc } from './x11vnc-pidfile.js';
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3000;
@@ -22,19 +23,32 @@ export interface X11vnc {
  * Starts x11vnc on an X display, listening on a free loopback port with a fresh random
  * password (handed over in a file x11vnc deletes once read), for `--x11vnc-display`.
  *
+ * x11vnc must not outlive the agent: it is started with a parent-death signal (util-linux
+ * `setpriv --pdeathsig`) so it ends with the agent even on SIGKILL, and its pid is recorded in
+ * `stateDir` so the next agent stops one that survived anyway.
+ *
  * @example
- * const vnc = await startX11vnc({ display: ':0', log });
+ * const vnc = await startX11vnc({ display: ':0', log, stateDir: dataDir });
  * const agent = await runAgent({ dataDir, log, desktop: vnc.target });
  */
-export async function startX11vnc(options: { display: string; log: Logger }): Promise<X11vnc> {
+export async function startX11vnc(options: {
+  display: string;
+  log: Logger;
+  /** The agent's data directory, where the pid file goes. */
+  stateDir: string;
+}): Promise<X11vnc> {
+  await stopStaleX11vnc(options.stateDir, options.log);
   const dir = await mkdtemp(join(tmpdir(), 'tether-x11vnc-'));
   const password = randomBytes(6).toString('base64url'); // VNC uses the first 8 characters
   const passwordFile = join(dir, 'password');
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   const port = await freeLoopbackPort();
+  // setpriv sets the parent-death signal, then becomes x11vnc (same pid).
+  const hasSetpriv = await onPath('setpriv');
   const child = spawn(
-    'x11vnc',
+    hasSetpriv ? 'setpriv' : 'x11vnc',
     [
+      ...(hasSetpriv ? ['--pdeathsig', 'SIGTERM', 'x11vnc'] : []),
       '-display',
       options.display,
       '-rfbport',
@@ -61,9 +75,11 @@ export async function startX11vnc(options: { display: string; log: Logger }): Pr
       await exited;
       clearTimeout(timer);
     }
+    await forgetX11vnc(options.stateDir);
     await rm(dir, { recursive: true, force: true });
   };
   try {
+    if (child.pid !== undefined) await recordX11vnc(options.stateDir, child.pid);
     await waitForListening(child.stdout, exited, options.display);
   } catch (error) {
     await stop();
@@ -100,6 +116,19 @@ function waitForListening(
       }
     });
   });
+}
+
+async function onPath(name: string): Promise<boolean> {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const dir of dirs) {
+    try {
+      await access(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      // Not in this folder: try the next one.
+    }
+  }
+  return false;
 }
 
 async function freeLoopbackPort(): Promise<number> {
