@@ -37,12 +37,16 @@ export interface FilesClient {
     resume?: boolean;
     cutAfter?: number;
   }): Promise<Final>;
-  /** Downloads into a local file (appending from `offset`); `cutAfter` closes the connection. */
+  /**
+   * Downloads into a local file (appending from `offset`); `cutAfter` closes the connection;
+   * `archive: 'tar'` downloads the folder `from` as a tar archive.
+   */
   download(options: {
     from: string;
     to: string;
     offset?: number;
     cutAfter?: number;
+    archive?: 'tar';
   }): Promise<Final>;
   closed: Promise<{ code: number; reason: string }>;
   close(): Promise<{ code: number; reason: string }>;
@@ -165,7 +169,7 @@ async function upload(
 
 async function download(
   wire: Wire,
-  options: { from: string; to: string; offset?: number; cutAfter?: number },
+  options: { from: string; to: string; offset?: number; cutAfter?: number; archive?: 'tar' },
 ): Promise<Final> {
   const offset = options.offset ?? 0;
   const target = await open(options.to, offset > 0 ? 'r+' : 'w');
@@ -173,7 +177,12 @@ async function download(
   try {
     const final = await new Promise<Final>((resolve) => {
       const id = wire.send(
-        { type: 'download', path: options.from, offset },
+        {
+          type: 'download',
+          path: options.from,
+          offset,
+          ...(options.archive ? { archive: options.archive } : {}),
+        },
         {
           onReply: (reply) => {
             if (reply.type === 'done' || reply.type === 'error') {

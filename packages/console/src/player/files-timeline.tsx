@@ -50,8 +50,11 @@ export function FilesTimeline({ text }: { text: string }) {
             data-outcome={event.outcome}
           >
             <td>{seconds(event.t)}</td>
-            <td>{event.op}</td>
-            <td title={event.message}>{event.outcome}</td>
+            <td>{event.archive ? `${event.op} (folder as ${event.archive})` : event.op}</td>
+            <td title={event.message}>
+              {event.outcome}
+              {event.skipped ? `, ${event.skipped} skipped` : ''}
+            </td>
             <td className="mono small">
               {event.path ?? ''}
               {event.to ? ` → ${event.to}` : ''}

@@ -26,6 +26,10 @@ const RequestId = z.int().min(0).max(0xffff_ffff);
 const FilePath = z.string().min(1).max(4096);
 const Offset = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** How a folder download is packed. */
+export const ArchiveFormat = z.enum(['tar']);
+export type ArchiveFormat = z.infer<typeof ArchiveFormat>;
+
 /** One entry of a folder listing. */
 export const FileEntry = z.object({
   name: z.string(),
@@ -50,8 +54,18 @@ export const FileRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mkdir'), id: RequestId, path: FilePath }),
   z.object({ type: z.literal('rename'), id: RequestId, path: FilePath, to: FilePath }),
   z.object({ type: z.literal('delete'), id: RequestId, path: FilePath }),
-  /** Starts sending the file from `offset` (resume a cut download with the bytes already kept). */
-  z.object({ type: z.literal('download'), id: RequestId, path: FilePath, offset: Offset }),
+  /**
+   * Starts sending the file from `offset` (resume a cut download with the bytes already kept).
+   * With `archive: 'tar'`, `path` is a folder sent as a tar archive built on the fly (from
+   * offset 0 only: an archive cannot be resumed).
+   */
+  z.object({
+    type: z.literal('download'),
+    id: RequestId,
+    path: FilePath,
+    offset: Offset,
+    archive: ArchiveFormat.optional(),
+  }),
   /** `resume`: continue the partial upload of the same path; the `ready` reply says from where. */
   z.object({
     type: z.literal('upload'),
@@ -111,7 +125,10 @@ export const FileReply = z.discriminatedUnion('type', [
     path: z.string(),
     to: z.string().optional(),
   }),
-  /** A transfer starts at `offset` of a file of `size` bytes. */
+  /**
+   * A transfer starts at `offset` of a file of `size` bytes. For an archive, `size` is what the
+   * archive will weigh if no file changes meanwhile (the `done` reply has the real size).
+   */
   z.object({
     type: z.literal('ready'),
     id: RequestId,
@@ -119,9 +136,13 @@ export const FileReply = z.discriminatedUnion('type', [
     path: z.string(),
     offset: Offset,
     size: Offset,
+    archive: ArchiveFormat.optional(),
   }),
   z.object({ type: z.literal('ack'), id: RequestId, offset: Offset }),
-  /** A transfer completed; `sha256` (hex) covers the whole file. */
+  /**
+   * A transfer completed; `sha256` (hex) covers the whole file — for an archive, the archive as
+   * sent, with `skipped` counting the entries left out (symlinks leading out, unreadable files).
+   */
   z.object({
     type: z.literal('done'),
     id: RequestId,
@@ -129,6 +150,8 @@ export const FileReply = z.discriminatedUnion('type', [
     path: z.string(),
     size: Offset,
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    archive: ArchiveFormat.optional(),
+    skipped: z.int().min(0).optional(),
   }),
   z.object({
     type: z.literal('error'),

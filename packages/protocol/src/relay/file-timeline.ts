@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArchiveFormat } from './file-frames.js';
 
 /** The first line of a files-session recording (`tether-files-v1`, JSON lines). */
 export const FilesTimelineHeader = z.object({
@@ -27,6 +28,10 @@ export const FilesTimelineEvent = z.object({
   offset: z.number().optional(),
   size: z.number().optional(),
   sha256: z.string().optional(),
+  /** Set for a folder downloaded as an archive: `path` is the folder, `size` the archive's. */
+  archive: ArchiveFormat.optional(),
+  /** Entries an archive left out (symlinks leading out of the roots, unreadable files). */
+  skipped: z.number().optional(),
   message: z.string().optional(),
 });
 export type FilesTimelineEvent = z.infer<typeof FilesTimelineEvent>;

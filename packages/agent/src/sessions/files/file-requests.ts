@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { errorReply, FileRequestError } from './file-errors.js';
 import { startDownload } from './file-download.js';
 import { fileOperations } from './file-operations.js';
+import { startFolderDownload } from './folder-download.js';
 import type { FileRoots } from './file-roots.js';
 import type { FileTransfer, TransferLink } from './file-transfer.js';
 import { startUpload } from './file-upload.js';
@@ -55,9 +56,10 @@ export function createFileRequests(deps: {
         `At most ${MAX_TRANSFERS} transfers at once; wait for one to finish.`,
       );
     const link = linkFor(request.id);
-    return request.type === 'download'
+    if (request.type === 'upload') return startUpload(request, { roots, link });
+    return request.archive === undefined
       ? startDownload(request, { roots, link })
-      : startUpload(request, { roots, link });
+      : startFolderDownload(request, { roots, link, log });
   };
   const handle = async (request: FileRequest): Promise<void> => {
     const op = request.type;

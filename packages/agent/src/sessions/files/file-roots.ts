@@ -13,6 +13,8 @@ export class PathRefusedError extends Error {
 export interface FileRoots {
   /** The roots, resolved (symlinks followed). */
   readonly list: readonly string[];
+  /** Whether a real path (symlinks already resolved) is one of the roots or inside one. */
+  isInside(real: string): boolean;
   /**
    * An existing path, symlinks followed; refused unless the real path is inside a root (a
    * symlink leading out is refused here). Throws ENOENT-style errors for missing paths.
@@ -52,6 +54,7 @@ export async function createFileRoots(roots: readonly string[]): Promise<FileRoo
   };
   return {
     list,
+    isInside,
     async existing(path) {
       const absolute = lexical(path);
       const real = await realpath(absolute);

@@ -53,11 +53,17 @@ export function createFilesRecorder(deps: {
           outcome: 'started',
           offset: reply.offset,
           size: reply.size,
+          ...(reply.archive ? { archive: reply.archive } : {}),
         });
         return;
       case 'done': {
         transfers.delete(reply.id);
-        const details = { path: reply.path, size: reply.size, sha256: reply.sha256 };
+        const details = {
+          path: reply.path,
+          size: reply.size,
+          sha256: reply.sha256,
+          ...(reply.archive ? { archive: reply.archive, skipped: reply.skipped ?? 0 } : {}),
+        };
         writer.append({ op: reply.op, outcome: 'done', ...details });
         audit(auditActions[reply.op], details);
         return;
