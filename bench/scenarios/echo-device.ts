@@ -67,6 +67,7 @@ export async function startEchoDevice(options: {
         );
       },
       onCancel: () => undefined,
+      onUnattended: () => undefined,
       // The echo device has no integrator keys; the benchmark never sends OEM requests.
       onOemRequest: () => undefined,
     },

@@ -218,8 +218,12 @@ test('dynamic: with a user logged in the device asks for consent; without one it
   );
   try {
     const terminal = await openTerminal(server.admin, quietDeviceId);
-    await endedWith(terminal, /no user is logged in, so it would be unattended/, quietDeviceId);
-    assert.equal(await refusalCode(terminal.session.session.id), 'UNSUPPORTED_VERSION');
+    await endedWith(
+      terminal,
+      /No user is logged in at the device, so dynamic assistance runs unattended: create an unattended access/,
+      quietDeviceId,
+    );
+    assert.equal(await refusalCode(terminal.session.session.id), 'FORBIDDEN');
   } finally {
     await removePolicy(onQuiet);
   }

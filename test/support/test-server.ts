@@ -43,6 +43,8 @@ export interface TestServer {
     dataDir: string;
     /** The agent process, e.g. to measure its memory. */
     pid: number;
+    /** What the agent printed so far (its log), for failure messages. */
+    output(): string;
     /** Stops the agent (SIGTERM by default; SIGKILL to simulate a crash) and removes its data. */
     stop(signal?: NodeJS.Signals): Promise<void>;
   }>;
@@ -145,7 +147,7 @@ export async function createTestServer(
       }).catch((error: unknown) => {
         throw new Error(`${(error as Error).message}\nagent output:\n${agent.output()}`);
       });
-      return { device, dataDir: agentDir, pid: agent.pid ?? 0, stop };
+      return { device, dataDir: agentDir, pid: agent.pid ?? 0, output: agent.output, stop };
     },
     async close() {
       await Promise.all(agents.map((stop) => stop()));

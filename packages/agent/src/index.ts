@@ -12,7 +12,12 @@ export {
 } from './enrollment/enroll-agent.js';
 export { runAgent, type AgentHandle, type RunAgentOptions } from './run-agent.js';
 export { startX11vnc, type VncTarget, type X11vnc } from './sessions/desktop/index.js';
-export { fixedUserPresence, type UserPresence } from './assistance/user-presence.js';
+export {
+  PRESENCE_STATES,
+  fileUserPresence,
+  fixedUserPresence,
+  type UserPresence,
+} from './assistance/user-presence.js';
 export { systemClock, type Clock, type CancelTimer } from './clock.js';
 export { CONFIG_FILE, IDENTITY_FILE, type AgentConfig } from './identity/agent-state.js';
 export type { Platform, MemoryUsage } from './platform/platform.js';

@@ -12,6 +12,12 @@ import { createOfferGate } from './assistance/check-offer.js';
 import { createConsentBroker } from './assistance/consent-broker.js';
 import { startConsentEndpoint } from './assistance/consent-endpoint.js';
 import { desktopDialogFrontend } from './assistance/desktop-dialog.js';
+import {
+  DEFAULT_PRESENCE_CHECK_MS,
+  startPresenceReporter,
+} from './assistance/presence-reporter.js';
+import { createUnattendedService } from './assistance/unattended-service.js';
+import { handleUnattendedMessage } from './assistance/unattended-messages.js';
 import { logindUserPresence, type UserPresence } from './assistance/user-presence.js';
 import { grabScreenThumbnail, type VncTarget } from './sessions/desktop/index.js';
 import { createShellPool } from './sessions/terminal/shell-pool.js';
@@ -45,8 +51,10 @@ export interface RunAgentOptions {
   desktop?: VncTarget;
   /** How long the user has to answer a consent question before it counts as "no" (default 30 s). */
   consentTimeoutMs?: number;
-  /** Whether a user is logged in (dynamic mode); logind by default. */
+  /** Whether a user is at the device (dynamic mode, presence reports); logind by default. */
   userPresence?: UserPresence;
+  /** How often presence is checked and, when it changed, reported (default 5 s). */
+  presenceCheckMs?: number;
 }
 
 /** A running agent. */
@@ -89,17 +97,30 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     log,
     timeoutMs: consentTimeoutMs,
   });
+  let current: ControlConnection | undefined;
   const consent = createConsentBroker({
     clock,
     log,
     timeoutMs: consentTimeoutMs,
-    frontends: dialog ? [dialog] : [],
+    frontends: [
+      // The console shows the technician that the user is being asked, and until when.
+      (prompt) =>
+        current?.send({
+          type: 'session.consent_pending',
+          sessionId: prompt.id,
+          expiresAt: prompt.expiresAt,
+        }),
+      ...(dialog ? [dialog] : []),
+    ],
   });
+  const presence = options.userPresence ?? logindUserPresence;
+  const unattended = createUnattendedService({ clock, log });
   const sessions = createSessionRegistry({
     serverUrl: state.config.serverUrl,
     log,
     clock,
-    gate: createOfferGate({ consent, presence: options.userPresence ?? logindUserPresence }),
+    gate: createOfferGate({ consent, presence, unattended }),
+    unattended,
     ...(shellPool ? { shellPool } : {}),
     ...(options.fileRoots ? { fileRoots: options.fileRoots } : {}),
     ...(options.desktop ? { vnc: options.desktop } : {}),
@@ -110,6 +131,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     socketPath: join(dataDir, CONSENT_SOCKET_FILE),
     consent,
     sessions: () => sessions.running(),
+    unattended,
     endSession: (id) => {
       if (!sessions.running().some((session) => session.id === id)) return false;
       sessions.cancel(id, 'The user at the device ended the session.');
@@ -125,6 +147,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   });
   const listeners = new Set<(isConnected: boolean) => void>();
   let stopStats: CancelTimer | undefined;
+  let stopPresence: CancelTimer | undefined;
 
   const oem = createOemService({
     dataDir,
@@ -150,8 +173,17 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
       clock,
       events: {
         onWelcome: (welcome) => {
+          current = connection;
           onAuthenticated();
           reportStats(connection, welcome.settings);
+          stopPresence?.();
+          stopPresence = startPresenceReporter({
+            clock,
+            presence,
+            send: connection.send,
+            log,
+            intervalMs: options.presenceCheckMs ?? DEFAULT_PRESENCE_CHECK_MS,
+          });
           oem.onWelcome(welcome.remoteControlId).catch((error: unknown) => {
             log.error({ err: error }, 'cannot update the rollout file');
           });
@@ -163,6 +195,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
           consent.withdraw(cancel.sessionId);
           sessions.cancel(cancel.sessionId, cancel.reason);
         },
+        onUnattended: (message) =>
+          void handleUnattendedMessage(message, { unattended, presence, send: connection.send }),
         onOemRequest: (request) => {
           oem.handle(request).then(connection.send, (error: unknown) => {
             log.error({ err: error }, 'integration API request failed');
@@ -181,6 +215,9 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
       if (!isConnected) {
         stopStats?.();
         stopStats = undefined;
+        stopPresence?.();
+        stopPresence = undefined;
+        current = undefined;
       }
       for (const listener of listeners) listener(isConnected);
     },
@@ -200,6 +237,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
       ]);
       stopStats?.();
       stopStats = undefined;
+      stopPresence?.();
+      unattended.stop();
       log.info('agent stopped');
     },
   };

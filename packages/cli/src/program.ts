@@ -2,6 +2,7 @@ import { AppError } from '@tether/protocol';
 import { helpText, parseCommandArgs, type Command } from './command.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
+import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { resetPasswordCommand, trustedNetworksCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
 import { installerCreateCommand } from './commands/installer.js';
@@ -15,6 +16,7 @@ const commands: Command[] = [
   agentEnrollCommand,
   agentRunCommand,
   ...agentPromptCommands,
+  ...agentUnattendedCommands,
   installerCreateCommand,
   resetPasswordCommand,
   trustedNetworksCommand,

@@ -19,6 +19,7 @@ export * from './relay/terminal-frames.js';
 export * from './relay/file-frames.js';
 export * from './relay/file-timeline.js';
 export * from './api/assistance.js';
+export * from './api/unattended.js';
 export * from './api/access-window-text.js';
 export * from './api/policies.js';
 export * from './api/effective-policy.js';

@@ -8,6 +8,7 @@ import {
   type SessionRight,
 } from '@tether/protocol';
 import type { ConsentBroker } from './consent-broker.js';
+import type { UnattendedService } from './unattended-service.js';
 import type { UserPresence } from './user-presence.js';
 
 /** The right a session kind needs; the agent re-checks it (DESIGN.md, Identity and trust). */
@@ -28,30 +29,30 @@ export type OfferGate = (offer: SessionOffer) => Promise<void> | undefined;
  * The agent's own check of an offer's assistance terms before anything is shown (M-1…M-4):
  * the rights must cover the kind; `dynamic` becomes interactive when a user is logged in and
  * unattended otherwise; interactive asks the user and refuses with CONSENT_DENIED unless they
- * accept. Unattended needs the unattended service, which this agent version does not have, so
- * it is refused clearly (M-4).
+ * accept; unattended needs the unattended service to be on for the offer's access (M-2), which
+ * only the server's `unattended.enable` turns on.
  *
  * @example
- * const gate = createOfferGate({ consent, presence: logindUserPresence });
+ * const gate = createOfferGate({ consent, presence: logindUserPresence, unattended });
  * await gate(offer); // throws the refusal for session.refused
  */
 export function createOfferGate(options: {
   consent?: ConsentBroker;
   presence: UserPresence;
+  unattended?: UnattendedService;
 }): OfferGate {
   const decide = async (offer: SessionOffer, requested: AssistanceMode): Promise<void> => {
     const mode =
       requested === 'dynamic'
-        ? (await options.presence())
+        ? (await options.presence()).loggedIn
           ? 'interactive'
           : 'unattended'
         : requested;
-    if (mode === 'unattended' || !options.consent) {
-      throw new AppError(
-        'UNSUPPORTED_VERSION',
-        `This agent (version ${TETHER_VERSION}) cannot serve ${requested === 'dynamic' ? `dynamic assistance (no user is logged in, so it would be ${mode})` : `${mode} assistance`} yet. Upgrade the agent on this device, or ask an administrator to change the assistance modes of its group.`,
-      );
+    if (mode === 'unattended') {
+      checkUnattended(offer, requested, options.unattended);
+      return;
     }
+    if (!options.consent) throw tooOld(requested, mode);
     const answer = await options.consent.ask({
       id: offer.sessionId,
       technician: offer.technician,
@@ -79,4 +80,27 @@ export function createOfferGate(options: {
     }
     return offer.mode ? decide(offer, offer.mode) : undefined;
   };
+}
+
+/** An unattended session needs the service on for its access; nothing else opens it. */
+function checkUnattended(
+  offer: SessionOffer,
+  requested: AssistanceMode,
+  unattended: UnattendedService | undefined,
+): void {
+  if (!unattended) throw tooOld(requested, 'unattended');
+  if (offer.accessId && unattended.isEnabled(offer.accessId)) return;
+  throw new AppError(
+    'FORBIDDEN',
+    requested === 'dynamic' && !offer.accessId
+      ? 'No user is logged in at the device, so dynamic assistance runs unattended: create an unattended access for the device and connect with its one-time password.'
+      : 'The unattended service of this device is not on for this access: it expired or was turned off. Create a new unattended access.',
+  );
+}
+
+function tooOld(requested: AssistanceMode, mode: AssistanceMode): AppError {
+  return new AppError(
+    'UNSUPPORTED_VERSION',
+    `This agent (version ${TETHER_VERSION}) cannot serve ${requested === 'dynamic' ? `dynamic assistance (it would be ${mode} here)` : `${mode} assistance`}. Upgrade the agent on this device, or ask an administrator to change the assistance modes of its group.`,
+  );
 }

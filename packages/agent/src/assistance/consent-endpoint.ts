@@ -8,6 +8,7 @@ import {
 } from '@tether/protocol';
 import type { Logger } from 'pino';
 import type { ConsentBroker } from './consent-broker.js';
+import type { UnattendedService } from './unattended-service.js';
 
 /** Longest request line accepted (requests are tiny). */
 const MAX_LINE_BYTES = 4096;
@@ -17,6 +18,7 @@ export interface VisibleSession {
   id: string;
   kind: 'terminal' | 'desktop' | 'files';
   technician: string;
+  startedAt: number;
 }
 
 /** The running endpoint. */
@@ -37,6 +39,7 @@ export async function startConsentEndpoint(options: {
   consent: ConsentBroker;
   sessions: () => VisibleSession[];
   endSession: (id: string) => boolean;
+  unattended: UnattendedService;
   log: Logger;
 }): Promise<ConsentEndpoint> {
   const { log } = options;
@@ -45,8 +48,15 @@ export async function startConsentEndpoint(options: {
       ok: true,
       prompts: options.consent.list(),
       sessions: options.sessions(),
+      unattended: options.unattended.list(),
     });
     if (request.op === 'list') return ok();
+    if (request.op === 'unattended-off') {
+      if (options.unattended.disable(request.accessId, 'turned off by the user at the device')) {
+        return ok();
+      }
+      return notFound(`unattended access ${request.accessId}`);
+    }
     const found =
       request.op === 'end'
         ? options.endSession(request.id)
@@ -55,14 +65,9 @@ export async function startConsentEndpoint(options: {
       log.info({ sessionId: request.id, op: request.op }, 'answered by the user at the device');
       return ok();
     }
-    const what = request.op === 'end' ? 'running session' : 'waiting request';
-    return {
-      ok: false,
-      error: new AppError(
-        'NOT_FOUND',
-        `There is no ${what} ${request.id}; run \`tether agent prompts list\` to see them.`,
-      ).toBody(),
-    };
+    return notFound(
+      `${request.op === 'end' ? 'running session' : 'waiting request'} ${request.id}`,
+    );
   };
   const serve = (socket: Socket): void => {
     let buffer = '';
@@ -98,6 +103,16 @@ export async function startConsentEndpoint(options: {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
       }),
+  };
+}
+
+function notFound(what: string): ConsentIpcReply {
+  return {
+    ok: false,
+    error: new AppError(
+      'NOT_FOUND',
+      `There is no ${what}; run \`tether agent prompts list\` to see what there is.`,
+    ).toBody(),
   };
 }
 

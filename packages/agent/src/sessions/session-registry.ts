@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import type { Logger } from 'pino';
 import { createOfferGate, type OfferGate } from '../assistance/check-offer.js';
 import { fixedUserPresence } from '../assistance/user-presence.js';
+import type { UnattendedService } from '../assistance/unattended-service.js';
 import type { Clock } from '../clock.js';
 import type { RunningSession } from './running-session.js';
 import type { ShellPool } from './terminal/shell-pool.js';
@@ -39,7 +40,7 @@ export interface SessionRegistry {
   /** Sessions starting or running. */
   readonly size: number;
   /** Running sessions, for the user at the device (`tether agent sessions end`). */
-  running(): { id: string; kind: SessionKind; technician: string }[];
+  running(): { id: string; kind: SessionKind; technician: string; startedAt: number }[];
 }
 
 interface Entry {
@@ -48,6 +49,7 @@ interface Entry {
   cancelReason?: string;
   /** Settles once the start attempt is over (and the session stopped, if cancelled meanwhile). */
   starting?: Promise<void>;
+  startedAt?: number;
 }
 
 /**
@@ -73,10 +75,12 @@ export function createSessionRegistry(options: {
   fileRoots?: readonly string[];
   /** The device's VNC server for desktop sessions (none: desktop sessions are refused). */
   vnc?: VncTarget;
+  /** Counts sessions under an unattended access, so its idle timer waits for them. */
+  unattended?: UnattendedService;
 }): SessionRegistry {
   const { log } = options;
   const entries = new Map<string, Entry>();
-  const gate = options.gate ?? createOfferGate({ presence: fixedUserPresence(false) });
+  const gate = options.gate ?? createOfferGate({ presence: fixedUserPresence('absent') });
   const starters: Record<SessionKind, SessionStarter> = {
     terminal: (offer, context) =>
       startTerminalSession(offer, {
@@ -122,7 +126,12 @@ export function createSessionRegistry(options: {
       return;
     }
     entry.session = session;
-    void session.ended.then(() => entries.delete(offer.sessionId));
+    entry.startedAt = options.clock.now();
+    const accessEnded = offer.accessId && options.unattended?.sessionStarted(offer.accessId);
+    void session.ended.then(() => {
+      entries.delete(offer.sessionId);
+      if (accessEnded) accessEnded();
+    });
     if (entry.cancelReason !== undefined) await session.stop(entry.cancelReason);
   };
 
@@ -158,8 +167,10 @@ export function createSessionRegistry(options: {
       return entries.size;
     },
     running: () =>
-      [...entries.values()].flatMap(({ offer, session }) =>
-        session ? [{ id: offer.sessionId, kind: offer.kind, technician: offer.technician }] : [],
+      [...entries.values()].flatMap(({ offer, session, startedAt }) =>
+        session && startedAt !== undefined
+          ? [{ id: offer.sessionId, kind: offer.kind, technician: offer.technician, startedAt }]
+          : [],
       ),
   };
 }

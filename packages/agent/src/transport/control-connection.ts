@@ -26,6 +26,12 @@ export interface ControlEvents {
   onOffer(offer: SessionOffer, tlsFingerprint: string): void;
   onCancel(cancel: MessageOf<ServerMessage, 'session.cancel'>): void;
   onOemRequest(request: MessageOf<ServerMessage, 'oem.request'>): void;
+  onUnattended(
+    message: MessageOf<
+      ServerMessage,
+      'unattended.enable' | 'unattended.disable' | 'unattended.sync'
+    >,
+  ): void;
 }
 
 /** How a control connection ended. */
@@ -220,6 +226,15 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
     },
     'oem.request': (request) => {
       if (channel.phase === 'ready') events.onOemRequest(request);
+    },
+    'unattended.enable': (message) => {
+      if (channel.phase === 'ready') events.onUnattended(message);
+    },
+    'unattended.disable': (message) => {
+      if (channel.phase === 'ready') events.onUnattended(message);
+    },
+    'unattended.sync': (message) => {
+      if (channel.phase === 'ready') events.onUnattended(message);
     },
     error: (message) => {
       log.error({ code: message.error.code }, `server refused the agent: ${message.error.message}`);

@@ -1,5 +1,6 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import {
+  AgentCapability,
   AppError,
   PROTOCOL_VERSION,
   agentProofText,
@@ -49,6 +50,8 @@ export function createHandshake(options: {
       deviceId: options.deviceId,
       agentNonce,
       inventory: options.inventory,
+      // This agent has every capability the protocol names (M-4).
+      capabilities: [...AgentCapability.options],
     },
     answer(challenge, tlsFingerprint) {
       if (challenge.serverPublicKey !== options.pinnedServerKey) {

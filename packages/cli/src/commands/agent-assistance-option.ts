@@ -1,9 +1,15 @@
-import { fixedUserPresence, type UserPresence } from '@tether/agent';
+import {
+  PRESENCE_STATES,
+  fileUserPresence,
+  fixedUserPresence,
+  type UserPresence,
+} from '@tether/agent';
 import { AppError } from '@tether/protocol';
 import { stringOption, type CommandInput } from '../command.js';
 
 /**
- * `--consent-timeout SEC` and `--user-presence auto|present|absent` of `tether agent run`.
+ * `--consent-timeout SEC`, `--user-presence auto|present|absent|locked|file:PATH` and
+ * `--presence-interval SEC` of `tether agent run`.
  *
  * @example
  * const agent = await runAgent({ dataDir, log, ...assistanceOptions(input) });
@@ -11,6 +17,7 @@ import { stringOption, type CommandInput } from '../command.js';
 export function assistanceOptions(input: CommandInput): {
   consentTimeoutMs?: number;
   userPresence?: UserPresence;
+  presenceCheckMs?: number;
 } {
   const timeout = stringOption(input, 'consent-timeout');
   const presence = stringOption(input, 'user-presence') ?? 'auto';
@@ -21,11 +28,31 @@ export function assistanceOptions(input: CommandInput): {
       '--consent-timeout must be a whole number of seconds from 1 to 50 (the relay token lasts 60 s).',
     );
   }
-  if (!['auto', 'present', 'absent'].includes(presence)) {
-    throw new AppError('INVALID_INPUT', '--user-presence must be auto, present or absent.');
+  const interval = stringOption(input, 'presence-interval');
+  const intervalSec = interval === undefined ? undefined : Number(interval);
+  if (intervalSec !== undefined && !(Number.isInteger(intervalSec) && intervalSec >= 1)) {
+    throw new AppError(
+      'INVALID_INPUT',
+      '--presence-interval must be a whole number of seconds, 1 or more.',
+    );
   }
   return {
     ...(seconds === undefined ? {} : { consentTimeoutMs: seconds * 1000 }),
-    ...(presence === 'auto' ? {} : { userPresence: fixedUserPresence(presence === 'present') }),
+    ...(presence === 'auto' ? {} : { userPresence: presenceSource(presence) }),
+    ...(intervalSec === undefined ? {} : { presenceCheckMs: intervalSec * 1000 }),
   };
+}
+
+function presenceSource(option: string): UserPresence {
+  if (option.startsWith('file:') && option.length > 'file:'.length) {
+    return fileUserPresence(option.slice('file:'.length));
+  }
+  const state = PRESENCE_STATES.find((candidate) => candidate === option);
+  if (!state) {
+    throw new AppError(
+      'INVALID_INPUT',
+      '--user-presence must be auto, present, absent, locked or file:PATH (a file holding one of present, absent, locked).',
+    );
+  }
+  return fixedUserPresence(state);
 }

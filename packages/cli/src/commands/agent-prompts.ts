@@ -10,7 +10,10 @@ import type { Command, CommandInput } from '../command.js';
 import { agentDataDir } from './agent.js';
 
 /** Sends one request to the running agent's consent socket and returns its reply. */
-async function askAgent(input: CommandInput, request: ConsentIpcRequest): Promise<ConsentIpcReply> {
+export async function askAgent(
+  input: CommandInput,
+  request: ConsentIpcRequest,
+): Promise<ConsentIpcReply> {
   const socketPath = join(agentDataDir(input), CONSENT_SOCKET_FILE);
   const text = await new Promise<string>((resolve, reject) => {
     let reply = '';
@@ -41,8 +44,8 @@ function sessionId(input: CommandInput, usage: string): string {
   return id;
 }
 
-const dataDirOption = { 'data-dir': { type: 'string' } } as const;
-const dataDirHelp = '  --data-dir DIR   the agent data directory (default ~/.tether-agent)';
+export const dataDirOption = { 'data-dir': { type: 'string' } } as const;
+export const dataDirHelp = '  --data-dir DIR   the agent data directory (default ~/.tether-agent)';
 
 const listCommand: Command = {
   name: 'agent prompts list',

@@ -1,5 +1,6 @@
-import { ALL_SESSION_RIGHTS, AssistanceMode, type SessionRight } from '@tether/protocol';
+import { AssistanceMode } from '@tether/protocol';
 import type { AssistanceFormState } from './policy-assistance-form.js';
+import { PresenceFields, RightsChecks } from './policy-presence-fields.js';
 
 const modeText: Record<AssistanceMode, string> = {
   interactive: 'Interactive: the user at the device accepts first',
@@ -7,16 +8,10 @@ const modeText: Record<AssistanceMode, string> = {
   dynamic: 'Dynamic: interactive when a user is logged in, else unattended',
 };
 
-const rightText: Record<SessionRight, string> = {
-  view: 'View',
-  control: 'Control',
-  terminal: 'Terminal',
-  files: 'Files',
-};
-
 /**
- * The policy editor's assistance settings: which modes a group allows with which rights, and
- * the access windows (jump policy) with what happens when one closes.
+ * The policy editor's assistance settings: which modes a group allows with which rights, the
+ * access windows (jump policy) with what happens when one closes, and the session policies by
+ * user presence.
  *
  * @example
  * <AssistanceFields state={state.assistance} change={(assistance) => change({ assistance })} />
@@ -47,27 +42,13 @@ export function AssistanceFields({
               />
               {modeText[mode]}
             </label>
-            {state.modes[mode].isAllowed &&
-              ALL_SESSION_RIGHTS.map((right) => (
-                <label key={right} className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={state.modes[mode].rights.includes(right)}
-                    onChange={(event) =>
-                      setMode(mode, {
-                        rights: event.target.checked
-                          ? ALL_SESSION_RIGHTS.filter(
-                              (known) =>
-                                known === right || state.modes[mode].rights.includes(known),
-                            )
-                          : state.modes[mode].rights.filter((known) => known !== right),
-                      })
-                    }
-                    data-testid={`policy-mode-${mode}-${right}`}
-                  />
-                  {rightText[right]}
-                </label>
-              ))}
+            {state.modes[mode].isAllowed && (
+              <RightsChecks
+                rights={state.modes[mode].rights}
+                onChange={(rights) => setMode(mode, { rights })}
+                testId={`policy-mode-${mode}`}
+              />
+            )}
           </div>
         ))}
       </fieldset>
@@ -128,6 +109,7 @@ export function AssistanceFields({
           </label>
         </>
       )}
+      <PresenceFields state={state} change={change} />
     </>
   );
 }

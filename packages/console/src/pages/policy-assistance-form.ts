@@ -17,6 +17,11 @@ export interface AssistanceFormState {
   windows: string;
   warnMinutes: string;
   endAtClose: boolean;
+  /** Session policies by user presence. */
+  hasPresence: boolean;
+  useScreenState: boolean;
+  present: SessionRight[];
+  absent: SessionRight[];
 }
 
 const DAYS = Weekday.options;
@@ -58,6 +63,10 @@ export function assistanceFormState(assistance: PolicyAssistance | undefined): A
       .join('\n'),
     warnMinutes: String(Math.round((windows?.warnBeforeSec ?? 300) / 60)),
     endAtClose: windows?.endAtClose ?? true,
+    hasPresence: assistance?.presence !== undefined,
+    useScreenState: assistance?.presence?.useScreenState ?? false,
+    present: assistance?.presence?.present ?? ['view', 'control'],
+    absent: assistance?.presence?.absent ?? [...ALL_SESSION_RIGHTS],
   };
 }
 
@@ -101,6 +110,15 @@ export function assistanceSettings(state: AssistanceFormState): PolicyAssistance
             windows: windows.map(parseWindow),
             warnBeforeSec: Math.round(Number(state.warnMinutes) * 60),
             endAtClose: state.endAtClose,
+          },
+        }
+      : {}),
+    ...(state.hasPresence
+      ? {
+          presence: {
+            useScreenState: state.useScreenState,
+            present: state.present,
+            absent: state.absent,
           },
         }
       : {}),

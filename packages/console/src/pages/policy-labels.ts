@@ -33,6 +33,7 @@ export const keyLabels: Record<PolicyKey, string> = {
   customStorage: 'Upload recordings to',
   'assistance.modes': 'Assistance modes and rights',
   'assistance.accessWindows': 'Access windows',
+  'assistance.presence': 'Session policies by user presence',
 };
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AssistanceMode, SessionRights } from '../api/assistance.js';
 import { SessionKind } from '../api/sessions.js';
+import { UnattendedAccessId } from '../api/unattended.js';
 import { ErrorBody } from '../errors.js';
 import { SessionId } from '../ids.js';
 
@@ -36,6 +37,8 @@ export const ConsentIpcRequest = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('accept'), id: SessionId }),
   z.strictObject({ op: z.literal('deny'), id: SessionId }),
   z.strictObject({ op: z.literal('end'), id: SessionId }),
+  /** The user at the device turns unattended access off (M-2): the access stops working. */
+  z.strictObject({ op: z.literal('unattended-off'), accessId: UnattendedAccessId }),
 ]);
 export type ConsentIpcRequest = z.infer<typeof ConsentIpcRequest>;
 
@@ -49,7 +52,19 @@ export const ConsentIpcReply = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
     prompts: z.array(ConsentPrompt),
-    sessions: z.array(z.object({ id: SessionId, kind: SessionKind, technician: z.string() })),
+    sessions: z.array(
+      z.object({
+        id: SessionId,
+        kind: SessionKind,
+        technician: z.string(),
+        /** Milliseconds since the epoch. */
+        startedAt: z.int().optional(),
+      }),
+    ),
+    /** Unattended accesses the service is on for (M-2). */
+    unattended: z
+      .array(z.object({ accessId: UnattendedAccessId, enabledAt: z.int(), sessions: z.int() }))
+      .default([]),
   }),
   z.object({ ok: z.literal(false), error: ErrorBody }),
 ]);

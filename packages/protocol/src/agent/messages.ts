@@ -1,16 +1,27 @@
 import { z } from 'zod';
 import { ErrorBody } from '../errors.js';
 import { Base64Url, DeviceId, RelayToken, SessionId } from '../ids.js';
-import { DeviceInventory } from '../api/devices.js';
+import { DeviceInventory, UserPresenceReport } from '../api/devices.js';
 import { DeviceStats, StatisticsSettings } from '../api/statistics.js';
 import { AssistanceMode, SessionRights } from '../api/assistance.js';
 import { SessionKind } from '../api/sessions.js';
+import { UnattendedAccessId } from '../api/unattended.js';
 import { OemReplyMessage, OemRequestMessage, RemoteControlId } from './oem-messages.js';
 
 /** Path of the agents' control channel (WebSocket). */
 export const AGENT_CONNECT_PATH = '/api/v1/agent/connect';
 
 const Nonce = Base64Url.min(22).max(64);
+
+/**
+ * What an agent can do beyond the base protocol (M-4). The server checks these before it asks
+ * for an assistance mode, so an older agent refuses with a clear message instead of a timeout.
+ *
+ * @example
+ * if (!capabilities.includes('unattended')) throw tooOld('unattended');
+ */
+export const AgentCapability = z.enum(['consent', 'unattended', 'presence']);
+export type AgentCapability = z.infer<typeof AgentCapability>;
 
 // ---- agent → server -------------------------------------------------------------------------
 
@@ -21,6 +32,8 @@ export const AgentHello = z.object({
   deviceId: DeviceId,
   agentNonce: Nonce,
   inventory: DeviceInventory,
+  /** Absent from agents older than capabilities: they have none of them. */
+  capabilities: z.array(z.string().max(32)).max(32).optional(),
 });
 
 /** The agent's signature over `agentProofText`. */
@@ -39,6 +52,27 @@ export const AgentSessionRefused = z.object({
 /** Liveness; the server answers nothing, it only notes the time. */
 export const AgentHeartbeat = z.object({ type: z.literal('heartbeat') });
 
+/** Whether a user is at the device (A-12): sent after `welcome` and whenever it changes. */
+export const AgentPresence = z.object({
+  type: z.literal('presence'),
+  presence: UserPresenceReport,
+});
+
+/** The user at the device is being asked to consent to a session; they have until `expiresAt`. */
+export const AgentConsentPending = z.object({
+  type: z.literal('session.consent_pending'),
+  sessionId: SessionId,
+  /** Milliseconds since the epoch. */
+  expiresAt: z.int(),
+});
+
+/** Reply to `unattended.enable`: the service is on for the access, or why not. */
+export const AgentUnattendedReply = z.object({
+  type: z.literal('unattended.reply'),
+  accessId: UnattendedAccessId,
+  error: ErrorBody.optional(),
+});
+
 /**
  * Every message an agent may send on its control channel.
  *
@@ -51,6 +85,9 @@ export const AgentMessage = z.discriminatedUnion('type', [
   AgentStats,
   AgentSessionRefused,
   AgentHeartbeat,
+  AgentPresence,
+  AgentConsentPending,
+  AgentUnattendedReply,
   OemReplyMessage,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
@@ -104,6 +141,8 @@ export const SessionOffer = z.object({
   rights: SessionRights.optional(),
   /** Desktop only: the agent drops keyboard, pointer and clipboard input. */
   viewOnly: z.boolean().optional(),
+  /** The unattended access whose one-time password the technician gave (M-2). */
+  accessId: UnattendedAccessId.optional(),
 });
 export type SessionOffer = z.infer<typeof SessionOffer>;
 
@@ -112,6 +151,30 @@ export const SessionCancel = z.object({
   type: z.literal('session.cancel'),
   sessionId: SessionId,
   reason: z.string(),
+});
+
+/**
+ * Turn the unattended service on for an access (M-2). With `checkPresence` (dynamic mode, M-3)
+ * the agent first looks for a user at the device and refuses with CONFLICT when there is one:
+ * then the interactive flow applies.
+ */
+export const ServerUnattendedEnable = z.object({
+  type: z.literal('unattended.enable'),
+  accessId: UnattendedAccessId,
+  checkPresence: z.boolean(),
+});
+
+/** Turn the unattended service off for an access (expired or revoked). */
+export const ServerUnattendedDisable = z.object({
+  type: z.literal('unattended.disable'),
+  accessId: UnattendedAccessId,
+  reason: z.string(),
+});
+
+/** After `welcome`: the accesses still valid; the agent turns its service off for all others. */
+export const ServerUnattendedSync = z.object({
+  type: z.literal('unattended.sync'),
+  accessIds: z.array(UnattendedAccessId).max(1000),
 });
 
 /** An error; the server closes the connection after it when it is fatal. */
@@ -129,6 +192,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ServerSettings,
   SessionOffer,
   SessionCancel,
+  ServerUnattendedEnable,
+  ServerUnattendedDisable,
+  ServerUnattendedSync,
   ServerError,
   OemRequestMessage,
 ]);

@@ -99,13 +99,33 @@ export const AccessWindows = z.strictObject({
 export type AccessWindows = z.infer<typeof AccessWindows>;
 
 /**
+ * Session policies by user presence (A-12): the rights a session gets when a user is present at
+ * the device and when nobody is. With `useScreenState`, a locked screen or a running
+ * screensaver counts as absent. The policy in force is chosen when a session starts and kept
+ * for the session; the rights are those of the mode narrowed by these.
+ *
+ * @example
+ * const presence: PresencePolicies = { useScreenState: true, present: ['view', 'control'], absent: ['view', 'terminal', 'files'] };
+ */
+export const PresencePolicies = z.strictObject({
+  useScreenState: z.boolean().default(false),
+  present: SessionRights,
+  absent: SessionRights,
+});
+export type PresencePolicies = z.infer<typeof PresencePolicies>;
+
+/**
  * The assistance settings of a policy; absent keys leave the decision to other policies.
  *
  * @example
  * PolicyAssistance.parse({ modes: { dynamic: ['view'] } });
  */
 export const PolicyAssistance = z
-  .strictObject({ modes: AssistanceModes, accessWindows: AccessWindows })
+  .strictObject({
+    modes: AssistanceModes,
+    accessWindows: AccessWindows,
+    presence: PresencePolicies,
+  })
   .partial();
 export type PolicyAssistance = z.infer<typeof PolicyAssistance>;
 

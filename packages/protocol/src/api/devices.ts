@@ -17,6 +17,20 @@ export const DeviceInventory = z.object({
 export type DeviceInventory = z.infer<typeof DeviceInventory>;
 
 /**
+ * Whether someone is at the device (A-12), as its agent last reported: a logged-in user of a
+ * seat or terminal, and whether their screen is locked or a screensaver runs.
+ *
+ * @example
+ * const label = !report.loggedIn ? 'No user' : report.screenLocked ? 'Locked' : `${report.user} is present`;
+ */
+export const UserPresenceReport = z.object({
+  loggedIn: z.boolean(),
+  screenLocked: z.boolean(),
+  user: z.string().max(256).nullable(),
+});
+export type UserPresenceReport = z.infer<typeof UserPresenceReport>;
+
+/**
  * A device as the console and API see it.
  *
  * @example
@@ -34,6 +48,8 @@ export const Device = z.object({
   lastSeenAt: Timestamp.nullable(),
   stats: DeviceStats.nullable(),
   statsAt: Timestamp.nullable(),
+  /** Null while offline, or from an agent that does not report presence. */
+  userPresence: UserPresenceReport.nullable(),
 });
 export type Device = z.infer<typeof Device>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeviceId } from '../ids.js';
-import { AccessWindows, AssistanceModes } from './assistance.js';
+import { AccessWindows, AssistanceModes, PresencePolicies } from './assistance.js';
 import { CustomStorageView, PolicyId, PolicyTarget, RecordingMode } from './policies.js';
 
 /**
@@ -17,6 +17,7 @@ export const POLICY_KEYS = [
   'customStorage',
   'assistance.modes',
   'assistance.accessWindows',
+  'assistance.presence',
 ] as const;
 
 /** One setting of a policy. @example PolicyKey.parse('recording.terminal') */
@@ -68,7 +69,12 @@ export const EffectivePolicyView = z.object({
     recording: z.object({ terminal: RecordingMode, desktop: RecordingMode, files: RecordingMode }),
     customStorage: CustomStorageView.nullable(),
     /** The modes and rights in force (default: every mode, every right); windows null: always. */
-    assistance: z.object({ modes: AssistanceModes, accessWindows: AccessWindows.nullable() }),
+    /** Presence policies null: the rights of the mode apply whoever is at the device. */
+    assistance: z.object({
+      modes: AssistanceModes,
+      accessWindows: AccessWindows.nullable(),
+      presence: PresencePolicies.nullable(),
+    }),
   }),
   sources: z.record(PolicyKey, PolicySource.nullable()),
   policies: z.array(z.object({ id: PolicyId, name: z.string(), level: PolicyLevel })),

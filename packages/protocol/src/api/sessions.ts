@@ -40,6 +40,8 @@ export const Session = z.object({
   startedAt: Timestamp.nullable(),
   endedAt: Timestamp.nullable(),
   endReason: z.string().nullable(),
+  /** While pending: the user at the device is being asked to consent until then (M-1). */
+  awaitingConsentUntil: Timestamp.nullable().optional(),
 });
 export type Session = z.infer<typeof Session>;
 

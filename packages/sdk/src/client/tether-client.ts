@@ -26,6 +26,7 @@ import {
   type ReplySchema,
 } from './http-request.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
+import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -44,7 +45,7 @@ export interface AuditQuery {
 }
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
-export interface TetherClient extends PolicyClient {
+export interface TetherClient extends PolicyClient, UnattendedClient {
   login(request: LoginRequest): Promise<LoginResponse>;
   logout(): Promise<void>;
   /** The signed-in user; rejects with `AUTH_REQUIRED` when nobody is. */
@@ -104,6 +105,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
 
   return {
     ...createPolicyClient(transport),
+    ...createUnattendedClient(transport),
     login: (request) =>
       requestJson(
         transport,

@@ -11,6 +11,7 @@ import type { OemService } from '../oem/oem-service.js';
 import type { PolicyService } from '../policies/policy-service.js';
 import type { UploadQueue } from '../uploads/upload-queue.js';
 import type { SessionService } from '../sessions/session-service.js';
+import type { UnattendedService } from '../unattended/unattended-service.js';
 import type { Store } from '../store/store.js';
 
 /** Everything the transports need, built once by `startServer`. */
@@ -25,6 +26,7 @@ export interface ServerContext {
   tls: TlsMaterial;
   presence: DevicePresence;
   sessions: SessionService;
+  unattended: UnattendedService;
   installers: InstallerService;
   policies: PolicyService;
   uploads: UploadQueue;

@@ -19,6 +19,7 @@ import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { SessionService } from '../sessions/session-service.js';
+import { UnattendedService } from '../unattended/unattended-service.js';
 import { admitSession } from '../assistance/admit-session.js';
 import { startLocalRetention } from '../uploads/local-retention.js';
 import { createUploadQueue } from '../uploads/upload-queue.js';
@@ -124,6 +125,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     publicUrl: () => context.publicUrl(),
   });
+  const unattended = new UnattendedService({
+    store,
+    clock,
+    audit,
+    presence,
+    sessions,
+    log,
+    assistanceFor: async (deviceId) => (await policies.effectiveFor(deviceId)).assistance,
+    publicUrl: () => context.publicUrl(),
+  });
+  await unattended.start();
   const recovered = await recoverAfterRestart({ store, clock, log, recordingsDir });
   recovered.forEach(onRecordingFinished);
   uploads.start();
@@ -144,6 +156,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     tls,
     presence,
     sessions,
+    unattended,
     installers: createInstallerService({ store, clock, identity, audit }),
     policies,
     uploads,
@@ -179,7 +192,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onDisconnected: (deviceId) => sessions.onDeviceDisconnected(deviceId),
     onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
     remoteControlId: (deviceId) => oem.remoteControlIdFor(deviceId),
-    onReady: (deviceId) => oem.onDeviceReady(deviceId),
+    onReady: (deviceId) => {
+      oem.onDeviceReady(deviceId);
+      unattended.onDeviceReady(deviceId).catch((error: unknown) => {
+        log.error({ err: error, deviceId }, 'cannot sync unattended access with the agent');
+      });
+    },
+    onConsentPending: (deviceId, sessionId, expiresAt) =>
+      sessions.onConsentPending(deviceId, sessionId, expiresAt),
+    onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),
   });
   const metrics = createMetrics({
     devicesOnline: () => presence.size,
@@ -211,6 +232,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const close = async (): Promise<void> => {
     sweeper.stop();
+    unattended.stop();
     await retention.stop();
     await uploads.stop();
     await sessions.endAll('The server is shutting down.');

@@ -4,8 +4,10 @@ import {
   describeAccessWindows,
   type AssistanceMode,
   type AssistanceModes,
+  type PresencePolicies,
   type SessionKind,
   type SessionRight,
+  type UserPresenceReport,
 } from '@tether/protocol';
 import type { EffectivePolicy } from '../policies/effective-policy.js';
 import { accessClosesAt, isWithinAccessWindows } from './access-window.js';
@@ -29,6 +31,8 @@ export interface Admission {
   /** Absent when no policy configures assistance modes and the request named none. */
   mode?: AssistanceMode;
   rights?: SessionRight[];
+  /** Which presence policy chose the rights (A-12); absent when no presence policy applies. */
+  presence?: 'present' | 'absent';
   /** The access window the session runs in; null when no window applies or it never closes. */
   accessWindow: AccessWindowClose | null;
 }
@@ -49,6 +53,8 @@ export interface AdmissionRequest {
   mode?: AssistanceMode | undefined;
   assistance: EffectivePolicy['assistance'];
   now: Date;
+  /** As the device last reported it; unknown counts as absent. */
+  userPresence?: UserPresenceReport | undefined;
 }
 
 /**
@@ -60,38 +66,84 @@ export interface AdmissionRequest {
  * const { mode, rights } = admitSession({ device, kind: 'terminal', mode: 'interactive', assistance, now });
  */
 export function admitSession(request: AdmissionRequest): Admission {
-  const { device, kind, assistance, now } = request;
-  const rules = assistance.accessWindows;
-  if (rules && !isWithinAccessWindows(rules, now)) {
+  const { device, kind, assistance } = request;
+  const accessWindow = admitAccessWindow(request, `open a ${kind} session`);
+  const configured = assistance.modes;
+  const presence = assistance.presence;
+  if (!configured && !request.mode && !presence) return { accessWindow };
+  // Without modes configured and none asked for, only the presence policies narrow the rights.
+  const modes = configured ?? ALL_MODES_ALL_RIGHTS;
+  const mode = configured || request.mode ? (request.mode ?? onlyMode(modes, device)) : undefined;
+  const modeRights = mode ? modes[mode] : ALL_SESSION_RIGHTS;
+  if (!modeRights) throw modeNotAllowed(mode ?? 'interactive', modes, device);
+  const needed = RIGHT_FOR_KIND[kind];
+  if (mode && !modeRights.includes(needed)) {
     throw new AppError(
-      'OUTSIDE_ACCESS_WINDOW',
-      `Cannot open a ${kind} session on "${device.name}": the device is outside its access window (${describeAccessWindows(rules)}). Try again within the window, or ask an administrator to change the jump policy of group "${device.group}".`,
+      'FORBIDDEN',
+      `Cannot open a ${kind} session on "${device.name}": ${mode} assistance in group "${device.group}" does not include the "${needed}" right (it allows: ${modeRights.join(', ') || 'nothing'}). Ask an administrator to change the group's assistance policy.`,
     );
   }
-  const closesAt = rules && accessClosesAt(rules, now);
-  const accessWindow: AccessWindowClose | null =
-    rules && closesAt
-      ? {
-          closesAt,
-          warnBeforeSec: rules.warnBeforeSec,
-          endAtClose: rules.endAtClose,
-          description: describeAccessWindows(rules),
-        }
-      : null;
-  const configured = assistance.modes;
-  if (!configured && !request.mode) return { accessWindow };
-  const modes = configured ?? ALL_MODES_ALL_RIGHTS;
-  const mode = request.mode ?? onlyMode(modes, device);
-  const rights = modes[mode];
-  if (!rights) throw modeNotAllowed(mode, modes, device);
-  const needed = RIGHT_FOR_KIND[kind];
+  if (!presence) return { ...(mode ? { mode } : {}), rights: [...modeRights], accessWindow };
+  const state = presenceState(request.userPresence, presence);
+  const rights = modeRights.filter((right) => presence[state].includes(right));
   if (!rights.includes(needed)) {
     throw new AppError(
       'FORBIDDEN',
-      `Cannot open a ${kind} session on "${device.name}": ${mode} assistance in group "${device.group}" does not include the "${needed}" right (it allows: ${rights.join(', ') || 'nothing'}). Ask an administrator to change the group's assistance policy.`,
+      `Cannot open a ${kind} session on "${device.name}": ${state === 'present' ? 'a user is at the device' : 'no user is at the device'}, and the session policy for that case in group "${device.group}" does not include the "${needed}" right (it allows: ${presence[state].join(', ') || 'nothing'}).`,
+      { presence: state },
     );
   }
-  return { mode, rights: [...rights], accessWindow };
+  return { ...(mode ? { mode } : {}), rights, presence: state, accessWindow };
+}
+
+/**
+ * Checks the mode alone, for an unattended access made before any session (M-2, M-3, A-15):
+ * the group must allow it and the device must be inside its access window.
+ *
+ * @example
+ * admitMode({ device, mode: 'unattended', assistance, now });
+ */
+export function admitMode(
+  request: Omit<AdmissionRequest, 'kind' | 'mode'> & { mode: AssistanceMode },
+): void {
+  const { device, mode } = request;
+  admitAccessWindow(request, `start ${mode} assistance`);
+  const modes = request.assistance.modes ?? ALL_MODES_ALL_RIGHTS;
+  if (!modes[mode]) throw modeNotAllowed(mode, modes, device);
+}
+
+/** Present means logged in, and with `useScreenState` also an unlocked screen (A-12). */
+function presenceState(
+  report: UserPresenceReport | undefined,
+  policies: PresencePolicies,
+): 'present' | 'absent' {
+  if (!report?.loggedIn) return 'absent';
+  return policies.useScreenState && report.screenLocked ? 'absent' : 'present';
+}
+
+/** Refuses outside the access windows; returns when the current window closes. */
+function admitAccessWindow(
+  request: Pick<AdmissionRequest, 'device' | 'assistance' | 'now'>,
+  action: string,
+): AccessWindowClose | null {
+  const { device, now } = request;
+  const rules = request.assistance.accessWindows;
+  if (!rules) return null;
+  if (!isWithinAccessWindows(rules, now)) {
+    throw new AppError(
+      'OUTSIDE_ACCESS_WINDOW',
+      `Cannot ${action} on "${device.name}": the device is outside its access window (${describeAccessWindows(rules)}). Try again within the window, or ask an administrator to change the jump policy of group "${device.group}".`,
+    );
+  }
+  const closesAt = accessClosesAt(rules, now);
+  return closesAt
+    ? {
+        closesAt,
+        warnBeforeSec: rules.warnBeforeSec,
+        endAtClose: rules.endAtClose,
+        description: describeAccessWindows(rules),
+      }
+    : null;
 }
 
 function allowedModes(modes: AssistanceModes): AssistanceMode[] {

@@ -2,8 +2,12 @@ import {
   AppError,
   wsCloseCode,
   type CreateSessionRequest,
+  type AgentCapability,
+  type AssistanceMode,
   type SessionKind,
+  type UserPresenceReport,
 } from '@tether/protocol';
+import type { AgentLink } from '../devices/device-presence.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { DeviceRecord, UserRecord } from '../store/store.js';
@@ -16,6 +20,7 @@ export type AdmitSession = (request: {
   device: DeviceRecord;
   kind: SessionKind;
   mode?: CreateSessionRequest['mode'];
+  userPresence?: UserPresenceReport | undefined;
 }) => Promise<Admission>;
 
 /**
@@ -32,15 +37,26 @@ export async function admitAndAudit(
     device: DeviceRecord;
     request: CreateSessionRequest;
     sourceAddress: string;
+    userPresence: UserPresenceReport | undefined;
+    /** The unattended access the technician connects with, if any (M-2). */
+    accessId?: string;
   },
 ): Promise<Admission> {
   const { user, device, request } = input;
   try {
-    return await deps.admit({
+    const admission = await deps.admit({
       device,
       kind: request.kind,
       ...(request.mode ? { mode: request.mode } : {}),
+      userPresence: input.userPresence,
     });
+    if (admission.mode === 'unattended' && !input.accessId) {
+      throw new AppError(
+        'FORBIDDEN',
+        `Unattended sessions on "${device.name}" need a one-time password: create an unattended access for the device, then connect with its session ID and password.`,
+      );
+    }
+    return admission;
   } catch (error) {
     if (error instanceof AppError) {
       await deps.audit.record({
@@ -58,6 +74,33 @@ export async function admitAndAudit(
     }
     throw error;
   }
+}
+
+/** The agent capability each mode needs (M-4). */
+const CAPABILITY_FOR_MODE: Record<AssistanceMode, AgentCapability> = {
+  interactive: 'consent',
+  dynamic: 'consent',
+  unattended: 'unattended',
+};
+
+/**
+ * Refuses a mode the device's agent is too old for, before anything is sent to it (M-4).
+ *
+ * @example
+ * requireAgentCapability(link, device, 'unattended');
+ */
+export function requireAgentCapability(
+  link: AgentLink,
+  device: DeviceRecord,
+  mode: AssistanceMode,
+  capability: AgentCapability = CAPABILITY_FOR_MODE[mode],
+): void {
+  if (link.capabilities.includes(capability)) return;
+  throw new AppError(
+    'UNSUPPORTED_VERSION',
+    `The agent on "${device.name}" (version ${device.inventory.agentVersion}) is too old for ${mode} assistance. Update the agent on the device, or use another mode.`,
+    { agentVersion: device.inventory.agentVersion },
+  );
 }
 
 /**

@@ -7,21 +7,34 @@ interface Failures {
 }
 
 /** Free attempts before delays start, the first delay, and the cap. */
-const FREE_ATTEMPTS = 3;
-const FIRST_DELAY_MS = 1000;
-const MAX_DELAY_MS = 15 * 60 * 1000;
+export interface GuessLimits {
+  freeAttempts: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Sign-in: three free failures, then 1 s doubling up to 15 minutes. */
+const SIGN_IN_LIMITS: GuessLimits = {
+  freeAttempts: 3,
+  firstDelayMs: 1000,
+  maxDelayMs: 15 * 60 * 1000,
+};
 /** Failures are forgotten after this long without another one. */
 const FORGET_AFTER_MS = 60 * 60 * 1000;
 
 /**
- * Growing delay after failed logins, counted per account and per source address (S-3): after
- * three free failures each further one doubles the wait, up to 15 minutes. A success clears the
+ * Growing delay after failed guesses, counted per key: sign-ins per account and per source
+ * address (S-3), one-time passwords per access and per device (M-2). After the free failures
+ * each further one doubles the wait, up to the cap. A success clears the
  * account's count (not the source's, so one known password cannot unlock guessing others).
  */
 export class LoginLimiter {
   private readonly failures = new Map<string, Failures>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly limits: GuessLimits = SIGN_IN_LIMITS,
+  ) {}
 
   /** Milliseconds to wait before these keys may try again; 0 when allowed now. */
   retryAfterMs(keys: string[]): number {
@@ -39,10 +52,11 @@ export class LoginLimiter {
     for (const key of keys) {
       const previous = this.failures.get(key);
       const count = previous && now - previous.lastAt < FORGET_AFTER_MS ? previous.count + 1 : 1;
+      const { freeAttempts, firstDelayMs, maxDelayMs } = this.limits;
       const delay =
-        count <= FREE_ATTEMPTS
+        count <= freeAttempts
           ? 0
-          : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (count - FREE_ATTEMPTS - 1));
+          : Math.min(maxDelayMs, firstDelayMs * 2 ** (count - freeAttempts - 1));
       this.failures.set(key, { count, blockedUntil: now + delay, lastAt: now });
     }
     this.prune(now);

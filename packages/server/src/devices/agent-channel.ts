@@ -12,6 +12,7 @@ import {
   type ErrorBody,
   type MessageOf,
   type ServerMessage,
+  type UserPresenceReport,
 } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
@@ -44,7 +45,14 @@ export interface AgentChannelDeps {
   remoteControlId?(deviceId: string): Promise<string>;
   /** The channel is ready and the agent has its `welcome`. */
   onReady?(deviceId: string): void;
+  /** The user at the device is being asked to consent to a session (M-1). */
+  onConsentPending?(deviceId: string, sessionId: string, expiresAt: Date): void;
+  /** The agent answered `unattended.enable` (M-2). */
+  onUnattendedReply?(deviceId: string, reply: MessageOf<AgentMessage, 'unattended.reply'>): void;
 }
+
+/** Capabilities of an agent that names none (older than capabilities). */
+const NO_CAPABILITIES: readonly string[] = Object.freeze([]);
 
 type Phase = 'hello' | 'auth' | 'ready' | 'closed';
 
@@ -74,6 +82,10 @@ export class AgentChannel implements AgentLink {
   /** Milliseconds since the epoch of the last message; the sweeper closes silent channels. */
   lastActivity: number;
   readonly openedAt: number;
+  /** What the agent said it can do in its hello (M-4). */
+  capabilities: readonly string[] = NO_CAPABILITIES;
+  /** Whether a user is at the device, as last reported (A-12); undefined until reported. */
+  userPresence: UserPresenceReport | undefined;
 
   constructor(
     private readonly deps: AgentChannelDeps,
@@ -175,6 +187,28 @@ export class AgentChannel implements AgentLink {
     return Promise.resolve();
   }
 
+  /** @internal Dispatch target: the user at the device came or went (A-12). */
+  onPresence(message: MessageOf<AgentMessage, 'presence'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.userPresence = message.presence;
+    this.deps.presence.notify(this.id);
+    return Promise.resolve();
+  }
+
+  /** @internal Dispatch target. */
+  onConsentPending(message: MessageOf<AgentMessage, 'session.consent_pending'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onConsentPending?.(this.id, message.sessionId, new Date(message.expiresAt));
+    return Promise.resolve();
+  }
+
+  /** @internal Dispatch target. */
+  onUnattendedReply(message: MessageOf<AgentMessage, 'unattended.reply'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onUnattendedReply?.(this.id, message);
+    return Promise.resolve();
+  }
+
   /** @internal Dispatch target. */
   onOemReply(message: MessageOf<AgentMessage, 'oem.reply'>): Promise<void> {
     this.expect('ready', message.type);
@@ -206,6 +240,7 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.id = device.id;
+    if (message.capabilities?.length) this.capabilities = message.capabilities;
     const handshake: Handshake = {
       publicKey: device.publicKey,
       inventory: message.inventory,
@@ -295,4 +330,7 @@ const handlers: {
   heartbeat: (channel, message) => channel.onHeartbeat(message),
   'session.refused': (channel, message) => channel.onSessionRefused(message),
   'oem.reply': (channel, message) => channel.onOemReply(message),
+  presence: (channel, message) => channel.onPresence(message),
+  'session.consent_pending': (channel, message) => channel.onConsentPending(message),
+  'unattended.reply': (channel, message) => channel.onUnattendedReply(message),
 };

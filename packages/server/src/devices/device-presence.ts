@@ -1,8 +1,12 @@
-import type { ServerMessage } from '@tether/protocol';
+import type { ServerMessage, UserPresenceReport } from '@tether/protocol';
 
 /** An authenticated agent control channel, as the domain sees it. */
 export interface AgentLink {
   readonly deviceId: string;
+  /** What the agent can do beyond the base protocol (M-4). */
+  readonly capabilities: readonly string[];
+  /** Whether a user is at the device, as last reported. */
+  readonly userPresence: UserPresenceReport | undefined;
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
 }

@@ -1,8 +1,10 @@
 import type { Device } from '@tether/protocol';
 import type { DeviceRecord } from '../store/store.js';
+import type { AgentLink } from './device-presence.js';
 
-/** The API view of a device (the store row plus live presence). */
-export function toApiDevice(record: DeviceRecord, online: boolean): Device {
+/** The API view of a device: the store row plus its live link, when it is connected. */
+export function toApiDevice(record: DeviceRecord, link: AgentLink | undefined): Device {
+  const online = link !== undefined;
   return {
     id: record.id,
     name: record.name,
@@ -15,5 +17,6 @@ export function toApiDevice(record: DeviceRecord, online: boolean): Device {
     lastSeenAt: online ? new Date().toISOString() : (record.lastSeenAt?.toISOString() ?? null),
     stats: record.stats,
     statsAt: record.statsAt?.toISOString() ?? null,
+    userPresence: link?.userPresence ?? null,
   };
 }

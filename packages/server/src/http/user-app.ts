@@ -15,6 +15,7 @@ import { recordingRoutes } from './routes/recording-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
+import { unattendedRoutes } from './routes/unattended-routes.js';
 import { isSameOrigin } from './same-origin.js';
 
 /**
@@ -63,6 +64,7 @@ export async function createUserApp(
     authRoutes,
     deviceRoutes,
     sessionRoutes,
+    unattendedRoutes,
     recordingRoutes,
     installerRoutes,
     settingsRoutes,

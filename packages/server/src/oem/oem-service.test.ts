@@ -88,6 +88,8 @@ describe('OemService (requests to agents)', () => {
     };
     presence.connect({
       deviceId: device.id,
+      capabilities: [],
+      userPresence: undefined,
       send: (message) => sent.push(message),
       close: () => undefined,
     });

@@ -9,7 +9,7 @@ import {
 } from '@tether/protocol';
 import type { AppliedPolicy, PolicyRecord } from '../store/policy-repository.js';
 import { findConflicts, type DescribeTarget } from './policy-conflicts.js';
-import { readPolicyKey } from './policy-keys.js';
+import { isAssistanceKey, readPolicyKey, type AssistanceKey } from './policy-keys.js';
 import { DEFAULT_EFFECTIVE_POLICY, type EffectivePolicy } from './effective-policy.js';
 
 /** The outcome of combining the policies of one device, with where each setting came from. */
@@ -67,6 +67,7 @@ export function combinePolicies(
     customStorage: null,
     'assistance.modes': null,
     'assistance.accessWindows': null,
+    'assistance.presence': null,
   };
   for (const key of POLICY_KEYS) {
     for (const { level, policies, conflicts } of levels) {
@@ -93,23 +94,28 @@ function assign(effective: EffectivePolicy, key: PolicyKey, policy: PolicyRecord
     effective.customStorage = readPolicyKey.customStorage(policy.settings) ?? null;
     return;
   }
-  if (key === 'assistance.modes') {
-    effective.assistance.modes = readPolicyKey[key](policy.settings) ?? null;
-    return;
-  }
-  if (key === 'assistance.accessWindows') {
-    effective.assistance.accessWindows = readPolicyKey[key](policy.settings) ?? null;
+  if (isAssistanceKey(key)) {
+    assignAssistance(effective.assistance, key, policy);
     return;
   }
   const mode = readPolicyKey[key](policy.settings);
   if (mode !== undefined) effective.recording[RECORDING_KIND[key]] = mode;
 }
 
+function assignAssistance(
+  assistance: EffectivePolicy['assistance'],
+  key: AssistanceKey,
+  policy: PolicyRecord,
+): void {
+  const settings = policy.settings;
+  if (key === 'assistance.modes') assistance.modes = readPolicyKey[key](settings) ?? null;
+  else if (key === 'assistance.accessWindows')
+    assistance.accessWindows = readPolicyKey[key](settings) ?? null;
+  else assistance.presence = readPolicyKey[key](settings) ?? null;
+}
+
 const RECORDING_KIND = {
   'recording.terminal': 'terminal',
   'recording.desktop': 'desktop',
   'recording.files': 'files',
-} as const satisfies Record<
-  Exclude<PolicyKey, 'customStorage' | 'assistance.modes' | 'assistance.accessWindows'>,
-  SessionKind
->;
+} as const satisfies Record<Exclude<PolicyKey, 'customStorage' | AssistanceKey>, SessionKind>;

@@ -54,6 +54,7 @@ export async function explainPolicyOf(
       assistance: {
         modes: assistance.modes ?? ALL_MODES_ALL_RIGHTS,
         accessWindows: assistance.accessWindows,
+        presence: assistance.presence,
       },
     },
     sources: combined.sources,

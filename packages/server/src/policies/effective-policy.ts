@@ -2,6 +2,7 @@ import type {
   AccessWindows,
   AssistanceModes,
   CustomStorage,
+  PresencePolicies,
   RecordingMode,
   SessionKind,
 } from '@tether/protocol';
@@ -12,12 +13,17 @@ export interface EffectivePolicy {
   /** With the sealed credential as stored; only upload code may open it. */
   customStorage: CustomStorage | null;
   /** Modes and rights (null: no policy sets them, every mode with every right); windows (null: always). */
-  assistance: { modes: AssistanceModes | null; accessWindows: AccessWindows | null };
+  assistance: {
+    modes: AssistanceModes | null;
+    accessWindows: AccessWindows | null;
+    /** Rights by user presence; null: the mode's rights apply. */
+    presence: PresencePolicies | null;
+  };
 }
 
 /** Every session is recorded, nothing is uploaded: what applies without any policy. */
 export const DEFAULT_EFFECTIVE_POLICY: EffectivePolicy = Object.freeze({
   recording: Object.freeze({ terminal: 'required', desktop: 'required', files: 'required' }),
   customStorage: null,
-  assistance: Object.freeze({ modes: null, accessWindows: null }),
+  assistance: Object.freeze({ modes: null, accessWindows: null, presence: null }),
 });

@@ -5,6 +5,7 @@ import {
   type CustomStorage,
   type PolicyKey,
   type PolicySettings,
+  type PresencePolicies,
   type RecordingMode,
 } from '@tether/protocol';
 
@@ -16,6 +17,7 @@ export interface PolicyKeyValues {
   customStorage: CustomStorage;
   'assistance.modes': AssistanceModes;
   'assistance.accessWindows': AccessWindows;
+  'assistance.presence': PresencePolicies;
 }
 
 /** How to read each key from a policy's settings; undefined means the policy leaves it unset. */
@@ -28,6 +30,7 @@ export const readPolicyKey: {
   customStorage: (settings) => settings.customStorage,
   'assistance.modes': (settings) => settings.assistance?.modes,
   'assistance.accessWindows': (settings) => settings.assistance?.accessWindows,
+  'assistance.presence': (settings) => settings.assistance?.presence,
 };
 
 /**
@@ -40,7 +43,7 @@ export function canonicalValue(key: PolicyKey, settings: PolicySettings): string
     const storage = settings.customStorage;
     return storage && JSON.stringify([storage.url, storage.authentication, storage.credential]);
   }
-  if (key === 'assistance.modes' || key === 'assistance.accessWindows') {
+  if (isAssistanceKey(key)) {
     const value = readPolicyKey[key](settings);
     return value && JSON.stringify(value);
   }
@@ -61,5 +64,19 @@ export function displayValue(key: PolicyKey, settings: PolicySettings): string {
     const rules = settings.assistance?.accessWindows;
     return rules ? describeAccessWindows(rules) : 'unset';
   }
+  if (key === 'assistance.presence') {
+    const presence = settings.assistance?.presence;
+    return presence
+      ? `present: ${presence.present.join(', ') || 'nothing'}; absent: ${presence.absent.join(', ') || 'nothing'}`
+      : 'unset';
+  }
   return readPolicyKey[key](settings) ?? 'unset';
+}
+
+/** The keys under `assistance`: combined whole, as one value each. */
+export type AssistanceKey = 'assistance.modes' | 'assistance.accessWindows' | 'assistance.presence';
+
+/** Whether a key is one of the assistance keys. @example isAssistanceKey('assistance.modes') // true */
+export function isAssistanceKey(key: PolicyKey): key is AssistanceKey {
+  return key.startsWith('assistance.');
 }

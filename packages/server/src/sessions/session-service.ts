@@ -13,6 +13,7 @@ import type { Admission } from '../assistance/admit-session.js';
 import type { AccessWindowWatch } from '../assistance/access-window-watch.js';
 import {
   admitAndAudit,
+  requireAgentCapability,
   watchSessionWindow,
   type AdmitSession,
 } from '../assistance/session-terms.js';
@@ -69,6 +70,20 @@ interface LiveSession {
   /** Admission's terms: the access window the session runs in (A-15). */
   admission: Admission;
   windowWatch?: AccessWindowWatch;
+  /** While the user at the device is asked to consent: until when (M-1). */
+  consentExpiresAt?: Date;
+  /** Called once when the session is over, however it ended. */
+  onFinished?: () => void;
+}
+
+/** How a session is opened beyond the technician's request. */
+export interface CreateSessionOptions {
+  /** The console end is authorised by its one-time relay ticket alone (integration API URLs). */
+  consoleByTicket?: boolean;
+  /** The unattended access whose one-time password was given (M-2). */
+  accessId?: string;
+  /** Called once when the session is over, however it ended. */
+  onFinished?: () => void;
 }
 
 /**
@@ -91,7 +106,7 @@ export class SessionService {
     user: UserRecord,
     request: CreateSessionRequest,
     sourceAddress: string,
-    options: { consoleByTicket?: boolean } = {},
+    options: CreateSessionOptions = {},
   ): Promise<CreateSessionResponse> {
     const { store, clock, presence } = this.deps;
     const device = await store.devices.find(request.deviceId);
@@ -103,8 +118,15 @@ export class SessionService {
         `${request.kind} sessions are not available on this server yet; open a terminal instead.`,
       );
     }
-    const admission = await admitAndAudit(this.deps, { user, device, request, sourceAddress });
     const link = presence.get(device.id);
+    const admission = await admitAndAudit(this.deps, {
+      user,
+      device,
+      request,
+      sourceAddress,
+      userPresence: link?.userPresence,
+      ...(options.accessId ? { accessId: options.accessId } : {}),
+    });
     if (!link) {
       const seen = device.lastSeenAt
         ? `last seen ${device.lastSeenAt.toISOString()}`
@@ -114,6 +136,7 @@ export class SessionService {
         `Cannot open a terminal on "${device.name}": the device is offline (${seen}).`,
       );
     }
+    if (admission.mode) requireAgentCapability(link, device, admission.mode);
     const record = await store.sessions.create({
       id: randomUUID(),
       deviceId: device.id,
@@ -136,6 +159,7 @@ export class SessionService {
       ending: false,
       consoleByTicket: options.consoleByTicket ?? false,
       admission,
+      ...(options.onFinished ? { onFinished: options.onFinished } : {}),
     });
     link.send({
       type: 'session.offer',
@@ -145,15 +169,23 @@ export class SessionService {
       token: agentTicket.token,
       technician: user.username,
       ...(request.cols && request.rows ? { cols: request.cols, rows: request.rows } : {}),
-      ...(admission.mode ? { mode: admission.mode, rights: admission.rights } : {}),
+      ...(admission.mode ? { mode: admission.mode } : {}),
+      ...(admission.rights ? { rights: admission.rights } : {}),
       ...(request.viewOnly ? { viewOnly: true } : {}),
+      ...(options.accessId ? { accessId: options.accessId } : {}),
     });
     await this.deps.audit.record({
       action: 'session.requested',
       actor: user.username,
       target: device.id,
       sourceAddress,
-      details: { sessionId: record.id, kind: record.kind, mode: admission.mode ?? null },
+      details: {
+        sessionId: record.id,
+        kind: record.kind,
+        mode: admission.mode ?? null,
+        ...(admission.presence ? { presence: admission.presence, rights: admission.rights } : {}),
+        ...(options.accessId ? { accessId: options.accessId } : {}),
+      },
     });
     return {
       session: toApiSession(record),
@@ -207,6 +239,21 @@ export class SessionService {
         .get(live.record.deviceId)
         ?.send({ type: 'session.cancel', sessionId, reason });
     await this.finish(live, reason);
+  }
+
+  /**
+   * A session as the API shows it, with what it waits for while pending. Undefined when this
+   * node does not relay it.
+   */
+  consentExpiresAt(sessionId: string): Date | undefined {
+    const live = this.live.get(sessionId);
+    return live && !live.pair ? live.consentExpiresAt : undefined;
+  }
+
+  /** The agent is asking the user at the device to consent (M-1). */
+  onConsentPending(deviceId: string, sessionId: string, expiresAt: Date): void {
+    const live = this.live.get(sessionId);
+    if (live?.record.deviceId === deviceId) live.consentExpiresAt = expiresAt;
   }
 
   /** The agent could not start the session it was offered. */
@@ -318,6 +365,7 @@ export class SessionService {
     if (this.live.get(record.id) !== live) return;
     this.live.delete(record.id);
     clearTimeout(live.timer);
+    live.onFinished?.();
     live.windowWatch?.stop();
     this.tickets.revokeSession(record.id);
     const now = this.deps.clock.now();

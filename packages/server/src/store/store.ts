@@ -10,6 +10,7 @@ import type {
 } from '@tether/protocol';
 import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
+import type { UnattendedRepository } from './unattended-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
 /**
@@ -30,6 +31,7 @@ export interface Store {
   readonly policies: PolicyRepository;
   readonly uploads: UploadRepository;
   readonly oem: OemRepository;
+  readonly unattended: UnattendedRepository;
   /** Closes the database; every later call fails. */
   close(): Promise<void>;
 }

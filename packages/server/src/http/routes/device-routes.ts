@@ -10,7 +10,7 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
   app.get('/api/v1/devices', async (request): Promise<DeviceList> => {
     await requireUser(context.auth, request);
     const devices = await store.devices.list();
-    return { devices: devices.map((device) => toApiDevice(device, presence.isOnline(device.id))) };
+    return { devices: devices.map((device) => toApiDevice(device, presence.get(device.id))) };
   });
 
   app.get('/api/v1/devices/events', async (request, reply) => {
@@ -27,7 +27,7 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
       void store.devices.find(deviceId).then((device) => {
         if (device)
           stream.write(
-            `event: device\ndata: ${JSON.stringify(toApiDevice(device, presence.isOnline(deviceId)))}\n\n`,
+            `event: device\ndata: ${JSON.stringify(toApiDevice(device, presence.get(deviceId)))}\n\n`,
           );
       });
     });
@@ -44,6 +44,6 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     const device = await store.devices.find(id);
     if (!device)
       throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
-    return { device: toApiDevice(device, presence.isOnline(id)) };
+    return { device: toApiDevice(device, presence.get(id)) };
   });
 }

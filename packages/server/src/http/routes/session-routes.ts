@@ -6,6 +6,7 @@ import {
   DeviceId,
   SessionId,
   type CreateSessionResponse,
+  type Session,
   type SessionList,
 } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
@@ -34,6 +35,17 @@ export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
       ...(query.deviceId ? { deviceId: query.deviceId } : {}),
     });
     return { sessions: sessions.map(toApiSession) };
+  });
+
+  app.get('/api/v1/sessions/:id', async (request): Promise<{ session: Session }> => {
+    await requireUser(context.auth, request);
+    const id = parseInput(SessionId, (request.params as { id: string }).id, 'session ID');
+    const session = await context.store.sessions.find(id);
+    if (!session) throw new AppError('NOT_FOUND', 'There is no such session.');
+    const until = context.sessions.consentExpiresAt(id);
+    return {
+      session: { ...toApiSession(session), awaitingConsentUntil: until?.toISOString() ?? null },
+    };
   });
 
   app.delete('/api/v1/sessions/:id', async (request, reply) => {

@@ -1,0 +1,109 @@
+import { UNATTENDED_IDLE_MINUTES } from '@tether/protocol';
+import type { Logger } from 'pino';
+import type { CancelTimer, Clock } from '../clock.js';
+
+/** One access the service is on for. */
+export interface EnabledAccess {
+  accessId: string;
+  /** Milliseconds since the epoch. */
+  enabledAt: number;
+  /** Sessions running under it now. */
+  sessions: number;
+}
+
+/** The agent's unattended service (M-2); see {@link createUnattendedService}. */
+export interface UnattendedService {
+  enable(accessId: string): void;
+  /** Returns false when the service was not on for that access. */
+  disable(accessId: string, reason: string): boolean;
+  /** Keeps only these accesses (the server's list after a reconnect). */
+  keepOnly(accessIds: readonly string[]): void;
+  isEnabled(accessId: string): boolean;
+  /** A session under the access started; returns the function to call when it ends. */
+  sessionStarted(accessId: string): () => void;
+  list(): EnabledAccess[];
+  stop(): void;
+}
+
+interface Entry extends EnabledAccess {
+  guard?: CancelTimer;
+}
+
+/**
+ * Which unattended accesses this device accepts sessions for. The server turns an access on
+ * and off; as a second line of defence the agent turns it off by itself when it has seen no
+ * session under it for a little longer than the server's 15 minutes, so a device that lost its
+ * server never stays open.
+ *
+ * @example
+ * const unattended = createUnattendedService({ clock, log });
+ * unattended.enable('123456789');
+ */
+export function createUnattendedService(options: {
+  clock: Clock;
+  log: Logger;
+  /** Default: 15 minutes plus one, so the server's own expiry normally comes first. */
+  idleLimitMs?: number;
+}): UnattendedService {
+  const { clock, log } = options;
+  const idleLimitMs = options.idleLimitMs ?? (UNATTENDED_IDLE_MINUTES + 1) * 60_000;
+  const entries = new Map<string, Entry>();
+
+  const disable = (accessId: string, reason: string): boolean => {
+    const entry = entries.get(accessId);
+    if (!entry) return false;
+    entry.guard?.();
+    entries.delete(accessId);
+    log.info({ accessId, reason }, 'unattended service off for an access');
+    return true;
+  };
+  const armGuard = (entry: Entry): void => {
+    entry.guard?.();
+    entry.guard = clock.setTimer(
+      () => disable(entry.accessId, 'no session for the idle limit'),
+      idleLimitMs,
+    );
+  };
+
+  return {
+    enable(accessId) {
+      if (entries.has(accessId)) return;
+      const entry: Entry = { accessId, enabledAt: clock.now(), sessions: 0 };
+      entries.set(accessId, entry);
+      armGuard(entry);
+      log.info({ accessId }, 'unattended service on for an access');
+    },
+    disable,
+    keepOnly(accessIds) {
+      const keep = new Set(accessIds);
+      for (const accessId of [...entries.keys()]) {
+        if (!keep.has(accessId)) disable(accessId, 'the server no longer lists it');
+      }
+    },
+    isEnabled: (accessId) => entries.has(accessId),
+    sessionStarted(accessId) {
+      const entry = entries.get(accessId);
+      if (!entry) return () => undefined;
+      entry.sessions += 1;
+      entry.guard?.();
+      entry.guard = undefined;
+      let isEnded = false;
+      return () => {
+        if (isEnded) return;
+        isEnded = true;
+        entry.sessions -= 1;
+        if (entry.sessions === 0 && entries.get(accessId) === entry) armGuard(entry);
+      };
+    },
+    list: () =>
+      [...entries.values()].map(({ accessId, enabledAt, sessions }) => ({
+        accessId,
+        enabledAt,
+        sessions,
+      })),
+    stop() {
+      for (const entry of entries.values()) entry.guard?.();
+      entries.clear();
+    },
+  };
+}

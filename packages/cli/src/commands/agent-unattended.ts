@@ -1,0 +1,79 @@
+import { AppError, formatAccessId, type ConsentIpcReply } from '@tether/protocol';
+import type { Command, CommandInput } from '../command.js';
+import { askAgent, dataDirHelp, dataDirOption } from './agent-prompts.js';
+
+type Listing = Extract<ConsentIpcReply, { ok: true }>;
+
+function since(at: number): string {
+  return new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+/** The running sessions and the unattended accesses, as the user at the device reads them. */
+function describe(reply: Listing, out: (line: string) => void): void {
+  if (reply.sessions.length === 0) out('No session is running on this device.');
+  for (const session of reply.sessions) {
+    out(
+      `${session.id}  ${session.kind} session of ${session.technician}${session.startedAt ? `, since ${since(session.startedAt)} UTC` : ''}; end it with: tether agent sessions end ${session.id}`,
+    );
+  }
+  if (reply.unattended.length === 0) out('Unattended access is off.');
+  for (const access of reply.unattended) {
+    out(
+      `Unattended access ${formatAccessId(access.accessId)} is on since ${since(access.enabledAt)} UTC (${access.sessions} session(s) now); turn it off with: tether agent unattended off ${access.accessId}`,
+    );
+  }
+}
+
+const listCommand: Command = {
+  name: 'agent sessions list',
+  summary: 'Show the sessions running on this device and whether unattended access is on.',
+  usage: `tether agent sessions list [--data-dir DIR]\n\n${dataDirHelp}`,
+  options: dataDirOption,
+  async run(input: CommandInput) {
+    const reply = await askAgent(input, { op: 'list' });
+    if (!reply.ok) return 1;
+    describe(reply, input.out);
+    return 0;
+  },
+};
+
+const statusCommand: Command = {
+  name: 'agent unattended status',
+  summary: 'Show whether the unattended service is on, and for which access.',
+  usage: `tether agent unattended status [--data-dir DIR]\n\n${dataDirHelp}`,
+  options: dataDirOption,
+  async run(input: CommandInput) {
+    const reply = await askAgent(input, { op: 'list' });
+    if (!reply.ok) return 1;
+    if (reply.unattended.length === 0) input.out('Unattended access is off.');
+    for (const access of reply.unattended) {
+      input.out(
+        `on  ${formatAccessId(access.accessId)}  since ${since(access.enabledAt)} UTC  sessions ${access.sessions}`,
+      );
+    }
+    return 0;
+  },
+};
+
+const offCommand: Command = {
+  name: 'agent unattended off',
+  summary: 'Turn unattended access off now: its one-time password stops working on this device.',
+  usage: `tether agent unattended off SESSION_ID [--data-dir DIR]\n\n${dataDirHelp}`,
+  options: dataDirOption,
+  allowPositionals: true,
+  async run(input: CommandInput) {
+    const [accessId] = input.positionals;
+    if (!accessId) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'Name the access: tether agent unattended off SESSION_ID (see tether agent unattended status).',
+      );
+    }
+    await askAgent(input, { op: 'unattended-off', accessId: accessId.replace(/[\s-]/g, '') });
+    input.out(`Unattended access ${formatAccessId(accessId)} is off.`);
+    return 0;
+  },
+};
+
+/** `tether agent sessions list` and `tether agent unattended status|off` (M-1, M-2). */
+export const agentUnattendedCommands: Command[] = [listCommand, statusCommand, offCommand];

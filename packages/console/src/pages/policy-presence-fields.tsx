@@ -1,0 +1,105 @@
+import { ALL_SESSION_RIGHTS, type SessionRight } from '@tether/protocol';
+import type { AssistanceFormState } from './policy-assistance-form.js';
+
+const rightText: Record<SessionRight, string> = {
+  view: 'View',
+  control: 'Control',
+  terminal: 'Terminal',
+  files: 'Files',
+};
+
+/**
+ * A tick box per right, kept in display order.
+ *
+ * @example
+ * <RightsChecks rights={rights} onChange={setRights} testId="policy-presence-present" />
+ */
+export function RightsChecks({
+  rights,
+  onChange,
+  testId,
+}: {
+  rights: readonly SessionRight[];
+  onChange: (rights: SessionRight[]) => void;
+  testId: string;
+}) {
+  return ALL_SESSION_RIGHTS.map((right) => (
+    <label key={right} className="checkbox">
+      <input
+        type="checkbox"
+        checked={rights.includes(right)}
+        onChange={(event) =>
+          onChange(
+            event.target.checked
+              ? ALL_SESSION_RIGHTS.filter((known) => known === right || rights.includes(known))
+              : rights.filter((known) => known !== right),
+          )
+        }
+        data-testid={`${testId}-${right}`}
+      />
+      {rightText[right]}
+    </label>
+  ));
+}
+
+/**
+ * Session policies by user presence (A-12): the rights when a user is at the device and when
+ * nobody is, chosen when a session starts.
+ *
+ * @example
+ * <PresenceFields state={state} change={change} />
+ */
+export function PresenceFields({
+  state,
+  change,
+}: {
+  state: AssistanceFormState;
+  change: (next: AssistanceFormState) => void;
+}) {
+  return (
+    <>
+      <label className="checkbox field-wide">
+        <input
+          type="checkbox"
+          checked={state.hasPresence}
+          onChange={(event) => change({ ...state, hasPresence: event.target.checked })}
+          data-testid="policy-presence-enabled"
+        />
+        Different rights depending on whether a user is at the device
+      </label>
+      {state.hasPresence && (
+        <>
+          <fieldset className="checkboxes" data-testid="policy-presence-present">
+            <legend>When a user is present</legend>
+            <RightsChecks
+              rights={state.present}
+              onChange={(present) => change({ ...state, present })}
+              testId="policy-presence-present"
+            />
+          </fieldset>
+          <fieldset className="checkboxes" data-testid="policy-presence-absent">
+            <legend>When nobody is present</legend>
+            <RightsChecks
+              rights={state.absent}
+              onChange={(absent) => change({ ...state, absent })}
+              testId="policy-presence-absent"
+            />
+          </fieldset>
+          <label className="checkbox field-wide">
+            <input
+              type="checkbox"
+              checked={state.useScreenState}
+              onChange={(event) => change({ ...state, useScreenState: event.target.checked })}
+              data-testid="policy-presence-screen"
+            />
+            Use screen state: a locked screen or a screensaver counts as nobody present
+          </label>
+          <small className="muted field-wide">
+            The policy in force is chosen when a session starts and kept until it ends; the rights
+            are those of the assistance mode narrowed by it.
+          </small>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { DeviceId, Timestamp } from '../ids.js';
+import { SessionKind } from './sessions.js';
+
+/**
+ * The session ID of an unattended access (M-2): nine digits, shown in groups of three. Spaces
+ * and dashes typed by a technician are accepted and removed.
+ *
+ * @example
+ * UnattendedAccessId.parse('123 456 789') // '123456789'
+ */
+export const UnattendedAccessId = z.preprocess(
+  (value) => (typeof value === 'string' ? value.replace(/[\s-]/g, '') : value),
+  z.string().regex(/^\d{9}$/, 'must be the nine-digit session ID'),
+);
+export type UnattendedAccessId = z.infer<typeof UnattendedAccessId>;
+
+/** How the access was admitted: `unattended`, or `dynamic` that found no user at the device. */
+export const UnattendedAccessMode = z.enum(['unattended', 'dynamic']);
+export type UnattendedAccessMode = z.infer<typeof UnattendedAccessMode>;
+
+/**
+ * `waiting` for the first connection, `connected` while a session runs, `idle` between
+ * connections (the 15-minute timer runs), then `expired` or `revoked` for good.
+ */
+export const UnattendedAccessState = z.enum(['waiting', 'connected', 'idle', 'expired', 'revoked']);
+export type UnattendedAccessState = z.infer<typeof UnattendedAccessState>;
+
+/**
+ * An unattended access as the API shows it; its one-time password is never part of it.
+ *
+ * @example
+ * `${formatAccessId(access.id)} on ${access.deviceName}: ${access.state}`
+ */
+export const UnattendedAccess = z.object({
+  id: z.string(),
+  deviceId: DeviceId,
+  deviceName: z.string(),
+  mode: UnattendedAccessMode,
+  state: UnattendedAccessState,
+  createdAt: Timestamp,
+  createdBy: z.string(),
+  /** When the password and access file stop working; null while a session runs. */
+  expiresAt: Timestamp.nullable(),
+  lastConnectedAt: Timestamp.nullable(),
+});
+export type UnattendedAccess = z.infer<typeof UnattendedAccess>;
+
+/**
+ * The downloadable access file: where and what to connect to. It holds no secret; the one-time
+ * password is still needed.
+ *
+ * @example
+ * const file = AccessFile.parse(JSON.parse(await picked.text()));
+ */
+export const AccessFile = z.object({
+  format: z.literal('tether-access-v1'),
+  server: z.url(),
+  accessId: UnattendedAccessId,
+  deviceId: DeviceId,
+  deviceName: z.string(),
+  createdAt: Timestamp,
+});
+export type AccessFile = z.infer<typeof AccessFile>;
+
+/** `POST /api/v1/unattended` */
+export const CreateUnattendedRequest = z.strictObject({
+  deviceId: DeviceId,
+  mode: UnattendedAccessMode.default('unattended'),
+});
+export type CreateUnattendedRequest = z.input<typeof CreateUnattendedRequest>;
+
+/** Reply to `POST /api/v1/unattended`: the only time the password is shown. */
+export const CreateUnattendedResponse = z.object({
+  access: UnattendedAccess,
+  password: z.string(),
+  accessFile: AccessFile,
+});
+export type CreateUnattendedResponse = z.infer<typeof CreateUnattendedResponse>;
+
+/** `GET /api/v1/unattended?deviceId=` */
+export const UnattendedAccessList = z.object({ accesses: z.array(UnattendedAccess) });
+export type UnattendedAccessList = z.infer<typeof UnattendedAccessList>;
+
+/**
+ * `POST /api/v1/unattended/connect`: opens a session with the one-time password. The reply is a
+ * `CreateSessionResponse`.
+ *
+ * @example
+ * await api.connectUnattended({ accessId: '123456789', password, kind: 'terminal' });
+ */
+export const ConnectUnattendedRequest = z.strictObject({
+  accessId: UnattendedAccessId,
+  password: z.string().min(1, 'enter the one-time password').max(128),
+  kind: SessionKind,
+  cols: z.int().min(1).max(1000).optional(),
+  rows: z.int().min(1).max(1000).optional(),
+  viewOnly: z.boolean().optional(),
+});
+export type ConnectUnattendedRequest = z.input<typeof ConnectUnattendedRequest>;
+
+/** How long an access lives after its last connection ends (or, unused, after it was made). */
+export const UNATTENDED_IDLE_MINUTES = 15;
+
+/** `123456789` → `123 456 789`. @example formatAccessId('123456789') // '123 456 789' */
+export function formatAccessId(id: string): string {
+  return id.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3');
+}

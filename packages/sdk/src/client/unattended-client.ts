@@ -1,0 +1,76 @@
+import {
+  CreateSessionResponse,
+  CreateUnattendedResponse,
+  Session,
+  UnattendedAccessList,
+  type ConnectUnattendedRequest,
+  type CreateUnattendedRequest,
+  type UnattendedAccess,
+} from '@tether/protocol';
+import { requestJson, requestVoid, wrapped, type HttpTransport } from './http-request.js';
+
+/** Unattended access (M-2) and a session's live state. */
+export interface UnattendedClient {
+  /**
+   * Turns the device's unattended service on and returns the one-time password (shown only
+   * here). With `mode: 'dynamic'` it rejects with `CONFLICT` when a user is at the device:
+   * then open a dynamic session, which asks them.
+   */
+  createUnattended(request: CreateUnattendedRequest): Promise<CreateUnattendedResponse>;
+  listUnattended(query?: { deviceId?: string }): Promise<UnattendedAccess[]>;
+  /** URL of an access's downloadable access file. */
+  accessFileUrl(accessId: string): string;
+  /** Opens a session with the one-time password; `RATE_LIMITED` after too many wrong ones. */
+  connectUnattended(request: ConnectUnattendedRequest): Promise<CreateSessionResponse>;
+  revokeUnattended(accessId: string): Promise<void>;
+  /** One session, with `awaitingConsentUntil` while the user at the device is asked. */
+  getSession(sessionId: string): Promise<Session>;
+}
+
+const SessionReply = wrapped('session', Session);
+
+/**
+ * The unattended calls over one transport; `createTetherClient` mixes them in.
+ *
+ * @example
+ * const { access, password } = await api.createUnattended({ deviceId });
+ * const { relay } = await api.connectUnattended({ accessId: access.id, password, kind: 'terminal' });
+ */
+export function createUnattendedClient(transport: HttpTransport): UnattendedClient {
+  const id = encodeURIComponent;
+  return {
+    createUnattended: (request) =>
+      requestJson(
+        transport,
+        { method: 'POST', path: '/api/v1/unattended', body: request },
+        CreateUnattendedResponse,
+      ),
+    listUnattended: async (query = {}) =>
+      (
+        await requestJson(
+          transport,
+          {
+            method: 'GET',
+            path: `/api/v1/unattended${query.deviceId ? `?deviceId=${id(query.deviceId)}` : ''}`,
+          },
+          UnattendedAccessList,
+        )
+      ).accesses,
+    accessFileUrl: (accessId) =>
+      `${transport.baseUrl}/api/v1/unattended/${id(accessId)}/access-file`,
+    connectUnattended: (request) =>
+      requestJson(
+        transport,
+        { method: 'POST', path: '/api/v1/unattended/connect', body: request },
+        CreateSessionResponse,
+      ),
+    revokeUnattended: (accessId) =>
+      requestVoid(transport, { method: 'DELETE', path: `/api/v1/unattended/${id(accessId)}` }),
+    getSession: (sessionId) =>
+      requestJson(
+        transport,
+        { method: 'GET', path: `/api/v1/sessions/${id(sessionId)}` },
+        SessionReply,
+      ),
+  };
+}

@@ -1,0 +1,49 @@
+import type { UnattendedAccessMode, UnattendedAccessState } from '@tether/protocol';
+
+/**
+ * An unattended access (M-2). Tables: `store/migrations/unattended.ts`. The one-time password
+ * is stored only as a scrypt hash.
+ */
+export interface UnattendedAccessRecord {
+  /** Nine digits, unique. */
+  id: string;
+  deviceId: string;
+  mode: UnattendedAccessMode;
+  state: UnattendedAccessState;
+  passwordHash: string;
+  createdAt: Date;
+  /** The technician who made it. */
+  createdBy: string;
+  /** When it stops working; null while a session runs under it. */
+  expiresAt: Date | null;
+  /** The technician whose sessions run under it now; null when none. */
+  holderUserId: string | null;
+  lastConnectedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/** Persistence of unattended accesses; state changes are conditional UPDATEs. */
+export interface UnattendedRepository {
+  /** Fails with `CONFLICT` when the ID is taken. */
+  create(
+    access: Omit<UnattendedAccessRecord, 'holderUserId' | 'lastConnectedAt' | 'endedAt'>,
+  ): Promise<void>;
+  find(id: string): Promise<UnattendedAccessRecord | undefined>;
+  /** Newest first. */
+  list(options: { limit: number; deviceId?: string }): Promise<UnattendedAccessRecord[]>;
+  /** `waiting`, `connected` and `idle` accesses of a device. */
+  listLive(deviceId: string): Promise<UnattendedAccessRecord[]>;
+  /**
+   * `waiting`/`idle`/`connected` → `connected` by `userId` (no expiry while connected). Returns
+   * false when the access is no longer live or another technician holds it.
+   */
+  connect(id: string, input: { userId: string; at: Date }): Promise<boolean>;
+  /** `connected` → `idle`, expiring at `expiresAt`. */
+  release(id: string, input: { expiresAt: Date }): Promise<void>;
+  /** Live accesses whose `expiresAt` has passed → `expired`; returns them. */
+  expireDue(now: Date): Promise<UnattendedAccessRecord[]>;
+  /** A live access → `revoked`. Returns false when it was not live. */
+  revoke(id: string, at: Date): Promise<boolean>;
+  /** After a restart no session runs: `connected` → `idle`, expiring at `expiresAt`. */
+  releaseAll(expiresAt: Date): Promise<number>;
+}
