@@ -6,8 +6,10 @@ import {
   FILE_WINDOW_BYTES,
   FileReply,
   writeFileDataHeader,
+  type ArchiveFormat,
   type FileRequest,
 } from '@tether/protocol';
+import type { DownloadSink } from './download-sink.js';
 
 /** A request without its id (the relay numbers them). */
 export type FileRequestBody = FileRequest extends infer R
@@ -37,14 +39,23 @@ export interface FilesRelay {
     file: Blob,
     options: { path: string; resume: boolean; onProgress: (progress: TransferProgress) => void },
   ) => { cancel: () => void; ended: Promise<TransferEnd> };
-  /** Downloads into memory from `offset`, adding to `parts` (kept across a cut to resume). */
-  download: (options: {
-    path: string;
-    parts: Blob[];
-    offset: number;
-    onProgress: (progress: TransferProgress) => void;
-  }) => { cancel: () => void; ended: Promise<TransferEnd> };
+  /**
+   * Downloads from `offset` into the sink `sink(size)` gives (the same one again on resume);
+   * each chunk is acknowledged to the device only once the sink took it, so a slow disk slows
+   * the device down instead of filling memory. `archive` downloads a folder as a tar archive.
+   */
+  download: (options: DownloadOptions) => { cancel: () => void; ended: Promise<TransferEnd> };
   close: (reason: string) => void;
+}
+
+/** What {@link FilesRelay.download} takes. */
+export interface DownloadOptions {
+  path: string;
+  offset: number;
+  archive?: ArchiveFormat;
+  /** The destination; `size` is undefined for an archive (its final size is not known yet). */
+  sink: (size: number | undefined) => Promise<DownloadSink>;
+  onProgress: (progress: TransferProgress) => void;
 }
 
 const lost = (id: number, message: string): TransferEnd => ({
@@ -165,34 +176,43 @@ function startUpload(
 
 function startDownload(
   wire: Wire,
-  options: {
-    path: string;
-    parts: Blob[];
-    offset: number;
-    onProgress(progress: TransferProgress): void;
-  },
+  options: DownloadOptions,
 ): { cancel(): void; ended: Promise<TransferEnd> } {
   let id = 0;
   let size = 0;
+  let expected = options.offset;
   let received = options.offset;
+  let sink: Promise<DownloadSink> | undefined;
+  let written = Promise.resolve();
   const ended = new Promise<TransferEnd>((resolve) => {
     id = wire.send(
-      { type: 'download', path: options.path, offset: options.offset },
+      {
+        type: 'download',
+        path: options.path,
+        offset: options.offset,
+        ...(options.archive ? { archive: options.archive } : {}),
+      },
       {
         onReply: (reply) => {
-          if (reply.type === 'ready') size = reply.size;
-          else if (reply.type === 'done' || reply.type === 'error') {
+          if (reply.type === 'ready') {
+            size = reply.size;
+            sink = options.sink(reply.archive ? undefined : reply.size);
+          } else if (reply.type === 'done' || reply.type === 'error') {
             wire.pending.delete(id);
-            resolve(reply);
+            void written.then(() => resolve(reply));
           }
         },
         onData: (offset, data) => {
-          if (offset !== received) return; // not the next bytes: the transfer is then resumed
-          options.parts.push(new Blob([data.slice()]));
-          received += data.length;
-          options.onProgress({ transferred: received, size });
-          if (wire.socket.readyState === WebSocket.OPEN)
-            wire.socket.send(encodeFileMessage({ type: 'ack', id, offset: received }));
+          if (offset !== expected || !sink) return; // not the next bytes: resumed later
+          expected += data.length;
+          const destination = sink;
+          written = written.then(async () => {
+            await (await destination).write(data);
+            received += data.length;
+            options.onProgress({ transferred: received, size: Math.max(size, received) });
+            if (wire.socket.readyState === WebSocket.OPEN)
+              wire.socket.send(encodeFileMessage({ type: 'ack', id, offset: received }));
+          });
         },
       },
     );

@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
+import { openDownloadSink, type DownloadSink } from './download-sink.js';
 import type { FilesRelay, TransferEnd } from './files-relay.js';
 
 /** One upload or download shown in the transfer list. */
@@ -12,12 +13,19 @@ export interface Transfer {
   state: 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
   message?: string;
   sha256?: string;
+  /** A folder downloaded as a tar archive (cannot be resumed: it is built while sent). */
+  isArchive?: boolean;
+  /** Entries the archive left out (symlinks leading outside the shared folders, …). */
+  skipped?: number;
+  /** Where a download's bytes go: straight to disk, or memory (no service worker here). */
+  storage?: DownloadSink['mode'];
 }
 
 interface Internals {
   cancel?: () => void;
   file?: Blob;
-  parts: Blob[];
+  /** Where a download goes; kept across a cut so a resumed download continues the same file. */
+  sink?: Promise<DownloadSink>;
 }
 
 /** Starts, cancels and resumes transfers over the current relay. */
@@ -25,17 +33,10 @@ export interface Transfers {
   list: Transfer[];
   upload: (file: File, path: string) => void;
   download: (name: string, path: string) => void;
+  /** Downloads a folder as `<name>.tar`. */
+  downloadFolder: (name: string, path: string) => void;
   cancel: (key: number) => void;
   resume: (key: number) => void;
-}
-
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /**
@@ -56,26 +57,28 @@ export function useTransfers(relay: FilesRelay | null, onFinished: () => void): 
 
   const settle = useCallback(
     (transfer: Transfer, end: TransferEnd) => {
-      const inner = internals.current.get(transfer.key);
+      const sink = internals.current.get(transfer.key)?.sink;
       if (end.type === 'done') {
         update(transfer.key, {
           state: 'done',
           transferred: end.size,
           size: end.size,
           sha256: end.sha256,
+          ...(end.skipped === undefined ? {} : { skipped: end.skipped }),
         });
-        if (transfer.direction === 'download' && inner)
-          saveBlob(new Blob(inner.parts), transfer.name);
+        void sink?.then((destination) => destination.close());
         internals.current.delete(transfer.key);
         onFinished();
         return;
       }
-      const state =
-        end.code === 'cancelled'
-          ? 'cancelled'
-          : end.message.startsWith('Connection lost')
-            ? 'interrupted'
-            : 'failed';
+      const isCut = end.code !== 'cancelled' && end.message.startsWith('Connection lost');
+      const state = end.code === 'cancelled' ? 'cancelled' : isCut ? 'interrupted' : 'failed';
+      // A cut file download keeps its destination to resume into; anything else lets it go.
+      if (!isCut || transfer.isArchive) {
+        void sink?.then((destination) => destination.abort(end.message));
+        const inner = internals.current.get(transfer.key);
+        if (inner) delete inner.sink;
+      }
       update(transfer.key, { state, message: end.message });
     },
     [update, onFinished],
@@ -93,8 +96,15 @@ export function useTransfers(relay: FilesRelay | null, onFinished: () => void): 
           ? relay.upload(inner.file, { path: transfer.path, resume, onProgress })
           : relay.download({
               path: transfer.path,
-              parts: resume ? inner.parts : (inner.parts = []),
-              offset: resume ? transfer.transferred : 0,
+              offset: resume && inner.sink ? transfer.transferred : 0,
+              ...(transfer.isArchive ? { archive: 'tar' as const } : {}),
+              sink: (size) =>
+                (inner.sink ??= openDownloadSink(transfer.name, size, {
+                  onCancelled: () => inner.cancel?.(),
+                }).then((sink) => {
+                  update(transfer.key, { storage: sink.mode });
+                  return sink;
+                })),
               onProgress,
             });
       inner.cancel = started.cancel;
@@ -121,8 +131,10 @@ export function useTransfers(relay: FilesRelay | null, onFinished: () => void): 
   return {
     list,
     upload: (file, path) =>
-      add({ direction: 'upload', name: file.name, path, size: file.size }, { file, parts: [] }),
-    download: (name, path) => add({ direction: 'download', name, path, size: 0 }, { parts: [] }),
+      add({ direction: 'upload', name: file.name, path, size: file.size }, { file }),
+    download: (name, path) => add({ direction: 'download', name, path, size: 0 }, {}),
+    downloadFolder: (name, path) =>
+      add({ direction: 'download', name: `${name}.tar`, path, size: 0, isArchive: true }, {}),
     cancel: (key) => internals.current.get(key)?.cancel?.(),
     resume: (key) => {
       const transfer = list.find((item) => item.key === key);

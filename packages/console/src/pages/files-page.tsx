@@ -1,5 +1,7 @@
+import { useEffect } from 'react';
 import { useFilesSession, type FilesStatus } from '../files/use-files-session.js';
 import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
+import { prepareDownloads } from '../files/download-sink.js';
 import { useFolder } from '../files/use-folder.js';
 import { useTransfers } from '../files/use-transfers.js';
 import { useLoad } from '../hooks/use-load.js';
@@ -34,6 +36,8 @@ export function FilesPage({ deviceId }: { deviceId: string }) {
   const folder = useFolder(session.relay);
   const transfers = useTransfers(session.relay, () => void folder.refresh());
   const { status } = session;
+  // Registered before the first click, so that download already streams to disk.
+  useEffect(() => void prepareDownloads(), []);
 
   return (
     <div className="files-page">

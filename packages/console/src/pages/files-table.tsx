@@ -27,14 +27,15 @@ function EntryRow(props: {
       <td className="numeric">{isFolder ? '' : formatBytes(entry.size)}</td>
       <td>{formatDateTime(entry.modifiedAt)}</td>
       <td className="actions">
-        {entry.kind === 'file' && (
+        {(entry.kind === 'file' || isFolder) && (
           <button
             type="button"
             className="button button-small"
             onClick={props.onDownload}
             data-testid="file-download"
+            title={isFolder ? 'Download the folder as a .tar archive' : undefined}
           >
-            Download
+            {isFolder ? 'Download .tar' : 'Download'}
           </button>
         )}
         <button type="button" className="button button-small" onClick={props.onRename}>
@@ -76,7 +77,11 @@ export function FilesTable({ folder, transfers }: { folder: Folder; transfers: T
             key={entry.path}
             entry={entry}
             onOpen={() => void folder.open(entry.path)}
-            onDownload={() => transfers.download(entry.name, entry.path)}
+            onDownload={() =>
+              entry.kind === 'directory'
+                ? transfers.downloadFolder(entry.name, entry.path)
+                : transfers.download(entry.name, entry.path)
+            }
             onRename={() => {
               const name = window.prompt(`Rename "${entry.name}" to`, entry.name);
               if (name && here && name !== entry.name)

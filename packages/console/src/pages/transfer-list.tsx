@@ -35,6 +35,8 @@ export function TransferList({
             data-state={transfer.state}
             data-direction={transfer.direction}
             data-name={transfer.name}
+            data-archive={transfer.isArchive ? 'tar' : undefined}
+            data-storage={transfer.storage}
           >
             <span>
               {transfer.direction === 'upload' ? '↑' : '↓'} {transfer.name}
@@ -47,6 +49,11 @@ export function TransferList({
             {transfer.sha256 && (
               <span className="mono small" title="SHA-256" data-testid="transfer-sha256">
                 {transfer.sha256}
+              </span>
+            )}
+            {transfer.skipped !== undefined && transfer.skipped > 0 && (
+              <span className="small" data-testid="transfer-skipped">
+                {transfer.skipped} skipped (symlinks leading out, unreadable)
               </span>
             )}
             {transfer.message && <span className="small error-text">{transfer.message}</span>}
@@ -66,7 +73,7 @@ export function TransferList({
                 disabled={!canResume}
                 onClick={() => transfers.resume(transfer.key)}
               >
-                Resume
+                {transfer.isArchive ? 'Download again' : 'Resume'}
               </button>
             )}
           </li>

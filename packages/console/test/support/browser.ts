@@ -22,6 +22,9 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: [
       '--no-sandbox',
+      // Test servers use a fresh self-signed certificate. ignoreHTTPSErrors alone still forbids
+      // service workers on such an origin, and the console streams downloads through one.
+      '--ignore-certificate-errors',
       '--disable-gpu',
       '--disable-quic',
       '--no-first-run',
