@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PolicyList } from '@tether/protocol';
 import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
 import { runCli, waitFor } from '../support/cli.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 let server: TestServer;
 let browser: Browser;
@@ -17,6 +20,7 @@ before(async () => {
   const agent = await server.startAgent({ args: ['--user-presence', 'present'] });
   deviceId = agent.device.id;
   agentDataDir = agent.dataDir;
+  await mkdir(ARTIFACTS, { recursive: true });
   browser = await launchBrowser();
   page = await newConsolePage(browser, server.url);
   await page.getByTestId('login-username').fill('admin');
@@ -54,8 +58,8 @@ test('a technician picks interactive assistance on the device page; the terminal
   await page.getByTestId('open-terminal').click();
   assert.match(page.url(), /\/terminal\?mode=interactive$/);
   await page
-    .getByTestId('terminal-status')
-    .getByText(/asked to accept first/)
+    .getByTestId('consent-wait')
+    .getByText(/Waiting for the user at .+ to accept your request — \d+ s left/)
     .waitFor();
   const id = await waitFor('the consent prompt', async () => {
     const listed = await runCli(['agent', 'prompts', 'list', '--data-dir', agentDataDir]);
@@ -64,6 +68,7 @@ test('a technician picks interactive assistance on the device page; the terminal
   const accepted = await runCli(['agent', 'prompts', 'accept', id, '--data-dir', agentDataDir]);
   assert.equal(accepted.code, 0, accepted.stderr);
   await page.locator('[data-testid=terminal-status][data-state=connected]').waitFor();
+  await page.getByTestId('consent-wait').waitFor({ state: 'detached' });
   await page.getByTestId('terminal').click();
   await page.keyboard.type('echo "accepted-$((20 + 22))"\n');
   await page.getByTestId('terminal').getByText('accepted-42').first().waitFor({ timeout: 15_000 });
@@ -73,9 +78,59 @@ test('a technician picks interactive assistance on the device page; the terminal
 
 test('unattended on a device whose policy allows interactive only is refused with the reason', async () => {
   await page.goto(`${server.url}/devices/${deviceId}`);
+  assert.equal(await page.getByTestId('device-user-presence').innerText(), 'console is present');
   await page.getByTestId('assistance-mode').selectOption('unattended');
   await page.getByTestId('open-terminal').click();
-  const status = page.locator('[data-testid=terminal-status][data-state=failed]');
-  await status.waitFor();
-  assert.match(await status.innerText(), /allows interactive only/);
+  const panel = page.getByTestId('unattended-panel');
+  await panel.getByText(/allows interactive only/).waitFor();
+  assert.equal(await page.getByTestId('unattended-password').count(), 0, 'no password was made');
+});
+
+test('unattended access: the technician gets a session ID and one-time password, connects, and reconnects with the access file', async () => {
+  const open = await server.startAgent();
+  await page.goto(`${server.url}/devices/${open.device.id}`);
+  await page.getByTestId('open-unattended').click();
+  const accessId = (await page.getByTestId('unattended-id').innerText()).replace(/\s/g, '');
+  const password = await page.getByTestId('unattended-password').innerText();
+  assert.match(accessId, /^\d{9}$/);
+  await page.screenshot({ path: `${ARTIFACTS}unattended-credentials.png` });
+  await page.getByTestId('unattended-connect-terminal').click();
+  assert.match(page.url(), new RegExp(`/terminal\\?access=${accessId}$`));
+  assert.ok(!page.url().includes(password), 'the password never goes into the URL');
+  await page.locator('[data-testid=terminal-status][data-state=connected]').waitFor();
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('echo "unattended-$((20 + 22))"\n');
+  await page
+    .getByTestId('terminal')
+    .getByText('unattended-42')
+    .first()
+    .waitFor({ timeout: 15_000 });
+  await page.getByTestId('end-session').click();
+  await page.locator('[data-testid=terminal-status][data-state=ended]').waitFor();
+
+  const file = await server.admin.request('GET', `/api/v1/unattended/${accessId}/access-file`);
+  assert.equal(file.status, 200, file.text);
+  await page.goto(`${server.url}/connect`);
+  await page.getByTestId('connect-file').setInputFiles({
+    name: `tether-access-${accessId}.json`,
+    mimeType: 'application/json',
+    buffer: Buffer.from(file.text),
+  });
+  await page.getByTestId('connect-device').getByText(open.device.name).waitFor();
+  await page.getByTestId('connect-password').fill('not-the-password');
+  await page.getByTestId('connect-submit').click();
+  const failed = page.locator('[data-testid=terminal-status][data-state=failed]');
+  await failed.waitFor();
+  assert.match(await failed.innerText(), /session ID or the one-time password is wrong/);
+
+  await page.goto(`${server.url}/connect`);
+  await page.getByTestId('connect-id').fill(accessId);
+  await page.getByTestId('connect-password').fill(password);
+  await page.getByTestId('connect-submit').click();
+  await page.locator('[data-testid=terminal-status][data-state=connected]').waitFor();
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('echo "again-$((20 + 22))"\n');
+  await page.getByTestId('terminal').getByText('again-42').first().waitFor({ timeout: 15_000 });
+  await page.getByTestId('end-session').click();
+  await page.locator('[data-testid=terminal-status][data-state=ended]').waitFor();
 });

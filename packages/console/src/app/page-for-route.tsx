@@ -1,4 +1,5 @@
 import { AuditPage } from '../pages/audit-page.js';
+import { ConnectPage } from '../pages/connect-page.js';
 import { DesktopPage } from '../pages/desktop-page.js';
 import { DevicePage } from '../pages/device-page.js';
 import { DevicesPage } from '../pages/devices-page.js';
@@ -33,6 +34,8 @@ export function PageForRoute({ route }: { route: Route }) {
       return <FilesPage key={route.deviceId} deviceId={route.deviceId} />;
     case 'desktop':
       return <DesktopPage key={route.deviceId} deviceId={route.deviceId} />;
+    case 'connect':
+      return <ConnectPage />;
     case 'recordings':
       return <RecordingsPage />;
     case 'player':

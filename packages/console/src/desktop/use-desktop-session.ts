@@ -2,7 +2,7 @@ import RFB from '@novnc/novnc';
 import { relaySocketUrl } from '@tether/sdk';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useConsole } from '../app/api-context.js';
-import { modeFromSearch } from '../assistance/assistance-mode.js';
+import { openSession } from '../assistance/open-session.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 
 /** Where a desktop session stands. */
@@ -30,6 +30,8 @@ export interface DesktopSession {
   sendCtrlAltDel: () => void;
   end: () => void;
   isEnding: boolean;
+  /** Known once the server created the session. */
+  sessionId: string | null;
 }
 
 /**
@@ -51,6 +53,7 @@ export function useDesktopSession(options: {
   const [status, setStatus] = useState<DesktopStatus>({ state: 'connecting' });
   const [remoteClipboard, setRemoteClipboard] = useState('');
   const [isEnding, setEnding] = useState(false);
+  const [sessionId, setSessionId] = useState<string | null>(null);
   const rfbRef = useRef<RFB | null>(null);
   const sessionIdRef = useRef<string | null>(null);
   const settingsRef = useRef(settings);
@@ -61,48 +64,42 @@ export function useDesktopSession(options: {
     if (element === null) return;
     let isMounted = true;
     setStatus({ state: 'connecting' });
-    api
-      .createSession({
-        deviceId,
-        kind: 'desktop',
-        ...(viewOnly ? { viewOnly } : {}),
-        ...modeFromSearch(window.location.search),
-      })
-      .then(
-        ({ session, relay }) => {
-          sessionIdRef.current = session.id;
-          if (!isMounted) {
-            api.endSession(session.id).catch(() => undefined);
-            return;
-          }
-          const rfb = new RFB(element, relaySocketUrl(relay, window.location), { shared: true });
-          rfb.viewOnly = viewOnly;
-          applySettings(rfb, settingsRef.current);
-          let desktopName = 'the desktop'; // the name arrives just before `connect`
-          rfb.addEventListener('desktopname', (event) => {
-            const name = (event as CustomEvent<{ name?: unknown }>).detail.name;
-            if (typeof name === 'string' && name !== '') desktopName = name;
-          });
-          rfb.addEventListener('connect', () => {
-            if (isMounted) setStatus({ state: 'connected', name: desktopName });
-          });
-          rfb.addEventListener('disconnect', (event) => {
-            const clean = (event as CustomEvent<{ clean?: unknown }>).detail.clean === true;
-            if (isMounted)
-              setStatus({ state: 'ended', reason: clean ? 'closed' : 'the connection was lost' });
-          });
-          rfb.addEventListener('clipboard', (event) => {
-            const text = (event as CustomEvent<{ text?: unknown }>).detail.text;
-            if (isMounted && typeof text === 'string') setRemoteClipboard(text);
-          });
-          rfbRef.current = rfb;
-        },
-        (error: unknown) => {
-          if (!isMounted) return;
-          if (isSignedOut(error)) onSignedOut();
-          else setStatus({ state: 'failed', reason: describeError(error) });
-        },
-      );
+    openSession(api, { deviceId, kind: 'desktop', ...(viewOnly ? { viewOnly } : {}) }).then(
+      ({ session, relay }) => {
+        sessionIdRef.current = session.id;
+        setSessionId(session.id);
+        if (!isMounted) {
+          api.endSession(session.id).catch(() => undefined);
+          return;
+        }
+        const rfb = new RFB(element, relaySocketUrl(relay, window.location), { shared: true });
+        rfb.viewOnly = viewOnly;
+        applySettings(rfb, settingsRef.current);
+        let desktopName = 'the desktop'; // the name arrives just before `connect`
+        rfb.addEventListener('desktopname', (event) => {
+          const name = (event as CustomEvent<{ name?: unknown }>).detail.name;
+          if (typeof name === 'string' && name !== '') desktopName = name;
+        });
+        rfb.addEventListener('connect', () => {
+          if (isMounted) setStatus({ state: 'connected', name: desktopName });
+        });
+        rfb.addEventListener('disconnect', (event) => {
+          const clean = (event as CustomEvent<{ clean?: unknown }>).detail.clean === true;
+          if (isMounted)
+            setStatus({ state: 'ended', reason: clean ? 'closed' : 'the connection was lost' });
+        });
+        rfb.addEventListener('clipboard', (event) => {
+          const text = (event as CustomEvent<{ text?: unknown }>).detail.text;
+          if (isMounted && typeof text === 'string') setRemoteClipboard(text);
+        });
+        rfbRef.current = rfb;
+      },
+      (error: unknown) => {
+        if (!isMounted) return;
+        if (isSignedOut(error)) onSignedOut();
+        else setStatus({ state: 'failed', reason: describeError(error) });
+      },
+    );
     return () => {
       isMounted = false;
       rfbRef.current?.disconnect();
@@ -135,6 +132,7 @@ export function useDesktopSession(options: {
     sendCtrlAltDel: () => rfbRef.current?.sendCtrlAltDel(),
     end,
     isEnding,
+    sessionId,
   };
 }
 

@@ -1,7 +1,7 @@
 import { relaySocketUrl } from '@tether/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConsole } from '../app/api-context.js';
-import { modeFromSearch } from '../assistance/assistance-mode.js';
+import { openSession } from '../assistance/open-session.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 import { openFilesRelay, type FilesRelay } from './files-relay.js';
 
@@ -19,6 +19,8 @@ export interface FilesSession {
   /** Opens a new session after a cut (transfers can then resume). */
   reconnect: () => void;
   end: () => void;
+  /** Known once the server created the session. */
+  sessionId: string | null;
 }
 
 /**
@@ -32,6 +34,7 @@ export function useFilesSession(deviceId: string): FilesSession {
   const [status, setStatus] = useState<FilesStatus>({ state: 'connecting' });
   const [relay, setRelay] = useState<FilesRelay | null>(null);
   const [generation, setGeneration] = useState(0);
+  const [sessionId, setSessionId] = useState<string | null>(null);
   const sessionIdRef = useRef<string | null>(null);
 
   useEffect(() => {
@@ -45,10 +48,10 @@ export function useFilesSession(deviceId: string): FilesSession {
       if (isSignedOut(error)) onSignedOut();
       else setStatus({ state: 'failed', reason: describeError(error) });
     };
-    api
-      .createSession({ deviceId, kind: 'files', ...modeFromSearch(window.location.search) })
+    openSession(api, { deviceId, kind: 'files' })
       .then(async ({ session, relay: ticket }) => {
         sessionIdRef.current = session.id;
+        setSessionId(session.id);
         if (!isMounted) {
           api.endSession(session.id).catch(() => undefined); // left meanwhile: do not leave it pending
           return;
@@ -77,5 +80,5 @@ export function useFilesSession(deviceId: string): FilesSession {
     if (sessionId) api.endSession(sessionId).catch(() => undefined); // the socket closes anyway
     relay?.close('you ended the session');
   }, [api, relay]);
-  return { status, relay, reconnect, end };
+  return { status, relay, reconnect, end, sessionId };
 }

@@ -1,7 +1,8 @@
-import type { AssistanceMode, Device } from '@tether/protocol';
+import type { AssistanceMode, Device, SessionKind, UnattendedAccessMode } from '@tether/protocol';
 import { useState } from 'react';
 import { AssistanceModePicker } from '../assistance/assistance-mode-picker.js';
 import { withMode } from '../assistance/assistance-mode.js';
+import { UnattendedPanel } from '../assistance/unattended-panel.js';
 import { Loaded } from '../components/loaded.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatusDot } from '../components/status-dot.js';
@@ -27,6 +28,8 @@ function DeviceDetails({ device, now }: { device: Device; now: number }) {
       <dd className="mono">{device.hostname}</dd>
       <dt>Operating system</dt>
       <dd>{osLabel(device)}</dd>
+      <dt>User at the device</dt>
+      <dd data-testid="device-user-presence">{presenceLabel(device)}</dd>
       <dt>Group</dt>
       <dd>{device.group}</dd>
       <dt>Agent version</dt>
@@ -39,41 +42,62 @@ function DeviceDetails({ device, now }: { device: Device; now: number }) {
   );
 }
 
-function OpenTerminal({ device }: { device: Device }) {
+/** "Ada is present", "Locked (ada)", "Nobody is logged in", as the agent last reported (A-12). */
+function presenceLabel(device: Device): string {
+  const presence = device.userPresence;
+  if (!device.online) return 'Unknown while offline';
+  if (!presence) return 'Not reported by this agent';
+  if (!presence.loggedIn) return 'Nobody is logged in';
+  const who = presence.user ?? 'a user';
+  return presence.screenLocked ? `${who} is logged in, screen locked` : `${who} is present`;
+}
+
+const SESSION_BUTTONS = [
+  { kind: 'terminal', label: 'Open terminal', isPrimary: true },
+  { kind: 'files', label: 'Files', isPrimary: false },
+  { kind: 'desktop', label: 'Open desktop', isPrimary: false },
+] as const;
+
+/**
+ * The session actions of a device: the assistance mode, a button per session kind, and
+ * unattended access. Unattended sessions need a one-time password first, so with that mode
+ * the buttons open the unattended panel.
+ */
+function SessionActions({
+  device,
+  onUnattended,
+}: {
+  device: Device;
+  onUnattended: (mode: UnattendedAccessMode) => void;
+}) {
   const [mode, setMode] = useState<AssistanceMode | undefined>(undefined);
+  const open = (kind: SessionKind): void => {
+    if (mode === 'unattended') return onUnattended('unattended');
+    navigate(withMode(`/devices/${encodeURIComponent(device.id)}/${kind}`, mode));
+  };
   return (
     <div className="open-terminal">
       <AssistanceModePicker value={mode} onChange={setMode} />
-      <button
-        type="button"
-        className="button button-primary"
-        disabled={!device.online}
-        onClick={() =>
-          navigate(withMode(`/devices/${encodeURIComponent(device.id)}/terminal`, mode))
-        }
-        data-testid="open-terminal"
-      >
-        Open terminal
-      </button>
-      <button
-        type="button"
-        className="button"
-        disabled={!device.online}
-        onClick={() => navigate(withMode(`/devices/${encodeURIComponent(device.id)}/files`, mode))}
-        data-testid="open-files"
-      >
-        Files
-      </button>
+      {SESSION_BUTTONS.map(({ kind, label, isPrimary }) => (
+        <button
+          key={kind}
+          type="button"
+          className={isPrimary ? 'button button-primary' : 'button'}
+          disabled={!device.online}
+          onClick={() => open(kind)}
+          data-testid={`open-${kind}`}
+        >
+          {label}
+        </button>
+      ))}
       <button
         type="button"
         className="button"
         disabled={!device.online}
-        onClick={() =>
-          navigate(withMode(`/devices/${encodeURIComponent(device.id)}/desktop`, mode))
-        }
-        data-testid="open-desktop"
+        onClick={() => onUnattended(mode === 'dynamic' ? 'dynamic' : 'unattended')}
+        data-testid="open-unattended"
       >
-        Open desktop
+        Unattended access…
       </button>
       {!device.online && (
         <span className="muted small">
@@ -85,7 +109,8 @@ function OpenTerminal({ device }: { device: Device }) {
 }
 
 /**
- * One device: details, statistics, a button to open a terminal, and its recent sessions.
+ * One device: details (with whether a user is at it), statistics, the session actions with
+ * unattended access, and its recent sessions.
  *
  * @example
  * <DevicePage deviceId={id} />
@@ -95,6 +120,9 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
   const [sessions, reloadSessions] = useLoad((api) => api.listSessions({ deviceId }), [deviceId]);
   const live = useLiveDevices();
   const now = useNow(30_000);
+  const [unattended, setUnattended] = useState<{ mode: UnattendedAccessMode; key: number } | null>(
+    null,
+  );
 
   return (
     <>
@@ -109,8 +137,21 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
               <PageHeader
                 title={device.name}
                 subtitle={device.hostname === device.name ? undefined : device.hostname}
-                actions={<OpenTerminal device={device} />}
+                actions={
+                  <SessionActions
+                    device={device}
+                    onUnattended={(mode) => setUnattended({ mode, key: Date.now() })}
+                  />
+                }
               />
+              {unattended && (
+                <UnattendedPanel
+                  key={unattended.key}
+                  device={device}
+                  mode={unattended.mode}
+                  onClose={() => setUnattended(null)}
+                />
+              )}
               <div className="columns">
                 <section className="card">
                   <h2>Details</h2>

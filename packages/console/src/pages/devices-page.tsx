@@ -43,9 +43,14 @@ export function DevicesPage() {
         title="Devices"
         subtitle="Machines with the Tether agent. Status and statistics update live."
         actions={
-          <Link href="/installers" className="button">
-            Add a device
-          </Link>
+          <>
+            <Link href="/connect" className="button" data-testid="connect-with-access-file">
+              Connect with access file
+            </Link>
+            <Link href="/installers" className="button">
+              Add a device
+            </Link>
+          </>
         }
       />
       {!live.isLive && (

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useFilesSession, type FilesStatus } from '../files/use-files-session.js';
+import { ConsentWait } from '../assistance/consent-wait.js';
 import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
 import { prepareDownloads } from '../files/download-sink.js';
 import { useFolder } from '../files/use-folder.js';
@@ -66,6 +67,7 @@ export function FilesPage({ deviceId }: { deviceId: string }) {
           </button>
         )}
       </div>
+      <ConsentWait sessionId={session.sessionId} deviceName={deviceName} />
       <FilesToolbar folder={folder} transfers={transfers} relay={session.relay} />
       {folder.message && (
         <p className="notice notice-error" role="alert" data-testid="files-error">

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
-import { modeFromSearch } from '../assistance/assistance-mode.js';
+import { ConsentWait } from '../assistance/consent-wait.js';
 import { useLoad } from '../hooks/use-load.js';
 import { useTerminalSession, type TerminalViewStatus } from '../terminal/use-terminal-session.js';
 
@@ -15,14 +15,6 @@ function statusText(status: TerminalViewStatus, deviceName: string): string {
     case 'failed':
       return `Could not open the terminal: ${status.reason}`;
   }
-}
-
-/** While an interactive or dynamic session waits, the user at the device may still be deciding. */
-function consentHint(): string {
-  const { mode } = modeFromSearch(window.location.search);
-  return mode === 'interactive' || mode === 'dynamic'
-    ? ' — the user at the device is asked to accept first; the terminal starts when they do.'
-    : '';
 }
 
 /**
@@ -44,7 +36,6 @@ export function TerminalPage({ deviceId }: { deviceId: string }) {
         <DeviceBackLink deviceId={deviceId} deviceName={deviceName} />
         <SessionStatus state={status.state} testId="terminal-status">
           {statusText(status, deviceName)}
-          {status.state !== 'ended' && status.state !== 'failed' && consentHint()}
         </SessionStatus>
         <button
           type="button"
@@ -56,6 +47,7 @@ export function TerminalPage({ deviceId }: { deviceId: string }) {
           {session.isEnding ? 'Ending…' : 'End session'}
         </button>
       </div>
+      <ConsentWait sessionId={session.sessionId} deviceName={deviceName} />
       <div className="terminal-container">
         <div className="terminal-host" ref={containerRef} data-testid="terminal" />
       </div>

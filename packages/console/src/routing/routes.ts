@@ -6,6 +6,7 @@ export type Route =
   | { page: 'terminal'; deviceId: string }
   | { page: 'files'; deviceId: string }
   | { page: 'desktop'; deviceId: string }
+  | { page: 'connect' }
   | { page: 'recordings' }
   | { page: 'player'; recordingId: string }
   | { page: 'installers' }
@@ -23,6 +24,7 @@ const patterns: [RegExp, (match: string[]) => Route][] = [
   [/^\/devices\/([^/]+)\/terminal$/, ([id]) => ({ page: 'terminal', deviceId: id ?? '' })],
   [/^\/devices\/([^/]+)\/files$/, ([id]) => ({ page: 'files', deviceId: id ?? '' })],
   [/^\/devices\/([^/]+)\/desktop$/, ([id]) => ({ page: 'desktop', deviceId: id ?? '' })],
+  [/^\/connect$/, () => ({ page: 'connect' })],
   [/^\/recordings$/, () => ({ page: 'recordings' })],
   [/^\/recordings\/([^/]+)$/, ([id]) => ({ page: 'player', recordingId: id ?? '' })],
   [/^\/installers$/, () => ({ page: 'installers' })],
@@ -76,6 +78,8 @@ export function routePath(route: Route): string {
       return `/devices/${id(route.deviceId)}/files`;
     case 'desktop':
       return `/devices/${id(route.deviceId)}/desktop`;
+    case 'connect':
+      return '/connect';
     case 'recordings':
       return '/recordings';
     case 'player':

@@ -1,7 +1,7 @@
 import { relaySocketUrl } from '@tether/sdk';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useConsole } from '../app/api-context.js';
-import { modeFromSearch } from '../assistance/assistance-mode.js';
+import { openSession } from '../assistance/open-session.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 import { createXterm } from './create-xterm.js';
 import { openTerminalRelay, type TerminalRelay, type TerminalStatus } from './terminal-relay.js';
@@ -15,6 +15,8 @@ export interface TerminalSession {
   /** Ends the session on the server, then closes the socket. */
   end: () => void;
   isEnding: boolean;
+  /** Known once the server created the session. */
+  sessionId: string | null;
 }
 
 /**
@@ -31,6 +33,7 @@ export function useTerminalSession(
   const { api, onSignedOut } = useConsole();
   const [status, setStatus] = useState<TerminalViewStatus>({ state: 'connecting' });
   const [isEnding, setEnding] = useState(false);
+  const [sessionId, setSessionId] = useState<string | null>(null);
   const sessionIdRef = useRef<string | null>(null);
   const relayRef = useRef<TerminalRelay | null>(null);
 
@@ -46,37 +49,30 @@ export function useTerminalSession(
     terminal.onData((text) => relayRef.current?.sendInput(text));
     terminal.focus();
 
-    api
-      .createSession({
-        deviceId,
-        kind: 'terminal',
-        cols: terminal.cols,
-        rows: terminal.rows,
-        ...modeFromSearch(window.location.search),
-      })
-      .then(
-        ({ session, relay }) => {
-          sessionIdRef.current = session.id;
-          if (!isMounted) {
-            // The page was left while the session was being set up: do not leave it pending.
-            api.endSession(session.id).catch(() => undefined);
-            return;
-          }
-          relayRef.current = openTerminalRelay(relaySocketUrl(relay, window.location), {
-            size: { cols: terminal.cols, rows: terminal.rows },
-            onOutput: (bytes) => terminal.write(bytes),
-            onStatus: (next) => {
-              if (isMounted) setStatus(next);
-              if (next.state === 'ended') terminal.options.cursorBlink = false;
-            },
-          });
-        },
-        (error: unknown) => {
-          if (!isMounted) return;
-          if (isSignedOut(error)) onSignedOut();
-          else setStatus({ state: 'failed', reason: describeError(error) });
-        },
-      );
+    openSession(api, { deviceId, kind: 'terminal', cols: terminal.cols, rows: terminal.rows }).then(
+      ({ session, relay }) => {
+        sessionIdRef.current = session.id;
+        setSessionId(session.id);
+        if (!isMounted) {
+          // The page was left while the session was being set up: do not leave it pending.
+          api.endSession(session.id).catch(() => undefined);
+          return;
+        }
+        relayRef.current = openTerminalRelay(relaySocketUrl(relay, window.location), {
+          size: { cols: terminal.cols, rows: terminal.rows },
+          onOutput: (bytes) => terminal.write(bytes),
+          onStatus: (next) => {
+            if (isMounted) setStatus(next);
+            if (next.state === 'ended') terminal.options.cursorBlink = false;
+          },
+        });
+      },
+      (error: unknown) => {
+        if (!isMounted) return;
+        if (isSignedOut(error)) onSignedOut();
+        else setStatus({ state: 'failed', reason: describeError(error) });
+      },
+    );
 
     return () => {
       isMounted = false;
@@ -104,5 +100,5 @@ export function useTerminalSession(
     });
   }, [api, onSignedOut]);
 
-  return { status, end, isEnding };
+  return { status, end, isEnding, sessionId };
 }
