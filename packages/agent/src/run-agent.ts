@@ -16,6 +16,7 @@ import {
   DEFAULT_PRESENCE_CHECK_MS,
   startPresenceReporter,
 } from './assistance/presence-reporter.js';
+import { desktopSessionNotifier } from './assistance/session-notices.js';
 import { createUnattendedService } from './assistance/unattended-service.js';
 import { handleUnattendedMessage } from './assistance/unattended-messages.js';
 import { logindUserPresence, type UserPresence } from './assistance/user-presence.js';
@@ -114,6 +115,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     ],
   });
   const presence = options.userPresence ?? logindUserPresence;
+  const notify = await desktopSessionNotifier({ env: process.env, log });
   const unattended = createUnattendedService({ clock, log });
   const sessions = createSessionRegistry({
     serverUrl: state.config.serverUrl,
@@ -121,6 +123,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     clock,
     gate: createOfferGate({ consent, presence, unattended }),
     unattended,
+    ...(notify ? { notify } : {}),
     ...(shellPool ? { shellPool } : {}),
     ...(options.fileRoots ? { fileRoots: options.fileRoots } : {}),
     ...(options.desktop ? { vnc: options.desktop } : {}),

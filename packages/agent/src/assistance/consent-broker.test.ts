@@ -1,31 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import type { Clock } from '../clock.js';
+import { manualClock } from '../../test/support/manual-clock.js';
 import { createConsentBroker } from './consent-broker.js';
-
-/** A clock whose timers fire only when the test moves time forward. */
-function manualClock(): Clock & { advance(ms: number): void } {
-  let now = 0;
-  const timers = new Set<{ at: number; callback: () => void }>();
-  return {
-    now: () => now,
-    setTimer(callback, ms) {
-      const timer = { at: now + ms, callback };
-      timers.add(timer);
-      return () => timers.delete(timer);
-    },
-    advance(ms) {
-      now += ms;
-      for (const timer of [...timers]) {
-        if (timer.at <= now) {
-          timers.delete(timer);
-          timer.callback();
-        }
-      }
-    },
-  };
-}
 
 const question = {
   id: '6f1c2a52-8a55-4a8e-9f0e-1d3b7c9e2a10',

@@ -39,7 +39,8 @@ const DIALOGS: { program: string; args: (text: string, timeoutSec: number) => st
   },
 ];
 
-async function findProgram(name: string, path: string): Promise<string | undefined> {
+/** The executable `name` on `path` (a PATH value), or undefined. */
+export async function findProgram(name: string, path: string): Promise<string | undefined> {
   for (const folder of path.split(delimiter).filter(Boolean)) {
     const candidate = join(folder, name);
     try {

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import type { Logger } from 'pino';
 import { createOfferGate, type OfferGate } from '../assistance/check-offer.js';
 import { fixedUserPresence } from '../assistance/user-presence.js';
+import type { SessionNotifier } from '../assistance/session-notices.js';
 import type { UnattendedService } from '../assistance/unattended-service.js';
 import type { Clock } from '../clock.js';
 import type { RunningSession } from './running-session.js';
@@ -77,6 +78,8 @@ export function createSessionRegistry(options: {
   vnc?: VncTarget;
   /** Counts sessions under an unattended access, so its idle timer waits for them. */
   unattended?: UnattendedService;
+  /** Tells the user at the device when a session starts and ends (M-1). */
+  notify?: SessionNotifier;
 }): SessionRegistry {
   const { log } = options;
   const entries = new Map<string, Entry>();
@@ -128,9 +131,12 @@ export function createSessionRegistry(options: {
     entry.session = session;
     entry.startedAt = options.clock.now();
     const accessEnded = offer.accessId && options.unattended?.sessionStarted(offer.accessId);
+    const notice = { id: offer.sessionId, kind: offer.kind, technician: offer.technician };
+    options.notify?.({ ...notice, state: 'started' });
     void session.ended.then(() => {
       entries.delete(offer.sessionId);
       if (accessEnded) accessEnded();
+      options.notify?.({ ...notice, state: 'ended' });
     });
     if (entry.cancelReason !== undefined) await session.stop(entry.cancelReason);
   };

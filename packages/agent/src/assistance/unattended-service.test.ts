@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import type { SessionOffer } from '@tether/protocol';
+import { manualClock } from '../../test/support/manual-clock.js';
+import { createOfferGate } from './check-offer.js';
+import { createUnattendedService } from './unattended-service.js';
+import { fixedUserPresence } from './user-presence.js';
+
+const log = pino({ level: 'silent' });
+const MINUTE = 60_000;
+
+const offer = (accessId?: string): SessionOffer => ({
+  type: 'session.offer',
+  sessionId: '6f1c2a52-8a55-4a8e-9f0e-1d3b7c9e2a10',
+  kind: 'terminal',
+  relayPath: '/relay/v1/6f1c2a52-8a55-4a8e-9f0e-1d3b7c9e2a10',
+  token: 'a'.repeat(43),
+  technician: 'alice',
+  mode: 'unattended',
+  ...(accessId ? { accessId } : {}),
+});
+
+test('an unattended session opens only for an access the service is on for', async () => {
+  const unattended = createUnattendedService({ clock: manualClock(), log });
+  const gate = createOfferGate({ presence: fixedUserPresence('absent'), unattended });
+  await assert.rejects(async () => gate(offer()), /not on for this access/);
+  await assert.rejects(async () => gate(offer('123456789')), /not on for this access/);
+  unattended.enable('123456789');
+  await gate(offer('123456789'));
+  assert.equal(unattended.disable('123456789', 'test'), true);
+  await assert.rejects(async () => gate(offer('123456789')), /not on for this access/);
+});
+
+test('the agent turns the service off by itself when no session ran under it for its idle limit', () => {
+  const clock = manualClock();
+  const unattended = createUnattendedService({ clock, log, idleLimitMs: 16 * MINUTE });
+  unattended.enable('123456789');
+  const ended = unattended.sessionStarted('123456789');
+  clock.advance(60 * MINUTE);
+  assert.ok(unattended.isEnabled('123456789'), 'a running session keeps it on');
+  ended();
+  clock.advance(16 * MINUTE - 1);
+  assert.ok(unattended.isEnabled('123456789'));
+  clock.advance(1);
+  assert.equal(unattended.isEnabled('123456789'), false);
+  assert.deepEqual(unattended.list(), []);
+});
+
+test('after a reconnect the server list decides which accesses stay on', () => {
+  const unattended = createUnattendedService({ clock: manualClock(), log });
+  unattended.enable('111111111');
+  unattended.enable('222222222');
+  unattended.keepOnly(['222222222']);
+  assert.deepEqual(
+    unattended.list().map((access) => access.accessId),
+    ['222222222'],
+  );
+});
