@@ -16,6 +16,8 @@ const TEST_PACKAGES = [
   'x11vnc',
   'xterm',
   'x11-apps',
+  'x11-utils',
+  'xclip',
   'chromium',
   'fonts-liberation',
   'openssh-server',
@@ -23,6 +25,7 @@ const TEST_PACKAGES = [
   'openssl',
   'postgresql',
   'nats-server',
+  'tinyproxy',
 ];
 
 /** @param {string} command @param {string[]} args */

@@ -38,6 +38,8 @@ export interface TestServer {
   startAgent(options?: {
     /** Extra `tether agent run` flags (e.g. `--file-root DIR`). */
     args?: string[];
+    /** Extra environment of `tether agent enroll` and `run` (e.g. `HTTPS_PROXY`). */
+    env?: NodeJS.ProcessEnv;
   }): Promise<{
     device: Device;
     dataDir: string;
@@ -114,28 +116,17 @@ export async function createTestServer(
     async startAgent(options = {}) {
       const { token } = await createInstaller();
       const agentDir = await mkdtemp(join(tmpdir(), 'tether-agent-'));
-      const enrolled = await runCli([
-        'agent',
-        'enroll',
-        '--server',
-        url,
-        '--token',
-        token,
-        '--data-dir',
-        agentDir,
-      ]);
+      const enrolled = await runCli(
+        ['agent', 'enroll', '--server', url, '--token', token, '--data-dir', agentDir],
+        options.env ? { env: options.env } : {},
+      );
       if (enrolled.code !== 0)
         throw new Error(`agent enroll failed: ${enrolled.stderr}${enrolled.stdout}`);
       const deviceId = /device ([0-9a-f-]{36})/.exec(enrolled.stdout)?.[1] ?? '';
-      const agent = startCli([
-        'agent',
-        'run',
-        '--data-dir',
-        agentDir,
-        '--log-level',
-        'warn',
-        ...(options.args ?? []),
-      ]);
+      const agent = startCli(
+        ['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn', ...(options.args ?? [])],
+        options.env ? { env: options.env } : {},
+      );
       const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
         await stopProcess(agent, signal);
         await rm(agentDir, { recursive: true, force: true });

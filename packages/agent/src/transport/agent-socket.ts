@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import { proxyFor, tunnelAgent } from './http-proxy.js';
 import { tlsFingerprint } from './tls-fingerprint.js';
 
 /** Options of {@link openAgentSocket}. */
@@ -18,7 +19,8 @@ export interface AgentSocketOptions {
 /**
  * Opens a WebSocket to the server the way the agent always does: wss only, no CA validation
  * (trust comes from the pinned key and the signed fingerprint), no Origin header (the agent is
- * not a browser), no compression (terminal and RFB traffic is either small or incompressible,
+ * not a browser), through the HTTP proxy of `HTTPS_PROXY` unless `NO_PROXY` names the server,
+ * no compression (terminal and RFB traffic is either small or incompressible,
  * and compression costs latency and memory per socket).
  *
  * @example
@@ -29,7 +31,10 @@ export function openAgentSocket(url: URL, options: AgentSocketOptions): WebSocke
   if (target.protocol === 'https:') target.protocol = 'wss:';
   if (target.protocol !== 'wss:')
     throw new Error(`Refusing a non-TLS server address (${target.protocol}).`);
+  const proxy = proxyFor(target, process.env);
   const socket = new WebSocket(target, {
+    // Through an HTTP proxy when HTTPS_PROXY says so (M-6): TLS still runs end to end.
+    ...(proxy ? { agent: tunnelAgent(proxy) } : {}),
     rejectUnauthorized: false,
     perMessageDeflate: false,
     followRedirects: false,

@@ -1,5 +1,6 @@
 import { request } from 'node:https';
 import { AppError } from '@tether/protocol';
+import { proxyFor, tunnelAgent } from './http-proxy.js';
 import { tlsFingerprint } from './tls-fingerprint.js';
 
 /** What {@link postJson} got back. */
@@ -27,11 +28,12 @@ export function postJson(
 ): Promise<JsonReply> {
   const payload = Buffer.from(JSON.stringify(body), 'utf8');
   return new Promise((resolve, reject) => {
+    const proxy = proxyFor(url, process.env);
     const outgoing = request(url, {
       method: 'POST',
       // Trust comes from the pinned server key, not from a CA (DESIGN.md, Identity and trust).
       rejectUnauthorized: false,
-      agent: false,
+      agent: proxy ? tunnelAgent(proxy) : false,
       timeout: options.timeoutMs,
       headers: { 'content-type': 'application/json', 'content-length': payload.length },
     });

@@ -13,6 +13,9 @@ export const agentDataDir = (input: CommandInput): string =>
   input.env.TETHER_AGENT_DATA_DIR ??
   join(homedir(), '.tether-agent');
 
+const PROXY_HELP = `Behind an HTTP proxy, set HTTPS_PROXY=http://[user:password@]proxy:port (NO_PROXY lists
+hosts reached directly). The agent tunnels with CONNECT; TLS to the server stays end to end.`;
+
 export const agentEnrollCommand: Command = {
   name: 'agent enroll',
   summary: 'Enrol this machine with a Tether server using an installer token.',
@@ -21,7 +24,9 @@ export const agentEnrollCommand: Command = {
   --server URL     the server's https URL, as printed with the installer
   --token TOKEN    the installer's enrolment token
   --data-dir DIR   where the agent keeps its identity (default ~/.tether-agent,
-                   env TETHER_AGENT_DATA_DIR; a service install uses /var/lib/tether-agent)`,
+                   env TETHER_AGENT_DATA_DIR; a service install uses /var/lib/tether-agent)
+
+${PROXY_HELP}`,
   options: {
     server: { type: 'string' },
     token: { type: 'string' },
@@ -64,7 +69,9 @@ export const agentRunCommand: Command = {
   --presence-interval SEC  how often presence is checked (default 5)
 
 Connects outbound to the server it was enrolled with and reconnects with backoff when the
-connection drops. Stop it with Ctrl+C or SIGTERM.`,
+connection drops. Stop it with Ctrl+C or SIGTERM.
+
+${PROXY_HELP}`,
   options: {
     'data-dir': { type: 'string' },
     'log-level': { type: 'string' },
