@@ -24,7 +24,8 @@ export type AdmitSession = (request: {
 }) => Promise<Admission>;
 
 /**
- * Runs the assistance checks for a session request; a refusal is audited (`session.refused`,
+ * Runs the assistance checks for a session request, including whether the agent can serve the
+ * mode; a refusal is audited (`session.refused`,
  * with the code and message) and then thrown to the caller.
  *
  * @example
@@ -38,6 +39,8 @@ export async function admitAndAudit(
     request: CreateSessionRequest;
     sourceAddress: string;
     userPresence: UserPresenceReport | undefined;
+    /** The device's agent, when connected: it must support the admitted mode (M-4). */
+    link?: AgentLink | undefined;
     /** The unattended access the technician connects with, if any (M-2). */
     accessId?: string;
   },
@@ -50,6 +53,7 @@ export async function admitAndAudit(
       ...(request.mode ? { mode: request.mode } : {}),
       userPresence: input.userPresence,
     });
+    if (admission.mode && input.link) requireAgentCapability(input.link, device, admission.mode);
     if (admission.mode === 'unattended' && !input.accessId) {
       throw new AppError(
         'FORBIDDEN',

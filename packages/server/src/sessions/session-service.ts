@@ -13,7 +13,6 @@ import type { Admission } from '../assistance/admit-session.js';
 import type { AccessWindowWatch } from '../assistance/access-window-watch.js';
 import {
   admitAndAudit,
-  requireAgentCapability,
   watchSessionWindow,
   type AdmitSession,
 } from '../assistance/session-terms.js';
@@ -125,6 +124,7 @@ export class SessionService {
       request,
       sourceAddress,
       userPresence: link?.userPresence,
+      link,
       ...(options.accessId ? { accessId: options.accessId } : {}),
     });
     if (!link) {
@@ -136,7 +136,6 @@ export class SessionService {
         `Cannot open a terminal on "${device.name}": the device is offline (${seen}).`,
       );
     }
-    if (admission.mode) requireAgentCapability(link, device, admission.mode);
     const record = await store.sessions.create({
       id: randomUUID(),
       deviceId: device.id,
