@@ -1,7 +1,8 @@
 // Runs every test with Node's test runner. The file list is expanded here because Node 20's
 // runner finds no .ts files from a folder or a quoted glob.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -28,9 +29,18 @@ if (files.length === 0) {
   console.error('No test files matched.');
   process.exit(1);
 }
+// Agents under test start login shells in their user's home. An empty home of their own keeps
+// the machine's dotfiles out of the tests (a shell killed while ~/.bashrc ran `pyenv rehash`
+// once left a lock that hung every later shell on the machine).
+const home = mkdtempSync(join(tmpdir(), 'tether-test-home-'));
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, TETHER_TEST: '1', NODE_OPTIONS: '' } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, HOME: home, TETHER_TEST: '1', NODE_OPTIONS: '' },
+  },
 );
+rmSync(home, { recursive: true, force: true });
 process.exit(result.status ?? 1);

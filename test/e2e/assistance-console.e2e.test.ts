@@ -3,7 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PolicyList } from '@tether/protocol';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
 import { runCli, waitFor } from '../support/cli.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
@@ -23,10 +27,7 @@ before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   browser = await launchBrowser();
   page = await newConsolePage(browser, server.url);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-user').waitFor();
+  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
 });
 after(async () => {
   await browser.close();

@@ -4,7 +4,11 @@ import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { EnrollResponse, TETHER_VERSION } from '@tether/protocol';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
 import { createTestServer, ADMIN_PASSWORD, type TestServer } from '../support/test-server.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
@@ -46,10 +50,7 @@ async function enrollHostileDevice(): Promise<string> {
 
 test('a technician signs in, sees the device online, and runs a command in its terminal', async () => {
   const hostileId = await enrollHostileDevice();
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-user').waitFor();
+  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
 
   const row = page.locator(`[data-testid=device-row][data-device-id="${deviceId}"]`);
   await row.waitFor();

@@ -5,7 +5,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DeviceList, RecordingList } from '@tether/protocol';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
 import { waitFor } from '../support/cli.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 import { startXDesktop, type XDesktop } from '../support/x-desktop.js';
@@ -51,10 +55,7 @@ async function typeIntoXterm(text: string): Promise<void> {
 }
 
 test('a technician types into the device desktop from the console; view-only typing does nothing', async () => {
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-user').waitFor();
+  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
   await page.goto(`${server.url}/devices/${deviceId}`);
   await page.getByTestId('open-desktop').click();
 

@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
 const MiB = 1024 * 1024;
@@ -39,10 +43,7 @@ before(async () => {
   deviceId = (await server.startAgent({ args: ['--file-root', root] })).device.id;
   browser = await launchBrowser();
   page = await newConsolePage(browser, server.url);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-user').waitFor();
+  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
   await page.goto(`${server.url}/devices/${deviceId}/files`);
   await page.locator('[data-testid=files-status][data-state=connected]').waitFor();
 });

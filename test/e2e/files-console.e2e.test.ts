@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { FilesTimelineEvent, RecordingList } from '@tether/protocol';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -25,10 +29,7 @@ before(async () => {
   deviceId = (await server.startAgent({ args: ['--file-root', root] })).device.id;
   browser = await launchBrowser();
   page = await newConsolePage(browser, server.url);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-user').waitFor();
+  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
 });
 after(async () => {
   await browser.close();

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
 import { sealWithOpenssl } from '../../packages/server/test/support/openssl-cms.js';
 import { waitFor } from '../support/cli.js';
 import { startStorageFixture, type StorageFixture } from '../support/storage-fixture.js';
@@ -27,10 +31,7 @@ test('the policy editor tests the connection, shows the host key the server pres
   const browser = await launchBrowser();
   try {
     const page = await newConsolePage(browser, fixture.tether.url);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('signed-in-user').waitFor();
+    await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
     await page.goto(`${fixture.tether.url}/policies/new`);
     await page.getByTestId('policy-storage-enabled').check();
     await page.getByTestId('policy-storage-url').fill(fixture.sftp.url(inbox));
@@ -75,10 +76,7 @@ test('the console recordings list shows each upload: uploaded, or failed with th
   const browser = await launchBrowser();
   try {
     const page = await newConsolePage(browser, fixture.tether.url);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('signed-in-user').waitFor();
+    await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
     await page.goto(`${fixture.tether.url}/recordings`);
     const row = (id: string) =>
       page.locator(`[data-testid=recording-row][data-recording-id="${id}"]`);

@@ -54,6 +54,7 @@ const device = {
   lastSeenAt: null,
   stats: { cpuPercent: 3 },
   statsAt: null,
+  userPresence: null,
 };
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<AppError> {

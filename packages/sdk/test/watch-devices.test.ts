@@ -31,6 +31,7 @@ const device = {
   lastSeenAt: '2025-01-02T00:00:00.000Z',
   stats: null,
   statsAt: null,
+  userPresence: null,
 };
 
 describe('watchDevices', () => {

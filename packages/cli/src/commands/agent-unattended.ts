@@ -24,36 +24,44 @@ function describe(reply: Listing, out: (line: string) => void): void {
   }
 }
 
-const listCommand: Command = {
-  name: 'agent sessions list',
-  summary: 'Show the sessions running on this device and whether unattended access is on.',
-  usage: `tether agent sessions list [--data-dir DIR]\n\n${dataDirHelp}`,
-  options: dataDirOption,
-  async run(input: CommandInput) {
-    const reply = await askAgent(input, { op: 'list' });
-    if (!reply.ok) return 1;
-    describe(reply, input.out);
-    return 0;
-  },
-};
+/** A command that shows part of the agent's listing. */
+function listingCommand(
+  name: string,
+  summary: string,
+  print: (reply: Listing, out: (line: string) => void) => void,
+): Command {
+  return {
+    name,
+    summary,
+    usage: `tether ${name} [--data-dir DIR]\n\n${dataDirHelp}`,
+    options: dataDirOption,
+    async run(input: CommandInput) {
+      const reply = await askAgent(input, { op: 'list' });
+      if (!reply.ok) return 1;
+      print(reply, input.out);
+      return 0;
+    },
+  };
+}
 
-const statusCommand: Command = {
-  name: 'agent unattended status',
-  summary: 'Show whether the unattended service is on, and for which access.',
-  usage: `tether agent unattended status [--data-dir DIR]\n\n${dataDirHelp}`,
-  options: dataDirOption,
-  async run(input: CommandInput) {
-    const reply = await askAgent(input, { op: 'list' });
-    if (!reply.ok) return 1;
-    if (reply.unattended.length === 0) input.out('Unattended access is off.');
+const listCommand = listingCommand(
+  'agent sessions list',
+  'Show the sessions running on this device and whether unattended access is on.',
+  describe,
+);
+
+const statusCommand = listingCommand(
+  'agent unattended status',
+  'Show whether the unattended service is on, and for which access.',
+  (reply, out) => {
+    if (reply.unattended.length === 0) out('Unattended access is off.');
     for (const access of reply.unattended) {
-      input.out(
+      out(
         `on  ${formatAccessId(access.accessId)}  since ${since(access.enabledAt)} UTC  sessions ${access.sessions}`,
       );
     }
-    return 0;
   },
-};
+);
 
 const offCommand: Command = {
   name: 'agent unattended off',

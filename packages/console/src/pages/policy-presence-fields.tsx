@@ -42,6 +42,11 @@ export function RightsChecks({
   ));
 }
 
+const PRESENCE_CASES = [
+  { key: 'present', legend: 'When a user is present' },
+  { key: 'absent', legend: 'When nobody is present' },
+] as const;
+
 /**
  * Session policies by user presence (A-12): the rights when a user is at the device and when
  * nobody is, chosen when a session starts.
@@ -69,22 +74,16 @@ export function PresenceFields({
       </label>
       {state.hasPresence && (
         <>
-          <fieldset className="checkboxes" data-testid="policy-presence-present">
-            <legend>When a user is present</legend>
-            <RightsChecks
-              rights={state.present}
-              onChange={(present) => change({ ...state, present })}
-              testId="policy-presence-present"
-            />
-          </fieldset>
-          <fieldset className="checkboxes" data-testid="policy-presence-absent">
-            <legend>When nobody is present</legend>
-            <RightsChecks
-              rights={state.absent}
-              onChange={(absent) => change({ ...state, absent })}
-              testId="policy-presence-absent"
-            />
-          </fieldset>
+          {PRESENCE_CASES.map(({ key, legend }) => (
+            <fieldset key={key} className="checkboxes" data-testid={`policy-presence-${key}`}>
+              <legend>{legend}</legend>
+              <RightsChecks
+                rights={state[key]}
+                onChange={(rights) => change({ ...state, [key]: rights })}
+                testId={`policy-presence-${key}`}
+              />
+            </fieldset>
+          ))}
           <label className="checkbox field-wide">
             <input
               type="checkbox"

@@ -53,3 +53,19 @@ export async function newConsolePage(browser: Browser, baseUrl: string): Promise
   await page.goto(baseUrl);
   return page;
 }
+
+/**
+ * Signs in on the console's sign-in page and waits for the signed-in shell.
+ *
+ * @example
+ * await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
+ */
+export async function signIn(
+  page: Page,
+  credentials: { username: string; password: string },
+): Promise<void> {
+  await page.getByTestId('login-username').fill(credentials.username);
+  await page.getByTestId('login-password').fill(credentials.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('signed-in-user').waitFor();
+}

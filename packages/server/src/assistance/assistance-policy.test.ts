@@ -27,9 +27,10 @@ const office = AccessWindows.parse({
   windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '08:00', end: '18:00' }],
 });
 
-test('assistance modes and windows combine per key, the device level winning', () => {
+test('assistance modes, windows and presence policies combine per key, the device level winning', () => {
+  const presence = { useScreenState: true, present: ['view' as const], absent: [] };
   const group = applied('Dynamic servers', 'group', {
-    assistance: { modes: { dynamic: ['view'] }, accessWindows: office },
+    assistance: { modes: { dynamic: ['view'] }, accessWindows: office, presence },
   });
   const deviceLevel = applied('Ask on this one', 'device', {
     assistance: { modes: { interactive: ['view', 'terminal'] } },
@@ -41,8 +42,10 @@ test('assistance modes and windows combine per key, the device level winning', (
   assert.deepEqual(effective.assistance, {
     modes: { interactive: ['view', 'terminal'] },
     accessWindows: office,
+    presence,
   });
   assert.equal(sources['assistance.modes']?.policyName, 'Ask on this one');
+  assert.equal(sources['assistance.presence']?.policyName, 'Dynamic servers');
   assert.equal(sources['assistance.accessWindows']?.policyName, 'Dynamic servers');
   assert.deepEqual(conflicts, []);
 });
