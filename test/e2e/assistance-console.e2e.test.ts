@@ -135,3 +135,22 @@ test('unattended access: the technician gets a session ID and one-time password,
   await page.getByTestId('end-session').click();
   await page.locator('[data-testid=terminal-status][data-state=ended]').waitFor();
 });
+
+test('an administrator sets session policies by user presence in the policy editor', async () => {
+  await page.goto(`${server.url}/policies/new`);
+  await page.getByTestId('policy-name').fill('Hands off while someone works');
+  await page.getByTestId('policy-presence-enabled').check();
+  await page.getByTestId('policy-presence-present-control').uncheck();
+  await page.getByTestId('policy-presence-absent-files').uncheck();
+  await page.getByTestId('policy-presence-screen').check();
+  await page.getByTestId('policy-save').click();
+  const policy = await waitFor('the policy to be saved', async () => {
+    const list = (await server.admin.request('GET', '/api/v1/policies')).json(PolicyList);
+    return list.policies.find((candidate) => candidate.name === 'Hands off while someone works');
+  });
+  assert.deepEqual(policy.settings.assistance, {
+    presence: { useScreenState: true, present: ['view'], absent: ['view', 'control', 'terminal'] },
+  });
+  const removed = await server.admin.request('DELETE', `/api/v1/policies/${policy.id}`);
+  assert.ok(removed.status === 200 || removed.status === 204, removed.text);
+});
