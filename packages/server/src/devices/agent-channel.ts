@@ -54,6 +54,18 @@ export interface AgentChannelDeps {
 /** Capabilities of an agent that names none (older than capabilities). */
 const NO_CAPABILITIES: readonly string[] = Object.freeze([]);
 
+/** One shared array per distinct capability list: a fleet has a handful, not one per agent. */
+const capabilityLists = new Map<string, readonly string[]>();
+
+function internCapabilities(capabilities: readonly string[]): readonly string[] {
+  const key = capabilities.join(' ');
+  const known = capabilityLists.get(key);
+  if (known) return known;
+  const list = Object.freeze([...capabilities]);
+  if (capabilityLists.size < 64) capabilityLists.set(key, list);
+  return list;
+}
+
 type Phase = 'hello' | 'auth' | 'ready' | 'closed';
 
 function verifyAgentSignature(publicKey: string, text: string, signature: string): boolean {
@@ -240,7 +252,7 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.id = device.id;
-    if (message.capabilities?.length) this.capabilities = message.capabilities;
+    if (message.capabilities?.length) this.capabilities = internCapabilities(message.capabilities);
     const handshake: Handshake = {
       publicKey: device.publicKey,
       inventory: message.inventory,
