@@ -17,7 +17,6 @@ const TEST_PACKAGES = [
   'xterm',
   'x11-apps',
   'x11-utils',
-  'xclip',
   'chromium',
   'fonts-liberation',
   'openssh-server',

@@ -5,7 +5,13 @@
  * Driven by the benchmark over IPC with the messages of fleet-messages.ts.
  */
 import { join } from 'node:path';
-import { enrollAgent, runAgent, type AgentHandle, type RunAgentOptions } from '@tether/agent';
+import {
+  enrollAgent,
+  fixedUserPresence,
+  runAgent,
+  type AgentHandle,
+  type RunAgentOptions,
+} from '@tether/agent';
 import { createLogger } from '@tether/server';
 import { FromWorker, ToWorker } from './fleet-messages.js';
 
@@ -24,6 +30,8 @@ const simulatedMachine: NonNullable<RunAgentOptions['platform']> = {
   diskMounts: () => Promise.resolve(['/']),
   consoleUser: () => Promise.resolve(null),
 };
+/** Nobody at the simulated machines; the presence report is still sent, as a real one is. */
+const simulatedPresence = fixedUserPresence('absent');
 const agents: AgentHandle[] = [];
 
 function reply(message: FromWorker): void {
@@ -52,7 +60,16 @@ async function start(): Promise<void> {
   for (const dataDir of agentDirs)
     // No spare shell kept ready: 2000 idle bash processes on one host measure nothing about the
     // server, and a session is never opened on these agents.
-    agents.push(await runAgent({ dataDir, log, platform: simulatedMachine, spareShell: false }));
+    agents.push(
+      await runAgent({
+        dataDir,
+        log,
+        platform: simulatedMachine,
+        spareShell: false,
+        // A fixed answer for the same reason as the platform: logind once per agent and check.
+        userPresence: simulatedPresence,
+      }),
+    );
   reply({ type: 'started', agents: agents.length });
 }
 

@@ -10,6 +10,8 @@ export interface XDesktop {
   vncPort: number;
   /** A file holding the VNC password (for `--vnc-password-file`). */
   passwordFile: string;
+  /** What x11vnc logged so far (it logs each client's encoding settings, clipboard, …). */
+  vncLog(): string;
   close(): Promise<void>;
 }
 
@@ -64,8 +66,12 @@ export async function startXDesktop(): Promise<XDesktop> {
       { stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     processes.push(x11vnc);
+    let log = '';
+    const collect = (data: Buffer): void => void (log += data.toString('utf8'));
+    x11vnc.stdout.on('data', collect);
+    x11vnc.stderr.on('data', collect);
     await readLine(x11vnc, 1, 'x11vnc to listen', /PORT=\d+/);
-    return { display, vncPort, passwordFile, close };
+    return { display, vncPort, passwordFile, vncLog: () => log, close };
   } catch (error) {
     await close();
     throw error;

@@ -43,6 +43,7 @@ export function DesktopPlayer({ timeline }: { timeline: Asciicast }) {
         },
         write: (data) => current?.channel.deliver(binaryBytes(data)),
         resize: () => undefined,
+        isEventStream: true,
       },
       browserClock,
       refresh,

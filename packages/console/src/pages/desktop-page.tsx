@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
+import { FullScreenButton } from '../desktop/full-screen-button.js';
 import { useLoad } from '../hooks/use-load.js';
 import {
   useDesktopSession,
@@ -72,11 +73,13 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
         </label>
         <LevelSelect
           label="Quality"
+          testId="desktop-quality"
           value={settings.quality}
           onChange={(quality) => change({ quality })}
         />
         <LevelSelect
           label="Compression"
+          testId="desktop-compression"
           value={settings.compression}
           onChange={(compression) => change({ compression })}
         />
@@ -85,16 +88,11 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
           className="button button-small"
           onClick={session.sendCtrlAltDel}
           disabled={viewOnly || status.state !== 'connected'}
+          data-testid="desktop-ctrl-alt-del"
         >
           Ctrl+Alt+Del
         </button>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => void pageRef.current?.requestFullscreen()}
-        >
-          Full screen
-        </button>
+        <FullScreenButton targetRef={pageRef} />
         <button
           type="button"
           className="button button-small button-danger"
@@ -121,6 +119,7 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
           className="button button-small"
           onClick={() => session.sendClipboard(clipboard)}
           disabled={viewOnly || status.state !== 'connected'}
+          data-testid="desktop-clipboard-send"
         >
           Send to device
         </button>
@@ -138,17 +137,23 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
 /** A 0–9 level of the VNC encoding (quality or compression). */
 function LevelSelect({
   label,
+  testId,
   value,
   onChange,
 }: {
   label: string;
+  testId: string;
   value: number;
   onChange: (level: number) => void;
 }) {
   return (
     <label className="small">
       {label}{' '}
-      <select value={value} onChange={(event) => onChange(Number(event.target.value))}>
+      <select
+        value={value}
+        onChange={(event) => onChange(Number(event.target.value))}
+        data-testid={testId}
+      >
         {LEVELS.map((level) => (
           <option key={level} value={level}>
             {level}

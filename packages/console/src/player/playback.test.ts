@@ -71,6 +71,15 @@ function setup() {
 }
 
 describe('Playback', () => {
+  it('seeking joins output for a terminal but writes each event alone for an event stream', () => {
+    const { sink, playback } = setup();
+    playback.seek(4);
+    assert.deepEqual(sink.log.slice(-3), ['write ab', 'resize 100x30', 'write c']);
+    const stream = Object.assign(new RecordingSink(), { isEventStream: true });
+    new Playback(cast, stream, new FakeClock()).seek(4);
+    assert.deepEqual(stream.log.slice(-4), ['write a', 'write b', 'resize 100x30', 'write c']);
+  });
+
   it('writes output at its recorded times', () => {
     const { clock, sink, playback } = setup();
     playback.play();

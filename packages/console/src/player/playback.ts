@@ -6,6 +6,11 @@ export interface PlaybackSink {
   reset(cols: number, rows: number): void;
   write(data: string): void;
   resize(cols: number, rows: number): void;
+  /**
+   * Each event must reach `write` on its own, never joined with the next (a recorded RFB stream:
+   * noVNC reads its handshake one server message at a time).
+   */
+  readonly isEventStream?: boolean;
 }
 
 /** Time source and timers; tests pass a fake one. */
@@ -137,7 +142,8 @@ export class Playback {
   private emitUntil(time: number): void {
     let pending = '';
     for (let event = this.events[this.index]; event && event.time <= time;) {
-      if (event.type === 'o') pending += event.data;
+      if (event.type === 'o' && this.sink.isEventStream) this.sink.write(event.data);
+      else if (event.type === 'o') pending += event.data;
       else if (event.type === 'r') {
         const size = parseSize(event.data);
         if (size) {
