@@ -17,7 +17,9 @@ import {
   sealWithOpenssl,
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
+import { waitFor } from '../support/cli.js';
 import { startStorageFixture, type StorageFixture } from '../support/storage-fixture.js';
+import { openTerminal } from '../support/terminal-client.js';
 
 /** Files under `folder` (recursively), relative. */
 async function listTree(folder: string): Promise<string[]> {
@@ -95,6 +97,30 @@ describe('recordings uploaded to SFTP custom storage', () => {
     const listed = list.recordings.find((recording) => recording.id === recordingId);
     assert.equal(listed?.upload?.state, 'done', 'the recording list shows the upload status');
     assert.equal(listed.upload.target, fixture.sftp.url(inbox));
+  });
+
+  it('a recording is queued when it starts, so a crash before its end cannot lose the upload, and is sent once finished', async () => {
+    await fixture.setStorage({
+      url: fixture.sftp.url(inbox),
+      hostKey: fixture.sftp.hostKey,
+      authentication: 'password',
+      credential: await passwordSealed('oaep'),
+    });
+    const terminal = await openTerminal(fixture.tether.admin, fixture.deviceId);
+    terminal.type('echo "queued-$((40 + 2))"\r');
+    await terminal.waitForOutput(/queued-42/);
+    const running = await waitFor('the running recording to be listed', async () => {
+      const list = (await fixture.tether.admin.request('GET', '/api/v1/recordings')).json(
+        RecordingList,
+      );
+      return list.recordings.find(
+        (recording) =>
+          recording.sessionId === terminal.session.session.id && recording.state === 'recording',
+      );
+    });
+    assert.equal(running.upload?.state, 'pending', 'queued while the session still runs');
+    await terminal.close();
+    await expectUploaded(running.id);
   });
 
   it('works with an RSA-OAEP sealed password and with the Protect-CmsMessage format', async () => {

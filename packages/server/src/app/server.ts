@@ -109,6 +109,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     recordingModeFor: async (deviceId, kind) =>
       (await policies.effectiveFor(deviceId)).recording[kind],
     onRecordingFinished,
+    onRecordingStarted: (recordingId) => uploads.onRecordingStarted(recordingId),
     admit: async (request) =>
       admitSession({
         ...request,

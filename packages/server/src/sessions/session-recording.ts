@@ -28,6 +28,11 @@ export interface SessionRecordingDeps {
   audit: AuditLog;
   log: Logger;
   recordingsDir: string;
+  /**
+   * A recording was created: the upload decision is made and stored now, so that a crash at
+   * any later point cannot lose it (the queue waits until the recording is finished).
+   */
+  onRecordingStarted?(recordingId: string): Promise<void>;
 }
 
 /**
@@ -98,6 +103,7 @@ export async function startRecording(
     path: relative,
     startedAt: now,
   });
+  await deps.onRecordingStarted?.(recording.id);
   return { recorder, recordingId: recording.id };
 }
 

@@ -46,6 +46,8 @@ export interface SessionServiceDeps {
   recordingModeFor(deviceId: string, kind: SessionKind): Promise<RecordingMode>;
   /** A recording is complete on local disk (the upload queue takes it from here). */
   onRecordingFinished(recordingId: string): void;
+  /** A recording started: the upload queue decides where it goes (custom storage, R-5). */
+  onRecordingStarted?(recordingId: string): Promise<void>;
   /** How often a running session's access window is checked (default 1 s). */
   accessCheckMs?: number;
   /** Assistance mode, rights and access window checks (assistance/); throws the refusal. */

@@ -32,13 +32,14 @@ export interface UploadRepository {
   findMany(recordingIds: string[]): Promise<UploadRecord[]>;
   /** Newest first. */
   list(options: { limit: number; states?: UploadState[] }): Promise<UploadRecord[]>;
-  /** `pending`/`failed` rows due at `now`, oldest due first. */
+  /** `pending`/`failed` rows due at `now` whose recording is finished, oldest due first. */
   listDue(now: Date, limit: number): Promise<UploadRecord[]>;
-  /** The earliest `nextAttemptAt` of `pending`/`failed` rows. */
+  /** The earliest `nextAttemptAt` of `pending`/`failed` rows whose recording is finished. */
   nextDueAt(): Promise<Date | undefined>;
   /**
-   * `pending`/`failed` and due → `uploading`, one more attempt, `target` updated. Returns false
-   * when the row was not in such a state (another worker took it, or it is done).
+   * `pending`/`failed`, due and recording finished → `uploading`, one more attempt, `target`
+   * updated. Returns false when the row was not in such a state (another worker took it, it is
+   * done, or its recording is still being made).
    */
   claim(recordingId: string, input: { at: Date; target: string }): Promise<boolean>;
   /** `uploading` → `done`. */

@@ -11,7 +11,10 @@ import { addDevice, addSession, addUser, at, T0 } from './test/fixtures.js';
 
 const TARGET = 'sftp://rec@files.example:22/srv/tether';
 
-async function addRecording(store: Store): Promise<{ recordingId: string; deviceId: string }> {
+async function addRecording(
+  store: Store,
+  options: { isFinished?: boolean } = {},
+): Promise<{ recordingId: string; deviceId: string }> {
   const user = await addUser(store, `user-${randomUUID().slice(0, 8)}`);
   const device = await addDevice(store, 'web-01');
   const session = await addSession(store, { device, user });
@@ -25,6 +28,14 @@ async function addRecording(store: Store): Promise<{ recordingId: string; device
     path: `2024-05/${session.id}.cast`,
     startedAt: T0,
   });
+  if (options.isFinished ?? true) {
+    await store.recordings.finish(recording.id, {
+      state: 'complete',
+      endedAt: T0,
+      durationMs: 1000,
+      sizeBytes: 100,
+    });
+  }
   return { recordingId: recording.id, deviceId: device.id };
 }
 
@@ -65,6 +76,22 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
         (await store.uploads.listDue(T0, 10)).map((row) => row.recordingId),
         [recordingId],
       );
+    });
+
+    it('waits while its recording is still being made: not due, not claimable', async () => {
+      const { recordingId, deviceId } = await addRecording(store, { isFinished: false });
+      await store.uploads.enqueue({ recordingId, deviceId, target: TARGET, at: T0 });
+      assert.equal(await store.uploads.nextDueAt(), undefined);
+      assert.deepEqual(await store.uploads.listDue(at(5), 10), []);
+      assert.equal(await store.uploads.claim(recordingId, { at: at(5), target: TARGET }), false);
+      await store.recordings.finish(recordingId, {
+        state: 'interrupted',
+        endedAt: at(6),
+        durationMs: 6000,
+        sizeBytes: 10,
+      });
+      assert.deepEqual(await store.uploads.nextDueAt(), T0);
+      assert.equal(await store.uploads.claim(recordingId, { at: at(7), target: TARGET }), true);
     });
 
     it('claims a due row once, then fails it with a retry time, then completes it', async () => {

@@ -13,6 +13,11 @@ import { attemptUpload, targetOf, type UploadAttemptDeps } from './upload-attemp
 /** Ships finished recordings to the storage their policy names (R-2, R-5). */
 export interface UploadQueue {
   /** Called once per recording when it is complete (or interrupted) on local disk. */
+  /**
+   * Queues a recording made under a custom storage policy; idempotent. Called when it starts
+   * (the upload then waits until the recording is finished) and again when it finishes.
+   */
+  onRecordingStarted(recordingId: string): Promise<void>;
   onRecordingFinished(recordingId: string): Promise<void>;
   /** A waiting upload is tried now instead of at its next attempt time. False if none waits. */
   retryNow(recordingId: string): Promise<boolean>;
@@ -115,24 +120,32 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
     })();
   }
 
+  /** Queues the recording when its device's policy has custom storage; idempotent. */
+  async function enqueue(recordingId: string): Promise<void> {
+    const recording = await deps.store.recordings.find(recordingId);
+    if (!recording) return;
+    const storage = (await deps.policies.effectiveFor(recording.deviceId)).customStorage;
+    if (!storage) return;
+    const target = targetOf(storage);
+    const queued = await deps.store.uploads.enqueue({
+      recordingId,
+      deviceId: recording.deviceId,
+      target,
+      at: deps.clock.now(),
+    });
+    if (queued)
+      deps.log.info(
+        { recordingId, deviceId: recording.deviceId, target },
+        'recording queued for upload',
+      );
+  }
+
   return {
+    async onRecordingStarted(recordingId) {
+      await enqueue(recordingId);
+    },
     async onRecordingFinished(recordingId) {
-      const recording = await deps.store.recordings.find(recordingId);
-      if (!recording) return;
-      const storage = (await deps.policies.effectiveFor(recording.deviceId)).customStorage;
-      if (!storage) return;
-      const target = targetOf(storage);
-      const queued = await deps.store.uploads.enqueue({
-        recordingId,
-        deviceId: recording.deviceId,
-        target,
-        at: deps.clock.now(),
-      });
-      if (queued)
-        deps.log.info(
-          { recordingId, deviceId: recording.deviceId, target },
-          'recording queued for upload',
-        );
+      await enqueue(recordingId);
       kick();
     },
     async retryNow(recordingId) {

@@ -8,6 +8,9 @@ const WAITING = ['pending', 'failed'] as const;
 
 /** The upload queue on either engine. */
 export function createUploadRepository(db: Kysely<Database>): UploadRepository {
+  // An upload is queued when its recording starts and may run only once it is finished.
+  const stillRecording = () =>
+    db.selectFrom('recordings').select('id').where('state', '=', 'recording');
   return {
     async enqueue({ recordingId, deviceId, target, at }) {
       const result = await db
@@ -63,6 +66,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
         .selectAll()
         .where('state', 'in', WAITING)
         .where('next_attempt_at', '<=', toMillis(now))
+        .where('recording_id', 'not in', stillRecording())
         .orderBy('next_attempt_at')
         .orderBy('recording_id')
         .limit(limit)
@@ -74,6 +78,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
         .selectFrom('uploads')
         .select((eb) => eb.fn.min('next_attempt_at').as('next'))
         .where('state', 'in', WAITING)
+        .where('recording_id', 'not in', stillRecording())
         .executeTakeFirst();
       return row?.next == null ? undefined : fromMillis(row.next);
     },
@@ -89,6 +94,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
         .where('recording_id', '=', recordingId)
         .where('state', 'in', WAITING)
         .where('next_attempt_at', '<=', toMillis(at))
+        .where('recording_id', 'not in', stillRecording())
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
