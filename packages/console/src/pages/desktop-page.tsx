@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { ConsentWait } from '../assistance/consent-wait.js';
 import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
 import { FullScreenButton } from '../desktop/full-screen-button.js';
 import { useLoad } from '../hooks/use-load.js';
@@ -103,6 +104,7 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
           {session.isEnding ? 'Ending…' : 'End session'}
         </button>
       </div>
+      <ConsentWait sessionId={session.sessionId} deviceName={deviceName} />
       <div className="desktop-clipboard small">
         <label>
           Clipboard{' '}
