@@ -13,7 +13,7 @@ const stateLabels: Record<Recording['state'], string> = {
   interrupted: 'Interrupted',
 };
 
-function RecordingRow({ recording }: { recording: Recording }) {
+function RecordingRow({ recording, onChanged }: { recording: Recording; onChanged: () => void }) {
   const href = `/recordings/${encodeURIComponent(recording.id)}`;
   return (
     <tr data-testid="recording-row" data-recording-id={recording.id}>
@@ -31,7 +31,11 @@ function RecordingRow({ recording }: { recording: Recording }) {
         <span className={`badge badge-${recording.state}`}>{stateLabels[recording.state]}</span>
       </td>
       <td>
-        <UploadStatus upload={recording.upload ?? null} />
+        <UploadStatus
+          recordingId={recording.id}
+          upload={recording.upload ?? null}
+          onRetried={onChanged}
+        />
       </td>
       <td className="align-end">
         <Link href={href} className="button button-small" data-testid="recording-play">
@@ -91,7 +95,7 @@ export function RecordingsPage() {
                   {[...list]
                     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
                     .map((recording) => (
-                      <RecordingRow key={recording.id} recording={recording} />
+                      <RecordingRow key={recording.id} recording={recording} onChanged={reload} />
                     ))}
                 </tbody>
               </table>

@@ -1,5 +1,7 @@
 import type { RecordingUpload } from '@tether/protocol';
+import { useConsole } from '../app/api-context.js';
 import { formatDateTime } from '../format/format.js';
+import { useAction } from '../hooks/use-action.js';
 
 const labels: Record<RecordingUpload['state'], string> = {
   pending: 'Pending',
@@ -17,12 +19,23 @@ const badges: Record<RecordingUpload['state'], string> = {
 
 /**
  * Where a recording is in the upload to custom storage (R-5): pending, uploading, uploaded
- * (with where) or failed (with the reason and the next attempt). Local only without a policy.
+ * (with where) or failed (with the reason, the next attempt and, for administrators, "Retry
+ * now"). Local only without a policy.
  *
  * @example
- * <UploadStatus upload={recording.upload ?? null} />
+ * <UploadStatus recordingId={recording.id} upload={recording.upload ?? null} onRetried={reload} />
  */
-export function UploadStatus({ upload }: { upload: RecordingUpload | null }) {
+export function UploadStatus({
+  recordingId,
+  upload,
+  onRetried,
+}: {
+  recordingId: string;
+  upload: RecordingUpload | null;
+  onRetried: () => void;
+}) {
+  const { user } = useConsole();
+  const retry = useAction((api, id: string) => api.retryUpload(id), { onDone: onRetried });
   if (!upload) return <span className="muted small">Local only</span>;
   const title = upload.state === 'done' ? (upload.remotePath ?? upload.target) : upload.target;
   return (
@@ -39,6 +52,21 @@ export function UploadStatus({ upload }: { upload: RecordingUpload | null }) {
               Attempt {upload.attempts} failed; next try {formatDateTime(upload.nextAttemptAt)}.
             </>
           )}
+          {user.role === 'administrator' && (
+            <>
+              {' '}
+              <button
+                type="button"
+                className="button-link"
+                disabled={retry.isRunning}
+                onClick={() => retry.run(recordingId)}
+                data-testid="upload-retry"
+              >
+                {retry.isRunning ? 'Retrying…' : 'Retry now'}
+              </button>
+            </>
+          )}
+          {retry.error && <div className="notice-error small">{retry.error}</div>}
         </div>
       )}
     </div>

@@ -3,11 +3,13 @@ import {
   Policy,
   PolicyList,
   StorageTestResult,
+  UploadQueueEntry,
   type StorageTestRequest,
   type CreatePolicyRequest,
   type SetPolicyAssignmentsRequest,
   type UpdatePolicyRequest,
 } from '@tether/protocol';
+import { z } from 'zod';
 import { requestJson, requestVoid, wrapped, type HttpTransport } from './http-request.js';
 
 /** The policy calls of the API client (R-4). Changing policies needs an administrator. */
@@ -28,9 +30,12 @@ export interface PolicyClient {
    * permission. A refused host key's error carries `details.presentedHostKey`, to pin it.
    */
   testStorage(storage: StorageTestRequest): Promise<StorageTestResult>;
+  /** Tries a pending or failed upload now instead of at its next attempt (administrators). */
+  retryUpload(recordingId: string): Promise<void>;
 }
 
 const PolicyReply = wrapped('policy', Policy);
+const RetryReply = z.object({ upload: UploadQueueEntry.nullable() });
 
 /**
  * The policy calls over one transport; `createTetherClient` mixes them in.
@@ -51,6 +56,13 @@ export function createPolicyClient(transport: HttpTransport): PolicyClient {
         { method: 'GET', path: `/api/v1/policies/${id(policyId)}` },
         PolicyReply,
       ),
+    retryUpload: async (recordingId) => {
+      await requestJson(
+        transport,
+        { method: 'POST', path: `/api/v1/uploads/${id(recordingId)}/retry` },
+        RetryReply,
+      );
+    },
     testStorage: (storage) =>
       requestJson(
         transport,
