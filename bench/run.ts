@@ -16,6 +16,8 @@ import { formatTable, writeReport, type BenchReport } from './lib/report.js';
 import { runAgentFleet } from './scenarios/agent-fleet.js';
 import { measureRelayThroughput } from './scenarios/relay-throughput.js';
 import { measureTerminalLatency } from './scenarios/terminal-latency.js';
+import { measureDesktopFirstFrame } from './scenarios/desktop-first-frame.js';
+import { measureDesktopLoad } from './scenarios/desktop-load.js';
 import { measureFileTransfer } from './scenarios/file-transfer.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
@@ -78,6 +80,26 @@ function stages(options: BenchOptions): Stage[] {
       async run(cleanup, report) {
         report.results.fileTransfer = await measureFileTransfer(cleanup, {
           bytes: options.fileMiB * 2 ** 20,
+        });
+      },
+    },
+    {
+      keys: ['g'],
+      timeoutMs: 180_000,
+      async run(cleanup, report) {
+        report.results.desktopFirstFrame = await measureDesktopFirstFrame(cleanup, {
+          sessions: options.desktopSessions,
+        });
+      },
+    },
+    {
+      keys: ['h'],
+      timeoutMs: 180_000,
+      async run(cleanup, report) {
+        report.results.desktopLoad = await measureDesktopLoad(cleanup, {
+          sessions: options.desktopStreams,
+          bytesPerSecond: options.desktopKBps * 1000,
+          seconds: 10,
         });
       },
     },

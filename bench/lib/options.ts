@@ -8,6 +8,8 @@ export const SCENARIOS = {
   d: 'session open to first byte',
   e: 'keystroke round trip',
   f: 'file transfer',
+  g: 'desktop open to first frame',
+  h: 'concurrent desktop-like sessions',
 } as const;
 export type ScenarioKey = keyof typeof SCENARIOS;
 
@@ -24,11 +26,17 @@ export interface BenchOptions {
   settleSec: number;
   /** MiB of the file uploaded then downloaded in scenario (f). */
   fileMiB: number;
+  /** Desktop sessions opened one after another in scenario (g). */
+  desktopSessions: number;
+  /** Concurrent desktop-like sessions in scenario (h), each at `desktopKBps` both ways. */
+  desktopStreams: number;
+  desktopKBps: number;
 }
 
-export const USAGE = `npm run bench -- [--only a,b,c,d,e,f] [--agents 2000] [--workers 4]
+export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h] [--agents 2000] [--workers 4]
                     [--sessions 50] [--keystrokes 500] [--relay-mib 100] [--relay-rounds 3]
-                    [--settle-sec 20] [--file-mib 1024]`;
+                    [--settle-sec 20] [--file-mib 1024] [--desktop-sessions 20]
+                    [--desktop-streams 200] [--desktop-kbps 200]`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 
@@ -59,17 +67,20 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'relay-rounds': { type: 'string' },
       'settle-sec': { type: 'string' },
       'file-mib': { type: 'string' },
+      'desktop-sessions': { type: 'string' },
+      'desktop-streams': { type: 'string' },
+      'desktop-kbps': { type: 'string' },
     },
     strict: true,
   });
-  const requested = (values.only ?? 'a,b,c,d,e,f')
+  const requested = (values.only ?? Object.keys(SCENARIOS).join(','))
     .split(',')
     .map((key) => key.trim().toLowerCase())
     .filter(Boolean);
   const unknown = requested.filter((key) => !isScenario(key));
   if (unknown.length > 0 || requested.length === 0)
     throw new Error(
-      `--only takes letters among a,b,c,d,e,f, got "${values.only ?? ''}".\n${USAGE}`,
+      `--only takes letters among ${Object.keys(SCENARIOS).join(',')}, got "${values.only ?? ''}".\n${USAGE}`,
     );
   return {
     only: new Set(requested.filter(isScenario)),
@@ -81,5 +92,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     relayRounds: positive('relay-rounds', values['relay-rounds'], 3),
     settleSec: positive('settle-sec', values['settle-sec'], 20),
     fileMiB: positive('file-mib', values['file-mib'], 1024),
+    desktopSessions: positive('desktop-sessions', values['desktop-sessions'], 20),
+    desktopStreams: positive('desktop-streams', values['desktop-streams'], 200),
+    desktopKBps: positive('desktop-kbps', values['desktop-kbps'], 200),
   };
 }

@@ -4,6 +4,11 @@ import type { AgentMemoryResult } from '../scenarios/agent-memory.js';
 import type { ReconnectStormResult } from '../scenarios/reconnect-storm.js';
 import type { RelayThroughputResult } from '../scenarios/relay-throughput.js';
 import type { KeystrokeResult, SessionFirstByteResult } from '../scenarios/terminal-latency.js';
+import {
+  desktopFirstFrameRows,
+  type DesktopFirstFrameResult,
+} from '../scenarios/desktop-first-frame.js';
+import { desktopLoadRows, type DesktopLoadResult } from '../scenarios/desktop-load.js';
 import { fileTransferRows, type FileTransferResult } from '../scenarios/file-transfer.js';
 import { MESHCENTRAL_REFERENCE } from './reference.js';
 
@@ -28,6 +33,8 @@ export interface BenchReport {
     sessionFirstByte?: SessionFirstByteResult;
     keystrokeRoundTrip?: KeystrokeResult;
     fileTransfer?: FileTransferResult;
+    desktopFirstFrame?: DesktopFirstFrameResult;
+    desktopLoad?: DesktopLoadResult;
   };
   reference: typeof MESHCENTRAL_REFERENCE;
   errors: { scenario: string; message: string }[];
@@ -228,6 +235,8 @@ export function formatTable(report: BenchReport): string {
     ...(results.reconnectStorm ? stormRows(results.reconnectStorm) : []),
     ...latencyRows(results.sessionFirstByte, results.keystrokeRoundTrip),
     ...(results.fileTransfer ? fileTransferRows(results.fileTransfer) : []),
+    ...(results.desktopFirstFrame ? desktopFirstFrameRows(results.desktopFirstFrame) : []),
+    ...(results.desktopLoad ? desktopLoadRows(results.desktopLoad) : []),
     ...report.errors.map((error): Row => [
       error.scenario,
       'ERROR',

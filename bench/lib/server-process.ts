@@ -20,6 +20,8 @@ export interface ServerProcess {
   pid(): number;
   /** A client signed in as the administrator. */
   readonly admin: HttpsClient;
+  /** The administrator's password (for a browser to sign in to the console). */
+  readonly adminPassword: string;
   /** The admin listener (`/metrics`), reachable from loopback without signing in. */
   readonly adminClient: HttpsClient;
   createInstaller(options: { maxInstalls?: number }): Promise<CreateInstallerResponse>;
@@ -84,6 +86,7 @@ export async function startServerProcess(options: {
     dataDir,
     ca,
     admin,
+    adminPassword: password,
     adminClient,
     pid: () => child.pid ?? 0,
     async createInstaller({ maxInstalls }) {
