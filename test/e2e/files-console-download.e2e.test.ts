@@ -96,3 +96,44 @@ test('a folder downloads from the console as a tar, without what leads out of th
     'project/sub/b.txt',
   ]);
 });
+
+/**
+ * Stands in for the save dialog (which a headless browser cannot show): the "picked" file is a
+ * real file of the origin's private file system, written through the same writable stream API.
+ */
+const PICKER_IN_PRIVATE_FILE_SYSTEM = `window.showSaveFilePicker = async ({ suggestedName }) => {
+  const root = await navigator.storage.getDirectory();
+  return root.getFileHandle('picked-' + suggestedName, { create: true });
+};`;
+
+/** Size and SHA-256 of a file in the page's private file system. */
+const PICKED_FILE_DIGEST = `(async () => {
+  const root = await navigator.storage.getDirectory();
+  const file = await (await root.getFileHandle('picked-big.bin')).getFile();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+  return [file.size, Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')];
+})()`;
+
+test('without a service worker, a download is written to the file the technician picks', async () => {
+  const picking = await newConsolePage(browser, server.url, {
+    serviceWorkers: 'block',
+    initScript: PICKER_IN_PRIVATE_FILE_SYSTEM,
+  });
+  try {
+    await signIn(picking, { username: 'admin', password: ADMIN_PASSWORD });
+    await picking.goto(`${server.url}/devices/${deviceId}/files`);
+    await picking.locator('[data-testid=files-status][data-state=connected]').waitFor();
+    await picking
+      .locator('[data-testid=file-row][data-name="big.bin"]')
+      .getByTestId('file-download')
+      .click();
+    const transfer = picking.locator('[data-testid=transfer][data-name="big.bin"]');
+    await transfer.and(picking.locator('[data-state=done]')).waitFor({ timeout: 30_000 });
+    assert.equal(await transfer.getAttribute('data-storage'), 'file');
+    const [size, sha256] = await picking.evaluate<[number, string]>(PICKED_FILE_DIGEST);
+    assert.equal(size, BIG_BYTES);
+    assert.equal(sha256, await sha256Of(join(root, 'big.bin')));
+  } finally {
+    await picking.context().close();
+  }
+});

@@ -1,9 +1,12 @@
+import { filePickerSink } from './file-picker-sink.js';
+
 /**
  * Where a download's bytes go in the browser. With the download service worker (see
  * download-worker.ts) they stream to disk as a normal browser download, so a download of any
- * size takes a few chunks of memory; without it (no service worker support, or a certificate
- * the browser does not trust, which forbids service workers) they are kept in memory and saved
- * at the end.
+ * size takes a few chunks of memory. Without it (no service worker support, or a certificate
+ * the browser does not trust, which forbids service workers) they go to a file the technician
+ * picks (File System Access API) where the browser has it, else they are kept in memory and
+ * saved at the end.
  */
 export interface DownloadSink {
   /** Resolves once the bytes were handed on; the caller acknowledges them to the device then. */
@@ -12,8 +15,11 @@ export interface DownloadSink {
   close(): void;
   /** Give up: the browser download fails (or nothing is saved). */
   abort(reason: string): void;
-  /** `streaming` writes to disk as bytes come; `memory` holds them until the end. */
-  readonly mode: 'streaming' | 'memory';
+  /**
+   * `streaming` (a browser download) and `file` (a picked file) write to disk as bytes come;
+   * `memory` holds them until the end.
+   */
+  readonly mode: 'streaming' | 'file' | 'memory';
 }
 
 const WORKER_URL = '/download-worker.js';
@@ -70,13 +76,14 @@ export async function openDownloadSink(
   options: { onCancelled: () => void },
 ): Promise<DownloadSink> {
   const active = await prepareDownloads();
-  if (active === undefined) return memorySink(name);
-  try {
-    return await streamingSink(active, { name, size, onCancelled: options.onCancelled });
-  } catch (error) {
-    console.warn('This download is kept in memory: the service worker did not answer.', error);
-    return memorySink(name);
+  if (active !== undefined) {
+    try {
+      return await streamingSink(active, { name, size, onCancelled: options.onCancelled });
+    } catch (error) {
+      console.warn('The download service worker did not answer.', error);
+    }
   }
+  return (await filePickerSink(name, options)) ?? memorySink(name);
 }
 
 async function streamingSink(

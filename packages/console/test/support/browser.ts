@@ -43,13 +43,24 @@ export async function launchBrowser(): Promise<Browser> {
  * const page = await newConsolePage(browser, server.url);
  * await page.getByTestId('login-username').fill('admin');
  */
-export async function newConsolePage(browser: Browser, baseUrl: string): Promise<Page> {
+export async function newConsolePage(
+  browser: Browser,
+  baseUrl: string,
+  options: {
+    /** `block` makes service worker registration fail, as an untrusted certificate does. */
+    serviceWorkers?: 'allow' | 'block';
+    /** Script run in every document before the console's own (e.g. to stand in for a dialog). */
+    initScript?: string;
+  } = {},
+): Promise<Page> {
   const context = await browser.newContext({
     ignoreHTTPSErrors: true,
     baseURL: baseUrl,
     viewport: { width: 1400, height: 900 },
+    serviceWorkers: options.serviceWorkers ?? 'allow',
   });
   const page = await context.newPage();
+  if (options.initScript !== undefined) await page.addInitScript(options.initScript);
   await page.goto(baseUrl);
   return page;
 }
