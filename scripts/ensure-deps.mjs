@@ -14,6 +14,7 @@ if (existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr'; // 
 const TEST_PACKAGES = [
   'xvfb',
   'x11vnc',
+  'tigervnc-standalone-server',
   'xterm',
   'x11-apps',
   'x11-utils',

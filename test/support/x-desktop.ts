@@ -78,6 +78,43 @@ export async function startXDesktop(): Promise<XDesktop> {
   }
 }
 
+/**
+ * Starts TigerVNC's X server (`Xtigervnc`: the display and the VNC server in one, announcing
+ * the extensions noVNC uses with it: QEMU extended keys, fences, continuous updates) on a free
+ * display and loopback port, without VNC authentication, with an xterm at the top left.
+ * `close()` stops them.
+ */
+export async function startTigerVncDesktop(): Promise<Omit<XDesktop, 'passwordFile'>> {
+  const dir = await mkdtemp(join(tmpdir(), 'tether-tigervnc-'));
+  const processes: ChildProcess[] = [];
+  const close = async (): Promise<void> => {
+    await Promise.all(processes.reverse().map((child) => stopChild(child)));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const vncPort = await freePort();
+    // VNCSConnST at level 100 logs each key with the keycode that QEMU extended keys carry.
+    const args = ['-displayfd', '3', '-geometry', '1024x768', '-depth', '24', '-localhost'];
+    args.push('-rfbport', String(vncPort), '-SecurityTypes', 'None', '-AlwaysShared');
+    args.push('-Log', 'VNCSConnST:stderr:100');
+    const server = spawn('Xtigervnc', args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    processes.push(server);
+    let log = '';
+    server.stderr?.on('data', (data: Buffer) => void (log += data.toString('utf8')));
+    const display = `:${(await readLine(server, 3, 'Xtigervnc to pick a display')).trim()}`;
+    const xterm = spawn('xterm', ['-geometry', '100x30+0+0', '-e', 'sh'], {
+      stdio: 'ignore',
+      env: { ...process.env, DISPLAY: display, HOME: dir, PS1: '$ ' },
+      cwd: dir,
+    });
+    processes.push(xterm);
+    return { display, vncPort, vncLog: () => log, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 function readLine(
   child: ChildProcess,
   fd: number,
