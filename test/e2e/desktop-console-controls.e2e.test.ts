@@ -5,7 +5,11 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { RecordingList, SessionList } from '@tether/protocol';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
 import { stopProcess, waitFor } from '../support/cli.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 import { startXDesktop, type XDesktop } from '../support/x-desktop.js';
@@ -20,6 +24,8 @@ let browser: Browser;
 let page: Page;
 let deviceId: string;
 let sessionId: string | undefined;
+/** When the desktop session connected (ms since the epoch). */
+let connectedAt = 0;
 const helpers: ChildProcess[] = [];
 
 /** Starts an X client on the test display, stopped in `after`; `output()` is its stdout. */
@@ -64,12 +70,10 @@ before(async () => {
   deviceId = agent.device.id;
   browser = await launchBrowser();
   page = await newConsolePage(browser, server.url);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-user').waitFor();
+  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
   await page.goto(`${server.url}/devices/${deviceId}/desktop`);
   await page.locator('[data-testid=desktop-status][data-state=connected]').waitFor();
+  connectedAt = Date.now();
   await page.getByTestId('desktop-screen').locator('canvas').waitFor();
   // The session the page shows: the one desktop session of the device still running.
   sessionId = await waitFor('one running desktop session', async () => {
@@ -168,6 +172,11 @@ test('full screen toggles on and off', async () => {
 });
 
 test('the desktop player seeks and plays at the chosen speed', async () => {
+  // The playback rate is measured over the recording: make it a few seconds long however fast
+  // the tests before ran.
+  await waitFor('the session to have run 5 s', () =>
+    Date.now() - connectedAt >= 5000 ? true : undefined,
+  );
   await page.getByTestId('end-session').click();
   await page.locator('[data-testid=desktop-status][data-state=ended]').waitFor();
   const recording = await waitFor('the desktop recording to complete', async () => {
