@@ -17,6 +17,8 @@ let server: TestServer;
 let browser: Browser;
 let page: Page;
 let deviceId: string;
+/** The agent process, paused to hold a transfer mid-way. */
+let agentPid: number;
 let work: string;
 let root: string;
 
@@ -26,7 +28,9 @@ before(async () => {
   await mkdir(root);
   await writeFile(join(root, 'on-device.txt'), 'written on the device\n');
   server = await createTestServer();
-  deviceId = (await server.startAgent({ args: ['--file-root', root] })).device.id;
+  const agent = await server.startAgent({ args: ['--file-root', root] });
+  deviceId = agent.device.id;
+  agentPid = agent.pid;
   browser = await launchBrowser();
   page = await newConsolePage(browser, server.url);
   await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
@@ -121,8 +125,15 @@ test('an upload cut by the end of the session resumes after reconnecting', async
   await enabledInput(page, 'files-upload-input').setInputFiles(big);
   const transfer = page.locator('[data-testid=transfer][data-name="big-upload.bin"]');
   await transfer.and(page.locator('[data-state=running]')).waitFor();
-  await page.getByTestId('files-end-session').click();
-  await transfer.and(page.locator('[data-state=interrupted]')).waitFor({ timeout: 15_000 });
+  // Pausing the agent holds the upload mid-way (its credit window stops it), so the session
+  // ends before the upload could finish however fast the machine is.
+  process.kill(agentPid, 'SIGSTOP');
+  try {
+    await page.getByTestId('files-end-session').click();
+    await transfer.and(page.locator('[data-state=interrupted]')).waitFor({ timeout: 15_000 });
+  } finally {
+    process.kill(agentPid, 'SIGCONT');
+  }
   await page.getByTestId('files-reconnect').click();
   await page.locator('[data-testid=files-status][data-state=connected]').waitFor();
   await transfer.getByRole('button', { name: 'Resume' }).click();
