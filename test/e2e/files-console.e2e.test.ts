@@ -11,6 +11,7 @@ import {
   newConsolePage,
   signIn,
 } from '../../packages/console/test/support/browser.js';
+import { waitFor } from '../support/cli.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -125,8 +126,14 @@ test('an upload cut by the end of the session resumes after reconnecting', async
   await enabledInput(page, 'files-upload-input').setInputFiles(big);
   const transfer = page.locator('[data-testid=transfer][data-name="big-upload.bin"]');
   await transfer.and(page.locator('[data-state=running]')).waitFor();
-  // Pausing the agent holds the upload mid-way (its credit window stops it), so the session
-  // ends before the upload could finish however fast the machine is.
+  // Once bytes flow (the device accepted the upload), pausing the agent holds the upload
+  // mid-way (its credit window stops it): the session ends before the upload could finish
+  // however fast the machine is.
+  await waitFor('the upload to make progress', async () =>
+    (await transfer.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value)) > 0
+      ? true
+      : undefined,
+  );
   process.kill(agentPid, 'SIGSTOP');
   try {
     await page.getByTestId('files-end-session').click();
@@ -144,23 +151,32 @@ test('an upload cut by the end of the session resumes after reconnecting', async
     .digest('hex');
   assert.equal(onDevice, expected);
 
-  // The second session's timeline shows the upload starting where the first one was cut.
-  const recordings = (await server.admin.request('GET', '/api/v1/recordings')).json(RecordingList);
-  const offsets: number[] = [];
-  for (const recording of recordings.recordings) {
-    const content = await server.admin.request('GET', `/api/v1/recordings/${recording.id}/content`);
-    for (const line of content.text.split('\n').slice(1)) {
-      if (!line.includes('big-upload.bin') || !line.includes('"outcome":"started"')) continue;
-      offsets.push(FilesTimelineEvent.parse(JSON.parse(line)).offset ?? -1);
-    }
-  }
-  assert.equal(offsets.length, 2, 'two attempts');
+  // The second session's timeline shows the upload starting where the first one was cut. It is
+  // still running, so its last events reach the disk with the recorder's next chunk.
+  const offsets = await waitFor('both attempts in the recordings', async () => {
+    const found = await uploadStarts('big-upload.bin');
+    return found.length === 2 ? found : undefined;
+  });
   assert.ok(offsets.includes(0), 'the first attempt started at 0');
   assert.ok(
     offsets.some((offset) => offset > 0),
     `the resume continued (${offsets.join(', ')})`,
   );
 });
+
+/** The offsets at which uploads of `name` started, from every files recording's timeline. */
+async function uploadStarts(name: string): Promise<number[]> {
+  const recordings = (await server.admin.request('GET', '/api/v1/recordings')).json(RecordingList);
+  const offsets: number[] = [];
+  for (const recording of recordings.recordings) {
+    const content = await server.admin.request('GET', `/api/v1/recordings/${recording.id}/content`);
+    for (const line of content.text.split('\n').slice(1)) {
+      if (!line.includes(name) || !line.includes('"outcome":"started"')) continue;
+      offsets.push(FilesTimelineEvent.parse(JSON.parse(line)).offset ?? -1);
+    }
+  }
+  return offsets;
+}
 
 /** An upload input once the first listing arrived: until then it is disabled (no folder yet). */
 function enabledInput(page: Page, testId: string) {
