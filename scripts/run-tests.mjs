@@ -1,6 +1,11 @@
-// Runs every test with Node's test runner. The file list is expanded here because Node 20's
-// runner finds no .ts files from a folder or a quoted glob.
-import { spawnSync } from 'node:child_process';
+// Runs every test file with Node's test runner, two files at a time. The file list is expanded
+// here because Node 20's runner finds no .ts files from a folder or a quoted glob.
+//
+// Each file runs in its own `node --test` with a deadline: a file that hangs is killed (its whole
+// process group: servers, agents, browsers it started) and reported by name with what it printed,
+// instead of stalling the run until CI gives up. Output is printed a file at a time, when the
+// file ends, so it reads in order.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -8,6 +13,11 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+/** One test may take this long before it fails as timed out. */
+const TEST_TIMEOUT_MS = 240_000;
+/** A whole file may take this long before it is killed (TETHER_TEST_FILE_TIMEOUT_S to change). */
+const FILE_TIMEOUT_MS = Number(process.env.TETHER_TEST_FILE_TIMEOUT_S ?? 480) * 1000;
+const CONCURRENCY = 2;
 
 /** @param {string} dir @param {string[]} found @returns {string[]} */
 function collect(dir, found = []) {
@@ -33,14 +43,102 @@ if (files.length === 0) {
 // the machine's dotfiles out of the tests (a shell killed while ~/.bashrc ran `pyenv rehash`
 // once left a lock that hung every later shell on the machine).
 const home = mkdtempSync(join(tmpdir(), 'tether-test-home-'));
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, HOME: home, TETHER_TEST: '1', NODE_OPTIONS: '' },
-  },
+const env = { ...process.env, HOME: home, TETHER_TEST: '1', NODE_OPTIONS: '' };
+
+/**
+ * @typedef {{ file: string, code: number | null, timedOut: boolean, output: string,
+ *   seconds: number, counts: Record<string, number> }} FileResult
+ */
+
+/** @param {string} file @returns {Promise<FileResult>} */
+function runFile(file) {
+  const started = Date.now();
+  const args = ['--import', 'tsx', '--test', '--test-reporter=spec'];
+  args.push(`--test-timeout=${TEST_TIMEOUT_MS}`, file);
+  // detached: its own process group, so a hung file is killed with everything it started.
+  const child = spawn(process.execPath, args, { cwd: root, env, detached: true });
+  let output = '';
+  child.stdout.on('data', (data) => (output += data.toString('utf8')));
+  child.stderr.on('data', (data) => (output += data.toString('utf8')));
+  let timedOut = false;
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    // SIGINT first: the runner then prints the tests that finished, so the one that hung is
+    // the next in the file.
+    child.kill('SIGINT');
+    setTimeout(() => killGroup('SIGKILL'), 5000).unref();
+  }, FILE_TIMEOUT_MS);
+  running.add(killGroup);
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (code) => {
+      if (done) return;
+      done = true;
+      clearTimeout(deadline);
+      running.delete(killGroup);
+      /** @type {Record<string, number>} */
+      const counts = {};
+      for (const match of output.matchAll(/^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/gm))
+        counts[match[1]] = Number(match[2]);
+      const seconds = (Date.now() - started) / 1000;
+      resolve({ file, code, timedOut, output, seconds, counts });
+    };
+    child.on('close', finish);
+    // A process the file started outside its group may still hold the output pipes open.
+    child.on('exit', (code) => setTimeout(() => finish(code), 10_000).unref());
+  });
+}
+
+/** @type {Set<(signal: NodeJS.Signals) => void>} */
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    for (const kill of running) kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+    process.exit(1);
+  });
+
+/** @type {FileResult[]} */
+const results = [];
+const queue = [...files];
+const started = Date.now();
+await Promise.all(
+  Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      const result = await runFile(file);
+      results.push(result);
+      const verdict = result.timedOut
+        ? `KILLED after ${FILE_TIMEOUT_MS / 1000} s: the test after the last one shown hung`
+        : result.code === 0
+          ? 'ok'
+          : `FAILED (exit ${String(result.code)})`;
+      process.stdout.write(`\n# ${file}: ${verdict}, ${result.seconds.toFixed(1)} s\n`);
+      process.stdout.write(result.output);
+    }
+  }),
 );
 rmSync(home, { recursive: true, force: true });
-process.exit(result.status ?? 1);
+
+const total = (key) => results.reduce((sum, result) => sum + (result.counts[key] ?? 0), 0);
+const failed = results.filter((result) => result.code !== 0 || result.timedOut);
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+console.log(
+  `\n# ${results.length} files, ${total('tests')} tests: ${total('pass')} passed, ` +
+    `${total('fail')} failed, ${total('cancelled')} cancelled, ${total('skipped')} skipped ` +
+    `in ${minutes} min`,
+);
+const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
+console.log(
+  `# slowest: ${slowest.map((result) => `${result.file} ${result.seconds.toFixed(0)} s`).join(', ')}`,
+);
+if (failed.length > 0) {
+  console.log(`# failed files:\n${failed.map((result) => `#   ${result.file}`).join('\n')}`);
+  process.exit(1);
+}
