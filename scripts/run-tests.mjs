@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
 
 const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
@@ -61,7 +62,9 @@ function runFile(file) {
   child.stdout.on('data', (data) => (output += data.toString('utf8')));
   child.stderr.on('data', (data) => (output += data.toString('utf8')));
   let timedOut = false;
+  /** @param {NodeJS.Signals} signal */
   const killGroup = (signal) => {
+    if (child.pid === undefined) return;
     try {
       process.kill(-child.pid, signal);
     } catch {
@@ -78,6 +81,7 @@ function runFile(file) {
   running.add(killGroup);
   return new Promise((resolve) => {
     let done = false;
+    /** @param {number | null} code */
     const finish = (code) => {
       if (done) return;
       done = true;
@@ -86,7 +90,7 @@ function runFile(file) {
       /** @type {Record<string, number>} */
       const counts = {};
       for (const match of output.matchAll(/^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/gm))
-        counts[match[1]] = Number(match[2]);
+        counts[match[1] ?? ''] = Number(match[2]);
       const seconds = (Date.now() - started) / 1000;
       resolve({ file, code, timedOut, output, seconds, counts });
     };
@@ -126,6 +130,7 @@ await Promise.all(
 );
 rmSync(home, { recursive: true, force: true });
 
+/** @param {string} key */
 const total = (key) => results.reduce((sum, result) => sum + (result.counts[key] ?? 0), 0);
 const failed = results.filter((result) => result.code !== 0 || result.timedOut);
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
