@@ -246,7 +246,10 @@ function playerColours(): Promise<number> {
  * compiler adds no helpers the page lacks.
  */
 async function playbackRate(): Promise<number> {
-  const measured = (await page.evaluate(`new Promise((resolve) => {
+  const measured = await page.evaluate<{
+    rate?: number;
+    error?: string;
+  }>(`new Promise((resolve) => {
     const input = document.querySelector('[data-testid=player-seek]');
     const samples = [];
     let last = input.value;
@@ -269,7 +272,7 @@ async function playbackRate(): Promise<number> {
       } else requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);
-  })`)) as { rate?: number; error?: string };
+  })`);
   if (measured.rate === undefined)
     throw new Error(`Cannot measure the playback rate: ${measured.error}`);
   return measured.rate;
