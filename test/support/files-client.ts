@@ -53,12 +53,18 @@ export interface FilesClient {
 }
 
 /** Opens a files session on a device through the real server and relay. */
-export async function openFiles(client: HttpsClient, deviceId: string): Promise<FilesClient> {
+export async function openFiles(
+  client: HttpsClient,
+  deviceId: string,
+  options: { zeroMask?: boolean } = {},
+): Promise<FilesClient> {
   const response = await client.request('POST', '/api/v1/sessions', { deviceId, kind: 'files' });
   if (response.status !== 201)
     throw new Error(`session request failed: ${response.status} ${response.text}`);
   const session = response.json(CreateSessionResponse);
-  const socket = client.websocket(`${session.relay.path}?token=${session.relay.token}`);
+  const socket = client.websocket(`${session.relay.path}?token=${session.relay.token}`, {
+    zeroMask: options.zeroMask ?? false,
+  });
   const listeners = new Map<number, Listener>();
   let nextId = 1;
   socket.on('message', (data: Buffer) => {
@@ -124,6 +130,7 @@ async function upload(
   let acked = 0;
   let isReading = false;
   let id = 0;
+  const spare: Uint8Array[] = [];
   const pump = async (): Promise<void> => {
     if (isReading) return;
     isReading = true;
@@ -133,11 +140,14 @@ async function upload(
       wire.socket.readyState === 1
     ) {
       const length = Math.min(FILE_CHUNK_BYTES, size - position);
-      const frame = new Uint8Array(FILE_DATA_HEADER_BYTES + length);
+      // Frames are reused once written to the socket: a fresh 256 KiB buffer per frame costs
+      // this process more garbage collection than the transfer itself.
+      const buffer = spare.pop() ?? new Uint8Array(FILE_DATA_HEADER_BYTES + FILE_CHUNK_BYTES);
+      const frame = buffer.subarray(0, FILE_DATA_HEADER_BYTES + length);
       await source.read(frame, FILE_DATA_HEADER_BYTES, length, position);
       writeFileDataHeader(frame, { id, offset: position });
       position += length;
-      wire.socket.send(frame);
+      wire.socket.send(frame, () => spare.push(buffer));
     }
     isReading = false;
   };

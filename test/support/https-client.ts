@@ -66,13 +66,19 @@ export class HttpsClient {
     });
   }
 
-  /** Opens a WebSocket to the server as the browser would (cookie + Origin unless overridden). */
-  websocket(path: string, options: { origin?: string | null } = {}): WebSocket {
+  /**
+   * Opens a WebSocket to the server as the browser would (cookie + Origin unless overridden).
+   * `zeroMask` masks frames with a zero key (still masked frames the server unmasks): the
+   * benchmark uses it so that the copy a browser makes on the technician's own machine does not
+   * take CPU from the server and agent it measures on this one.
+   */
+  websocket(path: string, options: { origin?: string | null; zeroMask?: boolean } = {}): WebSocket {
     const url = new URL(path, this.baseUrl);
     url.protocol = 'wss:';
     const origin = options.origin === undefined ? new URL(this.baseUrl).origin : options.origin;
     return new WebSocket(url, {
       ca: this.ca,
+      ...(options.zeroMask ? { generateMask: (mask: Buffer) => void mask.fill(0) } : {}),
       headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(origin ? { origin } : {}) },
     });
   }

@@ -38,6 +38,7 @@ export function sendTransfer(options: {
   let position = options.offset;
   let acked = options.offset;
   let isReading = false;
+  const spare: Uint8Array[] = [];
   const state = { isOver: false };
   // A function, not the flag: the flag changes across awaits, which narrowing does not see.
   const isOver = (): boolean => state.isOver;
@@ -52,7 +53,9 @@ export function sendTransfer(options: {
     isReading = true;
     try {
       while (!isOver() && position - acked < FILE_WINDOW_BYTES) {
-        const frame = new Uint8Array(FILE_DATA_HEADER_BYTES + FILE_CHUNK_BYTES);
+        // Frames go back to `spare` once written: a fresh 256 KiB buffer per frame costs the
+        // device more garbage collection than reading the file.
+        const frame = spare.pop() ?? new Uint8Array(FILE_DATA_HEADER_BYTES + FILE_CHUNK_BYTES);
         const length = await source.read(frame, FILE_DATA_HEADER_BYTES, FILE_CHUNK_BYTES);
         if (isOver()) return;
         if (length === 0) {
@@ -67,7 +70,7 @@ export function sendTransfer(options: {
         hash.update(data.subarray(FILE_DATA_HEADER_BYTES));
         writeFileDataHeader(data, { id, offset: position });
         position += length;
-        link.sendData(data, () => undefined);
+        link.sendData(data, () => spare.push(frame));
       }
     } catch (error) {
       if (!isOver()) link.reply(errorReply(error, { id, op: 'download', path }));
