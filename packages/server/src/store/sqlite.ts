@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { openKyselyStore } from './kysely-store.js';
+import { cachingStatements } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -32,6 +33,8 @@ export async function openSqliteStore(options: { file: string }): Promise<Store>
     database.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingStatements(database) }),
+  });
   return openKyselyStore(db, 'sqlite');
 }
