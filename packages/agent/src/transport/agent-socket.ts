@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { WebSocket } from 'ws';
 import { proxyFor, tunnelAgent } from './http-proxy.js';
 import { tlsFingerprint } from './tls-fingerprint.js';
@@ -14,6 +15,19 @@ export interface AgentSocketOptions {
    * the HTTP upgrade request is sent; return false to abandon the connection.
    */
   onFingerprint: (fingerprint: string) => boolean;
+}
+
+let sharedTlsContext: SecureContext | undefined;
+
+/**
+ * One TLS context for every connection of this process. Node otherwise builds one per
+ * connection attempt (loading the CA store each time, though the agent identifies the server by
+ * its pinned key, not by a CA): that was the largest cost of an agent retrying while its server
+ * restarts.
+ */
+function sharedContextOption(): { secureContext: SecureContext } {
+  sharedTlsContext ??= createSecureContext();
+  return { secureContext: sharedTlsContext };
 }
 
 /**
@@ -36,6 +50,8 @@ export function openAgentSocket(url: URL, options: AgentSocketOptions): WebSocke
     // Through an HTTP proxy when HTTPS_PROXY says so (M-6): TLS still runs end to end.
     ...(proxy ? { agent: tunnelAgent(proxy) } : {}),
     rejectUnauthorized: false,
+    // ws hands every option on to tls.connect, though its types leave this one out.
+    ...sharedContextOption(),
     perMessageDeflate: false,
     followRedirects: false,
     maxPayload: options.maxPayload,
