@@ -74,6 +74,11 @@ export interface FakeServerBehaviour {
 export interface FakeAgentConnection {
   socket: WebSocket;
   received: AgentMessage[];
+  /**
+   * Resolves when the connection closes. Listened for from the start: an agent that refuses the
+   * server may close before the test holds the connection.
+   */
+  closed: Promise<{ code: number; reason: string }>;
   /** Resolves with the next message of a type (or one already received and not yet taken). */
   next<K extends AgentMessage['type']>(type: K): Promise<MessageOf<AgentMessage, K>>;
   send(message: ServerMessage): void;
@@ -199,6 +204,9 @@ function serveControl(
   const { server } = context;
   const received: AgentMessage[] = [];
   const listeners = new Set<() => void>();
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   const send = (message: ServerMessage): void => socket.send(JSON.stringify(message));
   let hello: MessageOf<AgentMessage, 'hello'> | undefined;
   let serverNonce = '';
@@ -265,5 +273,5 @@ function serveControl(
       listeners.add(check);
       check();
     });
-  return { socket, received, next, send };
+  return { socket, received, closed, next, send };
 }
