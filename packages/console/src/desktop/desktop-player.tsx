@@ -41,7 +41,9 @@ export function DesktopPlayer({ timeline }: { timeline: Asciicast }) {
           rfb.scaleViewport = true;
           current = { rfb, channel };
         },
-        write: (data) => current?.channel.deliver(binaryBytes(data)),
+        write: (data) => {
+          if (data !== '') current?.channel.deliver(binaryBytes(data));
+        },
         resize: () => undefined,
         isEventStream: true,
       },

@@ -12,13 +12,18 @@ import type { Asciicast, AsciicastEvent } from '@tether/sdk';
 export function parseRfbRecording(text: string): Asciicast {
   const events: AsciicastEvent[] = [];
   let skippedLines = 0;
+  let duration = 0;
   const lines = text.split('\n').filter((line) => line !== '');
   for (const line of lines.slice(1)) {
     const event = parseEvent(line);
-    if (event) events.push(event);
-    else skippedLines += 1;
+    if (!event) skippedLines += 1;
+    else {
+      // An event without bytes marks the end (a still screen sends nothing): it keeps playback
+      // going until then, and the player writes nothing for it.
+      duration = Math.max(duration, event.time);
+      events.push(event);
+    }
   }
-  const duration = events.reduce((latest, event) => Math.max(latest, event.time), 0);
   return { header: { version: 2, width: 80, height: 24 }, events, skippedLines, duration };
 }
 

@@ -87,6 +87,9 @@ export async function openRfbRecordingWriter(options: {
     },
     async close() {
       if (timer) clearTimeout(timer);
+      // The end, as an event without bytes: a still screen sends nothing for minutes, and the
+      // recording must still last as long as the session did.
+      if (!failure) lines.push(`${JSON.stringify([options.clock.now() - startedAt, ''])}\n`);
       flush();
       await queue;
       await out.close();

@@ -40,9 +40,24 @@ test('bytes are recorded with their time and read back exactly', async () => {
     [
       [0, Buffer.from('RFB 003.008\n').toString('hex')],
       [500, '00ff0102'],
+      [500, ''],
     ],
   );
   assert.equal(summary.sizeBytes, (await readFile(file)).length);
+});
+
+test('a still screen at the end still counts: the recording lasts until it was closed', async () => {
+  let now = 0;
+  const file = join(dir, 'still.rfb.jsonl');
+  const writer = await openRfbRecordingWriter({ file, header, clock: { now: () => now } });
+  writer.output(Buffer.from('first frame'));
+  now = 8000; // nothing changed on the screen for eight seconds
+  const summary = await writer.close();
+  const content = await readRfbRecording(file);
+  assert.equal(summary.durationMs, 8000);
+  assert.equal(content.durationMs, 8000);
+  assert.equal(content.intact, true);
+  assert.deepEqual(JSON.parse(content.text.trim().split('\n').at(-1) ?? ''), [8000, '']);
 });
 
 test('a line torn by a crash is dropped and the recording marked not intact', async () => {
@@ -53,7 +68,11 @@ test('a line torn by a crash is dropped and the recording marked not intact', as
   await appendFile(file, '[12,"dG9y');
   const content = await readRfbRecording(file);
   assert.equal(content.intact, false);
-  assert.equal(content.text.trim().split('\n').length, 2, 'header and the synced event remain');
+  assert.equal(
+    content.text.trim().split('\n').length,
+    3,
+    'the header, the synced event and the end remain',
+  );
 });
 
 test('a recording edited after the fact fails its hash chain', async () => {
