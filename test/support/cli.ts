@@ -54,11 +54,15 @@ export async function stopProcess(
   clearTimeout(timer);
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+/**
+ * Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. The deadline
+ * is generous on purpose: it only matters when the awaited event never comes, and a loaded
+ * machine (load average 19 was seen) can take many seconds for one that does.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -44,7 +44,7 @@ export async function joinTerminal(
     output: () => text,
     type: (input) =>
       socket.send(encodeTerminalFrame({ type: 'data', data: new TextEncoder().encode(input) })),
-    waitForOutput: (pattern, timeoutMs = 15_000) =>
+    waitForOutput: (pattern, timeoutMs = 60_000) =>
       waitFor(`terminal output matching ${pattern}`, () => pattern.exec(text)?.[0], timeoutMs),
     close: async () => {
       socket.close(1000, 'technician closed the terminal');

@@ -132,10 +132,20 @@ export async function createTestServer(
         await rm(agentDir, { recursive: true, force: true });
       };
       agents.push(stop);
-      const device = await waitFor('the agent to come online', async () => {
-        const list = (await admin.request('GET', '/api/v1/devices')).json(DeviceList);
-        return list.devices.find((candidate) => candidate.id === deviceId && candidate.online);
-      }).catch((error: unknown) => {
+      // Waits for the server to report the device online; an agent that exits first fails at
+      // once with its output, so only a slow machine uses the (generous) deadline.
+      const device = await waitFor(
+        'the agent to come online',
+        async () => {
+          if (agent.exitCode !== null || agent.signalCode !== null)
+            throw new Error(
+              `the agent exited (${agent.exitCode ?? agent.signalCode}) before it came online`,
+            );
+          const list = (await admin.request('GET', '/api/v1/devices')).json(DeviceList);
+          return list.devices.find((candidate) => candidate.id === deviceId && candidate.online);
+        },
+        120_000,
+      ).catch((error: unknown) => {
         throw new Error(`${(error as Error).message}\nagent output:\n${agent.output()}`);
       });
       return { device, dataDir: agentDir, pid: agent.pid ?? 0, output: agent.output, stop };
