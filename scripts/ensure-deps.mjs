@@ -1,6 +1,6 @@
-// Makes a fresh clone runnable: installs npm dependencies, builds the console, and (with
-// --test) installs the Debian packages the tests use. Plain Node, no dependencies: it runs
-// before `npm ci`. Idempotent and quick when everything is already there.
+// Makes a fresh clone runnable: installs npm dependencies, builds the console and the production
+// bundles, and (with --test) installs the Debian packages the tests use. Plain Node, no
+// dependencies: it runs before `npm ci`. Idempotent and quick when everything is already there.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,6 +78,21 @@ function buildConsoleIfNeeded() {
   run('npm', ['run', 'build', '-w', '@tether/console']);
 }
 
+/** The production bundles `npm start` runs (scripts/build.mjs), rebuilt when a source is newer. */
+function buildBundlesIfNeeded() {
+  const built = join(root, 'packages/cli/dist/tether.mjs');
+  const sources = ['cli', 'server', 'agent', 'protocol'].map((name) =>
+    join(root, 'packages', name, 'src'),
+  );
+  const newest = Math.max(
+    ...sources.map(newestMtime),
+    statSync(join(root, 'scripts/build.mjs')).mtimeMs,
+  );
+  if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
+  console.log('Building the production bundles…');
+  run(process.execPath, [join(root, 'scripts/build.mjs')]);
+}
+
 /** @param {string} name */
 function isInstalled(name) {
   try {
@@ -111,4 +126,5 @@ function aptInstallIfNeeded() {
 
 npmInstallIfNeeded();
 buildConsoleIfNeeded();
+buildBundlesIfNeeded();
 if (forTests) aptInstallIfNeeded();

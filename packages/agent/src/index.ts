@@ -22,4 +22,5 @@ export { systemClock, type Clock, type CancelTimer } from './clock.js';
 export { CONFIG_FILE, IDENTITY_FILE, type AgentConfig } from './identity/agent-state.js';
 export type { Platform, MemoryUsage } from './platform/platform.js';
 export type { Logger } from 'pino';
+export { createLogger } from './logging.js';
 export { createOemService, type OemService, type OemServiceOptions } from './oem/oem-service.js';

@@ -1,12 +1,4 @@
-import {
-  createAuditLog,
-  createLogger,
-  databaseUrl,
-  openStore,
-  systemClock,
-  type ServerConfig,
-  type Store,
-} from '@tether/server';
+import type { ServerConfig, Store, createAuditLog } from '@tether/server';
 
 /**
  * Opens a server's store directly from its data directory, for headless administration
@@ -16,6 +8,8 @@ export async function withStore<T>(
   config: ServerConfig,
   work: (deps: { store: Store; audit: ReturnType<typeof createAuditLog> }) => Promise<T>,
 ): Promise<T> {
+  const { createAuditLog, createLogger, databaseUrl, openStore, systemClock } =
+    await import('@tether/server');
   const store = await openStore(databaseUrl(config));
   try {
     const log = createLogger({ level: 'silent' });

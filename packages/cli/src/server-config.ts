@@ -1,4 +1,5 @@
-import { loadServerConfig, type ServerConfig } from '@tether/server';
+// The config entry alone, so that commands which only read the config do not load the server.
+import { loadServerConfig, type ServerConfig } from '@tether/server/config';
 import { stringOption, type CommandInput } from './command.js';
 
 /** Flags every command that works on a server's data directory accepts. */

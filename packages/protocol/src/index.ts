@@ -1,5 +1,6 @@
 export * from './version.js';
 export * from './errors.js';
+export * from './log-redaction.js';
 export * from './ids.js';
 export * from './base64url.js';
 export * from './identity/enrollment-token.js';

@@ -1,11 +1,4 @@
 import { AppError } from '@tether/protocol';
-import {
-  ADMIN_USERNAME,
-  readTrustedNetworks,
-  resetPassword,
-  systemClock,
-  writeTrustedNetworks,
-} from '@tether/server';
 import { stringOption, type Command } from '../command.js';
 import { readStdin, withStore } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -23,6 +16,7 @@ Signs the user out of every open console session. Works while the server runs.`,
     'password-stdin': { type: 'boolean' },
   },
   async run(input) {
+    const { ADMIN_USERNAME, resetPassword, systemClock } = await import('@tether/server');
     const username = stringOption(input, 'username') ?? ADMIN_USERNAME;
     const given = input.values['password-stdin'] ? await readStdin() : undefined;
     if (given !== undefined && given.length < 12)
@@ -51,6 +45,7 @@ A running server picks up the change within a few seconds.`,
   options: { ...dataDirOptions },
   allowPositionals: true,
   async run(input) {
+    const { readTrustedNetworks, writeTrustedNetworks } = await import('@tether/server');
     const [action = 'list', ...entries] = input.positionals;
     const networks = await withStore(serverConfigFrom(input), async ({ store, audit }) => {
       const current = await readTrustedNetworks(store);

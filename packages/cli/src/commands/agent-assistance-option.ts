@@ -1,9 +1,4 @@
-import {
-  PRESENCE_STATES,
-  fileUserPresence,
-  fixedUserPresence,
-  type UserPresence,
-} from '@tether/agent';
+import type { UserPresence } from '@tether/agent';
 import { AppError } from '@tether/protocol';
 import { stringOption, type CommandInput } from '../command.js';
 
@@ -12,13 +7,13 @@ import { stringOption, type CommandInput } from '../command.js';
  * `--presence-interval SEC` of `tether agent run`.
  *
  * @example
- * const agent = await runAgent({ dataDir, log, ...assistanceOptions(input) });
+ * const agent = await runAgent({ dataDir, log, ...(await assistanceOptions(input)) });
  */
-export function assistanceOptions(input: CommandInput): {
+export async function assistanceOptions(input: CommandInput): Promise<{
   consentTimeoutMs?: number;
   userPresence?: UserPresence;
   presenceCheckMs?: number;
-} {
+}> {
   const timeout = stringOption(input, 'consent-timeout');
   const presence = stringOption(input, 'user-presence') ?? 'auto';
   const seconds = timeout === undefined ? undefined : Number(timeout);
@@ -38,12 +33,13 @@ export function assistanceOptions(input: CommandInput): {
   }
   return {
     ...(seconds === undefined ? {} : { consentTimeoutMs: seconds * 1000 }),
-    ...(presence === 'auto' ? {} : { userPresence: presenceSource(presence) }),
+    ...(presence === 'auto' ? {} : { userPresence: await presenceSource(presence) }),
     ...(intervalSec === undefined ? {} : { presenceCheckMs: intervalSec * 1000 }),
   };
 }
 
-function presenceSource(option: string): UserPresence {
+async function presenceSource(option: string): Promise<UserPresence> {
+  const { PRESENCE_STATES, fileUserPresence, fixedUserPresence } = await import('@tether/agent');
   if (option.startsWith('file:') && option.length > 'file:'.length) {
     return fileUserPresence(option.slice('file:'.length));
   }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '@tether/protocol';
-import { startX11vnc, type VncTarget } from '@tether/agent';
-import type { Logger } from '@tether/server';
+import type { Logger, VncTarget } from '@tether/agent';
 import { stringOption, type CommandInput } from '../command.js';
 
 /** The agent's desktop setting and what to stop with the agent. */
@@ -30,6 +29,7 @@ export async function setUpDesktop(
   if (display !== undefined) {
     if (address !== undefined || passwordFile !== undefined)
       throw new AppError('INVALID_INPUT', 'Use either --x11vnc-display or --vnc, not both.');
+    const { startX11vnc } = await import('@tether/agent');
     const x11vnc = await startX11vnc({ display, log: context.log, stateDir: context.dataDir });
     return { options: { desktop: x11vnc.target }, stop: () => x11vnc.stop() };
   }

@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { enrollAgent, runAgent, type AgentHandle } from '@tether/agent';
-import { createLogger } from '@tether/server';
+import type { AgentHandle } from '@tether/agent';
 import { requireOption, stringOption, type Command, type CommandInput } from '../command.js';
 import { waitForSignal } from './server.js';
 import { setUpDesktop } from './agent-desktop-option.js';
@@ -33,6 +32,7 @@ ${PROXY_HELP}`,
     'data-dir': { type: 'string' },
   },
   async run(input) {
+    const { createLogger, enrollAgent } = await import('@tether/agent');
     const log = createLogger({
       level: stringOption(input, 'log-level') ?? 'warn',
       destination: process.stderr,
@@ -85,6 +85,7 @@ ${PROXY_HELP}`,
     'presence-interval': { type: 'string' },
   },
   async run(input) {
+    const { createLogger, runAgent } = await import('@tether/agent');
     const log = createLogger({ level: stringOption(input, 'log-level') ?? 'info' });
     const desktop = await setUpDesktop(input, { log, dataDir: agentDataDir(input) });
     let agent: AgentHandle;
@@ -95,7 +96,7 @@ ${PROXY_HELP}`,
         spareShell: input.values['no-spare-shell'] !== true,
         ...fileRootsOption(input.values['file-root']),
         ...desktop.options,
-        ...assistanceOptions(input),
+        ...(await assistanceOptions(input)),
       });
     } catch (error) {
       await desktop.stop(); // x11vnc would otherwise outlive the agent

@@ -2,8 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { enrollAgent } from '@tether/agent';
-import { createLogger, startServer } from '@tether/server';
 import type { Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
 import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
@@ -23,6 +21,10 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
   async run(input) {
     const config = serverConfigFrom(input);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const [{ enrollAgent }, { createLogger, startServer }] = await Promise.all([
+      import('@tether/agent'),
+      import('@tether/server'),
+    ]);
     const log = createLogger({
       level: 'info',
       destination: createWriteStream(join(config.dataDir, 'server.log'), { flags: 'a' }),

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CreateInstallerRequest, invalidInput } from '@tether/protocol';
-import { createInstallerService, loadServerIdentity, systemClock } from '@tether/server';
 import { requireOption, stringOption, type Command } from '../command.js';
 import { parseDuration } from '../duration.js';
 import { withStore } from '../headless.js';
@@ -40,6 +39,8 @@ Prints the token and the command to run on each device (the token is shown only 
     });
     if (!parsed.success)
       throw invalidInput('installer (validity must be between 10m and 1y)', parsed.error);
+    const { createInstallerService, loadServerIdentity, systemClock } =
+      await import('@tether/server');
     const identity = await loadServerIdentity(join(config.dataDir, 'keys'));
     const serverUrl =
       stringOption(input, 'server-url') ??

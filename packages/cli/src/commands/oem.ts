@@ -6,7 +6,7 @@ import {
   invalidInput,
   type Tenant,
 } from '@tether/protocol';
-import { createTenantAdmin, systemClock, type TenantAdmin } from '@tether/server';
+import type { TenantAdmin } from '@tether/server';
 import { requireOption, type Command, type CommandInput } from '../command.js';
 import { withStore } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -14,7 +14,11 @@ import { dataDirOptions, serverConfigFrom } from '../server-config.js';
 /** Audit actor of headless tenant administration. */
 const BY = { actor: 'cli' } as const;
 
-function withTenantAdmin<T>(input: CommandInput, work: (admin: TenantAdmin) => Promise<T>) {
+async function withTenantAdmin<T>(
+  input: CommandInput,
+  work: (admin: TenantAdmin) => Promise<T>,
+): Promise<T> {
+  const { createTenantAdmin, systemClock } = await import('@tether/server');
   return withStore(serverConfigFrom(input), ({ store, audit }) =>
     work(createTenantAdmin({ store, clock: systemClock, audit })),
   );

@@ -1,4 +1,3 @@
-import { createLogger, startServer } from '@tether/server';
 import type { Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
 import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
@@ -27,6 +26,7 @@ The first start creates the administrator "admin" with a random password printed
       input.out(JSON.stringify(config, null, 2));
       return 0;
     }
+    const { createLogger, startServer } = await import('@tether/server');
     const log = createLogger({ level: config.logLevel });
     const server = await startServer({
       config,

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { AppError, CustomStorage } from '@tether/protocol';
-import { createStorageConnector, sealCredential } from '@tether/server';
 import { requireOption, stringOption, type Command } from '../command.js';
 import { readStdin } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -51,6 +50,7 @@ setting. Same format as PowerShell's Protect-CmsMessage and openssl cms -encrypt
       : Buffer.from(await readStdin(), 'utf8');
     if (secret.length === 0)
       throw new AppError('INVALID_INPUT', 'There is nothing to seal: the input is empty.');
+    const { sealCredential } = await import('@tether/server');
     try {
       process.stdout.write(sealCredential(certificate, secret));
     } finally {
@@ -95,6 +95,7 @@ the command prints the fingerprint the server presents, to confirm and pin.`,
         `Invalid storage setting: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}.`,
       );
     }
+    const { createStorageConnector } = await import('@tether/server');
     const { target } = await createStorageConnector({ folders: config.storage }).test(parsed.data);
     input.out(`OK: signed in to ${target}, wrote and deleted a test file.`);
     return 0;

@@ -1,0 +1,72 @@
+// The production build: esbuild bundles of the `tether` command, the server and the agent in
+// packages/cli/dist (DESIGN.md, Packaging). `npm start` runs them; tsx stays for development and
+// tests. Plain Node, so ensure-deps.mjs can run it right after `npm ci`.
+//
+// One build with code splitting: `tether.mjs` holds only the command table and argument parsing,
+// and each command loads the server or the agent when it runs (dynamic imports), so `tether
+// --help` starts in milliseconds and `tether agent run` never loads the server.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+export const bundleDir = join(root, 'packages/cli/dist');
+
+/**
+ * Native addons (built from source on the machine) and the optional native parts of pure-JS
+ * packages stay outside the bundle and load from node_modules.
+ */
+const NATIVE = [
+  'better-sqlite3',
+  'node-pty',
+  'bufferutil',
+  'utf-8-validate',
+  'pg-native',
+  'ssh2',
+  'cpu-features',
+];
+
+/** Builds the bundles; returns the output files and their sizes. */
+export async function buildBundles() {
+  rmSync(bundleDir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: {
+      tether: 'packages/cli/src/main.ts',
+      server: 'packages/server/src/index.ts',
+      agent: 'packages/agent/src/index.ts',
+    },
+    outdir: bundleDir,
+    // Chunks sit beside the entries: code that resolves paths from import.meta.url
+    // (console-dir.ts, self.ts) gives the same answer from any file of the bundle.
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: NATIVE,
+    define: { __TETHER_BUNDLE__: 'true' },
+    // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
+    banner: {
+      js: "import { createRequire as __tetherCreateRequire } from 'node:module'; const require = __tetherCreateRequire(import.meta.url);",
+    },
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return Object.entries(result.metafile.outputs).map(([file, output]) => ({
+    file,
+    bytes: output.bytes,
+  }));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const started = Date.now();
+  const outputs = await buildBundles();
+  const total = outputs.reduce((sum, output) => sum + output.bytes, 0);
+  console.log(
+    `Built ${outputs.length} files in packages/cli/dist (${(total / 2 ** 20).toFixed(1)} MiB) in ${Date.now() - started} ms.`,
+  );
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { DeviceList } from '@tether/protocol';
+import { stopProcess, waitFor } from '../support/cli.js';
+import { HttpsClient } from '../support/https-client.js';
+import { freePort } from '../support/server-process.js';
+import { openTerminal } from '../support/terminal-client.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bundle = join(root, 'packages/cli/dist/tether.mjs');
+const password = 'bundle-test-password-1';
+
+let dataDir = '';
+
+before(async () => {
+  // Builds from the current sources, so the test checks this checkout's bundle.
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'pipe' });
+  dataDir = await mkdtemp(join(tmpdir(), 'tether-bundle-'));
+});
+
+after(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** The bundle files a file imports statically, followed through the imports they make. */
+async function staticImports(file: string, seen = new Set<string>()): Promise<Set<string>> {
+  const text = await readFile(join(root, 'packages/cli/dist', file), 'utf8');
+  for (const [, imported] of text.matchAll(/^(?:import|export) [^;]*?from "\.\/([^"]+)";/gms)) {
+    if (imported && !seen.has(imported)) {
+      seen.add(imported);
+      await staticImports(imported, seen);
+    }
+  }
+  return seen;
+}
+
+test('the bundled tether prints its help, and starting it loads neither server nor agent', async () => {
+  const result = spawnSync(process.execPath, [bundle, '--help'], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /Usage: tether <command>/);
+  assert.match(result.stdout, /agent run/);
+  const loadedAtStart = await staticImports('tether.mjs');
+  assert.ok(!loadedAtStart.has('server.mjs'), [...loadedAtStart].join(', '));
+  assert.ok(!loadedAtStart.has('agent.mjs'), [...loadedAtStart].join(', '));
+  // The agent's own graph never reaches the server's code.
+  assert.ok(!(await staticImports('agent.mjs')).has('server.mjs'));
+});
+
+test('npm start runs the bundles: the demo server and its agent work end to end', async () => {
+  const port = await freePort();
+  const demo = spawn(
+    process.execPath,
+    [
+      ...[bundle, 'demo', '--data-dir', dataDir, '--host', '127.0.0.1'],
+      ...['--port', String(port), '--admin-port', '0'],
+    ],
+    {
+      env: { ...process.env, TETHER_ADMIN_PASSWORD: password },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await waitFor('the demo to start', () => {
+      if (demo.exitCode !== null) throw new Error(`the demo exited early:\n${output}`);
+      return output.includes('Press Ctrl+C') ? true : undefined;
+    });
+
+    // The agent the demo started runs from the bundle too, not through tsx.
+    const children = execFileSync('ps', ['--ppid', String(demo.pid), '-o', 'args='], {
+      encoding: 'utf8',
+    });
+    assert.match(children, /packages\/cli\/dist\/tether\.mjs agent run/);
+    assert.doesNotMatch(children, /tsx/);
+
+    const client = new HttpsClient(
+      `https://localhost:${port}`,
+      await readFile(join(dataDir, 'keys', 'tls-self-signed.crt'), 'utf8'),
+    );
+    const login = await client.request('POST', '/api/v1/auth/login', {
+      username: 'admin',
+      password,
+    });
+    assert.equal(login.status, 200, login.text);
+    const device = await waitFor('the demo agent to come online', async () => {
+      const list = (await client.request('GET', '/api/v1/devices')).json(DeviceList);
+      return list.devices.find((candidate) => candidate.online);
+    });
+
+    const terminal = await openTerminal(client, device.id);
+    terminal.type('echo bundle-$((6*7))\n');
+    await terminal.waitForOutput(/bundle-42/);
+    await terminal.close();
+  } finally {
+    await stopProcess(demo, 'SIGTERM');
+  }
+  assert.equal(demo.exitCode, 0, output);
+});
