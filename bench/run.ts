@@ -19,6 +19,7 @@ import { measureTerminalLatency } from './scenarios/terminal-latency.js';
 import { measureDesktopFirstFrame } from './scenarios/desktop-first-frame.js';
 import { measureDesktopLoad } from './scenarios/desktop-load.js';
 import { measureFileTransfer } from './scenarios/file-transfer.js';
+import { measureStartup } from './scenarios/startup.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
 
@@ -101,6 +102,13 @@ function stages(options: BenchOptions): Stage[] {
           bytesPerSecond: options.desktopKBps * 1000,
           seconds: 10,
         });
+      },
+    },
+    {
+      keys: ['m'],
+      timeoutMs: 300_000,
+      async run(cleanup, report) {
+        report.results.startup = await measureStartup(cleanup, { runs: options.startupRuns });
       },
     },
   ];

@@ -4,7 +4,7 @@ import { parseBenchOptions } from './options.js';
 
 test('without options every scenario runs with 2000 agents', () => {
   const options = parseBenchOptions([]);
-  assert.deepEqual([...options.only].sort(), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+  assert.deepEqual([...options.only].sort(), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'm']);
   assert.equal(options.agents, 2000);
 });
 

@@ -10,6 +10,7 @@ export const SCENARIOS = {
   f: 'file transfer',
   g: 'desktop open to first frame',
   h: 'concurrent desktop-like sessions',
+  m: 'start-up time and memory (bundle vs tsx)',
 } as const;
 export type ScenarioKey = keyof typeof SCENARIOS;
 
@@ -31,12 +32,14 @@ export interface BenchOptions {
   /** Concurrent desktop-like sessions in scenario (h), each at `desktopKBps` both ways. */
   desktopStreams: number;
   desktopKBps: number;
+  /** Rounds of each start-up measurement in scenario (m). */
+  startupRuns: number;
 }
 
-export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h] [--agents 2000] [--workers 4]
+export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m] [--agents 2000] [--workers 4]
                     [--sessions 50] [--keystrokes 500] [--relay-mib 100] [--relay-rounds 3]
                     [--settle-sec 20] [--file-mib 1024] [--desktop-sessions 20]
-                    [--desktop-streams 200] [--desktop-kbps 200]`;
+                    [--desktop-streams 200] [--desktop-kbps 200] [--startup-runs 5]`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 
@@ -70,6 +73,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'desktop-sessions': { type: 'string' },
       'desktop-streams': { type: 'string' },
       'desktop-kbps': { type: 'string' },
+      'startup-runs': { type: 'string' },
     },
     strict: true,
   });
@@ -95,5 +99,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     desktopSessions: positive('desktop-sessions', values['desktop-sessions'], 20),
     desktopStreams: positive('desktop-streams', values['desktop-streams'], 200),
     desktopKBps: positive('desktop-kbps', values['desktop-kbps'], 200),
+    startupRuns: positive('startup-runs', values['startup-runs'], 5),
   };
 }
