@@ -34,7 +34,12 @@ function collect(dir, found = []) {
   return found;
 }
 
-let files = [...collect(join(root, 'packages')), ...collect(join(root, 'test'))].sort();
+// bench/ holds unit tests of the benchmark's own helpers (option parsing, summaries).
+let files = [
+  ...collect(join(root, 'packages')),
+  ...collect(join(root, 'test')),
+  ...collect(join(root, 'bench')),
+].sort();
 if (unitOnly)
   files = files.filter((file) => !file.includes('/e2e/') && !file.endsWith('.e2e.test.ts'));
 if (filters.length) files = files.filter((file) => filters.some((filter) => file.includes(filter)));
