@@ -52,6 +52,7 @@ export const AuditAction = z.enum([
   'file.downloaded',
   'file.transfer_failed',
   'file.refused',
+  'server.task_failed',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
