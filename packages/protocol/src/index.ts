@@ -27,3 +27,4 @@ export * from './api/effective-policy.js';
 export * from './oem/index.js';
 export * from './api/oem.js';
 export * from './api/uploads.js';
+export * from './contracts/index.js';

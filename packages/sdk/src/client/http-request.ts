@@ -30,7 +30,7 @@ export interface HttpTransport {
 
 /** One call: method, path under the base URL, optional JSON body. */
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
 }

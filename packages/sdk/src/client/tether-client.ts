@@ -1,10 +1,11 @@
 import {
-  AuditPage,
+  auditEndpoints,
+  installerEndpoints,
+  settingsEndpoints,
   CreateInstallerResponse,
   CreateSessionResponse,
   Device,
   DeviceList,
-  InstallerList,
   LoginResponse,
   Recording,
   RecordingList,
@@ -25,6 +26,7 @@ import {
   type HttpTransport,
   type ReplySchema,
 } from './http-request.js';
+import { callEndpoint, callEndpointText } from './call-endpoint.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
 
@@ -134,26 +136,22 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
         method: 'GET',
         path: `/api/v1/recordings/${id(recordingId)}/content`,
       }),
-    listInstallers: async () => (await get('/api/v1/installers', InstallerList)).installers,
+    listInstallers: async () =>
+      (await callEndpoint(transport, installerEndpoints.list, {})).installers,
     createInstaller: (request) =>
-      requestJson(
-        transport,
-        { method: 'POST', path: '/api/v1/installers', body: request },
-        CreateInstallerResponse,
-      ),
+      callEndpoint(transport, installerEndpoints.create, { body: request }),
     revokeInstaller: (installerId) =>
-      requestVoid(transport, { method: 'DELETE', path: `/api/v1/installers/${id(installerId)}` }),
-    getStatisticsSettings: () => get('/api/v1/settings/statistics', StatisticsSettings),
+      callEndpoint(transport, installerEndpoints.revoke, { params: { id: installerId } }),
+    getStatisticsSettings: () => callEndpoint(transport, settingsEndpoints.getStatistics, {}),
     updateStatisticsSettings: (settings) =>
-      requestJson(
-        transport,
-        { method: 'PUT', path: '/api/v1/settings/statistics', body: settings },
-        StatisticsSettings,
-      ),
+      callEndpoint(transport, settingsEndpoints.setStatistics, { body: settings }),
     listAudit: async (page = {}) =>
-      (await get(`/api/v1/audit${query({ limit: page.limit, before: page.before })}`, AuditPage))
-        .entries,
-    auditExportUrl: () => `${transport.baseUrl}/api/v1/audit/export`,
-    exportAudit: () => requestText(transport, { method: 'GET', path: '/api/v1/audit/export' }),
+      (
+        await callEndpoint(transport, auditEndpoints.list, {
+          query: { limit: page.limit, before: page.before },
+        })
+      ).entries,
+    auditExportUrl: () => `${transport.baseUrl}${auditEndpoints.export.path}`,
+    exportAudit: () => callEndpointText(transport, auditEndpoints.export, {}),
   };
 }

@@ -1,15 +1,8 @@
-import type { HttpsApp } from '../https-app.js';
-import { z } from 'zod';
-import { AuditAction, type AuditEntry, type AuditPage } from '@tether/protocol';
+import { auditEndpoints, type AuditEntry } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import type { AuditRecord } from '../../store/store.js';
-import { parseInput, requireUser } from '../request-context.js';
-
-const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.number().int().positive().optional(),
-  action: AuditAction.optional(),
-});
+import { registerEndpoint } from '../endpoint-route.js';
+import type { HttpsApp } from '../https-app.js';
 
 function toApiEntry(record: AuditRecord): AuditEntry {
   return { ...record, at: record.at.toISOString() };
@@ -17,9 +10,7 @@ function toApiEntry(record: AuditRecord): AuditEntry {
 
 /** The audit log: administrators read and export it; nobody edits it. */
 export function auditRoutes(app: HttpsApp, context: ServerContext): void {
-  app.get('/api/v1/audit', async (request): Promise<AuditPage> => {
-    await requireUser(context.auth, request, ['administrator']);
-    const query = parseInput(PageQuery, request.query, 'audit query');
+  registerEndpoint(app, context.auth, auditEndpoints.list, async ({ query }) => {
     const entries = await context.store.audit.list({
       limit: query.limit,
       ...(query.before ? { beforeId: query.before } : {}),
@@ -28,8 +19,7 @@ export function auditRoutes(app: HttpsApp, context: ServerContext): void {
     return { entries: entries.map(toApiEntry) };
   });
 
-  app.get('/api/v1/audit/export', async (request, reply) => {
-    await requireUser(context.auth, request, ['administrator']);
+  registerEndpoint(app, context.auth, auditEndpoints.export, async ({ reply }) => {
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {

@@ -1,30 +1,33 @@
-import type { HttpsApp } from '../https-app.js';
-import { StatisticsSettings } from '@tether/protocol';
+import { settingsEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import {
   readStatisticsSettings,
   writeStatisticsSettings,
 } from '../../devices/statistics-settings.js';
-import { parseInput, requireUser, sourceAddress } from '../request-context.js';
+import { registerEndpoint } from '../endpoint-route.js';
+import type { HttpsApp } from '../https-app.js';
+import { sourceAddress } from '../request-context.js';
 
 export function settingsRoutes(app: HttpsApp, context: ServerContext): void {
-  app.get('/api/v1/settings/statistics', async (request): Promise<StatisticsSettings> => {
-    await requireUser(context.auth, request);
-    return readStatisticsSettings(context.store);
-  });
+  registerEndpoint(app, context.auth, settingsEndpoints.getStatistics, () =>
+    readStatisticsSettings(context.store),
+  );
 
-  app.put('/api/v1/settings/statistics', async (request): Promise<StatisticsSettings> => {
-    const principal = await requireUser(context.auth, request, ['administrator']);
-    const settings = parseInput(StatisticsSettings, request.body, 'statistics settings');
-    await writeStatisticsSettings(context.store, settings);
-    await context.audit.record({
-      action: 'settings.changed',
-      actor: principal.user.username,
-      target: 'statistics',
-      sourceAddress: sourceAddress(request),
-      details: { ...settings },
-    });
-    await context.broadcastSettings();
-    return readStatisticsSettings(context.store);
-  });
+  registerEndpoint(
+    app,
+    context.auth,
+    settingsEndpoints.setStatistics,
+    async ({ body, principal, request }) => {
+      await writeStatisticsSettings(context.store, body);
+      await context.audit.record({
+        action: 'settings.changed',
+        actor: principal.user.username,
+        target: 'statistics',
+        sourceAddress: sourceAddress(request),
+        details: { ...body },
+      });
+      await context.broadcastSettings();
+      return readStatisticsSettings(context.store);
+    },
+  );
 }

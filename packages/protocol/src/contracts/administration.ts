@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { AuditAction, AuditPage } from '../api/audit.js';
+import { EnrollRequest, EnrollResponse } from '../api/enrollment.js';
+import {
+  CreateInstallerRequest,
+  CreateInstallerResponse,
+  InstallerList,
+} from '../api/installers.js';
+import { StatisticsSettings } from '../api/statistics.js';
+import { InstallerId } from '../ids.js';
+import { endpoint } from './endpoint.js';
+
+/** Query of the audit log page: newest first, `before` is the id of the oldest entry shown. */
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.coerce.number().int().positive().optional(),
+  action: AuditAction.optional(),
+});
+export type AuditQuery = z.input<typeof AuditQuery>;
+
+/** Installers (A-1, A-2): signed enrolment tokens for a device group. */
+export const installerEndpoints = {
+  create: endpoint({
+    id: 'installers.create',
+    method: 'POST',
+    path: '/api/v1/installers',
+    summary: 'Create an installer',
+    description:
+      'A signed enrolment token for a device group, valid for 10 minutes to 1 year. The token is in this answer only.',
+    access: { kind: 'user', permission: 'installers.manage' },
+    subject: 'installer',
+    body: CreateInstallerRequest,
+    success: { status: 201, body: CreateInstallerResponse },
+    errors: ['INVALID_INPUT'],
+  }),
+  list: endpoint({
+    id: 'installers.list',
+    method: 'GET',
+    path: '/api/v1/installers',
+    summary: 'List installers',
+    access: { kind: 'user', permission: 'installers.manage' },
+    success: { status: 200, body: InstallerList },
+    errors: [],
+  }),
+  revoke: endpoint({
+    id: 'installers.revoke',
+    method: 'DELETE',
+    path: '/api/v1/installers/:id',
+    summary: 'Revoke an installer',
+    description: 'Enrolling with its token fails from now on; devices already enrolled stay.',
+    access: { kind: 'user', permission: 'installers.manage' },
+    subject: 'installer',
+    params: z.object({ id: InstallerId }),
+    success: { status: 204, body: undefined },
+    errors: ['NOT_FOUND', 'INVALID_INPUT'],
+  }),
+};
+
+/** The enrolment call an agent makes with an installer's token (no user session). */
+export const agentEndpoints = {
+  enroll: endpoint({
+    id: 'agent.enroll',
+    method: 'POST',
+    path: '/api/v1/agent/enroll',
+    summary: 'Enrol a device',
+    description:
+      "Called by `tether agent enroll` with an installer's token and the device's public key.",
+    access: { kind: 'public' },
+    subject: 'enrolment request',
+    body: EnrollRequest,
+    success: { status: 200, body: EnrollResponse },
+    errors: ['INVALID_INPUT', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'TOKEN_REVOKED'],
+  }),
+};
+
+/** Settings of the whole server that administrators change in the console. */
+export const settingsEndpoints = {
+  getStatistics: endpoint({
+    id: 'settings.getStatistics',
+    method: 'GET',
+    path: '/api/v1/settings/statistics',
+    summary: 'Read the statistics settings',
+    access: { kind: 'user', permission: 'console.use' },
+    success: { status: 200, body: StatisticsSettings },
+    errors: [],
+  }),
+  setStatistics: endpoint({
+    id: 'settings.setStatistics',
+    method: 'PUT',
+    path: '/api/v1/settings/statistics',
+    summary: 'Choose the statistics agents report, and how often (A-5)',
+    access: { kind: 'user', permission: 'settings.manage' },
+    subject: 'statistics settings',
+    body: StatisticsSettings,
+    success: { status: 200, body: StatisticsSettings },
+    errors: ['INVALID_INPUT'],
+  }),
+};
+
+/** The audit log (X-1): read and exported by administrators, edited by nobody. */
+export const auditEndpoints = {
+  list: endpoint({
+    id: 'audit.list',
+    method: 'GET',
+    path: '/api/v1/audit',
+    summary: 'Read a page of the audit log',
+    access: { kind: 'user', permission: 'audit.read' },
+    subject: 'audit',
+    query: AuditQuery,
+    success: { status: 200, body: AuditPage },
+    errors: ['INVALID_INPUT'],
+  }),
+  export: endpoint({
+    id: 'audit.export',
+    method: 'GET',
+    path: '/api/v1/audit/export',
+    summary: 'Export the whole audit log',
+    description: 'Every entry, newest first, one JSON object per line (NDJSON), as a download.',
+    access: { kind: 'user', permission: 'audit.read' },
+    success: { status: 200, body: undefined, contentType: 'application/x-ndjson' },
+    errors: [],
+  }),
+};

@@ -1,0 +1,140 @@
+import type { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
+import type { Role } from '../api/auth.js';
+
+/**
+ * What a signed-in user may do. Every console endpoint names one; a role is a set of them
+ * (`ROLE_PERMISSIONS`), so who may call what is data a test can walk.
+ */
+export const PERMISSIONS = [
+  /** Sign out, see who is signed in, read the statistics settings. */
+  'console.use',
+  'devices.view',
+  'sessions.open',
+  'recordings.view',
+  'installers.manage',
+  'policies.manage',
+  'settings.manage',
+  'audit.read',
+  'storage.manage',
+  'oem.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * The permissions of each role (X-2). Administrators may do everything; privileged users also
+ * make installers; technicians work with devices and sessions.
+ *
+ * @example
+ * ROLE_PERMISSIONS.technician.includes('installers.manage') // false
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  administrator: PERMISSIONS,
+  privileged: [
+    'console.use',
+    'devices.view',
+    'sessions.open',
+    'recordings.view',
+    'installers.manage',
+  ],
+  technician: ['console.use', 'devices.view', 'sessions.open', 'recordings.view'],
+};
+
+/** Who may call an endpoint: anyone, a signed-in user with a permission. */
+export type EndpointAccess = { kind: 'public' } | { kind: 'user'; permission: Permission };
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One HTTP endpoint, defined once: the server registers its route from it, the SDK calls it
+ * through it, and the OpenAPI document describes it from it.
+ */
+export interface Endpoint<
+  Params extends z.ZodType = z.ZodType,
+  Query extends z.ZodType = z.ZodType,
+  Body extends z.ZodType = z.ZodType,
+  Response extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  /** Stable name, `area.action` (also the OpenAPI operationId). */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** Fastify-style path: `/api/v1/installers/:id`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly access: EndpointAccess;
+  /** What the input describes, for error messages: "Invalid installer: group: …". */
+  readonly subject?: string;
+  readonly params?: Params;
+  readonly query?: Query;
+  readonly body?: Body;
+  /**
+   * The success status and its JSON body (`undefined`: no JSON body — a 204, or a download whose
+   * `contentType` is given).
+   */
+  readonly success: { status: 200 | 201 | 204; body: Response; contentType?: string };
+  /** Error codes this endpoint answers with besides the ones every endpoint may give. */
+  readonly errors: readonly ErrorCode[];
+}
+
+/** Any endpoint, whatever its schemas (readonly fields make narrower schemas assignable). */
+export type AnyEndpoint = Endpoint;
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Sent<S> = S extends z.ZodType ? z.input<S> : undefined;
+
+/** The typed input a route handler receives: parsed params, query and body. */
+export interface EndpointInput<E extends AnyEndpoint> {
+  params: Parsed<E['params']>;
+  query: Parsed<E['query']>;
+  body: Parsed<E['body']>;
+}
+
+/** What a caller sends: only the parts the endpoint has, as JSON before parsing. */
+export type EndpointRequest<E extends AnyEndpoint> = (E['params'] extends z.ZodType
+  ? { params: Sent<E['params']> }
+  : { params?: undefined }) &
+  (E['query'] extends z.ZodType ? { query?: Sent<E['query']> } : { query?: undefined }) &
+  (E['body'] extends z.ZodType ? { body: Sent<E['body']> } : { body?: undefined });
+
+/** The success body of an endpoint (`void` when it has none). */
+export type EndpointResponse<E extends AnyEndpoint> = E['success']['body'] extends z.ZodType
+  ? z.output<E['success']['body']>
+  : // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- handlers of 204 endpoints return Promise<void>
+    void;
+
+/** A path or query value as text; objects have no URL form and are a caller's mistake. */
+export function urlValue(value: unknown, name: string): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  throw new Error(`"${name}" must be a string, number or boolean in a URL`);
+}
+
+/**
+ * Defines an endpoint; the identity function that keeps every literal type.
+ *
+ * @example
+ * export const revokeInstaller = endpoint({
+ *   id: 'installers.revoke', method: 'DELETE', path: '/api/v1/installers/:id',
+ *   summary: 'Revoke an installer', access: { kind: 'user', permission: 'installers.manage' },
+ *   params: z.object({ id: InstallerId }), success: { status: 204, body: undefined },
+ *   errors: ['NOT_FOUND'],
+ * });
+ */
+export function endpoint<const E extends AnyEndpoint>(definition: E): E {
+  return definition;
+}
+
+/**
+ * The concrete path of a call: `:name` segments replaced by the encoded params.
+ *
+ * @example
+ * endpointPath(revokeInstaller, { id: 'b1…' }) // '/api/v1/installers/b1…'
+ */
+export function endpointPath(target: AnyEndpoint, params: Record<string, unknown> = {}): string {
+  return target.path.replace(/:([A-Za-z]+)/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${target.id}: missing path parameter "${name}"`);
+    return encodeURIComponent(urlValue(value, name));
+  });
+}
