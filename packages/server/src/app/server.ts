@@ -12,6 +12,7 @@ import { databaseUrl, type ServerConfig } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
 import { readStatisticsSettings } from '../devices/statistics-settings.js';
 import { createUserApp } from '../http/user-app.js';
+import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
@@ -50,6 +51,8 @@ export interface RunningServer {
   /** Set on first start only: the administrator credentials to show once. */
   initialAdmin: { username: string; password: string; generated: boolean } | undefined;
   context: ServerContext;
+  /** The routes of each listener, as registered (the contract coverage test walks them). */
+  routes: { user: readonly RouteInfo[]; admin: readonly RouteInfo[] };
   close(): Promise<void>;
 }
 
@@ -253,6 +256,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     adminUrl: adminPort === undefined ? undefined : `https://localhost:${adminPort}/conf`,
     initialAdmin,
     context,
+    routes: { user: registeredRoutes(userApp), admin: registeredRoutes(admin.app) },
     close,
   };
 }

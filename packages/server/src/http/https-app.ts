@@ -13,6 +13,19 @@ import { installErrorHandler, notFoundBody } from './errors.js';
 /** A Fastify application on an HTTPS server: both of the server's listeners are one. */
 export type HttpsApp = FastifyInstance<Server, IncomingMessage, ServerResponse>;
 
+/** One route of a listener, as registered (HEAD routes Fastify adds for GET are left out). */
+export interface RouteInfo {
+  method: string;
+  path: string;
+}
+
+const routesOf = new WeakMap<HttpsApp, RouteInfo[]>();
+
+/** Every route registered on an app made by `createHttpsApp` (contract coverage test). */
+export function registeredRoutes(app: HttpsApp): readonly RouteInfo[] {
+  return routesOf.get(app) ?? [];
+}
+
 /** TLS settings shared by both listeners (S-5). */
 export interface HttpsOptions {
   key: string;
@@ -40,6 +53,13 @@ export function createHttpsApp(options: {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
+  });
+  const routes: RouteInfo[] = [];
+  routesOf.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, path: route.url });
+    }
   });
   installErrorHandler(app, options.log);
   app.setNotFoundHandler((request, reply) => {
