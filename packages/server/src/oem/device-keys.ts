@@ -15,7 +15,7 @@ import {
   recheckToken,
   resolveTenantDevice,
 } from './caller-checks.js';
-import { tokenActor, type OemCaller, type OemContext } from './oem-context.js';
+import { refuse, tokenActor, type OemCaller, type OemContext } from './oem-context.js';
 
 /** The first line of a PEM in each format. */
 const PEM_HEADER: Record<DeviceKeyFormat, string> = {
@@ -25,13 +25,27 @@ const PEM_HEADER: Record<DeviceKeyFormat, string> = {
 
 /**
  * An agent older than the format setting ignores it and answers in PKCS#8: the integrator's
- * code would then fail to read the key, so the server refuses instead of passing it on.
+ * code would then fail to read the key, so the server refuses (audited) instead of passing it on.
  */
-function checkKeyFormat(encryptedPem: string, format: DeviceKeyFormat): void {
-  if (encryptedPem.trimStart().startsWith(PEM_HEADER[format])) return;
-  throw new AppError(
-    'UNAVAILABLE',
-    `The device's agent cannot produce the ${format} key format this tenant's compatibility setting asks for; update the agent on the device and retry.`,
+async function checkKeyFormat(
+  context: OemContext,
+  caller: OemCaller,
+  input: { encryptedPem: string; format: DeviceKeyFormat; deviceId: string },
+): Promise<void> {
+  if (input.encryptedPem.trimStart().startsWith(PEM_HEADER[input.format])) return;
+  await refuse(
+    context,
+    {
+      operation: 'createdevicekey',
+      actor: tokenActor(caller.token),
+      reason: `the agent answered in another key format than ${input.format}`,
+      sourceAddress: caller.sourceAddress,
+      target: input.deviceId,
+    },
+    new AppError(
+      'UNAVAILABLE',
+      `The device's agent cannot produce the ${input.format} key format this tenant's compatibility setting asks for; update the agent on the device and retry.`,
+    ),
   );
 }
 
@@ -73,7 +87,11 @@ export async function createDeviceKey(
   );
   try {
     await recheckToken(context, caller, operation);
-    checkKeyFormat(result.encryptedPrivateKey, keyFormat);
+    await checkKeyFormat(context, caller, {
+      encryptedPem: result.encryptedPrivateKey,
+      format: keyFormat,
+      deviceId: device.id,
+    });
   } catch (error) {
     // Nobody will ever receive this key: have the device delete it again.
     context.requests
