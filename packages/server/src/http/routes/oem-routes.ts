@@ -110,6 +110,8 @@ export function oemRoutes(app: HttpsApp, context: ServerContext): void {
       // A person who opens a refused link in a browser gets a page, not the JSON body.
       if (!(error instanceof AppError) || !prefersHtml(request.headers.accept)) throw error;
       const page = refusedLinkPage(error);
+      const retryAfter = error.details?.retryAfterSec;
+      if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
       return noStore(reply)
         .status(page.status)
         .header('vary', 'accept')
