@@ -15,6 +15,7 @@ import {
   Tenant,
   fillConnectUrl,
 } from '@tether/protocol';
+import { createControlUrl, decryptDeviceKey } from '@tether/sdk/node';
 import { runCli } from '../support/cli.js';
 import { createTenant, createTokenClient, joinByTicket, readRollout } from '../support/oem.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
@@ -173,7 +174,7 @@ test('a seed-001 tenant gets exactly the vendor document formats, read by openss
   assert.equal(created.status, 201, created.text);
   const tenant = created.json(Tenant);
   assert.equal(tenant.compatibility, 'seed-001');
-  const { secret } = await createTokenClient(server, tenant.id);
+  const { secret, oem } = await createTokenClient(server, tenant.id);
 
   // Rollout: the traditional PEM with the document's headers, opened by `openssl rsa`.
   const { rollout, created: key } = await createDeviceKey(tenant.id, secret);
@@ -235,6 +236,19 @@ test('a seed-001 tenant gets exactly the vendor document formats, read by openss
   assert.equal(opened.status, 302, opened.text);
   const terminal = await joinByTicket(server.client(), String(opened.headers.location));
 
+  // The SDK reads both formats without being told which.
+  const sdkUrl = await createControlUrl({
+    oem,
+    tenantId: tenant.id,
+    remoteControlId: rollout.remoteControlId,
+    deviceKeyId: key.device_key_id,
+    deviceKey: decryptDeviceKey(key.encrypted_device_key, rollout.rolloutKey),
+    controlType: 'unattended',
+  });
+  const sdkOpened = await server.client().request('GET', sdkUrl);
+  assert.equal(sdkOpened.status, 302, sdkOpened.text);
+  const second = await joinByTicket(server.client(), String(sdkOpened.headers.location));
+
   // Unregister on the path the document's prose names.
   const unregistered = await raw({
     method: 'DELETE',
@@ -249,6 +263,7 @@ test('a seed-001 tenant gets exactly the vendor document formats, read by openss
   });
   assert.equal(unregistered.status, 204, unregistered.text);
   assert.match((await terminal.closed).reason, /unregistered/);
+  assert.match((await second.closed).reason, /unregistered/);
 });
 
 test('switching a tenant back to standard gives PKCS#8 keys and SHA-256 secrets from then on', async () => {
