@@ -87,6 +87,23 @@ test('bad CLI input is refused with a message naming the bad option', async () =
   ]);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /permissions/);
+  const compat = await runCli([
+    'oem',
+    'tenant',
+    'create',
+    '--name',
+    'Nope',
+    '--groups',
+    'x',
+    '--compat',
+    'seed-999',
+    '--data-dir',
+    server.dataDir,
+  ]);
+  assert.equal(compat.code, 1);
+  assert.match(compat.stderr, /--compat must be standard or seed-001/);
+  const tenants = (await server.admin.request('GET', '/api/v1/oem/tenants')).json(TenantList);
+  assert.ok(!tenants.tenants.some((tenant) => tenant.name === 'Nope'), 'nothing was created');
 });
 
 test('only administrators manage tenants, and the OpenAPI document describes the API', async () => {
@@ -106,10 +123,18 @@ test('only administrators manage tenants, and the OpenAPI document describes the
     ['/api/v1/oem/devices/createdevicekey', 'post'],
     ['/api/v1/oem/devices/requestcontrol', 'post'],
     ['/api/v1/oem/devices', 'delete'],
+    ['/api/v1/oem/devices/unregister', 'delete'],
     ['/api/v1/oem/appregistrations', 'post'],
+    ['/api/v1/oem/tenants/{id}/compatibility', 'put'],
     ['/oem/connect', 'get'],
   ] as const) {
     assert.ok(document.paths[path]?.[method], `${method} ${path}`);
   }
   assert.match(openapi.text, /"pattern":"\^t\\\\d\{1,18\}\$"/, 'schemas come from the zod ones');
+  const createKey = document.paths['/api/v1/oem/devices/createdevicekey']?.post as {
+    responses: Record<string, { description: string; headers?: Record<string, unknown> }>;
+  };
+  assert.match(createKey.responses['400']?.description ?? '', /not JSON.*INVALID_INPUT/);
+  assert.ok(createKey.responses['200']?.headers?.['Cache-Control'], 'no-store is documented');
+  assert.match(openapi.text, /tether-oem-rollout-v1/, 'the text an app signs is documented');
 });

@@ -52,6 +52,12 @@ test('a control URL opened in a browser that never signed in shows a live termin
 
     const again = await page.goto(url);
     assert.equal(again?.status(), 403, 'the URL is useless afterwards');
+    // A person sees a page that says what to do, not the API's JSON body.
+    await page
+      .getByRole('heading', { name: 'This connection link is no longer valid' })
+      .waitFor({ timeout: 15_000 });
+    await page.getByText(/for a new one/).waitFor({ timeout: 15_000 });
+    assert.doesNotMatch(await page.content(), /"code"/);
   } finally {
     await page.context().close();
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, afterEach, before, test } from 'node:test';
 import { createOemService, type Clock, type OemService } from '@tether/agent';
-import { OemResults, type OemOperation } from '@tether/protocol';
+import { OemOperation, OemResults, type OemOperationInput } from '@tether/protocol';
 import {
   appKeySha256,
   computeMasterSecret,
@@ -59,9 +59,13 @@ async function startAgent() {
   await service.onWelcome(REMOTE_CONTROL_ID);
   /** What the server does: forward, and hand back the result or the refusal. */
   const forward = async <K extends OemOperation['op']>(
-    operation: Extract<OemOperation, { op: K }>,
+    operation: Extract<OemOperationInput, { op: K }>,
   ) => {
-    const reply = await service.handle({ type: 'oem.request', requestId: randomUUID(), operation });
+    const reply = await service.handle({
+      type: 'oem.request',
+      requestId: randomUUID(),
+      operation: OemOperation.parse(operation),
+    });
     if (reply.error) throw new Error(`${reply.error.code}: ${reply.error.message}`);
     return OemResults[operation.op].parse(reply.result) as ReturnType<
       (typeof OemResults)[K]['parse']

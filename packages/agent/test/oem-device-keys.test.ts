@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import type { OemOperation } from '@tether/protocol';
+import type { OemOperationInput } from '@tether/protocol';
 import { createOemService } from '../src/oem/oem-service.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { REMOTE_CONTROL_ID, TENANT, startOemHarness } from './helpers/oem-harness.js';
@@ -112,7 +112,7 @@ test('a used or wrong request ID is refused, rotates the rollout data anyway and
 test('two requests racing for one request ID: exactly one gets a key', async () => {
   const oem = await startOemHarness(root);
   const { RequestId, RolloutKey } = await oem.readRollout();
-  const op: OemOperation = {
+  const op: OemOperationInput = {
     op: 'createDeviceKey',
     tenantId: TENANT,
     rolloutRequestId: RequestId,
@@ -145,6 +145,7 @@ test('before the server told the agent its remote-control ID there is no rollout
       tenantId: TENANT,
       rolloutRequestId: randomUUID(),
       keyPermissions: ['attended'],
+      keyFormat: 'pkcs8',
     },
   });
   assert.equal(reply.error?.code, 'UNAVAILABLE');

@@ -115,6 +115,21 @@ test('decryptDeviceSecret reverses RSA-OAEP-SHA256 from base64url and refuses an
   assert.throws(() => decryptDeviceSecret(encrypted, other), { code: 'INVALID_INPUT' });
 });
 
+test('decryptDeviceSecret also reads RSA-OAEP-SHA1 (seed-001 tenants), and only the hash it is told when told', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const secret = randomBytes(32);
+  const encrypted = publicEncrypt(
+    { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+    secret,
+  ).toString('base64url');
+  const pem = String(privateKey.export({ type: 'pkcs1', format: 'pem' }));
+  assert.deepEqual(decryptDeviceSecret(encrypted, pem), secret);
+  assert.deepEqual(decryptDeviceSecret(encrypted, privateKey, { oaepHash: 'sha1' }), secret);
+  assert.throws(() => decryptDeviceSecret(encrypted, privateKey, { oaepHash: 'sha256' }), {
+    code: 'INVALID_INPUT',
+  });
+});
+
 test('fillConnectUrl replaces the placeholder and refuses templates without one or non-base64url secrets', () => {
   assert.equal(
     fillConnectUrl(

@@ -57,13 +57,17 @@ async function ownedKey(context: OemContext, tenantId: string, deviceKeyId: stri
 export const oemHandlers: OemHandlers = {
   async createDeviceKey(operation, context) {
     const rollout = await context.rollout.consume(operation.rolloutRequestId);
-    const generated = await generateDeviceKey(rollout.RolloutKey, context.keyBits);
+    const generated = await generateDeviceKey({
+      passphrase: rollout.RolloutKey,
+      format: operation.keyFormat,
+      ...(context.keyBits ? { bits: context.keyBits } : {}),
+    });
     const decommissionToken = randomBytes(32).toString('base64url');
     const record: DeviceKeyRecord = {
       deviceKeyId: newDeviceKeyId(),
       tenantId: operation.tenantId,
       permissions: [...new Set(operation.keyPermissions)],
-      privateKey: generated.privateKeyPem,
+      publicKey: generated.publicKeyPem,
       decommissionTokenSha256: sha256Hex(decommissionToken),
       createdAt: new Date(context.clock.now()).toISOString(),
     };
@@ -106,7 +110,11 @@ export const oemHandlers: OemHandlers = {
       }),
     });
     return {
-      encryptedDeviceSecret: encryptDeviceSecret(record.privateKey, deviceSecret),
+      encryptedDeviceSecret: encryptDeviceSecret({
+        publicKeyPem: record.publicKey,
+        deviceSecret,
+        oaepHash: operation.oaepHash,
+      }),
       targetNonce,
     };
   },

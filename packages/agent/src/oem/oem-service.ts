@@ -69,10 +69,11 @@ export function createOemService(options: OemServiceOptions): OemService {
   const { dataDir, log } = options;
   const rollout = createRolloutFile({ path: options.rolloutFile ?? join(dataDir, 'rollout.json') });
   const apps = createAppRegistry({ path: join(dataDir, 'oem-apps.json') });
+  const keys = createDeviceKeyStore({ folder: join(dataDir, 'oem-keys') });
   const context: OemContext = {
     rollout,
     apps,
-    keys: createDeviceKeyStore({ folder: join(dataDir, 'oem-keys') }),
+    keys,
     secrets: createControlSecrets({ clock: options.clock }),
     clock: options.clock,
     ...(options.keyBits ? { keyBits: options.keyBits } : {}),
@@ -80,6 +81,14 @@ export function createOemService(options: OemServiceOptions): OemService {
   const socketPath = options.rolloutSocket ?? join(dataDir, 'oem-ipc', 'rollout.sock');
   let endpoint: Promise<RolloutEndpoint> | undefined;
   let isStopped = false;
+  // Older agents kept device keys' private halves; the device never needs them (it encrypts to
+  // the public half), so they go at start rather than wait until each key is next used.
+  const dropping = keys.dropPrivateKeys().then(
+    (count) => {
+      if (count > 0) log.info({ count }, 'private halves of device keys removed from disk');
+    },
+    (error: unknown) => log.error({ err: error }, 'cannot rewrite the device key files'),
+  );
 
   const startEndpoint = (): void => {
     if (endpoint || socketPath === false || process.platform === 'win32' || isStopped) return;
@@ -125,6 +134,7 @@ export function createOemService(options: OemServiceOptions): OemService {
     },
     async stop() {
       isStopped = true;
+      await dropping;
       const running = endpoint;
       endpoint = undefined;
       if (running)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OemResults, RolloutData, type OemOperation } from '@tether/protocol';
+import { OemOperation, OemResults, RolloutData, type OemOperationInput } from '@tether/protocol';
 import { createOemService, type OemReply, type OemService } from '../../src/oem/oem-service.js';
 import { FakeClock } from './fake-clock.js';
 import { silentLog } from './silent-log.js';
@@ -14,11 +14,14 @@ export interface OemHarness {
   service: OemService;
   dataDir: string;
   clock: FakeClock;
-  /** Sends one operation the way the server forwards it; returns the raw reply. */
-  call(operation: OemOperation): Promise<OemReply>;
+  /**
+   * Sends one operation the way the server forwards it (parsed as the agent parses messages,
+   * so left-out formats take their defaults); returns the raw reply.
+   */
+  call(operation: OemOperationInput): Promise<OemReply>;
   /** Sends one operation and returns its result, checked against the protocol's schema. */
   ok<K extends OemOperation['op']>(
-    operation: Extract<OemOperation, { op: K }>,
+    operation: Extract<OemOperationInput, { op: K }>,
   ): Promise<ReturnType<(typeof OemResults)[K]['parse']>>;
   rolloutPath: string;
   readRollout(): Promise<RolloutData>;
@@ -40,8 +43,12 @@ export async function startOemHarness(
     rolloutSocket: options.rolloutSocket ?? false,
   });
   await service.onWelcome(REMOTE_CONTROL_ID);
-  const call = (operation: OemOperation): Promise<OemReply> =>
-    service.handle({ type: 'oem.request', requestId: randomUUID(), operation });
+  const call = (operation: OemOperationInput): Promise<OemReply> =>
+    service.handle({
+      type: 'oem.request',
+      requestId: randomUUID(),
+      operation: OemOperation.parse(operation),
+    });
   return {
     service,
     dataDir,

@@ -2,6 +2,7 @@ import {
   AppError,
   CreateScriptTokenRequest,
   CreateTenantRequest,
+  OemCompatibility,
   TenantId,
   invalidInput,
   type Tenant,
@@ -32,7 +33,27 @@ function list(value: string): string[] {
 }
 
 function tenantLine(tenant: Tenant): string {
-  return `${tenant.id}  ${tenant.name}  groups: ${tenant.groups.join(', ')}`;
+  return `${tenant.id}  ${tenant.name}  groups: ${tenant.groups.join(', ')}  compat: ${tenant.compatibility}`;
+}
+
+const COMPAT_HELP = `--compat standard|seed-001   formats the tenant's devices hand secrets out in:
+  standard  (default) device key as PKCS#8 ENCRYPTED PRIVATE KEY (PBES2, AES-256-CBC),
+            DeviceSecret with RSA-OAEP SHA-256
+  seed-001  the vendor document's formats, for integrators using its sample code: traditional
+            RSA PRIVATE KEY PEM (Proc-Type: 4,ENCRYPTED, DEK-Info: AES-256-CBC), RSA-OAEP SHA-1`;
+
+/** The --compat option, checked; undefined when it was not given. */
+function compatOption(input: CommandInput): OemCompatibility | undefined {
+  const value = input.values['compat'];
+  if (value === undefined) return undefined;
+  const parsed = OemCompatibility.safeParse(value);
+  if (!parsed.success) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `--compat must be standard or seed-001, not "${String(value)}".`,
+    );
+  }
+  return parsed.data;
 }
 
 function positionalTenant(input: CommandInput, command: string): string {
@@ -48,14 +69,22 @@ function positionalTenant(input: CommandInput, command: string): string {
 export const oemTenantCreateCommand: Command = {
   name: 'oem tenant create',
   summary: 'Create a tenant of the integration API, bound to device groups.',
-  usage: `tether oem tenant create --name NAME --groups G1,G2 [--data-dir DIR]
+  usage: `tether oem tenant create --name NAME --groups G1,G2 [--compat standard|seed-001] [--data-dir DIR]
 
-The tenant's script tokens may roll device keys out to online devices of these groups.`,
-  options: { ...dataDirOptions, name: { type: 'string' }, groups: { type: 'string' } },
+The tenant's script tokens may roll device keys out to online devices of these groups.
+${COMPAT_HELP}`,
+  options: {
+    ...dataDirOptions,
+    name: { type: 'string' },
+    groups: { type: 'string' },
+    compat: { type: 'string' },
+  },
   async run(input) {
+    const compatibility = compatOption(input);
     const parsed = CreateTenantRequest.safeParse({
       name: requireOption(input, 'name', 'oem tenant create'),
       groups: list(requireOption(input, 'groups', 'oem tenant create')),
+      ...(compatibility ? { compatibility } : {}),
     });
     if (!parsed.success) throw invalidInput('tenant', parsed.error);
     const tenant = await withTenantAdmin(input, (admin) => admin.createTenant(parsed.data, BY));
@@ -91,6 +120,39 @@ export const oemTenantGroupsCommand: Command = {
     const tenant = await withTenantAdmin(input, (admin) =>
       admin.setGroups(tenantId, parsed.data, BY),
     );
+    input.out(`Updated: ${tenantLine(tenant)}`);
+    return 0;
+  },
+};
+
+export const oemTenantSetCommand: Command = {
+  name: 'oem tenant set',
+  summary: "Change a tenant's compatibility setting (and, optionally, its device groups).",
+  usage: `tether oem tenant set TENANT_ID --compat standard|seed-001 [--groups G1,G2] [--data-dir DIR]
+
+${COMPAT_HELP}
+The setting applies to device keys rolled out and control requested from then on; keys already
+handed out stay as they were (roll out a new key to get the other key format).`,
+  options: { ...dataDirOptions, compat: { type: 'string' }, groups: { type: 'string' } },
+  allowPositionals: true,
+  async run(input) {
+    const tenantId = positionalTenant(input, 'oem tenant set');
+    const compatibility = compatOption(input);
+    if (!compatibility) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'Give --compat standard or --compat seed-001. Run `tether oem tenant set --help` for usage.',
+      );
+    }
+    const groups =
+      input.values['groups'] === undefined
+        ? undefined
+        : CreateTenantRequest.shape.groups.safeParse(list(String(input.values['groups'])));
+    if (groups && !groups.success) throw invalidInput('groups', groups.error);
+    const tenant = await withTenantAdmin(input, async (admin) => {
+      if (groups) await admin.setGroups(tenantId, groups.data, BY);
+      return admin.setCompatibility(tenantId, compatibility, BY);
+    });
     input.out(`Updated: ${tenantLine(tenant)}`);
     return 0;
   },
@@ -167,6 +229,7 @@ export const oemCommands: Command[] = [
   oemTenantCreateCommand,
   oemTenantListCommand,
   oemTenantGroupsCommand,
+  oemTenantSetCommand,
   oemTokenCreateCommand,
   oemTokenListCommand,
   oemTokenRevokeCommand,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody } from '../errors.js';
 import { Base64Url } from '../ids.js';
+import { DeviceKeyFormat, OaepHash } from '../oem/compatibility.js';
 
 /** A tenant's ID: `t` + digits (O-1). */
 export const TenantId = z.string().regex(/^t\d{1,18}$/, 'must be t followed by digits');
@@ -24,6 +25,8 @@ export const OemOperation = z.discriminatedUnion('op', [
     /** Must equal the request ID in the agent's current rollout file (proves it was read). */
     rolloutRequestId: Guid,
     keyPermissions: z.array(DeviceKeyPermission).min(1).max(2),
+    /** How to encrypt the private key handed out: the tenant's compatibility setting decides. */
+    keyFormat: DeviceKeyFormat.default('pkcs8'),
   }),
   z.object({
     op: z.literal('requestControl'),
@@ -31,6 +34,8 @@ export const OemOperation = z.discriminatedUnion('op', [
     deviceKeyId: z.string().min(1).max(128),
     controlType: DeviceKeyPermission,
     tenantNonce: z.string().min(16).max(256),
+    /** The OAEP hash of the encrypted DeviceSecret: the tenant's compatibility setting decides. */
+    oaepHash: OaepHash.default('sha256'),
   }),
   z.object({
     /** The one-time URL was opened: the agent checks and consumes the master secret. */
@@ -60,17 +65,19 @@ export const OemOperation = z.discriminatedUnion('op', [
   }),
 ]);
 export type OemOperation = z.infer<typeof OemOperation>;
+/** An operation as a sender may write it: fields with a default (the formats) may be left out. */
+export type OemOperationInput = z.input<typeof OemOperation>;
 
 /** Results, one per operation; the server validates a reply against the one it asked for. */
 export const OemResults = {
   createDeviceKey: z.object({
     deviceKeyId: z.string(),
-    /** The private key as an encrypted PEM; passphrase = the RolloutKey of the rollout file. */
+    /** The private key as an encrypted PEM (in the asked `keyFormat`); passphrase = the RolloutKey. */
     encryptedPrivateKey: z.string(),
     decommissionToken: z.string(),
   }),
   requestControl: z.object({
-    /** DeviceSecret encrypted to the device key, RSA-OAEP (SHA-256), base64url. */
+    /** DeviceSecret encrypted to the device key, RSA-OAEP (the asked `oaepHash`), base64url. */
     encryptedDeviceSecret: Base64Url,
     targetNonce: z.string(),
   }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeviceKeyPermission, RemoteControlId, TenantId } from '../agent/oem-messages.js';
 import { Timestamp } from '../ids.js';
+import { OemCompatibility } from '../oem/compatibility.js';
 
 /**
  * REST bodies of the integration API (O-1 … O-5). Field names of the script-token endpoints are
@@ -53,7 +54,11 @@ export type CreateDeviceKeyRequest = z.input<typeof CreateDeviceKeyRequest>;
 /** The device key, once: keep all three with the remote-control ID in your product. */
 export const CreateDeviceKeyResponse = z.object({
   device_key_id: z.string(),
-  /** The private key as an encrypted PEM; passphrase = the RolloutKey of the rollout file. */
+  /**
+   * The private key as an encrypted PEM; passphrase = the RolloutKey of the rollout file.
+   * PKCS#8 `ENCRYPTED PRIVATE KEY`, or the traditional `RSA PRIVATE KEY` with `DEK-Info`
+   * for tenants with the `seed-001` compatibility setting.
+   */
   encrypted_device_key: z.string(),
   /** Needed to unregister the key; shown only here. */
   decommission_token: z.string(),
@@ -77,7 +82,10 @@ export type RequestControlRequest = z.input<typeof RequestControlRequest>;
 
 /** Decrypt the secret with the device key, compute the HMAC, put it in the template. */
 export const RequestControlResponse = z.object({
-  /** The DeviceSecret encrypted to the device key: RSA-OAEP with SHA-256, base64url. */
+  /**
+   * The DeviceSecret encrypted to the device key: RSA-OAEP with SHA-256 (SHA-1 for tenants
+   * with the `seed-001` compatibility setting) for both hash and MGF1, base64url.
+   */
   encrypted_device_secret: z.string(),
   target_nonce: z.string(),
   /** The one-time connection URL with `YOUR_MASTER_SECRET` in place of the base64url HMAC. */
@@ -127,25 +135,48 @@ export const OemDevice = z.object({
 export const OemDeviceList = z.object({ devices: z.array(OemDevice) });
 export type OemDeviceList = z.infer<typeof OemDeviceList>;
 
+const TenantCompatibility = OemCompatibility.describe(
+  'standard: PKCS#8 PBES2 device keys, RSA-OAEP SHA-256 secrets. seed-001: the vendor document formats (traditional RSA PRIVATE KEY PEM with Proc-Type/DEK-Info AES-256-CBC, RSA-OAEP SHA-1), for integrators using its sample code',
+);
+
 /** A tenant as administrators see it; it may roll out keys to devices of `groups`. */
 export const Tenant = z.object({
   id: TenantId,
   name: z.string(),
   groups: z.array(z.string()),
+  /** The formats its devices hand out the device key and DeviceSecret in. */
+  compatibility: TenantCompatibility,
   createdAt: Timestamp,
 });
 export type Tenant = z.infer<typeof Tenant>;
 
-/** `POST /api/v1/oem/tenants` (administrators). */
+/**
+ * `POST /api/v1/oem/tenants` (administrators). `compatibility` is `standard` when left out.
+ *
+ * @example
+ * { name: 'Acme RMM', groups: ['Servers'], compatibility: 'seed-001' }
+ */
 export const CreateTenantRequest = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(128),
   groups: z.array(z.string().trim().min(1).max(128)).min(1).max(100),
+  compatibility: TenantCompatibility.optional(),
 });
 export type CreateTenantRequest = z.infer<typeof CreateTenantRequest>;
 
 /** `PUT /api/v1/oem/tenants/:id/groups` (administrators). */
 export const SetTenantGroupsRequest = z.strictObject({
   groups: CreateTenantRequest.shape.groups,
+});
+
+/**
+ * `PUT /api/v1/oem/tenants/:id/compatibility` (administrators): applies to device keys rolled
+ * out and control requested from then on (keys already handed out keep their format).
+ *
+ * @example
+ * { compatibility: 'seed-001' }
+ */
+export const SetTenantCompatibilityRequest = z.strictObject({
+  compatibility: TenantCompatibility,
 });
 
 export const TenantList = z.object({ tenants: z.array(Tenant) });

@@ -3,25 +3,43 @@ import { DeviceKeyPermission, TenantId } from '../agent/oem-messages.js';
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 
+const DeviceKeyFields = {
+  deviceKeyId: z.uuid(),
+  tenantId: TenantId,
+  permissions: z.array(DeviceKeyPermission).min(1),
+  /** SHA-256 (hex) of the decommission token; the token itself was shown once. */
+  decommissionTokenSha256: Sha256Hex,
+  createdAt: z.iso.datetime(),
+};
+
 /**
  * What an agent keeps about one device key (`<dataDir>/oem-keys/<id>.json`, 0600). Not a wire
  * message: it lives here because the agent validates everything it reads through protocol's
- * schemas. The private key never leaves the device in clear.
+ * schemas. Only the public half is kept: the device encrypts DeviceSecrets to it and never
+ * needs the private half once it has handed it out, encrypted, to the integrator.
  *
  * @example
  * const record = DeviceKeyRecord.safeParse(JSON.parse(text));
  */
 export const DeviceKeyRecord = z.object({
-  deviceKeyId: z.uuid(),
-  tenantId: TenantId,
-  permissions: z.array(DeviceKeyPermission).min(1),
-  /** PKCS#8 PEM, unencrypted: the file is 0600 in a 0700 folder. */
-  privateKey: z.string().min(1),
-  /** SHA-256 (hex) of the decommission token; the token itself was shown once. */
-  decommissionTokenSha256: Sha256Hex,
-  createdAt: z.iso.datetime(),
+  ...DeviceKeyFields,
+  /** SPKI PEM (`-----BEGIN PUBLIC KEY-----`). */
+  publicKey: z.string().min(1),
 });
 export type DeviceKeyRecord = z.infer<typeof DeviceKeyRecord>;
+
+/**
+ * A device key file written by agents before they kept only the public half: it holds the
+ * clear PKCS#8 private key. Agents read it once to rewrite it as a {@link DeviceKeyRecord}.
+ *
+ * @example
+ * const legacy = LegacyDeviceKeyRecord.safeParse(JSON.parse(text));
+ */
+export const LegacyDeviceKeyRecord = z.object({
+  ...DeviceKeyFields,
+  privateKey: z.string().min(1),
+});
+export type LegacyDeviceKeyRecord = z.infer<typeof LegacyDeviceKeyRecord>;
 
 /**
  * One integrator app allowed to fetch rollout data from the agent's local endpoint (O-5).

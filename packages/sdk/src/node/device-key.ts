@@ -1,5 +1,5 @@
 import { constants, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
-import { AppError } from '@tether/protocol';
+import { AppError, type OaepHash } from '@tether/protocol';
 
 /**
  * Decrypts the device key that `createdevicekey` returned, with the RolloutKey of the rollout
@@ -26,9 +26,20 @@ export function decryptDeviceKey(encryptedPem: string, rolloutKey: string): stri
   return String(key.export({ type: 'pkcs8', format: 'pem' }));
 }
 
+/** Options of {@link decryptDeviceSecret}. */
+export interface DecryptDeviceSecretOptions {
+  /**
+   * The OAEP hash the device used: `sha256` (standard tenants) or `sha1` (tenants with the
+   * `seed-001` compatibility setting). Left out, both are tried, SHA-256 first.
+   */
+  oaepHash?: OaepHash;
+}
+
 /**
  * Decrypts the `encrypted_device_secret` of a `requestcontrol` reply with the device key:
- * RSA-OAEP with SHA-256 (and MGF1-SHA-256), base64url input. Returns the DeviceSecret bytes.
+ * RSA-OAEP (SHA-256, or SHA-1 for `seed-001` tenants, for both hash and MGF1), base64url
+ * input. Returns the DeviceSecret bytes. OAEP checks the hash of its label on decryption, so a
+ * wrong hash fails instead of returning other bytes: trying both is safe.
  *
  * @example
  * const deviceSecret = decryptDeviceSecret(reply.encryptedDeviceSecret, deviceKey);
@@ -36,16 +47,35 @@ export function decryptDeviceKey(encryptedPem: string, rolloutKey: string): stri
 export function decryptDeviceSecret(
   encryptedDeviceSecret: string,
   deviceKey: string | KeyObject,
+  options: DecryptDeviceSecretOptions = {},
 ): Buffer {
+  const encrypted = Buffer.from(encryptedDeviceSecret, 'base64url');
+  const hashes: OaepHash[] = options.oaepHash ? [options.oaepHash] : ['sha256', 'sha1'];
+  const key = typeof deviceKey === 'string' ? readPrivateKey(deviceKey) : deviceKey;
+  for (const oaepHash of hashes) {
+    try {
+      return privateDecrypt(
+        { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
+        encrypted,
+      );
+    } catch {
+      // Not this hash (or not this key): the next one, or the error below.
+      continue;
+    }
+  }
+  throw new AppError(
+    'INVALID_INPUT',
+    'Cannot decrypt the device secret: use the device key whose device_key_id you sent to requestcontrol.',
+  );
+}
+
+function readPrivateKey(pem: string): KeyObject {
   try {
-    return privateDecrypt(
-      { key: deviceKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-      Buffer.from(encryptedDeviceSecret, 'base64url'),
-    );
+    return createPrivateKey(pem);
   } catch {
     throw new AppError(
       'INVALID_INPUT',
-      'Cannot decrypt the device secret: use the device key whose device_key_id you sent to requestcontrol.',
+      'The device key is not a readable private key PEM; pass the key decryptDeviceKey returned.',
     );
   }
 }

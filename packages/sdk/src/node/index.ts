@@ -13,7 +13,11 @@ export {
   type CreatedDeviceKey,
   type ControlRequest,
 } from './oem-client.js';
-export { decryptDeviceKey, decryptDeviceSecret } from './device-key.js';
+export {
+  decryptDeviceKey,
+  decryptDeviceSecret,
+  type DecryptDeviceSecretOptions,
+} from './device-key.js';
 export {
   computeMasterSecret,
   newTenantNonce,

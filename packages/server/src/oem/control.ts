@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   AppError,
   MASTER_SECRET_PLACEHOLDER,
+  oemFormats,
   type OemConnectQuery,
   type RequestControlRequest,
   type RequestControlResponse,
@@ -59,6 +60,7 @@ export async function requestControl(
       deviceKeyId: request.device_key_id,
       controlType: request.control_type,
       tenantNonce: request.tenant_nonce,
+      oaepHash: oemFormats(caller.tenant.compatibility).oaepHash,
     }),
   );
   await recheckToken(context, caller, operation);

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
-import type {
-  CreateDeviceKeyRequest,
-  CreateDeviceKeyResponse,
-  DeviceKeyPermission,
-  OemDeviceList,
-  UnregisterDeviceRequest,
+import {
+  AppError,
+  oemFormats,
+  type CreateDeviceKeyRequest,
+  type CreateDeviceKeyResponse,
+  type DeviceKeyFormat,
+  type DeviceKeyPermission,
+  type OemDeviceList,
+  type UnregisterDeviceRequest,
 } from '@tether/protocol';
 import {
   askDevice,
@@ -12,7 +15,39 @@ import {
   recheckToken,
   resolveTenantDevice,
 } from './caller-checks.js';
-import { tokenActor, type OemCaller, type OemContext } from './oem-context.js';
+import { refuse, tokenActor, type OemCaller, type OemContext } from './oem-context.js';
+
+/** The first line of a PEM in each format. */
+const PEM_HEADER: Record<DeviceKeyFormat, string> = {
+  pkcs8: '-----BEGIN ENCRYPTED PRIVATE KEY-----',
+  traditional: '-----BEGIN RSA PRIVATE KEY-----',
+};
+
+/**
+ * An agent older than the format setting ignores it and answers in PKCS#8: the integrator's
+ * code would then fail to read the key, so the server refuses (audited) instead of passing it on.
+ */
+async function checkKeyFormat(
+  context: OemContext,
+  caller: OemCaller,
+  input: { encryptedPem: string; format: DeviceKeyFormat; deviceId: string },
+): Promise<void> {
+  if (input.encryptedPem.trimStart().startsWith(PEM_HEADER[input.format])) return;
+  await refuse(
+    context,
+    {
+      operation: 'createdevicekey',
+      actor: tokenActor(caller.token),
+      reason: `the agent answered in another key format than ${input.format}`,
+      sourceAddress: caller.sourceAddress,
+      target: input.deviceId,
+    },
+    new AppError(
+      'UNAVAILABLE',
+      `The device's agent cannot produce the ${input.format} key format this tenant's compatibility setting asks for; update the agent on the device and retry.`,
+    ),
+  );
+}
 
 /**
  * `createdevicekey` (O-2): the device must be in one of the tenant's groups and prove, with the
@@ -40,16 +75,23 @@ export async function createDeviceKey(
       Array.isArray(request.key_permissions) ? request.key_permissions : [request.key_permissions],
     ),
   ];
+  const { keyFormat } = oemFormats(caller.tenant.compatibility);
   const result = await askDevice(context, { caller, operation, deviceId: device.id }, () =>
     context.requests.ask(device.id, {
       op: 'createDeviceKey',
       tenantId: caller.tenant.id,
       rolloutRequestId: request.request_id,
       keyPermissions,
+      keyFormat,
     }),
   );
   try {
     await recheckToken(context, caller, operation);
+    await checkKeyFormat(context, caller, {
+      encryptedPem: result.encryptedPrivateKey,
+      format: keyFormat,
+      deviceId: device.id,
+    });
   } catch (error) {
     // Nobody will ever receive this key: have the device delete it again.
     context.requests

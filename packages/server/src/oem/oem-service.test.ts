@@ -139,6 +139,45 @@ describe('OemService (requests to agents)', () => {
     assert.equal(cleanup?.type === 'oem.request' && cleanup.operation.op, 'deleteDeviceKey');
   });
 
+  it("asks for the tenant's formats, and refuses and deletes a key an older agent made in another", async () => {
+    const seedCaller = {
+      ...caller,
+      tenant: { ...caller.tenant, compatibility: 'seed-001' as const },
+    };
+    const pending = oem.createDeviceKey(seedCaller, {
+      key_permissions: 'attended',
+      remotecontrol_id: remoteControlId,
+      request_id: '8c4fa1a7-9d1c-41e9-be17-70e95c289080',
+      tenant_id: caller.tenant.id,
+    });
+    const { requestId } = await nextRequest();
+    const asked = agent.sent.at(-1);
+    assert.equal(
+      asked?.type === 'oem.request' && asked.operation.op === 'createDeviceKey'
+        ? asked.operation.keyFormat
+        : undefined,
+      'traditional',
+    );
+    oem.onReply(device.id, {
+      type: 'oem.reply',
+      requestId,
+      result: {
+        deviceKeyId: 'k1',
+        encryptedPrivateKey: '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF…\n',
+        decommissionToken: 'd'.repeat(43),
+      },
+    });
+    await assert.rejects(
+      pending,
+      (error) => error instanceof AppError && /update the agent/.test(error.message),
+    );
+    const refused = await store.audit.list({ limit: 5, action: 'oem.refused' });
+    assert.match(String(refused[0]?.details.reason), /another key format than traditional/);
+    assert.deepEqual(await store.oem.listDeviceKeys(caller.tenant.id), []);
+    const cleanup = agent.sent.at(-1);
+    assert.equal(cleanup?.type === 'oem.request' && cleanup.operation.op, 'deleteDeviceKey');
+  });
+
   it('ignores an answer from another device and refuses a malformed one', async () => {
     const pending = createKey();
     const { requestId } = await nextRequest();

@@ -4,6 +4,7 @@ import {
   type CreateScriptTokenRequest,
   type CreateScriptTokenResponse,
   type CreateTenantRequest,
+  type OemCompatibility,
   type ScriptToken,
   type Tenant,
 } from '@tether/protocol';
@@ -19,6 +20,7 @@ export function toApiTenant(record: OemTenantRecord): Tenant {
     id: record.id,
     name: record.name,
     groups: record.groups,
+    compatibility: record.compatibility,
     createdAt: record.createdAt.toISOString(),
   };
 }
@@ -46,6 +48,12 @@ export interface TenantAdmin {
   createTenant(request: CreateTenantRequest, by: AdminActor): Promise<Tenant>;
   listTenants(): Promise<Tenant[]>;
   setGroups(tenantId: string, groups: string[], by: AdminActor): Promise<Tenant>;
+  /** Applies to keys rolled out and control requested from then on. */
+  setCompatibility(
+    tenantId: string,
+    compatibility: OemCompatibility,
+    by: AdminActor,
+  ): Promise<Tenant>;
   /** The token's secret is in the answer and nowhere else. */
   createToken(
     tenantId: string,
@@ -86,6 +94,7 @@ export function createTenantAdmin(deps: {
         id,
         name: request.name,
         groups: [...new Set(request.groups)],
+        compatibility: request.compatibility ?? 'standard',
         createdAt: clock.now(),
         createdBy: by.actor,
       });
@@ -94,7 +103,11 @@ export function createTenantAdmin(deps: {
         actor: by.actor,
         target: tenant.id,
         sourceAddress: by.sourceAddress ?? null,
-        details: { name: tenant.name, groups: tenant.groups },
+        details: {
+          name: tenant.name,
+          groups: tenant.groups,
+          compatibility: tenant.compatibility,
+        },
       });
       return toApiTenant(tenant);
     },
@@ -113,6 +126,18 @@ export function createTenantAdmin(deps: {
         details: { groups: unique, previousGroups: tenant.groups },
       });
       return toApiTenant({ ...tenant, groups: unique });
+    },
+    async setCompatibility(tenantId, compatibility, by) {
+      const tenant = await tenantOrThrow(tenantId);
+      await store.oem.setTenantCompatibility(tenantId, compatibility);
+      await audit.record({
+        action: 'oem.tenant_updated',
+        actor: by.actor,
+        target: tenantId,
+        sourceAddress: by.sourceAddress ?? null,
+        details: { compatibility, previousCompatibility: tenant.compatibility },
+      });
+      return toApiTenant({ ...tenant, compatibility });
     },
     async createToken(tenantId, request, by) {
       await tenantOrThrow(tenantId);

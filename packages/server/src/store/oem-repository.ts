@@ -1,4 +1,4 @@
-import type { DeviceKeyPermission, OemPermission } from '@tether/protocol';
+import type { DeviceKeyPermission, OemCompatibility, OemPermission } from '@tether/protocol';
 
 /**
  * Persistence of the integration API (O-1 … O-5). Tables are declared by augmenting `Database`
@@ -12,6 +12,8 @@ export interface OemRepository {
   listTenants(): Promise<OemTenantRecord[]>;
   /** Returns false when there is no such tenant. */
   setTenantGroups(id: string, groups: string[]): Promise<boolean>;
+  /** Returns false when there is no such tenant. */
+  setTenantCompatibility(id: string, compatibility: OemCompatibility): Promise<boolean>;
 
   createToken(token: OemTokenRecord): Promise<OemTokenRecord>;
   findTokenByHash(tokenHash: string): Promise<OemTokenRecord | undefined>;
@@ -52,6 +54,8 @@ export interface OemTenantRecord {
   name: string;
   /** Device groups whose devices the tenant may roll device keys out to. */
   groups: string[];
+  /** The formats its devices hand secrets out in. */
+  compatibility: OemCompatibility;
   createdAt: Date;
   createdBy: string;
 }

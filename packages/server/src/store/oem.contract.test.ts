@@ -18,6 +18,7 @@ async function addTenant(store: Store, id: string, name: string): Promise<OemTen
     id,
     name,
     groups: ['office', 'kiosks'],
+    compatibility: 'standard',
     createdAt: T0,
     createdBy: 'admin',
   });
@@ -56,6 +57,10 @@ function defineOemContract(engine: string, newDatabase: () => Promise<string>): 
       assert.equal(await store.oem.setTenantGroups('t100', ['servers']), true);
       assert.deepEqual((await store.oem.findTenant('t100'))?.groups, ['servers']);
       assert.equal(await store.oem.setTenantGroups('t999', ['x']), false);
+      assert.equal(await store.oem.setTenantCompatibility('t100', 'seed-001'), true);
+      assert.equal((await store.oem.findTenant('t100'))?.compatibility, 'seed-001');
+      assert.equal((await store.oem.findTenant('t200'))?.compatibility, 'standard');
+      assert.equal(await store.oem.setTenantCompatibility('t999', 'seed-001'), false);
     });
 
     it('finds tokens by hash and revokes them once', async () => {

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   AppError,
@@ -8,6 +8,7 @@ import {
   CreateTenantRequest,
   OemConnectQuery,
   RequestControlRequest,
+  SetTenantCompatibilityRequest,
   SetTenantGroupsRequest,
   TenantId,
   UnregisterDeviceRequest,
@@ -25,7 +26,9 @@ import { CONNECT_PATH, invalidLinkError } from '../../oem/control.js';
 import type { OemCaller } from '../../oem/oem-service.js';
 import { oemOpenApiDocument } from '../../oem/openapi.js';
 import type { HttpsApp } from '../https-app.js';
+import { noStore } from '../no-store.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
+import { prefersHtml, refusedLinkPage } from './oem-link-page.js';
 
 /** Where the console shows a session opened by a control URL; the ticket stays in the fragment. */
 export const OEM_SESSION_PAGE = '/oem/session';
@@ -45,34 +48,41 @@ export function oemRoutes(app: HttpsApp, context: ServerContext): void {
 
   app.post(
     '/api/v1/oem/devices/createdevicekey',
-    async (request): Promise<CreateDeviceKeyResponse> => {
+    async (request, reply): Promise<CreateDeviceKeyResponse> => {
       const who = await caller(request, 'createdevicekey');
-      return oem.createDeviceKey(
+      const created = await oem.createDeviceKey(
         who,
         parseInput(CreateDeviceKeyRequest, request.body, 'createdevicekey request'),
       );
+      void noStore(reply);
+      return created;
     },
   );
 
   app.post(
     '/api/v1/oem/devices/requestcontrol',
-    async (request): Promise<RequestControlResponse> => {
+    async (request, reply): Promise<RequestControlResponse> => {
       const who = await caller(request, 'requestcontrol');
-      return oem.requestControl(
+      const control = await oem.requestControl(
         who,
         parseInput(RequestControlRequest, request.body, 'requestcontrol request'),
       );
+      void noStore(reply);
+      return control;
     },
   );
 
-  app.delete('/api/v1/oem/devices', async (request, reply) => {
+  const unregister = async (request: FastifyRequest, reply: FastifyReply) => {
     const who = await caller(request, 'unregister');
     await oem.unregister(
       who,
       parseInput(UnregisterDeviceRequest, request.body, 'unregister request'),
     );
     return reply.status(204).send();
-  });
+  };
+  app.delete('/api/v1/oem/devices', unregister);
+  // The path the vendor document's prose names; its sample code uses the one above.
+  app.delete('/api/v1/oem/devices/unregister', unregister);
 
   app.get('/api/v1/oem/devices', async (request): Promise<OemDeviceList> => {
     return oem.listDevices(await caller(request, 'listdevices'));
@@ -92,35 +102,53 @@ export function oemRoutes(app: HttpsApp, context: ServerContext): void {
   );
 
   app.get(CONNECT_PATH, async (request, reply) => {
-    const source = sourceAddress(request);
-    const parsed = OemConnectQuery.safeParse(request.query);
-    if (!parsed.success) {
-      await context.audit.record({
-        action: 'oem.refused',
-        actor: source,
-        sourceAddress: source,
-        details: { operation: 'connect', reason: 'malformed link' },
-      });
-      throw invalidLinkError();
-    }
     try {
-      const opened = await oem.connect({ query: parsed.data, sourceAddress: source });
+      const opened = await openControlUrl(context, request);
       const page = `${OEM_SESSION_PAGE}/${opened.sessionId}#ticket=${opened.relayToken}`;
-      return await reply.header('cache-control', 'no-store').redirect(page, 302);
+      return await noStore(reply).redirect(page, 302);
     } catch (error) {
-      if (error instanceof AppError) throw error;
-      // The URL holds a one-time secret: log the failure without it.
-      context.log.error({ err: error }, 'opening a control URL failed');
-      throw new AppError(
-        'INTERNAL',
-        'The session could not be opened; the details are in the server log.',
-      );
+      // A person who opens a refused link in a browser gets a page, not the JSON body.
+      if (!(error instanceof AppError) || !prefersHtml(request.headers.accept)) throw error;
+      const page = refusedLinkPage(error);
+      const retryAfter = error.details?.retryAfterSec;
+      if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+      return noStore(reply)
+        .status(page.status)
+        .header('vary', 'accept')
+        .type('text/html; charset=utf-8')
+        .send(page.html);
     }
   });
 
   app.get('/api/v1/openapi.json', () => Promise.resolve(oemOpenApiDocument(context.publicUrl())));
 
   adminRoutes(app, context);
+}
+
+/** Checks a filled control URL and opens its session; every refusal is an AppError. */
+async function openControlUrl(context: ServerContext, request: FastifyRequest) {
+  const source = sourceAddress(request);
+  const parsed = OemConnectQuery.safeParse(request.query);
+  if (!parsed.success) {
+    await context.audit.record({
+      action: 'oem.refused',
+      actor: source,
+      sourceAddress: source,
+      details: { operation: 'connect', reason: 'malformed link' },
+    });
+    throw invalidLinkError();
+  }
+  try {
+    return await context.oem.connect({ query: parsed.data, sourceAddress: source });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    // The URL holds a one-time secret: log the failure without it.
+    context.log.error({ err: error }, 'opening a control URL failed');
+    throw new AppError(
+      'INTERNAL',
+      'The session could not be opened; the details are in the server log.',
+    );
+  }
 }
 
 const TenantParams = z.object({ id: TenantId });
@@ -156,6 +184,17 @@ function adminRoutes(app: HttpsApp, context: ServerContext): void {
     return admin.setGroups(id, groups, by);
   });
 
+  app.put('/api/v1/oem/tenants/:id/compatibility', async (request): Promise<Tenant> => {
+    const by = await administrator(request);
+    const { id } = parseInput(TenantParams, request.params, 'tenant ID');
+    const { compatibility } = parseInput(
+      SetTenantCompatibilityRequest,
+      request.body,
+      'tenant compatibility',
+    );
+    return admin.setCompatibility(id, compatibility, by);
+  });
+
   app.get('/api/v1/oem/tenants/:id/tokens', async (request): Promise<ScriptTokenList> => {
     await administrator(request);
     const { id } = parseInput(TenantParams, request.params, 'tenant ID');
@@ -172,7 +211,7 @@ function adminRoutes(app: HttpsApp, context: ServerContext): void {
         parseInput(CreateScriptTokenRequest, request.body, 'script token'),
         by,
       );
-      void reply.status(201).header('cache-control', 'no-store');
+      void noStore(reply).status(201);
       return created;
     },
   );

@@ -11,6 +11,8 @@ export interface OemTenantsTable {
   /** `name` folded to lower case; unique. */
   name_key: string;
   groups: string;
+  /** `OemCompatibility`: which formats the tenant's devices hand secrets out in. */
+  compatibility: string;
   created_at: Millis;
   created_by: string;
 }
@@ -133,5 +135,16 @@ export async function createOemSchema(db: Kysely<unknown>, _engine: Engine): Pro
     .addColumn('created_at', 'bigint', (col) => col.notNull())
     .addColumn('created_by', 'text', (col) => col.notNull())
     .addUniqueConstraint('oem_app_registrations_key', ['tenant_id', 'signing_key_sha256'])
+    .execute();
+}
+
+/**
+ * Tenants choose the formats their devices hand secrets out in (`OemCompatibility`); existing
+ * tenants keep Tether's standard formats.
+ */
+export async function addTenantCompatibility(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('oem_tenants')
+    .addColumn('compatibility', 'text', (col) => col.notNull().defaultTo('standard'))
     .execute();
 }

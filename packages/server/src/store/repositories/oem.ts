@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import { AppError, DeviceKeyPermission, OemPermission } from '@tether/protocol';
+import { AppError, DeviceKeyPermission, OemCompatibility, OemPermission } from '@tether/protocol';
 import { isUniqueViolation } from '../engine.js';
 import type {
   OemAppRegistrationsTable,
@@ -35,6 +35,7 @@ function tenantsAndTokens(
   | 'findTenant'
   | 'listTenants'
   | 'setTenantGroups'
+  | 'setTenantCompatibility'
   | 'createToken'
   | 'findTokenByHash'
   | 'findToken'
@@ -52,6 +53,7 @@ function tenantsAndTokens(
             name: tenant.name,
             name_key: tenant.name.toLowerCase(),
             groups: JSON.stringify(tenant.groups),
+            compatibility: tenant.compatibility,
             created_at: toMillis(tenant.createdAt),
             created_by: tenant.createdBy,
           })
@@ -78,6 +80,14 @@ function tenantsAndTokens(
       const result = await db
         .updateTable('oem_tenants')
         .set({ groups: JSON.stringify(groups) })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    async setTenantCompatibility(id, compatibility) {
+      const result = await db
+        .updateTable('oem_tenants')
+        .set({ compatibility })
         .where('id', '=', id)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
@@ -246,6 +256,8 @@ function toTenant(row: Selectable<OemTenantsTable>): OemTenantRecord {
     id: row.id,
     name: row.name,
     groups: parseJsonColumn(row.groups, Groups, 'tenant groups'),
+    // A value this version does not know (written by a newer one) falls back to the standard.
+    compatibility: OemCompatibility.catch('standard').parse(row.compatibility),
     createdAt: fromMillis(row.created_at),
     createdBy: row.created_by,
   };
