@@ -98,13 +98,13 @@ export class UnattendedService {
       throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
     const refuse = (error: unknown): Promise<never> =>
       this.audited(error, { user, device, sourceAddress, mode: request.mode });
-    let agent: AgentLink;
-    try {
-      agent = await admitUnattended(this.turnOnDeps, { device, mode: request.mode });
-    } catch (error) {
-      return refuse(error);
-    }
     return this.queue.run(device.id, async () => {
+      let agent: AgentLink;
+      try {
+        agent = await admitUnattended(this.turnOnDeps, { device, mode: request.mode });
+      } catch (error) {
+        return refuse(error);
+      }
       // An access whose time ran out while the expiry check had not yet run must not block.
       await this.expireDue();
       const [live] = await this.deps.store.unattended.listLive(device.id);
@@ -291,10 +291,8 @@ export class UnattendedService {
         details: { accessId: access.id, reason },
       });
     }
-    if (reason === 'turned_off') {
-      this.deps.presence.get(device.id)?.send({ type: 'unattended.sync', accessIds: [] });
-      this.deps.presence.notify(device.id);
-    }
+    this.deps.presence.get(device.id)?.send({ type: 'unattended.sync', accessIds: [] });
+    this.deps.presence.notify(device.id);
     return revoked;
   }
 
