@@ -199,3 +199,21 @@ test('a burst of 20 simultaneous attempts, the right password among them, gets n
   assert.equal(afterWait.status, 201, afterWait.text);
   await (await joinTerminal(server.admin, afterWait.json(CreateSessionResponse).relay)).close();
 });
+
+test('two simultaneous requests turn on one access: the other is refused with 409 and only one password works', async () => {
+  const { deviceId } = await newDevice();
+  const answers = await Promise.all([create(deviceId), create(deviceId), create(deviceId)]);
+  const made = answers.filter((answer) => answer.status === 201);
+  const refused = answers.filter((answer) => answer.status === 409);
+  assert.equal(made.length, 1, answers.map((answer) => answer.status).join());
+  assert.equal(refused.length, 2, answers.map((answer) => answer.status).join());
+  const { access } = made[0]?.json(CreateUnattendedResponse) ?? assert.fail('one was made');
+  for (const answer of refused) assert.equal(answer.json(ErrorBody).details?.accessId, access.id);
+  const listed = (
+    await server.admin.request('GET', `/api/v1/unattended?deviceId=${deviceId}`)
+  ).json(UnattendedAccessList);
+  assert.deepEqual(
+    listed.accesses.map((each) => each.id),
+    [access.id],
+  );
+});
