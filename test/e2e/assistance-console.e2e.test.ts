@@ -83,6 +83,7 @@ test('unattended on a device whose policy allows interactive only is refused wit
   await page.getByTestId('assistance-mode').selectOption('unattended');
   await page.getByTestId('open-terminal').click();
   const panel = page.getByTestId('unattended-panel');
+  await page.getByTestId('unattended-confirm-on').click();
   await panel.getByText(/allows interactive only/).waitFor();
   assert.equal(await page.getByTestId('unattended-password').count(), 0, 'no password was made');
 });
@@ -91,6 +92,7 @@ test('unattended access: the technician gets a session ID and one-time password,
   const open = await server.startAgent();
   await page.goto(`${server.url}/devices/${open.device.id}`);
   await page.getByTestId('open-unattended').click();
+  await page.getByTestId('unattended-confirm-on').click();
   const accessId = (await page.getByTestId('unattended-id').innerText()).replace(/\s/g, '');
   const password = await page.getByTestId('unattended-password').innerText();
   assert.match(accessId, /^\d{9}$/);

@@ -40,10 +40,15 @@ after(async () => server.close());
 
 const agentCli = (...args: string[]) => runCli(['agent', ...args, '--data-dir', agentDataDir]);
 
-async function createAccess(mode: 'unattended' | 'dynamic' = 'unattended', target = deviceId) {
+async function createAccess(
+  mode: 'unattended' | 'dynamic' = 'unattended',
+  target = deviceId,
+  options: { replace?: boolean } = {},
+) {
   const created = await server.admin.request('POST', '/api/v1/unattended', {
     deviceId: target,
     mode,
+    ...options,
   });
   assert.equal(created.status, 201, created.text);
   return created.json(CreateUnattendedResponse);
@@ -83,7 +88,7 @@ async function auditCount(action: string, accessId: string): Promise<number> {
   return page.entries.filter((entry) => entry.details.accessId === accessId).length;
 }
 
-test('unattended: the one-time password opens the device; it is stored only as a hash and a new access gets a new one', async () => {
+test('unattended: the one-time password opens the device; it is stored only as a hash and a replacing access gets a new one', async () => {
   const first = await createAccess();
   assert.match(first.access.id, /^\d{9}$/);
   assert.match(first.password, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -134,7 +139,7 @@ test('unattended: the one-time password opens the device; it is stored only as a
     `expires 15 minutes after the end (${left})`,
   );
 
-  const second = await createAccess();
+  const second = await createAccess('unattended', deviceId, { replace: true });
   assert.notEqual(second.password, first.password);
   assert.notEqual(second.access.id, first.access.id);
   const crossed = await connect(second.access.id, first.password);
@@ -250,7 +255,8 @@ test('presence chooses the session policy at session start: present, absent, and
 });
 
 test('unattended: 15 minutes after the connection ends the password and access file stop working and the service is off', async () => {
-  const { access, password } = await createAccess();
+  // The dynamic test left its access live: this one replaces it.
+  const { access, password } = await createAccess('unattended', deviceId, { replace: true });
   const opened = await connect(access.id, password);
   assert.equal(opened.status, 201, opened.text);
   const terminal = await joinTerminal(server.admin, opened.json(CreateSessionResponse).relay);

@@ -50,10 +50,19 @@ test('the agent turns the service off by itself when no session ran under it for
 test('after a reconnect the server list decides which accesses stay on', () => {
   const unattended = createUnattendedService({ clock: manualClock(), log });
   unattended.enable('111111111');
+  unattended.keepOnly([]);
+  assert.deepEqual(unattended.list(), []);
+});
+
+test('the service is on for one access at a time: a new access turns the older one off', async () => {
+  const unattended = createUnattendedService({ clock: manualClock(), log });
+  const gate = createOfferGate({ presence: fixedUserPresence('absent'), unattended });
+  unattended.enable('111111111');
   unattended.enable('222222222');
-  unattended.keepOnly(['222222222']);
   assert.deepEqual(
     unattended.list().map((access) => access.accessId),
     ['222222222'],
   );
+  await assert.rejects(async () => gate(offer('111111111')), /not on for this access/);
+  await gate(offer('222222222'));
 });

@@ -13,6 +13,7 @@ export interface EnabledAccess {
 
 /** The agent's unattended service (M-2); see {@link createUnattendedService}. */
 export interface UnattendedService {
+  /** On for this access only: one live access per device, so any other is turned off. */
   enable(accessId: string): void;
   /** Returns false when the service was not on for that access. */
   disable(accessId: string, reason: string): boolean;
@@ -68,6 +69,9 @@ export function createUnattendedService(options: {
   return {
     enable(accessId) {
       if (entries.has(accessId)) return;
+      // The server keeps one live access per device and turns the old one off first; should
+      // that message be lost, the device still never accepts two passwords at once.
+      for (const other of [...entries.keys()]) disable(other, 'replaced by a newer access');
       const entry: Entry = { accessId, enabledAt: clock.now(), sessions: 0 };
       entries.set(accessId, entry);
       armGuard(entry);

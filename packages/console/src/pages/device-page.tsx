@@ -2,6 +2,7 @@ import type { AssistanceMode, Device, SessionKind, UnattendedAccessMode } from '
 import { useState } from 'react';
 import { AssistanceModePicker } from '../assistance/assistance-mode-picker.js';
 import { withMode } from '../assistance/assistance-mode.js';
+import { UnattendedIndicator } from '../assistance/unattended-indicator.js';
 import { UnattendedPanel } from '../assistance/unattended-panel.js';
 import { Loaded } from '../components/loaded.js';
 import { PageHeader } from '../components/page-header.js';
@@ -30,6 +31,10 @@ function DeviceDetails({ device, now }: { device: Device; now: number }) {
       <dd>{osLabel(device)}</dd>
       <dt>User at the device</dt>
       <dd data-testid="device-user-presence">{presenceLabel(device)}</dd>
+      <dt>Unattended access</dt>
+      <dd>
+        <UnattendedIndicator device={device} />
+      </dd>
       <dt>Group</dt>
       <dd>{device.group}</dd>
       <dt>Agent version</dt>

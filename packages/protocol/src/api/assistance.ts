@@ -24,6 +24,23 @@ export type SessionRight = z.infer<typeof SessionRight>;
 /** Every right, in display order. @example ALL_SESSION_RIGHTS.length // 4 */
 export const ALL_SESSION_RIGHTS: readonly SessionRight[] = SessionRight.options;
 
+/**
+ * The rights a mode gives under a policy's `modes` (all rights when no policy sets modes);
+ * undefined when the policy does not allow the mode. Presence policies may narrow them further
+ * when a session starts.
+ *
+ * @example
+ * rightsOfMode({ unattended: ['view'] }, 'unattended') // ['view']
+ */
+export function rightsOfMode(
+  modes: Partial<Record<AssistanceMode, readonly SessionRight[]>> | null | undefined,
+  mode: AssistanceMode,
+): SessionRight[] | undefined {
+  if (!modes) return [...ALL_SESSION_RIGHTS];
+  const rights = modes[mode];
+  return rights ? [...rights] : undefined;
+}
+
 /** A set of rights (duplicates refused so a policy has one form). @example SessionRights.parse(['view']) */
 export const SessionRights = z
   .array(SessionRight)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
 import { DeviceStats } from './statistics.js';
+import { UnattendedAccessSummary } from './unattended.js';
 
 /** What an agent tells about its machine. Strings come from the device: render them as text. */
 export const DeviceInventory = z.object({
@@ -50,6 +51,8 @@ export const Device = z.object({
   statsAt: Timestamp.nullable(),
   /** Null while offline, or from an agent that does not report presence. */
   userPresence: UserPresenceReport.nullable(),
+  /** The device's live unattended access (M-2); null when unattended access is off. */
+  unattendedAccess: UnattendedAccessSummary.nullable().default(null),
 });
 export type Device = z.infer<typeof Device>;
 

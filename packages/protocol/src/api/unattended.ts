@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
+import { SessionRight } from './assistance.js';
 import { SessionKind } from './sessions.js';
 
 /**
@@ -27,7 +28,8 @@ export const UnattendedAccessState = z.enum(['waiting', 'connected', 'idle', 'ex
 export type UnattendedAccessState = z.infer<typeof UnattendedAccessState>;
 
 /**
- * An unattended access as the API shows it; its one-time password is never part of it.
+ * An unattended access as the API shows it; its one-time password is never part of it. A
+ * device has at most one live (`waiting`, `connected` or `idle`) access at a time.
  *
  * @example
  * `${formatAccessId(access.id)} on ${access.deviceName}: ${access.state}`
@@ -37,6 +39,8 @@ export const UnattendedAccess = z.object({
   deviceId: DeviceId,
   deviceName: z.string(),
   mode: UnattendedAccessMode,
+  /** What its sessions may do: the rights of its mode in the device's policy now. */
+  rights: z.array(SessionRight),
   state: UnattendedAccessState,
   createdAt: Timestamp,
   createdBy: z.string(),
@@ -45,6 +49,20 @@ export const UnattendedAccess = z.object({
   lastConnectedAt: Timestamp.nullable(),
 });
 export type UnattendedAccess = z.infer<typeof UnattendedAccess>;
+
+/**
+ * The live unattended access of a device, as the device list shows it (null when it is off).
+ *
+ * @example
+ * const label = device.unattendedAccess ? `on (${device.unattendedAccess.mode})` : 'off';
+ */
+export const UnattendedAccessSummary = z.object({
+  id: z.string(),
+  mode: UnattendedAccessMode,
+  state: UnattendedAccessState,
+  expiresAt: Timestamp.nullable(),
+});
+export type UnattendedAccessSummary = z.infer<typeof UnattendedAccessSummary>;
 
 /**
  * The downloadable access file: where and what to connect to. It holds no secret; the one-time
@@ -63,10 +81,18 @@ export const AccessFile = z.object({
 });
 export type AccessFile = z.infer<typeof AccessFile>;
 
-/** `POST /api/v1/unattended` */
+/**
+ * `POST /api/v1/unattended`. While the device has a live access the request is refused with
+ * 409 `CONFLICT` (`details.accessId` names it) unless `replace` is true: then the live access
+ * is revoked, and its sessions end, before the new password is made.
+ *
+ * @example
+ * await api.createUnattended({ deviceId, mode: 'unattended', replace: true });
+ */
 export const CreateUnattendedRequest = z.strictObject({
   deviceId: DeviceId,
   mode: UnattendedAccessMode.default('unattended'),
+  replace: z.boolean().default(false),
 });
 export type CreateUnattendedRequest = z.input<typeof CreateUnattendedRequest>;
 
@@ -77,6 +103,16 @@ export const CreateUnattendedResponse = z.object({
   accessFile: AccessFile,
 });
 export type CreateUnattendedResponse = z.infer<typeof CreateUnattendedResponse>;
+
+/**
+ * Reply to `DELETE /api/v1/devices/:id/unattended` (turn unattended access off): the accesses
+ * that were live and are now revoked; the device's agent turns its unattended service off.
+ *
+ * @example
+ * const { revoked } = await api.turnOffUnattended(deviceId);
+ */
+export const UnattendedTurnedOff = z.object({ revoked: z.array(z.string()) });
+export type UnattendedTurnedOff = z.infer<typeof UnattendedTurnedOff>;
 
 /** `GET /api/v1/unattended?deviceId=` */
 export const UnattendedAccessList = z.object({ accesses: z.array(UnattendedAccess) });

@@ -3,6 +3,7 @@ import {
   CreateUnattendedResponse,
   Session,
   UnattendedAccessList,
+  UnattendedTurnedOff,
   type ConnectUnattendedRequest,
   type CreateUnattendedRequest,
   type UnattendedAccess,
@@ -13,8 +14,10 @@ import { requestJson, requestVoid, wrapped, type HttpTransport } from './http-re
 export interface UnattendedClient {
   /**
    * Turns the device's unattended service on and returns the one-time password (shown only
-   * here). With `mode: 'dynamic'` it rejects with `CONFLICT` when a user is at the device:
-   * then open a dynamic session, which asks them.
+   * here). A device has one live access at most: while one is live this rejects with
+   * `CONFLICT` (`details.accessId` names it) unless `replace: true`, which revokes it first.
+   * With `mode: 'dynamic'` it also rejects with `CONFLICT` when a user is at the device: then
+   * open a dynamic session, which asks them.
    */
   createUnattended(request: CreateUnattendedRequest): Promise<CreateUnattendedResponse>;
   listUnattended(query?: { deviceId?: string }): Promise<UnattendedAccess[]>;
@@ -22,7 +25,13 @@ export interface UnattendedClient {
   accessFileUrl(accessId: string): string;
   /** Opens a session with the one-time password; `RATE_LIMITED` after too many wrong ones. */
   connectUnattended(request: ConnectUnattendedRequest): Promise<CreateSessionResponse>;
+  /** Turns off unattended access on the device of this access (every access of it). */
   revokeUnattended(accessId: string): Promise<void>;
+  /**
+   * Turns off unattended access on a device: every live access is revoked, its sessions end and
+   * the agent turns its unattended service off. Resolves to the revoked access IDs.
+   */
+  turnOffUnattended(deviceId: string): Promise<string[]>;
   /** One session, with `awaitingConsentUntil` while the user at the device is asked. */
   getSession(sessionId: string): Promise<Session>;
 }
@@ -66,6 +75,14 @@ export function createUnattendedClient(transport: HttpTransport): UnattendedClie
       ),
     revokeUnattended: (accessId) =>
       requestVoid(transport, { method: 'DELETE', path: `/api/v1/unattended/${id(accessId)}` }),
+    turnOffUnattended: async (deviceId) =>
+      (
+        await requestJson(
+          transport,
+          { method: 'DELETE', path: `/api/v1/devices/${id(deviceId)}/unattended` },
+          UnattendedTurnedOff,
+        )
+      ).revoked,
     getSession: (sessionId) =>
       requestJson(
         transport,

@@ -1,9 +1,18 @@
 import type { Device } from '@tether/protocol';
 import type { DeviceRecord } from '../store/store.js';
+import type { UnattendedAccessRecord } from '../store/unattended-repository.js';
+import { toAccessSummary } from '../unattended/access-view.js';
 import type { AgentLink } from './device-presence.js';
 
-/** The API view of a device: the store row plus its live link, when it is connected. */
-export function toApiDevice(record: DeviceRecord, link: AgentLink | undefined): Device {
+/**
+ * The API view of a device: the store row plus its live link, when it is connected, and its
+ * live unattended access, when it has one.
+ */
+export function toApiDevice(
+  record: DeviceRecord,
+  link: AgentLink | undefined,
+  unattended?: UnattendedAccessRecord,
+): Device {
   const online = link !== undefined;
   return {
     id: record.id,
@@ -18,5 +27,6 @@ export function toApiDevice(record: DeviceRecord, link: AgentLink | undefined): 
     stats: record.stats,
     statsAt: record.statsAt?.toISOString() ?? null,
     userPresence: link?.userPresence ?? null,
+    unattendedAccess: unattended ? toAccessSummary(unattended) : null,
   };
 }

@@ -2,7 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Engine } from './engine.js';
 import { addTenantCompatibility, createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
-import { createUnattendedSchema } from './migrations/unattended.js';
+import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/unattended.js';
 import { createUploadSchema } from './migrations/uploads.js';
 import type { Database } from './schema.js';
 
@@ -19,6 +19,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0004_oem': { up: (db) => createOemSchema(db, engine) },
     '0005_unattended': { up: (db) => createUnattendedSchema(db, engine) },
     '0006_oem_tenant_compatibility': { up: (db) => addTenantCompatibility(db) },
+    '0007_unattended_one_live': { up: (db) => limitUnattendedToOneLive(db) },
   };
 }
 

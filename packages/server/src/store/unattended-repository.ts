@@ -22,17 +22,22 @@ export interface UnattendedAccessRecord {
   endedAt: Date | null;
 }
 
+/**
+ * What {@link UnattendedRepository.create} did: `id-taken` when another access has that ID,
+ * `device-busy` when the device already has a live access (at most one per device).
+ */
+export type UnattendedCreateOutcome = 'created' | 'id-taken' | 'device-busy';
+
 /** Persistence of unattended accesses; state changes are conditional UPDATEs. */
 export interface UnattendedRepository {
-  /** Fails with `CONFLICT` when the ID is taken. */
   create(
     access: Omit<UnattendedAccessRecord, 'holderUserId' | 'lastConnectedAt' | 'endedAt'>,
-  ): Promise<void>;
+  ): Promise<UnattendedCreateOutcome>;
   find(id: string): Promise<UnattendedAccessRecord | undefined>;
   /** Newest first. */
   list(options: { limit: number; deviceId?: string }): Promise<UnattendedAccessRecord[]>;
-  /** `waiting`, `connected` and `idle` accesses of a device. */
-  listLive(deviceId: string): Promise<UnattendedAccessRecord[]>;
+  /** `waiting`, `connected` and `idle` accesses, of one device or of all. */
+  listLive(deviceId?: string): Promise<UnattendedAccessRecord[]>;
   /**
    * `waiting`/`idle`/`connected` → `connected` by `userId` (no expiry while connected). Returns
    * false when the access is no longer live or another technician holds it.
@@ -44,6 +49,8 @@ export interface UnattendedRepository {
   expireDue(now: Date): Promise<UnattendedAccessRecord[]>;
   /** A live access → `revoked`. Returns false when it was not live. */
   revoke(id: string, at: Date): Promise<boolean>;
+  /** Every live access of a device → `revoked`; returns those it revoked. */
+  revokeLive(deviceId: string, at: Date): Promise<UnattendedAccessRecord[]>;
   /** After a restart no session runs: `connected` → `idle`, expiring at `expiresAt`. */
   releaseAll(expiresAt: Date): Promise<number>;
 }

@@ -1,39 +1,36 @@
-import { randomInt } from 'node:crypto';
 import {
   AppError,
   UNATTENDED_IDLE_MINUTES,
   formatAccessId,
+  rightsOfMode,
   type AccessFile,
   type AgentMessage,
   type ConnectUnattendedRequest,
   type CreateSessionResponse,
   type CreateUnattendedResponse,
   type MessageOf,
+  type UnattendedAccess,
   type UnattendedAccessMode,
 } from '@tether/protocol';
-import { admitMode } from '../assistance/admit-session.js';
-import { requireAgentCapability } from '../assistance/session-terms.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { LoginLimiter } from '../auth/login-limiter.js';
-import { decoyHash, hashPassword, verifyPassword } from '../auth/password-hash.js';
 import type { Clock } from '../clock.js';
-import type { DevicePresence } from '../devices/device-presence.js';
+import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
 import type { EffectivePolicy } from '../policies/effective-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { DeviceRecord, Store, UserRecord } from '../store/store.js';
 import type { UnattendedAccessRecord } from '../store/unattended-repository.js';
 import { AgentAnswers } from './agent-answers.js';
-import { toApiAccess } from './access-view.js';
-import { generateOneTimePassword } from './one-time-password.js';
+import { accessAlreadyOn, accessHeld, deadAccess } from './access-errors.js';
+import { toAccessFile, toApiAccess } from './access-view.js';
+import { DeviceQueue } from './device-queue.js';
+import { PasswordCheck } from './password-check.js';
+import { admitUnattended, turnOnAccess, type TurnOnDeps } from './turn-on.js';
 
 const IDLE_MS = UNATTENDED_IDLE_MINUTES * 60_000;
 
-/**
- * Wrong one-time passwords, per access and per device (M-2): three free, then 5 s doubling to
- * one minute, so after the first few at most a guess or two a minute gets through.
- */
-const GUESS_LIMITS = { freeAttempts: 3, firstDelayMs: 5000, maxDelayMs: 60_000 };
+/** Why accesses are revoked: a technician replaced or turned them off. */
+type RevokeReason = 'replaced' | 'turned_off';
 
 export interface UnattendedServiceDeps {
   store: Store;
@@ -53,21 +50,26 @@ export interface UnattendedServiceDeps {
 /**
  * Unattended access (M-2, with dynamic's unattended branch of M-3): a technician gets a session
  * ID, a one-time password (stored only as a scrypt hash, shown once) and an access file; the
- * device's agent turns its unattended service on for that access. Connecting needs the
- * password; wrong ones are slowed down per access and per device, and audited. When the last
- * connection ends a 15-minute timer starts, after which the access is dead and the agent turns
- * the service off again.
+ * device's agent turns its unattended service on for that access. A device has at most one
+ * live access: another is refused unless the request replaces it, and turning off revokes
+ * every access of the device. Connecting needs the password; wrong ones are slowed down per
+ * access and per device, and audited. When the last connection ends a 15-minute timer starts,
+ * after which the access is dead and the agent turns the service off again.
  */
 export class UnattendedService {
-  private readonly guesses: LoginLimiter;
+  private readonly passwords: PasswordCheck;
   private readonly answers: AgentAnswers;
+  private readonly queue = new DeviceQueue();
   /** Sessions running under each access on this node. */
   private readonly running = new Map<string, Set<string>>();
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly turnOnDeps: TurnOnDeps;
+
   constructor(private readonly deps: UnattendedServiceDeps) {
-    this.guesses = new LoginLimiter(deps.clock, GUESS_LIMITS);
+    this.passwords = new PasswordCheck(deps.clock, deps.audit);
     this.answers = new AgentAnswers(deps.presence, deps.replyTimeoutMs ?? 10_000);
+    this.turnOnDeps = { ...deps, answers: this.answers, expiresAt: () => this.expiryFromNow() };
   }
 
   /** Starts the expiry check; accesses left `connected` by a crash start their timer now. */
@@ -81,70 +83,43 @@ export class UnattendedService {
     clearInterval(this.timer);
   }
 
-  /** Makes an access for a device and turns the agent's service on for it. */
+  /**
+   * Makes an access for a device and turns the agent's service on for it. While the device has
+   * a live access this is refused with CONFLICT unless `replace` is set; then the live access is
+   * revoked (its sessions end, its password stops working) before the new password is made.
+   */
   async create(
     user: UserRecord,
-    request: { deviceId: string; mode: UnattendedAccessMode },
+    request: { deviceId: string; mode: UnattendedAccessMode; replace?: boolean },
     sourceAddress: string,
   ): Promise<CreateUnattendedResponse> {
-    const { store, clock } = this.deps;
-    const device = await store.devices.find(request.deviceId);
+    const device = await this.deps.store.devices.find(request.deviceId);
     if (!device)
       throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
     const refuse = (error: unknown): Promise<never> =>
       this.audited(error, { user, device, sourceAddress, mode: request.mode });
-    try {
-      admitMode({
+    return this.queue.run(device.id, async () => {
+      let agent: AgentLink;
+      try {
+        agent = await admitUnattended(this.turnOnDeps, { device, mode: request.mode });
+      } catch (error) {
+        return refuse(error);
+      }
+      // An access whose time ran out while the expiry check had not yet run must not block.
+      await this.expireDue();
+      const [live] = await this.deps.store.unattended.listLive(device.id);
+      if (live && !request.replace) return refuse(accessAlreadyOn(live, device));
+      const by = { actor: user.username, sourceAddress };
+      const replaced = await this.revokeAll(device, by, 'replaced');
+      return turnOnAccess(this.turnOnDeps, {
+        user,
         device,
+        agent,
         mode: request.mode,
-        assistance: await this.deps.assistanceFor(device.id),
-        now: clock.now(),
-      });
-    } catch (error) {
-      return refuse(error);
-    }
-    const link = this.deps.presence.get(device.id);
-    if (!link) {
-      return refuse(
-        new AppError(
-          'DEVICE_OFFLINE',
-          `"${device.name}" is offline: its agent must be connected to turn unattended access on.`,
-        ),
-      );
-    }
-    try {
-      requireAgentCapability(link, device, request.mode, 'unattended');
-    } catch (error) {
-      return refuse(error);
-    }
-    const password = generateOneTimePassword();
-    const createdAt = clock.now();
-    const id = await this.insert(device, request.mode, user, await hashPassword(password));
-    try {
-      await this.answers.ask(device.id, id, () =>
-        link.send({
-          type: 'unattended.enable',
-          accessId: id,
-          checkPresence: request.mode === 'dynamic',
-        }),
-      );
-    } catch (error) {
-      await store.unattended.revoke(id, clock.now());
-      return refuse(error);
-    }
-    await this.deps.audit.record({
-      action: 'unattended.created',
-      actor: user.username,
-      target: device.id,
-      sourceAddress,
-      details: { accessId: id, mode: request.mode },
+        sourceAddress,
+        replaced,
+      }).catch(refuse);
     });
-    const access = await this.find(id);
-    return {
-      access: toApiAccess(access, device),
-      password,
-      accessFile: this.accessFile(access, device, createdAt),
-    };
   }
 
   /** The access file of a live access; refused once it is dead. */
@@ -152,7 +127,7 @@ export class UnattendedService {
     const access = await this.liveAccess(id);
     const device = await this.deviceOf(access);
     return {
-      file: this.accessFile(access, device, access.createdAt),
+      file: toAccessFile(access, device, this.deps.publicUrl()),
       fileName: `tether-access-${access.id}.json`,
     };
   }
@@ -164,47 +139,18 @@ export class UnattendedService {
     sourceAddress: string,
   ): Promise<CreateSessionResponse> {
     const { store, clock, audit } = this.deps;
-    const access = await store.unattended.find(request.accessId);
-    const keys = [`access:${request.accessId}`, `device:${access?.deviceId ?? 'unknown'}`];
-    const waitMs = this.guesses.retryAfterMs(keys);
-    if (waitMs > 0) {
-      const retryAfterSec = Math.ceil(waitMs / 1000);
-      await audit.record({
-        action: 'unattended.throttled',
-        actor: user.username,
-        target: access?.deviceId ?? null,
-        sourceAddress,
-        details: { accessId: request.accessId, retryAfterSec },
-      });
-      throw new AppError(
-        'RATE_LIMITED',
-        `Too many wrong one-time passwords for this session: wait ${retryAfterSec} s before trying again.`,
-        { retryAfterSec },
-      );
-    }
-    const isRight = await verifyPassword(
-      request.password,
-      access?.passwordHash ?? (await decoyHash),
-    );
-    if (!access || !isRight) {
-      this.guesses.recordFailure(keys);
-      await audit.record({
-        action: 'unattended.auth_failed',
-        actor: user.username,
-        target: access?.deviceId ?? null,
-        sourceAddress,
-        details: { accessId: request.accessId },
-      });
-      throw new AppError(
-        'AUTH_FAILED',
-        'The session ID or the one-time password is wrong. Check both and try again.',
-      );
-    }
-    this.guesses.recordSuccess(keys[0] ?? '');
+    const access = await this.passwords.check({
+      actor: user.username,
+      accessId: request.accessId,
+      access: await store.unattended.find(request.accessId),
+      password: request.password,
+      sourceAddress,
+    });
     const device = await this.deviceOf(access);
     if (!(await store.unattended.connect(access.id, { userId: user.id, at: clock.now() }))) {
       throw await this.whyNotConnectable(access.id);
     }
+    this.deps.presence.notify(device.id);
     const sessions = this.running.get(access.id) ?? new Set<string>();
     this.running.set(access.id, sessions);
     let sessionId = '';
@@ -212,7 +158,9 @@ export class UnattendedService {
       sessions.delete(sessionId);
       if (sessions.size === 0) {
         this.running.delete(access.id);
-        void store.unattended.release(access.id, { expiresAt: this.expiryFromNow() });
+        void store.unattended
+          .release(access.id, { expiresAt: this.expiryFromNow() })
+          .then(() => this.deps.presence.notify(device.id));
       }
     };
     try {
@@ -244,36 +192,46 @@ export class UnattendedService {
     }
   }
 
-  /** Ends an access now: its sessions end and the agent turns the service off. */
-  async revoke(user: UserRecord, id: string, sourceAddress: string): Promise<void> {
-    const access = await this.liveAccess(id);
-    if (!(await this.deps.store.unattended.revoke(id, this.deps.clock.now()))) return;
-    for (const sessionId of this.running.get(id) ?? []) {
-      await this.deps.sessions.end(sessionId, `Unattended access was revoked by ${user.username}.`);
-    }
-    this.turnOff(access, 'revoked');
-    await this.deps.audit.record({
-      action: 'unattended.revoked',
-      actor: user.username,
-      target: access.deviceId,
-      sourceAddress,
-      details: { accessId: id },
+  /**
+   * Turns unattended access off for a device: every live access of it is revoked (its sessions
+   * end), and the agent turns its unattended service off. Returns the revoked access IDs.
+   */
+  async turnOff(user: UserRecord, deviceId: string, sourceAddress: string): Promise<string[]> {
+    const device = await this.deps.store.devices.find(deviceId);
+    if (!device)
+      throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
+    return this.queue.run(device.id, async () => {
+      const revoked = await this.revokeAll(
+        device,
+        { actor: user.username, sourceAddress },
+        'turned_off',
+      );
+      return revoked.map((access) => access.id);
     });
   }
 
-  async list(deviceId?: string): Promise<ReturnType<typeof toApiAccess>[]> {
+  /** Revoking one access turns off the whole device: no other password may stay valid. */
+  async revoke(user: UserRecord, id: string, sourceAddress: string): Promise<void> {
+    const access = await this.find(id);
+    await this.turnOff(user, access.deviceId, sourceAddress);
+  }
+
+  async list(deviceId?: string): Promise<UnattendedAccess[]> {
     const accesses = await this.deps.store.unattended.list({
       limit: 100,
       ...(deviceId ? { deviceId } : {}),
     });
     const devices = new Map<string, DeviceRecord | undefined>();
+    const assistance = new Map<string, EffectivePolicy['assistance']>();
     for (const access of accesses) {
-      if (!devices.has(access.deviceId))
-        devices.set(access.deviceId, await this.deps.store.devices.find(access.deviceId));
+      if (devices.has(access.deviceId)) continue;
+      devices.set(access.deviceId, await this.deps.store.devices.find(access.deviceId));
+      assistance.set(access.deviceId, await this.deps.assistanceFor(access.deviceId));
     }
     return accesses.flatMap((access) => {
       const device = devices.get(access.deviceId);
-      return device ? [toApiAccess(access, device)] : [];
+      const rights = rightsOfMode(assistance.get(access.deviceId)?.modes, access.mode) ?? [];
+      return device ? [toApiAccess(access, device, rights)] : [];
     });
   }
 
@@ -294,7 +252,8 @@ export class UnattendedService {
     try {
       const expired = await this.deps.store.unattended.expireDue(this.deps.clock.now());
       for (const access of expired) {
-        this.turnOff(access, 'expired');
+        this.disableOnAgent(access, 'expired');
+        this.deps.presence.notify(access.deviceId);
         await this.deps.audit.record({
           action: 'unattended.expired',
           actor: 'system',
@@ -307,7 +266,37 @@ export class UnattendedService {
     }
   }
 
-  private turnOff(access: UnattendedAccessRecord, why: 'expired' | 'revoked'): void {
+  /**
+   * Revokes every live access of a device: their sessions end, the agent turns the service off
+   * for each and then keeps none (an access the server forgot is dropped too). Audited per
+   * access with the reason.
+   */
+  private async revokeAll(
+    device: DeviceRecord,
+    by: { actor: string; sourceAddress: string },
+    reason: RevokeReason,
+  ): Promise<UnattendedAccessRecord[]> {
+    const revoked = await this.deps.store.unattended.revokeLive(device.id, this.deps.clock.now());
+    const why = reason === 'replaced' ? 'replaced by a new one' : 'turned off';
+    for (const access of revoked) {
+      for (const sessionId of this.running.get(access.id) ?? []) {
+        await this.deps.sessions.end(sessionId, `Unattended access was ${why} by ${by.actor}.`);
+      }
+      this.disableOnAgent(access, reason === 'replaced' ? 'replaced' : 'turned off');
+      await this.deps.audit.record({
+        action: 'unattended.revoked',
+        actor: by.actor,
+        target: device.id,
+        sourceAddress: by.sourceAddress,
+        details: { accessId: access.id, reason },
+      });
+    }
+    this.deps.presence.get(device.id)?.send({ type: 'unattended.sync', accessIds: [] });
+    this.deps.presence.notify(device.id);
+    return revoked;
+  }
+
+  private disableOnAgent(access: UnattendedAccessRecord, why: string): void {
     this.deps.presence.get(access.deviceId)?.send({
       type: 'unattended.disable',
       accessId: access.id,
@@ -317,32 +306,6 @@ export class UnattendedService {
 
   private expiryFromNow(): Date {
     return new Date(this.deps.clock.now().getTime() + IDLE_MS);
-  }
-
-  private async insert(
-    device: DeviceRecord,
-    mode: UnattendedAccessMode,
-    user: UserRecord,
-    passwordHash: string,
-  ): Promise<string> {
-    for (let attempt = 0; ; attempt += 1) {
-      const id = String(randomInt(100_000_000, 1_000_000_000));
-      try {
-        await this.deps.store.unattended.create({
-          id,
-          deviceId: device.id,
-          mode,
-          state: 'waiting',
-          passwordHash,
-          createdAt: this.deps.clock.now(),
-          createdBy: user.username,
-          expiresAt: this.expiryFromNow(),
-        });
-        return id;
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === 'CONFLICT') || attempt >= 5) throw error;
-      }
-    }
   }
 
   private async find(id: string): Promise<UnattendedAccessRecord> {
@@ -369,28 +332,7 @@ export class UnattendedService {
 
   private async whyNotConnectable(id: string): Promise<AppError> {
     const access = await this.find(id);
-    if (access.state === 'connected') {
-      return new AppError(
-        'CONFLICT',
-        'Another technician is connected with this unattended access; one technician at a time.',
-      );
-    }
-    return deadAccess(access);
-  }
-
-  private accessFile(
-    access: UnattendedAccessRecord,
-    device: DeviceRecord,
-    createdAt: Date,
-  ): AccessFile {
-    return {
-      format: 'tether-access-v1',
-      server: this.deps.publicUrl(),
-      accessId: access.id,
-      deviceId: device.id,
-      deviceName: device.name,
-      createdAt: createdAt.toISOString(),
-    };
+    return access.state === 'connected' ? accessHeld() : deadAccess(access);
   }
 
   private async audited(
@@ -408,13 +350,4 @@ export class UnattendedService {
     }
     throw error;
   }
-}
-
-function deadAccess(access: UnattendedAccessRecord): AppError {
-  return new AppError(
-    'TOKEN_EXPIRED',
-    access.state === 'revoked'
-      ? `Unattended access ${formatAccessId(access.id)} was revoked; create a new one.`
-      : `Unattended access ${formatAccessId(access.id)} has expired (${UNATTENDED_IDLE_MINUTES} minutes after its last connection); its password and access file no longer work. Create a new one.`,
-  );
 }

@@ -1,5 +1,5 @@
 import type { HttpsApp } from '../https-app.js';
-import { AppError, DeviceId, type DeviceList } from '@tether/protocol';
+import { AppError, DeviceId, type Device, type DeviceList } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { toApiDevice } from '../../devices/device-view.js';
 import { parseInput, requireUser } from '../request-context.js';
@@ -10,7 +10,14 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
   app.get('/api/v1/devices', async (request): Promise<DeviceList> => {
     await requireUser(context.auth, request);
     const devices = await store.devices.list();
-    return { devices: devices.map((device) => toApiDevice(device, presence.get(device.id))) };
+    const unattended = new Map(
+      (await store.unattended.listLive()).map((access) => [access.deviceId, access]),
+    );
+    return {
+      devices: devices.map((device) =>
+        toApiDevice(device, presence.get(device.id), unattended.get(device.id)),
+      ),
+    };
   });
 
   app.get('/api/v1/devices/events', async (request, reply) => {
@@ -24,11 +31,8 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     });
     stream.write(': connected\n\n');
     const unsubscribe = presence.onChange((deviceId) => {
-      void store.devices.find(deviceId).then((device) => {
-        if (device)
-          stream.write(
-            `event: device\ndata: ${JSON.stringify(toApiDevice(device, presence.get(deviceId)))}\n\n`,
-          );
+      void apiDevice(deviceId).then((device) => {
+        if (device) stream.write(`event: device\ndata: ${JSON.stringify(device)}\n\n`);
       });
     });
     const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), 25_000);
@@ -41,9 +45,16 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
   app.get('/api/v1/devices/:id', async (request) => {
     await requireUser(context.auth, request);
     const id = parseInput(DeviceId, (request.params as { id: string }).id, 'device ID');
-    const device = await store.devices.find(id);
+    const device = await apiDevice(id);
     if (!device)
       throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
-    return { device: toApiDevice(device, presence.get(id)) };
+    return { device };
   });
+
+  async function apiDevice(id: string): Promise<Device | undefined> {
+    const device = await store.devices.find(id);
+    if (!device) return undefined;
+    const [unattended] = await store.unattended.listLive(id);
+    return toApiDevice(device, presence.get(id), unattended);
+  }
 }

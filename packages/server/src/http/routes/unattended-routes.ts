@@ -8,13 +8,17 @@ import {
   type CreateSessionResponse,
   type CreateUnattendedResponse,
   type UnattendedAccessList,
+  type UnattendedTurnedOff,
 } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
 
 const ListQuery = z.object({ deviceId: DeviceId.optional() });
 
-/** Unattended access (M-2): create, list, access file, connect with the password, revoke. */
+/**
+ * Unattended access (M-2): create (or replace), list, access file, connect with the password,
+ * turn off. A device has at most one live access; turning off revokes all of them.
+ */
 export function unattendedRoutes(app: HttpsApp, context: ServerContext): void {
   const { unattended } = context;
   const accessIdOf = (params: unknown): string =>
@@ -51,9 +55,16 @@ export function unattendedRoutes(app: HttpsApp, context: ServerContext): void {
     return created;
   });
 
+  // Revoking by session ID turns off the whole device, as the console's "Turn off now" does.
   app.delete('/api/v1/unattended/:id', async (request, reply) => {
     const principal = await requireUser(context.auth, request);
     await unattended.revoke(principal.user, accessIdOf(request.params), sourceAddress(request));
     return reply.status(204).send();
+  });
+
+  app.delete('/api/v1/devices/:id/unattended', async (request): Promise<UnattendedTurnedOff> => {
+    const principal = await requireUser(context.auth, request);
+    const deviceId = parseInput(DeviceId, (request.params as { id: string }).id, 'device ID');
+    return { revoked: await unattended.turnOff(principal.user, deviceId, sourceAddress(request)) };
   });
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { UnattendedAccessMode, UnattendedAccessState } from '@tether/protocol';
 import type { Engine } from '../engine.js';
 
@@ -52,5 +52,35 @@ export async function createUnattendedSchema(db: Kysely<unknown>, _engine: Engin
     .createIndex('unattended_access_due')
     .on('unattended_access')
     .columns(['state', 'expires_at'])
+    .execute();
+}
+
+/**
+ * At most one live access per device (issue 10): before, every "Unattended access…" click made
+ * another live password and turning one off left the others working. Older live duplicates
+ * are revoked (the newest stays; the agent drops the others at its next sync), then a partial
+ * unique index makes a second live access of a device impossible on either engine, also when
+ * two requests race. The state list is literal because SQLite allows no parameters in an index.
+ */
+export async function limitUnattendedToOneLive(db: Kysely<unknown>): Promise<void> {
+  // The migration runs before any clock is injected; the time only marks when they ended.
+  const now = Date.now();
+  await sql`
+    UPDATE unattended_access
+    SET state = 'revoked', ended_at = ${now}, holder_user_id = NULL
+    WHERE state IN ('waiting', 'connected', 'idle')
+      AND EXISTS (
+        SELECT 1 FROM unattended_access AS newer
+        WHERE newer.device_id = unattended_access.device_id
+          AND newer.state IN ('waiting', 'connected', 'idle')
+          AND (newer.created_at > unattended_access.created_at
+            OR (newer.created_at = unattended_access.created_at AND newer.id > unattended_access.id))
+      )`.execute(db);
+  await db.schema
+    .createIndex('unattended_access_one_live')
+    .unique()
+    .on('unattended_access')
+    .column('device_id')
+    .where(sql<boolean>`state IN ('waiting', 'connected', 'idle')`)
     .execute();
 }

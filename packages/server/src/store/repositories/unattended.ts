@@ -1,4 +1,3 @@
-import { AppError } from '@tether/protocol';
 import type { Kysely, Selectable } from 'kysely';
 import { isUniqueViolation } from '../engine.js';
 import type { UnattendedAccessTable } from '../migrations/unattended.js';
@@ -11,7 +10,7 @@ const WAITING = ['waiting', 'idle'] as const;
 
 /** Unattended accesses on either engine. */
 export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepository {
-  return {
+  const repository: UnattendedRepository = {
     async create(access) {
       try {
         await db
@@ -30,9 +29,12 @@ export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepo
             ended_at: null,
           })
           .execute();
+        return 'created';
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        throw new AppError('CONFLICT', 'That unattended session ID is taken.');
+        // Two unique constraints: the ID, and one live access per device.
+        const taken = await repository.find(access.id);
+        return taken ? 'id-taken' : 'device-busy';
       }
     },
     async find(id) {
@@ -54,12 +56,9 @@ export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepo
       return rows.map(toRecord);
     },
     async listLive(deviceId) {
-      const rows = await db
-        .selectFrom('unattended_access')
-        .selectAll()
-        .where('device_id', '=', deviceId)
-        .where('state', 'in', LIVE)
-        .execute();
+      let query = db.selectFrom('unattended_access').selectAll().where('state', 'in', LIVE);
+      if (deviceId) query = query.where('device_id', '=', deviceId);
+      const rows = await query.execute();
       return rows.map(toRecord);
     },
     async connect(id, { userId, at }) {
@@ -120,6 +119,16 @@ export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepo
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
+    async revokeLive(deviceId, at) {
+      const live = await repository.listLive(deviceId);
+      const revoked: UnattendedAccessRecord[] = [];
+      for (const access of live) {
+        if (await repository.revoke(access.id, at)) {
+          revoked.push({ ...access, state: 'revoked', endedAt: at, holderUserId: null });
+        }
+      }
+      return revoked;
+    },
     async releaseAll(expiresAt) {
       const result = await db
         .updateTable('unattended_access')
@@ -129,6 +138,7 @@ export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepo
       return Number(result.numUpdatedRows);
     },
   };
+  return repository;
 }
 
 function toRecord(row: Selectable<UnattendedAccessTable>): UnattendedAccessRecord {

@@ -1,0 +1,90 @@
+import { AppError } from '@tether/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import { decoyHash, verifyPassword } from '../auth/password-hash.js';
+import type { Clock } from '../clock.js';
+import type { UnattendedAccessRecord } from '../store/unattended-repository.js';
+import { GuessBudget } from './guess-budget.js';
+
+/**
+ * Wrong one-time passwords, per access and per device (M-2): three free, then 5 s doubling to
+ * one minute, so after the first few at most a guess or two a minute gets through.
+ */
+const GUESS_LIMITS = { freeAttempts: 3, firstDelayMs: 5000, maxDelayMs: 60_000 };
+
+/** Who tries which password, for the check and its audit. */
+export interface PasswordAttempt {
+  actor: string;
+  accessId: string;
+  /** Undefined when no access has that ID: the check still costs a hash. */
+  access: UnattendedAccessRecord | undefined;
+  password: string;
+  sourceAddress: string;
+}
+
+/**
+ * Checks one-time passwords under the guess limit. The attempt is counted before the hash is
+ * checked, so simultaneous attempts cannot all slip through the limit; a refused attempt is
+ * refused with RATE_LIMITED whether or not its password was right. Every failure and refusal
+ * is audited.
+ *
+ * @example
+ * const access = await passwords.check({ actor, accessId, access, password, sourceAddress });
+ */
+export class PasswordCheck {
+  private readonly budget: GuessBudget;
+
+  constructor(
+    clock: Clock,
+    private readonly audit: AuditLog,
+  ) {
+    this.budget = new GuessBudget(clock, GUESS_LIMITS);
+  }
+
+  /** Returns the access when the password is right; throws RATE_LIMITED or AUTH_FAILED. */
+  async check(attempt: PasswordAttempt): Promise<UnattendedAccessRecord> {
+    const { access, accessId } = attempt;
+    const accessKey = `access:${accessId}`;
+    const keys = [accessKey, `device:${access?.deviceId ?? 'unknown'}`];
+    const admission = this.budget.reserve(keys, [accessKey]);
+    if (!admission.isAllowed) {
+      const retryAfterSec = Math.ceil(admission.retryAfterMs / 1000);
+      await this.record('unattended.throttled', attempt, { retryAfterSec });
+      throw new AppError(
+        'RATE_LIMITED',
+        `Too many wrong one-time passwords for this session: wait ${retryAfterSec} s before trying again.`,
+        { retryAfterSec },
+      );
+    }
+    const { reservation } = admission;
+    let isRight = false;
+    try {
+      isRight = await verifyPassword(attempt.password, access?.passwordHash ?? (await decoyHash));
+    } finally {
+      // A check that threw counts as a failure: the budget never leaks an attempt.
+      if (access && isRight) reservation.succeeded();
+      else reservation.failed();
+    }
+    if (!access || !isRight) {
+      await this.record('unattended.auth_failed', attempt, {});
+      throw new AppError(
+        'AUTH_FAILED',
+        'The session ID or the one-time password is wrong. Check both and try again.',
+      );
+    }
+    return access;
+  }
+
+  private async record(
+    action: 'unattended.throttled' | 'unattended.auth_failed',
+    attempt: PasswordAttempt,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.record({
+      action,
+      actor: attempt.actor,
+      target: attempt.access?.deviceId ?? null,
+      sourceAddress: attempt.sourceAddress,
+      details: { accessId: attempt.accessId, ...details },
+    });
+  }
+}
