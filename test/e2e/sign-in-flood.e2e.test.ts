@@ -28,14 +28,17 @@ const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 test('a real sign-in completes promptly while 150 bogus sign-ins from other addresses flood the server', async (t) => {
-  // The administrator has signed in from 127.0.0.1 before (createTestServer does), as on any
-  // working day; the flood comes from addresses that never signed in.
+  // The administrator has signed in from 127.0.0.1 before (createTestServer does) and the
+  // technician from 127.0.0.2, as on any working day; the flood comes from addresses that never
+  // signed in. Each real user's connection is already open, as a browser's is once the console
+  // page has loaded: the 150 TLS handshakes of the flood (done here in the same process as the
+  // server) are the transport's share, not the password check's.
   await server.server.context.auth.createUser({
     username: 'tech',
     password: TECH_PASSWORD,
     role: 'technician',
   });
-  assert.equal((await signIn('127.0.0.1', 'tech', TECH_PASSWORD)).status, 200);
+  assert.equal((await signIn('127.0.0.2', 'tech', TECH_PASSWORD)).status, 200);
   const quiet: number[] = [];
   for (let i = 0; i < 3; i++) {
     const result = await signIn('127.0.0.1', 'admin', ADMIN_PASSWORD);
@@ -62,7 +65,7 @@ test('a real sign-in completes promptly while 150 bogus sign-ins from other addr
   // The administrator, whose account is under attack, and a technician whose account is not.
   const [real, technician] = await Promise.all([
     signIn('127.0.0.1', 'admin', ADMIN_PASSWORD),
-    signIn('127.0.0.1', 'tech', TECH_PASSWORD),
+    signIn('127.0.0.2', 'tech', TECH_PASSWORD),
   ]);
   const bogus = await Promise.all(flood);
   const statuses = new Map<number, number>();

@@ -51,7 +51,7 @@ test('no more hashes run at once than the gate allows', async () => {
   assert.deepEqual(await Promise.all(results), ['a', 'b', 'c', 'd']);
 });
 
-test('a source that signed in before goes ahead of a flood, and flooding sources take turns', async () => {
+test('a source that signed in before does not wait behind a flood, and flooding sources take turns', async () => {
   const gate = new HashGate(limits);
   const hashes = controlledHashes();
   const run = (name: string, source: string, isKnownSource = false): Promise<string> =>
@@ -63,22 +63,30 @@ test('a source that signed in before goes ahead of a flood, and flooding sources
     run('a-4', 'attacker-a'),
     run('b-1', 'attacker-b'),
     run('owner', 'office', true),
+    run('owner-again', 'office', true),
   ];
   await settle();
-  assert.deepEqual(hashes.started, ['flood-1', 'flood-2']);
+  assert.deepEqual(
+    hashes.started,
+    ['flood-1', 'flood-2', 'owner'],
+    'the owner has a slot of its own',
+  );
   hashes.finish('flood-1');
   await settle();
+  assert.equal(hashes.started[3], 'owner-again', 'then known sources go first');
+  hashes.finish('owner');
+  hashes.finish('owner-again');
+  await settle();
+  assert.deepEqual(hashes.started.slice(4), ['a-3'], 'only as many others as the gate allows');
   hashes.finish('flood-2');
   await settle();
-  assert.deepEqual(hashes.started.slice(2), ['owner', 'a-3'], 'the owner first');
-  hashes.finish('owner');
-  await settle();
-  assert.equal(hashes.started[4], 'b-1', 'then the other source, before a second from the first');
-  for (const name of ['a-3', 'b-1', 'a-4']) {
+  assert.equal(hashes.started[5], 'b-1', 'the other source before a second from the first');
+  for (const name of ['a-3', 'b-1']) {
     hashes.finish(name);
     await settle();
   }
-  assert.equal((await Promise.all(all)).length, 6);
+  hashes.finish('a-4');
+  assert.equal((await Promise.all(all)).length, 7);
 });
 
 test('when too many wait, a new attempt is refused at once with RATE_LIMITED', async () => {

@@ -3,7 +3,10 @@ import { AppError } from '@tether/protocol';
 
 /** How much password hashing may run and wait. */
 export interface HashGateLimits {
-  /** Hashes running at once (each holds a libuv thread and 32 MiB for ~0.1–0.2 s). */
+  /**
+   * Hashes running at once (each holds a libuv thread and 32 MiB for ~0.1–0.2 s); sources that
+   * signed in before may use one more.
+   */
   concurrency: number;
   /** Hashes waiting for a turn, from sources that never signed in; more are refused at once. */
   maxQueued: number;
@@ -49,11 +52,11 @@ export class HashGate {
     hash: () => Promise<T>,
     turn: { source: string; isKnownSource: boolean },
   ): Promise<T> {
-    if (this.running >= this.limits.concurrency || this.queued + this.known.length > 0) {
-      await this.waitForTurn(turn);
-    } else {
-      this.running += 1;
-    }
+    const canStartNow = turn.isKnownSource
+      ? this.known.length === 0 && this.running < this.limits.concurrency + 1
+      : this.known.length + this.queued === 0 && this.running < this.limits.concurrency;
+    if (canStartNow) this.running += 1;
+    else await this.waitForTurn(turn);
     try {
       return await hash();
     } finally {
@@ -79,10 +82,18 @@ export class HashGate {
     });
   }
 
-  /** Hands the free slot to the next waiter: known sources first, then the next source's turn. */
+  /**
+   * Hands free slots on: known sources first, and they have one slot more than the others, so a
+   * flood holding every slot still leaves one for its owner; then the next source's turn.
+   */
   private next(): void {
-    while (this.running < this.limits.concurrency) {
-      const waiter = this.known.shift() ?? this.nextBySource();
+    for (;;) {
+      const waiter =
+        this.known.length > 0 && this.running < this.limits.concurrency + 1
+          ? this.known.shift()
+          : this.running < this.limits.concurrency
+            ? this.nextBySource()
+            : undefined;
       if (!waiter) return;
       this.running += 1;
       waiter.start();
