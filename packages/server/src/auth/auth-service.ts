@@ -8,6 +8,7 @@ import { HashGate } from './hash-gate.js';
 import { LiveLogins } from './live-logins.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import { sourceKeyOf } from './source-key.js';
 import { watchUnlockRequests } from './unlock-requests.js';
 
 /** How long a console login lasts without activity. */
@@ -80,7 +81,7 @@ export function createAuthService(deps: {
     .then((logins) => {
       for (const entry of logins.reverse()) {
         if (entry.sourceAddress)
-          throttle.rememberSuccess(entry.actor, entry.sourceAddress, entry.at);
+          throttle.rememberSuccess(entry.actor, sourceKeyOf(entry.sourceAddress), entry.at);
       }
     })
     .catch((error: unknown) => {
@@ -115,31 +116,20 @@ export function createAuthService(deps: {
   return {
     async login({ username, password, sourceAddress }) {
       await Promise.all([knownSourcesLoaded, unlocks.poll()]);
+      const source = sourceKeyOf(sourceAddress);
       // Reserved before anything is awaited: simultaneous guesses cannot all pass the check.
-      const reservation = throttle.reserve(username, sourceAddress);
+      const reservation = throttle.reserve(username, source);
       if (!reservation.ok) {
         const retryAfterSec = Math.ceil(reservation.retryAfterMs / 1000);
-        return refuse(
-          username,
-          sourceAddress,
-          'rate limited',
-          new AppError(
-            'RATE_LIMITED',
-            `Too many failed sign-ins. Try again in ${retryAfterSec} s.`,
-            {
-              retryAfterSec,
-            },
-          ),
-        );
+        const message = `Too many failed sign-ins. Try again in ${retryAfterSec} s.`;
+        const error = new AppError('RATE_LIMITED', message, { retryAfterSec });
+        return refuse(username, sourceAddress, 'rate limited', error);
       }
       let valid: boolean;
       let user: UserRecord | undefined;
       try {
         user = await store.users.findByUsername(username);
-        valid = await verify(user, password, {
-          source: sourceAddress,
-          isKnownSource: reservation.isKnownSource,
-        });
+        valid = await verify(user, password, { source, isKnownSource: reservation.isKnownSource });
       } catch (error) {
         // Never checked (busy, database down): not a failed guess.
         reservation.release();

@@ -36,6 +36,7 @@ export type SignInDecision = SignInReservation | { ok: false; retryAfterMs: numb
  * password gives the attempt back. Sources that signed in before skip the per-source check (an
  * attacker behind the same address cannot lock its owner out of every account) but still count.
  * State is in memory: a restart forgets failures, and `rememberSuccess` re-learns known sources.
+ * A source is whatever the caller counts by (`sourceKeyOf`: an IPv4 address or an IPv6 /64).
  */
 export class SignInThrottle {
   private readonly pairs: LoginLimiter;
