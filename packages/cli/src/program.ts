@@ -3,7 +3,7 @@ import { helpText, parseCommandArgs, type Command } from './command.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
-import { resetPasswordCommand, trustedNetworksCommand } from './commands/admin.js';
+import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
 import { installerCreateCommand } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
@@ -19,6 +19,7 @@ const commands: Command[] = [
   ...agentUnattendedCommands,
   installerCreateCommand,
   resetPasswordCommand,
+  unlockCommand,
   trustedNetworksCommand,
   ...oemCommands,
   ...storageCommands,

@@ -10,7 +10,7 @@ export { systemClock, type Clock } from './clock.js';
 export { openStore } from './store/index.js';
 export type { Store } from './store/store.js';
 export { createAuditLog } from './audit/audit-log.js';
-export { resetPassword, ADMIN_USERNAME } from './auth/admin-account.js';
+export { resetPassword, unlockSignIn, ADMIN_USERNAME } from './auth/admin-account.js';
 export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
 export { createInstallerService } from './installers/installer-service.js';
 export { loadServerIdentity } from './keys/server-identity.js';

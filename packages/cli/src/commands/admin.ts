@@ -35,6 +35,30 @@ Signs the user out of every open console session. Works while the server runs.`,
   },
 };
 
+export const unlockCommand: Command = {
+  name: 'admin unlock',
+  summary: 'Clear the sign-in delays of a console user (default: admin) after guessing attacks.',
+  usage: `tether admin unlock [--username NAME] [--data-dir DIR]
+
+Failed sign-ins slow down further attempts per account and address, and past 100 failures an
+hour an account accepts sign-ins only from addresses it signed in from before. This clears the
+account's ceiling and its per-address delays; a running server applies it within a second.
+Audited as auth.unlocked. If the guessing goes on, it will slow sign-ins again: block the
+attacking addresses, or change the password with \`tether admin reset-password\`.`,
+  options: { ...dataDirOptions, username: { type: 'string' } },
+  async run(input) {
+    const { ADMIN_USERNAME, systemClock, unlockSignIn } = await import('@tether/server');
+    const username = stringOption(input, 'username') ?? ADMIN_USERNAME;
+    const unlocked = await withStore(serverConfigFrom(input), ({ store, audit }) =>
+      unlockSignIn({ store, clock: systemClock, audit, username }),
+    );
+    if (!unlocked)
+      throw new AppError('NOT_FOUND', `There is no user "${username}" in this data directory.`);
+    input.out(`Sign-in delays for ${username} cleared.`);
+    return 0;
+  },
+};
+
 export const trustedNetworksCommand: Command = {
   name: 'admin trusted-networks',
   summary: 'List or change the networks allowed to reach the admin interface besides localhost.',

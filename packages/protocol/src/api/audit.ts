@@ -6,6 +6,7 @@ export const AuditAction = z.enum([
   'auth.login',
   'auth.login_failed',
   'auth.logout',
+  'auth.unlocked',
   'user.password_reset',
   'settings.changed',
   'installer.created',

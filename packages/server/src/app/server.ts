@@ -75,7 +75,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     openStore(databaseUrl(config)),
   ]);
   const audit = createAuditLog({ store, clock, log });
-  const auth = createAuthService({ store, clock, audit });
+  const auth = createAuthService({ store, clock, audit, log });
   const presence = new DevicePresence();
   const policies = createPolicyService({ store, clock, audit });
   const retention = startLocalRetention({

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { AuthService } from './auth-service.js';
 import { generatePassword, hashPassword } from './password-hash.js';
+import { requestUnlock } from './unlock-requests.js';
 
 /** The first administrator's username. */
 export const ADMIN_USERNAME = 'admin';
@@ -45,4 +46,27 @@ export async function resetPassword(deps: {
     details: { via: 'headless' },
   });
   return { password };
+}
+
+/**
+ * Headless unlock (`tether admin unlock`): clears the sign-in ceiling of the account and its
+ * per-source delays on every server using this store (within a second), audits it. Returns
+ * false when there is no such user.
+ */
+export async function unlockSignIn(deps: {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+  username: string;
+}): Promise<boolean> {
+  const user = await deps.store.users.findByUsername(deps.username);
+  if (!user) return false;
+  await requestUnlock(deps.store, user.username, deps.clock.now());
+  await deps.audit.record({
+    action: 'auth.unlocked',
+    actor: 'system',
+    target: user.username,
+    details: { via: 'headless' },
+  });
+  return true;
 }

@@ -3,8 +3,13 @@ import { AppError, type Role, type User } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Store, UserRecord } from '../store/store.js';
-import { LoginLimiter } from './login-limiter.js';
+import type { Logger } from '../logging.js';
+import { HashGate } from './hash-gate.js';
+import { LiveLogins } from './live-logins.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
+import { SignInThrottle } from './sign-in-throttle.js';
+import { sourceKeyOf } from './source-key.js';
+import { watchUnlockRequests } from './unlock-requests.js';
 
 /** How long a console login lasts without activity. */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
@@ -30,7 +35,10 @@ export function toApiUser(user: UserRecord): User {
 }
 
 export interface AuthService {
-  /** Checks credentials with a growing delay per account and source; returns a cookie token. */
+  /**
+   * Checks credentials within the sign-in throttle (per account and source, per source, per
+   * account) and the hashing gate; returns a cookie token.
+   */
   login(input: {
     username: string;
     password: string;
@@ -38,54 +46,100 @@ export interface AuthService {
   }): Promise<{ user: UserRecord; token: string }>;
   /** The user behind a cookie token, or undefined. Extends the idle expiry. */
   authenticate(token: string | undefined): Promise<Principal | undefined>;
+  /** Ends this login and closes the connections it holds open. */
   logout(principal: Principal, sourceAddress: string): Promise<void>;
+  /**
+   * Keeps a connection (event stream, relay end) open only as long as its login: `close` runs
+   * when the login ends. Returns what to call when the connection closes by itself.
+   */
+  holdOpen(principal: Principal, close: () => void): () => void;
   createUser(input: { username: string; password: string; role: Role }): Promise<UserRecord>;
 }
+
+/** Successful sign-ins read back at start, so known sources survive a restart. */
+const KNOWN_SOURCES_FROM_AUDIT = 1000;
 
 export function createAuthService(deps: {
   store: Store;
   clock: Clock;
   audit: AuditLog;
+  log: Logger;
+  hashGate?: HashGate;
 }): AuthService {
-  const limiter = new LoginLimiter(deps.clock);
   const { store, clock, audit } = deps;
+  const throttle = new SignInThrottle(clock);
+  const hashGate = deps.hashGate ?? new HashGate();
+  const liveLogins = new LiveLogins({ authSessions: store.authSessions, clock, log: deps.log });
+  const unlocks = watchUnlockRequests({
+    store,
+    clock,
+    onUnlock: (username) => throttle.unlock(username),
+  });
+  // Without them, the first attack after a restart would treat every owner as a stranger.
+  const knownSourcesLoaded = store.audit
+    .list({ limit: KNOWN_SOURCES_FROM_AUDIT, action: 'auth.login' })
+    .then((logins) => {
+      for (const entry of logins.reverse()) {
+        if (entry.sourceAddress)
+          throttle.rememberSuccess(entry.actor, sourceKeyOf(entry.sourceAddress), entry.at);
+      }
+    })
+    .catch((error: unknown) => {
+      deps.log.error({ err: error }, 'cannot read past sign-ins; known sources start empty');
+    });
 
-  async function refuse(username: string, sourceAddress: string, reason: string): Promise<never> {
+  async function refuse(
+    username: string,
+    sourceAddress: string,
+    reason: string,
+    error: AppError = new AppError('AUTH_FAILED', 'Wrong username or password.'),
+  ): Promise<never> {
     await audit.record({
       action: 'auth.login_failed',
       actor: username,
       sourceAddress,
       details: { reason },
     });
-    throw new AppError('AUTH_FAILED', 'Wrong username or password.');
+    throw error;
+  }
+
+  /** Verifies within the hashing gate; false for unknown users and pseudo-users at equal cost. */
+  async function verify(
+    user: UserRecord | undefined,
+    password: string,
+    turn: { source: string; isKnownSource: boolean },
+  ): Promise<boolean> {
+    const stored = user?.passwordHash ?? (await decoyHash);
+    return hashGate.run(() => verifyPassword(password, stored), turn);
   }
 
   return {
     async login({ username, password, sourceAddress }) {
-      const keys = [`user:${username.toLowerCase()}`, `source:${sourceAddress}`];
-      const waitMs = limiter.retryAfterMs(keys);
-      if (waitMs > 0) {
-        const retryAfterSec = Math.ceil(waitMs / 1000);
-        await audit.record({
-          action: 'auth.login_failed',
-          actor: username,
-          sourceAddress,
-          details: { reason: 'rate limited' },
-        });
-        throw new AppError(
-          'RATE_LIMITED',
-          `Too many failed sign-ins. Try again in ${retryAfterSec} s.`,
-          { retryAfterSec },
-        );
+      await Promise.all([knownSourcesLoaded, unlocks.poll()]);
+      const source = sourceKeyOf(sourceAddress);
+      // Reserved before anything is awaited: simultaneous guesses cannot all pass the check.
+      const reservation = throttle.reserve(username, source);
+      if (!reservation.ok) {
+        const retryAfterSec = Math.ceil(reservation.retryAfterMs / 1000);
+        const message = `Too many failed sign-ins. Try again in ${retryAfterSec} s.`;
+        const error = new AppError('RATE_LIMITED', message, { retryAfterSec });
+        return refuse(username, sourceAddress, 'rate limited', error);
       }
-      const user = await store.users.findByUsername(username);
-      // Verify against a decoy for unknown users, so timing does not reveal which names exist.
-      const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-      if (!user || !valid) {
-        limiter.recordFailure(keys);
+      let valid: boolean;
+      let user: UserRecord | undefined;
+      try {
+        user = await store.users.findByUsername(username);
+        valid = await verify(user, password, { source, isKnownSource: reservation.isKnownSource });
+      } catch (error) {
+        // Never checked (busy, database down): not a failed guess.
+        reservation.release();
+        if (error instanceof AppError && error.code === 'RATE_LIMITED')
+          return refuse(username, sourceAddress, 'server busy', error);
+        throw error;
+      }
+      if (!user || !valid)
         return refuse(username, sourceAddress, user ? 'wrong password' : 'unknown user');
-      }
-      limiter.recordSuccess(keys[0] as string);
+      reservation.succeeded();
       const token = randomBytes(32).toString('base64url');
       const now = clock.now();
       await store.authSessions.create({
@@ -117,7 +171,12 @@ export function createAuthService(deps: {
 
     async logout(principal, sourceAddress) {
       await store.authSessions.delete(principal.tokenHash);
+      liveLogins.end(principal.tokenHash);
       await audit.record({ action: 'auth.logout', actor: principal.user.username, sourceAddress });
+    },
+
+    holdOpen(principal, close) {
+      return liveLogins.hold(principal.tokenHash, close);
     },
 
     async createUser({ username, password, role }) {

@@ -14,7 +14,7 @@ export interface GuessLimits {
 }
 
 /** Sign-in: three free failures, then 1 s doubling up to 15 minutes. */
-const SIGN_IN_LIMITS: GuessLimits = {
+export const SIGN_IN_LIMITS: GuessLimits = {
   freeAttempts: 3,
   firstDelayMs: 1000,
   maxDelayMs: 15 * 60 * 1000,
@@ -52,18 +52,48 @@ export class LoginLimiter {
     for (const key of keys) {
       const previous = this.failures.get(key);
       const count = previous && now - previous.lastAt < FORGET_AFTER_MS ? previous.count + 1 : 1;
-      const { freeAttempts, firstDelayMs, maxDelayMs } = this.limits;
-      const delay =
-        count <= freeAttempts
-          ? 0
-          : Math.min(maxDelayMs, firstDelayMs * 2 ** (count - freeAttempts - 1));
-      this.failures.set(key, { count, blockedUntil: now + delay, lastAt: now });
+      this.failures.set(key, { count, blockedUntil: now + this.delayAfter(count), lastAt: now });
     }
     this.prune(now);
   }
 
+  /**
+   * Check and count in one step, before the guess is verified: 0 when allowed (the attempt is
+   * already counted as a failure, so simultaneous guesses cannot all pass the check), else the
+   * wait. A guess that turns out right gives its attempt back with `refund` or `recordSuccess`.
+   */
+  reserve(keys: string[]): number {
+    const wait = this.retryAfterMs(keys);
+    if (wait === 0) this.recordFailure(keys);
+    return wait;
+  }
+
+  /** Takes back one reserved attempt that was right, or that was never verified. */
+  refund(key: string): void {
+    const entry = this.failures.get(key);
+    if (!entry) return;
+    if (entry.count <= 1) {
+      this.failures.delete(key);
+      return;
+    }
+    entry.count -= 1;
+    entry.blockedUntil = Math.min(entry.blockedUntil, entry.lastAt + this.delayAfter(entry.count));
+  }
+
   recordSuccess(key: string): void {
     this.failures.delete(key);
+  }
+
+  /** Forgets every key that starts with `prefix` (an administrator cleared the lock). */
+  forget(prefix: string): void {
+    for (const key of this.failures.keys()) if (key.startsWith(prefix)) this.failures.delete(key);
+  }
+
+  private delayAfter(count: number): number {
+    const { freeAttempts, firstDelayMs, maxDelayMs } = this.limits;
+    return count <= freeAttempts
+      ? 0
+      : Math.min(maxDelayMs, firstDelayMs * 2 ** (count - freeAttempts - 1));
   }
 
   private prune(now: number): void {

@@ -35,21 +35,29 @@ export async function hashPassword(password: string): Promise<string> {
   ].join('$');
 }
 
-/** Constant-time check of a password against a stored hash; false for any malformed hash. */
+/** A valid hash of a random password: verifying against it costs what a real check costs. */
+export const decoyHash = hashPassword(randomBytes(16).toString('base64url'));
+
+/**
+ * Constant-time check of a password against a stored hash; false for any malformed hash. A
+ * malformed hash (an integration pseudo-user's `!…` marker) is refused only after a check
+ * against the decoy, so it costs what a wrong password or an unknown user costs (no timing
+ * oracle on which names exist or which cannot sign in).
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const parts = stored.split('$');
+  const isWellFormed = parts.length === 6 && parts[0] === 'scrypt' && parts.every(Boolean);
+  const [, n = '', r = '', p = '', salt = '', hash = ''] = isWellFormed
+    ? parts
+    : (await decoyHash).split('$');
   const expected = Buffer.from(hash, 'base64url');
   const key = await derive(password, Buffer.from(salt, 'base64url'), {
     N: Number(n),
     r: Number(r),
     p: Number(p),
   });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  return isWellFormed && key.length === expected.length && timingSafeEqual(key, expected);
 }
-
-/** A valid hash of a random password: verifying against it costs what a real check costs. */
-export const decoyHash = hashPassword(randomBytes(16).toString('base64url'));
 
 /**
  * A random password for the first administrator (S-3): 20 characters from an alphabet without

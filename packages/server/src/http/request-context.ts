@@ -4,13 +4,22 @@ import type { z } from 'zod';
 import type { AuthService, Principal } from '../auth/auth-service.js';
 import type { Role } from '@tether/protocol';
 
-/** Reads one cookie from a Cookie header without a cookie library. */
+/**
+ * Reads one cookie from a Cookie header without a cookie library. A value whose %-escapes do
+ * not decode (`%E0%A4%A`) is no cookie at all: the request is then unauthenticated (401), not
+ * a server error.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name)
-      return decodeURIComponent(part.slice(index + 1).trim());
+    if (index > 0 && part.slice(0, index).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(index + 1).trim());
+      } catch {
+        return undefined; // URIError: a malformed escape, which no token of ours contains
+      }
+    }
   }
   return undefined;
 }

@@ -81,6 +81,13 @@ export function attachWebSockets(
         peer: wsRelayPeer(ws),
         ...(principal ? { user: principal.user } : {}),
       });
+      if (principal) {
+        // The technician's end lives only as long as the login that opened it.
+        const release = context.auth.holdOpen(principal, () =>
+          ws.close(wsCloseCode.AUTH_REQUIRED, 'The login that opened this session has ended.'),
+        );
+        ws.on('close', release);
+      }
     } catch (error) {
       const appError =
         error instanceof AppError

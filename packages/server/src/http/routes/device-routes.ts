@@ -21,7 +21,7 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
   });
 
   app.get('/api/v1/devices/events', async (request, reply) => {
-    await requireUser(context.auth, request);
+    const principal = await requireUser(context.auth, request);
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -36,9 +36,12 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
       });
     });
     const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), 25_000);
+    // Signing out (or a password reset) ends the stream: it must not outlive its login.
+    const release = context.auth.holdOpen(principal, () => stream.end());
     request.raw.on('close', () => {
       clearInterval(keepAlive);
       unsubscribe();
+      release();
     });
   });
 

@@ -1,0 +1,74 @@
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import type { AuthSessionRepository } from '../store/store.js';
+
+/** How often held connections are checked against the logins still valid in the store. */
+const CHECK_EVERY_MS = 5000;
+
+/**
+ * Connections that outlive the request that authorised them — the console's event stream, the
+ * technician's end of a relay — by the login (cookie) that opened them. When the login ends,
+ * they are closed: at once on sign-out in this process, and within seconds when the login is
+ * gone from the store (a password reset by the headless CLI, another node, expiry).
+ */
+export class LiveLogins {
+  private readonly byLogin = new Map<string, Set<() => void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private isChecking = false;
+
+  constructor(
+    private readonly deps: {
+      authSessions: AuthSessionRepository;
+      clock: Clock;
+      log: Logger;
+      checkEveryMs?: number;
+    },
+  ) {}
+
+  /**
+   * Holds a connection open under a login: `close` runs once when the login ends. Returns what
+   * the caller runs when the connection closes by itself.
+   */
+  hold(tokenHash: string, close: () => void): () => void {
+    const closers = this.byLogin.get(tokenHash) ?? new Set<() => void>();
+    closers.add(close);
+    this.byLogin.set(tokenHash, closers);
+    this.timer ??= setInterval(() => void this.check(), this.deps.checkEveryMs ?? CHECK_EVERY_MS);
+    this.timer.unref();
+    return () => {
+      closers.delete(close);
+      if (closers.size === 0 && this.byLogin.get(tokenHash) === closers) this.forget(tokenHash);
+    };
+  }
+
+  /** Closes every connection held under this login (sign-out). */
+  end(tokenHash: string): void {
+    const closers = this.byLogin.get(tokenHash);
+    this.forget(tokenHash);
+    for (const close of closers ?? []) close();
+  }
+
+  /** Ends the held connections whose login is no longer valid in the store. */
+  async check(): Promise<void> {
+    if (this.isChecking) return;
+    this.isChecking = true;
+    try {
+      const now = this.deps.clock.now();
+      for (const tokenHash of [...this.byLogin.keys()]) {
+        if (!(await this.deps.authSessions.findValid(tokenHash, now))) this.end(tokenHash);
+      }
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'cannot check the logins of open connections');
+    } finally {
+      this.isChecking = false;
+    }
+  }
+
+  private forget(tokenHash: string): void {
+    this.byLogin.delete(tokenHash);
+    if (this.byLogin.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
