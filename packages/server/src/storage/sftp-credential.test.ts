@@ -30,7 +30,7 @@ describe('the decrypted storage credential and its authentication', () => {
       assert.throws(
         () => toSftpCredential('password', bytes),
         refusedWith(
-          /is a private key, but the authentication is "password", so it was not sent/,
+          /is a private key, but the authentication is "password": Tether never sends a private key as a password, so nothing was sent/,
           key,
         ),
         form,
@@ -45,7 +45,10 @@ describe('the decrypted storage credential and its authentication', () => {
   it('a password is not taken for a private key', () => {
     assert.throws(
       () => toSftpCredential('publicKey', Buffer.from('correct horse battery staple\n')),
-      refusedWith(/is not a private key .* Choose password authentication/, 'horse battery'),
+      refusedWith(
+        /is not a private key .*so nothing was sent.* Choose password authentication/,
+        'horse battery',
+      ),
     );
   });
 

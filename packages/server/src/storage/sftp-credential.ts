@@ -19,10 +19,10 @@ export function credentialMismatch(
 ): string | undefined {
   const isKey = PRIVATE_KEY.test(text);
   if (authentication === 'password' && isKey) {
-    return 'The sealed credential is a private key, but the authentication is "password", so it was not sent (it would have gone to the SFTP server as the password). Choose public-key authentication, or seal the account\'s password instead.';
+    return 'The sealed credential is a private key, but the authentication is "password": Tether never sends a private key as a password, so nothing was sent to the SFTP server. Choose public-key authentication, or seal the account\'s password instead.';
   }
   if (authentication === 'publicKey' && !isKey) {
-    return 'The sealed credential is not a private key (no "-----BEGIN … PRIVATE KEY-----" block), but the authentication is "public key", so it was not sent. Choose password authentication if it is the password, or seal the private key (`tether storage seal --key-file KEY`).';
+    return 'The sealed credential is not a private key (no "-----BEGIN … PRIVATE KEY-----" block), but the authentication is "public key", so nothing was sent to the SFTP server. Choose password authentication if it is the password, or seal the private key (`tether storage seal --key-file KEY`).';
   }
   return undefined;
 }

@@ -8,7 +8,12 @@ import { AppError } from '@tether/protocol';
 import { describeTarget, type SftpCredential, type SftpTarget } from './sftp-target.js';
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02) the uploader tells apart. */
-export const SFTP_STATUS = { noSuchFile: 2, permissionDenied: 3, failure: 4 } as const;
+export const SFTP_STATUS = {
+  noSuchFile: 2,
+  permissionDenied: 3,
+  failure: 4,
+  opUnsupported: 8,
+} as const;
 
 /** An SFTP error with its status code, when the server sent one. */
 export function sftpStatusOf(error: unknown): number | undefined {

@@ -3,7 +3,7 @@ import type { Engine } from './engine.js';
 import { createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
 import { createUnattendedSchema } from './migrations/unattended.js';
-import { createUploadSchema } from './migrations/uploads.js';
+import { addUploadTargetSnapshot, createUploadSchema } from './migrations/uploads.js';
 import type { Database } from './schema.js';
 
 /**
@@ -18,6 +18,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0003_uploads': { up: (db) => createUploadSchema(db, engine) },
     '0004_oem': { up: (db) => createOemSchema(db, engine) },
     '0005_unattended': { up: (db) => createUnattendedSchema(db, engine) },
+    '0006_upload_targets': { up: (db) => addUploadTargetSnapshot(db) },
   };
 }
 
