@@ -6,6 +6,9 @@ import { ErrorBody } from '@tether/protocol';
 import { sealLikeReadme, sealWithOpenssl } from '../../packages/server/test/support/openssl-cms.js';
 import { startStorageFixture, type StorageFixture } from '../support/storage-fixture.js';
 
+/** Uploads are retried within seconds; the deadline is for a loaded machine. */
+const WAIT_MS = 120_000;
+
 describe('sealed storage credentials as administrators make them', () => {
   let fixture: StorageFixture;
   let inbox = '';
@@ -17,9 +20,14 @@ describe('sealed storage credentials as administrators make them', () => {
   after(() => fixture.close());
 
   const expectUploaded = async (recordingId: string): Promise<void> => {
-    const upload = await fixture.waitForUpload(recordingId, 'done', (candidate) => {
-      return candidate.state === 'done';
-    });
+    const upload = await fixture.waitForUpload(
+      recordingId,
+      'done',
+      (candidate) => {
+        return candidate.state === 'done';
+      },
+      WAIT_MS,
+    );
     const month = new Date().toISOString().slice(0, 7);
     assert.equal(upload.remotePath, join(inbox, month, `${recordingId}.cast`));
     assert.deepEqual(
@@ -67,6 +75,7 @@ describe('sealed storage credentials as administrators make them', () => {
       recordingId,
       'failed',
       (upload) => upload.state === 'failed',
+      WAIT_MS,
     );
     assert.match(failed.lastError ?? '', mismatch);
     const sshdLog = fixture.sftp.log().slice(logBefore);
