@@ -10,9 +10,9 @@ import { startStorageFixture, type StorageFixture } from '../support/storage-fix
 const WAIT_MS = 120_000;
 
 /**
- * A least-privilege upload account: the SFTP server refuses reading, creating folders and
- * deleting (`internal-sftp -P read,mkdir,remove`); the account may only write and rename in the
- * storage folder.
+ * A least-privilege upload account: the SFTP server refuses reading, creating folders, deleting
+ * and OpenSSH's posix-rename (`internal-sftp -P read,mkdir,remove,posix-rename`); the account
+ * may only write and rename (plain SFTP rename) in the storage folder.
  */
 describe('custom storage on a write-and-rename-only SFTP account', () => {
   let fixture: StorageFixture;
@@ -25,7 +25,9 @@ describe('custom storage on a write-and-rename-only SFTP account', () => {
   };
 
   before(async () => {
-    fixture = await startStorageFixture({ sftp: { deniedRequests: ['read', 'mkdir', 'remove'] } });
+    fixture = await startStorageFixture({
+      sftp: { deniedRequests: ['read', 'mkdir', 'remove', 'posix-rename'] },
+    });
     inbox = await fixture.sftp.folder('inbox');
     storage = {
       url: fixture.sftp.url(inbox),

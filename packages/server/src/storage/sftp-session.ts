@@ -223,7 +223,12 @@ function wrap(client: ssh2.Client, sftp: SFTPWrapper): SftpSession {
         // posix-rename replaces an existing `to` atomically; plain SFTP rename refuses to.
         await call((done) => sftp.ext_openssh_rename(from, to, done));
       } catch (error) {
-        if (sftpStatusOf(error) !== undefined || lostError) throw error;
+        // Plain rename is enough for a new file: used when the server lacks the extension or
+        // does not allow it to this account (a least-privilege account may rename only).
+        const status = sftpStatusOf(error);
+        const isRefused =
+          status === SFTP_STATUS.permissionDenied || status === SFTP_STATUS.opUnsupported;
+        if (lostError || (status !== undefined && !isRefused)) throw error;
         await call((done) => sftp.rename(from, to, done));
       }
     },
