@@ -116,7 +116,10 @@ describe('tether storage seal / test', () => {
       credentialFile,
     ]);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(ok.stdout, /OK: signed in to sftp:\/\/.*wrote and deleted a test file/);
+    assert.match(
+      ok.stdout,
+      /OK: Signed in to sftp:\/\/.* and wrote and deleted a test file in .*cli-inbox\/\d{4}-\d{2} the way uploads do \(\.part, verified by SHA-256 read-back, rename\)/,
+    );
     const readOnly = await sftp.folder('cli-read-only', { writable: false });
     const refused = await runCli([
       'storage',

@@ -89,6 +89,10 @@ test('the console recordings list shows each upload: uploaded, or failed with th
       'done',
     );
     assert.match(await row(uploaded.recordingId).innerText(), /Uploaded/);
+    assert.match(
+      await row(uploaded.recordingId).getByTestId('upload-verification').innerText(),
+      /Verified by SHA-256 read-back/,
+    );
     const failed = row(failedId);
     const reason = await waitFor('the failed upload in the console', async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
@@ -97,12 +101,8 @@ test('the console recordings list shows each upload: uploaded, or failed with th
       return (await error.count()) > 0 ? await error.innerText() : undefined;
     });
     assert.match(reason, /does not exist on the SFTP server\. Create it/);
-    await fixture.setStorage({
-      url: fixture.sftp.url(inbox),
-      hostKey: fixture.sftp.hostKey,
-      authentication: 'password',
-      credential: await passwordSealed(),
-    });
+    // The SFTP administrator creates the folder; the retry goes to it (its target stays).
+    await fixture.sftp.folder('inbox/missing');
     await failed.getByTestId('upload-retry').click();
     await waitFor('the retried upload to arrive', async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();

@@ -64,11 +64,10 @@ test('once the target confirmed a recording, its local copy is removed after the
     audit.entries.some((entry) => entry.details.recordingId === recordingId),
     'the removal is audited',
   );
-  // The failed upload is retried against the storage as it is now, which works: once that retry
-  // is done the retention applies to it too (a loaded machine gets there within this test).
-  // Until then its local copy stays.
-  if ((await content(failedId)).status !== 200) {
-    const retried = await fixture.waitForUpload(failedId, 'known', () => true);
-    assert.equal(retried.state, 'done', 'the failed one is kept until its upload is done');
-  }
+  // The failed upload keeps its target (the missing folder), so it stays failed, and so does
+  // its local copy, whatever the retention.
+  const stillFailed = await fixture.waitForUpload(failedId, 'known', () => true);
+  assert.notEqual(stillFailed.state, 'done');
+  assert.equal(stillFailed.target, fixture.sftp.url(join(inbox, 'missing')));
+  assert.equal((await content(failedId)).status, 200, 'the failed one is kept');
 });

@@ -14,6 +14,7 @@ import {
   makeCertificate,
   makeCertificateFolders,
   sealLikePowerShell,
+  sealLikeReadme,
   sealWithOpenssl,
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
@@ -46,21 +47,26 @@ describe('recordings uploaded to SFTP custom storage', () => {
   });
   after(() => fixture.close());
 
-  const passwordSealed = async (how: 'v1.5' | 'oaep' | 'powershell'): Promise<string> => {
+  const passwordSealed = async (
+    how: 'v1.5' | 'oaep' | 'powershell' | 'readme',
+  ): Promise<string> => {
     const { certFile } = fixture.certificate;
+    const password = fixture.sftp.password;
     const text =
       how === 'powershell'
-        ? await sealLikePowerShell(certFile, fixture.sftp.password)
-        : await sealWithOpenssl(
-            certFile,
-            `${fixture.sftp.password}\n`,
-            how === 'oaep' ? { padding: 'oaep', oaepHash: 'sha256' } : {},
-          );
+        ? await sealLikePowerShell(certFile, password)
+        : how === 'readme'
+          ? await sealLikeReadme(certFile, `${password}\n`)
+          : await sealWithOpenssl(
+              certFile,
+              `${password}\n`,
+              how === 'oaep' ? { padding: 'oaep', oaepHash: 'sha256' } : {},
+            );
     sealed.push(text);
     return text;
   };
 
-  const expectUploaded = async (recordingId: string): Promise<void> => {
+  const expectUploaded = async (recordingId: string, folder = inbox): Promise<void> => {
     const upload = await fixture.waitForUpload(
       recordingId,
       'done',
@@ -68,7 +74,9 @@ describe('recordings uploaded to SFTP custom storage', () => {
     );
     assert.equal(upload.lastError, null);
     const month = new Date().toISOString().slice(0, 7);
-    assert.equal(upload.remotePath, join(inbox, month, `${recordingId}.cast`));
+    assert.equal(upload.remotePath, join(folder, month, `${recordingId}.cast`));
+    assert.equal(upload.verification, 'sha256', 'verified by reading the copy back');
+    assert.equal(upload.notice, null);
     const local = await fixture.localFile(recordingId);
     assert.deepEqual(
       await readFile(upload.remotePath),
@@ -123,8 +131,8 @@ describe('recordings uploaded to SFTP custom storage', () => {
     await expectUploaded(running.id);
   });
 
-  it('works with an RSA-OAEP sealed password and with the Protect-CmsMessage format', async () => {
-    for (const how of ['oaep', 'powershell'] as const) {
+  it("works with an RSA-OAEP sealed password, the Protect-CmsMessage format and the README's openssl command (S/MIME)", async () => {
+    for (const how of ['oaep', 'powershell', 'readme'] as const) {
       await fixture.setStorage({
         url: fixture.sftp.url(inbox),
         hostKey: fixture.sftp.hostKey,
@@ -217,7 +225,7 @@ describe('recordings uploaded to SFTP custom storage', () => {
     await expectUploaded(recordingId);
   });
 
-  it('an account without write permission fails with what to fix, and a corrected URL uploads the queued recording', async () => {
+  it('an account without write permission fails with what to fix, and the queued recording goes there once it may write', async () => {
     const readOnly = await fixture.sftp.folder('read-only', { writable: false });
     await fixture.setStorage({
       url: fixture.sftp.url(readOnly),
@@ -235,14 +243,10 @@ describe('recordings uploaded to SFTP custom storage', () => {
       failed.lastError ?? '',
       /permission denied\. Give the upload account write access/,
     );
-    await fixture.setStorage({
-      url: fixture.sftp.url(inbox),
-      hostKey: fixture.sftp.hostKey,
-      authentication: 'password',
-      credential: await passwordSealed('v1.5'),
-    });
-    await expectUploaded(recordingId);
     assert.deepEqual(await listTree(readOnly), []);
+    // The SFTP administrator gives the account write access (the folder is the account's now).
+    await fixture.sftp.folder('read-only');
+    await expectUploaded(recordingId, readOnly);
   });
 
   it('the test-connection API signs in and checks write permission without leaving files', async () => {
@@ -255,7 +259,12 @@ describe('recordings uploaded to SFTP custom storage', () => {
       credential,
     });
     assert.equal(ok.status, 200, ok.text);
-    assert.equal(ok.json(StorageTestResult).target, fixture.sftp.url(inbox));
+    const result = ok.json(StorageTestResult);
+    assert.equal(result.target, fixture.sftp.url(inbox));
+    assert.equal(result.folder, join(inbox, new Date().toISOString().slice(0, 7)));
+    assert.equal(result.verification, 'sha256');
+    assert.deepEqual(result.notices, []);
+    assert.match(result.message, /wrote and deleted a test file .*verified by SHA-256 read-back/);
     assert.deepEqual(await listTree(inbox), before, 'no file is left behind');
 
     const refusals: [string, object, RegExp][] = [
@@ -292,6 +301,21 @@ describe('recordings uploaded to SFTP custom storage', () => {
         ),
       ],
       [
+        'a private key sealed for password login',
+        {
+          credential: await sealWithOpenssl(
+            fixture.certificate.certFile,
+            fixture.sftp.privateKeyPem,
+          ),
+        },
+        /is a private key, but the authentication is "password": Tether never sends a private key/,
+      ],
+      [
+        'a password sealed for public-key login',
+        { authentication: 'publicKey' },
+        /is not a private key .* so nothing was sent/,
+      ],
+      [
         'another host key pinned',
         { hostKey: `SHA256:${'A'.repeat(43)}` },
         /not the pinned SHA256:A+, so the credential was not sent/,
@@ -326,12 +350,12 @@ describe('recordings uploaded to SFTP custom storage', () => {
     const uploads = (await fixture.tether.admin.request('GET', '/api/v1/uploads')).json(
       UploadList,
     ).uploads;
-    assert.ok(uploads.length >= 7);
+    assert.ok(uploads.length >= 8);
     assert.ok(
       uploads.every((upload) => upload.state === 'done'),
       JSON.stringify(uploads.map((u) => [u.state, u.lastError])),
     );
-    const files = await listTree(inbox);
+    const files = [...(await listTree(inbox)), ...(await listTree(join(inbox, '..', 'read-only')))];
     assert.equal(files.filter((file) => file.endsWith('.cast')).length, uploads.length);
     assert.equal(files.filter((file) => file.endsWith('.part')).length, 0);
     for (const upload of uploads)

@@ -42,6 +42,15 @@ export interface SftpTestServer {
   close(): Promise<void>;
 }
 
+/** How the test server restricts the account, like a least-privilege upload account. */
+export interface SftpServerOptions {
+  /**
+   * SFTP requests the server refuses with "permission denied" (sftp-server's `-P`), e.g.
+   * `['read', 'mkdir', 'remove']` for an account that may only write and rename.
+   */
+  deniedRequests?: string[];
+}
+
 /** Creates the test account when absent (under a lock: test files run in parallel); returns its uid. */
 async function ensureUser(): Promise<number> {
   const script = [
@@ -70,14 +79,17 @@ function accepts(port: number): Promise<boolean> {
 
 /**
  * Starts Debian's sshd as a private instance: own host key and config in a temp folder,
- * loopback port, `internal-sftp` only, password and public-key login for {@link SFTP_USER}.
+ * loopback port, `internal-sftp` only (refusing `options.deniedRequests`), password and
+ * public-key login for {@link SFTP_USER}.
  * Needs root (sshd authenticates system users). Fails, never skips, when sshd is missing.
  *
  * @example
  * const sftp = await startSftpServer();
  * try { const inbox = await sftp.folder('inbox'); … } finally { await sftp.close(); }
  */
-export async function startSftpServer(): Promise<SftpTestServer> {
+export async function startSftpServer(options: SftpServerOptions = {}): Promise<SftpTestServer> {
+  const denied = options.deniedRequests ?? [];
+  const sftpCommand = `internal-sftp${denied.length > 0 ? ` -P ${denied.join(',')}` : ''}`;
   const uid = await ensureUser();
   const root = await mkdtemp(join(tmpdir(), 'tether-sftp-'));
   await chmod(root, 0o755);
@@ -117,8 +129,8 @@ export async function startSftpServer(): Promise<SftpTestServer> {
       'StrictModes no',
       'PermitRootLogin no',
       `AllowUsers ${SFTP_USER}`,
-      'Subsystem sftp internal-sftp',
-      'ForceCommand internal-sftp',
+      `Subsystem sftp ${sftpCommand}`,
+      `ForceCommand ${sftpCommand}`,
       'AllowTcpForwarding no',
       'X11Forwarding no',
       'MaxStartups 100',

@@ -17,7 +17,7 @@ import {
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
 import { waitFor } from './cli.js';
-import { startSftpServer, type SftpTestServer } from './sftp-server.js';
+import { startSftpServer, type SftpServerOptions, type SftpTestServer } from './sftp-server.js';
 import { openTerminal } from './terminal-client.js';
 import { createTestServer, type TestServer } from './test-server.js';
 import { z } from 'zod';
@@ -56,7 +56,13 @@ export interface StorageFixture {
  * await fixture.setStorage({ url: fixture.sftp.url(inbox), authentication: 'password', credential });
  */
 export async function startStorageFixture(
-  options: { retryBaseSec?: number; retryMaxSec?: number; keepLocalDays?: number } = {},
+  options: {
+    retryBaseSec?: number;
+    retryMaxSec?: number;
+    keepLocalDays?: number;
+    /** How the SFTP server restricts the upload account. */
+    sftp?: SftpServerOptions;
+  } = {},
 ): Promise<StorageFixture> {
   const root = await mkdtemp(join(tmpdir(), 'tether-storage-'));
   const folders = await makeCertificateFolders(join(root, 'ssl'));
@@ -68,7 +74,7 @@ export async function startStorageFixture(
       done();
     },
   });
-  const sftp = await startSftpServer();
+  const sftp = await startSftpServer(options.sftp);
   const tether = await createTestServer({
     config: {
       storage: {

@@ -62,13 +62,18 @@ setting. Same format as PowerShell's Protect-CmsMessage and openssl cms -encrypt
 
 export const storageTestCommand: Command = {
   name: 'storage test',
-  summary: 'Check a custom storage setting from this server: credential, login, write permission.',
+  summary:
+    'Check a custom storage setting from this server: credential, login, and a test upload done the way recordings are uploaded.',
   usage: `tether storage test --url sftp://user@host:port/path --host-key SHA256:… --authentication password|publicKey --credential-file FILE [--config FILE]
 
 Opens the sealed credential with this server's certificates (storage.certsDir and
-storage.privateDir of the configuration), checks the SFTP server's host key against
---host-key, signs in, writes and deletes a test file. Without --host-key nothing is sent:
-the command prints the fingerprint the server presents, to confirm and pin.`,
+storage.privateDir of the configuration), checks that it fits --authentication (a private key
+is never sent as a password), checks the SFTP server's host key against --host-key, signs in
+and uploads a test file exactly as recordings are uploaded (this month's folder, .part,
+SHA-256 read-back, rename), then deletes it. It says when uploads will go into the folder
+itself (the account may not create folders) or be verified by size only (the account may not
+read files back). Without --host-key nothing is sent: the command prints the fingerprint the
+server presents, to confirm and pin.`,
   options: {
     ...dataDirOptions,
     url: { type: 'string' },
@@ -96,8 +101,8 @@ the command prints the fingerprint the server presents, to confirm and pin.`,
       );
     }
     const { createStorageConnector } = await import('@tether/server');
-    const { target } = await createStorageConnector({ folders: config.storage }).test(parsed.data);
-    input.out(`OK: signed in to ${target}, wrote and deleted a test file.`);
+    const result = await createStorageConnector({ folders: config.storage }).test(parsed.data);
+    input.out(`OK: ${result.message}`);
     return 0;
   },
 };

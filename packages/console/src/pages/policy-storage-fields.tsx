@@ -54,6 +54,10 @@ export function StorageFields({
           <option value="password">Password</option>
           <option value="publicKey">Public key (private key as the credential)</option>
         </select>
+        <small className="muted">
+          Seal the password for password login, the private key for public-key login: a private key
+          is never sent as a password, and a mismatch is refused.
+        </small>
       </label>
       <label className="field field-wide">
         <span>Sealed credential (CMS message)</span>
@@ -76,8 +80,9 @@ export function StorageFields({
           The password or private key, sealed to this server&apos;s certificate, so only the
           uploading machine can read it. Make it with{' '}
           <code>tether storage seal --cert FILE --password-stdin</code> (or{' '}
-          <code>--key-file KEY</code> for a private key) or with PowerShell&apos;s{' '}
-          <code>Protect-CmsMessage -To cert.cer -Content $secret</code>.
+          <code>--key-file KEY</code> for a private key), with{' '}
+          <code>openssl cms -encrypt -aes256 -recip cert.pem</code> (its output as it is) or with
+          PowerShell&apos;s <code>Protect-CmsMessage -To cert.cer -Content $secret</code>.
           {storedSha256 !== undefined && (
             <>
               {' '}

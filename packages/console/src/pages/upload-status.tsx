@@ -10,6 +10,11 @@ const labels: Record<RecordingUpload['state'], string> = {
   failed: 'Failed',
 };
 
+const verifications: Record<NonNullable<RecordingUpload['verification']>, string> = {
+  sha256: 'Verified by SHA-256 read-back.',
+  size: 'Verified by size only: the storage account may not read files back.',
+};
+
 const badges: Record<RecordingUpload['state'], string> = {
   pending: 'badge-pending',
   uploading: 'badge-recording',
@@ -19,7 +24,7 @@ const badges: Record<RecordingUpload['state'], string> = {
 
 /**
  * Where a recording is in the upload to custom storage (R-5): pending, uploading, uploaded
- * (with where) or failed (with the reason, the next attempt and, for administrators, "Retry
+ * (with where, how it was verified and anything done differently, e.g. no month folder) or failed (with the reason, the next attempt and, for administrators, "Retry
  * now"). Local only without a policy.
  *
  * @example
@@ -43,6 +48,12 @@ export function UploadStatus({
       <span className={`badge ${badges[upload.state]}`} title={title}>
         {labels[upload.state]}
       </span>
+      {upload.state === 'done' && (upload.verification || upload.notice) && (
+        <div className="small muted" data-testid="upload-verification">
+          {upload.verification && verifications[upload.verification]}
+          {upload.notice && <> {upload.notice}</>}
+        </div>
+      )}
       {upload.state === 'failed' && (
         <div className="small muted" data-testid="upload-error">
           {upload.lastError}

@@ -11,6 +11,13 @@ export const UploadState = z.enum(['pending', 'uploading', 'done', 'failed']);
 export type UploadState = z.infer<typeof UploadState>;
 
 /**
+ * How an upload was verified on the target: `sha256` by reading the copy back and comparing its
+ * SHA-256, `size` by its size only, when the account may not read files back (write-only).
+ */
+export const UploadVerification = z.enum(['sha256', 'size']);
+export type UploadVerification = z.infer<typeof UploadVerification>;
+
+/**
  * A recording's upload to custom storage, as the recording list shows it.
  *
  * @example
@@ -27,6 +34,13 @@ export const RecordingUpload = z.object({
   completedAt: Timestamp.nullable(),
   /** Where the recording is on the target, once done. */
   remotePath: z.string().nullable(),
+  /** How the copy on the target was verified, once done. */
+  verification: UploadVerification.nullable(),
+  /**
+   * What the upload did differently from the usual, once done, e.g. "The account may not create
+   * the month folder …, so the files went into … directly"; null when nothing.
+   */
+  notice: z.string().nullable(),
 });
 export type RecordingUpload = z.infer<typeof RecordingUpload>;
 
@@ -52,10 +66,20 @@ export type UploadList = z.infer<typeof UploadList>;
 export const StorageTestRequest = z.strictObject(CustomStorage.shape);
 export type StorageTestRequest = z.infer<typeof StorageTestRequest>;
 
-/** The answer of a successful storage test; a failure is an error body saying what to fix. */
+/**
+ * The answer of a successful storage test, which uploads a probe file exactly as recordings are
+ * uploaded (month folder, `.part`, verification, rename) and deletes it; a failure is an error
+ * body saying what to fix.
+ */
 export const StorageTestResult = z.object({
   ok: z.literal(true),
   target: z.string(),
+  /** The folder the probe went to: the month folder, or the storage folder when it may not be created. */
+  folder: z.string(),
+  verification: UploadVerification,
+  /** What uploads will do differently from the usual (no month folder, probe not deleted). */
+  notices: z.array(z.string()),
+  /** All of the above as one sentence for people. */
   message: z.string(),
 });
 export type StorageTestResult = z.infer<typeof StorageTestResult>;

@@ -22,6 +22,7 @@ import { createPolicyService } from '../policies/policy-service.js';
 import { SessionService } from '../sessions/session-service.js';
 import { UnattendedService } from '../unattended/unattended-service.js';
 import { admitSession } from '../assistance/admit-session.js';
+import { refuseMismatchedCredential } from '../storage/index.js';
 import { startLocalRetention } from '../uploads/local-retention.js';
 import { createUploadQueue } from '../uploads/upload-queue.js';
 import { openStore } from '../store/index.js';
@@ -77,7 +78,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const audit = createAuditLog({ store, clock, log });
   const auth = createAuthService({ store, clock, audit, log });
   const presence = new DevicePresence();
-  const policies = createPolicyService({ store, clock, audit });
+  const policies = createPolicyService({
+    store,
+    clock,
+    audit,
+    checkStorage: (storage) => refuseMismatchedCredential(storage, config.storage),
+  });
   const retention = startLocalRetention({
     store,
     clock,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type CreatePolicyRequest,
+  type CustomStorage,
   type Policy,
   type SetPolicyAssignmentsRequest,
   type UpdatePolicyRequest,
@@ -26,6 +27,11 @@ export interface PolicyEditorDeps {
   store: Store;
   clock: Clock;
   audit: AuditLog;
+  /**
+   * Refuses a custom storage setting that cannot work (e.g. a sealed private key with password
+   * authentication), when that can be told at save time.
+   */
+  checkStorage?: (storage: CustomStorage) => Promise<void>;
 }
 
 type PolicyAction = 'policy.created' | 'policy.updated' | 'policy.deleted' | 'policy.assigned';
@@ -78,12 +84,14 @@ export async function createPolicy(
   deps: PolicyEditorDeps,
   input: { request: CreatePolicyRequest; actor: PolicyActor },
 ): Promise<Policy> {
+  const settings = normaliseSettings(input.request.settings ?? {});
+  if (settings.customStorage) await deps.checkStorage?.(settings.customStorage);
   const now = deps.clock.now();
   const policy = await deps.store.policies.create({
     id: randomUUID(),
     name: input.request.name,
     description: input.request.description ?? '',
-    settings: normaliseSettings(input.request.settings ?? {}),
+    settings,
     createdAt: now,
     updatedAt: now,
   });
@@ -105,6 +113,7 @@ export async function updatePolicy(
   if (!existing) throw notFound();
   const { request } = input;
   const settings = mergeSettingsUpdate(request.settings ?? {}, existing.settings);
+  if (settings.customStorage) await deps.checkStorage?.(settings.customStorage);
   const devices = await store.devices.list();
   const change = {
     name: request.name,

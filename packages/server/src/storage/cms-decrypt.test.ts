@@ -9,6 +9,7 @@ import {
   makeCertificateFolders,
   openssl,
   sealLikePowerShell,
+  sealLikeReadme,
   sealWithOpenssl,
   type CertificateFolders,
   type TestCertificate,
@@ -81,6 +82,37 @@ describe('sealed storage credentials (CMS)', () => {
     const sealed = await sealLikePowerShell(certificate.certFile, PASSWORD);
     assert.match(sealed, /^-----BEGIN CMS-----\r\n/);
     assert.equal(await open(sealed), PASSWORD);
+  });
+
+  it("opens the README's `openssl cms -encrypt -aes256 -recip CERT` output as it is (S/MIME)", async () => {
+    const sealed = await sealLikeReadme(certificate.certFile, `${PASSWORD}\n`);
+    assert.match(sealed, /^MIME-Version: 1\.0\n/);
+    assert.match(sealed, /Content-Type: application\/pkcs7-mime; smime-type=enveloped-data/);
+    // Text mode turns the line end into CRLF; the password itself is intact.
+    assert.equal(await open(sealed), `${PASSWORD}\r\n`);
+    assert.equal(await open(sealed.replace(/\n/g, '\r\n')), `${PASSWORD}\r\n`, 'CRLF copy');
+    const smime = (
+      await openssl(['smime', '-encrypt', '-aes256', certificate.certFile], Buffer.from(PASSWORD))
+    ).toString('utf8');
+    assert.match(smime, /application\/x-pkcs7-mime/);
+    assert.equal(await open(smime), PASSWORD, 'openssl smime (x-pkcs7-mime) too');
+  });
+
+  it('refuses S/MIME that is not an encrypted message, saying what it is', async () => {
+    const signed = (
+      await openssl(
+        ['cms', '-sign', '-signer', certificate.certFile, '-inkey', certificate.keyFile],
+        Buffer.from('hello'),
+      )
+    ).toString('utf8');
+    await assert.rejects(
+      open(signed),
+      refusedWith(/S\/MIME message .*Content-Type is "multipart\/signed"/),
+    );
+    await assert.rejects(
+      open('MIME-Version: 1.0\nContent-Type: application/pkcs7-mime\n\nAAAA'),
+      refusedWith(/Content-Transfer-Encoding is "missing", not base64/),
+    );
   });
 
   it('opens bare Base64 without armour', async () => {

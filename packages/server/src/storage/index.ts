@@ -11,3 +11,5 @@ export { createStorageConnector, type StorageConnector } from './storage-connect
 export { DEFAULT_SFTP_TIMEOUTS, type SftpSession, type SftpTimeouts } from './sftp-session.js';
 export { uploadFiles, type UploadFile, type UploadResult } from './sftp-upload.js';
 export { describeTarget, parseSftpUrl, type SftpTarget } from './sftp-target.js';
+export { refuseMismatchedCredential } from './credential-check.js';
+export { credentialMismatch } from './sftp-credential.js';

@@ -8,7 +8,12 @@ import { AppError } from '@tether/protocol';
 import { describeTarget, type SftpCredential, type SftpTarget } from './sftp-target.js';
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02) the uploader tells apart. */
-export const SFTP_STATUS = { noSuchFile: 2, permissionDenied: 3, failure: 4 } as const;
+export const SFTP_STATUS = {
+  noSuchFile: 2,
+  permissionDenied: 3,
+  failure: 4,
+  opUnsupported: 8,
+} as const;
 
 /** An SFTP error with its status code, when the server sent one. */
 export function sftpStatusOf(error: unknown): number | undefined {
@@ -218,7 +223,12 @@ function wrap(client: ssh2.Client, sftp: SFTPWrapper): SftpSession {
         // posix-rename replaces an existing `to` atomically; plain SFTP rename refuses to.
         await call((done) => sftp.ext_openssh_rename(from, to, done));
       } catch (error) {
-        if (sftpStatusOf(error) !== undefined || lostError) throw error;
+        // Plain rename is enough for a new file: used when the server lacks the extension or
+        // does not allow it to this account (a least-privilege account may rename only).
+        const status = sftpStatusOf(error);
+        const isRefused =
+          status === SFTP_STATUS.permissionDenied || status === SFTP_STATUS.opUnsupported;
+        if (lostError || (status !== undefined && !isRefused)) throw error;
         await call((done) => sftp.rename(from, to, done));
       }
     },

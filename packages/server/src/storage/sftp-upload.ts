@@ -1,26 +1,49 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
-import { AppError } from '@tether/protocol';
+import { Readable } from 'node:stream';
+import { AppError, type UploadVerification } from '@tether/protocol';
 import { SFTP_STATUS, sftpStatusOf, type SftpSession } from './sftp-session.js';
 
-/** One local file and the name it gets in the remote folder. */
-export interface UploadFile {
-  localPath: string;
-  remoteName: string;
-}
+/** One file and the name it gets in the remote folder: a local file, or bytes (a probe). */
+export type UploadFile = { remoteName: string } & ({ localPath: string } | { content: Buffer });
 
 /** What an upload left on the server. */
 export interface UploadResult {
+  /** The folder the files went to: the month folder, or the storage folder itself. */
+  folder: string;
+  /** The weakest verification among the files. */
+  verification: UploadVerification;
+  /** What was done differently from the usual, as sentences for people. */
+  notices: string[];
   /** Remote path and SHA-256 of each file, in the order given. */
-  files: { remotePath: string; sha256: string; size: number; alreadyThere: boolean }[];
+  files: {
+    remotePath: string;
+    sha256: string;
+    size: number;
+    alreadyThere: boolean;
+    verification: UploadVerification;
+  }[];
 }
 
 /**
- * Uploads files into `folder/subfolder` (created when missing; `folder` must exist), each one
- * streamed to `<name>.part`, verified by size and SHA-256 of a read-back, then renamed into
- * place. A file already there with the same size and hash is left alone, so repeating an
- * upload that was interrupted after its rename stores nothing twice.
+ * SFTP statuses with which a server refuses a mkdir it does not allow this account (permission
+ * denied, operation unsupported). A generic failure (a full disk) is reported, not worked around.
+ */
+const NOT_ALLOWED = new Set<number>([SFTP_STATUS.permissionDenied, SFTP_STATUS.opUnsupported]);
+
+/** The month folder of a moment: `2024-05`. */
+export function monthFolderOf(date: Date): string {
+  return date.toISOString().slice(0, 7);
+}
+
+/**
+ * Uploads files into `folder/subfolder` (`folder` must exist), each one streamed to
+ * `<name>.part`, verified, then renamed into place. Needs only write and rename in `folder`:
+ * when the account may not create `subfolder`, the files go into `folder` itself; when it may
+ * not read files back, a copy is verified by its size instead of by the SHA-256 of a read-back.
+ * Both are reported. A file already there that passes the same check is left alone, so
+ * repeating an upload interrupted after its rename stores nothing twice.
  *
  * @example
  * await uploadFiles(session, { folder: '/srv/tether', subfolder: '2024-05', files: [{ localPath, remoteName: `${id}.cast` }] });
@@ -29,68 +52,119 @@ export async function uploadFiles(
   session: SftpSession,
   options: { folder: string; subfolder: string; files: UploadFile[] },
 ): Promise<UploadResult> {
-  const folder = posix.join(options.folder, options.subfolder);
-  await ensureFolder(session, options.folder, folder);
-  const files: UploadResult['files'] = [];
-  for (const file of options.files) {
-    const remotePath = posix.join(folder, file.remoteName);
-    files.push({ remotePath, ...(await uploadOne(session, file.localPath, remotePath)) });
+  try {
+    await requireFolder(session, options.folder);
+    const { folder, notices } = await chooseFolder(session, options.folder, options.subfolder);
+    const files: UploadResult['files'] = [];
+    for (const file of options.files) {
+      const remotePath = posix.join(folder, file.remoteName);
+      files.push({ remotePath, ...(await uploadOne(session, file, remotePath)) });
+    }
+    const verification = files.some((file) => file.verification === 'size') ? 'size' : 'sha256';
+    return { folder, verification, notices, files };
+  } catch (error) {
+    throw describeFailure(error, `upload into ${options.folder}`);
   }
-  return { files };
 }
 
-async function ensureFolder(session: SftpSession, base: string, folder: string): Promise<void> {
-  const baseStat = await session.stat(base).catch((error: unknown) => {
-    throw describeFailure(error, `look at ${base}`);
+async function requireFolder(session: SftpSession, folder: string): Promise<void> {
+  const stats = await session.stat(folder).catch((error: unknown) => {
+    throw describeFailure(error, `look at ${folder}`);
   });
-  if (!baseStat?.isDirectory()) {
+  if (!stats?.isDirectory()) {
     throw new AppError(
       'NOT_FOUND',
-      `The folder ${base} does not exist on the SFTP server. Create it (writable by the upload account) or fix the path in the storage URL.`,
+      `The folder ${folder} does not exist on the SFTP server. Create it (writable by the upload account) or fix the path in the storage URL.`,
     );
   }
-  if ((await session.stat(folder))?.isDirectory()) return;
-  await session.mkdir(folder).catch(async (error: unknown) => {
+}
+
+async function chooseFolder(
+  session: SftpSession,
+  base: string,
+  subfolder: string,
+): Promise<{ folder: string; notices: string[] }> {
+  const folder = posix.join(base, subfolder);
+  if ((await session.stat(folder))?.isDirectory()) return { folder, notices: [] };
+  try {
+    await session.mkdir(folder);
+    return { folder, notices: [] };
+  } catch (error) {
     // Another upload may have created it meanwhile.
-    if ((await session.stat(folder))?.isDirectory()) return;
-    throw describeFailure(error, `create the folder ${folder}`);
-  });
+    if ((await session.stat(folder))?.isDirectory()) return { folder, notices: [] };
+    const status = sftpStatusOf(error);
+    if (status === undefined || !NOT_ALLOWED.has(status))
+      throw describeFailure(error, `create the folder ${folder}`);
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      folder: base,
+      notices: [
+        `The account may not create the month folder ${folder} (${reason}), so the files went into ${base} directly.`,
+      ],
+    };
+  }
 }
 
 async function uploadOne(
   session: SftpSession,
-  localPath: string,
+  file: UploadFile,
   remotePath: string,
-): Promise<{ sha256: string; size: number; alreadyThere: boolean }> {
-  const local = await hashLocal(localPath);
+): Promise<Omit<UploadResult['files'][number], 'remotePath'>> {
+  const local = await hashLocal(file);
   const existing = await session.stat(remotePath);
   if (existing?.size === local.size) {
-    const remote = await session.hash(remotePath);
-    if (remote.sha256 === local.sha256) return { ...local, alreadyThere: true };
+    const verification = await verifyCopy(session, remotePath, local);
+    if (verification) return { ...local, alreadyThere: true, verification };
   }
   const partPath = `${remotePath}.part`;
   try {
-    await session.write(partPath, createReadStream(localPath));
+    await session.write(
+      partPath,
+      'content' in file ? Readable.from([file.content]) : createReadStream(file.localPath),
+    );
     const written = await session.stat(partPath);
-    const copy = written?.size === local.size ? await session.hash(partPath) : undefined;
-    if (copy?.sha256 !== local.sha256 || copy.size !== local.size) {
+    const verification =
+      written?.size === local.size ? await verifyCopy(session, partPath, local) : undefined;
+    if (!verification) {
       throw new AppError(
         'UNAVAILABLE',
         `The copy of ${posix.basename(remotePath)} on the SFTP server differs from the recording (size ${written?.size ?? 'unknown'} instead of ${local.size}, or another SHA-256); it will be uploaded again.`,
       );
     }
     await session.rename(partPath, remotePath);
+    return { ...local, alreadyThere: false, verification };
   } catch (error) {
+    // Cleaning up needs the right to delete, which an upload does not otherwise need.
     await session.unlink(partPath).catch(() => undefined);
     throw error instanceof AppError ? error : describeFailure(error, `write ${remotePath}`);
   }
-  return { ...local, alreadyThere: false };
 }
 
-async function hashLocal(path: string): Promise<{ sha256: string; size: number }> {
+/**
+ * How a copy whose size is already known to match was verified: by the SHA-256 of a read-back,
+ * or by size alone when the server does not let the account read (a write-only account).
+ * Undefined when the read-back differs.
+ */
+async function verifyCopy(
+  session: SftpSession,
+  path: string,
+  local: { sha256: string; size: number },
+): Promise<UploadVerification | undefined> {
+  try {
+    const copy = await session.hash(path);
+    return copy.sha256 === local.sha256 && copy.size === local.size ? 'sha256' : undefined;
+  } catch (error) {
+    if (sftpStatusOf(error) === SFTP_STATUS.permissionDenied) return 'size';
+    throw error;
+  }
+}
+
+async function hashLocal(file: UploadFile): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
+  if ('content' in file)
+    return { sha256: hash.update(file.content).digest('hex'), size: file.content.length };
   let size = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file.localPath) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;
   }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { posix } from 'node:path';
-import { Readable } from 'node:stream';
-import { AppError, type CustomStorage } from '@tether/protocol';
+import type { CustomStorage, StorageTestResult } from '@tether/protocol';
+import { systemClock, type Clock } from '../clock.js';
 import type { CertificateFolders } from './certificate-store.js';
 import { openSealedCredential } from './cms-decrypt.js';
 import { toSftpCredential } from './sftp-credential.js';
@@ -12,16 +11,17 @@ import {
   type SftpTimeouts,
 } from './sftp-session.js';
 import { describeTarget, parseSftpUrl, type SftpTarget } from './sftp-target.js';
-import { describeFailure } from './sftp-upload.js';
+import { describeFailure, monthFolderOf, uploadFiles } from './sftp-upload.js';
 
 /** Opens SFTP sessions to custom storage, decrypting the sealed credential just for the login. */
 export interface StorageConnector {
   connect(storage: CustomStorage): Promise<{ session: SftpSession; target: SftpTarget }>;
   /**
-   * Logs in and proves write permission by writing and deleting a small file in the storage
-   * folder, so nothing is left behind. Resolves with the target as shown to people.
+   * Logs in and uploads a small probe file exactly as recordings are uploaded (this month's
+   * folder, `.part`, verification, rename), then deletes it, so a setting that passes the test
+   * can take uploads. Says what uploads will do differently (no month folder, size check).
    */
-  test(storage: CustomStorage): Promise<{ target: string }>;
+  test(storage: CustomStorage): Promise<StorageTestResult>;
 }
 
 /**
@@ -32,7 +32,9 @@ export interface StorageConnector {
 export function createStorageConnector(deps: {
   folders: CertificateFolders;
   timeouts?: SftpTimeouts;
+  clock?: Clock;
 }): StorageConnector {
+  const clock = deps.clock ?? systemClock;
   const connect: StorageConnector['connect'] = async (storage) => {
     const target = parseSftpUrl(storage.url);
     const plaintext = await openSealedCredential(storage.credential, deps.folders);
@@ -55,27 +57,45 @@ export function createStorageConnector(deps: {
       const { session, target } = await connect(storage);
       const where = describeTarget(target);
       try {
-        const folder = await session.stat(target.path).catch((error: unknown) => {
-          throw describeFailure(error, `look at ${target.path}`);
+        const result = await uploadFiles(session, {
+          folder: target.path,
+          subfolder: monthFolderOf(clock.now()),
+          files: [
+            {
+              remoteName: `.tether-write-test-${randomBytes(6).toString('hex')}`,
+              content: Buffer.from('tether write test\n'),
+            },
+          ],
         });
-        if (!folder?.isDirectory()) {
-          throw new AppError(
-            'NOT_FOUND',
-            `The folder ${target.path} does not exist on ${where}. Create it (writable by ${target.username}) or fix the path in the URL.`,
-          );
-        }
-        const probe = posix.join(
-          target.path,
-          `.tether-write-test-${randomBytes(6).toString('hex')}`,
+        const probe = result.files[0]?.remotePath ?? '';
+        const notices = [...result.notices];
+        const isDeleted = await session.unlink(probe).then(
+          () => true,
+          (error: unknown) => {
+            const refusal = describeFailure(error, `delete the test file ${probe}`).message;
+            notices.push(
+              `${refusal.replace(/ Give the upload account .*$/, '')} Delete it by hand; uploads do not need to delete files.`,
+            );
+            return false;
+          },
         );
-        try {
-          await session.write(probe, Readable.from([Buffer.from('tether write test\n')]));
-        } catch (error) {
-          throw describeFailure(error, `write into ${target.path}`);
-        } finally {
-          await session.unlink(probe).catch(() => undefined);
-        }
-        return { target: where };
+        const { folder, verification } = result;
+        const check =
+          verification === 'sha256'
+            ? 'verified by SHA-256 read-back'
+            : 'verified by size only, because the account may not read files back';
+        const done = isDeleted ? 'wrote and deleted a test file' : 'wrote a test file';
+        return {
+          ok: true,
+          target: where,
+          folder,
+          verification,
+          notices,
+          message: [
+            `Signed in to ${where} and ${done} in ${folder} the way uploads do (.part, ${check}, rename): uploads can go there.`,
+            ...notices,
+          ].join(' '),
+        };
       } finally {
         session.close();
       }

@@ -3,7 +3,7 @@ import type { Engine } from './engine.js';
 import { addTenantCompatibility, createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
 import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/unattended.js';
-import { createUploadSchema } from './migrations/uploads.js';
+import { addUploadTargetSnapshot, createUploadSchema } from './migrations/uploads.js';
 import type { Database } from './schema.js';
 
 /**
@@ -20,6 +20,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0005_unattended': { up: (db) => createUnattendedSchema(db, engine) },
     '0006_oem_tenant_compatibility': { up: (db) => addTenantCompatibility(db) },
     '0007_unattended_one_live': { up: (db) => limitUnattendedToOneLive(db) },
+    '0008_upload_targets': { up: (db) => addUploadTargetSnapshot(db) },
   };
 }
 

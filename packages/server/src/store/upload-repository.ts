@@ -1,4 +1,4 @@
-import type { UploadState } from '@tether/protocol';
+import type { CustomStorage, UploadState, UploadVerification } from '@tether/protocol';
 
 /** A recording's place in the upload queue (R-5). Tables: `store/migrations/uploads.ts`. */
 export interface UploadRecord {
@@ -16,6 +16,13 @@ export interface UploadRecord {
   completedAt: Date | null;
   remotePath: string | null;
   sha256: string | null;
+  /**
+   * The storage setting in force when the recording started (credential sealed): where the
+   * recording goes at every attempt. Null on rows queued by a version that did not keep it.
+   */
+  storage: CustomStorage | null;
+  verification: UploadVerification | null;
+  notice: string | null;
 }
 
 /** Persistence of the upload queue; every state change is one conditional UPDATE. */
@@ -25,6 +32,7 @@ export interface UploadRepository {
     recordingId: string;
     deviceId: string;
     target: string;
+    storage: CustomStorage;
     at: Date;
   }): Promise<boolean>;
   find(recordingId: string): Promise<UploadRecord | undefined>;
@@ -37,15 +45,21 @@ export interface UploadRepository {
   /** The earliest `nextAttemptAt` of `pending`/`failed` rows whose recording is finished. */
   nextDueAt(): Promise<Date | undefined>;
   /**
-   * `pending`/`failed`, due and recording finished → `uploading`, one more attempt, `target`
-   * updated. Returns false when the row was not in such a state (another worker took it, it is
-   * done, or its recording is still being made).
+   * `pending`/`failed`, due and recording finished → `uploading`, one more attempt. Returns
+   * false when the row was not in such a state (another worker took it, it is done, or its
+   * recording is still being made).
    */
-  claim(recordingId: string, input: { at: Date; target: string }): Promise<boolean>;
+  claim(recordingId: string, input: { at: Date }): Promise<boolean>;
   /** `uploading` → `done`. */
   complete(
     recordingId: string,
-    input: { at: Date; remotePath: string; sha256: string },
+    input: {
+      at: Date;
+      remotePath: string;
+      sha256: string;
+      verification: UploadVerification;
+      notice: string | null;
+    },
   ): Promise<void>;
   /** `uploading` → `failed`, retried at `nextAttemptAt`. */
   fail(recordingId: string, input: { at: Date; error: string; nextAttemptAt: Date }): Promise<void>;

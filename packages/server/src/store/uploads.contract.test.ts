@@ -10,6 +10,13 @@ import type { Store } from './store.js';
 import { addDevice, addSession, addUser, at, T0 } from './test/fixtures.js';
 
 const TARGET = 'sftp://rec@files.example:22/srv/tether';
+const STORAGE = {
+  url: TARGET,
+  hostKey: `SHA256:${'A'.repeat(43)}`,
+  authentication: 'password' as const,
+  credential: '-----BEGIN CMS-----\nMIIB\n-----END CMS-----\n',
+};
+const QUEUED = { target: TARGET, storage: STORAGE };
 
 async function addRecording(
   store: Store,
@@ -49,12 +56,9 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
 
     it('queues a recording once, pending and due at once', async () => {
       const { recordingId, deviceId } = await addRecording(store);
+      assert.equal(await store.uploads.enqueue({ recordingId, deviceId, ...QUEUED, at: T0 }), true);
       assert.equal(
-        await store.uploads.enqueue({ recordingId, deviceId, target: TARGET, at: T0 }),
-        true,
-      );
-      assert.equal(
-        await store.uploads.enqueue({ recordingId, deviceId, target: 'x', at: at(5) }),
+        await store.uploads.enqueue({ recordingId, deviceId, ...QUEUED, target: 'x', at: at(5) }),
         false,
       );
       assert.deepEqual(await store.uploads.find(recordingId), {
@@ -70,6 +74,9 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
         completedAt: null,
         remotePath: null,
         sha256: null,
+        storage: STORAGE,
+        verification: null,
+        notice: null,
       });
       assert.deepEqual(await store.uploads.nextDueAt(), T0);
       assert.deepEqual(
@@ -80,10 +87,10 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
 
     it('waits while its recording is still being made: not due, not claimable', async () => {
       const { recordingId, deviceId } = await addRecording(store, { isFinished: false });
-      await store.uploads.enqueue({ recordingId, deviceId, target: TARGET, at: T0 });
+      await store.uploads.enqueue({ recordingId, deviceId, ...QUEUED, at: T0 });
       assert.equal(await store.uploads.nextDueAt(), undefined);
       assert.deepEqual(await store.uploads.listDue(at(5), 10), []);
-      assert.equal(await store.uploads.claim(recordingId, { at: at(5), target: TARGET }), false);
+      assert.equal(await store.uploads.claim(recordingId, { at: at(5) }), false);
       await store.recordings.finish(recordingId, {
         state: 'interrupted',
         endedAt: at(6),
@@ -91,14 +98,14 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
         sizeBytes: 10,
       });
       assert.deepEqual(await store.uploads.nextDueAt(), T0);
-      assert.equal(await store.uploads.claim(recordingId, { at: at(7), target: TARGET }), true);
+      assert.equal(await store.uploads.claim(recordingId, { at: at(7) }), true);
     });
 
     it('claims a due row once, then fails it with a retry time, then completes it', async () => {
       const { recordingId, deviceId } = await addRecording(store);
-      await store.uploads.enqueue({ recordingId, deviceId, target: TARGET, at: T0 });
-      assert.equal(await store.uploads.claim(recordingId, { at: at(1), target: TARGET }), true);
-      assert.equal(await store.uploads.claim(recordingId, { at: at(1), target: TARGET }), false);
+      await store.uploads.enqueue({ recordingId, deviceId, ...QUEUED, at: T0 });
+      assert.equal(await store.uploads.claim(recordingId, { at: at(1) }), true);
+      assert.equal(await store.uploads.claim(recordingId, { at: at(1) }), false);
       assert.equal(await store.uploads.nextDueAt(), undefined);
       await store.uploads.fail(recordingId, {
         at: at(2),
@@ -110,16 +117,14 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
       assert.equal(failed.lastError, 'disk full');
       assert.equal(failed.attempts, 1);
       assert.deepEqual(await store.uploads.listDue(at(9), 10), []);
-      assert.equal(
-        await store.uploads.claim(recordingId, { at: at(9), target: TARGET }),
-        false,
-        'not due yet',
-      );
-      assert.equal(await store.uploads.claim(recordingId, { at: at(10), target: TARGET }), true);
+      assert.equal(await store.uploads.claim(recordingId, { at: at(9) }), false, 'not due yet');
+      assert.equal(await store.uploads.claim(recordingId, { at: at(10) }), true);
       await store.uploads.complete(recordingId, {
         at: at(11),
         remotePath: '/srv/tether/x.cast',
         sha256: 'ab',
+        verification: 'size',
+        notice: 'The account may not create the month folder.',
       });
       const done = await store.uploads.find(recordingId);
       assert.equal(done?.state, 'done');
@@ -127,16 +132,19 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
       assert.equal(done.lastError, null);
       assert.equal(done.nextAttemptAt, null);
       assert.deepEqual(done.completedAt, at(11));
+      assert.equal(done.verification, 'size');
+      assert.equal(done.notice, 'The account may not create the month folder.');
+      assert.deepEqual(done.storage, STORAGE, 'the storage it was queued for stays');
       assert.equal(await store.uploads.retryNow(recordingId, at(12)), false, 'done stays done');
     });
 
     it('puts uploads interrupted by a crash back in the queue, and retries a failed one now', async () => {
       const first = await addRecording(store);
       const second = await addRecording(store);
-      await store.uploads.enqueue({ ...first, target: TARGET, at: T0 });
-      await store.uploads.enqueue({ ...second, target: TARGET, at: at(1) });
-      await store.uploads.claim(first.recordingId, { at: at(2), target: TARGET });
-      await store.uploads.claim(second.recordingId, { at: at(2), target: TARGET });
+      await store.uploads.enqueue({ ...first, ...QUEUED, at: T0 });
+      await store.uploads.enqueue({ ...second, ...QUEUED, at: at(1) });
+      await store.uploads.claim(first.recordingId, { at: at(2) });
+      await store.uploads.claim(second.recordingId, { at: at(2) });
       await store.uploads.fail(second.recordingId, {
         at: at(3),
         error: 'down',

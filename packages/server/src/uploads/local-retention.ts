@@ -21,9 +21,9 @@ export interface LocalRetentionDeps {
 
 /**
  * The retention of local copies (R-5): a recording stays on the Tether server until the target
- * confirmed it (verified by size and SHA-256), and then `keepLocalDays` more; after that the
- * local copy and its hash chain are removed and the removal is audited. Never anything that
- * was not confirmed uploaded.
+ * confirmed it (verified by SHA-256 read-back, or by size where the account may not read), and
+ * then `keepLocalDays` more; after that the local copy and its hash chain are removed and the
+ * removal is audited. Never anything that was not confirmed uploaded.
  *
  * @example
  * const retention = startLocalRetention({ store, clock, log, audit, recordingsDir, keepLocalDays: 30 });

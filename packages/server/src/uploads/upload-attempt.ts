@@ -1,21 +1,16 @@
 import { access } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { AppError, type CustomStorage } from '@tether/protocol';
+import { AppError } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { PolicyService } from '../policies/policy-service.js';
 import { chainFileOf } from '../recordings/index.js';
-import {
-  describeTarget,
-  parseSftpUrl,
-  type StorageConnector,
-  uploadFiles,
-  type UploadFile,
-} from '../storage/index.js';
+import { type StorageConnector, uploadFiles, type UploadFile } from '../storage/index.js';
 import type { Store } from '../store/store.js';
 import type { UploadRecord } from '../store/upload-repository.js';
 import { retryDelayMs, type RetryPolicy } from './backoff.js';
+import { storageFor } from './upload-storage.js';
 
 /** What one upload attempt needs. */
 export interface UploadAttemptDeps {
@@ -34,19 +29,11 @@ export interface UploadAttemptDeps {
   onUploaded?: (recordingId: string) => void;
 }
 
-/** The storage URL as stored and shown: normalised, never with a credential. */
-export function targetOf(storage: CustomStorage): string {
-  try {
-    return describeTarget(parseSftpUrl(storage.url));
-  } catch {
-    return storage.url;
-  }
-}
-
 /**
- * One attempt at shipping a queued recording: claims the row, resolves the device's policy
- * again (so a rotated credential or a corrected URL applies), uploads the recording and its
- * hash-chain sidecar, and records the outcome. A failure is stored with its reason and the
+ * One attempt at shipping a queued recording: claims the row, takes the storage it was queued
+ * for (with a credential or host key corrected since, see `storageFor`; never another target),
+ * uploads the recording and its hash-chain sidecar, and records the outcome and how the copy
+ * was verified. A failure is stored with its reason and the
  * next attempt time, logged and audited; the local files are never touched.
  * `track` receives a function that aborts the attempt (the server is stopping).
  */
@@ -55,15 +42,15 @@ export async function attemptUpload(
   row: UploadRecord,
   track: (abort: (() => void) | undefined) => void,
 ): Promise<void> {
-  const storage = (await deps.policies.effectiveFor(row.deviceId)).customStorage;
-  const target = storage ? targetOf(storage) : row.target;
-  if (!(await deps.store.uploads.claim(row.recordingId, { at: deps.clock.now(), target }))) return;
+  const storage = await storageFor(deps, row);
+  const { target } = row;
+  if (!(await deps.store.uploads.claim(row.recordingId, { at: deps.clock.now() }))) return;
   const attempt = row.attempts + 1;
   try {
     if (!storage) {
       throw new AppError(
         'UNAVAILABLE',
-        'No policy of this device uploads recordings to custom storage any more; the recording stays on the Tether server. Assign a policy with custom storage to upload it.',
+        `This recording was queued for ${target} by an earlier version of Tether, which did not keep the storage setting with the upload, and no policy names ${target} any more. Put that storage back in a policy to upload it; the recording stays on the Tether server meanwhile.`,
       );
     }
     const recording = await deps.store.recordings.find(row.recordingId);
@@ -81,15 +68,25 @@ export async function attemptUpload(
       });
       const cast = result.files[result.files.length - 1];
       if (!cast) throw new AppError('INTERNAL', 'Nothing was uploaded.');
+      const { verification, notices } = result;
       await deps.store.uploads.complete(row.recordingId, {
         at: deps.clock.now(),
         remotePath: cast.remotePath,
         sha256: cast.sha256,
+        verification,
+        notice: notices.length > 0 ? notices.join(' ') : null,
       });
       deps.log.info(
-        { recordingId: row.recordingId, target, remotePath: cast.remotePath, attempt },
+        {
+          recordingId: row.recordingId,
+          target,
+          remotePath: cast.remotePath,
+          attempt,
+          verification,
+        },
         'recording uploaded',
       );
+      for (const notice of notices) deps.log.warn({ recordingId: row.recordingId, target }, notice);
       await deps.audit.record({
         action: 'upload.completed',
         actor: 'system',
@@ -99,6 +96,8 @@ export async function attemptUpload(
           target,
           remotePath: cast.remotePath,
           sha256: cast.sha256,
+          verification,
+          notices,
           attempts: attempt,
           alreadyThere: cast.alreadyThere,
         },

@@ -8,7 +8,8 @@ import {
   type StorageConnector,
 } from '../storage/index.js';
 import type { Store } from '../store/store.js';
-import { attemptUpload, targetOf, type UploadAttemptDeps } from './upload-attempt.js';
+import { attemptUpload, type UploadAttemptDeps } from './upload-attempt.js';
+import { targetOf } from './upload-storage.js';
 
 /** Ships finished recordings to the storage their policy names. */
 export interface UploadQueue {
@@ -120,7 +121,10 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
     })();
   }
 
-  /** Queues the recording when its device's policy has custom storage; idempotent. */
+  /**
+   * Queues the recording when its device's policy has custom storage, keeping that storage
+   * setting with the entry: the recording goes there, whatever the policy says later. Idempotent.
+   */
   async function enqueue(recordingId: string): Promise<void> {
     const recording = await deps.store.recordings.find(recordingId);
     if (!recording) return;
@@ -131,6 +135,7 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
       recordingId,
       deviceId: recording.deviceId,
       target,
+      storage,
       at: deps.clock.now(),
     });
     if (queued)

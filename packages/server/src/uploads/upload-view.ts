@@ -11,6 +11,8 @@ export function toRecordingUpload(record: UploadRecord): RecordingUpload {
     nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null,
     completedAt: record.completedAt?.toISOString() ?? null,
     remotePath: record.remotePath,
+    verification: record.verification,
+    notice: record.notice,
   };
 }
 

@@ -124,3 +124,16 @@ export async function writeSecretFile(file: string, text: string, mode = 0o600):
   await writeFile(file, text, { mode });
   await chmod(file, mode);
 }
+
+/**
+ * The README's command exactly: `openssl cms -encrypt -aes256 -recip CERT` with the secret on
+ * stdin and no other option, so its output is S/MIME (MIME headers and a Base64 body) and the
+ * content is canonicalised to CRLF line ends (text mode).
+ */
+export async function sealLikeReadme(certFile: string, plaintext: string): Promise<string> {
+  const output = await openssl(
+    ['cms', '-encrypt', '-aes256', '-recip', certFile],
+    Buffer.from(plaintext, 'utf8'),
+  );
+  return output.toString('utf8');
+}

@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import type { ServerContext } from '../../app/context.js';
 import { createStorageConnector } from '../../storage/index.js';
-import { targetOf } from '../../uploads/upload-attempt.js';
+import { targetOf } from '../../uploads/upload-storage.js';
 import { toUploadQueueEntry } from '../../uploads/upload-view.js';
 import type { HttpsApp } from '../https-app.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
@@ -24,7 +24,10 @@ const ListQuery = z.object({
  * retry a failed upload now. The sealed credential is only ever read, never returned.
  */
 export function storageRoutes(app: HttpsApp, context: ServerContext): void {
-  const connector = createStorageConnector({ folders: context.config.storage });
+  const connector = createStorageConnector({
+    folders: context.config.storage,
+    clock: context.clock,
+  });
 
   app.post('/api/v1/storage/test', async (request): Promise<StorageTestResult> => {
     const principal = await requireUser(context.auth, request, ['administrator']);
@@ -38,8 +41,9 @@ export function storageRoutes(app: HttpsApp, context: ServerContext): void {
         sourceAddress: sourceAddress(request),
         details,
       });
+    let result: StorageTestResult;
     try {
-      await connector.test(storage);
+      result = await connector.test(storage);
     } catch (error) {
       const reason =
         error instanceof AppError
@@ -55,12 +59,13 @@ export function storageRoutes(app: HttpsApp, context: ServerContext): void {
         error instanceof AppError ? error.details : undefined,
       );
     }
-    await audit({ ok: true });
-    return {
+    await audit({
       ok: true,
-      target,
-      message: `Signed in to ${target} and wrote and deleted a test file: uploads can go there.`,
-    };
+      folder: result.folder,
+      verification: result.verification,
+      notices: result.notices,
+    });
+    return result;
   });
 
   app.get('/api/v1/uploads', async (request): Promise<UploadList> => {

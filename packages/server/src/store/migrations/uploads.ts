@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { UploadState } from '@tether/protocol';
+import type { UploadState, UploadVerification } from '@tether/protocol';
 import type { Engine } from '../engine.js';
 
 /** Epoch milliseconds (see schema.ts). */
@@ -7,8 +7,9 @@ type Millis = number;
 
 /**
  * The upload queue (R-5): one row per recording made under a custom storage policy. `target`
- * is the storage URL only; the credential stays in the policy, sealed, and is opened at upload
- * time.
+ * is the storage URL as shown; `storage` is the whole setting in force when the recording
+ * started (URL, host key, authentication and the credential, still sealed), so the recording
+ * goes where it was meant to go whatever the policy says later.
  */
 export interface UploadsTable {
   recording_id: string;
@@ -25,6 +26,12 @@ export interface UploadsTable {
   remote_path: string | null;
   /** SHA-256 (hex) of the recording as verified on the target. */
   sha256: string | null;
+  /** The `CustomStorage` setting as JSON (credential sealed); null on rows queued before 0006. */
+  storage: string | null;
+  /** How the copy on the target was verified, once done. */
+  verification: UploadVerification | null;
+  /** What the upload did differently from the usual (no month folder), once done. */
+  notice: string | null;
 }
 
 declare module '../schema.js' {
@@ -56,4 +63,14 @@ export async function createUploadSchema(db: Kysely<unknown>, _engine: Engine): 
     .columns(['state', 'next_attempt_at'])
     .execute();
   await db.schema.createIndex('uploads_created_at').on('uploads').column('created_at').execute();
+}
+
+/**
+ * Each queued upload keeps the storage setting it was queued under, and a finished one how it was
+ * verified (uploads to write-only accounts are verified by size).
+ */
+export async function addUploadTargetSnapshot(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('uploads').addColumn('storage', 'text').execute();
+  await db.schema.alterTable('uploads').addColumn('verification', 'text').execute();
+  await db.schema.alterTable('uploads').addColumn('notice', 'text').execute();
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { CustomStorage } from '@tether/protocol';
 import type { UploadsTable } from '../migrations/uploads.js';
 import type { Database } from '../schema.js';
 import type { UploadRecord, UploadRepository } from '../upload-repository.js';
@@ -12,7 +13,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
   const stillRecording = () =>
     db.selectFrom('recordings').select('id').where('state', '=', 'recording');
   return {
-    async enqueue({ recordingId, deviceId, target, at }) {
+    async enqueue({ recordingId, deviceId, target, storage, at }) {
       const result = await db
         .insertInto('uploads')
         .values({
@@ -28,6 +29,9 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
           completed_at: null,
           remote_path: null,
           sha256: null,
+          storage: JSON.stringify(storage),
+          verification: null,
+          notice: null,
         })
         .onConflict((conflict) => conflict.column('recording_id').doNothing())
         .executeTakeFirst();
@@ -82,13 +86,12 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
         .executeTakeFirst();
       return row?.next == null ? undefined : fromMillis(row.next);
     },
-    async claim(recordingId, { at, target }) {
+    async claim(recordingId, { at }) {
       const result = await db
         .updateTable('uploads')
         .set((eb) => ({
           state: 'uploading',
           attempts: eb('attempts', '+', 1),
-          target,
           updated_at: toMillis(at),
         }))
         .where('recording_id', '=', recordingId)
@@ -98,7 +101,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
-    async complete(recordingId, { at, remotePath, sha256 }) {
+    async complete(recordingId, { at, remotePath, sha256, verification, notice }) {
       await db
         .updateTable('uploads')
         .set({
@@ -109,6 +112,8 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
           updated_at: toMillis(at),
           remote_path: remotePath,
           sha256,
+          verification,
+          notice,
         })
         .where('recording_id', '=', recordingId)
         .where('state', '=', 'uploading')
@@ -161,5 +166,21 @@ function toRecord(row: Selectable<UploadsTable>): UploadRecord {
     completedAt: fromMillisOrNull(row.completed_at),
     remotePath: row.remote_path,
     sha256: row.sha256,
+    storage: storageOf(row.storage),
+    verification: row.verification,
+    notice: row.notice,
   };
+}
+
+/** The stored setting, parsed like any other input; an unreadable one counts as none. */
+function storageOf(json: string | null): CustomStorage | null {
+  if (json === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const parsed = CustomStorage.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
