@@ -175,7 +175,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     key: tls.key,
     cert: tls.cert,
     minVersion: config.tls.minVersion,
-    ...(config.tls.ciphers ? { ciphers: config.tls.ciphers } : {}),
+    ciphers: config.tls.ciphers,
+    connections: config.connections,
   };
   const userApp = await createUserApp(context, https);
   const sockets = attachWebSockets(userApp.server, context, {
