@@ -106,6 +106,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     recordingsDir,
     relayTokenTtlSec: config.relayTokenTtlSec,
+    maxLifetimeSec: config.sessions.maxLifetimeSec,
     recordingModeFor: async (deviceId, kind) =>
       (await policies.effectiveFor(deviceId)).recording[kind],
     onRecordingFinished,

@@ -71,6 +71,22 @@ export const ServerConfig = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pending relay joins and their tokens expire after this (≤ 60 s). */
   relayTokenTtlSec: z.int().min(5).max(60).default(60),
+  sessions: z
+    .object({
+      /** A session is ended this long after it was opened, however active (default 12 h). */
+      maxLifetimeSec: z
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(43_200),
+    })
+    .default({ maxLifetimeSec: 43_200 }),
+  audit: z
+    .object({
+      /** Audit rows older than this are deleted (the deletion itself is audited). */
+      retentionDays: z.int().min(1).max(36_500).default(365),
+    })
+    .default({ retentionDays: 365 }),
   /** Custom storage (R-2, R-3, R-5): where sealed credentials' keys are, how uploads retry. */
   storage: z
     .object({

@@ -32,6 +32,7 @@ import {
   startRecording,
   type ActiveRecording,
 } from './session-recording.js';
+import { watchSessionLifetime } from './session-lifetime.js';
 import { toApiSession } from './session-view.js';
 
 export interface SessionServiceDeps {
@@ -42,6 +43,8 @@ export interface SessionServiceDeps {
   log: Logger;
   recordingsDir: string;
   relayTokenTtlSec: number;
+  /** A session is ended this long after it was requested, however active (absolute lifetime). */
+  maxLifetimeSec: number;
   /** Whether sessions of this kind on this device are recorded (policies, R-1). */
   recordingModeFor(deviceId: string, kind: SessionKind): Promise<RecordingMode>;
   /** A recording is complete on local disk (the upload queue takes it from here). */
@@ -71,6 +74,7 @@ interface LiveSession {
   /** Admission's terms: the access window the session runs in. */
   admission: Admission;
   windowWatch?: AccessWindowWatch;
+  lifetimeWatch?: AccessWindowWatch;
   /** While the user at the device is asked to consent: until when (M-1). */
   consentExpiresAt?: Date;
   /** Called once when the session is over, however it ended. */
@@ -352,6 +356,15 @@ export class SessionService {
         end: (reason, code) => void this.end(record.id, reason, code),
       },
     );
+    live.lifetimeWatch = watchSessionLifetime(
+      { ...this.deps, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
+      {
+        ...record,
+        technician: live.technician,
+        maxLifetimeSec: this.deps.maxLifetimeSec,
+        end: (reason, code) => void this.end(record.id, reason, code),
+      },
+    );
     await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
     await this.deps.audit.record({
       action: 'session.started',
@@ -368,6 +381,7 @@ export class SessionService {
     clearTimeout(live.timer);
     live.onFinished?.();
     live.windowWatch?.stop();
+    live.lifetimeWatch?.stop();
     this.tickets.revokeSession(record.id);
     const now = this.deps.clock.now();
     try {
