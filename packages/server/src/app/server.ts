@@ -233,14 +233,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     flag: '--admin-port',
     log,
   });
+  // In order, so nothing touches the store once it is closed (SIGTERM used to close it first).
   const close = async (): Promise<void> => {
+    // 1. Stop accepting connections (resolves once every connection is gone, awaited below).
+    const listenersClosed = Promise.allSettled([userApp.close(), admin.app.close()]);
+    // 2. End sessions, then close agent and relay connections, with their last writes.
+    await sessions.endAll('The server is shutting down.');
+    await sockets.close();
+    // 3. Background jobs.
     sweeper.stop();
     unattended.stop();
     await retention.stop();
     await uploads.stop();
-    await sessions.endAll('The server is shutting down.');
-    sockets.close();
-    await Promise.allSettled([userApp.close(), admin.app.close()]);
+    // 4. Console event streams and keep-alive connections, then the store.
+    userApp.server.closeAllConnections();
+    admin.app.server.closeAllConnections();
+    await listenersClosed;
     await store.close();
   };
   if (userPort === undefined && adminPort === undefined) {

@@ -98,6 +98,8 @@ export interface CreateSessionOptions {
 export class SessionService {
   private readonly live = new Map<string, LiveSession>();
   private readonly tickets: RelayTickets;
+  /** Sessions' end work still writing to the store: shutdown waits for it. */
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
@@ -289,9 +291,10 @@ export class SessionService {
     }
   }
 
-  /** Ends everything (server shutdown). */
+  /** Ends everything (server shutdown); resolves once their end is in the store. */
   async endAll(reason: string): Promise<void> {
     await Promise.all([...this.live.keys()].map((id) => this.end(id, reason, 1001)));
+    await Promise.all([...this.finishing]);
   }
 
   private expirePending(sessionId: string): void {
@@ -374,7 +377,13 @@ export class SessionService {
     });
   }
 
-  private async finish(live: LiveSession, reason: string): Promise<void> {
+  private finish(live: LiveSession, reason: string): Promise<void> {
+    const done = this.finishNow(live, reason);
+    this.finishing.add(done);
+    return done.finally(() => this.finishing.delete(done));
+  }
+
+  private async finishNow(live: LiveSession, reason: string): Promise<void> {
     const { record } = live;
     if (this.live.get(record.id) !== live) return;
     this.live.delete(record.id);

@@ -24,7 +24,7 @@ export function attachWebSockets(
   server: Server,
   context: ServerContext,
   channelDeps: AgentChannelDeps,
-): { channels: Set<AgentChannel>; close(): void } {
+): { channels: Set<AgentChannel>; close(): Promise<void> } {
   const agentServer = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -36,6 +36,8 @@ export function attachWebSockets(
     maxPayload: 16 * 1024 * 1024,
   });
   const channels = new Set<AgentChannel>();
+  /** Closed channels' last writes still in flight: shutdown waits for them before the store. */
+  const closing = new Set<Promise<void>>();
 
   const onAgent = (ws: WebSocket, request: IncomingMessage): void => {
     const channel = new AgentChannel(channelDeps, {
@@ -58,7 +60,9 @@ export function attachWebSockets(
     });
     ws.on('close', () => {
       channels.delete(channel);
-      channel.onClose();
+      const done = channel.onClose();
+      closing.add(done);
+      void done.finally(() => closing.delete(done));
     });
     ws.on('error', (error) => context.log.debug({ err: error }, 'agent socket error'));
   };
@@ -136,11 +140,20 @@ export function attachWebSockets(
 
   return {
     channels,
-    close() {
-      for (const client of agentServer.clients) client.terminate();
-      for (const client of relayServer.clients) client.terminate();
+    /** Closes every agent and relay connection and waits until their last writes are done. */
+    async close() {
+      const clients = [...agentServer.clients, ...relayServer.clients];
+      const gone = clients.map(
+        (client) => new Promise<void>((resolve) => client.once('close', () => resolve())),
+      );
+      // Agents are told why (they reconnect later); one that does not answer is cut.
+      for (const client of clients) client.close(1001, 'The server is shutting down.');
+      const cut = setTimeout(() => clients.forEach((client) => client.terminate()), 2000);
       agentServer.close();
       relayServer.close();
+      await Promise.all(gone);
+      clearTimeout(cut);
+      await Promise.all([...closing]);
     },
   };
 }
