@@ -81,6 +81,13 @@ export const ServerConfig = z.object({
         .default(43_200),
     })
     .default({ maxLifetimeSec: 43_200 }),
+  /** Each agent connection's message budget; excess is dropped, a flood is disconnected. */
+  agents: z
+    .object({
+      messagesPerSec: z.number().positive().max(100_000).default(20),
+      messageBurst: z.int().min(1).max(1_000_000).default(200),
+    })
+    .default({ messagesPerSec: 20, messageBurst: 200 }),
   audit: z
     .object({
       /** Audit rows older than this are deleted (the deletion itself is audited). */

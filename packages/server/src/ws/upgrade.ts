@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AGENT_CONNECT_PATH, AppError, SESSION_COOKIE, wsCloseCode } from '@tether/protocol';
 import type { ServerContext } from '../app/context.js';
 import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
+import { admitMessages } from './agent-message-budget.js';
 import { readCookie } from '../http/request-context.js';
 import { isSameOrigin } from '../http/same-origin.js';
 import { wsRelayPeer } from './ws-relay-peer.js';
@@ -40,13 +41,20 @@ export function attachWebSockets(
   const closing = new Set<Promise<void>>();
 
   const onAgent = (ws: WebSocket, request: IncomingMessage): void => {
+    const remoteAddress = request.socket.remoteAddress ?? 'unknown';
     const channel = new AgentChannel(channelDeps, {
       send: (text) => ws.send(text),
       close: (code, reason) => ws.close(code, reason),
-      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+      remoteAddress,
     });
     channels.add(channel);
+    const admit = admitMessages(channel, {
+      ...channelDeps,
+      limits: context.config.agents,
+      remoteAddress,
+    });
     ws.on('message', (data, isBinary) => {
+      if (!admit()) return;
       if (isBinary)
         channel.fail(
           new AppError('INVALID_INPUT', 'The control channel carries text messages only.'),
