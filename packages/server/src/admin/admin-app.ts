@@ -36,7 +36,7 @@ export async function createAdminApp(
   app.addHook('onRequest', async (request, reply) => {
     const address = sourceAddress(request);
     if (isLocalhost(address) || trusted.has(address)) return;
-    await context.audit.record({
+    await context.audit.refused({
       action: 'admin.refused',
       actor: address,
       sourceAddress: address,

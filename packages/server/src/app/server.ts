@@ -5,6 +5,7 @@ import { AppError, type AgentSettings } from '@tether/protocol';
 import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
+import { createAuditRetention } from '../audit/audit-retention.js';
 import { ensureAdminAccount } from '../auth/admin-account.js';
 import { createAuthService } from '../auth/auth-service.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -73,6 +74,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   ]);
   const audit = createAuditLog({ store, clock, log });
   const auth = createAuthService({ store, clock, audit });
+  const auditRetention = createAuditRetention({
+    store,
+    audit,
+    clock,
+    log,
+    retentionDays: config.audit.retentionDays,
+  });
   const presence = new DevicePresence();
   const policies = createPolicyService({ store, clock, audit });
   const retention = startLocalRetention({
@@ -215,6 +223,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     clock,
     heartbeatSec: HEARTBEAT_SEC,
     refreshTrusted: () => admin.refreshTrusted(),
+    sweepIfDue: () => auditRetention.sweepIfDue(),
     log,
   });
 
@@ -245,6 +254,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     unattended.stop();
     await retention.stop();
     await uploads.stop();
+    await auditRetention.stop();
+    await audit.close();
     // 4. Console event streams and keep-alive connections, then the store.
     userApp.server.closeAllConnections();
     admin.app.server.closeAllConnections();

@@ -242,7 +242,7 @@ export class AgentChannel implements AgentLink {
     this.phase = 'auth';
     const device = await this.deps.store.devices.find(message.deviceId);
     if (!device) {
-      await this.deps.audit.record({
+      await this.deps.audit.refused({
         action: 'device.auth_failed',
         actor: `device:${message.deviceId}`,
         sourceAddress: this.socket.remoteAddress,
@@ -289,7 +289,7 @@ export class AgentChannel implements AgentLink {
       agentNonce: handshake.agentNonce,
     });
     if (!verifyAgentSignature(handshake.publicKey, text, message.signature)) {
-      await this.deps.audit.record({
+      await this.deps.audit.refused({
         action: 'device.auth_failed',
         actor: `device:${device.id}`,
         target: device.id,

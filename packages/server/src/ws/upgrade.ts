@@ -100,7 +100,7 @@ export function attachWebSockets(
           : new AppError('INTERNAL', 'The relay failed to join this session.');
       if (!(error instanceof AppError))
         context.log.error({ err: error, sessionId }, 'relay join failed');
-      await context.audit.record({
+      await context.audit.refused({
         action: 'relay.refused',
         actor: request.socket.remoteAddress ?? 'unknown',
         target: sessionId,
@@ -114,7 +114,7 @@ export function attachWebSockets(
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (!isSameOrigin(request.headers, context.config.publicUrl)) {
-      void context.audit.record({
+      void context.audit.refused({
         action: 'relay.refused',
         actor: request.socket.remoteAddress ?? 'unknown',
         target: path,
