@@ -186,6 +186,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     minVersion: config.tls.minVersion,
     ciphers: config.tls.ciphers,
     connections: config.connections,
+    trustedProxies: config.trustedProxies,
   };
   const userApp = await createUserApp(context, https);
   const sockets = attachWebSockets(userApp.server, context, {

@@ -22,7 +22,7 @@ const CONNECTION_DEFAULTS = {
   headersTimeoutSec: 20,
   bodyTimeoutSec: 30,
   idleTimeoutSec: 60,
-  maxConnectionsPerSource: 128,
+  maxConnectionsPerSource: 256,
 };
 
 /** A listener: where it binds. Port 0 picks a free port (tests). */
@@ -63,7 +63,7 @@ export const ServerConfig = z.object({
       /** A body must deliver 16 KiB per this many seconds or its connection is closed. */
       bodyTimeoutSec: z.number().positive().max(3600).default(30),
       idleTimeoutSec: z.number().positive().max(3600).default(60),
-      maxConnectionsPerSource: z.int().min(1).max(1_000_000).default(128),
+      maxConnectionsPerSource: z.int().min(1).max(1_000_000).default(256),
     })
     .default(CONNECTION_DEFAULTS),
   /** Addresses of reverse proxies whose X-Forwarded-* headers are believed (S-11). */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from '../logging.js';
+import { AddressList, isLocalhost } from '../net/address-list.js';
 
 /** Timeouts and the per-source cap of one listener (config `connections`). */
 export interface ConnectionLimits {
@@ -13,6 +14,14 @@ export interface ConnectionLimits {
   idleTimeoutSec: number;
   /** HTTP connections one address may hold at once; WebSockets leave the count once upgraded. */
   maxConnectionsPerSource: number;
+}
+
+/**
+ * Addresses the cap does not apply to: the machine itself (127.0.0.1, ::1) and the trusted
+ * reverse proxies, because every client behind them arrives from that one address.
+ */
+export function isUncapped(address: string, trustedProxies: AddressList): boolean {
+  return isLocalhost(address) || trustedProxies.has(address);
 }
 
 /**
@@ -46,14 +55,22 @@ export function serverCreationOptions(limits: ConnectionLimits): {
  * stops its HTTP deadlines on upgrade, `ws` clears the socket timeout, and an upgraded socket is
  * released from the per-source count.
  */
-export function guardConnections(server: Server, limits: ConnectionLimits, log: Logger): void {
+export function guardConnections(
+  server: Server,
+  limits: ConnectionLimits & { trustedProxies: readonly string[] },
+  log: Logger,
+): void {
   // Node's own header deadline; its whole-request deadline stays off because it would cut a
   // large upload that is still making progress (the body check below replaces it).
   server.headersTimeout = limits.headersTimeoutSec * 1000;
   server.requestTimeout = 0;
   server.keepAliveTimeout = limits.idleTimeoutSec * 1000;
   guardBodies(server, limits.bodyTimeoutSec * 1000);
-  capPerSource(server, limits.maxConnectionsPerSource, log);
+  capPerSource(
+    server,
+    { max: limits.maxConnectionsPerSource, uncapped: new AddressList(limits.trustedProxies) },
+    log,
+  );
 }
 
 /** Closes the connection of a request whose body stalls or trickles. */
@@ -81,7 +98,12 @@ function guardBodies(server: Server, periodMs: number): void {
  * Refuses a source's connection beyond `max` (it is closed at once, before TLS). Counting starts
  * on the TCP connection, so sockets that never finish their handshake count too.
  */
-function capPerSource(server: Server, max: number, log: Logger): void {
+function capPerSource(
+  server: Server,
+  options: { max: number; uncapped: AddressList },
+  log: Logger,
+): void {
+  const { max } = options;
   const perSource = new Map<string, number>();
   /** Connections still counted, by `address|port`, so an upgrade can release its own. */
   const counted = new Map<string, () => void>();
@@ -89,6 +111,7 @@ function capPerSource(server: Server, max: number, log: Logger): void {
 
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
+    if (isUncapped(address, options.uncapped)) return;
     const open = perSource.get(address) ?? 0;
     if (open >= max) {
       socket.destroy();

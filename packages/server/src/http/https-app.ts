@@ -26,6 +26,8 @@ export interface HttpsOptions {
   ciphers?: string;
   /** Deadlines and the per-source cap (slow-request hardening). */
   connections: ConnectionLimits;
+  /** Reverse proxies (config `trustedProxies`): not capped, all their clients share an address. */
+  trustedProxies: readonly string[];
 }
 
 /**
@@ -42,7 +44,7 @@ export function createHttpsApp(options: {
 }): HttpsApp {
   // Typed as Fastify's logger so the app gets Fastify's default logger type parameter.
   const loggerInstance: FastifyBaseLogger = options.log;
-  const { connections, ...tls } = options.https;
+  const { connections, trustedProxies, ...tls } = options.https;
   const app = Fastify({
     https: { ...tls, ...serverCreationOptions(connections) },
     loggerInstance,
@@ -50,7 +52,7 @@ export function createHttpsApp(options: {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
   });
-  guardConnections(app.server, connections, options.log);
+  guardConnections(app.server, { ...connections, trustedProxies }, options.log);
   installErrorHandler(app, options.log);
   app.setNotFoundHandler((request, reply) => {
     if (request.method === 'GET' && options.fallback?.(request, reply)) return reply;
