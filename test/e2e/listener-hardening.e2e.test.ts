@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpsRequest } from 'node:https';
 import { connect as tcpConnect } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { after, before, test } from 'node:test';
@@ -118,7 +119,26 @@ test('a source over the connection cap is refused while another source still con
   assert.equal(again.status, 200, 'the source is served again once its connections closed');
 });
 
-test('a WebSocket idle for longer than the HTTP idle deadline stays open', async () => {
+/** The console's device event stream, open until the test ends it. */
+function eventStream(): Promise<{ isOpen(): boolean; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      new URL('/api/v1/devices/events', server.url),
+      { ca: server.ca, headers: { cookie: server.admin.cookie ?? '' } },
+      (response) => {
+        let isOpen = response.statusCode === 200;
+        response.on('data', () => undefined);
+        response.once('close', () => (isOpen = false));
+        resolve({ isOpen: () => isOpen, close: () => request.destroy() });
+      },
+    );
+    request.once('error', reject);
+    request.end();
+  });
+}
+
+test('a WebSocket and an event stream idle for longer than the HTTP deadlines stay open', async () => {
+  const events = await eventStream();
   const keepAlive = await tlsConnection('127.0.0.6');
   const keepAliveText = received(keepAlive);
   keepAlive.write('GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n');
@@ -134,6 +154,8 @@ test('a WebSocket idle for longer than the HTTP idle deadline stays open', async
   assert.match(await keepAliveText, /^HTTP\/1.1 200/);
   await new Promise((resolve) => setTimeout(resolve, 1500)); // past the header deadline as well
   assert.equal(closedEarly, false, 'the idle WebSocket is still open');
+  assert.ok(events.isOpen(), "the console's event stream is still open");
+  events.close();
   socket.send('{}'); // not a valid hello: the server answers with an error and closes
   await new Promise((resolve) => socket.once('close', resolve));
   assert.ok(
