@@ -26,6 +26,15 @@ test('viewOnly is refused for session kinds that cannot honour it, and nothing s
     assert.equal(error.code, 'INVALID_INPUT');
     assert.match(error.message, /viewOnly: only desktop sessions can be view-only/);
   }
+  // Unattended connections too, before the one-time password is even looked at.
+  const unattended = await server.admin.request('POST', '/api/v1/unattended/connect', {
+    accessId: '123456789',
+    password: 'not-looked-at',
+    kind: 'terminal',
+    viewOnly: true,
+  });
+  assert.equal(unattended.status, 422, unattended.text);
+  assert.match(unattended.json(ErrorBody).message, /only desktop sessions can be view-only/);
   const sessions = (
     await server.admin.request('GET', `/api/v1/sessions?deviceId=${deviceId}`)
   ).json(SessionList);
