@@ -17,6 +17,9 @@ export const serverCommand: Command = {
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
   --print-config      print the effective configuration and exit
 
+Deadlines and limits (connections.*, tls.ciphers, sessions.maxLifetimeSec, agents.*,
+audit.retentionDays) are config-file keys: see the README's Configuration section.
+
 The first start creates the administrator "admin" with a random password printed once
 (or TETHER_ADMIN_PASSWORD).`,
   options: { ...serverFlagOptions, 'print-config': { type: 'boolean' } },

@@ -21,6 +21,8 @@ export const AuditAction = z.enum([
   'session.ended',
   'session.refused',
   'session.window_closing',
+  /** A session reached its absolute lifetime (`sessions.maxLifetimeSec`) and was ended. */
+  'session.lifetime_reached',
   'unattended.created',
   'unattended.refused',
   'unattended.connected',
@@ -30,6 +32,12 @@ export const AuditAction = z.enum([
   'unattended.revoked',
   'relay.refused',
   'admin.refused',
+  /** How many more refusals of one kind a source had since its first was audited. */
+  'refusals.summary',
+  /** Audit rows older than `audit.retentionDays` were deleted. */
+  'audit.pruned',
+  /** An agent sent messages far faster than allowed and was disconnected. */
+  'device.rate_limited',
   'upload.queued',
   'upload.completed',
   'recording.local_removed',

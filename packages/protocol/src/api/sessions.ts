@@ -11,22 +11,45 @@ export const SessionState = z.enum(['pending', 'active', 'ended']);
 export type SessionState = z.infer<typeof SessionState>;
 
 /**
+ * Whether a request's `viewOnly` can be honoured: only the desktop can drop the technician's
+ * input; a terminal or file transfer limited to "viewing" would silently not be.
+ *
+ * @example
+ * Request.refine(isViewOnlyHonoured, VIEW_ONLY_DESKTOP_ONLY);
+ */
+export function isViewOnlyHonoured(request: {
+  kind: SessionKind;
+  viewOnly?: boolean | undefined;
+}): boolean {
+  return !request.viewOnly || request.kind === 'desktop';
+}
+
+/** The refusal when `isViewOnlyHonoured` fails. */
+export const VIEW_ONLY_DESKTOP_ONLY = {
+  path: ['viewOnly'],
+  message:
+    'only desktop sessions can be view-only; leave viewOnly out for terminal and files sessions',
+};
+
+/**
  * `POST /api/v1/sessions`
  *
  * @example
  * const { session, relay } = await api.createSession({ deviceId, kind: 'terminal' });
  */
-export const CreateSessionRequest = z.object({
-  deviceId: DeviceId,
-  kind: SessionKind,
-  /** How to reach the device (M-1…M-3); optional where the device's group allows one mode only. */
-  mode: AssistanceMode.optional(),
-  /** Initial terminal size, so the first prompt is laid out right. */
-  cols: z.int().min(1).max(1000).optional(),
-  rows: z.int().min(1).max(1000).optional(),
-  /** Desktop only: the technician watches, the device drops keyboard, pointer and clipboard. */
-  viewOnly: z.boolean().optional(),
-});
+export const CreateSessionRequest = z
+  .object({
+    deviceId: DeviceId,
+    kind: SessionKind,
+    /** How to reach the device (M-1…M-3); optional where the device's group allows one mode only. */
+    mode: AssistanceMode.optional(),
+    /** Initial terminal size, so the first prompt is laid out right. */
+    cols: z.int().min(1).max(1000).optional(),
+    rows: z.int().min(1).max(1000).optional(),
+    /** Desktop only: the technician watches, the device drops keyboard, pointer and clipboard. */
+    viewOnly: z.boolean().optional(),
+  })
+  .refine(isViewOnlyHonoured, VIEW_ONLY_DESKTOP_ONLY);
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
 /** A session as the API shows it. */

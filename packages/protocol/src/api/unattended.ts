@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
 import { SessionRight } from './assistance.js';
-import { SessionKind } from './sessions.js';
+import { isViewOnlyHonoured, SessionKind, VIEW_ONLY_DESKTOP_ONLY } from './sessions.js';
 
 /**
  * The session ID of an unattended access (M-2): nine digits, shown in groups of three. Spaces
@@ -125,14 +125,16 @@ export type UnattendedAccessList = z.infer<typeof UnattendedAccessList>;
  * @example
  * await api.connectUnattended({ accessId: '123456789', password, kind: 'terminal' });
  */
-export const ConnectUnattendedRequest = z.strictObject({
-  accessId: UnattendedAccessId,
-  password: z.string().min(1, 'enter the one-time password').max(128),
-  kind: SessionKind,
-  cols: z.int().min(1).max(1000).optional(),
-  rows: z.int().min(1).max(1000).optional(),
-  viewOnly: z.boolean().optional(),
-});
+export const ConnectUnattendedRequest = z
+  .strictObject({
+    accessId: UnattendedAccessId,
+    password: z.string().min(1, 'enter the one-time password').max(128),
+    kind: SessionKind,
+    cols: z.int().min(1).max(1000).optional(),
+    rows: z.int().min(1).max(1000).optional(),
+    viewOnly: z.boolean().optional(),
+  })
+  .refine(isViewOnlyHonoured, VIEW_ONLY_DESKTOP_ONLY);
 export type ConnectUnattendedRequest = z.input<typeof ConnectUnattendedRequest>;
 
 /** How long an access lives after its last connection ends (or, unused, after it was made). */

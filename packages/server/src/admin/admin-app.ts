@@ -2,6 +2,7 @@ import { createHttpsApp, type HttpsApp, type HttpsOptions } from '../http/https-
 import { z } from 'zod';
 import { TETHER_VERSION } from '@tether/protocol';
 import type { ServerContext } from '../app/context.js';
+import { installBrowserGuards } from '../http/browser-guard.js';
 import { parseInput, requireUser, sourceAddress } from '../http/request-context.js';
 import { isLocalhost, type AddressList } from '../net/address-list.js';
 import { adminPage } from './admin-page.js';
@@ -35,7 +36,7 @@ export async function createAdminApp(
   app.addHook('onRequest', async (request, reply) => {
     const address = sourceAddress(request);
     if (isLocalhost(address) || trusted.has(address)) return;
-    await context.audit.record({
+    await context.audit.refused({
       action: 'admin.refused',
       actor: address,
       sourceAddress: address,
@@ -49,21 +50,23 @@ export async function createAdminApp(
       );
   });
 
+  // After the network check (so refusals by address are audited first). The admin page has no script and connects nowhere; only its inline style is allowed.
+  installBrowserGuards(app, {
+    csp: () => "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  });
+
   app.get('/', async (_request, reply) => reply.redirect('/conf'));
   app.get('/conf', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .send(
-        adminPage({
-          version: TETHER_VERSION,
-          startedAt: options.startedAt,
-          devicesOnline: context.presence.size,
-          sessionsActive: context.sessions.activeCount,
-          publicUrl: context.publicUrl(),
-          trustedNetworks: trusted.entries,
-        }),
-      ),
+    reply.type('text/html; charset=utf-8').send(
+      adminPage({
+        version: TETHER_VERSION,
+        startedAt: options.startedAt,
+        devicesOnline: context.presence.size,
+        sessionsActive: context.sessions.activeCount,
+        publicUrl: context.publicUrl(),
+        trustedNetworks: trusted.entries,
+      }),
+    ),
   );
   app.get('/metrics', async (_request, reply) =>
     reply.type(options.metrics.contentType).send(await options.metrics.render()),

@@ -5,6 +5,7 @@ import { AppError, type AgentSettings } from '@tether/protocol';
 import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
+import { createAuditRetention } from '../audit/audit-retention.js';
 import { ensureAdminAccount } from '../auth/admin-account.js';
 import { createAuthService } from '../auth/auth-service.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -77,6 +78,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   ]);
   const audit = createAuditLog({ store, clock, log });
   const auth = createAuthService({ store, clock, audit, log });
+  const auditRetention = createAuditRetention({
+    store,
+    audit,
+    clock,
+    log,
+    retentionDays: config.audit.retentionDays,
+  });
   const presence = new DevicePresence();
   const policies = createPolicyService({
     store,
@@ -115,6 +123,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     recordingsDir,
     relayTokenTtlSec: config.relayTokenTtlSec,
+    maxLifetimeSec: config.sessions.maxLifetimeSec,
     recordingModeFor: async (deviceId, kind) =>
       (await policies.effectiveFor(deviceId)).recording[kind],
     onRecordingFinished,
@@ -184,7 +193,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     key: tls.key,
     cert: tls.cert,
     minVersion: config.tls.minVersion,
-    ...(config.tls.ciphers ? { ciphers: config.tls.ciphers } : {}),
+    ciphers: config.tls.ciphers,
+    connections: config.connections,
+    trustedProxies: config.trustedProxies,
   };
   const userApp = await createUserApp(context, https);
   const sockets = attachWebSockets(userApp.server, context, {
@@ -222,6 +233,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     clock,
     heartbeatSec: HEARTBEAT_SEC,
     refreshTrusted: () => admin.refreshTrusted(),
+    sweepIfDue: () => auditRetention.sweepIfDue(),
     log,
   });
 
@@ -240,14 +252,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     flag: '--admin-port',
     log,
   });
+  // In order, so nothing touches the store once it is closed (SIGTERM used to close it first).
   const close = async (): Promise<void> => {
+    // 1. Stop accepting connections (resolves once every connection is gone, awaited below).
+    const listenersClosed = Promise.allSettled([userApp.close(), admin.app.close()]);
+    // 2. End sessions, then close agent and relay connections, with their last writes.
+    await sessions.endAll('The server is shutting down.');
+    await sockets.close();
+    // 3. Background jobs.
     sweeper.stop();
     unattended.stop();
     await retention.stop();
     await uploads.stop();
-    await sessions.endAll('The server is shutting down.');
-    sockets.close();
-    await Promise.allSettled([userApp.close(), admin.app.close()]);
+    await auditRetention.stop();
+    await audit.close();
+    // 4. Console event streams and keep-alive connections, then the store.
+    userApp.server.closeAllConnections();
+    admin.app.server.closeAllConnections();
+    await listenersClosed;
     await store.close();
   };
   if (userPort === undefined && adminPort === undefined) {

@@ -7,14 +7,16 @@ const HANDSHAKE_TIMEOUT_MS = 15_000;
 
 /**
  * One timer for all connections (not one per agent, which would cost memory at fleet scale):
- * closes channels stuck in the handshake or silent for three heartbeats, and re-reads the
- * trusted networks the headless CLI may have changed.
+ * closes channels stuck in the handshake or silent for three heartbeats, re-reads the trusted
+ * networks the headless CLI may have changed, and runs housekeeping that is due.
  */
 export function startChannelSweeper(deps: {
   channels: Set<AgentChannel>;
   clock: Clock;
   heartbeatSec: number;
   refreshTrusted(): Promise<void>;
+  /** Housekeeping that decides by the clock whether it is due (audit retention). */
+  sweepIfDue(): Promise<void>;
   log: Logger;
 }): { stop(): void } {
   const timer = setInterval(() => {
@@ -32,6 +34,7 @@ export function startChannelSweeper(deps: {
     deps
       .refreshTrusted()
       .catch((error: unknown) => deps.log.error({ err: error }, 'cannot reload trusted networks'));
+    void deps.sweepIfDue();
   }, 5000);
   timer.unref();
   return { stop: () => clearInterval(timer) };

@@ -2,6 +2,7 @@ import type { AuditAction } from '@tether/protocol';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
+import { createRefusalTally } from './refusal-tally.js';
 
 /** What callers say about an event; time and id are added here. */
 export interface AuditEvent {
@@ -15,20 +16,46 @@ export interface AuditEvent {
 /** Appends security-relevant events (X-1). Details must never hold a secret. */
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
+  /**
+   * Records a refusal, aggregated per source and kind: the first in a minute in full, then one
+   * `refusals.summary` row with how many more there were.
+   */
+  refused(event: AuditEvent): Promise<void>;
+  /** Writes pending refusal summaries and stops the summary timer (shutdown, before the store). */
+  close(): Promise<void>;
 }
 
+/** Refusals of one kind from one source within this window share one summary row. */
+export const REFUSAL_WINDOW_MS = 60_000;
+
 export function createAuditLog(deps: { store: Store; clock: Clock; log: Logger }): AuditLog {
+  const record = async (event: AuditEvent): Promise<void> => {
+    await deps.store.audit.append({
+      at: deps.clock.now(),
+      action: event.action,
+      actor: event.actor,
+      target: event.target ?? null,
+      sourceAddress: event.sourceAddress ?? null,
+      details: event.details ?? {},
+    });
+    deps.log.info({ audit: event.action, actor: event.actor, target: event.target }, 'audit');
+  };
+  const tally = createRefusalTally({
+    clock: deps.clock,
+    windowMs: REFUSAL_WINDOW_MS,
+    write: record,
+  });
+  // The clock decides when a window is over; this timer only looks now and then.
+  const timer = setInterval(() => {
+    tally.flushDue().catch((error: unknown) => deps.log.error({ err: error }, 'audit failed'));
+  }, 5000);
+  timer.unref();
   return {
-    async record(event) {
-      await deps.store.audit.append({
-        at: deps.clock.now(),
-        action: event.action,
-        actor: event.actor,
-        target: event.target ?? null,
-        sourceAddress: event.sourceAddress ?? null,
-        details: event.details ?? {},
-      });
-      deps.log.info({ audit: event.action, actor: event.actor, target: event.target }, 'audit');
+    record,
+    refused: (event) => tally.refused(event),
+    async close() {
+      clearInterval(timer);
+      await tally.flushAll();
     },
   };
 }

@@ -5,6 +5,26 @@ import { AppError, invalidInput } from '@tether/protocol';
 
 const Port = z.int().min(0).max(65535);
 
+/** TLS 1.3's suites (all AEAD), then TLS 1.2's ECDHE AEAD suites. */
+export const AEAD_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+const CONNECTION_DEFAULTS = {
+  headersTimeoutSec: 20,
+  bodyTimeoutSec: 30,
+  idleTimeoutSec: 60,
+  maxConnectionsPerSource: 256,
+};
+
 /** A listener: where it binds. Port 0 picks a free port (tests). */
 const Listener = z.object({ host: z.string().min(1), port: Port });
 
@@ -29,15 +49,51 @@ export const ServerConfig = z.object({
       certFile: z.string().optional(),
       keyFile: z.string().optional(),
       minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
-      /** OpenSSL cipher list for TLS 1.2; Node's defaults when absent. */
-      ciphers: z.string().optional(),
+      /**
+       * OpenSSL cipher list (TLS 1.2 names, and TLS 1.3 `TLS_*` names). The default allows only
+       * forward-secret AEAD suites: ECDHE with AES-GCM or ChaCha20-Poly1305, no CBC.
+       */
+      ciphers: z.string().min(1).default(AEAD_CIPHERS),
     })
-    .default({ minVersion: 'TLSv1.2' }),
+    .default({ minVersion: 'TLSv1.2', ciphers: AEAD_CIPHERS }),
+  /** Deadlines and caps on both listeners' connections (slow or numerous clients). */
+  connections: z
+    .object({
+      headersTimeoutSec: z.number().positive().max(3600).default(20),
+      /** A body must deliver 16 KiB per this many seconds or its connection is closed. */
+      bodyTimeoutSec: z.number().positive().max(3600).default(30),
+      idleTimeoutSec: z.number().positive().max(3600).default(60),
+      maxConnectionsPerSource: z.int().min(1).max(1_000_000).default(256),
+    })
+    .default(CONNECTION_DEFAULTS),
   /** Addresses of reverse proxies whose X-Forwarded-* headers are believed (S-11). */
   trustedProxies: z.array(z.string()).default([]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pending relay joins and their tokens expire after this (≤ 60 s). */
   relayTokenTtlSec: z.int().min(5).max(60).default(60),
+  sessions: z
+    .object({
+      /** A session is ended this long after it was opened, however active (default 12 h). */
+      maxLifetimeSec: z
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(43_200),
+    })
+    .default({ maxLifetimeSec: 43_200 }),
+  /** Each agent connection's message budget; excess is dropped, a flood is disconnected. */
+  agents: z
+    .object({
+      messagesPerSec: z.number().positive().max(100_000).default(20),
+      messageBurst: z.int().min(1).max(1_000_000).default(200),
+    })
+    .default({ messagesPerSec: 20, messageBurst: 200 }),
+  audit: z
+    .object({
+      /** Audit rows older than this are deleted (the deletion itself is audited). */
+      retentionDays: z.int().min(1).max(36_500).default(365),
+    })
+    .default({ retentionDays: 365 }),
   /** Custom storage (R-2, R-3, R-5): where sealed credentials' keys are, how uploads retry. */
   storage: z
     .object({

@@ -155,20 +155,22 @@ export class AgentChannel implements AgentLink {
     });
   }
 
-  onClose(): void {
+  /** The connection closed; resolves once its last writes (last seen, audit) are done. */
+  onClose(): Promise<void> {
     const wasReady = this.phase === 'ready';
     this.phase = 'closed';
-    if (!wasReady) return;
+    if (!wasReady) return Promise.resolve();
     const deviceId = this.id;
     if (this.deps.presence.disconnect(this)) this.deps.onDisconnected(deviceId);
-    void this.deps.store.devices
+    const lastSeen = this.deps.store.devices
       .setLastSeen(deviceId, this.deps.clock.now())
       .catch((error: unknown) => {
         this.deps.log.error({ err: error, deviceId }, 'could not record last-seen time');
       });
-    void this.deps.audit
+    const audited = this.deps.audit
       .record({ action: 'device.disconnected', actor: `device:${deviceId}`, target: deviceId })
       .catch(() => undefined);
+    return Promise.all([lastSeen, audited]).then(() => undefined);
   }
 
   private expect(phase: Phase, type: string): void {
@@ -240,7 +242,7 @@ export class AgentChannel implements AgentLink {
     this.phase = 'auth';
     const device = await this.deps.store.devices.find(message.deviceId);
     if (!device) {
-      await this.deps.audit.record({
+      await this.deps.audit.refused({
         action: 'device.auth_failed',
         actor: `device:${message.deviceId}`,
         sourceAddress: this.socket.remoteAddress,
@@ -287,7 +289,7 @@ export class AgentChannel implements AgentLink {
       agentNonce: handshake.agentNonce,
     });
     if (!verifyAgentSignature(handshake.publicKey, text, message.signature)) {
-      await this.deps.audit.record({
+      await this.deps.audit.refused({
         action: 'device.auth_failed',
         actor: `device:${device.id}`,
         target: device.id,

@@ -46,7 +46,7 @@ export async function enrollDevice(
   request: EnrollRequest & { sourceAddress: string },
 ): Promise<EnrollResponse> {
   const refuse = async (error: AppError, installerId?: string): Promise<never> => {
-    await deps.audit.record({
+    await deps.audit.refused({
       action: 'device.enroll_refused',
       actor: request.sourceAddress,
       target: installerId ?? null,

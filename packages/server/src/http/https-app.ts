@@ -8,6 +8,11 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from '../logging.js';
+import {
+  guardConnections,
+  serverCreationOptions,
+  type ConnectionLimits,
+} from './connection-guard.js';
 import { installErrorHandler, notFoundBody } from './errors.js';
 
 /** A Fastify application on an HTTPS server: both of the server's listeners are one. */
@@ -32,11 +37,16 @@ export interface HttpsOptions {
   cert: string;
   minVersion: 'TLSv1.2' | 'TLSv1.3';
   ciphers?: string;
+  /** Deadlines and the per-source cap (slow-request hardening). */
+  connections: ConnectionLimits;
+  /** Reverse proxies (config `trustedProxies`): not capped, all their clients share an address. */
+  trustedProxies: readonly string[];
 }
 
 /**
  * A Fastify application on HTTPS with the settings both listeners share: our logger without
- * per-request lines, no proxy trust (S-11 is explicit), and the one error mapper.
+ * per-request lines, no proxy trust (S-11 is explicit), connection deadlines and caps, and the
+ * one error mapper.
  */
 export function createHttpsApp(options: {
   https: HttpsOptions;
@@ -47,8 +57,9 @@ export function createHttpsApp(options: {
 }): HttpsApp {
   // Typed as Fastify's logger so the app gets Fastify's default logger type parameter.
   const loggerInstance: FastifyBaseLogger = options.log;
+  const { connections, trustedProxies, ...tls } = options.https;
   const app = Fastify({
-    https: options.https,
+    https: { ...tls, ...serverCreationOptions(connections) },
     loggerInstance,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -61,6 +72,7 @@ export function createHttpsApp(options: {
       if (method !== 'HEAD') routes.push({ method, path: route.url });
     }
   });
+  guardConnections(app.server, { ...connections, trustedProxies }, options.log);
   installErrorHandler(app, options.log);
   app.setNotFoundHandler((request, reply) => {
     if (request.method === 'GET' && options.fallback?.(request, reply)) return reply;

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { createHttpsApp, type HttpsApp, type HttpsOptions } from './https-app.js';
-import { AppError } from '@tether/protocol';
 import type { ServerContext } from '../app/context.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
@@ -16,7 +15,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
-import { isSameOrigin } from './same-origin.js';
+import { installBrowserGuards } from './browser-guard.js';
 
 /**
  * The user listener's HTTP application: REST API, agent enrolment and the console's files.
@@ -38,26 +37,7 @@ export async function createUserApp(
         : undefined,
   });
 
-  // Cross-site requests cannot change anything: state-changing calls must come from our origin.
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (
-      request.method !== 'GET' &&
-      request.method !== 'HEAD' &&
-      !isSameOrigin(request.headers, context.config.publicUrl)
-    ) {
-      done(new AppError('FORBIDDEN', 'Cross-origin requests are not allowed.'));
-      return;
-    }
-    done();
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html'))
-      void reply.header('content-security-policy', CONSOLE_CSP);
-    void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('referrer-policy', 'no-referrer');
-    void reply.header('strict-transport-security', 'max-age=31536000');
-  });
+  installBrowserGuards(app, { publicUrl: context.config.publicUrl, csp: consoleCsp });
 
   app.get('/api/v1/health', () => Promise.resolve({ ok: true }));
   for (const routes of [
@@ -92,6 +72,10 @@ async function serveConsole(app: HttpsApp, consoleDir: string | undefined): Prom
   await app.register(fastifyStatic, { root: consoleDir, wildcard: false, index: 'index.html' });
 }
 
-/** Scripts and styles only from our origin: an injected string cannot run code. */
-const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' wss:; frame-ancestors 'none'";
+/**
+ * Scripts and styles only from our origin: an injected string cannot run code; it cannot open a
+ * WebSocket to anywhere but this server either.
+ */
+function consoleCsp(webSocketOrigins: string): string {
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ${webSocketOrigins}; frame-ancestors 'none'`;
+}

@@ -17,7 +17,10 @@ export interface BackgroundTasks {
   settled(): Promise<void>;
 }
 
-export function createBackgroundTasks(deps: { log: Logger; audit: AuditLog }): BackgroundTasks {
+export function createBackgroundTasks(deps: {
+  log: Logger;
+  audit: Pick<AuditLog, 'record'>;
+}): BackgroundTasks {
   const running = new Set<Promise<unknown>>();
 
   const report = async (what: string, error: unknown, context: Record<string, unknown>) => {

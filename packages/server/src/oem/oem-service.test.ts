@@ -46,6 +46,7 @@ describe('OemService (requests to agents)', () => {
       log,
       recordingsDir: dir,
       relayTokenTtlSec: 60,
+      maxLifetimeSec: 43_200,
       recordingModeFor: () => Promise.resolve('off'),
       onRecordingFinished: () => undefined,
       admit: () => Promise.resolve({ accessWindow: null }),

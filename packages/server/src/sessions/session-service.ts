@@ -32,6 +32,7 @@ import {
   startRecording,
   type ActiveRecording,
 } from './session-recording.js';
+import { watchSessionLifetime } from './session-lifetime.js';
 import { toApiSession } from './session-view.js';
 
 export interface SessionServiceDeps {
@@ -42,6 +43,8 @@ export interface SessionServiceDeps {
   log: Logger;
   recordingsDir: string;
   relayTokenTtlSec: number;
+  /** A session is ended this long after it was requested, however active (absolute lifetime). */
+  maxLifetimeSec: number;
   /** Whether sessions of this kind on this device are recorded (policies, R-1). */
   recordingModeFor(deviceId: string, kind: SessionKind): Promise<RecordingMode>;
   /** A recording is complete on local disk (the upload queue takes it from here). */
@@ -71,6 +74,7 @@ interface LiveSession {
   /** Admission's terms: the access window the session runs in (A-15). */
   admission: Admission;
   windowWatch?: AccessWindowWatch;
+  lifetimeWatch?: AccessWindowWatch;
   /** While the user at the device is asked to consent: until when (M-1). */
   consentExpiresAt?: Date;
   /** Called once when the session is over, however it ended. */
@@ -94,6 +98,8 @@ export interface CreateSessionOptions {
 export class SessionService {
   private readonly live = new Map<string, LiveSession>();
   private readonly tickets: RelayTickets;
+  /** Sessions' end work still writing to the store: shutdown waits for it. */
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
@@ -285,9 +291,10 @@ export class SessionService {
     }
   }
 
-  /** Ends everything (server shutdown). */
+  /** Ends everything (server shutdown); resolves once their end is in the store. */
   async endAll(reason: string): Promise<void> {
     await Promise.all([...this.live.keys()].map((id) => this.end(id, reason, 1001)));
+    await Promise.all([...this.finishing]);
   }
 
   private expirePending(sessionId: string): void {
@@ -352,6 +359,15 @@ export class SessionService {
         end: (reason, code) => void this.end(record.id, reason, code),
       },
     );
+    live.lifetimeWatch = watchSessionLifetime(
+      { ...this.deps, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
+      {
+        ...record,
+        technician: live.technician,
+        maxLifetimeSec: this.deps.maxLifetimeSec,
+        end: (reason, code) => void this.end(record.id, reason, code),
+      },
+    );
     await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
     await this.deps.audit.record({
       action: 'session.started',
@@ -361,13 +377,20 @@ export class SessionService {
     });
   }
 
-  private async finish(live: LiveSession, reason: string): Promise<void> {
+  private finish(live: LiveSession, reason: string): Promise<void> {
+    const done = this.finishNow(live, reason);
+    this.finishing.add(done);
+    return done.finally(() => this.finishing.delete(done));
+  }
+
+  private async finishNow(live: LiveSession, reason: string): Promise<void> {
     const { record } = live;
     if (this.live.get(record.id) !== live) return;
     this.live.delete(record.id);
     clearTimeout(live.timer);
     live.onFinished?.();
     live.windowWatch?.stop();
+    live.lifetimeWatch?.stop();
     this.tickets.revokeSession(record.id);
     const now = this.deps.clock.now();
     try {

@@ -220,8 +220,10 @@ export interface AuditRecord {
 }
 
 export interface AuditRepository {
-  /** Append-only: there is no update or delete. Returns the new entry's id (increasing). */
+  /** Append-only: no update, and deletion only by age. Returns the new entry's id (increasing). */
   append(entry: Omit<AuditRecord, 'id'>): Promise<number>;
+  /** Retention: deletes entries recorded before `cutoff`; returns how many were deleted. */
+  deleteBefore(cutoff: Date): Promise<number>;
   /** Newest first; `beforeId` pages backwards. */
   list(options: { limit: number; beforeId?: number; action?: AuditAction }): Promise<AuditRecord[]>;
 }

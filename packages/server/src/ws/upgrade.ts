@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AGENT_CONNECT_PATH, AppError, SESSION_COOKIE, wsCloseCode } from '@tether/protocol';
 import type { ServerContext } from '../app/context.js';
 import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
+import { admitMessages } from './agent-message-budget.js';
 import { readCookie } from '../http/request-context.js';
 import { isSameOrigin } from '../http/same-origin.js';
 import { wsRelayPeer } from './ws-relay-peer.js';
@@ -24,7 +25,7 @@ export function attachWebSockets(
   server: Server,
   context: ServerContext,
   channelDeps: AgentChannelDeps,
-): { channels: Set<AgentChannel>; close(): void } {
+): { channels: Set<AgentChannel>; close(): Promise<void> } {
   const agentServer = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -36,15 +37,24 @@ export function attachWebSockets(
     maxPayload: 16 * 1024 * 1024,
   });
   const channels = new Set<AgentChannel>();
+  /** Closed channels' last writes still in flight: shutdown waits for them before the store. */
+  const closing = new Set<Promise<void>>();
 
   const onAgent = (ws: WebSocket, request: IncomingMessage): void => {
+    const remoteAddress = request.socket.remoteAddress ?? 'unknown';
     const channel = new AgentChannel(channelDeps, {
       send: (text) => ws.send(text),
       close: (code, reason) => ws.close(code, reason),
-      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+      remoteAddress,
     });
     channels.add(channel);
+    const admit = admitMessages(channel, {
+      ...channelDeps,
+      limits: context.config.agents,
+      remoteAddress,
+    });
     ws.on('message', (data, isBinary) => {
+      if (!admit()) return;
       if (isBinary)
         channel.fail(
           new AppError('INVALID_INPUT', 'The control channel carries text messages only.'),
@@ -58,7 +68,9 @@ export function attachWebSockets(
     });
     ws.on('close', () => {
       channels.delete(channel);
-      channel.onClose();
+      const done = channel.onClose();
+      closing.add(done);
+      void done.finally(() => closing.delete(done));
     });
     ws.on('error', (error) => context.log.debug({ err: error }, 'agent socket error'));
   };
@@ -95,7 +107,7 @@ export function attachWebSockets(
           : new AppError('INTERNAL', 'The relay failed to join this session.');
       if (!(error instanceof AppError))
         context.log.error({ err: error, sessionId }, 'relay join failed');
-      await context.audit.record({
+      await context.audit.refused({
         action: 'relay.refused',
         actor: request.socket.remoteAddress ?? 'unknown',
         target: sessionId,
@@ -109,7 +121,7 @@ export function attachWebSockets(
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (!isSameOrigin(request.headers, context.config.publicUrl)) {
-      void context.audit.record({
+      void context.audit.refused({
         action: 'relay.refused',
         actor: request.socket.remoteAddress ?? 'unknown',
         target: path,
@@ -143,11 +155,20 @@ export function attachWebSockets(
 
   return {
     channels,
-    close() {
-      for (const client of agentServer.clients) client.terminate();
-      for (const client of relayServer.clients) client.terminate();
+    /** Closes every agent and relay connection and waits until their last writes are done. */
+    async close() {
+      const clients = [...agentServer.clients, ...relayServer.clients];
+      const gone = clients.map(
+        (client) => new Promise<void>((resolve) => client.once('close', () => resolve())),
+      );
+      // Agents are told why (they reconnect later); one that does not answer is cut.
+      for (const client of clients) client.close(1001, 'The server is shutting down.');
+      const cut = setTimeout(() => clients.forEach((client) => client.terminate()), 2000);
       agentServer.close();
       relayServer.close();
+      await Promise.all(gone);
+      clearTimeout(cut);
+      await Promise.all([...closing]);
     },
   };
 }

@@ -4,7 +4,10 @@ import type { AuditTable, Database } from '../schema.js';
 import type { AuditRecord, AuditRepository } from '../store.js';
 import { fromMillis, parseJsonColumn, toMillis } from './columns.js';
 
-/** The append-only audit log on either engine: ids come from the database and only grow. */
+/**
+ * The append-only audit log on either engine: ids come from the database and only grow; rows
+ * leave only by age (retention).
+ */
 export function createAuditRepository(db: Kysely<Database>): AuditRepository {
   return {
     async append(entry) {
@@ -21,6 +24,13 @@ export function createAuditRepository(db: Kysely<Database>): AuditRepository {
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
+    },
+    async deleteBefore(cutoff) {
+      const result = await db
+        .deleteFrom('audit')
+        .where('at', '<', toMillis(cutoff))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async list({ limit, beforeId, action }) {
       let query = db.selectFrom('audit').selectAll();

@@ -125,6 +125,26 @@ export function defineActivityContract(current: () => Store): void {
   });
 
   describe('audit', () => {
+    it('deletes entries older than the cutoff only, and says how many', async () => {
+      const store = current();
+      for (let i = 0; i < 4; i += 1)
+        await store.audit.append({
+          at: at(i),
+          action: 'auth.login',
+          actor: `user${i}`,
+          target: null,
+          sourceAddress: null,
+          details: {},
+        });
+      assert.equal(await store.audit.deleteBefore(at(2)), 2);
+      const left = await store.audit.list({ limit: 10 });
+      assert.deepEqual(
+        left.map((entry) => entry.actor),
+        ['user3', 'user2'],
+      );
+      assert.equal(await store.audit.deleteBefore(at(2)), 0, 'nothing more to delete');
+    });
+
     it('appends with increasing ids and pages newest first', async () => {
       const store = current();
       const ids: number[] = [];

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AuditEvent } from './audit-log.js';
+import { createRefusalTally } from './refusal-tally.js';
+
+function setUp(): {
+  written: AuditEvent[];
+  tally: ReturnType<typeof createRefusalTally>;
+  advance: (ms: number) => void;
+} {
+  let now = Date.UTC(2026, 0, 1);
+  const written: AuditEvent[] = [];
+  const tally = createRefusalTally({
+    clock: { now: () => new Date(now) },
+    windowMs: 60_000,
+    write: (event) => {
+      written.push(event);
+      return Promise.resolve();
+    },
+  });
+  return { written, tally, advance: (ms) => (now += ms) };
+}
+
+const refusal = (sourceAddress: string, action: AuditEvent['action'] = 'relay.refused') => ({
+  action,
+  actor: sourceAddress,
+  sourceAddress,
+});
+
+test('the first refusal per source and kind is written, the rest only counted', async () => {
+  const { written, tally } = setUp();
+  for (let i = 0; i < 100; i++) await tally.refused(refusal('10.0.0.1'));
+  await tally.refused(refusal('10.0.0.2'));
+  await tally.refused(refusal('10.0.0.1', 'device.auth_failed'));
+  assert.deepEqual(
+    written.map((event) => `${event.action} ${event.sourceAddress}`),
+    ['relay.refused 10.0.0.1', 'relay.refused 10.0.0.2', 'device.auth_failed 10.0.0.1'],
+  );
+});
+
+test('a summary with the count is written once the window is over, not before', async () => {
+  const { written, tally, advance } = setUp();
+  for (let i = 0; i < 10; i++) await tally.refused(refusal('10.0.0.1'));
+  await tally.refused(refusal('10.0.0.2'));
+  advance(59_000);
+  await tally.flushDue();
+  assert.equal(written.length, 2, 'the window is not over yet');
+  advance(1_000);
+  await tally.flushDue();
+  const summaries = written.filter((event) => event.action === 'refusals.summary');
+  assert.equal(summaries.length, 1, 'a source refused once gets no summary');
+  const [summary] = summaries;
+  assert.ok(summary);
+  assert.equal(summary.sourceAddress, '10.0.0.1');
+  assert.deepEqual(summary.details, {
+    action: 'relay.refused',
+    count: 9,
+    since: '2026-01-01T00:00:00.000Z',
+    until: '2026-01-01T00:01:00.000Z',
+  });
+  await tally.refused(refusal('10.0.0.1'));
+  assert.equal(written.at(-1)?.action, 'relay.refused', 'a new window starts with a full row');
+});
+
+test('at shutdown every pending count is written', async () => {
+  const { written, tally } = setUp();
+  for (let i = 0; i < 3; i++) await tally.refused(refusal('10.0.0.1'));
+  await tally.flushAll();
+  assert.equal(written.at(-1)?.details?.count, 2);
+});
