@@ -8,7 +8,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from '../logging.js';
-import { installErrorHandler, notFoundBody } from './errors.js';
+import { frameworkErrorHandler, installErrorHandler, notFoundBody } from './errors.js';
 
 /** A Fastify application on an HTTPS server: both of the server's listeners are one. */
 export type HttpsApp = FastifyInstance<Server, IncomingMessage, ServerResponse>;
@@ -40,6 +40,7 @@ export function createHttpsApp(options: {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
+    frameworkErrors: frameworkErrorHandler(options.log),
   });
   installErrorHandler(app, options.log);
   app.setNotFoundHandler((request, reply) => {
