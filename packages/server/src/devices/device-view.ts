@@ -1,4 +1,4 @@
-import type { Device } from '@tether/protocol';
+import { NO_DESKTOP_MESSAGE, type Device } from '@tether/protocol';
 import type { DeviceRecord } from '../store/store.js';
 import type { AgentLink } from './device-presence.js';
 
@@ -18,5 +18,6 @@ export function toApiDevice(record: DeviceRecord, link: AgentLink | undefined): 
     stats: record.stats,
     statsAt: record.statsAt?.toISOString() ?? null,
     userPresence: link?.userPresence ?? null,
+    desktopUnavailable: link?.hasDesktop === false ? NO_DESKTOP_MESSAGE : null,
   };
 }
