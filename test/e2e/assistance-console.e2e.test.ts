@@ -62,6 +62,9 @@ test('a technician picks interactive assistance on the device page; the terminal
     .getByTestId('consent-wait')
     .getByText(/Waiting for the user at .+ to accept your request — \d+ s left/)
     .waitFor();
+  // The relay socket is open, but nothing is connected until the user accepts.
+  const waiting = page.locator('[data-testid=terminal-status][data-state=awaiting-consent]');
+  await waiting.getByText('Waiting for the user to accept').waitFor();
   const id = await waitFor('the consent prompt', async () => {
     const listed = await runCli(['agent', 'prompts', 'list', '--data-dir', agentDataDir]);
     return /^([0-9a-f-]{36}) {2}admin asks for a terminal session/m.exec(listed.stdout)?.[1];
