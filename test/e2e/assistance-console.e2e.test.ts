@@ -123,9 +123,11 @@ test('unattended access: the technician gets a session ID and one-time password,
   await page.getByTestId('connect-device').getByText(open.device.name).waitFor();
   await page.getByTestId('connect-password').fill('not-the-password');
   await page.getByTestId('connect-submit').click();
-  const failed = page.locator('[data-testid=terminal-status][data-state=failed]');
-  await failed.waitFor();
-  assert.match(await failed.innerText(), /session ID or the one-time password is wrong/);
+  // A wrong password is told on the form, which keeps what was typed (issue 10).
+  const refused = page.getByTestId('connect-form').locator('.notice-error');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /session ID or the one-time password is wrong/);
+  assert.equal(new URL(page.url()).pathname, '/connect');
 
   await page.goto(`${server.url}/connect`);
   await page.getByTestId('connect-id').fill(accessId);
