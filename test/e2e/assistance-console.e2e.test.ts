@@ -62,6 +62,9 @@ test('a technician picks interactive assistance on the device page; the terminal
     .getByTestId('consent-wait')
     .getByText(/Waiting for the user at .+ to accept your request — \d+ s left/)
     .waitFor();
+  // The relay socket is open, but nothing is connected until the user accepts.
+  const waiting = page.locator('[data-testid=terminal-status][data-state=awaiting-consent]');
+  await waiting.getByText('Waiting for the user to accept').waitFor();
   const id = await waitFor('the consent prompt', async () => {
     const listed = await runCli(['agent', 'prompts', 'list', '--data-dir', agentDataDir]);
     return /^([0-9a-f-]{36}) {2}admin asks for a terminal session/m.exec(listed.stdout)?.[1];
@@ -122,9 +125,11 @@ test('unattended access: the technician gets a session ID and one-time password,
   await page.getByTestId('connect-device').getByText(open.device.name).waitFor();
   await page.getByTestId('connect-password').fill('not-the-password');
   await page.getByTestId('connect-submit').click();
-  const failed = page.locator('[data-testid=terminal-status][data-state=failed]');
-  await failed.waitFor();
-  assert.match(await failed.innerText(), /session ID or the one-time password is wrong/);
+  // A wrong password is told on the form, which keeps what was typed (issue 10).
+  const refused = page.getByTestId('connect-form').locator('.notice-error');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /session ID or the one-time password is wrong/);
+  assert.equal(new URL(page.url()).pathname, '/connect');
 
   await page.goto(`${server.url}/connect`);
   await page.getByTestId('connect-id').fill(accessId);

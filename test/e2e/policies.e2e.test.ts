@@ -185,7 +185,8 @@ test('bad input is refused with 422 and changes nothing', async () => {
   const unknownDevice = await assign(first.id, [
     { type: 'device', deviceId: '00000000-0000-4000-8000-000000000000' },
   ]);
-  assert.equal(unknownDevice.status, 422, unknownDevice.text);
+  // A target that does not exist is not found (404), like a group nobody uses (issue 10).
+  assert.equal(unknownDevice.status, 404, unknownDevice.text);
   assert.match(unknownDevice.json(ErrorBody).message, /no device/);
   assert.equal((await server.admin.request('GET', '/api/v1/policies')).text, before);
 });

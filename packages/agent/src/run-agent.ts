@@ -172,6 +172,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     const connection: ControlConnection = openControlConnection({
       state,
       inventory,
+      hasDesktop: options.desktop !== undefined,
       log,
       clock,
       events: {

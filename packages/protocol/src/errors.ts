@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues } from './input-issues.js';
 
 /**
  * Stable error codes shared by every transport. Clients branch on these, never on messages.
@@ -119,17 +120,19 @@ export const wsCloseCode: Record<ErrorCode, number> = {
 };
 
 /**
- * Turns a zod failure into the `INVALID_INPUT` error users see: it names the bad fields.
+ * Turns a zod failure into the `INVALID_INPUT` error users see: plain sentences that name the
+ * bad fields as the request spells them (`deviceId must be a device ID (a UUID)`), never zod's
+ * own wording.
  *
  * @example
  * const parsed = Login.safeParse(body);
- * if (!parsed.success) throw invalidInput('login request', parsed.error);
+ * if (!parsed.success) throw invalidInput('sign-in request', parsed.error);
  */
 export function invalidInput(what: string, error: z.ZodError): AppError {
-  const problems = error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`);
-  return new AppError('INVALID_INPUT', `Invalid ${what}: ${problems.join('; ')}.`, {
-    issues: problems,
-  });
+  const problems = describeIssues(error, `the ${what}`);
+  const sentence = problems.join('; ');
+  const message = sentence.startsWith(`the ${what} `)
+    ? `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`
+    : `Invalid ${what}: ${sentence}.`;
+  return new AppError('INVALID_INPUT', message, { issues: problems });
 }

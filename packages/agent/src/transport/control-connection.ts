@@ -68,6 +68,8 @@ const MAX_MALFORMED_MESSAGES = 5;
 export function openControlConnection(options: {
   state: AgentState;
   inventory: DeviceInventory;
+  /** Whether desktop sessions can open (a VNC server is configured), told to the server. */
+  hasDesktop?: boolean;
   log: Logger;
   clock: Clock;
   events: ControlEvents;
@@ -90,6 +92,7 @@ export function openControlConnection(options: {
     handshake: createHandshake({
       deviceId: state.config.deviceId,
       inventory: options.inventory,
+      hasDesktop: options.hasDesktop ?? false,
       privateKey: state.privateKey,
       pinnedServerKey: state.config.serverPublicKey,
     }),

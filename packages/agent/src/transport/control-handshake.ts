@@ -31,7 +31,7 @@ export interface Handshake {
  * Prepares a handshake with a fresh nonce.
  *
  * @example
- * const handshake = createHandshake({ deviceId, inventory, privateKey, pinnedServerKey });
+ * const handshake = createHandshake({ deviceId, inventory, hasDesktop, privateKey, pinnedServerKey });
  * send(handshake.hello);
  * // on challenge:
  * send(handshake.answer(challenge, tlsFingerprint));
@@ -39,6 +39,8 @@ export interface Handshake {
 export function createHandshake(options: {
   deviceId: string;
   inventory: DeviceInventory;
+  /** Whether this agent can serve desktop sessions (the console disables them otherwise). */
+  hasDesktop: boolean;
   privateKey: KeyObject;
   pinnedServerKey: string;
 }): Handshake {
@@ -52,6 +54,7 @@ export function createHandshake(options: {
       inventory: options.inventory,
       // This agent has every capability the protocol names (M-4).
       capabilities: [...AgentCapability.options],
+      desktop: options.hasDesktop,
     },
     answer(challenge, tlsFingerprint) {
       if (challenge.serverPublicKey !== options.pinnedServerKey) {

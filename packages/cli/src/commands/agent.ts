@@ -15,6 +15,22 @@ export const agentDataDir = (input: CommandInput): string =>
 const PROXY_HELP = `Behind an HTTP proxy, set HTTPS_PROXY=http://[user:password@]proxy:port (NO_PROXY lists
 hosts reached directly). The agent tunnels with CONNECT; TLS to the server stays end to end.`;
 
+/** A word as a POSIX shell reads it back: quoted only when it needs to be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The exact command that runs the agent just enrolled: the data directory is named whenever it
+ * is not the default, so copying the line works from any shell and any working directory.
+ */
+function agentRunCommandLine(dataDir: string): string {
+  const isDefault = dataDir === join(homedir(), '.tether-agent');
+  return isDefault
+    ? 'tether agent run'
+    : `tether agent run --data-dir ${shellWord(resolve(dataDir))}`;
+}
+
 export const agentEnrollCommand: Command = {
   name: 'agent enroll',
   summary: 'Enrol this machine with a Tether server using an installer token.',
@@ -37,14 +53,16 @@ ${PROXY_HELP}`,
       level: stringOption(input, 'log-level') ?? 'warn',
       destination: process.stderr,
     });
+    const dataDir = agentDataDir(input);
     const result = await enrollAgent({
       serverUrl: requireOption(input, 'server', 'agent enroll'),
       token: requireOption(input, 'token', 'agent enroll'),
-      dataDir: agentDataDir(input),
+      dataDir,
       log,
     });
     input.out(
-      `Enrolled as device ${result.deviceId} ("${result.name}"). Start it with: tether agent run`,
+      `Enrolled as device ${result.deviceId} ("${result.name}"). Start it with: ${agentRunCommandLine(dataDir)}\n` +
+        'Add --vnc HOST:PORT (a VNC server on this device) to allow desktop sessions.',
     );
     return 0;
   },

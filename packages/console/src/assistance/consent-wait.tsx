@@ -41,18 +41,13 @@ export function useConsentWait(sessionId: string | null): number | null {
 
 /**
  * "Waiting for the user at the device to accept — 23 s left", shown while they are asked.
+ * `until` comes from {@link useConsentWait}, which the page also gives its status line.
  *
  * @example
- * <ConsentWait sessionId={session.sessionId} deviceName={deviceName} />
+ * const consentUntil = useConsentWait(session.sessionId);
+ * <ConsentWait until={consentUntil} deviceName={deviceName} />
  */
-export function ConsentWait({
-  sessionId,
-  deviceName,
-}: {
-  sessionId: string | null;
-  deviceName: string;
-}) {
-  const until = useConsentWait(sessionId);
+export function ConsentWait({ until, deviceName }: { until: number | null; deviceName: string }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (until === null) return;

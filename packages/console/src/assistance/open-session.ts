@@ -19,6 +19,20 @@ export function rememberAccessPassword(accessId: string, password: string): void
   passwords.set(accessId, password);
 }
 
+/** Sessions opened before their page was: the Connect form checks a password by opening one. */
+const openedSessions = new Map<string, CreateSessionResponse>();
+
+/**
+ * Hands a session already opened through an access to the session page about to open, which
+ * then joins it instead of opening another (a wrong password was already caught on the form).
+ *
+ * @example
+ * handOverSession(accessId, await api.connectUnattended({ accessId, password, kind }));
+ */
+export function handOverSession(accessId: string, opened: CreateSessionResponse): void {
+  openedSessions.set(accessId, opened);
+}
+
 /**
  * A session page's path that connects through an unattended access.
  *
@@ -44,6 +58,9 @@ export function openSession(
   const search = window.location.search;
   const accessId = new URLSearchParams(search).get('access');
   if (accessId === null) return api.createSession({ ...request, ...modeFromSearch(search) });
+  const opened = openedSessions.get(accessId);
+  openedSessions.delete(accessId); // used once: a reload or a second session opens a new one
+  if (opened?.session.kind === request.kind && !request.viewOnly) return Promise.resolve(opened);
   const password = passwords.get(accessId);
   if (password === undefined) {
     return Promise.reject(

@@ -3,6 +3,7 @@ import { relaySocketUrl } from '@tether/sdk';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useConsole } from '../app/api-context.js';
 import { openSession } from '../assistance/open-session.js';
+import { closeReason, explainEnd } from '../assistance/session-end.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 
 /** Where a desktop session stands. */
@@ -56,6 +57,8 @@ export function useDesktopSession(options: {
   const [sessionId, setSessionId] = useState<string | null>(null);
   const rfbRef = useRef<RFB | null>(null);
   const sessionIdRef = useRef<string | null>(null);
+  /** Set when the technician ends the session, so its end does not read as a failure. */
+  const isEndingRef = useRef(false);
   const settingsRef = useRef(settings);
   settingsRef.current = settings;
 
@@ -63,6 +66,8 @@ export function useDesktopSession(options: {
     const element = containerRef.current;
     if (element === null) return;
     let isMounted = true;
+    let stopExplaining = (): void => undefined;
+    isEndingRef.current = false;
     setStatus({ state: 'connecting' });
     openSession(api, { deviceId, kind: 'desktop', ...(viewOnly ? { viewOnly } : {}) }).then(
       ({ session, relay }) => {
@@ -72,7 +77,28 @@ export function useDesktopSession(options: {
           api.endSession(session.id).catch(() => undefined);
           return;
         }
-        const rfb = new RFB(element, relaySocketUrl(relay, window.location), { shared: true });
+        let isExplained = false;
+        /** The socket's close has the better reason, so it replaces noVNC's `disconnect` one. */
+        const end = (reason: string, isFromSocket: boolean): void => {
+          if (!isMounted) return;
+          setStatus((current) =>
+            current.state === 'ended' && !isFromSocket ? current : { state: 'ended', reason },
+          );
+          if (isExplained) return;
+          isExplained = true;
+          stopExplaining = explainEnd(api, {
+            sessionId: session.id,
+            reason,
+            onReason: (why) => isMounted && setStatus({ state: 'ended', reason: why }),
+          });
+        };
+        // The socket is opened here rather than by noVNC, whose `disconnect` event drops the
+        // server's close reason (e.g. "Run the agent with --vnc …"): the page shows it.
+        const socket = new WebSocket(relaySocketUrl(relay, window.location));
+        socket.addEventListener('close', (event) =>
+          end(isEndingRef.current ? 'you ended the session' : closeReason(event), true),
+        );
+        const rfb = new RFB(element, socket, { shared: true });
         rfb.viewOnly = viewOnly;
         applySettings(rfb, settingsRef.current);
         let desktopName = 'the desktop'; // the name arrives just before `connect`
@@ -83,11 +109,11 @@ export function useDesktopSession(options: {
         rfb.addEventListener('connect', () => {
           if (isMounted) setStatus({ state: 'connected', name: desktopName });
         });
-        rfb.addEventListener('disconnect', (event) => {
-          const clean = (event as CustomEvent<{ clean?: unknown }>).detail.clean === true;
-          if (isMounted)
-            setStatus({ state: 'ended', reason: clean ? 'closed' : 'the connection was lost' });
-        });
+        // noVNC may end the session with the socket still open (a protocol error): it closes the
+        // socket then, whose close event above gives the reason when there is one.
+        rfb.addEventListener('disconnect', () =>
+          end(isEndingRef.current ? 'you ended the session' : 'closed', false),
+        );
         rfb.addEventListener('clipboard', (event) => {
           const text = (event as CustomEvent<{ text?: unknown }>).detail.text;
           if (isMounted && typeof text === 'string') setRemoteClipboard(text);
@@ -102,6 +128,7 @@ export function useDesktopSession(options: {
     );
     return () => {
       isMounted = false;
+      stopExplaining();
       rfbRef.current?.disconnect();
       rfbRef.current = null;
     };
@@ -113,6 +140,7 @@ export function useDesktopSession(options: {
 
   const end = useCallback(() => {
     const sessionId = sessionIdRef.current;
+    isEndingRef.current = true;
     setEnding(true);
     const close = (): void => {
       setEnding(false);

@@ -2,6 +2,7 @@ import { relaySocketUrl } from '@tether/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConsole } from '../app/api-context.js';
 import { openSession } from '../assistance/open-session.js';
+import { explainEnd } from '../assistance/session-end.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 import { openFilesRelay, type FilesRelay } from './files-relay.js';
 
@@ -42,25 +43,36 @@ export function useFilesSession(deviceId: string): FilesSession {
     // A function, not the flag: it changes across awaits, which narrowing does not see.
     const isLive = (): boolean => isMounted;
     let current: FilesRelay | null = null;
+    let stopExplaining = (): void => undefined;
+    sessionIdRef.current = null;
     setStatus({ state: 'connecting' });
+    /** Shows why the session is over, then asks the server for its reason when that is vague. */
+    const over = (state: 'ended' | 'failed', reason: string): void => {
+      setStatus({ state, reason });
+      stopExplaining = explainEnd(api, {
+        sessionId: sessionIdRef.current,
+        reason,
+        onReason: (why) => isLive() && setStatus({ state, reason: why }),
+      });
+    };
     const fail = (error: unknown): void => {
       if (!isMounted) return;
       if (isSignedOut(error)) onSignedOut();
-      else setStatus({ state: 'failed', reason: describeError(error) });
+      else over('failed', describeError(error));
     };
     openSession(api, { deviceId, kind: 'files' })
       .then(async ({ session, relay: ticket }) => {
-        sessionIdRef.current = session.id;
-        setSessionId(session.id);
         if (!isMounted) {
           api.endSession(session.id).catch(() => undefined); // left meanwhile: do not leave it pending
           return;
         }
+        sessionIdRef.current = session.id;
+        setSessionId(session.id);
         current = await openFilesRelay(relaySocketUrl(ticket, window.location), {
           onClosed: (reason) => {
             if (!isMounted) return;
             setRelay(null);
-            setStatus({ state: 'ended', reason });
+            over('ended', reason);
           },
         });
         if (!isLive()) return current.close('you left the page');
@@ -70,6 +82,7 @@ export function useFilesSession(deviceId: string): FilesSession {
       .catch(fail);
     return () => {
       isMounted = false;
+      stopExplaining();
       current?.close('you left the page');
     };
   }, [api, deviceId, onSignedOut, generation]);

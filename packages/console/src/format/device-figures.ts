@@ -1,5 +1,6 @@
 import type { Device, DeviceStats } from '@tether/protocol';
 import { formatAgo, percent } from './format.js';
+import { visibleText } from './visible-text.js';
 
 /** Memory use as a percentage, when the agent reports it. */
 export function memoryPercent(stats: DeviceStats | null): number | undefined {
@@ -49,5 +50,5 @@ export function lastSeenLabel(device: Device, now: number): string {
 export function osLabel(device: Device): string {
   const { name, platform, release, arch } = device.os;
   const base = name.trim() !== '' ? name : `${platform} ${release}`.trim();
-  return arch ? `${base} (${arch})` : base;
+  return visibleText(arch ? `${base} (${arch})` : base);
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '@tether/protocol';
-import { describeError } from './describe-error.js';
+import { describeError, describeWait } from './describe-error.js';
+import { visibleText } from './visible-text.js';
 import { formatAgo, formatBytes, formatClock, formatDuration, percent } from './format.js';
 
 describe('format', () => {
@@ -48,5 +49,39 @@ describe('describeError', () => {
       describeError(new AppError('RATE_LIMITED', 'Try again in 12 s.', { retryAfterSec: 12 })),
       'Try again in 12 s.',
     );
+  });
+});
+
+describe('describeWait', () => {
+  it('replaces the wait the server wrote with the countdown, whatever its wording', () => {
+    assert.equal(
+      describeWait('Too many failed sign-ins. Try again in 60 s.', 43),
+      'Too many failed sign-ins. Try again in 43 s.',
+    );
+    assert.equal(
+      describeWait(
+        'Too many wrong one-time passwords for this session: wait 30 s before trying again.',
+        7,
+      ),
+      'Too many wrong one-time passwords for this session. Try again in 7 s.',
+    );
+    assert.equal(
+      describeWait('Too many failed sign-ins. Try again in 60 s.', 0),
+      'Too many failed sign-ins. You can try again now.',
+    );
+  });
+});
+
+describe('visibleText', () => {
+  it('shows bidi controls and zero-width characters as escapes', () => {
+    assert.equal(visibleText('invoice\u202Egnp.exe'), 'invoice⟦U+202E⟧gnp.exe');
+    assert.equal(
+      visibleText('a\u200Bb\u200Cc\u200Dd\uFEFFe\u2060f\u2066g\u2069h\u200Ei\u200Fj\u202Ak'),
+      'a⟦U+200B⟧b⟦U+200C⟧c⟦U+200D⟧d⟦U+FEFF⟧e⟦U+2060⟧f⟦U+2066⟧g⟦U+2069⟧h⟦U+200E⟧i⟦U+200F⟧j⟦U+202A⟧k',
+    );
+  });
+
+  it('leaves ordinary text alone, including right-to-left letters', () => {
+    assert.equal(visibleText('web-01 (Debian 12) שרת'), 'web-01 (Debian 12) שרת');
   });
 });

@@ -1,16 +1,20 @@
 import {
   AccessFile,
+  AppError,
   SessionKind,
   UnattendedAccessId,
   formatAccessId,
   type AccessFile as AccessFileData,
 } from '@tether/protocol';
+import type { TetherClient } from '@tether/sdk';
 import { useState, type SyntheticEvent } from 'react';
 import { useConsole } from '../app/api-context.js';
+import { handOverSession } from '../assistance/open-session.js';
 import { connectWith } from '../assistance/unattended-panel.js';
 import { Notice } from '../components/notice.js';
 import { PageHeader } from '../components/page-header.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
+import { visibleText } from '../format/visible-text.js';
 
 /** Reads an access file; throws a sentence saying what is wrong with it. */
 async function readAccessFile(file: File): Promise<AccessFileData> {
@@ -28,6 +32,27 @@ async function readAccessFile(file: File): Promise<AccessFileData> {
     );
   }
   return parsed.data;
+}
+
+/** Opens the session with the access's password, then goes to its page. */
+async function connectHere(
+  api: TetherClient,
+  input: {
+    accessId: string;
+    password: string;
+    kind: SessionKind;
+    accessFile: AccessFileData | null;
+  },
+): Promise<void> {
+  const accesses = await api.listUnattended();
+  const access = accesses.find((candidate) => candidate.id === input.accessId);
+  const deviceId = access?.deviceId ?? input.accessFile?.deviceId;
+  if (!deviceId) {
+    throw new AppError('NOT_FOUND', 'There is no unattended access with this session ID.');
+  }
+  const { accessId, password, kind } = input;
+  handOverSession(accessId, await api.connectUnattended({ accessId, password, kind }));
+  connectWith(deviceId, accessId, password, kind);
 }
 
 /**
@@ -66,15 +91,10 @@ export function ConnectPage() {
     if (password.trim() === '') return setError('Enter the one-time password.');
     setError(null);
     setChecking(true);
-    // The device is looked up from the access list; the session page then connects.
-    api.listUnattended().then(
-      (accesses) => {
-        setChecking(false);
-        const access = accesses.find((candidate) => candidate.id === id.data);
-        const deviceId = access?.deviceId ?? accessFile?.deviceId;
-        if (!deviceId) return setError('There is no unattended access with this session ID.');
-        connectWith(deviceId, id.data, password.trim(), kind);
-      },
+    // The session is opened here, so a wrong password is told on this form with everything
+    // typed still in place; the session page then joins the opened session.
+    connectHere(api, { accessId: id.data, password: password.trim(), kind, accessFile }).then(
+      () => setChecking(false),
       (failure: unknown) => {
         setChecking(false);
         if (isSignedOut(failure)) onSignedOut();
@@ -101,7 +121,7 @@ export function ConnectPage() {
         </label>
         {accessFile && (
           <p className="muted small" data-testid="connect-device">
-            Device: {accessFile.deviceName}
+            Device: {visibleText(accessFile.deviceName)}
           </p>
         )}
         <label className="field">

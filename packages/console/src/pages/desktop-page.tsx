@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { ConsentWait } from '../assistance/consent-wait.js';
+import { ConsentWait, useConsentWait } from '../assistance/consent-wait.js';
 import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
 import { FullScreenButton } from '../desktop/full-screen-button.js';
 import { useLoad } from '../hooks/use-load.js';
@@ -8,13 +8,14 @@ import {
   type DesktopSettings,
   type DesktopStatus,
 } from '../desktop/use-desktop-session.js';
+import { visibleText } from '../format/visible-text.js';
 
 function statusText(status: DesktopStatus, deviceName: string): string {
   switch (status.state) {
     case 'connecting':
       return `Connecting to ${deviceName}…`;
     case 'connected':
-      return `Connected to ${status.name}`;
+      return `Connected to ${visibleText(status.name)}`;
     case 'ended':
       return `Session ended: ${status.reason}`;
     case 'failed':
@@ -43,8 +44,9 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
   const [clipboard, setClipboard] = useState('');
   const session = useDesktopSession({ deviceId, viewOnly, settings, containerRef: screenRef });
   const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
-  const deviceName = device.state === 'ready' ? device.value.name : 'the device';
+  const deviceName = device.state === 'ready' ? visibleText(device.value.name) : 'the device';
   const { status } = session;
+  const consentUntil = useConsentWait(session.sessionId);
   const isOver = status.state === 'ended' || status.state === 'failed';
   const change = (patch: Partial<DesktopSettings>) => setSettings({ ...settings, ...patch });
 
@@ -52,7 +54,11 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
     <div className="terminal-page desktop-page" ref={pageRef}>
       <div className="terminal-bar desktop-bar">
         <DeviceBackLink deviceId={deviceId} deviceName={deviceName} />
-        <SessionStatus state={status.state} testId="desktop-status">
+        <SessionStatus
+          state={status.state}
+          testId="desktop-status"
+          isAwaitingConsent={consentUntil !== null}
+        >
           {statusText(status, deviceName)}
         </SessionStatus>
         <label className="small">
@@ -104,7 +110,7 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
           {session.isEnding ? 'Ending…' : 'End session'}
         </button>
       </div>
-      <ConsentWait sessionId={session.sessionId} deviceName={deviceName} />
+      <ConsentWait until={consentUntil} deviceName={deviceName} />
       <div className="desktop-clipboard small">
         <label>
           Clipboard{' '}

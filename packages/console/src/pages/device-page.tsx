@@ -17,6 +17,7 @@ import { navigate } from '../routing/navigation.js';
 import { DeviceStatsPanel } from './device-stats.js';
 import { EffectivePolicyPanel } from './effective-policy-panel.js';
 import { SessionList } from './session-list.js';
+import { visibleText } from '../format/visible-text.js';
 
 function DeviceDetails({ device, now }: { device: Device; now: number }) {
   return (
@@ -26,7 +27,7 @@ function DeviceDetails({ device, now }: { device: Device; now: number }) {
         <StatusDot isOnline={device.online} /> {lastSeenLabel(device, now)}
       </dd>
       <dt>Hostname</dt>
-      <dd className="mono">{device.hostname}</dd>
+      <dd className="mono">{visibleText(device.hostname)}</dd>
       <dt>Operating system</dt>
       <dd>{osLabel(device)}</dd>
       <dt>User at the device</dt>
@@ -36,9 +37,9 @@ function DeviceDetails({ device, now }: { device: Device; now: number }) {
         <UnattendedIndicator device={device} />
       </dd>
       <dt>Group</dt>
-      <dd>{device.group}</dd>
+      <dd>{visibleText(device.group)}</dd>
       <dt>Agent version</dt>
-      <dd className="mono">{device.agentVersion}</dd>
+      <dd className="mono">{visibleText(device.agentVersion)}</dd>
       <dt>Enrolled</dt>
       <dd>{formatDateTime(device.enrolledAt)}</dd>
       <dt>Device ID</dt>
@@ -53,7 +54,7 @@ function presenceLabel(device: Device): string {
   if (!device.online) return 'Unknown while offline';
   if (!presence) return 'Not reported by this agent';
   if (!presence.loggedIn) return 'Nobody is logged in';
-  const who = presence.user ?? 'a user';
+  const who = presence.user ? visibleText(presence.user) : 'a user';
   return presence.screenLocked ? `${who} is logged in, screen locked` : `${who} is present`;
 }
 
@@ -83,18 +84,23 @@ function SessionActions({
   return (
     <div className="open-terminal">
       <AssistanceModePicker value={mode} onChange={setMode} />
-      {SESSION_BUTTONS.map(({ kind, label, isPrimary }) => (
-        <button
-          key={kind}
-          type="button"
-          className={isPrimary ? 'button button-primary' : 'button'}
-          disabled={!device.online}
-          onClick={() => open(kind)}
-          data-testid={`open-${kind}`}
-        >
-          {label}
-        </button>
-      ))}
+      {SESSION_BUTTONS.map(({ kind, label, isPrimary }) => {
+        // The agent said it has no desktop (no VNC server): say why instead of failing later.
+        const whyNot = kind === 'desktop' ? (device.desktopUnavailable ?? null) : null;
+        return (
+          <button
+            key={kind}
+            type="button"
+            className={isPrimary ? 'button button-primary' : 'button'}
+            disabled={!device.online || whyNot !== null}
+            title={whyNot ?? undefined}
+            onClick={() => open(kind)}
+            data-testid={`open-${kind}`}
+          >
+            {label}
+          </button>
+        );
+      })}
       <button
         type="button"
         className="button"
@@ -107,6 +113,11 @@ function SessionActions({
       {!device.online && (
         <span className="muted small">
           The device is offline; sessions open once it reconnects.
+        </span>
+      )}
+      {device.online && device.desktopUnavailable && (
+        <span className="muted small" data-testid="desktop-unavailable">
+          Open desktop is unavailable: {device.desktopUnavailable}
         </span>
       )}
     </div>
@@ -140,8 +151,10 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
           return (
             <>
               <PageHeader
-                title={device.name}
-                subtitle={device.hostname === device.name ? undefined : device.hostname}
+                title={visibleText(device.name)}
+                subtitle={
+                  device.hostname === device.name ? undefined : visibleText(device.hostname)
+                }
                 actions={
                   <SessionActions
                     device={device}

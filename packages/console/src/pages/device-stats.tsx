@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import type { DeviceStats } from '@tether/protocol';
 import { UsageBar } from '../components/usage-bar.js';
 import { formatBytes, formatDuration, percent } from '../format/format.js';
+import { visibleText } from '../format/visible-text.js';
 
 /**
  * The statistics of one device: CPU, memory, every disk, uptime and console user.
@@ -54,7 +55,13 @@ export function DeviceStatsPanel({ stats }: { stats: DeviceStats | null }) {
       <dt>Uptime</dt>
       <dd>{stats.uptimeSec === undefined ? '—' : formatDuration(stats.uptimeSec)}</dd>
       <dt>Console user</dt>
-      <dd>{stats.consoleUser ?? <span className="muted">nobody signed in</span>}</dd>
+      <dd>
+        {stats.consoleUser ? (
+          visibleText(stats.consoleUser)
+        ) : (
+          <span className="muted">nobody signed in</span>
+        )}
+      </dd>
     </dl>
   );
 }

@@ -11,6 +11,7 @@ import {
 } from '../format/device-figures.js';
 import { formatBytes, formatDuration } from '../format/format.js';
 import { Link } from '../routing/link.js';
+import { visibleText } from '../format/visible-text.js';
 
 function DeviceRow({ device, now }: { device: Device; now: number }) {
   const { stats } = device;
@@ -28,21 +29,21 @@ function DeviceRow({ device, now }: { device: Device; now: number }) {
       </td>
       <td className="name-cell">
         <Link href={href} className="strong" data-testid="device-name">
-          {device.name}
+          {visibleText(device.name)}
         </Link>
-        <div className="muted small">{device.group}</div>
+        <div className="muted small">{visibleText(device.group)}</div>
         {stats?.screenThumbnail && (
           <img
             src={stats.screenThumbnail}
-            alt={`Screen of ${device.name}`}
+            alt={`Screen of ${visibleText(device.name)}`}
             className="device-thumbnail"
             data-testid="device-thumbnail"
           />
         )}
       </td>
-      <td className="mono">{device.hostname}</td>
+      <td className="mono">{visibleText(device.hostname)}</td>
       <td>{osLabel(device)}</td>
-      <td className="mono">{device.agentVersion}</td>
+      <td className="mono">{visibleText(device.agentVersion)}</td>
       <td className="nowrap" title={device.lastSeenAt ?? undefined}>
         {lastSeenLabel(device, now)}
       </td>
@@ -64,13 +65,15 @@ function DeviceRow({ device, now }: { device: Device; now: number }) {
           percent={diskPercent(stats)}
           label={
             disk
-              ? `${disk.mount}: ${formatBytes(disk.usedBytes)} of ${formatBytes(disk.totalBytes)}`
+              ? `${visibleText(disk.mount)}: ${formatBytes(disk.usedBytes)} of ${formatBytes(disk.totalBytes)}`
               : undefined
           }
         />
       </td>
       <td>{stats?.uptimeSec === undefined ? '—' : formatDuration(stats.uptimeSec)}</td>
-      <td>{stats?.consoleUser ?? <span className="muted">—</span>}</td>
+      <td>
+        {stats?.consoleUser ? visibleText(stats.consoleUser) : <span className="muted">—</span>}
+      </td>
     </tr>
   );
 }

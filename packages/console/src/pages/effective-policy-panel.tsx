@@ -11,6 +11,7 @@ import { useConsole } from '../app/api-context.js';
 import { useLoad } from '../hooks/use-load.js';
 import { Link } from '../routing/link.js';
 import { keyLabels, modeLabels } from './policy-labels.js';
+import { visibleText } from '../format/visible-text.js';
 
 function valueOf(view: EffectivePolicyView, key: PolicyKey): string {
   if (key === 'customStorage')
@@ -28,7 +29,7 @@ function SourceOf({ view, policyKey }: { view: EffectivePolicyView; policyKey: P
   const { user } = useConsole();
   const source = view.sources[policyKey];
   if (!source) return <span className="muted">Default</span>;
-  const level = source.level === 'device' ? 'this device' : `group "${view.group}"`;
+  const level = source.level === 'device' ? 'this device' : `group "${visibleText(view.group)}"`;
   return (
     <>
       {user.role === 'administrator' ? (

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useFilesSession, type FilesStatus } from '../files/use-files-session.js';
-import { ConsentWait } from '../assistance/consent-wait.js';
+import { ConsentWait, useConsentWait } from '../assistance/consent-wait.js';
 import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
 import { prepareDownloads } from '../files/download-sink.js';
 import { useFolder } from '../files/use-folder.js';
@@ -9,6 +9,7 @@ import { useLoad } from '../hooks/use-load.js';
 import { FilesTable } from './files-table.js';
 import { FilesToolbar } from './files-toolbar.js';
 import { TransferList } from './transfer-list.js';
+import { visibleText } from '../format/visible-text.js';
 
 function statusText(status: FilesStatus, deviceName: string): string {
   switch (status.state) {
@@ -33,10 +34,11 @@ function statusText(status: FilesStatus, deviceName: string): string {
 export function FilesPage({ deviceId }: { deviceId: string }) {
   const session = useFilesSession(deviceId);
   const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
-  const deviceName = device.state === 'ready' ? device.value.name : 'the device';
+  const deviceName = device.state === 'ready' ? visibleText(device.value.name) : 'the device';
   const folder = useFolder(session.relay);
   const transfers = useTransfers(session.relay, () => void folder.refresh());
   const { status } = session;
+  const consentUntil = useConsentWait(session.sessionId);
   // Registered before the first click, so that download already streams to disk.
   useEffect(() => void prepareDownloads(), []);
 
@@ -44,7 +46,11 @@ export function FilesPage({ deviceId }: { deviceId: string }) {
     <div className="files-page">
       <div className="terminal-bar">
         <DeviceBackLink deviceId={deviceId} deviceName={deviceName} />
-        <SessionStatus state={status.state} testId="files-status">
+        <SessionStatus
+          state={status.state}
+          testId="files-status"
+          isAwaitingConsent={consentUntil !== null}
+        >
           {statusText(status, deviceName)}
         </SessionStatus>
         {status.state === 'ended' || status.state === 'failed' ? (
@@ -67,7 +73,7 @@ export function FilesPage({ deviceId }: { deviceId: string }) {
           </button>
         )}
       </div>
-      <ConsentWait sessionId={session.sessionId} deviceName={deviceName} />
+      <ConsentWait until={consentUntil} deviceName={deviceName} />
       <FilesToolbar folder={folder} transfers={transfers} relay={session.relay} />
       {folder.message && (
         <p className="notice notice-error" role="alert" data-testid="files-error">

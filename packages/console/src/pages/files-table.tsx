@@ -27,27 +27,29 @@ function EntryRow(props: {
       <td className="numeric">{isFolder ? '' : formatBytes(entry.size)}</td>
       <td>{formatDateTime(entry.modifiedAt)}</td>
       <td className="actions">
-        {(entry.kind === 'file' || isFolder) && (
+        <div className="row-actions">
+          {(entry.kind === 'file' || isFolder) && (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={props.onDownload}
+              data-testid="file-download"
+              title={isFolder ? 'Download the folder as a .tar archive' : undefined}
+            >
+              {isFolder ? 'Download .tar' : 'Download'}
+            </button>
+          )}
+          <button type="button" className="button button-small" onClick={props.onRename}>
+            Rename
+          </button>
           <button
             type="button"
-            className="button button-small"
-            onClick={props.onDownload}
-            data-testid="file-download"
-            title={isFolder ? 'Download the folder as a .tar archive' : undefined}
+            className="button button-small button-danger"
+            onClick={props.onDelete}
           >
-            {isFolder ? 'Download .tar' : 'Download'}
+            Delete
           </button>
-        )}
-        <button type="button" className="button button-small" onClick={props.onRename}>
-          Rename
-        </button>
-        <button
-          type="button"
-          className="button button-small button-danger"
-          onClick={props.onDelete}
-        >
-          Delete
-        </button>
+        </div>
       </td>
     </tr>
   );
@@ -62,42 +64,44 @@ function EntryRow(props: {
 export function FilesTable({ folder, transfers }: { folder: Folder; transfers: Transfers }) {
   const here = folder.folder;
   return (
-    <table className="table" data-testid="files-table">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th className="numeric">Size</th>
-          <th>Modified</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {folder.entries.map((entry) => (
-          <EntryRow
-            key={entry.path}
-            entry={entry}
-            onOpen={() => void folder.open(entry.path)}
-            onDownload={() =>
-              entry.kind === 'directory'
-                ? transfers.downloadFolder(entry.name, entry.path)
-                : transfers.download(entry.name, entry.path)
-            }
-            onRename={() => {
-              const name = window.prompt(`Rename "${entry.name}" to`, entry.name);
-              if (name && here && name !== entry.name)
-                void folder.act({ type: 'rename', path: entry.path, to: childOf(here, name) });
-            }}
-            onDelete={() => {
-              if (
-                window.confirm(
-                  `Delete "${entry.name}"${entry.kind === 'directory' ? ' and everything in it' : ''}?`,
+    <div className="table-wrap files-table-wrap">
+      <table className="table" data-testid="files-table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th className="numeric">Size</th>
+            <th>Modified</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {folder.entries.map((entry) => (
+            <EntryRow
+              key={entry.path}
+              entry={entry}
+              onOpen={() => void folder.open(entry.path)}
+              onDownload={() =>
+                entry.kind === 'directory'
+                  ? transfers.downloadFolder(entry.name, entry.path)
+                  : transfers.download(entry.name, entry.path)
+              }
+              onRename={() => {
+                const name = window.prompt(`Rename "${entry.name}" to`, entry.name);
+                if (name && here && name !== entry.name)
+                  void folder.act({ type: 'rename', path: entry.path, to: childOf(here, name) });
+              }}
+              onDelete={() => {
+                if (
+                  window.confirm(
+                    `Delete "${entry.name}"${entry.kind === 'directory' ? ' and everything in it' : ''}?`,
+                  )
                 )
-              )
-                void folder.act({ type: 'delete', path: entry.path });
-            }}
-          />
-        ))}
-      </tbody>
-    </table>
+                  void folder.act({ type: 'delete', path: entry.path });
+              }}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -10,6 +10,7 @@ import { useLoad } from '../hooks/use-load.js';
 import { useNow } from '../hooks/use-now.js';
 import { CreatedInstaller } from './created-installer.js';
 import { InstallerForm } from './installer-form.js';
+import { visibleText } from '../format/visible-text.js';
 
 type InstallerStatus = 'active' | 'expired' | 'revoked' | 'used-up';
 
@@ -77,7 +78,7 @@ function InstallerTable({
                   data-installer-id={installer.id}
                   data-status={status}
                 >
-                  <td>{installer.group}</td>
+                  <td>{visibleText(installer.group)}</td>
                   <td>{installer.comment || <span className="muted">—</span>}</td>
                   <td>{formatDateTime(installer.createdAt)}</td>
                   <td>{formatDateTime(installer.expiresAt)}</td>

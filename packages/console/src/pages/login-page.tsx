@@ -2,7 +2,7 @@ import { AppError, type User } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { Notice } from '../components/notice.js';
-import { describeError } from '../format/describe-error.js';
+import { describeError, describeWait } from '../format/describe-error.js';
 
 function retryAfterMs(error: unknown): number {
   if (!(error instanceof AppError) || error.code !== 'RATE_LIMITED') return 0;
@@ -40,8 +40,9 @@ export function LoginPage({
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [isSubmitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; isRateLimited: boolean } | null>(null);
   const [blockedUntil, setBlockedUntil] = useState(0);
+  // The one source of the wait: both the message and the button count down from it.
   const waitSec = useCountdown(blockedUntil);
 
   const onSubmit = (event: SyntheticEvent) => {
@@ -53,8 +54,8 @@ export function LoginPage({
       (failure: unknown) => {
         setSubmitting(false);
         setPassword('');
-        setError(describeError(failure));
         const wait = retryAfterMs(failure);
+        setError({ message: describeError(failure), isRateLimited: wait > 0 });
         if (wait > 0) setBlockedUntil(Date.now() + wait);
       },
     );
@@ -71,7 +72,9 @@ export function LoginPage({
         {notice && !error && <Notice kind="info">{notice}</Notice>}
         {error && (
           <div data-testid="login-error">
-            <Notice kind="error">{error}</Notice>
+            <Notice kind="error">
+              {error.isRateLimited ? describeWait(error.message, waitSec) : error.message}
+            </Notice>
           </div>
         )}
         <label className="field">

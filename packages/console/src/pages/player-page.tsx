@@ -2,6 +2,7 @@ import { parseAsciicast, type Asciicast, type TetherClient } from '@tether/sdk';
 import type { Recording } from '@tether/protocol';
 import { Loaded } from '../components/loaded.js';
 import { PageHeader } from '../components/page-header.js';
+import { RecordingDownload } from '../components/recording-download.js';
 import { formatBytes, formatDateTime } from '../format/format.js';
 import { useLoad } from '../hooks/use-load.js';
 import { RecordingPlayer } from '../player/recording-player.js';
@@ -9,6 +10,7 @@ import { FilesTimeline } from '../player/files-timeline.js';
 import { DesktopPlayer } from '../desktop/desktop-player.js';
 import { parseRfbRecording } from '../desktop/rfb-replay.js';
 import { Link } from '../routing/link.js';
+import { visibleText } from '../format/visible-text.js';
 
 async function loadRecording(
   api: TetherClient,
@@ -46,8 +48,9 @@ export function PlayerPage({ recordingId }: { recordingId: string }) {
         {({ recording, cast, desktop, text }) => (
           <>
             <PageHeader
-              title={`${recording.deviceName} — ${recording.kind} session`}
+              title={`${visibleText(recording.deviceName)} — ${recording.kind} session`}
               subtitle={`${recording.username}, ${formatDateTime(recording.startedAt)} · ${formatBytes(recording.sizeBytes)} · ${recording.state}`}
+              actions={<RecordingDownload recording={recording} />}
             />
             {desktop ? (
               <DesktopPlayer timeline={desktop} />

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Notice } from '../components/notice.js';
 import { useAction } from '../hooks/use-action.js';
 import { assignmentLabel } from './policy-labels.js';
+import { visibleText } from '../format/visible-text.js';
 
 function keyOf(assignment: PolicyTarget): string {
   return assignment.type === 'group'
@@ -137,7 +138,7 @@ export function PolicyAssignments({
             <option value="">Choose a device…</option>
             {devices.map((candidate) => (
               <option key={candidate.id} value={candidate.id}>
-                {candidate.name} ({candidate.group})
+                {visibleText(candidate.name)} ({visibleText(candidate.group)})
               </option>
             ))}
           </select>

@@ -8,6 +8,7 @@ import {
   type RecordingMode,
   type SessionKind,
 } from '@tether/protocol';
+import { visibleText } from '../format/visible-text.js';
 
 /** Session kinds in the order the editor shows them. */
 export const SESSION_KINDS: readonly SessionKind[] = ['terminal', 'desktop', 'files'];
@@ -62,10 +63,10 @@ export function settingLines(settings: PolicySettingsView): string[] {
  * assignmentLabel({ type: 'group', group: 'Servers' }) // 'Group "Servers"'
  */
 export function assignmentLabel(assignment: PolicyAssignment): string {
-  if (assignment.type === 'group') return `Group "${assignment.group}"`;
+  if (assignment.type === 'group') return `Group "${visibleText(assignment.group)}"`;
   return assignment.deviceName === null
     ? `Device ${assignment.deviceId} (removed)`
-    : `Device "${assignment.deviceName}"`;
+    : `Device "${visibleText(assignment.deviceName)}"`;
 }
 
 /** Where a policy applies, in one line. */

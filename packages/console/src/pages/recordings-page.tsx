@@ -1,11 +1,13 @@
 import type { Recording } from '@tether/protocol';
 import { EmptyState } from '../components/empty-state.js';
+import { RecordingDownload } from '../components/recording-download.js';
 import { Loaded } from '../components/loaded.js';
 import { PageHeader } from '../components/page-header.js';
 import { formatBytes, formatClock, formatDateTime } from '../format/format.js';
 import { useLoad } from '../hooks/use-load.js';
 import { Link } from '../routing/link.js';
 import { UploadStatus } from './upload-status.js';
+import { visibleText } from '../format/visible-text.js';
 
 const stateLabels: Record<Recording['state'], string> = {
   recording: 'Recording',
@@ -19,7 +21,7 @@ function RecordingRow({ recording, onChanged }: { recording: Recording; onChange
     <tr data-testid="recording-row" data-recording-id={recording.id}>
       <td>
         <Link href={`/devices/${encodeURIComponent(recording.deviceId)}`}>
-          {recording.deviceName}
+          {visibleText(recording.deviceName)}
         </Link>
       </td>
       <td>{recording.username}</td>
@@ -38,9 +40,12 @@ function RecordingRow({ recording, onChanged }: { recording: Recording; onChange
         />
       </td>
       <td className="align-end">
-        <Link href={href} className="button button-small" data-testid="recording-play">
-          ▶ Play
-        </Link>
+        <div className="row-actions">
+          <Link href={href} className="button button-small" data-testid="recording-play">
+            ▶ Play
+          </Link>
+          <RecordingDownload recording={recording} />
+        </div>
       </td>
     </tr>
   );
@@ -58,7 +63,7 @@ export function RecordingsPage() {
     <>
       <PageHeader
         title="Recordings"
-        subtitle="Terminal sessions are recorded on the server and can be replayed here."
+        subtitle="Sessions are recorded on the server: replay them here, or download their files."
         actions={
           <button type="button" className="button" onClick={reload}>
             Refresh

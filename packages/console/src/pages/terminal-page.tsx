@@ -1,8 +1,9 @@
 import { useRef } from 'react';
 import { DeviceBackLink, SessionStatus } from '../components/session-bar.js';
-import { ConsentWait } from '../assistance/consent-wait.js';
+import { ConsentWait, useConsentWait } from '../assistance/consent-wait.js';
 import { useLoad } from '../hooks/use-load.js';
 import { useTerminalSession, type TerminalViewStatus } from '../terminal/use-terminal-session.js';
+import { visibleText } from '../format/visible-text.js';
 
 function statusText(status: TerminalViewStatus, deviceName: string): string {
   switch (status.state) {
@@ -27,14 +28,19 @@ export function TerminalPage({ deviceId }: { deviceId: string }) {
   const containerRef = useRef<HTMLDivElement | null>(null);
   const session = useTerminalSession(deviceId, containerRef);
   const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
-  const deviceName = device.state === 'ready' ? device.value.name : 'the device';
+  const deviceName = device.state === 'ready' ? visibleText(device.value.name) : 'the device';
   const { status } = session;
+  const consentUntil = useConsentWait(session.sessionId);
 
   return (
     <div className="terminal-page">
       <div className="terminal-bar">
         <DeviceBackLink deviceId={deviceId} deviceName={deviceName} />
-        <SessionStatus state={status.state} testId="terminal-status">
+        <SessionStatus
+          state={status.state}
+          testId="terminal-status"
+          isAwaitingConsent={consentUntil !== null}
+        >
           {statusText(status, deviceName)}
         </SessionStatus>
         <button
@@ -47,7 +53,7 @@ export function TerminalPage({ deviceId }: { deviceId: string }) {
           {session.isEnding ? 'Ending…' : 'End session'}
         </button>
       </div>
-      <ConsentWait sessionId={session.sessionId} deviceName={deviceName} />
+      <ConsentWait until={consentUntil} deviceName={deviceName} />
       <div className="terminal-container">
         <div className="terminal-host" ref={containerRef} data-testid="terminal" />
       </div>

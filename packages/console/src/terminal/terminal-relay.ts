@@ -1,4 +1,5 @@
 import { decodeTerminalFrame, encodeTerminalFrame } from '@tether/protocol';
+import { closeReason } from '../assistance/session-end.js';
 
 /** Where a terminal session stands, for the status line. */
 export type TerminalStatus =
@@ -38,13 +39,6 @@ export interface TerminalRelay {
 }
 
 const OPEN = 1;
-
-function closeReason(event: CloseEvent): string {
-  if (event.reason) return event.reason;
-  if (event.code === 1000) return 'closed';
-  if (event.code === 1006) return 'the connection to the server was lost';
-  return `connection closed (code ${event.code})`;
-}
 
 /**
  * Joins a terminal session's relay: RESIZE first, then keystrokes as DATA frames; output is

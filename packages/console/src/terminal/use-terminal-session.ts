@@ -2,6 +2,7 @@ import { relaySocketUrl } from '@tether/sdk';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useConsole } from '../app/api-context.js';
 import { openSession } from '../assistance/open-session.js';
+import { explainEnd } from '../assistance/session-end.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 import { createXterm } from './create-xterm.js';
 import { openTerminalRelay, type TerminalRelay, type TerminalStatus } from './terminal-relay.js';
@@ -41,6 +42,7 @@ export function useTerminalSession(
     const element = containerRef.current;
     if (element === null) return;
     let isMounted = true;
+    let stopExplaining = (): void => undefined;
     const { terminal, fit } = createXterm(element);
     fit.fit();
     const observer = new ResizeObserver(() => fit.fit());
@@ -63,7 +65,13 @@ export function useTerminalSession(
           onOutput: (bytes) => terminal.write(bytes),
           onStatus: (next) => {
             if (isMounted) setStatus(next);
-            if (next.state === 'ended') terminal.options.cursorBlink = false;
+            if (next.state !== 'ended') return;
+            terminal.options.cursorBlink = false;
+            stopExplaining = explainEnd(api, {
+              sessionId: session.id,
+              reason: next.reason,
+              onReason: (reason) => isMounted && setStatus({ state: 'ended', reason }),
+            });
           },
         });
       },
@@ -76,6 +84,7 @@ export function useTerminalSession(
 
     return () => {
       isMounted = false;
+      stopExplaining();
       relayRef.current?.close('you left the page');
       relayRef.current = null;
       observer.disconnect();

@@ -34,6 +34,11 @@ export const AgentHello = z.object({
   inventory: DeviceInventory,
   /** Absent from agents older than capabilities: they have none of them. */
   capabilities: z.array(z.string().max(32)).max(32).optional(),
+  /**
+   * Whether this agent can serve desktop sessions (it has a VNC server to show). Absent from
+   * agents older than this field: the console then lets the technician try.
+   */
+  desktop: z.boolean().optional(),
 });
 
 /** The agent's signature over `agentProofText`. */

@@ -32,6 +32,16 @@ export const UserPresenceReport = z.object({
 export type UserPresenceReport = z.infer<typeof UserPresenceReport>;
 
 /**
+ * Why an agent without a VNC server cannot open desktop sessions: the agent refuses a desktop
+ * session with it, and the API shows it on the device so the console can say so up front.
+ *
+ * @example
+ * if (device.desktopUnavailable) showReason(device.desktopUnavailable);
+ */
+export const NO_DESKTOP_MESSAGE =
+  'This device has no VNC server configured for desktop sessions. Run the agent with --vnc HOST:PORT (and --vnc-password-file FILE if it has a password), or --x11vnc-display :N.';
+
+/**
  * A device as the console and API see it.
  *
  * @example
@@ -53,6 +63,12 @@ export const Device = z.object({
   userPresence: UserPresenceReport.nullable(),
   /** The device's live unattended access (M-2); null when unattended access is off. */
   unattendedAccess: UnattendedAccessSummary.nullable().default(null),
+  /**
+   * Why desktop sessions cannot open on this device ({@link NO_DESKTOP_MESSAGE}), as its agent
+   * reported when it connected; null (or absent, from older servers) when they can, while
+   * offline, or when the agent does not say.
+   */
+  desktopUnavailable: z.string().nullable().optional(),
 });
 export type Device = z.infer<typeof Device>;
 

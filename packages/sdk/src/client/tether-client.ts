@@ -63,6 +63,11 @@ export interface TetherClient extends PolicyClient, UnattendedClient {
   getRecording(recordingId: string): Promise<Recording>;
   /** The asciicast v2 text of a recording; parse it with `parseAsciicast`. */
   getRecordingContent(recordingId: string): Promise<string>;
+  /**
+   * URL of a recording's file as a download (a link's `href`): asciicast v2 (`.cast`) for a
+   * terminal, the Tether timeline (`.jsonl`) for files and desktop sessions.
+   */
+  recordingDownloadUrl(recordingId: string): string;
   listInstallers(): Promise<Installer[]>;
   createInstaller(request: CreateInstallerRequest): Promise<CreateInstallerResponse>;
   revokeInstaller(installerId: string): Promise<void>;
@@ -136,6 +141,8 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
         method: 'GET',
         path: `/api/v1/recordings/${id(recordingId)}/content`,
       }),
+    recordingDownloadUrl: (recordingId) =>
+      `${transport.baseUrl}/api/v1/recordings/${id(recordingId)}/content`,
     listInstallers: async () =>
       (await callEndpoint(transport, installerEndpoints.list, {})).installers,
     createInstaller: (request) =>

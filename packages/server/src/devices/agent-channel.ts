@@ -98,6 +98,8 @@ export class AgentChannel implements AgentLink {
   capabilities: readonly string[] = NO_CAPABILITIES;
   /** Whether a user is at the device, as last reported; undefined until reported. */
   userPresence: UserPresenceReport | undefined;
+  /** Whether the agent can serve desktop sessions, as its hello said; undefined if it did not. */
+  hasDesktop: boolean | undefined;
 
   constructor(
     private readonly deps: AgentChannelDeps,
@@ -255,6 +257,7 @@ export class AgentChannel implements AgentLink {
     }
     this.id = device.id;
     if (message.capabilities?.length) this.capabilities = internCapabilities(message.capabilities);
+    this.hasDesktop = message.desktop;
     const handshake: Handshake = {
       publicKey: device.publicKey,
       inventory: message.inventory,

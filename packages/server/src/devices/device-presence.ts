@@ -7,6 +7,8 @@ export interface AgentLink {
   readonly capabilities: readonly string[];
   /** Whether a user is at the device, as last reported. */
   readonly userPresence: UserPresenceReport | undefined;
+  /** Whether the agent can serve desktop sessions; undefined when it does not say. */
+  readonly hasDesktop?: boolean | undefined;
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
 }

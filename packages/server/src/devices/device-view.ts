@@ -1,4 +1,4 @@
-import type { Device } from '@tether/protocol';
+import { NO_DESKTOP_MESSAGE, type Device } from '@tether/protocol';
 import type { DeviceRecord } from '../store/store.js';
 import type { UnattendedAccessRecord } from '../store/unattended-repository.js';
 import { toAccessSummary } from '../unattended/access-view.js';
@@ -28,5 +28,6 @@ export function toApiDevice(
     statsAt: record.statsAt?.toISOString() ?? null,
     userPresence: link?.userPresence ?? null,
     unattendedAccess: unattended ? toAccessSummary(unattended) : null,
+    desktopUnavailable: link?.hasDesktop === false ? NO_DESKTOP_MESSAGE : null,
   };
 }

@@ -13,7 +13,7 @@ import {
   serverCreationOptions,
   type ConnectionLimits,
 } from './connection-guard.js';
-import { installErrorHandler, notFoundBody } from './errors.js';
+import { frameworkErrorHandler, installErrorHandler, notFoundBody } from './errors.js';
 
 /** A Fastify application on an HTTPS server: both of the server's listeners are one. */
 export type HttpsApp = FastifyInstance<Server, IncomingMessage, ServerResponse>;
@@ -64,6 +64,7 @@ export function createHttpsApp(options: {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
+    frameworkErrors: frameworkErrorHandler(options.log),
   });
   const routes: RouteInfo[] = [];
   routesOf.set(app, routes);

@@ -11,6 +11,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { PolicyWithAssignments } from '../store/policy-repository.js';
 import type { Store } from '../store/store.js';
+import { refuseUnknownTargets } from './assignment-targets.js';
 import { describeTargets } from './describe-target.js';
 import { refuseConflicts } from './policy-conflicts.js';
 import { mergeSettingsUpdate, normaliseSettings } from './policy-settings.js';
@@ -157,15 +158,9 @@ export async function assignPolicy(
   const devices = await store.devices.list();
   const names = new Map(devices.map((device) => [device.id, device.name]));
   const { assignments } = input.request;
-  const unknown = assignments.find(
-    (target) => target.type === 'device' && !names.has(target.deviceId),
-  );
-  if (unknown?.type === 'device') {
-    throw new AppError(
-      'INVALID_INPUT',
-      `Invalid policy assignments: there is no device with ID ${unknown.deviceId}. Pick a device from the list.`,
-    );
-  }
+  const current = await store.policies.find(input.id);
+  if (!current) throw notFound();
+  await refuseUnknownTargets(store, { devices, assignments, current: current.assignments });
   const policy = await store.policies.setAssignments(
     input.id,
     { assignments, updatedAt: deps.clock.now() },

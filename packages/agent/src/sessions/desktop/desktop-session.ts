@@ -1,4 +1,4 @@
-import { AppError, type SessionOffer } from '@tether/protocol';
+import { AppError, NO_DESKTOP_MESSAGE, type SessionOffer } from '@tether/protocol';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
@@ -40,10 +40,7 @@ export async function startDesktopSession(
   options: DesktopSessionOptions,
 ): Promise<RunningSession> {
   if (!options.vnc) {
-    throw new AppError(
-      'UNAVAILABLE',
-      'This device has no VNC server configured for desktop sessions. Run the agent with --vnc HOST:PORT (and --vnc-password-file FILE if it has a password).',
-    );
+    throw new AppError('UNAVAILABLE', NO_DESKTOP_MESSAGE);
   }
   const log = options.log.child({ sessionId: offer.sessionId });
   const vnc = await connectVnc(options.vnc, options.clock);
