@@ -122,11 +122,13 @@ export async function startUpload(
       }
       expected += data.length;
       const copy = Buffer.from(data.buffer, data.byteOffset, data.length);
+      // Hashed now, in order of arrival (checked above), so the hash runs on this thread while
+      // the previous chunks are written by the file system's threads, not after each write.
+      hash.update(copy);
       queue = queue
         .then(async () => {
           if (isOver) return;
           await handle.write(copy, 0, copy.length, at);
-          hash.update(copy);
           written = at + copy.length;
           reply({ type: 'ack', id: request.id, offset: written });
           if (written === request.size) await complete();
