@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
@@ -6,14 +5,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { FILE_CHUNK_BYTES, FILE_WINDOW_BYTES } from '@tether/protocol';
-import { stopProcess, waitFor } from '../../test/support/cli.js';
 import { filesOnSocket, openFiles } from '../../test/support/files-client.js';
 import { HttpsClient } from '../../test/support/https-client.js';
 import type { Cleanup } from '../lib/cleanup.js';
 import { certificateFingerprint } from '../lib/fingerprint.js';
 import { startServerProcess } from '../lib/server-process.js';
 import { median } from '../lib/summary.js';
-import { startBarePipe } from './bare-pipe.js';
+import { startBareDevice, startBarePipe } from './bare-pipe.js';
 import { startRealAgent } from './real-agent.js';
 
 /** One direction at one size: Tether and the bare pipe, medians of the rounds. */
@@ -105,7 +103,6 @@ function direction(MBps: number[], barePipeMBps: number[]): FileTransferDirectio
  * a stand-in device process (bare-files-device.ts) that keeps nothing and hashes nothing.
  */
 async function startBareFiles(options: {
-  dir: string;
   serverDataDir: string;
   ca: string;
   cleanup: Cleanup;
@@ -117,18 +114,11 @@ async function startBareFiles(options: {
     cleanup: options.cleanup,
   });
   const path = '/files';
-  const device = spawn(
-    process.execPath,
-    ['--import', 'tsx', DEVICE, `${pipe.url}${path}`, certificateFingerprint(options.ca)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  options.cleanup.defer('bare files device', () => stopProcess(device));
-  let output = '';
-  device.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  device.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor('the stand-in device to join the bare pipe', () => {
-    if (device.exitCode !== null) throw new Error(`the stand-in device exited:\n${output}`);
-    return output.includes('joined') ? true : undefined;
+  await startBareDevice({
+    script: DEVICE,
+    url: `${pipe.url}${path}`,
+    fingerprint: certificateFingerprint(options.ca),
+    cleanup: options.cleanup,
   });
   const socket = new HttpsClient(pipe.url, options.ca).websocket(path, { zeroMask: true });
   const files = await filesOnSocket(socket);
@@ -162,7 +152,7 @@ export async function measureFileTransfer(
   cleanup.defer('files session', async () => {
     await files.close();
   });
-  const bare = await startBareFiles({ dir, serverDataDir: server.dataDir, ca: server.ca, cleanup });
+  const bare = await startBareFiles({ serverDataDir: server.dataDir, ca: server.ca, cleanup });
 
   const sizes: FileTransferSize[] = [];
   for (const bytes of [...new Set(options.sizes)].sort((a, b) => a - b)) {
