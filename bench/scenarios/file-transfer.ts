@@ -18,7 +18,7 @@ import { startRealAgent } from './real-agent.js';
 export interface FileTransferDirection {
   MBps: number;
   barePipeMBps: number;
-  /** Tether ÷ bare pipe. */
+  /** Median over the rounds of Tether ÷ bare pipe in the same round. */
   ratio: number;
   runs: { MBps: number[]; barePipeMBps: number[] };
 }
@@ -88,12 +88,16 @@ async function timed(
   return { MBps: bytes / 1e6 / (ms / 1000), sha256: final.sha256 };
 }
 
+/**
+ * Medians of each path, and the median of the rounds' own ratios: a round's Tether and bare
+ * transfers run seconds apart, so their ratio is the figure least moved by the machine's load.
+ */
 function direction(MBps: number[], barePipeMBps: number[]): FileTransferDirection {
-  const [tether, bare] = [median(MBps), median(barePipeMBps)];
+  const ratios = MBps.map((value, round) => value / (barePipeMBps[round] ?? Number.NaN));
   return {
-    MBps: round1(tether),
-    barePipeMBps: round1(bare),
-    ratio: Math.round((tether / bare) * 100) / 100,
+    MBps: round1(median(MBps)),
+    barePipeMBps: round1(median(barePipeMBps)),
+    ratio: Math.round(median(ratios) * 100) / 100,
     runs: { MBps: MBps.map(round1), barePipeMBps: barePipeMBps.map(round1) },
   };
 }
@@ -211,7 +215,7 @@ export function fileTransferRows(
   return result.sizes.flatMap((size) =>
     (['upload', 'download'] as const).map((way): [string, string, string, string, string] => {
       const figures = size[way];
-      const measured = `${figures.MBps} MB/s = ${figures.ratio}× bare ${figures.barePipeMBps}`;
+      const measured = `${figures.MBps} MB/s, bare ${figures.barePipeMBps}: ${figures.ratio}×`;
       const intact = size.isIntact ? '' : ', SHA-256 MISMATCH';
       const name = `file ${way}, ${sizeText(size.bytes)} (median of ${result.rounds})${intact}`;
       if (size.bytes >= GiB) {
