@@ -77,10 +77,12 @@ function stages(options: BenchOptions): Stage[] {
     },
     {
       keys: ['f'],
-      timeoutMs: 180_000,
+      // 10 and 100 MiB, then the large file: each size both ways through Tether and the pipe.
+      timeoutMs: 120_000 + options.fileRounds * (options.fileMiB + 110) * 120,
       async run(cleanup, report) {
         report.results.fileTransfer = await measureFileTransfer(cleanup, {
-          bytes: options.fileMiB * 2 ** 20,
+          sizes: [10, 100, options.fileMiB].map((mib) => mib * 2 ** 20),
+          rounds: options.fileRounds,
         });
       },
     },

@@ -20,3 +20,14 @@ test('unknown scenarios, bad numbers and unknown flags are refused with the usag
   assert.throws(() => parseBenchOptions(['--agents', '1.5']), /positive integer/);
   assert.throws(() => parseBenchOptions(['--fast']), /Unknown option/);
 });
+
+test('--file-mib and --file-rounds set the largest file and the rounds of (f)', () => {
+  assert.equal(parseBenchOptions([]).fileRounds, 3);
+  const options = parseBenchOptions(['--only', 'f', '--file-mib', '100', '--file-rounds', '5']);
+  assert.equal(options.fileMiB, 100);
+  assert.equal(options.fileRounds, 5);
+  assert.throws(
+    () => parseBenchOptions(['--file-rounds', '0']),
+    /--file-rounds must be a positive/,
+  );
+});

@@ -25,8 +25,10 @@ export interface BenchOptions {
   relayMiB: number;
   relayRounds: number;
   settleSec: number;
-  /** MiB of the file uploaded then downloaded in scenario (f). */
+  /** MiB of the largest file of scenario (f); 10 and 100 MiB are always measured too. */
   fileMiB: number;
+  /** Times each size of scenario (f) goes each way, through Tether and the bare pipe. */
+  fileRounds: number;
   /** Desktop sessions opened one after another in scenario (g). */
   desktopSessions: number;
   /** Concurrent desktop-like sessions in scenario (h), each at `desktopKBps` both ways. */
@@ -38,8 +40,9 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m] [--agents 2000] [--workers 4]
                     [--sessions 50] [--keystrokes 500] [--relay-mib 100] [--relay-rounds 3]
-                    [--settle-sec 20] [--file-mib 1024] [--desktop-sessions 20]
-                    [--desktop-streams 200] [--desktop-kbps 200] [--startup-runs 5]`;
+                    [--settle-sec 20] [--file-mib 1024] [--file-rounds 3]
+                    [--desktop-sessions 20] [--desktop-streams 200] [--desktop-kbps 200]
+                    [--startup-runs 5]`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 
@@ -70,6 +73,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'relay-rounds': { type: 'string' },
       'settle-sec': { type: 'string' },
       'file-mib': { type: 'string' },
+      'file-rounds': { type: 'string' },
       'desktop-sessions': { type: 'string' },
       'desktop-streams': { type: 'string' },
       'desktop-kbps': { type: 'string' },
@@ -96,6 +100,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     relayRounds: positive('relay-rounds', values['relay-rounds'], 3),
     settleSec: positive('settle-sec', values['settle-sec'], 20),
     fileMiB: positive('file-mib', values['file-mib'], 1024),
+    fileRounds: positive('file-rounds', values['file-rounds'], 3),
     desktopSessions: positive('desktop-sessions', values['desktop-sessions'], 20),
     desktopStreams: positive('desktop-streams', values['desktop-streams'], 200),
     desktopKBps: positive('desktop-kbps', values['desktop-kbps'], 200),

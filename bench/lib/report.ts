@@ -124,6 +124,20 @@ function memoryRows(result: AgentMemoryResult): Row[] {
     ],
     ['b', 'server V8 heap per agent', `${result.heapKibPerAgent} KiB`, '', ''],
     ['b', 'bare ws server, per idle TLS socket', `${result.bareWsTlsKibPerConnection} KiB`, '', ''],
+    [
+      'b',
+      'after a forced GC: server RSS / heap per agent',
+      `${result.afterGc.kibPerAgent} / ${result.afterGc.heapKibPerAgent} KiB`,
+      `ref ${MESHCENTRAL_REFERENCE.idleAgentKibAfterGc} KiB*`,
+      '',
+    ],
+    [
+      'b',
+      'after a forced GC: bare ws RSS / heap per socket',
+      `${result.afterGc.bareWsTlsKibPerConnection} / ${result.afterGc.bareWsTlsHeapKibPerConnection} KiB`,
+      '',
+      '',
+    ],
     ['b', `cold connect of ${result.agents} agents`, ms(result.initialConnectMs), '', ''],
     [
       'b',
@@ -206,10 +220,33 @@ function latencyRows(firstByte?: SessionFirstByteResult, keystroke?: KeystrokeRe
   }
   if (keystroke) {
     const { p50, p99 } = keystroke.roundTripMs;
+    const { localPtyMs, barePipeMs } = keystroke.reference;
+    const mesh = MESHCENTRAL_REFERENCE.keystrokeEchoMs;
     rows.push([
       'e',
       `keystroke round trip (${keystroke.samples} samples)`,
       `p50 ${p50} / p99 ${p99} ms`,
+      `ref p50 ${mesh.p50} / p99 ${mesh.p99} ms*`,
+      '',
+    ]);
+    rows.push([
+      'e',
+      'same run: local pty + shell, no network',
+      `p50 ${localPtyMs.p50} / p99 ${localPtyMs.p99} ms`,
+      '',
+      '',
+    ]);
+    rows.push([
+      'e',
+      'same run: bare ws pipe to an echoing process',
+      `p50 ${barePipeMs.p50} / p99 ${barePipeMs.p99} ms`,
+      '',
+      '',
+    ]);
+    rows.push([
+      'e',
+      'Tether ÷ (local pty + bare pipe)',
+      `p50 ${keystroke.ratio.p50}× / p99 ${keystroke.ratio.p99}×`,
       '',
       '',
     ]);

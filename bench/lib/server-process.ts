@@ -25,6 +25,12 @@ export interface ServerProcess {
   /** The admin listener (`/metrics`), reachable from loopback without signing in. */
   readonly adminClient: HttpsClient;
   createInstaller(options: { maxInstalls?: number }): Promise<CreateInstallerResponse>;
+  /**
+   * Runs a full garbage collection in the server and resolves with the V8 heap used after it
+   * (bytes); only for a server started with `forcedGc` (a bench-only preload, nothing in the
+   * server's code).
+   */
+  collectGarbage(): Promise<number>;
   /** `tether_devices_online` from `/metrics`. */
   devicesOnline(): Promise<number>;
   /** Kills the server with SIGKILL (no orderly shutdown) and waits until it is gone. */
@@ -36,6 +42,33 @@ export interface ServerProcess {
 }
 
 const LISTENING = /Console:\s+https:\/\/\S+/;
+const GC_HOOK = new URL('./gc-on-signal.mjs', import.meta.url).href;
+
+/**
+ * The environment that preloads the benchmark's forced-GC hook into a child process; the
+ * hook answers SIGUSR2 with a full collection and `bench-gc <n> <heap used>` on stdout.
+ */
+export function forcedGcEnv(): { NODE_OPTIONS: string } {
+  return { NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${GC_HOOK}`].join(' ').trim() };
+}
+
+/**
+ * Sends SIGUSR2 to a child started with {@link forcedGcEnv}, waits until it printed that the
+ * collection is done, and resolves with the V8 heap in use after it, in bytes.
+ */
+export async function collectGarbageIn(child: { pid: number; output(): string }): Promise<number> {
+  const done = (): RegExpExecArray[] => [...child.output().matchAll(/^bench-gc \d+ (\d+)$/gm)];
+  const before = done().length;
+  process.kill(child.pid, 'SIGUSR2');
+  return waitFor(
+    'a forced garbage collection',
+    () => {
+      const after = done();
+      return after.length > before ? Number(after.at(-1)?.[1]) : undefined;
+    },
+    60_000,
+  );
+}
 
 /**
  * Starts the real server CLI (`tether server`) in a child process on two free loopback ports,
@@ -48,6 +81,8 @@ const LISTENING = /Console:\s+https:\/\/\S+/;
 export async function startServerProcess(options: {
   dataDir: string;
   cleanup: Cleanup;
+  /** Preload the forced-GC hook (see {@link ServerProcess.collectGarbage}). */
+  forcedGc?: boolean;
 }): Promise<ServerProcess> {
   const { dataDir, cleanup } = options;
   const [port, adminPort] = [await freePort(), await freePort()];
@@ -58,7 +93,8 @@ export async function startServerProcess(options: {
   const launch = async (): Promise<void> => {
     const args = ['server', '--data-dir', dataDir, '--host', '127.0.0.1'];
     args.push('--port', String(port), '--admin-port', String(adminPort), '--log-level', 'warn');
-    const started = startCli(args, { env: { TETHER_ADMIN_PASSWORD: password } });
+    const env = { TETHER_ADMIN_PASSWORD: password, ...(options.forcedGc ? forcedGcEnv() : {}) };
+    const started = startCli(args, { env });
     child = started;
     await waitFor(
       'the server to listen',
@@ -89,6 +125,10 @@ export async function startServerProcess(options: {
     adminPassword: password,
     adminClient,
     pid: () => child.pid ?? 0,
+    collectGarbage() {
+      if (!options.forcedGc) throw new Error('this server was started without the forced-GC hook');
+      return collectGarbageIn({ pid: child.pid ?? 0, output: () => child.output() });
+    },
     async createInstaller({ maxInstalls }) {
       const response = await admin.request('POST', '/api/v1/installers', {
         group: 'Benchmark',

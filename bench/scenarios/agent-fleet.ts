@@ -6,6 +6,7 @@ import { startServerProcess, type ServerProcess } from '../lib/server-process.js
 import { measureBareIdleConnections } from './bare-idle-connections.js';
 import {
   agentMemoryResult,
+  sampleAfterGc,
   sampleMemory,
   type AgentMemoryResult,
   type ColdConnect,
@@ -73,7 +74,11 @@ export async function runAgentFleet(
   options: AgentFleetOptions,
 ): Promise<{ memory?: AgentMemoryResult; storm?: ReconnectStormResult }> {
   const dir = await cleanup.tempDir('fleet');
-  const server = await startServerProcess({ dataDir: join(dir, 'server'), cleanup });
+  const server = await startServerProcess({
+    dataDir: join(dir, 'server'),
+    cleanup,
+    forcedGc: options.measureMemory,
+  });
   // The floor first, while nothing else runs: what a bare ws server pays per idle TLS socket.
   const bare = options.measureMemory
     ? await measureBareIdleConnections(cleanup, {
@@ -102,15 +107,17 @@ export async function runAgentFleet(
   await server.devicesOnline();
   await sleep(2000);
   const baseline = await sampleMemory(server, { count: 5, intervalMs: 500 });
+  const baselineAfterGc = options.measureMemory ? await sampleAfterGc(server) : undefined;
   const initialConnect = await timeColdConnect(server, fleet, options.agents);
   const result: { memory?: AgentMemoryResult; storm?: ReconnectStormResult } = {};
-  if (bare) {
+  if (bare && baselineAfterGc) {
     await sleep(options.settleMs);
     const loaded = await sampleMemory(server, { count: 5, intervalMs: 1000 });
     result.memory = agentMemoryResult({
       agents: options.agents,
       baseline,
       loaded,
+      afterGc: { baseline: baselineAfterGc, loaded: await sampleAfterGc(server) },
       initialConnect,
       settleMs: options.settleMs,
       bare,

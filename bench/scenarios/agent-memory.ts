@@ -22,6 +22,15 @@ export interface AgentMemoryResult {
   settleMs: number;
   /** RSS per idle WSS connection of a bare `ws` server, measured the same way in the same run. */
   bareWsTlsKibPerConnection: number;
+  /** The same readings right after a forced full garbage collection in each server. */
+  afterGc: {
+    baselineRssKib: number;
+    loadedRssKib: number;
+    kibPerAgent: number;
+    heapKibPerAgent: number;
+    bareWsTlsKibPerConnection: number;
+    bareWsTlsHeapKibPerConnection: number;
+  };
   target: { maxKibPerAgent: number };
   passed: boolean;
 }
@@ -73,17 +82,33 @@ export async function sampleMemory(
   };
 }
 
+/**
+ * Forces a full garbage collection in the server, then takes the median of three readings.
+ *
+ * @example
+ * const afterGc = await sampleAfterGc(server);
+ */
+export async function sampleAfterGc(server: ServerProcess): Promise<MemorySample> {
+  await server.collectGarbage();
+  return sampleMemory(server, { count: 3, intervalMs: 300 });
+}
+
+const perAgent = (before: number, after: number, agents: number): number =>
+  Math.round(((after - before) / agents) * 10) / 10;
+
 /** Turns the two readings into the per-agent figure and the verdict. */
 export function agentMemoryResult(input: {
   agents: number;
   baseline: MemorySample;
   loaded: MemorySample;
+  afterGc: { baseline: MemorySample; loaded: MemorySample };
   initialConnect: ColdConnect;
   settleMs: number;
   bare: BareIdleResult;
 }): AgentMemoryResult {
   const { agents, baseline, loaded } = input;
-  const kibPerAgent = Math.round(((loaded.rssKib - baseline.rssKib) / agents) * 10) / 10;
+  const kibPerAgent = perAgent(baseline.rssKib, loaded.rssKib, agents);
+  const { afterGc } = input;
   const target = { maxKibPerAgent: 40 };
   return {
     agents,
@@ -92,13 +117,21 @@ export function agentMemoryResult(input: {
     kibPerAgent,
     baselineHeapUsedKib: baseline.heapUsedKib,
     loadedHeapUsedKib: loaded.heapUsedKib,
-    heapKibPerAgent: Math.round(((loaded.heapUsedKib - baseline.heapUsedKib) / agents) * 10) / 10,
+    heapKibPerAgent: perAgent(baseline.heapUsedKib, loaded.heapUsedKib, agents),
     initialConnectMs: Math.round(input.initialConnect.ms),
     initialConnectServerCpuMs: Math.round(input.initialConnect.serverCpuMs),
     initialConnectAgentsCpuMs: Math.round(input.initialConnect.agentsCpuMs),
     initialConnectListenOverflows: input.initialConnect.listenOverflows,
     settleMs: input.settleMs,
     bareWsTlsKibPerConnection: input.bare.kibPerConnection,
+    afterGc: {
+      baselineRssKib: afterGc.baseline.rssKib,
+      loadedRssKib: afterGc.loaded.rssKib,
+      kibPerAgent: perAgent(afterGc.baseline.rssKib, afterGc.loaded.rssKib, agents),
+      heapKibPerAgent: perAgent(afterGc.baseline.heapUsedKib, afterGc.loaded.heapUsedKib, agents),
+      bareWsTlsKibPerConnection: input.bare.afterGc.kibPerConnection,
+      bareWsTlsHeapKibPerConnection: input.bare.afterGc.heapKibPerConnection,
+    },
     target,
     passed: kibPerAgent <= target.maxKibPerAgent,
   };

@@ -9,6 +9,8 @@ import { startBarePipe } from './bare-pipe.js';
 export interface BareIdleResult {
   connections: number;
   kibPerConnection: number;
+  /** The same after a forced full garbage collection, with the V8 heap part. */
+  afterGc: { kibPerConnection: number; heapKibPerConnection: number };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,11 +49,20 @@ export async function measureBareIdleConnections(
     certFile: join(options.keysDir, 'tls-self-signed.crt'),
     keyFile: join(options.keysDir, 'tls-self-signed.key'),
     cleanup,
+    forcedGc: true,
   });
   const sockets: WebSocket[] = [];
+  const perConnection = (before: number, after: number): number =>
+    Math.round(((after - before) / options.connections) * 10) / 10;
+  /** Heap (KiB) after a forced collection, and RSS (KiB) just after it. */
+  const afterGc = async (): Promise<{ heapKib: number; rssKib: number }> => {
+    const heapKib = (await pipe.collectGarbage()) / 1024;
+    return { heapKib, rssKib: await medianRss(pipe.pid) };
+  };
   try {
     await sleep(1000);
     const baseline = await medianRss(pipe.pid);
+    const baselineGc = await afterGc();
     const wsUrl = pipe.url.replace(/^https:/, 'wss:');
     // All at once, like the fleet's cold start: the transient memory of concurrent TLS
     // handshakes (and what the allocator keeps of it) is then in both figures alike.
@@ -61,9 +72,14 @@ export async function measureBareIdleConnections(
     sockets.push(...(await Promise.all(opening)));
     await sleep(3000);
     const loaded = await medianRss(pipe.pid);
+    const loadedGc = await afterGc();
     return {
       connections: options.connections,
-      kibPerConnection: Math.round(((loaded - baseline) / options.connections) * 10) / 10,
+      kibPerConnection: perConnection(baseline, loaded),
+      afterGc: {
+        kibPerConnection: perConnection(baselineGc.rssKib, loadedGc.rssKib),
+        heapKibPerConnection: perConnection(baselineGc.heapKib, loadedGc.heapKib),
+      },
     };
   } finally {
     for (const socket of sockets) socket.terminate();

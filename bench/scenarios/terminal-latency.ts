@@ -1,13 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decodeTerminalFrame, encodeTerminalFrame } from '@tether/protocol';
-import type { RawData, WebSocket } from 'ws';
 import type { Cleanup } from '../lib/cleanup.js';
 import { closed } from '../lib/open-socket.js';
-import { rawBytes } from '../lib/raw-bytes.js';
 import { startServerProcess } from '../lib/server-process.js';
 import { median, summarize, type Summary } from '../lib/summary.js';
+import {
+  keystrokeRoundTrip,
+  openBarePipeEcho,
+  openLocalPty,
+  socketTypist,
+  type Typist,
+} from './keystroke-references.js';
 import { startRealAgent } from './real-agent.js';
 import { measureBulkOutput, type BulkOutputResult } from './terminal-bulk-output.js';
 import { openTimedTerminal, waitForQuiet } from './terminal-session.js';
@@ -29,12 +33,17 @@ export interface SessionFirstByteResult {
 export interface KeystrokeResult {
   samples: number;
   roundTripMs: Summary;
+  /**
+   * Measured in the same run, interleaved with Tether's samples: the same login shell on a
+   * local pty (no network), and the bare ws pipe to an echoing process (no pty, no shell).
+   * Their sum is the floor of a remote terminal built this way.
+   */
+  reference: { localPtyMs: Summary; barePipeMs: Summary };
+  /** Tether ÷ (local pty + bare pipe), at p50 and p99. */
+  ratio: { p50: number; p99: number };
   /** Then, in the same terminal: a large output through pty, relay and recorder. */
   bulkOutput: BulkOutputResult;
 }
-
-const ECHOED = 'x'.charCodeAt(0);
-const ERASE = new TextEncoder().encode('\x7f');
 
 /** Median wall time of the login shell doing nothing, run directly (no pty, no Tether). */
 function loginShellStartMs(): number {
@@ -47,39 +56,27 @@ function loginShellStartMs(): number {
   return Math.round(median(runs) * 100) / 100;
 }
 
-/** Resolves with the first DATA frame whose bytes satisfy `accept`. */
-function nextData(
-  socket: WebSocket,
-  accept: (bytes: Uint8Array) => boolean,
-  timeoutMs = 5000,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off('message', onMessage);
-      reject(new Error('no echo from the terminal in time'));
-    }, timeoutMs);
-    function onMessage(data: RawData): void {
-      const frame = decodeTerminalFrame(rawBytes(data));
-      if (frame?.type !== 'data' || !accept(frame.data)) return;
-      clearTimeout(timer);
-      socket.off('message', onMessage);
-      resolve();
-    }
-    socket.on('message', onMessage);
-  });
-}
+/** Keystrokes per path in a row before switching to the next path. */
+const BLOCK = 25;
 
-/** Types one character, times its echo, then erases it (untimed) so the line never grows. */
-async function keystrokeRoundTrip(socket: WebSocket): Promise<number> {
-  const echoed = nextData(socket, (bytes) => bytes.includes(ECHOED));
-  const startedAt = performance.now();
-  socket.send(encodeTerminalFrame({ type: 'data', data: new Uint8Array([ECHOED]) }));
-  await echoed;
-  const elapsed = performance.now() - startedAt;
-  const erased = nextData(socket, () => true);
-  socket.send(encodeTerminalFrame({ type: 'data', data: ERASE }));
-  await erased;
-  return elapsed;
+/**
+ * `count` keystrokes on each path, in alternating blocks, so a change in the machine's load
+ * during the run weighs on all three alike.
+ */
+async function interleavedSamples<K extends string>(
+  typists: Record<K, Typist>,
+  count: number,
+): Promise<Record<K, number[]>> {
+  const keys = Object.keys(typists) as K[];
+  const samples = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<
+    K,
+    number[]
+  >;
+  for (let done = 0; done < count; done += BLOCK)
+    for (const key of keys)
+      for (let index = done; index < Math.min(count, done + BLOCK); index++)
+        samples[key].push(await keystrokeRoundTrip(typists[key]));
+  return samples;
 }
 
 /** Pause between two measured sessions. */
@@ -129,12 +126,32 @@ export async function measureTerminalLatency(
   if (options.measureKeystrokes) {
     const terminal = await openTimedTerminal(server, deviceId);
     await waitForQuiet(terminal.socket, 300);
-    const samples: number[] = [];
-    for (let index = 0; index < options.keystrokes; index++)
-      samples.push(await keystrokeRoundTrip(terminal.socket));
+    const typists = {
+      tether: socketTypist(terminal.socket),
+      localPty: await openLocalPty(cleanup),
+      barePipe: await openBarePipeEcho(cleanup, {
+        keysDir: join(server.dataDir, 'keys'),
+        ca: server.ca,
+      }),
+    };
+    const samples = await interleavedSamples(typists, options.keystrokes);
     const bulkOutput = await measureBulkOutput(terminal.socket, { bytes: options.bulkBytes });
     await closed(terminal.socket);
-    result.keystroke = { samples: samples.length, roundTripMs: summarize(samples), bulkOutput };
+    const roundTripMs = summarize(samples.tether);
+    const reference = {
+      localPtyMs: summarize(samples.localPty),
+      barePipeMs: summarize(samples.barePipe),
+    };
+    const ratio = (p: 'p50' | 'p99'): number =>
+      Math.round((roundTripMs[p] / (reference.localPtyMs[p] + reference.barePipeMs[p])) * 100) /
+      100;
+    result.keystroke = {
+      samples: samples.tether.length,
+      roundTripMs,
+      reference,
+      ratio: { p50: ratio('p50'), p99: ratio('p99') },
+      bulkOutput,
+    };
   }
   return result;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomFillSync } from 'node:crypto';
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -128,11 +128,11 @@ test('an upload cut by the end of the session resumes after reconnecting', async
   await transfer.and(page.locator('[data-state=running]')).waitFor();
   // Once bytes flow (the device accepted the upload), pausing the agent holds the upload
   // mid-way (its credit window stops it): the session ends before the upload could finish
-  // however fast the machine is.
-  await waitFor('the upload to make progress', async () =>
-    (await transfer.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value)) > 0
-      ? true
-      : undefined,
+  // however fast the machine is. The device's partial file is watched, not the progress bar:
+  // the page shows progress a render later, by which time a fast upload may be done.
+  const partial = join(root, '.big-upload.bin.tether-part');
+  await waitFor('the device to write the upload', async () =>
+    ((await stat(partial).catch(() => undefined))?.size ?? 0) > 0 ? true : undefined,
   );
   process.kill(agentPid, 'SIGSTOP');
   try {

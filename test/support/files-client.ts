@@ -65,6 +65,14 @@ export async function openFiles(
   const socket = client.websocket(`${session.relay.path}?token=${session.relay.token}`, {
     zeroMask: options.zeroMask ?? false,
   });
+  return { ...(await filesOnSocket(socket)), session };
+}
+
+/**
+ * Speaks the files protocol on any WebSocket (the benchmark also drives it through a bare pipe
+ * to a stand-in device); resolves once the socket is open.
+ */
+export async function filesOnSocket(socket: WebSocket): Promise<Omit<FilesClient, 'session'>> {
   const listeners = new Map<number, Listener>();
   let nextId = 1;
   socket.on('message', (data: Buffer) => {
@@ -96,7 +104,6 @@ export async function openFiles(
   };
   return {
     socket,
-    session,
     closed,
     close,
     request: (body) =>

@@ -17,6 +17,8 @@ export interface AgentSocketOptions {
   onFingerprint: (fingerprint: string) => boolean;
 }
 
+const zeroMask = (mask: Buffer): void => void mask.fill(0);
+
 let sharedTlsContext: SecureContext | undefined;
 
 /**
@@ -53,6 +55,11 @@ export function openAgentSocket(url: URL, options: AgentSocketOptions): WebSocke
     // ws hands every option on to tls.connect, though its types leave this one out.
     ...sharedContextOption(),
     perMessageDeflate: false,
+    // A zero masking key: the server then skips unmasking, and this side skips copying and
+    // XOR-ing every frame it sends (a file download or a shell's output is all sent frames).
+    // Masking (RFC 6455 §10.3) guards proxies against frames crafted by a hostile page's
+    // script in a browser; the agent runs no such script and its frames travel inside TLS.
+    generateMask: zeroMask,
     followRedirects: false,
     maxPayload: options.maxPayload,
     handshakeTimeout: options.handshakeTimeoutMs ?? 15_000,

@@ -20,6 +20,7 @@ test('the first output after a quiet spell goes out at once (keystroke echo)', (
   const { clock, sent, batcher } = setup();
   batcher.push(Buffer.from('a'));
   assert.deepEqual(sent, ['a']);
+  assert.equal(clock.pendingTimers, 0, 'an echo leaves no timer to wake the agent later');
   clock.advance(50);
   batcher.push(Buffer.from('b'));
   assert.deepEqual(sent, ['a', 'b'], 'after the window closed, output is immediate again');

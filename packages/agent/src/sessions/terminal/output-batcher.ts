@@ -29,15 +29,27 @@ export function createOutputBatcher(options: {
   interactiveBytes?: number;
   send: (bytes: Buffer) => void;
 }): OutputBatcher {
+  const { clock, delayMs } = options;
   const interactiveBytes = options.interactiveBytes ?? 1024;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  /** When the current batching window opened (by a send); undefined while quiet. */
+  let windowStart: number | undefined;
   /** Bytes sent since the current window opened. */
   let windowBytes = 0;
-  /** Set while a batching window, opened by the last send, is running. */
-  let cancelWindow: CancelTimer | undefined;
+  /**
+   * Set only while output waits for the window's end. A window is a time stamp, not a timer:
+   * an echoed keystroke then costs no timer and no wake-up of the agent 5 ms later.
+   */
+  let cancelTimer: CancelTimer | undefined;
+
+  const stopTimer = (): void => {
+    cancelTimer?.();
+    cancelTimer = undefined;
+  };
 
   const sendPending = (): void => {
+    stopTimer();
     if (pendingBytes === 0) return;
     const bytes = pending.length === 1 && pending[0] ? pending[0] : Buffer.concat(pending);
     pending = [];
@@ -46,19 +58,11 @@ export function createOutputBatcher(options: {
     options.send(bytes);
   };
 
-  const openWindow = (): void => {
+  /** Sends what is pending at once and opens a new window. */
+  const sendInNewWindow = (now: number): void => {
+    windowStart = now;
     windowBytes = 0;
-    cancelWindow = options.clock.setTimer(() => {
-      cancelWindow = undefined;
-      if (pendingBytes === 0) return; // quiet: the next output goes out at once
-      openWindow();
-      sendPending();
-    }, options.delayMs);
-  };
-
-  const stopWindow = (): void => {
-    cancelWindow?.();
-    cancelWindow = undefined;
+    sendPending();
   };
 
   return {
@@ -66,22 +70,31 @@ export function createOutputBatcher(options: {
       if (chunk.length === 0) return;
       pending.push(chunk);
       pendingBytes += chunk.length;
-      if (!cancelWindow) {
-        openWindow();
-        sendPending();
+      const now = clock.now();
+      if (windowStart === undefined || now - windowStart >= delayMs) {
+        sendInNewWindow(now);
       } else if (
         pendingBytes >= options.maxBytes ||
         windowBytes + pendingBytes <= interactiveBytes
       ) {
         sendPending();
+      } else {
+        cancelTimer ??= clock.setTimer(
+          () => {
+            cancelTimer = undefined;
+            sendInNewWindow(clock.now());
+          },
+          windowStart + delayMs - now,
+        );
       }
     },
     flush() {
-      stopWindow();
+      windowStart = undefined;
       sendPending();
     },
     dispose() {
-      stopWindow();
+      stopTimer();
+      windowStart = undefined;
       pending = [];
       pendingBytes = 0;
     },
