@@ -1,3 +1,4 @@
+import type { BackgroundTasks } from '../jobs/background-tasks.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Clock } from '../clock.js';
@@ -21,6 +22,8 @@ export interface ServerContext {
   clock: Clock;
   log: Logger;
   audit: AuditLog;
+  /** Work nobody awaits; its failures are logged and audited, never unhandled. */
+  tasks: BackgroundTasks;
   auth: AuthService;
   identity: ServerIdentity;
   tls: TlsMaterial;

@@ -1,4 +1,5 @@
 import type { HttpsOptions } from '../http/https-app.js';
+import { createBackgroundTasks } from '../jobs/background-tasks.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, type AgentSettings } from '@tether/protocol';
@@ -77,6 +78,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     openStore(databaseUrl(config)),
   ]);
   const audit = createAuditLog({ store, clock, log });
+  const tasks = createBackgroundTasks({ log, audit });
   const auth = createAuthService({ store, clock, audit, log });
   const auditRetention = createAuditRetention({
     store,
@@ -119,6 +121,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     store,
     clock,
     audit,
+    tasks,
     presence,
     log,
     recordingsDir,
@@ -148,6 +151,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     store,
     clock,
     audit,
+    tasks,
     presence,
     sessions,
     log,
@@ -168,6 +172,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     config,
     store,
     clock,
+    tasks,
     log,
     audit,
     auth,
@@ -265,6 +270,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await retention.stop();
     await uploads.stop();
     await auditRetention.stop();
+    await tasks.settled();
     await audit.close();
     // 4. Console event streams and keep-alive connections, then the store.
     userApp.server.closeAllConnections();

@@ -1,3 +1,4 @@
+import type { BackgroundTasks } from '../jobs/background-tasks.js';
 import {
   AppError,
   wsCloseCode,
@@ -116,7 +117,7 @@ export function requireAgentCapability(
  * live.windowWatch = watchSessionWindow({ clock, audit, checkEveryMs: 1000 }, { … });
  */
 export function watchSessionWindow(
-  deps: { clock: Clock; audit: AuditLog; checkEveryMs: number },
+  deps: { clock: Clock; audit: AuditLog; tasks: BackgroundTasks; checkEveryMs: number },
   session: {
     id: string;
     deviceId: string;
@@ -135,12 +136,14 @@ export function watchSessionWindow(
       const text = windowWarning(window, secondsLeft);
       const frame = windowWarningFrame(session.kind, text);
       if (frame) session.sendToConsole(frame);
-      void deps.audit.record({
-        action: 'session.window_closing',
-        actor: 'system',
-        target: session.deviceId,
-        details: { sessionId: session.id, message: text },
-      });
+      deps.tasks.run('audit a closing access window', () =>
+        deps.audit.record({
+          action: 'session.window_closing',
+          actor: 'system',
+          target: session.deviceId,
+          details: { sessionId: session.id, message: text },
+        }),
+      );
     },
     onClose: () => session.end(windowClosedReason(window), wsCloseCode.OUTSIDE_ACCESS_WINDOW),
   });

@@ -1,3 +1,4 @@
+import { createBackgroundTasks, type BackgroundTasks } from '../jobs/background-tasks.js';
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
@@ -55,6 +56,8 @@ export interface SessionServiceDeps {
   accessCheckMs?: number;
   /** Assistance mode, rights and access window checks (assistance/); throws the refusal. */
   admit: AdmitSession;
+  /** Where work nobody awaits goes (default: its own, logging and auditing failures). */
+  tasks?: BackgroundTasks;
 }
 
 /** A session this node is relaying (or waiting to). */
@@ -101,8 +104,11 @@ export class SessionService {
   /** Sessions' end work still writing to the store: shutdown waits for it. */
   private readonly finishing = new Set<Promise<void>>();
 
+  private readonly tasks: BackgroundTasks;
+
   constructor(private readonly deps: SessionServiceDeps) {
     this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
+    this.tasks = deps.tasks ?? createBackgroundTasks(deps);
   }
 
   get activeCount(): number {
@@ -220,13 +226,16 @@ export class SessionService {
     live[role] = peer;
     peer.onClose((code, reason) => {
       if (!live.pair)
-        void this.end(
-          live.record.id,
-          `The ${role} left before the session started${reason ? `: ${reason}` : ''}.`,
-          code,
+        this.tasks.run('end a session whose peer left', () =>
+          this.end(
+            live.record.id,
+            `The ${role} left before the session started${reason ? `: ${reason}` : ''}.`,
+            code,
+          ),
         );
     });
-    if (live.console && live.agent) void this.start(live);
+    if (live.console && live.agent)
+      this.tasks.run('start a session', () => this.start(live), { sessionId: live.record.id });
     return role;
   }
 
@@ -349,7 +358,7 @@ export class SessionService {
       },
     });
     live.windowWatch = watchSessionWindow(
-      { ...this.deps, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
+      { ...this.deps, tasks: this.tasks, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
       {
         id: record.id,
         deviceId: record.deviceId,

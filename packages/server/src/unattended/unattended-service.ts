@@ -1,3 +1,4 @@
+import { createBackgroundTasks, type BackgroundTasks } from '../jobs/background-tasks.js';
 import {
   AppError,
   UNATTENDED_IDLE_MINUTES,
@@ -45,6 +46,8 @@ export interface UnattendedServiceDeps {
   replyTimeoutMs?: number;
   /** How often expiry is checked (default 1 s). */
   checkEveryMs?: number;
+  /** Where work nobody awaits goes (default: its own, logging and auditing failures). */
+  tasks?: BackgroundTasks;
 }
 
 /**
@@ -66,7 +69,10 @@ export class UnattendedService {
 
   private readonly turnOnDeps: TurnOnDeps;
 
+  private readonly tasks: BackgroundTasks;
+
   constructor(private readonly deps: UnattendedServiceDeps) {
+    this.tasks = deps.tasks ?? createBackgroundTasks(deps);
     this.passwords = new PasswordCheck(deps.clock, deps.audit);
     this.answers = new AgentAnswers(deps.presence, deps.replyTimeoutMs ?? 10_000);
     this.turnOnDeps = { ...deps, answers: this.answers, expiresAt: () => this.expiryFromNow() };
@@ -158,9 +164,14 @@ export class UnattendedService {
       sessions.delete(sessionId);
       if (sessions.size === 0) {
         this.running.delete(access.id);
-        void store.unattended
-          .release(access.id, { expiresAt: this.expiryFromNow() })
-          .then(() => this.deps.presence.notify(device.id));
+        this.tasks.run(
+          'release an unattended access after its last session',
+          () =>
+            store.unattended
+              .release(access.id, { expiresAt: this.expiryFromNow() })
+              .then(() => this.deps.presence.notify(device.id)),
+          { accessId: access.id },
+        );
       }
     };
     try {

@@ -121,13 +121,15 @@ export function attachWebSockets(
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (!isSameOrigin(request.headers, context.config.publicUrl)) {
-      void context.audit.refused({
-        action: 'relay.refused',
-        actor: request.socket.remoteAddress ?? 'unknown',
-        target: path,
-        sourceAddress: request.socket.remoteAddress ?? null,
-        details: { reason: 'foreign origin', origin: request.headers.origin },
-      });
+      context.tasks.run('audit a WebSocket from another site', () =>
+        context.audit.refused({
+          action: 'relay.refused',
+          actor: request.socket.remoteAddress ?? 'unknown',
+          target: path,
+          sourceAddress: request.socket.remoteAddress ?? null,
+          details: { reason: 'foreign origin', origin: request.headers.origin },
+        }),
+      );
       refuseUpgrade(
         socket,
         '403 Forbidden',

@@ -31,9 +31,14 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     });
     stream.write(': connected\n\n');
     const unsubscribe = presence.onChange((deviceId) => {
-      void apiDevice(deviceId).then((device) => {
-        if (device) stream.write(`event: device\ndata: ${JSON.stringify(device)}\n\n`);
-      });
+      context.tasks.run(
+        'push a device change to an event stream',
+        () =>
+          apiDevice(deviceId).then((device) => {
+            if (device) stream.write(`event: device\ndata: ${JSON.stringify(device)}\n\n`);
+          }),
+        { deviceId },
+      );
     });
     const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), 25_000);
     // Signing out (or a password reset) ends the stream: it must not outlive its login.
