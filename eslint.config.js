@@ -105,6 +105,13 @@ export default tseslint.config(
     },
   },
   {
+    // A server promise nobody awaits would end the process on rejection: even `void p` must be
+    // caught, or go through jobs/background-tasks.ts, which logs and audits its failure.
+    files: ['packages/server/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test/**'],
+    rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }] },
+  },
+  {
     // node:test's test/describe/it return promises that the runner itself awaits.
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     rules: {

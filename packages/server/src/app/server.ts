@@ -110,7 +110,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     policies,
     recordingsDir,
     storage: config.storage,
-    onUploaded: () => void retention.sweep(),
+    onUploaded: () => tasks.run('remove uploaded local recordings', () => retention.sweep()),
   });
   const onRecordingFinished = (recordingId: string): void => {
     uploads.onRecordingFinished(recordingId).catch((error: unknown) => {

@@ -34,7 +34,9 @@ export function startChannelSweeper(deps: {
     deps
       .refreshTrusted()
       .catch((error: unknown) => deps.log.error({ err: error }, 'cannot reload trusted networks'));
-    void deps.sweepIfDue();
+    deps
+      .sweepIfDue()
+      .catch((error: unknown) => deps.log.error({ err: error }, 'audit retention sweep failed'));
   }, 5000);
   timer.unref();
   return { stop: () => clearInterval(timer) };

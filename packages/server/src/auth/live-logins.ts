@@ -33,7 +33,10 @@ export class LiveLogins {
     const closers = this.byLogin.get(tokenHash) ?? new Set<() => void>();
     closers.add(close);
     this.byLogin.set(tokenHash, closers);
-    this.timer ??= setInterval(() => void this.check(), this.deps.checkEveryMs ?? CHECK_EVERY_MS);
+    // check() logs its own failures and never rejects; the catch is the net under that.
+    this.timer ??= setInterval(() => {
+      this.check().catch((error: unknown) => this.deps.log.error({ err: error }));
+    }, this.deps.checkEveryMs ?? CHECK_EVERY_MS);
     this.timer.unref();
     return () => {
       closers.delete(close);

@@ -195,10 +195,10 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
         ),
       );
     } else if (this.bufferedChars >= (this.options.flushBytes ?? DEFAULT_FLUSH_BYTES)) {
-      void this.flush();
+      this.flushSoon();
     } else {
       this.timer ??= setTimeout(
-        () => void this.flush(),
+        () => this.flushSoon(),
         this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
       );
     }
@@ -212,6 +212,13 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   }
 
   /** Starts writing what is buffered, or joins the write in progress. Never rejects. */
+  /** Starts a flush nobody waits for; a failure ends the recording like a failed write. */
+  private flushSoon(): void {
+    this.flush().catch((error: unknown) =>
+      this.fail(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
   private flush(): Promise<void> {
     this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
     return this.flushing;
@@ -240,7 +247,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     } while (this.isClosing || this.bufferedChars >= flushBytes);
     if (this.bufferedChars > 0) {
       this.timer ??= setTimeout(
-        () => void this.flush(),
+        () => this.flushSoon(),
         this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
       );
     }

@@ -226,17 +226,20 @@ export class SessionService {
     live[role] = peer;
     peer.onClose((code, reason) => {
       if (!live.pair)
-        this.tasks.run('end a session whose peer left', () =>
-          this.end(
-            live.record.id,
-            `The ${role} left before the session started${reason ? `: ${reason}` : ''}.`,
-            code,
-          ),
+        this.endSoon(
+          live.record.id,
+          `The ${role} left before the session started${reason ? `: ${reason}` : ''}.`,
+          code,
         );
     });
     if (live.console && live.agent)
       this.tasks.run('start a session', () => this.start(live), { sessionId: live.record.id });
     return role;
+  }
+
+  /** Ends a session without waiting (a callback's context); a failure is logged and audited. */
+  private endSoon(sessionId: string, reason: string, code?: number): void {
+    this.tasks.run('end a session', () => this.end(sessionId, reason, code), { sessionId });
   }
 
   /** Ends a session from the server side (API, agent refusal, timeout, shutdown). */
@@ -284,14 +287,14 @@ export class SessionService {
         details: { sessionId, code: error.code, message: error.message },
       })
       .catch((failure: unknown) => this.deps.log.error({ err: failure }, 'audit failed'));
-    void this.end(sessionId, error.message, wsCloseCode[error.code]);
+    this.endSoon(sessionId, error.message, wsCloseCode[error.code]);
   }
 
   /** The device's control channel dropped: sessions it had not joined yet cannot start. */
   onDeviceDisconnected(deviceId: string): void {
     for (const live of this.live.values()) {
       if (live.record.deviceId === deviceId && !live.agent) {
-        void this.end(
+        this.endSoon(
           live.record.id,
           'The device disconnected before the session started.',
           wsCloseCode.DEVICE_OFFLINE,
@@ -310,7 +313,7 @@ export class SessionService {
     const live = this.live.get(sessionId);
     if (!live || live.pair) return;
     const missing = live.agent ? 'console' : 'device';
-    void this.end(
+    this.endSoon(
       sessionId,
       `The ${missing} did not join the session within ${this.deps.relayTokenTtlSec} s.`,
       wsCloseCode.UNAVAILABLE,
@@ -327,7 +330,7 @@ export class SessionService {
       if ((await this.deps.recordingModeFor(record.deviceId, record.kind)) === 'required') {
         live.recording = await startRecording(this.deps, live, (error) => {
           this.deps.log.error({ err: error, sessionId: record.id }, 'recording failed');
-          void this.end(
+          this.endSoon(
             record.id,
             'Recording failed, so the session was ended (recording is required).',
             wsCloseCode.UNAVAILABLE,
@@ -354,7 +357,9 @@ export class SessionService {
       tap: relayTapOf(this.deps, live, live.recording),
       onEnd: (end) => {
         live.ending = true;
-        void this.finish(live, end.reason || `Ended by the ${end.by}.`);
+        this.tasks.run('finish a session', () =>
+          this.finish(live, end.reason || `Ended by the ${end.by}.`),
+        );
       },
     });
     live.windowWatch = watchSessionWindow(
@@ -365,7 +370,7 @@ export class SessionService {
         kind: record.kind,
         admission: live.admission,
         sendToConsole: (frame) => consolePeer.send(frame, () => undefined),
-        end: (reason, code) => void this.end(record.id, reason, code),
+        end: (reason, code) => this.endSoon(record.id, reason, code),
       },
     );
     live.lifetimeWatch = watchSessionLifetime(
@@ -374,7 +379,7 @@ export class SessionService {
         ...record,
         technician: live.technician,
         maxLifetimeSec: this.deps.maxLifetimeSec,
-        end: (reason, code) => void this.end(record.id, reason, code),
+        end: (reason, code) => this.endSoon(record.id, reason, code),
       },
     );
     await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());

@@ -12,14 +12,16 @@ export class DeviceQueue {
   run<T>(deviceId: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(deviceId) ?? Promise.resolve();
     const result = previous.then(task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
+    // The tail settles after the task whatever its outcome, then forgets itself if still last.
+    const tail: Promise<void> = result
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        if (this.tails.get(deviceId) === tail) this.tails.delete(deviceId);
+      });
     this.tails.set(deviceId, tail);
-    void tail.then(() => {
-      if (this.tails.get(deviceId) === tail) this.tails.delete(deviceId);
-    });
     return result;
   }
 }

@@ -81,7 +81,10 @@ export class UnattendedService {
   /** Starts the expiry check; accesses left `connected` by a crash start their timer now. */
   async start(): Promise<void> {
     await this.deps.store.unattended.releaseAll(this.expiryFromNow());
-    this.timer = setInterval(() => void this.expireDue(), this.deps.checkEveryMs ?? 1000);
+    this.timer = setInterval(
+      () => this.tasks.run('expire unattended accesses', () => this.expireDue()),
+      this.deps.checkEveryMs ?? 1000,
+    );
     this.timer.unref();
   }
 

@@ -76,9 +76,11 @@ export function startLocalRetention(deps: LocalRetentionDeps): {
       .finally(() => (sweeping = undefined));
     return sweeping;
   };
-  const timer = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+  // sweep() catches and logs its own failures (above), so these calls cannot reject.
+  const sweepInBackground = (): void => void sweep().catch(() => undefined);
+  const timer = setInterval(sweepInBackground, SWEEP_EVERY_MS);
   timer.unref();
-  if (deps.keepLocalDays !== undefined) void sweep();
+  if (deps.keepLocalDays !== undefined) sweepInBackground();
   return {
     sweep,
     async stop() {

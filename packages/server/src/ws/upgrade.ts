@@ -70,7 +70,9 @@ export function attachWebSockets(
       channels.delete(channel);
       const done = channel.onClose();
       closing.add(done);
-      void done.finally(() => closing.delete(done));
+      context.tasks.run('record an agent disconnection', () =>
+        done.finally(() => closing.delete(done)),
+      );
     });
     ws.on('error', (error) => context.log.debug({ err: error }, 'agent socket error'));
   };
@@ -144,11 +146,8 @@ export function attachWebSockets(
     const relay = RELAY_PATH.exec(path);
     if (relay?.[1]) {
       const sessionId = relay[1];
-      relayServer.handleUpgrade(
-        request,
-        socket,
-        head,
-        (ws) => void onRelay(ws, request, sessionId),
+      relayServer.handleUpgrade(request, socket, head, (ws) =>
+        context.tasks.run('join a relay', () => onRelay(ws, request, sessionId)),
       );
       return;
     }
