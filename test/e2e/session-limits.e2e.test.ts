@@ -24,7 +24,7 @@ test('viewOnly is refused for session kinds that cannot honour it, and nothing s
     assert.equal(refused.status, 422, refused.text); // INVALID_INPUT, as every bad body
     const error = refused.json(ErrorBody);
     assert.equal(error.code, 'INVALID_INPUT');
-    assert.match(error.message, /viewOnly: only desktop sessions can be view-only/);
+    assert.match(error.message, /viewOnly is not valid \(only desktop sessions can be view-only/);
   }
   // Unattended connections too, before the one-time password is even looked at.
   const unattended = await server.admin.request('POST', '/api/v1/unattended/connect', {
