@@ -135,12 +135,14 @@ export function watchSessionWindow(
       const text = windowWarning(window, secondsLeft);
       const frame = windowWarningFrame(session.kind, text);
       if (frame) session.sendToConsole(frame);
-      void deps.audit.record({
-        action: 'session.window_closing',
-        actor: 'system',
-        target: session.deviceId,
-        details: { sessionId: session.id, message: text },
-      });
+      deps.audit
+        .record({
+          action: 'session.window_closing',
+          actor: 'system',
+          target: session.deviceId,
+          details: { sessionId: session.id, message: text },
+        })
+        .catch(() => undefined); // the warning was shown; a lost audit row must not crash
     },
     onClose: () => session.end(windowClosedReason(window), wsCloseCode.OUTSIDE_ACCESS_WINDOW),
   });

@@ -1,15 +1,28 @@
 import type { HttpsApp } from './https-app.js';
 import { AppError, httpStatus } from '@tether/protocol';
 import type { Logger } from '../logging.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 
 /**
- * The HTTP transport's error mapper: AppError → its status and `{code, message}` body; anything
+ * The HTTP transport's error mapper: AppError → its status and `{code, message}` body; the
+ * database out of reach → 503 (the request was refused, never half-done; retry later); anything
  * else → 500 with a message that holds no internals (the log has them).
  */
 export function installErrorHandler(app: HttpsApp, log: Logger): void {
-  app.setErrorHandler((error: unknown, request, reply) => {
+  app.setErrorHandler((thrown: unknown, request, reply) => {
+    const unavailable = isDatabaseUnavailable(thrown);
+    if (unavailable)
+      // One line without the stack: during an outage every request fails the same way.
+      log.warn(
+        { url: request.url, method: request.method, cause: (thrown as Error).message },
+        'request refused: the database is unavailable',
+      );
+    const error = unavailable ? databaseUnavailable() : thrown;
     if (error instanceof AppError) {
-      if (error.code === 'RATE_LIMITED' && typeof error.details?.retryAfterSec === 'number') {
+      if (
+        (error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE') &&
+        typeof error.details?.retryAfterSec === 'number'
+      ) {
         void reply.header('retry-after', String(error.details.retryAfterSec));
       }
       return reply.status(httpStatus[error.code]).send(error.toBody());

@@ -212,7 +212,11 @@ export class UnattendedService {
       sessions.delete(sessionId);
       if (sessions.size === 0) {
         this.running.delete(access.id);
-        void store.unattended.release(access.id, { expiresAt: this.expiryFromNow() });
+        store.unattended
+          .release(access.id, { expiresAt: this.expiryFromNow() })
+          .catch((error: unknown) =>
+            this.deps.log.error({ err: error, accessId: access.id }, 'cannot release access'),
+          );
       }
     };
     try {

@@ -3,9 +3,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AGENT_CONNECT_PATH, AppError, SESSION_COOKIE, wsCloseCode } from '@tether/protocol';
 import type { ServerContext } from '../app/context.js';
+import type { AuditEvent } from '../audit/audit-log.js';
 import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
 import { readCookie } from '../http/request-context.js';
 import { isSameOrigin } from '../http/same-origin.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import { wsRelayPeer } from './ws-relay-peer.js';
 
 const RELAY_PATH = /^\/relay\/v1\/([0-9a-f-]{36})$/;
@@ -36,6 +38,14 @@ export function attachWebSockets(
     maxPayload: 16 * 1024 * 1024,
   });
   const channels = new Set<AgentChannel>();
+  /**
+   * Audits a refused upgrade. Never rejects: the callers are not awaited by anyone, and a row
+   * that cannot be written (the database is down) must not crash the process.
+   */
+  const recordRefusal = (event: AuditEvent): Promise<void> =>
+    context.audit.record(event).catch((error: unknown) => {
+      context.log.warn({ err: error, target: event.target }, 'could not audit a refused upgrade');
+    });
 
   const onAgent = (ws: WebSocket, request: IncomingMessage): void => {
     const channel = new AgentChannel(channelDeps, {
@@ -85,10 +95,12 @@ export function attachWebSockets(
       const appError =
         error instanceof AppError
           ? error
-          : new AppError('INTERNAL', 'The relay failed to join this session.');
-      if (!(error instanceof AppError))
+          : isDatabaseUnavailable(error)
+            ? databaseUnavailable()
+            : new AppError('INTERNAL', 'The relay failed to join this session.');
+      if (appError.code === 'INTERNAL')
         context.log.error({ err: error, sessionId }, 'relay join failed');
-      await context.audit.record({
+      await recordRefusal({
         action: 'relay.refused',
         actor: request.socket.remoteAddress ?? 'unknown',
         target: sessionId,
@@ -102,7 +114,7 @@ export function attachWebSockets(
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (!isSameOrigin(request.headers, context.config.publicUrl)) {
-      void context.audit.record({
+      void recordRefusal({
         action: 'relay.refused',
         actor: request.socket.remoteAddress ?? 'unknown',
         target: path,

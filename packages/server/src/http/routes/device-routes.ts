@@ -24,12 +24,19 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     });
     stream.write(': connected\n\n');
     const unsubscribe = presence.onChange((deviceId) => {
-      void store.devices.find(deviceId).then((device) => {
-        if (device)
-          stream.write(
-            `event: device\ndata: ${JSON.stringify(toApiDevice(device, presence.get(deviceId)))}\n\n`,
-          );
-      });
+      store.devices
+        .find(deviceId)
+        .then((device) => {
+          if (device)
+            stream.write(
+              `event: device\ndata: ${JSON.stringify(toApiDevice(device, presence.get(deviceId)))}\n\n`,
+            );
+        })
+        // The database is down: this change is not shown (the next one is), and a rejection
+        // here, awaited by nobody, would crash the server.
+        .catch((error: unknown) =>
+          context.log.warn({ err: error, deviceId }, 'cannot send a device event'),
+        );
     });
     const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), 25_000);
     request.raw.on('close', () => {
