@@ -81,6 +81,10 @@ export function attachWebSockets(
     const url = new URL(request.url ?? '/', 'https://relay');
     const token = url.searchParams.get('token') ?? '';
     ws.on('error', (error) => context.log.debug({ err: error, sessionId }, 'relay socket error'));
+    // Nothing is read until the session holds the peer: `ws` drops messages nobody listens to,
+    // and the console's RESIZE and first keystrokes arrive while the cookie is checked against
+    // the database (a round trip to PostgreSQL is long enough to lose them).
+    ws.pause();
     try {
       const principal = await context.auth.authenticate(
         readCookie(request.headers.cookie, SESSION_COOKIE),
@@ -91,6 +95,7 @@ export function attachWebSockets(
         peer: wsRelayPeer(ws),
         ...(principal ? { user: principal.user } : {}),
       });
+      ws.resume();
     } catch (error) {
       const appError =
         error instanceof AppError
