@@ -10,6 +10,7 @@ import {
 } from '../scenarios/desktop-first-frame.js';
 import { desktopLoadRows, type DesktopLoadResult } from '../scenarios/desktop-load.js';
 import { fileTransferRows, type FileTransferResult } from '../scenarios/file-transfer.js';
+import { reliabilityRows, type ReliabilityResults } from '../scenarios/reliability-rows.js';
 import { MESHCENTRAL_REFERENCE } from './reference.js';
 
 /** Everything one run measured; written as JSON. */
@@ -35,7 +36,7 @@ export interface BenchReport {
     fileTransfer?: FileTransferResult;
     desktopFirstFrame?: DesktopFirstFrameResult;
     desktopLoad?: DesktopLoadResult;
-  };
+  } & ReliabilityResults;
   reference: typeof MESHCENTRAL_REFERENCE;
   errors: { scenario: string; message: string }[];
   cleanupFailures: string[];
@@ -237,6 +238,7 @@ export function formatTable(report: BenchReport): string {
     ...(results.fileTransfer ? fileTransferRows(results.fileTransfer) : []),
     ...(results.desktopFirstFrame ? desktopFirstFrameRows(results.desktopFirstFrame) : []),
     ...(results.desktopLoad ? desktopLoadRows(results.desktopLoad) : []),
+    ...reliabilityRows(results),
     ...report.errors.map((error): Row => [
       error.scenario,
       'ERROR',

@@ -1,0 +1,22 @@
+import type { BenchOptions } from './lib/options.js';
+import type { Stage } from './run.js';
+import { measureCrashRecordings } from './scenarios/crash-recordings.js';
+
+/**
+ * The stages of the reliability scenarios (i–l), with time limits that grow with what was
+ * asked for (a kill round takes ~10 s on a loaded 2-core machine; the soak its own length).
+ */
+export function reliabilityStages(options: BenchOptions): Stage[] {
+  return [
+    {
+      keys: ['i'],
+      timeoutMs: 120_000 + options.kills * 60_000,
+      async run(cleanup, report) {
+        report.results.crashRecordings = await measureCrashRecordings(cleanup, {
+          kills: options.kills,
+          sessions: options.crashSessions,
+        });
+      },
+    },
+  ];
+}
