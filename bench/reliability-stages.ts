@@ -1,6 +1,7 @@
 import type { BenchOptions } from './lib/options.js';
 import type { Stage } from './run.js';
 import { measureCrashRecordings } from './scenarios/crash-recordings.js';
+import { measureDatabaseOutage } from './scenarios/database-outage.js';
 
 /**
  * The stages of the reliability scenarios (i–l), with time limits that grow with what was
@@ -15,6 +16,16 @@ export function reliabilityStages(options: BenchOptions): Stage[] {
         report.results.crashRecordings = await measureCrashRecordings(cleanup, {
           kills: options.kills,
           sessions: options.crashSessions,
+        });
+      },
+    },
+    {
+      keys: ['j'],
+      timeoutMs: 360_000 + options.outageSec * 1000,
+      async run(cleanup, report) {
+        report.results.databaseOutage = await measureDatabaseOutage(cleanup, {
+          outageSec: options.outageSec,
+          agents: options.outageAgents,
         });
       },
     },

@@ -48,6 +48,8 @@ const LISTENING = /Console:\s+https:\/\/\S+/;
 export async function startServerProcess(options: {
   dataDir: string;
   cleanup: Cleanup;
+  /** More `tether server` flags (e.g. `--database postgres://…`). */
+  extraArgs?: string[];
 }): Promise<ServerProcess> {
   const { dataDir, cleanup } = options;
   const [port, adminPort] = [await freePort(), await freePort()];
@@ -58,6 +60,7 @@ export async function startServerProcess(options: {
   const launch = async (): Promise<void> => {
     const args = ['server', '--data-dir', dataDir, '--host', '127.0.0.1'];
     args.push('--port', String(port), '--admin-port', String(adminPort), '--log-level', 'warn');
+    args.push(...(options.extraArgs ?? []));
     const started = startCli(args, { env: { TETHER_ADMIN_PASSWORD: password } });
     child = started;
     await waitFor(

@@ -1,13 +1,18 @@
 import { crashRecordingsRows, type CrashRecordingsResult } from './crash-recordings.js';
+import { databaseOutageRows, type DatabaseOutageResult } from './database-outage.js';
 
 /** What the reliability scenarios (i–l) add to the report's results. */
 export interface ReliabilityResults {
   crashRecordings?: CrashRecordingsResult;
+  databaseOutage?: DatabaseOutageResult;
 }
 
 type Row = [scenario: string, metric: string, measured: string, target: string, verdict: string];
 
 /** The table rows of the reliability scenarios that ran. */
 export function reliabilityRows(results: ReliabilityResults): Row[] {
-  return [...(results.crashRecordings ? crashRecordingsRows(results.crashRecordings) : [])];
+  return [
+    ...(results.crashRecordings ? crashRecordingsRows(results.crashRecordings) : []),
+    ...(results.databaseOutage ? databaseOutageRows(results.databaseOutage) : []),
+  ];
 }
