@@ -2,6 +2,7 @@ import type { BenchOptions } from './lib/options.js';
 import type { Stage } from './run.js';
 import { measureCrashRecordings } from './scenarios/crash-recordings.js';
 import { measureDatabaseOutage } from './scenarios/database-outage.js';
+import { measureSlowReader } from './scenarios/slow-reader.js';
 
 /**
  * The stages of the reliability scenarios (i–l), with time limits that grow with what was
@@ -26,6 +27,17 @@ export function reliabilityStages(options: BenchOptions): Stage[] {
         report.results.databaseOutage = await measureDatabaseOutage(cleanup, {
           outageSec: options.outageSec,
           agents: options.outageAgents,
+        });
+      },
+    },
+    {
+      keys: ['l'],
+      timeoutMs: 180_000,
+      async run(cleanup, report) {
+        report.results.slowReader = await measureSlowReader(cleanup, {
+          readerKBps: options.readerKBps,
+          deviceMBps: options.deviceMBps,
+          seconds: 30,
         });
       },
     },

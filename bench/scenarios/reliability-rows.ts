@@ -1,10 +1,12 @@
 import { crashRecordingsRows, type CrashRecordingsResult } from './crash-recordings.js';
 import { databaseOutageRows, type DatabaseOutageResult } from './database-outage.js';
+import { slowReaderRows, type SlowReaderResult } from './slow-reader.js';
 
 /** What the reliability scenarios (i–l) add to the report's results. */
 export interface ReliabilityResults {
   crashRecordings?: CrashRecordingsResult;
   databaseOutage?: DatabaseOutageResult;
+  slowReader?: SlowReaderResult;
 }
 
 type Row = [scenario: string, metric: string, measured: string, target: string, verdict: string];
@@ -14,5 +16,6 @@ export function reliabilityRows(results: ReliabilityResults): Row[] {
   return [
     ...(results.crashRecordings ? crashRecordingsRows(results.crashRecordings) : []),
     ...(results.databaseOutage ? databaseOutageRows(results.databaseOutage) : []),
+    ...(results.slowReader ? slowReaderRows(results.slowReader) : []),
   ];
 }
