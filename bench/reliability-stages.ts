@@ -3,6 +3,7 @@ import type { Stage } from './run.js';
 import { measureCrashRecordings } from './scenarios/crash-recordings.js';
 import { measureDatabaseOutage } from './scenarios/database-outage.js';
 import { measureSlowReader } from './scenarios/slow-reader.js';
+import { measureSoak } from './scenarios/soak.js';
 
 /**
  * The stages of the reliability scenarios (i–l), with time limits that grow with what was
@@ -27,6 +28,18 @@ export function reliabilityStages(options: BenchOptions): Stage[] {
         report.results.databaseOutage = await measureDatabaseOutage(cleanup, {
           outageSec: options.outageSec,
           agents: options.outageAgents,
+        });
+      },
+    },
+    {
+      keys: ['k'],
+      // Enrolment of the fleet, then the soak itself.
+      timeoutMs: 600_000 + options.soakMin * 60_000,
+      async run(cleanup, report) {
+        report.results.soak = await measureSoak(cleanup, {
+          minutes: options.soakMin,
+          agents: options.soakAgents,
+          workers: options.workers,
         });
       },
     },

@@ -219,7 +219,7 @@ export function slowReaderRows(
     ],
     [
       'l',
-      `of which the device's first ${SETTLE_MS / 1000} s (buffers filling)`,
+      `other session in the device's first ${SETTLE_MS / 1000} s (buffers filling)`,
       `p50 ${result.otherSessionMs.duringBurst.p50} / p99 ${result.otherSessionMs.duringBurst.p99} ms`,
       '',
       '',
