@@ -172,6 +172,8 @@ export async function measureDatabaseOutage(
       await sleep(200);
     }
     await sleep(5000);
+    if (!isAlive(server.pid()))
+      throw new Error(`the server died during the outage:\n${server.output().slice(-3000)}`);
     const agentsOnlineAfter = await server.devicesOnline();
     const all = [duringOutage.signIns, duringOutage.sessions];
     const allowedDuringOutage = all.reduce(
