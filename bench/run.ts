@@ -20,11 +20,12 @@ import { measureDesktopFirstFrame } from './scenarios/desktop-first-frame.js';
 import { measureDesktopLoad } from './scenarios/desktop-load.js';
 import { measureFileTransfer } from './scenarios/file-transfer.js';
 import { measureStartup } from './scenarios/startup.js';
+import { reliabilityStages } from './reliability-stages.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
 
 /** A group of scenarios that share their setup, with a time limit for the whole group. */
-interface Stage {
+export interface Stage {
   keys: ScenarioKey[];
   timeoutMs: number;
   run(cleanup: Cleanup, report: BenchReport): Promise<void>;
@@ -113,6 +114,7 @@ function stages(options: BenchOptions): Stage[] {
         report.results.startup = await measureStartup(cleanup, { runs: options.startupRuns });
       },
     },
+    ...reliabilityStages(options),
   ];
   // Each stage reports (and names itself by) only the scenarios that were asked for.
   return all

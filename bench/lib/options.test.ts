@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseBenchOptions } from './options.js';
 
-test('without options every scenario runs with 2000 agents', () => {
+test('without options every scenario but the long reliability ones runs, with 2000 agents', () => {
   const options = parseBenchOptions([]);
   assert.deepEqual([...options.only].sort(), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'm']);
   assert.equal(options.agents, 2000);
@@ -30,4 +30,14 @@ test('--file-mib and --file-rounds set the largest file and the rounds of (f)', 
     () => parseBenchOptions(['--file-rounds', '0']),
     /--file-rounds must be a positive/,
   );
+});
+
+test('the reliability scenarios run when named, with their own sizes', () => {
+  const options = parseBenchOptions(['--only', 'i,k', '--kills', '5', '--soak-min', '7']);
+  assert.deepEqual([...options.only].sort(), ['i', 'k']);
+  assert.equal(options.kills, 5);
+  assert.equal(options.soakMin, 7);
+  assert.equal(options.crashSessions, 20);
+  assert.equal(options.outageSec, 60);
+  assert.throws(() => parseBenchOptions(['--outage-sec', '0']), /--outage-sec must be/);
 });

@@ -11,8 +11,18 @@ export const SCENARIOS = {
   g: 'desktop open to first frame',
   h: 'concurrent desktop-like sessions',
   m: 'start-up time and memory (bundle vs tsx)',
+  i: 'SIGKILL during recorded sessions',
+  j: 'database outage under load',
+  k: 'soak',
+  l: 'slow reader against a fast device',
 } as const;
 export type ScenarioKey = keyof typeof SCENARIOS;
+
+/**
+ * The reliability scenarios take minutes each (the soak half an hour): they run only when
+ * `--only` names them, never in a plain `npm run bench`.
+ */
+const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l'];
 
 /** What `npm run bench -- …` asked for. */
 export interface BenchOptions {
@@ -36,13 +46,28 @@ export interface BenchOptions {
   desktopKBps: number;
   /** Rounds of each start-up measurement in scenario (m). */
   startupRuns: number;
+  /** Scenario (i): server kills, and recorded sessions open at each. */
+  kills: number;
+  crashSessions: number;
+  /** Scenario (j): how long PostgreSQL stays stopped, and the agents connected meanwhile. */
+  outageSec: number;
+  outageAgents: number;
+  /** Scenario (k): minutes of soak, and the agents heartbeating throughout. */
+  soakMin: number;
+  soakAgents: number;
+  /** Scenario (l): the technician's reading rate and the device's sending rate. */
+  readerKBps: number;
+  deviceMBps: number;
 }
 
 export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m] [--agents 2000] [--workers 4]
                     [--sessions 50] [--keystrokes 500] [--relay-mib 100] [--relay-rounds 3]
                     [--settle-sec 20] [--file-mib 1024] [--file-rounds 3]
                     [--desktop-sessions 20] [--desktop-streams 200] [--desktop-kbps 200]
-                    [--startup-runs 5]`;
+                    [--startup-runs 5]
+                    [--kills 50] [--crash-sessions 20] [--outage-sec 60] [--outage-agents 200]
+                    [--soak-min 30] [--soak-agents 1000] [--reader-kbps 10] [--device-mbps 10]
+(i, j, k, l run only when --only names them)`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 
@@ -78,10 +103,19 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'desktop-streams': { type: 'string' },
       'desktop-kbps': { type: 'string' },
       'startup-runs': { type: 'string' },
+      kills: { type: 'string' },
+      'crash-sessions': { type: 'string' },
+      'outage-sec': { type: 'string' },
+      'outage-agents': { type: 'string' },
+      'soak-min': { type: 'string' },
+      'soak-agents': { type: 'string' },
+      'reader-kbps': { type: 'string' },
+      'device-mbps': { type: 'string' },
     },
     strict: true,
   });
-  const requested = (values.only ?? Object.keys(SCENARIOS).join(','))
+  const everyday = Object.keys(SCENARIOS).filter((key) => !ON_REQUEST.includes(key as ScenarioKey));
+  const requested = (values.only ?? everyday.join(','))
     .split(',')
     .map((key) => key.trim().toLowerCase())
     .filter(Boolean);
@@ -105,5 +139,13 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     desktopStreams: positive('desktop-streams', values['desktop-streams'], 200),
     desktopKBps: positive('desktop-kbps', values['desktop-kbps'], 200),
     startupRuns: positive('startup-runs', values['startup-runs'], 5),
+    kills: positive('kills', values.kills, 50),
+    crashSessions: positive('crash-sessions', values['crash-sessions'], 20),
+    outageSec: positive('outage-sec', values['outage-sec'], 60),
+    outageAgents: positive('outage-agents', values['outage-agents'], 200),
+    soakMin: positive('soak-min', values['soak-min'], 30),
+    soakAgents: positive('soak-agents', values['soak-agents'], 1000),
+    readerKBps: positive('reader-kbps', values['reader-kbps'], 10),
+    deviceMBps: positive('device-mbps', values['device-mbps'], 10),
   };
 }

@@ -11,6 +11,7 @@ import {
 import { desktopLoadRows, type DesktopLoadResult } from '../scenarios/desktop-load.js';
 import { fileTransferRows, type FileTransferResult } from '../scenarios/file-transfer.js';
 import { startupRows, type StartupResult } from '../scenarios/startup.js';
+import { reliabilityRows, type ReliabilityResults } from '../scenarios/reliability-rows.js';
 import { MESHCENTRAL_REFERENCE } from './reference.js';
 
 /** Everything one run measured; written as JSON. */
@@ -37,7 +38,7 @@ export interface BenchReport {
     desktopFirstFrame?: DesktopFirstFrameResult;
     desktopLoad?: DesktopLoadResult;
     startup?: StartupResult;
-  };
+  } & ReliabilityResults;
   reference: typeof MESHCENTRAL_REFERENCE;
   errors: { scenario: string; message: string }[];
   cleanupFailures: string[];
@@ -277,6 +278,7 @@ export function formatTable(report: BenchReport): string {
     ...(results.desktopFirstFrame ? desktopFirstFrameRows(results.desktopFirstFrame) : []),
     ...(results.desktopLoad ? desktopLoadRows(results.desktopLoad) : []),
     ...(results.startup ? startupRows(results.startup) : []),
+    ...reliabilityRows(results),
     ...report.errors.map((error): Row => [
       error.scenario,
       'ERROR',

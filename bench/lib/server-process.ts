@@ -83,6 +83,8 @@ export async function startServerProcess(options: {
   cleanup: Cleanup;
   /** Preload the forced-GC hook (see {@link ServerProcess.collectGarbage}). */
   forcedGc?: boolean;
+  /** More `tether server` flags (e.g. `--database postgres://…`). */
+  extraArgs?: string[];
 }): Promise<ServerProcess> {
   const { dataDir, cleanup } = options;
   const [port, adminPort] = [await freePort(), await freePort()];
@@ -93,6 +95,7 @@ export async function startServerProcess(options: {
   const launch = async (): Promise<void> => {
     const args = ['server', '--data-dir', dataDir, '--host', '127.0.0.1'];
     args.push('--port', String(port), '--admin-port', String(adminPort), '--log-level', 'warn');
+    args.push(...(options.extraArgs ?? []));
     const env = { TETHER_ADMIN_PASSWORD: password, ...(options.forcedGc ? forcedGcEnv() : {}) };
     const started = startCli(args, { env });
     child = started;

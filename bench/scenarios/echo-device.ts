@@ -30,6 +30,8 @@ const WELCOME_TIMEOUT_MS = 15_000;
 export async function startEchoDevice(options: {
   dataDir: string;
   log: Logger;
+  /** What the device does with each relay socket it joins; default: echo every message. */
+  serve?: (socket: WebSocket) => void;
 }): Promise<EchoDevice> {
   const state = await readAgentState(options.dataDir);
   const inventory: DeviceInventory = {
@@ -48,7 +50,8 @@ export async function startEchoDevice(options: {
       expectedFingerprint,
     });
     relays.add(socket);
-    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+    if (options.serve) options.serve(socket);
+    else socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
     socket.on('close', () => relays.delete(socket));
   };
   let onWelcome: () => void = () => undefined;

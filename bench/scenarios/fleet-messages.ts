@@ -12,6 +12,8 @@ export const ToWorker = z.discriminatedUnion('type', [
   }),
   /** Start every enrolled agent (`runAgent`). */
   z.object({ type: z.literal('start') }),
+  /** Reconnect churn: stop `count` agents picked at random and start them again. */
+  z.object({ type: z.literal('churn'), count: z.int().positive() }),
   /** Stop every agent cleanly; the worker exits once it is idle. */
   z.object({ type: z.literal('stop') }),
 ]);
@@ -22,6 +24,7 @@ export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('enrolled'), enrolled: z.int(), failures: z.array(z.string()) }),
   z.object({ type: z.literal('started'), agents: z.int() }),
   z.object({ type: z.literal('stopped') }),
+  z.object({ type: z.literal('churned'), agents: z.int() }),
   z.object({ type: z.literal('failed'), message: z.string() }),
 ]);
 export type FromWorker = z.infer<typeof FromWorker>;

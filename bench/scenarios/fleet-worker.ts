@@ -56,6 +56,29 @@ async function enroll(request: Extract<ToWorker, { type: 'enroll' }>): Promise<v
   reply({ type: 'enrolled', enrolled: agentDirs.length, failures: failures.slice(0, 5) });
 }
 
+const runOne = (dataDir: string): Promise<AgentHandle> =>
+  runAgent({
+    dataDir,
+    log,
+    platform: simulatedMachine,
+    spareShell: false,
+    userPresence: simulatedPresence,
+  });
+
+/** Stops `count` running agents picked at random and starts each again (a reconnect). */
+async function churn(request: Extract<ToWorker, { type: 'churn' }>): Promise<void> {
+  const picked = new Set<number>();
+  while (picked.size < Math.min(request.count, agents.length))
+    picked.add(Math.floor(Math.random() * agents.length));
+  await Promise.all(
+    [...picked].map(async (index) => {
+      await agents[index]?.stop();
+      agents[index] = await runOne(agentDirs[index] ?? '');
+    }),
+  );
+  reply({ type: 'churned', agents: picked.size });
+}
+
 async function start(): Promise<void> {
   for (const dataDir of agentDirs)
     // No spare shell kept ready: 2000 idle bash processes on one host measure nothing about the
@@ -84,6 +107,7 @@ const handlers: {
 } = {
   enroll,
   start,
+  churn,
   stop,
 };
 

@@ -16,6 +16,8 @@ export interface Fleet {
   enroll(token: string): Promise<{ enrolled: number; failures: string[] }>;
   /** Starts every enrolled agent (they connect at once). */
   start(): Promise<void>;
+  /** Reconnect churn: `count` agents, spread over the workers, stop and start again. */
+  churn(count: number): Promise<void>;
   /** Stops every agent cleanly and waits for the workers to exit. */
   stop(): Promise<void>;
   /** CPU time all worker processes have used so far (ms). */
@@ -123,6 +125,12 @@ export function startFleet(options: {
     },
     async start() {
       await Promise.all(workers.map((worker) => ask(worker, { type: 'start' }, 'started', 60_000)));
+    },
+    async churn(count) {
+      const each = Math.max(1, Math.round(count / workers.length));
+      await Promise.all(
+        workers.map((worker) => ask(worker, { type: 'churn', count: each }, 'churned', 60_000)),
+      );
     },
     async cpuMs() {
       const used = await Promise.all(workers.map((worker) => readCpuMs(worker.child.pid ?? 0)));

@@ -17,6 +17,8 @@ export async function startRealAgent(
     dir: string;
     cleanup: Cleanup;
     /** Extra `tether agent run` flags. */ args?: string[];
+    /** How long the agent may take to come online (default 15 s). */
+    onlineTimeoutMs?: number;
   },
 ): Promise<string> {
   const { token } = await server.createInstaller({});
@@ -45,12 +47,16 @@ export async function startRealAgent(
     ...(options.args ?? []),
   ]);
   options.cleanup.defer('agent process', () => stopProcess(agent));
-  await waitFor('the agent to come online', async () => {
-    const list = (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList);
-    return list.devices.some((device) => device.id === deviceId && device.online)
-      ? true
-      : undefined;
-  }).catch((error: unknown) => {
+  await waitFor(
+    'the agent to come online',
+    async () => {
+      const list = (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList);
+      return list.devices.some((device) => device.id === deviceId && device.online)
+        ? true
+        : undefined;
+    },
+    options.onlineTimeoutMs,
+  ).catch((error: unknown) => {
     throw new Error(
       `${error instanceof Error ? error.message : String(error)}\nagent output:\n${agent.output()}`,
     );

@@ -10,7 +10,7 @@ import { freePort, startServerProcess } from '../support/server-process.js';
 
 const PASSWORD = 'crash-test-password-1';
 
-test('a recording survives a SIGKILL of the server up to the last second before the kill', async () => {
+test('a recording survives a SIGKILL of the server with everything the technician saw before the kill', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'tether-crash-'));
   const agentDir = await mkdtemp(join(tmpdir(), 'tether-crash-agent-'));
   const port = await freePort();
@@ -57,9 +57,9 @@ test('a recording survives a SIGKILL of the server up to the last second before 
     );
     const recorded = [...content.text.matchAll(/tick-(\d+)/g)].map((match) => Number(match[1]));
     const lastRecorded = Math.max(...recorded);
-    // Ticks come every 100 ms; a second before the kill is about 10 ticks (plus scheduling slack).
+    // The recorder writes each output before the relay forwards it: nothing seen is missing.
     assert.ok(
-      lastRecorded >= lastSeen - 12,
+      lastRecorded >= lastSeen,
       `recorded up to tick ${lastRecorded}, the technician saw ${lastSeen}`,
     );
     for (let tick = 1; tick <= lastRecorded; tick++)

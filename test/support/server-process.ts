@@ -38,11 +38,14 @@ export async function startServerProcess(options: {
   password: string;
   configFile?: string;
   logLevel?: string;
+  /** `--database` (e.g. a private PostgreSQL's URL); default SQLite in the data dir. */
+  database?: string;
 }): Promise<{ process: ReturnType<typeof startCli>; client: HttpsClient }> {
   const child = startCli(
     [
       'server',
       ...(options.configFile ? ['--config', options.configFile] : []),
+      ...(options.database ? ['--database', options.database] : []),
       ...['--data-dir', options.dataDir, '--host', '127.0.0.1', '--port', String(options.port)],
       ...['--admin-port', '0', '--log-level', options.logLevel ?? 'warn'],
     ],

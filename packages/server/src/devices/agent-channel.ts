@@ -18,6 +18,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { Logger } from '../logging.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import type { AgentLink, DevicePresence } from './device-presence.js';
 
@@ -148,11 +149,15 @@ export class AgentChannel implements AgentLink {
       m: AgentMessage,
     ) => Promise<void>;
     handler(this, message).catch((error: unknown) => {
-      this.deps.log.error({ err: error, deviceId: this.deviceId }, 'agent message failed');
+      const unavailable = isDatabaseUnavailable(error);
+      if (unavailable) this.deps.log.warn({ deviceId: this.deviceId }, 'database unavailable');
+      else this.deps.log.error({ err: error, deviceId: this.deviceId }, 'agent message failed');
       this.fail(
         error instanceof AppError
           ? error
-          : new AppError('INTERNAL', 'The server could not handle that message.'),
+          : unavailable
+            ? databaseUnavailable()
+            : new AppError('INTERNAL', 'The server could not handle that message.'),
       );
     });
   }
@@ -186,7 +191,16 @@ export class AgentChannel implements AgentLink {
   /** @internal Dispatch target: a statistics sample. */
   async onStats(message: MessageOf<AgentMessage, 'stats'>): Promise<void> {
     this.expect('ready', message.type);
-    await this.deps.store.devices.updateStats(this.id, message.stats, this.deps.clock.now());
+    try {
+      await this.deps.store.devices.updateStats(this.id, message.stats, this.deps.clock.now());
+    } catch (error) {
+      // A sample the database cannot take now is dropped (the next one replaces it): closing
+      // the channel would turn a database outage into every agent reconnecting, backing off,
+      // and coming back up to 30 s after the database did.
+      if (!isDatabaseUnavailable(error)) throw error;
+      this.deps.log.warn({ deviceId: this.id }, 'statistics dropped: the database is unavailable');
+      return;
+    }
     this.deps.presence.notify(this.id);
   }
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpsApp } from './https-app.js';
 import { AppError, httpStatus, type ErrorBody } from '@tether/protocol';
 import type { Logger } from '../logging.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 
 /** Fastify's own 4xx refusals, in the words a user of the API needs. */
 const FRAMEWORK_MESSAGES: Record<string, string> = {
@@ -56,12 +57,23 @@ export function frameworkErrorHandler(
 }
 
 function sendError(
-  error: unknown,
+  thrown: unknown,
   context: { request: FastifyRequest; reply: FastifyReply; log: Logger },
 ): FastifyReply {
   const { request, reply, log } = context;
+  const unavailable = isDatabaseUnavailable(thrown);
+  if (unavailable)
+    // One line without the stack: during an outage every request fails the same way.
+    log.warn(
+      { url: request.url, method: request.method, cause: (thrown as Error).message },
+      'request refused: the database is unavailable',
+    );
+  const error = unavailable ? databaseUnavailable() : thrown;
   if (error instanceof AppError) {
-    if (error.code === 'RATE_LIMITED' && typeof error.details?.retryAfterSec === 'number') {
+    if (
+      (error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE') &&
+      typeof error.details?.retryAfterSec === 'number'
+    ) {
       void reply.header('retry-after', String(error.details.retryAfterSec));
     }
     return reply.status(httpStatus[error.code]).send(error.toBody());

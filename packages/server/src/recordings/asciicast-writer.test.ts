@@ -67,8 +67,10 @@ describe('asciicast writer and reader', () => {
       timestamp: 1740823200,
       title: 'alice on web-01',
     });
+    // Each output is its own event, written as it comes; a split character waits for its end.
     assert.deepEqual(content.events, [
-      [0.5, 'o', 'héllo'],
+      [0.5, 'o', 'h'],
+      [0.5, 'o', 'éllo'],
       [1, 'r', '120x40'],
       [1.6, 'o', '€'],
     ]);
@@ -85,7 +87,7 @@ describe('asciicast writer and reader', () => {
     const { file } = await recordSample();
     await appendFile(file, '[1.9,"o","half a li');
     const content = await readAsciicast(file);
-    assert.equal(content.events.length, 3);
+    assert.equal(content.events.length, 4);
     assert.equal(content.intact, true);
     assert.ok(!content.text.includes('half a li'));
   });
@@ -115,10 +117,10 @@ describe('asciicast writer and reader', () => {
     const content = await readAsciicast(file);
     assert.equal(content.intact, false);
     assert.equal(content.chunksVerified, 0);
-    assert.equal(content.events.length, 3);
+    assert.equal(content.events.length, 4);
   });
 
-  it('fails through onError instead of buffering past its limit, and drops later output', async () => {
+  it('fails through onError instead of running past its limit ahead of the disk, and drops later output', async () => {
     const writer = await openAsciicastWriter(
       options({ maxBufferedBytes: 1000, flushBytes: 1_000_000, flushIntervalMs: 60_000 }),
     );
@@ -132,7 +134,11 @@ describe('asciicast writer and reader', () => {
     writer.output(new Uint8Array(10).fill(0x63));
     await assert.rejects(writer.close(), /fell more than/);
     const content = await readAsciicast(writer.file);
-    assert.deepEqual(content.events, [], 'nothing past the header was written');
+    assert.deepEqual(
+      content.events.map((event) => event[2]),
+      ['a'.repeat(600)],
+      'nothing past the limit was written',
+    );
   });
 
   it('writes a chunk as soon as the buffer passes flushBytes', async () => {
@@ -162,6 +168,18 @@ describe('asciicast writer and reader', () => {
     await writer.close();
     const content = await readAsciicast(writer.file);
     assert.equal(content.events.map((event) => event[2]).join(''), 'a'.repeat(400));
+  });
+
+  it('has every output in the file as soon as output() returns, before any sync', async () => {
+    const writer = await openAsciicastWriter(options({ flushIntervalMs: 60_000 }));
+    now = 10_250;
+    writer.output(new TextEncoder().encode('seen by the technician'));
+    // What a killed server leaves: the file as it is now, no sync, no chain line for it yet.
+    const content = await readAsciicast(writer.file);
+    assert.deepEqual(content.events, [[0.25, 'o', 'seen by the technician']]);
+    assert.ok(content.unverifiedBytes > 0, 'written, not yet chained');
+    await writer.close();
+    assert.equal((await readAsciicast(writer.file)).unverifiedBytes, 0);
   });
 
   it('refuses to overwrite an existing recording', async () => {

@@ -12,13 +12,13 @@ export interface AsciicastWriterOptions {
   env?: Record<string, string>;
   /** Milliseconds; event times are measured from its value when the writer opens. */
   clock: { now(): number };
-  /** Longest time an event waits in memory before it is written and synced. */
+  /** Longest time a written event waits before it is synced and chained. */
   flushIntervalMs?: number;
-  /** Write at once when this much is waiting, without waiting for the interval. */
+  /** Sync at once when this much is written but not synced, without waiting for the interval. */
   flushBytes?: number;
-  /** Ask the relay to hold the source once this much waits (see `isCongested`). */
+  /** Ask the relay to hold the source once this much waits for its sync (see `isCongested`). */
   congestedBytes?: number;
-  /** Fail (see `onError`) rather than hold more than this in memory when the disk lags. */
+  /** Fail (see `onError`) rather than run more than this ahead of the disk's syncs. */
   maxBufferedBytes?: number;
 }
 
@@ -36,7 +36,7 @@ export interface AsciicastWriter {
   resize(cols: number, rows: number): void;
   /** Called once if the recording cannot be written; later events are dropped. */
   onError(listener: (error: Error) => void): void;
-  /** True while more than `congestedBytes` wait for the disk; the relay then holds the source. */
+  /** True while more than `congestedBytes` wait for their sync; the relay then holds the source. */
   readonly isCongested: boolean;
   /** Called once, the next time the backlog is written out below `flushBytes`. */
   onRelieved(listener: () => void): void;
@@ -52,8 +52,8 @@ const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 /**
  * Creates a recording file and its hash-chain sidecar, with the header already on disk.
- * Events are buffered and written in chunks, each followed by fdatasync and a chain line, so a
- * crash of the server loses at most the last flush interval.
+ * Each event is written to the file as it comes (a killed server process loses none of them);
+ * they are synced and chained in chunks (a power cut loses at most the last flush interval).
  *
  * @example
  * const writer = await openAsciicastWriter({ file, width: 80, height: 24, startedAt: new Date(), clock: { now: Date.now } });
@@ -90,14 +90,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   private readonly decoder = new TextDecoder('utf-8');
   private readonly startMs: number;
   private lastSeconds = 0;
-  /** Consecutive output at the same instant is merged into one event (fewer, larger lines). */
-  private outputText = '';
-  private outputSeconds = 0;
-  private lines: string[] = [];
-  private bufferedChars = 0;
-  /** Bytes of the chunk being written and synced right now. */
-  private inFlightBytes = 0;
-  private flushing: Promise<void> | undefined;
+  private sealing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private isClosing = false;
   private closed: Promise<RecordingSummary> | undefined;
@@ -117,7 +110,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   }
 
   async start(header: AsciicastHeader): Promise<void> {
-    await this.writeChunk(Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'));
+    await this.out.writeChunk(Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'));
   }
 
   output(bytes: Uint8Array): void {
@@ -127,7 +120,6 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
 
   resize(cols: number, rows: number): void {
     if (this.isClosing || this.failure) return;
-    this.takeOutput();
     this.append(eventLine(this.elapsedSeconds(), 'r', `${cols}x${rows}`));
   }
 
@@ -138,8 +130,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   }
 
   get isCongested(): boolean {
-    const backlog = this.bufferedChars + this.inFlightBytes;
-    return backlog >= (this.options.congestedBytes ?? DEFAULT_CONGESTED_BYTES);
+    return this.out.unsealedBytes >= (this.options.congestedBytes ?? DEFAULT_CONGESTED_BYTES);
   }
 
   onRelieved(listener: () => void): void {
@@ -152,12 +143,12 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   }
 
   private async finish(): Promise<RecordingSummary> {
-    // An incomplete UTF-8 sequence at the very end is flushed as U+FFFD rather than lost.
+    // An incomplete UTF-8 sequence at the very end is written as U+FFFD rather than lost.
     this.appendOutput(this.decoder.decode());
     const durationMs = Math.round(this.elapsedSeconds() * 1000);
     this.isClosing = true;
-    await this.flushing;
-    await this.flush();
+    await this.sealing;
+    await this.seal();
     clearTimeout(this.timer);
     await this.out.close();
     if (this.failure) throw this.failure;
@@ -165,43 +156,37 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   }
 
   private appendOutput(text: string): void {
-    if (text.length === 0) return;
-    const seconds = this.elapsedSeconds();
-    if (seconds !== this.outputSeconds) this.takeOutput();
-    this.outputSeconds = seconds;
-    this.outputText += text;
-    this.bufferedChars += text.length;
-    this.afterAppend();
+    if (text.length > 0) this.append(eventLine(this.elapsedSeconds(), 'o', text));
   }
 
-  private takeOutput(): void {
-    if (this.outputText.length === 0) return;
-    this.lines.push(eventLine(this.outputSeconds, 'o', this.outputText));
-    this.outputText = '';
-  }
-
+  /**
+   * Writes the event at once (synchronously, into the kernel): the relay forwards output to the
+   * technician after the tap returns, so whatever a technician has seen is in the file, and a
+   * killed server loses none of it. Syncing and chaining follow in chunks (see `seal`).
+   */
   private append(line: string): void {
-    this.lines.push(line);
-    this.bufferedChars += line.length;
-    this.afterAppend();
-  }
-
-  private afterAppend(): void {
+    const bytes = Buffer.from(line, 'utf8');
     const limit = this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-    if (this.bufferedChars > limit) {
+    if (this.out.unsealedBytes + bytes.byteLength > limit) {
       this.fail(
         new Error(
           `The recording ${this.file} fell more than ${limit} bytes behind: the disk is too slow or stuck.`,
         ),
       );
-    } else if (this.bufferedChars >= (this.options.flushBytes ?? DEFAULT_FLUSH_BYTES)) {
-      this.flushSoon();
-    } else {
+      return;
+    }
+    try {
+      this.out.append(bytes);
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (this.out.unsealedBytes >= (this.options.flushBytes ?? DEFAULT_FLUSH_BYTES)) this.sealSoon();
+    else
       this.timer ??= setTimeout(
-        () => this.flushSoon(),
+        () => this.sealSoon(),
         this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
       );
-    }
   }
 
   private elapsedSeconds(): number {
@@ -211,17 +196,17 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     return this.lastSeconds;
   }
 
-  /** Starts writing what is buffered, or joins the write in progress. Never rejects. */
-  /** Starts a flush nobody waits for; a failure ends the recording like a failed write. */
-  private flushSoon(): void {
-    this.flush().catch((error: unknown) =>
+  /** Starts a seal nobody waits for; a failure ends the recording like a failed write. */
+  private sealSoon(): void {
+    this.seal().catch((error: unknown) =>
       this.fail(error instanceof Error ? error : new Error(String(error))),
     );
   }
 
-  private flush(): Promise<void> {
-    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
-    return this.flushing;
+  /** Syncs and chains what was written, or joins the seal in progress. Never rejects. */
+  private seal(): Promise<void> {
+    this.sealing ??= this.drain().finally(() => (this.sealing = undefined));
+    return this.sealing;
   }
 
   private async drain(): Promise<void> {
@@ -229,32 +214,22 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     this.timer = undefined;
     const flushBytes = this.options.flushBytes ?? DEFAULT_FLUSH_BYTES;
     do {
-      this.takeOutput();
-      if (this.lines.length === 0 || this.failure) return;
-      const chunk = Buffer.from(this.lines.join(''), 'utf8');
-      this.lines = [];
-      this.bufferedChars = this.outputText.length;
-      this.inFlightBytes = chunk.byteLength;
+      if (this.out.unsealedBytes === 0 || this.failure) return;
       try {
-        await this.writeChunk(chunk);
+        await this.out.seal();
       } catch (error) {
         this.fail(error instanceof Error ? error : new Error(String(error)));
         return;
       }
-      // What arrived during the write waits for the next interval unless there is a lot of it.
-      this.inFlightBytes = 0;
-      if (this.bufferedChars < flushBytes) this.relieve();
-    } while (this.isClosing || this.bufferedChars >= flushBytes);
-    if (this.bufferedChars > 0) {
+      // What arrived during the sync waits for the next interval unless there is a lot of it.
+      if (this.out.unsealedBytes < flushBytes) this.relieve();
+    } while (this.isClosing || this.out.unsealedBytes >= flushBytes);
+    if (this.out.unsealedBytes > 0) {
       this.timer ??= setTimeout(
-        () => this.flushSoon(),
+        () => this.sealSoon(),
         this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
       );
     }
-  }
-
-  private writeChunk(chunk: Buffer): Promise<void> {
-    return this.out.writeChunk(chunk);
   }
 
   private relieve(): void {
@@ -265,9 +240,6 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     if (this.failure) return;
     this.relieve(); // the session ends through onError; a held source must not stay stuck
     this.failure = error;
-    this.lines = [];
-    this.outputText = '';
-    this.bufferedChars = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const listener of this.errorListeners.splice(0)) listener(error);

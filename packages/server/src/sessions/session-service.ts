@@ -382,13 +382,19 @@ export class SessionService {
         end: (reason, code) => this.endSoon(record.id, reason, code),
       },
     );
-    await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
-    await this.deps.audit.record({
-      action: 'session.started',
-      actor: live.technician,
-      target: record.deviceId,
-      details: { sessionId: record.id, kind: record.kind },
-    });
+    try {
+      await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
+      await this.deps.audit.record({
+        action: 'session.started',
+        actor: live.technician,
+        target: record.deviceId,
+        details: { sessionId: record.id, kind: record.kind },
+      });
+    } catch (error) {
+      // The session relays already; nobody awaits `start`, so a rejection (the database went
+      // down this moment) would crash the server. Its end is still recorded by `finish`.
+      this.deps.log.error({ err: error, sessionId: record.id }, 'cannot record the session start');
+    }
   }
 
   private finish(live: LiveSession, reason: string): Promise<void> {

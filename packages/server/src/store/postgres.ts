@@ -1,8 +1,9 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool, TypeOverrides } from 'pg';
+import { Pool, TypeOverrides, type PoolClient } from 'pg';
 import { openKyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
+import { DatabaseUnavailableError } from './unavailable.js';
 
 /** PostgreSQL type OID of `bigint` (int8). */
 const INT8_OID = 20;
@@ -13,6 +14,11 @@ export interface PostgresStoreOptions {
   url: string;
   /** Pool size per server node. */
   maxConnections?: number;
+  /**
+   * How long a query waits for a connection before it fails as unavailable (default 5 s). Without
+   * a limit, requests pile up in memory for as long as an unreachable database stays silent.
+   */
+  connectTimeoutMs?: number;
   /**
    * Errors of idle pooled connections (the database restarted, the network dropped). pg
    * discards the broken connection and the next query opens a new one, so these are only
@@ -32,6 +38,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     types: bigintAsNumber(),
   });
   pool.on('error', options.onIdleError ?? ignoreIdleError);
@@ -44,7 +51,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       { cause: error },
     );
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A connection that cannot be had means the database is out of reach (stopped, restarting,
+  // network down): marked here so the transports answer 503 instead of 500. The pool opens new
+  // connections by itself once it is back.
+  const connect = (): Promise<PoolClient> =>
+    pool.connect().catch((error: unknown) => {
+      throw new DatabaseUnavailableError(error);
+    });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: { connect, end: () => pool.end() } }),
+  });
   return openKyselyStore(db, 'postgres');
 }
 

@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AGENT_CONNECT_PATH, AppError, SESSION_COOKIE, wsCloseCode } from '@tether/protocol';
 import type { ServerContext } from '../app/context.js';
+import type { AuditEvent } from '../audit/audit-log.js';
 import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
 import { admitMessages } from './agent-message-budget.js';
 import { readCookie } from '../http/request-context.js';
 import { isSameOrigin } from '../http/same-origin.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import { wsRelayPeer } from './ws-relay-peer.js';
 
 const RELAY_PATH = /^\/relay\/v1\/([0-9a-f-]{36})$/;
@@ -39,6 +41,14 @@ export function attachWebSockets(
   const channels = new Set<AgentChannel>();
   /** Closed channels' last writes still in flight: shutdown waits for them before the store. */
   const closing = new Set<Promise<void>>();
+  /**
+   * Audits a refused upgrade. Never rejects: the callers are not awaited by anyone, and a row
+   * that cannot be written (the database is down) must not crash the process.
+   */
+  const recordRefusal = (event: AuditEvent): Promise<void> =>
+    context.audit.refused(event).catch((error: unknown) => {
+      context.log.warn({ err: error, target: event.target }, 'could not audit a refused upgrade');
+    });
 
   const onAgent = (ws: WebSocket, request: IncomingMessage): void => {
     const remoteAddress = request.socket.remoteAddress ?? 'unknown';
@@ -85,6 +95,10 @@ export function attachWebSockets(
     const url = new URL(request.url ?? '/', 'https://relay');
     const token = url.searchParams.get('token') ?? '';
     ws.on('error', (error) => context.log.debug({ err: error, sessionId }, 'relay socket error'));
+    // Nothing is read until the session holds the peer: `ws` drops messages nobody listens to,
+    // and the console's RESIZE and first keystrokes arrive while the cookie is checked against
+    // the database (a round trip to PostgreSQL is long enough to lose them).
+    ws.pause();
     try {
       const principal = await context.auth.authenticate(
         readCookie(request.headers.cookie, SESSION_COOKIE),
@@ -102,14 +116,17 @@ export function attachWebSockets(
         );
         ws.on('close', release);
       }
+      ws.resume();
     } catch (error) {
       const appError =
         error instanceof AppError
           ? error
-          : new AppError('INTERNAL', 'The relay failed to join this session.');
-      if (!(error instanceof AppError))
+          : isDatabaseUnavailable(error)
+            ? databaseUnavailable()
+            : new AppError('INTERNAL', 'The relay failed to join this session.');
+      if (appError.code === 'INTERNAL')
         context.log.error({ err: error, sessionId }, 'relay join failed');
-      await context.audit.refused({
+      await recordRefusal({
         action: 'relay.refused',
         actor: request.socket.remoteAddress ?? 'unknown',
         target: sessionId,

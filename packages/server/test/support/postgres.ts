@@ -27,6 +27,13 @@ export interface PostgresInstance {
   createDatabase(name?: string): Promise<string>;
   /** The server's recent log lines, for failure messages. */
   log: () => string;
+  /**
+   * Stops the server as an outage would (fast shutdown: every client connection is cut) and
+   * keeps its data, so {@link resume} can bring the same database back on the same port.
+   */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port and data; resolves once it accepts connections. */
+  resume(): Promise<void>;
   /** Stops the server and deletes its data directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -59,14 +66,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   try {
     if (owner) await chown(root, owner.uid, owner.gid);
     await initDataDir(binDir, dataDir, owner);
-    const server = await startServer({
-      binDir,
-      root,
-      dataDir,
-      owner,
-      settings: options.settings ?? {},
-    });
-    const instance = createInstance(server, root);
+    const launch = { binDir, root, dataDir, owner, settings: options.settings ?? {} };
+    const server = await startServer(launch);
+    const instance = createInstance(server, root, (port) => startServer({ ...launch, port }));
     try {
       return { ...instance, url: await instance.createDatabase(options.database ?? 'tether') };
     } catch (error) {
@@ -156,9 +158,11 @@ async function startServer(options: {
   dataDir: string;
   owner: Owner | undefined;
   settings: Record<string, string>;
+  /** The port to listen on (a restart); default a free one, retried if taken meanwhile. */
+  port?: number;
 }): Promise<RunningServer> {
   for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const settings = {
       listen_addresses: '127.0.0.1',
       unix_socket_directories: options.root,
@@ -188,13 +192,18 @@ async function startServer(options: {
     } catch (error) {
       await stopChild(child);
       const portTaken = log().includes('could not bind');
-      if (!portTaken || attempt >= 3) throw error;
+      if (!portTaken || attempt >= 3 || options.port !== undefined) throw error;
     }
   }
 }
 
-function createInstance(server: RunningServer, root: string): Omit<PostgresInstance, 'url'> {
+function createInstance(
+  first: RunningServer,
+  root: string,
+  restart: (port: number) => Promise<RunningServer>,
+): Omit<PostgresInstance, 'url'> {
   const host = '127.0.0.1';
+  let server = first;
   const urlOf = (database: string) => `postgres://postgres@${host}:${server.port}/${database}`;
   let created = 0;
   // Safety net for a test run that dies before `stop()`: no orphaned server, no stray folder.
@@ -207,7 +216,15 @@ function createInstance(server: RunningServer, root: string): Omit<PostgresInsta
   return {
     host,
     port: server.port,
-    log: server.log,
+    log: () => server.log(),
+    async halt() {
+      await stopChild(server.child);
+    },
+    async resume() {
+      if (server.child.exitCode === null && server.child.signalCode === null)
+        throw new Error('PostgreSQL is running: halt() it before resume().');
+      server = await restart(server.port);
+    },
     async createDatabase(name) {
       created += 1;
       const database = name ?? `test_${created}`;

@@ -1,0 +1,58 @@
+import type { BenchOptions } from './lib/options.js';
+import type { Stage } from './run.js';
+import { measureCrashRecordings } from './scenarios/crash-recordings.js';
+import { measureDatabaseOutage } from './scenarios/database-outage.js';
+import { measureSlowReader } from './scenarios/slow-reader.js';
+import { measureSoak } from './scenarios/soak.js';
+
+/**
+ * The stages of the reliability scenarios (i–l), with time limits that grow with what was
+ * asked for (a kill round takes ~10 s on a loaded 2-core machine; the soak its own length).
+ */
+export function reliabilityStages(options: BenchOptions): Stage[] {
+  return [
+    {
+      keys: ['i'],
+      timeoutMs: 120_000 + options.kills * 60_000,
+      async run(cleanup, report) {
+        report.results.crashRecordings = await measureCrashRecordings(cleanup, {
+          kills: options.kills,
+          sessions: options.crashSessions,
+        });
+      },
+    },
+    {
+      keys: ['j'],
+      timeoutMs: 360_000 + options.outageSec * 1000,
+      async run(cleanup, report) {
+        report.results.databaseOutage = await measureDatabaseOutage(cleanup, {
+          outageSec: options.outageSec,
+          agents: options.outageAgents,
+        });
+      },
+    },
+    {
+      keys: ['k'],
+      // Enrolment of the fleet, then the soak itself.
+      timeoutMs: 600_000 + options.soakMin * 60_000,
+      async run(cleanup, report) {
+        report.results.soak = await measureSoak(cleanup, {
+          minutes: options.soakMin,
+          agents: options.soakAgents,
+          workers: options.workers,
+        });
+      },
+    },
+    {
+      keys: ['l'],
+      timeoutMs: 180_000,
+      async run(cleanup, report) {
+        report.results.slowReader = await measureSlowReader(cleanup, {
+          readerKBps: options.readerKBps,
+          deviceMBps: options.deviceMBps,
+          seconds: 30,
+        });
+      },
+    },
+  ];
+}
