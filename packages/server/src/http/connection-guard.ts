@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from '../logging.js';
@@ -75,7 +75,7 @@ export function guardConnections(
 
 /** Closes the connection of a request whose body stalls or trickles. */
 function guardBodies(server: Server, periodMs: number): void {
-  server.on('request', (request: IncomingMessage) => {
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const socket = request.socket;
     let lastBytes = socket.bytesRead;
     const check = (): void => {
@@ -89,8 +89,15 @@ function guardBodies(server: Server, periodMs: number): void {
       socket.destroy();
     };
     let timer = setTimeout(check, periodMs).unref();
-    socket.once('close', () => clearTimeout(timer));
-    request.once('end', () => clearTimeout(timer));
+    // A keep-alive socket carries many requests: each one's listener leaves with its request,
+    // or they pile up on the socket (Node warned at 11).
+    const stop = (): void => {
+      clearTimeout(timer);
+      socket.off('close', stop);
+    };
+    socket.once('close', stop);
+    request.once('end', stop);
+    response.once('close', stop);
   });
 }
 

@@ -133,6 +133,9 @@ export function attachWebSockets(
         sourceAddress: request.socket.remoteAddress ?? null,
         details: { reason: appError.message },
       });
+      // Reading again: the close handshake needs the peer's answer, or the socket lingers until
+      // the close timeout (30 s) and the peer sees the refusal that late.
+      ws.resume();
       ws.close(wsCloseCode[appError.code], appError.message.slice(0, 120));
     }
   };
