@@ -1,3 +1,4 @@
+import { visibleText } from '../format/visible-text.js';
 import {
   AppError,
   rightsOfMode,
@@ -115,7 +116,7 @@ export function UnattendedPanel({
       <h2>{mode === 'dynamic' ? 'Dynamic assistance' : 'Unattended access'}</h2>
       {panel.state === 'loading' && <p className="muted">Looking for unattended access…</p>}
       {panel.state === 'creating' && (
-        <p className="muted">Turning on unattended access on {device.name}…</p>
+        <p className="muted">Turning on unattended access on {visibleText(device.name)}…</p>
       )}
       {panel.state === 'failed' && <Notice kind="error">{panel.message}</Notice>}
       {panel.state === 'user-present' && (
@@ -126,7 +127,7 @@ export function UnattendedPanel({
       {panel.state === 'off' && (
         <Notice kind="info">
           <span data-testid="unattended-off">
-            Unattended access is off on {device.name}
+            Unattended access is off on {visibleText(device.name)}
             {panel.revoked > 0 ? '' : ' (it was already off)'}: no one-time password for it works
             any more.
           </span>

@@ -1,3 +1,4 @@
+import { visibleText } from '../format/visible-text.js';
 import {
   UNATTENDED_IDLE_MINUTES,
   formatAccessId,
@@ -141,9 +142,9 @@ export function ConfirmTurnOn({
   return (
     <div data-testid="unattended-confirm">
       <p>
-        Turn on unattended access on <strong>{device.name}</strong>? Whoever has the session ID and
-        one-time password can then open sessions without the user at the device accepting, until{' '}
-        {UNATTENDED_IDLE_MINUTES} minutes after the last connection ends.
+        Turn on unattended access on <strong>{visibleText(device.name)}</strong>? Whoever has the
+        session ID and one-time password can then open sessions without the user at the device
+        accepting, until {UNATTENDED_IDLE_MINUTES} minutes after the last connection ends.
       </p>
       <dl className="facts">
         <dt>Mode</dt>
