@@ -38,13 +38,19 @@ test('a relay token expires after its TTL and is useless for another session', (
   assert.throws(() => tickets.redeem(sessionId, ticket.token), refusal('TOKEN_EXPIRED', /expired/));
 });
 
-test('ending a session revokes its unused tokens', () => {
+test('ending a session revokes its unused tokens, saying the session ended', () => {
   const tickets = new RelayTickets(clockAt(0), 60_000);
   const sessionId = randomUUID();
-  const ticket = tickets.issue(sessionId, 'agent');
+  const used = tickets.issue(sessionId, 'agent');
+  const ticket = tickets.issue(sessionId, 'console');
+  tickets.redeem(sessionId, used.token);
   tickets.revokeSession(sessionId);
   assert.throws(
     () => tickets.redeem(sessionId, ticket.token),
+    refusal('SESSION_ENDED', /already ended/),
+  );
+  assert.throws(
+    () => tickets.redeem(sessionId, used.token),
     refusal('TOKEN_INVALID', /already used/),
   );
 });

@@ -10,6 +10,8 @@ interface Ticket {
   role: RelayRole;
   expiresAt: number;
   used: boolean;
+  /** Its session ended (refused by the device, ended by someone) before it was used. */
+  isSessionEnded: boolean;
 }
 
 const hash = (token: string): string => createHash('sha256').update(token).digest('base64url');
@@ -31,7 +33,13 @@ export class RelayTickets {
     this.prune();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = this.clock.now().getTime() + this.ttlMs;
-    this.tickets.set(hash(token), { sessionId, role, expiresAt, used: false });
+    this.tickets.set(hash(token), {
+      sessionId,
+      role,
+      expiresAt,
+      used: false,
+      isSessionEnded: false,
+    });
     return { token, expiresAt: new Date(expiresAt) };
   }
 
@@ -41,6 +49,10 @@ export class RelayTickets {
     if (!ticket || ticket.sessionId !== sessionId) {
       throw new AppError('TOKEN_INVALID', 'This relay token is not valid for this session.');
     }
+    // An end that arrives after its session ended (a device that refused at once) is told so,
+    // and the console then shows the reason the session recorded.
+    if (ticket.isSessionEnded && !ticket.used)
+      throw new AppError('SESSION_ENDED', 'This session has already ended.');
     if (ticket.used)
       throw new AppError('TOKEN_INVALID', 'This relay token was already used; open a new session.');
     if (this.clock.now().getTime() >= ticket.expiresAt) {
@@ -53,7 +65,7 @@ export class RelayTickets {
   /** Forgets every token of a session (it ended). */
   revokeSession(sessionId: string): void {
     for (const ticket of this.tickets.values())
-      if (ticket.sessionId === sessionId) ticket.used = true;
+      if (ticket.sessionId === sessionId) ticket.isSessionEnded = true;
   }
 
   private prune(): void {
