@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CreateInstallerResponse, DeviceList, RecordingList } from '@tether/protocol';
-import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
+import { DeviceList, RecordingList } from '@tether/protocol';
+import { stopProcess, waitFor } from '../support/cli.js';
 import { openTerminal } from '../support/terminal-client.js';
-import { freePort, startServerProcess } from '../support/server-process.js';
+import { enrollAndRunAgent, freePort, startServerProcess } from '../support/server-process.js';
 
 const PASSWORD = 'crash-test-password-1';
 
@@ -15,21 +15,7 @@ test('a recording survives a SIGKILL of the server with everything the technicia
   const agentDir = await mkdtemp(join(tmpdir(), 'tether-crash-agent-'));
   const port = await freePort();
   let server = await startServerProcess({ dataDir, port, password: PASSWORD });
-  const installer = (
-    await server.client.request('POST', '/api/v1/installers', { group: 'Crash', validForSec: 3600 })
-  ).json(CreateInstallerResponse);
-  const enrolled = await runCli([
-    'agent',
-    'enroll',
-    '--server',
-    `https://localhost:${port}`,
-    '--token',
-    installer.token,
-    '--data-dir',
-    agentDir,
-  ]);
-  assert.equal(enrolled.code, 0, enrolled.stderr);
-  const agent = startCli(['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn']);
+  const agent = await enrollAndRunAgent(server.client, { port, agentDir, group: 'Crash' });
   try {
     const device = await waitFor('the device to come online', async () => {
       const list = (await server.client.request('GET', '/api/v1/devices')).json(DeviceList);

@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CreateInstallerResponse, DeviceList } from '@tether/protocol';
-import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
+import { DeviceList } from '@tether/protocol';
+import { startCli, stopProcess, waitFor } from '../support/cli.js';
 import { openTerminal } from '../support/terminal-client.js';
-import { freePort, startServerProcess } from '../support/server-process.js';
+import { enrollAndRunAgent, freePort, startServerProcess } from '../support/server-process.js';
 
 const PASSWORD = 'shutdown-test-password-1';
 
@@ -17,21 +17,7 @@ test('SIGTERM shuts the server down in order: a clean exit, no error in its log'
   const server = await startServerProcess({ dataDir, port, password: PASSWORD });
   const agent = { process: undefined as ReturnType<typeof startCli> | undefined };
   try {
-    const installer = (
-      await server.client.request('POST', '/api/v1/installers', { group: 'Stop', validForSec: 600 })
-    ).json(CreateInstallerResponse);
-    const enrolled = await runCli([
-      'agent',
-      'enroll',
-      '--server',
-      `https://localhost:${port}`,
-      '--token',
-      installer.token,
-      '--data-dir',
-      agentDir,
-    ]);
-    assert.equal(enrolled.code, 0, enrolled.stderr);
-    agent.process = startCli(['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn']);
+    agent.process = await enrollAndRunAgent(server.client, { port, agentDir, group: 'Stop' });
     const device = await waitFor('the device to come online', async () => {
       const list = (await server.client.request('GET', '/api/v1/devices')).json(DeviceList);
       return list.devices.find((candidate) => candidate.online);

@@ -3,24 +3,18 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  CreateInstallerResponse,
-  DeviceList,
-  Policy,
-  Recording,
-  RecordingList,
-} from '@tether/protocol';
+import { DeviceList, Policy, Recording, RecordingList } from '@tether/protocol';
 import { z } from 'zod';
 import {
   makeCertificate,
   makeCertificateFolders,
   sealWithOpenssl,
 } from '../../packages/server/test/support/openssl-cms.js';
-import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
+import { startCli, stopProcess, waitFor } from '../support/cli.js';
 import { startSftpServer } from '../support/sftp-server.js';
 import { startTcpCutter } from '../support/tcp-cutter.js';
 import { openTerminal } from '../support/terminal-client.js';
-import { freePort, startServerProcess } from '../support/server-process.js';
+import { enrollAndRunAgent, freePort, startServerProcess } from '../support/server-process.js';
 
 const PASSWORD = 'storage-crash-password-1';
 const PolicyReply = z.object({ policy: Policy });
@@ -50,24 +44,7 @@ test('the Tether server is killed (SIGKILL) during an upload: after the restart 
   });
   let agent: ReturnType<typeof startCli> | undefined;
   try {
-    const installer = (
-      await server.client.request('POST', '/api/v1/installers', {
-        group: 'Crash',
-        validForSec: 3600,
-      })
-    ).json(CreateInstallerResponse);
-    const enrolled = await runCli([
-      'agent',
-      'enroll',
-      '--server',
-      `https://localhost:${port}`,
-      '--token',
-      installer.token,
-      '--data-dir',
-      agentDir,
-    ]);
-    assert.equal(enrolled.code, 0, enrolled.stderr);
-    agent = startCli(['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn']);
+    agent = await enrollAndRunAgent(server.client, { port, agentDir, group: 'Crash' });
     const device = await waitFor('the device to come online', async () => {
       const list = (await server.client.request('GET', '/api/v1/devices')).json(DeviceList);
       return list.devices.find((candidate) => candidate.online);

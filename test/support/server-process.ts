@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startCli, waitFor } from './cli.js';
+import { CreateInstallerResponse } from '@tether/protocol';
+import { runCli, startCli, waitFor } from './cli.js';
 import { HttpsClient } from './https-client.js';
 
 /**
@@ -68,4 +69,29 @@ export async function startServerProcess(options: {
   });
   assert.equal(login.status, 200, login.text);
   return { process: child, client };
+}
+
+/**
+ * Enrols an agent with the real CLI against a server process (an installer of `group`) and
+ * starts `tether agent run`; the caller stops the returned process.
+ *
+ * @example
+ * const agent = await enrollAndRunAgent(server.client, { port, agentDir, group: 'Crash' });
+ */
+export async function enrollAndRunAgent(
+  client: HttpsClient,
+  options: { port: number; agentDir: string; group: string },
+): Promise<ReturnType<typeof startCli>> {
+  const installer = (
+    await client.request('POST', '/api/v1/installers', {
+      group: options.group,
+      validForSec: 3600,
+    })
+  ).json(CreateInstallerResponse);
+  const enrolled = await runCli([
+    ...['agent', 'enroll', '--server', `https://localhost:${options.port}`],
+    ...['--token', installer.token, '--data-dir', options.agentDir],
+  ]);
+  assert.equal(enrolled.code, 0, enrolled.stderr);
+  return startCli(['agent', 'run', '--data-dir', options.agentDir, '--log-level', 'warn']);
 }
