@@ -40,8 +40,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   technician: ['console.use', 'devices.view', 'sessions.open', 'recordings.view'],
 };
 
-/** Who may call an endpoint: anyone, a signed-in user with a permission. */
-export type EndpointAccess = { kind: 'public' } | { kind: 'user'; permission: Permission };
+/**
+ * Who may call an endpoint: anyone; a signed-in user with a permission; or an integrator's
+ * script token (O-1) allowed the named OEM operation. The OpenAPI document maps each kind to a
+ * security scheme (`consoleSession`, `scriptToken`).
+ */
+export type EndpointAccess =
+  | { kind: 'public' }
+  | { kind: 'user'; permission: Permission }
+  | { kind: 'scriptToken'; operation: string };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

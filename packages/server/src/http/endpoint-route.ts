@@ -24,6 +24,11 @@ async function authorise(
   request: FastifyRequest,
 ): Promise<Principal | undefined> {
   if (target.access.kind === 'public') return undefined;
+  if (target.access.kind === 'scriptToken') {
+    throw new Error(
+      `${target.id}: script-token endpoints are not registered through this adapter yet`,
+    );
+  }
   const principal = await requireUser(auth, request);
   const { permission } = target.access;
   if (!ROLE_PERMISSIONS[principal.user.role].includes(permission)) {
