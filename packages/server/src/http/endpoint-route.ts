@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import {
   AppError,
   ROLE_PERMISSIONS,
@@ -16,6 +17,41 @@ export type RouteInput<E extends AnyEndpoint> = EndpointInput<E> & {
   request: FastifyRequest;
   reply: FastifyReply;
 };
+
+/**
+ * What a download's handler may return instead of writing the reply itself: the file's content,
+ * sent with the contract's `contentType` unless the handler set its own header.
+ */
+export type Download = string | Buffer;
+
+type HandlerResult<E extends AnyEndpoint> = E['success']['contentType'] extends string
+  ? EndpointResponse<E> | Download
+  : EndpointResponse<E>;
+
+/** `id` → "device ID" (the contract's subject); `recordingId` → "recording ID". */
+function paramName(name: string, subject: string): string {
+  if (name === 'id') return `${subject} ID`;
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/ id$/, ' ID');
+}
+
+/**
+ * Parses path parameters one at a time, so an error names the value as users know it ("The
+ * device ID must be a UUID."), not by the route's spelling of it (`id`).
+ */
+function parseParams(schema: z.ZodType, params: unknown, subject: string): unknown {
+  if (!(schema instanceof z.ZodObject)) return parseInput(schema, params, `${subject} path`);
+  const shape: Record<string, z.ZodType> = schema.shape;
+  const parsed: Record<string, unknown> = {};
+  for (const [name, valueSchema] of Object.entries(shape)) {
+    const value: unknown =
+      typeof params === 'object' && params !== null ? Reflect.get(params, name) : undefined;
+    parsed[name] = parseInput(valueSchema, value, paramName(name, subject));
+  }
+  return parsed;
+}
 
 /** The caller, when the endpoint needs a signed-in user with its permission. */
 async function authorise(
@@ -54,7 +90,7 @@ export function registerEndpoint<E extends AnyEndpoint>(
   app: HttpsApp,
   auth: AuthService,
   target: E,
-  handler: (input: RouteInput<E>) => Promise<EndpointResponse<E>>,
+  handler: (input: RouteInput<E>) => Promise<HandlerResult<E>>,
 ): void {
   app.route({
     method: target.method,
@@ -65,7 +101,7 @@ export function registerEndpoint<E extends AnyEndpoint>(
       // The one cast of the adapter: each part was just parsed with the contract's own schema,
       // which TypeScript cannot relate to the conditional types of EndpointInput.
       const input = {
-        params: target.params && parseInput(target.params, request.params, `${subject} path`),
+        params: target.params && parseParams(target.params, request.params, subject),
         query: target.query && parseInput(target.query, request.query, `${subject} query`),
         body: target.body && parseInput(target.body, request.body, subject),
       } as EndpointInput<E>;
@@ -75,10 +111,16 @@ export function registerEndpoint<E extends AnyEndpoint>(
         request,
         reply,
       });
-      // A download streams through the raw response itself.
+      // A stream (events, a large download) writes through the raw response itself.
       if (reply.sent) return reply;
       void reply.status(target.success.status);
-      return target.success.body === undefined ? reply.send() : result;
+      if (target.success.body !== undefined) return result;
+      if (typeof result === 'string' || Buffer.isBuffer(result)) {
+        const { contentType } = target.success;
+        if (contentType && !reply.hasHeader('content-type')) void reply.type(contentType);
+        return reply.send(result);
+      }
+      return reply.send();
     },
   });
 }
