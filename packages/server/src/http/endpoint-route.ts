@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import {
   AppError,
   ROLE_PERMISSIONS,
@@ -9,6 +8,7 @@ import {
 } from '@tether/protocol';
 import type { AuthService, Principal } from '../auth/auth-service.js';
 import type { HttpsApp } from './https-app.js';
+import { parseParams } from './parse-params.js';
 import { parseInput, requireUser } from './request-context.js';
 
 /** What a route handler gets: typed input, the caller (for user endpoints) and the raw pair. */
@@ -27,31 +27,6 @@ export type Download = string | Buffer;
 type HandlerResult<E extends AnyEndpoint> = E['success']['contentType'] extends string
   ? EndpointResponse<E> | Download
   : EndpointResponse<E>;
-
-/** `id` → "device ID" (the contract's subject); `recordingId` → "recording ID". */
-function paramName(name: string, subject: string): string {
-  if (name === 'id') return `${subject} ID`;
-  return name
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .replace(/ id$/, ' ID');
-}
-
-/**
- * Parses path parameters one at a time, so an error names the value as users know it ("The
- * device ID must be a UUID."), not by the route's spelling of it (`id`).
- */
-function parseParams(schema: z.ZodType, params: unknown, subject: string): unknown {
-  if (!(schema instanceof z.ZodObject)) return parseInput(schema, params, `${subject} path`);
-  const shape: Record<string, z.ZodType> = schema.shape;
-  const parsed: Record<string, unknown> = {};
-  for (const [name, valueSchema] of Object.entries(shape)) {
-    const value: unknown =
-      typeof params === 'object' && params !== null ? Reflect.get(params, name) : undefined;
-    parsed[name] = parseInput(valueSchema, value, paramName(name, subject));
-  }
-  return parsed;
-}
 
 /** The caller, when the endpoint needs a signed-in user with its permission. */
 async function authorise(
