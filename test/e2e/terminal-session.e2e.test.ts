@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DeviceList, RecordingList, SessionList } from '@tether/protocol';
+import { DeviceList, ErrorBody, RecordingList, SessionList } from '@tether/protocol';
 import { waitFor } from '../support/cli.js';
 import { openTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
@@ -107,6 +107,36 @@ test("a second technician cannot join a session with the first one's token", asy
   assert.equal(refused.code, 4401);
   assert.match(refused.reason, /already used/);
   await terminal.close();
+});
+
+test("a technician cannot end another technician's session; an administrator can end anyone's", async () => {
+  const password = 'technician-password-1234';
+  await server.server.context.auth.createUser({ username: 'tech', password, role: 'technician' });
+  const technician = server.client();
+  const login = await technician.request('POST', '/api/v1/auth/login', {
+    username: 'tech',
+    password,
+  });
+  assert.equal(login.status, 200, login.text);
+  const theirs = await openTerminal(technician, deviceId);
+  const admins = await openTerminal(server.admin, deviceId);
+
+  const refused = await technician.request(
+    'DELETE',
+    `/api/v1/sessions/${admins.session.session.id}`,
+  );
+  assert.equal(refused.status, 403, refused.text);
+  assert.equal(refused.json(ErrorBody).code, 'FORBIDDEN');
+  admins.type('echo "still-$((40 + 2))"\r');
+  await admins.waitForOutput(/still-42/);
+
+  const ended = await server.admin.request(
+    'DELETE',
+    `/api/v1/sessions/${theirs.session.session.id}`,
+  );
+  assert.equal(ended.status, 204, ended.text);
+  assert.match((await theirs.closed).reason, /Ended by admin/);
+  await admins.close();
 });
 
 /** What a player shows: the output events of an asciicast, concatenated. */

@@ -119,6 +119,12 @@ test('unattended: the one-time password opens the device; it is stored only as a
     `/api/v1/unattended/${first.access.id}/access-file`,
   );
   assert.equal(file.status, 200, file.text);
+  assert.equal(file.headers['content-type'], 'application/json; charset=utf-8');
+  assert.equal(
+    file.headers['content-disposition'],
+    `attachment; filename="tether-access-${first.access.id}.json"`,
+  );
+  assert.equal(file.headers['x-content-type-options'], 'nosniff', 'the security headers are set');
   assert.equal(AccessFile.parse(JSON.parse(file.text)).deviceId, deviceId);
   assert.ok(!file.text.includes(first.password), 'the access file holds no password');
 

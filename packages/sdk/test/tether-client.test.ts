@@ -165,6 +165,35 @@ describe('createTetherClient', () => {
     assert.equal(calls[0]?.headers.cookie, 'tether_session=x');
   });
 
+  it('calls the unattended and device endpoints at the paths the server serves', async () => {
+    const { fetch, calls } = fakeFetch((call) =>
+      call.method === 'DELETE' && call.url.includes('/api/v1/devices/')
+        ? json(200, { revoked: ['123456789'] })
+        : call.method === 'DELETE'
+          ? new Response(null, { status: 204 })
+          : json(200, { accesses: [] }),
+    );
+    const api = createTetherClient({ fetch, baseUrl: 'https://tether.test/' });
+    await api.listUnattended({ deviceId: device.id });
+    await api.listUnattended();
+    await api.revokeUnattended('123 456 789');
+    assert.deepEqual(await api.turnOffUnattended(device.id), ['123456789']);
+    assert.deepEqual(
+      calls.map((call) => `${call.method} ${call.url}`),
+      [
+        `GET https://tether.test/api/v1/unattended?deviceId=${device.id}`,
+        'GET https://tether.test/api/v1/unattended',
+        'DELETE https://tether.test/api/v1/unattended/123%20456%20789',
+        `DELETE https://tether.test/api/v1/devices/${device.id}/unattended`,
+      ],
+    );
+    assert.equal(
+      api.accessFileUrl('123456789'),
+      'https://tether.test/api/v1/unattended/123456789/access-file',
+    );
+    assert.equal(api.deviceEventsUrl(), 'https://tether.test/api/v1/devices/events');
+  });
+
   it('returns recording content and the audit export as text', async () => {
     const { fetch } = fakeFetch(() => new Response('{"version":2}\n'));
     const api = createTetherClient({ fetch });

@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   'console.use',
   'devices.view',
   'sessions.open',
+  /** End sessions other users opened (everyone may end their own). */
+  'sessions.manage',
   'recordings.view',
   'installers.manage',
   'policies.manage',

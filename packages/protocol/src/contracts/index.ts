@@ -5,9 +5,19 @@ import {
   installerEndpoints,
   settingsEndpoints,
 } from './administration.js';
+import { authEndpoints } from './auth.js';
+import { deviceEndpoints } from './devices.js';
+import { healthEndpoints } from './health.js';
+import { sessionEndpoints } from './sessions.js';
+import { unattendedEndpoints } from './unattended.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
+export * from './auth.js';
+export * from './devices.js';
+export * from './health.js';
+export * from './sessions.js';
+export * from './unattended.js';
 
 /**
  * Every endpoint defined as a contract. The server's contract test checks that each has a route
@@ -18,4 +28,9 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(agentEndpoints),
   ...Object.values(settingsEndpoints),
   ...Object.values(auditEndpoints),
+  ...Object.values(healthEndpoints),
+  ...Object.values(authEndpoints),
+  ...Object.values(deviceEndpoints),
+  ...Object.values(sessionEndpoints),
+  ...Object.values(unattendedEndpoints),
 ];

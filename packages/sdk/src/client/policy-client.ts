@@ -1,5 +1,4 @@
 import {
-  EffectivePolicyView,
   Policy,
   PolicyList,
   StorageTestResult,
@@ -23,8 +22,6 @@ export interface PolicyClient {
   deletePolicy(policyId: string): Promise<void>;
   /** Replaces where the policy applies; `CONFLICT` names the disagreeing policies and key. */
   setPolicyAssignments(policyId: string, request: SetPolicyAssignmentsRequest): Promise<Policy>;
-  /** What applies to a device, with the source of each setting and any conflicts. */
-  getEffectivePolicy(deviceId: string): Promise<EffectivePolicyView>;
   /**
    * Checks a custom storage setting from the server: host key, credential, login, write
    * permission. A refused host key's error carries `details.presentedHostKey`, to pin it.
@@ -88,12 +85,6 @@ export function createPolicyClient(transport: HttpTransport): PolicyClient {
         transport,
         { method: 'PUT', path: `/api/v1/policies/${id(policyId)}/assignments`, body: request },
         PolicyReply,
-      ),
-    getEffectivePolicy: (deviceId) =>
-      requestJson(
-        transport,
-        { method: 'GET', path: `/api/v1/devices/${id(deviceId)}/effective-policy` },
-        EffectivePolicyView,
       ),
   };
 }

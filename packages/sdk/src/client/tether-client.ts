@@ -1,27 +1,28 @@
 import {
   auditEndpoints,
+  authEndpoints,
+  deviceEndpoints,
   installerEndpoints,
+  sessionEndpoints,
   settingsEndpoints,
   CreateInstallerResponse,
-  CreateSessionResponse,
-  Device,
-  DeviceList,
-  LoginResponse,
   Recording,
   RecordingList,
-  SessionList,
   StatisticsSettings,
   type AuditEntry,
   type CreateInstallerRequest,
   type CreateSessionRequest,
+  type CreateSessionResponse,
+  type Device,
+  type EffectivePolicyView,
   type Installer,
   type LoginRequest,
+  type LoginResponse,
   type Session,
 } from '@tether/protocol';
 import {
   requestJson,
   requestText,
-  requestVoid,
   wrapped,
   type HttpTransport,
   type ReplySchema,
@@ -54,6 +55,8 @@ export interface TetherClient extends PolicyClient, UnattendedClient {
   me(): Promise<LoginResponse>;
   listDevices(): Promise<Device[]>;
   getDevice(deviceId: string): Promise<Device>;
+  /** What applies to a device, with the source of each setting and any conflicts. */
+  getEffectivePolicy(deviceId: string): Promise<EffectivePolicyView>;
   /** URL of the Server-Sent Events stream of device changes (`event: device`). */
   deviceEventsUrl(): string;
   createSession(request: CreateSessionRequest): Promise<CreateSessionResponse>;
@@ -80,17 +83,7 @@ export interface TetherClient extends PolicyClient, UnattendedClient {
   exportAudit(): Promise<string>;
 }
 
-const DeviceReply = wrapped('device', Device);
 const RecordingReply = wrapped('recording', Recording);
-
-function query(params: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text === '' ? '' : `?${text}`;
-}
 
 /**
  * Creates the typed API client used by the console and the CLI.
@@ -113,27 +106,24 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
   return {
     ...createPolicyClient(transport),
     ...createUnattendedClient(transport),
-    login: (request) =>
-      requestJson(
-        transport,
-        { method: 'POST', path: '/api/v1/auth/login', body: request },
-        LoginResponse,
-      ),
-    logout: () => requestVoid(transport, { method: 'POST', path: '/api/v1/auth/logout' }),
-    me: () => get('/api/v1/auth/me', LoginResponse),
-    listDevices: async () => (await get('/api/v1/devices', DeviceList)).devices,
-    getDevice: (deviceId) => get(`/api/v1/devices/${id(deviceId)}`, DeviceReply),
-    deviceEventsUrl: () => `${transport.baseUrl}/api/v1/devices/events`,
-    createSession: (request) =>
-      requestJson(
-        transport,
-        { method: 'POST', path: '/api/v1/sessions', body: request },
-        CreateSessionResponse,
-      ),
+    login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
+    logout: () => callEndpoint(transport, authEndpoints.logout, {}),
+    me: () => callEndpoint(transport, authEndpoints.me, {}),
+    listDevices: async () => (await callEndpoint(transport, deviceEndpoints.list, {})).devices,
+    getDevice: async (deviceId) =>
+      (await callEndpoint(transport, deviceEndpoints.get, { params: { id: deviceId } })).device,
+    getEffectivePolicy: (deviceId) =>
+      callEndpoint(transport, deviceEndpoints.effectivePolicy, { params: { id: deviceId } }),
+    deviceEventsUrl: () => `${transport.baseUrl}${deviceEndpoints.events.path}`,
+    createSession: (request) => callEndpoint(transport, sessionEndpoints.create, { body: request }),
     listSessions: async (filter = {}) =>
-      (await get(`/api/v1/sessions${query({ deviceId: filter.deviceId })}`, SessionList)).sessions,
+      (
+        await callEndpoint(transport, sessionEndpoints.list, {
+          query: { deviceId: filter.deviceId },
+        })
+      ).sessions,
     endSession: (sessionId) =>
-      requestVoid(transport, { method: 'DELETE', path: `/api/v1/sessions/${id(sessionId)}` }),
+      callEndpoint(transport, sessionEndpoints.end, { params: { id: sessionId } }),
     listRecordings: async () => (await get('/api/v1/recordings', RecordingList)).recordings,
     getRecording: (recordingId) => get(`/api/v1/recordings/${id(recordingId)}`, RecordingReply),
     getRecordingContent: (recordingId) =>

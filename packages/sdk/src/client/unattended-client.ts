@@ -1,14 +1,16 @@
 import {
-  CreateSessionResponse,
-  CreateUnattendedResponse,
-  Session,
-  UnattendedAccessList,
-  UnattendedTurnedOff,
+  endpointPath,
+  sessionEndpoints,
+  unattendedEndpoints,
   type ConnectUnattendedRequest,
+  type CreateSessionResponse,
   type CreateUnattendedRequest,
+  type CreateUnattendedResponse,
+  type Session,
   type UnattendedAccess,
 } from '@tether/protocol';
-import { requestJson, requestVoid, wrapped, type HttpTransport } from './http-request.js';
+import { callEndpoint } from './call-endpoint.js';
+import type { HttpTransport } from './http-request.js';
 
 /** Unattended access (M-2) and a session's live state. */
 export interface UnattendedClient {
@@ -36,8 +38,6 @@ export interface UnattendedClient {
   getSession(sessionId: string): Promise<Session>;
 }
 
-const SessionReply = wrapped('session', Session);
-
 /**
  * The unattended calls over one transport; `createTetherClient` mixes them in.
  *
@@ -46,48 +46,25 @@ const SessionReply = wrapped('session', Session);
  * const { relay } = await api.connectUnattended({ accessId: access.id, password, kind: 'terminal' });
  */
 export function createUnattendedClient(transport: HttpTransport): UnattendedClient {
-  const id = encodeURIComponent;
   return {
     createUnattended: (request) =>
-      requestJson(
-        transport,
-        { method: 'POST', path: '/api/v1/unattended', body: request },
-        CreateUnattendedResponse,
-      ),
+      callEndpoint(transport, unattendedEndpoints.create, { body: request }),
     listUnattended: async (query = {}) =>
       (
-        await requestJson(
-          transport,
-          {
-            method: 'GET',
-            path: `/api/v1/unattended${query.deviceId ? `?deviceId=${id(query.deviceId)}` : ''}`,
-          },
-          UnattendedAccessList,
-        )
+        await callEndpoint(transport, unattendedEndpoints.list, {
+          query: { deviceId: query.deviceId },
+        })
       ).accesses,
     accessFileUrl: (accessId) =>
-      `${transport.baseUrl}/api/v1/unattended/${id(accessId)}/access-file`,
+      `${transport.baseUrl}${endpointPath(unattendedEndpoints.accessFile, { id: accessId })}`,
     connectUnattended: (request) =>
-      requestJson(
-        transport,
-        { method: 'POST', path: '/api/v1/unattended/connect', body: request },
-        CreateSessionResponse,
-      ),
+      callEndpoint(transport, unattendedEndpoints.connect, { body: request }),
     revokeUnattended: (accessId) =>
-      requestVoid(transport, { method: 'DELETE', path: `/api/v1/unattended/${id(accessId)}` }),
+      callEndpoint(transport, unattendedEndpoints.revoke, { params: { id: accessId } }),
     turnOffUnattended: async (deviceId) =>
-      (
-        await requestJson(
-          transport,
-          { method: 'DELETE', path: `/api/v1/devices/${id(deviceId)}/unattended` },
-          UnattendedTurnedOff,
-        )
-      ).revoked,
-    getSession: (sessionId) =>
-      requestJson(
-        transport,
-        { method: 'GET', path: `/api/v1/sessions/${id(sessionId)}` },
-        SessionReply,
-      ),
+      (await callEndpoint(transport, unattendedEndpoints.turnOff, { params: { id: deviceId } }))
+        .revoked,
+    getSession: async (sessionId) =>
+      (await callEndpoint(transport, sessionEndpoints.get, { params: { id: sessionId } })).session,
   };
 }

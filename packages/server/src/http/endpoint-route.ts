@@ -8,6 +8,7 @@ import {
 } from '@tether/protocol';
 import type { AuthService, Principal } from '../auth/auth-service.js';
 import type { HttpsApp } from './https-app.js';
+import { parseParams } from './parse-params.js';
 import { parseInput, requireUser } from './request-context.js';
 
 /** What a route handler gets: typed input, the caller (for user endpoints) and the raw pair. */
@@ -16,6 +17,16 @@ export type RouteInput<E extends AnyEndpoint> = EndpointInput<E> & {
   request: FastifyRequest;
   reply: FastifyReply;
 };
+
+/**
+ * What a download's handler may return instead of writing the reply itself: the file's content,
+ * sent with the contract's `contentType` unless the handler set its own header.
+ */
+export type Download = string | Buffer;
+
+type HandlerResult<E extends AnyEndpoint> = E['success']['contentType'] extends string
+  ? EndpointResponse<E> | Download
+  : EndpointResponse<E>;
 
 /** The caller, when the endpoint needs a signed-in user with its permission. */
 async function authorise(
@@ -54,7 +65,7 @@ export function registerEndpoint<E extends AnyEndpoint>(
   app: HttpsApp,
   auth: AuthService,
   target: E,
-  handler: (input: RouteInput<E>) => Promise<EndpointResponse<E>>,
+  handler: (input: RouteInput<E>) => Promise<HandlerResult<E>>,
 ): void {
   app.route({
     method: target.method,
@@ -65,7 +76,7 @@ export function registerEndpoint<E extends AnyEndpoint>(
       // The one cast of the adapter: each part was just parsed with the contract's own schema,
       // which TypeScript cannot relate to the conditional types of EndpointInput.
       const input = {
-        params: target.params && parseInput(target.params, request.params, `${subject} path`),
+        params: target.params && parseParams(target.params, request.params, subject),
         query: target.query && parseInput(target.query, request.query, `${subject} query`),
         body: target.body && parseInput(target.body, request.body, subject),
       } as EndpointInput<E>;
@@ -75,10 +86,16 @@ export function registerEndpoint<E extends AnyEndpoint>(
         request,
         reply,
       });
-      // A download streams through the raw response itself.
+      // A stream (events, a large download) writes through the raw response itself.
       if (reply.sent) return reply;
       void reply.status(target.success.status);
-      return target.success.body === undefined ? reply.send() : result;
+      if (target.success.body !== undefined) return result;
+      if (typeof result === 'string' || Buffer.isBuffer(result)) {
+        const { contentType } = target.success;
+        if (contentType && !reply.hasHeader('content-type')) void reply.type(contentType);
+        return reply.send(result);
+      }
+      return reply.send();
     },
   });
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { healthEndpoints } from '@tether/protocol';
 import { createHttpsApp, type HttpsApp, type HttpsOptions } from './https-app.js';
 import type { ServerContext } from '../app/context.js';
 import { agentRoutes } from './routes/agent-routes.js';
@@ -16,6 +17,7 @@ import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
+import { registerEndpoint } from './endpoint-route.js';
 
 /**
  * The user listener's HTTP application: REST API, agent enrolment and the console's files.
@@ -39,7 +41,9 @@ export async function createUserApp(
 
   installBrowserGuards(app, { publicUrl: context.config.publicUrl, csp: consoleCsp });
 
-  app.get('/api/v1/health', () => Promise.resolve({ ok: true }));
+  registerEndpoint(app, context.auth, healthEndpoints.check, () =>
+    Promise.resolve({ ok: true as const }),
+  );
   for (const routes of [
     authRoutes,
     deviceRoutes,

@@ -1,12 +1,13 @@
-import type { HttpsApp } from '../https-app.js';
-import { LoginRequest, type LoginResponse } from '@tether/protocol';
+import { authEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { SESSION_IDLE_MS, toApiUser } from '../../auth/auth-service.js';
-import { parseInput, requireUser, sessionCookie, sourceAddress } from '../request-context.js';
+import { registerEndpoint } from '../endpoint-route.js';
+import type { HttpsApp } from '../https-app.js';
+import { sessionCookie, sourceAddress } from '../request-context.js';
 
+/** Sign-in and sign-out: the session cookie is set and cleared here, and only here. */
 export function authRoutes(app: HttpsApp, context: ServerContext): void {
-  app.post('/api/v1/auth/login', async (request, reply): Promise<LoginResponse> => {
-    const body = parseInput(LoginRequest, request.body, 'sign-in request');
+  registerEndpoint(app, context.auth, authEndpoints.login, async ({ body, request, reply }) => {
     const { user, token } = await context.auth.login({
       ...body,
       sourceAddress: sourceAddress(request),
@@ -15,14 +16,17 @@ export function authRoutes(app: HttpsApp, context: ServerContext): void {
     return { user: toApiUser(user) };
   });
 
-  app.post('/api/v1/auth/logout', async (request, reply) => {
-    const principal = await requireUser(context.auth, request);
-    await context.auth.logout(principal, sourceAddress(request));
-    return reply.header('set-cookie', sessionCookie('', 0)).status(204).send();
-  });
+  registerEndpoint(
+    app,
+    context.auth,
+    authEndpoints.logout,
+    async ({ principal, request, reply }) => {
+      await context.auth.logout(principal, sourceAddress(request));
+      void reply.header('set-cookie', sessionCookie('', 0));
+    },
+  );
 
-  app.get('/api/v1/auth/me', async (request): Promise<LoginResponse> => {
-    const principal = await requireUser(context.auth, request);
-    return { user: toApiUser(principal.user) };
-  });
+  registerEndpoint(app, context.auth, authEndpoints.me, ({ principal }) =>
+    Promise.resolve({ user: toApiUser(principal.user) }),
+  );
 }

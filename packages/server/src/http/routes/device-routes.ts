@@ -1,14 +1,13 @@
 import type { HttpsApp } from '../https-app.js';
-import { AppError, DeviceId, type Device, type DeviceList } from '@tether/protocol';
+import { AppError, deviceEndpoints, type Device } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { toApiDevice } from '../../devices/device-view.js';
-import { parseInput, requireUser } from '../request-context.js';
+import { registerEndpoint } from '../endpoint-route.js';
 
 export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
   const { store, presence } = context;
 
-  app.get('/api/v1/devices', async (request): Promise<DeviceList> => {
-    await requireUser(context.auth, request);
+  registerEndpoint(app, context.auth, deviceEndpoints.list, async () => {
     const devices = await store.devices.list();
     const unattended = new Map(
       (await store.unattended.listLive()).map((access) => [access.deviceId, access]),
@@ -20,8 +19,7 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     };
   });
 
-  app.get('/api/v1/devices/events', async (request, reply) => {
-    const principal = await requireUser(context.auth, request);
+  registerEndpoint(app, context.auth, deviceEndpoints.events, ({ principal, request, reply }) => {
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -48,16 +46,19 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
       unsubscribe();
       release();
     });
+    return Promise.resolve();
   });
 
-  app.get('/api/v1/devices/:id', async (request) => {
-    await requireUser(context.auth, request);
-    const id = parseInput(DeviceId, (request.params as { id: string }).id, 'device ID');
-    const device = await apiDevice(id);
+  registerEndpoint(app, context.auth, deviceEndpoints.get, async ({ params }) => {
+    const device = await apiDevice(params.id);
     if (!device)
       throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
     return { device };
   });
+
+  registerEndpoint(app, context.auth, deviceEndpoints.effectivePolicy, ({ params }) =>
+    context.policies.explain(params.id),
+  );
 
   async function apiDevice(id: string): Promise<Device | undefined> {
     const device = await store.devices.find(id);

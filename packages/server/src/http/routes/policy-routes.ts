@@ -1,10 +1,8 @@
 import {
   CreatePolicyRequest,
-  DeviceId,
   PolicyId,
   SetPolicyAssignmentsRequest,
   UpdatePolicyRequest,
-  type EffectivePolicyView,
   type PolicyList,
 } from '@tether/protocol';
 import type { FastifyRequest } from 'fastify';
@@ -13,7 +11,7 @@ import type { PolicyActor } from '../../policies/policy-service.js';
 import type { HttpsApp } from '../https-app.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
 
-/** Policies are read and changed by administrators; any signed-in user sees a device's effective policy. */
+/** Policies are read and changed by administrators (a device's effective policy: device-routes). */
 export function policyRoutes(app: HttpsApp, context: ServerContext): void {
   const { policies } = context;
   const administrator = async (request: FastifyRequest): Promise<PolicyActor> => {
@@ -58,11 +56,5 @@ export function policyRoutes(app: HttpsApp, context: ServerContext): void {
     const id = policyId(request);
     const body = parseInput(SetPolicyAssignmentsRequest, request.body, 'policy assignments');
     return { policy: await policies.setAssignments(id, body, actor) };
-  });
-
-  app.get('/api/v1/devices/:id/effective-policy', async (request): Promise<EffectivePolicyView> => {
-    await requireUser(context.auth, request);
-    const id = parseInput(DeviceId, (request.params as { id: string }).id, 'device ID');
-    return policies.explain(id);
   });
 }

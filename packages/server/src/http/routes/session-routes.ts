@@ -1,35 +1,16 @@
 import type { HttpsApp } from '../https-app.js';
-import { z } from 'zod';
-import {
-  AppError,
-  CreateSessionRequest,
-  DeviceId,
-  SessionId,
-  type CreateSessionResponse,
-  type Session,
-  type SessionList,
-} from '@tether/protocol';
+import { AppError, ROLE_PERMISSIONS, sessionEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { toApiSession } from '../../sessions/session-view.js';
-import { parseInput, requireUser, sourceAddress } from '../request-context.js';
-
-const SessionQuery = z.object({
-  deviceId: DeviceId.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+import { registerEndpoint } from '../endpoint-route.js';
+import { sourceAddress } from '../request-context.js';
 
 export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
-  app.post('/api/v1/sessions', async (request, reply): Promise<CreateSessionResponse> => {
-    const principal = await requireUser(context.auth, request);
-    const body = parseInput(CreateSessionRequest, request.body, 'session request');
-    const created = await context.sessions.create(principal.user, body, sourceAddress(request));
-    void reply.status(201);
-    return created;
-  });
+  registerEndpoint(app, context.auth, sessionEndpoints.create, ({ body, principal, request }) =>
+    context.sessions.create(principal.user, body, sourceAddress(request)),
+  );
 
-  app.get('/api/v1/sessions', async (request): Promise<SessionList> => {
-    await requireUser(context.auth, request);
-    const query = parseInput(SessionQuery, request.query, 'session list query');
+  registerEndpoint(app, context.auth, sessionEndpoints.list, async ({ query }) => {
     const sessions = await context.store.sessions.list({
       limit: query.limit,
       ...(query.deviceId ? { deviceId: query.deviceId } : {}),
@@ -37,29 +18,25 @@ export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
     return { sessions: sessions.map(toApiSession) };
   });
 
-  app.get('/api/v1/sessions/:id', async (request): Promise<{ session: Session }> => {
-    await requireUser(context.auth, request);
-    const id = parseInput(SessionId, (request.params as { id: string }).id, 'session ID');
-    const session = await context.store.sessions.find(id);
+  registerEndpoint(app, context.auth, sessionEndpoints.get, async ({ params }) => {
+    const session = await context.store.sessions.find(params.id);
     if (!session) throw new AppError('NOT_FOUND', 'There is no such session.');
-    const until = context.sessions.consentExpiresAt(id);
+    const until = context.sessions.consentExpiresAt(params.id);
     return {
       session: { ...toApiSession(session), awaitingConsentUntil: until?.toISOString() ?? null },
     };
   });
 
-  app.delete('/api/v1/sessions/:id', async (request, reply) => {
-    const principal = await requireUser(context.auth, request);
-    const id = parseInput(SessionId, (request.params as { id: string }).id, 'session ID');
-    const session = await context.store.sessions.find(id);
+  registerEndpoint(app, context.auth, sessionEndpoints.end, async ({ params, principal }) => {
+    const session = await context.store.sessions.find(params.id);
     if (!session) throw new AppError('NOT_FOUND', 'There is no such session.');
-    if (session.userId !== principal.user.id && principal.user.role !== 'administrator') {
+    const { user } = principal;
+    if (session.userId !== user.id && !ROLE_PERMISSIONS[user.role].includes('sessions.manage')) {
       throw new AppError(
         'FORBIDDEN',
         'Only the technician who opened this session, or an administrator, can end it.',
       );
     }
-    await context.sessions.end(id, `Ended by ${principal.user.username}.`);
-    return reply.status(204).send();
+    await context.sessions.end(params.id, `Ended by ${user.username}.`);
   });
 }

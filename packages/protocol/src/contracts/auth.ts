@@ -1,0 +1,40 @@
+import { LoginRequest, LoginResponse } from '../api/auth.js';
+import { endpoint } from './endpoint.js';
+
+/** Signing in and out of the console (issue 2 §3): a session cookie, nothing else. */
+export const authEndpoints = {
+  login: endpoint({
+    id: 'auth.login',
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    summary: 'Sign in',
+    description:
+      'Sets the session cookie `tether_session` (HttpOnly, Secure, SameSite=Strict), which every `consoleSession` endpoint needs; it lapses after a period without use. Repeated failures from one source or for one user are throttled with `RATE_LIMITED` (`details.retryAfterSec`, and a `Retry-After` header).',
+    access: { kind: 'public' },
+    subject: 'sign-in request',
+    body: LoginRequest,
+    success: { status: 200, body: LoginResponse },
+    errors: ['INVALID_INPUT', 'AUTH_FAILED', 'RATE_LIMITED'],
+  }),
+  logout: endpoint({
+    id: 'auth.logout',
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    summary: 'Sign out',
+    description:
+      'Ends the session of this cookie and clears it; event streams opened with it end too.',
+    access: { kind: 'user', permission: 'console.use' },
+    success: { status: 204, body: undefined },
+    errors: [],
+  }),
+  me: endpoint({
+    id: 'auth.me',
+    method: 'GET',
+    path: '/api/v1/auth/me',
+    summary: 'Who is signed in',
+    description: 'The user of the session cookie; `AUTH_REQUIRED` when nobody is signed in.',
+    access: { kind: 'user', permission: 'console.use' },
+    success: { status: 200, body: LoginResponse },
+    errors: [],
+  }),
+};
