@@ -5,9 +5,15 @@ import {
   installerEndpoints,
   settingsEndpoints,
 } from './administration.js';
+import { policyEndpoints } from './policies.js';
+import { recordingEndpoints } from './recordings.js';
+import { storageEndpoints, uploadEndpoints } from './storage.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
+export * from './policies.js';
+export * from './recordings.js';
+export * from './storage.js';
 
 /**
  * Every endpoint defined as a contract. The server's contract test checks that each has a route
@@ -18,4 +24,8 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(agentEndpoints),
   ...Object.values(settingsEndpoints),
   ...Object.values(auditEndpoints),
+  ...Object.values(recordingEndpoints),
+  ...Object.values(uploadEndpoints),
+  ...Object.values(policyEndpoints),
+  ...Object.values(storageEndpoints),
 ];

@@ -75,8 +75,10 @@ export function registerEndpoint<E extends AnyEndpoint>(
         request,
         reply,
       });
-      // A download streams through the raw response itself.
-      if (reply.sent) return reply;
+      // A download answers itself: hijacked and streamed through the raw response, or sent
+      // through the reply and awaited. When its client went away meanwhile, nothing is left to
+      // answer, and a second send would write headers twice.
+      if (reply.sent || reply.raw.destroyed) return reply;
       void reply.status(target.success.status);
       return target.success.body === undefined ? reply.send() : result;
     },
