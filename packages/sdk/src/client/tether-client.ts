@@ -1,14 +1,14 @@
 import {
   auditEndpoints,
+  endpointPath,
   installerEndpoints,
+  recordingEndpoints,
   settingsEndpoints,
   CreateInstallerResponse,
   CreateSessionResponse,
   Device,
   DeviceList,
   LoginResponse,
-  Recording,
-  RecordingList,
   SessionList,
   StatisticsSettings,
   type AuditEntry,
@@ -16,11 +16,11 @@ import {
   type CreateSessionRequest,
   type Installer,
   type LoginRequest,
+  type Recording,
   type Session,
 } from '@tether/protocol';
 import {
   requestJson,
-  requestText,
   requestVoid,
   wrapped,
   type HttpTransport,
@@ -81,7 +81,6 @@ export interface TetherClient extends PolicyClient, UnattendedClient {
 }
 
 const DeviceReply = wrapped('device', Device);
-const RecordingReply = wrapped('recording', Recording);
 
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
@@ -134,15 +133,15 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
       (await get(`/api/v1/sessions${query({ deviceId: filter.deviceId })}`, SessionList)).sessions,
     endSession: (sessionId) =>
       requestVoid(transport, { method: 'DELETE', path: `/api/v1/sessions/${id(sessionId)}` }),
-    listRecordings: async () => (await get('/api/v1/recordings', RecordingList)).recordings,
-    getRecording: (recordingId) => get(`/api/v1/recordings/${id(recordingId)}`, RecordingReply),
+    listRecordings: async () =>
+      (await callEndpoint(transport, recordingEndpoints.list, {})).recordings,
+    getRecording: async (recordingId) =>
+      (await callEndpoint(transport, recordingEndpoints.get, { params: { id: recordingId } }))
+        .recording,
     getRecordingContent: (recordingId) =>
-      requestText(transport, {
-        method: 'GET',
-        path: `/api/v1/recordings/${id(recordingId)}/content`,
-      }),
+      callEndpointText(transport, recordingEndpoints.content, { params: { id: recordingId } }),
     recordingDownloadUrl: (recordingId) =>
-      `${transport.baseUrl}/api/v1/recordings/${id(recordingId)}/content`,
+      `${transport.baseUrl}${endpointPath(recordingEndpoints.content, { id: recordingId })}`,
     listInstallers: async () =>
       (await callEndpoint(transport, installerEndpoints.list, {})).installers,
     createInstaller: (request) =>
