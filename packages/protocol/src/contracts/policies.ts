@@ -22,8 +22,14 @@ const policyParams = z.object({ id: PolicyId });
 const access = { kind: 'user', permission: 'policies.manage' } as const;
 
 /**
- * Policies (R-4): recording, custom storage and access settings assigned to device groups and
- * devices. Administrators read and change them; a sealed credential is shown as its digest only.
+ * Policies (R-4): recording, custom storage and assistance settings (modes, access windows)
+ * assigned to device groups and devices. Administrators read and change them; a sealed
+ * credential is shown as its digest only.
+ *
+ * @example
+ * const { policy } = await callEndpoint(transport, policyEndpoints.setAssignments, {
+ *   params: { id }, body: { assignments: [{ type: 'group', group: 'Servers' }] },
+ * });
  */
 export const policyEndpoints = {
   list: endpoint({

@@ -3,7 +3,12 @@ import { Recording, RecordingList } from '../api/recordings.js';
 import { RecordingId } from '../ids.js';
 import { endpoint } from './endpoint.js';
 
-/** Query of the recording list: newest first, at most `limit` recordings. */
+/**
+ * Query of the recording list: newest first, at most `limit` recordings.
+ *
+ * @example
+ * RecordingListQuery.parse({ limit: '20' }) // { limit: 20 }
+ */
 export const RecordingListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -20,7 +25,12 @@ export type RecordingReply = z.infer<typeof RecordingReply>;
 
 const recordingParams = z.object({ id: RecordingId });
 
-/** Session recordings (R-1, R-5): every signed-in role may watch them. */
+/**
+ * Session recordings (R-1, R-5): every signed-in role may watch them.
+ *
+ * @example
+ * const cast = await callEndpointText(transport, recordingEndpoints.content, { params: { id } });
+ */
 export const recordingEndpoints = {
   list: endpoint({
     id: 'recordings.list',

@@ -9,7 +9,12 @@ import {
 import { RecordingId } from '../ids.js';
 import { endpoint } from './endpoint.js';
 
-/** Query of the upload queue: newest first, optionally only the uploads in one state. */
+/**
+ * Query of the upload queue: newest first, optionally only the uploads in one state.
+ *
+ * @example
+ * UploadListQuery.parse({ state: 'failed' }) // { limit: 100, state: 'failed' }
+ */
 export const UploadListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   state: UploadState.optional(),
@@ -26,7 +31,12 @@ export type UploadListQuery = z.input<typeof UploadListQuery>;
 export const UploadRetryReply = z.object({ upload: UploadQueueEntry.nullable() });
 export type UploadRetryReply = z.infer<typeof UploadRetryReply>;
 
-/** Custom storage: administrators check a storage setting before saving it in a policy. */
+/**
+ * Custom storage (R-2): administrators check a storage setting before saving it in a policy.
+ *
+ * @example
+ * const result = await callEndpoint(transport, storageEndpoints.test, { body: storage });
+ */
 export const storageEndpoints = {
   test: endpoint({
     id: 'storage.test',
@@ -43,7 +53,14 @@ export const storageEndpoints = {
   }),
 };
 
-/** The upload queue of recordings made under a custom storage policy. */
+/**
+ * The upload queue of recordings made under a custom storage policy (R-5).
+ *
+ * @example
+ * const { uploads } = await callEndpoint(transport, uploadEndpoints.list, {
+ *   query: { state: 'failed' },
+ * });
+ */
 export const uploadEndpoints = {
   list: endpoint({
     id: 'uploads.list',
