@@ -8,14 +8,8 @@ import type { HttpsApp } from '../https-app.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
 
 /** Who changed a policy, for its audit entry. */
-function actorOf({
-  principal,
-  request,
-}: {
-  principal: Principal;
-  request: FastifyRequest;
-}): PolicyActor {
-  return { username: principal.user.username, sourceAddress: sourceAddress(request) };
+function actorOf(input: { principal: Principal; request: FastifyRequest }): PolicyActor {
+  return { username: input.principal.user.username, sourceAddress: sourceAddress(input.request) };
 }
 
 /** Policies are read and changed by administrators; any signed-in user sees a device's effective policy. */
