@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DeviceList, ErrorBody, RecordingList, SessionList } from '@tether/protocol';
+import {
+  DeviceList,
+  ErrorBody,
+  RecordingList,
+  RecordingReply,
+  SessionList,
+} from '@tether/protocol';
 import { waitFor } from '../support/cli.js';
 import { openTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
@@ -58,6 +64,14 @@ test('a terminal runs a command, closes cleanly, and its recording replays the s
   assert.equal(recording.username, 'admin');
   const content = await server.admin.request('GET', `/api/v1/recordings/${recording.id}/content`);
   assert.equal(content.status, 200);
+  // A download a browser saves as a file, never renders, with the checked chain's verdict.
+  assert.equal(content.headers['content-type'], 'application/x-asciicast; charset=utf-8');
+  assert.equal(
+    content.headers['content-disposition'],
+    `attachment; filename="${recording.id}.cast"`,
+  );
+  assert.equal(content.headers['x-recording-intact'], 'true');
+  assert.equal(content.headers['x-content-type-options'], 'nosniff');
   const header = content.text.slice(0, content.text.indexOf('\n'));
   assert.equal((JSON.parse(header) as { version?: number }).version, 2);
   const replayed = replayedOutput(content.text);
@@ -66,6 +80,15 @@ test('a terminal runs a command, closes cleanly, and its recording replays the s
     replayed.includes(terminal.output().slice(0, 20)),
     'the replay starts with what the technician saw',
   );
+
+  const one = await server.admin.request('GET', `/api/v1/recordings/${recording.id}`);
+  assert.equal(one.json(RecordingReply).recording.sessionId, session.id);
+  const unknown = await server.admin.request('GET', `/api/v1/recordings/${session.id}/content`);
+  assert.equal(unknown.status, 404, unknown.text);
+  assert.equal(unknown.json(ErrorBody).code, 'NOT_FOUND');
+  const malformed = await server.admin.request('GET', '/api/v1/recordings/latest/content');
+  assert.equal(malformed.status, 422, malformed.text);
+  assert.equal(malformed.json(ErrorBody).code, 'INVALID_INPUT');
 });
 
 test('a flood of output is recorded in full: the recording slows the session, never ends it', async () => {

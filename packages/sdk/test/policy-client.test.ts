@@ -32,7 +32,7 @@ function clientAnswering(status: number, body: unknown) {
         body: text === undefined ? undefined : JSON.parse(text),
       });
       return Promise.resolve(
-        new Response(JSON.stringify(body), {
+        new Response(status === 204 ? null : JSON.stringify(body), {
           status,
           headers: { 'content-type': 'application/json' },
         }),
@@ -55,6 +55,43 @@ describe('policy client', () => {
         body: { assignments },
       },
     ]);
+  });
+
+  it('deletes a policy, retries an upload and tests storage at their endpoints', async () => {
+    const deletion = clientAnswering(204, undefined);
+    await deletion.api.deletePolicy(policy.id);
+    const retry = clientAnswering(200, { upload: null });
+    await retry.api.retryUpload(policy.id);
+    const result = {
+      ok: true,
+      target: 'sftp://rec@files:22/in',
+      folder: 'in/2025-01',
+      verification: 'sha256',
+      notices: [],
+      message: 'Uploads to sftp://rec@files:22/in work.',
+    };
+    const test = clientAnswering(200, result);
+    const storage = { url: 'sftp://rec@files/in', authentication: 'password', credential: 'CMS' };
+    assert.deepEqual(
+      await test.api.testStorage({ ...storage, authentication: 'password' }),
+      result,
+    );
+    assert.deepEqual(
+      [...deletion.calls, ...retry.calls, ...test.calls],
+      [
+        {
+          method: 'DELETE',
+          url: `https://tether.example/api/v1/policies/${policy.id}`,
+          body: undefined,
+        },
+        {
+          method: 'POST',
+          url: `https://tether.example/api/v1/uploads/${policy.id}/retry`,
+          body: undefined,
+        },
+        { method: 'POST', url: 'https://tether.example/api/v1/storage/test', body: storage },
+      ],
+    );
   });
 
   it('keeps the server conflict message and details', async () => {

@@ -10,6 +10,9 @@ import { deviceEndpoints } from './devices.js';
 import { healthEndpoints } from './health.js';
 import { sessionEndpoints } from './sessions.js';
 import { unattendedEndpoints } from './unattended.js';
+import { policyEndpoints } from './policies.js';
+import { recordingEndpoints } from './recordings.js';
+import { storageEndpoints, uploadEndpoints } from './storage.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -18,6 +21,9 @@ export * from './devices.js';
 export * from './health.js';
 export * from './sessions.js';
 export * from './unattended.js';
+export * from './policies.js';
+export * from './recordings.js';
+export * from './storage.js';
 
 /**
  * Every endpoint defined as a contract. The server's contract test checks that each has a route
@@ -33,4 +39,8 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(deviceEndpoints),
   ...Object.values(sessionEndpoints),
   ...Object.values(unattendedEndpoints),
+  ...Object.values(recordingEndpoints),
+  ...Object.values(uploadEndpoints),
+  ...Object.values(policyEndpoints),
+  ...Object.values(storageEndpoints),
 ];

@@ -1,15 +1,16 @@
 import {
-  Policy,
-  PolicyList,
-  StorageTestResult,
-  UploadQueueEntry,
+  policyEndpoints,
+  storageEndpoints,
+  uploadEndpoints,
+  type Policy,
   type StorageTestRequest,
+  type StorageTestResult,
   type CreatePolicyRequest,
   type SetPolicyAssignmentsRequest,
   type UpdatePolicyRequest,
 } from '@tether/protocol';
-import { z } from 'zod';
-import { requestJson, requestVoid, wrapped, type HttpTransport } from './http-request.js';
+import { callEndpoint } from './call-endpoint.js';
+import type { HttpTransport } from './http-request.js';
 
 /** The policy calls of the API client (R-4). Changing policies needs an administrator. */
 export interface PolicyClient {
@@ -31,9 +32,6 @@ export interface PolicyClient {
   retryUpload(recordingId: string): Promise<void>;
 }
 
-const PolicyReply = wrapped('policy', Policy);
-const RetryReply = z.object({ upload: UploadQueueEntry.nullable() });
-
 /**
  * The policy calls over one transport; `createTetherClient` mixes them in.
  *
@@ -42,49 +40,31 @@ const RetryReply = z.object({ upload: UploadQueueEntry.nullable() });
  * await api.setPolicyAssignments(policy.id, { assignments: [{ type: 'group', group: 'Lab' }] });
  */
 export function createPolicyClient(transport: HttpTransport): PolicyClient {
-  const id = encodeURIComponent;
   return {
-    listPolicies: async () =>
-      (await requestJson(transport, { method: 'GET', path: '/api/v1/policies' }, PolicyList))
-        .policies,
-    getPolicy: (policyId) =>
-      requestJson(
-        transport,
-        { method: 'GET', path: `/api/v1/policies/${id(policyId)}` },
-        PolicyReply,
-      ),
+    listPolicies: async () => (await callEndpoint(transport, policyEndpoints.list, {})).policies,
+    getPolicy: async (policyId) =>
+      (await callEndpoint(transport, policyEndpoints.get, { params: { id: policyId } })).policy,
     retryUpload: async (recordingId) => {
-      await requestJson(
-        transport,
-        { method: 'POST', path: `/api/v1/uploads/${id(recordingId)}/retry` },
-        RetryReply,
-      );
+      await callEndpoint(transport, uploadEndpoints.retry, { params: { recordingId } });
     },
-    testStorage: (storage) =>
-      requestJson(
-        transport,
-        { method: 'POST', path: '/api/v1/storage/test', body: storage },
-        StorageTestResult,
-      ),
-    createPolicy: (request) =>
-      requestJson(
-        transport,
-        { method: 'POST', path: '/api/v1/policies', body: request },
-        PolicyReply,
-      ),
-    updatePolicy: (policyId, request) =>
-      requestJson(
-        transport,
-        { method: 'PUT', path: `/api/v1/policies/${id(policyId)}`, body: request },
-        PolicyReply,
-      ),
+    testStorage: (storage) => callEndpoint(transport, storageEndpoints.test, { body: storage }),
+    createPolicy: async (request) =>
+      (await callEndpoint(transport, policyEndpoints.create, { body: request })).policy,
+    updatePolicy: async (policyId, request) =>
+      (
+        await callEndpoint(transport, policyEndpoints.update, {
+          params: { id: policyId },
+          body: request,
+        })
+      ).policy,
     deletePolicy: (policyId) =>
-      requestVoid(transport, { method: 'DELETE', path: `/api/v1/policies/${id(policyId)}` }),
-    setPolicyAssignments: (policyId, request) =>
-      requestJson(
-        transport,
-        { method: 'PUT', path: `/api/v1/policies/${id(policyId)}/assignments`, body: request },
-        PolicyReply,
-      ),
+      callEndpoint(transport, policyEndpoints.remove, { params: { id: policyId } }),
+    setPolicyAssignments: async (policyId, request) =>
+      (
+        await callEndpoint(transport, policyEndpoints.setAssignments, {
+          params: { id: policyId },
+          body: request,
+        })
+      ).policy,
   };
 }

@@ -2,12 +2,12 @@ import {
   auditEndpoints,
   authEndpoints,
   deviceEndpoints,
+  endpointPath,
   installerEndpoints,
+  recordingEndpoints,
   sessionEndpoints,
   settingsEndpoints,
   CreateInstallerResponse,
-  Recording,
-  RecordingList,
   StatisticsSettings,
   type AuditEntry,
   type CreateInstallerRequest,
@@ -18,15 +18,10 @@ import {
   type Installer,
   type LoginRequest,
   type LoginResponse,
+  type Recording,
   type Session,
 } from '@tether/protocol';
-import {
-  requestJson,
-  requestText,
-  wrapped,
-  type HttpTransport,
-  type ReplySchema,
-} from './http-request.js';
+import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
@@ -83,8 +78,6 @@ export interface TetherClient extends PolicyClient, UnattendedClient {
   exportAudit(): Promise<string>;
 }
 
-const RecordingReply = wrapped('recording', Recording);
-
 /**
  * Creates the typed API client used by the console and the CLI.
  *
@@ -99,9 +92,6 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     headers: options.headers ?? {},
   };
-  const id = encodeURIComponent;
-  const get = <T>(path: string, schema: ReplySchema<T>) =>
-    requestJson(transport, { method: 'GET', path }, schema);
 
   return {
     ...createPolicyClient(transport),
@@ -124,15 +114,15 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
       ).sessions,
     endSession: (sessionId) =>
       callEndpoint(transport, sessionEndpoints.end, { params: { id: sessionId } }),
-    listRecordings: async () => (await get('/api/v1/recordings', RecordingList)).recordings,
-    getRecording: (recordingId) => get(`/api/v1/recordings/${id(recordingId)}`, RecordingReply),
+    listRecordings: async () =>
+      (await callEndpoint(transport, recordingEndpoints.list, {})).recordings,
+    getRecording: async (recordingId) =>
+      (await callEndpoint(transport, recordingEndpoints.get, { params: { id: recordingId } }))
+        .recording,
     getRecordingContent: (recordingId) =>
-      requestText(transport, {
-        method: 'GET',
-        path: `/api/v1/recordings/${id(recordingId)}/content`,
-      }),
+      callEndpointText(transport, recordingEndpoints.content, { params: { id: recordingId } }),
     recordingDownloadUrl: (recordingId) =>
-      `${transport.baseUrl}/api/v1/recordings/${id(recordingId)}/content`,
+      `${transport.baseUrl}${endpointPath(recordingEndpoints.content, { id: recordingId })}`,
     listInstallers: async () =>
       (await callEndpoint(transport, installerEndpoints.list, {})).installers,
     createInstaller: (request) =>

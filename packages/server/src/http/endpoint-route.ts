@@ -86,8 +86,10 @@ export function registerEndpoint<E extends AnyEndpoint>(
         request,
         reply,
       });
-      // A stream (events, a large download) writes through the raw response itself.
-      if (reply.sent) return reply;
+      // A stream (events, a large download) writes through the raw response itself. When its
+      // client went away meanwhile, nothing is left to answer, and a second send would write
+      // headers twice.
+      if (reply.sent || reply.raw.destroyed) return reply;
       void reply.status(target.success.status);
       if (target.success.body !== undefined) return result;
       if (typeof result === 'string' || Buffer.isBuffer(result)) {

@@ -1,60 +1,42 @@
-import {
-  CreatePolicyRequest,
-  PolicyId,
-  SetPolicyAssignmentsRequest,
-  UpdatePolicyRequest,
-  type PolicyList,
-} from '@tether/protocol';
+import { policyEndpoints } from '@tether/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { ServerContext } from '../../app/context.js';
 import type { PolicyActor } from '../../policies/policy-service.js';
+import type { Principal } from '../../auth/auth-service.js';
+import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
-import { parseInput, requireUser, sourceAddress } from '../request-context.js';
+import { sourceAddress } from '../request-context.js';
+
+/** Who changed a policy, for its audit entry. */
+function actorOf(input: { principal: Principal; request: FastifyRequest }): PolicyActor {
+  return { username: input.principal.user.username, sourceAddress: sourceAddress(input.request) };
+}
 
 /** Policies are read and changed by administrators (a device's effective policy: device-routes). */
 export function policyRoutes(app: HttpsApp, context: ServerContext): void {
   const { policies } = context;
-  const administrator = async (request: FastifyRequest): Promise<PolicyActor> => {
-    const principal = await requireUser(context.auth, request, ['administrator']);
-    return { username: principal.user.username, sourceAddress: sourceAddress(request) };
-  };
-  const policyId = (request: FastifyRequest) =>
-    parseInput(PolicyId, (request.params as { id: string }).id, 'policy ID');
 
-  app.get('/api/v1/policies', async (request): Promise<PolicyList> => {
-    await administrator(request);
-    return { policies: await policies.list() };
-  });
+  registerEndpoint(app, context.auth, policyEndpoints.list, async () => ({
+    policies: await policies.list(),
+  }));
 
-  app.post('/api/v1/policies', async (request, reply) => {
-    const actor = await administrator(request);
-    const body = parseInput(CreatePolicyRequest, request.body, 'policy');
-    void reply.status(201);
-    return { policy: await policies.create(body, actor) };
-  });
+  registerEndpoint(app, context.auth, policyEndpoints.create, async (input) => ({
+    policy: await policies.create(input.body, actorOf(input)),
+  }));
 
-  app.get('/api/v1/policies/:id', async (request) => {
-    await administrator(request);
-    return { policy: await policies.get(policyId(request)) };
-  });
+  registerEndpoint(app, context.auth, policyEndpoints.get, async ({ params }) => ({
+    policy: await policies.get(params.id),
+  }));
 
-  app.put('/api/v1/policies/:id', async (request) => {
-    const actor = await administrator(request);
-    const id = policyId(request);
-    const body = parseInput(UpdatePolicyRequest, request.body, 'policy');
-    return { policy: await policies.update(id, body, actor) };
-  });
+  registerEndpoint(app, context.auth, policyEndpoints.update, async (input) => ({
+    policy: await policies.update(input.params.id, input.body, actorOf(input)),
+  }));
 
-  app.delete('/api/v1/policies/:id', async (request, reply) => {
-    const actor = await administrator(request);
-    await policies.remove(policyId(request), actor);
-    return reply.status(204).send();
-  });
+  registerEndpoint(app, context.auth, policyEndpoints.remove, (input) =>
+    policies.remove(input.params.id, actorOf(input)),
+  );
 
-  app.put('/api/v1/policies/:id/assignments', async (request) => {
-    const actor = await administrator(request);
-    const id = policyId(request);
-    const body = parseInput(SetPolicyAssignmentsRequest, request.body, 'policy assignments');
-    return { policy: await policies.setAssignments(id, body, actor) };
-  });
+  registerEndpoint(app, context.auth, policyEndpoints.setAssignments, async (input) => ({
+    policy: await policies.setAssignments(input.params.id, input.body, actorOf(input)),
+  }));
 }

@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HttpsApp } from '../https-app.js';
-import { z } from 'zod';
-import { AppError, RecordingId, type Recording, type RecordingList } from '@tether/protocol';
+import { AppError, recordingEndpoints, type Recording } from '@tether/protocol';
 import type { ServerContext } from '../../app/context.js';
 import { readAsciicast } from '../../recordings/index.js';
 import { readFilesTimeline } from '../../recordings/files/index.js';
@@ -10,9 +9,7 @@ import { readRfbRecording } from '../../recordings/desktop/index.js';
 import type { RecordingListItem } from '../../store/store.js';
 import type { UploadRecord } from '../../store/upload-repository.js';
 import { toRecordingUpload } from '../../uploads/upload-view.js';
-import { parseInput, requireUser } from '../request-context.js';
-
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+import { registerEndpoint } from '../endpoint-route.js';
 
 function toApiRecording(item: RecordingListItem, upload?: UploadRecord): Recording {
   return {
@@ -32,6 +29,32 @@ function toApiRecording(item: RecordingListItem, upload?: UploadRecord): Recordi
   };
 }
 
+/** A recording's file as it is downloaded. */
+interface RecordingFile {
+  type: string;
+  /** Ends the download's file name, after the recording ID. */
+  extension: string;
+  text: string;
+  /** The file matched its hash chain; false after a crash or tampering (the header says so). */
+  intact: boolean;
+}
+
+const NDJSON = 'application/x-ndjson; charset=utf-8';
+
+/** Each session kind's format, read back as the text a player or an integrator parses. */
+async function readContent(recording: RecordingListItem, file: string): Promise<RecordingFile> {
+  if (recording.format === 'tether-files-v1') {
+    const { text, intact } = await readFilesTimeline(file);
+    return { type: NDJSON, extension: '.files.jsonl', text, intact };
+  }
+  if (recording.format === 'tether-rfb-v1') {
+    const { text, intact } = await readRfbRecording(file);
+    return { type: NDJSON, extension: '.rfb.jsonl', text, intact };
+  }
+  const { text, intact } = await readAsciicast(file);
+  return { type: 'application/x-asciicast; charset=utf-8', extension: '.cast', text, intact };
+}
+
 /** The recordings with their upload status (R-5). */
 async function withUploads(
   context: ServerContext,
@@ -42,37 +65,28 @@ async function withUploads(
   return items.map((item) => toApiRecording(item, byId.get(item.id)));
 }
 
+/** Recordings and their files (R-1, R-5), for every signed-in role. */
 export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
-  const find = async (id: unknown): Promise<RecordingListItem> => {
-    const recording = await context.store.recordings.find(
-      parseInput(RecordingId, id, 'recording ID'),
-    );
+  const find = async (id: string): Promise<RecordingListItem> => {
+    const recording = await context.store.recordings.find(id);
     if (!recording) throw new AppError('NOT_FOUND', 'There is no such recording.');
     return recording;
   };
 
-  app.get('/api/v1/recordings', async (request): Promise<RecordingList> => {
-    await requireUser(context.auth, request);
-    const query = parseInput(ListQuery, request.query, 'recording list query');
-    return {
-      recordings: await withUploads(
-        context,
-        await context.store.recordings.list({ limit: query.limit }),
-      ),
-    };
+  registerEndpoint(app, context.auth, recordingEndpoints.list, async ({ query }) => ({
+    recordings: await withUploads(
+      context,
+      await context.store.recordings.list({ limit: query.limit }),
+    ),
+  }));
+
+  registerEndpoint(app, context.auth, recordingEndpoints.get, async ({ params }) => {
+    const recording = await find(params.id);
+    return { recording: toApiRecording(recording, await context.store.uploads.find(recording.id)) };
   });
 
-  app.get('/api/v1/recordings/:id', async (request) => {
-    await requireUser(context.auth, request);
-    const [recording] = await withUploads(context, [
-      await find((request.params as { id: string }).id),
-    ]);
-    return { recording };
-  });
-
-  app.get('/api/v1/recordings/:id/content', async (request, reply) => {
-    await requireUser(context.auth, request);
-    const recording = await find((request.params as { id: string }).id);
+  registerEndpoint(app, context.auth, recordingEndpoints.content, async ({ params, reply }) => {
+    const recording = await find(params.id);
     const file = join(context.recordingsDir, recording.path);
     if (
       !(await stat(file).then(
@@ -88,27 +102,13 @@ export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
           : 'The file of this recording is missing on the Tether server. Restore it from a backup.',
       );
     }
-    if (recording.format === 'tether-files-v1') {
-      const timeline = await readFilesTimeline(file);
-      return reply
-        .header('content-type', 'application/x-ndjson; charset=utf-8')
-        .header('x-recording-intact', String(timeline.intact))
-        .header('content-disposition', `attachment; filename="${recording.id}.files.jsonl"`)
-        .send(timeline.text);
-    }
-    if (recording.format === 'tether-rfb-v1') {
-      const rfb = await readRfbRecording(file);
-      return reply
-        .header('content-type', 'application/x-ndjson; charset=utf-8')
-        .header('x-recording-intact', String(rfb.intact))
-        .header('content-disposition', `attachment; filename="${recording.id}.rfb.jsonl"`)
-        .send(rfb.text);
-    }
-    const content = await readAsciicast(file);
-    return reply
-      .header('content-type', 'application/x-asciicast; charset=utf-8')
+    const content = await readContent(recording, file);
+    // Sent through the reply (not hijacked), so the security headers of every answer apply;
+    // awaiting the reply waits until it is written, and the adapter then leaves it alone.
+    await reply
+      .header('content-type', content.type)
       .header('x-recording-intact', String(content.intact))
-      .header('content-disposition', `attachment; filename="${recording.id}.cast"`)
+      .header('content-disposition', `attachment; filename="${recording.id}${content.extension}"`)
       .send(content.text);
   });
 }

@@ -1,23 +1,16 @@
 import {
   AppError,
-  RecordingId,
-  StorageTestRequest,
-  UploadState,
+  storageEndpoints,
+  uploadEndpoints,
   type StorageTestResult,
-  type UploadList,
 } from '@tether/protocol';
-import { z } from 'zod';
 import type { ServerContext } from '../../app/context.js';
 import { createStorageConnector } from '../../storage/index.js';
 import { targetOf } from '../../uploads/upload-storage.js';
 import { toUploadQueueEntry } from '../../uploads/upload-view.js';
 import type { HttpsApp } from '../https-app.js';
-import { parseInput, requireUser, sourceAddress } from '../request-context.js';
-
-const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  state: UploadState.optional(),
-});
+import { registerEndpoint } from '../endpoint-route.js';
+import { sourceAddress } from '../request-context.js';
 
 /**
  * Custom storage (R-2, R-5): test a storage setting before saving it, see the upload queue,
@@ -29,9 +22,8 @@ export function storageRoutes(app: HttpsApp, context: ServerContext): void {
     clock: context.clock,
   });
 
-  app.post('/api/v1/storage/test', async (request): Promise<StorageTestResult> => {
-    const principal = await requireUser(context.auth, request, ['administrator']);
-    const storage = parseInput(StorageTestRequest, request.body, 'storage setting');
+  registerEndpoint(app, context.auth, storageEndpoints.test, async (input) => {
+    const { body: storage, principal, request } = input;
     const target = targetOf(storage);
     const audit = (details: Record<string, unknown>) =>
       context.audit.record({
@@ -68,9 +60,7 @@ export function storageRoutes(app: HttpsApp, context: ServerContext): void {
     return result;
   });
 
-  app.get('/api/v1/uploads', async (request): Promise<UploadList> => {
-    await requireUser(context.auth, request);
-    const query = parseInput(ListQuery, request.query, 'upload list query');
+  registerEndpoint(app, context.auth, uploadEndpoints.list, async ({ query }) => {
     const rows = await context.store.uploads.list({
       limit: query.limit,
       ...(query.state ? { states: [query.state] } : {}),
@@ -78,13 +68,8 @@ export function storageRoutes(app: HttpsApp, context: ServerContext): void {
     return { uploads: rows.map(toUploadQueueEntry) };
   });
 
-  app.post('/api/v1/uploads/:recordingId/retry', async (request) => {
-    await requireUser(context.auth, request, ['administrator']);
-    const recordingId = parseInput(
-      RecordingId,
-      (request.params as { recordingId: string }).recordingId,
-      'recording ID',
-    );
+  registerEndpoint(app, context.auth, uploadEndpoints.retry, async ({ params }) => {
+    const { recordingId } = params;
     if (!(await context.uploads.retryNow(recordingId))) {
       const row = await context.store.uploads.find(recordingId);
       throw row
