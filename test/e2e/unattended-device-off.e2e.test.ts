@@ -9,6 +9,7 @@ import {
   UnattendedAccessList,
 } from '@tether/protocol';
 import { z } from 'zod';
+import { startHttpProxy } from '../support/http-proxy.js';
 import { runCli, waitFor } from '../support/cli.js';
 import { joinTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
@@ -99,6 +100,45 @@ test('turned off at the device, unattended access is revoked on the server: its 
   assert.match(status.stdout, /^on {2}/m, 'the new access is on at the device');
   assert.equal((await revocations(deviceId)).length, 1, 'the old report changed nothing more');
   await agent.stop();
+});
+
+test('turned off while the device is offline, the access is revoked once the agent is back, and stays off on the device', async () => {
+  const proxy = await startHttpProxy();
+  const port = Number(new URL(proxy.url).port);
+  const agent = await server.startAgent({ env: { HTTPS_PROXY: proxy.url } });
+  const deviceId = agent.device.id;
+  const agentCli = (...args: string[]) =>
+    runCli(['agent', 'unattended', ...args, '--data-dir', agent.dataDir]);
+  const { access, password } = await createAccess(deviceId);
+
+  await proxy.stop();
+  await waitFor('the device to go offline', async () =>
+    (await deviceView(deviceId)).online ? undefined : true,
+  );
+  const off = await agentCli('off', access.id);
+  assert.equal(off.code, 0, off.stderr);
+  assert.equal(
+    (await deviceView(deviceId)).unattendedAccess?.id,
+    access.id,
+    'the server has not heard of it yet',
+  );
+
+  const back = await startHttpProxy({ port });
+  try {
+    await waitFor(
+      'the agent to report the turn-off after reconnecting',
+      async () => ((await deviceView(deviceId)).unattendedAccess === null ? true : undefined),
+      90_000,
+    );
+    const [revoked] = await revocations(deviceId);
+    assert.equal(revoked?.actor, `device:${deviceId}`);
+    assert.equal(revoked.details.reason, 'turned_off_at_device');
+    assert.equal((await connect(access.id, password)).json(ErrorBody).code, 'TOKEN_EXPIRED');
+    assert.match((await agentCli('status')).stdout, /Unattended access is off/);
+  } finally {
+    await agent.stop();
+    await back.stop();
+  }
 });
 
 test('naming an access that is not on changes nothing and says so', async () => {
