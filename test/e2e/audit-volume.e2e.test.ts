@@ -62,6 +62,45 @@ test('refusals are audited once per source, then summarised with a count', async
   );
 });
 
+test('a flood of sign-ins from one source costs a bounded number of rows, and the summary counts it', async () => {
+  const attacker = server.client('127.0.0.21');
+  const statuses: number[] = [];
+  // 300 guesses, 30 at a time: the throttle lets a handful be checked, the rest are refused.
+  for (let batch = 0; batch < 10; batch++) {
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        attacker.request('POST', '/api/v1/auth/login', {
+          username: 'admin',
+          password: `guess-${batch}-${index}`,
+        }),
+      ),
+    );
+    statuses.push(...answers.map((answer) => answer.status));
+  }
+  const refused = statuses.filter((status) => status === 429).length;
+  const checked = statuses.filter((status) => status === 401).length;
+  assert.equal(refused + checked, 300, statuses.join());
+  assert.ok(refused >= 290, `most guesses are refused unchecked (${checked} checked)`);
+
+  const fromAttacker = (entries: AuditEntry[]) =>
+    entries.filter((entry) => entry.sourceAddress === '127.0.0.21');
+  const rows = fromAttacker(await auditEntries('auth.login_failed'));
+  const refusedRows = rows.filter((entry) => entry.details.reason !== 'wrong password');
+  assert.equal(rows.length - refusedRows.length, checked, 'every checked guess is its own row');
+  assert.ok(refusedRows.length >= 1, 'the first refusal is seen at once');
+  assert.ok(refusedRows.length <= 2, 'one row per reason (rate limited, server busy)');
+
+  server.clock.advance(61_000);
+  const summaries = await waitFor('the summaries of the refused sign-ins', async () => {
+    const found = fromAttacker(await auditEntries('refusals.summary'));
+    return found.length > 0 ? found : undefined;
+  });
+  assert.ok(summaries.length <= 2, 'one summary per reason');
+  const counted = summaries.reduce((sum, entry) => sum + Number(entry.details.count), 0);
+  assert.equal(counted + refusedRows.length, refused, 'every refused sign-in is counted once');
+  for (const summary of summaries) assert.equal(summary.details.action, 'auth.login_failed');
+});
+
 test('audit entries older than the retention are deleted, and the deletion is audited', async () => {
   const before = await auditEntries('relay.refused');
   assert.ok(before.length > 0);

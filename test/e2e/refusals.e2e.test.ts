@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import { AuditPage, CreateSessionResponse, DeviceList, ErrorBody } from '@tether/protocol';
+import {
+  AuditPage,
+  CreateSessionResponse,
+  DeviceList,
+  ErrorBody,
+  type AuditEntry,
+} from '@tether/protocol';
 import { runCli, waitFor } from '../support/cli.js';
 import { createTestServer, ADMIN_PASSWORD, type TestServer } from '../support/test-server.js';
 
@@ -42,12 +48,29 @@ test('wrong passwords are refused with a growing delay per account and source', 
   assert.equal(longer.headers['retry-after'], '2');
   server.clock.advance(2100);
   assert.equal((await attempt(ADMIN_PASSWORD)).status, 200);
-  const audit = await server.admin.request(
-    'GET',
-    '/api/v1/audit?action=auth.login_failed&limit=20',
+  const failures = await auditFrom('auth.login_failed', '127.0.0.3');
+  assert.deepEqual(
+    failures.map((entry) => entry.details.reason).sort(),
+    ['rate limited', ...Array<string>(5).fill('wrong password')],
+    'every checked guess is a row; the first throttled one too, at once',
   );
-  assert.ok(audit.json(AuditPage).entries.length >= 6, 'failed sign-ins are audited');
+  server.clock.advance(61_000);
+  const summary = await waitFor(
+    'the summary of the throttled sign-ins',
+    async () => (await auditFrom('refusals.summary', '127.0.0.3'))[0],
+  );
+  assert.deepEqual(
+    [summary.details.action, summary.details.reason, summary.details.count],
+    ['auth.login_failed', 'rate limited', 2],
+    'the two later throttled sign-ins are counted',
+  );
 });
+
+async function auditFrom(action: string, sourceAddress: string): Promise<AuditEntry[]> {
+  const page = await server.admin.request('GET', `/api/v1/audit?action=${action}&limit=200`);
+  assert.equal(page.status, 200, page.text);
+  return page.json(AuditPage).entries.filter((entry) => entry.sourceAddress === sourceAddress);
+}
 
 async function deviceCount(): Promise<number> {
   return (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList).devices.length;

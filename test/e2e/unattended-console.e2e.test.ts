@@ -137,3 +137,17 @@ test('Turn off now turns unattended access off on the device, and the device pag
   });
   await page.screenshot({ path: `${ARTIFACTS}unattended-off.png` });
 });
+
+test('turned off by the user at the device, the open device page shows unattended access off without a reload', async () => {
+  const created = await server.admin.request('POST', '/api/v1/unattended', {
+    deviceId,
+    mode: 'unattended',
+  });
+  assert.equal(created.status, 201, created.text);
+  await page.goto(`${server.url}/devices/${deviceId}`);
+  await page.locator('[data-testid=device-unattended][data-state=on]').waitFor();
+  const off = await runCli(['agent', 'unattended', 'off', '--data-dir', agentDataDir]);
+  assert.equal(off.code, 0, off.stderr);
+  await page.locator('[data-testid=device-unattended][data-state=off]').waitFor();
+  assert.deepEqual(await liveAccesses(), []);
+});

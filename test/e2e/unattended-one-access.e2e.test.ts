@@ -176,7 +176,11 @@ test('a burst of 20 simultaneous attempts, the right password among them, gets n
   assert.equal(wrongChecked + opened.length + limited.length, 20, statuses.join());
   for (const answer of limited) assert.equal(answer.json(ErrorBody).code, 'RATE_LIMITED');
   assert.equal((await auditEntries('unattended.auth_failed', access.id)).length, wrongChecked);
-  assert.equal((await auditEntries('unattended.throttled', access.id)).length, limited.length);
+  assert.equal(
+    (await auditEntries('unattended.throttled', access.id)).length,
+    1,
+    'the first refusal is audited at once; the others are counted for the summary',
+  );
   for (const answer of opened) {
     await (await joinTerminal(server.admin, answer.json(CreateSessionResponse).relay)).close();
   }
@@ -198,6 +202,18 @@ test('a burst of 20 simultaneous attempts, the right password among them, gets n
   const afterWait = await connect(access.id, password);
   assert.equal(afterWait.status, 201, afterWait.text);
   await (await joinTerminal(server.admin, afterWait.json(CreateSessionResponse).relay)).close();
+
+  server.clock.advance(60_000);
+  const summary = await waitFor('the summary of the refusals', async () => {
+    const page = await server.admin.request('GET', '/api/v1/audit?action=refusals.summary');
+    return page.json(AuditPage).entries.find((entry) => entry.target === deviceId);
+  });
+  assert.equal(summary.details.action, 'unattended.throttled');
+  assert.equal(
+    summary.details.count,
+    limited.length + 1 + rightOnes.length - 1,
+    'every refusal after the first is counted: the burst, the used-up attempt and the right ones',
+  );
 });
 
 test('two simultaneous requests turn on one access: the other is refused with 409 and only one password works', async () => {

@@ -157,7 +157,7 @@ test('unattended: the one-time password opens the device; it is stored only as a
   assert.equal(afterRevoke.json(ErrorBody).code, 'TOKEN_EXPIRED');
 });
 
-test('unattended: wrong passwords are slowed down with a growing delay and every attempt is audited', async () => {
+test('unattended: wrong passwords are slowed down with a growing delay; guesses are audited, refusals tallied', async () => {
   // A device of its own: failures also count per device, and the other tests' must not add up.
   const agent = await server.startAgent();
   const { access, password } = await createAccess('unattended', agent.device.id);
@@ -177,10 +177,24 @@ test('unattended: wrong passwords are slowed down with a growing delay and every
   const longer = (await connect(access.id, password)).json(ErrorBody);
   assert.equal(longer.details?.retryAfterSec, 10, 'the delay doubles');
 
-  assert.equal(await auditCount('unattended.auth_failed', access.id), 5);
-  assert.equal(await auditCount('unattended.throttled', access.id), 2);
+  assert.equal(await auditCount('unattended.auth_failed', access.id), 5, 'every guess checked');
+  assert.equal(
+    await auditCount('unattended.throttled', access.id),
+    1,
+    'the first refusal is audited at once, the next only counted',
+  );
+  server.clock.advance(60_000);
+  const summary = await waitFor('the summary of the refusals', async () => {
+    const page = await server.admin.request('GET', '/api/v1/audit?action=refusals.summary');
+    const entries = page.json(AuditPage).entries;
+    return entries.find((entry) => entry.target === agent.device.id);
+  });
+  assert.deepEqual(
+    [summary.details.action, summary.details.count],
+    ['unattended.throttled', 1],
+    'the second refusal is in the summary of the device',
+  );
 
-  server.clock.advance(10_000);
   const opened = await connect(access.id, password);
   assert.equal(opened.status, 201, opened.text);
   const terminal = await joinTerminal(server.admin, opened.json(CreateSessionResponse).relay);

@@ -16,18 +16,22 @@ export interface HttpProxy {
 }
 
 /**
- * Starts tinyproxy in the foreground with its own config, log and ephemeral port. With
- * `connectPorts` it allows tunnels to those ports only (a proxy that refuses Tether).
+ * Starts tinyproxy in the foreground with its own config, log and ephemeral port (or `port`, to
+ * bring a stopped proxy back). With `connectPorts` it allows tunnels to those ports only (a
+ * proxy that refuses Tether).
  *
  * @example
  * const proxy = await startHttpProxy();
  * await server.startAgent({ env: { HTTPS_PROXY: proxy.url } });
  */
 export async function startHttpProxy(
-  options: { connectPorts?: number[] } = {},
+  options: {
+    connectPorts?: number[];
+    /** Restart a stopped proxy on its port. */ port?: number;
+  } = {},
 ): Promise<HttpProxy> {
   const dir = await mkdtemp(join(tmpdir(), 'tether-proxy-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const log = join(dir, 'tinyproxy.log');
   await writeFile(
     join(dir, 'tinyproxy.conf'),

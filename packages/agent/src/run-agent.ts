@@ -117,6 +117,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const presence = options.userPresence ?? logindUserPresence;
   const notify = await desktopSessionNotifier({ env: process.env, log });
   const unattended = createUnattendedService({ clock, log });
+  /** Tells the server which accesses the user here turned off (again after each reconnect). */
+  const reportUnattendedOff = (): void => {
+    const accessIds = unattended.unreported();
+    if (accessIds.length > 0) current?.send({ type: 'unattended.turned_off', accessIds });
+  };
   const sessions = createSessionRegistry({
     serverUrl: state.config.serverUrl,
     log,
@@ -135,6 +140,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     consent,
     sessions: () => sessions.running(),
     unattended,
+    onUnattendedOff: reportUnattendedOff,
     endSession: (id) => {
       if (!sessions.running().some((session) => session.id === id)) return false;
       sessions.cancel(id, 'The user at the device ended the session.');
@@ -188,6 +194,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
             log,
             intervalMs: options.presenceCheckMs ?? DEFAULT_PRESENCE_CHECK_MS,
           });
+          reportUnattendedOff();
           oem.onWelcome(welcome.remoteControlId).catch((error: unknown) => {
             log.error({ err: error }, 'cannot update the rollout file');
           });

@@ -40,6 +40,8 @@ export async function startConsentEndpoint(options: {
   sessions: () => VisibleSession[];
   endSession: (id: string) => boolean;
   unattended: UnattendedService;
+  /** The user turned unattended access off here: the server is to hear of it. */
+  onUnattendedOff: () => void;
   log: Logger;
 }): Promise<ConsentEndpoint> {
   const { log } = options;
@@ -52,10 +54,10 @@ export async function startConsentEndpoint(options: {
     });
     if (request.op === 'list') return ok();
     if (request.op === 'unattended-off') {
-      if (options.unattended.disable(request.accessId, 'turned off by the user at the device')) {
-        return ok();
-      }
-      return notFound(`unattended access ${request.accessId}`);
+      const turnedOff = options.unattended.turnOffHere(request.accessId);
+      if (!turnedOff) return notFound(`unattended access ${request.accessId ?? ''}`);
+      if (turnedOff.length > 0) options.onUnattendedOff();
+      return ok();
     }
     const found =
       request.op === 'end'

@@ -30,6 +30,7 @@ export async function handleUnattendedMessage(
   }
   if (message.type === 'unattended.sync') {
     deps.unattended.keepOnly(message.accessIds);
+    // An access turned off here is skipped; the report to the server is still on its way.
     for (const accessId of message.accessIds) deps.unattended.enable(accessId);
     return;
   }
@@ -48,6 +49,16 @@ export async function handleUnattendedMessage(
       return;
     }
   }
-  deps.unattended.enable(accessId);
+  if (!deps.unattended.enable(accessId)) {
+    deps.send({
+      type: 'unattended.reply',
+      accessId,
+      error: {
+        code: 'CONFLICT',
+        message: 'The user at the device turned this unattended access off; create a new one.',
+      },
+    });
+    return;
+  }
   deps.send({ type: 'unattended.reply', accessId });
 }

@@ -66,3 +66,25 @@ test('the service is on for one access at a time: a new access turns the older o
   await assert.rejects(async () => gate(offer('111111111')), /not on for this access/);
   await gate(offer('222222222'));
 });
+
+test('turned off at the device, an access stays off until the server no longer lists it', () => {
+  const unattended = createUnattendedService({ clock: manualClock(), log });
+  unattended.enable('123456789');
+  assert.equal(unattended.turnOffHere('987654321'), undefined, 'another access is not on');
+  assert.deepEqual(unattended.turnOffHere('123456789'), ['123456789']);
+  assert.equal(unattended.isEnabled('123456789'), false);
+  assert.deepEqual(unattended.unreported(), ['123456789'], 'the server has to hear of it');
+
+  // A server that has not yet heard of it lists it again after a reconnect: it stays off.
+  unattended.keepOnly(['123456789']);
+  assert.equal(unattended.enable('123456789'), false);
+  assert.equal(unattended.isEnabled('123456789'), false);
+  assert.deepEqual(unattended.unreported(), ['123456789']);
+
+  // The server revoked it: nothing left to report, and a new access can be turned on.
+  unattended.keepOnly([]);
+  assert.deepEqual(unattended.unreported(), []);
+  assert.equal(unattended.enable('555555555'), true);
+  assert.deepEqual(unattended.turnOffHere(), ['555555555'], 'without an ID every access goes');
+  assert.deepEqual(unattended.turnOffHere(), [], 'turning off twice is harmless');
+});

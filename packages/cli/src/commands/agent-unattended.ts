@@ -1,4 +1,4 @@
-import { AppError, formatAccessId, type ConsentIpcReply } from '@tether/protocol';
+import { formatAccessId, type ConsentIpcReply } from '@tether/protocol';
 import type { Command, CommandInput } from '../command.js';
 import { askAgent, dataDirHelp, dataDirOption } from './agent-prompts.js';
 
@@ -65,20 +65,22 @@ const statusCommand = listingCommand(
 
 const offCommand: Command = {
   name: 'agent unattended off',
-  summary: 'Turn unattended access off now: its one-time password stops working on this device.',
-  usage: `tether agent unattended off SESSION_ID [--data-dir DIR]\n\n${dataDirHelp}`,
+  summary:
+    'Turn unattended access off now: its one-time password stops working and the server ends its sessions.',
+  usage: `tether agent unattended off [SESSION_ID] [--data-dir DIR]\n\nWithout SESSION_ID, every unattended access of this device is turned off; with it, only when it is the one on (see tether agent unattended status). The server is told: it revokes the access, ends its sessions and audits it.\n\n${dataDirHelp}`,
   options: dataDirOption,
   allowPositionals: true,
   async run(input: CommandInput) {
     const [accessId] = input.positionals;
-    if (!accessId) {
-      throw new AppError(
-        'INVALID_INPUT',
-        'Name the access: tether agent unattended off SESSION_ID (see tether agent unattended status).',
-      );
-    }
-    await askAgent(input, { op: 'unattended-off', accessId: accessId.replace(/[\s-]/g, '') });
-    input.out(`Unattended access ${formatAccessId(accessId)} is off.`);
+    await askAgent(input, {
+      op: 'unattended-off',
+      ...(accessId ? { accessId: accessId.replace(/[\s-]/g, '') } : {}),
+    });
+    input.out(
+      accessId
+        ? `Unattended access ${formatAccessId(accessId)} is off.`
+        : 'Unattended access is off.',
+    );
     return 0;
   },
 };

@@ -37,8 +37,11 @@ export const ConsentIpcRequest = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('accept'), id: SessionId }),
   z.strictObject({ op: z.literal('deny'), id: SessionId }),
   z.strictObject({ op: z.literal('end'), id: SessionId }),
-  /** The user at the device turns unattended access off (M-2): the access stops working. */
-  z.strictObject({ op: z.literal('unattended-off'), accessId: UnattendedAccessId }),
+  /**
+   * The user at the device turns unattended access off (M-2): every access stops working and
+   * the server is told. With `accessId`, only when the service is on for that access.
+   */
+  z.strictObject({ op: z.literal('unattended-off'), accessId: UnattendedAccessId.optional() }),
 ]);
 export type ConsentIpcRequest = z.infer<typeof ConsentIpcRequest>;
 

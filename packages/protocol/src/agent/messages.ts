@@ -79,6 +79,17 @@ export const AgentUnattendedReply = z.object({
 });
 
 /**
+ * The user at the device turned unattended access off (`tether agent unattended off`): the
+ * server revokes every live access of the device and ends their sessions. Sent at once and
+ * again after each `welcome` until an `unattended.sync` no longer lists the accesses.
+ */
+export const AgentUnattendedTurnedOff = z.object({
+  type: z.literal('unattended.turned_off'),
+  /** The accesses the service was on for when it was turned off. */
+  accessIds: z.array(UnattendedAccessId).min(1).max(100),
+});
+
+/**
  * Every message an agent may send on its control channel.
  *
  * @example
@@ -93,6 +104,7 @@ export const AgentMessage = z.discriminatedUnion('type', [
   AgentPresence,
   AgentConsentPending,
   AgentUnattendedReply,
+  AgentUnattendedTurnedOff,
   OemReplyMessage,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;

@@ -227,6 +227,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onConsentPending: (deviceId, sessionId, expiresAt) =>
       sessions.onConsentPending(deviceId, sessionId, expiresAt),
     onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),
+    onUnattendedTurnedOff: (deviceId, report) =>
+      tasks.run('revoke unattended access turned off at the device', () =>
+        unattended.turnedOffAtDevice(deviceId, report),
+      ),
   });
   const metrics = createMetrics({
     devicesOnline: () => presence.size,

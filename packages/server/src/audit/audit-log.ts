@@ -2,7 +2,7 @@ import type { AuditAction } from '@tether/protocol';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
-import { createRefusalTally } from './refusal-tally.js';
+import { createRefusalTally, type TallyGroup } from './refusal-tally.js';
 
 /** What callers say about an event; time and id are added here. */
 export interface AuditEvent {
@@ -17,10 +17,11 @@ export interface AuditEvent {
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
   /**
-   * Records a refusal, aggregated per source and kind: the first in a minute in full, then one
-   * `refusals.summary` row with how many more there were.
+   * Records a refusal, aggregated per source and kind (action, and `group` when given): the
+   * first in a minute in full, then one `refusals.summary` row with how many more there were.
+   * An attacker's flood so costs a bounded number of rows, and the first is still seen at once.
    */
-  refused(event: AuditEvent): Promise<void>;
+  refused(event: AuditEvent, group?: TallyGroup): Promise<void>;
   /** Writes pending refusal summaries and stops the summary timer (shutdown, before the store). */
   close(): Promise<void>;
 }
@@ -52,7 +53,7 @@ export function createAuditLog(deps: { store: Store; clock: Clock; log: Logger }
   timer.unref();
   return {
     record,
-    refused: (event) => tally.refused(event),
+    refused: (event, group) => tally.refused(event, group),
     async close() {
       clearInterval(timer);
       await tally.flushAll();

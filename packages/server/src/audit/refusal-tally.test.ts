@@ -68,3 +68,63 @@ test('at shutdown every pending count is written', async () => {
   await tally.flushAll();
   assert.equal(written.at(-1)?.details?.count, 2);
 });
+
+test('refusals are counted per reason and, when asked, per target', async () => {
+  const { written, tally, advance } = setUp();
+  const signIn = (reason: string) => ({
+    action: 'auth.login_failed' as const,
+    actor: 'admin',
+    sourceAddress: '10.0.0.1',
+    details: { reason },
+  });
+  for (let i = 0; i < 5; i++)
+    await tally.refused(signIn('rate limited'), { reason: 'rate limited' });
+  for (let i = 0; i < 3; i++) await tally.refused(signIn('server busy'), { reason: 'server busy' });
+  const throttled = (target: string) => ({
+    ...refusal('10.0.0.1', 'unattended.throttled'),
+    target,
+  });
+  for (const target of ['device-a', 'device-a', 'device-b'])
+    await tally.refused(throttled(target), { isPerTarget: true });
+  assert.deepEqual(
+    written.map((event) => `${event.action} ${event.target ?? String(event.details?.reason)}`),
+    [
+      'auth.login_failed rate limited',
+      'auth.login_failed server busy',
+      'unattended.throttled device-a',
+      'unattended.throttled device-b',
+    ],
+    'the first of each reason and target is written at once',
+  );
+  advance(60_000);
+  await tally.flushDue();
+  const summaries = written
+    .filter((event) => event.action === 'refusals.summary')
+    .map((event) => ({
+      target: event.target,
+      reason: event.details?.reason,
+      count: event.details?.count,
+    }));
+  assert.deepEqual(
+    summaries.sort((a, b) => Number(b.count) - Number(a.count)),
+    [
+      { target: null, reason: 'rate limited', count: 4 },
+      { target: null, reason: 'server busy', count: 2 },
+      { target: 'device-a', reason: undefined, count: 1 },
+    ],
+  );
+});
+
+test('a flood from many sources stays within the tally bound and is still counted', async () => {
+  const { written, tally, advance } = setUp();
+  for (let i = 0; i < 12_000; i++)
+    await tally.refused(refusal(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`));
+  assert.equal(written.length, 10_001, 'one row per tracked source, then one for the rest');
+  assert.equal(written.at(-1)?.sourceAddress, '10.0.39.16');
+  advance(60_000);
+  await tally.flushDue();
+  const overflow = written.find(
+    (event) => event.action === 'refusals.summary' && event.sourceAddress === '*',
+  );
+  assert.equal(overflow?.details?.count, 1_999);
+});

@@ -56,6 +56,9 @@ export interface AuthService {
   createUser(input: { username: string; password: string; role: Role }): Promise<UserRecord>;
 }
 
+/** Why a sign-in failed, as the audit log says it. */
+type SignInFailure = 'rate limited' | 'server busy' | 'wrong password' | 'unknown user';
+
 /** Successful sign-ins read back at start, so known sources survive a restart. */
 const KNOWN_SOURCES_FROM_AUDIT = 1000;
 
@@ -88,18 +91,26 @@ export function createAuthService(deps: {
       deps.log.error({ err: error }, 'cannot read past sign-ins; known sources start empty');
     });
 
+  /**
+   * Audits a failed sign-in, then throws. A checked guess (wrong password, unknown user) is a row
+   * of its own: the throttle already bounds how many there can be. A sign-in refused unchecked
+   * (throttled, hashing busy) is tallied per source and reason: a flood costs a few rows.
+   */
   async function refuse(
     username: string,
     sourceAddress: string,
-    reason: string,
+    reason: SignInFailure,
     error: AppError = new AppError('AUTH_FAILED', 'Wrong username or password.'),
   ): Promise<never> {
-    await audit.record({
-      action: 'auth.login_failed',
+    const event = {
+      action: 'auth.login_failed' as const,
       actor: username,
       sourceAddress,
       details: { reason },
-    });
+    };
+    if (reason === 'rate limited' || reason === 'server busy')
+      await audit.refused(event, { reason });
+    else await audit.record(event);
     throw error;
   }
 

@@ -50,6 +50,11 @@ export interface AgentChannelDeps {
   onConsentPending?(deviceId: string, sessionId: string, expiresAt: Date): void;
   /** The agent answered `unattended.enable` (M-2). */
   onUnattendedReply?(deviceId: string, reply: MessageOf<AgentMessage, 'unattended.reply'>): void;
+  /** The user at the device turned unattended access off (M-2). */
+  onUnattendedTurnedOff?(
+    deviceId: string,
+    report: { accessIds: string[]; sourceAddress: string },
+  ): void;
 }
 
 /** Capabilities of an agent that names none (older than capabilities). */
@@ -240,6 +245,16 @@ export class AgentChannel implements AgentLink {
   }
 
   /** @internal Dispatch target. */
+  onUnattendedTurnedOff(message: MessageOf<AgentMessage, 'unattended.turned_off'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onUnattendedTurnedOff?.(this.id, {
+      accessIds: message.accessIds,
+      sourceAddress: this.socket.remoteAddress,
+    });
+    return Promise.resolve();
+  }
+
+  /** @internal Dispatch target. */
   onOemReply(message: MessageOf<AgentMessage, 'oem.reply'>): Promise<void> {
     this.expect('ready', message.type);
     this.deps.onOemReply(this.id, message);
@@ -364,4 +379,5 @@ const handlers: {
   presence: (channel, message) => channel.onPresence(message),
   'session.consent_pending': (channel, message) => channel.onConsentPending(message),
   'unattended.reply': (channel, message) => channel.onUnattendedReply(message),
+  'unattended.turned_off': (channel, message) => channel.onUnattendedTurnedOff(message),
 };

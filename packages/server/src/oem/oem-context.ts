@@ -36,7 +36,9 @@ export interface OemCaller {
 
 /**
  * Audits a refused integration API call, then throws `error`. The reason stays in the audit log
- * (it may say which check failed); the caller only sees the generic message of `error`.
+ * (it may say which check failed); the caller only sees the generic message of `error`. Refusals
+ * are tallied per source, operation and code: the first in a window is a full row, the rest a
+ * `refusals.summary` count.
  */
 export async function refuse(
   context: OemContext,
@@ -50,18 +52,22 @@ export async function refuse(
   },
   error: AppError,
 ): Promise<never> {
-  await context.audit.record({
-    action: 'oem.refused',
-    actor: input.actor,
-    target: input.target ?? null,
-    sourceAddress: input.sourceAddress,
-    details: {
-      operation: input.operation,
-      reason: input.reason,
-      code: error.code,
-      ...input.details,
+  await context.audit.refused(
+    {
+      action: 'oem.refused',
+      actor: input.actor,
+      target: input.target ?? null,
+      sourceAddress: input.sourceAddress,
+      details: {
+        operation: input.operation,
+        reason: input.reason,
+        code: error.code,
+        ...input.details,
+      },
     },
-  });
+    // Operation and code, never the free-text reason: a device's answer must not mint groups.
+    { reason: `${input.operation} ${error.code}` },
+  );
   throw error;
 }
 

@@ -24,8 +24,8 @@ export interface PasswordAttempt {
 /**
  * Checks one-time passwords under the guess limit. The attempt is counted before the hash is
  * checked, so simultaneous attempts cannot all slip through the limit; a refused attempt is
- * refused with RATE_LIMITED whether or not its password was right. Every failure and refusal
- * is audited.
+ * refused with RATE_LIMITED whether or not its password was right. Every checked failure is
+ * audited; refusals under the limit are tallied per source and device (a flood costs a few rows).
  *
  * @example
  * const access = await passwords.check({ actor, accessId, access, password, sourceAddress });
@@ -79,12 +79,15 @@ export class PasswordCheck {
     attempt: PasswordAttempt,
     details: Record<string, unknown>,
   ): Promise<void> {
-    await this.audit.record({
+    const event = {
       action,
       actor: attempt.actor,
+      // The server's record, not the request: an unknown access ID has no device.
       target: attempt.access?.deviceId ?? null,
       sourceAddress: attempt.sourceAddress,
       details: { accessId: attempt.accessId, ...details },
-    });
+    };
+    if (action === 'unattended.throttled') await this.audit.refused(event, { isPerTarget: true });
+    else await this.audit.record(event);
   }
 }

@@ -30,8 +30,15 @@ import { admitUnattended, turnOnAccess, type TurnOnDeps } from './turn-on.js';
 
 const IDLE_MS = UNATTENDED_IDLE_MINUTES * 60_000;
 
-/** Why accesses are revoked: a technician replaced or turned them off. */
-type RevokeReason = 'replaced' | 'turned_off';
+/** Why accesses are revoked: a technician replaced or turned them off, or the user at the device. */
+type RevokeReason = 'replaced' | 'turned_off' | 'turned_off_at_device';
+
+/** What a session under a revoked access is told, by reason. */
+const ENDED_BECAUSE: Record<RevokeReason, (actor: string) => string> = {
+  replaced: (actor) => `Unattended access was replaced by a new one by ${actor}.`,
+  turned_off: (actor) => `Unattended access was turned off by ${actor}.`,
+  turned_off_at_device: () => 'Unattended access was turned off by the user at the device.',
+};
 
 export interface UnattendedServiceDeps {
   store: Store;
@@ -224,6 +231,30 @@ export class UnattendedService {
     });
   }
 
+  /**
+   * The user at the device turned unattended access off (`tether agent unattended off`). When
+   * one of the reported accesses is still live, every live access of the device is revoked,
+   * audited with the device as actor; a late report of an access already dead changes nothing
+   * (it cannot end a newer access), and the agent gets the live list so it stops reporting.
+   */
+  async turnedOffAtDevice(
+    deviceId: string,
+    report: { accessIds: string[]; sourceAddress: string },
+  ): Promise<void> {
+    const device = await this.deps.store.devices.find(deviceId);
+    if (!device) return;
+    await this.queue.run(device.id, async () => {
+      const live = await this.deps.store.unattended.listLive(device.id);
+      if (live.some((access) => report.accessIds.includes(access.id))) {
+        const by = { actor: `device:${device.id}`, sourceAddress: report.sourceAddress };
+        await this.revokeAll(device, by, 'turned_off_at_device');
+        return;
+      }
+      const accessIds = live.map((access) => access.id);
+      this.deps.presence.get(device.id)?.send({ type: 'unattended.sync', accessIds });
+    });
+  }
+
   /** Revoking one access turns off the whole device: no other password may stay valid. */
   async revoke(user: UserRecord, id: string, sourceAddress: string): Promise<void> {
     const access = await this.find(id);
@@ -291,10 +322,9 @@ export class UnattendedService {
     reason: RevokeReason,
   ): Promise<UnattendedAccessRecord[]> {
     const revoked = await this.deps.store.unattended.revokeLive(device.id, this.deps.clock.now());
-    const why = reason === 'replaced' ? 'replaced by a new one' : 'turned off';
     for (const access of revoked) {
       for (const sessionId of this.running.get(access.id) ?? []) {
-        await this.deps.sessions.end(sessionId, `Unattended access was ${why} by ${by.actor}.`);
+        await this.deps.sessions.end(sessionId, ENDED_BECAUSE[reason](by.actor));
       }
       this.disableOnAgent(access, reason === 'replaced' ? 'replaced' : 'turned off');
       await this.deps.audit.record({

@@ -130,12 +130,15 @@ async function openControlUrl(context: ServerContext, request: FastifyRequest) {
   const source = sourceAddress(request);
   const parsed = OemConnectQuery.safeParse(request.query);
   if (!parsed.success) {
-    await context.audit.record({
-      action: 'oem.refused',
-      actor: source,
-      sourceAddress: source,
-      details: { operation: 'connect', reason: 'malformed link' },
-    });
+    await context.audit.refused(
+      {
+        action: 'oem.refused',
+        actor: source,
+        sourceAddress: source,
+        details: { operation: 'connect', reason: 'malformed link' },
+      },
+      { reason: 'connect malformed link' },
+    );
     throw invalidLinkError();
   }
   try {
