@@ -46,7 +46,6 @@ const NOT_YET_CONTRACTS = new Set([
   'DELETE /api/v1/policies/:id',
   'PUT /api/v1/policies/:id/assignments',
   'POST /api/v1/storage/test',
-  'GET /api/v1/openapi.json',
   'POST /api/v1/oem/devices/createdevicekey',
   'POST /api/v1/oem/devices/requestcontrol',
   'DELETE /api/v1/oem/devices',

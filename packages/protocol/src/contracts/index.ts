@@ -5,9 +5,12 @@ import {
   installerEndpoints,
   settingsEndpoints,
 } from './administration.js';
+import { apiReferenceEndpoints } from './api-reference.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
+export * from './api-reference.js';
+export { openApiDocument } from './openapi.js';
 
 /**
  * Every endpoint defined as a contract. The server's contract test checks that each has a route
@@ -18,4 +21,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(agentEndpoints),
   ...Object.values(settingsEndpoints),
   ...Object.values(auditEndpoints),
+  ...Object.values(apiReferenceEndpoints),
 ];
