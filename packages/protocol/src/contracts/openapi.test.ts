@@ -149,3 +149,21 @@ test('a query that is not an object of fields is refused, naming the contract', 
     /trees\.search: the query schema must be an object/,
   );
 });
+
+test('an answer that carries a secret documents Cache-Control: no-store, with its own description', () => {
+  // Built outside the literal: the OEM contracts add these optional fields to the success type.
+  const success = { status: 200 as const, body: Tags, noStore: true, description: 'The key, once' };
+  const secret: AnyEndpoint = { ...contracts.tag, id: 'trees.secret', success };
+  const document = openApiDocument({ endpoints: [secret], serverUrl: 'https://x.example' });
+  const answer = (
+    document.paths['/api/v1/trees/{id}/tags']?.put as {
+      responses: Record<string, { description: string; headers?: Record<string, unknown> }>;
+    }
+  ).responses['200'];
+  assert.ok(answer);
+  assert.equal(answer.description, 'The key, once');
+  assert.deepEqual(answer.headers?.['Cache-Control'], {
+    description: '`no-store`: the answer carries a secret',
+    schema: { type: 'string', const: 'no-store' },
+  });
+});

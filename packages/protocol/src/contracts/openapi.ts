@@ -92,29 +92,59 @@ function errorResponses(target: AnyEndpoint, errorBody: JsonObject): Record<stri
   return responses;
 }
 
+/**
+ * The success answer as the generator reads it. A contract may also say what its answer is
+ * (`description`), that it carries a secret (`noStore`: sent with `Cache-Control: no-store`) or
+ * that it redirects (302); fields a contract leaves out get plain defaults.
+ */
+interface SuccessView {
+  status: number;
+  body: z.ZodType | undefined;
+  contentType?: string;
+  noStore?: boolean;
+  description?: string;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'Done; no content',
+  302: 'Redirect to `Location`',
+};
+
 function successResponse(
   target: AnyEndpoint,
   schemas: SchemaCollector,
 ): Record<string, JsonObject> {
-  const { status, body, contentType } = target.success;
-  const description = { 200: 'OK', 201: 'Created', 204: 'Done; no content' }[status];
-  if (body !== undefined) {
-    return {
-      [status]: {
-        description,
-        content: { 'application/json': { schema: schemas.use(body, 'output') } },
-      },
-    };
-  }
-  if (contentType !== undefined) {
-    return {
-      [status]: {
-        description: `${description}: a download`,
-        content: { [contentType]: { schema: { type: 'string' } } },
-      },
-    };
-  }
-  return { [status]: { description } };
+  const success: SuccessView = target.success;
+  const { status, body, contentType } = success;
+  const description = success.description ?? STATUS_TEXT[status] ?? `HTTP ${status}`;
+  const headers = {
+    ...(success.noStore
+      ? {
+          'Cache-Control': {
+            description: '`no-store`: the answer carries a secret',
+            schema: { type: 'string', const: 'no-store' },
+          },
+        }
+      : {}),
+    ...(status === 302
+      ? { Location: { description: 'Where to go next', schema: { type: 'string' } } }
+      : {}),
+  };
+  const content =
+    body !== undefined
+      ? { 'application/json': { schema: schemas.use(body, 'output') } }
+      : contentType !== undefined
+        ? { [contentType]: { schema: { type: 'string' } } }
+        : undefined;
+  return {
+    [status]: {
+      description: body === undefined && contentType ? `${description} (a download)` : description,
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      ...(content ? { content } : {}),
+    },
+  };
 }
 
 /** `path` and `query` parameters from the properties of the contract's object schemas. */
@@ -152,10 +182,13 @@ function security(target: AnyEndpoint): JsonObject {
       who: `Needs a signed-in user whose role has the permission \`${access.permission}\`.`,
     };
   }
+  // A script-token contract may also name the token permission it needs.
+  const token: { operation: string; permission?: string } = access;
   return {
     security: [{ scriptToken: [] }],
-    'x-oem-operation': access.operation,
-    who: `Needs a script token of the tenant allowed the operation \`${access.operation}\`.`,
+    'x-oem-operation': token.operation,
+    ...(token.permission ? { 'x-oem-permission': token.permission } : {}),
+    who: `Needs \`Authorization: Bearer <script token>\` of the tenant${token.permission ? ` with the permission \`${token.permission}\`` : ''}.`,
   };
 }
 
