@@ -42,7 +42,7 @@ export function schemaCollector(
     cache.set(schema, forms);
     // `unrepresentable: 'any'`: a transform's result has no JSON form; it is described as any value.
     forms[io] ??= JSON.stringify(
-      z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }),
+      explicitKeys(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' })),
     );
     return forms[io];
   };
@@ -101,4 +101,33 @@ function embeddable(
     components[`${key}_${def}`] = rewrite(body) as JsonObject;
   }
   return rewrite(schema) as JsonObject;
+}
+
+/**
+ * A record over an enum (`z.record(z.enum([...]), value)`) must have every key; zod says so with
+ * `propertyNames` and `required`, which most OpenAPI tools (type generators, Swagger UI) ignore
+ * without `properties`. The same constraint spelled as one property per key reads right in all.
+ */
+function explicitKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(explicitKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const node: JsonObject = Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, explicitKeys(inner)]),
+  );
+  const keys = (node.propertyNames as { enum?: unknown } | undefined)?.enum;
+  const required = node.required;
+  const isExhaustive =
+    Array.isArray(keys) &&
+    Array.isArray(required) &&
+    node.properties === undefined &&
+    keys.length === required.length &&
+    keys.every((key) => required.includes(String(key)));
+  if (!isExhaustive) return node;
+  const each = node.additionalProperties ?? {};
+  delete node.propertyNames;
+  return {
+    ...node,
+    properties: Object.fromEntries(required.map((key) => [String(key), each])),
+    additionalProperties: false,
+  };
 }

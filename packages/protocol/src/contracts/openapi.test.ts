@@ -167,3 +167,28 @@ test('an answer that carries a secret documents Cache-Control: no-store, with it
     schema: { type: 'string', const: 'no-store' },
   });
 });
+
+test('a record over an enum lists every key as a property; a partial one stays a map', () => {
+  const Level = z.enum(['low', 'high']);
+  const Limits = z.object({
+    every: z.record(Level, z.number()),
+    some: z.partialRecord(Level, z.number()),
+  });
+  const limits = endpoint({ ...contracts.settings, id: 'trees.limits', body: Limits });
+  const document = openApiDocument({ endpoints: [limits], serverUrl: 'https://x.example' });
+  const body = (
+    document.paths['/api/v1/trees/settings']?.put as {
+      requestBody: { content: { 'application/json': { schema: { properties: JsonMap } } } };
+    }
+  ).requestBody.content['application/json'].schema.properties;
+  assert.deepEqual(body.every, {
+    type: 'object',
+    required: ['low', 'high'],
+    properties: { low: { type: 'number' }, high: { type: 'number' } },
+    additionalProperties: false,
+  });
+  assert.deepEqual(body.some?.properties, undefined);
+  assert.deepEqual(body.some?.propertyNames, { type: 'string', enum: ['low', 'high'] });
+});
+
+type JsonMap = Record<string, Record<string, unknown> | undefined>;
