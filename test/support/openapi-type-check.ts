@@ -38,7 +38,8 @@ function contractChecks(target: AnyEndpoint, expression: string, index: number):
   const e = `E${index}`;
   const op = `Op${index}`;
   const both = (label: string, sdk: string, document: string): string[] => [
-    `export type C${index}_${label}_sdk_to_document = Assignable<${sdk}, ${document}>;`,
+    // Requests pass through `Sent` (fields zod types as `unknown`); answers compare as they are.
+    `export type C${index}_${label}_sdk_to_document = Assignable<${label === 'response' ? sdk : `Sent<${sdk}>`}, ${document}>;`,
     `export type C${index}_${label}_document_to_sdk = Assignable<${document}, ${sdk}>;`,
   ];
   const lines = [
@@ -55,10 +56,7 @@ function contractChecks(target: AnyEndpoint, expression: string, index: number):
   if (target.query) {
     const sdkQuery = `NonNullable<${request}['query']>`;
     const documentQuery = `NonNullable<${op}['parameters']['query']>`;
-    lines.push(
-      `export type C${index}_query_sdk_to_document = Assignable<Known<${sdkQuery}>, ${documentQuery}>;`,
-      `export type C${index}_query_document_to_sdk = Assignable<${documentQuery}, ${sdkQuery}>;`,
-    );
+    lines.push(...both('query', sdkQuery, documentQuery));
   } else {
     lines.push(
       `export type C${index}_no_query = Assignable<${op}['parameters']['query'], undefined>;`,
@@ -101,8 +99,11 @@ export function typeChecksSource(endpoints: readonly AnyEndpoint[], typesModule:
     `import type { operations } from './${typesModule}.js';`,
     '/** Compiles only where `From` is assignable to `To`. */',
     'type Assignable<From extends To, To> = [From, To];',
-    "/** Coerced query fields (`z.coerce`) take any value in the SDK's types: nothing to compare. */",
-    'type Known<T> = { [K in keyof T]: unknown extends T[K] ? any : T[K] };',
+    '/**',
+    " * What the SDK sends, with fields it types as `unknown` (zod's input of `z.coerce` and",
+    ' * `z.preprocess`: any value is parsed) left out of the comparison, at any depth.',
+    ' */',
+    'type Sent<T> = unknown extends T ? any : T extends object ? { [K in keyof T]: Sent<T[K]> } : T;',
     ...endpoints.map((target, index) =>
       contractChecks(target, expressions.get(target) ?? '', index),
     ),
@@ -112,7 +113,11 @@ export function typeChecksSource(endpoints: readonly AnyEndpoint[], typesModule:
 
 /** TypeScript declarations of an OpenAPI document, from openapi-typescript. */
 export async function generatedTypes(document: unknown): Promise<string> {
-  return astToString(await openapiTS(document as Parameters<typeof openapiTS>[0]));
+  // A field with a default is optional in a request: only the document's `required` decides.
+  const ast = await openapiTS(document as Parameters<typeof openapiTS>[0], {
+    defaultNonNullable: false,
+  });
+  return astToString(ast);
 }
 
 /**
