@@ -5,6 +5,7 @@ import {
   installerEndpoints,
   settingsEndpoints,
 } from './administration.js';
+import { apiReferenceEndpoints } from './api-reference.js';
 import { authEndpoints } from './auth.js';
 import { deviceEndpoints } from './devices.js';
 import { healthEndpoints } from './health.js';
@@ -16,6 +17,7 @@ import { storageEndpoints, uploadEndpoints } from './storage.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
+export * from './api-reference.js';
 export * from './auth.js';
 export * from './devices.js';
 export * from './health.js';
@@ -24,6 +26,7 @@ export * from './unattended.js';
 export * from './policies.js';
 export * from './recordings.js';
 export * from './storage.js';
+export { openApiDocument } from './openapi.js';
 
 /**
  * Every endpoint defined as a contract. The server's contract test checks that each has a route
@@ -43,4 +46,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(uploadEndpoints),
   ...Object.values(policyEndpoints),
   ...Object.values(storageEndpoints),
+  ...Object.values(apiReferenceEndpoints),
 ];

@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { installerRoutes } from './routes/installer-routes.js';
 import { oemRoutes } from './routes/oem-routes.js';
+import { openApiRoutes } from './routes/openapi-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { recordingRoutes } from './routes/recording-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -57,6 +58,7 @@ export async function createUserApp(
     policyRoutes,
     storageRoutes,
     oemRoutes,
+    openApiRoutes,
   ]) {
     routes(app, context);
   }

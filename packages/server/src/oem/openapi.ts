@@ -144,10 +144,13 @@ export function oemOpenApiDocument(publicUrl: string): JsonObject {
   const refusedLink = {
     content: {
       'application/json': { schema: ref('ErrorBody') },
+      // A media type has no description of its own (OpenAPI 3.1); the schema carries it.
       'text/html': {
-        schema: { type: 'string' },
-        description:
-          'For browsers (Accept prefers text/html): a page saying the link is no longer valid and to ask for a new one',
+        schema: {
+          type: 'string',
+          description:
+            'For browsers (Accept prefers text/html): a page saying the link is no longer valid and to ask for a new one',
+        },
       },
     },
   };

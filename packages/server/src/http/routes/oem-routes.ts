@@ -24,7 +24,6 @@ import {
 import type { ServerContext } from '../../app/context.js';
 import { CONNECT_PATH, invalidLinkError } from '../../oem/control.js';
 import type { OemCaller } from '../../oem/oem-service.js';
-import { oemOpenApiDocument } from '../../oem/openapi.js';
 import type { HttpsApp } from '../https-app.js';
 import { noStore } from '../no-store.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
@@ -35,7 +34,7 @@ export const OEM_SESSION_PAGE = '/oem/session';
 
 /**
  * The integration API (O-1 … O-6): script-token endpoints for integrators, the one-time
- * connection URL, administrators' tenant and token management, and the OpenAPI document.
+ * connection URL, administrators' tenant and token management.
  */
 export function oemRoutes(app: HttpsApp, context: ServerContext): void {
   const { oem } = context;
@@ -119,8 +118,6 @@ export function oemRoutes(app: HttpsApp, context: ServerContext): void {
         .send(page.html);
     }
   });
-
-  app.get('/api/v1/openapi.json', () => Promise.resolve(oemOpenApiDocument(context.publicUrl())));
 
   adminRoutes(app, context);
 }
