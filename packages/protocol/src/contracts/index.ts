@@ -5,9 +5,11 @@ import {
   installerEndpoints,
   settingsEndpoints,
 } from './administration.js';
+import { oemAdministrationEndpoints, oemDeviceEndpoints } from './oem.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
+export * from './oem.js';
 
 /**
  * Every endpoint defined as a contract. The server's contract test checks that each has a route
@@ -18,4 +20,6 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(agentEndpoints),
   ...Object.values(settingsEndpoints),
   ...Object.values(auditEndpoints),
+  ...Object.values(oemDeviceEndpoints),
+  ...Object.values(oemAdministrationEndpoints),
 ];
