@@ -47,20 +47,6 @@ const NOT_YET_CONTRACTS = new Set([
   'PUT /api/v1/policies/:id/assignments',
   'POST /api/v1/storage/test',
   'GET /api/v1/openapi.json',
-  'POST /api/v1/oem/devices/createdevicekey',
-  'POST /api/v1/oem/devices/requestcontrol',
-  'DELETE /api/v1/oem/devices',
-  'DELETE /api/v1/oem/devices/unregister',
-  'GET /api/v1/oem/devices',
-  'POST /api/v1/oem/appregistrations',
-  'GET /api/v1/oem/tenants',
-  'POST /api/v1/oem/tenants',
-  'PUT /api/v1/oem/tenants/:id/groups',
-  'PUT /api/v1/oem/tenants/:id/compatibility',
-  'GET /api/v1/oem/tenants/:id/tokens',
-  'POST /api/v1/oem/tenants/:id/tokens',
-  'DELETE /api/v1/oem/tokens/:id',
-  'GET /oem/connect',
 ]);
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
