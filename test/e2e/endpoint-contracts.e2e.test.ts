@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
+  CreateScriptTokenResponse,
   ENDPOINTS,
   ErrorBody,
+  OemPermission,
   ROLE_PERMISSIONS,
+  Tenant,
   type AnyEndpoint,
   type Role,
 } from '@tether/protocol';
@@ -126,5 +129,98 @@ describe('authorisation is data: each contract refuses callers without its permi
         assert.ok(error.message.includes(access.permission), error.message);
       });
     }
+  }
+});
+
+/**
+ * A well-formed body for each script-token operation, so a call gets past parsing to the token
+ * checks. The device and key it names do not exist: a token that may do the operation is then
+ * refused NOT_FOUND, never FORBIDDEN. A new script-token contract needs an entry here.
+ */
+function sampleBody(operation: string, tenantId: string): unknown {
+  const device = { tenant_id: tenantId, remotecontrol_id: 'r900000001' };
+  const bodies: Record<string, unknown> = {
+    createdevicekey: { ...device, key_permissions: 'attended', request_id: randomUUID() },
+    requestcontrol: {
+      ...device,
+      control_type: 'attended',
+      device_key_id: randomUUID(),
+      tenant_nonce: '0123456789abcdef0123456789abcdef',
+    },
+    unregister: {
+      ...device,
+      device_key_id: randomUUID(),
+      decommission_token: 'not-a-real-decommission-token',
+    },
+    appregistrations: { tenant_id: tenantId, app_key_sha256: 'ab'.repeat(32) },
+  };
+  if (!(operation in bodies)) throw new Error(`no sample body for the operation "${operation}"`);
+  return bodies[operation];
+}
+
+describe('authorisation is data: each script-token contract refuses tokens without its permission', () => {
+  let tenantId = '';
+  /** A token of the tenant with every permission but `missing` (all of them when undefined). */
+  const tokenWithout = async (missing: OemPermission | undefined): Promise<string> => {
+    const permissions = OemPermission.options.filter((permission) => permission !== missing);
+    const response = await server.admin.request('POST', `/api/v1/oem/tenants/${tenantId}/tokens`, {
+      name: `without ${missing ?? 'nothing'}`,
+      permissions,
+    });
+    assert.equal(response.status, 201, response.text);
+    return response.json(CreateScriptTokenResponse).secret;
+  };
+  const callWith = (endpoint: AnyEndpoint, operation: string, token: string | undefined) => {
+    const body = endpoint.body ? sampleBody(operation, tenantId) : undefined;
+    // Node sends a DELETE body unframed unless its length is given (the SDK gives it too).
+    const length =
+      body === undefined ? {} : { 'content-length': String(JSON.stringify(body).length) };
+    const authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    return server
+      .client()
+      .request(endpoint.method, endpoint.path, body, { ...length, ...authorization });
+  };
+
+  before(async () => {
+    const response = await server.admin.request('POST', '/api/v1/oem/tenants', {
+      name: 'Contract walk',
+      groups: ['contract-walk'],
+    });
+    assert.equal(response.status, 201, response.text);
+    tenantId = response.json(Tenant).id;
+  });
+
+  for (const endpoint of ENDPOINTS) {
+    const { access } = endpoint;
+    if (access.kind !== 'scriptToken') continue;
+    test(`${endpoint.id} refuses a call without a script token, or with an unknown one`, async () => {
+      const missing = await callWith(endpoint, access.operation, undefined);
+      assert.equal(missing.status, 401, missing.text);
+      assert.equal(missing.json(ErrorBody).code, 'AUTH_REQUIRED');
+      const unknown = await callWith(endpoint, access.operation, 'not-a-script-token-of-anyone');
+      assert.equal(unknown.status, 401, unknown.text);
+      assert.equal(unknown.json(ErrorBody).code, 'TOKEN_INVALID');
+    });
+    const { permission } = access;
+    if (permission === undefined) {
+      test(`${endpoint.id} serves any token of the tenant (it names no token permission)`, async () => {
+        const response = await callWith(
+          endpoint,
+          access.operation,
+          await tokenWithout('manageTenants'),
+        );
+        assert.equal(response.status, endpoint.success.status, response.text);
+      });
+      continue;
+    }
+    test(`${endpoint.id} refuses a token without ${permission}, and not one with it`, async () => {
+      const refused = await callWith(endpoint, access.operation, await tokenWithout(permission));
+      assert.equal(refused.status, 403, refused.text);
+      const error = refused.json(ErrorBody);
+      assert.equal(error.code, 'FORBIDDEN');
+      assert.ok(error.message.includes(permission), error.message);
+      const allowed = await callWith(endpoint, access.operation, await tokenWithout(undefined));
+      assert.notEqual(allowed.status, 403, allowed.text);
+    });
   }
 });
