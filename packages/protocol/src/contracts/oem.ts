@@ -25,7 +25,8 @@ import { endpoint } from './endpoint.js';
 /**
  * The integration API (O-1 … O-6) for management vendors (RMM/MDM): roll out device keys,
  * request one-time control URLs, unregister devices. Script-token calls take
- * `Authorization: Bearer <token>`; errors are `{code, message}`.
+ * `Authorization: Bearer <token>`; errors are `{code, message}`. The token permission each call
+ * needs is its access's `permission` (the API document says it), not repeated in the prose.
  */
 
 /** Every script-token call: no, unknown or revoked token; a token of another tenant. */
@@ -39,14 +40,14 @@ const DEVICE_REFUSALS: readonly ErrorCode[] = ['NOT_FOUND', 'DEVICE_OFFLINE', 'U
 
 /** The exact text an app signs for the agent's local rollout endpoint (`rolloutChallengeText`). */
 const APP_REGISTRATION_DESCRIPTION = [
-  'Needs the manageTenants permission. `app_key_sha256` is the SHA-256 (hex) of the DER SubjectPublicKeyInfo of the app signing key (`openssl pkey -in app.pem -pubout -outform DER | sha256sum`).',
+  '`app_key_sha256` is the SHA-256 (hex) of the DER SubjectPublicKeyInfo of the app signing key (`openssl pkey -in app.pem -pubout -outform DER | sha256sum`).',
   'The app then fetches the rollout data from the agent local socket (`<agent data>/oem-ipc/rollout.sock`), one JSON message per line: it sends `{"type":"hello","accountId":account_id,"keyId":app_key_id,"publicKey":"<SPKI PEM>"}`, the agent answers `{"type":"challenge","nonce":"<base64url>"}`, the app sends `{"type":"proof","signature":"<unpadded base64url>"}` and gets `{"type":"rollout","rollout":{RolloutKey,RequestId,RemotecontrolId}}`.',
   'The signed text is UTF-8, four lines joined by a line feed (\\n), no trailing line feed: `tether-oem-rollout-v1`, account_id, app_key_id, the nonce exactly as received. Example: `tether-oem-rollout-v1\\nt1001\\n4f6c1f0e-9a7b-4c1e-8d2a-0b5e6f7a8c9d\\nq83vEjRWeJASNFZ4kBI0VniQEjRWeJASNFZ4kBI0Vng`.',
   'Signature: Ed25519 or Ed448 (pure, no pre-hash), ECDSA with SHA-256 (DER-encoded), or RSA PKCS#1 v1.5 with SHA-256.',
 ].join(' ');
 
 const UNREGISTER_DESCRIPTION =
-  'Needs the deleteDeviceKey permission. Sessions opened with the key end. `DELETE /api/v1/oem/devices` and `DELETE /api/v1/oem/devices/unregister` (the path the vendor document names) are the same call.';
+  'Sessions opened with the key end. `DELETE /api/v1/oem/devices` and `DELETE /api/v1/oem/devices/unregister` (the path the vendor document names) are the same call.';
 
 /** Both unregister paths are one call; only the path differs. */
 function unregisterEndpoint<const Id extends string, const Path extends string>(
@@ -75,7 +76,7 @@ export const oemDeviceEndpoints = {
     path: '/api/v1/oem/devices/createdevicekey',
     summary: 'Create a device key on a device (rollout)',
     description:
-      "Needs the createDeviceKey permission. `request_id` comes from the rollout file; the PEM passphrase is its RolloutKey. The PEM is PKCS#8 `ENCRYPTED PRIVATE KEY` (PBES2, AES-256-CBC), or, for tenants with the `seed-001` compatibility setting, the vendor document's `RSA PRIVATE KEY` with `Proc-Type: 4,ENCRYPTED` / `DEK-Info: AES-256-CBC,<iv>`. A rollout request ID already used answers `CONFLICT`.",
+      "`request_id` comes from the rollout file; the PEM passphrase is its RolloutKey. The PEM is PKCS#8 `ENCRYPTED PRIVATE KEY` (PBES2, AES-256-CBC), or, for tenants with the `seed-001` compatibility setting, the vendor document's `RSA PRIVATE KEY` with `Proc-Type: 4,ENCRYPTED` / `DEK-Info: AES-256-CBC,<iv>`. A rollout request ID already used answers `CONFLICT`.",
     access: { kind: 'scriptToken', operation: 'createdevicekey', permission: 'createDeviceKey' },
     subject: 'createdevicekey request',
     body: CreateDeviceKeyRequest,
@@ -93,7 +94,7 @@ export const oemDeviceEndpoints = {
     path: '/api/v1/oem/devices/requestcontrol',
     summary: 'Request a one-time control URL',
     description:
-      'Needs the requestControl permission. Decrypt the secret (RSA-OAEP SHA-256; SHA-1 for tenants with the `seed-001` compatibility setting), HMAC-SHA512 over tenant_nonce + target_nonce + tenant_id[1:] + remotecontrol_id[1:], base64url, in place of YOUR_MASTER_SECRET. The filled URL opens one session, once, within 5 minutes (`GET /oem/connect`).',
+      'Decrypt the secret (RSA-OAEP SHA-256; SHA-1 for tenants with the `seed-001` compatibility setting), HMAC-SHA512 over tenant_nonce + target_nonce + tenant_id[1:] + remotecontrol_id[1:], base64url, in place of YOUR_MASTER_SECRET. The filled URL opens one session, once, within 5 minutes (`GET /oem/connect`).',
     access: { kind: 'scriptToken', operation: 'requestcontrol', permission: 'requestControl' },
     subject: 'requestcontrol request',
     body: RequestControlRequest,
