@@ -69,6 +69,7 @@ test('the vendor document flow: rollout, device key, control URL, session, unreg
   const browser = server.client();
   const opened = await browser.request('GET', url);
   assert.equal(opened.status, 302, opened.text);
+  assert.equal(opened.headers['cache-control'], 'no-store', 'the redirect carries a relay ticket');
   const location = String(opened.headers.location);
   const terminal = await joinByTicket(browser, location);
   terminal.type('echo oem-$((6*7))\r');

@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import {
   AppError,
+  oemDeviceEndpoints,
   RolloutIpcClientMessage,
   rolloutChallengeText,
   type RolloutData,
@@ -41,10 +42,11 @@ function digestFor(key: KeyObject): string | null {
   return type === 'ed25519' || type === 'ed448' ? null : 'sha256';
 }
 
+const { registerApp } = oemDeviceEndpoints;
 const notRegistered = (): AppError =>
   new AppError(
     'FORBIDDEN',
-    'This app is not registered on this device: account ID, key ID and signing key must match a registration made with POST /api/v1/oem/appregistrations.',
+    `This app is not registered on this device: account ID, key ID and signing key must match a registration made with ${registerApp.method} ${registerApp.path}.`,
   );
 
 /** What one connection has established so far. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import type { Role } from '../api/auth.js';
+import type { OemPermission } from '../api/oem.js';
 
 /**
  * What a signed-in user may do. Every console endpoint names one; a role is a set of them
@@ -46,11 +47,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
  * Who may call an endpoint: anyone; a signed-in user with a permission; or an integrator's
  * script token (O-1) allowed the named OEM operation. The OpenAPI document maps each kind to a
  * security scheme (`consoleSession`, `scriptToken`).
+ *
+ * A script-token endpoint names its `operation` (the word the audit log records) and, when the
+ * token must carry one, the token `permission` it needs; the service checks that permission
+ * after the token's tenant, so a token of another tenant is refused the same way with or without it.
  */
 export type EndpointAccess =
   | { kind: 'public' }
   | { kind: 'user'; permission: Permission }
-  | { kind: 'scriptToken'; operation: string };
+  | { kind: 'scriptToken'; operation: string; permission?: OemPermission };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -78,10 +83,18 @@ export interface Endpoint<
   readonly query?: Query;
   readonly body?: Body;
   /**
-   * The success status and its JSON body (`undefined`: no JSON body — a 204, or a download whose
-   * `contentType` is given).
+   * The success status and its JSON body (`undefined`: no JSON body — a 204, a redirect (302,
+   * `Location` header), or a download whose `contentType` is given). `noStore`: the answer
+   * carries a secret, so it is sent with `Cache-Control: no-store`. `description`: what the
+   * answer is, for the API document.
    */
-  readonly success: { status: 200 | 201 | 204; body: Response; contentType?: string };
+  readonly success: {
+    status: 200 | 201 | 204 | 302;
+    body: Response;
+    contentType?: string;
+    noStore?: boolean;
+    description?: string;
+  };
   /** Error codes this endpoint answers with besides the ones every endpoint may give. */
   readonly errors: readonly ErrorCode[];
 }

@@ -14,6 +14,7 @@ import { unattendedEndpoints } from './unattended.js';
 import { policyEndpoints } from './policies.js';
 import { recordingEndpoints } from './recordings.js';
 import { storageEndpoints, uploadEndpoints } from './storage.js';
+import { oemAdministrationEndpoints, oemDeviceEndpoints } from './oem.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -26,6 +27,7 @@ export * from './unattended.js';
 export * from './policies.js';
 export * from './recordings.js';
 export * from './storage.js';
+export * from './oem.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -47,4 +49,6 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(policyEndpoints),
   ...Object.values(storageEndpoints),
   ...Object.values(apiReferenceEndpoints),
+  ...Object.values(oemDeviceEndpoints),
+  ...Object.values(oemAdministrationEndpoints),
 ];

@@ -1,10 +1,5 @@
-import {
-  AppRegistrationResponse,
-  CreateDeviceKeyResponse,
-  RequestControlResponse,
-  type DeviceKeyPermission,
-} from '@tether/protocol';
-import { callOemJson, callOemRaw, type BodySchema, type OemTransport } from './oem-http.js';
+import { oemDeviceEndpoints as endpoints, type DeviceKeyPermission } from '@tether/protocol';
+import { callOemEndpoint, type OemTransport } from './oem-http.js';
 import { newTenantNonce } from './master-secret.js';
 import type { Rollout } from './rollout-file.js';
 
@@ -58,15 +53,6 @@ export interface OemClient {
   }): Promise<{ accountId: string; keyId: string }>;
 }
 
-function post<T>(
-  transport: OemTransport,
-  path: string,
-  body: unknown,
-  schema: BodySchema<T>,
-): Promise<T> {
-  return callOemJson(transport, { method: 'POST', path, body }, schema);
-}
-
 /**
  * The integrator's client of the Tether integration API (O-1 … O-5), for Node.
  *
@@ -79,17 +65,14 @@ export function createOemClient(options: OemClientOptions): OemClient {
   const transport: OemTransport = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
   return {
     async createDeviceKey(input) {
-      const reply = await post(
-        transport,
-        '/api/v1/oem/devices/createdevicekey',
-        {
+      const reply = await callOemEndpoint(transport, endpoints.createDeviceKey, {
+        body: {
           key_permissions: input.keyPermissions,
           remotecontrol_id: input.rollout.remoteControlId,
           request_id: input.rollout.requestId,
           tenant_id: input.tenantId,
         },
-        CreateDeviceKeyResponse,
-      );
+      });
       return {
         deviceKeyId: reply.device_key_id,
         encryptedDeviceKey: reply.encrypted_device_key,
@@ -98,18 +81,15 @@ export function createOemClient(options: OemClientOptions): OemClient {
     },
     async requestControl(input) {
       const tenantNonce = input.tenantNonce ?? newTenantNonce();
-      const reply = await post(
-        transport,
-        '/api/v1/oem/devices/requestcontrol',
-        {
+      const reply = await callOemEndpoint(transport, endpoints.requestControl, {
+        body: {
           control_type: input.controlType,
           device_key_id: input.deviceKeyId,
           remotecontrol_id: input.remoteControlId,
           tenant_id: input.tenantId,
           tenant_nonce: tenantNonce,
         },
-        RequestControlResponse,
-      );
+      });
       return {
         encryptedDeviceSecret: reply.encrypted_device_secret,
         targetNonce: reply.target_nonce,
@@ -118,9 +98,7 @@ export function createOemClient(options: OemClientOptions): OemClient {
       };
     },
     async unregister(input) {
-      await callOemRaw(transport, {
-        method: 'DELETE',
-        path: '/api/v1/oem/devices',
+      await callOemEndpoint(transport, endpoints.unregister, {
         body: {
           tenant_id: input.tenantId,
           remotecontrol_id: input.remoteControlId,
@@ -130,12 +108,9 @@ export function createOemClient(options: OemClientOptions): OemClient {
       });
     },
     async registerApp(input) {
-      const reply = await post(
-        transport,
-        '/api/v1/oem/appregistrations',
-        { tenant_id: input.tenantId, app_key_sha256: input.appKeySha256 },
-        AppRegistrationResponse,
-      );
+      const reply = await callOemEndpoint(transport, endpoints.registerApp, {
+        body: { tenant_id: input.tenantId, app_key_sha256: input.appKeySha256 },
+      });
       return { accountId: reply.account_id, keyId: reply.app_key_id };
     },
   };

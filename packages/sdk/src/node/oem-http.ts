@@ -1,6 +1,15 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { AppError, ErrorBody, type ErrorCode } from '@tether/protocol';
+import {
+  AppError,
+  ErrorBody,
+  type AnyEndpoint,
+  type EndpointRequest,
+  type EndpointResponse,
+  type ErrorCode,
+} from '@tether/protocol';
+import { endpointRequest } from '../client/call-endpoint.js';
+import type { RequestSpec } from '../client/http-request.js';
 
 /** Where and how the OEM client talks to the server. */
 export interface OemTransport {
@@ -36,27 +45,30 @@ function codeForStatus(status: number): ErrorCode {
   return codes[status] ?? 'INTERNAL';
 }
 
-function send(
-  transport: OemTransport,
-  method: string,
-  path: string,
-  body: unknown,
-): Promise<RawReply> {
-  const url = new URL(path, transport.baseUrl);
-  const payload = JSON.stringify(body);
+/**
+ * Node's own HTTP client rather than `fetch`: it trusts the integrator's CA for this request
+ * only, where `fetch` would need a dispatcher from an extra dependency.
+ */
+function send(transport: OemTransport, spec: RequestSpec): Promise<RawReply> {
+  const url = new URL(spec.path, transport.baseUrl);
+  const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
   const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
-        method,
+        method: spec.method,
         ...(transport.ca ? { ca: transport.ca } : {}),
         timeout: transport.timeoutMs ?? 60_000,
         headers: {
           accept: 'application/json',
           authorization: `Bearer ${transport.token}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
+          ...(payload === undefined
+            ? {}
+            : {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(payload),
+              }),
         },
       },
       (res: IncomingMessage) => {
@@ -83,30 +95,24 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The subset of a zod schema the client needs. */
-export interface BodySchema<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false };
-}
-
-/** One call: method, path under the base URL, JSON body. */
-export interface OemCall {
-  method: 'POST' | 'DELETE';
-  path: string;
-  body: unknown;
-}
-
 /**
- * Calls one endpoint of the integration API and returns the parsed JSON body. Failures are
- * `AppError`s that keep the server's code and message; network failures are `UNAVAILABLE`.
+ * Calls one endpoint of the integration API through its contract with the script token: the
+ * path comes from the contract, the reply is validated against its success schema. Failures
+ * are `AppError`s that keep the server's code and message; network failures are `UNAVAILABLE`.
  * The token never appears in an error.
  *
  * @example
- * await callOemRaw(transport, { method: 'DELETE', path: '/api/v1/oem/devices', body });
+ * const reply = await callOemEndpoint(transport, oemDeviceEndpoints.requestControl, { body });
  */
-export async function callOemRaw(transport: OemTransport, call: OemCall): Promise<unknown> {
+export async function callOemEndpoint<E extends AnyEndpoint>(
+  transport: OemTransport,
+  target: E,
+  request: EndpointRequest<E>,
+): Promise<EndpointResponse<E>> {
+  const spec = endpointRequest(target, request);
   let reply: RawReply;
   try {
-    reply = await send(transport, call.method, call.path, call.body);
+    reply = await send(transport, spec);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError(
@@ -120,29 +126,17 @@ export async function callOemRaw(transport: OemTransport, call: OemCall): Promis
     if (error.success) throw new AppError(error.data.code, error.data.message, error.data.details);
     throw new AppError(
       codeForStatus(reply.status),
-      `${call.method} ${call.path} failed with HTTP ${reply.status}.`,
+      `${spec.method} ${spec.path} failed with HTTP ${reply.status}.`,
     );
   }
-  return json;
-}
-
-/**
- * Calls one endpoint and validates its JSON reply against a protocol schema.
- *
- * @example
- * const reply = await callOemJson(transport, { method: 'POST', path: '/api/v1/oem/devices/requestcontrol', body }, RequestControlResponse);
- */
-export async function callOemJson<T>(
-  transport: OemTransport,
-  call: OemCall,
-  schema: BodySchema<T>,
-): Promise<T> {
-  const parsed = schema.safeParse(await callOemRaw(transport, call));
+  const schema = target.success.body;
+  if (schema === undefined) return undefined as EndpointResponse<E>;
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new AppError(
       'INTERNAL',
-      `Unexpected reply to ${call.method} ${call.path}; the server and SDK versions may differ.`,
+      `Unexpected reply to ${spec.method} ${spec.path}; the server and SDK versions may differ.`,
     );
   }
-  return parsed.data;
+  return parsed.data as EndpointResponse<E>;
 }

@@ -7,13 +7,22 @@ import {
   type EndpointResponse,
 } from '@tether/protocol';
 import type { AuthService, Principal } from '../auth/auth-service.js';
+import type { OemCaller } from '../oem/oem-context.js';
+import type { OemService } from '../oem/oem-service.js';
 import type { HttpsApp } from './https-app.js';
 import { parseParams } from './parse-params.js';
+import { noStore } from './no-store.js';
 import { parseInput, requireUser } from './request-context.js';
+import { answeringRefusals, checkInput, type EndpointRouteOptions } from './route-refusals.js';
+import { authenticateScriptToken } from './script-token-access.js';
 
-/** What a route handler gets: typed input, the caller (for user endpoints) and the raw pair. */
+export type { EndpointRouteOptions } from './route-refusals.js';
+
+/** What a route handler gets: typed input, the caller (user or script token) and the raw pair. */
 export type RouteInput<E extends AnyEndpoint> = EndpointInput<E> & {
   principal: E['access'] extends { kind: 'user' } ? Principal : undefined;
+  /** The integrator behind the script token (OEM endpoints). */
+  caller: E['access'] extends { kind: 'scriptToken' } ? OemCaller : undefined;
   request: FastifyRequest;
   reply: FastifyReply;
 };
@@ -28,50 +37,76 @@ type HandlerResult<E extends AnyEndpoint> = E['success']['contentType'] extends 
   ? EndpointResponse<E> | Download
   : EndpointResponse<E>;
 
-/** The caller, when the endpoint needs a signed-in user with its permission. */
+/**
+ * Who the adapter asks about callers: signed-in users and, for the integration API, script
+ * tokens. The server context has this shape; routes without script-token endpoints may pass
+ * the `AuthService` alone.
+ */
+export interface EndpointAuthenticators {
+  auth: AuthService;
+  oem: Pick<OemService, 'authenticate'>;
+}
+
+function hasScriptTokens(
+  auth: AuthService | EndpointAuthenticators,
+): auth is EndpointAuthenticators {
+  return 'oem' in auth;
+}
+
+/** The caller the endpoint's access asks for: a user with its permission, or a script token. */
 async function authorise(
-  auth: AuthService,
+  auth: AuthService | EndpointAuthenticators,
   target: AnyEndpoint,
   request: FastifyRequest,
-): Promise<Principal | undefined> {
-  if (target.access.kind === 'public') return undefined;
-  if (target.access.kind === 'scriptToken') {
-    throw new Error(
-      `${target.id}: script-token endpoints are not registered through this adapter yet`,
-    );
+): Promise<{ principal?: Principal; caller?: OemCaller }> {
+  const { access } = target;
+  if (access.kind === 'public') return {};
+  if (access.kind === 'scriptToken') {
+    // Checked at registration: a script-token endpoint is registered with an OEM authenticator.
+    if (!hasScriptTokens(auth)) throw new Error(`${target.id}: no script-token authenticator`);
+    return { caller: await authenticateScriptToken(auth.oem, access, request) };
   }
-  const principal = await requireUser(auth, request);
-  const { permission } = target.access;
+  const principal = await requireUser(hasScriptTokens(auth) ? auth.auth : auth, request);
+  const { permission } = access;
   if (!ROLE_PERMISSIONS[principal.user.role].includes(permission)) {
     throw new AppError(
       'FORBIDDEN',
       `Your role (${principal.user.role}) does not allow this: it needs the permission "${permission}". Ask an administrator.`,
     );
   }
-  return principal;
+  return { principal };
 }
 
 /**
- * Registers the route of one endpoint contract: the one place that authenticates, checks the
- * permission, parses params, query and body with the contract's schemas, and sets the success
- * status. The handler receives typed input and returns the success body.
+ * Registers the route of one endpoint contract: the one place that authenticates (user or
+ * script token), checks the permission, parses params, query and body with the contract's
+ * schemas, sets the success status and marks secret answers `no-store`. The handler receives
+ * typed input and returns the success body.
  *
  * @example
  * registerEndpoint(app, context.auth, installerEndpoints.list, async () => ({
  *   installers: await context.installers.list(),
  * }));
+ * registerEndpoint(app, context, oemDeviceEndpoints.listDevices, ({ caller }) =>
+ *   context.oem.listDevices(caller),
+ * );
  */
 export function registerEndpoint<E extends AnyEndpoint>(
   app: HttpsApp,
-  auth: AuthService,
+  auth: AuthService | EndpointAuthenticators,
   target: E,
   handler: (input: RouteInput<E>) => Promise<HandlerResult<E>>,
+  options: EndpointRouteOptions = {},
 ): void {
+  if (target.access.kind === 'scriptToken' && !hasScriptTokens(auth)) {
+    throw new Error(`${target.id}: register script-token endpoints with the OEM authenticator`);
+  }
   app.route({
     method: target.method,
     url: target.path,
-    handler: async (request, reply) => {
-      const principal = await authorise(auth, target, request);
+    handler: answeringRefusals(options, async (request, reply) => {
+      const { principal, caller } = await authorise(auth, target, request);
+      await checkInput(target, request, options);
       const subject = target.subject ?? 'request';
       // The one cast of the adapter: each part was just parsed with the contract's own schema,
       // which TypeScript cannot relate to the conditional types of EndpointInput.
@@ -83,6 +118,7 @@ export function registerEndpoint<E extends AnyEndpoint>(
       const result = await handler({
         ...input,
         principal: principal as RouteInput<E>['principal'],
+        caller: caller as RouteInput<E>['caller'],
         request,
         reply,
       });
@@ -90,6 +126,7 @@ export function registerEndpoint<E extends AnyEndpoint>(
       // client went away meanwhile, nothing is left to answer, and a second send would write
       // headers twice.
       if (reply.sent || reply.raw.destroyed) return reply;
+      if (target.success.noStore) void noStore(reply);
       void reply.status(target.success.status);
       if (target.success.body !== undefined) return result;
       if (typeof result === 'string' || Buffer.isBuffer(result)) {
@@ -98,6 +135,6 @@ export function registerEndpoint<E extends AnyEndpoint>(
         return reply.send(result);
       }
       return reply.send();
-    },
+    }),
   });
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   AppError,
   MASTER_SECRET_PLACEHOLDER,
+  oemDeviceEndpoints,
   oemFormats,
   type OemConnectQuery,
   type RequestControlRequest,
@@ -20,8 +21,8 @@ import { tenantUser } from './tenant-user.js';
 /** How long a control URL stays usable (the device enforces its own limit too). */
 export const CONTROL_URL_TTL_MS = 5 * 60 * 1000;
 
-/** The path the filled URL opens. */
-export const CONNECT_PATH = '/oem/connect';
+/** The path the filled URL opens: the control URL's endpoint contract. */
+export const CONNECT_PATH = oemDeviceEndpoints.connect.path;
 
 /** Every refused URL gets this one answer: which check failed is in the audit log only. */
 export function invalidLinkError(): AppError {
