@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { createHttpsApp, type HttpsApp, type HttpsOptions } from './https-app.js';
-import type { ServerContext } from '../app/context.js';
+import type { ServerContext } from '../ports/server-context.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AGENT_CONNECT_PATH, AppError, SESSION_COOKIE, wsCloseCode } from '@tether/protocol';
-import type { ServerContext } from '../app/context.js';
+import type { ServerContext } from '../ports/server-context.js';
 import type { AuditEvent } from '../audit/audit-log.js';
 import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
 import { admitMessages } from './agent-message-budget.js';

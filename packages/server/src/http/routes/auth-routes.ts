@@ -1,6 +1,6 @@
 import type { HttpsApp } from '../https-app.js';
 import { LoginRequest, type LoginResponse } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { SESSION_IDLE_MS, toApiUser } from '../../auth/auth-service.js';
 import { parseInput, requireUser, sessionCookie, sourceAddress } from '../request-context.js';
 

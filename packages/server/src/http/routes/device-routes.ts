@@ -1,6 +1,6 @@
 import type { HttpsApp } from '../https-app.js';
 import { AppError, DeviceId, type Device, type DeviceList } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { toApiDevice } from '../../devices/device-view.js';
 import { parseInput, requireUser } from '../request-context.js';
 

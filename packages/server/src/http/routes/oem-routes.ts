@@ -21,7 +21,7 @@ import {
   type Tenant,
   type TenantList,
 } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { CONNECT_PATH, invalidLinkError } from '../../oem/control.js';
 import type { OemCaller } from '../../oem/oem-service.js';
 import { oemOpenApiDocument } from '../../oem/openapi.js';

@@ -8,7 +8,7 @@ import {
   type PolicyList,
 } from '@tether/protocol';
 import type { FastifyRequest } from 'fastify';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import type { PolicyActor } from '../../policies/policy-service.js';
 import type { HttpsApp } from '../https-app.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { HttpsApp } from '../https-app.js';
 import { z } from 'zod';
 import { AppError, RecordingId, type Recording, type RecordingList } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { readAsciicast } from '../../recordings/index.js';
 import { readFilesTimeline } from '../../recordings/files/index.js';
 import { readRfbRecording } from '../../recordings/desktop/index.js';

@@ -9,7 +9,7 @@ import {
   type Session,
   type SessionList,
 } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { toApiSession } from '../../sessions/session-view.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
 

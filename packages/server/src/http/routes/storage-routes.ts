@@ -7,7 +7,7 @@ import {
   type UploadList,
 } from '@tether/protocol';
 import { z } from 'zod';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { createStorageConnector } from '../../storage/index.js';
 import { targetOf } from '../../uploads/upload-storage.js';
 import { toUploadQueueEntry } from '../../uploads/upload-view.js';

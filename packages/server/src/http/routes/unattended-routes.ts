@@ -10,7 +10,7 @@ import {
   type UnattendedAccessList,
   type UnattendedTurnedOff,
 } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { parseInput, requireUser, sourceAddress } from '../request-context.js';
 
 const ListQuery = z.object({ deviceId: DeviceId.optional() });
