@@ -1,17 +1,11 @@
-import type { AuditAction } from '@tether/protocol';
+import type { AuditEvent } from './audit-event.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { createRefusalTally } from './refusal-tally.js';
 
-/** What callers say about an event; time and id are added here. */
-export interface AuditEvent {
-  action: AuditAction;
-  actor: string;
-  target?: string | null;
-  sourceAddress?: string | null;
-  details?: Record<string, unknown>;
-}
+// Callers name the event with the log that records it.
+export type { AuditEvent } from './audit-event.js';
 
 /** Appends security-relevant events. Details must never hold a secret. */
 export interface AuditLog {

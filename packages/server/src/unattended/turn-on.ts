@@ -15,7 +15,7 @@ import { accessAlreadyOn } from './access-errors.js';
 import { toAccessFile, toApiAccess } from './access-view.js';
 import type { AgentAnswers } from './agent-answers.js';
 import { generateOneTimePassword } from './one-time-password.js';
-import type { UnattendedServiceDeps } from './unattended-service.js';
+import type { UnattendedServiceDeps } from './unattended-deps.js';
 
 /** What turning an access on needs from the service. */
 export type TurnOnDeps = Pick<

@@ -13,13 +13,9 @@ import {
   type UnattendedAccess,
   type UnattendedAccessMode,
 } from '@tether/protocol';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
-import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
-import type { Logger } from '../logging.js';
+import type { AgentLink } from '../devices/device-presence.js';
 import type { EffectivePolicy } from '../policies/effective-policy.js';
-import type { SessionService } from '../sessions/session-service.js';
-import type { DeviceRecord, Store, UserRecord } from '../store/store.js';
+import type { DeviceRecord, UserRecord } from '../store/store.js';
 import type { UnattendedAccessRecord } from '../store/unattended-repository.js';
 import { AgentAnswers } from './agent-answers.js';
 import { accessAlreadyOn, accessHeld, deadAccess } from './access-errors.js';
@@ -27,28 +23,12 @@ import { toAccessFile, toApiAccess } from './access-view.js';
 import { DeviceQueue } from './device-queue.js';
 import { PasswordCheck } from './password-check.js';
 import { admitUnattended, turnOnAccess, type TurnOnDeps } from './turn-on.js';
+import type { UnattendedServiceDeps } from './unattended-deps.js';
 
 const IDLE_MS = UNATTENDED_IDLE_MINUTES * 60_000;
 
 /** Why accesses are revoked: a technician replaced or turned them off. */
 type RevokeReason = 'replaced' | 'turned_off';
-
-export interface UnattendedServiceDeps {
-  store: Store;
-  clock: Clock;
-  audit: AuditLog;
-  presence: DevicePresence;
-  sessions: SessionService;
-  log: Logger;
-  assistanceFor(deviceId: string): Promise<EffectivePolicy['assistance']>;
-  publicUrl(): string;
-  /** How long the agent has to confirm its service is on (default 10 s). */
-  replyTimeoutMs?: number;
-  /** How often expiry is checked (default 1 s). */
-  checkEveryMs?: number;
-  /** Where work nobody awaits goes (default: its own, logging and auditing failures). */
-  tasks?: BackgroundTasks;
-}
 
 /**
  * Unattended access (M-2, with dynamic's unattended branch of M-3): a technician gets a session
