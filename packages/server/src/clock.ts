@@ -1,6 +1,2 @@
-/** Time, injected wherever it matters so tests control it (STYLE.md). */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+// The server's clock is the one the agent uses too (protocol/src/clock).
+export { repeat, systemClock, type CancelTimer, type Clock } from '@tether/protocol';
