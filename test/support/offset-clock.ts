@@ -1,4 +1,5 @@
-import { systemClock, type CancelTimer, type Clock } from '@tether/protocol';
+import type { CancelTimer } from '@tether/protocol';
+import { systemClock, type Clock } from '@tether/server';
 
 /**
  * Real time plus an offset the test moves forward: expiry without sleeping. Timers run in real

@@ -18,17 +18,28 @@ export interface Clock {
 }
 
 /**
- * The real clock. Timers stay ref'd on purpose: while the agent waits to reconnect, a pending
- * timer is the only thing keeping `tether agent run` alive; whoever starts a timer cancels it
- * when it stops (the server's and the agent's `stop()` do).
+ * A clock on real time. `keepsProcessAlive` says whether a pending timer holds the process open:
+ * the agent's must (while it waits to reconnect, a timer is all that keeps `tether agent run`
+ * alive); the server's must not (its listeners keep it alive, and a timer should never hold a
+ * stopped server's process open). Whoever starts a timer cancels it when it stops.
+ *
+ * @example
+ * const clock = createSystemClock({ keepsProcessAlive: false });
  */
-export const systemClock: Clock = {
-  now: () => new Date(),
-  setTimer(callback, ms) {
-    const timer = setTimeout(callback, ms);
-    return () => clearTimeout(timer);
-  },
-};
+export function createSystemClock(options: { keepsProcessAlive: boolean }): Clock {
+  return {
+    now: () => new Date(),
+    setTimer(callback, ms) {
+      const timer = setTimeout(callback, ms);
+      // Browsers' timers are numbers without unref; there is no process to hold open there.
+      if (!options.keepsProcessAlive) (timer as { unref?: () => void }).unref?.();
+      return () => clearTimeout(timer);
+    },
+  };
+}
+
+/** The real clock whose timers keep the process alive (the agent's, the CLI's). */
+export const systemClock: Clock = createSystemClock({ keepsProcessAlive: true });
 
 /**
  * Runs `callback` every `ms` milliseconds until cancelled (the next run is scheduled before
@@ -52,14 +63,4 @@ export function repeat(clock: Clock, callback: () => void, ms: number): CancelTi
     isCancelled = true;
     cancelNext?.();
   };
-}
-
-/**
- * Resolves after `ms` milliseconds of `clock` time.
- *
- * @example
- * await sleep(clock, retryDelayMs);
- */
-export function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimer(resolve, ms));
 }

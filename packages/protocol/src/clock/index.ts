@@ -1,2 +1,2 @@
-export { repeat, sleep, systemClock, type CancelTimer, type Clock } from './clock.js';
+export { createSystemClock, repeat, systemClock, type CancelTimer, type Clock } from './clock.js';
 export { TestClock } from './test-clock.js';

@@ -1,5 +1,5 @@
 import type { AuditEvent } from './audit-event.js';
-import type { Clock } from '../clock.js';
+import { repeat, type Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { createRefusalTally } from './refusal-tally.js';
@@ -40,15 +40,18 @@ export function createAuditLog(deps: { store: Store; clock: Clock; log: Logger }
     write: record,
   });
   // The clock decides when a window is over; this timer only looks now and then.
-  const timer = setInterval(() => {
-    tally.flushDue().catch((error: unknown) => deps.log.error({ err: error }, 'audit failed'));
-  }, 5000);
-  timer.unref();
+  const stopFlushing = repeat(
+    deps.clock,
+    () => {
+      tally.flushDue().catch((error: unknown) => deps.log.error({ err: error }, 'audit failed'));
+    },
+    5000,
+  );
   return {
     record,
     refused: (event) => tally.refused(event),
     async close() {
-      clearInterval(timer);
+      stopFlushing();
       await tally.flushAll();
     },
   };

@@ -1,4 +1,5 @@
 import { createBackgroundTasks, type BackgroundTasks } from '../jobs/background-tasks.js';
+import { repeat, type CancelTimer } from '../clock.js';
 import {
   AppError,
   UNATTENDED_IDLE_MINUTES,
@@ -45,7 +46,7 @@ export class UnattendedService {
   private readonly queue = new DeviceQueue();
   /** Sessions running under each access on this node. */
   private readonly running = new Map<string, Set<string>>();
-  private timer: NodeJS.Timeout | undefined;
+  private stopExpiring: CancelTimer | undefined;
 
   private readonly turnOnDeps: TurnOnDeps;
 
@@ -54,22 +55,25 @@ export class UnattendedService {
   constructor(private readonly deps: UnattendedServiceDeps) {
     this.tasks = deps.tasks ?? createBackgroundTasks(deps);
     this.passwords = new PasswordCheck(deps.clock, deps.audit);
-    this.answers = new AgentAnswers(deps.presence, deps.replyTimeoutMs ?? 10_000);
+    this.answers = new AgentAnswers(deps.presence, {
+      clock: deps.clock,
+      timeoutMs: deps.replyTimeoutMs ?? 10_000,
+    });
     this.turnOnDeps = { ...deps, answers: this.answers, expiresAt: () => this.expiryFromNow() };
   }
 
   /** Starts the expiry check; accesses left `connected` by a crash start their timer now. */
   async start(): Promise<void> {
     await this.deps.store.unattended.releaseAll(this.expiryFromNow());
-    this.timer = setInterval(
+    this.stopExpiring = repeat(
+      this.deps.clock,
       () => this.tasks.run('expire unattended accesses', () => this.expireDue()),
       this.deps.checkEveryMs ?? 1000,
     );
-    this.timer.unref();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopExpiring?.();
   }
 
   /**

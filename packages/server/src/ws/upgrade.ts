@@ -184,11 +184,14 @@ export function attachWebSockets(
       );
       // Agents are told why (they reconnect later); one that does not answer is cut.
       for (const client of clients) client.close(1001, 'The server is shutting down.');
-      const cut = setTimeout(() => clients.forEach((client) => client.terminate()), 2000);
+      const cancelCut = context.clock.setTimer(
+        () => clients.forEach((client) => client.terminate()),
+        2000,
+      );
       agentServer.close();
       relayServer.close();
       await Promise.all(gone);
-      clearTimeout(cut);
+      cancelCut();
       await Promise.all([...closing]);
     },
   };
