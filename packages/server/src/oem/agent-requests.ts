@@ -43,9 +43,7 @@ export class AgentRequests {
       timeoutMs: number;
     },
   ) {
-    deps.presence.onChange((deviceId) => {
-      if (!deps.presence.isOnline(deviceId)) this.onDisconnected(deviceId);
-    });
+    deps.presence.events.on('offline', ({ deviceId }) => this.onDisconnected(deviceId));
   }
 
   /** Forwards `operation` to the device's agent and resolves with its checked result. */

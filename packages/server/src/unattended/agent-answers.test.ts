@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError, TestClock } from '@tether/protocol';
-import type { DevicePresence } from '../devices/device-presence.js';
+import { DevicePresence } from '../devices/device-presence.js';
 import { AgentAnswers } from './agent-answers.js';
-
-/** Presence of one device that stays online: only `onChange` and `isOnline` are used here. */
-const onlinePresence = { onChange: () => () => undefined, isOnline: () => true };
 
 test('an agent that does not confirm in time fails the wait when the clock passes the limit', async () => {
   const clock = new TestClock();
-  const answers = new AgentAnswers(onlinePresence as unknown as DevicePresence, {
+  const answers = new AgentAnswers(new DevicePresence(), {
     clock,
     timeoutMs: 10_000,
   });
@@ -29,7 +26,7 @@ test('an agent that does not confirm in time fails the wait when the clock passe
 
 test('an answer within the limit resolves the wait and cancels its timer', async () => {
   const clock = new TestClock();
-  const answers = new AgentAnswers(onlinePresence as unknown as DevicePresence, {
+  const answers = new AgentAnswers(new DevicePresence(), {
     clock,
     timeoutMs: 10_000,
   });
@@ -37,4 +34,19 @@ test('an answer within the limit resolves the wait and cancels its timer', async
   answers.settle('device-1', 'access-1', undefined);
   await waiting;
   assert.equal(clock.pendingTimers, 0);
+});
+
+test('a device that goes offline fails its waits at once, and only its own', async () => {
+  const clock = new TestClock();
+  const presence = new DevicePresence();
+  const answers = new AgentAnswers(presence, { clock, timeoutMs: 10_000 });
+  const gone = answers.ask('device-1', 'access-1', () => undefined);
+  const other = answers.ask('device-2', 'access-2', () => undefined);
+  presence.events.emit({ type: 'offline', deviceId: 'device-1' });
+  await assert.rejects(
+    gone,
+    (error: unknown) => error instanceof AppError && error.code === 'DEVICE_OFFLINE',
+  );
+  answers.settle('device-2', 'access-2', undefined);
+  await other;
 });

@@ -22,8 +22,7 @@ export class AgentAnswers {
     presence: DevicePresence,
     private readonly options: { clock: Clock; timeoutMs: number },
   ) {
-    presence.onChange((deviceId) => {
-      if (presence.isOnline(deviceId)) return;
+    presence.events.on('offline', ({ deviceId }) => {
       for (const key of [...this.waiting.keys()]) {
         if (!key.startsWith(`${deviceId}/`)) continue;
         this.settleKey(

@@ -98,7 +98,12 @@ export async function turnOnAccess(
     sourceAddress: input.sourceAddress,
     details: { accessId: access.id, mode, replaced: input.replaced.map((old) => old.id) },
   });
-  deps.presence.notify(device.id);
+  deps.presence.events.emit({
+    type: 'unattended-on',
+    deviceId: device.id,
+    accessId: access.id,
+    mode,
+  });
   const rights = rightsOfMode((await deps.assistanceFor(device.id)).modes, mode) ?? [];
   return {
     access: toApiAccess((await deps.store.unattended.find(access.id)) ?? access, device, rights),

@@ -143,7 +143,12 @@ export class UnattendedService {
     if (!(await store.unattended.connect(access.id, { userId: user.id, at: clock.now() }))) {
       throw await this.whyNotConnectable(access.id);
     }
-    this.deps.presence.notify(device.id);
+    this.deps.presence.events.emit({
+      type: 'unattended-in-use',
+      deviceId: device.id,
+      accessId: access.id,
+      isInUse: true,
+    });
     const sessions = this.running.get(access.id) ?? new Set<string>();
     this.running.set(access.id, sessions);
     let sessionId = '';
@@ -154,9 +159,14 @@ export class UnattendedService {
         this.tasks.run(
           'release an unattended access after its last session',
           () =>
-            store.unattended
-              .release(access.id, { expiresAt: this.expiryFromNow() })
-              .then(() => this.deps.presence.notify(device.id)),
+            store.unattended.release(access.id, { expiresAt: this.expiryFromNow() }).then(() =>
+              this.deps.presence.events.emit({
+                type: 'unattended-in-use',
+                deviceId: device.id,
+                accessId: access.id,
+                isInUse: false,
+              }),
+            ),
           { accessId: access.id },
         );
       }
@@ -251,7 +261,12 @@ export class UnattendedService {
       const expired = await this.deps.store.unattended.expireDue(this.deps.clock.now());
       for (const access of expired) {
         this.disableOnAgent(access, 'expired');
-        this.deps.presence.notify(access.deviceId);
+        this.deps.presence.events.emit({
+          type: 'unattended-off',
+          deviceId: access.deviceId,
+          accessIds: [access.id],
+          reason: 'expired',
+        });
         await this.deps.audit.record({
           action: 'unattended.expired',
           actor: 'system',
@@ -290,7 +305,12 @@ export class UnattendedService {
       });
     }
     this.deps.presence.get(device.id)?.send({ type: 'unattended.sync', accessIds: [] });
-    this.deps.presence.notify(device.id);
+    this.deps.presence.events.emit({
+      type: 'unattended-off',
+      deviceId: device.id,
+      accessIds: revoked.map((access) => access.id),
+      reason,
+    });
     return revoked;
   }
 

@@ -30,7 +30,8 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
       connection: 'keep-alive',
     });
     stream.write(': connected\n\n');
-    const unsubscribe = presence.onChange((deviceId) => {
+    // Whatever happened, the console gets the device as it is now (its `device` event).
+    const unsubscribe = presence.events.onAny(({ deviceId }) => {
       context.tasks.run(
         'push a device change to an event stream',
         () =>
