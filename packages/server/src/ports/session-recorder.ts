@@ -1,4 +1,5 @@
 import type { AuditAction, RecordingFormat } from '@tether/protocol';
+import type { Clock } from '../clock.js';
 import type { RelayTap } from '../relay/index.js';
 
 /** A recording being taken of one session, at the relay. */
@@ -19,7 +20,7 @@ export interface RecorderFactory {
     size: { cols: number; rows: number };
     startedAt: Date;
     title: string;
-    clock: { now(): number };
+    clock: Clock;
     /** Audits what the recording sees (file transfers); actor and device are filled in. */
     audit?: (action: AuditAction, details: Record<string, unknown>) => void;
   }): Promise<SessionRecorder>;

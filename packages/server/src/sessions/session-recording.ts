@@ -90,7 +90,7 @@ export async function startRecording(
     size: session.size,
     startedAt: now,
     title: `${session.technician} on ${device?.name ?? record.deviceId}`,
-    clock: { now: () => deps.clock.now().getTime() },
+    clock: deps.clock,
     audit: auditFor(deps, session),
   });
   recorder.onError(onFailure);
