@@ -34,11 +34,12 @@ function collect(dir, found = []) {
   return found;
 }
 
-// bench/ holds unit tests of the benchmark's own helpers (option parsing, summaries).
+// bench/ and scripts/ hold unit tests of their own helpers (option parsing, the cycle finder).
 let files = [
   ...collect(join(root, 'packages')),
   ...collect(join(root, 'test')),
   ...collect(join(root, 'bench')),
+  ...collect(join(root, 'scripts')),
 ].sort();
 if (unitOnly)
   files = files.filter((file) => !file.includes('/e2e/') && !file.endsWith('.e2e.test.ts'));

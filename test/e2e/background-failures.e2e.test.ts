@@ -54,7 +54,8 @@ test('a store failure under work nobody awaits is logged and audited, and the li
 
     // The device event stream reads the device after every change; that read now fails.
     context.store.devices.find = () => Promise.reject(new Error('injected store failure'));
-    context.presence.notify(deviceId);
+    // Any device event makes the stream read the device: as if its agent had just reconnected.
+    context.presence.events.emit({ type: 'online', deviceId });
     const audited = await waitFor('the failure to be audited', async () => {
       const page = (
         await server.admin.request('GET', '/api/v1/audit?action=server.task_failed')
@@ -67,7 +68,7 @@ test('a store failure under work nobody awaits is logged and audited, and the li
     // The server, the event stream and the session all go on.
     terminal.type('echo after-$((20+2))\n');
     await terminal.waitForOutput(/after-22/);
-    context.presence.notify(deviceId);
+    context.presence.events.emit({ type: 'online', deviceId });
     await waitFor('the next device event', () =>
       events.received().includes(`"id":"${deviceId}"`) ? true : undefined,
     );

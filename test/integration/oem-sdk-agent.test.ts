@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, afterEach, before, test } from 'node:test';
-import { createOemService, type Clock, type OemService } from '@tether/agent';
-import { OemOperation, OemResults, type OemOperationInput } from '@tether/protocol';
+import { createOemService, type OemService } from '@tether/agent';
+import { OemOperation, OemResults, systemClock, type OemOperationInput } from '@tether/protocol';
 import {
   appKeySha256,
   computeMasterSecret,
@@ -26,13 +26,6 @@ import { pino } from 'pino';
 const run = promisify(execFile);
 const TENANT = 't1001';
 const REMOTE_CONTROL_ID = 'r124124124';
-const clock: Clock = {
-  now: () => Date.now(),
-  setTimer: (callback, ms) => {
-    const timer = setTimeout(callback, ms);
-    return () => clearTimeout(timer);
-  },
-};
 let root: string;
 let agent: OemService | undefined;
 
@@ -50,7 +43,7 @@ async function startAgent() {
   const socketPath = join(dataDir, 'oem-ipc', 'rollout.sock');
   const service = createOemService({
     dataDir,
-    clock,
+    clock: systemClock,
     log: pino({ level: 'silent' }),
     keyBits: 2048,
     rolloutSocket: socketPath,

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import type { OemOperationInput } from '@tether/protocol';
 import { createOemService } from '../src/oem/oem-service.js';
-import { FakeClock } from './helpers/fake-clock.js';
+import { TestClock } from '@tether/protocol';
 import { REMOTE_CONTROL_ID, TENANT, startOemHarness } from './helpers/oem-harness.js';
 import { silentLog } from './helpers/silent-log.js';
 
@@ -131,7 +131,7 @@ test('before the server told the agent its remote-control ID there is no rollout
   const dataDir = await mkdtemp(join(root, 'unwelcomed-'));
   const service = createOemService({
     dataDir,
-    clock: new FakeClock(),
+    clock: new TestClock(),
     log: silentLog(),
     rolloutSocket: false,
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createOemService } from '../src/oem/oem-service.js';
-import { FakeClock } from './helpers/fake-clock.js';
+import { TestClock } from '@tether/protocol';
 import { TENANT, startOemHarness } from './helpers/oem-harness.js';
 import { silentLog } from './helpers/silent-log.js';
 
@@ -82,7 +82,7 @@ test('a device key file an older agent wrote with the private key is rewritten w
 
   const service = createOemService({
     dataDir,
-    clock: new FakeClock(),
+    clock: new TestClock(),
     log: silentLog(),
     rolloutSocket: false,
   });

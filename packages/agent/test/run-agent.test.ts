@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { AppError, PROTOCOL_VERSION, TETHER_VERSION, type SessionOffer } from '@tether/protocol';
 import { enrollAgent, runAgent, type AgentHandle } from '../src/index.js';
-import { FakeClock } from './helpers/fake-clock.js';
+import { TestClock } from '@tether/protocol';
 import { makeServerKey, startFakeServer, type FakeServer } from './helpers/fake-server.js';
 import { silentLog } from './helpers/silent-log.js';
 import { makeTestCertificate } from './helpers/tls-certificate.js';
@@ -18,7 +18,7 @@ const cert = makeTestCertificate();
 let server: FakeServer;
 let root: string;
 let agent: AgentHandle | undefined;
-let clock: FakeClock | undefined;
+let clock: TestClock | undefined;
 /** Longer than every grace period the agent waits for while stopping. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -54,7 +54,7 @@ async function startEnrolledAgent(behaviour: FakeServer['behaviour'] = {}) {
     dataDir,
     log,
   });
-  clock = new FakeClock();
+  clock = new TestClock();
   const changes: boolean[] = [];
   agent = await runAgent({ dataDir, log, clock, random: () => 0.5 });
   agent.onConnectionChange((isConnected) => changes.push(isConnected));

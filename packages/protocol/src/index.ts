@@ -28,3 +28,4 @@ export * from './oem/index.js';
 export * from './api/oem.js';
 export * from './api/uploads.js';
 export * from './contracts/index.js';
+export * from './clock/index.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { manualClock } from '../../test/support/manual-clock.js';
+import { TestClock } from '@tether/protocol';
 import { createConsentBroker } from './consent-broker.js';
 
 const question = {
@@ -13,7 +13,7 @@ const question = {
 };
 
 test('an unanswered consent question is denied when its time runs out', async () => {
-  const clock = manualClock();
+  const clock = new TestClock(0);
   const consent = createConsentBroker({ clock, timeoutMs: 30_000, log: pino({ level: 'silent' }) });
   const answer = consent.ask(question);
   assert.deepEqual(consent.list(), [{ ...question, expiresAt: 30_000 }]);
@@ -26,7 +26,7 @@ test('an unanswered consent question is denied when its time runs out', async ()
 });
 
 test('the first answer wins; a withdrawn question cannot be accepted', async () => {
-  const clock = manualClock();
+  const clock = new TestClock(0);
   const consent = createConsentBroker({ clock, timeoutMs: 30_000, log: pino({ level: 'silent' }) });
   const accepted = consent.ask(question);
   assert.equal(consent.answer(question.id, true), true);
@@ -40,7 +40,7 @@ test('the first answer wins; a withdrawn question cannot be accepted', async () 
 });
 
 test('a desktop frontend sees the question and can answer it', async () => {
-  const clock = manualClock();
+  const clock = new TestClock(0);
   const shown: string[] = [];
   const consent = createConsentBroker({
     clock,

@@ -52,7 +52,10 @@ export function createConsentBroker(options: {
 
   return {
     ask(question) {
-      const prompt: ConsentPrompt = { ...question, expiresAt: clock.now() + options.timeoutMs };
+      const prompt: ConsentPrompt = {
+        ...question,
+        expiresAt: clock.now().getTime() + options.timeoutMs,
+      };
       return new Promise<ConsentAnswer>((resolve) => {
         const cancelTimer = clock.setTimer(
           () => settleFor(prompt.id, 'timeout'),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import type { SessionOffer } from '@tether/protocol';
-import { manualClock } from '../../test/support/manual-clock.js';
+import { TestClock } from '@tether/protocol';
 import { createOfferGate } from './check-offer.js';
 import { createUnattendedService } from './unattended-service.js';
 import { fixedUserPresence } from './user-presence.js';
@@ -22,7 +22,7 @@ const offer = (accessId?: string): SessionOffer => ({
 });
 
 test('an unattended session opens only for an access the service is on for', async () => {
-  const unattended = createUnattendedService({ clock: manualClock(), log });
+  const unattended = createUnattendedService({ clock: new TestClock(0), log });
   const gate = createOfferGate({ presence: fixedUserPresence('absent'), unattended });
   await assert.rejects(async () => gate(offer()), /not on for this access/);
   await assert.rejects(async () => gate(offer('123456789')), /not on for this access/);
@@ -33,7 +33,7 @@ test('an unattended session opens only for an access the service is on for', asy
 });
 
 test('the agent turns the service off by itself when no session ran under it for its idle limit', () => {
-  const clock = manualClock();
+  const clock = new TestClock(0);
   const unattended = createUnattendedService({ clock, log, idleLimitMs: 16 * MINUTE });
   unattended.enable('123456789');
   const ended = unattended.sessionStarted('123456789');
@@ -48,14 +48,14 @@ test('the agent turns the service off by itself when no session ran under it for
 });
 
 test('after a reconnect the server list decides which accesses stay on', () => {
-  const unattended = createUnattendedService({ clock: manualClock(), log });
+  const unattended = createUnattendedService({ clock: new TestClock(0), log });
   unattended.enable('111111111');
   unattended.keepOnly([]);
   assert.deepEqual(unattended.list(), []);
 });
 
 test('the service is on for one access at a time: a new access turns the older one off', async () => {
-  const unattended = createUnattendedService({ clock: manualClock(), log });
+  const unattended = createUnattendedService({ clock: new TestClock(0), log });
   const gate = createOfferGate({ presence: fixedUserPresence('absent'), unattended });
   unattended.enable('111111111');
   unattended.enable('222222222');
@@ -68,7 +68,7 @@ test('the service is on for one access at a time: a new access turns the older o
 });
 
 test('turned off at the device, an access stays off until the server no longer lists it', () => {
-  const unattended = createUnattendedService({ clock: manualClock(), log });
+  const unattended = createUnattendedService({ clock: new TestClock(0), log });
   unattended.enable('123456789');
   assert.equal(unattended.turnOffHere('987654321'), undefined, 'another access is not on');
   assert.deepEqual(unattended.turnOffHere('123456789'), ['123456789']);

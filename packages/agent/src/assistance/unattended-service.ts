@@ -90,7 +90,7 @@ export function createUnattendedService(options: {
       // The server keeps one live access per device and turns the old one off first; should
       // that message be lost, the device still never accepts two passwords at once.
       for (const other of [...entries.keys()]) disable(other, 'replaced by a newer access');
-      const entry: Entry = { accessId, enabledAt: clock.now(), sessions: 0 };
+      const entry: Entry = { accessId, enabledAt: clock.now().getTime(), sessions: 0 };
       entries.set(accessId, entry);
       armGuard(entry);
       log.info({ accessId }, 'unattended service on for an access');

@@ -54,7 +54,7 @@ export async function enrollAgent(options: EnrollAgentOptions): Promise<Enrolled
       'This is not a valid enrolment token. Copy the whole token (it starts with "tet1.") from the installer page, or ask your administrator for a new installer.',
     );
   }
-  checkTokenExpiry(token.claims, clock.now());
+  checkTokenExpiry(token.claims, clock.now().getTime());
   const serverUrl = parseServerUrl(options.serverUrl);
   const identity = generateIdentityKey();
   const inventory = await collectInventory(selectPlatform(process.platform));
@@ -81,7 +81,7 @@ export async function enrollAgent(options: EnrollAgentOptions): Promise<Enrolled
       deviceId: response.deviceId,
       serverPublicKey: response.serverPublicKey,
       serverKeyHash: token.claims.serverKeyHash,
-      enrolledAt: new Date(clock.now()).toISOString(),
+      enrolledAt: clock.now().toISOString(),
     },
   });
   log.info({ deviceId: response.deviceId, dataDir }, 'agent enrolled');

@@ -50,7 +50,7 @@ export function createControlSecrets(options: { clock: Clock; ttlMs?: number }):
   const pending = new Map<string, PendingControl & { expiresAt: number }>();
 
   const dropExpired = (): void => {
-    const now = options.clock.now();
+    const now = options.clock.now().getTime();
     for (const [key, entry] of pending) if (entry.expiresAt <= now) pending.delete(key);
   };
 
@@ -64,7 +64,7 @@ export function createControlSecrets(options: { clock: Clock; ttlMs?: number }):
       }
       pending.set(keyOf(entry.deviceKeyId, entry.targetNonce), {
         ...entry,
-        expiresAt: options.clock.now() + ttlMs,
+        expiresAt: options.clock.now().getTime() + ttlMs,
       });
     },
     redeem(attempt) {
@@ -74,7 +74,7 @@ export function createControlSecrets(options: { clock: Clock; ttlMs?: number }):
       if (!entry) return undefined;
       const isSecretRight = secretsEqual(entry.masterSecret, attempt.masterSecret);
       const isTenantRight = entry.tenantId === attempt.tenantId;
-      const isFresh = options.clock.now() < entry.expiresAt;
+      const isFresh = options.clock.now().getTime() < entry.expiresAt;
       return isSecretRight && isTenantRight && isFresh ? entry.controlType : undefined;
     },
     forgetKey(deviceKeyId) {

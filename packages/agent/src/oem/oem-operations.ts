@@ -69,7 +69,7 @@ export const oemHandlers: OemHandlers = {
       permissions: [...new Set(operation.keyPermissions)],
       publicKey: generated.publicKeyPem,
       decommissionTokenSha256: sha256Hex(decommissionToken),
-      createdAt: new Date(context.clock.now()).toISOString(),
+      createdAt: context.clock.now().toISOString(),
     };
     await context.keys.save(record);
     return {

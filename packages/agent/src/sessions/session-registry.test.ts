@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { AppError, type AgentMessage, type SessionOffer } from '@tether/protocol';
 import { pino } from 'pino';
-import { FakeClock } from '../../test/helpers/fake-clock.js';
+import { TestClock } from '@tether/protocol';
 import type { RunningSession } from './running-session.js';
 import { createSessionRegistry, type SessionStarter } from './session-registry.js';
 
@@ -48,7 +48,7 @@ test('a cancel that arrives while the session is connecting stops it once starte
   const sessions = createSessionRegistry({
     serverUrl: 'https://x.test',
     log,
-    clock: new FakeClock(),
+    clock: new TestClock(),
     starters: { terminal: starter },
   });
   const o = offer();
@@ -66,7 +66,7 @@ test('a session that fails to start is refused with its AppError; unknown errors
   const sessions = createSessionRegistry({
     serverUrl: 'https://x.test',
     log,
-    clock: new FakeClock(),
+    clock: new TestClock(),
     starters: {
       terminal: () => Promise.reject(new AppError('UNAVAILABLE', 'Cannot join the session relay.')),
       files: () => Promise.reject(new Error('/secret/path exploded')),

@@ -129,7 +129,7 @@ export function createSessionRegistry(options: {
       return;
     }
     entry.session = session;
-    entry.startedAt = options.clock.now();
+    entry.startedAt = options.clock.now().getTime();
     const accessEnded = offer.accessId && options.unattended?.sessionStarted(offer.accessId);
     const notice = { id: offer.sessionId, kind: offer.kind, technician: offer.technician };
     options.notify?.({ ...notice, state: 'started' });

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AgentMessage, StatisticKind } from '@tether/protocol';
 import { pino } from 'pino';
-import { FakeClock } from '../../test/helpers/fake-clock.js';
+import { TestClock } from '@tether/protocol';
 import { startStatsReporter } from './stats-reporter.js';
 
 const log = pino({ level: 'silent' });
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 test('sends a sample at once and then every interval, until stopped', async () => {
-  const clock = new FakeClock();
+  const clock = new TestClock();
   const sent: AgentMessage[] = [];
   const asked: StatisticKind[][] = [];
   const collector = {
@@ -42,7 +42,7 @@ test('sends a sample at once and then every interval, until stopped', async () =
 });
 
 test('sends nothing when no statistic is enabled', () => {
-  const clock = new FakeClock();
+  const clock = new TestClock();
   const stop = startStatsReporter({
     clock,
     collector: { collect: () => Promise.reject(new Error('must not be called')) },

@@ -16,15 +16,15 @@ export function startHeartbeat(
   options: { clock: Clock; intervalMs: number; sendHeartbeat: () => void; onDead: () => void },
 ): CancelTimer {
   const { clock, intervalMs } = options;
-  let lastPongAt = clock.now();
+  let lastPongAt = clock.now().getTime();
   const onPong = (): void => {
-    lastPongAt = clock.now();
+    lastPongAt = clock.now().getTime();
   };
   socket.on('pong', onPong);
   const cancel = repeat(
     clock,
     () => {
-      if (clock.now() - lastPongAt > 2 * intervalMs) {
+      if (clock.now().getTime() - lastPongAt > 2 * intervalMs) {
         options.onDead();
         return;
       }

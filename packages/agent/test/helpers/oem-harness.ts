@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OemOperation, OemResults, RolloutData, type OemOperationInput } from '@tether/protocol';
 import { createOemService, type OemReply, type OemService } from '../../src/oem/oem-service.js';
-import { FakeClock } from './fake-clock.js';
+import { TestClock } from '@tether/protocol';
 import { silentLog } from './silent-log.js';
 
 export const TENANT = 't1001';
@@ -13,7 +13,7 @@ export const REMOTE_CONTROL_ID = 'r124124124';
 export interface OemHarness {
   service: OemService;
   dataDir: string;
-  clock: FakeClock;
+  clock: TestClock;
   /**
    * Sends one operation the way the server forwards it (parsed as the agent parses messages,
    * so left-out formats take their defaults); returns the raw reply.
@@ -33,7 +33,7 @@ export async function startOemHarness(
   options: { rolloutSocket?: string | false } = {},
 ): Promise<OemHarness> {
   const dataDir = await mkdtemp(join(root, 'oem-'));
-  const clock = new FakeClock();
+  const clock = new TestClock();
   const rolloutPath = join(dataDir, 'rollout.json');
   const service = createOemService({
     dataDir,

@@ -1,7 +1,7 @@
 import { createHttpsApp, type HttpsApp, type HttpsOptions } from '../http/https-app.js';
 import { z } from 'zod';
 import { TETHER_VERSION } from '@tether/protocol';
-import type { ServerContext } from '../app/context.js';
+import type { ServerContext } from '../ports/server-context.js';
 import { installBrowserGuards } from '../http/browser-guard.js';
 import { parseInput, requireUser, sourceAddress } from '../http/request-context.js';
 import { isLocalhost, type AddressList } from '../net/address-list.js';

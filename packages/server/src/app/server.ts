@@ -29,7 +29,7 @@ import { startLocalRetention } from '../uploads/local-retention.js';
 import { createUploadQueue } from '../uploads/upload-queue.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
-import type { ServerContext } from './context.js';
+import type { ServerContext } from '../ports/server-context.js';
 import { listenOrReport } from './listen.js';
 import { recoverAfterRestart } from './recover.js';
 import { startChannelSweeper } from './sweeper.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { repeat, type Clock } from '../clock.js';
 import type { AgentChannel } from '../devices/agent-channel.js';
 import type { Logger } from '../logging.js';
 
@@ -19,25 +19,30 @@ export function startChannelSweeper(deps: {
   sweepIfDue(): Promise<void>;
   log: Logger;
 }): { stop(): void } {
-  const timer = setInterval(() => {
-    const now = deps.clock.now().getTime();
-    for (const channel of deps.channels) {
-      if (!channel.isAuthenticated && now - channel.openedAt > HANDSHAKE_TIMEOUT_MS) {
-        channel.close(4408, 'Authentication did not complete in time.');
-      } else if (
-        channel.isAuthenticated &&
-        now - channel.lastActivity > 3 * deps.heartbeatSec * 1000
-      ) {
-        channel.close(4408, 'No heartbeat from the agent.');
+  const stop = repeat(
+    deps.clock,
+    () => {
+      const now = deps.clock.now().getTime();
+      for (const channel of deps.channels) {
+        if (!channel.isAuthenticated && now - channel.openedAt > HANDSHAKE_TIMEOUT_MS) {
+          channel.close(4408, 'Authentication did not complete in time.');
+        } else if (
+          channel.isAuthenticated &&
+          now - channel.lastActivity > 3 * deps.heartbeatSec * 1000
+        ) {
+          channel.close(4408, 'No heartbeat from the agent.');
+        }
       }
-    }
-    deps
-      .refreshTrusted()
-      .catch((error: unknown) => deps.log.error({ err: error }, 'cannot reload trusted networks'));
-    deps
-      .sweepIfDue()
-      .catch((error: unknown) => deps.log.error({ err: error }, 'audit retention sweep failed'));
-  }, 5000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+      deps
+        .refreshTrusted()
+        .catch((error: unknown) =>
+          deps.log.error({ err: error }, 'cannot reload trusted networks'),
+        );
+      deps
+        .sweepIfDue()
+        .catch((error: unknown) => deps.log.error({ err: error }, 'audit retention sweep failed'));
+    },
+    5000,
+  );
+  return { stop };
 }

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { TestClock } from '@tether/protocol';
 import { watchAccessWindow } from './access-window-watch.js';
-
-function manualClock(start: Date): { now: () => Date; advance: (ms: number) => void } {
-  let now = start.getTime();
-  return { now: () => new Date(now), advance: (ms) => (now += ms) };
-}
 
 const closesAt = new Date('2026-03-30T16:00:00Z');
 
 test('a running session is warned before its window closes, then ended when it closes', (t) => {
   t.mock.timers.enable({ apis: ['setInterval'] });
-  const clock = manualClock(new Date('2026-03-30T15:50:00Z'));
+  const clock = new TestClock(new Date('2026-03-30T15:50:00Z'));
   const events: string[] = [];
   const watch = watchAccessWindow(
     { closesAt, warnBeforeSec: 300, endAtClose: true, description: 'Mon–Fri 08:00–18:00' },
@@ -39,7 +35,7 @@ test('a running session is warned before its window closes, then ended when it c
 
 test('with endAtClose off the session is only warned', (t) => {
   t.mock.timers.enable({ apis: ['setInterval'] });
-  const clock = manualClock(new Date('2026-03-30T15:59:00Z'));
+  const clock = new TestClock(new Date('2026-03-30T15:59:00Z'));
   const events: string[] = [];
   const watch = watchAccessWindow(
     { closesAt, warnBeforeSec: 300, endAtClose: false, description: 'Mon–Fri 08:00–18:00' },

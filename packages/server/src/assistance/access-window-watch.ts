@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { repeat, type Clock } from '../clock.js';
 import type { AccessWindowClose } from './admit-session.js';
 
 /** Stops watching (the session ended first). */
@@ -35,16 +35,15 @@ export function watchAccessWindow(
     }
     if (left > 0) return;
     isDone = true;
-    clearInterval(timer);
+    stopChecks();
     if (window.endAtClose) options.onClose();
   };
-  const timer = setInterval(check, options.checkEveryMs);
-  timer.unref();
+  const stopChecks = repeat(options.clock, check, options.checkEveryMs);
   check();
   return {
     stop: () => {
       isDone = true;
-      clearInterval(timer);
+      stopChecks();
     },
   };
 }

@@ -1,17 +1,11 @@
-import type { AuditAction } from '@tether/protocol';
-import type { Clock } from '../clock.js';
+import type { AuditEvent } from './audit-event.js';
+import { repeat, type Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { createRefusalTally, type TallyGroup } from './refusal-tally.js';
 
-/** What callers say about an event; time and id are added here. */
-export interface AuditEvent {
-  action: AuditAction;
-  actor: string;
-  target?: string | null;
-  sourceAddress?: string | null;
-  details?: Record<string, unknown>;
-}
+// Callers name the event with the log that records it.
+export type { AuditEvent } from './audit-event.js';
 
 /** Appends security-relevant events. Details must never hold a secret. */
 export interface AuditLog {
@@ -47,15 +41,18 @@ export function createAuditLog(deps: { store: Store; clock: Clock; log: Logger }
     write: record,
   });
   // The clock decides when a window is over; this timer only looks now and then.
-  const timer = setInterval(() => {
-    tally.flushDue().catch((error: unknown) => deps.log.error({ err: error }, 'audit failed'));
-  }, 5000);
-  timer.unref();
+  const stopFlushing = repeat(
+    deps.clock,
+    () => {
+      tally.flushDue().catch((error: unknown) => deps.log.error({ err: error }, 'audit failed'));
+    },
+    5000,
+  );
   return {
     record,
     refused: (event, group) => tally.refused(event, group),
     async close() {
-      clearInterval(timer);
+      stopFlushing();
       await tally.flushAll();
     },
   };

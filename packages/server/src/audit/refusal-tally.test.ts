@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { TestClock } from '@tether/protocol';
 import type { AuditEvent } from './audit-log.js';
 import { createRefusalTally } from './refusal-tally.js';
 
@@ -8,17 +9,17 @@ function setUp(): {
   tally: ReturnType<typeof createRefusalTally>;
   advance: (ms: number) => void;
 } {
-  let now = Date.UTC(2026, 0, 1);
+  const clock = new TestClock(Date.UTC(2026, 0, 1));
   const written: AuditEvent[] = [];
   const tally = createRefusalTally({
-    clock: { now: () => new Date(now) },
+    clock,
     windowMs: 60_000,
     write: (event) => {
       written.push(event);
       return Promise.resolve();
     },
   });
-  return { written, tally, advance: (ms) => (now += ms) };
+  return { written, tally, advance: (ms) => clock.advance(ms) };
 }
 
 const refusal = (sourceAddress: string, action: AuditEvent['action'] = 'relay.refused') => ({

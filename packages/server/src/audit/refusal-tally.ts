@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { AuditEvent } from './audit-log.js';
+import type { AuditEvent } from './audit-event.js';
 
 /** Sources tracked at once; beyond this, refusals of a kind share one tally (memory stays flat). */
 const MAX_TALLIES = 10_000;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { TestClock } from '@tether/protocol';
 import { createLogger } from '../logging.js';
 import type { AuthSessionRecord, AuthSessionRepository } from '../store/store.js';
 import { LiveLogins } from './live-logins.js';
@@ -20,7 +21,7 @@ function storeOf(valid: Set<string>): AuthSessionRepository {
   };
 }
 
-const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
+const clock = new TestClock(new Date('2026-01-01T00:00:00Z'));
 const log = createLogger({ level: 'silent' });
 
 test('signing out closes every connection held under that login, and only those', () => {

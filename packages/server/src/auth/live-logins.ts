@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { repeat, type CancelTimer, type Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { AuthSessionRepository } from '../store/store.js';
 
@@ -13,7 +13,7 @@ const CHECK_EVERY_MS = 5000;
  */
 export class LiveLogins {
   private readonly byLogin = new Map<string, Set<() => void>>();
-  private timer: NodeJS.Timeout | undefined;
+  private stopChecks: CancelTimer | undefined;
   private isChecking = false;
 
   constructor(
@@ -34,10 +34,13 @@ export class LiveLogins {
     closers.add(close);
     this.byLogin.set(tokenHash, closers);
     // check() logs its own failures and never rejects; the catch is the net under that.
-    this.timer ??= setInterval(() => {
-      this.check().catch((error: unknown) => this.deps.log.error({ err: error }));
-    }, this.deps.checkEveryMs ?? CHECK_EVERY_MS);
-    this.timer.unref();
+    this.stopChecks ??= repeat(
+      this.deps.clock,
+      () => {
+        this.check().catch((error: unknown) => this.deps.log.error({ err: error }));
+      },
+      this.deps.checkEveryMs ?? CHECK_EVERY_MS,
+    );
     return () => {
       closers.delete(close);
       if (closers.size === 0 && this.byLogin.get(tokenHash) === closers) this.forget(tokenHash);
@@ -69,9 +72,9 @@ export class LiveLogins {
 
   private forget(tokenHash: string): void {
     this.byLogin.delete(tokenHash);
-    if (this.byLogin.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
+    if (this.byLogin.size === 0 && this.stopChecks) {
+      this.stopChecks();
+      this.stopChecks = undefined;
     }
   }
 }

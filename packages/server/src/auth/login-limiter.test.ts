@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { TestClock } from '@tether/protocol';
+
+const START = Date.parse('2026-01-01T00:00:00Z');
 import { LoginLimiter } from './login-limiter.js';
 
-function fakeClock(): { now(): Date; advance(ms: number): void } {
-  let time = Date.parse('2026-01-01T00:00:00Z');
-  return { now: () => new Date(time), advance: (ms) => void (time += ms) };
-}
-
 test('three failures are free, then each failure doubles the wait', () => {
-  const clock = fakeClock();
+  const clock = new TestClock(START);
   const limiter = new LoginLimiter(clock);
   const keys = ['user:alice', 'source:10.0.0.1'];
   for (let i = 0; i < 3; i++) limiter.recordFailure(keys);
@@ -24,7 +22,7 @@ test('three failures are free, then each failure doubles the wait', () => {
 });
 
 test('the source stays slowed after the account succeeds, and the wait is capped at 15 minutes', () => {
-  const clock = fakeClock();
+  const clock = new TestClock(START);
   const limiter = new LoginLimiter(clock);
   const keys = ['user:bob', 'source:10.0.0.2'];
   for (let i = 0; i < 40; i++) {

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SignInThrottle, type SignInDecision } from './sign-in-throttle.js';
+import { TestClock } from '@tether/protocol';
 
-function fakeClock(): { now(): Date; advance(ms: number): void } {
-  let time = Date.parse('2026-01-01T00:00:00Z');
-  return { now: () => new Date(time), advance: (ms) => void (time += ms) };
-}
+const START = Date.parse('2026-01-01T00:00:00Z');
+import { SignInThrottle, type SignInDecision } from './sign-in-throttle.js';
 
 const HOUR = 3_600_000;
 
 test('simultaneous sign-ins are counted before any password is checked: a burst gets only the free attempts', () => {
-  const throttle = new SignInThrottle(fakeClock());
+  const throttle = new SignInThrottle(new TestClock(START));
   // 30 requests arrive before the first password check ends: nothing is settled in between.
   const decisions = Array.from({ length: 30 }, () => throttle.reserve('admin', '203.0.113.9'));
   assert.equal(decisions.filter((decision) => decision.ok).length, 4);
@@ -20,7 +18,7 @@ test('simultaneous sign-ins are counted before any password is checked: a burst 
 });
 
 test('a right password gives its attempt back, a wrong one keeps it', () => {
-  const clock = fakeClock();
+  const clock = new TestClock(START);
   const throttle = new SignInThrottle(clock);
   for (let i = 0; i < 10; i++) {
     const decision = throttle.reserve('alice', '198.51.100.1');
@@ -32,7 +30,7 @@ test('a right password gives its attempt back, a wrong one keeps it', () => {
 });
 
 test('an attacker spreading guesses over many sources gets at most 100 failures per hour', (t) => {
-  const clock = fakeClock();
+  const clock = new TestClock(START);
   const throttle = new SignInThrottle(clock);
   const sources = Array.from({ length: 300 }, (_, i) => `10.${i >> 8}.${i & 255}.1`);
   const failures: number[] = [];
@@ -55,7 +53,7 @@ test('an attacker spreading guesses over many sources gets at most 100 failures 
 });
 
 test('a source that signed in before still gets in while the account is under attack', (t) => {
-  const clock = fakeClock();
+  const clock = new TestClock(START);
   const throttle = new SignInThrottle(clock);
   const office = '192.0.2.10';
   const signedIn = throttle.reserve('admin', office);
@@ -102,7 +100,7 @@ test('a source that signed in before still gets in while the account is under at
 });
 
 test('one source guessing many accounts is slowed after ten failures', () => {
-  const throttle = new SignInThrottle(fakeClock());
+  const throttle = new SignInThrottle(new TestClock(START));
   const results = Array.from({ length: 12 }, (_, i) =>
     throttle.reserve(`user${i}`, '203.0.113.50'),
   );
@@ -113,7 +111,7 @@ test('one source guessing many accounts is slowed after ten failures', () => {
 });
 
 test('unlock clears the ceiling and the per-source delays of the account only', () => {
-  const clock = fakeClock();
+  const clock = new TestClock(START);
   const throttle = new SignInThrottle(clock);
   for (let i = 0; i < 40; i++) throttle.reserve('admin', `10.2.${i}.1`);
   for (let i = 0; i < 5; i++) throttle.reserve('admin', '10.3.0.1');
@@ -126,7 +124,7 @@ test('unlock clears the ceiling and the per-source delays of the account only', 
 });
 
 test('a sign-in that was never checked gives its attempt back', () => {
-  const throttle = new SignInThrottle(fakeClock());
+  const throttle = new SignInThrottle(new TestClock(START));
   for (let i = 0; i < 10; i++) {
     const decision = throttle.reserve('carol', '198.51.100.3');
     assert.ok(decision.ok);

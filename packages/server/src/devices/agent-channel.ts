@@ -21,6 +21,8 @@ import type { Logger } from '../logging.js';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import type { AgentLink, DevicePresence } from './device-presence.js';
+import { createStatsReporter, type StatsReporter } from './stats-reporter.js';
+import { createUserPresenceReporter, type UserPresenceReporter } from './user-presence-reporter.js';
 
 /** The transport side of a control connection (the WebSocket adapter implements it). */
 export interface ControlSocket {
@@ -102,8 +104,8 @@ export class AgentChannel implements AgentLink {
   readonly openedAt: number;
   /** What the agent said it can do in its hello (M-4). */
   capabilities: readonly string[] = NO_CAPABILITIES;
-  /** Whether a user is at the device, as last reported (A-12); undefined until reported. */
-  userPresence: UserPresenceReport | undefined;
+  /** What this connection reports about its device; made when it is ready, disposed at close. */
+  private reporters: { stats: StatsReporter; presence: UserPresenceReporter } | undefined;
   /** Whether the agent can serve desktop sessions, as its hello said; undefined if it did not. */
   hasDesktop: boolean | undefined;
 
@@ -116,6 +118,11 @@ export class AgentChannel implements AgentLink {
 
   get deviceId(): string {
     return this.id;
+  }
+
+  /** Whether a user is at the device, as last reported (A-12); undefined until reported. */
+  get userPresence(): UserPresenceReport | undefined {
+    return this.reporters?.presence.current;
   }
 
   get isAuthenticated(): boolean {
@@ -171,6 +178,8 @@ export class AgentChannel implements AgentLink {
   onClose(): Promise<void> {
     const wasReady = this.phase === 'ready';
     this.phase = 'closed';
+    this.reporters?.stats.dispose();
+    this.reporters?.presence.dispose();
     if (!wasReady) return Promise.resolve();
     const deviceId = this.id;
     if (this.deps.presence.disconnect(this)) this.deps.onDisconnected(deviceId);
@@ -196,17 +205,7 @@ export class AgentChannel implements AgentLink {
   /** @internal Dispatch target: a statistics sample. */
   async onStats(message: MessageOf<AgentMessage, 'stats'>): Promise<void> {
     this.expect('ready', message.type);
-    try {
-      await this.deps.store.devices.updateStats(this.id, message.stats, this.deps.clock.now());
-    } catch (error) {
-      // A sample the database cannot take now is dropped (the next one replaces it): closing
-      // the channel would turn a database outage into every agent reconnecting, backing off,
-      // and coming back up to 30 s after the database did.
-      if (!isDatabaseUnavailable(error)) throw error;
-      this.deps.log.warn({ deviceId: this.id }, 'statistics dropped: the database is unavailable');
-      return;
-    }
-    this.deps.presence.notify(this.id);
+    await this.reporters?.stats.report(message.stats);
   }
 
   /** @internal Dispatch target: liveness only (`lastActivity` is already updated). */
@@ -225,8 +224,7 @@ export class AgentChannel implements AgentLink {
   /** @internal Dispatch target: the user at the device came or went (A-12). */
   onPresence(message: MessageOf<AgentMessage, 'presence'>): Promise<void> {
     this.expect('ready', message.type);
-    this.userPresence = message.presence;
-    this.deps.presence.notify(this.id);
+    this.reporters?.presence.report(message.presence);
     return Promise.resolve();
   }
 
@@ -334,6 +332,17 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.phase = 'ready';
+    const { store, clock, log, presence } = this.deps;
+    this.reporters = {
+      stats: createStatsReporter({
+        deviceId: device.id,
+        store,
+        clock,
+        log,
+        events: presence.events,
+      }),
+      presence: createUserPresenceReporter({ deviceId: device.id, events: presence.events }),
+    };
     const now = this.deps.clock.now();
     await this.deps.store.devices.updateInventory(device.id, device.inventory, now);
     const replaced = this.deps.presence.connect(this);

@@ -1,4 +1,5 @@
 import type { ServerMessage, UserPresenceReport } from '@tether/protocol';
+import { DeviceEvents } from './device-events.js';
 
 /** An authenticated agent control channel, as the domain sees it. */
 export interface AgentLink {
@@ -14,18 +15,19 @@ export interface AgentLink {
 }
 
 /**
- * Which devices are connected to this node, and a change feed for the console's live view.
- * One link per device: a new connection replaces the old one.
+ * Which devices are connected to this node, and the feed of what happens to them (the console's
+ * live view, requests waiting on an agent). One link per device: a new connection replaces the
+ * old one.
  */
 export class DevicePresence {
   private readonly links = new Map<string, AgentLink>();
-  private readonly listeners = new Set<(deviceId: string) => void>();
+  readonly events = new DeviceEvents();
 
   /** Registers a link; returns the link it replaced, which the caller closes. */
   connect(link: AgentLink): AgentLink | undefined {
     const previous = this.links.get(link.deviceId);
     this.links.set(link.deviceId, link);
-    this.notify(link.deviceId);
+    this.events.emit({ type: 'online', deviceId: link.deviceId });
     return previous;
   }
 
@@ -33,7 +35,7 @@ export class DevicePresence {
   disconnect(link: AgentLink): boolean {
     if (this.links.get(link.deviceId) !== link) return false;
     this.links.delete(link.deviceId);
-    this.notify(link.deviceId);
+    this.events.emit({ type: 'offline', deviceId: link.deviceId });
     return true;
   }
 
@@ -51,15 +53,5 @@ export class DevicePresence {
 
   all(): IterableIterator<AgentLink> {
     return this.links.values();
-  }
-
-  /** Subscribes to changes; returns the unsubscribe function. */
-  onChange(listener: (deviceId: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  notify(deviceId: string): void {
-    for (const listener of this.listeners) listener(deviceId);
   }
 }

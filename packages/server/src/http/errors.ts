@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpsApp } from './https-app.js';
 import { AppError, httpStatus, type ErrorBody } from '@tether/protocol';
 import type { Logger } from '../logging.js';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
@@ -38,10 +37,10 @@ function frameworkRefusal(error: unknown): { status: number; body: ErrorBody } |
  * It also answers the errors Fastify raises before routing (`frameworkErrors`), so no request
  * ever gets the framework's raw JSON.
  */
-export function installErrorHandler(app: HttpsApp, log: Logger): void {
-  app.setErrorHandler((error: unknown, request, reply) =>
-    sendError(error, { request, reply, log }),
-  );
+export function routeErrorHandler(
+  log: Logger,
+): (error: unknown, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, request, reply) => sendError(error, { request, reply, log });
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   serverCreationOptions,
   type ConnectionLimits,
 } from './connection-guard.js';
-import { frameworkErrorHandler, installErrorHandler, notFoundBody } from './errors.js';
+import { frameworkErrorHandler, notFoundBody, routeErrorHandler } from './errors.js';
 
 /** A Fastify application on an HTTPS server: both of the server's listeners are one. */
 export type HttpsApp = FastifyInstance<Server, IncomingMessage, ServerResponse>;
@@ -74,7 +74,7 @@ export function createHttpsApp(options: {
     }
   });
   guardConnections(app.server, { ...connections, trustedProxies }, options.log);
-  installErrorHandler(app, options.log);
+  app.setErrorHandler(routeErrorHandler(options.log));
   app.setNotFoundHandler((request, reply) => {
     if (request.method === 'GET' && options.fallback?.(request, reply)) return reply;
     return reply.status(404).send(notFoundBody(request.method, request.url));

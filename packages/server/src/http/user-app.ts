@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { healthEndpoints } from '@tether/protocol';
 import { createHttpsApp, type HttpsApp, type HttpsOptions } from './https-app.js';
-import type { ServerContext } from '../app/context.js';
+import type { ServerContext } from '../ports/server-context.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';

@@ -7,6 +7,7 @@ import {
   type MessageOf,
   type OemOperation,
 } from '@tether/protocol';
+import type { CancelTimer, Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
 
@@ -21,7 +22,7 @@ interface Pending {
   op: OemOperation['op'];
   resolve(result: unknown): void;
   reject(error: AppError): void;
-  timer: NodeJS.Timeout;
+  cancelTimer: CancelTimer;
 }
 
 /**
@@ -34,10 +35,15 @@ interface Pending {
 export class AgentRequests {
   private readonly pending = new Map<string, Pending>();
 
-  constructor(private readonly deps: { presence: DevicePresence; log: Logger; timeoutMs: number }) {
-    deps.presence.onChange((deviceId) => {
-      if (!deps.presence.isOnline(deviceId)) this.onDisconnected(deviceId);
-    });
+  constructor(
+    private readonly deps: {
+      presence: DevicePresence;
+      clock: Clock;
+      log: Logger;
+      timeoutMs: number;
+    },
+  ) {
+    deps.presence.events.on('offline', ({ deviceId }) => this.onDisconnected(deviceId));
   }
 
   /** Forwards `operation` to the device's agent and resolves with its checked result. */
@@ -56,7 +62,7 @@ export class AgentRequests {
     }
     const requestId = randomUUID();
     return new Promise<OemResultOf<Op>>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancelTimer = this.deps.clock.setTimer(() => {
         this.pending.delete(requestId);
         reject(
           new AppError(
@@ -65,13 +71,12 @@ export class AgentRequests {
           ),
         );
       }, this.deps.timeoutMs);
-      timer.unref();
       this.pending.set(requestId, {
         deviceId,
         op: operation.op,
         resolve: (result) => resolve(result as OemResultOf<Op>),
         reject,
-        timer,
+        cancelTimer,
       });
       link.send({ type: 'oem.request', requestId, operation });
     });
@@ -85,7 +90,7 @@ export class AgentRequests {
       return;
     }
     this.pending.delete(reply.requestId);
-    clearTimeout(pending.timer);
+    pending.cancelTimer();
     if (reply.error) {
       pending.reject(new AppError(reply.error.code, reply.error.message));
       return;
@@ -110,7 +115,7 @@ export class AgentRequests {
     for (const [requestId, pending] of this.pending) {
       if (pending.deviceId !== deviceId) continue;
       this.pending.delete(requestId);
-      clearTimeout(pending.timer);
+      pending.cancelTimer();
       pending.reject(
         new AppError('DEVICE_OFFLINE', 'The device disconnected before it answered; try again.'),
       );

@@ -71,6 +71,7 @@ export interface OemService {
 export function createOemService(deps: OemDeps): OemService {
   const requests = new AgentRequests({
     presence: deps.presence,
+    clock: deps.clock,
     log: deps.log,
     timeoutMs: deps.replyTimeoutMs ?? 20_000,
   });

@@ -3,6 +3,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { TestClock } from '@tether/protocol';
 import { readAsciicast } from './asciicast-reader.js';
 import { openAsciicastWriter, type AsciicastWriterOptions } from './asciicast-writer.js';
 import { chainFileOf } from './hash-chain.js';
@@ -14,8 +15,7 @@ const bytes = (...parts: (string | number[])[]): Uint8Array[] =>
 
 describe('asciicast writer and reader', () => {
   let dir = '';
-  let now = 0;
-  const clock = { now: () => now };
+  let clock = new TestClock(0);
   const options = (extra: Partial<AsciicastWriterOptions> = {}): AsciicastWriterOptions => ({
     file: join(dir, 'session.cast'),
     width: 80,
@@ -28,7 +28,7 @@ describe('asciicast writer and reader', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tether-cast-'));
-    now = 10_000;
+    clock = new TestClock(10_000);
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -44,15 +44,15 @@ describe('asciicast writer and reader', () => {
       [0xe2],
       [0x82, 0xac],
     );
-    now = 10_500;
+    clock.advance(500);
     for (const chunk of [h, eAcuteStart, eAcuteEnd]) if (chunk) writer.output(chunk);
-    now = 11_000;
+    clock.advance(500);
     writer.resize(120, 40);
-    now = 11_250;
+    clock.advance(250);
     if (euroStart) writer.output(euroStart);
-    now = 11_600;
+    clock.advance(350);
     if (euroEnd) writer.output(euroEnd);
-    now = 12_000;
+    clock.advance(400);
     const summary = await writer.close();
     return { file: writer.file, ...summary };
   }
@@ -127,7 +127,7 @@ describe('asciicast writer and reader', () => {
     const errors: Error[] = [];
     writer.onError((error) => errors.push(error));
     writer.output(new Uint8Array(600).fill(0x61));
-    now += 1;
+    clock.advance(1);
     writer.output(new Uint8Array(600).fill(0x62));
     assert.equal(errors.length, 1);
     assert.match(errors[0]?.message ?? '', /fell more than 1000 bytes behind/);
@@ -172,7 +172,7 @@ describe('asciicast writer and reader', () => {
 
   it('has every output in the file as soon as output() returns, before any sync', async () => {
     const writer = await openAsciicastWriter(options({ flushIntervalMs: 60_000 }));
-    now = 10_250;
+    clock.advance(250);
     writer.output(new TextEncoder().encode('seen by the technician'));
     // What a killed server leaves: the file as it is now, no sync, no chain line for it yet.
     const content = await readAsciicast(writer.file);

@@ -1,3 +1,4 @@
+import type { CancelTimer, Clock } from '../clock.js';
 import { eventLine, type AsciicastHeader } from './asciicast-format.js';
 import { openChainedFile, type ChainedFile } from './chained-file.js';
 
@@ -11,7 +12,7 @@ export interface AsciicastWriterOptions {
   title?: string;
   env?: Record<string, string>;
   /** Milliseconds; event times are measured from its value when the writer opens. */
-  clock: { now(): number };
+  clock: Clock;
   /** Longest time a written event waits before it is synced and chained. */
   flushIntervalMs?: number;
   /** Sync at once when this much is written but not synced, without waiting for the interval. */
@@ -56,7 +57,7 @@ const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
  * they are synced and chained in chunks (a power cut loses at most the last flush interval).
  *
  * @example
- * const writer = await openAsciicastWriter({ file, width: 80, height: 24, startedAt: new Date(), clock: { now: Date.now } });
+ * const writer = await openAsciicastWriter({ file, width: 80, height: 24, startedAt: new Date(), clock });
  * writer.onError((error) => endSession(error));
  * writer.output(ptyBytes);
  * const { durationMs, sizeBytes } = await writer.close();
@@ -91,7 +92,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   private readonly startMs: number;
   private lastSeconds = 0;
   private sealing: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelSeal: CancelTimer | undefined;
   private isClosing = false;
   private closed: Promise<RecordingSummary> | undefined;
   private failure: Error | undefined;
@@ -102,7 +103,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     private readonly options: AsciicastWriterOptions,
     private readonly out: ChainedFile,
   ) {
-    this.startMs = options.clock.now();
+    this.startMs = options.clock.now().getTime();
   }
 
   get file(): string {
@@ -149,7 +150,8 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     this.isClosing = true;
     await this.sealing;
     await this.seal();
-    clearTimeout(this.timer);
+    this.cancelSeal?.();
+    this.cancelSeal = undefined;
     await this.out.close();
     if (this.failure) throw this.failure;
     return { durationMs, sizeBytes: this.out.sizeBytes };
@@ -183,14 +185,14 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     }
     if (this.out.unsealedBytes >= (this.options.flushBytes ?? DEFAULT_FLUSH_BYTES)) this.sealSoon();
     else
-      this.timer ??= setTimeout(
+      this.cancelSeal ??= this.options.clock.setTimer(
         () => this.sealSoon(),
         this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
       );
   }
 
   private elapsedSeconds(): number {
-    const micros = Math.round((this.options.clock.now() - this.startMs) * 1000);
+    const micros = Math.round((this.options.clock.now().getTime() - this.startMs) * 1000);
     // Wall clocks can step back; event times in a recording never do.
     this.lastSeconds = Math.max(this.lastSeconds, micros / 1e6);
     return this.lastSeconds;
@@ -210,8 +212,8 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
   }
 
   private async drain(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelSeal?.();
+    this.cancelSeal = undefined;
     const flushBytes = this.options.flushBytes ?? DEFAULT_FLUSH_BYTES;
     do {
       if (this.out.unsealedBytes === 0 || this.failure) return;
@@ -225,7 +227,7 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
       if (this.out.unsealedBytes < flushBytes) this.relieve();
     } while (this.isClosing || this.out.unsealedBytes >= flushBytes);
     if (this.out.unsealedBytes > 0) {
-      this.timer ??= setTimeout(
+      this.cancelSeal ??= this.options.clock.setTimer(
         () => this.sealSoon(),
         this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
       );
@@ -240,8 +242,8 @@ class ChunkedAsciicastWriter implements AsciicastWriter {
     if (this.failure) return;
     this.relieve(); // the session ends through onError; a held source must not stay stuck
     this.failure = error;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelSeal?.();
+    this.cancelSeal = undefined;
     for (const listener of this.errorListeners.splice(0)) listener(error);
   }
 }

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
+import { TestClock } from '@tether/protocol';
 import { AppError } from '@tether/protocol';
 import { RelayTickets } from './relay-tickets.js';
-
-const clockAt = (start: number) => {
-  let time = start;
-  return { now: () => new Date(time), advance: (ms: number) => void (time += ms) };
-};
 
 const refusal = (code: string, pattern: RegExp) => (error: unknown) =>
   error instanceof AppError && error.code === code && pattern.test(error.message);
 
 test('a relay token admits its end of its session exactly once', () => {
-  const tickets = new RelayTickets(clockAt(0), 60_000);
+  const tickets = new RelayTickets(new TestClock(0), 60_000);
   const sessionId = randomUUID();
   const console = tickets.issue(sessionId, 'console');
   const agent = tickets.issue(sessionId, 'agent');
@@ -26,7 +22,7 @@ test('a relay token admits its end of its session exactly once', () => {
 });
 
 test('a relay token expires after its TTL and is useless for another session', () => {
-  const clock = clockAt(0);
+  const clock = new TestClock(0);
   const tickets = new RelayTickets(clock, 60_000);
   const sessionId = randomUUID();
   const ticket = tickets.issue(sessionId, 'console');
@@ -39,7 +35,7 @@ test('a relay token expires after its TTL and is useless for another session', (
 });
 
 test('ending a session revokes its unused tokens, saying the session ended', () => {
-  const tickets = new RelayTickets(clockAt(0), 60_000);
+  const tickets = new RelayTickets(new TestClock(0), 60_000);
   const sessionId = randomUUID();
   const used = tickets.issue(sessionId, 'agent');
   const ticket = tickets.issue(sessionId, 'console');

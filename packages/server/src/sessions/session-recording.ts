@@ -7,7 +7,8 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { RelayTap } from '../relay/index.js';
 import type { SessionRecord, Store } from '../store/store.js';
-import { sessionRecorders, type SessionRecorder } from './session-recorders.js';
+import type { SessionRecorder } from '../ports/session-recorder.js';
+import { sessionRecorders } from './session-recorders.js';
 
 /** A session's recording in progress: the recorder and its row. */
 export interface ActiveRecording {
@@ -89,7 +90,7 @@ export async function startRecording(
     size: session.size,
     startedAt: now,
     title: `${session.technician} on ${device?.name ?? record.deviceId}`,
-    clock: { now: () => deps.clock.now().getTime() },
+    clock: deps.clock,
     audit: auditFor(deps, session),
   });
   recorder.onError(onFailure);

@@ -18,7 +18,7 @@ import {
   type AdmitSession,
 } from '../assistance/session-terms.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
+import type { CancelTimer, Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
 import { pairPeers, type RelayPair } from '../relay/index.js';
@@ -70,7 +70,7 @@ interface LiveSession {
   agent?: QueuedPeer;
   pair?: RelayPair;
   recording?: ActiveRecording;
-  timer: NodeJS.Timeout;
+  cancelTimer: CancelTimer;
   ending: boolean;
   /** The console end is authorised by its one-time relay ticket alone (integration API URLs). */
   consoleByTicket: boolean;
@@ -159,16 +159,15 @@ export class SessionService {
     });
     const consoleTicket = this.tickets.issue(record.id, 'console');
     const agentTicket = this.tickets.issue(record.id, 'agent');
-    const timer = setTimeout(
+    const cancelTimer = clock.setTimer(
       () => this.expirePending(record.id),
       this.deps.relayTokenTtlSec * 1000,
     );
-    timer.unref();
     this.live.set(record.id, {
       record,
       technician: user.username,
       size: { cols: request.cols ?? 80, rows: request.rows ?? 24 },
-      timer,
+      cancelTimer,
       ending: false,
       consoleByTicket: options.consoleByTicket ?? false,
       admission,
@@ -325,7 +324,7 @@ export class SessionService {
     const consolePeer = live.console;
     const agentPeer = live.agent;
     if (!consolePeer || !agentPeer) return;
-    clearTimeout(live.timer);
+    live.cancelTimer();
     try {
       if ((await this.deps.recordingModeFor(record.deviceId, record.kind)) === 'required') {
         live.recording = await startRecording(this.deps, live, (error) => {
@@ -407,7 +406,7 @@ export class SessionService {
     const { record } = live;
     if (this.live.get(record.id) !== live) return;
     this.live.delete(record.id);
-    clearTimeout(live.timer);
+    live.cancelTimer();
     live.onFinished?.();
     live.windowWatch?.stop();
     live.lifetimeWatch?.stop();

@@ -1,10 +1,11 @@
 import { AppError, type ErrorBody } from '@tether/protocol';
+import type { CancelTimer, Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 
 interface Waiting {
   resolve(): void;
   reject(error: AppError): void;
-  timer: NodeJS.Timeout;
+  cancelTimer: CancelTimer;
 }
 
 /**
@@ -19,10 +20,9 @@ export class AgentAnswers {
 
   constructor(
     presence: DevicePresence,
-    private readonly timeoutMs: number,
+    private readonly options: { clock: Clock; timeoutMs: number },
   ) {
-    presence.onChange((deviceId) => {
-      if (presence.isOnline(deviceId)) return;
+    presence.events.on('offline', ({ deviceId }) => {
       for (const key of [...this.waiting.keys()]) {
         if (!key.startsWith(`${deviceId}/`)) continue;
         this.settleKey(
@@ -36,19 +36,18 @@ export class AgentAnswers {
   ask(deviceId: string, accessId: string, send: () => void): Promise<void> {
     const key = `${deviceId}/${accessId}`;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
+      const cancelTimer = this.options.clock.setTimer(
         () =>
           this.settleKey(
             key,
             new AppError(
               'UNAVAILABLE',
-              `The device did not confirm within ${Math.round(this.timeoutMs / 1000)} s; try again.`,
+              `The device did not confirm within ${Math.round(this.options.timeoutMs / 1000)} s; try again.`,
             ),
           ),
-        this.timeoutMs,
+        this.options.timeoutMs,
       );
-      timer.unref();
-      this.waiting.set(key, { resolve, reject, timer });
+      this.waiting.set(key, { resolve, reject, cancelTimer });
       send();
     });
   }
@@ -64,7 +63,7 @@ export class AgentAnswers {
     const waiting = this.waiting.get(key);
     if (!waiting) return;
     this.waiting.delete(key);
-    clearTimeout(waiting.timer);
+    waiting.cancelTimer();
     if (error) waiting.reject(error);
     else waiting.resolve();
   }

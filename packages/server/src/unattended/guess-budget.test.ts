@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { TestClock } from '@tether/protocol';
 import { GuessBudget, type GuessAdmission, type GuessReservation } from './guess-budget.js';
 
 const LIMITS = { freeAttempts: 3, firstDelayMs: 5000, maxDelayMs: 60_000 };
 const KEYS = ['access:1', 'device:a'];
 const ACCESS = ['access:1'];
-
-function fakeClock(): { now(): Date; advance(ms: number): void } {
-  let at = Date.UTC(2026, 0, 1);
-  return { now: () => new Date(at), advance: (ms) => (at += ms) };
-}
+const START = Date.UTC(2026, 0, 1);
 
 function granted(admission: GuessAdmission): GuessReservation {
   assert.ok(admission.isAllowed, 'the attempt is allowed');
@@ -17,7 +14,7 @@ function granted(admission: GuessAdmission): GuessReservation {
 }
 
 test('attempts in flight count at once: a burst of 20 gets the three free attempts and no more', () => {
-  const budget = new GuessBudget(fakeClock(), LIMITS);
+  const budget = new GuessBudget(new TestClock(START), LIMITS);
   const burst = Array.from({ length: 20 }, () => budget.reserve(KEYS, ACCESS));
   const allowed = burst.filter((admission) => admission.isAllowed);
   assert.equal(allowed.length, 3);
@@ -27,7 +24,7 @@ test('attempts in flight count at once: a burst of 20 gets the three free attemp
 });
 
 test('beyond the free attempts only one attempt at a time is checked, and each failure doubles the wait', () => {
-  const clock = fakeClock();
+  const clock = new TestClock(START);
   const budget = new GuessBudget(clock, LIMITS);
   for (let attempt = 0; attempt < 3; attempt += 1) granted(budget.reserve(KEYS, ACCESS)).failed();
   const fourth = granted(budget.reserve(KEYS, ACCESS));
@@ -41,7 +38,7 @@ test('beyond the free attempts only one attempt at a time is checked, and each f
 });
 
 test("a success clears the access's failures but not the device's", () => {
-  const budget = new GuessBudget(fakeClock(), LIMITS);
+  const budget = new GuessBudget(new TestClock(START), LIMITS);
   for (let attempt = 0; attempt < 3; attempt += 1) granted(budget.reserve(KEYS, ACCESS)).failed();
   granted(budget.reserve(KEYS, ACCESS)).succeeded();
   assert.equal(budget.reserve(['access:1'], ACCESS).isAllowed, true, 'the access starts afresh');
@@ -50,7 +47,7 @@ test("a success clears the access's failures but not the device's", () => {
 });
 
 test('an outcome reported twice counts once', () => {
-  const budget = new GuessBudget(fakeClock(), LIMITS);
+  const budget = new GuessBudget(new TestClock(START), LIMITS);
   const reservation = granted(budget.reserve(KEYS, ACCESS));
   reservation.failed();
   reservation.failed();
@@ -60,7 +57,7 @@ test('an outcome reported twice counts once', () => {
 });
 
 test('failures are forgotten after an hour without attempts', () => {
-  const clock = fakeClock();
+  const clock = new TestClock(START);
   const budget = new GuessBudget(clock, LIMITS);
   for (let attempt = 0; attempt < 4; attempt += 1) granted(budget.reserve(KEYS, ACCESS)).failed();
   assert.equal(budget.reserve(KEYS, ACCESS).isAllowed, false);

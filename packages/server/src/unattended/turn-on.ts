@@ -15,7 +15,7 @@ import { accessAlreadyOn } from './access-errors.js';
 import { toAccessFile, toApiAccess } from './access-view.js';
 import type { AgentAnswers } from './agent-answers.js';
 import { generateOneTimePassword } from './one-time-password.js';
-import type { UnattendedServiceDeps } from './unattended-service.js';
+import type { UnattendedServiceDeps } from './unattended-deps.js';
 
 /** What turning an access on needs from the service. */
 export type TurnOnDeps = Pick<
@@ -98,7 +98,12 @@ export async function turnOnAccess(
     sourceAddress: input.sourceAddress,
     details: { accessId: access.id, mode, replaced: input.replaced.map((old) => old.id) },
   });
-  deps.presence.notify(device.id);
+  deps.presence.events.emit({
+    type: 'unattended-on',
+    deviceId: device.id,
+    accessId: access.id,
+    mode,
+  });
   const rights = rightsOfMode((await deps.assistanceFor(device.id)).modes, mode) ?? [];
   return {
     access: toApiAccess((await deps.store.unattended.find(access.id)) ?? access, device, rights),

@@ -1,4 +1,5 @@
 import { createBackgroundTasks, type BackgroundTasks } from '../jobs/background-tasks.js';
+import { repeat, type CancelTimer } from '../clock.js';
 import {
   AppError,
   UNATTENDED_IDLE_MINUTES,
@@ -13,13 +14,9 @@ import {
   type UnattendedAccess,
   type UnattendedAccessMode,
 } from '@tether/protocol';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
-import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
-import type { Logger } from '../logging.js';
+import type { AgentLink } from '../devices/device-presence.js';
 import type { EffectivePolicy } from '../policies/effective-policy.js';
-import type { SessionService } from '../sessions/session-service.js';
-import type { DeviceRecord, Store, UserRecord } from '../store/store.js';
+import type { DeviceRecord, UserRecord } from '../store/store.js';
 import type { UnattendedAccessRecord } from '../store/unattended-repository.js';
 import { AgentAnswers } from './agent-answers.js';
 import { accessAlreadyOn, accessHeld, deadAccess } from './access-errors.js';
@@ -27,6 +24,7 @@ import { toAccessFile, toApiAccess } from './access-view.js';
 import { DeviceQueue } from './device-queue.js';
 import { PasswordCheck } from './password-check.js';
 import { admitUnattended, turnOnAccess, type TurnOnDeps } from './turn-on.js';
+import type { UnattendedServiceDeps } from './unattended-deps.js';
 
 const IDLE_MS = UNATTENDED_IDLE_MINUTES * 60_000;
 
@@ -39,23 +37,6 @@ const ENDED_BECAUSE: Record<RevokeReason, (actor: string) => string> = {
   turned_off: (actor) => `Unattended access was turned off by ${actor}.`,
   turned_off_at_device: () => 'Unattended access was turned off by the user at the device.',
 };
-
-export interface UnattendedServiceDeps {
-  store: Store;
-  clock: Clock;
-  audit: AuditLog;
-  presence: DevicePresence;
-  sessions: SessionService;
-  log: Logger;
-  assistanceFor(deviceId: string): Promise<EffectivePolicy['assistance']>;
-  publicUrl(): string;
-  /** How long the agent has to confirm its service is on (default 10 s). */
-  replyTimeoutMs?: number;
-  /** How often expiry is checked (default 1 s). */
-  checkEveryMs?: number;
-  /** Where work nobody awaits goes (default: its own, logging and auditing failures). */
-  tasks?: BackgroundTasks;
-}
 
 /**
  * Unattended access (M-2, with dynamic's unattended branch of M-3): a technician gets a session
@@ -72,7 +53,7 @@ export class UnattendedService {
   private readonly queue = new DeviceQueue();
   /** Sessions running under each access on this node. */
   private readonly running = new Map<string, Set<string>>();
-  private timer: NodeJS.Timeout | undefined;
+  private stopExpiring: CancelTimer | undefined;
 
   private readonly turnOnDeps: TurnOnDeps;
 
@@ -81,22 +62,25 @@ export class UnattendedService {
   constructor(private readonly deps: UnattendedServiceDeps) {
     this.tasks = deps.tasks ?? createBackgroundTasks(deps);
     this.passwords = new PasswordCheck(deps.clock, deps.audit);
-    this.answers = new AgentAnswers(deps.presence, deps.replyTimeoutMs ?? 10_000);
+    this.answers = new AgentAnswers(deps.presence, {
+      clock: deps.clock,
+      timeoutMs: deps.replyTimeoutMs ?? 10_000,
+    });
     this.turnOnDeps = { ...deps, answers: this.answers, expiresAt: () => this.expiryFromNow() };
   }
 
   /** Starts the expiry check; accesses left `connected` by a crash start their timer now. */
   async start(): Promise<void> {
     await this.deps.store.unattended.releaseAll(this.expiryFromNow());
-    this.timer = setInterval(
+    this.stopExpiring = repeat(
+      this.deps.clock,
       () => this.tasks.run('expire unattended accesses', () => this.expireDue()),
       this.deps.checkEveryMs ?? 1000,
     );
-    this.timer.unref();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopExpiring?.();
   }
 
   /**
@@ -166,7 +150,12 @@ export class UnattendedService {
     if (!(await store.unattended.connect(access.id, { userId: user.id, at: clock.now() }))) {
       throw await this.whyNotConnectable(access.id);
     }
-    this.deps.presence.notify(device.id);
+    this.deps.presence.events.emit({
+      type: 'unattended-in-use',
+      deviceId: device.id,
+      accessId: access.id,
+      isInUse: true,
+    });
     const sessions = this.running.get(access.id) ?? new Set<string>();
     this.running.set(access.id, sessions);
     let sessionId = '';
@@ -177,9 +166,14 @@ export class UnattendedService {
         this.tasks.run(
           'release an unattended access after its last session',
           () =>
-            store.unattended
-              .release(access.id, { expiresAt: this.expiryFromNow() })
-              .then(() => this.deps.presence.notify(device.id)),
+            store.unattended.release(access.id, { expiresAt: this.expiryFromNow() }).then(() =>
+              this.deps.presence.events.emit({
+                type: 'unattended-in-use',
+                deviceId: device.id,
+                accessId: access.id,
+                isInUse: false,
+              }),
+            ),
           { accessId: access.id },
         );
       }
@@ -298,7 +292,12 @@ export class UnattendedService {
       const expired = await this.deps.store.unattended.expireDue(this.deps.clock.now());
       for (const access of expired) {
         this.disableOnAgent(access, 'expired');
-        this.deps.presence.notify(access.deviceId);
+        this.deps.presence.events.emit({
+          type: 'unattended-off',
+          deviceId: access.deviceId,
+          accessIds: [access.id],
+          reason: 'expired',
+        });
         await this.deps.audit.record({
           action: 'unattended.expired',
           actor: 'system',
@@ -336,7 +335,12 @@ export class UnattendedService {
       });
     }
     this.deps.presence.get(device.id)?.send({ type: 'unattended.sync', accessIds: [] });
-    this.deps.presence.notify(device.id);
+    this.deps.presence.events.emit({
+      type: 'unattended-off',
+      deviceId: device.id,
+      accessIds: revoked.map((access) => access.id),
+      reason,
+    });
     return revoked;
   }
 

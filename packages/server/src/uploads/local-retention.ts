@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
+import { repeat, type Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 
@@ -78,13 +78,12 @@ export function startLocalRetention(deps: LocalRetentionDeps): {
   };
   // sweep() catches and logs its own failures (above), so these calls cannot reject.
   const sweepInBackground = (): void => void sweep().catch(() => undefined);
-  const timer = setInterval(sweepInBackground, SWEEP_EVERY_MS);
-  timer.unref();
+  const stopSweeping = repeat(deps.clock, sweepInBackground, SWEEP_EVERY_MS);
   if (deps.keepLocalDays !== undefined) sweepInBackground();
   return {
     sweep,
     async stop() {
-      clearInterval(timer);
+      stopSweeping();
       await sweeping;
     },
   };

@@ -1,5 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
+import type { CancelTimer, Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { PolicyService } from '../policies/policy-service.js';
 import {
@@ -67,7 +67,7 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
   let isStopping = false;
   let running: Promise<void> | undefined;
   let runAgain = false;
-  let timer: NodeJS.Timeout | undefined;
+  let cancelTimer: CancelTimer | undefined;
   let abortCurrent: (() => void) | undefined;
   const attemptDeps: UploadAttemptDeps = {
     ...deps,
@@ -90,10 +90,9 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
   const schedule = async (): Promise<void> => {
     const next = await deps.store.uploads.nextDueAt();
     if (!next || isStopping) return;
-    clearTimeout(timer);
+    cancelTimer?.();
     const waitMs = Math.min(Math.max(next.getTime() - deps.clock.now().getTime(), 0), MAX_TIMER_MS);
-    timer = setTimeout(kick, waitMs);
-    timer.unref();
+    cancelTimer = deps.clock.setTimer(kick, waitMs);
   };
   function kick(): void {
     if (!isStarted || isStopping) return;
@@ -112,9 +111,8 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
       } catch (error) {
         if (attemptDeps.isStopping()) return;
         deps.log.error({ err: error }, 'upload queue stalled; it retries in a minute');
-        clearTimeout(timer);
-        timer = setTimeout(kick, 60_000);
-        timer.unref();
+        cancelTimer?.();
+        cancelTimer = deps.clock.setTimer(kick, 60_000);
       } finally {
         running = undefined;
       }
@@ -175,15 +173,15 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
     async stop() {
       isStopping = true;
       await starting;
-      clearTimeout(timer);
+      cancelTimer?.();
       abortCurrent?.();
       // Closing the session ends the attempt at once; the bound guards against a stuck stream.
-      let bound: NodeJS.Timeout | undefined;
+      let cancelBound: CancelTimer | undefined;
       await Promise.race([
         running,
-        new Promise<void>((resolve) => (bound = setTimeout(resolve, STOP_WAIT_MS))),
+        new Promise<void>((resolve) => (cancelBound = deps.clock.setTimer(resolve, STOP_WAIT_MS))),
       ]);
-      clearTimeout(bound);
+      cancelBound?.();
     },
   };
 }

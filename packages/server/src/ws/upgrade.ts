@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AGENT_CONNECT_PATH, AppError, SESSION_COOKIE, wsCloseCode } from '@tether/protocol';
-import type { ServerContext } from '../app/context.js';
+import type { ServerContext } from '../ports/server-context.js';
 import type { AuditEvent } from '../audit/audit-log.js';
 import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
 import { admitMessages } from './agent-message-budget.js';
@@ -184,11 +184,14 @@ export function attachWebSockets(
       );
       // Agents are told why (they reconnect later); one that does not answer is cut.
       for (const client of clients) client.close(1001, 'The server is shutting down.');
-      const cut = setTimeout(() => clients.forEach((client) => client.terminate()), 2000);
+      const cancelCut = context.clock.setTimer(
+        () => clients.forEach((client) => client.terminate()),
+        2000,
+      );
       agentServer.close();
       relayServer.close();
       await Promise.all(gone);
-      clearTimeout(cut);
+      cancelCut();
       await Promise.all([...closing]);
     },
   };

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FakeClock } from '../../../test/helpers/fake-clock.js';
+import { TestClock } from '@tether/protocol';
 import { createOutputBatcher } from './output-batcher.js';
 
 function setup() {
-  const clock = new FakeClock();
+  const clock = new TestClock();
   const sent: string[] = [];
   const batcher = createOutputBatcher({
     clock,

@@ -70,7 +70,7 @@ export function createOutputBatcher(options: {
       if (chunk.length === 0) return;
       pending.push(chunk);
       pendingBytes += chunk.length;
-      const now = clock.now();
+      const now = clock.now().getTime();
       if (windowStart === undefined || now - windowStart >= delayMs) {
         sendInNewWindow(now);
       } else if (
@@ -82,7 +82,7 @@ export function createOutputBatcher(options: {
         cancelTimer ??= clock.setTimer(
           () => {
             cancelTimer = undefined;
-            sendInNewWindow(clock.now());
+            sendInNewWindow(clock.now().getTime());
           },
           windowStart + delayMs - now,
         );

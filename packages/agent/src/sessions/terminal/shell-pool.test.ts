@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
-import { FakeClock } from '../../../test/helpers/fake-clock.js';
+import { TestClock } from '@tether/protocol';
 import { silentLog } from '../../../test/helpers/silent-log.js';
 import { waitFor } from '../../../test/helpers/wait-for.js';
 import { createShellPool } from './shell-pool.js';
@@ -33,7 +33,7 @@ const childPids = (): number[] =>
     });
 
 test('a session takes a spare shell whose prompt is already printed, and a new spare follows', async () => {
-  const clock = new FakeClock();
+  const clock = new TestClock();
   const pool = createShellPool({ command: promptingShell, clock, log: silentLog() });
   try {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the spare prints its prompt
@@ -61,7 +61,7 @@ test('a session takes a spare shell whose prompt is already printed, and a new s
 test('stopping the pool hangs up the spare', async () => {
   const pool = createShellPool({
     command: promptingShell,
-    clock: new FakeClock(),
+    clock: new TestClock(),
     log: silentLog(),
   });
   await waitFor(() => childPids().length > 0, 'the spare shell to start');
@@ -71,7 +71,7 @@ test('stopping the pool hangs up the spare', async () => {
 });
 
 test('a shell that keeps dying at once is not restarted forever', async () => {
-  const clock = new FakeClock();
+  const clock = new TestClock();
   const failing = (): ShellCommand => ({
     file: '/bin/sh',
     args: ['-c', 'exit 1'],

@@ -48,12 +48,12 @@ export function createShellPool(options: {
       schedule();
       return;
     }
-    const startedAt = options.clock.now();
+    const startedAt = options.clock.now().getTime();
     spare = started;
     void started.shell.exited.then(() => {
       if (spare !== started) return; // taken by a session: its exit is the session's business
       spare = undefined;
-      quickExits = options.clock.now() - startedAt < QUICK_EXIT_MS ? quickExits + 1 : 0;
+      quickExits = options.clock.now().getTime() - startedAt < QUICK_EXIT_MS ? quickExits + 1 : 0;
       schedule();
     });
   };

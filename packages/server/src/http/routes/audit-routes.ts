@@ -1,5 +1,5 @@
 import { auditEndpoints, type AuditEntry } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import type { AuditRecord } from '../../store/store.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';

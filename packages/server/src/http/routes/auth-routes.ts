@@ -1,5 +1,5 @@
 import { authEndpoints } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { SESSION_IDLE_MS, toApiUser } from '../../auth/auth-service.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';

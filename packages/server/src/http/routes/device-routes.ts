@@ -1,6 +1,6 @@
 import type { HttpsApp } from '../https-app.js';
 import { AppError, deviceEndpoints, type Device } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { toApiDevice } from '../../devices/device-view.js';
 import { registerEndpoint } from '../endpoint-route.js';
 
@@ -28,7 +28,8 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
       connection: 'keep-alive',
     });
     stream.write(': connected\n\n');
-    const unsubscribe = presence.onChange((deviceId) => {
+    // Whatever happened, the console gets the device as it is now (its `device` event).
+    const unsubscribe = presence.events.onAny(({ deviceId }) => {
       context.tasks.run(
         'push a device change to an event stream',
         () =>

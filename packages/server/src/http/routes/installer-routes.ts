@@ -1,5 +1,5 @@
 import { installerEndpoints } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
 

@@ -6,7 +6,7 @@ import {
   type OemConnectQuery,
 } from '@tether/protocol';
 import type { z } from 'zod';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import type { Principal } from '../../auth/auth-service.js';
 import { invalidLinkError } from '../../oem/control.js';
 import { registerEndpoint } from '../endpoint-route.js';

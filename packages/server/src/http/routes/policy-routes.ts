@@ -1,6 +1,6 @@
 import { policyEndpoints } from '@tether/protocol';
 import type { FastifyRequest } from 'fastify';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import type { PolicyActor } from '../../policies/policy-service.js';
 import type { Principal } from '../../auth/auth-service.js';
 import { registerEndpoint } from '../endpoint-route.js';

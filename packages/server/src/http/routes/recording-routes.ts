@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HttpsApp } from '../https-app.js';
 import { AppError, recordingEndpoints, type Recording } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { readAsciicast } from '../../recordings/index.js';
 import { readFilesTimeline } from '../../recordings/files/index.js';
 import { readRfbRecording } from '../../recordings/desktop/index.js';

@@ -1,5 +1,5 @@
 import { settingsEndpoints } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import {
   readStatisticsSettings,
   writeStatisticsSettings,

@@ -4,7 +4,7 @@ import {
   uploadEndpoints,
   type StorageTestResult,
 } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { createStorageConnector } from '../../storage/index.js';
 import { targetOf } from '../../uploads/upload-storage.js';
 import { toUploadQueueEntry } from '../../uploads/upload-view.js';

@@ -1,6 +1,6 @@
 import type { HttpsApp } from '../https-app.js';
 import { unattendedEndpoints } from '@tether/protocol';
-import type { ServerContext } from '../../app/context.js';
+import type { ServerContext } from '../../ports/server-context.js';
 import { noStore } from '../no-store.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import { sourceAddress } from '../request-context.js';

@@ -1,4 +1,4 @@
-import type { RecorderFactory } from '../../sessions/session-recorders.js';
+import type { RecorderFactory } from '../../ports/session-recorder.js';
 import { openRfbRecordingWriter } from './rfb-recording-writer.js';
 
 /**

@@ -1,3 +1,4 @@
+import type { CancelTimer, Clock } from '../../clock.js';
 import { openChainedFile } from '../chained-file.js';
 import type { RfbRecordingHeader } from './rfb-recording.js';
 
@@ -22,22 +23,23 @@ const CONGESTED_BYTES = 8 * 1024 * 1024;
  * last line.
  *
  * @example
- * const writer = await openRfbRecordingWriter({ file, header, clock: { now: Date.now } });
+ * const writer = await openRfbRecordingWriter({ file, header, clock });
  * writer.output(bytes);
  */
 export async function openRfbRecordingWriter(options: {
   file: string;
   header: RfbRecordingHeader;
-  clock: { now(): number };
+  clock: Clock;
 }): Promise<RfbRecordingWriter> {
   const out = await openChainedFile(options.file);
-  const startedAt = options.clock.now();
+  const startedAt = options.clock.now().getTime();
+  const elapsedMs = (): number => options.clock.now().getTime() - startedAt;
   let lines: string[] = [];
   let bufferedBytes = 0;
   let failure: Error | undefined;
   const errorListeners: ((error: Error) => void)[] = [];
   let relieved: (() => void)[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let cancelFlush: CancelTimer | undefined;
   const fail = (error: unknown): void => {
     if (failure) return;
     failure = error instanceof Error ? error : new Error(String(error));
@@ -51,7 +53,8 @@ export async function openRfbRecordingWriter(options: {
     throw error;
   }
   const flush = (): void => {
-    timer = undefined;
+    cancelFlush?.();
+    cancelFlush = undefined;
     if (lines.length === 0) return;
     const chunk = Buffer.from(lines.join(''), 'utf8');
     lines = [];
@@ -70,11 +73,11 @@ export async function openRfbRecordingWriter(options: {
   return {
     output(bytes) {
       if (failure) return;
-      const t = options.clock.now() - startedAt;
+      const t = elapsedMs();
       const line = `${JSON.stringify([t, Buffer.from(bytes).toString('base64')])}\n`;
       lines.push(line);
       bufferedBytes += Buffer.byteLength(line);
-      timer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
+      cancelFlush ??= options.clock.setTimer(flush, FLUSH_INTERVAL_MS);
     },
     onError(listener) {
       errorListeners.push(listener);
@@ -86,15 +89,15 @@ export async function openRfbRecordingWriter(options: {
       relieved.push(listener);
     },
     async close() {
-      if (timer) clearTimeout(timer);
+      cancelFlush?.();
       // The end, as an event without bytes: a still screen sends nothing for minutes, and the
       // recording must still last as long as the session did.
-      if (!failure) lines.push(`${JSON.stringify([options.clock.now() - startedAt, ''])}\n`);
+      if (!failure) lines.push(`${JSON.stringify([elapsedMs(), ''])}\n`);
       flush();
       await queue;
       await out.close();
       if (failure) throw failure;
-      return { durationMs: options.clock.now() - startedAt, sizeBytes: out.sizeBytes };
+      return { durationMs: elapsedMs(), sizeBytes: out.sizeBytes };
     },
   };
 }

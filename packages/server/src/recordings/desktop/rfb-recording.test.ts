@@ -3,6 +3,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { TestClock } from '@tether/protocol';
 import { openRfbRecordingWriter } from './rfb-recording-writer.js';
 import { readRfbRecording } from './rfb-recording-reader.js';
 
@@ -19,11 +20,11 @@ const header = {
 };
 
 test('bytes are recorded with their time and read back exactly', async () => {
-  let now = 1000;
+  const clock = new TestClock(1000);
   const file = join(dir, 'a.rfb.jsonl');
-  const writer = await openRfbRecordingWriter({ file, header, clock: { now: () => now } });
+  const writer = await openRfbRecordingWriter({ file, header, clock });
   writer.output(Buffer.from('RFB 003.008\n'));
-  now = 1500;
+  clock.advance(500);
   writer.output(Uint8Array.from([0, 255, 1, 2]));
   const summary = await writer.close();
   assert.equal(summary.durationMs, 500);
@@ -47,11 +48,11 @@ test('bytes are recorded with their time and read back exactly', async () => {
 });
 
 test('a still screen at the end still counts: the recording lasts until it was closed', async () => {
-  let now = 0;
+  const clock = new TestClock(0);
   const file = join(dir, 'still.rfb.jsonl');
-  const writer = await openRfbRecordingWriter({ file, header, clock: { now: () => now } });
+  const writer = await openRfbRecordingWriter({ file, header, clock });
   writer.output(Buffer.from('first frame'));
-  now = 8000; // nothing changed on the screen for eight seconds
+  clock.advance(8000); // nothing changed on the screen for eight seconds
   const summary = await writer.close();
   const content = await readRfbRecording(file);
   assert.equal(summary.durationMs, 8000);
@@ -62,7 +63,7 @@ test('a still screen at the end still counts: the recording lasts until it was c
 
 test('a line torn by a crash is dropped and the recording marked not intact', async () => {
   const file = join(dir, 'b.rfb.jsonl');
-  const writer = await openRfbRecordingWriter({ file, header, clock: { now: () => 0 } });
+  const writer = await openRfbRecordingWriter({ file, header, clock: new TestClock(0) });
   writer.output(Buffer.from('kept'));
   await writer.close();
   await appendFile(file, '[12,"dG9y');
@@ -77,7 +78,7 @@ test('a line torn by a crash is dropped and the recording marked not intact', as
 
 test('a recording edited after the fact fails its hash chain', async () => {
   const file = join(dir, 'c.rfb.jsonl');
-  const writer = await openRfbRecordingWriter({ file, header, clock: { now: () => 0 } });
+  const writer = await openRfbRecordingWriter({ file, header, clock: new TestClock(0) });
   writer.output(Buffer.from('screen'));
   await writer.close();
   assert.equal((await readRfbRecording(file)).intact, true);

@@ -1,4 +1,4 @@
-import type { RecorderFactory } from '../../sessions/session-recorders.js';
+import type { RecorderFactory } from '../../ports/session-recorder.js';
 import { createFilesRecorder } from './files-recorder.js';
 import { openFilesTimelineWriter, type FilesTimelineWriter } from './files-timeline-writer.js';
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { TestClock } from '@tether/protocol';
 import {
   encodeFileData,
   encodeFileMessage,
@@ -18,19 +19,19 @@ const SHA = 'a'.repeat(64);
 test('transfers, refusals and cut transfers reach the timeline and the audit log', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tether-files-rec-'));
   try {
-    let now = 1000;
+    const clock = new TestClock(1000);
     const file = join(dir, 'session.files.jsonl');
     const writer = await openFilesTimelineWriter({
       file,
       header: { format: 'tether-files-v1', startedAt: new Date(0).toISOString(), title: 't' },
-      clock: { now: () => now },
+      clock,
     });
     const audited: [AuditAction, Record<string, unknown>][] = [];
     const recorder = createFilesRecorder({ writer, audit: (a, d) => audited.push([a, d]) });
     const reply = (message: FileReply): void => recorder.tap.fromAgent(encodeFileMessage(message));
     reply({ type: 'ready', id: 1, op: 'upload', path: '/r/a.bin', offset: 0, size: 3 });
     recorder.tap.fromConsole(encodeFileData({ id: 1, offset: 0, data: new Uint8Array(3) }));
-    now += 500;
+    clock.advance(500);
     reply({ type: 'done', id: 1, op: 'upload', path: '/r/a.bin', size: 3, sha256: SHA });
     reply({ type: 'error', id: 2, op: 'list', path: '/etc', code: 'refused', message: 'outside' });
     reply({ type: 'ready', id: 3, op: 'download', path: '/r/b.bin', offset: 10, size: 100 });

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import type { Clock } from '../../clock.js';
 import type { FilesTimelineEvent, FilesTimelineHeader } from './files-timeline.js';
 
 /** A files-session timeline being written; see {@link openFilesTimelineWriter}. */
@@ -20,16 +21,16 @@ const CONGESTED_EVENTS = 256;
  * loses nothing that was acknowledged.
  *
  * @example
- * const writer = await openFilesTimelineWriter({ file, header, clock: { now: Date.now } });
+ * const writer = await openFilesTimelineWriter({ file, header, clock });
  * writer.append({ op: 'upload', path: '/home/ana/a.txt', outcome: 'done', size: 3, sha256 });
  */
 export async function openFilesTimelineWriter(options: {
   file: string;
   header: FilesTimelineHeader;
-  clock: { now(): number };
+  clock: Clock;
 }): Promise<FilesTimelineWriter> {
   const handle = await open(options.file, 'wx', 0o600);
-  const startedAt = options.clock.now();
+  const startedAt = options.clock.now().getTime();
   let sizeBytes = 0;
   let pending = 0;
   let failure: Error | undefined;
@@ -56,7 +57,7 @@ export async function openFilesTimelineWriter(options: {
   return {
     append(event) {
       if (failure) return;
-      const line = JSON.stringify({ t: options.clock.now() - startedAt, ...event });
+      const line = JSON.stringify({ t: options.clock.now().getTime() - startedAt, ...event });
       pending += 1;
       queue = queue
         .then(() => write(line))
@@ -83,7 +84,7 @@ export async function openFilesTimelineWriter(options: {
       await queue;
       await handle.close();
       if (failure) throw failure;
-      return { durationMs: options.clock.now() - startedAt, sizeBytes };
+      return { durationMs: options.clock.now().getTime() - startedAt, sizeBytes };
     },
   };
 }

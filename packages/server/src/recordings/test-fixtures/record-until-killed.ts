@@ -1,5 +1,6 @@
 // Test fixture for the crash-safety test: records a tick every 10 ms until the parent kills
 // this process, reporting each tick on stdout once it was handed to the writer.
+import { systemClock } from '@tether/protocol';
 import { openAsciicastWriter } from '../asciicast-writer.js';
 
 const file = process.argv[2];
@@ -9,7 +10,7 @@ const writer = await openAsciicastWriter({
   width: 80,
   height: 24,
   startedAt: new Date(),
-  clock: { now: () => performance.now() },
+  clock: systemClock,
 });
 const startedAt = performance.now();
 let tick = 0;

@@ -1,20 +1,27 @@
-import type { CancelTimer, Clock } from '../../src/clock.js';
+import type { CancelTimer, Clock } from './clock.js';
 
 /**
- * A clock whose time moves only when a test says so. Timers fire in time order during
- * `advance`, each seeing `now()` at its own due time.
+ * A clock whose time moves only when a test says so: the one controllable clock of the server's
+ * and the agent's tests. Timers fire in time order during `advance`, each seeing `now()` at its
+ * own due time.
+ *
+ * @example
+ * const clock = new TestClock();
+ * const service = createService({ clock });
+ * clock.advance(30_000); // every timer due within 30 s has run
  */
-export class FakeClock implements Clock {
+export class TestClock implements Clock {
   #now: number;
   #nextId = 1;
   readonly #timers = new Map<number, { at: number; callback: () => void }>();
 
-  constructor(start = Date.UTC(2025, 0, 1)) {
-    this.#now = start;
+  /** @param start when time begins, in milliseconds since the epoch or as a date */
+  constructor(start: number | Date = Date.UTC(2025, 0, 1)) {
+    this.#now = typeof start === 'number' ? start : start.getTime();
   }
 
-  now(): number {
-    return this.#now;
+  now(): Date {
+    return new Date(this.#now);
   }
 
   setTimer(callback: () => void, ms: number): CancelTimer {

@@ -1,0 +1,59 @@
+import type { DeviceStats, UnattendedAccessMode, UserPresenceReport } from '@tether/protocol';
+
+/**
+ * What happened to a device, with what changed. Subscribers pick the kinds they act on (an
+ * agent request waiting for a reply only cares that its device went offline) instead of
+ * re-reading everything on a bare "device changed".
+ */
+export type DeviceEvent =
+  /** Its agent connected (a newer connection replacing an older one counts once). */
+  | { type: 'online'; deviceId: string }
+  /** Its agent's connection closed. */
+  | { type: 'offline'; deviceId: string }
+  /** Its agent sent a statistics sample, now stored. */
+  | { type: 'stats'; deviceId: string; stats: DeviceStats }
+  /** Whether a user is at the device changed. */
+  | { type: 'user-presence'; deviceId: string; presence: UserPresenceReport }
+  /** An unattended access was turned on for it (M-2). */
+  | { type: 'unattended-on'; deviceId: string; accessId: string; mode: UnattendedAccessMode }
+  /** A technician connected through its access, or the last session under it ended. */
+  | { type: 'unattended-in-use'; deviceId: string; accessId: string; isInUse: boolean }
+  /** Its accesses ended: they expired, were replaced by a new one, or were turned off (in the console or at the device). */
+  | {
+      type: 'unattended-off';
+      deviceId: string;
+      accessIds: string[];
+      reason: 'expired' | 'replaced' | 'turned_off' | 'turned_off_at_device';
+    };
+
+export type DeviceEventType = DeviceEvent['type'];
+export type DeviceEventOf<K extends DeviceEventType> = Extract<DeviceEvent, { type: K }>;
+
+/**
+ * The device event feed of this node. Listeners run synchronously in the order they subscribed
+ * and must not throw (slow or failing work goes through the background tasks).
+ *
+ * @example
+ * const stop = events.on('offline', ({ deviceId }) => failWaitingRequests(deviceId));
+ * events.emit({ type: 'offline', deviceId });
+ */
+export class DeviceEvents {
+  private readonly listeners = new Set<(event: DeviceEvent) => void>();
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  onAny(listener: (event: DeviceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribes to one kind of event; returns the unsubscribe function. */
+  on<K extends DeviceEventType>(type: K, listener: (event: DeviceEventOf<K>) => void): () => void {
+    return this.onAny((event) => {
+      if (event.type === type) listener(event as DeviceEventOf<K>);
+    });
+  }
+
+  emit(event: DeviceEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}
