@@ -3,10 +3,10 @@ import type { TetherClient } from '@tether/sdk';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../components/notice.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
-import { LoginPage } from '../pages/login-page.js';
+import { LoginPage } from '../features/login/login-page.js';
 import { navigate, usePathname } from '../routing/navigation.js';
 import { parseRoute } from '../routing/routes.js';
-import { ConsoleContextValue, type ConsoleContext } from './api-context.js';
+import { ConsoleContextValue, type ConsoleContext } from '../api/console-context.js';
 import { NavBar } from './nav-bar.js';
 import { PageForRoute } from './page-for-route.js';
 

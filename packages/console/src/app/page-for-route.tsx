@@ -1,17 +1,17 @@
-import { AuditPage } from '../pages/audit-page.js';
-import { ConnectPage } from '../pages/connect-page.js';
-import { DesktopPage } from '../pages/desktop-page.js';
-import { DevicePage } from '../pages/device-page.js';
-import { DevicesPage } from '../pages/devices-page.js';
-import { FilesPage } from '../pages/files-page.js';
-import { InstallersPage } from '../pages/installers-page.js';
-import { NotFoundPage } from '../pages/not-found-page.js';
-import { PlayerPage } from '../pages/player-page.js';
-import { PoliciesPage } from '../pages/policies-page.js';
-import { NewPolicyPage, PolicyPage } from '../pages/policy-page.js';
-import { RecordingsPage } from '../pages/recordings-page.js';
-import { SettingsPage } from '../pages/settings-page.js';
-import { TerminalPage } from '../pages/terminal-page.js';
+import { AuditPage } from '../features/audit/audit-page.js';
+import { ConnectPage } from '../features/unattended/connect-page.js';
+import { DesktopPage } from '../features/desktop/desktop-page.js';
+import { DevicePage } from '../features/devices/device-page.js';
+import { DevicesPage } from '../features/devices/devices-page.js';
+import { FilesPage } from '../features/files/files-page.js';
+import { InstallersPage } from '../features/installers/installers-page.js';
+import { NotFoundPage } from './not-found-page.js';
+import { PlayerPage } from '../features/recordings/player-page.js';
+import { PoliciesPage } from '../features/policies/policies-page.js';
+import { NewPolicyPage, PolicyPage } from '../features/policies/policy-page.js';
+import { RecordingsPage } from '../features/recordings/recordings-page.js';
+import { SettingsPage } from '../features/settings/settings-page.js';
+import { TerminalPage } from '../features/terminal/terminal-page.js';
 import type { Route } from '../routing/routes.js';
 
 /**
