@@ -1,4 +1,4 @@
-import type { DownloadSink } from './download-sink.js';
+import type { DownloadSink } from './download-sink-port.js';
 
 /** The File System Access API's save dialog (Chromium-based browsers); not in TypeScript's DOM types yet. */
 type SaveFilePicker = (options: { suggestedName: string }) => Promise<FileSystemFileHandle>;

@@ -9,7 +9,7 @@ import {
   type ArchiveFormat,
   type FileRequest,
 } from '@tether/protocol';
-import type { DownloadSink } from './download-sink.js';
+import type { DownloadSink } from './download-sink-port.js';
 
 /** A request without its id (the relay numbers them). */
 export type FileRequestBody = FileRequest extends infer R

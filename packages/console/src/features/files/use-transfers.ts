@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
-import { openDownloadSink, type DownloadSink } from './download-sink.js';
+import type { DownloadSink } from './download-sink-port.js';
+import { openDownloadSink } from './download-sink.js';
 import type { FilesRelay, TransferEnd } from './files-relay.js';
 
 /** One upload or download shown in the transfer list. */

@@ -1,37 +1,12 @@
-import {
-  type Policy,
-  type PolicySettingsUpdate,
-  type RecordingMode,
-  type SessionKind,
-} from '@tether/protocol';
+import { type Policy, type PolicySettingsUpdate } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
 import { kindLabels, SESSION_KINDS } from './policy-labels.js';
 import { AssistanceFields } from './policy-assistance-fields.js';
 import { StorageFields } from './policy-storage-fields.js';
-import {
-  assistanceFormState,
-  assistanceSettings,
-  type AssistanceFormState,
-} from './policy-assistance-form.js';
-
-type ModeChoice = RecordingMode | 'unset';
-
-/** The editor's fields; exported for the storage fields component. */
-export interface FormState {
-  name: string;
-  description: string;
-  modes: Record<SessionKind, ModeChoice>;
-  hasStorage: boolean;
-  url: string;
-  /** The SFTP server's host key fingerprint (`SHA256:…`). */
-  hostKey: string;
-  authentication: 'password' | 'publicKey';
-  /** Empty on an existing policy with storage: keep the stored credential. */
-  credential: string;
-  assistance: AssistanceFormState;
-}
+import { assistanceFormState, assistanceSettings } from './policy-assistance-form.js';
+import type { FormState, ModeChoice } from './policy-form-state.js';
 
 function initialState(policy: Policy | undefined): FormState {
   const recording = policy?.settings.recording;

@@ -2,7 +2,7 @@ import { AppError } from '@tether/protocol';
 import { useState } from 'react';
 import { useConsole } from '../../api/console-context.js';
 import { Notice } from '../../components/notice.js';
-import type { FormState } from './policy-form.js';
+import type { FormState } from './policy-form-state.js';
 
 export function StorageFields({
   state,
