@@ -1,21 +1,18 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ConsentWait, useConsentWait } from '../sessions/consent-wait.js';
 import { DeviceBackLink, SessionStatus } from '../sessions/session-bar.js';
 import { FullScreenButton } from './full-screen-button.js';
 import { useLoad } from '../../hooks/use-load.js';
-import {
-  useDesktopSession,
-  type DesktopSettings,
-  type DesktopStatus,
-} from './use-desktop-session.js';
+import { useRemoteSession, type RemoteSessionStatus } from '../sessions/use-remote-session.js';
+import { applySettings, desktopAttachment, type DesktopSettings } from './desktop-attachment.js';
 import { visibleText } from '../../format/visible-text.js';
 
-function statusText(status: DesktopStatus, deviceName: string): string {
+function statusText(status: RemoteSessionStatus, deviceName: string): string {
   switch (status.state) {
     case 'connecting':
       return `Connecting to ${deviceName}…`;
     case 'connected':
-      return `Connected to ${visibleText(status.name)}`;
+      return `Connected to ${visibleText(status.name ?? deviceName)}`;
     case 'ended':
       return `Session ended: ${status.reason}`;
     case 'failed':
@@ -42,7 +39,27 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
     compression: 2,
   });
   const [clipboard, setClipboard] = useState('');
-  const session = useDesktopSession({ deviceId, viewOnly, settings, containerRef: screenRef });
+  const [remoteClipboard, setRemoteClipboard] = useState('');
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+  // A new, view-only or not, session opens when the switch changes.
+  const session = useRemoteSession({
+    deviceId,
+    kind: 'desktop',
+    reopenOn: [viewOnly],
+    attach: () =>
+      screenRef.current
+        ? desktopAttachment(screenRef.current, {
+            viewOnly,
+            settings: () => settingsRef.current,
+            onClipboard: setRemoteClipboard,
+          })
+        : null,
+  });
+  const rfb = session.link;
+  useEffect(() => {
+    if (rfb) applySettings(rfb, settings);
+  }, [rfb, settings]);
   const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
   const deviceName = device.state === 'ready' ? visibleText(device.value.name) : 'the device';
   const { status } = session;
@@ -93,7 +110,7 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
         <button
           type="button"
           className="button button-small"
-          onClick={session.sendCtrlAltDel}
+          onClick={() => rfb?.sendCtrlAltDel()}
           disabled={viewOnly || status.state !== 'connected'}
           data-testid="desktop-ctrl-alt-del"
         >
@@ -125,16 +142,16 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
         <button
           type="button"
           className="button button-small"
-          onClick={() => session.sendClipboard(clipboard)}
+          onClick={() => rfb?.clipboardPasteFrom(clipboard)}
           disabled={viewOnly || status.state !== 'connected'}
           data-testid="desktop-clipboard-send"
         >
           Send to device
         </button>
         <span className="muted" data-testid="desktop-remote-clipboard">
-          {session.remoteClipboard === ''
+          {remoteClipboard === ''
             ? 'Nothing copied on the device yet.'
-            : `Device clipboard: ${session.remoteClipboard}`}
+            : `Device clipboard: ${remoteClipboard}`}
         </span>
       </div>
       <div className="desktop-screen" ref={screenRef} data-testid="desktop-screen" />

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { useFilesSession, type FilesStatus } from './use-files-session.js';
+import { useRemoteSession, type RemoteSessionStatus } from '../sessions/use-remote-session.js';
+import { filesAttachment } from './files-attachment.js';
 import { ConsentWait, useConsentWait } from '../sessions/consent-wait.js';
 import { DeviceBackLink, SessionStatus } from '../sessions/session-bar.js';
 import { prepareDownloads } from './download-sink.js';
@@ -11,7 +12,7 @@ import { FilesToolbar } from './files-toolbar.js';
 import { TransferList } from './transfer-list.js';
 import { visibleText } from '../../format/visible-text.js';
 
-function statusText(status: FilesStatus, deviceName: string): string {
+function statusText(status: RemoteSessionStatus, deviceName: string): string {
   switch (status.state) {
     case 'connecting':
       return `Connecting to ${deviceName}…`;
@@ -32,11 +33,17 @@ function statusText(status: FilesStatus, deviceName: string): string {
  * <FilesPage deviceId={id} />
  */
 export function FilesPage({ deviceId }: { deviceId: string }) {
-  const session = useFilesSession(deviceId);
+  const session = useRemoteSession({
+    deviceId,
+    kind: 'files',
+    attach: filesAttachment,
+    closesAtOnce: true,
+  });
+  const relay = session.link;
   const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
   const deviceName = device.state === 'ready' ? visibleText(device.value.name) : 'the device';
-  const folder = useFolder(session.relay);
-  const transfers = useTransfers(session.relay, () => void folder.refresh());
+  const folder = useFolder(relay);
+  const transfers = useTransfers(relay, () => void folder.refresh());
   const { status } = session;
   const consentUntil = useConsentWait(session.sessionId);
   // Registered before the first click, so that download already streams to disk.
@@ -74,13 +81,13 @@ export function FilesPage({ deviceId }: { deviceId: string }) {
         )}
       </div>
       <ConsentWait until={consentUntil} deviceName={deviceName} />
-      <FilesToolbar folder={folder} transfers={transfers} relay={session.relay} />
+      <FilesToolbar folder={folder} transfers={transfers} relay={relay} />
       {folder.message && (
         <p className="notice notice-error" role="alert" data-testid="files-error">
           {folder.message}
         </p>
       )}
-      <TransferList transfers={transfers} canResume={session.relay !== null} />
+      <TransferList transfers={transfers} canResume={relay !== null} />
       <FilesTable folder={folder} transfers={transfers} />
     </div>
   );

@@ -2,10 +2,11 @@ import { useRef } from 'react';
 import { DeviceBackLink, SessionStatus } from '../sessions/session-bar.js';
 import { ConsentWait, useConsentWait } from '../sessions/consent-wait.js';
 import { useLoad } from '../../hooks/use-load.js';
-import { useTerminalSession, type TerminalViewStatus } from './use-terminal-session.js';
+import { useRemoteSession, type RemoteSessionStatus } from '../sessions/use-remote-session.js';
+import { terminalAttachment } from './terminal-attachment.js';
 import { visibleText } from '../../format/visible-text.js';
 
-function statusText(status: TerminalViewStatus, deviceName: string): string {
+function statusText(status: RemoteSessionStatus, deviceName: string): string {
   switch (status.state) {
     case 'connecting':
       return `Connecting to ${deviceName}…`;
@@ -26,7 +27,11 @@ function statusText(status: TerminalViewStatus, deviceName: string): string {
  */
 export function TerminalPage({ deviceId }: { deviceId: string }) {
   const containerRef = useRef<HTMLDivElement | null>(null);
-  const session = useTerminalSession(deviceId, containerRef);
+  const session = useRemoteSession({
+    deviceId,
+    kind: 'terminal',
+    attach: () => (containerRef.current ? terminalAttachment(containerRef.current) : null),
+  });
   const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
   const deviceName = device.state === 'ready' ? visibleText(device.value.name) : 'the device';
   const { status } = session;
