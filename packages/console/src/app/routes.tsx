@@ -1,5 +1,6 @@
 import type { Permission } from '@tether/protocol';
 import type { ReactElement } from 'react';
+import { ApiReferencePage } from '../features/api-reference/api-reference-page.js';
 import { AuditPage } from '../features/audit/audit-page.js';
 import { DesktopPage } from '../features/desktop/desktop-page.js';
 import { DevicePage } from '../features/devices/device-page.js';
@@ -17,7 +18,8 @@ import { matchPath, normalizePath, type PathParams } from '../routing/match-path
 import { NotFoundPage } from './not-found-page.js';
 
 /** The nav bar's sections; every page names the one it is highlighted under. */
-export type Section = 'devices' | 'recordings' | 'installers' | 'policies' | 'settings' | 'audit';
+export type Section =
+  'devices' | 'recordings' | 'installers' | 'policies' | 'settings' | 'audit' | 'api-reference';
 
 /** One page of the signed-in console. */
 export interface ConsoleRoute {
@@ -177,6 +179,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
     nav: 'Audit log',
     permission: 'audit.read',
     render: () => <AuditPage />,
+  }),
+  route({
+    name: 'api-reference',
+    path: '/api-reference',
+    title: 'API reference',
+    section: 'api-reference',
+    nav: 'API reference',
+    permission: 'console.use',
+    render: () => <ApiReferencePage />,
   }),
 ];
 
