@@ -5,6 +5,7 @@ import { Loaded } from '../../components/loaded.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useConsole } from '../../api/console-context.js';
 import { formatDateTime } from '../../format/format.js';
+import { visibleText } from '../../format/visible-text.js';
 import { useLoad } from '../../hooks/use-load.js';
 
 const PAGE_SIZE = 50;
@@ -17,6 +18,7 @@ function detailsText(details: AuditEntry['details']): string {
     .join(' ');
 }
 
+/** Actors, targets and details carry names users and devices chose: hidden characters show. */
 function AuditTable({ entries }: { entries: AuditEntry[] }) {
   return (
     <div className="table-wrap">
@@ -38,10 +40,10 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
               <td>
                 <span className="badge badge-action">{entry.action}</span>
               </td>
-              <td>{entry.actor}</td>
-              <td className="mono small">{entry.target ?? '—'}</td>
+              <td>{visibleText(entry.actor)}</td>
+              <td className="mono small">{entry.target ? visibleText(entry.target) : '—'}</td>
               <td className="mono small">{entry.sourceAddress ?? '—'}</td>
-              <td className="mono small details">{detailsText(entry.details)}</td>
+              <td className="mono small details">{visibleText(detailsText(entry.details))}</td>
             </tr>
           ))}
         </tbody>

@@ -12,6 +12,7 @@ import {
 import { formatBytes, formatDuration } from '../../format/format.js';
 import { Link } from '../../routing/link.js';
 import { visibleText } from '../../format/visible-text.js';
+import { UnattendedIndicator } from '../unattended/unattended-indicator.js';
 
 function DeviceRow({ device, now }: { device: Device; now: number }) {
   const { stats } = device;
@@ -46,6 +47,9 @@ function DeviceRow({ device, now }: { device: Device; now: number }) {
       <td className="mono">{visibleText(device.agentVersion)}</td>
       <td className="nowrap" title={device.lastSeenAt ?? undefined}>
         {lastSeenLabel(device, now)}
+      </td>
+      <td className="nowrap">
+        <UnattendedIndicator device={device} isCompact />
       </td>
       <td>
         <UsageBar percent={cpuPercent(stats)} label="CPU" />
@@ -96,6 +100,7 @@ export function DeviceTable({ devices, now }: { devices: readonly Device[]; now:
             <th>Operating system</th>
             <th>Agent</th>
             <th>Last seen</th>
+            <th>Unattended</th>
             <th>CPU</th>
             <th>Memory</th>
             <th>Disk</th>

@@ -1,5 +1,6 @@
 import type { Session } from '@tether/protocol';
 import { formatDateTime, formatDuration } from '../../format/format.js';
+import { visibleText } from '../../format/visible-text.js';
 
 function sessionLength(session: Session): string {
   if (!session.startedAt) return '—';
@@ -39,7 +40,14 @@ export function SessionList({ sessions }: { sessions: readonly Session[] }) {
                 <span className={`badge badge-${session.state}`}>{session.state}</span>
               </td>
               <td>{sessionLength(session)}</td>
-              <td>{session.endReason ?? <span className="muted">—</span>}</td>
+              <td>
+                {/* The reason may quote the device (its agent's refusal): hidden characters show. */}
+                {session.endReason ? (
+                  visibleText(session.endReason)
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
