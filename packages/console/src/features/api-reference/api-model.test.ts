@@ -57,6 +57,8 @@ const document = {
         required: ['request_id'],
         properties: {
           request_id: { type: 'string', pattern: '^r\\d+$' },
+          id: { type: 'string', format: 'uuid', pattern: '^[0-9a-f-]{36}$' },
+          count: { type: 'integer', minimum: -9007199254740991, maximum: 10 },
           comment: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] },
           kind: { enum: ['a', 'b'] },
           tags: { type: 'array', items: { type: 'string' } },
@@ -144,6 +146,13 @@ describe('describeSchema', () => {
     const field = (name: string) => node.fields?.find((candidate) => candidate.name === name);
     assert.equal(field('request_id')?.isRequired, true);
     assert.deepEqual(field('request_id')?.node.facts, ['pattern ^r\\d+$']);
+    assert.equal(field('id')?.node.type, 'string (uuid)');
+    assert.deepEqual(field('id')?.node.facts, [], 'the format stands for its pattern');
+    assert.deepEqual(
+      field('count')?.node.facts,
+      ['≤ 10'],
+      'no bound that only says "safe integer"',
+    );
     assert.equal(field('comment')?.isRequired, false);
     assert.equal(field('comment')?.node.type, 'string');
     assert.deepEqual(field('comment')?.node.facts, ['at most 200 characters', 'or null']);

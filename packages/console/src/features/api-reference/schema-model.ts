@@ -157,11 +157,13 @@ function facts(value: JsonObject): string[] {
   if (Array.isArray(value.enum))
     found.push(`one of ${(value.enum as unknown[]).map(quote).join(', ')}`);
   if (value.const !== undefined) found.push(`always ${quote(value.const)}`);
-  const pattern = text(value, 'pattern');
+  // A format (uuid, date-time) says what its generated pattern spells out unreadably.
+  const pattern = text(value, 'format') ? undefined : text(value, 'pattern');
   if (pattern) found.push(`pattern ${pattern}`);
   for (const [key, words] of RANGE_FACTS) {
     const limit = value[key];
-    if (typeof limit !== 'number') continue;
+    // ±2^53−1 is "any safe integer", which the type already says.
+    if (typeof limit !== 'number' || Math.abs(limit) === Number.MAX_SAFE_INTEGER) continue;
     const sentence = words.replace('%s', String(limit)).replace(/^(at \w+ 1 \w+)s$/, '$1');
     found.push(words.includes('%s') ? sentence : `${words} ${limit}`);
   }
