@@ -144,3 +144,22 @@ test('the filter narrows the list, and the raw document downloads as served', as
   assert.match(raw.openapi, /^3\.1\./);
   assert.deepEqual(Object.keys(raw.paths).sort(), Object.keys(document.paths).sort());
 });
+
+test('the nav shows a technician the pages their role may use, the API reference among them', async () => {
+  const password = 'technician-password-1234';
+  await server.server.context.auth.createUser({ username: 'tech', password, role: 'technician' });
+  const technician = await newConsolePage(browser, server.url);
+  try {
+    await signIn(technician, { username: 'tech', password });
+    const nav = technician.getByRole('navigation', { name: 'Main' });
+    const entries = await nav.locator('.nav-links a').allInnerTexts();
+    assert.deepEqual(entries, ['Devices', 'Recordings', 'API reference']);
+    await nav.getByRole('link', { name: 'API reference' }).click();
+    await technician
+      .locator('[data-testid=api-operation][data-path="/api/v1/oem/devices/createdevicekey"]')
+      .waitFor();
+    assert.equal(await technician.title(), 'API reference · Tether');
+  } finally {
+    await technician.context().close();
+  }
+});
