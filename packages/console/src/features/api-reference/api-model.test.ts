@@ -26,6 +26,7 @@ const document = {
     '/api/v1/oem/devices/createdevicekey': {
       post: {
         security: [{ scriptToken: [] }],
+        'x-oem-permission': 'createDeviceKey',
         requestBody: { $ref: '#/components/requestBodies/KeyRequest' },
         responses: {
           '200': {
@@ -119,6 +120,10 @@ describe('readApiReference', () => {
 
   it('names the permission and who may call: the operation security, else the document one, [] for anyone', () => {
     assert.equal(revoke.permission, 'installers.manage');
+    assert.equal(revoke.permissionSource, 'x-permission');
+    assert.equal(createKey.permission, 'createDeviceKey');
+    assert.equal(createKey.permissionSource, 'x-oem-permission');
+    assert.equal(health.permission, undefined);
     assert.equal(revoke.id, 'installers.revoke');
     assert.deepEqual(revoke.security, [[{ scheme: 'consoleSession', scopes: [] }]]);
     assert.deepEqual(createKey.security, [[{ scheme: 'scriptToken', scopes: [] }]]);

@@ -46,8 +46,10 @@ export interface ApiOperation {
   summary?: string;
   description?: string;
   isDeprecated: boolean;
-  /** The `x-permission` extension, as text. */
+  /** The permission it needs, from `x-permission` or, for script tokens, `x-oem-permission`. */
   permission?: string;
+  /** The extension the permission came from (shown as its tooltip). */
+  permissionSource?: string;
   /** Alternatives; empty: anyone may call it. */
   security: ApiRequirement[];
   parameters: ApiParameter[];
@@ -83,6 +85,9 @@ export interface ApiReference {
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Extensions that name what a caller must be allowed: a user's, else a script token's. */
+const PERMISSION_EXTENSIONS = ['x-permission', 'x-oem-permission'];
 
 /**
  * Reads an OpenAPI 3.x document into what the reference page shows. Tolerant: `$ref`s into the
@@ -144,7 +149,8 @@ function readOperation(
   },
 ): ApiOperation {
   const { path, method, operation } = input;
-  const permission = operation['x-permission'];
+  const source = PERMISSION_EXTENSIONS.find((key) => operation[key] != null);
+  const permission = source === undefined ? undefined : operation[source];
   const security = operation.security ?? input.documentSecurity;
   return {
     id: text(operation, 'operationId') ?? `${method.toUpperCase()} ${path}`,
@@ -155,11 +161,10 @@ function readOperation(
     description: text(operation, 'description'),
     isDeprecated: operation.deprecated === true,
     permission:
-      permission === undefined || permission === null
-        ? undefined
-        : typeof permission === 'string'
-          ? permission
-          : JSON.stringify(permission),
+      permission === undefined || typeof permission === 'string'
+        ? permission
+        : JSON.stringify(permission),
+    permissionSource: source,
     security: list(security).filter(isObject).map(readRequirement),
     parameters: readParameters(document, input.shared, list(operation.parameters)),
     requestBody: readBody(document, operation.requestBody),

@@ -112,7 +112,11 @@ export function OperationView({
         <span className="api-summary">{operation.summary ?? ''}</span>
         {operation.isDeprecated && <span className="badge badge-expired">deprecated</span>}
         {operation.permission && (
-          <span className="badge badge-action" data-testid="api-permission" title="x-permission">
+          <span
+            className="badge badge-action"
+            data-testid="api-permission"
+            title={operation.permissionSource}
+          >
             {operation.permission}
           </span>
         )}
