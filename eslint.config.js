@@ -80,6 +80,24 @@ export default tseslint.config(
   { files: ['packages/agent/**'], rules: forbid(boundaries.agent) },
   { files: ['packages/console/**'], rules: forbid(boundaries.console) },
   {
+    // The console's layers (packages/console/README.md, Layout): the api context and the shared
+    // folders import no feature and not the shell; features do not import the shell. So every
+    // feature can import them without a cycle.
+    files: ['packages/console/src/{api,components,format,hooks,routing}/**'],
+    rules: forbid(boundaries.console, [
+      {
+        group: ['**/features/**', '**/app/**'],
+        message: 'Shared console code imports no feature.',
+      },
+    ]),
+  },
+  {
+    files: ['packages/console/src/features/**'],
+    rules: forbid(boundaries.console, [
+      { group: ['**/app/**'], message: 'A feature does not import the console shell.' },
+    ]),
+  },
+  {
     files: ['packages/server/src/**'],
     ignores: [
       'packages/server/src/http/**',

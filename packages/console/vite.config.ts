@@ -17,7 +17,9 @@ export default defineConfig({
       // The download service worker is served at a fixed URL, from the root (its scope).
       input: {
         main: fileURLToPath(new URL('index.html', import.meta.url)),
-        'download-worker': fileURLToPath(new URL('src/files/download-worker.ts', import.meta.url)),
+        'download-worker': fileURLToPath(
+          new URL('src/features/files/download-worker.ts', import.meta.url),
+        ),
       },
       output: {
         entryFileNames: (chunk) =>

@@ -147,6 +147,16 @@ test('bidi controls and zero-width characters in device metadata are shown as es
   await page.goto(`${server.url}/devices/${spoofId}`);
   const details = await page.getByTestId('device-details').innerText();
   assert.ok(details.includes('invoice⟦U+202E⟧gnp.exe'), details);
+  // The audit log quotes what the device reported (its hostname, its group) the same way.
+  await page.goto(`${server.url}/audit`);
+  const enrolment = page
+    .locator('[data-testid=audit-row][data-action="device.enrolled"]')
+    .filter({ hasText: spoofId });
+  const logged = await enrolment.innerText();
+  assert.ok(logged.includes('hostname=invoice⟦U+202E⟧gnp.exe'), logged);
+  assert.ok(logged.includes('group=Spoof⟦U+200B⟧group'), logged);
+  const table = await page.getByTestId('audit-table').innerText();
+  assert.ok(!/[\u200B\u202E\u2066]/.test(table), 'no invisible character reaches the audit log');
 });
 
 test('a policy cannot be assigned to a group that does not exist: 404 naming the group, shown in the console', async () => {

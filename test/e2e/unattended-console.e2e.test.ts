@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ErrorBody, Policy, UnattendedAccessList } from '@tether/protocol';
+import { ErrorBody, formatAccessId, Policy, UnattendedAccessList } from '@tether/protocol';
 import { z } from 'zod';
 import {
   launchBrowser,
@@ -136,6 +136,32 @@ test('Turn off now turns unattended access off on the device, and the device pag
     return /Unattended access is off/.test(status.stdout) ? true : undefined;
   });
   await page.screenshot({ path: `${ARTIFACTS}unattended-off.png` });
+});
+
+test('the device list shows for each device whether unattended access is on, and follows it live', async () => {
+  await page.goto(`${server.url}/devices`);
+  const cell = page.locator(
+    `[data-testid=device-row][data-device-id="${deviceId}"] [data-testid=device-unattended]`,
+  );
+  await cell.and(page.locator('[data-state=off]')).waitFor();
+  assert.equal(await cell.innerText(), 'Off');
+
+  const created = await server.admin.request('POST', '/api/v1/unattended', {
+    deviceId,
+    mode: 'unattended',
+  });
+  assert.equal(created.status, 201, created.text);
+  await cell.and(page.locator('[data-state=on]')).waitFor();
+  assert.equal(await cell.innerText(), 'On (unattended)');
+  const [access] = await liveAccesses();
+  assert.ok(access, 'the access is live');
+  const title = (await cell.getAttribute('title')) ?? '';
+  assert.ok(title.includes(`session ID ${formatAccessId(access)}`), title);
+
+  const off = await server.admin.request('DELETE', `/api/v1/devices/${deviceId}/unattended`);
+  assert.equal(off.status, 200, off.text);
+  await cell.and(page.locator('[data-state=off]')).waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}unattended-device-list.png` });
 });
 
 test('turned off by the user at the device, the open device page shows unattended access off without a reload', async () => {

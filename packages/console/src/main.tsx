@@ -3,7 +3,7 @@ import './styles.css';
 import { createTetherClient } from '@tether/sdk';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app.js';
-import { OemSessionPage, takeOemSessionTicket } from './pages/oem-session-page.js';
+import { OemSessionPage, takeOemSessionTicket } from './features/oem/oem-session-page.js';
 
 const element = document.getElementById('root');
 if (element === null) throw new Error('index.html has no #root element.');

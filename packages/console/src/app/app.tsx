@@ -1,14 +1,13 @@
 import type { User } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../components/notice.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
-import { LoginPage } from '../pages/login-page.js';
+import { LoginPage } from '../features/login/login-page.js';
 import { navigate, usePathname } from '../routing/navigation.js';
-import { parseRoute } from '../routing/routes.js';
-import { ConsoleContextValue, type ConsoleContext } from './api-context.js';
+import { ConsoleContextValue, type ConsoleContext } from '../api/console-context.js';
 import { NavBar } from './nav-bar.js';
-import { PageForRoute } from './page-for-route.js';
+import { HOME_PATH, resolveRoute } from './routes.js';
 
 type Auth =
   | { state: 'checking' }
@@ -23,7 +22,7 @@ type Auth =
  * createRoot(element).render(<App api={createTetherClient()} />);
  */
 export function App({ api }: { api: TetherClient }) {
-  const route = parseRoute(usePathname());
+  const { route, params, path } = resolveRoute(usePathname());
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
   const [attempt, setAttempt] = useState(0);
   const [isSigningOut, setSigningOut] = useState(false);
@@ -44,9 +43,13 @@ export function App({ api }: { api: TetherClient }) {
   }, [api, attempt]);
 
   useEffect(() => {
-    if (auth.state === 'signed-in' && route.page === 'login')
-      navigate('/devices', { replace: true });
-  }, [auth.state, route.page]);
+    if (auth.state === 'signed-in' && route.name === 'login')
+      navigate(HOME_PATH, { replace: true });
+  }, [auth.state, route.name]);
+
+  useEffect(() => {
+    document.title = auth.state === 'signed-in' ? `${route.title} · Tether` : 'Tether console';
+  }, [auth.state, route.title]);
 
   const onSignedOut = useCallback(
     () =>
@@ -102,8 +105,9 @@ export function App({ api }: { api: TetherClient }) {
       return (
         <ConsoleContextValue.Provider value={context}>
           <NavBar user={auth.user} route={route} onSignOut={signOut} isSigningOut={isSigningOut} />
-          <main className={`page page-${route.page}`}>
-            <PageForRoute route={route} />
+          <main className={`page page-${route.name}`}>
+            {/* Keyed on the path, so that moving between two devices starts each page fresh. */}
+            <Fragment key={path}>{route.render(params)}</Fragment>
           </main>
         </ConsoleContextValue.Provider>
       );

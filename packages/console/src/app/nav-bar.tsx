@@ -1,18 +1,20 @@
-import type { User } from '@tether/protocol';
+import { ROLE_PERMISSIONS, type User } from '@tether/protocol';
 import { Link } from '../routing/link.js';
-import type { Route } from '../routing/routes.js';
+import { HOME_PATH, ROUTES, type ConsoleRoute } from './routes.js';
 
-const sections: { href: string; label: string; pages: Route['page'][] }[] = [
-  { href: '/devices', label: 'Devices', pages: ['devices', 'device', 'terminal'] },
-  { href: '/recordings', label: 'Recordings', pages: ['recordings', 'player'] },
-  { href: '/installers', label: 'Installers', pages: ['installers'] },
-  { href: '/policies', label: 'Policies', pages: ['policies', 'new-policy', 'policy'] },
-  { href: '/settings', label: 'Settings', pages: ['settings'] },
-  { href: '/audit', label: 'Audit log', pages: ['audit'] },
-];
+/** The routes with a nav entry that the user's role may use. */
+function entriesFor(user: User): ConsoleRoute[] {
+  const allowed = ROLE_PERMISSIONS[user.role];
+  return ROUTES.filter(
+    (route) =>
+      route.nav !== undefined &&
+      (route.permission === undefined || allowed.includes(route.permission)),
+  );
+}
 
 /**
- * The top bar: sections, the signed-in technician, and Sign out.
+ * The top bar: the sections the technician's role may use (from the route table), the
+ * signed-in technician, and Sign out.
  *
  * @example
  * <NavBar user={user} route={route} onSignOut={signOut} isSigningOut={false} />
@@ -24,28 +26,31 @@ export function NavBar({
   isSigningOut,
 }: {
   user: User;
-  route: Route;
+  route: ConsoleRoute;
   onSignOut: () => void;
   isSigningOut: boolean;
 }) {
   return (
     <nav className="nav-bar" aria-label="Main">
-      <Link href="/devices" className="brand">
+      <Link href={HOME_PATH} className="brand">
         <span className="brand-mark" aria-hidden="true" />
         Tether
       </Link>
       <ul className="nav-links">
-        {sections.map((section) => (
-          <li key={section.href}>
-            <Link
-              href={section.href}
-              className={section.pages.includes(route.page) ? 'is-current' : undefined}
-              aria-current={section.pages.includes(route.page) ? 'page' : undefined}
-            >
-              {section.label}
-            </Link>
-          </li>
-        ))}
+        {entriesFor(user).map((entry) => {
+          const isCurrent = entry.section !== undefined && entry.section === route.section;
+          return (
+            <li key={entry.path}>
+              <Link
+                href={entry.path}
+                className={isCurrent ? 'is-current' : undefined}
+                aria-current={isCurrent ? 'page' : undefined}
+              >
+                {entry.nav}
+              </Link>
+            </li>
+          );
+        })}
       </ul>
       <div className="nav-user">
         <span data-testid="signed-in-user" title={`Signed in as ${user.username} (${user.role})`}>

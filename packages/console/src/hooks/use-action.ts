@@ -1,6 +1,6 @@
 import type { TetherClient } from '@tether/sdk';
 import { useCallback, useState } from 'react';
-import { useConsole } from '../app/api-context.js';
+import { useConsole } from '../api/console-context.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 
 /** A button's call to the API: whether it runs, and the error of its last run. */

@@ -1,6 +1,6 @@
 import type { TetherClient } from '@tether/sdk';
 import { useCallback, useEffect, useState } from 'react';
-import { useConsole } from '../app/api-context.js';
+import { useConsole } from '../api/console-context.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 
 /** State of data loaded from the API. */

@@ -1,0 +1,201 @@
+import type { AssistanceMode, Device, SessionKind, UnattendedAccessMode } from '@tether/protocol';
+import { useState } from 'react';
+import { AssistanceModePicker } from '../sessions/assistance-mode-picker.js';
+import { withMode } from '../sessions/assistance-mode.js';
+import { UnattendedIndicator } from '../unattended/unattended-indicator.js';
+import { UnattendedPanel } from '../unattended/unattended-panel.js';
+import { Loaded } from '../../components/loaded.js';
+import { PageHeader } from '../../components/page-header.js';
+import { StatusDot } from '../../components/status-dot.js';
+import { lastSeenLabel, osLabel } from './device-figures.js';
+import { formatDateTime } from '../../format/format.js';
+import { useLiveDevices } from './use-live-devices.js';
+import { useLoad } from '../../hooks/use-load.js';
+import { useNow } from '../../hooks/use-now.js';
+import { Link } from '../../routing/link.js';
+import { navigate } from '../../routing/navigation.js';
+import { DeviceStatsPanel } from './device-stats.js';
+import { EffectivePolicyPanel } from '../policies/effective-policy-panel.js';
+import { SessionList } from '../sessions/session-list.js';
+import { visibleText } from '../../format/visible-text.js';
+
+function DeviceDetails({ device, now }: { device: Device; now: number }) {
+  return (
+    <dl className="facts" data-testid="device-details">
+      <dt>Status</dt>
+      <dd>
+        <StatusDot isOnline={device.online} /> {lastSeenLabel(device, now)}
+      </dd>
+      <dt>Hostname</dt>
+      <dd className="mono">{visibleText(device.hostname)}</dd>
+      <dt>Operating system</dt>
+      <dd>{osLabel(device)}</dd>
+      <dt>User at the device</dt>
+      <dd data-testid="device-user-presence">{presenceLabel(device)}</dd>
+      <dt>Unattended access</dt>
+      <dd>
+        <UnattendedIndicator device={device} />
+      </dd>
+      <dt>Group</dt>
+      <dd>{visibleText(device.group)}</dd>
+      <dt>Agent version</dt>
+      <dd className="mono">{visibleText(device.agentVersion)}</dd>
+      <dt>Enrolled</dt>
+      <dd>{formatDateTime(device.enrolledAt)}</dd>
+      <dt>Device ID</dt>
+      <dd className="mono small">{device.id}</dd>
+    </dl>
+  );
+}
+
+/** "Ada is present", "Locked (ada)", "Nobody is logged in", as the agent last reported (A-12). */
+function presenceLabel(device: Device): string {
+  const presence = device.userPresence;
+  if (!device.online) return 'Unknown while offline';
+  if (!presence) return 'Not reported by this agent';
+  if (!presence.loggedIn) return 'Nobody is logged in';
+  const who = presence.user ? visibleText(presence.user) : 'a user';
+  return presence.screenLocked ? `${who} is logged in, screen locked` : `${who} is present`;
+}
+
+const SESSION_BUTTONS = [
+  { kind: 'terminal', label: 'Open terminal', isPrimary: true },
+  { kind: 'files', label: 'Files', isPrimary: false },
+  { kind: 'desktop', label: 'Open desktop', isPrimary: false },
+] as const;
+
+/**
+ * The session actions of a device: the assistance mode, a button per session kind, and
+ * unattended access. Unattended sessions need a one-time password first, so with that mode
+ * the buttons open the unattended panel.
+ */
+function SessionActions({
+  device,
+  onUnattended,
+}: {
+  device: Device;
+  onUnattended: (mode: UnattendedAccessMode) => void;
+}) {
+  const [mode, setMode] = useState<AssistanceMode | undefined>(undefined);
+  const open = (kind: SessionKind): void => {
+    if (mode === 'unattended') return onUnattended('unattended');
+    navigate(withMode(`/devices/${encodeURIComponent(device.id)}/${kind}`, mode));
+  };
+  return (
+    <div className="open-terminal">
+      <AssistanceModePicker value={mode} onChange={setMode} />
+      {SESSION_BUTTONS.map(({ kind, label, isPrimary }) => {
+        // The agent said it has no desktop (no VNC server): say why instead of failing later.
+        const whyNot = kind === 'desktop' ? (device.desktopUnavailable ?? null) : null;
+        return (
+          <button
+            key={kind}
+            type="button"
+            className={isPrimary ? 'button button-primary' : 'button'}
+            disabled={!device.online || whyNot !== null}
+            title={whyNot ?? undefined}
+            onClick={() => open(kind)}
+            data-testid={`open-${kind}`}
+          >
+            {label}
+          </button>
+        );
+      })}
+      <button
+        type="button"
+        className="button"
+        disabled={!device.online}
+        onClick={() => onUnattended(mode === 'dynamic' ? 'dynamic' : 'unattended')}
+        data-testid="open-unattended"
+      >
+        Unattended access…
+      </button>
+      {!device.online && (
+        <span className="muted small">
+          The device is offline; sessions open once it reconnects.
+        </span>
+      )}
+      {device.online && device.desktopUnavailable && (
+        <span className="muted small" data-testid="desktop-unavailable">
+          Open desktop is unavailable: {device.desktopUnavailable}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/**
+ * One device: details (with whether a user is at it), statistics, the session actions with
+ * unattended access, and its recent sessions.
+ *
+ * @example
+ * <DevicePage deviceId={id} />
+ */
+export function DevicePage({ deviceId }: { deviceId: string }) {
+  const [loaded, reload] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
+  const [sessions, reloadSessions] = useLoad((api) => api.listSessions({ deviceId }), [deviceId]);
+  const live = useLiveDevices();
+  const now = useNow(30_000);
+  const [unattended, setUnattended] = useState<{ mode: UnattendedAccessMode; key: number } | null>(
+    null,
+  );
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link href="/devices">← Devices</Link>
+      </p>
+      <Loaded load={loaded} onRetry={reload}>
+        {(initial) => {
+          const device = live.updates.get(initial.id) ?? initial;
+          return (
+            <>
+              <PageHeader
+                title={visibleText(device.name)}
+                subtitle={
+                  device.hostname === device.name ? undefined : visibleText(device.hostname)
+                }
+                actions={
+                  <SessionActions
+                    device={device}
+                    onUnattended={(mode) => setUnattended({ mode, key: Date.now() })}
+                  />
+                }
+              />
+              {unattended && (
+                <UnattendedPanel
+                  key={unattended.key}
+                  device={device}
+                  mode={unattended.mode}
+                  onClose={() => setUnattended(null)}
+                />
+              )}
+              <div className="columns">
+                <section className="card">
+                  <h2>Details</h2>
+                  <DeviceDetails device={device} now={now} />
+                </section>
+                <section className="card">
+                  <h2>Statistics</h2>
+                  <DeviceStatsPanel stats={device.stats} />
+                  {device.statsAt && (
+                    <p className="muted small">
+                      Updated {formatDateTime(device.statsAt, { withSeconds: true })}
+                    </p>
+                  )}
+                </section>
+              </div>
+            </>
+          );
+        }}
+      </Loaded>
+      <EffectivePolicyPanel deviceId={deviceId} />
+      <section className="card">
+        <h2>Recent sessions</h2>
+        <Loaded load={sessions} onRetry={reloadSessions}>
+          {(list) => <SessionList sessions={list} />}
+        </Loaded>
+      </section>
+    </>
+  );
+}

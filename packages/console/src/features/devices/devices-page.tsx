@@ -1,0 +1,78 @@
+import type { Device } from '@tether/protocol';
+import { EmptyState } from '../../components/empty-state.js';
+import { Loaded } from '../../components/loaded.js';
+import { Notice } from '../../components/notice.js';
+import { PageHeader } from '../../components/page-header.js';
+import { mergeDevices, useLiveDevices } from './use-live-devices.js';
+import { useLoad } from '../../hooks/use-load.js';
+import { useNow } from '../../hooks/use-now.js';
+import { Link } from '../../routing/link.js';
+import { DeviceTable } from './device-table.js';
+
+function byStatusThenName(a: Device, b: Device): number {
+  if (a.online !== b.online) return a.online ? -1 : 1;
+  return a.name.localeCompare(b.name);
+}
+
+function NoDevices() {
+  return (
+    <EmptyState title="No devices yet">
+      <p>
+        Devices appear here once the Tether agent is installed on them. To add one,{' '}
+        <Link href="/installers">create an installer</Link>, then run its enrolment command on the
+        machine you want to manage. The device shows up here within seconds.
+      </p>
+    </EmptyState>
+  );
+}
+
+/**
+ * All devices, with live status and statistics from the server's event stream.
+ *
+ * @example
+ * <DevicesPage />
+ */
+export function DevicesPage() {
+  const [devices, reload] = useLoad((api) => api.listDevices(), []);
+  const live = useLiveDevices();
+  const now = useNow(30_000);
+
+  return (
+    <>
+      <PageHeader
+        title="Devices"
+        subtitle="Machines with the Tether agent. Status and statistics update live."
+        actions={
+          <>
+            <Link href="/connect" className="button" data-testid="connect-with-access-file">
+              Connect with access file
+            </Link>
+            <Link href="/installers" className="button">
+              Add a device
+            </Link>
+          </>
+        }
+      />
+      {!live.isLive && (
+        <Notice kind="warning">
+          Live updates are paused: the connection to the server was lost. Reconnecting…
+        </Notice>
+      )}
+      <Loaded load={devices} onRetry={reload}>
+        {(loaded) => {
+          const shown = mergeDevices(loaded, live.updates).sort(byStatusThenName);
+          if (shown.length === 0) return <NoDevices />;
+          const online = shown.filter((device) => device.online).length;
+          return (
+            <>
+              <p className="muted summary" data-testid="device-summary">
+                {online} of {shown.length} online
+              </p>
+              <DeviceTable devices={shown} now={now} />
+            </>
+          );
+        }}
+      </Loaded>
+    </>
+  );
+}

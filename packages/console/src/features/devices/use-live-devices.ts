@@ -1,0 +1,51 @@
+import type { Device } from '@tether/protocol';
+import { watchDevices } from '@tether/sdk';
+import { useEffect, useState } from 'react';
+import { useConsole } from '../../api/console-context.js';
+
+/** Live device updates: the latest version of each device seen on the stream, by id. */
+export interface LiveDevices {
+  updates: ReadonlyMap<string, Device>;
+  /** `false` while the event stream is down and the browser reconnects it. */
+  isLive: boolean;
+}
+
+/**
+ * Follows the server's device event stream for as long as the component is mounted.
+ *
+ * @example
+ * const live = useLiveDevices();
+ * const shown = devices.map((device) => live.updates.get(device.id) ?? device);
+ */
+export function useLiveDevices(): LiveDevices {
+  const { api } = useConsole();
+  const [updates, setUpdates] = useState<ReadonlyMap<string, Device>>(new Map());
+  const [isLive, setLive] = useState(true);
+
+  useEffect(
+    () =>
+      watchDevices(api.deviceEventsUrl(), {
+        onDevice: (device) => setUpdates((previous) => new Map(previous).set(device.id, device)),
+        onConnectionChange: setLive,
+      }),
+    [api],
+  );
+  return { updates, isLive };
+}
+
+/**
+ * Merges a loaded device list with live updates; devices first seen on the stream (newly
+ * enrolled) are appended.
+ *
+ * @example
+ * const devices = mergeDevices(loaded, live.updates);
+ */
+export function mergeDevices(
+  loaded: readonly Device[],
+  updates: ReadonlyMap<string, Device>,
+): Device[] {
+  const known = new Set(loaded.map((device) => device.id));
+  const merged = loaded.map((device) => updates.get(device.id) ?? device);
+  for (const device of updates.values()) if (!known.has(device.id)) merged.push(device);
+  return merged;
+}

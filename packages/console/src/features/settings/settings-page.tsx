@@ -1,0 +1,121 @@
+import { StatisticKind, type StatisticsSettings } from '@tether/protocol';
+import { useState, type SyntheticEvent } from 'react';
+import { Loaded } from '../../components/loaded.js';
+import { Notice } from '../../components/notice.js';
+import { PageHeader } from '../../components/page-header.js';
+import { useAction } from '../../hooks/use-action.js';
+import { useLoad } from '../../hooks/use-load.js';
+
+const statisticLabels: Record<StatisticKind, string> = {
+  cpu: 'CPU use',
+  memory: 'Memory use',
+  disk: 'Disk use',
+  uptime: 'Uptime',
+  consoleUser: 'Console user (who is signed in at the machine)',
+  screenThumbnail: 'Screen thumbnail (agents run with --vnc or --x11vnc-display)',
+};
+
+function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
+  const [intervalSec, setIntervalSec] = useState(String(initial.intervalSec));
+  const [enabled, setEnabled] = useState<ReadonlySet<StatisticKind>>(new Set(initial.enabled));
+  const [savedAt, setSavedAt] = useState<number | null>(null);
+  const interval = Number(intervalSec);
+  const isIntervalValid = Number.isInteger(interval) && interval >= 5 && interval <= 3600;
+  const save = useAction(
+    (api) =>
+      api.updateStatisticsSettings({
+        intervalSec: interval,
+        enabled: StatisticKind.options.filter((kind) => enabled.has(kind)),
+      }),
+    { onDone: () => setSavedAt(Date.now()) },
+  );
+
+  const toggle = (kind: StatisticKind) => {
+    setSavedAt(null);
+    setEnabled((previous) => {
+      const next = new Set(previous);
+      if (next.has(kind)) next.delete(kind);
+      else next.add(kind);
+      return next;
+    });
+  };
+  const onSubmit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    save.run();
+  };
+
+  return (
+    <form className="card" onSubmit={onSubmit} data-testid="statistics-form">
+      <h2>Device statistics</h2>
+      <p className="muted">
+        What agents report, and how often. Fewer statistics and a longer interval keep a large fleet
+        cheap.
+      </p>
+      <label className="field field-narrow">
+        <span>Interval (seconds)</span>
+        <input
+          type="number"
+          min={5}
+          max={3600}
+          step={1}
+          value={intervalSec}
+          onChange={(event) => {
+            setSavedAt(null);
+            setIntervalSec(event.target.value);
+          }}
+          aria-invalid={!isIntervalValid}
+          data-testid="statistics-interval"
+        />
+        {!isIntervalValid && <small className="field-error">Choose 5 to 3600 seconds.</small>}
+      </label>
+      <fieldset className="checkboxes">
+        <legend>Statistics to collect</legend>
+        {StatisticKind.options.map((kind) => (
+          <label key={kind} className="checkbox">
+            <input
+              type="checkbox"
+              checked={enabled.has(kind)}
+              onChange={() => toggle(kind)}
+              data-testid={`statistic-${kind}`}
+            />
+            {statisticLabels[kind]}
+          </label>
+        ))}
+      </fieldset>
+      {save.error && (
+        <Notice kind="error" onDismiss={save.clearError}>
+          {save.error}
+        </Notice>
+      )}
+      {savedAt !== null && (
+        <Notice kind="success">Saved. Agents apply the new settings at their next report.</Notice>
+      )}
+      <button
+        type="submit"
+        className="button button-primary"
+        disabled={!isIntervalValid || save.isRunning}
+        data-testid="statistics-save"
+      >
+        {save.isRunning ? 'Saving…' : 'Save'}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * Server settings a technician can change from the console: device statistics.
+ *
+ * @example
+ * <SettingsPage />
+ */
+export function SettingsPage() {
+  const [settings, reload] = useLoad((api) => api.getStatisticsSettings(), []);
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <Loaded load={settings} onRetry={reload}>
+        {(value) => <StatisticsForm initial={value} />}
+      </Loaded>
+    </>
+  );
+}
