@@ -5,8 +5,8 @@
 // One build with code splitting: `tether.mjs` holds only the command table and argument parsing,
 // and each command loads the server or the agent when it runs (dynamic imports), so `tether
 // --help` starts in milliseconds and `tether agent run` never loads the server.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -25,6 +25,38 @@ const NATIVE = [
   'ssh2',
   'cpu-features',
 ];
+
+/**
+ * zod's 40 translations of its messages (half of zod's code): `z.locales` re-exports them all,
+ * so bundling cannot drop them, and every process would parse and keep them. Tether never
+ * changes zod's language and turns zod's issues into its own sentences (input-issues.ts), so
+ * the bundle gets English only. Sources run through tsx keep the full package.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: 'zod-locales', namespace: 'zod-english-only' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: root,
+    }));
+  },
+};
+
+/**
+ * esbuild escapes every character outside ASCII in code, but keeps comments as they are. One
+ * such character (a dash, an arrow) makes V8 hold the whole file's source as UTF-16, twice its
+ * size, for the life of the process: 8 MiB for the server's file. Comments are the only place
+ * left, so they become ASCII.
+ */
+function asciiOnly(text) {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[^\x00-\x7f]/g, '?');
+}
 
 /** Builds the bundles; returns the output files and their sizes. */
 export async function buildBundles() {
@@ -53,18 +85,27 @@ export async function buildBundles() {
       js: "import { createRequire as __tetherCreateRequire } from 'node:module'; const require = __tetherCreateRequire(import.meta.url);",
     },
     legalComments: 'none',
+    plugins: [zodEnglishOnly],
     metafile: true,
+    write: false,
     logLevel: 'warning',
   });
-  return Object.entries(result.metafile.outputs).map(([file, output]) => ({
-    file,
-    bytes: output.bytes,
-  }));
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, asciiOnly(file.text));
+  }
+  return {
+    metafile: result.metafile,
+    outputs: Object.entries(result.metafile.outputs).map(([file, output]) => ({
+      file,
+      bytes: output.bytes,
+    })),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
-  const outputs = await buildBundles();
+  const { outputs } = await buildBundles();
   const total = outputs.reduce((sum, output) => sum + output.bytes, 0);
   console.log(
     `Built ${outputs.length} files in packages/cli/dist (${(total / 2 ** 20).toFixed(1)} MiB) in ${Date.now() - started} ms.`,
