@@ -52,7 +52,7 @@ setting. Same format as PowerShell's Protect-CmsMessage and openssl cms -encrypt
       throw new AppError('INVALID_INPUT', 'There is nothing to seal: the input is empty.');
     const { sealCredential } = await import('@tether/server');
     try {
-      process.stdout.write(sealCredential(certificate, secret));
+      process.stdout.write(await sealCredential(certificate, secret));
     } finally {
       secret.fill(0);
     }
