@@ -5,8 +5,8 @@
 // One build with code splitting: `tether.mjs` holds only the command table and argument parsing,
 // and each command loads the server or the agent when it runs (dynamic imports), so `tether
 // --help` starts in milliseconds and `tether agent run` never loads the server.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -31,6 +31,8 @@ const NATIVE = [
  * so bundling cannot drop them, and every process would parse and keep them. Tether never
  * changes zod's language and turns zod's issues into its own sentences (input-issues.ts), so
  * the bundle gets English only. Sources run through tsx keep the full package.
+ *
+ * @type {import('esbuild').Plugin}
  */
 const zodEnglishOnly = {
   name: 'zod-english-only',
@@ -46,17 +48,6 @@ const zodEnglishOnly = {
     }));
   },
 };
-
-/**
- * esbuild escapes every character outside ASCII in code, but keeps comments as they are. One
- * such character (a dash, an arrow) makes V8 hold the whole file's source as UTF-16, twice its
- * size, for the life of the process: 8 MiB for the server's file. Comments are the only place
- * left, so they become ASCII.
- */
-function asciiOnly(text) {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[^\x00-\x7f]/g, '?');
-}
 
 /** Builds the bundles; returns the output files and their sizes. */
 export async function buildBundles() {
@@ -85,21 +76,27 @@ export async function buildBundles() {
       js: "import { createRequire as __tetherCreateRequire } from 'node:module'; const require = __tetherCreateRequire(import.meta.url);",
     },
     legalComments: 'none',
+    // Without comments and indentation the sources V8 parses, and keeps for the life of the
+    // process, are half the size (server 3.8 -> 1.8 MiB), and pure ASCII: esbuild escapes the
+    // rest, but kept comments as they were, and one dash in a comment made V8 hold a whole file
+    // as UTF-16 (8 MiB for the server's). Names stay, so stack traces still say which function;
+    // the linked source maps give file and line (`node --enable-source-maps`).
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
     plugins: [zodEnglishOnly],
     metafile: true,
-    write: false,
     logLevel: 'warning',
   });
-  for (const file of result.outputFiles) {
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, asciiOnly(file.text));
-  }
   return {
     metafile: result.metafile,
-    outputs: Object.entries(result.metafile.outputs).map(([file, output]) => ({
-      file,
-      bytes: output.bytes,
-    })),
+    outputs: Object.entries(result.metafile.outputs)
+      .filter(([file]) => !file.endsWith('.map'))
+      .map(([file, output]) => ({
+        file,
+        bytes: output.bytes,
+      })),
   };
 }
 
