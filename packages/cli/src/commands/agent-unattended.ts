@@ -1,4 +1,6 @@
-import { AppError, formatAccessId, type ConsentIpcReply } from '@tether/protocol';
+import type { ConsentIpcReply } from '@tether/protocol';
+import { formatAccessId } from '@tether/protocol/access-id';
+import { AppError } from '@tether/protocol/app-error';
 import type { Command, CommandInput } from '../command.js';
 import { askAgent, dataDirHelp, dataDirOption } from './agent-prompts.js';
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AppError, CustomStorage } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 import { requireOption, stringOption, type Command } from '../command.js';
 import { readStdin } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -82,7 +82,8 @@ server presents, to confirm and pin.`,
     'credential-file': { type: 'string' },
   },
   async run(input) {
-    const config = serverConfigFrom(input);
+    const config = await serverConfigFrom(input);
+    const { CustomStorage } = await import('../schemas.js');
     const parsed = CustomStorage.safeParse({
       url: requireOption(input, 'url', 'storage test'),
       ...(stringOption(input, 'host-key') ? { hostKey: stringOption(input, 'host-key') } : {}),
