@@ -39,7 +39,7 @@ async function staticImports(file: string, seen = new Set<string>()): Promise<Se
   return seen;
 }
 
-test('the bundled tether prints its help, and starting it loads neither server nor agent', async () => {
+test('the bundled tether prints its help, and starting it loads neither server, agent nor zod', async () => {
   const result = spawnSync(process.execPath, [bundle, '--help'], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /Usage: tether <command>/);
@@ -47,6 +47,11 @@ test('the bundled tether prints its help, and starting it loads neither server n
   const loadedAtStart = await staticImports('tether.mjs');
   assert.ok(!loadedAtStart.has('server.mjs'), [...loadedAtStart].join(', '));
   assert.ok(!loadedAtStart.has('agent.mjs'), [...loadedAtStart].join(', '));
+  // Nor zod (~30 ms of a 150 ms budget): commands load the protocol's schemas when they run.
+  for (const file of ['tether.mjs', ...loadedAtStart]) {
+    const text = await readFile(join(root, 'packages/cli/dist', file), 'utf8');
+    assert.ok(!text.includes('"$ZodType"'), `${file}, loaded by \`tether --help\`, holds zod`);
+  }
   // The agent's own graph never reaches the server's code.
   assert.ok(!(await staticImports('agent.mjs')).has('server.mjs'));
 });

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 
 /** One `tether` command: its help text and what it runs. */
 export interface Command {

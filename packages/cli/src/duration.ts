@@ -1,4 +1,4 @@
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 
 const UNITS: Record<string, number> = {
   s: 1,

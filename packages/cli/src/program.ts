@@ -1,4 +1,4 @@
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 import { helpText, parseCommandArgs, type Command } from './command.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';

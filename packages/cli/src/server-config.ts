@@ -1,5 +1,4 @@
-// The config entry alone, so that commands which only read the config do not load the server.
-import { loadServerConfig, type ServerConfig } from '@tether/server/config';
+import type { ServerConfig } from '@tether/server/config';
 import { stringOption, type CommandInput } from './command.js';
 
 /** Flags every command that works on a server's data directory accepts. */
@@ -20,7 +19,10 @@ export const serverFlagOptions = {
 } as const;
 
 /** Builds the effective server config from a config file, environment and flags. */
-export function serverConfigFrom(input: CommandInput): ServerConfig {
+export async function serverConfigFrom(input: CommandInput): Promise<ServerConfig> {
+  // The config entry alone, so that commands which only read the config do not load the
+  // server; loaded here, not at the top, because its schemas load zod (see program.ts).
+  const { loadServerConfig } = await import('@tether/server/config');
   const flags: Record<string, unknown> = {};
   const dataDir = stringOption(input, 'data-dir');
   if (dataDir) flags.dataDir = dataDir;

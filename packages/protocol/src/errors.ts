@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError, ERROR_CODES } from './app-error.js';
 import { describeIssues } from './input-issues.js';
 
 /**
@@ -7,25 +8,7 @@ import { describeIssues } from './input-issues.js';
  * @example
  * if (error.code === 'DEVICE_OFFLINE') showReconnectHint();
  */
-export const ErrorCode = z.enum([
-  'AUTH_REQUIRED',
-  'AUTH_FAILED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'INVALID_INPUT',
-  'DEVICE_OFFLINE',
-  'CONSENT_DENIED',
-  'OUTSIDE_ACCESS_WINDOW',
-  'RATE_LIMITED',
-  'TOKEN_EXPIRED',
-  'TOKEN_INVALID',
-  'TOKEN_REVOKED',
-  'SESSION_ENDED',
-  'UNSUPPORTED_VERSION',
-  'UNAVAILABLE',
-  'INTERNAL',
-]);
+export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /**
@@ -40,31 +23,6 @@ export const ErrorBody = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
-
-/**
- * The one error class of Tether. Messages say what failed and what to do next; they never hold
- * secrets or stack traces, because they travel to browsers and agents as they are.
- *
- * @example
- * throw new AppError('DEVICE_OFFLINE', 'Cannot open a terminal on "web-01": the device is offline.');
- */
-export class AppError extends Error {
-  override readonly name = 'AppError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-
-  /** The wire form of this error. */
-  toBody(): ErrorBody {
-    return this.details
-      ? { code: this.code, message: this.message, details: this.details }
-      : { code: this.code, message: this.message };
-  }
-}
 
 /**
  * HTTP status for each code (the HTTP transport's mapper).

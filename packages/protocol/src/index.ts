@@ -1,4 +1,6 @@
 export * from './version.js';
+// Apart from the schemas in errors.ts: importing AppError alone must not load zod (app-error.ts).
+export { AppError, ERROR_CODES } from './app-error.js';
 export * from './errors.js';
 export * from './log-redaction.js';
 export * from './ids.js';
@@ -21,6 +23,7 @@ export * from './relay/file-frames.js';
 export * from './relay/file-timeline.js';
 export * from './api/assistance.js';
 export * from './api/unattended.js';
+export * from './api/access-id.js';
 export * from './api/access-window-text.js';
 export * from './api/policies.js';
 export * from './api/effective-policy.js';

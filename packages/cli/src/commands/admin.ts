@@ -1,4 +1,4 @@
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 import { stringOption, type Command } from '../command.js';
 import { readStdin, withStore } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -21,7 +21,7 @@ Signs the user out of every open console session. Works while the server runs.`,
     const given = input.values['password-stdin'] ? await readStdin() : undefined;
     if (given !== undefined && given.length < 12)
       throw new AppError('INVALID_INPUT', 'Choose a password of at least 12 characters.');
-    const result = await withStore(serverConfigFrom(input), ({ store, audit }) =>
+    const result = await withStore(await serverConfigFrom(input), ({ store, audit }) =>
       resetPassword({ store, clock: systemClock, audit, username, password: given }),
     );
     if (!result)
@@ -49,7 +49,7 @@ attacking addresses, or change the password with \`tether admin reset-password\`
   async run(input) {
     const { ADMIN_USERNAME, systemClock, unlockSignIn } = await import('@tether/server');
     const username = stringOption(input, 'username') ?? ADMIN_USERNAME;
-    const unlocked = await withStore(serverConfigFrom(input), ({ store, audit }) =>
+    const unlocked = await withStore(await serverConfigFrom(input), ({ store, audit }) =>
       unlockSignIn({ store, clock: systemClock, audit, username }),
     );
     if (!unlocked)
@@ -71,7 +71,7 @@ A running server picks up the change within a few seconds.`,
   async run(input) {
     const { readTrustedNetworks, writeTrustedNetworks } = await import('@tether/server');
     const [action = 'list', ...entries] = input.positionals;
-    const networks = await withStore(serverConfigFrom(input), async ({ store, audit }) => {
+    const networks = await withStore(await serverConfigFrom(input), async ({ store, audit }) => {
       const current = await readTrustedNetworks(store);
       const next =
         action === 'list'

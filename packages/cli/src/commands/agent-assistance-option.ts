@@ -1,5 +1,5 @@
 import type { UserPresence } from '@tether/agent';
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 import { stringOption, type CommandInput } from '../command.js';
 
 /**

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 import type { Logger, VncTarget } from '@tether/agent';
 import { stringOption, type CommandInput } from '../command.js';
 

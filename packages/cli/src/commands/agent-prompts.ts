@@ -1,11 +1,7 @@
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import {
-  AppError,
-  CONSENT_SOCKET_FILE,
-  ConsentIpcReply,
-  type ConsentIpcRequest,
-} from '@tether/protocol';
+import type { ConsentIpcReply, ConsentIpcRequest } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 import type { Command, CommandInput } from '../command.js';
 import { agentDataDir } from './agent.js';
 
@@ -14,6 +10,8 @@ export async function askAgent(
   input: CommandInput,
   request: ConsentIpcRequest,
 ): Promise<ConsentIpcReply> {
+  // The schemas load zod, which `tether --help` must not pay for: they load when a command runs.
+  const { CONSENT_SOCKET_FILE, ConsentIpcReply } = await import('../schemas.js');
   const socketPath = join(agentDataDir(input), CONSENT_SOCKET_FILE);
   const text = await new Promise<string>((resolve, reject) => {
     let reply = '';

@@ -1,4 +1,5 @@
-import { formatAccessId, type ConsentIpcReply } from '@tether/protocol';
+import type { ConsentIpcReply } from '@tether/protocol';
+import { formatAccessId } from '@tether/protocol/access-id';
 import type { Command, CommandInput } from '../command.js';
 import { askAgent, dataDirHelp, dataDirOption } from './agent-prompts.js';
 

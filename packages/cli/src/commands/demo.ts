@@ -19,7 +19,7 @@ https://localhost:7615/conf), enrols this machine on first run and runs its agen
 options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/agent.log.`,
   options: { ...serverFlagOptions },
   async run(input) {
-    const config = serverConfigFrom(input);
+    const config = await serverConfigFrom(input);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     const [{ enrollAgent }, { createLogger, startServer }] = await Promise.all([
       import('@tether/agent'),

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { CreateInstallerRequest, invalidInput } from '@tether/protocol';
 import { requireOption, stringOption, type Command } from '../command.js';
 import { parseDuration } from '../duration.js';
 import { withStore } from '../headless.js';
@@ -29,8 +28,9 @@ Prints the token and the command to run on each device (the token is shown only 
     'server-url': { type: 'string' },
   },
   async run(input) {
-    const config = serverConfigFrom(input);
+    const config = await serverConfigFrom(input);
     const maxInstalls = stringOption(input, 'max-installs');
+    const { CreateInstallerRequest, invalidInput } = await import('../schemas.js');
     const parsed = CreateInstallerRequest.safeParse({
       group: requireOption(input, 'group', 'installer create'),
       validForSec: parseDuration(requireOption(input, 'valid-for', 'installer create')),

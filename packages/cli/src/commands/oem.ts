@@ -1,16 +1,12 @@
-import {
-  AppError,
-  CreateScriptTokenRequest,
-  CreateTenantRequest,
-  OemCompatibility,
-  TenantId,
-  invalidInput,
-  type Tenant,
-} from '@tether/protocol';
+import type { OemCompatibility, Tenant } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 import type { TenantAdmin } from '@tether/server';
 import { requireOption, type Command, type CommandInput } from '../command.js';
 import { withStore } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
+
+/** The protocol's schemas, loaded when a command runs: they load zod, `tether --help` must not. */
+const schemas = (): Promise<typeof import('../schemas.js')> => import('../schemas.js');
 
 /** Audit actor of headless tenant administration. */
 const BY = { actor: 'cli' } as const;
@@ -20,7 +16,7 @@ async function withTenantAdmin<T>(
   work: (admin: TenantAdmin) => Promise<T>,
 ): Promise<T> {
   const { createTenantAdmin, systemClock } = await import('@tether/server');
-  return withStore(serverConfigFrom(input), ({ store, audit }) =>
+  return withStore(await serverConfigFrom(input), ({ store, audit }) =>
     work(createTenantAdmin({ store, clock: systemClock, audit })),
   );
 }
@@ -43,9 +39,10 @@ const COMPAT_HELP = `--compat standard|seed-001   formats the tenant's devices h
             RSA PRIVATE KEY PEM (Proc-Type: 4,ENCRYPTED, DEK-Info: AES-256-CBC), RSA-OAEP SHA-1`;
 
 /** The --compat option, checked; undefined when it was not given. */
-function compatOption(input: CommandInput): OemCompatibility | undefined {
+async function compatOption(input: CommandInput): Promise<OemCompatibility | undefined> {
   const value = input.values['compat'];
   if (value === undefined) return undefined;
+  const { OemCompatibility } = await schemas();
   const parsed = OemCompatibility.safeParse(value);
   if (!parsed.success) {
     throw new AppError(
@@ -56,7 +53,8 @@ function compatOption(input: CommandInput): OemCompatibility | undefined {
   return parsed.data;
 }
 
-function positionalTenant(input: CommandInput, command: string): string {
+async function positionalTenant(input: CommandInput, command: string): Promise<string> {
+  const { TenantId } = await schemas();
   const parsed = TenantId.safeParse(input.positionals[0]);
   if (!parsed.success)
     throw new AppError(
@@ -80,7 +78,8 @@ ${COMPAT_HELP}`,
     compat: { type: 'string' },
   },
   async run(input) {
-    const compatibility = compatOption(input);
+    const compatibility = await compatOption(input);
+    const { CreateTenantRequest, invalidInput } = await schemas();
     const parsed = CreateTenantRequest.safeParse({
       name: requireOption(input, 'name', 'oem tenant create'),
       groups: list(requireOption(input, 'groups', 'oem tenant create')),
@@ -112,7 +111,8 @@ export const oemTenantGroupsCommand: Command = {
   options: { ...dataDirOptions, groups: { type: 'string' } },
   allowPositionals: true,
   async run(input) {
-    const tenantId = positionalTenant(input, 'oem tenant set-groups');
+    const tenantId = await positionalTenant(input, 'oem tenant set-groups');
+    const { CreateTenantRequest, invalidInput } = await schemas();
     const parsed = CreateTenantRequest.shape.groups.safeParse(
       list(requireOption(input, 'groups', 'oem tenant set-groups')),
     );
@@ -136,14 +136,15 @@ handed out stay as they were (roll out a new key to get the other key format).`,
   options: { ...dataDirOptions, compat: { type: 'string' }, groups: { type: 'string' } },
   allowPositionals: true,
   async run(input) {
-    const tenantId = positionalTenant(input, 'oem tenant set');
-    const compatibility = compatOption(input);
+    const tenantId = await positionalTenant(input, 'oem tenant set');
+    const compatibility = await compatOption(input);
     if (!compatibility) {
       throw new AppError(
         'INVALID_INPUT',
         'Give --compat standard or --compat seed-001. Run `tether oem tenant set --help` for usage.',
       );
     }
+    const { CreateTenantRequest, invalidInput } = await schemas();
     const groups =
       input.values['groups'] === undefined
         ? undefined
@@ -168,7 +169,8 @@ Integrators send the token as "Authorization: Bearer <token>".`,
   options: { ...dataDirOptions, name: { type: 'string' }, permissions: { type: 'string' } },
   allowPositionals: true,
   async run(input) {
-    const tenantId = positionalTenant(input, 'oem token create');
+    const tenantId = await positionalTenant(input, 'oem token create');
+    const { CreateScriptTokenRequest, invalidInput } = await schemas();
     const parsed = CreateScriptTokenRequest.safeParse({
       name: requireOption(input, 'name', 'oem token create'),
       permissions: list(requireOption(input, 'permissions', 'oem token create')),
@@ -192,7 +194,7 @@ export const oemTokenListCommand: Command = {
   options: { ...dataDirOptions },
   allowPositionals: true,
   async run(input) {
-    const tenantId = positionalTenant(input, 'oem token list');
+    const tenantId = await positionalTenant(input, 'oem token list');
     const tokens = await withTenantAdmin(input, (admin) => admin.listTokens(tenantId));
     input.out(
       tokens.length

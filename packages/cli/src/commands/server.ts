@@ -24,7 +24,7 @@ The first start creates the administrator "admin" with a random password printed
 (or TETHER_ADMIN_PASSWORD).`,
   options: { ...serverFlagOptions, 'print-config': { type: 'boolean' } },
   async run(input) {
-    const config = serverConfigFrom(input);
+    const config = await serverConfigFrom(input);
     if (input.values['print-config']) {
       input.out(JSON.stringify(config, null, 2));
       return 0;

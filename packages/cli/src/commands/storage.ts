@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AppError, CustomStorage } from '@tether/protocol';
+import { AppError } from '@tether/protocol/app-error';
 import { requireOption, stringOption, type Command } from '../command.js';
 import { readStdin } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -52,7 +52,7 @@ setting. Same format as PowerShell's Protect-CmsMessage and openssl cms -encrypt
       throw new AppError('INVALID_INPUT', 'There is nothing to seal: the input is empty.');
     const { sealCredential } = await import('@tether/server');
     try {
-      process.stdout.write(sealCredential(certificate, secret));
+      process.stdout.write(await sealCredential(certificate, secret));
     } finally {
       secret.fill(0);
     }
@@ -82,7 +82,8 @@ server presents, to confirm and pin.`,
     'credential-file': { type: 'string' },
   },
   async run(input) {
-    const config = serverConfigFrom(input);
+    const config = await serverConfigFrom(input);
+    const { CustomStorage } = await import('../schemas.js');
     const parsed = CustomStorage.safeParse({
       url: requireOption(input, 'url', 'storage test'),
       ...(stringOption(input, 'host-key') ? { hostKey: stringOption(input, 'host-key') } : {}),

@@ -139,8 +139,3 @@ export type ConnectUnattendedRequest = z.input<typeof ConnectUnattendedRequest>;
 
 /** How long an access lives after its last connection ends (or, unused, after it was made). */
 export const UNATTENDED_IDLE_MINUTES = 15;
-
-/** `123456789` → `123 456 789`. @example formatAccessId('123456789') // '123 456 789' */
-export function formatAccessId(id: string): string {
-  return id.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3');
-}

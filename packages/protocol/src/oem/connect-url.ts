@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from '../app-error.js';
 
 /** The placeholder in a control URL template that the integrator replaces with the master secret. */
 export const MASTER_SECRET_PLACEHOLDER = 'YOUR_MASTER_SECRET';

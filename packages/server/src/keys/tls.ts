@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError, toBase64Url } from '@tether/protocol';
 import { readIfExists, writeSecretFile } from './files.js';
-import { createSelfSignedCertificate } from './self-signed-certificate.js';
 
 /** What the HTTPS listeners serve. */
 export interface TlsMaterial {
@@ -54,6 +53,8 @@ export async function loadTlsMaterial(options: {
   if (cert && key && isUsable(cert)) {
     return { cert, key, fingerprint: certificateFingerprint(cert), selfSigned: true };
   }
+  // node-forge (~600 KiB of code) only for the first start, not on every start after it.
+  const { createSelfSignedCertificate } = await import('./self-signed-certificate.js');
   const fresh = createSelfSignedCertificate({
     commonName: `Tether server (${hostname()})`,
     names: ['localhost', hostname(), '127.0.0.1', '::1'],

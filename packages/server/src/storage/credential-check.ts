@@ -1,6 +1,6 @@
 import { AppError, type CustomStorage } from '@tether/protocol';
 import type { CertificateFolders } from './certificate-store.js';
-import { openSealedCredential } from './cms-decrypt.js';
+import { openSealedCredential } from './sealed-credential.js';
 import { credentialMismatch, decodeCredentialText } from './sftp-credential.js';
 
 /**

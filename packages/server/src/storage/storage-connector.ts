@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CustomStorage, StorageTestResult } from '@tether/protocol';
 import { systemClock, type Clock } from '../clock.js';
 import type { CertificateFolders } from './certificate-store.js';
-import { openSealedCredential } from './cms-decrypt.js';
+import { openSealedCredential } from './sealed-credential.js';
 import { toSftpCredential } from './sftp-credential.js';
 import {
   DEFAULT_SFTP_TIMEOUTS,
