@@ -6,7 +6,6 @@ import {
   AccessFile,
   AuditPage,
   CreateSessionResponse,
-  CreateUnattendedResponse,
   DeviceList,
   ErrorBody,
   Policy,
@@ -17,6 +16,7 @@ import { z } from 'zod';
 import { runCli, waitFor } from '../support/cli.js';
 import { joinTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
+import { unattendedCalls } from '../support/unattended.js';
 
 const PolicyReply = z.object({ policy: Policy });
 
@@ -40,26 +40,13 @@ after(async () => server.close());
 
 const agentCli = (...args: string[]) => runCli(['agent', ...args, '--data-dir', agentDataDir]);
 
-async function createAccess(
+const calls = unattendedCalls(() => server.admin);
+const { connect, joinSession } = calls;
+const createAccess = (
   mode: 'unattended' | 'dynamic' = 'unattended',
   target = deviceId,
   options: { replace?: boolean } = {},
-) {
-  const created = await server.admin.request('POST', '/api/v1/unattended', {
-    deviceId: target,
-    mode,
-    ...options,
-  });
-  assert.equal(created.status, 201, created.text);
-  return created.json(CreateUnattendedResponse);
-}
-
-const connect = (accessId: string, password: string) =>
-  server.admin.request('POST', '/api/v1/unattended/connect', {
-    accessId,
-    password,
-    kind: 'terminal',
-  });
+) => calls.createAccess(target, { mode, ...options });
 
 async function accessState(id: string): Promise<UnattendedAccess | undefined> {
   const list = (await server.admin.request('GET', `/api/v1/unattended?deviceId=${deviceId}`)).json(
@@ -130,7 +117,7 @@ test('unattended: the one-time password opens the device; it is stored only as a
 
   const connected = await connect(first.access.id, first.password);
   assert.equal(connected.status, 201, connected.text);
-  const terminal = await joinTerminal(server.admin, connected.json(CreateSessionResponse).relay);
+  const terminal = await joinSession(connected);
   terminal.type('echo "unattended-$((40 + 2))"\r');
   await terminal.waitForOutput(/unattended-42/);
   assert.equal((await accessState(first.access.id))?.state, 'connected');
@@ -197,7 +184,7 @@ test('unattended: wrong passwords are slowed down with a growing delay; guesses 
 
   const opened = await connect(access.id, password);
   assert.equal(opened.status, 201, opened.text);
-  const terminal = await joinTerminal(server.admin, opened.json(CreateSessionResponse).relay);
+  const terminal = await joinSession(opened);
   await terminal.close();
 });
 
@@ -218,7 +205,7 @@ test('dynamic: with a user at the device the unattended branch is refused; witho
   assert.equal(access.mode, 'dynamic');
   const opened = await connect(access.id, password);
   assert.equal(opened.status, 201, opened.text);
-  const terminal = await joinTerminal(server.admin, opened.json(CreateSessionResponse).relay);
+  const terminal = await joinSession(opened);
   terminal.type('echo "dynamic-$((6 * 7))"\r');
   await terminal.waitForOutput(/dynamic-42/);
   await terminal.close();
@@ -279,7 +266,7 @@ test('unattended: 15 minutes after the connection ends the password and access f
   const { access, password } = await createAccess('unattended', deviceId, { replace: true });
   const opened = await connect(access.id, password);
   assert.equal(opened.status, 201, opened.text);
-  const terminal = await joinTerminal(server.admin, opened.json(CreateSessionResponse).relay);
+  const terminal = await joinSession(opened);
   await terminal.close();
   await waitFor('the access to go idle', async () =>
     (await accessState(access.id))?.state === 'idle' ? true : undefined,
@@ -288,7 +275,7 @@ test('unattended: 15 minutes after the connection ends the password and access f
   server.clock.advance(14 * 60_000);
   const stillValid = await connect(access.id, password);
   assert.equal(stillValid.status, 201, 'within 15 minutes the technician can reconnect');
-  await (await joinTerminal(server.admin, stillValid.json(CreateSessionResponse).relay)).close();
+  await (await joinSession(stillValid)).close();
   await waitFor('the access to go idle again', async () =>
     (await accessState(access.id))?.state === 'idle' ? true : undefined,
   );
