@@ -5,7 +5,6 @@ import { after, before, test } from 'node:test';
 import {
   AccessFile,
   AuditPage,
-  CreateSessionResponse,
   DeviceList,
   ErrorBody,
   Policy,
@@ -14,7 +13,6 @@ import {
 } from '@tether/protocol';
 import { z } from 'zod';
 import { runCli, waitFor } from '../support/cli.js';
-import { joinTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 import { unattendedCalls } from '../support/unattended.js';
 
@@ -237,10 +235,7 @@ test('presence chooses the session policy at session start: present, absent, and
     await setPresence('locked');
     const whileLocked = await requestTerminal();
     assert.equal(whileLocked.status, 201, 'a locked screen counts as absent');
-    const terminal = await joinTerminal(
-      server.admin,
-      whileLocked.json(CreateSessionResponse).relay,
-    );
+    const terminal = await joinSession(whileLocked);
     terminal.type('echo "locked-$((40 + 2))"\r');
     await terminal.waitForOutput(/locked-42/);
     await setPresence('present');
