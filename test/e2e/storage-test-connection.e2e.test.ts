@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ErrorBody, StorageTestResult } from '@tether/protocol';
 import {
-  makeCertificate,
-  makeCertificateFolders,
   sealWithOpenssl,
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
@@ -13,6 +11,7 @@ import {
   listTree,
   sealPassword,
   startStorageFixture,
+  strangerCertificate,
   type StorageFixture,
 } from '../support/storage-fixture.js';
 
@@ -28,10 +27,7 @@ describe('testing an SFTP custom storage target', () => {
   before(async () => {
     fixture = await startStorageFixture();
     inbox = await fixture.sftp.folder('inbox');
-    stranger = await makeCertificate(
-      await makeCertificateFolders(join(inbox, '..', 'elsewhere')),
-      'Stranger',
-    );
+    stranger = await strangerCertificate(inbox);
   });
   after(() => fixture.close());
 

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AuditPage, PolicyList, RecordingList, UploadList } from '@tether/protocol';
 import {
-  makeCertificate,
-  makeCertificateFolders,
   sealWithOpenssl,
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
@@ -14,6 +12,7 @@ import {
   listTree,
   sealPassword,
   startStorageFixture,
+  strangerCertificate,
   type SealedBy,
   type StorageFixture,
 } from '../support/storage-fixture.js';
@@ -28,10 +27,7 @@ describe('recordings uploaded to SFTP custom storage', () => {
   before(async () => {
     fixture = await startStorageFixture();
     inbox = await fixture.sftp.folder('inbox');
-    stranger = await makeCertificate(
-      await makeCertificateFolders(join(inbox, '..', 'elsewhere')),
-      'Stranger',
-    );
+    stranger = await strangerCertificate(inbox);
   });
   after(() => fixture.close());
 

@@ -184,3 +184,14 @@ export async function sealPassword(fixture: StorageFixture, how: SealedBy): Prom
     how === 'oaep' ? { padding: 'oaep', oaepHash: 'sha256' } : {},
   );
 }
+
+/**
+ * A certificate the server does not hold, made in a folder beside `folder`: a credential sealed
+ * to it cannot be opened, and the server's error names it (CN=Stranger).
+ *
+ * @example
+ * const stranger = await strangerCertificate(inbox);
+ */
+export async function strangerCertificate(folder: string): Promise<TestCertificate> {
+  return makeCertificate(await makeCertificateFolders(join(folder, '..', 'elsewhere')), 'Stranger');
+}
