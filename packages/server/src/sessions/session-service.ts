@@ -298,6 +298,25 @@ export class SessionService {
         );
       },
     });
+    this.watchTerms(live, consolePeer);
+    try {
+      await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
+      await this.deps.audit.record({
+        action: 'session.started',
+        actor: live.technician,
+        target: record.deviceId,
+        details: { sessionId: record.id, kind: record.kind },
+      });
+    } catch (error) {
+      // The session relays already; nobody awaits `start`, so a rejection (the database went
+      // down this moment) would crash the server. Its end is still recorded by `finish`.
+      this.deps.log.error({ err: error, sessionId: record.id }, 'cannot record the session start');
+    }
+  }
+
+  /** Ends a running session when its access window closes or its absolute lifetime runs out. */
+  private watchTerms(live: LiveSession, consolePeer: QueuedPeer): void {
+    const { record } = live;
     live.windowWatch = watchSessionWindow(
       { ...this.deps, tasks: this.tasks, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
       {
@@ -318,19 +337,6 @@ export class SessionService {
         end: (reason, code) => this.endSoon(record.id, reason, code),
       },
     );
-    try {
-      await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
-      await this.deps.audit.record({
-        action: 'session.started',
-        actor: live.technician,
-        target: record.deviceId,
-        details: { sessionId: record.id, kind: record.kind },
-      });
-    } catch (error) {
-      // The session relays already; nobody awaits `start`, so a rejection (the database went
-      // down this moment) would crash the server. Its end is still recorded by `finish`.
-      this.deps.log.error({ err: error, sessionId: record.id }, 'cannot record the session start');
-    }
   }
 
   private finish(live: LiveSession, reason: string): Promise<void> {
