@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { request as httpsRequest } from 'node:https';
 import { after, before, test } from 'node:test';
 import { AuditPage } from '@tether/protocol';
 import { waitFor } from '../support/cli.js';
 import { openTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
+import { openDeviceEvents } from '../support/device-events.js';
 
 let server: TestServer;
 let deviceId = '';
@@ -16,37 +16,13 @@ before(async () => {
 
 after(() => server.close());
 
-/** Opens the console's device event stream; resolves once it is connected. */
-function openEvents(cookie: string): Promise<{ received: () => string; close: () => void }> {
-  const url = new URL('/api/v1/devices/events', server.url);
-  return new Promise((resolve, reject) => {
-    const request = httpsRequest(
-      url,
-      { ca: server.ca, headers: { origin: url.origin, cookie } },
-      (response) => {
-        if (response.statusCode !== 200) {
-          reject(new Error(`event stream refused with ${response.statusCode}`));
-          return;
-        }
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.once('data', () =>
-          resolve({ received: () => text, close: () => request.destroy() }),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end();
-  });
-}
-
 test('a store failure under work nobody awaits is logged and audited, and the live session goes on', async () => {
   const { context } = server.server;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): number => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
   const terminal = await openTerminal(server.admin, deviceId);
-  const events = await openEvents(server.admin.cookie ?? '');
+  const events = await openDeviceEvents(server);
   const find = context.store.devices.find.bind(context.store.devices);
   try {
     terminal.type('echo before-$((20+1))\n');

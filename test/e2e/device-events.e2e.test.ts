@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateUnattendedResponse, Device } from '@tether/protocol';
 import { waitFor } from '../support/cli.js';
+import { openDeviceEvents } from '../support/device-events.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -14,34 +14,8 @@ before(async () => {
 });
 after(() => server.close());
 
-/** The console's device event stream, as the console reads it: `device` events with a Device. */
-function openDeviceStream(): Promise<{ devices: () => Device[]; close: () => void }> {
-  const url = new URL('/api/v1/devices/events', server.url);
-  return new Promise((resolve, reject) => {
-    const request = httpsRequest(
-      url,
-      { ca: server.ca, headers: { origin: url.origin, cookie: server.admin.cookie ?? '' } },
-      (response) => {
-        if (response.statusCode !== 200) {
-          reject(new Error(`event stream refused with ${response.statusCode}`));
-          return;
-        }
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        const devices = (): Device[] =>
-          [...text.matchAll(/^event: device\ndata: (.*)$/gm)].map((match) =>
-            Device.parse(JSON.parse(match[1] ?? '')),
-          );
-        response.once('data', () => resolve({ devices, close: () => request.destroy() }));
-      },
-    );
-    request.on('error', reject);
-    request.end();
-  });
-}
-
 test('the device stream tells the console what happens to a device: online, user presence, unattended on and off, offline', async () => {
-  const stream = await openDeviceStream();
+  const stream = await openDeviceEvents(server);
   const presenceFile = join(server.dataDir, 'presence');
   await writeFile(presenceFile, 'absent');
   try {

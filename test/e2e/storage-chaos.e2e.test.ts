@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { AuditPage } from '@tether/protocol';
 import { sealWithOpenssl } from '../../packages/server/test/support/openssl-cms.js';
-import { startStorageFixture, type StorageFixture } from '../support/storage-fixture.js';
+import { listTree, startStorageFixture, type StorageFixture } from '../support/storage-fixture.js';
 import { startTcpCutter, type TcpCutter } from '../support/tcp-cutter.js';
-
-/** Files under `folder` (recursively), relative. */
-async function listTree(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
-    .sort();
-}
 
 describe('uploads survive a failing SFTP target', () => {
   let fixture: StorageFixture;

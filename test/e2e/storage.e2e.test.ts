@@ -2,34 +2,21 @@ import assert from 'node:assert/strict';
 import { chmod, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AuditPage, PolicyList, RecordingList, UploadList } from '@tether/protocol';
 import {
-  AuditPage,
-  ErrorBody,
-  PolicyList,
-  RecordingList,
-  StorageTestResult,
-  UploadList,
-} from '@tether/protocol';
-import {
-  makeCertificate,
-  makeCertificateFolders,
-  sealLikePowerShell,
-  sealLikeReadme,
   sealWithOpenssl,
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
 import { waitFor } from '../support/cli.js';
-import { startStorageFixture, type StorageFixture } from '../support/storage-fixture.js';
+import {
+  listTree,
+  sealPassword,
+  startStorageFixture,
+  strangerCertificate,
+  type SealedBy,
+  type StorageFixture,
+} from '../support/storage-fixture.js';
 import { openTerminal } from '../support/terminal-client.js';
-
-/** Files under `folder` (recursively), relative. */
-async function listTree(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
-    .sort();
-}
 
 describe('recordings uploaded to SFTP custom storage', () => {
   let fixture: StorageFixture;
@@ -40,28 +27,12 @@ describe('recordings uploaded to SFTP custom storage', () => {
   before(async () => {
     fixture = await startStorageFixture();
     inbox = await fixture.sftp.folder('inbox');
-    stranger = await makeCertificate(
-      await makeCertificateFolders(join(inbox, '..', 'elsewhere')),
-      'Stranger',
-    );
+    stranger = await strangerCertificate(inbox);
   });
   after(() => fixture.close());
 
-  const passwordSealed = async (
-    how: 'v1.5' | 'oaep' | 'powershell' | 'readme',
-  ): Promise<string> => {
-    const { certFile } = fixture.certificate;
-    const password = fixture.sftp.password;
-    const text =
-      how === 'powershell'
-        ? await sealLikePowerShell(certFile, password)
-        : how === 'readme'
-          ? await sealLikeReadme(certFile, `${password}\n`)
-          : await sealWithOpenssl(
-              certFile,
-              `${password}\n`,
-              how === 'oaep' ? { padding: 'oaep', oaepHash: 'sha256' } : {},
-            );
+  const passwordSealed = async (how: SealedBy): Promise<string> => {
+    const text = await sealPassword(fixture, how);
     sealed.push(text);
     return text;
   };
@@ -249,103 +220,6 @@ describe('recordings uploaded to SFTP custom storage', () => {
     await expectUploaded(recordingId, readOnly);
   });
 
-  it('the test-connection API signs in and checks write permission without leaving files', async () => {
-    const credential = await passwordSealed('v1.5');
-    const before = await listTree(inbox);
-    const ok = await fixture.tether.admin.request('POST', '/api/v1/storage/test', {
-      url: fixture.sftp.url(inbox),
-      hostKey: fixture.sftp.hostKey,
-      authentication: 'password',
-      credential,
-    });
-    assert.equal(ok.status, 200, ok.text);
-    const result = ok.json(StorageTestResult);
-    assert.equal(result.target, fixture.sftp.url(inbox));
-    assert.equal(result.folder, join(inbox, new Date().toISOString().slice(0, 7)));
-    assert.equal(result.verification, 'sha256');
-    assert.deepEqual(result.notices, []);
-    assert.match(result.message, /wrote and deleted a test file .*verified by SHA-256 read-back/);
-    assert.deepEqual(await listTree(inbox), before, 'no file is left behind');
-
-    const refusals: [string, object, RegExp][] = [
-      [
-        'wrong certificate',
-        { credential: await sealWithOpenssl(stranger.certFile, 'x') },
-        /No certificate in .* matches/,
-      ],
-      [
-        'truncated CMS',
-        { credential: [...credential.split('\n').slice(0, 4), '-----END CMS-----'].join('\n') },
-        /not a usable CMS message .*Seal the password or key again/,
-      ],
-      [
-        'no write permission',
-        { url: fixture.sftp.url(await fixture.sftp.folder('read-only-2', { writable: false })) },
-        /permission denied/,
-      ],
-      [
-        'wrong password',
-        { credential: await sealWithOpenssl(fixture.certificate.certFile, 'not the password') },
-        /refused the login with the sealed password/,
-      ],
-      [
-        'missing folder',
-        { url: fixture.sftp.url(join(inbox, 'nope')) },
-        /does not exist .* Create it/,
-      ],
-      [
-        'host key not pinned',
-        { hostKey: undefined },
-        new RegExp(
-          `presented the host key ${escapeRegExp(fixture.sftp.hostKey)}.*pins none, so the credential was not sent`,
-        ),
-      ],
-      [
-        'a private key sealed for password login',
-        {
-          credential: await sealWithOpenssl(
-            fixture.certificate.certFile,
-            fixture.sftp.privateKeyPem,
-          ),
-        },
-        /is a private key, but the authentication is "password": Tether never sends a private key/,
-      ],
-      [
-        'a password sealed for public-key login',
-        { authentication: 'publicKey' },
-        /is not a private key .* so nothing was sent/,
-      ],
-      [
-        'another host key pinned',
-        { hostKey: `SHA256:${'A'.repeat(43)}` },
-        /not the pinned SHA256:A+, so the credential was not sent/,
-      ],
-    ];
-    for (const [what, change, message] of refusals) {
-      const response = await fixture.tether.admin.request('POST', '/api/v1/storage/test', {
-        url: fixture.sftp.url(inbox),
-        hostKey: fixture.sftp.hostKey,
-        authentication: 'password',
-        credential,
-        ...change,
-      });
-      assert.ok(response.status >= 400, `${what}: ${response.text}`);
-      assert.match(response.json(ErrorBody).message, message, what);
-    }
-    await chmod(fixture.certificate.keyFile, 0o640);
-    try {
-      const response = await fixture.tether.admin.request('POST', '/api/v1/storage/test', {
-        url: fixture.sftp.url(inbox),
-        hostKey: fixture.sftp.hostKey,
-        authentication: 'password',
-        credential,
-      });
-      assert.match(response.json(ErrorBody).message, /chmod 600/);
-    } finally {
-      await chmod(fixture.certificate.keyFile, 0o600);
-    }
-  });
-
   it('every recording is on the target exactly once, and nothing is left half-written', async () => {
     const uploads = (await fixture.tether.admin.request('GET', '/api/v1/uploads')).json(
       UploadList,
@@ -408,7 +282,3 @@ describe('recordings uploaded to SFTP custom storage', () => {
     }
   });
 });
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

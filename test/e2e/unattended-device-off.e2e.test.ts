@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import {
-  AuditPage,
-  CreateSessionResponse,
-  CreateUnattendedResponse,
-  Device,
-  ErrorBody,
-  UnattendedAccessList,
-} from '@tether/protocol';
-import { z } from 'zod';
+import { AuditPage, ErrorBody, UnattendedAccessList } from '@tether/protocol';
 import { startHttpProxy } from '../support/http-proxy.js';
 import { runCli, waitFor } from '../support/cli.js';
-import { joinTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
-
-const DeviceReply = z.object({ device: Device });
+import { unattendedCalls } from '../support/unattended.js';
 
 let server: TestServer;
 
@@ -23,35 +13,7 @@ before(async () => {
 });
 after(async () => server.close());
 
-async function createAccess(deviceId: string) {
-  const created = await server.admin.request('POST', '/api/v1/unattended', {
-    deviceId,
-    mode: 'unattended',
-  });
-  assert.equal(created.status, 201, created.text);
-  return created.json(CreateUnattendedResponse);
-}
-
-const connect = (accessId: string, password: string) =>
-  server.admin.request('POST', '/api/v1/unattended/connect', {
-    accessId,
-    password,
-    kind: 'terminal',
-  });
-
-async function openShell(accessId: string, password: string) {
-  const opened = await connect(accessId, password);
-  assert.equal(opened.status, 201, opened.text);
-  const terminal = await joinTerminal(server.admin, opened.json(CreateSessionResponse).relay);
-  terminal.type('echo "shell-$((40 + 2))"\r');
-  await terminal.waitForOutput(/shell-42/);
-  return terminal;
-}
-
-async function deviceView(deviceId: string) {
-  const response = await server.admin.request('GET', `/api/v1/devices/${deviceId}`);
-  return response.json(DeviceReply).device;
-}
+const { createAccess, connect, openShell, deviceView } = unattendedCalls(() => server.admin);
 
 async function revocations(deviceId: string) {
   const page = await server.admin.request('GET', '/api/v1/audit?action=unattended.revoked');

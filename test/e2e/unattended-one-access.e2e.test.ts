@@ -2,21 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   AuditPage,
-  CreateSessionResponse,
   CreateUnattendedResponse,
-  Device,
   DeviceList,
   ErrorBody,
   UnattendedAccessList,
   UnattendedTurnedOff,
   formatAccessId,
 } from '@tether/protocol';
-import { z } from 'zod';
 import { runCli, waitFor } from '../support/cli.js';
-import { joinTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
-
-const DeviceReply = z.object({ device: Device });
+import { unattendedCalls } from '../support/unattended.js';
 
 let server: TestServer;
 
@@ -32,47 +27,20 @@ async function newDevice() {
   return { deviceId: agent.device.id, status };
 }
 
-async function create(deviceId: string, replace?: boolean) {
-  return server.admin.request('POST', '/api/v1/unattended', {
-    deviceId,
-    mode: 'unattended',
-    ...(replace === undefined ? {} : { replace }),
-  });
-}
-
-async function createAccess(deviceId: string, replace?: boolean) {
-  const created = await create(deviceId, replace);
-  assert.equal(created.status, 201, created.text);
-  return created.json(CreateUnattendedResponse);
-}
-
-const connect = (accessId: string, password: string) =>
-  server.admin.request('POST', '/api/v1/unattended/connect', {
-    accessId,
-    password,
-    kind: 'terminal',
-  });
-
-/** Opens a terminal through the access and proves it is a working shell. */
-async function openShell(accessId: string, password: string) {
-  const opened = await connect(accessId, password);
-  assert.equal(opened.status, 201, opened.text);
-  const terminal = await joinTerminal(server.admin, opened.json(CreateSessionResponse).relay);
-  terminal.type('echo "shell-$((40 + 2))"\r');
-  await terminal.waitForOutput(/shell-42/);
-  return terminal;
-}
+const {
+  requestAccess: create,
+  createAccess,
+  connect,
+  joinSession,
+  openShell,
+  deviceView,
+} = unattendedCalls(() => server.admin);
 
 async function auditEntries(action: string, accessId: string) {
   const page = (await server.admin.request('GET', `/api/v1/audit?action=${action}&limit=500`)).json(
     AuditPage,
   );
   return page.entries.filter((entry) => entry.details.accessId === accessId);
-}
-
-async function deviceView(deviceId: string) {
-  return (await server.admin.request('GET', `/api/v1/devices/${deviceId}`)).json(DeviceReply)
-    .device;
 }
 
 test('a second access while one is live is refused with 409; replacing it revokes the old one, whose password then opens nothing', async () => {
@@ -88,7 +56,7 @@ test('a second access while one is live is refused with 409; replacing it revoke
   assert.match(refusal.message, /already on .*replace/);
   assert.ok(!second.text.includes(first.password), 'the refusal never repeats the password');
 
-  const replacement = await createAccess(deviceId, true);
+  const replacement = await createAccess(deviceId, { replace: true });
   const ended = await terminal.closed;
   assert.match(ended.reason, /Unattended access was replaced/, 'its running session ended');
   const old = await connect(first.access.id, first.password);
@@ -182,7 +150,7 @@ test('a burst of 20 simultaneous attempts, the right password among them, gets n
     'the first refusal is audited at once; the others are counted for the summary',
   );
   for (const answer of opened) {
-    await (await joinTerminal(server.admin, answer.json(CreateSessionResponse).relay)).close();
+    await (await joinSession(answer)).close();
   }
 
   // Used up: wrong guesses until refused, then even a burst of right passwords is refused.
@@ -201,7 +169,7 @@ test('a burst of 20 simultaneous attempts, the right password among them, gets n
   server.clock.advance(waitSec * 1000);
   const afterWait = await connect(access.id, password);
   assert.equal(afterWait.status, 201, afterWait.text);
-  await (await joinTerminal(server.admin, afterWait.json(CreateSessionResponse).relay)).close();
+  await (await joinSession(afterWait)).close();
 
   server.clock.advance(60_000);
   const summary = await waitFor('the summary of the refusals', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,6 +13,9 @@ import { createLogger } from '@tether/server';
 import {
   makeCertificate,
   makeCertificateFolders,
+  sealLikePowerShell,
+  sealLikeReadme,
+  sealWithOpenssl,
   type CertificateFolders,
   type TestCertificate,
 } from '../../packages/server/test/support/openssl-cms.js';
@@ -149,4 +152,46 @@ export async function startStorageFixture(
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Files under `folder` (recursively), relative. */
+export async function listTree(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
+    .sort();
+}
+
+/** How an administrator may seal the SFTP password to the server's certificate. */
+export type SealedBy = 'v1.5' | 'oaep' | 'powershell' | 'readme';
+
+/**
+ * The fixture's SFTP password sealed to its certificate the way an administrator would: openssl
+ * cms (PKCS#1 v1.5 or RSA-OAEP), PowerShell's Protect-CmsMessage, or the README's command.
+ *
+ * @example
+ * const credential = await sealPassword(fixture, 'oaep');
+ */
+export async function sealPassword(fixture: StorageFixture, how: SealedBy): Promise<string> {
+  const { certFile } = fixture.certificate;
+  const password = fixture.sftp.password;
+  if (how === 'powershell') return sealLikePowerShell(certFile, password);
+  if (how === 'readme') return sealLikeReadme(certFile, `${password}\n`);
+  return sealWithOpenssl(
+    certFile,
+    `${password}\n`,
+    how === 'oaep' ? { padding: 'oaep', oaepHash: 'sha256' } : {},
+  );
+}
+
+/**
+ * A certificate the server does not hold, made in a folder beside `folder`: a credential sealed
+ * to it cannot be opened, and the server's error names it (CN=Stranger).
+ *
+ * @example
+ * const stranger = await strangerCertificate(inbox);
+ */
+export async function strangerCertificate(folder: string): Promise<TestCertificate> {
+  return makeCertificate(await makeCertificateFolders(join(folder, '..', 'elsewhere')), 'Stranger');
 }

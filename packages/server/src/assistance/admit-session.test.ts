@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AccessWindows, AppError, type SessionRight } from '@tether/protocol';
+import { AccessWindows, type SessionRight } from '@tether/protocol';
+import { refusal } from '../../test/support/refusal.js';
 import { admitMode, admitSession } from './admit-session.js';
 
 const device = { name: 'web-01', group: 'Servers' };
 const now = new Date('2026-03-30T10:00:00Z'); // Monday 12:00 in Paris
 const noPolicy = { modes: null, accessWindows: null, presence: null };
-
-function refusal(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  assert.fail('expected a refusal');
-}
 
 test('without an assistance policy a session needs no mode and carries none', () => {
   assert.deepEqual(admitSession({ device, kind: 'terminal', assistance: noPolicy, now }), {

@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError, DeviceId, RecordingId } from '@tether/protocol';
+import { DeviceId, RecordingId } from '@tether/protocol';
 import { z } from 'zod';
+import { refusal } from '../../test/support/refusal.js';
 import { parseParams } from './parse-params.js';
-
-function refusal(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  assert.fail('the parameters were accepted');
-}
 
 test('a bad path parameter is named by what it identifies, not by its name in the route', () => {
   const device = refusal(() => parseParams(z.object({ id: DeviceId }), { id: 'web-01' }, 'device'));

@@ -1,5 +1,4 @@
 import { createBackgroundTasks, type BackgroundTasks } from '../jobs/background-tasks.js';
-import { randomUUID } from 'node:crypto';
 import {
   AppError,
   relayPath,
@@ -12,11 +11,7 @@ import {
 } from '@tether/protocol';
 import type { Admission } from '../assistance/admit-session.js';
 import type { AccessWindowWatch } from '../assistance/access-window-watch.js';
-import {
-  admitAndAudit,
-  watchSessionWindow,
-  type AdmitSession,
-} from '../assistance/session-terms.js';
+import { watchSessionWindow, type AdmitSession } from '../assistance/session-terms.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CancelTimer, Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
@@ -26,7 +21,7 @@ import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
 import type { SessionRecord, Store, UserRecord } from '../store/store.js';
 import { RelayTickets, type RelayRole } from './relay-tickets.js';
-import { sessionRecorders } from './session-recorders.js';
+import { admitNewSession, offerSession } from './session-admission.js';
 import {
   finishRecording,
   relayTapOf,
@@ -121,45 +116,12 @@ export class SessionService {
     sourceAddress: string,
     options: CreateSessionOptions = {},
   ): Promise<CreateSessionResponse> {
-    const { store, clock, presence } = this.deps;
-    const device = await store.devices.find(request.deviceId);
-    if (!device)
-      throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
-    if (!sessionRecorders[request.kind]) {
-      throw new AppError(
-        'INVALID_INPUT',
-        `${request.kind} sessions are not available on this server yet; open a terminal instead.`,
-      );
-    }
-    const link = presence.get(device.id);
-    const admission = await admitAndAudit(this.deps, {
-      user,
-      device,
-      request,
-      sourceAddress,
-      userPresence: link?.userPresence,
-      link,
-      ...(options.accessId ? { accessId: options.accessId } : {}),
-    });
-    if (!link) {
-      const seen = device.lastSeenAt
-        ? `last seen ${device.lastSeenAt.toISOString()}`
-        : 'never connected';
-      throw new AppError(
-        'DEVICE_OFFLINE',
-        `Cannot open a terminal on "${device.name}": the device is offline (${seen}).`,
-      );
-    }
-    const record = await store.sessions.create({
-      id: randomUUID(),
-      deviceId: device.id,
-      userId: user.id,
-      kind: request.kind,
-      createdAt: clock.now(),
-    });
+    const input = { user, request, sourceAddress, accessId: options.accessId };
+    const admitted = await admitNewSession(this.deps, input);
+    const { record, admission } = admitted;
     const consoleTicket = this.tickets.issue(record.id, 'console');
     const agentTicket = this.tickets.issue(record.id, 'agent');
-    const cancelTimer = clock.setTimer(
+    const cancelTimer = this.deps.clock.setTimer(
       () => this.expirePending(record.id),
       this.deps.relayTokenTtlSec * 1000,
     );
@@ -173,32 +135,7 @@ export class SessionService {
       admission,
       ...(options.onFinished ? { onFinished: options.onFinished } : {}),
     });
-    link.send({
-      type: 'session.offer',
-      sessionId: record.id,
-      kind: request.kind,
-      relayPath: relayPath(record.id),
-      token: agentTicket.token,
-      technician: user.username,
-      ...(request.cols && request.rows ? { cols: request.cols, rows: request.rows } : {}),
-      ...(admission.mode ? { mode: admission.mode } : {}),
-      ...(admission.rights ? { rights: admission.rights } : {}),
-      ...(request.viewOnly ? { viewOnly: true } : {}),
-      ...(options.accessId ? { accessId: options.accessId } : {}),
-    });
-    await this.deps.audit.record({
-      action: 'session.requested',
-      actor: user.username,
-      target: device.id,
-      sourceAddress,
-      details: {
-        sessionId: record.id,
-        kind: record.kind,
-        mode: admission.mode ?? null,
-        ...(admission.presence ? { presence: admission.presence, rights: admission.rights } : {}),
-        ...(options.accessId ? { accessId: options.accessId } : {}),
-      },
-    });
+    await offerSession(this.deps, admitted, { ...input, agentToken: agentTicket.token });
     return {
       session: toApiSession(record),
       relay: {
@@ -361,6 +298,25 @@ export class SessionService {
         );
       },
     });
+    this.watchTerms(live, consolePeer);
+    try {
+      await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
+      await this.deps.audit.record({
+        action: 'session.started',
+        actor: live.technician,
+        target: record.deviceId,
+        details: { sessionId: record.id, kind: record.kind },
+      });
+    } catch (error) {
+      // The session relays already; nobody awaits `start`, so a rejection (the database went
+      // down this moment) would crash the server. Its end is still recorded by `finish`.
+      this.deps.log.error({ err: error, sessionId: record.id }, 'cannot record the session start');
+    }
+  }
+
+  /** Ends a running session when its access window closes or its absolute lifetime runs out. */
+  private watchTerms(live: LiveSession, consolePeer: QueuedPeer): void {
+    const { record } = live;
     live.windowWatch = watchSessionWindow(
       { ...this.deps, tasks: this.tasks, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
       {
@@ -381,19 +337,6 @@ export class SessionService {
         end: (reason, code) => this.endSoon(record.id, reason, code),
       },
     );
-    try {
-      await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
-      await this.deps.audit.record({
-        action: 'session.started',
-        actor: live.technician,
-        target: record.deviceId,
-        details: { sessionId: record.id, kind: record.kind },
-      });
-    } catch (error) {
-      // The session relays already; nobody awaits `start`, so a rejection (the database went
-      // down this moment) would crash the server. Its end is still recorded by `finish`.
-      this.deps.log.error({ err: error, sessionId: record.id }, 'cannot record the session start');
-    }
   }
 
   private finish(live: LiveSession, reason: string): Promise<void> {

@@ -18,6 +18,7 @@ import type { AgentLink } from '../devices/device-presence.js';
 import type { EffectivePolicy } from '../policies/effective-policy.js';
 import type { DeviceRecord, UserRecord } from '../store/store.js';
 import type { UnattendedAccessRecord } from '../store/unattended-repository.js';
+import { AccessSessions } from './access-sessions.js';
 import { AgentAnswers } from './agent-answers.js';
 import { accessAlreadyOn, accessHeld, deadAccess } from './access-errors.js';
 import { toAccessFile, toApiAccess } from './access-view.js';
@@ -51,8 +52,7 @@ export class UnattendedService {
   private readonly passwords: PasswordCheck;
   private readonly answers: AgentAnswers;
   private readonly queue = new DeviceQueue();
-  /** Sessions running under each access on this node. */
-  private readonly running = new Map<string, Set<string>>();
+  private readonly accessSessions: AccessSessions;
   private stopExpiring: CancelTimer | undefined;
 
   private readonly turnOnDeps: TurnOnDeps;
@@ -67,6 +67,11 @@ export class UnattendedService {
       timeoutMs: deps.replyTimeoutMs ?? 10_000,
     });
     this.turnOnDeps = { ...deps, answers: this.answers, expiresAt: () => this.expiryFromNow() };
+    this.accessSessions = new AccessSessions({
+      ...deps,
+      tasks: this.tasks,
+      expiryFromNow: () => this.expiryFromNow(),
+    });
   }
 
   /** Starts the expiry check; accesses left `connected` by a crash start their timer now. */
@@ -150,36 +155,8 @@ export class UnattendedService {
     if (!(await store.unattended.connect(access.id, { userId: user.id, at: clock.now() }))) {
       throw await this.whyNotConnectable(access.id);
     }
-    this.deps.presence.events.emit({
-      type: 'unattended-in-use',
-      deviceId: device.id,
-      accessId: access.id,
-      isInUse: true,
-    });
-    const sessions = this.running.get(access.id) ?? new Set<string>();
-    this.running.set(access.id, sessions);
-    let sessionId = '';
-    const onFinished = (): void => {
-      sessions.delete(sessionId);
-      if (sessions.size === 0) {
-        this.running.delete(access.id);
-        this.tasks.run(
-          'release an unattended access after its last session',
-          () =>
-            store.unattended.release(access.id, { expiresAt: this.expiryFromNow() }).then(() =>
-              this.deps.presence.events.emit({
-                type: 'unattended-in-use',
-                deviceId: device.id,
-                accessId: access.id,
-                isInUse: false,
-              }),
-            ),
-          { accessId: access.id },
-        );
-      }
-    };
-    try {
-      const created = await this.deps.sessions.create(
+    const created = await this.accessSessions.open(access, (onFinished) =>
+      this.deps.sessions.create(
         user,
         {
           deviceId: device.id,
@@ -190,21 +167,16 @@ export class UnattendedService {
         },
         sourceAddress,
         { accessId: access.id, onFinished },
-      );
-      sessionId = created.session.id;
-      sessions.add(sessionId);
-      await audit.record({
-        action: 'unattended.connected',
-        actor: user.username,
-        target: device.id,
-        sourceAddress,
-        details: { accessId: access.id, sessionId, kind: request.kind },
-      });
-      return created;
-    } catch (error) {
-      if (sessions.size === 0) onFinished();
-      throw error;
-    }
+      ),
+    );
+    await audit.record({
+      action: 'unattended.connected',
+      actor: user.username,
+      target: device.id,
+      sourceAddress,
+      details: { accessId: access.id, sessionId: created.session.id, kind: request.kind },
+    });
+    return created;
   }
 
   /**
@@ -322,7 +294,7 @@ export class UnattendedService {
   ): Promise<UnattendedAccessRecord[]> {
     const revoked = await this.deps.store.unattended.revokeLive(device.id, this.deps.clock.now());
     for (const access of revoked) {
-      for (const sessionId of this.running.get(access.id) ?? []) {
+      for (const sessionId of this.accessSessions.of(access.id)) {
         await this.deps.sessions.end(sessionId, ENDED_BECAUSE[reason](by.actor));
       }
       this.disableOnAgent(access, reason === 'replaced' ? 'replaced' : 'turned off');

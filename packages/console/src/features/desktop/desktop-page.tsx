@@ -1,24 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { ConsentWait, useConsentWait } from '../sessions/consent-wait.js';
-import { DeviceBackLink, SessionStatus } from '../sessions/session-bar.js';
+import { SessionBar } from '../sessions/session-bar.js';
 import { FullScreenButton } from './full-screen-button.js';
-import { useLoad } from '../../hooks/use-load.js';
-import { useRemoteSession, type RemoteSessionStatus } from '../sessions/use-remote-session.js';
+import { useRemoteSession } from '../sessions/use-remote-session.js';
 import { applySettings, desktopAttachment, type DesktopSettings } from './desktop-attachment.js';
-import { visibleText } from '../../format/visible-text.js';
-
-function statusText(status: RemoteSessionStatus, deviceName: string): string {
-  switch (status.state) {
-    case 'connecting':
-      return `Connecting to ${deviceName}…`;
-    case 'connected':
-      return `Connected to ${visibleText(status.name ?? deviceName)}`;
-    case 'ended':
-      return `Session ended: ${status.reason}`;
-    case 'failed':
-      return `Could not open the desktop: ${status.reason}`;
-  }
-}
 
 const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
@@ -60,24 +44,18 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
   useEffect(() => {
     if (rfb) applySettings(rfb, settings);
   }, [rfb, settings]);
-  const [device] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
-  const deviceName = device.state === 'ready' ? visibleText(device.value.name) : 'the device';
   const { status } = session;
-  const consentUntil = useConsentWait(session.sessionId);
-  const isOver = status.state === 'ended' || status.state === 'failed';
   const change = (patch: Partial<DesktopSettings>) => setSettings({ ...settings, ...patch });
 
   return (
     <div className="terminal-page desktop-page" ref={pageRef}>
-      <div className="terminal-bar desktop-bar">
-        <DeviceBackLink deviceId={deviceId} deviceName={deviceName} />
-        <SessionStatus
-          state={status.state}
-          testId="desktop-status"
-          isAwaitingConsent={consentUntil !== null}
-        >
-          {statusText(status, deviceName)}
-        </SessionStatus>
+      <SessionBar
+        deviceId={deviceId}
+        session={session}
+        subject="the desktop"
+        statusTestId="desktop-status"
+        className="terminal-bar desktop-bar"
+      >
         <label className="small">
           <input
             type="checkbox"
@@ -117,17 +95,7 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
           Ctrl+Alt+Del
         </button>
         <FullScreenButton targetRef={pageRef} />
-        <button
-          type="button"
-          className="button button-small button-danger"
-          onClick={session.end}
-          disabled={isOver || session.isEnding}
-          data-testid="end-session"
-        >
-          {session.isEnding ? 'Ending…' : 'End session'}
-        </button>
-      </div>
-      <ConsentWait until={consentUntil} deviceName={deviceName} />
+      </SessionBar>
       <div className="desktop-clipboard small">
         <label>
           Clipboard{' '}

@@ -1,6 +1,7 @@
 import { AssistanceMode } from '@tether/protocol';
 import type { AssistanceFormState } from './policy-assistance-form.js';
 import { PresenceFields, RightsChecks } from './policy-presence-fields.js';
+import { Checkbox } from '../../components/checkbox.js';
 
 const modeText: Record<AssistanceMode, string> = {
   interactive: 'Interactive: the user at the device accepts first',
@@ -33,15 +34,13 @@ export function AssistanceFields({
         <legend>Assistance modes (none ticked: not set by this policy)</legend>
         {AssistanceMode.options.map((mode) => (
           <div key={mode}>
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={state.modes[mode].isAllowed}
-                onChange={(event) => setMode(mode, { isAllowed: event.target.checked })}
-                data-testid={`policy-mode-${mode}`}
-              />
+            <Checkbox
+              checked={state.modes[mode].isAllowed}
+              onChange={(checked) => setMode(mode, { isAllowed: checked })}
+              testId={`policy-mode-${mode}`}
+            >
               {modeText[mode]}
-            </label>
+            </Checkbox>
             {state.modes[mode].isAllowed && (
               <RightsChecks
                 rights={state.modes[mode].rights}
@@ -52,15 +51,14 @@ export function AssistanceFields({
           </div>
         ))}
       </fieldset>
-      <label className="checkbox field-wide">
-        <input
-          type="checkbox"
-          checked={state.hasWindows}
-          onChange={(event) => change({ ...state, hasWindows: event.target.checked })}
-          data-testid="policy-windows-enabled"
-        />
+      <Checkbox
+        checked={state.hasWindows}
+        onChange={(checked) => change({ ...state, hasWindows: checked })}
+        testId="policy-windows-enabled"
+        isWide
+      >
         Allow sessions only within access windows
-      </label>
+      </Checkbox>
       {state.hasWindows && (
         <>
           <label className="field">
@@ -83,15 +81,13 @@ export function AssistanceFields({
               data-testid="policy-windows-warn"
             />
           </label>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={state.endAtClose}
-              onChange={(event) => change({ ...state, endAtClose: event.target.checked })}
-              data-testid="policy-windows-end"
-            />
+          <Checkbox
+            checked={state.endAtClose}
+            onChange={(checked) => change({ ...state, endAtClose: checked })}
+            testId="policy-windows-end"
+          >
             End running sessions when the window closes
-          </label>
+          </Checkbox>
           <label className="field field-wide">
             <span>Windows, one a line</span>
             <textarea

@@ -7,6 +7,7 @@ import { AssistanceFields } from './policy-assistance-fields.js';
 import { StorageFields } from './policy-storage-fields.js';
 import { assistanceFormState, assistanceSettings } from './policy-assistance-form.js';
 import type { FormState, ModeChoice } from './policy-form-state.js';
+import { Checkbox } from '../../components/checkbox.js';
 
 function initialState(policy: Policy | undefined): FormState {
   const recording = policy?.settings.recording;
@@ -151,15 +152,14 @@ export function PolicyForm({
           </select>
         </label>
       ))}
-      <label className="checkbox field-wide">
-        <input
-          type="checkbox"
-          checked={state.hasStorage}
-          onChange={(event) => change({ hasStorage: event.target.checked })}
-          data-testid="policy-storage-enabled"
-        />
+      <Checkbox
+        checked={state.hasStorage}
+        onChange={(checked) => change({ hasStorage: checked })}
+        testId="policy-storage-enabled"
+        isWide
+      >
         Upload session recordings to custom storage (SFTP)
-      </label>
+      </Checkbox>
       {state.hasStorage && (
         <StorageFields state={state} change={change} storedSha256={storedCredential?.sha256} />
       )}

@@ -1,5 +1,6 @@
 import { ALL_SESSION_RIGHTS, type SessionRight } from '@tether/protocol';
 import type { AssistanceFormState } from './policy-assistance-form.js';
+import { Checkbox } from '../../components/checkbox.js';
 
 const rightText: Record<SessionRight, string> = {
   view: 'View',
@@ -24,21 +25,20 @@ export function RightsChecks({
   testId: string;
 }) {
   return ALL_SESSION_RIGHTS.map((right) => (
-    <label key={right} className="checkbox">
-      <input
-        type="checkbox"
-        checked={rights.includes(right)}
-        onChange={(event) =>
-          onChange(
-            event.target.checked
-              ? ALL_SESSION_RIGHTS.filter((known) => known === right || rights.includes(known))
-              : rights.filter((known) => known !== right),
-          )
-        }
-        data-testid={`${testId}-${right}`}
-      />
+    <Checkbox
+      key={right}
+      checked={rights.includes(right)}
+      onChange={(checked) =>
+        onChange(
+          checked
+            ? ALL_SESSION_RIGHTS.filter((known) => known === right || rights.includes(known))
+            : rights.filter((known) => known !== right),
+        )
+      }
+      testId={`${testId}-${right}`}
+    >
       {rightText[right]}
-    </label>
+    </Checkbox>
   ));
 }
 
@@ -63,15 +63,14 @@ export function PresenceFields({
 }) {
   return (
     <>
-      <label className="checkbox field-wide">
-        <input
-          type="checkbox"
-          checked={state.hasPresence}
-          onChange={(event) => change({ ...state, hasPresence: event.target.checked })}
-          data-testid="policy-presence-enabled"
-        />
+      <Checkbox
+        checked={state.hasPresence}
+        onChange={(checked) => change({ ...state, hasPresence: checked })}
+        testId="policy-presence-enabled"
+        isWide
+      >
         Different rights depending on whether a user is at the device
-      </label>
+      </Checkbox>
       {state.hasPresence && (
         <>
           {PRESENCE_CASES.map(({ key, legend }) => (
@@ -84,15 +83,14 @@ export function PresenceFields({
               />
             </fieldset>
           ))}
-          <label className="checkbox field-wide">
-            <input
-              type="checkbox"
-              checked={state.useScreenState}
-              onChange={(event) => change({ ...state, useScreenState: event.target.checked })}
-              data-testid="policy-presence-screen"
-            />
+          <Checkbox
+            checked={state.useScreenState}
+            onChange={(checked) => change({ ...state, useScreenState: checked })}
+            testId="policy-presence-screen"
+            isWide
+          >
             Use screen state: a locked screen or a screensaver counts as nobody present
-          </label>
+          </Checkbox>
           <small className="muted field-wide">
             The policy in force is chosen when a session starts and kept until it ends; the rights
             are those of the assistance mode narrowed by it.

@@ -5,6 +5,7 @@ import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
+import { Checkbox } from '../../components/checkbox.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
   cpu: 'CPU use',
@@ -71,15 +72,14 @@ function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
       <fieldset className="checkboxes">
         <legend>Statistics to collect</legend>
         {StatisticKind.options.map((kind) => (
-          <label key={kind} className="checkbox">
-            <input
-              type="checkbox"
-              checked={enabled.has(kind)}
-              onChange={() => toggle(kind)}
-              data-testid={`statistic-${kind}`}
-            />
+          <Checkbox
+            key={kind}
+            checked={enabled.has(kind)}
+            onChange={() => toggle(kind)}
+            testId={`statistic-${kind}`}
+          >
             {statisticLabels[kind]}
-          </label>
+          </Checkbox>
         ))}
       </fieldset>
       {save.error && (

@@ -110,14 +110,7 @@ export function ExistingAccess({
         >
           Replace with a new password…
         </button>
-        <button
-          type="button"
-          className="button button-danger"
-          onClick={onTurnOff}
-          data-testid="unattended-revoke"
-        >
-          Turn off now
-        </button>
+        <TurnOffButton onTurnOff={onTurnOff} />
       </div>
     </>
   );
@@ -231,15 +224,22 @@ export function Credentials({
         >
           Download access file
         </a>
-        <button
-          type="button"
-          className="button button-danger"
-          onClick={onTurnOff}
-          data-testid="unattended-revoke"
-        >
-          Turn off now
-        </button>
+        <TurnOffButton onTurnOff={onTurnOff} />
       </div>
     </>
+  );
+}
+
+/** Revokes the device's unattended access at once (after the page's confirmation). */
+function TurnOffButton({ onTurnOff }: { onTurnOff: () => void }) {
+  return (
+    <button
+      type="button"
+      className="button button-danger"
+      onClick={onTurnOff}
+      data-testid="unattended-revoke"
+    >
+      Turn off now
+    </button>
   );
 }

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { StatisticsSettings } from '@tether/protocol';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
+import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  server = await createTestServer();
+  browser = await launchBrowser();
+  page = await newConsolePage(browser, server.url);
+  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
+});
+after(async () => {
+  await browser.close();
+  await server.close();
+});
+
+const savedSettings = async () =>
+  (await server.admin.request('GET', '/api/v1/settings/statistics')).json(StatisticsSettings);
+
+test('an administrator chooses the statistics agents report and how often, and the page shows what is saved', async () => {
+  const initial = await savedSettings();
+  assert.ok(initial.enabled.includes('cpu'), 'CPU use is collected by default');
+  assert.ok(!initial.enabled.includes('screenThumbnail'), 'screen thumbnails are not');
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const cpu = page.getByTestId('statistic-cpu');
+  const thumbnail = page.getByTestId('statistic-screenThumbnail');
+  assert.equal(await cpu.isChecked(), true);
+  assert.equal(await thumbnail.isChecked(), false);
+  // The label is clickable, not only the box.
+  await page.getByText('CPU use').click();
+  await thumbnail.check();
+  await page.getByTestId('statistics-interval').fill('45');
+  await page.getByTestId('statistics-save').click();
+  await page.getByText('Saved. Agents apply the new settings').waitFor();
+
+  const saved = await savedSettings();
+  assert.equal(saved.intervalSec, 45);
+  assert.ok(!saved.enabled.includes('cpu'), 'CPU use is no longer collected');
+  assert.ok(saved.enabled.includes('screenThumbnail'), 'screen thumbnails are');
+  assert.deepEqual(
+    saved.enabled.filter((kind) => kind !== 'screenThumbnail'),
+    initial.enabled.filter((kind) => kind !== 'cpu'),
+    'the other statistics are unchanged',
+  );
+
+  await page.reload();
+  await page.getByTestId('statistics-form').waitFor();
+  assert.equal(await page.getByTestId('statistic-cpu').isChecked(), false);
+  assert.equal(await page.getByTestId('statistic-screenThumbnail').isChecked(), true);
+  assert.equal(await page.getByTestId('statistics-interval').inputValue(), '45');
+});
