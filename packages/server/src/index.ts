@@ -13,6 +13,8 @@ export { createAuditLog } from './audit/audit-log.js';
 export { resetPassword, unlockSignIn, ADMIN_USERNAME } from './auth/admin-account.js';
 export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
 export { createInstallerService } from './installers/installer-service.js';
+export { createUserService, type UserService } from './users/user-service.js';
+export { headlessLoginControl } from './users/headless-logins.js';
 export { loadServerIdentity } from './keys/server-identity.js';
 export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';
 export { sealCredential, createStorageConnector } from './storage/index.js';

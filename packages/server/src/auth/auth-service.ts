@@ -29,8 +29,11 @@ export function toApiUser(user: UserRecord): User {
   return {
     id: user.id,
     username: user.username,
+    displayName: user.displayName,
     role: user.role,
     createdAt: user.createdAt.toISOString(),
+    disabled: user.disabledAt !== null,
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
@@ -53,11 +56,24 @@ export interface AuthService {
    * when the login ends. Returns what to call when the connection closes by itself.
    */
   holdOpen(principal: Principal, close: () => void): () => void;
-  createUser(input: { username: string; password: string; role: Role }): Promise<UserRecord>;
+  /**
+   * Signs a user out everywhere but `exceptTokenHash` (disabled, deleted, new password): deletes
+   * the logins and closes their event streams and relay connections in this process at once
+   * (other servers of a cluster close theirs at their next check).
+   */
+  endLoginsOf(userId: string, exceptTokenHash?: string): Promise<void>;
+  /** Checks a user's password at the cost of a sign-in (changing one's own password). */
+  checkPassword(user: UserRecord, password: string): Promise<boolean>;
+  createUser(
+    input: { username: string; password: string; role: Role } & Partial<
+      Pick<UserRecord, 'displayName' | 'mustChangePassword'>
+    >,
+  ): Promise<UserRecord>;
 }
 
 /** Why a sign-in failed, as the audit log says it. */
-type SignInFailure = 'rate limited' | 'server busy' | 'wrong password' | 'unknown user';
+type SignInFailure =
+  'rate limited' | 'server busy' | 'wrong password' | 'unknown user' | 'account disabled';
 
 /** Successful sign-ins read back at start, so known sources survive a restart. */
 const KNOWN_SOURCES_FROM_AUDIT = 1000;
@@ -150,6 +166,17 @@ export function createAuthService(deps: {
       }
       if (!user || !valid)
         return refuse(username, sourceAddress, user ? 'wrong password' : 'unknown user');
+      if (user.disabledAt) {
+        // The right password: no guess to count. Said only to whoever knows the password.
+        reservation.release();
+        const message = 'This account is disabled. Ask an administrator to enable it.';
+        return refuse(
+          username,
+          sourceAddress,
+          'account disabled',
+          new AppError('AUTH_FAILED', message),
+        );
+      }
       reservation.succeeded();
       const token = randomBytes(32).toString('base64url');
       const now = clock.now();
@@ -171,7 +198,8 @@ export function createAuthService(deps: {
       const session = await store.authSessions.findValid(tokenHash, now);
       if (!session) return undefined;
       const user = await store.users.findById(session.userId);
-      if (!user) return undefined;
+      // Disabling deletes the user's logins; this also covers a login another node created meanwhile.
+      if (!user || user.disabledAt) return undefined;
       // Extend at most once a minute: a busy console must not write on every request.
       const extended = now.getTime() + SESSION_IDLE_MS;
       if (extended - session.expiresAt.getTime() > 60_000) {
@@ -187,14 +215,22 @@ export function createAuthService(deps: {
     },
 
     holdOpen(principal, close) {
-      return liveLogins.hold(principal.tokenHash, close);
+      return liveLogins.hold({ tokenHash: principal.tokenHash, userId: principal.user.id }, close);
     },
 
-    async createUser({ username, password, role }) {
+    async endLoginsOf(userId, exceptTokenHash) {
+      await store.authSessions.deleteForUser(userId, exceptTokenHash);
+      liveLogins.endUser(userId, exceptTokenHash);
+    },
+
+    checkPassword(user, password) {
+      return verify(user, password, { source: `account:${user.id}`, isKnownSource: true });
+    },
+
+    async createUser({ password, ...user }) {
       return store.users.create({
+        ...user,
         id: randomUUID(),
-        username,
-        role,
         passwordHash: await hashPassword(password),
         createdAt: clock.now(),
       });
