@@ -14,12 +14,20 @@ import { RecordingsPage } from '../features/recordings/recordings-page.js';
 import { SettingsPage } from '../features/settings/settings-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
+import { UsersPage } from '../features/users/users-page.js';
 import { matchPath, normalizePath, type PathParams } from '../routing/match-path.js';
 import { NotFoundPage } from './not-found-page.js';
 
 /** The nav bar's sections; every page names the one it is highlighted under. */
 export type Section =
-  'devices' | 'recordings' | 'installers' | 'policies' | 'settings' | 'audit' | 'api-reference';
+  | 'devices'
+  | 'recordings'
+  | 'installers'
+  | 'policies'
+  | 'users'
+  | 'settings'
+  | 'audit'
+  | 'api-reference';
 
 /** One page of the signed-in console. */
 export interface ConsoleRoute {
@@ -161,6 +169,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
     section: 'policies',
     permission: 'policies.manage',
     render: ({ policyId }) => <PolicyPage policyId={policyId} />,
+  }),
+  route({
+    name: 'users',
+    path: '/users',
+    title: 'Users',
+    section: 'users',
+    nav: 'Users',
+    permission: 'users.manage',
+    render: () => <UsersPage />,
   }),
   route({
     name: 'settings',
