@@ -71,6 +71,21 @@ test('an administrator creates a technician, who must choose a password before u
   assert.equal(await tina.getByRole('link', { name: 'Users' }).count(), 0, 'no Users for her');
   assert.equal((await userNamed('tina'))?.mustChangePassword, false);
 
+  // Her own account: display name, and a wrong current password is refused with the reason.
+  await tina.getByTestId('signed-in-user').click();
+  await tina.getByTestId('account-display-name').fill('Tina Tester');
+  await tina.getByTestId('account-save').click();
+  await tina.getByTestId('signed-in-user').getByText('Tina Tester').waitFor();
+  await tina.getByTestId('current-password').fill('not her password');
+  await tina.getByTestId('new-password').fill('another long password');
+  await tina.getByTestId('repeat-password').fill('another long password');
+  await tina.getByTestId('change-password-submit').click();
+  await tina
+    .getByTestId('change-password-error')
+    .getByText(/current password is wrong/)
+    .waitFor();
+  assert.equal((await userNamed('tina'))?.displayName, 'Tina Tester');
+
   // Disabled, her sign-in is gone: her next step in the console brings back the sign-in page.
   await row('tina').getByTestId('user-toggle').click();
   await row('tina').getByText('Disabled').waitFor();

@@ -75,9 +75,11 @@ export function App({ api }: { api: TetherClient }) {
       });
   }, [api]);
 
+  const onUserChanged = useCallback((user: User) => setAuth({ state: 'signed-in', user }), []);
   const context = useMemo<ConsoleContext | null>(
-    () => (auth.state === 'signed-in' ? { api, user: auth.user, onSignedOut } : null),
-    [api, auth, onSignedOut],
+    () =>
+      auth.state === 'signed-in' ? { api, user: auth.user, onSignedOut, onUserChanged } : null,
+    [api, auth, onSignedOut, onUserChanged],
   );
 
   switch (auth.state) {
@@ -109,7 +111,7 @@ export function App({ api }: { api: TetherClient }) {
           <ChangePasswordPage
             api={api}
             user={auth.user}
-            onChanged={(user) => setAuth({ state: 'signed-in', user })}
+            onChanged={onUserChanged}
             onSignOut={signOut}
           />
         );

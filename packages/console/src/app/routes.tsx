@@ -1,5 +1,6 @@
 import type { Permission } from '@tether/protocol';
 import type { ReactElement } from 'react';
+import { AccountPage } from '../features/account/account-page.js';
 import { ApiReferencePage } from '../features/api-reference/api-reference-page.js';
 import { AuditPage } from '../features/audit/audit-page.js';
 import { DesktopPage } from '../features/desktop/desktop-page.js';
@@ -205,6 +206,13 @@ export const ROUTES: readonly ConsoleRoute[] = [
     nav: 'API reference',
     permission: 'console.use',
     render: () => <ApiReferencePage />,
+  }),
+  route({
+    name: 'account',
+    path: '/account',
+    title: 'My account',
+    permission: 'console.use',
+    render: () => <AccountPage />,
   }),
 ];
 
