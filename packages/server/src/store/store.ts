@@ -86,6 +86,12 @@ export interface UserRepository {
   update(id: string, changes: UserChanges): Promise<UserRecord | undefined>;
   /** Deletes the user (keeping the row for history, see above); false when there is none. */
   delete(id: string, at: Date): Promise<boolean>;
+  /**
+   * Runs `change` (with the users of one transaction) so that it cannot leave no enabled
+   * administrator, not even with a concurrent change on another server: if it would, it fails
+   * with `AppError('CONFLICT')` and nothing changes.
+   */
+  keepingAnAdministrator<T>(change: (users: UserRepository) => Promise<T>): Promise<T>;
 }
 
 /** A console login. The cookie holds a random token; only its SHA-256 (`tokenHash`) is stored. */

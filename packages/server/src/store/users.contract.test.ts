@@ -98,6 +98,40 @@ function defineUserContract(engine: Store['engine'], newDatabase: () => Promise<
       );
     });
 
+    it('two administrators demoting each other at once leave one administrator', async () => {
+      const isConflict = (error: unknown) => error instanceof AppError && error.code === 'CONFLICT';
+      for (let round = 0; round < 5; round += 1) {
+        const ids: string[] = [];
+        for (const name of [`a${round}`, `b${round}`]) {
+          const user = await addUser(store, name);
+          await store.users.update(user.id, { role: 'administrator' });
+          ids.push(user.id);
+        }
+        const results = await Promise.allSettled(
+          ids.map((id) =>
+            store.users.keepingAnAdministrator((users) => users.update(id, { role: 'technician' })),
+          ),
+        );
+        const refused = results.filter((result) => result.status === 'rejected');
+        assert.equal(refused.length, 1, `round ${round}`);
+        assert.ok(isConflict(refused[0]?.reason));
+        const admins = (await store.users.list()).filter((user) => user.role === 'administrator');
+        assert.equal(admins.length, 1, `round ${round}`);
+        // The survivor is demoted by the next round's pair, which keeps one of its own.
+        await store.users.update(admins[0]?.id ?? '', { role: 'technician' });
+      }
+    });
+
+    it('a guarded delete of the last administrator changes nothing', async () => {
+      const admin = await addUser(store, 'root');
+      await store.users.update(admin.id, { role: 'administrator' });
+      await assert.rejects(
+        store.users.keepingAnAdministrator((users) => users.delete(admin.id, at(1))),
+        (error) => error instanceof AppError && error.code === 'CONFLICT',
+      );
+      assert.equal((await store.users.findById(admin.id))?.role, 'administrator');
+    });
+
     it('signs a user out everywhere, or everywhere but one login', async () => {
       const jo = await addUser(store, 'jo');
       const kim = await addUser(store, 'kim');

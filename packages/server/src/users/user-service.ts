@@ -78,7 +78,10 @@ export function createUserService(deps: {
     return user;
   }
 
-  /** Refuses a change that would leave no enabled administrator (nobody could manage users). */
+  /**
+   * Refuses a change that would leave no enabled administrator (nobody could manage users), with
+   * the user's name; the store's guard holds the rule against concurrent changes too.
+   */
   async function keepAnAdministrator(user: UserRecord, removing: string): Promise<void> {
     if (!isEnabledAdministrator(user)) return;
     const others = (await store.users.list()).filter(
@@ -149,7 +152,8 @@ export function createUserService(deps: {
       const isDisabled = user.disabledAt !== null;
       if (input.disabled !== undefined && input.disabled !== isDisabled)
         changes.disabledAt = input.disabled ? clock.now() : null;
-      const changed = (await store.users.update(id, changes)) ?? user;
+      const changed =
+        (await store.users.keepingAnAdministrator((users) => users.update(id, changes))) ?? user;
       if (changes.disabledAt) await logins.endLoginsOf(id);
       const { displayName, role } = changes;
       if (displayName !== undefined || role !== undefined)
@@ -162,7 +166,10 @@ export function createUserService(deps: {
     async delete(id, actor) {
       const user = await find(id);
       await keepAnAdministrator(user, 'deleted');
-      if (!(await store.users.delete(id, clock.now()))) throw notFound();
+      const deleted = await store.users.keepingAnAdministrator((users) =>
+        users.delete(id, clock.now()),
+      );
+      if (!deleted) throw notFound();
       await logins.endLoginsOf(id);
       await record('user.deleted', actor, user.username, { role: user.role });
     },

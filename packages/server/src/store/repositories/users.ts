@@ -1,5 +1,5 @@
 import { AppError } from '@tether/protocol';
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable, Updateable } from 'kysely';
 import { isUniqueViolation } from '../engine.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { UserChanges, UserRecord, UserRepository } from '../store.js';
@@ -26,6 +26,15 @@ function conflict(username: string): AppError {
     'CONFLICT',
     `The username "${username}" is already taken. Choose another one.`,
   );
+}
+
+/** Enabled, not deleted administrators. */
+function enabledAdministrators(eb: ExpressionBuilder<Database, 'users'>) {
+  return eb.and([
+    eb('role', '=', 'administrator'),
+    eb('disabled_at', 'is', null),
+    eb('deleted_at', 'is', null),
+  ]);
 }
 
 /** Users on either engine. */
@@ -95,6 +104,29 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
       }
       const row = await select().where('id', '=', id).executeTakeFirst();
       return row && toRecord(row);
+    },
+    keepingAnAdministrator(change) {
+      return db.transaction().execute(async (trx) => {
+        // Locks the enabled administrators' rows (PostgreSQL; SQLite runs one write transaction
+        // at a time): a concurrent change waits here, then counts what this one left.
+        await trx
+          .updateTable('users')
+          .set((eb) => ({ role: eb.ref('role') }))
+          .where(enabledAdministrators)
+          .execute();
+        const result = await change(createUserRepository(trx));
+        const left = await trx
+          .selectFrom('users')
+          .where(enabledAdministrators)
+          .select((eb) => eb.fn.countAll<number | string>().as('count'))
+          .executeTakeFirstOrThrow();
+        if (Number(left.count) === 0)
+          throw new AppError(
+            'CONFLICT',
+            'This would leave no enabled administrator. Make another user an administrator first.',
+          );
+        return result;
+      });
     },
     async delete(id, at) {
       const result = await db
