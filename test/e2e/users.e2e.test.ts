@@ -122,6 +122,20 @@ describe('an administrator manages users', () => {
     assert.doesNotMatch(audit, /first-password|brand new passphrase/, 'no password in the audit');
   });
 
+  test('wrong current passwords count like wrong sign-ins and are throttled', async () => {
+    await createUser('gus', { mustChangePassword: false });
+    const gus = await signIn('gus', 'gus-first-password');
+    const attempt = () =>
+      gus.request('POST', '/api/v1/account/password', {
+        currentPassword: 'a wrong guess',
+        newPassword: 'a brand new passphrase',
+      });
+    const statuses: number[] = [];
+    for (let index = 0; index < 6; index += 1) statuses.push((await attempt()).status);
+    assert.deepEqual(statuses.slice(0, 3), [422, 422, 422], 'three free failures');
+    assert.ok(statuses.includes(429), `then throttled: ${statuses.join(', ')}`);
+  });
+
   test('disabling a user ends their live sign-in and event stream at once, and enabling lets them back', async () => {
     const kim = await createUser('kim', { mustChangePassword: false });
     const session = await signIn('kim', 'kim-first-password');

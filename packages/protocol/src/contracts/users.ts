@@ -90,12 +90,12 @@ export const accountEndpoints = {
     path: '/api/v1/account/password',
     summary: 'Change my password',
     description:
-      'Needs the current password (a wrong one is `INVALID_INPUT`); the new one needs at least 12 characters. Ends the other sign-ins of the user; this one stays. The one call (with sign-out and `auth.me`) open to a user who must change their password.',
+      'Needs the current password (a wrong one is `INVALID_INPUT`; wrong ones count against the sign-in limits, then `RATE_LIMITED`); the new one needs at least 12 characters. Ends the other sign-ins of the user; this one stays. The one call (with sign-out and `auth.me`) open to a user who must change their password.',
     access: { kind: 'user', permission: 'console.use', duringPasswordChange: true },
     subject: 'password change',
     body: ChangePasswordRequest,
     success: { status: 200, body: LoginResponse },
-    errors: [],
+    errors: ['RATE_LIMITED'],
   }),
   update: endpoint({
     id: 'account.update',

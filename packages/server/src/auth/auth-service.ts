@@ -62,8 +62,15 @@ export interface AuthService {
    * (other servers of a cluster close theirs at their next check).
    */
   endLoginsOf(userId: string, exceptTokenHash?: string): Promise<void>;
-  /** Checks a user's password at the cost of a sign-in (changing one's own password). */
-  checkPassword(user: UserRecord, password: string): Promise<boolean>;
+  /**
+   * Checks a signed-in user's password (to change it) like a sign-in: within the same guess
+   * limits, which it shares, and the hashing gate. `RATE_LIMITED` after too many wrong ones.
+   */
+  checkPassword(input: {
+    user: UserRecord;
+    password: string;
+    sourceAddress: string;
+  }): Promise<boolean>;
   createUser(
     input: { username: string; password: string; role: Role } & Partial<
       Pick<UserRecord, 'displayName' | 'mustChangePassword'>
@@ -223,8 +230,23 @@ export function createAuthService(deps: {
       liveLogins.endUser(userId, exceptTokenHash);
     },
 
-    checkPassword(user, password) {
-      return verify(user, password, { source: `account:${user.id}`, isKnownSource: true });
+    async checkPassword({ user, password, sourceAddress }) {
+      const source = sourceKeyOf(sourceAddress);
+      const reservation = throttle.reserve(user.username, source);
+      if (!reservation.ok) {
+        const retryAfterSec = Math.ceil(reservation.retryAfterMs / 1000);
+        const message = `Too many wrong passwords. Try again in ${retryAfterSec} s.`;
+        throw new AppError('RATE_LIMITED', message, { retryAfterSec });
+      }
+      let valid: boolean;
+      try {
+        valid = await verify(user, password, { source, isKnownSource: reservation.isKnownSource });
+      } catch (error) {
+        reservation.release();
+        throw error;
+      }
+      if (valid) reservation.succeeded();
+      return valid;
     },
 
     async createUser({ password, ...user }) {

@@ -11,6 +11,6 @@ export function headlessLoginControl(store: Store): LoginControl {
     async endLoginsOf(userId, exceptTokenHash) {
       await store.authSessions.deleteForUser(userId, exceptTokenHash);
     },
-    checkPassword: (user, password) => verifyPassword(password, user.passwordHash),
+    checkPassword: ({ user, password }) => verifyPassword(password, user.passwordHash),
   };
 }

@@ -188,7 +188,8 @@ export function createUserService(deps: {
     async changeOwnPassword(principal, request, sourceAddress) {
       const input = parse(ChangePasswordRequest, request, 'password change');
       const { user } = principal;
-      if (!(await logins.checkPassword(user, input.currentPassword)))
+      const password = input.currentPassword;
+      if (!(await logins.checkPassword({ user, password, sourceAddress })))
         throw new AppError('INVALID_INPUT', 'The current password is wrong.');
       if (input.newPassword === input.currentPassword)
         throw new AppError('INVALID_INPUT', 'Choose a new password, not the current one.');
