@@ -134,6 +134,12 @@ describe('an administrator manages users', () => {
     for (let index = 0; index < 6; index += 1) statuses.push((await attempt()).status);
     assert.deepEqual(statuses.slice(0, 3), [422, 422, 422], 'three free failures');
     assert.ok(statuses.includes(429), `then throttled: ${statuses.join(', ')}`);
+    const page = (await server.admin.request('GET', '/api/v1/audit?limit=100')).json(AuditPage);
+    const guesses = page.entries.filter(
+      (entry) => entry.action === 'auth.login_failed' && entry.actor === 'gus',
+    );
+    const checked = statuses.filter((status) => status === 422).length;
+    assert.equal(guesses.length, checked, 'each checked wrong password is audited');
   });
 
   test('disabling a user ends their live sign-in and event stream at once, and enabling lets them back', async () => {

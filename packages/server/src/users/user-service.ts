@@ -189,8 +189,16 @@ export function createUserService(deps: {
       const input = parse(ChangePasswordRequest, request, 'password change');
       const { user } = principal;
       const password = input.currentPassword;
-      if (!(await logins.checkPassword({ user, password, sourceAddress })))
+      if (!(await logins.checkPassword({ user, password, sourceAddress }))) {
+        // A guess at the password like a failed sign-in, and audited as one.
+        await audit.record({
+          action: 'auth.login_failed',
+          actor: user.username,
+          sourceAddress,
+          details: { reason: 'wrong current password' },
+        });
         throw new AppError('INVALID_INPUT', 'The current password is wrong.');
+      }
       if (input.newPassword === input.currentPassword)
         throw new AppError('INVALID_INPUT', 'Choose a new password, not the current one.');
       await store.users.setPasswordHash(
