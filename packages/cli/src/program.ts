@@ -9,6 +9,7 @@ import { installerCreateCommand } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
 import { storageCommands } from './commands/storage.js';
+import { userCommands } from './commands/users.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -21,6 +22,7 @@ const commands: Command[] = [
   resetPasswordCommand,
   unlockCommand,
   trustedNetworksCommand,
+  ...userCommands,
   ...oemCommands,
   ...storageCommands,
 ];

@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'AUTH_REQUIRED',
   'AUTH_FAILED',
   'FORBIDDEN',
+  /** The user must choose a new password (`POST /api/v1/account/password`) before anything else. */
+  'PASSWORD_CHANGE_REQUIRED',
   'NOT_FOUND',
   'CONFLICT',
   'INVALID_INPUT',

@@ -38,8 +38,11 @@ const json = (status: number, body: unknown) =>
 const user = {
   id: '7d3c1c7e-4f7a-4b55-9a0b-1a2b3c4d5e6f',
   username: 'admin',
+  displayName: '',
   role: 'administrator',
   createdAt: '2025-01-01T00:00:00.000Z',
+  disabled: false,
+  mustChangePassword: false,
 };
 
 const device = {

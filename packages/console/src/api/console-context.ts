@@ -9,6 +9,8 @@ export interface ConsoleContext {
   user: User;
   /** Call when the server says the login is gone: the shell returns to the sign-in page. */
   onSignedOut: () => void;
+  /** Call with the user the server answered after a change of their own account. */
+  onUserChanged: (user: User) => void;
 }
 
 /** Provided by the app shell once a technician is signed in. */

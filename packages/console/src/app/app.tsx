@@ -3,6 +3,7 @@ import type { TetherClient } from '@tether/sdk';
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../components/notice.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
+import { ChangePasswordPage } from '../features/account/change-password-page.js';
 import { LoginPage } from '../features/login/login-page.js';
 import { navigate, usePathname } from '../routing/navigation.js';
 import { ConsoleContextValue, type ConsoleContext } from '../api/console-context.js';
@@ -74,9 +75,11 @@ export function App({ api }: { api: TetherClient }) {
       });
   }, [api]);
 
+  const onUserChanged = useCallback((user: User) => setAuth({ state: 'signed-in', user }), []);
   const context = useMemo<ConsoleContext | null>(
-    () => (auth.state === 'signed-in' ? { api, user: auth.user, onSignedOut } : null),
-    [api, auth, onSignedOut],
+    () =>
+      auth.state === 'signed-in' ? { api, user: auth.user, onSignedOut, onUserChanged } : null,
+    [api, auth, onSignedOut, onUserChanged],
   );
 
   switch (auth.state) {
@@ -102,6 +105,16 @@ export function App({ api }: { api: TetherClient }) {
         />
       );
     case 'signed-in':
+      // The server refuses everything else until then (PASSWORD_CHANGE_REQUIRED).
+      if (auth.user.mustChangePassword)
+        return (
+          <ChangePasswordPage
+            api={api}
+            user={auth.user}
+            onChanged={onUserChanged}
+            onSignOut={signOut}
+          />
+        );
       return (
         <ConsoleContextValue.Provider value={context}>
           <NavBar user={auth.user} route={route} onSignOut={signOut} isSigningOut={isSigningOut} />

@@ -53,10 +53,15 @@ export function NavBar({
         })}
       </ul>
       <div className="nav-user">
-        <span data-testid="signed-in-user" title={`Signed in as ${user.username} (${user.role})`}>
-          {user.username}
+        <Link
+          href="/account"
+          className="nav-account"
+          data-testid="signed-in-user"
+          title={`Signed in as ${user.username} (${user.role}): my account`}
+        >
+          {user.displayName || user.username}
           <span className="nav-role">{user.role}</span>
-        </span>
+        </Link>
         <button
           type="button"
           className="button button-small button-quiet"

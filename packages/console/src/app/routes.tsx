@@ -1,5 +1,6 @@
 import type { Permission } from '@tether/protocol';
 import type { ReactElement } from 'react';
+import { AccountPage } from '../features/account/account-page.js';
 import { ApiReferencePage } from '../features/api-reference/api-reference-page.js';
 import { AuditPage } from '../features/audit/audit-page.js';
 import { DesktopPage } from '../features/desktop/desktop-page.js';
@@ -14,12 +15,20 @@ import { RecordingsPage } from '../features/recordings/recordings-page.js';
 import { SettingsPage } from '../features/settings/settings-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
+import { UsersPage } from '../features/users/users-page.js';
 import { matchPath, normalizePath, type PathParams } from '../routing/match-path.js';
 import { NotFoundPage } from './not-found-page.js';
 
 /** The nav bar's sections; every page names the one it is highlighted under. */
 export type Section =
-  'devices' | 'recordings' | 'installers' | 'policies' | 'settings' | 'audit' | 'api-reference';
+  | 'devices'
+  | 'recordings'
+  | 'installers'
+  | 'policies'
+  | 'users'
+  | 'settings'
+  | 'audit'
+  | 'api-reference';
 
 /** One page of the signed-in console. */
 export interface ConsoleRoute {
@@ -163,6 +172,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
     render: ({ policyId }) => <PolicyPage policyId={policyId} />,
   }),
   route({
+    name: 'users',
+    path: '/users',
+    title: 'Users',
+    section: 'users',
+    nav: 'Users',
+    permission: 'users.manage',
+    render: () => <UsersPage />,
+  }),
+  route({
     name: 'settings',
     path: '/settings',
     title: 'Settings',
@@ -188,6 +206,13 @@ export const ROUTES: readonly ConsoleRoute[] = [
     nav: 'API reference',
     permission: 'console.use',
     render: () => <ApiReferencePage />,
+  }),
+  route({
+    name: 'account',
+    path: '/account',
+    title: 'My account',
+    permission: 'console.use',
+    render: () => <AccountPage />,
   }),
 ];
 

@@ -8,6 +8,14 @@ export const AuditAction = z.enum([
   'auth.logout',
   'auth.unlocked',
   'user.password_reset',
+  'user.created',
+  /** Display name or role changed; `details` lists the changed fields with their new values. */
+  'user.updated',
+  'user.disabled',
+  'user.enabled',
+  'user.deleted',
+  /** A user chose a new password themselves (`details.forced`: they had to). */
+  'user.password_changed',
   'settings.changed',
   'installer.created',
   'installer.revoked',

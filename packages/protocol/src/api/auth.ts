@@ -9,8 +9,17 @@ export type Role = z.infer<typeof Role>;
 export const User = z.object({
   id: UserId,
   username: z.string(),
+  /** What the console shows instead of the username; empty when none was given. */
+  displayName: z.string(),
   role: Role,
   createdAt: Timestamp,
+  /** A disabled user cannot sign in. */
+  disabled: z.boolean(),
+  /**
+   * The user must choose a new password (`POST /api/v1/account/password`) before anything
+   * else; every other call answers `PASSWORD_CHANGE_REQUIRED` until then.
+   */
+  mustChangePassword: z.boolean(),
 });
 export type User = z.infer<typeof User>;
 

@@ -9,7 +9,7 @@ export const authEndpoints = {
     path: '/api/v1/auth/login',
     summary: 'Sign in',
     description:
-      'Sets the session cookie `tether_session` (HttpOnly, Secure, SameSite=Strict), which every `consoleSession` endpoint needs; it lapses after a period without use. Repeated failures from one source or for one user are throttled with `RATE_LIMITED` (`details.retryAfterSec`, and a `Retry-After` header).',
+      'Sets the session cookie `tether_session` (HttpOnly, Secure, SameSite=Strict), which every `consoleSession` endpoint needs; it lapses after a period without use. When `user.mustChangePassword` is true, the user must change their password (`POST /api/v1/account/password`) before anything else. A disabled user is refused with `AUTH_FAILED`. Repeated failures from one source or for one user are throttled with `RATE_LIMITED` (`details.retryAfterSec`, and a `Retry-After` header).',
     access: { kind: 'public' },
     subject: 'sign-in request',
     body: LoginRequest,
@@ -23,7 +23,7 @@ export const authEndpoints = {
     summary: 'Sign out',
     description:
       'Ends the session of this cookie and clears it; event streams opened with it end too.',
-    access: { kind: 'user', permission: 'console.use' },
+    access: { kind: 'user', permission: 'console.use', duringPasswordChange: true },
     success: { status: 204, body: undefined },
     errors: [],
   }),
@@ -32,8 +32,9 @@ export const authEndpoints = {
     method: 'GET',
     path: '/api/v1/auth/me',
     summary: 'Who is signed in',
-    description: 'The user of the session cookie; `AUTH_REQUIRED` when nobody is signed in.',
-    access: { kind: 'user', permission: 'console.use' },
+    description:
+      'The user of the session cookie; `AUTH_REQUIRED` when nobody is signed in. `user.mustChangePassword` says they must change their password before anything else.',
+    access: { kind: 'user', permission: 'console.use', duringPasswordChange: true },
     success: { status: 200, body: LoginResponse },
     errors: [],
   }),

@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'audit.read',
   'storage.manage',
   'oem.manage',
+  /** Create, change, disable and delete users, reset their passwords. */
+  'users.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,7 +56,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
  */
 export type EndpointAccess =
   | { kind: 'public' }
-  | { kind: 'user'; permission: Permission }
+  | {
+      kind: 'user';
+      permission: Permission;
+      /**
+       * Open to a user who must change their password (signing out, who am I, changing it);
+       * every other user endpoint answers them `PASSWORD_CHANGE_REQUIRED`.
+       */
+      duringPasswordChange?: true;
+    }
   | { kind: 'scriptToken'; operation: string; permission?: OemPermission };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -15,6 +15,7 @@ import { policyEndpoints } from './policies.js';
 import { recordingEndpoints } from './recordings.js';
 import { storageEndpoints, uploadEndpoints } from './storage.js';
 import { oemAdministrationEndpoints, oemDeviceEndpoints } from './oem.js';
+import { accountEndpoints, userEndpoints } from './users.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -28,6 +29,7 @@ export * from './policies.js';
 export * from './recordings.js';
 export * from './storage.js';
 export * from './oem.js';
+export * from './users.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -51,4 +53,6 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(apiReferenceEndpoints),
   ...Object.values(oemDeviceEndpoints),
   ...Object.values(oemAdministrationEndpoints),
+  ...Object.values(userEndpoints),
+  ...Object.values(accountEndpoints),
 ];

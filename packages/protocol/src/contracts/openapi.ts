@@ -11,6 +11,8 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   AUTH_REQUIRED: 'not signed in (or the session expired), or no credentials sent',
   AUTH_FAILED: 'wrong credentials',
   FORBIDDEN: 'the caller lacks the permission',
+  PASSWORD_CHANGE_REQUIRED:
+    'the user must change their password first (`POST /api/v1/account/password`)',
   NOT_FOUND: 'no such object',
   CONFLICT: 'the change conflicts with the current state',
   INVALID_INPUT: 'well-formed request with wrong fields; the message names them',
@@ -31,7 +33,7 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
 function implicitErrors(target: AnyEndpoint): ErrorCode[] {
   const access: Record<AnyEndpoint['access']['kind'], ErrorCode[]> = {
     public: [],
-    user: ['AUTH_REQUIRED', 'FORBIDDEN'],
+    user: ['AUTH_REQUIRED', 'FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED'],
     scriptToken: ['AUTH_REQUIRED', 'TOKEN_INVALID', 'FORBIDDEN'],
   };
   // The route adapter parses every part the contract declares: bad fields are INVALID_INPUT.

@@ -25,6 +25,7 @@ import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
+import { createUserClient, type UserClient } from './user-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -43,7 +44,7 @@ export interface AuditQuery {
 }
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
-export interface TetherClient extends PolicyClient, UnattendedClient {
+export interface TetherClient extends PolicyClient, UnattendedClient, UserClient {
   login(request: LoginRequest): Promise<LoginResponse>;
   logout(): Promise<void>;
   /** The signed-in user; rejects with `AUTH_REQUIRED` when nobody is. */
@@ -96,6 +97,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
   return {
     ...createPolicyClient(transport),
     ...createUnattendedClient(transport),
+    ...createUserClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     me: () => callEndpoint(transport, authEndpoints.me, {}),

@@ -16,6 +16,7 @@ import { readStatisticsSettings } from '../devices/statistics-settings.js';
 import { createUserApp } from '../http/user-app.js';
 import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
+import { createUserService } from '../users/user-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
@@ -182,6 +183,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     sessions,
     unattended,
     installers: createInstallerService({ store, clock, identity, audit }),
+    users: createUserService({ store, clock, audit, logins: auth }),
     policies,
     uploads,
     oem,

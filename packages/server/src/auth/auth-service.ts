@@ -29,8 +29,11 @@ export function toApiUser(user: UserRecord): User {
   return {
     id: user.id,
     username: user.username,
+    displayName: user.displayName,
     role: user.role,
     createdAt: user.createdAt.toISOString(),
+    disabled: user.disabledAt !== null,
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
@@ -53,11 +56,31 @@ export interface AuthService {
    * when the login ends. Returns what to call when the connection closes by itself.
    */
   holdOpen(principal: Principal, close: () => void): () => void;
-  createUser(input: { username: string; password: string; role: Role }): Promise<UserRecord>;
+  /**
+   * Signs a user out everywhere but `exceptTokenHash` (disabled, deleted, new password): deletes
+   * the logins and closes their event streams and relay connections in this process at once
+   * (other servers of a cluster close theirs at their next check).
+   */
+  endLoginsOf(userId: string, exceptTokenHash?: string): Promise<void>;
+  /**
+   * Checks a signed-in user's password (to change it) like a sign-in: within the same guess
+   * limits, which it shares, and the hashing gate. `RATE_LIMITED` after too many wrong ones.
+   */
+  checkPassword(input: {
+    user: UserRecord;
+    password: string;
+    sourceAddress: string;
+  }): Promise<boolean>;
+  createUser(
+    input: { username: string; password: string; role: Role } & Partial<
+      Pick<UserRecord, 'displayName' | 'mustChangePassword'>
+    >,
+  ): Promise<UserRecord>;
 }
 
 /** Why a sign-in failed, as the audit log says it. */
-type SignInFailure = 'rate limited' | 'server busy' | 'wrong password' | 'unknown user';
+type SignInFailure =
+  'rate limited' | 'server busy' | 'wrong password' | 'unknown user' | 'account disabled';
 
 /** Successful sign-ins read back at start, so known sources survive a restart. */
 const KNOWN_SOURCES_FROM_AUDIT = 1000;
@@ -150,6 +173,17 @@ export function createAuthService(deps: {
       }
       if (!user || !valid)
         return refuse(username, sourceAddress, user ? 'wrong password' : 'unknown user');
+      if (user.disabledAt) {
+        // The right password: no guess to count. Said only to whoever knows the password.
+        reservation.release();
+        const message = 'This account is disabled. Ask an administrator to enable it.';
+        return refuse(
+          username,
+          sourceAddress,
+          'account disabled',
+          new AppError('AUTH_FAILED', message),
+        );
+      }
       reservation.succeeded();
       const token = randomBytes(32).toString('base64url');
       const now = clock.now();
@@ -171,7 +205,8 @@ export function createAuthService(deps: {
       const session = await store.authSessions.findValid(tokenHash, now);
       if (!session) return undefined;
       const user = await store.users.findById(session.userId);
-      if (!user) return undefined;
+      // Disabling deletes the user's logins; this also covers a login another node created meanwhile.
+      if (!user || user.disabledAt) return undefined;
       // Extend at most once a minute: a busy console must not write on every request.
       const extended = now.getTime() + SESSION_IDLE_MS;
       if (extended - session.expiresAt.getTime() > 60_000) {
@@ -187,14 +222,37 @@ export function createAuthService(deps: {
     },
 
     holdOpen(principal, close) {
-      return liveLogins.hold(principal.tokenHash, close);
+      return liveLogins.hold({ tokenHash: principal.tokenHash, userId: principal.user.id }, close);
     },
 
-    async createUser({ username, password, role }) {
+    async endLoginsOf(userId, exceptTokenHash) {
+      await store.authSessions.deleteForUser(userId, exceptTokenHash);
+      liveLogins.endUser(userId, exceptTokenHash);
+    },
+
+    async checkPassword({ user, password, sourceAddress }) {
+      const source = sourceKeyOf(sourceAddress);
+      const reservation = throttle.reserve(user.username, source);
+      if (!reservation.ok) {
+        const retryAfterSec = Math.ceil(reservation.retryAfterMs / 1000);
+        const message = `Too many wrong passwords. Try again in ${retryAfterSec} s.`;
+        throw new AppError('RATE_LIMITED', message, { retryAfterSec });
+      }
+      let valid: boolean;
+      try {
+        valid = await verify(user, password, { source, isKnownSource: reservation.isKnownSource });
+      } catch (error) {
+        reservation.release();
+        throw error;
+      }
+      if (valid) reservation.succeeded();
+      return valid;
+    },
+
+    async createUser({ password, ...user }) {
       return store.users.create({
+        ...user,
         id: randomUUID(),
-        username,
-        role,
         passwordHash: await hashPassword(password),
         createdAt: clock.now(),
       });

@@ -27,9 +27,9 @@ const log = createLogger({ level: 'silent' });
 test('signing out closes every connection held under that login, and only those', () => {
   const logins = new LiveLogins({ authSessions: storeOf(new Set()), clock, log });
   const closed: string[] = [];
-  logins.hold('login-1', () => closed.push('events'));
-  logins.hold('login-1', () => closed.push('relay'));
-  logins.hold('login-2', () => closed.push('other browser'));
+  logins.hold({ tokenHash: 'login-1', userId: 'u-login-1' }, () => closed.push('events'));
+  logins.hold({ tokenHash: 'login-1', userId: 'u-login-1' }, () => closed.push('relay'));
+  logins.hold({ tokenHash: 'login-2', userId: 'u-login-2' }, () => closed.push('other browser'));
   logins.end('login-1');
   assert.deepEqual(closed, ['events', 'relay']);
   logins.end('login-1');
@@ -41,8 +41,10 @@ test('a login gone from the store (password reset by the CLI) closes its connect
   const valid = new Set(['kept', 'reset']);
   const logins = new LiveLogins({ authSessions: storeOf(valid), clock, log });
   const closed: string[] = [];
-  logins.hold('kept', () => closed.push('kept'));
-  const release = logins.hold('reset', () => closed.push('reset'));
+  logins.hold({ tokenHash: 'kept', userId: 'u-kept' }, () => closed.push('kept'));
+  const release = logins.hold({ tokenHash: 'reset', userId: 'u-reset' }, () =>
+    closed.push('reset'),
+  );
   await logins.check();
   assert.deepEqual(closed, []);
   valid.delete('reset');
@@ -55,9 +57,23 @@ test('a login gone from the store (password reset by the CLI) closes its connect
 test('a connection that closed by itself is not closed again', async () => {
   const logins = new LiveLogins({ authSessions: storeOf(new Set()), clock, log });
   let closes = 0;
-  const release = logins.hold('login', () => closes++);
+  const release = logins.hold({ tokenHash: 'login', userId: 'u-login' }, () => closes++);
   release();
   await logins.check();
   logins.end('login');
   assert.equal(closes, 0);
+});
+
+test("ending a user closes the connections of all their logins but the kept one, and no one else's", () => {
+  const logins = new LiveLogins({ authSessions: storeOf(new Set()), clock, log });
+  const closed: string[] = [];
+  logins.hold({ tokenHash: 'jo-laptop', userId: 'jo' }, () => closed.push('jo-laptop'));
+  logins.hold({ tokenHash: 'jo-phone', userId: 'jo' }, () => closed.push('jo-phone'));
+  logins.hold({ tokenHash: 'jo-here', userId: 'jo' }, () => closed.push('jo-here'));
+  logins.hold({ tokenHash: 'kim', userId: 'kim' }, () => closed.push('kim'));
+  logins.endUser('jo', 'jo-here');
+  assert.deepEqual(closed.sort(), ['jo-laptop', 'jo-phone']);
+  logins.endUser('jo');
+  assert.deepEqual(closed.sort(), ['jo-here', 'jo-laptop', 'jo-phone']);
+  logins.end('kim');
 });

@@ -13,6 +13,8 @@ const CHECK_EVERY_MS = 5000;
  */
 export class LiveLogins {
   private readonly byLogin = new Map<string, Set<() => void>>();
+  /** The user of each held login, to end them all when the user is disabled or deleted. */
+  private readonly userOf = new Map<string, string>();
   private stopChecks: CancelTimer | undefined;
   private isChecking = false;
 
@@ -29,7 +31,9 @@ export class LiveLogins {
    * Holds a connection open under a login: `close` runs once when the login ends. Returns what
    * the caller runs when the connection closes by itself.
    */
-  hold(tokenHash: string, close: () => void): () => void {
+  hold(login: { tokenHash: string; userId: string }, close: () => void): () => void {
+    const { tokenHash } = login;
+    this.userOf.set(tokenHash, login.userId);
     const closers = this.byLogin.get(tokenHash) ?? new Set<() => void>();
     closers.add(close);
     this.byLogin.set(tokenHash, closers);
@@ -54,6 +58,16 @@ export class LiveLogins {
     for (const close of closers ?? []) close();
   }
 
+  /**
+   * Closes every connection held under the user's logins but `exceptTokenHash` (disabled,
+   * deleted, new password), at once; the logins themselves are deleted from the store by the caller.
+   */
+  endUser(userId: string, exceptTokenHash?: string): void {
+    for (const [tokenHash, owner] of [...this.userOf]) {
+      if (owner === userId && tokenHash !== exceptTokenHash) this.end(tokenHash);
+    }
+  }
+
   /** Ends the held connections whose login is no longer valid in the store. */
   async check(): Promise<void> {
     if (this.isChecking) return;
@@ -72,6 +86,7 @@ export class LiveLogins {
 
   private forget(tokenHash: string): void {
     this.byLogin.delete(tokenHash);
+    this.userOf.delete(tokenHash);
     if (this.byLogin.size === 0 && this.stopChecks) {
       this.stopChecks();
       this.stopChecks = undefined;

@@ -68,6 +68,12 @@ async function authorise(
   }
   const principal = await requireUser(hasScriptTokens(auth) ? auth.auth : auth, request);
   const { permission } = access;
+  if (principal.user.mustChangePassword && !access.duringPasswordChange) {
+    throw new AppError(
+      'PASSWORD_CHANGE_REQUIRED',
+      'Choose a new password first: an administrator asked you to change yours.',
+    );
+  }
   if (!ROLE_PERMISSIONS[principal.user.role].includes(permission)) {
     throw new AppError(
       'FORBIDDEN',

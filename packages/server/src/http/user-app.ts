@@ -17,6 +17,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
+import { userRoutes } from './routes/user-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
 
@@ -58,6 +59,7 @@ export async function createUserApp(
     policyRoutes,
     storageRoutes,
     oemRoutes,
+    userRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

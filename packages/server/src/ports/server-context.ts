@@ -14,6 +14,7 @@ import type { UploadQueue } from '../uploads/upload-queue.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { UnattendedService } from '../unattended/unattended-service.js';
 import type { Store } from '../store/store.js';
+import type { UserService } from '../users/user-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -31,6 +32,7 @@ export interface ServerContext {
   sessions: SessionService;
   unattended: UnattendedService;
   installers: InstallerService;
+  users: UserService;
   policies: PolicyService;
   uploads: UploadQueue;
   oem: OemService;

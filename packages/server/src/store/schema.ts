@@ -41,6 +41,12 @@ export interface UsersTable {
   password_hash: string;
   created_at: Millis;
   password_changed_at: Millis;
+  display_name: string;
+  disabled_at: Millis | null;
+  /** Set on deletion, when `username_key` is freed; the row stays for sessions and recordings. */
+  deleted_at: Millis | null;
+  /** 0 or 1. */
+  must_change_password: number;
 }
 
 export interface AuthSessionsTable {

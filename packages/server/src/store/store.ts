@@ -39,23 +39,59 @@ export interface Store {
 export interface UserRecord {
   id: string;
   username: string;
+  /** What the console shows; empty when the administrator gave none. */
+  displayName: string;
   role: Role;
   /** scrypt hash in the server's own format; never leaves the server. */
   passwordHash: string;
   createdAt: Date;
   passwordChangedAt: Date;
+  /** A disabled user cannot sign in; null while enabled. */
+  disabledAt: Date | null;
+  /** The user must choose a new password before anything else (set by an administrator). */
+  mustChangePassword: boolean;
 }
 
+/** A new user: the account fields default to an enabled user with no display name. */
+export type NewUserRecord = Omit<
+  UserRecord,
+  'passwordChangedAt' | 'displayName' | 'disabledAt' | 'mustChangePassword'
+> &
+  Partial<Pick<UserRecord, 'displayName' | 'mustChangePassword'>>;
+
+/** What an administrator (or the user, for the display name) changes on an account. */
+export type UserChanges = Partial<
+  Pick<UserRecord, 'displayName' | 'role' | 'disabledAt' | 'mustChangePassword'>
+>;
+
+/**
+ * Users. A deleted user is gone for every method here, but its row stays (without the
+ * username, which a new user may take): sessions and recordings keep naming who they were.
+ */
 export interface UserRepository {
   /** Fails with `AppError('CONFLICT')` when the username is taken (case-insensitive). */
-  create(user: Omit<UserRecord, 'passwordChangedAt'>): Promise<UserRecord>;
+  create(user: NewUserRecord): Promise<UserRecord>;
   findById(id: string): Promise<UserRecord | undefined>;
   /** Case-insensitive. */
   findByUsername(username: string): Promise<UserRecord | undefined>;
+  /** By username, case-insensitively. */
   list(): Promise<UserRecord[]>;
   count(): Promise<number>;
-  /** Returns false when there is no such user. */
+  /**
+   * Sets a new password and clears `mustChangePassword` (a new password was chosen). Returns
+   * false when there is no such user.
+   */
   setPasswordHash(id: string, passwordHash: string, at: Date): Promise<boolean>;
+  /** Returns the changed user, or undefined when there is no such user. */
+  update(id: string, changes: UserChanges): Promise<UserRecord | undefined>;
+  /** Deletes the user (keeping the row for history, see above); false when there is none. */
+  delete(id: string, at: Date): Promise<boolean>;
+  /**
+   * Runs `change` (with the users of one transaction) so that it cannot leave no enabled
+   * administrator, not even with a concurrent change on another server: if it would, it fails
+   * with `AppError('CONFLICT')` and nothing changes.
+   */
+  keepingAnAdministrator<T>(change: (users: UserRepository) => Promise<T>): Promise<T>;
 }
 
 /** A console login. The cookie holds a random token; only its SHA-256 (`tokenHash`) is stored. */
@@ -74,8 +110,11 @@ export interface AuthSessionRepository {
   /** Sliding expiry. */
   extend(tokenHash: string, expiresAt: Date): Promise<void>;
   delete(tokenHash: string): Promise<void>;
-  /** Logs a user out everywhere (password reset). Returns how many were deleted. */
-  deleteForUser(userId: string): Promise<number>;
+  /**
+   * Logs a user out everywhere (password reset, disabled, deleted), or everywhere but one login
+   * (the user changed their own password there). Returns how many were deleted.
+   */
+  deleteForUser(userId: string, exceptTokenHash?: string): Promise<number>;
   deleteExpired(now: Date): Promise<number>;
 }
 

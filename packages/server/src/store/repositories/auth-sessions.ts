@@ -37,11 +37,10 @@ export function createAuthSessionRepository(db: Kysely<Database>): AuthSessionRe
     async delete(tokenHash) {
       await db.deleteFrom('auth_sessions').where('token_hash', '=', tokenHash).execute();
     },
-    async deleteForUser(userId) {
-      const result = await db
-        .deleteFrom('auth_sessions')
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+    async deleteForUser(userId, exceptTokenHash) {
+      let query = db.deleteFrom('auth_sessions').where('user_id', '=', userId);
+      if (exceptTokenHash !== undefined) query = query.where('token_hash', '!=', exceptTokenHash);
+      const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows);
     },
     async deleteExpired(now) {

@@ -1,0 +1,81 @@
+import { useState, type SyntheticEvent } from 'react';
+import { useConsole } from '../../api/console-context.js';
+import { Notice } from '../../components/notice.js';
+import { PageHeader } from '../../components/page-header.js';
+import { useAction } from '../../hooks/use-action.js';
+import { ChangePasswordForm } from './change-password-form.js';
+
+/**
+ * The signed-in user's own account: display name and password.
+ *
+ * @example
+ * <AccountPage />
+ */
+export function AccountPage() {
+  const { api, user, onUserChanged } = useConsole();
+  const [displayName, setDisplayName] = useState(user.displayName);
+  const [saved, setSaved] = useState<string | null>(null);
+  const rename = useAction(
+    (client) => client.updateMyAccount({ displayName: displayName.trim() }),
+    {
+      onDone: (changed) => {
+        onUserChanged(changed);
+        setSaved('Display name saved.');
+      },
+    },
+  );
+  const onSubmit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    setSaved(null);
+    rename.run();
+  };
+  return (
+    <>
+      <PageHeader title="My account" subtitle={`Signed in as ${user.username} (${user.role}).`} />
+      {saved && (
+        <Notice kind="info" onDismiss={() => setSaved(null)}>
+          {saved}
+        </Notice>
+      )}
+      <form className="card form-grid" onSubmit={onSubmit} data-testid="account-form">
+        <h2>Display name</h2>
+        <label className="field">
+          <span>Display name</span>
+          <input
+            value={displayName}
+            maxLength={128}
+            onChange={(event) => setDisplayName(event.target.value)}
+            data-testid="account-display-name"
+          />
+        </label>
+        {rename.error && (
+          <div className="field-wide">
+            <Notice kind="error" onDismiss={rename.clearError}>
+              {rename.error}
+            </Notice>
+          </div>
+        )}
+        <div className="field-wide">
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={rename.isRunning}
+            data-testid="account-save"
+          >
+            Save
+          </button>
+        </div>
+      </form>
+      <ChangePasswordForm
+        api={api}
+        className="card"
+        onChanged={(changed) => {
+          onUserChanged(changed);
+          setSaved('Password changed. Your other sign-ins have ended.');
+        }}
+      >
+        <h2>Password</h2>
+      </ChangePasswordForm>
+    </>
+  );
+}

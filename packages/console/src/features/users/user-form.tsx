@@ -1,0 +1,129 @@
+import { MIN_PASSWORD_LENGTH, type Role, type User } from '@tether/protocol';
+import { useState, type SyntheticEvent } from 'react';
+import { Notice } from '../../components/notice.js';
+import { useAction } from '../../hooks/use-action.js';
+
+/** The roles an administrator gives, with what each may do. */
+export const ROLE_CHOICES: { role: Role; label: string }[] = [
+  { role: 'technician', label: 'Technician — devices, sessions, recordings' },
+  { role: 'privileged', label: 'Privileged — also makes installers' },
+  { role: 'administrator', label: 'Administrator — everything' },
+];
+
+/**
+ * The form that creates a user with an initial password.
+ *
+ * @example
+ * <UserForm onCreated={reload} />
+ */
+export function UserForm({ onCreated }: { onCreated: (user: User) => void }) {
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [role, setRole] = useState<Role>('technician');
+  const [password, setPassword] = useState('');
+  const [mustChangePassword, setMustChange] = useState(true);
+  const create = useAction(
+    (api) =>
+      api.createUser({
+        username: username.trim(),
+        displayName: displayName.trim(),
+        role,
+        password,
+        mustChangePassword,
+      }),
+    {
+      onDone: (user) => {
+        setUsername('');
+        setDisplayName('');
+        setPassword('');
+        onCreated(user);
+      },
+    },
+  );
+
+  const onSubmit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    create.run();
+  };
+
+  return (
+    <form className="card form-grid" onSubmit={onSubmit} data-testid="user-form">
+      <h2>Create a user</h2>
+      <label className="field">
+        <span>Username</span>
+        <input
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+          required
+          maxLength={64}
+          autoComplete="off"
+          data-testid="user-username"
+        />
+        <small className="muted">Letters, digits and . _ - @; no spaces.</small>
+      </label>
+      <label className="field">
+        <span>Display name</span>
+        <input
+          value={displayName}
+          onChange={(event) => setDisplayName(event.target.value)}
+          maxLength={128}
+          placeholder="e.g. Jo Martin"
+          data-testid="user-display-name"
+        />
+      </label>
+      <label className="field">
+        <span>Role</span>
+        <select
+          value={role}
+          onChange={(event) => setRole(event.target.value as Role)}
+          data-testid="user-role"
+        >
+          {ROLE_CHOICES.map((choice) => (
+            <option key={choice.role} value={choice.role}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Initial password</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          required
+          minLength={MIN_PASSWORD_LENGTH}
+          data-testid="user-password"
+        />
+        <small className="muted">At least {MIN_PASSWORD_LENGTH} characters.</small>
+      </label>
+      <label className="checkbox field-wide">
+        <input
+          type="checkbox"
+          checked={mustChangePassword}
+          onChange={(event) => setMustChange(event.target.checked)}
+          data-testid="user-must-change"
+        />
+        <span>Must change the password at the first sign-in</span>
+      </label>
+      {create.error && (
+        <div className="field-wide">
+          <Notice kind="error" onDismiss={create.clearError}>
+            {create.error}
+          </Notice>
+        </div>
+      )}
+      <div className="field-wide">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={create.isRunning || username.trim() === '' || password === ''}
+          data-testid="user-create"
+        >
+          {create.isRunning ? 'Creating…' : 'Create user'}
+        </button>
+      </div>
+    </form>
+  );
+}

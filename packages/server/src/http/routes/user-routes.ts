@@ -1,0 +1,58 @@
+import { accountEndpoints, userEndpoints } from '@tether/protocol';
+import type { ServerContext } from '../../ports/server-context.js';
+import type { Principal } from '../../auth/auth-service.js';
+import type { UserActor } from '../../users/user-service.js';
+import { registerEndpoint } from '../endpoint-route.js';
+import type { HttpsApp } from '../https-app.js';
+import { sourceAddress } from '../request-context.js';
+import type { FastifyRequest } from 'fastify';
+
+function actorOf(principal: Principal, request: FastifyRequest): UserActor {
+  return { username: principal.user.username, sourceAddress: sourceAddress(request) };
+}
+
+/** Users, managed by administrators, and each user's own account (issue 12). */
+export function userRoutes(app: HttpsApp, context: ServerContext): void {
+  const { users } = context;
+  registerEndpoint(app, context.auth, userEndpoints.list, async () => ({
+    users: await users.list(),
+  }));
+  registerEndpoint(
+    app,
+    context.auth,
+    userEndpoints.create,
+    async ({ body, principal, request }) => ({
+      user: await users.create(body, actorOf(principal, request)),
+    }),
+  );
+  registerEndpoint(
+    app,
+    context.auth,
+    userEndpoints.update,
+    async ({ params, body, principal, request }) => ({
+      user: await users.update(params.id, body, actorOf(principal, request)),
+    }),
+  );
+  registerEndpoint(app, context.auth, userEndpoints.remove, ({ params, principal, request }) =>
+    users.delete(params.id, actorOf(principal, request)),
+  );
+  registerEndpoint(
+    app,
+    context.auth,
+    userEndpoints.resetPassword,
+    ({ params, body, principal, request }) =>
+      users.resetPassword(params.id, body, actorOf(principal, request)),
+  );
+
+  registerEndpoint(
+    app,
+    context.auth,
+    accountEndpoints.changePassword,
+    async ({ body, principal, request }) => ({
+      user: await users.changeOwnPassword(principal, body, sourceAddress(request)),
+    }),
+  );
+  registerEndpoint(app, context.auth, accountEndpoints.update, async ({ body, principal }) => ({
+    user: await users.updateOwnAccount(principal, body),
+  }));
+}

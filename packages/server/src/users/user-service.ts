@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  ChangePasswordRequest,
+  CreateUserRequest,
+  ResetUserPasswordRequest,
+  UpdateAccountRequest,
+  UpdateUserRequest,
+  invalidInput,
+  type User,
+} from '@tether/protocol';
+import type { z } from 'zod';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { AuthService, Principal } from '../auth/auth-service.js';
+import { toApiUser } from '../auth/auth-service.js';
+import { hashPassword } from '../auth/password-hash.js';
+import type { Clock } from '../clock.js';
+import type { Store, UserChanges, UserRecord } from '../store/store.js';
+
+/** Who asks for a change, as the audit log names them. */
+export interface UserActor {
+  username: string;
+  sourceAddress?: string;
+  /** `headless` for the `tether users` commands, which work on the data directory. */
+  via?: 'headless';
+}
+
+/** What the service needs of sign-ins: ending a user's logins and checking a password. */
+export type LoginControl = Pick<AuthService, 'endLoginsOf' | 'checkPassword'>;
+
+export interface UserService {
+  list(): Promise<User[]>;
+  /** The user of this username; `NOT_FOUND` when there is none (the CLI names users so). */
+  findByUsername(username: string): Promise<User>;
+  create(request: CreateUserRequest, actor: UserActor): Promise<User>;
+  update(id: string, request: UpdateUserRequest, actor: UserActor): Promise<User>;
+  delete(id: string, actor: UserActor): Promise<void>;
+  resetPassword(id: string, request: ResetUserPasswordRequest, actor: UserActor): Promise<void>;
+  /** The signed-in user's own new password; their other logins end. */
+  changeOwnPassword(
+    principal: Principal,
+    request: ChangePasswordRequest,
+    sourceAddress: string,
+  ): Promise<User>;
+  updateOwnAccount(principal: Principal, request: UpdateAccountRequest): Promise<User>;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidInput(what, parsed.error);
+  return parsed.data;
+}
+
+function notFound(): AppError {
+  return new AppError('NOT_FOUND', 'There is no such user (it may have been deleted).');
+}
+
+const isEnabledAdministrator = (user: UserRecord): boolean =>
+  user.role === 'administrator' && user.disabledAt === null;
+
+/**
+ * Users and their accounts (issue 12): the one place for the rules — usernames unique, passwords
+ * long enough, at least one enabled administrator, logins ended when a user is disabled, deleted
+ * or given a new password — used by the API and the headless CLI alike. Every change is audited,
+ * never with a password.
+ */
+export function createUserService(deps: {
+  store: Store;
+  clock: Clock;
+  audit: AuditLog;
+  logins: LoginControl;
+}): UserService {
+  const { store, clock, audit, logins } = deps;
+
+  async function find(id: string): Promise<UserRecord> {
+    const user = await store.users.findById(id);
+    if (!user) throw notFound();
+    return user;
+  }
+
+  /**
+   * Refuses a change that would leave no enabled administrator (nobody could manage users), with
+   * the user's name; the store's guard holds the rule against concurrent changes too.
+   */
+  async function keepAnAdministrator(user: UserRecord, removing: string): Promise<void> {
+    if (!isEnabledAdministrator(user)) return;
+    const others = (await store.users.list()).filter(
+      (other) => other.id !== user.id && isEnabledAdministrator(other),
+    );
+    if (others.length > 0) return;
+    throw new AppError(
+      'CONFLICT',
+      `"${user.username}" is the last enabled administrator and cannot be ${removing}. Make another user an administrator first.`,
+    );
+  }
+
+  function record(
+    action: Parameters<AuditLog['record']>[0]['action'],
+    actor: UserActor,
+    target: string,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    return audit.record({
+      action,
+      actor: actor.username,
+      target,
+      sourceAddress: actor.sourceAddress ?? null,
+      details: actor.via ? { ...details, via: actor.via } : details,
+    });
+  }
+
+  return {
+    async list() {
+      return (await store.users.list()).map(toApiUser);
+    },
+
+    async findByUsername(username) {
+      const user = await store.users.findByUsername(username);
+      if (!user) throw new AppError('NOT_FOUND', `There is no user "${username}".`);
+      return toApiUser(user);
+    },
+
+    async create(request, actor) {
+      const input = parse(CreateUserRequest, request, 'user');
+      const user = await store.users.create({
+        id: randomUUID(),
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        mustChangePassword: input.mustChangePassword,
+        passwordHash: await hashPassword(input.password),
+        createdAt: clock.now(),
+      });
+      await record('user.created', actor, user.username, {
+        role: user.role,
+        displayName: user.displayName,
+        mustChangePassword: user.mustChangePassword,
+      });
+      return toApiUser(user);
+    },
+
+    async update(id, request, actor) {
+      const input = parse(UpdateUserRequest, request, 'user change');
+      const user = await find(id);
+      if (input.role !== undefined && input.role !== 'administrator')
+        await keepAnAdministrator(user, 'demoted');
+      if (input.disabled === true) await keepAnAdministrator(user, 'disabled');
+      const changes: UserChanges = {};
+      if (input.displayName !== undefined && input.displayName !== user.displayName)
+        changes.displayName = input.displayName;
+      if (input.role !== undefined && input.role !== user.role) changes.role = input.role;
+      const isDisabled = user.disabledAt !== null;
+      if (input.disabled !== undefined && input.disabled !== isDisabled)
+        changes.disabledAt = input.disabled ? clock.now() : null;
+      const changed =
+        (await store.users.keepingAnAdministrator((users) => users.update(id, changes))) ?? user;
+      if (changes.disabledAt) await logins.endLoginsOf(id);
+      const { displayName, role } = changes;
+      if (displayName !== undefined || role !== undefined)
+        await record('user.updated', actor, user.username, { displayName, role });
+      if (changes.disabledAt !== undefined)
+        await record(changes.disabledAt ? 'user.disabled' : 'user.enabled', actor, user.username);
+      return toApiUser(changed);
+    },
+
+    async delete(id, actor) {
+      const user = await find(id);
+      await keepAnAdministrator(user, 'deleted');
+      const deleted = await store.users.keepingAnAdministrator((users) =>
+        users.delete(id, clock.now()),
+      );
+      if (!deleted) throw notFound();
+      await logins.endLoginsOf(id);
+      await record('user.deleted', actor, user.username, { role: user.role });
+    },
+
+    async resetPassword(id, request, actor) {
+      const input = parse(ResetUserPasswordRequest, request, 'password reset');
+      const user = await find(id);
+      await store.users.setPasswordHash(id, await hashPassword(input.password), clock.now());
+      if (input.mustChangePassword) await store.users.update(id, { mustChangePassword: true });
+      await logins.endLoginsOf(id);
+      await record('user.password_reset', actor, user.username, {
+        mustChangePassword: input.mustChangePassword,
+      });
+    },
+
+    async changeOwnPassword(principal, request, sourceAddress) {
+      const input = parse(ChangePasswordRequest, request, 'password change');
+      const { user } = principal;
+      const password = input.currentPassword;
+      if (!(await logins.checkPassword({ user, password, sourceAddress }))) {
+        // A guess at the password like a failed sign-in, and audited as one.
+        await audit.record({
+          action: 'auth.login_failed',
+          actor: user.username,
+          sourceAddress,
+          details: { reason: 'wrong current password' },
+        });
+        throw new AppError('INVALID_INPUT', 'The current password is wrong.');
+      }
+      if (input.newPassword === input.currentPassword)
+        throw new AppError('INVALID_INPUT', 'Choose a new password, not the current one.');
+      await store.users.setPasswordHash(
+        user.id,
+        await hashPassword(input.newPassword),
+        clock.now(),
+      );
+      // Whoever may know the old password is signed out; this browser stays signed in.
+      await logins.endLoginsOf(user.id, principal.tokenHash);
+      await record(
+        'user.password_changed',
+        { username: user.username, sourceAddress },
+        user.username,
+        {
+          forced: user.mustChangePassword,
+        },
+      );
+      return toApiUser(await find(user.id));
+    },
+
+    async updateOwnAccount(principal, request) {
+      const input = parse(UpdateAccountRequest, request, 'account change');
+      const { user } = principal;
+      const changed =
+        (await store.users.update(user.id, { displayName: input.displayName })) ?? user;
+      if (changed.displayName !== user.displayName) {
+        await record('user.updated', { username: user.username }, user.username, {
+          displayName: changed.displayName,
+        });
+      }
+      return toApiUser(changed);
+    },
+  };
+}
