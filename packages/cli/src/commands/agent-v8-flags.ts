@@ -13,12 +13,14 @@ import { setFlagsFromString } from 'node:v8';
  *   optimisation alone pages in ~3.5 MiB of the optimising compiler's machine code from the
  *   node binary. Twice the default budget (132 KiB of bytecode) before a function counts as hot
  *   leaves start-up code interpreted; code that runs for real (the relay, pty and file loops)
- *   is still optimised within milliseconds.
+ *   is still optimised, after twice as much work.
  *
  * Both flags are read by V8 when it decides (at a scavenge, on a function's return), not only
- * at start-up, which is why setting them from here works. Bench scenario m measures the effect
- * (-4 MiB with them, 2026-12-06); the keystroke and file transfer scenarios e and f, run with
- * and without them in alternation, showed no difference beyond the machine's noise.
+ * at start-up, which is why setting them from here works. Measured 2026-12-06 (bench scenario m
+ * settings): 62.9 -> 56.3 MiB idle, time to "connected" unchanged; the keystroke and file
+ * transfer scenarios e and f, run with and without them in alternation, showed no difference
+ * beyond the machine's noise. Minutes into an idle run, Node's own helpers (the validators'
+ * wrapper) still become hot and page the compiler in (+1.4 MiB): this postpones, it cannot forbid.
  */
 export const AGENT_V8_FLAGS = ['--semi-space-growth-factor=1', '--interrupt-budget=270336'];
 
