@@ -11,11 +11,14 @@ const boundaries = {
   console: ['@tether/server', '@tether/agent', '@tether/cli'],
 };
 
-const forbid = (names, extra = []) => ({
+const forbid = (names, extra = [], extraPaths = []) => ({
   'no-restricted-imports': [
     'error',
     {
-      paths: names.map((name) => ({ name, message: 'Crosses a package boundary (DESIGN.md).' })),
+      paths: [
+        ...names.map((name) => ({ name, message: 'Crosses a package boundary (DESIGN.md).' })),
+        ...extraPaths,
+      ],
       patterns: [
         { group: ['../../*/src/*', '../../../*/src/*'], message: 'Import other packages by name.' },
         ...extra,
@@ -78,6 +81,21 @@ export default tseslint.config(
   { files: ['packages/sdk/src/node/**'], rules: forbid(boundaries.sdk) },
   { files: ['packages/server/**'], rules: forbid(boundaries.server) },
   { files: ['packages/agent/**'], rules: forbid(boundaries.agent) },
+  {
+    // Tests may use the server's schemas; what ships is kept to the agent's part.
+    files: ['packages/agent/src/**'],
+    rules: forbid(
+      boundaries.agent,
+      [],
+      [
+        {
+          name: '@tether/protocol',
+          message:
+            'Import @tether/protocol/agent: the whole barrel makes the running agent construct every server schema (agent-side.ts).',
+        },
+      ],
+    ),
+  },
   { files: ['packages/console/**'], rules: forbid(boundaries.console) },
   {
     // The console's layers (packages/console/README.md, Layout): the api context and the shared

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { REDACTED_LOG_PATHS } from '@tether/protocol';
+import { REDACTED_LOG_PATHS } from '@tether/protocol/agent';
 
 /**
  * The agent's structured JSON logs (stdout, or a given stream), with the same redaction as the

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol';
+import { CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { readAgentState } from './identity/agent-state.js';

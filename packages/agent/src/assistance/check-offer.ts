@@ -6,7 +6,7 @@ import {
   type SessionKind,
   type SessionOffer,
   type SessionRight,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import type { ConsentBroker } from './consent-broker.js';
 import type { UnattendedService } from './unattended-service.js';
 import type { UserPresence } from './user-presence.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { TestClock } from '@tether/protocol';
+import { TestClock } from '@tether/protocol/agent';
 import { createConsentBroker } from './consent-broker.js';
 
 const question = {

@@ -1,4 +1,4 @@
-import type { ConsentPrompt } from '@tether/protocol';
+import type { ConsentPrompt } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 

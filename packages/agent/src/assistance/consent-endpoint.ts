@@ -5,7 +5,7 @@ import {
   ConsentIpcRequest,
   type ConsentIpcReply,
   type ConsentIpcRequest as Request,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import type { ConsentBroker } from './consent-broker.js';
 import type { UnattendedService } from './unattended-service.js';

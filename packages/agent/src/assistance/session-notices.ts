@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { SessionKind } from '@tether/protocol';
+import type { SessionKind } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { findProgram } from './desktop-dialog.js';
 

@@ -1,4 +1,4 @@
-import type { AgentMessage, MessageOf, ServerMessage } from '@tether/protocol';
+import type { AgentMessage, MessageOf, ServerMessage } from '@tether/protocol/agent';
 import type { UnattendedService } from './unattended-service.js';
 import type { UserPresence } from './user-presence.js';
 

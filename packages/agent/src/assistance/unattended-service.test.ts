@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import type { SessionOffer } from '@tether/protocol';
-import { TestClock } from '@tether/protocol';
+import type { SessionOffer } from '@tether/protocol/agent';
+import { TestClock } from '@tether/protocol/agent';
 import { createOfferGate } from './check-offer.js';
 import { createUnattendedService } from './unattended-service.js';
 import { fixedUserPresence } from './user-presence.js';

@@ -1,4 +1,4 @@
-import { UNATTENDED_IDLE_MINUTES } from '@tether/protocol';
+import { UNATTENDED_IDLE_MINUTES } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import type { CancelTimer, Clock } from '../clock.js';
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import type { UserPresenceReport } from '@tether/protocol';
+import type { UserPresenceReport } from '@tether/protocol/agent';
 
 /** Whether a user is at the device (A-12, M-3). */
 export type UserPresence = () => Promise<UserPresenceReport>;

@@ -4,7 +4,7 @@ import {
   ErrorBody,
   parseEnrollmentToken,
   type EnrollRequest,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { generateIdentityKey } from '../identity/ed25519.js';

@@ -5,7 +5,7 @@ import {
   type EnrollResponse,
   type ParsedEnrollmentToken,
   toBase64Url,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import { serverKeyHash, verifyText } from '../identity/ed25519.js';
 
 /**

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/agent';
 import { readAgentState, writeAgentState, type AgentConfig } from './agent-state.js';
 import { generateIdentityKey, rawPublicKey } from './ed25519.js';
 import { createPublicKey } from 'node:crypto';

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, Base64Url, DeviceId, Timestamp } from '@tether/protocol';
+import { AppError, Base64Url, DeviceId, Timestamp } from '@tether/protocol/agent';
 import { writeFileAtomic } from './atomic-write.js';
 
 /** File holding the agent's Ed25519 private key (PKCS#8 PEM, 0600). */

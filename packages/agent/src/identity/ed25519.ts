@@ -6,7 +6,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { fromBase64Url, toBase64Url } from '@tether/protocol';
+import { fromBase64Url, toBase64Url } from '@tether/protocol/agent';
 
 /**
  * Raw Ed25519 public key as base64url, the form keys travel in on the wire. It is exactly the

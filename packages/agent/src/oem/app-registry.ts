@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { AppRegistrationsFile, type AppRegistration } from '@tether/protocol';
+import { AppRegistrationsFile, type AppRegistration } from '@tether/protocol/agent';
 import { secretsEqual } from './control-secrets.js';
 import { writePrivateFile } from './private-file.js';
 

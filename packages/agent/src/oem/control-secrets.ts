@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { DeviceKeyPermission } from '@tether/protocol';
+import type { DeviceKeyPermission } from '@tether/protocol/agent';
 import type { Clock } from '../clock.js';
 
 /** How long a master secret can be redeemed after `requestControl`. */

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeviceKeyRecord, LegacyDeviceKeyRecord } from '@tether/protocol';
+import { DeviceKeyRecord, LegacyDeviceKeyRecord } from '@tether/protocol/agent';
 import { writePrivateFile } from './private-file.js';
 
 /** The device keys of this agent (public halves only), one file each under `<dataDir>/oem-keys/`. */

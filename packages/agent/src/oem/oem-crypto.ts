@@ -11,7 +11,7 @@ import {
   type DeviceKeyFormat,
   type MasterSecretInput,
   type OaepHash,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, OemResults, type DeviceKeyRecord, type OemOperation } from '@tether/protocol';
+import {
+  AppError,
+  OemResults,
+  type DeviceKeyRecord,
+  type OemOperation,
+} from '@tether/protocol/agent';
 import type { Clock } from '../clock.js';
 import type { AppRegistry } from './app-registry.js';
 import { secretsEqual, type ControlSecrets } from './control-secrets.js';

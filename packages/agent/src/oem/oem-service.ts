@@ -5,7 +5,7 @@ import {
   type MessageOf,
   type OemOperation,
   type ServerMessage,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { createAppRegistry } from './app-registry.js';

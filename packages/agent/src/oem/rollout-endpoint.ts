@@ -10,7 +10,7 @@ import {
   type RolloutData,
   type RolloutIpcAgentMessage,
   type RolloutIpcHello,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { AppRegistry } from './app-registry.js';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AppError, type RolloutData } from '@tether/protocol';
+import { AppError, type RolloutData } from '@tether/protocol/agent';
 import { writePrivateFile } from './private-file.js';
 
 /** Options of {@link createRolloutFile}. */

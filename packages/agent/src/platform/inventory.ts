@@ -1,5 +1,5 @@
 import { arch, hostname, platform as osPlatform, release } from 'node:os';
-import { TETHER_VERSION, type DeviceInventory } from '@tether/protocol';
+import { TETHER_VERSION, type DeviceInventory } from '@tether/protocol/agent';
 import type { Platform } from './platform.js';
 
 /**

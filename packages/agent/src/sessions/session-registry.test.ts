@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { AppError, type AgentMessage, type SessionOffer } from '@tether/protocol';
+import { AppError, type AgentMessage, type SessionOffer } from '@tether/protocol/agent';
 import { pino } from 'pino';
-import { TestClock } from '@tether/protocol';
+import { TestClock } from '@tether/protocol/agent';
 import type { RunningSession } from './running-session.js';
 import { createSessionRegistry, type SessionStarter } from './session-registry.js';
 

@@ -4,7 +4,7 @@ import {
   type ErrorBody,
   type SessionKind,
   type SessionOffer,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import { homedir } from 'node:os';
 import type { Logger } from 'pino';
 import { createOfferGate, type OfferGate } from '../assistance/check-offer.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { totalmem } from 'node:os';
 import { test } from 'node:test';
-import { DeviceStats } from '@tether/protocol';
+import { DeviceStats } from '@tether/protocol/agent';
 import { pino } from 'pino';
 import { selectPlatform } from '../platform/select-platform.js';
 import type { Platform } from '../platform/platform.js';

@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { uptime } from 'node:os';
-import type { DeviceStats, StatisticKind } from '@tether/protocol';
+import type { DeviceStats, StatisticKind } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import type { Platform } from '../platform/platform.js';
 import { createCpuSampler, type CpuTimes } from './cpu-sampler.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AgentMessage, StatisticKind } from '@tether/protocol';
+import type { AgentMessage, StatisticKind } from '@tether/protocol/agent';
 import { pino } from 'pino';
-import { TestClock } from '@tether/protocol';
+import { TestClock } from '@tether/protocol/agent';
 import { startStatsReporter } from './stats-reporter.js';
 
 const log = pino({ level: 'silent' });

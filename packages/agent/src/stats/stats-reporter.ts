@@ -1,4 +1,4 @@
-import type { AgentMessage, StatisticsSettings } from '@tether/protocol';
+import type { AgentMessage, StatisticsSettings } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { repeat, type CancelTimer, type Clock } from '../clock.js';
 import type { StatsCollector } from './stats-collector.js';

@@ -8,7 +8,7 @@ import {
   type HandlerMap,
   type MessageOf,
   type SessionOffer,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { CancelTimer, Clock } from '../clock.js';

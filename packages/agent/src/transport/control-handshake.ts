@@ -10,7 +10,7 @@ import {
   type DeviceInventory,
   type MessageOf,
   type ServerMessage,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import { signText, verifyText } from '../identity/ed25519.js';
 
 /** The agent's half of one challenge–response exchange (DESIGN.md, Identity and trust). */

@@ -1,5 +1,5 @@
 import { request } from 'node:https';
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/agent';
 import { proxyFor, tunnelAgent } from './http-proxy.js';
 import { tlsFingerprint } from './tls-fingerprint.js';
 

@@ -1,4 +1,4 @@
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/agent';
 import type { WebSocket } from 'ws';
 import { openAgentSocket } from './agent-socket.js';
 

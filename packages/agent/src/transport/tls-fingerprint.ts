@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/agent';
 import { sha256Base64Url } from '../identity/ed25519.js';
 
 /**

@@ -1,4 +1,4 @@
-import { AppError, NO_DESKTOP_MESSAGE, type SessionOffer } from '@tether/protocol';
+import { AppError, NO_DESKTOP_MESSAGE, type SessionOffer } from '@tether/protocol/agent';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';

@@ -1,4 +1,4 @@
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/agent';
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';

@@ -4,7 +4,7 @@ import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import type { VncTarget } from './vnc-upstream.js';
 import { forgetX11vnc, recordX11vnc, stopStaleX11vnc } from './x11vnc-pidfile.js';

@@ -1,4 +1,4 @@
-import type { FileReply, FileRequest } from '@tether/protocol';
+import type { FileReply, FileRequest } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { errorReply, FileRequestError } from './file-errors.js';
 import { startDownload } from './file-download.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import type { FileRequest } from '@tether/protocol';
+import type { FileRequest } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { FileRequestError } from './file-errors.js';
 import type { FileRoots } from './file-roots.js';

@@ -5,7 +5,7 @@ import {
   FILE_WINDOW_BYTES,
   writeFileDataHeader,
   type FileReply,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import { errorReply, FileRequestError } from './file-errors.js';
 import type { FileTransfer, TransferLink } from './file-transfer.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TestClock } from '@tether/protocol';
+import { TestClock } from '@tether/protocol/agent';
 import { createOutputBatcher } from './output-batcher.js';
 
 function setup() {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
-import { TestClock } from '@tether/protocol';
+import { TestClock } from '@tether/protocol/agent';
 import { silentLog } from '../../../test/helpers/silent-log.js';
 import { waitFor } from '../../../test/helpers/wait-for.js';
 import { createShellPool } from './shell-pool.js';

@@ -1,4 +1,4 @@
-import { AppError } from '@tether/protocol';
+import { AppError } from '@tether/protocol/agent';
 import { spawn, type IPty } from 'node-pty';
 import type { CancelTimer, Clock } from '../../clock.js';
 import type { ShellCommand } from './shell.js';

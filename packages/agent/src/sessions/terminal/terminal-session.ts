@@ -4,7 +4,7 @@ import {
   type HandlerMap,
   type SessionOffer,
   type TerminalFrame,
-} from '@tether/protocol';
+} from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import type { Clock } from '../../clock.js';

@@ -1,0 +1,28 @@
+// What the agent uses of the protocol, as `@tether/protocol/agent`. The production build splits
+// the bundle by which entry imports which file: through the whole barrel (index.ts) the agent
+// loaded, and ran at start, the schemas of every server API too. Constructing zod schemas is
+// most of the agent's memory above bare Node (it grows V8's young generation and makes zod's
+// constructors hot enough to start the optimising compiler), so the agent imports only these.
+export * from './version.js';
+export { AppError, ERROR_CODES } from './app-error.js';
+export * from './errors.js';
+export * from './log-redaction.js';
+export * from './ids.js';
+export * from './base64url.js';
+export * from './identity/enrollment-token.js';
+export * from './identity/proofs.js';
+export * from './api/statistics.js';
+export * from './api/devices.js';
+export * from './api/sessions.js';
+export * from './api/enrollment.js';
+export * from './api/assistance.js';
+export * from './api/unattended.js';
+export * from './api/oem.js';
+export * from './agent/messages.js';
+export * from './agent/oem-messages.js';
+export * from './agent/consent-ipc.js';
+export * from './relay/terminal-frames.js';
+export * from './relay/file-frames.js';
+export * from './oem/index.js';
+export { oemDeviceEndpoints } from './contracts/oem.js';
+export * from './clock/index.js';
