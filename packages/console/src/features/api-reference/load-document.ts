@@ -1,7 +1,7 @@
-import { AppError, ErrorBody } from '@tether/protocol';
+import { AppError, ErrorBody, apiReferenceEndpoints } from '@tether/protocol';
 
 /** Where the server serves its OpenAPI document (the download link points here too). */
-export const OPENAPI_PATH = '/api/v1/openapi.json';
+export const OPENAPI_PATH = apiReferenceEndpoints.openapi.path;
 
 /**
  * Fetches the server's OpenAPI document as parsed JSON. A refusal becomes the server's
