@@ -5,7 +5,7 @@ import { requireOption, stringOption, type Command, type CommandInput } from '..
 import { waitForSignal } from './server.js';
 import { setUpDesktop } from './agent-desktop-option.js';
 import { assistanceOptions } from './agent-assistance-option.js';
-import { applyAgentV8Flags } from './agent-v8-flags.js';
+import { AGENT_V8_FLAGS, applyV8Flags } from './v8-flags.js';
 
 /** The agent data directory: --data-dir, TETHER_AGENT_DATA_DIR or ~/.tether-agent. */
 export const agentDataDir = (input: CommandInput): string =>
@@ -104,7 +104,7 @@ ${PROXY_HELP}`,
     'presence-interval': { type: 'string' },
   },
   async run(input) {
-    applyAgentV8Flags(); // before the agent's modules load: their start is what the flags tame
+    applyV8Flags(AGENT_V8_FLAGS); // before the agent's modules load: their start is what the flags tame
     const { createLogger, runAgent } = await import('@tether/agent');
     const log = createLogger({ level: stringOption(input, 'log-level') ?? 'info' });
     const desktop = await setUpDesktop(input, { log, dataDir: agentDataDir(input) });

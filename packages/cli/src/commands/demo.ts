@@ -7,6 +7,7 @@ import { consoleDir } from '../console-dir.js';
 import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
 import { cliEntry } from '../self.js';
 import { waitForSignal } from './server.js';
+import { SERVER_V8_FLAGS, applyV8Flags } from './v8-flags.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -21,6 +22,7 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
   async run(input) {
     const config = await serverConfigFrom(input);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    applyV8Flags(SERVER_V8_FLAGS); // this process runs the server; the agent is a child
     const [{ enrollAgent }, { createLogger, startServer }] = await Promise.all([
       import('@tether/agent'),
       import('@tether/server'),

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
 import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
+import { SERVER_V8_FLAGS, applyV8Flags } from './v8-flags.js';
 
 export const serverCommand: Command = {
   name: 'server',
@@ -29,6 +30,7 @@ The first start creates the administrator "admin" with a random password printed
       input.out(JSON.stringify(config, null, 2));
       return 0;
     }
+    applyV8Flags(SERVER_V8_FLAGS); // before the server's modules load
     const { createLogger, startServer } = await import('@tether/server');
     const log = createLogger({ level: config.logLevel });
     const server = await startServer({
