@@ -20,9 +20,10 @@ https://localhost:7615/conf), enrols this machine on first run and runs its agen
 options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/agent.log.`,
   options: { ...serverFlagOptions },
   async run(input) {
+    // First: the config's schemas are start-up code too (this process runs the server).
+    applyV8Flags(SERVER_V8_FLAGS);
     const config = await serverConfigFrom(input);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    applyV8Flags(SERVER_V8_FLAGS); // this process runs the server; the agent is a child
     const [{ enrollAgent }, { createLogger, startServer }] = await Promise.all([
       import('@tether/agent'),
       import('@tether/server'),

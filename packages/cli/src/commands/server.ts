@@ -25,12 +25,13 @@ The first start creates the administrator "admin" with a random password printed
 (or TETHER_ADMIN_PASSWORD).`,
   options: { ...serverFlagOptions, 'print-config': { type: 'boolean' } },
   async run(input) {
+    // First: the config's schemas are start-up code too (this process runs the server).
+    applyV8Flags(SERVER_V8_FLAGS);
     const config = await serverConfigFrom(input);
     if (input.values['print-config']) {
       input.out(JSON.stringify(config, null, 2));
       return 0;
     }
-    applyV8Flags(SERVER_V8_FLAGS); // before the server's modules load
     const { createLogger, startServer } = await import('@tether/server');
     const log = createLogger({ level: config.logLevel });
     const server = await startServer({
