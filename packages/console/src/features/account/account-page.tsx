@@ -3,6 +3,7 @@ import { useConsole } from '../../api/console-context.js';
 import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
+import { DisplayNameField } from '../users/user-fields.js';
 import { ChangePasswordForm } from './change-password-form.js';
 
 /**
@@ -39,15 +40,11 @@ export function AccountPage() {
       )}
       <form className="card form-grid" onSubmit={onSubmit} data-testid="account-form">
         <h2>Display name</h2>
-        <label className="field">
-          <span>Display name</span>
-          <input
-            value={displayName}
-            maxLength={128}
-            onChange={(event) => setDisplayName(event.target.value)}
-            data-testid="account-display-name"
-          />
-        </label>
+        <DisplayNameField
+          value={displayName}
+          onChange={setDisplayName}
+          testId="account-display-name"
+        />
         {rename.error && (
           <div className="field-wide">
             <Notice kind="error" onDismiss={rename.clearError}>

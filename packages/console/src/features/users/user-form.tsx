@@ -2,13 +2,7 @@ import { MIN_PASSWORD_LENGTH, type Role, type User } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
-
-/** The roles an administrator gives, with what each may do. */
-export const ROLE_CHOICES: { role: Role; label: string }[] = [
-  { role: 'technician', label: 'Technician — devices, sessions, recordings' },
-  { role: 'privileged', label: 'Privileged — also makes installers' },
-  { role: 'administrator', label: 'Administrator — everything' },
-];
+import { DisplayNameField, RoleField } from './user-fields.js';
 
 /**
  * The form that creates a user with an initial password.
@@ -61,30 +55,13 @@ export function UserForm({ onCreated }: { onCreated: (user: User) => void }) {
         />
         <small className="muted">Letters, digits and . _ - @; no spaces.</small>
       </label>
-      <label className="field">
-        <span>Display name</span>
-        <input
-          value={displayName}
-          onChange={(event) => setDisplayName(event.target.value)}
-          maxLength={128}
-          placeholder="e.g. Jo Martin"
-          data-testid="user-display-name"
-        />
-      </label>
-      <label className="field">
-        <span>Role</span>
-        <select
-          value={role}
-          onChange={(event) => setRole(event.target.value as Role)}
-          data-testid="user-role"
-        >
-          {ROLE_CHOICES.map((choice) => (
-            <option key={choice.role} value={choice.role}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DisplayNameField
+        value={displayName}
+        onChange={setDisplayName}
+        placeholder="e.g. Jo Martin"
+        testId="user-display-name"
+      />
+      <RoleField value={role} onChange={setRole} testId="user-role" />
       <label className="field">
         <span>Initial password</span>
         <input

@@ -3,7 +3,7 @@ import { useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
 import { formatDateTime } from '../../format/format.js';
 import { useAction } from '../../hooks/use-action.js';
-import { ROLE_CHOICES } from './user-form.js';
+import { DisplayNameField, RoleField } from './user-fields.js';
 
 type Panel = 'none' | 'edit' | 'password';
 
@@ -118,29 +118,12 @@ function EditUser({ user, onDone, onCancel }: PanelProps) {
   };
   return (
     <form className="form-grid" onSubmit={onSubmit} data-testid="user-edit-form">
-      <label className="field">
-        <span>Display name</span>
-        <input
-          value={displayName}
-          maxLength={128}
-          onChange={(event) => setDisplayName(event.target.value)}
-          data-testid="user-edit-display-name"
-        />
-      </label>
-      <label className="field">
-        <span>Role</span>
-        <select
-          value={role}
-          onChange={(event) => setRole(event.target.value as Role)}
-          data-testid="user-edit-role"
-        >
-          {ROLE_CHOICES.map((choice) => (
-            <option key={choice.role} value={choice.role}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DisplayNameField
+        value={displayName}
+        onChange={setDisplayName}
+        testId="user-edit-display-name"
+      />
+      <RoleField value={role} onChange={setRole} testId="user-edit-role" />
       <PanelButtons action={save} label="Save" onCancel={onCancel} />
     </form>
   );
