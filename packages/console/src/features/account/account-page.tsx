@@ -1,5 +1,6 @@
 import { useState, type SyntheticEvent } from 'react';
 import { useConsole } from '../../api/console-context.js';
+import { FormSubmit } from '../../components/form-submit.js';
 import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
@@ -45,23 +46,7 @@ export function AccountPage() {
           onChange={setDisplayName}
           testId="account-display-name"
         />
-        {rename.error && (
-          <div className="field-wide">
-            <Notice kind="error" onDismiss={rename.clearError}>
-              {rename.error}
-            </Notice>
-          </div>
-        )}
-        <div className="field-wide">
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={rename.isRunning}
-            data-testid="account-save"
-          >
-            Save
-          </button>
-        </div>
+        <FormSubmit action={rename} label="Save" testId="account-save" />
       </form>
       <ChangePasswordForm
         api={api}

@@ -1,6 +1,6 @@
 import type { CreateInstallerResponse } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
-import { Notice } from '../../components/notice.js';
+import { FormSubmit } from '../../components/form-submit.js';
 import { useAction } from '../../hooks/use-action.js';
 
 /** The validity choices (A-2: from 10 minutes to 1 year). */
@@ -97,23 +97,13 @@ export function InstallerForm({
           data-testid="installer-comment"
         />
       </label>
-      {create.error && (
-        <div className="field-wide">
-          <Notice kind="error" onDismiss={create.clearError}>
-            {create.error}
-          </Notice>
-        </div>
-      )}
-      <div className="field-wide">
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={create.isRunning || group.trim() === ''}
-          data-testid="installer-create"
-        >
-          {create.isRunning ? 'Creating…' : 'Create installer'}
-        </button>
-      </div>
+      <FormSubmit
+        action={create}
+        label="Create installer"
+        busyLabel="Creating…"
+        disabled={group.trim() === ''}
+        testId="installer-create"
+      />
     </form>
   );
 }

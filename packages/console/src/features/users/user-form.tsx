@@ -1,6 +1,6 @@
 import { MIN_PASSWORD_LENGTH, type Role, type User } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
-import { Notice } from '../../components/notice.js';
+import { FormSubmit } from '../../components/form-submit.js';
 import { useAction } from '../../hooks/use-action.js';
 import { DisplayNameField, RoleField } from './user-fields.js';
 
@@ -84,23 +84,13 @@ export function UserForm({ onCreated }: { onCreated: (user: User) => void }) {
         />
         <span>Must change the password at the first sign-in</span>
       </label>
-      {create.error && (
-        <div className="field-wide">
-          <Notice kind="error" onDismiss={create.clearError}>
-            {create.error}
-          </Notice>
-        </div>
-      )}
-      <div className="field-wide">
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={create.isRunning || username.trim() === '' || password === ''}
-          data-testid="user-create"
-        >
-          {create.isRunning ? 'Creating…' : 'Create user'}
-        </button>
-      </div>
+      <FormSubmit
+        action={create}
+        label="Create user"
+        busyLabel="Creating…"
+        disabled={username.trim() === '' || password === ''}
+        testId="user-create"
+      />
     </form>
   );
 }
