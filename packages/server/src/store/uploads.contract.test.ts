@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { startPostgres, type PostgresInstance } from '../../test/support/postgres.js';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 import { addDevice, addSession, addUser, at, T0 } from './test/fixtures.js';
@@ -166,27 +163,4 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
   });
 }
 
-describe('SQLite engine', () => {
-  let dir = '';
-  let count = 0;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tether-uploads-'));
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
-  defineUploadContract('sqlite', () => {
-    count += 1;
-    return Promise.resolve(`sqlite:${join(dir, `uploads-${count}.db`)}`);
-  });
-});
-
-describe('PostgreSQL engine', () => {
-  let postgres: PostgresInstance | undefined;
-  before(async () => {
-    postgres = await startPostgres();
-  });
-  after(() => postgres?.stop());
-  defineUploadContract('postgres', () => {
-    if (!postgres) throw new Error('PostgreSQL did not start; see the error of the before hook.');
-    return postgres.createDatabase();
-  });
-});
+onEachEngine(defineUploadContract);

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { AppError } from '@tether/protocol';
-import { startPostgres, type PostgresInstance } from '../../test/support/postgres.js';
+import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 import { addDevice, addSession, addUser, at, T0 } from './test/fixtures.js';
@@ -156,27 +153,4 @@ function defineUserContract(engine: Store['engine'], newDatabase: () => Promise<
   });
 }
 
-describe('SQLite engine', () => {
-  let dir = '';
-  let count = 0;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tether-user-store-'));
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
-  defineUserContract('sqlite', () => {
-    count += 1;
-    return Promise.resolve(`sqlite:${join(dir, `store-${count}.db`)}`);
-  });
-});
-
-describe('PostgreSQL engine', () => {
-  let postgres: PostgresInstance | undefined;
-  before(async () => {
-    postgres = await startPostgres();
-  });
-  after(() => postgres?.stop());
-  defineUserContract('postgres', () => {
-    if (!postgres) throw new Error('PostgreSQL did not start; see the error of the before hook.');
-    return postgres.createDatabase();
-  });
-});
+onEachEngine(defineUserContract);
