@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DeviceList } from '@tether/protocol';
+import * as protocol from '@tether/protocol';
+import { DeviceList, ENDPOINTS, OpenApiDocument, openApiDocument } from '@tether/protocol';
 import { stopProcess, waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 import { freePort } from '../support/server-process.js';
@@ -103,6 +104,21 @@ test('npm start runs the bundles: the demo server and its agent work end to end'
     terminal.type('echo bundle-$((6*7))\n');
     await terminal.waitForOutput(/bundle-42/);
     await terminal.close();
+
+    // The API reference names its components from the protocol's exports, which the bundler
+    // splits across chunks (an export it dropped once made this a 500 in the bundle only).
+    const reference = await client.request('GET', '/api/v1/openapi.json');
+    assert.equal(reference.status, 200, reference.text);
+    const served = reference.json(OpenApiDocument);
+    const generated = openApiDocument({
+      endpoints: ENDPOINTS,
+      serverUrl: `https://localhost:${port}`,
+      namedSchemas: protocol,
+    });
+    assert.deepEqual(Object.keys(served.paths).sort(), Object.keys(generated.paths).sort());
+    const schemaNames = (document: OpenApiDocument) =>
+      Object.keys((document.components as { schemas: object }).schemas).sort();
+    assert.deepEqual(schemaNames(served), schemaNames(generated), 'the same named components');
   } finally {
     await stopProcess(demo, 'SIGTERM');
   }

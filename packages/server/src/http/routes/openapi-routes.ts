@@ -10,6 +10,24 @@ import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
 
 /**
+ * The protocol's exports by name, for naming the document's components. Read one at a time: in
+ * the production bundle esbuild's namespace object holds getters for exports its chunk never
+ * imports (`PROTOCOL_VERSION` threw a ReferenceError and the whole document failed); such an
+ * export is not a schema of any endpoint, so it is simply left out.
+ */
+function exportedByName(): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  for (const name of Object.keys(protocol)) {
+    try {
+      named[name] = (protocol as Record<string, unknown>)[name];
+    } catch {
+      // An export the bundle dropped; see above.
+    }
+  }
+  return named;
+}
+
+/**
  * The API reference: the OpenAPI document of every endpoint, generated from the same contracts
  * the routes are registered with. It is made once per public URL (the schemas do not change
  * while the server runs).
@@ -22,7 +40,7 @@ export function openApiRoutes(app: HttpsApp, context: ServerContext): void {
       const document = openApiDocument({
         endpoints: ENDPOINTS,
         serverUrl: publicUrl,
-        namedSchemas: protocol,
+        namedSchemas: exportedByName(),
       });
       cached = { publicUrl, document };
     }
