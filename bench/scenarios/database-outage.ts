@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { enrollAgent } from '@tether/agent';
 import { CreateSessionResponse } from '@tether/protocol';
 import { startPostgres } from '../../packages/server/test/support/postgres.js';
 import { HttpsClient } from '../../test/support/https-client.js';
@@ -11,7 +10,7 @@ import { closed, opened } from '../lib/open-socket.js';
 import { readRssKib } from '../lib/proc-stats.js';
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
 import { probeEcho } from './binary-echo.js';
-import { startEchoDevice } from './echo-device.js';
+import { enrolledEchoDevice } from './echo-device.js';
 import { startFleet } from './fleet.js';
 
 /** Result of scenario (j). */
@@ -84,10 +83,7 @@ export async function measureDatabaseOutage(
     extraArgs: ['--database', postgres.url],
   });
   const log = benchLogger();
-  const echo = await server.createInstaller({});
-  await enrollAgent({ serverUrl: server.url, token: echo.token, dataDir: join(dir, 'echo'), log });
-  const device = await startEchoDevice({ dataDir: join(dir, 'echo'), log });
-  cleanup.defer('echo device', () => device.close());
+  const device = await enrolledEchoDevice(server, { dataDir: join(dir, 'echo'), log, cleanup });
   const { token } = await server.createInstaller({ maxInstalls: options.agents });
   const fleet = startFleet({
     size: options.agents,

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateSessionResponse } from '@tether/protocol';
-import { enrollAgent } from '@tether/agent';
 import type { RawData, WebSocket } from 'ws';
 import { HttpsClient } from '../../test/support/https-client.js';
 import { connectRelay } from '../lib/agent-transport.js';
@@ -13,7 +12,7 @@ import { startServerProcess, type ServerProcess } from '../lib/server-process.js
 import { summarize, type Summary } from '../lib/summary.js';
 import { startBarePipe } from './bare-pipe.js';
 import { echoFrame } from './binary-echo.js';
-import { startEchoDevice } from './echo-device.js';
+import { enrolledEchoDevice } from './echo-device.js';
 
 /** Result of scenario (h): many desktop-like streams at once, relay against a bare pipe. */
 export interface DesktopLoadResult {
@@ -58,10 +57,7 @@ export async function measureDesktopLoad(cleanup: Cleanup, load: Load): Promise<
   const dir = await cleanup.tempDir('desktop-load');
   const log = benchLogger();
   const server = await startServerProcess({ dataDir: join(dir, 'server'), cleanup });
-  const { token } = await server.createInstaller({});
-  await enrollAgent({ serverUrl: server.url, token, dataDir: join(dir, 'device'), log });
-  const device = await startEchoDevice({ dataDir: join(dir, 'device'), log });
-  cleanup.defer('echo device', () => device.close());
+  const device = await enrolledEchoDevice(server, { dataDir: join(dir, 'device'), log, cleanup });
   const keys = join(server.dataDir, 'keys');
   const bare = await startBarePipe({
     certFile: join(keys, 'tls-self-signed.crt'),

@@ -1,6 +1,6 @@
 import { release } from 'node:os';
 import { TETHER_VERSION, type DeviceInventory, type SessionOffer } from '@tether/protocol';
-import { systemClock, type Logger } from '@tether/agent';
+import { enrollAgent, systemClock, type Logger } from '@tether/agent';
 import type { WebSocket } from 'ws';
 import {
   connectRelay,
@@ -8,6 +8,8 @@ import {
   readAgentState,
   relayUrl,
 } from '../lib/agent-transport.js';
+import type { Cleanup } from '../lib/cleanup.js';
+import type { ServerProcess } from '../lib/server-process.js';
 
 /** A simulated device whose sessions echo every relay message back. */
 export interface EchoDevice {
@@ -101,4 +103,23 @@ export async function startEchoDevice(options: {
       await connection.closed;
     },
   };
+}
+
+/**
+ * Enrols a new echo device with the server (an installer of its own) and connects it; the
+ * device closes with the scenario's cleanup.
+ *
+ * @example
+ * const device = await enrolledEchoDevice(server, { dataDir: join(dir, 'device'), log, cleanup });
+ */
+export async function enrolledEchoDevice(
+  server: ServerProcess,
+  options: { dataDir: string; log: Logger; cleanup: Cleanup },
+): Promise<EchoDevice> {
+  const { dataDir, log, cleanup } = options;
+  const { token } = await server.createInstaller({});
+  await enrollAgent({ serverUrl: server.url, token, dataDir, log });
+  const device = await startEchoDevice({ dataDir, log });
+  cleanup.defer('echo device', () => device.close());
+  return device;
 }

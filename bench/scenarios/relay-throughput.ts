@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { CreateSessionResponse } from '@tether/protocol';
-import { enrollAgent } from '@tether/agent';
 import { HttpsClient } from '../../test/support/https-client.js';
 import { connectRelay } from '../lib/agent-transport.js';
 import type { Cleanup } from '../lib/cleanup.js';
@@ -11,7 +10,7 @@ import { startServerProcess, type ServerProcess } from '../lib/server-process.js
 import { median } from '../lib/summary.js';
 import { startBarePipe } from './bare-pipe.js';
 import { probeEcho, pumpEcho, type EchoTransfer, type PumpOptions } from './binary-echo.js';
-import { startEchoDevice } from './echo-device.js';
+import { enrolledEchoDevice } from './echo-device.js';
 
 /** Result of scenario (a). MB = 10^6 bytes; MB/s counts both directions together. */
 export interface RelayThroughputResult {
@@ -108,10 +107,7 @@ export async function measureRelayThroughput(
   const dir = await cleanup.tempDir('relay');
   const log = benchLogger();
   const server = await startServerProcess({ dataDir: join(dir, 'server'), cleanup });
-  const { token } = await server.createInstaller({});
-  await enrollAgent({ serverUrl: server.url, token, dataDir: join(dir, 'device'), log });
-  const device = await startEchoDevice({ dataDir: join(dir, 'device'), log });
-  cleanup.defer('echo device', () => device.close());
+  const device = await enrolledEchoDevice(server, { dataDir: join(dir, 'device'), log, cleanup });
   const keys = join(server.dataDir, 'keys');
   const { url: bareUrl } = await startBarePipe({
     certFile: join(keys, 'tls-self-signed.crt'),

@@ -2,7 +2,6 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { enrollAgent } from '@tether/agent';
 import { CreateSessionResponse } from '@tether/protocol';
 import type { Cleanup } from '../lib/cleanup.js';
 import { benchLogger } from '../lib/logger.js';
@@ -10,7 +9,7 @@ import { closed, opened } from '../lib/open-socket.js';
 import { readRssKib } from '../lib/proc-stats.js';
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
 import { probeEcho } from './binary-echo.js';
-import { startEchoDevice } from './echo-device.js';
+import { enrolledEchoDevice } from './echo-device.js';
 import { startFleet } from './fleet.js';
 
 /** One reading of the server during the soak. */
@@ -113,10 +112,7 @@ export async function measureSoak(
   const dir = await cleanup.tempDir('soak');
   const log = benchLogger();
   const server = await startServerProcess({ dataDir: join(dir, 'server'), cleanup });
-  const echo = await server.createInstaller({});
-  await enrollAgent({ serverUrl: server.url, token: echo.token, dataDir: join(dir, 'echo'), log });
-  const device = await startEchoDevice({ dataDir: join(dir, 'echo'), log });
-  cleanup.defer('echo device', () => device.close());
+  const device = await enrolledEchoDevice(server, { dataDir: join(dir, 'echo'), log, cleanup });
   const { token } = await server.createInstaller({ maxInstalls: options.agents });
   const fleet = startFleet({
     size: options.agents,
