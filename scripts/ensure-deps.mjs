@@ -26,6 +26,13 @@ const TEST_PACKAGES = [
   'postgresql',
   'nats-server',
   'tinyproxy',
+  // Directories and single sign-on (issue 12): real servers the sign-in tests talk to.
+  'slapd',
+  'ldap-utils',
+  'freeradius',
+  'freeradius-utils',
+  'simplesamlphp',
+  'php-cli',
 ];
 
 /** @param {string} command @param {string[]} args */
