@@ -76,6 +76,7 @@ describe('createTetherClient', () => {
     const { fetch, calls } = fakeFetch(() => json(200, { user }));
     const api = createTetherClient({ baseUrl: 'https://tether.test/', fetch });
     const reply = await api.login({ username: 'admin', password: 'secret' });
+    assert.ok('user' in reply);
     assert.equal(reply.user.username, 'admin');
     const [call] = calls;
     assert.ok(call);

@@ -18,6 +18,8 @@ import {
   type Installer,
   type LoginRequest,
   type LoginResponse,
+  type SignInResponse,
+  type ContinueSignInRequest,
   type Recording,
   type Session,
 } from '@tether/protocol';
@@ -45,7 +47,10 @@ export interface AuditQuery {
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
 export interface TetherClient extends PolicyClient, UnattendedClient, UserClient {
-  login(request: LoginRequest): Promise<LoginResponse>;
+  /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
+  login(request: LoginRequest): Promise<SignInResponse>;
+  /** Answers the step a sign-in returned. */
+  continueLogin(request: ContinueSignInRequest): Promise<SignInResponse>;
   logout(): Promise<void>;
   /** The signed-in user; rejects with `AUTH_REQUIRED` when nobody is. */
   me(): Promise<LoginResponse>;
@@ -100,6 +105,8 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createUserClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
+    continueLogin: (request) =>
+      callEndpoint(transport, authEndpoints.continueLogin, { body: request }),
     me: () => callEndpoint(transport, authEndpoints.me, {}),
     listDevices: async () => (await callEndpoint(transport, deviceEndpoints.list, {})).devices,
     getDevice: async (deviceId) =>

@@ -1,11 +1,27 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AppError, type Role, type User } from '@tether/protocol';
+import {
+  AppError,
+  type ContinueSignInRequest,
+  type Role,
+  type SignInStep,
+  type User,
+} from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Store, UserRecord } from '../store/store.js';
 import type { Logger } from '../logging.js';
 import { HashGate } from './hash-gate.js';
 import { LiveLogins } from './live-logins.js';
+import { PendingSignIns } from './pending-sign-ins.js';
+import type {
+  DirectoryVerdict,
+  ExternalIdentity,
+  GroupMapping,
+  PasswordDirectory,
+  SecondFactors,
+  SignInProgress,
+} from './sign-in-methods.js';
+import { provisionExternalUser, type TeamSync } from '../users/external-users.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 import { sourceKeyOf } from './source-key.js';
@@ -34,17 +50,35 @@ export function toApiUser(user: UserRecord): User {
     createdAt: user.createdAt.toISOString(),
     disabled: user.disabledAt !== null,
     mustChangePassword: user.mustChangePassword,
+    source: user.source,
   };
 }
+
+/** A sign-in's result: signed in (a cookie token), or a further step to answer. */
+export type SignInOutcome = { user: UserRecord; token: string } | { step: SignInStep };
 
 export interface AuthService {
   /**
    * Checks credentials within the sign-in throttle (per account and source, per source, per
-   * account) and the hashing gate; returns a cookie token.
+   * account) and the hashing gate: a local user's password here, anyone else's with the
+   * configured directories in order. Returns a cookie token, or the step (second factor,
+   * directory challenge) the sign-in still needs.
    */
   login(input: {
     username: string;
     password: string;
+    sourceAddress: string;
+  }): Promise<SignInOutcome>;
+  /** Answers a step `login` returned; a wrong answer counts like a wrong password. */
+  continueLogin(input: ContinueSignInRequest & { sourceAddress: string }): Promise<SignInOutcome>;
+  /**
+   * Signs in someone a single sign-on provider vouched for (SAML, OpenID Connect): the user is
+   * created or updated from `mapping`, and no Tether second factor is asked (the provider's
+   * own applies). Returns a cookie token.
+   */
+  signInExternal(input: {
+    identity: ExternalIdentity;
+    mapping: GroupMapping;
     sourceAddress: string;
   }): Promise<{ user: UserRecord; token: string }>;
   /** The user behind a cookie token, or undefined. Extends the idle expiry. */
@@ -80,7 +114,25 @@ export interface AuthService {
 
 /** Why a sign-in failed, as the audit log says it. */
 type SignInFailure =
-  'rate limited' | 'server busy' | 'wrong password' | 'unknown user' | 'account disabled';
+  | 'rate limited'
+  | 'server busy'
+  | 'wrong password'
+  | 'unknown user'
+  | 'account disabled'
+  | 'wrong code'
+  | 'not allowed';
+
+/** A first factor that did not pass, and the error to answer with (default: wrong credentials). */
+interface Refusal {
+  reason: SignInFailure;
+  error?: AppError;
+}
+
+function disabled(): Refusal {
+  // Said only to whoever knows the password.
+  const message = 'This account is disabled. Ask an administrator to enable it.';
+  return { reason: 'account disabled', error: new AppError('AUTH_FAILED', message) };
+}
 
 /** Successful sign-ins read back at start, so known sources survive a restart. */
 const KNOWN_SOURCES_FROM_AUDIT = 1000;
@@ -91,8 +143,14 @@ export function createAuthService(deps: {
   audit: AuditLog;
   log: Logger;
   hashGate?: HashGate;
+  /** Directories that check the passwords of users who are not local, asked in this order. */
+  directories?: () => readonly PasswordDirectory[];
+  secondFactors?: SecondFactors;
+  /** Gives directory and single sign-on users the teams their groups map to. */
+  syncTeams?: TeamSync;
 }): AuthService {
   const { store, clock, audit } = deps;
+  const pending = new PendingSignIns(clock);
   const throttle = new SignInThrottle(clock);
   const hashGate = deps.hashGate ?? new HashGate();
   const liveLogins = new LiveLogins({ authSessions: store.authSessions, clock, log: deps.log });
@@ -147,55 +205,164 @@ export function createAuthService(deps: {
     return hashGate.run(() => verifyPassword(password, stored), turn);
   }
 
+  function refuseThrottled(username: string, sourceAddress: string, retryAfterMs: number) {
+    const retryAfterSec = Math.ceil(retryAfterMs / 1000);
+    const message = `Too many failed sign-ins. Try again in ${retryAfterSec} s.`;
+    const error = new AppError('RATE_LIMITED', message, { retryAfterSec });
+    return refuse(username, sourceAddress, 'rate limited', error);
+  }
+
+  /** A local user's password, or the directories' verdict for anyone else. */
+  async function firstFactor(
+    username: string,
+    password: string,
+    turn: { source: string; isKnownSource: boolean },
+  ): Promise<SignInProgress | Refusal> {
+    const user = await store.users.findByUsername(username);
+    const directories = deps.directories?.() ?? [];
+    if (user?.source === 'local' || directories.length === 0) {
+      const local = user?.source === 'local' ? user : undefined;
+      const valid = await verify(local, password, turn);
+      if (!local) return { reason: user ? 'wrong password' : 'unknown user' };
+      if (!valid) return { reason: 'wrong password' };
+      if (local.disabledAt) return disabled();
+      return { done: local };
+    }
+    for (const directory of directories) {
+      const verdict = await directory.check({ username, password });
+      if (verdict.result !== 'unknown') return fromVerdict(verdict);
+    }
+    return { reason: user ? 'wrong password' : 'unknown user' };
+  }
+
+  /** A directory's verdict as sign-in progress; a challenge's answer is judged the same way. */
+  async function fromVerdict(verdict: DirectoryVerdict): Promise<SignInProgress | Refusal> {
+    switch (verdict.result) {
+      case 'accepted':
+        try {
+          return { done: await provisionExternalUser(deps, verdict.identity, verdict.mapping) };
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'AUTH_FAILED')
+            return { reason: 'not allowed', error };
+          throw error;
+        }
+      case 'rejected':
+        return verdict.reason === 'account disabled' ? disabled() : { reason: verdict.reason };
+      case 'unknown':
+        return { reason: 'unknown user' };
+      case 'challenge':
+        return {
+          step: { kind: 'challenge', message: verdict.message, methods: ['code'] },
+          next: async ({ code }) => {
+            if (!code) throw new AppError('AUTH_FAILED', 'Enter the code you were asked for.');
+            const outcome = await fromVerdict(await verdict.answer(code));
+            if ('reason' in outcome)
+              throw outcome.error ?? new AppError('AUTH_FAILED', 'Wrong code.');
+            return outcome;
+          },
+        };
+    }
+  }
+
+  /** Adds the user's second factor after whatever first factor brought them here. */
+  async function withSecondFactor(progress: SignInProgress): Promise<SignInProgress> {
+    if ('done' in progress) return (await deps.secondFactors?.stepFor(progress.done)) ?? progress;
+    return {
+      step: progress.step,
+      next: async (answer) => withSecondFactor(await progress.next(answer)),
+    };
+  }
+
+  /** Signs in a user who took every step, or parks the sign-in at its next step. */
+  async function settle(
+    progress: SignInProgress,
+    username: string,
+    sourceAddress: string,
+  ): Promise<SignInOutcome> {
+    if ('done' in progress)
+      return { user: progress.done, token: await issueLogin(progress.done, sourceAddress) };
+    return { step: pending.park({ username, sourceAddress, progress }) };
+  }
+
+  async function issueLogin(user: UserRecord, sourceAddress: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const now = clock.now();
+    await store.authSessions.create({
+      tokenHash: tokenHashOf(token),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_IDLE_MS),
+      sourceAddress,
+    });
+    await audit.record({ action: 'auth.login', actor: user.username, sourceAddress });
+    return token;
+  }
+
   return {
     async login({ username, password, sourceAddress }) {
       await Promise.all([knownSourcesLoaded, unlocks.poll()]);
       const source = sourceKeyOf(sourceAddress);
       // Reserved before anything is awaited: simultaneous guesses cannot all pass the check.
       const reservation = throttle.reserve(username, source);
-      if (!reservation.ok) {
-        const retryAfterSec = Math.ceil(reservation.retryAfterMs / 1000);
-        const message = `Too many failed sign-ins. Try again in ${retryAfterSec} s.`;
-        const error = new AppError('RATE_LIMITED', message, { retryAfterSec });
-        return refuse(username, sourceAddress, 'rate limited', error);
-      }
-      let valid: boolean;
-      let user: UserRecord | undefined;
+      if (!reservation.ok)
+        return refuseThrottled(username, sourceAddress, reservation.retryAfterMs);
+      let outcome: SignInProgress | Refusal;
       try {
-        user = await store.users.findByUsername(username);
-        valid = await verify(user, password, { source, isKnownSource: reservation.isKnownSource });
+        outcome = await firstFactor(username, password, {
+          source,
+          isKnownSource: reservation.isKnownSource,
+        });
       } catch (error) {
-        // Never checked (busy, database down): not a failed guess.
+        // Never checked (busy, database or directory down): not a failed guess.
         reservation.release();
         if (error instanceof AppError && error.code === 'RATE_LIMITED')
           return refuse(username, sourceAddress, 'server busy', error);
         throw error;
       }
-      if (!user || !valid)
-        return refuse(username, sourceAddress, user ? 'wrong password' : 'unknown user');
-      if (user.disabledAt) {
-        // The right password: no guess to count. Said only to whoever knows the password.
-        reservation.release();
-        const message = 'This account is disabled. Ask an administrator to enable it.';
-        return refuse(
-          username,
-          sourceAddress,
-          'account disabled',
-          new AppError('AUTH_FAILED', message),
-        );
+      if ('reason' in outcome) {
+        // The right password of a disabled or unmapped account: no guess to count.
+        if (outcome.reason === 'account disabled' || outcome.reason === 'not allowed')
+          reservation.release();
+        return refuse(username, sourceAddress, outcome.reason, outcome.error);
       }
-      reservation.succeeded();
-      const token = randomBytes(32).toString('base64url');
-      const now = clock.now();
-      await store.authSessions.create({
-        tokenHash: tokenHashOf(token),
-        userId: user.id,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + SESSION_IDLE_MS),
-        sourceAddress,
-      });
-      await audit.record({ action: 'auth.login', actor: user.username, sourceAddress });
-      return { user, token };
+      const progress = await withSecondFactor(outcome);
+      // Half way (a second factor to come) is neither a failed guess nor a known source yet.
+      if ('step' in progress) reservation.release();
+      else reservation.succeeded();
+      return settle(progress, username, sourceAddress);
+    },
+
+    async continueLogin({ ticket, sourceAddress, ...answer }) {
+      const waiting = pending.take(ticket, sourceAddress);
+      const { username } = waiting;
+      const reservation = throttle.reserve(username, sourceKeyOf(sourceAddress));
+      if (!reservation.ok)
+        return refuseThrottled(username, sourceAddress, reservation.retryAfterMs);
+      let progress: SignInProgress;
+      try {
+        progress = await waiting.progress.next(answer);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'AUTH_FAILED')
+          return refuse(username, sourceAddress, 'wrong code', error);
+        reservation.release();
+        throw error;
+      }
+      pending.end(ticket);
+      if ('step' in progress) reservation.release();
+      else reservation.succeeded();
+      return settle(progress, username, sourceAddress);
+    },
+
+    async signInExternal({ identity, mapping, sourceAddress }) {
+      let user: UserRecord;
+      try {
+        user = await provisionExternalUser(deps, identity, mapping);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'AUTH_FAILED')
+          return refuse(identity.username, sourceAddress, 'not allowed', error);
+        throw error;
+      }
+      return { user, token: await issueLogin(user, sourceAddress) };
     },
 
     async authenticate(token) {

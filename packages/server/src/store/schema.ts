@@ -6,6 +6,7 @@ import type {
   Role,
   SessionKind,
   SessionState,
+  UserSource,
 } from '@tether/protocol';
 
 /**
@@ -47,6 +48,8 @@ export interface UsersTable {
   deleted_at: Millis | null;
   /** 0 or 1. */
   must_change_password: number;
+  /** `UserSource`: `local` unless a directory or single sign-on created the user. */
+  source: UserSource;
 }
 
 export interface AuthSessionsTable {

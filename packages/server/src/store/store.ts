@@ -7,6 +7,7 @@ import type {
   Role,
   SessionKind,
   SessionState,
+  UserSource,
 } from '@tether/protocol';
 import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
@@ -50,14 +51,16 @@ export interface UserRecord {
   disabledAt: Date | null;
   /** The user must choose a new password before anything else (set by an administrator). */
   mustChangePassword: boolean;
+  /** Who vouches for the user: Tether's own password, or a directory / single sign-on. */
+  source: UserSource;
 }
 
 /** A new user: the account fields default to an enabled user with no display name. */
 export type NewUserRecord = Omit<
   UserRecord,
-  'passwordChangedAt' | 'displayName' | 'disabledAt' | 'mustChangePassword'
+  'passwordChangedAt' | 'displayName' | 'disabledAt' | 'mustChangePassword' | 'source'
 > &
-  Partial<Pick<UserRecord, 'displayName' | 'mustChangePassword'>>;
+  Partial<Pick<UserRecord, 'displayName' | 'mustChangePassword' | 'source'>>;
 
 /** What an administrator (or the user, for the display name) changes on an account. */
 export type UserChanges = Partial<

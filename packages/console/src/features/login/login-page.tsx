@@ -1,8 +1,9 @@
-import { AppError, type User } from '@tether/protocol';
+import { AppError, type SignInStep, type User } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
 import { describeError, describeWait } from '../../format/describe-error.js';
+import { SignInStepForm } from './sign-in-step-form.js';
 
 function retryAfterMs(error: unknown): number {
   if (!(error instanceof AppError) || error.code !== 'RATE_LIMITED') return 0;
@@ -42,6 +43,7 @@ export function LoginPage({
   const [isSubmitting, setSubmitting] = useState(false);
   const [error, setError] = useState<{ message: string; isRateLimited: boolean } | null>(null);
   const [blockedUntil, setBlockedUntil] = useState(0);
+  const [step, setStep] = useState<SignInStep | null>(null);
   // The one source of the wait: both the message and the button count down from it.
   const waitSec = useCountdown(blockedUntil);
 
@@ -50,7 +52,12 @@ export function LoginPage({
     setSubmitting(true);
     setError(null);
     api.login({ username: username.trim(), password }).then(
-      ({ user }) => onSignedIn(user),
+      (reply) => {
+        if ('user' in reply) return onSignedIn(reply.user);
+        setSubmitting(false);
+        setPassword('');
+        setStep(reply.step);
+      },
       (failure: unknown) => {
         setSubmitting(false);
         setPassword('');
@@ -60,6 +67,20 @@ export function LoginPage({
       },
     );
   };
+
+  if (step) {
+    return (
+      <main className="login">
+        <SignInStepForm
+          api={api}
+          step={step}
+          onSignedIn={onSignedIn}
+          onNextStep={setStep}
+          onRestart={() => setStep(null)}
+        />
+      </main>
+    );
+  }
 
   return (
     <main className="login">

@@ -18,3 +18,14 @@ export async function addUserAccounts(db: Kysely<unknown>): Promise<void> {
     .addColumn('must_change_password', 'integer', (col) => col.notNull().defaultTo(0))
     .execute();
 }
+
+/**
+ * Where each user comes from (issue 12): Tether's own password, or a directory or single
+ * sign-on provider that created the user at first sign-in. Existing users are local.
+ */
+export async function addUserSources(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('users')
+    .addColumn('source', 'text', (col) => col.notNull().defaultTo('local'))
+    .execute();
+}

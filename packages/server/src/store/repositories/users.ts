@@ -45,6 +45,7 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
       const record: UserRecord = {
         displayName: '',
         mustChangePassword: false,
+        source: 'local',
         ...user,
         disabledAt: null,
         passwordChangedAt: user.createdAt,
@@ -163,6 +164,7 @@ function toRow(user: UserRecord): UsersTable {
     disabled_at: toMillisOrNull(user.disabledAt),
     deleted_at: null,
     must_change_password: user.mustChangePassword ? 1 : 0,
+    source: user.source,
   };
 }
 
@@ -177,5 +179,6 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
     passwordChangedAt: fromMillis(row.password_changed_at),
     disabledAt: fromMillisOrNull(row.disabled_at),
     mustChangePassword: row.must_change_password === 1,
+    source: row.source,
   };
 }

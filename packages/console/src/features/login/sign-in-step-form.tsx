@@ -1,0 +1,123 @@
+import type { SignInMethod, SignInResponse, SignInStep, User } from '@tether/protocol';
+import type { TetherClient } from '@tether/sdk';
+import { useState, type SyntheticEvent } from 'react';
+import { Notice } from '../../components/notice.js';
+import { describeError } from '../../format/describe-error.js';
+
+/** What the code field is called for each way of answering a step. */
+const CODE_LABELS: Partial<Record<SignInMethod, string>> = {
+  totp: 'Code from your authenticator app',
+  'recovery-code': 'Recovery code',
+  code: 'Code',
+};
+
+/**
+ * The second half of a sign-in: the step the server asked for (a second factor, a directory's
+ * challenge), answered with a code. A further step replaces this one; "Start over" goes back to
+ * the password.
+ *
+ * @example
+ * <SignInStepForm api={api} step={step} onSignedIn={setUser} onNextStep={setStep} onRestart={() => setStep(null)} />
+ */
+export function SignInStepForm({
+  api,
+  step,
+  onSignedIn,
+  onNextStep,
+  onRestart,
+}: {
+  api: TetherClient;
+  step: SignInStep;
+  onSignedIn: (user: User) => void;
+  onNextStep: (step: SignInStep) => void;
+  onRestart: () => void;
+}) {
+  const codeMethods = step.methods.filter((method) => method in CODE_LABELS);
+  const [method, setMethod] = useState<SignInMethod | undefined>(codeMethods[0]);
+  const [code, setCode] = useState('');
+  const [isSubmitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const settle = (reply: SignInResponse) => {
+    if ('user' in reply) onSignedIn(reply.user);
+    else {
+      setSubmitting(false);
+      setCode('');
+      onNextStep(reply.step);
+    }
+  };
+
+  const onSubmit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (!method) return;
+    setSubmitting(true);
+    setError(null);
+    api
+      .continueLogin({ ticket: step.ticket, method, code: code.trim() })
+      .then(settle, (failure: unknown) => {
+        setSubmitting(false);
+        setCode('');
+        setError(describeError(failure));
+      });
+  };
+
+  return (
+    <form className="login-card" onSubmit={onSubmit} data-testid="sign-in-step">
+      <div className="login-brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span>Tether</span>
+      </div>
+      <h1>{step.kind === 'second-factor' ? 'Second factor' : 'One more step'}</h1>
+      <p data-testid="sign-in-step-message">{step.message}</p>
+      {error && (
+        <div data-testid="sign-in-step-error">
+          <Notice kind="error">{error}</Notice>
+        </div>
+      )}
+      {codeMethods.length > 1 && (
+        <div className="segmented" role="group" aria-label="How to answer">
+          {codeMethods.map((choice) => (
+            <button
+              key={choice}
+              type="button"
+              className={method === choice ? 'is-selected' : undefined}
+              aria-pressed={method === choice}
+              onClick={() => setMethod(choice)}
+              data-testid={`sign-in-method-${choice}`}
+            >
+              {CODE_LABELS[choice]}
+            </button>
+          ))}
+        </div>
+      )}
+      {method && (
+        <>
+          <label className="field">
+            <span>{CODE_LABELS[method]}</span>
+            <input
+              name="code"
+              autoComplete="one-time-code"
+              autoFocus
+              required
+              maxLength={256}
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+              data-testid="sign-in-step-code"
+            />
+          </label>
+          <button
+            type="submit"
+            className="button button-primary button-wide"
+            disabled={isSubmitting || code.trim() === ''}
+            data-testid="sign-in-step-submit"
+          >
+            {isSubmitting ? 'Checking…' : 'Continue'}
+          </button>
+        </>
+      )}
+      <button type="button" className="button button-link" onClick={onRestart}>
+        Start over
+      </button>
+    </form>
+  );
+}
