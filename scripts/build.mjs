@@ -27,6 +27,32 @@ const NATIVE = [
 ];
 
 /**
+ * Fastify's default schema compilers (Ajv with its formats, fast-json-stringify: ~0.7 MiB of
+ * code). Tether validates with zod and passes its own compilers (https-app.ts,
+ * `NO_FASTIFY_SCHEMAS`), so Fastify never loads these; the bundle gets a module that says so
+ * instead of their code, which every server process would otherwise parse and keep.
+ *
+ * @type {import('esbuild').Plugin}
+ */
+const withoutFastifySchemaCompilers = {
+  name: 'without-fastify-schema-compilers',
+  setup(build) {
+    build.onResolve(
+      { filter: /^@fastify\/(ajv-compiler|fast-json-stringify-compiler)$/ },
+      (args) =>
+        /[\\/]node_modules[\\/]fastify[\\/]/.test(args.importer)
+          ? { path: args.path, namespace: 'without-fastify-schema-compilers' }
+          : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'without-fastify-schema-compilers' }, () => ({
+      contents:
+        "module.exports = () => { throw new Error('Not in the Tether bundle: routes validate with their endpoint contracts.'); };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * zod's 40 translations of its messages (half of zod's code): `z.locales` re-exports them all,
  * so bundling cannot drop them, and every process would parse and keep them. Tether never
  * changes zod's language and turns zod's issues into its own sentences (input-issues.ts), so
@@ -85,7 +111,7 @@ export async function buildBundles() {
     minifySyntax: true,
     sourcemap: 'linked',
     sourcesContent: false,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, withoutFastifySchemaCompilers],
     metafile: true,
     logLevel: 'warning',
   });

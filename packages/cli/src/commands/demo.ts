@@ -7,7 +7,7 @@ import { consoleDir } from '../console-dir.js';
 import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
 import { cliEntry } from '../self.js';
 import { waitForSignal } from './server.js';
-import { SERVER_V8_FLAGS, applyV8Flags } from './v8-flags.js';
+import { AGENT_V8_FLAGS, SERVER_V8_FLAGS, applyV8Flags } from './v8-flags.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -85,7 +85,8 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
 
 function startAgentProcess(dataDir: string, logFile: string): ChildProcess {
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [...cliEntry(), 'agent', 'run', '--data-dir', dataDir], {
+  const flags = [...AGENT_V8_FLAGS, ...cliEntry(), 'agent', 'run', '--data-dir', dataDir];
+  const child = spawn(process.execPath, flags, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(out);

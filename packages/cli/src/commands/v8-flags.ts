@@ -32,8 +32,10 @@ export const AGENT_V8_FLAGS = ['--semi-space-growth-factor=1', '--interrupt-budg
  * optimising compiler). Set from here it saves less than on the command line, because Node's own
  * start-up functions were compiled with the default budget before this runs: measured
  * 2026-12-06 on an existing data folder, 78.9 -> 77.7 MiB at start (75.0 MiB with the flag on
- * the node command line). Its young generation is left to grow: the relay moves buffers all day,
- * and a 1 MiB young generation would scavenge far more often under load.
+ * the node command line). So the launchers put it on the command line too: `npm start` (the
+ * root package.json, checked by v8-flags.test.ts) and the agent the demo starts; set here, it
+ * still covers `tether server` started by hand. Its young generation is left to grow: the relay
+ * moves buffers all day, and a 1 MiB young generation would scavenge far more often under load.
  */
 export const SERVER_V8_FLAGS = ['--interrupt-budget=270336'];
 

@@ -68,9 +68,10 @@ export async function createAdminApp(
       }),
     ),
   );
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(options.metrics.contentType).send(await options.metrics.render()),
-  );
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await options.metrics.render();
+    return reply.type(contentType).send(body);
+  });
 
   app.get('/conf/api/trusted-networks', async (request) => {
     await requireUser(context.auth, request, ['administrator']);

@@ -1,32 +1,47 @@
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-
 /** Prometheus metrics of one server process. */
 export interface MetricsRegistry {
-  readonly contentType: string;
-  render(): Promise<string>;
+  /** The exposition text and its content type. */
+  render(): Promise<{ contentType: string; body: string }>;
 }
 
+/**
+ * The metrics registry, built at the first scrape: prom-client and its collectors cost ~4 MiB of
+ * a server's memory, which a server nobody scrapes should not pay (issue 11's memory at start).
+ * Counters of the process (CPU, memory) are cumulative anyway; the event-loop and GC figures
+ * start at the first scrape.
+ */
 export function createMetrics(sources: {
   devicesOnline(): number;
   sessionsActive(): number;
 }): MetricsRegistry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tether_' });
-  new Gauge({
-    name: 'tether_devices_online',
-    help: 'Agents with an authenticated control channel to this node.',
-    registers: [registry],
-    collect() {
-      this.set(sources.devicesOnline());
+  let registry: Promise<import('prom-client').Registry> | undefined;
+  const build = async () => {
+    const { Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
+    const created = new Registry();
+    collectDefaultMetrics({ register: created, prefix: 'tether_' });
+    new Gauge({
+      name: 'tether_devices_online',
+      help: 'Agents with an authenticated control channel to this node.',
+      registers: [created],
+      collect() {
+        this.set(sources.devicesOnline());
+      },
+    });
+    new Gauge({
+      name: 'tether_sessions_active',
+      help: 'Sessions this node is relaying or waiting to relay.',
+      registers: [created],
+      collect() {
+        this.set(sources.sessionsActive());
+      },
+    });
+    return created;
+  };
+  return {
+    async render() {
+      registry ??= build();
+      const ready = await registry;
+      return { contentType: ready.contentType, body: await ready.metrics() };
     },
-  });
-  new Gauge({
-    name: 'tether_sessions_active',
-    help: 'Sessions this node is relaying or waiting to relay.',
-    registers: [registry],
-    collect() {
-      this.set(sources.sessionsActive());
-    },
-  });
-  return { contentType: registry.contentType, render: () => registry.metrics() };
+  };
 }
