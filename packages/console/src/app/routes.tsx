@@ -143,7 +143,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
     title: 'Installers',
     section: 'installers',
     nav: 'Installers',
-    permission: 'installers.manage',
+    permission: 'installers.view',
     render: () => <InstallersPage />,
   }),
   route({
@@ -152,7 +152,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
     title: 'Policies',
     section: 'policies',
     nav: 'Policies',
-    permission: 'policies.manage',
+    permission: 'policies.view',
     render: () => <PoliciesPage />,
   }),
   route({
@@ -168,7 +168,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
     path: '/policies/:policyId',
     title: 'Policy',
     section: 'policies',
-    permission: 'policies.manage',
+    permission: 'policies.view',
     render: ({ policyId }) => <PolicyPage policyId={policyId} />,
   }),
   route({

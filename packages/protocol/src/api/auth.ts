@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { Timestamp, UserId } from '../ids.js';
+import { PermissionName } from './permissions.js';
+import { RoleId } from './roles.js';
 
-/** Roles (X-2). */
-export const Role = z.enum(['administrator', 'privileged', 'technician']);
-export type Role = z.infer<typeof Role>;
+/**
+ * The role a user has, by role ID (X-2): a built-in role's name (`administrator`, `privileged`,
+ * `technician`, `auditor`) or a custom role's ID.
+ */
+export const Role = RoleId;
+export type Role = RoleId;
 
 /** A user as the API shows it: never a hash, never a secret. */
 export const User = z.object({
@@ -35,8 +40,16 @@ export const LoginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
-/** Reply to a login and to `GET /api/v1/auth/me`. */
-export const LoginResponse = z.object({ user: User });
+/**
+ * Reply to a login and to `GET /api/v1/auth/me`: the user and what their role allows them now
+ * (the console shows and hides actions by these, never by role names).
+ */
+export const LoginResponse = z.object({
+  user: User,
+  permissions: z.array(PermissionName),
+  /** The name of the user's role (`Privileged technician`, a custom role's name). */
+  roleName: z.string(),
+});
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
 /** Name of the session cookie. */

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AppError, type Role, type User } from '@tether/protocol';
+import { AppError, type Permission, type Role, type User } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Store, UserRecord } from '../store/store.js';
 import type { Logger } from '../logging.js';
+import { lookUpRole } from '../roles/role-permissions.js';
 import { HashGate } from './hash-gate.js';
 import { LiveLogins } from './live-logins.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
@@ -18,6 +19,10 @@ export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 export interface Principal {
   user: UserRecord;
   tokenHash: string;
+  /** What the user's role allows, read for this request (`lookUpRole`). */
+  permissions: readonly Permission[];
+  /** The name of the user's role, for people. */
+  roleName: string;
 }
 
 function tokenHashOf(token: string): string {
@@ -37,16 +42,22 @@ export function toApiUser(user: UserRecord): User {
   };
 }
 
+/** What the console learns of the signed-in user's role besides the user (`LoginResponse`). */
+export function signedIn(principal: Principal): { permissions: Permission[]; roleName: string } {
+  return { permissions: [...principal.permissions], roleName: principal.roleName };
+}
+
 export interface AuthService {
   /**
    * Checks credentials within the sign-in throttle (per account and source, per source, per
    * account) and the hashing gate; returns a cookie token.
    */
-  login(input: {
-    username: string;
-    password: string;
-    sourceAddress: string;
-  }): Promise<{ user: UserRecord; token: string }>;
+  login(input: { username: string; password: string; sourceAddress: string }): Promise<{
+    user: UserRecord;
+    token: string;
+    permissions: readonly Permission[];
+    roleName: string;
+  }>;
   /** The user behind a cookie token, or undefined. Extends the idle expiry. */
   authenticate(token: string | undefined): Promise<Principal | undefined>;
   /** Ends this login and closes the connections it holds open. */
@@ -71,6 +82,16 @@ export interface AuthService {
     password: string;
     sourceAddress: string;
   }): Promise<boolean>;
+  /**
+   * Refuses a signed-in user whose role lacks `permission`: `FORBIDDEN`, audited as
+   * `permission.refused` (tallied per source, so a flood costs a few rows). `target` names what
+   * was refused (an endpoint ID, a relay join).
+   */
+  requirePermission(
+    principal: Principal,
+    permission: Permission,
+    refused: { target: string; sourceAddress: string },
+  ): Promise<void>;
   createUser(
     input: { username: string; password: string; role: Role } & Partial<
       Pick<UserRecord, 'displayName' | 'mustChangePassword'>
@@ -195,7 +216,8 @@ export function createAuthService(deps: {
         sourceAddress,
       });
       await audit.record({ action: 'auth.login', actor: user.username, sourceAddress });
-      return { user, token };
+      const { name: roleName, permissions } = await lookUpRole(store.roles, user.role);
+      return { user, token, permissions, roleName };
     },
 
     async authenticate(token) {
@@ -212,7 +234,8 @@ export function createAuthService(deps: {
       if (extended - session.expiresAt.getTime() > 60_000) {
         await store.authSessions.extend(tokenHash, new Date(extended));
       }
-      return { user, tokenHash };
+      const { name: roleName, permissions } = await lookUpRole(store.roles, user.role);
+      return { user, tokenHash, permissions, roleName };
     },
 
     async logout(principal, sourceAddress) {
@@ -247,6 +270,27 @@ export function createAuthService(deps: {
       }
       if (valid) reservation.succeeded();
       return valid;
+    },
+
+    async requirePermission(principal, permission, { target, sourceAddress }) {
+      if (principal.permissions.includes(permission)) return;
+      const { username, role } = principal.user;
+      await audit.refused(
+        {
+          action: 'permission.refused',
+          actor: username,
+          target,
+          sourceAddress,
+          details: { role, permission },
+        },
+        // Per user and endpoint: each refused action shows up at once, and a script repeating
+        // one costs one row and a summary per minute.
+        { reason: `${username} lacks ${permission}`, isPerTarget: true },
+      );
+      throw new AppError(
+        'FORBIDDEN',
+        `Your role does not allow this: it needs the permission "${permission}". Ask an administrator.`,
+      );
     },
 
     async createUser({ password, ...user }) {

@@ -1,4 +1,4 @@
-import { AppError, type User } from '@tether/protocol';
+import { AppError, type LoginResponse } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
@@ -26,7 +26,7 @@ function useCountdown(until: number): number {
  * down the wait and keeps the button disabled until then.
  *
  * @example
- * <LoginPage api={api} onSignedIn={(user) => setUser(user)} />
+ * <LoginPage api={api} onSignedIn={(session) => setSession(session)} />
  */
 export function LoginPage({
   api,
@@ -35,7 +35,7 @@ export function LoginPage({
 }: {
   api: TetherClient;
   notice?: string | undefined;
-  onSignedIn: (user: User) => void;
+  onSignedIn: (session: LoginResponse) => void;
 }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -50,7 +50,7 @@ export function LoginPage({
     setSubmitting(true);
     setError(null);
     api.login({ username: username.trim(), password }).then(
-      ({ user }) => onSignedIn(user),
+      (session) => onSignedIn(session),
       (failure: unknown) => {
         setSubmitting(false);
         setPassword('');
