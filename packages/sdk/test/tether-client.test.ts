@@ -73,10 +73,12 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<App
 
 describe('createTetherClient', () => {
   it('posts the login as JSON and returns the validated user', async () => {
-    const { fetch, calls } = fakeFetch(() => json(200, { user }));
+    const signedIn = { user, permissions: ['console.use', 'users.manage'], roleName: 'Boss' };
+    const { fetch, calls } = fakeFetch(() => json(200, signedIn));
     const api = createTetherClient({ baseUrl: 'https://tether.test/', fetch });
     const reply = await api.login({ username: 'admin', password: 'secret' });
     assert.equal(reply.user.username, 'admin');
+    assert.deepEqual(reply.permissions, ['console.use', 'users.manage']);
     const [call] = calls;
     assert.ok(call);
     assert.equal(call.url, 'https://tether.test/api/v1/auth/login');

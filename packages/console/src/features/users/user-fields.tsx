@@ -53,11 +53,7 @@ export function RoleField({
   return (
     <label className="field">
       <span>Role</span>
-      <select
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        data-testid={testId}
-      >
+      <select value={value} onChange={(event) => onChange(event.target.value)} data-testid={testId}>
         {roles.map((role) => (
           <option key={role.id} value={role.id}>
             {roleLabel(role)}

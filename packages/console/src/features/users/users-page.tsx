@@ -1,5 +1,6 @@
 import { Loaded } from '../../components/loaded.js';
 import { PageHeader } from '../../components/page-header.js';
+import { Link } from '../../routing/link.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { UserForm } from './user-form.js';
 import { UserRow } from './user-row.js';
@@ -22,6 +23,11 @@ export function UsersPage() {
       <PageHeader
         title="Users"
         subtitle="Who may sign in to this console, and with which role. Disabling or deleting a user signs them out at once."
+        actions={
+          <Link href="/roles" className="button" data-testid="users-roles">
+            Roles…
+          </Link>
+        }
       />
       {roles.length > 0 && <UserForm roles={roles} onCreated={reload} />}
       <section>
