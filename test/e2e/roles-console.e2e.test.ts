@@ -36,7 +36,7 @@ async function navNames(page: Page): Promise<string[]> {
 }
 
 test('an administrator makes a Helpdesk role from plain-worded permissions and gives it to a user', async () => {
-  await admin.getByRole('link', { name: 'Users' }).click();
+  await admin.getByRole('link', { name: 'Users', exact: true }).click();
   await admin.getByTestId('users-roles').click();
   await roleRow('Auditor').waitFor();
   assert.match(await roleRow('Auditor').innerText(), /Read the audit log/);
@@ -53,7 +53,7 @@ test('an administrator makes a Helpdesk role from plain-worded permissions and g
   await admin.screenshot({ path: `${ARTIFACTS}console-roles.png`, fullPage: true });
 
   // The user form offers the custom role beside the built-in ones.
-  await admin.getByRole('link', { name: 'Users' }).click();
+  await admin.getByRole('link', { name: 'Users', exact: true }).click();
   const helpdesk = (await server.admin.request('GET', '/api/v1/roles'))
     .json(RoleList)
     .roles.find((role) => role.name === 'Helpdesk');
