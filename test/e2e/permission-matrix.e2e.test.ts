@@ -16,7 +16,7 @@ import {
   type Permission,
 } from '@tether/protocol';
 import { openDeviceEvents } from '../support/device-events.js';
-import type { HttpsClient } from '../support/https-client.js';
+import { HttpsClient } from '../support/https-client.js';
 import { joinTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
@@ -139,7 +139,7 @@ describe('permission matrix: every user contract for every role', () => {
     });
   }
 
-  test('an auditor sees sessions, policies, installers and the audit log, and changes nothing', async () => {
+  test('an auditor sees sessions, policies, installers, settings and the audit log, and changes nothing', async () => {
     const auditor = roles.get('auditor')?.client;
     assert.ok(auditor);
     for (const path of [
@@ -149,6 +149,15 @@ describe('permission matrix: every user contract for every role', () => {
       '/api/v1/audit',
     ])
       assert.equal((await auditor.request('GET', path)).status, 200, path);
+    // The admin listener's settings: read, never changed.
+    const conf = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
+    conf.cookie = auditor.cookie;
+    assert.equal((await conf.request('GET', '/conf/api/trusted-networks')).status, 200);
+    const change = await conf.request('PUT', '/conf/api/trusted-networks', {
+      networks: ['10.0.0.0/8'],
+    });
+    assert.equal(change.status, 403, change.text);
+    assert.match(change.json(ErrorBody).message, /settings\.manage/);
     const open = await auditor.request('POST', '/api/v1/sessions', {
       deviceId: randomUUID(),
       kind: 'terminal',
