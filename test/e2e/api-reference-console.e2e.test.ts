@@ -110,15 +110,15 @@ test('the OEM createdevicekey operation shows who may call it, its body fields a
 });
 
 test('the installers endpoints are listed with method, path and permission', async () => {
-  for (const [method, path] of [
-    ['GET', '/api/v1/installers'],
-    ['POST', '/api/v1/installers'],
-    ['DELETE', '/api/v1/installers/{id}'],
+  for (const [method, path, permission] of [
+    ['GET', '/api/v1/installers', 'installers.view'],
+    ['POST', '/api/v1/installers', 'installers.manage'],
+    ['DELETE', '/api/v1/installers/{id}', 'installers.manage'],
   ] as const) {
     const summary = await operationRow(method, path)
       .getByTestId('api-operation-summary')
       .innerText();
-    assert.ok(summary.includes('installers.manage'), `${method} ${path}: ${summary}`);
+    assert.ok(summary.includes(permission), `${method} ${path}: ${summary}`);
   }
 });
 

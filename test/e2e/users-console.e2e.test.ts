@@ -48,7 +48,7 @@ test('an administrator creates a technician, who must choose a password before u
   await row('tina').waitFor();
   assert.match(
     await row('tina').innerText(),
-    /Tina Tech[\s\S]*technician[\s\S]*must change password/,
+    /Tina Tech[\s\S]*Technician[\s\S]*must change password/,
   );
 
   await row('tina').getByRole('button', { name: 'Edit' }).click();

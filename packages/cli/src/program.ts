@@ -9,6 +9,7 @@ import { installerCreateCommand } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
 import { storageCommands } from './commands/storage.js';
+import { roleCommands } from './commands/roles.js';
 import { userCommands } from './commands/users.js';
 
 const commands: Command[] = [
@@ -23,6 +24,7 @@ const commands: Command[] = [
   unlockCommand,
   trustedNetworksCommand,
   ...userCommands,
+  ...roleCommands,
   ...oemCommands,
   ...storageCommands,
 ];

@@ -9,6 +9,8 @@ export {
   CreateTenantRequest,
   CustomStorage,
   OemCompatibility,
+  PERMISSIONS,
+  PERMISSION_INFO,
   TenantId,
   invalidInput,
 } from '@tether/protocol';

@@ -8,6 +8,8 @@ export * from './base64url.js';
 export * from './identity/enrollment-token.js';
 export * from './identity/proofs.js';
 export * from './api/auth.js';
+export * from './api/permissions.js';
+export * from './api/roles.js';
 export * from './api/users.js';
 export * from './api/statistics.js';
 export * from './api/devices.js';

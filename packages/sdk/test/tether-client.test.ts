@@ -43,6 +43,7 @@ const user = {
   createdAt: '2025-01-01T00:00:00.000Z',
   disabled: false,
   mustChangePassword: false,
+  source: 'local',
 };
 
 const device = {
@@ -73,11 +74,13 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<App
 
 describe('createTetherClient', () => {
   it('posts the login as JSON and returns the validated user', async () => {
-    const { fetch, calls } = fakeFetch(() => json(200, { user }));
+    const signedIn = { user, permissions: ['console.use', 'users.manage'], roleName: 'Boss' };
+    const { fetch, calls } = fakeFetch(() => json(200, signedIn));
     const api = createTetherClient({ baseUrl: 'https://tether.test/', fetch });
     const reply = await api.login({ username: 'admin', password: 'secret' });
     assert.ok('user' in reply);
     assert.equal(reply.user.username, 'admin');
+    assert.deepEqual(reply.permissions, ['console.use', 'users.manage']);
     const [call] = calls;
     assert.ok(call);
     assert.equal(call.url, 'https://tether.test/api/v1/auth/login');

@@ -1,6 +1,6 @@
 import { AppError } from '@tether/protocol/app-error';
 import type { User } from '@tether/protocol';
-import type { UserService } from '@tether/server';
+import type { RoleService, UserService } from '@tether/server';
 import { stringOption, type Command, type CommandInput } from '../command.js';
 import { readStdin, withStore } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -12,12 +12,13 @@ import { dataDirOptions, serverConfigFrom } from '../server-config.js';
 /** The audit log's name for changes made here. */
 const HEADLESS = { username: 'system', via: 'headless' } as const;
 
-/** Runs `work` with the user service of the data directory's store. */
+/** Runs `work` with the user service (and the roles) of the data directory's store. */
 async function withUsers<T>(
   input: CommandInput,
-  work: (users: UserService) => Promise<T>,
+  work: (users: UserService, roles: RoleService) => Promise<T>,
 ): Promise<T> {
-  const { createUserService, headlessLoginControl, systemClock } = await import('@tether/server');
+  const { createRoleService, createUserService, headlessLoginControl, systemClock } =
+    await import('@tether/server');
   return withStore(await serverConfigFrom(input), ({ store, audit }) =>
     work(
       createUserService({
@@ -26,6 +27,7 @@ async function withUsers<T>(
         audit,
         logins: headlessLoginControl(store),
       }),
+      createRoleService({ store, clock: systemClock, audit }),
     ),
   );
 }
@@ -56,12 +58,14 @@ const passwordOptions = {
 const PASSWORD_HELP = `Prints a random password once unless --password-stdin reads one (at least 12 characters).
 The user must choose a new password at their next sign-in, unless --keep-password.`;
 
-function describeUser(user: User): string {
+function describeUser(user: User, roleNames: ReadonlyMap<string, string>): string {
   const state = [
     user.disabled ? 'disabled' : 'enabled',
     ...(user.mustChangePassword ? ['must change password'] : []),
   ].join(', ');
-  return [user.username, user.displayName || '-', user.role, state].join('\t');
+  // Built-in roles by their IDs (as `--role` takes them), custom ones by name.
+  const role = roleNames.get(user.role) ?? user.role;
+  return [user.username, user.displayName || '-', role, state].join('\t');
 }
 
 const listCommand: Command = {
@@ -72,18 +76,29 @@ const listCommand: Command = {
 One user a line, tab-separated: username, display name (- when none), role, state.`,
   options: { ...dataDirOptions },
   async run(input) {
-    const users = await withUsers(input, (service) => service.list());
-    input.out(['USERNAME\tDISPLAY NAME\tROLE\tSTATE', ...users.map(describeUser)].join('\n'));
+    const { users, roleNames } = await withUsers(input, async (service, roles) => ({
+      users: await service.list(),
+      roleNames: new Map(
+        (await roles.list()).filter((role) => !role.builtIn).map((role) => [role.id, role.name]),
+      ),
+    }));
+    input.out(
+      [
+        'USERNAME\tDISPLAY NAME\tROLE\tSTATE',
+        ...users.map((user) => describeUser(user, roleNames)),
+      ].join('\n'),
+    );
     return 0;
   },
 };
 
 const createCommand: Command = {
   name: 'users create',
-  summary: 'Create a console user (administrator, privileged or technician).',
+  summary: 'Create a console user with a built-in or custom role.',
   usage: `tether users create USERNAME --role ROLE [--display-name NAME] [--password-stdin] [--keep-password] [--data-dir DIR]
 
-ROLE is administrator, privileged or technician. ${PASSWORD_HELP}`,
+ROLE is administrator, privileged, technician, auditor or a custom role's name (\`tether roles list\`).
+${PASSWORD_HELP}`,
   options: {
     ...dataDirOptions,
     ...passwordOptions,
@@ -94,13 +109,12 @@ ROLE is administrator, privileged or technician. ${PASSWORD_HELP}`,
   async run(input) {
     const username = usernameOf(input, 'create');
     const { password, generated } = await newPassword(input);
-    const user = await withUsers(input, (users) =>
+    const user = await withUsers(input, async (users, roles) =>
       users.create(
         {
           username,
           displayName: stringOption(input, 'display-name') ?? '',
-          // Checked by the service against the roles, with the message the API gives.
-          role: (stringOption(input, 'role') ?? '') as User['role'],
+          role: await roles.resolve(stringOption(input, 'role') ?? ''),
           password,
           mustChangePassword: !input.values['keep-password'],
         },

@@ -1,4 +1,4 @@
-import type { User } from '@tether/protocol';
+import type { LoginResponse, User } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../components/notice.js';
@@ -6,7 +6,7 @@ import { describeError, isSignedOut } from '../format/describe-error.js';
 import { ChangePasswordPage } from '../features/account/change-password-page.js';
 import { LoginPage } from '../features/login/login-page.js';
 import { navigate, usePathname } from '../routing/navigation.js';
-import { ConsoleContextValue, type ConsoleContext } from '../api/console-context.js';
+import { ConsoleContextValue, permits, type ConsoleContext } from '../api/console-context.js';
 import { NavBar } from './nav-bar.js';
 import { HOME_PATH, resolveRoute } from './routes.js';
 
@@ -14,7 +14,7 @@ type Auth =
   | { state: 'checking' }
   | { state: 'unreachable'; message: string }
   | { state: 'signed-out'; notice?: string }
-  | { state: 'signed-in'; user: User };
+  | { state: 'signed-in'; session: LoginResponse };
 
 /**
  * The console: checks the login, then shows the sign-in page or the signed-in shell.
@@ -31,7 +31,7 @@ export function App({ api }: { api: TetherClient }) {
   useEffect(() => {
     let isCurrent = true;
     api.me().then(
-      ({ user }) => isCurrent && setAuth({ state: 'signed-in', user }),
+      (session) => isCurrent && setAuth({ state: 'signed-in', session }),
       (error: unknown) => {
         if (!isCurrent) return;
         if (isSignedOut(error)) setAuth({ state: 'signed-out' });
@@ -75,10 +75,21 @@ export function App({ api }: { api: TetherClient }) {
       });
   }, [api]);
 
-  const onUserChanged = useCallback((user: User) => setAuth({ state: 'signed-in', user }), []);
+  // A change of the user's own account keeps their role: only the user changes.
+  const onUserChanged = useCallback(
+    (user: User) =>
+      setAuth((current) =>
+        current.state === 'signed-in'
+          ? { state: 'signed-in', session: { ...current.session, user } }
+          : current,
+      ),
+    [],
+  );
   const context = useMemo<ConsoleContext | null>(
     () =>
-      auth.state === 'signed-in' ? { api, user: auth.user, onSignedOut, onUserChanged } : null,
+      auth.state === 'signed-in'
+        ? { api, ...auth.session, can: permits(auth.session), onSignedOut, onUserChanged }
+        : null,
     [api, auth, onSignedOut, onUserChanged],
   );
 
@@ -101,23 +112,28 @@ export function App({ api }: { api: TetherClient }) {
         <LoginPage
           api={api}
           notice={auth.notice}
-          onSignedIn={(user) => setAuth({ state: 'signed-in', user })}
+          onSignedIn={(session) => setAuth({ state: 'signed-in', session })}
         />
       );
     case 'signed-in':
       // The server refuses everything else until then (PASSWORD_CHANGE_REQUIRED).
-      if (auth.user.mustChangePassword)
+      if (auth.session.user.mustChangePassword)
         return (
           <ChangePasswordPage
             api={api}
-            user={auth.user}
+            user={auth.session.user}
             onChanged={onUserChanged}
             onSignOut={signOut}
           />
         );
       return (
         <ConsoleContextValue.Provider value={context}>
-          <NavBar user={auth.user} route={route} onSignOut={signOut} isSigningOut={isSigningOut} />
+          <NavBar
+            session={auth.session}
+            route={route}
+            onSignOut={signOut}
+            isSigningOut={isSigningOut}
+          />
           <main className={`page page-${route.name}`}>
             {/* Keyed on the path, so that moving between two devices starts each page fresh. */}
             <Fragment key={path}>{route.render(params)}</Fragment>

@@ -1,14 +1,13 @@
-import { ROLE_PERMISSIONS, type User } from '@tether/protocol';
+import type { LoginResponse } from '@tether/protocol';
 import { Link } from '../routing/link.js';
 import { HOME_PATH, ROUTES, type ConsoleRoute } from './routes.js';
 
-/** The routes with a nav entry that the user's role may use. */
-function entriesFor(user: User): ConsoleRoute[] {
-  const allowed = ROLE_PERMISSIONS[user.role];
+/** The routes with a nav entry that the user's role may use (by its permissions, now). */
+function entriesFor({ permissions }: LoginResponse): ConsoleRoute[] {
   return ROUTES.filter(
     (route) =>
       route.nav !== undefined &&
-      (route.permission === undefined || allowed.includes(route.permission)),
+      (route.permission === undefined || permissions.includes(route.permission)),
   );
 }
 
@@ -17,19 +16,20 @@ function entriesFor(user: User): ConsoleRoute[] {
  * signed-in technician, and Sign out.
  *
  * @example
- * <NavBar user={user} route={route} onSignOut={signOut} isSigningOut={false} />
+ * <NavBar session={session} route={route} onSignOut={signOut} isSigningOut={false} />
  */
 export function NavBar({
-  user,
+  session,
   route,
   onSignOut,
   isSigningOut,
 }: {
-  user: User;
+  session: LoginResponse;
   route: ConsoleRoute;
   onSignOut: () => void;
   isSigningOut: boolean;
 }) {
+  const { user, roleName } = session;
   return (
     <nav className="nav-bar" aria-label="Main">
       <Link href={HOME_PATH} className="brand">
@@ -37,7 +37,7 @@ export function NavBar({
         Tether
       </Link>
       <ul className="nav-links">
-        {entriesFor(user).map((entry) => {
+        {entriesFor(session).map((entry) => {
           const isCurrent = entry.section !== undefined && entry.section === route.section;
           return (
             <li key={entry.path}>
@@ -57,10 +57,12 @@ export function NavBar({
           href="/account"
           className="nav-account"
           data-testid="signed-in-user"
-          title={`Signed in as ${user.username} (${user.role}): my account`}
+          title={`Signed in as ${user.username} (${roleName}): my account`}
         >
           {user.displayName || user.username}
-          <span className="nav-role">{user.role}</span>
+          <span className="nav-role" data-testid="signed-in-role">
+            {roleName}
+          </span>
         </Link>
         <button
           type="button"

@@ -16,6 +16,7 @@ import { SettingsPage } from '../features/settings/settings-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
 import { UsersPage } from '../features/users/users-page.js';
+import { RolesPage } from '../features/roles/roles-page.js';
 import { matchPath, normalizePath, type PathParams } from '../routing/match-path.js';
 import { NotFoundPage } from './not-found-page.js';
 
@@ -143,7 +144,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
     title: 'Installers',
     section: 'installers',
     nav: 'Installers',
-    permission: 'installers.manage',
+    permission: 'installers.view',
     render: () => <InstallersPage />,
   }),
   route({
@@ -152,7 +153,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
     title: 'Policies',
     section: 'policies',
     nav: 'Policies',
-    permission: 'policies.manage',
+    permission: 'policies.view',
     render: () => <PoliciesPage />,
   }),
   route({
@@ -168,7 +169,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
     path: '/policies/:policyId',
     title: 'Policy',
     section: 'policies',
-    permission: 'policies.manage',
+    permission: 'policies.view',
     render: ({ policyId }) => <PolicyPage policyId={policyId} />,
   }),
   route({
@@ -181,12 +182,21 @@ export const ROUTES: readonly ConsoleRoute[] = [
     render: () => <UsersPage />,
   }),
   route({
+    name: 'roles',
+    path: '/roles',
+    title: 'Roles',
+    // Reached from the Users page: the nav bar has no room to spare on a phone.
+    section: 'users',
+    permission: 'users.manage',
+    render: () => <RolesPage />,
+  }),
+  route({
     name: 'settings',
     path: '/settings',
     title: 'Settings',
     section: 'settings',
     nav: 'Settings',
-    permission: 'settings.manage',
+    permission: 'settings.view',
     render: () => <SettingsPage />,
   }),
   route({

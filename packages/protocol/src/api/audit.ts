@@ -16,6 +16,12 @@ export const AuditAction = z.enum([
   'user.deleted',
   /** A user chose a new password themselves (`details.forced`: they had to). */
   'user.password_changed',
+  /** A custom role was created, changed (`details` lists the changed fields) or deleted. */
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  /** A signed-in user was refused a call or relay join their role does not allow. */
+  'permission.refused',
   'settings.changed',
   'installer.created',
   'installer.revoked',

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { Timestamp, UserId } from '../ids.js';
+import { PermissionName } from './permissions.js';
+import { RoleId } from './roles.js';
 
-/** Roles (X-2). */
-export const Role = z.enum(['administrator', 'privileged', 'technician']);
-export type Role = z.infer<typeof Role>;
+/**
+ * The role a user has, by role ID (X-2): a built-in role's name (`administrator`, `privileged`,
+ * `technician`, `auditor`) or a custom role's ID.
+ */
+export const Role = RoleId;
+export type Role = RoleId;
 
 /**
  * Where a user's identity comes from: a Tether password (`local`), a directory that checks the
@@ -44,8 +49,16 @@ export const LoginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
-/** Reply to `GET /api/v1/auth/me`, and to a sign-in that is complete. */
-export const LoginResponse = z.object({ user: User });
+/**
+ * Reply to `GET /api/v1/auth/me`, and to a sign-in that is complete: the user and what their role allows them now
+ * (the console shows and hides actions by these, never by role names).
+ */
+export const LoginResponse = z.object({
+  user: User,
+  permissions: z.array(PermissionName),
+  /** The name of the user's role (`Privileged technician`, a custom role's name). */
+  roleName: z.string(),
+});
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
 /**
@@ -81,7 +94,7 @@ export type SignInStep = z.infer<typeof SignInStep>;
  * const reply = await api.login({ username, password });
  * if ('step' in reply) await api.continueLogin({ ticket: reply.step.ticket, method: 'totp', code });
  */
-export const SignInResponse = z.union([z.object({ user: User }), z.object({ step: SignInStep })]);
+export const SignInResponse = z.union([LoginResponse, z.object({ step: SignInStep })]);
 export type SignInResponse = z.infer<typeof SignInResponse>;
 
 /** `POST /api/v1/auth/login/continue`: the answer to a sign-in step. */

@@ -38,7 +38,7 @@ export const installerEndpoints = {
     method: 'GET',
     path: '/api/v1/installers',
     summary: 'List installers',
-    access: { kind: 'user', permission: 'installers.manage' },
+    access: { kind: 'user', permission: 'installers.view' },
     success: { status: 200, body: InstallerList },
     errors: [],
   }),

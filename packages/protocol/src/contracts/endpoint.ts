@@ -1,49 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
-import type { Role } from '../api/auth.js';
+import type { Permission } from '../api/permissions.js';
 import type { OemPermission } from '../api/oem.js';
-
-/**
- * What a signed-in user may do. Every console endpoint names one; a role is a set of them
- * (`ROLE_PERMISSIONS`), so who may call what is data a test can walk.
- */
-export const PERMISSIONS = [
-  /** Sign out, see who is signed in, read the statistics settings. */
-  'console.use',
-  'devices.view',
-  'sessions.open',
-  /** End sessions other users opened (everyone may end their own). */
-  'sessions.manage',
-  'recordings.view',
-  'installers.manage',
-  'policies.manage',
-  'settings.manage',
-  'audit.read',
-  'storage.manage',
-  'oem.manage',
-  /** Create, change, disable and delete users, reset their passwords. */
-  'users.manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
-/**
- * The permissions of each role (X-2). Administrators may do everything; privileged users also
- * make installers; technicians work with devices and sessions.
- *
- * @example
- * ROLE_PERMISSIONS.technician.includes('installers.manage') // false
- */
-export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  administrator: PERMISSIONS,
-  privileged: [
-    'console.use',
-    'devices.view',
-    'sessions.open',
-    'recordings.view',
-    'installers.manage',
-  ],
-  technician: ['console.use', 'devices.view', 'sessions.open', 'recordings.view'],
-};
 
 /**
  * Who may call an endpoint: anyone; a signed-in user with a permission; or an integrator's

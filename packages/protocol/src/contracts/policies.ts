@@ -20,10 +20,12 @@ export type PolicyReply = z.infer<typeof PolicyReply>;
 
 const policyParams = z.object({ id: PolicyId });
 const access = { kind: 'user', permission: 'policies.manage' } as const;
+/** Reading policies is apart from changing them: auditors read them. */
+const view = { kind: 'user', permission: 'policies.view' } as const;
 
 /**
  * Policies (R-4): recording, custom storage and assistance settings (modes, access windows)
- * assigned to device groups and devices. Administrators read and change them; a sealed
+ * assigned to device groups and devices. Administrators read and change them (auditors read them); a sealed
  * credential is shown as its digest only.
  *
  * @example
@@ -38,7 +40,7 @@ export const policyEndpoints = {
     path: '/api/v1/policies',
     summary: 'List policies',
     description: 'Ordered by name.',
-    access,
+    access: view,
     success: { status: 200, body: PolicyList },
     errors: [],
   }),
@@ -60,7 +62,7 @@ export const policyEndpoints = {
     method: 'GET',
     path: '/api/v1/policies/:id',
     summary: 'Read a policy',
-    access,
+    access: view,
     subject: 'policy',
     params: policyParams,
     success: { status: 200, body: PolicyReply },

@@ -49,7 +49,7 @@ export const sessionEndpoints = {
     path: '/api/v1/sessions',
     summary: 'List sessions',
     description: 'Newest first, of every device or of `deviceId` only.',
-    access: { kind: 'user', permission: 'sessions.open' },
+    access: { kind: 'user', permission: 'sessions.view' },
     subject: 'session list',
     query: SessionListQuery,
     success: { status: 200, body: SessionList },
@@ -61,7 +61,7 @@ export const sessionEndpoints = {
     path: '/api/v1/sessions/:id',
     summary: 'Read one session',
     description:
-      'With `awaitingConsentUntil` while the user at the device is being asked to consent.',
+      'With `awaitingConsentUntil` while the user at the device is being asked to consent: the status a technician follows while opening a session, hence `sessions.open` (the list needs only `sessions.view`).',
     access: { kind: 'user', permission: 'sessions.open' },
     subject: 'session',
     params: SessionParams,

@@ -27,6 +27,7 @@ import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
+import { createRoleClient, type RoleClient } from './role-client.js';
 import { createUserClient, type UserClient } from './user-client.js';
 
 /** Options of `createTetherClient`. */
@@ -46,13 +47,16 @@ export interface AuditQuery {
 }
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
-export interface TetherClient extends PolicyClient, UnattendedClient, UserClient {
+export interface TetherClient extends PolicyClient, UnattendedClient, UserClient, RoleClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
   continueLogin(request: ContinueSignInRequest): Promise<SignInResponse>;
   logout(): Promise<void>;
-  /** The signed-in user; rejects with `AUTH_REQUIRED` when nobody is. */
+  /**
+   * The signed-in user and their effective permissions; rejects with `AUTH_REQUIRED` when
+   * nobody is.
+   */
   me(): Promise<LoginResponse>;
   listDevices(): Promise<Device[]>;
   getDevice(deviceId: string): Promise<Device>;
@@ -103,6 +107,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createPolicyClient(transport),
     ...createUnattendedClient(transport),
     ...createUserClient(transport),
+    ...createRoleClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

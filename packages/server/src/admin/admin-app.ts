@@ -74,11 +74,11 @@ export async function createAdminApp(
   });
 
   app.get('/conf/api/trusted-networks', async (request) => {
-    await requireUser(context.auth, request, ['administrator']);
+    await requireUser(context.auth, request, 'settings.view');
     return { networks: await readTrustedNetworks(context.store) };
   });
   app.put('/conf/api/trusted-networks', async (request) => {
-    const principal = await requireUser(context.auth, request, ['administrator']);
+    const principal = await requireUser(context.auth, request, 'settings.manage');
     const body = parseInput(TrustedNetworksBody, request.body, 'trusted networks');
     const networks = await writeTrustedNetworks(context.store, body.networks);
     await refreshTrusted();

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   AppError,
   type ContinueSignInRequest,
+  type Permission,
   type Role,
   type SignInStep,
   type User,
@@ -10,6 +11,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Store, UserRecord } from '../store/store.js';
 import type { Logger } from '../logging.js';
+import { lookUpRole } from '../roles/role-permissions.js';
 import { HashGate } from './hash-gate.js';
 import { LiveLogins } from './live-logins.js';
 import { PendingSignIns } from './pending-sign-ins.js';
@@ -34,6 +36,10 @@ export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 export interface Principal {
   user: UserRecord;
   tokenHash: string;
+  /** What the user's role allows, read for this request (`lookUpRole`). */
+  permissions: readonly Permission[];
+  /** The name of the user's role, for people. */
+  roleName: string;
 }
 
 function tokenHashOf(token: string): string {
@@ -54,8 +60,21 @@ export function toApiUser(user: UserRecord): User {
   };
 }
 
-/** A sign-in's result: signed in (a cookie token), or a further step to answer. */
-export type SignInOutcome = { user: UserRecord; token: string } | { step: SignInStep };
+/** A user signed in: their cookie token and what their role allows them now. */
+export interface SignedIn {
+  user: UserRecord;
+  token: string;
+  permissions: readonly Permission[];
+  roleName: string;
+}
+
+/** A sign-in's result: signed in, or a further step to answer. */
+export type SignInOutcome = SignedIn | { step: SignInStep };
+
+/** What the console learns of the signed-in user's role besides the user (`LoginResponse`). */
+export function signedIn(principal: Principal): { permissions: Permission[]; roleName: string } {
+  return { permissions: [...principal.permissions], roleName: principal.roleName };
+}
 
 export interface AuthService {
   /**
@@ -80,7 +99,7 @@ export interface AuthService {
     identity: ExternalIdentity;
     mapping: GroupMapping;
     sourceAddress: string;
-  }): Promise<{ user: UserRecord; token: string }>;
+  }): Promise<SignedIn>;
   /** The user behind a cookie token, or undefined. Extends the idle expiry. */
   authenticate(token: string | undefined): Promise<Principal | undefined>;
   /** Ends this login and closes the connections it holds open. */
@@ -105,6 +124,16 @@ export interface AuthService {
     password: string;
     sourceAddress: string;
   }): Promise<boolean>;
+  /**
+   * Refuses a signed-in user whose role lacks `permission`: `FORBIDDEN`, audited as
+   * `permission.refused` (tallied per source, so a flood costs a few rows). `target` names what
+   * was refused (an endpoint ID, a relay join).
+   */
+  requirePermission(
+    principal: Principal,
+    permission: Permission,
+    refused: { target: string; sourceAddress: string },
+  ): Promise<void>;
   createUser(
     input: { username: string; password: string; role: Role } & Partial<
       Pick<UserRecord, 'displayName' | 'mustChangePassword'>
@@ -279,12 +308,11 @@ export function createAuthService(deps: {
     username: string,
     sourceAddress: string,
   ): Promise<SignInOutcome> {
-    if ('done' in progress)
-      return { user: progress.done, token: await issueLogin(progress.done, sourceAddress) };
+    if ('done' in progress) return issueLogin(progress.done, sourceAddress);
     return { step: pending.park({ username, sourceAddress, progress }) };
   }
 
-  async function issueLogin(user: UserRecord, sourceAddress: string): Promise<string> {
+  async function issueLogin(user: UserRecord, sourceAddress: string): Promise<SignedIn> {
     const token = randomBytes(32).toString('base64url');
     const now = clock.now();
     await store.authSessions.create({
@@ -295,7 +323,8 @@ export function createAuthService(deps: {
       sourceAddress,
     });
     await audit.record({ action: 'auth.login', actor: user.username, sourceAddress });
-    return token;
+    const { name: roleName, permissions } = await lookUpRole(store.roles, user.role);
+    return { user, token, permissions, roleName };
   }
 
   return {
@@ -362,7 +391,7 @@ export function createAuthService(deps: {
           return refuse(identity.username, sourceAddress, 'not allowed', error);
         throw error;
       }
-      return { user, token: await issueLogin(user, sourceAddress) };
+      return issueLogin(user, sourceAddress);
     },
 
     async authenticate(token) {
@@ -379,7 +408,8 @@ export function createAuthService(deps: {
       if (extended - session.expiresAt.getTime() > 60_000) {
         await store.authSessions.extend(tokenHash, new Date(extended));
       }
-      return { user, tokenHash };
+      const { name: roleName, permissions } = await lookUpRole(store.roles, user.role);
+      return { user, tokenHash, permissions, roleName };
     },
 
     async logout(principal, sourceAddress) {
@@ -414,6 +444,27 @@ export function createAuthService(deps: {
       }
       if (valid) reservation.succeeded();
       return valid;
+    },
+
+    async requirePermission(principal, permission, { target, sourceAddress }) {
+      if (principal.permissions.includes(permission)) return;
+      const { username, role } = principal.user;
+      await audit.refused(
+        {
+          action: 'permission.refused',
+          actor: username,
+          target,
+          sourceAddress,
+          details: { role, permission },
+        },
+        // Per user and endpoint: each refused action shows up at once, and a script repeating
+        // one costs one row and a summary per minute.
+        { reason: `${username} lacks ${permission}`, isPerTarget: true },
+      );
+      throw new AppError(
+        'FORBIDDEN',
+        `Your role does not allow this: it needs the permission "${permission}". Ask an administrator.`,
+      );
     },
 
     async createUser({ password, ...user }) {

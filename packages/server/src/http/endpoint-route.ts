@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
-  ROLE_PERMISSIONS,
   type AnyEndpoint,
   type EndpointInput,
   type EndpointResponse,
@@ -12,7 +11,7 @@ import type { OemService } from '../oem/oem-service.js';
 import type { HttpsApp } from './https-app.js';
 import { parseParams } from './parse-params.js';
 import { noStore } from './no-store.js';
-import { parseInput, requireUser } from './request-context.js';
+import { parseInput, requireUser, sourceAddress } from './request-context.js';
 import { answeringRefusals, checkInput, type EndpointRouteOptions } from './route-refusals.js';
 import { authenticateScriptToken } from './script-token-access.js';
 
@@ -74,12 +73,10 @@ async function authorise(
       'Choose a new password first: an administrator asked you to change yours.',
     );
   }
-  if (!ROLE_PERMISSIONS[principal.user.role].includes(permission)) {
-    throw new AppError(
-      'FORBIDDEN',
-      `Your role (${principal.user.role}) does not allow this: it needs the permission "${permission}". Ask an administrator.`,
-    );
-  }
+  await (hasScriptTokens(auth) ? auth.auth : auth).requirePermission(principal, permission, {
+    target: target.id,
+    sourceAddress: sourceAddress(request),
+  });
   return { principal };
 }
 

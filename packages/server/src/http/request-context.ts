@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError, SESSION_COOKIE, invalidInput } from '@tether/protocol';
 import type { z } from 'zod';
 import type { AuthService, Principal } from '../auth/auth-service.js';
-import type { Role } from '@tether/protocol';
+import type { Permission } from '@tether/protocol';
 
 /**
  * Reads one cookie from a Cookie header without a cookie library. A value whose %-escapes do
@@ -29,17 +29,24 @@ export function sessionCookie(token: string, maxAgeSec: number): string {
   return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAgeSec}`;
 }
 
-/** The signed-in user, or AUTH_REQUIRED. Optionally requires one of the given roles. */
+/**
+ * The signed-in user, or AUTH_REQUIRED. With a `permission` (routes that are not endpoint
+ * contracts, such as the admin listener's), also FORBIDDEN, audited, when their role lacks it.
+ */
 export async function requireUser(
   auth: AuthService,
   request: FastifyRequest,
-  roles?: Role[],
+  permission?: Permission,
 ): Promise<Principal> {
   const principal = await auth.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
   if (!principal)
     throw new AppError('AUTH_REQUIRED', 'Sign in first (your session may have expired).');
-  if (roles && !roles.includes(principal.user.role)) {
-    throw new AppError('FORBIDDEN', `This needs one of these roles: ${roles.join(', ')}.`);
+  if (permission) {
+    const target = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    await auth.requirePermission(principal, permission, {
+      target,
+      sourceAddress: sourceAddress(request),
+    });
   }
   return principal;
 }

@@ -17,6 +17,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
+import { roleRoutes } from './routes/role-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
@@ -60,6 +61,7 @@ export async function createUserApp(
     storageRoutes,
     oemRoutes,
     userRoutes,
+    roleRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

@@ -10,6 +10,7 @@ import type { TlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
 import type { OemService } from '../oem/oem-service.js';
 import type { PolicyService } from '../policies/policy-service.js';
+import type { RoleService } from '../roles/role-service.js';
 import type { UploadQueue } from '../uploads/upload-queue.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { UnattendedService } from '../unattended/unattended-service.js';
@@ -33,6 +34,7 @@ export interface ServerContext {
   unattended: UnattendedService;
   installers: InstallerService;
   users: UserService;
+  roles: RoleService;
   policies: PolicyService;
   uploads: UploadQueue;
   oem: OemService;

@@ -6,6 +6,7 @@ import {
   type CreateSessionRequest,
   type CreateSessionResponse,
   type ErrorBody,
+  type Permission,
   type RecordingMode,
   type SessionKind,
 } from '@tether/protocol';
@@ -150,13 +151,26 @@ export class SessionService {
    * One end joins the relay. The token decides which end; the console end must also be the
    * technician who asked for the session. Throws the refusal (the transport closes with it).
    */
-  join(input: { sessionId: string; token: string; peer: RelayPeer; user?: UserRecord }): RelayRole {
+  join(input: {
+    sessionId: string;
+    token: string;
+    peer: RelayPeer;
+    user?: UserRecord;
+    /** What the user's role allows now (it may have changed since the session was opened). */
+    permissions?: readonly Permission[];
+  }): RelayRole {
     const role = this.tickets.redeem(input.sessionId, input.token);
     const live = this.live.get(input.sessionId);
     if (!live || live.ending)
       throw new AppError('SESSION_ENDED', 'This session has already ended.');
-    if (role === 'console' && !live.consoleByTicket && input.user?.id !== live.record.userId) {
-      throw new AppError('FORBIDDEN', 'Only the technician who opened this session can join it.');
+    if (role === 'console' && !live.consoleByTicket) {
+      if (input.user?.id !== live.record.userId)
+        throw new AppError('FORBIDDEN', 'Only the technician who opened this session can join it.');
+      if (!input.permissions?.includes('sessions.open'))
+        throw new AppError(
+          'FORBIDDEN',
+          'Your role does not allow opening sessions (it needs the permission "sessions.open").',
+        );
     }
     const peer = new QueuedPeer(input.peer);
     live[role] = peer;

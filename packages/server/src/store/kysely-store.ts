@@ -13,6 +13,7 @@ import { createSettingsRepository } from './repositories/settings.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
 import { createUploadRepository } from './repositories/uploads.js';
 import { createUserRepository } from './repositories/users.js';
+import { createRoleRepository } from './repositories/roles.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -32,6 +33,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
   return {
     engine,
     users: createUserRepository(db),
+    roles: createRoleRepository(db),
     authSessions: createAuthSessionRepository(db),
     installers: createInstallerRepository(db),
     devices: createDeviceRepository(db),

@@ -11,6 +11,7 @@ import type {
 } from '@tether/protocol';
 import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
+import type { RoleRepository } from './role-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
@@ -22,6 +23,7 @@ import type { UploadRepository } from './upload-repository.js';
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   readonly users: UserRepository;
+  readonly roles: RoleRepository;
   readonly authSessions: AuthSessionRepository;
   readonly installers: InstallerRepository;
   readonly devices: DeviceRepository;
@@ -42,6 +44,7 @@ export interface UserRecord {
   username: string;
   /** What the console shows; empty when the administrator gave none. */
   displayName: string;
+  /** The role's ID: a built-in role's name or a custom role's ID. */
   role: Role;
   /** scrypt hash in the server's own format; never leaves the server. */
   passwordHash: string;

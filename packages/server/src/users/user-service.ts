@@ -7,6 +7,7 @@ import {
   UpdateAccountRequest,
   UpdateUserRequest,
   invalidInput,
+  isBuiltInRole,
   type User,
 } from '@tether/protocol';
 import type { z } from 'zod';
@@ -72,6 +73,15 @@ export function createUserService(deps: {
 }): UserService {
   const { store, clock, audit, logins } = deps;
 
+  /** A user gets only a role that exists (a custom role may have been deleted meanwhile). */
+  async function checkRole(role: string): Promise<void> {
+    if (isBuiltInRole(role) || (await store.roles.find(role))) return;
+    throw new AppError(
+      'INVALID_INPUT',
+      `There is no role "${role}": give a built-in role (administrator, privileged, technician, auditor) or the ID of a custom role.`,
+    );
+  }
+
   async function find(id: string): Promise<UserRecord> {
     const user = await store.users.findById(id);
     if (!user) throw notFound();
@@ -122,6 +132,7 @@ export function createUserService(deps: {
 
     async create(request, actor) {
       const input = parse(CreateUserRequest, request, 'user');
+      await checkRole(input.role);
       const user = await store.users.create({
         id: randomUUID(),
         username: input.username,
@@ -142,6 +153,7 @@ export function createUserService(deps: {
     async update(id, request, actor) {
       const input = parse(UpdateUserRequest, request, 'user change');
       const user = await find(id);
+      if (input.role !== undefined && input.role !== user.role) await checkRole(input.role);
       if (input.role !== undefined && input.role !== 'administrator')
         await keepAnAdministrator(user, 'demoted');
       if (input.disabled === true) await keepAnAdministrator(user, 'disabled');

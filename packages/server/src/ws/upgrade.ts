@@ -107,7 +107,7 @@ export function attachWebSockets(
         sessionId,
         token,
         peer: wsRelayPeer(ws),
-        ...(principal ? { user: principal.user } : {}),
+        ...(principal ? { user: principal.user, permissions: principal.permissions } : {}),
       });
       if (principal) {
         // The technician's end lives only as long as the login that opened it.

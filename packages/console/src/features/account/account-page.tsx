@@ -14,7 +14,7 @@ import { ChangePasswordForm } from './change-password-form.js';
  * <AccountPage />
  */
 export function AccountPage() {
-  const { api, user, onUserChanged } = useConsole();
+  const { api, user, roleName, onUserChanged } = useConsole();
   const [displayName, setDisplayName] = useState(user.displayName);
   const [saved, setSaved] = useState<string | null>(null);
   const rename = useAction(
@@ -33,7 +33,7 @@ export function AccountPage() {
   };
   return (
     <>
-      <PageHeader title="My account" subtitle={`Signed in as ${user.username} (${user.role}).`} />
+      <PageHeader title="My account" subtitle={`Signed in as ${user.username} (${roleName}).`} />
       {saved && (
         <Notice kind="info" onDismiss={() => setSaved(null)}>
           {saved}

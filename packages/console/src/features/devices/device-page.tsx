@@ -18,6 +18,8 @@ import { DeviceStatsPanel } from './device-stats.js';
 import { EffectivePolicyPanel } from '../policies/effective-policy-panel.js';
 import { SessionList } from '../sessions/session-list.js';
 import { visibleText } from '../../format/visible-text.js';
+import { useConsole } from '../../api/console-context.js';
+import { NotAllowed } from '../../components/not-allowed.js';
 
 function DeviceDetails({ device, now }: { device: Device; now: number }) {
   return (
@@ -133,7 +135,12 @@ function SessionActions({
  */
 export function DevicePage({ deviceId }: { deviceId: string }) {
   const [loaded, reload] = useLoad((api) => api.getDevice(deviceId), [deviceId]);
-  const [sessions, reloadSessions] = useLoad((api) => api.listSessions({ deviceId }), [deviceId]);
+  const { can } = useConsole();
+  const maySeeSessions = can('sessions.view');
+  const [sessions, reloadSessions] = useLoad(
+    async (api) => (maySeeSessions ? api.listSessions({ deviceId }) : []),
+    [deviceId, maySeeSessions],
+  );
   const live = useLiveDevices();
   const now = useNow(30_000);
   const [unattended, setUnattended] = useState<{ mode: UnattendedAccessMode; key: number } | null>(
@@ -156,10 +163,14 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
                   device.hostname === device.name ? undefined : visibleText(device.hostname)
                 }
                 actions={
-                  <SessionActions
-                    device={device}
-                    onUnattended={(mode) => setUnattended({ mode, key: Date.now() })}
-                  />
+                  can('sessions.open') ? (
+                    <SessionActions
+                      device={device}
+                      onUnattended={(mode) => setUnattended({ mode, key: Date.now() })}
+                    />
+                  ) : (
+                    <NotAllowed permission="sessions.open" />
+                  )
                 }
               />
               {unattended && (
@@ -192,9 +203,13 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
       <EffectivePolicyPanel deviceId={deviceId} />
       <section className="card">
         <h2>Recent sessions</h2>
-        <Loaded load={sessions} onRetry={reloadSessions}>
-          {(list) => <SessionList sessions={list} />}
-        </Loaded>
+        {maySeeSessions ? (
+          <Loaded load={sessions} onRetry={reloadSessions}>
+            {(list) => <SessionList sessions={list} />}
+          </Loaded>
+        ) : (
+          <NotAllowed permission="sessions.view" />
+        )}
       </section>
     </>
   );

@@ -8,6 +8,8 @@ import { formatDateTime } from '../../format/format.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { useNow } from '../../hooks/use-now.js';
+import { useConsole } from '../../api/console-context.js';
+import { NotAllowed, notAllowedReason } from '../../components/not-allowed.js';
 import { CreatedInstaller } from './created-installer.js';
 import { InstallerForm } from './installer-form.js';
 import { visibleText } from '../../format/visible-text.js';
@@ -38,6 +40,8 @@ function InstallerTable({
 }) {
   const now = useNow(30_000);
   const revoke = useAction((api, id: string) => api.revokeInstaller(id), { onDone: onChanged });
+  const { can, roleName } = useConsole();
+  const mayRevoke = can('installers.manage');
   const confirmRevoke = (installer: Installer) => {
     const name = installer.comment || installer.group;
     if (
@@ -94,7 +98,10 @@ function InstallerTable({
                       <button
                         type="button"
                         className="button button-small button-danger"
-                        disabled={revoke.isRunning}
+                        disabled={revoke.isRunning || !mayRevoke}
+                        title={
+                          mayRevoke ? undefined : notAllowedReason('installers.manage', roleName)
+                        }
                         onClick={() => confirmRevoke(installer)}
                         data-testid="installer-revoke"
                       >
@@ -121,13 +128,16 @@ function InstallerTable({
 export function InstallersPage() {
   const [installers, reload] = useLoad((api) => api.listInstallers(), []);
   const [created, setCreated] = useState<CreateInstallerResponse | null>(null);
+  const { can } = useConsole();
   return (
     <>
       <PageHeader
         title="Installers"
         subtitle="An installer is a time-limited enrolment command. Run it on a machine to add it to Tether."
       />
-      {created ? (
+      {!can('installers.manage') ? (
+        <NotAllowed permission="installers.manage" />
+      ) : created ? (
         <CreatedInstaller created={created} onDone={() => setCreated(null)} />
       ) : (
         <InstallerForm

@@ -1,4 +1,4 @@
-import { AppError, type SignInStep, type User } from '@tether/protocol';
+import { AppError, type LoginResponse, type SignInStep } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
@@ -27,7 +27,7 @@ function useCountdown(until: number): number {
  * down the wait and keeps the button disabled until then.
  *
  * @example
- * <LoginPage api={api} onSignedIn={(user) => setUser(user)} />
+ * <LoginPage api={api} onSignedIn={(session) => setSession(session)} />
  */
 export function LoginPage({
   api,
@@ -36,7 +36,7 @@ export function LoginPage({
 }: {
   api: TetherClient;
   notice?: string | undefined;
-  onSignedIn: (user: User) => void;
+  onSignedIn: (session: LoginResponse) => void;
 }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -53,7 +53,7 @@ export function LoginPage({
     setError(null);
     api.login({ username: username.trim(), password }).then(
       (reply) => {
-        if ('user' in reply) return onSignedIn(reply.user);
+        if (!('step' in reply)) return onSignedIn(reply);
         setSubmitting(false);
         setPassword('');
         setStep(reply.step);

@@ -1,4 +1,4 @@
-import type { SignInMethod, SignInResponse, SignInStep, User } from '@tether/protocol';
+import type { LoginResponse, SignInMethod, SignInResponse, SignInStep } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
 import { useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
@@ -28,7 +28,7 @@ export function SignInStepForm({
 }: {
   api: TetherClient;
   step: SignInStep;
-  onSignedIn: (user: User) => void;
+  onSignedIn: (session: LoginResponse) => void;
   onNextStep: (step: SignInStep) => void;
   onRestart: () => void;
 }) {
@@ -39,7 +39,7 @@ export function SignInStepForm({
   const [error, setError] = useState<string | null>(null);
 
   const settle = (reply: SignInResponse) => {
-    if ('user' in reply) onSignedIn(reply.user);
+    if (!('step' in reply)) onSignedIn(reply);
     else {
       setSubmitting(false);
       setCode('');

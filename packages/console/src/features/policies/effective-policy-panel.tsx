@@ -26,13 +26,13 @@ function valueOf(view: EffectivePolicyView, key: PolicyKey): string {
 }
 
 function SourceOf({ view, policyKey }: { view: EffectivePolicyView; policyKey: PolicyKey }) {
-  const { user } = useConsole();
+  const { can } = useConsole();
   const source = view.sources[policyKey];
   if (!source) return <span className="muted">Default</span>;
   const level = source.level === 'device' ? 'this device' : `group "${visibleText(view.group)}"`;
   return (
     <>
-      {user.role === 'administrator' ? (
+      {can('policies.view') ? (
         <Link href={`/policies/${encodeURIComponent(source.policyId)}`}>{source.policyName}</Link>
       ) : (
         source.policyName

@@ -6,6 +6,8 @@ import { formatDateTime } from '../../format/format.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { Link } from '../../routing/link.js';
 import { assignmentsSummary, settingLines } from './policy-labels.js';
+import { useConsole } from '../../api/console-context.js';
+import { NotAllowed } from '../../components/not-allowed.js';
 
 function PolicyTable({ policies }: { policies: Policy[] }) {
   return (
@@ -60,15 +62,20 @@ function PolicyTable({ policies }: { policies: Policy[] }) {
  */
 export function PoliciesPage() {
   const [policies, reload] = useLoad((api) => api.listPolicies(), []);
+  const { can } = useConsole();
   return (
     <>
       <PageHeader
         title="Policies"
         subtitle="Device-level policies win over group-level ones, per setting. Settings no policy sets use the defaults: every session is recorded, recordings stay on this server."
         actions={
-          <Link href="/policies/new" className="button button-primary" data-testid="policy-new">
-            New policy
-          </Link>
+          can('policies.manage') ? (
+            <Link href="/policies/new" className="button button-primary" data-testid="policy-new">
+              New policy
+            </Link>
+          ) : (
+            <NotAllowed permission="policies.manage" />
+          )
         }
       />
       <Loaded load={policies} onRetry={reload}>

@@ -8,6 +8,8 @@ import { Link } from '../../routing/link.js';
 import { navigate } from '../../routing/navigation.js';
 import { PolicyAssignments } from './policy-assignments.js';
 import { PolicyForm } from './policy-form.js';
+import { useConsole } from '../../api/console-context.js';
+import { NotAllowed } from '../../components/not-allowed.js';
 
 function DeletePolicy({ policy }: { policy: Policy }) {
   const remove = useAction((api) => api.deletePolicy(policy.id), {
@@ -70,6 +72,8 @@ export function NewPolicyPage() {
 export function PolicyPage({ policyId }: { policyId: string }) {
   const [loaded, reload, replace] = useLoad((api) => api.getPolicy(policyId), [policyId]);
   const [devices, reloadDevices] = useLoad((api) => api.listDevices(), []);
+  // Read-only for a role that may see policies but not change them: every control disabled.
+  const mayChange = useConsole().can('policies.manage');
   return (
     <>
       <p className="breadcrumb">
@@ -81,12 +85,20 @@ export function PolicyPage({ policyId }: { policyId: string }) {
             <PageHeader
               title={policy.name}
               subtitle={policy.description || undefined}
-              actions={<DeletePolicy policy={policy} />}
+              actions={
+                mayChange ? (
+                  <DeletePolicy policy={policy} />
+                ) : (
+                  <NotAllowed permission="policies.manage" />
+                )
+              }
             />
-            <PolicyForm policy={policy} onSaved={replace} />
-            <Loaded load={devices} onRetry={reloadDevices}>
-              {(list) => <PolicyAssignments policy={policy} devices={list} onSaved={replace} />}
-            </Loaded>
+            <fieldset className="fieldset-plain" disabled={!mayChange}>
+              <PolicyForm policy={policy} onSaved={replace} />
+              <Loaded load={devices} onRetry={reloadDevices}>
+                {(list) => <PolicyAssignments policy={policy} devices={list} onSaved={replace} />}
+              </Loaded>
+            </fieldset>
           </>
         )}
       </Loaded>

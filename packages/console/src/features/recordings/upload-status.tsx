@@ -39,7 +39,7 @@ export function UploadStatus({
   upload: RecordingUpload | null;
   onRetried: () => void;
 }) {
-  const { user } = useConsole();
+  const { can } = useConsole();
   const retry = useAction((api, id: string) => api.retryUpload(id), { onDone: onRetried });
   if (!upload) return <span className="muted small">Local only</span>;
   const title = upload.state === 'done' ? (upload.remotePath ?? upload.target) : upload.target;
@@ -63,7 +63,7 @@ export function UploadStatus({
               Attempt {upload.attempts} failed; next try {formatDateTime(upload.nextAttemptAt)}.
             </>
           )}
-          {user.role === 'administrator' && (
+          {can('storage.manage') && (
             <>
               {' '}
               <button

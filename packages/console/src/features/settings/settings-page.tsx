@@ -6,6 +6,8 @@ import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { Checkbox } from '../../components/checkbox.js';
+import { NotAllowed } from '../../components/not-allowed.js';
+import { useConsole } from '../../api/console-context.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
   cpu: 'CPU use',
@@ -17,6 +19,8 @@ const statisticLabels: Record<StatisticKind, string> = {
 };
 
 function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
+  const { can } = useConsole();
+  const mayChange = can('settings.manage');
   const [intervalSec, setIntervalSec] = useState(String(initial.intervalSec));
   const [enabled, setEnabled] = useState<ReadonlySet<StatisticKind>>(new Set(initial.enabled));
   const [savedAt, setSavedAt] = useState<number | null>(null);
@@ -90,14 +94,18 @@ function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
       {savedAt !== null && (
         <Notice kind="success">Saved. Agents apply the new settings at their next report.</Notice>
       )}
-      <button
-        type="submit"
-        className="button button-primary"
-        disabled={!isIntervalValid || save.isRunning}
-        data-testid="statistics-save"
-      >
-        {save.isRunning ? 'Saving…' : 'Save'}
-      </button>
+      {mayChange ? (
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!isIntervalValid || save.isRunning}
+          data-testid="statistics-save"
+        >
+          {save.isRunning ? 'Saving…' : 'Save'}
+        </button>
+      ) : (
+        <NotAllowed permission="settings.manage" />
+      )}
     </form>
   );
 }

@@ -1,11 +1,4 @@
-import type { Role } from '@tether/protocol';
-
-/** The roles an administrator gives, with what each may do. */
-export const ROLE_CHOICES: { role: Role; label: string }[] = [
-  { role: 'technician', label: 'Technician — devices, sessions, recordings' },
-  { role: 'privileged', label: 'Privileged — also makes installers' },
-  { role: 'administrator', label: 'Administrator — everything' },
-];
+import type { Role, RoleView } from '@tether/protocol';
 
 interface FieldProps<T> {
   value: T;
@@ -39,24 +32,31 @@ export function DisplayNameField({
   );
 }
 
+/** What the role picker says of a role: its name and, for a built-in one, what it is for. */
+function roleLabel(role: RoleView): string {
+  return role.builtIn ? `${role.name} — ${role.description}` : `${role.name} (custom)`;
+}
+
 /**
- * The role picker of the user form and the user's edit panel.
+ * The role picker of the user form and the user's edit panel: the built-in roles, then the
+ * custom ones (`GET /api/v1/roles`).
  *
  * @example
- * <RoleField value={role} onChange={setRole} testId="user-role" />
+ * <RoleField roles={roles} value={role} onChange={setRole} testId="user-role" />
  */
-export function RoleField({ value, onChange, testId }: FieldProps<Role>) {
+export function RoleField({
+  roles,
+  value,
+  onChange,
+  testId,
+}: FieldProps<Role> & { roles: readonly RoleView[] }) {
   return (
     <label className="field">
       <span>Role</span>
-      <select
-        value={value}
-        onChange={(event) => onChange(event.target.value as Role)}
-        data-testid={testId}
-      >
-        {ROLE_CHOICES.map((choice) => (
-          <option key={choice.role} value={choice.role}>
-            {choice.label}
+      <select value={value} onChange={(event) => onChange(event.target.value)} data-testid={testId}>
+        {roles.map((role) => (
+          <option key={role.id} value={role.id}>
+            {roleLabel(role)}
           </option>
         ))}
       </select>

@@ -1,4 +1,4 @@
-import { MIN_PASSWORD_LENGTH, type Role, type User } from '@tether/protocol';
+import { MIN_PASSWORD_LENGTH, type Role, type RoleView, type User } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { FormSubmit } from '../../components/form-submit.js';
 import { useAction } from '../../hooks/use-action.js';
@@ -8,9 +8,15 @@ import { DisplayNameField, RoleField } from './user-fields.js';
  * The form that creates a user with an initial password.
  *
  * @example
- * <UserForm onCreated={reload} />
+ * <UserForm roles={roles} onCreated={reload} />
  */
-export function UserForm({ onCreated }: { onCreated: (user: User) => void }) {
+export function UserForm({
+  roles,
+  onCreated,
+}: {
+  roles: readonly RoleView[];
+  onCreated: (user: User) => void;
+}) {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('technician');
@@ -61,7 +67,7 @@ export function UserForm({ onCreated }: { onCreated: (user: User) => void }) {
         placeholder="e.g. Jo Martin"
         testId="user-display-name"
       />
-      <RoleField value={role} onChange={setRole} testId="user-role" />
+      <RoleField roles={roles} value={role} onChange={setRole} testId="user-role" />
       <label className="field">
         <span>Initial password</span>
         <input

@@ -1,4 +1,4 @@
-import { MIN_PASSWORD_LENGTH, type Role, type User } from '@tether/protocol';
+import { MIN_PASSWORD_LENGTH, type Role, type RoleView, type User } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
 import { formatDateTime } from '../../format/format.js';
@@ -11,7 +11,15 @@ type Panel = 'none' | 'edit' | 'password';
  * One user of the table, with its actions: edit (display name, role), disable / enable, reset
  * the password, delete (after confirmation). Refusals (the last administrator) are shown here.
  */
-export function UserRow({ user, onChanged }: { user: User; onChanged: () => void }) {
+export function UserRow({
+  user,
+  roles,
+  onChanged,
+}: {
+  user: User;
+  roles: readonly RoleView[];
+  onChanged: () => void;
+}) {
   const [panel, setPanel] = useState<Panel>('none');
   const done = () => {
     setPanel('none');
@@ -35,7 +43,9 @@ export function UserRow({ user, onChanged }: { user: User; onChanged: () => void
       <tr data-testid="user-row" data-username={user.username}>
         <td>{user.username}</td>
         <td>{user.displayName || <span className="muted">—</span>}</td>
-        <td data-testid="user-row-role">{user.role}</td>
+        <td data-testid="user-row-role">
+          {roles.find((role) => role.id === user.role)?.name ?? user.role}
+        </td>
         <td data-testid="user-row-state">
           <span className={`badge badge-${user.disabled ? 'revoked' : 'active'}`}>
             {user.disabled ? 'Disabled' : 'Enabled'}
@@ -88,7 +98,7 @@ export function UserRow({ user, onChanged }: { user: User; onChanged: () => void
         <tr>
           <td colSpan={6}>
             {panel === 'edit' ? (
-              <EditUser user={user} onDone={done} onCancel={() => setPanel('none')} />
+              <EditUser user={user} roles={roles} onDone={done} onCancel={() => setPanel('none')} />
             ) : (
               <ResetPassword user={user} onDone={done} onCancel={() => setPanel('none')} />
             )}
@@ -105,7 +115,7 @@ interface PanelProps {
   onCancel: () => void;
 }
 
-function EditUser({ user, onDone, onCancel }: PanelProps) {
+function EditUser({ user, roles, onDone, onCancel }: PanelProps & { roles: readonly RoleView[] }) {
   const [displayName, setDisplayName] = useState(user.displayName);
   const [role, setRole] = useState<Role>(user.role);
   const save = useAction(
@@ -123,7 +133,7 @@ function EditUser({ user, onDone, onCancel }: PanelProps) {
         onChange={setDisplayName}
         testId="user-edit-display-name"
       />
-      <RoleField value={role} onChange={setRole} testId="user-edit-role" />
+      <RoleField roles={roles} value={role} onChange={setRole} testId="user-edit-role" />
       <PanelButtons action={save} label="Save" onCancel={onCancel} />
     </form>
   );

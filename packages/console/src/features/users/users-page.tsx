@@ -1,5 +1,6 @@
 import { Loaded } from '../../components/loaded.js';
 import { PageHeader } from '../../components/page-header.js';
+import { Link } from '../../routing/link.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { UserForm } from './user-form.js';
 import { UserRow } from './user-row.js';
@@ -11,18 +12,28 @@ import { UserRow } from './user-row.js';
  * <UsersPage />
  */
 export function UsersPage() {
-  const [users, reload] = useLoad((api) => api.listUsers(), []);
+  // Users and roles load together: the table names each user's role, the forms offer them all.
+  const [load, reload] = useLoad(async (api) => {
+    const [users, roles] = await Promise.all([api.listUsers(), api.listRoles()]);
+    return { users, roles };
+  }, []);
+  const roles = load.state === 'ready' ? load.value.roles : [];
   return (
     <>
       <PageHeader
         title="Users"
         subtitle="Who may sign in to this console, and with which role. Disabling or deleting a user signs them out at once."
+        actions={
+          <Link href="/roles" className="button" data-testid="users-roles">
+            Roles…
+          </Link>
+        }
       />
-      <UserForm onCreated={reload} />
+      {roles.length > 0 && <UserForm roles={roles} onCreated={reload} />}
       <section>
         <h2 className="section-title">Users</h2>
-        <Loaded load={users} onRetry={reload}>
-          {(list) => (
+        <Loaded load={load} onRetry={reload}>
+          {({ users: list }) => (
             <div className="table-wrap">
               <table className="table" data-testid="user-table">
                 <thead>
@@ -37,7 +48,7 @@ export function UsersPage() {
                 </thead>
                 <tbody>
                   {list.map((user) => (
-                    <UserRow key={user.id} user={user} onChanged={reload} />
+                    <UserRow key={user.id} user={user} roles={roles} onChanged={reload} />
                   ))}
                 </tbody>
               </table>

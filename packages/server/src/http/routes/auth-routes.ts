@@ -1,7 +1,12 @@
 import { authEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
 import type { FastifyReply } from 'fastify';
-import { SESSION_IDLE_MS, toApiUser, type SignInOutcome } from '../../auth/auth-service.js';
+import {
+  SESSION_IDLE_MS,
+  signedIn,
+  toApiUser,
+  type SignInOutcome,
+} from '../../auth/auth-service.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
 import { sessionCookie, sourceAddress } from '../request-context.js';
@@ -11,8 +16,9 @@ export function authRoutes(app: HttpsApp, context: ServerContext): void {
   /** Sets the cookie of a completed sign-in; a step goes back to the browser as it is. */
   const answer = (outcome: SignInOutcome, reply: FastifyReply) => {
     if ('step' in outcome) return { step: outcome.step };
-    void reply.header('set-cookie', sessionCookie(outcome.token, SESSION_IDLE_MS / 1000));
-    return { user: toApiUser(outcome.user) };
+    const { user, token, permissions, roleName } = outcome;
+    void reply.header('set-cookie', sessionCookie(token, SESSION_IDLE_MS / 1000));
+    return { user: toApiUser(user), permissions: [...permissions], roleName };
   };
 
   registerEndpoint(app, context.auth, authEndpoints.login, async ({ body, request, reply }) =>
@@ -41,6 +47,6 @@ export function authRoutes(app: HttpsApp, context: ServerContext): void {
   );
 
   registerEndpoint(app, context.auth, authEndpoints.me, ({ principal }) =>
-    Promise.resolve({ user: toApiUser(principal.user) }),
+    Promise.resolve({ ...signedIn(principal), user: toApiUser(principal.user) }),
   );
 }

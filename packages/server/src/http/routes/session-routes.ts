@@ -1,5 +1,5 @@
 import type { HttpsApp } from '../https-app.js';
-import { AppError, ROLE_PERMISSIONS, sessionEndpoints } from '@tether/protocol';
+import { AppError, sessionEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
 import { toApiSession } from '../../sessions/session-view.js';
 import { registerEndpoint } from '../endpoint-route.js';
@@ -31,7 +31,7 @@ export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
     const session = await context.store.sessions.find(params.id);
     if (!session) throw new AppError('NOT_FOUND', 'There is no such session.');
     const { user } = principal;
-    if (session.userId !== user.id && !ROLE_PERMISSIONS[user.role].includes('sessions.manage')) {
+    if (session.userId !== user.id && !principal.permissions.includes('sessions.manage')) {
       throw new AppError(
         'FORBIDDEN',
         'Only the technician who opened this session, or an administrator, can end it.',

@@ -1,6 +1,6 @@
 import { accountEndpoints, userEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
-import type { Principal } from '../../auth/auth-service.js';
+import { signedIn, type Principal } from '../../auth/auth-service.js';
 import type { UserActor } from '../../users/user-service.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
@@ -49,10 +49,12 @@ export function userRoutes(app: HttpsApp, context: ServerContext): void {
     context.auth,
     accountEndpoints.changePassword,
     async ({ body, principal, request }) => ({
+      ...signedIn(principal),
       user: await users.changeOwnPassword(principal, body, sourceAddress(request)),
     }),
   );
   registerEndpoint(app, context.auth, accountEndpoints.update, async ({ body, principal }) => ({
+    ...signedIn(principal),
     user: await users.updateOwnAccount(principal, body),
   }));
 }
