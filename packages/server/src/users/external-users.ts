@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AppError, type Role } from '@tether/protocol';
+import { AppError, isBuiltInRole, type Role } from '@tether/protocol';
 import type { Clock } from '../clock.js';
 import type { Store, UserRecord } from '../store/store.js';
 import type { ExternalIdentity, GroupMapping } from '../auth/sign-in-methods.js';
@@ -53,6 +53,7 @@ export async function provisionExternalUser(
       'Your account is not allowed to use Tether: none of your groups is mapped to a role. Ask an administrator.',
     );
   }
+  access.role = await resolveRole(deps.store, access.role);
   const existing = await deps.store.users.findByUsername(identity.username);
   let user: UserRecord;
   if (!existing) {
@@ -89,4 +90,21 @@ export async function provisionExternalUser(
   }
   await deps.syncTeams?.(user.id, access.teams);
   return user;
+}
+
+/**
+ * The role ID a mapping means: a built-in role's ID, or a custom role's ID or name (what an
+ * administrator writes in a config file). A role that does not exist refuses the sign-in: a
+ * typo must not give anyone a role by accident.
+ */
+async function resolveRole(store: Store, role: string): Promise<Role> {
+  if (isBuiltInRole(role) || (await store.roles.find(role))) return role;
+  const named = (await store.roles.list()).find(
+    (custom) => custom.name.toLowerCase() === role.toLowerCase(),
+  );
+  if (named) return named.id;
+  throw new AppError(
+    'AUTH_FAILED',
+    `Your groups map to the role "${role}", which does not exist. Ask an administrator to fix the sign-in mapping.`,
+  );
 }
