@@ -6,7 +6,7 @@ import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { AuditSubjects, DeviceRecord, Store, UserRecord } from './store.js';
 import { addDevice, addUser, at, NO_SUBJECTS } from './test/fixtures.js';
-import { renameDeviceInDatabase } from './test/rename-device.js';
+import { renameDeviceInDatabase } from '../../test/support/rename-device.js';
 
 /** The filtered, named audit query (issue 12), on one engine. */
 function defineAuditContract(engine: Store['engine'], newDatabase: () => Promise<string>): void {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { parseStoreUrl } from '../open-store.js';
+import { parseStoreUrl } from '../../src/store/open-store.js';
 
 /**
  * Renames a device in the database behind a store, as an administrator's edit or a future
