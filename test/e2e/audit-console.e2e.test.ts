@@ -11,7 +11,7 @@ import {
   newConsolePage,
   signIn,
 } from '../../packages/console/test/support/browser.js';
-import { renameDeviceInDatabase } from '../../packages/server/test/support/rename-device.js';
+import { renameDeviceInDatabase } from '../../packages/server/test/support/database-sql.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;

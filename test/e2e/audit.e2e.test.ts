@@ -11,7 +11,7 @@ import {
   type User,
 } from '@tether/protocol';
 import { z } from 'zod';
-import { renameDeviceInDatabase } from '../../packages/server/test/support/rename-device.js';
+import { renameDeviceInDatabase } from '../../packages/server/test/support/database-sql.js';
 import type { HttpsClient } from '../support/https-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 

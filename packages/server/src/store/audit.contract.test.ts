@@ -6,7 +6,7 @@ import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { AuditSubjects, DeviceRecord, Store, UserRecord } from './store.js';
 import { addDevice, addUser, at, NO_SUBJECTS } from './test/fixtures.js';
-import { renameDeviceInDatabase } from '../../test/support/rename-device.js';
+import { execInDatabase, renameDeviceInDatabase } from '../../test/support/database-sql.js';
 
 /** The filtered, named audit query (issue 12), on one engine. */
 function defineAuditContract(engine: Store['engine'], newDatabase: () => Promise<string>): void {
@@ -118,6 +118,40 @@ function defineAuditContract(engine: Store['engine'], newDatabase: () => Promise
           displayName: '',
           isDeleted: true,
         });
+    });
+
+    it('entries written before 0010_audit_subjects get their user, device and session on upgrade', async () => {
+      // Back to the schema before the migration, with a row as that version wrote it.
+      const subjectColumns = ['user_id', 'user_name', 'device_id', 'device_name', 'session_id'];
+      await store.close();
+      await execInDatabase(url, [
+        ...['user_id', 'device_id', 'session_id', 'at'].map((name) => `DROP INDEX audit_${name}`),
+        ...[...subjectColumns, 'recording_id'].map(
+          (column) => `ALTER TABLE audit DROP COLUMN ${column}`,
+        ),
+        "DELETE FROM kysely_migration WHERE name = '0010_audit_subjects'",
+        `INSERT INTO audit (at, action, actor, target, source_address, details) VALUES
+          (${at(20).getTime()}, 'session.started', 'Alice', '${web.id}', NULL, '{"sessionId":"${sessionId}"}'),
+          (${at(21).getTime()}, 'device.disconnected', 'device:${db.id}', NULL, NULL, '{}'),
+          (${at(22).getTime()}, 'auth.login_failed', 'nobody', NULL, '10.0.0.9', '{"sessionId":"not-an-id"}')`,
+      ]);
+      store = await openStore(url);
+      const [failed, disconnected, started] = await store.audit.list({
+        limit: 3,
+        filter: { from: at(20) },
+      });
+      assert.equal(started?.user?.id, alice.id, 'the actor was her username (any case)');
+      assert.deepEqual(started.device, { id: web.id, name: 'web-01' });
+      assert.equal(started.sessionId, sessionId);
+      assert.deepEqual(disconnected?.device, { id: db.id, name: 'db-01' });
+      assert.equal(disconnected.user, null);
+      assert.equal(failed?.user, null);
+      assert.equal(failed.sessionId, null, 'a malformed id is no id');
+      const byDevice = await store.audit.list({ limit: 10, filter: { deviceId: web.id } });
+      assert.ok(
+        byDevice.some((entry) => entry.id === started.id),
+        'found through the index',
+      );
     });
 
     it('pages backwards through the filtered entries only', async () => {
