@@ -48,22 +48,35 @@ export function createAuditRepository(db: Kysely<Database>): AuditRepository {
       return Number(result.numDeletedRows);
     },
     async list({ limit, beforeId, filter = {}, action }) {
-      const actions = action === undefined ? filter.actions : [action];
-      let query = db
-        .selectFrom('audit')
-        .leftJoin('users', 'users.id', 'audit.user_id')
-        .leftJoin('devices', 'devices.id', 'audit.device_id')
-        .selectAll('audit')
-        .select([
-          'users.username as current_username',
-          'users.display_name as current_display_name',
-          'users.deleted_at as user_deleted_at',
-          'devices.name as current_device_name',
-        ])
-        .where((eb) => eb.and(conditions(eb, { ...filter, actions })));
-      if (beforeId !== undefined) query = query.where('audit.id', '<', beforeId);
-      const rows = await query.orderBy('audit.id', 'desc').limit(limit).execute();
-      return rows.map(toRecord);
+      const actions =
+        action === undefined ? filter.actions && [...new Set(filter.actions)] : [action];
+      const page = (only: AuditFilter) => {
+        let query = db
+          .selectFrom('audit')
+          .leftJoin('users', 'users.id', 'audit.user_id')
+          .leftJoin('devices', 'devices.id', 'audit.device_id')
+          .selectAll('audit')
+          .select([
+            'users.username as current_username',
+            'users.display_name as current_display_name',
+            'users.deleted_at as user_deleted_at',
+            'devices.name as current_device_name',
+          ])
+          .where((eb) => eb.and(conditions(eb, only)));
+        if (beforeId !== undefined) query = query.where('audit.id', '<', beforeId);
+        return query.orderBy('audit.id', 'desc').limit(limit).execute();
+      };
+      if (actions === undefined || actions.length <= 1)
+        return (await page({ ...filter, actions })).map(toRecord);
+      // Several actions: `action IN (…) ORDER BY id DESC` makes both engines read and sort every
+      // match (seconds on a million rows); the newest of each action by its index, merged, is
+      // the same page at a few milliseconds an action.
+      const pages = await Promise.all(actions.map((one) => page({ ...filter, actions: [one] })));
+      return pages
+        .flat()
+        .sort((a, b) => b.id - a.id)
+        .slice(0, limit)
+        .map(toRecord);
     },
   };
 }
