@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +13,8 @@ import {
 } from '../../packages/console/test/support/browser.js';
 import { renameDeviceInDatabase } from '../../packages/server/test/support/database-sql.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 let server: TestServer;
 let browser: Browser;
@@ -76,6 +78,8 @@ test('the audit page filters by a device picked by name, keeps it in the URL, an
   );
   for (const text of await rows.getByTestId('audit-device').allInnerTexts())
     assert.equal(text, device.name, 'the device is shown by name');
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}console-audit.png` });
 
   const downloading = page.waitForEvent('download');
   await page.getByTestId('audit-export-csv').click();

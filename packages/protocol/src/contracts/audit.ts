@@ -86,7 +86,7 @@ export const auditEndpoints = {
     access: { kind: 'user', permission: 'audit.read' },
     subject: 'audit export',
     query: AuditExportQuery,
-    success: { status: 200, body: undefined, contentType: 'text/csv' },
+    success: { status: 200, body: undefined, contentType: 'application/x-ndjson' },
     errors: ['INVALID_INPUT'],
   }),
 };

@@ -16,7 +16,11 @@ function detailsText(details: AuditEntry['details']): string {
 /** Who acted: the user's name (a link to their entries), else the actor as recorded. */
 function UserCell({ entry }: { entry: AuditEntry }) {
   const { user } = entry;
-  if (!user) return <span className="muted">{visibleText(entry.actor)}</span>;
+  if (!user) {
+    // The device itself (`device:<id>`) is named in its own column.
+    const actor = entry.actor.startsWith('device:') && entry.device ? 'the device' : entry.actor;
+    return <span className="muted">{visibleText(actor)}</span>;
+  }
   const name = user.displayName || user.username;
   return (
     <>
@@ -46,7 +50,7 @@ function DeviceCell({ entry }: { entry: AuditEntry }) {
         className="muted small"
         title="Show only this device's entries"
       >
-        ⏷
+        filter
       </Link>
     </>
   );
