@@ -149,9 +149,9 @@ test('bidi controls and zero-width characters in device metadata are shown as es
   assert.ok(details.includes('invoice⟦U+202E⟧gnp.exe'), details);
   // The audit log quotes what the device reported (its hostname, its group) the same way.
   await page.goto(`${server.url}/audit`);
-  const enrolment = page
-    .locator('[data-testid=audit-row][data-action="device.enrolled"]')
-    .filter({ hasText: spoofId });
+  const enrolment = page.locator(
+    `[data-testid=audit-row][data-action="device.enrolled"][data-device-id="${spoofId}"]`,
+  );
   const logged = await enrolment.innerText();
   assert.ok(logged.includes('hostname=invoice⟦U+202E⟧gnp.exe'), logged);
   assert.ok(logged.includes('group=Spoof⟦U+200B⟧group'), logged);

@@ -3,6 +3,7 @@ import { helpText, parseCommandArgs, type Command } from './command.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
+import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
 import { installerCreateCommand } from './commands/installer.js';
@@ -25,6 +26,7 @@ const commands: Command[] = [
   trustedNetworksCommand,
   ...userCommands,
   ...roleCommands,
+  ...auditCommands,
   ...oemCommands,
   ...storageCommands,
 ];

@@ -2,8 +2,8 @@ export {
   createTetherClient,
   type TetherClient,
   type TetherClientOptions,
-  type AuditQuery,
 } from './client/tether-client.js';
+export type { AuditClient, AuditFilter, AuditQuery } from './client/audit-client.js';
 export { relaySocketUrl, type RelayBase } from './relay/relay-socket-url.js';
 export {
   parseAsciicast,

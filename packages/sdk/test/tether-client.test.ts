@@ -139,17 +139,26 @@ describe('createTetherClient', () => {
 
   it('builds query strings only from the parameters given', async () => {
     const { fetch, calls } = fakeFetch((call) =>
-      call.url.includes('audit') ? json(200, { entries: [] }) : json(200, { sessions: [] }),
+      call.url.includes('audit')
+        ? json(200, { entries: [], hasMore: false })
+        : json(200, { sessions: [] }),
     );
     const api = createTetherClient({ fetch });
     await api.listAudit({ limit: 50, before: 120 });
     await api.listAudit();
+    await api.listAuditPage({
+      device: device.id,
+      actions: ['session.started', 'session.ended'],
+      from: new Date('2026-01-02T03:04:05.000Z'),
+      text: '',
+    });
     await api.listSessions({ deviceId: device.id });
     assert.deepEqual(
       calls.map((call) => call.url),
       [
         '/api/v1/audit?limit=50&before=120',
         '/api/v1/audit',
+        `/api/v1/audit?device=${device.id}&action=session.started%2Csession.ended&from=2026-01-02T03%3A04%3A05.000Z`,
         `/api/v1/sessions?deviceId=${device.id}`,
       ],
     );
@@ -207,6 +216,10 @@ describe('createTetherClient', () => {
     assert.equal(await api.getRecordingContent(device.id), '{"version":2}\n');
     assert.equal(await api.exportAudit(), '{"version":2}\n');
     assert.equal(api.auditExportUrl(), '/api/v1/audit/export');
+    assert.equal(
+      api.auditExportUrl({ user: device.id, until: '2026-01-02T00:00:00Z' }, 'csv'),
+      `/api/v1/audit/export?user=${device.id}&until=2026-01-02T00%3A00%3A00Z&format=csv`,
+    );
   });
 
   it('puts statistics settings and validates the echo', async () => {

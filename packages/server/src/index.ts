@@ -10,6 +10,8 @@ export { systemClock, type Clock } from './clock.js';
 export { openStore } from './store/index.js';
 export type { Store } from './store/store.js';
 export { createAuditLog } from './audit/audit-log.js';
+export { auditExport, auditPage } from './audit/audit-export.js';
+export { auditFilterFromNames, type AuditNamedFilter } from './audit/audit-names.js';
 export { resetPassword, unlockSignIn, ADMIN_USERNAME } from './auth/admin-account.js';
 export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
 export { createInstallerService } from './installers/installer-service.js';

@@ -35,3 +35,14 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
 export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
+
+/**
+ * The current query string (`?user=…`); re-renders on navigation and on back/forward, so a page
+ * that keeps its filters in the URL follows them.
+ *
+ * @example
+ * const filters = new URLSearchParams(useSearch());
+ */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search);
+}

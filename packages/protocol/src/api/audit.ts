@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from '../ids.js';
+import { DeviceId, RecordingId, SessionId, Timestamp, UserId } from '../ids.js';
 
 /** Security-relevant events (X-1). */
 export const AuditAction = z.enum([
@@ -79,11 +79,27 @@ export const AuditAction = z.enum([
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
+/** The user an entry is about, named as they are now (or were, when deleted). */
+export const AuditUser = z.object({
+  id: UserId,
+  username: z.string(),
+  /** Empty when the user has none; show the username then. */
+  displayName: z.string(),
+  /** The user was deleted since; the name is the one they had. */
+  isDeleted: z.boolean(),
+});
+export type AuditUser = z.infer<typeof AuditUser>;
+
+/** The device an entry is about, under its current name. */
+export const AuditDevice = z.object({ id: DeviceId, name: z.string() });
+export type AuditDevice = z.infer<typeof AuditDevice>;
+
 /**
- * One audit entry. The log is append-only; `GET /api/v1/audit/export` streams it as JSON lines.
+ * One audit entry. The log is append-only. `user`, `device`, `sessionId` and `recordingId` are
+ * recorded with the entry (ids) and named when it is read, so a renamed device shows its new name.
  *
  * @example
- * `${entry.at} ${entry.actor} ${entry.action} ${entry.target ?? ''}`
+ * `${entry.at} ${entry.user?.displayName || entry.actor} ${entry.action} ${entry.device?.name ?? ''}`
  */
 export const AuditEntry = z.object({
   id: z.int(),
@@ -94,9 +110,15 @@ export const AuditEntry = z.object({
   target: z.string().nullable(),
   sourceAddress: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
+  /** The user who acted (signed-in user, or the account a failed sign-in named), when known. */
+  user: AuditUser.nullable(),
+  /** The device acted on or acting, when there is one. */
+  device: AuditDevice.nullable(),
+  sessionId: SessionId.nullable(),
+  recordingId: RecordingId.nullable(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-/** `GET /api/v1/audit?limit=&before=` */
-export const AuditPage = z.object({ entries: z.array(AuditEntry) });
+/** `GET /api/v1/audit`: newest first; `hasMore` when older entries match the same filters. */
+export const AuditPage = z.object({ entries: z.array(AuditEntry), hasMore: z.boolean() });
 export type AuditPage = z.infer<typeof AuditPage>;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AuditAction, AuditPage } from '../api/audit.js';
 import { EnrollRequest, EnrollResponse } from '../api/enrollment.js';
 import {
   CreateInstallerRequest,
@@ -9,14 +8,6 @@ import {
 import { StatisticsSettings } from '../api/statistics.js';
 import { InstallerId } from '../ids.js';
 import { endpoint } from './endpoint.js';
-
-/** Query of the audit log page: newest first, `before` is the id of the oldest entry shown. */
-export const AuditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.number().int().positive().optional(),
-  action: AuditAction.optional(),
-});
-export type AuditQuery = z.input<typeof AuditQuery>;
 
 /** Installers (A-1, A-2): signed enrolment tokens for a device group. */
 export const installerEndpoints = {
@@ -94,30 +85,5 @@ export const settingsEndpoints = {
     body: StatisticsSettings,
     success: { status: 200, body: StatisticsSettings },
     errors: ['INVALID_INPUT'],
-  }),
-};
-
-/** The audit log (X-1): read and exported by administrators, edited by nobody. */
-export const auditEndpoints = {
-  list: endpoint({
-    id: 'audit.list',
-    method: 'GET',
-    path: '/api/v1/audit',
-    summary: 'Read a page of the audit log',
-    access: { kind: 'user', permission: 'audit.read' },
-    subject: 'audit',
-    query: AuditQuery,
-    success: { status: 200, body: AuditPage },
-    errors: ['INVALID_INPUT'],
-  }),
-  export: endpoint({
-    id: 'audit.export',
-    method: 'GET',
-    path: '/api/v1/audit/export',
-    summary: 'Export the whole audit log',
-    description: 'Every entry, newest first, one JSON object per line (NDJSON), as a download.',
-    access: { kind: 'user', permission: 'audit.read' },
-    success: { status: 200, body: undefined, contentType: 'application/x-ndjson' },
-    errors: [],
   }),
 };

@@ -1,10 +1,6 @@
 import type { AnyEndpoint } from './endpoint.js';
-import {
-  agentEndpoints,
-  auditEndpoints,
-  installerEndpoints,
-  settingsEndpoints,
-} from './administration.js';
+import { agentEndpoints, installerEndpoints, settingsEndpoints } from './administration.js';
+import { auditEndpoints } from './audit.js';
 import { apiReferenceEndpoints } from './api-reference.js';
 import { authEndpoints } from './auth.js';
 import { deviceEndpoints } from './devices.js';
@@ -20,6 +16,7 @@ import { roleEndpoints } from './roles.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
+export * from './audit.js';
 export * from './api-reference.js';
 export * from './auth.js';
 export * from './devices.js';

@@ -1,5 +1,4 @@
 import {
-  auditEndpoints,
   authEndpoints,
   deviceEndpoints,
   endpointPath,
@@ -9,7 +8,6 @@ import {
   settingsEndpoints,
   CreateInstallerResponse,
   StatisticsSettings,
-  type AuditEntry,
   type CreateInstallerRequest,
   type CreateSessionRequest,
   type CreateSessionResponse,
@@ -25,6 +23,7 @@ import {
 } from '@tether/protocol';
 import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
+import { createAuditClient, type AuditClient } from './audit-client.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
 import { createRoleClient, type RoleClient } from './role-client.js';
@@ -40,14 +39,9 @@ export interface TetherClientOptions {
   headers?: Record<string, string>;
 }
 
-/** Query of `listAudit`: newest first, `before` is the id of the oldest entry already shown. */
-export interface AuditQuery {
-  limit?: number;
-  before?: number;
-}
-
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
-export interface TetherClient extends PolicyClient, UnattendedClient, UserClient, RoleClient {
+export interface TetherClient
+  extends AuditClient, PolicyClient, UnattendedClient, UserClient, RoleClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -81,11 +75,6 @@ export interface TetherClient extends PolicyClient, UnattendedClient, UserClient
   revokeInstaller(installerId: string): Promise<void>;
   getStatisticsSettings(): Promise<StatisticsSettings>;
   updateStatisticsSettings(settings: StatisticsSettings): Promise<StatisticsSettings>;
-  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
-  /** URL of the NDJSON export of the whole audit log (for a download link). */
-  auditExportUrl(): string;
-  /** The whole audit log as NDJSON text. */
-  exportAudit(): Promise<string>;
 }
 
 /**
@@ -104,6 +93,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
   };
 
   return {
+    ...createAuditClient(transport),
     ...createPolicyClient(transport),
     ...createUnattendedClient(transport),
     ...createUserClient(transport),
@@ -146,13 +136,5 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     getStatisticsSettings: () => callEndpoint(transport, settingsEndpoints.getStatistics, {}),
     updateStatisticsSettings: (settings) =>
       callEndpoint(transport, settingsEndpoints.setStatistics, { body: settings }),
-    listAudit: async (page = {}) =>
-      (
-        await callEndpoint(transport, auditEndpoints.list, {
-          query: { limit: page.limit, before: page.before },
-        })
-      ).entries,
-    auditExportUrl: () => `${transport.baseUrl}${auditEndpoints.export.path}`,
-    exportAudit: () => callEndpointText(transport, auditEndpoints.export, {}),
   };
 }

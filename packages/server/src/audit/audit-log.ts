@@ -2,6 +2,7 @@ import type { AuditEvent } from './audit-event.js';
 import { repeat, type Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
+import { auditSubjects } from './audit-subjects.js';
 import { createRefusalTally, type TallyGroup } from './refusal-tally.js';
 
 // Callers name the event with the log that records it.
@@ -32,6 +33,7 @@ export function createAuditLog(deps: { store: Store; clock: Clock; log: Logger }
       target: event.target ?? null,
       sourceAddress: event.sourceAddress ?? null,
       details: event.details ?? {},
+      subjects: await auditSubjects(deps.store, event),
     });
     deps.log.info({ audit: event.action, actor: event.actor, target: event.target }, 'audit');
   };

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './engine.js';
+import { addAuditSubjects } from './migrations/audit.js';
 import { addTenantCompatibility, createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
 import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/unattended.js';
@@ -26,6 +27,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0009_user_accounts': { up: (db) => addUserAccounts(db) },
     '0010_roles': { up: (db) => createRoleSchema(db) },
     '0010_user_sources': { up: (db) => addUserSources(db) },
+    '0010_audit_subjects': { up: (db) => addAuditSubjects(db, engine) },
   };
 }
 

@@ -124,6 +124,14 @@ export interface AuditTable {
   source_address: string | null;
   /** JSON object. */
   details: string;
+  /** Who acted, and their name then (the name shown if the user row were ever gone). */
+  user_id: string | null;
+  user_name: string | null;
+  /** The device acted on or acting, and its name then. */
+  device_id: string | null;
+  device_name: string | null;
+  session_id: string | null;
+  recording_id: string | null;
 }
 
 export interface SettingsTable {

@@ -1,96 +1,103 @@
 import type { AuditEntry } from '@tether/protocol';
-import { useState } from 'react';
+import type { AuditFilter } from '@tether/sdk';
+import { useMemo, useState } from 'react';
 import { EmptyState } from '../../components/empty-state.js';
 import { Loaded } from '../../components/loaded.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useConsole } from '../../api/console-context.js';
-import { formatDateTime } from '../../format/format.js';
-import { visibleText } from '../../format/visible-text.js';
 import { useLoad } from '../../hooks/use-load.js';
+import { navigate, useSearch } from '../../routing/navigation.js';
+import { AuditFilterBar, type SeenNames } from './audit-filter-bar.js';
+import { auditPath, filtersFromSearch } from './audit-filters.js';
+import { AuditTable } from './audit-table.js';
 
 const PAGE_SIZE = 50;
 
-function detailsText(details: AuditEntry['details']): string {
-  const entries = Object.entries(details);
-  if (entries.length === 0) return '';
-  return entries
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' ');
+function seenNames(entries: readonly AuditEntry[]): SeenNames {
+  const users = new Map<string, string>();
+  const devices = new Map<string, string>();
+  for (const { user, device } of entries) {
+    if (user) users.set(user.id, user.displayName || user.username);
+    if (device) devices.set(device.id, device.name);
+  }
+  return { users, devices };
 }
 
-/** Actors, targets and details carry names users and devices chose: hidden characters show. */
-function AuditTable({ entries }: { entries: AuditEntry[] }) {
+/** "Download CSV" and "Download JSON" of exactly the filtered view (all its pages). */
+function Downloads({ filter }: { filter: AuditFilter }) {
+  const { api } = useConsole();
   return (
-    <div className="table-wrap">
-      <table className="table table-compact" data-testid="audit-table">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Action</th>
-            <th>Actor</th>
-            <th>Target</th>
-            <th>Source</th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
-              <td className="nowrap">{formatDateTime(entry.at, { withSeconds: true })}</td>
-              <td>
-                <span className="badge badge-action">{entry.action}</span>
-              </td>
-              <td>{visibleText(entry.actor)}</td>
-              <td className="mono small">{entry.target ? visibleText(entry.target) : '—'}</td>
-              <td className="mono small">{entry.sourceAddress ?? '—'}</td>
-              <td className="mono small details">{visibleText(detailsText(entry.details))}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <a
+        className="button"
+        href={api.auditExportUrl(filter, 'csv')}
+        download
+        data-testid="audit-export-csv"
+      >
+        Download CSV
+      </a>
+      <a
+        className="button"
+        href={api.auditExportUrl(filter, 'json')}
+        download
+        data-testid="audit-export-json"
+      >
+        Download JSON
+      </a>
+    </>
   );
 }
 
 /**
- * The audit log, newest first, fifty entries a page, with an export of the whole log.
+ * The audit log, newest first, fifty entries a page, filtered by user, device, actions, time and
+ * text. The filters live in the URL, so a filtered view can be shared; the downloads export it.
  *
  * @example
  * <AuditPage />
  */
 export function AuditPage() {
-  const { api } = useConsole();
+  const search = useSearch();
+  const filter = useMemo(() => filtersFromSearch(search), [search]);
   // Cursors of the pages seen so far: `before` ids, the newest page first (undefined = newest).
-  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
+  const [pages, setPages] = useState<{ search: string; cursors: (number | undefined)[] }>({
+    search,
+    cursors: [undefined],
+  });
+  // New filters start again at the newest page.
+  const cursors = pages.search === search ? pages.cursors : [undefined];
   const before = cursors[cursors.length - 1];
   const [page, reload] = useLoad(
-    (client) => client.listAudit({ limit: PAGE_SIZE, before }),
-    [before],
+    (client) => client.listAuditPage({ ...filter, limit: PAGE_SIZE, before }),
+    [search, before],
   );
+  const seen = useMemo(() => seenNames(page.state === 'ready' ? page.value.entries : []), [page]);
+  const isFiltered = Object.keys(filter).length > 0;
 
   return (
     <>
       <PageHeader
         title="Audit log"
         subtitle="Security-relevant events: sign-ins, sessions, installers, settings. Newest first."
-        actions={
-          <a
-            className="button"
-            href={api.auditExportUrl()}
-            download="tether-audit.ndjson"
-            data-testid="audit-export"
-          >
-            Export (NDJSON)
-          </a>
-        }
+        actions={<Downloads filter={filter} />}
       />
+      <AuditFilterBar filter={filter} seen={seen} onChange={(next) => navigate(auditPath(next))} />
       <Loaded load={page} onRetry={reload}>
-        {(entries) => (
+        {({ entries, hasMore }) => (
           <>
             {entries.length === 0 ? (
-              <EmptyState title={cursors.length > 1 ? 'No older entries' : 'No events yet'}>
+              <EmptyState
+                title={
+                  cursors.length > 1
+                    ? 'No older entries'
+                    : isFiltered
+                      ? 'No entries match these filters'
+                      : 'No events yet'
+                }
+              >
                 <p>
-                  Events are recorded as technicians sign in, open sessions and change settings.
+                  {isFiltered
+                    ? 'Widen the time range or clear a filter.'
+                    : 'Events are recorded as technicians sign in, open sessions and change settings.'}
                 </p>
               </EmptyState>
             ) : (
@@ -101,7 +108,7 @@ export function AuditPage() {
                 type="button"
                 className="button"
                 disabled={cursors.length === 1}
-                onClick={() => setCursors((list) => list.slice(0, -1))}
+                onClick={() => setPages({ search, cursors: cursors.slice(0, -1) })}
                 data-testid="audit-newer"
               >
                 ← Newer
@@ -110,10 +117,10 @@ export function AuditPage() {
               <button
                 type="button"
                 className="button"
-                disabled={entries.length < PAGE_SIZE}
+                disabled={!hasMore}
                 onClick={() => {
                   const oldest = entries[entries.length - 1];
-                  if (oldest) setCursors((list) => [...list, oldest.id]);
+                  if (oldest) setPages({ search, cursors: [...cursors, oldest.id] });
                 }}
                 data-testid="audit-older"
               >

@@ -1,42 +1,36 @@
-import { auditEndpoints, type AuditEntry } from '@tether/protocol';
+import { Readable } from 'node:stream';
+import { auditEndpoints } from '@tether/protocol';
+import {
+  auditExport,
+  auditExportFile,
+  auditFilterOf,
+  auditPage,
+} from '../../audit/audit-export.js';
 import type { ServerContext } from '../../ports/server-context.js';
-import type { AuditRecord } from '../../store/store.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
 
-function toApiEntry(record: AuditRecord): AuditEntry {
-  return { ...record, at: record.at.toISOString() };
-}
-
-/** The audit log (X-1): administrators read and export it; nobody edits it. */
+/** The audit log (X-1): who holds `audit.read` reads and exports it; nobody edits it. */
 export function auditRoutes(app: HttpsApp, context: ServerContext): void {
-  registerEndpoint(app, context.auth, auditEndpoints.list, async ({ query }) => {
-    const entries = await context.store.audit.list({
+  registerEndpoint(app, context.auth, auditEndpoints.list, ({ query }) =>
+    auditPage(context.store, {
       limit: query.limit,
-      ...(query.before ? { beforeId: query.before } : {}),
-      ...(query.action ? { action: query.action } : {}),
-    });
-    return { entries: entries.map(toApiEntry) };
-  });
+      filter: auditFilterOf(query),
+      ...(query.before === undefined ? {} : { beforeId: query.before }),
+    }),
+  );
 
-  registerEndpoint(app, context.auth, auditEndpoints.export, async ({ reply }) => {
-    reply.hijack();
-    const stream = reply.raw;
-    stream.writeHead(200, {
-      'content-type': 'application/x-ndjson',
-      'content-disposition': `attachment; filename="tether-audit-${new Date().toISOString().slice(0, 10)}.ndjson"`,
+  registerEndpoint(app, context.auth, auditEndpoints.export, async ({ query, reply }) => {
+    const { contentType, fileName } = auditExportFile(query.format, context.clock.now());
+    const chunks = auditExport(context.store, {
+      filter: auditFilterOf(query),
+      format: query.format,
     });
-    let before: number | undefined;
-    for (;;) {
-      const page = await context.store.audit.list({
-        limit: 1000,
-        ...(before ? { beforeId: before } : {}),
-      });
-      for (const entry of page) stream.write(`${JSON.stringify(toApiEntry(entry))}\n`);
-      const last = page.at(-1);
-      if (!last || page.length < 1000) break;
-      before = last.id;
-    }
-    stream.end();
+    // Through the reply (not hijacked), so the security headers of every answer apply; the
+    // stream reads the next page only when the client has taken the last one.
+    await reply
+      .header('content-type', contentType)
+      .header('content-disposition', `attachment; filename="${fileName}"`)
+      .send(Readable.from(chunks));
   });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Store } from '../store.js';
-import { addDevice, addSession, addUser, at } from './fixtures.js';
+import { addDevice, addSession, addUser, at, NO_SUBJECTS } from './fixtures.js';
 
 /** Sessions, recordings, audit and settings: the store contract's activity part. */
 export function defineActivityContract(current: () => Store): void {
@@ -135,6 +135,7 @@ export function defineActivityContract(current: () => Store): void {
           target: null,
           sourceAddress: null,
           details: {},
+          subjects: NO_SUBJECTS,
         });
       assert.equal(await store.audit.deleteBefore(at(2)), 2);
       const left = await store.audit.list({ limit: 10 });
@@ -157,6 +158,7 @@ export function defineActivityContract(current: () => Store): void {
             target: i === 0 ? null : `t${i}`,
             sourceAddress: i === 0 ? null : '10.0.0.1',
             details: { attempt: i, nested: { ok: true, list: [1, 'two', null] } },
+            subjects: NO_SUBJECTS,
           }),
         );
       }
@@ -188,6 +190,10 @@ export function defineActivityContract(current: () => Store): void {
         target: null,
         sourceAddress: null,
         details: { attempt: 0, nested: { ok: true, list: [1, 'two', null] } },
+        user: null,
+        device: null,
+        sessionId: null,
+        recordingId: null,
       });
     });
   });

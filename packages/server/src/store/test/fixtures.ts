@@ -1,7 +1,14 @@
 /** Records for store tests: fixed instants and minimal valid rows, so each test states only what it checks. */
 import { randomUUID } from 'node:crypto';
 import type { DeviceInventory } from '@tether/protocol';
-import type { DeviceRecord, InstallerRecord, SessionRecord, Store, UserRecord } from '../store.js';
+import type {
+  AuditSubjects,
+  DeviceRecord,
+  InstallerRecord,
+  SessionRecord,
+  Store,
+  UserRecord,
+} from '../store.js';
 
 /** A fixed instant with milliseconds, so round-trips prove millisecond precision. */
 export const T0 = new Date('2024-05-06T07:08:09.123Z');
@@ -83,3 +90,11 @@ export async function addSession(
     createdAt: refs.createdAt ?? T0,
   });
 }
+
+/** An audit entry about no user, device, session or recording. */
+export const NO_SUBJECTS: AuditSubjects = {
+  user: null,
+  device: null,
+  sessionId: null,
+  recordingId: null,
+};
