@@ -50,7 +50,11 @@ function problemOf(issue: Issue, field: string): string {
     case 'invalid_format':
       if (issue.format === 'uuid' || issue.format === 'guid')
         return field === '' ? 'must be a UUID' : `must be ${idNoun(field)} (a UUID)`;
-      if (issue.format === 'regex') return 'is not in the expected format';
+      // A schema's own wording says what is allowed; zod's names the raw pattern.
+      if (issue.format === 'regex')
+        return issue.message.startsWith('Invalid')
+          ? 'is not in the expected format'
+          : issue.message;
       return `must be a valid ${issue.format}`;
     case 'too_small':
     case 'too_big':

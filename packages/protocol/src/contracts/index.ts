@@ -16,6 +16,8 @@ import { recordingEndpoints } from './recordings.js';
 import { storageEndpoints, uploadEndpoints } from './storage.js';
 import { oemAdministrationEndpoints, oemDeviceEndpoints } from './oem.js';
 import { accountEndpoints, userEndpoints } from './users.js';
+import { accountSessionEndpoints, userSessionEndpoints } from './account-sessions.js';
+import { userImportEndpoints } from './user-import.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -30,6 +32,8 @@ export * from './recordings.js';
 export * from './storage.js';
 export * from './oem.js';
 export * from './users.js';
+export * from './account-sessions.js';
+export * from './user-import.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -55,4 +59,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(oemAdministrationEndpoints),
   ...Object.values(userEndpoints),
   ...Object.values(accountEndpoints),
+  ...Object.values(accountSessionEndpoints),
+  ...Object.values(userSessionEndpoints),
+  ...Object.values(userImportEndpoints),
 ];

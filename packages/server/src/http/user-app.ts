@@ -18,6 +18,8 @@ import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { userImportRoutes } from './routes/user-import-routes.js';
+import { signInRoutes } from './routes/sign-in-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
 
@@ -60,6 +62,8 @@ export async function createUserApp(
     storageRoutes,
     oemRoutes,
     userRoutes,
+    userImportRoutes,
+    signInRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);
