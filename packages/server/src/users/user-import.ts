@@ -50,6 +50,8 @@ type Plan = { kind: 'none'; result: ImportRowResult } | Create | Update;
  * gate lets run: an import leaves the other cores to sign-ins and sessions.
  */
 const HASHES_AT_ONCE = HASH_GATE_LIMITS.concurrency;
+/** Generated passwords hash in a few milliseconds: as many at once as libuv has threads. */
+const CHEAP_HASHES_AT_ONCE = 4;
 
 function refused(row: RawImportRow, username: string, field: string | undefined, reason: string) {
   return {
@@ -231,10 +233,19 @@ export function createUserImporter(deps: { store: Store; users: UserService }): 
     const total = creates.length + updates.length;
     let done = 0;
     const step = () => onProgress?.({ done: (done += 1), total });
-    await inPool(creates, HASHES_AT_ONCE, async (plan) => {
-      await create(plan, actor);
-      step();
-    });
+    const createAll = (list: Create[], atOnce: number) =>
+      inPool(list, atOnce, async (plan) => {
+        await create(plan, actor);
+        step();
+      });
+    await createAll(
+      creates.filter((plan) => plan.user.password === undefined),
+      CHEAP_HASHES_AT_ONCE,
+    );
+    await createAll(
+      creates.filter((plan) => plan.user.password !== undefined),
+      HASHES_AT_ONCE,
+    );
     for (const plan of updates) {
       try {
         await users.update(plan.existing.id, plan.changes, actor);
