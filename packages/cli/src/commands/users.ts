@@ -1,6 +1,6 @@
 import { AppError } from '@tether/protocol/app-error';
-import type { User } from '@tether/protocol';
-import type { UserService } from '@tether/server';
+import type { UpdateUserRequest, User } from '@tether/protocol';
+import type { Store, UserService } from '@tether/server';
 import { stringOption, type Command, type CommandInput } from '../command.js';
 import { readStdin, withStore } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -10,12 +10,12 @@ import { dataDirOptions, serverConfigFrom } from '../server-config.js';
 // the connections of a user signed out here within seconds.
 
 /** The audit log's name for changes made here. */
-const HEADLESS = { username: 'system', via: 'headless' } as const;
+export const HEADLESS = { username: 'system', via: 'headless' } as const;
 
-/** Runs `work` with the user service of the data directory's store. */
-async function withUsers<T>(
+/** Runs `work` with the user service of the data directory's store (and the store). */
+export async function withUsers<T>(
   input: CommandInput,
-  work: (users: UserService) => Promise<T>,
+  work: (users: UserService, store: Store) => Promise<T>,
 ): Promise<T> {
   const { createUserService, headlessLoginControl, systemClock } = await import('@tether/server');
   return withStore(await serverConfigFrom(input), ({ store, audit }) =>
@@ -26,12 +26,13 @@ async function withUsers<T>(
         audit,
         logins: headlessLoginControl(store),
       }),
+      store,
     ),
   );
 }
 
 /** The one USERNAME argument of a command. */
-function usernameOf(input: CommandInput, command: string): string {
+export function usernameOf(input: CommandInput, command: string): string {
   const [username, ...extra] = input.positionals;
   if (!username || extra.length > 0)
     throw new AppError(
@@ -187,9 +188,62 @@ ${PASSWORD_HELP}`,
   },
 };
 
+/** The changes `users edit` asks for; `INVALID_INPUT` when there are none or they contradict. */
+function editsOf(input: CommandInput): UpdateUserRequest {
+  const changes: UpdateUserRequest = {};
+  const displayName = stringOption(input, 'display-name');
+  if (displayName !== undefined) changes.displayName = displayName;
+  // Checked by the service against the roles, with the message the API gives.
+  const role = stringOption(input, 'role');
+  if (role !== undefined) changes.role = role as User['role'];
+  const must = input.values['must-change-password'] === true;
+  const mustNot = input.values['no-must-change-password'] === true;
+  if (must && mustNot)
+    throw new AppError(
+      'INVALID_INPUT',
+      'Give --must-change-password or --no-must-change-password, not both.',
+    );
+  if (must || mustNot) changes.mustChangePassword = must;
+  if (Object.keys(changes).length === 0)
+    throw new AppError(
+      'INVALID_INPUT',
+      'Nothing to change. Run `tether users edit --help` for the options.',
+    );
+  return changes;
+}
+
+const editCommand: Command = {
+  name: 'users edit',
+  summary: "Change a console user's display name or role, or ask them for a new password.",
+  usage: `tether users edit USERNAME [--display-name NAME] [--role ROLE] [--must-change-password | --no-must-change-password] [--data-dir DIR]
+
+ROLE is administrator, privileged or technician; the last enabled administrator cannot be
+demoted. --must-change-password makes the user choose a new password at their next sign-in
+(before anything else); --no-must-change-password lifts that. Only the options given change.`,
+  options: {
+    ...dataDirOptions,
+    'display-name': { type: 'string' },
+    role: { type: 'string' },
+    'must-change-password': { type: 'boolean' },
+    'no-must-change-password': { type: 'boolean' },
+  },
+  allowPositionals: true,
+  async run(input) {
+    const username = usernameOf(input, 'edit');
+    const changes = editsOf(input);
+    const user = await withUsers(input, async (users) => {
+      const found = await users.findByUsername(username);
+      return users.update(found.id, changes, HEADLESS);
+    });
+    input.out(`Changed ${user.username}:\t${describeUser(user)}`);
+    return 0;
+  },
+};
+
 export const userCommands: Command[] = [
   listCommand,
   createCommand,
+  editCommand,
   enablingCommand(true),
   enablingCommand(false),
   deleteCommand,
