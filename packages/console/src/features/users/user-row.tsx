@@ -4,12 +4,13 @@ import { Notice } from '../../components/notice.js';
 import { formatDateTime } from '../../format/format.js';
 import { useAction } from '../../hooks/use-action.js';
 import { DisplayNameField, RoleField } from './user-fields.js';
+import { UserSignIns } from './user-sign-ins.js';
 
-type Panel = 'none' | 'edit' | 'password';
+type Panel = 'none' | 'edit' | 'password' | 'sign-ins';
 
 /**
- * One user of the table, with its actions: edit (display name, role), disable / enable, reset
- * the password, delete (after confirmation). Refusals (the last administrator) are shown here.
+ * One user of the table, with its actions: edit (display name, role), their sign-ins, disable /
+ * enable, reset the password, delete (after confirmation). Refusals (the last administrator) are shown here.
  */
 export function UserRow({ user, onChanged }: { user: User; onChanged: () => void }) {
   const [panel, setPanel] = useState<Panel>('none');
@@ -58,6 +59,14 @@ export function UserRow({ user, onChanged }: { user: User; onChanged: () => void
           <button
             type="button"
             className="button button-small"
+            onClick={() => setPanel('sign-ins')}
+            data-testid="user-sign-ins"
+          >
+            Sign-ins
+          </button>
+          <button
+            type="button"
+            className="button button-small"
             disabled={toggle.isRunning}
             onClick={() => toggle.run()}
             data-testid="user-toggle"
@@ -89,8 +98,10 @@ export function UserRow({ user, onChanged }: { user: User; onChanged: () => void
           <td colSpan={6}>
             {panel === 'edit' ? (
               <EditUser user={user} onDone={done} onCancel={() => setPanel('none')} />
-            ) : (
+            ) : panel === 'password' ? (
               <ResetPassword user={user} onDone={done} onCancel={() => setPanel('none')} />
+            ) : (
+              <UserSignIns user={user} onClose={() => setPanel('none')} />
             )}
           </td>
         </tr>
