@@ -50,11 +50,7 @@ function problemOf(issue: Issue, field: string): string {
     case 'invalid_format':
       if (issue.format === 'uuid' || issue.format === 'guid')
         return field === '' ? 'must be a UUID' : `must be ${idNoun(field)} (a UUID)`;
-      // A schema's own wording says what is allowed; zod's names the raw pattern.
-      if (issue.format === 'regex')
-        return issue.message.startsWith('Invalid')
-          ? 'is not in the expected format'
-          : issue.message;
+      if (issue.format === 'regex') return 'is not in the expected format';
       return `must be a valid ${issue.format}`;
     case 'too_small':
     case 'too_big':

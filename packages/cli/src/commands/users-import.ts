@@ -28,8 +28,7 @@ async function readImport(file: string): Promise<string> {
 /** What the DETAILS column says of a row. */
 function detailsOf(row: ImportRowResult): string {
   const parts: string[] = [];
-  if (row.outcome === 'refused')
-    parts.push(row.field ? `${row.field}: ${row.reason}` : `${row.reason}`);
+  if (row.reason) parts.push(row.reason);
   if (row.changes) parts.push(`changes ${row.changes.join(', ')}`);
   if (row.generatedPassword) parts.push(`password ${row.generatedPassword} (must be changed)`);
   else if (row.initialPassword === 'generated') parts.push('password will be generated');

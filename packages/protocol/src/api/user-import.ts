@@ -73,7 +73,7 @@ export const ImportRowResult = z.object({
   changes: z.array(ImportedChange).optional(),
   /** `refused`: the field at fault, when one is. */
   field: z.string().optional(),
-  /** `refused`: why, and what to fix. */
+  /** `refused`: why, and what to fix, as a sentence that names the field. */
   reason: z.string().optional(),
   /** `created`: whether the file gave the initial password or the server generates one. */
   initialPassword: z.enum(['given', 'generated']).optional(),

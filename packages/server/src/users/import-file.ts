@@ -11,7 +11,7 @@ export interface RawImportRow {
   row: number;
   /** Field name → value; a CSV cell left empty is not here (it keeps the existing value). */
   fields: Record<string, unknown>;
-  /** Why the row cannot be read at all (a CSV row with too many cells, a JSON non-object). */
+  /** Why the row cannot be read at all (a CSV row with too many cells, a JSON non-object), as a sentence. */
   problem?: { field?: string; reason: string };
 }
 
@@ -73,7 +73,11 @@ function readJson(content: string): RawImportRow[] {
   return list.map((entry: unknown, index) => {
     const row = index + 1;
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
-      return { row, fields: {}, problem: { reason: 'must be an object with a "username"' } };
+      return {
+        row,
+        fields: {},
+        problem: { reason: 'The entry must be an object with a "username".' },
+      };
     return { row, fields: entry as Record<string, unknown> };
   });
 }
@@ -113,7 +117,7 @@ async function readCsv(content: string): Promise<RawImportRow[]> {
         row,
         fields: {},
         problem: {
-          reason: `has ${record.length} cells but the header names ${columns.length} columns (a comma inside a cell needs "quotes")`,
+          reason: `The row has ${record.length} cells but the header names ${columns.length} columns (a comma inside a cell needs "quotes")`,
         },
       };
     const fields: Record<string, unknown> = {};

@@ -10,6 +10,7 @@ import {
   type ImportedChange,
   type UpdateUserRequest,
 } from '@tether/protocol';
+import { z } from 'zod';
 import { HASH_GATE_LIMITS } from '../auth/hash-gate.js';
 import { generatePassword, hashGeneratedPassword, hashPassword } from '../auth/password-hash.js';
 import { usernameKey } from '../store/repositories/users.js';
@@ -53,6 +54,21 @@ const HASHES_AT_ONCE = HASH_GATE_LIMITS.concurrency;
 /** Generated passwords hash in a few milliseconds: as many at once as libuv has threads. */
 const CHEAP_HASHES_AT_ONCE = 4;
 
+/**
+ * The problems of a row as sentences naming the fields; a pattern's own wording (what a username
+ * may contain) rather than "not in the expected format".
+ */
+function reasonOf(error: z.ZodError): string {
+  return error.issues
+    .map((issue) =>
+      issue.code === 'invalid_format' && issue.format === 'regex'
+        ? `${String(issue.path[0])} ${issue.message}`
+        : describeIssues(new z.ZodError([issue]), 'the row').join(''),
+    )
+    .join('; ');
+}
+
+/** A refused row; `reason` is a whole sentence that names the field. */
 function refused(row: RawImportRow, username: string, field: string | undefined, reason: string) {
   return {
     kind: 'none' as const,
@@ -89,19 +105,20 @@ function planRows(rows: RawImportRow[], users: UserRecord[]): Plan[] {
       const [issue] = parsed.error.issues;
       const field =
         issue?.code === 'unrecognized_keys' ? issue.keys[0] : issue?.path[0]?.toString();
-      return refused(row, username, field, describeIssues(parsed.error, 'the row').join('; '));
+      return refused(row, username, field, reasonOf(parsed.error));
     }
     const user = parsed.data;
     const key = usernameKey(user.username);
     const first = firstRowOf.get(key);
     if (first !== undefined)
-      return refused(row, username, 'username', `is already on row ${first} of this file`);
+      return refused(row, username, 'username', `username is already on row ${first} of this file`);
     firstRowOf.set(key, row.row);
     const existing = existingByKey.get(key);
     const result: ImportRowResult = { row: row.row, username, outcome: 'unchanged' };
     if (!existing) {
       const { role } = user;
-      if (role === undefined) return refused(row, username, 'role', 'is required for a new user');
+      if (role === undefined)
+        return refused(row, username, 'role', 'role is required for a new user');
       const initialPassword = user.password === undefined ? 'generated' : 'given';
       return {
         kind: 'create',
@@ -161,7 +178,7 @@ function keepAnAdministrator(plans: Plan[], users: UserRecord[]): Plan[] {
         username: plan.result.username,
         outcome: 'refused',
         field,
-        reason: `would leave no enabled administrator ("${existing.username}" is the last one). Make another user an administrator first.`,
+        reason: `${field} would leave no enabled administrator ("${existing.username}" is the last one). Make another user an administrator first.`,
       },
     };
   });

@@ -19,7 +19,7 @@ const OUTCOME_LABELS: Record<ImportRowResult['outcome'], string> = {
 /** What a row's result says besides its outcome: the reason, the changes, the password. */
 function detailsOf(row: ImportRowResult, isPreview: boolean): string {
   const parts: string[] = [];
-  if (row.reason) parts.push(row.field ? `${row.field} ${row.reason}` : row.reason);
+  if (row.reason) parts.push(row.reason);
   if (row.changes) parts.push(`Changes: ${row.changes.join(', ')}`);
   if (row.initialPassword === 'generated' && isPreview) parts.push('A password will be generated');
   if (row.initialPassword === 'given') parts.push('Initial password from the file');
