@@ -4,13 +4,16 @@ import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 import { addUser, at, T0 } from './test/fixtures.js';
+import { runSql } from './test/run-sql.js';
 
 /** A user's list of sign-ins (issue 12), on one engine. */
 function defineLoginContract(engine: Store['engine'], newDatabase: () => Promise<string>): void {
   describe(`Login list contract (${engine})`, () => {
     let store: Store;
+    let url: string;
     beforeEach(async () => {
-      store = await openStore(await newDatabase());
+      url = await newDatabase();
+      store = await openStore(url);
     });
     afterEach(() => store.close());
 
@@ -48,6 +51,28 @@ function defineLoginContract(engine: Store['engine'], newDatabase: () => Promise
       assert.equal(await store.authSessions.findValid('jo-old', T0), undefined);
       assert.notEqual(await store.authSessions.findValid('jo-new', at(60)), undefined);
       assert.equal(await store.authSessions.deleteById(jo.id, oldest.id), undefined, 'gone');
+    });
+
+    it('the upgrade gives every login made before it an ID of its own', async () => {
+      const jo = await addUser(store, 'jo');
+      await store.close();
+      await runSql(url, [
+        'DROP INDEX auth_sessions_id',
+        'ALTER TABLE auth_sessions DROP COLUMN id',
+        "DELETE FROM kysely_migration WHERE name = '0010_login_ids'",
+        `INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at, source_address)
+         VALUES ('before-1', '${jo.id}', ${T0.getTime()}, ${at(600).getTime()}, '192.0.2.1'),
+                ('before-2', '${jo.id}', ${at(1).getTime()}, ${at(600).getTime()}, '192.0.2.2')`,
+      ]);
+      store = await openStore(url);
+      const listed = await store.authSessions.listForUser(jo.id, T0);
+      assert.deepEqual(
+        listed.map((entry) => entry.tokenHash),
+        ['before-2', 'before-1'],
+      );
+      assert.equal(new Set(listed.map((entry) => entry.id)).size, 2);
+      await login('after', jo.id, at(2));
+      assert.equal((await store.authSessions.listForUser(jo.id, T0)).length, 3);
     });
   });
 }
