@@ -85,6 +85,15 @@ test('an administrator uploads a CSV, previews it (nothing created), then import
   await admin.locator('[data-testid="user-row"][data-username="nia"]').waitFor();
   await admin.screenshot({ path: `${ARTIFACTS}console-users-import.png`, fullPage: true });
   await apiSignIn('nia', password);
+
+  // The edit panel lifts (or sets) "must change the password".
+  const oli = admin.locator('[data-testid="user-row"][data-username="oli"]');
+  await oli.getByRole('button', { name: 'Edit' }).click();
+  await admin.getByTestId('user-edit-must-change').uncheck();
+  await admin.getByTestId('user-panel-submit').click();
+  await oli.getByText('must change password').waitFor({ state: 'detached' });
+  const users = (await server.admin.request('GET', '/api/v1/users')).json(UserList).users;
+  assert.equal(users.find((user) => user.username === 'oli')?.mustChangePassword, false);
 });
 
 test('My account lists the sign-ins and signs out everywhere else; an administrator signs a user out', async () => {

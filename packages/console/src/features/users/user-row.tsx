@@ -119,8 +119,9 @@ interface PanelProps {
 function EditUser({ user, onDone, onCancel }: PanelProps) {
   const [displayName, setDisplayName] = useState(user.displayName);
   const [role, setRole] = useState<Role>(user.role);
+  const [mustChangePassword, setMustChange] = useState(user.mustChangePassword);
   const save = useAction(
-    (api) => api.updateUser(user.id, { displayName: displayName.trim(), role }),
+    (api) => api.updateUser(user.id, { displayName: displayName.trim(), role, mustChangePassword }),
     { onDone },
   );
   const onSubmit = (event: SyntheticEvent) => {
@@ -135,6 +136,15 @@ function EditUser({ user, onDone, onCancel }: PanelProps) {
         testId="user-edit-display-name"
       />
       <RoleField value={role} onChange={setRole} testId="user-edit-role" />
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={mustChangePassword}
+          onChange={(event) => setMustChange(event.target.checked)}
+          data-testid="user-edit-must-change"
+        />
+        <span>Must choose a new password at the next sign-in</span>
+      </label>
       <PanelButtons action={save} label="Save" onCancel={onCancel} />
     </form>
   );
