@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { Timestamp } from '../ids.js';
 
-/** The non-secret ID of one sign-in (a console login); never the cookie token or its hash. */
+/**
+ * The non-secret ID of one sign-in (a console login); never the cookie token or its hash.
+ *
+ * @example
+ * await api.endMySignIn(LoginId.parse(signIn.id));
+ */
 export const LoginId = z.uuid();
 export type LoginId = z.infer<typeof LoginId>;
 
@@ -26,10 +31,20 @@ export const SignIn = z.object({
 });
 export type SignIn = z.infer<typeof SignIn>;
 
-/** `GET /api/v1/account/sessions` and `GET /api/v1/users/:id/sessions`: newest first. */
+/**
+ * `GET /api/v1/account/sessions` and `GET /api/v1/users/:id/sessions`: newest first.
+ *
+ * @example
+ * const { sessions } = SignInList.parse(await response.json());
+ */
 export const SignInList = z.object({ sessions: z.array(SignIn) });
 export type SignInList = z.infer<typeof SignInList>;
 
-/** `POST …/sign-out-everywhere`: how many sign-ins ended. */
+/**
+ * `POST …/sign-out-everywhere`: how many sign-ins ended.
+ *
+ * @example
+ * const { ended } = SignOutEverywhereResponse.parse(await response.json());
+ */
 export const SignOutEverywhereResponse = z.object({ ended: z.number().int().nonnegative() });
 export type SignOutEverywhereResponse = z.infer<typeof SignOutEverywhereResponse>;

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { Role } from './auth.js';
 import { DisplayName, NewPassword, Username } from './users.js';
 
-/** The columns of a CSV import file (its header row) and the fields of a JSON one. */
+/**
+ * The columns of a CSV import file (its header row) and the fields of a JSON one.
+ *
+ * @example
+ * const header = USER_IMPORT_FIELDS.join(','); // 'username,displayName,role,password,disabled'
+ */
 export const USER_IMPORT_FIELDS = [
   'username',
   'displayName',
@@ -62,7 +67,13 @@ export type ImportOutcome = z.infer<typeof ImportOutcome>;
 export const ImportedChange = z.enum(['displayName', 'role', 'disabled']);
 export type ImportedChange = z.infer<typeof ImportedChange>;
 
-/** The result of one row. A password given in the file never appears here. */
+/**
+ * The result of one row. A password given in the file never appears here.
+ *
+ * @example
+ * const refused = result.rows.filter((row) => row.outcome === 'refused');
+ * for (const row of refused) console.log(`row ${row.row}: ${row.reason}`);
+ */
 export const ImportRowResult = z.object({
   /** CSV: the line of the file where the row starts (the header is line 1). JSON: 1 for the first user. */
   row: z.number().int().positive(),
@@ -87,7 +98,13 @@ export const ImportRowResult = z.object({
 });
 export type ImportRowResult = z.infer<typeof ImportRowResult>;
 
-/** The answer of an import: one result per row, in file order, and the totals. */
+/**
+ * The answer of an import: one result per row, in file order, and the totals.
+ *
+ * @example
+ * const { counts } = await api.importUsers({ format: 'json', content, dryRun: true });
+ * if (counts.refused === 0) await api.importUsers({ format: 'json', content });
+ */
 export const ImportUsersResponse = z.object({
   dryRun: z.boolean(),
   /** Whether the rows not refused were applied: false in a dry run, and for all-or-nothing with refusals. */
