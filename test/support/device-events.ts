@@ -8,6 +8,8 @@ export interface DeviceEventStream {
   received(): string;
   /** The `device` events received so far, each parsed as a Device. */
   devices(): Device[];
+  /** Settles when the server ends the stream (its login ended) or it is closed here. */
+  closed: Promise<void>;
   close(): void;
 }
 
@@ -34,13 +36,14 @@ export function openDeviceEvents(
           return;
         }
         let text = '';
+        const closed = new Promise<void>((done) => response.once('close', () => done()));
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));
         const devices = (): Device[] =>
           [...text.matchAll(/^event: device\ndata: (.*)$/gm)].map((match) =>
             Device.parse(JSON.parse(match[1] ?? '')),
           );
         response.once('data', () =>
-          resolve({ received: () => text, devices, close: () => request.destroy() }),
+          resolve({ received: () => text, devices, closed, close: () => request.destroy() }),
         );
       },
     );

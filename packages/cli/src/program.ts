@@ -12,6 +12,7 @@ import { serverCommand } from './commands/server.js';
 import { storageCommands } from './commands/storage.js';
 import { roleCommands } from './commands/roles.js';
 import { userCommands } from './commands/users.js';
+import { importCommand as usersImportCommand } from './commands/users-import.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -27,6 +28,7 @@ const commands: Command[] = [
   ...userCommands,
   ...roleCommands,
   ...auditCommands,
+  usersImportCommand,
   ...oemCommands,
   ...storageCommands,
 ];

@@ -2,6 +2,7 @@ export * from './version.js';
 // Apart from the schemas in errors.ts: importing AppError alone must not load zod (app-error.ts).
 export { AppError, ERROR_CODES } from './app-error.js';
 export * from './errors.js';
+export { describeIssues } from './input-issues.js';
 export * from './log-redaction.js';
 export * from './ids.js';
 export * from './base64url.js';
@@ -11,6 +12,8 @@ export * from './api/auth.js';
 export * from './api/permissions.js';
 export * from './api/roles.js';
 export * from './api/users.js';
+export * from './api/account-sessions.js';
+export * from './api/user-import.js';
 export * from './api/statistics.js';
 export * from './api/devices.js';
 export * from './api/installers.js';

@@ -1,6 +1,6 @@
 import { AppError } from '@tether/protocol/app-error';
-import type { User } from '@tether/protocol';
-import type { RoleService, UserService } from '@tether/server';
+import type { UpdateUserRequest, User } from '@tether/protocol';
+import type { RoleService, Store, UserService } from '@tether/server';
 import { stringOption, type Command, type CommandInput } from '../command.js';
 import { readStdin, withStore } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
@@ -10,12 +10,12 @@ import { dataDirOptions, serverConfigFrom } from '../server-config.js';
 // the connections of a user signed out here within seconds.
 
 /** The audit log's name for changes made here. */
-const HEADLESS = { username: 'system', via: 'headless' } as const;
+export const HEADLESS = { username: 'system', via: 'headless' } as const;
 
-/** Runs `work` with the user service (and the roles) of the data directory's store. */
-async function withUsers<T>(
+/** Runs `work` with the user service, the roles and the store of the data directory. */
+export async function withUsers<T>(
   input: CommandInput,
-  work: (users: UserService, roles: RoleService) => Promise<T>,
+  work: (users: UserService, roles: RoleService, store: Store) => Promise<T>,
 ): Promise<T> {
   const { createRoleService, createUserService, headlessLoginControl, systemClock } =
     await import('@tether/server');
@@ -28,12 +28,13 @@ async function withUsers<T>(
         logins: headlessLoginControl(store),
       }),
       createRoleService({ store, clock: systemClock, audit }),
+      store,
     ),
   );
 }
 
 /** The one USERNAME argument of a command. */
-function usernameOf(input: CommandInput, command: string): string {
+export function usernameOf(input: CommandInput, command: string): string {
   const [username, ...extra] = input.positionals;
   if (!username || extra.length > 0)
     throw new AppError(
@@ -68,6 +69,12 @@ function describeUser(user: User, roleNames: ReadonlyMap<string, string>): strin
   return [user.username, user.displayName || '-', role, state].join('\t');
 }
 
+/** Custom roles' names by ID (built-in roles are shown by their IDs, as `--role` takes them). */
+async function customRoleNames(roles: RoleService): Promise<Map<string, string>> {
+  const all = await roles.list();
+  return new Map(all.filter((role) => !role.builtIn).map((role) => [role.id, role.name]));
+}
+
 const listCommand: Command = {
   name: 'users list',
   summary: 'List the console users: username, display name, role and state.',
@@ -78,9 +85,7 @@ One user a line, tab-separated: username, display name (- when none), role, stat
   async run(input) {
     const { users, roleNames } = await withUsers(input, async (service, roles) => ({
       users: await service.list(),
-      roleNames: new Map(
-        (await roles.list()).filter((role) => !role.builtIn).map((role) => [role.id, role.name]),
-      ),
+      roleNames: await customRoleNames(roles),
     }));
     input.out(
       [
@@ -201,9 +206,67 @@ ${PASSWORD_HELP}`,
   },
 };
 
+/** The changes `users edit` asks for; `INVALID_INPUT` when there are none or they contradict. */
+function editsOf(input: CommandInput): UpdateUserRequest {
+  const changes: UpdateUserRequest = {};
+  const displayName = stringOption(input, 'display-name');
+  if (displayName !== undefined) changes.displayName = displayName;
+  // Checked by the service against the roles, with the message the API gives.
+  const role = stringOption(input, 'role');
+  if (role !== undefined) changes.role = role;
+  const must = input.values['must-change-password'] === true;
+  const mustNot = input.values['no-must-change-password'] === true;
+  if (must && mustNot)
+    throw new AppError(
+      'INVALID_INPUT',
+      'Give --must-change-password or --no-must-change-password, not both.',
+    );
+  if (must || mustNot) changes.mustChangePassword = must;
+  if (Object.keys(changes).length === 0)
+    throw new AppError(
+      'INVALID_INPUT',
+      'Nothing to change. Run `tether users edit --help` for the options.',
+    );
+  return changes;
+}
+
+const editCommand: Command = {
+  name: 'users edit',
+  summary: "Change a console user's display name or role, or ask them for a new password.",
+  usage: `tether users edit USERNAME [--display-name NAME] [--role ROLE] [--must-change-password | --no-must-change-password] [--data-dir DIR]
+
+ROLE is administrator, privileged or technician; the last enabled administrator cannot be
+demoted. --must-change-password makes the user choose a new password at their next sign-in
+(before anything else); --no-must-change-password lifts that. Only the options given change.`,
+  options: {
+    ...dataDirOptions,
+    'display-name': { type: 'string' },
+    role: { type: 'string' },
+    'must-change-password': { type: 'boolean' },
+    'no-must-change-password': { type: 'boolean' },
+  },
+  allowPositionals: true,
+  async run(input) {
+    const username = usernameOf(input, 'edit');
+    const changes = editsOf(input);
+    const { user, roleNames } = await withUsers(input, async (users, roles) => {
+      const found = await users.findByUsername(username);
+      // A custom role by its name, as `users create` takes it.
+      if (changes.role !== undefined) changes.role = await roles.resolve(changes.role);
+      return {
+        user: await users.update(found.id, changes, HEADLESS),
+        roleNames: await customRoleNames(roles),
+      };
+    });
+    input.out(`Changed ${user.username}:\t${describeUser(user, roleNames)}`);
+    return 0;
+  },
+};
+
 export const userCommands: Command[] = [
   listCommand,
   createCommand,
+  editCommand,
   enablingCommand(true),
   enablingCommand(false),
   deleteCommand,

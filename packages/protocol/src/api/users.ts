@@ -46,9 +46,11 @@ export const UpdateUserRequest = z
     role: Role.optional(),
     /** Disabling ends the user's sign-ins and open connections at once. */
     disabled: z.boolean().optional(),
+    /** Ask the user for a new password at their next sign-in (true), or no longer (false). */
+    mustChangePassword: z.boolean().optional(),
   })
   .refine((changes) => Object.keys(changes).length > 0, {
-    message: 'give at least one of displayName, role, disabled',
+    message: 'give at least one of displayName, role, disabled, mustChangePassword',
   });
 export type UpdateUserRequest = z.input<typeof UpdateUserRequest>;
 

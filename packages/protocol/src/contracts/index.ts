@@ -13,6 +13,8 @@ import { storageEndpoints, uploadEndpoints } from './storage.js';
 import { oemAdministrationEndpoints, oemDeviceEndpoints } from './oem.js';
 import { accountEndpoints, userEndpoints } from './users.js';
 import { roleEndpoints } from './roles.js';
+import { accountSessionEndpoints, userSessionEndpoints } from './account-sessions.js';
+import { userImportEndpoints } from './user-import.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -29,6 +31,8 @@ export * from './storage.js';
 export * from './oem.js';
 export * from './users.js';
 export * from './roles.js';
+export * from './account-sessions.js';
+export * from './user-import.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -55,4 +59,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(userEndpoints),
   ...Object.values(accountEndpoints),
   ...Object.values(roleEndpoints),
+  ...Object.values(accountSessionEndpoints),
+  ...Object.values(userSessionEndpoints),
+  ...Object.values(userImportEndpoints),
 ];

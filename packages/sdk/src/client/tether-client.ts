@@ -28,6 +28,8 @@ import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
 import { createRoleClient, type RoleClient } from './role-client.js';
 import { createUserClient, type UserClient } from './user-client.js';
+import { createSignInClient, type SignInClient } from './sign-in-client.js';
+import { createUserImportClient, type UserImportClient } from './user-import-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -41,7 +43,14 @@ export interface TetherClientOptions {
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
 export interface TetherClient
-  extends AuditClient, PolicyClient, UnattendedClient, UserClient, RoleClient {
+  extends
+    AuditClient,
+    PolicyClient,
+    UnattendedClient,
+    UserClient,
+    RoleClient,
+    SignInClient,
+    UserImportClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -98,6 +107,8 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createUnattendedClient(transport),
     ...createUserClient(transport),
     ...createRoleClient(transport),
+    ...createSignInClient(transport),
+    ...createUserImportClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

@@ -9,7 +9,7 @@ import {
 } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
-import type { Store, UserRecord } from '../store/store.js';
+import type { LoginRecord, Store, UserRecord } from '../store/store.js';
 import type { Logger } from '../logging.js';
 import { lookUpRole } from '../roles/role-permissions.js';
 import { HashGate } from './hash-gate.js';
@@ -139,6 +139,13 @@ export interface AuthService {
       Pick<UserRecord, 'displayName' | 'mustChangePassword'>
     >,
   ): Promise<UserRecord>;
+  /** The user's valid logins (their list of sign-ins), newest first. */
+  listLogins(userId: string): Promise<LoginRecord[]>;
+  /**
+   * Ends one login of the user by its non-secret ID and closes the connections it holds open;
+   * false when the user has no such login.
+   */
+  endLogin(userId: string, loginId: string): Promise<boolean>;
 }
 
 /** Why a sign-in failed, as the audit log says it. */
@@ -474,6 +481,15 @@ export function createAuthService(deps: {
         passwordHash: await hashPassword(password),
         createdAt: clock.now(),
       });
+    },
+
+    listLogins: (userId) => store.authSessions.listForUser(userId, clock.now()),
+
+    async endLogin(userId, loginId) {
+      const tokenHash = await store.authSessions.deleteById(userId, loginId);
+      if (tokenHash === undefined) return false;
+      liveLogins.end(tokenHash);
+      return true;
     },
   };
 }

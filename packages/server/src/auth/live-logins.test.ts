@@ -18,6 +18,8 @@ function storeOf(valid: Set<string>): AuthSessionRepository {
     delete: unused,
     deleteForUser: unused,
     deleteExpired: unused,
+    listForUser: unused,
+    deleteById: unused,
   };
 }
 

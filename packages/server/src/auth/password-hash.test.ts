@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
+import {
+  decoyHash,
+  generatePassword,
+  hashGeneratedPassword,
+  hashPassword,
+  verifyPassword,
+} from './password-hash.js';
 
 async function timed(check: () => Promise<boolean>): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
@@ -38,4 +44,24 @@ test('an integration pseudo-user is refused at the cost of a real check, like an
     `pseudo-user ${median(pseudo)} ms vs unknown user ${median(unknown)} ms`,
   );
   assert.equal(await verifyPassword('', ''), false, 'an empty hash never matches');
+});
+
+test('a generated password is hashed fast but checked at the cost of a real check', async (t) => {
+  const password = generatePassword();
+  const hashing = performance.now();
+  const stored = await hashGeneratedPassword(password);
+  const hashMs = performance.now() - hashing;
+  const full = await hashPassword(password);
+  assert.equal(await verifyPassword(password, stored), true);
+  assert.equal(await verifyPassword(`${password}x`, stored), false);
+  const cheap: number[] = [];
+  const usual: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    cheap.push((await timed(() => verifyPassword('guess', stored))).ms);
+    usual.push((await timed(() => verifyPassword('guess', full))).ms);
+  }
+  t.diagnostic(
+    `hash ${hashMs.toFixed(1)} ms; check: generated ${median(cheap).toFixed(1)} ms, usual ${median(usual).toFixed(1)} ms`,
+  );
+  assert.ok(median(cheap) > 0.8 * median(usual), 'no faster check for a generated password');
 });

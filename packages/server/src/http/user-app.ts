@@ -19,6 +19,8 @@ import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { userImportRoutes } from './routes/user-import-routes.js';
+import { signInRoutes } from './routes/sign-in-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
 
@@ -62,6 +64,8 @@ export async function createUserApp(
     oemRoutes,
     userRoutes,
     roleRoutes,
+    userImportRoutes,
+    signInRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

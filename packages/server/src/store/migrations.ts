@@ -7,6 +7,7 @@ import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/u
 import { addUploadTargetSnapshot, createUploadSchema } from './migrations/uploads.js';
 import { addUserAccounts, addUserSources } from './migrations/users.js';
 import { createRoleSchema } from './migrations/roles.js';
+import { addLoginIds } from './migrations/login-ids.js';
 import type { Database } from './schema.js';
 
 /**
@@ -28,6 +29,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0010_roles': { up: (db) => createRoleSchema(db) },
     '0010_user_sources': { up: (db) => addUserSources(db) },
     '0010_audit_subjects': { up: (db) => addAuditSubjects(db, engine) },
+    '0010_login_ids': { up: (db) => addLoginIds(db) },
   };
 }
 

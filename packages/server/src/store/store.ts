@@ -109,7 +109,13 @@ export interface AuthSessionRecord {
   sourceAddress: string;
 }
 
+/** A login as its user sees it in their list of sign-ins: with its non-secret `id`. */
+export interface LoginRecord extends AuthSessionRecord {
+  id: string;
+}
+
 export interface AuthSessionRepository {
+  /** Gives the login its non-secret `id` (every login has one, whoever creates it). */
   create(session: AuthSessionRecord): Promise<void>;
   /** Only sessions whose `expiresAt` is after `now`. */
   findValid(tokenHash: string, now: Date): Promise<AuthSessionRecord | undefined>;
@@ -122,6 +128,10 @@ export interface AuthSessionRepository {
    */
   deleteForUser(userId: string, exceptTokenHash?: string): Promise<number>;
   deleteExpired(now: Date): Promise<number>;
+  /** The user's logins still valid at `now`, newest first. */
+  listForUser(userId: string, now: Date): Promise<LoginRecord[]>;
+  /** Ends one login of the user by its `id`; returns its token hash, or undefined when none. */
+  deleteById(userId: string, id: string): Promise<string | undefined>;
 }
 
 export interface InstallerRecord {

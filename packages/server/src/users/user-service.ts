@@ -26,14 +26,32 @@ export interface UserActor {
   via?: 'headless';
 }
 
+/** A new user with the hash of their initial password, as `createHashed` takes it. */
+export interface HashedNewUser {
+  username: string;
+  displayName: string;
+  role: User['role'];
+  passwordHash: string;
+  mustChangePassword: boolean;
+  /** Created disabled (an import may say so). */
+  disabled?: boolean;
+}
+
 /** What the service needs of sign-ins: ending a user's logins and checking a password. */
 export type LoginControl = Pick<AuthService, 'endLoginsOf' | 'checkPassword'>;
 
 export interface UserService {
   list(): Promise<User[]>;
+  /** The user of this ID; `NOT_FOUND` when there is none (or it was deleted). */
+  get(id: string): Promise<User>;
   /** The user of this username; `NOT_FOUND` when there is none (the CLI names users so). */
   findByUsername(username: string): Promise<User>;
   create(request: CreateUserRequest, actor: UserActor): Promise<User>;
+  /**
+   * Creates a user whose password is already hashed (the import hashes ahead, in parallel);
+   * the username must be valid (checked by the caller). `CONFLICT` when it is taken.
+   */
+  createHashed(user: HashedNewUser, actor: UserActor): Promise<User>;
   update(id: string, request: UpdateUserRequest, actor: UserActor): Promise<User>;
   delete(id: string, actor: UserActor): Promise<void>;
   resetPassword(id: string, request: ResetUserPasswordRequest, actor: UserActor): Promise<void>;
@@ -119,10 +137,27 @@ export function createUserService(deps: {
     });
   }
 
+  async function createHashed(user: HashedNewUser, actor: UserActor): Promise<User> {
+    const { disabled = false, ...fields } = user;
+    await checkRole(fields.role);
+    const now = clock.now();
+    let created = await store.users.create({ ...fields, id: randomUUID(), createdAt: now });
+    if (disabled) created = (await store.users.update(created.id, { disabledAt: now })) ?? created;
+    await record('user.created', actor, created.username, {
+      role: created.role,
+      displayName: created.displayName,
+      mustChangePassword: created.mustChangePassword,
+      ...(disabled ? { disabled } : {}),
+    });
+    return toApiUser(created);
+  }
+
   return {
     async list() {
       return (await store.users.list()).map(toApiUser);
     },
+
+    get: async (id) => toApiUser(await find(id)),
 
     async findByUsername(username) {
       const user = await store.users.findByUsername(username);
@@ -131,24 +166,11 @@ export function createUserService(deps: {
     },
 
     async create(request, actor) {
-      const input = parse(CreateUserRequest, request, 'user');
-      await checkRole(input.role);
-      const user = await store.users.create({
-        id: randomUUID(),
-        username: input.username,
-        displayName: input.displayName,
-        role: input.role,
-        mustChangePassword: input.mustChangePassword,
-        passwordHash: await hashPassword(input.password),
-        createdAt: clock.now(),
-      });
-      await record('user.created', actor, user.username, {
-        role: user.role,
-        displayName: user.displayName,
-        mustChangePassword: user.mustChangePassword,
-      });
-      return toApiUser(user);
+      const { password, ...input } = parse(CreateUserRequest, request, 'user');
+      return createHashed({ ...input, passwordHash: await hashPassword(password) }, actor);
     },
+
+    createHashed,
 
     async update(id, request, actor) {
       const input = parse(UpdateUserRequest, request, 'user change');
@@ -164,12 +186,21 @@ export function createUserService(deps: {
       const isDisabled = user.disabledAt !== null;
       if (input.disabled !== undefined && input.disabled !== isDisabled)
         changes.disabledAt = input.disabled ? clock.now() : null;
+      if (
+        input.mustChangePassword !== undefined &&
+        input.mustChangePassword !== user.mustChangePassword
+      )
+        changes.mustChangePassword = input.mustChangePassword;
       const changed =
         (await store.users.keepingAnAdministrator((users) => users.update(id, changes))) ?? user;
       if (changes.disabledAt) await logins.endLoginsOf(id);
-      const { displayName, role } = changes;
-      if (displayName !== undefined || role !== undefined)
-        await record('user.updated', actor, user.username, { displayName, role });
+      const { displayName, role, mustChangePassword } = changes;
+      if (displayName !== undefined || role !== undefined || mustChangePassword !== undefined)
+        await record('user.updated', actor, user.username, {
+          displayName,
+          role,
+          mustChangePassword,
+        });
       if (changes.disabledAt !== undefined)
         await record(changes.disabledAt ? 'user.disabled' : 'user.enabled', actor, user.username);
       return toApiUser(changed);

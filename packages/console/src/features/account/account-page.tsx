@@ -6,9 +6,16 @@ import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { DisplayNameField } from '../users/user-fields.js';
 import { ChangePasswordForm } from './change-password-form.js';
+import { SignInList, type SignInCalls } from './sign-in-list.js';
+
+const MY_SIGN_INS: SignInCalls = {
+  list: (api) => api.listMySignIns(),
+  end: (api, signInId) => api.endMySignIn(signInId),
+  endAll: (api) => api.signOutEverywhereElse(),
+};
 
 /**
- * The signed-in user's own account: display name and password.
+ * The signed-in user's own account: display name, password, and where they are signed in.
  *
  * @example
  * <AccountPage />
@@ -58,6 +65,10 @@ export function AccountPage() {
       >
         <h2>Password</h2>
       </ChangePasswordForm>
+      <section className="card" data-testid="account-sign-ins">
+        <h2>Where you are signed in</h2>
+        <SignInList calls={MY_SIGN_INS} subject="You are" />
+      </section>
     </>
   );
 }

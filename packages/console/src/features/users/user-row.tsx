@@ -4,12 +4,13 @@ import { Notice } from '../../components/notice.js';
 import { formatDateTime } from '../../format/format.js';
 import { useAction } from '../../hooks/use-action.js';
 import { DisplayNameField, RoleField } from './user-fields.js';
+import { UserSignIns } from './user-sign-ins.js';
 
-type Panel = 'none' | 'edit' | 'password';
+type Panel = 'none' | 'edit' | 'password' | 'sign-ins';
 
 /**
- * One user of the table, with its actions: edit (display name, role), disable / enable, reset
- * the password, delete (after confirmation). Refusals (the last administrator) are shown here.
+ * One user of the table, with its actions: edit (display name, role), their sign-ins, disable /
+ * enable, reset the password, delete (after confirmation). Refusals (the last administrator) are shown here.
  */
 export function UserRow({
   user,
@@ -68,6 +69,14 @@ export function UserRow({
           <button
             type="button"
             className="button button-small"
+            onClick={() => setPanel('sign-ins')}
+            data-testid="user-sign-ins"
+          >
+            Sign-ins
+          </button>
+          <button
+            type="button"
+            className="button button-small"
             disabled={toggle.isRunning}
             onClick={() => toggle.run()}
             data-testid="user-toggle"
@@ -99,8 +108,10 @@ export function UserRow({
           <td colSpan={6}>
             {panel === 'edit' ? (
               <EditUser user={user} roles={roles} onDone={done} onCancel={() => setPanel('none')} />
-            ) : (
+            ) : panel === 'password' ? (
               <ResetPassword user={user} onDone={done} onCancel={() => setPanel('none')} />
+            ) : (
+              <UserSignIns user={user} onClose={() => setPanel('none')} />
             )}
           </td>
         </tr>
@@ -118,8 +129,9 @@ interface PanelProps {
 function EditUser({ user, roles, onDone, onCancel }: PanelProps & { roles: readonly RoleView[] }) {
   const [displayName, setDisplayName] = useState(user.displayName);
   const [role, setRole] = useState<Role>(user.role);
+  const [mustChangePassword, setMustChange] = useState(user.mustChangePassword);
   const save = useAction(
-    (api) => api.updateUser(user.id, { displayName: displayName.trim(), role }),
+    (api) => api.updateUser(user.id, { displayName: displayName.trim(), role, mustChangePassword }),
     { onDone },
   );
   const onSubmit = (event: SyntheticEvent) => {
@@ -134,6 +146,15 @@ function EditUser({ user, roles, onDone, onCancel }: PanelProps & { roles: reado
         testId="user-edit-display-name"
       />
       <RoleField roles={roles} value={role} onChange={setRole} testId="user-edit-role" />
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={mustChangePassword}
+          onChange={(event) => setMustChange(event.target.checked)}
+          data-testid="user-edit-must-change"
+        />
+        <span>Must choose a new password at the next sign-in</span>
+      </label>
       <PanelButtons action={save} label="Save" onCancel={onCancel} />
     </form>
   );

@@ -1,12 +1,14 @@
 import { Loaded } from '../../components/loaded.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Link } from '../../routing/link.js';
+import { useState } from 'react';
 import { useLoad } from '../../hooks/use-load.js';
+import { ImportUsers } from './import-users.js';
 import { UserForm } from './user-form.js';
 import { UserRow } from './user-row.js';
 
 /**
- * Users (administrators): create, edit, disable, reset passwords, delete.
+ * Users (administrators): create, import from a file, edit, disable, reset passwords, delete.
  *
  * @example
  * <UsersPage />
@@ -18,6 +20,7 @@ export function UsersPage() {
     return { users, roles };
   }, []);
   const roles = load.state === 'ready' ? load.value.roles : [];
+  const [isImporting, setImporting] = useState(false);
   return (
     <>
       <PageHeader
@@ -29,6 +32,18 @@ export function UsersPage() {
           </Link>
         }
       />
+      <p>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => setImporting(true)}
+          disabled={isImporting}
+          data-testid="import-users-open"
+        >
+          Import users
+        </button>
+      </p>
+      {isImporting && <ImportUsers onImported={reload} onClose={() => setImporting(false)} />}
       {roles.length > 0 && <UserForm roles={roles} onCreated={reload} />}
       <section>
         <h2 className="section-title">Users</h2>

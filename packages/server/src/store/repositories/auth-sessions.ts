@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuthSessionsTable, Database } from '../schema.js';
-import type { AuthSessionRecord, AuthSessionRepository } from '../store.js';
+import type { AuthSessionRecord, AuthSessionRepository, LoginRecord } from '../store.js';
 import { fromMillis, toMillis } from './columns.js';
 
 /** Console logins on either engine. */
@@ -10,6 +11,7 @@ export function createAuthSessionRepository(db: Kysely<Database>): AuthSessionRe
       await db
         .insertInto('auth_sessions')
         .values({
+          id: randomUUID(),
           token_hash: session.tokenHash,
           user_id: session.userId,
           created_at: toMillis(session.createdAt),
@@ -49,6 +51,25 @@ export function createAuthSessionRepository(db: Kysely<Database>): AuthSessionRe
         .where('expires_at', '<=', toMillis(now))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+    async listForUser(userId, now) {
+      const rows = await db
+        .selectFrom('auth_sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('expires_at', '>', toMillis(now))
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map((row): LoginRecord => ({ ...toRecord(row), id: row.id }));
+    },
+    async deleteById(userId, id) {
+      const row = await db
+        .deleteFrom('auth_sessions')
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .returning('token_hash')
+        .executeTakeFirst();
+      return row?.token_hash;
     },
   };
 }
