@@ -16,6 +16,15 @@ export const AuditAction = z.enum([
   'user.deleted',
   /** A user chose a new password themselves (`details.forced`: they had to). */
   'user.password_changed',
+  'team.created',
+  'team.renamed',
+  'team.deleted',
+  'team.member_added',
+  'team.member_removed',
+  /** Rights of a team or user on a device group set (`details.rights`; empty: revoked). */
+  'grant.changed',
+  /** A user lacked a right on a device's group (`details`: right, group, device). */
+  'access.denied',
   'settings.changed',
   'installer.created',
   'installer.revoked',

@@ -4,6 +4,7 @@ import { addTenantCompatibility, createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
 import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/unattended.js';
 import { addUploadTargetSnapshot, createUploadSchema } from './migrations/uploads.js';
+import { createTeamSchema } from './migrations/teams.js';
 import { addUserAccounts } from './migrations/users.js';
 import type { Database } from './schema.js';
 
@@ -23,6 +24,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0007_unattended_one_live': { up: (db) => limitUnattendedToOneLive(db) },
     '0008_upload_targets': { up: (db) => addUploadTargetSnapshot(db) },
     '0009_user_accounts': { up: (db) => addUserAccounts(db) },
+    '0010_teams': { up: (db) => createTeamSchema(db) },
   };
 }
 

@@ -10,6 +10,7 @@ import type {
 } from '@tether/protocol';
 import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
+import type { GrantRepository, TeamRepository } from './team-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
@@ -32,6 +33,8 @@ export interface Store {
   readonly uploads: UploadRepository;
   readonly oem: OemRepository;
   readonly unattended: UnattendedRepository;
+  readonly teams: TeamRepository;
+  readonly grants: GrantRepository;
   /** Closes the database; every later call fails. */
   close(): Promise<void>;
 }
