@@ -17,6 +17,8 @@ import { createUserApp } from '../http/user-app.js';
 import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
 import { createUserService } from '../users/user-service.js';
+import { createDeviceRights } from '../rights/device-rights.js';
+import { createTeamService } from '../teams/team-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
@@ -89,6 +91,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     retentionDays: config.audit.retentionDays,
   });
   const presence = new DevicePresence();
+  const rights = createDeviceRights({ store, audit });
   const policies = createPolicyService({
     store,
     clock,
@@ -125,6 +128,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     tasks,
     presence,
     log,
+    rights,
     recordingsDir,
     relayTokenTtlSec: config.relayTokenTtlSec,
     maxLifetimeSec: config.sessions.maxLifetimeSec,
@@ -155,6 +159,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     tasks,
     presence,
     sessions,
+    rights,
     log,
     assistanceFor: async (deviceId) => (await policies.effectiveFor(deviceId)).assistance,
     publicUrl: () => context.publicUrl(),
@@ -184,6 +189,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     unattended,
     installers: createInstallerService({ store, clock, identity, audit }),
     users: createUserService({ store, clock, audit, logins: auth }),
+    teams: createTeamService({ store, clock, audit }),
+    rights,
     policies,
     uploads,
     oem,

@@ -103,6 +103,14 @@ export function attachWebSockets(
       const principal = await context.auth.authenticate(
         readCookie(request.headers.cookie, SESSION_COOKIE),
       );
+      // The technician's end re-checks their right: a grant revoked after the session was
+      // requested stops it here. The agent's end carries no login and is checked by its ticket.
+      const needed = principal && context.sessions.consoleRightOf(sessionId);
+      if (principal && needed) {
+        await context.rights.authorize(principal.user, needed.deviceId, needed.right, {
+          sourceAddress: request.socket.remoteAddress ?? null,
+        });
+      }
       context.sessions.join({
         sessionId,
         token,

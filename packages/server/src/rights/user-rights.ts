@@ -1,0 +1,57 @@
+import {
+  ALL_GROUPS,
+  DEVICE_RIGHTS,
+  RIGHT_CEILING,
+  ROLE_PERMISSIONS,
+  type DeviceRight,
+  type Role,
+} from '@tether/protocol';
+import type { GrantRecord } from '../store/team-repository.js';
+
+/**
+ * One user's rights on device groups, computed once from their grants (a request's worth):
+ * the union of the grants for a group and for all groups (`*`), within the role's ceiling.
+ *
+ * @example
+ * const rights = userRights({ role: 'technician', enforced: true, grants });
+ * rights.has('Servers', 'terminal');
+ */
+export interface UserRights {
+  /** The rights on a group, in the order of `DEVICE_RIGHTS`. */
+  on(group: string): DeviceRight[];
+  has(group: string, right: DeviceRight): boolean;
+  /** Whether the role allows the right on some group at all (the ceiling). */
+  roleAllows(right: DeviceRight): boolean;
+}
+
+export function userRights(input: {
+  role: Role;
+  /** False until the organisation made its first grant: then every group counts as granted. */
+  enforced: boolean;
+  grants: readonly GrantRecord[];
+}): UserRights {
+  // Administrators have every right on every group whatever the grants say; for everyone else
+  // the role's global permissions are the ceiling (an auditor never acts).
+  const isAdministrator = input.role === 'administrator';
+  const permissions = ROLE_PERMISSIONS[input.role];
+  const ceiling = new Set(
+    DEVICE_RIGHTS.filter((right) => permissions.includes(RIGHT_CEILING[right])),
+  );
+  const byGroup = new Map<string, Set<DeviceRight>>();
+  for (const grant of input.grants) {
+    const rights = byGroup.get(grant.group) ?? new Set<DeviceRight>();
+    grant.rights.forEach((right) => rights.add(right));
+    byGroup.set(grant.group, rights);
+  }
+  const everyGroup = isAdministrator || !input.enforced;
+  const has = (group: string, right: DeviceRight): boolean =>
+    ceiling.has(right) &&
+    (everyGroup ||
+      (byGroup.get(group)?.has(right) ?? false) ||
+      (byGroup.get(ALL_GROUPS)?.has(right) ?? false));
+  return {
+    on: (group) => DEVICE_RIGHTS.filter((right) => has(group, right)),
+    has,
+    roleAllows: (right) => ceiling.has(right),
+  };
+}
