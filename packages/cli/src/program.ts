@@ -10,6 +10,8 @@ import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
 import { storageCommands } from './commands/storage.js';
 import { userCommands } from './commands/users.js';
+import { teamCommands } from './commands/teams.js';
+import { teamGrantCommands } from './commands/team-grants.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -23,6 +25,8 @@ const commands: Command[] = [
   unlockCommand,
   trustedNetworksCommand,
   ...userCommands,
+  ...teamCommands,
+  ...teamGrantCommands,
   ...oemCommands,
   ...storageCommands,
 ];

@@ -16,6 +16,7 @@ import { SettingsPage } from '../features/settings/settings-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
 import { UsersPage } from '../features/users/users-page.js';
+import { TeamsPage } from '../features/teams/teams-page.js';
 import { matchPath, normalizePath, type PathParams } from '../routing/match-path.js';
 import { NotFoundPage } from './not-found-page.js';
 
@@ -26,6 +27,7 @@ export type Section =
   | 'installers'
   | 'policies'
   | 'users'
+  | 'teams'
   | 'settings'
   | 'audit'
   | 'api-reference';
@@ -179,6 +181,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
     nav: 'Users',
     permission: 'users.manage',
     render: () => <UsersPage />,
+  }),
+  route({
+    name: 'teams',
+    path: '/teams',
+    title: 'Teams',
+    section: 'teams',
+    nav: 'Teams',
+    permission: 'users.manage',
+    render: () => <TeamsPage />,
   }),
   route({
     name: 'settings',
