@@ -8,6 +8,7 @@ import {
   ErrorBody,
   GrantList,
   RecordingList,
+  SessionList,
   TeamResponse,
   UserResponse,
   type SetGrantRequest,
@@ -15,6 +16,7 @@ import {
 import type { HttpsClient } from '../support/https-client.js';
 import { joinTerminal, openTerminal } from '../support/terminal-client.js';
 import { waitFor } from '../support/cli.js';
+import { openDeviceEvents } from '../support/device-events.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
 // A technician of team A (rights on group A only) against devices of groups A and B: the
@@ -108,6 +110,35 @@ test('a technician of team A sees and opens group A only; group B is refused and
   assert.ok(denied, 'the refusal is audited');
   assert.equal(denied.actor, 'tina');
   assert.equal(denied.details.group, 'Group B');
+
+  const unattended = await tina.request('POST', '/api/v1/unattended', {
+    deviceId: deviceA,
+    mode: 'unattended',
+  });
+  assert.equal(unattended.status, 403, unattended.text);
+  assert.match(
+    unattended.json(ErrorBody).message,
+    /"unattended" right on the device group "Group A"/,
+  );
+});
+
+test('live device events reach the technician for the devices they may view only', async () => {
+  const theirs = await openDeviceEvents(server, tina.cookie);
+  const all = await openDeviceEvents(server);
+  try {
+    // Both agents report statistics every 15 s: the administrator's stream gets both devices.
+    const ofDevice = (id: string) => (device: { id: string }) => device.id === id;
+    await waitFor('two statistics reports of group B on the administrator stream', () =>
+      all.devices().filter(ofDevice(deviceB)).length >= 2 ? true : undefined,
+    );
+    await waitFor('a report of group A on the technician stream', () =>
+      theirs.devices().find(ofDevice(deviceA)),
+    );
+    assert.equal(theirs.devices().filter(ofDevice(deviceB)).length, 0, 'nothing of group B');
+  } finally {
+    theirs.close();
+    all.close();
+  }
 });
 
 test('a desktop view-only grant watches but cannot take control', async () => {
@@ -146,6 +177,12 @@ test('recordings of group B are not listed for team A, nor downloadable', async 
   assert.ok(mine.recordings.every((recording) => recording.deviceId === deviceA));
   const download = await tina.request('GET', `/api/v1/recordings/${ofB.id}/content`);
   assert.equal(download.status, 403, download.text);
+  const sessions = (await tina.request('GET', '/api/v1/sessions')).json(SessionList);
+  assert.ok(sessions.sessions.length > 0);
+  assert.ok(
+    sessions.sessions.every((session) => session.deviceId === deviceA),
+    'the sessions of group B are not listed either',
+  );
 });
 
 test('revoking a grant takes effect on the next request and at the relay join', async () => {
