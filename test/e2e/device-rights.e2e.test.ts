@@ -9,6 +9,7 @@ import {
   GrantList,
   RecordingList,
   SessionList,
+  SessionReply,
   TeamResponse,
   UserResponse,
   type SetGrantRequest,
@@ -197,6 +198,11 @@ test('revoking a grant takes effect on the next request and at the relay join', 
   const late = await joinTerminal(tina, requested.json(CreateSessionResponse).relay);
   const closed = await late.closed;
   assert.equal(closed.code, 4403, closed.reason);
+  const { session } = requested.json(CreateSessionResponse);
+  await waitFor('the refused session to end', async () => {
+    const current = await server.admin.request('GET', `/api/v1/sessions/${session.id}`);
+    return current.json(SessionReply).session.state === 'ended' || undefined;
+  });
   assert.deepEqual(await deviceNames(tina), [], 'no device is listed any more');
   const again = await tina.request('POST', '/api/v1/sessions', {
     deviceId: deviceA,

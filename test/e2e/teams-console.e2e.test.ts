@@ -73,8 +73,24 @@ test('an administrator grants a team rights on a group; the technician sees only
   assert.match(await tina.getByTestId('missing-rights').innerText(), /no desktop view right/);
   await tina.screenshot({ path: `${ARTIFACTS}console-device-rights.png` });
 
+  // A right for her alone, besides her team's: files on the same group.
+  const single = admin.getByTestId('user-grants');
+  await single.getByTestId('user-grants-pick').selectOption({ label: 'tina' });
+  const hers = single.locator('[data-testid="user-grants-of"][data-username="tina"]');
+  await hers.getByTestId('grant-group').fill('Servers');
+  await hers.getByTestId('grant-rights').locator('[data-right="files"]').check();
+  await hers.getByTestId('grant-add').click();
+  await hers.locator('[data-testid="grant-row"][data-group="Servers"]').waitFor();
+  await waitFor('her Files button to be enabled', async () => {
+    await tina.reload();
+    await tina.getByTestId('open-files').waitFor();
+    return (await tina.getByTestId('open-files').isDisabled()) ? undefined : true;
+  });
+
+  await hers.getByTestId('grant-revoke').click();
   await card.getByTestId('grant-revoke').click();
   await card.getByText('No rights on any device group yet.').waitFor();
+  await hers.getByText('No rights on any device group yet.').waitFor();
   await tina.goto(`${server.url}/devices`);
   await waitFor('the device to leave her list', async () => {
     await tina.reload();

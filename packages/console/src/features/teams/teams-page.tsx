@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { TeamCard } from './team-card.js';
+import { UserGrants } from './user-grants.js';
 
 function CreateTeamForm({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('');
@@ -90,6 +91,7 @@ export function TeamsPage() {
                 onChanged={reload}
               />
             ))}
+            <UserGrants users={users} grants={grants.grants} groups={groups} onChanged={reload} />
           </>
         )}
       </Loaded>
