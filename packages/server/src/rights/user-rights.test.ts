@@ -24,6 +24,9 @@ describe('userRights', () => {
     assert.deepEqual(rights.on('Servers'), ['device.view', 'terminal', 'files', 'recordings']);
     assert.deepEqual(rights.on('Laptops'), ['recordings']);
     assert.equal(rights.has('Laptops', 'terminal'), false);
+    assert.deepEqual(rights.groupsWith('terminal'), ['Servers']);
+    assert.equal(rights.groupsWith('recordings'), 'all', 'granted on every group');
+    assert.deepEqual(rights.groupsWith('unattended'), []);
   });
 
   it('never goes above the role: a technician granted policies.manage cannot manage policies', () => {

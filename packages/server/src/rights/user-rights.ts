@@ -22,6 +22,11 @@ export interface UserRights {
   has(group: string, right: DeviceRight): boolean;
   /** Whether the role allows the right on some group at all (the ceiling). */
   roleAllows(right: DeviceRight): boolean;
+  /**
+   * The groups the user has the right on, for a list query to filter by: `all` when every group
+   * counts (an administrator, no grant made yet, or a grant on `*`).
+   */
+  groupsWith(right: DeviceRight): readonly string[] | 'all';
 }
 
 export function userRights(input: {
@@ -53,5 +58,10 @@ export function userRights(input: {
     on: (group) => DEVICE_RIGHTS.filter((right) => has(group, right)),
     has,
     roleAllows: (right) => ceiling.has(right),
+    groupsWith(right) {
+      if (!ceiling.has(right)) return [];
+      if (everyGroup || byGroup.get(ALL_GROUPS)?.has(right)) return 'all';
+      return [...byGroup].flatMap(([group, rights]) => (rights.has(right) ? [group] : []));
+    },
   };
 }

@@ -195,11 +195,12 @@ export interface SessionRepository {
     session: Pick<SessionRecord, 'id' | 'deviceId' | 'userId' | 'kind' | 'createdAt'>,
   ): Promise<SessionRecord>;
   find(id: string): Promise<SessionRecord | undefined>;
-  /** Newest first. */
+  /** Newest first; `groups`: only of devices in these groups (rights per device group). */
   list(options: {
     limit: number;
     deviceId?: string;
     states?: SessionState[];
+    groups?: readonly string[];
   }): Promise<SessionRecord[]>;
   /** pending → active; returns false if the session was not pending. */
   markActive(id: string, at: Date): Promise<boolean>;
@@ -236,8 +237,12 @@ export interface RecordingRepository {
     recording: Omit<RecordingRecord, 'state' | 'endedAt' | 'durationMs' | 'sizeBytes'>,
   ): Promise<RecordingRecord>;
   find(id: string): Promise<RecordingListItem | undefined>;
-  /** Newest first. */
-  list(options: { limit: number; deviceId?: string }): Promise<RecordingListItem[]>;
+  /** Newest first; `groups`: only of devices in these groups (rights per device group). */
+  list(options: {
+    limit: number;
+    deviceId?: string;
+    groups?: readonly string[];
+  }): Promise<RecordingListItem[]>;
   /** Those still `recording`, for crash recovery at start-up. */
   listUnfinished(): Promise<RecordingRecord[]>;
   finish(

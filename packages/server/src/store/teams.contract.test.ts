@@ -5,7 +5,7 @@ import { AppError } from '@tether/protocol';
 import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
-import { addUser, at, T0 } from './test/fixtures.js';
+import { addDevice, addInstaller, addSession, addUser, at, T0 } from './test/fixtures.js';
 
 /** Teams, memberships and grants per device group (issue 12), on one engine. */
 function defineTeamContract(engine: Store['engine'], newDatabase: () => Promise<string>): void {
@@ -120,6 +120,41 @@ function defineTeamContract(engine: Store['engine'], newDatabase: () => Promise<
       await store.teams.forgetUser(jo.id);
       assert.deepEqual(await store.grants.forUser(jo.id), []);
       assert.equal(await store.grants.any(), false);
+    });
+
+    it('lists sessions and recordings of the devices of some groups only, within the limit', async () => {
+      const jo = await addUser(store, 'jo');
+      const servers = await addInstaller(store, { group: 'Servers' });
+      const laptops = await addInstaller(store, { group: 'Laptops' });
+      const web = await addDevice(store, 'web', servers);
+      const mine = await addSession(store, { device: web, user: jo, createdAt: at(1) });
+      await store.recordings.create({
+        id: randomUUID(),
+        sessionId: mine.id,
+        deviceId: web.id,
+        userId: jo.id,
+        kind: 'terminal',
+        format: 'asciicast-v2',
+        path: `${mine.id}.cast`,
+        startedAt: at(1),
+      });
+      const laptop = await addDevice(store, 'laptop', laptops);
+      for (let second = 2; second < 5; second += 1)
+        await addSession(store, { device: laptop, user: jo, createdAt: at(second) });
+      const ofServers = await store.sessions.list({ limit: 1, groups: ['Servers'] });
+      assert.deepEqual(
+        ofServers.map((session) => session.id),
+        [mine.id],
+        'newer sessions of other groups do not use up the limit',
+      );
+      assert.equal((await store.sessions.list({ limit: 10, groups: [] })).length, 0);
+      assert.equal((await store.sessions.list({ limit: 10 })).length, 4);
+      const recordings = await store.recordings.list({ limit: 5, groups: ['Servers'] });
+      assert.deepEqual(
+        recordings.map((recording) => recording.deviceName),
+        ['web'],
+      );
+      assert.deepEqual(await store.recordings.list({ limit: 5, groups: ['Laptops'] }), []);
     });
   });
 }

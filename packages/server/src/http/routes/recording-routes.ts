@@ -11,7 +11,7 @@ import type { UploadRecord } from '../../store/upload-repository.js';
 import { toRecordingUpload } from '../../uploads/upload-view.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import { sourceAddress } from '../request-context.js';
-import { keepVisible } from '../../rights/visible-devices.js';
+import { visibleGroups } from '../../rights/visible-devices.js';
 import type { UserRecord } from '../../store/store.js';
 import type { FastifyRequest } from 'fastify';
 
@@ -87,13 +87,11 @@ export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
   };
 
   registerEndpoint(app, context.auth, recordingEndpoints.list, async ({ query, principal }) => {
-    const recordings = await context.store.recordings.list({ limit: query.limit });
-    const visible = await keepVisible(context, {
-      user: principal.user,
-      right: 'recordings',
-      items: recordings,
+    const recordings = await context.store.recordings.list({
+      limit: query.limit,
+      ...(await visibleGroups(context.rights, principal.user, 'recordings')),
     });
-    return { recordings: await withUploads(context, visible) };
+    return { recordings: await withUploads(context, recordings) };
   });
 
   registerEndpoint(app, context.auth, recordingEndpoints.get, async (input) => {

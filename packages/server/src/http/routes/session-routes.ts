@@ -2,7 +2,7 @@ import type { HttpsApp } from '../https-app.js';
 import { AppError, ROLE_PERMISSIONS, sessionEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
 import { toApiSession } from '../../sessions/session-view.js';
-import { keepVisible } from '../../rights/visible-devices.js';
+import { visibleGroups } from '../../rights/visible-devices.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import { sourceAddress } from '../request-context.js';
 
@@ -16,13 +16,9 @@ export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
     const sessions = await context.store.sessions.list({
       limit: query.limit,
       ...(query.deviceId ? { deviceId: query.deviceId } : {}),
+      ...(await visibleGroups(context.rights, principal.user, 'device.view')),
     });
-    const visible = await keepVisible(context, {
-      user: principal.user,
-      right: 'device.view',
-      items: sessions,
-    });
-    return { sessions: visible.map(toApiSession) };
+    return { sessions: sessions.map(toApiSession) };
   });
 
   registerEndpoint(
