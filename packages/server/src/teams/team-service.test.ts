@@ -10,6 +10,8 @@ import { createLogger } from '../logging.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { addUser } from '../store/test/fixtures.js';
+import { createUserService } from '../users/user-service.js';
+import { headlessLoginControl } from '../users/headless-logins.js';
 import { createTeamService, type TeamService } from './team-service.js';
 
 const ACTOR = { username: 'admin' };
@@ -18,10 +20,11 @@ describe('team service', () => {
   let dir: string;
   let store: Store;
   let teams: TeamService;
+  let audit: ReturnType<typeof createAuditLog>;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tether-teams-'));
     store = await openStore(`sqlite:${join(dir, 'tether.db')}`);
-    const audit = createAuditLog({
+    audit = createAuditLog({
       store,
       clock: systemClock,
       log: createLogger({ level: 'silent' }),
@@ -53,6 +56,29 @@ describe('team service', () => {
       count,
       'a sign-in that changes nothing writes nothing',
     );
+  });
+
+  it('deleting a user removes their memberships and their own grants', async () => {
+    const jo = await addUser(store, 'jo');
+    // Deleting needs another enabled administrator to remain.
+    const admin = await addUser(store, 'admin');
+    await store.users.update(admin.id, { role: 'administrator' });
+    const a = await teams.create({ name: 'A' }, ACTOR);
+    await teams.addMember(a.id, jo.id, ACTOR);
+    await teams.setGrant(
+      { subject: { kind: 'user', id: jo.id }, group: 'Servers', rights: ['terminal'] },
+      ACTOR,
+    );
+    const users = createUserService({
+      store,
+      clock: systemClock,
+      audit,
+      logins: headlessLoginControl(store),
+    });
+    await users.delete(jo.id, ACTOR);
+    assert.deepEqual((await teams.list())[0]?.members, []);
+    assert.deepEqual((await teams.listGrants({})).grants, []);
+    assert.deepEqual(await store.grants.forUser(jo.id), []);
   });
 
   it('refuses a grant of an unknown right or to a missing team, and changes nothing', async () => {
