@@ -155,6 +155,21 @@ function defineTeamContract(engine: Store['engine'], newDatabase: () => Promise<
         ['web'],
       );
       assert.deepEqual(await store.recordings.list({ limit: 5, groups: ['Laptops'] }), []);
+      await store.unattended.create({
+        id: '123456789',
+        deviceId: laptop.id,
+        mode: 'unattended',
+        state: 'waiting',
+        passwordHash: 'scrypt$x',
+        createdAt: T0,
+        createdBy: 'jo',
+        expiresAt: at(600),
+      });
+      assert.deepEqual(await store.unattended.list({ limit: 5, groups: ['Servers'] }), []);
+      assert.deepEqual(
+        (await store.unattended.list({ limit: 5, groups: ['Laptops'] })).map((access) => access.id),
+        ['123456789'],
+      );
     });
   });
 }

@@ -233,10 +233,11 @@ export class UnattendedService {
 
   /** The accesses of devices on whose group the user has the `unattended` right. */
   async list(user: UserRecord, deviceId?: string): Promise<UnattendedAccess[]> {
-    const rights = await this.deps.rights.of(user);
+    const groups = (await this.deps.rights.of(user)).groupsWith('unattended');
     const accesses = await this.deps.store.unattended.list({
       limit: 100,
       ...(deviceId ? { deviceId } : {}),
+      ...(groups === 'all' ? {} : { groups }),
     });
     const devices = new Map<string, DeviceRecord | undefined>();
     const assistance = new Map<string, EffectivePolicy['assistance']>();
@@ -247,7 +248,6 @@ export class UnattendedService {
     }
     return accesses.flatMap((access) => {
       const device = devices.get(access.deviceId);
-      if (device && !rights.has(device.group, 'unattended')) return [];
       const modeRights = rightsOfMode(assistance.get(access.deviceId)?.modes, access.mode) ?? [];
       return device ? [toApiAccess(access, device, modeRights)] : [];
     });

@@ -11,7 +11,7 @@ import type { UploadRecord } from '../../store/upload-repository.js';
 import { toRecordingUpload } from '../../uploads/upload-view.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import { sourceAddress } from '../request-context.js';
-import { visibleGroups } from '../../rights/visible-devices.js';
+import { visibleGroups } from '../../rights/visible-groups.js';
 import type { UserRecord } from '../../store/store.js';
 import type { FastifyRequest } from 'fastify';
 

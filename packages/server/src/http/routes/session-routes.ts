@@ -2,7 +2,7 @@ import type { HttpsApp } from '../https-app.js';
 import { AppError, ROLE_PERMISSIONS, sessionEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
 import { toApiSession } from '../../sessions/session-view.js';
-import { visibleGroups } from '../../rights/visible-devices.js';
+import { visibleGroups } from '../../rights/visible-groups.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import { sourceAddress } from '../request-context.js';
 
