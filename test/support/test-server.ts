@@ -40,6 +40,8 @@ export interface TestServer {
     args?: string[];
     /** Extra environment of `tether agent enroll` and `run` (e.g. `HTTPS_PROXY`). */
     env?: NodeJS.ProcessEnv;
+    /** The device group its installer enrols it in (default `Test devices`). */
+    group?: string;
   }): Promise<{
     device: Device;
     dataDir: string;
@@ -114,7 +116,7 @@ export async function createTestServer(
     client: (localAddress) => new HttpsClient(url, ca, localAddress),
     createInstaller,
     async startAgent(options = {}) {
-      const { token } = await createInstaller();
+      const { token } = await createInstaller(options.group ? { group: options.group } : {});
       const agentDir = await mkdtemp(join(tmpdir(), 'tether-agent-'));
       const enrolled = await runCli(
         ['agent', 'enroll', '--server', url, '--token', token, '--data-dir', agentDir],

@@ -13,6 +13,8 @@ import { storageCommands } from './commands/storage.js';
 import { roleCommands } from './commands/roles.js';
 import { userCommands } from './commands/users.js';
 import { importCommand as usersImportCommand } from './commands/users-import.js';
+import { teamCommands } from './commands/teams.js';
+import { teamGrantCommands } from './commands/team-grants.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -29,6 +31,8 @@ const commands: Command[] = [
   ...roleCommands,
   ...auditCommands,
   usersImportCommand,
+  ...teamCommands,
+  ...teamGrantCommands,
   ...oemCommands,
   ...storageCommands,
 ];

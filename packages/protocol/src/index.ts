@@ -14,6 +14,7 @@ export * from './api/roles.js';
 export * from './api/users.js';
 export * from './api/account-sessions.js';
 export * from './api/user-import.js';
+export * from './api/teams.js';
 export * from './api/statistics.js';
 export * from './api/devices.js';
 export * from './api/installers.js';

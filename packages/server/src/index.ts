@@ -19,6 +19,7 @@ export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';
 export { headlessLoginControl } from './users/headless-logins.js';
 export { createUserImporter } from './users/user-import.js';
+export { createTeamService, type TeamService } from './teams/team-service.js';
 export { generatePassword } from './auth/password-hash.js';
 export { loadServerIdentity } from './keys/server-identity.js';
 export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';

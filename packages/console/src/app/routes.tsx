@@ -17,6 +17,7 @@ import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
 import { UsersPage } from '../features/users/users-page.js';
 import { RolesPage } from '../features/roles/roles-page.js';
+import { TeamsPage } from '../features/teams/teams-page.js';
 import { matchPath, normalizePath, type PathParams } from '../routing/match-path.js';
 import { NotFoundPage } from './not-found-page.js';
 
@@ -189,6 +190,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
     section: 'users',
     permission: 'users.manage',
     render: () => <RolesPage />,
+  }),
+  route({
+    name: 'teams',
+    path: '/teams',
+    title: 'Teams',
+    // Reached from the Users page, like Roles.
+    section: 'users',
+    permission: 'users.manage',
+    render: () => <TeamsPage />,
   }),
   route({
     name: 'settings',

@@ -22,6 +22,15 @@ export const AuditAction = z.enum([
   'role.deleted',
   /** A signed-in user was refused a call or relay join their role does not allow. */
   'permission.refused',
+  'team.created',
+  'team.renamed',
+  'team.deleted',
+  'team.member_added',
+  'team.member_removed',
+  /** Rights of a team or user on a device group set (`details.rights`; empty: revoked). */
+  'grant.changed',
+  /** A user lacked a right on a device's group (`details`: right, group, device). */
+  'access.denied',
   'settings.changed',
   'installer.created',
   'installer.revoked',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
 import { DeviceStats } from './statistics.js';
+import { DeviceRight } from './teams.js';
 import { UnattendedAccessSummary } from './unattended.js';
 
 /** What an agent tells about its machine. Strings come from the device: render them as text. */
@@ -69,6 +70,12 @@ export const Device = z.object({
    * offline, or when the agent does not say.
    */
   desktopUnavailable: z.string().nullable().optional(),
+  /**
+   * What the signed-in user may do on this device (rights on its group, within their role):
+   * the console hides or disables the rest. Absent from older servers and from views that are
+   * not a user's (the integration API).
+   */
+  rights: z.array(DeviceRight).optional(),
 });
 export type Device = z.infer<typeof Device>;
 

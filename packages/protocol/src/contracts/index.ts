@@ -15,6 +15,7 @@ import { accountEndpoints, userEndpoints } from './users.js';
 import { roleEndpoints } from './roles.js';
 import { accountSessionEndpoints, userSessionEndpoints } from './account-sessions.js';
 import { userImportEndpoints } from './user-import.js';
+import { grantEndpoints, teamEndpoints } from './teams.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -33,6 +34,7 @@ export * from './users.js';
 export * from './roles.js';
 export * from './account-sessions.js';
 export * from './user-import.js';
+export * from './teams.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -62,4 +64,6 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(accountSessionEndpoints),
   ...Object.values(userSessionEndpoints),
   ...Object.values(userImportEndpoints),
+  ...Object.values(teamEndpoints),
+  ...Object.values(grantEndpoints),
 ];

@@ -30,6 +30,7 @@ import { createRoleClient, type RoleClient } from './role-client.js';
 import { createUserClient, type UserClient } from './user-client.js';
 import { createSignInClient, type SignInClient } from './sign-in-client.js';
 import { createUserImportClient, type UserImportClient } from './user-import-client.js';
+import { createTeamClient, type TeamClient } from './team-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -50,7 +51,8 @@ export interface TetherClient
     UserClient,
     RoleClient,
     SignInClient,
-    UserImportClient {
+    UserImportClient,
+    TeamClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -109,6 +111,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createRoleClient(transport),
     ...createSignInClient(transport),
     ...createUserImportClient(transport),
+    ...createTeamClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

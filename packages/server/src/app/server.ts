@@ -18,6 +18,8 @@ import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
 import { createUserService } from '../users/user-service.js';
 import { createRoleService } from '../roles/role-service.js';
+import { createDeviceRights } from '../rights/device-rights.js';
+import { createTeamService } from '../teams/team-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
@@ -90,6 +92,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     retentionDays: config.audit.retentionDays,
   });
   const presence = new DevicePresence();
+  const rights = createDeviceRights({ store, audit });
   const policies = createPolicyService({
     store,
     clock,
@@ -126,6 +129,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     tasks,
     presence,
     log,
+    rights,
     recordingsDir,
     relayTokenTtlSec: config.relayTokenTtlSec,
     maxLifetimeSec: config.sessions.maxLifetimeSec,
@@ -156,6 +160,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     tasks,
     presence,
     sessions,
+    rights,
     log,
     assistanceFor: async (deviceId) => (await policies.effectiveFor(deviceId)).assistance,
     publicUrl: () => context.publicUrl(),
@@ -186,6 +191,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     installers: createInstallerService({ store, clock, identity, audit }),
     users: createUserService({ store, clock, audit, logins: auth }),
     roles: createRoleService({ store, clock, audit }),
+    teams: createTeamService({ store, clock, audit }),
+    rights,
     policies,
     uploads,
     oem,

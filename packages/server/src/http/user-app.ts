@@ -21,6 +21,7 @@ import { roleRoutes } from './routes/role-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { userImportRoutes } from './routes/user-import-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
+import { teamRoutes } from './routes/team-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
 
@@ -66,6 +67,7 @@ export async function createUserApp(
     roleRoutes,
     userImportRoutes,
     signInRoutes,
+    teamRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

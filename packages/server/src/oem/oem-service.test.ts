@@ -9,6 +9,7 @@ import { systemClock } from '../clock.js';
 import { DevicePresence } from '../devices/device-presence.js';
 import { createLogger } from '../logging.js';
 import { SessionService } from '../sessions/session-service.js';
+import { createDeviceRights } from '../rights/device-rights.js';
 import { openStore } from '../store/open-store.js';
 import type { DeviceRecord, Store } from '../store/store.js';
 import { addDevice } from '../store/test/fixtures.js';
@@ -50,6 +51,7 @@ describe('OemService (requests to agents)', () => {
       recordingModeFor: () => Promise.resolve('off'),
       onRecordingFinished: () => undefined,
       admit: () => Promise.resolve({ accessWindow: null }),
+      rights: createDeviceRights({ store, audit }),
     });
     oem = createOemService({
       store,

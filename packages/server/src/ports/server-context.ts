@@ -16,6 +16,8 @@ import type { SessionService } from '../sessions/session-service.js';
 import type { UnattendedService } from '../unattended/unattended-service.js';
 import type { Store } from '../store/store.js';
 import type { UserService } from '../users/user-service.js';
+import type { DeviceRights } from '../rights/device-rights.js';
+import type { TeamService } from '../teams/team-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -35,6 +37,9 @@ export interface ServerContext {
   installers: InstallerService;
   users: UserService;
   roles: RoleService;
+  teams: TeamService;
+  /** What each user may do on each device (teams and grants per device group). */
+  rights: DeviceRights;
   policies: PolicyService;
   uploads: UploadQueue;
   oem: OemService;

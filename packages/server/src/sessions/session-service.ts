@@ -7,6 +7,8 @@ import {
   type CreateSessionResponse,
   type ErrorBody,
   type Permission,
+  sessionRight,
+  type DeviceRight,
   type RecordingMode,
   type SessionKind,
 } from '@tether/protocol';
@@ -17,6 +19,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { CancelTimer, Clock } from '../clock.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
+import type { DeviceRights } from '../rights/device-rights.js';
 import { pairPeers, type RelayPair } from '../relay/index.js';
 import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
@@ -52,6 +55,8 @@ export interface SessionServiceDeps {
   accessCheckMs?: number;
   /** Assistance mode, rights and access window checks (assistance/); throws the refusal. */
   admit: AdmitSession;
+  /** The technician's rights on the device's group (teams and grants); throws the refusal. */
+  rights: Pick<DeviceRights, 'authorize'>;
   /** Where work nobody awaits goes (default: its own, logging and auditing failures). */
   tasks?: BackgroundTasks;
 }
@@ -60,6 +65,8 @@ export interface SessionServiceDeps {
 interface LiveSession {
   record: SessionRecord;
   technician: string;
+  /** The right the technician's end needs on the device's group, checked again at the join. */
+  right: DeviceRight;
   /** Terminal size the console asked for: the recording's initial size. */
   size: { cols: number; rows: number };
   console?: QueuedPeer;
@@ -117,6 +124,10 @@ export class SessionService {
     sourceAddress: string,
     options: CreateSessionOptions = {},
   ): Promise<CreateSessionResponse> {
+    const right = sessionRight(request.kind, request.viewOnly);
+    // Integration sessions are authorised by the integrator's device key, not by a user's grants.
+    if (!options.consoleByTicket)
+      await this.deps.rights.authorize(user, request.deviceId, right, { sourceAddress });
     const input = { user, request, sourceAddress, accessId: options.accessId };
     const admitted = await admitNewSession(this.deps, input);
     const { record, admission } = admitted;
@@ -129,6 +140,7 @@ export class SessionService {
     this.live.set(record.id, {
       record,
       technician: user.username,
+      right,
       size: { cols: request.cols ?? 80, rows: request.rows ?? 24 },
       cancelTimer,
       ending: false,
@@ -185,6 +197,17 @@ export class SessionService {
     if (live.console && live.agent)
       this.tasks.run('start a session', () => this.start(live), { sessionId: live.record.id });
     return role;
+  }
+
+  /**
+   * What the technician's end of a session must still hold when it joins the relay: the right on
+   * the device's group (a grant revoked since the session was requested counts). Undefined for
+   * sessions this node does not relay and for those authorised by their ticket alone.
+   */
+  consoleRightOf(sessionId: string): { deviceId: string; right: DeviceRight } | undefined {
+    const live = this.live.get(sessionId);
+    if (!live || live.consoleByTicket) return undefined;
+    return { deviceId: live.record.deviceId, right: live.right };
   }
 
   /** Ends a session without waiting (a callback's context); a failure is logged and audited. */

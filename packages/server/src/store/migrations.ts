@@ -8,6 +8,7 @@ import { addUploadTargetSnapshot, createUploadSchema } from './migrations/upload
 import { addUserAccounts, addUserSources } from './migrations/users.js';
 import { createRoleSchema } from './migrations/roles.js';
 import { addLoginIds } from './migrations/login-ids.js';
+import { createTeamSchema } from './migrations/teams.js';
 import type { Database } from './schema.js';
 
 /**
@@ -30,6 +31,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0010_user_sources': { up: (db) => addUserSources(db) },
     '0010_audit_subjects': { up: (db) => addAuditSubjects(db, engine) },
     '0010_login_ids': { up: (db) => addLoginIds(db) },
+    '0010_teams': { up: (db) => createTeamSchema(db) },
   };
 }
 

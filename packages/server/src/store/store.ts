@@ -12,6 +12,7 @@ import type {
 import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
 import type { RoleRepository } from './role-repository.js';
+import type { GrantRepository, TeamRepository } from './team-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
@@ -35,6 +36,8 @@ export interface Store {
   readonly uploads: UploadRepository;
   readonly oem: OemRepository;
   readonly unattended: UnattendedRepository;
+  readonly teams: TeamRepository;
+  readonly grants: GrantRepository;
   /** Closes the database; every later call fails. */
   close(): Promise<void>;
 }
@@ -208,11 +211,12 @@ export interface SessionRepository {
     session: Pick<SessionRecord, 'id' | 'deviceId' | 'userId' | 'kind' | 'createdAt'>,
   ): Promise<SessionRecord>;
   find(id: string): Promise<SessionRecord | undefined>;
-  /** Newest first. */
+  /** Newest first; `groups`: only of devices in these groups (rights per device group). */
   list(options: {
     limit: number;
     deviceId?: string;
     states?: SessionState[];
+    groups?: readonly string[];
   }): Promise<SessionRecord[]>;
   /** pending → active; returns false if the session was not pending. */
   markActive(id: string, at: Date): Promise<boolean>;
@@ -249,8 +253,12 @@ export interface RecordingRepository {
     recording: Omit<RecordingRecord, 'state' | 'endedAt' | 'durationMs' | 'sizeBytes'>,
   ): Promise<RecordingRecord>;
   find(id: string): Promise<RecordingListItem | undefined>;
-  /** Newest first. */
-  list(options: { limit: number; deviceId?: string }): Promise<RecordingListItem[]>;
+  /** Newest first; `groups`: only of devices in these groups (rights per device group). */
+  list(options: {
+    limit: number;
+    deviceId?: string;
+    groups?: readonly string[];
+  }): Promise<RecordingListItem[]>;
   /** Those still `recording`, for crash recovery at start-up. */
   listUnfinished(): Promise<RecordingRecord[]>;
   finish(

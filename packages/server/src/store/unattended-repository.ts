@@ -34,8 +34,12 @@ export interface UnattendedRepository {
     access: Omit<UnattendedAccessRecord, 'holderUserId' | 'lastConnectedAt' | 'endedAt'>,
   ): Promise<UnattendedCreateOutcome>;
   find(id: string): Promise<UnattendedAccessRecord | undefined>;
-  /** Newest first. */
-  list(options: { limit: number; deviceId?: string }): Promise<UnattendedAccessRecord[]>;
+  /** Newest first; `groups`: only of devices in these groups (rights per device group). */
+  list(options: {
+    limit: number;
+    deviceId?: string;
+    groups?: readonly string[];
+  }): Promise<UnattendedAccessRecord[]>;
   /** `waiting`, `connected` and `idle` accesses, of one device or of all. */
   listLive(deviceId?: string): Promise<UnattendedAccessRecord[]>;
   /**

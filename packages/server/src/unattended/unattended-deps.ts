@@ -5,6 +5,7 @@ import type { BackgroundTasks } from '../jobs/background-tasks.js';
 import type { Logger } from '../logging.js';
 import type { EffectivePolicy } from '../policies/effective-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
+import type { DeviceRights } from '../rights/device-rights.js';
 import type { Store } from '../store/store.js';
 
 /** What the unattended service is built from (its helpers in this folder take parts of it). */
@@ -14,6 +15,8 @@ export interface UnattendedServiceDeps {
   audit: AuditLog;
   presence: DevicePresence;
   sessions: SessionService;
+  /** Unattended access needs the `unattended` right on the device's group. */
+  rights: Pick<DeviceRights, 'authorize' | 'of'>;
   log: Logger;
   assistanceFor(deviceId: string): Promise<EffectivePolicy['assistance']>;
   publicUrl(): string;

@@ -98,9 +98,9 @@ export class UnattendedService {
     request: { deviceId: string; mode: UnattendedAccessMode; replace?: boolean },
     sourceAddress: string,
   ): Promise<CreateUnattendedResponse> {
-    const device = await this.deps.store.devices.find(request.deviceId);
-    if (!device)
-      throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
+    const device = await this.deps.rights.authorize(user, request.deviceId, 'unattended', {
+      sourceAddress,
+    });
     const refuse = (error: unknown): Promise<never> =>
       this.audited(error, { user, device, sourceAddress, mode: request.mode });
     return this.queue.run(device.id, async () => {
@@ -128,9 +128,12 @@ export class UnattendedService {
   }
 
   /** The access file of a live access; refused once it is dead. */
-  async accessFileOf(id: string): Promise<{ file: AccessFile; fileName: string }> {
+  async accessFileOf(
+    user: UserRecord,
+    id: string,
+  ): Promise<{ file: AccessFile; fileName: string }> {
     const access = await this.liveAccess(id);
-    const device = await this.deviceOf(access);
+    const device = await this.deps.rights.authorize(user, access.deviceId, 'unattended');
     return {
       file: toAccessFile(access, device, this.deps.publicUrl()),
       fileName: `tether-access-${access.id}.json`,
@@ -152,6 +155,7 @@ export class UnattendedService {
       sourceAddress,
     });
     const device = await this.deviceOf(access);
+    await this.deps.rights.authorize(user, device, 'unattended', { sourceAddress });
     if (!(await store.unattended.connect(access.id, { userId: user.id, at: clock.now() }))) {
       throw await this.whyNotConnectable(access.id);
     }
@@ -184,9 +188,9 @@ export class UnattendedService {
    * end), and the agent turns its unattended service off. Returns the revoked access IDs.
    */
   async turnOff(user: UserRecord, deviceId: string, sourceAddress: string): Promise<string[]> {
-    const device = await this.deps.store.devices.find(deviceId);
-    if (!device)
-      throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
+    const device = await this.deps.rights.authorize(user, deviceId, 'unattended', {
+      sourceAddress,
+    });
     return this.queue.run(device.id, async () => {
       const revoked = await this.revokeAll(
         device,
@@ -227,10 +231,13 @@ export class UnattendedService {
     await this.turnOff(user, access.deviceId, sourceAddress);
   }
 
-  async list(deviceId?: string): Promise<UnattendedAccess[]> {
+  /** The accesses of devices on whose group the user has the `unattended` right. */
+  async list(user: UserRecord, deviceId?: string): Promise<UnattendedAccess[]> {
+    const groups = (await this.deps.rights.of(user)).groupsWith('unattended');
     const accesses = await this.deps.store.unattended.list({
       limit: 100,
       ...(deviceId ? { deviceId } : {}),
+      ...(groups === 'all' ? {} : { groups }),
     });
     const devices = new Map<string, DeviceRecord | undefined>();
     const assistance = new Map<string, EffectivePolicy['assistance']>();
@@ -241,8 +248,8 @@ export class UnattendedService {
     }
     return accesses.flatMap((access) => {
       const device = devices.get(access.deviceId);
-      const rights = rightsOfMode(assistance.get(access.deviceId)?.modes, access.mode) ?? [];
-      return device ? [toApiAccess(access, device, rights)] : [];
+      const modeRights = rightsOfMode(assistance.get(access.deviceId)?.modes, access.mode) ?? [];
+      return device ? [toApiAccess(access, device, modeRights)] : [];
     });
   }
 

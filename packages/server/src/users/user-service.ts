@@ -213,6 +213,8 @@ export function createUserService(deps: {
         users.delete(id, clock.now()),
       );
       if (!deleted) throw notFound();
+      // Their rights go with them: a later user of the same name starts with none.
+      await store.teams.forgetUser(id);
       await logins.endLoginsOf(id);
       await record('user.deleted', actor, user.username, { role: user.role });
     },

@@ -103,6 +103,21 @@ export function attachWebSockets(
       const principal = await context.auth.authenticate(
         readCookie(request.headers.cookie, SESSION_COOKIE),
       );
+      // The technician's end re-checks their right: a grant revoked after the session was
+      // requested stops it here. The agent's end carries no login and is checked by its ticket.
+      const needed = principal && context.sessions.consoleRightOf(sessionId);
+      if (principal && needed) {
+        await context.rights
+          .authorize(principal.user, needed.deviceId, needed.right, {
+            sourceAddress: request.socket.remoteAddress ?? null,
+          })
+          .catch(async (error: unknown) => {
+            // The session can never start now: end it instead of leaving the agent waiting.
+            if (error instanceof AppError)
+              await context.sessions.end(sessionId, error.message, wsCloseCode[error.code]);
+            throw error;
+          });
+      }
       context.sessions.join({
         sessionId,
         token,

@@ -16,7 +16,10 @@ const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 export function DesktopPage({ deviceId }: { deviceId: string }) {
   const screenRef = useRef<HTMLDivElement | null>(null);
   const pageRef = useRef<HTMLDivElement | null>(null);
-  const [viewOnly, setViewOnly] = useState(false);
+  // `?viewOnly=1`: the device page opens it so for who may only watch the desktop.
+  const [viewOnly, setViewOnly] = useState(
+    () => new URLSearchParams(window.location.search).get('viewOnly') === '1',
+  );
   const [settings, setSettings] = useState<DesktopSettings>({
     scaleToWindow: true,
     quality: 6,

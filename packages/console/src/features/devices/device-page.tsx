@@ -20,6 +20,7 @@ import { SessionList } from '../sessions/session-list.js';
 import { visibleText } from '../../format/visible-text.js';
 import { useConsole } from '../../api/console-context.js';
 import { NotAllowed } from '../../components/not-allowed.js';
+import { isViewOnlyDesktop, missingRight, missingSessionRight } from './device-rights.js';
 
 function DeviceDetails({ device, now }: { device: Device; now: number }) {
   return (
@@ -66,6 +67,21 @@ const SESSION_BUTTONS = [
   { kind: 'desktop', label: 'Open desktop', isPrimary: false },
 ] as const;
 
+/** Says, once, which actions the user's rights on the device's group leave out. */
+function MissingRights({ device }: { device: Device }) {
+  const reasons = [
+    ...SESSION_BUTTONS.map(({ kind }) => missingSessionRight(device, kind)),
+    missingRight(device, 'unattended'),
+    isViewOnlyDesktop(device) ? `You may only watch the desktop on group ${device.group}.` : null,
+  ].filter((reason): reason is string => reason !== null);
+  if (reasons.length === 0) return null;
+  return (
+    <span className="muted small" data-testid="missing-rights">
+      {reasons.join(' ')}
+    </span>
+  );
+}
+
 /**
  * The session actions of a device: the assistance mode, a button per session kind, and
  * unattended access. Unattended sessions need a one-time password first, so with that mode
@@ -81,14 +97,21 @@ function SessionActions({
   const [mode, setMode] = useState<AssistanceMode | undefined>(undefined);
   const open = (kind: SessionKind): void => {
     if (mode === 'unattended') return onUnattended('unattended');
-    navigate(withMode(`/devices/${encodeURIComponent(device.id)}/${kind}`, mode));
+    const path = withMode(`/devices/${encodeURIComponent(device.id)}/${kind}`, mode);
+    // Who may only watch opens the desktop view-only (asking for control would be refused).
+    const watch = kind === 'desktop' && isViewOnlyDesktop(device);
+    navigate(watch ? `${path}${path.includes('?') ? '&' : '?'}viewOnly=1` : path);
   };
+  const noUnattended = missingRight(device, 'unattended');
   return (
     <div className="open-terminal">
       <AssistanceModePicker value={mode} onChange={setMode} />
       {SESSION_BUTTONS.map(({ kind, label, isPrimary }) => {
-        // The agent said it has no desktop (no VNC server): say why instead of failing later.
-        const whyNot = kind === 'desktop' ? (device.desktopUnavailable ?? null) : null;
+        // No right on the device's group, or the agent said it has no desktop (no VNC server):
+        // say why instead of failing later.
+        const whyNot =
+          missingSessionRight(device, kind) ??
+          (kind === 'desktop' ? (device.desktopUnavailable ?? null) : null);
         return (
           <button
             key={kind}
@@ -106,7 +129,8 @@ function SessionActions({
       <button
         type="button"
         className="button"
-        disabled={!device.online}
+        disabled={!device.online || noUnattended !== null}
+        title={noUnattended ?? undefined}
         onClick={() => onUnattended(mode === 'dynamic' ? 'dynamic' : 'unattended')}
         data-testid="open-unattended"
       >
@@ -117,6 +141,7 @@ function SessionActions({
           The device is offline; sessions open once it reconnects.
         </span>
       )}
+      <MissingRights device={device} />
       {device.online && device.desktopUnavailable && (
         <span className="muted small" data-testid="desktop-unavailable">
           Open desktop is unavailable: {device.desktopUnavailable}

@@ -27,9 +27,14 @@ export function UsersPage() {
         title="Users"
         subtitle="Who may sign in to this console, and with which role. Disabling or deleting a user signs them out at once."
         actions={
-          <Link href="/roles" className="button" data-testid="users-roles">
-            Roles…
-          </Link>
+          <>
+            <Link href="/teams" className="button" data-testid="users-teams">
+              Teams…
+            </Link>
+            <Link href="/roles" className="button" data-testid="users-roles">
+              Roles…
+            </Link>
+          </>
         }
       />
       <p>

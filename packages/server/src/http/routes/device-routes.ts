@@ -1,21 +1,30 @@
 import type { HttpsApp } from '../https-app.js';
-import { AppError, deviceEndpoints, type Device } from '@tether/protocol';
+import { deviceEndpoints, type Device } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
 import { toApiDevice } from '../../devices/device-view.js';
+import type { DeviceRecord, UserRecord } from '../../store/store.js';
 import { registerEndpoint } from '../endpoint-route.js';
+import { sourceAddress } from '../request-context.js';
 
 export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
-  const { store, presence } = context;
+  const { store, presence, rights } = context;
 
-  registerEndpoint(app, context.auth, deviceEndpoints.list, async () => {
-    const devices = await store.devices.list();
-    const unattended = new Map(
-      (await store.unattended.listLive()).map((access) => [access.deviceId, access]),
-    );
+  // Only the devices of groups the user has `device.view` on, each with what the user may do
+  // on it, so the console needs no second lookup to hide or disable actions.
+  registerEndpoint(app, context.auth, deviceEndpoints.list, async ({ principal }) => {
+    const [devices, live, mine] = await Promise.all([
+      store.devices.list(),
+      store.unattended.listLive(),
+      rights.of(principal.user),
+    ]);
+    const unattended = new Map(live.map((access) => [access.deviceId, access]));
     return {
-      devices: devices.map((device) =>
-        toApiDevice(device, presence.get(device.id), unattended.get(device.id)),
-      ),
+      devices: devices
+        .filter((device) => mine.has(device.group, 'device.view'))
+        .map((device) => ({
+          ...toApiDevice(device, presence.get(device.id), unattended.get(device.id)),
+          rights: mine.on(device.group),
+        })),
     };
   });
 
@@ -28,12 +37,13 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
       connection: 'keep-alive',
     });
     stream.write(': connected\n\n');
-    // Whatever happened, the console gets the device as it is now (its `device` event).
+    // Whatever happened, the console gets the device as it is now (its `device` event) — if the
+    // user may see it: rights are read at each event, so a revoked grant stops the updates.
     const unsubscribe = presence.events.onAny(({ deviceId }) => {
       context.tasks.run(
         'push a device change to an event stream',
         () =>
-          apiDevice(deviceId).then((device) => {
+          visibleDevice(principal.user, deviceId).then((device) => {
             if (device) stream.write(`event: device\ndata: ${JSON.stringify(device)}\n\n`);
           }),
         { deviceId },
@@ -50,21 +60,46 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     return Promise.resolve();
   });
 
-  registerEndpoint(app, context.auth, deviceEndpoints.get, async ({ params }) => {
-    const device = await apiDevice(params.id);
-    if (!device)
-      throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
-    return { device };
-  });
-
-  registerEndpoint(app, context.auth, deviceEndpoints.effectivePolicy, ({ params }) =>
-    context.policies.explain(params.id),
+  registerEndpoint(
+    app,
+    context.auth,
+    deviceEndpoints.get,
+    async ({ params, principal, request }) => {
+      const device = await rights.authorize(principal.user, params.id, 'device.view', {
+        sourceAddress: sourceAddress(request),
+      });
+      return { device: await apiDevice(principal.user, device) };
+    },
   );
 
-  async function apiDevice(id: string): Promise<Device | undefined> {
+  registerEndpoint(
+    app,
+    context.auth,
+    deviceEndpoints.effectivePolicy,
+    async ({ params, principal, request }) => {
+      await rights.authorize(principal.user, params.id, 'device.view', {
+        sourceAddress: sourceAddress(request),
+      });
+      return context.policies.explain(params.id);
+    },
+  );
+
+  async function apiDevice(user: UserRecord, device: DeviceRecord): Promise<Device> {
+    const [[unattended], mine] = await Promise.all([
+      store.unattended.listLive(device.id),
+      rights.of(user),
+    ]);
+    return {
+      ...toApiDevice(device, presence.get(device.id), unattended),
+      rights: mine.on(device.group),
+    };
+  }
+
+  /** The device as the user sees it, or undefined when it is gone or not theirs to see. */
+  async function visibleDevice(user: UserRecord, id: string): Promise<Device | undefined> {
     const device = await store.devices.find(id);
     if (!device) return undefined;
-    const [unattended] = await store.unattended.listLive(id);
-    return toApiDevice(device, presence.get(id), unattended);
+    const view = await apiDevice(user, device);
+    return view.rights?.includes('device.view') ? view : undefined;
   }
 }

@@ -4,6 +4,7 @@ import type { ServerContext } from '../../ports/server-context.js';
 import type { PolicyActor } from '../../policies/policy-service.js';
 import type { Principal } from '../../auth/auth-service.js';
 import { registerEndpoint } from '../endpoint-route.js';
+import { authorizeAssignmentChange } from '../../rights/policy-assignment-rights.js';
 import type { HttpsApp } from '../https-app.js';
 import { sourceAddress } from '../request-context.js';
 
@@ -36,7 +37,13 @@ export function policyRoutes(app: HttpsApp, context: ServerContext): void {
     policies.remove(input.params.id, actorOf(input)),
   );
 
-  registerEndpoint(app, context.auth, policyEndpoints.setAssignments, async (input) => ({
-    policy: await policies.setAssignments(input.params.id, input.body, actorOf(input)),
-  }));
+  registerEndpoint(app, context.auth, policyEndpoints.setAssignments, async (input) => {
+    await authorizeAssignmentChange(context, {
+      user: input.principal.user,
+      before: (await policies.get(input.params.id)).assignments,
+      after: input.body.assignments,
+      context: { sourceAddress: sourceAddress(input.request) },
+    });
+    return { policy: await policies.setAssignments(input.params.id, input.body, actorOf(input)) };
+  });
 }

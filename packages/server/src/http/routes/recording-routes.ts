@@ -10,6 +10,10 @@ import type { RecordingListItem } from '../../store/store.js';
 import type { UploadRecord } from '../../store/upload-repository.js';
 import { toRecordingUpload } from '../../uploads/upload-view.js';
 import { registerEndpoint } from '../endpoint-route.js';
+import { sourceAddress } from '../request-context.js';
+import { visibleGroups } from '../../rights/visible-groups.js';
+import type { UserRecord } from '../../store/store.js';
+import type { FastifyRequest } from 'fastify';
 
 function toApiRecording(item: RecordingListItem, upload?: UploadRecord): Recording {
   return {
@@ -65,28 +69,39 @@ async function withUploads(
   return items.map((item) => toApiRecording(item, byId.get(item.id)));
 }
 
-/** Recordings and their files (R-1, R-5), for every signed-in role. */
+/**
+ * Recordings and their files (R-1, R-5), for every signed-in role: of the devices on whose group
+ * the user has the `recordings` right.
+ */
 export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
-  const find = async (id: string): Promise<RecordingListItem> => {
+  const find = async (
+    id: string,
+    input: { principal: { user: UserRecord }; request: FastifyRequest },
+  ): Promise<RecordingListItem> => {
     const recording = await context.store.recordings.find(id);
     if (!recording) throw new AppError('NOT_FOUND', 'There is no such recording.');
+    await context.rights.authorize(input.principal.user, recording.deviceId, 'recordings', {
+      sourceAddress: sourceAddress(input.request),
+    });
     return recording;
   };
 
-  registerEndpoint(app, context.auth, recordingEndpoints.list, async ({ query }) => ({
-    recordings: await withUploads(
-      context,
-      await context.store.recordings.list({ limit: query.limit }),
-    ),
-  }));
+  registerEndpoint(app, context.auth, recordingEndpoints.list, async ({ query, principal }) => {
+    const recordings = await context.store.recordings.list({
+      limit: query.limit,
+      ...(await visibleGroups(context.rights, principal.user, 'recordings')),
+    });
+    return { recordings: await withUploads(context, recordings) };
+  });
 
-  registerEndpoint(app, context.auth, recordingEndpoints.get, async ({ params }) => {
-    const recording = await find(params.id);
+  registerEndpoint(app, context.auth, recordingEndpoints.get, async (input) => {
+    const recording = await find(input.params.id, input);
     return { recording: toApiRecording(recording, await context.store.uploads.find(recording.id)) };
   });
 
-  registerEndpoint(app, context.auth, recordingEndpoints.content, async ({ params, reply }) => {
-    const recording = await find(params.id);
+  registerEndpoint(app, context.auth, recordingEndpoints.content, async (input) => {
+    const { reply } = input;
+    const recording = await find(input.params.id, input);
     const file = join(context.recordingsDir, recording.path);
     if (
       !(await stat(file).then(

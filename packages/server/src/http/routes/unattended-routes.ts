@@ -23,17 +23,22 @@ export function unattendedRoutes(app: HttpsApp, context: ServerContext): void {
     },
   );
 
-  registerEndpoint(app, context.auth, unattendedEndpoints.list, async ({ query }) => ({
-    accesses: await unattended.list(query.deviceId),
+  registerEndpoint(app, context.auth, unattendedEndpoints.list, async ({ query, principal }) => ({
+    accesses: await unattended.list(principal.user, query.deviceId),
   }));
 
-  registerEndpoint(app, context.auth, unattendedEndpoints.accessFile, async ({ params, reply }) => {
-    const { file, fileName } = await unattended.accessFileOf(params.id);
-    void reply
-      .header('content-type', 'application/json; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${fileName}"`);
-    return `${JSON.stringify(file, null, 2)}\n`;
-  });
+  registerEndpoint(
+    app,
+    context.auth,
+    unattendedEndpoints.accessFile,
+    async ({ params, principal, reply }) => {
+      const { file, fileName } = await unattended.accessFileOf(principal.user, params.id);
+      void reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${fileName}"`);
+      return `${JSON.stringify(file, null, 2)}\n`;
+    },
+  );
 
   registerEndpoint(app, context.auth, unattendedEndpoints.connect, ({ body, principal, request }) =>
     unattended.connect(principal.user, body, sourceAddress(request)),

@@ -44,9 +44,15 @@ export function createRecordingRepository(db: Kysely<Database>): RecordingReposi
       const row = await selectListItems().where('recordings.id', '=', id).executeTakeFirst();
       return row && toListItem(row);
     },
-    async list({ limit, deviceId }) {
+    async list({ limit, deviceId, groups }) {
+      // `IN ()` is not valid SQL; asking for no group means asking for nothing.
+      if (groups?.length === 0) return [];
       let query = selectListItems();
       if (deviceId !== undefined) query = query.where('recordings.device_id', '=', deviceId);
+      if (groups !== undefined)
+        query = query.where('recordings.device_id', 'in', (eb) =>
+          eb.selectFrom('devices').select('devices.id').where('devices.group_name', 'in', groups),
+        );
       const rows = await query
         .orderBy('recordings.started_at', 'desc')
         .orderBy('recordings.id', 'desc')

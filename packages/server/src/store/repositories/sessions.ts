@@ -38,12 +38,16 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
         .executeTakeFirst();
       return row && toRecord(row);
     },
-    async list({ limit, deviceId, states }) {
-      // `IN ()` is not valid SQL; asking for no state means asking for nothing.
-      if (states?.length === 0) return [];
+    async list({ limit, deviceId, states, groups }) {
+      // `IN ()` is not valid SQL; asking for no state (or group) means asking for nothing.
+      if (states?.length === 0 || groups?.length === 0) return [];
       let query = db.selectFrom('sessions').selectAll();
       if (deviceId !== undefined) query = query.where('device_id', '=', deviceId);
       if (states !== undefined) query = query.where('state', 'in', states);
+      if (groups !== undefined)
+        query = query.where('device_id', 'in', (eb) =>
+          eb.selectFrom('devices').select('id').where('group_name', 'in', groups),
+        );
       const rows = await query
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')

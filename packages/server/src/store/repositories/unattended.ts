@@ -45,9 +45,15 @@ export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepo
         .executeTakeFirst();
       return row && toRecord(row);
     },
-    async list({ limit, deviceId }) {
+    async list({ limit, deviceId, groups }) {
+      // `IN ()` is not valid SQL; asking for no group means asking for nothing.
+      if (groups?.length === 0) return [];
       let query = db.selectFrom('unattended_access').selectAll();
       if (deviceId) query = query.where('device_id', '=', deviceId);
+      if (groups !== undefined)
+        query = query.where('device_id', 'in', (eb) =>
+          eb.selectFrom('devices').select('id').where('group_name', 'in', groups),
+        );
       const rows = await query
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
