@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'oem.manage',
   /** Create, change, disable and delete users, reset their passwords. */
   'users.manage',
+  /** Create, rename and delete device groups; move devices between them. */
+  'groups.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

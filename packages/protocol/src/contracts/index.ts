@@ -8,6 +8,7 @@ import {
 import { apiReferenceEndpoints } from './api-reference.js';
 import { authEndpoints } from './auth.js';
 import { deviceEndpoints } from './devices.js';
+import { deviceGroupEndpoints } from './device-groups.js';
 import { healthEndpoints } from './health.js';
 import { sessionEndpoints } from './sessions.js';
 import { unattendedEndpoints } from './unattended.js';
@@ -22,6 +23,7 @@ export * from './administration.js';
 export * from './api-reference.js';
 export * from './auth.js';
 export * from './devices.js';
+export * from './device-groups.js';
 export * from './health.js';
 export * from './sessions.js';
 export * from './unattended.js';
@@ -55,4 +57,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(oemAdministrationEndpoints),
   ...Object.values(userEndpoints),
   ...Object.values(accountEndpoints),
+  ...Object.values(deviceGroupEndpoints),
 ];

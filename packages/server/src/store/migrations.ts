@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './engine.js';
+import { createDeviceGroups } from './migrations/device-groups.js';
 import { addTenantCompatibility, createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
 import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/unattended.js';
@@ -23,6 +24,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0007_unattended_one_live': { up: (db) => limitUnattendedToOneLive(db) },
     '0008_upload_targets': { up: (db) => addUploadTargetSnapshot(db) },
     '0009_user_accounts': { up: (db) => addUserAccounts(db) },
+    '0010_device_groups': { up: (db) => createDeviceGroups(db) },
   };
 }
 

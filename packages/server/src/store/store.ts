@@ -8,6 +8,7 @@ import type {
   SessionKind,
   SessionState,
 } from '@tether/protocol';
+import type { DeviceGroupRepository } from './device-group-repository.js';
 import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
@@ -24,6 +25,7 @@ export interface Store {
   readonly authSessions: AuthSessionRepository;
   readonly installers: InstallerRepository;
   readonly devices: DeviceRepository;
+  readonly deviceGroups: DeviceGroupRepository;
   readonly sessions: SessionRepository;
   readonly recordings: RecordingRepository;
   readonly audit: AuditRepository;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
+import { runSql } from '../../test/support/run-sql.js';
 import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
@@ -22,26 +21,6 @@ function access(id: string, deviceId: string, createdAt = T0) {
 }
 
 const ids = (accesses: UnattendedAccessRecord[]) => accesses.map((each) => each.id).sort();
-
-/** Runs SQL straight on the database, around the store, to set up what an old version left. */
-async function runSql(url: string, statements: string[]): Promise<void> {
-  if (url.startsWith('sqlite:')) {
-    const db = new Database(url.slice('sqlite:'.length));
-    try {
-      for (const statement of statements) db.exec(statement);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 function defineUnattendedContract(engine: string, newDatabase: () => Promise<string>): void {
   describe(`Unattended access store (${engine})`, () => {
