@@ -159,7 +159,7 @@ test('bidi controls and zero-width characters in device metadata are shown as es
   assert.ok(!/[\u200B\u202E\u2066]/.test(table), 'no invisible character reaches the audit log');
 });
 
-test('a policy cannot be assigned to a group that does not exist: 404 naming the group, shown in the console', async () => {
+test('a policy cannot be assigned to a group that does not exist: 422 naming the group, shown in the console', async () => {
   const policy = (
     await server.admin.request('POST', '/api/v1/policies', { name: 'Typo test', settings: {} })
   ).json(z.object({ policy: z.object({ id: z.string() }) }));
@@ -168,8 +168,8 @@ test('a policy cannot be assigned to a group that does not exist: 404 naming the
     `/api/v1/policies/${policy.policy.id}/assignments`,
     { assignments: [{ type: 'group', group: 'Test devcies' }] },
   );
-  assert.equal(refused.status, 404, refused.text);
-  assert.match(refused.json(ErrorBody).message, /no device group "Test devcies"/);
+  assert.equal(refused.status, 422, refused.text);
+  assert.match(refused.json(ErrorBody).message, /no device group "Test devcies"\. Create it first/);
 
   await page.goto(`${server.url}/policies/${policy.policy.id}`);
   await page.getByTestId('policy-assign-group').fill('Test devcies');

@@ -5,6 +5,7 @@ import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
+import { groupCommands } from './commands/groups.js';
 import { installerCreateCommand } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
@@ -18,6 +19,7 @@ const commands: Command[] = [
   agentRunCommand,
   ...agentPromptCommands,
   ...agentUnattendedCommands,
+  ...groupCommands,
   installerCreateCommand,
   resetPasswordCommand,
   unlockCommand,

@@ -14,6 +14,10 @@ export { resetPassword, unlockSignIn, ADMIN_USERNAME } from './auth/admin-accoun
 export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
 export { createInstallerService } from './installers/installer-service.js';
 export { createUserService, type UserService } from './users/user-service.js';
+export {
+  createDeviceGroupService,
+  type DeviceGroupService,
+} from './groups/device-group-service.js';
 export { headlessLoginControl } from './users/headless-logins.js';
 export { generatePassword } from './auth/password-hash.js';
 export { loadServerIdentity } from './keys/server-identity.js';

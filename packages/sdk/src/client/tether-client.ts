@@ -23,6 +23,7 @@ import {
 } from '@tether/protocol';
 import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
+import { createDeviceGroupClient, type DeviceGroupClient } from './device-group-client.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
 import { createUserClient, type UserClient } from './user-client.js';
@@ -44,7 +45,8 @@ export interface AuditQuery {
 }
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
-export interface TetherClient extends PolicyClient, UnattendedClient, UserClient {
+export interface TetherClient
+  extends PolicyClient, UnattendedClient, UserClient, DeviceGroupClient {
   login(request: LoginRequest): Promise<LoginResponse>;
   logout(): Promise<void>;
   /** The signed-in user; rejects with `AUTH_REQUIRED` when nobody is. */
@@ -98,6 +100,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createPolicyClient(transport),
     ...createUnattendedClient(transport),
     ...createUserClient(transport),
+    ...createDeviceGroupClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     me: () => callEndpoint(transport, authEndpoints.me, {}),

@@ -17,6 +17,7 @@ import { createUserApp } from '../http/user-app.js';
 import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
 import { createUserService } from '../users/user-service.js';
+import { createDeviceGroupService } from '../groups/device-group-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
@@ -184,6 +185,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     unattended,
     installers: createInstallerService({ store, clock, identity, audit }),
     users: createUserService({ store, clock, audit, logins: auth }),
+    groups: createDeviceGroupService({ store, clock, audit }),
     policies,
     uploads,
     oem,
