@@ -66,11 +66,11 @@ function toApiGroup(record: DeviceGroupRecord, deviceCount: number): DeviceGroup
   };
 }
 
-/** `3 devices (web-01, web-02, db-01)`: a count with the names the store quoted. */
+/** `3 devices ("web-01", "web-02", "db-01")`: a count with the names the store quoted. */
 function describeUse(use: GroupReferenceUse): string {
   const more = use.count > use.examples.length ? ', …' : '';
   const quoted = use.examples.map((name) => `"${name}"`).join(', ');
-  return `${use.count} ${use.what}${quoted ? ` (${quoted}${more})` : ''}`;
+  return `${use.count} ${use.count === 1 ? use.one : use.what}${quoted ? ` (${quoted}${more})` : ''}`;
 }
 
 /** The refusal of a deletion: what holds the group, and what to do about each. */

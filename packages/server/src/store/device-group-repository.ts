@@ -15,6 +15,8 @@ export interface DeviceGroupListItem extends DeviceGroupRecord {
 export interface GroupReferenceUse {
   /** Plural noun for messages: `devices`, `active installers`, … */
   what: string;
+  /** The same noun for one. */
+  one: string;
   count: number;
   /** Up to a few names of what holds the group (device, policy, tenant names), for messages. */
   examples: string[];

@@ -141,6 +141,7 @@ async function deleteInTransaction(
     if (count === 0) continue;
     uses.push({
       what: reference.what,
+      one: reference.one,
       count,
       examples,
       hint: reference.hint,

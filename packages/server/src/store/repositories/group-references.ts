@@ -15,6 +15,8 @@ const EXAMPLES = 5;
 export interface GroupReference {
   /** Plural noun for messages. */
   readonly what: string;
+  /** The same noun for one. */
+  readonly one: string;
   /** What the administrator does to release the group. */
   readonly hint: string;
   /**
@@ -32,6 +34,7 @@ export interface GroupReference {
 
 const devices: GroupReference = {
   what: 'devices',
+  one: 'device',
   hint: 'move them to another group (device page, or PUT /api/v1/devices/{id}/group)',
   onDelete: 'refuse',
   async uses(trx, name) {
@@ -55,6 +58,7 @@ const devices: GroupReference = {
 /** Revoked, expired and used-up installers enrol nothing: they follow renames but never block. */
 const installers: GroupReference = {
   what: 'active installers',
+  one: 'active installer',
   hint: 'revoke them (Installers page, or DELETE /api/v1/installers/{id})',
   onDelete: 'refuse',
   async uses(trx, name, now) {
@@ -94,6 +98,7 @@ async function lockPolicies(trx: Trx): Promise<void> {
 
 const policyAssignments: GroupReference = {
   what: 'policy assignments',
+  one: 'policy assignment',
   hint: 'confirm their removal with the group (removeAssignments=true), or unassign the policies first',
   onDelete: 'removable',
   async uses(trx, name) {
@@ -140,6 +145,7 @@ async function tenantsNaming(trx: Trx, name: string) {
 
 const oemTenants: GroupReference = {
   what: 'integration tenants',
+  one: 'integration tenant',
   hint: "change the tenants' groups (Integrations page, or PUT /api/v1/oem/tenants/{id}/groups)",
   onDelete: 'refuse',
   async uses(trx, name) {
