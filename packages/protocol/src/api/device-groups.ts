@@ -84,3 +84,24 @@ export type DeleteDeviceGroupQuery = z.input<typeof DeleteDeviceGroupQuery>;
  */
 export const MoveDeviceRequest = z.strictObject({ group: GroupName });
 export type MoveDeviceRequest = z.input<typeof MoveDeviceRequest>;
+
+/**
+ * What keeps a group from being deleted: `details` of the `CONFLICT` that
+ * `DELETE /api/v1/device-groups/:id` answers. `isRemovable` blockers (policy assignments) go
+ * with the group when the deletion is confirmed with `removeAssignments=true`.
+ *
+ * @example
+ * const refusal = DeviceGroupDeleteRefusal.safeParse(error.details);
+ * const canConfirm = refusal.success && refusal.data.blockers.every((b) => b.isRemovable);
+ */
+export const DeviceGroupDeleteRefusal = z.object({
+  blockers: z.array(
+    z.object({
+      what: z.string(),
+      count: z.int().nonnegative(),
+      examples: z.array(z.string()),
+      isRemovable: z.boolean(),
+    }),
+  ),
+});
+export type DeviceGroupDeleteRefusal = z.infer<typeof DeviceGroupDeleteRefusal>;

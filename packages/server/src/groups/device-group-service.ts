@@ -5,6 +5,7 @@ import {
   UpdateDeviceGroupRequest,
   invalidInput,
   type DeviceGroup,
+  type DeviceGroupDeleteRefusal,
 } from '@tether/protocol';
 import type { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -87,7 +88,7 @@ function deleteRefusal(name: string, blockers: GroupReferenceUse[]): AppError {
         examples,
         isRemovable,
       })),
-    },
+    } satisfies DeviceGroupDeleteRefusal,
   );
 }
 
