@@ -46,7 +46,7 @@ test('tether groups lists, renames and deletes groups on the data directory of a
 
   const taken = await cli('groups', 'create', 'SERVERS');
   assert.equal(taken.code, 1);
-  assert.match(taken.stderr, /already exists/);
+  assert.match(taken.stderr, /"Servers" already has this name/);
 
   const renamed = await cli('groups', 'rename', 'test devices', 'Lab');
   assert.equal(renamed.code, 0, renamed.stderr);

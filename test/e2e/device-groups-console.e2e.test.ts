@@ -60,7 +60,7 @@ test('an administrator creates a group, then an installer picking it', async () 
   // A name taken in another letter case is refused with the server's reason.
   await page.getByTestId('group-name').fill('PARIS SERVERS');
   await page.getByTestId('group-create').click();
-  await page.getByRole('alert').getByText('already exists').waitFor();
+  await page.getByRole('alert').getByText('"Paris servers" already has this name').waitFor();
   await page.screenshot({ path: `${ARTIFACTS}console-device-groups.png` });
 
   await page.getByRole('link', { name: 'Installers' }).click();

@@ -61,7 +61,7 @@ test('groups are listed with their device counts; names are unique ignoring lett
   assert.equal(kiosks.description, 'Shop floor');
   const taken = await server.admin.request('POST', '/api/v1/device-groups', { name: 'KIOSKS' });
   assert.equal(taken.status, 409, taken.text);
-  assert.match(errorOf(taken).message, /"KIOSKS" already exists/);
+  assert.match(errorOf(taken).message, /"Kiosks" already has this name/);
   const blank = await server.admin.request('POST', '/api/v1/device-groups', { name: '  ' });
   assert.equal(blank.status, 422, blank.text);
   assert.equal((await groups()).length, 3, 'nothing else was created');

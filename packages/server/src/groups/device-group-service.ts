@@ -53,6 +53,16 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
   return parsed.data;
 }
 
+/** Names the group that has the name already (the store's own CONFLICT covers races). */
+async function refuseTakenName(store: Store, name: string, exceptId?: string): Promise<void> {
+  const holder = await store.deviceGroups.findByName(name);
+  if (!holder || holder.id === exceptId) return;
+  throw new AppError(
+    'CONFLICT',
+    `The device group "${holder.name}" already has this name (names are compared ignoring letter case). Choose another name.`,
+  );
+}
+
 function notFound(): AppError {
   return new AppError('NOT_FOUND', 'There is no such device group (it may have been deleted).');
 }
@@ -142,6 +152,7 @@ export function createDeviceGroupService(deps: {
 
     async create(request, actor) {
       const input = parse(CreateDeviceGroupRequest, request, 'device group');
+      await refuseTakenName(store, input.name);
       const group = await store.deviceGroups.create({
         id: randomUUID(),
         name: input.name,
@@ -156,6 +167,7 @@ export function createDeviceGroupService(deps: {
       const input = parse(UpdateDeviceGroupRequest, request, 'device group change');
       const before = await store.deviceGroups.find(id);
       if (!before) throw notFound();
+      if (input.name !== undefined) await refuseTakenName(store, input.name, id);
       const changed = await store.deviceGroups.update(id, input);
       if (!changed) throw notFound();
       const details: Record<string, unknown> = {};
