@@ -11,7 +11,7 @@ import { createLogger } from '../logging.js';
 import { SessionService } from '../sessions/session-service.js';
 import { openStore } from '../store/open-store.js';
 import type { DeviceRecord, Store } from '../store/store.js';
-import { addDevice } from '../store/test/fixtures.js';
+import { addDevice, addGroup } from '../store/test/fixtures.js';
 import type { OemCaller } from './oem-context.js';
 import { createOemService, type OemService } from './oem-service.js';
 
@@ -63,6 +63,7 @@ describe('OemService (requests to agents)', () => {
     });
     device = await addDevice(store, 'kiosk-1');
     remoteControlId = await oem.remoteControlIdFor(device.id);
+    await addGroup(store, 'office');
     const tenant = await oem.admin.createTenant(
       { name: 'Acme', groups: ['office'] },
       { actor: 'test' },

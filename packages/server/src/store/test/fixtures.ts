@@ -1,6 +1,7 @@
 /** Records for store tests: fixed instants and minimal valid rows, so each test states only what it checks. */
 import { randomUUID } from 'node:crypto';
 import type { DeviceInventory } from '@tether/protocol';
+import type { DeviceGroupRecord } from '../device-group-repository.js';
 import type { DeviceRecord, InstallerRecord, SessionRecord, Store, UserRecord } from '../store.js';
 
 /** A fixed instant with milliseconds, so round-trips prove millisecond precision. */
@@ -82,4 +83,9 @@ export async function addSession(
     kind: 'terminal',
     createdAt: refs.createdAt ?? T0,
   });
+}
+
+/** Creates the device group `name` (services refuse a group that was never created). */
+export async function addGroup(store: Store, name: string): Promise<DeviceGroupRecord> {
+  return store.deviceGroups.create({ id: randomUUID(), name, description: '', createdAt: T0 });
 }
