@@ -47,7 +47,7 @@ export function createInstallerService(deps: {
 }): InstallerService {
   return {
     async create(input) {
-      // An unknown group is refused: a typing mistake must not enrol devices into a group nobody manages.
+      // An unknown group is refused: a typo must not enrol devices into a group nobody manages.
       const [group = input.group] = await requireGroups(deps.store, [input.group]);
       const now = deps.clock.now();
       const record = await deps.store.installers.create({

@@ -147,8 +147,9 @@ export async function removePolicy(
 }
 
 /**
- * Replaces where a policy applies. NOT_FOUND for an unknown device, INVALID_INPUT for an unknown group; CONFLICT when two
- * policies on one group or device would set a key differently.
+ * Replaces where a policy applies. NOT_FOUND for an unknown device, INVALID_INPUT for a device
+ * group that was never created; CONFLICT when two policies on one group or device would set a
+ * key differently.
  */
 export async function assignPolicy(
   deps: PolicyEditorDeps,
