@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateInstallerResponse } from '@tether/protocol';
 import { startCli, stopProcess, waitFor } from '../../test/support/cli.js';
+import { ensureDeviceGroup } from '../../test/support/device-groups.js';
 import { HttpsClient } from '../../test/support/https-client.js';
 import type { Cleanup } from './cleanup.js';
 import { freePort } from '../../test/support/server-process.js';
@@ -133,6 +134,7 @@ export async function startServerProcess(options: {
       return collectGarbageIn({ pid: child.pid ?? 0, output: () => child.output() });
     },
     async createInstaller({ maxInstalls }) {
+      await ensureDeviceGroup(admin, 'Benchmark');
       const response = await admin.request('POST', '/api/v1/installers', {
         group: 'Benchmark',
         validForSec: 3600,

@@ -77,6 +77,8 @@ test('reset-password works headless while the server runs and signs the user out
 });
 
 test('installer create works headless and its token enrols a device', async () => {
+  const group = await runCli(['groups', 'create', 'CLI group', '--data-dir', server.dataDir]);
+  assert.equal(group.code, 0, group.stderr);
   const created = await runCli([
     'installer',
     'create',

@@ -159,7 +159,7 @@ test('bidi controls and zero-width characters in device metadata are shown as es
   assert.ok(!/[\u200B\u202E\u2066]/.test(table), 'no invisible character reaches the audit log');
 });
 
-test('a policy cannot be assigned to a group that does not exist: 404 naming the group, shown in the console', async () => {
+test('a policy cannot be assigned to a group that does not exist: 422 naming the group; the console offers only existing groups', async () => {
   const policy = (
     await server.admin.request('POST', '/api/v1/policies', { name: 'Typo test', settings: {} })
   ).json(z.object({ policy: z.object({ id: z.string() }) }));
@@ -168,14 +168,16 @@ test('a policy cannot be assigned to a group that does not exist: 404 naming the
     `/api/v1/policies/${policy.policy.id}/assignments`,
     { assignments: [{ type: 'group', group: 'Test devcies' }] },
   );
-  assert.equal(refused.status, 404, refused.text);
-  assert.match(refused.json(ErrorBody).message, /no device group "Test devcies"/);
+  assert.equal(refused.status, 422, refused.text);
+  assert.match(refused.json(ErrorBody).message, /no device group "Test devcies"\. Create it first/);
 
+  // The console offers only the groups that exist: the typo cannot be entered there.
   await page.goto(`${server.url}/policies/${policy.policy.id}`);
-  await page.getByTestId('policy-assign-group').fill('Test devcies');
-  await page.getByTestId('policy-assign-group-add').click();
-  await page.getByTestId('policy-assignments-save').click();
-  await page.getByTestId('policy-assignments-error').getByText('Test devcies').waitFor();
+  const picker = page.getByTestId('policy-assign-group');
+  await picker.locator('option', { hasText: 'Default' }).waitFor({ state: 'attached' });
+  const offered = await picker.locator('option').allInnerTexts();
+  assert.ok(offered.includes('Default'), offered.join(', '));
+  assert.ok(!offered.includes('Test devcies'), offered.join(', '));
   const kept = await server.admin.request('GET', `/api/v1/policies/${policy.policy.id}`);
   assert.ok(!kept.text.includes('Test devcies'), 'nothing was saved');
 });

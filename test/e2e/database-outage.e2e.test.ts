@@ -11,6 +11,7 @@ import {
 } from '@tether/protocol';
 import { startPostgres } from '../../packages/server/test/support/postgres.js';
 import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
+import { ensureDeviceGroup } from '../support/device-groups.js';
 import { HttpsClient } from '../support/https-client.js';
 import { freePort, startServerProcess } from '../support/server-process.js';
 import { openTerminal } from '../support/terminal-client.js';
@@ -33,6 +34,7 @@ test('with PostgreSQL stopped, sign-ins and sessions are refused with 503, the s
   const { client } = server;
   let agent: ReturnType<typeof startCli> | undefined;
   try {
+    await ensureDeviceGroup(client, 'Outage');
     const installer = (
       await client.request('POST', '/api/v1/installers', { group: 'Outage', validForSec: 3600 })
     ).json(CreateInstallerResponse);

@@ -11,6 +11,7 @@ import {
   type AnyEndpoint,
   type Role,
 } from '@tether/protocol';
+import { ensureDeviceGroup } from '../support/device-groups.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 import type { HttpsClient } from '../support/https-client.js';
 
@@ -169,6 +170,7 @@ describe('authorisation is data: each script-token contract refuses tokens witho
   };
 
   before(async () => {
+    await ensureDeviceGroup(server.admin, 'contract-walk');
     const response = await server.admin.request('POST', '/api/v1/oem/tenants', {
       name: 'Contract walk',
       groups: ['contract-walk'],

@@ -18,6 +18,8 @@ const listDevices = (secret: string) =>
 
 test('the CLI creates tenants and tokens headless; revoking a token takes effect at once', async () => {
   const dataDir = ['--data-dir', server.dataDir];
+  for (const group of ['Servers', 'Kiosks'])
+    assert.equal((await runCli(['groups', 'create', group, ...dataDir])).code, 0);
   const tenant = await runCli([
     'oem',
     'tenant',

@@ -53,7 +53,7 @@ test('an administrator creates a policy in the editor and assigns it to the devi
   await page.getByTestId('policy-save').click();
 
   await page.getByTestId('policy-assignments').waitFor();
-  await page.getByTestId('policy-assign-group').fill(group);
+  await page.getByTestId('policy-assign-group').selectOption(group);
   await page.getByTestId('policy-assign-group-add').click();
   await page.getByTestId('policy-assignments-save').click();
   await page.getByText('Assignments saved.').waitFor();
@@ -90,7 +90,7 @@ test('the editor shows a conflict with the policy already on the group, and save
     .locator(`[data-testid=policy-row][data-policy-id="${policy.id}"]`)
     .getByTestId('policy-link')
     .click();
-  await page.getByTestId('policy-assign-group').fill(group);
+  await page.getByTestId('policy-assign-group').selectOption(group);
   await page.getByTestId('policy-assign-group-add').click();
   await page.getByTestId('policy-assignments-save').click();
   const error = page.getByTestId('policy-assignments-error');

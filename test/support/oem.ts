@@ -8,6 +8,7 @@ import {
 } from '@tether/protocol';
 import { createOemClient, readRolloutFile, type OemClient, type Rollout } from '@tether/sdk/node';
 import { waitFor } from './cli.js';
+import { ensureDeviceGroup } from './device-groups.js';
 import type { HttpsClient } from './https-client.js';
 import { joinTerminal, type RelayTerminal } from './terminal-client.js';
 import type { TestServer } from './test-server.js';
@@ -25,6 +26,7 @@ export async function createTenant(
   name: string,
   groups: string[],
 ): Promise<Tenant> {
+  for (const group of groups) await ensureDeviceGroup(server.admin, group);
   const response = await server.admin.request('POST', '/api/v1/oem/tenants', { name, groups });
   if (response.status !== 201) throw new Error(`tenant creation failed: ${response.text}`);
   return response.json(Tenant);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { CreateInstallerResponse } from '@tether/protocol';
 import { runCli, startCli, waitFor } from './cli.js';
+import { ensureDeviceGroup } from './device-groups.js';
 import { HttpsClient } from './https-client.js';
 
 /**
@@ -82,6 +83,7 @@ export async function enrollAndRunAgent(
   client: HttpsClient,
   options: { port: number; agentDir: string; group: string },
 ): Promise<ReturnType<typeof startCli>> {
+  await ensureDeviceGroup(client, options.group);
   const installer = (
     await client.request('POST', '/api/v1/installers', {
       group: options.group,

@@ -12,6 +12,7 @@ import {
   type ServerConfigInput,
 } from '@tether/server';
 import { runCli, startCli, stopProcess, waitFor } from './cli.js';
+import { ensureDeviceGroup } from './device-groups.js';
 import { HttpsClient } from './https-client.js';
 import { OffsetClock } from './offset-clock.js';
 
@@ -95,9 +96,12 @@ export async function createTestServer(
   if (login.status !== 200) throw new Error(`admin login failed: ${login.text}`);
   const agents: (() => Promise<void>)[] = [];
 
+  // The group is created first if needed: installers refuse a group that does not exist.
   const createInstaller: TestServer['createInstaller'] = async (options = {}) => {
+    const group = options.group ?? 'Test devices';
+    await ensureDeviceGroup(admin, group);
     const response = await admin.request('POST', '/api/v1/installers', {
-      group: options.group ?? 'Test devices',
+      group,
       validForSec: options.validForSec ?? 3600,
       ...(options.maxInstalls ? { maxInstalls: options.maxInstalls } : {}),
     });

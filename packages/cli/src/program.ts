@@ -6,6 +6,7 @@ import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
+import { groupCommands } from './commands/groups.js';
 import { installerCreateCommand } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
@@ -23,6 +24,7 @@ const commands: Command[] = [
   agentRunCommand,
   ...agentPromptCommands,
   ...agentUnattendedCommands,
+  ...groupCommands,
   installerCreateCommand,
   resetPasswordCommand,
   unlockCommand,

@@ -17,6 +17,10 @@ export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-netwo
 export { createInstallerService } from './installers/installer-service.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';
+export {
+  createDeviceGroupService,
+  type DeviceGroupService,
+} from './groups/device-group-service.js';
 export { headlessLoginControl } from './users/headless-logins.js';
 export { createUserImporter } from './users/user-import.js';
 export { createTeamService, type TeamService } from './teams/team-service.js';

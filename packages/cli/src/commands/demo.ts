@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DeviceGroupService } from '@tether/server';
 import type { Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
 import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
@@ -50,8 +51,9 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
     const agentDir = join(config.dataDir, 'agent');
     if (!existsSync(join(agentDir, 'agent.json'))) {
       input.out('Enrolling this machine…');
+      await ensureDemoGroup(server.context.groups);
       const installer = await server.context.installers.create({
-        group: 'This server',
+        group: DEMO_GROUP,
         validForSec: 600,
         maxInstalls: 1,
         comment: 'Created by tether demo',
@@ -82,6 +84,19 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
     return 0;
   },
 };
+
+/** The device group this machine joins in the demo. */
+const DEMO_GROUP = 'This server';
+
+/** Creates the demo's group unless it exists (installers refuse a group nobody created). */
+async function ensureDemoGroup(groups: DeviceGroupService): Promise<void> {
+  const existing = await groups.list();
+  if (existing.some((group) => group.name.toLowerCase() === DEMO_GROUP.toLowerCase())) return;
+  await groups.create(
+    { name: DEMO_GROUP, description: 'The machine running tether demo.' },
+    { username: 'demo' },
+  );
+}
 
 function startAgentProcess(dataDir: string, logFile: string): ChildProcess {
   const out = createWriteStream(logFile, { flags: 'a' });

@@ -11,7 +11,7 @@ export const installerCreateCommand: Command = {
     'Create an installer: a signed enrolment token for a device group, valid for a chosen time.',
   usage: `tether installer create --group NAME --valid-for DURATION [options]
 
-  --group NAME          device group the enrolled devices join
+  --group NAME          existing device group the enrolled devices join (tether groups list)
   --valid-for DURATION  10m … 1y (e.g. 1h, 7d); enrolling after that fails
   --max-installs N      how many devices may enrol with it (default: unlimited)
   --comment TEXT        shown in the installer list

@@ -69,7 +69,8 @@ export const oemTenantCreateCommand: Command = {
   summary: 'Create a tenant of the integration API, bound to device groups.',
   usage: `tether oem tenant create --name NAME --groups G1,G2 [--compat standard|seed-001] [--data-dir DIR]
 
-The tenant's script tokens may roll device keys out to online devices of these groups.
+The tenant's script tokens may roll device keys out to online devices of these groups, which
+must exist (tether groups list; tether groups create NAME).
 ${COMPAT_HELP}`,
   options: {
     ...dataDirOptions,

@@ -4,6 +4,7 @@ import { AccountPage } from '../features/account/account-page.js';
 import { ApiReferencePage } from '../features/api-reference/api-reference-page.js';
 import { AuditPage } from '../features/audit/audit-page.js';
 import { DesktopPage } from '../features/desktop/desktop-page.js';
+import { DeviceGroupsPage } from '../features/device-groups/device-groups-page.js';
 import { DevicePage } from '../features/devices/device-page.js';
 import { DevicesPage } from '../features/devices/devices-page.js';
 import { FilesPage } from '../features/files/files-page.js';
@@ -26,6 +27,7 @@ export type Section =
   | 'devices'
   | 'recordings'
   | 'installers'
+  | 'groups'
   | 'policies'
   | 'users'
   | 'settings'
@@ -147,6 +149,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
     nav: 'Installers',
     permission: 'installers.view',
     render: () => <InstallersPage />,
+  }),
+  route({
+    name: 'device-groups',
+    path: '/device-groups',
+    title: 'Device groups',
+    section: 'groups',
+    nav: 'Groups',
+    permission: 'groups.manage',
+    render: () => <DeviceGroupsPage />,
   }),
   route({
     name: 'policies',

@@ -70,6 +70,12 @@ export const AuditAction = z.enum([
   'policy.updated',
   'policy.deleted',
   'policy.assigned',
+  'device_group.created',
+  /** Renamed (`details.previousName`) and/or described anew. */
+  'device_group.updated',
+  'device_group.deleted',
+  /** A device moved to another group (`details.from`, `details.to`). */
+  'device.moved',
   'oem.tenant_created',
   'oem.tenant_updated',
   'oem.token_created',

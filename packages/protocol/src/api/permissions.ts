@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'users.manage',
   /** Create, change and delete custom roles: as powerful as an administrator. */
   'roles.manage',
+  /** Create, rename and delete device groups; move devices between them. */
+  'groups.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -129,6 +131,11 @@ export const PERMISSION_INFO: Readonly<Record<Permission, PermissionInfo>> = {
     group: 'Administration',
     label: 'Manage users',
     description: 'Create, change, disable and delete users and reset their passwords.',
+  },
+  'groups.manage': {
+    group: 'Configuration',
+    label: 'Manage device groups',
+    description: 'Create, rename and delete device groups, and move devices from one to another.',
   },
   'roles.manage': {
     group: 'Administration',

@@ -17,7 +17,7 @@ export const installerEndpoints = {
     path: '/api/v1/installers',
     summary: 'Create an installer',
     description:
-      'A signed enrolment token for a device group, valid for 10 minutes to 1 year. The token is in this answer only.',
+      'A signed enrolment token for an existing device group (`INVALID_INPUT` names a group that does not exist), valid for 10 minutes to 1 year. The token is in this answer only.',
     access: { kind: 'user', permission: 'installers.manage' },
     subject: 'installer',
     body: CreateInstallerRequest,

@@ -4,6 +4,7 @@ import { auditEndpoints } from './audit.js';
 import { apiReferenceEndpoints } from './api-reference.js';
 import { authEndpoints } from './auth.js';
 import { deviceEndpoints } from './devices.js';
+import { deviceGroupEndpoints } from './device-groups.js';
 import { healthEndpoints } from './health.js';
 import { sessionEndpoints } from './sessions.js';
 import { unattendedEndpoints } from './unattended.js';
@@ -23,6 +24,7 @@ export * from './audit.js';
 export * from './api-reference.js';
 export * from './auth.js';
 export * from './devices.js';
+export * from './device-groups.js';
 export * from './health.js';
 export * from './sessions.js';
 export * from './unattended.js';
@@ -66,4 +68,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(userImportEndpoints),
   ...Object.values(teamEndpoints),
   ...Object.values(grantEndpoints),
+  ...Object.values(deviceGroupEndpoints),
 ];

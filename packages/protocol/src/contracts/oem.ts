@@ -182,7 +182,8 @@ export const oemAdministrationEndpoints = {
     method: 'POST',
     path: '/api/v1/oem/tenants',
     summary: 'Create a tenant bound to device groups (administrators)',
-    description: '`compatibility` is `standard` when left out.',
+    description:
+      '`compatibility` is `standard` when left out. Each of `groups` must be an existing device group (`INVALID_INPUT` names one that is not).',
     access: ADMINISTRATION,
     subject: 'tenant',
     body: CreateTenantRequest,
@@ -194,6 +195,7 @@ export const oemAdministrationEndpoints = {
     method: 'PUT',
     path: '/api/v1/oem/tenants/:id/groups',
     summary: "Replace a tenant's device groups (administrators)",
+    description: 'Each group must exist (`INVALID_INPUT` names one that does not).',
     access: ADMINISTRATION,
     subject: 'tenant groups',
     params: TenantParams,

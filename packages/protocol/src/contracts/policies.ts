@@ -100,7 +100,7 @@ export const policyEndpoints = {
     path: '/api/v1/policies/:id/assignments',
     summary: 'Choose the groups and devices a policy applies to',
     description:
-      'The complete list, replacing the previous one. `NOT_FOUND` names an unknown device or group; `CONFLICT` (with `details.conflicts`) when two policies on one level would disagree.',
+      'The complete list, replacing the previous one. `NOT_FOUND` names an unknown device, `INVALID_INPUT` a device group that does not exist (create it with `POST /api/v1/device-groups`); `CONFLICT` (with `details.conflicts`) when two policies on one level would disagree.',
     access,
     subject: 'policy assignments',
     params: policyParams,

@@ -24,6 +24,7 @@ import {
 import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
 import { createAuditClient, type AuditClient } from './audit-client.js';
+import { createDeviceGroupClient, type DeviceGroupClient } from './device-group-client.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
 import { createRoleClient, type RoleClient } from './role-client.js';
@@ -52,7 +53,8 @@ export interface TetherClient
     RoleClient,
     SignInClient,
     UserImportClient,
-    TeamClient {
+    TeamClient,
+    DeviceGroupClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -112,6 +114,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createSignInClient(transport),
     ...createUserImportClient(transport),
     ...createTeamClient(transport),
+    ...createDeviceGroupClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

@@ -20,6 +20,7 @@ import { createUserService } from '../users/user-service.js';
 import { createRoleService } from '../roles/role-service.js';
 import { createDeviceRights } from '../rights/device-rights.js';
 import { createTeamService } from '../teams/team-service.js';
+import { createDeviceGroupService } from '../groups/device-group-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
@@ -193,6 +194,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     roles: createRoleService({ store, clock, audit }),
     teams: createTeamService({ store, clock, audit }),
     rights,
+    groups: createDeviceGroupService({ store, clock, audit }),
     policies,
     uploads,
     oem,

@@ -14,6 +14,8 @@ export type DeviceEvent =
   | { type: 'stats'; deviceId: string; stats: DeviceStats }
   /** Whether a user is at the device changed. */
   | { type: 'user-presence'; deviceId: string; presence: UserPresenceReport }
+  /** An administrator moved it to another group. */
+  | { type: 'moved'; deviceId: string }
   /** An unattended access was turned on for it (M-2). */
   | { type: 'unattended-on'; deviceId: string; accessId: string; mode: UnattendedAccessMode }
   /** A technician connected through its access, or the last session under it ended. */

@@ -22,6 +22,7 @@ import { userRoutes } from './routes/user-routes.js';
 import { userImportRoutes } from './routes/user-import-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
+import { deviceGroupRoutes } from './routes/device-group-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
 
@@ -68,6 +69,7 @@ export async function createUserApp(
     userImportRoutes,
     signInRoutes,
     teamRoutes,
+    deviceGroupRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

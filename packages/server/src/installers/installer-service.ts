@@ -9,6 +9,7 @@ import {
 } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
+import { requireGroups } from '../groups/known-groups.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { InstallerRecord, Store } from '../store/store.js';
 
@@ -46,10 +47,12 @@ export function createInstallerService(deps: {
 }): InstallerService {
   return {
     async create(input) {
+      // An unknown group is refused: a typo must not enrol devices into a group nobody manages.
+      const [group = input.group] = await requireGroups(deps.store, [input.group]);
       const now = deps.clock.now();
       const record = await deps.store.installers.create({
         id: randomUUID(),
-        group: input.group,
+        group,
         comment: input.comment ?? '',
         createdAt: now,
         expiresAt: new Date(now.getTime() + input.validForSec * 1000),

@@ -12,7 +12,7 @@ import { SessionService } from '../sessions/session-service.js';
 import { createDeviceRights } from '../rights/device-rights.js';
 import { openStore } from '../store/open-store.js';
 import type { DeviceRecord, Store } from '../store/store.js';
-import { addDevice } from '../store/test/fixtures.js';
+import { addDevice, addGroup } from '../store/test/fixtures.js';
 import type { OemCaller } from './oem-context.js';
 import { createOemService, type OemService } from './oem-service.js';
 
@@ -65,6 +65,7 @@ describe('OemService (requests to agents)', () => {
     });
     device = await addDevice(store, 'kiosk-1');
     remoteControlId = await oem.remoteControlIdFor(device.id);
+    await addGroup(store, 'office');
     const tenant = await oem.admin.createTenant(
       { name: 'Acme', groups: ['office'] },
       { actor: 'test' },

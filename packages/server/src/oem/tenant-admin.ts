@@ -10,6 +10,7 @@ import {
 } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
+import { requireGroups } from '../groups/known-groups.js';
 import type { OemTenantRecord, OemTokenRecord } from '../store/oem-repository.js';
 import type { Store } from '../store/store.js';
 import { newScriptToken, randomPublicId } from './script-tokens.js';
@@ -93,7 +94,7 @@ export function createTenantAdmin(deps: {
       const tenant = await store.oem.createTenant({
         id,
         name: request.name,
-        groups: [...new Set(request.groups)],
+        groups: [...new Set(await requireGroups(store, request.groups))],
         compatibility: request.compatibility ?? 'standard',
         createdAt: clock.now(),
         createdBy: by.actor,
@@ -116,7 +117,7 @@ export function createTenantAdmin(deps: {
     },
     async setGroups(tenantId, groups, by) {
       const tenant = await tenantOrThrow(tenantId);
-      const unique = [...new Set(groups)];
+      const unique = [...new Set(await requireGroups(store, groups))];
       await store.oem.setTenantGroups(tenantId, unique);
       await audit.record({
         action: 'oem.tenant_updated',

@@ -1,19 +1,20 @@
 import { AppError, type PolicyTarget } from '@tether/protocol';
+import { requireGroups } from '../groups/known-groups.js';
 import type { DeviceRecord, Store } from '../store/store.js';
 
 /**
  * Refuses assignments to targets that do not exist, so a typing mistake is not saved as a policy
- * that silently applies to nothing: a device ID nobody has, or a group that no device and no
- * installer uses. Only targets new to the policy are checked, so a policy whose group has since
- * emptied can still be saved with its other changes.
+ * that silently applies to nothing: a device ID nobody has (`NOT_FOUND`), or a device group that
+ * was never created (`INVALID_INPUT`). Only targets new to the policy are checked. Returns the
+ * assignments with each new group spelled as the group is (names match ignoring letter case).
  *
  * @example
- * await refuseUnknownTargets(store, { devices, assignments, current: policy.assignments });
+ * const assignments = await refuseUnknownTargets(store, { devices, assignments, current });
  */
 export async function refuseUnknownTargets(
   store: Store,
   input: { devices: DeviceRecord[]; assignments: PolicyTarget[]; current: PolicyTarget[] },
-): Promise<void> {
+): Promise<PolicyTarget[]> {
   const isCurrent = (target: PolicyTarget): boolean =>
     input.current.some((known) =>
       known.type === 'group'
@@ -33,17 +34,13 @@ export async function refuseUnknownTargets(
     );
   }
   const addedGroups = added.flatMap((target) => (target.type === 'group' ? [target.group] : []));
-  if (addedGroups.length === 0) return;
-  const groups = new Set([
-    ...input.devices.map((device) => device.group),
-    ...(await store.installers.list()).map((installer) => installer.group),
-  ]);
-  const unknownGroup = addedGroups.find((group) => !groups.has(group));
-  if (unknownGroup !== undefined) {
-    throw new AppError(
-      'NOT_FOUND',
-      `Cannot assign the policy: there is no device group "${unknownGroup}" (no device or installer uses it). Pick one from the list, or create an installer for the group first.`,
-      { group: unknownGroup },
-    );
-  }
+  // INVALID_INPUT naming the first unknown group; known ones as the groups spell them.
+  const spelled = new Map(
+    (await requireGroups(store, addedGroups)).map((name, index) => [addedGroups[index], name]),
+  );
+  return input.assignments.map((target) =>
+    target.type === 'group'
+      ? { ...target, group: spelled.get(target.group) ?? target.group }
+      : target,
+  );
 }

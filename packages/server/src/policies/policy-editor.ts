@@ -147,8 +147,9 @@ export async function removePolicy(
 }
 
 /**
- * Replaces where a policy applies. INVALID_INPUT for an unknown device; CONFLICT when two
- * policies on one group or device would set a key differently.
+ * Replaces where a policy applies. NOT_FOUND for an unknown device, INVALID_INPUT for a device
+ * group that was never created; CONFLICT when two policies on one group or device would set a
+ * key differently.
  */
 export async function assignPolicy(
   deps: PolicyEditorDeps,
@@ -157,10 +158,13 @@ export async function assignPolicy(
   const { store } = deps;
   const devices = await store.devices.list();
   const names = new Map(devices.map((device) => [device.id, device.name]));
-  const { assignments } = input.request;
   const current = await store.policies.find(input.id);
   if (!current) throw notFound();
-  await refuseUnknownTargets(store, { devices, assignments, current: current.assignments });
+  const assignments = await refuseUnknownTargets(store, {
+    devices,
+    assignments: input.request.assignments,
+    current: current.assignments,
+  });
   const policy = await store.policies.setAssignments(
     input.id,
     { assignments, updatedAt: deps.clock.now() },

@@ -4,6 +4,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { Clock } from '../clock.js';
 import type { ServerConfig } from '../config/config.js';
 import type { DevicePresence } from '../devices/device-presence.js';
+import type { DeviceGroupService } from '../groups/device-group-service.js';
 import type { InstallerService } from '../installers/installer-service.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { TlsMaterial } from '../keys/tls.js';
@@ -40,6 +41,7 @@ export interface ServerContext {
   teams: TeamService;
   /** What each user may do on each device (teams and grants per device group). */
   rights: DeviceRights;
+  groups: DeviceGroupService;
   policies: PolicyService;
   uploads: UploadQueue;
   oem: OemService;

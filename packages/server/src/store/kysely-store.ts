@@ -3,6 +3,7 @@ import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrations.js';
 import { createAuditRepository } from './repositories/audit.js';
 import { createAuthSessionRepository } from './repositories/auth-sessions.js';
+import { createDeviceGroupRepository } from './repositories/device-groups.js';
 import { createDeviceRepository } from './repositories/devices.js';
 import { createInstallerRepository } from './repositories/installers.js';
 import { createOemRepository } from './repositories/oem.js';
@@ -38,6 +39,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     authSessions: createAuthSessionRepository(db),
     installers: createInstallerRepository(db),
     devices: createDeviceRepository(db),
+    deviceGroups: createDeviceGroupRepository(db),
     sessions: createSessionRepository(db),
     recordings: createRecordingRepository(db),
     audit: createAuditRepository(db),

@@ -4,7 +4,7 @@ import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 import { addUser, at, T0 } from './test/fixtures.js';
-import { runSql } from './test/run-sql.js';
+import { runSql } from '../../test/support/run-sql.js';
 
 /** A user's list of sign-ins (issue 12), on one engine. */
 function defineLoginContract(engine: Store['engine'], newDatabase: () => Promise<string>): void {

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './engine.js';
 import { addAuditSubjects } from './migrations/audit.js';
+import { createDeviceGroups } from './migrations/device-groups.js';
 import { addTenantCompatibility, createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
 import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/unattended.js';
@@ -32,6 +33,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0010_audit_subjects': { up: (db) => addAuditSubjects(db, engine) },
     '0010_login_ids': { up: (db) => addLoginIds(db) },
     '0010_teams': { up: (db) => createTeamSchema(db) },
+    '0010_device_groups': { up: (db) => createDeviceGroups(db) },
   };
 }
 

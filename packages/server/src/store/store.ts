@@ -9,6 +9,7 @@ import type {
   SessionState,
   UserSource,
 } from '@tether/protocol';
+import type { DeviceGroupRepository } from './device-group-repository.js';
 import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
 import type { RoleRepository } from './role-repository.js';
@@ -28,6 +29,7 @@ export interface Store {
   readonly authSessions: AuthSessionRepository;
   readonly installers: InstallerRepository;
   readonly devices: DeviceRepository;
+  readonly deviceGroups: DeviceGroupRepository;
   readonly sessions: SessionRepository;
   readonly recordings: RecordingRepository;
   readonly audit: AuditRepository;

@@ -58,6 +58,4 @@ export interface GrantRepository {
   forUser(userId: string): Promise<GrantRecord[]>;
   /** Whether any grant exists at all. */
   any(): Promise<boolean>;
-  /** A device group was renamed: its grants follow (for the groups' rename cascade). */
-  renameGroup(from: string, to: string): Promise<number>;
 }

@@ -4,7 +4,7 @@ import { onEachEngine } from '../../test/support/store-engines.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 import { addDevice, at, T0 } from './test/fixtures.js';
-import { runSql } from './test/run-sql.js';
+import { runSql } from '../../test/support/run-sql.js';
 import type { UnattendedAccessRecord } from './unattended-repository.js';
 
 function access(id: string, deviceId: string, createdAt = T0) {

@@ -16,13 +16,22 @@ import { Link } from '../../routing/link.js';
 import { navigate } from '../../routing/navigation.js';
 import { DeviceStatsPanel } from './device-stats.js';
 import { EffectivePolicyPanel } from '../policies/effective-policy-panel.js';
+import { MoveDevice } from '../device-groups/move-device.js';
 import { SessionList } from '../sessions/session-list.js';
 import { visibleText } from '../../format/visible-text.js';
 import { useConsole } from '../../api/console-context.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { isViewOnlyDesktop, missingRight, missingSessionRight } from './device-rights.js';
 
-function DeviceDetails({ device, now }: { device: Device; now: number }) {
+function DeviceDetails({
+  device,
+  now,
+  onMoved,
+}: {
+  device: Device;
+  now: number;
+  onMoved: () => void;
+}) {
   return (
     <dl className="facts" data-testid="device-details">
       <dt>Status</dt>
@@ -40,7 +49,9 @@ function DeviceDetails({ device, now }: { device: Device; now: number }) {
         <UnattendedIndicator device={device} />
       </dd>
       <dt>Group</dt>
-      <dd>{visibleText(device.group)}</dd>
+      <dd data-testid="device-group">
+        {visibleText(device.group)} <MoveDevice device={device} onMoved={onMoved} />
+      </dd>
       <dt>Agent version</dt>
       <dd className="mono">{visibleText(device.agentVersion)}</dd>
       <dt>Enrolled</dt>
@@ -209,7 +220,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
               <div className="columns">
                 <section className="card">
                   <h2>Details</h2>
-                  <DeviceDetails device={device} now={now} />
+                  <DeviceDetails device={device} now={now} onMoved={reload} />
                 </section>
                 <section className="card">
                   <h2>Statistics</h2>

@@ -1,4 +1,5 @@
 import type { Device } from '@tether/protocol';
+import { useState } from 'react';
 import { EmptyState } from '../../components/empty-state.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
@@ -8,6 +9,7 @@ import { useLoad } from '../../hooks/use-load.js';
 import { useNow } from '../../hooks/use-now.js';
 import { Link } from '../../routing/link.js';
 import { DeviceTable } from './device-table.js';
+import { visibleText } from '../../format/visible-text.js';
 
 function byStatusThenName(a: Device, b: Device): number {
   if (a.online !== b.online) return a.online ? -1 : 1;
@@ -36,6 +38,7 @@ export function DevicesPage() {
   const [devices, reload] = useLoad((api) => api.listDevices(), []);
   const live = useLiveDevices();
   const now = useNow(30_000);
+  const [group, setGroup] = useState('');
 
   return (
     <>
@@ -60,14 +63,35 @@ export function DevicesPage() {
       )}
       <Loaded load={devices} onRetry={reload}>
         {(loaded) => {
-          const shown = mergeDevices(loaded, live.updates).sort(byStatusThenName);
-          if (shown.length === 0) return <NoDevices />;
+          const all = mergeDevices(loaded, live.updates).sort(byStatusThenName);
+          if (all.length === 0) return <NoDevices />;
+          const groups = [...new Set(all.map((device) => device.group))].sort();
+          const shown = all.filter((device) => group === '' || device.group === group);
           const online = shown.filter((device) => device.online).length;
           return (
             <>
-              <p className="muted summary" data-testid="device-summary">
-                {online} of {shown.length} online
-              </p>
+              <div className="summary-bar">
+                <p className="muted summary" data-testid="device-summary">
+                  {online} of {shown.length} online
+                </p>
+                {groups.length > 1 && (
+                  <label className="inline-filter">
+                    <span className="muted">Group</span>{' '}
+                    <select
+                      value={group}
+                      onChange={(event) => setGroup(event.target.value)}
+                      data-testid="device-group-filter"
+                    >
+                      <option value="">All groups</option>
+                      {groups.map((name) => (
+                        <option key={name} value={name}>
+                          {visibleText(name)}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                )}
+              </div>
               <DeviceTable devices={shown} now={now} />
             </>
           );

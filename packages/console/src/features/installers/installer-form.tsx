@@ -2,6 +2,7 @@ import type { CreateInstallerResponse } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { FormSubmit } from '../../components/form-submit.js';
 import { useAction } from '../../hooks/use-action.js';
+import { GroupSelect } from '../device-groups/group-select.js';
 
 /** The validity choices (A-2: from 10 minutes to 1 year). */
 export const validityChoices: { label: string; seconds: number }[] = [
@@ -26,14 +27,15 @@ export function InstallerForm({
 }: {
   onCreated: (created: CreateInstallerResponse) => void;
 }) {
-  const [group, setGroup] = useState('Default');
+  // The picker chooses the Default group (or the first) once the groups are loaded.
+  const [group, setGroup] = useState('');
   const [validForSec, setValidForSec] = useState(86400);
   const [maxInstalls, setMaxInstalls] = useState('');
   const [comment, setComment] = useState('');
   const create = useAction(
     (api) =>
       api.createInstaller({
-        group: group.trim(),
+        group,
         validForSec,
         maxInstalls: maxInstalls === '' ? null : Number(maxInstalls),
         ...(comment.trim() === '' ? {} : { comment: comment.trim() }),
@@ -49,17 +51,13 @@ export function InstallerForm({
   return (
     <form className="card form-grid" onSubmit={onSubmit} data-testid="installer-form">
       <h2>Create an installer</h2>
-      <label className="field">
-        <span>Device group</span>
-        <input
-          value={group}
-          onChange={(event) => setGroup(event.target.value)}
-          required
-          maxLength={128}
-          data-testid="installer-group"
-        />
-        <small className="muted">Devices enrolled with this installer join this group.</small>
-      </label>
+      <GroupSelect
+        value={group}
+        onChange={setGroup}
+        label="Device group"
+        hint="Devices enrolled with this installer join this group."
+        testId="installer-group"
+      />
       <label className="field">
         <span>Valid for</span>
         <select
@@ -101,7 +99,7 @@ export function InstallerForm({
         action={create}
         label="Create installer"
         busyLabel="Creating…"
-        disabled={group.trim() === ''}
+        disabled={group === ''}
         testId="installer-create"
       />
     </form>

@@ -2,6 +2,7 @@ import type { Device, Policy, PolicyAssignment, PolicyTarget } from '@tether/pro
 import { useState } from 'react';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
+import { GroupSelect } from '../device-groups/group-select.js';
 import { assignmentLabel } from './policy-labels.js';
 import { visibleText } from '../../format/visible-text.js';
 
@@ -64,7 +65,6 @@ export function PolicyAssignments({
     save.clearError();
     setAssignments((previous) => previous.filter((other) => keyOf(other) !== keyOf(assignment)));
   };
-  const groups = [...new Set(devices.map((device) => device.group))].sort();
   const device = devices.find((candidate) => candidate.id === deviceId);
 
   return (
@@ -100,28 +100,19 @@ export function PolicyAssignments({
         </ul>
       )}
       <div className="assignment-add">
-        <label className="field">
-          <span>Device group</span>
-          <input
-            value={group}
-            onChange={(event) => setGroup(event.target.value)}
-            list="policy-known-groups"
-            maxLength={128}
-            placeholder="e.g. Servers"
-            data-testid="policy-assign-group"
-          />
-          <datalist id="policy-known-groups">
-            {groups.map((name) => (
-              <option key={name} value={name} />
-            ))}
-          </datalist>
-        </label>
+        <GroupSelect
+          value={group}
+          onChange={setGroup}
+          label="Device group"
+          placeholder="Choose a group…"
+          testId="policy-assign-group"
+        />
         <button
           type="button"
           className="button"
-          disabled={group.trim() === ''}
+          disabled={group === ''}
           onClick={() => {
-            add({ type: 'group', group: group.trim() });
+            add({ type: 'group', group });
             setGroup('');
           }}
           data-testid="policy-assign-group-add"

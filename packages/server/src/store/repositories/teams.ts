@@ -223,13 +223,5 @@ export function createGrantRepository(db: Kysely<Database>): GrantRepository {
         .executeTakeFirst();
       return row !== undefined;
     },
-    async renameGroup(from, to) {
-      const result = await db
-        .updateTable('device_group_grants')
-        .set({ group_name: to })
-        .where('group_name', '=', from)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
-    },
   };
 }

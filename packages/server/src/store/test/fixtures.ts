@@ -1,6 +1,7 @@
 /** Records for store tests: fixed instants and minimal valid rows, so each test states only what it checks. */
 import { randomUUID } from 'node:crypto';
 import type { DeviceInventory } from '@tether/protocol';
+import type { DeviceGroupRecord } from '../device-group-repository.js';
 import type {
   AuditSubjects,
   DeviceRecord,
@@ -98,3 +99,7 @@ export const NO_SUBJECTS: AuditSubjects = {
   sessionId: null,
   recordingId: null,
 };
+/** Creates the device group `name` (services refuse a group that was never created). */
+export async function addGroup(store: Store, name: string): Promise<DeviceGroupRecord> {
+  return store.deviceGroups.create({ id: randomUUID(), name, description: '', createdAt: T0 });
+}
