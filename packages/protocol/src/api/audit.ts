@@ -16,6 +16,14 @@ export const AuditAction = z.enum([
   'user.deleted',
   /** A user chose a new password themselves (`details.forced`: they had to). */
   'user.password_changed',
+  /** A user enrolled a second factor (`details.method`: totp, passkey; `details.name` of a passkey). */
+  'second_factor.enrolled',
+  /** A user removed one of their second factors (`details.method`, `details.name`). */
+  'second_factor.removed',
+  /** A user generated new recovery codes (the old ones stop working). */
+  'second_factor.recovery_codes_generated',
+  /** An administrator (or `tether … reset-2fa`) removed every second factor of a user (`target`). */
+  'second_factor.reset',
   'settings.changed',
   'installer.created',
   'installer.revoked',

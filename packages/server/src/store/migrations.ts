@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Engine } from './engine.js';
 import { addTenantCompatibility, createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
+import { createSecondFactorSchema } from './migrations/second-factors.js';
 import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/unattended.js';
 import { addUploadTargetSnapshot, createUploadSchema } from './migrations/uploads.js';
 import { addUserAccounts, addUserSources } from './migrations/users.js';
@@ -24,6 +25,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0008_upload_targets': { up: (db) => addUploadTargetSnapshot(db) },
     '0009_user_accounts': { up: (db) => addUserAccounts(db) },
     '0010_user_sources': { up: (db) => addUserSources(db) },
+    '0010_second_factors': { up: (db) => createSecondFactorSchema(db) },
   };
 }
 
