@@ -34,6 +34,8 @@ export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 export interface Principal {
   user: UserRecord;
   tokenHash: string;
+  /** Their role requires a second factor they have not enrolled: only enrolment is open. */
+  mustEnrolSecondFactor?: boolean;
 }
 
 function tokenHashOf(token: string): string {
@@ -54,8 +56,14 @@ export function toApiUser(user: UserRecord): User {
   };
 }
 
+/** The signed-in user's own record: with whether they must enrol a second factor first. */
+export function toOwnApiUser(user: UserRecord, own: { mustEnrolSecondFactor?: boolean }): User {
+  return { ...toApiUser(user), ...(own.mustEnrolSecondFactor && { mustEnrolSecondFactor: true }) };
+}
+
 /** A sign-in's result: signed in (a cookie token), or a further step to answer. */
-export type SignInOutcome = { user: UserRecord; token: string } | { step: SignInStep };
+export type SignInOutcome =
+  { user: UserRecord; token: string; mustEnrolSecondFactor?: boolean } | { step: SignInStep };
 
 export interface AuthService {
   /**
@@ -279,9 +287,16 @@ export function createAuthService(deps: {
     username: string,
     sourceAddress: string,
   ): Promise<SignInOutcome> {
-    if ('done' in progress)
-      return { user: progress.done, token: await issueLogin(progress.done, sourceAddress) };
+    if ('done' in progress) {
+      const user = progress.done;
+      const token = await issueLogin(user, sourceAddress);
+      return { user, token, mustEnrolSecondFactor: await mustEnrol(user) };
+    }
     return { step: pending.park({ username, sourceAddress, progress }) };
+  }
+
+  async function mustEnrol(user: UserRecord): Promise<boolean> {
+    return (await deps.secondFactors?.mustEnrol?.(user)) ?? false;
   }
 
   async function issueLogin(user: UserRecord, sourceAddress: string): Promise<string> {
@@ -379,7 +394,7 @@ export function createAuthService(deps: {
       if (extended - session.expiresAt.getTime() > 60_000) {
         await store.authSessions.extend(tokenHash, new Date(extended));
       }
-      return { user, tokenHash };
+      return { user, tokenHash, mustEnrolSecondFactor: await mustEnrol(user) };
     },
 
     async logout(principal, sourceAddress) {

@@ -74,6 +74,12 @@ async function authorise(
       'Choose a new password first: an administrator asked you to change yours.',
     );
   }
+  if (principal.mustEnrolSecondFactor && !access.duringSecondFactorEnrolment) {
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Add a second factor first (an authenticator app or a passkey, on My account): your role requires one.',
+    );
+  }
   if (!ROLE_PERMISSIONS[principal.user.role].includes(permission)) {
     throw new AppError(
       'FORBIDDEN',

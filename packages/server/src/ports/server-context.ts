@@ -15,6 +15,7 @@ import type { SessionService } from '../sessions/session-service.js';
 import type { UnattendedService } from '../unattended/unattended-service.js';
 import type { Store } from '../store/store.js';
 import type { UserService } from '../users/user-service.js';
+import type { SecondFactorService } from '../auth/second-factors/second-factor-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -33,6 +34,7 @@ export interface ServerContext {
   unattended: UnattendedService;
   installers: InstallerService;
   users: UserService;
+  secondFactors: SecondFactorService;
   policies: PolicyService;
   uploads: UploadQueue;
   oem: OemService;

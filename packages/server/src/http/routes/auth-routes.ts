@@ -1,7 +1,7 @@
 import { authEndpoints } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
 import type { FastifyReply } from 'fastify';
-import { SESSION_IDLE_MS, toApiUser, type SignInOutcome } from '../../auth/auth-service.js';
+import { SESSION_IDLE_MS, toOwnApiUser, type SignInOutcome } from '../../auth/auth-service.js';
 import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
 import { sessionCookie, sourceAddress } from '../request-context.js';
@@ -12,7 +12,7 @@ export function authRoutes(app: HttpsApp, context: ServerContext): void {
   const answer = (outcome: SignInOutcome, reply: FastifyReply) => {
     if ('step' in outcome) return { step: outcome.step };
     void reply.header('set-cookie', sessionCookie(outcome.token, SESSION_IDLE_MS / 1000));
-    return { user: toApiUser(outcome.user) };
+    return { user: toOwnApiUser(outcome.user, outcome) };
   };
 
   registerEndpoint(app, context.auth, authEndpoints.login, async ({ body, request, reply }) =>
@@ -41,6 +41,6 @@ export function authRoutes(app: HttpsApp, context: ServerContext): void {
   );
 
   registerEndpoint(app, context.auth, authEndpoints.me, ({ principal }) =>
-    Promise.resolve({ user: toApiUser(principal.user) }),
+    Promise.resolve({ user: toOwnApiUser(principal.user, principal) }),
   );
 }
