@@ -32,10 +32,9 @@ const webauthn = () => import('@simplewebauthn/server');
  * The browser's JSON as the library's type. The library checks every field it reads and throws
  * on a malformed answer; here only the outer shape is checked, for a clear error.
  */
-function asResponse<T>(response: Record<string, unknown>): T {
+function checkShape(response: Record<string, unknown>): void {
   if (typeof response.id !== 'string' || typeof response.response !== 'object')
     throw new AppError('INVALID_INPUT', 'This is not a WebAuthn answer from a browser.');
-  return response as T;
 }
 
 /** What went wrong with an answer the library refused, said without its internals. */
@@ -73,17 +72,17 @@ export async function verifyRegistration(
   input: { response: Record<string, unknown>; challenge: string },
 ): Promise<Pick<PasskeyRecord, 'id' | 'publicKey' | 'counter' | 'transports'>> {
   const { verifyRegistrationResponse } = await webauthn();
+  checkShape(input.response);
   let result;
   try {
     result = await verifyRegistrationResponse({
-      response: asResponse<RegistrationResponseJSON>(input.response),
+      response: input.response as unknown as RegistrationResponseJSON,
       expectedChallenge: input.challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
       requireUserVerification: false,
     });
   } catch (error) {
-    if (error instanceof AppError) throw error;
     throw refused('INVALID_INPUT', error);
   }
   if (!result.verified) throw refused('INVALID_INPUT');
@@ -125,10 +124,11 @@ export async function verifyAuthentication(
 ): Promise<number> {
   const { verifyAuthenticationResponse } = await webauthn();
   const { passkey } = input;
+  checkShape(input.response);
   let result;
   try {
     result = await verifyAuthenticationResponse({
-      response: asResponse<AuthenticationResponseJSON>(input.response),
+      response: input.response as unknown as AuthenticationResponseJSON,
       expectedChallenge: input.challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
