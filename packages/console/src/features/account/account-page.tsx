@@ -5,10 +5,11 @@ import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { DisplayNameField } from '../users/user-fields.js';
+import { SecondFactorsCard } from '../second-factors/second-factors-card.js';
 import { ChangePasswordForm } from './change-password-form.js';
 
 /**
- * The signed-in user's own account: display name and password.
+ * The signed-in user's own account: display name, password and second factors.
  *
  * @example
  * <AccountPage />
@@ -58,6 +59,7 @@ export function AccountPage() {
       >
         <h2>Password</h2>
       </ChangePasswordForm>
+      <SecondFactorsCard />
     </>
   );
 }

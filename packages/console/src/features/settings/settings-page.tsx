@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { Checkbox } from '../../components/checkbox.js';
+import { SecondFactorSettingsCard } from '../sign-in/second-factor-settings.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
   cpu: 'CPU use',
@@ -103,7 +104,8 @@ function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
 }
 
 /**
- * Server settings a technician can change from the console: device statistics.
+ * Server settings an administrator changes from the console: device statistics, and the roles
+ * that require a second factor.
  *
  * @example
  * <SettingsPage />
@@ -116,6 +118,7 @@ export function SettingsPage() {
       <Loaded load={settings} onRetry={reload}>
         {(value) => <StatisticsForm initial={value} />}
       </Loaded>
+      <SecondFactorSettingsCard />
     </>
   );
 }

@@ -21,6 +21,17 @@ export function UserRow({ user, onChanged }: { user: User; onChanged: () => void
     onDone: onChanged,
   });
   const remove = useAction((api) => api.deleteUser(user.id), { onDone: onChanged });
+  const resetFactors = useAction((api) => api.resetUserSecondFactors(user.id), {
+    onDone: onChanged,
+  });
+  const confirmResetFactors = () => {
+    if (
+      window.confirm(
+        `Remove every second factor of "${user.username}" (authenticator app, passkeys, recovery codes)? They are signed out at once, and must add a new factor at their next sign-in if their role requires one.`,
+      )
+    )
+      resetFactors.run();
+  };
   const confirmDelete = () => {
     if (
       window.confirm(
@@ -29,7 +40,7 @@ export function UserRow({ user, onChanged }: { user: User; onChanged: () => void
     )
       remove.run();
   };
-  const error = toggle.error ?? remove.error;
+  const error = toggle.error ?? remove.error ?? resetFactors.error;
   return (
     <>
       <tr data-testid="user-row" data-username={user.username}>
@@ -54,6 +65,15 @@ export function UserRow({ user, onChanged }: { user: User; onChanged: () => void
             data-testid="user-reset-password"
           >
             Reset password
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={resetFactors.isRunning}
+            onClick={confirmResetFactors}
+            data-testid="user-reset-2fa"
+          >
+            Reset 2FA
           </button>
           <button
             type="button"
