@@ -9,6 +9,7 @@ export {
   CreateTenantRequest,
   CustomStorage,
   OemCompatibility,
+  SecondFactorSettings,
   TenantId,
   invalidInput,
 } from '@tether/protocol';
