@@ -43,6 +43,7 @@ const user = {
   createdAt: '2025-01-01T00:00:00.000Z',
   disabled: false,
   mustChangePassword: false,
+  source: 'local',
 };
 
 const device = {
