@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AuditPage } from '@tether/protocol';
@@ -18,11 +19,13 @@ import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/te
 let server: TestServer;
 let browser: Browser;
 let consoleUrl: string;
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 before(async () => {
   server = await createTestServer();
   browser = await launchBrowser();
   consoleUrl = `https://localhost:${new URL(server.url).port}`;
+  await mkdir(ARTIFACTS, { recursive: true });
 });
 after(async () => {
   await browser.close();
@@ -80,6 +83,7 @@ test('a technician registers a passkey on My account, then signs in with passwor
   await page.getByTestId('passkey-add').click();
   // The first factor comes with recovery codes, shown once.
   await page.getByTestId('recovery-codes').waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}console-recovery-codes.png` });
   const codes = await page.getByTestId('recovery-code').allInnerTexts();
   assert.equal(codes.length, 10);
   assert.equal(new Set(codes).size, 10);
@@ -90,12 +94,15 @@ test('a technician registers a passkey on My account, then signs in with passwor
   await page.getByTestId('sign-out').click();
   await signInWithPassword(page, 'pia');
   await page.getByTestId('sign-in-step').waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}console-sign-in-passkey.png` });
   await page.getByTestId('sign-in-passkey').click();
   await page.getByTestId('signed-in-user').waitFor();
 
   const [credential] = await authenticator.credentials();
   assert.ok(credential && credential.signCount >= 2, 'the passkey signed the sign-in');
   await page.getByTestId('signed-in-user').click();
+  await page.getByTestId('passkey').waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}console-second-factors.png`, fullPage: true });
   assert.match(
     await page.locator('[data-testid="passkey"]').innerText(),
     /last used/,

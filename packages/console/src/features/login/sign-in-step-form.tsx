@@ -109,6 +109,7 @@ export function SignInStepForm({
           Use a passkey
         </button>
       )}
+      {passkey && method && <p className="muted">or enter a code:</p>}
       {codeMethods.length > 1 && (
         <div className="segmented" role="group" aria-label="How to answer">
           {codeMethods.map((choice) => (
@@ -132,7 +133,7 @@ export function SignInStepForm({
             <input
               name="code"
               autoComplete="one-time-code"
-              autoFocus
+              autoFocus={!passkey}
               required
               maxLength={256}
               value={code}
