@@ -13,7 +13,7 @@ import {
 } from '@tether/protocol';
 import { generate } from 'otplib';
 import { createTestServer, type TestServer } from '../support/test-server.js';
-import type { HttpsClient } from '../support/https-client.js';
+import { HttpsClient } from '../support/https-client.js';
 
 // The second-factor API end to end on a real server: a role that requires a factor, TOTP
 // enrolment and sign-in, recovery codes, the administrator's reset. Time is the server's
@@ -195,4 +195,33 @@ describe('second factors through the API', () => {
     });
     assert.equal(bad.status, 422, bad.text);
   });
+});
+
+test('an administrator who must still enrol reaches neither the API nor the admin interface', async () => {
+  const created = await server.admin.request('POST', '/api/v1/users', {
+    username: 'ada',
+    role: 'administrator',
+    password: PASSWORD,
+    mustChangePassword: false,
+  });
+  assert.equal(created.status, 201, created.text);
+  await server.server.context.secondFactors.setSettings(
+    { requiredRoles: ['administrator'] },
+    { username: 'test' },
+  );
+  try {
+    const { client } = await signIn('ada');
+    const users = await client.request('GET', '/api/v1/users');
+    assert.equal(codeOf(users), 'SECOND_FACTOR_REQUIRED');
+    const admin = new HttpsClient(server.adminUrl, server.ca);
+    admin.cookie = client.cookie;
+    const networks = await admin.request('GET', '/conf/api/trusted-networks');
+    assert.equal(networks.status, 403, networks.text);
+    assert.equal(codeOf(networks), 'SECOND_FACTOR_REQUIRED');
+  } finally {
+    await server.server.context.secondFactors.setSettings(
+      { requiredRoles: [] },
+      { username: 'test' },
+    );
+  }
 });

@@ -41,6 +41,13 @@ export async function requireUser(
   if (roles && !roles.includes(principal.user.role)) {
     throw new AppError('FORBIDDEN', `This needs one of these roles: ${roles.join(', ')}.`);
   }
+  // The admin interface's calls too: a password alone must not reach them when a factor is due.
+  if (roles && principal.mustEnrolSecondFactor) {
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Add a second factor first (on My account in the console): your role requires one.',
+    );
+  }
   return principal;
 }
 
