@@ -32,12 +32,12 @@ after(async () => {
   await server.close();
 });
 
-async function createTechnician(username: string): Promise<void> {
+async function createTechnician(username: string, mustChangePassword = false): Promise<void> {
   const created = await server.admin.request('POST', '/api/v1/users', {
     username,
     role: 'technician',
     password: `${username}-first-password`,
-    mustChangePassword: false,
+    mustChangePassword,
   });
   assert.equal(created.status, 201, created.text);
 }
@@ -60,9 +60,9 @@ async function withVirtualAuthenticator(page: Page) {
   };
 }
 
-async function signInWithPassword(page: Page, username: string) {
+async function signInWithPassword(page: Page, username: string, password?: string) {
   await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(`${username}-first-password`);
+  await page.getByTestId('login-password').fill(password ?? `${username}-first-password`);
   await page.getByTestId('login-submit').click();
 }
 
@@ -121,9 +121,15 @@ test('a role that requires a second factor: the technician adds an authenticator
   await admin.getByTestId('second-factor-settings-save').click();
   await admin.getByTestId('second-factor-settings').getByText('Saved.').waitFor();
 
-  await createTechnician('tom');
+  await createTechnician('tom', true);
   const page = await newConsolePage(browser, consoleUrl);
   await signInWithPassword(page, 'tom');
+  // A new password first, then the second factor: each before anything else.
+  await page.getByTestId('change-password-form').waitFor();
+  await page.getByTestId('current-password').fill('tom-first-password');
+  await page.getByTestId('new-password').fill('tom chose this one');
+  await page.getByTestId('repeat-password').fill('tom chose this one');
+  await page.getByTestId('change-password-submit').click();
   await page.getByTestId('enrol-second-factor').waitFor();
   await page.getByTestId('totp-start').click();
   const secret = await page.getByTestId('totp-secret').innerText();
@@ -140,7 +146,7 @@ test('a role that requires a second factor: the technician adds an authenticator
 
   // The next sign-in asks for a code; a recovery code does too, once.
   await page.getByTestId('sign-out').click();
-  await signInWithPassword(page, 'tom');
+  await signInWithPassword(page, 'tom', 'tom chose this one');
   await page.getByTestId('sign-in-step').waitFor();
   server.clock.advance(30_000);
   const next = await generate({ secret, epoch: Math.floor(server.clock.now().getTime() / 1000) });

@@ -74,7 +74,12 @@ async function authorise(
       'Choose a new password first: an administrator asked you to change yours.',
     );
   }
-  if (principal.mustEnrolSecondFactor && !access.duringSecondFactorEnrolment) {
+  // The password comes first: while it must change, only the password-change calls are open.
+  if (
+    !principal.user.mustChangePassword &&
+    principal.mustEnrolSecondFactor &&
+    !access.duringSecondFactorEnrolment
+  ) {
     throw new AppError(
       'SECOND_FACTOR_REQUIRED',
       'Add a second factor first (an authenticator app or a passkey, on My account): your role requires one.',
