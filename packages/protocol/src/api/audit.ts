@@ -20,6 +20,8 @@ export const AuditAction = z.enum([
   'second_factor.enrolled',
   /** A user removed one of their second factors (`details.method`, `details.name`). */
   'second_factor.removed',
+  /** A user signed in with a recovery code (`details.left`: unused codes left). */
+  'second_factor.recovery_code_used',
   /** A user generated new recovery codes (the old ones stop working). */
   'second_factor.recovery_codes_generated',
   /** An administrator (or `tether … reset-2fa`) removed every second factor of a user (`target`). */

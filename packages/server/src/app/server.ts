@@ -85,7 +85,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const tasks = createBackgroundTasks({ log, audit });
   const requiredRoles = new RequiredRoles(store.settings, clock);
   // Both read the public URL once the listener is bound (the passkeys' relying party).
-  const factorDeps = { store, clock, requiredRoles, publicUrl: () => context.publicUrl() };
+  const factorDeps = { store, clock, audit, requiredRoles, publicUrl: () => context.publicUrl() };
   const auth = createAuthService({
     store,
     clock,
@@ -196,7 +196,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     unattended,
     installers: createInstallerService({ store, clock, identity, audit }),
     users: createUserService({ store, clock, audit, logins: auth }),
-    secondFactors: createSecondFactorService({ ...factorDeps, audit, logins: auth }),
+    secondFactors: createSecondFactorService({ ...factorDeps, logins: auth }),
     policies,
     uploads,
     oem,

@@ -8,7 +8,6 @@ import {
   type SecondFactorStatus,
   type TotpEnrolment,
 } from '@tether/protocol';
-import type { AuditLog } from '../../audit/audit-log.js';
 import { isUniqueViolation } from '../../store/engine.js';
 import type { UserRecord } from '../../store/store.js';
 import type { AuthService } from '../auth-service.js';
@@ -54,10 +53,7 @@ export interface SecondFactorService {
 
 /** Enrolment on My account, and what administrators decide (issue 12). */
 export function createSecondFactorService(
-  deps: SecondFactorDeps & {
-    audit: AuditLog;
-    logins: Pick<AuthService, 'checkPassword' | 'endLoginsOf'>;
-  },
+  deps: SecondFactorDeps & { logins: Pick<AuthService, 'checkPassword' | 'endLoginsOf'> },
 ): SecondFactorService {
   const { store, clock, audit } = deps;
   const factors = store.secondFactors;

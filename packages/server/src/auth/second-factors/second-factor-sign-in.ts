@@ -1,4 +1,5 @@
 import { AppError, type SignInMethod } from '@tether/protocol';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../clock.js';
 import type { Store, UserRecord } from '../../store/store.js';
 import type { SecondFactors, SignInProgress, StepAnswer } from '../sign-in-methods.js';
@@ -24,6 +25,7 @@ export interface SecondFactorGate extends SecondFactors {
 export interface SecondFactorDeps {
   store: Store;
   clock: Clock;
+  audit: AuditLog;
   /** The server's public URL: its host is the passkeys' relying party. */
   publicUrl: () => string;
   requiredRoles: RequiredRoles;
@@ -92,10 +94,18 @@ export function createSecondFactorGate(deps: SecondFactorDeps): SecondFactorGate
         if (verdict === 'wrong') throw wrong();
         return;
       }
-      case 'recovery-code':
+      case 'recovery-code': {
         if (!(await useRecoveryCode(deps, user.id, answer.code ?? '')))
           throw wrong('Wrong or already used recovery code.');
+        // Worth a look: the user may have lost their app or passkey, or someone has the codes.
+        const left = await store.secondFactors.countRecoveryCodes(user.id);
+        await deps.audit.record({
+          action: 'second_factor.recovery_code_used',
+          actor: user.username,
+          details: { left },
+        });
         return;
+      }
       case 'passkey':
         if (challenge === undefined) throw wrong('This account has no passkey.');
         return checkPasskey(user, answer, challenge);

@@ -38,12 +38,13 @@ before(async () => {
   const deps = {
     store,
     clock,
+    audit,
     requiredRoles: new RequiredRoles(store.settings, clock),
     publicUrl: () => 'https://tether.example.com',
   };
   gate = createSecondFactorGate(deps);
   auth = createAuthService({ store, clock, audit, log, secondFactors: gate });
-  factors = createSecondFactorService({ ...deps, audit, logins: auth });
+  factors = createSecondFactorService({ ...deps, logins: auth });
 });
 after(async () => {
   await store.close();
@@ -189,6 +190,8 @@ describe('TOTP second factor', () => {
       /already used/,
     );
     assert.equal((await factors.status(ned)).recoveryCodesLeft, 9);
+    const [used] = await store.audit.list({ limit: 1, action: 'second_factor.recovery_code_used' });
+    assert.deepEqual({ actor: used?.actor, left: used?.details.left }, { actor: 'ned', left: 9 });
   });
 
   test('wrong codes count in the sign-in throttle: the right one is then refused too', async () => {
