@@ -23,15 +23,21 @@ export class RequiredRoles {
     private readonly clock: Clock,
   ) {}
 
+  /** For every request: read at most every few seconds. */
   async get(): Promise<readonly Role[]> {
     const now = this.clock.now().getTime();
     if (this.#cached && this.#cached.until > now) return this.#cached.roles;
+    const roles = await this.read();
+    this.#cached = { roles, until: now + CACHE_MS };
+    return roles;
+  }
+
+  /** What is stored now (the settings page, the CLI): a change made elsewhere shows at once. */
+  async read(): Promise<readonly Role[]> {
     const parsed = Stored.safeParse(await this.settings.get(REQUIRED_ROLES_KEY));
     // A value this version cannot read (a role renamed by hand) requires nothing rather than
     // locking everyone out; the settings page shows what is stored and saves a valid one.
-    const roles = parsed.success ? [...new Set(parsed.data)] : [];
-    this.#cached = { roles, until: now + CACHE_MS };
-    return roles;
+    return parsed.success ? [...new Set(parsed.data)] : [];
   }
 
   async set(settings: SecondFactorSettings): Promise<readonly Role[]> {

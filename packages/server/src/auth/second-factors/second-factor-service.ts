@@ -248,7 +248,7 @@ export function createSecondFactorService(
     },
 
     async settings() {
-      return { requiredRoles: [...(await deps.requiredRoles.get())] };
+      return { requiredRoles: [...(await deps.requiredRoles.read())] };
     },
 
     async setSettings(settings, actor) {
