@@ -16,6 +16,7 @@ import { userCommands } from './commands/users.js';
 import { importCommand as usersImportCommand } from './commands/users-import.js';
 import { teamCommands } from './commands/teams.js';
 import { teamGrantCommands } from './commands/team-grants.js';
+import { secondFactorCommands } from './commands/second-factors.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -35,6 +36,7 @@ const commands: Command[] = [
   usersImportCommand,
   ...teamCommands,
   ...teamGrantCommands,
+  ...secondFactorCommands,
   ...oemCommands,
   ...storageCommands,
 ];

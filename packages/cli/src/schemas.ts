@@ -11,6 +11,7 @@ export {
   OemCompatibility,
   PERMISSIONS,
   PERMISSION_INFO,
+  SecondFactorSettings,
   TenantId,
   invalidInput,
 } from '@tether/protocol';

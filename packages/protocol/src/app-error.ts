@@ -9,6 +9,11 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   /** The user must choose a new password (`POST /api/v1/account/password`) before anything else. */
   'PASSWORD_CHANGE_REQUIRED',
+  /**
+   * The user's role requires a second factor and they have none: they must enrol one (the
+   * `/api/v1/account/second-factors` endpoints) before anything else.
+   */
+  'SECOND_FACTOR_REQUIRED',
   'NOT_FOUND',
   'CONFLICT',
   'INVALID_INPUT',

@@ -15,6 +15,7 @@ export * from './api/users.js';
 export * from './api/account-sessions.js';
 export * from './api/user-import.js';
 export * from './api/teams.js';
+export * from './api/second-factors.js';
 export * from './api/statistics.js';
 export * from './api/devices.js';
 export * from './api/installers.js';

@@ -3,6 +3,7 @@ import type { TetherClient } from '@tether/sdk';
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../components/notice.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
+import { EnrolSecondFactorPage } from '../features/second-factors/enrol-second-factor-page.js';
 import { ChangePasswordPage } from '../features/account/change-password-page.js';
 import { LoginPage } from '../features/login/login-page.js';
 import { navigate, usePathname } from '../routing/navigation.js';
@@ -85,6 +86,16 @@ export function App({ api }: { api: TetherClient }) {
       ),
     [],
   );
+  // A second factor may be the next thing the server requires: it says so in `me`.
+  const onPasswordChanged = useCallback(
+    (user: User) => {
+      api.me().then(
+        (reply) => onUserChanged(reply.user),
+        () => onUserChanged(user),
+      );
+    },
+    [api, onUserChanged],
+  );
   const context = useMemo<ConsoleContext | null>(
     () =>
       auth.state === 'signed-in'
@@ -122,9 +133,15 @@ export function App({ api }: { api: TetherClient }) {
           <ChangePasswordPage
             api={api}
             user={auth.session.user}
-            onChanged={onUserChanged}
+            onChanged={onPasswordChanged}
             onSignOut={signOut}
           />
+        );
+      if (auth.session.user.mustEnrolSecondFactor)
+        return (
+          <ConsoleContextValue.Provider value={context}>
+            <EnrolSecondFactorPage onSignOut={signOut} />
+          </ConsoleContextValue.Provider>
         );
       return (
         <ConsoleContextValue.Provider value={context}>

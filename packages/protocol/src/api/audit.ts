@@ -31,6 +31,16 @@ export const AuditAction = z.enum([
   'grant.changed',
   /** A user lacked a right on a device's group (`details`: right, group, device). */
   'access.denied',
+  /** A user enrolled a second factor (`details.method`: totp, passkey; `details.name` of a passkey). */
+  'second_factor.enrolled',
+  /** A user removed one of their second factors (`details.method`, `details.name`). */
+  'second_factor.removed',
+  /** A user signed in with a recovery code (`details.left`: unused codes left). */
+  'second_factor.recovery_code_used',
+  /** A user generated new recovery codes (the old ones stop working). */
+  'second_factor.recovery_codes_generated',
+  /** An administrator (or `tether … reset-2fa`) removed every second factor of a user (`target`). */
+  'second_factor.reset',
   'settings.changed',
   'installer.created',
   'installer.revoked',

@@ -34,6 +34,11 @@ export const User = z.object({
    */
   mustChangePassword: z.boolean(),
   source: UserSource,
+  /**
+   * Only on the signed-in user's own record (`auth.me`, sign-in): their role requires a second
+   * factor and they have none, so every call but enrolment answers `SECOND_FACTOR_REQUIRED`.
+   */
+  mustEnrolSecondFactor: z.boolean().optional(),
 });
 export type User = z.infer<typeof User>;
 

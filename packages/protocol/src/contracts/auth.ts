@@ -36,7 +36,12 @@ export const authEndpoints = {
     summary: 'Sign out',
     description:
       'Ends the session of this cookie and clears it; event streams opened with it end too.',
-    access: { kind: 'user', permission: 'console.use', duringPasswordChange: true },
+    access: {
+      kind: 'user',
+      permission: 'console.use',
+      duringPasswordChange: true,
+      duringSecondFactorEnrolment: true,
+    },
     success: { status: 204, body: undefined },
     errors: [],
   }),
@@ -47,7 +52,12 @@ export const authEndpoints = {
     summary: 'Who is signed in',
     description:
       'The user of the session cookie; `AUTH_REQUIRED` when nobody is signed in. `user.mustChangePassword` says they must change their password before anything else.',
-    access: { kind: 'user', permission: 'console.use', duringPasswordChange: true },
+    access: {
+      kind: 'user',
+      permission: 'console.use',
+      duringPasswordChange: true,
+      duringSecondFactorEnrolment: true,
+    },
     success: { status: 200, body: LoginResponse },
     errors: [],
   }),

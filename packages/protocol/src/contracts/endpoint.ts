@@ -22,6 +22,11 @@ export type EndpointAccess =
        * every other user endpoint answers them `PASSWORD_CHANGE_REQUIRED`.
        */
       duringPasswordChange?: true;
+      /**
+       * Open to a user whose role requires a second factor they have not enrolled yet (enrolment,
+       * signing out, who am I); every other user endpoint answers them `SECOND_FACTOR_REQUIRED`.
+       */
+      duringSecondFactorEnrolment?: true;
     }
   | { kind: 'scriptToken'; operation: string; permission?: OemPermission };
 

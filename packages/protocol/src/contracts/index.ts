@@ -17,6 +17,7 @@ import { roleEndpoints } from './roles.js';
 import { accountSessionEndpoints, userSessionEndpoints } from './account-sessions.js';
 import { userImportEndpoints } from './user-import.js';
 import { grantEndpoints, teamEndpoints } from './teams.js';
+import { secondFactorAdminEndpoints, secondFactorEndpoints } from './second-factors.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -37,6 +38,7 @@ export * from './roles.js';
 export * from './account-sessions.js';
 export * from './user-import.js';
 export * from './teams.js';
+export * from './second-factors.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -69,4 +71,6 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(teamEndpoints),
   ...Object.values(grantEndpoints),
   ...Object.values(deviceGroupEndpoints),
+  ...Object.values(secondFactorEndpoints),
+  ...Object.values(secondFactorAdminEndpoints),
 ];

@@ -13,6 +13,8 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   FORBIDDEN: 'the caller lacks the permission',
   PASSWORD_CHANGE_REQUIRED:
     'the user must change their password first (`POST /api/v1/account/password`)',
+  SECOND_FACTOR_REQUIRED:
+    "the user's role requires a second factor: they must enrol one first (`/api/v1/account/second-factors`)",
   NOT_FOUND: 'no such object',
   CONFLICT: 'the change conflicts with the current state',
   INVALID_INPUT: 'well-formed request with wrong fields; the message names them',
@@ -33,7 +35,7 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
 function implicitErrors(target: AnyEndpoint): ErrorCode[] {
   const access: Record<AnyEndpoint['access']['kind'], ErrorCode[]> = {
     public: [],
-    user: ['AUTH_REQUIRED', 'FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED'],
+    user: ['AUTH_REQUIRED', 'FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED', 'SECOND_FACTOR_REQUIRED'],
     scriptToken: ['AUTH_REQUIRED', 'TOKEN_INVALID', 'FORBIDDEN'],
   };
   // The route adapter parses every part the contract declares: bad fields are INVALID_INPUT.

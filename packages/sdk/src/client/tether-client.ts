@@ -32,6 +32,7 @@ import { createUserClient, type UserClient } from './user-client.js';
 import { createSignInClient, type SignInClient } from './sign-in-client.js';
 import { createUserImportClient, type UserImportClient } from './user-import-client.js';
 import { createTeamClient, type TeamClient } from './team-client.js';
+import { createSecondFactorClient, type SecondFactorClient } from './second-factor-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -54,7 +55,8 @@ export interface TetherClient
     SignInClient,
     UserImportClient,
     TeamClient,
-    DeviceGroupClient {
+    DeviceGroupClient,
+    SecondFactorClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -115,6 +117,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createUserImportClient(transport),
     ...createTeamClient(transport),
     ...createDeviceGroupClient(transport),
+    ...createSecondFactorClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

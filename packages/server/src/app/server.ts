@@ -9,6 +9,9 @@ import { createAuditLog } from '../audit/audit-log.js';
 import { createAuditRetention } from '../audit/audit-retention.js';
 import { ensureAdminAccount } from '../auth/admin-account.js';
 import { createAuthService } from '../auth/auth-service.js';
+import { RequiredRoles } from '../auth/second-factors/required-roles.js';
+import { createSecondFactorService } from '../auth/second-factors/second-factor-service.js';
+import { createSecondFactorGate } from '../auth/second-factors/second-factor-sign-in.js';
 import { systemClock, type Clock } from '../clock.js';
 import { databaseUrl, type ServerConfig } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
@@ -84,7 +87,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   ]);
   const audit = createAuditLog({ store, clock, log });
   const tasks = createBackgroundTasks({ log, audit });
-  const auth = createAuthService({ store, clock, audit, log });
+  const requiredRoles = new RequiredRoles(store.settings, clock);
+  // Both read the public URL once the listener is bound (the passkeys' relying party).
+  const factorDeps = { store, clock, audit, requiredRoles, publicUrl: () => context.publicUrl() };
+  const auth = createAuthService({
+    store,
+    clock,
+    audit,
+    log,
+    secondFactors: createSecondFactorGate(factorDeps),
+  });
   const auditRetention = createAuditRetention({
     store,
     audit,
@@ -195,6 +207,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     teams: createTeamService({ store, clock, audit }),
     rights,
     groups: createDeviceGroupService({ store, clock, audit }),
+    secondFactors: createSecondFactorService({ ...factorDeps, logins: auth }),
     policies,
     uploads,
     oem,

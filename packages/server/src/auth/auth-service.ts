@@ -40,6 +40,8 @@ export interface Principal {
   permissions: readonly Permission[];
   /** The name of the user's role, for people. */
   roleName: string;
+  /** Their role requires a second factor they have not enrolled: only enrolment is open. */
+  mustEnrolSecondFactor?: boolean;
 }
 
 function tokenHashOf(token: string): string {
@@ -66,6 +68,8 @@ export interface SignedIn {
   token: string;
   permissions: readonly Permission[];
   roleName: string;
+  /** Their role requires a second factor they have not enrolled yet. */
+  mustEnrolSecondFactor: boolean;
 }
 
 /** A sign-in's result: signed in, or a further step to answer. */
@@ -74,6 +78,11 @@ export type SignInOutcome = SignedIn | { step: SignInStep };
 /** What the console learns of the signed-in user's role besides the user (`LoginResponse`). */
 export function signedIn(principal: Principal): { permissions: Permission[]; roleName: string } {
   return { permissions: [...principal.permissions], roleName: principal.roleName };
+}
+
+/** The signed-in user's own record: with whether they must enrol a second factor first. */
+export function toOwnApiUser(user: UserRecord, own: { mustEnrolSecondFactor?: boolean }): User {
+  return { ...toApiUser(user), ...(own.mustEnrolSecondFactor && { mustEnrolSecondFactor: true }) };
 }
 
 export interface AuthService {
@@ -319,6 +328,10 @@ export function createAuthService(deps: {
     return { step: pending.park({ username, sourceAddress, progress }) };
   }
 
+  async function mustEnrol(user: UserRecord): Promise<boolean> {
+    return (await deps.secondFactors?.mustEnrol?.(user)) ?? false;
+  }
+
   async function issueLogin(user: UserRecord, sourceAddress: string): Promise<SignedIn> {
     const token = randomBytes(32).toString('base64url');
     const now = clock.now();
@@ -331,7 +344,7 @@ export function createAuthService(deps: {
     });
     await audit.record({ action: 'auth.login', actor: user.username, sourceAddress });
     const { name: roleName, permissions } = await lookUpRole(store.roles, user.role);
-    return { user, token, permissions, roleName };
+    return { user, token, permissions, roleName, mustEnrolSecondFactor: await mustEnrol(user) };
   }
 
   return {
@@ -416,7 +429,13 @@ export function createAuthService(deps: {
         await store.authSessions.extend(tokenHash, new Date(extended));
       }
       const { name: roleName, permissions } = await lookUpRole(store.roles, user.role);
-      return { user, tokenHash, permissions, roleName };
+      return {
+        user,
+        tokenHash,
+        permissions,
+        roleName,
+        mustEnrolSecondFactor: await mustEnrol(user),
+      };
     },
 
     async logout(principal, sourceAddress) {

@@ -61,4 +61,9 @@ export interface SecondFactors {
    * (no factor enrolled and none required for their role).
    */
   stepFor(user: UserRecord): Promise<SignInProgress | undefined>;
+  /**
+   * True when the user's role requires a second factor and they have none yet: signed in, they
+   * may only enrol one (or sign out) until they do (`SECOND_FACTOR_REQUIRED`).
+   */
+  mustEnrol?(user: UserRecord): Promise<boolean>;
 }

@@ -73,6 +73,17 @@ async function authorise(
       'Choose a new password first: an administrator asked you to change yours.',
     );
   }
+  // The password comes first: while it must change, only the password-change calls are open.
+  if (
+    !principal.user.mustChangePassword &&
+    principal.mustEnrolSecondFactor &&
+    !access.duringSecondFactorEnrolment
+  ) {
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Add a second factor first (an authenticator app or a passkey, on My account): your role requires one.',
+    );
+  }
   await (hasScriptTokens(auth) ? auth.auth : auth).requirePermission(principal, permission, {
     target: target.id,
     sourceAddress: sourceAddress(request),

@@ -48,6 +48,13 @@ export async function requireUser(
       sourceAddress: sourceAddress(request),
     });
   }
+  // The admin interface's calls too: a password alone must not reach them when a factor is due.
+  if (permission && principal.mustEnrolSecondFactor) {
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Add a second factor first (on My account in the console): your role requires one.',
+    );
+  }
   return principal;
 }
 

@@ -23,6 +23,7 @@ import { userImportRoutes } from './routes/user-import-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
 import { deviceGroupRoutes } from './routes/device-group-routes.js';
+import { secondFactorRoutes } from './routes/second-factor-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
 
@@ -70,6 +71,7 @@ export async function createUserApp(
     signInRoutes,
     teamRoutes,
     deviceGroupRoutes,
+    secondFactorRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

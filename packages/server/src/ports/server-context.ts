@@ -19,6 +19,7 @@ import type { Store } from '../store/store.js';
 import type { UserService } from '../users/user-service.js';
 import type { DeviceRights } from '../rights/device-rights.js';
 import type { TeamService } from '../teams/team-service.js';
+import type { SecondFactorService } from '../auth/second-factors/second-factor-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -42,6 +43,7 @@ export interface ServerContext {
   /** What each user may do on each device (teams and grants per device group). */
   rights: DeviceRights;
   groups: DeviceGroupService;
+  secondFactors: SecondFactorService;
   policies: PolicyService;
   uploads: UploadQueue;
   oem: OemService;

@@ -1,10 +1,11 @@
 import {
+  BUILT_IN_ROLES,
   BUILT_IN_ROLE_INFO,
   ROLE_PERMISSIONS,
   isBuiltInRole,
   type Permission,
 } from '@tether/protocol';
-import type { RoleRepository } from '../store/role-repository.js';
+import type { RoleRecord, RoleRepository } from '../store/role-repository.js';
 
 /** A user's role as it stands at this request. */
 export interface EffectiveRole {
@@ -30,4 +31,23 @@ export async function lookUpRole(
     return { name: BUILT_IN_ROLE_INFO[roleId].name, permissions: ROLE_PERMISSIONS[roleId] };
   const role = await roles.find(roleId);
   return role ?? { name: 'Deleted role', permissions: [] };
+}
+
+/**
+ * The ID of the role `idOrName` names: a built-in role by ID or name, a custom role by ID or
+ * name (names case-insensitively), among `customRoles`; undefined when there is none. The one
+ * reading of the role a person typed (CLI, import file, directory mapping, settings).
+ *
+ * @example
+ * findRoleId(await store.roles.list(), 'helpdesk') // the custom role Helpdesk's ID
+ */
+export function findRoleId(
+  customRoles: readonly Pick<RoleRecord, 'id' | 'name'>[],
+  idOrName: string,
+): string | undefined {
+  if (isBuiltInRole(idOrName)) return idOrName;
+  const key = idOrName.toLowerCase();
+  const builtIn = BUILT_IN_ROLES.find((id) => BUILT_IN_ROLE_INFO[id].name.toLowerCase() === key);
+  if (builtIn) return builtIn;
+  return customRoles.find((role) => role.id === idOrName || role.name.toLowerCase() === key)?.id;
 }

@@ -16,6 +16,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { RoleChanges, RoleRecord } from '../store/role-repository.js';
 import type { Store } from '../store/store.js';
+import { findRoleId } from './role-permissions.js';
 
 /** Who changes a role, as the audit log names them. */
 export interface RoleActor {
@@ -126,16 +127,8 @@ export function createRoleService(deps: {
     },
 
     async resolve(idOrName) {
-      if (isBuiltInRole(idOrName)) return idOrName;
-      const key = idOrName.toLowerCase();
-      const builtIn = BUILT_IN_ROLES.find(
-        (id) => BUILT_IN_ROLE_INFO[id].name.toLowerCase() === key,
-      );
-      if (builtIn) return builtIn;
-      const custom = (await store.roles.list()).find(
-        (role) => role.id === idOrName || role.name.toLowerCase() === key,
-      );
-      if (custom) return custom.id;
+      const found = findRoleId(await store.roles.list(), idOrName);
+      if (found) return found;
       throw new AppError(
         'INVALID_INPUT',
         `There is no role "${idOrName}". The roles are listed by \`tether roles list\` and in the console's Roles page.`,

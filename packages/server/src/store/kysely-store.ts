@@ -9,6 +9,7 @@ import { createInstallerRepository } from './repositories/installers.js';
 import { createOemRepository } from './repositories/oem.js';
 import { createPolicyRepository } from './repositories/policies.js';
 import { createRecordingRepository } from './repositories/recordings.js';
+import { createSecondFactorRepository } from './repositories/second-factors.js';
 import { createSessionRepository } from './repositories/sessions.js';
 import { createSettingsRepository } from './repositories/settings.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
@@ -50,6 +51,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     unattended: createUnattendedRepository(db),
     teams: createTeamRepository(db),
     grants: createGrantRepository(db),
+    secondFactors: createSecondFactorRepository(db),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().
       closing ??= db.destroy();

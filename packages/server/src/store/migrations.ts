@@ -4,6 +4,7 @@ import { addAuditSubjects } from './migrations/audit.js';
 import { createDeviceGroups } from './migrations/device-groups.js';
 import { addTenantCompatibility, createOemSchema } from './migrations/oem.js';
 import { createPolicySchema } from './migrations/policies.js';
+import { createSecondFactorSchema } from './migrations/second-factors.js';
 import { createUnattendedSchema, limitUnattendedToOneLive } from './migrations/unattended.js';
 import { addUploadTargetSnapshot, createUploadSchema } from './migrations/uploads.js';
 import { addUserAccounts, addUserSources } from './migrations/users.js';
@@ -34,6 +35,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0010_login_ids': { up: (db) => addLoginIds(db) },
     '0010_teams': { up: (db) => createTeamSchema(db) },
     '0010_device_groups': { up: (db) => createDeviceGroups(db) },
+    '0010_second_factors': { up: (db) => createSecondFactorSchema(db) },
   };
 }
 

@@ -14,6 +14,7 @@ import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
 import type { RoleRepository } from './role-repository.js';
 import type { GrantRepository, TeamRepository } from './team-repository.js';
+import type { SecondFactorRepository } from './second-factor-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
@@ -40,6 +41,7 @@ export interface Store {
   readonly unattended: UnattendedRepository;
   readonly teams: TeamRepository;
   readonly grants: GrantRepository;
+  readonly secondFactors: SecondFactorRepository;
   /** Closes the database; every later call fails. */
   close(): Promise<void>;
 }
@@ -95,7 +97,10 @@ export interface UserRepository {
   setPasswordHash(id: string, passwordHash: string, at: Date): Promise<boolean>;
   /** Returns the changed user, or undefined when there is no such user. */
   update(id: string, changes: UserChanges): Promise<UserRecord | undefined>;
-  /** Deletes the user (keeping the row for history, see above); false when there is none. */
+  /**
+   * Deletes the user (keeping the row for history, see above) with their second factors; false
+   * when there is none.
+   */
   delete(id: string, at: Date): Promise<boolean>;
   /**
    * Runs `change` (with the users of one transaction) so that it cannot leave no enabled

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AppError, isBuiltInRole, type Role } from '@tether/protocol';
+import { AppError, type Role } from '@tether/protocol';
 import type { Clock } from '../clock.js';
 import type { Store, UserRecord } from '../store/store.js';
 import type { ExternalIdentity, GroupMapping } from '../auth/sign-in-methods.js';
+import { findRoleId } from '../roles/role-permissions.js';
 
 /** What a provider's groups give a user: a role and team names. */
 export interface MappedAccess {
@@ -98,11 +99,8 @@ export async function provisionExternalUser(
  * typo must not give anyone a role by accident.
  */
 async function resolveRole(store: Store, role: string): Promise<Role> {
-  if (isBuiltInRole(role) || (await store.roles.find(role))) return role;
-  const named = (await store.roles.list()).find(
-    (custom) => custom.name.toLowerCase() === role.toLowerCase(),
-  );
-  if (named) return named.id;
+  const found = findRoleId(await store.roles.list(), role);
+  if (found) return found;
   throw new AppError(
     'AUTH_FAILED',
     `Your groups map to the role "${role}", which does not exist. Ask an administrator to fix the sign-in mapping.`,

@@ -5,7 +5,6 @@ import {
   describeIssues,
   invalidInput,
   BUILT_IN_ROLES,
-  isBuiltInRole,
   type ImportOutcome,
   type ImportRowResult,
   type ImportUsersResponse,
@@ -17,6 +16,7 @@ import { HASH_GATE_LIMITS } from '../auth/hash-gate.js';
 import { generatePassword, hashGeneratedPassword, hashPassword } from '../auth/password-hash.js';
 import { usernameKey } from '../store/repositories/users.js';
 import type { Store, UserRecord } from '../store/store.js';
+import { findRoleId } from '../roles/role-permissions.js';
 import { readImportFile, type RawImportRow } from './import-file.js';
 import type { UserActor, UserService } from './user-service.js';
 
@@ -105,12 +105,7 @@ async function roleResolver(
 ): Promise<{ resolve: (role: string) => string | undefined; names: string }> {
   const custom = await store.roles.list();
   return {
-    resolve: (role) =>
-      isBuiltInRole(role)
-        ? role
-        : custom.find(
-            (known) => known.id === role || known.name.toLowerCase() === role.toLowerCase(),
-          )?.id,
+    resolve: (role) => findRoleId(custom, role),
     names: [...BUILT_IN_ROLES, ...custom.map((known) => known.name)].join(', '),
   };
 }

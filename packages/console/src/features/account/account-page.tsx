@@ -5,6 +5,7 @@ import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { DisplayNameField } from '../users/user-fields.js';
+import { SecondFactorsCard } from '../second-factors/second-factors-card.js';
 import { ChangePasswordForm } from './change-password-form.js';
 import { SignInList, type SignInCalls } from './sign-in-list.js';
 
@@ -15,7 +16,8 @@ const MY_SIGN_INS: SignInCalls = {
 };
 
 /**
- * The signed-in user's own account: display name, password, and where they are signed in.
+ * The signed-in user's own account: display name, password, second factors, and where they are
+ * signed in.
  *
  * @example
  * <AccountPage />
@@ -65,6 +67,7 @@ export function AccountPage() {
       >
         <h2>Password</h2>
       </ChangePasswordForm>
+      <SecondFactorsCard />
       <section className="card" data-testid="account-sign-ins">
         <h2>Where you are signed in</h2>
         <SignInList calls={MY_SIGN_INS} subject="You are" />

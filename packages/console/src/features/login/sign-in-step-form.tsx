@@ -1,8 +1,21 @@
-import type { LoginResponse, SignInMethod, SignInResponse, SignInStep } from '@tether/protocol';
+import type {
+  ContinueSignInRequest,
+  LoginResponse,
+  SignInMethod,
+  SignInResponse,
+  SignInStep,
+} from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
 import { useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
 import { describeError } from '../../format/describe-error.js';
+import { signWithPasskey } from '../second-factors/webauthn.js';
+
+/** The browser's refusal (cancelled, timed out, no matching passkey) in the user's words. */
+function describePasskeyFailure(failure: unknown): string {
+  const detail = failure instanceof Error ? ` (${failure.message})` : '';
+  return `The passkey was not used${detail}. Try again, or answer with a code.`;
+}
 
 /** What the code field is called for each way of answering a step. */
 const CODE_LABELS: Partial<Record<SignInMethod, string>> = {
@@ -13,7 +26,7 @@ const CODE_LABELS: Partial<Record<SignInMethod, string>> = {
 
 /**
  * The second half of a sign-in: the step the server asked for (a second factor, a directory's
- * challenge), answered with a code. A further step replaces this one; "Start over" goes back to
+ * challenge), answered with a passkey or a code. A further step replaces this one; "Start over" goes back to
  * the password.
  *
  * @example
@@ -47,18 +60,29 @@ export function SignInStepForm({
     }
   };
 
-  const onSubmit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    if (!method) return;
+  const answer = (request: Omit<ContinueSignInRequest, 'ticket'>) => {
     setSubmitting(true);
     setError(null);
-    api
-      .continueLogin({ ticket: step.ticket, method, code: code.trim() })
-      .then(settle, (failure: unknown) => {
-        setSubmitting(false);
-        setCode('');
-        setError(describeError(failure));
-      });
+    api.continueLogin({ ticket: step.ticket, ...request }).then(settle, (failure: unknown) => {
+      setSubmitting(false);
+      setCode('');
+      setError(describeError(failure));
+    });
+  };
+
+  const onSubmit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (method) answer({ method, code: code.trim() });
+  };
+
+  const { passkey } = step;
+  const onPasskey = () => {
+    if (!passkey) return;
+    setError(null);
+    signWithPasskey(passkey).then(
+      (response) => answer({ method: 'passkey', passkey: response }),
+      (failure: unknown) => setError(describePasskeyFailure(failure)),
+    );
   };
 
   return (
@@ -74,6 +98,18 @@ export function SignInStepForm({
           <Notice kind="error">{error}</Notice>
         </div>
       )}
+      {passkey && step.methods.includes('passkey') && (
+        <button
+          type="button"
+          className="button button-primary button-wide"
+          disabled={isSubmitting}
+          onClick={onPasskey}
+          data-testid="sign-in-passkey"
+        >
+          Use a passkey
+        </button>
+      )}
+      {passkey && method && <p className="muted">or enter a code:</p>}
       {codeMethods.length > 1 && (
         <div className="segmented" role="group" aria-label="How to answer">
           {codeMethods.map((choice) => (
@@ -97,7 +133,7 @@ export function SignInStepForm({
             <input
               name="code"
               autoComplete="one-time-code"
-              autoFocus
+              autoFocus={!passkey}
               required
               maxLength={256}
               value={code}

@@ -8,6 +8,7 @@ import { useLoad } from '../../hooks/use-load.js';
 import { Checkbox } from '../../components/checkbox.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { useConsole } from '../../api/console-context.js';
+import { SecondFactorSettingsCard } from '../sign-in/second-factor-settings.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
   cpu: 'CPU use',
@@ -111,7 +112,8 @@ function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
 }
 
 /**
- * Server settings a technician can change from the console: device statistics.
+ * Server settings an administrator changes from the console: device statistics, and the roles
+ * that require a second factor.
  *
  * @example
  * <SettingsPage />
@@ -124,6 +126,7 @@ export function SettingsPage() {
       <Loaded load={settings} onRetry={reload}>
         {(value) => <StatisticsForm initial={value} />}
       </Loaded>
+      <SecondFactorSettingsCard />
     </>
   );
 }

@@ -30,6 +30,17 @@ export function UserRow({
     onDone: onChanged,
   });
   const remove = useAction((api) => api.deleteUser(user.id), { onDone: onChanged });
+  const resetFactors = useAction((api) => api.resetUserSecondFactors(user.id), {
+    onDone: onChanged,
+  });
+  const confirmResetFactors = () => {
+    if (
+      window.confirm(
+        `Remove every second factor of "${user.username}" (authenticator app, passkeys, recovery codes)? They are signed out at once, and must add a new factor at their next sign-in if their role requires one.`,
+      )
+    )
+      resetFactors.run();
+  };
   const confirmDelete = () => {
     if (
       window.confirm(
@@ -38,7 +49,7 @@ export function UserRow({
     )
       remove.run();
   };
-  const error = toggle.error ?? remove.error;
+  const error = toggle.error ?? remove.error ?? resetFactors.error;
   return (
     <>
       <tr data-testid="user-row" data-username={user.username}>
@@ -73,6 +84,15 @@ export function UserRow({
             data-testid="user-sign-ins"
           >
             Sign-ins
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={resetFactors.isRunning}
+            onClick={confirmResetFactors}
+            data-testid="user-reset-2fa"
+          >
+            Reset 2FA
           </button>
           <button
             type="button"

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import {
   SESSION_IDLE_MS,
   signedIn,
-  toApiUser,
+  toOwnApiUser,
   type SignInOutcome,
 } from '../../auth/auth-service.js';
 import { registerEndpoint } from '../endpoint-route.js';
@@ -18,7 +18,7 @@ export function authRoutes(app: HttpsApp, context: ServerContext): void {
     if ('step' in outcome) return { step: outcome.step };
     const { user, token, permissions, roleName } = outcome;
     void reply.header('set-cookie', sessionCookie(token, SESSION_IDLE_MS / 1000));
-    return { user: toApiUser(user), permissions: [...permissions], roleName };
+    return { user: toOwnApiUser(user, outcome), permissions: [...permissions], roleName };
   };
 
   registerEndpoint(app, context.auth, authEndpoints.login, async ({ body, request, reply }) =>
@@ -47,6 +47,6 @@ export function authRoutes(app: HttpsApp, context: ServerContext): void {
   );
 
   registerEndpoint(app, context.auth, authEndpoints.me, ({ principal }) =>
-    Promise.resolve({ ...signedIn(principal), user: toApiUser(principal.user) }),
+    Promise.resolve({ ...signedIn(principal), user: toOwnApiUser(principal.user, principal) }),
   );
 }

@@ -3,6 +3,7 @@ import type { ExpressionBuilder, Kysely, Selectable, Updateable } from 'kysely';
 import { isUniqueViolation } from '../engine.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { UserChanges, UserRecord, UserRepository } from '../store.js';
+import { createSecondFactorRepository } from './second-factors.js';
 import { fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from './columns.js';
 
 /**
@@ -136,6 +137,8 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
         .where('id', '=', id)
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
+      // The row stays for history; what signs in as the user must not.
+      await createSecondFactorRepository(db).deleteForUser(id);
       return result.numUpdatedRows > 0n;
     },
   };

@@ -1,0 +1,49 @@
+import { Role, type SecondFactorSettings } from '@tether/protocol';
+import { z } from 'zod';
+import type { Clock } from '../../clock.js';
+import type { SettingsRepository } from '../../store/store.js';
+
+/** The settings key of the roles whose users must have a second factor. */
+export const REQUIRED_ROLES_KEY = 'secondFactor.requiredRoles';
+
+/**
+ * Read at most this often: every request of a signed-in user asks. Another server of a cluster
+ * sees a change within this delay.
+ */
+const CACHE_MS = 5_000;
+
+const Stored = z.array(Role);
+
+/** The roles that require a second factor, as an administrator set them (none by default). */
+export class RequiredRoles {
+  #cached: { roles: readonly Role[]; until: number } | undefined;
+
+  constructor(
+    private readonly settings: SettingsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** For every request: read at most every few seconds. */
+  async get(): Promise<readonly Role[]> {
+    const now = this.clock.now().getTime();
+    if (this.#cached && this.#cached.until > now) return this.#cached.roles;
+    const roles = await this.read();
+    this.#cached = { roles, until: now + CACHE_MS };
+    return roles;
+  }
+
+  /** What is stored now (the settings page, the CLI): a change made elsewhere shows at once. */
+  async read(): Promise<readonly Role[]> {
+    const parsed = Stored.safeParse(await this.settings.get(REQUIRED_ROLES_KEY));
+    // A value this version cannot read (a role renamed by hand) requires nothing rather than
+    // locking everyone out; the settings page shows what is stored and saves a valid one.
+    return parsed.success ? [...new Set(parsed.data)] : [];
+  }
+
+  async set(settings: SecondFactorSettings): Promise<readonly Role[]> {
+    const roles = [...new Set(settings.requiredRoles)];
+    await this.settings.set(REQUIRED_ROLES_KEY, roles);
+    this.#cached = undefined;
+    return roles;
+  }
+}
