@@ -17,6 +17,8 @@ export const AuditAction = z.enum([
   /** A user chose a new password themselves (`details.forced`: they had to). */
   'user.password_changed',
   'settings.changed',
+  /** An administrator tried a username against a directory (`details`: username, outcome). */
+  'directory.tested',
   'installer.created',
   'installer.revoked',
   'device.enrolled',

@@ -9,6 +9,7 @@ import { createAuditLog } from '../audit/audit-log.js';
 import { createAuditRetention } from '../audit/audit-retention.js';
 import { ensureAdminAccount } from '../auth/admin-account.js';
 import { createAuthService } from '../auth/auth-service.js';
+import { createDirectoryService } from '../directories/directory-service.js';
 import { systemClock, type Clock } from '../clock.js';
 import { databaseUrl, type ServerConfig } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
@@ -80,7 +81,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   ]);
   const audit = createAuditLog({ store, clock, log });
   const tasks = createBackgroundTasks({ log, audit });
-  const auth = createAuthService({ store, clock, audit, log });
+  const directories = createDirectoryService({ store, config });
+  const auth = createAuthService({
+    store,
+    clock,
+    audit,
+    log,
+    directories: () => directories.directories(),
+  });
   const auditRetention = createAuditRetention({
     store,
     audit,
@@ -177,6 +185,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     audit,
     auth,
+    directories,
     identity,
     tls,
     presence,

@@ -18,6 +18,7 @@ import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { directoryRoutes } from './routes/directory-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
 
@@ -60,6 +61,7 @@ export async function createUserApp(
     storageRoutes,
     oemRoutes,
     userRoutes,
+    directoryRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);
