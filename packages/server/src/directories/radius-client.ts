@@ -42,7 +42,8 @@ export interface RadiusRequestOptions {
  * (forged, or a wrong secret). `radius` (dictionaries, encoding) is loaded at the first request.
  */
 export async function sendAccessRequest(options: RadiusRequestOptions): Promise<RadiusReply> {
-  const radius = await import('radius');
+  // CommonJS whose exports Node cannot list: everything is on the default export.
+  const radius = (await import('radius')).default;
   const silent: string[] = [];
   for (const server of options.servers) {
     const name = `${server.host}:${server.port}`;
@@ -50,7 +51,8 @@ export async function sendAccessRequest(options: RadiusRequestOptions): Promise<
       code: 'Access-Request',
       secret: options.secret,
       identifier: Math.floor(Math.random() * 256),
-      attributes: options.attributes,
+      // A copy: `encode` appends the Message-Authenticator to the array it is given.
+      attributes: [...options.attributes],
       add_message_authenticator: true,
     });
     const response = await exchange(request, server, options);
