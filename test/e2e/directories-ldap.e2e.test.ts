@@ -8,6 +8,7 @@ import {
   LoginResponse,
   type DirectoryInput,
 } from '@tether/protocol';
+import { runCli } from '../support/cli.js';
 import { startSlapd, type SlapdInstance } from '../support/slapd.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
@@ -194,6 +195,33 @@ describe('LDAP directory (real slapd, StartTLS)', () => {
     const unmapped = await runTest('carol', 'carol-password');
     assert.equal(unmapped.mapped, null);
     assert.match(unmapped.stages.at(-1)?.detail ?? '', /Not mapped/);
+  });
+
+  test('the directory is synchronised at each sign-in: a new group changes the role', async () => {
+    const moved = `dn: ${HELPDESK}\nchangetype: modify\ndelete: member\nmember: uid=alice,ou=people,${SUFFIX}\n\ndn: ${ADMINS}\nchangetype: modify\nadd: member\nmember: uid=alice,ou=people,${SUFFIX}\n`;
+    await ldap.modify(moved);
+    const response = await signIn('alice', 'alice-password');
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.json(LoginResponse).user.role, 'administrator');
+  });
+
+  test('the CLI lists the directories and tests one, never printing a secret', async () => {
+    const list = await runCli(['directories', 'list', '--data-dir', server.dataDir]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(
+      list.stdout,
+      /corp\tldap\tCorporate LDAP\tldap:\/\/127\.0\.0\.1:\d+\tenabled, secret set/,
+    );
+    const tested = await runCli(
+      ['directories', 'test', 'corp', 'bob', '--password-stdin', '--data-dir', server.dataDir],
+      { input: 'bob-password\n' },
+    );
+    assert.equal(tested.code, 0, tested.stdout + tested.stderr);
+    assert.match(tested.stdout, /ok {3}search: uid=bob,ou=people/);
+    assert.match(tested.stdout, /Mapped: role administrator/);
+    assert.ok(!tested.stdout.includes('bob-password') && !tested.stdout.includes(SERVICE_PASSWORD));
+    const help = await runCli(['directories', 'test', '--help']);
+    assert.match(help.stdout, /--password-stdin/);
   });
 
   test('the certificate is verified: without the CA, StartTLS fails and nobody signs in', async () => {

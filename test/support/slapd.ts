@@ -24,6 +24,8 @@ export interface SlapdInstance {
   rootPassword: string;
   /** Adds entries (LDIF) as the root DN, online, so overlays (memberOf) see them. */
   add(ldif: string): Promise<void>;
+  /** Applies changes (LDIF with `changetype`) as the root DN. */
+  modify(ldif: string): Promise<void>;
   log(): string;
   stop(): Promise<void>;
 }
@@ -70,22 +72,25 @@ export async function startSlapd(options: { suffix: string }): Promise<SlapdInst
       await stop();
       throw error;
     }
-    const add = async (ldif: string): Promise<void> => {
-      const file = join(root, `add-${Date.now()}.ldif`);
+    const apply = (tool: string) => async (ldif: string) => {
+      const file = join(root, `${tool}-${Date.now()}.ldif`);
       await writeFile(file, ldif);
-      await execFileAsync('ldapadd', [
-        '-x',
-        '-H',
-        url,
-        '-D',
-        rootDn,
-        '-w',
-        rootPassword,
-        '-f',
-        file,
-      ]);
+      const args = ['-x', '-H', url, '-D', rootDn, '-w', rootPassword, '-f', file];
+      await execFileAsync(tool, args);
     };
-    return { url, ldapsUrl, ca, suffix: options.suffix, rootDn, rootPassword, add, log, stop };
+    const [add, modify] = [apply('ldapadd'), apply('ldapmodify')];
+    return {
+      url,
+      ldapsUrl,
+      ca,
+      suffix: options.suffix,
+      rootDn,
+      rootPassword,
+      add,
+      modify,
+      log,
+      stop,
+    };
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
