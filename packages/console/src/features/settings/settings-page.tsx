@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { Checkbox } from '../../components/checkbox.js';
+import { Link } from '../../routing/link.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
   cpu: 'CPU use',
@@ -113,6 +114,12 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
+      <p>
+        Sign-in:{' '}
+        <Link href="/settings/sign-in/directories" data-testid="settings-directories">
+          directories (LDAP, RADIUS)
+        </Link>
+      </p>
       <Loaded load={settings} onRetry={reload}>
         {(value) => <StatisticsForm initial={value} />}
       </Loaded>
