@@ -177,3 +177,28 @@ describe('RADIUS directory (real FreeRADIUS)', () => {
     assert.match(reply?.detail ?? '', /Access-Challenge/);
   });
 });
+
+test('directories set in the config file apply, show read-only, and cannot be replaced', async () => {
+  const configured = await createTestServer({
+    config: {
+      directories: [{ ...directory(), name: 'From the config file' }],
+    },
+  });
+  try {
+    const list = await configured.admin.request('GET', '/api/v1/directories');
+    const shown = list.json(DirectoriesResponse);
+    assert.equal(shown.source, 'config file');
+    assert.equal(shown.directories[0]?.name, 'From the config file');
+    assert.ok(!list.text.includes(SECRET));
+    const replace = await configured.admin.request('PUT', '/api/v1/directories', {
+      directories: [],
+    });
+    assert.equal(replace.status, 409, replace.text);
+    const login = await configured
+      .client()
+      .request('POST', '/api/v1/auth/login', { username: 'rita', password: 'rita-password' });
+    assert.equal(login.status, 200, login.text);
+  } finally {
+    await configured.close();
+  }
+});

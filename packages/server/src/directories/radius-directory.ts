@@ -44,7 +44,7 @@ async function ask(
   const message = strings(reply, RADIUS_ATTRIBUTE['Reply-Message']).join('\n');
   trace({
     stage: 'reply',
-    ok: reply.code === 'Access-Accept',
+    ok: reply.code !== 'Access-Reject',
     detail: `${reply.code} from ${reply.server}${message ? `: ${message}` : ''}`,
     attributes: visibleAttributes(withoutAuthenticators(reply.named)),
   });
