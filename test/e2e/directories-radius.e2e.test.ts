@@ -152,6 +152,8 @@ describe('RADIUS directory (real FreeRADIUS)', () => {
     assert.match(first.detail, new RegExp(`:${silentPort} did not answer 2 time`));
     assert.match(second.detail, /answered Access-Accept/);
     assert.deepEqual(result.groups, ['helpdesk']);
+    const reply = result.stages.find((stage) => stage.stage === 'reply');
+    assert.deepEqual(reply?.attributes?.Class, ['helpdesk']);
     assert.deepEqual(result.mapped, { role: 'technician', teams: ['Helpdesk'] });
     const response = await signIn('rita', 'rita-password');
     assert.equal(response.status, 200, response.text);

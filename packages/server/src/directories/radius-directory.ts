@@ -84,9 +84,16 @@ function strings(reply: RadiusReply, type: number): string[] {
   return raw(reply, type).map((value) => value.toString('utf8'));
 }
 
-/** Reply attributes as the test shows them: not the authenticator, not the State token. */
+/** Reply attributes as the test shows them: octets as text (Class), not the authenticator nor State. */
 function withoutAuthenticators(named: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(named).filter(([name]) => name !== 'Message-Authenticator' && name !== 'State'),
+    Object.entries(named)
+      .filter(([name]) => name !== 'Message-Authenticator' && name !== 'State')
+      .map(([name, value]) => [name, Buffer.isBuffer(value) ? printable(value) : value]),
   );
+}
+
+function printable(value: Buffer): string {
+  const text = value.toString('utf8');
+  return /^[\x20-\x7e]*$/.test(text) ? text : `0x${value.toString('hex')}`;
 }
