@@ -250,4 +250,13 @@ describe('LDAP directory (real slapd, StartTLS)', () => {
     const response = await signIn('bob', 'bob-password');
     assert.equal(response.status, 200, response.text);
   });
+
+  test('a filter matching several entries picks nobody', async () => {
+    await setDirectories([
+      directory({ userFilter: '(&(objectClass=inetOrgPerson)(cn=*{username}*))' }),
+    ]);
+    const result = await runTest('a', 'alice-password');
+    assert.equal(result.outcome, 'unknown');
+    assert.match(result.stages.at(-1)?.detail ?? '', /more than one entry matches/);
+  });
 });

@@ -9,8 +9,9 @@ import type { TraceablePasswordDirectory } from './traceable-directory.js';
 
 /** Active Directory's userAccountControl flag ACCOUNTDISABLE. */
 const AD_ACCOUNT_DISABLE = 0x2;
-/** LDAP result code invalidCredentials (RFC 4511). */
+/** LDAP result codes (RFC 4511). */
 const INVALID_CREDENTIALS = 49;
+const SIZE_LIMIT_EXCEEDED = 4;
 
 /** A failure that is not an LDAP answer (refused, timed out, TLS): the next server is tried. */
 class Unreachable extends Error {}
@@ -156,7 +157,13 @@ async function findUser(client: Client, attempt: Attempt): Promise<Entry | undef
   const wanted = ['*', settings.displayNameAttribute, 'userAccountControl', 'pwdAccountLockedTime'];
   if (settings.groupAttribute) wanted.push(settings.groupAttribute);
   const { searchEntries } = await stage(attempt, 'search', () =>
-    client.search(settings.userBase, { scope: 'sub', filter, attributes: wanted, sizeLimit: 2 }),
+    client
+      .search(settings.userBase, { scope: 'sub', filter, attributes: wanted, sizeLimit: 2 })
+      .catch((error: unknown) => {
+        // More entries than the limit: as ambiguous as two, so nobody is picked.
+        if (resultCodeOf(error) !== SIZE_LIMIT_EXCEEDED) throw error;
+        return { searchEntries: [{ dn: '' }, { dn: '' }], searchReferences: [] };
+      }),
   );
   const [entry, another] = searchEntries;
   if (!entry || another) {
