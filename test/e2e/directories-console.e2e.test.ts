@@ -76,6 +76,16 @@ test('an administrator adds a RADIUS directory in the console, tests it, and its
   );
   await admin.screenshot({ path: `${ARTIFACTS}console-directories.png` });
 
+  // Edited without typing the secret again: the stored one is kept.
+  await admin.getByTestId('directory-edit').click();
+  await admin.getByTestId('directory-name').fill('Token servers');
+  await admin.getByTestId('directory-save').click();
+  await admin.getByTestId('directory-row').getByText('Token servers').waitFor();
+  const edited = (await server.admin.request('GET', '/api/v1/directories')).json(
+    DirectoriesResponse,
+  ).directories[0];
+  assert.ok(edited?.type === 'radius' && edited.secretSet, 'the secret is kept');
+
   // The user signs in on the login page and answers the challenge.
   const olivia = await newConsolePage(browser, server.url);
   await olivia.getByTestId('login-username').fill('olivia');
