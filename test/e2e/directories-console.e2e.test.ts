@@ -9,12 +9,14 @@ import {
   signIn,
 } from '../../packages/console/test/support/browser.js';
 import { startFreeRadius, type FreeRadiusInstance } from '../support/freeradius.js';
+import { startSlapd, type SlapdInstance } from '../support/slapd.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const SECRET = 'console-radius-secret';
 
 let radius: FreeRadiusInstance;
+let ldap: SlapdInstance;
 let server: TestServer;
 let browser: Browser;
 let admin: Page;
@@ -25,6 +27,11 @@ before(async () => {
     users: [],
     challenge: { username: 'olivia', code: '271828', classes: ['helpdesk'] },
   });
+  ldap = await startSlapd({ suffix: 'dc=example,dc=com' });
+  await ldap.add(
+    'dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n\n' +
+      'dn: uid=alice,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: alice\ncn: Alice Martin\nsn: Martin\nuserPassword: alice-password\n',
+  );
   server = await createTestServer();
   browser = await launchBrowser();
   admin = await newConsolePage(browser, server.url);
@@ -35,6 +42,7 @@ after(async () => {
   await browser.close();
   await server.close();
   await radius.stop();
+  await ldap.stop();
 });
 
 test('an administrator adds a RADIUS directory in the console, tests it, and its user signs in through a challenge', async () => {
@@ -100,4 +108,32 @@ test('an administrator adds a RADIUS directory in the console, tests it, and its
   await olivia.getByTestId('sign-in-step-submit').click();
   await olivia.getByTestId('signed-in-user').waitFor();
   await olivia.getByRole('link', { name: 'Devices' }).waitFor();
+});
+
+test('an administrator adds an LDAP directory with StartTLS in the console and tests a user', async () => {
+  await admin.goto(new URL('/settings/sign-in/directories', server.url).href);
+  await admin.getByTestId('directory-add-ldap').click();
+  await admin.getByTestId('directory-name').fill('Corporate LDAP');
+  await admin.getByTestId('directory-id').fill('corp');
+  await admin.getByTestId('ldap-urls').fill(ldap.url);
+  await admin.getByTestId('ldap-starttls').check();
+  await admin.getByTestId('ldap-ca').fill(ldap.ca);
+  await admin.getByTestId('ldap-bind-dn').fill(ldap.rootDn);
+  await admin.getByTestId('ldap-bind-password').fill(ldap.rootPassword);
+  await admin.getByTestId('ldap-user-base').fill('dc=example,dc=com');
+  await admin.getByTestId('mapping-default').selectOption('technician');
+  await admin.getByTestId('directory-save').click();
+  const row = admin.getByTestId('directory-row').filter({ hasText: 'Corporate LDAP' });
+  await row.waitFor();
+  await row.getByTestId('directory-test-open').click();
+  await admin.getByTestId('directory-test-username').fill('alice');
+  await admin.getByTestId('directory-test-password').fill('alice-password');
+  await admin.getByTestId('directory-test-run').click();
+  const outcome = admin.getByTestId('directory-test-outcome');
+  await outcome.waitFor();
+  assert.match(await outcome.innerText(), /accepted — role technician/);
+  const stages = await admin.getByTestId('directory-test-result').innerText();
+  assert.match(stages, /StartTLS: the connection is encrypted/);
+  assert.match(stages, /uid=alice,dc=example,dc=com/);
+  assert.ok(!stages.includes(ldap.rootPassword));
 });
