@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   DirectoriesResponse,
@@ -7,6 +9,7 @@ import {
   SignInResponse,
   type DirectoryInput,
 } from '@tether/protocol';
+import { runCli } from '../support/cli.js';
 import { startFreeRadius, type FreeRadiusInstance } from '../support/freeradius.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
@@ -200,6 +203,13 @@ test('directories set in the config file apply, show read-only, and cannot be re
       .client()
       .request('POST', '/api/v1/auth/login', { username: 'rita', password: 'rita-password' });
     assert.equal(login.status, 200, login.text);
+    // --print-config shows that a secret is set, never the secret.
+    const file = join(configured.dataDir, 'directories.json');
+    await writeFile(file, JSON.stringify({ directories: [directory()] }));
+    const printed = await runCli(['server', '--print-config', '--config', file]);
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.match(printed.stdout, /"secret": "\(set\)"/);
+    assert.ok(!printed.stdout.includes(SECRET));
   } finally {
     await configured.close();
   }
