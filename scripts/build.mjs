@@ -13,8 +13,9 @@ const root = new URL('..', import.meta.url).pathname;
 export const bundleDir = join(root, 'packages/cli/dist');
 
 /**
- * Native addons (built from source on the machine) and the optional native parts of pure-JS
- * packages stay outside the bundle and load from node_modules.
+ * Native addons (built from source on the machine), the optional native parts of pure-JS
+ * packages, and packages that read files beside their code stay outside the bundle and load
+ * from node_modules.
  */
 const NATIVE = [
   'better-sqlite3',
@@ -24,6 +25,8 @@ const NATIVE = [
   'pg-native',
   'ssh2',
   'cpu-features',
+  // Reads its attribute dictionaries from its own folder (__dirname) at run time.
+  'radius',
 ];
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as protocol from '@tether/protocol';
 import { DeviceList, ENDPOINTS, OpenApiDocument, openApiDocument } from '@tether/protocol';
 import { stopProcess, waitFor } from '../support/cli.js';
+import { startFreeRadius } from '../support/freeradius.js';
 import { HttpsClient } from '../support/https-client.js';
 import { freePort } from '../support/server-process.js';
 import { openTerminal } from '../support/terminal-client.js';
@@ -123,4 +124,38 @@ test('npm start runs the bundles: the demo server and its agent work end to end'
     await stopProcess(demo, 'SIGTERM');
   }
   assert.equal(demo.exitCode, 0, output);
+});
+
+test('the bundle asks a RADIUS server: the radius package still finds its dictionaries', async () => {
+  // `radius` reads its attribute dictionaries from its own folder at run time, so the bundle
+  // loads it from node_modules (scripts/build.mjs).
+  const secret = 'bundle-radius-secret';
+  const radius = await startFreeRadius({
+    secret,
+    users: [{ username: 'rita', password: 'rita-password', classes: ['helpdesk'] }],
+    challenge: { username: 'olivia', code: '1' },
+  });
+  try {
+    const config = join(dataDir, 'directories.json');
+    const directory = {
+      type: 'radius',
+      id: 'tokens',
+      name: 'Tokens',
+      servers: [{ host: radius.host, port: radius.port }],
+      secret,
+      mapping: { rules: [{ group: 'helpdesk', role: 'technician' }] },
+    };
+    await writeFile(config, JSON.stringify({ dataDir, directories: [directory] }));
+    const args = ['directories', 'test', 'tokens', 'rita', '--password-stdin', '--config', config];
+    const result = spawnSync(process.execPath, [bundle, ...args], {
+      input: 'rita-password\n',
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /answered Access-Accept/);
+    assert.match(result.stdout, /Mapped: role technician/);
+    assert.ok(!result.stdout.includes(secret) && !result.stdout.includes('rita-password'));
+  } finally {
+    await radius.stop();
+  }
 });

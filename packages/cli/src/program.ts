@@ -17,6 +17,7 @@ import { importCommand as usersImportCommand } from './commands/users-import.js'
 import { teamCommands } from './commands/teams.js';
 import { teamGrantCommands } from './commands/team-grants.js';
 import { secondFactorCommands } from './commands/second-factors.js';
+import { directoryCommands } from './commands/directories.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -37,6 +38,7 @@ const commands: Command[] = [
   ...teamCommands,
   ...teamGrantCommands,
   ...secondFactorCommands,
+  ...directoryCommands,
   ...oemCommands,
   ...storageCommands,
 ];

@@ -40,3 +40,19 @@ export async function serverConfigFrom(input: CommandInput): Promise<ServerConfi
   const file = stringOption(input, 'config');
   return loadServerConfig({ ...(file ? { file } : {}), env: input.env, flags });
 }
+
+/**
+ * The config as `--print-config` shows it: directory secrets (bind passwords, RADIUS shared
+ * secrets) replaced by "(set)", so the output can be pasted into a support ticket.
+ */
+export function printableConfig(config: ServerConfig): ServerConfig {
+  if (!config.directories) return config;
+  return {
+    ...config,
+    directories: config.directories.map((directory) =>
+      directory.type === 'ldap'
+        ? { ...directory, ...(directory.bindPassword !== undefined && { bindPassword: '(set)' }) }
+        : { ...directory, ...(directory.secret !== undefined && { secret: '(set)' }) },
+    ),
+  };
+}

@@ -39,5 +39,6 @@ export * from './api/effective-policy.js';
 export * from './oem/index.js';
 export * from './api/oem.js';
 export * from './api/uploads.js';
+export * from './api/directories.js';
 export * from './contracts/index.js';
 export * from './clock/index.js';

@@ -12,6 +12,8 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   '*.token',
   'secret',
   '*.secret',
+  'bindPassword',
+  '*.bindPassword',
   'req.headers.cookie',
   'req.headers.authorization',
   'headers.cookie',

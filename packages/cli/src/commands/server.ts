@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
-import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
+import { printableConfig, serverConfigFrom, serverFlagOptions } from '../server-config.js';
 import { SERVER_V8_FLAGS, applyV8Flags } from './v8-flags.js';
 
 export const serverCommand: Command = {
@@ -29,7 +29,7 @@ The first start creates the administrator "admin" with a random password printed
     applyV8Flags(SERVER_V8_FLAGS);
     const config = await serverConfigFrom(input);
     if (input.values['print-config']) {
-      input.out(JSON.stringify(config, null, 2));
+      input.out(JSON.stringify(printableConfig(config), null, 2));
       return 0;
     }
     const { createLogger, startServer } = await import('@tether/server');

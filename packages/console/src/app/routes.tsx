@@ -14,6 +14,7 @@ import { PoliciesPage } from '../features/policies/policies-page.js';
 import { PlayerPage } from '../features/recordings/player-page.js';
 import { RecordingsPage } from '../features/recordings/recordings-page.js';
 import { SettingsPage } from '../features/settings/settings-page.js';
+import { DirectoriesPage } from '../features/sign-in/directories-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
 import { UsersPage } from '../features/users/users-page.js';
@@ -219,6 +220,14 @@ export const ROUTES: readonly ConsoleRoute[] = [
     nav: 'Settings',
     permission: 'settings.view',
     render: () => <SettingsPage />,
+  }),
+  route({
+    name: 'sign-in-directories',
+    path: '/settings/sign-in/directories',
+    title: 'Sign-in: directories',
+    section: 'settings',
+    permission: 'settings.manage',
+    render: () => <DirectoriesPage />,
   }),
   route({
     name: 'audit',

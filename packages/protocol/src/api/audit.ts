@@ -42,6 +42,8 @@ export const AuditAction = z.enum([
   /** An administrator (or `tether … reset-2fa`) removed every second factor of a user (`target`). */
   'second_factor.reset',
   'settings.changed',
+  /** An administrator tried a username against a directory (`details`: username, outcome). */
+  'directory.tested',
   'installer.created',
   'installer.revoked',
   'device.enrolled',

@@ -18,6 +18,7 @@ import { accountSessionEndpoints, userSessionEndpoints } from './account-session
 import { userImportEndpoints } from './user-import.js';
 import { grantEndpoints, teamEndpoints } from './teams.js';
 import { secondFactorAdminEndpoints, secondFactorEndpoints } from './second-factors.js';
+import { directoryEndpoints } from './directories.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -39,6 +40,7 @@ export * from './account-sessions.js';
 export * from './user-import.js';
 export * from './teams.js';
 export * from './second-factors.js';
+export * from './directories.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -73,4 +75,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(deviceGroupEndpoints),
   ...Object.values(secondFactorEndpoints),
   ...Object.values(secondFactorAdminEndpoints),
+  ...Object.values(directoryEndpoints),
 ];

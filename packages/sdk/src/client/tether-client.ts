@@ -33,6 +33,7 @@ import { createSignInClient, type SignInClient } from './sign-in-client.js';
 import { createUserImportClient, type UserImportClient } from './user-import-client.js';
 import { createTeamClient, type TeamClient } from './team-client.js';
 import { createSecondFactorClient, type SecondFactorClient } from './second-factor-client.js';
+import { createDirectoryClient, type DirectoryClient } from './directory-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -56,7 +57,8 @@ export interface TetherClient
     UserImportClient,
     TeamClient,
     DeviceGroupClient,
-    SecondFactorClient {
+    SecondFactorClient,
+    DirectoryClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -118,6 +120,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createTeamClient(transport),
     ...createDeviceGroupClient(transport),
     ...createSecondFactorClient(transport),
+    ...createDirectoryClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

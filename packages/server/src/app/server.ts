@@ -12,6 +12,7 @@ import { createAuthService } from '../auth/auth-service.js';
 import { RequiredRoles } from '../auth/second-factors/required-roles.js';
 import { createSecondFactorService } from '../auth/second-factors/second-factor-service.js';
 import { createSecondFactorGate } from '../auth/second-factors/second-factor-sign-in.js';
+import { createDirectoryService } from '../directories/directory-service.js';
 import { systemClock, type Clock } from '../clock.js';
 import { databaseUrl, type ServerConfig } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
@@ -90,12 +91,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const requiredRoles = new RequiredRoles(store.settings, clock);
   // Both read the public URL once the listener is bound (the passkeys' relying party).
   const factorDeps = { store, clock, audit, requiredRoles, publicUrl: () => context.publicUrl() };
+  const directories = createDirectoryService({ store, config });
+  const teams = createTeamService({ store, clock, audit });
   const auth = createAuthService({
     store,
     clock,
     audit,
     log,
     secondFactors: createSecondFactorGate(factorDeps),
+    directories: () => directories.directories(),
+    // Directory and single sign-on users join the teams their groups map to, at every sign-in.
+    syncTeams: async (userId, names) => {
+      const unknown = await teams.syncTeamsByName(userId, names, { username: 'sign-in' });
+      if (unknown.length > 0)
+        log.warn({ teams: unknown }, 'the sign-in mapping names teams that do not exist');
+    },
   });
   const auditRetention = createAuditRetention({
     store,
@@ -196,6 +206,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     audit,
     auth,
+    directories,
     identity,
     tls,
     presence,
@@ -204,7 +215,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     installers: createInstallerService({ store, clock, identity, audit }),
     users: createUserService({ store, clock, audit, logins: auth }),
     roles: createRoleService({ store, clock, audit }),
-    teams: createTeamService({ store, clock, audit }),
+    teams,
     rights,
     groups: createDeviceGroupService({ store, clock, audit }),
     secondFactors: createSecondFactorService({ ...factorDeps, logins: auth }),

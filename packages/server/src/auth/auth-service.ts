@@ -189,7 +189,7 @@ export function createAuthService(deps: {
   log: Logger;
   hashGate?: HashGate;
   /** Directories that check the passwords of users who are not local, asked in this order. */
-  directories?: () => readonly PasswordDirectory[];
+  directories?: () => readonly PasswordDirectory[] | Promise<readonly PasswordDirectory[]>;
   secondFactors?: SecondFactors;
   /** Gives directory and single sign-on users the teams their groups map to. */
   syncTeams?: TeamSync;
@@ -264,7 +264,7 @@ export function createAuthService(deps: {
     turn: { source: string; isKnownSource: boolean },
   ): Promise<SignInProgress | Refusal> {
     const user = await store.users.findByUsername(username);
-    const directories = deps.directories?.() ?? [];
+    const directories = (await deps.directories?.()) ?? [];
     if (user?.source === 'local' || directories.length === 0) {
       const local = user?.source === 'local' ? user : undefined;
       const valid = await verify(local, password, turn);

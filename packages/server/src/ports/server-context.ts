@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Clock } from '../clock.js';
 import type { ServerConfig } from '../config/config.js';
+import type { DirectoryService } from '../directories/directory-service.js';
 import type { DevicePresence } from '../devices/device-presence.js';
 import type { DeviceGroupService } from '../groups/device-group-service.js';
 import type { InstallerService } from '../installers/installer-service.js';
@@ -31,6 +32,8 @@ export interface ServerContext {
   /** Work nobody awaits; its failures are logged and audited, never unhandled. */
   tasks: BackgroundTasks;
   auth: AuthService;
+  /** LDAP and RADIUS directories: settings, test action. */
+  directories: DirectoryService;
   identity: ServerIdentity;
   tls: TlsMaterial;
   presence: DevicePresence;

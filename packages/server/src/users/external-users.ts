@@ -89,7 +89,10 @@ export async function provisionExternalUser(
         ? ((await deps.store.users.update(existing.id, changes)) ?? existing)
         : existing;
   }
-  await deps.syncTeams?.(user.id, access.teams);
+  // Only a mapping that manages teams changes them: one that names none leaves the teams an
+  // administrator gave by hand.
+  if (mapping.rules.some((rule) => (rule.teams ?? []).length > 0))
+    await deps.syncTeams?.(user.id, access.teams);
   return user;
 }
 

@@ -9,6 +9,7 @@ import { Checkbox } from '../../components/checkbox.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { useConsole } from '../../api/console-context.js';
 import { SecondFactorSettingsCard } from '../sign-in/second-factor-settings.js';
+import { Link } from '../../routing/link.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
   cpu: 'CPU use',
@@ -123,6 +124,12 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
+      <p>
+        Sign-in:{' '}
+        <Link href="/settings/sign-in/directories" data-testid="settings-directories">
+          directories (LDAP, RADIUS)
+        </Link>
+      </p>
       <Loaded load={settings} onRetry={reload}>
         {(value) => <StatisticsForm initial={value} />}
       </Loaded>

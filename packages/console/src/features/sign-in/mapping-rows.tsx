@@ -1,0 +1,122 @@
+import type { DirectoryMapping, RoleView } from '@tether/protocol';
+import { useLoad } from '../../hooks/use-load.js';
+import { without } from './directory-draft.js';
+
+/**
+ * The group → role and teams rows of a directory. The first row whose group the user is in
+ * decides the role; teams add up. Without a default role, unmapped users are refused.
+ *
+ * @example
+ * <MappingRows mapping={mapping} onChange={setMapping} groupHint="LDAP group DN" />
+ */
+export function MappingRows({
+  mapping,
+  onChange,
+  groupHint,
+}: {
+  mapping: DirectoryMapping;
+  onChange: (mapping: DirectoryMapping) => void;
+  groupHint: string;
+}) {
+  // Built-in and custom roles; until they load, the roles in use stay selectable.
+  const [load] = useLoad((api) => api.listRoles(), []);
+  const roles: readonly Pick<RoleView, 'id' | 'name'>[] =
+    load.state === 'ready'
+      ? load.value
+      : [...new Set([...mapping.rules.map((rule) => rule.role), mapping.defaultRole ?? ''])]
+          .filter((id) => id !== '')
+          .map((id) => ({ id, name: id }));
+  const setRule = (index: number, change: Partial<DirectoryMapping['rules'][number]>) =>
+    onChange({
+      ...mapping,
+      rules: mapping.rules.map((rule, at) => (at === index ? { ...rule, ...change } : rule)),
+    });
+  return (
+    <fieldset className="field-wide" data-testid="mapping">
+      <legend>Group mapping</legend>
+      {mapping.rules.map((rule, index) => (
+        <div className="form-grid" key={index} data-testid="mapping-row">
+          <label className="field">
+            <span>Group</span>
+            <input
+              value={rule.group}
+              placeholder={groupHint}
+              onChange={(event) => setRule(index, { group: event.target.value })}
+              data-testid="mapping-group"
+            />
+          </label>
+          <label className="field">
+            <span>Role</span>
+            <select
+              value={rule.role}
+              onChange={(event) => setRule(index, { role: event.target.value })}
+              data-testid="mapping-role"
+            >
+              {roles.map((role) => (
+                <option key={role.id} value={role.id}>
+                  {role.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Teams (comma-separated)</span>
+            <input
+              value={rule.teams.join(', ')}
+              onChange={(event) =>
+                setRule(index, {
+                  teams: event.target.value
+                    .split(',')
+                    .map((team) => team.trim())
+                    .filter((team) => team !== ''),
+                })
+              }
+              data-testid="mapping-teams"
+            />
+          </label>
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              onChange({ ...mapping, rules: mapping.rules.filter((_, at) => at !== index) })
+            }
+          >
+            Remove
+          </button>
+        </div>
+      ))}
+      <button
+        type="button"
+        className="button"
+        onClick={() =>
+          onChange({
+            ...mapping,
+            rules: [...mapping.rules, { group: '', role: 'technician', teams: [] }],
+          })
+        }
+        data-testid="mapping-add"
+      >
+        Add a group
+      </button>
+      <label className="field">
+        <span>Users of no mapped group</span>
+        <select
+          value={mapping.defaultRole ?? ''}
+          onChange={(event) => {
+            const rest = without(mapping, 'defaultRole');
+            const role = event.target.value;
+            onChange(role === '' ? rest : { ...rest, defaultRole: role });
+          }}
+          data-testid="mapping-default"
+        >
+          <option value="">Are refused</option>
+          {roles.map((role) => (
+            <option key={role.id} value={role.id}>
+              Get the role {role.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </fieldset>
+  );
+}
