@@ -9,6 +9,7 @@ export * from './identity/enrollment-token.js';
 export * from './identity/proofs.js';
 export * from './api/auth.js';
 export * from './api/users.js';
+export * from './api/sso.js';
 export * from './api/statistics.js';
 export * from './api/devices.js';
 export * from './api/installers.js';

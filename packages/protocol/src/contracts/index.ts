@@ -16,6 +16,7 @@ import { recordingEndpoints } from './recordings.js';
 import { storageEndpoints, uploadEndpoints } from './storage.js';
 import { oemAdministrationEndpoints, oemDeviceEndpoints } from './oem.js';
 import { accountEndpoints, userEndpoints } from './users.js';
+import { ssoEndpoints } from './sso.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -30,6 +31,7 @@ export * from './recordings.js';
 export * from './storage.js';
 export * from './oem.js';
 export * from './users.js';
+export * from './sso.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -55,4 +57,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(oemAdministrationEndpoints),
   ...Object.values(userEndpoints),
   ...Object.values(accountEndpoints),
+  ...Object.values(ssoEndpoints),
 ];

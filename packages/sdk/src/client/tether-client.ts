@@ -28,6 +28,7 @@ import { callEndpoint, callEndpointText } from './call-endpoint.js';
 import { createPolicyClient, type PolicyClient } from './policy-client.js';
 import { createUnattendedClient, type UnattendedClient } from './unattended-client.js';
 import { createUserClient, type UserClient } from './user-client.js';
+import { createSsoClient, type SsoClient } from './sso-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -46,7 +47,7 @@ export interface AuditQuery {
 }
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
-export interface TetherClient extends PolicyClient, UnattendedClient, UserClient {
+export interface TetherClient extends PolicyClient, UnattendedClient, UserClient, SsoClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -103,6 +104,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createPolicyClient(transport),
     ...createUnattendedClient(transport),
     ...createUserClient(transport),
+    ...createSsoClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

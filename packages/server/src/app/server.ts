@@ -17,6 +17,7 @@ import { createUserApp } from '../http/user-app.js';
 import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
 import { createUserService } from '../users/user-service.js';
+import { createSsoService } from '../sso/sso-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
@@ -187,6 +188,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     policies,
     uploads,
     oem,
+    sso: createSsoService({
+      store,
+      clock,
+      audit,
+      auth,
+      log,
+      configured: config.singleSignOn.providers,
+      publicUrl: () => context.publicUrl(),
+    }),
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, invalidInput } from '@tether/protocol';
+import { SingleSignOnConfig } from './sso-config.js';
 
 const Port = z.int().min(0).max(65535);
 
@@ -113,6 +114,8 @@ export const ServerConfig = z.object({
       retryBaseSec: 10,
       retryMaxSec: 3600,
     }),
+  /** Single sign-on providers (OpenID Connect, SAML 2.0): `sso-config.ts`. */
+  singleSignOn: SingleSignOnConfig,
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;

@@ -18,8 +18,12 @@ import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { ssoRoutes } from './routes/sso-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
+
+/** The SAML assertion consumer service of any provider. */
+const SAML_ACS = /^\/api\/v1\/auth\/sso\/[a-z0-9-]+\/acs(\?|$)/;
 
 /**
  * The user listener's HTTP application: REST API, agent enrolment and the console's files.
@@ -41,7 +45,13 @@ export async function createUserApp(
         : undefined,
   });
 
-  installBrowserGuards(app, { publicUrl: context.config.publicUrl, csp: consoleCsp });
+  installBrowserGuards(app, {
+    publicUrl: context.config.publicUrl,
+    csp: consoleCsp,
+    // SAML's HTTP-POST binding: the IdP's page posts the signed response cross-site. What it
+    // may do is checked there (signature, our request, this browser's binding cookie).
+    crossSitePost: (url) => SAML_ACS.test(url),
+  });
 
   registerEndpoint(app, context.auth, healthEndpoints.check, () =>
     Promise.resolve({ ok: true as const }),
@@ -60,6 +70,7 @@ export async function createUserApp(
     storageRoutes,
     oemRoutes,
     userRoutes,
+    ssoRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

@@ -15,6 +15,7 @@ import type { SessionService } from '../sessions/session-service.js';
 import type { UnattendedService } from '../unattended/unattended-service.js';
 import type { Store } from '../store/store.js';
 import type { UserService } from '../users/user-service.js';
+import type { SsoService } from '../sso/sso-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -36,6 +37,8 @@ export interface ServerContext {
   policies: PolicyService;
   uploads: UploadQueue;
   oem: OemService;
+  /** Single sign-on (OpenID Connect, SAML). */
+  sso: SsoService;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */
