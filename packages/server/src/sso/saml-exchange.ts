@@ -27,7 +27,7 @@ export function createSamlExchange() {
   const instances = new Map<string, Promise<Saml>>();
 
   function instance(provider: SamlProvider, sp: ServiceProvider): Promise<Saml> {
-    const key = JSON.stringify([provider, sp]);
+    const key = JSON.stringify([provider, sp.acsUrl, sp.spEntityId]);
     let saml = instances.get(key);
     if (!saml) {
       saml = load().then(

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { AuditEntry, UserList, type SaveSsoProviderRequest } from '@tether/protocol';
+import { z } from 'zod';
+import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import { startSamlIdp, type SamlTestIdp } from '../support/sso/saml-idp.js';
+import { createTestServer, type TestServer } from '../support/test-server.js';
+
+const ACS_PATH = '/api/v1/auth/sso/corp-saml/acs';
+
+let server: TestServer;
+let idp: SamlTestIdp;
+let browser: Browser;
+let consoleUrl: string;
+
+before(async () => {
+  server = await createTestServer();
+  consoleUrl = server.server.context.publicUrl();
+  idp = await startSamlIdp({
+    users: [
+      {
+        username: 'carol',
+        password: 'carol-password',
+        attributes: { uid: ['carol'], displayName: ['Carol Support'], groups: ['support'] },
+      },
+      {
+        username: 'dave',
+        password: 'dave-password',
+        attributes: { uid: ['dave'], groups: ['sales'] },
+      },
+    ],
+    serviceProvider: {
+      entityId: `${consoleUrl}/api/v1/auth/sso/corp-saml/metadata`,
+      acsUrl: `${consoleUrl}${ACS_PATH}`,
+    },
+  });
+  browser = await launchBrowser();
+  const provider: SaveSsoProviderRequest = {
+    kind: 'saml',
+    id: 'corp-saml',
+    label: 'Corp SAML',
+    entryPoint: idp.ssoUrl,
+    idpIssuer: idp.entityId,
+    idpCertificates: [idp.certificate],
+    usernameAttribute: 'uid',
+    displayNameAttribute: 'displayName',
+    groupsAttribute: 'groups',
+    mapping: { rules: [{ group: 'support', role: 'privileged' }] },
+  };
+  const saved = await server.admin.request(
+    'PUT',
+    '/api/v1/settings/sso/providers/corp-saml',
+    provider,
+  );
+  assert.equal(saved.status, 200, saved.text);
+});
+after(async () => {
+  await browser.close();
+  await idp.close();
+  await server.close();
+});
+
+async function userNamed(username: string) {
+  const list = (await server.admin.request('GET', '/api/v1/users')).json(UserList);
+  return list.users.find((user) => user.username === username);
+}
+
+/** Signs in at SimpleSAMLphp's login form (shown only while the IdP has no session). */
+async function signInAtIdp(page: Page, username: string, password: string): Promise<void> {
+  await page.waitForURL((url) => url.href.startsWith(idp.entityId.replace(/saml2.*/, '')));
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('input[name="password"]').press('Enter');
+}
+
+test('the service provider metadata names our entity ID and assertion consumer service', async () => {
+  const response = await server.client().request('GET', '/api/v1/auth/sso/corp-saml/metadata');
+  assert.equal(response.status, 200);
+  assert.match(
+    response.text,
+    /entityID="https:\/\/localhost:\d+\/api\/v1\/auth\/sso\/corp-saml\/metadata"/,
+  );
+  assert.ok(response.text.includes(`Location="${consoleUrl}${ACS_PATH}"`));
+  assert.match(response.text, /WantAssertionsSigned="true"/);
+});
+
+test('a mapped user signs in through the SAML IdP and is created with the mapped role', async () => {
+  const page = await newConsolePage(browser, consoleUrl);
+  try {
+    await page.getByTestId('sso-button-corp-saml').click();
+    await signInAtIdp(page, 'carol', 'carol-password');
+    await page.getByTestId('signed-in-user').waitFor({ timeout: 60_000 });
+    const carol = await userNamed('carol');
+    assert.ok(carol, 'the user was created at their first sign-in');
+    assert.equal(carol.role, 'privileged');
+    assert.equal(carol.source, 'saml');
+    assert.equal(carol.displayName, 'Carol Support');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('an unmapped user is refused on the login page with the reason', async () => {
+  const page = await newConsolePage(browser, consoleUrl);
+  try {
+    await page.getByTestId('sso-button-corp-saml').click();
+    await signInAtIdp(page, 'dave', 'dave-password');
+    const refusal = page.getByTestId('sso-error');
+    await refusal.waitFor({ timeout: 60_000 });
+    assert.match(await refusal.innerText(), /none of your groups is mapped/);
+    assert.equal(await userNamed('dave'), undefined);
+  } finally {
+    await page.context().close();
+  }
+});
+
+/**
+ * Runs the round trip as far as the IdP's signed response, which is kept instead of being
+ * posted: the browser's flow stays open for a crafted response.
+ */
+async function signedResponse(page: Page): Promise<{ SAMLResponse: string; RelayState: string }> {
+  let captured: string | undefined;
+  await page.route(`**${ACS_PATH}`, async (route) => {
+    captured = route.request().postData() ?? '';
+    await route.abort();
+  });
+  const posted = page.waitForEvent('requestfailed', {
+    predicate: (request) => request.url().endsWith(ACS_PATH),
+    timeout: 60_000,
+  });
+  // The IdP asks for the password once; later round trips use its session.
+  await page.goto(`${consoleUrl}/api/v1/auth/sso/corp-saml/start`).catch(() => undefined);
+  if (captured === undefined && (await page.locator('input[name="username"]').count())) {
+    await signInAtIdp(page, 'carol', 'carol-password');
+  }
+  await posted;
+  await page.unroute(`**${ACS_PATH}`);
+  const form = new URLSearchParams(captured);
+  return { SAMLResponse: form.get('SAMLResponse') ?? '', RelayState: form.get('RelayState') ?? '' };
+}
+
+const xmlOf = (response: string) => Buffer.from(response, 'base64').toString('utf8');
+const responseOf = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
+
+test('a tampered assertion and an unsigned one are refused; the untouched one is accepted', async () => {
+  const page = await newConsolePage(browser, consoleUrl);
+  try {
+    const post = (form: { SAMLResponse: string; RelayState: string }) =>
+      page.context().request.post(`${consoleUrl}${ACS_PATH}`, { form, maxRedirects: 0 });
+    // Three flows of this browser, each with a real signed response of the IdP.
+    const [first, second, third] = [
+      await signedResponse(page),
+      await signedResponse(page),
+      await signedResponse(page),
+    ];
+
+    const original = xmlOf(first.SAMLResponse);
+    assert.match(original, /<ds:Signature/);
+    const tampered = original.replace(/>support</, '>administrators<');
+    assert.notEqual(tampered, original, 'the group value was changed');
+    const refusedTampered = await post({ ...first, SAMLResponse: responseOf(tampered) });
+    assert.match(
+      await refusedTampered.text(),
+      /Single sign-on failed: the SAML response was refused: Invalid signature/,
+    );
+    assert.doesNotMatch(refusedTampered.headers()['set-cookie'] ?? '', /tether_session=[^;]/);
+
+    const unsigned = xmlOf(second.SAMLResponse).replace(
+      /<ds:Signature[\s\S]*?<\/ds:Signature>/g,
+      '',
+    );
+    assert.doesNotMatch(unsigned, /Signature/);
+    const refusedUnsigned = await post({ ...second, SAMLResponse: responseOf(unsigned) });
+    assert.match(
+      await refusedUnsigned.text(),
+      /Single sign-on failed: the SAML response was refused: Invalid signature/,
+    );
+    assert.doesNotMatch(refusedUnsigned.headers()['set-cookie'] ?? '', /tether_session=[^;]/);
+
+    // The same browser with an untouched response signs in: the refusals were the signature's.
+    const accepted = await post(third);
+    assert.match(accepted.headers()['set-cookie'] ?? '', /tether_session=[^;]/);
+  } finally {
+    await page.context().close();
+  }
+  const audit = await server.admin.request('GET', '/api/v1/audit?limit=50');
+  const refusals = audit
+    .json(z.object({ entries: z.array(AuditEntry) }))
+    .entries.filter(
+      (entry) =>
+        entry.action === 'auth.login_failed' &&
+        /SAML response was refused/.test(JSON.stringify(entry.details)),
+    );
+  assert.equal(refusals.length, 2, 'both refusals are audited with their reason');
+});
