@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { Checkbox } from '../../components/checkbox.js';
+import { SignInSettingsLinks } from '../sign-in/sign-in-settings-links.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
   cpu: 'CPU use',
@@ -113,6 +114,7 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
+      <SignInSettingsLinks />
       <Loaded load={settings} onRetry={reload}>
         {(value) => <StatisticsForm initial={value} />}
       </Loaded>
