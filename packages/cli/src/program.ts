@@ -10,6 +10,7 @@ import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
 import { storageCommands } from './commands/storage.js';
 import { userCommands } from './commands/users.js';
+import { ssoCommands } from './commands/sso.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -23,6 +24,7 @@ const commands: Command[] = [
   unlockCommand,
   trustedNetworksCommand,
   ...userCommands,
+  ...ssoCommands,
   ...oemCommands,
   ...storageCommands,
 ];

@@ -15,6 +15,7 @@ export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-netwo
 export { createInstallerService } from './installers/installer-service.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { headlessLoginControl } from './users/headless-logins.js';
+export { createSsoProviders } from './sso/sso-providers.js';
 export { generatePassword } from './auth/password-hash.js';
 export { loadServerIdentity } from './keys/server-identity.js';
 export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';
