@@ -27,6 +27,9 @@ export const SsoGroupMapping = z.object({
 });
 export type SsoGroupMapping = z.infer<typeof SsoGroupMapping>;
 
+/** http is accepted for an issuer on this machine only (a local or test provider). */
+const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i;
+
 const Common = {
   id: SsoProviderId,
   /** The login page's button: "Sign in with <label>". */
@@ -40,7 +43,12 @@ const OidcFields = {
   ...Common,
   kind: z.literal('oidc'),
   /** Discovery: `<issuer>/.well-known/openid-configuration`. HTTPS, or http on loopback only. */
-  issuer: z.url({ protocol: /^https?$/ }),
+  issuer: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (url) => url.startsWith('https:') || LOOPBACK.test(url),
+      'use https (http only for a provider on this machine: localhost, 127.0.0.1, [::1])',
+    ),
   clientId: z.string().min(1).max(500),
   scopes: z.array(z.string().regex(/^[\x21-\x7e]+$/)).default(['openid', 'profile', 'email']),
   usernameClaim: z.string().min(1).max(100).default('preferred_username'),

@@ -48,3 +48,12 @@ test('a SAML identity is the NameID when no username attribute is named; one gro
 test('no username claim is an error that names the claim to configure', () => {
   assert.throws(() => identityFrom({ sub: '123', groups: [] }, oidc), /no "email" claim/);
 });
+
+test('an OpenID Connect issuer on plain http is refused unless it is on this machine', () => {
+  const provider = { kind: 'oidc', id: 'x', label: 'X', clientId: 'tether' };
+  const refused = SsoProviderSettings.safeParse({ ...provider, issuer: 'http://idp.example.test' });
+  assert.equal(refused.success, false);
+  assert.match(JSON.stringify(refused.error.issues), /use https/);
+  const local = SsoProviderSettings.safeParse({ ...provider, issuer: 'http://127.0.0.1:4000' });
+  assert.equal(local.success, true);
+});
