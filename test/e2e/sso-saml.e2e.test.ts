@@ -3,9 +3,13 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AuditEntry, UserList, type SaveSsoProviderRequest } from '@tether/protocol';
 import { z } from 'zod';
-import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
+import {
+  launchBrowser,
+  newConsolePage,
+  signIn,
+} from '../../packages/console/test/support/browser.js';
 import { startSamlIdp, type SamlTestIdp } from '../support/sso/saml-idp.js';
-import { createTestServer, type TestServer } from '../support/test-server.js';
+import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
 const ACS_PATH = '/api/v1/auth/sso/corp-saml/acs';
 
@@ -110,6 +114,24 @@ test('an unmapped user is refused on the login page with the reason', async () =
     await refusal.waitFor({ timeout: 60_000 });
     assert.match(await refusal.innerText(), /none of your groups is mapped/);
     assert.equal(await userNamed('dave'), undefined);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("an administrator's test shows the assertion's attributes and the mapping, signing nobody in", async () => {
+  const page = await newConsolePage(browser, consoleUrl);
+  try {
+    await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
+    await page.goto(`${consoleUrl}/api/v1/settings/sso/providers/corp-saml/test`);
+    await signInAtIdp(page, 'dave', 'dave-password');
+    await page.getByTestId('sso-test-result').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('sso-test-username').innerText(), 'dave');
+    assert.equal(await page.getByTestId('sso-test-groups').innerText(), 'sales');
+    assert.match(await page.getByTestId('sso-test-mapped').innerText(), /not mapped/);
+    assert.match(await page.getByTestId('sso-test-received').innerText(), /"nameID"/);
+    // Still the administrator: the test did not sign dave in.
+    assert.match(await page.getByTestId('signed-in-user').innerText(), /admin/);
   } finally {
     await page.context().close();
   }
