@@ -129,3 +129,11 @@ test('a callback that no browser started here is refused (state bound to the bro
   assert.match(response.text, /expired or was started in another browser/);
   assert.doesNotMatch(response.headers['set-cookie']?.toString() ?? '', /tether_session=[^;]/);
 });
+
+test('starting with an unknown provider sends the browser back to the login page with the reason', async () => {
+  const response = await server.client().request('GET', '/api/v1/auth/sso/nope/start');
+  assert.equal(response.status, 302);
+  const location = new URL(String(response.headers.location), consoleUrl);
+  assert.equal(location.pathname, '/');
+  assert.match(location.searchParams.get('sso_error') ?? '', /No single sign-on provider "nope"/);
+});

@@ -17,6 +17,9 @@ export type SsoFinish =
   | { outcome: 'refused'; message: string }
   | { outcome: 'tested'; resultId: string };
 
+/** The console page showing a test's result. */
+export const testResultPath = (id: string) => `/settings/sign-in/sso/tests/${id}`;
+
 const EXPIRED =
   'This single sign-on expired or was started in another browser. Start it again from the login page.';
 
@@ -140,9 +143,11 @@ export function createSsoService(deps: {
         return started.url;
       } catch (error) {
         deps.log.warn({ err: error, provider: provider.id }, 'cannot start single sign-on');
-        throw new AppError(
-          'UNAVAILABLE',
-          `Cannot reach the single sign-on provider "${provider.label}": ${(error as Error).message}`,
+        const message = `Cannot reach the single sign-on provider "${provider.label}": ${(error as Error).message}`;
+        // A test shows the failure on its result page: it is what the server saw.
+        if (!input.test) throw new AppError('UNAVAILABLE', message);
+        return testResultPath(
+          flows.keepResult(testResult(provider, { error: message }), input.test.by),
         );
       }
     },

@@ -2,9 +2,9 @@ import { ssoEndpoints } from '@tether/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_IDLE_MS } from '../../auth/auth-service.js';
 import { SsoFlows, FLOW_TTL_MS } from '../../sso/sso-flows.js';
-import type { SsoFinish, SsoService } from '../../sso/sso-service.js';
+import { testResultPath, type SsoFinish, type SsoService } from '../../sso/sso-service.js';
 import type { ServerContext } from '../../ports/server-context.js';
-import { registerEndpoint } from '../endpoint-route.js';
+import { registerEndpoint, type EndpointRouteOptions } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
 import { readCookie, sessionCookie, sourceAddress } from '../request-context.js';
 
@@ -31,6 +31,17 @@ function bindBrowser(request: FastifyRequest, reply: FastifyReply): string {
   return binding;
 }
 
+/** The login page, showing why a single sign-on did not sign the browser in. */
+const loginPageSaying = (message: string) => `/?sso_error=${encodeURIComponent(message)}`;
+
+/**
+ * A browser that navigated here gets the login page with the reason, not a JSON error body (an
+ * unknown or disabled provider, a provider that cannot be reached).
+ */
+const toLoginPage: EndpointRouteOptions = {
+  answerRefusal: (error, _request, reply) => reply.redirect(loginPageSaying(error.message), 302),
+};
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /**
@@ -43,8 +54,8 @@ function finishPage(finish: SsoFinish, reply: FastifyReply): string {
   if (finish.outcome === 'signed-in') {
     void reply.header('set-cookie', sessionCookie(finish.token, SESSION_IDLE_MS / 1000));
     next = '/';
-  } else if (finish.outcome === 'tested') next = `/settings/sign-in/sso/tests/${finish.resultId}`;
-  else next = `/?sso_error=${encodeURIComponent(finish.message)}`;
+  } else if (finish.outcome === 'tested') next = testResultPath(finish.resultId);
+  else next = loginPageSaying(finish.message);
   const href = escapeHtml(next);
   const text = finish.outcome === 'refused' ? escapeHtml(finish.message) : 'Signing in…';
   void reply.type('text/html; charset=utf-8');
@@ -59,24 +70,36 @@ export function ssoRoutes(app: HttpsApp, context: ServerContext): void {
     providers: await sso.buttons(),
   }));
 
-  registerEndpoint(app, context.auth, ssoEndpoints.start, async ({ params, request, reply }) => {
-    const location = await sso.start({
-      providerId: params.provider,
-      binding: bindBrowser(request, reply),
-    });
-    void reply.redirect(location, 302);
-  });
+  registerEndpoint(
+    app,
+    context.auth,
+    ssoEndpoints.start,
+    async ({ params, request, reply }) => {
+      const location = await sso.start({
+        providerId: params.provider,
+        binding: bindBrowser(request, reply),
+      });
+      void reply.redirect(location, 302);
+    },
+    toLoginPage,
+  );
 
-  registerEndpoint(app, context.auth, ssoEndpoints.callback, async ({ params, request, reply }) => {
-    const finish = await sso.finishOidc({
-      providerId: params.provider,
-      // The URL as the provider sent it: openid-client checks its parameters itself.
-      callbackUrl: new URL(request.url, context.publicUrl()),
-      binding: bindingOf(request),
-      sourceAddress: sourceAddress(request),
-    });
-    return finishPage(finish, reply);
-  });
+  registerEndpoint(
+    app,
+    context.auth,
+    ssoEndpoints.callback,
+    async ({ params, request, reply }) => {
+      const finish = await sso.finishOidc({
+        providerId: params.provider,
+        // The URL as the provider sent it: openid-client checks its parameters itself.
+        callbackUrl: new URL(request.url, context.publicUrl()),
+        binding: bindingOf(request),
+        sourceAddress: sourceAddress(request),
+      });
+      return finishPage(finish, reply);
+    },
+    toLoginPage,
+  );
 
   // The IdP posts a form (HTTP-POST binding); JSON is all the rest of the API takes.
   void app.register((scoped: HttpsApp, _options, done) => {
@@ -100,6 +123,7 @@ export function ssoRoutes(app: HttpsApp, context: ServerContext): void {
         });
         return finishPage(finish, reply);
       },
+      toLoginPage,
     );
     done();
   });
