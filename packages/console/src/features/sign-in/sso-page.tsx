@@ -1,6 +1,7 @@
 import type { SaveSsoProviderRequest, SsoProviderEntry } from '@tether/protocol';
 import { useState } from 'react';
 import { useConsole } from '../../api/console-context.js';
+import { CopyButton } from '../../components/copy-button.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
@@ -29,7 +30,8 @@ function ServiceProviderUrls({ entry }: { entry: SsoProviderEntry }) {
             <dd>
               <code data-testid={`sso-url-${label.toLowerCase().replace(/\s+/g, '-')}`}>
                 {value}
-              </code>
+              </code>{' '}
+              <CopyButton text={value ?? ''} />
             </dd>
           </div>
         ))}
