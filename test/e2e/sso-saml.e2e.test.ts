@@ -12,6 +12,9 @@ import { startSamlIdp, type SamlTestIdp } from '../support/sso/saml-idp.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
 const ACS_PATH = '/api/v1/auth/sso/corp-saml/acs';
+const SKEW_PROVIDERS = ['skew-none', 'skew-120'] as const;
+const spUrl = (id: string, what: 'acs' | 'metadata') =>
+  `${consoleUrl}/api/v1/auth/sso/${id}/${what}`;
 
 let server: TestServer;
 let idp: SamlTestIdp;
@@ -34,10 +37,15 @@ before(async () => {
         attributes: { uid: ['dave'], groups: ['sales'] },
       },
     ],
-    serviceProvider: {
-      entityId: `${consoleUrl}/api/v1/auth/sso/corp-saml/metadata`,
-      acsUrl: `${consoleUrl}${ACS_PATH}`,
-    },
+    serviceProviders: [
+      { entityId: spUrl('corp-saml', 'metadata'), acsUrl: spUrl('corp-saml', 'acs') },
+      // Assertions valid for one second: only the clock skew setting can accept them later.
+      ...SKEW_PROVIDERS.map((id) => ({
+        entityId: spUrl(id, 'metadata'),
+        acsUrl: spUrl(id, 'acs'),
+        assertionLifetimeSec: 1,
+      })),
+    ],
   });
   browser = await launchBrowser();
   const provider: SaveSsoProviderRequest = {
@@ -58,6 +66,20 @@ before(async () => {
     provider,
   );
   assert.equal(saved.status, 200, saved.text);
+  for (const id of SKEW_PROVIDERS) {
+    const skewed: SaveSsoProviderRequest = {
+      ...provider,
+      id,
+      label: id,
+      clockSkewSec: id === 'skew-none' ? 0 : 120,
+    };
+    const response = await server.admin.request(
+      'PUT',
+      `/api/v1/settings/sso/providers/${id}`,
+      skewed,
+    );
+    assert.equal(response.status, 200, response.text);
+  }
 });
 after(async () => {
   await browser.close();
@@ -141,23 +163,27 @@ test("an administrator's test shows the assertion's attributes and the mapping, 
  * Runs the round trip as far as the IdP's signed response, which is kept instead of being
  * posted: the browser's flow stays open for a crafted response.
  */
-async function signedResponse(page: Page): Promise<{ SAMLResponse: string; RelayState: string }> {
+async function signedResponse(
+  page: Page,
+  providerId = 'corp-saml',
+): Promise<{ SAMLResponse: string; RelayState: string }> {
+  const acsPath = `/api/v1/auth/sso/${providerId}/acs`;
   let captured: string | undefined;
-  await page.route(`**${ACS_PATH}`, async (route) => {
+  await page.route(`**${acsPath}`, async (route) => {
     captured = route.request().postData() ?? '';
     await route.abort();
   });
   const posted = page.waitForEvent('requestfailed', {
-    predicate: (request) => request.url().endsWith(ACS_PATH),
+    predicate: (request) => request.url().endsWith(acsPath),
     timeout: 60_000,
   });
   // The IdP asks for the password once; later round trips use its session.
-  await page.goto(`${consoleUrl}/api/v1/auth/sso/corp-saml/start`).catch(() => undefined);
+  await page.goto(`${consoleUrl}/api/v1/auth/sso/${providerId}/start`).catch(() => undefined);
   if (captured === undefined && (await page.locator('input[name="username"]').count())) {
     await signInAtIdp(page, 'carol', 'carol-password');
   }
   await posted;
-  await page.unroute(`**${ACS_PATH}`);
+  await page.unroute(`**${acsPath}`);
   const form = new URLSearchParams(captured);
   return { SAMLResponse: form.get('SAMLResponse') ?? '', RelayState: form.get('RelayState') ?? '' };
 }
@@ -215,4 +241,33 @@ test('a tampered assertion and an unsigned one are refused; the untouched one is
         /SAML response was refused/.test(JSON.stringify(entry.details)),
     );
   assert.equal(refusals.length, 2, 'both refusals are audited with their reason');
+});
+
+test('the clock skew setting decides whether an assertion just past its validity is accepted', async () => {
+  const page = await newConsolePage(browser, consoleUrl);
+  try {
+    const post = (providerId: string, form: { SAMLResponse: string; RelayState: string }) =>
+      page.context().request.post(spUrl(providerId, 'acs'), { form, maxRedirects: 0 });
+    const strict = await signedResponse(page, 'skew-none');
+    const lenient = await signedResponse(page, 'skew-120');
+    // Both assertions were valid for one second (NotOnOrAfter): wait until that has passed.
+    const validUntil = (response: string) =>
+      Date.parse(/NotOnOrAfter="([^"]+)"/.exec(xmlOf(response))?.[1] ?? '');
+    const latest = Math.max(validUntil(strict.SAMLResponse), validUntil(lenient.SAMLResponse));
+    assert.ok(Number.isFinite(latest), 'the assertions carry NotOnOrAfter');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, latest - Date.now()) + 1500));
+
+    const refused = await post('skew-none', strict);
+    // node-saml's words for a subject confirmation or assertion past NotOnOrAfter.
+    assert.match(
+      await refused.text(),
+      /the SAML response was refused: (No valid subject confirmation|SAML assertion expired)/,
+    );
+    assert.doesNotMatch(refused.headers()['set-cookie'] ?? '', /tether_session=[^;]/);
+    // The same IdP, the same kind of assertion, as late: accepted within 120 s of skew.
+    const accepted = await post('skew-120', lenient);
+    assert.match(accepted.headers()['set-cookie'] ?? '', /tether_session=[^;]/);
+  } finally {
+    await page.context().close();
+  }
 });

@@ -48,7 +48,8 @@ function phpArray(value: unknown): string {
  */
 export async function startSamlIdp(setup: {
   users: SamlTestUser[];
-  serviceProvider: { entityId: string; acsUrl: string };
+  /** The SPs it trusts; `assertionLifetimeSec`: how long its assertions are valid (default 300). */
+  serviceProviders: { entityId: string; acsUrl: string; assertionLifetimeSec?: number }[];
 }): Promise<SamlTestIdp> {
   const dir = await mkdtemp(join(tmpdir(), 'tether-saml-idp-'));
   const port = await freePort();
@@ -104,12 +105,18 @@ export async function startSamlIdp(setup: {
       certificate: 'idp.crt',
       auth: 'test-users',
     })};\n`,
-    'metadata/saml20-sp-remote.php': `<?php\n$metadata[${php(setup.serviceProvider.entityId)}] = ${phpArray(
-      {
-        AssertionConsumerService: setup.serviceProvider.acsUrl,
-        NameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
-      },
-    )};\n`,
+    'metadata/saml20-sp-remote.php': `<?php\n${setup.serviceProviders
+      .map(
+        (sp) =>
+          `$metadata[${php(sp.entityId)}] = ${phpArray({
+            AssertionConsumerService: sp.acsUrl,
+            NameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+            ...(sp.assertionLifetimeSec !== undefined && {
+              'assertion.lifetime': sp.assertionLifetimeSec,
+            }),
+          })};`,
+      )
+      .join('\n')}\n`,
   };
   await Promise.all(Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text)));
   const child = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', join(SIMPLESAMLPHP, 'www')], {
