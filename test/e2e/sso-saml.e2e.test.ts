@@ -271,3 +271,28 @@ test('the clock skew setting decides whether an assertion just past its validity
     await page.context().close();
   }
 });
+
+test("pasting the IdP's metadata in the console fills its URL, entity ID and certificate", async () => {
+  const metadata = await (await fetch(idp.entityId)).text();
+  const page = await newConsolePage(browser, consoleUrl);
+  try {
+    await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
+    await page.goto(`${consoleUrl}/settings/sign-in/sso`);
+    await page.getByTestId('sso-add-saml').click();
+    await page.getByTestId('sso-idp-metadata').fill(metadata);
+    await page.getByTestId('sso-idp-metadata-fill').click();
+    assert.equal(await page.getByTestId('sso-field-entryPoint').inputValue(), idp.ssoUrl);
+    assert.equal(await page.getByTestId('sso-field-idpIssuer').inputValue(), idp.entityId);
+    const body = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '');
+    assert.equal(
+      body(await page.getByTestId('sso-field-idpCertificates').inputValue()),
+      body(idp.certificate),
+    );
+    await page.getByTestId('sso-field-id').fill('pasted');
+    await page.getByTestId('sso-field-label').fill('Pasted');
+    await page.getByTestId('sso-save').click();
+    await page.locator('[data-testid="sso-row"][data-provider="pasted"]').waitFor();
+  } finally {
+    await page.context().close();
+  }
+});

@@ -2,6 +2,7 @@ import type { Role, SaveSsoProviderRequest, SsoProviderEntry } from '@tether/pro
 import { useState, type SyntheticEvent } from 'react';
 import { FormSubmit } from '../../components/form-submit.js';
 import { useAction } from '../../hooks/use-action.js';
+import { IdpMetadataPaste } from './idp-metadata-paste.js';
 import { SsoMappingRows, mappingOf, rowsOf, type MappingRow } from './sso-mapping-rows.js';
 
 type Kind = SaveSsoProviderRequest['kind'];
@@ -188,6 +189,11 @@ export function SsoProviderForm({
       <h2>
         {initial ? 'Edit' : 'Add'} {kind === 'oidc' ? 'an OpenID Connect' : 'a SAML 2.0'} provider
       </h2>
+      {kind === 'saml' && (
+        <IdpMetadataPaste
+          onFill={(fields) => setValues((previous) => ({ ...previous, ...fields }))}
+        />
+      )}
       {FIELDS[kind].map((field) => {
         const common = {
           value: values[field.name] ?? '',
