@@ -3,18 +3,18 @@ import type { TetherClient } from '@tether/sdk';
 import { useEffect, useState } from 'react';
 import { Notice } from '../../components/notice.js';
 
-/** The query parameter the server's single sign-on refusal page sends the browser back with. */
-const ERROR_PARAMETER = 'sso_error';
+/** The cookie the server leaves the reason of a refused single sign-on in (sso-routes.ts). */
+const REFUSAL_COOKIE = 'tether_sso_error';
 
-/** The refusal the server sent back, read once and removed from the address bar. */
-function takeRefusal(): string | undefined {
-  const url = new URL(window.location.href);
-  const message = url.searchParams.get(ERROR_PARAMETER) ?? undefined;
-  if (message !== undefined) {
-    url.searchParams.delete(ERROR_PARAMETER);
-    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+/** The refusal the server left, if any (forgotten once shown: see `SsoButtons`). */
+function readRefusal(): string | undefined {
+  const entry = document.cookie.split('; ').find((part) => part.startsWith(`${REFUSAL_COOKIE}=`));
+  if (entry === undefined) return undefined;
+  try {
+    return decodeURIComponent(entry.slice(REFUSAL_COOKIE.length + 1)) || undefined;
+  } catch {
+    return undefined; // URIError: not a value the server wrote
   }
-  return message;
 }
 
 /**
@@ -24,7 +24,11 @@ function takeRefusal(): string | undefined {
  */
 export function SsoButtons({ api }: { api: TetherClient }) {
   const [providers, setProviders] = useState<SsoButtonList['providers']>([]);
-  const [refusal] = useState(takeRefusal);
+  const [refusal] = useState(readRefusal);
+  useEffect(() => {
+    // Shown once: a reload of the login page no longer says it.
+    document.cookie = `${REFUSAL_COOKIE}=; Path=/; Secure; SameSite=Strict; Max-Age=0`;
+  }, []);
   useEffect(() => {
     // No buttons when the list cannot be read: the password form still works.
     api.listSsoButtons().then(setProviders, () => setProviders([]));

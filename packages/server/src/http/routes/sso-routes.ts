@@ -31,15 +31,29 @@ function bindBrowser(request: FastifyRequest, reply: FastifyReply): string {
   return binding;
 }
 
-/** The login page, showing why a single sign-on did not sign the browser in. */
-const loginPageSaying = (message: string) => `/?sso_error=${encodeURIComponent(message)}`;
+/**
+ * Why a single sign-on did not sign the browser in, for the login page to show once. A cookie,
+ * not the URL: a link from anywhere could otherwise put its own words on our login page.
+ */
+const REFUSAL_COOKIE = 'tether_sso_error';
+
+/** Leaves the reason for the login page; returns the login page's path. */
+function loginPageSaying(message: string, reply: FastifyReply): string {
+  const reason = encodeURIComponent(message.slice(0, 500));
+  void reply.header(
+    'set-cookie',
+    `${REFUSAL_COOKIE}=${reason}; Path=/; Secure; SameSite=Strict; Max-Age=300`,
+  );
+  return '/';
+}
 
 /**
  * A browser that navigated here gets the login page with the reason, not a JSON error body (an
  * unknown or disabled provider, a provider that cannot be reached).
  */
 const toLoginPage: EndpointRouteOptions = {
-  answerRefusal: (error, _request, reply) => reply.redirect(loginPageSaying(error.message), 302),
+  answerRefusal: (error, _request, reply) =>
+    reply.redirect(loginPageSaying(error.message, reply), 302),
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -55,7 +69,7 @@ function finishPage(finish: SsoFinish, reply: FastifyReply): string {
     void reply.header('set-cookie', sessionCookie(finish.token, SESSION_IDLE_MS / 1000));
     next = '/';
   } else if (finish.outcome === 'tested') next = testResultPath(finish.resultId);
-  else next = loginPageSaying(finish.message);
+  else next = loginPageSaying(finish.message, reply);
   const href = escapeHtml(next);
   const text = finish.outcome === 'refused' ? escapeHtml(finish.message) : 'Signing in…';
   void reply.type('text/html; charset=utf-8');
