@@ -33,6 +33,8 @@ const TEST_PACKAGES = [
   'freeradius-utils',
   'simplesamlphp',
   'php-cli',
+  // SimpleSAMLphp needs PHP's DOM (its Debian package does not depend on it).
+  'php-xml',
 ];
 
 /** @param {string} command @param {string[]} args */

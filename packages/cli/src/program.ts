@@ -18,6 +18,7 @@ import { teamCommands } from './commands/teams.js';
 import { teamGrantCommands } from './commands/team-grants.js';
 import { secondFactorCommands } from './commands/second-factors.js';
 import { directoryCommands } from './commands/directories.js';
+import { ssoCommands } from './commands/sso.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -39,6 +40,7 @@ const commands: Command[] = [
   ...teamGrantCommands,
   ...secondFactorCommands,
   ...directoryCommands,
+  ...ssoCommands,
   ...oemCommands,
   ...storageCommands,
 ];

@@ -26,6 +26,7 @@ export { createUserImporter } from './users/user-import.js';
 export { createTeamService, type TeamService } from './teams/team-service.js';
 export { headlessSecondFactors } from './auth/second-factors/headless-second-factors.js';
 export { createDirectoryService, type DirectoryService } from './directories/directory-service.js';
+export { createSsoProviders } from './sso/sso-providers.js';
 export { generatePassword } from './auth/password-hash.js';
 export { loadServerIdentity } from './keys/server-identity.js';
 export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';

@@ -15,6 +15,8 @@ import { PlayerPage } from '../features/recordings/player-page.js';
 import { RecordingsPage } from '../features/recordings/recordings-page.js';
 import { SettingsPage } from '../features/settings/settings-page.js';
 import { DirectoriesPage } from '../features/sign-in/directories-page.js';
+import { SsoPage } from '../features/sign-in/sso-page.js';
+import { SsoTestPage } from '../features/sign-in/sso-test-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
 import { UsersPage } from '../features/users/users-page.js';
@@ -228,6 +230,22 @@ export const ROUTES: readonly ConsoleRoute[] = [
     section: 'settings',
     permission: 'settings.manage',
     render: () => <DirectoriesPage />,
+  }),
+  route({
+    name: 'sign-in-sso',
+    path: '/settings/sign-in/sso',
+    title: 'Single sign-on',
+    section: 'settings',
+    permission: 'settings.manage',
+    render: () => <SsoPage />,
+  }),
+  route({
+    name: 'sign-in-sso-test',
+    path: '/settings/sign-in/sso/tests/:testId',
+    title: 'Single sign-on test',
+    section: 'settings',
+    permission: 'settings.manage',
+    render: ({ testId }) => <SsoTestPage testId={testId} />,
   }),
   route({
     name: 'audit',

@@ -1,26 +1,12 @@
 import { z } from 'zod';
 import { Role } from './auth.js';
+import { GroupRoleMapping } from './group-mapping.js';
 
 /**
  * Password directories (issue 12): LDAP / Active Directory and RADIUS servers that check the
  * passwords of users who are not local. Secrets (bind password, shared secret) are write-only:
  * a request may carry them, an answer only says whether one is set.
  */
-
-/** A directory group (LDAP group DN, RADIUS Class value) → a Tether role and teams. */
-export const GroupMappingRule = z.object({
-  group: z.string().trim().min(1).max(1024),
-  role: Role,
-  teams: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
-});
-export type GroupMappingRule = z.infer<typeof GroupMappingRule>;
-
-/** The first rule whose group the user is in decides the role; unmatched users get `defaultRole` or are refused. */
-export const DirectoryMapping = z.object({
-  rules: z.array(GroupMappingRule).max(500).default([]),
-  defaultRole: Role.optional(),
-});
-export type DirectoryMapping = z.infer<typeof DirectoryMapping>;
 
 /** A stable key for a directory (used by the test action and the CLI): letters, digits, `-`. */
 export const DirectoryId = z
@@ -34,7 +20,7 @@ const common = {
   /** A disabled directory is kept but never asked. */
   enabled: z.boolean().default(true),
   timeoutSec: z.number().positive().max(60).default(10),
-  mapping: DirectoryMapping.default({ rules: [] }),
+  mapping: GroupRoleMapping.default({ rules: [] }),
 };
 
 const LdapUrl = z

@@ -19,6 +19,7 @@ import { userImportEndpoints } from './user-import.js';
 import { grantEndpoints, teamEndpoints } from './teams.js';
 import { secondFactorAdminEndpoints, secondFactorEndpoints } from './second-factors.js';
 import { directoryEndpoints } from './directories.js';
+import { ssoEndpoints } from './sso.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -41,6 +42,7 @@ export * from './user-import.js';
 export * from './teams.js';
 export * from './second-factors.js';
 export * from './directories.js';
+export * from './sso.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -76,4 +78,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(secondFactorEndpoints),
   ...Object.values(secondFactorAdminEndpoints),
   ...Object.values(directoryEndpoints),
+  ...Object.values(ssoEndpoints),
 ];

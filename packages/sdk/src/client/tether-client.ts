@@ -34,6 +34,7 @@ import { createUserImportClient, type UserImportClient } from './user-import-cli
 import { createTeamClient, type TeamClient } from './team-client.js';
 import { createSecondFactorClient, type SecondFactorClient } from './second-factor-client.js';
 import { createDirectoryClient, type DirectoryClient } from './directory-client.js';
+import { createSsoClient, type SsoClient } from './sso-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -58,7 +59,8 @@ export interface TetherClient
     TeamClient,
     DeviceGroupClient,
     SecondFactorClient,
-    DirectoryClient {
+    DirectoryClient,
+    SsoClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -121,6 +123,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createDeviceGroupClient(transport),
     ...createSecondFactorClient(transport),
     ...createDirectoryClient(transport),
+    ...createSsoClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

@@ -25,6 +25,7 @@ import { createRoleService } from '../roles/role-service.js';
 import { createDeviceRights } from '../rights/device-rights.js';
 import { createTeamService } from '../teams/team-service.js';
 import { createDeviceGroupService } from '../groups/device-group-service.js';
+import { createSsoService } from '../sso/sso-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
@@ -222,6 +223,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     policies,
     uploads,
     oem,
+    sso: createSsoService({
+      store,
+      clock,
+      audit,
+      auth,
+      log,
+      configured: config.singleSignOn.providers,
+      publicUrl: () => context.publicUrl(),
+    }),
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,

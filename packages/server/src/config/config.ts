@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, invalidInput } from '@tether/protocol';
 import { DirectoriesConfig } from './directories-config.js';
+import { SingleSignOnConfig } from './sso-config.js';
 
 const Port = z.int().min(0).max(65535);
 
@@ -116,6 +117,8 @@ export const ServerConfig = z.object({
     }),
   /** LDAP / RADIUS directories (`directories-config.ts`); absent: set in the console. */
   directories: DirectoriesConfig,
+  /** Single sign-on providers (OpenID Connect, SAML 2.0): `sso-config.ts`. */
+  singleSignOn: SingleSignOnConfig,
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;

@@ -31,6 +31,8 @@ export function installBrowserGuards(
     publicUrl?: string | undefined;
     /** The page's Content-Security-Policy, given the page's own WebSocket origins. */
     csp(webSocketOrigins: string): string;
+    /** The few paths another site's page may POST to (SAML's assertion consumer service). */
+    crossSitePost?: (url: string) => boolean;
   },
 ): void {
   // Cross-site requests cannot change anything: state-changing calls must come from our origin.
@@ -38,6 +40,7 @@ export function installBrowserGuards(
     if (
       request.method !== 'GET' &&
       request.method !== 'HEAD' &&
+      !(request.method === 'POST' && options.crossSitePost?.(request.url)) &&
       !isSameOrigin(request.headers, options.publicUrl)
     ) {
       done(new AppError('FORBIDDEN', 'Cross-origin requests are not allowed.'));

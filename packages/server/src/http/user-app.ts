@@ -25,8 +25,12 @@ import { teamRoutes } from './routes/team-routes.js';
 import { deviceGroupRoutes } from './routes/device-group-routes.js';
 import { secondFactorRoutes } from './routes/second-factor-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
+import { ssoRoutes } from './routes/sso-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
+
+/** The SAML assertion consumer service of any provider. */
+const SAML_ACS = /^\/api\/v1\/auth\/sso\/[a-z0-9-]+\/acs(\?|$)/;
 
 /**
  * The user listener's HTTP application: REST API, agent enrolment and the console's files.
@@ -48,7 +52,13 @@ export async function createUserApp(
         : undefined,
   });
 
-  installBrowserGuards(app, { publicUrl: context.config.publicUrl, csp: consoleCsp });
+  installBrowserGuards(app, {
+    publicUrl: context.config.publicUrl,
+    csp: consoleCsp,
+    // SAML's HTTP-POST binding: the IdP's page posts the signed response cross-site. What it
+    // may do is checked there (signature, our request, this browser's binding cookie).
+    crossSitePost: (url) => SAML_ACS.test(url),
+  });
 
   registerEndpoint(app, context.auth, healthEndpoints.check, () =>
     Promise.resolve({ ok: true as const }),
@@ -74,6 +84,7 @@ export async function createUserApp(
     deviceGroupRoutes,
     secondFactorRoutes,
     directoryRoutes,
+    ssoRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

@@ -21,6 +21,7 @@ import type { UserService } from '../users/user-service.js';
 import type { DeviceRights } from '../rights/device-rights.js';
 import type { TeamService } from '../teams/team-service.js';
 import type { SecondFactorService } from '../auth/second-factors/second-factor-service.js';
+import type { SsoService } from '../sso/sso-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -50,6 +51,8 @@ export interface ServerContext {
   policies: PolicyService;
   uploads: UploadQueue;
   oem: OemService;
+  /** Single sign-on (OpenID Connect, SAML). */
+  sso: SsoService;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */

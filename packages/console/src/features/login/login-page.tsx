@@ -3,6 +3,7 @@ import type { TetherClient } from '@tether/sdk';
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { Notice } from '../../components/notice.js';
 import { describeError, describeWait } from '../../format/describe-error.js';
+import { SsoButtons } from '../sign-in/sso-buttons.js';
 import { SignInStepForm } from './sign-in-step-form.js';
 
 function retryAfterMs(error: unknown): number {
@@ -132,6 +133,7 @@ export function LoginPage({
         >
           {isSubmitting ? 'Signing in…' : waitSec > 0 ? `Wait ${waitSec} s` : 'Sign in'}
         </button>
+        <SsoButtons api={api} />
         <p className="login-help muted">
           Forgot the administrator password? On the server, run{' '}
           <code>tether admin reset-password</code>.

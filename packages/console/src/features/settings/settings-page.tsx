@@ -9,7 +9,7 @@ import { Checkbox } from '../../components/checkbox.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { useConsole } from '../../api/console-context.js';
 import { SecondFactorSettingsCard } from '../sign-in/second-factor-settings.js';
-import { Link } from '../../routing/link.js';
+import { SignInSettingsLinks } from '../sign-in/sign-in-settings-links.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
   cpu: 'CPU use',
@@ -124,12 +124,7 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
-      <p>
-        Sign-in:{' '}
-        <Link href="/settings/sign-in/directories" data-testid="settings-directories">
-          directories (LDAP, RADIUS)
-        </Link>
-      </p>
+      <SignInSettingsLinks />
       <Loaded load={settings} onRetry={reload}>
         {(value) => <StatisticsForm initial={value} />}
       </Loaded>

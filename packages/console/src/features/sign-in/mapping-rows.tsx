@@ -1,5 +1,5 @@
-import type { DirectoryMapping, RoleView } from '@tether/protocol';
-import { useLoad } from '../../hooks/use-load.js';
+import type { GroupRoleMapping } from '@tether/protocol';
+import { useRoleOptions } from './use-role-options.js';
 import { without } from './directory-draft.js';
 
 /**
@@ -14,19 +14,15 @@ export function MappingRows({
   onChange,
   groupHint,
 }: {
-  mapping: DirectoryMapping;
-  onChange: (mapping: DirectoryMapping) => void;
+  mapping: GroupRoleMapping;
+  onChange: (mapping: GroupRoleMapping) => void;
   groupHint: string;
 }) {
-  // Built-in and custom roles; until they load, the roles in use stay selectable.
-  const [load] = useLoad((api) => api.listRoles(), []);
-  const roles: readonly Pick<RoleView, 'id' | 'name'>[] =
-    load.state === 'ready'
-      ? load.value
-      : [...new Set([...mapping.rules.map((rule) => rule.role), mapping.defaultRole ?? ''])]
-          .filter((id) => id !== '')
-          .map((id) => ({ id, name: id }));
-  const setRule = (index: number, change: Partial<DirectoryMapping['rules'][number]>) =>
+  const roles = useRoleOptions([
+    ...mapping.rules.map((rule) => rule.role),
+    mapping.defaultRole ?? '',
+  ]);
+  const setRule = (index: number, change: Partial<GroupRoleMapping['rules'][number]>) =>
     onChange({
       ...mapping,
       rules: mapping.rules.map((rule, at) => (at === index ? { ...rule, ...change } : rule)),
