@@ -10,6 +10,7 @@ import { createPolicyRepository } from './repositories/policies.js';
 import { createRecordingRepository } from './repositories/recordings.js';
 import { createSessionRepository } from './repositories/sessions.js';
 import { createSettingsRepository } from './repositories/settings.js';
+import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
 import { createUploadRepository } from './repositories/uploads.js';
 import { createUserRepository } from './repositories/users.js';
@@ -43,6 +44,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     uploads: createUploadRepository(db),
     oem: createOemRepository(db),
     unattended: createUnattendedRepository(db),
+    tableDump: createTableDumpRepository(db, engine),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().
       closing ??= db.destroy();
