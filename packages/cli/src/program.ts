@@ -4,6 +4,7 @@ import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
+import { backupCommands } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { installerCreateCommand } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
@@ -25,6 +26,7 @@ const commands: Command[] = [
   ...userCommands,
   ...oemCommands,
   ...storageCommands,
+  ...backupCommands,
 ];
 
 function overview(): string {
