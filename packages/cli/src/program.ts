@@ -5,6 +5,7 @@ import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
+import { backupCommands } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
 import { installerCreateCommand } from './commands/installer.js';
@@ -43,6 +44,7 @@ const commands: Command[] = [
   ...ssoCommands,
   ...oemCommands,
   ...storageCommands,
+  ...backupCommands,
 ];
 
 function overview(): string {

@@ -31,3 +31,4 @@ export { generatePassword } from './auth/password-hash.js';
 export { loadServerIdentity } from './keys/server-identity.js';
 export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';
 export { sealCredential, createStorageConnector } from './storage/index.js';
+export { createBackup, openBackup, restoreBackup, type BackupManifest } from './backup/backup.js';

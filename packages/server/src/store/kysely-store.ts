@@ -13,6 +13,7 @@ import { createSecondFactorRepository } from './repositories/second-factors.js';
 import { createSessionRepository } from './repositories/sessions.js';
 import { createSettingsRepository } from './repositories/settings.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
+import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
 import { createUploadRepository } from './repositories/uploads.js';
 import { createUserRepository } from './repositories/users.js';
@@ -52,6 +53,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     teams: createTeamRepository(db),
     grants: createGrantRepository(db),
     secondFactors: createSecondFactorRepository(db),
+    tableDump: createTableDumpRepository(db, engine),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().
       closing ??= db.destroy();

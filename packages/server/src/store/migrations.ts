@@ -39,6 +39,11 @@ function migrations(engine: Engine): Record<string, Migration> {
   };
 }
 
+/** The names of every migration this server knows (a backup from a newer server has more). */
+export function knownMigrations(): string[] {
+  return Object.keys(migrations('sqlite'));
+}
+
 /** Runs every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<void> {
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(engine)) };

@@ -42,6 +42,8 @@ export interface Store {
   readonly teams: TeamRepository;
   readonly grants: GrantRepository;
   readonly secondFactors: SecondFactorRepository;
+  /** Every table's rows, for backups (S-8). */
+  readonly tableDump: TableDumpRepository;
   /** Closes the database; every later call fails. */
   close(): Promise<void>;
 }
@@ -342,4 +344,22 @@ export interface AuditRepository {
 export interface SettingsRepository {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown): Promise<void>;
+}
+
+/** One row of a table as JSON values: text, whole and real numbers, null. */
+export type TableRow = Record<string, string | number | boolean | null>;
+
+/** Every table's content, whatever the engine: what a backup holds and a restore puts back. */
+export interface TableDumpRepository {
+  /** Names of the schema migrations this database has had. */
+  migrations(): Promise<string[]>;
+  /** Every table (not the migration bookkeeping), each after the tables it references. */
+  tables(): Promise<string[]>;
+  /** A table's rows in pages of bounded size. */
+  rows(table: string): AsyncIterable<TableRow[]>;
+  /**
+   * Replaces the content of every table with what `source` gives for it, in one transaction:
+   * on any failure nothing has changed. Columns a row lacks get their defaults.
+   */
+  replaceAll(source: (table: string) => AsyncIterable<TableRow[]>): Promise<void>;
 }
