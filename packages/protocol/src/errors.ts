@@ -98,3 +98,20 @@ export function invalidInput(what: string, error: z.ZodError): AppError {
     : `Invalid ${what}: ${sentence}.`;
   return new AppError('INVALID_INPUT', message, { issues: problems });
 }
+
+/**
+ * Parses a request with its schema, or throws the `INVALID_INPUT` error {@link invalidInput}
+ * words: what every service does with what a caller sent.
+ *
+ * @example
+ * const input = parseOrThrow(CreateUserRequest, request, 'user');
+ */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidInput(what, parsed.error);
+  return parsed.data;
+}

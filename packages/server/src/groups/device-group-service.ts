@@ -3,11 +3,11 @@ import {
   AppError,
   CreateDeviceGroupRequest,
   UpdateDeviceGroupRequest,
-  invalidInput,
+  parseOrThrow,
   type DeviceGroup,
   type DeviceGroupDeleteRefusal,
 } from '@tether/protocol';
-import type { z } from 'zod';
+import { recordChange, type AdminActor } from '../audit/admin-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type {
@@ -19,12 +19,7 @@ import type { DeviceRecord, Store } from '../store/store.js';
 import { HOW_TO_CREATE_GROUP } from './known-groups.js';
 
 /** Who asks for a change, as the audit log names them. */
-export interface DeviceGroupActor {
-  username: string;
-  sourceAddress?: string;
-  /** `headless` for the `tether groups` commands, which work on the data directory. */
-  via?: 'headless';
-}
+export type DeviceGroupActor = AdminActor;
 
 export interface DeviceGroupService {
   list(): Promise<DeviceGroup[]>;
@@ -45,12 +40,6 @@ export interface DeviceGroupService {
   ): Promise<void>;
   /** Moves a device to an existing group; returns the device as stored after the move. */
   moveDevice(deviceId: string, group: string, actor: DeviceGroupActor): Promise<DeviceRecord>;
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidInput(what, parsed.error);
-  return parsed.data;
 }
 
 /** Names the group that has the name already (the store's own CONFLICT covers races). */
@@ -119,21 +108,6 @@ export function createDeviceGroupService(deps: {
     return toApiGroup(record, listed?.deviceCount ?? 0);
   }
 
-  function record(
-    action: Parameters<AuditLog['record']>[0]['action'],
-    actor: DeviceGroupActor,
-    target: string,
-    details: Record<string, unknown> = {},
-  ): Promise<void> {
-    return audit.record({
-      action,
-      actor: actor.username,
-      target,
-      sourceAddress: actor.sourceAddress ?? null,
-      details: actor.via ? { ...details, via: actor.via } : details,
-    });
-  }
-
   return {
     async list() {
       const groups = await store.deviceGroups.list();
@@ -151,7 +125,7 @@ export function createDeviceGroupService(deps: {
     },
 
     async create(request, actor) {
-      const input = parse(CreateDeviceGroupRequest, request, 'device group');
+      const input = parseOrThrow(CreateDeviceGroupRequest, request, 'device group');
       await refuseTakenName(store, input.name);
       const group = await store.deviceGroups.create({
         id: randomUUID(),
@@ -159,12 +133,14 @@ export function createDeviceGroupService(deps: {
         description: input.description,
         createdAt: clock.now(),
       });
-      await record('device_group.created', actor, group.name, { description: group.description });
+      await recordChange(audit, 'device_group.created', actor, group.name, {
+        description: group.description,
+      });
       return toApiGroup(group, 0);
     },
 
     async update(id, request, actor) {
-      const input = parse(UpdateDeviceGroupRequest, request, 'device group change');
+      const input = parseOrThrow(UpdateDeviceGroupRequest, request, 'device group change');
       const before = await store.deviceGroups.find(id);
       if (!before) throw notFound();
       if (input.name !== undefined) await refuseTakenName(store, input.name, id);
@@ -174,7 +150,7 @@ export function createDeviceGroupService(deps: {
       if (changed.name !== before.name) details.previousName = before.name;
       if (changed.description !== before.description) details.description = changed.description;
       if (Object.keys(details).length > 0)
-        await record('device_group.updated', actor, changed.name, details);
+        await recordChange(audit, 'device_group.updated', actor, changed.name, details);
       return withCount(changed);
     },
 
@@ -184,7 +160,7 @@ export function createDeviceGroupService(deps: {
       const result = await store.deviceGroups.delete(id, { ...options, now: clock.now() });
       if (!result) throw notFound();
       if (!result.deleted) throw deleteRefusal(group.name, result.blockers);
-      await record('device_group.deleted', actor, group.name, {
+      await recordChange(audit, 'device_group.deleted', actor, group.name, {
         removed: result.removed.map((use) => ({ what: use.what, count: use.count })),
       });
     },
@@ -203,7 +179,7 @@ export function createDeviceGroupService(deps: {
       if (!device)
         throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
       if (moved.from !== moved.to)
-        await record('device.moved', actor, device.id, {
+        await recordChange(audit, 'device.moved', actor, device.id, {
           name: device.name,
           from: moved.from,
           to: moved.to,

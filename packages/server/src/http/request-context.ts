@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, SESSION_COOKIE, invalidInput } from '@tether/protocol';
+import { AppError, SESSION_COOKIE, parseOrThrow } from '@tether/protocol';
 import type { z } from 'zod';
 import type { AuthService, Principal } from '../auth/auth-service.js';
 import type { Permission } from '@tether/protocol';
@@ -60,9 +60,7 @@ export async function requireUser(
 
 /** Parses a request body or query with a protocol schema; INVALID_INPUT names the bad fields. */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw invalidInput(what, parsed.error);
-  return parsed.data;
+  return parseOrThrow(schema, value ?? {}, what);
 }
 
 /** The client's address: the socket's, never a forwarded header (proxy support is explicit, S-11). */

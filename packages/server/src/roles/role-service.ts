@@ -6,12 +6,12 @@ import {
   CreateRoleRequest,
   ROLE_PERMISSIONS,
   UpdateRoleRequest,
-  invalidInput,
+  parseOrThrow,
   isBuiltInRole,
   normalisePermissions,
   type RoleView,
 } from '@tether/protocol';
-import type { z } from 'zod';
+import { recordChange, type AdminActor } from '../audit/admin-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { RoleChanges, RoleRecord } from '../store/role-repository.js';
@@ -19,10 +19,7 @@ import type { Store } from '../store/store.js';
 import { findRoleId } from './role-permissions.js';
 
 /** Who changes a role, as the audit log names them. */
-export interface RoleActor {
-  username: string;
-  sourceAddress?: string;
-}
+export type RoleActor = AdminActor;
 
 export interface RoleService {
   /** Built-in roles first (in their fixed order), then custom roles by name. */
@@ -35,12 +32,6 @@ export interface RoleService {
   create(request: CreateRoleRequest, actor: RoleActor): Promise<RoleView>;
   update(id: string, request: UpdateRoleRequest, actor: RoleActor): Promise<RoleView>;
   delete(id: string, actor: RoleActor): Promise<void>;
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidInput(what, parsed.error);
-  return parsed.data;
 }
 
 function notFound(): AppError {
@@ -102,21 +93,6 @@ export function createRoleService(deps: {
     return (await store.roles.userCounts()).get(id) ?? 0;
   }
 
-  function record(
-    action: 'role.created' | 'role.updated' | 'role.deleted',
-    actor: RoleActor,
-    target: string,
-    details: Record<string, unknown> = {},
-  ): Promise<void> {
-    return audit.record({
-      action,
-      actor: actor.username,
-      target,
-      sourceAddress: actor.sourceAddress ?? null,
-      details,
-    });
-  }
-
   return {
     async list() {
       const [custom, counts] = await Promise.all([store.roles.list(), store.roles.userCounts()]);
@@ -136,7 +112,7 @@ export function createRoleService(deps: {
     },
 
     async create(request, actor) {
-      const input = parse(CreateRoleRequest, request, 'role');
+      const input = parseOrThrow(CreateRoleRequest, request, 'role');
       refuseBuiltInName(input.name);
       const now = clock.now();
       const role = await store.roles.create({
@@ -147,13 +123,15 @@ export function createRoleService(deps: {
         createdAt: now,
         updatedAt: now,
       });
-      await record('role.created', actor, role.name, { permissions: role.permissions });
+      await recordChange(audit, 'role.created', actor, role.name, {
+        permissions: role.permissions,
+      });
       return customView(role, 0);
     },
 
     async update(id, request, actor) {
       refuseBuiltIn(id, 'changed');
-      const input = parse(UpdateRoleRequest, request, 'role change');
+      const input = parseOrThrow(UpdateRoleRequest, request, 'role change');
       const role = await find(id);
       if (input.name !== undefined && input.name.toLowerCase() !== role.name.toLowerCase())
         refuseBuiltInName(input.name);
@@ -168,7 +146,7 @@ export function createRoleService(deps: {
       const changed = await store.roles.update(id, changes);
       if (!changed) throw notFound();
       const { name, description } = changes;
-      await record('role.updated', actor, role.name, {
+      await recordChange(audit, 'role.updated', actor, role.name, {
         name,
         description,
         permissions: changes.permissions,
@@ -187,7 +165,7 @@ export function createRoleService(deps: {
           { userCount },
         );
       if (!deleted) throw notFound();
-      await record('role.deleted', actor, role.name);
+      await recordChange(audit, 'role.deleted', actor, role.name);
     },
   };
 }

@@ -4,12 +4,12 @@ import {
   GrantQuery,
   SetGrantRequest,
   TeamNameRequest,
-  invalidInput,
+  parseOrThrow,
   type Grant,
   type GrantList,
   type Team,
 } from '@tether/protocol';
-import type { z } from 'zod';
+import { recordChange, type AdminActor } from '../audit/admin-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { RIGHTS_ENFORCED_KEY } from '../rights/device-rights.js';
@@ -17,10 +17,7 @@ import type { Store } from '../store/store.js';
 import type { GrantRecord, TeamRecord } from '../store/team-repository.js';
 
 /** Who asks for a change, as the audit log names them. */
-export interface TeamActor {
-  username: string;
-  sourceAddress?: string;
-}
+export type TeamActor = AdminActor;
 
 export interface TeamService {
   list(): Promise<Team[]>;
@@ -38,12 +35,6 @@ export interface TeamService {
    * returned, so the caller can log or refuse them. Audited when the teams changed.
    */
   syncTeamsByName(userId: string, names: readonly string[], actor: TeamActor): Promise<string[]>;
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidInput(what, parsed.error);
-  return parsed.data;
 }
 
 function toApiTeam(team: TeamRecord): Team {
@@ -73,21 +64,6 @@ export function createTeamService(deps: {
     return user;
   }
 
-  function record(
-    action: Parameters<AuditLog['record']>[0]['action'],
-    actor: TeamActor,
-    target: string,
-    details: Record<string, unknown> = {},
-  ): Promise<void> {
-    return audit.record({
-      action,
-      actor: actor.username,
-      target,
-      sourceAddress: actor.sourceAddress ?? null,
-      details,
-    });
-  }
-
   /** The subject's name as the API shows it; undefined when it no longer exists. */
   async function namer(): Promise<(grant: GrantRecord) => string | undefined> {
     const [teams, users] = await Promise.all([store.teams.list(), store.users.list()]);
@@ -104,17 +80,18 @@ export function createTeamService(deps: {
     },
 
     async create(request, actor) {
-      const { name } = parse(TeamNameRequest, request, 'team');
+      const { name } = parseOrThrow(TeamNameRequest, request, 'team');
       const team = await store.teams.create({ id: randomUUID(), name, createdAt: clock.now() });
-      await record('team.created', actor, team.name);
+      await recordChange(audit, 'team.created', actor, team.name);
       return toApiTeam(team);
     },
 
     async rename(id, request, actor) {
-      const { name } = parse(TeamNameRequest, request, 'team');
+      const { name } = parseOrThrow(TeamNameRequest, request, 'team');
       const team = await find(id);
       const renamed = (await store.teams.rename(id, name)) ?? team;
-      if (team.name !== name) await record('team.renamed', actor, name, { from: team.name });
+      if (team.name !== name)
+        await recordChange(audit, 'team.renamed', actor, name, { from: team.name });
       return toApiTeam(renamed);
     },
 
@@ -122,7 +99,7 @@ export function createTeamService(deps: {
       const team = await find(id);
       if (!(await store.teams.delete(id)))
         throw new AppError('NOT_FOUND', 'There is no such team (it may have been deleted).');
-      await record('team.deleted', actor, team.name, {
+      await recordChange(audit, 'team.deleted', actor, team.name, {
         members: team.members.map((member) => member.username),
       });
     },
@@ -132,7 +109,7 @@ export function createTeamService(deps: {
       const user = await findUser(userId);
       await store.teams.addMember(id, userId);
       if (!team.members.some((member) => member.id === userId))
-        await record('team.member_added', actor, team.name, { user: user.username });
+        await recordChange(audit, 'team.member_added', actor, team.name, { user: user.username });
       return toApiTeam(await find(id));
     },
 
@@ -140,12 +117,12 @@ export function createTeamService(deps: {
       const team = await find(id);
       const user = await findUser(userId);
       if (await store.teams.removeMember(id, userId))
-        await record('team.member_removed', actor, team.name, { user: user.username });
+        await recordChange(audit, 'team.member_removed', actor, team.name, { user: user.username });
       return toApiTeam(await find(id));
     },
 
     async listGrants(query) {
-      const filter = parse(GrantQuery, query, 'grant query');
+      const filter = parseOrThrow(GrantQuery, query, 'grant query');
       const subject = filter.teamId
         ? { subjectKind: 'team' as const, subjectId: filter.teamId }
         : filter.userId
@@ -170,7 +147,7 @@ export function createTeamService(deps: {
     },
 
     async setGrant(request, actor) {
-      const input = parse(SetGrantRequest, request, 'grant');
+      const input = parseOrThrow(SetGrantRequest, request, 'grant');
       const { kind, id } = input.subject;
       const name = kind === 'team' ? (await find(id)).name : (await findUser(id)).username;
       await store.grants.set(
@@ -180,7 +157,7 @@ export function createTeamService(deps: {
       // From the first grant on, rights are what the grants say, even once every grant is gone:
       // revoking the last grant must not give everyone everything again.
       if (input.rights.length > 0) await store.settings.set(RIGHTS_ENFORCED_KEY, true);
-      await record('grant.changed', actor, `${kind}:${name}`, {
+      await recordChange(audit, 'grant.changed', actor, `${kind}:${name}`, {
         group: input.group,
         rights: input.rights,
       });
@@ -196,7 +173,7 @@ export function createTeamService(deps: {
       const same = before.length === wanted.size && before.every((team) => wanted.has(team.id));
       if (!same) {
         await store.teams.setMemberships(userId, [...wanted]);
-        await record('team.member_added', actor, user.username, {
+        await recordChange(audit, 'team.member_added', actor, user.username, {
           teams: teams.filter((team) => wanted.has(team.id)).map((team) => team.name),
           synchronised: true,
         });

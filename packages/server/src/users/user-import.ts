@@ -3,7 +3,7 @@ import {
   ImportUsersRequest,
   ImportedUser,
   describeIssues,
-  invalidInput,
+  parseOrThrow,
   BUILT_IN_ROLES,
   type ImportOutcome,
   type ImportRowResult,
@@ -306,9 +306,11 @@ export function createUserImporter(deps: { store: Store; users: UserService }): 
 
   return {
     async import(request, actor, onProgress) {
-      const parsed = ImportUsersRequest.safeParse(request);
-      if (!parsed.success) throw invalidInput('user import', parsed.error);
-      const { format, content, dryRun, allOrNothing } = parsed.data;
+      const { format, content, dryRun, allOrNothing } = parseOrThrow(
+        ImportUsersRequest,
+        request,
+        'user import',
+      );
       const rows = await readImportFile(format, content);
       const existing = await store.users.list();
       const plans = keepAnAdministrator(

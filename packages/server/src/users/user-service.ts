@@ -6,11 +6,11 @@ import {
   ResetUserPasswordRequest,
   UpdateAccountRequest,
   UpdateUserRequest,
-  invalidInput,
+  parseOrThrow,
   isBuiltInRole,
   type User,
 } from '@tether/protocol';
-import type { z } from 'zod';
+import { recordChange, type AdminActor } from '../audit/admin-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuthService, Principal } from '../auth/auth-service.js';
 import { toApiUser } from '../auth/auth-service.js';
@@ -19,12 +19,7 @@ import type { Clock } from '../clock.js';
 import type { Store, UserChanges, UserRecord } from '../store/store.js';
 
 /** Who asks for a change, as the audit log names them. */
-export interface UserActor {
-  username: string;
-  sourceAddress?: string;
-  /** `headless` for the `tether users` commands, which work on the data directory. */
-  via?: 'headless';
-}
+export type UserActor = AdminActor;
 
 /** A new user with the hash of their initial password, as `createHashed` takes it. */
 export interface HashedNewUser {
@@ -62,12 +57,6 @@ export interface UserService {
     sourceAddress: string,
   ): Promise<User>;
   updateOwnAccount(principal: Principal, request: UpdateAccountRequest): Promise<User>;
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidInput(what, parsed.error);
-  return parsed.data;
 }
 
 function notFound(): AppError {
@@ -122,28 +111,13 @@ export function createUserService(deps: {
     );
   }
 
-  function record(
-    action: Parameters<AuditLog['record']>[0]['action'],
-    actor: UserActor,
-    target: string,
-    details: Record<string, unknown> = {},
-  ): Promise<void> {
-    return audit.record({
-      action,
-      actor: actor.username,
-      target,
-      sourceAddress: actor.sourceAddress ?? null,
-      details: actor.via ? { ...details, via: actor.via } : details,
-    });
-  }
-
   async function createHashed(user: HashedNewUser, actor: UserActor): Promise<User> {
     const { disabled = false, ...fields } = user;
     await checkRole(fields.role);
     const now = clock.now();
     let created = await store.users.create({ ...fields, id: randomUUID(), createdAt: now });
     if (disabled) created = (await store.users.update(created.id, { disabledAt: now })) ?? created;
-    await record('user.created', actor, created.username, {
+    await recordChange(audit, 'user.created', actor, created.username, {
       role: created.role,
       displayName: created.displayName,
       mustChangePassword: created.mustChangePassword,
@@ -166,14 +140,14 @@ export function createUserService(deps: {
     },
 
     async create(request, actor) {
-      const { password, ...input } = parse(CreateUserRequest, request, 'user');
+      const { password, ...input } = parseOrThrow(CreateUserRequest, request, 'user');
       return createHashed({ ...input, passwordHash: await hashPassword(password) }, actor);
     },
 
     createHashed,
 
     async update(id, request, actor) {
-      const input = parse(UpdateUserRequest, request, 'user change');
+      const input = parseOrThrow(UpdateUserRequest, request, 'user change');
       const user = await find(id);
       if (input.role !== undefined && input.role !== user.role) await checkRole(input.role);
       if (input.role !== undefined && input.role !== 'administrator')
@@ -196,13 +170,18 @@ export function createUserService(deps: {
       if (changes.disabledAt) await logins.endLoginsOf(id);
       const { displayName, role, mustChangePassword } = changes;
       if (displayName !== undefined || role !== undefined || mustChangePassword !== undefined)
-        await record('user.updated', actor, user.username, {
+        await recordChange(audit, 'user.updated', actor, user.username, {
           displayName,
           role,
           mustChangePassword,
         });
       if (changes.disabledAt !== undefined)
-        await record(changes.disabledAt ? 'user.disabled' : 'user.enabled', actor, user.username);
+        await recordChange(
+          audit,
+          changes.disabledAt ? 'user.disabled' : 'user.enabled',
+          actor,
+          user.username,
+        );
       return toApiUser(changed);
     },
 
@@ -216,22 +195,22 @@ export function createUserService(deps: {
       // Their rights go with them: a later user of the same name starts with none.
       await store.teams.forgetUser(id);
       await logins.endLoginsOf(id);
-      await record('user.deleted', actor, user.username, { role: user.role });
+      await recordChange(audit, 'user.deleted', actor, user.username, { role: user.role });
     },
 
     async resetPassword(id, request, actor) {
-      const input = parse(ResetUserPasswordRequest, request, 'password reset');
+      const input = parseOrThrow(ResetUserPasswordRequest, request, 'password reset');
       const user = await find(id);
       await store.users.setPasswordHash(id, await hashPassword(input.password), clock.now());
       if (input.mustChangePassword) await store.users.update(id, { mustChangePassword: true });
       await logins.endLoginsOf(id);
-      await record('user.password_reset', actor, user.username, {
+      await recordChange(audit, 'user.password_reset', actor, user.username, {
         mustChangePassword: input.mustChangePassword,
       });
     },
 
     async changeOwnPassword(principal, request, sourceAddress) {
-      const input = parse(ChangePasswordRequest, request, 'password change');
+      const input = parseOrThrow(ChangePasswordRequest, request, 'password change');
       const { user } = principal;
       const password = input.currentPassword;
       if (!(await logins.checkPassword({ user, password, sourceAddress }))) {
@@ -253,7 +232,8 @@ export function createUserService(deps: {
       );
       // Whoever may know the old password is signed out; this browser stays signed in.
       await logins.endLoginsOf(user.id, principal.tokenHash);
-      await record(
+      await recordChange(
+        audit,
         'user.password_changed',
         { username: user.username, sourceAddress },
         user.username,
@@ -265,12 +245,12 @@ export function createUserService(deps: {
     },
 
     async updateOwnAccount(principal, request) {
-      const input = parse(UpdateAccountRequest, request, 'account change');
+      const input = parseOrThrow(UpdateAccountRequest, request, 'account change');
       const { user } = principal;
       const changed =
         (await store.users.update(user.id, { displayName: input.displayName })) ?? user;
       if (changed.displayName !== user.displayName) {
-        await record('user.updated', { username: user.username }, user.username, {
+        await recordChange(audit, 'user.updated', { username: user.username }, user.username, {
           displayName: changed.displayName,
         });
       }
