@@ -6,6 +6,7 @@ import {
   DirectoryTestResult,
   ErrorBody,
   LoginResponse,
+  TeamList,
   type DirectoryInput,
 } from '@tether/protocol';
 import { runCli } from '../support/cli.js';
@@ -141,6 +142,20 @@ describe('LDAP directory (real slapd, StartTLS)', () => {
     assert.equal(user.source, 'ldap');
     assert.equal(user.role, 'technician');
     assert.equal(user.displayName, 'Alice Martin');
+  });
+
+  test('a directory user joins the teams their groups map to, at each sign-in', async () => {
+    const created = await server.admin.request('POST', '/api/v1/teams', { name: 'Helpdesk' });
+    assert.equal(created.status, 201, created.text);
+    const helpdeskMembers = async () =>
+      (await server.admin.request('GET', '/api/v1/teams'))
+        .json(TeamList)
+        .teams.find((team) => team.name === 'Helpdesk')
+        ?.members.map((member) => member.username);
+    assert.deepEqual(await helpdeskMembers(), [], 'nobody before the sign-in');
+    const response = await signIn('alice', 'alice-password');
+    assert.equal(response.status, 200, response.text);
+    assert.deepEqual(await helpdeskMembers(), ['alice']);
   });
 
   test('a wrong password is refused', async () => {
