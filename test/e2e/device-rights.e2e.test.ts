@@ -8,6 +8,7 @@ import {
   ErrorBody,
   GrantList,
   RecordingList,
+  RoleResponse,
   SessionList,
   SessionReply,
   TeamResponse,
@@ -211,4 +212,58 @@ test('revoking a grant takes effect on the next request and at the relay join', 
   assert.equal(again.status, 403, again.text);
   const grants = (await server.admin.request('GET', '/api/v1/grants')).json(GrantList);
   assert.equal(grants.enforced, true, 'revoking the last grant does not open every group again');
+});
+
+test('moving a device needs "manage devices" on the group it leaves and the group it joins', async () => {
+  const role = await server.admin.request('POST', '/api/v1/roles', {
+    name: 'Fleet keeper',
+    description: 'Sorts devices into groups',
+    permissions: ['devices.view', 'installers.manage', 'groups.manage'],
+  });
+  assert.equal(role.status, 201, role.text);
+  const created = await server.admin.request('POST', '/api/v1/users', {
+    username: 'fred',
+    role: role.json(RoleResponse).role.id,
+    password: 'fred-first-password',
+    mustChangePassword: false,
+  });
+  assert.equal(created.status, 201, created.text);
+  const fred = server.client();
+  const login = await fred.request('POST', '/api/v1/auth/login', {
+    username: 'fred',
+    password: 'fred-first-password',
+  });
+  assert.equal(login.status, 200, login.text);
+  const { user } = created.json(UserResponse);
+  const setRights = async (group: string, rights: SetGrantRequest['rights']) => {
+    const response = await server.admin.request('PUT', '/api/v1/grants', {
+      subject: { kind: 'user', id: user.id },
+      group,
+      rights,
+    });
+    assert.equal(response.status, 204, response.text);
+  };
+  const move = (group: string) =>
+    fred.request('PUT', `/api/v1/devices/${deviceA}/group`, { group });
+
+  await setRights('Group A', ['device.view', 'devices.manage']);
+  const refused = await move('Group B');
+  assert.equal(refused.status, 403, refused.text);
+  assert.match(
+    refused.json(ErrorBody).message,
+    /"devices\.manage" right on the device group "Group B"/,
+  );
+  const stayed = (await server.admin.request('GET', `/api/v1/devices/${deviceA}`)).json(
+    DeviceReply,
+  );
+  assert.equal(stayed.device.group, 'Group A', 'nothing moved');
+
+  await setRights('Group B', ['devices.manage']);
+  const moved = await move('Group B');
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(moved.json(DeviceReply).device.group, 'Group B');
+  const back = await server.admin.request('PUT', `/api/v1/devices/${deviceA}/group`, {
+    group: 'Group A',
+  });
+  assert.equal(back.status, 200, back.text);
 });

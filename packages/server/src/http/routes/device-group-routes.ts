@@ -46,6 +46,10 @@ export function deviceGroupRoutes(app: HttpsApp, context: ServerContext): void {
     context.auth,
     deviceGroupEndpoints.moveDevice,
     async ({ params, body, principal, request }) => {
+      // Moving needs "manage devices" on the group it leaves and on the group it joins.
+      const access = { sourceAddress: sourceAddress(request) };
+      await context.rights.authorize(principal.user, params.id, 'devices.manage', access);
+      await context.rights.authorizeGroup(principal.user, body.group, 'devices.manage', access);
       const device = await groups.moveDevice(params.id, body.group, actorOf(principal, request));
       // Open device lists show the new group at once.
       context.presence.events.emit({ type: 'moved', deviceId: device.id });
