@@ -1,6 +1,7 @@
 import { request as httpsRequest } from 'node:https';
 import WebSocket from 'ws';
 import type { z } from 'zod';
+import { SESSION_COOKIE } from '@tether/protocol';
 
 export interface HttpResponse {
   status: number;
@@ -49,8 +50,12 @@ export class HttpsClient {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
-            const setCookie = res.headers['set-cookie']?.[0];
-            if (setCookie) this.cookie = setCookie.split(';')[0];
+            // The session cookie only, as the console's own requests carry it: another cookie
+            // (a single sign-on binding) must not take its place.
+            const session = res.headers['set-cookie']
+              ?.map((cookie) => cookie.split(';')[0] ?? '')
+              .find((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`));
+            if (session !== undefined) this.cookie = session;
             const text = Buffer.concat(chunks).toString('utf8');
             resolve({
               status: res.statusCode ?? 0,
