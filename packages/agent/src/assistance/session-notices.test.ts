@@ -13,7 +13,8 @@ test('on a graphical session the user is notified when a session starts and ends
   try {
     const record = join(folder, 'notices');
     const script = join(folder, 'notify-send');
-    await writeFile(script, `#!/bin/sh\nprintf '%s|' "$@" >> "${record}"\necho >> "${record}"\n`);
+    // One append per call (the two notices may run at once, and two-part writes interleave).
+    await writeFile(script, `#!/bin/sh\nline=$(printf '%s|' "$@")\necho "$line" >> "${record}"\n`);
     await chmod(script, 0o755);
     const notify = await desktopSessionNotifier({ env: { DISPLAY: ':9', PATH: folder }, log });
     assert.ok(notify, 'notify-send was found');
@@ -39,8 +40,9 @@ test('without a display or without notify-send there is no notifier', async () =
   );
 });
 
+/** Waits for `count` notices, with a deadline generous enough for a heavily loaded machine. */
 async function waitForLines(path: string, count: number): Promise<string[]> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+  for (let attempt = 0; attempt < 1200; attempt += 1) {
     const text = await readFile(path, 'utf8').catch(() => '');
     const lines = text.split('\n').filter(Boolean);
     if (lines.length >= count)
