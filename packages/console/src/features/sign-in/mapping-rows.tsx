@@ -1,4 +1,5 @@
 import type { GroupRoleMapping } from '@tether/protocol';
+import { useState } from 'react';
 import { useRoleOptions } from './use-role-options.js';
 import { without } from './directory-draft.js';
 
@@ -55,21 +56,7 @@ export function MappingRows({
               ))}
             </select>
           </label>
-          <label className="field">
-            <span>Teams (comma-separated)</span>
-            <input
-              value={rule.teams.join(', ')}
-              onChange={(event) =>
-                setRule(index, {
-                  teams: event.target.value
-                    .split(',')
-                    .map((team) => team.trim())
-                    .filter((team) => team !== ''),
-                })
-              }
-              data-testid="mapping-teams"
-            />
-          </label>
+          <TeamsField teams={rule.teams} onChange={(teams) => setRule(index, { teams })} />
           <button
             type="button"
             className="button"
@@ -115,4 +102,40 @@ export function MappingRows({
       </label>
     </fieldset>
   );
+}
+
+/**
+ * Team names typed as one comma-separated line: the text stays as typed (a trailing comma
+ * included) while the mapping gets the names.
+ */
+function TeamsField({
+  teams,
+  onChange,
+}: {
+  teams: readonly string[];
+  onChange: (teams: string[]) => void;
+}) {
+  const [text, setText] = useState(teams.join(', '));
+  // The row may change from outside (a row above removed): then show what it holds.
+  const shown = teamNames(text).join('\n') === teams.join('\n') ? text : teams.join(', ');
+  return (
+    <label className="field">
+      <span>Teams (comma-separated)</span>
+      <input
+        value={shown}
+        onChange={(event) => {
+          setText(event.target.value);
+          onChange(teamNames(event.target.value));
+        }}
+        data-testid="mapping-teams"
+      />
+    </label>
+  );
+}
+
+function teamNames(text: string): string[] {
+  return text
+    .split(',')
+    .map((team) => team.trim())
+    .filter((team) => team !== '');
 }
