@@ -14,9 +14,9 @@ import type { Logger } from '../logging.js';
 import { lookUpRole } from '../roles/role-permissions.js';
 import { HashGate } from './hash-gate.js';
 import { LiveLogins } from './live-logins.js';
+import { createFirstFactor, type Refusal, type SignInFailure } from './first-factor.js';
 import { PendingSignIns } from './pending-sign-ins.js';
 import type {
-  DirectoryVerdict,
   ExternalIdentity,
   GroupMapping,
   PasswordDirectory,
@@ -157,28 +157,6 @@ export interface AuthService {
   endLogin(userId: string, loginId: string): Promise<boolean>;
 }
 
-/** Why a sign-in failed, as the audit log says it. */
-type SignInFailure =
-  | 'rate limited'
-  | 'server busy'
-  | 'wrong password'
-  | 'unknown user'
-  | 'account disabled'
-  | 'wrong code'
-  | 'not allowed';
-
-/** A first factor that did not pass, and the error to answer with (default: wrong credentials). */
-interface Refusal {
-  reason: SignInFailure;
-  error?: AppError;
-}
-
-function disabled(): Refusal {
-  // Said only to whoever knows the password.
-  const message = 'This account is disabled. Ask an administrator to enable it.';
-  return { reason: 'account disabled', error: new AppError('AUTH_FAILED', message) };
-}
-
 /** Successful sign-ins read back at start, so known sources survive a restart. */
 const KNOWN_SOURCES_FROM_AUDIT = 1000;
 
@@ -250,72 +228,13 @@ export function createAuthService(deps: {
     return hashGate.run(() => verifyPassword(password, stored), turn);
   }
 
+  const { firstFactor, withSecondFactor } = createFirstFactor({ ...deps, verify });
+
   function refuseThrottled(username: string, sourceAddress: string, retryAfterMs: number) {
     const retryAfterSec = Math.ceil(retryAfterMs / 1000);
     const message = `Too many failed sign-ins. Try again in ${retryAfterSec} s.`;
     const error = new AppError('RATE_LIMITED', message, { retryAfterSec });
     return refuse(username, sourceAddress, 'rate limited', error);
-  }
-
-  /** A local user's password, or the directories' verdict for anyone else. */
-  async function firstFactor(
-    username: string,
-    password: string,
-    turn: { source: string; isKnownSource: boolean },
-  ): Promise<SignInProgress | Refusal> {
-    const user = await store.users.findByUsername(username);
-    const directories = (await deps.directories?.()) ?? [];
-    if (user?.source === 'local' || directories.length === 0) {
-      const local = user?.source === 'local' ? user : undefined;
-      const valid = await verify(local, password, turn);
-      if (!local) return { reason: user ? 'wrong password' : 'unknown user' };
-      if (!valid) return { reason: 'wrong password' };
-      if (local.disabledAt) return disabled();
-      return { done: local };
-    }
-    for (const directory of directories) {
-      const verdict = await directory.check({ username, password });
-      if (verdict.result !== 'unknown') return fromVerdict(verdict);
-    }
-    return { reason: user ? 'wrong password' : 'unknown user' };
-  }
-
-  /** A directory's verdict as sign-in progress; a challenge's answer is judged the same way. */
-  async function fromVerdict(verdict: DirectoryVerdict): Promise<SignInProgress | Refusal> {
-    switch (verdict.result) {
-      case 'accepted':
-        try {
-          return { done: await provisionExternalUser(deps, verdict.identity, verdict.mapping) };
-        } catch (error) {
-          if (error instanceof AppError && error.code === 'AUTH_FAILED')
-            return { reason: 'not allowed', error };
-          throw error;
-        }
-      case 'rejected':
-        return verdict.reason === 'account disabled' ? disabled() : { reason: verdict.reason };
-      case 'unknown':
-        return { reason: 'unknown user' };
-      case 'challenge':
-        return {
-          step: { kind: 'challenge', message: verdict.message, methods: ['code'] },
-          next: async ({ code }) => {
-            if (!code) throw new AppError('AUTH_FAILED', 'Enter the code you were asked for.');
-            const outcome = await fromVerdict(await verdict.answer(code));
-            if ('reason' in outcome)
-              throw outcome.error ?? new AppError('AUTH_FAILED', 'Wrong code.');
-            return outcome;
-          },
-        };
-    }
-  }
-
-  /** Adds the user's second factor after whatever first factor brought them here. */
-  async function withSecondFactor(progress: SignInProgress): Promise<SignInProgress> {
-    if ('done' in progress) return (await deps.secondFactors?.stepFor(progress.done)) ?? progress;
-    return {
-      step: progress.step,
-      next: async (answer) => withSecondFactor(await progress.next(answer)),
-    };
   }
 
   /** Signs in a user who took every step, or parks the sign-in at its next step. */
