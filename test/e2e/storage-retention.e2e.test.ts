@@ -57,13 +57,15 @@ test('once the target confirmed a recording, its local copy is removed after the
     local,
     'the target still has it, byte-identical',
   );
-  const audit = (
-    await fixture.tether.admin.request('GET', '/api/v1/audit?action=recording.local_removed')
-  ).json(AuditPage);
-  assert.ok(
-    audit.entries.some((entry) => entry.details.recordingId === recordingId),
-    'the removal is audited',
-  );
+  // The audit entry is written once the copy is gone: wait for it rather than race it.
+  await waitFor('the removal to be audited', async () => {
+    const audit = (
+      await fixture.tether.admin.request('GET', '/api/v1/audit?action=recording.local_removed')
+    ).json(AuditPage);
+    return audit.entries.some((entry) => entry.details.recordingId === recordingId)
+      ? true
+      : undefined;
+  });
   // The failed upload keeps its target (the missing folder), so it stays failed, and so does
   // its local copy, whatever the retention.
   const stillFailed = await fixture.waitForUpload(failedId, 'known', () => true);
