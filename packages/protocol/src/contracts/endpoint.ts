@@ -50,6 +50,11 @@ export interface Endpoint<
   readonly summary: string;
   readonly description?: string;
   readonly access: EndpointAccess;
+  /**
+   * `admin`: served only on the admin listener (`/conf`, localhost and trusted networks), with
+   * a `/conf/api/…` path. Absent: the user listener.
+   */
+  readonly listener?: 'admin';
   /** What the input describes, for error messages: "Invalid installer: group: …". */
   readonly subject?: string;
   readonly params?: Params;

@@ -1,5 +1,6 @@
 import type { HttpsOptions } from '../http/https-app.js';
 import { createBackgroundTasks } from '../jobs/background-tasks.js';
+import { NO_NOTIFICATIONS } from '../ports/notifications.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, type AgentSettings } from '@tether/protocol';
@@ -232,6 +233,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       configured: config.singleSignOn.providers,
       publicUrl: () => context.publicUrl(),
     }),
+    notifications: NO_NOTIFICATIONS,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,

@@ -22,6 +22,7 @@ import type { DeviceRights } from '../rights/device-rights.js';
 import type { TeamService } from '../teams/team-service.js';
 import type { SecondFactorService } from '../auth/second-factors/second-factor-service.js';
 import type { SsoService } from '../sso/sso-service.js';
+import type { Notifications } from './notifications.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -53,6 +54,8 @@ export interface ServerContext {
   oem: OemService;
   /** Single sign-on (OpenID Connect, SAML). */
   sso: SsoService;
+  /** E-mail and webhook notifications to administrators (S-7). */
+  notifications: Notifications;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */

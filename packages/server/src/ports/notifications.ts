@@ -1,0 +1,13 @@
+import type { Notification } from '@tether/protocol';
+
+/**
+ * Where the server's parts send what administrators must hear about (S-7). `notify` never
+ * throws and never waits for delivery: delivery, retries and their failures belong to the
+ * notification service, which records them where administrators can see them.
+ */
+export interface Notifications {
+  notify(notification: Notification): void;
+}
+
+/** Until notifications are configured (and in unit tests): nothing is sent. */
+export const NO_NOTIFICATIONS: Notifications = { notify: () => undefined };
