@@ -35,6 +35,8 @@ const TEST_PACKAGES = [
   'php-cli',
   // SimpleSAMLphp needs PHP's DOM (its Debian package does not depend on it).
   'php-xml',
+  // Administration (issue 13): a real TLS-terminating reverse proxy in front of the server.
+  'haproxy',
 ];
 
 /** @param {string} command @param {string[]} args */
