@@ -10,6 +10,7 @@ import {
   signIn,
 } from '../../packages/console/test/support/browser.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { readQrCode } from '../support/qr-code.js';
 
 // Second factors in the real console with headless Chromium. Passkeys use Chromium's virtual
 // authenticator (CDP WebAuthn domain): a platform authenticator with user verification, as a
@@ -133,7 +134,10 @@ test('a role that requires a second factor: the technician adds an authenticator
   await page.getByTestId('enrol-second-factor').waitFor();
   await page.getByTestId('totp-start').click();
   const secret = await page.getByTestId('totp-secret').innerText();
-  assert.match(await page.getByTestId('totp-uri').innerText(), /^otpauth:\/\/totp\//);
+  const uri = await page.getByTestId('totp-uri').innerText();
+  assert.match(uri, /^otpauth:\/\/totp\//);
+  // The QR code a phone scans holds the same link.
+  assert.equal(await readQrCode(page.getByTestId('qr-code')), uri);
   await page.getByTestId('totp-code').fill('000000');
   await page.getByTestId('totp-confirm').click();
   await page.getByText(/does not match/).waitFor();

@@ -2,11 +2,12 @@ import type { EnrolledFactor, TotpEnrolment } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { CopyButton } from '../../components/copy-button.js';
 import { FormSubmit } from '../../components/form-submit.js';
+import { QrCode } from '../../components/qr-code.js';
 import { useAction } from '../../hooks/use-action.js';
 
 /**
- * Adding an authenticator app: the secret (to type in) and its `otpauth://` link (what a QR code
- * would hold; a phone opens it in the app), then a code from the app to confirm.
+ * Adding an authenticator app: a QR code of its `otpauth://` link to scan, the secret (to type
+ * in) and the link itself (a phone opens it in the app), then a code from the app to confirm.
  */
 export function TotpEnrolmentForm({
   onEnrolled,
@@ -46,9 +47,12 @@ export function TotpEnrolmentForm({
   return (
     <form className="form-grid" onSubmit={onSubmit} data-testid="totp-enrolment">
       <p className="field-wide">
-        In your authenticator app, add an account with this key (time-based, 6 digits), or open the
-        link on your phone:
+        Scan this code with your authenticator app, or add an account with the key below
+        (time-based, 6 digits), or open the link on your phone:
       </p>
+      <div className="field-wide">
+        <QrCode text={enrolment.uri} label="QR code for your authenticator app" />
+      </div>
       <div className="field-wide">
         <code data-testid="totp-secret">{enrolment.secret}</code>{' '}
         <CopyButton text={enrolment.secret} label="Copy key" />
