@@ -28,6 +28,7 @@ import { createTeamService } from '../teams/team-service.js';
 import { createDeviceGroupService } from '../groups/device-group-service.js';
 import { createSsoService } from '../sso/sso-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
+import { loadSecretBox } from '../keys/secret-box.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
@@ -83,16 +84,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const keysDir = join(config.dataDir, 'keys');
   const recordingsDir = join(config.dataDir, 'recordings');
   await mkdir(recordingsDir, { recursive: true, mode: 0o700 });
-  const [identity, tls, store] = await Promise.all([
+  const [identity, tls, store, secrets] = await Promise.all([
     loadServerIdentity(keysDir),
     loadTlsMaterial({ keysDir, certFile: config.tls.certFile, keyFile: config.tls.keyFile }),
     openStore(databaseUrl(config)),
+    loadSecretBox(keysDir),
   ]);
   const audit = createAuditLog({ store, clock, log });
   const tasks = createBackgroundTasks({ log, audit });
   const requiredRoles = new RequiredRoles(store.settings, clock);
   // Both read the public URL once the listener is bound (the passkeys' relying party).
-  const factorDeps = { store, clock, audit, requiredRoles, publicUrl: () => context.publicUrl() };
+  const factorDeps = {
+    ...{ store, clock, audit, requiredRoles, secrets },
+    publicUrl: () => context.publicUrl(),
+  };
   const directories = createDirectoryService({ store, config });
   const teams = createTeamService({ store, clock, audit });
   const auth = createAuthService({

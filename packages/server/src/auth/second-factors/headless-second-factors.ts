@@ -24,6 +24,14 @@ export function headlessSecondFactors(deps: {
     publicUrl: () => {
       throw new Error('No public URL without a running server: passkeys are not headless.');
     },
+    secrets: {
+      seal: () => {
+        throw new Error('Authenticator apps are enrolled in the console, not headless.');
+      },
+      open: () => {
+        throw new Error('Authenticator-app codes are checked by the running server.');
+      },
+    },
     logins: headlessLoginControl(deps.store),
   });
   return {

@@ -1,5 +1,6 @@
 import { AppError } from '@tether/protocol';
 import type { Clock } from '../../clock.js';
+import type { SecretBox } from '../../keys/secret-box.js';
 import type { Store, UserRecord } from '../../store/store.js';
 import type { AuthService } from '../auth-service.js';
 import { LoginLimiter } from '../login-limiter.js';
@@ -18,6 +19,7 @@ export class IdentityProof {
     private readonly deps: {
       store: Store;
       clock: Clock;
+      secrets: SecretBox;
       logins: Pick<AuthService, 'checkPassword'>;
     },
   ) {

@@ -15,7 +15,7 @@ import { IdentityProof } from './identity-proof.js';
 import { PasskeyChallenges } from './passkey-challenges.js';
 import { registrationOptions, relyingPartyOf, verifyRegistration } from './passkeys.js';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
-import type { SecondFactorDeps } from './second-factor-sign-in.js';
+import { totpContext, type SecondFactorDeps } from './second-factor-sign-in.js';
 import { findRoleId } from '../../roles/role-permissions.js';
 import { matchTotp, newTotpSecret } from './totp.js';
 
@@ -58,7 +58,7 @@ export function createSecondFactorService(
 ): SecondFactorService {
   const { store, clock, audit } = deps;
   const factors = store.secondFactors;
-  const proof = new IdentityProof({ store, clock, logins: deps.logins });
+  const proof = new IdentityProof({ store, clock, secrets: deps.secrets, logins: deps.logins });
   const challenges = new PasskeyChallenges(clock);
 
   function record(
@@ -138,7 +138,8 @@ export function createSecondFactorService(
         );
       const issuer = `Tether (${relyingPartyOf(deps.publicUrl()).id})`;
       const enrolment = await newTotpSecret({ issuer, account: user.username });
-      await factors.saveTotp({ userId: user.id, secret: enrolment.secret, createdAt: clock.now() });
+      const secret = deps.secrets.seal(enrolment.secret, totpContext(user.id));
+      await factors.saveTotp({ userId: user.id, secret, createdAt: clock.now() });
       return enrolment;
     },
 
@@ -147,7 +148,8 @@ export function createSecondFactorService(
       if (!totp) throw new AppError('NOT_FOUND', 'Start enrolling the authenticator app first.');
       if (totp.confirmedAt)
         throw new AppError('CONFLICT', 'This authenticator app is already enrolled.');
-      const step = await matchTotp({ secret: totp.secret, code, now: clock.now() });
+      const secret = deps.secrets.open(totp.secret, totpContext(own.user.id));
+      const step = await matchTotp({ secret, code, now: clock.now() });
       if (step === undefined)
         throw new AppError(
           'INVALID_INPUT',

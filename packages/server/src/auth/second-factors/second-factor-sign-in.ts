@@ -1,6 +1,7 @@
 import { AppError, type SignInMethod } from '@tether/protocol';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../clock.js';
+import type { SecretBox } from '../../keys/secret-box.js';
 import type { Store, UserRecord } from '../../store/store.js';
 import type { SecondFactors, SignInProgress, StepAnswer } from '../sign-in-methods.js';
 import {
@@ -29,7 +30,12 @@ export interface SecondFactorDeps {
   /** The server's public URL: its host is the passkeys' relying party. */
   publicUrl: () => string;
   requiredRoles: RequiredRoles;
+  /** Authenticator-app secrets are sealed with it in the database. */
+  secrets: SecretBox;
 }
+
+/** What an authenticator-app secret is bound to when sealed: its user. */
+export const totpContext = (userId: string): string => `totp:${userId}`;
 
 const MESSAGES: Record<string, string> = {
   totp: 'Enter the code from your authenticator app.',
@@ -43,13 +49,14 @@ function wrong(message = 'Wrong code. Try again.'): AppError {
 
 /** Checks a code from an authenticator app: right for now (±1 step), and not used before. */
 export async function useTotpCode(
-  deps: Pick<SecondFactorDeps, 'store' | 'clock'>,
+  deps: Pick<SecondFactorDeps, 'store' | 'clock' | 'secrets'>,
   userId: string,
   code: string,
 ): Promise<'accepted' | 'wrong' | 'replayed'> {
   const totp = await deps.store.secondFactors.findTotp(userId);
   if (!totp?.confirmedAt) return 'wrong';
-  const step = await matchTotp({ secret: totp.secret, code, now: deps.clock.now() });
+  const secret = deps.secrets.open(totp.secret, totpContext(userId));
+  const step = await matchTotp({ secret, code, now: deps.clock.now() });
   if (step === undefined) return 'wrong';
   // The conditional write decides, not the read above: two servers cannot both accept it.
   const fresh = await deps.store.secondFactors.useTotpStep(userId, step);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { RequiredRoles } from './required-roles.js';
 import { createSecondFactorService, type SecondFactorService } from './second-factor-service.js';
 import { createSecondFactorGate, type SecondFactorGate } from './second-factor-sign-in.js';
 import { totpCodeAt } from './totp.js';
+import { secretBox } from '../../keys/secret-box.js';
 
 // TOTP and recovery codes through the real sign-in pipeline, store and otplib, with a fake
 // clock: every code is computed for an exact instant. Passkeys are tested in a real browser
@@ -41,6 +43,7 @@ before(async () => {
     audit,
     requiredRoles: new RequiredRoles(store.settings, clock),
     publicUrl: () => 'https://tether.example.com',
+    secrets: secretBox(randomBytes(32)),
   };
   gate = createSecondFactorGate(deps);
   auth = createAuthService({ store, clock, audit, log, secondFactors: gate });
@@ -108,6 +111,8 @@ describe('TOTP second factor', () => {
   test('enrolment is active only once a code confirms it, and gives 10 recovery codes once', async () => {
     const jo = await newUser('jo');
     const { secret } = await factors.startTotp(jo);
+    const stored = (await store.secondFactors.findTotp(jo.id))?.secret ?? '';
+    assert.doesNotMatch(stored, new RegExp(secret), 'the database holds the secret sealed');
     assert.equal((await factors.status(jo)).totp, false);
     assert.equal(await gate.stepFor(jo), undefined, 'an unconfirmed secret asks nothing');
     await refusedWith(
