@@ -27,6 +27,7 @@ let server: TestServer;
 let deviceA: string;
 let deviceB: string;
 let tina: HttpsClient;
+let tinaId: string;
 let teamA: string;
 
 async function grant(rights: SetGrantRequest['rights']): Promise<void> {
@@ -66,6 +67,7 @@ before(async () => {
   assert.equal(team.status, 201, team.text);
   teamA = team.json(TeamResponse).team.id;
   const { user } = created.json(UserResponse);
+  tinaId = user.id;
   const member = await server.admin.request('PUT', `/api/v1/teams/${teamA}/members/${user.id}`);
   assert.equal(member.status, 200, member.text);
 });
@@ -140,6 +142,24 @@ test('live device events reach the technician for the devices they may view only
   } finally {
     theirs.close();
     all.close();
+  }
+});
+
+test('a role changed while the event stream is open applies from its next event', async () => {
+  const theirs = await openDeviceEvents(server, tina.cookie);
+  const setRole = (role: string) =>
+    server.admin.request('PATCH', `/api/v1/users/${tinaId}`, { role });
+  try {
+    await waitFor('a report of group A on the technician stream', () =>
+      theirs.devices().find((device) => device.id === deviceA),
+    );
+    assert.equal((await setRole('administrator')).status, 200);
+    await waitFor('a report of group B once the technician is an administrator', () =>
+      theirs.devices().find((device) => device.id === deviceB),
+    );
+  } finally {
+    theirs.close();
+    assert.equal((await setRole('technician')).status, 200);
   }
 });
 

@@ -38,14 +38,16 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     });
     stream.write(': connected\n\n');
     // Whatever happened, the console gets the device as it is now (its `device` event) — if the
-    // user may see it: rights are read at each event, so a revoked grant stops the updates.
+    // user may see it: the user and their rights are read at each event, so a revoked grant or a
+    // changed role applies from the next event on. (Disabling or deleting the user ends the stream.)
     const unsubscribe = presence.events.onAny(({ deviceId }) => {
       context.tasks.run(
         'push a device change to an event stream',
-        () =>
-          visibleDevice(principal.user, deviceId).then((device) => {
-            if (device) stream.write(`event: device\ndata: ${JSON.stringify(device)}\n\n`);
-          }),
+        async () => {
+          const user = await store.users.findById(principal.user.id);
+          const device = user && (await visibleDevice(user, deviceId));
+          if (device) stream.write(`event: device\ndata: ${JSON.stringify(device)}\n\n`);
+        },
         { deviceId },
       );
     });
