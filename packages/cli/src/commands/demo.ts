@@ -8,7 +8,7 @@ import { consoleDir } from '../console-dir.js';
 import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
 import { cliEntry } from '../self.js';
 import { waitForSignal } from './server.js';
-import { AGENT_V8_FLAGS, SERVER_V8_FLAGS, applyV8Flags } from './v8-flags.js';
+import { AGENT_V8_FLAGS, SERVER_V8_FLAGS, applyV8Flags, releaseStartUpMemory } from './v8-flags.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -40,6 +40,7 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
       adminPassword: input.env.TETHER_ADMIN_PASSWORD,
       consoleDir,
     });
+    releaseStartUpMemory();
     if (!server.url) {
       await server.close();
       input.out(

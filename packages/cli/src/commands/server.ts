@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
 import { printableConfig, serverConfigFrom, serverFlagOptions } from '../server-config.js';
-import { SERVER_V8_FLAGS, applyV8Flags } from './v8-flags.js';
+import { SERVER_V8_FLAGS, applyV8Flags, releaseStartUpMemory } from './v8-flags.js';
 
 export const serverCommand: Command = {
   name: 'server',
@@ -40,6 +40,7 @@ The first start creates the administrator "admin" with a random password printed
       adminPassword: input.env.TETHER_ADMIN_PASSWORD,
       consoleDir,
     });
+    releaseStartUpMemory();
     if (server.url) input.out(`Console:         ${server.url}`);
     if (server.adminUrl) input.out(`Admin interface: ${server.adminUrl}`);
     if (server.initialAdmin) {
