@@ -75,7 +75,7 @@ test('an agent enrolling through a TLS-terminating proxy is refused with what to
     assert.notEqual(enrolled.code, 0);
     assert.match(
       `${enrolled.stderr}${enrolled.stdout}`,
-      /not bound to the TLS certificate this agent sees.*mark the server as behind a proxy.*tether admin proxy set --behind-proxy on/s,
+      /invalid signature for this TLS connection.*mark the server as behind a proxy.*tether admin proxy set --behind-proxy on/s,
     );
   } finally {
     await rm(dataDir, { recursive: true, force: true });

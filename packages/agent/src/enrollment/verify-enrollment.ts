@@ -68,7 +68,7 @@ export function verifyEnrollmentResponse(
   if (!verifyText(response.serverPublicKey, proof, response.signature)) {
     throw new AppError(
       'AUTH_FAILED',
-      `The enrolment answer from ${serverUrl} is not bound to the TLS certificate this agent sees, so it cannot be trusted and nothing was saved. If a reverse proxy that terminates TLS stands in front of the server, the administrator must mark the server as behind a proxy (admin console, Reverse proxy; or \`tether admin proxy set --behind-proxy on\`). Otherwise something on the network intercepts TLS: connect to the server directly, or tell your administrator.`,
+      `The enrolment answer from ${serverUrl} carries an invalid signature for this TLS connection (the certificate this agent sees is not the server’s, or the answer was altered), so it cannot be trusted and nothing was saved. If a reverse proxy that terminates TLS stands in front of the server, the administrator must mark the server as behind a proxy (admin console, Reverse proxy; or \`tether admin proxy set --behind-proxy on\`). Otherwise something on the network intercepts TLS: connect to the server directly, or tell your administrator.`,
     );
   }
 }
