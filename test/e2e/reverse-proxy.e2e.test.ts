@@ -163,3 +163,32 @@ test('an invalid proxy address is refused with its name and nothing changes', as
   const after = (await adminListener().request('GET', '/conf/api/proxy')).json(ProxySettings);
   assert.deepEqual(after, before);
 });
+
+test('tether admin proxy shows and changes the settings headless; the running server picks them up', async () => {
+  const proxyCli = (...args: string[]) =>
+    runCli(['admin', 'proxy', ...args, '--data-dir', server.dataDir]);
+  const help = await runCli(['admin', 'proxy', 'set', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--behind-proxy on\|off/);
+
+  const refused = await proxyCli('set', '--trusted-proxies', '127.0.0.1,not-an-address');
+  assert.notEqual(refused.code, 0);
+  assert.match(`${refused.stderr}${refused.stdout}`, /"not-an-address" is not an IP address/);
+
+  const changed = await proxyCli('set', '--behind-proxy', 'off', '--forwarded-header', 'forwarded');
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.match(changed.stdout, /behind a proxy: +no/);
+  assert.match(changed.stdout, /trusted proxies: +127\.0\.0\.1/);
+  const shown = await proxyCli('show');
+  assert.match(shown.stdout, /forwarded header: forwarded/);
+
+  // The server re-reads the settings with the trusted networks (every few seconds).
+  await waitFor('the server to apply the headless change', () =>
+    server.server.context.proxy.settings().forwardedHeader === 'forwarded' ? true : undefined,
+  );
+  assert.equal(server.server.context.proxy.behindProxy(), false);
+  // Now only RFC 7239 Forwarded counts: HAProxy's X-Forwarded-For is ignored, so the sign-in
+  // is the proxy's own (HAProxy writes no Forwarded header here).
+  await signIn(new HttpsClient(proxy.url, proxy.cert, BROWSER));
+  assert.equal(await lastSignInSource(), '127.0.0.1');
+});
