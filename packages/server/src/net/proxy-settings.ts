@@ -17,7 +17,7 @@ export interface ProxyDefaults {
  * win over the config file's `behindProxy` / `trustedProxies`, which only seed them.
  */
 export async function readProxySettings(
-  store: Store,
+  store: Pick<Store, 'settings'>,
   defaults: ProxyDefaults,
 ): Promise<ProxySettings> {
   const parsed = ProxySettings.safeParse(await store.settings.get(KEY));
@@ -28,7 +28,7 @@ export async function readProxySettings(
 
 /** Validates every entry first; on a bad one nothing is stored and the error names it. */
 export async function writeProxySettings(
-  store: Store,
+  store: Pick<Store, 'settings'>,
   settings: ProxySettings,
 ): Promise<ProxySettings> {
   const trustedProxies = [...new Set(settings.trustedProxies.map((entry) => entry.trim()))].filter(
@@ -62,7 +62,10 @@ export interface ProxyState {
   reload(): Promise<void>;
 }
 
-export async function loadProxyState(store: Store, defaults: ProxyDefaults): Promise<ProxyState> {
+export async function loadProxyState(
+  store: Pick<Store, 'settings'>,
+  defaults: ProxyDefaults,
+): Promise<ProxyState> {
   let settings = await readProxySettings(store, defaults);
   let trust: ProxyTrust = toTrust(settings);
   return {
