@@ -13,7 +13,7 @@ import {
 } from '@tether/protocol';
 import { ensureDeviceGroup } from '../support/device-groups.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
-import type { HttpsClient } from '../support/https-client.js';
+import { HttpsClient } from '../support/https-client.js';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
 
@@ -43,11 +43,28 @@ describe('every route has a contract, and every contract a route', () => {
     const served = server.server.routes.user
       .filter((route) => route.path.startsWith('/api/') || route.path.startsWith('/oem/'))
       .map(key);
-    const contracts = ENDPOINTS.map(key);
+    const contracts = ENDPOINTS.filter((endpoint) => endpoint.listener !== 'admin').map(key);
     const withoutContract = served.filter((route) => !contracts.includes(route));
     assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
     const withoutRoute = contracts.filter((contract) => !served.includes(contract));
     assert.deepEqual(withoutRoute, [], 'contracts the server does not serve');
+  });
+
+  test('the admin listener serves every admin contract, and the user listener none', () => {
+    const admin = ENDPOINTS.filter((endpoint) => endpoint.listener === 'admin');
+    const served = server.server.routes.admin.map(key);
+    assert.deepEqual(
+      admin.map(key).filter((contract) => !served.includes(contract)),
+      [],
+      'admin contracts the admin listener does not serve',
+    );
+    const user = server.server.routes.user.map(key);
+    assert.deepEqual(
+      admin.map(key).filter((contract) => user.includes(contract)),
+      [],
+      'admin contracts served on the user listener',
+    );
+    for (const endpoint of admin) assert.match(endpoint.path, /^\/conf\/api\//, endpoint.id);
   });
 
   test('endpoint ids are unique', () => {
@@ -59,9 +76,18 @@ describe('every route has a contract, and every contract a route', () => {
   });
 });
 
-/** A request to the endpoint with made-up path parameters and no body. */
-function call(client: HttpsClient, endpoint: AnyEndpoint) {
+/**
+ * A request to the endpoint with made-up path parameters and no body; an admin-listener
+ * contract is called there, with the same login.
+ */
+function call(signedInClient: HttpsClient, endpoint: AnyEndpoint) {
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
+  const client =
+    endpoint.listener === 'admin'
+      ? Object.assign(new HttpsClient(server.adminUrl, server.ca), {
+          cookie: signedInClient.cookie,
+        })
+      : signedInClient;
   return client.request(endpoint.method, path, endpoint.body ? {} : undefined);
 }
 

@@ -43,6 +43,8 @@ export interface TestServer {
     env?: NodeJS.ProcessEnv;
     /** The device group its installer enrols it in (default `Test devices`). */
     group?: string;
+    /** Where the agent enrols and connects (default the server; a reverse proxy's URL, S-11). */
+    serverUrl?: string;
   }): Promise<{
     device: Device;
     dataDir: string;
@@ -123,7 +125,16 @@ export async function createTestServer(
       const { token } = await createInstaller(options.group ? { group: options.group } : {});
       const agentDir = await mkdtemp(join(tmpdir(), 'tether-agent-'));
       const enrolled = await runCli(
-        ['agent', 'enroll', '--server', url, '--token', token, '--data-dir', agentDir],
+        [
+          'agent',
+          'enroll',
+          '--server',
+          options.serverUrl ?? url,
+          '--token',
+          token,
+          '--data-dir',
+          agentDir,
+        ],
         options.env ? { env: options.env } : {},
       );
       if (enrolled.code !== 0)

@@ -41,6 +41,7 @@ export * from './api/effective-policy.js';
 export * from './oem/index.js';
 export * from './api/oem.js';
 export * from './api/uploads.js';
+export * from './api/proxy.js';
 export * from './api/directories.js';
 export * from './api/group-mapping.js';
 export * from './contracts/index.js';

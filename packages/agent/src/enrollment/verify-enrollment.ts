@@ -7,6 +7,7 @@ import {
   toBase64Url,
 } from '@tether/protocol/agent';
 import { serverKeyHash, verifyText } from '../identity/ed25519.js';
+import { proofChannel } from '../transport/control-handshake.js';
 
 /**
  * Checks a local token before anything is sent: expiry first, because that is the mistake
@@ -30,7 +31,8 @@ export function checkTokenExpiry(claims: EnrollmentClaims, nowMs: number): void 
  * - the server's key is the one the token pins (SHA-256 of the raw key = `serverKeyHash`),
  * - that key signed the token itself, and
  * - that key signed this device ID, our public key and the TLS certificate we saw — so the
- *   answer cannot come from a TLS-terminating intermediary relaying to the real server.
+ *   answer cannot come from a TLS-terminating intermediary relaying to the real server — or,
+ *   when the server signed that it is behind a reverse proxy (S-11), the mode instead.
  *
  * @example
  * verifyEnrollmentResponse(response, { token: parsed, agentPublicKey, tlsFingerprint, serverUrl });
@@ -61,12 +63,12 @@ export function verifyEnrollmentResponse(
   const proof = enrollmentProofText({
     deviceId: response.deviceId,
     agentPublicKey: context.agentPublicKey,
-    tlsFingerprint: context.tlsFingerprint,
+    channel: proofChannel(response.mode, context.tlsFingerprint),
   });
   if (!verifyText(response.serverPublicKey, proof, response.signature)) {
     throw new AppError(
       'AUTH_FAILED',
-      `The enrolment answer from ${serverUrl} carries an invalid signature, so it cannot be trusted and nothing was saved. A proxy that inspects TLS traffic can cause this: connect to the server directly, or tell your administrator.`,
+      `The enrolment answer from ${serverUrl} carries an invalid signature for this TLS connection (the certificate this agent sees is not the server’s, or the answer was altered), so it cannot be trusted and nothing was saved. If a reverse proxy that terminates TLS stands in front of the server, the administrator must mark the server as behind a proxy (admin console, Reverse proxy; or \`tether admin proxy set --behind-proxy on\`). Otherwise something on the network intercepts TLS: connect to the server directly, or tell your administrator.`,
     );
   }
 }

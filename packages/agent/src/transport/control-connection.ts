@@ -186,6 +186,12 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
       try {
         channel.send(channel.handshake.answer(challenge, channel.tlsFingerprint));
         channel.phase = 'welcome';
+        // Signed by the pinned key, so it is the administrator's choice (S-11); said once per
+        // connection, so that whoever reads the agent's log knows what protects it.
+        if (challenge.mode === 'behind-proxy')
+          log.info(
+            'the server says it is behind a TLS-terminating reverse proxy: this connection is authenticated by the pinned server key but not bound to the TLS certificate',
+          );
       } catch (error) {
         log.error(
           { err: error },

@@ -9,9 +9,26 @@ import {
   type AgentMessage,
   type DeviceInventory,
   type MessageOf,
+  type ProofChannel,
   type ServerMessage,
+  type ServerProofMode,
 } from '@tether/protocol/agent';
 import { signText, verifyText } from '../identity/ed25519.js';
+
+/** Shared with enrolment: what to do when the direct-mode binding to TLS fails. */
+export const CHANNEL_MISMATCH =
+  'Server identity mismatch: the server did not prove it holds the pinned key for this TLS connection (the certificate this agent sees is not the server’s). If a reverse proxy that terminates TLS stands in front of the server, the administrator must mark the server as behind a proxy (admin console, Reverse proxy; or `tether admin proxy set --behind-proxy on`). Otherwise something between this agent and the server is intercepting TLS: tell your administrator.';
+
+/**
+ * What the server's signature is bound to: the mode it announced (absent: `direct`, servers
+ * before S-11) with, in `direct` mode, the certificate this agent saw.
+ */
+export function proofChannel(
+  mode: ServerProofMode | undefined,
+  tlsFingerprint: string,
+): ProofChannel {
+  return mode === 'behind-proxy' ? { mode } : { mode: 'direct', tlsFingerprint };
+}
 
 /** The agent's half of one challenge–response exchange (DESIGN.md, Identity and trust). */
 export interface Handshake {
@@ -63,16 +80,14 @@ export function createHandshake(options: {
           'Server identity mismatch: the server presented a different key from the one pinned at enrolment. Something may be impersonating the server; if the server was reinstalled, enrol this agent again.',
         );
       }
+      // The mode is inside the signed text: only the pinned key can drop the TLS binding (S-11).
       const proof = serverProofText({
         agentNonce,
         serverNonce: challenge.serverNonce,
-        tlsFingerprint,
+        channel: proofChannel(challenge.mode, tlsFingerprint),
       });
       if (!verifyText(options.pinnedServerKey, proof, challenge.signature)) {
-        throw new AppError(
-          'AUTH_FAILED',
-          'Server identity mismatch: the server did not prove it holds the pinned key for this TLS connection. A proxy that inspects TLS traffic can cause this; connect the agent to the server directly.',
-        );
+        throw new AppError('AUTH_FAILED', CHANNEL_MISMATCH);
       }
       const text = agentProofText({
         deviceId: options.deviceId,

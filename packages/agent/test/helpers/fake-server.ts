@@ -186,7 +186,7 @@ async function handleEnroll(
   const proof = enrollmentProofText({
     deviceId,
     agentPublicKey: parsed.data.publicKey,
-    tlsFingerprint: context.fingerprint,
+    channel: { mode: 'direct', tlsFingerprint: context.fingerprint },
   });
   const proper = {
     status: 201,
@@ -220,7 +220,7 @@ function serveControl(
       const proof = serverProofText({
         agentNonce: message.agentNonce,
         serverNonce,
-        tlsFingerprint: context.fingerprint,
+        channel: { mode: 'direct', tlsFingerprint: context.fingerprint },
       });
       const challenge = {
         type: 'challenge' as const,

@@ -5,6 +5,7 @@ import { DeviceInventory, UserPresenceReport } from '../api/devices.js';
 import { DeviceStats, StatisticsSettings } from '../api/statistics.js';
 import { AssistanceMode, SessionRights } from '../api/assistance.js';
 import { SessionKind } from '../api/sessions.js';
+import { ServerProofMode } from '../identity/proofs.js';
 import { UnattendedAccessId } from '../api/unattended.js';
 import { OemReplyMessage, OemRequestMessage, RemoteControlId } from './oem-messages.js';
 
@@ -111,13 +112,15 @@ export type AgentMessage = z.infer<typeof AgentMessage>;
 
 // ---- server → agent -------------------------------------------------------------------------
 
-/** The server proves it holds the pinned key, bound to the TLS certificate, and challenges. */
+/** The server proves it holds the pinned key (bound to the TLS certificate unless `behind-proxy`) and challenges. */
 export const ServerChallenge = z.object({
   type: z.literal('challenge'),
   serverNonce: Nonce,
   serverPublicKey: Base64Url,
   /** Signature over `serverProofText`. */
   signature: Base64Url,
+  /** What the signature binds (S-11); absent: `direct`. It is inside the signed text too. */
+  mode: ServerProofMode.optional(),
 });
 
 /** Settings an agent follows; sent on connect and whenever an administrator changes them. */

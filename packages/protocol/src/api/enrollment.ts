@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Base64Url, DeviceId } from '../ids.js';
 import { DeviceInventory } from './devices.js';
+import { ServerProofMode } from '../identity/proofs.js';
 
 /**
  * `POST /api/v1/agent/enroll`, sent by `tether agent enroll`.
@@ -23,5 +24,7 @@ export const EnrollResponse = z.object({
   serverPublicKey: Base64Url,
   /** Signature over `enrollmentProofText`. */
   signature: Base64Url,
+  /** What the signature binds (S-11); absent: `direct`. It is inside the signed text too. */
+  mode: ServerProofMode.optional(),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;

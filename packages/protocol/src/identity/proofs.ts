@@ -1,24 +1,56 @@
+import { z } from 'zod';
+
 /**
  * The exact texts signed during enrolment and on every agent connection. Both sides build
  * them with these functions, so a change of format is made in one place.
  *
- * The server proof binds the TLS certificate the agent actually sees (`tlsFingerprint`, the
- * base64url SHA-256 of its DER) to the pinned server key: a proxy that terminates TLS with its
- * own certificate cannot produce it.
+ * In `direct` mode the server proof binds the TLS certificate the agent actually sees
+ * (`tlsFingerprint`, the base64url SHA-256 of its DER) to the pinned server key: a proxy that
+ * terminates TLS with its own certificate cannot produce it. In `behind-proxy` mode (S-11, the
+ * administrator says a TLS-terminating reverse proxy stands in front of the server) that line
+ * is the literal `behind-proxy` instead: the pinned key still signs both nonces, but no TLS
+ * channel is bound. The mode is inside the signed text, so only the pinned key can say it; an
+ * intermediary cannot turn a `direct` proof into a `behind-proxy` one.
  */
+
+/**
+ * How the server's proofs are bound to the connection: to the TLS certificate the agent sees,
+ * or (behind a TLS-terminating reverse proxy) to nothing but the nonces and the pinned key.
+ *
+ * @example
+ * ServerProofMode.parse('behind-proxy');
+ */
+export const ServerProofMode = z.enum(['direct', 'behind-proxy']);
+export type ServerProofMode = z.infer<typeof ServerProofMode>;
+
+/**
+ * What a server proof is bound to. `direct` carries the certificate the agent saw (or, on the
+ * server, its own certificate); `behind-proxy` carries nothing, the proxy's certificate being
+ * none of the server's business.
+ *
+ * @example
+ * const channel: ProofChannel = behindProxy ? { mode: 'behind-proxy' } : { mode: 'direct', tlsFingerprint };
+ */
+export type ProofChannel =
+  { readonly mode: 'direct'; readonly tlsFingerprint: string } | { readonly mode: 'behind-proxy' };
+
+/** The channel line: a base64url SHA-256 (43 characters) can never equal `behind-proxy`. */
+function channelLine(channel: ProofChannel): string {
+  return channel.mode === 'direct' ? channel.tlsFingerprint : 'behind-proxy';
+}
 
 /**
  * Signed by the server when an agent connects.
  *
  * @example
- * sign(serverKey, serverProofText({ agentNonce, serverNonce, tlsFingerprint }))
+ * sign(serverKey, serverProofText({ agentNonce, serverNonce, channel: { mode: 'direct', tlsFingerprint } }))
  */
 export function serverProofText(input: {
   agentNonce: string;
   serverNonce: string;
-  tlsFingerprint: string;
+  channel: ProofChannel;
 }): string {
-  return `tether/v1/server-proof\n${input.agentNonce}\n${input.serverNonce}\n${input.tlsFingerprint}`;
+  return `tether/v1/server-proof\n${input.agentNonce}\n${input.serverNonce}\n${channelLine(input.channel)}`;
 }
 
 /**
@@ -40,12 +72,12 @@ export function agentProofText(input: {
  * not an intermediary) registered its key.
  *
  * @example
- * sign(serverKey, enrollmentProofText({ deviceId, agentPublicKey, tlsFingerprint }))
+ * sign(serverKey, enrollmentProofText({ deviceId, agentPublicKey, channel: { mode: 'behind-proxy' } }))
  */
 export function enrollmentProofText(input: {
   deviceId: string;
   agentPublicKey: string;
-  tlsFingerprint: string;
+  channel: ProofChannel;
 }): string {
-  return `tether/v1/enroll\n${input.deviceId}\n${input.agentPublicKey}\n${input.tlsFingerprint}`;
+  return `tether/v1/enroll\n${input.deviceId}\n${input.agentPublicKey}\n${channelLine(input.channel)}`;
 }

@@ -20,6 +20,9 @@ import {
   type ContinueSignInRequest,
   type Recording,
   type Session,
+  type AnyEndpoint,
+  type EndpointRequest,
+  type EndpointResponse,
 } from '@tether/protocol';
 import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
@@ -94,6 +97,13 @@ export interface TetherClient
   revokeInstaller(installerId: string): Promise<void>;
   getStatisticsSettings(): Promise<StatisticsSettings>;
   updateStatisticsSettings(settings: StatisticsSettings): Promise<StatisticsSettings>;
+  /**
+   * Calls any endpoint contract (the admin console's `/conf/api/…` sections use it).
+   *
+   * @example
+   * const settings = await api.call(proxyEndpoints.get, {});
+   */
+  call<E extends AnyEndpoint>(target: E, request: EndpointRequest<E>): Promise<EndpointResponse<E>>;
 }
 
 /**
@@ -160,6 +170,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     revokeInstaller: (installerId) =>
       callEndpoint(transport, installerEndpoints.revoke, { params: { id: installerId } }),
     getStatisticsSettings: () => callEndpoint(transport, settingsEndpoints.getStatistics, {}),
+    call: (target, request) => callEndpoint(transport, target, request),
     updateStatisticsSettings: (settings) =>
       callEndpoint(transport, settingsEndpoints.setStatistics, { body: settings }),
   };

@@ -30,6 +30,7 @@ import { createSsoService } from '../sso/sso-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadSecretBox } from '../keys/secret-box.js';
 import { loadTlsMaterial } from '../keys/tls.js';
+import { loadProxyState } from '../net/proxy-settings.js';
 import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
@@ -91,6 +92,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     loadSecretBox(keysDir),
   ]);
   const audit = createAuditLog({ store, clock, log });
+  const proxy = await loadProxyState(store, config);
   const tasks = createBackgroundTasks({ log, audit });
   const requiredRoles = new RequiredRoles(store.settings, clock);
   // Both read the public URL once the listener is bound (the passkeys' relying party).
@@ -216,6 +218,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     directories,
     identity,
     tls,
+    proxy,
     presence,
     sessions,
     unattended,
@@ -254,7 +257,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     minVersion: config.tls.minVersion,
     ciphers: config.tls.ciphers,
     connections: config.connections,
-    trustedProxies: config.trustedProxies,
+    // Uncapped per-source connections: read at start (a change applies at the next start).
+    trustedProxies: proxy.settings().trustedProxies,
   };
   const userApp = await createUserApp(context, https);
   const sockets = attachWebSockets(userApp.server, context, {
@@ -265,6 +269,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     presence,
     log,
     tlsFingerprint: tls.fingerprint,
+    behindProxy: () => proxy.behindProxy(),
     heartbeatSec: HEARTBEAT_SEC,
     settings: agentSettings,
     onSessionRefused: (deviceId, sessionId, error) =>
@@ -295,7 +300,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     channels: sockets.channels,
     clock,
     heartbeatSec: HEARTBEAT_SEC,
-    refreshTrusted: () => admin.refreshTrusted(),
+    // A headless change (`tether admin …`) in the same database is picked up here.
+    refreshTrusted: async () => {
+      await Promise.all([admin.refreshTrusted(), proxy.reload()]);
+    },
     sweepIfDue: () => auditRetention.sweepIfDue(),
     log,
   });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AppError, invalidInput } from '@tether/protocol';
+import { AppError, ForwardedHeader, invalidInput } from '@tether/protocol';
+import { parseNetwork } from '../net/address-list.js';
 import { DirectoriesConfig } from './directories-config.js';
 import { SingleSignOnConfig } from './sso-config.js';
 
@@ -26,6 +27,15 @@ const CONNECTION_DEFAULTS = {
   idleTimeoutSec: 60,
   maxConnectionsPerSource: 256,
 };
+
+function isNetwork(entry: string): boolean {
+  try {
+    parseNetwork(entry);
+    return true;
+  } catch {
+    return false; // the refinement's message names the entry's problem
+  }
+}
 
 /** A listener: where it binds. Port 0 picks a free port (tests). */
 const Listener = z.object({ host: z.string().min(1), port: Port });
@@ -68,8 +78,18 @@ export const ServerConfig = z.object({
       maxConnectionsPerSource: z.int().min(1).max(1_000_000).default(256),
     })
     .default(CONNECTION_DEFAULTS),
-  /** Addresses of reverse proxies whose X-Forwarded-* headers are believed (S-11). */
-  trustedProxies: z.array(z.string()).default([]),
+  /**
+   * Addresses or CIDR subnets of reverse proxies whose forwarded headers are believed (S-11).
+   * Like `behindProxy` and `forwardedHeader`, only the starting value: settings saved in the
+   * admin console or with `tether admin proxy` win.
+   */
+  trustedProxies: z
+    .array(z.string().refine(isNetwork, 'not an IP address or CIDR subnet'))
+    .default([]),
+  /** A TLS-terminating reverse proxy stands in front: agents' proofs are not bound to TLS. */
+  behindProxy: z.boolean().default(false),
+  /** Which header the trusted proxies write the client's address into. */
+  forwardedHeader: ForwardedHeader.default('x-forwarded-for'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pending relay joins and their tokens expire after this (≤ 60 s). */
   relayTokenTtlSec: z.int().min(5).max(60).default(60),

@@ -11,6 +11,7 @@ import {
   type DeviceInventory,
   type ErrorBody,
   type MessageOf,
+  type ProofChannel,
   type ServerMessage,
   type UserPresenceReport,
 } from '@tether/protocol';
@@ -39,6 +40,8 @@ export interface AgentChannelDeps {
   presence: DevicePresence;
   log: Logger;
   tlsFingerprint: string;
+  /** Behind a TLS-terminating proxy (S-11): the challenge binds no certificate. */
+  behindProxy(): boolean;
   heartbeatSec: number;
   settings(): Promise<AgentSettings>;
   onSessionRefused(deviceId: string, sessionId: string, error: ErrorBody): void;
@@ -292,6 +295,9 @@ export class AgentChannel implements AgentLink {
       serverNonce: randomBytes(32).toString('base64url'),
     };
     this.handshake = handshake;
+    const channel: ProofChannel = this.deps.behindProxy()
+      ? { mode: 'behind-proxy' }
+      : { mode: 'direct', tlsFingerprint: this.deps.tlsFingerprint };
     this.send({
       type: 'challenge',
       serverNonce: handshake.serverNonce,
@@ -300,9 +306,10 @@ export class AgentChannel implements AgentLink {
         serverProofText({
           agentNonce: handshake.agentNonce,
           serverNonce: handshake.serverNonce,
-          tlsFingerprint: this.deps.tlsFingerprint,
+          channel,
         }),
       ),
+      mode: channel.mode,
     });
   }
 

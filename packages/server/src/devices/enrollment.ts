@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   enrollmentProofText,
+  type ProofChannel,
   parseEnrollmentToken,
   type EnrollRequest,
   type EnrollResponse,
@@ -33,7 +34,8 @@ const REFUSALS: Record<EnrollRefusal, AppError> = {
 /**
  * Enrols an agent (issue 2 §4): verifies the token's signature, pin and expiry, then in one
  * store transaction counts the install and creates the device. Any refusal writes nothing but
- * an audit entry. The reply is signed and bound to the TLS certificate the agent saw.
+ * an audit entry. The reply is signed and bound to the TLS certificate the agent saw (unless the
+ * server is behind a TLS-terminating proxy, S-11).
  */
 export async function enrollDevice(
   deps: {
@@ -42,6 +44,8 @@ export async function enrollDevice(
     identity: ServerIdentity;
     audit: AuditLog;
     tlsFingerprint: string;
+    /** Behind a TLS-terminating proxy (S-11): the proof binds no certificate. */
+    behindProxy: boolean;
   },
   request: EnrollRequest & { sourceAddress: string },
 ): Promise<EnrollResponse> {
@@ -111,15 +115,15 @@ export async function enrollDevice(
       hostname: device.inventory.hostname,
     },
   });
+  const channel: ProofChannel = deps.behindProxy
+    ? { mode: 'behind-proxy' }
+    : { mode: 'direct', tlsFingerprint: deps.tlsFingerprint };
   return {
     deviceId: device.id,
     serverPublicKey: deps.identity.publicKey,
     signature: deps.identity.sign(
-      enrollmentProofText({
-        deviceId: device.id,
-        agentPublicKey: request.publicKey,
-        tlsFingerprint: deps.tlsFingerprint,
-      }),
+      enrollmentProofText({ deviceId: device.id, agentPublicKey: request.publicKey, channel }),
     ),
+    mode: channel.mode,
   };
 }

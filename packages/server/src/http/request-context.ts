@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { clientAddressOf } from './client-address.js';
 import { AppError, SESSION_COOKIE, parseOrThrow } from '@tether/protocol';
 import type { z } from 'zod';
 import type { AuthService, Principal } from '../auth/auth-service.js';
@@ -63,7 +64,10 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string
   return parseOrThrow(schema, value ?? {}, what);
 }
 
-/** The client's address: the socket's, never a forwarded header (proxy support is explicit, S-11). */
+/**
+ * The client's address: the socket's, or behind a trusted reverse proxy the one it forwarded
+ * (S-11, resolved once per request in client-address.ts; never on the admin listener).
+ */
 export function sourceAddress(request: FastifyRequest): string {
-  return request.socket.remoteAddress ?? 'unknown';
+  return clientAddressOf(request.raw);
 }

@@ -27,6 +27,7 @@ import { secondFactorRoutes } from './routes/second-factor-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { ssoRoutes } from './routes/sso-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
+import { resolveClientAddresses } from './client-address.js';
 import { registerEndpoint } from './endpoint-route.js';
 
 /** The SAML assertion consumer service of any provider. */
@@ -51,6 +52,8 @@ export async function createUserApp(
         ? reply.sendFile('index.html')
         : undefined,
   });
+  // First, so every later hook and route reads the forwarded client address (S-11).
+  resolveClientAddresses(app, () => context.proxy.trust());
 
   installBrowserGuards(app, {
     publicUrl: context.config.publicUrl,

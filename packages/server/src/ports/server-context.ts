@@ -23,6 +23,7 @@ import type { TeamService } from '../teams/team-service.js';
 import type { SecondFactorService } from '../auth/second-factors/second-factor-service.js';
 import type { SsoService } from '../sso/sso-service.js';
 import type { Notifications } from './notifications.js';
+import type { ProxyState } from '../net/proxy-settings.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -38,6 +39,8 @@ export interface ServerContext {
   directories: DirectoryService;
   identity: ServerIdentity;
   tls: TlsMaterial;
+  /** Reverse-proxy settings in force (S-11): forwarded-header trust, the agents' proof mode. */
+  proxy: ProxyState;
   presence: DevicePresence;
   sessions: SessionService;
   unattended: UnattendedService;

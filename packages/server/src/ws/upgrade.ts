@@ -7,6 +7,7 @@ import type { AuditEvent } from '../audit/audit-log.js';
 import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
 import { admitMessages } from './agent-message-budget.js';
 import { readCookie } from '../http/request-context.js';
+import { clientAddressOf, resolveClientAddress } from '../http/client-address.js';
 import { isSameOrigin } from '../http/same-origin.js';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import { wsRelayPeer } from './ws-relay-peer.js';
@@ -51,7 +52,7 @@ export function attachWebSockets(
     });
 
   const onAgent = (ws: WebSocket, request: IncomingMessage): void => {
-    const remoteAddress = request.socket.remoteAddress ?? 'unknown';
+    const remoteAddress = clientAddressOf(request);
     const channel = new AgentChannel(channelDeps, {
       send: (text) => ws.send(text),
       close: (code, reason) => ws.close(code, reason),
@@ -109,7 +110,7 @@ export function attachWebSockets(
       if (principal && needed) {
         await context.rights
           .authorize(principal.user, needed.deviceId, needed.right, {
-            sourceAddress: request.socket.remoteAddress ?? null,
+            sourceAddress: clientAddressOf(request),
           })
           .catch(async (error: unknown) => {
             // The session can never start now: end it instead of leaving the agent waiting.
@@ -143,9 +144,9 @@ export function attachWebSockets(
         context.log.error({ err: error, sessionId }, 'relay join failed');
       await recordRefusal({
         action: 'relay.refused',
-        actor: request.socket.remoteAddress ?? 'unknown',
+        actor: clientAddressOf(request),
         target: sessionId,
-        sourceAddress: request.socket.remoteAddress ?? null,
+        sourceAddress: clientAddressOf(request),
         details: { reason: appError.message },
       });
       // Reading again: the close handshake needs the peer's answer, or the socket lingers until
@@ -156,14 +157,16 @@ export function attachWebSockets(
   };
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Upgrades pass no Fastify hook: their client address is resolved here (S-11).
+    resolveClientAddress(request, context.proxy.trust());
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (!isSameOrigin(request.headers, context.config.publicUrl)) {
       context.tasks.run('audit a WebSocket from another site', () =>
         context.audit.refused({
           action: 'relay.refused',
-          actor: request.socket.remoteAddress ?? 'unknown',
+          actor: clientAddressOf(request),
           target: path,
-          sourceAddress: request.socket.remoteAddress ?? null,
+          sourceAddress: clientAddressOf(request),
           details: { reason: 'foreign origin', origin: request.headers.origin },
         }),
       );

@@ -15,6 +15,7 @@ export function agentRoutes(app: HttpsApp, context: ServerContext): void {
         identity: context.identity,
         audit: context.audit,
         tlsFingerprint: context.tls.fingerprint,
+        behindProxy: context.proxy.behindProxy(),
       },
       { ...body, sourceAddress: sourceAddress(request) },
     ),

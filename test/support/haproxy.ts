@@ -1,0 +1,127 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { waitFor } from './cli.js';
+import { freePort } from './server-process.js';
+
+const HAPROXY = '/usr/sbin/haproxy';
+const run = promisify(execFile);
+
+/** A private HAProxy (Debian's) terminating TLS in front of a Tether server (S-11). */
+export interface ReverseProxy {
+  /** `https://localhost:<port>`: what browsers and agents use. */
+  url: string;
+  /** The proxy's own certificate (PEM), to trust it in clients; not the server's. */
+  cert: string;
+  stop(): Promise<void>;
+}
+
+/** A throw-away self-signed certificate for localhost / 127.0.0.1, made with openssl. */
+async function proxyCertificate(dir: string): Promise<{ cert: string; bundle: string }> {
+  const certFile = join(dir, 'proxy.crt');
+  const keyFile = join(dir, 'proxy.key');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Test reverse proxy',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+  ]);
+  const cert = await readFile(certFile, 'utf8');
+  const bundle = join(dir, 'proxy.pem');
+  await writeFile(bundle, cert + (await readFile(keyFile, 'utf8')), { mode: 0o600 });
+  return { cert, bundle };
+}
+
+/** Resolves once something accepts TCP connections on the port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts HAProxy in the foreground with a generated config in a temp dir: TLS terminated on an
+ * ephemeral loopback port with its own certificate, re-encrypted to the Tether server (whose
+ * certificate it verifies, as in production), `option forwardfor`, and WebSocket upgrades
+ * passed through (HTTP mode does that by itself; `timeout tunnel` keeps them open). It connects
+ * to the server from 127.0.0.1.
+ *
+ * @example
+ * const proxy = await startHaproxy({ serverUrl: server.url, serverCert: server.ca });
+ * new HttpsClient(proxy.url, proxy.cert);
+ */
+export async function startHaproxy(options: {
+  serverUrl: string;
+  serverCert: string;
+}): Promise<ReverseProxy> {
+  const dir = await mkdtemp(join(tmpdir(), 'tether-haproxy-'));
+  const port = await freePort();
+  const { cert, bundle } = await proxyCertificate(dir);
+  const serverCa = join(dir, 'server-ca.pem');
+  await writeFile(serverCa, options.serverCert);
+  const server = new URL(options.serverUrl);
+  const config = join(dir, 'haproxy.cfg');
+  await writeFile(
+    config,
+    [
+      'global',
+      '  maxconn 256',
+      'defaults',
+      '  mode http',
+      '  timeout connect 10s',
+      '  timeout client 120s',
+      '  timeout server 120s',
+      '  timeout tunnel 1h',
+      '  option forwardfor',
+      'frontend tether_public',
+      `  bind 127.0.0.1:${port} ssl crt ${bundle} alpn http/1.1`,
+      '  http-request set-header X-Forwarded-Proto https',
+      '  default_backend tether_server',
+      'backend tether_server',
+      `  server tether 127.0.0.1:${server.port} ssl verify required ca-file ${serverCa} verifyhost localhost sni str(localhost) source 127.0.0.1`,
+      '',
+    ].join('\n'),
+  );
+  await run(HAPROXY, ['-c', '-q', '-f', config]);
+  const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor('HAProxy to listen', async () => {
+    if (child.exitCode !== null) throw new Error(`HAProxy exited: ${errors}`);
+    return (await accepts(port)) || undefined;
+  });
+  return {
+    url: `https://localhost:${port}`,
+    cert,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
