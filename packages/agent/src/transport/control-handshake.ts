@@ -12,19 +12,22 @@ import {
   type ServerMessage,
 } from '@tether/protocol/agent';
 import { signText, verifyText } from '../identity/ed25519.js';
+import { followHandovers } from '../identity/key-handover.js';
 
 /** The agent's half of one challenge–response exchange (DESIGN.md, Identity and trust). */
 export interface Handshake {
   /** The first message to send. */
   readonly hello: MessageOf<AgentMessage, 'hello'>;
   /**
-   * Checks the server's challenge and returns the `auth` answer; throws
-   * `AppError('AUTH_FAILED')` when the server is not the pinned one.
+   * Checks the server's challenge and returns the `auth` answer with the server key it proved:
+   * the pinned key, or its successor through the challenge's hand-overs (S-6), which the agent
+   * re-pins before answering. Throws `AppError('AUTH_FAILED')` when the server is not the
+   * pinned one or its successor.
    */
   answer(
     challenge: MessageOf<ServerMessage, 'challenge'>,
     tlsFingerprint: string,
-  ): MessageOf<AgentMessage, 'auth'>;
+  ): { auth: MessageOf<AgentMessage, 'auth'>; serverKey: string };
 }
 
 /**
@@ -34,7 +37,9 @@ export interface Handshake {
  * const handshake = createHandshake({ deviceId, inventory, hasDesktop, privateKey, pinnedServerKey });
  * send(handshake.hello);
  * // on challenge:
- * send(handshake.answer(challenge, tlsFingerprint));
+ * const { auth, serverKey } = handshake.answer(challenge, tlsFingerprint);
+ * if (serverKey !== pinnedServerKey) await pin.repin(serverKey);
+ * send(auth);
  */
 export function createHandshake(options: {
   deviceId: string;
@@ -57,18 +62,17 @@ export function createHandshake(options: {
       desktop: options.hasDesktop,
     },
     answer(challenge, tlsFingerprint) {
-      if (challenge.serverPublicKey !== options.pinnedServerKey) {
-        throw new AppError(
-          'AUTH_FAILED',
-          'Server identity mismatch: the server presented a different key from the one pinned at enrolment. Something may be impersonating the server; if the server was reinstalled, enrol this agent again.',
-        );
-      }
+      const serverKey = followHandovers({
+        pinnedKey: options.pinnedServerKey,
+        serverKey: challenge.serverPublicKey,
+        handovers: challenge.handovers ?? [],
+      });
       const proof = serverProofText({
         agentNonce,
         serverNonce: challenge.serverNonce,
         tlsFingerprint,
       });
-      if (!verifyText(options.pinnedServerKey, proof, challenge.signature)) {
+      if (!verifyText(serverKey, proof, challenge.signature)) {
         throw new AppError(
           'AUTH_FAILED',
           'Server identity mismatch: the server did not prove it holds the pinned key for this TLS connection. A proxy that inspects TLS traffic can cause this; connect the agent to the server directly.',
@@ -79,7 +83,7 @@ export function createHandshake(options: {
         serverNonce: challenge.serverNonce,
         agentNonce,
       });
-      return { type: 'auth', signature: signText(options.privateKey, text) };
+      return { auth: { type: 'auth', signature: signText(options.privateKey, text) }, serverKey };
     },
   };
 }

@@ -27,7 +27,8 @@ import { createDeviceRights } from '../rights/device-rights.js';
 import { createTeamService } from '../teams/team-service.js';
 import { createDeviceGroupService } from '../groups/device-group-service.js';
 import { createSsoService } from '../sso/sso-service.js';
-import { loadServerIdentity } from '../keys/server-identity.js';
+import { loadServerKeyRing } from '../keys/server-key-ring.js';
+import { createServerKeyService } from '../keys/server-key-service.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
@@ -83,11 +84,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const keysDir = join(config.dataDir, 'keys');
   const recordingsDir = join(config.dataDir, 'recordings');
   await mkdir(recordingsDir, { recursive: true, mode: 0o700 });
-  const [identity, tls, store] = await Promise.all([
-    loadServerIdentity(keysDir),
+  const [keyRing, tls, store] = await Promise.all([
+    loadServerKeyRing(keysDir, clock.now()),
     loadTlsMaterial({ keysDir, certFile: config.tls.certFile, keyFile: config.tls.keyFile }),
     openStore(databaseUrl(config)),
   ]);
+  const identity = keyRing.identity;
   const audit = createAuditLog({ store, clock, log });
   const tasks = createBackgroundTasks({ log, audit });
   const requiredRoles = new RequiredRoles(store.settings, clock);
@@ -117,6 +119,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     retentionDays: config.audit.retentionDays,
   });
   const presence = new DevicePresence();
+  const serverKeys = createServerKeyService({ ring: keyRing, store, clock, audit, presence, log });
+  // Devices enrolled before pins were recorded pinned the first key.
+  const [firstKey] = keyRing.keys();
+  if (firstKey) await store.serverKeyPins.adoptUnpinned(firstKey.fingerprint, clock.now());
   const rights = createDeviceRights({ store, audit });
   const policies = createPolicyService({
     store,
@@ -210,6 +216,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     auth,
     directories,
     identity,
+    serverKeys,
     tls,
     presence,
     sessions,
@@ -260,6 +267,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     presence,
     log,
     tlsFingerprint: tls.fingerprint,
+    serverKeys,
     heartbeatSec: HEARTBEAT_SEC,
     settings: agentSettings,
     onSessionRefused: (deviceId, sessionId, error) =>

@@ -10,6 +10,7 @@ import {
   type AgentSettings,
   type DeviceInventory,
   type ErrorBody,
+  type KeyHandover,
   type MessageOf,
   type ServerMessage,
   type UserPresenceReport,
@@ -46,6 +47,14 @@ export interface AgentChannelDeps {
   onOemReply(deviceId: string, reply: MessageOf<AgentMessage, 'oem.reply'>): void;
   /** The device's remote-control ID for `welcome` (integration API); none when absent. */
   remoteControlId?(deviceId: string): Promise<string>;
+  /**
+   * Server key rotation (S-6): the hand-overs a challenge carries, and the pin each agent
+   * proves. Absent: one key for ever.
+   */
+  serverKeys?: {
+    handovers(): KeyHandover[];
+    onPinned(deviceId: string, publicKey: string): Promise<void>;
+  };
   /** The channel is ready and the agent has its `welcome`. */
   onReady?(deviceId: string): void;
   /** The user at the device is being asked to consent to a session (M-1). */
@@ -252,6 +261,26 @@ export class AgentChannel implements AgentLink {
     return Promise.resolve();
   }
 
+  /** @internal Dispatch target: the agent re-pinned after a `key.handover` (S-6). */
+  async onKeyPinned(message: MessageOf<AgentMessage, 'key.pinned'>): Promise<void> {
+    this.expect('ready', message.type);
+    await this.confirmPin(message.serverPublicKey);
+  }
+
+  /**
+   * Notes the key the agent proved it pins; when the key was rotated since (during this very
+   * handshake, or a pin older than the hand-over it was sent), hands it over now.
+   */
+  private async confirmPin(serverKey: string): Promise<void> {
+    const keys = this.deps.serverKeys;
+    if (!keys) return;
+    await keys.onPinned(this.id, serverKey);
+    const current = this.deps.identity.publicKey;
+    const handovers = keys.handovers();
+    if (serverKey !== current && handovers.length > 0)
+      this.send({ type: 'key.handover', serverPublicKey: current, handovers });
+  }
+
   /** @internal Dispatch target. */
   onOemReply(message: MessageOf<AgentMessage, 'oem.reply'>): Promise<void> {
     this.expect('ready', message.type);
@@ -285,17 +314,21 @@ export class AgentChannel implements AgentLink {
     this.id = device.id;
     if (message.capabilities?.length) this.capabilities = internCapabilities(message.capabilities);
     this.hasDesktop = message.desktop;
+    const handovers = this.deps.serverKeys?.handovers() ?? [];
     const handshake: Handshake = {
       publicKey: device.publicKey,
       inventory: message.inventory,
       agentNonce: message.agentNonce,
       serverNonce: randomBytes(32).toString('base64url'),
+      // Read and used in this same turn: a rotation cannot slip between the key and signature.
+      serverKey: this.deps.identity.publicKey,
     };
     this.handshake = handshake;
     this.send({
       type: 'challenge',
       serverNonce: handshake.serverNonce,
-      serverPublicKey: this.deps.identity.publicKey,
+      serverPublicKey: handshake.serverKey,
+      ...(handovers.length > 0 && { handovers }),
       signature: this.deps.identity.sign(
         serverProofText({
           agentNonce: handshake.agentNonce,
@@ -355,6 +388,7 @@ export class AgentChannel implements AgentLink {
       remoteControlId: await this.deps.remoteControlId?.(device.id),
     });
     this.deps.onReady?.(device.id);
+    await this.confirmPin(handshake.serverKey);
     await this.deps.audit.record({
       action: 'device.connected',
       actor: `device:${device.id}`,
@@ -370,6 +404,8 @@ interface Handshake {
   inventory: DeviceInventory;
   agentNonce: string;
   serverNonce: string;
+  /** The server key that signed the challenge: the one the agent proves it pins. */
+  serverKey: string;
 }
 
 /** One handler per message type, shared by every channel (none allocated per connection). */
@@ -389,4 +425,5 @@ const handlers: {
   'session.consent_pending': (channel, message) => channel.onConsentPending(message),
   'unattended.reply': (channel, message) => channel.onUnattendedReply(message),
   'unattended.turned_off': (channel, message) => channel.onUnattendedTurnedOff(message),
+  'key.pinned': (channel, message) => channel.onKeyPinned(message),
 };
