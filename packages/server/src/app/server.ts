@@ -298,7 +298,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     channels: sockets.channels,
     clock,
     heartbeatSec: HEARTBEAT_SEC,
-    refreshTrusted: () => admin.refreshTrusted(),
+    refreshTrusted: () =>
+      Promise.all([admin.refreshTrusted(), serverKeys.refresh()]).then(() => undefined),
     sweepIfDue: () => auditRetention.sweepIfDue(),
     log,
   });

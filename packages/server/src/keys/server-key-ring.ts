@@ -58,6 +58,11 @@ export interface ServerKeyRing {
   rotate(now: Date): Promise<ServerKeyRecord>;
   /** Deletes an old key's private half and stops offering its hand-over. */
   retire(fingerprint: string, now: Date): Promise<ServerKeyRecord>;
+  /**
+   * Re-reads the ring if another process (the headless CLI) changed it; resolves true when the
+   * current key changed.
+   */
+  reload(): Promise<boolean>;
 }
 
 interface LoadedKey {
@@ -78,35 +83,53 @@ function pemOf(privateKey: KeyObject): string {
  * const ring = await loadServerKeyRing(join(dataDir, 'keys'), clock.now());
  */
 export async function loadServerKeyRing(keysDir: string, now: Date): Promise<ServerKeyRing> {
-  const ringText = await readIfExists(join(keysDir, RING_FILE));
-  let ring: RingFile;
-  const keys = new Map<string, LoadedKey>();
-  if (ringText === undefined) {
+  const file = join(keysDir, RING_FILE);
+  let text = await readIfExists(file);
+  if (text === undefined) {
     const { identity, createdAt } = await adoptCurrentFile(keysDir, now);
-    ring = {
+    const ring: RingFile = {
       version: 1,
       keys: [{ publicKey: identity.publicKey, createdAt: createdAt.toISOString() }],
       handovers: [],
     };
-    await writeSecretFile(join(keysDir, RING_FILE), `${JSON.stringify(ring, null, 2)}\n`);
-    keys.set(identity.publicKey, { identity, createdAt, retiredAt: undefined });
-  } else {
-    const parsed = RingFile.safeParse(JSON.parse(ringText));
-    if (!parsed.success || parsed.data.keys.length === 0)
-      throw new Error(
-        `${join(keysDir, RING_FILE)} is damaged; restore the keys folder from a backup.`,
-      );
-    ring = parsed.data;
-    for (const entry of ring.keys) keys.set(entry.publicKey, await loadEntry(keysDir, entry));
+    text = ringText(ring);
+    await writeSecretFile(file, text);
   }
-  const current = (): LoadedKey => {
-    const newest = ring.keys.at(-1);
-    const loaded = newest && keys.get(newest.publicKey);
-    if (!loaded) throw new Error('The server key ring has no current key.');
-    return loaded;
-  };
-  await mirrorCurrent(keysDir, current().identity);
-  return createRing({ keysDir, ring, keys, current });
+  const loaded = await readRing(keysDir, text);
+  await mirrorCurrent(keysDir, loaded.keys, loaded.ring);
+  return createRing({ keysDir, ...loaded, text });
+}
+
+function ringText(ring: RingFile): string {
+  return `${JSON.stringify(ring, null, 2)}\n`;
+}
+
+/** Parses the ring file and loads the private half of every key not retired. */
+async function readRing(
+  keysDir: string,
+  text: string,
+): Promise<{ ring: RingFile; keys: Map<string, LoadedKey> }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = RingFile.safeParse(json);
+  if (!parsed.success || parsed.data.keys.length === 0)
+    throw new Error(
+      `${join(keysDir, RING_FILE)} is damaged; restore the keys folder from a backup.`,
+    );
+  const keys = new Map<string, LoadedKey>();
+  for (const entry of parsed.data.keys) keys.set(entry.publicKey, await loadEntry(keysDir, entry));
+  return { ring: parsed.data, keys };
+}
+
+function currentOf(ring: RingFile, keys: Map<string, LoadedKey>): LoadedKey {
+  const newest = ring.keys.at(-1);
+  const loaded = newest && keys.get(newest.publicKey);
+  if (!loaded) throw new Error('The server key ring has no current key.');
+  return loaded;
 }
 
 /** The key of a data folder from before the ring: its creation date is the file's. */
@@ -159,7 +182,12 @@ function publicOnly(publicKey: string): ServerIdentity {
 }
 
 /** `server-signing.pem` always holds the current key (the CLI signs installers with it). */
-async function mirrorCurrent(keysDir: string, identity: ServerIdentity): Promise<void> {
+async function mirrorCurrent(
+  keysDir: string,
+  keys: Map<string, LoadedKey>,
+  ring: RingFile,
+): Promise<void> {
+  const { identity } = currentOf(ring, keys);
   const file = join(keysDir, CURRENT_FILE);
   const pem = await readIfExists(join(keysDir, PRIVATE_DIR, `${identity.publicKeyHash}.pem`));
   if (pem === undefined) return;
@@ -170,10 +198,11 @@ function createRing(state: {
   keysDir: string;
   ring: RingFile;
   keys: Map<string, LoadedKey>;
-  current: () => LoadedKey;
+  text: string;
 }): ServerKeyRing {
-  const { keysDir, keys, current } = state;
-  let ring = state.ring;
+  const { keysDir } = state;
+  let { ring, keys, text } = state;
+  const current = (): LoadedKey => currentOf(ring, keys);
   const recordOf = (publicKey: string): ServerKeyRecord => {
     const loaded = keys.get(publicKey);
     if (!loaded) throw new Error('Unknown server key.');
@@ -188,8 +217,12 @@ function createRing(state: {
   };
   const byFingerprint = (fingerprint: string): LoadedKey | undefined =>
     [...keys.values()].find((loaded) => loaded.identity.publicKeyHash === fingerprint);
-  const save = (next: RingFile): Promise<void> =>
-    writeSecretFile(join(keysDir, RING_FILE), `${JSON.stringify(next, null, 2)}\n`);
+  const save = async (next: RingFile): Promise<void> => {
+    const nextText = ringText(next);
+    await writeSecretFile(join(keysDir, RING_FILE), nextText);
+    ring = next;
+    text = nextText;
+  };
 
   const identity: ServerIdentity = {
     get publicKey() {
@@ -240,10 +273,9 @@ function createRing(state: {
         keys: [...ring.keys, { publicKey: next.publicKey, createdAt }],
         handovers: [...ring.handovers, ...links],
       };
-      await save(updated);
-      ring = updated;
       keys.set(next.publicKey, { identity: next, createdAt: now, retiredAt: undefined });
-      await mirrorCurrent(keysDir, next);
+      await save(updated);
+      await mirrorCurrent(keysDir, keys, ring);
       return recordOf(next.publicKey);
     },
     async retire(fingerprint, now) {
@@ -263,7 +295,6 @@ function createRing(state: {
         ),
       };
       await save(updated);
-      ring = updated;
       keys.set(publicKey, {
         identity: publicOnly(publicKey),
         createdAt: loaded.createdAt,
@@ -271,6 +302,15 @@ function createRing(state: {
       });
       await rm(join(keysDir, PRIVATE_DIR, `${fingerprint}.pem`), { force: true });
       return recordOf(publicKey);
+    },
+    async reload() {
+      const latest = await readIfExists(join(keysDir, RING_FILE));
+      if (latest === undefined || latest === text) return false;
+      const before = current().identity.publicKey;
+      ({ ring, keys } = await readRing(keysDir, latest));
+      text = latest;
+      await mirrorCurrent(keysDir, keys, ring);
+      return current().identity.publicKey !== before;
     },
   };
 }

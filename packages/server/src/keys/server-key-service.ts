@@ -33,6 +33,11 @@ export interface ServerKeyService {
   handovers(): KeyHandover[];
   /** An agent proved it pins `publicKey` (it answered a challenge signed with it, or re-pinned). */
   onPinned(deviceId: string, publicKey: string): Promise<void>;
+  /**
+   * Picks up a rotation or retirement the headless CLI made in the keys folder, handing a new
+   * key over to the connected agents (called every few seconds).
+   */
+  refresh(): Promise<void>;
 }
 
 /**
@@ -58,26 +63,32 @@ export function createServerKeyService(deps: {
     agentsPinned: counts.get(record.fingerprint) ?? 0,
   });
 
+  /** Pushed rather than "reconnect": a dropped control channel ends the device's sessions
+   * and a fleet reconnecting at once meets the connection rate limit (A-13). */
+  const handOverToConnected = (): number => {
+    const handover = {
+      type: 'key.handover',
+      serverPublicKey: ring.identity.publicKey,
+      handovers: ring.handovers(),
+    } as const;
+    let agents = 0;
+    for (const link of deps.presence.all()) {
+      link.send(handover);
+      agents += 1;
+    }
+    return agents;
+  };
+
   return {
     async list() {
       const counts = await store.serverKeyPins.counts();
       return ring.keys().map((record) => infoOf(record, counts));
     },
     async rotate(actor) {
+      await ring.reload();
       const previous = ring.identity.publicKeyHash;
       const record = await ring.rotate(clock.now());
-      // Pushed rather than "reconnect": a dropped control channel ends the device's sessions
-      // and a fleet reconnecting at once meets the connection rate limit (A-13).
-      const handover = {
-        type: 'key.handover',
-        serverPublicKey: record.publicKey,
-        handovers: ring.handovers(),
-      } as const;
-      let agentsNotified = 0;
-      for (const link of deps.presence.all()) {
-        link.send(handover);
-        agentsNotified += 1;
-      }
+      const agentsNotified = handOverToConnected();
       deps.log.info(
         { from: previous, to: record.fingerprint, agentsNotified },
         'server signing key rotated',
@@ -91,6 +102,7 @@ export function createServerKeyService(deps: {
       return { key: infoOf(record, await store.serverKeyPins.counts()), agentsNotified };
     },
     async retire(fingerprint, { confirm, actor }) {
+      await ring.reload();
       const known = ring.keys().find((record) => record.fingerprint === fingerprint);
       if (!known) throw new AppError('NOT_FOUND', `There is no server key ${fingerprint}.`);
       const counts = await store.serverKeyPins.counts();
@@ -117,6 +129,15 @@ export function createServerKeyService(deps: {
     async onPinned(deviceId, publicKey) {
       const fingerprint = ring.keys().find((record) => record.publicKey === publicKey)?.fingerprint;
       if (fingerprint) await store.serverKeyPins.record(deviceId, fingerprint, clock.now());
+    },
+    async refresh() {
+      try {
+        if (!(await ring.reload())) return;
+        const agents = handOverToConnected();
+        deps.log.info({ agents }, 'server signing key changed in the keys folder: handed over');
+      } catch (error) {
+        deps.log.error({ err: error }, 'cannot reload the server keys');
+      }
     },
   };
 }
