@@ -60,10 +60,11 @@ export function createServerKeyPinRepository(db: Kysely<Database>): ServerKeyPin
               inner.val(fingerprint).as('key_fingerprint'),
               inner.val(at.getTime()).as('pinned_at'),
             ])
-            .where(({ not, exists, selectFrom }) =>
-              not(
-                exists(
-                  selectFrom('device_server_keys')
+            .where((where) =>
+              where.not(
+                where.exists(
+                  where
+                    .selectFrom('device_server_keys')
                     .select('device_server_keys.device_id')
                     .whereRef('device_server_keys.device_id', '=', 'devices.id'),
                 ),
