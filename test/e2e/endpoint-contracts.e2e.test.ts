@@ -16,6 +16,9 @@ import { createTestServer, type TestServer } from '../support/test-server.js';
 import type { HttpsClient } from '../support/https-client.js';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
+/** Contracts of each listener: the admin listener's are at `/conf/api/…` (issue 13). */
+const USER_ENDPOINTS = ENDPOINTS.filter((endpoint) => endpoint.listener !== 'admin');
+const ADMIN_ENDPOINTS = ENDPOINTS.filter((endpoint) => endpoint.listener === 'admin');
 
 let server: TestServer;
 const signedIn = new Map<Role, HttpsClient>();
@@ -43,11 +46,17 @@ describe('every route has a contract, and every contract a route', () => {
     const served = server.server.routes.user
       .filter((route) => route.path.startsWith('/api/') || route.path.startsWith('/oem/'))
       .map(key);
-    const contracts = ENDPOINTS.map(key);
+    const contracts = USER_ENDPOINTS.map(key);
     const withoutContract = served.filter((route) => !contracts.includes(route));
     assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
     const withoutRoute = contracts.filter((contract) => !served.includes(contract));
     assert.deepEqual(withoutRoute, [], 'contracts the server does not serve');
+  });
+
+  test('the admin listener serves every admin contract', () => {
+    const served = server.server.routes.admin.map(key);
+    const withoutRoute = ADMIN_ENDPOINTS.map(key).filter((contract) => !served.includes(contract));
+    assert.deepEqual(withoutRoute, [], 'admin contracts the admin listener does not serve');
   });
 
   test('endpoint ids are unique', () => {
@@ -66,7 +75,7 @@ function call(client: HttpsClient, endpoint: AnyEndpoint) {
 }
 
 describe('authorisation is data: each contract refuses callers without its permission', () => {
-  for (const endpoint of ENDPOINTS) {
+  for (const endpoint of USER_ENDPOINTS) {
     const { access } = endpoint;
     if (access.kind !== 'user') continue;
     test(`${endpoint.id} refuses a caller who is not signed in`, async () => {
