@@ -48,12 +48,12 @@ export interface AgentChannelDeps {
   /** The device's remote-control ID for `welcome` (integration API); none when absent. */
   remoteControlId?(deviceId: string): Promise<string>;
   /**
-   * Server key rotation (S-6): the hand-overs a challenge carries, and the pin each agent
-   * proves. Absent: one key for ever.
+   * Server key rotation (S-6): the hand-overs a challenge carries; the pin each agent proves
+   * (handed over again when the key moved on since). Absent: one key for ever.
    */
   serverKeys?: {
     handovers(): KeyHandover[];
-    onPinned(deviceId: string, publicKey: string): Promise<void>;
+    onAgentPinned(link: AgentLink, publicKey: string): Promise<void>;
   };
   /** The channel is ready and the agent has its `welcome`. */
   onReady?(deviceId: string): void;
@@ -264,21 +264,7 @@ export class AgentChannel implements AgentLink {
   /** @internal Dispatch target: the agent re-pinned after a `key.handover` (S-6). */
   async onKeyPinned(message: MessageOf<AgentMessage, 'key.pinned'>): Promise<void> {
     this.expect('ready', message.type);
-    await this.confirmPin(message.serverPublicKey);
-  }
-
-  /**
-   * Notes the key the agent proved it pins; when the key was rotated since (during this very
-   * handshake, or a pin older than the hand-over it was sent), hands it over now.
-   */
-  private async confirmPin(serverKey: string): Promise<void> {
-    const keys = this.deps.serverKeys;
-    if (!keys) return;
-    await keys.onPinned(this.id, serverKey);
-    const current = this.deps.identity.publicKey;
-    const handovers = keys.handovers();
-    if (serverKey !== current && handovers.length > 0)
-      this.send({ type: 'key.handover', serverPublicKey: current, handovers });
+    await this.deps.serverKeys?.onAgentPinned(this, message.serverPublicKey);
   }
 
   /** @internal Dispatch target. */
@@ -388,7 +374,7 @@ export class AgentChannel implements AgentLink {
       remoteControlId: await this.deps.remoteControlId?.(device.id),
     });
     this.deps.onReady?.(device.id);
-    await this.confirmPin(handshake.serverKey);
+    await this.deps.serverKeys?.onAgentPinned(this, handshake.serverKey);
     await this.deps.audit.record({
       action: 'device.connected',
       actor: `device:${device.id}`,

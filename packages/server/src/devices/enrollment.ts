@@ -40,7 +40,7 @@ export async function enrollDevice(
     store: Store;
     clock: Clock;
     /** Installers made before a key rotation still enrol with their key until it is retired. */
-    keys: Pick<ServerKeyService, 'identityFor' | 'onPinned'>;
+    keys: Pick<ServerKeyService, 'identityFor' | 'isRetired' | 'onPinned'>;
     audit: AuditLog;
     tlsFingerprint: string;
   },
@@ -66,6 +66,15 @@ export async function enrollDevice(
     );
   }
   const { claims } = token;
+  if (deps.keys.isRetired(claims.serverKeyHash)) {
+    return refuse(
+      new AppError(
+        'TOKEN_REVOKED',
+        'This installer was made with a server key that has since been retired. Ask your administrator for a new one.',
+      ),
+      claims.installerId,
+    );
+  }
   const identity = deps.keys.identityFor(claims.serverKeyHash);
   if (!identity?.verify(token.signingInput, token.signature)) {
     return refuse(

@@ -2,7 +2,7 @@ import { AppError, type KeyHandover, type ServerKeyInfo } from '@tether/protocol
 import type { AuditLog } from '../audit/audit-log.js';
 import { recordChange, type AdminActor } from '../audit/admin-actor.js';
 import type { Clock } from '../clock.js';
-import type { DevicePresence } from '../devices/device-presence.js';
+import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import type { ServerIdentity } from './server-identity.js';
@@ -29,10 +29,17 @@ export interface ServerKeyService {
   ): Promise<ServerKeyInfo>;
   /** A key not retired, by fingerprint (the pin in an installer's token). */
   identityFor(fingerprint: string): ServerIdentity | undefined;
+  /** Whether this fingerprint names a key of this server that was retired. */
+  isRetired(fingerprint: string): boolean;
   /** What a challenge carries: the links to the current key (empty: no rotation pending). */
   handovers(): KeyHandover[];
-  /** An agent proved it pins `publicKey` (it answered a challenge signed with it, or re-pinned). */
+  /** A device enrolled with the key `publicKey`. */
   onPinned(deviceId: string, publicKey: string): Promise<void>;
+  /**
+   * A connected agent proved it pins `publicKey` (it answered a challenge signed with it, or
+   * re-pinned); when the key was rotated since, it is handed over again at once.
+   */
+  onAgentPinned(link: AgentLink, publicKey: string): Promise<void>;
   /**
    * Picks up a rotation or retirement the headless CLI made in the keys folder, handing a new
    * key over to the connected agents (called every few seconds).
@@ -77,6 +84,13 @@ export function createServerKeyService(deps: {
       agents += 1;
     }
     return agents;
+  };
+
+  /** A read first: agents reconnecting en masse (A-13) rarely change their pin. */
+  const recordPin = async (deviceId: string, publicKey: string): Promise<void> => {
+    const fingerprint = ring.keys().find((record) => record.publicKey === publicKey)?.fingerprint;
+    if (!fingerprint || (await store.serverKeyPins.find(deviceId)) === fingerprint) return;
+    await store.serverKeyPins.record(deviceId, fingerprint, clock.now());
   };
 
   return {
@@ -125,10 +139,16 @@ export function createServerKeyService(deps: {
       return infoOf(record, counts);
     },
     identityFor: (fingerprint) => ring.identityFor(fingerprint),
+    isRetired: (fingerprint) =>
+      ring.keys().some((key) => key.fingerprint === fingerprint && key.status === 'retired'),
     handovers: () => ring.handovers(),
-    async onPinned(deviceId, publicKey) {
-      const fingerprint = ring.keys().find((record) => record.publicKey === publicKey)?.fingerprint;
-      if (fingerprint) await store.serverKeyPins.record(deviceId, fingerprint, clock.now());
+    onPinned: recordPin,
+    async onAgentPinned(link, publicKey) {
+      await recordPin(link.deviceId, publicKey);
+      const current = ring.identity.publicKey;
+      const handovers = ring.handovers();
+      if (publicKey !== current && handovers.length > 0)
+        link.send({ type: 'key.handover', serverPublicKey: current, handovers });
     },
     async refresh() {
       try {
