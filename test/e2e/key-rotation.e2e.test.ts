@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -7,9 +8,12 @@ import {
   AuditPage,
   DeviceList,
   ErrorBody,
+  SERVER_KEY_HANDOVER_PURPOSE,
   ServerKeyInfo,
   ServerKeyList,
   ServerKeyRotated,
+  keyHandoverText,
+  type KeyHandover,
 } from '@tether/protocol';
 import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
@@ -228,5 +232,62 @@ test('the headless CLI lists and rotates the keys of a running server, which han
   const listed = await runCli(['admin', 'keys', 'list', '--data-dir', server.dataDir]);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, new RegExp(`${fingerprint}\\tcurrent\\t\\S+\\t1 agents`));
+  await agent.stop();
+});
+
+test('a forged hand-over (signed by the new key, not the pinned one) is refused by the agent', async () => {
+  const agent = await enrolAgent();
+  agent.start();
+  await waitOnline(agent);
+  const pinned = await pinnedKey(agent.dir);
+  // An impersonator who knows the pinned public key, not its private key, "hands over" to a
+  // key of its own, signing the link with that key. Put into the keys folder, the running
+  // server serves it as a real one.
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const forgedKey = publicKey.export({ format: 'jwk' }).x ?? '';
+  const fingerprint = createHash('sha256')
+    .update(Buffer.from(forgedKey, 'base64url'))
+    .digest('base64url');
+  const keysDir = join(server.dataDir, 'keys');
+  await writeFile(
+    join(keysDir, 'server-keys', `${fingerprint}.pem`),
+    privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    { mode: 0o600 },
+  );
+  const ring = JSON.parse(await readFile(join(keysDir, 'server-keys.json'), 'utf8')) as {
+    keys: { publicKey: string; createdAt: string }[];
+    handovers: KeyHandover[];
+  };
+  const createdAt = new Date().toISOString();
+  const link = {
+    fromKey: pinned,
+    toKey: forgedKey,
+    createdAt,
+    purpose: SERVER_KEY_HANDOVER_PURPOSE,
+  };
+  const signature = sign(null, Buffer.from(keyHandoverText(link)), privateKey).toString(
+    'base64url',
+  );
+  ring.keys.push({ publicKey: forgedKey, createdAt });
+  ring.handovers.push({ ...link, signature });
+  await writeFile(join(keysDir, 'server-keys.json'), JSON.stringify(ring), { mode: 0o600 });
+
+  // Pushed over the live connection: refused, the pin stays.
+  await waitFor(
+    'the agent to refuse the pushed hand-over',
+    () => (/refused a server key hand-over/.test(agent.output()) ? true : undefined),
+    120_000,
+  );
+  assert.equal(await pinnedKey(agent.dir), pinned);
+  // Offered in the challenge on the next connection: the agent does not connect.
+  await agent.stop();
+  agent.start();
+  await waitFor(
+    'the agent to refuse the forged chain',
+    () => (/forged or broken chain/.test(agent.output()) ? true : undefined),
+    120_000,
+  );
+  assert.equal(await isOnline(agent.deviceId), false);
+  assert.equal(await pinnedKey(agent.dir), pinned);
   await agent.stop();
 });
