@@ -70,8 +70,19 @@ export function createServerKeyService(deps: {
     agentsPinned: counts.get(record.fingerprint) ?? 0,
   });
 
-  /** Pushed rather than "reconnect": a dropped control channel ends the device's sessions
-   * and a fleet reconnecting at once meets the connection rate limit (A-13). */
+  // One change of the ring at a time: two rotations interleaving would each save a ring
+  // without the other's key, after agents were handed over to it.
+  let changing: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(change: () => Promise<T>): Promise<T> => {
+    const next = changing.then(change);
+    changing = next.catch(() => undefined);
+    return next;
+  };
+
+  /**
+   * Pushed rather than "reconnect": a dropped control channel ends the device's sessions and a
+   * fleet reconnecting at once meets the connection rate limit (A-13).
+   */
   const handOverToConnected = (): number => {
     const handover = {
       type: 'key.handover',
@@ -98,46 +109,48 @@ export function createServerKeyService(deps: {
       const counts = await store.serverKeyPins.counts();
       return ring.keys().map((record) => infoOf(record, counts));
     },
-    async rotate(actor) {
-      await ring.reload();
-      const previous = ring.identity.publicKeyHash;
-      const record = await ring.rotate(clock.now());
-      const agentsNotified = handOverToConnected();
-      deps.log.info(
-        { from: previous, to: record.fingerprint, agentsNotified },
-        'server signing key rotated',
-      );
-      await recordChange(audit, 'settings.changed', actor, AUDIT_TARGET, {
-        change: 'rotated',
-        from: previous,
-        to: record.fingerprint,
-        agentsNotified,
-      });
-      return { key: infoOf(record, await store.serverKeyPins.counts()), agentsNotified };
-    },
-    async retire(fingerprint, { confirm, actor }) {
-      await ring.reload();
-      const known = ring.keys().find((record) => record.fingerprint === fingerprint);
-      if (!known) throw new AppError('NOT_FOUND', `There is no server key ${fingerprint}.`);
-      const counts = await store.serverKeyPins.counts();
-      const agents = counts.get(fingerprint) ?? 0;
-      if (known.status === 'previous' && agents > 0 && !confirm) {
-        throw new AppError(
-          'CONFLICT',
-          `${agents} enrolled agent${agents === 1 ? '' : 's'} still pin${agents === 1 ? 's' : ''} key ${fingerprint}; once it is retired ${agents === 1 ? 'it needs' : 'they need'} a new enrolment. Wait for them to connect, or confirm to retire it anyway.`,
-          { agentsPinned: agents },
+    rotate: (actor) =>
+      oneAtATime(async () => {
+        await ring.reload();
+        const previous = ring.identity.publicKeyHash;
+        const record = await ring.rotate(clock.now());
+        const agentsNotified = handOverToConnected();
+        deps.log.info(
+          { from: previous, to: record.fingerprint, agentsNotified },
+          'server signing key rotated',
         );
-      }
-      const record = await ring.retire(fingerprint, clock.now());
-      if (known.status !== 'retired') {
         await recordChange(audit, 'settings.changed', actor, AUDIT_TARGET, {
-          change: 'retired',
-          fingerprint,
-          agentsStillPinned: agents,
+          change: 'rotated',
+          from: previous,
+          to: record.fingerprint,
+          agentsNotified,
         });
-      }
-      return infoOf(record, counts);
-    },
+        return { key: infoOf(record, await store.serverKeyPins.counts()), agentsNotified };
+      }),
+    retire: (fingerprint, { confirm, actor }) =>
+      oneAtATime(async () => {
+        if (await ring.reload()) handOverToConnected();
+        const known = ring.keys().find((record) => record.fingerprint === fingerprint);
+        if (!known) throw new AppError('NOT_FOUND', `There is no server key ${fingerprint}.`);
+        const counts = await store.serverKeyPins.counts();
+        const agents = counts.get(fingerprint) ?? 0;
+        if (known.status === 'previous' && agents > 0 && !confirm) {
+          throw new AppError(
+            'CONFLICT',
+            `${agents} enrolled agent${agents === 1 ? '' : 's'} still pin${agents === 1 ? 's' : ''} key ${fingerprint}; once it is retired ${agents === 1 ? 'it needs' : 'they need'} a new enrolment. Wait for them to connect, or confirm to retire it anyway.`,
+            { agentsPinned: agents },
+          );
+        }
+        const record = await ring.retire(fingerprint, clock.now());
+        if (known.status !== 'retired') {
+          await recordChange(audit, 'settings.changed', actor, AUDIT_TARGET, {
+            change: 'retired',
+            fingerprint,
+            agentsStillPinned: agents,
+          });
+        }
+        return infoOf(record, counts);
+      }),
     identityFor: (fingerprint) => ring.identityFor(fingerprint),
     isRetired: (fingerprint) =>
       ring.keys().some((key) => key.fingerprint === fingerprint && key.status === 'retired'),
@@ -150,14 +163,15 @@ export function createServerKeyService(deps: {
       if (publicKey !== current && handovers.length > 0)
         link.send({ type: 'key.handover', serverPublicKey: current, handovers });
     },
-    async refresh() {
-      try {
-        if (!(await ring.reload())) return;
-        const agents = handOverToConnected();
-        deps.log.info({ agents }, 'server signing key changed in the keys folder: handed over');
-      } catch (error) {
-        deps.log.error({ err: error }, 'cannot reload the server keys');
-      }
-    },
+    refresh: () =>
+      oneAtATime(async () => {
+        try {
+          if (!(await ring.reload())) return;
+          const agents = handOverToConnected();
+          deps.log.info({ agents }, 'server signing key changed in the keys folder: handed over');
+        } catch (error) {
+          deps.log.error({ err: error }, 'cannot reload the server keys');
+        }
+      }),
   };
 }
