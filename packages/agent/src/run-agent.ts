@@ -3,6 +3,7 @@ import { CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol/agent'
 import type { Logger } from 'pino';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { readAgentState } from './identity/agent-state.js';
+import { createServerPin } from './identity/server-pin.js';
 import { collectInventory } from './platform/inventory.js';
 import type { Platform } from './platform/platform.js';
 import { selectPlatform } from './platform/select-platform.js';
@@ -80,6 +81,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const { log, dataDir } = options;
   const clock = options.clock ?? systemClock;
   const state = await readAgentState(dataDir);
+  const pin = createServerPin(dataDir, state.config);
   const platform = options.platform ?? selectPlatform(process.platform);
   const inventory = await collectInventory(platform);
   const { desktop } = options;
@@ -177,6 +179,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const openConnection = (onAuthenticated: () => void): ControlConnection => {
     const connection: ControlConnection = openControlConnection({
       state,
+      pin,
       inventory,
       hasDesktop: options.desktop !== undefined,
       log,

@@ -21,6 +21,7 @@ import { teamGrantCommands } from './commands/team-grants.js';
 import { secondFactorCommands } from './commands/second-factors.js';
 import { directoryCommands } from './commands/directories.js';
 import { ssoCommands } from './commands/sso.js';
+import { serverKeyCommands } from './commands/server-keys.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -35,6 +36,7 @@ const commands: Command[] = [
   unlockCommand,
   trustedNetworksCommand,
   ...proxyCommands,
+  ...serverKeyCommands,
   ...userCommands,
   ...roleCommands,
   ...auditCommands,

@@ -30,6 +30,8 @@ export { createDirectoryService, type DirectoryService } from './directories/dir
 export { createSsoProviders } from './sso/sso-providers.js';
 export { generatePassword } from './auth/password-hash.js';
 export { loadServerIdentity } from './keys/server-identity.js';
+export { headlessServerKeys } from './keys/headless-server-keys.js';
+export type { ServerKeyService } from './keys/server-key-service.js';
 export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';
 export { sealCredential, createStorageConnector } from './storage/index.js';
 export { createBackup, openBackup, restoreBackup, type BackupManifest } from './backup/backup.js';

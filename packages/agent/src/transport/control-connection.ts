@@ -13,6 +13,8 @@ import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { CancelTimer, Clock } from '../clock.js';
 import type { AgentState } from '../identity/agent-state.js';
+import { followHandovers } from '../identity/key-handover.js';
+import type { ServerPin } from '../identity/server-pin.js';
 import { openAgentSocket } from './agent-socket.js';
 import { createHandshake, type Handshake } from './control-handshake.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -67,6 +69,11 @@ const MAX_MALFORMED_MESSAGES = 5;
  */
 export function openControlConnection(options: {
   state: AgentState;
+  /**
+   * The server key to trust; re-pinned when the server hands over to a new key (S-6).
+   * Default: the state's key, which a hand-over cannot move (nowhere to save it).
+   */
+  pin?: ServerPin;
   inventory: DeviceInventory;
   /** Whether desktop sessions can open (a VNC server is configured), told to the server. */
   hasDesktop?: boolean;
@@ -75,6 +82,7 @@ export function openControlConnection(options: {
   events: ControlEvents;
 }): ControlConnection {
   const { state, clock } = options;
+  const pin = options.pin ?? fixedPin(state.config.serverPublicKey);
   const log = options.log.child({ deviceId: state.config.deviceId });
   const socket = openAgentSocket(new URL(AGENT_CONNECT_PATH, state.config.serverUrl), {
     maxPayload: MAX_CONTROL_MESSAGE_BYTES,
@@ -94,8 +102,9 @@ export function openControlConnection(options: {
       inventory: options.inventory,
       hasDesktop: options.hasDesktop ?? false,
       privateKey: state.privateKey,
-      pinnedServerKey: state.config.serverPublicKey,
+      pinnedServerKey: pin.current(),
     }),
+    pin,
     phase: 'challenge',
     malformedCount: 0,
     timers: [],
@@ -142,12 +151,32 @@ interface Channel {
   readonly events: ControlEvents;
   readonly deviceId: string;
   readonly handshake: Handshake;
+  readonly pin: ServerPin;
   phase: 'challenge' | 'welcome' | 'ready';
   /** The certificate seen on this socket, known once TLS is up (before any message). */
   tlsFingerprint?: string;
   malformedCount: number;
   readonly timers: CancelTimer[];
   readonly send: (message: AgentMessage) => void;
+}
+
+function fixedPin(serverKey: string): ServerPin {
+  return {
+    current: () => serverKey,
+    repin: () =>
+      Promise.reject(new Error('This agent has no data directory to save a new server key in.')),
+  };
+}
+
+/** Re-pins durably; a failure is logged and rejects (the caller decides what it means). */
+async function repin(channel: Channel, serverKey: string): Promise<void> {
+  try {
+    await channel.pin.repin(serverKey);
+    channel.log.info('the server rotated its key: pinned the new key it handed over');
+  } catch (error) {
+    channel.log.error({ err: error }, 'cannot save the server key the server handed over');
+    throw error;
+  }
 }
 
 /** Parses one text frame (`undefined` for a binary one) and dispatches it, or counts garbage. */
@@ -183,22 +212,47 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
       if (channel.phase !== 'challenge' || channel.tlsFingerprint === undefined) {
         return socket.close(4400, 'unexpected challenge');
       }
+      let answer: ReturnType<Handshake['answer']>;
       try {
-        channel.send(channel.handshake.answer(challenge, channel.tlsFingerprint));
-        channel.phase = 'welcome';
-        // Signed by the pinned key, so it is the administrator's choice (S-11); said once per
-        // connection, so that whoever reads the agent's log knows what protects it.
-        if (challenge.mode === 'behind-proxy')
-          log.info(
-            'the server says it is behind a TLS-terminating reverse proxy: this connection is authenticated by the pinned server key but not bound to the TLS certificate',
-          );
+        answer = channel.handshake.answer(challenge, channel.tlsFingerprint);
       } catch (error) {
         log.error(
           { err: error },
           error instanceof Error ? error.message : 'server identity mismatch',
         );
-        socket.close(4401, 'server identity mismatch');
+        return socket.close(4401, 'server identity mismatch');
       }
+      channel.phase = 'welcome';
+      // Signed by the pinned key, so it is the administrator's choice (S-11); said once per
+      // connection, so that whoever reads the agent's log knows what protects it.
+      if (challenge.mode === 'behind-proxy')
+        log.info(
+          'the server says it is behind a TLS-terminating reverse proxy: this connection is authenticated by the pinned server key but not bound to the TLS certificate',
+        );
+      const { auth, serverKey } = answer;
+      if (serverKey === channel.pin.current()) return channel.send(auth);
+      // Re-pinned on disk before the server hears that this agent is on the new key.
+      repin(channel, serverKey).then(
+        () => channel.send(auth),
+        () => socket.close(4500, 'cannot re-pin the server key'),
+      );
+    },
+    'key.handover': (message) => {
+      if (channel.phase !== 'ready') return;
+      let serverKey: string;
+      try {
+        serverKey = followHandovers({
+          pinnedKey: channel.pin.current(),
+          serverKey: message.serverPublicKey,
+          handovers: message.handovers,
+        });
+      } catch (error) {
+        // The channel itself is still the pinned server's; the agent keeps its pin.
+        return log.error({ err: error }, 'refused a server key hand-over');
+      }
+      const confirm = (): void => channel.send({ type: 'key.pinned', serverPublicKey: serverKey });
+      if (serverKey === channel.pin.current()) return confirm();
+      repin(channel, serverKey).then(confirm, () => undefined);
     },
     welcome: (welcome) => {
       if (channel.phase !== 'welcome' || welcome.deviceId !== channel.deviceId) {

@@ -49,7 +49,7 @@ function refusedWith(pattern: RegExp): (error: unknown) => boolean {
 test('a direct proof bound to the certificate the agent sees is accepted', () => {
   const { handshake, challenge, sign } = setup();
   const answer = handshake.answer(challenge(sign({ mode: 'direct', tlsFingerprint: SEEN })), SEEN);
-  assert.equal(answer.type, 'auth');
+  assert.equal(answer.auth.type, 'auth');
 });
 
 test('a direct proof for another certificate is refused, naming the behind-a-proxy setting', () => {
@@ -63,7 +63,7 @@ test('a direct proof for another certificate is refused, naming the behind-a-pro
 test('a proof the pinned key signed as behind-proxy is accepted whatever certificate the agent sees', () => {
   const { handshake, challenge, sign } = setup();
   const answer = handshake.answer(challenge(sign({ mode: 'behind-proxy' }), 'behind-proxy'), SEEN);
-  assert.equal(answer.type, 'auth');
+  assert.equal(answer.auth.type, 'auth');
 });
 
 test('an intermediary cannot downgrade a direct proof by announcing behind-proxy', () => {

@@ -14,6 +14,7 @@ import {
   type ServerProofMode,
 } from '@tether/protocol/agent';
 import { signText, verifyText } from '../identity/ed25519.js';
+import { followHandovers } from '../identity/key-handover.js';
 
 /** Shared with enrolment: what to do when the direct-mode binding to TLS fails. */
 export const CHANNEL_MISMATCH =
@@ -35,13 +36,15 @@ export interface Handshake {
   /** The first message to send. */
   readonly hello: MessageOf<AgentMessage, 'hello'>;
   /**
-   * Checks the server's challenge and returns the `auth` answer; throws
-   * `AppError('AUTH_FAILED')` when the server is not the pinned one.
+   * Checks the server's challenge and returns the `auth` answer with the server key it proved:
+   * the pinned key, or its successor through the challenge's hand-overs (S-6), which the agent
+   * re-pins before answering. Throws `AppError('AUTH_FAILED')` when the server is not the
+   * pinned one or its successor.
    */
   answer(
     challenge: MessageOf<ServerMessage, 'challenge'>,
     tlsFingerprint: string,
-  ): MessageOf<AgentMessage, 'auth'>;
+  ): { auth: MessageOf<AgentMessage, 'auth'>; serverKey: string };
 }
 
 /**
@@ -51,7 +54,9 @@ export interface Handshake {
  * const handshake = createHandshake({ deviceId, inventory, hasDesktop, privateKey, pinnedServerKey });
  * send(handshake.hello);
  * // on challenge:
- * send(handshake.answer(challenge, tlsFingerprint));
+ * const { auth, serverKey } = handshake.answer(challenge, tlsFingerprint);
+ * if (serverKey !== pinnedServerKey) await pin.repin(serverKey);
+ * send(auth);
  */
 export function createHandshake(options: {
   deviceId: string;
@@ -74,19 +79,19 @@ export function createHandshake(options: {
       desktop: options.hasDesktop,
     },
     answer(challenge, tlsFingerprint) {
-      if (challenge.serverPublicKey !== options.pinnedServerKey) {
-        throw new AppError(
-          'AUTH_FAILED',
-          'Server identity mismatch: the server presented a different key from the one pinned at enrolment. Something may be impersonating the server; if the server was reinstalled, enrol this agent again.',
-        );
-      }
-      // The mode is inside the signed text: only the pinned key can drop the TLS binding (S-11).
+      const serverKey = followHandovers({
+        pinnedKey: options.pinnedServerKey,
+        serverKey: challenge.serverPublicKey,
+        handovers: challenge.handovers ?? [],
+      });
+      // The mode is inside the signed text: only the pinned key (or its successor) can drop the
+      // TLS binding (S-11).
       const proof = serverProofText({
         agentNonce,
         serverNonce: challenge.serverNonce,
         channel: proofChannel(challenge.mode, tlsFingerprint),
       });
-      if (!verifyText(options.pinnedServerKey, proof, challenge.signature)) {
+      if (!verifyText(serverKey, proof, challenge.signature)) {
         throw new AppError('AUTH_FAILED', CHANNEL_MISMATCH);
       }
       const text = agentProofText({
@@ -94,7 +99,7 @@ export function createHandshake(options: {
         serverNonce: challenge.serverNonce,
         agentNonce,
       });
-      return { type: 'auth', signature: signText(options.privateKey, text) };
+      return { auth: { type: 'auth', signature: signText(options.privateKey, text) }, serverKey };
     },
   };
 }

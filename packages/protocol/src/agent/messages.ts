@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorBody } from '../errors.js';
-import { Base64Url, DeviceId, RelayToken, SessionId } from '../ids.js';
+import { Base64Url, DeviceId, RelayToken, SessionId, Timestamp } from '../ids.js';
 import { DeviceInventory, UserPresenceReport } from '../api/devices.js';
 import { DeviceStats, StatisticsSettings } from '../api/statistics.js';
 import { AssistanceMode, SessionRights } from '../api/assistance.js';
@@ -91,6 +91,15 @@ export const AgentUnattendedTurnedOff = z.object({
 });
 
 /**
+ * The agent re-pinned the server key it names, durably (after a `key.handover`, S-6); the
+ * server notes which key the device is on.
+ */
+export const AgentKeyPinned = z.object({
+  type: z.literal('key.pinned'),
+  serverPublicKey: Base64Url,
+});
+
+/**
  * Every message an agent may send on its control channel.
  *
  * @example
@@ -106,11 +115,28 @@ export const AgentMessage = z.discriminatedUnion('type', [
   AgentConsentPending,
   AgentUnattendedReply,
   AgentUnattendedTurnedOff,
+  AgentKeyPinned,
   OemReplyMessage,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 
 // ---- server → agent -------------------------------------------------------------------------
+
+/**
+ * One link of a server key rotation (S-6): the key `fromKey` signed over `keyHandoverText` that
+ * `toKey` succeeds it. Raw Ed25519 public keys, base64url.
+ */
+export const KeyHandover = z.object({
+  fromKey: Base64Url,
+  toKey: Base64Url,
+  createdAt: Timestamp,
+  purpose: z.string().max(64),
+  signature: Base64Url,
+});
+export type KeyHandover = z.infer<typeof KeyHandover>;
+
+/** At most this many hand-over links travel: older keys are retired long before. */
+export const MAX_KEY_HANDOVERS = 32;
 
 /** The server proves it holds the pinned key (bound to the TLS certificate unless `behind-proxy`) and challenges. */
 export const ServerChallenge = z.object({
@@ -121,6 +147,11 @@ export const ServerChallenge = z.object({
   signature: Base64Url,
   /** What the signature binds (S-11); absent: `direct`. It is inside the signed text too. */
   mode: ServerProofMode.optional(),
+  /**
+   * The server key was rotated (S-6): the links from every key not yet retired to
+   * `serverPublicKey`. An agent that pinned an older key follows them before checking the proof.
+   */
+  handovers: z.array(KeyHandover).max(MAX_KEY_HANDOVERS).optional(),
 });
 
 /** Settings an agent follows; sent on connect and whenever an administrator changes them. */
@@ -197,6 +228,16 @@ export const ServerUnattendedSync = z.object({
   accessIds: z.array(UnattendedAccessId).max(1000),
 });
 
+/**
+ * The administrator rotated the server key while the agent is connected (S-6): it checks the
+ * links from its pinned key to `serverPublicKey`, re-pins durably, and answers `key.pinned`.
+ */
+export const ServerKeyHandover = z.object({
+  type: z.literal('key.handover'),
+  serverPublicKey: Base64Url,
+  handovers: z.array(KeyHandover).min(1).max(MAX_KEY_HANDOVERS),
+});
+
 /** An error; the server closes the connection after it when it is fatal. */
 export const ServerError = z.object({ type: z.literal('error'), error: ErrorBody });
 
@@ -215,6 +256,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ServerUnattendedEnable,
   ServerUnattendedDisable,
   ServerUnattendedSync,
+  ServerKeyHandover,
   ServerError,
   OemRequestMessage,
 ]);

@@ -21,6 +21,7 @@ import { secondFactorAdminEndpoints, secondFactorEndpoints } from './second-fact
 import { directoryEndpoints } from './directories.js';
 import { ssoEndpoints } from './sso.js';
 import { proxyEndpoints } from './proxy.js';
+import { serverKeyEndpoints } from './server-keys.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -45,6 +46,7 @@ export * from './second-factors.js';
 export * from './directories.js';
 export * from './sso.js';
 export * from './proxy.js';
+export * from './server-keys.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -82,4 +84,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(directoryEndpoints),
   ...Object.values(ssoEndpoints),
   ...Object.values(proxyEndpoints),
+  ...Object.values(serverKeyEndpoints),
 ];

@@ -81,3 +81,25 @@ export function enrollmentProofText(input: {
 }): string {
   return `tether/v1/enroll\n${input.deviceId}\n${input.agentPublicKey}\n${channelLine(input.channel)}`;
 }
+
+/**
+ * What a hand-over link is for: the server's signing key handing over to its successor (S-6).
+ * Other key kinds may hand over one day; an agent accepts only this purpose.
+ */
+export const SERVER_KEY_HANDOVER_PURPOSE = 'tether server signing key';
+
+/**
+ * Signed by the OLD server key when an administrator rotates it: "from now on, `toKey` speaks
+ * for me". An agent that pinned `fromKey` re-pins `toKey` after checking this signature.
+ *
+ * @example
+ * sign(oldKey, keyHandoverText({ fromKey, toKey, createdAt, purpose: SERVER_KEY_HANDOVER_PURPOSE }))
+ */
+export function keyHandoverText(input: {
+  fromKey: string;
+  toKey: string;
+  createdAt: string;
+  purpose: string;
+}): string {
+  return `tether/v1/key-handover\n${input.fromKey}\n${input.toKey}\n${input.createdAt}\n${input.purpose}`;
+}

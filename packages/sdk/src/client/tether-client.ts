@@ -38,6 +38,7 @@ import { createTeamClient, type TeamClient } from './team-client.js';
 import { createSecondFactorClient, type SecondFactorClient } from './second-factor-client.js';
 import { createDirectoryClient, type DirectoryClient } from './directory-client.js';
 import { createSsoClient, type SsoClient } from './sso-client.js';
+import { createServerKeyClient, type ServerKeyClient } from './server-key-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -63,6 +64,7 @@ export interface TetherClient
     DeviceGroupClient,
     SecondFactorClient,
     DirectoryClient,
+    ServerKeyClient,
     SsoClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
@@ -134,6 +136,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createSecondFactorClient(transport),
     ...createDirectoryClient(transport),
     ...createSsoClient(transport),
+    ...createServerKeyClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

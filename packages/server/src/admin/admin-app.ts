@@ -13,6 +13,7 @@ import {
 } from './trusted-networks.js';
 import type { MetricsRegistry } from './metrics.js';
 import { proxyAdminRoutes } from './proxy-routes.js';
+import { serverKeyAdminRoutes } from './server-key-routes.js';
 
 const TrustedNetworksBody = z.object({ networks: z.array(z.string().max(64)).max(256) });
 
@@ -93,5 +94,6 @@ export async function createAdminApp(
     return { networks };
   });
   proxyAdminRoutes(app, context);
+  serverKeyAdminRoutes(app, context);
   return { app, refreshTrusted };
 }

@@ -27,8 +27,9 @@ import { createDeviceRights } from '../rights/device-rights.js';
 import { createTeamService } from '../teams/team-service.js';
 import { createDeviceGroupService } from '../groups/device-group-service.js';
 import { createSsoService } from '../sso/sso-service.js';
-import { loadServerIdentity } from '../keys/server-identity.js';
 import { loadSecretBox } from '../keys/secret-box.js';
+import { loadServerKeyRing } from '../keys/server-key-ring.js';
+import { createServerKeyService } from '../keys/server-key-service.js';
 import { loadTlsMaterial } from '../keys/tls.js';
 import { loadProxyState } from '../net/proxy-settings.js';
 import type { Logger } from '../logging.js';
@@ -85,12 +86,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const keysDir = join(config.dataDir, 'keys');
   const recordingsDir = join(config.dataDir, 'recordings');
   await mkdir(recordingsDir, { recursive: true, mode: 0o700 });
-  const [identity, tls, store, secrets] = await Promise.all([
-    loadServerIdentity(keysDir),
+  const [keyRing, tls, store, secrets] = await Promise.all([
+    loadServerKeyRing(keysDir, clock.now()),
     loadTlsMaterial({ keysDir, certFile: config.tls.certFile, keyFile: config.tls.keyFile }),
     openStore(databaseUrl(config)),
     loadSecretBox(keysDir),
   ]);
+  const identity = keyRing.identity;
   const audit = createAuditLog({ store, clock, log });
   const proxy = await loadProxyState(store, config);
   const tasks = createBackgroundTasks({ log, audit });
@@ -124,6 +126,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     retentionDays: config.audit.retentionDays,
   });
   const presence = new DevicePresence();
+  const serverKeys = createServerKeyService({ ring: keyRing, store, clock, audit, presence, log });
+  // Devices enrolled before pins were recorded pinned the first key.
+  const [firstKey] = keyRing.keys();
+  if (firstKey) await store.serverKeyPins.adoptUnpinned(firstKey.fingerprint, clock.now());
   const rights = createDeviceRights({ store, audit });
   const policies = createPolicyService({
     store,
@@ -217,6 +223,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     auth,
     directories,
     identity,
+    serverKeys,
     tls,
     proxy,
     presence,
@@ -270,6 +277,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     tlsFingerprint: tls.fingerprint,
     behindProxy: () => proxy.behindProxy(),
+    serverKeys,
     heartbeatSec: HEARTBEAT_SEC,
     settings: agentSettings,
     onSessionRefused: (deviceId, sessionId, error) =>
@@ -300,9 +308,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     channels: sockets.channels,
     clock,
     heartbeatSec: HEARTBEAT_SEC,
-    // A headless change (`tether admin …`) in the same database is picked up here.
+    // A headless change (`tether admin …`) in the same database or keys folder is picked up here.
     refreshTrusted: async () => {
-      await Promise.all([admin.refreshTrusted(), proxy.reload()]);
+      await Promise.all([admin.refreshTrusted(), proxy.reload(), serverKeys.refresh()]);
     },
     sweepIfDue: () => auditRetention.sweepIfDue(),
     log,

@@ -10,6 +10,7 @@ import {
   type AgentSettings,
   type DeviceInventory,
   type ErrorBody,
+  type KeyHandover,
   type MessageOf,
   type ProofChannel,
   type ServerMessage,
@@ -49,6 +50,14 @@ export interface AgentChannelDeps {
   onOemReply(deviceId: string, reply: MessageOf<AgentMessage, 'oem.reply'>): void;
   /** The device's remote-control ID for `welcome` (integration API); none when absent. */
   remoteControlId?(deviceId: string): Promise<string>;
+  /**
+   * Server key rotation (S-6): the hand-overs a challenge carries; the pin each agent proves
+   * (handed over again when the key moved on since). Absent: one key for ever.
+   */
+  serverKeys?: {
+    handovers(): KeyHandover[];
+    onAgentPinned(link: AgentLink, publicKey: string): Promise<void>;
+  };
   /** The channel is ready and the agent has its `welcome`. */
   onReady?(deviceId: string): void;
   /** The user at the device is being asked to consent to a session (M-1). */
@@ -255,6 +264,12 @@ export class AgentChannel implements AgentLink {
     return Promise.resolve();
   }
 
+  /** @internal Dispatch target: the agent re-pinned after a `key.handover` (S-6). */
+  async onKeyPinned(message: MessageOf<AgentMessage, 'key.pinned'>): Promise<void> {
+    this.expect('ready', message.type);
+    await this.deps.serverKeys?.onAgentPinned(this, message.serverPublicKey);
+  }
+
   /** @internal Dispatch target. */
   onOemReply(message: MessageOf<AgentMessage, 'oem.reply'>): Promise<void> {
     this.expect('ready', message.type);
@@ -288,11 +303,14 @@ export class AgentChannel implements AgentLink {
     this.id = device.id;
     if (message.capabilities?.length) this.capabilities = internCapabilities(message.capabilities);
     this.hasDesktop = message.desktop;
+    const handovers = this.deps.serverKeys?.handovers() ?? [];
     const handshake: Handshake = {
       publicKey: device.publicKey,
       inventory: message.inventory,
       agentNonce: message.agentNonce,
       serverNonce: randomBytes(32).toString('base64url'),
+      // Read and used in this same turn: a rotation cannot slip between the key and signature.
+      serverKey: this.deps.identity.publicKey,
     };
     this.handshake = handshake;
     const channel: ProofChannel = this.deps.behindProxy()
@@ -301,7 +319,8 @@ export class AgentChannel implements AgentLink {
     this.send({
       type: 'challenge',
       serverNonce: handshake.serverNonce,
-      serverPublicKey: this.deps.identity.publicKey,
+      serverPublicKey: handshake.serverKey,
+      ...(handovers.length > 0 && { handovers }),
       signature: this.deps.identity.sign(
         serverProofText({
           agentNonce: handshake.agentNonce,
@@ -362,6 +381,7 @@ export class AgentChannel implements AgentLink {
       remoteControlId: await this.deps.remoteControlId?.(device.id),
     });
     this.deps.onReady?.(device.id);
+    await this.deps.serverKeys?.onAgentPinned(this, handshake.serverKey);
     await this.deps.audit.record({
       action: 'device.connected',
       actor: `device:${device.id}`,
@@ -377,6 +397,8 @@ interface Handshake {
   inventory: DeviceInventory;
   agentNonce: string;
   serverNonce: string;
+  /** The server key that signed the challenge: the one the agent proves it pins. */
+  serverKey: string;
 }
 
 /** One handler per message type, shared by every channel (none allocated per connection). */
@@ -396,4 +418,5 @@ const handlers: {
   'session.consent_pending': (channel, message) => channel.onConsentPending(message),
   'unattended.reply': (channel, message) => channel.onUnattendedReply(message),
   'unattended.turned_off': (channel, message) => channel.onUnattendedTurnedOff(message),
+  'key.pinned': (channel, message) => channel.onKeyPinned(message),
 };

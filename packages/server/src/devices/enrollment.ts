@@ -9,7 +9,7 @@ import {
 } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
-import type { ServerIdentity } from '../keys/server-identity.js';
+import type { ServerKeyService } from '../keys/server-key-service.js';
 import type { EnrollRefusal, Store } from '../store/store.js';
 
 const REFUSALS: Record<EnrollRefusal, AppError> = {
@@ -34,14 +34,16 @@ const REFUSALS: Record<EnrollRefusal, AppError> = {
 /**
  * Enrols an agent (issue 2 §4): verifies the token's signature, pin and expiry, then in one
  * store transaction counts the install and creates the device. Any refusal writes nothing but
- * an audit entry. The reply is signed and bound to the TLS certificate the agent saw (unless the
- * server is behind a TLS-terminating proxy, S-11).
+ * an audit entry. A token signed with a server key since rotated but not retired still enrols.
+ * The reply is signed and bound to the TLS certificate the agent saw (unless the server is behind
+ * a TLS-terminating proxy, S-11).
  */
 export async function enrollDevice(
   deps: {
     store: Store;
     clock: Clock;
-    identity: ServerIdentity;
+    /** Installers made before a key rotation still enrol with their key until it is retired. */
+    keys: Pick<ServerKeyService, 'identityFor' | 'isRetired' | 'onPinned'>;
     audit: AuditLog;
     tlsFingerprint: string;
     /** Behind a TLS-terminating proxy (S-11): the proof binds no certificate. */
@@ -69,10 +71,17 @@ export async function enrollDevice(
     );
   }
   const { claims } = token;
-  if (
-    claims.serverKeyHash !== deps.identity.publicKeyHash ||
-    !deps.identity.verify(token.signingInput, token.signature)
-  ) {
+  if (deps.keys.isRetired(claims.serverKeyHash)) {
+    return refuse(
+      new AppError(
+        'TOKEN_REVOKED',
+        'This installer was made with a server key that has since been retired. Ask your administrator for a new one.',
+      ),
+      claims.installerId,
+    );
+  }
+  const identity = deps.keys.identityFor(claims.serverKeyHash);
+  if (!identity?.verify(token.signingInput, token.signature)) {
     return refuse(
       new AppError(
         'TOKEN_INVALID',
@@ -104,6 +113,8 @@ export async function enrollDevice(
   });
   if (!result.ok) return refuse(REFUSALS[result.reason], claims.installerId);
   const { device } = result;
+  // The agent pins the key its installer named; its first connection hands it over if rotated.
+  await deps.keys.onPinned(device.id, identity.publicKey);
   await deps.audit.record({
     action: 'device.enrolled',
     actor: `device:${device.id}`,
@@ -120,8 +131,8 @@ export async function enrollDevice(
     : { mode: 'direct', tlsFingerprint: deps.tlsFingerprint };
   return {
     deviceId: device.id,
-    serverPublicKey: deps.identity.publicKey,
-    signature: deps.identity.sign(
+    serverPublicKey: identity.publicKey,
+    signature: identity.sign(
       enrollmentProofText({ deviceId: device.id, agentPublicKey: request.publicKey, channel }),
     ),
     mode: channel.mode,

@@ -31,7 +31,8 @@ export function publicKeyHash(rawPublicKey: string): string {
   return toBase64Url(createHash('sha256').update(Buffer.from(rawPublicKey, 'base64url')).digest());
 }
 
-function identityFrom(privateKey: KeyObject): ServerIdentity {
+/** The signing identity of an Ed25519 private key. */
+export function identityFrom(privateKey: KeyObject): ServerIdentity {
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   if (typeof jwk.x !== 'string') throw new Error('The server signing key is not an Ed25519 key.');
   const publicKey = jwk.x;

@@ -8,6 +8,7 @@ import type { DevicePresence } from '../devices/device-presence.js';
 import type { DeviceGroupService } from '../groups/device-group-service.js';
 import type { InstallerService } from '../installers/installer-service.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
+import type { ServerKeyService } from '../keys/server-key-service.js';
 import type { TlsMaterial } from '../keys/tls.js';
 import type { Logger } from '../logging.js';
 import type { OemService } from '../oem/oem-service.js';
@@ -38,6 +39,8 @@ export interface ServerContext {
   /** LDAP and RADIUS directories: settings, test action. */
   directories: DirectoryService;
   identity: ServerIdentity;
+  /** The server signing keys over time: rotation, retirement, agents' pins (S-6). */
+  serverKeys: ServerKeyService;
   tls: TlsMaterial;
   /** Reverse-proxy settings in force (S-11): forwarded-header trust, the agents' proof mode. */
   proxy: ProxyState;

@@ -12,6 +12,7 @@ import { createRecordingRepository } from './repositories/recordings.js';
 import { createSecondFactorRepository } from './repositories/second-factors.js';
 import { createSessionRepository } from './repositories/sessions.js';
 import { createSettingsRepository } from './repositories/settings.js';
+import { createServerKeyPinRepository } from './server-key-pin-repository.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
 import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
@@ -53,6 +54,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     teams: createTeamRepository(db),
     grants: createGrantRepository(db),
     secondFactors: createSecondFactorRepository(db),
+    serverKeyPins: createServerKeyPinRepository(db),
     tableDump: createTableDumpRepository(db, engine),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().

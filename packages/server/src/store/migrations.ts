@@ -11,6 +11,7 @@ import { addUserAccounts, addUserSources } from './migrations/users.js';
 import { createRoleSchema } from './migrations/roles.js';
 import { addLoginIds } from './migrations/login-ids.js';
 import { createTeamSchema } from './migrations/teams.js';
+import { createDeviceServerKeys } from './migrations/server-keys.js';
 import type { Database } from './schema.js';
 
 /**
@@ -36,6 +37,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0010_teams': { up: (db) => createTeamSchema(db) },
     '0010_device_groups': { up: (db) => createDeviceGroups(db) },
     '0010_second_factors': { up: (db) => createSecondFactorSchema(db) },
+    '0011_device_server_keys': { up: (db) => createDeviceServerKeys(db) },
   };
 }
 

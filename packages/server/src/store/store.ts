@@ -15,6 +15,7 @@ import type { PolicyRepository } from './policy-repository.js';
 import type { RoleRepository } from './role-repository.js';
 import type { GrantRepository, TeamRepository } from './team-repository.js';
 import type { SecondFactorRepository } from './second-factor-repository.js';
+import type { ServerKeyPinRepository } from './server-key-pin-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
@@ -42,6 +43,8 @@ export interface Store {
   readonly teams: TeamRepository;
   readonly grants: GrantRepository;
   readonly secondFactors: SecondFactorRepository;
+  /** Which server signing key each device's agent has pinned (S-6). */
+  readonly serverKeyPins: ServerKeyPinRepository;
   /** Every table's rows, for backups (S-8). */
   readonly tableDump: TableDumpRepository;
   /** Closes the database; every later call fails. */

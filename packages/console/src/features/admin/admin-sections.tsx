@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import { ProxySection } from './proxy-section.js';
+import { KeysSection } from './keys-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -16,4 +17,5 @@ export interface AdminSection {
 /** Every admin section; each feature adds its own line. */
 export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'proxy', label: 'Reverse proxy', render: () => <ProxySection /> },
+  { name: 'keys', label: 'Server keys', render: () => <KeysSection /> },
 ];

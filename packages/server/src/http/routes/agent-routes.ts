@@ -12,7 +12,7 @@ export function agentRoutes(app: HttpsApp, context: ServerContext): void {
       {
         store: context.store,
         clock: context.clock,
-        identity: context.identity,
+        keys: context.serverKeys,
         audit: context.audit,
         tlsFingerprint: context.tls.fingerprint,
         behindProxy: context.proxy.behindProxy(),
