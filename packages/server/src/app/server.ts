@@ -196,7 +196,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   uploads.start();
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
 
-  const bound: { port?: number | undefined } = {};
+  const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const agentSettings = async (): Promise<AgentSettings> => ({
     statistics: await readStatisticsSettings(store),
   });
@@ -285,7 +285,25 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     devicesOnline: () => presence.size,
     sessionsActive: () => sessions.activeCount,
   });
-  const admin = await createAdminApp(context, { https, metrics, startedAt });
+  const admin = await createAdminApp(context, {
+    https,
+    metrics,
+    startedAt,
+    listeners: () => [
+      {
+        purpose: 'console and agents',
+        host: config.listen.host,
+        port: bound.port ?? config.listen.port,
+        isBound: bound.port !== undefined,
+      },
+      {
+        purpose: 'admin console',
+        host: config.admin.host,
+        port: bound.adminPort ?? config.admin.port,
+        isBound: bound.adminPort !== undefined,
+      },
+    ],
+  });
   const sweeper = startChannelSweeper({
     channels: sockets.channels,
     clock,
@@ -310,6 +328,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     flag: '--admin-port',
     log,
   });
+  bound.adminPort = adminPort;
   // In order, so nothing touches the store once it is closed (SIGTERM used to close it first).
   const close = async (): Promise<void> => {
     // 1. Stop accepting connections (resolves once every connection is gone, awaited below).
