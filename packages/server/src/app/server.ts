@@ -237,6 +237,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,
+    adminUrl: () => {
+      const url = new URL(context.publicUrl());
+      url.port = String(bound.adminPort ?? config.admin.port);
+      return url.origin;
+    },
     async broadcastSettings() {
       const settings = await agentSettings();
       for (const link of presence.all()) link.send({ type: 'settings', settings });

@@ -1,4 +1,6 @@
 import type { ReactElement } from 'react';
+import { StatusSection } from './status-section.js';
+import { TrustedNetworksSection } from './trusted-networks-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -12,5 +14,8 @@ export interface AdminSection {
   readonly render: () => ReactElement;
 }
 
-/** Every admin section; each feature adds its own line. */
-export const ADMIN_SECTIONS: readonly AdminSection[] = [];
+/** Every admin section; each feature adds its own line. The first one is the page at `/conf`. */
+export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  { name: 'status', label: 'Status', render: () => <StatusSection /> },
+  { name: 'trusted-networks', label: 'Trusted networks', render: () => <TrustedNetworksSection /> },
+];
