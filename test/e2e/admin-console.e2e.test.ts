@@ -93,8 +93,10 @@ test('the trusted-networks editor refuses a bad entry, changes nothing, then sav
     (item) => item.action === 'settings.changed' && item.target === 'admin.trustedNetworks',
   );
   assert.equal(changes.length, 1, 'the refused entry is not a change');
-  assert.equal(changes[0]?.actor, 'admin');
-  assert.deepEqual(changes[0]?.details, { networks: ['127.0.0.3/32'] });
+  const [change] = changes;
+  assert.ok(change);
+  assert.equal(change.actor, 'admin');
+  assert.deepEqual(change.details, { networks: ['127.0.0.3/32'] });
 
   await page.getByTestId('trusted-network-remove-127.0.0.3/32').click();
   await page.getByText('Removed 127.0.0.3/32.').waitFor();

@@ -8,12 +8,14 @@ import {
   OemPermission,
   ROLE_PERMISSIONS,
   Tenant,
+  isOnAdminListener,
+  isOnUserListener,
   type AnyEndpoint,
   type Role,
 } from '@tether/protocol';
 import { ensureDeviceGroup } from '../support/device-groups.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
-import type { HttpsClient } from '../support/https-client.js';
+import { HttpsClient } from '../support/https-client.js';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
 
@@ -38,16 +40,36 @@ before(async () => {
 
 after(() => server.close());
 
+/** The API routes a listener serves (its pages, files and `/metrics` are no endpoints). */
+function apiRoutes(routes: readonly { method: string; path: string }[]): string[] {
+  return routes.filter((route) => /^\/(api|oem|conf\/api)\//.test(route.path)).map(key);
+}
+
+function assertServesExactly(served: string[], endpoints: readonly AnyEndpoint[]): void {
+  const contracts = endpoints.map(key);
+  const withoutContract = served.filter((route) => !contracts.includes(route));
+  assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
+  const withoutRoute = contracts.filter((contract) => !served.includes(contract));
+  assert.deepEqual(withoutRoute, [], 'contracts the listener does not serve');
+}
+
 describe('every route has a contract, and every contract a route', () => {
-  test('the user listener serves exactly the contracts: no route spells out its own path', () => {
-    const served = server.server.routes.user
-      .filter((route) => route.path.startsWith('/api/') || route.path.startsWith('/oem/'))
-      .map(key);
-    const contracts = ENDPOINTS.map(key);
-    const withoutContract = served.filter((route) => !contracts.includes(route));
-    assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
-    const withoutRoute = contracts.filter((contract) => !served.includes(contract));
-    assert.deepEqual(withoutRoute, [], 'contracts the server does not serve');
+  test('the user listener serves exactly its contracts: no route spells out its own path', () => {
+    assertServesExactly(apiRoutes(server.server.routes.user), ENDPOINTS.filter(isOnUserListener));
+  });
+
+  test('the admin listener serves exactly the admin contracts and the shared sign-in ones', () => {
+    assertServesExactly(apiRoutes(server.server.routes.admin), ENDPOINTS.filter(isOnAdminListener));
+  });
+
+  test('admin contracts live under /conf/api/, and nothing else does', () => {
+    for (const endpoint of ENDPOINTS) {
+      assert.equal(
+        endpoint.path.startsWith('/conf/api/'),
+        endpoint.listener === 'admin',
+        `${endpoint.id}: ${endpoint.path} (listener ${endpoint.listener ?? 'user'})`,
+      );
+    }
   });
 
   test('endpoint ids are unique', () => {
@@ -59,10 +81,17 @@ describe('every route has a contract, and every contract a route', () => {
   });
 });
 
-/** A request to the endpoint with made-up path parameters and no body. */
+/**
+ * A request to the endpoint with made-up path parameters and no body, on the listener that
+ * serves it (an admin contract on the admin listener, with the same session cookie).
+ */
 function call(client: HttpsClient, endpoint: AnyEndpoint) {
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
-  return client.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  const body = endpoint.body ? {} : undefined;
+  if (endpoint.listener !== 'admin') return client.request(endpoint.method, path, body);
+  const admin = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
+  admin.cookie = client.cookie;
+  return admin.request(endpoint.method, path, body);
 }
 
 describe('authorisation is data: each contract refuses callers without its permission', () => {
