@@ -91,6 +91,12 @@ before(async () => {
 
 after(() => server.close());
 
+function onAdminListener(client: HttpsClient): HttpsClient {
+  const admin = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
+  admin.cookie = client.cookie;
+  return admin;
+}
+
 /** A request with made-up path parameters and an empty body: never a valid change. */
 async function call(client: HttpsClient, endpoint: AnyEndpoint): Promise<number> {
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
@@ -103,7 +109,9 @@ async function call(client: HttpsClient, endpoint: AnyEndpoint): Promise<number>
       return Number(/refused with (\d+)/.exec(String(error))?.[1] ?? 0);
     }
   }
-  const response = await client.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  // An admin contract is served on the admin listener; the session cookie is the same.
+  const on = endpoint.listener === 'admin' ? onAdminListener(client) : client;
+  const response = await on.request(endpoint.method, path, endpoint.body ? {} : undefined);
   if (response.status === 403) {
     const error = response.json(ErrorBody);
     assert.equal(error.code, 'FORBIDDEN', response.text);
