@@ -59,6 +59,7 @@ export async function createAdminApp(
   const app = createHttpsApp({
     https: options.https,
     log: context.log.child({ listener: 'admin' }),
+    listener: 'admin',
     fallback: (request, reply) =>
       consoleDir && CONSOLE_PAGE.test(request.url) ? reply.sendFile('index.html') : undefined,
   });
