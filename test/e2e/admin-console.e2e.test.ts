@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { TETHER_VERSION, TrustedNetworks } from '@tether/protocol';
+import { generate } from 'otplib';
+import { TETHER_VERSION, TotpEnrolment, TrustedNetworks } from '@tether/protocol';
 import {
   launchBrowser,
   newConsolePage,
@@ -144,5 +145,55 @@ test('a user who must change their password does it at the admin URL, then sees 
     assert.equal(await fresh.getByTestId('status-version').textContent(), TETHER_VERSION);
   } finally {
     await fresh.context().close();
+  }
+});
+
+test('a sign-in with a second step (an authenticator code) completes at the admin URL', async () => {
+  const created = await server.admin.request('POST', '/api/v1/users', {
+    username: 'sre',
+    role: 'administrator',
+    password: 'sre-password-12345',
+    mustChangePassword: false,
+  });
+  assert.equal(created.status, 201, created.text);
+  const sre = server.client();
+  assert.equal(
+    (
+      await sre.request('POST', '/api/v1/auth/login', {
+        username: 'sre',
+        password: 'sre-password-12345',
+      })
+    ).status,
+    200,
+  );
+  const codeNow = (secret: string) =>
+    generate({ secret, epoch: Math.floor(server.clock.now().getTime() / 1000) });
+  const started = await sre.request('POST', '/api/v1/account/second-factors/totp');
+  const { secret } = started.json(TotpEnrolment);
+  const confirmed = await sre.request('POST', '/api/v1/account/second-factors/totp/confirm', {
+    code: await codeNow(secret),
+  });
+  assert.equal(confirmed.status, 200, confirmed.text);
+  server.clock.advance(30_000); // a code is accepted once: the next one
+
+  const fresh = await newConsolePage(browser, server.adminUrl);
+  try {
+    await fresh.getByTestId('login-username').fill('sre');
+    await fresh.getByTestId('login-password').fill('sre-password-12345');
+    await fresh.getByTestId('login-submit').click();
+    await fresh.getByTestId('sign-in-step').waitFor();
+    await fresh.getByTestId('sign-in-step-code').fill(await codeNow(secret));
+    await fresh.getByTestId('sign-in-step-submit').click();
+    await fresh.getByTestId('signed-in-user').waitFor();
+    assert.equal(await fresh.getByTestId('status-version').textContent(), TETHER_VERSION);
+  } finally {
+    await fresh.context().close();
+  }
+});
+
+test('the user listener does not serve the admin console', async () => {
+  for (const path of ['/conf', '/conf/status', '/conf/api/status']) {
+    const response = await server.client().request('GET', path);
+    assert.equal(response.status, 404, path);
   }
 });
