@@ -99,6 +99,13 @@ test('the trusted-networks editor refuses a bad entry, changes nothing, then sav
   assert.equal(change.actor, 'admin');
   assert.deepEqual(change.details, { networks: ['127.0.0.3/32'] });
 
+  // From the trusted network itself, a change that would shut the caller out is refused.
+  stranger.cookie = server.admin.cookie;
+  const lockOut = await stranger.request('PUT', '/conf/api/trusted-networks', { networks: [] });
+  assert.equal(lockOut.status, 422, lockOut.text);
+  assert.match(lockOut.text, /would lock you out: you are connecting from 127\.0\.0\.3/);
+  assert.deepEqual(await savedNetworks(), ['127.0.0.3/32'], 'nothing changed');
+
   await page.getByTestId('trusted-network-remove-127.0.0.3/32').click();
   await page.getByText('Removed 127.0.0.3/32.').waitFor();
   assert.deepEqual(await savedNetworks(), []);

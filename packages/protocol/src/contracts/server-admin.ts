@@ -37,7 +37,7 @@ export const trustedNetworkEndpoints = {
     path: '/conf/api/trusted-networks',
     summary: 'Replace the trusted networks',
     description:
-      'Replaces the whole list (duplicates and blanks are dropped) and applies it at once. An entry that is not an IP address or CIDR subnet is `INVALID_INPUT` naming it, and nothing changes. Audited as `settings.changed` (target `admin.trustedNetworks`). Localhost is always allowed, so an empty list cannot lock the administrator out of the server itself.',
+      "Replaces the whole list (duplicates and blanks are dropped) and applies it at once. An entry that is not an IP address or CIDR subnet is `INVALID_INPUT` naming it, and nothing changes; so is a list that leaves out the caller's own address (it would lock them out) unless they call from the server itself. Audited as `settings.changed` (target `admin.trustedNetworks`). Localhost is always allowed, so an empty list cannot lock the administrator out of the server itself.",
     access: { kind: 'user', permission: 'settings.manage' },
     listener: 'admin',
     subject: 'trusted networks',
