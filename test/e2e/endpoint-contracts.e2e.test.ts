@@ -8,6 +8,8 @@ import {
   OemPermission,
   ROLE_PERMISSIONS,
   Tenant,
+  isOnAdminListener,
+  isOnUserListener,
   type AnyEndpoint,
   type Role,
 } from '@tether/protocol';
@@ -16,9 +18,6 @@ import { createTestServer, type TestServer } from '../support/test-server.js';
 import { HttpsClient } from '../support/https-client.js';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
-/** Contracts of each listener: the admin listener's are at `/conf/api/…` (issue 13). */
-const USER_ENDPOINTS = ENDPOINTS.filter((endpoint) => endpoint.listener !== 'admin');
-const ADMIN_ENDPOINTS = ENDPOINTS.filter((endpoint) => endpoint.listener === 'admin');
 
 let server: TestServer;
 const signedIn = new Map<Role, HttpsClient>();
@@ -41,33 +40,36 @@ before(async () => {
 
 after(() => server.close());
 
+/** The API routes a listener serves (its pages, files and `/metrics` are no endpoints). */
+function apiRoutes(routes: readonly { method: string; path: string }[]): string[] {
+  return routes.filter((route) => /^\/(api|oem|conf\/api)\//.test(route.path)).map(key);
+}
+
+function assertServesExactly(served: string[], endpoints: readonly AnyEndpoint[]): void {
+  const contracts = endpoints.map(key);
+  const withoutContract = served.filter((route) => !contracts.includes(route));
+  assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
+  const withoutRoute = contracts.filter((contract) => !served.includes(contract));
+  assert.deepEqual(withoutRoute, [], 'contracts the listener does not serve');
+}
+
 describe('every route has a contract, and every contract a route', () => {
-  test('the user listener serves exactly the contracts: no route spells out its own path', () => {
-    const served = server.server.routes.user
-      .filter((route) => route.path.startsWith('/api/') || route.path.startsWith('/oem/'))
-      .map(key);
-    const contracts = USER_ENDPOINTS.map(key);
-    const withoutContract = served.filter((route) => !contracts.includes(route));
-    assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
-    const withoutRoute = contracts.filter((contract) => !served.includes(contract));
-    assert.deepEqual(withoutRoute, [], 'contracts the server does not serve');
+  test('the user listener serves exactly its contracts: no route spells out its own path', () => {
+    assertServesExactly(apiRoutes(server.server.routes.user), ENDPOINTS.filter(isOnUserListener));
   });
 
-  test('the admin listener serves every admin contract, and the user listener none', () => {
-    const admin = ADMIN_ENDPOINTS;
-    const served = server.server.routes.admin.map(key);
-    assert.deepEqual(
-      admin.map(key).filter((contract) => !served.includes(contract)),
-      [],
-      'admin contracts the admin listener does not serve',
-    );
-    const user = server.server.routes.user.map(key);
-    assert.deepEqual(
-      admin.map(key).filter((contract) => user.includes(contract)),
-      [],
-      'admin contracts served on the user listener',
-    );
-    for (const endpoint of admin) assert.match(endpoint.path, /^\/conf\/api\//, endpoint.id);
+  test('the admin listener serves exactly the admin contracts and the shared sign-in ones', () => {
+    assertServesExactly(apiRoutes(server.server.routes.admin), ENDPOINTS.filter(isOnAdminListener));
+  });
+
+  test('admin contracts live under /conf/api/, and nothing else does', () => {
+    for (const endpoint of ENDPOINTS) {
+      assert.equal(
+        endpoint.path.startsWith('/conf/api/'),
+        endpoint.listener === 'admin',
+        `${endpoint.id}: ${endpoint.path} (listener ${endpoint.listener ?? 'user'})`,
+      );
+    }
   });
 
   test('endpoint ids are unique', () => {
@@ -80,22 +82,20 @@ describe('every route has a contract, and every contract a route', () => {
 });
 
 /**
- * A request to the endpoint with made-up path parameters and no body; an admin-listener
- * contract is called there, with the same login.
+ * A request to the endpoint with made-up path parameters and no body, on the listener that
+ * serves it (an admin contract on the admin listener, with the same session cookie).
  */
-function call(signedInClient: HttpsClient, endpoint: AnyEndpoint) {
+function call(client: HttpsClient, endpoint: AnyEndpoint) {
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
-  const client =
-    endpoint.listener === 'admin'
-      ? Object.assign(new HttpsClient(server.adminUrl, server.ca), {
-          cookie: signedInClient.cookie,
-        })
-      : signedInClient;
-  return client.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  const body = endpoint.body ? {} : undefined;
+  if (endpoint.listener !== 'admin') return client.request(endpoint.method, path, body);
+  const admin = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
+  admin.cookie = client.cookie;
+  return admin.request(endpoint.method, path, body);
 }
 
 describe('authorisation is data: each contract refuses callers without its permission', () => {
-  for (const endpoint of USER_ENDPOINTS) {
+  for (const endpoint of ENDPOINTS) {
     const { access } = endpoint;
     if (access.kind !== 'user') continue;
     test(`${endpoint.id} refuses a caller who is not signed in`, async () => {

@@ -198,7 +198,15 @@ test('the admin listener refuses cross-site changes and sends the security heade
 
   const page = await admin.request('GET', '/conf');
   assert.equal(page.status, 200);
-  assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+  // The console's own policy: its script from this origin and nothing else, like the user listener.
+  const csp = String(page.headers['content-security-policy']);
+  assert.match(csp, /script-src 'self';/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  const userCsp = String(
+    (await server.client().request('GET', '/')).headers['content-security-policy'],
+  );
+  const withoutHosts = (policy: string) => policy.replace(/ wss:\/\/\S+/g, '');
+  assert.equal(withoutHosts(csp), withoutHosts(userCsp), 'as strict as the user listener');
   assert.equal(page.headers['x-frame-options'], 'DENY');
   assert.equal(page.headers['x-content-type-options'], 'nosniff');
   assert.equal(page.headers['referrer-policy'], 'no-referrer');

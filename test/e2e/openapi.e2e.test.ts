@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ENDPOINTS, OpenApiDocument, httpStatus, type AnyEndpoint } from '@tether/protocol';
 import { z } from 'zod';
+import { HttpsClient } from '../support/https-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 import {
   failingContracts,
@@ -17,6 +18,8 @@ const Operation = z.looseObject({
   security: z.array(z.record(z.string(), z.array(z.string()))).optional(),
   'x-permission': z.string().optional(),
   'x-oem-operation': z.string().optional(),
+  servers: z.array(z.looseObject({ url: z.string() })).optional(),
+  description: z.string().optional(),
   parameters: z.array(z.looseObject({ name: z.string(), in: z.string() })).optional(),
   requestBody: z.looseObject({ content: z.record(z.string(), z.unknown()) }).optional(),
   responses: z.record(
@@ -110,6 +113,28 @@ test('every contract is an operation with its method, path, access and success a
     ids.filter((id) => id === undefined || !contractIds.has(id)),
     [],
   );
+});
+
+test('operations of the admin listener name it as their server; the others use the console URL', async () => {
+  const adminOrigin = new URL(server.adminUrl).origin;
+  const userOrigin = new URL(server.url).origin;
+  assert.ok(ENDPOINTS.some((target) => target.listener === 'admin'));
+  for (const target of ENDPOINTS) {
+    const operation = operationOf(target);
+    const servers = operation.servers?.map((entry) => entry.url);
+    const expected = {
+      user: undefined,
+      admin: [adminOrigin],
+      both: [userOrigin, adminOrigin],
+    }[target.listener ?? 'user'];
+    assert.deepEqual(servers, expected, `${target.id} servers`);
+    if (target.listener === 'admin') assert.match(operation.description ?? '', /admin listener/);
+  }
+  // And the admin listener answers there.
+  const admin = new HttpsClient(adminOrigin, server.ca);
+  admin.cookie = server.admin.cookie;
+  const status = await admin.request('GET', '/conf/api/status');
+  assert.equal(status.status, 200, status.text);
 });
 
 /**

@@ -91,6 +91,12 @@ before(async () => {
 
 after(() => server.close());
 
+function onAdminListener(client: HttpsClient): HttpsClient {
+  const admin = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
+  admin.cookie = client.cookie;
+  return admin;
+}
+
 /** A request with made-up path parameters and an empty body: never a valid change. */
 async function call(signedIn: HttpsClient, endpoint: AnyEndpoint): Promise<number> {
   // Admin-listener contracts (`/conf/api/…`) are served there only, with the same login.
@@ -110,7 +116,9 @@ async function call(signedIn: HttpsClient, endpoint: AnyEndpoint): Promise<numbe
       return Number(/refused with (\d+)/.exec(String(error))?.[1] ?? 0);
     }
   }
-  const response = await client.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  // An admin contract is served on the admin listener; the session cookie is the same.
+  const on = endpoint.listener === 'admin' ? onAdminListener(client) : client;
+  const response = await on.request(endpoint.method, path, endpoint.body ? {} : undefined);
   if (response.status === 403) {
     const error = response.json(ErrorBody);
     assert.equal(error.code, 'FORBIDDEN', response.text);

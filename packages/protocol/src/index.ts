@@ -18,6 +18,7 @@ export * from './api/teams.js';
 export * from './api/second-factors.js';
 export * from './api/sso.js';
 export * from './api/statistics.js';
+export * from './api/server-status.js';
 export * from './api/notifications.js';
 export * from './api/server-keys.js';
 export * from './api/devices.js';

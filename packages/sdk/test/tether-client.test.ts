@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AppError } from '@tether/protocol';
+import {
+  AppError,
+  authEndpoints,
+  serverStatusEndpoints,
+  trustedNetworkEndpoints,
+} from '@tether/protocol';
 import { createTetherClient } from '../src/index.js';
 
 interface Call {
@@ -232,5 +237,39 @@ describe('createTetherClient', () => {
     });
     assert.equal(saved.intervalSec, 30);
     assert.equal(calls[0]?.method, 'PUT');
+  });
+});
+
+describe('call', () => {
+  it("sends an admin contract to the admin listener, and any other to the console's URL", async () => {
+    const { fetch, calls } = fakeFetch((call) =>
+      call.url.endsWith('/trusted-networks')
+        ? json(200, { networks: ['10.0.0.0/8'] })
+        : new Response(null, { status: 204 }),
+    );
+    const api = createTetherClient({
+      baseUrl: 'https://support.example',
+      adminBaseUrl: 'https://support.example:7615/',
+      fetch,
+    });
+    const saved = await api.call(trustedNetworkEndpoints.set, {
+      body: { networks: ['10.0.0.0/8'] },
+    });
+    assert.deepEqual(saved, { networks: ['10.0.0.0/8'] });
+    await api.call(authEndpoints.logout, {});
+    assert.deepEqual(
+      calls.map((call) => `${call.method} ${call.url}`),
+      [
+        'PUT https://support.example:7615/conf/api/trusted-networks',
+        'POST https://support.example/api/v1/auth/logout',
+      ],
+    );
+  });
+
+  it('sends admin contracts to the same origin when no admin URL is given (the admin console)', async () => {
+    const { fetch, calls } = fakeFetch(() => json(500, { code: 'INTERNAL', message: 'boom' }));
+    const api = createTetherClient({ fetch });
+    await assert.rejects(api.call(serverStatusEndpoints.get, {}), AppError);
+    assert.equal(calls[0]?.url, '/conf/api/status');
   });
 });

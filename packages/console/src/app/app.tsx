@@ -1,15 +1,16 @@
 import type { LoginResponse, User } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
-import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../components/notice.js';
 import { describeError, isSignedOut } from '../format/describe-error.js';
 import { EnrolSecondFactorPage } from '../features/second-factors/enrol-second-factor-page.js';
 import { ChangePasswordPage } from '../features/account/change-password-page.js';
 import { LoginPage } from '../features/login/login-page.js';
-import { navigate, usePathname } from '../routing/navigation.js';
+import { navigate } from '../routing/navigation.js';
+import { AdminShell } from '../features/admin/admin-shell.js';
+import { ADMIN_ROOT } from '../features/admin/admin-path.js';
 import { ConsoleContextValue, permits, type ConsoleContext } from '../api/console-context.js';
-import { NavBar } from './nav-bar.js';
-import { HOME_PATH, resolveRoute } from './routes.js';
+import { ConsoleShell } from './console-shell.js';
 
 type Auth =
   | { state: 'checking' }
@@ -18,13 +19,20 @@ type Auth =
   | { state: 'signed-in'; session: LoginResponse };
 
 /**
- * The console: checks the login, then shows the sign-in page or the signed-in shell.
+ * The console: checks the login, then shows the sign-in page or the signed-in shell. The same
+ * app is the admin console (`isAdminConsole`, on the admin listener at `/conf`): the same
+ * sign-in, then the admin sections instead of the console's pages.
  *
  * @example
  * createRoot(element).render(<App api={createTetherClient()} />);
  */
-export function App({ api }: { api: TetherClient }) {
-  const { route, params, path } = resolveRoute(usePathname());
+export function App({
+  api,
+  isAdminConsole = false,
+}: {
+  api: TetherClient;
+  isAdminConsole?: boolean;
+}) {
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
   const [attempt, setAttempt] = useState(0);
   const [isSigningOut, setSigningOut] = useState(false);
@@ -44,14 +52,11 @@ export function App({ api }: { api: TetherClient }) {
     };
   }, [api, attempt]);
 
+  // Signed in, each shell names the page in the title.
   useEffect(() => {
-    if (auth.state === 'signed-in' && route.name === 'login')
-      navigate(HOME_PATH, { replace: true });
-  }, [auth.state, route.name]);
-
-  useEffect(() => {
-    document.title = auth.state === 'signed-in' ? `${route.title} · Tether` : 'Tether console';
-  }, [auth.state, route.title]);
+    if (auth.state !== 'signed-in')
+      document.title = isAdminConsole ? 'Tether administration' : 'Tether console';
+  }, [auth.state, isAdminConsole]);
 
   const onSignedOut = useCallback(
     () =>
@@ -72,9 +77,9 @@ export function App({ api }: { api: TetherClient }) {
       .finally(() => {
         setSigningOut(false);
         setAuth({ state: 'signed-out' });
-        navigate('/login');
+        navigate(isAdminConsole ? ADMIN_ROOT : '/login');
       });
-  }, [api]);
+  }, [api, isAdminConsole]);
 
   // A change of the user's own account keeps their role: only the user changes.
   const onUserChanged = useCallback(
@@ -123,6 +128,7 @@ export function App({ api }: { api: TetherClient }) {
         <LoginPage
           api={api}
           notice={auth.notice}
+          isAdminConsole={isAdminConsole}
           onSignedIn={(session) => setAuth({ state: 'signed-in', session })}
         />
       );
@@ -137,6 +143,8 @@ export function App({ api }: { api: TetherClient }) {
             onSignOut={signOut}
           />
         );
+      if (auth.session.user.mustEnrolSecondFactor && isAdminConsole)
+        return <EnrolInConsoleFirst onSignOut={signOut} />;
       if (auth.session.user.mustEnrolSecondFactor)
         return (
           <ConsoleContextValue.Provider value={context}>
@@ -145,17 +153,34 @@ export function App({ api }: { api: TetherClient }) {
         );
       return (
         <ConsoleContextValue.Provider value={context}>
-          <NavBar
-            session={auth.session}
-            route={route}
-            onSignOut={signOut}
-            isSigningOut={isSigningOut}
-          />
-          <main className={`page page-${route.name}`}>
-            {/* Keyed on the path, so that moving between two devices starts each page fresh. */}
-            <Fragment key={path}>{route.render(params)}</Fragment>
-          </main>
+          {isAdminConsole ? (
+            <AdminShell session={auth.session} onSignOut={signOut} isSigningOut={isSigningOut} />
+          ) : (
+            <ConsoleShell session={auth.session} onSignOut={signOut} isSigningOut={isSigningOut} />
+          )}
         </ConsoleContextValue.Provider>
       );
   }
+}
+
+/**
+ * The admin console to a user whose role requires a second factor they have not enrolled: the
+ * enrolment (passkeys are bound to the console's origin) is in the console, not here.
+ */
+function EnrolInConsoleFirst({ onSignOut }: { onSignOut: () => void }) {
+  return (
+    <main className="login">
+      <div className="login-card" data-testid="enrol-in-console">
+        <h1>Add a second factor first</h1>
+        <Notice kind="info">
+          Your role requires a second factor at sign-in. Add an authenticator app or a passkey on My
+          account in the Tether console (the console URL, not this admin port), then sign in here
+          again.
+        </Notice>
+        <button type="button" className="button-link" onClick={onSignOut}>
+          Sign out
+        </button>
+      </div>
+    </main>
+  );
 }

@@ -11,6 +11,7 @@ export const authEndpoints = {
     description:
       "Sets the session cookie `tether_session` (HttpOnly, Secure, SameSite=Strict), which every `consoleSession` endpoint needs; it lapses after a period without use. When `user.mustChangePassword` is true, the user must change their password (`POST /api/v1/account/password`) before anything else. A disabled user is refused with `AUTH_FAILED`. Repeated failures from one source or for one user are throttled with `RATE_LIMITED` (`details.retryAfterSec`, and a `Retry-After` header). When the sign-in needs a further step (a second factor, a directory's challenge) the reply is `{ step }` instead of `{ user }` and no cookie is set yet: answer it with `POST /api/v1/auth/login/continue`.",
     access: { kind: 'public' },
+    listener: 'both',
     subject: 'sign-in request',
     body: LoginRequest,
     success: { status: 200, body: SignInResponse },
@@ -24,6 +25,7 @@ export const authEndpoints = {
     description:
       "Answers the `step` a sign-in returned (a second factor, a directory's challenge) with its `ticket`. Replies `{ user }` and sets the session cookie when the sign-in is complete, or `{ step }` when another step follows. A wrong answer is `AUTH_FAILED` and counts like a wrong password (`RATE_LIMITED` after too many); an unknown or expired ticket is `AUTH_FAILED`: sign in again.",
     access: { kind: 'public' },
+    listener: 'both',
     subject: 'sign-in answer',
     body: ContinueSignInRequest,
     success: { status: 200, body: SignInResponse },
@@ -36,6 +38,7 @@ export const authEndpoints = {
     summary: 'Sign out',
     description:
       'Ends the session of this cookie and clears it; event streams opened with it end too.',
+    listener: 'both',
     access: {
       kind: 'user',
       permission: 'console.use',
@@ -52,6 +55,7 @@ export const authEndpoints = {
     summary: 'Who is signed in',
     description:
       'The user of the session cookie; `AUTH_REQUIRED` when nobody is signed in. `user.mustChangePassword` says they must change their password before anything else.',
+    listener: 'both',
     access: {
       kind: 'user',
       permission: 'console.use',

@@ -30,6 +30,19 @@ export type EndpointAccess =
     }
   | { kind: 'scriptToken'; operation: string; permission?: OemPermission };
 
+/** The listeners an endpoint may be served on (see `Endpoint.listener`). */
+export type EndpointListener = 'admin' | 'both';
+
+/** Whether the user listener serves the endpoint: every one but the admin-only ones. */
+export function isOnUserListener(target: { listener?: EndpointListener }): boolean {
+  return target.listener !== 'admin';
+}
+
+/** Whether the admin listener serves the endpoint: the admin-only and the shared ones. */
+export function isOnAdminListener(target: { listener?: EndpointListener }): boolean {
+  return target.listener !== undefined;
+}
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
@@ -51,10 +64,12 @@ export interface Endpoint<
   readonly description?: string;
   readonly access: EndpointAccess;
   /**
-   * `admin`: served only on the admin listener (`/conf`, localhost and trusted networks), with
-   * a `/conf/api/…` path. Absent: the user listener.
+   * Which listener serves it. Absent: the user listener only. `admin`: the admin listener only
+   * (`/conf`, reached from localhost and the trusted networks), with a `/conf/api/…` path.
+   * `both`: the same route on both (signing in and out, who am I, the forced password change:
+   * what the admin console needs before its own endpoints), with its `/api/v1/…` path.
    */
-  readonly listener?: 'admin';
+  readonly listener?: EndpointListener;
   /** What the input describes, for error messages: "Invalid installer: group: …". */
   readonly subject?: string;
   readonly params?: Params;

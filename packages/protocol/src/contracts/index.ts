@@ -22,6 +22,7 @@ import { directoryEndpoints } from './directories.js';
 import { ssoEndpoints } from './sso.js';
 import { proxyEndpoints } from './proxy.js';
 import { serverKeyEndpoints } from './server-keys.js';
+import { serverStatusEndpoints, trustedNetworkEndpoints } from './server-admin.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -47,11 +48,12 @@ export * from './directories.js';
 export * from './sso.js';
 export * from './proxy.js';
 export * from './server-keys.js';
+export * from './server-admin.js';
 export { openApiDocument } from './openapi.js';
 
 /**
- * Every endpoint defined as a contract. The server's contract test checks that each has a route
- * and each route has a contract (routes not yet moved to contracts are listed there).
+ * Every endpoint defined as a contract, on either listener (`listener`). The server's contract
+ * test checks that each listener serves exactly its contracts.
  */
 export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(installerEndpoints),
@@ -85,4 +87,6 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(ssoEndpoints),
   ...Object.values(proxyEndpoints),
   ...Object.values(serverKeyEndpoints),
+  ...Object.values(serverStatusEndpoints),
+  ...Object.values(trustedNetworkEndpoints),
 ];

@@ -196,18 +196,49 @@ function security(target: AnyEndpoint): JsonObject {
   };
 }
 
+/** The servers of both listeners, for the operations that are not on the user listener alone. */
+interface Listeners {
+  user: JsonObject;
+  admin: JsonObject;
+}
+
+/**
+ * Where an operation is served: the document's server (the user listener) unless the contract
+ * says otherwise; then its own `servers`, and a sentence saying so.
+ */
+function listenerOf(
+  target: AnyEndpoint,
+  listeners: Listeners,
+): { where?: string; servers?: JsonObject[] } {
+  if (target.listener === 'admin') {
+    return {
+      where:
+        'Served on the **admin listener** only (reached from localhost and the trusted networks), not on the console URL.',
+      servers: [listeners.admin],
+    };
+  }
+  if (target.listener === 'both')
+    return {
+      where: 'Served on both listeners: the console URL and the admin listener.',
+      servers: [listeners.user, listeners.admin],
+    };
+  return {};
+}
+
 function operation(
   target: AnyEndpoint,
-  schemas: SchemaCollector,
-  errorBody: JsonObject,
+  context: { schemas: SchemaCollector; errorBody: JsonObject; listeners: Listeners },
 ): JsonObject {
+  const { schemas, errorBody } = context;
   const { who, ...access } = security(target);
+  const { where, servers } = listenerOf(target, context.listeners);
   const list = parameters(target, schemas);
   return {
     operationId: target.id,
     summary: target.summary,
-    description: [target.description, who].filter(Boolean).join('\n\n'),
+    description: [target.description, who, where].filter(Boolean).join('\n\n'),
     tags: [area(target)],
+    ...(servers ? { servers } : {}),
     ...access,
     ...(list.length > 0 ? { parameters: list } : {}),
     ...(target.body
@@ -231,7 +262,7 @@ const area = (target: AnyEndpoint): string => target.id.split('.')[0] ?? target.
  * id, tagged by area), parameters and bodies from its zod schemas as clients send them, answers
  * as the server sends them, its error codes grouped by status in the protocol's error shape,
  * and its access as a security requirement (`consoleSession` cookie, `scriptToken` bearer, or
- * none).
+ * none). Operations of the admin listener (contract `listener`) name it in their own `servers`.
  *
  * @example
  * const document = openApiDocument({ endpoints: ENDPOINTS, serverUrl: 'https://support.example.com' });
@@ -240,6 +271,11 @@ const area = (target: AnyEndpoint): string => target.id.split('.')[0] ?? target.
 export function openApiDocument(options: {
   endpoints: readonly AnyEndpoint[];
   serverUrl: string;
+  /**
+   * The admin listener's URL (`https://host:7615`), the server of its operations; by default the
+   * server URL's host on the default admin port.
+   */
+  adminServerUrl?: string;
   /**
    * A module's exports (`import * as protocol from '@tether/protocol'`): a request or answer
    * schema exported there becomes a component under its export name.
@@ -255,6 +291,13 @@ export function openApiDocument(options: {
   }
   const schemas = schemaCollector(names);
   const errorBody = schemas.use(ErrorBody, 'output');
+  const listeners: Listeners = {
+    user: { url: options.serverUrl, description: 'The console and agents listener' },
+    admin: {
+      url: options.adminServerUrl ?? `https://${new URL(options.serverUrl).hostname}:7615`,
+      description: 'The admin listener (localhost and trusted networks only)',
+    },
+  };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const target of options.endpoints) {
     const path = target.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -262,7 +305,7 @@ export function openApiDocument(options: {
     const method = target.method.toLowerCase();
     if (operations[method] !== undefined)
       throw new Error(`Two contracts for ${target.method} ${path}`);
-    operations[method] = operation(target, schemas, errorBody);
+    operations[method] = operation(target, { schemas, errorBody, listeners });
   }
   return {
     openapi: '3.1.0',
@@ -270,7 +313,7 @@ export function openApiDocument(options: {
       title: 'Tether API',
       version: TETHER_VERSION,
       description:
-        'The whole HTTP API of a Tether server: the console API (sign in with `POST /api/v1/auth/login`; the session cookie authenticates the rest), the administration API, and the integration API for management vendors (`Authorization: Bearer <script token>`). Errors are `{code, message, details?}`; clients branch on `code`.',
+        'The whole HTTP API of a Tether server: the console API (sign in with `POST /api/v1/auth/login`; the session cookie authenticates the rest), the administration API (the `/conf/api/…` operations are on the admin listener, see their `servers`), and the integration API for management vendors (`Authorization: Bearer <script token>`). Errors are `{code, message, details?}`; clients branch on `code`.',
     },
     servers: [{ url: options.serverUrl }],
     tags: [...new Set(options.endpoints.map(area))].sort().map((name) => ({ name })),

@@ -92,6 +92,7 @@ export const accountEndpoints = {
     description:
       'Needs the current password (a wrong one is `INVALID_INPUT`; wrong ones count against the sign-in limits, then `RATE_LIMITED`); the new one needs at least 12 characters. Ends the other sign-ins of the user; this one stays. The one call (with sign-out and `auth.me`) open to a user who must change their password.',
     access: { kind: 'user', permission: 'console.use', duringPasswordChange: true },
+    listener: 'both',
     subject: 'password change',
     body: ChangePasswordRequest,
     success: { status: 200, body: LoginResponse },

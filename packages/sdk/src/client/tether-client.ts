@@ -48,6 +48,11 @@ export interface TetherClientOptions {
   fetch?: typeof fetch;
   /** Extra headers on every request, e.g. a `cookie` when running outside a browser. */
   headers?: Record<string, string>;
+  /**
+   * Origin of the admin listener (`https://host:7615`), where `call` sends the contracts with
+   * `listener: 'admin'`; defaults to `baseUrl` (the admin console calls its own origin).
+   */
+  adminBaseUrl?: string;
 }
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
@@ -66,6 +71,14 @@ export interface TetherClient
     DirectoryClient,
     ServerKeyClient,
     SsoClient {
+  /**
+   * Calls any endpoint through its contract, its reply validated. A contract of the admin
+   * listener goes to `adminBaseUrl`.
+   *
+   * @example
+   * const { networks } = await api.call(trustedNetworkEndpoints.get, {});
+   */
+  call<E extends AnyEndpoint>(target: E, request: EndpointRequest<E>): Promise<EndpointResponse<E>>;
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -99,13 +112,6 @@ export interface TetherClient
   revokeInstaller(installerId: string): Promise<void>;
   getStatisticsSettings(): Promise<StatisticsSettings>;
   updateStatisticsSettings(settings: StatisticsSettings): Promise<StatisticsSettings>;
-  /**
-   * Calls any endpoint contract (the admin console's `/conf/api/…` sections use it).
-   *
-   * @example
-   * const settings = await api.call(proxyEndpoints.get, {});
-   */
-  call<E extends AnyEndpoint>(target: E, request: EndpointRequest<E>): Promise<EndpointResponse<E>>;
 }
 
 /**
@@ -123,7 +129,14 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     headers: options.headers ?? {},
   };
 
+  const adminTransport: HttpTransport =
+    options.adminBaseUrl === undefined
+      ? transport
+      : { ...transport, baseUrl: options.adminBaseUrl.replace(/\/+$/, '') };
+
   return {
+    call: (target, request) =>
+      callEndpoint(target.listener === 'admin' ? adminTransport : transport, target, request),
     ...createAuditClient(transport),
     ...createPolicyClient(transport),
     ...createUnattendedClient(transport),
@@ -173,7 +186,6 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     revokeInstaller: (installerId) =>
       callEndpoint(transport, installerEndpoints.revoke, { params: { id: installerId } }),
     getStatisticsSettings: () => callEndpoint(transport, settingsEndpoints.getStatistics, {}),
-    call: (target, request) => callEndpoint(transport, target, request),
     updateStatisticsSettings: (settings) =>
       callEndpoint(transport, settingsEndpoints.setStatistics, { body: settings }),
   };

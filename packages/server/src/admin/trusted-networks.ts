@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '@tether/protocol';
 import type { Store } from '../store/store.js';
-import { AddressList, parseNetwork } from '../net/address-list.js';
+import { AddressList, isLocalhost, parseNetwork } from '../net/address-list.js';
 
 const KEY = 'admin.trustedNetworks';
 
@@ -22,4 +22,18 @@ export async function writeTrustedNetworks(store: Store, entries: string[]): Pro
 
 export async function loadTrustedNetworkList(store: Store): Promise<AddressList> {
   return new AddressList(await readTrustedNetworks(store));
+}
+
+/**
+ * Refuses a list that would shut out the administrator making the change: from another machine,
+ * their own address must stay in it (on the server itself, localhost always is). Bad entries
+ * are refused first, by the same check as `writeTrustedNetworks`.
+ */
+export function refuseLockOut(entries: readonly string[], sourceAddress: string): void {
+  const next = new AddressList(entries.map((entry) => entry.trim()).filter(Boolean));
+  if (isLocalhost(sourceAddress) || next.has(sourceAddress)) return;
+  throw new AppError(
+    'INVALID_INPUT',
+    `This change would lock you out: you are connecting from ${sourceAddress}, which the new list does not allow. Keep a network that contains it, or make the change on the server itself.`,
+  );
 }

@@ -209,7 +209,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   uploads.start();
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
 
-  const bound: { port?: number | undefined } = {};
+  const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const agentSettings = async (): Promise<AgentSettings> => ({
     statistics: await readStatisticsSettings(store),
   });
@@ -252,6 +252,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,
+    adminUrl: () => {
+      const url = new URL(context.publicUrl());
+      url.port = String(bound.adminPort ?? config.admin.port);
+      return url.origin;
+    },
     async broadcastSettings() {
       const settings = await agentSettings();
       for (const link of presence.all()) link.send({ type: 'settings', settings });
@@ -303,7 +308,25 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     devicesOnline: () => presence.size,
     sessionsActive: () => sessions.activeCount,
   });
-  const admin = await createAdminApp(context, { https, metrics, startedAt });
+  const admin = await createAdminApp(context, {
+    https,
+    metrics,
+    startedAt,
+    listeners: () => [
+      {
+        purpose: 'console and agents',
+        host: config.listen.host,
+        port: bound.port ?? config.listen.port,
+        isBound: bound.port !== undefined,
+      },
+      {
+        purpose: 'admin console',
+        host: config.admin.host,
+        port: bound.adminPort ?? config.admin.port,
+        isBound: bound.adminPort !== undefined,
+      },
+    ],
+  });
   const sweeper = startChannelSweeper({
     channels: sockets.channels,
     clock,
@@ -331,6 +354,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     flag: '--admin-port',
     log,
   });
+  bound.adminPort = adminPort;
   // In order, so nothing touches the store once it is closed (SIGTERM used to close it first).
   const close = async (): Promise<void> => {
     // 1. Stop accepting connections (resolves once every connection is gone, awaited below).

@@ -10,7 +10,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import { createSelfSignedCertificate } from '../keys/self-signed-certificate.js';
 import { createLogger } from '../logging.js';
 import { registerEndpoint } from './endpoint-route.js';
-import { createHttpsApp } from './https-app.js';
+import { createHttpsApp, type HttpsOptions } from './https-app.js';
 
 const download = endpoint({
   id: 'test.download',
@@ -29,18 +29,19 @@ interface LogLine {
 const logged: LogLine[] = [];
 const destination = new PassThrough();
 destination.on('data', (line: Buffer) => logged.push(JSON.parse(line.toString()) as LogLine));
-const app = createHttpsApp({
-  https: {
-    ...createSelfSignedCertificate({ commonName: 'test', names: ['127.0.0.1'], validDays: 1 }),
-    minVersion: 'TLSv1.2',
-    connections: {
-      headersTimeoutSec: 60,
-      bodyTimeoutSec: 60,
-      idleTimeoutSec: 60,
-      maxConnectionsPerSource: 100,
-    },
-    trustedProxies: [],
+const https: HttpsOptions = {
+  ...createSelfSignedCertificate({ commonName: 'test', names: ['127.0.0.1'], validDays: 1 }),
+  minVersion: 'TLSv1.2',
+  connections: {
+    headersTimeoutSec: 60,
+    bodyTimeoutSec: 60,
+    idleTimeoutSec: 60,
+    maxConnectionsPerSource: 100,
   },
+  trustedProxies: [],
+};
+const app = createHttpsApp({
+  https,
   log: createLogger({ level: 'info', destination }),
 });
 after(() => app.close());
@@ -82,4 +83,29 @@ test('a download whose client left before it was written is answered once, witho
     logged.filter((line) => line.level >= 40),
     [],
   );
+});
+
+test('an admin contract cannot be registered on the user listener, nor a user one on the admin listener', () => {
+  const adminOnly = endpoint({
+    ...download,
+    id: 'test.admin',
+    path: '/conf/api/x',
+    listener: 'admin',
+  });
+  const adminApp = createHttpsApp({
+    https,
+    log: createLogger({ level: 'silent' }),
+    listener: 'admin',
+  });
+  const handler = () => Promise.resolve('x');
+  const auth = undefined as unknown as AuthService;
+  assert.throws(
+    () => registerEndpoint(app, auth, adminOnly, handler),
+    /test\.admin: its contract is not served on the user listener/,
+  );
+  assert.throws(
+    () => registerEndpoint(adminApp, auth, { ...download, id: 'test.user' }, handler),
+    /test\.user: its contract is not served on the admin listener/,
+  );
+  registerEndpoint(adminApp, auth, adminOnly, handler);
 });

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
+  isOnAdminListener,
+  isOnUserListener,
   type AnyEndpoint,
   type EndpointInput,
   type EndpointResponse,
@@ -8,7 +10,7 @@ import {
 import type { AuthService, Principal } from '../auth/auth-service.js';
 import type { OemCaller } from '../oem/oem-context.js';
 import type { OemService } from '../oem/oem-service.js';
-import type { HttpsApp } from './https-app.js';
+import { listenerOf, type HttpsApp } from './https-app.js';
 import { parseParams } from './parse-params.js';
 import { noStore } from './no-store.js';
 import { parseInput, requireUser, sourceAddress } from './request-context.js';
@@ -114,6 +116,11 @@ export function registerEndpoint<E extends AnyEndpoint>(
 ): void {
   if (target.access.kind === 'scriptToken' && !hasScriptTokens(auth)) {
     throw new Error(`${target.id}: register script-token endpoints with the OEM authenticator`);
+  }
+  // An admin contract on the user listener would bypass the admin listener's network check.
+  const listener = listenerOf(app);
+  if (!(listener === 'admin' ? isOnAdminListener(target) : isOnUserListener(target))) {
+    throw new Error(`${target.id}: its contract is not served on the ${listener} listener`);
   }
   app.route({
     method: target.method,

@@ -25,6 +25,15 @@ export interface RouteInfo {
 }
 
 const routesOf = new WeakMap<HttpsApp, RouteInfo[]>();
+const listenerOfApp = new WeakMap<HttpsApp, ListenerName>();
+
+/** The server's two listeners: consoles, agents and integrations; and the admin console. */
+export type ListenerName = 'user' | 'admin';
+
+/** Which listener an app made by `createHttpsApp` is (endpoint registration checks it). */
+export function listenerOf(app: HttpsApp): ListenerName {
+  return listenerOfApp.get(app) ?? 'user';
+}
 
 /** Every route registered on an app made by `createHttpsApp` (contract coverage test). */
 export function registeredRoutes(app: HttpsApp): readonly RouteInfo[] {
@@ -66,6 +75,8 @@ const NO_FASTIFY_SCHEMAS = {
 export function createHttpsApp(options: {
   https: HttpsOptions;
   log: Logger;
+  /** Which listener this is (default `user`): only its endpoint contracts may be registered. */
+  listener?: ListenerName;
   bodyLimit?: number;
   /** Serves GET requests no route matched (the console's History-API fallback). */
   fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
@@ -84,6 +95,7 @@ export function createHttpsApp(options: {
   });
   const routes: RouteInfo[] = [];
   routesOf.set(app, routes);
+  listenerOfApp.set(app, options.listener ?? 'user');
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, path: route.url });

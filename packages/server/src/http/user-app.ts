@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import { healthEndpoints } from '@tether/protocol';
 import { createHttpsApp, type HttpsApp, type HttpsOptions } from './https-app.js';
 import type { ServerContext } from '../ports/server-context.js';
@@ -29,6 +26,12 @@ import { ssoRoutes } from './routes/sso-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { resolveClientAddresses } from './client-address.js';
 import { registerEndpoint } from './endpoint-route.js';
+import {
+  builtConsoleDir,
+  consoleCsp,
+  CONSOLE_NOT_BUILT,
+  serveConsoleFiles,
+} from './console-files.js';
 
 /** The SAML assertion consumer service of any provider. */
 const SAML_ACS = /^\/api\/v1\/auth\/sso\/[a-z0-9-]+\/acs(\?|$)/;
@@ -41,14 +44,17 @@ export async function createUserApp(
   context: ServerContext,
   https: HttpsOptions,
 ): Promise<HttpsApp> {
-  const hasConsole =
-    context.consoleDir !== undefined && existsSync(join(context.consoleDir, 'index.html'));
+  const consoleDir = builtConsoleDir(context.consoleDir);
   const app = createHttpsApp({
     https,
     log: context.log.child({ listener: 'user' }),
-    // The console routes with the History API: unknown non-API paths get the app.
+    // The console routes with the History API: unknown non-API paths get the app. The admin
+    // console's paths are the admin listener's: here they are not found.
     fallback: (request, reply) =>
-      hasConsole && !request.url.startsWith('/api/') && !request.url.startsWith('/relay/')
+      consoleDir &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/relay/') &&
+      !isAdminConsolePath(request.url)
         ? reply.sendFile('index.html')
         : undefined,
   });
@@ -92,26 +98,19 @@ export async function createUserApp(
   ]) {
     routes(app, context);
   }
-  await serveConsole(app, hasConsole ? context.consoleDir : undefined);
+  await serveConsole(app, consoleDir);
   return app;
 }
 
 async function serveConsole(app: HttpsApp, consoleDir: string | undefined): Promise<void> {
   if (!consoleDir) {
-    app.get('/', (_request, reply) =>
-      reply
-        .type('text/plain')
-        .send('The Tether console is not built. Run `npm run build:console`, then reload.'),
-    );
+    app.get('/', (_request, reply) => reply.type('text/plain').send(CONSOLE_NOT_BUILT));
     return;
   }
-  await app.register(fastifyStatic, { root: consoleDir, wildcard: false, index: 'index.html' });
+  await serveConsoleFiles(app, consoleDir, { index: true });
 }
 
-/**
- * Scripts and styles only from our origin: an injected string cannot run code; it cannot open a
- * WebSocket to anywhere but this server either.
- */
-function consoleCsp(webSocketOrigins: string): string {
-  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ${webSocketOrigins}; frame-ancestors 'none'`;
+/** `/conf` and below: the admin console, served by the admin listener only. */
+function isAdminConsolePath(url: string): boolean {
+  return /^\/conf(?:[/?#]|$)/.test(url);
 }

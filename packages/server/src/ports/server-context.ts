@@ -66,6 +66,8 @@ export interface ServerContext {
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */
   publicUrl(): string;
+  /** The admin listener's origin: the public URL's host on the admin port. */
+  adminUrl(): string;
   recordingsDir: string;
   /** The console's built files, when present. */
   consoleDir: string | undefined;

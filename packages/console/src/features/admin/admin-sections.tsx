@@ -1,4 +1,6 @@
 import type { ReactElement } from 'react';
+import { StatusSection } from './status-section.js';
+import { TrustedNetworksSection } from './trusted-networks-section.js';
 import { ProxySection } from './proxy-section.js';
 import { KeysSection } from './keys-section.js';
 
@@ -14,8 +16,10 @@ export interface AdminSection {
   readonly render: () => ReactElement;
 }
 
-/** Every admin section; each feature adds its own line. */
+/** Every admin section; each feature adds its own line. The first one is the page at `/conf`. */
 export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  { name: 'status', label: 'Status', render: () => <StatusSection /> },
+  { name: 'trusted-networks', label: 'Trusted networks', render: () => <TrustedNetworksSection /> },
   { name: 'proxy', label: 'Reverse proxy', render: () => <ProxySection /> },
   { name: 'keys', label: 'Server keys', render: () => <KeysSection /> },
 ];

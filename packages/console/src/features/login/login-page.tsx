@@ -33,10 +33,16 @@ function useCountdown(until: number): number {
 export function LoginPage({
   api,
   notice,
+  isAdminConsole = false,
   onSignedIn,
 }: {
   api: TetherClient;
   notice?: string | undefined;
+  /**
+   * On the admin listener: the heading says so, and single sign-on (whose providers return to
+   * the console URL) is not offered.
+   */
+  isAdminConsole?: boolean;
   onSignedIn: (session: LoginResponse) => void;
 }) {
   const [username, setUsername] = useState('');
@@ -90,7 +96,7 @@ export function LoginPage({
           <span className="brand-mark" aria-hidden="true" />
           <span>Tether</span>
         </div>
-        <h1>Sign in</h1>
+        <h1>{isAdminConsole ? 'Sign in to the server administration' : 'Sign in'}</h1>
         {notice && !error && <Notice kind="info">{notice}</Notice>}
         {error && (
           <div data-testid="login-error">
@@ -133,7 +139,7 @@ export function LoginPage({
         >
           {isSubmitting ? 'Signing in…' : waitSec > 0 ? `Wait ${waitSec} s` : 'Sign in'}
         </button>
-        <SsoButtons api={api} />
+        {!isAdminConsole && <SsoButtons api={api} />}
         <p className="login-help muted">
           Forgot the administrator password? On the server, run{' '}
           <code>tether admin reset-password</code>.

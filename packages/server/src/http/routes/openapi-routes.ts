@@ -30,19 +30,22 @@ function exportedByName(): Record<string, unknown> {
 /**
  * The API reference: the OpenAPI document of every endpoint, generated from the same contracts
  * the routes are registered with. It is made once per public URL (the schemas do not change
- * while the server runs).
+ * while the server runs); admin-listener operations name the admin listener's URL.
  */
 export function openApiRoutes(app: HttpsApp, context: ServerContext): void {
-  let cached: { publicUrl: string; document: OpenApiDocument } | undefined;
+  let cached: { urls: string; document: OpenApiDocument } | undefined;
   registerEndpoint(app, context.auth, apiReferenceEndpoints.openapi, () => {
     const publicUrl = context.publicUrl();
-    if (cached?.publicUrl !== publicUrl) {
+    const adminUrl = context.adminUrl();
+    const urls = `${publicUrl} ${adminUrl}`;
+    if (cached?.urls !== urls) {
       const document = openApiDocument({
         endpoints: ENDPOINTS,
         serverUrl: publicUrl,
+        adminServerUrl: adminUrl,
         namedSchemas: exportedByName(),
       });
-      cached = { publicUrl, document };
+      cached = { urls, document };
     }
     return Promise.resolve(cached.document);
   });

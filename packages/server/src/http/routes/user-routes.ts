@@ -44,17 +44,25 @@ export function userRoutes(app: HttpsApp, context: ServerContext): void {
       users.resetPassword(params.id, body, actorOf(principal, request)),
   );
 
+  passwordChangeRoute(app, context);
+  registerEndpoint(app, context.auth, accountEndpoints.update, async ({ body, principal }) => ({
+    ...signedIn(principal),
+    user: await users.updateOwnAccount(principal, body),
+  }));
+}
+
+/**
+ * Changing one's own password: on both listeners, since a user an administrator asked to change
+ * theirs must do it before anything else, the admin console included.
+ */
+export function passwordChangeRoute(app: HttpsApp, context: ServerContext): void {
   registerEndpoint(
     app,
     context.auth,
     accountEndpoints.changePassword,
     async ({ body, principal, request }) => ({
       ...signedIn(principal),
-      user: await users.changeOwnPassword(principal, body, sourceAddress(request)),
+      user: await context.users.changeOwnPassword(principal, body, sourceAddress(request)),
     }),
   );
-  registerEndpoint(app, context.auth, accountEndpoints.update, async ({ body, principal }) => ({
-    ...signedIn(principal),
-    user: await users.updateOwnAccount(principal, body),
-  }));
 }
