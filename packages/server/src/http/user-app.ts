@@ -24,7 +24,6 @@ import { signInRoutes } from './routes/sign-in-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
 import { deviceGroupRoutes } from './routes/device-group-routes.js';
 import { secondFactorRoutes } from './routes/second-factor-routes.js';
-import { directoryRoutes } from './routes/directory-routes.js';
 import { ssoRoutes } from './routes/sso-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { registerEndpoint } from './endpoint-route.js';
@@ -83,7 +82,6 @@ export async function createUserApp(
     teamRoutes,
     deviceGroupRoutes,
     secondFactorRoutes,
-    directoryRoutes,
     ssoRoutes,
     openApiRoutes,
   ]) {
