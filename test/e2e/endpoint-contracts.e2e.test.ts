@@ -11,6 +11,7 @@ import {
   type AnyEndpoint,
   type Role,
 } from '@tether/protocol';
+import { clientFor } from '../support/admin-client.js';
 import { ensureDeviceGroup } from '../support/device-groups.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 import type { HttpsClient } from '../support/https-client.js';
@@ -43,11 +44,26 @@ describe('every route has a contract, and every contract a route', () => {
     const served = server.server.routes.user
       .filter((route) => route.path.startsWith('/api/') || route.path.startsWith('/oem/'))
       .map(key);
-    const contracts = ENDPOINTS.map(key);
+    const contracts = ENDPOINTS.filter((endpoint) => endpoint.listener !== 'admin').map(key);
     const withoutContract = served.filter((route) => !contracts.includes(route));
     assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
     const withoutRoute = contracts.filter((contract) => !served.includes(contract));
     assert.deepEqual(withoutRoute, [], 'contracts the server does not serve');
+  });
+
+  test('the admin listener serves every admin contract, under /conf/api', () => {
+    const served = server.server.routes.admin.map(key);
+    const admin = ENDPOINTS.filter((endpoint) => endpoint.listener === 'admin');
+    assert.deepEqual(
+      admin.filter((endpoint) => !endpoint.path.startsWith('/conf/api/')).map(key),
+      [],
+      'admin contracts outside /conf/api',
+    );
+    assert.deepEqual(
+      admin.map(key).filter((contract) => !served.includes(contract)),
+      [],
+      'admin contracts the admin listener does not serve',
+    );
   });
 
   test('endpoint ids are unique', () => {
@@ -59,10 +75,11 @@ describe('every route has a contract, and every contract a route', () => {
   });
 });
 
-/** A request to the endpoint with made-up path parameters and no body. */
+/** A request to the endpoint (on its listener) with made-up path parameters and no body. */
 function call(client: HttpsClient, endpoint: AnyEndpoint) {
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
-  return client.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  const body = endpoint.body ? {} : undefined;
+  return clientFor(server, endpoint, client).request(endpoint.method, path, body);
 }
 
 describe('authorisation is data: each contract refuses callers without its permission', () => {

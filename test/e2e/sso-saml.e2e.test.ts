@@ -10,6 +10,7 @@ import {
 } from '../../packages/console/test/support/browser.js';
 import { startSamlIdp, type SamlTestIdp } from '../support/sso/saml-idp.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { adminClient } from '../support/admin-client.js';
 
 const ACS_PATH = '/api/v1/auth/sso/corp-saml/acs';
 const SKEW_PROVIDERS = ['skew-none', 'skew-120'] as const;
@@ -60,9 +61,9 @@ before(async () => {
     groupsAttribute: 'groups',
     mapping: { rules: [{ group: 'support', role: 'privileged' }] },
   };
-  const saved = await server.admin.request(
+  const saved = await adminClient(server).request(
     'PUT',
-    '/api/v1/settings/sso/providers/corp-saml',
+    '/conf/api/sso/providers/corp-saml',
     provider,
   );
   assert.equal(saved.status, 200, saved.text);
@@ -73,9 +74,9 @@ before(async () => {
       label: id,
       clockSkewSec: id === 'skew-none' ? 0 : 120,
     };
-    const response = await server.admin.request(
+    const response = await adminClient(server).request(
       'PUT',
-      `/api/v1/settings/sso/providers/${id}`,
+      `/conf/api/sso/providers/${id}`,
       skewed,
     );
     assert.equal(response.status, 200, response.text);
@@ -145,7 +146,7 @@ test("an administrator's test shows the assertion's attributes and the mapping, 
   const page = await newConsolePage(browser, consoleUrl);
   try {
     await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-    await page.goto(`${consoleUrl}/api/v1/settings/sso/providers/corp-saml/test`);
+    await page.goto(`${consoleUrl}/conf/api/sso/providers/corp-saml/test`);
     await signInAtIdp(page, 'dave', 'dave-password');
     await page.getByTestId('sso-test-result').waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId('sso-test-username').innerText(), 'dave');

@@ -192,24 +192,3 @@ test('a record over an enum lists every key as a property; a partial one stays a
 });
 
 type JsonMap = Record<string, Record<string, unknown> | undefined>;
-
-test('an admin-listener contract says where it is served', () => {
-  const prune = endpoint({
-    id: 'trees.prune',
-    method: 'PUT',
-    listener: 'admin',
-    path: '/conf/api/trees',
-    summary: 'Set how trees are pruned',
-    access: { kind: 'user', permission: 'settings.manage' },
-    body: Settings,
-    success: { status: 200, body: Settings },
-    errors: [],
-  });
-  const document = openApiDocument({ endpoints: [prune], serverUrl: 'https://tether.test' });
-  const operation = document.paths['/conf/api/trees']?.put as {
-    description: string;
-    'x-listener'?: string;
-  };
-  assert.equal(operation['x-listener'], 'admin');
-  assert.match(operation.description, /admin listener only/);
-});

@@ -196,9 +196,6 @@ function security(target: AnyEndpoint): JsonObject {
   };
 }
 
-const ADMIN_LISTENER =
-  'Served on the admin listener only (the admin interface, `https://<host>:7615` by default, reached from localhost and trusted networks), not at the server URL above.';
-
 function operation(
   target: AnyEndpoint,
   schemas: SchemaCollector,
@@ -209,12 +206,9 @@ function operation(
   return {
     operationId: target.id,
     summary: target.summary,
-    description: [target.description, who, target.listener === 'admin' && ADMIN_LISTENER]
-      .filter(Boolean)
-      .join('\n\n'),
+    description: [target.description, who].filter(Boolean).join('\n\n'),
     tags: [area(target)],
     ...access,
-    ...(target.listener === 'admin' ? { 'x-listener': 'admin' } : {}),
     ...(list.length > 0 ? { parameters: list } : {}),
     ...(target.body
       ? {

@@ -9,6 +9,7 @@ import type { ServerContext } from '../ports/server-context.js';
 import { registerEndpoint } from '../http/endpoint-route.js';
 import type { HttpsApp } from '../http/https-app.js';
 import { sourceAddress } from '../http/request-context.js';
+import { roleListRoute } from '../http/routes/role-routes.js';
 import { bindBrowser } from '../http/sso-binding.js';
 
 /** LDAP and RADIUS directories, set and tested by administrators (issue 12). */
@@ -143,4 +144,6 @@ export function signInAdminRoutes(app: HttpsApp, context: ServerContext): void {
   directoryAdminRoutes(app, context);
   ssoAdminRoutes(app, context);
   secondFactorAdminRoutes(app, context);
+  // Their editors name roles: the list of roles is served here too (contract `roles.list`).
+  roleListRoute(app, context);
 }

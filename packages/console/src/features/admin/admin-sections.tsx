@@ -1,4 +1,7 @@
 import type { ReactElement } from 'react';
+import { DirectoriesSection } from './directories-section.js';
+import { SecondFactorSection } from './second-factor-section.js';
+import { SsoSection } from './sso-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -13,4 +16,8 @@ export interface AdminSection {
 }
 
 /** Every admin section; each feature adds its own line. */
-export const ADMIN_SECTIONS: readonly AdminSection[] = [];
+export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  { name: 'directories', label: 'Directories', render: () => <DirectoriesSection /> },
+  { name: 'single-sign-on', label: 'Single sign-on', render: () => <SsoSection /> },
+  { name: 'second-factor', label: 'Second factor', render: () => <SecondFactorSection /> },
+];

@@ -4,10 +4,11 @@ import { useConsole } from '../../api/console-context.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
-import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
-import { SsoProviderForm } from './sso-provider-form.js';
+import { navigate, useSearch } from '../../routing/navigation.js';
+import { SsoProviderForm } from '../sign-in/sso-provider-form.js';
+import { SsoTestResult } from '../sign-in/sso-test-result.js';
 
 type Editing = { kind: SaveSsoProviderRequest['kind']; entry?: SsoProviderEntry } | null;
 
@@ -104,42 +105,59 @@ function ProviderRow({
 }
 
 /**
- * Sign-in → Single sign-on (administrators): OpenID Connect and SAML 2.0 providers, their
- * group mapping, the URLs to enter at the provider, and a test that shows what the server saw.
+ * The admin console's Single sign-on (administrators): OpenID Connect and SAML 2.0 providers,
+ * their group mapping, the URLs to enter at the provider, and a test that shows what the server
+ * saw (the provider brings the test's browser tab back to `/conf/single-sign-on?test=<id>`).
+ *
+ * @example
+ * <SsoSection />
  */
-export function SsoPage() {
+export function SsoSection() {
   const [providers, reload] = useLoad((api) => api.listSsoProviders(), []);
   const [editing, setEditing] = useState<Editing>(null);
+  const testId = new URLSearchParams(useSearch()).get('test');
   const done = () => {
     setEditing(null);
     reload();
   };
   return (
     <>
-      <PageHeader
-        title="Single sign-on"
-        subtitle="Technicians sign in with your identity provider; their account is created at their first sign-in with the role their groups map to, or refused when none does."
-        actions={
-          <>
+      <p className="page-subtitle">
+        Technicians sign in with your identity provider; their account is created at their first
+        sign-in with the role their groups map to, or refused when none does.
+      </p>
+      {testId && (
+        <>
+          <SsoTestResult testId={testId} />
+          <p>
             <button
               type="button"
-              className="button"
-              onClick={() => setEditing({ kind: 'oidc' })}
-              data-testid="sso-add-oidc"
+              className="button-link"
+              onClick={() => navigate(window.location.pathname)}
             >
-              Add OpenID Connect
+              Close the test result
             </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => setEditing({ kind: 'saml' })}
-              data-testid="sso-add-saml"
-            >
-              Add SAML 2.0
-            </button>
-          </>
-        }
-      />
+          </p>
+        </>
+      )}
+      <div className="page-actions">
+        <button
+          type="button"
+          className="button"
+          onClick={() => setEditing({ kind: 'oidc' })}
+          data-testid="sso-add-oidc"
+        >
+          Add OpenID Connect
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => setEditing({ kind: 'saml' })}
+          data-testid="sso-add-saml"
+        >
+          Add SAML 2.0
+        </button>
+      </div>
       {editing && (
         <SsoProviderForm
           key={editing.entry?.provider.id ?? editing.kind}

@@ -38,7 +38,6 @@ function RequiredRolesForm({
   };
   return (
     <form className="card form-grid" onSubmit={onSubmit} data-testid="second-factor-settings">
-      <h2 className="field-wide">Two-factor sign-in</h2>
       <p className="muted field-wide">
         Users of these roles must have a second factor (an authenticator app or a passkey). One who
         has none is asked to add one right after their password, before anything else. Single
@@ -66,12 +65,12 @@ function RequiredRolesForm({
 }
 
 /**
- * The administrator's choice of roles that require a second factor (Settings).
+ * The admin console's Second factor: the roles whose users must have one.
  *
  * @example
- * <SecondFactorSettingsCard />
+ * <SecondFactorSection />
  */
-export function SecondFactorSettingsCard() {
+export function SecondFactorSection() {
   const [settings, reload] = useLoad(async (api) => {
     const [value, roles] = await Promise.all([api.getSecondFactorSettings(), api.listRoles()]);
     return { value, roles };
