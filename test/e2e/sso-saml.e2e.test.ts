@@ -146,14 +146,19 @@ test("an administrator's test shows the assertion's attributes and the mapping, 
   const page = await newConsolePage(browser, consoleUrl);
   try {
     await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-    await page.goto(`${consoleUrl}/conf/api/sso/providers/corp-saml/test`);
+    // Started on the admin listener (signed in there by the same cookie), shown in the admin
+    // console once the IdP has posted to the user listener.
+    const adminOrigin = new URL(server.adminUrl).origin;
+    await page.goto(`${adminOrigin}/conf/api/sso/providers/corp-saml/test`);
     await signInAtIdp(page, 'dave', 'dave-password');
     await page.getByTestId('sso-test-result').waitFor({ timeout: 60_000 });
+    assert.equal(new URL(page.url()).origin, adminOrigin);
     assert.equal(await page.getByTestId('sso-test-username').innerText(), 'dave');
     assert.equal(await page.getByTestId('sso-test-groups').innerText(), 'sales');
     assert.match(await page.getByTestId('sso-test-mapped').innerText(), /not mapped/);
     assert.match(await page.getByTestId('sso-test-received').innerText(), /"nameID"/);
     // Still the administrator: the test did not sign dave in.
+    await page.goto(consoleUrl);
     assert.match(await page.getByTestId('signed-in-user').innerText(), /admin/);
   } finally {
     await page.context().close();
@@ -278,7 +283,7 @@ test("pasting the IdP's metadata in the console fills its URL, entity ID and cer
   const page = await newConsolePage(browser, consoleUrl);
   try {
     await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-    await page.goto(`${consoleUrl}/settings/sign-in/sso`);
+    await page.goto(new URL('/conf/single-sign-on', server.adminUrl).href);
     await page.getByTestId('sso-add-saml').click();
     await page.getByTestId('sso-idp-metadata').fill(metadata);
     await page.getByTestId('sso-idp-metadata-fill').click();
