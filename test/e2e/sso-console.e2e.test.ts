@@ -113,12 +113,14 @@ test('the Test action runs the flow in a new tab and shows what the server saw i
   await tab.locator('input[name="password"]').fill('any password');
   await tab.locator('button[type="submit"]').click();
   await tab.getByRole('button', { name: 'Continue' }).click();
+  // Back from the provider on the user listener, the tab goes on to the admin console.
+  const adminOrigin = new URL(server.adminUrl).origin;
+  await tab.waitForURL(
+    (url) => url.origin === adminOrigin && url.pathname === '/conf/single-sign-on',
+    { timeout: 60_000 },
+  );
   const result = tab.getByTestId('sso-test-result');
   await result.waitFor({ timeout: 60_000 });
-  // Back from the provider on the user listener, the tab went on to the admin console.
-  const shown = new URL(tab.url());
-  assert.equal(shown.origin, new URL(server.adminUrl).origin);
-  assert.equal(shown.pathname, '/conf/single-sign-on');
   assert.equal(await tab.getByTestId('sso-test-username').innerText(), 'erin');
   assert.equal(await tab.getByTestId('sso-test-groups').innerText(), 'ops, staff');
   assert.match(await tab.getByTestId('sso-test-mapped').innerText(), /^privileged/);

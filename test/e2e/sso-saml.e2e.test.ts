@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { AuditEntry, UserList, type SaveSsoProviderRequest } from '@tether/protocol';
+import { AuditEntry, SsoTestResult, UserList, type SaveSsoProviderRequest } from '@tether/protocol';
 import { z } from 'zod';
 import {
   launchBrowser,
@@ -151,8 +151,16 @@ test("an administrator's test shows the assertion's attributes and the mapping, 
     const adminOrigin = new URL(server.adminUrl).origin;
     await page.goto(`${adminOrigin}/conf/api/sso/providers/corp-saml/test`);
     await signInAtIdp(page, 'dave', 'dave-password');
+    await page.waitForURL(
+      (url) => url.origin === adminOrigin && url.pathname === '/conf/single-sign-on',
+      { timeout: 60_000 },
+    );
+    // The result is the administrator's, on the admin listener.
+    const testId = new URL(page.url()).searchParams.get('test') ?? '';
+    const answer = await page.context().request.get(`${adminOrigin}/conf/api/sso/tests/${testId}`);
+    assert.equal(answer.status(), 200, await answer.text());
+    assert.equal(SsoTestResult.parse(await answer.json()).identity?.username, 'dave');
     await page.getByTestId('sso-test-result').waitFor({ timeout: 60_000 });
-    assert.equal(new URL(page.url()).origin, adminOrigin);
     assert.equal(await page.getByTestId('sso-test-username').innerText(), 'dave');
     assert.equal(await page.getByTestId('sso-test-groups').innerText(), 'sales');
     assert.match(await page.getByTestId('sso-test-mapped').innerText(), /not mapped/);
