@@ -2,6 +2,7 @@ import type { DirectoriesResponse, DirectoryView } from '@tether/protocol';
 import { useState } from 'react';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
+import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { newDirectory, toDirectoryInput, type DirectoryDraft } from '../sign-in/directory-draft.js';
@@ -23,10 +24,10 @@ export function DirectoriesSection() {
   const [load, reload] = useLoad((api) => api.listDirectories(), []);
   return (
     <>
-      <p className="page-subtitle">
-        LDAP / Active Directory and RADIUS servers that check the passwords of users who are not
-        local. Users are created at their first sign-in with the role and teams their groups map to.
-      </p>
+      <PageHeader
+        title="Directories"
+        subtitle="LDAP / Active Directory and RADIUS servers that check the passwords of users who are not local. Users are created at their first sign-in with the role and teams their groups map to."
+      />
       <Loaded load={load} onRetry={reload}>
         {(current) => <DirectoryList current={current} onSaved={reload} />}
       </Loaded>

@@ -4,6 +4,7 @@ import { Checkbox } from '../../components/checkbox.js';
 import { FormSubmit } from '../../components/form-submit.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
+import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 
@@ -76,8 +77,11 @@ export function SecondFactorSection() {
     return { value, roles };
   }, []);
   return (
-    <Loaded load={settings} onRetry={reload}>
-      {({ value, roles }) => <RequiredRolesForm initial={value} allRoles={roles} />}
-    </Loaded>
+    <>
+      <PageHeader title="Second factor" subtitle="Which roles must sign in with a second factor." />
+      <Loaded load={settings} onRetry={reload}>
+        {({ value, roles }) => <RequiredRolesForm initial={value} allRoles={roles} />}
+      </Loaded>
+    </>
   );
 }

@@ -4,6 +4,7 @@ import { useConsole } from '../../api/console-context.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
+import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { navigate, useSearch } from '../../routing/navigation.js';
@@ -122,10 +123,30 @@ export function SsoSection() {
   };
   return (
     <>
-      <p className="page-subtitle">
-        Technicians sign in with your identity provider; their account is created at their first
-        sign-in with the role their groups map to, or refused when none does.
-      </p>
+      <PageHeader
+        title="Single sign-on"
+        subtitle="Technicians sign in with your identity provider; their account is created at their first sign-in with the role their groups map to, or refused when none does."
+        actions={
+          <>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setEditing({ kind: 'oidc' })}
+              data-testid="sso-add-oidc"
+            >
+              Add OpenID Connect
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setEditing({ kind: 'saml' })}
+              data-testid="sso-add-saml"
+            >
+              Add SAML 2.0
+            </button>
+          </>
+        }
+      />
       {testId && (
         <>
           <SsoTestResult testId={testId} />
@@ -140,24 +161,6 @@ export function SsoSection() {
           </p>
         </>
       )}
-      <div className="page-actions">
-        <button
-          type="button"
-          className="button"
-          onClick={() => setEditing({ kind: 'oidc' })}
-          data-testid="sso-add-oidc"
-        >
-          Add OpenID Connect
-        </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => setEditing({ kind: 'saml' })}
-          data-testid="sso-add-saml"
-        >
-          Add SAML 2.0
-        </button>
-      </div>
       {editing && (
         <SsoProviderForm
           key={editing.entry?.provider.id ?? editing.kind}
