@@ -37,5 +37,5 @@ test('tether sso list --help says what it lists and where providers are configur
   const help = await runCli(['sso', 'list', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /tether sso list/);
-  assert.match(help.stdout, /Settings → Sign-in → Single sign-on/);
+  assert.match(help.stdout, /admin interface \(https:\/\/HOST:7615\/conf\/single-sign-on\)/);
 });
