@@ -8,6 +8,7 @@ import {
   newConsolePage,
   signIn,
 } from '../../packages/console/test/support/browser.js';
+import { adminClient } from '../support/admin-client.js';
 import { startFreeRadius, type FreeRadiusInstance } from '../support/freeradius.js';
 import { startSlapd, type SlapdInstance } from '../support/slapd.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
@@ -45,9 +46,17 @@ after(async () => {
   await ldap.stop();
 });
 
-test('an administrator adds a RADIUS directory in the console, tests it, and its user signs in through a challenge', async () => {
+/** Opens a section of the admin console (`/conf/<name>` on the admin listener). */
+async function openAdminSection(page: Page, name: string): Promise<void> {
+  await page.goto(new URL(`/conf/${name}`, server.adminUrl).href);
+}
+
+test('an administrator adds a RADIUS directory in the admin console, tests it, and its user signs in through a challenge', async () => {
+  // The user console's Settings say where the directories are now.
   await admin.getByRole('link', { name: 'Settings' }).click();
-  await admin.getByTestId('settings-directories').click();
+  assert.match(await admin.getByTestId('sign-in-settings').innerText(), /admin interface.*7615/s);
+  // Signed in on the user listener is signed in on the admin listener: a cookie names a host.
+  await openAdminSection(admin, 'directories');
   await admin.getByTestId('directory-add-radius').click();
   await admin.getByTestId('directory-name').fill('Token server');
   await admin.getByTestId('directory-id').fill('tokens');
@@ -60,7 +69,7 @@ test('an administrator adds a RADIUS directory in the console, tests it, and its
   await admin.getByTestId('directory-save').click();
   await admin.getByTestId('directory-row').getByText('Token server').waitFor();
 
-  const saved = (await server.admin.request('GET', '/api/v1/directories')).json(
+  const saved = (await adminClient(server).request('GET', '/conf/api/directories')).json(
     DirectoriesResponse,
   );
   const [directory] = saved.directories;
@@ -89,7 +98,7 @@ test('an administrator adds a RADIUS directory in the console, tests it, and its
   await admin.getByTestId('directory-name').fill('Token servers');
   await admin.getByTestId('directory-save').click();
   await admin.getByTestId('directory-row').getByText('Token servers').waitFor();
-  const edited = (await server.admin.request('GET', '/api/v1/directories')).json(
+  const edited = (await adminClient(server).request('GET', '/conf/api/directories')).json(
     DirectoriesResponse,
   ).directories[0];
   assert.ok(edited?.type === 'radius' && edited.secretSet, 'the secret is kept');
@@ -110,8 +119,8 @@ test('an administrator adds a RADIUS directory in the console, tests it, and its
   await olivia.getByRole('link', { name: 'Devices' }).waitFor();
 });
 
-test('an administrator adds an LDAP directory with StartTLS in the console and tests a user', async () => {
-  await admin.goto(new URL('/settings/sign-in/directories', server.url).href);
+test('an administrator adds an LDAP directory with StartTLS in the admin console and tests a user', async () => {
+  await openAdminSection(admin, 'directories');
   await admin.getByTestId('directory-add-ldap').click();
   await admin.getByTestId('directory-name').fill('Corporate LDAP');
   await admin.getByTestId('directory-id').fill('corp');

@@ -12,6 +12,7 @@ import {
 import { runCli } from '../support/cli.js';
 import { startSlapd, type SlapdInstance } from '../support/slapd.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
+import { adminClient } from '../support/admin-client.js';
 
 const SUFFIX = 'dc=example,dc=com';
 const SERVICE_PASSWORD = 'service-account-secret';
@@ -81,7 +82,9 @@ function directory(
 }
 
 async function setDirectories(directories: DirectoryInput[]): Promise<DirectoriesResponse> {
-  const response = await server.admin.request('PUT', '/api/v1/directories', { directories });
+  const response = await adminClient(server).request('PUT', '/conf/api/directories', {
+    directories,
+  });
   assert.equal(response.status, 200, response.text);
   assert.ok(!response.text.includes(SERVICE_PASSWORD), 'the bind password is never returned');
   return response.json(DirectoriesResponse);
@@ -95,7 +98,7 @@ async function signIn(username: string, password: string) {
 }
 
 async function runTest(username: string, password: string, id = 'corp') {
-  const response = await server.admin.request('POST', `/api/v1/directories/${id}/test`, {
+  const response = await adminClient(server).request('POST', `/conf/api/directories/${id}/test`, {
     username,
     password,
   });

@@ -12,6 +12,7 @@ import {
 import { runCli } from '../support/cli.js';
 import { startFreeRadius, type FreeRadiusInstance } from '../support/freeradius.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
+import { adminClient } from '../support/admin-client.js';
 
 const SECRET = 'radius-shared-secret';
 
@@ -44,7 +45,9 @@ function directory(overrides: Partial<Extract<DirectoryInput, { type: 'radius' }
 }
 
 async function setDirectories(directories: DirectoryInput[]): Promise<DirectoriesResponse> {
-  const response = await server.admin.request('PUT', '/api/v1/directories', { directories });
+  const response = await adminClient(server).request('PUT', '/conf/api/directories', {
+    directories,
+  });
   assert.equal(response.status, 200, response.text);
   assert.ok(!response.text.includes(SECRET), 'the shared secret is never returned');
   return response.json(DirectoriesResponse);
@@ -55,7 +58,7 @@ function signIn(username: string, password: string) {
 }
 
 async function runTest(username: string, password: string) {
-  const response = await server.admin.request('POST', '/api/v1/directories/otp/test', {
+  const response = await adminClient(server).request('POST', '/conf/api/directories/otp/test', {
     username,
     password,
   });
@@ -190,12 +193,12 @@ test('directories set in the config file apply, show read-only, and cannot be re
     },
   });
   try {
-    const list = await configured.admin.request('GET', '/api/v1/directories');
+    const list = await adminClient(configured).request('GET', '/conf/api/directories');
     const shown = list.json(DirectoriesResponse);
     assert.equal(shown.source, 'config file');
     assert.equal(shown.directories[0]?.name, 'From the config file');
     assert.ok(!list.text.includes(SECRET));
-    const replace = await configured.admin.request('PUT', '/api/v1/directories', {
+    const replace = await adminClient(configured).request('PUT', '/conf/api/directories', {
       directories: [],
     });
     assert.equal(replace.status, 409, replace.text);

@@ -4,6 +4,7 @@ import { SecondFactorSettings, SignInResponse, TotpEnrolment } from '@tether/pro
 import { generate } from 'otplib';
 import { runCli } from '../support/cli.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { adminClient } from '../support/admin-client.js';
 
 // Headless recovery: the administrator lost their authenticator app, and the server's owner
 // removes it from the data directory while the server runs.
@@ -69,7 +70,7 @@ test('tether admin require-2fa shows and sets the roles that require a second fa
   const set = await cli('admin', 'require-2fa', 'technician', 'privileged');
   assert.equal(set.code, 0, set.stderr);
   assert.match(set.stdout, /required for: technician, privileged/);
-  const seen = await client.request('GET', '/api/v1/settings/second-factor');
+  const seen = await adminClient(server, client).request('GET', '/conf/api/second-factor');
   assert.deepEqual(seen.json(SecondFactorSettings).requiredRoles, ['technician', 'privileged']);
 
   const bad = await cli('admin', 'require-2fa', 'boss');

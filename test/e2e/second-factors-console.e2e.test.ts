@@ -9,6 +9,7 @@ import {
   newConsolePage,
   signIn,
 } from '../../packages/console/test/support/browser.js';
+import { adminClient } from '../support/admin-client.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 import { readQrCode } from '../support/qr-code.js';
 
@@ -117,7 +118,9 @@ test('a technician registers a passkey on My account, then signs in with passwor
 test('a role that requires a second factor: the technician adds an authenticator app before anything else', async () => {
   const admin = await newConsolePage(browser, consoleUrl);
   await signIn(admin, { username: 'admin', password: ADMIN_PASSWORD });
-  await admin.getByRole('link', { name: 'Settings' }).click();
+  // The requirement is set in the admin console; the sign-in on the user listener counts there
+  // (a cookie names a host, not a port).
+  await admin.goto(new URL('/conf/second-factor', server.adminUrl).href);
   await admin.getByTestId('second-factor-required-technician').check();
   await admin.getByTestId('second-factor-settings-save').click();
   await admin.getByTestId('second-factor-settings').getByText('Saved.').waitFor();
@@ -157,7 +160,7 @@ test('a role that requires a second factor: the technician adds an authenticator
   await page.getByTestId('sign-in-step-code').fill(next);
   await page.getByTestId('sign-in-step-submit').click();
   await page.getByTestId('signed-in-user').waitFor();
-  await server.admin.request('PUT', '/api/v1/settings/second-factor', { requiredRoles: [] });
+  await adminClient(server).request('PUT', '/conf/api/second-factor', { requiredRoles: [] });
   await admin.context().close();
   await page.context().close();
 });

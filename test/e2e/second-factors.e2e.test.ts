@@ -14,6 +14,7 @@ import {
 import { generate } from 'otplib';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 import { HttpsClient } from '../support/https-client.js';
+import { adminClient } from '../support/admin-client.js';
 
 // The second-factor API end to end on a real server: a role that requires a factor, TOTP
 // enrolment and sign-in, recovery codes, the administrator's reset. Time is the server's
@@ -58,7 +59,7 @@ describe('second factors through the API', () => {
     });
     assert.equal(created.status, 201, created.text);
     const jo = created.json(UserResponse).user;
-    const setting = await server.admin.request('PUT', '/api/v1/settings/second-factor', {
+    const setting = await adminClient(server).request('PUT', '/conf/api/second-factor', {
       requiredRoles: ['technician'],
     });
     assert.equal(setting.status, 200, setting.text);
@@ -172,7 +173,7 @@ describe('second factors through the API', () => {
         actions.some((line) => line.startsWith(expected)),
         `${expected} in ${actions.join('\n')}`,
       );
-    await server.admin.request('PUT', '/api/v1/settings/second-factor', { requiredRoles: [] });
+    await adminClient(server).request('PUT', '/conf/api/second-factor', { requiredRoles: [] });
   });
 
   test('a technician cannot change which roles require a factor, nor reset one', async () => {
@@ -184,13 +185,13 @@ describe('second factors through the API', () => {
     });
     const kim = created.json(UserResponse).user;
     const { client } = await signIn('kim');
-    const put = await client.request('PUT', '/api/v1/settings/second-factor', {
+    const put = await adminClient(server, client).request('PUT', '/conf/api/second-factor', {
       requiredRoles: [],
     });
     assert.equal(put.status, 403);
     const reset = await client.request('POST', `/api/v1/users/${kim.id}/second-factors/reset`);
     assert.equal(reset.status, 403);
-    const bad = await server.admin.request('PUT', '/api/v1/settings/second-factor', {
+    const bad = await adminClient(server).request('PUT', '/conf/api/second-factor', {
       requiredRoles: ['wizard'],
     });
     assert.equal(bad.status, 422, bad.text);

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
+import { adminClient } from '../support/admin-client.js';
 
 const SECRET = 'cli-never-prints-this-secret-99';
 let server: TestServer;
 
 before(async () => {
   server = await createTestServer();
-  const saved = await server.admin.request('PUT', '/api/v1/settings/sso/providers/corp', {
+  const saved = await adminClient(server).request('PUT', '/conf/api/sso/providers/corp', {
     kind: 'oidc',
     id: 'corp',
     label: 'Corp ID',
@@ -36,5 +37,5 @@ test('tether sso list --help says what it lists and where providers are configur
   const help = await runCli(['sso', 'list', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /tether sso list/);
-  assert.match(help.stdout, /Settings → Sign-in → Single sign-on/);
+  assert.match(help.stdout, /admin interface \(https:\/\/HOST:7615\/conf\/single-sign-on\)/);
 });

@@ -8,6 +8,7 @@ import {
   newConsolePage,
   signIn,
 } from '../../packages/console/test/support/browser.js';
+import { adminClient } from '../support/admin-client.js';
 import { startOidcProvider, type OidcTestProvider } from '../support/sso/oidc-idp.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
@@ -61,9 +62,9 @@ after(async () => {
   await server.close();
 });
 
-test('an administrator adds an OpenID Connect provider in the console; its secret is never shown again', async () => {
-  await admin.getByRole('link', { name: 'Settings' }).click();
-  await admin.getByTestId('sign-in-sso-link').click();
+test('an administrator adds an OpenID Connect provider in the admin console; its secret is never shown again', async () => {
+  // Signed in on the user listener is signed in on the admin listener: a cookie names a host.
+  await admin.goto(new URL('/conf/single-sign-on', server.adminUrl).href);
   await admin.getByTestId('sso-row').first().waitFor();
   const fileRow = admin.locator('[data-testid="sso-row"][data-provider="from-file"]');
   assert.match(await fileRow.innerText(), /Set in the config file/);
@@ -76,9 +77,9 @@ test('an administrator adds an OpenID Connect provider in the console; its secre
   await admin.getByTestId('sso-field-clientId').fill('tether-console');
   await admin.getByTestId('sso-field-clientSecret').fill(SECRET);
   await admin.getByTestId('sso-field-scopes').fill('openid profile groups');
-  await admin.getByTestId('sso-mapping-add').click();
-  await admin.getByTestId('sso-mapping-group').fill('ops');
-  await admin.getByTestId('sso-mapping-role').selectOption('privileged');
+  await admin.getByTestId('mapping-add').click();
+  await admin.getByTestId('mapping-group').fill('ops');
+  await admin.getByTestId('mapping-role').selectOption('privileged');
   await admin.getByTestId('sso-save').click();
 
   const row = admin.locator('[data-testid="sso-row"][data-provider="staff"]');
@@ -89,7 +90,7 @@ test('an administrator adds an OpenID Connect provider in the console; its secre
   );
   await admin.screenshot({ path: `${ARTIFACTS}console-sso.png` });
 
-  const listed = await server.admin.request('GET', '/api/v1/settings/sso/providers');
+  const listed = await adminClient(server).request('GET', '/conf/api/sso/providers');
   assert.ok(!listed.text.includes(SECRET), 'the API never returns the secret');
   const staff = listed.json(SsoProviderList).providers.find((e) => e.provider.id === 'staff');
   assert.ok(staff?.provider.kind === 'oidc' && staff.provider.hasClientSecret);
@@ -102,7 +103,7 @@ test('an administrator adds an OpenID Connect provider in the console; its secre
   await row.getByText('Staff sign-in').waitFor();
 });
 
-test('the Test action runs the flow in a new tab and shows what the server saw, signing nobody in', async () => {
+test('the Test action runs the flow in a new tab and shows what the server saw in the admin console, signing nobody in', async () => {
   const row = admin.locator('[data-testid="sso-row"][data-provider="staff"]');
   const [tab] = await Promise.all([
     admin.context().waitForEvent('page'),
@@ -112,6 +113,12 @@ test('the Test action runs the flow in a new tab and shows what the server saw, 
   await tab.locator('input[name="password"]').fill('any password');
   await tab.locator('button[type="submit"]').click();
   await tab.getByRole('button', { name: 'Continue' }).click();
+  // Back from the provider on the user listener, the tab goes on to the admin console.
+  const adminOrigin = new URL(server.adminUrl).origin;
+  await tab.waitForURL(
+    (url) => url.origin === adminOrigin && url.pathname === '/conf/single-sign-on',
+    { timeout: 60_000 },
+  );
   const result = tab.getByTestId('sso-test-result');
   await result.waitFor({ timeout: 60_000 });
   assert.equal(await tab.getByTestId('sso-test-username').innerText(), 'erin');
@@ -126,7 +133,7 @@ test('the Test action runs the flow in a new tab and shows what the server saw, 
 });
 
 test('a provider set in the config file cannot be changed or removed through the API', async () => {
-  const removed = await server.admin.request('DELETE', '/api/v1/settings/sso/providers/from-file');
+  const removed = await adminClient(server).request('DELETE', '/conf/api/sso/providers/from-file');
   assert.equal(removed.status, 409);
   assert.match(removed.text, /set in the config file/);
 });

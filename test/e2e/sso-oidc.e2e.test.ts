@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { launchBrowser, newConsolePage } from '../../packages/console/test/support/browser.js';
 import { startOidcProvider, type OidcTestProvider } from '../support/sso/oidc-idp.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
+import { adminClient } from '../support/admin-client.js';
 
 const CLIENT_SECRET = 'oidc-client-secret-never-shown-4711';
 
@@ -47,7 +48,7 @@ before(async () => {
     scopes: ['openid', 'profile', 'groups'],
     mapping: { rules: [{ group: 'helpdesk', role: 'technician' }] },
   };
-  const saved = await server.admin.request('PUT', '/api/v1/settings/sso/providers/corp', provider);
+  const saved = await adminClient(server).request('PUT', '/conf/api/sso/providers/corp', provider);
   assert.equal(saved.status, 200, saved.text);
 });
 after(async () => {
@@ -71,7 +72,7 @@ async function userNamed(username: string) {
 }
 
 test('the client secret is write-only: the API says only that one is set', async () => {
-  const response = await server.admin.request('GET', '/api/v1/settings/sso/providers');
+  const response = await adminClient(server).request('GET', '/conf/api/sso/providers');
   assert.ok(!response.text.includes(CLIENT_SECRET));
   const [entry] = response.json(SsoProviderList).providers;
   assert.ok(entry?.provider.kind === 'oidc' && entry.provider.hasClientSecret);

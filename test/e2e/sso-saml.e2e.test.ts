@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { AuditEntry, UserList, type SaveSsoProviderRequest } from '@tether/protocol';
+import { AuditEntry, SsoTestResult, UserList, type SaveSsoProviderRequest } from '@tether/protocol';
 import { z } from 'zod';
 import {
   launchBrowser,
@@ -10,6 +10,7 @@ import {
 } from '../../packages/console/test/support/browser.js';
 import { startSamlIdp, type SamlTestIdp } from '../support/sso/saml-idp.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { adminClient } from '../support/admin-client.js';
 
 const ACS_PATH = '/api/v1/auth/sso/corp-saml/acs';
 const SKEW_PROVIDERS = ['skew-none', 'skew-120'] as const;
@@ -60,9 +61,9 @@ before(async () => {
     groupsAttribute: 'groups',
     mapping: { rules: [{ group: 'support', role: 'privileged' }] },
   };
-  const saved = await server.admin.request(
+  const saved = await adminClient(server).request(
     'PUT',
-    '/api/v1/settings/sso/providers/corp-saml',
+    '/conf/api/sso/providers/corp-saml',
     provider,
   );
   assert.equal(saved.status, 200, saved.text);
@@ -73,9 +74,9 @@ before(async () => {
       label: id,
       clockSkewSec: id === 'skew-none' ? 0 : 120,
     };
-    const response = await server.admin.request(
+    const response = await adminClient(server).request(
       'PUT',
-      `/api/v1/settings/sso/providers/${id}`,
+      `/conf/api/sso/providers/${id}`,
       skewed,
     );
     assert.equal(response.status, 200, response.text);
@@ -145,14 +146,27 @@ test("an administrator's test shows the assertion's attributes and the mapping, 
   const page = await newConsolePage(browser, consoleUrl);
   try {
     await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-    await page.goto(`${consoleUrl}/api/v1/settings/sso/providers/corp-saml/test`);
+    // Started on the admin listener (signed in there by the same cookie), shown in the admin
+    // console once the IdP has posted to the user listener.
+    const adminOrigin = new URL(server.adminUrl).origin;
+    await page.goto(`${adminOrigin}/conf/api/sso/providers/corp-saml/test`);
     await signInAtIdp(page, 'dave', 'dave-password');
+    await page.waitForURL(
+      (url) => url.origin === adminOrigin && url.pathname === '/conf/single-sign-on',
+      { timeout: 60_000 },
+    );
+    // The result is the administrator's, on the admin listener.
+    const testId = new URL(page.url()).searchParams.get('test') ?? '';
+    const answer = await page.context().request.get(`${adminOrigin}/conf/api/sso/tests/${testId}`);
+    assert.equal(answer.status(), 200, await answer.text());
+    assert.equal(SsoTestResult.parse(await answer.json()).identity?.username, 'dave');
     await page.getByTestId('sso-test-result').waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId('sso-test-username').innerText(), 'dave');
     assert.equal(await page.getByTestId('sso-test-groups').innerText(), 'sales');
     assert.match(await page.getByTestId('sso-test-mapped').innerText(), /not mapped/);
     assert.match(await page.getByTestId('sso-test-received').innerText(), /"nameID"/);
     // Still the administrator: the test did not sign dave in.
+    await page.goto(consoleUrl);
     assert.match(await page.getByTestId('signed-in-user').innerText(), /admin/);
   } finally {
     await page.context().close();
@@ -277,7 +291,7 @@ test("pasting the IdP's metadata in the console fills its URL, entity ID and cer
   const page = await newConsolePage(browser, consoleUrl);
   try {
     await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-    await page.goto(`${consoleUrl}/settings/sign-in/sso`);
+    await page.goto(new URL('/conf/single-sign-on', server.adminUrl).href);
     await page.getByTestId('sso-add-saml').click();
     await page.getByTestId('sso-idp-metadata').fill(metadata);
     await page.getByTestId('sso-idp-metadata-fill').click();

@@ -34,7 +34,7 @@ const listCommand: Command = {
 
 One directory a line, tab-separated: id, type, name, servers, state. Secrets are never shown.
 Directories come from the config file's "directories" key when it has one, otherwise from the
-console's settings (Sign-in → Directories).`,
+admin interface's settings (https://HOST:7615/conf/directories).`,
   options: { ...dataDirOptions },
   async run(input) {
     const { directories, source } = await withDirectories(input, (service) => service.list());

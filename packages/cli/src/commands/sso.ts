@@ -8,9 +8,10 @@ const listCommand: Command = {
   usage: `tether sso list [--data-dir DIR] [--config FILE]
 
 One provider a line, tab-separated: ID, protocol, label, state, where it is set (config file or
-console), and the URL the identity provider's administrator enters: the redirect URI
+admin interface), and the URL the identity provider's administrator enters: the redirect URI
 (OpenID Connect) or the metadata URL (SAML). Never a client secret. Providers are added and
-tested in the console (Settings → Sign-in → Single sign-on) or the config file (singleSignOn).`,
+tested in the admin interface (https://HOST:7615/conf/single-sign-on) or the config file
+(singleSignOn).`,
   options: { ...dataDirOptions },
   async run(input) {
     const config = await serverConfigFrom(input);

@@ -14,9 +14,6 @@ import { PoliciesPage } from '../features/policies/policies-page.js';
 import { PlayerPage } from '../features/recordings/player-page.js';
 import { RecordingsPage } from '../features/recordings/recordings-page.js';
 import { SettingsPage } from '../features/settings/settings-page.js';
-import { DirectoriesPage } from '../features/sign-in/directories-page.js';
-import { SsoPage } from '../features/sign-in/sso-page.js';
-import { SsoTestPage } from '../features/sign-in/sso-test-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
 import { UsersPage } from '../features/users/users-page.js';
@@ -222,30 +219,6 @@ export const ROUTES: readonly ConsoleRoute[] = [
     nav: 'Settings',
     permission: 'settings.view',
     render: () => <SettingsPage />,
-  }),
-  route({
-    name: 'sign-in-directories',
-    path: '/settings/sign-in/directories',
-    title: 'Sign-in: directories',
-    section: 'settings',
-    permission: 'settings.manage',
-    render: () => <DirectoriesPage />,
-  }),
-  route({
-    name: 'sign-in-sso',
-    path: '/settings/sign-in/sso',
-    title: 'Single sign-on',
-    section: 'settings',
-    permission: 'settings.manage',
-    render: () => <SsoPage />,
-  }),
-  route({
-    name: 'sign-in-sso-test',
-    path: '/settings/sign-in/sso/tests/:testId',
-    title: 'Single sign-on test',
-    section: 'settings',
-    permission: 'settings.manage',
-    render: ({ testId }) => <SsoTestPage testId={testId} />,
   }),
   route({
     name: 'audit',

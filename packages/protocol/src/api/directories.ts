@@ -105,7 +105,7 @@ export const DirectoryView = z.discriminatedUnion('type', [
 ]);
 export type DirectoryView = z.infer<typeof DirectoryView>;
 
-/** `PUT /api/v1/directories`: the whole ordered list (asked in this order at sign-in). */
+/** `PUT /conf/api/directories`: the whole ordered list (asked in this order at sign-in). */
 export const DirectoriesRequest = z.object({
   directories: z
     .array(DirectoryInput)
@@ -123,7 +123,7 @@ export const DirectoriesResponse = z.object({
 });
 export type DirectoriesResponse = z.infer<typeof DirectoriesResponse>;
 
-/** `POST /api/v1/directories/:id/test`: a sign-in tried against one directory, nobody signed in. */
+/** `POST /conf/api/directories/:id/test`: a sign-in tried against one directory, nobody signed in. */
 export const DirectoryTestRequest = z.object({
   username: z.string().min(1).max(128),
   password: z.string().min(1).max(1024),

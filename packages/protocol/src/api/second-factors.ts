@@ -102,7 +102,7 @@ export const RenamePasskeyRequest = z.object({ name: PasskeyName });
 export type RenamePasskeyRequest = z.input<typeof RenamePasskeyRequest>;
 
 /**
- * `GET|PUT /api/v1/settings/second-factor`: the roles whose users must have a second factor. A
+ * `GET|PUT /conf/api/second-factor`: the roles whose users must have a second factor. A
  * user of such a role who has none is asked to enrol one right after their password, before
  * anything else (`SECOND_FACTOR_REQUIRED`).
  *

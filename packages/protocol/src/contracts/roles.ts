@@ -30,6 +30,8 @@ export const roleEndpoints = {
     description:
       'Built-in roles first, then custom roles by name; each with its permissions and how many users have it. Open to every signed-in user: the console names roles with it.',
     access: { kind: 'user', permission: 'console.use' },
+    // The admin console's sign-in sections name roles too.
+    listener: 'both',
     success: { status: 200, body: RoleList },
     errors: [],
   }),

@@ -143,7 +143,8 @@ export const secondFactorAdminEndpoints = {
   getSettings: endpoint({
     id: 'settings.getSecondFactor',
     method: 'GET',
-    path: '/api/v1/settings/second-factor',
+    listener: 'admin',
+    path: '/conf/api/second-factor',
     summary: 'Roles that require a second factor',
     access: { kind: 'user', permission: 'settings.manage' },
     success: { status: 200, body: SecondFactorSettings },
@@ -152,7 +153,8 @@ export const secondFactorAdminEndpoints = {
   setSettings: endpoint({
     id: 'settings.setSecondFactor',
     method: 'PUT',
-    path: '/api/v1/settings/second-factor',
+    listener: 'admin',
+    path: '/conf/api/second-factor',
     summary: 'Require a second factor for roles',
     description:
       'A user of a listed role who has no second factor is made to enrol one right after their password, before anything else (`SECOND_FACTOR_REQUIRED`).',

@@ -17,7 +17,10 @@ const publicAccess = { kind: 'public' } as const;
 const FINISH_PAGE =
   'A small same-origin page that takes the browser on: to the console when signed in, to the login page with the reason when refused, to the test result for a test. (The session cookie is SameSite=Strict: a page of our own, not a cross-site redirect, must make the first request that carries it.)';
 
-/** Single sign-on: OpenID Connect and SAML 2.0 (issue 12). */
+/**
+ * Single sign-on: OpenID Connect and SAML 2.0 (issue 12). The browser's round trip is on the user
+ * listener; the providers' settings and their test are in the admin interface (admin listener).
+ */
 export const ssoEndpoints = {
   buttons: endpoint({
     id: 'sso.buttons',
@@ -79,7 +82,8 @@ export const ssoEndpoints = {
   list: endpoint({
     id: 'sso.list',
     method: 'GET',
-    path: '/api/v1/settings/sso/providers',
+    listener: 'admin',
+    path: '/conf/api/sso/providers',
     summary: 'List single sign-on providers',
     description:
       'Providers of the config file (read-only) and of the console. Client secrets are never shown, only whether one is set.',
@@ -90,7 +94,8 @@ export const ssoEndpoints = {
   save: endpoint({
     id: 'sso.save',
     method: 'PUT',
-    path: '/api/v1/settings/sso/providers/:provider',
+    listener: 'admin',
+    path: '/conf/api/sso/providers/:provider',
     summary: 'Add or change a single sign-on provider',
     description:
       'A client secret left out keeps the stored one; `null` removes it. A provider set in the config file cannot be changed here (`CONFLICT`).',
@@ -104,7 +109,8 @@ export const ssoEndpoints = {
   remove: endpoint({
     id: 'sso.remove',
     method: 'DELETE',
-    path: '/api/v1/settings/sso/providers/:provider',
+    listener: 'admin',
+    path: '/conf/api/sso/providers/:provider',
     summary: 'Remove a single sign-on provider',
     description:
       'Its users stay (they can no longer sign in through it). A provider set in the config file cannot be removed here (`CONFLICT`).',
@@ -116,10 +122,11 @@ export const ssoEndpoints = {
   startTest: endpoint({
     id: 'sso.startTest',
     method: 'GET',
-    path: '/api/v1/settings/sso/providers/:provider/test',
+    listener: 'admin',
+    path: '/conf/api/sso/providers/:provider/test',
     summary: 'Test a single sign-on provider',
     description:
-      'Open in a new browser tab: runs the sign-in at the provider and then shows what the server saw (claims or attributes, groups, the mapped role and teams) without signing anyone in.',
+      'Open in a new browser tab: runs the sign-in at the provider and then shows, in the admin console (`/conf/single-sign-on?test=<id>`, on the host this test was started from), what the server saw (claims or attributes, groups, the mapped role and teams) without signing anyone in. The provider brings the browser back to the user listener, so open the admin interface under the same host name as the public URL.',
     access: manage,
     params: byProvider,
     success: { status: 302, body: undefined, noStore: true, description: 'To the provider' },
@@ -128,7 +135,8 @@ export const ssoEndpoints = {
   testResult: endpoint({
     id: 'sso.testResult',
     method: 'GET',
-    path: '/api/v1/settings/sso/tests/:id',
+    listener: 'admin',
+    path: '/conf/api/sso/tests/:id',
     summary: 'What a test sign-in saw',
     description: 'Kept 10 minutes, for the administrator who ran the test.',
     access: manage,

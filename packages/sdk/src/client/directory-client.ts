@@ -19,7 +19,8 @@ export interface DirectoryClient {
 }
 
 /**
- * The directory calls over one transport; `createTetherClient` mixes them in.
+ * The directory calls over the admin listener's transport (the admin console's own origin, or
+ * the client's admin URL); `createTetherClient` mixes them in.
  *
  * @example
  * const result = await api.testDirectory('corp', { username: 'alice', password });

@@ -33,15 +33,20 @@ export interface SecondFactorClient {
 }
 
 /**
- * The second-factor calls over one transport; `createTetherClient` mixes them in.
+ * The second-factor calls; `createTetherClient` mixes them in. Which roles require one is set
+ * over `admin`, the admin listener's transport (the admin console's own origin, or the client's
+ * admin URL).
  *
  * @example
  * const { secret, uri } = await api.startTotp();
  * const { recoveryCodes } = await api.confirmTotp('123456');
  */
-export function createSecondFactorClient(transport: HttpTransport): SecondFactorClient {
+export function createSecondFactorClient(
+  transport: HttpTransport,
+  admin = transport,
+): SecondFactorClient {
   const own = secondFactorEndpoints;
-  const admin = secondFactorAdminEndpoints;
+  const settings = secondFactorAdminEndpoints;
   return {
     mySecondFactors: () => callEndpoint(transport, own.status, {}),
     startTotp: () => callEndpoint(transport, own.startTotp, {}),
@@ -56,10 +61,9 @@ export function createSecondFactorClient(transport: HttpTransport): SecondFactor
       callEndpoint(transport, own.renamePasskey, { params: { id: passkeyId }, body: { name } }),
     removePasskey: (passkeyId, proof) =>
       callEndpoint(transport, own.removePasskey, { params: { id: passkeyId }, body: proof }),
-    getSecondFactorSettings: () => callEndpoint(transport, admin.getSettings, {}),
-    updateSecondFactorSettings: (settings) =>
-      callEndpoint(transport, admin.setSettings, { body: settings }),
+    getSecondFactorSettings: () => callEndpoint(admin, settings.getSettings, {}),
+    updateSecondFactorSettings: (body) => callEndpoint(admin, settings.setSettings, { body }),
     resetUserSecondFactors: (userId) =>
-      callEndpoint(transport, admin.resetUser, { params: { id: userId } }),
+      callEndpoint(transport, settings.resetUser, { params: { id: userId } }),
   };
 }

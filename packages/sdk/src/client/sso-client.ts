@@ -24,21 +24,28 @@ export interface SsoClient {
   getSsoTestResult(testId: string): Promise<SsoTestResult>;
 }
 
-export function createSsoClient(transport: HttpTransport): SsoClient {
-  const url = (path: string) => `${transport.baseUrl}${path}`;
+/**
+ * The single sign-on calls: the sign-in's over `transport` (the user listener), the providers'
+ * settings and tests over `admin` (the admin listener: the admin console's own origin, or the
+ * client's admin URL).
+ */
+export function createSsoClient(transport: HttpTransport, admin = transport): SsoClient {
+  const adminUrl = (path: string) => `${admin.baseUrl}${path}`;
   return {
     listSsoButtons: async () => (await callEndpoint(transport, ssoEndpoints.buttons, {})).providers,
-    ssoStartUrl: (providerId) => url(endpointPath(ssoEndpoints.start, { provider: providerId })),
-    listSsoProviders: async () => (await callEndpoint(transport, ssoEndpoints.list, {})).providers,
+    ssoStartUrl: (providerId) =>
+      `${transport.baseUrl}${endpointPath(ssoEndpoints.start, { provider: providerId })}`,
+    listSsoProviders: async () => (await callEndpoint(admin, ssoEndpoints.list, {})).providers,
     saveSsoProvider: (request) =>
-      callEndpoint(transport, ssoEndpoints.save, {
+      callEndpoint(admin, ssoEndpoints.save, {
         params: { provider: request.id },
         body: request,
       }),
     removeSsoProvider: (providerId) =>
-      callEndpoint(transport, ssoEndpoints.remove, { params: { provider: providerId } }),
-    ssoTestUrl: (providerId) => url(endpointPath(ssoEndpoints.startTest, { provider: providerId })),
+      callEndpoint(admin, ssoEndpoints.remove, { params: { provider: providerId } }),
+    ssoTestUrl: (providerId) =>
+      adminUrl(endpointPath(ssoEndpoints.startTest, { provider: providerId })),
     getSsoTestResult: (testId) =>
-      callEndpoint(transport, ssoEndpoints.testResult, { params: { id: testId } }),
+      callEndpoint(admin, ssoEndpoints.testResult, { params: { id: testId } }),
   };
 }

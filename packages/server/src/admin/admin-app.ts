@@ -17,6 +17,7 @@ import { loadTrustedNetworkList } from './trusted-networks.js';
 import type { MetricsRegistry } from './metrics.js';
 import { proxyAdminRoutes } from './proxy-routes.js';
 import { serverKeyAdminRoutes } from './server-key-routes.js';
+import { signInAdminRoutes } from './sign-in-admin-routes.js';
 import { statusRoutes } from './status-routes.js';
 import { trustedNetworkRoutes } from './trusted-network-routes.js';
 
@@ -38,6 +39,7 @@ const ADMIN_ROUTES: readonly ((
   trustedNetworkRoutes,
   proxyAdminRoutes,
   serverKeyAdminRoutes,
+  signInAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

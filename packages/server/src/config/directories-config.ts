@@ -2,8 +2,8 @@ import { DirectoriesRequest } from '@tether/protocol';
 
 /**
  * The `directories` key of the config file: the LDAP / RADIUS directories asked, in order, for
- * the password of a user who is not local (same fields as `PUT /api/v1/directories`, secrets
- * inline). When present, it wins over the console's settings, which then show it read-only.
+ * the password of a user who is not local (same fields as `PUT /conf/api/directories`, secrets
+ * inline). When present, it wins over the admin interface's settings, which then show it read-only.
  *
  * @example
  * "directories": [{ "type": "radius", "id": "otp", "name": "One-time codes",

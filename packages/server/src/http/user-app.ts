@@ -21,7 +21,6 @@ import { signInRoutes } from './routes/sign-in-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
 import { deviceGroupRoutes } from './routes/device-group-routes.js';
 import { secondFactorRoutes } from './routes/second-factor-routes.js';
-import { directoryRoutes } from './routes/directory-routes.js';
 import { ssoRoutes } from './routes/sso-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { resolveClientAddresses } from './client-address.js';
@@ -92,7 +91,6 @@ export async function createUserApp(
     teamRoutes,
     deviceGroupRoutes,
     secondFactorRoutes,
-    directoryRoutes,
     ssoRoutes,
     openApiRoutes,
   ]) {

@@ -18,6 +18,8 @@ export interface PendingFlow {
   mode: 'sign-in' | 'test';
   /** The administrator running a test. */
   testedBy?: string;
+  /** A test: the admin listener's origin its result is shown on. */
+  resultOrigin?: string;
   /** SHA-256 of the browser cookie the flow is bound to (login CSRF). */
   bindingHash: Buffer;
   /** OpenID Connect: PKCE verifier and nonce; SAML: nothing more (node-saml keeps the request ID). */

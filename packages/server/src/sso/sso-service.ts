@@ -15,10 +15,10 @@ import { createSsoProviders, serviceProviderUrls } from './sso-providers.js';
 export type SsoFinish =
   | { outcome: 'signed-in'; token: string }
   | { outcome: 'refused'; message: string }
-  | { outcome: 'tested'; resultId: string };
+  | { outcome: 'tested'; location: string };
 
-/** The console page showing a test's result. */
-export const testResultPath = (id: string) => `/settings/sign-in/sso/tests/${id}`;
+/** The admin console's page showing a test's result (on the admin listener). */
+export const testResultPath = (id: string) => `/conf/single-sign-on?test=${id}`;
 
 const EXPIRED =
   'This single sign-on expired or was started in another browser. Start it again from the login page.';
@@ -82,13 +82,16 @@ export function createSsoService(deps: {
   /** The common end of both protocols, once the provider's answer is checked (or failed). */
   async function finish(
     provider: SsoProviderSettings,
-    flow: { mode: 'sign-in' | 'test'; testedBy?: string },
+    flow: { mode: 'sign-in' | 'test'; testedBy?: string; resultOrigin?: string },
     seen: { received?: Record<string, unknown>; error?: string },
     sourceAddress: string,
   ): Promise<SsoFinish> {
     if (flow.mode === 'test') {
       const resultId = flows.keepResult(testResult(provider, seen), flow.testedBy ?? '');
-      return { outcome: 'tested', resultId };
+      return {
+        outcome: 'tested',
+        location: `${flow.resultOrigin ?? ''}${testResultPath(resultId)}`,
+      };
     }
     if (seen.error || !seen.received) return refuse(provider.id, sourceAddress, seen.error ?? '');
     let identity;
@@ -114,11 +117,15 @@ export function createSsoService(deps: {
   return {
     providers,
 
-    /** The provider's URL to send the browser to, for a sign-in or an administrator's test. */
+    /**
+     * The provider's URL to send the browser to, for a sign-in or an administrator's test. A
+     * test's browser comes back to the user listener, then goes to the result in the admin
+     * console at `resultOrigin` (where the test was started).
+     */
     async start(input: {
       providerId: string;
       binding: string;
-      test?: { by: string };
+      test?: { by: string; resultOrigin: string };
     }): Promise<string> {
       const provider = input.test
         ? await providers.get(input.providerId)
@@ -128,7 +135,7 @@ export function createSsoService(deps: {
         providerId: provider.id,
         mode,
         binding: input.binding,
-        ...(input.test && { testedBy: input.test.by }),
+        ...(input.test && { testedBy: input.test.by, resultOrigin: input.test.resultOrigin }),
       };
       try {
         if (provider.kind === 'saml') {

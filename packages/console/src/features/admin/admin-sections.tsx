@@ -3,6 +3,9 @@ import { StatusSection } from './status-section.js';
 import { TrustedNetworksSection } from './trusted-networks-section.js';
 import { ProxySection } from './proxy-section.js';
 import { KeysSection } from './keys-section.js';
+import { DirectoriesSection } from './directories-section.js';
+import { SecondFactorSection } from './second-factor-section.js';
+import { SsoSection } from './sso-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -22,4 +25,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'trusted-networks', label: 'Trusted networks', render: () => <TrustedNetworksSection /> },
   { name: 'proxy', label: 'Reverse proxy', render: () => <ProxySection /> },
   { name: 'keys', label: 'Server keys', render: () => <KeysSection /> },
+  { name: 'directories', label: 'Directories', render: () => <DirectoriesSection /> },
+  { name: 'single-sign-on', label: 'Single sign-on', render: () => <SsoSection /> },
+  { name: 'second-factor', label: 'Second factor', render: () => <SecondFactorSection /> },
 ];

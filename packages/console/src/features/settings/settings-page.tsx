@@ -8,7 +8,6 @@ import { useLoad } from '../../hooks/use-load.js';
 import { Checkbox } from '../../components/checkbox.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { useConsole } from '../../api/console-context.js';
-import { SecondFactorSettingsCard } from '../sign-in/second-factor-settings.js';
 import { SignInSettingsLinks } from '../sign-in/sign-in-settings-links.js';
 
 const statisticLabels: Record<StatisticKind, string> = {
@@ -113,8 +112,8 @@ function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
 }
 
 /**
- * Server settings an administrator changes from the console: device statistics, and the roles
- * that require a second factor.
+ * Server settings an administrator changes from the console: device statistics (sign-in
+ * settings are in the admin interface; the page says where).
  *
  * @example
  * <SettingsPage />
@@ -128,7 +127,6 @@ export function SettingsPage() {
       <Loaded load={settings} onRetry={reload}>
         {(value) => <StatisticsForm initial={value} />}
       </Loaded>
-      <SecondFactorSettingsCard />
     </>
   );
 }

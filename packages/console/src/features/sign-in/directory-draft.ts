@@ -7,7 +7,7 @@ export interface DirectoryDraft {
   secret: string;
 }
 
-/** What `PUT /api/v1/directories` takes for a directory: the secret only when a new one was typed. */
+/** What `PUT /conf/api/directories` takes for a directory: the secret only when a new one was typed. */
 export function toDirectoryInput({ view, secret }: DirectoryDraft): DirectoryInput {
   // Whether a secret is set is shown, never sent.
   if (view.type === 'ldap')

@@ -1,7 +1,7 @@
 import type { DirectoryView } from '@tether/protocol';
 import { Checkbox } from '../../components/checkbox.js';
 import { LDAP_PRESETS } from './directory-draft.js';
-import { TextField } from './text-field.js';
+import { SecretField, TextField, type DirectoryFieldsProps } from './text-field.js';
 
 type Ldap = Extract<DirectoryView, { type: 'ldap' }>;
 
@@ -11,12 +11,7 @@ type Ldap = Extract<DirectoryView, { type: 'ldap' }>;
  * @example
  * <LdapFields view={view} onChange={setView} secret={secret} onSecret={setSecret} />
  */
-export function LdapFields(props: {
-  view: Ldap;
-  onChange: (view: Ldap) => void;
-  secret: string;
-  onSecret: (secret: string) => void;
-}) {
+export function LdapFields(props: DirectoryFieldsProps<Ldap>) {
   const { view, onChange, secret, onSecret } = props;
   const set = (change: Partial<Ldap>) => onChange({ ...view, ...change });
   const optional = (value: string) => (value.trim() === '' ? undefined : value);
@@ -62,12 +57,11 @@ export function LdapFields(props: {
         hint="Searches for users; anonymous when empty."
         testId="ldap-bind-dn"
       />
-      <TextField
+      <SecretField
         label="Service password"
-        type="password"
+        isSet={view.bindPasswordSet}
         value={secret}
         onChange={onSecret}
-        placeholder={view.bindPasswordSet ? 'Set — leave empty to keep' : 'Not set'}
         testId="ldap-bind-password"
       />
       <TextField

@@ -4,8 +4,9 @@ import { useRoleOptions } from './use-role-options.js';
 import { without } from './directory-draft.js';
 
 /**
- * The group → role and teams rows of a directory. The first row whose group the user is in
- * decides the role; teams add up. Without a default role, unmapped users are refused.
+ * The group → role and teams rows of a directory or a single sign-on provider. The first row
+ * whose group the user is in decides the role; teams add up. Without a default role, unmapped
+ * users are refused.
  *
  * @example
  * <MappingRows mapping={mapping} onChange={setMapping} groupHint="LDAP group DN" />
@@ -30,7 +31,7 @@ export function MappingRows({
     });
   return (
     <fieldset className="field-wide" data-testid="mapping">
-      <legend>Group mapping</legend>
+      <legend>Group mapping (the first matching row gives the role; teams add up)</legend>
       {mapping.rules.map((rule, index) => (
         <div className="form-grid" key={index} data-testid="mapping-row">
           <label className="field">
@@ -138,4 +139,12 @@ function teamNames(text: string): string[] {
     .split(',')
     .map((team) => team.trim())
     .filter((team) => team !== '');
+}
+
+/** The mapping to save: group names trimmed, rows left without a group dropped. */
+export function cleanMapping(mapping: GroupRoleMapping): GroupRoleMapping {
+  const rules = mapping.rules
+    .map((rule) => ({ ...rule, group: rule.group.trim() }))
+    .filter((rule) => rule.group !== '');
+  return { ...mapping, rules };
 }

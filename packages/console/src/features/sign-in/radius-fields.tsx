@@ -1,5 +1,5 @@
 import type { DirectoryView } from '@tether/protocol';
-import { TextField } from './text-field.js';
+import { SecretField, TextField, type DirectoryFieldsProps } from './text-field.js';
 
 type Radius = Extract<DirectoryView, { type: 'radius' }>;
 
@@ -20,12 +20,7 @@ function parseServers(text: string): Radius['servers'] {
  * @example
  * <RadiusFields view={view} onChange={setView} secret={secret} onSecret={setSecret} />
  */
-export function RadiusFields(props: {
-  view: Radius;
-  onChange: (view: Radius) => void;
-  secret: string;
-  onSecret: (secret: string) => void;
-}) {
+export function RadiusFields(props: DirectoryFieldsProps<Radius>) {
   const { view, onChange, secret, onSecret } = props;
   const set = (change: Partial<Radius>) => onChange({ ...view, ...change });
   return (
@@ -38,12 +33,11 @@ export function RadiusFields(props: {
         hint="The second is asked only when the first does not answer in time."
         testId="radius-servers"
       />
-      <TextField
+      <SecretField
         label="Shared secret"
-        type="password"
+        isSet={view.secretSet}
         value={secret}
         onChange={onSecret}
-        placeholder={view.secretSet ? 'Set — leave empty to keep' : 'Not set'}
         testId="radius-secret"
       />
       <TextField

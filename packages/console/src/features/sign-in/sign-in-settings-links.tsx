@@ -1,22 +1,19 @@
-import { Link } from '../../routing/link.js';
-
-/** The Settings page's "Sign-in" card: where each way of signing in is configured. */
+/**
+ * The Settings page's "Sign-in" card: directories, single sign-on and the second-factor
+ * requirement are set in the admin interface (issue 12), not here. The console does not know the
+ * admin listener's port, so it names the default.
+ */
 export function SignInSettingsLinks() {
+  const example = `https://${window.location.hostname}:7615/conf`;
   return (
     <section className="card" data-testid="sign-in-settings">
       <h2>Sign-in</h2>
-      <ul>
-        <li>
-          <Link href="/settings/sign-in/directories" data-testid="settings-directories">
-            Directories (LDAP, Active Directory, RADIUS)
-          </Link>
-        </li>
-        <li>
-          <Link href="/settings/sign-in/sso" data-testid="sign-in-sso-link">
-            Single sign-on (OpenID Connect, SAML 2.0)
-          </Link>
-        </li>
-      </ul>
+      <p>
+        Directories (LDAP, Active Directory, RADIUS), single sign-on (OpenID Connect, SAML 2.0) and
+        which roles require a second factor are set in the admin interface: port 7615 unless
+        changed, path /conf (e.g. <code data-testid="admin-interface-url">{example}</code>),
+        reachable from the server itself and its trusted networks.
+      </p>
     </section>
   );
 }

@@ -1,9 +1,9 @@
-import type { Role, SaveSsoProviderRequest, SsoProviderEntry } from '@tether/protocol';
+import type { GroupRoleMapping, SaveSsoProviderRequest, SsoProviderEntry } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { FormSubmit } from '../../components/form-submit.js';
 import { useAction } from '../../hooks/use-action.js';
 import { IdpMetadataPaste } from './idp-metadata-paste.js';
-import { SsoMappingRows, mappingOf, rowsOf, type MappingRow } from './sso-mapping-rows.js';
+import { MappingRows, cleanMapping } from './mapping-rows.js';
 
 type Kind = SaveSsoProviderRequest['kind'];
 type View = SsoProviderEntry['provider'];
@@ -115,14 +115,14 @@ function certificatesOf(text: string): string[] {
 function requestOf(
   kind: Kind,
   values: Record<string, string>,
-  extra: { enabled: boolean; rows: MappingRow[]; defaultRole: Role },
+  extra: { enabled: boolean; mapping: GroupRoleMapping },
 ): SaveSsoProviderRequest {
   const text = (name: string) => values[name]?.trim() || undefined;
   const common = {
     id: text('id') ?? '',
     label: text('label') ?? '',
     enabled: extra.enabled,
-    mapping: mappingOf(extra.rows, extra.defaultRole),
+    mapping: cleanMapping(extra.mapping),
   };
   if (kind === 'oidc') {
     const secret = text('clientSecret');
@@ -173,11 +173,10 @@ export function SsoProviderForm({
     ...(initial && valuesOf(initial)),
   }));
   const [enabled, setEnabled] = useState(initial?.enabled ?? true);
-  const [rows, setRows] = useState<MappingRow[]>(() => (initial ? rowsOf(initial.mapping) : []));
-  const [defaultRole, setDefaultRole] = useState<Role>(initial?.mapping.defaultRole ?? '');
+  const [mapping, setMapping] = useState<GroupRoleMapping>(initial?.mapping ?? { rules: [] });
   const isSecretSet = initial?.kind === 'oidc' && initial.hasClientSecret;
   const save = useAction(
-    (api) => api.saveSsoProvider(requestOf(kind, values, { enabled, rows, defaultRole })),
+    (api) => api.saveSsoProvider(requestOf(kind, values, { enabled, mapping })),
     { onDone: onSaved },
   );
   const onSubmit = (event: SyntheticEvent) => {
@@ -230,11 +229,10 @@ export function SsoProviderForm({
         />
         <span>Enabled (shown on the login page)</span>
       </label>
-      <SsoMappingRows
-        rows={rows}
-        defaultRole={defaultRole}
-        onChange={setRows}
-        onDefaultRole={setDefaultRole}
+      <MappingRows
+        mapping={mapping}
+        onChange={setMapping}
+        groupHint="Group as the provider sends it"
       />
       <FormSubmit action={save} label="Save provider" busyLabel="Saving…" testId="sso-save" />
       <div className="field-wide">

@@ -44,3 +44,37 @@ export function TextField(props: TextFieldProps) {
     </label>
   );
 }
+
+/**
+ * What the field forms of a directory kind (LDAP, RADIUS) get: the directory being edited, and
+ * its secret (bind password, shared secret), which is write-only.
+ */
+export interface DirectoryFieldsProps<View> {
+  view: View;
+  onChange: (view: View) => void;
+  secret: string;
+  onSecret: (secret: string) => void;
+}
+
+/**
+ * A write-only secret of a directory: empty keeps the stored one.
+ *
+ * @example
+ * <SecretField label="Shared secret" isSet={view.secretSet} value={secret} onChange={setSecret} testId="radius-secret" />
+ */
+export function SecretField(props: {
+  label: string;
+  isSet: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  const { isSet, ...field } = props;
+  return (
+    <TextField
+      {...field}
+      type="password"
+      placeholder={isSet ? 'Set — leave empty to keep' : 'Not set'}
+    />
+  );
+}

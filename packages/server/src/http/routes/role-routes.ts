@@ -4,12 +4,20 @@ import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
 import { sourceAddress } from '../request-context.js';
 
+/**
+ * The list of roles: on both listeners, since the admin console's sign-in settings (directory
+ * and single sign-on mappings, the second-factor requirement) name roles with it.
+ */
+export function roleListRoute(app: HttpsApp, context: ServerContext): void {
+  registerEndpoint(app, context.auth, roleEndpoints.list, async () => ({
+    roles: await context.roles.list(),
+  }));
+}
+
 /** Roles: the built-in ones and custom roles (issue 12). */
 export function roleRoutes(app: HttpsApp, context: ServerContext): void {
   const { roles } = context;
-  registerEndpoint(app, context.auth, roleEndpoints.list, async () => ({
-    roles: await roles.list(),
-  }));
+  roleListRoute(app, context);
   registerEndpoint(
     app,
     context.auth,

@@ -4,7 +4,10 @@ import { registerEndpoint } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
 import { sourceAddress } from '../request-context.js';
 
-/** Each user's second factors, and the administrators' side of them (issue 12). */
+/**
+ * Each user's second factors, and an administrator's reset of a user's (issue 12). Which roles
+ * require one is set in the admin interface (admin/sign-in-admin-routes.ts).
+ */
 export function secondFactorRoutes(app: HttpsApp, context: ServerContext): void {
   const { secondFactors: factors, auth } = context;
   const own = secondFactorEndpoints;
@@ -40,13 +43,6 @@ export function secondFactorRoutes(app: HttpsApp, context: ServerContext): void 
   );
 
   const admin = secondFactorAdminEndpoints;
-  registerEndpoint(app, auth, admin.getSettings, () => factors.settings());
-  registerEndpoint(app, auth, admin.setSettings, ({ principal, body, request }) =>
-    factors.setSettings(body, {
-      username: principal.user.username,
-      sourceAddress: sourceAddress(request),
-    }),
-  );
   registerEndpoint(app, auth, admin.resetUser, async ({ principal, params, request }) => {
     await factors.reset(params.id, {
       username: principal.user.username,

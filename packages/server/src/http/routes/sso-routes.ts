@@ -1,35 +1,12 @@
 import { ssoEndpoints } from '@tether/protocol';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { SESSION_IDLE_MS } from '../../auth/auth-service.js';
-import { SsoFlows, FLOW_TTL_MS } from '../../sso/sso-flows.js';
-import { testResultPath, type SsoFinish, type SsoService } from '../../sso/sso-service.js';
+import type { SsoFinish, SsoService } from '../../sso/sso-service.js';
 import type { ServerContext } from '../../ports/server-context.js';
 import { registerEndpoint, type EndpointRouteOptions } from '../endpoint-route.js';
 import type { HttpsApp } from '../https-app.js';
-import { readCookie, sessionCookie, sourceAddress } from '../request-context.js';
-
-/**
- * The cookie binding a single sign-on to the browser that started it (no login CSRF: a code or
- * assertion obtained by someone else cannot be completed in this browser). SameSite=None: the
- * IdP brings the browser back cross-site, SAML by a POST that a Lax cookie would not join.
- */
-const BINDING_COOKIE = 'tether_sso';
-const BINDING = /^[A-Za-z0-9_-]{32}$/;
-
-function bindingOf(request: FastifyRequest): string | undefined {
-  const value = readCookie(request.headers.cookie, BINDING_COOKIE);
-  return value && BINDING.test(value) ? value : undefined;
-}
-
-/** Keeps the browser's binding (several flows may be open) or gives it one. */
-function bindBrowser(request: FastifyRequest, reply: FastifyReply): string {
-  const binding = bindingOf(request) ?? SsoFlows.randomId();
-  void reply.header(
-    'set-cookie',
-    `${BINDING_COOKIE}=${binding}; Path=/api/v1/; HttpOnly; Secure; SameSite=None; Max-Age=${FLOW_TTL_MS / 1000}`,
-  );
-  return binding;
-}
+import { sessionCookie, sourceAddress } from '../request-context.js';
+import { bindBrowser, bindingOf } from '../sso-binding.js';
 
 /**
  * Why a single sign-on did not sign the browser in, for the login page to show once. A cookie,
@@ -68,7 +45,7 @@ function finishPage(finish: SsoFinish, reply: FastifyReply): string {
   if (finish.outcome === 'signed-in') {
     void reply.header('set-cookie', sessionCookie(finish.token, SESSION_IDLE_MS / 1000));
     next = '/';
-  } else if (finish.outcome === 'tested') next = testResultPath(finish.resultId);
+  } else if (finish.outcome === 'tested') next = finish.location;
   else next = loginPageSaying(finish.message, reply);
   const href = escapeHtml(next);
   const text = finish.outcome === 'refused' ? escapeHtml(finish.message) : 'Signing in…';
@@ -76,7 +53,10 @@ function finishPage(finish: SsoFinish, reply: FastifyReply): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${href}"><title>Tether</title></head><body><p>${text}</p><p><a href="${href}">Continue</a></p></body></html>`;
 }
 
-/** Single sign-on: the browser's round trip to the provider, and the administrators' settings. */
+/**
+ * Single sign-on: the browser's round trip to the provider. The administrators' settings and
+ * tests are on the admin listener (admin/sign-in-admin-routes.ts).
+ */
 export function ssoRoutes(app: HttpsApp, context: ServerContext): void {
   const sso: SsoService = context.sso;
 
@@ -144,61 +124,5 @@ export function ssoRoutes(app: HttpsApp, context: ServerContext): void {
 
   registerEndpoint(app, context.auth, ssoEndpoints.metadata, ({ params }) =>
     sso.metadata(params.provider),
-  );
-
-  registerEndpoint(app, context.auth, ssoEndpoints.list, async () => ({
-    providers: await sso.providers.list(),
-  }));
-
-  registerEndpoint(
-    app,
-    context.auth,
-    ssoEndpoints.save,
-    async ({ params, body, principal, request }) => {
-      const entry = await sso.providers.save(params.provider, body);
-      await context.audit.record({
-        action: 'settings.changed',
-        actor: principal.user.username,
-        target: `sso:${params.provider}`,
-        sourceAddress: sourceAddress(request),
-        // Never the client secret: only whether one is set.
-        details: { kind: body.kind, enabled: body.enabled, mapping: body.mapping },
-      });
-      return entry;
-    },
-  );
-
-  registerEndpoint(
-    app,
-    context.auth,
-    ssoEndpoints.remove,
-    async ({ params, principal, request }) => {
-      await sso.providers.remove(params.provider);
-      await context.audit.record({
-        action: 'settings.changed',
-        actor: principal.user.username,
-        target: `sso:${params.provider}`,
-        sourceAddress: sourceAddress(request),
-        details: { removed: true },
-      });
-    },
-  );
-
-  registerEndpoint(
-    app,
-    context.auth,
-    ssoEndpoints.startTest,
-    async ({ params, principal, request, reply }) => {
-      const location = await sso.start({
-        providerId: params.provider,
-        binding: bindBrowser(request, reply),
-        test: { by: principal.user.username },
-      });
-      void reply.redirect(location, 302);
-    },
-  );
-
-  registerEndpoint(app, context.auth, ssoEndpoints.testResult, ({ params, principal }) =>
-    Promise.resolve(sso.testResult(params.id, principal.user.username)),
   );
 }

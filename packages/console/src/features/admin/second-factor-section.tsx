@@ -4,6 +4,7 @@ import { Checkbox } from '../../components/checkbox.js';
 import { FormSubmit } from '../../components/form-submit.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
+import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 
@@ -38,7 +39,6 @@ function RequiredRolesForm({
   };
   return (
     <form className="card form-grid" onSubmit={onSubmit} data-testid="second-factor-settings">
-      <h2 className="field-wide">Two-factor sign-in</h2>
       <p className="muted field-wide">
         Users of these roles must have a second factor (an authenticator app or a passkey). One who
         has none is asked to add one right after their password, before anything else. Single
@@ -66,19 +66,22 @@ function RequiredRolesForm({
 }
 
 /**
- * The administrator's choice of roles that require a second factor (Settings).
+ * The admin console's Second factor: the roles whose users must have one.
  *
  * @example
- * <SecondFactorSettingsCard />
+ * <SecondFactorSection />
  */
-export function SecondFactorSettingsCard() {
+export function SecondFactorSection() {
   const [settings, reload] = useLoad(async (api) => {
     const [value, roles] = await Promise.all([api.getSecondFactorSettings(), api.listRoles()]);
     return { value, roles };
   }, []);
   return (
-    <Loaded load={settings} onRetry={reload}>
-      {({ value, roles }) => <RequiredRolesForm initial={value} allRoles={roles} />}
-    </Loaded>
+    <>
+      <PageHeader title="Second factor" subtitle="Which roles must sign in with a second factor." />
+      <Loaded load={settings} onRetry={reload}>
+        {({ value, roles }) => <RequiredRolesForm initial={value} allRoles={roles} />}
+      </Loaded>
+    </>
   );
 }

@@ -7,7 +7,9 @@ import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
-import { SsoProviderForm } from './sso-provider-form.js';
+import { navigate, useSearch } from '../../routing/navigation.js';
+import { SsoProviderForm } from '../sign-in/sso-provider-form.js';
+import { SsoTestResult } from '../sign-in/sso-test-result.js';
 
 type Editing = { kind: SaveSsoProviderRequest['kind']; entry?: SsoProviderEntry } | null;
 
@@ -104,12 +106,17 @@ function ProviderRow({
 }
 
 /**
- * Sign-in → Single sign-on (administrators): OpenID Connect and SAML 2.0 providers, their
- * group mapping, the URLs to enter at the provider, and a test that shows what the server saw.
+ * The admin console's Single sign-on (administrators): OpenID Connect and SAML 2.0 providers,
+ * their group mapping, the URLs to enter at the provider, and a test that shows what the server
+ * saw (the provider brings the test's browser tab back to `/conf/single-sign-on?test=<id>`).
+ *
+ * @example
+ * <SsoSection />
  */
-export function SsoPage() {
+export function SsoSection() {
   const [providers, reload] = useLoad((api) => api.listSsoProviders(), []);
   const [editing, setEditing] = useState<Editing>(null);
+  const testId = new URLSearchParams(useSearch()).get('test');
   const done = () => {
     setEditing(null);
     reload();
@@ -140,6 +147,20 @@ export function SsoPage() {
           </>
         }
       />
+      {testId && (
+        <>
+          <SsoTestResult testId={testId} />
+          <p>
+            <button
+              type="button"
+              className="button-link"
+              onClick={() => navigate(window.location.pathname)}
+            >
+              Close the test result
+            </button>
+          </p>
+        </>
+      )}
       {editing && (
         <SsoProviderForm
           key={editing.entry?.provider.id ?? editing.kind}

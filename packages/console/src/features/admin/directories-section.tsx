@@ -5,26 +5,27 @@ import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
-import { newDirectory, toDirectoryInput, type DirectoryDraft } from './directory-draft.js';
-import { DirectoryForm } from './directory-form.js';
-import { DirectoryTestPanel } from './directory-test-panel.js';
+import { newDirectory, toDirectoryInput, type DirectoryDraft } from '../sign-in/directory-draft.js';
+import { DirectoryForm } from '../sign-in/directory-form.js';
+import { DirectoryTestPanel } from '../sign-in/directory-test-panel.js';
 
 /** Which directory is open: in the form (edited or new), or in the test panel. */
 type Open = { kind: 'edit'; index: number; isNew: boolean } | { kind: 'test'; id: string } | null;
 
 /**
- * Sign-in → Directories (administrators): the LDAP / Active Directory and RADIUS servers asked,
- * in order, for the password of a user who is not local; add, edit, order, remove, test.
+ * The admin console's Directories (administrators): the LDAP / Active Directory and RADIUS
+ * servers asked, in order, for the password of a user who is not local; add, edit, order,
+ * remove, test.
  *
  * @example
- * <DirectoriesPage />
+ * <DirectoriesSection />
  */
-export function DirectoriesPage() {
+export function DirectoriesSection() {
   const [load, reload] = useLoad((api) => api.listDirectories(), []);
   return (
     <>
       <PageHeader
-        title="Sign-in: directories"
+        title="Directories"
         subtitle="LDAP / Active Directory and RADIUS servers that check the passwords of users who are not local. Users are created at their first sign-in with the role and teams their groups map to."
       />
       <Loaded load={load} onRetry={reload}>
