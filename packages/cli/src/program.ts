@@ -12,6 +12,7 @@ import { groupCommands } from './commands/groups.js';
 import { installerCreateCommand } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
+import { serverInstallCommand, serverUninstallCommand } from './commands/server-service.js';
 import { storageCommands } from './commands/storage.js';
 import { roleCommands } from './commands/roles.js';
 import { userCommands } from './commands/users.js';
@@ -25,6 +26,8 @@ import { ssoCommands } from './commands/sso.js';
 const commands: Command[] = [
   demoCommand,
   serverCommand,
+  serverInstallCommand,
+  serverUninstallCommand,
   agentEnrollCommand,
   agentRunCommand,
   ...agentPromptCommands,

@@ -7,10 +7,8 @@ import { z } from 'zod';
 export const ListenerName = z.enum(['https', 'http', 'admin']);
 export type ListenerName = z.infer<typeof ListenerName>;
 
-const SavedPort = z
-  .int()
-  .min(1, 'Choose a port from 1 to 65535.')
-  .max(65535, 'Choose a port from 1 to 65535.');
+/** A port an administrator saves (0, any free port, is for tests' config only). */
+const SavedPort = z.int().min(1).max(65535);
 
 /**
  * The ports an administrator saved in the admin console or with `tether admin ports set`.

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { runCli } from '../support/cli.js';
+
+const run = promisify(execFile);
+const UNIT = 'etc/systemd/system/tether.service';
+const CONFIG = 'etc/tether/config.json';
+const DATA = 'var/lib/tether';
+const ENTRY = 'opt/tether/packages/cli/dist/tether.mjs';
+
+const REQUIRED = {
+  User: 'tether',
+  Group: 'tether',
+  NoNewPrivileges: 'yes',
+  ProtectSystem: 'strict',
+  ProtectHome: 'yes',
+  PrivateTmp: 'yes',
+  ReadWritePaths: '/var/lib/tether',
+  CapabilityBoundingSet: 'CAP_NET_BIND_SERVICE',
+  AmbientCapabilities: 'CAP_NET_BIND_SERVICE',
+  RestrictAddressFamilies: 'AF_INET AF_INET6 AF_UNIX',
+};
+
+/** A unit file's `[Service]` keys (the last value of a repeated key). */
+function serviceSection(unit: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  let section = '';
+  for (const line of unit.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const header = /^\[(\w+)\]$/.exec(line);
+    if (header) section = header[1] ?? '';
+    else if (section === 'Service') {
+      const at = line.indexOf('=');
+      keys.set(line.slice(0, at), line.slice(at + 1));
+    }
+  }
+  return keys;
+}
+
+const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+
+let root: string;
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tether-install-'));
+});
+after(() => rm(root, { recursive: true, force: true }));
+
+test('install writes a hardened unit running the installed bundle as the tether account', async () => {
+  const result = await runCli(['server', 'install', '--root', root]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /systemctl skipped \(--root\)/);
+  assert.match(result.stdout, /not created under --root/, 'says why no account was created');
+  assert.match(result.stdout, /initial-admin-password/, 'says where the first password is');
+
+  const unit = serviceSection(await readFile(join(root, UNIT), 'utf8'));
+  for (const [key, value] of Object.entries(REQUIRED)) assert.equal(unit.get(key), value, key);
+  const exec = (unit.get('ExecStart') ?? '').split(' ');
+  assert.equal(exec[0], process.execPath, 'the node that ran the install');
+  assert.equal(exec[1], `/${ENTRY}`);
+  assert.deepEqual(exec.slice(2, 5), ['server', '--config', '/etc/tether/config.json']);
+  assert.ok(existsSync(join(root, ENTRY)), 'ExecStart names a file the install wrote');
+  const sysusers = await readFile(join(root, 'usr/lib/sysusers.d/tether.conf'), 'utf8');
+  assert.match(sysusers, /^u tether - "Tether server" \/var\/lib\/tether/m);
+
+  const config = JSON.parse(await readFile(join(root, CONFIG), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(
+    [config.listen, config.http, config.admin, config.dataDir],
+    [
+      { host: '0.0.0.0', port: 443 },
+      { host: '0.0.0.0', port: 80 },
+      { host: '0.0.0.0', port: 7615 },
+      '/var/lib/tether',
+    ],
+  );
+  assert.equal(await mode(join(root, CONFIG)), 0o640);
+  assert.equal(await mode(join(root, DATA)), 0o750);
+});
+
+test('the installed program runs on its own: its bundle finds its native modules', async () => {
+  const { stdout } = await run(process.execPath, [join(root, ENTRY), 'server', '--help'], {
+    cwd: root,
+  });
+  assert.match(stdout, /tether server/);
+  const modules = join(root, 'opt/tether/node_modules');
+  for (const name of ['better-sqlite3', 'bindings', 'bufferutil', 'ssh2'])
+    assert.ok(existsSync(join(modules, name, 'package.json')), `${name} is installed`);
+});
+
+test('the unit passes systemd-analyze verify', async (t) => {
+  const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find(existsSync);
+  if (!analyze) {
+    t.skip('systemd-analyze is not installed on this machine');
+    return;
+  }
+  const verify = await run(analyze, ['verify', join(root, UNIT)]).then(
+    ({ stderr }) => ({ code: 0, stderr }),
+    (error: unknown) => ({ code: 1, stderr: String((error as { stderr?: string }).stderr) }),
+  );
+  assert.equal(verify.code, 0, verify.stderr);
+  // Other units of the machine may draw warnings; none may name ours.
+  const ours = verify.stderr.split('\n').filter((line) => line.includes('tether.service'));
+  assert.deepEqual(ours, [], 'no warning about the unit');
+  const security = await run(analyze, ['security', '--offline=yes', join(root, UNIT)]);
+  const exposure = /Overall exposure level for tether\.service: ([\d.]+)/.exec(security.stdout);
+  assert.ok(exposure, security.stdout);
+  assert.ok(Number(exposure[1]) <= 2.5, `exposure ${exposure[1]} is at most 2.5 ("OK")`);
+});
+
+test("install again keeps the administrator's config and is otherwise the same", async () => {
+  const edited = '{ "dataDir": "/var/lib/tether", "listen": { "host": "::", "port": 8443 } }\n';
+  await writeFile(join(root, CONFIG), edited);
+  await writeFile(join(root, DATA, 'tether.db'), 'data');
+  const unitBefore = await readFile(join(root, UNIT), 'utf8');
+  const result = await runCli(['server', 'install', '--root', root]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /exists and is kept/);
+  assert.equal(await readFile(join(root, CONFIG), 'utf8'), edited);
+  assert.equal(await readFile(join(root, UNIT), 'utf8'), unitBefore);
+  assert.equal(await readFile(join(root, DATA, 'tether.db'), 'utf8'), 'data');
+});
+
+test('uninstall removes unit and program and keeps data and config; --purge removes them', async () => {
+  const kept = await runCli(['server', 'uninstall', '--root', root]);
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.ok(!existsSync(join(root, UNIT)));
+  assert.ok(!existsSync(join(root, 'opt/tether')));
+  assert.ok(existsSync(join(root, CONFIG)), 'config kept');
+  assert.ok(existsSync(join(root, DATA, 'tether.db')), 'data kept');
+  assert.match(kept.stdout, /--purge removes them/);
+
+  const again = await runCli(['server', 'uninstall', '--root', root]);
+  assert.equal(again.code, 0, `uninstall twice is fine: ${again.stderr}`);
+
+  const purged = await runCli(['server', 'uninstall', '--root', root, '--purge']);
+  assert.equal(purged.code, 0, purged.stderr);
+  assert.ok(!existsSync(join(root, DATA)), 'data purged');
+  assert.ok(!existsSync(join(root, 'etc/tether')), 'config purged');
+});
+
+test('a program directory that holds something else is never removed', async () => {
+  await writeFile(join(root, 'marker'), 'x');
+  const result = await runCli(['server', 'uninstall', '--root', root, '--program-dir', '/']);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /holds no Tether program/);
+  assert.ok(existsSync(join(root, 'marker')));
+});
