@@ -20,6 +20,9 @@ import {
   type ContinueSignInRequest,
   type Recording,
   type Session,
+  type AnyEndpoint,
+  type EndpointRequest,
+  type EndpointResponse,
 } from '@tether/protocol';
 import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
@@ -61,6 +64,14 @@ export interface TetherClient
     SecondFactorClient,
     DirectoryClient,
     SsoClient {
+  /**
+   * Calls any endpoint contract (the admin console's sections use it for their `/conf/api/…`
+   * contracts): typed request, validated reply.
+   *
+   * @example
+   * const status = await api.call(portEndpoints.get, {});
+   */
+  call<E extends AnyEndpoint>(target: E, request: EndpointRequest<E>): Promise<EndpointResponse<E>>;
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -124,6 +135,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createSecondFactorClient(transport),
     ...createDirectoryClient(transport),
     ...createSsoClient(transport),
+    call: (target, request) => callEndpoint(transport, target, request),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>
