@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { runCli } from '../support/cli.js';
+import { runCli, stopProcess, waitFor } from '../support/cli.js';
+import { HttpsClient } from '../support/https-client.js';
 
 const run = promisify(execFile);
 const UNIT = 'etc/systemd/system/tether.service';
@@ -82,14 +83,53 @@ test('install writes a hardened unit running the installed bundle as the tether 
   assert.equal(await mode(join(root, DATA)), 0o750);
 });
 
-test('the installed program runs on its own: its bundle finds its native modules', async () => {
-  const { stdout } = await run(process.execPath, [join(root, ENTRY), 'server', '--help'], {
-    cwd: root,
-  });
-  assert.match(stdout, /tether server/);
+test("the installed program serves on its own, with the unit's arguments", async () => {
   const modules = join(root, 'opt/tether/node_modules');
   for (const name of ['better-sqlite3', 'bindings', 'bufferutil', 'ssh2'])
     assert.ok(existsSync(join(modules, name, 'package.json')), `${name} is installed`);
+  // The unit's command line, with the prefix, and loopback ports free on any machine.
+  const dataDir = join(root, DATA);
+  const passwordFile = join(dataDir, 'initial-admin-password');
+  const server = spawn(
+    process.execPath,
+    [
+      join(root, ENTRY),
+      'server',
+      '--config',
+      join(root, CONFIG),
+      '--initial-password-file',
+      passwordFile,
+      '--data-dir',
+      dataDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--http-port',
+      '0',
+      '--admin-port',
+      '0',
+    ],
+    // Outside the checkout, so only the installed node_modules can be found.
+    { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    const url = await waitFor('the installed server to start', () => {
+      if (server.exitCode !== null) throw new Error(`the server exited: ${output}`);
+      return /Console: +(https:\S+)/.exec(output)?.[1];
+    });
+    assert.match(output, /Password: +in .*initial-admin-password/);
+    assert.doesNotMatch(output, /Password: +\S{16,} /, 'the password is not printed');
+    assert.equal(await mode(passwordFile), 0o600);
+    const ca = await readFile(join(dataDir, 'keys/tls-self-signed.crt'), 'utf8');
+    const health = await new HttpsClient(url, ca).request('GET', '/api/v1/health');
+    assert.equal(health.status, 200, health.text);
+  } finally {
+    await stopProcess(server);
+  }
 });
 
 test('the unit passes systemd-analyze verify', async (t) => {
