@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { runCli, stopProcess, waitFor } from '../support/cli.js';
+import { cliArgs, runCli, stopProcess, waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 
 const run = promisify(execFile);
@@ -46,14 +47,46 @@ function serviceSection(unit: string): Map<string, string> {
 
 const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
 
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * A checkout of its own to install from: the built bundle and console copied, node_modules
+ * linked. The production-bundle test rebuilds packages/cli/dist (removing it first) and may run
+ * at the same time; a copy is retried until it is a whole bundle that runs.
+ */
+async function snapshotCheckout(): Promise<string> {
+  const checkout = await mkdtemp(join(tmpdir(), 'tether-checkout-'));
+  await waitFor('a whole bundle to install from', async () => {
+    await rm(join(checkout, 'packages'), { recursive: true, force: true });
+    try {
+      for (const dir of ['packages/cli/dist', 'packages/console/dist'])
+        await cp(join(REPO, dir), join(checkout, dir), { recursive: true });
+      await run(process.execPath, [join(checkout, 'packages/cli/dist/tether.mjs'), '--help']);
+      return true;
+    } catch {
+      // Caught mid-rebuild: copy again.
+      return undefined;
+    }
+  });
+  await symlink(join(REPO, 'node_modules'), join(checkout, 'node_modules'));
+  return checkout;
+}
+
 let root: string;
+let checkout: string;
+const install = (...args: string[]) =>
+  runCli(['server', 'install', '--root', root, '--from', checkout, ...args]);
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'tether-install-'));
+  checkout = await snapshotCheckout();
 });
-after(() => rm(root, { recursive: true, force: true }));
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(checkout, { recursive: true, force: true });
+});
 
 test('install writes a hardened unit running the installed bundle as the tether account', async () => {
-  const result = await runCli(['server', 'install', '--root', root]);
+  const result = await install();
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /systemctl skipped \(--root\)/);
   assert.match(result.stdout, /not created under --root/, 'says why no account was created');
@@ -157,7 +190,7 @@ test("install again keeps the administrator's config and is otherwise the same",
   await writeFile(join(root, CONFIG), edited);
   await writeFile(join(root, DATA, 'tether.db'), 'data');
   const unitBefore = await readFile(join(root, UNIT), 'utf8');
-  const result = await runCli(['server', 'install', '--root', root]);
+  const result = await install();
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /exists and is kept/);
   assert.equal(await readFile(join(root, CONFIG), 'utf8'), edited);
@@ -189,4 +222,27 @@ test('a program directory that holds something else is never removed', async () 
   assert.equal(result.code, 1);
   assert.match(result.stderr, /holds no Tether program/);
   assert.ok(existsSync(join(root, 'marker')));
+});
+
+test('install and uninstall without root say so, and touch nothing', async (t) => {
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
+  if (process.getuid?.() !== 0 || !setpriv) {
+    t.skip('needs root and setpriv to run the command as another user');
+    return;
+  }
+  for (const verb of ['install', 'uninstall']) {
+    const asNobody = [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      ...cliArgs(['server', verb]),
+    ];
+    const result: { code: number; stderr: string } = await run(setpriv, asNobody).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    assert.equal(result.code, 1, verb);
+    assert.match(result.stderr, /run it as root \(sudo\), or give --root DIR/, verb);
+  }
 });
