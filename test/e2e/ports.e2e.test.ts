@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { AuditPage, ErrorBody, PortsStatus } from '@tether/protocol';
 import { createLogger, loadServerConfig, startServer } from '@tether/server';
+import { runCli } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
@@ -250,5 +251,68 @@ describe('starting with saved ports', () => {
       await release(blocker.server);
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('tether admin ports (headless)', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await createTestServer();
+  });
+  after(() => server.close());
+
+  test('set saves and audits; show prints saved ports and the last start', async () => {
+    const set = await runCli([
+      'admin',
+      'ports',
+      'set',
+      '--https',
+      '9443',
+      '--http',
+      '9080',
+      '--admin',
+      '9615',
+      '--data-dir',
+      server.dataDir,
+    ]);
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /apply when the server restarts/);
+    const status = (await adminClient(server).request('GET', '/conf/api/ports')).json(PortsStatus);
+    assert.deepEqual(status.saved, { https: 9443, http: 9080, admin: 9615 });
+
+    const off = await runCli([
+      'admin',
+      'ports',
+      'set',
+      '--http',
+      'off',
+      '--data-dir',
+      server.dataDir,
+    ]);
+    assert.equal(off.code, 0, off.stderr);
+    const show = await runCli(['admin', 'ports', 'show', '--data-dir', server.dataDir]);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /Saved for the next start: https 9443, http off, admin 9615/);
+    assert.match(show.stdout, /https +127\.0\.0\.1:0 +bound on \d+/);
+    const audit = await server.admin.request('GET', '/api/v1/audit');
+    const changes = audit.json(AuditPage).entries.filter((row) => row.target === 'server.ports');
+    assert.equal(changes.length, 2, 'each headless change is audited');
+  });
+
+  test('a clash is refused with the listener named, and nothing changes', async () => {
+    const clash = await runCli([
+      'admin',
+      'ports',
+      'set',
+      '--admin',
+      '9443',
+      '--data-dir',
+      server.dataDir,
+    ]);
+    assert.equal(clash.code, 1);
+    assert.match(clash.stderr, /admin: Port 9443 is already the https port/);
+    const show = await runCli(['admin', 'ports', 'show', '--data-dir', server.dataDir]);
+    assert.match(show.stdout, /admin 9615/);
   });
 });
