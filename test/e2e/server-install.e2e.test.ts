@@ -246,3 +246,18 @@ test('install and uninstall without root say so, and touch nothing', async (t) =
     assert.match(result.stderr, /run it as root \(sudo\), or give --root DIR/, verb);
   }
 });
+
+test('a bad option is refused before anything is written', async () => {
+  const fresh = await mkdtemp(join(tmpdir(), 'tether-install-bad-'));
+  try {
+    const badUrl = await runCli(['server', 'install', '--root', fresh, '--public-url', 'http://x']);
+    assert.equal(badUrl.code, 1);
+    assert.match(badUrl.stderr, /publicUrl/);
+    const badPort = await runCli(['server', 'install', '--root', fresh, '--http-port', '0']);
+    assert.equal(badPort.code, 1);
+    assert.match(badPort.stderr, /--http-port takes a port from 1 to 65535/);
+    assert.ok(!existsSync(join(fresh, 'etc')), 'nothing written');
+  } finally {
+    await rm(fresh, { recursive: true, force: true });
+  }
+});

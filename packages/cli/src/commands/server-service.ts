@@ -74,6 +74,9 @@ image builds).`,
       }),
       out: input.out,
     };
+    // The server validates its config at start; a bad --public-url is better refused now.
+    const { loadServerConfig } = await import('@tether/server/config');
+    loadServerConfig({ flags: options.config });
     await installService(options);
     for (const line of await afterInstall(options)) input.out(line);
     return 0;
