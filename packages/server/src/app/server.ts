@@ -66,7 +66,7 @@ export interface StartServerOptions {
 }
 
 export interface RunningServer {
-  /** `https://host:port` of the user listener, or undefined if it could not bind. */
+  /** `https://host:port` of the user listener (start fails when it cannot be bound; kept optional for callers). */
   url: string | undefined;
   adminUrl: string | undefined;
   /** Set on first start only: the administrator credentials to show once. */
