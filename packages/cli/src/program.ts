@@ -6,12 +6,14 @@ import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { proxyCommands } from './commands/admin-proxy.js';
+import { adminPortsCommand } from './commands/admin-ports.js';
 import { backupCommands } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
 import { installerCreateCommand } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
+import { serverInstallCommand, serverUninstallCommand } from './commands/server-service.js';
 import { storageCommands } from './commands/storage.js';
 import { roleCommands } from './commands/roles.js';
 import { userCommands } from './commands/users.js';
@@ -26,6 +28,8 @@ import { serverKeyCommands } from './commands/server-keys.js';
 const commands: Command[] = [
   demoCommand,
   serverCommand,
+  serverInstallCommand,
+  serverUninstallCommand,
   agentEnrollCommand,
   agentRunCommand,
   ...agentPromptCommands,
@@ -37,6 +41,7 @@ const commands: Command[] = [
   trustedNetworksCommand,
   ...proxyCommands,
   ...serverKeyCommands,
+  adminPortsCommand,
   ...userCommands,
   ...roleCommands,
   ...auditCommands,

@@ -13,3 +13,9 @@ export function cliEntry(): string[] {
   if (isBundle) return [fileURLToPath(new URL('./tether.mjs', import.meta.url))];
   return ['--import', 'tsx', fileURLToPath(new URL('./main.ts', import.meta.url))];
 }
+
+/**
+ * The checkout (or installed program directory) this CLI runs from: `packages/cli/src` and
+ * `packages/cli/dist` are both three levels below it.
+ */
+export const checkoutRoot = fileURLToPath(new URL('../../..', import.meta.url));

@@ -1,4 +1,5 @@
 import type { ServerConfig } from '@tether/server/config';
+import type { ListenerName } from '@tether/protocol';
 import { stringOption, type CommandInput } from './command.js';
 
 /** Flags every command that works on a server's data directory accepts. */
@@ -12,6 +13,8 @@ export const serverFlagOptions = {
   ...dataDirOptions,
   host: { type: 'string' },
   port: { type: 'string' },
+  'https-port': { type: 'string' },
+  'http-port': { type: 'string' },
   'admin-port': { type: 'string' },
   database: { type: 'string' },
   'public-url': { type: 'string' },
@@ -27,8 +30,10 @@ export async function serverConfigFrom(input: CommandInput): Promise<ServerConfi
   const dataDir = stringOption(input, 'data-dir');
   if (dataDir) flags.dataDir = dataDir;
   const host = stringOption(input, 'host') ?? '0.0.0.0';
-  const port = stringOption(input, 'port');
+  const port = stringOption(input, 'https-port') ?? stringOption(input, 'port');
   if (port) flags.listen = { host, port: Number(port) };
+  const httpPort = stringOption(input, 'http-port');
+  if (httpPort) flags.http = { host, port: Number(httpPort) };
   const adminPort = stringOption(input, 'admin-port');
   if (adminPort) flags.admin = { host, port: Number(adminPort) };
   const database = stringOption(input, 'database');
@@ -39,6 +44,21 @@ export async function serverConfigFrom(input: CommandInput): Promise<ServerConfi
   if (logLevel) flags.logLevel = logLevel;
   const file = stringOption(input, 'config');
   return loadServerConfig({ ...(file ? { file } : {}), env: input.env, flags });
+}
+
+/**
+ * The listeners whose port this start fixes with a flag or `TETHER_*` variable: the ports an
+ * administrator saved in the admin console do not override what the person starting it typed.
+ */
+export function pinnedListeners(input: CommandInput): ListenerName[] {
+  const given = (flags: string[], variables: string[]): boolean =>
+    flags.some((flag) => stringOption(input, flag) !== undefined) ||
+    variables.some((variable) => Boolean(input.env[variable]));
+  const pinned: ListenerName[] = [];
+  if (given(['port', 'https-port'], ['TETHER_PORT', 'TETHER_HTTPS_PORT'])) pinned.push('https');
+  if (given(['http-port'], ['TETHER_HTTP_PORT'])) pinned.push('http');
+  if (given(['admin-port'], ['TETHER_ADMIN_PORT'])) pinned.push('admin');
+  return pinned;
 }
 
 /**

@@ -15,6 +15,8 @@ export { auditFilterFromNames, type AuditNamedFilter } from './audit/audit-names
 export { resetPassword, unlockSignIn, ADMIN_USERNAME } from './auth/admin-account.js';
 export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
 export { readProxySettings, writeProxySettings } from './net/proxy-settings.js';
+export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
+export { readLastStart } from './listeners/bind-listeners.js';
 export { createInstallerService } from './installers/installer-service.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DeviceGroupService } from '@tether/server';
 import type { Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
-import { serverConfigFrom, serverFlagOptions } from '../server-config.js';
+import { pinnedListeners, serverConfigFrom, serverFlagOptions } from '../server-config.js';
 import { cliEntry } from '../self.js';
 import { waitForSignal } from './server.js';
 import { AGENT_V8_FLAGS, SERVER_V8_FLAGS, applyV8Flags, releaseStartUpMemory } from './v8-flags.js';
@@ -39,6 +39,7 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
       log,
       adminPassword: input.env.TETHER_ADMIN_PASSWORD,
       consoleDir,
+      pinnedListeners: pinnedListeners(input),
     });
     releaseStartUpMemory();
     if (!server.url) {

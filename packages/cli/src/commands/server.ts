@@ -1,6 +1,12 @@
-import type { Command } from '../command.js';
+import { writeFile } from 'node:fs/promises';
+import { stringOption, type Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
-import { printableConfig, serverConfigFrom, serverFlagOptions } from '../server-config.js';
+import {
+  pinnedListeners,
+  printableConfig,
+  serverConfigFrom,
+  serverFlagOptions,
+} from '../server-config.js';
 import { SERVER_V8_FLAGS, applyV8Flags, releaseStartUpMemory } from './v8-flags.js';
 
 export const serverCommand: Command = {
@@ -11,19 +17,34 @@ export const serverCommand: Command = {
   --data-dir DIR      database, keys and recordings (default ./tether-data, env TETHER_DATA_DIR)
   --config FILE       JSON config file (see README); flags and TETHER_* variables override it
   --host ADDRESS      address to bind (default 0.0.0.0)
-  --port N            console/agent HTTPS port (default 8443)
+  --port N            console/agent HTTPS port (default 8443; alias --https-port)
+  --http-port N       plain HTTP port redirecting to HTTPS (default: off)
   --admin-port N      admin interface port, path /conf (default 7615)
   --database URL      sqlite:FILE (default in the data dir) or postgres://...
   --public-url URL    https URL agents and browsers use to reach this server
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
   --print-config      print the effective configuration and exit
+  --initial-password-file FILE
+                      on first start, write the administrator's random password to FILE
+                      (mode 600) instead of printing it (a service's output is its journal)
 
 Deadlines and limits (connections.*, tls.ciphers, sessions.maxLifetimeSec, agents.*,
 audit.retentionDays) are config-file keys: see the README's Configuration section.
 
+Ports saved in the admin console (or \`tether admin ports set\`) replace the config file's at
+the next start; a port flag or TETHER_*PORT variable wins over them. A port that cannot be
+bound is logged and shown in the admin console, and the server goes on with the others; it
+stops only if the HTTPS port cannot be bound.
+
+To run as a systemd service: \`tether server install --help\`.
+
 The first start creates the administrator "admin" with a random password printed once
 (or TETHER_ADMIN_PASSWORD).`,
-  options: { ...serverFlagOptions, 'print-config': { type: 'boolean' } },
+  options: {
+    ...serverFlagOptions,
+    'print-config': { type: 'boolean' },
+    'initial-password-file': { type: 'string' },
+  },
   async run(input) {
     // First: the config's schemas are start-up code too (this process runs the server).
     applyV8Flags(SERVER_V8_FLAGS);
@@ -39,13 +60,18 @@ The first start creates the administrator "admin" with a random password printed
       log,
       adminPassword: input.env.TETHER_ADMIN_PASSWORD,
       consoleDir,
+      pinnedListeners: pinnedListeners(input),
     });
     releaseStartUpMemory();
     if (server.url) input.out(`Console:         ${server.url}`);
     if (server.adminUrl) input.out(`Admin interface: ${server.adminUrl}`);
     if (server.initialAdmin) {
       input.out(`Administrator:   ${server.initialAdmin.username}`);
-      if (server.initialAdmin.generated)
+      const passwordFile = stringOption(input, 'initial-password-file');
+      if (server.initialAdmin.generated && passwordFile) {
+        await writeFile(passwordFile, `${server.initialAdmin.password}\n`, { mode: 0o600 });
+        input.out(`Password:        in ${passwordFile} (delete it once you have signed in)`);
+      } else if (server.initialAdmin.generated)
         input.out(
           `Password:        ${server.initialAdmin.password}   (shown once; reset with \`tether admin reset-password\`)`,
         );

@@ -23,6 +23,7 @@ import { ssoEndpoints } from './sso.js';
 import { proxyEndpoints } from './proxy.js';
 import { serverKeyEndpoints } from './server-keys.js';
 import { serverStatusEndpoints, trustedNetworkEndpoints } from './server-admin.js';
+import { portEndpoints } from './ports.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -49,6 +50,7 @@ export * from './sso.js';
 export * from './proxy.js';
 export * from './server-keys.js';
 export * from './server-admin.js';
+export * from './ports.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -89,4 +91,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(serverKeyEndpoints),
   ...Object.values(serverStatusEndpoints),
   ...Object.values(trustedNetworkEndpoints),
+  ...Object.values(portEndpoints),
 ];

@@ -20,6 +20,7 @@ import { serverKeyAdminRoutes } from './server-key-routes.js';
 import { signInAdminRoutes } from './sign-in-admin-routes.js';
 import { statusRoutes } from './status-routes.js';
 import { trustedNetworkRoutes } from './trusted-network-routes.js';
+import { portsAdminRoutes } from '../listeners/ports-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -40,6 +41,7 @@ const ADMIN_ROUTES: readonly ((
   proxyAdminRoutes,
   serverKeyAdminRoutes,
   signInAdminRoutes,
+  portsAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

@@ -3,7 +3,7 @@ import { createBackgroundTasks } from '../jobs/background-tasks.js';
 import { NO_NOTIFICATIONS } from '../ports/notifications.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, type AgentSettings } from '@tether/protocol';
+import { AppError, type AgentSettings, type ListenerName } from '@tether/protocol';
 import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -44,7 +44,9 @@ import { createUploadQueue } from '../uploads/upload-queue.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
 import type { ServerContext } from '../ports/server-context.js';
-import { listenOrReport } from './listen.js';
+import { bindListeners, closeRedirect } from '../listeners/bind-listeners.js';
+import { ListenerBoard } from '../listeners/listener-board.js';
+import { planListeners, readSavedPorts } from '../listeners/port-settings.js';
 import { recoverAfterRestart } from './recover.js';
 import { startChannelSweeper } from './sweeper.js';
 
@@ -59,10 +61,15 @@ export interface StartServerOptions {
   adminPassword?: string | undefined;
   /** The console's built files. */
   consoleDir?: string | undefined;
+  /**
+   * Listeners whose port a flag or `TETHER_*` variable gave: ports saved in the admin console
+   * do not override them (what the person starting the process typed wins).
+   */
+  pinnedListeners?: readonly ListenerName[];
 }
 
 export interface RunningServer {
-  /** `https://host:port` of the user listener, or undefined if it could not bind. */
+  /** `https://host:port` of the user listener (start fails when it cannot be bound; kept optional for callers). */
   url: string | undefined;
   adminUrl: string | undefined;
   /** Set on first start only: the administrator credentials to show once. */
@@ -79,6 +86,13 @@ export interface RunningServer {
  * @example
  * const server = await startServer({ config: loadServerConfig({ env: process.env }), log });
  */
+/** What each listener serves, as the admin console's status page names it. */
+const LISTENER_PURPOSES: Record<ListenerName, string> = {
+  https: 'console and agents',
+  http: 'redirect to HTTPS',
+  admin: 'admin console',
+};
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, log } = options;
   const clock = options.clock ?? systemClock;
@@ -208,6 +222,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   recovered.forEach(onRecordingFinished);
   uploads.start();
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
+  const pinned = options.pinnedListeners ?? [];
+  const listeners = new ListenerBoard(
+    planListeners(config, await readSavedPorts(store), pinned),
+    pinned,
+  );
 
   const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const agentSettings = async (): Promise<AgentSettings> => ({
@@ -249,6 +268,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       publicUrl: () => context.publicUrl(),
     }),
     notifications: NO_NOTIFICATIONS,
+    listeners,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,
@@ -312,20 +332,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     https,
     metrics,
     startedAt,
-    listeners: () => [
-      {
-        purpose: 'console and agents',
-        host: config.listen.host,
-        port: bound.port ?? config.listen.port,
-        isBound: bound.port !== undefined,
-      },
-      {
-        purpose: 'admin console',
-        host: config.admin.host,
-        port: bound.adminPort ?? config.admin.port,
-        isBound: bound.adminPort !== undefined,
-      },
-    ],
+    // What the status page lists: each listener's state at start (the ports page has the detail).
+    listeners: () =>
+      listeners
+        .states()
+        .filter((state) => state.status !== 'off')
+        .map((state) => ({
+          purpose: LISTENER_PURPOSES[state.name],
+          host: state.host,
+          port: state.port ?? state.requested ?? 0,
+          isBound: state.status === 'bound',
+        })),
   });
   const sweeper = startChannelSweeper({
     channels: sockets.channels,
@@ -339,26 +356,31 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
   });
 
-  const userPort = await listenOrReport(userApp, {
-    name: 'console and agent listener',
-    host: config.listen.host,
-    port: config.listen.port,
-    flag: '--port',
+  const { redirect } = await bindListeners({
+    user: userApp,
+    admin: admin.app,
+    board: listeners,
+    connections: config.connections,
+    trustedProxies: config.trustedProxies,
+    publicUrl: config.publicUrl,
+    store,
+    now: clock.now(),
     log,
   });
+  const portOf = (name: ListenerName): number | undefined =>
+    listeners.states().find((state) => state.name === name && state.status === 'bound')?.port;
+  const userPort = portOf('https');
   bound.port = userPort;
-  const adminPort = await listenOrReport(admin.app, {
-    name: 'admin interface',
-    host: config.admin.host,
-    port: config.admin.port,
-    flag: '--admin-port',
-    log,
-  });
+  const adminPort = portOf('admin');
   bound.adminPort = adminPort;
   // In order, so nothing touches the store once it is closed (SIGTERM used to close it first).
   const close = async (): Promise<void> => {
     // 1. Stop accepting connections (resolves once every connection is gone, awaited below).
-    const listenersClosed = Promise.allSettled([userApp.close(), admin.app.close()]);
+    const listenersClosed = Promise.allSettled([
+      userApp.close(),
+      admin.app.close(),
+      closeRedirect(redirect),
+    ]);
     // 2. End sessions, then close agent and relay connections, with their last writes.
     await sessions.endAll('The server is shutting down.');
     await sockets.close();
@@ -376,15 +398,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await listenersClosed;
     await store.close();
   };
-  if (userPort === undefined && adminPort === undefined) {
+  // Without HTTPS nothing serves users (the HTTP listener only redirects to it): stop, and say
+  // why, rather than run as an admin page alone. The ports can be fixed headless.
+  const httpsState = listeners.states().find((state) => state.name === 'https');
+  if (userPort === undefined) {
     await close();
     throw new AppError(
       'UNAVAILABLE',
-      'The server could not bind any of its ports; see the errors above.',
+      `The server could not bind its HTTPS port ${httpsState?.requested ?? ''} (${httpsState?.reason ?? 'see the errors above'}); nothing would serve the console or the agents. Choose another port with \`tether admin ports set --https N\`, --port or the config file.`,
     );
   }
   return {
-    url: userPort === undefined ? undefined : context.publicUrl(),
+    url: context.publicUrl(),
     adminUrl: adminPort === undefined ? undefined : `https://localhost:${adminPort}/conf`,
     initialAdmin,
     context,

@@ -53,6 +53,11 @@ export const ServerConfig = z.object({
   listen: Listener.default({ host: '0.0.0.0', port: 8443 }),
   /** The admin interface (S-2): its own listener, path `/conf`. */
   admin: Listener.default({ host: '0.0.0.0', port: 7615 }),
+  /**
+   * Plain HTTP (S-4): every request is redirected to the HTTPS listener. Absent: off (the
+   * demo); a service install sets port 80.
+   */
+  http: Listener.optional(),
   /** The URL agents and browsers use to reach `listen`; shown in enrolment commands. */
   publicUrl: z.url({ protocol: /^https$/ }).optional(),
   tls: z
@@ -150,7 +155,9 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.TETHER_DATABASE) config.database = env.TETHER_DATABASE;
   if (env.TETHER_PUBLIC_URL) config.publicUrl = env.TETHER_PUBLIC_URL;
   if (env.TETHER_LOG_LEVEL) config.logLevel = env.TETHER_LOG_LEVEL;
-  if (env.TETHER_PORT) config.listen = { host: '0.0.0.0', port: Number(env.TETHER_PORT) };
+  const httpsPort = env.TETHER_HTTPS_PORT ?? env.TETHER_PORT;
+  if (httpsPort) config.listen = { host: '0.0.0.0', port: Number(httpsPort) };
+  if (env.TETHER_HTTP_PORT) config.http = { host: '0.0.0.0', port: Number(env.TETHER_HTTP_PORT) };
   if (env.TETHER_ADMIN_PORT)
     config.admin = { host: '0.0.0.0', port: Number(env.TETHER_ADMIN_PORT) };
   return config;

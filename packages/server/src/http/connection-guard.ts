@@ -1,8 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Server } from 'node:https';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from '../logging.js';
 import { AddressList, isLocalhost } from '../net/address-list.js';
+
+/** Either listener's server: HTTPS, or the plain-HTTP redirect. */
+type Server = HttpServer | HttpsServer;
 
 /** Timeouts and the per-source cap of one listener (config `connections`). */
 export interface ConnectionLimits {

@@ -25,6 +25,7 @@ import type { SecondFactorService } from '../auth/second-factors/second-factor-s
 import type { SsoService } from '../sso/sso-service.js';
 import type { Notifications } from './notifications.js';
 import type { ProxyState } from '../net/proxy-settings.js';
+import type { ListenerBoard } from '../listeners/listener-board.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -62,6 +63,8 @@ export interface ServerContext {
   sso: SsoService;
   /** E-mail and webhook notifications to administrators (S-7). */
   notifications: Notifications;
+  /** Each listener's port and state (S-4), for the admin console's ports page. */
+  listeners: ListenerBoard;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */

@@ -6,6 +6,7 @@ import { KeysSection } from './keys-section.js';
 import { DirectoriesSection } from './directories-section.js';
 import { SecondFactorSection } from './second-factor-section.js';
 import { SsoSection } from './sso-section.js';
+import { PortsSection } from './ports-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -28,4 +29,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'directories', label: 'Directories', render: () => <DirectoriesSection /> },
   { name: 'single-sign-on', label: 'Single sign-on', render: () => <SsoSection /> },
   { name: 'second-factor', label: 'Second factor', render: () => <SecondFactorSection /> },
+  { name: 'ports', label: 'Ports', render: () => <PortsSection /> },
 ];
