@@ -6,6 +6,7 @@ import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { backupCommands } from './commands/backup.js';
+import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
 import { installerCreateCommand } from './commands/installer.js';
@@ -45,6 +46,7 @@ const commands: Command[] = [
   ...oemCommands,
   ...storageCommands,
   ...backupCommands,
+  ...backupScheduleCommands,
 ];
 
 function overview(): string {

@@ -32,3 +32,12 @@ export { loadServerIdentity } from './keys/server-identity.js';
 export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';
 export { sealCredential, createStorageConnector } from './storage/index.js';
 export { createBackup, openBackup, restoreBackup, type BackupManifest } from './backup/backup.js';
+export { listBackups } from './backup/backup-files.js';
+export {
+  backupDirectory,
+  readRunState,
+  readSchedule,
+  saveSchedule,
+  scheduleAuditDetails,
+  scheduleView,
+} from './backup/backup-schedule.js';
