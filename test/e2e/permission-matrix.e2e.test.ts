@@ -17,6 +17,7 @@ import {
 } from '@tether/protocol';
 import { openDeviceEvents } from '../support/device-events.js';
 import { HttpsClient } from '../support/https-client.js';
+import { clientFor } from '../support/listener-client.js';
 import { joinTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
@@ -103,7 +104,11 @@ async function call(client: HttpsClient, endpoint: AnyEndpoint): Promise<number>
       return Number(/refused with (\d+)/.exec(String(error))?.[1] ?? 0);
     }
   }
-  const response = await client.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  const response = await clientFor(server, client, endpoint).request(
+    endpoint.method,
+    path,
+    endpoint.body ? {} : undefined,
+  );
   if (response.status === 403) {
     const error = response.json(ErrorBody);
     assert.equal(error.code, 'FORBIDDEN', response.text);
