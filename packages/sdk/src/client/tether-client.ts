@@ -35,6 +35,7 @@ import { createTeamClient, type TeamClient } from './team-client.js';
 import { createSecondFactorClient, type SecondFactorClient } from './second-factor-client.js';
 import { createDirectoryClient, type DirectoryClient } from './directory-client.js';
 import { createSsoClient, type SsoClient } from './sso-client.js';
+import { createBackupClient, type BackupClient } from './backup-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -60,6 +61,7 @@ export interface TetherClient
     DeviceGroupClient,
     SecondFactorClient,
     DirectoryClient,
+    BackupClient,
     SsoClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
@@ -123,6 +125,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createDeviceGroupClient(transport),
     ...createSecondFactorClient(transport),
     ...createDirectoryClient(transport),
+    ...createBackupClient(transport),
     ...createSsoClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
