@@ -91,18 +91,19 @@ test('an administrator backs up now, verifies, downloads and deletes a backup', 
   assert.equal((await list()).backups.length, 0);
 });
 
-test('the schedule editor saves, refuses an invalid interval and audits the change', async (t) => {
+test('the schedule editor saves, refuses an invalid time and audits the change', async (t) => {
   if (!hasFrame) return t.skip('this build has no admin console frame at /conf');
   const form = page.getByTestId('backup-schedule');
   await form.getByTestId('schedule-enabled').check();
-  await form.getByTestId('schedule-kind').selectOption('interval');
-  await form.getByTestId('schedule-hours').fill('0');
+  await form.getByTestId('schedule-kind').selectOption('daily');
+  await form.getByTestId('schedule-time').fill('25:00');
   await form.getByTestId('schedule-passphrase').fill(PASSPHRASE);
   await form.getByTestId('schedule-save').click();
   await form.getByRole('alert').waitFor();
   const before = (await conf.request('GET', '/conf/api/backups/schedule')).json(BackupScheduleView);
   assert.equal(before.enabled, false, 'nothing saved');
 
+  await form.getByTestId('schedule-kind').selectOption('interval');
   await form.getByTestId('schedule-hours').fill('12');
   await form.getByTestId('schedule-keep-count').fill('3');
   await form.getByTestId('schedule-save').click();

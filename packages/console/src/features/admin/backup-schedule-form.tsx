@@ -56,6 +56,7 @@ function ScheduleEditor({
   const save = useAction((api) => api.setBackupSchedule(schedule()), {
     onDone: (view) => {
       setPassphrase('');
+      setChoice('keep');
       setSaved(true);
       onSaved(view);
     },
