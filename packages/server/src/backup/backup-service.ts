@@ -143,14 +143,13 @@ export function startBackupService(deps: BackupServiceDeps): BackupService {
     return { job, done };
   };
 
-  const failed = async (origin: BackupOrigin, actor: string, error: unknown): Promise<string> => {
+  const failed = async (origin: BackupOrigin, actor: string, error: unknown): Promise<void> => {
     const message = error instanceof Error ? error.message : String(error);
     await deps.audit.record({
       action: 'backup.failed',
       actor,
       details: { origin, error: message.slice(0, 500) },
     });
-    return message;
   };
 
   const runScheduled = (): Promise<void> => {
@@ -174,15 +173,20 @@ export function startBackupService(deps: BackupServiceDeps): BackupService {
           lastFile: file,
         });
       } catch (error) {
-        const message = await failed('scheduled', 'system', error);
-        const state = { ...(await readRunState(deps.store)), lastError: message };
-        await writeRunState(deps.store, state);
-        const next = nextRunAt(schedule, state);
+        // Notified first: the audit and the run state below need the store, which may be
+        // what failed.
+        const message = error instanceof Error ? error.message : String(error);
+        const next = nextRunAt(schedule, { lastRunAt: startedAt });
         deps.notifications.notify({
           kind: 'server.error',
           subject: 'A scheduled backup failed',
           text: `The scheduled backup started at ${startedAt} was not written: ${message}${next ? `\nThe next attempt is at ${next.toISOString()}.` : ''}`,
           details: { area: 'backup', startedAt, error: message.slice(0, 500) },
+        });
+        await failed('scheduled', 'system', error);
+        await writeRunState(deps.store, {
+          ...(await readRunState(deps.store)),
+          lastError: message,
         });
         throw error;
       }
@@ -190,11 +194,13 @@ export function startBackupService(deps: BackupServiceDeps): BackupService {
     return done;
   };
 
+  // A function, so that the check after the awaits below reads `running` anew.
+  const isBusy = (): boolean => running !== undefined;
   const runIfDue = async (): Promise<void> => {
-    if (running) return;
+    if (isBusy()) return;
     const schedule = await readSchedule(deps.store);
     const next = nextRunAt(schedule, await readRunState(deps.store));
-    if (next && next.getTime() <= deps.clock.now().getTime()) await runScheduled();
+    if (next && next.getTime() <= deps.clock.now().getTime() && !isBusy()) await runScheduled();
   };
 
   const check = (): void => {
