@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError, backupEndpoints, type BackupJob } from '@tether/protocol';
-import { openBackup } from '../backup/backup.js';
 import { backupPath, listBackups } from '../backup/backup-files.js';
 import {
   backupDirectory,
@@ -83,6 +82,7 @@ export function backupAdminRoutes(app: HttpsApp, context: ServerContext): void {
 
   registerEndpoint(app, context.auth, backupEndpoints.verify, async ({ params, body }) => {
     const file = await backupPath(await directory(), params.name);
+    const { openBackup } = await import('../backup/backup.js');
     const workDir = await mkdtemp(join(tmpdir(), 'tether-verify-'));
     try {
       const manifest = await openBackup(file, body.passphrase, workDir);

@@ -7,7 +7,6 @@ import { repeat, type Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Notifications } from '../ports/notifications.js';
 import type { Store } from '../store/store.js';
-import { createBackup } from './backup.js';
 import { backupFileName, pruneBackups, type BackupOrigin } from './backup-files.js';
 import {
   backupDirectory,
@@ -71,6 +70,8 @@ export function startBackupService(deps: BackupServiceDeps): BackupService {
     await mkdir(directory, { recursive: true, mode: 0o700 });
     const name = backupFileName(deps.clock.now(), origin, options.includeRecordings);
     const partial = join(directory, `.${name}.partial`);
+    // Loaded with the first backup: the archive code (gzip, streams) is not needed at start.
+    const { createBackup } = await import('./backup.js');
     try {
       await createBackup({
         store: deps.store,
