@@ -15,7 +15,7 @@ import { enrollAndRunAgent, freePort, startServerProcess } from '../support/serv
 // Backup and restore (S-8) with the real CLI, a real server and agent, SQLite and a private
 // PostgreSQL: every table survives SQLite → SQLite, SQLite → PostgreSQL and PostgreSQL → SQLite,
 // a wrong passphrase or a damaged file changes nothing, and the agent reconnects to the server
-// restored in another data folder.
+// restored in another data folder, and then to the server moved to PostgreSQL.
 
 const PASSWORD = 'backup-admin-password-1';
 const PASSPHRASE = 'correct horse battery staple';
@@ -169,6 +169,22 @@ test('a backup restores every table across engines, refuses a wrong passphrase o
       password: 'tech-password-123',
     });
     assert.equal(signIn.status, 200, signIn.text);
+
+    // And to the server moved to PostgreSQL (same address, the data folder restored there).
+    await stopProcess(restored.process);
+    restored = await startServerProcess({
+      dataDir: pgDir,
+      port,
+      password: PASSWORD,
+      database: postgres.url,
+    });
+    const onPostgres = restored.client;
+    const moved = await waitFor('the agent to reconnect to the server on PostgreSQL', async () =>
+      (await onPostgres.request('GET', '/api/v1/devices'))
+        .json(DeviceList)
+        .devices.find((candidate) => candidate.online),
+    );
+    assert.equal(moved.id, device.id, 'the same device, not enrolled anew');
   } finally {
     await stopProcess(agent);
     await stopProcess(server.process);

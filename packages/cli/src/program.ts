@@ -8,6 +8,7 @@ import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './c
 import { proxyCommands } from './commands/admin-proxy.js';
 import { adminPortsCommand } from './commands/admin-ports.js';
 import { backupCommands } from './commands/backup.js';
+import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
 import { installerCreateCommand } from './commands/installer.js';
@@ -54,6 +55,7 @@ const commands: Command[] = [
   ...oemCommands,
   ...storageCommands,
   ...backupCommands,
+  ...backupScheduleCommands,
 ];
 
 function overview(): string {

@@ -37,3 +37,12 @@ export type { ServerKeyService } from './keys/server-key-service.js';
 export { createTenantAdmin, type TenantAdmin } from './oem/tenant-admin.js';
 export { sealCredential, createStorageConnector } from './storage/index.js';
 export { createBackup, openBackup, restoreBackup, type BackupManifest } from './backup/backup.js';
+export { listBackups } from './backup/backup-files.js';
+export {
+  backupDirectory,
+  readRunState,
+  readSchedule,
+  saveSchedule,
+  scheduleAuditDetails,
+  scheduleView,
+} from './backup/backup-schedule.js';

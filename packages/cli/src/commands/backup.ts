@@ -5,17 +5,17 @@ import { requireOption, stringOption, type Command, type CommandInput } from '..
 import { readStdin } from '../headless.js';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
 
-const passphraseOptions = {
+export const passphraseOptions = {
   'passphrase-file': { type: 'string' },
   'passphrase-stdin': { type: 'boolean' },
 } as const;
 
-const PASSPHRASE_HELP = `The passphrase comes from --passphrase-file FILE, --passphrase-stdin, or the
+export const PASSPHRASE_HELP = `The passphrase comes from --passphrase-file FILE, --passphrase-stdin, or the
 TETHER_BACKUP_PASSPHRASE environment variable (at least 12 characters). Without it a backup
 cannot be opened: keep it apart from the backups.`;
 
 /** The backup passphrase from a file, standard input or the environment, never a flag value. */
-async function passphraseOf(input: CommandInput, command: string): Promise<string> {
+export async function passphraseOf(input: CommandInput, command: string): Promise<string> {
   const file = stringOption(input, 'passphrase-file');
   const passphrase = file
     ? (await readFile(file, 'utf8')).replace(/\r?\n$/, '')

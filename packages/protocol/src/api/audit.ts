@@ -103,6 +103,13 @@ export const AuditAction = z.enum([
   'file.transfer_failed',
   'file.refused',
   'server.task_failed',
+  /** A backup was written (`details`: file, origin, includesRecordings). */
+  'backup.created',
+  /** A backup could not be written (`details`: origin, error). */
+  'backup.failed',
+  'backup.deleted',
+  /** Scheduled backups older than the retention were removed (`details.files`). */
+  'backup.pruned',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

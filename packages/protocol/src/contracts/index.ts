@@ -24,6 +24,7 @@ import { proxyEndpoints } from './proxy.js';
 import { serverKeyEndpoints } from './server-keys.js';
 import { serverStatusEndpoints, trustedNetworkEndpoints } from './server-admin.js';
 import { portEndpoints } from './ports.js';
+import { backupEndpoints } from './backups.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -51,6 +52,7 @@ export * from './proxy.js';
 export * from './server-keys.js';
 export * from './server-admin.js';
 export * from './ports.js';
+export * from './backups.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -92,4 +94,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(serverStatusEndpoints),
   ...Object.values(trustedNetworkEndpoints),
   ...Object.values(portEndpoints),
+  ...Object.values(backupEndpoints),
 ];

@@ -39,6 +39,7 @@ import { createSecondFactorClient, type SecondFactorClient } from './second-fact
 import { createDirectoryClient, type DirectoryClient } from './directory-client.js';
 import { createSsoClient, type SsoClient } from './sso-client.js';
 import { createServerKeyClient, type ServerKeyClient } from './server-key-client.js';
+import { createBackupClient, type BackupClient } from './backup-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -70,6 +71,7 @@ export interface TetherClient
     SecondFactorClient,
     DirectoryClient,
     ServerKeyClient,
+    BackupClient,
     SsoClient {
   /**
    * Calls any endpoint through its contract, its reply validated. A contract of the admin
@@ -150,6 +152,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createDirectoryClient(adminTransport),
     ...createSsoClient(transport, adminTransport),
     ...createServerKeyClient(transport),
+    ...createBackupClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

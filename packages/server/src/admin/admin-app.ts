@@ -21,6 +21,7 @@ import { signInAdminRoutes } from './sign-in-admin-routes.js';
 import { statusRoutes } from './status-routes.js';
 import { trustedNetworkRoutes } from './trusted-network-routes.js';
 import { portsAdminRoutes } from '../listeners/ports-routes.js';
+import { backupAdminRoutes } from './backup-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -42,6 +43,7 @@ const ADMIN_ROUTES: readonly ((
   serverKeyAdminRoutes,
   signInAdminRoutes,
   portsAdminRoutes,
+  backupAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

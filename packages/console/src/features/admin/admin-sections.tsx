@@ -7,6 +7,7 @@ import { DirectoriesSection } from './directories-section.js';
 import { SecondFactorSection } from './second-factor-section.js';
 import { SsoSection } from './sso-section.js';
 import { PortsSection } from './ports-section.js';
+import { BackupsSection } from './backups-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -30,4 +31,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'single-sign-on', label: 'Single sign-on', render: () => <SsoSection /> },
   { name: 'second-factor', label: 'Second factor', render: () => <SecondFactorSection /> },
   { name: 'ports', label: 'Ports', render: () => <PortsSection /> },
+  { name: 'backups', label: 'Backups', render: () => <BackupsSection /> },
 ];
