@@ -183,8 +183,8 @@ test('scheduled backups run when the clock passes their time, keep the newest N,
     });
     assert.deepEqual(await rowsOf(store, 'users'), await rowsOf(server.context.store, 'users'));
     assert.equal(
-      await readFile(join(fresh, 'keys', 'settings.key'), 'utf8'),
-      await readFile(join(dataDir, 'keys', 'settings.key'), 'utf8'),
+      await readFile(join(fresh, 'keys', 'secret-box.key'), 'utf8'),
+      await readFile(join(dataDir, 'keys', 'secret-box.key'), 'utf8'),
     );
   } finally {
     await store.close();

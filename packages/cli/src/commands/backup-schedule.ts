@@ -33,7 +33,7 @@ function printSchedule(view: BackupScheduleView, out: (line: string) => void): v
   out(`Recordings: ${view.includeRecordings ? 'included' : 'not included'}`);
   out(`Folder: ${view.effectiveDirectory}`);
   out(
-    `Passphrase: ${view.passphraseSource === 'file' ? `read from ${view.passphraseFile ?? ''}` : view.passphraseSource === 'stored' ? 'stored (encrypted with keys/settings.key)' : 'none'}`,
+    `Passphrase: ${view.passphraseSource === 'file' ? `read from ${view.passphraseFile ?? ''}` : view.passphraseSource === 'stored' ? 'stored (encrypted with keys/secret-box.key)' : 'none'}`,
   );
   if (view.nextRunAt) out(`Next run: ${view.nextRunAt}`);
   if (view.state.lastRunAt)
@@ -81,7 +81,7 @@ hours after the last one, or each day at HH:MM UTC; after each successful one it
 scheduled backups beyond the newest N and/or older than DAYS (manual ones stay). A failure is
 audited and notified as a server error. A running server picks up the change within a minute.
 
-The passphrase is stored encrypted with the server's key keys/settings.key (run this command as
+The passphrase is stored encrypted with the server's key keys/secret-box.key (run this command as
 the server's account, so that the server can read that key): ${PASSPHRASE_HELP.replace(/\n/g, ' ')}
 Or --read-passphrase-from FILE: the server reads FILE at each backup and stores nothing.`,
   options: {

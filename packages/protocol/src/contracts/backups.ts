@@ -115,7 +115,7 @@ export const backupEndpoints = {
     listener: 'admin',
     summary: 'Set the backup schedule',
     description:
-      'Applies at once (no restart). A passphrase given is stored encrypted with the server key `keys/settings.key`; left out, the stored one stays. Enabling needs a passphrase or a passphrase file.',
+      'Applies at once (no restart). A passphrase given is stored encrypted with the server key `keys/secret-box.key`; left out, the stored one stays. Enabling needs a passphrase or a passphrase file.',
     access: manage,
     subject: 'backup schedule',
     body: BackupScheduleInput,

@@ -10,7 +10,7 @@ import {
   type BackupScheduleView,
 } from '@tether/protocol';
 import { z } from 'zod';
-import { openSetting, sealSetting } from '../keys/settings-secret.js';
+import { loadSecretBox } from '../keys/secret-box.js';
 import type { Store } from '../store/store.js';
 
 const SCHEDULE_KEY = 'backup.schedule';
@@ -18,7 +18,10 @@ const STATE_KEY = 'backup.scheduleState';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** The schedule as the settings table keeps it: the passphrase sealed with `keys/settings.key`. */
+/** What a scheduled backup's passphrase is bound to when sealed (see keys/secret-box.ts). */
+const PASSPHRASE_CONTEXT = 'backup-schedule:passphrase';
+
+/** The schedule as the settings table keeps it: the passphrase sealed with `keys/secret-box.key`. */
 export interface StoredSchedule {
   enabled: boolean;
   every: BackupEvery;
@@ -93,7 +96,11 @@ export async function schedulePassphrase(
   places: BackupPlaces,
 ): Promise<string> {
   if (schedule.passphraseFile) return passphraseFrom(schedule.passphraseFile);
-  if (schedule.sealedPassphrase) return openSetting(places.keysDir, schedule.sealedPassphrase);
+  if (schedule.sealedPassphrase)
+    return (await loadSecretBox(places.keysDir)).open(
+      schedule.sealedPassphrase,
+      PASSPHRASE_CONTEXT,
+    );
   throw new AppError('INVALID_INPUT', 'Scheduled backups have no passphrase; set one.');
 }
 
@@ -116,7 +123,10 @@ export async function saveSchedule(input: {
   const before = await readSchedule(input.store);
   const next: StoredSchedule = { ...rest, savedAt: input.now.toISOString() };
   if (passphrase !== undefined)
-    next.sealedPassphrase = await sealSetting(input.places.keysDir, passphrase);
+    next.sealedPassphrase = (await loadSecretBox(input.places.keysDir)).seal(
+      passphrase,
+      PASSPHRASE_CONTEXT,
+    );
   else if (passphraseFile !== undefined) {
     await passphraseFrom(passphraseFile);
     next.passphraseFile = passphraseFile;
