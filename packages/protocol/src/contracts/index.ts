@@ -20,6 +20,7 @@ import { grantEndpoints, teamEndpoints } from './teams.js';
 import { secondFactorAdminEndpoints, secondFactorEndpoints } from './second-factors.js';
 import { directoryEndpoints } from './directories.js';
 import { ssoEndpoints } from './sso.js';
+import { tlsEndpoints } from './tls.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -43,6 +44,7 @@ export * from './teams.js';
 export * from './second-factors.js';
 export * from './directories.js';
 export * from './sso.js';
+export * from './tls.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -79,4 +81,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(secondFactorAdminEndpoints),
   ...Object.values(directoryEndpoints),
   ...Object.values(ssoEndpoints),
+  ...Object.values(tlsEndpoints),
 ];

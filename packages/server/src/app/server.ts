@@ -28,7 +28,8 @@ import { createTeamService } from '../teams/team-service.js';
 import { createDeviceGroupService } from '../groups/device-group-service.js';
 import { createSsoService } from '../sso/sso-service.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
-import { loadTlsMaterial } from '../keys/tls.js';
+import { loadServedMaterial } from '../tls/tls-change.js';
+import { TlsService } from '../tls/tls-service.js';
 import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
@@ -83,12 +84,25 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const keysDir = join(config.dataDir, 'keys');
   const recordingsDir = join(config.dataDir, 'recordings');
   await mkdir(recordingsDir, { recursive: true, mode: 0o700 });
-  const [identity, tls, store] = await Promise.all([
+  const [identity, material, store] = await Promise.all([
     loadServerIdentity(keysDir),
-    loadTlsMaterial({ keysDir, certFile: config.tls.certFile, keyFile: config.tls.keyFile }),
+    loadServedMaterial(config),
     openStore(databaseUrl(config)),
   ]);
   const audit = createAuditLog({ store, clock, log });
+  const tls = await TlsService.create(
+    {
+      config,
+      settings: store.settings,
+      clock,
+      log,
+      audit,
+      notifications: () => context.notifications,
+      connectedAgents: () => presence.size,
+      publicUrl: () => context.publicUrl(),
+    },
+    material,
+  );
   const tasks = createBackgroundTasks({ log, audit });
   const requiredRoles = new RequiredRoles(store.settings, clock);
   // Both read the public URL once the listener is bound (the passkeys' relying party).
@@ -244,10 +258,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 
   const https: HttpsOptions = {
-    key: tls.key,
-    cert: tls.cert,
-    minVersion: config.tls.minVersion,
-    ciphers: config.tls.ciphers,
+    ...tls.secureContextOptions(),
     connections: config.connections,
     trustedProxies: config.trustedProxies,
   };
@@ -259,7 +270,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     audit,
     presence,
     log,
-    tlsFingerprint: tls.fingerprint,
     heartbeatSec: HEARTBEAT_SEC,
     settings: agentSettings,
     onSessionRefused: (deviceId, sessionId, error) =>
@@ -286,6 +296,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     sessionsActive: () => sessions.activeCount,
   });
   const admin = await createAdminApp(context, { https, metrics, startedAt });
+  // Certificate and protocol changes reach both listeners' new connections (S-5).
+  tls.serve(userApp.server);
+  tls.serve(admin.app.server);
+  tls.start();
   const sweeper = startChannelSweeper({
     channels: sockets.channels,
     clock,
@@ -319,6 +333,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await sockets.close();
     // 3. Background jobs.
     sweeper.stop();
+    tls.stop();
     unattended.stop();
     await retention.stop();
     await uploads.stop();

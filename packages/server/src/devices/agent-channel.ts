@@ -29,6 +29,12 @@ export interface ControlSocket {
   send(text: string): void;
   close(code: number, reason: string): void;
   readonly remoteAddress: string;
+  /**
+   * base64url SHA-256 of the certificate this connection was served with: what the agent saw
+   * and the server's proof signs. Per connection, since the listeners' certificate can change
+   * while the server runs (S-5).
+   */
+  readonly tlsFingerprint: string;
 }
 
 export interface AgentChannelDeps {
@@ -38,7 +44,6 @@ export interface AgentChannelDeps {
   audit: AuditLog;
   presence: DevicePresence;
   log: Logger;
-  tlsFingerprint: string;
   heartbeatSec: number;
   settings(): Promise<AgentSettings>;
   onSessionRefused(deviceId: string, sessionId: string, error: ErrorBody): void;
@@ -300,7 +305,7 @@ export class AgentChannel implements AgentLink {
         serverProofText({
           agentNonce: handshake.agentNonce,
           serverNonce: handshake.serverNonce,
-          tlsFingerprint: this.deps.tlsFingerprint,
+          tlsFingerprint: this.socket.tlsFingerprint,
         }),
       ),
     });

@@ -8,7 +8,7 @@ import type { DevicePresence } from '../devices/device-presence.js';
 import type { DeviceGroupService } from '../groups/device-group-service.js';
 import type { InstallerService } from '../installers/installer-service.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
-import type { TlsMaterial } from '../keys/tls.js';
+import type { TlsService } from '../tls/tls-service.js';
 import type { Logger } from '../logging.js';
 import type { OemService } from '../oem/oem-service.js';
 import type { PolicyService } from '../policies/policy-service.js';
@@ -37,7 +37,8 @@ export interface ServerContext {
   /** LDAP and RADIUS directories: settings, test action. */
   directories: DirectoryService;
   identity: ServerIdentity;
-  tls: TlsMaterial;
+  /** The certificate served now and its settings (S-5); changes apply without a restart. */
+  tls: TlsService;
   presence: DevicePresence;
   sessions: SessionService;
   unattended: UnattendedService;
