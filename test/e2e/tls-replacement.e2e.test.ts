@@ -123,6 +123,12 @@ test('a new certificate applies to new connections while the agent and the termi
   assert.equal(server.server.context.presence.get(deviceId), link, 'the agent did not reconnect');
   terminal.type('echo "after-$((40 + 2))"\r');
   await terminal.waitForOutput(/after-42/);
+  // A new session to that agent: its relay presents the new certificate, which the server
+  // signed on the agent's open control channel.
+  const next = await openTerminal(server.admin, deviceId);
+  next.type('echo "next-$((30 + 3))"\r');
+  await next.waitForOutput(/next-33/);
+  await next.close();
 
   // A new agent enrols and connects through the new certificate: both proofs sign it.
   const second = await server.startAgent();

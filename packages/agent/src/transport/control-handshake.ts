@@ -4,6 +4,7 @@ import {
   AppError,
   PROTOCOL_VERSION,
   agentProofText,
+  certificateProofText,
   serverProofText,
   toBase64Url,
   type AgentMessage,
@@ -25,6 +26,12 @@ export interface Handshake {
     challenge: MessageOf<ServerMessage, 'challenge'>,
     tlsFingerprint: string,
   ): MessageOf<AgentMessage, 'auth'>;
+  /**
+   * Checks a `certificate` notice on the authenticated channel and returns the fingerprint the
+   * relay must present from now on; throws `AppError('AUTH_FAILED')` unless the pinned key
+   * signed it for this channel.
+   */
+  certificate(notice: MessageOf<ServerMessage, 'certificate'>): string;
 }
 
 /**
@@ -80,6 +87,20 @@ export function createHandshake(options: {
         agentNonce,
       });
       return { type: 'auth', signature: signText(options.privateKey, text) };
+    },
+    certificate(notice) {
+      const proof = certificateProofText({
+        agentNonce,
+        serverNonce: notice.serverNonce,
+        tlsFingerprint: notice.tlsFingerprint,
+      });
+      if (!verifyText(options.pinnedServerKey, proof, notice.signature)) {
+        throw new AppError(
+          'AUTH_FAILED',
+          'Ignored a certificate change the pinned server key did not sign for this connection.',
+        );
+      }
+      return notice.tlsFingerprint;
     },
   };
 }

@@ -98,7 +98,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       log,
       audit,
       notifications: () => context.notifications,
-      connectedAgents: () => presence.size,
+      connectedAgents: () => {
+        const ready = [...sockets.channels].filter((channel) => channel.isAuthenticated);
+        const withoutNotice = ready.filter((channel) => !channel.canTakeCertificate).length;
+        return { connected: ready.length, withoutNotice };
+      },
+      announceCertificate: (fingerprint) => {
+        for (const channel of sockets.channels) channel.announceCertificate(fingerprint);
+      },
       publicUrl: () => context.publicUrl(),
     },
     material,

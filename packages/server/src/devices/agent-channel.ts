@@ -4,6 +4,7 @@ import {
   AppError,
   PROTOCOL_VERSION,
   agentProofText,
+  certificateProofText,
   parseControlMessage,
   serverProofText,
   wsCloseCode,
@@ -113,6 +114,8 @@ export class AgentChannel implements AgentLink {
   private reporters: { stats: StatsReporter; presence: UserPresenceReporter } | undefined;
   /** Whether the agent can serve desktop sessions, as its hello said; undefined if it did not. */
   hasDesktop: boolean | undefined;
+  /** The agent's hello nonce, kept once ready: a certificate notice is bound to it (S-5). */
+  private agentNonce: string | undefined;
 
   constructor(
     private readonly deps: AgentChannelDeps,
@@ -136,6 +139,29 @@ export class AgentChannel implements AgentLink {
 
   send(message: ServerMessage): void {
     if (this.phase !== 'closed') this.socket.send(JSON.stringify(message));
+  }
+
+  /** Whether the agent takes a changed certificate on this open channel (`certificate`). */
+  get canTakeCertificate(): boolean {
+    return this.capabilities.includes('certificate');
+  }
+
+  /**
+   * Tells a ready agent, with a signature of the pinned key bound to this channel, that the
+   * listeners now serve the certificate `tlsFingerprint` (S-5): its next session relay, a new
+   * connection, presents it. Agents without the capability learn it at their next connection.
+   */
+  announceCertificate(tlsFingerprint: string): void {
+    if (this.phase !== 'ready' || !this.agentNonce || !this.canTakeCertificate) return;
+    const serverNonce = randomBytes(32).toString('base64url');
+    this.send({
+      type: 'certificate',
+      serverNonce,
+      tlsFingerprint,
+      signature: this.deps.identity.sign(
+        certificateProofText({ agentNonce: this.agentNonce, serverNonce, tlsFingerprint }),
+      ),
+    });
   }
 
   close(code: number, reason: string): void {
@@ -337,6 +363,7 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.phase = 'ready';
+    this.agentNonce = handshake.agentNonce;
     const { store, clock, log, presence } = this.deps;
     this.reporters = {
       stats: createStatsReporter({

@@ -53,10 +53,10 @@ async function agentHandshakeFailure(
 export async function assessAgentImpact(
   pair: CertificatePair,
   protocol: TlsProtocolSettings,
-  options: { connectedAgents: number; isCertificateChanged: boolean },
+  options: { connected: number; withoutNotice: number; isCertificateChanged: boolean },
 ): Promise<AgentImpact> {
   const failure = await agentHandshakeFailure(pair, protocol);
-  const { connectedAgents } = options;
+  const connectedAgents = options.connected;
   if (failure !== undefined) {
     return {
       agentsKeepConnecting: false,
@@ -69,7 +69,12 @@ export async function assessAgentImpact(
   const reasons = options.isCertificateChanged
     ? [
         "Agents pin the server's signing key, not its certificate: on each connection the server signs the fingerprint of the certificate that connection sees, so enrolled agents accept the new certificate without re-enrolment.",
-        'Connected agents keep their connection and their open sessions; new connections get the new certificate.',
+        'Connected agents keep their connection and their open sessions; new connections get the new certificate, and the server signs it for connected agents so their next sessions accept it.',
+        ...(options.withoutNotice > 0
+          ? [
+              `${options.withoutNotice} connected agent${options.withoutNotice === 1 ? ' is' : 's are'} too old to take the new certificate on an open connection: a new session to ${options.withoutNotice === 1 ? 'it' : 'one of them'} fails until the agent reconnects (restart it, or update it).`,
+            ]
+          : []),
       ]
     : [
         'A handshake configured like an agent succeeds with these protocol settings; the certificate does not change.',

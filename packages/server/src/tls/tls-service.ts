@@ -39,7 +39,10 @@ export interface TlsServiceDeps {
   log: Logger;
   audit: AuditLog;
   notifications: () => Notifications;
-  connectedAgents: () => number;
+  /** Agents connected now, and how many of them cannot take a certificate notice. */
+  connectedAgents: () => { connected: number; withoutNotice: number };
+  /** Tells connected agents the new certificate, signed (`certificate` message). */
+  announceCertificate: (fingerprint: string) => void;
   publicUrl: () => string;
 }
 
@@ -138,7 +141,7 @@ export class TlsService implements TlsMaterial {
       publicUrl: this.deps.publicUrl(),
     });
     const agents = await assessAgentImpact(prepared.pair, prepared.protocol, {
-      connectedAgents: this.deps.connectedAgents(),
+      ...this.deps.connectedAgents(),
       isCertificateChanged: prepared.isCertificateChanged,
     });
     return {
@@ -193,7 +196,9 @@ export class TlsService implements TlsMaterial {
     const options = { cert: material.cert, key: material.key, ...protocol };
     createSecureContext(options);
     for (const server of this.servers) server.setSecureContext(options);
+    const isCertificateChanged = material.fingerprint !== this.material.fingerprint;
     this.material = material;
+    if (isCertificateChanged) this.deps.announceCertificate(material.fingerprint);
     this.current = protocol;
     this.deps.log.info(
       {
