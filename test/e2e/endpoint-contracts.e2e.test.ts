@@ -13,7 +13,7 @@ import {
 } from '@tether/protocol';
 import { ensureDeviceGroup } from '../support/device-groups.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
-import type { HttpsClient } from '../support/https-client.js';
+import { HttpsClient } from '../support/https-client.js';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
 
@@ -43,11 +43,19 @@ describe('every route has a contract, and every contract a route', () => {
     const served = server.server.routes.user
       .filter((route) => route.path.startsWith('/api/') || route.path.startsWith('/oem/'))
       .map(key);
-    const contracts = ENDPOINTS.map(key);
+    const contracts = ENDPOINTS.filter((endpoint) => endpoint.listener !== 'admin').map(key);
     const withoutContract = served.filter((route) => !contracts.includes(route));
     assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
     const withoutRoute = contracts.filter((contract) => !served.includes(contract));
     assert.deepEqual(withoutRoute, [], 'contracts the server does not serve');
+  });
+
+  test('the admin listener serves every admin contract', () => {
+    const served = server.server.routes.admin.map(key);
+    const withoutRoute = ENDPOINTS.filter((endpoint) => endpoint.listener === 'admin')
+      .map(key)
+      .filter((contract) => !served.includes(contract));
+    assert.deepEqual(withoutRoute, [], 'admin contracts the admin listener does not serve');
   });
 
   test('endpoint ids are unique', () => {
@@ -62,6 +70,12 @@ describe('every route has a contract, and every contract a route', () => {
 /** A request to the endpoint with made-up path parameters and no body. */
 function call(client: HttpsClient, endpoint: AnyEndpoint) {
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
+  if (endpoint.listener === 'admin') {
+    // The same caller on the admin listener (its cookie is good on both).
+    const admin = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
+    admin.cookie = client.cookie;
+    return admin.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  }
   return client.request(endpoint.method, path, endpoint.body ? {} : undefined);
 }
 
