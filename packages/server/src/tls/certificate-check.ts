@@ -203,7 +203,9 @@ export function summarize(
     daysLeft: Math.floor((validTo.getTime() - now.getTime()) / DAY_MS),
     fingerprint: fingerprintOf(leaf),
     fingerprintHex: leaf.fingerprint256,
-    selfSigned: leaf.checkIssued(leaf) && leaf.verify(leaf.publicKey),
+    // Not `checkIssued`: OpenSSL also asks the issuer for the keyCertSign usage, which a
+    // self-signed server certificate rarely has.
+    selfSigned: leaf.subject === leaf.issuer && leaf.verify(leaf.publicKey),
     keyType: keyTypeOf(leaf),
     chainLength: chain.length,
   };

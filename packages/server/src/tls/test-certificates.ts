@@ -13,6 +13,8 @@ export interface TestCertificate {
 }
 
 /**
+ * For tests only (`@tether/server/test-certificates`), never imported by the server.
+ *
  * An RSA certificate with chosen names, validity and issuer (a CA of this module or itself):
  * what an administrator would upload. node:crypto makes the key (forge's is slow).
  */
