@@ -5,6 +5,7 @@ import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
+import { tlsCommands } from './commands/admin-tls.js';
 import { backupCommands } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
@@ -33,6 +34,7 @@ const commands: Command[] = [
   resetPasswordCommand,
   unlockCommand,
   trustedNetworksCommand,
+  ...tlsCommands,
   ...userCommands,
   ...roleCommands,
   ...auditCommands,

@@ -17,7 +17,8 @@ import type { Logger } from '../logging.js';
 import type { Notifications } from '../ports/notifications.js';
 import type { SettingsRepository } from '../store/store.js';
 import { assessAgentImpact } from './agent-impact.js';
-import { coversHost, readChain, summarize } from './certificate-check.js';
+import { readChain, summarize } from './certificate-check.js';
+import { describeTls } from './tls-headless.js';
 import { notifyCertificateExpiry } from './certificate-expiry.js';
 import {
   effectiveProtocol,
@@ -111,22 +112,10 @@ export class TlsService implements TlsMaterial {
   }
 
   status(): TlsStatus {
-    const certificate = this.summary();
-    const publicUrl = this.deps.publicUrl();
-    const host = new URL(publicUrl).hostname;
-    const warnings: string[] = [];
-    const [leaf] = readChain(this.material.cert);
-    if (leaf && !coversHost(leaf, host)) {
-      warnings.push(
-        `The certificate does not name ${host}, the host of the server's public URL: browsers will refuse or warn.`,
-      );
-    }
-    if (certificate.daysLeft < 30) {
-      warnings.push(
-        `The certificate expires in ${certificate.daysLeft} days (${certificate.validTo}).`,
-      );
-    }
-    return { certificate, protocol: this.current, publicUrl, warnings };
+    return describeTls(this.material, this.current, {
+      now: this.deps.clock.now(),
+      publicUrl: this.deps.publicUrl(),
+    });
   }
 
   private async prepare(
