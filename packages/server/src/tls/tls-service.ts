@@ -208,16 +208,18 @@ export class TlsService implements TlsMaterial {
   }
 
   /**
-   * Starts the daily expiry check (now, then every day on the server's clock) and the watch for
-   * changes the headless CLI saved.
+   * Starts the daily expiry check (now, then every day on the server's clock) and, unless told
+   * otherwise (a test driving the clock through weeks), the watch for changes the headless CLI
+   * saved.
    */
-  start(): void {
+  start(options: { watchSavedChanges?: boolean } = {}): void {
     const run = (what: string, work: () => Promise<void>) => (): void => {
       work().catch((error: unknown) => this.deps.log.error({ err: error }, `TLS: cannot ${what}`));
     };
     const checkExpiry = run('check the certificate expiry', () => this.checkExpiry());
     checkExpiry();
     this.timers.push(repeat(this.deps.clock, checkExpiry, DAY_MS));
+    if (options.watchSavedChanges === false) return;
     this.timers.push(
       repeat(
         this.deps.clock,
