@@ -35,6 +35,7 @@ import { createTeamClient, type TeamClient } from './team-client.js';
 import { createSecondFactorClient, type SecondFactorClient } from './second-factor-client.js';
 import { createDirectoryClient, type DirectoryClient } from './directory-client.js';
 import { createSsoClient, type SsoClient } from './sso-client.js';
+import { createTlsClient, type TlsClient } from './tls-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -60,7 +61,8 @@ export interface TetherClient
     DeviceGroupClient,
     SecondFactorClient,
     DirectoryClient,
-    SsoClient {
+    SsoClient,
+    TlsClient {
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -124,6 +126,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createSecondFactorClient(transport),
     ...createDirectoryClient(transport),
     ...createSsoClient(transport),
+    ...createTlsClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>
