@@ -68,7 +68,7 @@ export function loadServedMaterial(config: ServerConfig): Promise<TlsMaterial> {
   });
 }
 
-/** A validated change, ready to save: the pair to serve (undefined: unchanged) and protocol. */
+/** A validated change, ready to save: the pair to serve (the current one when unchanged) and protocol. */
 export interface PreparedChange {
   choice: CertificateChoice['source'];
   pair: CertificatePair;
@@ -145,16 +145,16 @@ export async function prepareTlsChange(
   const protocol = checkProtocolSettings(
     request.protocol ?? (await effectiveProtocol(options.settings, options.config)),
   );
-  const publicHost = new URL(options.publicUrl).hostname;
-  const chosen = await choosePair(request.certificate, { ...options, publicHost });
-  const chain = readChain(chosen.pair.chain);
-  const summary = { ...summarize(chain, options.now), source: chosen.source };
   if (request.certificate.source === 'generated' && options.config.tls.certFile) {
     throw new AppError(
       'INVALID_INPUT',
       `The configuration names a certificate (tls.certFile ${options.config.tls.certFile}), which the server serves whenever no certificate is uploaded: remove tls.certFile and tls.keyFile from the configuration to go back to the generated one.`,
     );
   }
+  const publicHost = new URL(options.publicUrl).hostname;
+  const chosen = await choosePair(request.certificate, { ...options, publicHost });
+  const chain = readChain(chosen.pair.chain);
+  const summary = { ...summarize(chain, options.now), source: chosen.source };
   return {
     choice: request.certificate.source,
     pair: chosen.pair,
