@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:tls';
 import { after, before, test } from 'node:test';
 import { ErrorBody, TlsChangeResult, TlsPreview, TlsStatus } from '@tether/protocol';
-import { makeCertificate, makePkcs12, type TestCertificate } from '@tether/server/test-certificates';
+import {
+  makeCertificate,
+  makePkcs12,
+  type TestCertificate,
+} from '@tether/server/test-certificates';
 import { waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 import { openTerminal, type TerminalClient } from '../support/terminal-client.js';
