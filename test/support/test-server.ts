@@ -68,6 +68,8 @@ export async function createTestServer(
     config?: Partial<ServerConfigInput>;
     /** Where the server's log lines go (default: stdout at TETHER_TEST_LOG, silent by default). */
     log?: Logger;
+    /** More certificates the clients trust (PEM): a CA whose certificate a test uploads. */
+    trust?: string;
   } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tether-test-'));
@@ -89,7 +91,7 @@ export async function createTestServer(
     consoleDir: CONSOLE_DIR,
   });
   const url = server.url ?? '';
-  const ca = server.context.tls.cert;
+  const ca = server.context.tls.cert + (options.trust ?? '');
   const admin = new HttpsClient(url, ca);
   const login = await admin.request('POST', '/api/v1/auth/login', {
     username: 'admin',

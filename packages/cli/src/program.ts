@@ -7,6 +7,7 @@ import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { proxyCommands } from './commands/admin-proxy.js';
 import { adminPortsCommand } from './commands/admin-ports.js';
+import { tlsCommands } from './commands/admin-tls.js';
 import { backupCommands } from './commands/backup.js';
 import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
@@ -43,6 +44,7 @@ const commands: Command[] = [
   ...proxyCommands,
   ...serverKeyCommands,
   adminPortsCommand,
+  ...tlsCommands,
   ...userCommands,
   ...roleCommands,
   ...auditCommands,

@@ -17,6 +17,7 @@ export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-netwo
 export { readProxySettings, writeProxySettings } from './net/proxy-settings.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
+export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';
 export { createInstallerService } from './installers/installer-service.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';

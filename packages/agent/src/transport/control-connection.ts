@@ -299,6 +299,19 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
     'unattended.sync': (message) => {
       if (channel.phase === 'ready') events.onUnattended(message);
     },
+    certificate: (notice) => {
+      if (channel.phase !== 'ready') return;
+      try {
+        // Offers from now on: their relay presents the new certificate (S-5).
+        channel.tlsFingerprint = channel.handshake.certificate(notice, channel.pin.current());
+        log.info('the server changed its TLS certificate; sessions will expect the new one');
+      } catch (error) {
+        log.error(
+          { err: error },
+          error instanceof Error ? error.message : 'bad certificate notice',
+        );
+      }
+    },
     error: (message) => {
       log.error({ code: message.error.code }, `server refused the agent: ${message.error.message}`);
     },

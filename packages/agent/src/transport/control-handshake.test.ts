@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { AppError, serverProofText, type DeviceInventory } from '@tether/protocol/agent';
+import {
+  AppError,
+  certificateProofText,
+  serverProofText,
+  type DeviceInventory,
+} from '@tether/protocol/agent';
 import { generateIdentityKey, signText } from '../identity/ed25519.js';
 import { createHandshake } from './control-handshake.js';
 
@@ -12,8 +18,7 @@ const inventory: DeviceInventory = {
   agentVersion: '0.0.0',
 };
 
-function setup() {
-  const server = generateIdentityKey();
+function setup(server = generateIdentityKey()) {
   const agent = generateIdentityKey();
   const handshake = createHandshake({
     deviceId: '00000000-0000-4000-8000-000000000001',
@@ -82,5 +87,41 @@ test('an intermediary cannot upgrade a behind-proxy proof into a direct one eith
   assert.throws(
     () => handshake.answer(challenge(sign({ mode: 'behind-proxy' }), 'direct'), SEEN),
     refusedWith(/Server identity mismatch/),
+  );
+});
+
+test('a certificate notice counts only when the pinned key signed it for this channel', () => {
+  const server = generateIdentityKey();
+  const { handshake } = setup(server);
+  const serverNonce = randomBytes(32).toString('base64url');
+  const tlsFingerprint = randomBytes(32).toString('base64url');
+  const signed = (agentNonce: string, key = server.privateKey) =>
+    signText(key, certificateProofText({ agentNonce, serverNonce, tlsFingerprint }));
+  const notice = (signature: string) =>
+    ({ type: 'certificate', serverNonce, tlsFingerprint, signature }) as const;
+  const pinned = server.publicKey;
+
+  const own = notice(signed(handshake.hello.agentNonce));
+  assert.equal(handshake.certificate(own, pinned), tlsFingerprint);
+  const other = generateIdentityKey();
+  assert.throws(
+    () =>
+      handshake.certificate(notice(signed(handshake.hello.agentNonce, other.privateKey)), pinned),
+    /did not sign/,
+    'another key',
+  );
+  // A rotation since the challenge: the key pinned now is the one that counts.
+  assert.equal(
+    handshake.certificate(
+      notice(signed(handshake.hello.agentNonce, other.privateKey)),
+      other.publicKey,
+    ),
+    tlsFingerprint,
+  );
+  const otherChannel = setup(server).handshake;
+  assert.throws(
+    () => handshake.certificate(notice(signed(otherChannel.hello.agentNonce)), pinned),
+    /did not sign/,
+    "another channel's notice",
   );
 });

@@ -4,6 +4,7 @@ import {
   AppError,
   PROTOCOL_VERSION,
   agentProofText,
+  certificateProofText,
   serverProofText,
   toBase64Url,
   type AgentMessage,
@@ -45,6 +46,12 @@ export interface Handshake {
     challenge: MessageOf<ServerMessage, 'challenge'>,
     tlsFingerprint: string,
   ): { auth: MessageOf<AgentMessage, 'auth'>; serverKey: string };
+  /**
+   * Checks a `certificate` notice on the authenticated channel and returns the fingerprint the
+   * relay must present from now on; throws `AppError('AUTH_FAILED')` unless `pinnedKey` (the
+   * key pinned now: a rotation may have moved it since the challenge) signed it for this channel.
+   */
+  certificate(notice: MessageOf<ServerMessage, 'certificate'>, pinnedKey: string): string;
 }
 
 /**
@@ -100,6 +107,20 @@ export function createHandshake(options: {
         agentNonce,
       });
       return { auth: { type: 'auth', signature: signText(options.privateKey, text) }, serverKey };
+    },
+    certificate(notice, pinnedKey) {
+      const proof = certificateProofText({
+        agentNonce,
+        serverNonce: notice.serverNonce,
+        tlsFingerprint: notice.tlsFingerprint,
+      });
+      if (!verifyText(pinnedKey, proof, notice.signature)) {
+        throw new AppError(
+          'AUTH_FAILED',
+          'Ignored a certificate change the pinned server key did not sign for this connection.',
+        );
+      }
+      return notice.tlsFingerprint;
     },
   };
 }

@@ -21,7 +21,7 @@ const Nonce = Base64Url.min(22).max(64);
  * @example
  * if (!capabilities.includes('unattended')) throw tooOld('unattended');
  */
-export const AgentCapability = z.enum(['consent', 'unattended', 'presence']);
+export const AgentCapability = z.enum(['consent', 'unattended', 'presence', 'certificate']);
 export type AgentCapability = z.infer<typeof AgentCapability>;
 
 // ---- agent → server -------------------------------------------------------------------------
@@ -154,6 +154,18 @@ export const ServerChallenge = z.object({
   handovers: z.array(KeyHandover).max(MAX_KEY_HANDOVERS).optional(),
 });
 
+/**
+ * The listeners' TLS certificate changed (S-5): its fingerprint, signed with the pinned key over
+ * `certificateProofText` (bound to this channel's `agentNonce`). The agent expects it on the
+ * session relay from now on, instead of the certificate it verified at connection.
+ */
+export const ServerCertificate = z.object({
+  type: z.literal('certificate'),
+  serverNonce: Nonce,
+  tlsFingerprint: Base64Url,
+  signature: Base64Url,
+});
+
 /** Settings an agent follows; sent on connect and whenever an administrator changes them. */
 export const AgentSettings = z.object({ statistics: StatisticsSettings });
 export type AgentSettings = z.infer<typeof AgentSettings>;
@@ -259,6 +271,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ServerKeyHandover,
   ServerError,
   OemRequestMessage,
+  ServerCertificate,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

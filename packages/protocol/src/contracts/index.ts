@@ -25,6 +25,7 @@ import { serverKeyEndpoints } from './server-keys.js';
 import { serverStatusEndpoints, trustedNetworkEndpoints } from './server-admin.js';
 import { portEndpoints } from './ports.js';
 import { backupEndpoints } from './backups.js';
+import { tlsEndpoints } from './tls.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -53,6 +54,7 @@ export * from './server-keys.js';
 export * from './server-admin.js';
 export * from './ports.js';
 export * from './backups.js';
+export * from './tls.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -95,4 +97,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(trustedNetworkEndpoints),
   ...Object.values(portEndpoints),
   ...Object.values(backupEndpoints),
+  ...Object.values(tlsEndpoints),
 ];

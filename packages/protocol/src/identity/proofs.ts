@@ -103,3 +103,19 @@ export function keyHandoverText(input: {
 }): string {
   return `tether/v1/key-handover\n${input.fromKey}\n${input.toKey}\n${input.createdAt}\n${input.purpose}`;
 }
+
+/**
+ * Signed by the server on an open control channel when the listeners' certificate changed, so
+ * the agent accepts the new one on the session relay. `agentNonce` is the channel's `hello`
+ * nonce: the statement is good for this channel only.
+ *
+ * @example
+ * sign(serverKey, certificateProofText({ agentNonce, serverNonce, tlsFingerprint }))
+ */
+export function certificateProofText(input: {
+  agentNonce: string;
+  serverNonce: string;
+  tlsFingerprint: string;
+}): string {
+  return `tether/v1/certificate\n${input.agentNonce}\n${input.serverNonce}\n${input.tlsFingerprint}`;
+}

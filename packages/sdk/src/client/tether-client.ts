@@ -40,6 +40,7 @@ import { createDirectoryClient, type DirectoryClient } from './directory-client.
 import { createSsoClient, type SsoClient } from './sso-client.js';
 import { createServerKeyClient, type ServerKeyClient } from './server-key-client.js';
 import { createBackupClient, type BackupClient } from './backup-client.js';
+import { createTlsClient, type TlsClient } from './tls-client.js';
 
 /** Options of `createTetherClient`. */
 export interface TetherClientOptions {
@@ -72,7 +73,8 @@ export interface TetherClient
     DirectoryClient,
     ServerKeyClient,
     BackupClient,
-    SsoClient {
+    SsoClient,
+    TlsClient {
   /**
    * Calls any endpoint through its contract, its reply validated. A contract of the admin
    * listener goes to `adminBaseUrl`.
@@ -153,6 +155,7 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     ...createSsoClient(transport, adminTransport),
     ...createServerKeyClient(transport),
     ...createBackupClient(transport),
+    ...createTlsClient(transport),
     login: (request) => callEndpoint(transport, authEndpoints.login, { body: request }),
     logout: () => callEndpoint(transport, authEndpoints.logout, {}),
     continueLogin: (request) =>

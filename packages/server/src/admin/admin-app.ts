@@ -22,6 +22,7 @@ import { statusRoutes } from './status-routes.js';
 import { trustedNetworkRoutes } from './trusted-network-routes.js';
 import { portsAdminRoutes } from '../listeners/ports-routes.js';
 import { backupAdminRoutes } from './backup-routes.js';
+import { tlsAdminRoutes } from './tls-admin-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -44,6 +45,7 @@ const ADMIN_ROUTES: readonly ((
   signInAdminRoutes,
   portsAdminRoutes,
   backupAdminRoutes,
+  tlsAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

@@ -30,7 +30,8 @@ import { createSsoService } from '../sso/sso-service.js';
 import { loadSecretBox } from '../keys/secret-box.js';
 import { loadServerKeyRing } from '../keys/server-key-ring.js';
 import { createServerKeyService } from '../keys/server-key-service.js';
-import { loadTlsMaterial } from '../keys/tls.js';
+import { loadServedMaterial } from '../tls/tls-change.js';
+import { TlsService } from '../tls/tls-service.js';
 import { loadProxyState } from '../net/proxy-settings.js';
 import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
@@ -100,15 +101,35 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const keysDir = join(config.dataDir, 'keys');
   const recordingsDir = join(config.dataDir, 'recordings');
   await mkdir(recordingsDir, { recursive: true, mode: 0o700 });
-  const [keyRing, tls, store, secrets] = await Promise.all([
+  const [keyRing, material, store, secrets] = await Promise.all([
     loadServerKeyRing(keysDir, clock.now()),
-    loadTlsMaterial({ keysDir, certFile: config.tls.certFile, keyFile: config.tls.keyFile }),
+    loadServedMaterial(config),
     openStore(databaseUrl(config)),
     loadSecretBox(keysDir),
   ]);
   const identity = keyRing.identity;
   const audit = createAuditLog({ store, clock, log });
   const proxy = await loadProxyState(store, config);
+  const tls = await TlsService.create(
+    {
+      config,
+      settings: store.settings,
+      clock,
+      log,
+      audit,
+      notifications: () => context.notifications,
+      connectedAgents: () => {
+        const ready = [...sockets.channels].filter((channel) => channel.isAuthenticated);
+        const withoutNotice = ready.filter((channel) => !channel.canTakeCertificate).length;
+        return { connected: ready.length, withoutNotice };
+      },
+      announceCertificate: (fingerprint) => {
+        for (const channel of sockets.channels) channel.announceCertificate(fingerprint);
+      },
+      publicUrl: () => context.publicUrl(),
+    },
+    material,
+  );
   const tasks = createBackgroundTasks({ log, audit });
   const requiredRoles = new RequiredRoles(store.settings, clock);
   // Both read the public URL once the listener is bound (the passkeys' relying party).
@@ -284,10 +305,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 
   const https: HttpsOptions = {
-    key: tls.key,
-    cert: tls.cert,
-    minVersion: config.tls.minVersion,
-    ciphers: config.tls.ciphers,
+    ...tls.secureContextOptions(),
     connections: config.connections,
     // Uncapped per-source connections: read at start (a change applies at the next start).
     trustedProxies: proxy.settings().trustedProxies,
@@ -300,7 +318,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     audit,
     presence,
     log,
-    tlsFingerprint: tls.fingerprint,
     behindProxy: () => proxy.behindProxy(),
     serverKeys,
     heartbeatSec: HEARTBEAT_SEC,
@@ -344,6 +361,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           isBound: state.status === 'bound',
         })),
   });
+  // Certificate and protocol changes reach both listeners' new connections (S-5).
+  tls.serve(userApp.server);
+  tls.serve(admin.app.server);
+  tls.start();
   const sweeper = startChannelSweeper({
     channels: sockets.channels,
     clock,
@@ -386,6 +407,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await sockets.close();
     // 3. Background jobs.
     sweeper.stop();
+    tls.stop();
     unattended.stop();
     await retention.stop();
     await uploads.stop();

@@ -4,6 +4,7 @@ import {
   AppError,
   PROTOCOL_VERSION,
   agentProofText,
+  certificateProofText,
   parseControlMessage,
   serverProofText,
   wsCloseCode,
@@ -31,6 +32,12 @@ export interface ControlSocket {
   send(text: string): void;
   close(code: number, reason: string): void;
   readonly remoteAddress: string;
+  /**
+   * base64url SHA-256 of the certificate this connection was served with: what the agent saw
+   * and the server's proof signs. Per connection, since the listeners' certificate can change
+   * while the server runs (S-5).
+   */
+  readonly tlsFingerprint: string;
 }
 
 export interface AgentChannelDeps {
@@ -40,7 +47,6 @@ export interface AgentChannelDeps {
   audit: AuditLog;
   presence: DevicePresence;
   log: Logger;
-  tlsFingerprint: string;
   /** Behind a TLS-terminating proxy (S-11): the challenge binds no certificate. */
   behindProxy(): boolean;
   heartbeatSec: number;
@@ -120,6 +126,8 @@ export class AgentChannel implements AgentLink {
   private reporters: { stats: StatsReporter; presence: UserPresenceReporter } | undefined;
   /** Whether the agent can serve desktop sessions, as its hello said; undefined if it did not. */
   hasDesktop: boolean | undefined;
+  /** The agent's hello nonce, kept once ready: a certificate notice is bound to it (S-5). */
+  private agentNonce: string | undefined;
 
   constructor(
     private readonly deps: AgentChannelDeps,
@@ -143,6 +151,29 @@ export class AgentChannel implements AgentLink {
 
   send(message: ServerMessage): void {
     if (this.phase !== 'closed') this.socket.send(JSON.stringify(message));
+  }
+
+  /** Whether the agent takes a changed certificate on this open channel (`certificate`). */
+  get canTakeCertificate(): boolean {
+    return this.capabilities.includes('certificate');
+  }
+
+  /**
+   * Tells a ready agent, with a signature of the pinned key bound to this channel, that the
+   * listeners now serve the certificate `tlsFingerprint` (S-5): its next session relay, a new
+   * connection, presents it. Agents without the capability learn it at their next connection.
+   */
+  announceCertificate(tlsFingerprint: string): void {
+    if (this.phase !== 'ready' || !this.agentNonce || !this.canTakeCertificate) return;
+    const serverNonce = randomBytes(32).toString('base64url');
+    this.send({
+      type: 'certificate',
+      serverNonce,
+      tlsFingerprint,
+      signature: this.deps.identity.sign(
+        certificateProofText({ agentNonce: this.agentNonce, serverNonce, tlsFingerprint }),
+      ),
+    });
   }
 
   close(code: number, reason: string): void {
@@ -315,7 +346,7 @@ export class AgentChannel implements AgentLink {
     this.handshake = handshake;
     const channel: ProofChannel = this.deps.behindProxy()
       ? { mode: 'behind-proxy' }
-      : { mode: 'direct', tlsFingerprint: this.deps.tlsFingerprint };
+      : { mode: 'direct', tlsFingerprint: this.socket.tlsFingerprint };
     this.send({
       type: 'challenge',
       serverNonce: handshake.serverNonce,
@@ -358,6 +389,7 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.phase = 'ready';
+    this.agentNonce = handshake.agentNonce;
     const { store, clock, log, presence } = this.deps;
     this.reporters = {
       stats: createStatsReporter({

@@ -9,7 +9,7 @@ import type { DeviceGroupService } from '../groups/device-group-service.js';
 import type { InstallerService } from '../installers/installer-service.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { ServerKeyService } from '../keys/server-key-service.js';
-import type { TlsMaterial } from '../keys/tls.js';
+import type { TlsService } from '../tls/tls-service.js';
 import type { Logger } from '../logging.js';
 import type { OemService } from '../oem/oem-service.js';
 import type { PolicyService } from '../policies/policy-service.js';
@@ -42,7 +42,8 @@ export interface ServerContext {
   identity: ServerIdentity;
   /** The server signing keys over time: rotation, retirement, agents' pins (S-6). */
   serverKeys: ServerKeyService;
-  tls: TlsMaterial;
+  /** The certificate served now and its settings (S-5); changes apply without a restart. */
+  tls: TlsService;
   /** Reverse-proxy settings in force (S-11): forwarded-header trust, the agents' proof mode. */
   proxy: ProxyState;
   presence: DevicePresence;

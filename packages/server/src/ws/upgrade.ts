@@ -11,6 +11,7 @@ import { clientAddressOf, resolveClientAddress } from '../http/client-address.js
 import { isSameOrigin } from '../http/same-origin.js';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import { wsRelayPeer } from './ws-relay-peer.js';
+import { presentedFingerprint } from '../keys/tls.js';
 
 const RELAY_PATH = /^\/relay\/v1\/([0-9a-f-]{36})$/;
 
@@ -57,6 +58,7 @@ export function attachWebSockets(
       send: (text) => ws.send(text),
       close: (code, reason) => ws.close(code, reason),
       remoteAddress,
+      tlsFingerprint: presentedFingerprint(request.socket, context.tls.fingerprint),
     });
     channels.add(channel);
     const admit = admitMessages(channel, {

@@ -8,6 +8,7 @@ import { SecondFactorSection } from './second-factor-section.js';
 import { SsoSection } from './sso-section.js';
 import { PortsSection } from './ports-section.js';
 import { BackupsSection } from './backups-section.js';
+import { TlsSection } from './tls-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -32,4 +33,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'second-factor', label: 'Second factor', render: () => <SecondFactorSection /> },
   { name: 'ports', label: 'Ports', render: () => <PortsSection /> },
   { name: 'backups', label: 'Backups', render: () => <BackupsSection /> },
+  { name: 'tls', label: 'TLS certificate', render: () => <TlsSection /> },
 ];

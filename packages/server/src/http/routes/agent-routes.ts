@@ -1,4 +1,5 @@
 import { agentEndpoints } from '@tether/protocol';
+import { presentedFingerprint } from '../../keys/tls.js';
 import type { ServerContext } from '../../ports/server-context.js';
 import { enrollDevice } from '../../devices/enrollment.js';
 import { registerEndpoint } from '../endpoint-route.js';
@@ -14,7 +15,8 @@ export function agentRoutes(app: HttpsApp, context: ServerContext): void {
         clock: context.clock,
         keys: context.serverKeys,
         audit: context.audit,
-        tlsFingerprint: context.tls.fingerprint,
+        // The certificate this agent saw: the listeners' one can change while the server runs.
+        tlsFingerprint: presentedFingerprint(request.raw.socket, context.tls.fingerprint),
         behindProxy: context.proxy.behindProxy(),
       },
       { ...body, sourceAddress: sourceAddress(request) },
