@@ -19,6 +19,7 @@ export * from './api/second-factors.js';
 export * from './api/sso.js';
 export * from './api/statistics.js';
 export * from './api/notifications.js';
+export * from './api/notification-settings.js';
 export * from './api/devices.js';
 export * from './api/installers.js';
 export * from './api/sessions.js';

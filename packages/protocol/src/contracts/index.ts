@@ -20,6 +20,7 @@ import { grantEndpoints, teamEndpoints } from './teams.js';
 import { secondFactorAdminEndpoints, secondFactorEndpoints } from './second-factors.js';
 import { directoryEndpoints } from './directories.js';
 import { ssoEndpoints } from './sso.js';
+import { notificationEndpoints } from './notifications.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -43,6 +44,7 @@ export * from './teams.js';
 export * from './second-factors.js';
 export * from './directories.js';
 export * from './sso.js';
+export * from './notifications.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -78,5 +80,6 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(secondFactorEndpoints),
   ...Object.values(secondFactorAdminEndpoints),
   ...Object.values(directoryEndpoints),
+  ...Object.values(notificationEndpoints),
   ...Object.values(ssoEndpoints),
 ];

@@ -12,6 +12,7 @@ import {
   writeTrustedNetworks,
 } from './trusted-networks.js';
 import type { MetricsRegistry } from './metrics.js';
+import { notificationAdminRoutes } from '../http/routes/notification-routes.js';
 
 const TrustedNetworksBody = z.object({ networks: z.array(z.string().max(64)).max(256) });
 
@@ -91,5 +92,6 @@ export async function createAdminApp(
     });
     return { networks };
   });
+  notificationAdminRoutes(app, context);
   return { app, refreshTrusted };
 }

@@ -1,6 +1,7 @@
 import type { HttpsOptions } from '../http/https-app.js';
 import { createBackgroundTasks } from '../jobs/background-tasks.js';
-import { NO_NOTIFICATIONS } from '../ports/notifications.js';
+import { createNotificationService } from '../notifications/notification-service.js';
+import { createNewAddressWatch } from '../notifications/new-address-watch.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, type AgentSettings } from '@tether/protocol';
@@ -89,7 +90,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     openStore(databaseUrl(config)),
   ]);
   const audit = createAuditLog({ store, clock, log });
-  const tasks = createBackgroundTasks({ log, audit });
+  const notifications = createNotificationService({
+    store,
+    clock,
+    log,
+    audit,
+    retry: {
+      baseMs: config.notifications.retryBaseSec * 1000,
+      maxMs: config.notifications.retryMaxSec * 1000,
+      attempts: config.notifications.attempts,
+    },
+  });
+  const tasks = createBackgroundTasks({ log, audit, notifications });
+  const watchAddresses = createNewAddressWatch({ store, notifications });
   const requiredRoles = new RequiredRoles(store.settings, clock);
   // Both read the public URL once the listener is bound (the passkeys' relying party).
   const factorDeps = { store, clock, audit, requiredRoles, publicUrl: () => context.publicUrl() };
@@ -103,6 +116,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     secondFactors: createSecondFactorGate(factorDeps),
     directories: () => directories.directories(),
     // Directory and single sign-on users join the teams their groups map to, at every sign-in.
+    onSignedIn: (signIn) =>
+      tasks.run('remember where an administrator signed in from', () => watchAddresses(signIn)),
     syncTeams: async (userId, names) => {
       const unknown = await teams.syncTeamsByName(userId, names, { username: 'sign-in' });
       if (unknown.length > 0)
@@ -141,6 +156,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     recordingsDir,
     storage: config.storage,
     onUploaded: () => tasks.run('remove uploaded local recordings', () => retention.sweep()),
+    notifications,
   });
   const onRecordingFinished = (recordingId: string): void => {
     uploads.onRecordingFinished(recordingId).catch((error: unknown) => {
@@ -233,7 +249,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       configured: config.singleSignOn.providers,
       publicUrl: () => context.publicUrl(),
     }),
-    notifications: NO_NOTIFICATIONS,
+    notifications,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,
@@ -324,6 +340,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await uploads.stop();
     await auditRetention.stop();
     await tasks.settled();
+    await notifications.stop();
     await audit.close();
     // 4. Console event streams and keep-alive connections, then the store.
     userApp.server.closeAllConnections();

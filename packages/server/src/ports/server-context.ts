@@ -22,7 +22,7 @@ import type { DeviceRights } from '../rights/device-rights.js';
 import type { TeamService } from '../teams/team-service.js';
 import type { SecondFactorService } from '../auth/second-factors/second-factor-service.js';
 import type { SsoService } from '../sso/sso-service.js';
-import type { Notifications } from './notifications.js';
+import type { NotificationService } from '../notifications/notification-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -54,8 +54,11 @@ export interface ServerContext {
   oem: OemService;
   /** Single sign-on (OpenID Connect, SAML). */
   sso: SsoService;
-  /** E-mail and webhook notifications to administrators (S-7). */
-  notifications: Notifications;
+  /**
+   * E-mail and webhook notifications to administrators (S-7): every part calls `notify`; the
+   * admin routes use the rest.
+   */
+  notifications: NotificationService;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */
