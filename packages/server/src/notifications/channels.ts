@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { TETHER_VERSION, type NotificationKind } from '@tether/protocol';
 import type { NotificationSettings, StoredWebhook } from './notification-settings.js';
 import { signWebhook } from './webhook-signature.js';
@@ -52,7 +53,11 @@ export async function sendEmail(
     requireTLS: smtp.security === 'starttls',
     ignoreTLS: smtp.security === 'none',
     ...(smtp.username ? { auth: { user: smtp.username, pass: smtp.password ?? '' } } : {}),
-    tls: { rejectUnauthorized: !smtp.allowUntrustedCertificate, servername: smtp.host },
+    tls: {
+      rejectUnauthorized: !smtp.allowUntrustedCertificate,
+      // SNI carries host names only (RFC 6066); an address is checked against the certificate's IP entries.
+      ...(isIP(smtp.host) ? {} : { servername: smtp.host }),
+    },
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,

@@ -94,7 +94,12 @@ export class Deliveries {
     let error: string;
     try {
       await send({ ...message, at: this.deps.clock.now() });
-      this.#update(record, { status: 'delivered', nextAttemptAt: null, lastError: null });
+      // The last error stays: "delivered at the third attempt, after HTTP 503" is worth seeing.
+      this.#update(record, {
+        status: 'delivered',
+        nextAttemptAt: null,
+        lastError: record.lastError,
+      });
       return;
     } catch (failure) {
       if (!(failure instanceof DeliveryFailure))
