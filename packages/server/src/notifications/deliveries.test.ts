@@ -73,9 +73,10 @@ describe('notification deliveries', () => {
     assert.equal(record.attempts, 4);
     assert.equal(record.nextAttemptAt, null);
     assert.equal(audited.length, 1);
-    assert.equal(audited[0]?.action, 'notification.failed');
-    assert.equal(audited[0]?.target, 'ops-hook');
-    assert.deepEqual(audited[0]?.details, {
+    const [event] = audited;
+    assert.equal(event?.action, 'notification.failed');
+    assert.equal(event.target, 'ops-hook');
+    assert.deepEqual(event.details, {
       kind: 'server.error',
       subject: 'Backup failed',
       channel: 'webhook',
