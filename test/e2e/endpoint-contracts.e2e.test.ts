@@ -13,7 +13,7 @@ import {
 } from '@tether/protocol';
 import { ensureDeviceGroup } from '../support/device-groups.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
-import { HttpsClient } from '../support/https-client.js';
+import type { HttpsClient } from '../support/https-client.js';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
 
@@ -43,21 +43,11 @@ describe('every route has a contract, and every contract a route', () => {
     const served = server.server.routes.user
       .filter((route) => route.path.startsWith('/api/') || route.path.startsWith('/oem/'))
       .map(key);
-    const contracts = ENDPOINTS.filter((endpoint) => endpoint.listener !== 'admin').map(key);
+    const contracts = ENDPOINTS.map(key);
     const withoutContract = served.filter((route) => !contracts.includes(route));
     assert.deepEqual(withoutContract, [], 'routes without a contract in protocol');
     const withoutRoute = contracts.filter((contract) => !served.includes(contract));
     assert.deepEqual(withoutRoute, [], 'contracts the server does not serve');
-  });
-
-  test('the admin listener serves every admin contract', () => {
-    const served = server.server.routes.admin.map(key);
-    const contracts = ENDPOINTS.filter((endpoint) => endpoint.listener === 'admin').map(key);
-    assert.deepEqual(
-      contracts.filter((contract) => !served.includes(contract)),
-      [],
-      'admin contracts the admin listener does not serve',
-    );
   });
 
   test('endpoint ids are unique', () => {
@@ -69,18 +59,10 @@ describe('every route has a contract, and every contract a route', () => {
   });
 });
 
-/**
- * A request to the endpoint with made-up path parameters and no body, on the endpoint's
- * listener (an admin contract goes to the admin listener with the same sign-in).
- */
+/** A request to the endpoint with made-up path parameters and no body. */
 function call(client: HttpsClient, endpoint: AnyEndpoint) {
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
-  let target = client;
-  if (endpoint.listener === 'admin') {
-    target = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
-    target.cookie = client.cookie;
-  }
-  return target.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  return client.request(endpoint.method, path, endpoint.body ? {} : undefined);
 }
 
 describe('authorisation is data: each contract refuses callers without its permission', () => {

@@ -20,6 +20,9 @@ import {
   type ContinueSignInRequest,
   type Recording,
   type Session,
+  type AnyEndpoint,
+  type EndpointRequest,
+  type EndpointResponse,
 } from '@tether/protocol';
 import type { HttpTransport } from './http-request.js';
 import { callEndpoint, callEndpointText } from './call-endpoint.js';
@@ -44,6 +47,11 @@ export interface TetherClientOptions {
   fetch?: typeof fetch;
   /** Extra headers on every request, e.g. a `cookie` when running outside a browser. */
   headers?: Record<string, string>;
+  /**
+   * Origin of the admin listener (`https://host:7615`), where `call` sends the contracts with
+   * `listener: 'admin'`; defaults to `baseUrl` (the admin console calls its own origin).
+   */
+  adminBaseUrl?: string;
 }
 
 /** The typed client of the Tether HTTP API. Every reply is validated; every failure is an `AppError`. */
@@ -61,6 +69,14 @@ export interface TetherClient
     SecondFactorClient,
     DirectoryClient,
     SsoClient {
+  /**
+   * Calls any endpoint through its contract, its reply validated. A contract of the admin
+   * listener goes to `adminBaseUrl`.
+   *
+   * @example
+   * const { networks } = await api.call(trustedNetworkEndpoints.get, {});
+   */
+  call<E extends AnyEndpoint>(target: E, request: EndpointRequest<E>): Promise<EndpointResponse<E>>;
   /** Signs in; the reply is the user, or a further step (second factor, directory challenge). */
   login(request: LoginRequest): Promise<SignInResponse>;
   /** Answers the step a sign-in returned. */
@@ -111,7 +127,14 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     headers: options.headers ?? {},
   };
 
+  const adminTransport: HttpTransport =
+    options.adminBaseUrl === undefined
+      ? transport
+      : { ...transport, baseUrl: options.adminBaseUrl.replace(/\/+$/, '') };
+
   return {
+    call: (target, request) =>
+      callEndpoint(target.listener === 'admin' ? adminTransport : transport, target, request),
     ...createAuditClient(transport),
     ...createPolicyClient(transport),
     ...createUnattendedClient(transport),

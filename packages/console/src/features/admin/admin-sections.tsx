@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { NotificationsSection } from './notifications-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -13,4 +14,6 @@ export interface AdminSection {
 }
 
 /** Every admin section; each feature adds its own line. */
-export const ADMIN_SECTIONS: readonly AdminSection[] = [];
+export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  { name: 'notifications', label: 'Notifications', render: () => <NotificationsSection /> },
+];
