@@ -12,7 +12,7 @@ import {
   type NotificationDelivery,
   type NotificationSettingsInput,
 } from '@tether/protocol';
-import { waitFor } from '../support/cli.js';
+import { runCli, waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
@@ -285,4 +285,81 @@ test('a webhook that fails and recovers: the retries are visible and the deliver
   const calls = receiver.calls.filter((call) => call.body.subject === 'db-02 is lost');
   assert.equal(calls.length, 3);
   assert.ok(calls.every((call) => call.isSigned && call.delivery === delivered.id));
+});
+
+test('the headless CLI sets the relay and a webhook, shows them without secrets, and sends a test', async () => {
+  const dataDir = ['--data-dir', server.dataDir];
+  const help = await runCli(['admin', 'notifications', 'set-smtp', '--help']);
+  assert.match(help.stdout, /--security starttls\|tls\|none/);
+  const smtpSet = await runCli(
+    [
+      'admin',
+      'notifications',
+      'set-smtp',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(smtp.port),
+      '--username',
+      smtp.username,
+      '--password-stdin',
+      '--from',
+      'cli@example.com',
+      '--allow-untrusted-certificate',
+      ...dataDir,
+    ],
+    { input: `${smtp.password}\n` },
+  );
+  assert.equal(smtpSet.code, 0, smtpSet.stderr);
+  const hook = await runCli(
+    [
+      'admin',
+      'notifications',
+      'add-webhook',
+      'cli-hook',
+      '--url',
+      receiver.url,
+      '--kinds',
+      'server.error,agent.lost',
+      '--secret-stdin',
+      ...dataDir,
+    ],
+    { input: 'cli-webhook-secret\n' },
+  );
+  assert.equal(hook.code, 0, hook.stderr);
+  const kind = await runCli([
+    'admin',
+    'notifications',
+    'set-kind',
+    'agent.lost',
+    '--off',
+    ...dataDir,
+  ]);
+  assert.equal(kind.code, 0, kind.stderr);
+  const shown = await runCli(['admin', 'notifications', 'show', ...dataDir]);
+  assert.match(shown.stdout, /from cli@example\.com/);
+  assert.match(shown.stdout, /Webhook cli-hook: .* \(secret set\) gets server\.error, agent\.lost/);
+  assert.match(shown.stdout, /^off agent\.lost/m);
+  assert.doesNotMatch(shown.stdout, /cli-webhook-secret|smtp-test-password/);
+
+  const tested = await runCli(['admin', 'notifications', 'test', 'email', OPS, ...dataDir]);
+  assert.equal(tested.code, 0, tested.stderr);
+  assert.match(tested.stdout, /^Sent: 250 /);
+  await waitFor('the CLI test mail', () =>
+    smtp.mails().find((mail) => mail.kind === 'test' && mail.from === 'cli@example.com'),
+  );
+  // The running server reads the same settings for its next notification.
+  const view = (await conf.request('GET', '/conf/api/notifications')).json(
+    NotificationSettingsView,
+  );
+  assert.equal(view.smtp?.from, 'cli@example.com');
+  assert.equal(view.kinds['agent.lost']?.enabled, false);
+  const audit = await server.admin.request('GET', '/api/v1/audit?action=settings.changed');
+  assert.ok(
+    audit
+      .json(AuditPage)
+      .entries.some(
+        (entry) => entry.target === 'notifications' && entry.details.via === 'headless',
+      ),
+  );
 });

@@ -20,6 +20,7 @@ import { teamGrantCommands } from './commands/team-grants.js';
 import { secondFactorCommands } from './commands/second-factors.js';
 import { directoryCommands } from './commands/directories.js';
 import { ssoCommands } from './commands/sso.js';
+import { notificationCommands } from './commands/notifications.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -33,6 +34,7 @@ const commands: Command[] = [
   resetPasswordCommand,
   unlockCommand,
   trustedNetworksCommand,
+  ...notificationCommands,
   ...userCommands,
   ...roleCommands,
   ...auditCommands,

@@ -14,6 +14,10 @@ export { auditExport, auditPage } from './audit/audit-export.js';
 export { auditFilterFromNames, type AuditNamedFilter } from './audit/audit-names.js';
 export { resetPassword, unlockSignIn, ADMIN_USERNAME } from './auth/admin-account.js';
 export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
+export {
+  createNotificationService,
+  type NotificationService,
+} from './notifications/notification-service.js';
 export { createInstallerService } from './installers/installer-service.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';
