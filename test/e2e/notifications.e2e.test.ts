@@ -191,8 +191,9 @@ test('every kind reaches its recipients by e-mail and by signed webhook', async 
     password: ADMIN_PASSWORD,
   });
   assert.equal(login.status, 200, login.text);
-  // The features behind these kinds are not built yet (issue 13 TLS expiry, issue 15 lost
-  // agents, invitations) or need a failing storage target three times: the service directly.
+  // The features behind these kinds are not built yet (TLS expiry in issue 13, lost agents in
+  // issue 15, invitations) or need real failing uploads (notifications-storage.e2e.test.ts):
+  // the service directly.
   context.notifications.notify({
     kind: 'storage.failing',
     subject: 'Recording uploads to sftp://backup keep failing',

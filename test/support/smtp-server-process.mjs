@@ -22,6 +22,16 @@ function headersOf(raw) {
   return headers;
 }
 
+/** The body as text: quoted-printable (nodemailer's choice for long lines) decoded. */
+function bodyOf(raw, headers) {
+  const body = raw.slice(raw.search(/\r?\n\r?\n/)).trim();
+  if (!/quoted-printable/i.test(headers['content-transfer-encoding'] ?? '')) return body;
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
 const server = new SMTPServer({
   secure: false,
   key: setup.key,
@@ -62,7 +72,7 @@ const server = new SMTPServer({
         to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
         subject: headers.subject,
         kind: headers['x-tether-event'],
-        body: raw.slice(raw.search(/\r?\n\r?\n/)).trim(),
+        body: bodyOf(raw, headers),
       });
       callback(null, 'Message queued as test-1');
     });
