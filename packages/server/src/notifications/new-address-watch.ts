@@ -21,7 +21,10 @@ export interface SignedInAdmin {
  * only sets the baseline: every account has a first address, and that mail would be noise.
  * The addresses live in the settings store, so they survive a restart and a backup.
  */
-export function createNewAddressWatch(deps: { store: Store; notifications: Notifications }) {
+export function createNewAddressWatch(deps: {
+  store: Pick<Store, 'settings'>;
+  notifications: Notifications;
+}) {
   return async function onSignedIn({ user, permissions, sourceAddress }: SignedInAdmin) {
     if (!permissions.includes('settings.manage')) return;
     const key = `knownAddresses.${user.id}`;

@@ -19,7 +19,9 @@ const EMPTY: NotificationSettings = { smtp: null, webhooks: [], kinds: {} };
 const DISABLED: NotificationRoute = { enabled: false, recipients: [] };
 
 /** The settings in force (empty until an administrator saves some). */
-export async function readNotificationSettings(store: Store): Promise<NotificationSettings> {
+export async function readNotificationSettings(
+  store: Pick<Store, 'settings'>,
+): Promise<NotificationSettings> {
   const parsed = NotificationSettingsInput.safeParse(await store.settings.get(KEY));
   return parsed.success ? parsed.data : EMPTY;
 }
@@ -63,7 +65,7 @@ export function toSettingsView(settings: NotificationSettings): NotificationSett
  * receiver could not tell our calls from anyone's. Nothing is written when the input is refused.
  */
 export async function writeNotificationSettings(
-  store: Store,
+  store: Pick<Store, 'settings'>,
   input: NotificationSettings,
 ): Promise<NotificationSettings> {
   const before = await readNotificationSettings(store);
