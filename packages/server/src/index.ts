@@ -18,6 +18,7 @@ export {
   createNotificationService,
   type NotificationService,
 } from './notifications/notification-service.js';
+export { configuredSettings } from './notifications/notification-settings.js';
 export { createInstallerService } from './installers/installer-service.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';

@@ -18,10 +18,13 @@ async function withNotifications<T>(
   input: CommandInput,
   work: (service: NotificationService) => Promise<T>,
 ): Promise<T> {
-  const { createLogger, createNotificationService, systemClock } = await import('@tether/server');
+  const { configuredSettings, createLogger, createNotificationService, systemClock } =
+    await import('@tether/server');
   const log = createLogger({ level: 'silent' });
-  return withStore(await serverConfigFrom(input), ({ store, audit }) =>
-    work(createNotificationService({ store, audit, log, clock: systemClock })),
+  const config = await serverConfigFrom(input);
+  const configured = configuredSettings(config.notifications);
+  return withStore(config, ({ store, audit }) =>
+    work(createNotificationService({ store, audit, log, clock: systemClock, configured })),
   );
 }
 
@@ -53,6 +56,8 @@ function describe(view: NotificationSettingsView): string {
       return `${state} ${kind.padEnd(20)} ${route?.recipients.join(', ') ?? ''}`.trimEnd();
     }),
   ];
+  if (view.source === 'config file')
+    lines.unshift('Set in the server config file (read-only here).');
   return lines.join('\n');
 }
 

@@ -84,6 +84,8 @@ export const NotificationSettingsView = z.object({
   smtp: SmtpSettingsView.nullable(),
   webhooks: z.array(WebhookView),
   kinds: NotificationRoutes,
+  /** `config file`: set in the server's config file, read-only here. */
+  source: z.enum(['settings', 'config file']),
 });
 export type NotificationSettingsView = z.infer<typeof NotificationSettingsView>;
 

@@ -31,12 +31,12 @@ export const notificationEndpoints = {
     listener: 'admin',
     summary: 'Set the notification settings',
     description:
-      'Replaces the settings; the next notification uses them. A password or webhook secret left out keeps the stored one (same webhook `id`); a new webhook needs a secret. Audited as `settings.changed` (target `notifications`), without secrets.',
+      'Replaces the settings; the next notification uses them. A password or webhook secret left out keeps the stored one (same webhook `id`); a new webhook needs a secret. Audited as `settings.changed` (target `notifications`), without secrets. `CONFLICT` when they are set in the config file.',
     access: manage,
     subject: 'notification settings',
     body: NotificationSettingsInput,
     success: { status: 200, body: NotificationSettingsView },
-    errors: ['INVALID_INPUT'],
+    errors: ['INVALID_INPUT', 'CONFLICT'],
   }),
   deliveries: endpoint({
     id: 'notifications.deliveries',

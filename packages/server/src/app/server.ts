@@ -1,6 +1,7 @@
 import type { HttpsOptions } from '../http/https-app.js';
 import { createBackgroundTasks } from '../jobs/background-tasks.js';
 import { createNotificationService } from '../notifications/notification-service.js';
+import { configuredSettings } from '../notifications/notification-settings.js';
 import { createNewAddressWatch } from '../notifications/new-address-watch.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -100,6 +101,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       maxMs: config.notifications.retryMaxSec * 1000,
       attempts: config.notifications.attempts,
     },
+    configured: configuredSettings(config.notifications),
   });
   const tasks = createBackgroundTasks({ log, audit, notifications });
   const watchAddresses = createNewAddressWatch({ store, notifications });

@@ -61,8 +61,13 @@ export function createNotificationService(deps: {
   audit: AuditLog;
   retry?: DeliveryRetry;
   random?: () => number;
+  /** Settings from the config file: they win, and cannot be changed here. */
+  configured?: NotificationSettings | undefined;
 }): NotificationService {
-  const { store, clock, log, audit } = deps;
+  const { store, clock, log, audit, configured } = deps;
+  const current = async (): Promise<NotificationSettings> =>
+    configured ?? readNotificationSettings(store);
+  const source = configured ? 'config file' : 'settings';
   const guard = new RepeatGuard(clock);
   const dispatching = new Set<Promise<void>>();
   const deliveries = new Deliveries({
@@ -77,14 +82,14 @@ export function createNotificationService(deps: {
   const emailTo =
     (to: string) =>
     async (message: OutgoingMessage): Promise<string> => {
-      const { smtp } = await readNotificationSettings(store);
+      const { smtp } = await current();
       if (!smtp) throw new DeliveryFailure(NO_SMTP);
       return sendEmail(smtp, to, message);
     };
   const webhookNamed =
     (id: string) =>
     async (message: OutgoingMessage): Promise<string> => {
-      const settings = await readNotificationSettings(store);
+      const settings = await current();
       const webhook =
         message.kind === 'test'
           ? undefined
@@ -95,7 +100,7 @@ export function createNotificationService(deps: {
     };
 
   async function dispatch(notification: Notification): Promise<void> {
-    const settings = await readNotificationSettings(store);
+    const settings = await current();
     const route = routeOf(settings, notification.kind);
     if (!route.enabled) return;
     const addresses = new Set([...route.recipients, ...(notification.to ?? [])]);
@@ -111,7 +116,7 @@ export function createNotificationService(deps: {
   }
 
   async function test(request: NotificationTestRequest): Promise<NotificationTestResult> {
-    const settings = await readNotificationSettings(store);
+    const settings = await current();
     const message: OutgoingMessage = {
       id: `test-${clock.now().getTime()}`,
       kind: 'test',
@@ -157,9 +162,15 @@ export function createNotificationService(deps: {
       dispatching.add(started);
     },
     async settings() {
-      return toSettingsView(await readNotificationSettings(store));
+      return toSettingsView(await current(), source);
     },
     async saveSettings(input, actor) {
+      if (configured) {
+        throw new AppError(
+          'CONFLICT',
+          'The notification settings are set in the server config file; change them there.',
+        );
+      }
       const view = toSettingsView(await writeNotificationSettings(store, input));
       await recordChange(audit, 'settings.changed', actor, 'notifications', { settings: view });
       return view;

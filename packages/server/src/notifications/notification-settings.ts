@@ -7,6 +7,7 @@ import {
   type WebhookInput,
 } from '@tether/protocol';
 import { z } from 'zod';
+import type { NotificationsConfig } from '../config/notifications-config.js';
 import type { Store } from '../store/store.js';
 
 const KEY = 'notifications';
@@ -42,8 +43,18 @@ export function webhooksFor(
   );
 }
 
+/** The settings the config file sets (any of `smtp`, `webhooks`, `kinds`), if it does. */
+export function configuredSettings(config: NotificationsConfig): NotificationSettings | undefined {
+  const { smtp, webhooks, kinds } = config;
+  if (smtp === undefined && webhooks === undefined && kinds === undefined) return undefined;
+  return { smtp: smtp ?? null, webhooks: webhooks ?? [], kinds: kinds ?? {} };
+}
+
 /** The settings as the API shows them: whether each secret is set, never the secret. */
-export function toSettingsView(settings: NotificationSettings): NotificationSettingsView {
+export function toSettingsView(
+  settings: NotificationSettings,
+  source: NotificationSettingsView['source'] = 'settings',
+): NotificationSettingsView {
   let smtp: NotificationSettingsView['smtp'] = null;
   if (settings.smtp) {
     const { password, ...rest } = settings.smtp;
@@ -56,6 +67,7 @@ export function toSettingsView(settings: NotificationSettings): NotificationSett
       secretSet: secret !== undefined,
     })),
     kinds: settings.kinds,
+    source,
   };
 }
 

@@ -288,7 +288,12 @@ function SettingsForm({
         </div>
       )}
       <div className="field-wide">
-        {can('settings.manage') ? (
+        {view.source === 'config file' ? (
+          <Notice kind="info">
+            These settings are in the server config file (<code>notifications</code>); change them
+            there.
+          </Notice>
+        ) : can('settings.manage') ? (
           <button
             type="submit"
             className="button button-primary"
