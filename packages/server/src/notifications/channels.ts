@@ -24,8 +24,12 @@ const SMTP_TIMEOUT_MS = 20_000;
 const WEBHOOK_TIMEOUT_MS = 15_000;
 const ANSWER_CHARS = 300;
 
-/** nodemailer, loaded at the first e-mail: most servers never send one. */
-let mailer: Promise<typeof import('nodemailer')> | undefined;
+/**
+ * nodemailer, loaded at the first e-mail: most servers never send one. Its CommonJS module as
+ * `default`: the bundle's dynamic import has no named exports for it.
+ */
+type Nodemailer = typeof import('nodemailer');
+let mailer: Promise<Nodemailer> | undefined;
 
 function describeSmtpError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -44,9 +48,11 @@ export async function sendEmail(
   to: string,
   message: OutgoingMessage,
 ): Promise<string> {
-  mailer ??= import('nodemailer');
-  const { createTransport } = await mailer;
-  const transport = createTransport({
+  // Node gives a CommonJS module's exports as `default` too; its types only know the names.
+  mailer ??= import('nodemailer').then(
+    (module) => (module as Nodemailer & { default?: Nodemailer }).default ?? module,
+  );
+  const transport = (await mailer).createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.security === 'tls',
