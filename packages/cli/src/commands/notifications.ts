@@ -1,10 +1,8 @@
-import {
-  AppError,
-  invalidInput,
+import { AppError } from '@tether/protocol/app-error';
+import type {
   NotificationKind,
-  NotificationSettingsInput,
-  type NotificationSettingsView,
-  type NotificationTestRequest,
+  NotificationSettingsView,
+  NotificationTestRequest,
 } from '@tether/protocol';
 import { requireOption, stringOption, type Command, type CommandInput } from '../command.js';
 import { readStdin, withStore } from '../headless.js';
@@ -12,6 +10,20 @@ import type { NotificationService } from '@tether/server';
 import { dataDirOptions, serverConfigFrom } from '../server-config.js';
 
 const HEADLESS = { username: 'system', via: 'headless' } as const;
+
+// Spelled out (every kind, checked by the type) so `tether --help` does not load the protocol's
+// schemas, and zod with them.
+const KIND_SET: Record<NotificationKind, true> = {
+  'agent.lost': true,
+  'storage.failing': true,
+  'server.error': true,
+  'certificate.expiring': true,
+  'admin.newAddress': true,
+  'session.invitation': true,
+};
+const KINDS = Object.keys(KIND_SET) as NotificationKind[];
+const isKind = (text: string | undefined): text is NotificationKind =>
+  text !== undefined && Object.hasOwn(KIND_SET, text);
 
 /** Runs `work` on the notification service over the data directory's store. */
 async function withNotifications<T>(
@@ -34,6 +46,7 @@ async function change(
   edit: (view: NotificationSettingsView) => unknown,
 ): Promise<NotificationSettingsView> {
   return withNotifications(input, async (service) => {
+    const { invalidInput, NotificationSettingsInput } = await import('@tether/protocol');
     const parsed = NotificationSettingsInput.safeParse(edit(await service.settings()));
     if (!parsed.success) throw invalidInput('notification settings', parsed.error);
     return service.saveSettings(parsed.data, HEADLESS);
@@ -50,7 +63,7 @@ function describe(view: NotificationSettingsView): string {
       (webhook) =>
         `Webhook ${webhook.id}: ${webhook.url} (secret ${webhook.secretSet ? 'set' : 'missing'}) gets ${webhook.kinds.join(', ') || 'nothing'}`,
     ),
-    ...NotificationKind.options.map((kind) => {
+    ...KINDS.map((kind) => {
       const route = view.kinds[kind];
       const state = route?.enabled ? 'on ' : 'off';
       return `${state} ${kind.padEnd(20)} ${route?.recipients.join(', ') ?? ''}`.trimEnd();
@@ -61,10 +74,15 @@ function describe(view: NotificationSettingsView): string {
   return lines.join('\n');
 }
 
-const kindsOption = (text: string | undefined): NotificationKind[] =>
-  text === undefined
-    ? [...NotificationKind.options]
-    : text.split(',').map((kind) => NotificationKind.parse(kind.trim()));
+function kindsOption(text: string | undefined): NotificationKind[] {
+  if (text === undefined) return KINDS;
+  return text.split(',').map((kind) => {
+    const trimmed = kind.trim();
+    if (!isKind(trimmed))
+      throw new AppError('INVALID_INPUT', `Unknown kind "${trimmed}"; use ${KINDS.join(', ')}.`);
+    return trimmed;
+  });
+}
 
 const show: Command = {
   name: 'admin notifications show',
@@ -131,7 +149,7 @@ const addWebhook: Command = {
 Each event is POSTed as JSON with X-Tether-Timestamp (seconds) and
 X-Tether-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>.
 A new webhook needs --secret-stdin; a replaced one keeps its secret without it.
---kinds defaults to every kind: ${NotificationKind.options.join(', ')}.`,
+--kinds defaults to every kind: ${KINDS.join(', ')}.`,
   options: {
     ...dataDirOptions,
     url: { type: 'string' },
@@ -181,7 +199,7 @@ const setKind: Command = {
   summary: 'Turn one kind of notification on or off, and set its e-mail recipients.',
   usage: `tether admin notifications set-kind KIND (--on | --off) [--recipients A,B] [--data-dir DIR]
 
-KIND is one of: ${NotificationKind.options.join(', ')}.
+KIND is one of: ${KINDS.join(', ')}.
 Without --recipients the kind keeps its recipients.`,
   options: {
     ...dataDirOptions,
@@ -191,14 +209,13 @@ Without --recipients the kind keeps its recipients.`,
   },
   allowPositionals: true,
   async run(input) {
-    const kind = NotificationKind.safeParse(input.positionals[0]);
-    if (!kind.success)
-      throw new AppError('INVALID_INPUT', `Name a kind: ${NotificationKind.options.join(', ')}.`);
+    const [kind] = input.positionals;
+    if (!isKind(kind)) throw new AppError('INVALID_INPUT', `Name a kind: ${KINDS.join(', ')}.`);
     if (input.values.on === input.values.off)
       throw new AppError('INVALID_INPUT', 'Give exactly one of --on or --off.');
     const given = stringOption(input, 'recipients');
     const view = await change(input, (before) => {
-      const route = before.kinds[kind.data];
+      const route = before.kinds[kind];
       const recipients =
         given === undefined
           ? (route?.recipients ?? [])
@@ -208,7 +225,7 @@ Without --recipients the kind keeps its recipients.`,
               .filter(Boolean);
       return {
         ...before,
-        kinds: { ...before.kinds, [kind.data]: { enabled: input.values.on === true, recipients } },
+        kinds: { ...before.kinds, [kind]: { enabled: input.values.on === true, recipients } },
       };
     });
     input.out(describe(view));
