@@ -244,7 +244,11 @@ test('a console backup is created as a job, verified, downloaded intact and dele
 
 test('a failing scheduled backup is audited and notified as a server error', async () => {
   const notified: Notification[] = [];
-  server.context.notifications = { notify: (notification) => notified.push(notification) };
+  const delivery = server.context.notifications;
+  server.context.notifications = {
+    ...delivery,
+    notify: (notification) => void notified.push(notification),
+  };
   const passphraseFile = join(root, 'passphrase.txt');
   await writeFile(passphraseFile, `${PASSPHRASE}\n`, { mode: 0o600 });
   const saved = await conf.request('PUT', '/conf/api/backups/schedule', {

@@ -26,6 +26,7 @@ import { secondFactorCommands } from './commands/second-factors.js';
 import { directoryCommands } from './commands/directories.js';
 import { ssoCommands } from './commands/sso.js';
 import { serverKeyCommands } from './commands/server-keys.js';
+import { notificationCommands } from './commands/notifications.js';
 
 const commands: Command[] = [
   demoCommand,
@@ -45,6 +46,7 @@ const commands: Command[] = [
   ...serverKeyCommands,
   adminPortsCommand,
   ...tlsCommands,
+  ...notificationCommands,
   ...userCommands,
   ...roleCommands,
   ...auditCommands,

@@ -63,12 +63,24 @@ export function pinnedListeners(input: CommandInput): ListenerName[] {
 
 /**
  * The config as `--print-config` shows it: directory secrets (bind passwords, RADIUS shared
- * secrets) replaced by "(set)", so the output can be pasted into a support ticket.
+ * secrets) and notification secrets (SMTP password, webhook secrets) replaced by "(set)", so the output can be pasted into a support ticket.
  */
 export function printableConfig(config: ServerConfig): ServerConfig {
-  if (!config.directories) return config;
+  const { smtp, webhooks } = config.notifications;
+  const notifications = {
+    ...config.notifications,
+    ...(smtp && { smtp: { ...smtp, ...(smtp.password !== undefined && { password: '(set)' }) } }),
+    ...(webhooks && {
+      webhooks: webhooks.map((webhook) => ({
+        ...webhook,
+        ...(webhook.secret !== undefined && { secret: '(set)' }),
+      })),
+    }),
+  };
+  if (!config.directories) return { ...config, notifications };
   return {
     ...config,
+    notifications,
     directories: config.directories.map((directory) =>
       directory.type === 'ldap'
         ? { ...directory, ...(directory.bindPassword !== undefined && { bindPassword: '(set)' }) }

@@ -24,6 +24,7 @@ export * from './api/server-keys.js';
 export * from './api/ports.js';
 export * from './api/backups.js';
 export * from './api/tls.js';
+export * from './api/notification-settings.js';
 export * from './api/devices.js';
 export * from './api/installers.js';
 export * from './api/sessions.js';

@@ -18,6 +18,11 @@ export { readProxySettings, writeProxySettings } from './net/proxy-settings.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';
+export {
+  createNotificationService,
+  type NotificationService,
+} from './notifications/notification-service.js';
+export { configuredSettings } from './notifications/notification-settings.js';
 export { createInstallerService } from './installers/installer-service.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';

@@ -78,6 +78,10 @@ export const AuditAction = z.enum([
   'recording.local_removed',
   'upload.failed',
   'storage.tested',
+  /** An administrator sent a test notification (`details`: channel, recipient, ok). */
+  'notification.tested',
+  /** A notification could not be delivered after every attempt (`details`: kind, channel, recipient, error). */
+  'notification.failed',
   'policy.created',
   'policy.updated',
   'policy.deleted',

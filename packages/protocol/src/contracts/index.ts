@@ -26,6 +26,7 @@ import { serverStatusEndpoints, trustedNetworkEndpoints } from './server-admin.j
 import { portEndpoints } from './ports.js';
 import { backupEndpoints } from './backups.js';
 import { tlsEndpoints } from './tls.js';
+import { notificationEndpoints } from './notifications.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -55,6 +56,7 @@ export * from './server-admin.js';
 export * from './ports.js';
 export * from './backups.js';
 export * from './tls.js';
+export * from './notifications.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -90,6 +92,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(secondFactorEndpoints),
   ...Object.values(secondFactorAdminEndpoints),
   ...Object.values(directoryEndpoints),
+  ...Object.values(notificationEndpoints),
   ...Object.values(ssoEndpoints),
   ...Object.values(proxyEndpoints),
   ...Object.values(serverKeyEndpoints),

@@ -23,6 +23,7 @@ import { trustedNetworkRoutes } from './trusted-network-routes.js';
 import { portsAdminRoutes } from '../listeners/ports-routes.js';
 import { backupAdminRoutes } from './backup-routes.js';
 import { tlsAdminRoutes } from './tls-admin-routes.js';
+import { notificationAdminRoutes } from '../http/routes/notification-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -46,6 +47,7 @@ const ADMIN_ROUTES: readonly ((
   portsAdminRoutes,
   backupAdminRoutes,
   tlsAdminRoutes,
+  notificationAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

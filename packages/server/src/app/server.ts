@@ -1,6 +1,8 @@
 import type { HttpsOptions } from '../http/https-app.js';
 import { createBackgroundTasks } from '../jobs/background-tasks.js';
-import { NO_NOTIFICATIONS } from '../ports/notifications.js';
+import { createNotificationService } from '../notifications/notification-service.js';
+import { configuredSettings } from '../notifications/notification-settings.js';
+import { createNewAddressWatch } from '../notifications/new-address-watch.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, type AgentSettings, type ListenerName } from '@tether/protocol';
@@ -109,6 +111,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   ]);
   const identity = keyRing.identity;
   const audit = createAuditLog({ store, clock, log });
+  const notifications = createNotificationService({
+    store,
+    clock,
+    log,
+    audit,
+    retry: {
+      baseMs: config.notifications.retryBaseSec * 1000,
+      maxMs: config.notifications.retryMaxSec * 1000,
+      attempts: config.notifications.attempts,
+    },
+    configured: configuredSettings(config.notifications),
+  });
   const proxy = await loadProxyState(store, config);
   const tls = await TlsService.create(
     {
@@ -130,7 +144,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     material,
   );
-  const tasks = createBackgroundTasks({ log, audit });
+  const tasks = createBackgroundTasks({ log, audit, notifications });
+  const watchAddresses = createNewAddressWatch({ store, notifications });
   const requiredRoles = new RequiredRoles(store.settings, clock);
   // Both read the public URL once the listener is bound (the passkeys' relying party).
   const factorDeps = {
@@ -147,6 +162,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     secondFactors: createSecondFactorGate(factorDeps),
     directories: () => directories.directories(),
     // Directory and single sign-on users join the teams their groups map to, at every sign-in.
+    onSignedIn: (signIn) =>
+      tasks.run('remember where an administrator signed in from', () => watchAddresses(signIn)),
     syncTeams: async (userId, names) => {
       const unknown = await teams.syncTeamsByName(userId, names, { username: 'sign-in' });
       if (unknown.length > 0)
@@ -189,6 +206,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     recordingsDir,
     storage: config.storage,
     onUploaded: () => tasks.run('remove uploaded local recordings', () => retention.sweep()),
+    notifications,
   });
   const onRecordingFinished = (recordingId: string): void => {
     uploads.onRecordingFinished(recordingId).catch((error: unknown) => {
@@ -288,7 +306,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       configured: config.singleSignOn.providers,
       publicUrl: () => context.publicUrl(),
     }),
-    notifications: NO_NOTIFICATIONS,
+    notifications,
     listeners,
     recordingsDir,
     consoleDir: options.consoleDir,
@@ -413,6 +431,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await uploads.stop();
     await auditRetention.stop();
     await tasks.settled();
+    await notifications.stop();
     await audit.close();
     // 4. Console event streams and keep-alive connections, then the store.
     userApp.server.closeAllConnections();

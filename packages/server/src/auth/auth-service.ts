@@ -171,6 +171,12 @@ export function createAuthService(deps: {
   secondFactors?: SecondFactors;
   /** Gives directory and single sign-on users the teams their groups map to. */
   syncTeams?: TeamSync;
+  /** Told of every completed sign-in (the new-address notification); must not throw. */
+  onSignedIn?: (signIn: {
+    user: UserRecord;
+    permissions: readonly string[];
+    sourceAddress: string;
+  }) => void;
 }): AuthService {
   const { store, clock, audit } = deps;
   const pending = new PendingSignIns(clock);
@@ -263,6 +269,7 @@ export function createAuthService(deps: {
     });
     await audit.record({ action: 'auth.login', actor: user.username, sourceAddress });
     const { name: roleName, permissions } = await lookUpRole(store.roles, user.role);
+    deps.onSignedIn?.({ user, permissions, sourceAddress });
     return { user, token, permissions, roleName, mustEnrolSecondFactor: await mustEnrol(user) };
   }
 

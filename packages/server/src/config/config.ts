@@ -5,6 +5,7 @@ import { AppError, ForwardedHeader, invalidInput } from '@tether/protocol';
 import { parseNetwork } from '../net/address-list.js';
 import { DirectoriesConfig } from './directories-config.js';
 import { SingleSignOnConfig } from './sso-config.js';
+import { NotificationsConfig } from './notifications-config.js';
 
 const Port = z.int().min(0).max(65535);
 
@@ -144,6 +145,8 @@ export const ServerConfig = z.object({
   directories: DirectoriesConfig,
   /** Single sign-on providers (OpenID Connect, SAML 2.0): `sso-config.ts`. */
   singleSignOn: SingleSignOnConfig,
+  /** E-mail and webhook notifications (S-7): `notifications-config.ts`. */
+  notifications: NotificationsConfig,
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;

@@ -1,5 +1,7 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../logging.js';
+import type { Notifications } from '../ports/notifications.js';
+import { serverErrorNotice } from '../notifications/notices.js';
 
 /**
  * Work nobody waits for (an audit row written after a refusal, a device pushed to an event
@@ -20,12 +22,14 @@ export interface BackgroundTasks {
 export function createBackgroundTasks(deps: {
   log: Logger;
   audit: Pick<AuditLog, 'record'>;
+  notifications?: Notifications;
 }): BackgroundTasks {
   const running = new Set<Promise<unknown>>();
 
   const report = async (what: string, error: unknown, context: Record<string, unknown>) => {
     const message = error instanceof Error ? error.message : String(error);
     deps.log.error({ err: error, task: what, ...context }, `background task failed: ${what}`);
+    deps.notifications?.notify(serverErrorNotice(what, message.slice(0, 500)));
     try {
       await deps.audit.record({
         action: 'server.task_failed',

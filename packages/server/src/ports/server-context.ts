@@ -23,7 +23,7 @@ import type { DeviceRights } from '../rights/device-rights.js';
 import type { TeamService } from '../teams/team-service.js';
 import type { SecondFactorService } from '../auth/second-factors/second-factor-service.js';
 import type { SsoService } from '../sso/sso-service.js';
-import type { Notifications } from './notifications.js';
+import type { NotificationService } from '../notifications/notification-service.js';
 import type { ProxyState } from '../net/proxy-settings.js';
 import type { ListenerBoard } from '../listeners/listener-board.js';
 
@@ -62,8 +62,11 @@ export interface ServerContext {
   oem: OemService;
   /** Single sign-on (OpenID Connect, SAML). */
   sso: SsoService;
-  /** E-mail and webhook notifications to administrators (S-7). */
-  notifications: Notifications;
+  /**
+   * E-mail and webhook notifications to administrators (S-7): every part calls `notify`; the
+   * admin routes use the rest.
+   */
+  notifications: NotificationService;
   /** Each listener's port and state (S-4), for the admin console's ports page. */
   listeners: ListenerBoard;
   /** Pushes new agent settings to every connected agent. */

@@ -2,6 +2,8 @@ import { access } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppError } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { Notifications } from '../ports/notifications.js';
+import { storageFailingNotice } from '../notifications/notices.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { PolicyService } from '../policies/policy-service.js';
@@ -27,7 +29,12 @@ export interface UploadAttemptDeps {
   isStopping: () => boolean;
   /** The target confirmed a recording (the local retention may now apply). */
   onUploaded?: (recordingId: string) => void;
+  /** Told when an upload keeps failing (`storage.failing`). */
+  notifications?: Notifications;
 }
+
+/** Failed attempts of one upload after which it counts as failing persistently (S-7). */
+export const PERSISTENT_FAILURES = 3;
 
 /**
  * One attempt at shipping a queued recording: claims the row, takes the storage it was queued
@@ -170,6 +177,10 @@ async function recordFailure(
     },
     'recording upload failed',
   );
+  if (attempt === PERSISTENT_FAILURES)
+    deps.notifications?.notify(
+      storageFailingNotice({ target, recordingId: row.recordingId, attempts: attempt, reason }),
+    );
   // The first failure, and each new reason, go to the audit log; repeats of the same do not.
   if (attempt === 1 || reason !== row.lastError) {
     await deps.audit.record({

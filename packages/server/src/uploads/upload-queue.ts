@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.js';
+import type { Notifications } from '../ports/notifications.js';
 import type { CancelTimer, Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { PolicyService } from '../policies/policy-service.js';
@@ -44,6 +45,8 @@ export interface UploadQueueDeps {
   random?: () => number;
   /** The target confirmed a recording (the local retention may now apply). */
   onUploaded?: (recordingId: string) => void;
+  /** Told when uploads keep failing (`storage.failing`). */
+  notifications?: Notifications;
 }
 
 /** Longest a Node timer can wait. */

@@ -9,6 +9,7 @@ import { SsoSection } from './sso-section.js';
 import { PortsSection } from './ports-section.js';
 import { BackupsSection } from './backups-section.js';
 import { TlsSection } from './tls-section.js';
+import { NotificationsSection } from './notifications-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -34,4 +35,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'ports', label: 'Ports', render: () => <PortsSection /> },
   { name: 'backups', label: 'Backups', render: () => <BackupsSection /> },
   { name: 'tls', label: 'TLS certificate', render: () => <TlsSection /> },
+  { name: 'notifications', label: 'Notifications', render: () => <NotificationsSection /> },
 ];

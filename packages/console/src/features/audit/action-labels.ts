@@ -20,6 +20,7 @@ const AREAS: Record<string, string> = {
   oem: 'OEM',
   file: 'File transfer',
   server: 'Server',
+  notification: 'Notification',
 };
 
 /** Words where the action's own are not clear enough. */
