@@ -8,6 +8,3 @@ import type { Notification } from '@tether/protocol';
 export interface Notifications {
   notify(notification: Notification): void;
 }
-
-/** Until notifications are configured (and in unit tests): nothing is sent. */
-export const NO_NOTIFICATIONS: Notifications = { notify: () => undefined };
