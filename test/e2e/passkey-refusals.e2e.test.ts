@@ -38,14 +38,28 @@ after(async () => {
 });
 
 /** Signs in with the password, then the passkey; resolves with the passkey answer sent. */
-async function signInWithPasskey(page: Page): Promise<ContinueSignInRequest> {
-  await page.getByTestId('login-username').fill('pete');
-  await page.getByTestId('login-password').fill(PASSWORD);
+async function signInWithPasskey(
+  page: Page,
+  username = 'pete',
+  password = PASSWORD,
+): Promise<ContinueSignInRequest> {
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('sign-in-step').waitFor();
   const sent = page.waitForRequest((request) => request.url().endsWith('/auth/login/continue'));
   await page.getByTestId('sign-in-passkey').click();
   return ContinueSignInRequest.parse((await sent).postDataJSON());
+}
+
+/** Registers a passkey on My account for the signed-in user, then signs out. */
+async function registerPasskey(page: Page, name: string): Promise<void> {
+  await page.getByTestId('signed-in-user').click();
+  await page.getByTestId('passkey-new-name').fill(name);
+  await page.getByTestId('passkey-add').click();
+  await page.getByTestId('recovery-codes-done').click();
+  await page.locator(`[data-testid="passkey"][data-name="${name}"]`).waitFor();
+  await page.getByTestId('sign-out').click();
 }
 
 /** A fresh sign-in up to its passkey step, over HTTP: the ticket to answer. */
@@ -72,12 +86,7 @@ test('a replayed, altered or cloned passkey answer does not sign in', async () =
   const page = await newConsolePage(browser, consoleUrl);
   const authenticator = await withVirtualAuthenticator(page);
   await signIn(page, { username: 'pete', password: PASSWORD });
-  await page.getByTestId('signed-in-user').click();
-  await page.getByTestId('passkey-new-name').fill('Laptop');
-  await page.getByTestId('passkey-add').click();
-  await page.getByTestId('recovery-codes-done').click();
-  await page.locator('[data-testid="passkey"][data-name="Laptop"]').waitFor();
-  await page.getByTestId('sign-out').click();
+  await registerPasskey(page, 'Laptop');
 
   const used = await signInWithPasskey(page);
   await page.getByTestId('signed-in-user').waitFor();
@@ -122,4 +131,24 @@ test('a replayed, altered or cloned passkey answer does not sign in', async () =
   assert.ok(refusals.length >= 3, audit.entries.map((entry) => entry.action).join('\n'));
   await page.context().close();
   await elsewhere.context().close();
+});
+
+test('a passkey registered in the console signs in to the admin console (same host, its own port)', async () => {
+  const password = 'ada-first-password';
+  const created = await server.admin.request('POST', '/api/v1/users', {
+    username: 'ada',
+    role: 'administrator',
+    password,
+    mustChangePassword: false,
+  });
+  assert.equal(created.status, 201, created.text);
+  const page = await newConsolePage(browser, consoleUrl);
+  await withVirtualAuthenticator(page);
+  await signIn(page, { username: 'ada', password });
+  await registerPasskey(page, 'Ada laptop');
+
+  await page.goto(server.adminUrl);
+  await signInWithPasskey(page, 'ada', password);
+  await page.getByTestId('server-status').waitFor();
+  await page.context().close();
 });

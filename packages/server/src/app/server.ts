@@ -151,6 +151,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const factorDeps = {
     ...{ store, clock, audit, requiredRoles, secrets },
     publicUrl: () => context.publicUrl(),
+    adminUrl: () => context.adminUrl(),
   };
   const directories = createDirectoryService({ store, config });
   const teams = createTeamService({ store, clock, audit });

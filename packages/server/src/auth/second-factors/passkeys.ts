@@ -10,16 +10,28 @@ import type { PasskeyRecord } from '../../store/second-factor-repository.js';
  * The WebAuthn relying party: the host of the server's public URL (`rpId`, a domain name — a
  * browser refuses an IP address) and that URL's origin, which the browser reports in every
  * answer. A console reached under another name cannot use passkeys registered under this one.
+ * `signInOrigins` adds the admin console under the same host name (its own port): a passkey
+ * registered in the console signs in there too; registering stays with the console.
  */
 export interface RelyingParty {
   id: string;
   origin: string;
+  signInOrigins: string[];
   name: string;
 }
 
-export function relyingPartyOf(publicUrl: string): RelyingParty {
+/**
+ * @example
+ * relyingPartyOf('https://support.example.com', 'https://support.example.com:7615')
+ * // { id: 'support.example.com', origin: 'https://support.example.com', signInOrigins: [both] }
+ */
+export function relyingPartyOf(publicUrl: string, adminUrl?: string): RelyingParty {
   const url = new URL(publicUrl);
-  return { id: url.hostname, origin: url.origin, name: 'Tether' };
+  const admin = adminUrl === undefined ? undefined : new URL(adminUrl);
+  const signInOrigins = [url.origin];
+  if (admin?.hostname === url.hostname && admin.origin !== url.origin)
+    signInOrigins.push(admin.origin);
+  return { id: url.hostname, origin: url.origin, signInOrigins, name: 'Tether' };
 }
 
 /** How long the browser may take (the user touching their authenticator). */
@@ -130,7 +142,7 @@ export async function verifyAuthentication(
     result = await verifyAuthenticationResponse({
       response: input.response as unknown as AuthenticationResponseJSON,
       expectedChallenge: input.challenge,
-      expectedOrigin: rp.origin,
+      expectedOrigin: rp.signInOrigins,
       expectedRPID: rp.id,
       requireUserVerification: false,
       credential: {

@@ -29,6 +29,8 @@ export interface SecondFactorDeps {
   audit: AuditLog;
   /** The server's public URL: its host is the passkeys' relying party. */
   publicUrl: () => string;
+  /** The admin console's origin, where passkeys sign in too (same host name, its own port). */
+  adminUrl?: () => string;
   requiredRoles: RequiredRoles;
   /** Authenticator-app secrets are sealed with it in the database. */
   secrets: SecretBox;
@@ -84,7 +86,7 @@ export function createSecondFactorGate(deps: SecondFactorDeps): SecondFactorGate
     const passkey = id === undefined ? undefined : await store.secondFactors.findPasskey(id);
     if (!answer.passkey || !passkey || passkey.userId !== user.id)
       throw wrong('This passkey is not registered for this account.');
-    const counter = await verifyAuthentication(relyingPartyOf(deps.publicUrl()), {
+    const counter = await verifyAuthentication(relyingPartyOf(deps.publicUrl(), deps.adminUrl?.()), {
       response: answer.passkey,
       challenge,
       passkey,
@@ -136,7 +138,7 @@ export function createSecondFactorGate(deps: SecondFactorDeps): SecondFactorGate
       if (codesLeft > 0) methods.push('recovery-code');
       const passkey =
         passkeys.length > 0
-          ? await authenticationOptions(relyingPartyOf(deps.publicUrl()), passkeys)
+          ? await authenticationOptions(relyingPartyOf(deps.publicUrl(), deps.adminUrl?.()), passkeys)
           : undefined;
       const challenge = typeof passkey?.challenge === 'string' ? passkey.challenge : undefined;
       const progress: SignInProgress = {
