@@ -30,6 +30,12 @@ test('the config file seeds the settings until an administrator saves some', asy
   assert.equal((await readProxySettings(store, CONFIG)).behindProxy, true);
 });
 
+test('seeded from the whole server config, the settings hold only their own three fields', async () => {
+  // The server and the CLI pass their whole config; it must not reach audit details.
+  const config = { ...CONFIG, dataDir: '/var/lib/tether', singleSignOn: { providers: [] } };
+  assert.deepEqual(await readProxySettings(memoryStore(), config), CONFIG);
+});
+
 test('entries are trimmed and deduplicated; a bad one is refused by name and nothing is stored', async () => {
   const store = memoryStore();
   const saved = await writeProxySettings(store, {

@@ -21,9 +21,13 @@ export async function readProxySettings(
   defaults: ProxyDefaults,
 ): Promise<ProxySettings> {
   const parsed = ProxySettings.safeParse(await store.settings.get(KEY));
-  return parsed.success
-    ? parsed.data
-    : { ...defaults, trustedProxies: [...defaults.trustedProxies] };
+  if (parsed.success) return parsed.data;
+  // Only these three: `defaults` is often the whole config, which must not reach audit details.
+  return {
+    behindProxy: defaults.behindProxy,
+    trustedProxies: [...defaults.trustedProxies],
+    forwardedHeader: defaults.forwardedHeader,
+  };
 }
 
 /** Validates every entry first; on a bad one nothing is stored and the error names it. */

@@ -28,7 +28,7 @@ function ProxyForm({ initial }: { initial: ProxySettings }) {
   const [behindProxy, setBehindProxy] = useState(initial.behindProxy);
   const [proxies, setProxies] = useState(initial.trustedProxies.join('\n'));
   const [header, setHeader] = useState<ForwardedHeader>(initial.forwardedHeader);
-  const [savedAt, setSavedAt] = useState<number | null>(null);
+  const [confirmation, setConfirmation] = useState<string | null>(null);
   const save = useAction(
     (api) =>
       api.call(proxyEndpoints.set, {
@@ -36,13 +36,17 @@ function ProxyForm({ initial }: { initial: ProxySettings }) {
       }),
     {
       onDone: (settings) => {
+        setConfirmation(
+          settings.behindProxy === saved.behindProxy
+            ? 'Saved and applied.'
+            : 'Saved. Forwarded headers count from the next request; agents change how they check this server at their next connection (those connected now stay connected).',
+        );
         setSaved(settings);
         setProxies(settings.trustedProxies.join('\n'));
-        setSavedAt(Date.now());
       },
     },
   );
-  const edited = () => setSavedAt(null);
+  const edited = () => setConfirmation(null);
   const onSubmit = (event: SyntheticEvent) => {
     event.preventDefault();
     save.run();
@@ -66,12 +70,18 @@ function ProxyForm({ initial }: { initial: ProxySettings }) {
       >
         A reverse proxy that terminates TLS stands in front of this server
       </Checkbox>
-      {behindProxy !== saved.behindProxy && (
+      {behindProxy !== saved.behindProxy ? (
         <Notice kind="warning">
           {behindProxy
             ? 'Agents will no longer bind their proof of this server to the TLS certificate they see. The pinned server key still authenticates the server, but whoever runs the proxy (or holds its certificate) can read and change the traffic. Agents connected now keep their connection; the change applies when they next connect.'
             : 'Agents that reach this server through a TLS-terminating proxy will be refused at their next connection: only turn this off once they connect directly.'}
         </Notice>
+      ) : (
+        <p className="muted field-wide" data-testid="proxy-agent-mode">
+          {saved.behindProxy
+            ? 'Agents authenticate this server by its pinned key alone, whatever TLS certificate the proxy shows them.'
+            : 'Agents bind their proof to this server’s own TLS certificate: an agent connecting through a proxy that terminates TLS is refused.'}
+        </p>
       )}
       <label className="field field-wide">
         <span>Trusted proxies (addresses or CIDR subnets, one a line)</span>
@@ -112,7 +122,7 @@ function ProxyForm({ initial }: { initial: ProxySettings }) {
           {save.error}
         </Notice>
       )}
-      {savedAt !== null && <Notice kind="success">Saved and applied.</Notice>}
+      {confirmation !== null && <Notice kind="success">{confirmation}</Notice>}
       {mayChange ? (
         <button
           type="submit"
