@@ -15,7 +15,8 @@ import {
 } from '@tether/protocol';
 import { ensureDeviceGroup } from '../support/device-groups.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
-import { HttpsClient } from '../support/https-client.js';
+import type { HttpsClient } from '../support/https-client.js';
+import { clientFor } from '../support/admin-client.js';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
 
@@ -87,11 +88,11 @@ describe('every route has a contract, and every contract a route', () => {
  */
 function call(client: HttpsClient, endpoint: AnyEndpoint) {
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
-  const body = endpoint.body ? {} : undefined;
-  if (endpoint.listener !== 'admin') return client.request(endpoint.method, path, body);
-  const admin = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
-  admin.cookie = client.cookie;
-  return admin.request(endpoint.method, path, body);
+  return clientFor(server, endpoint, client).request(
+    endpoint.method,
+    path,
+    endpoint.body ? {} : undefined,
+  );
 }
 
 describe('authorisation is data: each contract refuses callers without its permission', () => {

@@ -16,6 +16,7 @@ import {
   type Permission,
 } from '@tether/protocol';
 import { openDeviceEvents } from '../support/device-events.js';
+import { clientFor } from '../support/admin-client.js';
 import { HttpsClient } from '../support/https-client.js';
 import { joinTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
@@ -91,21 +92,10 @@ before(async () => {
 
 after(() => server.close());
 
-function onAdminListener(client: HttpsClient): HttpsClient {
-  const admin = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
-  admin.cookie = client.cookie;
-  return admin;
-}
-
 /** A request with made-up path parameters and an empty body: never a valid change. */
 async function call(signedIn: HttpsClient, endpoint: AnyEndpoint): Promise<number> {
   // Admin-listener contracts (`/conf/api/…`) are served there only, with the same login.
-  const client =
-    endpoint.listener === 'admin'
-      ? Object.assign(new HttpsClient(new URL(server.adminUrl).origin, server.ca), {
-          cookie: signedIn.cookie,
-        })
-      : signedIn;
+  const client = clientFor(server, endpoint, signedIn);
   const path = endpoint.path.replace(/:[A-Za-z]+/g, randomUUID());
   if (endpoint.success.contentType === 'text/event-stream') {
     // A stream answers with its headers and stays open: read the status, then close it.
@@ -116,9 +106,7 @@ async function call(signedIn: HttpsClient, endpoint: AnyEndpoint): Promise<numbe
       return Number(/refused with (\d+)/.exec(String(error))?.[1] ?? 0);
     }
   }
-  // An admin contract is served on the admin listener; the session cookie is the same.
-  const on = endpoint.listener === 'admin' ? onAdminListener(client) : client;
-  const response = await on.request(endpoint.method, path, endpoint.body ? {} : undefined);
+  const response = await client.request(endpoint.method, path, endpoint.body ? {} : undefined);
   if (response.status === 403) {
     const error = response.json(ErrorBody);
     assert.equal(error.code, 'FORBIDDEN', response.text);

@@ -12,6 +12,7 @@ import {
 import { adminClient } from '../support/admin-client.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 import { readQrCode } from '../support/qr-code.js';
+import { withVirtualAuthenticator } from '../support/virtual-authenticator.js';
 
 // Second factors in the real console with headless Chromium. Passkeys use Chromium's virtual
 // authenticator (CDP WebAuthn domain): a platform authenticator with user verification, as a
@@ -42,24 +43,6 @@ async function createTechnician(username: string, mustChangePassword = false): P
     mustChangePassword,
   });
   assert.equal(created.status, 201, created.text);
-}
-
-async function withVirtualAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
-  return {
-    credentials: async () =>
-      (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
-  };
 }
 
 async function signInWithPassword(page: Page, username: string, password?: string) {

@@ -1,4 +1,5 @@
 import type { LoginResponse } from '@tether/protocol';
+import { NavUser } from '../components/nav-user.js';
 import { Link } from '../routing/link.js';
 import { HOME_PATH, ROUTES, type ConsoleRoute } from './routes.js';
 
@@ -29,7 +30,6 @@ export function NavBar({
   onSignOut: () => void;
   isSigningOut: boolean;
 }) {
-  const { user, roleName } = session;
   return (
     <nav className="nav-bar" aria-label="Main">
       <Link href={HOME_PATH} className="brand">
@@ -52,28 +52,12 @@ export function NavBar({
           );
         })}
       </ul>
-      <div className="nav-user">
-        <Link
-          href="/account"
-          className="nav-account"
-          data-testid="signed-in-user"
-          title={`Signed in as ${user.username} (${roleName}): my account`}
-        >
-          {user.displayName || user.username}
-          <span className="nav-role" data-testid="signed-in-role">
-            {roleName}
-          </span>
-        </Link>
-        <button
-          type="button"
-          className="button button-small button-quiet"
-          onClick={onSignOut}
-          disabled={isSigningOut}
-          data-testid="sign-out"
-        >
-          Sign out
-        </button>
-      </div>
+      <NavUser
+        session={session}
+        accountHref="/account"
+        onSignOut={onSignOut}
+        isSigningOut={isSigningOut}
+      />
     </nav>
   );
 }

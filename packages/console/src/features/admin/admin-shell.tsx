@@ -1,5 +1,6 @@
 import type { LoginResponse } from '@tether/protocol';
 import { Fragment, useEffect } from 'react';
+import { NavUser } from '../../components/nav-user.js';
 import { Link } from '../../routing/link.js';
 import { normalizePath } from '../../routing/match-path.js';
 import { usePathname } from '../../routing/navigation.js';
@@ -40,7 +41,6 @@ export function AdminShell({
     document.title = `${title} · Tether administration`;
   }, [title]);
 
-  const { user, roleName } = session;
   return (
     <>
       <nav className="nav-bar nav-bar-admin" aria-label="Administration">
@@ -65,27 +65,7 @@ export function AdminShell({
             );
           })}
         </ul>
-        <div className="nav-user">
-          <span
-            className="nav-account"
-            data-testid="signed-in-user"
-            title={`Signed in as ${user.username} (${roleName})`}
-          >
-            {user.displayName || user.username}
-            <span className="nav-role" data-testid="signed-in-role">
-              {roleName}
-            </span>
-          </span>
-          <button
-            type="button"
-            className="button button-small button-quiet"
-            onClick={onSignOut}
-            disabled={isSigningOut}
-            data-testid="sign-out"
-          >
-            Sign out
-          </button>
-        </div>
+        <NavUser session={session} onSignOut={onSignOut} isSigningOut={isSigningOut} />
       </nav>
       <main className={`page page-admin admin-${current?.name ?? 'not-found'}`}>
         {current ? (
