@@ -1,11 +1,14 @@
 import type { ServerKeyInfo, ServerKeyStatus } from '@tether/protocol';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useConsole } from '../../api/console-context.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { formatDateTime } from '../../format/format.js';
+
+/** How often the list is fetched again while agents are still on an old key. */
+const HANDOVER_REFRESH_MS = 3_000;
 
 const statusLabels: Record<ServerKeyStatus, string> = {
   current: 'Current',
@@ -15,7 +18,9 @@ const statusLabels: Record<ServerKeyStatus, string> = {
 
 /**
  * Server signing keys (S-6): the keys with the agents still on each, "Generate a new key and
- * rotate", and "Retire" for old keys, confirmed when agents would need a new enrolment.
+ * rotate", and "Retire" for old keys, confirmed when agents would need a new enrolment. While
+ * agents are still on an old key the list refreshes itself: connected agents re-pin moments
+ * after a rotation, offline ones when they return, and the count is what "Retire" goes by.
  *
  * @example
  * { name: 'keys', label: 'Server keys', render: () => <KeysSection /> }
@@ -49,6 +54,14 @@ export function KeysSection() {
         : `Retire key ${key.fingerprint}? Installers made with it stop working.`;
     if (window.confirm(question)) retire.run(key);
   };
+  const handingOver =
+    load.state === 'ready' &&
+    load.value.keys.some((key) => key.status === 'previous' && key.agentsPinned > 0);
+  useEffect(() => {
+    if (!handingOver) return;
+    const timer = window.setInterval(reload, HANDOVER_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [handingOver, reload]);
   const canManage = can('settings.manage');
   const error = rotate.error ?? retire.error;
 
