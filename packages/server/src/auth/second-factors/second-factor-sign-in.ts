@@ -86,11 +86,14 @@ export function createSecondFactorGate(deps: SecondFactorDeps): SecondFactorGate
     const passkey = id === undefined ? undefined : await store.secondFactors.findPasskey(id);
     if (!answer.passkey || !passkey || passkey.userId !== user.id)
       throw wrong('This passkey is not registered for this account.');
-    const counter = await verifyAuthentication(relyingPartyOf(deps.publicUrl(), deps.adminUrl?.()), {
-      response: answer.passkey,
-      challenge,
-      passkey,
-    });
+    const counter = await verifyAuthentication(
+      relyingPartyOf(deps.publicUrl(), deps.adminUrl?.()),
+      {
+        response: answer.passkey,
+        challenge,
+        passkey,
+      },
+    );
     await store.secondFactors.usePasskey(passkey.id, { counter, at: clock.now() });
   }
 
@@ -138,7 +141,10 @@ export function createSecondFactorGate(deps: SecondFactorDeps): SecondFactorGate
       if (codesLeft > 0) methods.push('recovery-code');
       const passkey =
         passkeys.length > 0
-          ? await authenticationOptions(relyingPartyOf(deps.publicUrl(), deps.adminUrl?.()), passkeys)
+          ? await authenticationOptions(
+              relyingPartyOf(deps.publicUrl(), deps.adminUrl?.()),
+              passkeys,
+            )
           : undefined;
       const challenge = typeof passkey?.challenge === 'string' ? passkey.challenge : undefined;
       const progress: SignInProgress = {
