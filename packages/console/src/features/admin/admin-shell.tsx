@@ -48,39 +48,44 @@ export function AdminShell({
           <span className="brand-mark" aria-hidden="true" />
           Tether administration
         </Link>
-        <ul className="nav-links">
-          {ADMIN_SECTIONS.map((section) => {
-            const isCurrent = section === current;
-            return (
-              <li key={section.name}>
-                <Link
-                  href={adminSectionPath(section.name)}
-                  className={isCurrent ? 'is-current' : undefined}
-                  aria-current={isCurrent ? 'page' : undefined}
-                  data-testid={`admin-nav-${section.name}`}
-                >
-                  {section.label}
-                </Link>
-              </li>
-            );
-          })}
-        </ul>
         <NavUser session={session} onSignOut={onSignOut} isSigningOut={isSigningOut} />
       </nav>
-      <main className={`page page-admin admin-${current?.name ?? 'not-found'}`}>
-        {current ? (
-          // Keyed on the section, so that moving between two starts each fresh.
-          <Fragment key={current.name}>{current.render()}</Fragment>
-        ) : (
-          <>
-            <h1>Page not found</h1>
-            <p>
-              There is no admin page at <code>{pathname}</code>.{' '}
-              <Link href={ADMIN_ROOT}>Go to the server status</Link>.
-            </p>
-          </>
-        )}
-      </main>
+      {/* A column of sections: there are too many for one line of the top bar. */}
+      <div className="admin-layout">
+        <nav className="admin-sidebar" aria-label="Settings">
+          <ul>
+            {ADMIN_SECTIONS.map((section) => {
+              const isCurrent = section === current;
+              return (
+                <li key={section.name}>
+                  <Link
+                    href={adminSectionPath(section.name)}
+                    className={isCurrent ? 'is-current' : undefined}
+                    aria-current={isCurrent ? 'page' : undefined}
+                    data-testid={`admin-nav-${section.name}`}
+                  >
+                    {section.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <main className={`page page-admin admin-${current?.name ?? 'not-found'}`}>
+          {current ? (
+            // Keyed on the section, so that moving between two starts each fresh.
+            <Fragment key={current.name}>{current.render()}</Fragment>
+          ) : (
+            <>
+              <h1>Page not found</h1>
+              <p>
+                There is no admin page at <code>{pathname}</code>.{' '}
+                <Link href={ADMIN_ROOT}>Go to the server status</Link>.
+              </p>
+            </>
+          )}
+        </main>
+      </div>
     </>
   );
 }
