@@ -121,6 +121,14 @@ test('every command explains itself with --help', async () => {
     assert.equal(help.code, 0, name);
     assert.match(help.stdout, /Usage: tether /, name);
   }
+  // A group of commands lists its own, with what each does.
+  const group = await runCli(['admin', 'tls', '--help']);
+  assert.equal(group.code, 0, group.stderr);
+  assert.match(group.stdout, /admin tls set +Upload a TLS certificate/);
+  assert.doesNotMatch(group.stdout, /admin keys/);
+  const incomplete = await runCli(['admin', 'keys']);
+  assert.equal(incomplete.code, 2);
+  assert.match(incomplete.stderr, /choose one of:[\s\S]*admin keys rotate +Generate/);
   const wrong = await runCli(['server', '--no-such-flag']);
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /Unknown option '--no-such-flag'.*\n.*tether server --help/);

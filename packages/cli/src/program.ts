@@ -62,10 +62,30 @@ const commands: Command[] = [
   ...backupScheduleCommands,
 ];
 
+/** One line per command: its name and summary, aligned. */
+function commandList(listed: readonly Command[]): string {
+  const width = Math.max(...listed.map((command) => command.name.length));
+  return listed.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n');
+}
+
+const MORE_HELP = "Run `tether <command> --help` for a command's options.";
+
 function overview(): string {
-  const width = Math.max(...commands.map((command) => command.name.length));
-  const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return `tether — self-hosted remote support\n\nUsage: tether <command> [options]\n\n${lines.join('\n')}\n\nRun \`tether <command> --help\` for a command's options.\n`;
+  return `tether — self-hosted remote support\n\nUsage: tether <command> [options]\n\n${commandList(commands)}\n\n${MORE_HELP}\n`;
+}
+
+/**
+ * The commands of the longest group the arguments name (`admin tls` before `admin`), for
+ * `tether admin tls` or `tether admin tls --help`.
+ */
+function findGroup(argv: string[]): { name: string; members: Command[] } | undefined {
+  const words = argv.filter((word) => !word.startsWith('-'));
+  for (const count of [2, 1]) {
+    const name = words.slice(0, count).join(' ');
+    const members = commands.filter((command) => command.name.startsWith(`${name} `));
+    if (name && members.length > 0) return { name, members };
+  }
+  return undefined;
 }
 
 /** Finds the longest command name the arguments start with (`admin reset-password` before `admin`). */
@@ -87,12 +107,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   const found = findCommand(argv);
   if (!found) {
-    const group = commands.filter((command) => command.name.startsWith(`${argv[0] ?? ''} `));
-    process.stderr.write(
-      group.length
-        ? `tether ${argv[0] ?? ''}: choose one of: ${group.map((c) => c.name).join(', ')}\n`
-        : `Unknown command "${argv.join(' ')}".\n\n${overview()}`,
-    );
+    const group = findGroup(argv);
+    if (!group) {
+      process.stderr.write(`Unknown command "${argv.join(' ')}".\n\n${overview()}`);
+      return 2;
+    }
+    const text = `tether ${group.name}: choose one of:\n\n${commandList(group.members)}\n\n${MORE_HELP}\n`;
+    // Asked for help: the list is the answer. Otherwise a command is missing.
+    if (argv.includes('--help') || argv.includes('-h')) {
+      out(text);
+      return 0;
+    }
+    process.stderr.write(text);
     return 2;
   }
   try {
