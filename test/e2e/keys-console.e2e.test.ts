@@ -121,7 +121,8 @@ test('the current key cannot be retired; the old one, with no agent left, is ret
   await page.getByText(`Key ${original.fingerprint} is retired.`).waitFor();
   assert.match(question, /Installers made with it stop working/);
   assert.doesNotMatch(question, /still on key/, 'no agent is left on it');
-  assert.match(await rowOf(original.fingerprint).innerText(), /Retired/);
+  // The list is fetched again after the message: wait for the row to say so.
+  await rowOf(original.fingerprint).getByText('Retired').waitFor();
   const keys = await listKeys();
   assert.equal(keys.find((key) => key.fingerprint === original.fingerprint)?.status, 'retired');
   assert.equal(keys.find((key) => key.fingerprint === fresh.fingerprint)?.status, 'current');
