@@ -34,6 +34,7 @@ export * from './api/enrollment.js';
 export * from './agent/messages.js';
 export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
+export * from './agent/package.js';
 export * from './relay/terminal-frames.js';
 export * from './relay/file-frames.js';
 export * from './relay/file-timeline.js';

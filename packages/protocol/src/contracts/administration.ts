@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { EnrollRequest, EnrollResponse } from '../api/enrollment.js';
+import { EnrollResponse } from '../api/enrollment.js';
 import {
   CreateInstallerRequest,
   CreateInstallerResponse,
+  EnrollWithOverridesRequest,
   InstallerList,
 } from '../api/installers.js';
 import { StatisticsSettings } from '../api/statistics.js';
@@ -58,7 +59,7 @@ export const agentEndpoints = {
       "Called by `tether agent enroll` with an installer's token and the device's public key.",
     access: { kind: 'public' },
     subject: 'enrolment request',
-    body: EnrollRequest,
+    body: EnrollWithOverridesRequest,
     success: { status: 200, body: EnrollResponse },
     errors: ['INVALID_INPUT', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'TOKEN_REVOKED'],
   }),
