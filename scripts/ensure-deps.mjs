@@ -2,8 +2,16 @@
 // bundles, and (with --test) installs the Debian packages the tests use. Plain Node, no
 // dependencies: it runs before `npm ci`. Idempotent and quick when everything is already there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const forTests = process.argv.includes('--test');
@@ -37,7 +45,15 @@ const TEST_PACKAGES = [
   'php-xml',
   // Administration (issue 13): a real TLS-terminating reverse proxy in front of the server.
   'haproxy',
+  // Agent packages (issue 14): a minimal Debian with no Node and no compiler to install into.
+  'debootstrap',
 ];
+
+/**
+ * The throw-away Debian the agent package tests install into (copied per test, never changed):
+ * `debootstrap --variant=minbase`, so it has tar, gzip and useradd but no Node and no compiler.
+ */
+const MINBASE_ROOT = '/var/cache/tether-tests/debian-minbase';
 
 /** @param {string} command @param {string[]} args */
 function run(command, args) {
@@ -135,7 +151,33 @@ function aptInstallIfNeeded() {
   apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
 }
 
+/** Makes {@link MINBASE_ROOT} once per machine (about 30 s, from Debian's mirror). */
+function debootstrapIfNeeded() {
+  if (existsSync(join(MINBASE_ROOT, 'usr/bin/tar')) || process.getuid?.() !== 0) return;
+  console.log(`Making a minimal Debian for the agent package tests in ${MINBASE_ROOT}…`);
+  const partial = `${MINBASE_ROOT}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(dirname(MINBASE_ROOT), { recursive: true });
+  const mirror = debianMirror();
+  run('debootstrap', ['--variant=minbase', 'bookworm', partial, mirror]);
+  renameSync(partial, MINBASE_ROOT);
+}
+
+/** The mirror this machine's apt uses (the only one reachable offline), else Debian's own. */
+function debianMirror() {
+  for (const file of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    const found = /(?:URIs:|^deb)\s+(https?:\/\/\S+)/m.exec(text);
+    if (found?.[1]) return found[1];
+  }
+  return 'http://deb.debian.org/debian';
+}
+
 npmInstallIfNeeded();
 buildConsoleIfNeeded();
 buildBundlesIfNeeded();
-if (forTests) aptInstallIfNeeded();
+if (forTests) {
+  aptInstallIfNeeded();
+  debootstrapIfNeeded();
+}
