@@ -100,7 +100,8 @@ export function createInstallerService(deps: {
       return {
         installer: toApiInstaller(record, now),
         token,
-        enrollCommand: `tether agent enroll --server ${input.serverUrl} --token ${token}`,
+        // The installer's own public site address, when it has one, is where its agents go.
+        enrollCommand: `tether agent enroll --server ${settings.publicSiteAddress ?? input.serverUrl} --token ${token}`,
       };
     },
 
