@@ -1,7 +1,7 @@
 import type { ExtendInstallerResponse, Installer } from '@tether/protocol';
 import { useState } from 'react';
 import { Notice } from '../../components/notice.js';
-import { NotAllowed, notAllowedReason } from '../../components/not-allowed.js';
+import { notAllowedReason } from '../../components/not-allowed.js';
 import { formatDateTime } from '../../format/format.js';
 import { visibleText } from '../../format/visible-text.js';
 import { useAction } from '../../hooks/use-action.js';
@@ -220,7 +220,6 @@ export function InstallerTable({
           </tbody>
         </table>
       </div>
-      {!mayManage && <NotAllowed permission="installers.manage" />}
     </>
   );
 }
