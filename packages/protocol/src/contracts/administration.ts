@@ -74,12 +74,19 @@ export const agentEndpoints = {
     path: '/api/v1/agent/enroll',
     summary: 'Enrol a device',
     description:
-      "Called by `tether agent enroll` and by installed packages with an installer's token, the device's public key and the install-time overrides (A-3). `FORBIDDEN` when an override names an attribute the installer does not allow to override (nothing is written; the refusal is audited).",
+      "Called by `tether agent enroll` and by installed packages with an installer's token, the device's public key and the install-time overrides (A-3). `FORBIDDEN` when an override names an attribute the installer does not allow to override (nothing is written; the refusal is audited); `INVALID_INPUT` or `CONFLICT` when the group or policies it names no longer exist or now disagree.",
     access: { kind: 'public' },
     subject: 'enrolment request',
     body: EnrollWithOverridesRequest,
     success: { status: 200, body: EnrollResponse },
-    errors: ['INVALID_INPUT', 'FORBIDDEN', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'TOKEN_REVOKED'],
+    errors: [
+      'INVALID_INPUT',
+      'FORBIDDEN',
+      'CONFLICT',
+      'TOKEN_EXPIRED',
+      'TOKEN_INVALID',
+      'TOKEN_REVOKED',
+    ],
   }),
 };
 
