@@ -12,7 +12,7 @@ import { backupCommands } from './commands/backup.js';
 import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
-import { installerCreateCommand } from './commands/installer.js';
+import { installerCommands } from './commands/installer.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
 import { serverInstallCommand, serverUninstallCommand } from './commands/server-service.js';
@@ -39,7 +39,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...agentPromptCommands,
   ...agentUnattendedCommands,
   ...groupCommands,
-  installerCreateCommand,
+  ...installerCommands,
   resetPasswordCommand,
   unlockCommand,
   trustedNetworksCommand,

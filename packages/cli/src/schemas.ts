@@ -8,6 +8,7 @@ export {
   CreateScriptTokenRequest,
   CreateTenantRequest,
   CustomStorage,
+  ExtendInstallerRequest,
   OemCompatibility,
   PERMISSIONS,
   PERMISSION_INFO,

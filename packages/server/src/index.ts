@@ -23,7 +23,8 @@ export {
   type NotificationService,
 } from './notifications/notification-service.js';
 export { configuredSettings } from './notifications/notification-settings.js';
-export { createInstallerService } from './installers/installer-service.js';
+export { createInstallerService, type InstallerService } from './installers/installer-service.js';
+export { installerToken } from './installers/installer-token.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';
 export {

@@ -46,6 +46,8 @@ export const AuditAction = z.enum([
   'directory.tested',
   'installer.created',
   'installer.revoked',
+  /** An administrator gave an installer a new expiry (`details.expiresAt`). */
+  'installer.extended',
   'device.enrolled',
   'device.enroll_refused',
   'device.connected',

@@ -76,6 +76,14 @@ export const Device = z.object({
    * not a user's (the integration API).
    */
   rights: z.array(DeviceRight).optional(),
+  /** What its installer gave it, or the install-time overrides; absent from older servers. */
+  comments: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  /** Minutes offline after which the agent uninstalls itself; null: the global setting. */
+  maxOfflineMinutes: z.int().nullable().optional(),
+  connectionType: z.enum(['active', 'passive']).optional(),
+  /** How the agent was installed: a system service or in one user's session; null: unknown (enrolled by hand). */
+  installMode: z.enum(['service', 'user']).nullable().optional(),
 });
 export type Device = z.infer<typeof Device>;
 

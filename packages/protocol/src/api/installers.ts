@@ -125,7 +125,10 @@ export const ExtendInstallerRequest = z.strictObject({
 });
 export type ExtendInstallerRequest = z.infer<typeof ExtendInstallerRequest>;
 
-/** An installer in the list (the token itself is shown only once, at creation). */
+/**
+ * An installer in the list (the token itself is shown at creation and when extended).
+ * `active`: neither revoked nor expired nor used up; the list shows active ones first.
+ */
 export const Installer = z.object({
   id: InstallerId,
   group: z.string(),
@@ -135,6 +138,7 @@ export const Installer = z.object({
   maxInstalls: z.int().nullable(),
   installs: z.int(),
   revoked: z.boolean(),
+  active: z.boolean().optional(),
   attributes: InstallerAttributes.optional(),
   overridable: z.array(InstallerAttributeName).optional(),
 });
@@ -147,6 +151,16 @@ export const CreateInstallerResponse = z.object({
   enrollCommand: z.string(),
 });
 export type CreateInstallerResponse = z.infer<typeof CreateInstallerResponse>;
+
+/**
+ * Reply to an extension: the installer and its token for the new expiry (the token carries its
+ * expiry, so the one shown at creation stops working at the old one).
+ *
+ * @example
+ * const { installer, token } = await api.extendInstaller(id, { validForSec: 86400 });
+ */
+export const ExtendInstallerResponse = z.object({ installer: Installer, token: z.string() });
+export type ExtendInstallerResponse = z.infer<typeof ExtendInstallerResponse>;
 
 /** `GET /api/v1/installers` */
 export const InstallerList = z.object({ installers: z.array(Installer) });

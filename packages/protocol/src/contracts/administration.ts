@@ -4,6 +4,8 @@ import {
   CreateInstallerRequest,
   CreateInstallerResponse,
   EnrollWithOverridesRequest,
+  ExtendInstallerRequest,
+  ExtendInstallerResponse,
   InstallerList,
 } from '../api/installers.js';
 import { StatisticsSettings } from '../api/statistics.js';
@@ -18,21 +20,37 @@ export const installerEndpoints = {
     path: '/api/v1/installers',
     summary: 'Create an installer',
     description:
-      'A signed enrolment token for an existing device group (`INVALID_INPUT` names a group that does not exist), valid for 10 minutes to 1 year. The token is in this answer only.',
+      'A signed enrolment token for an existing device group with the attributes its devices get (A-1) and which of them may be overridden at install time (A-3). `INVALID_INPUT` names a group or policy that does not exist; `CONFLICT` when its policies disagree on a setting. Valid for 10 minutes to 1 year. The token is in this answer (and in the answer of an extension) only.',
     access: { kind: 'user', permission: 'installers.manage' },
     subject: 'installer',
     body: CreateInstallerRequest,
     success: { status: 201, body: CreateInstallerResponse },
-    errors: ['INVALID_INPUT'],
+    errors: ['INVALID_INPUT', 'CONFLICT'],
   }),
   list: endpoint({
     id: 'installers.list',
     method: 'GET',
     path: '/api/v1/installers',
     summary: 'List installers',
+    description:
+      'Active installers first (not revoked, not expired, installs left), newest first; each with its attributes and how many devices it installed.',
     access: { kind: 'user', permission: 'installers.view' },
     success: { status: 200, body: InstallerList },
     errors: [],
+  }),
+  extend: endpoint({
+    id: 'installers.extend',
+    method: 'POST',
+    path: '/api/v1/installers/:id/extend',
+    summary: 'Extend an installer',
+    description:
+      'Sets a new expiry, 10 minutes to 1 year from now (A-2), also for an expired installer. Answers the token for the new expiry; packages downloaded from now on carry it. `NOT_FOUND` for a revoked installer.',
+    access: { kind: 'user', permission: 'installers.manage' },
+    subject: 'installer extension',
+    params: z.object({ id: InstallerId }),
+    body: ExtendInstallerRequest,
+    success: { status: 200, body: ExtendInstallerResponse },
+    errors: ['NOT_FOUND', 'INVALID_INPUT'],
   }),
   revoke: endpoint({
     id: 'installers.revoke',
@@ -56,12 +74,19 @@ export const agentEndpoints = {
     path: '/api/v1/agent/enroll',
     summary: 'Enrol a device',
     description:
-      "Called by `tether agent enroll` with an installer's token and the device's public key.",
+      "Called by `tether agent enroll` and by installed packages with an installer's token, the device's public key and the install-time overrides (A-3). `FORBIDDEN` when an override names an attribute the installer does not allow to override (nothing is written; the refusal is audited); `INVALID_INPUT` or `CONFLICT` when the group or policies it names no longer exist or now disagree.",
     access: { kind: 'public' },
     subject: 'enrolment request',
     body: EnrollWithOverridesRequest,
     success: { status: 200, body: EnrollResponse },
-    errors: ['INVALID_INPUT', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'TOKEN_REVOKED'],
+    errors: [
+      'INVALID_INPUT',
+      'FORBIDDEN',
+      'CONFLICT',
+      'TOKEN_EXPIRED',
+      'TOKEN_INVALID',
+      'TOKEN_REVOKED',
+    ],
   }),
 };
 

@@ -9,6 +9,8 @@ import {
   CreateInstallerResponse,
   StatisticsSettings,
   type CreateInstallerRequest,
+  type ExtendInstallerRequest,
+  type ExtendInstallerResponse,
   type CreateSessionRequest,
   type CreateSessionResponse,
   type Device,
@@ -114,6 +116,11 @@ export interface TetherClient
   listInstallers(): Promise<Installer[]>;
   createInstaller(request: CreateInstallerRequest): Promise<CreateInstallerResponse>;
   revokeInstaller(installerId: string): Promise<void>;
+  /** A new expiry, `validForSec` from now (A-2); answers the token for it. */
+  extendInstaller(
+    installerId: string,
+    request: ExtendInstallerRequest,
+  ): Promise<ExtendInstallerResponse>;
   getStatisticsSettings(): Promise<StatisticsSettings>;
   updateStatisticsSettings(settings: StatisticsSettings): Promise<StatisticsSettings>;
 }
@@ -191,6 +198,11 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
       callEndpoint(transport, installerEndpoints.create, { body: request }),
     revokeInstaller: (installerId) =>
       callEndpoint(transport, installerEndpoints.revoke, { params: { id: installerId } }),
+    extendInstaller: (installerId, request) =>
+      callEndpoint(transport, installerEndpoints.extend, {
+        params: { id: installerId },
+        body: request,
+      }),
     getStatisticsSettings: () => callEndpoint(transport, settingsEndpoints.getStatistics, {}),
     updateStatisticsSettings: (settings) =>
       callEndpoint(transport, settingsEndpoints.setStatistics, { body: settings }),

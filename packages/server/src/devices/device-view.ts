@@ -29,5 +29,10 @@ export function toApiDevice(
     userPresence: link?.userPresence ?? null,
     unattendedAccess: unattended ? toAccessSummary(unattended) : null,
     desktopUnavailable: link?.hasDesktop === false ? NO_DESKTOP_MESSAGE : null,
+    comments: record.comments,
+    tags: record.tags,
+    maxOfflineMinutes: record.maxOfflineMinutes,
+    connectionType: record.connectionType,
+    installMode: record.installMode,
   };
 }

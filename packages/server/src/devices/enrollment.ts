@@ -4,13 +4,22 @@ import {
   enrollmentProofText,
   type ProofChannel,
   parseEnrollmentToken,
-  type EnrollRequest,
   type EnrollResponse,
+  type EnrollWithOverridesRequest,
+  type InstallerAttributes,
+  type InstallOverrides,
 } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { ServerKeyService } from '../keys/server-key-service.js';
+import type { PolicyRecord } from '../store/policy-repository.js';
 import type { EnrollRefusal, Store } from '../store/store.js';
+import { isActiveInstaller } from '../installers/installer-service.js';
+import {
+  applyOverrides,
+  deviceFieldsOf,
+  resolveAttributes,
+} from '../installers/installer-attributes.js';
 
 const REFUSALS: Record<EnrollRefusal, AppError> = {
   not_found: new AppError(
@@ -49,7 +58,7 @@ export async function enrollDevice(
     /** Behind a TLS-terminating proxy (S-11): the proof binds no certificate. */
     behindProxy: boolean;
   },
-  request: EnrollRequest & { sourceAddress: string },
+  request: EnrollWithOverridesRequest & { sourceAddress: string },
 ): Promise<EnrollResponse> {
   const refuse = async (error: AppError, installerId?: string): Promise<never> => {
     await deps.audit.refused({
@@ -100,19 +109,34 @@ export async function enrollDevice(
       claims.installerId,
     );
   }
+  let planned: Awaited<ReturnType<typeof plannedAttributes>>;
+  try {
+    planned = await plannedAttributes(deps.store, {
+      installerId: claims.installerId,
+      overrides: request.overrides ?? {},
+      now,
+    });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return refuse(error, claims.installerId);
+  }
   const result = await deps.store.devices.enroll({
     installerId: claims.installerId,
     now,
+    ...(planned && { group: planned.attributes.group }),
     device: {
       id: randomUUID(),
-      name: request.inventory.hostname,
+      name: planned?.attributes.name ?? request.inventory.hostname,
       publicKey: request.publicKey,
       inventory: request.inventory,
       enrolledAt: now,
+      ...(planned && deviceFieldsOf(planned.attributes)),
     },
   });
   if (!result.ok) return refuse(REFUSALS[result.reason], claims.installerId);
   const { device } = result;
+  const policies = planned?.policies ?? [];
+  await assignToDevice(deps.store, { policies, deviceId: device.id, now });
   // The agent pins the key its installer named; its first connection hands it over if rotated.
   await deps.keys.onPinned(device.id, identity.publicKey);
   await deps.audit.record({
@@ -124,6 +148,8 @@ export async function enrollDevice(
       installerId: claims.installerId,
       group: device.group,
       hostname: device.inventory.hostname,
+      overrides: request.overrides ?? {},
+      policies: policies.map((policy) => policy.name),
     },
   });
   const channel: ProofChannel = deps.behindProxy
@@ -137,4 +163,42 @@ export async function enrollDevice(
     ),
     mode: channel.mode,
   };
+}
+
+/**
+ * What the device gets from its installer and the install-time overrides (A-1, A-3). An
+ * override the installer does not allow is `FORBIDDEN`, an unknown group or policy
+ * `INVALID_INPUT`, disagreeing policies `CONFLICT`: all before anything is written. Undefined
+ * when the installer no longer installs: the store's enrolment then says why.
+ */
+async function plannedAttributes(
+  store: Store,
+  input: { installerId: string; overrides: InstallOverrides; now: Date },
+): Promise<{ attributes: InstallerAttributes; policies: PolicyRecord[] } | undefined> {
+  const installer = await store.installers.find(input.installerId);
+  if (!installer || !isActiveInstaller(installer, input.now)) return undefined;
+  const { attributes, refused } = applyOverrides(installer, input.overrides);
+  if (refused.length > 0) {
+    throw new AppError(
+      'FORBIDDEN',
+      `This installer does not allow overriding ${refused.join(', ')} at install time. Install without that option, or ask your administrator for an installer that allows it.`,
+      { refused },
+    );
+  }
+  return resolveAttributes(store, attributes);
+}
+
+/** The installer's policies are assigned to the new device itself (A-1), like an administrator would. */
+async function assignToDevice(
+  store: Store,
+  input: { policies: readonly PolicyRecord[]; deviceId: string; now: Date },
+): Promise<void> {
+  for (const { id } of input.policies) {
+    const current = await store.policies.find(id);
+    if (!current) continue;
+    await store.policies.setAssignments(id, {
+      assignments: [...current.assignments, { type: 'device', deviceId: input.deviceId }],
+      updatedAt: input.now,
+    });
+  }
 }

@@ -12,6 +12,7 @@ import { createRoleSchema } from './migrations/roles.js';
 import { addLoginIds } from './migrations/login-ids.js';
 import { createTeamSchema } from './migrations/teams.js';
 import { createDeviceServerKeys } from './migrations/server-keys.js';
+import { addInstallerAttributes } from './migrations/installer-attributes.js';
 import type { Database } from './schema.js';
 
 /**
@@ -38,6 +39,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0010_device_groups': { up: (db) => createDeviceGroups(db) },
     '0010_second_factors': { up: (db) => createSecondFactorSchema(db) },
     '0011_device_server_keys': { up: (db) => createDeviceServerKeys(db) },
+    '0012_installer_attributes': { up: (db) => addInstallerAttributes(db) },
   };
 }
 

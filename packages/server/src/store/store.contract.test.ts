@@ -7,6 +7,7 @@ import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 import { defineActivityContract } from './test/activity-contract.js';
 import { defineDeviceContract } from './test/device-contract.js';
+import { defineInstallerAttributeContract } from './test/installer-contract.js';
 import { addInstaller, addUser, at, T0 } from './test/fixtures.js';
 
 /**
@@ -148,6 +149,7 @@ function defineStoreContract(engine: Store['engine'], newDatabase: () => Promise
     });
 
     defineDeviceContract(() => store);
+    defineInstallerAttributeContract(() => store);
     defineActivityContract(() => store);
   });
 }

@@ -2,6 +2,8 @@ import type {
   AuditAction,
   DeviceInventory,
   DeviceStats,
+  InstallerAttributeName,
+  InstallerAttributes,
   RecordingFormat,
   RecordingState,
   Role,
@@ -149,10 +151,17 @@ export interface AuthSessionRepository {
   deleteById(userId: string, id: string): Promise<string | undefined>;
 }
 
+/** An installer's attributes but its group and comments, which have their own fields (A-1). */
+export type InstallerSettings = Omit<InstallerAttributes, 'group' | 'comments'>;
+
 export interface InstallerRecord {
   id: string;
   group: string;
+  /** The `comments` attribute. */
   comment: string;
+  attributes: InstallerSettings;
+  /** Attributes the install may override (A-3). */
+  overridable: InstallerAttributeName[];
   createdAt: Date;
   expiresAt: Date;
   maxInstalls: number | null;
@@ -162,12 +171,18 @@ export interface InstallerRecord {
 }
 
 export interface InstallerRepository {
-  create(installer: Omit<InstallerRecord, 'installs' | 'revokedAt'>): Promise<InstallerRecord>;
+  /** Without `attributes`: the defaults; without `overridable`: none. */
+  create(
+    installer: Omit<InstallerRecord, 'installs' | 'revokedAt' | 'attributes' | 'overridable'> &
+      Partial<Pick<InstallerRecord, 'attributes' | 'overridable'>>,
+  ): Promise<InstallerRecord>;
   find(id: string): Promise<InstallerRecord | undefined>;
   /** Newest first. */
   list(): Promise<InstallerRecord[]>;
   /** Returns false when there is no such installer or it was already revoked. */
   revoke(id: string, at: Date): Promise<boolean>;
+  /** A new expiry; undefined when there is no such installer or it was revoked. */
+  extend(id: string, expiresAt: Date): Promise<InstallerRecord | undefined>;
 }
 
 export interface DeviceRecord {
@@ -182,7 +197,20 @@ export interface DeviceRecord {
   lastSeenAt: Date | null;
   stats: DeviceStats | null;
   statsAt: Date | null;
+  /** From its installer or the install-time overrides (A-1, A-3). */
+  comments: string;
+  tags: string[];
+  maxOfflineMinutes: number | null;
+  connectionType: 'active' | 'passive';
+  /** Null: enrolled by hand (`tether agent enroll`), mode unknown. */
+  installMode: 'service' | 'user' | null;
 }
+
+/** A device's fields that come from its installer; enrolment without them takes the defaults. */
+export type DeviceInstallFields = Pick<
+  DeviceRecord,
+  'comments' | 'tags' | 'maxOfflineMinutes' | 'connectionType' | 'installMode'
+>;
 
 /** Why an enrolment was refused; nothing is written in any of these cases. */
 export type EnrollRefusal = 'not_found' | 'expired' | 'revoked' | 'exhausted';
@@ -196,7 +224,13 @@ export interface DeviceRepository {
   enroll(input: {
     installerId: string;
     now: Date;
-    device: Omit<DeviceRecord, 'lastSeenAt' | 'stats' | 'statsAt' | 'installerId' | 'group'>;
+    /** The group the device joins; default: its installer's. */
+    group?: string;
+    device: Omit<
+      DeviceRecord,
+      'lastSeenAt' | 'stats' | 'statsAt' | 'installerId' | 'group' | keyof DeviceInstallFields
+    > &
+      Partial<DeviceInstallFields>;
   }): Promise<{ ok: true; device: DeviceRecord } | { ok: false; reason: EnrollRefusal }>;
   find(id: string): Promise<DeviceRecord | undefined>;
   /** Ordered by name. */

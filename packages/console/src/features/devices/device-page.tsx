@@ -22,6 +22,7 @@ import { visibleText } from '../../format/visible-text.js';
 import { useConsole } from '../../api/console-context.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { isViewOnlyDesktop, missingRight, missingSessionRight } from './device-rights.js';
+import { DeviceInstallFacts } from './device-install-facts.js';
 
 function DeviceDetails({
   device,
@@ -52,6 +53,7 @@ function DeviceDetails({
       <dd data-testid="device-group">
         {visibleText(device.group)} <MoveDevice device={device} onMoved={onMoved} />
       </dd>
+      <DeviceInstallFacts device={device} />
       <dt>Agent version</dt>
       <dd className="mono">{visibleText(device.agentVersion)}</dd>
       <dt>Enrolled</dt>

@@ -1,10 +1,12 @@
 import type { CreateInstallerResponse } from '@tether/protocol';
 import { CopyButton } from '../../components/copy-button.js';
 import { formatDateTime } from '../../format/format.js';
+import { InstallerDownloads } from './installer-downloads.js';
 
 /**
- * The token and enrolment command of a just-created installer. They are shown this once: the
- * server keeps no copy it can show again.
+ * A just-created installer: where to download its agent package (the way to install), and,
+ * for a machine that already has the tether CLI, its token and enrolment command. The token is
+ * shown here (and when the installer is extended) only: the server does not store it.
  *
  * @example
  * {created && <CreatedInstaller created={created} onDone={() => setCreated(null)} />}
@@ -20,26 +22,30 @@ export function CreatedInstaller({
     <section className="card card-highlight" data-testid="created-installer">
       <h2>Installer created for “{created.installer.group}”</h2>
       <p>
-        <strong>Copy these now — they are shown only once.</strong> Run the command as root (or as
-        an administrator) on each machine to enrol. It works until{' '}
-        {formatDateTime(created.installer.expiresAt)}.
+        Download its agent package below and install it on each machine: it needs nothing else on
+        the machine, no Node and no compiler. It installs until{' '}
+        {formatDateTime(created.installer.expiresAt)}; the downloads stay in the installer list.
       </p>
-      <div className="secret-row">
-        <span className="secret-label">Enrolment command</span>
-        <code className="secret" data-testid="enroll-command">
-          {created.enrollCommand}
-        </code>
-        <CopyButton text={created.enrollCommand} label="Copy command" />
-      </div>
-      <div className="secret-row">
-        <span className="secret-label">Token</span>
-        <code className="secret" data-testid="installer-token">
-          {created.token}
-        </code>
-        <CopyButton text={created.token} label="Copy token" />
-      </div>
+      <InstallerDownloads installer={created.installer} />
+      <details data-testid="created-installer-manual">
+        <summary>Enrol by hand, with the tether CLI already on the machine</summary>
+        <div className="secret-row">
+          <span className="secret-label">Enrolment command</span>
+          <code className="secret" data-testid="enroll-command">
+            {created.enrollCommand}
+          </code>
+          <CopyButton text={created.enrollCommand} label="Copy command" />
+        </div>
+        <div className="secret-row">
+          <span className="secret-label">Token</span>
+          <code className="secret" data-testid="installer-token">
+            {created.token}
+          </code>
+          <CopyButton text={created.token} label="Copy token" />
+        </div>
+      </details>
       <button type="button" className="button" onClick={onDone}>
-        I have copied it
+        Done
       </button>
     </section>
   );

@@ -1,8 +1,16 @@
-import type { CreateInstallerResponse } from '@tether/protocol';
+import type { CreateInstallerResponse, InstallerAttributeName } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { FormSubmit } from '../../components/form-submit.js';
+import { useConsole } from '../../api/console-context.js';
 import { useAction } from '../../hooks/use-action.js';
+import { useLoad } from '../../hooks/use-load.js';
 import { GroupSelect } from '../device-groups/group-select.js';
+import {
+  attributesOfDraft,
+  EMPTY_DRAFT,
+  InstallerAttributeFields,
+  OverrideCheckbox,
+} from './installer-attribute-fields.js';
 
 /** The validity choices (A-2: from 10 minutes to 1 year). */
 export const validityChoices: { label: string; seconds: number }[] = [
@@ -17,7 +25,8 @@ export const validityChoices: { label: string; seconds: number }[] = [
 ];
 
 /**
- * The form that creates an installer (an enrolment token for a device group).
+ * The form that creates an installer (A-1): its group, validity and every attribute its devices
+ * get, each with an "allow override at install time" box (A-3).
  *
  * @example
  * <InstallerForm onCreated={(created) => setCreated(created)} />
@@ -31,14 +40,23 @@ export function InstallerForm({
   const [group, setGroup] = useState('');
   const [validForSec, setValidForSec] = useState(86400);
   const [maxInstalls, setMaxInstalls] = useState('');
-  const [comment, setComment] = useState('');
+  const [draft, setDraft] = useState(EMPTY_DRAFT);
+  const [overridable, setOverridable] = useState<ReadonlySet<InstallerAttributeName>>(new Set());
+  const { can } = useConsole();
+  const mayReadPolicies = can('policies.view');
+  const [policies] = useLoad(
+    (api) => (mayReadPolicies ? api.listPolicies() : Promise.resolve([])),
+    [mayReadPolicies],
+  );
+  const policyNames = policies.state === 'ready' ? policies.value.map((policy) => policy.name) : [];
   const create = useAction(
     (api) =>
       api.createInstaller({
         group,
         validForSec,
         maxInstalls: maxInstalls === '' ? null : Number(maxInstalls),
-        ...(comment.trim() === '' ? {} : { comment: comment.trim() }),
+        ...attributesOfDraft(draft),
+        overridable: [...overridable],
       }),
     { onDone: onCreated },
   );
@@ -51,13 +69,16 @@ export function InstallerForm({
   return (
     <form className="card form-grid" onSubmit={onSubmit} data-testid="installer-form">
       <h2>Create an installer</h2>
-      <GroupSelect
-        value={group}
-        onChange={setGroup}
-        label="Device group"
-        hint="Devices enrolled with this installer join this group."
-        testId="installer-group"
-      />
+      <div>
+        <GroupSelect
+          value={group}
+          onChange={setGroup}
+          label="Device group"
+          hint="Devices installed with this installer join this group."
+          testId="installer-group"
+        />
+        <OverrideCheckbox attribute="group" overridable={overridable} onChange={setOverridable} />
+      </div>
       <label className="field">
         <span>Valid for</span>
         <select
@@ -71,7 +92,9 @@ export function InstallerForm({
             </option>
           ))}
         </select>
-        <small className="muted">After this, the command no longer enrols new devices.</small>
+        <small className="muted">
+          After this, its packages no longer install. Installed agents keep working.
+        </small>
       </label>
       <label className="field">
         <span>Maximum installs</span>
@@ -85,16 +108,13 @@ export function InstallerForm({
           data-testid="installer-max-installs"
         />
       </label>
-      <label className="field field-wide">
-        <span>Comment</span>
-        <input
-          value={comment}
-          onChange={(event) => setComment(event.target.value)}
-          maxLength={1024}
-          placeholder="e.g. Paris office laptops"
-          data-testid="installer-comment"
-        />
-      </label>
+      <InstallerAttributeFields
+        draft={draft}
+        onDraft={setDraft}
+        overridable={overridable}
+        onOverridable={setOverridable}
+        policyNames={policyNames}
+      />
       <FormSubmit
         action={create}
         label="Create installer"

@@ -17,6 +17,13 @@ export function installerRoutes(app: HttpsApp, context: ServerContext): void {
     installers: await context.installers.list(),
   }));
 
+  registerEndpoint(app, context.auth, installerEndpoints.extend, ({ params, body, principal }) =>
+    context.installers.extend(params.id, {
+      validForSec: body.validForSec,
+      actor: principal.user.username,
+    }),
+  );
+
   registerEndpoint(app, context.auth, installerEndpoints.revoke, ({ params, principal }) =>
     context.installers.revoke(params.id, principal.user.username),
   );

@@ -1,8 +1,14 @@
 import { AppError, DeviceInventory, DeviceStats } from '@tether/protocol';
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
 import { isUniqueViolation } from '../engine.js';
 import type { Database, DevicesTable } from '../schema.js';
-import type { DeviceRecord, DeviceRepository, EnrollRefusal } from '../store.js';
+import type {
+  DeviceInstallFields,
+  DeviceRecord,
+  DeviceRepository,
+  EnrollRefusal,
+} from '../store.js';
 import {
   fromMillis,
   fromMillisOrNull,
@@ -10,6 +16,17 @@ import {
   toMillis,
   toMillisOrNull,
 } from './columns.js';
+
+const Tags = z.array(z.string());
+
+/** Devices enrolled by hand, and before installer attributes existed. */
+const DEFAULT_INSTALL_FIELDS: DeviceInstallFields = {
+  comments: '',
+  tags: [],
+  maxOfflineMinutes: null,
+  connectionType: 'active',
+  installMode: null,
+};
 
 /** Devices on either engine. */
 export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
@@ -76,8 +93,9 @@ async function enrollInTransaction(
     .executeTakeFirst();
   if (!claimed) return { ok: false, reason: await refusalReason(trx, input.installerId, now) };
   const device: DeviceRecord = {
+    ...DEFAULT_INSTALL_FIELDS,
     ...input.device,
-    group: claimed.group_name,
+    group: input.group ?? claimed.group_name,
     installerId: input.installerId,
     lastSeenAt: null,
     stats: null,
@@ -122,6 +140,11 @@ function toRow(device: DeviceRecord): DevicesTable {
     last_seen_at: toMillisOrNull(device.lastSeenAt),
     stats: device.stats === null ? null : JSON.stringify(device.stats),
     stats_at: toMillisOrNull(device.statsAt),
+    comments: device.comments,
+    tags: JSON.stringify(device.tags),
+    max_offline_minutes: device.maxOfflineMinutes,
+    connection_type: device.connectionType,
+    install_mode: device.installMode,
   };
 }
 
@@ -140,5 +163,11 @@ function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
         ? null
         : parseJsonColumn(row.stats, DeviceStats, `statistics of device ${row.id}`),
     statsAt: fromMillisOrNull(row.stats_at),
+    comments: row.comments ?? '',
+    tags: row.tags === null ? [] : parseJsonColumn(row.tags, Tags, `tags of device ${row.id}`),
+    maxOfflineMinutes: row.max_offline_minutes,
+    connectionType: row.connection_type === 'passive' ? 'passive' : 'active',
+    installMode:
+      row.install_mode === 'service' || row.install_mode === 'user' ? row.install_mode : null,
   };
 }

@@ -1,15 +1,32 @@
 import type { Kysely, Selectable } from 'kysely';
-import { AppError } from '@tether/protocol';
+import { z } from 'zod';
+import {
+  AppError,
+  DEFAULT_INSTALLER_ATTRIBUTES,
+  InstallerAttributeName,
+  InstallerAttributes,
+} from '@tether/protocol';
 import { isUniqueViolation } from '../engine.js';
 import type { Database, InstallersTable } from '../schema.js';
-import type { InstallerRecord, InstallerRepository } from '../store.js';
-import { fromMillis, fromMillisOrNull, toMillis } from './columns.js';
+import type { InstallerRecord, InstallerRepository, InstallerSettings } from '../store.js';
+import { fromMillis, fromMillisOrNull, parseJsonColumn, toMillis } from './columns.js';
+
+/** Not strict: keys a later version adds are dropped when an older one reads the row. */
+const StoredSettings = z.object(InstallerAttributes.omit({ group: true, comments: true }).shape);
+const StoredOverridable = z.array(InstallerAttributeName);
+const DEFAULT_SETTINGS: InstallerSettings = StoredSettings.parse(DEFAULT_INSTALLER_ATTRIBUTES);
 
 /** Installers (enrolment tokens) on either engine. */
 export function createInstallerRepository(db: Kysely<Database>): InstallerRepository {
   return {
     async create(installer) {
-      const record: InstallerRecord = { ...installer, installs: 0, revokedAt: null };
+      const record: InstallerRecord = {
+        ...installer,
+        attributes: installer.attributes ?? DEFAULT_SETTINGS,
+        overridable: installer.overridable ?? [],
+        installs: 0,
+        revokedAt: null,
+      };
       try {
         await db
           .insertInto('installers')
@@ -23,6 +40,8 @@ export function createInstallerRepository(db: Kysely<Database>): InstallerReposi
             installs: 0,
             revoked_at: null,
             created_by: record.createdBy,
+            attributes: JSON.stringify(record.attributes),
+            overridable: JSON.stringify(record.overridable),
           })
           .execute();
       } catch (error) {
@@ -57,6 +76,16 @@ export function createInstallerRepository(db: Kysely<Database>): InstallerReposi
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+    async extend(id, expiresAt) {
+      const row = await db
+        .updateTable('installers')
+        .set({ expires_at: toMillis(expiresAt) })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toInstallerRecord(row);
+    },
   };
 }
 
@@ -71,5 +100,16 @@ function toInstallerRecord(row: Selectable<InstallersTable>): InstallerRecord {
     installs: row.installs,
     revokedAt: fromMillisOrNull(row.revoked_at),
     createdBy: row.created_by,
+    attributes: settingsOf(row),
+    overridable:
+      row.overridable === null
+        ? []
+        : parseJsonColumn(row.overridable, StoredOverridable, `overridable of installer ${row.id}`),
   };
+}
+
+/** Installers made before attributes existed have the defaults. */
+function settingsOf(row: Selectable<InstallersTable>): InstallerSettings {
+  if (row.attributes === null) return DEFAULT_SETTINGS;
+  return parseJsonColumn(row.attributes, StoredSettings, `attributes of installer ${row.id}`);
 }
