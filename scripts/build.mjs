@@ -83,7 +83,11 @@ const zodEnglishOnly = {
   },
 };
 
-/** What both builds share: ESM for Node 20 with chunks, the same externals, plugins and define. */
+/**
+ * What both builds share: ESM for Node 20 with chunks, the same externals, plugins and define.
+ *
+ * @type {import('esbuild').BuildOptions}
+ */
 const COMMON = {
   absWorkingDir: root,
   // Chunks sit beside the entries: code that resolves paths from import.meta.url
@@ -109,7 +113,6 @@ const COMMON = {
   minifyWhitespace: true,
   minifySyntax: true,
   plugins: [zodEnglishOnly, withoutFastifySchemaCompilers],
-  metafile: true,
   logLevel: 'warning',
 };
 
@@ -125,6 +128,7 @@ export async function buildBundles() {
         agent: 'packages/agent/src/index.ts',
       },
       outdir: bundleDir,
+      metafile: true,
       // The linked source maps give file and line (`node --enable-source-maps`).
       sourcemap: 'linked',
       sourcesContent: false,
@@ -135,6 +139,7 @@ export async function buildBundles() {
       ...COMMON,
       entryPoints: { 'tether-agent': 'packages/cli/src/agent-main.ts' },
       outdir: agentPackageDir,
+      metafile: true,
     }),
   ]);
   const outputs = { ...result.metafile.outputs, ...agentPackage.metafile.outputs };

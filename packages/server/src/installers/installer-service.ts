@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
-  enrollmentSigningInput,
-  formatEnrollmentToken,
   type CreateInstallerRequest,
   type CreateInstallerResponse,
   type Installer,
@@ -12,6 +10,7 @@ import type { Clock } from '../clock.js';
 import { requireGroups } from '../groups/known-groups.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { InstallerRecord, Store } from '../store/store.js';
+import { installerToken } from './installer-token.js';
 
 /** The API view of an installer. */
 export function toApiInstaller(record: InstallerRecord): Installer {
@@ -59,17 +58,7 @@ export function createInstallerService(deps: {
         maxInstalls: input.maxInstalls ?? null,
         createdBy: input.createdBy,
       });
-      const signingInput = enrollmentSigningInput({
-        installerId: record.id,
-        group: record.group,
-        serverKeyHash: deps.identity.publicKeyHash,
-        exp: Math.floor(record.expiresAt.getTime() / 1000),
-        iat: Math.floor(now.getTime() / 1000),
-      });
-      const token = formatEnrollmentToken(
-        signingInput,
-        Buffer.from(deps.identity.sign(signingInput), 'base64url'),
-      );
+      const token = installerToken(record, deps.identity);
       await deps.audit.record({
         action: 'installer.created',
         actor: input.createdBy,
