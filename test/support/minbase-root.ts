@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,33 +34,46 @@ export async function copyMinbaseRoot(): Promise<{
     command: string[],
     options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number },
   ): Promise<{ stdout: string; stderr: string }>;
+  /**
+   * Starts a long-running command inside (its own process group: stop it with `stop`), as
+   * `userspec` (`user:group`) when given, the way a unit's `User=` runs it.
+   */
+  start(command: string[], options?: { userspec?: string }): ChildProcess & { output(): string };
   close(): Promise<void>;
 }> {
   const parent = await mkdtemp(join(tmpdir(), 'tether-minbase-'));
   const dir = join(parent, 'root');
   await run('cp', ['-a', MINBASE_ROOT, dir]);
   await writeFile(join(dir, 'etc/hosts'), '127.0.0.1 localhost\n::1 localhost\n');
+  const inside = (command: string[], userspec?: string): string[] => [
+    '--mount',
+    '--fork',
+    'sh',
+    '-c',
+    'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && exec chroot "$@"',
+    dir,
+    ...(userspec ? [`--userspec=${userspec}`] : []),
+    dir,
+    ...command,
+  ];
   return {
     dir,
+    start(command, options = {}) {
+      const child = spawn('unshare', inside(command, options.userspec), {
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+        detached: true,
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      return Object.assign(child, { output: () => output });
+    },
     chroot: (command, options = {}) =>
-      run(
-        'unshare',
-        [
-          '--mount',
-          '--fork',
-          'sh',
-          '-c',
-          'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && exec chroot "$@"',
-          dir,
-          dir,
-          ...command,
-        ],
-        {
-          env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...options.env },
-          timeout: options.timeoutMs ?? 120_000,
-          maxBuffer: 16 * 2 ** 20,
-        },
-      ),
+      run('unshare', inside(command), {
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...options.env },
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 16 * 2 ** 20,
+      }),
     close: () => rm(parent, { recursive: true, force: true }),
   };
 }
