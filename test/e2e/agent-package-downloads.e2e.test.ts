@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { AgentPackageDownloads, type ErrorBody } from '@tether/protocol';
 import { createLogger } from '@tether/server';
 import { checkPackageDir, run } from '../../packages/server/test/support/agent-package-check.js';
+import { runCli } from '../support/cli.js';
 import { copyMinbaseRoot, minbaseUnavailable } from '../support/minbase-root.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
@@ -198,3 +199,50 @@ test('the agent build is made once and kept in the data folder', async () => {
   );
   assert.match(body, /"source": "server"/);
 });
+
+test(
+  'tether installer download prints the same one-liner headless and saves a package',
+  { timeout: 300_000 },
+  async () => {
+    const { installer } = await server.createInstaller();
+    const downloads = await downloadsOf(installer.id);
+    const listed = await runCli([
+      'installer',
+      'download',
+      installer.id,
+      '--server-url',
+      server.url,
+      '--data-dir',
+      server.dataDir,
+    ]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(listed.stdout.includes(downloads.oneLiner), listed.stdout);
+    const output = join(work, 'cli-install.sh');
+    const saved = await runCli([
+      'installer',
+      'download',
+      installer.id,
+      '--file',
+      'install.sh',
+      '--output',
+      output,
+      '--server-url',
+      server.url,
+      '--data-dir',
+      server.dataDir,
+    ]);
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.equal((await stat(output)).size, downloads.files[0]?.bytes);
+    const wrong = await runCli([
+      'installer',
+      'download',
+      installer.id,
+      '--file',
+      'setup.exe',
+      '--data-dir',
+      server.dataDir,
+    ]);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /--file must be one of/);
+  },
+);

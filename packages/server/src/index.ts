@@ -24,6 +24,7 @@ export {
 } from './notifications/notification-service.js';
 export { configuredSettings } from './notifications/notification-settings.js';
 export { createInstallerService } from './installers/installer-service.js';
+export { agentPackagesHeadless } from './agent-packages/agent-packages-headless.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';
 export {
