@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -35,6 +35,14 @@ export interface PackageInput {
   /** The public link of the `.run` (install.sh downloads it). */
   runUrl: string;
   tlsPin: string | undefined;
+}
+
+/** Removes the kept bodies of earlier builds (a server upgrade makes a new own build). */
+async function forgetOthers(cacheDir: string, kept: string): Promise<void> {
+  for (const name of await readdir(cacheDir)) {
+    const path = join(cacheDir, name);
+    if (path !== kept && name.endsWith('.tar.gz')) await rm(path, { force: true });
+  }
 }
 
 type Part = Buffer | { path: string; bytes: number } | { body: AgentBuild; bytes: number };
@@ -78,6 +86,7 @@ export function createPackageFiles(deps: { builds: AgentBuilds; cacheDir: string
           createWriteStream(partial),
         );
         await rename(partial, path);
+        await forgetOthers(deps.cacheDir, path);
         return { path, bytes: (await stat(path)).size };
       })();
       made.catch(() => making.delete(path));
