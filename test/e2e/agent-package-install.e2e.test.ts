@@ -50,7 +50,9 @@ after(async () => {
 });
 
 /** An installer for group Fleet with tag `web` and policy `Fleet rules`; its packages' links. */
-async function fleetInstaller(): Promise<{ downloads: AgentPackageDownloads; policyId: string }> {
+async function fleetInstaller(
+  extra: Record<string, unknown> = {},
+): Promise<{ downloads: AgentPackageDownloads; policyId: string }> {
   await ensureDeviceGroup(server.admin, 'Fleet');
   const policies = (await server.admin.request('GET', '/api/v1/policies')).json(PolicyList);
   let policyId = policies.policies.find((policy) => policy.name === 'Fleet rules')?.id;
@@ -64,6 +66,7 @@ async function fleetInstaller(): Promise<{ downloads: AgentPackageDownloads; pol
     validForSec: 3600,
     tag: 'web',
     jumpPolicy: 'Fleet rules',
+    ...extra,
   });
   assert.equal(installer.status, 201, installer.text);
   const { id } = z
@@ -173,6 +176,36 @@ test(
       );
       assert.ok(!existsSync(join(root.dir, 'etc/systemd/system/tether-agent.service')));
       assert.ok(!existsSync(join(root.dir, 'opt/tether-agent')));
+    } finally {
+      await root.close();
+    }
+  },
+);
+
+test(
+  'the .deb installs with dpkg (JC_* from the environment), enrols, and dpkg -r removes the agent',
+  { skip, timeout: 420_000 },
+  async () => {
+    const { downloads } = await fleetInstaller({ overridable: ['tag'] });
+    const deb = await download(downloads, 'tether-agent.deb');
+    const root = await copyMinbaseRoot();
+    try {
+      await copyFile(deb, join(root.dir, 'tmp/tether-agent.deb'));
+      const before = (await server.admin.request('GET', '/api/v1/devices')).json(DeviceRows).devices
+        .length;
+      await root.chroot(['dpkg', '-i', '/tmp/tether-agent.deb'], { env: { JC_TAG: 'db' } });
+      const devices = (await server.admin.request('GET', '/api/v1/devices')).json(
+        DeviceRows,
+      ).devices;
+      assert.equal(devices.length, before + 1, 'the postinst enrolled the device');
+      assert.deepEqual(devices.find((device) => device.tags?.includes('db'))?.group, 'Fleet');
+      assert.ok(existsSync(join(root.dir, 'etc/systemd/system/tether-agent.service')));
+
+      await root.chroot(['dpkg', '-r', 'tether-agent']);
+      assert.ok(!existsSync(join(root.dir, 'etc/systemd/system/tether-agent.service')));
+      assert.ok(!existsSync(join(root.dir, 'opt/tether-agent')));
+      assert.ok(!existsSync(join(root.dir, 'usr/lib/tether-agent')));
+      assert.doesNotMatch(await readFile(join(root.dir, 'etc/passwd'), 'utf8'), /^tether-agent:/m);
     } finally {
       await root.close();
     }

@@ -196,7 +196,7 @@ test('sh tether-agent.run unpacks, runs the install with its arguments, passes i
   assert.deepEqual(await readdir(tmp), []);
 });
 
-test('the .deb is a Debian package with the package under /opt/tether-agent/package and a postinst that installs', async () => {
+test('the .deb is a Debian package with the package under /usr/lib/tether-agent/package and a postinst that installs it', async () => {
   const path = await save('tether-agent.deb');
   const { stdout: info } = await run('dpkg-deb', ['--info', path]);
   assert.match(info, /Package: tether-agent/);
@@ -204,13 +204,13 @@ test('the .deb is a Debian package with the package under /opt/tether-agent/pack
   assert.match(info, /Architecture: (amd64|arm64)/);
   const dir = await mkdtemp(join(root, 'deb-'));
   await run('dpkg-deb', ['-x', path, dir]);
-  await checkPackageDir(join(dir, 'opt/tether-agent/package'), identity.publicKeyHash);
-  assert.deepEqual(await readdir(dir), ['opt']);
+  await checkPackageDir(join(dir, 'usr/lib/tether-agent/package'), identity.publicKeyHash);
+  assert.deepEqual(await readdir(dir), ['usr']);
   await run('dpkg-deb', ['-e', path, join(dir, 'DEBIAN')]);
   const postinst = await readFile(join(dir, 'DEBIAN', 'postinst'), 'utf8');
   assert.match(
     postinst,
-    /\/opt\/tether-agent\/package\/tether-agent install --package-dir \/opt\/tether-agent\/package/,
+    /\/usr\/lib\/tether-agent\/package\/tether-agent install --package-dir \/usr\/lib\/tether-agent\/package/,
   );
   assert.deepEqual((await filesIn(join(dir, 'DEBIAN'))).sort(), ['control', 'postinst', 'prerm']);
 });

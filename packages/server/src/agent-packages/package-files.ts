@@ -54,7 +54,7 @@ function partBytes(part: Part): number {
 /**
  * Makes the files of a package from a build: `.tar.gz` = the build's body + the package's own
  * gzip member; `.run` = a sh header + that `.tar.gz`; `.deb` = ar(debian-binary, control,
- * data = the body under opt/tether-agent/package + the package member); `install.sh` = a script.
+ * data = the body under usr/lib/tether-agent/package + the package member); `install.sh` = a script.
  * Parts stream from disk one after the other: the 100 MiB never sit in memory.
  *
  * @example

@@ -90,8 +90,12 @@ sh "$run" "$@"
 `;
 }
 
-/** Where the `.deb` puts the package; its postinst installs from there. */
-export const DEB_PACKAGE_DIR = 'opt/tether-agent/package';
+/**
+ * Where the `.deb` puts the package; its postinst installs from there into the install dir
+ * (`/opt/tether-agent`). Outside the install dir on purpose: uninstalling removes that folder,
+ * and prerm runs the uninstall from this copy, which must not delete itself while it runs.
+ */
+export const DEB_PACKAGE_DIR = 'usr/lib/tether-agent/package';
 
 /**
  * The `.deb`'s maintainer scripts. postinst installs and enrols from the package dpkg unpacked

@@ -115,11 +115,11 @@ function readText(block: Buffer, offset: number, length: number): string {
 
 /**
  * A stream of tar entries (no end-of-archive) in, the same entries under `prefix` out: the
- * `.deb` puts a build's files under `opt/tether-agent/package/`. Content passes through as is;
+ * `.deb` puts a build's files under `usr/lib/tether-agent/package/`. Content passes through as is;
  * only headers are rewritten (path and checksum).
  *
  * @example
- * body.pipe(createGunzip()).pipe(prefixTarPaths('opt/tether-agent/package')).pipe(createGzip());
+ * body.pipe(createGunzip()).pipe(prefixTarPaths('usr/lib/tether-agent/package')).pipe(createGzip());
  */
 export function prefixTarPaths(prefix: string): Transform {
   let pending: Buffer = Buffer.alloc(0);
