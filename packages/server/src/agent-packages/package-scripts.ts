@@ -35,6 +35,8 @@ export function runHeader(origin: ScriptOrigin): Buffer {
 #   sudo sh tether-agent.run                    install as a service and enrol
 #   sudo sh tether-agent.run --silent --jc-tag web   (or JC_TAG=web): see --help
 #   sh tether-agent.run --mode user             in your session only
+# It unpacks into $TMPDIR (default /tmp); where /tmp is mounted noexec, point TMPDIR elsewhere:
+#   sudo TMPDIR=/var/tmp sh tether-agent.run
 set -eu
 if [ ! -f "$0" ]; then
   echo "tether-agent.run: run the file itself: sudo sh tether-agent.run" >&2
