@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { AgentPackageDownloads, type ErrorBody } from '@tether/protocol';
+import { AgentPackageDownloads, AuditPage, type ErrorBody } from '@tether/protocol';
 import { createLogger } from '@tether/server';
 import { checkPackageDir, run } from '../../packages/server/test/support/agent-package-check.js';
 import { runCli } from '../support/cli.js';
@@ -132,7 +132,7 @@ test(
 );
 
 test(
-  'a public link needs its key, stops with the installer, and never reaches the log',
+  'a public link needs its key, is audited, stops with the installer, and never reaches the log',
   { timeout: 300_000 },
   async () => {
     const { installer } = await server.createInstaller();
@@ -154,6 +154,27 @@ test(
       (await server.admin.request('GET', `/api/v1/installers/${installer.id}/downloads/install.sh`))
         .status,
       200,
+    );
+
+    const audited = async () =>
+      (await server.admin.request('GET', '/api/v1/audit?action=installer.package_downloaded'))
+        .json(AuditPage)
+        .entries.filter((entry) => entry.target === installer.id);
+    assert.deepEqual(
+      await audited(),
+      [],
+      'install.sh carries no token: its downloads are not audited',
+    );
+    const tarball = new URL(downloads.files[3]?.url ?? '').pathname;
+    assert.equal((await client.request('GET', tarball)).status, 200);
+    const entries = await audited();
+    assert.ok(
+      entries.some(
+        (entry) =>
+          entry.actor === 'public link' &&
+          JSON.stringify(entry.details).includes('tether-agent.tar.gz'),
+      ),
+      'a package download by its public link is audited',
     );
 
     assert.equal(

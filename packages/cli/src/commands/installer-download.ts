@@ -53,11 +53,14 @@ package after a server upgrade takes seconds (the agent build is assembled once)
       config.publicUrl ??
       `https://${hostname()}:${config.listen.port}`;
     const { agentPackagesHeadless, createLogger } = await import('@tether/server');
-    return withStore(config, async ({ store }) => {
+    return withStore(config, async ({ store, audit }) => {
       const log = createLogger({ level: 'silent' });
-      const packages = await agentPackagesHeadless({ config, store, log, publicUrl });
+      const packages = await agentPackagesHeadless({ config, store, audit, log, publicUrl });
       if (wanted?.success) {
-        const made = await packages.open(installerId, wanted.data);
+        const made = await packages.open(installerId, wanted.data, {
+          actor: 'cli',
+          sourceAddress: null,
+        });
         const output = resolve(stringOption(input, 'output') ?? wanted.data);
         await pipeline(made.open(), createWriteStream(output, { mode: 0o600 }));
         input.out(`Saved ${wanted.data} (${made.bytes} bytes) to ${output}.`);

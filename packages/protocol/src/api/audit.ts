@@ -46,6 +46,11 @@ export const AuditAction = z.enum([
   'directory.tested',
   'installer.created',
   'installer.revoked',
+  /**
+   * An installer's agent package was downloaded (`details.file`; `actor` the user, or `public
+   * link` for the one-liner's links): each one carries the installer's token.
+   */
+  'installer.package_downloaded',
   'device.enrolled',
   'device.enroll_refused',
   'device.connected',

@@ -9,6 +9,7 @@ import {
   type AgentPackageFile,
 } from '@tether/protocol';
 import type { InstallerConfig } from '@tether/protocol/agent-package';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { installerToken } from '../installers/installer-token.js';
 import { toApiInstaller } from '../installers/installer-service.js';
@@ -41,10 +42,19 @@ export function isLoopbackUrl(url: string): boolean {
 export interface AgentPackages {
   /** The one-liner and the files of an installer's package, with sizes and public links. */
   downloads(installerId: string): Promise<AgentPackageDownloads>;
-  /** One file of an installer's package (signed-in download). */
-  open(installerId: string, file: AgentPackageFile): Promise<PackageFile>;
-  /** One file by its public link; a wrong key is answered as an unknown installer. */
-  openByLink(installerId: string, key: string, file: AgentPackageFile): Promise<PackageFile>;
+  /** One file of an installer's package (signed-in download), audited. */
+  open(installerId: string, file: AgentPackageFile, by: Downloader): Promise<PackageFile>;
+  /** One file by its public link, audited; a wrong key is answered as an unknown installer. */
+  openByLink(
+    link: { installerId: string; key: string; file: AgentPackageFile },
+    sourceAddress: string | null,
+  ): Promise<PackageFile>;
+}
+
+/** Who downloads a package, for the audit log. */
+export interface Downloader {
+  actor: string;
+  sourceAddress: string | null;
 }
 
 /**
@@ -61,6 +71,7 @@ export interface AgentPackages {
 export function createAgentPackages(deps: {
   store: Store;
   clock: Clock;
+  audit: AuditLog;
   identity: ServerIdentity;
   builds: AgentBuilds;
   dataDir: string;
@@ -137,6 +148,22 @@ export function createAgentPackages(deps: {
     });
   };
 
+  /** Packages carry the installer's token; install.sh only the link to the .run. */
+  const recordDownload = async (
+    installerId: string,
+    file: AgentPackageFile,
+    by: Downloader,
+  ): Promise<void> => {
+    if (file === 'install.sh') return;
+    await deps.audit.record({
+      action: 'installer.package_downloaded',
+      actor: by.actor,
+      target: installerId,
+      sourceAddress: by.sourceAddress,
+      details: { file },
+    });
+  };
+
   return {
     async downloads(installerId) {
       const record = await usableInstaller(installerId);
@@ -165,18 +192,22 @@ export function createAgentPackages(deps: {
       };
     },
 
-    async open(installerId, file) {
-      return make(await usableInstaller(installerId), file);
+    async open(installerId, file, by) {
+      const made = await make(await usableInstaller(installerId), file);
+      await recordDownload(installerId, file, by);
+      return made;
     },
 
-    async openByLink(installerId, key, file) {
+    async openByLink({ installerId, key, file }, sourceAddress) {
       const record = await deps.store.installers.find(installerId);
       const isKnown =
         record !== undefined &&
         key.length === 32 &&
         timingSafeEqual(Buffer.from(linkKey(record)), Buffer.from(key));
       if (!isKnown) throw new AppError('NOT_FOUND', 'No package at this link: ask for a new one.');
-      return make(await usableInstaller(installerId), file);
+      const made = await make(await usableInstaller(installerId), file);
+      await recordDownload(installerId, file, { actor: 'public link', sourceAddress });
+      return made;
     },
   };
 }

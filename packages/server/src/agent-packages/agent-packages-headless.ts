@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config/config.js';
 import { systemClock } from '../clock.js';
 import { loadServerIdentity } from '../keys/server-identity.js';
@@ -22,10 +23,11 @@ import { serverTlsPin } from './tls-pin.js';
 export async function agentPackagesHeadless(options: {
   config: ServerConfig;
   store: Store;
+  audit: AuditLog;
   log: Logger;
   publicUrl: string;
 }): Promise<AgentPackages> {
-  const { config, store, log } = options;
+  const { config, store, audit, log } = options;
   const [identity, material, proxy] = await Promise.all([
     loadServerIdentity(join(config.dataDir, 'keys')),
     loadServedMaterial(config),
@@ -33,7 +35,7 @@ export async function agentPackagesHeadless(options: {
   ]);
   const builds = createAgentBuilds({ dataDir: config.dataDir, clock: systemClock, log });
   return createAgentPackages({
-    ...{ store, identity, builds, clock: systemClock, dataDir: config.dataDir },
+    ...{ store, audit, identity, builds, clock: systemClock, dataDir: config.dataDir },
     publicUrl: () => options.publicUrl,
     tlsPin: () => serverTlsPin(material, { behindProxy: () => proxy.behindProxy }),
   });

@@ -295,7 +295,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     installers: createInstallerService({ store, clock, identity, audit }),
     agentBuilds,
     agentPackages: createAgentPackages({
-      ...{ store, clock, identity, builds: agentBuilds, dataDir: config.dataDir },
+      ...{ store, clock, audit, identity, builds: agentBuilds, dataDir: config.dataDir },
       publicUrl: () => context.publicUrl(),
       tlsPin: () => serverTlsPin(tls, proxy),
     }),

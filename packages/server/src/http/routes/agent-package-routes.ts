@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { PackageFile } from '../../agent-packages/package-files.js';
 import type { ServerContext } from '../../ports/server-context.js';
 import { registerEndpoint } from '../endpoint-route.js';
+import { sourceAddress } from '../request-context.js';
 import type { HttpsApp } from '../https-app.js';
 
 /** Streams a package file with its exact length (curl and browsers show progress). */
@@ -24,18 +25,30 @@ export function agentPackageRoutes(app: HttpsApp, context: ServerContext): void 
     context.agentPackages.downloads(params.id),
   );
 
-  registerEndpoint(app, context.auth, agentPackageEndpoints.download, async ({ params, reply }) =>
-    sendPackage(reply, await context.agentPackages.open(params.id, params.file)),
+  registerEndpoint(
+    app,
+    context.auth,
+    agentPackageEndpoints.download,
+    async ({ params, principal, request, reply }) => {
+      const file = await context.agentPackages.open(params.id, params.file, {
+        actor: principal.user.username,
+        sourceAddress: sourceAddress(request),
+      });
+      await sendPackage(reply, file);
+    },
   );
 
   registerEndpoint(
     app,
     context.auth,
     agentPackageEndpoints.publicDownload,
-    async ({ params, reply }) => {
+    async ({ params, request, reply }) => {
       let file: PackageFile;
       try {
-        file = await context.agentPackages.openByLink(params.id, params.key, params.file);
+        file = await context.agentPackages.openByLink(
+          { installerId: params.id, key: params.key, file: params.file },
+          sourceAddress(request),
+        );
       } catch (error) {
         if (error instanceof AppError) throw error;
         context.log.error(
