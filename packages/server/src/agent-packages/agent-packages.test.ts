@@ -14,6 +14,7 @@ import { checkPackageDir, filesIn, run } from '../../test/support/agent-package-
 import { identityFrom } from '../keys/server-identity.js';
 import { createLogger } from '../logging.js';
 import { createAgentBuilds } from './agent-builds-store.js';
+import { isLoopbackUrl } from './agent-package-service.js';
 import { packageExtras } from './package-parts.js';
 import { createPackageFiles, type PackageInput } from './package-files.js';
 import { ustarHeader } from './ustar.js';
@@ -238,4 +239,18 @@ test('tar entries with long paths use the ustar prefix', async () => {
   await writeFile(archive, Buffer.concat([header, Buffer.alloc(1024)]));
   const { stdout } = await run('tar', ['-tf', archive]);
   assert.equal(stdout.trim(), path);
+});
+
+test('loopback addresses are recognised, so the downloads can warn about them', () => {
+  for (const url of [
+    'https://localhost:8443',
+    'https://127.0.0.1',
+    'https://[::1]:8443',
+    'https://a.localhost',
+  ]) {
+    assert.ok(isLoopbackUrl(url), url);
+  }
+  for (const url of ['https://tether.example.com', 'https://10.0.0.5:8443', 'https://[fe80::1]']) {
+    assert.ok(!isLoopbackUrl(url), url);
+  }
 });
