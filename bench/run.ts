@@ -20,6 +20,7 @@ import { measureDesktopFirstFrame } from './scenarios/desktop-first-frame.js';
 import { measureDesktopLoad } from './scenarios/desktop-load.js';
 import { measureFileTransfer } from './scenarios/file-transfer.js';
 import { measureStartup } from './scenarios/startup.js';
+import { measureAgentPackage } from './scenarios/agent-package.js';
 import { reliabilityStages } from './reliability-stages.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
@@ -112,6 +113,15 @@ function stages(options: BenchOptions): Stage[] {
       timeoutMs: 300_000,
       async run(cleanup, report) {
         report.results.startup = await measureStartup(cleanup, { runs: options.startupRuns });
+      },
+    },
+    {
+      keys: ['n'],
+      timeoutMs: 600_000,
+      async run(cleanup, report) {
+        report.results.agentPackage = await measureAgentPackage(cleanup, {
+          runs: options.startupRuns,
+        });
       },
     },
     ...reliabilityStages(options),

@@ -11,6 +11,11 @@ import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 export const bundleDir = join(root, 'packages/cli/dist');
+/**
+ * The agent package's app (issue 14): the agent's commands only, in their own folder, so the
+ * server ships to devices neither its own code nor the console's.
+ */
+export const agentPackageDir = join(bundleDir, 'agent-package');
 
 /**
  * Native addons (built from source on the machine), the optional native parts of pure-JS
@@ -78,49 +83,69 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * What both builds share: ESM for Node 20 with chunks, the same externals, plugins and define.
+ *
+ * @type {import('esbuild').BuildOptions}
+ */
+const COMMON = {
+  absWorkingDir: root,
+  // Chunks sit beside the entries: code that resolves paths from import.meta.url
+  // (console-dir.ts, self.ts) gives the same answer from any file of the bundle.
+  chunkNames: 'chunk-[hash]',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: NATIVE,
+  define: { __TETHER_BUNDLE__: 'true' },
+  // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __tetherCreateRequire } from 'node:module'; const require = __tetherCreateRequire(import.meta.url);",
+  },
+  legalComments: 'none',
+  // Without comments and indentation the sources V8 parses, and keeps for the life of the
+  // process, are half the size (server 3.8 -> 1.8 MiB), and pure ASCII: esbuild escapes the
+  // rest, but kept comments as they were, and one dash in a comment made V8 hold a whole file
+  // as UTF-16 (8 MiB for the server's). Names stay, so stack traces still say which function.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  plugins: [zodEnglishOnly, withoutFastifySchemaCompilers],
+  logLevel: 'warning',
+};
+
 /** Builds the bundles; returns the output files and their sizes. */
 export async function buildBundles() {
   rmSync(bundleDir, { recursive: true, force: true });
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: {
-      tether: 'packages/cli/src/main.ts',
-      server: 'packages/server/src/index.ts',
-      agent: 'packages/agent/src/index.ts',
-    },
-    outdir: bundleDir,
-    // Chunks sit beside the entries: code that resolves paths from import.meta.url
-    // (console-dir.ts, self.ts) gives the same answer from any file of the bundle.
-    chunkNames: 'chunk-[hash]',
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: NATIVE,
-    define: { __TETHER_BUNDLE__: 'true' },
-    // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
-    banner: {
-      js: "import { createRequire as __tetherCreateRequire } from 'node:module'; const require = __tetherCreateRequire(import.meta.url);",
-    },
-    legalComments: 'none',
-    // Without comments and indentation the sources V8 parses, and keeps for the life of the
-    // process, are half the size (server 3.8 -> 1.8 MiB), and pure ASCII: esbuild escapes the
-    // rest, but kept comments as they were, and one dash in a comment made V8 hold a whole file
-    // as UTF-16 (8 MiB for the server's). Names stay, so stack traces still say which function;
-    // the linked source maps give file and line (`node --enable-source-maps`).
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    plugins: [zodEnglishOnly, withoutFastifySchemaCompilers],
-    metafile: true,
-    logLevel: 'warning',
-  });
+  const [result, agentPackage] = await Promise.all([
+    build({
+      ...COMMON,
+      entryPoints: {
+        tether: 'packages/cli/src/main.ts',
+        server: 'packages/server/src/index.ts',
+        agent: 'packages/agent/src/index.ts',
+      },
+      outdir: bundleDir,
+      metafile: true,
+      // The linked source maps give file and line (`node --enable-source-maps`).
+      sourcemap: 'linked',
+      sourcesContent: false,
+    }),
+    // The app of the agent package the server ships to devices (`tether-agent.mjs`): its own
+    // chunks, no source maps (every byte goes to every device).
+    build({
+      ...COMMON,
+      entryPoints: { 'tether-agent': 'packages/cli/src/agent-main.ts' },
+      outdir: agentPackageDir,
+      metafile: true,
+    }),
+  ]);
+  const outputs = { ...result.metafile.outputs, ...agentPackage.metafile.outputs };
   return {
     metafile: result.metafile,
-    outputs: Object.entries(result.metafile.outputs)
+    outputs: Object.entries(outputs)
       .filter(([file]) => !file.endsWith('.map'))
       .map(([file, output]) => ({
         file,

@@ -107,7 +107,10 @@ function buildConsoleIfNeeded() {
 
 /** The production bundles `npm start` runs (scripts/build.mjs), rebuilt when a source is newer. */
 function buildBundlesIfNeeded() {
-  const built = join(root, 'packages/cli/dist/tether.mjs');
+  // The agent package's app too (the server ships it to devices): rebuilt with the rest.
+  const builtFiles = ['tether.mjs', 'agent-package/tether-agent.mjs'].map((file) =>
+    join(root, 'packages/cli/dist', file),
+  );
   const sources = ['cli', 'server', 'agent', 'protocol'].map((name) =>
     join(root, 'packages', name, 'src'),
   );
@@ -115,7 +118,7 @@ function buildBundlesIfNeeded() {
     ...sources.map(newestMtime),
     statSync(join(root, 'scripts/build.mjs')).mtimeMs,
   );
-  if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
+  if (builtFiles.every((built) => existsSync(built) && statSync(built).mtimeMs >= newest)) return;
   console.log('Building the production bundles…');
   run(process.execPath, [join(root, 'scripts/build.mjs')]);
 }

@@ -11,6 +11,7 @@ export const SCENARIOS = {
   g: 'desktop open to first frame',
   h: 'concurrent desktop-like sessions',
   m: 'start-up time and memory (bundle vs tsx)',
+  n: 'agent package: sizes, install, packaged agent start-up and memory',
   i: 'SIGKILL during recorded sessions',
   j: 'database outage under load',
   k: 'soak',
@@ -60,7 +61,7 @@ export interface BenchOptions {
   deviceMBps: number;
 }
 
-export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m] [--agents 2000] [--workers 4]
+export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m,n] [--agents 2000] [--workers 4]
                     [--sessions 50] [--keystrokes 500] [--relay-mib 100] [--relay-rounds 3]
                     [--settle-sec 20] [--file-mib 1024] [--file-rounds 3]
                     [--desktop-sessions 20] [--desktop-streams 200] [--desktop-kbps 200]

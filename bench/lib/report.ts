@@ -11,6 +11,7 @@ import {
 import { desktopLoadRows, type DesktopLoadResult } from '../scenarios/desktop-load.js';
 import { fileTransferRows, type FileTransferResult } from '../scenarios/file-transfer.js';
 import { startupRows, type StartupResult } from '../scenarios/startup.js';
+import { agentPackageRows, type AgentPackageResult } from '../scenarios/agent-package.js';
 import { reliabilityRows, type ReliabilityResults } from '../scenarios/reliability-rows.js';
 import { MESHCENTRAL_REFERENCE } from './reference.js';
 
@@ -38,6 +39,7 @@ export interface BenchReport {
     desktopFirstFrame?: DesktopFirstFrameResult;
     desktopLoad?: DesktopLoadResult;
     startup?: StartupResult;
+    agentPackage?: AgentPackageResult;
   } & ReliabilityResults;
   reference: typeof MESHCENTRAL_REFERENCE;
   errors: { scenario: string; message: string }[];
@@ -278,6 +280,7 @@ export function formatTable(report: BenchReport): string {
     ...(results.desktopFirstFrame ? desktopFirstFrameRows(results.desktopFirstFrame) : []),
     ...(results.desktopLoad ? desktopLoadRows(results.desktopLoad) : []),
     ...(results.startup ? startupRows(results.startup) : []),
+    ...(results.agentPackage ? agentPackageRows(results.agentPackage) : []),
     ...reliabilityRows(results),
     ...report.errors.map((error): Row => [
       error.scenario,

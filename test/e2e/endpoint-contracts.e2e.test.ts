@@ -41,9 +41,12 @@ before(async () => {
 
 after(() => server.close());
 
-/** The API routes a listener serves (its pages, files and `/metrics` are no endpoints). */
+/**
+ * The API routes a listener serves (its pages, files and `/metrics` are no endpoints; the agent
+ * packages' public links under `/install/` are).
+ */
 function apiRoutes(routes: readonly { method: string; path: string }[]): string[] {
-  return routes.filter((route) => /^\/(api|oem|conf\/api)\//.test(route.path)).map(key);
+  return routes.filter((route) => /^\/(api|oem|conf\/api|install)\//.test(route.path)).map(key);
 }
 
 function assertServesExactly(served: string[], endpoints: readonly AnyEndpoint[]): void {

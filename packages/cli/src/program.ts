@@ -13,6 +13,7 @@ import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
 import { installerCommands } from './commands/installer.js';
+import { installerDownloadCommand } from './commands/installer-download.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
 import { serverInstallCommand, serverUninstallCommand } from './commands/server-service.js';
@@ -40,6 +41,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...agentUnattendedCommands,
   ...groupCommands,
   ...installerCommands,
+  installerDownloadCommand,
   resetPasswordCommand,
   unlockCommand,
   trustedNetworksCommand,

@@ -35,6 +35,7 @@ export * from './agent/messages.js';
 export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
 export * from './agent/package.js';
+export * from './api/agent-package-downloads.js';
 export * from './relay/terminal-frames.js';
 export * from './relay/file-frames.js';
 export * from './relay/file-timeline.js';

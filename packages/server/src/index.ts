@@ -25,6 +25,7 @@ export {
 export { configuredSettings } from './notifications/notification-settings.js';
 export { createInstallerService, type InstallerService } from './installers/installer-service.js';
 export { installerToken } from './installers/installer-token.js';
+export { agentPackagesHeadless } from './agent-packages/agent-packages-headless.js';
 export { createUserService, type UserService } from './users/user-service.js';
 export { createRoleService, type RoleService } from './roles/role-service.js';
 export {

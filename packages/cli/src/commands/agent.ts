@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AgentHandle } from '@tether/agent';
 import { requireOption, stringOption, type Command, type CommandInput } from '../command.js';
-import { waitForSignal } from './server.js';
+import { waitForSignal } from './wait-for-signal.js';
 import { setUpDesktop } from './agent-desktop-option.js';
 import { assistanceOptions } from './agent-assistance-option.js';
 import { AGENT_V8_FLAGS, applyV8Flags } from './v8-flags.js';

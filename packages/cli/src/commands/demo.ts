@@ -7,7 +7,7 @@ import type { Command } from '../command.js';
 import { consoleDir } from '../console-dir.js';
 import { pinnedListeners, serverConfigFrom, serverFlagOptions } from '../server-config.js';
 import { cliEntry } from '../self.js';
-import { waitForSignal } from './server.js';
+import { waitForSignal } from './wait-for-signal.js';
 import { AGENT_V8_FLAGS, SERVER_V8_FLAGS, applyV8Flags, releaseStartUpMemory } from './v8-flags.js';
 
 export const demoCommand: Command = {

@@ -8,6 +8,7 @@ import {
   serverFlagOptions,
 } from '../server-config.js';
 import { SERVER_V8_FLAGS, applyV8Flags, releaseStartUpMemory } from './v8-flags.js';
+import { waitForSignal } from './wait-for-signal.js';
 
 export const serverCommand: Command = {
   name: 'server',
@@ -81,11 +82,3 @@ The first start creates the administrator "admin" with a random password printed
     return 0;
   },
 };
-
-/** Resolves on SIGINT or SIGTERM, so the caller can shut down cleanly. */
-export function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-}

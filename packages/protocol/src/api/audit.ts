@@ -48,6 +48,11 @@ export const AuditAction = z.enum([
   'installer.revoked',
   /** An administrator gave an installer a new expiry (`details.expiresAt`). */
   'installer.extended',
+  /**
+   * An installer's agent package was downloaded (`details.file`; `actor` the user, or `public
+   * link` for the one-liner's links): each one carries the installer's token.
+   */
+  'installer.package_downloaded',
   'device.enrolled',
   'device.enroll_refused',
   'device.connected',

@@ -52,6 +52,9 @@ import { ListenerBoard } from '../listeners/listener-board.js';
 import { planListeners, readSavedPorts } from '../listeners/port-settings.js';
 import { recoverAfterRestart } from './recover.js';
 import { startChannelSweeper } from './sweeper.js';
+import { createAgentBuilds } from '../agent-packages/agent-builds-store.js';
+import { createAgentPackages } from '../agent-packages/agent-package-service.js';
+import { serverTlsPin } from '../agent-packages/tls-pin.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
@@ -269,6 +272,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   );
 
   const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
+  const agentBuilds = createAgentBuilds({ dataDir: config.dataDir, clock, log });
   const agentSettings = async (): Promise<AgentSettings> => ({
     statistics: await readStatisticsSettings(store),
   });
@@ -289,6 +293,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     sessions,
     unattended,
     installers: createInstallerService({ store, clock, identity, audit }),
+    agentBuilds,
+    agentPackages: createAgentPackages({
+      ...{ store, clock, audit, identity, builds: agentBuilds, dataDir: config.dataDir },
+      publicUrl: () => context.publicUrl(),
+      tlsPin: () => serverTlsPin(tls, proxy),
+    }),
     users: createUserService({ store, clock, audit, logins: auth }),
     roles: createRoleService({ store, clock, audit }),
     teams,

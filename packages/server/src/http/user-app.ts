@@ -6,6 +6,7 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { installerRoutes } from './routes/installer-routes.js';
+import { agentPackageRoutes } from './routes/agent-package-routes.js';
 import { oemRoutes } from './routes/oem-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
@@ -78,6 +79,7 @@ export async function createUserApp(
     unattendedRoutes,
     recordingRoutes,
     installerRoutes,
+    agentPackageRoutes,
     settingsRoutes,
     auditRoutes,
     agentRoutes,

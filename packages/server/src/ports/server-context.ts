@@ -26,6 +26,8 @@ import type { SsoService } from '../sso/sso-service.js';
 import type { NotificationService } from '../notifications/notification-service.js';
 import type { ProxyState } from '../net/proxy-settings.js';
 import type { ListenerBoard } from '../listeners/listener-board.js';
+import type { AgentPackages } from '../agent-packages/agent-package-service.js';
+import type { AgentBuilds } from './agent-builds.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -50,6 +52,10 @@ export interface ServerContext {
   sessions: SessionService;
   unattended: UnattendedService;
   installers: InstallerService;
+  /** Agent builds the server ships: its own version and uploaded ones (issue 14). */
+  agentBuilds: AgentBuilds;
+  /** Installers' agent packages: the downloads and their public links (issue 14). */
+  agentPackages: AgentPackages;
   users: UserService;
   roles: RoleService;
   teams: TeamService;
