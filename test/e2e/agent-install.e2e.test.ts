@@ -207,6 +207,40 @@ test('a service install into a minimal Debian without Node runs as its own accou
   assert.doesNotMatch(await readFile(join(root, 'etc/passwd'), 'utf8'), /tether-agent/);
 });
 
+test("an install that cannot become root falls back to user mode, says so, and runs in that user's session", async () => {
+  const root = await systemRoot();
+  const serverUrl = running().server.url.replace('//localhost:', '//127.0.0.1:');
+  await agentPackage(join(root, 'tmp/pkg'), { serverUrl });
+  await run('chmod', ['-R', 'a+rX', join(root, 'tmp/pkg')]);
+  const added = await exec('chroot', [root, 'useradd', '--create-home', 'alice']);
+  assert.equal(added.code, 0, added.stderr);
+  const asAlice = ['--userspec=alice:alice', root];
+  const installed = await exec('chroot', [...asAlice, '/tmp/pkg/tether-agent', 'install'], {
+    HOME: '/home/alice',
+  });
+  assert.equal(installed.code, 0, installed.stderr);
+  assert.match(installed.stderr, /Not running as root.*installing it in user mode for alice/);
+  assert.match(
+    installed.stdout,
+    /The agent starts at your next desktop login\. Start it now with:/,
+  );
+  assert.equal(existsSync(join(root, 'etc/systemd/system/tether-agent.service')), false);
+  assert.doesNotMatch(await readFile(join(root, 'etc/passwd'), 'utf8'), /tether-agent/);
+  const home = join(root, 'home/alice');
+  assert.match(await readFile(join(home, '.tether-agent-install.log'), 'utf8'), /user mode/);
+  const unit = await readFile(join(home, '.config/systemd/user/tether-agent.service'), 'utf8');
+  const record = JSON.parse(
+    await readFile(join(home, '.local/share/tether-agent/install.json'), 'utf8'),
+  ) as { deviceId: string };
+  const execStart = (serviceKeys(unit).get('ExecStart') ?? '').split(' ');
+  const agent = startProcess('chroot', [...asAlice, ...execStart]);
+  try {
+    await waitOnline(record.deviceId, agent);
+  } finally {
+    await stopProcess(agent);
+  }
+});
+
 test('a tampered package is refused and nothing is installed', async () => {
   const root = await tempDir('tether-prefix-');
   const pkg = await agentPackage(await tempDir('tether-pkg-'));
