@@ -241,6 +241,33 @@ test("an install that cannot become root falls back to user mode, says so, and r
   }
 });
 
+test("a package unpacked in the install folder itself (the .deb) installs in place with JC_ variables, and uninstall leaves the package manager's files", async () => {
+  const root = await systemRoot();
+  const pkg = await agentPackage(join(root, 'opt/tether-agent'), { overridable: ['comments'] });
+  const packaged = await tree(pkg);
+  const installed = await exec(
+    join(pkg, 'tether-agent'),
+    ['install', '--root', root, '--package-dir', pkg, '--no-start'],
+    { JC_COMMENTS: 'from the postinst' },
+  );
+  assert.equal(installed.code, 0, installed.stderr);
+  assert.match(installed.stdout, new RegExp(`Installed under ${root}`));
+  assert.deepEqual(
+    (await tree(pkg)).filter((path) => !/^(current(\/|$)|install\.json$)/.test(path)),
+    packaged,
+  );
+  assert.equal(existsSync(join(pkg, 'current/runtime/node')), true);
+  assert.match(await readFile(join(root, 'etc/passwd'), 'utf8'), /^tether-agent:/m);
+
+  const removed = await exec(join(pkg, 'tether-agent'), ['uninstall', '--root', root]);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.deepEqual(await tree(pkg), packaged, 'the package manager removes its own files');
+  assert.equal(existsSync(join(root, 'etc/systemd/system/tether-agent.service')), false);
+  assert.doesNotMatch(await readFile(join(root, 'etc/passwd'), 'utf8'), /tether-agent/);
+  assert.match(removed.stdout, /Kept \/var\/lib\/tether-agent/);
+  assert.equal(existsSync(join(root, 'var/lib/tether-agent/agent.json')), true);
+});
+
 test('a tampered package is refused and nothing is installed', async () => {
   const root = await tempDir('tether-prefix-');
   const pkg = await agentPackage(await tempDir('tether-pkg-'));
