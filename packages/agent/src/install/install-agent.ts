@@ -3,11 +3,12 @@ import { readdir } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { AppError } from '@tether/protocol/agent';
+import type { InstallOverrides } from '@tether/protocol/agent-package';
 import { systemClock, type Clock } from '../clock.js';
 import { enrollAgent } from '../enrollment/enroll-agent.js';
 import { enrolledDevice } from '../identity/agent-state.js';
 import { createLogger } from '../logging.js';
-import { launcherFolder, parseMode, type InstallArguments } from './install-arguments.js';
+import { launcherFolder, type InstallArguments } from './install-arguments.js';
 import { chownTree, makeFolder, placeFiles, writeOwnFile, type Undo } from './install-files.js';
 import { installPaths, onDisk, type InstallMode, type InstallPaths } from './install-paths.js';
 import { createInstallProgress, type InstallProgress } from './install-progress.js';
@@ -41,7 +42,20 @@ interface Install {
   options: InstallAgentOptions;
   progress: InstallProgress;
   root: string;
+  isRoot: boolean;
+  clock: Clock;
+  /** Steps made so far, undone newest first when a later one fails. */
   undo: Undo[];
+  /** The install log on disk, once the mode has decided where it goes. */
+  logFile?: string;
+}
+
+/** A verified package and what installing it means here. */
+interface Plan {
+  pkg: VerifiedPackage;
+  overrides: InstallOverrides;
+  paths: InstallPaths;
+  isInPlace: boolean;
 }
 
 /**
@@ -54,82 +68,91 @@ interface Install {
  * const code = await installAgent({ args: installArguments(values, { positionals, env }), env, out, err });
  */
 export async function installAgent(options: InstallAgentOptions): Promise<number> {
-  const { args } = options;
-  const progress = createInstallProgress({
-    isSilent: args.isSilent,
-    out: options.out,
-    err: options.err,
-  });
-  const install: Install = { options, progress, root: args.root, undo: [] };
-  const isRoot = options.isRoot ?? process.getuid?.() === 0;
-  const clock = options.clock ?? systemClock;
-  let paths: InstallPaths | undefined;
+  const install: Install = {
+    options,
+    progress: createInstallProgress({
+      isSilent: options.args.isSilent,
+      out: options.out,
+      err: options.err,
+    }),
+    root: options.args.root,
+    isRoot: options.isRoot ?? process.getuid?.() === 0,
+    clock: options.clock ?? systemClock,
+    undo: [],
+  };
   try {
-    const packageDir = args.packageDir ?? launcherFolder(options.entry);
-    if (!packageDir) {
-      throw new AppError('INVALID_INPUT', 'Give the unpacked package with --package-dir DIR.');
-    }
-    progress.step(`Checking the package in ${packageDir}`);
-    const pkg = await verifyPackage(packageDir);
-    const overrides = resolveOverrides(args.overrides, pkg.config);
-    const mode = chooseMode(overrides.mode ?? pkg.config.attributes.mode, isRoot, progress);
-    paths = installPaths({ mode, home: homeOf(options.env), ...installDirOption(args) });
-    await progress.logTo(onDisk(args.root, paths.logFile));
-    checkNotExpired(pkg, clock);
-    await refuseExisting(install, paths);
-    const isPlacedInPlace = resolve(pkg.dir) === onDisk(args.root, paths.installDir);
-    progress.step(`Installing version ${pkg.manifest.version} in ${paths.installDir}`);
-    install.undo.push(
-      ...(await placeFiles({
-        packageDir: pkg.dir,
-        installDir: onDisk(args.root, paths.installDir),
-        versionDir: pkg.versionDir,
-        isInPlace: isPlacedInPlace,
-      })),
-    );
-    const account = paths.account ? await ensureAccount(install, paths, paths.account) : undefined;
-    install.undo.push(await makeFolder(onDisk(args.root, paths.dataDir), 0o700));
-    const serverUrl =
-      overrides.publicSiteAddress ??
-      pkg.config.attributes.publicSiteAddress ??
-      pkg.config.serverUrl;
-    progress.step(`Enrolling with ${new URL(serverUrl).origin}`);
-    const device = await enrollAgent({
-      serverUrl,
-      token: pkg.config.token,
-      dataDir: onDisk(args.root, paths.dataDir),
-      log: createLogger({ level: 'warn', destination: process.stderr }),
-      overrides,
-      clock,
-    });
-    progress.step(`Enrolled as device ${device.deviceId} ("${device.name}")`);
-    await writeUnits(install, paths);
-    await writeInstallRecord(onDisk(args.root, paths.installDir), {
-      format: 1,
-      paths,
-      version: pkg.manifest.version,
-      deviceId: device.deviceId,
-      installedAt: clock.now().toISOString(),
-      isInPlace: isPlacedInPlace,
-      hasCreatedAccount: account?.isCreated ?? false,
-    });
-    if (account) {
-      // The service writes its data and, when it upgrades, new versions and `current`.
-      await chownTree(onDisk(args.root, paths.dataDir), account.account);
-      await chownTree(onDisk(args.root, paths.installDir), account.account);
-    }
-    await startInstalled({
-      root: args.root,
-      paths,
-      shouldStart: args.shouldStart,
-      env: options.env,
-      progress,
-    });
-    await progress.flush();
+    await installPlanned(install, await plan(install));
+    await install.progress.flush();
     return 0;
   } catch (error) {
-    return await failInstall(install, error, paths ?? fallbackPaths(args, isRoot, options.env));
+    return await failInstall(install, error);
   }
+}
+
+/** Everything checked before the first file is written. */
+async function plan(install: Install): Promise<Plan> {
+  const { args, env, entry } = install.options;
+  const packageDir = args.packageDir ?? launcherFolder(entry);
+  if (!packageDir) {
+    throw new AppError('INVALID_INPUT', 'Give the unpacked package with --package-dir DIR.');
+  }
+  install.progress.step(`Checking the package in ${packageDir}`);
+  const pkg = await verifyPackage(packageDir);
+  const overrides = resolveOverrides(args.overrides, pkg.config);
+  const wanted = overrides.mode ?? pkg.config.attributes.mode;
+  const mode = chooseMode(wanted, install.isRoot, install.progress);
+  const paths = installPaths({ mode, home: homeOf(env), ...installDirOption(args) });
+  install.logFile = onDisk(install.root, paths.logFile);
+  await install.progress.logTo(install.logFile);
+  checkNotExpired(pkg, install.clock);
+  const isInPlace = resolve(pkg.dir) === onDisk(install.root, paths.installDir);
+  await refuseExisting(install, paths, isInPlace);
+  return { pkg, overrides, paths, isInPlace };
+}
+
+async function installPlanned(install: Install, planned: Plan): Promise<void> {
+  const { pkg, overrides, paths } = planned;
+  const { root, progress } = install;
+  progress.step(`Installing version ${pkg.manifest.version} in ${paths.installDir}`);
+  install.undo.push(
+    ...(await placeFiles({
+      packageDir: pkg.dir,
+      installDir: onDisk(root, paths.installDir),
+      versionDir: pkg.versionDir,
+      isInPlace: planned.isInPlace,
+    })),
+  );
+  const account = paths.account ? await ensureAccount(install, paths, paths.account) : undefined;
+  install.undo.push(await makeFolder(onDisk(root, paths.dataDir), 0o700));
+  const serverUrl =
+    overrides.publicSiteAddress ?? pkg.config.attributes.publicSiteAddress ?? pkg.config.serverUrl;
+  progress.step(`Enrolling with ${new URL(serverUrl).origin}`);
+  const device = await enrollAgent({
+    serverUrl,
+    token: pkg.config.token,
+    dataDir: onDisk(root, paths.dataDir),
+    log: createLogger({ level: 'warn', destination: process.stderr }),
+    overrides,
+    clock: install.clock,
+  });
+  progress.step(`Enrolled as device ${device.deviceId} ("${device.name}")`);
+  await writeUnits(install, paths);
+  await writeInstallRecord(onDisk(root, paths.installDir), {
+    format: 1,
+    paths,
+    version: pkg.manifest.version,
+    deviceId: device.deviceId,
+    installedAt: install.clock.now().toISOString(),
+    isInPlace: planned.isInPlace,
+    hasCreatedAccount: account?.isCreated ?? false,
+  });
+  if (account) {
+    // The service writes its data and, when it upgrades, new versions and `current`.
+    await chownTree(onDisk(root, paths.dataDir), account.account);
+    await chownTree(onDisk(root, paths.installDir), account.account);
+  }
+  const { shouldStart } = install.options.args;
+  await startInstalled({ root, paths, shouldStart, env: install.options.env, progress });
 }
 
 const homeOf = (env: NodeJS.ProcessEnv): string => env.HOME ?? homedir();
@@ -159,7 +182,11 @@ function checkNotExpired(pkg: VerifiedPackage, clock: Clock): void {
 }
 
 /** An install never replaces another one: it would orphan that device on the server. */
-async function refuseExisting(install: Install, paths: InstallPaths): Promise<void> {
+async function refuseExisting(
+  install: Install,
+  paths: InstallPaths,
+  isInPlace: boolean,
+): Promise<void> {
   const device = await enrolledDevice(onDisk(install.root, paths.dataDir));
   if (device) {
     throw new AppError(
@@ -168,8 +195,7 @@ async function refuseExisting(install: Install, paths: InstallPaths): Promise<vo
     );
   }
   const installDir = onDisk(install.root, paths.installDir);
-  const packageDir = install.options.args.packageDir ?? launcherFolder(install.options.entry);
-  if (existsSync(installDir) && resolve(packageDir ?? '') !== installDir) {
+  if (!isInPlace && existsSync(installDir)) {
     if ((await readdir(installDir)).length > 0) {
       throw new AppError(
         'CONFLICT',
@@ -204,22 +230,17 @@ async function writeUnits(install: Install, paths: InstallPaths): Promise<void> 
   }
 }
 
-/** Where a failure before the mode was known is logged: the mode this process would get. */
-function fallbackPaths(
-  args: InstallArguments,
-  isRoot: boolean,
-  env: NodeJS.ProcessEnv,
-): InstallPaths {
-  const asked = args.overrides['jc-mode'];
-  let mode: InstallMode = isRoot ? 'service' : 'user';
-  if (typeof asked === 'string' && (asked === 'service' || asked === 'user'))
-    mode = parseMode(asked);
-  if (!isRoot) mode = 'user';
-  return installPaths({ mode, home: homeOf(env) });
+/**
+ * Where a failure before the mode was known is logged: the service's log for root, the user's
+ * otherwise (the mode such an install would most likely have had).
+ */
+function fallbackLog(install: Install): string {
+  const mode: InstallMode = install.isRoot ? 'service' : 'user';
+  return onDisk(install.root, installPaths({ mode, home: homeOf(install.options.env) }).logFile);
 }
 
 /** Logs why, undoes every step made (newest first) and says that nothing is left. */
-async function failInstall(install: Install, error: unknown, paths: InstallPaths): Promise<number> {
+async function failInstall(install: Install, error: unknown): Promise<number> {
   const { progress } = install;
   progress.fail(error instanceof Error ? error.message : String(error));
   for (const undo of install.undo.reverse()) {
@@ -230,10 +251,11 @@ async function failInstall(install: Install, error: unknown, paths: InstallPaths
     }
   }
   progress.step('Nothing was installed.');
+  const logFile = install.logFile ?? fallbackLog(install);
   try {
-    await progress.logTo(onDisk(install.root, paths.logFile));
+    await progress.logTo(logFile);
   } catch (logError) {
-    install.options.err(`Cannot write the install log ${paths.logFile}: ${String(logError)}`);
+    install.options.err(`Cannot write the install log ${logFile}: ${String(logError)}`);
   }
   return 1;
 }

@@ -6,7 +6,6 @@ import {
   PACKAGE_LAYOUT,
   type InstallOverrideOption,
 } from '@tether/protocol/agent-package';
-import type { InstallMode } from './install-paths.js';
 
 /** Values as the command line parser gives them. */
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
@@ -142,10 +141,4 @@ export function launcherFolder(entry: string | undefined): string | undefined {
     dir = dirname(dir);
   }
   return undefined;
-}
-
-/** The mode `--mode`/`--jc-mode` asks for, checked. */
-export function parseMode(text: string): InstallMode {
-  if (text === 'service' || text === 'user') return text;
-  throw new AppError('INVALID_INPUT', `--mode ${text}: give service or user.`);
 }
