@@ -157,7 +157,7 @@ test('a service install into a minimal Debian without Node runs as its own accou
   assert.match(unit, /# .*consent prompt/, 'the unit documents the rights it keeps');
   const passwd = await readFile(join(root, 'etc/passwd'), 'utf8');
   const account =
-    /^tether-agent:x:(\d+):(\d+):[^:]*:\/var\/lib\/tether-agent:\/usr\/sbin\/nologin$/m.exec(
+    /^tether-agent:x:(\d+):(\d+):[^:]*:\/var\/lib\/tether-agent\/home:\/usr\/sbin\/nologin$/m.exec(
       passwd,
     );
   assert.ok(account, `a system account without a login shell: ${passwd}`);
@@ -258,6 +258,22 @@ test("a package unpacked in the install folder itself (the .deb) installs in pla
   );
   assert.equal(existsSync(join(pkg, 'current/runtime/node')), true);
   assert.match(await readFile(join(root, 'etc/passwd'), 'utf8'), /^tether-agent:/m);
+
+  // The package manager running the postinst again (an upgrade of the .deb) is told why not.
+  const again = await exec(join(pkg, 'tether-agent'), [
+    'install',
+    '--root',
+    root,
+    '--package-dir',
+    pkg,
+  ]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /already installed here/);
+  assert.equal(
+    existsSync(join(pkg, 'current')),
+    true,
+    'a refused install leaves the install alone',
+  );
 
   const removed = await exec(join(pkg, 'tether-agent'), ['uninstall', '--root', root]);
   assert.equal(removed.code, 0, removed.stderr);

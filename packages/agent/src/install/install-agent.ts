@@ -124,6 +124,7 @@ async function installPlanned(install: Install, planned: Plan): Promise<void> {
   );
   const account = paths.account ? await ensureAccount(install, paths, paths.account) : undefined;
   install.undo.push(await makeFolder(onDisk(root, paths.dataDir), 0o700));
+  if (paths.accountHome) await makeFolder(onDisk(root, paths.accountHome), 0o700);
   const serverUrl =
     overrides.publicSiteAddress ?? pkg.config.attributes.publicSiteAddress ?? pkg.config.serverUrl;
   progress.step(`Enrolling with ${new URL(serverUrl).origin}`);
@@ -213,7 +214,8 @@ async function ensureAccount(
   const existing = await findAccount(install.root, name);
   if (existing) return { account: existing, isCreated: false };
   install.progress.step(`Creating the system account ${name}`);
-  const account = await createSystemAccount(install.root, { name, home: paths.dataDir });
+  const home = paths.accountHome ?? paths.dataDir;
+  const account = await createSystemAccount(install.root, { name, home });
   install.undo.push(() => deleteSystemAccount(install.root, name));
   return { account, isCreated: true };
 }

@@ -26,6 +26,12 @@ export interface InstallPaths {
   autostartFile?: string;
   /** The account the service runs as (service installs only). */
   account?: string;
+  /**
+   * The service account's home (service installs only): a folder inside the data folder, not
+   * the data folder itself, because sessions start there (the terminal's working folder, the
+   * default root of file transfers) and the agent's private key must not be one click away.
+   */
+  accountHome?: string;
 }
 
 /**
@@ -51,6 +57,7 @@ export function installPaths(options: {
       logFile: '/var/log/tether-agent-install.log',
       unitFile: `/etc/systemd/system/${UNIT_NAME}`,
       account: SERVICE_ACCOUNT,
+      accountHome: '/var/lib/tether-agent/home',
     };
   }
   const home = options.home ?? '/root';

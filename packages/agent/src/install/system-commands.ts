@@ -52,8 +52,8 @@ export async function findAccount(root: string, name: string): Promise<SystemAcc
 const rootArgs = (root: string): string[] => (root === '/' ? [] : ['--root', root]);
 
 /**
- * Creates the service's system account: its own group, no login shell, its data folder as
- * home (not created by useradd: the installer makes it 0700).
+ * Creates the service's system account: its own group, no login shell, a home inside its data
+ * folder (not created by useradd: the installer makes it 0700).
  */
 export async function createSystemAccount(
   root: string,

@@ -29,7 +29,7 @@ export function serviceUnit(paths: InstallPaths): string {
   return `# The Tether agent as a system service (installed by \`tether-agent install\`).
 # Remove it with \`${join(paths.installDir, PACKAGE_LAYOUT.launcher)} uninstall\`.
 #
-# It runs as the system account "${account}" (no login shell, home = its data folder), never
+# It runs as the system account "${account}" (no login shell, home = ${paths.accountHome ?? paths.dataDir}), never
 # as root. The rights it keeps, and why:
 # - outbound HTTPS to the Tether server (it listens on nothing);
 # - read/write ${paths.dataDir} (its identity and config, 0700) and ${paths.installDir}

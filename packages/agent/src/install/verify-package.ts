@@ -10,6 +10,7 @@ import {
   packageSigningInput,
 } from '@tether/protocol/agent-package';
 import { serverKeyHash, verifyText } from '../identity/ed25519.js';
+import { INSTALL_RECORD } from './install-record.js';
 
 /** A package whose signature and every file were checked. */
 export interface VerifiedPackage {
@@ -21,6 +22,11 @@ export interface VerifiedPackage {
 }
 
 const UNSIGNED = new Set<string>([PACKAGE_LAYOUT.manifest, PACKAGE_LAYOUT.signature]);
+/**
+ * What an install adds beside a package unpacked in place (the .deb): not part of the
+ * package, so a second run reaches "already installed" instead of "not intact".
+ */
+const INSTALLED = new Set<string>([PACKAGE_LAYOUT.current, INSTALL_RECORD]);
 
 function notIntact(why: string): AppError {
   return new AppError(
@@ -52,6 +58,7 @@ function parseJson(text: string, name: string): unknown {
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    if (!prefix && INSTALLED.has(entry.name)) continue;
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) files.push(...(await listFiles(dir, path)));
     else if (entry.isFile()) files.push(path);
