@@ -131,12 +131,13 @@ function startProcess(program: string, args: string[]): ChildProcess & { output:
   return Object.assign(child, { output: () => output });
 }
 
-test('a service install into a minimal Debian without Node runs as its own account and comes online in its group; uninstall leaves nothing', async () => {
+test('a service install into a minimal Debian without Node runs as its own account and comes online in its group; uninstall leaves nothing', async (t) => {
   const root = await systemRoot();
   const before = await tree(root);
   // The minimal Debian has no /etc/hosts: the package names the server by its address.
   const serverUrl = running().server.url.replace('//localhost:', '//127.0.0.1:');
   await agentPackage(join(root, 'tmp/pkg'), { group: 'Installed servers', serverUrl });
+  const installStart = performance.now();
   const installed = await exec('chroot', [
     root,
     '/tmp/pkg/tether-agent',
@@ -145,6 +146,9 @@ test('a service install into a minimal Debian without Node runs as its own accou
     '--no-start',
   ]);
   assert.equal(installed.code, 0, installed.stderr);
+  t.diagnostic(
+    `install (verify, copy, account, enrol, unit): ${Math.round(performance.now() - installStart)} ms`,
+  );
   assert.equal(installed.stdout, '', '--silent prints no progress');
 
   const unit = await readFile(join(root, 'etc/systemd/system/tether-agent.service'), 'utf8');
@@ -177,6 +181,7 @@ test('a service install into a minimal Debian without Node runs as its own accou
 
   // systemd is not PID 1 here: run the unit's ExecStart as its User= would.
   const execStart = (keys.get('ExecStart') ?? '').split(' ');
+  const agentStart = performance.now();
   const agent = startProcess('chroot', [
     '--userspec=tether-agent:tether-agent',
     root,
@@ -184,6 +189,9 @@ test('a service install into a minimal Debian without Node runs as its own accou
   ]);
   try {
     const device = await waitOnline(record.deviceId, agent);
+    t.diagnostic(
+      `installed agent start -> online: ${Math.round(performance.now() - agentStart)} ms`,
+    );
     assert.equal(device.group, 'Installed servers');
   } finally {
     await stopProcess(agent);

@@ -86,10 +86,7 @@ export async function uninstallAgent(options: UninstallAgentOptions): Promise<nu
     await rm(disk(paths.installDir), { recursive: true, force: true });
   }
   options.out(`Removed ${paths.installDir}`);
-  if (paths.account && record.hasCreatedAccount) {
-    await deleteSystemAccount(options.root, paths.account);
-    options.out(`Removed the account ${paths.account}`);
-  }
+  if (paths.account && record.hasCreatedAccount) await removeAccount(options, paths.account);
   if (options.isPurge) {
     await rm(disk(paths.dataDir), { recursive: true, force: true });
     await rm(disk(paths.logFile), { force: true });
@@ -103,6 +100,21 @@ export async function uninstallAgent(options: UninstallAgentOptions): Promise<nu
     `Uninstalled. Device ${record.deviceId} stays in the console (offline) until an administrator removes it.`,
   );
   return 0;
+}
+
+/**
+ * Removes the service account; when that fails (userdel refuses while an agent started by hand
+ * still runs as it) the rest is already gone, so it says what is left to do instead of failing.
+ */
+async function removeAccount(options: UninstallAgentOptions, account: string): Promise<void> {
+  try {
+    await deleteSystemAccount(options.root, account);
+    options.out(`Removed the account ${account}`);
+  } catch (error) {
+    options.err(
+      `Warning: the account ${account} was not removed (${(error as Error).message}). Stop any agent still running as it, then run: userdel ${account}`,
+    );
+  }
 }
 
 /** The install folder the running program belongs to (`<install>/versions/<v>/app/…`). */
