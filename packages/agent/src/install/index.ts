@@ -22,4 +22,4 @@ export {
   type InstallPaths,
 } from './install-paths.js';
 export { serviceCommand, serviceUnit, userUnit, autostartEntry } from './system-units.js';
-export { verifyPackage } from './verify-package.js';
+export { verifyPackage, verifySignedFolder } from './verify-package.js';

@@ -78,26 +78,25 @@ function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Checks a package before anything is installed: the manifest's signer is the server key the
- * installer's token pins, the signature over manifest.json holds, every file has the SHA-256
- * the manifest lists, and no file is missing or added. Throws an `AppError` that says which
- * check failed.
+ * Checks a signed folder against the server key pinned by `keyHash` (base64url SHA-256 of the
+ * raw key): the manifest's signer hashes to the pin, its signature over manifest.json holds,
+ * every listed file has its SHA-256, none is missing, none is added, no links, and it holds
+ * only the manifest's version. For packages (the pin from the installer's token) and, the same
+ * way, for upgrade builds (the pin the agent enrolled with).
  *
  * @example
- * const { config, versionDir } = await verifyPackage('/tmp/tether-agent.XXXX');
+ * const manifest = await verifySignedFolder(dir, { keyHash: config.serverKeyHash, signer: 'your server' });
  */
-export async function verifyPackage(dir: string): Promise<VerifiedPackage> {
-  const configText = await readText(dir, PACKAGE_LAYOUT.installerConfig);
+export async function verifySignedFolder(
+  dir: string,
+  pin: { keyHash: string; signer: string },
+): Promise<PackageManifest> {
   const manifestText = await readText(dir, PACKAGE_LAYOUT.manifest);
   const signature = (await readText(dir, PACKAGE_LAYOUT.signature)).trim();
-  const config = InstallerConfig.safeParse(parseJson(configText, PACKAGE_LAYOUT.installerConfig));
-  if (!config.success) throw notIntact(`${PACKAGE_LAYOUT.installerConfig} is not an installer`);
-  const token = parseEnrollmentToken(config.data.token);
-  if (!token) throw notIntact('the installer token is malformed');
   const manifest = PackageManifest.safeParse(parseJson(manifestText, PACKAGE_LAYOUT.manifest));
   if (!manifest.success) throw notIntact(`${PACKAGE_LAYOUT.manifest} is not a package manifest`);
-  if (serverKeyHash(manifest.data.signer) !== token.claims.serverKeyHash) {
-    throw notIntact('it was signed by a key that is not the server key its installer token names');
+  if (serverKeyHash(manifest.data.signer) !== pin.keyHash) {
+    throw notIntact(`it was signed by a key that is not ${pin.signer}`);
   }
   if (!verifyText(manifest.data.signer, packageSigningInput(manifestText), signature)) {
     throw notIntact('the signature of its manifest does not hold');
@@ -119,5 +118,27 @@ export async function verifyPackage(dir: string): Promise<VerifiedPackage> {
       throw notIntact(`${path} differs from the file the server signed`);
     }
   }
-  return { dir, config: config.data, manifest: manifest.data, versionDir };
+  return manifest.data;
+}
+
+/**
+ * Checks a package before anything is installed: its folder is signed by the server key the
+ * installer's token pins ({@link verifySignedFolder}). Throws an `AppError` that says which
+ * check failed.
+ *
+ * @example
+ * const { config, versionDir } = await verifyPackage('/tmp/tether-agent.XXXX');
+ */
+export async function verifyPackage(dir: string): Promise<VerifiedPackage> {
+  const configText = await readText(dir, PACKAGE_LAYOUT.installerConfig);
+  const config = InstallerConfig.safeParse(parseJson(configText, PACKAGE_LAYOUT.installerConfig));
+  if (!config.success) throw notIntact(`${PACKAGE_LAYOUT.installerConfig} is not an installer`);
+  const token = parseEnrollmentToken(config.data.token);
+  if (!token) throw notIntact('the installer token is malformed');
+  const manifest = await verifySignedFolder(dir, {
+    keyHash: token.claims.serverKeyHash,
+    signer: 'the server key its installer token names',
+  });
+  const versionDir = `${PACKAGE_LAYOUT.versionsDir}/${manifest.version}`;
+  return { dir, config: config.data, manifest, versionDir };
 }
