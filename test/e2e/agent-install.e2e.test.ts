@@ -178,6 +178,7 @@ test('a service install into a minimal Debian without Node runs as its own accou
     true,
   );
   assert.equal(existsSync(join(root, `opt/tether-agent/current/runtime/node`)), true);
+  assert.equal(existsSync(join(root, 'opt/tether-agent/installer.json')), false, 'no token kept');
 
   // systemd is not PID 1 here: run the unit's ExecStart as its User= would.
   const execStart = (keys.get('ExecStart') ?? '').split(' ');
@@ -265,6 +266,11 @@ test("a package unpacked in the install folder itself (the .deb) installs in pla
     packaged,
   );
   assert.equal(existsSync(join(pkg, 'current/runtime/node')), true);
+  assert.equal(
+    (await stat(join(pkg, 'installer.json'))).mode & 0o777,
+    0o600,
+    'its token is private',
+  );
   assert.match(await readFile(join(root, 'etc/passwd'), 'utf8'), /^tether-agent:/m);
 
   // The package manager running the postinst again (an upgrade of the .deb) is told why not.

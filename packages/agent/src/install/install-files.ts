@@ -1,4 +1,4 @@
-import { cp, lchown, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, lchown, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PACKAGE_LAYOUT } from '@tether/protocol/agent-package';
 
@@ -19,7 +19,8 @@ export async function makeFolder(path: string, mode: number): Promise<Undo> {
 /**
  * Copies the launcher and the package's one version into the install folder and points
  * `current` at it. A package unpacked in the install folder itself (the .deb) only gets the
- * link: its files belong to the package manager.
+ * link (its files belong to the package manager) and its installer.json made private. A copy
+ * never takes installer.json along.
  */
 export async function placeFiles(options: {
   packageDir: string;
@@ -29,7 +30,10 @@ export async function placeFiles(options: {
 }): Promise<Undo[]> {
   const { packageDir, installDir, versionDir } = options;
   const undo: Undo[] = [];
-  if (!options.isInPlace) {
+  if (options.isInPlace) {
+    // It carries the installer's token: an enrolment credential until it expires, for root only.
+    await chmod(join(installDir, PACKAGE_LAYOUT.installerConfig), 0o600);
+  } else {
     undo.push(await makeFolder(installDir, 0o755));
     await cp(join(packageDir, PACKAGE_LAYOUT.launcher), join(installDir, PACKAGE_LAYOUT.launcher));
     await cp(join(packageDir, versionDir), join(installDir, versionDir), { recursive: true });
