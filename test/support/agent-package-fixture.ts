@@ -96,18 +96,24 @@ export interface AgentBuild {
 
 export async function createAgentBuild(): Promise<AgentBuild> {
   const dir = await mkdtemp(join(tmpdir(), 'tether-agent-build-'));
-  const version = join(dir, PACKAGE_LAYOUT.versionsDir, PACKAGE_VERSION);
-  const appDir = join(version, PACKAGE_LAYOUT.appDir);
-  const built = await agentApp(join(dir, 'bundle'));
-  await cp(built, appDir, { recursive: true, filter: (path) => !path.endsWith('.map') });
-  await rm(join(dir, 'bundle'), { recursive: true, force: true });
-  await copyNodePty(appDir);
-  await mkdir(join(version, 'runtime'), { recursive: true });
-  await cp(process.execPath, join(version, PACKAGE_LAYOUT.runtime));
-  const launcher = join(dir, PACKAGE_LAYOUT.launcher);
-  await cp(join(ROOT, 'packages/agent/launcher/tether-agent.sh'), launcher);
-  await chmod(launcher, 0o755);
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  try {
+    const version = join(dir, PACKAGE_LAYOUT.versionsDir, PACKAGE_VERSION);
+    const appDir = join(version, PACKAGE_LAYOUT.appDir);
+    const built = await agentApp(join(dir, 'bundle'));
+    await cp(built, appDir, { recursive: true, filter: (path) => !path.endsWith('.map') });
+    await rm(join(dir, 'bundle'), { recursive: true, force: true });
+    await copyNodePty(appDir);
+    await mkdir(join(version, 'runtime'), { recursive: true });
+    await cp(process.execPath, join(version, PACKAGE_LAYOUT.runtime));
+    const launcher = join(dir, PACKAGE_LAYOUT.launcher);
+    await cp(join(ROOT, 'packages/agent/launcher/tether-agent.sh'), launcher);
+    await chmod(launcher, 0o755);
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { dir, remove };
 }
 
 /** What goes into one package's installer.json besides what the installer record says. */
