@@ -192,7 +192,7 @@ async function refuseExisting(
   if (device) {
     throw new AppError(
       'CONFLICT',
-      `The agent is already installed here: ${paths.dataDir} is device ${device.deviceId} of ${device.serverUrl}. Uninstall it first (${paths.installDir}/tether-agent uninstall), or remove that device in the console.`,
+      `The agent is already installed here: ${paths.dataDir} is device ${device.deviceId} of ${device.serverUrl}. To install anew, remove it first with ${paths.installDir}/tether-agent uninstall --purge (and the old device in the console).`,
     );
   }
   const installDir = onDisk(install.root, paths.installDir);
