@@ -19,7 +19,12 @@ export {
   type UserPresence,
 } from './assistance/user-presence.js';
 export { systemClock, type Clock, type CancelTimer } from './clock.js';
-export { CONFIG_FILE, IDENTITY_FILE, type AgentConfig } from './identity/agent-state.js';
+export {
+  CONFIG_FILE,
+  IDENTITY_FILE,
+  enrolledDevice,
+  type AgentConfig,
+} from './identity/agent-state.js';
 export type { Platform, MemoryUsage } from './platform/platform.js';
 export type { Logger } from 'pino';
 export { createLogger } from './logging.js';

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
+import { agentInstallCommand, agentUninstallCommand } from './commands/agent-install.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { runProgram } from './run-program.js';
@@ -11,6 +12,8 @@ import { runProgram } from './run-program.js';
 export const AGENT_COMMANDS: Command[] = [
   agentEnrollCommand,
   agentRunCommand,
+  agentInstallCommand,
+  agentUninstallCommand,
   ...agentPromptCommands,
   ...agentUnattendedCommands,
 ];

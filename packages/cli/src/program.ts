@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { runProgram } from './run-program.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
+import { agentInstallCommand, agentUninstallCommand } from './commands/agent-install.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
@@ -37,6 +38,8 @@ export const TETHER_COMMANDS: Command[] = [
   serverUninstallCommand,
   agentEnrollCommand,
   agentRunCommand,
+  agentInstallCommand,
+  agentUninstallCommand,
   ...agentPromptCommands,
   ...agentUnattendedCommands,
   ...groupCommands,

@@ -1,10 +1,5 @@
-import {
-  AppError,
-  EnrollResponse,
-  ErrorBody,
-  parseEnrollmentToken,
-  type EnrollRequest,
-} from '@tether/protocol/agent';
+import { AppError, EnrollResponse, ErrorBody, parseEnrollmentToken } from '@tether/protocol/agent';
+import type { EnrollWithOverridesRequest, InstallOverrides } from '@tether/protocol/agent-package';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { generateIdentityKey } from '../identity/ed25519.js';
@@ -26,6 +21,11 @@ export interface EnrollAgentOptions {
   /** How long to wait for the server; 15 s by default. */
   fetchTimeoutMs?: number;
   clock?: Clock;
+  /**
+   * Install-time overrides of the installer's attributes (A-3), sent with the request; the
+   * server refuses any its installer does not allow.
+   */
+  overrides?: InstallOverrides;
 }
 
 /** What enrolment produced. */
@@ -58,10 +58,13 @@ export async function enrollAgent(options: EnrollAgentOptions): Promise<Enrolled
   const serverUrl = parseServerUrl(options.serverUrl);
   const identity = generateIdentityKey();
   const inventory = await collectInventory(selectPlatform(process.platform));
-  const request: EnrollRequest = {
+  const request: EnrollWithOverridesRequest = {
     token: options.token.trim(),
     publicKey: identity.publicKey,
     inventory,
+    ...(options.overrides && Object.keys(options.overrides).length > 0
+      ? { overrides: options.overrides }
+      : {}),
   };
   log.info({ server: serverUrl.origin, installerId: token.claims.installerId }, 'enrolling agent');
   const reply = await postJson(new URL('/api/v1/agent/enroll', serverUrl), request, {

@@ -114,6 +114,28 @@ export async function readAgentState(dataDir: string): Promise<AgentState> {
   return { config, privateKey };
 }
 
+/**
+ * The device this data folder is enrolled as, from `agent.json`; undefined when it holds no
+ * enrolment. Used to refuse a second enrolment or install over it.
+ *
+ * @example
+ * const existing = await enrolledDevice('/var/lib/tether-agent'); // { deviceId, serverUrl } | undefined
+ */
+export async function enrolledDevice(
+  dataDir: string,
+): Promise<{ deviceId: string; serverUrl: string } | undefined> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(join(dataDir, CONFIG_FILE), 'utf8'));
+  } catch {
+    return undefined; // no readable agent.json: not enrolled
+  }
+  const config = parseAgentConfig(json);
+  return 'badField' in config
+    ? undefined
+    : { deviceId: config.deviceId, serverUrl: config.serverUrl };
+}
+
 async function readOrExplain(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');

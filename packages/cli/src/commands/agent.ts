@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AgentHandle } from '@tether/agent';
+import { AppError } from '@tether/protocol/app-error';
 import { requireOption, stringOption, type Command, type CommandInput } from '../command.js';
 import { waitForSignal } from './wait-for-signal.js';
 import { setUpDesktop } from './agent-desktop-option.js';
@@ -35,26 +36,36 @@ function agentRunCommandLine(dataDir: string): string {
 export const agentEnrollCommand: Command = {
   name: 'agent enroll',
   summary: 'Enrol this machine with a Tether server using an installer token.',
-  usage: `tether agent enroll --server URL --token TOKEN [--data-dir DIR]
+  usage: `tether agent enroll --server URL --token TOKEN [--data-dir DIR] [--force]
 
   --server URL     the server's https URL, as printed with the installer
   --token TOKEN    the installer's enrolment token
   --data-dir DIR   where the agent keeps its identity (default ~/.tether-agent,
                    env TETHER_AGENT_DATA_DIR; a service install uses /var/lib/tether-agent)
+  --force          enrol again although DIR already holds an enrolment: this makes a new
+                   device and the old one stays in the console (remove it there)
 
 ${PROXY_HELP}`,
   options: {
     server: { type: 'string' },
     token: { type: 'string' },
     'data-dir': { type: 'string' },
+    force: { type: 'boolean' },
   },
   async run(input) {
-    const { createLogger, enrollAgent } = await import('@tether/agent');
+    const { createLogger, enrollAgent, enrolledDevice } = await import('@tether/agent');
     const log = createLogger({
       level: stringOption(input, 'log-level') ?? 'warn',
       destination: process.stderr,
     });
     const dataDir = agentDataDir(input);
+    const existing = await enrolledDevice(dataDir);
+    if (existing && input.values['force'] !== true) {
+      throw new AppError(
+        'CONFLICT',
+        `This machine is already enrolled: ${resolve(dataDir)} is device ${existing.deviceId} of ${existing.serverUrl}. Enrolling again would make a second device. Use that one (${agentRunCommandLine(dataDir)}), or add --force to enrol anew and remove the old device in the console.`,
+      );
+    }
     const result = await enrollAgent({
       serverUrl: requireOption(input, 'server', 'agent enroll'),
       token: requireOption(input, 'token', 'agent enroll'),

@@ -5,6 +5,17 @@ import { z } from 'zod';
 import { Base64Url, InstallerId, Timestamp } from '../ids.js';
 import { InstallerAttributeName, InstallerAttributes } from '../api/installers.js';
 
+// What installing needs from the installer schemas, so the agent's install code (which may not
+// import the `@tether/protocol` barrel) reaches them through this entry.
+export {
+  EPHEMERAL_MAX_OFFLINE_MINUTES,
+  INSTALL_OVERRIDE_OPTIONS,
+  InstallOverrides,
+  type EnrollWithOverridesRequest,
+  type InstallOverrideOption,
+  type InstallerAttributeName,
+} from '../api/installers.js';
+
 /**
  * Where things are inside a package (the folder a `.run`, `.tar.gz` or `.deb` unpacks to) and
  * inside an install (`/opt/tether-agent` for a service, `~/.local/share/tether-agent` for a user):
