@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { planDesktop, type DesktopMachine } from './demo-desktop.js';
+
+const ALL = { xvfb: true, x11vnc: true, xterm: true };
+const machine = (overrides: Partial<DesktopMachine> = {}): DesktopMachine => ({
+  display: undefined,
+  isWaylandOnly: false,
+  has: ALL,
+  ...overrides,
+});
+
+test('auto shares this user’s display when x11vnc can, else starts a virtual one', () => {
+  assert.deepEqual(planDesktop('auto', machine({ display: ':0' })), {
+    kind: 'display',
+    display: ':0',
+  });
+  assert.deepEqual(planDesktop('auto', machine()), { kind: 'virtual', withTerminal: true });
+  assert.deepEqual(planDesktop('auto', machine({ has: { ...ALL, xterm: false } })), {
+    kind: 'virtual',
+    withTerminal: false,
+  });
+  assert.deepEqual(planDesktop('virtual', machine({ display: ':0' })), {
+    kind: 'virtual',
+    withTerminal: true,
+  });
+});
+
+test('without the programs it needs, the demo says what to install', () => {
+  const none = (choice: 'auto' | 'display', overrides: Partial<DesktopMachine>): string => {
+    const plan = planDesktop(choice, machine(overrides));
+    if (plan.kind !== 'none') assert.fail(`expected no desktop, got ${plan.kind}`);
+    return plan.reason;
+  };
+  const nothing = { xvfb: false, x11vnc: false, xterm: false };
+  assert.match(
+    none('auto', { has: nothing }),
+    /no display here, and Xvfb and x11vnc are not installed.*sudo apt install xvfb x11vnc/,
+  );
+  assert.match(
+    none('auto', { has: { ...ALL, xvfb: false } }),
+    /no display here, and Xvfb is not installed/,
+  );
+  assert.match(
+    none('auto', { display: ':1', has: nothing }),
+    /x11vnc is not installed to share display :1/,
+  );
+  assert.match(
+    none('auto', { isWaylandOnly: true, has: nothing }),
+    /Wayland session has no X display for x11vnc/,
+  );
+  assert.match(none('display', {}), /no X display here/);
+  assert.equal(planDesktop('off', machine({ display: ':0' })).kind, 'none');
+});
