@@ -43,8 +43,8 @@ function PublicUrlForm({ initial }: { initial: PublicUrlSettings }) {
     <form className="card" onSubmit={onSubmit} data-testid="public-url-form">
       <p className="muted">
         The https address agents, agent packages and enrolment commands use to reach this server:
-        the name or address other machines reach it at (through NAT or a reverse proxy, theirs).
-        Agents enrolled before keep the address they enrolled with.
+        the name or address other machines reach it at (the proxy’s or the NAT’s, when they go
+        through one). Agents enrolled before keep the address they enrolled with.
       </p>
       <p className="field-wide">
         In use:{' '}
