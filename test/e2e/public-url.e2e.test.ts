@@ -20,13 +20,20 @@ const audited = async () =>
     .json(AuditPage)
     .entries.filter((entry) => entry.target === 'public-url');
 
+/** Creates an installer as a browser page of `origin` would (no Origin header: not a browser). */
+async function createInstaller(origin?: string) {
+  await ensureDeviceGroup(server.admin, 'Test devices');
+  return server.admin.request(
+    'POST',
+    '/api/v1/installers',
+    { group: 'Test devices', validForSec: 600 },
+    origin === undefined ? {} : { origin },
+  );
+}
+
 /** The enrolment command of a new installer: it carries the public URL. */
 async function enrollCommand(): Promise<string> {
-  await ensureDeviceGroup(server.admin, 'Test devices');
-  const created = await server.admin.request('POST', '/api/v1/installers', {
-    group: 'Test devices',
-    validForSec: 600,
-  });
+  const created = await createInstaller();
   assert.equal(created.status, 201, created.text);
   return created.json(CreateInstallerResponse).enrollCommand;
 }
@@ -77,6 +84,10 @@ test('a saved address is used at once by new installers, and the change is audit
     effective: 'https://support.example.com:8443',
     source: 'saved',
   });
+
+  // Pages loaded from the saved address (a proxy that rewrites Host) may change things; others not.
+  assert.equal((await createInstaller('https://support.example.com:8443')).status, 201);
+  assert.equal((await createInstaller('https://elsewhere.example.com')).status, 403);
 
   const cleared = await conf.request('PUT', '/conf/api/public-url', { url: null });
   assert.equal(cleared.json(PublicUrlSettings).source, 'detected');
