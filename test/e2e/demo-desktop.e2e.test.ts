@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
 import { DeviceList } from '@tether/protocol';
 import { startCli, stopProcess, waitFor } from '../support/cli.js';
@@ -109,8 +110,10 @@ test('the virtual display refuses clients without its cookie, and ends with the 
 
   // Ctrl+C: the demo stops its agent, then the display, then the server (no SIGKILL here).
   const exited = new Promise((resolve) => demo.once('exit', resolve));
+  const stopping = performance.now();
   demo.kill('SIGINT');
   assert.equal(await exited, 0, demo.output());
+  t.diagnostic(`the demo stopped in ${Math.round(performance.now() - stopping)} ms`);
   assert.match(demo.output(), /Stopping…/);
   await waitFor('Xvfb to end with the demo', () => (isRunning(xvfb) ? undefined : true));
   const left = (await readdir(tmpdir())).filter((name) => name.startsWith('tether-demo-desktop-'));

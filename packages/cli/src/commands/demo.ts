@@ -105,9 +105,8 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
     input.out('Press Ctrl+C to stop.');
     await waitForSignal();
     input.out('Stopping…');
-    await agent.stop();
-    await desktop.stop();
-    await server.close();
+    // Together: each ends on its own (x11vnc with the agent, the agent's link with the server).
+    await Promise.all([agent.stop(), desktop.stop(), server.close()]);
     return 0;
   },
 };
