@@ -25,18 +25,10 @@ function describe(settings: PublicUrlSettings): string {
   return [...lines, ...settings.warnings.map((warning) => `warning: ${warning}`)].join('\n');
 }
 
-/** The settings as a server on this data directory sees them (its last bound port, if any). */
+/** The settings as a server on this data directory uses them. */
 async function settingsOf(store: Store, config: ServerConfig): Promise<PublicUrlSettings> {
-  const { describePublicUrl, detectPublicHost, readLastStart, readSavedPublicUrl } =
-    await import('@tether/server');
-  const https = (await readLastStart(store))?.listeners.find((state) => state.name === 'https');
-  const host = https?.host ?? config.listen.host;
-  return describePublicUrl({
-    configured: config.publicUrl,
-    saved: await readSavedPublicUrl(store),
-    detectedHost: await detectPublicHost(host),
-    port: https?.port ?? config.listen.port,
-  });
+  const { readPublicUrlHeadless } = await import('@tether/server');
+  return readPublicUrlHeadless({ config, store });
 }
 
 export const publicUrlCommand: Command = {
