@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planDesktop, type DesktopMachine } from './demo-desktop.js';
+import { planDesktop, type DesktopChoice, type DesktopMachine } from './demo-desktop.js';
 
 const ALL = { xvfb: true, x11vnc: true, xterm: true };
 const machine = (overrides: Partial<DesktopMachine> = {}): DesktopMachine => ({
   display: undefined,
-  isWaylandOnly: false,
+  isWayland: false,
   has: ALL,
   ...overrides,
 });
@@ -24,10 +24,19 @@ test('auto shares this user’s display when x11vnc can, else starts a virtual o
     kind: 'virtual',
     withTerminal: true,
   });
+  // x11vnc would show XWayland's few windows, not the screen: a virtual display instead.
+  assert.deepEqual(planDesktop('auto', machine({ display: ':0', isWayland: true })), {
+    kind: 'virtual',
+    withTerminal: true,
+  });
+  assert.deepEqual(planDesktop('display', machine({ display: ':0', isWayland: true })), {
+    kind: 'display',
+    display: ':0',
+  });
 });
 
 test('without the programs it needs, the demo says what to install', () => {
-  const none = (choice: 'auto' | 'display', overrides: Partial<DesktopMachine>): string => {
+  const none = (choice: DesktopChoice, overrides: Partial<DesktopMachine>): string => {
     const plan = planDesktop(choice, machine(overrides));
     if (plan.kind !== 'none') assert.fail(`expected no desktop, got ${plan.kind}`);
     return plan.reason;
@@ -46,9 +55,13 @@ test('without the programs it needs, the demo says what to install', () => {
     /x11vnc is not installed to share display :1/,
   );
   assert.match(
-    none('auto', { isWaylandOnly: true, has: nothing }),
-    /Wayland session has no X display for x11vnc/,
+    none('auto', { display: ':0', isWayland: true, has: nothing }),
+    /x11vnc cannot show this Wayland session, and Xvfb and x11vnc are not installed/,
   );
   assert.match(none('display', {}), /no X display here/);
+  assert.match(
+    none('virtual', { display: ':0', has: { ...ALL, xvfb: false } }),
+    /Xvfb is not installed for a virtual display/,
+  );
   assert.equal(planDesktop('off', machine({ display: ':0' })).kind, 'none');
 });

@@ -19,8 +19,11 @@ export const DESKTOP_CHOICES: readonly DesktopChoice[] = ['auto', 'display', 'vi
 export interface DesktopMachine {
   /** `$DISPLAY`: an X display of the user running the demo. */
   display: string | undefined;
-  /** `$WAYLAND_DISPLAY` without an X display: x11vnc cannot show it. */
-  isWaylandOnly: boolean;
+  /**
+   * A Wayland session (`$WAYLAND_DISPLAY`): x11vnc sees only its X programs (XWayland), not the
+   * screen, so `auto` prefers a virtual display there.
+   */
+  isWayland: boolean;
   has: { xvfb: boolean; x11vnc: boolean; xterm: boolean };
 }
 
@@ -35,32 +38,40 @@ const INSTALL =
 
 /**
  * Decides which desktop the demo's agent shows: `auto` shares this user's X display when there
- * is one and x11vnc, else starts a private virtual display (Xvfb) when Xvfb and x11vnc are
- * installed, else none, saying what to install.
+ * is one and x11vnc (not in a Wayland session), else starts a private virtual display (Xvfb)
+ * when Xvfb and x11vnc are installed, else none, saying what to install.
  *
  * @example
- * planDesktop('auto', { display: undefined, isWaylandOnly: false, has: { xvfb: true, x11vnc: true, xterm: false } });
+ * planDesktop('auto', { display: undefined, isWayland: false, has: { xvfb: true, x11vnc: true, xterm: false } });
  * // { kind: 'virtual', withTerminal: false }
  */
 export function planDesktop(choice: DesktopChoice, machine: DesktopMachine): DesktopPlan {
-  if (choice === 'off') return { kind: 'none', reason: 'turned off with --desktop off' };
+  const none = (reason: string): DesktopPlan => ({ kind: 'none', reason });
+  if (choice === 'off') return none('turned off with --desktop off');
   const { display, has } = machine;
   const canShareDisplay = display !== undefined && has.x11vnc;
-  if (choice !== 'virtual' && canShareDisplay) return { kind: 'display', display };
   if (choice === 'display') {
-    const missing =
-      display === undefined ? 'there is no X display here ($DISPLAY)' : 'x11vnc is not installed';
-    return { kind: 'none', reason: `${missing}; see --help` };
+    if (canShareDisplay) return { kind: 'display', display };
+    return none(
+      display === undefined
+        ? 'there is no X display here ($DISPLAY); try --desktop virtual'
+        : `x11vnc is not installed to share display ${display} (${INSTALL})`,
+    );
   }
+  if (choice === 'auto' && canShareDisplay && !machine.isWayland)
+    return { kind: 'display', display };
   if (has.xvfb && has.x11vnc) return { kind: 'virtual', withTerminal: has.xterm };
   const missing = [!has.xvfb && 'Xvfb', !has.x11vnc && 'x11vnc'].filter(Boolean).join(' and ');
+  const forVirtual = `${missing} ${missing.includes(' and ') ? 'are' : 'is'} not installed for a virtual one`;
   const why =
-    display !== undefined
-      ? `x11vnc is not installed to share display ${display}`
-      : machine.isWaylandOnly
-        ? `this Wayland session has no X display for x11vnc, and ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not installed for a virtual one`
-        : `there is no display here, and ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not installed for a virtual one`;
-  return { kind: 'none', reason: `${why}. Install them (${INSTALL}) and start again` };
+    choice === 'virtual'
+      ? `${missing} ${missing.includes(' and ') ? 'are' : 'is'} not installed for a virtual display`
+      : machine.isWayland
+        ? `x11vnc cannot show this Wayland session, and ${forVirtual}`
+        : display !== undefined
+          ? `x11vnc is not installed to share display ${display}`
+          : `there is no display here, and ${forVirtual}`;
+  return none(`${why}. Install them (${INSTALL}) and start again`);
 }
 
 /** Reads what this machine offers from the environment and the PATH. */
@@ -71,7 +82,7 @@ export async function readDesktopMachine(env: NodeJS.ProcessEnv): Promise<Deskto
   );
   return {
     display,
-    isWaylandOnly: display === undefined && Boolean(env.WAYLAND_DISPLAY),
+    isWayland: Boolean(env.WAYLAND_DISPLAY) || env.XDG_SESSION_TYPE === 'wayland',
     has: { xvfb: xvfb ?? false, x11vnc: x11vnc ?? false, xterm: xterm ?? false },
   };
 }

@@ -30,11 +30,12 @@ https://localhost:7615/conf), enrols this machine on first run and runs its agen
 options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/agent.log.
 
 --desktop: what "Open desktop" on this machine's device shows.
-  auto (default): this user's X display ($DISPLAY) when x11vnc is installed, else a private
-    virtual display when Xvfb and x11vnc are installed (with a terminal if xterm is), else none
-    (the demo says what to install: sudo apt install xvfb x11vnc xterm).
+  auto (default): this user's X display ($DISPLAY) when x11vnc is installed (not in a Wayland
+    session: x11vnc would see no screen there), else a private virtual display when Xvfb and
+    x11vnc are installed (with a terminal if xterm is), else none (the demo says what to
+    install: sudo apt install xvfb x11vnc xterm).
   display: this user's X display only. virtual: a private virtual display even with a display.
-  off: no desktop. A Wayland session without X cannot be shared by x11vnc: use virtual.`,
+  off: no desktop.`,
   options: { ...serverFlagOptions, desktop: { type: 'string' } },
   async run(input) {
     const desktopChoice = desktopOption(input);
