@@ -70,6 +70,18 @@ test('a bridge address is used only when the machine has no other', async () => 
   );
 });
 
+test('a machine without IPv4 is reached at its first global IPv6 address', async () => {
+  const ipv6 = (address: string): NetworkInterfaceInfo => ({
+    ...ipv4('0.0.0.0'),
+    address,
+    family: 'IPv6',
+    scopeid: 0,
+    cidr: `${address}/64`,
+  });
+  const interfaces = { lo: [ipv4('127.0.0.1', true)], eth0: [ipv6('fe80::1'), ipv6('fd00::2')] };
+  assert.equal(await detectPublicHost('::', machine({ hostname: 'vm', interfaces })), '[fd00::2]');
+});
+
 test('a resolver that fails or never answers leaves the address, then localhost', async () => {
   const failing = machine({ hostname: 'vm', canonical: new Error('EAI_AGAIN'), interfaces: LAN });
   assert.equal(await detectPublicHost('0.0.0.0', failing), '192.168.1.20');

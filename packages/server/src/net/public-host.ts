@@ -32,7 +32,8 @@ export const systemNetwork: MachineNetwork = {
  * The host other machines most likely reach this server at, for the public URL when nobody set
  * one: a listener bound to one address is reached there (a loopback one only from here:
  * `localhost`); bound to every address, this machine's fully qualified name when it has one,
- * else its first non-loopback IPv4 address (real interfaces before bridges), else `localhost`.
+ * else its first non-loopback IPv4 address (real interfaces before bridges), else its first
+ * global IPv6 address, else `localhost`.
  * IPv6 addresses come in brackets, ready for a URL.
  *
  * @example
@@ -45,7 +46,12 @@ export async function detectPublicHost(
 ): Promise<string> {
   if (isLoopbackHost(listenHost)) return 'localhost';
   if (!isWildcard(listenHost)) return isIP(listenHost) === 6 ? `[${listenHost}]` : listenHost;
-  return (await fullyQualifiedName(network)) ?? firstIpv4(network) ?? 'localhost';
+  return (
+    (await fullyQualifiedName(network)) ??
+    firstAddress(network, 'IPv4') ??
+    firstAddress(network, 'IPv6') ??
+    'localhost'
+  );
 }
 
 /** True for `localhost`, 127.0.0.0/8 and ::1 (also in brackets): only this machine reaches it. */
@@ -84,14 +90,26 @@ function isUsableName(name: string): boolean {
   );
 }
 
-function firstIpv4(network: MachineNetwork): string | undefined {
+/** The first address of `family` other machines may reach: no loopback, no link-local. */
+function firstAddress(network: MachineNetwork, family: 'IPv4' | 'IPv6'): string | undefined {
   const candidates = Object.entries(network.interfaces()).flatMap(([name, addresses]) =>
     (addresses ?? [])
-      .filter((info) => info.family === 'IPv4' && !info.internal)
-      .filter((info) => !info.address.startsWith('127.') && !info.address.startsWith('169.254.'))
+      .filter(
+        (info) => info.family === family && !info.internal && !isLoopbackOrLinkLocal(info.address),
+      )
       .map((info) => ({ address: info.address, isVirtual: VIRTUAL_INTERFACE.test(name) })),
   );
-  return (candidates.find((candidate) => !candidate.isVirtual) ?? candidates[0])?.address;
+  const address = (candidates.find((candidate) => !candidate.isVirtual) ?? candidates[0])?.address;
+  return address !== undefined && family === 'IPv6' ? `[${address}]` : address;
+}
+
+function isLoopbackOrLinkLocal(address: string): boolean {
+  return (
+    address.startsWith('127.') ||
+    address.startsWith('169.254.') ||
+    address === '::1' ||
+    /^fe[89ab]/i.test(address)
+  );
 }
 
 function withTimeout<T>(work: Promise<T>): Promise<T | undefined> {
