@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planDesktop, type DesktopChoice, type DesktopMachine } from './demo-desktop.js';
+import {
+  planDesktop,
+  startDemoDesktop,
+  type DesktopChoice,
+  type DesktopMachine,
+} from './demo-desktop.js';
 
 const ALL = { xvfb: true, x11vnc: true, xterm: true };
 const machine = (overrides: Partial<DesktopMachine> = {}): DesktopMachine => ({
@@ -64,4 +69,17 @@ test('without the programs it needs, the demo says what to install', () => {
     /Xvfb is not installed for a virtual display/,
   );
   assert.equal(planDesktop('off', machine({ display: ':0' })).kind, 'none');
+});
+
+test('a virtual display that cannot start leaves the demo without a desktop, saying why', async () => {
+  const path = process.env.PATH;
+  process.env.PATH = '/nonexistent'; // Xvfb cannot be found
+  try {
+    const desktop = await startDemoDesktop({ kind: 'virtual', withTerminal: false });
+    assert.deepEqual(desktop.agentArgs, []);
+    assert.match(desktop.summary, /^none: the virtual display could not start \(Xvfb .*ENOENT/);
+    await desktop.stop();
+  } finally {
+    process.env.PATH = path;
+  }
 });

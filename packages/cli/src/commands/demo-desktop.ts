@@ -102,7 +102,8 @@ export interface DemoDesktop {
  * Starts what `plan` needs. A virtual display is private: Xvfb only accepts clients holding a
  * random cookie (an X authority file readable by this user alone), so other local users can
  * neither watch it nor type into its terminal; it ends with the demo (a parent-death signal
- * where util-linux `setpriv` exists, else at the demo's clean stop).
+ * where util-linux `setpriv` exists, else at the demo's clean stop). Never throws: a virtual
+ * display that cannot start leaves the demo without a desktop, and the summary says why.
  *
  * @example
  * const desktop = await startDemoDesktop(planDesktop('auto', await readDesktopMachine(env)));
@@ -124,7 +125,12 @@ export async function startDemoDesktop(plan: DesktopPlan): Promise<DemoDesktop> 
       summary: `this machine's display ${plan.display}, shared with x11vnc while the demo runs.`,
       stop: nothing,
     };
-  return startVirtualDisplay(plan.withTerminal);
+  return startVirtualDisplay(plan.withTerminal).catch((error: unknown) =>
+    startDemoDesktop({
+      kind: 'none',
+      reason: `the virtual display could not start (${error instanceof Error ? error.message : String(error)})`,
+    }),
+  );
 }
 
 async function startVirtualDisplay(withTerminal: boolean): Promise<DemoDesktop> {
