@@ -1,5 +1,6 @@
-// `tether demo` (what `npm start` runs) gives this machine's device a desktop: here, with no
-// display, a private virtual one (Xvfb with a terminal) that "Open desktop" shows and drives.
+// `tether demo` (what `npm start` runs) gives this machine's device a desktop: with no X display
+// (here a Wayland session without X), a private virtual one (Xvfb with a terminal) that "Open
+// desktop" shows and drives; with an X display, that display.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import { DeviceList } from '@tether/protocol';
 import { startCli, stopProcess, waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 import { openDesktop } from '../support/rfb-client.js';
+import { startXDesktop } from '../support/x-desktop.js';
 
 const PASSWORD = 'demo-admin-password-1';
 const marker = join(tmpdir(), `tether-demo-typed-${randomUUID()}`);
@@ -52,30 +54,68 @@ function xClient(command: string, env: NodeJS.ProcessEnv): Promise<number | null
   });
 }
 
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tether-demo-'));
-  const flags = ['--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'];
-  demo = startCli(['demo', '--desktop', 'virtual', ...flags], {
-    env: { TETHER_ADMIN_PASSWORD: PASSWORD, DISPLAY: '' },
+/**
+ * Starts `tether demo` on `folder` and signs in to the console it prints. A folder is used
+ * once: the agent enrolled there keeps the server's first (random) port.
+ */
+async function startDemo(folder: string, args: string[], env: NodeJS.ProcessEnv) {
+  const flags = ['--data-dir', folder, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'];
+  const child = startCli(['demo', ...args, ...flags], {
+    env: { TETHER_ADMIN_PASSWORD: PASSWORD, ...env },
   });
   const url = await waitFor(
     'the demo to start',
     () => {
-      if (demo.exitCode !== null) throw new Error(`the demo exited: ${demo.output()}`);
-      return demo.output().includes('Press Ctrl+C')
-        ? /Console: +(https:\S+)/.exec(demo.output())?.[1]
+      if (child.exitCode !== null) throw new Error(`the demo exited: ${child.output()}`);
+      return child.output().includes('Press Ctrl+C')
+        ? /Console: +(https:\S+)/.exec(child.output())?.[1]
         : undefined;
     },
     120_000,
   );
-  display = /Desktop: +a private virtual display (:\d+)/.exec(demo.output())?.[1] ?? '';
-  assert.notEqual(display, '', demo.output());
-  client = new HttpsClient(url, await readFile(join(dataDir, 'keys/tls-self-signed.crt'), 'utf8'));
-  const login = await client.request('POST', '/api/v1/auth/login', {
+  const signedIn = new HttpsClient(
+    url,
+    await readFile(join(folder, 'keys/tls-self-signed.crt'), 'utf8'),
+  );
+  const login = await signedIn.request('POST', '/api/v1/auth/login', {
     username: 'admin',
     password: PASSWORD,
   });
   assert.equal(login.status, 200, login.text);
+  return { child, client: signedIn };
+}
+
+/** Opens a desktop on the demo's device; a failure says what the agent logged. */
+async function openDemoDesktop(signedIn: HttpsClient, folder: string) {
+  const device = await demoDevice(signedIn);
+  return openDesktop(signedIn, device.id).catch(async (error: unknown) => {
+    const log = await readFile(join(folder, 'agent.log'), 'utf8').catch(() => '');
+    throw new Error(`${(error as Error).message}\nagent.log:\n${log.slice(-3000)}`);
+  });
+}
+
+/** The demo's own device, once online. */
+function demoDevice(signedIn: HttpsClient) {
+  return waitFor(
+    'the demo’s agent to come online',
+    async () =>
+      (await signedIn.request('GET', '/api/v1/devices'))
+        .json(DeviceList)
+        .devices.find((candidate) => candidate.online),
+    120_000,
+  );
+}
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tether-demo-'));
+  ({ child: demo, client } = await startDemo(dataDir, [], {
+    // A Wayland session without X: auto picks a virtual display, and x11vnc (which refuses to run
+    // when it sees Wayland) must not see it.
+    DISPLAY: '',
+    WAYLAND_DISPLAY: 'wayland-0',
+  }));
+  display = /Desktop: +a private virtual display (:\d+)/.exec(demo.output())?.[1] ?? '';
+  assert.notEqual(display, '', demo.output());
 });
 after(async () => {
   await stopProcess(demo);
@@ -84,15 +124,7 @@ after(async () => {
 });
 
 test('"Open desktop" on the demo’s own device shows a virtual screen with a terminal that takes typing', async () => {
-  const device = await waitFor(
-    'the demo’s agent to come online',
-    async () =>
-      (await client.request('GET', '/api/v1/devices'))
-        .json(DeviceList)
-        .devices.find((candidate) => candidate.online),
-    120_000,
-  );
-  const desktop = await openDesktop(client, device.id);
+  const desktop = await openDemoDesktop(client, dataDir);
   assert.deepEqual([desktop.width, desktop.height], [1280, 800]);
   await waitFor('screen updates', () => desktop.receivedBytes() > 100_000 || undefined);
   desktop.click(100, 100); // the terminal fills the top left; no window manager: focus follows
@@ -118,4 +150,26 @@ test('the virtual display refuses clients without its cookie, and ends with the 
   await waitFor('Xvfb to end with the demo', () => (isRunning(xvfb) ? undefined : true));
   const left = (await readdir(tmpdir())).filter((name) => name.startsWith('tether-demo-desktop-'));
   assert.deepEqual(left, [], 'the display’s private folder is removed');
+});
+
+test('with an X display, the demo shares that display instead', async () => {
+  const screen = await startXDesktop(); // 1024×768, where the virtual display is 1280×800
+  const folder = await mkdtemp(join(tmpdir(), 'tether-demo-'));
+  try {
+    const shared = await startDemo(folder, [], { DISPLAY: screen.display });
+    try {
+      assert.match(
+        shared.child.output(),
+        new RegExp(`Desktop: +this machine's display ${screen.display}, shared with x11vnc`),
+      );
+      const desktop = await openDemoDesktop(shared.client, folder);
+      assert.deepEqual([desktop.width, desktop.height], [1024, 768]);
+      assert.equal((await desktop.close()).code, 1000);
+    } finally {
+      await stopProcess(shared.child);
+    }
+  } finally {
+    await screen.close();
+    await rm(folder, { recursive: true, force: true });
+  }
 });

@@ -91,7 +91,10 @@ export async function readDesktopMachine(env: NodeJS.ProcessEnv): Promise<Deskto
 export interface DemoDesktop {
   /** Extra `tether agent run` arguments: `--x11vnc-display :N`, or none. */
   agentArgs: string[];
-  /** Extra environment of the agent (the virtual display's X authority). */
+  /**
+   * Changes to the agent's environment: the virtual display's X authority; `undefined` removes
+   * a variable (Node's spawn leaves those out).
+   */
   agentEnv: NodeJS.ProcessEnv;
   /** What the demo prints about it. */
   summary: string;
@@ -160,7 +163,8 @@ async function startVirtualDisplay(withTerminal: boolean): Promise<DemoDesktop> 
     }
     return {
       agentArgs: ['--x11vnc-display', display],
-      agentEnv: { XAUTHORITY: authority },
+      // x11vnc refuses to start when it sees a Wayland session, even for another display.
+      agentEnv: { XAUTHORITY: authority, WAYLAND_DISPLAY: undefined, XDG_SESSION_TYPE: undefined },
       summary: `a private virtual display ${display} (Xvfb${withTerminal ? ', with a terminal' : ''}), while the demo runs.`,
       stop,
     };
