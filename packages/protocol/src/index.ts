@@ -50,6 +50,7 @@ export * from './oem/index.js';
 export * from './api/oem.js';
 export * from './api/uploads.js';
 export * from './api/proxy.js';
+export * from './api/public-url.js';
 export * from './api/directories.js';
 export * from './api/group-mapping.js';
 export * from './contracts/index.js';

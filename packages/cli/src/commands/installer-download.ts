@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '@tether/protocol/app-error';
@@ -48,12 +47,12 @@ package after a server upgrade takes seconds (the agent build is assembled once)
       throw new AppError('INVALID_INPUT', `--file must be one of ${FILES.join(', ')}.`);
     }
     const config = await serverConfigFrom(input);
-    const publicUrl =
-      stringOption(input, 'server-url') ??
-      config.publicUrl ??
-      `https://${hostname()}:${config.listen.port}`;
-    const { agentPackagesHeadless, createLogger } = await import('@tether/server');
+    const { agentPackagesHeadless, createLogger, readPublicUrlHeadless } =
+      await import('@tether/server');
     return withStore(config, async ({ store, audit }) => {
+      const publicUrl =
+        stringOption(input, 'server-url') ??
+        (await readPublicUrlHeadless({ config, store })).effective;
       const log = createLogger({ level: 'silent' });
       const packages = await agentPackagesHeadless({ config, store, audit, log, publicUrl });
       if (wanted?.success) {

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@tether/protocol/app-error';
 import type { InstallerAttributeName } from '@tether/protocol';
@@ -70,20 +69,25 @@ the agent package for it.`,
     const { CreateInstallerRequest, invalidInput } = await import('../schemas.js');
     const parsed = CreateInstallerRequest.safeParse(await requestFrom(input));
     if (!parsed.success) throw invalidInput('installer', parsed.error);
-    const { createInstallerService, loadServerIdentity, systemClock } =
+    const { createInstallerService, loadServerIdentity, readPublicUrlHeadless, systemClock } =
       await import('@tether/server');
     const identity = await loadServerIdentity(join(config.dataDir, 'keys'));
-    const serverUrl =
-      stringOption(input, 'server-url') ??
-      config.publicUrl ??
-      `https://${hostname()}:${config.listen.port}`;
-    const created = await withStore(config, ({ store, audit }) =>
-      createInstallerService({ store, clock: systemClock, identity, audit }).create({
+    const { created, serverUrl } = await withStore(config, async ({ store, audit }) => {
+      const serverUrl =
+        stringOption(input, 'server-url') ??
+        (await readPublicUrlHeadless({ config, store })).effective;
+      const created = await createInstallerService({
+        store,
+        clock: systemClock,
+        identity,
+        audit,
+      }).create({
         ...parsed.data,
         createdBy: 'cli',
         serverUrl,
-      }),
-    );
+      });
+      return { created, serverUrl };
+    });
     const { installer } = created;
     input.out(
       `Installer ${installer.id} for group "${installer.group}", valid until ${installer.expiresAt}.`,

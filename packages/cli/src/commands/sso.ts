@@ -15,15 +15,15 @@ tested in the admin interface (https://HOST:7615/conf/single-sign-on) or the con
   options: { ...dataDirOptions },
   async run(input) {
     const config = await serverConfigFrom(input);
-    const { createSsoProviders } = await import('@tether/server');
-    const publicUrl = config.publicUrl ?? `https://localhost:${config.listen.port}`;
-    const entries = await withStore(config, ({ store }) =>
-      createSsoProviders({
+    const { createSsoProviders, readPublicUrlHeadless } = await import('@tether/server');
+    const entries = await withStore(config, async ({ store }) => {
+      const { effective } = await readPublicUrlHeadless({ config, store });
+      return createSsoProviders({
         store,
         configured: config.singleSignOn.providers,
-        publicUrl: () => publicUrl,
-      }).list(),
-    );
+        publicUrl: () => effective,
+      }).list();
+    });
     const lines = entries.map(({ provider, origin, serviceProvider }) =>
       [
         provider.id,

@@ -28,6 +28,7 @@ import { backupEndpoints } from './backups.js';
 import { tlsEndpoints } from './tls.js';
 import { notificationEndpoints } from './notifications.js';
 import { agentPackageEndpoints } from './agent-packages.js';
+import { publicUrlEndpoints } from './public-url.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -59,6 +60,7 @@ export * from './backups.js';
 export * from './tls.js';
 export * from './notifications.js';
 export * from './agent-packages.js';
+export * from './public-url.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -104,4 +106,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(backupEndpoints),
   ...Object.values(tlsEndpoints),
   ...Object.values(agentPackageEndpoints),
+  ...Object.values(publicUrlEndpoints),
 ];

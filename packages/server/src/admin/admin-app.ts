@@ -16,6 +16,7 @@ import type { AdminListener } from './admin-context.js';
 import { loadTrustedNetworkList } from './trusted-networks.js';
 import type { MetricsRegistry } from './metrics.js';
 import { proxyAdminRoutes } from './proxy-routes.js';
+import { publicUrlAdminRoutes } from './public-url-routes.js';
 import { serverKeyAdminRoutes } from './server-key-routes.js';
 import { signInAdminRoutes } from './sign-in-admin-routes.js';
 import { statusRoutes } from './status-routes.js';
@@ -48,6 +49,7 @@ const ADMIN_ROUTES: readonly ((
   backupAdminRoutes,
   tlsAdminRoutes,
   notificationAdminRoutes,
+  publicUrlAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

@@ -35,6 +35,8 @@ import { createServerKeyService } from '../keys/server-key-service.js';
 import { loadServedMaterial } from '../tls/tls-change.js';
 import { TlsService } from '../tls/tls-service.js';
 import { loadProxyState } from '../net/proxy-settings.js';
+import { detectPublicHost } from '../net/public-host.js';
+import { loadPublicUrlState } from '../net/public-url.js';
 import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
@@ -106,11 +108,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const keysDir = join(config.dataDir, 'keys');
   const recordingsDir = join(config.dataDir, 'recordings');
   await mkdir(recordingsDir, { recursive: true, mode: 0o700 });
-  const [keyRing, material, store, secrets] = await Promise.all([
+  // The machine's name is looked up alongside the rest (a slow resolver delays nothing else).
+  const [keyRing, material, store, secrets, detectedHost] = await Promise.all([
     loadServerKeyRing(keysDir, clock.now()),
     loadServedMaterial(config),
     openStore(databaseUrl(config)),
     loadSecretBox(keysDir),
+    detectPublicHost(config.listen.host),
   ]);
   const identity = keyRing.identity;
   const audit = createAuditLog({ store, clock, log });
@@ -273,6 +277,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const agentBuilds = createAgentBuilds({ dataDir: config.dataDir, clock, log });
+  const publicAddress = await loadPublicUrlState({
+    store,
+    configured: config.publicUrl,
+    detectedHost,
+    port: () => bound.port ?? config.listen.port,
+  });
   const agentSettings = async (): Promise<AgentSettings> => ({
     statistics: await readStatisticsSettings(store),
   });
@@ -321,7 +331,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     listeners,
     recordingsDir,
     consoleDir: options.consoleDir,
-    publicUrl: () => config.publicUrl ?? `https://localhost:${bound.port ?? config.listen.port}`,
+    publicAddress,
+    publicUrl: () => publicAddress.url(),
     adminUrl: () => {
       const url = new URL(context.publicUrl());
       url.port = String(bound.adminPort ?? config.admin.port);
@@ -400,7 +411,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     heartbeatSec: HEARTBEAT_SEC,
     // A headless change (`tether admin …`) in the same database or keys folder is picked up here.
     refreshTrusted: async () => {
-      await Promise.all([admin.refreshTrusted(), proxy.reload(), serverKeys.refresh()]);
+      await Promise.all([
+        admin.refreshTrusted(),
+        proxy.reload(),
+        serverKeys.refresh(),
+        publicAddress.reload(),
+      ]);
     },
     sweepIfDue: () => auditRetention.sweepIfDue(),
     log,

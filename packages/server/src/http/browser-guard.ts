@@ -22,13 +22,16 @@ export function ownWebSocketOrigins(host: string | undefined, publicUrl?: string
  * (CSP on HTML, no framing, no sniffing, no referrer, HSTS — both listeners are always TLS).
  *
  * @example
- * installBrowserGuards(app, { publicUrl: config.publicUrl, csp: (wss) => `connect-src ${wss}` });
+ * installBrowserGuards(app, { publicUrl: () => context.publicUrl(), csp: (wss) => `connect-src ${wss}` });
  */
 export function installBrowserGuards(
   app: HttpsApp,
   options: {
-    /** Origins other than the request's Host that may send state-changing requests. */
-    publicUrl?: string | undefined;
+    /**
+     * The public URL, read at each request (an administrator may change it while the server
+     * runs): its origin may send state-changing requests besides the request's Host.
+     */
+    publicUrl?: () => string;
     /** The page's Content-Security-Policy, given the page's own WebSocket origins. */
     csp(webSocketOrigins: string): string;
     /** The few paths another site's page may POST to (SAML's assertion consumer service). */
@@ -41,7 +44,7 @@ export function installBrowserGuards(
       request.method !== 'GET' &&
       request.method !== 'HEAD' &&
       !(request.method === 'POST' && options.crossSitePost?.(request.url)) &&
-      !isSameOrigin(request.headers, options.publicUrl)
+      !isSameOrigin(request.headers, options.publicUrl?.())
     ) {
       done(new AppError('FORBIDDEN', 'Cross-origin requests are not allowed.'));
       return;
@@ -51,7 +54,7 @@ export function installBrowserGuards(
   app.addHook('onSend', async (request, reply) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('text/html')) {
-      const wss = ownWebSocketOrigins(request.headers.host, options.publicUrl).join(' ');
+      const wss = ownWebSocketOrigins(request.headers.host, options.publicUrl?.()).join(' ');
       void reply.header('content-security-policy', options.csp(wss));
     }
     void reply.header('x-frame-options', 'DENY');

@@ -62,7 +62,7 @@ export async function createUserApp(
   resolveClientAddresses(app, () => context.proxy.trust());
 
   installBrowserGuards(app, {
-    publicUrl: context.config.publicUrl,
+    publicUrl: () => context.publicUrl(),
     csp: consoleCsp,
     // SAML's HTTP-POST binding: the IdP's page posts the signed response cross-site. What it
     // may do is checked there (signature, our request, this browser's binding cookie).

@@ -93,7 +93,9 @@ export async function bindListeners(apps: ListenerApps): Promise<{ redirect?: Se
 }
 
 /** Each listener's state at the server's last start (headless `tether admin ports show`). */
-export async function readLastStart(store: Store): Promise<LastStart | undefined> {
+export async function readLastStart(
+  store: Pick<Store, 'settings'>,
+): Promise<LastStart | undefined> {
   const parsed = LastStart.safeParse(await store.settings.get(LAST_START_KEY));
   return parsed.success ? parsed.data : undefined;
 }

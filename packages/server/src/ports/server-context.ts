@@ -25,6 +25,7 @@ import type { SecondFactorService } from '../auth/second-factors/second-factor-s
 import type { SsoService } from '../sso/sso-service.js';
 import type { NotificationService } from '../notifications/notification-service.js';
 import type { ProxyState } from '../net/proxy-settings.js';
+import type { PublicUrlState } from '../net/public-url.js';
 import type { ListenerBoard } from '../listeners/listener-board.js';
 import type { AgentPackages } from '../agent-packages/agent-package-service.js';
 import type { AgentBuilds } from './agent-builds.js';
@@ -77,6 +78,11 @@ export interface ServerContext {
   listeners: ListenerBoard;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
+  /**
+   * The public URL's settings: the config file's, the saved one (admin console, `tether admin
+   * public-url`) or the detected address; `publicUrl()` reads it.
+   */
+  publicAddress: PublicUrlState;
   /** The URL agents and browsers use for the user listener. */
   publicUrl(): string;
   /** The admin listener's origin: the public URL's host on the admin port. */

@@ -11,6 +11,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config/config.js';
 import type { TlsMaterial } from '../keys/tls.js';
 import type { SettingsRepository } from '../store/store.js';
+import { readPublicUrlHeadless } from '../net/public-url-headless.js';
 import { assessAgentImpact } from './agent-impact.js';
 import { coversHost, readChain, summarize } from './certificate-check.js';
 import {
@@ -50,9 +51,12 @@ export function describeTls(
   return { certificate, protocol, publicUrl: options.publicUrl, warnings };
 }
 
-/** The URL agents use, as the configuration says (the bound port is unknown headless). */
-function configuredPublicUrl(config: ServerConfig): string {
-  return config.publicUrl ?? `https://localhost:${config.listen.port}`;
+/** The URL agents use: the config's, the saved one or the detected one, as the server would. */
+async function headlessPublicUrl(
+  config: ServerConfig,
+  settings: SettingsRepository,
+): Promise<string> {
+  return (await readPublicUrlHeadless({ config, store: { settings } })).effective;
 }
 
 /**
@@ -72,7 +76,7 @@ export async function readTlsHeadless(options: {
   ]);
   return describeTls(material, protocol, {
     now: options.now,
-    publicUrl: configuredPublicUrl(options.config),
+    publicUrl: await headlessPublicUrl(options.config, options.settings),
   });
 }
 
@@ -95,7 +99,7 @@ export async function changeTlsHeadless(
   },
 ): Promise<{ status: TlsStatus; agents: AgentImpact; warnings: string[] }> {
   const request = TlsChangeRequest.parse(input);
-  const publicUrl = configuredPublicUrl(options.config);
+  const publicUrl = await headlessPublicUrl(options.config, options.settings);
   const prepared = await prepareTlsChange(request, {
     ...options,
     current: await loadServedMaterial(options.config),

@@ -162,7 +162,7 @@ export function attachWebSockets(
     // Upgrades pass no Fastify hook: their client address is resolved here (S-11).
     resolveClientAddress(request, context.proxy.trust());
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    if (!isSameOrigin(request.headers, context.config.publicUrl)) {
+    if (!isSameOrigin(request.headers, context.publicUrl())) {
       context.tasks.run('audit a WebSocket from another site', () =>
         context.audit.refused({
           action: 'relay.refused',
