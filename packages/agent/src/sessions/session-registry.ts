@@ -4,6 +4,7 @@ import {
   type ErrorBody,
   type SessionKind,
   type SessionOffer,
+  type SessionParticipant,
 } from '@tether/protocol/agent';
 import { homedir } from 'node:os';
 import type { Logger } from 'pino';
@@ -36,6 +37,8 @@ export type SessionStarter = (
 export interface SessionRegistry {
   offer(offer: SessionOffer, context: OfferContext): void;
   cancel(sessionId: string, reason: string): void;
+  /** A guest joined or left a running session: the user at the device is told (A-9). */
+  participant(message: SessionParticipant): void;
   /** Ends every session (agent stopping) and waits until their resources are released. */
   stopAll(reason: string): Promise<void>;
   /** Sessions starting or running. */
@@ -154,6 +157,31 @@ export function createSessionRegistry(options: {
         'session offered',
       );
       entry.starting = start(offer, context, entry);
+    },
+    participant(message) {
+      const entry = entries.get(message.sessionId);
+      if (!entry?.session) return;
+      const { offer } = entry;
+      log.info(
+        {
+          sessionId: offer.sessionId,
+          guest: message.name,
+          isExternal: message.isExternal,
+          hasControl: message.hasControl,
+        },
+        `session guest ${message.state}`,
+      );
+      options.notify?.({
+        id: offer.sessionId,
+        kind: offer.kind,
+        technician: offer.technician,
+        state: message.state,
+        guest: {
+          name: message.name,
+          isExternal: message.isExternal,
+          hasControl: message.hasControl,
+        },
+      });
     },
     cancel(sessionId, reason) {
       const entry = entries.get(sessionId);
