@@ -25,6 +25,8 @@ import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
 import type { SessionRecord, Store, UserRecord } from '../store/store.js';
 import { RelayTickets, type RelayRole } from './relay-tickets.js';
+import { oneTechnicianRefusal } from './concurrent-sessions.js';
+import { SharedConsole } from './shared-console.js';
 import { admitNewSession, offerSession } from './session-admission.js';
 import {
   finishRecording,
@@ -59,6 +61,28 @@ export interface SessionServiceDeps {
   rights: Pick<DeviceRights, 'authorize'>;
   /** Where work nobody awaits goes (default: its own, logging and auditing failures). */
   tasks?: BackgroundTasks;
+  /** Whether the device's policy lets several technicians be in session at once (A-9). */
+  concurrentSessionsAllowed?(deviceId: string): Promise<boolean>;
+}
+
+/** Someone invited into a running session (A-9), admitted by their one-time relay ticket. */
+export interface GuestGrant {
+  id: string;
+  /** The invitee; absent for an external guest, whom the ticket alone admits. */
+  userId?: string;
+  /** The right the guest's end needs on the device's group, checked at the join. */
+  right: DeviceRight;
+  hasControl: boolean;
+  onJoined(): void;
+  onLeft(reason: string): void;
+}
+
+/** A session that is relaying now, as invitations see it. */
+export interface RunningSession {
+  record: SessionRecord;
+  technician: string;
+  /** The technician's own right: a guest gets no more than this. */
+  right: DeviceRight;
 }
 
 /** A session this node is relaying (or waiting to). */
@@ -85,6 +109,10 @@ interface LiveSession {
   consentExpiresAt?: Date;
   /** Called once when the session is over, however it ended. */
   onFinished?: () => void;
+  /** Once relaying: the technician's end with the guests invited into it (A-9). */
+  shared?: SharedConsole;
+  /** Guests whose ticket was issued and not used yet. */
+  guests: Map<string, GuestGrant>;
 }
 
 /** How a session is opened beyond the technician's request. */
@@ -108,6 +136,7 @@ export class SessionService {
   private readonly finishing = new Set<Promise<void>>();
 
   private readonly tasks: BackgroundTasks;
+  private readonly endListeners = new Set<(sessionId: string) => void>();
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
@@ -128,6 +157,7 @@ export class SessionService {
     // Integration sessions are authorised by the integrator's device key, not by a user's grants.
     if (!options.consoleByTicket)
       await this.deps.rights.authorize(user, request.deviceId, right, { sourceAddress });
+    await this.refuseOtherTechnician(user, request.deviceId, sourceAddress);
     const input = { user, request, sourceAddress, accessId: options.accessId };
     const admitted = await admitNewSession(this.deps, input);
     const { record, admission } = admitted;
@@ -147,6 +177,7 @@ export class SessionService {
       consoleByTicket: options.consoleByTicket ?? false,
       admission,
       ...(options.onFinished ? { onFinished: options.onFinished } : {}),
+      guests: new Map(),
     });
     await offerSession(this.deps, admitted, { ...input, agentToken: agentTicket.token });
     return {
@@ -171,10 +202,14 @@ export class SessionService {
     /** What the user's role allows now (it may have changed since the session was opened). */
     permissions?: readonly Permission[];
   }): RelayRole {
-    const role = this.tickets.redeem(input.sessionId, input.token);
+    const { role, guestId } = this.tickets.redeemTicket(input.sessionId, input.token);
     const live = this.live.get(input.sessionId);
     if (!live || live.ending)
       throw new AppError('SESSION_ENDED', 'This session has already ended.');
+    if (role === 'guest') {
+      this.joinGuest(live, guestId, input);
+      return role;
+    }
     if (role === 'console' && !live.consoleByTicket) {
       if (input.user?.id !== live.record.userId)
         throw new AppError('FORBIDDEN', 'Only the technician who opened this session can join it.');
@@ -204,10 +239,109 @@ export class SessionService {
    * the device's group (a grant revoked since the session was requested counts). Undefined for
    * sessions this node does not relay and for those authorised by their ticket alone.
    */
-  consoleRightOf(sessionId: string): { deviceId: string; right: DeviceRight } | undefined {
+  consoleRightOf(
+    sessionId: string,
+    token?: string,
+  ): { deviceId: string; right: DeviceRight; isGuest: boolean } | undefined {
     const live = this.live.get(sessionId);
-    if (!live || live.consoleByTicket) return undefined;
-    return { deviceId: live.record.deviceId, right: live.right };
+    if (!live) return undefined;
+    const guestId = token === undefined ? undefined : this.tickets.guestOf(sessionId, token);
+    if (guestId !== undefined) {
+      const grant = live.guests.get(guestId);
+      // An external guest has no login: their one-time ticket is their authority.
+      if (!grant?.userId) return undefined;
+      return { deviceId: live.record.deviceId, right: grant.right, isGuest: true };
+    }
+    if (live.consoleByTicket) return undefined;
+    return { deviceId: live.record.deviceId, right: live.right, isGuest: false };
+  }
+
+  /** A session relaying now (guests can be invited into it); undefined otherwise. */
+  running(sessionId: string): RunningSession | undefined {
+    const live = this.live.get(sessionId);
+    if (!live?.shared || live.ending) return undefined;
+    return { record: live.record, technician: live.technician, right: live.right };
+  }
+
+  /**
+   * Admits a guest into a running session: the relay ticket their end joins with (once,
+   * within the relay TTL). Throws SESSION_ENDED when the session is not running.
+   */
+  admitGuest(sessionId: string, grant: GuestGrant): { token: string; expiresAt: Date } {
+    const live = this.live.get(sessionId);
+    if (!live?.shared || live.ending)
+      throw new AppError('SESSION_ENDED', 'This session has ended; there is nothing to join.');
+    live.guests.set(grant.id, grant);
+    return this.tickets.issue(sessionId, 'guest', grant.id);
+  }
+
+  /** Closes a guest's end (their invitation was withdrawn); the session goes on. */
+  removeGuest(sessionId: string, guestId: string, reason: string): void {
+    const live = this.live.get(sessionId);
+    live?.guests.delete(guestId);
+    live?.shared?.removeGuest(guestId, wsCloseCode.FORBIDDEN, reason);
+  }
+
+  /** Calls `listener` with each session's ID once it is over. */
+  onSessionEnded(listener: (sessionId: string) => void): void {
+    this.endListeners.add(listener);
+  }
+
+  private joinGuest(
+    live: LiveSession,
+    guestId: string | undefined,
+    input: { peer: RelayPeer; user?: UserRecord; permissions?: readonly Permission[] },
+  ): void {
+    const grant = guestId === undefined ? undefined : live.guests.get(guestId);
+    if (!grant || !live.shared)
+      throw new AppError('TOKEN_INVALID', 'This invitation was withdrawn; ask for a new one.');
+    if (grant.userId !== undefined) {
+      if (input.user?.id !== grant.userId)
+        throw new AppError('FORBIDDEN', 'This invitation is for another user.');
+      if (!input.permissions?.includes('sessions.open'))
+        throw new AppError(
+          'FORBIDDEN',
+          'Your role does not allow joining sessions (it needs the permission "sessions.open").',
+        );
+    }
+    live.guests.delete(grant.id);
+    live.shared.addGuest({
+      id: grant.id,
+      peer: input.peer,
+      hasControl: grant.hasControl,
+      onLeft: (_code, reason) => grant.onLeft(reason),
+    });
+    grant.onJoined();
+  }
+
+  /** A second technician on a device whose policy allows one at a time is refused (A-9). */
+  private async refuseOtherTechnician(
+    user: UserRecord,
+    deviceId: string,
+    sourceAddress: string,
+  ): Promise<void> {
+    const others = [...this.live.values()].filter(
+      (live) => live.record.deviceId === deviceId && !live.ending && live.record.userId !== user.id,
+    );
+    if (others.length === 0) return;
+    if (await this.deps.concurrentSessionsAllowed?.(deviceId)) return;
+    const device = await this.deps.store.devices.find(deviceId);
+    const refusal = oneTechnicianRefusal(
+      device?.name ?? deviceId,
+      others.map((live) => ({
+        technician: live.technician,
+        kind: live.record.kind,
+        since: live.record.createdAt,
+      })),
+    );
+    await this.deps.audit.refused({
+      action: 'session.refused',
+      actor: user.username,
+      target: deviceId,
+      sourceAddress,
+      details: { reason: refusal.message },
+    });
+    throw refusal;
   }
 
   /** Ends a session without waiting (a callback's context); a failure is logged and audited. */
@@ -323,9 +457,10 @@ export class SessionService {
       await this.end(record.id, 'One side left before the session started.');
       return;
     }
+    live.shared = new SharedConsole(consolePeer, record.kind);
     live.pair = pairPeers({
       sessionId: record.id,
-      console: consolePeer,
+      console: live.shared,
       agent: agentPeer,
       tap: relayTapOf(this.deps, live, live.recording),
       onEnd: (end) => {
@@ -391,6 +526,8 @@ export class SessionService {
     live.windowWatch?.stop();
     live.lifetimeWatch?.stop();
     this.tickets.revokeSession(record.id);
+    live.guests.clear();
+    for (const listener of this.endListeners) listener(record.id);
     const now = this.deps.clock.now();
     try {
       await this.deps.store.sessions.end(record.id, now, reason);
