@@ -71,8 +71,9 @@ test('an invited user watches the same terminal; their keys reach the device onl
   assert.equal(watchInvitation.state, 'pending');
   assert.equal(watching.json(CreateInvitationResponse).link, undefined);
   const notice = notified.find((entry) => entry.details?.invitationId === watchInvitation.id);
-  assert.equal(notice?.kind, 'session.invitation');
-  assert.match(notice?.subject ?? '', /admin invited tech/);
+  assert.ok(notice, 'the invitation was notified');
+  assert.equal(notice.kind, 'session.invitation');
+  assert.match(notice.subject, /admin invited tech/);
 
   const watcher = await joinAsTechnician(watchInvitation.id);
   await watcher.waitForOutput(/before-21/); // the recent output is replayed on joining

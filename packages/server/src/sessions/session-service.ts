@@ -25,7 +25,13 @@ import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
 import type { SessionRecord, Store, UserRecord } from '../store/store.js';
 import { RelayTickets, type RelayRole } from './relay-tickets.js';
-import { oneTechnicianRefusal } from './concurrent-sessions.js';
+import {
+  joinGuest,
+  refuseOtherTechnician,
+  type GuestGrant,
+  type GuestHost,
+  type RunningSession,
+} from './session-guests.js';
 import { SharedConsole } from './shared-console.js';
 import { admitNewSession, offerSession } from './session-admission.js';
 import {
@@ -65,28 +71,8 @@ export interface SessionServiceDeps {
   concurrentSessionsAllowed?(deviceId: string): Promise<boolean>;
 }
 
-/** Someone invited into a running session (A-9), admitted by their one-time relay ticket. */
-export interface GuestGrant {
-  id: string;
-  /** The invitee; absent for an external guest, whom the ticket alone admits. */
-  userId?: string;
-  /** The right the guest's end needs on the device's group, checked at the join. */
-  right: DeviceRight;
-  hasControl: boolean;
-  onJoined(): void;
-  onLeft(reason: string): void;
-}
-
-/** A session that is relaying now, as invitations see it. */
-export interface RunningSession {
-  record: SessionRecord;
-  technician: string;
-  /** The technician's own right: a guest gets no more than this. */
-  right: DeviceRight;
-}
-
 /** A session this node is relaying (or waiting to). */
-interface LiveSession {
+interface LiveSession extends GuestHost {
   record: SessionRecord;
   technician: string;
   /** The right the technician's end needs on the device's group, checked again at the join. */
@@ -109,10 +95,6 @@ interface LiveSession {
   consentExpiresAt?: Date;
   /** Called once when the session is over, however it ended. */
   onFinished?: () => void;
-  /** Once relaying: the technician's end with the guests invited into it (A-9). */
-  shared?: SharedConsole;
-  /** Guests whose ticket was issued and not used yet. */
-  guests: Map<string, GuestGrant>;
 }
 
 /** How a session is opened beyond the technician's request. */
@@ -157,7 +139,11 @@ export class SessionService {
     // Integration sessions are authorised by the integrator's device key, not by a user's grants.
     if (!options.consoleByTicket)
       await this.deps.rights.authorize(user, request.deviceId, right, { sourceAddress });
-    await this.refuseOtherTechnician(user, request.deviceId, sourceAddress);
+    await refuseOtherTechnician(this.deps, this.live.values(), {
+      user,
+      deviceId: request.deviceId,
+      sourceAddress,
+    });
     const input = { user, request, sourceAddress, accessId: options.accessId };
     const admitted = await admitNewSession(this.deps, input);
     const { record, admission } = admitted;
@@ -207,7 +193,7 @@ export class SessionService {
     if (!live || live.ending)
       throw new AppError('SESSION_ENDED', 'This session has already ended.');
     if (role === 'guest') {
-      this.joinGuest(live, guestId, input);
+      joinGuest(live, guestId, input);
       return role;
     }
     if (role === 'console' && !live.consoleByTicket) {
@@ -285,63 +271,6 @@ export class SessionService {
   /** Calls `listener` with each session's ID once it is over. */
   onSessionEnded(listener: (sessionId: string) => void): void {
     this.endListeners.add(listener);
-  }
-
-  private joinGuest(
-    live: LiveSession,
-    guestId: string | undefined,
-    input: { peer: RelayPeer; user?: UserRecord; permissions?: readonly Permission[] },
-  ): void {
-    const grant = guestId === undefined ? undefined : live.guests.get(guestId);
-    if (!grant || !live.shared)
-      throw new AppError('TOKEN_INVALID', 'This invitation was withdrawn; ask for a new one.');
-    if (grant.userId !== undefined) {
-      if (input.user?.id !== grant.userId)
-        throw new AppError('FORBIDDEN', 'This invitation is for another user.');
-      if (!input.permissions?.includes('sessions.open'))
-        throw new AppError(
-          'FORBIDDEN',
-          'Your role does not allow joining sessions (it needs the permission "sessions.open").',
-        );
-    }
-    live.guests.delete(grant.id);
-    live.shared.addGuest({
-      id: grant.id,
-      peer: input.peer,
-      hasControl: grant.hasControl,
-      onLeft: (_code, reason) => grant.onLeft(reason),
-    });
-    grant.onJoined();
-  }
-
-  /** A second technician on a device whose policy allows one at a time is refused (A-9). */
-  private async refuseOtherTechnician(
-    user: UserRecord,
-    deviceId: string,
-    sourceAddress: string,
-  ): Promise<void> {
-    const others = [...this.live.values()].filter(
-      (live) => live.record.deviceId === deviceId && !live.ending && live.record.userId !== user.id,
-    );
-    if (others.length === 0) return;
-    if (await this.deps.concurrentSessionsAllowed?.(deviceId)) return;
-    const device = await this.deps.store.devices.find(deviceId);
-    const refusal = oneTechnicianRefusal(
-      device?.name ?? deviceId,
-      others.map((live) => ({
-        technician: live.technician,
-        kind: live.record.kind,
-        since: live.record.createdAt,
-      })),
-    );
-    await this.deps.audit.refused({
-      action: 'session.refused',
-      actor: user.username,
-      target: deviceId,
-      sourceAddress,
-      details: { reason: refusal.message },
-    });
-    throw refusal;
   }
 
   /** Ends a session without waiting (a callback's context); a failure is logged and audited. */
