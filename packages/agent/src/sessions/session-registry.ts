@@ -44,7 +44,13 @@ export interface SessionRegistry {
   /** Sessions starting or running. */
   readonly size: number;
   /** Running sessions, for the user at the device (`tether agent sessions end`). */
-  running(): { id: string; kind: SessionKind; technician: string; startedAt: number }[];
+  running(): {
+    id: string;
+    kind: SessionKind;
+    technician: string;
+    startedAt: number;
+    guests: string[];
+  }[];
 }
 
 interface Entry {
@@ -54,6 +60,8 @@ interface Entry {
   /** Settles once the start attempt is over (and the session stopped, if cancelled meanwhile). */
   starting?: Promise<void>;
   startedAt?: number;
+  /** Guests in the session now (A-9), as the user at the device reads them. */
+  guests: Map<string, string>;
 }
 
 /**
@@ -150,7 +158,7 @@ export function createSessionRegistry(options: {
         log.warn({ sessionId: offer.sessionId }, 'ignored a repeated offer for a running session');
         return;
       }
-      const entry: Entry = { offer };
+      const entry: Entry = { offer, guests: new Map() };
       entries.set(offer.sessionId, entry);
       log.info(
         { sessionId: offer.sessionId, kind: offer.kind, technician: offer.technician },
@@ -162,6 +170,13 @@ export function createSessionRegistry(options: {
       const entry = entries.get(message.sessionId);
       if (!entry?.session) return;
       const { offer } = entry;
+      const key = `${message.isExternal ? 'external' : 'user'}:${message.name}`;
+      if (message.state === 'left') entry.guests.delete(key);
+      else
+        entry.guests.set(
+          key,
+          `${message.name}${message.isExternal ? ' (guest without an account)' : ''} ${message.hasControl ? '(control)' : '(view only)'}`,
+        );
       log.info(
         {
           sessionId: offer.sessionId,
@@ -201,9 +216,17 @@ export function createSessionRegistry(options: {
       return entries.size;
     },
     running: () =>
-      [...entries.values()].flatMap(({ offer, session, startedAt }) =>
+      [...entries.values()].flatMap(({ offer, session, startedAt, guests }) =>
         session && startedAt !== undefined
-          ? [{ id: offer.sessionId, kind: offer.kind, technician: offer.technician, startedAt }]
+          ? [
+              {
+                id: offer.sessionId,
+                kind: offer.kind,
+                technician: offer.technician,
+                startedAt,
+                guests: [...guests.values()],
+              },
+            ]
           : [],
       ),
   };
