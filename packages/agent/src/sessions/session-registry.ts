@@ -125,9 +125,15 @@ export function createSessionRegistry(options: {
 
   const start = async (offer: SessionOffer, context: OfferContext, entry: Entry): Promise<void> => {
     let session: RunningSession;
+    const parent = offer.guestOf === undefined ? undefined : entries.get(offer.guestOf);
     try {
-      const decision = gate(offer);
-      if (decision) await decision;
+      if (offer.guestOf === undefined) {
+        const decision = gate(offer);
+        if (decision) await decision;
+      } else if (!parent?.session) {
+        // A guest's stream joins a session the user already accepted, never a new one.
+        throw new AppError('SESSION_ENDED', 'The session this guest was invited into has ended.');
+      }
       session = await starters[offer.kind](offer, context);
     } catch (error) {
       entries.delete(offer.sessionId);
@@ -143,11 +149,14 @@ export function createSessionRegistry(options: {
     entry.startedAt = options.clock.now().getTime();
     const accessEnded = offer.accessId && options.unattended?.sessionStarted(offer.accessId);
     const notice = { id: offer.sessionId, kind: offer.kind, technician: offer.technician };
-    options.notify?.({ ...notice, state: 'started' });
+    // A guest's stream is told as the guest joining (session.participant), and ends with its session.
+    const isGuestStream = parent?.session !== undefined;
+    if (!isGuestStream) options.notify?.({ ...notice, state: 'started' });
+    void parent?.session?.ended.then(() => session.stop('The session it belonged to ended.'));
     void session.ended.then(() => {
       entries.delete(offer.sessionId);
       if (accessEnded) accessEnded();
-      options.notify?.({ ...notice, state: 'ended' });
+      if (!isGuestStream) options.notify?.({ ...notice, state: 'ended' });
     });
     if (entry.cancelReason !== undefined) await session.stop(entry.cancelReason);
   };
@@ -217,7 +226,7 @@ export function createSessionRegistry(options: {
     },
     running: () =>
       [...entries.values()].flatMap(({ offer, session, startedAt, guests }) =>
-        session && startedAt !== undefined
+        session && startedAt !== undefined && offer.guestOf === undefined
           ? [
               {
                 id: offer.sessionId,

@@ -213,6 +213,12 @@ export const SessionOffer = z.object({
   viewOnly: z.boolean().optional(),
   /** The unattended access whose one-time password the technician gave (M-2). */
   accessId: UnattendedAccessId.optional(),
+  /**
+   * A guest's own stream of this running session (A-9: a desktop or files session someone was
+   * invited into): no new consent, it ends with that session. Only to agents with the
+   * `participants` capability.
+   */
+  guestOf: SessionId.optional(),
 });
 export type SessionOffer = z.infer<typeof SessionOffer>;
 

@@ -46,15 +46,7 @@ export function joinGuest(
   const grant = guestId === undefined ? undefined : host.guests.get(guestId);
   if (!grant || !host.shared)
     throw new AppError('TOKEN_INVALID', 'This invitation was withdrawn; ask for a new one.');
-  if (grant.userId !== undefined) {
-    if (input.user?.id !== grant.userId)
-      throw new AppError('FORBIDDEN', 'This invitation is for another user.');
-    if (!input.permissions?.includes('sessions.open'))
-      throw new AppError(
-        'FORBIDDEN',
-        'Your role does not allow joining sessions (it needs the permission "sessions.open").',
-      );
-  }
+  checkGuestLogin(grant, input);
   host.guests.delete(grant.id);
   host.shared.addGuest({
     id: grant.id,
@@ -63,6 +55,24 @@ export function joinGuest(
     onLeft: (_code, reason) => grant.onLeft(reason),
   });
   grant.onJoined();
+}
+
+/**
+ * An invited user's end must be that user, signed in, with a role that opens sessions; an
+ * external guest's ticket is enough. Throws the refusal.
+ */
+export function checkGuestLogin(
+  grant: GuestGrant,
+  input: { user?: UserRecord; permissions?: readonly Permission[] },
+): void {
+  if (grant.userId === undefined) return;
+  if (input.user?.id !== grant.userId)
+    throw new AppError('FORBIDDEN', 'This invitation is for another user.');
+  if (!input.permissions?.includes('sessions.open'))
+    throw new AppError(
+      'FORBIDDEN',
+      'Your role does not allow joining sessions (it needs the permission "sessions.open").',
+    );
 }
 
 /** A session in progress, as the one-technician rule sees it. */

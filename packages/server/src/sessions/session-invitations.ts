@@ -2,7 +2,6 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   AppError,
   invitationLinkPath,
-  relayPath,
   sessionRight,
   type CreateInvitationRequest,
   type CreateInvitationResponse,
@@ -19,7 +18,6 @@ import type { Logger } from '../logging.js';
 import type { DeviceRights } from '../rights/device-rights.js';
 import type { Store, UserRecord } from '../store/store.js';
 import type { SessionService } from './session-service.js';
-import { canShare } from './shared-console.js';
 
 /** What invitations need of the server. */
 export interface SessionInvitationDeps {
@@ -84,10 +82,15 @@ export class SessionInvitations {
         'FORBIDDEN',
         'Only the technician in this session, or an administrator, can invite someone into it.',
       );
-    if (!canShare(record.kind))
+    if (record.kind === 'files' && !request.control)
       throw new AppError(
         'INVALID_INPUT',
-        `${record.kind} sessions cannot be shared yet: only terminal sessions take guests. Open a ${record.kind} session of your own instead.`,
+        'A files session cannot be shared view only (browsing is using it): invite with control.',
+      );
+    if (record.kind === 'desktop' && request.control && running.right === 'desktop.view')
+      throw new AppError(
+        'FORBIDDEN',
+        'This desktop session is view only, so a guest cannot get control of it: invite them to watch.',
       );
     const device = await this.deps.store.devices.find(record.deviceId);
     const invitee = await this.inviteeOf(request, {
@@ -228,7 +231,7 @@ export class SessionInvitations {
     return {
       invitation: entry.view,
       relay: {
-        path: relayPath(view.sessionId),
+        path: ticket.path,
         token: ticket.token,
         expiresAt: ticket.expiresAt.toISOString(),
       },

@@ -32,7 +32,8 @@ import {
   type GuestHost,
   type RunningSession,
 } from './session-guests.js';
-import { SharedConsole } from './shared-console.js';
+import { isFannedOut, SharedConsole } from './shared-console.js';
+import { GuestStreams } from './guest-streams.js';
 import { admitNewSession, offerSession } from './session-admission.js';
 import {
   finishRecording,
@@ -119,9 +120,16 @@ export class SessionService {
 
   private readonly tasks: BackgroundTasks;
   private readonly endListeners = new Set<(sessionId: string) => void>();
+  /** Guests' own streams of desktop and files sessions. */
+  private readonly streams: GuestStreams;
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
+    this.streams = new GuestStreams({
+      tickets: this.tickets,
+      clock: deps.clock,
+      ttlMs: deps.relayTokenTtlSec * 1000,
+    });
     this.tasks = deps.tasks ?? createBackgroundTasks(deps);
   }
 
@@ -188,7 +196,12 @@ export class SessionService {
     /** What the user's role allows now (it may have changed since the session was opened). */
     permissions?: readonly Permission[];
   }): RelayRole {
-    const { role, guestId } = this.tickets.redeemTicket(input.sessionId, input.token);
+    const ticket = this.tickets.redeemTicket(input.sessionId, input.token);
+    const { role, guestId } = ticket;
+    if (this.streams.has(input.sessionId)) {
+      this.streams.join(input.sessionId, ticket, input);
+      return role;
+    }
     const live = this.live.get(input.sessionId);
     if (!live || live.ending)
       throw new AppError('SESSION_ENDED', 'This session has already ended.');
@@ -230,7 +243,10 @@ export class SessionService {
     token?: string,
   ): { deviceId: string; right: DeviceRight; isGuest: boolean } | undefined {
     const live = this.live.get(sessionId);
-    if (!live) return undefined;
+    if (!live) {
+      const stream = this.streams.rightOf(sessionId);
+      return stream && { ...stream, isGuest: true };
+    }
     const guestId = token === undefined ? undefined : this.tickets.guestOf(sessionId, token);
     if (guestId !== undefined) {
       const grant = live.guests.get(guestId);
@@ -253,12 +269,22 @@ export class SessionService {
    * Admits a guest into a running session: the relay ticket their end joins with (once,
    * within the relay TTL). Throws SESSION_ENDED when the session is not running.
    */
-  admitGuest(sessionId: string, grant: GuestGrant): { token: string; expiresAt: Date } {
+  admitGuest(
+    sessionId: string,
+    grant: GuestGrant,
+  ): { path: string; token: string; expiresAt: Date } {
     const live = this.live.get(sessionId);
     if (!live?.shared || live.ending)
       throw new AppError('SESSION_ENDED', 'This session has ended; there is nothing to join.');
+    const { record } = live;
+    if (!isFannedOut(record.kind)) {
+      const link = this.deps.presence.get(record.deviceId);
+      if (!link) throw new AppError('DEVICE_OFFLINE', 'The device is offline.');
+      const parent = { ...record, technician: live.technician };
+      return this.streams.open(parent, grant, link);
+    }
     live.guests.set(grant.id, grant);
-    return this.tickets.issue(sessionId, 'guest', grant.id);
+    return { path: relayPath(sessionId), ...this.tickets.issue(sessionId, 'guest', grant.id) };
   }
 
   /** Closes a guest's end (their invitation was withdrawn); the session goes on. */
@@ -266,6 +292,7 @@ export class SessionService {
     const live = this.live.get(sessionId);
     live?.guests.delete(guestId);
     live?.shared?.removeGuest(guestId, wsCloseCode.FORBIDDEN, reason);
+    this.streams.closeOf(sessionId, reason, guestId);
   }
 
   /** Calls `listener` with each session's ID once it is over. */
@@ -313,6 +340,7 @@ export class SessionService {
 
   /** The agent could not start the session it was offered. */
   onAgentRefused(deviceId: string, sessionId: string, error: ErrorBody): void {
+    this.streams.close(sessionId, error.message, wsCloseCode[error.code]);
     const live = this.live.get(sessionId);
     if (live?.record.deviceId !== deviceId) return;
     this.deps.audit
@@ -456,6 +484,7 @@ export class SessionService {
     live.lifetimeWatch?.stop();
     this.tickets.revokeSession(record.id);
     live.guests.clear();
+    this.streams.closeOf(record.id, reason);
     for (const listener of this.endListeners) listener(record.id);
     const now = this.deps.clock.now();
     try {

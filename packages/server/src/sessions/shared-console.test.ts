@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeTerminalFrame } from '@tether/protocol';
 import type { RelayPeer } from '../relay/relay-peer.js';
-import { canShare, SharedConsole } from './shared-console.js';
+import { isFannedOut, SharedConsole } from './shared-console.js';
 
 /** A peer as plain data: what was sent to it, and hooks to make it speak or close. */
 function fakePeer(options: { isWriteDone?: boolean } = {}) {
@@ -107,8 +107,8 @@ test('flow control pauses the guests with the technician; removing a guest close
   assert.deepEqual(owner.closes, []);
 });
 
-test('only terminal sessions take guests', () => {
-  assert.equal(canShare('terminal'), true);
-  assert.equal(canShare('desktop'), false);
-  assert.equal(canShare('files'), false);
+test('terminal guests share the stream; desktop and files guests get their own', () => {
+  assert.equal(isFannedOut('terminal'), true);
+  assert.equal(isFannedOut('desktop'), false);
+  assert.equal(isFannedOut('files'), false);
 });

@@ -31,8 +31,8 @@ const RULES: Partial<Record<SessionKind, KindRules>> = {
   },
 };
 
-/** Whether sessions of this kind can take guests (fanned out on the relay). */
-export function canShare(kind: SessionKind): boolean {
+/** Whether guests of this kind share the technician's stream (others get a stream of their own). */
+export function isFannedOut(kind: SessionKind): boolean {
   return RULES[kind] !== undefined;
 }
 
