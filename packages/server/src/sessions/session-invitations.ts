@@ -82,6 +82,11 @@ export class SessionInvitations {
         'FORBIDDEN',
         'Only the technician in this session, or an administrator, can invite someone into it.',
       );
+    if (record.kind !== 'terminal' && request.invitee.type === 'external')
+      throw new AppError(
+        'INVALID_INPUT',
+        `A one-time link opens terminal sessions only: invite a console user into this ${record.kind} session.`,
+      );
     if (record.kind === 'files' && !request.control)
       throw new AppError(
         'INVALID_INPUT',

@@ -4,6 +4,7 @@ import { Checkbox } from '../../components/checkbox.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
+import type { RemoteSessionOptions } from './use-remote-session.js';
 
 type InviteeType = 'user' | 'external';
 
@@ -29,6 +30,13 @@ function Result({ result }: { result: CreateInvitationResponse }) {
       {link && <CopyButton text={link} />}
     </Notice>
   );
+}
+
+/** How an invited guest joins a running session's page instead of opening a session. */
+export interface GuestJoin {
+  join: NonNullable<RemoteSessionOptions<unknown>['join']>;
+  /** The invitation gives no control: the page only shows. */
+  viewOnly: boolean;
 }
 
 /**

@@ -4,7 +4,9 @@ import {
   type SessionInvitation,
 } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { DesktopPage } from '../desktop/desktop-page.js';
+import { FilesPage } from '../files/files-page.js';
 import { Notice } from '../../components/notice.js';
 import { useConsole } from '../../api/console-context.js';
 import { describeError } from '../../format/describe-error.js';
@@ -19,8 +21,35 @@ type Joining =
   | { state: 'joined'; joined: JoinInvitationResponse }
   | { state: 'failed'; message: string };
 
+/** The page of a joined session of its kind; a terminal by default (an external guest's page). */
+type RenderJoined = (joined: JoinInvitationResponse) => ReactElement;
+
+const terminalOf: RenderJoined = (joined) => (
+  <GuestTerminal invitation={joined.invitation} relay={joined.relay} />
+);
+
+/** A signed-in guest gets the kind's own page, joined with the ticket instead of opening a session. */
+const pageOf: RenderJoined = (joined) => {
+  const { invitation, relay } = joined;
+  const guest = {
+    join: () => Promise.resolve({ sessionId: invitation.sessionId, relay }),
+    viewOnly: !invitation.control,
+  };
+  if (invitation.kind === 'desktop')
+    return <DesktopPage deviceId={invitation.deviceId} guest={guest} />;
+  if (invitation.kind === 'files')
+    return <FilesPage deviceId={invitation.deviceId} guest={guest} />;
+  return terminalOf(joined);
+};
+
 /** Accepts an invitation once (it works once) and shows the session, or why it cannot. */
-function JoinedSession({ join }: { join: () => Promise<JoinInvitationResponse> }) {
+function JoinedSession({
+  join,
+  render = terminalOf,
+}: {
+  join: () => Promise<JoinInvitationResponse>;
+  render?: RenderJoined;
+}) {
   const [joining, setJoining] = useState<Joining>({ state: 'joining' });
   const started = useRef(false);
   useEffect(() => {
@@ -38,7 +67,7 @@ function JoinedSession({ join }: { join: () => Promise<JoinInvitationResponse> }
         <span data-testid="join-error">Cannot join the session: {joining.message}</span>
       </Notice>
     );
-  return <GuestTerminal invitation={joining.joined.invitation} relay={joining.joined.relay} />;
+  return render(joining.joined);
 }
 
 /**
@@ -52,7 +81,7 @@ export function InvitationPage({ invitationId }: { invitationId: string }) {
   const join = useRef(() =>
     api.call(sessionInvitationEndpoints.join, { params: { id: invitationId } }),
   );
-  return <JoinedSession join={join.current} />;
+  return <JoinedSession join={join.current} render={pageOf} />;
 }
 
 const LINK_PATH = /^\/join\/([A-Za-z0-9_-]{43})\/?$/;
