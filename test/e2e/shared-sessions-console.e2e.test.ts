@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -13,10 +16,13 @@ let server: TestServer;
 let browser: Browser;
 let deviceId: string;
 let agentDir: string;
+let fileRoot: string;
 
 before(async () => {
+  fileRoot = await mkdtemp(join(tmpdir(), 'tether-shared-console-'));
+  await writeFile(join(fileRoot, 'shared-report.txt'), 'for both of us\n');
   server = await createTestServer();
-  const agent = await server.startAgent();
+  const agent = await server.startAgent({ args: ['--file-root', fileRoot] });
   deviceId = agent.device.id;
   agentDir = agent.dataDir;
   await server.server.context.auth.createUser({
@@ -29,6 +35,7 @@ before(async () => {
 after(async () => {
   await browser.close();
   await server.close();
+  await rm(fileRoot, { recursive: true, force: true });
 });
 
 async function typeIn(page: Page, text: string): Promise<void> {
@@ -39,11 +46,14 @@ async function typeIn(page: Page, text: string): Promise<void> {
 const seen = (page: Page, text: string) =>
   page.getByTestId('terminal').getByText(text).first().waitFor({ timeout: 30_000 });
 
-async function invite(page: Page, invitee: { type: 'user' | 'external'; name: string }) {
+async function invite(
+  page: Page,
+  invitee: { type: 'user' | 'external'; name: string; hasControl?: boolean },
+) {
   await page.getByTestId('invite-open').click();
   await page.getByTestId('invite-type').selectOption(invitee.type);
   await page.getByTestId('invite-name').fill(invitee.name);
-  if (invitee.type === 'external') await page.getByTestId('invite-control').click();
+  if (invitee.hasControl) await page.getByTestId('invite-control').click();
   await page.getByTestId('invite-submit').click();
   await page.getByTestId('invite-result').waitFor();
 }
@@ -85,7 +95,7 @@ test('an external guest opens their one-time link, types with control, and the l
   await signIn(admin, { username: 'admin', password: ADMIN_PASSWORD });
   await admin.goto(`/devices/${deviceId}/terminal`);
   await admin.locator('[data-testid=terminal-status][data-state=connected]').waitFor();
-  await invite(admin, { type: 'external', name: 'Vendor support' });
+  await invite(admin, { type: 'external', name: 'Vendor support', hasControl: true });
   const link = await admin.getByTestId('invite-link').innerText();
   assert.match(link, /\/join\/[A-Za-z0-9_-]{43}$/);
 
@@ -104,4 +114,23 @@ test('an external guest opens their one-time link, types with control, and the l
   await admin.getByTestId('end-session').click();
   await guest.locator('[data-testid=terminal-status][data-state=ended]').waitFor();
   for (const page of [admin, guest, again]) await page.context().close();
+});
+
+test('an invited user joins a files session from their invitations and browses the same folders', async () => {
+  const admin = await newConsolePage(browser, server.url);
+  await signIn(admin, { username: 'admin', password: ADMIN_PASSWORD });
+  await admin.goto(`/devices/${deviceId}/files`);
+  await admin.locator('[data-testid=files-status][data-state=connected]').waitFor();
+  await admin.locator('[data-testid=file-row][data-name="shared-report.txt"]').waitFor();
+  await invite(admin, { type: 'user', name: 'tech', hasControl: true });
+
+  const tech = await newConsolePage(browser, server.url);
+  await signIn(tech, { username: 'tech', password: 'technician-password-1234' });
+  await tech.getByTestId('invitation').getByText('Join').click();
+  await tech.locator('[data-testid=files-status][data-state=connected]').waitFor();
+  await tech.locator('[data-testid=file-row][data-name="shared-report.txt"]').waitFor();
+  await admin.getByTestId('files-end-session').click();
+  await tech.locator('[data-testid=files-status][data-state=ended]').waitFor();
+  await admin.context().close();
+  await tech.context().close();
 });

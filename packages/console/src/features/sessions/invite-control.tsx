@@ -105,7 +105,7 @@ export function InviteControl({ sessionId }: { sessionId: string }) {
         data-testid="invite-name"
       />
       <Checkbox checked={hasControl} onChange={setControl} testId="invite-control">
-        Can type
+        With control (type, point, change files)
       </Checkbox>
       <button
         type="submit"
