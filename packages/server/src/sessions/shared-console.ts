@@ -20,14 +20,15 @@ interface KindRules {
 }
 
 /**
- * Terminal: a guest with control types (DATA) but does not resize the technician's terminal;
- * a guest sees the last 64 KiB of output on joining, so the screen is not blank until the next
- * command. Other kinds carry their own handshake per viewer and cannot be fanned out this way.
+ * Terminal: a guest with control types (DATA) but does not resize the technician's terminal. A
+ * guest sees the last 16 KiB of output on joining, so their screen is not blank until the next
+ * command (every terminal session keeps it, hence a few screens only). Other kinds carry their
+ * own handshake per viewer and cannot be fanned out this way.
  */
 const RULES: Partial<Record<SessionKind, KindRules>> = {
   terminal: {
     acceptsGuestInput: (data) => data[0] === TerminalFrameType.data,
-    historyBytes: 64 * 1024,
+    historyBytes: 16 * 1024,
   },
 };
 
