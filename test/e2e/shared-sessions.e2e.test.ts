@@ -100,10 +100,29 @@ test('an invited user watches the same terminal; their keys reach the device onl
   assert.equal(again.status, 401, again.text);
   assert.match(again.json(ErrorBody).message, /already used/);
 
+  const listed = (
+    await server.admin.request('GET', `/api/v1/sessions/${sessionId}/invitations`)
+  ).json(SessionInvitationList);
+  assert.deepEqual(
+    listed.invitations.map((invitation) => invitation.state),
+    ['joined', 'joined'],
+  );
+  const notTheirs = await technician.request('GET', `/api/v1/sessions/${sessionId}/invitations`);
+  assert.equal(notTheirs.status, 403, notTheirs.text);
+  const withdrawn = await server.admin.request(
+    'DELETE',
+    `/api/v1/session-invitations/${watchInvitation.id}`,
+  );
+  assert.equal(withdrawn.status, 204, withdrawn.text);
+  const removed = await watcher.closed;
+  assert.equal(removed.code, 4403);
+  assert.match(removed.reason, /admin withdrew your invitation/);
+  terminal.type('echo "after-$((60 + 6))"\r');
+  await controller.waitForOutput(/after-66/); // the session goes on without them
+
   // The technician leaving ends the session for everyone.
   await terminal.close();
-  assert.match((await watcher.closed).reason, /left|ended/);
-  await controller.closed;
+  assert.match((await controller.closed).reason, /left|ended/);
   const audit = (await server.admin.request('GET', '/api/v1/audit?limit=200')).json(AuditPage);
   const actions: string[] = audit.entries.map((entry) => entry.action);
   for (const action of ['session.invited', 'session.guest_joined', 'session.guest_left'])

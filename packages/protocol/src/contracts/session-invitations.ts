@@ -28,6 +28,19 @@ export const sessionInvitationEndpoints = {
     success: { status: 201, body: CreateInvitationResponse, noStore: true },
     errors: ['INVALID_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'SESSION_ENDED'],
   }),
+  ofSession: endpoint({
+    id: 'sessionInvitations.ofSession',
+    method: 'GET',
+    path: '/api/v1/sessions/:id/invitations',
+    summary: "List a session's invitations",
+    description:
+      'Every invitation into a running session with its state (pending, joined, revoked, expired), for the technician in session (or one with `sessions.manage`); empty once the session ended.',
+    access: { kind: 'user', permission: 'sessions.open' },
+    subject: 'session',
+    params: z.object({ id: SessionId }),
+    success: { status: 200, body: SessionInvitationList },
+    errors: ['INVALID_INPUT', 'FORBIDDEN'],
+  }),
   list: endpoint({
     id: 'sessionInvitations.list',
     method: 'GET',

@@ -143,6 +143,21 @@ export class SessionInvitations {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  /** A running session's invitations, for its technician (or an administrator), newest first. */
+  listOf(acting: Acting, sessionId: string): SessionInvitation[] {
+    const running = this.deps.sessions.running(sessionId);
+    if (!running) return [];
+    if (running.record.userId !== acting.user.id && !acting.permissions.includes('sessions.manage'))
+      throw new AppError(
+        'FORBIDDEN',
+        'Only the technician in this session, or an administrator, can see who was invited into it.',
+      );
+    return [...this.entries.values()]
+      .map((entry) => this.current(entry))
+      .filter((view) => view.sessionId === sessionId)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
   /** A console user accepts their invitation: a relay ticket into the session. */
   async join(acting: Acting, invitationId: string): Promise<JoinInvitationResponse> {
     const entry = this.entries.get(invitationId);

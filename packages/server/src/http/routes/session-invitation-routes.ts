@@ -15,6 +15,19 @@ export function sessionInvitationRoutes(app: HttpsApp, context: ServerContext): 
       invitations.create({ ...principal, sourceAddress: sourceAddress(request) }, params.id, body),
   );
 
+  registerEndpoint(
+    app,
+    context.auth,
+    sessionInvitationEndpoints.ofSession,
+    ({ params, principal, request }) =>
+      Promise.resolve({
+        invitations: invitations.listOf(
+          { ...principal, sourceAddress: sourceAddress(request) },
+          params.id,
+        ),
+      }),
+  );
+
   registerEndpoint(app, context.auth, sessionInvitationEndpoints.list, ({ principal }) =>
     Promise.resolve({ invitations: invitations.listFor(principal.user) }),
   );
