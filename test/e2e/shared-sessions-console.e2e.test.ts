@@ -84,8 +84,13 @@ test('a technician invites a console user who joins from their invitations; the 
     return /with tech \(view only\)/.test(result.stdout) ? result.stdout : undefined;
   });
   assert.match(listed, /terminal session of admin with tech \(view only\)/);
-  await admin.getByTestId('end-session').click();
+  // The technician sees who joined, and removes them; the session goes on.
+  await admin.locator('[data-testid=invited-row][data-state=joined]').waitFor();
+  await admin.getByTestId('invited-withdraw').click();
   await tech.locator('[data-testid=terminal-status][data-state=ended]').waitFor();
+  assert.match(await tech.getByTestId('terminal-status').innerText(), /withdrew your invitation/);
+  await admin.locator('[data-testid=terminal-status][data-state=connected]').waitFor();
+  await admin.getByTestId('end-session').click();
   await admin.context().close();
   await tech.context().close();
 });

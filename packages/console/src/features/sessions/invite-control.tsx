@@ -1,9 +1,15 @@
-import { sessionInvitationEndpoints, type CreateInvitationResponse } from '@tether/protocol';
+import {
+  sessionInvitationEndpoints,
+  type CreateInvitationResponse,
+  type SessionInvitation,
+} from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { Checkbox } from '../../components/checkbox.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
+import { useLoad } from '../../hooks/use-load.js';
+import { useNow } from '../../hooks/use-now.js';
 import type { RemoteSessionOptions } from './use-remote-session.js';
 
 type InviteeType = 'user' | 'external';
@@ -32,6 +38,49 @@ function Result({ result }: { result: CreateInvitationResponse }) {
   );
 }
 
+function inviteeName(invitation: SessionInvitation): string {
+  return invitation.invitee.type === 'user' ? invitation.invitee.username : invitation.invitee.name;
+}
+
+/** Who was invited into the session and where each stands (every 5 s), with Withdraw. */
+function Invited({ sessionId, generation }: { sessionId: string; generation: number }) {
+  const now = useNow(5000);
+  const [list, reload] = useLoad(
+    (api) => api.call(sessionInvitationEndpoints.ofSession, { params: { id: sessionId } }),
+    [sessionId, generation, now],
+  );
+  const withdraw = useAction(
+    (api, id: string) => api.call(sessionInvitationEndpoints.revoke, { params: { id } }),
+    { onDone: reload },
+  );
+  if (list.state !== 'ready' || list.value.invitations.length === 0) return null;
+  return (
+    <ul className="invite-list" data-testid="invited">
+      {list.value.invitations.map((invitation) => (
+        <li key={invitation.id} data-testid="invited-row" data-state={invitation.state}>
+          {inviteeName(invitation)} ({invitation.control ? 'control' : 'view only'}):{' '}
+          {invitation.state}
+          {(invitation.state === 'pending' || invitation.state === 'joined') && (
+            <>
+              {' '}
+              <button
+                type="button"
+                className="button-link"
+                onClick={() => withdraw.run(invitation.id)}
+                disabled={withdraw.isRunning}
+                data-testid="invited-withdraw"
+              >
+                {invitation.state === 'joined' ? 'Remove' : 'Withdraw'}
+              </button>
+            </>
+          )}
+        </li>
+      ))}
+      {withdraw.error && <li className="notice-error">{withdraw.error}</li>}
+    </ul>
+  );
+}
+
 /** How an invited guest joins a running session's page instead of opening a session. */
 export interface GuestJoin {
   join: NonNullable<RemoteSessionOptions<unknown>['join']>;
@@ -53,6 +102,7 @@ export function InviteControl({ sessionId }: { sessionId: string }) {
   const [name, setName] = useState('');
   const [hasControl, setControl] = useState(false);
   const [result, setResult] = useState<CreateInvitationResponse | null>(null);
+  const [generation, setGeneration] = useState(0);
   const invite = useAction(
     (api) =>
       api.call(sessionInvitationEndpoints.create, {
@@ -65,7 +115,12 @@ export function InviteControl({ sessionId }: { sessionId: string }) {
           control: hasControl,
         },
       }),
-    { onDone: setResult },
+    {
+      onDone: (created) => {
+        setResult(created);
+        setGeneration((value) => value + 1);
+      },
+    },
   );
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -124,6 +179,7 @@ export function InviteControl({ sessionId }: { sessionId: string }) {
         </Notice>
       )}
       {result && <Result result={result} />}
+      <Invited sessionId={sessionId} generation={generation} />
     </form>
   );
 }
