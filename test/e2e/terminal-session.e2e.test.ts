@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import {
   DeviceList,
   ErrorBody,
+  PolicyReply,
   RecordingList,
   RecordingReply,
   SessionList,
@@ -141,6 +142,15 @@ test("a technician cannot end another technician's session; an administrator can
     password,
   });
   assert.equal(login.status, 200, login.text);
+  // Two technicians at once on one device needs a policy that allows it (A-9).
+  const policy = await server.admin.request('POST', '/api/v1/policies', {
+    name: 'Concurrent sessions',
+    settings: { sessions: { concurrent: true } },
+  });
+  assert.equal(policy.status, 201, policy.text);
+  const assignments = [{ type: 'device', deviceId }];
+  const policyId = policy.json(PolicyReply).policy.id;
+  await server.admin.request('PUT', `/api/v1/policies/${policyId}/assignments`, { assignments });
   const theirs = await openTerminal(technician, deviceId);
   const admins = await openTerminal(server.admin, deviceId);
 

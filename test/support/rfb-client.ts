@@ -33,7 +33,15 @@ export async function openDesktop(
   if (response.status !== 201)
     throw new Error(`session request failed: ${response.status} ${response.text}`);
   const session = response.json(CreateSessionResponse);
-  const socket = client.websocket(`${session.relay.path}?token=${session.relay.token}`);
+  return { ...(await joinDesktop(client, session.relay)), session };
+}
+
+/** Joins a desktop session's relay with a one-time ticket (a technician's or a guest's). */
+export async function joinDesktop(
+  client: HttpsClient,
+  relay: { path: string; token: string },
+): Promise<Omit<RfbClient, 'session'>> {
+  const socket = client.websocket(`${relay.path}?token=${relay.token}`);
   let received = Buffer.alloc(0);
   let afterInit = 0;
   socket.on('message', (data: Buffer) => {
@@ -65,7 +73,6 @@ export async function openDesktop(
   const key = (down: number, keysym: number): void =>
     send([4, down, 0, 0, 0, 0, (keysym >> 8) & 255, keysym & 255]);
   return {
-    session,
     width: init.readUInt16BE(0),
     height: init.readUInt16BE(2),
     receivedBytes: () => afterInit + received.length,

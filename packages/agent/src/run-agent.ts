@@ -209,6 +209,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
           consent.withdraw(cancel.sessionId);
           sessions.cancel(cancel.sessionId, cancel.reason);
         },
+        onParticipant: (participant) => sessions.participant(participant),
         onUnattended: (message) =>
           void handleUnattendedMessage(message, { unattended, presence, send: connection.send }),
         onOemRequest: (request) => {

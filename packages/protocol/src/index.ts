@@ -28,6 +28,7 @@ export * from './api/notification-settings.js';
 export * from './api/devices.js';
 export * from './api/installers.js';
 export * from './api/sessions.js';
+export * from './api/session-invitations.js';
 export * from './api/recordings.js';
 export * from './api/audit.js';
 export * from './api/enrollment.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { desktopSessionNotifier } from './session-notices.js';
+import { desktopSessionNotifier, noticeText } from './session-notices.js';
 
 const log = pino({ level: 'silent' });
 
@@ -51,3 +51,17 @@ async function waitForLines(path: string, count: number): Promise<string[]> {
   }
   throw new Error(`notify-send was not called ${count} times`);
 }
+
+test('a guest joining says who invited whom, whether they can control, and how to end the session', () => {
+  const joined = noticeText({
+    id: 'abc',
+    kind: 'terminal',
+    technician: 'alice',
+    state: 'joined',
+    guest: { name: 'Vendor support', isExternal: true, hasControl: false },
+  });
+  assert.match(joined.title, /joined/);
+  assert.match(joined.body, /alice invited Vendor support \(a guest without an account\)/);
+  assert.match(joined.body, /can watch but not control/);
+  assert.match(joined.body, /tether agent sessions end abc/);
+});

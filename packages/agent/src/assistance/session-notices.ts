@@ -3,12 +3,21 @@ import type { SessionKind } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { findProgram } from './desktop-dialog.js';
 
-/** A session that started or ended on this device, as the user at it is told. */
+/** Someone the technician invited into a running session (A-9). */
+export interface SessionGuestNotice {
+  name: string;
+  isExternal: boolean;
+  hasControl: boolean;
+}
+
+/** A session that started or ended on this device, or a guest who joined or left it. */
 export interface SessionNotice {
   id: string;
   kind: SessionKind;
   technician: string;
-  state: 'started' | 'ended';
+  state: 'started' | 'ended' | 'joined' | 'left';
+  /** With `joined` and `left`: who. */
+  guest?: SessionGuestNotice;
 }
 
 /** Tells the user at the device about a session. */
@@ -16,6 +25,20 @@ export type SessionNotifier = (notice: SessionNotice) => void;
 
 /** The text of a notice. @example noticeText(notice) // 'admin opened a terminal session …' */
 export function noticeText(notice: SessionNotice): { title: string; body: string } {
+  const { guest } = notice;
+  if (guest && (notice.state === 'joined' || notice.state === 'left')) {
+    const who = guest.isExternal ? `${guest.name} (a guest without an account)` : guest.name;
+    if (notice.state === 'left')
+      return {
+        title: 'Tether remote support: someone left the session',
+        body: `${who} left the ${notice.kind} session of ${notice.technician}.`,
+      };
+    const can = guest.hasControl ? 'can also type and control it' : 'can watch but not control it';
+    return {
+      title: 'Tether remote support: someone joined the session',
+      body: `${notice.technician} invited ${who} into the ${notice.kind} session; they ${can}. To end the session now, run: tether agent sessions end ${notice.id}`,
+    };
+  }
   if (notice.state === 'ended') {
     return {
       title: 'Tether remote support: session ended',
@@ -46,7 +69,7 @@ export async function desktopSessionNotifier(options: {
   if (!program) return undefined;
   return (notice) => {
     const { title, body } = noticeText(notice);
-    const urgency = notice.state === 'started' ? 'critical' : 'normal';
+    const urgency = notice.state === 'started' || notice.state === 'joined' ? 'critical' : 'normal';
     const child = spawn(program, ['--app-name=Tether', `--urgency=${urgency}`, title, body], {
       env,
       stdio: 'ignore',

@@ -94,3 +94,31 @@ test('a session that fails to start is refused with its AppError; unknown errors
   ]);
   assert.equal(sessions.size, 0);
 });
+
+test('the user at the device is told who joined and left a running session, and the list shows them', async () => {
+  const notices: string[] = [];
+  const sessions = createSessionRegistry({
+    serverUrl: 'https://x.test',
+    log,
+    clock: new TestClock(),
+    starters: { terminal: (o) => Promise.resolve(fakeSession(o.sessionId, [])) },
+    notify: (notice) => notices.push(`${notice.state} ${notice.guest?.name ?? notice.technician}`),
+  });
+  const o = offer();
+  sessions.offer(o, { tlsFingerprint: 'f', send: () => assert.fail('nothing to refuse') });
+  await new Promise((resolve) => setImmediate(resolve));
+  const guest = {
+    type: 'session.participant',
+    sessionId: o.sessionId,
+    name: 'jo',
+    isExternal: false,
+    hasControl: false,
+    invitedBy: 'alice',
+  } as const;
+  sessions.participant({ ...guest, state: 'joined' });
+  assert.deepEqual(sessions.running()[0]?.guests, ['jo (view only)']);
+  sessions.participant({ ...guest, state: 'left' });
+  assert.deepEqual(sessions.running()[0]?.guests, []);
+  assert.deepEqual(notices, ['started alice', 'joined jo', 'left jo']);
+  await sessions.stopAll('done');
+});

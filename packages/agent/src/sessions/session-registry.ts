@@ -4,6 +4,7 @@ import {
   type ErrorBody,
   type SessionKind,
   type SessionOffer,
+  type SessionParticipant,
 } from '@tether/protocol/agent';
 import { homedir } from 'node:os';
 import type { Logger } from 'pino';
@@ -36,12 +37,20 @@ export type SessionStarter = (
 export interface SessionRegistry {
   offer(offer: SessionOffer, context: OfferContext): void;
   cancel(sessionId: string, reason: string): void;
+  /** A guest joined or left a running session: the user at the device is told (A-9). */
+  participant(message: SessionParticipant): void;
   /** Ends every session (agent stopping) and waits until their resources are released. */
   stopAll(reason: string): Promise<void>;
   /** Sessions starting or running. */
   readonly size: number;
   /** Running sessions, for the user at the device (`tether agent sessions end`). */
-  running(): { id: string; kind: SessionKind; technician: string; startedAt: number }[];
+  running(): {
+    id: string;
+    kind: SessionKind;
+    technician: string;
+    startedAt: number;
+    guests: string[];
+  }[];
 }
 
 interface Entry {
@@ -51,6 +60,8 @@ interface Entry {
   /** Settles once the start attempt is over (and the session stopped, if cancelled meanwhile). */
   starting?: Promise<void>;
   startedAt?: number;
+  /** Guests in the session now (A-9), as the user at the device reads them. */
+  guests: Map<string, string>;
 }
 
 /**
@@ -114,9 +125,15 @@ export function createSessionRegistry(options: {
 
   const start = async (offer: SessionOffer, context: OfferContext, entry: Entry): Promise<void> => {
     let session: RunningSession;
+    const parent = offer.guestOf === undefined ? undefined : entries.get(offer.guestOf);
     try {
-      const decision = gate(offer);
-      if (decision) await decision;
+      if (offer.guestOf === undefined) {
+        const decision = gate(offer);
+        if (decision) await decision;
+      } else if (!parent?.session) {
+        // A guest's stream joins a session the user already accepted, never a new one.
+        throw new AppError('SESSION_ENDED', 'The session this guest was invited into has ended.');
+      }
       session = await starters[offer.kind](offer, context);
     } catch (error) {
       entries.delete(offer.sessionId);
@@ -132,11 +149,14 @@ export function createSessionRegistry(options: {
     entry.startedAt = options.clock.now().getTime();
     const accessEnded = offer.accessId && options.unattended?.sessionStarted(offer.accessId);
     const notice = { id: offer.sessionId, kind: offer.kind, technician: offer.technician };
-    options.notify?.({ ...notice, state: 'started' });
+    // A guest's stream is told as the guest joining (session.participant), and ends with its session.
+    const isGuestStream = parent?.session !== undefined;
+    if (!isGuestStream) options.notify?.({ ...notice, state: 'started' });
+    void parent?.session?.ended.then(() => session.stop('The session it belonged to ended.'));
     void session.ended.then(() => {
       entries.delete(offer.sessionId);
       if (accessEnded) accessEnded();
-      options.notify?.({ ...notice, state: 'ended' });
+      if (!isGuestStream) options.notify?.({ ...notice, state: 'ended' });
     });
     if (entry.cancelReason !== undefined) await session.stop(entry.cancelReason);
   };
@@ -147,13 +167,45 @@ export function createSessionRegistry(options: {
         log.warn({ sessionId: offer.sessionId }, 'ignored a repeated offer for a running session');
         return;
       }
-      const entry: Entry = { offer };
+      const entry: Entry = { offer, guests: new Map() };
       entries.set(offer.sessionId, entry);
       log.info(
         { sessionId: offer.sessionId, kind: offer.kind, technician: offer.technician },
         'session offered',
       );
       entry.starting = start(offer, context, entry);
+    },
+    participant(message) {
+      const entry = entries.get(message.sessionId);
+      if (!entry?.session) return;
+      const { offer } = entry;
+      const key = `${message.isExternal ? 'external' : 'user'}:${message.name}`;
+      if (message.state === 'left') entry.guests.delete(key);
+      else
+        entry.guests.set(
+          key,
+          `${message.name}${message.isExternal ? ' (guest without an account)' : ''} ${message.hasControl ? '(control)' : '(view only)'}`,
+        );
+      log.info(
+        {
+          sessionId: offer.sessionId,
+          guest: message.name,
+          isExternal: message.isExternal,
+          hasControl: message.hasControl,
+        },
+        `session guest ${message.state}`,
+      );
+      options.notify?.({
+        id: offer.sessionId,
+        kind: offer.kind,
+        technician: offer.technician,
+        state: message.state,
+        guest: {
+          name: message.name,
+          isExternal: message.isExternal,
+          hasControl: message.hasControl,
+        },
+      });
     },
     cancel(sessionId, reason) {
       const entry = entries.get(sessionId);
@@ -173,9 +225,17 @@ export function createSessionRegistry(options: {
       return entries.size;
     },
     running: () =>
-      [...entries.values()].flatMap(({ offer, session, startedAt }) =>
-        session && startedAt !== undefined
-          ? [{ id: offer.sessionId, kind: offer.kind, technician: offer.technician, startedAt }]
+      [...entries.values()].flatMap(({ offer, session, startedAt, guests }) =>
+        session && startedAt !== undefined && offer.guestOf === undefined
+          ? [
+              {
+                id: offer.sessionId,
+                kind: offer.kind,
+                technician: offer.technician,
+                startedAt,
+                guests: [...guests.values()],
+              },
+            ]
           : [],
       ),
   };

@@ -27,6 +27,8 @@ export interface ControlEvents {
   /** `tlsFingerprint` is the verified certificate of this channel; the relay must match it. */
   onOffer(offer: SessionOffer, tlsFingerprint: string): void;
   onCancel(cancel: MessageOf<ServerMessage, 'session.cancel'>): void;
+  /** Someone joined or left a running session (A-9). */
+  onParticipant?(participant: MessageOf<ServerMessage, 'session.participant'>): void;
   onOemRequest(request: MessageOf<ServerMessage, 'oem.request'>): void;
   onUnattended(
     message: MessageOf<
@@ -286,6 +288,9 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
     },
     'session.cancel': (cancel) => {
       if (channel.phase === 'ready') events.onCancel(cancel);
+    },
+    'session.participant': (participant) => {
+      if (channel.phase === 'ready') events.onParticipant?.(participant);
     },
     'oem.request': (request) => {
       if (channel.phase === 'ready') events.onOemRequest(request);

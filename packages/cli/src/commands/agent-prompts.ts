@@ -61,8 +61,9 @@ const listCommand: Command = {
       );
     }
     for (const session of reply.sessions) {
+      const guests = session.guests?.length ? ` with ${session.guests.join(', ')}` : '';
       input.out(
-        `${session.id}  running: ${session.kind} session of ${session.technician}; end it with: tether agent sessions end ${session.id}`,
+        `${session.id}  running: ${session.kind} session of ${session.technician}${guests}; end it with: tether agent sessions end ${session.id}`,
       );
     }
     return 0;

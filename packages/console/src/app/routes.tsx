@@ -16,6 +16,7 @@ import { RecordingsPage } from '../features/recordings/recordings-page.js';
 import { SettingsPage } from '../features/settings/settings-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
+import { InvitationPage } from '../features/sessions/join-invitation.js';
 import { UsersPage } from '../features/users/users-page.js';
 import { RolesPage } from '../features/roles/roles-page.js';
 import { TeamsPage } from '../features/teams/teams-page.js';
@@ -116,6 +117,14 @@ export const ROUTES: readonly ConsoleRoute[] = [
     section: 'devices',
     permission: 'sessions.open',
     render: ({ deviceId }) => <DesktopPage deviceId={deviceId} />,
+  }),
+  route({
+    name: 'invitation',
+    path: '/invitations/:invitationId',
+    title: 'Shared session',
+    section: 'devices',
+    permission: 'sessions.open',
+    render: ({ invitationId }) => <InvitationPage invitationId={invitationId} />,
   }),
   route({
     name: 'connect',

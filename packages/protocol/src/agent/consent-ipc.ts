@@ -62,6 +62,8 @@ export const ConsentIpcReply = z.discriminatedUnion('ok', [
         technician: z.string(),
         /** Milliseconds since the epoch. */
         startedAt: z.int().optional(),
+        /** Who else the technician invited into it (A-9), e.g. `jo (view only)`. */
+        guests: z.array(z.string()).optional(),
       }),
     ),
     /** Unattended accesses the service is on for (M-2). */

@@ -21,7 +21,14 @@ const Nonce = Base64Url.min(22).max(64);
  * @example
  * if (!capabilities.includes('unattended')) throw tooOld('unattended');
  */
-export const AgentCapability = z.enum(['consent', 'unattended', 'presence', 'certificate']);
+export const AgentCapability = z.enum([
+  'consent',
+  'unattended',
+  'presence',
+  'certificate',
+  /** Understands `session.participant` (shared sessions, A-9). */
+  'participants',
+]);
 export type AgentCapability = z.infer<typeof AgentCapability>;
 
 // ---- agent → server -------------------------------------------------------------------------
@@ -206,6 +213,12 @@ export const SessionOffer = z.object({
   viewOnly: z.boolean().optional(),
   /** The unattended access whose one-time password the technician gave (M-2). */
   accessId: UnattendedAccessId.optional(),
+  /**
+   * A guest's own stream of this running session (A-9: a desktop or files session someone was
+   * invited into): no new consent, it ends with that session. Only to agents with the
+   * `participants` capability.
+   */
+  guestOf: SessionId.optional(),
 });
 export type SessionOffer = z.infer<typeof SessionOffer>;
 
@@ -215,6 +228,24 @@ export const SessionCancel = z.object({
   sessionId: SessionId,
   reason: z.string(),
 });
+
+/**
+ * Someone invited by the technician joined or left a running session (A-9): the agent tells the
+ * user at the device. Sent only to agents with the `participants` capability.
+ */
+export const SessionParticipant = z.object({
+  type: z.literal('session.participant'),
+  sessionId: SessionId,
+  /** The guest's username, or the name an external guest was invited under. */
+  name: z.string().max(128),
+  isExternal: z.boolean(),
+  /** Whether the guest may type or steer; false: view only. */
+  hasControl: z.boolean(),
+  /** Who invited them. */
+  invitedBy: z.string().max(128),
+  state: z.enum(['joined', 'left']),
+});
+export type SessionParticipant = z.infer<typeof SessionParticipant>;
 
 /**
  * Turn the unattended service on for an access (M-2). With `checkPresence` (dynamic mode, M-3)
@@ -265,6 +296,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ServerSettings,
   SessionOffer,
   SessionCancel,
+  SessionParticipant,
   ServerUnattendedEnable,
   ServerUnattendedDisable,
   ServerUnattendedSync,

@@ -65,6 +65,12 @@ export const AuditAction = z.enum([
   'session.window_closing',
   /** A session reached its absolute lifetime (`sessions.maxLifetimeSec`) and was ended. */
   'session.lifetime_reached',
+  /** Shared sessions (A-9): an invitation, a guest joining or leaving, a refused join. */
+  'session.invited',
+  'session.invitation_revoked',
+  'session.guest_joined',
+  'session.guest_left',
+  'session.join_refused',
   'unattended.created',
   'unattended.refused',
   'unattended.connected',

@@ -18,6 +18,7 @@ export const POLICY_KEYS = [
   'assistance.modes',
   'assistance.accessWindows',
   'assistance.presence',
+  'sessions.concurrent',
 ] as const;
 
 /** One setting of a policy. @example PolicyKey.parse('recording.terminal') */
@@ -75,6 +76,8 @@ export const EffectivePolicyView = z.object({
       accessWindows: AccessWindows.nullable(),
       presence: PresencePolicies.nullable(),
     }),
+    /** Whether several technicians may be in session with the device at once. */
+    sessions: z.object({ concurrent: z.boolean() }).optional(),
   }),
   sources: z.record(PolicyKey, PolicySource.nullable()),
   policies: z.array(z.object({ id: PolicyId, name: z.string(), level: PolicyLevel })),

@@ -42,12 +42,20 @@ const RecordingSettings = z
   .object({ terminal: RecordingMode, desktop: RecordingMode, files: RecordingMode })
   .partial();
 
+/**
+ * Who may be in session with a device at once (A-9). `concurrent: false` (the default): one
+ * technician at a time; others are refused with who is in session, and join by invitation.
+ */
+export const SessionSharing = z.strictObject({ concurrent: z.boolean() }).partial();
+export type SessionSharing = z.infer<typeof SessionSharing>;
+
 /** The settings a policy may hold; absent keys leave the decision to other policies or defaults. */
 export const PolicySettings = z.object({
   recording: RecordingSettings.optional(),
   customStorage: CustomStorage.optional(),
   /** Assistance modes, rights and access windows (M-1…M-4, A-15). */
   assistance: PolicyAssistance.optional(),
+  sessions: SessionSharing.optional(),
 });
 export type PolicySettings = z.infer<typeof PolicySettings>;
 
@@ -62,6 +70,7 @@ export const PolicySettingsInput = z.strictObject({
   recording: z.strictObject(RecordingSettings.shape).optional(),
   customStorage: z.strictObject(CustomStorage.shape).optional(),
   assistance: PolicyAssistance.optional(),
+  sessions: SessionSharing.optional(),
 });
 export type PolicySettingsInput = z.infer<typeof PolicySettingsInput>;
 
@@ -78,6 +87,7 @@ export const PolicySettingsUpdate = z.strictObject({
     .strictObject({ ...CustomStorage.shape, credential: CustomStorage.shape.credential.optional() })
     .optional(),
   assistance: PolicyAssistance.optional(),
+  sessions: SessionSharing.optional(),
 });
 export type PolicySettingsUpdate = z.infer<typeof PolicySettingsUpdate>;
 
@@ -118,6 +128,7 @@ export const PolicySettingsView = z.object({
   recording: RecordingSettings.optional(),
   customStorage: CustomStorageView.optional(),
   assistance: PolicyAssistance.optional(),
+  sessions: SessionSharing.optional(),
 });
 export type PolicySettingsView = z.infer<typeof PolicySettingsView>;
 

@@ -7,6 +7,7 @@ import { deviceEndpoints } from './devices.js';
 import { deviceGroupEndpoints } from './device-groups.js';
 import { healthEndpoints } from './health.js';
 import { sessionEndpoints } from './sessions.js';
+import { sessionInvitationEndpoints } from './session-invitations.js';
 import { unattendedEndpoints } from './unattended.js';
 import { policyEndpoints } from './policies.js';
 import { recordingEndpoints } from './recordings.js';
@@ -39,6 +40,7 @@ export * from './devices.js';
 export * from './device-groups.js';
 export * from './health.js';
 export * from './sessions.js';
+export * from './session-invitations.js';
 export * from './unattended.js';
 export * from './policies.js';
 export * from './recordings.js';
@@ -76,6 +78,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(authEndpoints),
   ...Object.values(deviceEndpoints),
   ...Object.values(sessionEndpoints),
+  ...Object.values(sessionInvitationEndpoints),
   ...Object.values(unattendedEndpoints),
   ...Object.values(recordingEndpoints),
   ...Object.values(uploadEndpoints),

@@ -29,7 +29,7 @@ export const sessionEndpoints = {
     path: '/api/v1/sessions',
     summary: 'Open a session with a device',
     description:
-      "Admits the session under the device group's assistance policy and returns a relay ticket: join `wss://<server><relay.path>?token=<relay.token>` within 60 seconds. An interactive session stays `pending` while the user at the device is asked to consent (`GET /api/v1/sessions/{id}` shows `awaitingConsentUntil`). Unattended sessions need a one-time password: use `POST /api/v1/unattended/connect`.",
+      "Admits the session under the device group's assistance policy and returns a relay ticket: join `wss://<server><relay.path>?token=<relay.token>` within 60 seconds. An interactive session stays `pending` while the user at the device is asked to consent (`GET /api/v1/sessions/{id}` shows `awaitingConsentUntil`). Another technician in session on the device is a `CONFLICT` naming them, unless the device's policy allows concurrent sessions (`sessions.concurrent`); they can invite you instead. Unattended sessions need a one-time password: use `POST /api/v1/unattended/connect`.",
     access: { kind: 'user', permission: 'sessions.open' },
     subject: 'session request',
     body: CreateSessionRequest,
@@ -40,6 +40,7 @@ export const sessionEndpoints = {
       'FORBIDDEN',
       'OUTSIDE_ACCESS_WINDOW',
       'DEVICE_OFFLINE',
+      'CONFLICT',
       'UNSUPPORTED_VERSION',
     ],
   }),

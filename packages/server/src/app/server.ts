@@ -41,6 +41,7 @@ import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { SessionService } from '../sessions/session-service.js';
+import { SessionInvitations } from '../sessions/session-invitations.js';
 import { UnattendedService } from '../unattended/unattended-service.js';
 import { admitSession } from '../assistance/admit-session.js';
 import { refuseMismatchedCredential } from '../storage/index.js';
@@ -234,6 +235,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxLifetimeSec: config.sessions.maxLifetimeSec,
     recordingModeFor: async (deviceId, kind) =>
       (await policies.effectiveFor(deviceId)).recording[kind],
+    concurrentSessionsAllowed: async (deviceId) =>
+      (await policies.effectiveFor(deviceId)).sessions.concurrent,
     onRecordingFinished,
     onRecordingStarted: (recordingId) => uploads.onRecordingStarted(recordingId),
     admit: async (request) =>
@@ -301,6 +304,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     proxy,
     presence,
     sessions,
+    invitations: new SessionInvitations({
+      store,
+      clock,
+      audit,
+      presence,
+      rights,
+      sessions,
+      notifications,
+      log,
+      publicUrl: () => context.publicUrl(),
+    }),
     unattended,
     installers: createInstallerService({ store, clock, identity, audit }),
     agentBuilds,

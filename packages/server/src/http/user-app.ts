@@ -12,6 +12,7 @@ import { openApiRoutes } from './routes/openapi-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { recordingRoutes } from './routes/recording-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { sessionInvitationRoutes } from './routes/session-invitation-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
@@ -76,6 +77,7 @@ export async function createUserApp(
     authRoutes,
     deviceRoutes,
     sessionRoutes,
+    sessionInvitationRoutes,
     unattendedRoutes,
     recordingRoutes,
     installerRoutes,

@@ -59,6 +59,7 @@ export function combinePolicies(
     recording: { ...DEFAULT_EFFECTIVE_POLICY.recording },
     customStorage: DEFAULT_EFFECTIVE_POLICY.customStorage,
     assistance: { ...DEFAULT_EFFECTIVE_POLICY.assistance },
+    sessions: { ...DEFAULT_EFFECTIVE_POLICY.sessions },
   };
   const sources: Record<PolicyKey, PolicySource | null> = {
     'recording.terminal': null,
@@ -68,6 +69,7 @@ export function combinePolicies(
     'assistance.modes': null,
     'assistance.accessWindows': null,
     'assistance.presence': null,
+    'sessions.concurrent': null,
   };
   for (const key of POLICY_KEYS) {
     for (const { level, policies, conflicts } of levels) {
@@ -98,6 +100,10 @@ function assign(effective: EffectivePolicy, key: PolicyKey, policy: PolicyRecord
     assignAssistance(effective.assistance, key, policy);
     return;
   }
+  if (key === 'sessions.concurrent') {
+    effective.sessions.concurrent = readPolicyKey[key](policy.settings) ?? false;
+    return;
+  }
   const mode = readPolicyKey[key](policy.settings);
   if (mode !== undefined) effective.recording[RECORDING_KIND[key]] = mode;
 }
@@ -118,4 +124,7 @@ const RECORDING_KIND = {
   'recording.terminal': 'terminal',
   'recording.desktop': 'desktop',
   'recording.files': 'files',
-} as const satisfies Record<Exclude<PolicyKey, 'customStorage' | AssistanceKey>, SessionKind>;
+} as const satisfies Record<
+  Exclude<PolicyKey, 'customStorage' | 'sessions.concurrent' | AssistanceKey>,
+  SessionKind
+>;

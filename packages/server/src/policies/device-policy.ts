@@ -20,6 +20,7 @@ export async function effectivePolicyOf(store: Store, deviceId: string): Promise
       ...DEFAULT_EFFECTIVE_POLICY,
       recording: { ...DEFAULT_EFFECTIVE_POLICY.recording },
       assistance: { ...DEFAULT_EFFECTIVE_POLICY.assistance },
+      sessions: { ...DEFAULT_EFFECTIVE_POLICY.sessions },
     };
   }
   const applied = await store.policies.forDevice(device);
@@ -44,7 +45,7 @@ export async function explainPolicyOf(
     device,
     describe: describeTargets([device]),
   });
-  const { recording, customStorage, assistance } = combined.effective;
+  const { recording, customStorage, assistance, sessions } = combined.effective;
   return {
     deviceId: device.id,
     group: device.group,
@@ -56,6 +57,7 @@ export async function explainPolicyOf(
         accessWindows: assistance.accessWindows,
         presence: assistance.presence,
       },
+      sessions: { ...sessions },
     },
     sources: combined.sources,
     policies: combined.policies,

@@ -19,11 +19,14 @@ export interface EffectivePolicy {
     /** Rights by user presence; null: the mode's rights apply. */
     presence: PresencePolicies | null;
   };
+  /** Whether several technicians may be in session with the device at once. */
+  sessions: { concurrent: boolean };
 }
 
-/** Every session is recorded, nothing is uploaded: what applies without any policy. */
+/** Every session is recorded, nothing is uploaded, one technician at a time: what applies without any policy. */
 export const DEFAULT_EFFECTIVE_POLICY: EffectivePolicy = Object.freeze({
   recording: Object.freeze({ terminal: 'required', desktop: 'required', files: 'required' }),
   customStorage: null,
   assistance: Object.freeze({ modes: null, accessWindows: null, presence: null }),
+  sessions: Object.freeze({ concurrent: false }),
 });

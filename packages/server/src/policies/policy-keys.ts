@@ -18,6 +18,7 @@ export interface PolicyKeyValues {
   'assistance.modes': AssistanceModes;
   'assistance.accessWindows': AccessWindows;
   'assistance.presence': PresencePolicies;
+  'sessions.concurrent': boolean;
 }
 
 /** How to read each key from a policy's settings; undefined means the policy leaves it unset. */
@@ -31,6 +32,7 @@ export const readPolicyKey: {
   'assistance.modes': (settings) => settings.assistance?.modes,
   'assistance.accessWindows': (settings) => settings.assistance?.accessWindows,
   'assistance.presence': (settings) => settings.assistance?.presence,
+  'sessions.concurrent': (settings) => settings.sessions?.concurrent,
 };
 
 /**
@@ -46,6 +48,10 @@ export function canonicalValue(key: PolicyKey, settings: PolicySettings): string
   if (isAssistanceKey(key)) {
     const value = readPolicyKey[key](settings);
     return value && JSON.stringify(value);
+  }
+  if (key === 'sessions.concurrent') {
+    const concurrent = readPolicyKey[key](settings);
+    return concurrent === undefined ? undefined : String(concurrent);
   }
   return readPolicyKey[key](settings);
 }
@@ -69,6 +75,11 @@ export function displayValue(key: PolicyKey, settings: PolicySettings): string {
     return presence
       ? `present: ${presence.present.join(', ') || 'nothing'}; absent: ${presence.absent.join(', ') || 'nothing'}`
       : 'unset';
+  }
+  if (key === 'sessions.concurrent') {
+    const concurrent = settings.sessions?.concurrent;
+    if (concurrent === undefined) return 'unset';
+    return concurrent ? 'concurrent sessions allowed' : 'one technician at a time';
   }
   return readPolicyKey[key](settings) ?? 'unset';
 }

@@ -19,6 +19,9 @@ export function normaliseSettings(settings: PolicySettingsInput): PolicySettings
     ...(settings.assistance && Object.keys(settings.assistance).length > 0
       ? { assistance: { ...settings.assistance } }
       : {}),
+    ...(settings.sessions?.concurrent !== undefined
+      ? { sessions: { concurrent: settings.sessions.concurrent } }
+      : {}),
   };
 }
 

@@ -36,6 +36,7 @@ export function toSettingsView(settings: PolicySettings): PolicySettingsView {
       ? { customStorage: toCustomStorageView(settings.customStorage) }
       : {}),
     ...(settings.assistance ? { assistance: settings.assistance } : {}),
+    ...(settings.sessions ? { sessions: { ...settings.sessions } } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import type { PolicyService } from '../policies/policy-service.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { UploadQueue } from '../uploads/upload-queue.js';
 import type { SessionService } from '../sessions/session-service.js';
+import type { SessionInvitations } from '../sessions/session-invitations.js';
 import type { UnattendedService } from '../unattended/unattended-service.js';
 import type { Store } from '../store/store.js';
 import type { UserService } from '../users/user-service.js';
@@ -51,6 +52,8 @@ export interface ServerContext {
   proxy: ProxyState;
   presence: DevicePresence;
   sessions: SessionService;
+  /** Invitations into running sessions. */
+  invitations: SessionInvitations;
   unattended: UnattendedService;
   installers: InstallerService;
   /** Agent builds the server ships: its own version and uploaded ones (issue 14). */

@@ -2,12 +2,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '@tether/protocol';
 import type { Clock } from '../clock.js';
 
-/** Which end of a session a relay token admits. */
-export type RelayRole = 'console' | 'agent';
+/** Which end of a session a relay token admits; `guest`: someone invited into it (A-9). */
+export type RelayRole = 'console' | 'agent' | 'guest';
+
+/** What a redeemed token admits: the end, and for a guest which one. */
+export interface RedeemedTicket {
+  role: RelayRole;
+  guestId?: string;
+}
 
 interface Ticket {
   sessionId: string;
   role: RelayRole;
+  guestId?: string;
   expiresAt: number;
   used: boolean;
   /** Its session ended (refused by the device, ended by someone) before it was used. */
@@ -29,13 +36,14 @@ export class RelayTickets {
     private readonly ttlMs: number,
   ) {}
 
-  issue(sessionId: string, role: RelayRole): { token: string; expiresAt: Date } {
+  issue(sessionId: string, role: RelayRole, guestId?: string): { token: string; expiresAt: Date } {
     this.prune();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = this.clock.now().getTime() + this.ttlMs;
     this.tickets.set(hash(token), {
       sessionId,
       role,
+      ...(guestId === undefined ? {} : { guestId }),
       expiresAt,
       used: false,
       isSessionEnded: false,
@@ -45,6 +53,17 @@ export class RelayTickets {
 
   /** Consumes a token for a session; throws the precise refusal otherwise. */
   redeem(sessionId: string, token: string): RelayRole {
+    return this.redeemTicket(sessionId, token).role;
+  }
+
+  /** The guest a token was issued for, without using it (undefined: not a guest's token). */
+  guestOf(sessionId: string, token: string): string | undefined {
+    const ticket = this.tickets.get(hash(token));
+    return ticket?.sessionId === sessionId ? ticket.guestId : undefined;
+  }
+
+  /** {@link redeem}, with the guest a guest's token admits. */
+  redeemTicket(sessionId: string, token: string): RedeemedTicket {
     const ticket = this.tickets.get(hash(token));
     if (!ticket || ticket.sessionId !== sessionId) {
       throw new AppError('TOKEN_INVALID', 'This relay token is not valid for this session.');
@@ -59,7 +78,9 @@ export class RelayTickets {
       throw new AppError('TOKEN_EXPIRED', 'This relay token has expired; open a new session.');
     }
     ticket.used = true;
-    return ticket.role;
+    return ticket.guestId === undefined
+      ? { role: ticket.role }
+      : { role: ticket.role, guestId: ticket.guestId };
   }
 
   /** Forgets every token of a session (it ended). */

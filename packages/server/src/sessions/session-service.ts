@@ -25,6 +25,15 @@ import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
 import type { SessionRecord, Store, UserRecord } from '../store/store.js';
 import { RelayTickets, type RelayRole } from './relay-tickets.js';
+import {
+  joinGuest,
+  refuseOtherTechnician,
+  type GuestGrant,
+  type GuestHost,
+  type RunningSession,
+} from './session-guests.js';
+import { isFannedOut, SharedConsole } from './shared-console.js';
+import { GuestStreams } from './guest-streams.js';
 import { admitNewSession, offerSession } from './session-admission.js';
 import {
   finishRecording,
@@ -59,10 +68,12 @@ export interface SessionServiceDeps {
   rights: Pick<DeviceRights, 'authorize'>;
   /** Where work nobody awaits goes (default: its own, logging and auditing failures). */
   tasks?: BackgroundTasks;
+  /** Whether the device's policy lets several technicians be in session at once (A-9). */
+  concurrentSessionsAllowed?(deviceId: string): Promise<boolean>;
 }
 
 /** A session this node is relaying (or waiting to). */
-interface LiveSession {
+interface LiveSession extends GuestHost {
   record: SessionRecord;
   technician: string;
   /** The right the technician's end needs on the device's group, checked again at the join. */
@@ -108,9 +119,17 @@ export class SessionService {
   private readonly finishing = new Set<Promise<void>>();
 
   private readonly tasks: BackgroundTasks;
+  private readonly endListeners = new Set<(sessionId: string) => void>();
+  /** Guests' own streams of desktop and files sessions. */
+  private readonly streams: GuestStreams;
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
+    this.streams = new GuestStreams({
+      tickets: this.tickets,
+      clock: deps.clock,
+      ttlMs: deps.relayTokenTtlSec * 1000,
+    });
     this.tasks = deps.tasks ?? createBackgroundTasks(deps);
   }
 
@@ -128,6 +147,11 @@ export class SessionService {
     // Integration sessions are authorised by the integrator's device key, not by a user's grants.
     if (!options.consoleByTicket)
       await this.deps.rights.authorize(user, request.deviceId, right, { sourceAddress });
+    await refuseOtherTechnician(this.deps, this.live.values(), {
+      user,
+      deviceId: request.deviceId,
+      sourceAddress,
+    });
     const input = { user, request, sourceAddress, accessId: options.accessId };
     const admitted = await admitNewSession(this.deps, input);
     const { record, admission } = admitted;
@@ -147,6 +171,7 @@ export class SessionService {
       consoleByTicket: options.consoleByTicket ?? false,
       admission,
       ...(options.onFinished ? { onFinished: options.onFinished } : {}),
+      guests: new Map(),
     });
     await offerSession(this.deps, admitted, { ...input, agentToken: agentTicket.token });
     return {
@@ -171,10 +196,19 @@ export class SessionService {
     /** What the user's role allows now (it may have changed since the session was opened). */
     permissions?: readonly Permission[];
   }): RelayRole {
-    const role = this.tickets.redeem(input.sessionId, input.token);
+    const ticket = this.tickets.redeemTicket(input.sessionId, input.token);
+    const { role, guestId } = ticket;
+    if (this.streams.has(input.sessionId)) {
+      this.streams.join(input.sessionId, ticket, input);
+      return role;
+    }
     const live = this.live.get(input.sessionId);
     if (!live || live.ending)
       throw new AppError('SESSION_ENDED', 'This session has already ended.');
+    if (role === 'guest') {
+      joinGuest(live, guestId, input);
+      return role;
+    }
     if (role === 'console' && !live.consoleByTicket) {
       if (input.user?.id !== live.record.userId)
         throw new AppError('FORBIDDEN', 'Only the technician who opened this session can join it.');
@@ -204,10 +238,66 @@ export class SessionService {
    * the device's group (a grant revoked since the session was requested counts). Undefined for
    * sessions this node does not relay and for those authorised by their ticket alone.
    */
-  consoleRightOf(sessionId: string): { deviceId: string; right: DeviceRight } | undefined {
+  consoleRightOf(
+    sessionId: string,
+    token?: string,
+  ): { deviceId: string; right: DeviceRight; isGuest: boolean } | undefined {
     const live = this.live.get(sessionId);
-    if (!live || live.consoleByTicket) return undefined;
-    return { deviceId: live.record.deviceId, right: live.right };
+    if (!live) {
+      const stream = this.streams.rightOf(sessionId);
+      return stream && { ...stream, isGuest: true };
+    }
+    const guestId = token === undefined ? undefined : this.tickets.guestOf(sessionId, token);
+    if (guestId !== undefined) {
+      const grant = live.guests.get(guestId);
+      // An external guest has no login: their one-time ticket is their authority.
+      if (!grant?.userId) return undefined;
+      return { deviceId: live.record.deviceId, right: grant.right, isGuest: true };
+    }
+    if (live.consoleByTicket) return undefined;
+    return { deviceId: live.record.deviceId, right: live.right, isGuest: false };
+  }
+
+  /** A session relaying now (guests can be invited into it); undefined otherwise. */
+  running(sessionId: string): RunningSession | undefined {
+    const live = this.live.get(sessionId);
+    if (!live?.shared || live.ending) return undefined;
+    return { record: live.record, technician: live.technician, right: live.right };
+  }
+
+  /**
+   * Admits a guest into a running session: the relay ticket their end joins with (once,
+   * within the relay TTL). Throws SESSION_ENDED when the session is not running.
+   */
+  admitGuest(
+    sessionId: string,
+    grant: GuestGrant,
+  ): { path: string; token: string; expiresAt: Date } {
+    const live = this.live.get(sessionId);
+    if (!live?.shared || live.ending)
+      throw new AppError('SESSION_ENDED', 'This session has ended; there is nothing to join.');
+    const { record } = live;
+    if (!isFannedOut(record.kind)) {
+      const link = this.deps.presence.get(record.deviceId);
+      if (!link) throw new AppError('DEVICE_OFFLINE', 'The device is offline.');
+      const parent = { ...record, technician: live.technician };
+      return this.streams.open(parent, grant, link);
+    }
+    live.guests.set(grant.id, grant);
+    return { path: relayPath(sessionId), ...this.tickets.issue(sessionId, 'guest', grant.id) };
+  }
+
+  /** Closes a guest's end (their invitation was withdrawn); the session goes on. */
+  removeGuest(sessionId: string, guestId: string, reason: string): void {
+    const live = this.live.get(sessionId);
+    live?.guests.delete(guestId);
+    live?.shared?.removeGuest(guestId, wsCloseCode.FORBIDDEN, reason);
+    this.streams.closeOf(sessionId, reason, guestId);
+  }
+
+  /** Calls `listener` with each session's ID once it is over. */
+  onSessionEnded(listener: (sessionId: string) => void): void {
+    this.endListeners.add(listener);
   }
 
   /** Ends a session without waiting (a callback's context); a failure is logged and audited. */
@@ -250,6 +340,7 @@ export class SessionService {
 
   /** The agent could not start the session it was offered. */
   onAgentRefused(deviceId: string, sessionId: string, error: ErrorBody): void {
+    this.streams.close(sessionId, error.message, wsCloseCode[error.code]);
     const live = this.live.get(sessionId);
     if (live?.record.deviceId !== deviceId) return;
     this.deps.audit
@@ -323,9 +414,10 @@ export class SessionService {
       await this.end(record.id, 'One side left before the session started.');
       return;
     }
+    live.shared = new SharedConsole(consolePeer, record.kind);
     live.pair = pairPeers({
       sessionId: record.id,
-      console: consolePeer,
+      console: live.shared,
       agent: agentPeer,
       tap: relayTapOf(this.deps, live, live.recording),
       onEnd: (end) => {
@@ -391,6 +483,9 @@ export class SessionService {
     live.windowWatch?.stop();
     live.lifetimeWatch?.stop();
     this.tickets.revokeSession(record.id);
+    live.guests.clear();
+    this.streams.closeOf(record.id, reason);
+    for (const listener of this.endListeners) listener(record.id);
     const now = this.deps.clock.now();
     try {
       await this.deps.store.sessions.end(record.id, now, reason);

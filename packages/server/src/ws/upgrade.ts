@@ -107,8 +107,9 @@ export function attachWebSockets(
         readCookie(request.headers.cookie, SESSION_COOKIE),
       );
       // The technician's end re-checks their right: a grant revoked after the session was
-      // requested stops it here. The agent's end carries no login and is checked by its ticket.
-      const needed = principal && context.sessions.consoleRightOf(sessionId);
+      // requested stops it here. The agent's end carries no login and is checked by its ticket;
+      // an invited user's end is checked against the right their invitation needs.
+      const needed = principal && context.sessions.consoleRightOf(sessionId, token);
       if (principal && needed) {
         await context.rights
           .authorize(principal.user, needed.deviceId, needed.right, {
@@ -116,7 +117,8 @@ export function attachWebSockets(
           })
           .catch(async (error: unknown) => {
             // The session can never start now: end it instead of leaving the agent waiting.
-            if (error instanceof AppError)
+            // A guest refused leaves the session as it is.
+            if (error instanceof AppError && !needed.isGuest)
               await context.sessions.end(sessionId, error.message, wsCloseCode[error.code]);
             throw error;
           });

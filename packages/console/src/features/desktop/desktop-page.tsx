@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { SessionBar } from '../sessions/session-bar.js';
 import { FullScreenButton } from './full-screen-button.js';
 import { useRemoteSession } from '../sessions/use-remote-session.js';
+import { InviteControl, type GuestJoin } from '../sessions/invite-control.js';
 import { applySettings, desktopAttachment, type DesktopSettings } from './desktop-attachment.js';
 
 const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -13,12 +14,12 @@ const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
  * @example
  * <DesktopPage deviceId={id} />
  */
-export function DesktopPage({ deviceId }: { deviceId: string }) {
+export function DesktopPage({ deviceId, guest }: { deviceId: string; guest?: GuestJoin }) {
   const screenRef = useRef<HTMLDivElement | null>(null);
   const pageRef = useRef<HTMLDivElement | null>(null);
   // `?viewOnly=1`: the device page opens it so for who may only watch the desktop.
   const [viewOnly, setViewOnly] = useState(
-    () => new URLSearchParams(window.location.search).get('viewOnly') === '1',
+    () => guest?.viewOnly ?? new URLSearchParams(window.location.search).get('viewOnly') === '1',
   );
   const [settings, setSettings] = useState<DesktopSettings>({
     scaleToWindow: true,
@@ -34,6 +35,7 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
     deviceId,
     kind: 'desktop',
     reopenOn: [viewOnly],
+    ...(guest ? { join: guest.join } : {}),
     attach: () =>
       screenRef.current
         ? desktopAttachment(screenRef.current, {
@@ -59,15 +61,20 @@ export function DesktopPage({ deviceId }: { deviceId: string }) {
         statusTestId="desktop-status"
         className="terminal-bar desktop-bar"
       >
-        <label className="small">
-          <input
-            type="checkbox"
-            checked={viewOnly}
-            onChange={(event) => setViewOnly(event.target.checked)}
-            data-testid="desktop-view-only"
-          />{' '}
-          View only
-        </label>
+        {!guest && (
+          <label className="small">
+            <input
+              type="checkbox"
+              checked={viewOnly}
+              onChange={(event) => setViewOnly(event.target.checked)}
+              data-testid="desktop-view-only"
+            />{' '}
+            View only
+          </label>
+        )}
+        {!guest && session.status.state === 'connected' && session.sessionId !== null && (
+          <InviteControl sessionId={session.sessionId} />
+        )}
         <label className="small">
           <input
             type="checkbox"

@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/empty-state.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
+import { InvitationsPanel } from '../sessions/join-invitation.js';
 import { mergeDevices, useLiveDevices } from './use-live-devices.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { useNow } from '../../hooks/use-now.js';
@@ -61,6 +62,7 @@ export function DevicesPage() {
           Live updates are paused: the connection to the server was lost. Reconnecting…
         </Notice>
       )}
+      <InvitationsPanel />
       <Loaded load={devices} onRetry={reload}>
         {(loaded) => {
           const all = mergeDevices(loaded, live.updates).sort(byStatusThenName);

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useRemoteSession } from '../sessions/use-remote-session.js';
 import { SessionBar } from '../sessions/session-bar.js';
+import { InviteControl, type GuestJoin } from '../sessions/invite-control.js';
 import { filesAttachment } from './files-attachment.js';
 import { prepareDownloads } from './download-sink.js';
 import { useFolder } from './use-folder.js';
@@ -16,12 +17,13 @@ import { TransferList } from './transfer-list.js';
  * @example
  * <FilesPage deviceId={id} />
  */
-export function FilesPage({ deviceId }: { deviceId: string }) {
+export function FilesPage({ deviceId, guest }: { deviceId: string; guest?: GuestJoin }) {
   const session = useRemoteSession({
     deviceId,
     kind: 'files',
     attach: filesAttachment,
     closesAtOnce: true,
+    ...(guest ? { join: guest.join } : {}),
   });
   const relay = session.link;
   const folder = useFolder(relay);
@@ -38,8 +40,12 @@ export function FilesPage({ deviceId }: { deviceId: string }) {
         endedLabel="Disconnected"
         statusTestId="files-status"
         endTestId="files-end-session"
-        reconnectTestId="files-reconnect"
-      />
+        {...(guest ? {} : { reconnectTestId: 'files-reconnect' })}
+      >
+        {!guest && session.status.state === 'connected' && session.sessionId !== null && (
+          <InviteControl sessionId={session.sessionId} />
+        )}
+      </SessionBar>
       <FilesToolbar folder={folder} transfers={transfers} relay={relay} />
       {folder.message && (
         <p className="notice notice-error" role="alert" data-testid="files-error">

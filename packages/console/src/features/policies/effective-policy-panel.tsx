@@ -14,6 +14,10 @@ import { keyLabels, modeLabels } from './policy-labels.js';
 import { visibleText } from '../../format/visible-text.js';
 
 function valueOf(view: EffectivePolicyView, key: PolicyKey): string {
+  if (key === 'sessions.concurrent')
+    return view.settings.sessions?.concurrent
+      ? 'Several technicians at once'
+      : 'One technician at a time';
   if (key === 'customStorage')
     return view.settings.customStorage?.url ?? 'Nowhere (kept on this server)';
   const { modes, accessWindows } = view.settings.assistance;

@@ -17,4 +17,6 @@ export interface FormState {
   /** Empty on an existing policy with storage: keep the stored credential. */
   credential: string;
   assistance: AssistanceFormState;
+  /** Several technicians in session with a device at once (A-9); `unset`: left to others. */
+  concurrent: 'unset' | 'allowed' | 'one';
 }

@@ -26,7 +26,13 @@ function initialState(policy: Policy | undefined): FormState {
     authentication: storage?.authentication ?? 'password',
     credential: '',
     assistance: assistanceFormState(policy?.settings.assistance),
+    concurrent: concurrentChoice(policy?.settings.sessions?.concurrent),
   };
+}
+
+function concurrentChoice(concurrent: boolean | undefined): FormState['concurrent'] {
+  if (concurrent === undefined) return 'unset';
+  return concurrent ? 'allowed' : 'one';
 }
 
 /** The settings to send; the credential is left out when the field is empty (keep the stored one). */
@@ -40,6 +46,9 @@ function settingsOf(state: FormState): PolicySettingsUpdate {
   const assistance = assistanceSettings(state.assistance);
   return {
     ...(assistance ? { assistance } : {}),
+    ...(state.concurrent === 'unset'
+      ? {}
+      : { sessions: { concurrent: state.concurrent === 'allowed' } }),
     ...(Object.keys(recording).length > 0 ? { recording } : {}),
     ...(state.hasStorage
       ? {
@@ -164,6 +173,25 @@ export function PolicyForm({
         <StorageFields state={state} change={change} storedSha256={storedCredential?.sha256} />
       )}
       <AssistanceFields state={state.assistance} change={(assistance) => change({ assistance })} />
+      <label className="field">
+        <span>Concurrent sessions</span>
+        <select
+          value={state.concurrent}
+          onChange={(event) =>
+            change({
+              concurrent:
+                event.target.value === 'allowed' || event.target.value === 'one'
+                  ? event.target.value
+                  : 'unset',
+            })
+          }
+          data-testid="policy-concurrent-sessions"
+        >
+          <option value="unset">Not set (other policies or the default: one technician)</option>
+          <option value="one">One technician at a time (others join by invitation)</option>
+          <option value="allowed">Several technicians at once</option>
+        </select>
+      </label>
       {save.error && (
         <div className="field-wide">
           <Notice kind="error" onDismiss={save.clearError}>

@@ -35,6 +35,7 @@ export const keyLabels: Record<PolicyKey, string> = {
   'assistance.modes': 'Assistance modes and rights',
   'assistance.accessWindows': 'Access windows',
   'assistance.presence': 'Session policies by user presence',
+  'sessions.concurrent': 'Concurrent sessions',
 };
 
 /**

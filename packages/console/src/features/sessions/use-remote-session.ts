@@ -1,5 +1,5 @@
-import type { CreateSessionRequest, SessionKind } from '@tether/protocol';
-import { relaySocketUrl } from '@tether/sdk';
+import type { CreateSessionRequest, RelayTicket, SessionKind } from '@tether/protocol';
+import { relaySocketUrl, type TetherClient } from '@tether/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConsole } from '../../api/console-context.js';
 import { describeError, isSignedOut } from '../../format/describe-error.js';
@@ -69,6 +69,11 @@ export interface RemoteSessionOptions<Link> {
    * the server confirms: a files session's transfers stop even when the agent is stuck.
    */
   closesAtOnce?: boolean;
+  /**
+   * Joins a running session as an invited guest (A-9) instead of opening one: End then only
+   * leaves it, and there is nothing to reopen.
+   */
+  join?: (api: TetherClient) => Promise<{ sessionId: string; relay: RelayTicket }>;
 }
 
 /**
@@ -81,6 +86,8 @@ export interface RemoteSessionOptions<Link> {
  */
 export function useRemoteSession<Link>(options: RemoteSessionOptions<Link>): RemoteSession<Link> {
   const { deviceId, kind, reopenOn = [], closesAtOnce = false } = options;
+  const isGuest = options.join !== undefined;
+  const joinRef = useRef(options.join);
   const { api, onSignedOut } = useConsole();
   const [status, setStatus] = useState<RemoteSessionStatus>({ state: 'connecting' });
   const [link, setLink] = useState<Link | null>(null);
@@ -133,13 +140,21 @@ export function useRemoteSession<Link>(options: RemoteSessionOptions<Link>): Rem
       isEnding: () => isEndingRef.current,
     };
 
-    openSession(api, { deviceId, kind, ...attachment.request })
-      .then(async ({ session, relay }) => {
-        sessionIdRef.current = session.id;
-        setSessionId(session.id);
+    const join =
+      joinRef.current ??
+      (() =>
+        openSession(api, { deviceId, kind, ...attachment.request }).then(({ session, relay }) => ({
+          sessionId: session.id,
+          relay,
+          isOwn: true,
+        })));
+    join(api)
+      .then(async ({ sessionId: id, relay, ...rest }) => {
+        sessionIdRef.current = id;
+        setSessionId(id);
         if (!isMounted) {
           // The page was left while the session was being set up: do not leave it pending.
-          api.endSession(session.id).catch(() => undefined);
+          if ('isOwn' in rest) api.endSession(id).catch(() => undefined);
           return;
         }
         const joined = await attachment.join(relaySocketUrl(relay, window.location), events);
@@ -170,7 +185,7 @@ export function useRemoteSession<Link>(options: RemoteSessionOptions<Link>): Rem
       const open = linkRef.current;
       if (open) open.attachment.close(open.link, 'you ended the session');
     };
-    if (id === null) return close();
+    if (id === null || isGuest) return close();
     if (closesAtOnce) {
       api.endSession(id).catch(() => undefined); // the connection is closed either way
       return close();
@@ -179,7 +194,7 @@ export function useRemoteSession<Link>(options: RemoteSessionOptions<Link>): Rem
       close();
       if (isSignedOut(error)) onSignedOut();
     });
-  }, [api, onSignedOut, closesAtOnce]);
+  }, [api, onSignedOut, closesAtOnce, isGuest]);
 
   const reconnect = useCallback(() => setAttempt((value) => value + 1), []);
   return { status, link, end, isEnding, reconnect, sessionId };
