@@ -28,6 +28,8 @@ export interface ControlEvents {
   onOffer(offer: SessionOffer, tlsFingerprint: string): void;
   onCancel(cancel: MessageOf<ServerMessage, 'session.cancel'>): void;
   onOemRequest(request: MessageOf<ServerMessage, 'oem.request'>): void;
+  /** The server offers an upgrade; absent: this agent cannot upgrade itself. */
+  onUpgradeOffer?(offer: MessageOf<ServerMessage, 'upgrade.offer'>): void;
   onUnattended(
     message: MessageOf<
       ServerMessage,
@@ -101,6 +103,7 @@ export function openControlConnection(options: {
       deviceId: state.config.deviceId,
       inventory: options.inventory,
       hasDesktop: options.hasDesktop ?? false,
+      canUpgrade: options.events.onUpgradeOffer !== undefined,
       privateKey: state.privateKey,
       pinnedServerKey: pin.current(),
     }),
@@ -289,6 +292,9 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
     },
     'oem.request': (request) => {
       if (channel.phase === 'ready') events.onOemRequest(request);
+    },
+    'upgrade.offer': (offer) => {
+      if (channel.phase === 'ready') events.onUpgradeOffer?.(offer);
     },
     'unattended.enable': (message) => {
       if (channel.phase === 'ready') events.onUnattended(message);

@@ -27,6 +27,7 @@ import { portEndpoints } from './ports.js';
 import { backupEndpoints } from './backups.js';
 import { tlsEndpoints } from './tls.js';
 import { notificationEndpoints } from './notifications.js';
+import { upgradeEndpoints } from './agent-upgrades.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -57,6 +58,7 @@ export * from './ports.js';
 export * from './backups.js';
 export * from './tls.js';
 export * from './notifications.js';
+export * from './agent-upgrades.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -101,4 +103,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(portEndpoints),
   ...Object.values(backupEndpoints),
   ...Object.values(tlsEndpoints),
+  ...Object.values(upgradeEndpoints),
 ];

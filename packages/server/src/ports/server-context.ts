@@ -26,6 +26,7 @@ import type { SsoService } from '../sso/sso-service.js';
 import type { NotificationService } from '../notifications/notification-service.js';
 import type { ProxyState } from '../net/proxy-settings.js';
 import type { ListenerBoard } from '../listeners/listener-board.js';
+import type { UpgradeService } from '../upgrades/upgrade-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -69,6 +70,8 @@ export interface ServerContext {
   notifications: NotificationService;
   /** Each listener's port and state (S-4), for the admin console's ports page. */
   listeners: ListenerBoard;
+  /** Agent upgrades (A-6, S-12): settings, scheduler, throttled downloads, progress. */
+  upgrades: UpgradeService;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /** The URL agents and browsers use for the user listener. */
