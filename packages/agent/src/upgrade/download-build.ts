@@ -81,13 +81,19 @@ export async function downloadBuild(options: {
     transform: (chunk: Buffer, _encoding, callback) => callback(null, chunk),
     flush: (callback) => callback(null, END_OF_ARCHIVE),
   });
-  await pipeline(response, limit, createGunzip(), withEnd, tar.stdin).catch((error: unknown) => {
-    tar.kill();
-    throw error instanceof AppError
-      ? error
-      : new AppError('UNAVAILABLE', `The build download failed: ${(error as Error).message}.`);
-  });
+  // Settled into a value at once: tar's exit is awaited first, and a rejection must not float.
+  const failure = pipeline(response, limit, createGunzip(), withEnd, tar.stdin).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
   const code = await exited;
+  const error = await failure;
+  if (error instanceof AppError) throw error;
+  if (error) {
+    // tar stops reading at an end-of-archive: anything after it is not part of the build.
+    const detail = code === 0 ? 'data after the end of the archive' : error.message;
+    throw new AppError('INVALID_INPUT', `The build download failed: ${detail}.`);
+  }
   if (code !== 0)
     throw new AppError('INVALID_INPUT', `tar could not unpack the build: ${tarErrors.trim()}`);
 }

@@ -257,8 +257,11 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     openDownload(ticket) {
       const entry = tickets.get(ticket);
       const upgrade = entry ? planner.get(entry.deviceId) : undefined;
-      if (!entry || upgrade?.ticket !== ticket || upgrade.state !== 'offered') return undefined;
-      tickets.delete(ticket);
+      // The agent may report `downloading` before its request arrives.
+      const isLive = upgrade?.state === 'offered' || upgrade?.state === 'downloading';
+      if (!entry || upgrade?.ticket !== ticket || !isLive) return undefined;
+      tickets.delete(ticket); // one download per offer
+      delete upgrade.ticket;
       update(upgrade, 'downloading');
       const throttled = bucket.throttle();
       pipeline(builds.openBody(entry.build), throttled, (error) => {
