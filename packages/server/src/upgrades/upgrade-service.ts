@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import {
-  AppError,
   isUpgradeRunning,
   type AgentMessage,
   type DeviceUpgrade,
@@ -25,6 +24,8 @@ import { createUpgradePlanner, type KnownDevice, type Upgrade } from './upgrade-
 import {
   readUpgradeCycle,
   readUpgradeSettings,
+  saveUpgradeSettings,
+  takeUpgradeRequests,
   writeUpgradeCycle,
   writeUpgradeSettings,
 } from './upgrade-settings.js';
@@ -74,6 +75,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   let cancelTick: CancelTimer | undefined;
   let ticking = false;
   let lastCycleCheck = 0;
+  let lastSync = clock.now().getTime();
   const rate = { at: clock.now().getTime(), sent: 0, bytesPerSec: 0 };
 
   const target = (): string => settings.targetVersion ?? deps.ownVersion;
@@ -137,6 +139,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     if (ticking) return;
     ticking = true;
     try {
+      await syncSaved();
       measure();
       const now = clock.now();
       for (const upgrade of planner.running())
@@ -185,6 +188,43 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     rate.sent = bucket.sentBytes;
   };
 
+  const startManual = async (
+    request: StartUpgradeRequest,
+    actor: string,
+  ): Promise<StartUpgradeResponse> => {
+    const version = request.version ?? target();
+    const response = await planner.queue({
+      request,
+      version,
+      store,
+      now: clock.now(),
+      isOnlineWithout: (id) => presence.get(id)?.capabilities.includes('upgrade') === false,
+    });
+    await audit.record({
+      action: 'upgrade.requested',
+      actor,
+      target: request.group ?? `${request.deviceIds?.length ?? 0} devices`,
+      details: { version, queued: response.queued, skipped: response.skipped.length },
+    });
+    tickSoon();
+    return response;
+  };
+
+  /** Settings and manual requests saved headless (`tether admin upgrades`) reach a running server. */
+  const syncSaved = async (): Promise<void> => {
+    const at = clock.now().getTime();
+    if (at - lastSync < 5000) return;
+    lastSync = at;
+    const saved = await readUpgradeSettings(store);
+    if (saved.bandwidthBytesPerSec !== settings.bandwidthBytesPerSec)
+      bucket.setRate(saved.bandwidthBytesPerSec);
+    settings = saved;
+    for (const { request, actor } of await takeUpgradeRequests(store))
+      await startManual(request, actor).catch((error: unknown) => {
+        log.warn({ err: error }, 'a saved manual upgrade request was refused');
+      });
+  };
+
   return {
     async start() {
       settings = await readUpgradeSettings(store);
@@ -197,19 +237,12 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     },
     settings: () => settings,
     async saveSettings(next, actor) {
-      const version = next.targetVersion ?? deps.ownVersion;
-      if (version !== deps.ownVersion && !(await builds.list()).some((b) => b.version === version))
-        throw new AppError(
-          'INVALID_INPUT',
-          `The server holds no agent build of version ${version}: upload it first, or choose one of the builds listed.`,
-        );
+      await saveUpgradeSettings(store, next, {
+        ownVersion: deps.ownVersion,
+        buildVersions: (await builds.list()).map((build) => build.version),
+        now: clock.now(),
+      });
       const before = settings;
-      await writeUpgradeSettings(store, next);
-      if (next.mode === 'once') {
-        const deviceIds = (await store.devices.list()).map((device) => device.id);
-        const startedAt = clock.now().toISOString();
-        await writeUpgradeCycle(store, { startedAt, targetVersion: version, deviceIds });
-      }
       settings = next;
       bucket.setRate(next.bandwidthBytesPerSec);
       await audit.record({
@@ -221,24 +254,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       tickSoon();
       return next;
     },
-    async startManual(request, actor) {
-      const version = request.version ?? target();
-      const response = await planner.queue({
-        request,
-        version,
-        store,
-        now: clock.now(),
-        isOnlineWithout: (id) => presence.get(id)?.capabilities.includes('upgrade') === false,
-      });
-      await audit.record({
-        action: 'upgrade.requested',
-        actor,
-        target: request.group ?? `${request.deviceIds?.length ?? 0} devices`,
-        details: { version, queued: response.queued, skipped: response.skipped.length },
-      });
-      tickSoon();
-      return response;
-    },
+    startManual: (request, actor) => startManual(request, actor),
     async overview() {
       measure();
       const all = await builds.list();
