@@ -74,6 +74,8 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   const staleMs = deps.staleMs ?? 10 * 60_000;
   let cancelTick: CancelTimer | undefined;
   let ticking = false;
+  let isTickWanted = false;
+  const wasTickWanted = (): boolean => isTickWanted;
   let lastCycleCheck = 0;
   let lastSync = clock.now().getTime();
   const rate = { at: clock.now().getTime(), sent: 0, bytesPerSec: 0 };
@@ -110,9 +112,16 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     return builds.own();
   };
 
-  const offer = async (link: AgentLink, device: KnownDevice, upgrade: Upgrade): Promise<void> => {
-    const build =
-      device.platform === 'linux' ? await findBuild(upgrade.toVersion, device.arch) : undefined;
+  const offer = async (
+    choice: { link: AgentLink; device: KnownDevice; upgrade: Upgrade },
+    /** Builds looked up in this tick: a hundred offers read the builds folder once. */
+    found: Map<string, Promise<AgentBuild | undefined>>,
+  ): Promise<void> => {
+    const { link, device, upgrade } = choice;
+    const key = `${upgrade.toVersion}\n${device.arch}`;
+    if (device.platform === 'linux' && !found.has(key))
+      found.set(key, findBuild(upgrade.toVersion, device.arch));
+    const build = await found.get(key);
     if (!build) {
       update(
         upgrade,
@@ -136,8 +145,13 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   };
 
   const tick = async (): Promise<void> => {
-    if (ticking) return;
+    if (ticking) {
+      // A slot freed while offers were being sent: look again as soon as this pass ends.
+      isTickWanted = true;
+      return;
+    }
     ticking = true;
+    isTickWanted = false;
     try {
       await syncSaved();
       measure();
@@ -154,10 +168,11 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
         cycle: cycle ? new Set(cycle.deviceIds) : undefined,
         now,
       });
-      for (const { link, device, upgrade } of chosen) {
-        await offer(link, device, upgrade).catch((error: unknown) => {
-          log.error({ err: error, deviceId: device.id }, 'cannot offer an agent upgrade');
-          update(upgrade, 'failed', 'The server could not prepare the build.');
+      const found = new Map<string, Promise<AgentBuild | undefined>>();
+      for (const choice of chosen) {
+        await offer(choice, found).catch((error: unknown) => {
+          log.error({ err: error, deviceId: choice.device.id }, 'cannot offer an agent upgrade');
+          update(choice.upgrade, 'failed', 'The server could not prepare the build.');
         });
       }
       // The whole device list is read at most every 10 s, and only when nothing runs.
@@ -175,6 +190,8 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       }
     } finally {
       ticking = false;
+      // Read through a call: set by another pass while this one awaited (TS cannot see that).
+      if (wasTickWanted()) tickSoon();
     }
   };
   const tickSoon = (): void => {
