@@ -21,6 +21,7 @@ export {
   saveUpgradeSettings,
 } from './upgrades/upgrade-settings.js';
 export { createStoredBuilds } from './upgrades/stored-builds.js';
+export { addBuildFromFolder } from './upgrades/add-build.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

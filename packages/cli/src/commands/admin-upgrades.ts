@@ -166,4 +166,34 @@ See the progress in the admin console (Agent upgrades).`,
   },
 };
 
-export const upgradeCommands: Command[] = [showCommand, setCommand, startCommand];
+const addBuildCommand: Command = {
+  name: 'admin upgrades add-build',
+  summary: 'Add an agent build (another version) the server can upgrade agents to.',
+  usage: `tether admin upgrades add-build DIR [--replace] [--data-dir DIR]
+
+DIR is an unpacked agent package (tether-agent.tar.gz of any Tether server, or the folder a
+.run extracts to) or an install folder with one version: the launcher and versions/<version>/.
+Its files are hashed and stored under the data directory's agent-builds/; the server signs
+their manifest for each offer. --replace overwrites a build of the same version and arch.`,
+  options: { ...dataDirOptions, replace: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(input) {
+    const [dir, ...rest] = input.positionals;
+    if (!dir || rest.length > 0)
+      throw new AppError('INVALID_INPUT', 'Name one folder: tether admin upgrades add-build DIR.');
+    const { addBuildFromFolder } = await import('@tether/server');
+    const config = await serverConfigFrom(input);
+    const build = await addBuildFromFolder({
+      root: join(config.dataDir, 'agent-builds'),
+      dir,
+      now: new Date(),
+      replace: input.values.replace === true,
+    });
+    input.out(
+      `Added agent ${build.version} for linux/${build.arch} (${Object.keys(build.files).length} files, ${(build.bodyBytes / 2 ** 20).toFixed(1)} MiB). Choose it with: tether admin upgrades set --target ${build.version}`,
+    );
+    return 0;
+  },
+};
+
+export const upgradeCommands: Command[] = [showCommand, setCommand, startCommand, addBuildCommand];
