@@ -132,7 +132,12 @@ function SettingsForm({ overview, onSaved }: { overview: UpgradeOverview; onSave
       )}
       {confirmation !== null && <Notice kind="success">{confirmation}</Notice>}
       {can('settings.manage') ? (
-        <button type="submit" className="button button-primary" disabled={save.isRunning}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={save.isRunning}
+          data-testid="upgrades-save"
+        >
           {save.isRunning ? 'Saving…' : 'Save'}
         </button>
       ) : (
@@ -179,7 +184,12 @@ function UpgradeNow({ onStarted }: { onStarted: () => void }) {
         </Notice>
       )}
       {result !== null && <Notice kind="success">{result}</Notice>}
-      <button type="submit" className="button" disabled={start.isRunning || !group.trim()}>
+      <button
+        type="submit"
+        className="button"
+        disabled={start.isRunning || !group.trim()}
+        data-testid="upgrades-group-start"
+      >
         Upgrade group
       </button>
     </form>
