@@ -22,6 +22,7 @@ import { createManifestSigner } from './signed-manifest.js';
 import { createTokenBucket } from './token-bucket.js';
 import { createUpgradePlanner, type KnownDevice, type Upgrade } from './upgrade-planner.js';
 import {
+  DEFAULT_UPGRADE_SETTINGS,
   readUpgradeCycle,
   readUpgradeSettings,
   saveUpgradeSettings,
@@ -66,8 +67,8 @@ export interface UpgradeService {
 
 export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   const { store, clock, log, audit, presence, builds } = deps;
-  let settings: UpgradeSettings = { mode: 'disabled', bandwidthBytesPerSec: 1, maxConcurrent: 1 };
-  const bucket = createTokenBucket({ bytesPerSec: 10 * 1024 * 1024 });
+  let settings: UpgradeSettings = DEFAULT_UPGRADE_SETTINGS;
+  const bucket = createTokenBucket({ bytesPerSec: settings.bandwidthBytesPerSec });
   const manifests = createManifestSigner({ identity: deps.identity, now: () => clock.now() });
   const planner = createUpgradePlanner();
   const tickets = new Map<string, { deviceId: string; build: AgentBuild }>();
