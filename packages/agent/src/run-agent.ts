@@ -29,6 +29,7 @@ import { startStatsReporter } from './stats/stats-reporter.js';
 import { createBackoff } from './transport/backoff.js';
 import { openControlConnection, type ControlConnection } from './transport/control-connection.js';
 import { startControlLoop } from './transport/control-loop.js';
+import { createUpgrader, installedHome, type Upgrader } from './upgrade/upgrader.js';
 
 /** The user has this long to answer a consent question; it must stay under the relay token's 60 s. */
 const DEFAULT_CONSENT_TIMEOUT_MS = 30_000;
@@ -57,6 +58,13 @@ export interface RunAgentOptions {
   userPresence?: UserPresence;
   /** How often presence is checked and, when it changed, reported (default 5 s). */
   presenceCheckMs?: number;
+  /**
+   * The install folder (A-6): upgrades are taken only in one. Default: `TETHER_AGENT_HOME`, which
+   * the launcher sets, when it has a `current` link.
+   */
+  installDir?: string;
+  /** After an upgrade is installed (default: stop, then exit so the service starts the new version). */
+  onUpgraded?: (agent: AgentHandle) => void;
 }
 
 /** A running agent. */
@@ -157,6 +165,16 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     return undefined;
   });
   const listeners = new Set<(isConnected: boolean) => void>();
+  const installDir = options.installDir ?? (await installedHome(process.env));
+  const upgrader: Upgrader | undefined = installDir
+    ? createUpgrader({
+        installDir,
+        serverUrl: state.config.serverUrl,
+        pinnedKey: () => pin.current(),
+        log,
+        restart: () => (options.onUpgraded ?? exitForUpgrade)(handle),
+      })
+    : undefined;
   let stopStats: CancelTimer | undefined;
   let stopPresence: CancelTimer | undefined;
 
@@ -201,6 +219,9 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
           oem.onWelcome(welcome.remoteControlId).catch((error: unknown) => {
             log.error({ err: error }, 'cannot update the rollout file');
           });
+          upgrader?.onWelcome(connection.send).catch((error: unknown) => {
+            log.error({ err: error }, 'cannot settle the last upgrade');
+          });
         },
         onSettings: (settings) => reportStats(connection, settings),
         onOffer: (offer, tlsFingerprint) =>
@@ -217,6 +238,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
             log.error({ err: error }, 'integration API request failed');
           });
         },
+        ...(upgrader && {
+          // The latest connection: a download can outlive the one that brought the offer.
+          onUpgradeOffer: (offer) => upgrader.offer(offer, (message) => current?.send(message)),
+        }),
       },
     });
     return connection;
@@ -239,7 +264,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   });
   log.info({ deviceId: state.config.deviceId, server: state.config.serverUrl }, 'agent started');
 
-  return {
+  const handle: AgentHandle = {
     deviceId: state.config.deviceId,
     onConnectionChange: (listener) => void listeners.add(listener),
     async stop() {
@@ -257,4 +282,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
       log.info('agent stopped');
     },
   };
+  return handle;
+}
+
+/** The service manager (or the launcher's supervisor) starts the agent again: the new version. */
+function exitForUpgrade(agent: AgentHandle): void {
+  void agent.stop().finally(() => process.exit(0));
 }

@@ -8,6 +8,7 @@ import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { proxyCommands } from './commands/admin-proxy.js';
 import { publicUrlCommand } from './commands/admin-public-url.js';
+import { upgradeCommands } from './commands/admin-upgrades.js';
 import { adminPortsCommand } from './commands/admin-ports.js';
 import { tlsCommands } from './commands/admin-tls.js';
 import { backupCommands } from './commands/backup.js';
@@ -51,6 +52,7 @@ export const TETHER_COMMANDS: Command[] = [
   trustedNetworksCommand,
   ...proxyCommands,
   publicUrlCommand,
+  ...upgradeCommands,
   ...serverKeyCommands,
   adminPortsCommand,
   ...tlsCommands,

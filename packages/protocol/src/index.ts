@@ -27,6 +27,7 @@ export * from './api/tls.js';
 export * from './api/notification-settings.js';
 export * from './api/devices.js';
 export * from './api/installers.js';
+export * from './api/agent-upgrades.js';
 export * from './api/sessions.js';
 export * from './api/session-invitations.js';
 export * from './api/recordings.js';

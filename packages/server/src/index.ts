@@ -17,6 +17,13 @@ export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-netwo
 export { readProxySettings, writeProxySettings } from './net/proxy-settings.js';
 export { writeSavedPublicUrl } from './net/public-url.js';
 export { readPublicUrlHeadless } from './net/public-url-headless.js';
+export {
+  addUpgradeRequest,
+  readUpgradeSettings,
+  saveUpgradeSettings,
+} from './upgrades/upgrade-settings.js';
+export { createAgentBuilds } from './agent-packages/agent-builds-store.js';
+export { addBuildFromFolder } from './upgrades/add-build.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

@@ -1,7 +1,6 @@
 import {
   ALL_SESSION_RIGHTS,
   AppError,
-  TETHER_VERSION,
   type AssistanceMode,
   type SessionKind,
   type SessionOffer,
@@ -10,6 +9,7 @@ import {
 import type { ConsentBroker } from './consent-broker.js';
 import type { UnattendedService } from './unattended-service.js';
 import type { UserPresence } from './user-presence.js';
+import { AGENT_VERSION } from '../agent-version.js';
 
 /** The right a session kind needs; the agent re-checks it (DESIGN.md, Identity and trust). */
 const RIGHT_FOR_KIND: Record<SessionKind, SessionRight> = {
@@ -101,6 +101,6 @@ function checkUnattended(
 function tooOld(requested: AssistanceMode, mode: AssistanceMode): AppError {
   return new AppError(
     'UNSUPPORTED_VERSION',
-    `This agent (version ${TETHER_VERSION}) cannot serve ${requested === 'dynamic' ? `dynamic assistance (it would be ${mode} here)` : `${mode} assistance`}. Upgrade the agent on this device, or ask an administrator to change the assistance modes of its group.`,
+    `This agent (version ${AGENT_VERSION}) cannot serve ${requested === 'dynamic' ? `dynamic assistance (it would be ${mode} here)` : `${mode} assistance`}. Upgrade the agent on this device, or ask an administrator to change the assistance modes of its group.`,
   );
 }

@@ -1,5 +1,6 @@
 import { arch, hostname, platform as osPlatform, release } from 'node:os';
-import { TETHER_VERSION, type DeviceInventory } from '@tether/protocol/agent';
+import type { DeviceInventory } from '@tether/protocol/agent';
+import { AGENT_VERSION } from '../agent-version.js';
 import type { Platform } from './platform.js';
 
 /**
@@ -18,6 +19,6 @@ export async function collectInventory(platform: Platform): Promise<DeviceInvent
       name: (await platform.osName()).slice(0, 256),
       arch: arch().slice(0, 32),
     },
-    agentVersion: TETHER_VERSION,
+    agentVersion: AGENT_VERSION,
   };
 }

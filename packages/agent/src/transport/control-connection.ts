@@ -30,6 +30,8 @@ export interface ControlEvents {
   /** Someone joined or left a running session. */
   onParticipant?(participant: MessageOf<ServerMessage, 'session.participant'>): void;
   onOemRequest(request: MessageOf<ServerMessage, 'oem.request'>): void;
+  /** The server offers an upgrade; absent: this agent cannot upgrade itself. */
+  onUpgradeOffer?(offer: MessageOf<ServerMessage, 'upgrade.offer'>): void;
   onUnattended(
     message: MessageOf<
       ServerMessage,
@@ -103,6 +105,7 @@ export function openControlConnection(options: {
       deviceId: state.config.deviceId,
       inventory: options.inventory,
       hasDesktop: options.hasDesktop ?? false,
+      canUpgrade: options.events.onUpgradeOffer !== undefined,
       privateKey: state.privateKey,
       pinnedServerKey: pin.current(),
     }),
@@ -294,6 +297,9 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
     },
     'oem.request': (request) => {
       if (channel.phase === 'ready') events.onOemRequest(request);
+    },
+    'upgrade.offer': (offer) => {
+      if (channel.phase === 'ready') events.onUpgradeOffer?.(offer);
     },
     'unattended.enable': (message) => {
       if (channel.phase === 'ready') events.onUnattended(message);

@@ -70,6 +70,8 @@ export function createHandshake(options: {
   inventory: DeviceInventory;
   /** Whether this agent can serve desktop sessions (the console disables them otherwise). */
   hasDesktop: boolean;
+  /** Whether it was installed from a package and can take upgrades. */
+  canUpgrade?: boolean;
   privateKey: KeyObject;
   pinnedServerKey: string;
 }): Handshake {
@@ -81,8 +83,10 @@ export function createHandshake(options: {
       deviceId: options.deviceId,
       agentNonce,
       inventory: options.inventory,
-      // This agent has every capability the protocol names (M-4).
-      capabilities: [...AgentCapability.options],
+      // Every capability the protocol names (M-4); upgrades only in an installed layout.
+      capabilities: AgentCapability.options.filter(
+        (capability) => capability !== 'upgrade' || options.canUpgrade === true,
+      ),
       desktop: options.hasDesktop,
     },
     answer(challenge, tlsFingerprint) {

@@ -28,6 +28,8 @@ export const AgentCapability = z.enum([
   'certificate',
   /** Understands `session.participant` (shared sessions, A-9). */
   'participants',
+  /** Installed from a package (a launcher and `versions/`): it takes `upgrade.offer` (A-6). */
+  'upgrade',
 ]);
 export type AgentCapability = z.infer<typeof AgentCapability>;
 
@@ -106,6 +108,36 @@ export const AgentKeyPinned = z.object({
   serverPublicKey: Base64Url,
 });
 
+/** Where agents download an offered build: `GET <path>/<ticket>`. */
+export const UPGRADE_DOWNLOAD_PATH = '/api/v1/agent/upgrades';
+
+/** The one-time name of one offered download (32 random bytes, base64url). */
+export const UpgradeTicket = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an upgrade ticket');
+
+/** What an agent reports of an upgrade (A-6): its progress, the result, or a rollback. */
+export const AgentUpgradeState = z.enum([
+  'downloading',
+  'installing',
+  'restarting',
+  'installed',
+  'failed',
+  'rolled-back',
+]);
+export type AgentUpgradeState = z.infer<typeof AgentUpgradeState>;
+
+/**
+ * Progress of an `upgrade.offer` (`downloading`, `installing`, `restarting`: it exits to run the
+ * new version), its end (`failed` with the reason), or after a restart: `installed` from the new
+ * version once connected, `rolled-back` from the old one when the new one failed to start.
+ */
+export const AgentUpgradeStatus = z.object({
+  type: z.literal('upgrade.status'),
+  /** The version the upgrade was to. */
+  version: z.string().min(1).max(64),
+  state: AgentUpgradeState,
+  reason: z.string().max(1000).optional(),
+});
+
 /**
  * Every message an agent may send on its control channel.
  *
@@ -123,6 +155,7 @@ export const AgentMessage = z.discriminatedUnion('type', [
   AgentUnattendedReply,
   AgentUnattendedTurnedOff,
   AgentKeyPinned,
+  AgentUpgradeStatus,
   OemReplyMessage,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
@@ -281,6 +314,26 @@ export const ServerKeyHandover = z.object({
   handovers: z.array(KeyHandover).min(1).max(MAX_KEY_HANDOVERS),
 });
 
+/**
+ * Upgrade to this build (A-6): download `${UPGRADE_DOWNLOAD_PATH}/<ticket>` (the build's
+ * `body.tar.gz`), check `manifest` (the text of a `PackageManifest`) against `signature` with
+ * the PINNED server key, then every file against the manifest, install, restart.
+ */
+export const ServerUpgradeOffer = z.object({
+  type: z.literal('upgrade.offer'),
+  version: z.string().min(1).max(64),
+  ticket: UpgradeTicket,
+  /** manifest.json's text, exactly as signed (`packageSigningInput`). */
+  manifest: z
+    .string()
+    .min(1)
+    .max(512 * 1024),
+  /** base64url Ed25519 signature of the server key over `packageSigningInput(manifest)`. */
+  signature: Base64Url,
+  /** Size of the download, bytes. */
+  bytes: z.int().nonnegative(),
+});
+
 /** An error; the server closes the connection after it when it is fatal. */
 export const ServerError = z.object({ type: z.literal('error'), error: ErrorBody });
 
@@ -304,6 +357,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ServerError,
   OemRequestMessage,
   ServerCertificate,
+  ServerUpgradeOffer,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

@@ -86,6 +86,12 @@ export const AuditAction = z.enum([
   'audit.pruned',
   /** An agent sent messages far faster than allowed and was disconnected. */
   'device.rate_limited',
+  /** An administrator asked for agent upgrades (`target`: the group or device count; `details.version`). */
+  'upgrade.requested',
+  /** An agent runs the version it was upgraded to (`details`: from, to). */
+  'device.upgraded',
+  /** An agent upgrade failed or was rolled back (`details`: from, to, state, reason). */
+  'device.upgrade_failed',
   'upload.queued',
   'upload.completed',
   'recording.local_removed',

@@ -30,6 +30,7 @@ import { tlsEndpoints } from './tls.js';
 import { notificationEndpoints } from './notifications.js';
 import { agentPackageEndpoints } from './agent-packages.js';
 import { publicUrlEndpoints } from './public-url.js';
+import { upgradeEndpoints } from './agent-upgrades.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -63,6 +64,7 @@ export * from './tls.js';
 export * from './notifications.js';
 export * from './agent-packages.js';
 export * from './public-url.js';
+export * from './agent-upgrades.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -110,4 +112,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(tlsEndpoints),
   ...Object.values(agentPackageEndpoints),
   ...Object.values(publicUrlEndpoints),
+  ...Object.values(upgradeEndpoints),
 ];

@@ -25,6 +25,7 @@ import { portsAdminRoutes } from '../listeners/ports-routes.js';
 import { backupAdminRoutes } from './backup-routes.js';
 import { tlsAdminRoutes } from './tls-admin-routes.js';
 import { notificationAdminRoutes } from '../http/routes/notification-routes.js';
+import { upgradeAdminRoutes } from '../upgrades/upgrade-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -50,6 +51,7 @@ const ADMIN_ROUTES: readonly ((
   tlsAdminRoutes,
   notificationAdminRoutes,
   publicUrlAdminRoutes,
+  upgradeAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

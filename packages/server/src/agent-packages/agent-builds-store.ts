@@ -63,7 +63,7 @@ function directoriesOf(paths: string[]): string[] {
  * Writes a build's body: the tar entries of its files through gzip into `output`, hashing each
  * file as it streams (one file in memory at a time, by chunks). Returns path → SHA-256.
  */
-async function writeBody(
+export async function writeBuildBody(
   sources: BuildSource[],
   output: NodeJS.WritableStream,
 ): Promise<Record<string, string>> {
@@ -144,7 +144,7 @@ export function createAgentBuilds(deps: {
     await rm(making, { recursive: true, force: true });
     await mkdir(making, { recursive: true, mode: 0o700 });
     const started = Date.now();
-    const files = await writeBody(sources, createWriteStream(join(making, 'body.tar.gz')));
+    const files = await writeBuildBody(sources, createWriteStream(join(making, 'body.tar.gz')));
     const build: AgentBuild = {
       version,
       platform: 'linux',

@@ -5,7 +5,7 @@ import { configuredSettings } from '../notifications/notification-settings.js';
 import { createNewAddressWatch } from '../notifications/new-address-watch.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, type AgentSettings, type ListenerName } from '@tether/protocol';
+import { AppError, TETHER_VERSION, type AgentSettings, type ListenerName } from '@tether/protocol';
 import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -49,6 +49,7 @@ import { startLocalRetention } from '../uploads/local-retention.js';
 import { createUploadQueue } from '../uploads/upload-queue.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
+import { createUpgradeService } from '../upgrades/upgrade-service.js';
 import type { ServerContext } from '../ports/server-context.js';
 import { bindListeners, closeRedirect } from '../listeners/bind-listeners.js';
 import { ListenerBoard } from '../listeners/listener-board.js';
@@ -278,8 +279,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     pinned,
   );
 
-  const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const agentBuilds = createAgentBuilds({ dataDir: config.dataDir, clock, log });
+  const upgrades = createUpgradeService({
+    store,
+    clock,
+    log,
+    audit,
+    presence,
+    identity,
+    builds: agentBuilds,
+    ownVersion: TETHER_VERSION,
+  });
+  await upgrades.start();
+  const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const publicAddress = await loadPublicUrlState({
     store,
     configured: config.publicUrl,
@@ -343,6 +355,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }),
     notifications,
     listeners,
+    upgrades,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicAddress,
@@ -378,11 +391,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     settings: agentSettings,
     onSessionRefused: (deviceId, sessionId, error) =>
       sessions.onAgentRefused(deviceId, sessionId, error),
-    onDisconnected: (deviceId) => sessions.onDeviceDisconnected(deviceId),
+    onDisconnected: (deviceId) => {
+      sessions.onDeviceDisconnected(deviceId);
+      upgrades.onDeviceDisconnected(deviceId);
+    },
+    onUpgradeStatus: (deviceId, status) => upgrades.onStatus(deviceId, status),
     onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
     remoteControlId: (deviceId) => oem.remoteControlIdFor(deviceId),
     onReady: (deviceId) => {
       oem.onDeviceReady(deviceId);
+      upgrades.onDeviceReady(deviceId);
       unattended.onDeviceReady(deviceId).catch((error: unknown) => {
         log.error({ err: error, deviceId }, 'cannot sync unattended access with the agent');
       });
@@ -466,6 +484,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await sockets.close();
     // 3. Background jobs.
     sweeper.stop();
+    upgrades.stop();
     tls.stop();
     unattended.stop();
     await retention.stop();

@@ -70,6 +70,8 @@ export interface AgentChannelDeps {
   onConsentPending?(deviceId: string, sessionId: string, expiresAt: Date): void;
   /** The agent answered `unattended.enable` (M-2). */
   onUnattendedReply?(deviceId: string, reply: MessageOf<AgentMessage, 'unattended.reply'>): void;
+  /** The agent reported the progress or end of an upgrade (A-6). */
+  onUpgradeStatus?(deviceId: string, status: MessageOf<AgentMessage, 'upgrade.status'>): void;
   /** The user at the device turned unattended access off (M-2). */
   onUnattendedTurnedOff?(
     deviceId: string,
@@ -295,6 +297,13 @@ export class AgentChannel implements AgentLink {
     return Promise.resolve();
   }
 
+  /** @internal Dispatch target. */
+  onUpgradeStatus(message: MessageOf<AgentMessage, 'upgrade.status'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onUpgradeStatus?.(this.id, message);
+    return Promise.resolve();
+  }
+
   /** @internal Dispatch target: the agent re-pinned after a `key.handover` (S-6). */
   async onKeyPinned(message: MessageOf<AgentMessage, 'key.pinned'>): Promise<void> {
     this.expect('ready', message.type);
@@ -451,4 +460,5 @@ const handlers: {
   'unattended.reply': (channel, message) => channel.onUnattendedReply(message),
   'unattended.turned_off': (channel, message) => channel.onUnattendedTurnedOff(message),
   'key.pinned': (channel, message) => channel.onKeyPinned(message),
+  'upgrade.status': (channel, message) => channel.onUpgradeStatus(message),
 };

@@ -24,6 +24,7 @@ import { teamRoutes } from './routes/team-routes.js';
 import { deviceGroupRoutes } from './routes/device-group-routes.js';
 import { secondFactorRoutes } from './routes/second-factor-routes.js';
 import { ssoRoutes } from './routes/sso-routes.js';
+import { upgradeDownloadRoutes } from '../upgrades/upgrade-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { resolveClientAddresses } from './client-address.js';
 import { registerEndpoint } from './endpoint-route.js';
@@ -96,6 +97,7 @@ export async function createUserApp(
     deviceGroupRoutes,
     secondFactorRoutes,
     ssoRoutes,
+    upgradeDownloadRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

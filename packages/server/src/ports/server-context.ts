@@ -30,6 +30,7 @@ import type { PublicUrlState } from '../net/public-url.js';
 import type { ListenerBoard } from '../listeners/listener-board.js';
 import type { AgentPackages } from '../agent-packages/agent-package-service.js';
 import type { AgentBuilds } from './agent-builds.js';
+import type { UpgradeService } from '../upgrades/upgrade-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -79,6 +80,8 @@ export interface ServerContext {
   notifications: NotificationService;
   /** Each listener's port and state (S-4), for the admin console's ports page. */
   listeners: ListenerBoard;
+  /** Agent upgrades (A-6, S-12): settings, scheduler, throttled downloads, progress. */
+  upgrades: UpgradeService;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /**

@@ -11,6 +11,7 @@ import { BackupsSection } from './backups-section.js';
 import { TlsSection } from './tls-section.js';
 import { NotificationsSection } from './notifications-section.js';
 import { PublicUrlSection } from './public-url-section.js';
+import { UpgradesSection } from './upgrades-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -38,4 +39,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'tls', label: 'TLS certificate', render: () => <TlsSection /> },
   { name: 'notifications', label: 'Notifications', render: () => <NotificationsSection /> },
   { name: 'public-url', label: 'Public address', render: () => <PublicUrlSection /> },
+  { name: 'upgrades', label: 'Agent upgrades', render: () => <UpgradesSection /> },
 ];

@@ -1,0 +1,350 @@
+import { randomBytes } from 'node:crypto';
+import { pipeline, type Readable } from 'node:stream';
+import {
+  isUpgradeRunning,
+  type AgentMessage,
+  type DeviceUpgrade,
+  type MessageOf,
+  type StartUpgradeRequest,
+  type StartUpgradeResponse,
+  type UpgradeOverview,
+  type UpgradeSettings,
+  type UpgradeState,
+} from '@tether/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import { repeat, type CancelTimer, type Clock } from '../clock.js';
+import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
+import type { ServerIdentity } from '../keys/server-identity.js';
+import type { Logger } from '../logging.js';
+import type { AgentBuild, AgentBuilds } from '../ports/agent-builds.js';
+import type { Store } from '../store/store.js';
+import { createManifestSigner } from './signed-manifest.js';
+import { createTokenBucket } from './token-bucket.js';
+import { createUpgradePlanner, type KnownDevice, type Upgrade } from './upgrade-planner.js';
+import {
+  DEFAULT_UPGRADE_SETTINGS,
+  readUpgradeCycle,
+  readUpgradeSettings,
+  saveUpgradeSettings,
+  takeUpgradeRequests,
+  writeUpgradeCycle,
+  writeUpgradeSettings,
+} from './upgrade-settings.js';
+
+export interface UpgradeServiceDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  audit: AuditLog;
+  presence: DevicePresence;
+  identity: Pick<ServerIdentity, 'publicKey' | 'sign'>;
+  builds: AgentBuilds;
+  /** The server's own version: the target when the settings name none. */
+  ownVersion: string;
+  /** How often the scheduler looks for devices to offer an upgrade (default 1 s). */
+  tickMs?: number;
+  /** An upgrade without news from its agent for this long fails (default 10 min). */
+  staleMs?: number;
+}
+
+/** Agent upgrades (A-6, S-12): settings, the scheduler, the shared throttle, each device's progress. */
+export interface UpgradeService {
+  start(): Promise<void>;
+  stop(): void;
+  settings(): UpgradeSettings;
+  /** Validates (the target build must exist), saves and applies; `once` starts a new cycle. */
+  saveSettings(settings: UpgradeSettings, actor: string): Promise<UpgradeSettings>;
+  startManual(request: StartUpgradeRequest, actor: string): Promise<StartUpgradeResponse>;
+  overview(): Promise<UpgradeOverview>;
+  /** The offered build's body for a ticket, throttled; `undefined` when the ticket is not live. */
+  openDownload(ticket: string): { body: Readable; bytes: number } | undefined;
+  onDeviceReady(deviceId: string): void;
+  onDeviceDisconnected(deviceId: string): void;
+  onStatus(deviceId: string, status: MessageOf<AgentMessage, 'upgrade.status'>): void;
+  /** Upgrades in progress and bytes sent so far (benchmarks sample it). */
+  load(): { running: number; sentBytes: number };
+}
+
+export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
+  const { store, clock, log, audit, presence, builds } = deps;
+  let settings: UpgradeSettings = DEFAULT_UPGRADE_SETTINGS;
+  const bucket = createTokenBucket({ bytesPerSec: settings.bandwidthBytesPerSec });
+  const manifests = createManifestSigner({ identity: deps.identity, now: () => clock.now() });
+  const planner = createUpgradePlanner();
+  const tickets = new Map<string, { deviceId: string; build: AgentBuild }>();
+  const staleMs = deps.staleMs ?? 10 * 60_000;
+  let cancelTick: CancelTimer | undefined;
+  let ticking = false;
+  let isTickWanted = false;
+  const wasTickWanted = (): boolean => isTickWanted;
+  let lastCycleCheck = 0;
+  let lastSync = clock.now().getTime();
+  const rate = { at: clock.now().getTime(), sent: 0, bytesPerSec: 0 };
+
+  const target = (): string => settings.targetVersion ?? deps.ownVersion;
+
+  const update = (upgrade: Upgrade, state: UpgradeState, reason?: string): void => {
+    upgrade.state = state;
+    upgrade.updatedAt = clock.now();
+    if (reason === undefined) delete upgrade.reason;
+    else upgrade.reason = reason;
+    if (!isUpgradeRunning(state) && upgrade.ticket) {
+      tickets.delete(upgrade.ticket);
+      delete upgrade.ticket;
+    }
+    if (state === 'installed' || state === 'failed' || state === 'rolled-back') {
+      void audit
+        .record({
+          action: state === 'installed' ? 'device.upgraded' : 'device.upgrade_failed',
+          actor: `device:${upgrade.deviceId}`,
+          target: upgrade.deviceId,
+          details: { from: upgrade.fromVersion, to: upgrade.toVersion, state, reason },
+        })
+        .catch(() => undefined);
+      if (state !== 'installed')
+        log.warn({ deviceId: upgrade.deviceId, state, reason }, 'an agent upgrade did not succeed');
+    }
+  };
+
+  const findBuild = async (version: string, arch: string): Promise<AgentBuild | undefined> => {
+    const stored = await builds.find(version, arch);
+    if (stored) return stored;
+    if (version !== deps.ownVersion || arch !== process.arch) return undefined;
+    return builds.own();
+  };
+
+  const offer = async (
+    choice: { link: AgentLink; device: KnownDevice; upgrade: Upgrade },
+    /** Builds looked up in this tick: a hundred offers read the builds folder once. */
+    found: Map<string, Promise<AgentBuild | undefined>>,
+  ): Promise<void> => {
+    const { link, device, upgrade } = choice;
+    const key = `${upgrade.toVersion}\n${device.arch}`;
+    if (device.platform === 'linux' && !found.has(key))
+      found.set(key, findBuild(upgrade.toVersion, device.arch));
+    const build = await found.get(key);
+    if (!build) {
+      update(
+        upgrade,
+        'failed',
+        `The server holds no ${upgrade.toVersion} agent build for ${device.platform}/${device.arch}: upload one.`,
+      );
+      return;
+    }
+    const ticket = randomBytes(32).toString('base64url');
+    const manifest = manifests.of(build);
+    tickets.set(ticket, { deviceId: device.id, build });
+    upgrade.ticket = ticket;
+    link.send({
+      type: 'upgrade.offer',
+      version: build.version,
+      ticket,
+      manifest: manifest.text,
+      signature: manifest.signature,
+      bytes: build.bodyBytes,
+    });
+  };
+
+  const tick = async (): Promise<void> => {
+    if (ticking) {
+      // A slot freed while offers were being sent: look again as soon as this pass ends.
+      isTickWanted = true;
+      return;
+    }
+    ticking = true;
+    isTickWanted = false;
+    try {
+      await syncSaved();
+      measure();
+      const now = clock.now();
+      for (const upgrade of planner.running())
+        if (now.getTime() - upgrade.updatedAt.getTime() > staleMs)
+          update(upgrade, 'failed', 'The agent sent no news of the upgrade for too long.');
+      const cycle = settings.mode === 'once' ? await readUpgradeCycle(store) : undefined;
+      const chosen = planner.choose({
+        online: presence.all(),
+        free: settings.maxConcurrent - planner.running().length,
+        mode: settings.mode,
+        target: target(),
+        cycle: cycle ? new Set(cycle.deviceIds) : undefined,
+        now,
+      });
+      const found = new Map<string, Promise<AgentBuild | undefined>>();
+      for (const choice of chosen) {
+        await offer(choice, found).catch((error: unknown) => {
+          log.error({ err: error, deviceId: choice.device.id }, 'cannot offer an agent upgrade');
+          update(choice.upgrade, 'failed', 'The server could not prepare the build.');
+        });
+      }
+      // The whole device list is read at most every 10 s, and only when nothing runs.
+      const isCheckDue = now.getTime() - lastCycleCheck > 10_000 && planner.running().length === 0;
+      if (cycle && isCheckDue) lastCycleCheck = now.getTime();
+      if (
+        cycle &&
+        isCheckDue &&
+        (await planner.isCycleDone(cycle.deviceIds, cycle.targetVersion, store))
+      ) {
+        settings = { ...settings, mode: 'disabled' };
+        await writeUpgradeSettings(store, settings);
+        await writeUpgradeCycle(store, null);
+        log.info({ version: cycle.targetVersion }, 'the upgrade cycle is complete');
+      }
+    } finally {
+      ticking = false;
+      // Read through a call: set by another pass while this one awaited (TS cannot see that).
+      if (wasTickWanted()) tickSoon();
+    }
+  };
+  const tickSoon = (): void => {
+    tick().catch((error: unknown) => log.error({ err: error }, 'the upgrade scheduler failed'));
+  };
+  const measure = (): void => {
+    const at = clock.now().getTime();
+    if (at - rate.at < 1000) return;
+    rate.bytesPerSec = ((bucket.sentBytes - rate.sent) * 1000) / (at - rate.at);
+    rate.at = at;
+    rate.sent = bucket.sentBytes;
+  };
+
+  const startManual = async (
+    request: StartUpgradeRequest,
+    actor: string,
+  ): Promise<StartUpgradeResponse> => {
+    const version = request.version ?? target();
+    const response = await planner.queue({
+      request,
+      version,
+      store,
+      now: clock.now(),
+      isOnlineWithout: (id) => presence.get(id)?.capabilities.includes('upgrade') === false,
+    });
+    await audit.record({
+      action: 'upgrade.requested',
+      actor,
+      target: request.group ?? `${request.deviceIds?.length ?? 0} devices`,
+      details: { version, queued: response.queued, skipped: response.skipped.length },
+    });
+    tickSoon();
+    return response;
+  };
+
+  /** Settings and manual requests saved headless (`tether admin upgrades`) reach a running server. */
+  const syncSaved = async (): Promise<void> => {
+    const at = clock.now().getTime();
+    if (at - lastSync < 5000) return;
+    lastSync = at;
+    const saved = await readUpgradeSettings(store);
+    if (saved.bandwidthBytesPerSec !== settings.bandwidthBytesPerSec)
+      bucket.setRate(saved.bandwidthBytesPerSec);
+    settings = saved;
+    for (const { request, actor } of await takeUpgradeRequests(store))
+      await startManual(request, actor).catch((error: unknown) => {
+        log.warn({ err: error }, 'a saved manual upgrade request was refused');
+      });
+  };
+
+  return {
+    async start() {
+      settings = await readUpgradeSettings(store);
+      bucket.setRate(settings.bandwidthBytesPerSec);
+      cancelTick = repeat(clock, tickSoon, deps.tickMs ?? 1000);
+    },
+    stop() {
+      cancelTick?.();
+      cancelTick = undefined;
+    },
+    settings: () => settings,
+    async saveSettings(next, actor) {
+      await saveUpgradeSettings(store, next, {
+        ownVersion: deps.ownVersion,
+        buildVersions: (await builds.list()).map((build) => build.version),
+        now: clock.now(),
+      });
+      const before = settings;
+      settings = next;
+      bucket.setRate(next.bandwidthBytesPerSec);
+      await audit.record({
+        action: 'settings.changed',
+        actor,
+        target: 'upgrades',
+        details: { ...next, previous: before },
+      });
+      tickSoon();
+      return next;
+    },
+    startManual: (request, actor) => startManual(request, actor),
+    async overview() {
+      measure();
+      const all = await builds.list();
+      return {
+        settings,
+        targetVersion: target(),
+        builds: all.map(({ version, arch, source, bodyBytes, addedAt }) => ({
+          ...{ version, arch, source, bodyBytes, addedAt },
+        })),
+        running: planner.running().length,
+        bytesPerSec: Math.round(rate.bytesPerSec),
+        pending: planner.pending({ online: presence.all(), mode: settings.mode, target: target() }),
+        upgrades: planner.list().map(toView),
+      };
+    },
+    openDownload(ticket) {
+      const entry = tickets.get(ticket);
+      const upgrade = entry ? planner.get(entry.deviceId) : undefined;
+      // The agent may report `downloading` before its request arrives.
+      const isLive = upgrade?.state === 'offered' || upgrade?.state === 'downloading';
+      if (!entry || upgrade?.ticket !== ticket || !isLive) return undefined;
+      tickets.delete(ticket); // one download per offer
+      delete upgrade.ticket;
+      update(upgrade, 'downloading');
+      const throttled = bucket.throttle();
+      pipeline(builds.openBody(entry.build), throttled, (error) => {
+        if (error)
+          log.warn({ err: error, deviceId: entry.deviceId }, 'an upgrade download ended early');
+      });
+      return { body: throttled, bytes: entry.build.bodyBytes };
+    },
+    onDeviceReady(deviceId) {
+      planner
+        .remember(deviceId, store)
+        .then((device) => {
+          const upgrade = planner.get(deviceId);
+          if (
+            device &&
+            upgrade &&
+            isUpgradeRunning(upgrade.state) &&
+            device.version === upgrade.toVersion
+          )
+            update(upgrade, 'installed');
+          tickSoon();
+        })
+        .catch((error: unknown) => log.error({ err: error, deviceId }, 'cannot read the device'));
+    },
+    onDeviceDisconnected(deviceId) {
+      const upgrade = planner.get(deviceId);
+      if (upgrade && isUpgradeRunning(upgrade.state) && upgrade.state !== 'restarting')
+        update(upgrade, 'failed', 'The device went offline during the upgrade.');
+    },
+    onStatus(deviceId, status) {
+      const upgrade = planner.track(deviceId, status.version, clock.now());
+      if (!upgrade) return;
+      if (status.state === upgrade.state) return;
+      update(upgrade, status.state, status.reason);
+      if (!isUpgradeRunning(status.state)) tickSoon();
+    },
+    load: () => ({ running: planner.running().length, sentBytes: bucket.sentBytes }),
+  };
+}
+
+function toView(upgrade: Upgrade): DeviceUpgrade {
+  return {
+    deviceId: upgrade.deviceId,
+    deviceName: upgrade.deviceName,
+    fromVersion: upgrade.fromVersion,
+    toVersion: upgrade.toVersion,
+    state: upgrade.state,
+    ...(upgrade.reason !== undefined && { reason: upgrade.reason }),
+    isManual: upgrade.isManual,
+    updatedAt: upgrade.updatedAt.toISOString(),
+  };
+}
