@@ -15,6 +15,7 @@ export { auditFilterFromNames, type AuditNamedFilter } from './audit/audit-names
 export { resetPassword, unlockSignIn, ADMIN_USERNAME } from './auth/admin-account.js';
 export { readTrustedNetworks, writeTrustedNetworks } from './admin/trusted-networks.js';
 export { readProxySettings, writeProxySettings } from './net/proxy-settings.js';
+export { readAdmissionSettings, writeAdmissionSettings } from './devices/admission-settings.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

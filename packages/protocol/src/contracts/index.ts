@@ -26,6 +26,7 @@ import { serverStatusEndpoints, trustedNetworkEndpoints } from './server-admin.j
 import { portEndpoints } from './ports.js';
 import { backupEndpoints } from './backups.js';
 import { tlsEndpoints } from './tls.js';
+import { admissionEndpoints } from './admission.js';
 import { notificationEndpoints } from './notifications.js';
 
 export * from './endpoint.js';
@@ -56,6 +57,7 @@ export * from './server-admin.js';
 export * from './ports.js';
 export * from './backups.js';
 export * from './tls.js';
+export * from './admission.js';
 export * from './notifications.js';
 export { openApiDocument } from './openapi.js';
 
@@ -101,4 +103,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(portEndpoints),
   ...Object.values(backupEndpoints),
   ...Object.values(tlsEndpoints),
+  ...Object.values(admissionEndpoints),
 ];

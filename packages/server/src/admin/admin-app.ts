@@ -24,6 +24,7 @@ import { portsAdminRoutes } from '../listeners/ports-routes.js';
 import { backupAdminRoutes } from './backup-routes.js';
 import { tlsAdminRoutes } from './tls-admin-routes.js';
 import { notificationAdminRoutes } from '../http/routes/notification-routes.js';
+import { admissionAdminRoutes } from './admission-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -48,6 +49,7 @@ const ADMIN_ROUTES: readonly ((
   backupAdminRoutes,
   tlsAdminRoutes,
   notificationAdminRoutes,
+  admissionAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

@@ -35,6 +35,7 @@ import { createServerKeyService } from '../keys/server-key-service.js';
 import { loadServedMaterial } from '../tls/tls-change.js';
 import { TlsService } from '../tls/tls-service.js';
 import { loadProxyState } from '../net/proxy-settings.js';
+import { loadAdmissionState } from '../devices/admission-settings.js';
 import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
@@ -124,6 +125,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     configured: configuredSettings(config.notifications),
   });
   const proxy = await loadProxyState(store, config);
+  const admission = await loadAdmissionState(store, clock);
   const tls = await TlsService.create(
     {
       config,
@@ -285,6 +287,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     serverKeys,
     tls,
     proxy,
+    admission,
     presence,
     sessions,
     unattended,
@@ -363,6 +366,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const metrics = createMetrics({
     devicesOnline: () => presence.size,
     sessionsActive: () => sessions.activeCount,
+    agentAdmissions: () => admission.view(),
   });
   const admin = await createAdminApp(context, {
     https,
@@ -390,7 +394,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     heartbeatSec: HEARTBEAT_SEC,
     // A headless change (`tether admin …`) in the same database or keys folder is picked up here.
     refreshTrusted: async () => {
-      await Promise.all([admin.refreshTrusted(), proxy.reload(), serverKeys.refresh()]);
+      await Promise.all([
+        admin.refreshTrusted(),
+        proxy.reload(),
+        admission.reload(),
+        serverKeys.refresh(),
+      ]);
     },
     sweepIfDue: () => auditRetention.sweepIfDue(),
     log,

@@ -25,6 +25,7 @@ import type { SecondFactorService } from '../auth/second-factors/second-factor-s
 import type { SsoService } from '../sso/sso-service.js';
 import type { NotificationService } from '../notifications/notification-service.js';
 import type { ProxyState } from '../net/proxy-settings.js';
+import type { AdmissionState } from '../devices/admission-settings.js';
 import type { ListenerBoard } from '../listeners/listener-board.js';
 
 /** Everything the transports need, built once by `startServer`. */
@@ -46,6 +47,8 @@ export interface ServerContext {
   tls: TlsService;
   /** Reverse-proxy settings in force (S-11): forwarded-header trust, the agents' proof mode. */
   proxy: ProxyState;
+  /** Connection admission of agents (A-13): the rate in force and the gate it drives. */
+  admission: AdmissionState;
   presence: DevicePresence;
   sessions: SessionService;
   unattended: UnattendedService;
