@@ -42,3 +42,12 @@ test('a very long outage never overflows the ceiling', () => {
   const delay = backoff.nextDelayMs();
   assert.ok(Number.isFinite(delay) && delay <= 30_000);
 });
+
+test('a server that says when to come back is taken at its word, with up to a second of jitter', () => {
+  const backoff = createBackoff({ random: () => 0.999999 });
+  backoff.nextDelayMs();
+  assert.equal(backoff.deferredDelayMs(14_000), 14_999, 'at most one second late');
+  assert.equal(backoff.deferredDelayMs(400), 499, 'a quarter of a short wait');
+  assert.equal(backoff.deferredDelayMs(0), 49);
+  assert.equal(backoff.attempts, 1, 'being told to wait is not a failed attempt');
+});

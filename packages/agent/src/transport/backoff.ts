@@ -16,11 +16,20 @@ export interface BackoffOptions {
 export interface Backoff {
   /** The delay before the next attempt; each call counts one more failed attempt. */
   nextDelayMs(): number;
+  /**
+   * The delay when the server asked for `retryAfterMs` (its admission rate, A-13): that wait
+   * plus a little jitter, so agents told the same whole second do not return at one instant.
+   * Not a failure: the attempt count and the ceiling stay as they were.
+   */
+  deferredDelayMs(retryAfterMs: number): number;
   /** Forget past failures (after a successful, authenticated connection). */
   reset(): void;
   /** Failed attempts since the last reset. */
   readonly attempts: number;
 }
+
+const MIN_DEFERRAL_JITTER_MS = 50;
+const MAX_DEFERRAL_JITTER_MS = 1000;
 
 /**
  * Backoff with full jitter in two phases. For the first `quickAttempts` the ceiling stays at
@@ -52,6 +61,15 @@ export function createBackoff(options: BackoffOptions = {}): Backoff {
             : Math.min(capMs, quickCapMs * 2 ** Math.min(slowAttempts, 30));
       attempts += 1;
       return Math.floor(random() * ceiling);
+    },
+    deferredDelayMs(retryAfterMs) {
+      // A quarter of the wait, at most a second: the server already spreads the agents it
+      // defers over time (each gets its own slot); this only breaks ties.
+      const jitterMs = Math.min(
+        MAX_DEFERRAL_JITTER_MS,
+        Math.max(MIN_DEFERRAL_JITTER_MS, retryAfterMs / 4),
+      );
+      return Math.floor(retryAfterMs + random() * jitterMs);
     },
     reset() {
       attempts = 0;
