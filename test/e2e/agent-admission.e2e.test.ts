@@ -15,7 +15,7 @@ import {
 import { enrollAgent, fixedUserPresence, runAgent, type AgentHandle } from '@tether/agent';
 import { createLogger } from '@tether/server';
 import { adminClient } from '../support/admin-client.js';
-import { waitFor } from '../support/cli.js';
+import { runCli, waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 import { openTerminal } from '../support/terminal-client.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
@@ -81,6 +81,27 @@ test('the admission rate is set on the admin listener, validated and audited', a
   const row = audit.entries.find((entry) => entry.target === 'admission');
   assert.ok(row, 'the change is audited');
   assert.equal(row.actor, 'admin');
+});
+
+test('tether admin admission shows and sets the rate headless; the running server picks it up', async () => {
+  const admissionCli = (...args: string[]) =>
+    runCli(['admin', 'admission', ...args, '--data-dir', server.dataDir]);
+  const help = await runCli(['admin', 'admission', 'set', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--rate N/);
+
+  const refused = await admissionCli('set', '--rate', '2.5');
+  assert.notEqual(refused.code, 0);
+  assert.match(`${refused.stderr}${refused.stdout}`, /whole number of agents per second/);
+
+  const changed = await admissionCli('set', '--rate', '1200');
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.match(changed.stdout, /1200 connections per second/);
+  assert.match((await admissionCli('show')).stdout, /1200 connections per second/);
+  // The server re-reads its settings every few seconds (with the trusted networks).
+  await waitFor('the server to apply the headless change', () =>
+    server.server.context.admission.settings().agentsPerSec === 1200 ? true : undefined,
+  );
 });
 
 test('an agent over the rate is answered 503 with when to come back, before any WebSocket', async () => {

@@ -6,6 +6,7 @@ import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { proxyCommands } from './commands/admin-proxy.js';
+import { admissionCommands } from './commands/admin-admission.js';
 import { adminPortsCommand } from './commands/admin-ports.js';
 import { tlsCommands } from './commands/admin-tls.js';
 import { backupCommands } from './commands/backup.js';
@@ -44,6 +45,7 @@ export const TETHER_COMMANDS: Command[] = [
   unlockCommand,
   trustedNetworksCommand,
   ...proxyCommands,
+  ...admissionCommands,
   ...serverKeyCommands,
   adminPortsCommand,
   ...tlsCommands,
