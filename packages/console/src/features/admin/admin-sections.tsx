@@ -10,6 +10,7 @@ import { PortsSection } from './ports-section.js';
 import { BackupsSection } from './backups-section.js';
 import { TlsSection } from './tls-section.js';
 import { NotificationsSection } from './notifications-section.js';
+import { AdmissionSection } from './admission-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -36,4 +37,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'backups', label: 'Backups', render: () => <BackupsSection /> },
   { name: 'tls', label: 'TLS certificate', render: () => <TlsSection /> },
   { name: 'notifications', label: 'Notifications', render: () => <NotificationsSection /> },
+  { name: 'admission', label: 'Agent admission', render: () => <AdmissionSection /> },
 ];
