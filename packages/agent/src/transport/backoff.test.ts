@@ -4,12 +4,19 @@ import { createBackoff } from './backoff.js';
 
 test('a restart is retried within a second for a while, then the ceiling doubles to the cap', () => {
   const backoff = createBackoff({ baseMs: 500, capMs: 30_000, random: () => 0.999999 });
-  const delays = Array.from({ length: 15 }, () => backoff.nextDelayMs());
-  assert.deepEqual(
-    delays,
-    [499, 999, 999, 999, 999, 999, 999, 999, 1999, 3999, 7999, 15999, 29999, 29999, 29999],
-  );
-  assert.equal(backoff.attempts, 15);
+  const delays = Array.from({ length: 37 }, () => backoff.nextDelayMs());
+  assert.deepEqual(delays, [
+    499,
+    ...Array<number>(29).fill(999),
+    1999,
+    3999,
+    7999,
+    15999,
+    29999,
+    29999,
+    29999,
+  ]);
+  assert.equal(backoff.attempts, 37);
 });
 
 test('full jitter: the delay is the random fraction of the ceiling, down to zero', () => {

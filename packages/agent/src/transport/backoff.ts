@@ -45,7 +45,10 @@ const MAX_DEFERRAL_JITTER_MS = 1000;
 export function createBackoff(options: BackoffOptions = {}): Backoff {
   const baseMs = options.baseMs ?? 500;
   const capMs = options.capMs ?? 30_000;
-  const quickAttempts = options.quickAttempts ?? 8;
+  // About 15 s of an outage (0.5 s on average each): a server restart or upgrade, slower on a
+  // loaded machine. Retrying that eagerly is safe because the server admits agents at a set
+  // rate and tells the rest, cheaply, when to come back.
+  const quickAttempts = options.quickAttempts ?? 30;
   const quickCapMs = options.quickCapMs ?? 1000;
   const random = options.random ?? Math.random;
   let attempts = 0;
