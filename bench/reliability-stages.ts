@@ -58,7 +58,7 @@ export function reliabilityStages(options: BenchOptions): Stage[] {
     {
       keys: ['n'],
       // Enrolment (~100 agents a second on 2 cores), two connections of the fleet, the storm.
-      timeoutMs: 300_000 + options.stormAgents * 40,
+      timeoutMs: 300_000 + options.stormAgents * 80,
       async run(cleanup, report) {
         report.results.admissionStorm = await measureAdmissionStorm(cleanup, {
           agents: options.stormAgents,
