@@ -114,7 +114,7 @@ export function startFleet(options: {
               concurrency: ENROLL_CONCURRENCY,
             },
             'enrolled',
-            240_000,
+            Math.max(240_000, worker.count * 150),
           ),
         ),
       );
