@@ -127,7 +127,7 @@ export function startFleet(options: {
       // Each worker starts its agents one after another: thousands take a while on 2 cores.
       await Promise.all(
         workers.map((worker) =>
-          ask(worker, { type: 'start' }, 'started', 60_000 + worker.count * 40),
+          ask(worker, { type: 'start' }, 'started', 60_000 + worker.count * 200),
         ),
       );
     },

@@ -45,10 +45,13 @@ const MAX_DEFERRAL_JITTER_MS = 1000;
 export function createBackoff(options: BackoffOptions = {}): Backoff {
   const baseMs = options.baseMs ?? 500;
   const capMs = options.capMs ?? 30_000;
-  // About 15 s of an outage (0.5 s on average each): a server restart or upgrade, slower on a
-  // loaded machine. Retrying that eagerly is safe because the server admits agents at a set
-  // rate and tells the rest, cheaply, when to come back.
-  const quickAttempts = options.quickAttempts ?? 30;
+  // About a minute of an outage (0.5 s on average each): a server restart or upgrade, which
+  // takes tens of seconds on a loaded machine. An agent whose ceiling has grown to 30 s by then
+  // comes back up to 30 s after the server, and the fleet trickles in at the pace of its own
+  // backoff (1,500 agents took 21 s that way at 70 a second). Retrying that eagerly is safe
+  // because the server admits agents at a set rate and tells the rest, cheaply, when
+  // to come back.
+  const quickAttempts = options.quickAttempts ?? 120;
   const quickCapMs = options.quickCapMs ?? 1000;
   const random = options.random ?? Math.random;
   let attempts = 0;
