@@ -169,7 +169,7 @@ export async function measureAdmissionStorm(
     initialConnectMs: Math.round(initialConnectMs),
     serverRestartMs: Math.round(listeningAt - killedAt),
     afterListenMs,
-    floorMs: Math.round(((agents - admissionRate / 2) / admissionRate) * 1000),
+    floorMs: Math.max(0, Math.round(((agents - admissionRate / 2) / admissionRate) * 1000)),
     failed,
     ...counts,
     serverCpuMs,
