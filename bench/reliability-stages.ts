@@ -4,6 +4,7 @@ import { measureCrashRecordings } from './scenarios/crash-recordings.js';
 import { measureDatabaseOutage } from './scenarios/database-outage.js';
 import { measureSlowReader } from './scenarios/slow-reader.js';
 import { measureSoak } from './scenarios/soak.js';
+import { measureAdmissionStorm } from './scenarios/admission-storm.js';
 
 /**
  * The stages of the reliability scenarios (i–l), with time limits that grow with what was
@@ -51,6 +52,18 @@ export function reliabilityStages(options: BenchOptions): Stage[] {
           readerKBps: options.readerKBps,
           deviceMBps: options.deviceMBps,
           seconds: 30,
+        });
+      },
+    },
+    {
+      keys: ['o'],
+      // Enrolment (~100 agents a second on 2 cores), two connections of the fleet, the storm.
+      timeoutMs: 300_000 + options.stormAgents * 80,
+      async run(cleanup, report) {
+        report.results.admissionStorm = await measureAdmissionStorm(cleanup, {
+          agents: options.stormAgents,
+          workers: options.stormWorkers,
+          admissionRate: options.admissionRate,
         });
       },
     },

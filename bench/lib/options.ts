@@ -16,6 +16,7 @@ export const SCENARIOS = {
   j: 'database outage under load',
   k: 'soak',
   l: 'slow reader against a fast device',
+  o: 'reconnect storm through connection admission (A-13)',
 } as const;
 export type ScenarioKey = keyof typeof SCENARIOS;
 
@@ -23,7 +24,7 @@ export type ScenarioKey = keyof typeof SCENARIOS;
  * The reliability scenarios take minutes each (the soak half an hour): they run only when
  * `--only` names them, never in a plain `npm run bench`.
  */
-const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l'];
+const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l', 'o'];
 
 /** What `npm run bench -- …` asked for. */
 export interface BenchOptions {
@@ -59,6 +60,10 @@ export interface BenchOptions {
   /** Scenario (l): the technician's reading rate and the device's sending rate. */
   readerKBps: number;
   deviceMBps: number;
+  /** Scenario (o): the fleet, its worker processes, and the server's admission rate. */
+  stormAgents: number;
+  stormWorkers: number;
+  admissionRate: number;
 }
 
 export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m,n] [--agents 2000] [--workers 4]
@@ -68,7 +73,8 @@ export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m,n] [--agents 20
                     [--startup-runs 5]
                     [--kills 50] [--crash-sessions 20] [--outage-sec 60] [--outage-agents 200]
                     [--soak-min 30] [--soak-agents 1000] [--reader-kbps 10] [--device-mbps 10]
-(i, j, k, l run only when --only names them)`;
+                    [--storm-agents 15000] [--storm-workers 6] [--admission-rate 1000]
+(i, j, k, l, o run only when --only names them)`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 
@@ -112,6 +118,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'soak-agents': { type: 'string' },
       'reader-kbps': { type: 'string' },
       'device-mbps': { type: 'string' },
+      'storm-agents': { type: 'string' },
+      'storm-workers': { type: 'string' },
+      'admission-rate': { type: 'string' },
     },
     strict: true,
   });
@@ -148,5 +157,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     soakAgents: positive('soak-agents', values['soak-agents'], 1000),
     readerKBps: positive('reader-kbps', values['reader-kbps'], 10),
     deviceMBps: positive('device-mbps', values['device-mbps'], 10),
+    // 15,000 agents: 6 processes of 2,500 sockets each stay far below the 20,000 open files a
+    // process may have here.
+    stormAgents: positive('storm-agents', values['storm-agents'], 15_000),
+    stormWorkers: positive('storm-workers', values['storm-workers'], 6),
+    admissionRate: positive('admission-rate', values['admission-rate'], 1000),
   };
 }

@@ -86,6 +86,11 @@ export async function startServerProcess(options: {
   forcedGc?: boolean;
   /** More `tether server` flags (e.g. `--database postgres://…`). */
   extraArgs?: string[];
+  /**
+   * Agent connections admitted per second (A-13), saved in the server's settings once it
+   * listens; kept across restarts. Default: the server's own (50/s).
+   */
+  admissionRate?: number;
 }): Promise<ServerProcess> {
   const { dataDir, cleanup } = options;
   const [port, adminPort] = [await freePort(), await freePort()];
@@ -120,6 +125,15 @@ export async function startServerProcess(options: {
   const login = await admin.request('POST', '/api/v1/auth/login', { username: 'admin', password });
   if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${login.text}`);
   const adminClient = new HttpsClient(`https://127.0.0.1:${adminPort}`, ca);
+  if (options.admissionRate !== undefined) {
+    const conf = new HttpsClient(`https://127.0.0.1:${adminPort}`, ca);
+    conf.cookie = admin.cookie;
+    const saved = await conf.request('PUT', '/conf/api/admission', {
+      agentsPerSec: options.admissionRate,
+    });
+    if (saved.status !== 200)
+      throw new Error(`cannot set the admission rate: ${saved.status} ${saved.text}`);
+  }
 
   return {
     url,

@@ -79,20 +79,25 @@ async function churn(request: Extract<ToWorker, { type: 'churn' }>): Promise<voi
   reply({ type: 'churned', agents: picked.size });
 }
 
+/**
+ * Agents started at once: each start reads its identity and opens its consent socket, ~100 ms
+ * on a loaded machine, so 2,500 agents one after another took minutes.
+ */
+const START_CONCURRENCY = 32;
+
 async function start(): Promise<void> {
-  for (const dataDir of agentDirs)
-    // No spare shell kept ready: 2000 idle bash processes on one host measure nothing about the
-    // server, and a session is never opened on these agents.
-    agents.push(
-      await runAgent({
-        dataDir,
-        log,
-        platform: simulatedMachine,
-        spareShell: false,
-        // A fixed answer for the same reason as the platform: logind once per agent and check.
-        userPresence: simulatedPresence,
-      }),
-    );
+  const started: AgentHandle[] = [];
+  let next = 0;
+  const startNext = async (): Promise<void> => {
+    while (next < agentDirs.length) {
+      const index = next++;
+      // No spare shell kept ready: 2000 idle bash processes on one host measure nothing about
+      // the server, and a session is never opened on these agents.
+      started[index] = await runOne(agentDirs[index] ?? '');
+    }
+  };
+  await Promise.all(Array.from({ length: START_CONCURRENCY }, startNext));
+  agents.push(...started);
   reply({ type: 'started', agents: agents.length });
 }
 

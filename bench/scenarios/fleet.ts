@@ -114,7 +114,7 @@ export function startFleet(options: {
               concurrency: ENROLL_CONCURRENCY,
             },
             'enrolled',
-            240_000,
+            Math.max(240_000, worker.count * 150),
           ),
         ),
       );
@@ -124,7 +124,12 @@ export function startFleet(options: {
       };
     },
     async start() {
-      await Promise.all(workers.map((worker) => ask(worker, { type: 'start' }, 'started', 60_000)));
+      // Each worker starts its agents one after another: thousands take a while on 2 cores.
+      await Promise.all(
+        workers.map((worker) =>
+          ask(worker, { type: 'start' }, 'started', 60_000 + worker.count * 200),
+        ),
+      );
     },
     async churn(count) {
       const each = Math.max(1, Math.round(count / workers.length));

@@ -2,6 +2,7 @@ import { crashRecordingsRows, type CrashRecordingsResult } from './crash-recordi
 import { databaseOutageRows, type DatabaseOutageResult } from './database-outage.js';
 import { slowReaderRows, type SlowReaderResult } from './slow-reader.js';
 import { soakRows, type SoakResult } from './soak.js';
+import { admissionStormRows, type AdmissionStormResult } from './admission-storm.js';
 
 /** What the reliability scenarios (i–l) add to the report's results. */
 export interface ReliabilityResults {
@@ -9,6 +10,7 @@ export interface ReliabilityResults {
   databaseOutage?: DatabaseOutageResult;
   slowReader?: SlowReaderResult;
   soak?: SoakResult;
+  admissionStorm?: AdmissionStormResult;
 }
 
 type Row = [scenario: string, metric: string, measured: string, target: string, verdict: string];
@@ -20,5 +22,6 @@ export function reliabilityRows(results: ReliabilityResults): Row[] {
     ...(results.databaseOutage ? databaseOutageRows(results.databaseOutage) : []),
     ...(results.soak ? soakRows(results.soak) : []),
     ...(results.slowReader ? slowReaderRows(results.slowReader) : []),
+    ...(results.admissionStorm ? admissionStormRows(results.admissionStorm) : []),
   ];
 }

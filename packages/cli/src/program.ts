@@ -9,6 +9,7 @@ import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './c
 import { proxyCommands } from './commands/admin-proxy.js';
 import { publicUrlCommand } from './commands/admin-public-url.js';
 import { upgradeCommands } from './commands/admin-upgrades.js';
+import { admissionCommands } from './commands/admin-admission.js';
 import { adminPortsCommand } from './commands/admin-ports.js';
 import { tlsCommands } from './commands/admin-tls.js';
 import { backupCommands } from './commands/backup.js';
@@ -53,6 +54,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...proxyCommands,
   publicUrlCommand,
   ...upgradeCommands,
+  ...admissionCommands,
   ...serverKeyCommands,
   adminPortsCommand,
   ...tlsCommands,

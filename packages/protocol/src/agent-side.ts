@@ -21,6 +21,7 @@ export * from './api/oem.js';
 export * from './agent/messages.js';
 export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
+export * from './agent/admission.js';
 export * from './relay/terminal-frames.js';
 export * from './relay/file-frames.js';
 export * from './oem/index.js';

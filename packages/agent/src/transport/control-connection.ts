@@ -2,6 +2,7 @@ import {
   AGENT_CONNECT_PATH,
   ServerMessage,
   parseControlMessage,
+  retryAfterMs,
   type AgentMessage,
   type AgentSettings,
   type DeviceInventory,
@@ -46,6 +47,11 @@ export interface ControlClosed {
   reason: string;
   /** Whether the server had welcomed (authenticated) the agent on this connection. */
   wasWelcomed: boolean;
+  /**
+   * The server admits agents at a limited rate (A-13) and told this one to come back after
+   * this many ms (its upgrade was answered 503 with a wait); absent for any other close.
+   */
+  retryAfterMs?: number;
 }
 
 /** One control channel; see {@link openControlConnection}. */
@@ -131,13 +137,30 @@ export function openControlConnection(options: {
   socket.on('message', (data: RawData, isBinary: boolean) => {
     receive(channel, handlers, isBinary ? undefined : rawBytes(data).toString('utf8'));
   });
-  socket.on('error', (error) =>
-    log.warn({ err: error }, `control channel error: ${error.message}`),
-  );
+  let deferredMs: number | undefined;
+  let isAnswered = false;
+  // Without this listener `ws` aborts any non-101 answer with an error that hides its headers.
+  socket.on('unexpected-response', (_request, response) => {
+    isAnswered = true;
+    deferredMs = response.statusCode === 503 ? retryAfterMs(response.headers) : undefined;
+    if (deferredMs === undefined)
+      log.warn(`the server refused the control channel: HTTP ${response.statusCode ?? '?'}`);
+    response.resume();
+    socket.terminate();
+  });
+  socket.on('error', (error) => {
+    // After an HTTP answer the abort is ours, and what the server said is logged already.
+    if (!isAnswered) log.warn({ err: error }, `control channel error: ${error.message}`);
+  });
   const closed = new Promise<ControlClosed>((resolve) => {
     socket.on('close', (code, reason) => {
       for (const cancel of channel.timers) cancel();
-      resolve({ code, reason: reason.toString('utf8'), wasWelcomed: channel.phase === 'ready' });
+      resolve({
+        code,
+        reason: reason.toString('utf8'),
+        wasWelcomed: channel.phase === 'ready',
+        ...(deferredMs === undefined ? {} : { retryAfterMs: deferredMs }),
+      });
     });
   });
   const close = (code: number, reason: string): void => {

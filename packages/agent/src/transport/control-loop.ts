@@ -13,7 +13,9 @@ export interface ControlLoop {
  * Keeps one control channel open for as long as the agent runs: after any close (network
  * failure, server restart, identity mismatch) it waits a backoff delay with full jitter and
  * opens a new one. Backoff is reset only once the server has authenticated the agent, so a
- * server that accepts TCP but refuses the handshake is retried ever more slowly.
+ * server that accepts TCP but refuses the handshake is retried ever more slowly. A server that
+ * admits agents at a limited rate (A-13) and says when to come back is taken at its word
+ * (with a little jitter) instead: it is healthy, just busy with the rest of the fleet.
  *
  * @example
  * const loop = startControlLoop({ clock, backoff, log, openConnection, onConnectionChange });
@@ -40,10 +42,19 @@ export function startControlLoop(options: {
       options.onConnectionChange(true);
     });
     current = connection;
-    void connection.closed.then(({ code, reason, wasWelcomed }) => {
+    void connection.closed.then(({ code, reason, wasWelcomed, retryAfterMs }) => {
       current = undefined;
       if (wasWelcomed) options.onConnectionChange(false);
       if (isStopped) return;
+      if (retryAfterMs !== undefined) {
+        const delayMs = backoff.deferredDelayMs(retryAfterMs);
+        log.info(
+          { delayMs },
+          'the server is admitting other agents first (connection admission); connecting again when it said',
+        );
+        cancelRetry = clock.setTimer(connect, delayMs);
+        return;
+      }
       const delayMs = backoff.nextDelayMs();
       log.info(
         { code, reason, delayMs, attempt: backoff.attempts },

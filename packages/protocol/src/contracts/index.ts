@@ -27,6 +27,7 @@ import { serverStatusEndpoints, trustedNetworkEndpoints } from './server-admin.j
 import { portEndpoints } from './ports.js';
 import { backupEndpoints } from './backups.js';
 import { tlsEndpoints } from './tls.js';
+import { admissionEndpoints } from './admission.js';
 import { notificationEndpoints } from './notifications.js';
 import { agentPackageEndpoints } from './agent-packages.js';
 import { publicUrlEndpoints } from './public-url.js';
@@ -61,6 +62,7 @@ export * from './server-admin.js';
 export * from './ports.js';
 export * from './backups.js';
 export * from './tls.js';
+export * from './admission.js';
 export * from './notifications.js';
 export * from './agent-packages.js';
 export * from './public-url.js';
@@ -113,4 +115,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(agentPackageEndpoints),
   ...Object.values(publicUrlEndpoints),
   ...Object.values(upgradeEndpoints),
+  ...Object.values(admissionEndpoints),
 ];

@@ -26,6 +26,7 @@ import { backupAdminRoutes } from './backup-routes.js';
 import { tlsAdminRoutes } from './tls-admin-routes.js';
 import { notificationAdminRoutes } from '../http/routes/notification-routes.js';
 import { upgradeAdminRoutes } from '../upgrades/upgrade-routes.js';
+import { admissionAdminRoutes } from './admission-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -52,6 +53,7 @@ const ADMIN_ROUTES: readonly ((
   notificationAdminRoutes,
   publicUrlAdminRoutes,
   upgradeAdminRoutes,
+  admissionAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

@@ -13,6 +13,8 @@ export interface MetricsRegistry {
 export function createMetrics(sources: {
   devicesOnline(): number;
   sessionsActive(): number;
+  /** Agent connections admitted and deferred since the start. */
+  agentAdmissions(): { admitted: number; deferred: number };
 }): MetricsRegistry {
   let registry: Promise<import('prom-client').Registry> | undefined;
   const build = async () => {
@@ -33,6 +35,17 @@ export function createMetrics(sources: {
       registers: [created],
       collect() {
         this.set(sources.sessionsActive());
+      },
+    });
+    new Gauge({
+      name: 'tether_agent_connections',
+      help: 'Agent control connections since the start, by admission decision (admitted, or deferred: told to come back later).',
+      labelNames: ['decision'],
+      registers: [created],
+      collect() {
+        const { admitted, deferred } = sources.agentAdmissions();
+        this.set({ decision: 'admitted' }, admitted);
+        this.set({ decision: 'deferred' }, deferred);
       },
     });
     return created;

@@ -37,6 +37,7 @@ import { TlsService } from '../tls/tls-service.js';
 import { loadProxyState } from '../net/proxy-settings.js';
 import { detectPublicHost } from '../net/public-host.js';
 import { loadPublicUrlState } from '../net/public-url.js';
+import { loadAdmissionState } from '../devices/admission-settings.js';
 import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
@@ -133,6 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     configured: configuredSettings(config.notifications),
   });
   const proxy = await loadProxyState(store, config);
+  const admission = await loadAdmissionState(store, clock);
   const tls = await TlsService.create(
     {
       config,
@@ -314,6 +316,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     serverKeys,
     tls,
     proxy,
+    admission,
     presence,
     sessions,
     invitations: new SessionInvitations({
@@ -416,6 +419,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const metrics = createMetrics({
     devicesOnline: () => presence.size,
     sessionsActive: () => sessions.activeCount,
+    agentAdmissions: () => admission.view(),
   });
   const admin = await createAdminApp(context, {
     https,
@@ -448,6 +452,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         proxy.reload(),
         serverKeys.refresh(),
         publicAddress.reload(),
+        admission.reload(),
       ]);
     },
     sweepIfDue: () => auditRetention.sweepIfDue(),

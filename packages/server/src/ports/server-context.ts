@@ -27,6 +27,7 @@ import type { SsoService } from '../sso/sso-service.js';
 import type { NotificationService } from '../notifications/notification-service.js';
 import type { ProxyState } from '../net/proxy-settings.js';
 import type { PublicUrlState } from '../net/public-url.js';
+import type { AdmissionState } from '../devices/admission-settings.js';
 import type { ListenerBoard } from '../listeners/listener-board.js';
 import type { AgentPackages } from '../agent-packages/agent-package-service.js';
 import type { AgentBuilds } from './agent-builds.js';
@@ -51,6 +52,8 @@ export interface ServerContext {
   tls: TlsService;
   /** Reverse-proxy settings in force (S-11): forwarded-header trust, the agents' proof mode. */
   proxy: ProxyState;
+  /** Connection admission of agents (A-13): the rate in force and the gate it drives. */
+  admission: AdmissionState;
   presence: DevicePresence;
   sessions: SessionService;
   /** Invitations into running sessions (A-9). */

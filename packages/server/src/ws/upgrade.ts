@@ -1,7 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AGENT_CONNECT_PATH, AppError, SESSION_COOKIE, wsCloseCode } from '@tether/protocol';
+import {
+  AGENT_CONNECT_PATH,
+  AppError,
+  RETRY_AFTER_MS_HEADER,
+  SESSION_COOKIE,
+  wsCloseCode,
+} from '@tether/protocol';
 import type { ServerContext } from '../ports/server-context.js';
 import type { AuditEvent } from '../audit/audit-log.js';
 import { AgentChannel, type AgentChannelDeps } from '../devices/agent-channel.js';
@@ -15,9 +21,28 @@ import { presentedFingerprint } from '../keys/tls.js';
 
 const RELAY_PATH = /^\/relay\/v1\/([0-9a-f-]{36})$/;
 
-function refuseUpgrade(socket: Duplex, status: string, message: string): void {
+function refuseUpgrade(
+  socket: Duplex,
+  status: string,
+  message: string,
+  headers: readonly string[] = [],
+): void {
   socket.end(
-    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+    `HTTP/1.1 ${status}\r\nConnection: close\r\n${headers.map((header) => `${header}\r\n`).join('')}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+  );
+}
+
+/**
+ * Tells an agent over the admission rate when to come back (A-13): a few hundred bytes written
+ * and the socket closed, with no WebSocket, database or signature work, so that refusing a
+ * storm costs the server little more than the TLS handshakes it has already done.
+ */
+function deferAgent(socket: Duplex, retryAfterMs: number): void {
+  refuseUpgrade(
+    socket,
+    '503 Service Unavailable',
+    'Too many agents are connecting at once; come back after Retry-After.',
+    [`Retry-After: ${Math.ceil(retryAfterMs / 1000)}`, `${RETRY_AFTER_MS_HEADER}: ${retryAfterMs}`],
   );
 }
 
@@ -182,6 +207,8 @@ export function attachWebSockets(
       return;
     }
     if (path === AGENT_CONNECT_PATH) {
+      const decision = context.admission.admit();
+      if (!decision.isAdmitted) return deferAgent(socket, decision.retryAfterMs);
       agentServer.handleUpgrade(request, socket, head, (ws) => onAgent(ws, request));
       return;
     }

@@ -12,6 +12,7 @@ import { TlsSection } from './tls-section.js';
 import { NotificationsSection } from './notifications-section.js';
 import { PublicUrlSection } from './public-url-section.js';
 import { UpgradesSection } from './upgrades-section.js';
+import { AdmissionSection } from './admission-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -40,4 +41,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'notifications', label: 'Notifications', render: () => <NotificationsSection /> },
   { name: 'public-url', label: 'Public address', render: () => <PublicUrlSection /> },
   { name: 'upgrades', label: 'Agent upgrades', render: () => <UpgradesSection /> },
+  { name: 'admission', label: 'Agent admission', render: () => <AdmissionSection /> },
 ];

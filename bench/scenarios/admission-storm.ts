@@ -1,0 +1,234 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeviceList } from '@tether/protocol';
+import { HttpsClient } from '../../test/support/https-client.js';
+import type { Cleanup } from '../lib/cleanup.js';
+import { readCpuMs } from '../lib/proc-stats.js';
+import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
+import { summarize, type Summary } from '../lib/summary.js';
+import { startFleet } from './fleet.js';
+
+/** Result of scenario (n). */
+export interface AdmissionStormResult {
+  agents: number;
+  workers: number;
+  admissionRate: number;
+  enrolMs: number;
+  /** The fleet's first connection, through admission too. */
+  initialConnectMs: number;
+  /** From SIGKILL until the new process listened. */
+  serverRestartMs: number;
+  /** From the new process listening until every agent was authenticated again. */
+  afterListenMs: number | null;
+  /** What the rate alone makes the storm last: (agents − burst) / rate. */
+  floorMs: number;
+  failed: number;
+  /** Agent connections the new process answered 503 (come back later), and admitted. */
+  deferred: number;
+  admitted: number;
+  serverCpuMs: number;
+  /** The technician's sign-in on the new process, during the storm. */
+  signInMs: number | null;
+  /** Console API calls, one after another from listening until all agents are back. */
+  api: Summary & { failed: number; paths: string[] };
+  /** [ms since listening, agents online] about every 500 ms. */
+  timeline: [number, number][];
+  target: { maxAfterListenMs: number; maxFailed: number; maxApiP99Ms: number };
+  passed: boolean;
+}
+
+const DEADLINE_MS = 120_000;
+const INITIAL_DEADLINE_MS = 300_000;
+
+/** Reads a labelled sample of the server's `/metrics`. */
+async function admissions(server: ServerProcess): Promise<{ admitted: number; deferred: number }> {
+  const text = (await server.adminClient.request('GET', '/metrics')).text;
+  const read = (decision: string): number =>
+    Number(
+      new RegExp(`^tether_agent_connections\\{decision="${decision}"\\} (\\d+)`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { admitted: read('admitted'), deferred: read('deferred') };
+}
+
+/**
+ * What a technician's console asks for while the storm goes on: sign-in, then the calls of a
+ * device page (who am I, the device, its sessions, groups, policies), one after another until
+ * `isDone()`. Requests refused by the network (the server not yet up) are counted as failed.
+ */
+async function technicianDuring(
+  server: ServerProcess,
+  deviceId: string,
+  isDone: () => boolean,
+): Promise<{ signInMs: number | null; api: AdmissionStormResult['api'] }> {
+  const paths = [
+    '/api/v1/auth/me',
+    `/api/v1/devices/${deviceId}`,
+    `/api/v1/sessions?deviceId=${deviceId}`,
+    '/api/v1/device-groups',
+    '/api/v1/policies',
+  ];
+  const client = new HttpsClient(server.url, server.ca);
+  const startedAt = performance.now();
+  const login = await client
+    .request('POST', '/api/v1/auth/login', { username: 'admin', password: server.adminPassword })
+    .catch(() => undefined);
+  const signInMs = login?.status === 200 ? performance.now() - startedAt : null;
+  const times: number[] = [];
+  let failed = 0;
+  for (let index = 0; !isDone(); index++) {
+    const started = performance.now();
+    const response = await client
+      .request('GET', paths[index % paths.length] ?? '/api/v1/auth/me')
+      .catch(() => undefined);
+    if (response?.status === 200) times.push(performance.now() - started);
+    else failed += 1;
+    await sleep(20);
+  }
+  return { signInMs, api: { ...summarize(times), failed, paths } };
+}
+
+/**
+ * Scenario (n), A-13: `agents` real agents (the workers of (b)) connected to a server whose
+ * admission rate is `admissionRate`; SIGKILL, restart on the same ports and data dir, and time
+ * until all are back, while a technician signs in and uses the console API.
+ *
+ * @example
+ * const result = await measureAdmissionStorm(cleanup, { agents: 15_000, workers: 6, admissionRate: 1000 });
+ */
+export async function measureAdmissionStorm(
+  cleanup: Cleanup,
+  options: { agents: number; workers: number; admissionRate: number },
+): Promise<AdmissionStormResult> {
+  const { agents, admissionRate } = options;
+  const dir = await cleanup.tempDir('admission');
+  const server = await startServerProcess({
+    dataDir: join(dir, 'server'),
+    cleanup,
+    admissionRate,
+  });
+  const { token } = await server.createInstaller({ maxInstalls: agents });
+  const fleet = startFleet({
+    size: agents,
+    workers: options.workers,
+    serverUrl: server.url,
+    dir,
+    cleanup,
+  });
+  cleanup.defer('admission fleet', () => fleet.stop());
+  const enrolStarted = performance.now();
+  const enrolment = await fleet.enroll(token);
+  if (enrolment.enrolled !== agents)
+    throw new Error(
+      `only ${enrolment.enrolled} of ${agents} agents enrolled: ${enrolment.failures.join('; ')}`,
+    );
+  const enrolMs = performance.now() - enrolStarted;
+
+  await fleet.start();
+  // Timed from the last agent started: starting 15,000 takes a while by itself.
+  const connectStarted = performance.now();
+  for (let online = 0; online < agents; online = await server.devicesOnline()) {
+    if (performance.now() - connectStarted > INITIAL_DEADLINE_MS)
+      throw new Error(`only ${online} of ${agents} agents came online at first`);
+    await sleep(200);
+  }
+  const initialConnectMs = performance.now() - connectStarted;
+  const deviceId =
+    (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList).devices[0]?.id ?? '';
+
+  const killedAt = performance.now();
+  await server.kill();
+  await server.restart();
+  const listeningAt = performance.now();
+  const since = (): number => Math.round(performance.now() - listeningAt);
+  let online = 0;
+  const technician = technicianDuring(
+    server,
+    deviceId,
+    () => online >= agents || since() > DEADLINE_MS,
+  );
+  const timeline: [number, number][] = [];
+  while (online < agents && since() < DEADLINE_MS) {
+    online = await server.devicesOnline().catch(() => online);
+    if (timeline.length === 0 || since() - (timeline.at(-1)?.[0] ?? 0) >= 500)
+      timeline.push([since(), online]);
+    if (online < agents) await sleep(100);
+  }
+  const afterListenMs = online >= agents ? since() : null;
+  timeline.push([since(), online]);
+  const { signInMs, api } = await technician;
+  const counts = await admissions(server);
+  const serverCpuMs = await readCpuMs(server.pid());
+  const target = { maxAfterListenMs: 20_000, maxFailed: 0, maxApiP99Ms: 200 };
+  const failed = agents - online;
+  return {
+    agents,
+    workers: options.workers,
+    admissionRate,
+    enrolMs: Math.round(enrolMs),
+    initialConnectMs: Math.round(initialConnectMs),
+    serverRestartMs: Math.round(listeningAt - killedAt),
+    afterListenMs,
+    floorMs: Math.max(0, Math.round(((agents - admissionRate / 2) / admissionRate) * 1000)),
+    failed,
+    ...counts,
+    serverCpuMs,
+    signInMs: signInMs === null ? null : Math.round(signInMs),
+    api,
+    timeline,
+    target,
+    passed:
+      afterListenMs !== null &&
+      afterListenMs <= target.maxAfterListenMs &&
+      failed <= target.maxFailed &&
+      api.p99 <= target.maxApiP99Ms,
+  };
+}
+
+type Row = [scenario: string, metric: string, measured: string, target: string, verdict: string];
+
+const ms = (value: number | null): string => (value === null ? 'n/a' : `${Math.round(value)} ms`);
+const verdict = (isMet: boolean): string => (isMet ? 'PASS' : 'FAIL');
+
+/** The table rows of scenario (n). */
+export function admissionStormRows(result: AdmissionStormResult): Row[] {
+  const { target } = result;
+  return [
+    [
+      'o',
+      `${result.agents} agents back after a restart at ${result.admissionRate}/s (from listening)`,
+      ms(result.afterListenMs),
+      `≤ ${target.maxAfterListenMs} ms`,
+      verdict(result.afterListenMs !== null && result.afterListenMs <= target.maxAfterListenMs),
+    ],
+    [
+      'o',
+      'agents lost',
+      String(result.failed),
+      `${target.maxFailed}`,
+      verdict(result.failed <= target.maxFailed),
+    ],
+    [
+      'o',
+      `console API p99 during the storm (${result.api.count} calls, ${result.api.failed} failed)`,
+      ms(result.api.p99),
+      `≤ ${target.maxApiP99Ms} ms`,
+      verdict(result.api.p99 <= target.maxApiP99Ms),
+    ],
+    ['o', 'console API p50 / max', `${ms(result.api.p50)} / ${ms(result.api.max)}`, '', ''],
+    ['o', 'technician sign-in during the storm', ms(result.signInMs), '', ''],
+    ['o', 'floor set by the rate alone', ms(result.floorMs), '', ''],
+    ['o', 'server restart until listening', ms(result.serverRestartMs), '', ''],
+    [
+      'o',
+      'connections deferred (503) / admitted',
+      `${result.deferred} / ${result.admitted}`,
+      '',
+      '',
+    ],
+    ['o', 'server CPU during the storm', ms(result.serverCpuMs), '', ''],
+    ['o', 'first connection of the fleet (also admitted)', ms(result.initialConnectMs), '', ''],
+  ];
+}
