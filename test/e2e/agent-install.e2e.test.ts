@@ -376,8 +376,7 @@ test('allowed overrides install in user mode under a prefix with a user unit and
   const list = (await running().server.admin.request('GET', '/api/v1/devices')).json(DeviceList);
   const device = list.devices.find((candidate) => candidate.id === record.deviceId);
   assert.ok(device, 'the device is enrolled');
-  // The Device API shows tags once installer attributes are stored (issue 14, "installers").
-  if ('tags' in device) assert.deepEqual((device as { tags?: string[] }).tags, ['web']);
+  assert.deepEqual(device.tags, ['web']);
 
   const again = await exec(
     join(pkg, 'tether-agent'),

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AgentPackageDownloads } from '@tether/protocol';
@@ -10,34 +9,24 @@ import {
 } from '../../packages/console/test/support/browser.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
-/** The installers page renders the downloads of each active installer (helper "installers"). */
-const skip = readFileSync(
-  new URL('../../packages/console/src/features/installers/installers-page.tsx', import.meta.url),
-  'utf8',
-).includes('<InstallerDownloads')
-  ? undefined
-  : 'the installers page does not render the downloads yet';
-
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 
 before(async () => {
-  if (skip) return;
   server = await createTestServer();
   browser = await launchBrowser();
   page = await newConsolePage(browser, server.url);
   await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
 });
 after(async () => {
-  if (skip) return;
   await browser.close();
   await server.close();
 });
 
 test(
   'an installer shows its one-liner, its packages with sizes, and the loopback warning',
-  { skip, timeout: 300_000 },
+  { timeout: 300_000 },
   async () => {
     const { installer } = await server.createInstaller();
     await page.goto(`${server.url}/installers`);
