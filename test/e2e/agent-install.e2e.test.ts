@@ -56,7 +56,10 @@ async function systemRoot(): Promise<string> {
 /** An installer's package unpacked at `into` (e.g. inside a system root). */
 async function agentPackage(into: string, options: PackageOptions & { group?: string } = {}) {
   const { server, build } = running();
-  const installer = await server.createInstaller(options.group ? { group: options.group } : {});
+  const installer = await server.createInstaller({
+    ...(options.group && { group: options.group }),
+    ...(options.overridable && { overridable: options.overridable }),
+  });
   return writeAgentPackage(server, build, { ...options, installer, into });
 }
 

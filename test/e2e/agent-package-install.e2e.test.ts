@@ -154,10 +154,18 @@ test(
       const dir = join(root.dir, 'tmp/package');
       await run('mkdir', [dir]);
       await run('tar', ['-xzf', tarball, '-C', dir]);
-      const entry = join(dir, 'versions', downloads.version, 'app', 'tether-agent.mjs');
-      const bytes = await readFile(entry);
-      bytes[bytes.length - 2] = (bytes[bytes.length - 2] ?? 0) ^ 1;
-      await writeFile(entry, bytes);
+      // A file the agent runs but the installer itself does not load (a changed installer could
+      // skip its own check: the first install trusts the HTTPS download, DESIGN.md).
+      const changed = join(
+        dir,
+        'versions',
+        downloads.version,
+        'app/node_modules/node-pty/package.json',
+      );
+      const bytes = await readFile(changed);
+      const middle = Math.floor(bytes.length / 2);
+      bytes[middle] = (bytes[middle] ?? 0) ^ 1;
+      await writeFile(changed, bytes);
       await assert.rejects(
         root.chroot([
           '/tmp/package/tether-agent',
@@ -167,7 +175,10 @@ test(
           '--silent',
           '--no-start',
         ]),
-        (error: { stderr?: string }) => /changed|signature|hash/i.test(error.stderr ?? ''),
+        (error: { stderr?: string }) =>
+          /not intact: \S*node-pty\/package\.json differs from the file the server signed/.test(
+            error.stderr ?? '',
+          ),
       );
       assert.ok(!existsSync(join(root.dir, 'etc/systemd/system/tether-agent.service')));
       assert.ok(!existsSync(join(root.dir, 'opt/tether-agent')));

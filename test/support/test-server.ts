@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateInstallerResponse, DeviceList, type Device } from '@tether/protocol';
+import {
+  CreateInstallerResponse,
+  DeviceList,
+  type Device,
+  type InstallerAttributeName,
+} from '@tether/protocol';
 import {
   createLogger,
   loadServerConfig,
@@ -34,6 +39,8 @@ export interface TestServer {
     validForSec?: number;
     group?: string;
     maxInstalls?: number;
+    /** Attributes the install may override (A-3). */
+    overridable?: InstallerAttributeName[];
   }): Promise<CreateInstallerResponse>;
   /** Enrols a real agent process with the real CLI and runs it; resolves when the device is online. */
   startAgent(options?: {
@@ -108,6 +115,7 @@ export async function createTestServer(
       group,
       validForSec: options.validForSec ?? 3600,
       ...(options.maxInstalls ? { maxInstalls: options.maxInstalls } : {}),
+      ...(options.overridable ? { overridable: options.overridable } : {}),
     });
     if (response.status !== 201) throw new Error(`installer creation failed: ${response.text}`);
     return response.json(CreateInstallerResponse);
