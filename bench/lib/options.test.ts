@@ -4,7 +4,7 @@ import { parseBenchOptions } from './options.js';
 
 test('without options every scenario but the long reliability ones runs, with 2000 agents', () => {
   const options = parseBenchOptions([]);
-  assert.deepEqual([...options.only].sort(), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'm']);
+  assert.deepEqual([...options.only].sort(), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'm', 'n']);
   assert.equal(options.agents, 2000);
 });
 

@@ -50,6 +50,9 @@ test('the next agent stops an x11vnc that a killed agent left running, and start
   const stale = await agentX11vnc(agent.dataDir);
   // A stopped process keeps the parent-death SIGTERM pending: this x11vnc survives the agent.
   process.kill(stale, 'SIGSTOP');
+  await waitFor('the x11vnc to stop', async () =>
+    (await processState(stale)) === 'T' ? true : undefined,
+  );
   process.kill(agent.pid, 'SIGKILL');
   await waitFor('the agent to die', async () =>
     (await processState(agent.pid)) === undefined ? true : undefined,

@@ -68,7 +68,8 @@ the agent package for it.`,
     const config = await serverConfigFrom(input);
     const { CreateInstallerRequest, invalidInput } = await import('../schemas.js');
     const parsed = CreateInstallerRequest.safeParse(await requestFrom(input));
-    if (!parsed.success) throw invalidInput('installer', parsed.error);
+    if (!parsed.success)
+      throw invalidInput('installer (validity must be between 10m and 1y)', parsed.error);
     const { createInstallerService, loadServerIdentity, readPublicUrlHeadless, systemClock } =
       await import('@tether/server');
     const identity = await loadServerIdentity(join(config.dataDir, 'keys'));

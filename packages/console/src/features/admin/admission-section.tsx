@@ -2,8 +2,7 @@ import { admissionEndpoints, type AdmissionView } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { useConsole } from '../../api/console-context.js';
 import { Loaded } from '../../components/loaded.js';
-import { NotAllowed } from '../../components/not-allowed.js';
-import { Notice } from '../../components/notice.js';
+import { SaveFooter } from '../../components/save-footer.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 
@@ -58,24 +57,12 @@ function AdmissionForm({
           data-testid="admission-rate"
         />
       </label>
-      {save.error && (
-        <Notice kind="error" onDismiss={save.clearError}>
-          {save.error}
-        </Notice>
-      )}
-      {confirmation !== null && <Notice kind="success">{confirmation}</Notice>}
-      {can('settings.manage') ? (
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={save.isRunning}
-          data-testid="admission-save"
-        >
-          {save.isRunning ? 'Saving…' : 'Save'}
-        </button>
-      ) : (
-        <NotAllowed permission="settings.manage" />
-      )}
+      <SaveFooter
+        save={save}
+        confirmation={confirmation}
+        mayChange={can('settings.manage')}
+        testId="admission-save"
+      />
     </form>
   );
 }

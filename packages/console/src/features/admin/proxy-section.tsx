@@ -3,7 +3,7 @@ import { useState, type SyntheticEvent } from 'react';
 import { useConsole } from '../../api/console-context.js';
 import { Checkbox } from '../../components/checkbox.js';
 import { Loaded } from '../../components/loaded.js';
-import { NotAllowed } from '../../components/not-allowed.js';
+import { SaveFooter } from '../../components/save-footer.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
@@ -117,24 +117,12 @@ function ProxyForm({ initial }: { initial: ProxySettings }) {
           ))}
         </select>
       </label>
-      {save.error && (
-        <Notice kind="error" onDismiss={save.clearError}>
-          {save.error}
-        </Notice>
-      )}
-      {confirmation !== null && <Notice kind="success">{confirmation}</Notice>}
-      {mayChange ? (
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={save.isRunning}
-          data-testid="proxy-save"
-        >
-          {save.isRunning ? 'Saving…' : 'Save'}
-        </button>
-      ) : (
-        <NotAllowed permission="settings.manage" />
-      )}
+      <SaveFooter
+        save={save}
+        confirmation={confirmation}
+        mayChange={mayChange}
+        testId="proxy-save"
+      />
     </form>
   );
 }

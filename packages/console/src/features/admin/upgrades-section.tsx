@@ -9,7 +9,7 @@ import {
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { useConsole } from '../../api/console-context.js';
 import { Loaded } from '../../components/loaded.js';
-import { NotAllowed } from '../../components/not-allowed.js';
+import { SaveFooter } from '../../components/save-footer.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
@@ -125,24 +125,12 @@ function SettingsForm({ overview, onSaved }: { overview: UpgradeOverview; onSave
           data-testid="upgrades-concurrent"
         />
       </label>
-      {save.error && (
-        <Notice kind="error" onDismiss={save.clearError}>
-          {save.error}
-        </Notice>
-      )}
-      {confirmation !== null && <Notice kind="success">{confirmation}</Notice>}
-      {can('settings.manage') ? (
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={save.isRunning}
-          data-testid="upgrades-save"
-        >
-          {save.isRunning ? 'Saving…' : 'Save'}
-        </button>
-      ) : (
-        <NotAllowed permission="settings.manage" />
-      )}
+      <SaveFooter
+        save={save}
+        confirmation={confirmation}
+        mayChange={can('settings.manage')}
+        testId="upgrades-save"
+      />
     </form>
   );
 }
