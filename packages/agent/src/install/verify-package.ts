@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, parseEnrollmentToken } from '@tether/protocol/agent';
@@ -10,6 +8,7 @@ import {
   packageSigningInput,
 } from '@tether/protocol/agent-package';
 import { serverKeyHash, verifyText } from '../identity/ed25519.js';
+import { sha256File } from '../platform/file-hash.js';
 import { INSTALL_RECORD } from './install-record.js';
 
 /** A package whose signature and every file were checked. */
@@ -65,16 +64,6 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
     else throw notIntact(`${path} is not a regular file`);
   }
   return files;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 /**

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '@tether/protocol/agent';
@@ -9,6 +7,7 @@ import {
   packageSigningInput,
 } from '@tether/protocol/agent-package';
 import { verifyText } from '../identity/ed25519.js';
+import { sha256File } from '../platform/file-hash.js';
 
 /**
  * Checks an offered build's manifest (A-6): signed by the PINNED server key (the signer named
@@ -98,14 +97,4 @@ async function walk(root: string, prefix: string): Promise<string[]> {
     else throw new AppError('INVALID_INPUT', `The build holds something not a file: ${path}.`);
   }
   return paths;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }

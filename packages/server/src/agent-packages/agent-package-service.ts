@@ -19,6 +19,7 @@ import type { InstallerRecord, Store } from '../store/store.js';
 import { packageExtras } from './package-parts.js';
 import { createPackageFiles, type PackageFile } from './package-files.js';
 import { shellQuote } from './package-scripts.js';
+import { isLoopbackHost } from '../net/public-host.js';
 
 const LABELS: Record<AgentPackageFile, string> = {
   'install.sh': 'Install script (what the one-liner runs)',
@@ -27,16 +28,10 @@ const LABELS: Record<AgentPackageFile, string> = {
   'tether-agent.tar.gz': 'Archive (.tar.gz): unpack, then sudo ./tether-agent install',
 };
 
-/** Whether devices could not reach this address: it names this machine itself. */
+/** Whether devices could not reach this address: it names this machine itself (or nothing). */
 export function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    /^127\./.test(host) ||
-    host === '::1' ||
-    host === '0.0.0.0'
-  );
+  const { hostname } = new URL(url);
+  return isLoopbackHost(hostname) || hostname === '0.0.0.0';
 }
 
 export interface AgentPackages {
