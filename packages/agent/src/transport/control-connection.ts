@@ -33,6 +33,8 @@ export interface ControlEvents {
   onOemRequest(request: MessageOf<ServerMessage, 'oem.request'>): void;
   /** The server offers an upgrade; absent: this agent cannot upgrade itself. */
   onUpgradeOffer?(offer: MessageOf<ServerMessage, 'upgrade.offer'>): void;
+  /** The device was deleted: uninstall and stay away (issue 15). */
+  onUninstall?(message: MessageOf<ServerMessage, 'device.uninstall'>): void;
   onUnattended(
     message: MessageOf<
       ServerMessage,
@@ -323,6 +325,11 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
     },
     'upgrade.offer': (offer) => {
       if (channel.phase === 'ready') events.onUpgradeOffer?.(offer);
+    },
+    'device.uninstall': (message) => {
+      // TODO(h15-lifecycle): accept it only from a server that proved its key (also before
+      // welcome, for a deleted device coming back), then uninstall via install/self-uninstall.
+      if (channel.phase === 'ready') events.onUninstall?.(message);
     },
     'unattended.enable': (message) => {
       if (channel.phase === 'ready') events.onUnattended(message);

@@ -334,6 +334,18 @@ export const ServerUpgradeOffer = z.object({
   bytes: z.int().nonnegative(),
 });
 
+/**
+ * The device was deleted (by an administrator, or by maintenance past its deletion threshold):
+ * the agent uninstalls itself (purging its identity) and does not reconnect. Sent to a
+ * connected agent at deletion, and to a deleted device's agent when it comes back.
+ */
+export const ServerDeviceUninstall = z.object({
+  type: z.literal('device.uninstall'),
+  reason: z.enum(['deleted', 'expired']),
+  /** For the agent's log: who or what deleted it. */
+  message: z.string().max(512),
+});
+
 /** An error; the server closes the connection after it when it is fatal. */
 export const ServerError = z.object({ type: z.literal('error'), error: ErrorBody });
 
@@ -358,6 +370,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   OemRequestMessage,
   ServerCertificate,
   ServerUpgradeOffer,
+  ServerDeviceUninstall,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

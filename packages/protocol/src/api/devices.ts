@@ -84,6 +84,10 @@ export const Device = z.object({
   connectionType: z.enum(['active', 'passive']).optional(),
   /** How the agent was installed: a system service or in one user's session; null: unknown (enrolled by hand). */
   installMode: z.enum(['service', 'user']).nullable().optional(),
+  /** When maintenance flagged it lost (offline past the lost threshold, A-7); null: not lost. */
+  lostAt: Timestamp.nullable().optional(),
+  /** When its agent reported that it was uninstalled on the device; null: it did not. */
+  uninstalledAt: Timestamp.nullable().optional(),
 });
 export type Device = z.infer<typeof Device>;
 

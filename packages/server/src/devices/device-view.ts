@@ -34,5 +34,7 @@ export function toApiDevice(
     maxOfflineMinutes: record.maxOfflineMinutes,
     connectionType: record.connectionType,
     installMode: record.installMode,
+    lostAt: record.lostAt?.toISOString() ?? null,
+    uninstalledAt: record.uninstalledAt?.toISOString() ?? null,
   };
 }

@@ -13,6 +13,7 @@ import { addLoginIds } from './migrations/login-ids.js';
 import { createTeamSchema } from './migrations/teams.js';
 import { createDeviceServerKeys } from './migrations/server-keys.js';
 import { addInstallerAttributes } from './migrations/installer-attributes.js';
+import { addDeviceLifecycle } from './migrations/device-lifecycle.js';
 import type { Database } from './schema.js';
 
 /**
@@ -40,6 +41,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0010_second_factors': { up: (db) => createSecondFactorSchema(db) },
     '0011_device_server_keys': { up: (db) => createDeviceServerKeys(db) },
     '0012_installer_attributes': { up: (db) => addInstallerAttributes(db) },
+    '0013_device_lifecycle': { up: (db) => addDeviceLifecycle(db) },
   };
 }
 

@@ -204,6 +204,12 @@ export interface DeviceRecord {
   connectionType: 'active' | 'passive';
   /** Null: enrolled by hand (`tether agent enroll`), mode unknown. */
   installMode: 'service' | 'user' | null;
+  /** Set once deleted: the row is a tombstone, left out of `list()`; its agent is refused. */
+  deletedAt: Date | null;
+  /** Set while flagged lost (offline past the lost threshold); cleared when it comes back. */
+  lostAt: Date | null;
+  /** Set when its agent reported a local uninstall. */
+  uninstalledAt: Date | null;
 }
 
 /** A device's fields that come from its installer; enrolment without them takes the defaults. */
@@ -228,12 +234,20 @@ export interface DeviceRepository {
     group?: string;
     device: Omit<
       DeviceRecord,
-      'lastSeenAt' | 'stats' | 'statsAt' | 'installerId' | 'group' | keyof DeviceInstallFields
+      | 'lastSeenAt'
+      | 'stats'
+      | 'statsAt'
+      | 'installerId'
+      | 'group'
+      | 'deletedAt'
+      | 'lostAt'
+      | 'uninstalledAt'
+      | keyof DeviceInstallFields
     > &
       Partial<DeviceInstallFields>;
   }): Promise<{ ok: true; device: DeviceRecord } | { ok: false; reason: EnrollRefusal }>;
   find(id: string): Promise<DeviceRecord | undefined>;
-  /** Ordered by name. */
+  /** Ordered by name; deleted devices (tombstones) left out. */
   list(): Promise<DeviceRecord[]>;
   updateInventory(id: string, inventory: DeviceInventory, at: Date): Promise<void>;
   updateStats(id: string, stats: DeviceStats, at: Date): Promise<void>;

@@ -27,6 +27,9 @@ function device(version: string, group = 'Web'): DeviceRecord {
     maxOfflineMinutes: null,
     connectionType: 'active',
     installMode: null,
+    deletedAt: null,
+    lostAt: null,
+    uninstalledAt: null,
   };
 }
 

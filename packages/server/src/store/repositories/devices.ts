@@ -38,7 +38,11 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
       return row && toRecord(row);
     },
     async list() {
-      const rows = await select().orderBy('name').orderBy('id').execute();
+      const rows = await select()
+        .where('deleted_at', 'is', null)
+        .orderBy('name')
+        .orderBy('id')
+        .execute();
       return rows.map(toRecord);
     },
     // An inventory or a statistics sample is the device talking to us: it was seen then.
@@ -100,6 +104,9 @@ async function enrollInTransaction(
     lastSeenAt: null,
     stats: null,
     statsAt: null,
+    deletedAt: null,
+    lostAt: null,
+    uninstalledAt: null,
   };
   try {
     await trx.insertInto('devices').values(toRow(device)).execute();
@@ -145,6 +152,9 @@ function toRow(device: DeviceRecord): DevicesTable {
     max_offline_minutes: device.maxOfflineMinutes,
     connection_type: device.connectionType,
     install_mode: device.installMode,
+    deleted_at: toMillisOrNull(device.deletedAt),
+    lost_at: toMillisOrNull(device.lostAt),
+    uninstalled_at: toMillisOrNull(device.uninstalledAt),
   };
 }
 
@@ -169,5 +179,8 @@ function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
     connectionType: row.connection_type === 'passive' ? 'passive' : 'active',
     installMode:
       row.install_mode === 'service' || row.install_mode === 'user' ? row.install_mode : null,
+    deletedAt: fromMillisOrNull(row.deleted_at),
+    lostAt: fromMillisOrNull(row.lost_at),
+    uninstalledAt: fromMillisOrNull(row.uninstalled_at),
   };
 }
