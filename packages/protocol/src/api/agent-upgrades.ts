@@ -88,6 +88,35 @@ export const AgentBuildInfo = z.object({
 });
 export type AgentBuildInfo = z.infer<typeof AgentBuildInfo>;
 
+/**
+ * The largest agent build archive the server accepts (`.tar.gz`, A-6): a build with its Node
+ * runtime is ~40 MiB compressed; the cap leaves room and bounds the disk one request may fill.
+ */
+export const MAX_BUILD_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+/** What an uploaded build archive may unpack to at most: gzip bombs stop here. */
+export const MAX_BUILD_UNPACKED_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * An agent build version as a folder and URL segment can hold it.
+ *
+ * @example
+ * AgentBuildVersion.parse('0.3.0');
+ */
+export const AgentBuildVersion = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/);
+
+/** One build by version and architecture (`x64`, `arm64`, `arm`). */
+export const AgentBuildKey = z.object({
+  version: AgentBuildVersion,
+  arch: z.enum(['x64', 'arm64', 'arm']),
+});
+export type AgentBuildKey = z.infer<typeof AgentBuildKey>;
+
+/** Upload options: `replace` overwrites an uploaded build of the same version and arch. */
+export const AddBuildQuery = z.object({
+  replace: z.enum(['true', 'false']).optional(),
+});
+
 /** The upgrades page: settings, builds, counts and each device's upgrade. */
 export const UpgradeOverview = z.object({
   settings: UpgradeSettings,
