@@ -197,4 +197,55 @@ their manifest for each offer. --replace overwrites a build of the same version 
   },
 };
 
-export const upgradeCommands: Command[] = [showCommand, setCommand, startCommand, addBuildCommand];
+const removeBuildCommand: Command = {
+  name: 'admin upgrades remove-build',
+  summary: 'Delete an uploaded agent build.',
+  usage: `tether admin upgrades remove-build VERSION [--arch x64|arm64|arm] [--data-dir DIR]
+
+--arch: the build's architecture (default: this machine's). The server's own build and the
+build the settings target stay: choose another target first.`,
+  options: { ...dataDirOptions, arch: { type: 'string' } },
+  allowPositionals: true,
+  async run(input) {
+    const { AgentBuildKey } = await import('@tether/protocol');
+    const [version, ...rest] = input.positionals;
+    const key = AgentBuildKey.safeParse({
+      version,
+      arch: stringOption(input, 'arch') ?? process.arch,
+    });
+    if (rest.length > 0 || !key.success)
+      throw new AppError(
+        'INVALID_INPUT',
+        'Name one version and, if not this machine’s, --arch x64, arm64 or arm.',
+      );
+    await withUpgrades(input, async ({ server, store, audit }) => {
+      const config = await serverConfigFrom(input);
+      const build = await server.removeUploadedBuild({
+        dataDir: config.dataDir,
+        builds: server.createAgentBuilds({
+          dataDir: config.dataDir,
+          clock: server.systemClock,
+          log: server.createLogger({ level: 'silent' }),
+        }),
+        key: key.data,
+        targetVersion: (await server.readUpgradeSettings(store)).targetVersion,
+      });
+      await audit.record({
+        action: 'settings.changed',
+        actor: 'system',
+        target: 'upgrades.builds',
+        details: { removed: { version: build.version, arch: build.arch }, via: 'headless' },
+      });
+    });
+    input.out(`Deleted agent ${key.data.version} for linux/${key.data.arch}.`);
+    return 0;
+  },
+};
+
+export const upgradeCommands: Command[] = [
+  showCommand,
+  setCommand,
+  startCommand,
+  addBuildCommand,
+  removeBuildCommand,
+];

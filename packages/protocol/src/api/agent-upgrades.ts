@@ -158,3 +158,23 @@ export const StartUpgradeResponse = z.object({
   skipped: z.array(z.object({ deviceId: DeviceId, reason: z.string() })),
 });
 export type StartUpgradeResponse = z.infer<typeof StartUpgradeResponse>;
+
+/**
+ * One device's upgrade as its page shows it: the version it runs, where upgrades would take it,
+ * whether its agent can upgrade itself, and its latest upgrade (progress, or how it ended,
+ * including a rollback the agent reported).
+ */
+export const DeviceUpgradeStatus = z.object({
+  agentVersion: z.string(),
+  targetVersion: z.string(),
+  /** Online with an agent that announces the `upgrade` capability; unknown (true) when offline. */
+  canUpgrade: z.boolean(),
+  upgrade: DeviceUpgrade.nullable(),
+});
+export type DeviceUpgradeStatus = z.infer<typeof DeviceUpgradeStatus>;
+
+/** `POST /api/v1/devices/:id/upgrade`: to the target version, or `version` (a build the server holds). */
+export const UpgradeDeviceRequest = z.object({
+  version: z.string().trim().min(1).max(64).optional(),
+});
+export type UpgradeDeviceRequest = z.infer<typeof UpgradeDeviceRequest>;
