@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { AgentBuildInfo, AuditPage, ErrorBody, UpgradeOverview } from '@tether/protocol';
 import { adminClient } from '../support/admin-client.js';
 import type { HttpsClient } from '../support/https-client.js';
+import { runCli } from '../support/cli.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
 // Uploading agent builds through the admin API (A-6): the archive is streamed to disk, unpacked
@@ -173,6 +174,23 @@ test('bad archives are refused with a reason and change nothing', async () => {
     assert.doesNotMatch(error.message, /agent-builds|\.upload-/, `${name} names no server path`);
   }
   assert.deepEqual(await builds(), before);
+  await assertNoStaging();
+});
+
+test('tether admin upgrades add-build takes the archive too, checked the same way', async () => {
+  const file = join(scratch, 'cli-build.tar.gz');
+  await writeFile(file, await tarGz(await buildFolder('0.9.6-cli')));
+  const added = await runCli([
+    'admin',
+    'upgrades',
+    'add-build',
+    file,
+    '--data-dir',
+    server.dataDir,
+  ]);
+  assert.equal(added.code, 0, added.stderr);
+  assert.match(added.stdout, /Added agent 0\.9\.6-cli for linux\/x64/);
+  assert.ok((await builds()).some((build) => build.version === '0.9.6-cli'));
   await assertNoStaging();
 });
 
