@@ -89,33 +89,38 @@ function GroupForm({
           ))}
         </select>
       </label>
-      <label className="field field-narrow">
-        <span>Interval (seconds)</span>
-        <input
-          type="number"
-          min={5}
-          max={3600}
-          step={1}
-          value={intervalSec}
-          onChange={(event) => setIntervalSec(event.target.value)}
-          aria-invalid={!isIntervalValid}
-          data-testid="group-statistics-interval"
-        />
-        {!isIntervalValid && <small className="field-error">Choose 5 to 3600 seconds.</small>}
-      </label>
-      <fieldset className="checkboxes">
-        <legend>Statistics to collect in this group</legend>
-        {StatisticKind.options.map((kind) => (
-          <Checkbox
-            key={kind}
-            checked={enabled.has(kind)}
-            onChange={() => toggle(kind)}
-            testId={`group-statistic-${kind}`}
-          >
-            {statisticLabels[kind]}
-          </Checkbox>
-        ))}
-      </fieldset>
+      {/* The fields appear once a group is chosen: one set of statistics boxes at a time. */}
+      {groupId && (
+        <>
+          <label className="field field-narrow">
+            <span>Interval (seconds)</span>
+            <input
+              type="number"
+              min={5}
+              max={3600}
+              step={1}
+              value={intervalSec}
+              onChange={(event) => setIntervalSec(event.target.value)}
+              aria-invalid={!isIntervalValid}
+              data-testid="group-statistics-interval"
+            />
+            {!isIntervalValid && <small className="field-error">Choose 5 to 3600 seconds.</small>}
+          </label>
+          <fieldset className="checkboxes">
+            <legend>Statistics to collect in this group</legend>
+            {StatisticKind.options.map((kind) => (
+              <Checkbox
+                key={kind}
+                checked={enabled.has(kind)}
+                onChange={() => toggle(kind)}
+                testId={`group-statistic-${kind}`}
+              >
+                {statisticLabels[kind]}
+              </Checkbox>
+            ))}
+          </fieldset>
+        </>
+      )}
       {save.error && (
         <Notice kind="error" onDismiss={save.clearError}>
           {save.error}
