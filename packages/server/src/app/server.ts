@@ -300,7 +300,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     detectedHost,
     port: () => bound.port ?? config.listen.port,
   });
-  const agentSettings = createAgentSettings({ store, presence });
+  const agentSettings = createAgentSettings({ store, presence, clock });
   const context: ServerContext = {
     config,
     store,
