@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  AuditPage,
   DeviceGroupResponse,
   DeviceList,
   GroupStatisticsList,
@@ -97,6 +98,17 @@ test("a group's own statistics settings reach its online agents at once; other g
       settings: { intervalSec: 5, enabled: ['memory'] },
     },
   ]);
+  const audit = (await server.admin.request('GET', '/api/v1/audit?limit=50')).json(AuditPage);
+  const change = audit.entries.find((entry) => entry.target === 'statistics.group');
+  assert.ok(change, 'the change is audited');
+  assert.equal(change.actor, 'admin');
+  assert.deepEqual(change.details, {
+    group: 'Kiosks',
+    groupId: kioskGroupId,
+    intervalSec: 5,
+    enabled: ['memory'],
+    previous: null,
+  });
 });
 
 test("a device moved into the group gets the group's settings; removing them returns the group to the fleet's", async () => {
