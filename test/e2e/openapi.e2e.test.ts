@@ -100,7 +100,7 @@ test('every contract is an operation with its method, path, access and success a
     assert.deepEqual(declared, pathNames, `${target.id} path parameters`);
     assert.equal(
       operation.requestBody !== undefined,
-      target.body !== undefined,
+      target.body !== undefined || target.upload !== undefined,
       `${target.id} body`,
     );
   }

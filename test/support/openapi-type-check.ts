@@ -69,7 +69,12 @@ function contractChecks(target: AnyEndpoint, expression: string, index: number):
           `${request}['body']`,
           `NonNullable<${op}['requestBody']>['content']['application/json']`,
         )
-      : [`export type C${index}_no_body = Assignable<${op}['requestBody'], undefined>;`]),
+      : target.upload
+        ? // An upload is a file (binary: a string in the generated types), never JSON.
+          [
+            `export type C${index}_upload = Assignable<NonNullable<${op}['requestBody']>['content'][${JSON.stringify(target.upload.contentType)}], string>;`,
+          ]
+        : [`export type C${index}_no_body = Assignable<${op}['requestBody'], undefined>;`]),
   );
   const success = `${op}['responses'][${target.success.status}]`;
   if (target.success.body !== undefined) {

@@ -25,6 +25,9 @@ export {
 export { createAgentBuilds } from './agent-packages/agent-builds-store.js';
 export { addBuildFromFolder } from './upgrades/add-build.js';
 export { readAdmissionSettings, writeAdmissionSettings } from './devices/admission-settings.js';
+export { readStatisticsSettings, writeStatisticsSettings } from './devices/statistics-settings.js';
+export { listGroupStatistics, writeGroupStatistics } from './devices/group-statistics.js';
+export { addUploadedBuild, removeUploadedBuild } from './upgrades/build-uploads.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

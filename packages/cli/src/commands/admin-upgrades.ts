@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '@tether/protocol/app-error';
 import { stringOption, type Command, type CommandInput } from '../command.js';
@@ -170,26 +172,37 @@ See the progress in the admin console (Agent upgrades).`,
 const addBuildCommand: Command = {
   name: 'admin upgrades add-build',
   summary: 'Add an agent build (another version) the server can upgrade agents to.',
-  usage: `tether admin upgrades add-build DIR [--replace] [--data-dir DIR]
+  usage: `tether admin upgrades add-build DIR|FILE.tar.gz [--replace] [--data-dir DIR]
 
 DIR is an unpacked agent package (tether-agent.tar.gz of any Tether server, or the folder a
 .run extracts to) or an install folder with one version: the launcher and versions/<version>/.
-Its files are hashed and stored under the data directory's agent-builds/; the server signs
-their manifest for each offer. --replace overwrites a build of the same version and arch.`,
+FILE.tar.gz is such a package or folder as an archive, checked as an upload in the admin
+console is (files and folders only, at most 256 MiB). Its files are hashed and stored under
+the data directory's agent-builds/; the server signs their manifest for each offer.
+--replace overwrites a build of the same version and arch.`,
   options: { ...dataDirOptions, replace: { type: 'boolean' } },
   allowPositionals: true,
   async run(input) {
     const [dir, ...rest] = input.positionals;
     if (!dir || rest.length > 0)
       throw new AppError('INVALID_INPUT', 'Name one folder: tether admin upgrades add-build DIR.');
-    const { addBuildFromFolder } = await import('@tether/server');
+    const { addBuildFromFolder, addUploadedBuild } = await import('@tether/server');
     const config = await serverConfigFrom(input);
-    const build = await addBuildFromFolder({
-      root: join(config.dataDir, 'agent-builds'),
-      dir,
-      now: new Date(),
-      replace: input.values.replace === true,
-    });
+    const replace = input.values.replace === true;
+    const isArchive = (await stat(dir).catch(() => undefined))?.isFile() === true;
+    const build = isArchive
+      ? await addUploadedBuild({
+          dataDir: config.dataDir,
+          body: createReadStream(dir),
+          replace,
+          now: new Date(),
+        })
+      : await addBuildFromFolder({
+          root: join(config.dataDir, 'agent-builds'),
+          dir,
+          now: new Date(),
+          replace,
+        });
     input.out(
       `Added agent ${build.version} for linux/${build.arch} (${Object.keys(build.files).length} files, ${(build.bodyBytes / 2 ** 20).toFixed(1)} MiB). Choose it with: tether admin upgrades set --target ${build.version}`,
     );
@@ -197,4 +210,55 @@ their manifest for each offer. --replace overwrites a build of the same version 
   },
 };
 
-export const upgradeCommands: Command[] = [showCommand, setCommand, startCommand, addBuildCommand];
+const removeBuildCommand: Command = {
+  name: 'admin upgrades remove-build',
+  summary: 'Delete an uploaded agent build.',
+  usage: `tether admin upgrades remove-build VERSION [--arch x64|arm64|arm] [--data-dir DIR]
+
+--arch: the build's architecture (default: this machine's). The server's own build and the
+build the settings target stay: choose another target first.`,
+  options: { ...dataDirOptions, arch: { type: 'string' } },
+  allowPositionals: true,
+  async run(input) {
+    const { AgentBuildKey } = await import('@tether/protocol');
+    const [version, ...rest] = input.positionals;
+    const key = AgentBuildKey.safeParse({
+      version,
+      arch: stringOption(input, 'arch') ?? process.arch,
+    });
+    if (rest.length > 0 || !key.success)
+      throw new AppError(
+        'INVALID_INPUT',
+        'Name one version and, if not this machine’s, --arch x64, arm64 or arm.',
+      );
+    await withUpgrades(input, async ({ server, store, audit }) => {
+      const config = await serverConfigFrom(input);
+      const build = await server.removeUploadedBuild({
+        dataDir: config.dataDir,
+        builds: server.createAgentBuilds({
+          dataDir: config.dataDir,
+          clock: server.systemClock,
+          log: server.createLogger({ level: 'silent' }),
+        }),
+        key: key.data,
+        targetVersion: (await server.readUpgradeSettings(store)).targetVersion,
+      });
+      await audit.record({
+        action: 'settings.changed',
+        actor: 'system',
+        target: 'upgrades.builds',
+        details: { removed: { version: build.version, arch: build.arch }, via: 'headless' },
+      });
+    });
+    input.out(`Deleted agent ${key.data.version} for linux/${key.data.arch}.`);
+    return 0;
+  },
+};
+
+export const upgradeCommands: Command[] = [
+  showCommand,
+  setCommand,
+  startCommand,
+  addBuildCommand,
+  removeBuildCommand,
+];

@@ -88,6 +88,35 @@ export const AgentBuildInfo = z.object({
 });
 export type AgentBuildInfo = z.infer<typeof AgentBuildInfo>;
 
+/**
+ * The largest agent build archive the server accepts (`.tar.gz`, A-6): a build with its Node
+ * runtime is ~40 MiB compressed; the cap leaves room and bounds the disk one request may fill.
+ */
+export const MAX_BUILD_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+/** What an uploaded build archive may unpack to at most: gzip bombs stop here. */
+export const MAX_BUILD_UNPACKED_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * An agent build version as a folder and URL segment can hold it.
+ *
+ * @example
+ * AgentBuildVersion.parse('0.3.0');
+ */
+export const AgentBuildVersion = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/);
+
+/** One build by version and architecture (`x64`, `arm64`, `arm`). */
+export const AgentBuildKey = z.object({
+  version: AgentBuildVersion,
+  arch: z.enum(['x64', 'arm64', 'arm']),
+});
+export type AgentBuildKey = z.infer<typeof AgentBuildKey>;
+
+/** Upload options: `replace` overwrites an uploaded build of the same version and arch. */
+export const AddBuildQuery = z.object({
+  replace: z.enum(['true', 'false']).optional(),
+});
+
 /** The upgrades page: settings, builds, counts and each device's upgrade. */
 export const UpgradeOverview = z.object({
   settings: UpgradeSettings,
@@ -129,3 +158,23 @@ export const StartUpgradeResponse = z.object({
   skipped: z.array(z.object({ deviceId: DeviceId, reason: z.string() })),
 });
 export type StartUpgradeResponse = z.infer<typeof StartUpgradeResponse>;
+
+/**
+ * One device's upgrade as its page shows it: the version it runs, where upgrades would take it,
+ * whether its agent can upgrade itself, and its latest upgrade (progress, or how it ended,
+ * including a rollback the agent reported).
+ */
+export const DeviceUpgradeStatus = z.object({
+  agentVersion: z.string(),
+  targetVersion: z.string(),
+  /** Online with an agent that announces the `upgrade` capability; unknown (true) when offline. */
+  canUpgrade: z.boolean(),
+  upgrade: DeviceUpgrade.nullable(),
+});
+export type DeviceUpgradeStatus = z.infer<typeof DeviceUpgradeStatus>;
+
+/** `POST /api/v1/devices/:id/upgrade`: to the target version, or `version` (a build the server holds). */
+export const UpgradeDeviceRequest = z.object({
+  version: z.string().trim().min(1).max(64).optional(),
+});
+export type UpgradeDeviceRequest = z.infer<typeof UpgradeDeviceRequest>;

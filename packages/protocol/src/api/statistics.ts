@@ -58,3 +58,35 @@ export const DeviceStats = z.object({
     .optional(),
 });
 export type DeviceStats = z.infer<typeof DeviceStats>;
+
+/**
+ * A device group's own statistics settings (A-5): they override the fleet's for the agents of
+ * that group.
+ *
+ * @example
+ * const override: GroupStatistics = { groupId, groupName: 'Kiosks', settings: { intervalSec: 300, enabled: ['uptime'] } };
+ */
+export const GroupStatistics = z.object({
+  groupId: z.uuid(),
+  groupName: z.string(),
+  settings: StatisticsSettings,
+});
+export type GroupStatistics = z.infer<typeof GroupStatistics>;
+
+/** `GET /api/v1/settings/statistics/groups`: every group with settings of its own, by name. */
+export const GroupStatisticsList = z.object({ groups: z.array(GroupStatistics) });
+export type GroupStatisticsList = z.infer<typeof GroupStatisticsList>;
+
+/**
+ * The settings an agent gets: its group's own when the group has some, else the fleet's.
+ *
+ * @example
+ * effectiveStatistics(fleet, overrides, device.group) // overrides keyed by lower-case group name
+ */
+export function effectiveStatistics(
+  fleet: StatisticsSettings,
+  byGroupName: ReadonlyMap<string, StatisticsSettings>,
+  groupName: string,
+): StatisticsSettings {
+  return byGroupName.get(groupName.toLowerCase()) ?? fleet;
+}

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  AddBuildQuery,
+  AgentBuildInfo,
+  AgentBuildKey,
+  MAX_BUILD_UPLOAD_BYTES,
   StartUpgradeRequest,
   StartUpgradeResponse,
   UpgradeOverview,
@@ -47,6 +51,35 @@ export const upgradeEndpoints = {
     body: StartUpgradeRequest,
     success: { status: 200, body: StartUpgradeResponse },
     errors: ['INVALID_INPUT', 'NOT_FOUND'],
+  }),
+  addBuild: endpoint({
+    id: 'admin.upgrades.addBuild',
+    method: 'POST',
+    path: '/conf/api/upgrades/builds',
+    summary: 'Upload an agent build (another version agents can be upgraded to)',
+    description:
+      'The body is the `tether-agent.tar.gz` package of any Tether server (or a `.tar.gz` of an unpacked package or install folder: the launcher and one `versions/<version>/`), sent as `application/gzip`, at most 256 MiB. It is streamed to disk, unpacked (regular files and folders only, no path outside the archive, at most 1 GiB), checked (launcher, entry point, a Linux Node runtime of a known architecture) and only then listed. A bad archive is refused with `INVALID_INPUT` and changes nothing; a build of the same version and arch is refused with `CONFLICT` unless `replace=true`.',
+    access: { kind: 'user', permission: 'settings.manage' },
+    listener: 'admin',
+    subject: 'agent build',
+    query: AddBuildQuery,
+    upload: { contentType: 'application/gzip', maxBytes: MAX_BUILD_UPLOAD_BYTES },
+    success: { status: 201, body: AgentBuildInfo },
+    errors: ['INVALID_INPUT', 'CONFLICT'],
+  }),
+  removeBuild: endpoint({
+    id: 'admin.upgrades.removeBuild',
+    method: 'DELETE',
+    path: '/conf/api/upgrades/builds/:version/:arch',
+    summary: 'Delete an uploaded agent build',
+    description:
+      'The server’s own build cannot be deleted, nor the build the settings target (`CONFLICT`: choose another target first). Upgrades already downloading it finish.',
+    access: { kind: 'user', permission: 'settings.manage' },
+    listener: 'admin',
+    subject: 'agent build',
+    params: AgentBuildKey,
+    success: { status: 204, body: undefined },
+    errors: ['NOT_FOUND', 'CONFLICT'],
   }),
   download: endpoint({
     id: 'agent.upgrades.download',

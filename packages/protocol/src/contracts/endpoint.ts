@@ -76,6 +76,11 @@ export interface Endpoint<
   readonly query?: Query;
   readonly body?: Body;
   /**
+   * A raw request body instead of JSON: an uploaded file, streamed to disk by the route (never
+   * held in memory), refused past `maxBytes`. Callers send it as `upload`.
+   */
+  readonly upload?: { readonly contentType: string; readonly maxBytes: number };
+  /**
    * The success status and its JSON body (`undefined`: no JSON body — a 204, a redirect (302,
    * `Location` header), or a download whose `contentType` is given). `noStore`: the answer
    * carries a secret, so it is sent with `Cache-Control: no-store`. `description`: what the
@@ -105,10 +110,14 @@ export interface EndpointInput<E extends AnyEndpoint> {
   body: Parsed<E['body']>;
 }
 
+/** The bytes of an upload endpoint's request (a browser `File` is a `Blob`). */
+export type UploadBody = Blob | Uint8Array<ArrayBuffer>;
+
 /** What a caller sends: only the parts the endpoint has, as JSON before parsing. */
-export type EndpointRequest<E extends AnyEndpoint> = (E['params'] extends z.ZodType
-  ? { params: Sent<E['params']> }
-  : { params?: undefined }) &
+export type EndpointRequest<E extends AnyEndpoint> = (E['upload'] extends object
+  ? { upload: UploadBody }
+  : { upload?: undefined }) &
+  (E['params'] extends z.ZodType ? { params: Sent<E['params']> } : { params?: undefined }) &
   (E['query'] extends z.ZodType ? { query?: Sent<E['query']> } : { query?: undefined }) &
   (E['body'] extends z.ZodType ? { body: Sent<E['body']> } : { body?: undefined });
 

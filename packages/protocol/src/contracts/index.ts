@@ -5,6 +5,8 @@ import { apiReferenceEndpoints } from './api-reference.js';
 import { authEndpoints } from './auth.js';
 import { deviceEndpoints } from './devices.js';
 import { deviceGroupEndpoints } from './device-groups.js';
+import { deviceUpgradeEndpoints } from './device-upgrade.js';
+import { groupStatisticsEndpoints } from './group-statistics.js';
 import { healthEndpoints } from './health.js';
 import { sessionEndpoints } from './sessions.js';
 import { sessionInvitationEndpoints } from './session-invitations.js';
@@ -67,6 +69,8 @@ export * from './notifications.js';
 export * from './agent-packages.js';
 export * from './public-url.js';
 export * from './agent-upgrades.js';
+export * from './device-upgrade.js';
+export * from './group-statistics.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -77,6 +81,8 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(installerEndpoints),
   ...Object.values(agentEndpoints),
   ...Object.values(settingsEndpoints),
+  ...Object.values(groupStatisticsEndpoints),
+  ...Object.values(deviceUpgradeEndpoints),
   ...Object.values(auditEndpoints),
   ...Object.values(healthEndpoints),
   ...Object.values(authEndpoints),

@@ -64,7 +64,7 @@ function errorResponses(target: AnyEndpoint, errorBody: JsonObject): Record<stri
       content: { 'application/json': { schema: errorBody } },
     },
   };
-  if (target.body) {
+  if (target.body || target.upload) {
     responses['413'] = {
       description: 'The request body is too large (`INVALID_INPUT`).',
       content: { 'application/json': { schema: errorBody } },
@@ -247,6 +247,17 @@ function operation(
             // A body whose fields are all optional may be left out: the server reads none as {}.
             required: !target.body.safeParse({}).success,
             content: { 'application/json': { schema: schemas.use(target.body, 'input') } },
+          },
+        }
+      : {}),
+    ...(target.upload
+      ? {
+          requestBody: {
+            required: true,
+            description: `The file, at most ${target.upload.maxBytes} bytes.`,
+            content: {
+              [target.upload.contentType]: { schema: { type: 'string', format: 'binary' } },
+            },
           },
         }
       : {}),

@@ -33,6 +33,9 @@ export function endpointRequest<E extends AnyEndpoint>(
     method: target.method,
     path: `${endpointPath(target, params)}${queryString(query)}`,
     ...(request.body === undefined ? {} : { body: request.body }),
+    ...(request.upload === undefined || target.upload === undefined
+      ? {}
+      : { upload: { contentType: target.upload.contentType, data: request.upload } }),
   };
 }
 

@@ -33,6 +33,8 @@ export interface RequestSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
+  /** A raw body instead of JSON: an upload endpoint's file. */
+  upload?: { contentType: string; data: Blob | Uint8Array<ArrayBuffer> };
 }
 
 /** Status → code, for error replies that carry no valid `ErrorBody` (a proxy's HTML page, say). */
@@ -80,6 +82,10 @@ export async function send(transport: HttpTransport, spec: RequestSpec): Promise
   if (spec.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(spec.body);
+  }
+  if (spec.upload !== undefined) {
+    headers['content-type'] = spec.upload.contentType;
+    init.body = spec.upload.data;
   }
   const url = `${transport.baseUrl}${spec.path}`;
   let reply: Response;

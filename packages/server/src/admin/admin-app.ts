@@ -26,6 +26,7 @@ import { backupAdminRoutes } from './backup-routes.js';
 import { tlsAdminRoutes } from './tls-admin-routes.js';
 import { notificationAdminRoutes } from '../http/routes/notification-routes.js';
 import { upgradeAdminRoutes } from '../upgrades/upgrade-routes.js';
+import { buildAdminRoutes } from '../upgrades/build-routes.js';
 import { admissionAdminRoutes } from './admission-routes.js';
 
 /**
@@ -53,6 +54,7 @@ const ADMIN_ROUTES: readonly ((
   notificationAdminRoutes,
   publicUrlAdminRoutes,
   upgradeAdminRoutes,
+  buildAdminRoutes,
   admissionAdminRoutes,
 ];
 

@@ -5,7 +5,7 @@ import { configuredSettings } from '../notifications/notification-settings.js';
 import { createNewAddressWatch } from '../notifications/new-address-watch.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, TETHER_VERSION, type AgentSettings, type ListenerName } from '@tether/protocol';
+import { AppError, TETHER_VERSION, type ListenerName } from '@tether/protocol';
 import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -19,7 +19,7 @@ import { createDirectoryService } from '../directories/directory-service.js';
 import { systemClock, type Clock } from '../clock.js';
 import { databaseUrl, type ServerConfig } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
-import { readStatisticsSettings } from '../devices/statistics-settings.js';
+import { createAgentSettings } from '../devices/agent-settings.js';
 import { createUserApp } from '../http/user-app.js';
 import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
@@ -300,9 +300,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     detectedHost,
     port: () => bound.port ?? config.listen.port,
   });
-  const agentSettings = async (): Promise<AgentSettings> => ({
-    statistics: await readStatisticsSettings(store),
-  });
+  const agentSettings = createAgentSettings({ store, presence, clock });
   const context: ServerContext = {
     config,
     store,
@@ -368,10 +366,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       url.port = String(bound.adminPort ?? config.admin.port);
       return url.origin;
     },
-    async broadcastSettings() {
-      const settings = await agentSettings();
-      for (const link of presence.all()) link.send({ type: 'settings', settings });
-    },
+    broadcastSettings: (audience) => agentSettings.push(audience),
   };
 
   const https: HttpsOptions = {
@@ -391,7 +386,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     behindProxy: () => proxy.behindProxy(),
     serverKeys,
     heartbeatSec: HEARTBEAT_SEC,
-    settings: agentSettings,
+    settings: (device) => agentSettings.of(device),
     onSessionRefused: (deviceId, sessionId, error) =>
       sessions.onAgentRefused(deviceId, sessionId, error),
     onDisconnected: (deviceId) => {

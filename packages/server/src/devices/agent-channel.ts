@@ -50,7 +50,8 @@ export interface AgentChannelDeps {
   /** Behind a TLS-terminating proxy (S-11): the challenge binds no certificate. */
   behindProxy(): boolean;
   heartbeatSec: number;
-  settings(): Promise<AgentSettings>;
+  /** The settings of one agent: the fleet's, or its group's where the group has its own. */
+  settings(device: { deviceId: string; group: string }): Promise<AgentSettings>;
   onSessionRefused(deviceId: string, sessionId: string, error: ErrorBody): void;
   onDisconnected(deviceId: string): void;
   onOemReply(deviceId: string, reply: MessageOf<AgentMessage, 'oem.reply'>): void;
@@ -346,6 +347,7 @@ export class AgentChannel implements AgentLink {
     const handovers = this.deps.serverKeys?.handovers() ?? [];
     const handshake: Handshake = {
       publicKey: device.publicKey,
+      group: device.group,
       inventory: message.inventory,
       agentNonce: message.agentNonce,
       serverNonce: randomBytes(32).toString('base64url'),
@@ -417,7 +419,7 @@ export class AgentChannel implements AgentLink {
     this.send({
       type: 'welcome',
       deviceId: device.id,
-      settings: await this.deps.settings(),
+      settings: await this.deps.settings({ deviceId: device.id, group: handshake.group }),
       heartbeatSec: this.deps.heartbeatSec,
       remoteControlId: await this.deps.remoteControlId?.(device.id),
     });
@@ -440,6 +442,8 @@ interface Handshake {
   serverNonce: string;
   /** The server key that signed the challenge: the one the agent proves it pins. */
   serverKey: string;
+  /** The device's group: its statistics settings may be the group's own. */
+  group: string;
 }
 
 /** One handler per message type, shared by every channel (none allocated per connection). */

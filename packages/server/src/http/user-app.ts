@@ -14,6 +14,8 @@ import { recordingRoutes } from './routes/recording-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { sessionInvitationRoutes } from './routes/session-invitation-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { groupStatisticsRoutes } from './routes/group-statistics-routes.js';
+import { deviceUpgradeRoutes } from '../upgrades/device-upgrade-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
@@ -84,6 +86,8 @@ export async function createUserApp(
     installerRoutes,
     agentPackageRoutes,
     settingsRoutes,
+    groupStatisticsRoutes,
+    deviceUpgradeRoutes,
     auditRoutes,
     agentRoutes,
     policyRoutes,

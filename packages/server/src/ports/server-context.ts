@@ -31,6 +31,7 @@ import type { AdmissionState } from '../devices/admission-settings.js';
 import type { ListenerBoard } from '../listeners/listener-board.js';
 import type { AgentPackages } from '../agent-packages/agent-package-service.js';
 import type { AgentBuilds } from './agent-builds.js';
+import type { SettingsAudience } from '../devices/agent-settings.js';
 import type { UpgradeService } from '../upgrades/upgrade-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
@@ -85,8 +86,11 @@ export interface ServerContext {
   listeners: ListenerBoard;
   /** Agent upgrades (A-6, S-12): settings, scheduler, throttled downloads, progress. */
   upgrades: UpgradeService;
-  /** Pushes new agent settings to every connected agent. */
-  broadcastSettings(): Promise<void>;
+  /**
+   * Pushes new agent settings to the connected agents: all of them, or only those of a group
+   * or of some devices (a group's own statistics settings changed, a device moved).
+   */
+  broadcastSettings(audience?: SettingsAudience): Promise<void>;
   /**
    * The public URL's settings: the config file's, the saved one (admin console, `tether admin
    * public-url`) or the detected address; `publicUrl()` reads it.

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { AppError } from '@tether/protocol';
 import { PACKAGE_LAYOUT } from '@tether/protocol/agent-package';
 import type { AgentBuild } from '../ports/agent-builds.js';
@@ -22,6 +23,18 @@ async function elfArch(path: string): Promise<string> {
     return arch;
   } finally {
     await file.close();
+  }
+}
+
+/** Who made the build stored in `folder` (`server`, `upload`), or undefined when none is. */
+async function sourceOf(folder: string): Promise<string | undefined> {
+  const text = await readFile(join(folder, 'build.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = z.object({ source: z.string() }).safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.source : 'unknown';
+  } catch {
+    return 'unknown'; // a damaged build.json: a folder is there all the same
   }
 }
 
@@ -68,8 +81,12 @@ export async function addBuildFromFolder(options: {
       throw new AppError('INVALID_INPUT', `${path} is missing: not an agent build.`);
   const arch = await elfArch(join(versionDir, PACKAGE_LAYOUT.runtime));
   const target = join(root, buildFolderName(version, arch));
-  if (!options.replace && (await stat(target).catch(() => undefined)))
+  const existing = await sourceOf(target);
+  if (existing !== undefined && !options.replace)
     throw new AppError('CONFLICT', `The server already holds ${version} for ${arch}.`);
+  // The own build is remade from the installation; an upload must not pass for it.
+  if (existing === 'server')
+    throw new AppError('CONFLICT', `${version} for ${arch} is the server's own build: it stays.`);
   const paths = [
     PACKAGE_LAYOUT.launcher,
     ...(await listFiles(dir, `${PACKAGE_LAYOUT.versionsDir}/${version}`)),

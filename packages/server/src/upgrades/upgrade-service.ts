@@ -52,6 +52,10 @@ export interface UpgradeService {
   start(): Promise<void>;
   stop(): void;
   settings(): UpgradeSettings;
+  /** The server's own version: the target when the settings name none. */
+  readonly ownVersion: string;
+  /** A device's latest upgrade since the server started, for its page. */
+  upgradeOf(deviceId: string): DeviceUpgrade | undefined;
   /** Validates (the target build must exist), saves and applies; `once` starts a new cycle. */
   saveSettings(settings: UpgradeSettings, actor: string): Promise<UpgradeSettings>;
   startManual(request: StartUpgradeRequest, actor: string): Promise<StartUpgradeResponse>;
@@ -254,6 +258,11 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       cancelTick = undefined;
     },
     settings: () => settings,
+    ownVersion: deps.ownVersion,
+    upgradeOf(deviceId) {
+      const upgrade = planner.get(deviceId);
+      return upgrade && toView(upgrade);
+    },
     async saveSettings(next, actor) {
       await saveUpgradeSettings(store, next, {
         ownVersion: deps.ownVersion,

@@ -13,6 +13,7 @@ import { SaveFooter } from '../../components/save-footer.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
+import { UpgradeBuilds } from './upgrade-builds.js';
 
 const MIB = 1024 * 1024;
 /** Progress is read again this often while the page is open. */
@@ -245,6 +246,7 @@ export function UpgradesSection() {
       {(value) => (
         <>
           <SettingsForm overview={value} onSaved={reload} />
+          <UpgradeBuilds overview={value} onChanged={reload} />
           <UpgradeNow onStarted={reload} />
           <Progress overview={value} />
         </>

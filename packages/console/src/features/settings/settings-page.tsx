@@ -9,15 +9,8 @@ import { Checkbox } from '../../components/checkbox.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { useConsole } from '../../api/console-context.js';
 import { SignInSettingsLinks } from '../sign-in/sign-in-settings-links.js';
-
-const statisticLabels: Record<StatisticKind, string> = {
-  cpu: 'CPU use',
-  memory: 'Memory use',
-  disk: 'Disk use',
-  uptime: 'Uptime',
-  consoleUser: 'Console user (who is signed in at the machine)',
-  screenThumbnail: 'Screen thumbnail (agents run with --vnc or --x11vnc-display)',
-};
+import { statisticLabels } from './statistic-labels.js';
+import { GroupStatisticsPanel } from './group-statistics-panel.js';
 
 function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
   const { can } = useConsole();
@@ -127,6 +120,7 @@ export function SettingsPage() {
       <Loaded load={settings} onRetry={reload}>
         {(value) => <StatisticsForm initial={value} />}
       </Loaded>
+      <GroupStatisticsPanel />
     </>
   );
 }

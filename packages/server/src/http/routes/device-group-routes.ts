@@ -53,6 +53,8 @@ export function deviceGroupRoutes(app: HttpsApp, context: ServerContext): void {
       const device = await groups.moveDevice(params.id, body.group, actorOf(principal, request));
       // Open device lists show the new group at once.
       context.presence.events.emit({ type: 'moved', deviceId: device.id });
+      // Its new group may have statistics settings of its own.
+      await context.broadcastSettings({ deviceIds: [device.id] });
       const [unattended] = await context.store.unattended.listLive(device.id);
       return { device: toApiDevice(device, context.presence.get(device.id), unattended) };
     },

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { TestClock, type ServerMessage } from '@tether/protocol';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { addDevice, addGroup, addInstaller } from '../store/test/fixtures.js';
+import { createAgentSettings } from './agent-settings.js';
+import { DevicePresence, type AgentLink } from './device-presence.js';
+import { writeGroupStatistics } from './group-statistics.js';
+import { writeStatisticsSettings } from './statistics-settings.js';
+
+let dir: string;
+let store: Store;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tether-agent-settings-'));
+  store = await openStore(`sqlite:${join(dir, 'tether.db')}`);
+});
+afterEach(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A connected agent that keeps what the server sends it. */
+function link(deviceId: string): AgentLink & { sent: ServerMessage[] } {
+  const sent: ServerMessage[] = [];
+  return {
+    deviceId,
+    capabilities: [],
+    userPresence: undefined,
+    sent,
+    send: (message) => sent.push(message),
+    close: () => undefined,
+  };
+}
+
+const intervals = (agent: { sent: ServerMessage[] }) =>
+  agent.sent.map((message) => (message.type === 'settings' ? message.settings.statistics : null));
+
+test("a group's agents get its own statistics settings, the others the fleet's, and a push reaches only its audience", async () => {
+  const kiosks = await addGroup(store, 'Kiosks');
+  await addGroup(store, 'office');
+  const kiosk = await addDevice(store, 'kiosk-1', await addInstaller(store, { group: 'Kiosks' }));
+  const desk = await addDevice(store, 'desk-1');
+  const fleet = { intervalSec: 30, enabled: ['cpu' as const] };
+  const own = { intervalSec: 300, enabled: ['uptime' as const] };
+  await writeStatisticsSettings(store, fleet);
+  await writeGroupStatistics(store, kiosks.id, own);
+  const presence = new DevicePresence();
+  const [kioskLink, deskLink] = [link(kiosk.id), link(desk.id)];
+  presence.connect(kioskLink);
+  presence.connect(deskLink);
+  const settings = createAgentSettings({ store, presence, clock: new TestClock() });
+
+  assert.deepEqual(await settings.of({ group: 'kiosks' }), { statistics: own });
+  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: fleet });
+  await settings.push({ group: 'KIOSKS' });
+  assert.deepEqual(intervals(kioskLink), [own]);
+  assert.deepEqual(intervals(deskLink), []);
+  await settings.push();
+  assert.deepEqual(intervals(kioskLink), [own, own]);
+  assert.deepEqual(intervals(deskLink), [fleet]);
+  await settings.push({ deviceIds: [desk.id] });
+  assert.deepEqual(intervals(deskLink), [fleet, fleet]);
+  assert.equal(kioskLink.sent.length, 2);
+});
+
+test('welcomes reuse the settings read for a second; a push reads them afresh', async () => {
+  const clock = new TestClock();
+  const settings = createAgentSettings({ store, presence: new DevicePresence(), clock });
+  const first = { intervalSec: 30, enabled: ['cpu' as const] };
+  const second = { intervalSec: 60, enabled: ['memory' as const] };
+  await writeStatisticsSettings(store, first);
+  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: first });
+  await writeStatisticsSettings(store, second); // headless: no push
+  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: first });
+  clock.advance(1000);
+  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: second });
+  await writeStatisticsSettings(store, first);
+  await settings.push();
+  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: first });
+});
