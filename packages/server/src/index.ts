@@ -25,6 +25,10 @@ export {
 export { createAgentBuilds } from './agent-packages/agent-builds-store.js';
 export { addBuildFromFolder } from './upgrades/add-build.js';
 export { readAdmissionSettings, writeAdmissionSettings } from './devices/admission-settings.js';
+export {
+  readMaintenanceSettings,
+  writeMaintenanceSettings,
+} from './maintenance/maintenance-settings.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

@@ -27,6 +27,7 @@ import { tlsAdminRoutes } from './tls-admin-routes.js';
 import { notificationAdminRoutes } from '../http/routes/notification-routes.js';
 import { upgradeAdminRoutes } from '../upgrades/upgrade-routes.js';
 import { admissionAdminRoutes } from './admission-routes.js';
+import { maintenanceAdminRoutes } from '../maintenance/maintenance-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -54,6 +55,7 @@ const ADMIN_ROUTES: readonly ((
   publicUrlAdminRoutes,
   upgradeAdminRoutes,
   admissionAdminRoutes,
+  maintenanceAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

@@ -5,7 +5,7 @@ import { configuredSettings } from '../notifications/notification-settings.js';
 import { createNewAddressWatch } from '../notifications/new-address-watch.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, TETHER_VERSION, type AgentSettings, type ListenerName } from '@tether/protocol';
+import { AppError, TETHER_VERSION, type ListenerName } from '@tether/protocol';
 import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -19,7 +19,7 @@ import { createDirectoryService } from '../directories/directory-service.js';
 import { systemClock, type Clock } from '../clock.js';
 import { databaseUrl, type ServerConfig } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
-import { readStatisticsSettings } from '../devices/statistics-settings.js';
+import { createAgentSettings } from '../devices/agent-settings.js';
 import { createUserApp } from '../http/user-app.js';
 import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
@@ -60,6 +60,9 @@ import { startChannelSweeper } from './sweeper.js';
 import { createAgentBuilds } from '../agent-packages/agent-builds-store.js';
 import { createAgentPackages } from '../agent-packages/agent-package-service.js';
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
+import { deleteDevice } from '../devices/delete-device.js';
+import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
+import { recordLocalUninstall } from '../maintenance/local-uninstall.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
@@ -300,8 +303,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     detectedHost,
     port: () => bound.port ?? config.listen.port,
   });
-  const agentSettings = async (): Promise<AgentSettings> => ({
-    statistics: await readStatisticsSettings(store),
+  const agentSettings = createAgentSettings(store);
+  // Called only once `context` exists (the sweep's first run is minutes after the start).
+  const deleteByMaintenance = (deviceId: string): Promise<void> =>
+    deleteDevice(context, deviceId, { by: 'maintenance' });
+  const maintenance = createMaintenanceSweep({
+    ...{ store, clock, notifications, audit, log },
+    isOnline: (deviceId) => presence.isOnline(deviceId),
+    deleteDevice: deleteByMaintenance,
   });
   const context: ServerContext = {
     config,
@@ -359,6 +368,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     notifications,
     listeners,
     upgrades,
+    maintenance,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicAddress,
@@ -368,10 +378,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       url.port = String(bound.adminPort ?? config.admin.port);
       return url.origin;
     },
-    async broadcastSettings() {
-      const settings = await agentSettings();
-      for (const link of presence.all()) link.send({ type: 'settings', settings });
-    },
+    broadcastSettings: () => agentSettings.sendToAll(presence.all()),
   };
 
   const https: HttpsOptions = {
@@ -391,7 +398,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     behindProxy: () => proxy.behindProxy(),
     serverKeys,
     heartbeatSec: HEARTBEAT_SEC,
-    settings: agentSettings,
+    settings: (deviceId) => agentSettings.forDevice(deviceId),
     onSessionRefused: (deviceId, sessionId, error) =>
       sessions.onAgentRefused(deviceId, sessionId, error),
     onDisconnected: (deviceId) => {
@@ -411,6 +418,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onConsentPending: (deviceId, sessionId, expiresAt) =>
       sessions.onConsentPending(deviceId, sessionId, expiresAt),
     onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),
+    onUninstalled: async (deviceId, { sourceAddress }) => {
+      await recordLocalUninstall(
+        { store, clock, audit, deleteDevice: deleteByMaintenance },
+        { deviceId, sourceAddress },
+      );
+    },
     onUnattendedTurnedOff: (deviceId, report) =>
       tasks.run('revoke unattended access turned off at the device', () =>
         unattended.turnedOffAtDevice(deviceId, report),
@@ -441,6 +454,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   tls.serve(userApp.server);
   tls.serve(admin.app.server);
   tls.start();
+  maintenance.start();
   const sweeper = startChannelSweeper({
     channels: sockets.channels,
     clock,
@@ -490,6 +504,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // 3. Background jobs.
     sweeper.stop();
     upgrades.stop();
+    await maintenance.stop();
     tls.stop();
     unattended.stop();
     await retention.stop();

@@ -50,7 +50,8 @@ export interface AgentChannelDeps {
   /** Behind a TLS-terminating proxy (S-11): the challenge binds no certificate. */
   behindProxy(): boolean;
   heartbeatSec: number;
-  settings(): Promise<AgentSettings>;
+  /** The settings of this device's agent (`welcome`). */
+  settings(deviceId: string): Promise<AgentSettings>;
   onSessionRefused(deviceId: string, sessionId: string, error: ErrorBody): void;
   onDisconnected(deviceId: string): void;
   onOemReply(deviceId: string, reply: MessageOf<AgentMessage, 'oem.reply'>): void;
@@ -72,6 +73,11 @@ export interface AgentChannelDeps {
   onUnattendedReply?(deviceId: string, reply: MessageOf<AgentMessage, 'unattended.reply'>): void;
   /** The agent reported the progress or end of an upgrade (A-6). */
   onUpgradeStatus?(deviceId: string, status: MessageOf<AgentMessage, 'upgrade.status'>): void;
+  /**
+   * The agent is being uninstalled on the device (A-8); the channel closes once this resolves
+   * (the agent's files are going).
+   */
+  onUninstalled?(deviceId: string, report: { sourceAddress: string }): Promise<void>;
   /** The user at the device turned unattended access off (M-2). */
   onUnattendedTurnedOff?(
     deviceId: string,
@@ -304,6 +310,13 @@ export class AgentChannel implements AgentLink {
     return Promise.resolve();
   }
 
+  /** @internal Dispatch target: the agent is being uninstalled on the device (A-8). */
+  async onDeviceUninstalled(message: MessageOf<AgentMessage, 'device.uninstalled'>): Promise<void> {
+    this.expect('ready', message.type);
+    await this.deps.onUninstalled?.(this.id, { sourceAddress: this.socket.remoteAddress });
+    this.close(1000, 'Uninstalled on the device.');
+  }
+
   /** @internal Dispatch target: the agent re-pinned after a `key.handover` (S-6). */
   async onKeyPinned(message: MessageOf<AgentMessage, 'key.pinned'>): Promise<void> {
     this.expect('ready', message.type);
@@ -417,7 +430,7 @@ export class AgentChannel implements AgentLink {
     this.send({
       type: 'welcome',
       deviceId: device.id,
-      settings: await this.deps.settings(),
+      settings: await this.deps.settings(device.id),
       heartbeatSec: this.deps.heartbeatSec,
       remoteControlId: await this.deps.remoteControlId?.(device.id),
     });
@@ -461,4 +474,5 @@ const handlers: {
   'unattended.turned_off': (channel, message) => channel.onUnattendedTurnedOff(message),
   'key.pinned': (channel, message) => channel.onKeyPinned(message),
   'upgrade.status': (channel, message) => channel.onUpgradeStatus(message),
+  'device.uninstalled': (channel, message) => channel.onDeviceUninstalled(message),
 };
