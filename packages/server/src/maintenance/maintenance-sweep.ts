@@ -82,7 +82,9 @@ export function createMaintenanceSweep(deps: {
     await store.deviceMaintenance.clearReturned();
     // Connected again after its agent reported an uninstall: reinstalled with its identity.
     // (Not by last contact: the report's own connection ends after the mark.)
-    const reinstalled = (await store.deviceMaintenance.uninstalled()).filter(deps.isOnline);
+    const reinstalled = (await store.deviceMaintenance.uninstalled()).filter((id) =>
+      deps.isOnline(id),
+    );
     await store.deviceMaintenance.clearUninstalled(reinstalled);
     const before = (days: number | null): Date | null =>
       days === null ? null : new Date(now - days * DAY_MS);

@@ -86,7 +86,7 @@ export function createDeviceMaintenanceRepository(
         id: row.id,
         name: row.name,
         group: row.group_name,
-        lastContactAt: new Date(Number(row.last_contact)),
+        lastContactAt: new Date(row.last_contact),
         maxOfflineMinutes: row.max_offline_minutes,
         isLost: row.lost_at !== null,
       }));
