@@ -10,6 +10,7 @@ import { proxyCommands } from './commands/admin-proxy.js';
 import { publicUrlCommand } from './commands/admin-public-url.js';
 import { upgradeCommands } from './commands/admin-upgrades.js';
 import { admissionCommands } from './commands/admin-admission.js';
+import { maintenanceCommands } from './commands/admin-maintenance.js';
 import { adminPortsCommand } from './commands/admin-ports.js';
 import { tlsCommands } from './commands/admin-tls.js';
 import { backupCommands } from './commands/backup.js';
@@ -55,6 +56,7 @@ export const TETHER_COMMANDS: Command[] = [
   publicUrlCommand,
   ...upgradeCommands,
   ...admissionCommands,
+  ...maintenanceCommands,
   ...serverKeyCommands,
   adminPortsCommand,
   ...tlsCommands,

@@ -7,6 +7,7 @@ import { PACKAGE_LAYOUT } from '@tether/protocol/agent-package';
 import { installPaths, onDisk, UNIT_NAME, type InstallPaths } from './install-paths.js';
 import { INSTALL_RECORD, readInstallRecord, type InstallRecord } from './install-record.js';
 import { deleteSystemAccount, isSystemdRunning, runSystem } from './system-commands.js';
+import { refuseRestrictedUninstall, reportLocalUninstall } from '../maintenance/local-uninstall.js';
 
 /** Options of {@link uninstallAgent}. */
 export interface UninstallAgentOptions {
@@ -18,6 +19,8 @@ export interface UninstallAgentOptions {
   /** Also remove the agent's identity (its data folder) and the install log. */
   isPurge: boolean;
   env: NodeJS.ProcessEnv;
+  /** Who runs it (A-8: restricted to root when the server says so); default: this process's. */
+  uid?: number;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -65,7 +68,15 @@ export async function uninstallAgent(options: UninstallAgentOptions): Promise<nu
   const record = await findInstall(options);
   const { paths } = record;
   const disk = (path: string): string => onDisk(options.root, path);
+  await refuseRestrictedUninstall(disk(paths.dataDir), options.uid ?? process.getuid?.());
   await stopUnit(options, paths);
+  // After the unit stopped (its agent would otherwise reconnect and look reinstalled), before
+  // anything is removed (the report connects with the agent's identity).
+  options.out(
+    (await reportLocalUninstall(disk(paths.dataDir)))
+      ? 'Told the server that the agent is uninstalled.'
+      : 'Could not tell the server; the device will show offline, then lost.',
+  );
   for (const file of [paths.unitFile, paths.autostartFile]) {
     if (file && existsSync(disk(file))) {
       await rm(disk(file));

@@ -34,7 +34,11 @@ export const MaintenanceSettings = z
       settings.lostAfterDays === null ||
       settings.deleteAfterDays === null ||
       settings.lostAfterDays < settings.deleteAfterDays,
-    { message: 'A device must be flagged lost before it is deleted', path: ['lostAfterDays'] },
+    {
+      message:
+        'must be fewer days than deleteAfterDays: a device is flagged lost before it is deleted',
+      path: ['lostAfterDays'],
+    },
   );
 export type MaintenanceSettings = z.infer<typeof MaintenanceSettings>;
 

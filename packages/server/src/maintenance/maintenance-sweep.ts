@@ -76,6 +76,20 @@ export function createMaintenanceSweep(deps: {
     return true;
   };
 
+  /** One device that cannot be deleted (store, agent) must not hold up the others. */
+  const deleteLogged = async (deviceId: string): Promise<boolean> => {
+    try {
+      await deps.deleteDevice(deviceId);
+      return true;
+    } catch (error) {
+      log.error(
+        { err: error, deviceId },
+        'maintenance could not delete a device; next sweep retries',
+      );
+      return false;
+    }
+  };
+
   const pass = async (): Promise<SweepResult> => {
     const settings = await readMaintenanceSettings(store);
     const now = clock.now().getTime();
@@ -105,8 +119,7 @@ export function createMaintenanceSweep(deps: {
       const silentMs = now - device.lastContactAt.getTime();
       const deleteMinutes = effectiveDeleteMinutes(settings, device.maxOfflineMinutes);
       if (deleteMinutes !== null && silentMs >= deleteMinutes * MINUTE_MS) {
-        await deps.deleteDevice(device.id);
-        result.deleted.push(device.id);
+        if (await deleteLogged(device.id)) result.deleted.push(device.id);
       } else if (
         settings.lostAfterDays !== null &&
         !device.isLost &&
