@@ -45,6 +45,5 @@ export async function writeMaintenanceRecord(
   dataDir: string,
   record: MaintenanceRecord,
 ): Promise<void> {
-  // Readable by all: `tether-agent uninstall` run by the user of a service install reads it.
-  await writeFileAtomic(join(dataDir, MAINTENANCE_FILE), `${JSON.stringify(record)}\n`, 0o644);
+  await writeFileAtomic(join(dataDir, MAINTENANCE_FILE), `${JSON.stringify(record)}\n`, 0o600);
 }
