@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -114,7 +116,13 @@ test('maintenance settings are validated, audited, and reach connected agents at
   assert.equal(row.actor, 'admin');
 });
 
-test('a device offline past the lost threshold is flagged lost, and not any more once it is back', async () => {
+test('a device offline past the lost threshold is flagged lost, administrators get agent.lost, and it is not lost any more once back', async () => {
+  const hook = await startWebhookReceiver();
+  const routed = await adminClient(server).request('PUT', '/conf/api/notifications', {
+    webhooks: [{ id: 'ops', url: hook.url, kinds: ['agent.lost'], secret: 'maintenance-test' }],
+    kinds: { 'agent.lost': { enabled: true, recipients: [] } },
+  });
+  assert.equal(routed.status, 200, routed.text);
   await saveSettings({
     lostAfterDays: 15,
     deleteAfterDays: null,
@@ -135,6 +143,13 @@ test('a device offline past the lost threshold is flagged lost, and not any more
     AuditPage,
   );
   assert.ok(audit.entries.some((entry) => entry.target === deviceId));
+  const call = await waitFor('the agent.lost webhook', () =>
+    hook.calls.find((candidate) => candidate.details?.['deviceId'] === deviceId),
+  );
+  assert.equal(call.kind, 'agent.lost');
+  assert.match(call.subject, /^Device .+ is lost$/);
+  assert.match(call.text, /has not connected for more than 15 days/);
+  hook.server.close();
 
   const back = await startAgentAgain(dataDir);
   agents.push(back);
@@ -221,6 +236,29 @@ test('tether admin maintenance shows and sets the settings headless', async () =
   assert.equal(shown.lostAfterDays, 20);
   assert.equal(shown.onLocalUninstall, 'remove');
 });
+
+interface HookCall {
+  kind: string;
+  subject: string;
+  text: string;
+  details?: Record<string, unknown>;
+}
+
+/** A webhook receiver on loopback recording each notification's body. */
+async function startWebhookReceiver(): Promise<{ url: string; calls: HookCall[]; server: Server }> {
+  const calls: HookCall[] = [];
+  const receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      calls.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as HookCall);
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, calls, server: receiver };
+}
 
 async function signInAgain(): Promise<void> {
   const login = await server.admin.request('POST', '/api/v1/auth/login', {
