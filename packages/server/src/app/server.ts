@@ -308,8 +308,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const deleteByMaintenance = (deviceId: string): Promise<void> =>
     deleteDevice(context, deviceId, { by: 'maintenance' });
   const maintenance = createMaintenanceSweep({
-    ...{ store, clock, notifications, audit, log },
-    isOnline: (deviceId) => presence.isOnline(deviceId),
+    ...{ store, clock, presence, notifications, audit, log },
     deleteDevice: deleteByMaintenance,
   });
   const context: ServerContext = {
@@ -423,6 +422,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         { store, clock, audit, deleteDevice: deleteByMaintenance },
         { deviceId, sourceAddress },
       );
+      presence.events.emit({ type: 'maintenance', deviceId });
     },
     onUnattendedTurnedOff: (deviceId, report) =>
       tasks.run('revoke unattended access turned off at the device', () =>

@@ -9,6 +9,7 @@ import { AppError, TestClock, type MaintenanceSettings, type Notification } from
 import { createAuditLog } from '../audit/audit-log.js';
 import { systemClock } from '../clock.js';
 import { createLogger } from '../logging.js';
+import { DeviceEvents } from '../devices/device-events.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { addDevice, addInstaller, inventory, T0 } from '../store/test/fixtures.js';
@@ -38,6 +39,8 @@ describe('maintenance sweep (A-7) with a fake clock', () => {
   let notified: Notification[];
   let deleted: string[];
   let online: Set<string>;
+  /** Devices the console was told changed. */
+  let changes: string[];
   let sweep: MaintenanceSweep;
 
   beforeEach(async () => {
@@ -47,7 +50,10 @@ describe('maintenance sweep (A-7) with a fake clock', () => {
     notified = [];
     deleted = [];
     online = new Set();
+    changes = [];
     const log = createLogger({ level: 'silent' });
+    const events = new DeviceEvents();
+    events.onAny((event) => changes.push(event.deviceId));
     sweep = createMaintenanceSweep({
       store,
       clock,
@@ -56,7 +62,10 @@ describe('maintenance sweep (A-7) with a fake clock', () => {
       // minute for each of the weeks these tests jump.
       audit: createAuditLog({ store, clock: systemClock, log }),
       notifications: { notify: (notification) => notified.push(notification) },
-      isOnline: (deviceId) => online.has(deviceId),
+      presence: {
+        isOnline: (deviceId) => online.has(deviceId),
+        events,
+      },
       deleteDevice: async (deviceId) => {
         deleted.push(deviceId);
         // What the real deleteDevice (lifecycle's joint) does to the row: a tombstone.
@@ -90,6 +99,7 @@ describe('maintenance sweep (A-7) with a fake clock', () => {
     assert.deepEqual(await sweep.sweep(), { lost: [device.id], deleted: [] });
     assert.equal((await store.devices.find(device.id))?.lostAt?.getTime(), clock.now().getTime());
     assert.equal(notified.length, 1);
+    assert.deepEqual(changes, [device.id], 'the console hears of it');
     const notice = notified[0];
     assert.ok(notice);
     assert.equal(notice.kind, 'agent.lost');
@@ -163,8 +173,10 @@ describe('maintenance sweep (A-7) with a fake clock', () => {
     assert.ok((await store.devices.find(device.id))?.lostAt);
     advanceTo(17 * DAY);
     await store.devices.setLastSeen(device.id, clock.now());
+    changes = [];
     await sweep.sweep();
     assert.equal((await store.devices.find(device.id))?.lostAt, null);
+    assert.deepEqual(changes, [device.id], 'the console hears it is not lost any more');
     advanceTo(33 * DAY);
     assert.deepEqual(await sweep.sweep(), { lost: [device.id], deleted: [] }, 'lost again later');
     assert.equal(notified.length, 2);

@@ -5,6 +5,7 @@ import { agentLostNotice } from '../notifications/notices.js';
 import type { Notifications } from '../ports/notifications.js';
 import type { MaintenanceCandidate } from '../store/device-maintenance-repository.js';
 import type { Store } from '../store/store.js';
+import type { DevicePresence } from '../devices/device-presence.js';
 import { effectiveDeleteMinutes, readMaintenanceSettings } from './maintenance-settings.js';
 
 /** Once a minute: an ephemeral device (5 minutes) is deleted within a minute of its limit. */
@@ -45,19 +46,23 @@ export interface MaintenanceSweep {
  * lose their lost and uninstalled marks.
  *
  * @example
- * const sweep = createMaintenanceSweep({ store, clock, isOnline, notifications, audit, log, deleteDevice });
+ * const sweep = createMaintenanceSweep({ store, clock, presence, notifications, audit, log, deleteDevice });
  * sweep.start();
  */
 export function createMaintenanceSweep(deps: {
   store: Store;
   clock: Clock;
-  isOnline(deviceId: string): boolean;
+  /** Who is connected now, and where the console hears of changed devices. */
+  presence: Pick<DevicePresence, 'isOnline' | 'events'>;
   notifications: Notifications;
   audit: Pick<AuditLog, 'record'>;
   log: Logger;
   deleteDevice(deviceId: string): Promise<void>;
 }): MaintenanceSweep {
-  const { store, clock, log } = deps;
+  const { store, clock, log, presence } = deps;
+  const isOnline = (deviceId: string): boolean => presence.isOnline(deviceId);
+  const changed = (deviceId: string): void =>
+    presence.events.emit({ type: 'maintenance', deviceId });
   let cancel: CancelTimer | undefined;
   let running: Promise<SweepResult> | undefined;
 
@@ -66,6 +71,7 @@ export function createMaintenanceSweep(deps: {
     lostAfterDays: number,
   ): Promise<boolean> => {
     if (!(await store.deviceMaintenance.markLost(device.id, clock.now()))) return false;
+    changed(device.id);
     deps.notifications.notify(agentLostNotice({ ...device, lostAfterDays }));
     await deps.audit.record({
       action: 'device.lost',
@@ -93,13 +99,12 @@ export function createMaintenanceSweep(deps: {
   const pass = async (): Promise<SweepResult> => {
     const settings = await readMaintenanceSettings(store);
     const now = clock.now().getTime();
-    await store.deviceMaintenance.clearReturned();
+    (await store.deviceMaintenance.clearReturned()).forEach(changed);
     // Connected again after its agent reported an uninstall: reinstalled with its identity.
     // (Not by last contact: the report's own connection ends after the mark.)
-    const reinstalled = (await store.deviceMaintenance.uninstalled()).filter((id) =>
-      deps.isOnline(id),
-    );
+    const reinstalled = (await store.deviceMaintenance.uninstalled()).filter(isOnline);
     await store.deviceMaintenance.clearUninstalled(reinstalled);
+    reinstalled.forEach(changed);
     const before = (days: number | null): Date | null =>
       days === null ? null : new Date(now - days * DAY_MS);
     const candidates = await store.deviceMaintenance.dueAt({
@@ -109,13 +114,13 @@ export function createMaintenanceSweep(deps: {
       limit: BATCH,
     });
     const result: SweepResult = { lost: [], deleted: [] };
-    const connected = candidates.filter((device) => deps.isOnline(device.id));
+    const connected = candidates.filter((device) => isOnline(device.id));
     await store.deviceMaintenance.touch(
       connected.map((device) => device.id),
       clock.now(),
     );
     for (const device of candidates) {
-      if (deps.isOnline(device.id)) continue;
+      if (isOnline(device.id)) continue;
       const silentMs = now - device.lastContactAt.getTime();
       const deleteMinutes = effectiveDeleteMinutes(settings, device.maxOfflineMinutes);
       if (deleteMinutes !== null && silentMs >= deleteMinutes * MINUTE_MS) {

@@ -31,8 +31,8 @@ export interface DeviceMaintenanceRepository {
   markLost(id: string, at: Date): Promise<boolean>;
   /** Its agent reported a local uninstall. */
   markUninstalled(id: string, at: Date): Promise<void>;
-  /** Devices heard from since they were flagged lost are not lost any more; how many. */
-  clearReturned(): Promise<number>;
+  /** Devices heard from since they were flagged lost are not lost any more; which ones. */
+  clearReturned(): Promise<string[]>;
   /** The devices marked uninstalled (not deleted). */
   uninstalled(): Promise<string[]>;
   /** Clears the uninstalled mark: the agent was installed again with its identity. */
@@ -109,13 +109,16 @@ export function createDeviceMaintenanceRepository(
         .execute();
     },
     async clearReturned() {
-      const result = await db
-        .updateTable('devices')
-        .set({ lost_at: null })
+      const rows = await db
+        .selectFrom('devices')
+        .select('id')
         .where('lost_at', 'is not', null)
         .where(sql<boolean>`last_seen_at > lost_at`)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+        .execute();
+      const ids = rows.map((row) => row.id);
+      if (ids.length > 0)
+        await db.updateTable('devices').set({ lost_at: null }).where('id', 'in', ids).execute();
+      return ids;
     },
     async uninstalled() {
       const rows = await db

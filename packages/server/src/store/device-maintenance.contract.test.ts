@@ -104,9 +104,9 @@ function defineDeviceMaintenanceContract(
     it('clears the lost flag of devices heard from since, and the uninstalled mark on demand', async () => {
       const device = await addDevice(store, 'roamer');
       await store.deviceMaintenance.markLost(device.id, at(100));
-      assert.equal(await store.deviceMaintenance.clearReturned(), 0);
+      assert.deepEqual(await store.deviceMaintenance.clearReturned(), []);
       await store.deviceMaintenance.touch([device.id], at(200));
-      assert.equal(await store.deviceMaintenance.clearReturned(), 1);
+      assert.deepEqual(await store.deviceMaintenance.clearReturned(), [device.id]);
       assert.equal((await store.devices.find(device.id))?.lostAt, null);
 
       await store.deviceMaintenance.markUninstalled(device.id, at(300));
