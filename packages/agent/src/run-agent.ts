@@ -30,6 +30,8 @@ import { createBackoff } from './transport/backoff.js';
 import { openControlConnection, type ControlConnection } from './transport/control-connection.js';
 import { startControlLoop } from './transport/control-loop.js';
 import { createUpgrader, installedHome, type Upgrader } from './upgrade/upgrader.js';
+import { loadDeletionDeadline } from './maintenance/deletion-deadline.js';
+import type { SelfUninstallRequest } from './install/self-uninstall.js';
 
 /** The user has this long to answer a consent question; it must stay under the relay token's 60 s. */
 const DEFAULT_CONSENT_TIMEOUT_MS = 30_000;
@@ -65,6 +67,10 @@ export interface RunAgentOptions {
   installDir?: string;
   /** After an upgrade is installed (default: stop, then exit so the service starts the new version). */
   onUpgraded?: (agent: AgentHandle) => void;
+  /** Removes the agent from the device (default: `uninstallSelf`, loaded only then). */
+  uninstall?: (request: SelfUninstallRequest) => Promise<void>;
+  /** After it uninstalled itself (default: exit). */
+  onUninstalled?: () => void;
 }
 
 /** A running agent. */
@@ -177,6 +183,21 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     : undefined;
   let stopStats: CancelTimer | undefined;
   let stopPresence: CancelTimer | undefined;
+  let isUninstalling = false;
+  /** Stops everything, then removes the agent from the device (A-7: past its deadline). */
+  const uninstall = (reason: string): void => {
+    if (isUninstalling) return;
+    isUninstalling = true;
+    const remove = options.uninstall ?? uninstallSelfLazily;
+    void handle
+      .stop()
+      .then(() => remove({ reason, dataDir, log: (line) => log.warn(line) }))
+      .then(
+        () => (options.onUninstalled ?? exitAfterUninstall)(),
+        (error: unknown) => log.error({ err: error }, 'could not uninstall the agent'),
+      );
+  };
+  const deadline = await loadDeletionDeadline({ dataDir, clock, log, onDeadline: uninstall });
 
   const oem = createOemService({
     dataDir,
@@ -206,6 +227,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
         onWelcome: (welcome) => {
           current = connection;
           onAuthenticated();
+          deadline.onConnected();
+          deadline.onSettings(welcome.settings.maintenance);
           reportStats(connection, welcome.settings);
           stopPresence?.();
           stopPresence = startPresenceReporter({
@@ -223,7 +246,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
             log.error({ err: error }, 'cannot settle the last upgrade');
           });
         },
-        onSettings: (settings) => reportStats(connection, settings),
+        onSettings: (settings) => {
+          deadline.onSettings(settings.maintenance);
+          reportStats(connection, settings);
+        },
         onOffer: (offer, tlsFingerprint) =>
           sessions.offer(offer, { tlsFingerprint, send: connection.send }),
         onCancel: (cancel) => {
@@ -253,6 +279,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     openConnection,
     onConnectionChange: (isConnected) => {
       if (!isConnected) {
+        deadline.onDisconnected();
         stopStats?.();
         stopStats = undefined;
         stopPresence?.();
@@ -278,11 +305,24 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
       stopStats?.();
       stopStats = undefined;
       stopPresence?.();
+      await deadline.stop();
       unattended.stop();
       log.info('agent stopped');
     },
   };
+  deadline.start();
   return handle;
+}
+
+/** The uninstall code is loaded only when needed: the agent's memory has no margin. */
+async function uninstallSelfLazily(request: SelfUninstallRequest): Promise<void> {
+  const { uninstallSelf } = await import('./install/self-uninstall.js');
+  await uninstallSelf(request);
+}
+
+/** Uninstalled: nothing is left to run (the service manager does not start it again). */
+function exitAfterUninstall(): void {
+  process.exit(0);
 }
 
 /** The service manager (or the launcher's supervisor) starts the agent again: the new version. */

@@ -11,6 +11,7 @@ import { publicUrlCommand } from './commands/admin-public-url.js';
 import { upgradeCommands } from './commands/admin-upgrades.js';
 import { admissionCommands } from './commands/admin-admission.js';
 import { statisticsCommands } from './commands/admin-statistics.js';
+import { maintenanceCommands } from './commands/admin-maintenance.js';
 import { adminPortsCommand } from './commands/admin-ports.js';
 import { tlsCommands } from './commands/admin-tls.js';
 import { backupCommands } from './commands/backup.js';
@@ -57,6 +58,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...upgradeCommands,
   ...admissionCommands,
   ...statisticsCommands,
+  ...maintenanceCommands,
   ...serverKeyCommands,
   adminPortsCommand,
   ...tlsCommands,

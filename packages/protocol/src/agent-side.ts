@@ -22,6 +22,7 @@ export * from './agent/messages.js';
 export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
 export * from './agent/admission.js';
+export * from './agent/maintenance.js';
 export * from './relay/terminal-frames.js';
 export * from './relay/file-frames.js';
 export * from './oem/index.js';

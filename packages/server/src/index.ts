@@ -28,6 +28,10 @@ export { readAdmissionSettings, writeAdmissionSettings } from './devices/admissi
 export { readStatisticsSettings, writeStatisticsSettings } from './devices/statistics-settings.js';
 export { listGroupStatistics, writeGroupStatistics } from './devices/group-statistics.js';
 export { addUploadedBuild, removeUploadedBuild } from './upgrades/build-uploads.js';
+export {
+  readMaintenanceSettings,
+  writeMaintenanceSettings,
+} from './maintenance/maintenance-settings.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

@@ -7,6 +7,7 @@ import { PACKAGE_LAYOUT } from '@tether/protocol/agent-package';
 import { installPaths, onDisk, UNIT_NAME, type InstallPaths } from './install-paths.js';
 import { INSTALL_RECORD, readInstallRecord, type InstallRecord } from './install-record.js';
 import { deleteSystemAccount, isSystemdRunning, runSystem } from './system-commands.js';
+import { refuseRestrictedUninstall, reportLocalUninstall } from '../maintenance/local-uninstall.js';
 
 /** Options of {@link uninstallAgent}. */
 export interface UninstallAgentOptions {
@@ -18,6 +19,13 @@ export interface UninstallAgentOptions {
   /** Also remove the agent's identity (its data folder) and the install log. */
   isPurge: boolean;
   env: NodeJS.ProcessEnv;
+  /** Who runs it (A-8: restricted to root when the server says so); default: this process's. */
+  uid?: number;
+  /**
+   * The agent removes itself (its device was deleted, or its deletion deadline passed): neither
+   * the local-uninstall restriction nor the report to the server apply.
+   */
+  isByAgent?: boolean;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -55,8 +63,9 @@ async function stopUnit(options: UninstallAgentOptions, paths: InstallPaths): Pr
 /**
  * `tether-agent uninstall`: stops and disables the unit (when systemd runs), removes the
  * files, the unit, the autostart entry and the service account; `--purge` also removes the
- * agent's identity and the install log. The device stays in the console until an
- * administrator removes it. Resolves to the exit code.
+ * agent's identity and the install log. Before removing anything it tells the server (A-8),
+ * which marks the device uninstalled or removes it; refused for anyone but root when the
+ * administrator restricted local uninstall. Resolves to the exit code.
  *
  * @example
  * await uninstallAgent({ root: '/', isPurge: true, env: process.env, out, err });
@@ -65,7 +74,18 @@ export async function uninstallAgent(options: UninstallAgentOptions): Promise<nu
   const record = await findInstall(options);
   const { paths } = record;
   const disk = (path: string): string => onDisk(options.root, path);
+  const isByAgent = options.isByAgent === true;
+  if (!isByAgent)
+    await refuseRestrictedUninstall(disk(paths.dataDir), options.uid ?? process.getuid?.());
   await stopUnit(options, paths);
+  // After the unit stopped (its agent would otherwise reconnect and look reinstalled), before
+  // anything is removed (the report connects with the agent's identity).
+  if (!isByAgent)
+    options.out(
+      (await reportLocalUninstall(disk(paths.dataDir)))
+        ? 'Told the server that the agent is uninstalled.'
+        : 'Could not tell the server; the device will show offline, then lost.',
+    );
   for (const file of [paths.unitFile, paths.autostartFile]) {
     if (file && existsSync(disk(file))) {
       await rm(disk(file));
@@ -96,9 +116,7 @@ export async function uninstallAgent(options: UninstallAgentOptions): Promise<nu
       `Kept ${paths.dataDir} (device ${record.deviceId}'s identity) and ${paths.logFile}; --purge removes them.`,
     );
   }
-  options.out(
-    `Uninstalled. Device ${record.deviceId} stays in the console (offline) until an administrator removes it.`,
-  );
+  options.out(`Uninstalled device ${record.deviceId}.`);
   return 0;
 }
 

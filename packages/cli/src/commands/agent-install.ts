@@ -74,18 +74,22 @@ a tampered package or a refused override installs nothing. The log goes to
 export const agentUninstallCommand: Command = {
   name: 'agent uninstall',
   summary: 'Remove the installed agent: its unit, files and service account.',
-  usage: `tether-agent uninstall [--purge] [--install-dir DIR] [--root DIR]
+  usage: `tether-agent uninstall [--purge] [--install-dir DIR] [--root DIR] [--by-agent]
 
   --purge             also remove the agent's identity (/var/lib/tether-agent or
                       ~/.tether-agent) and the install log
+  --by-agent          the agent removes itself (device deleted, deletion deadline passed):
+                      no local-uninstall restriction, nothing reported to the server
   --install-dir DIR   the install to remove (default: the one this tether-agent runs from,
                       else /opt/tether-agent, else ~/.local/share/tether-agent)
   --root DIR          the system root it was installed under (as given to install)
 
-Stops and disables the unit when systemd runs. The device stays in the console (offline)
-until an administrator removes it.`,
+Stops and disables the unit when systemd runs, then tells the server, which marks the device
+uninstalled or removes it (admin console, Maintenance). When the administrator restricted local
+uninstall, only root may run it.`,
   options: {
     purge: { type: 'boolean' },
+    'by-agent': { type: 'boolean' },
     'install-dir': { type: 'string' },
     root: { type: 'string' },
   },
@@ -98,6 +102,7 @@ until an administrator removes it.`,
       ...(installDir ? { installDir: resolve(installDir) } : {}),
       ...(runningFrom ? { runningFrom } : {}),
       isPurge: input.values['purge'] === true,
+      isByAgent: input.values['by-agent'] === true,
       env: input.env,
       out: input.out,
       err: (line) => void process.stderr.write(`${line}\n`),

@@ -7,6 +7,7 @@ import { AssistanceMode, SessionRights } from '../api/assistance.js';
 import { SessionKind } from '../api/sessions.js';
 import { ServerProofMode } from '../identity/proofs.js';
 import { UnattendedAccessId } from '../api/unattended.js';
+import { AgentMaintenance, AgentUninstalled } from './maintenance.js';
 import { OemReplyMessage, OemRequestMessage, RemoteControlId } from './oem-messages.js';
 
 /** Path of the agents' control channel (WebSocket). */
@@ -156,6 +157,7 @@ export const AgentMessage = z.discriminatedUnion('type', [
   AgentUnattendedTurnedOff,
   AgentKeyPinned,
   AgentUpgradeStatus,
+  AgentUninstalled,
   OemReplyMessage,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
@@ -207,7 +209,11 @@ export const ServerCertificate = z.object({
 });
 
 /** Settings an agent follows; sent on connect and whenever an administrator changes them. */
-export const AgentSettings = z.object({ statistics: StatisticsSettings });
+export const AgentSettings = z.object({
+  statistics: StatisticsSettings,
+  /** The device's deletion deadline and local uninstall rule (A-7, A-8); absent: older server. */
+  maintenance: AgentMaintenance.optional(),
+});
 export type AgentSettings = z.infer<typeof AgentSettings>;
 
 /** Authentication succeeded. */

@@ -86,6 +86,10 @@ export const AuditAction = z.enum([
   'audit.pruned',
   /** An agent sent messages far faster than allowed and was disconnected. */
   'device.rate_limited',
+  /** Maintenance flagged a device lost: offline past the lost threshold (`details.lastSeenAt`, A-7). */
+  'device.lost',
+  /** The agent was uninstalled on the device (`details.outcome`: marked or removed, A-8). */
+  'device.uninstalled',
   /** An administrator asked for agent upgrades (`target`: the group or device count; `details.version`). */
   'upgrade.requested',
   /** An agent runs the version it was upgraded to (`details`: from, to). */

@@ -30,6 +30,7 @@ import { portEndpoints } from './ports.js';
 import { backupEndpoints } from './backups.js';
 import { tlsEndpoints } from './tls.js';
 import { admissionEndpoints } from './admission.js';
+import { maintenanceEndpoints } from './maintenance.js';
 import { notificationEndpoints } from './notifications.js';
 import { agentPackageEndpoints } from './agent-packages.js';
 import { publicUrlEndpoints } from './public-url.js';
@@ -65,6 +66,7 @@ export * from './ports.js';
 export * from './backups.js';
 export * from './tls.js';
 export * from './admission.js';
+export * from './maintenance.js';
 export * from './notifications.js';
 export * from './agent-packages.js';
 export * from './public-url.js';
@@ -122,4 +124,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(publicUrlEndpoints),
   ...Object.values(upgradeEndpoints),
   ...Object.values(admissionEndpoints),
+  ...Object.values(maintenanceEndpoints),
 ];

@@ -28,6 +28,7 @@ import { notificationAdminRoutes } from '../http/routes/notification-routes.js';
 import { upgradeAdminRoutes } from '../upgrades/upgrade-routes.js';
 import { buildAdminRoutes } from '../upgrades/build-routes.js';
 import { admissionAdminRoutes } from './admission-routes.js';
+import { maintenanceAdminRoutes } from '../maintenance/maintenance-routes.js';
 
 /**
  * The admin listener's endpoints, one registration function per area (each keeps its routes in
@@ -56,6 +57,7 @@ const ADMIN_ROUTES: readonly ((
   upgradeAdminRoutes,
   buildAdminRoutes,
   admissionAdminRoutes,
+  maintenanceAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

@@ -60,6 +60,9 @@ import { startChannelSweeper } from './sweeper.js';
 import { createAgentBuilds } from '../agent-packages/agent-builds-store.js';
 import { createAgentPackages } from '../agent-packages/agent-package-service.js';
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
+import { deleteDevice } from '../devices/delete-device.js';
+import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
+import { recordLocalUninstall } from '../maintenance/local-uninstall.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
@@ -301,6 +304,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: () => bound.port ?? config.listen.port,
   });
   const agentSettings = createAgentSettings({ store, presence, clock });
+  // Called only once `context` exists (the sweep's first run is minutes after the start).
+  const deleteByMaintenance = (deviceId: string): Promise<void> =>
+    deleteDevice(context, deviceId, { by: 'maintenance' });
+  const maintenance = createMaintenanceSweep({
+    ...{ store, clock, presence, notifications, audit, log },
+    deleteDevice: deleteByMaintenance,
+  });
   const context: ServerContext = {
     config,
     store,
@@ -357,6 +367,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     notifications,
     listeners,
     upgrades,
+    maintenance,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicAddress,
@@ -406,6 +417,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onConsentPending: (deviceId, sessionId, expiresAt) =>
       sessions.onConsentPending(deviceId, sessionId, expiresAt),
     onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),
+    onUninstalled: async (deviceId, { sourceAddress }) => {
+      await recordLocalUninstall(
+        { store, clock, audit, deleteDevice: deleteByMaintenance },
+        { deviceId, sourceAddress },
+      );
+      presence.events.emit({ type: 'maintenance', deviceId });
+    },
     onUnattendedTurnedOff: (deviceId, report) =>
       tasks.run('revoke unattended access turned off at the device', () =>
         unattended.turnedOffAtDevice(deviceId, report),
@@ -436,6 +454,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   tls.serve(userApp.server);
   tls.serve(admin.app.server);
   tls.start();
+  maintenance.start();
   const sweeper = startChannelSweeper({
     channels: sockets.channels,
     clock,
@@ -485,6 +504,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // 3. Background jobs.
     sweeper.stop();
     upgrades.stop();
+    await maintenance.stop();
     tls.stop();
     unattended.stop();
     await retention.stop();

@@ -24,6 +24,7 @@ import type { Logger } from '../logging.js';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import type { AgentLink, DevicePresence } from './device-presence.js';
+import type { AgentSettingsSubject } from './agent-settings.js';
 import { createStatsReporter, type StatsReporter } from './stats-reporter.js';
 import { createUserPresenceReporter, type UserPresenceReporter } from './user-presence-reporter.js';
 
@@ -51,7 +52,7 @@ export interface AgentChannelDeps {
   behindProxy(): boolean;
   heartbeatSec: number;
   /** The settings of one agent: the fleet's, or its group's where the group has its own. */
-  settings(device: { deviceId: string; group: string }): Promise<AgentSettings>;
+  settings(device: AgentSettingsSubject): Promise<AgentSettings>;
   onSessionRefused(deviceId: string, sessionId: string, error: ErrorBody): void;
   onDisconnected(deviceId: string): void;
   onOemReply(deviceId: string, reply: MessageOf<AgentMessage, 'oem.reply'>): void;
@@ -73,6 +74,11 @@ export interface AgentChannelDeps {
   onUnattendedReply?(deviceId: string, reply: MessageOf<AgentMessage, 'unattended.reply'>): void;
   /** The agent reported the progress or end of an upgrade (A-6). */
   onUpgradeStatus?(deviceId: string, status: MessageOf<AgentMessage, 'upgrade.status'>): void;
+  /**
+   * The agent is being uninstalled on the device (A-8); the channel closes once this resolves
+   * (the agent's files are going).
+   */
+  onUninstalled?(deviceId: string, report: { sourceAddress: string }): Promise<void>;
   /** The user at the device turned unattended access off (M-2). */
   onUnattendedTurnedOff?(
     deviceId: string,
@@ -305,6 +311,13 @@ export class AgentChannel implements AgentLink {
     return Promise.resolve();
   }
 
+  /** @internal Dispatch target: the agent is being uninstalled on the device (A-8). */
+  async onDeviceUninstalled(message: MessageOf<AgentMessage, 'device.uninstalled'>): Promise<void> {
+    this.expect('ready', message.type);
+    await this.deps.onUninstalled?.(this.id, { sourceAddress: this.socket.remoteAddress });
+    this.close(1000, 'Uninstalled on the device.');
+  }
+
   /** @internal Dispatch target: the agent re-pinned after a `key.handover` (S-6). */
   async onKeyPinned(message: MessageOf<AgentMessage, 'key.pinned'>): Promise<void> {
     this.expect('ready', message.type);
@@ -348,6 +361,7 @@ export class AgentChannel implements AgentLink {
     const handshake: Handshake = {
       publicKey: device.publicKey,
       group: device.group,
+      maxOfflineMinutes: device.maxOfflineMinutes,
       inventory: message.inventory,
       agentNonce: message.agentNonce,
       serverNonce: randomBytes(32).toString('base64url'),
@@ -419,7 +433,11 @@ export class AgentChannel implements AgentLink {
     this.send({
       type: 'welcome',
       deviceId: device.id,
-      settings: await this.deps.settings({ deviceId: device.id, group: handshake.group }),
+      settings: await this.deps.settings({
+        deviceId: device.id,
+        group: handshake.group,
+        maxOfflineMinutes: handshake.maxOfflineMinutes,
+      }),
       heartbeatSec: this.deps.heartbeatSec,
       remoteControlId: await this.deps.remoteControlId?.(device.id),
     });
@@ -444,6 +462,8 @@ interface Handshake {
   serverKey: string;
   /** The device's group: its statistics settings may be the group's own (A-5). */
   group: string;
+  /** Its own maximum offline time: its agent's deletion deadline (A-7). */
+  maxOfflineMinutes: number | null;
 }
 
 /** One handler per message type, shared by every channel (none allocated per connection). */
@@ -465,4 +485,5 @@ const handlers: {
   'unattended.turned_off': (channel, message) => channel.onUnattendedTurnedOff(message),
   'key.pinned': (channel, message) => channel.onKeyPinned(message),
   'upgrade.status': (channel, message) => channel.onUpgradeStatus(message),
+  'device.uninstalled': (channel, message) => channel.onDeviceUninstalled(message),
 };

@@ -37,6 +37,10 @@ function link(deviceId: string): AgentLink & { sent: ServerMessage[] } {
   };
 }
 
+/** The statistics settings a welcome of a device of `group` carries. */
+const statisticsOf = async (settings: ReturnType<typeof createAgentSettings>, group: string) =>
+  (await settings.of({ deviceId: 'any', group, maxOfflineMinutes: null })).statistics;
+
 const intervals = (agent: { sent: ServerMessage[] }) =>
   agent.sent.map((message) => (message.type === 'settings' ? message.settings.statistics : null));
 
@@ -55,8 +59,8 @@ test("a group's agents get its own statistics settings, the others the fleet's, 
   presence.connect(deskLink);
   const settings = createAgentSettings({ store, presence, clock: new TestClock() });
 
-  assert.deepEqual(await settings.of({ group: 'kiosks' }), { statistics: own });
-  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: fleet });
+  assert.deepEqual(await statisticsOf(settings, 'kiosks'), own);
+  assert.deepEqual(await statisticsOf(settings, 'office'), fleet);
   await settings.push({ group: 'KIOSKS' });
   assert.deepEqual(intervals(kioskLink), [own]);
   assert.deepEqual(intervals(deskLink), []);
@@ -74,12 +78,12 @@ test('welcomes reuse the settings read for a second; a push reads them afresh', 
   const first = { intervalSec: 30, enabled: ['cpu' as const] };
   const second = { intervalSec: 60, enabled: ['memory' as const] };
   await writeStatisticsSettings(store, first);
-  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: first });
+  assert.deepEqual(await statisticsOf(settings, 'office'), first);
   await writeStatisticsSettings(store, second); // headless: no push
-  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: first });
+  assert.deepEqual(await statisticsOf(settings, 'office'), first);
   clock.advance(1000);
-  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: second });
+  assert.deepEqual(await statisticsOf(settings, 'office'), second);
   await writeStatisticsSettings(store, first);
   await settings.push();
-  assert.deepEqual(await settings.of({ group: 'office' }), { statistics: first });
+  assert.deepEqual(await statisticsOf(settings, 'office'), first);
 });

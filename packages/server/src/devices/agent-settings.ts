@@ -1,5 +1,6 @@
-import type { AgentSettings } from '@tether/protocol';
+import type { AgentSettings, MaintenanceSettings } from '@tether/protocol';
 import type { Clock } from '../clock.js';
+import { agentMaintenance, readMaintenanceSettings } from '../maintenance/maintenance-settings.js';
 import type { Store } from '../store/store.js';
 import type { DevicePresence } from './device-presence.js';
 import { statisticsResolver, type StatisticsResolver } from './group-statistics.js';
@@ -13,9 +14,23 @@ export interface SettingsAudience {
   deviceIds?: readonly string[];
 }
 
+/** What the settings of one agent depend on. */
+export interface AgentSettingsSubject {
+  deviceId: string;
+  group: string;
+  /** The device's own maximum offline time (ephemeral: 5); null: the fleet's threshold. */
+  maxOfflineMinutes: number | null;
+}
+
+interface FleetSettings {
+  statistics: StatisticsResolver;
+  maintenance: MaintenanceSettings;
+}
+
 /**
- * The settings each agent gets (`welcome`, then `settings` on every change): the fleet's, with
- * its group's own statistics settings where the group has some (A-5).
+ * The settings each agent gets (`welcome`, then `settings` on every change): the fleet's
+ * statistics, or its group's own where the group has some (A-5), and its own deletion deadline
+ * (A-7: its maximum offline time, else the fleet's delete threshold).
  *
  * @example
  * const agentSettings = createAgentSettings({ store, presence, clock });
@@ -27,44 +42,62 @@ export function createAgentSettings(deps: {
   clock: Clock;
 }) {
   const { store, presence, clock } = deps;
-  let cached: { at: number; resolver: Promise<StatisticsResolver> } | undefined;
+  let cached: { at: number; fleet: Promise<FleetSettings> } | undefined;
+  const readFleet = async (): Promise<FleetSettings> => {
+    const [statistics, maintenance] = await Promise.all([
+      statisticsResolver(store),
+      readMaintenanceSettings(store),
+    ]);
+    return { statistics, maintenance };
+  };
   /**
    * Read at most once a second for all welcomes: a reconnect storm admits a thousand agents a
    * second, and each would otherwise read the settings. A change through the API is pushed
    * (and read afresh); one written headless reaches the next agents within the second.
    */
-  const resolver = (isFresh = false): Promise<StatisticsResolver> => {
+  const fleet = (isFresh = false): Promise<FleetSettings> => {
     const at = clock.now().getTime();
     if (isFresh || !cached || at - cached.at >= CACHE_MS) {
-      const next = statisticsResolver(store);
-      cached = { at, resolver: next };
+      const next = readFleet();
+      cached = { at, fleet: next };
       next.catch(() => {
-        if (cached?.resolver === next) cached = undefined; // a failed read is not remembered
+        if (cached?.fleet === next) cached = undefined; // a failed read is not remembered
       });
     }
-    return cached.resolver;
+    return cached.fleet;
   };
   return {
-    async of(device: { group: string }): Promise<AgentSettings> {
-      const statistics = await resolver();
-      return { statistics: statistics.of(device.group) };
+    async of(device: AgentSettingsSubject): Promise<AgentSettings> {
+      const { statistics, maintenance } = await fleet();
+      return {
+        statistics: statistics.of(device.group),
+        maintenance: agentMaintenance(maintenance, device.maxOfflineMinutes),
+      };
     },
 
     /** Sends the settings to the connected agents of the audience (all when none is given). */
     async push(audience: SettingsAudience = {}): Promise<void> {
-      const statistics = await resolver(true);
+      // A few queries for the fleet, not one per agent: few devices have their own limit.
+      const [{ statistics, maintenance }, ownLimits] = await Promise.all([
+        fleet(true),
+        store.deviceMaintenance.ownOfflineLimits(),
+      ]);
       const wanted = audience.deviceIds && new Set(audience.deviceIds);
       const group = audience.group?.toLowerCase();
+      const settingsOf = (deviceId: string, deviceGroup: string): AgentSettings => ({
+        statistics: statistics.of(deviceGroup),
+        maintenance: agentMaintenance(maintenance, ownLimits.get(deviceId) ?? null),
+      });
       for (const link of presence.all()) {
         if (wanted && !wanted.has(link.deviceId)) continue;
-        // Without group settings the whole fleet gets the same: no device is read.
+        // Without group settings the whole fleet gets the same statistics: no device is read.
         if (statistics.isUniform && group === undefined) {
-          link.send({ type: 'settings', settings: { statistics: statistics.of('') } });
+          link.send({ type: 'settings', settings: settingsOf(link.deviceId, '') });
           continue;
         }
         const device = await store.devices.find(link.deviceId);
         if (!device || (group !== undefined && device.group.toLowerCase() !== group)) continue;
-        link.send({ type: 'settings', settings: { statistics: statistics.of(device.group) } });
+        link.send({ type: 'settings', settings: settingsOf(link.deviceId, device.group) });
       }
     },
   };

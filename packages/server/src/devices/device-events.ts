@@ -16,6 +16,8 @@ export type DeviceEvent =
   | { type: 'user-presence'; deviceId: string; presence: UserPresenceReport }
   /** An administrator moved it to another group. */
   | { type: 'moved'; deviceId: string }
+  /** Maintenance flagged it lost or not any more, or its agent reported a local uninstall. */
+  | { type: 'maintenance'; deviceId: string }
   /** An unattended access was turned on for it (M-2). */
   | { type: 'unattended-on'; deviceId: string; accessId: string; mode: UnattendedAccessMode }
   /** A technician connected through its access, or the last session under it ended. */

@@ -40,3 +40,21 @@ export function newAddressNotice(username: string, sourceAddress: string): Notif
     details: { username, sourceAddress },
   };
 }
+
+/** `agent.lost`: a device was offline past the lost threshold (see maintenance/maintenance-sweep.ts). */
+export function agentLostNotice(device: {
+  id: string;
+  name: string;
+  group: string;
+  lastContactAt: Date;
+  lostAfterDays: number;
+}): Notification {
+  const { id, name, group, lastContactAt, lostAfterDays } = device;
+  const lastContact = lastContactAt.toISOString();
+  return {
+    kind: 'agent.lost',
+    subject: `Device ${name} is lost`,
+    text: `${name} (group ${group}) has not connected for more than ${lostAfterDays} days; it was last heard from at ${lastContact}. It is flagged lost in the console until it connects again. If it is gone for good, delete it there (device ${id}).`,
+    details: { deviceId: id, name, group, lastContactAt: lastContact, lostAfterDays },
+  };
+}

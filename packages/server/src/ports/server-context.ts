@@ -33,6 +33,7 @@ import type { AgentPackages } from '../agent-packages/agent-package-service.js';
 import type { AgentBuilds } from './agent-builds.js';
 import type { SettingsAudience } from '../devices/agent-settings.js';
 import type { UpgradeService } from '../upgrades/upgrade-service.js';
+import type { MaintenanceSweep } from '../maintenance/maintenance-sweep.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -86,6 +87,8 @@ export interface ServerContext {
   listeners: ListenerBoard;
   /** Agent upgrades (A-6, S-12): settings, scheduler, throttled downloads, progress. */
   upgrades: UpgradeService;
+  /** Fleet maintenance (A-7): lost and delete thresholds, swept every minute. */
+  maintenance: MaintenanceSweep;
   /**
    * Pushes new agent settings to the connected agents: all of them, or only those of a group
    * or of some devices (a group's own statistics settings changed, a device moved).

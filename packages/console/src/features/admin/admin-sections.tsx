@@ -13,6 +13,7 @@ import { NotificationsSection } from './notifications-section.js';
 import { PublicUrlSection } from './public-url-section.js';
 import { UpgradesSection } from './upgrades-section.js';
 import { AdmissionSection } from './admission-section.js';
+import { MaintenanceSection } from './maintenance-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -42,4 +43,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'public-url', label: 'Public address', render: () => <PublicUrlSection /> },
   { name: 'upgrades', label: 'Agent upgrades', render: () => <UpgradesSection /> },
   { name: 'admission', label: 'Agent admission', render: () => <AdmissionSection /> },
+  { name: 'maintenance', label: 'Maintenance', render: () => <MaintenanceSection /> },
 ];

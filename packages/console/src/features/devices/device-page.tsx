@@ -24,6 +24,7 @@ import { NotAllowed } from '../../components/not-allowed.js';
 import { isViewOnlyDesktop, missingRight, missingSessionRight } from './device-rights.js';
 import { DeviceInstallFacts } from './device-install-facts.js';
 import { DeviceUpgradePanel } from './device-upgrade-panel.js';
+import { DeviceMaintenanceFacts } from './device-maintenance-facts.js';
 
 function DeviceDetails({
   device,
@@ -55,6 +56,7 @@ function DeviceDetails({
         {visibleText(device.group)} <MoveDevice device={device} onMoved={onMoved} />
       </dd>
       <DeviceInstallFacts device={device} />
+      <DeviceMaintenanceFacts device={device} />
       <dt>Agent version</dt>
       <dd className="mono">{visibleText(device.agentVersion)}</dd>
       <dt>Enrolled</dt>

@@ -1,0 +1,120 @@
+import type { AgentMaintenance } from '@tether/protocol/agent';
+import type { Logger } from 'pino';
+import type { CancelTimer, Clock } from '../clock.js';
+import {
+  readMaintenanceRecord,
+  writeMaintenanceRecord,
+  type MaintenanceRecord,
+} from './maintenance-file.js';
+
+/**
+ * Timers are re-armed at least this often: Node fires a timer of more than 2³¹ ms (24.8 days)
+ * at once, and a machine that slept sees its timers late; re-checking the wall clock copes
+ * with both. While connected, the last contact is saved this often too (a power cut then
+ * costs at most this much of the deadline).
+ */
+const CHECK_MS = 60 * 60_000;
+
+/** See {@link loadDeletionDeadline}. */
+export interface DeletionDeadline {
+  /** Starts counting (disconnected): a deadline that passed while the agent was stopped fires now. */
+  start(): void;
+  /** The server welcomed the agent (or it is still connected): the deadline does not run. */
+  onConnected(): void;
+  /** The connection ended: the deadline runs from now. */
+  onDisconnected(): void;
+  /** What the server says now (`AgentSettings.maintenance`); absent from older servers. */
+  onSettings(maintenance: AgentMaintenance | undefined): void;
+  /** Stops the timer; resolves once the last save landed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The agent's own deletion deadline (A-7): the server tells it how long it may stay out of
+ * contact (`deleteAfterOfflineMinutes`, the device's limit or the fleet's delete threshold);
+ * the agent saves that and its last contact in its data folder and, once the deadline passes
+ * without contact, calls `onDeadline` (which uninstalls it) — while it keeps trying to
+ * reconnect, after a restart, and even if it never reaches the server again.
+ *
+ * @example
+ * const deadline = await loadDeletionDeadline({ dataDir, clock, log, onDeadline: (reason) => uninstall(reason) });
+ * deadline.start();
+ * // welcome → deadline.onConnected(); deadline.onSettings(welcome.settings.maintenance)
+ */
+export async function loadDeletionDeadline(options: {
+  dataDir: string;
+  clock: Clock;
+  log: Logger;
+  onDeadline: (reason: string) => void;
+}): Promise<DeletionDeadline> {
+  const { clock, log, dataDir } = options;
+  let record: MaintenanceRecord | undefined = await readMaintenanceRecord(dataDir);
+  let isConnected = false;
+  let hasFired = false;
+  let cancel: CancelTimer | undefined;
+  /** Saves one after another, so an older one never lands last. */
+  let saving: Promise<void> = Promise.resolve();
+
+  const save = (): void => {
+    if (!record) return;
+    const snapshot = { ...record };
+    saving = saving
+      .then(() => writeMaintenanceRecord(dataDir, snapshot))
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'cannot save the last contact with the server');
+      });
+  };
+  const fire = (minutes: number): void => {
+    hasFired = true;
+    const reason = `no contact with the server for more than ${minutes} minutes (its deletion deadline)`;
+    log.warn({ deleteAfterOfflineMinutes: minutes }, 'deletion deadline passed; uninstalling');
+    options.onDeadline(reason);
+  };
+  /** While disconnected: fire when the deadline passed, else look again before it. */
+  const arm = (): void => {
+    cancel?.();
+    cancel = undefined;
+    const minutes = record?.deleteAfterOfflineMinutes ?? null;
+    if (isConnected || hasFired || !record || minutes === null) return;
+    const remainingMs = record.lastContactAt + minutes * 60_000 - clock.now().getTime();
+    if (remainingMs <= 0) {
+      fire(minutes);
+      return;
+    }
+    cancel = clock.setTimer(arm, Math.min(remainingMs, CHECK_MS));
+  };
+  /** While connected: the last contact is now, saved now and then. */
+  const keepContact = (): void => {
+    cancel?.();
+    if (record) record.lastContactAt = clock.now().getTime();
+    save();
+    cancel = clock.setTimer(keepContact, CHECK_MS);
+  };
+
+  return {
+    start: arm,
+    onConnected() {
+      isConnected = true;
+      keepContact();
+    },
+    onDisconnected() {
+      if (!isConnected) return;
+      isConnected = false;
+      if (record) record.lastContactAt = clock.now().getTime();
+      save();
+      arm();
+    },
+    onSettings(maintenance) {
+      if (!maintenance) return;
+      record = { lastContactAt: clock.now().getTime(), ...maintenance };
+      save();
+      if (isConnected) keepContact();
+      else arm();
+    },
+    async stop() {
+      cancel?.();
+      cancel = undefined;
+      await saving;
+    },
+  };
+}
