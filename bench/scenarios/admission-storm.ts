@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DeviceList } from '@tether/protocol';
 import { HttpsClient } from '../../test/support/https-client.js';
 import type { Cleanup } from '../lib/cleanup.js';
-import { readCpuMs } from '../lib/proc-stats.js';
+import { readCpuMs, readListenOverflows } from '../lib/proc-stats.js';
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
 import { summarize, type Summary } from '../lib/summary.js';
 import { startFleet } from './fleet.js';
@@ -27,7 +27,13 @@ export interface AdmissionStormResult {
   /** Agent connections the new process answered 503 (come back later), and admitted. */
   deferred: number;
   admitted: number;
+  /** CPU the new server process used from listening until the storm ended (its start left out). */
   serverCpuMs: number;
+  /**
+   * Connections the kernel dropped during the storm because an accept queue was full (this
+   * network namespace, all listeners): SYNs the agents had to send again.
+   */
+  listenOverflows: number;
   /** The technician's sign-in on the new process, during the storm. */
   signInMs: number | null;
   /** Console API calls, one after another from listening until all agents are back. */
@@ -143,10 +149,12 @@ export async function measureAdmissionStorm(
   const deviceId =
     (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList).devices[0]?.id ?? '';
 
+  const overflowsBefore = await readListenOverflows();
   const killedAt = performance.now();
   await server.kill();
   await server.restart();
   const listeningAt = performance.now();
+  const startCpuMs = await readCpuMs(server.pid());
   const since = (): number => Math.round(performance.now() - listeningAt);
   let online = 0;
   const technician = technicianDuring(
@@ -166,7 +174,8 @@ export async function measureAdmissionStorm(
   timeline.push([since(), online]);
   const { signInMs, api } = await technician;
   const counts = await admissions(server);
-  const serverCpuMs = await readCpuMs(server.pid());
+  const serverCpuMs = (await readCpuMs(server.pid())) - startCpuMs;
+  const listenOverflows = (await readListenOverflows()) - overflowsBefore;
   const target = { maxAfterListenMs: 20_000, maxFailed: 0, maxApiP99Ms: 200 };
   const failed = agents - online;
   return {
@@ -181,6 +190,7 @@ export async function measureAdmissionStorm(
     failed,
     ...counts,
     serverCpuMs,
+    listenOverflows,
     signInMs: signInMs === null ? null : Math.round(signInMs),
     api,
     timeline,
@@ -235,6 +245,7 @@ export function admissionStormRows(result: AdmissionStormResult): Row[] {
       '',
     ],
     ['o', 'server CPU during the storm', ms(result.serverCpuMs), '', ''],
+    ['o', 'SYNs dropped, accept queue full', String(result.listenOverflows), '', ''],
     ['o', 'first connection of the fleet (also admitted)', ms(result.initialConnectMs), '', ''],
   ];
 }
