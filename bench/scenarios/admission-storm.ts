@@ -4,12 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DeviceList } from '@tether/protocol';
 import { HttpsClient } from '../../test/support/https-client.js';
 import type { Cleanup } from '../lib/cleanup.js';
-import { readCpuMs } from '../lib/proc-stats.js';
+import { readCpuMs, readListenOverflows } from '../lib/proc-stats.js';
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
 import { summarize, type Summary } from '../lib/summary.js';
 import { startFleet } from './fleet.js';
 
-/** Result of scenario (n). */
+/** Result of scenario (o). */
 export interface AdmissionStormResult {
   agents: number;
   workers: number;
@@ -27,7 +27,18 @@ export interface AdmissionStormResult {
   /** Agent connections the new process answered 503 (come back later), and admitted. */
   deferred: number;
   admitted: number;
+  /** CPU the new server process used from listening until the storm ended (its start left out). */
   serverCpuMs: number;
+  /**
+   * Connections the kernel dropped during the storm because an accept queue was full (this
+   * network namespace, all listeners): SYNs the agents had to send again.
+   */
+  listenOverflows: number;
+  /**
+   * CPU the fleet's worker processes used over the same time: the load generator shares the
+   * machine's cores with the server, and can be what sets the pace.
+   */
+  fleetCpuMs: { whileRestarting: number; duringStorm: number };
   /** The technician's sign-in on the new process, during the storm. */
   signInMs: number | null;
   /** Console API calls, one after another from listening until all agents are back. */
@@ -38,8 +49,13 @@ export interface AdmissionStormResult {
   passed: boolean;
 }
 
-const DEADLINE_MS = 120_000;
+/**
+ * How long the storm is waited for after the restart: long enough to tell an agent that is
+ * late (a loaded machine: 50 agents a second were seen) from one that is lost (the stall).
+ */
+const deadlineMs = (agents: number): number => Math.max(300_000, agents * 40);
 const INITIAL_DEADLINE_MS = 300_000;
+const POLL_MS = 250;
 
 /** Reads a labelled sample of the server's `/metrics`. */
 async function admissions(server: ServerProcess): Promise<{ admitted: number; deferred: number }> {
@@ -91,7 +107,7 @@ async function technicianDuring(
 }
 
 /**
- * Scenario (n), A-13: `agents` real agents (the workers of (b)) connected to a server whose
+ * Scenario (o), A-13: `agents` real agents (the workers of (b)) connected to a server whose
  * admission rate is `admissionRate`; SIGKILL, restart on the same ports and data dir, and time
  * until all are back, while a technician signs in and uses the console API.
  *
@@ -138,29 +154,39 @@ export async function measureAdmissionStorm(
   const deviceId =
     (await server.admin.request('GET', '/api/v1/devices')).json(DeviceList).devices[0]?.id ?? '';
 
+  const overflowsBefore = await readListenOverflows();
+  const fleetCpuBefore = await fleet.cpuMs();
   const killedAt = performance.now();
   await server.kill();
   await server.restart();
   const listeningAt = performance.now();
+  const startCpuMs = await readCpuMs(server.pid());
+  const fleetCpuAtListen = await fleet.cpuMs();
   const since = (): number => Math.round(performance.now() - listeningAt);
   let online = 0;
   const technician = technicianDuring(
     server,
     deviceId,
-    () => online >= agents || since() > DEADLINE_MS,
+    () => online >= agents || since() > deadlineMs(agents),
   );
   const timeline: [number, number][] = [];
-  while (online < agents && since() < DEADLINE_MS) {
+  while (online < agents && since() < deadlineMs(agents)) {
     online = await server.devicesOnline().catch(() => online);
     if (timeline.length === 0 || since() - (timeline.at(-1)?.[0] ?? 0) >= 500)
       timeline.push([since(), online]);
-    if (online < agents) await sleep(100);
+    // Not faster: each /metrics answer walks every open handle (15,000 sockets) in the server.
+    if (online < agents) await sleep(POLL_MS);
   }
   const afterListenMs = online >= agents ? since() : null;
   timeline.push([since(), online]);
   const { signInMs, api } = await technician;
   const counts = await admissions(server);
-  const serverCpuMs = await readCpuMs(server.pid());
+  const serverCpuMs = (await readCpuMs(server.pid())) - startCpuMs;
+  const listenOverflows = (await readListenOverflows()) - overflowsBefore;
+  const fleetCpuMs = {
+    whileRestarting: fleetCpuAtListen - fleetCpuBefore,
+    duringStorm: (await fleet.cpuMs()) - fleetCpuAtListen,
+  };
   const target = { maxAfterListenMs: 20_000, maxFailed: 0, maxApiP99Ms: 200 };
   const failed = agents - online;
   return {
@@ -175,6 +201,8 @@ export async function measureAdmissionStorm(
     failed,
     ...counts,
     serverCpuMs,
+    listenOverflows,
+    fleetCpuMs,
     signInMs: signInMs === null ? null : Math.round(signInMs),
     api,
     timeline,
@@ -192,7 +220,7 @@ type Row = [scenario: string, metric: string, measured: string, target: string, 
 const ms = (value: number | null): string => (value === null ? 'n/a' : `${Math.round(value)} ms`);
 const verdict = (isMet: boolean): string => (isMet ? 'PASS' : 'FAIL');
 
-/** The table rows of scenario (n). */
+/** The table rows of scenario (o). */
 export function admissionStormRows(result: AdmissionStormResult): Row[] {
   const { target } = result;
   return [
@@ -229,6 +257,14 @@ export function admissionStormRows(result: AdmissionStormResult): Row[] {
       '',
     ],
     ['o', 'server CPU during the storm', ms(result.serverCpuMs), '', ''],
+    ['o', 'SYNs dropped, accept queue full', String(result.listenOverflows), '', ''],
+    [
+      'o',
+      'fleet workers CPU while the server restarted / during the storm',
+      `${ms(result.fleetCpuMs.whileRestarting)} / ${ms(result.fleetCpuMs.duringStorm)}`,
+      '',
+      '',
+    ],
     ['o', 'first connection of the fleet (also admitted)', ms(result.initialConnectMs), '', ''],
   ];
 }

@@ -8,8 +8,14 @@ import { tlsFingerprint } from './tls-fingerprint.js';
 export interface AgentSocketOptions {
   /** Largest message accepted, in bytes. */
   maxPayload: number;
-  /** Gives up when the TLS + HTTP upgrade takes longer than this. */
+  /** Gives up when the connection, TLS and the HTTP upgrade stay silent longer than this. */
   handshakeTimeoutMs?: number;
+  /**
+   * Gives up sooner when not even the TCP connection is up by then (default: only the handshake
+   * timeout applies). Once it is up the agent is queued at the server, and leaving then only
+   * queues it again behind everyone else (see the control connection).
+   */
+  connectTimeoutMs?: number;
   /**
    * Called with the fingerprint of the certificate seen on this socket once TLS is up, before
    * the HTTP upgrade request is sent; return false to abandon the connection.
@@ -68,6 +74,8 @@ export function openAgentSocket(url: URL, options: AgentSocketOptions): WebSocke
     // the certificate.
     finishRequest: (request) => {
       request.once('socket', (tcp: Socket) => {
+        if (options.connectTimeoutMs !== undefined && tcp.connecting)
+          limitConnect(tcp, options.connectTimeoutMs, (error) => request.destroy(error));
         tcp.once('secureConnect', () => {
           if (isAccepted(tcp, options.onFingerprint)) request.end();
           else request.destroy(new Error('server identity mismatch (unexpected TLS certificate)'));
@@ -76,6 +84,17 @@ export function openAgentSocket(url: URL, options: AgentSocketOptions): WebSocke
     },
   });
   return socket;
+}
+
+/** Calls `abort` when `tcp` has not connected within `timeoutMs`. */
+function limitConnect(tcp: Socket, timeoutMs: number, abort: (error: Error) => void): void {
+  const timer = setTimeout(
+    () => abort(new Error(`no TCP connection to the server within ${timeoutMs / 1000} s`)),
+    timeoutMs,
+  );
+  const stop = (): void => clearTimeout(timer);
+  tcp.once('connect', stop);
+  tcp.once('close', stop);
 }
 
 function isAccepted(socket: Socket, onFingerprint: (fingerprint: string) => boolean): boolean {

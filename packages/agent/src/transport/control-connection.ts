@@ -66,6 +66,19 @@ export interface ControlConnection {
 
 const MAX_CONTROL_MESSAGE_BYTES = 1024 * 1024;
 const HANDSHAKE_TIMEOUT_MS = 30_000;
+/**
+ * How long the TLS handshake and the upgrade may stay silent once TCP is up. Long on purpose:
+ * after a server restart the whole fleet waits in the listener's accept queue (4,096 deep),
+ * which a busy server empties one connection per event-loop turn. An agent that gave up there
+ * after 15 s (the old limit) left its place to a dead connection the server still paid a TLS
+ * handshake for, and rejoined at the back: past a few thousand agents every connection the
+ * server reached had been abandoned, and the storm stalled (bench scenario o). A server process
+ * that exits closes its connections, which needs no timeout; a host that vanishes costs an
+ * agent two minutes instead of 15 s.
+ */
+const QUEUED_TIMEOUT_MS = 120_000;
+/** No TCP connection at all (the accept queue is full, SYNs are dropped): try again sooner. */
+const CONNECT_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 3000;
 /** Malformed messages tolerated before the agent assumes it is not talking to a Tether server. */
 const MAX_MALFORMED_MESSAGES = 5;
@@ -98,6 +111,8 @@ export function openControlConnection(options: {
   const log = options.log.child({ deviceId: state.config.deviceId });
   const socket = openAgentSocket(new URL(AGENT_CONNECT_PATH, state.config.serverUrl), {
     maxPayload: MAX_CONTROL_MESSAGE_BYTES,
+    handshakeTimeoutMs: QUEUED_TIMEOUT_MS,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
     onFingerprint: (fingerprint) => {
       channel.tlsFingerprint = fingerprint;
       return true; // checked against the server's signed proof in the challenge

@@ -44,8 +44,24 @@ function notFound(): AppError {
   );
 }
 
-async function deviceNames(store: Store): Promise<Map<string, string>> {
-  return new Map((await store.devices.list()).map((device) => [device.id, device.name]));
+/**
+ * The names of the devices these policies are assigned to, read one by one: a few devices
+ * carry a policy of their own, while reading the whole fleet (20,000 devices) for them cost the
+ * console's policy list a quarter of a second. A deleted device is left out (shown as gone).
+ */
+async function deviceNames(
+  store: Store,
+  policies: readonly PolicyWithAssignments[],
+): Promise<Map<string, string>> {
+  const ids = new Set(
+    policies.flatMap((policy) =>
+      policy.assignments.flatMap((target) => (target.type === 'device' ? [target.deviceId] : [])),
+    ),
+  );
+  const devices = await Promise.all([...ids].map((id) => store.devices.find(id)));
+  return new Map(
+    devices.flatMap((device) => (device && !device.deletedAt ? [[device.id, device.name]] : [])),
+  );
 }
 
 /** Audits a change; details hold settings views only, never the sealed credential. */
@@ -69,7 +85,8 @@ function recordChange(
 
 /** Every policy, by name. */
 export async function listPolicies(store: Store): Promise<Policy[]> {
-  const [policies, names] = await Promise.all([store.policies.list(), deviceNames(store)]);
+  const policies = await store.policies.list();
+  const names = await deviceNames(store, policies);
   return policies.map((policy) => toPolicyView(policy, names));
 }
 
@@ -77,7 +94,7 @@ export async function listPolicies(store: Store): Promise<Policy[]> {
 export async function getPolicy(store: Store, id: string): Promise<Policy> {
   const policy = await store.policies.find(id);
   if (!policy) throw notFound();
-  return toPolicyView(policy, await deviceNames(store));
+  return toPolicyView(policy, await deviceNames(store, [policy]));
 }
 
 /** Creates an unassigned policy; CONFLICT when the name is taken. */

@@ -114,3 +114,28 @@ test('manual upgrades of a group go first, and a failed version is not retried b
     ['Web'],
   );
 });
+
+test('with the mode off and no manual upgrade queued, the online fleet is not walked', async () => {
+  const records = [device('0.1.0'), device('0.1.0')];
+  const { planner, store } = await fleet(records);
+  // Every connecting agent asks for a pass: walking 15,000 agents for each made a storm quadratic.
+  const unwalkable: Iterable<AgentLink> = {
+    [Symbol.iterator]: () => assert.fail('the online agents were walked'),
+  };
+  const base = { target: '0.2.0', free: 10, now };
+  assert.deepEqual(planner.choose({ ...base, online: unwalkable, mode: 'disabled' }), []);
+
+  await planner.queue({
+    request: { deviceIds: [records[0]?.id ?? ''] },
+    version: '0.2.0',
+    store,
+    now,
+    isOnlineWithout: () => false,
+  });
+  const online = records.map((record) => link(record));
+  assert.deepEqual(
+    planner.choose({ ...base, online, mode: 'disabled' }).map((choice) => choice.device.id),
+    [records[0]?.id],
+    'a queued manual upgrade is still offered with the mode off',
+  );
+});

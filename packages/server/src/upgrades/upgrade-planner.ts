@@ -74,6 +74,10 @@ export function createUpgradePlanner() {
     return !(upgrade && upgrade.toVersion === target && isGivenUp(upgrade.state));
   };
   const canUpgrade = (link: AgentLink): boolean => link.capabilities.includes('upgrade');
+  const hasQueued = (): boolean => {
+    for (const upgrade of upgrades.values()) if (upgrade.state === 'queued') return true;
+    return false;
+  };
 
   return {
     async remember(deviceId: string, store: Pick<Store, 'devices'>) {
@@ -97,6 +101,9 @@ export function createUpgradePlanner() {
       now: Date;
     }): Choice[] {
       if (options.free <= 0) return [];
+      // With the mode off only queued manual upgrades can be chosen: without any, the online
+      // fleet is not walked at all (15,000 agents reconnecting each ask for a pass).
+      if (options.mode === 'disabled' && !hasQueued()) return [];
       const manual: Choice[] = [];
       const automatic: Choice[] = [];
       for (const link of options.online) {

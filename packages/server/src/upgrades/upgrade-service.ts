@@ -69,6 +69,9 @@ export interface UpgradeService {
   load(): { running: number; sentBytes: number };
 }
 
+/** How long the scheduler waits after an agent connects, to serve the agents close behind it too. */
+const READY_TICK_MS = 100;
+
 export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   const { store, clock, log, audit, presence, builds } = deps;
   let settings: UpgradeSettings = DEFAULT_UPGRADE_SETTINGS;
@@ -202,6 +205,18 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   const tickSoon = (): void => {
     tick().catch((error: unknown) => log.error({ err: error }, 'the upgrade scheduler failed'));
   };
+  let cancelShortTick: CancelTimer | undefined;
+  /**
+   * One pass for all the agents that connect within READY_TICK_MS: a pass walks the online
+   * fleet, and a pass per agent made a reconnect storm quadratic (15,000 passes over up to
+   * 15,000 agents), while an offer that comes 100 ms after the welcome loses nothing.
+   */
+  const tickShortly = (): void => {
+    cancelShortTick ??= clock.setTimer(() => {
+      cancelShortTick = undefined;
+      tickSoon();
+    }, READY_TICK_MS);
+  };
   const measure = (): void => {
     const at = clock.now().getTime();
     if (at - rate.at < 1000) return;
@@ -256,6 +271,8 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     stop() {
       cancelTick?.();
       cancelTick = undefined;
+      cancelShortTick?.();
+      cancelShortTick = undefined;
     },
     settings: () => settings,
     ownVersion: deps.ownVersion,
@@ -325,7 +342,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
             device.version === upgrade.toVersion
           )
             update(upgrade, 'installed');
-          tickSoon();
+          tickShortly();
         })
         .catch((error: unknown) => log.error({ err: error, deviceId }, 'cannot read the device'));
     },
