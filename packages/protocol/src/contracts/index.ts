@@ -5,6 +5,7 @@ import { apiReferenceEndpoints } from './api-reference.js';
 import { authEndpoints } from './auth.js';
 import { deviceEndpoints } from './devices.js';
 import { deviceGroupEndpoints } from './device-groups.js';
+import { deviceLifecycleEndpoints } from './device-lifecycle.js';
 import { healthEndpoints } from './health.js';
 import { sessionEndpoints } from './sessions.js';
 import { sessionInvitationEndpoints } from './session-invitations.js';
@@ -40,6 +41,7 @@ export * from './api-reference.js';
 export * from './auth.js';
 export * from './devices.js';
 export * from './device-groups.js';
+export * from './device-lifecycle.js';
 export * from './health.js';
 export * from './sessions.js';
 export * from './session-invitations.js';
@@ -100,6 +102,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(teamEndpoints),
   ...Object.values(grantEndpoints),
   ...Object.values(deviceGroupEndpoints),
+  ...Object.values(deviceLifecycleEndpoints),
   ...Object.values(secondFactorEndpoints),
   ...Object.values(secondFactorAdminEndpoints),
   ...Object.values(directoryEndpoints),

@@ -16,6 +16,10 @@ export type DeviceEvent =
   | { type: 'user-presence'; deviceId: string; presence: UserPresenceReport }
   /** An administrator moved it to another group. */
   | { type: 'moved'; deviceId: string }
+  /** An administrator renamed it or changed its comments or tags (issue 15). */
+  | { type: 'changed'; deviceId: string }
+  /** It was deleted (issue 15): lists drop it. */
+  | { type: 'deleted'; deviceId: string }
   /** An unattended access was turned on for it (M-2). */
   | { type: 'unattended-on'; deviceId: string; accessId: string; mode: UnattendedAccessMode }
   /** A technician connected through its access, or the last session under it ended. */

@@ -22,7 +22,7 @@ export interface DeviceRights {
   of(user: UserRecord): Promise<UserRights>;
   /**
    * Returns the device when the user has the right on its group; otherwise audits and throws.
-   * `NOT_FOUND` when there is no such device.
+   * `NOT_FOUND` when there is no such device or it was deleted.
    */
   authorize(
     user: UserRecord,
@@ -93,7 +93,8 @@ export function createDeviceRights(deps: { store: Store; audit: AuditLog }): Dev
     of,
     async authorize(user, target, right, context = {}) {
       const device = typeof target === 'string' ? await store.devices.find(target) : target;
-      if (!device)
+      // A deleted device is a tombstone for the history: for every action it is gone.
+      if (!device || device.deletedAt)
         throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
       const rights = await of(user);
       if (rights.has(device.group, right)) return device;
