@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol/agent';
+import { AppError, CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { readAgentState } from './identity/agent-state.js';
+import { isUninstallRequested, UNINSTALL_REQUEST_FILE } from './install/uninstall-request.js';
 import { createServerPin } from './identity/server-pin.js';
 import { collectInventory } from './platform/inventory.js';
 import type { Platform } from './platform/platform.js';
@@ -65,6 +66,11 @@ export interface RunAgentOptions {
   installDir?: string;
   /** After an upgrade is installed (default: stop, then exit so the service starts the new version). */
   onUpgraded?: (agent: AgentHandle) => void;
+  /**
+   * After the server deleted the device and the agent removed itself (issue 15); the agent is
+   * stopped already. Default: exit.
+   */
+  onRemoved?: () => void;
 }
 
 /** A running agent. */
@@ -88,6 +94,11 @@ export interface AgentHandle {
 export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const { log, dataDir } = options;
   const clock = options.clock ?? systemClock;
+  if (isUninstallRequested(dataDir))
+    throw new AppError(
+      'UNAVAILABLE',
+      `This device was deleted from its server and the agent asked to be uninstalled (${join(dataDir, UNINSTALL_REQUEST_FILE)}). Run \`tether-agent uninstall --purge\` as root to finish.`,
+    );
   const state = await readAgentState(dataDir);
   const pin = createServerPin(dataDir, state.config);
   const platform = options.platform ?? selectPlatform(process.platform);
@@ -238,6 +249,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
             log.error({ err: error }, 'integration API request failed');
           });
         },
+        onUninstall: (message) => {
+          log.warn({ reason: message.reason }, `the server says: ${message.message}`);
+          removeSelf(message.message);
+        },
         ...(upgrader && {
           // The latest connection: a download can outlive the one that brought the offer.
           onUpgradeOffer: (offer) => upgrader.offer(offer, (message) => current?.send(message)),
@@ -263,6 +278,26 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     },
   });
   log.info({ deviceId: state.config.deviceId, server: state.config.serverUrl }, 'agent started');
+
+  let isRemoving = false;
+  /** Stops for good, then uninstalls (code loaded only now: the agent's memory has no margin). */
+  const removeSelf = (reason: string): void => {
+    if (isRemoving) return;
+    isRemoving = true;
+    const removal = async (): Promise<void> => {
+      await handle.stop();
+      const { uninstallSelf } = await import('./install/self-uninstall.js');
+      await uninstallSelf({
+        reason,
+        dataDir,
+        log: (line) => log.warn(line),
+        ...(installDir ? { installDir } : {}),
+      });
+    };
+    removal()
+      .catch((error: unknown) => log.error({ err: error }, 'cannot uninstall the agent'))
+      .finally(() => (options.onRemoved ?? (() => process.exit(0)))());
+  };
 
   const handle: AgentHandle = {
     deviceId: state.config.deviceId,

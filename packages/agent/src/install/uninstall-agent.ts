@@ -7,6 +7,7 @@ import { PACKAGE_LAYOUT } from '@tether/protocol/agent-package';
 import { installPaths, onDisk, UNIT_NAME, type InstallPaths } from './install-paths.js';
 import { INSTALL_RECORD, readInstallRecord, type InstallRecord } from './install-record.js';
 import { deleteSystemAccount, isSystemdRunning, runSystem } from './system-commands.js';
+import { UNINSTALL_UNIT, uninstallUnits } from './system-units.js';
 
 /** Options of {@link uninstallAgent}. */
 export interface UninstallAgentOptions {
@@ -45,8 +46,14 @@ async function findInstall(options: UninstallAgentOptions): Promise<InstallRecor
 async function stopUnit(options: UninstallAgentOptions, paths: InstallPaths): Promise<void> {
   if (!isSystemdRunning(options.root)) return;
   const scope = paths.mode === 'service' ? [] : ['--user'];
+  // Installs older than the uninstall units have none to stop.
+  const watcher = uninstallUnits(paths).find((unit) => unit.file.endsWith('.path'));
+  const units = [
+    UNIT_NAME,
+    ...(watcher && existsSync(watcher.file) ? [`${UNINSTALL_UNIT}.path`] : []),
+  ];
   try {
-    await runSystem('systemctl', [...scope, 'disable', '--now', UNIT_NAME]);
+    await runSystem('systemctl', [...scope, 'disable', '--now', ...units]);
   } catch (error) {
     options.err(`Warning: ${(error as Error).message}`);
   }
@@ -66,7 +73,8 @@ export async function uninstallAgent(options: UninstallAgentOptions): Promise<nu
   const { paths } = record;
   const disk = (path: string): string => onDisk(options.root, path);
   await stopUnit(options, paths);
-  for (const file of [paths.unitFile, paths.autostartFile]) {
+  const units = uninstallUnits(paths).map((unit) => unit.file);
+  for (const file of [paths.unitFile, paths.autostartFile, ...units]) {
     if (file && existsSync(disk(file))) {
       await rm(disk(file));
       options.out(`Removed ${file}`);

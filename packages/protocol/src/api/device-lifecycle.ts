@@ -32,7 +32,7 @@ export const UpdateDeviceRequest = z
     tags: DeviceTags.optional(),
     group: GroupName.optional(),
   })
-  .refine((change) => Object.values(change).some((value) => value !== undefined), {
+  .refine((change) => Object.keys(change).length > 0, {
     message: 'name at least one of name, comments, tags, group',
   });
 export type UpdateDeviceRequest = z.input<typeof UpdateDeviceRequest>;
