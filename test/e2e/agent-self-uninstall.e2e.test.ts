@@ -20,15 +20,18 @@ import { createTestServer, type TestServer } from '../support/test-server.js';
 const skip = minbaseUnavailable();
 let server: TestServer;
 let build: AgentBuild;
+let isStarted = false;
 
 before(async () => {
   if (skip) return;
   server = await createTestServer();
   build = await createAgentBuild();
+  isStarted = true;
 });
 after(async () => {
-  await build?.remove();
-  await server?.close();
+  if (!isStarted) return;
+  await build.remove();
+  await server.close();
 });
 
 type Root = Awaited<ReturnType<typeof copyMinbaseRoot>>;
