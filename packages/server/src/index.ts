@@ -8,7 +8,7 @@ export {
 export { createLogger, type Logger } from './logging.js';
 export { systemClock, type Clock } from './clock.js';
 export { openStore } from './store/index.js';
-export type { Store } from './store/store.js';
+export type { DeviceRecord, Store } from './store/store.js';
 export { createAuditLog } from './audit/audit-log.js';
 export { auditExport, auditPage } from './audit/audit-export.js';
 export { auditFilterFromNames, type AuditNamedFilter } from './audit/audit-names.js';
@@ -25,6 +25,8 @@ export {
 export { createAgentBuilds } from './agent-packages/agent-builds-store.js';
 export { addBuildFromFolder } from './upgrades/add-build.js';
 export { readAdmissionSettings, writeAdmissionSettings } from './devices/admission-settings.js';
+export { saveDeviceFields } from './devices/device-changes.js';
+export { tombstoneDevice } from './devices/delete-device.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

@@ -1,7 +1,9 @@
 import { AppError, wsCloseCode } from '@tether/protocol';
 import { recordChange, type AdminActor } from '../audit/admin-actor.js';
 import type { ServerContext } from '../ports/server-context.js';
-import type { DeviceRecord } from '../store/store.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import type { DeviceRecord, Store } from '../store/store.js';
 import { uninstallMessage } from './uninstall-message.js';
 
 /** Why a device is deleted: an administrator's action, or maintenance past its threshold (A-7). */
@@ -31,17 +33,16 @@ export async function deleteDevice(
   const device = await context.store.devices.find(deviceId);
   if (!device)
     throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
-  if (device.deletedAt) return;
+  const link = context.presence.get(device.id);
   // The tombstone first: from now on the device refuses sessions (rights say NOT_FOUND) and its
   // agent, reconnecting, is refused; what follows only clears what was running.
-  if (!(await context.store.devices.markDeleted(device.id, context.clock.now()))) return;
+  if (!(await tombstoneDevice(context, { device, deletion, wasOnline: !!link }))) return;
   const by =
     deletion.by === 'administrator'
       ? { actor: deletion.actor.username, sourceAddress: deletion.actor.sourceAddress ?? '' }
       : { actor: 'maintenance', sourceAddress: '' };
   await context.unattended.turnOffForDeletion(device.id, by);
   await endSessions(context, device, `The device "${device.name}" was deleted by ${by.actor}.`);
-  const link = context.presence.get(device.id);
   if (link) {
     link.send(
       uninstallMessage(
@@ -53,16 +54,39 @@ export async function deleteDevice(
     link.close(wsCloseCode.NOT_FOUND, 'The device was deleted.');
   }
   context.presence.events.emit({ type: 'deleted', deviceId: device.id });
-  const details = { name: device.name, group: device.group, by: deletion.by, wasOnline: !!link };
+}
+
+/**
+ * Marks a device deleted and audits it (`device.deleted`): all the headless CLI can do (the
+ * running server's agents are not its own: an agent still connected is refused and told to
+ * uninstall at its next connection). False when it was deleted already; nothing is recorded then.
+ *
+ * @example
+ * await tombstoneDevice({ store, audit, clock }, { device, deletion, wasOnline: false });
+ */
+export async function tombstoneDevice(
+  deps: { store: Store; audit: AuditLog; clock: Clock },
+  input: { device: DeviceRecord; deletion: DeviceDeletion; wasOnline: boolean },
+): Promise<boolean> {
+  const { device, deletion } = input;
+  if (device.deletedAt) return false;
+  if (!(await deps.store.devices.markDeleted(device.id, deps.clock.now()))) return false;
+  const details = {
+    name: device.name,
+    group: device.group,
+    by: deletion.by,
+    wasOnline: input.wasOnline,
+  };
   if (deletion.by === 'administrator')
-    await recordChange(context.audit, 'device.deleted', deletion.actor, device.id, details);
+    await recordChange(deps.audit, 'device.deleted', deletion.actor, device.id, details);
   else
-    await context.audit.record({
+    await deps.audit.record({
       action: 'device.deleted',
       actor: 'maintenance',
       target: device.id,
       details,
     });
+  return true;
 }
 
 async function endSessions(

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { UpdateDeviceRequest } from '@tether/protocol';
 import { recordChange, type AdminActor } from '../audit/admin-actor.js';
 import type { ServerContext } from '../ports/server-context.js';
-import type { DeviceRecord, UserRecord } from '../store/store.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { DeviceRecord, Store, UserRecord } from '../store/store.js';
 
 /** A device change as parsed from the wire (tags trimmed and deduplicated). */
 export type DeviceChange = z.output<typeof UpdateDeviceRequest>;
@@ -35,17 +36,35 @@ export async function changeDevice(
     device = await context.groups.moveDevice(before.id, change.group, by.actor);
     context.presence.events.emit({ type: 'moved', deviceId: device.id });
   }
-  const fields = changedFields(before, change);
-  if (Object.keys(fields).length === 0) return device;
-  const changed = await context.store.devices.update(before.id, fields);
-  if (!changed) return device; // deleted meanwhile: the deletion wins, nothing to record
-  await recordChange(context.audit, 'device.updated', by.actor, before.id, {
-    name: changed.name,
-    ...(fields.name !== undefined && { previousName: before.name }),
-    ...(fields.comments !== undefined && { comments: fields.comments }),
-    ...(fields.tags !== undefined && { tags: fields.tags, previousTags: before.tags }),
-  });
+  const changed = await saveDeviceFields(context, { device: before, change, actor: by.actor });
+  if (!changed) return device;
   context.presence.events.emit({ type: 'changed', deviceId: before.id });
+  return changed;
+}
+
+/**
+ * Saves a device's name, comments and tags where they differ from `device` and audits it
+ * (`device.updated`): the one writer for the API and the headless CLI. Undefined when nothing
+ * differed, or the device was deleted meanwhile (the deletion wins, nothing is recorded).
+ *
+ * @example
+ * await saveDeviceFields({ store, audit }, { device, change: { tags: ['kiosk'] }, actor });
+ */
+export async function saveDeviceFields(
+  deps: { store: Store; audit: AuditLog },
+  input: { device: DeviceRecord; change: DeviceChange; actor: AdminActor },
+): Promise<DeviceRecord | undefined> {
+  const { device, actor } = input;
+  const fields = changedFields(device, input.change);
+  if (Object.keys(fields).length === 0) return undefined;
+  const changed = await deps.store.devices.update(device.id, fields);
+  if (!changed) return undefined;
+  await recordChange(deps.audit, 'device.updated', actor, device.id, {
+    name: changed.name,
+    ...(fields.name !== undefined && { previousName: device.name }),
+    ...(fields.comments !== undefined && { comments: fields.comments }),
+    ...(fields.tags !== undefined && { tags: fields.tags, previousTags: device.tags }),
+  });
   return changed;
 }
 
