@@ -23,6 +23,7 @@ import { useConsole } from '../../api/console-context.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { isViewOnlyDesktop, missingRight, missingSessionRight } from './device-rights.js';
 import { DeviceInstallFacts } from './device-install-facts.js';
+import { DeviceManage } from './device-manage.js';
 
 function DeviceDetails({
   device,
@@ -234,6 +235,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
                   )}
                 </section>
               </div>
+              <DeviceManage device={device} onChanged={reload} />
             </>
           );
         }}
