@@ -9,11 +9,13 @@ import {
   DeviceReply,
   ErrorBody,
   RoleResponse,
+  SessionReply,
   UserResponse,
 } from '@tether/protocol';
 import { openDeviceEvents } from '../support/device-events.js';
 import { ensureDeviceGroup } from '../support/device-groups.js';
 import { startCli, stopProcess, waitFor } from '../support/cli.js';
+import { openTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
 // Two real agents in two groups for the changes; the deletion tests start their own agents.
@@ -175,12 +177,21 @@ test('a user changes only the devices of groups where they have "manage devices"
   assert.equal(moveOut.status, 403, 'moving needs the right on the group it joins too');
 });
 
-test('deleting an online device tells its agent to uninstall: the agent forgets its identity and exits; the device is gone from the API and open consoles', async () => {
+test('deleting an online device ends its sessions and tells its agent to uninstall: the agent forgets its identity and exits; the device is gone from the API and open consoles', async () => {
   const agent = await server.startAgent({ group: 'Lifecycle A' });
   const events = await openDeviceEvents(server);
+  const terminal = await openTerminal(server.admin, agent.device.id);
   try {
+    terminal.type('echo ready-$((6*7))\r');
+    await terminal.waitForOutput(/ready-42/);
     const deleted = await server.admin.request('DELETE', `/api/v1/devices/${agent.device.id}`);
     assert.equal(deleted.status, 204, deleted.text);
+    const ended = await terminal.closed;
+    assert.match(ended.reason, /was deleted by admin/);
+    const session = (
+      await server.admin.request('GET', `/api/v1/sessions/${terminal.session.session.id}`)
+    ).json(SessionReply).session;
+    assert.equal(session.state, 'ended');
     await waitFor('the agent to exit', () => (isRunning(agent.pid) ? undefined : true), 120_000);
     assert.match(agent.output(), /deleted from the server by admin/);
     assert.equal(existsSync(join(agent.dataDir, 'identity.pem')), false, 'identity removed');
@@ -208,6 +219,7 @@ test('deleting an online device tells its agent to uninstall: the agent forgets 
       { by: 'administrator', wasOnline: true, actor: 'admin' },
     );
   } finally {
+    await terminal.close();
     events.close();
   }
 });
