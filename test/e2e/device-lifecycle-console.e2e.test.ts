@@ -58,10 +58,10 @@ test('an administrator renames, tags, describes and moves a device on its page, 
   await page.getByTestId('device-edit-save').click();
   await page.getByRole('heading', { name: 'Kiosk 7' }).waitFor();
   await page.getByTestId('device-tags').getByText('kiosk').waitFor();
-  assert.deepEqual(
-    await page.getByTestId('device-tags').locator('.badge').allInnerTexts(),
-    ['lobby', 'kiosk'],
-  );
+  assert.deepEqual(await page.getByTestId('device-tags').locator('.badge').allInnerTexts(), [
+    'lobby',
+    'kiosk',
+  ]);
   await page.getByTestId('device-comments').getByText('Left of the entrance').waitFor();
   await page.getByTestId('device-group').getByText('Console front desk').waitFor();
   await page.screenshot({ path: `${ARTIFACTS}console-device-manage.png` });
@@ -101,8 +101,15 @@ test('an administrator renames, tags, describes and moves a device on its page, 
   assert.match(questions[0] ?? '', /online and will uninstall itself now/);
   assert.equal((await server.admin.request('GET', `/api/v1/devices/${id}`)).status, 200);
 
+  // Another console with the device list open drops the device as soon as it is deleted.
+  const list = await page.context().newPage();
+  await list.goto(`${server.url}/devices`);
+  await list.getByText('Kiosk 7').waitFor();
+
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByTestId('device-delete').click();
+  await list.getByText('Kiosk 7').waitFor({ state: 'detached' });
+  await list.close();
   await page.waitForURL(`${server.url}/devices`);
   assert.equal((await server.admin.request('GET', `/api/v1/devices/${id}`)).status, 404);
   await waitFor('the agent to exit', () => (isRunning(agent.pid) ? undefined : true), 120_000);
