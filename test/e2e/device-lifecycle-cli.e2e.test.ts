@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AuditPage, DeviceReply } from '@tether/protocol';
 import { ensureDeviceGroup } from '../support/device-groups.js';
-import { runCli } from '../support/cli.js';
+import { runCli, waitFor } from '../support/cli.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -14,8 +14,9 @@ after(() => server.close());
 
 const cli = (...args: string[]) => runCli([...args, '--data-dir', server.dataDir]);
 
-test('tether devices renames, describes, tags, moves and deletes a device on the data directory of a running server', async () => {
-  const { device } = await server.startAgent();
+test('tether devices renames, describes, tags, moves and deletes a device on the data directory of a running server, which then tells its agent to uninstall', async () => {
+  const agent = await server.startAgent();
+  const { device } = agent;
   await ensureDeviceGroup(server.admin, 'Front desk');
   const read = async () =>
     (await server.admin.request('GET', `/api/v1/devices/${device.id}`)).json(DeviceReply).device;
@@ -59,6 +60,20 @@ test('tether devices renames, describes, tags, moves and deletes a device on the
   assert.equal(deleted.code, 0, deleted.stderr);
   const gone = await server.admin.request('GET', `/api/v1/devices/${device.id}`);
   assert.equal(gone.status, 404);
+  // The running server finishes the deletion: its connected agent is told to uninstall.
+  await waitFor(
+    'the agent to exit',
+    () => {
+      try {
+        process.kill(agent.pid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    },
+    120_000,
+  );
+  assert.match(agent.output(), /deleted from the server by system/);
 
   const audit = (await server.admin.request('GET', '/api/v1/audit?limit=50')).json(AuditPage);
   const actions = audit.entries

@@ -27,6 +27,7 @@ export { addBuildFromFolder } from './upgrades/add-build.js';
 export { readAdmissionSettings, writeAdmissionSettings } from './devices/admission-settings.js';
 export { saveDeviceFields } from './devices/device-changes.js';
 export { tombstoneDevice } from './devices/delete-device.js';
+export { addHeadlessDeletion } from './devices/headless-deletions.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

@@ -174,9 +174,9 @@ const deleteCommand: Command = {
   usage: `tether devices delete DEVICE --yes [--data-dir DIR]
 
 The device leaves the console and the API; its sessions, recordings and audit entries keep it.
-Its agent is refused and told to uninstall itself when it next connects. From here (the data
-directory) a running server's connected agent is told at its next connection; the console or
-\`DELETE /api/v1/devices/{id}\` tell it at once and end its sessions. --yes confirms.`,
+A running server on this data directory ends its sessions and tells its agent to uninstall
+itself within a few seconds; an agent that was offline is refused and told when it comes back.
+--yes confirms.`,
   options: { ...dataDirOptions, yes: { type: 'boolean' } },
   allowPositionals: true,
   async run(input) {
@@ -186,13 +186,12 @@ directory) a running server's connected agent is told at its next connection; th
         'INVALID_INPUT',
         `Deleting a device cannot be undone (its agent uninstalls itself). Add --yes to confirm.`,
       );
-    const { systemClock, tombstoneDevice } = await import('@tether/server');
+    const { addHeadlessDeletion, systemClock, tombstoneDevice } = await import('@tether/server');
     const deleted = await withStore(await serverConfigFrom(input), async ({ store, audit }) => {
       const found = await findDevice(store, device);
-      await tombstoneDevice(
-        { store, audit, clock: systemClock },
-        { device: found, deletion: { by: 'administrator', actor: HEADLESS }, wasOnline: false },
-      );
+      const deletion = { by: 'administrator', actor: HEADLESS } as const;
+      if (await tombstoneDevice({ store, audit, clock: systemClock }, { device: found, deletion }))
+        await addHeadlessDeletion(store, found.id);
       return found;
     });
     input.out(`Device "${deleted.name}" (${deleted.id}) deleted.`);

@@ -37,12 +37,25 @@ export async function deleteDevice(
   // The tombstone first: from now on the device refuses sessions (rights say NOT_FOUND) and its
   // agent, reconnecting, is refused; what follows only clears what was running.
   if (!(await tombstoneDevice(context, { device, deletion, wasOnline: !!link }))) return;
+  await clearDeletedDevice(context, device, deletion);
+}
+
+/**
+ * What a deletion ends on this server, once the device is a tombstone: its unattended access,
+ * its sessions, its agent's connection (told to uninstall first), its row in open consoles.
+ */
+export async function clearDeletedDevice(
+  context: ServerContext,
+  device: DeviceRecord,
+  deletion: DeviceDeletion,
+): Promise<void> {
   const by =
     deletion.by === 'administrator'
       ? { actor: deletion.actor.username, sourceAddress: deletion.actor.sourceAddress ?? '' }
       : { actor: 'maintenance', sourceAddress: '' };
   await context.unattended.turnOffForDeletion(device.id, by);
   await endSessions(context, device, `The device "${device.name}" was deleted by ${by.actor}.`);
+  const link = context.presence.get(device.id);
   if (link) {
     link.send(
       uninstallMessage(
@@ -57,16 +70,17 @@ export async function deleteDevice(
 }
 
 /**
- * Marks a device deleted and audits it (`device.deleted`): all the headless CLI can do (the
- * running server's agents are not its own: an agent still connected is refused and told to
- * uninstall at its next connection). False when it was deleted already; nothing is recorded then.
+ * Marks a device deleted and audits it (`device.deleted`): what the headless CLI does, the
+ * running server finishing the rest ({@link finishHeadlessDeletions}). False when it was deleted
+ * already; nothing is recorded then.
  *
  * @example
- * await tombstoneDevice({ store, audit, clock }, { device, deletion, wasOnline: false });
+ * await tombstoneDevice({ store, audit, clock }, { device, deletion });
  */
 export async function tombstoneDevice(
   deps: { store: Store; audit: AuditLog; clock: Clock },
-  input: { device: DeviceRecord; deletion: DeviceDeletion; wasOnline: boolean },
+  /** `wasOnline`: whether its agent was connected (unknown to the headless CLI). */
+  input: { device: DeviceRecord; deletion: DeviceDeletion; wasOnline?: boolean },
 ): Promise<boolean> {
   const { device, deletion } = input;
   if (device.deletedAt) return false;
@@ -75,7 +89,7 @@ export async function tombstoneDevice(
     name: device.name,
     group: device.group,
     by: deletion.by,
-    wasOnline: input.wasOnline,
+    ...(input.wasOnline !== undefined && { wasOnline: input.wasOnline }),
   };
   if (deletion.by === 'administrator')
     await recordChange(deps.audit, 'device.deleted', deletion.actor, device.id, details);
