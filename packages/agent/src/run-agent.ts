@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol/agent';
+import { AppError, CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { readAgentState } from './identity/agent-state.js';
+import { isUninstallRequested, UNINSTALL_REQUEST_FILE } from './install/uninstall-request.js';
 import { createServerPin } from './identity/server-pin.js';
 import { collectInventory } from './platform/inventory.js';
 import type { Platform } from './platform/platform.js';
@@ -94,6 +95,11 @@ export interface AgentHandle {
 export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const { log, dataDir } = options;
   const clock = options.clock ?? systemClock;
+  if (isUninstallRequested(dataDir))
+    throw new AppError(
+      'UNAVAILABLE',
+      `This device was deleted from its server and the agent asked to be uninstalled (${join(dataDir, UNINSTALL_REQUEST_FILE)}). Run \`tether-agent uninstall --purge\` as root to finish.`,
+    );
   const state = await readAgentState(dataDir);
   const pin = createServerPin(dataDir, state.config);
   const platform = options.platform ?? selectPlatform(process.platform);
@@ -191,7 +197,14 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     const remove = options.uninstall ?? uninstallSelfLazily;
     void handle
       .stop()
-      .then(() => remove({ reason, dataDir, log: (line) => log.warn(line) }))
+      .then(() =>
+        remove({
+          reason,
+          dataDir,
+          log: (line) => log.warn(line),
+          ...(installDir ? { installDir } : {}),
+        }),
+      )
       .then(
         () => (options.onUninstalled ?? exitAfterUninstall)(),
         (error: unknown) => log.error({ err: error }, 'could not uninstall the agent'),
@@ -263,6 +276,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
           oem.handle(request).then(connection.send, (error: unknown) => {
             log.error({ err: error }, 'integration API request failed');
           });
+        },
+        onUninstall: (message) => {
+          log.warn({ reason: message.reason }, `the server says: ${message.message}`);
+          uninstall(message.message);
         },
         ...(upgrader && {
           // The latest connection: a download can outlive the one that brought the offer.

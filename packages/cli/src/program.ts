@@ -18,6 +18,7 @@ import { backupCommands } from './commands/backup.js';
 import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
+import { deviceLifecycleCommands } from './commands/device-lifecycle.js';
 import { installerCommands } from './commands/installer.js';
 import { installerDownloadCommand } from './commands/installer-download.js';
 import { oemCommands } from './commands/oem.js';
@@ -48,6 +49,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...agentPromptCommands,
   ...agentUnattendedCommands,
   ...groupCommands,
+  ...deviceLifecycleCommands,
   ...installerCommands,
   installerDownloadCommand,
   resetPasswordCommand,

@@ -49,6 +49,7 @@ export * from './api/access-id.js';
 export * from './api/access-window-text.js';
 export * from './api/policies.js';
 export * from './api/device-groups.js';
+export * from './api/device-lifecycle.js';
 export * from './api/effective-policy.js';
 export * from './oem/index.js';
 export * from './api/oem.js';

@@ -14,8 +14,8 @@ class FakeSource implements DeviceEventSource {
   close(): void {
     this.isClosed = true;
   }
-  emit(data: unknown): void {
-    this.listeners.get('device')?.(new MessageEvent('device', { data }));
+  emit(data: unknown, type = 'device'): void {
+    this.listeners.get(type)?.(new MessageEvent(type, { data }));
   }
 }
 
@@ -56,5 +56,19 @@ describe('watchDevices', () => {
     );
     assert.deepEqual(states, [true, false]);
     assert.equal(source.isClosed, true);
+  });
+
+  it('reports deleted devices by ID and ignores malformed deletions', () => {
+    const source = new FakeSource();
+    const deleted: string[] = [];
+    watchDevices('/api/v1/devices/events', {
+      onDevice: () => undefined,
+      onDeleted: (id) => deleted.push(id),
+      createSource: () => source,
+    });
+    source.emit(JSON.stringify({ id: device.id }), 'deleted');
+    source.emit('{"id":"not-an-id"}', 'deleted');
+    source.emit('not json', 'deleted');
+    assert.deepEqual(deleted, [device.id]);
   });
 });

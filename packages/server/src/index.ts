@@ -8,7 +8,7 @@ export {
 export { createLogger, type Logger } from './logging.js';
 export { systemClock, type Clock } from './clock.js';
 export { openStore } from './store/index.js';
-export type { Store } from './store/store.js';
+export type { DeviceRecord, Store } from './store/store.js';
 export { createAuditLog } from './audit/audit-log.js';
 export { auditExport, auditPage } from './audit/audit-export.js';
 export { auditFilterFromNames, type AuditNamedFilter } from './audit/audit-names.js';
@@ -32,6 +32,9 @@ export {
   readMaintenanceSettings,
   writeMaintenanceSettings,
 } from './maintenance/maintenance-settings.js';
+export { saveDeviceFields } from './devices/device-changes.js';
+export { tombstoneDevice } from './devices/delete-device.js';
+export { addHeadlessDeletion } from './devices/headless-deletions.js';
 export { readSavedPorts, writeSavedPorts } from './listeners/port-settings.js';
 export { readLastStart } from './listeners/bind-listeners.js';
 export { changeTlsHeadless, readTlsHeadless } from './tls/tls-headless.js';

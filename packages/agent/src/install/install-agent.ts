@@ -21,7 +21,7 @@ import {
   findAccount,
   type SystemAccount,
 } from './system-commands.js';
-import { autostartEntry, serviceUnit, userUnit } from './system-units.js';
+import { autostartEntry, serviceUnit, uninstallUnits, userUnit } from './system-units.js';
 import { verifyPackage, type VerifiedPackage } from './verify-package.js';
 
 /** Options of {@link installAgent}. */
@@ -224,6 +224,10 @@ async function writeUnits(install: Install, paths: InstallPaths): Promise<void> 
   const unit = paths.mode === 'service' ? serviceUnit(paths) : userUnit(paths);
   install.progress.step(`Writing ${paths.unitFile}`);
   install.undo.push(...(await writeOwnFile(onDisk(install.root, paths.unitFile), unit)));
+  for (const unit of uninstallUnits(paths)) {
+    install.progress.step(`Writing ${unit.file}`);
+    install.undo.push(...(await writeOwnFile(onDisk(install.root, unit.file), unit.text)));
+  }
   if (paths.autostartFile) {
     install.progress.step(`Writing ${paths.autostartFile}`);
     install.undo.push(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UNIT_NAME, type InstallPaths } from './install-paths.js';
 import type { InstallProgress } from './install-progress.js';
 import { isSystemdRunning, runSystem } from './system-commands.js';
-import { commandLine, serviceCommand } from './system-units.js';
+import { commandLine, serviceCommand, UNINSTALL_UNIT } from './system-units.js';
 
 /** Whether this user's systemd manager answers (a desktop or SSH session with lingering). */
 function hasUserManager(env: NodeJS.ProcessEnv): boolean {
@@ -35,6 +35,8 @@ export async function startInstalled(options: {
       ...(options.shouldStart ? ['--now'] : []),
       UNIT_NAME,
     ]);
+    // Watches for the agent's uninstall request from now on, started or not (issue 15).
+    if (isService) await runSystem('systemctl', ['enable', '--now', `${UNINSTALL_UNIT}.path`]);
     progress.step(
       options.shouldStart
         ? `Started ${UNIT_NAME}; it starts at every ${isService ? 'boot' : 'login'}.`

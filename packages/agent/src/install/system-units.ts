@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PACKAGE_LAYOUT } from '@tether/protocol/agent-package';
 import type { InstallPaths } from './install-paths.js';
+import { UNINSTALL_REQUEST_FILE } from './uninstall-request.js';
 
 /**
  * The command line the unit runs (`ExecStart`): the launcher with `run` and the data folder.
@@ -106,4 +107,56 @@ Exec=sh -c '${script.replace(/'/g, `'\\''`)}'
 NoDisplay=true
 X-GNOME-Autostart-enabled=true
 `;
+}
+
+/** The root-run units of a service install that carry out an uninstall the agent asks for. */
+export const UNINSTALL_UNIT = 'tether-agent-uninstall';
+
+/**
+ * A service install's uninstall units (issue 15): the agent runs as an unprivileged account and
+ * cannot remove its own unit, files and account when the server deletes its device, so it writes
+ * a request file in its data folder and this path unit (root's) runs the uninstall. None for
+ * user installs (the agent may remove its own install).
+ *
+ * @example
+ * for (const unit of uninstallUnits(paths)) await writeOwnFile(unit.file, unit.text);
+ */
+export function uninstallUnits(paths: InstallPaths): { file: string; text: string }[] {
+  if (paths.mode !== 'service') return [];
+  const folder = dirname(paths.unitFile);
+  const uninstall = [
+    join(paths.installDir, PACKAGE_LAYOUT.launcher),
+    'uninstall',
+    '--purge',
+    '--by-agent',
+    '--install-dir',
+    paths.installDir,
+  ];
+  return [
+    {
+      file: join(folder, `${UNINSTALL_UNIT}.path`),
+      text: `# Uninstalls the Tether agent when its server deleted this device (installed by
+# \`tether-agent install\`): the agent, which runs unprivileged, writes the file below.
+[Unit]
+Description=Tether agent: uninstall when the server deleted this device
+
+[Path]
+PathExists=${join(paths.dataDir, UNINSTALL_REQUEST_FILE)}
+
+[Install]
+WantedBy=multi-user.target
+`,
+    },
+    {
+      file: join(folder, `${UNINSTALL_UNIT}.service`),
+      text: `# Run by ${UNINSTALL_UNIT}.path: removes the agent, its units, account and identity.
+[Unit]
+Description=Tether agent: uninstall (the server deleted this device)
+
+[Service]
+Type=oneshot
+ExecStart=${commandLine(uninstall)}
+`,
+    },
+  ];
 }

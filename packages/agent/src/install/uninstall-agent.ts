@@ -8,6 +8,7 @@ import { installPaths, onDisk, UNIT_NAME, type InstallPaths } from './install-pa
 import { INSTALL_RECORD, readInstallRecord, type InstallRecord } from './install-record.js';
 import { deleteSystemAccount, isSystemdRunning, runSystem } from './system-commands.js';
 import { refuseRestrictedUninstall, reportLocalUninstall } from '../maintenance/local-uninstall.js';
+import { UNINSTALL_UNIT, uninstallUnits } from './system-units.js';
 
 /** Options of {@link uninstallAgent}. */
 export interface UninstallAgentOptions {
@@ -53,8 +54,14 @@ async function findInstall(options: UninstallAgentOptions): Promise<InstallRecor
 async function stopUnit(options: UninstallAgentOptions, paths: InstallPaths): Promise<void> {
   if (!isSystemdRunning(options.root)) return;
   const scope = paths.mode === 'service' ? [] : ['--user'];
+  // Installs older than the uninstall units have none to stop.
+  const watcher = uninstallUnits(paths).find((unit) => unit.file.endsWith('.path'));
+  const units = [
+    UNIT_NAME,
+    ...(watcher && existsSync(watcher.file) ? [`${UNINSTALL_UNIT}.path`] : []),
+  ];
   try {
-    await runSystem('systemctl', [...scope, 'disable', '--now', UNIT_NAME]);
+    await runSystem('systemctl', [...scope, 'disable', '--now', ...units]);
   } catch (error) {
     options.err(`Warning: ${(error as Error).message}`);
   }
@@ -86,7 +93,8 @@ export async function uninstallAgent(options: UninstallAgentOptions): Promise<nu
         ? 'Told the server that the agent is uninstalled.'
         : 'Could not tell the server; the device will show offline, then lost.',
     );
-  for (const file of [paths.unitFile, paths.autostartFile]) {
+  const units = uninstallUnits(paths).map((unit) => unit.file);
+  for (const file of [paths.unitFile, paths.autostartFile, ...units]) {
     if (file && existsSync(disk(file))) {
       await rm(disk(file));
       options.out(`Removed ${file}`);

@@ -342,9 +342,11 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
       if (channel.phase === 'ready') events.onUpgradeOffer?.(offer);
     },
     'device.uninstall': (message) => {
-      // TODO(h15-lifecycle): accept it only from a server that proved its key (also before
-      // welcome, for a deleted device coming back), then uninstall via install/self-uninstall.
-      if (channel.phase === 'ready') events.onUninstall?.(message);
+      // Only from the server that proved the pinned key on this very channel (the challenge,
+      // which moved the phase on): a deleted device coming back hears it instead of a welcome;
+      // before that proof nobody may make an agent remove itself.
+      if (channel.phase === 'welcome' || channel.phase === 'ready') events.onUninstall?.(message);
+      else log.warn('ignored an uninstall request before the server proved its key');
     },
     'unattended.enable': (message) => {
       if (channel.phase === 'ready') events.onUnattended(message);

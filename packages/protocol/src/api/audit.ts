@@ -115,6 +115,13 @@ export const AuditAction = z.enum([
   'device_group.deleted',
   /** A device moved to another group (`details.from`, `details.to`). */
   'device.moved',
+  /** A device was renamed or its comments or tags changed (`details`: what changed, from what). */
+  'device.updated',
+  /**
+   * A device was deleted (`details`: name, group, `by` administrator or maintenance, whether its
+   * agent was online and told to uninstall).
+   */
+  'device.deleted',
   'oem.tenant_created',
   'oem.tenant_updated',
   'oem.token_created',

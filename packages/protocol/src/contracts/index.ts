@@ -7,6 +7,7 @@ import { deviceEndpoints } from './devices.js';
 import { deviceGroupEndpoints } from './device-groups.js';
 import { deviceUpgradeEndpoints } from './device-upgrade.js';
 import { groupStatisticsEndpoints } from './group-statistics.js';
+import { deviceLifecycleEndpoints } from './device-lifecycle.js';
 import { healthEndpoints } from './health.js';
 import { sessionEndpoints } from './sessions.js';
 import { sessionInvitationEndpoints } from './session-invitations.js';
@@ -43,6 +44,7 @@ export * from './api-reference.js';
 export * from './auth.js';
 export * from './devices.js';
 export * from './device-groups.js';
+export * from './device-lifecycle.js';
 export * from './health.js';
 export * from './sessions.js';
 export * from './session-invitations.js';
@@ -108,6 +110,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(teamEndpoints),
   ...Object.values(grantEndpoints),
   ...Object.values(deviceGroupEndpoints),
+  ...Object.values(deviceLifecycleEndpoints),
   ...Object.values(secondFactorEndpoints),
   ...Object.values(secondFactorAdminEndpoints),
   ...Object.values(directoryEndpoints),

@@ -57,6 +57,7 @@ import { ListenerBoard } from '../listeners/listener-board.js';
 import { planListeners, readSavedPorts } from '../listeners/port-settings.js';
 import { recoverAfterRestart } from './recover.js';
 import { startChannelSweeper } from './sweeper.js';
+import { finishHeadlessDeletions } from '../devices/headless-deletions.js';
 import { createAgentBuilds } from '../agent-packages/agent-builds-store.js';
 import { createAgentPackages } from '../agent-packages/agent-package-service.js';
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
@@ -467,6 +468,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         serverKeys.refresh(),
         publicAddress.reload(),
         admission.reload(),
+        finishHeadlessDeletions(context),
       ]);
     },
     sweepIfDue: () => auditRetention.sweepIfDue(),

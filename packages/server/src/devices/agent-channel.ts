@@ -27,6 +27,7 @@ import type { AgentLink, DevicePresence } from './device-presence.js';
 import type { AgentSettingsSubject } from './agent-settings.js';
 import { createStatsReporter, type StatsReporter } from './stats-reporter.js';
 import { createUserPresenceReporter, type UserPresenceReporter } from './user-presence-reporter.js';
+import { uninstallMessage } from './uninstall-message.js';
 
 /** The transport side of a control connection (the WebSocket adapter implements it). */
 export interface ControlSocket {
@@ -137,6 +138,8 @@ export class AgentChannel implements AgentLink {
   hasDesktop: boolean | undefined;
   /** The agent's hello nonce, kept once ready: a certificate notice is bound to it (S-5). */
   private agentNonce: string | undefined;
+  /** Its device was deleted (issue 15): once authenticated it is told to uninstall, not welcomed. */
+  private isDeleted = false;
 
   constructor(
     private readonly deps: AgentChannelDeps,
@@ -355,6 +358,7 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.id = device.id;
+    this.isDeleted = device.deletedAt !== null;
     if (message.capabilities?.length) this.capabilities = internCapabilities(message.capabilities);
     this.hasDesktop = message.desktop;
     const handovers = this.deps.serverKeys?.handovers() ?? [];
@@ -388,6 +392,20 @@ export class AgentChannel implements AgentLink {
     });
   }
 
+  /** A deleted device's authenticated agent: refused, audited, told (again) to uninstall. */
+  private async refuseDeleted(): Promise<void> {
+    await this.deps.audit.refused({
+      action: 'device.auth_failed',
+      actor: `device:${this.id}`,
+      target: this.id,
+      sourceAddress: this.socket.remoteAddress,
+      details: { reason: 'deleted device' },
+    });
+    this.send(uninstallMessage());
+    this.close(wsCloseCode.NOT_FOUND, 'This device was deleted from the server.');
+    this.phase = 'closed';
+  }
+
   /** @internal Dispatch target. */
   async onAuth(message: MessageOf<AgentMessage, 'auth'>): Promise<void> {
     this.expect('auth', message.type);
@@ -413,6 +431,9 @@ export class AgentChannel implements AgentLink {
         'Device authentication failed: the signature does not match the enrolled key.',
       );
     }
+    // A deleted device's agent is told to uninstall only now that it proved its key (and it
+    // checked ours in the challenge): nobody else can make an agent remove itself.
+    if (this.isDeleted) return this.refuseDeleted();
     this.phase = 'ready';
     this.agentNonce = handshake.agentNonce;
     const { store, clock, log, presence } = this.deps;

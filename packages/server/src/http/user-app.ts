@@ -24,6 +24,7 @@ import { userImportRoutes } from './routes/user-import-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
 import { deviceGroupRoutes } from './routes/device-group-routes.js';
+import { deviceLifecycleRoutes } from './routes/device-lifecycle-routes.js';
 import { secondFactorRoutes } from './routes/second-factor-routes.js';
 import { ssoRoutes } from './routes/sso-routes.js';
 import { upgradeDownloadRoutes } from '../upgrades/upgrade-routes.js';
@@ -99,6 +100,7 @@ export async function createUserApp(
     signInRoutes,
     teamRoutes,
     deviceGroupRoutes,
+    deviceLifecycleRoutes,
     secondFactorRoutes,
     ssoRoutes,
     upgradeDownloadRoutes,

@@ -255,6 +255,19 @@ export interface DeviceRepository {
   updateInventory(id: string, inventory: DeviceInventory, at: Date): Promise<void>;
   updateStats(id: string, stats: DeviceStats, at: Date): Promise<void>;
   setLastSeen(id: string, at: Date): Promise<void>;
+  /**
+   * Changes a device's name, comments or tags (issue 15); the device after the change, or
+   * undefined when there is no such device or it was deleted.
+   */
+  update(
+    id: string,
+    changes: Partial<Pick<DeviceRecord, 'name' | 'comments' | 'tags'>>,
+  ): Promise<DeviceRecord | undefined>;
+  /**
+   * Tombstones a device (sets `deletedAt`); false when there is no such device or it was
+   * already deleted, so two deletions racing do the rest (sessions, agent, audit) once.
+   */
+  markDeleted(id: string, at: Date): Promise<boolean>;
 }
 
 export interface SessionRecord {

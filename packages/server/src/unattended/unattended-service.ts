@@ -225,6 +225,19 @@ export class UnattendedService {
     });
   }
 
+  /**
+   * The device is being deleted (issue 15): every live access of it is revoked and its sessions
+   * end, audited with whoever deleted it.
+   */
+  async turnOffForDeletion(
+    deviceId: string,
+    by: { actor: string; sourceAddress: string },
+  ): Promise<void> {
+    const device = await this.deps.store.devices.find(deviceId);
+    if (!device) return;
+    await this.queue.run(device.id, () => this.revokeAll(device, by, 'turned_off'));
+  }
+
   /** Revoking one access turns off the whole device: no other password may stay valid. */
   async revoke(user: UserRecord, id: string, sourceAddress: string): Promise<void> {
     const access = await this.find(id);

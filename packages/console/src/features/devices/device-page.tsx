@@ -25,6 +25,7 @@ import { isViewOnlyDesktop, missingRight, missingSessionRight } from './device-r
 import { DeviceInstallFacts } from './device-install-facts.js';
 import { DeviceUpgradePanel } from './device-upgrade-panel.js';
 import { DeviceMaintenanceFacts } from './device-maintenance-facts.js';
+import { DeviceManage } from './device-manage.js';
 
 function DeviceDetails({
   device,
@@ -238,6 +239,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
                 </section>
               </div>
               <DeviceUpgradePanel device={device} />
+              <DeviceManage device={device} onChanged={reload} />
             </>
           );
         }}

@@ -65,7 +65,7 @@ export function DevicesPage() {
       <InvitationsPanel />
       <Loaded load={devices} onRetry={reload}>
         {(loaded) => {
-          const all = mergeDevices(loaded, live.updates).sort(byStatusThenName);
+          const all = mergeDevices(loaded, live.updates, live.deleted).sort(byStatusThenName);
           if (all.length === 0) return <NoDevices />;
           const groups = [...new Set(all.map((device) => device.group))].sort();
           const shown = all.filter((device) => group === '' || device.group === group);

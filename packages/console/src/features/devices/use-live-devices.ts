@@ -6,6 +6,8 @@ import { useConsole } from '../../api/console-context.js';
 /** Live device updates: the latest version of each device seen on the stream, by id. */
 export interface LiveDevices {
   updates: ReadonlyMap<string, Device>;
+  /** Devices deleted since the page loaded (issue 15): lists leave them out. */
+  deleted: ReadonlySet<string>;
   /** `false` while the event stream is down and the browser reconnects it. */
   isLive: boolean;
 }
@@ -21,31 +23,34 @@ export function useLiveDevices(): LiveDevices {
   const { api } = useConsole();
   const [updates, setUpdates] = useState<ReadonlyMap<string, Device>>(new Map());
   const [isLive, setLive] = useState(true);
+  const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
 
   useEffect(
     () =>
       watchDevices(api.deviceEventsUrl(), {
         onDevice: (device) => setUpdates((previous) => new Map(previous).set(device.id, device)),
+        onDeleted: (id) => setDeleted((previous) => new Set(previous).add(id)),
         onConnectionChange: setLive,
       }),
     [api],
   );
-  return { updates, isLive };
+  return { updates, deleted, isLive };
 }
 
 /**
  * Merges a loaded device list with live updates; devices first seen on the stream (newly
- * enrolled) are appended.
+ * enrolled) are appended, deleted ones left out.
  *
  * @example
- * const devices = mergeDevices(loaded, live.updates);
+ * const devices = mergeDevices(loaded, live.updates, live.deleted);
  */
 export function mergeDevices(
   loaded: readonly Device[],
   updates: ReadonlyMap<string, Device>,
+  deleted: ReadonlySet<string> = new Set(),
 ): Device[] {
   const known = new Set(loaded.map((device) => device.id));
   const merged = loaded.map((device) => updates.get(device.id) ?? device);
   for (const device of updates.values()) if (!known.has(device.id)) merged.push(device);
-  return merged;
+  return merged.filter((device) => !deleted.has(device.id));
 }

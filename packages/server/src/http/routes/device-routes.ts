@@ -45,7 +45,15 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
         'push a device change to an event stream',
         async () => {
           const user = await store.users.findById(principal.user.id);
-          const device = user && (await visibleDevice(user, deviceId));
+          const found = user && (await store.devices.find(deviceId));
+          if (!user || !found) return;
+          // A deleted device leaves the lists: its id only, to those who could see it.
+          if (found.deletedAt) {
+            if ((await rights.of(user)).has(found.group, 'device.view'))
+              stream.write(`event: deleted\ndata: ${JSON.stringify({ id: found.id })}\n\n`);
+            return;
+          }
+          const device = await visibleDevice(user, found);
           if (device) stream.write(`event: device\ndata: ${JSON.stringify(device)}\n\n`);
         },
         { deviceId },
@@ -97,10 +105,11 @@ export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
     };
   }
 
-  /** The device as the user sees it, or undefined when it is gone or not theirs to see. */
-  async function visibleDevice(user: UserRecord, id: string): Promise<Device | undefined> {
-    const device = await store.devices.find(id);
-    if (!device) return undefined;
+  /** The device as the user sees it, or undefined when it is not theirs to see. */
+  async function visibleDevice(
+    user: UserRecord,
+    device: DeviceRecord,
+  ): Promise<Device | undefined> {
     const view = await apiDevice(user, device);
     return view.rights?.includes('device.view') ? view : undefined;
   }

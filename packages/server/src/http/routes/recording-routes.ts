@@ -82,6 +82,7 @@ export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
     if (!recording) throw new AppError('NOT_FOUND', 'There is no such recording.');
     await context.rights.authorize(input.principal.user, recording.deviceId, 'recordings', {
       sourceAddress: sourceAddress(input.request),
+      isHistory: true, // a deleted device's recordings stay playable
     });
     return recording;
   };

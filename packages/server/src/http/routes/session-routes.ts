@@ -30,6 +30,7 @@ export function sessionRoutes(app: HttpsApp, context: ServerContext): void {
       if (!session) throw new AppError('NOT_FOUND', 'There is no such session.');
       await context.rights.authorize(principal.user, session.deviceId, 'device.view', {
         sourceAddress: sourceAddress(request),
+        isHistory: true, // a deleted device's sessions stay readable
       });
       const until = context.sessions.consentExpiresAt(params.id);
       return {

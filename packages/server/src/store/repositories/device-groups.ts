@@ -58,7 +58,9 @@ export function createDeviceGroupRepository(db: Kysely<Database>): DeviceGroupRe
     async list() {
       const rows = await db
         .selectFrom('device_groups as g')
-        .leftJoin('devices as d', 'd.group_name', 'g.name')
+        .leftJoin('devices as d', (join) =>
+          join.onRef('d.group_name', '=', 'g.name').on('d.deleted_at', 'is', null),
+        )
         .selectAll('g')
         .select((eb) => eb.fn.count<number | string>('d.id').as('device_count'))
         .groupBy(['g.id', 'g.name', 'g.name_key', 'g.description', 'g.created_at'])
@@ -84,6 +86,7 @@ export function createDeviceGroupRepository(db: Kysely<Database>): DeviceGroupRe
           .selectFrom('devices')
           .select('group_name')
           .where('id', '=', deviceId)
+          .where('deleted_at', 'is', null)
           .executeTakeFirst();
         if (!device) return 'no_device';
         await trx

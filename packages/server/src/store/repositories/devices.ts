@@ -61,6 +61,34 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
         .where('id', '=', id)
         .execute();
     },
+    async update(id, changes) {
+      const set = {
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.comments !== undefined && { comments: changes.comments }),
+        ...(changes.tags !== undefined && { tags: JSON.stringify(changes.tags) }),
+      };
+      if (Object.keys(set).length > 0)
+        await db
+          .updateTable('devices')
+          .set(set)
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null)
+          .execute();
+      const row = await select()
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async markDeleted(id, at) {
+      const result = await db
+        .updateTable('devices')
+        .set({ deleted_at: toMillis(at) })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
     async setLastSeen(id, at) {
       await db
         .updateTable('devices')

@@ -42,6 +42,8 @@ const devices: GroupReference = {
       .selectFrom('devices')
       .select('name')
       .where('group_name', '=', name)
+      // A deleted device's tombstone keeps its group for the history; it holds nothing up.
+      .where('deleted_at', 'is', null)
       .orderBy('name')
       .execute();
     return { count: rows.length, examples: rows.slice(0, EXAMPLES).map((row) => row.name) };

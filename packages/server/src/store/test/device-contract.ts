@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { AppError } from '@tether/protocol';
 import type { Store } from '../store.js';
-import { addDevice, addInstaller, at, inventory, T0 } from './fixtures.js';
+import { addDevice, addGroup, addInstaller, at, inventory, T0 } from './fixtures.js';
 
 /** The devices part of the store contract (see store.contract.test.ts). */
 export function defineDeviceContract(current: () => Store): void {
@@ -114,6 +114,33 @@ export function defineDeviceContract(current: () => Store): void {
         statsAt: at(2),
         lastSeenAt: at(3),
       });
+    });
+
+    it('renames and retags a device, and a deleted one is a tombstone: found, never listed, unchanged, in no group', async () => {
+      const store = current();
+      const group = await addGroup(store, 'office');
+      const web = await addDevice(store, 'web-01');
+      const changed = await store.devices.update(web.id, {
+        name: 'Front desk',
+        tags: ['lobby', 'kiosk'],
+        comments: 'by the door',
+      });
+      assert.deepEqual(changed, {
+        ...web,
+        name: 'Front desk',
+        tags: ['lobby', 'kiosk'],
+        comments: 'by the door',
+      });
+      assert.equal(await store.devices.markDeleted(web.id, at(5)), true);
+      assert.equal(await store.devices.markDeleted(web.id, at(6)), false, 'deleted once');
+      assert.deepEqual((await store.devices.find(web.id))?.deletedAt, at(5));
+      assert.deepEqual(await store.devices.list(), []);
+      assert.equal(await store.devices.update(web.id, { name: 'Back' }), undefined);
+      assert.equal((await store.devices.find(web.id))?.name, 'Front desk');
+      assert.equal(await store.devices.markDeleted(randomUUID(), at(7)), false);
+      const groups = await store.deviceGroups.list();
+      assert.equal(groups.find((each) => each.id === group.id)?.deviceCount, 0);
+      assert.equal(await store.deviceGroups.moveDevice(web.id, 'office'), 'no_device');
     });
   });
 }
