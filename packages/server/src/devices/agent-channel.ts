@@ -72,6 +72,10 @@ export interface AgentChannelDeps {
   onUnattendedReply?(deviceId: string, reply: MessageOf<AgentMessage, 'unattended.reply'>): void;
   /** The agent reported the progress or end of an upgrade (A-6). */
   onUpgradeStatus?(deviceId: string, status: MessageOf<AgentMessage, 'upgrade.status'>): void;
+  /** A passive agent listens for wake-ups on `port`; `remoteAddress` is this connection's (A-10). */
+  onWakeListening?(deviceId: string, report: { port: number; remoteAddress: string }): void;
+  /** The agent sent (or could not send) Wake-on-LAN packets it was asked for (A-11). */
+  onWakeOnLanSent?(deviceId: string, reply: MessageOf<AgentMessage, 'wake.on_lan_sent'>): void;
   /** The user at the device turned unattended access off (M-2). */
   onUnattendedTurnedOff?(
     deviceId: string,
@@ -304,6 +308,23 @@ export class AgentChannel implements AgentLink {
     return Promise.resolve();
   }
 
+  /** @internal Dispatch target: a passive agent's wake port (A-10). */
+  onWakeListening(message: MessageOf<AgentMessage, 'wake.listening'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onWakeListening?.(this.id, {
+      port: message.port,
+      remoteAddress: this.socket.remoteAddress,
+    });
+    return Promise.resolve();
+  }
+
+  /** @internal Dispatch target (A-11). */
+  onWakeOnLanSent(message: MessageOf<AgentMessage, 'wake.on_lan_sent'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onWakeOnLanSent?.(this.id, message);
+    return Promise.resolve();
+  }
+
   /** @internal Dispatch target: the agent re-pinned after a `key.handover` (S-6). */
   async onKeyPinned(message: MessageOf<AgentMessage, 'key.pinned'>): Promise<void> {
     this.expect('ready', message.type);
@@ -461,4 +482,6 @@ const handlers: {
   'unattended.turned_off': (channel, message) => channel.onUnattendedTurnedOff(message),
   'key.pinned': (channel, message) => channel.onKeyPinned(message),
   'upgrade.status': (channel, message) => channel.onUpgradeStatus(message),
+  'wake.listening': (channel, message) => channel.onWakeListening(message),
+  'wake.on_lan_sent': (channel, message) => channel.onWakeOnLanSent(message),
 };

@@ -32,6 +32,7 @@ import type { ListenerBoard } from '../listeners/listener-board.js';
 import type { AgentPackages } from '../agent-packages/agent-package-service.js';
 import type { AgentBuilds } from './agent-builds.js';
 import type { UpgradeService } from '../upgrades/upgrade-service.js';
+import type { WakeService } from '../wake/wake-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -85,6 +86,8 @@ export interface ServerContext {
   listeners: ListenerBoard;
   /** Agent upgrades (A-6, S-12): settings, scheduler, throttled downloads, progress. */
   upgrades: UpgradeService;
+  /** Passive agents' wake-ups and Wake-on-LAN (A-10, A-11). */
+  wake: WakeService;
   /** Pushes new agent settings to every connected agent. */
   broadcastSettings(): Promise<void>;
   /**

@@ -13,6 +13,7 @@ import { createSecondFactorRepository } from './repositories/second-factors.js';
 import { createSessionRepository } from './repositories/sessions.js';
 import { createSettingsRepository } from './repositories/settings.js';
 import { createServerKeyPinRepository } from './server-key-pin-repository.js';
+import { createWakeAddressRepository } from './wake-address-repository.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
 import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
@@ -55,6 +56,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     grants: createGrantRepository(db),
     secondFactors: createSecondFactorRepository(db),
     serverKeyPins: createServerKeyPinRepository(db),
+    wakeAddresses: createWakeAddressRepository(db),
     tableDump: createTableDumpRepository(db, engine),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().

@@ -18,6 +18,7 @@ import type { RoleRepository } from './role-repository.js';
 import type { GrantRepository, TeamRepository } from './team-repository.js';
 import type { SecondFactorRepository } from './second-factor-repository.js';
 import type { ServerKeyPinRepository } from './server-key-pin-repository.js';
+import type { WakeAddressRepository } from './wake-address-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
@@ -47,6 +48,8 @@ export interface Store {
   readonly secondFactors: SecondFactorRepository;
   /** Which server signing key each device's agent has pinned (S-6). */
   readonly serverKeyPins: ServerKeyPinRepository;
+  /** Where passive agents listen for wake-ups. */
+  readonly wakeAddresses: WakeAddressRepository;
   /** Every table's rows, for backups (S-8). */
   readonly tableDump: TableDumpRepository;
   /** Closes the database; every later call fails. */
