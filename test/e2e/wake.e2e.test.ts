@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +19,9 @@ import {
 import { enrollAgent, fixedUserPresence, runAgent } from '@tether/agent';
 import { createLogger } from '@tether/server';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { waitFor } from '../support/cli.js';
+import { runCli, waitFor } from '../support/cli.js';
 import { ensureDeviceGroup } from '../support/device-groups.js';
-import { createTestServer, type TestServer } from '../support/test-server.js';
+import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
 
 const log = createLogger({ level: 'silent' });
 /** Idle time of passive agents here: long enough to see them connected, short enough to wait. */
@@ -209,11 +209,31 @@ test('Wake-on-LAN: magic packets with the SecureOn password through an online ag
   assert.equal(refusal.code, 'RATE_LIMITED');
   assert.ok(Number(refusal.details?.retryAfterSec) > 25);
 
+  // After the cooldown, headless: `tether device wake` through the running server's API.
   server.clock.advance(31_000);
+  const caFile = join(dir, 'ca.pem');
+  await writeFile(caFile, server.ca);
   const plain = once(capture, 'message') as Promise<[Buffer]>;
-  const later = await wake(target.deviceId);
-  assert.equal(later.status, 200, later.text);
+  const cli = await runCli(
+    [
+      'device',
+      'wake',
+      target.deviceId,
+      '--server',
+      server.url,
+      '--ca',
+      caFile,
+      '--username',
+      'admin',
+    ],
+    { env: { TETHER_PASSWORD: ADMIN_PASSWORD } },
+  );
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /sent Wake-on-LAN packets for 52:54:00:ab:cd:ef through "/);
   assert.equal((await plain)[0].length, 102, 'no password this time: 6 + 16 × 6 bytes');
+  const help = await runCli(['device', 'wake', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--secure-on PASSWORD/);
 
   const audit = (await server.admin.request('GET', '/api/v1/audit?action=device.wake')).json(
     AuditPage,
