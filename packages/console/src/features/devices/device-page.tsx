@@ -23,6 +23,7 @@ import { useConsole } from '../../api/console-context.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { isViewOnlyDesktop, missingRight, missingSessionRight } from './device-rights.js';
 import { DeviceInstallFacts } from './device-install-facts.js';
+import { DeviceWake } from './device-wake.js';
 
 function DeviceDetails({
   device,
@@ -219,6 +220,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
                   onClose={() => setUnattended(null)}
                 />
               )}
+              <DeviceWake device={device} />
               <div className="columns">
                 <section className="card">
                   <h2>Details</h2>
