@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -7,23 +7,11 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  AuditPage,
-  CreateInstallerResponse,
-  ErrorBody,
-  WakeResult,
-  WakeUpReply,
-  wakeUpText,
-  type DeviceNetwork,
-} from '@tether/protocol';
-import { enrollAgent, fixedUserPresence, runAgent } from '@tether/agent';
-import { createLogger } from '@tether/server';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { AuditPage, ErrorBody, WakeResult, WakeUpReply, wakeUpText } from '@tether/protocol';
 import { runCli, waitFor } from '../support/cli.js';
-import { ensureDeviceGroup } from '../support/device-groups.js';
 import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { startWakeTestAgent, type WakeTestAgent } from '../support/wake-agents.js';
 
-const log = createLogger({ level: 'silent' });
 /** Idle time of passive agents here: long enough to see them connected, short enough to wait. */
 const IDLE_SEC = 2;
 
@@ -31,7 +19,7 @@ let server: TestServer;
 let dir: string;
 let capture: UdpSocket;
 /** Every agent started, each stopped once (by its test or at the end). */
-const agents: { stop: () => Promise<void> }[] = [];
+const agents: WakeTestAgent[] = [];
 
 before(async () => {
   // Magic packets are captured on a loopback UDP socket instead of port 9.
@@ -50,44 +38,19 @@ after(async () => {
   capture.close();
 });
 
-/** A card on loopback's 127/8, whose broadcast (127.255.255.255) reaches the capture socket. */
-function loopbackNetwork(mac: string): DeviceNetwork {
-  return {
-    interfaces: [{ name: 'eth0', mac, ipv4: [{ address: '127.0.0.1', netmask: '255.0.0.0' }] }],
-    defaultGateway: '127.0.0.254',
-  };
-}
-
-/** Enrols a device with the installer's connection type and runs the real agent in-process. */
+/** Starts an agent for this file's server; `after` stops it if its test did not. */
 async function startAgent(options: {
   name: string;
   connectionType: 'active' | 'passive';
   mac: string;
-}): Promise<{ stop: () => Promise<void>; deviceId: string; connections: boolean[] }> {
-  await ensureDeviceGroup(server.admin, 'Wake devices');
-  const created = await server.admin.request('POST', '/api/v1/installers', {
-    group: 'Wake devices',
-    validForSec: 3600,
+}): Promise<WakeTestAgent> {
+  const agent = await startWakeTestAgent(server, {
+    dataDir: join(dir, options.name),
     connectionType: options.connectionType,
+    mac: options.mac,
   });
-  assert.equal(created.status, 201, created.text);
-  const { token } = created.json(CreateInstallerResponse);
-  const dataDir = join(dir, options.name);
-  const { deviceId } = await enrollAgent({ serverUrl: server.url, token, dataDir, log });
-  const agent = await runAgent({
-    dataDir,
-    log,
-    spareShell: false,
-    userPresence: fixedUserPresence('absent'),
-    passivePort: 0,
-    network: () => loopbackNetwork(options.mac),
-  });
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopped ??= agent.stop());
-  agents.push({ stop });
-  const connections: boolean[] = [];
-  agent.onConnectionChange((isConnected) => connections.push(isConnected));
-  return { stop, deviceId, connections };
+  agents.push(agent);
+  return agent;
 }
 
 const wake = (deviceId: string, body: object = {}) =>
