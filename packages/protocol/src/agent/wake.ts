@@ -47,7 +47,12 @@ export function wakeUpText(input: { deviceId: string; nonce: string; issuedAt: n
   return `tether/v1/wake-up\n${input.deviceId}\n${input.nonce}\n${String(input.issuedAt)}`;
 }
 
-/** The agent's one-line answer to a wake-up: accepted (it connects now), or why not. */
+/**
+ * The agent's one-line answer to a wake-up: accepted (it connects now), or why not.
+ *
+ * @example
+ * const reply = WakeUpReply.parse(JSON.parse(firstLine)); // { ok: false, message: 'Wake-up refused: replayed.' }
+ */
 export const WakeUpReply = z.object({ ok: z.boolean(), message: z.string().max(256).optional() });
 export type WakeUpReply = z.infer<typeof WakeUpReply>;
 
@@ -65,7 +70,12 @@ export const SecureOnPassword = z
     'must be 4 or 6 bytes in hex, like 00:11:22:33:44:55',
   );
 
-/** A SecureOn password on the wire to the sending agent: 8 or 12 lower-case hex digits. */
+/**
+ * A SecureOn password on the wire to the sending agent: 8 or 12 lower-case hex digits.
+ *
+ * @example
+ * SecureOnHex.parse(secureOnHex('00:11:22:33:44:55')); // '001122334455'
+ */
 export const SecureOnHex = z.string().regex(/^(?:[0-9a-f]{8}|[0-9a-f]{12})$/);
 
 /**

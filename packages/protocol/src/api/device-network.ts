@@ -11,11 +11,21 @@ export const MacAddress = z
   .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'must be a MAC address like 52:54:00:12:34:56');
 export type MacAddress = z.infer<typeof MacAddress>;
 
-/** One IPv4 address of an interface and its netmask (dotted quads). */
+/**
+ * One IPv4 address of an interface and its netmask (dotted quads).
+ *
+ * @example
+ * InterfaceAddress.parse({ address: '10.0.0.7', netmask: '255.255.255.0' });
+ */
 export const InterfaceAddress = z.object({ address: z.ipv4(), netmask: z.ipv4() });
 export type InterfaceAddress = z.infer<typeof InterfaceAddress>;
 
-/** One network interface that has a hardware address (loopback and virtual ones left out). */
+/**
+ * One network interface that has a hardware address (loopback and virtual ones left out).
+ *
+ * @example
+ * NetworkInterface.parse({ name: 'eth0', mac: '52:54:00:12:34:56', ipv4: [] });
+ */
 export const NetworkInterface = z.object({
   name: z.string().max(64),
   mac: MacAddress,
