@@ -40,6 +40,7 @@ export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
 export * from './agent/admission.js';
 export * from './agent/wake.js';
+export * from './agent/wake-up.js';
 export * from './agent/package.js';
 export * from './api/agent-package-downloads.js';
 export * from './relay/terminal-frames.js';

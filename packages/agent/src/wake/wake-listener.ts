@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { MAX_WAKE_UP_BYTES, type WakeUpReply } from '@tether/protocol/agent';
+import { MAX_WAKE_UP_BYTES, type WakeUpReply } from '@tether/protocol/wake-up';
 import type { Logger } from 'pino';
 import type { WakeUpCheck } from './wake-up-check.js';
 

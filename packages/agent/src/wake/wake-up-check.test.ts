@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { WAKE_UP_WINDOW_MS, wakeUpText } from '@tether/protocol/agent';
+import { WAKE_UP_WINDOW_MS, wakeUpText } from '@tether/protocol/wake-up';
 import type { Clock } from '../clock.js';
 import { generateIdentityKey, signText } from '../identity/ed25519.js';
 import { createWakeUpCheck } from './wake-up-check.js';

@@ -1,4 +1,5 @@
-import { WAKE_UP_WINDOW_MS, WakeUp, parseControlMessage, wakeUpText } from '@tether/protocol/agent';
+import { parseControlMessage } from '@tether/protocol/agent';
+import { WAKE_UP_WINDOW_MS, WakeUp, wakeUpText } from '@tether/protocol/wake-up';
 import type { Clock } from '../clock.js';
 import { verifyText } from '../identity/ed25519.js';
 

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
-import { SecureOnPassword } from '../agent/wake.js';
+
+/**
+ * A SecureOn password as the API takes it: 4 or 6 bytes in hex, optionally separated by `:` or
+ * `-` (`00:11:22:33:44:55`, `c0a80001`).
+ *
+ * @example
+ * SecureOnPassword.parse('00-11-22-33-44-55');
+ */
+export const SecureOnPassword = z
+  .string()
+  .regex(
+    /^[0-9a-fA-F]{2}(?:[:-]?[0-9a-fA-F]{2}){3}(?:(?:[:-]?[0-9a-fA-F]{2}){2})?$/,
+    'must be 4 or 6 bytes in hex, like 00:11:22:33:44:55',
+  );
 
 /**
  * `POST /api/v1/devices/:id/wake`: an optional SecureOn password for devices whose network card
