@@ -120,6 +120,10 @@ test('a passive agent disconnects when idle, is woken by a signed wake-up, and r
   });
   assert.equal(connections.length <= 6, true, 'the replay woke nothing');
   await stop();
+  // Gone on the server's side too, so the next test's relay is not this agent.
+  await waitFor('the passive agent gone', () =>
+    server.server.context.presence.isOnline(deviceId) ? undefined : true,
+  );
 });
 
 test('Wake-on-LAN: magic packets with the SecureOn password through an online agent on the subnet, then a 30 s cooldown', async () => {
