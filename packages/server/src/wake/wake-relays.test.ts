@@ -18,11 +18,12 @@ test('an online agent on the target’s subnet is chosen before one behind the s
   const relays = new WakeRelays();
   relays.add('gateway-peer', network('10.0.2.9', '10.0.0.1'));
   relays.add('subnet-peer', network('10.0.1.9', '192.0.2.1'));
-  const everyone = { exclude: 'target', isOnline: () => true };
-  assert.equal(relays.find(target, everyone), 'subnet-peer');
-  assert.equal(
-    relays.find(target, { exclude: 'target', isOnline: (id) => id !== 'subnet-peer' }),
-    'gateway-peer',
+  const everyone = { exclude: 'target', isOnline: () => true, limit: 3 };
+  assert.deepEqual(relays.candidates(target, everyone), ['subnet-peer', 'gateway-peer']);
+  assert.deepEqual(relays.candidates(target, { ...everyone, limit: 1 }), ['subnet-peer']);
+  assert.deepEqual(
+    relays.candidates(target, { ...everyone, isOnline: (id) => id !== 'subnet-peer' }),
+    ['gateway-peer'],
   );
 });
 
@@ -32,7 +33,13 @@ test('the target itself, offline agents, removed agents and other networks are n
   relays.add('elsewhere', network('172.16.0.5', '172.16.0.1'));
   relays.add('gone', network('10.0.1.8', null));
   relays.remove('gone');
-  assert.equal(relays.find(target, { exclude: 'target', isOnline: () => true }), undefined);
+  assert.deepEqual(
+    relays.candidates(target, { exclude: 'target', isOnline: () => true, limit: 3 }),
+    [],
+  );
   relays.add('asleep', network('10.0.1.7', null));
-  assert.equal(relays.find(target, { exclude: 'target', isOnline: () => false }), undefined);
+  assert.deepEqual(
+    relays.candidates(target, { exclude: 'target', isOnline: () => false, limit: 3 }),
+    [],
+  );
 });

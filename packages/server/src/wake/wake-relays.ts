@@ -8,7 +8,7 @@ import { networkKeys } from './network-keys.js';
  *
  * @example
  * relays.add(deviceId, inventory.network);
- * const peer = relays.find(target.network, { exclude: target.id, isOnline });
+ * const [best] = relays.candidates(target.network, { exclude: target.id, isOnline, limit: 3 });
  */
 export class WakeRelays {
   private readonly keysOf = new Map<string, string[]>();
@@ -35,16 +35,21 @@ export class WakeRelays {
     this.keysOf.delete(deviceId);
   }
 
-  /** An agent on the target's subnet, else one behind its default gateway; undefined if none. */
-  find(
+  /**
+   * Online agents that can reach the target's network, best first: those on its subnet, then
+   * those behind its default gateway; at most `limit`.
+   */
+  candidates(
     target: DeviceNetwork,
-    options: { exclude: string; isOnline: (deviceId: string) => boolean },
-  ): string | undefined {
+    options: { exclude: string; isOnline: (deviceId: string) => boolean; limit: number },
+  ): string[] {
+    const found = new Set<string>();
     for (const key of networkKeys(target)) {
       for (const deviceId of this.devicesOf.get(key) ?? []) {
-        if (deviceId !== options.exclude && options.isOnline(deviceId)) return deviceId;
+        if (found.size === options.limit) return [...found];
+        if (deviceId !== options.exclude && options.isOnline(deviceId)) found.add(deviceId);
       }
     }
-    return undefined;
+    return [...found];
   }
 }

@@ -11,7 +11,7 @@ import { recordChange, type AdminActor } from '../audit/admin-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { WakeConfig } from '../config/wake-config.js';
-import type { DevicePresence } from '../devices/device-presence.js';
+import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { Logger } from '../logging.js';
 import type { DeviceRecord, Store } from '../store/store.js';
@@ -23,6 +23,8 @@ import { WakeRelays } from './wake-relays.js';
 export const WAKE_COOLDOWN_MS = 30_000;
 /** How long the relaying agent has to say it sent the packets. */
 const RELAY_ANSWER_MS = 10_000;
+/** Relays tried in turn when one fails (a connection not yet seen dead, a send error). */
+const MAX_RELAYS_TRIED = 3;
 
 type WakeOnLanSent = MessageOf<AgentMessage, 'wake.on_lan_sent'>;
 
@@ -103,23 +105,17 @@ export function createWakeService(deps: {
     });
   };
 
-  const wakeOnLan = async (
-    device: DeviceRecord,
-    network: DeviceNetwork,
-    secureOn: string | undefined,
-  ): Promise<{ via: DeviceRecord; macs: string[] } | undefined> => {
-    const viaId = relays.find(network, {
-      exclude: device.id,
-      isOnline: (id) => presence.isOnline(id),
-    });
-    const link = viaId === undefined ? undefined : presence.get(viaId);
-    const via = viaId === undefined ? undefined : await store.devices.find(viaId);
-    if (!link || !via) return undefined;
-    const targets = subnetsOf(network).map((subnet) => ({
+  /** Has one relay send the packets for each card; throws UNAVAILABLE with what went wrong. */
+  const sendThrough = async (
+    link: AgentLink,
+    via: DeviceRecord,
+    request: { device: DeviceRecord; network: DeviceNetwork; secureOn: string | undefined },
+  ): Promise<string[]> => {
+    const targets = subnetsOf(request.network).map((subnet) => ({
       address: subnet.broadcast,
       port: config.wakeOnLanPort,
     }));
-    const macs = network.interfaces.map((card) => card.mac);
+    const macs = request.network.interfaces.map((card) => card.mac);
     for (const mac of macs) {
       const requestId = randomUUID();
       const answered = new Promise<WakeOnLanSent | undefined>((resolve) => {
@@ -137,14 +133,45 @@ export function createWakeService(deps: {
         requestId,
         mac,
         targets: targets.slice(0, 8),
-        ...(secureOn === undefined ? {} : { secureOn: secureOnHex(secureOn) }),
+        ...(request.secureOn === undefined ? {} : { secureOn: secureOnHex(request.secureOn) }),
       });
       const reply = await answered;
-      if (!reply) throw unavailable(device, `the agent of "${via.name}" did not answer in time`);
+      if (!reply)
+        throw unavailable(request.device, `the agent of "${via.name}" did not answer in time`);
       if (reply.error)
-        throw unavailable(device, `the agent of "${via.name}" said: ${reply.error.message}`);
+        throw unavailable(
+          request.device,
+          `the agent of "${via.name}" said: ${reply.error.message}`,
+        );
     }
-    return { via, macs };
+    return macs;
+  };
+
+  /** Through the best relay that answers (a few tried); undefined when there is none. */
+  const wakeOnLan = async (
+    device: DeviceRecord,
+    network: DeviceNetwork,
+    secureOn: string | undefined,
+  ): Promise<{ via: DeviceRecord; macs: string[] } | undefined> => {
+    const candidates = relays.candidates(network, {
+      exclude: device.id,
+      isOnline: (id) => presence.isOnline(id),
+      limit: MAX_RELAYS_TRIED,
+    });
+    let failure: Error | undefined;
+    for (const viaId of candidates) {
+      const link = presence.get(viaId);
+      const via = await store.devices.find(viaId);
+      if (!link || !via) continue;
+      try {
+        return { via, macs: await sendThrough(link, via, { device, network, secureOn }) };
+      } catch (error) {
+        log.warn({ deviceId: device.id, via: viaId, err: error }, 'a Wake-on-LAN relay failed');
+        failure = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    if (failure !== undefined) throw failure;
+    return undefined;
   };
 
   return {
