@@ -1,11 +1,18 @@
 import { join } from 'node:path';
-import { AppError, CONSENT_SOCKET_FILE, type AgentSettings } from '@tether/protocol/agent';
+import {
+  AppError,
+  CONSENT_SOCKET_FILE,
+  type AgentSettings,
+  type DeviceInventory,
+  type DeviceNetwork,
+} from '@tether/protocol/agent';
 import type { Logger } from 'pino';
 import { systemClock, type CancelTimer, type Clock } from './clock.js';
 import { readAgentState } from './identity/agent-state.js';
 import { isUninstallRequested, UNINSTALL_REQUEST_FILE } from './install/uninstall-request.js';
 import { createServerPin } from './identity/server-pin.js';
 import { collectInventory } from './platform/inventory.js';
+import { collectNetwork } from './platform/network.js';
 import type { Platform } from './platform/platform.js';
 import { selectPlatform } from './platform/select-platform.js';
 import { createOemService } from './oem/oem-service.js';
@@ -29,10 +36,11 @@ import { createStatsCollector } from './stats/stats-collector.js';
 import { startStatsReporter } from './stats/stats-reporter.js';
 import { createBackoff } from './transport/backoff.js';
 import { openControlConnection, type ControlConnection } from './transport/control-connection.js';
-import { startControlLoop } from './transport/control-loop.js';
+import { startControlLoop, type ControlLoop } from './transport/control-loop.js';
 import { createUpgrader, installedHome, type Upgrader } from './upgrade/upgrader.js';
 import { loadDeletionDeadline } from './maintenance/deletion-deadline.js';
 import type { SelfUninstallRequest } from './install/self-uninstall.js';
+import { createAgentWake } from './wake/agent-wake.js';
 
 /** The user has this long to answer a consent question; it must stay under the relay token's 60 s. */
 const DEFAULT_CONSENT_TIMEOUT_MS = 30_000;
@@ -72,6 +80,13 @@ export interface RunAgentOptions {
   uninstall?: (request: SelfUninstallRequest) => Promise<void>;
   /** After it uninstalled itself (default: exit). */
   onUninstalled?: () => void;
+  /**
+   * A passive agent listens for wake-ups here instead of the port the server says (A-10, default
+   * 5832); 0 picks a free port. The agent tells the server the port it bound.
+   */
+  passivePort?: number;
+  /** The interfaces and gateway reported at each connection (A-10, A-11); read from the OS by default. */
+  network?: () => DeviceNetwork;
 }
 
 /** A running agent. */
@@ -228,11 +243,28 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
       log,
     });
   };
+  let isStopping = false;
+  const wake = createAgentWake({
+    deviceId: state.config.deviceId,
+    pinnedKey: () => pin.current(),
+    clock,
+    log,
+    ...(options.passivePort === undefined ? {} : { portOverride: options.passivePort }),
+    isBusy: () => sessions.running().length > 0,
+    connect: () => {
+      if (!isStopping) loop ??= startLoop();
+    },
+    disconnect: async () => {
+      const stopping = loop;
+      loop = undefined;
+      await stopping?.stop();
+    },
+  });
   const openConnection = (onAuthenticated: () => void): ControlConnection => {
     const connection: ControlConnection = openControlConnection({
       state,
       pin,
-      inventory,
+      inventory: withNetwork(inventory, options.network ?? collectNetwork, log),
       hasDesktop: options.desktop !== undefined,
       log,
       clock,
@@ -281,6 +313,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
           log.warn({ reason: message.reason }, `the server says: ${message.message}`);
           uninstall(message.message);
         },
+        onWakeMode: (mode) => wake.onWakeMode(mode, connection.send),
+        onWakeOnLan: (request) => wake.onWakeOnLan(request, connection.send),
         ...(upgrader && {
           // The latest connection: a download can outlive the one that brought the offer.
           onUpgradeOffer: (offer) => upgrader.offer(offer, (message) => current?.send(message)),
@@ -289,32 +323,37 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     });
     return connection;
   };
-  const loop = startControlLoop({
-    clock,
-    backoff: createBackoff(options.random ? { random: options.random } : {}),
-    log,
-    openConnection,
-    onConnectionChange: (isConnected) => {
-      if (!isConnected) {
-        deadline.onDisconnected();
-        stopStats?.();
-        stopStats = undefined;
-        stopPresence?.();
-        stopPresence = undefined;
-        current = undefined;
-      }
-      for (const listener of listeners) listener(isConnected);
-    },
-  });
+  // A passive agent (A-10) stops its loop when idle and starts a new one when woken.
+  const startLoop = (): ControlLoop =>
+    startControlLoop({
+      clock,
+      backoff: createBackoff(options.random ? { random: options.random } : {}),
+      log,
+      openConnection,
+      onConnectionChange: (isConnected) => {
+        if (!isConnected) {
+          deadline.onDisconnected();
+          stopStats?.();
+          stopStats = undefined;
+          stopPresence?.();
+          stopPresence = undefined;
+          current = undefined;
+        }
+        for (const listener of listeners) listener(isConnected);
+      },
+    });
+  let loop: ControlLoop | undefined = startLoop();
   log.info({ deviceId: state.config.deviceId, server: state.config.serverUrl }, 'agent started');
 
   const handle: AgentHandle = {
     deviceId: state.config.deviceId,
     onConnectionChange: (listener) => void listeners.add(listener),
     async stop() {
+      isStopping = true;
       await Promise.all([
         shellPool?.stop(),
-        loop.stop(),
+        wake.stop(),
+        loop?.stop(),
         sessions.stopAll('the agent is stopping'),
         oem.stop(),
         consentEndpoint?.close(),
@@ -340,6 +379,23 @@ async function uninstallSelfLazily(request: SelfUninstallRequest): Promise<void>
 /** Uninstalled: nothing is left to run (the service manager does not start it again). */
 function exitAfterUninstall(): void {
   process.exit(0);
+}
+
+/** The inventory with the network as it is now; without it when the OS will not say. */
+function withNetwork(
+  inventory: DeviceInventory,
+  network: () => DeviceNetwork,
+  log: Logger,
+): DeviceInventory {
+  try {
+    return { ...inventory, network: network() };
+  } catch (error) {
+    log.warn(
+      { err: error },
+      'cannot read the network interfaces; waking this device will not work',
+    );
+    return inventory;
+  }
 }
 
 /** The service manager (or the launcher's supervisor) starts the agent again: the new version. */

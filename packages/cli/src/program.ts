@@ -35,6 +35,7 @@ import { directoryCommands } from './commands/directories.js';
 import { ssoCommands } from './commands/sso.js';
 import { serverKeyCommands } from './commands/server-keys.js';
 import { notificationCommands } from './commands/notifications.js';
+import { deviceWakeCommand } from './commands/device-wake.js';
 
 /** Every command of `tether`; the agent package has its own, smaller table (agent-program.ts). */
 export const TETHER_COMMANDS: Command[] = [
@@ -50,6 +51,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...agentUnattendedCommands,
   ...groupCommands,
   ...deviceLifecycleCommands,
+  deviceWakeCommand,
   ...installerCommands,
   installerDownloadCommand,
   resetPasswordCommand,

@@ -35,6 +35,10 @@ export interface ControlEvents {
   onUpgradeOffer?(offer: MessageOf<ServerMessage, 'upgrade.offer'>): void;
   /** The device was deleted: uninstall and stay away (issue 15). */
   onUninstall?(message: MessageOf<ServerMessage, 'device.uninstall'>): void;
+  /** How to keep in touch: stay connected, or listen for wake-ups. */
+  onWakeMode?(mode: MessageOf<ServerMessage, 'wake.mode'>): void;
+  /** Send Wake-on-LAN packets for a device on this network. */
+  onWakeOnLan?(request: MessageOf<ServerMessage, 'wake.on_lan'>): void;
   onUnattended(
     message: MessageOf<
       ServerMessage,
@@ -347,6 +351,12 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
       // before that proof nobody may make an agent remove itself.
       if (channel.phase === 'welcome' || channel.phase === 'ready') events.onUninstall?.(message);
       else log.warn('ignored an uninstall request before the server proved its key');
+    },
+    'wake.mode': (mode) => {
+      if (channel.phase === 'ready') events.onWakeMode?.(mode);
+    },
+    'wake.on_lan': (request) => {
+      if (channel.phase === 'ready') events.onWakeOnLan?.(request);
     },
     'unattended.enable': (message) => {
       if (channel.phase === 'ready') events.onUnattended(message);

@@ -97,6 +97,8 @@ export const agentRunCommand: Command = {
                      dynamic sessions and presence policies (default auto: ask logind;
                      file:PATH reads present, absent or locked from PATH at every check)
   --presence-interval SEC  how often presence is checked (default 5)
+  --passive-port N   a passive agent listens for wake-ups on this port instead of the
+                     server's (default 5832); allow it inbound on this device's firewall
 
 Connects outbound to the server it was enrolled with and reconnects with backoff when the
 connection drops. Stop it with Ctrl+C or SIGTERM.
@@ -113,6 +115,7 @@ ${PROXY_HELP}`,
     'consent-timeout': { type: 'string' },
     'user-presence': { type: 'string' },
     'presence-interval': { type: 'string' },
+    'passive-port': { type: 'string' },
   },
   async run(input) {
     applyV8Flags(AGENT_V8_FLAGS); // before the agent's modules load: their start is what the flags tame
@@ -128,6 +131,7 @@ ${PROXY_HELP}`,
         ...fileRootsOption(input.values['file-root']),
         ...desktop.options,
         ...(await assistanceOptions(input)),
+        ...passivePortOption(stringOption(input, 'passive-port')),
       });
     } catch (error) {
       await desktop.stop(); // x11vnc would otherwise outlive the agent
@@ -143,4 +147,16 @@ ${PROXY_HELP}`,
 function fileRootsOption(value: CommandInput['values'][string]): { fileRoots?: string[] } {
   if (value === undefined || typeof value === 'boolean') return {};
   return { fileRoots: (Array.isArray(value) ? value : [value]).map((root) => resolve(root)) };
+}
+
+/** `--passive-port N` (A-10): where a passive agent listens, when not the server's port. */
+function passivePortOption(text: string | undefined): { passivePort?: number } {
+  if (text === undefined) return {};
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new AppError(
+      'INVALID_INPUT',
+      `--passive-port takes a port from 1 to 65535, not "${text}".`,
+    );
+  return { passivePort: port };
 }

@@ -9,6 +9,7 @@ import { ServerProofMode } from '../identity/proofs.js';
 import { UnattendedAccessId } from '../api/unattended.js';
 import { AgentMaintenance, AgentUninstalled } from './maintenance.js';
 import { OemReplyMessage, OemRequestMessage, RemoteControlId } from './oem-messages.js';
+import { AgentWakeListening, AgentWakeOnLanSent, ServerWakeMode, ServerWakeOnLan } from './wake.js';
 
 /** Path of the agents' control channel (WebSocket). */
 export const AGENT_CONNECT_PATH = '/api/v1/agent/connect';
@@ -31,6 +32,8 @@ export const AgentCapability = z.enum([
   'participants',
   /** Installed from a package (a launcher and `versions/`): it takes `upgrade.offer` (A-6). */
   'upgrade',
+  /** Takes `wake.mode` (passive agents, A-10) and `wake.on_lan` (A-11). */
+  'wake',
 ]);
 export type AgentCapability = z.infer<typeof AgentCapability>;
 
@@ -159,6 +162,8 @@ export const AgentMessage = z.discriminatedUnion('type', [
   AgentUpgradeStatus,
   AgentUninstalled,
   OemReplyMessage,
+  AgentWakeListening,
+  AgentWakeOnLanSent,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 
@@ -377,6 +382,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ServerCertificate,
   ServerUpgradeOffer,
   ServerDeviceUninstall,
+  ServerWakeMode,
+  ServerWakeOnLan,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

@@ -96,6 +96,8 @@ export const AuditAction = z.enum([
   'device.upgraded',
   /** An agent upgrade failed or was rolled back (`details`: from, to, state, reason). */
   'device.upgrade_failed',
+  /** A user woke an offline device (`details`: method passive or wake-on-lan, address or via and macs). */
+  'device.wake',
   'upload.queued',
   'upload.completed',
   'recording.local_removed',

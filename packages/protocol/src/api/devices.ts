@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
+import { DeviceNetwork } from './device-network.js';
 import { DeviceStats } from './statistics.js';
 import { DeviceRight } from './teams.js';
 import { UnattendedAccessSummary } from './unattended.js';
@@ -15,6 +16,8 @@ export const DeviceInventory = z.object({
     arch: z.string().max(32),
   }),
   agentVersion: z.string().max(64),
+  /** Interfaces and default gateway; absent from agents older than wake-ups. */
+  network: DeviceNetwork.optional(),
 });
 export type DeviceInventory = z.infer<typeof DeviceInventory>;
 

@@ -36,6 +36,7 @@ import { notificationEndpoints } from './notifications.js';
 import { agentPackageEndpoints } from './agent-packages.js';
 import { publicUrlEndpoints } from './public-url.js';
 import { upgradeEndpoints } from './agent-upgrades.js';
+import { wakeEndpoints } from './wake.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -75,6 +76,7 @@ export * from './public-url.js';
 export * from './agent-upgrades.js';
 export * from './device-upgrade.js';
 export * from './group-statistics.js';
+export * from './wake.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -128,4 +130,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(upgradeEndpoints),
   ...Object.values(admissionEndpoints),
   ...Object.values(maintenanceEndpoints),
+  ...Object.values(wakeEndpoints),
 ];

@@ -51,6 +51,7 @@ import { createUploadQueue } from '../uploads/upload-queue.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
 import { createUpgradeService } from '../upgrades/upgrade-service.js';
+import { createWakeService } from '../wake/wake-service.js';
 import type { ServerContext } from '../ports/server-context.js';
 import { bindListeners, closeRedirect } from '../listeners/bind-listeners.js';
 import { ListenerBoard } from '../listeners/listener-board.js';
@@ -297,6 +298,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ownVersion: TETHER_VERSION,
   });
   await upgrades.start();
+  const wake = createWakeService({
+    store,
+    clock,
+    identity,
+    presence,
+    audit,
+    log,
+    config: config.wake,
+  });
   const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const publicAddress = await loadPublicUrlState({
     store,
@@ -369,6 +379,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     listeners,
     upgrades,
     maintenance,
+    wake,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicAddress,
@@ -404,6 +415,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onDisconnected: (deviceId) => {
       sessions.onDeviceDisconnected(deviceId);
       upgrades.onDeviceDisconnected(deviceId);
+      wake.onDeviceDisconnected(deviceId);
     },
     onUpgradeStatus: (deviceId, status) => upgrades.onStatus(deviceId, status),
     onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
@@ -414,7 +426,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       unattended.onDeviceReady(deviceId).catch((error: unknown) => {
         log.error({ err: error, deviceId }, 'cannot sync unattended access with the agent');
       });
+      tasks.run('tell the agent its wake mode', () => wake.onDeviceReady(deviceId), { deviceId });
     },
+    onWakeListening: (deviceId, report) =>
+      tasks.run('record a passive agent’s wake port', () => wake.onListening(deviceId, report), {
+        deviceId,
+      }),
+    onWakeOnLanSent: (deviceId, reply) => wake.onWakeOnLanSent(deviceId, reply),
     onConsentPending: (deviceId, sessionId, expiresAt) =>
       sessions.onConsentPending(deviceId, sessionId, expiresAt),
     onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),

@@ -6,6 +6,7 @@ import { parseNetwork } from '../net/address-list.js';
 import { DirectoriesConfig } from './directories-config.js';
 import { SingleSignOnConfig } from './sso-config.js';
 import { NotificationsConfig } from './notifications-config.js';
+import { WakeConfig } from './wake-config.js';
 
 const Port = z.int().min(0).max(65535);
 
@@ -141,6 +142,8 @@ export const ServerConfig = z.object({
       retryBaseSec: 10,
       retryMaxSec: 3600,
     }),
+  /** Passive agents and Wake-on-LAN (A-10, A-11): `wake-config.ts`. */
+  wake: WakeConfig,
   /** LDAP / RADIUS directories (`directories-config.ts`); absent: set in the console. */
   directories: DirectoriesConfig,
   /** Single sign-on providers (OpenID Connect, SAML 2.0): `sso-config.ts`. */

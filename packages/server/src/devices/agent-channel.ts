@@ -80,6 +80,10 @@ export interface AgentChannelDeps {
    * (the agent's files are going).
    */
   onUninstalled?(deviceId: string, report: { sourceAddress: string }): Promise<void>;
+  /** A passive agent listens for wake-ups on `port`; `remoteAddress` is this connection's (A-10). */
+  onWakeListening?(deviceId: string, report: { port: number; remoteAddress: string }): void;
+  /** The agent sent (or could not send) Wake-on-LAN packets it was asked for (A-11). */
+  onWakeOnLanSent?(deviceId: string, reply: MessageOf<AgentMessage, 'wake.on_lan_sent'>): void;
   /** The user at the device turned unattended access off (M-2). */
   onUnattendedTurnedOff?(
     deviceId: string,
@@ -321,6 +325,23 @@ export class AgentChannel implements AgentLink {
     this.close(1000, 'Uninstalled on the device.');
   }
 
+  /** @internal Dispatch target: a passive agent's wake port (A-10). */
+  onWakeListening(message: MessageOf<AgentMessage, 'wake.listening'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onWakeListening?.(this.id, {
+      port: message.port,
+      remoteAddress: this.socket.remoteAddress,
+    });
+    return Promise.resolve();
+  }
+
+  /** @internal Dispatch target (A-11). */
+  onWakeOnLanSent(message: MessageOf<AgentMessage, 'wake.on_lan_sent'>): Promise<void> {
+    this.expect('ready', message.type);
+    this.deps.onWakeOnLanSent?.(this.id, message);
+    return Promise.resolve();
+  }
+
   /** @internal Dispatch target: the agent re-pinned after a `key.handover` (S-6). */
   async onKeyPinned(message: MessageOf<AgentMessage, 'key.pinned'>): Promise<void> {
     this.expect('ready', message.type);
@@ -507,4 +528,6 @@ const handlers: {
   'key.pinned': (channel, message) => channel.onKeyPinned(message),
   'upgrade.status': (channel, message) => channel.onUpgradeStatus(message),
   'device.uninstalled': (channel, message) => channel.onDeviceUninstalled(message),
+  'wake.listening': (channel, message) => channel.onWakeListening(message),
+  'wake.on_lan_sent': (channel, message) => channel.onWakeOnLanSent(message),
 };

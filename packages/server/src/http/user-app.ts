@@ -28,6 +28,7 @@ import { deviceLifecycleRoutes } from './routes/device-lifecycle-routes.js';
 import { secondFactorRoutes } from './routes/second-factor-routes.js';
 import { ssoRoutes } from './routes/sso-routes.js';
 import { upgradeDownloadRoutes } from '../upgrades/upgrade-routes.js';
+import { wakeRoutes } from './routes/wake-routes.js';
 import { installBrowserGuards } from './browser-guard.js';
 import { resolveClientAddresses } from './client-address.js';
 import { registerEndpoint } from './endpoint-route.js';
@@ -104,6 +105,7 @@ export async function createUserApp(
     secondFactorRoutes,
     ssoRoutes,
     upgradeDownloadRoutes,
+    wakeRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);

@@ -34,6 +34,7 @@ import type { AgentBuilds } from './agent-builds.js';
 import type { SettingsAudience } from '../devices/agent-settings.js';
 import type { UpgradeService } from '../upgrades/upgrade-service.js';
 import type { MaintenanceSweep } from '../maintenance/maintenance-sweep.js';
+import type { WakeService } from '../wake/wake-service.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -94,6 +95,8 @@ export interface ServerContext {
    * or of some devices (a group's own statistics settings changed, a device moved).
    */
   broadcastSettings(audience?: SettingsAudience): Promise<void>;
+  /** Passive agents' wake-ups and Wake-on-LAN (A-10, A-11). */
+  wake: WakeService;
   /**
    * The public URL's settings: the config file's, the saved one (admin console, `tether admin
    * public-url`) or the detected address; `publicUrl()` reads it.

@@ -14,6 +14,7 @@ import { createSessionRepository } from './repositories/sessions.js';
 import { createSettingsRepository } from './repositories/settings.js';
 import { createServerKeyPinRepository } from './server-key-pin-repository.js';
 import { createDeviceMaintenanceRepository } from './device-maintenance-repository.js';
+import { createWakeAddressRepository } from './wake-address-repository.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
 import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
@@ -57,6 +58,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     secondFactors: createSecondFactorRepository(db),
     serverKeyPins: createServerKeyPinRepository(db),
     deviceMaintenance: createDeviceMaintenanceRepository(db),
+    wakeAddresses: createWakeAddressRepository(db),
     tableDump: createTableDumpRepository(db, engine),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().

@@ -19,6 +19,7 @@ import type { GrantRepository, TeamRepository } from './team-repository.js';
 import type { SecondFactorRepository } from './second-factor-repository.js';
 import type { ServerKeyPinRepository } from './server-key-pin-repository.js';
 import type { DeviceMaintenanceRepository } from './device-maintenance-repository.js';
+import type { WakeAddressRepository } from './wake-address-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
@@ -50,6 +51,8 @@ export interface Store {
   readonly serverKeyPins: ServerKeyPinRepository;
   /** Lost and uninstalled marks, devices silent past a threshold. */
   readonly deviceMaintenance: DeviceMaintenanceRepository;
+  /** Where passive agents listen for wake-ups. */
+  readonly wakeAddresses: WakeAddressRepository;
   /** Every table's rows, for backups (S-8). */
   readonly tableDump: TableDumpRepository;
   /** Closes the database; every later call fails. */

@@ -26,6 +26,7 @@ import { DeviceInstallFacts } from './device-install-facts.js';
 import { DeviceUpgradePanel } from './device-upgrade-panel.js';
 import { DeviceMaintenanceFacts } from './device-maintenance-facts.js';
 import { DeviceManage } from './device-manage.js';
+import { DeviceWake } from './device-wake.js';
 
 function DeviceDetails({
   device,
@@ -223,6 +224,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
                   onClose={() => setUnattended(null)}
                 />
               )}
+              <DeviceWake device={device} />
               <div className="columns">
                 <section className="card">
                   <h2>Details</h2>
