@@ -26,6 +26,7 @@ export * from './api/backups.js';
 export * from './api/tls.js';
 export * from './api/notification-settings.js';
 export * from './api/devices.js';
+export * from './api/device-query.js';
 export * from './api/installers.js';
 export * from './api/agent-upgrades.js';
 export * from './api/sessions.js';

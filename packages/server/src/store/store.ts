@@ -12,6 +12,7 @@ import type {
   UserSource,
 } from '@tether/protocol';
 import type { DeviceGroupRepository } from './device-group-repository.js';
+import type { DeviceQueryRepository } from './device-query-repository.js';
 import type { OemRepository } from './oem-repository.js';
 import type { PolicyRepository } from './policy-repository.js';
 import type { RoleRepository } from './role-repository.js';
@@ -34,6 +35,8 @@ export interface Store {
   readonly installers: InstallerRepository;
   readonly devices: DeviceRepository;
   readonly deviceGroups: DeviceGroupRepository;
+  /** The device list: search, filters, sort and paging (issue 15). */
+  readonly deviceQuery: DeviceQueryRepository;
   readonly sessions: SessionRepository;
   readonly recordings: RecordingRepository;
   readonly audit: AuditRepository;
