@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import type { DeviceQuery, DeviceQueryRepository } from '../device-query-repository.js';
+import type { DeviceQuery, DeviceQueryRepository } from '../store.js';
 import type { Engine } from '../engine.js';
 import type { Database } from '../schema.js';
 import { toRecord } from './devices.js';
