@@ -4,8 +4,7 @@ import type {
   ParsedDeviceListQuery,
   UserPresenceReport,
 } from '@tether/protocol';
-import type { DeviceQuery } from '../store/store.js';
-import type { Store } from '../store/store.js';
+import type { DeviceQuery, Store } from '../store/store.js';
 import type { UserRights } from '../rights/user-rights.js';
 import type { DevicePresence } from './device-presence.js';
 import { toApiDevice } from './device-view.js';

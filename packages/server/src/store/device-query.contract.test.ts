@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { runSql } from '../../test/support/run-sql.js';
 import { onEachEngine } from '../../test/support/store-engines.js';
-import type { DeviceQuery } from './store.js';
 import { openStore } from './open-store.js';
-import type { DeviceRecord, Store } from './store.js';
+import type { DeviceQuery, DeviceRecord, Store } from './store.js';
 import { addInstaller, at, inventory, T0 } from './test/fixtures.js';
 
 interface Seed {
