@@ -22,7 +22,7 @@ export const deviceEndpoints = {
     description: [
       'One page of the devices the user may see (groups with the `device.view` right), each with its presence, latest statistics and live unattended access, and `total`: how many match.',
       '',
-      'Filters combine with AND: `search` (part of the name, hostname, a tag or the comments, ignoring case), `group`, `tag`, `os`, `version` (exact values), `online`, `lost` (`true`/`false`) and `presence` (`present`, `locked`, `absent`). `sort` is `name` (default), `group`, `lastSeen` (online devices count as seen now), `os`, `version` or `online`, in `order` `asc` (default) or `desc`; ties go by name. `limit` (default 100, at most 1000) and `offset` page through the result.',
+      'Filters combine with AND: `search` (part of the name, hostname, a tag or the comments, ignoring case), `group`, `tag`, `os`, `version` (exact values), `online`, `lost` (`true`/`false`) and `presence` (`present`, `locked`, `absent`). `sort` is `name` (default), `group`, `lastSeen` (online devices count as seen now), `os`, `version` or `online`, in `order` `asc` (default) or `desc`; ties go by name from A to Z (letter case ignored). `limit` (default 100, at most 1000) and `offset` page through the result.',
       '',
       'Without a query the answer is the first 100 devices by name: a client that reads `devices` only sees a fleet of up to 100 whole.',
     ].join('\n'),

@@ -122,7 +122,7 @@ function defineDeviceQueryContract(engine: Store['engine'], newDatabase: () => P
       ]);
     });
 
-    it('sorts by group, operating system and version, ties by name in the same order', async () => {
+    it('sorts by group, operating system and version, ties by name from A to Z', async () => {
       assert.deepEqual((await names({ sort: 'group' })).names, [
         'epsilon',
         'gamma',
@@ -130,15 +130,15 @@ function defineDeviceQueryContract(engine: Store['engine'], newDatabase: () => P
         'Beta',
       ]);
       assert.deepEqual((await names({ sort: 'group', order: 'desc' })).names, [
-        'Beta',
         'alpha',
+        'Beta',
         'gamma',
         'epsilon',
       ]);
       assert.deepEqual((await names({ sort: 'os' })).names, ['alpha', 'epsilon', 'Beta', 'gamma']);
       assert.deepEqual((await names({ sort: 'version', order: 'desc' })).names, [
-        'gamma',
         'alpha',
+        'gamma',
         'Beta',
         'epsilon',
       ]);
@@ -159,6 +159,12 @@ function defineDeviceQueryContract(engine: Store['engine'], newDatabase: () => P
         'gamma',
       ]);
       assert.deepEqual((await names({ sort: 'online', order: 'desc', onlineIds })).names, [
+        'gamma',
+        'alpha',
+        'Beta',
+        'epsilon',
+      ]);
+      assert.deepEqual((await names({ sort: 'name', order: 'desc' })).names, [
         'gamma',
         'epsilon',
         'Beta',

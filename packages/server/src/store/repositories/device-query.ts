@@ -71,7 +71,11 @@ export function createDeviceQueryRepository(
     return all;
   }
 
-  /** ORDER BY terms: the sort key, then the name order (same direction, so an index serves it). */
+  /**
+   * ORDER BY terms: the sort key in the order asked, then by name (A to Z) and id, so that every
+   * device has one place and pages neither repeat nor skip one. An index on (key, name) gives
+   * both engines the key's order; they sort only within each key value.
+   */
   function ordering(query: DeviceQuery): ReturnType<typeof sql.raw>[] {
     const direction = sql.raw(query.order);
     const by = (expression: ReturnType<typeof sql>) => sql`${expression} ${direction}`;
@@ -88,7 +92,8 @@ export function createDeviceQueryRepository(
       // Online devices are seen now: after every offline one in ascending order.
       lastSeen: [...(isOnline ? [isOnline] : []), sql`coalesce(devices.last_seen_at, -1)`],
     }[query.sort];
-    return [...key, sql`lower(devices.name)`, sql`devices.id`].map(by);
+    if (key.length === 0) return [sql`lower(devices.name)`, sql`devices.id`].map(by);
+    return [...key.map(by), sql`lower(devices.name) asc`, sql`devices.id asc`];
   }
 
   return {
