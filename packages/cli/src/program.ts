@@ -16,6 +16,7 @@ import { backupCommands } from './commands/backup.js';
 import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
+import { devicesListCommand } from './commands/devices-list.js';
 import { installerCommands } from './commands/installer.js';
 import { installerDownloadCommand } from './commands/installer-download.js';
 import { oemCommands } from './commands/oem.js';
@@ -46,6 +47,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...agentPromptCommands,
   ...agentUnattendedCommands,
   ...groupCommands,
+  devicesListCommand,
   ...installerCommands,
   installerDownloadCommand,
   resetPasswordCommand,
