@@ -170,6 +170,13 @@ function defineDeviceQueryContract(engine: Store['engine'], newDatabase: () => P
         'Beta',
         'alpha',
       ]);
+      // Nobody online: every device ties, by name from A to Z.
+      assert.deepEqual((await names({ sort: 'online', order: 'desc' })).names, [
+        'alpha',
+        'Beta',
+        'epsilon',
+        'gamma',
+      ]);
       assert.deepEqual((await names({ sort: 'online' })).names, [
         'alpha',
         'Beta',
