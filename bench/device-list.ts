@@ -38,7 +38,7 @@ for (const engine of values.engines.split(',')) {
     );
     for (const query of result.queries)
       console.log(
-        `  ${query.name.padEnd(42)} ${String(query.total).padStart(6)} match  p50 ${query.latencyMs.p50} ms  p99 ${query.latencyMs.p99} ms`,
+        `  ${query.name.padEnd(42)} ${String(query.total).padStart(6)} match  p50 ${query.latencyMs.p50} ms  p99 ${query.latencyMs.p99} ms  cpu p50 ${query.processCpuMs.p50} ms`,
       );
     console.log(`  all: p50 ${result.allMs.p50} ms, p99 ${result.allMs.p99} ms (target ≤ 50 ms)`);
   } finally {

@@ -10,6 +10,11 @@ export interface DeviceListQueryResult {
   /** How many devices matched (the answer's `total`). */
   total: number;
   latencyMs: Summary;
+  /**
+   * CPU time of this process (server and client) per request: what the request costs whatever
+   * the machine's load; with SQLite it includes the database, with PostgreSQL not.
+   */
+  processCpuMs: Summary;
 }
 
 export interface DeviceListResult {
@@ -164,20 +169,25 @@ export async function measureDeviceList(
   const seedSec = Math.round((performance.now() - seedStarted) / 100) / 10;
   const list = queries(options.devices);
   const samples = list.map(() => [] as number[]);
+  const cpu = list.map(() => [] as number[]);
   const totals = list.map(() => 0);
   const request = async (index: number): Promise<number> => {
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const response = await server.admin.request(
       'GET',
       `/api/v1/devices${list[index]?.query ?? ''}`,
     );
     const elapsed = performance.now() - started;
+    const cpuUsed = process.cpuUsage(cpuBefore);
+    cpu[index]?.push((cpuUsed.user + cpuUsed.system) / 1000);
     if (response.status !== 200) throw new Error(`${list[index]?.query}: ${response.text}`);
     totals[index] = response.json(DeviceList).total;
     return elapsed;
   };
   // Warm-up: the first request of each kind prepares statements and fills caches.
   for (let index = 0; index < list.length; index += 1) await request(index);
+  for (const samplesOfQuery of cpu) samplesOfQuery.length = 0;
   for (let round = 0; round < options.rounds; round += 1)
     for (let index = 0; index < list.length; index += 1) samples[index]?.push(await request(index));
   const engine = server.server.context.store.engine;
@@ -192,6 +202,7 @@ export async function measureDeviceList(
       ...entry,
       total: totals[index] ?? 0,
       latencyMs: summarize(samples[index] ?? []),
+      processCpuMs: summarize(cpu[index] ?? []),
     })),
     allMs: summarize(samples.flat()),
     targetP99Ms: 50,
