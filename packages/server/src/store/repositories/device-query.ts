@@ -1,7 +1,14 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+} from 'kysely';
 import type { DeviceQuery, DeviceQueryRepository } from '../store.js';
 import type { Engine } from '../engine.js';
-import type { Database } from '../schema.js';
+import type { Database, DevicesTable } from '../schema.js';
 import { toRecord } from './devices.js';
 
 type DeviceExpressions = ExpressionBuilder<Database, 'devices'>;
@@ -64,7 +71,8 @@ export function createDeviceQueryRepository(
     }
     if (query.onlyIds !== undefined) {
       if (query.onlyIds.length === 0) return [sql<SqlBool>`1 = 0`];
-      all.push(idIn(query.onlyIds));
+      // SQLite starts from the id list instead (see `devicesOf`).
+      if (engine === 'postgres') all.push(idIn(query.onlyIds));
     }
     if (query.exceptIds !== undefined && query.exceptIds.length > 0)
       all.push(eb.not(idIn(query.exceptIds)));
@@ -96,11 +104,25 @@ export function createDeviceQueryRepository(
     return [...key.map(by), sql`lower(devices.name) asc`, sql`devices.id asc`];
   }
 
+  /**
+   * The rows a query reads: every device; on SQLite with an id list, only those, found from the
+   * list by primary key (`CROSS JOIN` keeps that order). `id IN (json_each(…))` instead builds
+   * a temporary index of the list for every statement: 10 ms for 10,000 ids against 4.
+   */
+  function devicesOf(query: DeviceQuery) {
+    const ids = query.onlyIds;
+    if (engine === 'postgres' || ids === undefined || ids.length === 0)
+      return db.selectFrom('devices');
+    const listed = sql<
+      Selectable<DevicesTable>
+    >`(select devices.* from json_each(${JSON.stringify(ids)}) as listed cross join devices on devices.id = listed.value)`;
+    return db.selectFrom(listed.as('devices'));
+  }
+
   return {
     async query(query) {
       const where = (eb: DeviceExpressions) => eb.and(conditions(eb, query));
-      const rows = await db
-        .selectFrom('devices')
+      const rows = await devicesOf(query)
         .selectAll()
         .where(where)
         .orderBy(sql.join(ordering(query)))
@@ -112,8 +134,7 @@ export function createDeviceQueryRepository(
       // reads every row) need not run a second time to count.
       if (rows.length < query.limit && (rows.length > 0 || query.offset === 0))
         return { devices, total: query.offset + rows.length };
-      const count = await db
-        .selectFrom('devices')
+      const count = await devicesOf(query)
         .select((eb) => eb.fn.countAll<number | string>().as('total'))
         .where(where)
         .executeTakeFirstOrThrow();
