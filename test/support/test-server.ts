@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateInstallerResponse,
-  DeviceList,
+  DeviceReply,
   type Device,
   type InstallerAttributeName,
 } from '@tether/protocol';
@@ -168,8 +168,10 @@ export async function createTestServer(
             throw new Error(
               `the agent exited (${agent.exitCode ?? agent.signalCode}) before it came online`,
             );
-          const list = (await admin.request('GET', '/api/v1/devices')).json(DeviceList);
-          return list.devices.find((candidate) => candidate.id === deviceId && candidate.online);
+          const response = await admin.request('GET', `/api/v1/devices/${deviceId}`);
+          if (response.status === 404) return undefined;
+          const { device } = response.json(DeviceReply);
+          return device.online ? device : undefined;
         },
         120_000,
       ).catch((error: unknown) => {

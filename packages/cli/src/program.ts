@@ -19,6 +19,7 @@ import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
 import { deviceLifecycleCommands } from './commands/device-lifecycle.js';
+import { devicesListCommand } from './commands/devices-list.js';
 import { installerCommands } from './commands/installer.js';
 import { installerDownloadCommand } from './commands/installer-download.js';
 import { oemCommands } from './commands/oem.js';
@@ -52,6 +53,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...groupCommands,
   ...deviceLifecycleCommands,
   deviceWakeCommand,
+  devicesListCommand,
   ...installerCommands,
   installerDownloadCommand,
   resetPasswordCommand,

@@ -28,6 +28,7 @@ export * from './api/notification-settings.js';
 export * from './api/devices.js';
 export * from './api/wake.js';
 export * from './api/device-network.js';
+export * from './api/device-query.js';
 export * from './api/installers.js';
 export * from './api/agent-upgrades.js';
 export * from './api/sessions.js';

@@ -112,7 +112,7 @@ describe('createTetherClient', () => {
     const { fetch } = fakeFetch(() => new Response('<html>Bad gateway</html>', { status: 502 }));
     const api = createTetherClient({ fetch });
     const error = await rejectsWith(api.listDevices(), 'UNAVAILABLE');
-    assert.match(error.message, /GET \/api\/v1\/devices failed with HTTP 502/);
+    assert.match(error.message, /GET \/api\/v1\/devices\?limit=1000&offset=0 failed with HTTP 502/);
   });
 
   it('reports a network failure as UNAVAILABLE with a hint', async () => {
@@ -124,7 +124,9 @@ describe('createTetherClient', () => {
   });
 
   it('refuses a reply that does not match the schema', async () => {
-    const { fetch } = fakeFetch(() => json(200, { devices: [{ ...device, online: 'yes' }] }));
+    const { fetch } = fakeFetch(() =>
+      json(200, { devices: [{ ...device, online: 'yes' }], total: 1, offset: 0, limit: 1000 }),
+    );
     const api = createTetherClient({ fetch });
     const error = await rejectsWith(api.listDevices(), 'INTERNAL');
     assert.match(error.message, /does not match the API schema/);
@@ -132,8 +134,8 @@ describe('createTetherClient', () => {
 
   it('unwraps lists and single objects', async () => {
     const { fetch, calls } = fakeFetch((call) =>
-      call.url.endsWith('/api/v1/devices')
-        ? json(200, { devices: [device] })
+      call.url.startsWith('/api/v1/devices?')
+        ? json(200, { devices: [device], total: 1, offset: 0, limit: 1000 })
         : json(200, { device }),
     );
     const api = createTetherClient({ fetch });

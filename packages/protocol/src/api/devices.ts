@@ -94,6 +94,17 @@ export const Device = z.object({
 });
 export type Device = z.infer<typeof Device>;
 
-/** `GET /api/v1/devices` */
-export const DeviceList = z.object({ devices: z.array(Device) });
+/**
+ * `GET /api/v1/devices`: one page of the devices that match the query, and how many match in all.
+ *
+ * @example
+ * const next = list.offset + list.devices.length < list.total ? list.offset + list.limit : undefined;
+ */
+export const DeviceList = z.object({
+  devices: z.array(Device),
+  /** How many devices match the filters (every page). */
+  total: z.int().min(0),
+  offset: z.int().min(0),
+  limit: z.int().min(1),
+});
 export type DeviceList = z.infer<typeof DeviceList>;

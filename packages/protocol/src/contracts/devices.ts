@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Device, DeviceList } from '../api/devices.js';
+import { DeviceListQuery } from '../api/device-query.js';
 import { EffectivePolicyView } from '../api/effective-policy.js';
 import { DeviceId } from '../ids.js';
 import { endpoint } from './endpoint.js';
@@ -18,11 +19,18 @@ export const deviceEndpoints = {
     method: 'GET',
     path: '/api/v1/devices',
     summary: 'List devices',
-    description:
-      'Every enrolled device with its presence, latest statistics and live unattended access.',
+    description: [
+      'One page of the devices the user may see (groups with the `device.view` right), each with its presence, latest statistics and live unattended access, and `total`: how many match.',
+      '',
+      'Filters combine with AND: `search` (part of the name, hostname, a tag or the comments, ignoring case), `group`, `tag`, `os`, `version` (exact values), `online`, `lost` (`true`/`false`) and `presence` (`present`, `locked`, `absent`). `sort` is `name` (default), `group`, `lastSeen` (online devices count as seen now), `os`, `version` or `online`, in `order` `asc` (default) or `desc`; ties go by name from A to Z (letter case ignored). `limit` (default 100, at most 1000) and `offset` page through the result.',
+      '',
+      'Without a query the answer is the first 100 devices by name: a client that reads `devices` only sees a fleet of up to 100 whole.',
+    ].join('\n'),
     access: { kind: 'user', permission: 'devices.view' },
+    subject: 'device list query',
+    query: DeviceListQuery,
     success: { status: 200, body: DeviceList },
-    errors: [],
+    errors: ['INVALID_INPUT'],
   }),
   events: endpoint({
     id: 'devices.events',

@@ -14,6 +14,9 @@ import {
   type CreateSessionRequest,
   type CreateSessionResponse,
   type Device,
+  type DeviceList,
+  type DeviceListQuery,
+  MAX_DEVICE_PAGE,
   type EffectivePolicyView,
   type Installer,
   type LoginRequest,
@@ -95,7 +98,13 @@ export interface TetherClient
    * nobody is.
    */
   me(): Promise<LoginResponse>;
+  /**
+   * Every device the user may see, by name: pages through the list, so on a large fleet prefer
+   * {@link TetherClient.queryDevices} with a filter.
+   */
   listDevices(): Promise<Device[]>;
+  /** One page of the device list: search, filters, sort, paging, and the total that match. */
+  queryDevices(query?: DeviceListQuery): Promise<DeviceList>;
   getDevice(deviceId: string): Promise<Device>;
   /** What applies to a device, with the source of each setting and any conflicts. */
   getEffectivePolicy(deviceId: string): Promise<EffectivePolicyView>;
@@ -168,7 +177,17 @@ export function createTetherClient(options: TetherClientOptions = {}): TetherCli
     continueLogin: (request) =>
       callEndpoint(transport, authEndpoints.continueLogin, { body: request }),
     me: () => callEndpoint(transport, authEndpoints.me, {}),
-    listDevices: async () => (await callEndpoint(transport, deviceEndpoints.list, {})).devices,
+    listDevices: async () => {
+      const devices: Device[] = [];
+      for (;;) {
+        const page = await callEndpoint(transport, deviceEndpoints.list, {
+          query: { limit: MAX_DEVICE_PAGE, offset: devices.length },
+        });
+        devices.push(...page.devices);
+        if (page.devices.length === 0 || devices.length >= page.total) return devices;
+      }
+    },
+    queryDevices: (query = {}) => callEndpoint(transport, deviceEndpoints.list, { query }),
     getDevice: async (deviceId) =>
       (await callEndpoint(transport, deviceEndpoints.get, { params: { id: deviceId } })).device,
     getEffectivePolicy: (deviceId) =>

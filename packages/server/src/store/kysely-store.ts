@@ -4,6 +4,7 @@ import { migrateToLatest } from './migrations.js';
 import { createAuditRepository } from './repositories/audit.js';
 import { createAuthSessionRepository } from './repositories/auth-sessions.js';
 import { createDeviceGroupRepository } from './repositories/device-groups.js';
+import { createDeviceQueryRepository } from './repositories/device-query.js';
 import { createDeviceRepository } from './repositories/devices.js';
 import { createInstallerRepository } from './repositories/installers.js';
 import { createOemRepository } from './repositories/oem.js';
@@ -45,6 +46,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     installers: createInstallerRepository(db),
     devices: createDeviceRepository(db),
     deviceGroups: createDeviceGroupRepository(db),
+    deviceQuery: createDeviceQueryRepository(db, engine),
     sessions: createSessionRepository(db),
     recordings: createRecordingRepository(db),
     audit: createAuditRepository(db),

@@ -15,6 +15,7 @@ import { createDeviceServerKeys } from './migrations/server-keys.js';
 import { addInstallerAttributes } from './migrations/installer-attributes.js';
 import { addDeviceLifecycle } from './migrations/device-lifecycle.js';
 import { createDeviceWakeAddresses } from './migrations/wake.js';
+import { addDeviceListColumns } from './migrations/device-list.js';
 import type { Database } from './schema.js';
 
 /**
@@ -44,6 +45,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0012_installer_attributes': { up: (db) => addInstallerAttributes(db) },
     '0013_device_lifecycle': { up: (db) => addDeviceLifecycle(db) },
     '0014_wake': { up: (db) => createDeviceWakeAddresses(db) },
+    '0014_devlist': { up: (db) => addDeviceListColumns(db, engine) },
   };
 }
 

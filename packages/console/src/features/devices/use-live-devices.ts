@@ -36,21 +36,3 @@ export function useLiveDevices(): LiveDevices {
   );
   return { updates, deleted, isLive };
 }
-
-/**
- * Merges a loaded device list with live updates; devices first seen on the stream (newly
- * enrolled) are appended, deleted ones left out.
- *
- * @example
- * const devices = mergeDevices(loaded, live.updates, live.deleted);
- */
-export function mergeDevices(
-  loaded: readonly Device[],
-  updates: ReadonlyMap<string, Device>,
-  deleted: ReadonlySet<string> = new Set(),
-): Device[] {
-  const known = new Set(loaded.map((device) => device.id));
-  const merged = loaded.map((device) => updates.get(device.id) ?? device);
-  for (const device of updates.values()) if (!known.has(device.id)) merged.push(device);
-  return merged.filter((device) => !deleted.has(device.id));
-}

@@ -1,6 +1,7 @@
 import type { HttpsApp } from '../https-app.js';
 import { deviceEndpoints, type Device } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
+import { listDevices } from '../../devices/device-list.js';
 import { toApiDevice } from '../../devices/device-view.js';
 import type { DeviceRecord, UserRecord } from '../../store/store.js';
 import { registerEndpoint } from '../endpoint-route.js';
@@ -9,24 +10,12 @@ import { sourceAddress } from '../request-context.js';
 export function deviceRoutes(app: HttpsApp, context: ServerContext): void {
   const { store, presence, rights } = context;
 
-  // Only the devices of groups the user has `device.view` on, each with what the user may do
-  // on it, so the console needs no second lookup to hide or disable actions.
-  registerEndpoint(app, context.auth, deviceEndpoints.list, async ({ principal }) => {
-    const [devices, live, mine] = await Promise.all([
-      store.devices.list(),
-      store.unattended.listLive(),
-      rights.of(principal.user),
-    ]);
-    const unattended = new Map(live.map((access) => [access.deviceId, access]));
-    return {
-      devices: devices
-        .filter((device) => mine.has(device.group, 'device.view'))
-        .map((device) => ({
-          ...toApiDevice(device, presence.get(device.id), unattended.get(device.id)),
-          rights: mine.on(device.group),
-        })),
-    };
-  });
+  // Only the devices of groups the user has `device.view` on (filtered in SQL, so pages and
+  // totals are right), each with what the user may do on it, so the console needs no second
+  // lookup to hide or disable actions.
+  registerEndpoint(app, context.auth, deviceEndpoints.list, async ({ principal, query }) =>
+    listDevices({ store, presence, rights: await rights.of(principal.user), query }),
+  );
 
   registerEndpoint(app, context.auth, deviceEndpoints.events, ({ principal, request, reply }) => {
     reply.hijack();

@@ -49,7 +49,7 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
     async updateInventory(id, inventory, at) {
       await db
         .updateTable('devices')
-        .set({ inventory: JSON.stringify(inventory), last_seen_at: toMillis(at) })
+        .set({ ...inventoryColumns(inventory), last_seen_at: toMillis(at) })
         .where('id', '=', id)
         .execute();
     },
@@ -170,7 +170,7 @@ function toRow(device: DeviceRecord): DevicesTable {
     group_name: device.group,
     public_key: device.publicKey,
     installer_id: device.installerId,
-    inventory: JSON.stringify(device.inventory),
+    ...inventoryColumns(device.inventory),
     enrolled_at: toMillis(device.enrolledAt),
     last_seen_at: toMillisOrNull(device.lastSeenAt),
     stats: device.stats === null ? null : JSON.stringify(device.stats),
@@ -186,7 +186,19 @@ function toRow(device: DeviceRecord): DevicesTable {
   };
 }
 
-function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
+/** The inventory and the copies of its fields the device list searches and sorts on. */
+function inventoryColumns(
+  inventory: DeviceInventory,
+): Pick<DevicesTable, 'inventory' | 'hostname' | 'os_name' | 'agent_version'> {
+  return {
+    inventory: JSON.stringify(inventory),
+    hostname: inventory.hostname,
+    os_name: inventory.os.name,
+    agent_version: inventory.agentVersion,
+  };
+}
+
+export function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
   return {
     id: row.id,
     name: row.name,
