@@ -32,6 +32,7 @@ import { notificationEndpoints } from './notifications.js';
 import { agentPackageEndpoints } from './agent-packages.js';
 import { publicUrlEndpoints } from './public-url.js';
 import { upgradeEndpoints } from './agent-upgrades.js';
+import { adhocSessionEndpoints } from './adhoc-sessions.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -67,6 +68,7 @@ export * from './notifications.js';
 export * from './agent-packages.js';
 export * from './public-url.js';
 export * from './agent-upgrades.js';
+export * from './adhoc-sessions.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -115,5 +117,6 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(agentPackageEndpoints),
   ...Object.values(publicUrlEndpoints),
   ...Object.values(upgradeEndpoints),
+  ...Object.values(adhocSessionEndpoints),
   ...Object.values(admissionEndpoints),
 ];

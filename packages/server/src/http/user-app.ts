@@ -16,6 +16,7 @@ import { sessionInvitationRoutes } from './routes/session-invitation-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
+import { adhocSessionRoutes } from './routes/adhoc-session-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { userImportRoutes } from './routes/user-import-routes.js';
@@ -80,6 +81,7 @@ export async function createUserApp(
     sessionRoutes,
     sessionInvitationRoutes,
     unattendedRoutes,
+    adhocSessionRoutes,
     recordingRoutes,
     installerRoutes,
     agentPackageRoutes,

@@ -14,6 +14,7 @@ import { createTeamSchema } from './migrations/teams.js';
 import { createDeviceServerKeys } from './migrations/server-keys.js';
 import { addInstallerAttributes } from './migrations/installer-attributes.js';
 import { addDeviceLifecycle } from './migrations/device-lifecycle.js';
+import { createAdhocSessions } from './migrations/adhoc-sessions.js';
 import type { Database } from './schema.js';
 
 /**
@@ -42,6 +43,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0011_device_server_keys': { up: (db) => createDeviceServerKeys(db) },
     '0012_installer_attributes': { up: (db) => addInstallerAttributes(db) },
     '0013_device_lifecycle': { up: (db) => addDeviceLifecycle(db) },
+    '0014_adhoc': { up: (db) => createAdhocSessions(db) },
   };
 }
 

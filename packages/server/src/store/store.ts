@@ -19,6 +19,7 @@ import type { GrantRepository, TeamRepository } from './team-repository.js';
 import type { SecondFactorRepository } from './second-factor-repository.js';
 import type { ServerKeyPinRepository } from './server-key-pin-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
+import type { AdhocSessionRepository } from './adhoc-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
 /**
@@ -42,6 +43,8 @@ export interface Store {
   readonly uploads: UploadRepository;
   readonly oem: OemRepository;
   readonly unattended: UnattendedRepository;
+  /** Ad-hoc sessions. */
+  readonly adhocSessions: AdhocSessionRepository;
   readonly teams: TeamRepository;
   readonly grants: GrantRepository;
   readonly secondFactors: SecondFactorRepository;
