@@ -10,7 +10,7 @@ import { selectPlatform } from './platform/select-platform.js';
 import { createOemService } from './oem/oem-service.js';
 import { createSessionRegistry } from './sessions/session-registry.js';
 import { createOfferGate } from './assistance/check-offer.js';
-import { createConsentBroker } from './assistance/consent-broker.js';
+import { createConsentBroker, type ConsentFrontend } from './assistance/consent-broker.js';
 import { startConsentEndpoint } from './assistance/consent-endpoint.js';
 import { desktopDialogFrontend } from './assistance/desktop-dialog.js';
 import {
@@ -65,6 +65,13 @@ export interface RunAgentOptions {
   installDir?: string;
   /** After an upgrade is installed (default: stop, then exit so the service starts the new version). */
   onUpgraded?: (agent: AgentHandle) => void;
+  /**
+   * Ask the user before every session, whatever the assistance mode (the one-time agent of an
+   * ad-hoc session, A-14: the user at the machine started it and decides).
+   */
+  isConsentAlways?: boolean;
+  /** More places that show consent questions (the one-time agent's terminal). */
+  consentFrontends?: readonly ConsentFrontend[];
 }
 
 /** A running agent. */
@@ -74,6 +81,8 @@ export interface AgentHandle {
   readonly deviceId: string;
   /** Called with `true` each time the server authenticates the agent, `false` when that connection ends. */
   onConnectionChange(listener: (isConnected: boolean) => void): void;
+  /** The sessions running now. */
+  runningSessions(): readonly { id: string }[];
 }
 
 /**
@@ -122,6 +131,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
           expiresAt: prompt.expiresAt,
         }),
       ...(dialog ? [dialog] : []),
+      ...(options.consentFrontends ?? []),
     ],
   });
   const presence = options.userPresence ?? logindUserPresence;
@@ -136,7 +146,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     serverUrl: state.config.serverUrl,
     log,
     clock,
-    gate: createOfferGate({ consent, presence, unattended }),
+    gate: createOfferGate({
+      consent,
+      presence,
+      unattended,
+      isConsentAlways: options.isConsentAlways ?? false,
+    }),
     unattended,
     ...(notify ? { notify } : {}),
     ...(shellPool ? { shellPool } : {}),
@@ -267,6 +282,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const handle: AgentHandle = {
     deviceId: state.config.deviceId,
     onConnectionChange: (listener) => void listeners.add(listener),
+    runningSessions: () => sessions.running(),
     async stop() {
       await Promise.all([
         shellPool?.stop(),

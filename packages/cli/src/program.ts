@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { runProgram } from './run-program.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { agentInstallCommand, agentUninstallCommand } from './commands/agent-install.js';
+import { agentSupportCommand } from './commands/agent-support.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
@@ -42,6 +43,7 @@ export const TETHER_COMMANDS: Command[] = [
   agentEnrollCommand,
   agentRunCommand,
   agentInstallCommand,
+  agentSupportCommand,
   agentUninstallCommand,
   ...agentPromptCommands,
   ...agentUnattendedCommands,

@@ -68,16 +68,17 @@ export function createAdhocSessions(deps: AdhocDeps): AdhocSessions {
       const { attributes } = await resolveAttributes(deps.store, {
         ...DEFAULT_INSTALLER_ATTRIBUTES,
         group: input.group,
+        comments: `Ad-hoc session of ${user.username}: one-time agent, one use`,
         maxOfflineMinutes: EPHEMERAL_MAX_OFFLINE_MINUTES,
       });
-      const { group, comments: _comments, ...settings } = attributes;
+      const { group, comments, ...settings } = attributes;
       const now = deps.clock.now();
       const expiresAt = new Date(now.getTime() + input.validMinutes * 60_000);
       const id = randomUUID();
       const installer = await deps.store.installers.create({
         id: randomUUID(),
         group,
-        comment: `Ad-hoc session of ${user.username}: one-time agent, one use`,
+        comment: comments,
         attributes: settings,
         overridable: [],
         createdAt: now,

@@ -98,11 +98,11 @@ function toRecord(row: Row): AdhocSessionRecord {
     group: row.group_name,
     createdBy: row.created_by,
     createdByName: row.created_by_name,
-    createdAt: fromMillis(Number(row.created_at)),
-    expiresAt: fromMillis(Number(row.expires_at)),
-    allowInstalledAgent: Number(row.allow_installed_agent) === 1,
+    createdAt: fromMillis(row.created_at),
+    expiresAt: fromMillis(row.expires_at),
+    allowInstalledAgent: row.allow_installed_agent === 1,
     deviceId: row.device_id ?? row.enrolled_device_id,
     isInstalledAgent: row.device_id !== null,
-    endedAt: fromMillisOrNull(row.ended_at === null ? null : Number(row.ended_at)),
+    endedAt: fromMillisOrNull(row.ended_at),
   };
 }
