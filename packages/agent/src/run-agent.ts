@@ -81,8 +81,8 @@ export interface AgentHandle {
   readonly deviceId: string;
   /** Called with `true` each time the server authenticates the agent, `false` when that connection ends. */
   onConnectionChange(listener: (isConnected: boolean) => void): void;
-  /** The sessions running now. */
-  runningSessions(): readonly { id: string }[];
+  /** How many sessions are offered (waiting for consent), starting or running now. */
+  activeSessions(): number;
 }
 
 /**
@@ -282,7 +282,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const handle: AgentHandle = {
     deviceId: state.config.deviceId,
     onConnectionChange: (listener) => void listeners.add(listener),
-    runningSessions: () => sessions.running(),
+    activeSessions: () => sessions.size,
     async stop() {
       await Promise.all([
         shellPool?.stop(),

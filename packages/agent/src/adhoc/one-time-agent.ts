@@ -66,17 +66,20 @@ export async function runOneTimeAgent(options: OneTimeAgentOptions): Promise<num
     out(`Connecting to ${new URL(serverUrl).origin}…`);
     const device = await enrollAgent({ serverUrl, token: pkg.config.token, dataDir, log, clock });
     const answers = createInterface({ input: options.input });
+    const consent = { hasAccepted: false };
     const agent = await runAgent({
       dataDir,
       log,
       clock,
       isConsentAlways: true,
-      consentFrontends: [terminalConsent(out, answers)],
+      consentFrontends: [
+        terminalConsent({ out, answers, onAccepted: () => (consent.hasAccepted = true) }),
+      ],
     });
     agent.onConnectionChange((isConnected) => {
       if (isConnected) out(`Connected as "${device.name}". Waiting for your technician…`);
     });
-    await untilSessionEnds(agent, clock);
+    await untilSessionEnds(agent, { clock, consent });
     answers.close();
     await agent.stop();
     out('The session ended. The one-time agent is removing itself.');
@@ -87,27 +90,36 @@ export async function runOneTimeAgent(options: OneTimeAgentOptions): Promise<num
 }
 
 /** Asks each consent question at the terminal; `y` accepts, anything else declines. */
-function terminalConsent(
-  out: (line: string) => void,
-  answers: ReturnType<typeof createInterface>,
-): ConsentFrontend {
+function terminalConsent(input: {
+  out: (line: string) => void;
+  answers: ReturnType<typeof createInterface>;
+  onAccepted: () => void;
+}): ConsentFrontend {
   return (prompt: ConsentPrompt, answer) => {
-    out(
+    input.out(
       `${prompt.technician} asks to open a ${prompt.kind} session on this machine. Allow? Type y and Enter to accept, n to decline.`,
     );
-    answers.once('line', (line) => answer(line.trim().toLowerCase().startsWith('y')));
+    input.answers.once('line', (line) => {
+      const isAccepted = line.trim().toLowerCase().startsWith('y');
+      if (isAccepted) input.onAccepted();
+      answer(isAccepted);
+    });
   };
 }
 
-/** Resolves once a session has run and none runs any more. */
-function untilSessionEnds(agent: AgentHandle, clock: Clock): Promise<void> {
+/**
+ * Resolves once the user accepted a session and no session is left. An accepted session is
+ * counted from its offer to its end, so one too short to be seen between two checks still
+ * ends the wait; a declined one does not: the technician may ask again.
+ */
+function untilSessionEnds(
+  agent: AgentHandle,
+  input: { clock: Clock; consent: { hasAccepted: boolean } },
+): Promise<void> {
   return new Promise((resolve) => {
-    let hasRun = false;
     const check = (): void => {
-      const isRunning = agent.runningSessions().length > 0;
-      hasRun ||= isRunning;
-      if (hasRun && !isRunning) resolve();
-      else clock.setTimer(check, SESSION_CHECK_MS);
+      if (input.consent.hasAccepted && agent.activeSessions() === 0) resolve();
+      else input.clock.setTimer(check, SESSION_CHECK_MS);
     };
     check();
   });
