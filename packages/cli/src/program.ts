@@ -18,6 +18,7 @@ import { backupScheduleCommands } from './commands/backup-schedule.js';
 import { demoCommand } from './commands/demo.js';
 import { groupCommands } from './commands/groups.js';
 import { installerCommands } from './commands/installer.js';
+import { adhocCommands } from './commands/adhoc.js';
 import { installerDownloadCommand } from './commands/installer-download.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
@@ -49,6 +50,7 @@ export const TETHER_COMMANDS: Command[] = [
   ...agentUnattendedCommands,
   ...groupCommands,
   ...installerCommands,
+  ...adhocCommands,
   installerDownloadCommand,
   resetPasswordCommand,
   unlockCommand,
