@@ -118,12 +118,16 @@ test(
       await terminal.waitForOutput(/adhoc-42/);
       await terminal.close();
 
+      let deadline: NodeJS.Timeout | undefined;
       const code = await Promise.race([
         exited,
-        waitFor('the one-time agent to exit', () => undefined, 120_000).catch((error: unknown) => {
-          throw new Error(`${(error as Error).message}\nits output:\n${runner.output()}`);
+        new Promise<never>((_resolve, reject) => {
+          deadline = setTimeout(() => {
+            reject(new Error(`the one-time agent did not exit; its output:\n${runner.output()}`));
+          }, 120_000);
         }),
-      ]);
+      ]).finally(() => clearTimeout(deadline));
+      runner.stdin?.end();
       assert.equal(code, 0, runner.output());
       assert.match(runner.output(), /The session ended\. The one-time agent is removing itself\./);
 
