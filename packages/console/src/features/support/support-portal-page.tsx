@@ -1,6 +1,6 @@
 import { adhocSessionEndpoints, type SupportDownload } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { CopyButton } from '../../components/copy-button.js';
 import { Notice } from '../../components/notice.js';
 import { describeError } from '../../format/describe-error.js';
@@ -26,7 +26,7 @@ export function SupportPortalPage({ api }: { api: TetherClient }) {
   const [error, setError] = useState<string | null>(null);
   const [download, setDownload] = useState<SupportDownload | null>(null);
 
-  const submit = (event: FormEvent): void => {
+  const submit = (event: SyntheticEvent): void => {
     event.preventDefault();
     setChecking(true);
     setError(null);
