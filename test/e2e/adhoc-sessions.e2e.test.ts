@@ -87,7 +87,9 @@ test(
       await copyFile(runFile, join(root.dir, 'tmp/tether-support.run'));
       const tmpBefore = await readdir(join(root.dir, 'tmp'));
       const started = Date.now();
-      const runner = root.start(['sh', '/tmp/tether-support.run']);
+      // As the portal says: with the code, so an installed agent could take over (there is none).
+      assert.equal(download.runCommand, `sh tether-support.run --code ${created.code}`);
+      const runner = root.start(['sh', '/tmp/tether-support.run', '--code', created.code]);
       runnerGroup.pid = runner.pid;
       const exited = new Promise<number | null>((resolve) => runner.once('exit', resolve));
       const session = await waitFor(

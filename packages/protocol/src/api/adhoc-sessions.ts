@@ -94,6 +94,8 @@ export const SupportDownload = z.object({
   technician: z.string(),
   runUrl: z.url(),
   fileName: z.string(),
+  /** How to run the downloaded file (with the code when an installed agent may take over). */
+  runCommand: z.string(),
   /** Paste into a terminal: downloads the one-time agent and runs it. */
   command: z.string(),
   expiresAt: Timestamp,

@@ -127,11 +127,16 @@ export function createSupportPortal(deps: {
         `/support/${record.id}/${linkKey(record)}/${SUPPORT_RUN_FILE}`,
         deps.publicUrl(),
       ).href;
+      // The code (digits only) lets the one-time agent hand the session to an installed agent.
+      const runCommand = record.allowInstalledAgent
+        ? `sh ${SUPPORT_RUN_FILE} --code ${code}`
+        : `sh ${SUPPORT_RUN_FILE}`;
       return {
         technician: record.createdByName,
         runUrl,
         fileName: SUPPORT_RUN_FILE,
-        command: `${deps.agentPackages.downloadCommand(runUrl, SUPPORT_RUN_FILE)} && sh ${SUPPORT_RUN_FILE}`,
+        runCommand,
+        command: `${deps.agentPackages.downloadCommand(runUrl, SUPPORT_RUN_FILE)} && ${runCommand}`,
         expiresAt: record.expiresAt.toISOString(),
       };
     },

@@ -85,7 +85,7 @@ function SupportSteps({ download }: { download: SupportDownload }) {
         <a className="button" href={download.runUrl} download={download.fileName}>
           Download the one-time agent
         </a>{' '}
-        then run it in a terminal: <code>sh {download.fileName}</code>
+        then run it in a terminal: <code>{download.runCommand}</code>
       </p>
       <p>Or paste this into a terminal:</p>
       <pre data-testid="support-command">{download.command}</pre>
