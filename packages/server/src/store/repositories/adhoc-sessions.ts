@@ -51,9 +51,20 @@ export function createAdhocSessionRepository(db: Kysely<Database>): AdhocSession
       return row && toRecord(row);
     },
     async findLiveByDevice(deviceId) {
+      // Runs on every device's offline event: the live rows are few, and the one-time
+      // agent's installer comes from the device's own row (its primary key), not a join scan.
       const row = await withDevice()
         .where('a.ended_at', 'is', null)
-        .where((eb) => eb.or([eb('a.device_id', '=', deviceId), eb('d.id', '=', deviceId)]))
+        .where((eb) =>
+          eb.or([
+            eb('a.device_id', '=', deviceId),
+            eb(
+              'a.installer_id',
+              '=',
+              eb.selectFrom('devices').select('installer_id').where('id', '=', deviceId),
+            ),
+          ]),
+        )
         .executeTakeFirst();
       return row && toRecord(row);
     },
