@@ -5,7 +5,7 @@ import {
   type CreateAdhocSessionResponse,
 } from '@tether/protocol';
 import type { TetherClient } from '@tether/sdk';
-import { useState, type SyntheticEvent } from 'react';
+import { useEffect, useState, type SyntheticEvent } from 'react';
 import { useConsole } from '../../api/console-context.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { EmptyState } from '../../components/empty-state.js';
@@ -18,6 +18,9 @@ import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { Link } from '../../routing/link.js';
 import { GroupSelect } from '../device-groups/group-select.js';
+
+/** How often the list refreshes while a session is waiting or connected. */
+const REFRESH_MS = 5000;
 
 const STATE_LABELS: Record<AdhocSession['state'], string> = {
   waiting: 'Waiting for the user',
@@ -40,6 +43,15 @@ export function AdhocSessionsPage() {
     [],
   );
   const [created, setCreated] = useState<CreateAdhocSessionResponse | null>(null);
+  // While a user may be running the one-time agent, the list follows by itself.
+  const isLive =
+    sessions.state === 'ready' &&
+    sessions.value.sessions.some((each) => each.state === 'waiting' || each.state === 'connected');
+  useEffect(() => {
+    if (!isLive) return undefined;
+    const timer = window.setInterval(reload, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [isLive, reload]);
   return (
     <>
       <PageHeader
