@@ -43,10 +43,12 @@ after(() => server.close());
 
 /**
  * The API routes a listener serves (its pages, files and `/metrics` are no endpoints; the agent
- * packages' public links under `/install/` are).
+ * packages' public links under `/install/` and the one-time agents' under `/support/` are).
  */
 function apiRoutes(routes: readonly { method: string; path: string }[]): string[] {
-  return routes.filter((route) => /^\/(api|oem|conf\/api|install)\//.test(route.path)).map(key);
+  return routes
+    .filter((route) => /^\/(api|oem|conf\/api|install|support)\//.test(route.path))
+    .map(key);
 }
 
 function assertServesExactly(served: string[], endpoints: readonly AnyEndpoint[]): void {

@@ -18,7 +18,7 @@ import { selectPlatform } from './platform/select-platform.js';
 import { createOemService } from './oem/oem-service.js';
 import { createSessionRegistry } from './sessions/session-registry.js';
 import { createOfferGate } from './assistance/check-offer.js';
-import { createConsentBroker } from './assistance/consent-broker.js';
+import { createConsentBroker, type ConsentFrontend } from './assistance/consent-broker.js';
 import { startConsentEndpoint } from './assistance/consent-endpoint.js';
 import { desktopDialogFrontend } from './assistance/desktop-dialog.js';
 import {
@@ -87,6 +87,13 @@ export interface RunAgentOptions {
   passivePort?: number;
   /** The interfaces and gateway reported at each connection (A-10, A-11); read from the OS by default. */
   network?: () => DeviceNetwork;
+  /**
+   * Ask the user before every session, whatever the assistance mode (the one-time agent of an
+   * ad-hoc session, A-14: the user at the machine started it and decides).
+   */
+  isConsentAlways?: boolean;
+  /** More places that show consent questions (the one-time agent's terminal). */
+  consentFrontends?: readonly ConsentFrontend[];
 }
 
 /** A running agent. */
@@ -96,6 +103,8 @@ export interface AgentHandle {
   readonly deviceId: string;
   /** Called with `true` each time the server authenticates the agent, `false` when that connection ends. */
   onConnectionChange(listener: (isConnected: boolean) => void): void;
+  /** How many sessions are offered (waiting for consent), starting or running now. */
+  activeSessions(): number;
 }
 
 /**
@@ -149,6 +158,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
           expiresAt: prompt.expiresAt,
         }),
       ...(dialog ? [dialog] : []),
+      ...(options.consentFrontends ?? []),
     ],
   });
   const presence = options.userPresence ?? logindUserPresence;
@@ -163,7 +173,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
     serverUrl: state.config.serverUrl,
     log,
     clock,
-    gate: createOfferGate({ consent, presence, unattended }),
+    gate: createOfferGate({
+      consent,
+      presence,
+      unattended,
+      isConsentAlways: options.isConsentAlways ?? false,
+    }),
     unattended,
     ...(notify ? { notify } : {}),
     ...(shellPool ? { shellPool } : {}),
@@ -348,6 +363,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const handle: AgentHandle = {
     deviceId: state.config.deviceId,
     onConnectionChange: (listener) => void listeners.add(listener),
+    activeSessions: () => sessions.size,
     async stop() {
       isStopping = true;
       await Promise.all([

@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { agentInstallCommand, agentUninstallCommand } from './commands/agent-install.js';
+import { agentSupportCommand } from './commands/agent-support.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { runProgram } from './run-program.js';
@@ -13,6 +14,7 @@ export const AGENT_COMMANDS: Command[] = [
   agentEnrollCommand,
   agentRunCommand,
   agentInstallCommand,
+  agentSupportCommand,
   agentUninstallCommand,
   ...agentPromptCommands,
   ...agentUnattendedCommands,

@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { runProgram } from './run-program.js';
 import { agentEnrollCommand, agentRunCommand } from './commands/agent.js';
 import { agentInstallCommand, agentUninstallCommand } from './commands/agent-install.js';
+import { agentSupportCommand } from './commands/agent-support.js';
 import { agentPromptCommands } from './commands/agent-prompts.js';
 import { agentUnattendedCommands } from './commands/agent-unattended.js';
 import { auditCommands } from './commands/audit.js';
@@ -21,6 +22,7 @@ import { groupCommands } from './commands/groups.js';
 import { deviceLifecycleCommands } from './commands/device-lifecycle.js';
 import { devicesListCommand } from './commands/devices-list.js';
 import { installerCommands } from './commands/installer.js';
+import { adhocCommands } from './commands/adhoc.js';
 import { installerDownloadCommand } from './commands/installer-download.js';
 import { oemCommands } from './commands/oem.js';
 import { serverCommand } from './commands/server.js';
@@ -47,6 +49,7 @@ export const TETHER_COMMANDS: Command[] = [
   agentEnrollCommand,
   agentRunCommand,
   agentInstallCommand,
+  agentSupportCommand,
   agentUninstallCommand,
   ...agentPromptCommands,
   ...agentUnattendedCommands,
@@ -55,6 +58,7 @@ export const TETHER_COMMANDS: Command[] = [
   deviceWakeCommand,
   devicesListCommand,
   ...installerCommands,
+  ...adhocCommands,
   installerDownloadCommand,
   resetPasswordCommand,
   unlockCommand,

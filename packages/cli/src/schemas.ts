@@ -4,6 +4,7 @@
 export {
   CONSENT_SOCKET_FILE,
   ConsentIpcReply,
+  CreateAdhocSessionRequest,
   CreateInstallerRequest,
   CreateScriptTokenRequest,
   CreateTenantRequest,

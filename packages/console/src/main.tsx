@@ -6,6 +6,7 @@ import { App } from './app/app.js';
 import { OemSessionPage, takeOemSessionTicket } from './features/oem/oem-session-page.js';
 import { isAdminPath } from './features/admin/admin-path.js';
 import { JoinLinkPage, takeInvitationLinkToken } from './features/sessions/join-invitation.js';
+import { isSupportPath, SupportPortalPage } from './features/support/support-portal-page.js';
 
 const element = document.getElementById('root');
 if (element === null) throw new Error('index.html has no #root element.');
@@ -22,6 +23,9 @@ createRoot(element).render(
     <OemSessionPage {...oemSession} />
   ) : invitationToken ? (
     <JoinLinkPage api={createTetherClient()} token={invitationToken} />
+  ) : isSupportPath(window.location.pathname) ? (
+    // The support portal (A-14): for the user at a machine, no sign-in.
+    <SupportPortalPage api={createTetherClient()} />
   ) : (
     // The admin listener serves the app at `/conf` only: the path is its admin mode.
     <App api={createTetherClient()} isAdminConsole={isAdminPath(window.location.pathname)} />

@@ -50,6 +50,7 @@ export * from './relay/file-frames.js';
 export * from './relay/file-timeline.js';
 export * from './api/assistance.js';
 export * from './api/unattended.js';
+export * from './api/adhoc-sessions.js';
 export * from './api/access-id.js';
 export * from './api/access-window-text.js';
 export * from './api/policies.js';

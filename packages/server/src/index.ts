@@ -44,6 +44,9 @@ export {
 } from './notifications/notification-service.js';
 export { configuredSettings } from './notifications/notification-settings.js';
 export { createInstallerService, type InstallerService } from './installers/installer-service.js';
+export { adhocSessionsHeadless } from './adhoc/adhoc-headless.js';
+export type { AdhocSessions } from './adhoc/adhoc-sessions.js';
+export type { UserRecord } from './store/store.js';
 export { installerToken } from './installers/installer-token.js';
 export { agentPackagesHeadless } from './agent-packages/agent-packages-headless.js';
 export { createUserService, type UserService } from './users/user-service.js';

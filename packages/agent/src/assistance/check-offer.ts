@@ -40,14 +40,19 @@ export function createOfferGate(options: {
   consent?: ConsentBroker;
   presence: UserPresence;
   unattended?: UnattendedService;
+  /** Ask the user even when the offer names no assistance mode (one-time agents, A-14). */
+  isConsentAlways?: boolean;
 }): OfferGate {
   const decide = async (offer: SessionOffer, requested: AssistanceMode): Promise<void> => {
+    // A one-time agent's user is at the machine: dynamic means asking them.
     const mode =
-      requested === 'dynamic'
-        ? (await options.presence()).loggedIn
-          ? 'interactive'
-          : 'unattended'
-        : requested;
+      requested === 'dynamic' && options.isConsentAlways
+        ? 'interactive'
+        : requested === 'dynamic'
+          ? (await options.presence()).loggedIn
+            ? 'interactive'
+            : 'unattended'
+          : requested;
     if (mode === 'unattended') {
       checkUnattended(offer, requested, options.unattended);
       return;
@@ -78,7 +83,8 @@ export function createOfferGate(options: {
         `This device does not allow ${offer.kind} sessions in ${offer.mode ?? 'this'} mode: the "${needed}" right is not granted.`,
       );
     }
-    return offer.mode ? decide(offer, offer.mode) : undefined;
+    if (offer.mode) return decide(offer, offer.mode);
+    return options.isConsentAlways ? decide(offer, 'interactive') : undefined;
   };
 }
 

@@ -17,6 +17,7 @@ import { SettingsPage } from '../features/settings/settings-page.js';
 import { TerminalPage } from '../features/terminal/terminal-page.js';
 import { ConnectPage } from '../features/unattended/connect-page.js';
 import { InvitationPage } from '../features/sessions/join-invitation.js';
+import { AdhocSessionsPage } from '../features/sessions/adhoc-sessions-page.js';
 import { UsersPage } from '../features/users/users-page.js';
 import { RolesPage } from '../features/roles/roles-page.js';
 import { TeamsPage } from '../features/teams/teams-page.js';
@@ -28,6 +29,7 @@ export type Section =
   | 'devices'
   | 'recordings'
   | 'installers'
+  | 'adhoc'
   | 'groups'
   | 'policies'
   | 'users'
@@ -158,6 +160,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
     nav: 'Installers',
     permission: 'installers.view',
     render: () => <InstallersPage />,
+  }),
+  route({
+    name: 'adhoc-sessions',
+    path: '/adhoc-sessions',
+    title: 'Ad-hoc sessions',
+    section: 'adhoc',
+    nav: 'Ad-hoc',
+    permission: 'sessions.open',
+    render: () => <AdhocSessionsPage />,
   }),
   route({
     name: 'device-groups',

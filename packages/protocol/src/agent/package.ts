@@ -4,6 +4,12 @@
 import { z } from 'zod';
 import { Base64Url, InstallerId, Timestamp } from '../ids.js';
 import { InstallerAttributeName, InstallerAttributes } from '../api/installers.js';
+// The one-time agent of an ad-hoc session (A-14) hands its code to an installed agent.
+export {
+  AttachSupportCodeResponse,
+  supportAttachSigningInput,
+  type AttachSupportCodeRequest,
+} from '../api/adhoc-sessions.js';
 
 // What installing needs from the installer schemas, so the agent's install code (which may not
 // import the `@tether/protocol` barrel) reaches them through this entry.

@@ -78,6 +78,11 @@ export const AuditAction = z.enum([
   'unattended.throttled',
   'unattended.expired',
   'unattended.revoked',
+  /** Ad-hoc sessions: a code made, taken by a device, refused on the portal, ended. */
+  'adhoc.created',
+  'adhoc.connected',
+  'adhoc.refused',
+  'adhoc.ended',
   'relay.refused',
   'admin.refused',
   /** How many more refusals of one kind a source had since its first was audited. */

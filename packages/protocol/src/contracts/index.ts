@@ -37,6 +37,7 @@ import { agentPackageEndpoints } from './agent-packages.js';
 import { publicUrlEndpoints } from './public-url.js';
 import { upgradeEndpoints } from './agent-upgrades.js';
 import { wakeEndpoints } from './wake.js';
+import { adhocSessionEndpoints } from './adhoc-sessions.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -77,6 +78,7 @@ export * from './agent-upgrades.js';
 export * from './device-upgrade.js';
 export * from './group-statistics.js';
 export * from './wake.js';
+export * from './adhoc-sessions.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -128,6 +130,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(agentPackageEndpoints),
   ...Object.values(publicUrlEndpoints),
   ...Object.values(upgradeEndpoints),
+  ...Object.values(adhocSessionEndpoints),
   ...Object.values(admissionEndpoints),
   ...Object.values(maintenanceEndpoints),
   ...Object.values(wakeEndpoints),

@@ -17,7 +17,7 @@ import type { ServerIdentity } from '../keys/server-identity.js';
 import type { AgentBuilds } from '../ports/agent-builds.js';
 import type { InstallerRecord, Store } from '../store/store.js';
 import { packageExtras } from './package-parts.js';
-import { createPackageFiles, type PackageFile } from './package-files.js';
+import { createPackageFiles, type PackageFile, type PackageFileName } from './package-files.js';
 import { shellQuote } from './package-scripts.js';
 import { isLoopbackHost } from '../net/public-host.js';
 
@@ -44,6 +44,14 @@ export interface AgentPackages {
     link: { installerId: string; key: string; file: AgentPackageFile },
     sourceAddress: string | null,
   ): Promise<PackageFile>;
+  /**
+   * The one-time agent of an ad-hoc session (A-14): the installer's `.run` whose header runs
+   * `tether-agent support` (from the temporary folder, nothing installed) instead of `install`.
+   * The caller checks the link and audits.
+   */
+  oneTimeAgent(installerId: string): Promise<PackageFile<'tether-support.run'>>;
+  /** The shell command that downloads `url` to `fileName` (curl, pinned when self-signed). */
+  downloadCommand(url: string, fileName: string): string;
 }
 
 /** Who downloads a package, for the audit log. */
@@ -121,7 +129,10 @@ export function createAgentPackages(deps: {
     };
   };
 
-  const make = async (record: InstallerRecord, file: AgentPackageFile): Promise<PackageFile> => {
+  const make = async <F extends PackageFileName>(
+    record: InstallerRecord,
+    file: F,
+  ): Promise<PackageFile<F>> => {
     const build = await deps.builds.own();
     const config = configOf(record);
     return files.make(file, {
@@ -191,6 +202,16 @@ export function createAgentPackages(deps: {
       const made = await make(await usableInstaller(installerId), file);
       await recordDownload(installerId, file, by);
       return made;
+    },
+
+    async oneTimeAgent(installerId) {
+      return make(await usableInstaller(installerId), 'tether-support.run');
+    },
+
+    downloadCommand(url, fileName) {
+      const pin = deps.tlsPin();
+      const curl = pin ? `curl -fsSL -k --pinnedpubkey ${shellQuote(pin)}` : 'curl -fsSL';
+      return `${curl} -o ${shellQuote(fileName)} ${shellQuote(url)}`;
     },
 
     async openByLink({ installerId, key, file }, sourceAddress) {

@@ -20,12 +20,15 @@ import { DEB_PACKAGE_DIR, installScript, runHeader, type ScriptOrigin } from './
 import { prefixTarPaths } from './ustar.js';
 
 /** A package file ready to send: its exact size and its bytes, made as they are read. */
-export interface PackageFile {
-  file: AgentPackageFile;
+export interface PackageFile<F extends PackageFileName = PackageFileName> {
+  file: F;
   bytes: number;
   contentType: string;
   open(): Readable;
 }
+
+/** An installer's package files, and the one-time agent of an ad-hoc session (A-14). */
+export type PackageFileName = AgentPackageFile | 'tether-support.run';
 
 /** What every format of one installer's package is made of. */
 export interface PackageInput {
@@ -95,7 +98,11 @@ export function createPackageFiles(deps: { builds: AgentBuilds; cacheDir: string
     return made;
   };
 
-  const fileOf = (file: AgentPackageFile, contentType: string, parts: Part[]): PackageFile => ({
+  const fileOf = <F extends PackageFileName>(
+    file: F,
+    contentType: string,
+    parts: Part[],
+  ): PackageFile<F> => ({
     file,
     contentType,
     bytes: parts.reduce((sum, part) => sum + partBytes(part), 0),
@@ -117,12 +124,17 @@ export function createPackageFiles(deps: { builds: AgentBuilds; cacheDir: string
   ];
 
   return {
-    async make(file: AgentPackageFile, input: PackageInput): Promise<PackageFile> {
+    async make<F extends PackageFileName>(file: F, input: PackageInput): Promise<PackageFile<F>> {
       switch (file) {
         case 'tether-agent.tar.gz':
           return fileOf(file, 'application/gzip', tarball(input));
         case 'tether-agent.run':
           return fileOf(file, 'application/x-sh', [runHeader(input.origin), ...tarball(input)]);
+        case 'tether-support.run':
+          return fileOf(file, 'application/x-sh', [
+            runHeader(input.origin, 'support'),
+            ...tarball(input),
+          ]);
         case 'install.sh':
           return fileOf(file, 'text/x-shellscript; charset=utf-8', [
             Buffer.from(

@@ -21,13 +21,16 @@ const OFFSET_WIDTH = 12;
 
 /**
  * The `.run` header: a script that extracts the archive appended to it into a temporary folder,
- * runs `<tmp>/tether-agent install --package-dir <tmp> "$@"`, removes the folder and exits with
- * the installer's status. The payload starts right after it: `tail -c +<header bytes + 1>`.
+ * runs `<tmp>/tether-agent install --package-dir <tmp> "$@"` (`support` for the one-time agent
+ * of an ad-hoc session, A-14), removes the folder and exits with the installer's status. The payload starts right after it: `tail -c +<header bytes + 1>`.
  *
  * @example
  * const header = runHeader(origin); // then the .tar.gz
  */
-export function runHeader(origin: ScriptOrigin): Buffer {
+export function runHeader(
+  origin: ScriptOrigin,
+  command: 'install' | 'support' = 'install',
+): Buffer {
   const text = (offset: string): string => `#!/bin/sh
 # Tether agent ${origin.version} (linux-${origin.arch}) for ${origin.serverUrl}
 # installer ${origin.installerId}. A self-extracting package: it needs no Node and no compiler.
@@ -47,7 +50,7 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 tail -c +${offset} "$0" | tar -xzf - -C "$tmp"
 status=0
-"$tmp/tether-agent" install --package-dir "$tmp" "$@" || status=$?
+"$tmp/tether-agent" ${command} --package-dir "$tmp" "$@" || status=$?
 exit "$status"
 `;
   const length = Buffer.byteLength(text('0'.repeat(OFFSET_WIDTH)));

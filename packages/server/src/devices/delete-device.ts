@@ -6,8 +6,15 @@ import type { Clock } from '../clock.js';
 import type { DeviceRecord, Store } from '../store/store.js';
 import { uninstallMessage } from './uninstall-message.js';
 
-/** Why a device is deleted: an administrator's action, or maintenance past its threshold (A-7). */
-export type DeviceDeletion = { by: 'administrator'; actor: AdminActor } | { by: 'maintenance' };
+/**
+ * Why a device is deleted: an administrator's action, maintenance past its threshold (A-7), or
+ * the end of the ad-hoc session whose one-time agent it was (A-14).
+ */
+export type DeviceDeletion =
+  | { by: 'administrator'; actor: AdminActor }
+  | { by: 'maintenance' }
+  /** The one-time device of an ended ad-hoc session (A-14). */
+  | { by: 'adhoc'; adhocSessionId: string };
 
 /** Sessions of one device are few; this bounds the read should a device hold many. */
 const MAX_OPEN_SESSIONS = 1000;
@@ -52,7 +59,7 @@ export async function clearDeletedDevice(
   const by =
     deletion.by === 'administrator'
       ? { actor: deletion.actor.username, sourceAddress: deletion.actor.sourceAddress ?? '' }
-      : { actor: 'maintenance', sourceAddress: '' };
+      : { actor: deletion.by, sourceAddress: '' };
   await context.unattended.turnOffForDeletion(device.id, by);
   await endSessions(context, device, `The device "${device.name}" was deleted by ${by.actor}.`);
   const link = context.presence.get(device.id);
@@ -61,7 +68,7 @@ export async function clearDeletedDevice(
       uninstallMessage(
         deletion.by === 'administrator'
           ? { by: 'administrator', username: deletion.actor.username }
-          : deletion,
+          : { by: deletion.by },
       ),
     );
     link.close(wsCloseCode.NOT_FOUND, 'The device was deleted.');
@@ -96,7 +103,7 @@ export async function tombstoneDevice(
   else
     await deps.audit.record({
       action: 'device.deleted',
-      actor: 'maintenance',
+      actor: deletion.by,
       target: device.id,
       details,
     });

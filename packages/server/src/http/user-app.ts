@@ -18,6 +18,7 @@ import { groupStatisticsRoutes } from './routes/group-statistics-routes.js';
 import { deviceUpgradeRoutes } from '../upgrades/device-upgrade-routes.js';
 import { storageRoutes } from './routes/storage-routes.js';
 import { unattendedRoutes } from './routes/unattended-routes.js';
+import { adhocSessionRoutes } from './routes/adhoc-session-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { userImportRoutes } from './routes/user-import-routes.js';
@@ -84,6 +85,7 @@ export async function createUserApp(
     sessionRoutes,
     sessionInvitationRoutes,
     unattendedRoutes,
+    adhocSessionRoutes,
     recordingRoutes,
     installerRoutes,
     agentPackageRoutes,

@@ -19,6 +19,7 @@ import { createWakeAddressRepository } from './wake-address-repository.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
 import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
+import { createAdhocSessionRepository } from './repositories/adhoc-sessions.js';
 import { createUploadRepository } from './repositories/uploads.js';
 import { createUserRepository } from './repositories/users.js';
 import { createRoleRepository } from './repositories/roles.js';
@@ -55,6 +56,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     uploads: createUploadRepository(db),
     oem: createOemRepository(db),
     unattended: createUnattendedRepository(db),
+    adhocSessions: createAdhocSessionRepository(db),
     teams: createTeamRepository(db),
     grants: createGrantRepository(db),
     secondFactors: createSecondFactorRepository(db),

@@ -16,6 +16,7 @@ import { addInstallerAttributes } from './migrations/installer-attributes.js';
 import { addDeviceLifecycle } from './migrations/device-lifecycle.js';
 import { createDeviceWakeAddresses } from './migrations/wake.js';
 import { addDeviceListColumns } from './migrations/device-list.js';
+import { createAdhocSessions } from './migrations/adhoc-sessions.js';
 import type { Database } from './schema.js';
 
 /**
@@ -46,6 +47,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0013_device_lifecycle': { up: (db) => addDeviceLifecycle(db) },
     '0014_wake': { up: (db) => createDeviceWakeAddresses(db) },
     '0014_devlist': { up: (db) => addDeviceListColumns(db, engine) },
+    '0014_adhoc': { up: (db) => createAdhocSessions(db) },
   };
 }
 

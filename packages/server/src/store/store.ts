@@ -22,6 +22,7 @@ import type { ServerKeyPinRepository } from './server-key-pin-repository.js';
 import type { DeviceMaintenanceRepository } from './device-maintenance-repository.js';
 import type { WakeAddressRepository } from './wake-address-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
+import type { AdhocSessionRepository } from './adhoc-repository.js';
 import type { UploadRepository } from './upload-repository.js';
 
 /**
@@ -47,6 +48,8 @@ export interface Store {
   readonly uploads: UploadRepository;
   readonly oem: OemRepository;
   readonly unattended: UnattendedRepository;
+  /** Ad-hoc sessions. */
+  readonly adhocSessions: AdhocSessionRepository;
   readonly teams: TeamRepository;
   readonly grants: GrantRepository;
   readonly secondFactors: SecondFactorRepository;

@@ -9,6 +9,7 @@ const AREAS: Record<string, string> = {
   device: 'Device',
   session: 'Session',
   unattended: 'Unattended access',
+  adhoc: 'Ad-hoc session',
   relay: 'Relay',
   admin: 'Admin listener',
   refusals: 'Refusals',

@@ -1,0 +1,43 @@
+import type { DevicePresence } from '../devices/device-presence.js';
+import type { Logger } from '../logging.js';
+import { endAdhocSession, type AdhocDeps } from './adhoc-sessions.js';
+
+/** How long a one-time agent may be gone before its session counts as over (a network blip). */
+export const ONE_TIME_GRACE_MS = 15_000;
+
+/**
+ * Ends the ad-hoc session of a one-time agent that left (A-14): the one-time agent exits when
+ * its session ends, so its device going offline, and staying offline for the grace period, is
+ * the end; its device is then removed. An installed agent's ad-hoc session is not ended by this.
+ * Returns the unsubscribe function.
+ *
+ * @example
+ * const stop = watchOneTimeDevices({ ...deps, presence: context.presence, log });
+ */
+export function watchOneTimeDevices(
+  deps: Pick<AdhocDeps, 'store' | 'clock' | 'audit' | 'removeDevice'> & {
+    presence: DevicePresence;
+    log: Logger;
+    graceMs?: number;
+  },
+): () => void {
+  const graceMs = deps.graceMs ?? ONE_TIME_GRACE_MS;
+  const settle = async (deviceId: string): Promise<void> => {
+    const record = await deps.store.adhocSessions.findLiveByDevice(deviceId);
+    if (!record || record.isInstalledAgent) return;
+    deps.clock.setTimer(() => {
+      if (deps.presence.isOnline(deviceId)) return;
+      endAdhocSession(deps, record, {
+        actor: `device:${deviceId}`,
+        reason: 'the one-time agent left',
+      }).catch((error: unknown) => {
+        deps.log.error({ err: error, adhocSessionId: record.id }, 'cannot end an ad-hoc session');
+      });
+    }, graceMs);
+  };
+  return deps.presence.events.on('offline', ({ deviceId }) => {
+    settle(deviceId).catch((error: unknown) => {
+      deps.log.warn({ err: error, deviceId }, 'cannot look up the ad-hoc session of a device');
+    });
+  });
+}
