@@ -149,6 +149,12 @@ test(
         60_000,
       );
       assert.equal(ended.deviceId, deviceId);
+      // The one-time device leaves the console with its session.
+      await waitFor('the one-time device deleted', async () =>
+        (await server.admin.request('GET', `/api/v1/devices/${deviceId}`)).status === 404
+          ? true
+          : undefined,
+      );
       const again = await redeem(created.code);
       assert.equal(again.json(ErrorBody).code, 'CONFLICT');
     } finally {
