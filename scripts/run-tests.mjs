@@ -1,5 +1,5 @@
-// Runs every test file with Node's test runner, two files at a time. The file list is expanded
-// here because Node 20's runner finds no .ts files from a folder or a quoted glob.
+// Runs every test file with Node's test runner, two files at a time by default. The file list is
+// expanded here because Node 20's runner finds no .ts files from a folder or a quoted glob.
 //
 // Each file runs in its own `node --test` with a deadline: a file that hangs is killed (its whole
 // process group: servers, agents, browsers it started) and reported by name with what it printed,
@@ -21,7 +21,12 @@ const TEST_TIMEOUT_MS = 240_000;
 const FILE_TIMEOUT_MS = Number(process.env.TETHER_TEST_FILE_TIMEOUT_S ?? 480) * 1000;
 /** No file starts after this long (the whole suite takes minutes; CI gives up at 90). */
 const RUN_BUDGET_MS = 40 * 60_000;
-const CONCURRENCY = 2;
+/**
+ * Files run at once (TETHER_TEST_CONCURRENCY to change). Two on the 2-core CI machine: the
+ * end-to-end files run servers, agents and Chromium, and several assert on timing (a sign-in
+ * during a flood, an admission storm) that a busier machine would turn into flakes.
+ */
+const CONCURRENCY = Math.max(1, Number(process.env.TETHER_TEST_CONCURRENCY ?? 2) || 2);
 
 /** @param {string} dir @param {string[]} found @returns {string[]} */
 function collect(dir, found = []) {
