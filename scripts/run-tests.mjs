@@ -63,8 +63,13 @@ if (runsCli) buildBundlesIfStale();
 // the machine's dotfiles out of the tests (a shell killed while ~/.bashrc ran `pyenv rehash`
 // once left a lock that hung every later shell on the machine).
 const home = mkdtempSync(join(tmpdir(), 'tether-test-home-'));
-const env = { ...process.env, HOME: home, TETHER_TEST: '1', NODE_OPTIONS: '' };
-if (runsCli) env.TETHER_TEST_CLI_BUNDLE = join(root, 'packages/cli/dist/tether.mjs');
+const env = {
+  ...process.env,
+  HOME: home,
+  TETHER_TEST: '1',
+  NODE_OPTIONS: '',
+  ...(runsCli && { TETHER_TEST_CLI_BUNDLE: join(root, 'packages/cli/dist/tether.mjs') }),
+};
 
 /**
  * @typedef {{ file: string, code: number | null, timedOut: boolean, output: string,
