@@ -52,9 +52,7 @@ export async function signedInConsole(
   };
   if (server.status === 'rejected' || browser.status === 'rejected') {
     await close();
-    throw server.status === 'rejected'
-      ? server.reason
-      : (browser as PromiseRejectedResult).reason;
+    throw server.status === 'rejected' ? server.reason : (browser as PromiseRejectedResult).reason;
   }
   try {
     const url = options.listener === 'admin' ? server.value.adminUrl : server.value.url;
