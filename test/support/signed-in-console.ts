@@ -50,9 +50,13 @@ export async function signedInConsole(
     if (browser.status === 'fulfilled') await browser.value.close();
     if (server.status === 'fulfilled') await server.value.close();
   };
-  if (server.status === 'rejected' || browser.status === 'rejected') {
+  if (server.status === 'rejected') {
     await close();
-    throw server.status === 'rejected' ? server.reason : (browser as PromiseRejectedResult).reason;
+    throw server.reason;
+  }
+  if (browser.status === 'rejected') {
+    await close();
+    throw browser.reason;
   }
   try {
     const url = options.listener === 'admin' ? server.value.adminUrl : server.value.url;
