@@ -33,6 +33,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/dist/**',
       '**/dist-types/**',
+      'packages/cli/dist-test-*/**',
       'bench/results/**',
       'test-artifacts/**',
       'tether-data/**',

@@ -6,7 +6,7 @@
 // and each command loads the server or the agent when it runs (dynamic imports), so `tether
 // --help` starts in milliseconds and `tether agent run` never loads the server.
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -116,9 +116,16 @@ const COMMON = {
   logLevel: 'warning',
 };
 
-/** Builds the bundles; returns the output files and their sizes. */
-export async function buildBundles() {
-  rmSync(bundleDir, { recursive: true, force: true });
+/**
+ * Builds the bundles into `outDir` (emptied first); returns the output files and their sizes.
+ * The production-bundle test builds into a folder of its own beside packages/cli/dist: the
+ * bundle finds the console and node_modules by relative paths, and other tests run the CLI
+ * from packages/cli/dist meanwhile.
+ *
+ * @param {string} [outDir]
+ */
+export async function buildBundles(outDir = bundleDir) {
+  rmSync(outDir, { recursive: true, force: true });
   const [result, agentPackage] = await Promise.all([
     build({
       ...COMMON,
@@ -127,7 +134,7 @@ export async function buildBundles() {
         server: 'packages/server/src/index.ts',
         agent: 'packages/agent/src/index.ts',
       },
-      outdir: bundleDir,
+      outdir: outDir,
       metafile: true,
       // The linked source maps give file and line (`node --enable-source-maps`).
       sourcemap: 'linked',
@@ -138,7 +145,7 @@ export async function buildBundles() {
     build({
       ...COMMON,
       entryPoints: { 'tether-agent': 'packages/cli/src/agent-main.ts' },
-      outdir: agentPackageDir,
+      outdir: join(outDir, 'agent-package'),
       metafile: true,
     }),
   ]);
@@ -155,10 +162,13 @@ export async function buildBundles() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // `--out DIR` builds elsewhere (the production-bundle test); the default is packages/cli/dist.
+  const outIndex = process.argv.indexOf('--out');
+  const outDir = outIndex > 0 ? resolve(process.argv[outIndex + 1] ?? '') : bundleDir;
   const started = Date.now();
-  const { outputs } = await buildBundles();
+  const { outputs } = await buildBundles(outDir);
   const total = outputs.reduce((sum, output) => sum + output.bytes, 0);
   console.log(
-    `Built ${outputs.length} files in packages/cli/dist (${(total / 2 ** 20).toFixed(1)} MiB) in ${Date.now() - started} ms.`,
+    `Built ${outputs.length} files in ${relative(root, outDir)} (${(total / 2 ** 20).toFixed(1)} MiB) in ${Date.now() - started} ms.`,
   );
 }

@@ -2,16 +2,9 @@
 // bundles, and (with --test) installs the Debian packages the tests use. Plain Node, no
 // dependencies: it runs before `npm ci`. Idempotent and quick when everything is already there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { buildBundlesIfStale, newestMtime } from './fresh-bundles.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const forTests = process.argv.includes('--test');
@@ -64,19 +57,6 @@ function run(command, args) {
   }
 }
 
-/** @param {string} path @returns {number} */
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
-    newest = Math.max(newest, newestMtime(join(path, entry)));
-  }
-  return newest;
-}
-
 function npmInstallIfNeeded() {
   const marker = join(root, 'node_modules/.package-lock.json');
   if (
@@ -103,24 +83,6 @@ function buildConsoleIfNeeded() {
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
   console.log('Building the console…');
   run('npm', ['run', 'build', '-w', '@tether/console']);
-}
-
-/** The production bundles `npm start` runs (scripts/build.mjs), rebuilt when a source is newer. */
-function buildBundlesIfNeeded() {
-  // The agent package's app too (the server ships it to devices): rebuilt with the rest.
-  const builtFiles = ['tether.mjs', 'agent-package/tether-agent.mjs'].map((file) =>
-    join(root, 'packages/cli/dist', file),
-  );
-  const sources = ['cli', 'server', 'agent', 'protocol'].map((name) =>
-    join(root, 'packages', name, 'src'),
-  );
-  const newest = Math.max(
-    ...sources.map(newestMtime),
-    statSync(join(root, 'scripts/build.mjs')).mtimeMs,
-  );
-  if (builtFiles.every((built) => existsSync(built) && statSync(built).mtimeMs >= newest)) return;
-  console.log('Building the production bundles…');
-  run(process.execPath, [join(root, 'scripts/build.mjs')]);
 }
 
 /** @param {string} name */
@@ -179,7 +141,13 @@ function debianMirror() {
 
 npmInstallIfNeeded();
 buildConsoleIfNeeded();
-buildBundlesIfNeeded();
+// The production bundles `npm start` runs, rebuilt when a source is newer.
+try {
+  buildBundlesIfStale();
+} catch (error) {
+  console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 if (forTests) {
   aptInstallIfNeeded();
   debootstrapIfNeeded();

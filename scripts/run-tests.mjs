@@ -1,5 +1,5 @@
-// Runs every test file with Node's test runner, two files at a time. The file list is expanded
-// here because Node 20's runner finds no .ts files from a folder or a quoted glob.
+// Runs every test file with Node's test runner, two files at a time by default. The file list is
+// expanded here because Node 20's runner finds no .ts files from a folder or a quoted glob.
 //
 // Each file runs in its own `node --test` with a deadline: a file that hangs is killed (its whole
 // process group: servers, agents, browsers it started) and reported by name with what it printed,
@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
+import { buildBundlesIfStale } from './fresh-bundles.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
@@ -20,7 +21,12 @@ const TEST_TIMEOUT_MS = 240_000;
 const FILE_TIMEOUT_MS = Number(process.env.TETHER_TEST_FILE_TIMEOUT_S ?? 480) * 1000;
 /** No file starts after this long (the whole suite takes minutes; CI gives up at 90). */
 const RUN_BUDGET_MS = 40 * 60_000;
-const CONCURRENCY = 2;
+/**
+ * Files run at once (TETHER_TEST_CONCURRENCY to change). Two on the 2-core CI machine: the
+ * end-to-end files run servers, agents and Chromium, and several assert on timing (a sign-in
+ * during a flood, an admission storm) that a busier machine would turn into flakes.
+ */
+const CONCURRENCY = Math.max(1, Number(process.env.TETHER_TEST_CONCURRENCY ?? 2) || 2);
 
 /** @param {string} dir @param {string[]} found @returns {string[]} */
 function collect(dir, found = []) {
@@ -48,11 +54,22 @@ if (files.length === 0) {
   console.error('No test files matched.');
   process.exit(1);
 }
+// The end-to-end tests run `tether` commands, servers and agents as child processes: from the
+// production bundle (test/support/cli.ts), rebuilt here first when a source is newer (~5 s), as
+// tsx compiling the sources again in each of them costs ~1.5 s a process.
+const runsCli = files.some((file) => file.startsWith('test/'));
+if (runsCli) buildBundlesIfStale();
 // Agents under test start login shells in their user's home. An empty home of their own keeps
 // the machine's dotfiles out of the tests (a shell killed while ~/.bashrc ran `pyenv rehash`
 // once left a lock that hung every later shell on the machine).
 const home = mkdtempSync(join(tmpdir(), 'tether-test-home-'));
-const env = { ...process.env, HOME: home, TETHER_TEST: '1', NODE_OPTIONS: '' };
+const env = {
+  ...process.env,
+  HOME: home,
+  TETHER_TEST: '1',
+  NODE_OPTIONS: '',
+  ...(runsCli && { TETHER_TEST_CLI_BUNDLE: join(root, 'packages/cli/dist/tether.mjs') }),
+};
 
 /**
  * @typedef {{ file: string, code: number | null, timedOut: boolean, output: string,

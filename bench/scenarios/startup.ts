@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { cliArgs, stopProcess, waitFor } from '../../test/support/cli.js';
+import { sourceCliArgs, stopProcess, waitFor } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/server-process.js';
 import type { Cleanup } from '../lib/cleanup.js';
 import { readRssKib } from '../lib/proc-stats.js';
@@ -17,7 +17,7 @@ const BUNDLE = join(root, 'packages/cli/dist/tether.mjs');
 /** How the `tether` command is started: the production bundle, or the sources through tsx. */
 type Build = 'bundle' | 'tsx';
 const argsOf = (build: Build, args: string[]): string[] =>
-  build === 'bundle' ? [BUNDLE, ...args] : cliArgs(args);
+  build === 'bundle' ? [BUNDLE, ...args] : sourceCliArgs(args);
 
 /** Medians of the start-up figures, bundle against tsx, with bare Node in the same run. */
 export interface StartupResult {
@@ -156,7 +156,7 @@ export async function measureStartup(
   const launches = {
     launched: [...SERVER_V8_FLAGS, BUNDLE],
     bundle: [BUNDLE],
-    tsx: cliArgs([]),
+    tsx: sourceCliArgs([]),
   };
   for (let round = 0; round < options.runs; round += 1) {
     for (const [launch, command] of Object.entries(launches)) {

@@ -1,32 +1,25 @@
 // The admin console's Agent admission section at /conf/admission on the admin listener.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AdmissionView, AuditPage } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
 import { adminClient } from '../support/admin-client.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 let server: TestServer;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 
 before(async () => {
-  server = await createTestServer();
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.adminUrl);
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-  await page.goto('/conf/admission');
-  await page.getByTestId('admission-form').waitFor();
+  ui = await signedInConsole({
+    listener: 'admin',
+    path: '/conf/admission',
+    ready: 'admission-form',
+  });
+  ({ server, page } = ui);
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 test('an administrator raises the agents’ admission rate in the admin console; it applies and is audited', async () => {
   assert.equal(await page.getByTestId('admission-rate').inputValue(), '50');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,12 @@ import {
   type PackageOptions,
 } from '../support/agent-package-fixture.js';
 import { runCli, stopProcess, waitFor } from '../support/cli.js';
+import {
+  pathsUnder,
+  runProgram,
+  serviceKeys,
+  startProgram,
+} from '../support/install-inspection.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
 const run = promisify(execFile);
@@ -63,52 +69,6 @@ async function agentPackage(into: string, options: PackageOptions & { group?: st
   return writeAgentPackage(server, build, { ...options, installer, into });
 }
 
-/** Runs a program, resolving with its exit code and output (never rejects on a failure exit). */
-function exec(
-  program: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-/**
- * Every path under a root, relative, for "nothing left" comparisons; without dev/ (its fd link
- * shows this test's own open files).
- */
-async function tree(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true });
-  return entries
-    .map(String)
-    .filter((path) => !path.startsWith('dev/'))
-    .sort();
-}
-
-/** A unit file's `[Service]` keys. */
-function serviceKeys(unit: string): Map<string, string> {
-  const keys = new Map<string, string>();
-  let section = '';
-  for (const line of unit.split('\n')) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const header = /^\[(\w+)\]$/.exec(line);
-    if (header) section = header[1] ?? '';
-    else if (section === 'Service')
-      keys.set(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1));
-  }
-  return keys;
-}
-
 async function waitOnline(deviceId: string, agent: ChildProcess & { output: () => string }) {
   return waitFor(
     'the installed agent to come online',
@@ -123,25 +83,14 @@ async function waitOnline(deviceId: string, agent: ChildProcess & { output: () =
   );
 }
 
-function startProcess(program: string, args: string[]): ChildProcess & { output: () => string } {
-  const child = spawn(program, args, {
-    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return Object.assign(child, { output: () => output });
-}
-
 test('a service install into a minimal Debian without Node runs as its own account and comes online in its group; uninstall leaves nothing', async (t) => {
   const root = await systemRoot();
-  const before = await tree(root);
+  const before = await pathsUnder(root);
   // The minimal Debian has no /etc/hosts: the package names the server by its address.
   const serverUrl = running().server.url.replace('//localhost:', '//127.0.0.1:');
   await agentPackage(join(root, 'tmp/pkg'), { group: 'Installed servers', serverUrl });
   const installStart = performance.now();
-  const installed = await exec('chroot', [
+  const installed = await runProgram('chroot', [
     root,
     '/tmp/pkg/tether-agent',
     'install',
@@ -186,7 +135,7 @@ test('a service install into a minimal Debian without Node runs as its own accou
   // systemd is not PID 1 here: run the unit's ExecStart as its User= would.
   const execStart = (keys.get('ExecStart') ?? '').split(' ');
   const agentStart = performance.now();
-  const agent = startProcess('chroot', [
+  const agent = startProgram('chroot', [
     '--userspec=tether-agent:tether-agent',
     root,
     ...execStart,
@@ -201,7 +150,7 @@ test('a service install into a minimal Debian without Node runs as its own accou
     await stopProcess(agent);
   }
 
-  const removed = await exec('chroot', [
+  const removed = await runProgram('chroot', [
     root,
     '/opt/tether-agent/tether-agent',
     'uninstall',
@@ -209,7 +158,7 @@ test('a service install into a minimal Debian without Node runs as its own accou
   ]);
   assert.equal(removed.code, 0, removed.stderr);
   const backups = /^etc\/(passwd|group|shadow|gshadow)-$/;
-  const after = (await tree(root)).filter(
+  const after = (await pathsUnder(root)).filter(
     (path) => !path.startsWith('tmp/pkg') && !backups.test(path),
   );
   assert.deepEqual(
@@ -224,10 +173,10 @@ test("an install that cannot become root falls back to user mode, says so, and r
   const serverUrl = running().server.url.replace('//localhost:', '//127.0.0.1:');
   await agentPackage(join(root, 'tmp/pkg'), { serverUrl });
   await run('chmod', ['-R', 'a+rX', join(root, 'tmp/pkg')]);
-  const added = await exec('chroot', [root, 'useradd', '--create-home', 'alice']);
+  const added = await runProgram('chroot', [root, 'useradd', '--create-home', 'alice']);
   assert.equal(added.code, 0, added.stderr);
   const asAlice = ['--userspec=alice:alice', root];
-  const installed = await exec('chroot', [...asAlice, '/tmp/pkg/tether-agent', 'install'], {
+  const installed = await runProgram('chroot', [...asAlice, '/tmp/pkg/tether-agent', 'install'], {
     HOME: '/home/alice',
   });
   assert.equal(installed.code, 0, installed.stderr);
@@ -245,7 +194,7 @@ test("an install that cannot become root falls back to user mode, says so, and r
     await readFile(join(home, '.local/share/tether-agent/install.json'), 'utf8'),
   ) as { deviceId: string };
   const execStart = (serviceKeys(unit).get('ExecStart') ?? '').split(' ');
-  const agent = startProcess('chroot', [...asAlice, ...execStart]);
+  const agent = startProgram('chroot', [...asAlice, ...execStart]);
   try {
     await waitOnline(record.deviceId, agent);
   } finally {
@@ -256,8 +205,8 @@ test("an install that cannot become root falls back to user mode, says so, and r
 test("a package unpacked in the install folder itself (the .deb) installs in place with JC_ variables, and uninstall leaves the package manager's files", async () => {
   const root = await systemRoot();
   const pkg = await agentPackage(join(root, 'opt/tether-agent'), { overridable: ['comments'] });
-  const packaged = await tree(pkg);
-  const installed = await exec(
+  const packaged = await pathsUnder(pkg);
+  const installed = await runProgram(
     join(pkg, 'tether-agent'),
     ['install', '--root', root, '--package-dir', pkg, '--no-start'],
     { JC_COMMENTS: 'from the postinst' },
@@ -265,7 +214,7 @@ test("a package unpacked in the install folder itself (the .deb) installs in pla
   assert.equal(installed.code, 0, installed.stderr);
   assert.match(installed.stdout, new RegExp(`Installed under ${root}`));
   assert.deepEqual(
-    (await tree(pkg)).filter((path) => !/^(current(\/|$)|install\.json$)/.test(path)),
+    (await pathsUnder(pkg)).filter((path) => !/^(current(\/|$)|install\.json$)/.test(path)),
     packaged,
   );
   assert.equal(existsSync(join(pkg, 'current/runtime/node')), true);
@@ -277,7 +226,7 @@ test("a package unpacked in the install folder itself (the .deb) installs in pla
   assert.match(await readFile(join(root, 'etc/passwd'), 'utf8'), /^tether-agent:/m);
 
   // The package manager running the postinst again (an upgrade of the .deb) is told why not.
-  const again = await exec(join(pkg, 'tether-agent'), [
+  const again = await runProgram(join(pkg, 'tether-agent'), [
     'install',
     '--root',
     root,
@@ -292,9 +241,9 @@ test("a package unpacked in the install folder itself (the .deb) installs in pla
     'a refused install leaves the install alone',
   );
 
-  const removed = await exec(join(pkg, 'tether-agent'), ['uninstall', '--root', root]);
+  const removed = await runProgram(join(pkg, 'tether-agent'), ['uninstall', '--root', root]);
   assert.equal(removed.code, 0, removed.stderr);
-  assert.deepEqual(await tree(pkg), packaged, 'the package manager removes its own files');
+  assert.deepEqual(await pathsUnder(pkg), packaged, 'the package manager removes its own files');
   assert.equal(existsSync(join(root, 'etc/systemd/system/tether-agent.service')), false);
   assert.doesNotMatch(await readFile(join(root, 'etc/passwd'), 'utf8'), /tether-agent/);
   assert.match(removed.stdout, /Kept \/var\/lib\/tether-agent/);
@@ -305,13 +254,13 @@ test('a tampered package is refused and nothing is installed', async () => {
   const root = await tempDir('tether-prefix-');
   const pkg = await agentPackage(await tempDir('tether-pkg-'));
   await appendFile(join(pkg, `versions/${PACKAGE_VERSION}/app/tether-agent.mjs`), ' ');
-  const result = await exec(join(pkg, 'tether-agent'), ['install', '--root', root]);
+  const result = await runProgram(join(pkg, 'tether-agent'), ['install', '--root', root]);
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
     /not intact: versions\/.*tether-agent\.mjs differs from the file the server signed/,
   );
-  assert.deepEqual(await tree(root), ['var', 'var/log', 'var/log/tether-agent-install.log']);
+  assert.deepEqual(await pathsUnder(root), ['var', 'var/log', 'var/log/tether-agent-install.log']);
   assert.match(
     await readFile(join(root, 'var/log/tether-agent-install.log'), 'utf8'),
     /not intact/,
@@ -323,16 +272,16 @@ test('an expired installer is refused', async () => {
   const pkg = await agentPackage(await tempDir('tether-pkg-'), {
     expiresAt: new Date(Date.now() - 60_000).toISOString(),
   });
-  const result = await exec(join(pkg, 'tether-agent'), ['install', '--root', root]);
+  const result = await runProgram(join(pkg, 'tether-agent'), ['install', '--root', root]);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /This installer expired on/);
-  assert.deepEqual(await tree(root), ['var', 'var/log', 'var/log/tether-agent-install.log']);
+  assert.deepEqual(await pathsUnder(root), ['var', 'var/log', 'var/log/tether-agent-install.log']);
 });
 
 test('an override the installer does not allow fails the install, logged with the reason, nothing left (KEY=value form)', async () => {
   const root = await tempDir('tether-prefix-');
   const pkg = await agentPackage(await tempDir('tether-pkg-'), { overridable: ['comments'] });
-  const result = await exec(join(pkg, 'tether-agent'), [
+  const result = await runProgram(join(pkg, 'tether-agent'), [
     'install',
     '--root',
     root,
@@ -342,7 +291,7 @@ test('an override the installer does not allow fails the install, logged with th
   assert.equal(result.code, 1);
   assert.match(result.stderr, /--jc-tag: this installer does not allow overriding "tag"/);
   assert.equal(result.stdout, '');
-  assert.deepEqual(await tree(root), ['var', 'var/log', 'var/log/tether-agent-install.log']);
+  assert.deepEqual(await pathsUnder(root), ['var', 'var/log', 'var/log/tether-agent-install.log']);
   assert.match(
     await readFile(join(root, 'var/log/tether-agent-install.log'), 'utf8'),
     /does not allow overriding "tag"/,
@@ -352,7 +301,7 @@ test('an override the installer does not allow fails the install, logged with th
 test('allowed overrides install in user mode under a prefix with a user unit and an autostart entry', async () => {
   const root = await tempDir('tether-prefix-');
   const pkg = await agentPackage(await tempDir('tether-pkg-'), { overridable: ['tag', 'mode'] });
-  const result = await exec(
+  const result = await runProgram(
     join(pkg, 'tether-agent'),
     ['install', '--root', root, '--mode', 'user', '--no-start'],
     {
@@ -381,7 +330,7 @@ test('allowed overrides install in user mode under a prefix with a user unit and
   assert.ok(device, 'the device is enrolled');
   assert.deepEqual(device.tags, ['web']);
 
-  const again = await exec(
+  const again = await runProgram(
     join(pkg, 'tether-agent'),
     ['install', '--root', root, '--mode', 'user'],
     { HOME: '/home/alice' },
@@ -389,7 +338,7 @@ test('allowed overrides install in user mode under a prefix with a user unit and
   assert.equal(again.code, 1);
   assert.match(again.stderr, new RegExp(`already installed here: .* is device ${record.deviceId}`));
 
-  const removed = await exec(join(pkg, 'tether-agent'), [
+  const removed = await runProgram(join(pkg, 'tether-agent'), [
     'uninstall',
     '--root',
     root,
@@ -399,7 +348,7 @@ test('allowed overrides install in user mode under a prefix with a user unit and
   ]);
   assert.equal(removed.code, 0, removed.stderr);
   assert.deepEqual(
-    (await tree(root)).filter(
+    (await pathsUnder(root)).filter(
       (path) =>
         !/^home(\/alice(\/\.config(\/(systemd(\/user)?|autostart))?|\/\.local(\/share)?)?)?$/.test(
           path,

@@ -3,12 +3,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { z } from 'zod';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { newConsolePage, signIn } from '../../packages/console/test/support/browser.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 /** The served document, as far as the test reads it (the page must cope with the rest). */
 const Operation = z.looseObject({
@@ -27,6 +24,7 @@ const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 let server: TestServer;
 let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 let document: z.infer<typeof OpenApiDocument>;
 
@@ -46,21 +44,16 @@ const operationRow = (method: string, path: string): Locator =>
   page.locator(`[data-testid=api-operation][data-method="${method}"][data-path="${path}"]`).first();
 
 before(async () => {
-  server = await createTestServer();
+  ui = await signedInConsole();
+  ({ server, browser, page } = ui);
   const served = await server.admin.request('GET', '/api/v1/openapi.json');
   assert.equal(served.status, 200, served.text);
   document = served.json(OpenApiDocument);
   await mkdir(ARTIFACTS, { recursive: true });
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.url);
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
   await page.getByRole('link', { name: 'API reference' }).click();
   await page.getByTestId('api-operation').first().waitFor();
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 test('the API reference lists every operation of the served document with its method, path, summary and permission', async () => {
   assert.equal(new URL(page.url()).pathname, '/api-reference');

@@ -2,15 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { BackupList, BackupScheduleView } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
 import { HttpsClient } from '../support/https-client.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 // The backups section of the admin console (`/conf/backups`) in headless Chromium: back up now,
 // verify, download, delete, and the schedule editor saving, validating and auditing. The section
@@ -19,25 +15,20 @@ import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/te
 const PASSPHRASE = 'browser backup passphrase';
 
 let server: TestServer;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 let conf: HttpsClient;
 
 before(async () => {
-  server = await createTestServer();
+  ui = await signedInConsole();
+  ({ server, page } = ui);
   conf = new HttpsClient(new URL(server.adminUrl).origin, server.ca);
   conf.cookie = server.admin.cookie;
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.url);
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
   await page.goto(new URL('/conf/backups', server.adminUrl).href);
   // The session cookie is the host's, whatever the port: signed in on the console, signed in here.
   await page.getByTestId('backup-now').waitFor();
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 const list = async () => (await conf.request('GET', '/conf/api/backups')).json(BackupList);
 

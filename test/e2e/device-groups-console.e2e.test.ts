@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   DeviceGroupList,
   DeviceList,
@@ -9,31 +9,22 @@ import {
   InstallerList,
   PolicyReply,
 } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 let server: TestServer;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 
 before(async () => {
-  server = await createTestServer();
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.url);
+  ui = await signedInConsole();
+  ({ server, page } = ui);
   page.on('dialog', (dialog) => void dialog.accept());
   await mkdir(ARTIFACTS, { recursive: true });
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 const row = (name: string) => page.locator(`[data-testid="group-row"][data-name="${name}"]`);
 

@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AgentPackageDownloads } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 let server: TestServer;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 
 before(async () => {
-  server = await createTestServer();
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.url);
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
+  ui = await signedInConsole();
+  ({ server, page } = ui);
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 test(
   'an installer shows its one-liner, its packages with sizes, and the loopback warning',

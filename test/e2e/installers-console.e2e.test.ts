@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   EnrollResponse,
   ExtendInstallerResponse,
@@ -10,35 +10,26 @@ import {
   TETHER_VERSION,
   type Installer,
 } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
 import { ensureDeviceGroup } from '../support/device-groups.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 let server: TestServer;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 
 before(async () => {
-  server = await createTestServer();
+  ui = await signedInConsole();
+  ({ server, page } = ui);
   await ensureDeviceGroup(server.admin, 'Servers');
   const policy = await server.admin.request('POST', '/api/v1/policies', { name: 'Recorded' });
   assert.equal(policy.status, 201, policy.text);
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.url);
   page.on('dialog', (dialog) => void dialog.accept());
   await mkdir(ARTIFACTS, { recursive: true });
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 async function installers(): Promise<Installer[]> {
   return (await server.admin.request('GET', '/api/v1/installers')).json(InstallerList).installers;

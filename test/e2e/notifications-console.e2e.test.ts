@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AuditPage, NotificationSettingsView } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
 import { waitFor } from '../support/cli.js';
 import { HttpsClient } from '../support/https-client.js';
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 // Runs against the admin console frame (/conf with ADMIN_SECTIONS, helper "shell").
 let server: TestServer;
 let smtp: SmtpTestServer;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 
 const conf = (): HttpsClient => {
@@ -27,16 +23,16 @@ const saved = async () =>
   (await conf().request('GET', '/conf/api/notifications')).json(NotificationSettingsView);
 
 before(async () => {
-  [server, smtp] = await Promise.all([createTestServer(), startSmtpServer()]);
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.adminUrl);
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-  await page.goto(`${new URL(server.adminUrl).origin}/conf/notifications`);
-  await page.getByTestId('notification-form').waitFor();
+  smtp = await startSmtpServer();
+  ui = await signedInConsole({
+    listener: 'admin',
+    path: '/conf/notifications',
+    ready: 'notification-form',
+  });
+  ({ server, page } = ui);
 });
 after(async () => {
-  await browser.close();
-  await server.close();
+  await ui?.close();
   await smtp.close();
 });
 

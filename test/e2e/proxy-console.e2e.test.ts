@@ -1,16 +1,12 @@
 // The admin console's Reverse proxy section (S-11) at /conf/proxy on the admin listener.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AuditPage, ProxySettings } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
 import { adminClient } from '../support/admin-client.js';
 import { HttpsClient } from '../support/https-client.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import { ADMIN_PASSWORD, type TestServer } from '../support/test-server.js';
 
 /** The reverse proxy: it reaches the server from this loopback alias. */
 const PROXY = '127.0.0.2';
@@ -27,7 +23,7 @@ const UNCHANGED: ProxySettings = {
 
 let server: TestServer;
 let conf: HttpsClient;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 
 const savedSettings = async (): Promise<ProxySettings> =>
@@ -52,18 +48,11 @@ async function signInSource(localAddress: string, headers: Record<string, string
 }
 
 before(async () => {
-  server = await createTestServer();
+  ui = await signedInConsole({ listener: 'admin', path: '/conf/proxy', ready: 'proxy-form' });
+  ({ server, page } = ui);
   conf = adminClient(server);
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.adminUrl);
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-  await page.goto('/conf/proxy');
-  await page.getByTestId('proxy-form').waitFor();
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 test('a trusted proxy that is not an address is refused by name and nothing changes', async () => {
   assert.deepEqual(await savedSettings(), UNCHANGED);

@@ -1,38 +1,31 @@
 // The admin console's Public address section at /conf/public-url on the admin listener.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PublicUrlSettings } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
 import { adminClient } from '../support/admin-client.js';
 import type { HttpsClient } from '../support/https-client.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 let server: TestServer;
 let conf: HttpsClient;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 
 const saved = async (): Promise<PublicUrlSettings> =>
   (await conf.request('GET', '/conf/api/public-url')).json(PublicUrlSettings);
 
 before(async () => {
-  server = await createTestServer();
+  ui = await signedInConsole({
+    listener: 'admin',
+    path: '/conf/public-url',
+    ready: 'public-url-form',
+  });
+  ({ server, page } = ui);
   conf = adminClient(server);
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.adminUrl);
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
-  await page.goto('/conf/public-url');
-  await page.getByTestId('public-url-form').waitFor();
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 test('the section shows the detected address and warns that localhost is this machine only', async () => {
   const port = new URL(server.url).port;

@@ -51,8 +51,8 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * A checkout of its own to install from: the built bundle and console copied, node_modules
- * linked. The production-bundle test rebuilds packages/cli/dist (removing it first) and may run
- * at the same time; a copy is retried until it is a whole bundle that runs.
+ * linked. A copy is retried until it is a whole bundle that runs (`npm run build` by hand
+ * removes packages/cli/dist first, and may run meanwhile).
  */
 async function snapshotCheckout(): Promise<string> {
   const checkout = await mkdtemp(join(tmpdir(), 'tether-checkout-'));

@@ -1,40 +1,31 @@
 // The admin console's Agent upgrades section (A-6, S-12) at /conf/upgrades on the admin listener.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AuditPage, UpgradeOverview } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
 import { adminClient } from '../support/admin-client.js';
 import { storeBuild } from '../support/agent-upgrade-fixture.js';
 import type { HttpsClient } from '../support/https-client.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 let server: TestServer;
 let conf: HttpsClient;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let page: Page;
 
 const overview = async (): Promise<UpgradeOverview> =>
   (await conf.request('GET', '/conf/api/upgrades')).json(UpgradeOverview);
 
 before(async () => {
-  server = await createTestServer();
+  ui = await signedInConsole({ listener: 'admin' });
+  ({ server, page } = ui);
   conf = adminClient(server);
   await storeBuild(server.dataDir, '0.9.0-console', 'broken');
-  browser = await launchBrowser();
-  page = await newConsolePage(browser, server.adminUrl);
-  await signIn(page, { username: 'admin', password: ADMIN_PASSWORD });
   await page.goto('/conf/upgrades');
   await page.getByTestId('upgrades-form').waitFor();
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 test('a bandwidth above 100 MiB/s is refused and nothing changes', async () => {
   const before = await overview();

@@ -3,32 +3,25 @@ import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { UserList, type User } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
+import { newConsolePage } from '../../packages/console/test/support/browser.js';
 import { waitFor } from '../support/cli.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import type { TestServer } from '../support/test-server.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 let server: TestServer;
 let browser: Browser;
+let ui: SignedInConsole | undefined;
 let admin: Page;
 
 before(async () => {
-  server = await createTestServer();
-  browser = await launchBrowser();
-  admin = await newConsolePage(browser, server.url);
+  ui = await signedInConsole();
+  ({ server, browser, page: admin } = ui);
   admin.on('dialog', (dialog) => void dialog.accept());
   await mkdir(ARTIFACTS, { recursive: true });
-  await signIn(admin, { username: 'admin', password: ADMIN_PASSWORD });
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 async function userNamed(username: string): Promise<User | undefined> {
   const list = (await server.admin.request('GET', '/api/v1/users')).json(UserList);

@@ -1,33 +1,24 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { UserList } from '@tether/protocol';
-import {
-  launchBrowser,
-  newConsolePage,
-  signIn,
-} from '../../packages/console/test/support/browser.js';
 import type { HttpsClient } from '../support/https-client.js';
-import { ADMIN_PASSWORD, createTestServer, type TestServer } from '../support/test-server.js';
+import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
+import { ADMIN_PASSWORD, type TestServer } from '../support/test-server.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 let server: TestServer;
-let browser: Browser;
+let ui: SignedInConsole | undefined;
 let admin: Page;
 
 before(async () => {
-  server = await createTestServer();
-  browser = await launchBrowser();
-  admin = await newConsolePage(browser, server.url);
+  ui = await signedInConsole();
+  ({ server, page: admin } = ui);
   await mkdir(ARTIFACTS, { recursive: true });
-  await signIn(admin, { username: 'admin', password: ADMIN_PASSWORD });
 });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+after(() => ui?.close());
 
 async function usernames(): Promise<string[]> {
   const list = (await server.admin.request('GET', '/api/v1/users')).json(UserList);

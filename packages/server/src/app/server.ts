@@ -2,7 +2,6 @@ import type { HttpsOptions } from '../http/https-app.js';
 import { createBackgroundTasks } from '../jobs/background-tasks.js';
 import { createNotificationService } from '../notifications/notification-service.js';
 import { configuredSettings } from '../notifications/notification-settings.js';
-import { createNewAddressWatch } from '../notifications/new-address-watch.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, TETHER_VERSION, type ListenerName } from '@tether/protocol';
@@ -11,22 +10,16 @@ import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createAuditRetention } from '../audit/audit-retention.js';
 import { ensureAdminAccount } from '../auth/admin-account.js';
-import { createAuthService } from '../auth/auth-service.js';
-import { RequiredRoles } from '../auth/second-factors/required-roles.js';
-import { createSecondFactorService } from '../auth/second-factors/second-factor-service.js';
-import { createSecondFactorGate } from '../auth/second-factors/second-factor-sign-in.js';
-import { createDirectoryService } from '../directories/directory-service.js';
-import { systemClock, type Clock } from '../clock.js';
-import { databaseUrl, type ServerConfig } from '../config/config.js';
+import { systemClock } from '../clock.js';
+import { databaseUrl } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
 import { createAgentSettings } from '../devices/agent-settings.js';
 import { createUserApp } from '../http/user-app.js';
-import { registeredRoutes, type RouteInfo } from '../http/https-app.js';
+import { registeredRoutes } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
 import { createUserService } from '../users/user-service.js';
 import { createRoleService } from '../roles/role-service.js';
 import { createDeviceRights } from '../rights/device-rights.js';
-import { createTeamService } from '../teams/team-service.js';
 import { createDeviceGroupService } from '../groups/device-group-service.js';
 import { createSsoService } from '../sso/sso-service.js';
 import { loadSecretBox } from '../keys/secret-box.js';
@@ -38,7 +31,6 @@ import { loadProxyState } from '../net/proxy-settings.js';
 import { detectPublicHost } from '../net/public-host.js';
 import { loadPublicUrlState } from '../net/public-url.js';
 import { loadAdmissionState } from '../devices/admission-settings.js';
-import type { Logger } from '../logging.js';
 import { createOemService } from '../oem/oem-service.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { SessionService } from '../sessions/session-service.js';
@@ -46,8 +38,7 @@ import { SessionInvitations } from '../sessions/session-invitations.js';
 import { UnattendedService } from '../unattended/unattended-service.js';
 import { admitSession } from '../assistance/admit-session.js';
 import { refuseMismatchedCredential } from '../storage/index.js';
-import { startLocalRetention } from '../uploads/local-retention.js';
-import { createUploadQueue } from '../uploads/upload-queue.js';
+import { createRecordingPipeline } from '../uploads/recording-pipeline.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
 import { createUpgradeService } from '../upgrades/upgrade-service.js';
@@ -59,6 +50,8 @@ import { planListeners, readSavedPorts } from '../listeners/port-settings.js';
 import { recoverAfterRestart } from './recover.js';
 import { startChannelSweeper } from './sweeper.js';
 import { finishHeadlessDeletions } from '../devices/headless-deletions.js';
+import { createSignInServices } from './sign-in-services.js';
+import type { RunningServer, StartServerOptions } from './server-options.js';
 import { createAgentBuilds } from '../agent-packages/agent-builds-store.js';
 import { createAgentPackages } from '../agent-packages/agent-package-service.js';
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
@@ -69,39 +62,8 @@ import { recordLocalUninstall } from '../maintenance/local-uninstall.js';
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
 
-export interface StartServerOptions {
-  config: ServerConfig;
-  log: Logger;
-  clock?: Clock;
-  /** First administrator's password (TETHER_ADMIN_PASSWORD); random when absent. */
-  adminPassword?: string | undefined;
-  /** The console's built files. */
-  consoleDir?: string | undefined;
-  /**
-   * Listeners whose port a flag or `TETHER_*` variable gave: ports saved in the admin console
-   * do not override them (what the person starting the process typed wins).
-   */
-  pinnedListeners?: readonly ListenerName[];
-}
+export type { RunningServer, StartServerOptions } from './server-options.js';
 
-export interface RunningServer {
-  /** `https://host:port` of the user listener (start fails when it cannot be bound; kept optional for callers). */
-  url: string | undefined;
-  adminUrl: string | undefined;
-  /** Set on first start only: the administrator credentials to show once. */
-  initialAdmin: { username: string; password: string; generated: boolean } | undefined;
-  context: ServerContext;
-  /** The routes of each listener, as registered (the contract coverage test walks them). */
-  routes: { user: readonly RouteInfo[]; admin: readonly RouteInfo[] };
-  close(): Promise<void>;
-}
-
-/**
- * Starts a Tether server node: store, keys, both listeners, WebSockets (S-1).
- *
- * @example
- * const server = await startServer({ config: loadServerConfig({ env: process.env }), log });
- */
 /** What each listener serves, as the admin console's status page names it. */
 const LISTENER_PURPOSES: Record<ListenerName, string> = {
   https: 'console and agents',
@@ -109,6 +71,12 @@ const LISTENER_PURPOSES: Record<ListenerName, string> = {
   admin: 'admin console',
 };
 
+/**
+ * Starts a Tether server node: store, keys, both listeners, WebSockets (S-1).
+ *
+ * @example
+ * const server = await startServer({ config: loadServerConfig({ env: process.env }), log });
+ */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, log } = options;
   const clock = options.clock ?? systemClock;
@@ -161,31 +129,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     material,
   );
   const tasks = createBackgroundTasks({ log, audit, notifications });
-  const watchAddresses = createNewAddressWatch({ store, notifications });
-  const requiredRoles = new RequiredRoles(store.settings, clock);
-  // Both read the public URL once the listener is bound (the passkeys' relying party).
-  const factorDeps = {
-    ...{ store, clock, audit, requiredRoles, secrets },
+  // Both URLs are read once the listeners are bound (the passkeys' relying party).
+  const { auth, directories, teams, secondFactors } = createSignInServices({
+    ...{ config, store, clock, audit, log, tasks, notifications, secrets },
     publicUrl: () => context.publicUrl(),
     adminUrl: () => context.adminUrl(),
-  };
-  const directories = createDirectoryService({ store, config });
-  const teams = createTeamService({ store, clock, audit });
-  const auth = createAuthService({
-    store,
-    clock,
-    audit,
-    log,
-    secondFactors: createSecondFactorGate(factorDeps),
-    directories: () => directories.directories(),
-    // Directory and single sign-on users join the teams their groups map to, at every sign-in.
-    onSignedIn: (signIn) =>
-      tasks.run('remember where an administrator signed in from', () => watchAddresses(signIn)),
-    syncTeams: async (userId, names) => {
-      const unknown = await teams.syncTeamsByName(userId, names, { username: 'sign-in' });
-      if (unknown.length > 0)
-        log.warn({ teams: unknown }, 'the sign-in mapping names teams that do not exist');
-    },
   });
   const auditRetention = createAuditRetention({
     store,
@@ -206,30 +154,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     audit,
     checkStorage: (storage) => refuseMismatchedCredential(storage, config.storage),
   });
-  const retention = startLocalRetention({
-    store,
-    clock,
-    log,
-    audit,
-    recordingsDir,
+  const { retention, uploads, onRecordingFinished } = createRecordingPipeline({
+    ...{ store, clock, log, audit, policies, recordingsDir, notifications, tasks },
+    storage: config.storage,
     keepLocalDays: config.storage.keepLocalDays,
   });
-  const uploads = createUploadQueue({
-    store,
-    clock,
-    log,
-    audit,
-    policies,
-    recordingsDir,
-    storage: config.storage,
-    onUploaded: () => tasks.run('remove uploaded local recordings', () => retention.sweep()),
-    notifications,
-  });
-  const onRecordingFinished = (recordingId: string): void => {
-    uploads.onRecordingFinished(recordingId).catch((error: unknown) => {
-      log.error({ err: error, recordingId }, 'cannot queue the recording for upload');
-    });
-  };
   const sessions = new SessionService({
     store,
     clock,
@@ -362,7 +291,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     teams,
     rights,
     groups: createDeviceGroupService({ store, clock, audit }),
-    secondFactors: createSecondFactorService({ ...factorDeps, logins: auth }),
+    secondFactors,
     policies,
     uploads,
     oem,

@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   AgentMessage,
   AppError,
@@ -23,6 +23,8 @@ import type { ServerIdentity } from '../keys/server-identity.js';
 import type { Logger } from '../logging.js';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import type { Store } from '../store/store.js';
+import { internCapabilities, NO_CAPABILITIES } from './agent-capabilities.js';
+import { verifyAgentSignature } from './agent-signature.js';
 import type { AgentLink, DevicePresence } from './device-presence.js';
 import type { AgentSettingsSubject } from './agent-settings.js';
 import { createStatsReporter, type StatsReporter } from './stats-reporter.js';
@@ -91,34 +93,7 @@ export interface AgentChannelDeps {
   ): void;
 }
 
-/** Capabilities of an agent that names none (older than capabilities). */
-const NO_CAPABILITIES: readonly string[] = Object.freeze([]);
-
-/** One shared array per distinct capability list: a fleet has a handful, not one per agent. */
-const capabilityLists = new Map<string, readonly string[]>();
-
-function internCapabilities(capabilities: readonly string[]): readonly string[] {
-  const key = capabilities.join(' ');
-  const known = capabilityLists.get(key);
-  if (known) return known;
-  const list = Object.freeze([...capabilities]);
-  if (capabilityLists.size < 64) capabilityLists.set(key, list);
-  return list;
-}
-
 type Phase = 'hello' | 'auth' | 'ready' | 'closed';
-
-function verifyAgentSignature(publicKey: string, text: string, signature: string): boolean {
-  try {
-    const key = createPublicKey({
-      key: { kty: 'OKP', crv: 'Ed25519', x: publicKey },
-      format: 'jwk',
-    });
-    return verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(signature, 'base64url'));
-  } catch {
-    return false; // a malformed key or signature is simply a failed proof
-  }
-}
 
 /**
  * One agent's control connection: challenge–response authentication, then statistics,

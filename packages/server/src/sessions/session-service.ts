@@ -9,94 +9,26 @@ import {
   type Permission,
   sessionRight,
   type DeviceRight,
-  type RecordingMode,
-  type SessionKind,
 } from '@tether/protocol';
-import type { Admission } from '../assistance/admit-session.js';
-import type { AccessWindowWatch } from '../assistance/access-window-watch.js';
-import { watchSessionWindow, type AdmitSession } from '../assistance/session-terms.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { CancelTimer, Clock } from '../clock.js';
-import type { DevicePresence } from '../devices/device-presence.js';
-import type { Logger } from '../logging.js';
-import type { DeviceRights } from '../rights/device-rights.js';
-import { pairPeers, type RelayPair } from '../relay/index.js';
 import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
-import type { SessionRecord, Store, UserRecord } from '../store/store.js';
+import type { UserRecord } from '../store/store.js';
 import { RelayTickets, type RelayRole } from './relay-tickets.js';
 import {
   joinGuest,
   refuseOtherTechnician,
   type GuestGrant,
-  type GuestHost,
   type RunningSession,
 } from './session-guests.js';
-import { isFannedOut, SharedConsole } from './shared-console.js';
+import { isFannedOut } from './shared-console.js';
 import { GuestStreams } from './guest-streams.js';
 import { admitNewSession, offerSession } from './session-admission.js';
-import {
-  finishRecording,
-  relayTapOf,
-  startRecording,
-  type ActiveRecording,
-} from './session-recording.js';
-import { watchSessionLifetime } from './session-lifetime.js';
+import { finishRecording } from './session-recording.js';
 import { toApiSession } from './session-view.js';
+import type { LiveSession, SessionControl, SessionServiceDeps } from './live-session.js';
+import { startLiveSession } from './session-start.js';
 
-export interface SessionServiceDeps {
-  store: Store;
-  clock: Clock;
-  audit: AuditLog;
-  presence: DevicePresence;
-  log: Logger;
-  recordingsDir: string;
-  relayTokenTtlSec: number;
-  /** A session is ended this long after it was requested, however active (absolute lifetime). */
-  maxLifetimeSec: number;
-  /** Whether sessions of this kind on this device are recorded (policies, R-1). */
-  recordingModeFor(deviceId: string, kind: SessionKind): Promise<RecordingMode>;
-  /** A recording is complete on local disk (the upload queue takes it from here). */
-  onRecordingFinished(recordingId: string): void;
-  /** A recording started: the upload queue decides where it goes (custom storage, R-5). */
-  onRecordingStarted?(recordingId: string): Promise<void>;
-  /** How often a running session's access window is checked (default 1 s). */
-  accessCheckMs?: number;
-  /** Assistance mode, rights and access window checks (assistance/); throws the refusal. */
-  admit: AdmitSession;
-  /** The technician's rights on the device's group (teams and grants); throws the refusal. */
-  rights: Pick<DeviceRights, 'authorize'>;
-  /** Where work nobody awaits goes (default: its own, logging and auditing failures). */
-  tasks?: BackgroundTasks;
-  /** Whether the device's policy lets several technicians be in session at once (A-9). */
-  concurrentSessionsAllowed?(deviceId: string): Promise<boolean>;
-}
-
-/** A session this node is relaying (or waiting to). */
-interface LiveSession extends GuestHost {
-  record: SessionRecord;
-  technician: string;
-  /** The right the technician's end needs on the device's group, checked again at the join. */
-  right: DeviceRight;
-  /** Terminal size the console asked for: the recording's initial size. */
-  size: { cols: number; rows: number };
-  console?: QueuedPeer;
-  agent?: QueuedPeer;
-  pair?: RelayPair;
-  recording?: ActiveRecording;
-  cancelTimer: CancelTimer;
-  ending: boolean;
-  /** The console end is authorised by its one-time relay ticket alone (integration API URLs). */
-  consoleByTicket: boolean;
-  /** Admission's terms: the access window the session runs in (A-15). */
-  admission: Admission;
-  windowWatch?: AccessWindowWatch;
-  lifetimeWatch?: AccessWindowWatch;
-  /** While the user at the device is asked to consent: until when (M-1). */
-  consentExpiresAt?: Date;
-  /** Called once when the session is over, however it ended. */
-  onFinished?: () => void;
-}
+export type { SessionServiceDeps } from './live-session.js';
 
 /** How a session is opened beyond the technician's request. */
 export interface CreateSessionOptions {
@@ -122,6 +54,8 @@ export class SessionService {
   private readonly endListeners = new Set<(sessionId: string) => void>();
   /** Guests' own streams of desktop and files sessions. */
   private readonly streams: GuestStreams;
+  /** What starting a session (session-start.ts) may do to it. */
+  private readonly control: SessionControl;
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
@@ -131,6 +65,12 @@ export class SessionService {
       ttlMs: deps.relayTokenTtlSec * 1000,
     });
     this.tasks = deps.tasks ?? createBackgroundTasks(deps);
+    this.control = {
+      tasks: this.tasks,
+      end: (sessionId, reason, code) => this.end(sessionId, reason, code),
+      endSoon: (sessionId, reason, code) => this.endSoon(sessionId, reason, code),
+      finish: (live, reason) => this.finish(live, reason),
+    };
   }
 
   get activeCount(): number {
@@ -229,7 +169,9 @@ export class SessionService {
         );
     });
     if (live.console && live.agent)
-      this.tasks.run('start a session', () => this.start(live), { sessionId: live.record.id });
+      this.tasks.run('start a session', () => startLiveSession(this.deps, live, this.control), {
+        sessionId: live.record.id,
+      });
     return role;
   }
 
@@ -381,90 +323,6 @@ export class SessionService {
       sessionId,
       `The ${missing} did not join the session within ${this.deps.relayTokenTtlSec} s.`,
       wsCloseCode.UNAVAILABLE,
-    );
-  }
-
-  private async start(live: LiveSession): Promise<void> {
-    const { record } = live;
-    const consolePeer = live.console;
-    const agentPeer = live.agent;
-    if (!consolePeer || !agentPeer) return;
-    live.cancelTimer();
-    try {
-      if ((await this.deps.recordingModeFor(record.deviceId, record.kind)) === 'required') {
-        live.recording = await startRecording(this.deps, live, (error) => {
-          this.deps.log.error({ err: error, sessionId: record.id }, 'recording failed');
-          this.endSoon(
-            record.id,
-            'Recording failed, so the session was ended (recording is required).',
-            wsCloseCode.UNAVAILABLE,
-          );
-        });
-      }
-    } catch (error) {
-      this.deps.log.error({ err: error, sessionId: record.id }, 'cannot start recording');
-      await this.end(
-        record.id,
-        'The session could not be recorded, so it was not started (recording is required).',
-        wsCloseCode.UNAVAILABLE,
-      );
-      return;
-    }
-    if (live.ending || consolePeer.isClosed || agentPeer.isClosed) {
-      await this.end(record.id, 'One side left before the session started.');
-      return;
-    }
-    live.shared = new SharedConsole(consolePeer, record.kind);
-    live.pair = pairPeers({
-      sessionId: record.id,
-      console: live.shared,
-      agent: agentPeer,
-      tap: relayTapOf(this.deps, live, live.recording),
-      onEnd: (end) => {
-        live.ending = true;
-        this.tasks.run('finish a session', () =>
-          this.finish(live, end.reason || `Ended by the ${end.by}.`),
-        );
-      },
-    });
-    this.watchTerms(live, consolePeer);
-    try {
-      await this.deps.store.sessions.markActive(record.id, this.deps.clock.now());
-      await this.deps.audit.record({
-        action: 'session.started',
-        actor: live.technician,
-        target: record.deviceId,
-        details: { sessionId: record.id, kind: record.kind },
-      });
-    } catch (error) {
-      // The session relays already; nobody awaits `start`, so a rejection (the database went
-      // down this moment) would crash the server. Its end is still recorded by `finish`.
-      this.deps.log.error({ err: error, sessionId: record.id }, 'cannot record the session start');
-    }
-  }
-
-  /** Ends a running session when its access window closes or its absolute lifetime runs out. */
-  private watchTerms(live: LiveSession, consolePeer: QueuedPeer): void {
-    const { record } = live;
-    live.windowWatch = watchSessionWindow(
-      { ...this.deps, tasks: this.tasks, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
-      {
-        id: record.id,
-        deviceId: record.deviceId,
-        kind: record.kind,
-        admission: live.admission,
-        sendToConsole: (frame) => consolePeer.send(frame, () => undefined),
-        end: (reason, code) => this.endSoon(record.id, reason, code),
-      },
-    );
-    live.lifetimeWatch = watchSessionLifetime(
-      { ...this.deps, checkEveryMs: this.deps.accessCheckMs ?? 1000 },
-      {
-        ...record,
-        technician: live.technician,
-        maxLifetimeSec: this.deps.maxLifetimeSec,
-        end: (reason, code) => this.endSoon(record.id, reason, code),
-      },
     );
   }
 

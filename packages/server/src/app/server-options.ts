@@ -1,0 +1,34 @@
+// What starting a server takes and what a running one offers (app/server.ts starts it).
+import type { ListenerName } from '@tether/protocol';
+import type { Clock } from '../clock.js';
+import type { ServerConfig } from '../config/config.js';
+import type { RouteInfo } from '../http/https-app.js';
+import type { Logger } from '../logging.js';
+import type { ServerContext } from '../ports/server-context.js';
+
+export interface StartServerOptions {
+  config: ServerConfig;
+  log: Logger;
+  clock?: Clock;
+  /** First administrator's password (TETHER_ADMIN_PASSWORD); random when absent. */
+  adminPassword?: string | undefined;
+  /** The console's built files. */
+  consoleDir?: string | undefined;
+  /**
+   * Listeners whose port a flag or `TETHER_*` variable gave: ports saved in the admin console
+   * do not override them (what the person starting the process typed wins).
+   */
+  pinnedListeners?: readonly ListenerName[];
+}
+
+export interface RunningServer {
+  /** `https://host:port` of the user listener (start fails when it cannot be bound; kept optional for callers). */
+  url: string | undefined;
+  adminUrl: string | undefined;
+  /** Set on first start only: the administrator credentials to show once. */
+  initialAdmin: { username: string; password: string; generated: boolean } | undefined;
+  context: ServerContext;
+  /** The routes of each listener, as registered (the contract coverage test walks them). */
+  routes: { user: readonly RouteInfo[]; admin: readonly RouteInfo[] };
+  close(): Promise<void>;
+}
