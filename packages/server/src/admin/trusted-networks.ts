@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { AppError } from '@tether/protocol';
 import type { Store } from '../store/store.js';
 import { AddressList, isLocalhost, parseNetwork } from '../net/address-list.js';
+import { readSetting } from '../store/read-setting.js';
 
 const KEY = 'admin.trustedNetworks';
 
 /** Networks allowed to reach the admin interface besides localhost (S-2). */
 export async function readTrustedNetworks(store: Store): Promise<string[]> {
-  const parsed = z.array(z.string()).safeParse(await store.settings.get(KEY));
-  return parsed.success ? parsed.data : [];
+  return readSetting(store.settings, KEY, z.array(z.string()), []);
 }
 
 /** Validates every entry first; on any bad entry nothing is stored. */

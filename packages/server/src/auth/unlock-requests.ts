@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
+import { readSetting } from '../store/read-setting.js';
 
 /** Setting written by `tether admin unlock`: account (lower case) → when it was unlocked. */
 const KEY = 'auth.unlockRequests';
@@ -9,8 +10,7 @@ const UnlockRequests = z.record(z.string(), z.string());
 const POLL_EVERY_MS = 1000;
 
 async function read(store: Store): Promise<Record<string, string>> {
-  const parsed = UnlockRequests.safeParse(await store.settings.get(KEY));
-  return parsed.success ? parsed.data : {};
+  return readSetting(store.settings, KEY, UnlockRequests, {});
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import { loadSecretBox } from '../keys/secret-box.js';
 import type { Store } from '../store/store.js';
+import { readSetting } from '../store/read-setting.js';
 
 const SCHEDULE_KEY = 'backup.schedule';
 const STATE_KEY = 'backup.scheduleState';
@@ -55,13 +56,11 @@ export interface BackupPlaces {
 }
 
 export async function readSchedule(store: Store): Promise<StoredSchedule> {
-  const parsed = Stored.safeParse(await store.settings.get(SCHEDULE_KEY));
-  return parsed.success ? parsed.data : DEFAULT_SCHEDULE;
+  return readSetting(store.settings, SCHEDULE_KEY, Stored, DEFAULT_SCHEDULE);
 }
 
 export async function readRunState(store: Store): Promise<BackupRunState> {
-  const parsed = BackupRunState.safeParse(await store.settings.get(STATE_KEY));
-  return parsed.success ? parsed.data : {};
+  return readSetting(store.settings, STATE_KEY, BackupRunState, {});
 }
 
 export async function writeRunState(store: Store, state: BackupRunState): Promise<void> {

@@ -7,6 +7,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import { AdmissionGate, type AdmissionDecision } from './agent-admission.js';
+import { readSetting } from '../store/read-setting.js';
 
 const KEY = 'admission';
 
@@ -14,8 +15,7 @@ const KEY = 'admission';
 export async function readAdmissionSettings(
   store: Pick<Store, 'settings'>,
 ): Promise<AdmissionSettings> {
-  const parsed = AdmissionSettings.safeParse(await store.settings.get(KEY));
-  return parsed.success ? parsed.data : DEFAULT_ADMISSION_SETTINGS;
+  return readSetting(store.settings, KEY, AdmissionSettings, DEFAULT_ADMISSION_SETTINGS);
 }
 
 /** Validates, then saves; a bad rate throws `INVALID_INPUT` and nothing is stored. */

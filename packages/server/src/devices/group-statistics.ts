@@ -7,14 +7,14 @@ import {
 } from '@tether/protocol';
 import type { Store } from '../store/store.js';
 import { readStatisticsSettings } from './statistics-settings.js';
+import { readSetting } from '../store/read-setting.js';
 
 /** Group ID → the group's own statistics settings. By ID: a renamed group keeps them. */
 const KEY = 'statistics.groups';
 const Overrides = z.record(z.string(), StatisticsSettings);
 
 async function readOverrides(store: Store): Promise<Record<string, StatisticsSettings>> {
-  const parsed = Overrides.safeParse(await store.settings.get(KEY));
-  return parsed.success ? parsed.data : {};
+  return readSetting(store.settings, KEY, Overrides, {});
 }
 
 /** Every group with settings of its own, by name; overrides of deleted groups are left out. */

@@ -15,6 +15,7 @@ import { errorText } from './directory-trace.js';
 import { createLdapDirectory } from './ldap-directory.js';
 import { createRadiusDirectory } from './radius-directory.js';
 import type { TraceablePasswordDirectory } from './traceable-directory.js';
+import { readSetting } from '../store/read-setting.js';
 
 const KEY = 'directories';
 const Stored = z.array(DirectoryInput);
@@ -59,8 +60,7 @@ export function createDirectoryService(deps: {
 
   async function current(): Promise<DirectoryInput[]> {
     if (config.directories) return config.directories;
-    const parsed = Stored.safeParse(await store.settings.get(KEY));
-    return parsed.success ? parsed.data : [];
+    return readSetting(store.settings, KEY, Stored, []);
   }
 
   async function list(): Promise<DirectoriesResponse> {

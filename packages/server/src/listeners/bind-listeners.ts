@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import { boundPort, listenOrReport } from '../app/listen.js';
 import type { ListenerBoard } from './listener-board.js';
 import { createHttpRedirect, listenPlain } from './http-redirect.js';
+import { readSetting } from '../store/read-setting.js';
 
 const LAST_START_KEY = 'ports.lastStart';
 const LastStart = z.object({ at: z.string(), listeners: z.array(ListenerState) });
@@ -96,8 +97,7 @@ export async function bindListeners(apps: ListenerApps): Promise<{ redirect?: Se
 export async function readLastStart(
   store: Pick<Store, 'settings'>,
 ): Promise<LastStart | undefined> {
-  const parsed = LastStart.safeParse(await store.settings.get(LAST_START_KEY));
-  return parsed.success ? parsed.data : undefined;
+  return readSetting(store.settings, LAST_START_KEY, LastStart, undefined);
 }
 
 /** Closes the redirect listener and its keep-alive connections. */

@@ -1,6 +1,7 @@
 import { PortSettings, type ListenerName, type ListenerState } from '@tether/protocol';
 import type { ServerConfig } from '../config/config.js';
 import type { Store } from '../store/store.js';
+import { readSetting } from '../store/read-setting.js';
 
 const KEY = 'ports';
 
@@ -10,8 +11,7 @@ const KEY = 'ports';
  * under `ProtectSystem=strict`), and settings in the store travel with backups.
  */
 export async function readSavedPorts(store: Store): Promise<PortSettings | null> {
-  const parsed = PortSettings.safeParse(await store.settings.get(KEY));
-  return parsed.success ? parsed.data : null;
+  return readSetting(store.settings, KEY, PortSettings, null);
 }
 
 /** Saves ports for the next start; the caller validated them (PortSettings) and audits. */

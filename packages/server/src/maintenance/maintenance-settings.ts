@@ -7,6 +7,7 @@ import {
   type AgentMaintenance,
 } from '@tether/protocol';
 import type { Store } from '../store/store.js';
+import { readSetting } from '../store/read-setting.js';
 
 const KEY = 'maintenance';
 const MINUTES_PER_DAY = 24 * 60;
@@ -15,8 +16,7 @@ const MINUTES_PER_DAY = 24 * 60;
 export async function readMaintenanceSettings(
   store: Pick<Store, 'settings'>,
 ): Promise<MaintenanceSettings> {
-  const parsed = MaintenanceSettings.safeParse(await store.settings.get(KEY));
-  return parsed.success ? parsed.data : DEFAULT_MAINTENANCE_SETTINGS;
+  return readSetting(store.settings, KEY, MaintenanceSettings, DEFAULT_MAINTENANCE_SETTINGS);
 }
 
 /** Validates, then saves; bad input throws `INVALID_INPUT` saying what is wrong, nothing stored. */

@@ -9,6 +9,7 @@ import {
 import { z } from 'zod';
 import type { NotificationsConfig } from '../config/notifications-config.js';
 import type { Store } from '../store/store.js';
+import { readSetting } from '../store/read-setting.js';
 
 const KEY = 'notifications';
 
@@ -23,8 +24,7 @@ const DISABLED: NotificationRoute = { enabled: false, recipients: [] };
 export async function readNotificationSettings(
   store: Pick<Store, 'settings'>,
 ): Promise<NotificationSettings> {
-  const parsed = NotificationSettingsInput.safeParse(await store.settings.get(KEY));
-  return parsed.success ? parsed.data : EMPTY;
+  return readSetting(store.settings, KEY, NotificationSettingsInput, EMPTY);
 }
 
 /** The route of one kind: a kind never configured is disabled. */

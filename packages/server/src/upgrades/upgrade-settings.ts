@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError, DeviceId, StartUpgradeRequest, UpgradeSettings } from '@tether/protocol';
 import type { Store } from '../store/store.js';
+import { readSetting } from '../store/read-setting.js';
 
 const SETTINGS_KEY = 'upgrades';
 const CYCLE_KEY = 'upgrades.cycle';
@@ -26,8 +27,7 @@ export type UpgradeCycle = z.infer<typeof UpgradeCycle>;
 export async function readUpgradeSettings(
   store: Pick<Store, 'settings'>,
 ): Promise<UpgradeSettings> {
-  const parsed = UpgradeSettings.safeParse(await store.settings.get(SETTINGS_KEY));
-  return parsed.success ? parsed.data : DEFAULT_UPGRADE_SETTINGS;
+  return readSetting(store.settings, SETTINGS_KEY, UpgradeSettings, DEFAULT_UPGRADE_SETTINGS);
 }
 
 export async function writeUpgradeSettings(
@@ -40,8 +40,7 @@ export async function writeUpgradeSettings(
 export async function readUpgradeCycle(
   store: Pick<Store, 'settings'>,
 ): Promise<UpgradeCycle | undefined> {
-  const parsed = UpgradeCycle.safeParse(await store.settings.get(CYCLE_KEY));
-  return parsed.success ? parsed.data : undefined;
+  return readSetting(store.settings, CYCLE_KEY, UpgradeCycle, undefined);
 }
 
 export async function writeUpgradeCycle(
