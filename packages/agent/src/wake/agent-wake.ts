@@ -1,7 +1,5 @@
 import type { AgentMessage, MessageOf, ServerMessage } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { PassiveMode } from './passive-mode.js';
+import type { PassiveMode, PassiveModeOptions } from './passive-mode.js';
 
 type Send = (message: AgentMessage) => void;
 
@@ -21,16 +19,7 @@ export interface AgentWake {
  * const wake = createAgentWake({ deviceId, pinnedKey, clock, log, isBusy, connect, disconnect });
  * events.onWakeMode = (mode) => wake.onWakeMode(mode, connection.send);
  */
-export function createAgentWake(options: {
-  deviceId: string;
-  pinnedKey: () => string;
-  clock: Clock;
-  log: Logger;
-  portOverride?: number;
-  isBusy: () => boolean;
-  connect: () => void;
-  disconnect: () => Promise<void>;
-}): AgentWake {
+export function createAgentWake(options: PassiveModeOptions): AgentWake {
   const { log } = options;
   let passive: Promise<PassiveMode> | undefined;
   let isStopped = false;

@@ -15,17 +15,8 @@ export interface PassiveMode {
   stop(): Promise<void>;
 }
 
-/**
- * Passive agents (A-10): while the server says `passive`, the agent listens on its wake port,
- * and once no session has run for the idle time it closes its control connection and holds
- * none until a signed wake-up arrives; then it connects, and the server's next `wake.mode`
- * starts the idle clock again. Loaded only when the server says `passive` (agent memory).
- *
- * @example
- * const passive = createPassiveMode({ deviceId, pinnedKey, clock, log, isBusy, connect, disconnect });
- * await passive.apply(mode, connection.send);
- */
-export function createPassiveMode(options: {
+/** What a passive agent needs from the rest of the agent. */
+export interface PassiveModeOptions {
   deviceId: string;
   pinnedKey: () => string;
   clock: Clock;
@@ -38,7 +29,19 @@ export function createPassiveMode(options: {
   connect: () => void;
   /** Closes the control connection and stops reconnecting. */
   disconnect: () => Promise<void>;
-}): PassiveMode {
+}
+
+/**
+ * Passive agents (A-10): while the server says `passive`, the agent listens on its wake port,
+ * and once no session has run for the idle time it closes its control connection and holds
+ * none until a signed wake-up arrives; then it connects, and the server's next `wake.mode`
+ * starts the idle clock again. Loaded only when the server says `passive` (agent memory).
+ *
+ * @example
+ * const passive = createPassiveMode({ deviceId, pinnedKey, clock, log, isBusy, connect, disconnect });
+ * await passive.apply(mode, connection.send);
+ */
+export function createPassiveMode(options: PassiveModeOptions): PassiveMode {
   const { clock, log } = options;
   const check = createWakeUpCheck(options);
   let listener: { wanted: number; listening: Promise<WakeListener> } | undefined;
