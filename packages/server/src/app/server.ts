@@ -48,6 +48,7 @@ import { bindListeners, closeRedirect } from '../listeners/bind-listeners.js';
 import { ListenerBoard } from '../listeners/listener-board.js';
 import { planListeners, readSavedPorts } from '../listeners/port-settings.js';
 import { recoverAfterRestart } from './recover.js';
+import { agentChannelDeps } from './agent-channel-wiring.js';
 import { startChannelSweeper } from './sweeper.js';
 import { finishHeadlessDeletions } from '../devices/headless-deletions.js';
 import { createSignInServices } from './sign-in-services.js';
@@ -57,7 +58,6 @@ import { createAgentPackages } from '../agent-packages/agent-package-service.js'
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
 import { deleteDevice } from '../devices/delete-device.js';
 import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
-import { recordLocalUninstall } from '../maintenance/local-uninstall.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
@@ -328,55 +328,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     trustedProxies: proxy.settings().trustedProxies,
   };
   const userApp = await createUserApp(context, https);
-  const sockets = attachWebSockets(userApp.server, context, {
-    store,
-    clock,
-    identity,
-    audit,
-    presence,
-    log,
-    behindProxy: () => proxy.behindProxy(),
-    serverKeys,
-    heartbeatSec: HEARTBEAT_SEC,
-    settings: (device) => agentSettings.of(device),
-    onSessionRefused: (deviceId, sessionId, error) =>
-      sessions.onAgentRefused(deviceId, sessionId, error),
-    onDisconnected: (deviceId) => {
-      sessions.onDeviceDisconnected(deviceId);
-      upgrades.onDeviceDisconnected(deviceId);
-      wake.onDeviceDisconnected(deviceId);
-    },
-    onUpgradeStatus: (deviceId, status) => upgrades.onStatus(deviceId, status),
-    onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
-    remoteControlId: (deviceId) => oem.remoteControlIdFor(deviceId),
-    onReady: (deviceId) => {
-      oem.onDeviceReady(deviceId);
-      upgrades.onDeviceReady(deviceId);
-      unattended.onDeviceReady(deviceId).catch((error: unknown) => {
-        log.error({ err: error, deviceId }, 'cannot sync unattended access with the agent');
-      });
-      tasks.run('tell the agent its wake mode', () => wake.onDeviceReady(deviceId), { deviceId });
-    },
-    onWakeListening: (deviceId, report) =>
-      tasks.run('record a passive agent’s wake port', () => wake.onListening(deviceId, report), {
-        deviceId,
-      }),
-    onWakeOnLanSent: (deviceId, reply) => wake.onWakeOnLanSent(deviceId, reply),
-    onConsentPending: (deviceId, sessionId, expiresAt) =>
-      sessions.onConsentPending(deviceId, sessionId, expiresAt),
-    onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),
-    onUninstalled: async (deviceId, { sourceAddress }) => {
-      await recordLocalUninstall(
-        { store, clock, audit, deleteDevice: deleteByMaintenance },
-        { deviceId, sourceAddress },
-      );
-      presence.events.emit({ type: 'maintenance', deviceId });
-    },
-    onUnattendedTurnedOff: (deviceId, report) =>
-      tasks.run('revoke unattended access turned off at the device', () =>
-        unattended.turnedOffAtDevice(deviceId, report),
-      ),
-  });
+  const sockets = attachWebSockets(
+    userApp.server,
+    context,
+    agentChannelDeps(context, {
+      heartbeatSec: HEARTBEAT_SEC,
+      settings: (device) => agentSettings.of(device),
+      deleteByMaintenance,
+    }),
+  );
   const metrics = createMetrics({
     devicesOnline: () => presence.size,
     sessionsActive: () => sessions.activeCount,
