@@ -140,7 +140,7 @@ test('the nav shows a technician the pages their role may use, the API reference
     await signIn(technician, { username: 'tech', password });
     const nav = technician.getByRole('navigation', { name: 'Main' });
     const entries = await nav.locator('.nav-links a').allInnerTexts();
-    assert.deepEqual(entries, ['Devices', 'Recordings', 'API reference']);
+    assert.deepEqual(entries, ['Devices', 'Recordings', 'Ad-hoc', 'API reference']);
     await nav.getByRole('link', { name: 'API reference' }).click();
     await technician
       .locator('[data-testid=api-operation][data-path="/api/v1/oem/devices/createdevicekey"]')
