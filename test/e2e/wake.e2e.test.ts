@@ -176,14 +176,14 @@ test('Wake-on-LAN: magic packets with the SecureOn password through an online ag
   assert.equal(refusal.code, 'RATE_LIMITED');
   assert.ok(Number(refusal.details?.retryAfterSec) > 25);
 
-  // After the cooldown, headless: `tether device wake` through the running server's API.
+  // After the cooldown, headless: `tether devices wake` through the running server's API.
   server.clock.advance(31_000);
   const caFile = join(dir, 'ca.pem');
   await writeFile(caFile, server.ca);
   const plain = once(capture, 'message') as Promise<[Buffer]>;
   const cli = await runCli(
     [
-      'device',
+      'devices',
       'wake',
       target.deviceId,
       '--server',
@@ -198,7 +198,7 @@ test('Wake-on-LAN: magic packets with the SecureOn password through an online ag
   assert.equal(cli.code, 0, cli.stderr);
   assert.match(cli.stdout, /sent Wake-on-LAN packets for 52:54:00:ab:cd:ef through "/);
   assert.equal((await plain)[0].length, 102, 'no password this time: 6 + 16 × 6 bytes');
-  const help = await runCli(['device', 'wake', '--help']);
+  const help = await runCli(['devices', 'wake', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--secure-on PASSWORD/);
 

@@ -76,7 +76,7 @@ async function readStdin(): Promise<string> {
  * Throws an `AppError` saying what is missing, or why the sign-in failed.
  *
  * @example
- * const api = await signedInClient(input, 'device wake');
+ * const api = await signedInClient(input, 'devices wake');
  * await api.call(wakeEndpoints.wake, { params: { id }, body: {} });
  */
 export async function signedInClient(input: CommandInput, command: string): Promise<TetherClient> {

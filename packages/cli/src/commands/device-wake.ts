@@ -2,11 +2,11 @@ import { AppError } from '@tether/protocol/app-error';
 import { stringOption, type Command } from '../command.js';
 import { REMOTE_USAGE, remoteOptions, signedInClient } from '../remote-api.js';
 
-/** `tether device wake ID`: through the running server, which holds the agents (A-10, A-11). */
+/** `tether devices wake ID`: through the running server, which holds the agents (A-10, A-11). */
 export const deviceWakeCommand: Command = {
-  name: 'device wake',
+  name: 'devices wake',
   summary: 'Wake an offline device: a passive agent by a signed wake-up, otherwise Wake-on-LAN.',
-  usage: `tether device wake ID --server URL --username NAME [--password-stdin] [--secure-on PASSWORD]
+  usage: `tether devices wake ID --server URL --username NAME [--password-stdin] [--secure-on PASSWORD]
 
 A passive agent is sent a wake-up signed with the server key at the address it last had, on
 its passive port (default 5832), and connects. Otherwise an online agent on the device's
@@ -23,10 +23,10 @@ ${REMOTE_USAGE}`,
     if (input.positionals.length !== 1 || id === undefined)
       throw new AppError(
         'INVALID_INPUT',
-        'Expected one device ID. Run `tether device wake --help` for usage.',
+        'Expected one device ID. Run `tether devices wake --help` for usage.',
       );
     const secureOn = stringOption(input, 'secure-on');
-    const api = await signedInClient(input, 'device wake');
+    const api = await signedInClient(input, 'devices wake');
     const { wakeEndpoints } = await import('@tether/protocol');
     const result = await api.call(wakeEndpoints.wake, {
       params: { id },
