@@ -148,6 +148,7 @@ test('a device moves to another group from its page, and the list filters by gro
 
   await page.getByRole('link', { name: 'Devices', exact: true }).click();
   await page.getByTestId('device-group-filter').selectOption('Paris servers');
+  await rowsAre(page, [first.id]);
   await page.getByTestId('device-summary').getByText('of 1 online').waitFor();
   const rows = page.getByTestId('device-row');
   assert.deepEqual(
@@ -155,9 +156,25 @@ test('a device moves to another group from its page, and the list filters by gro
     [first.id],
   );
   await page.getByTestId('device-group-filter').selectOption('Test devices');
+  // The summary reads "of 1 online" for both groups: wait for the rows themselves.
+  await rowsAre(page, [second.device.id]);
   await page.getByTestId('device-summary').getByText('of 1 online').waitFor();
   assert.deepEqual(
     await rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-device-id'))),
     [second.device.id],
   );
 });
+
+/** Waits until the device list shows exactly these devices, in this order (filters apply async). */
+async function rowsAre(on: Page, ids: string[]): Promise<void> {
+  const rows = on.getByTestId('device-row');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const shown = await rows.evaluateAll((found) =>
+      found.map((row) => row.getAttribute('data-device-id')),
+    );
+    if (JSON.stringify(shown) === JSON.stringify(ids)) return;
+    if (Date.now() > deadline) assert.deepEqual(shown, ids, 'the filtered device list');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
