@@ -1,18 +1,12 @@
-import {
-  StatisticKind,
-  groupStatisticsEndpoints,
-  type DeviceGroup,
-  type GroupStatistics,
-} from '@tether/protocol';
+import { groupStatisticsEndpoints, type DeviceGroup, type GroupStatistics } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { useConsole } from '../../api/console-context.js';
-import { Checkbox } from '../../components/checkbox.js';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
 import { visibleText } from '../../format/visible-text.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
-import { statisticLabels } from './statistic-labels.js';
+import { statisticLabels, StatisticsFields, useStatisticsFields } from './statistics-fields.js';
 
 function describe(settings: GroupStatistics['settings']): string {
   const what = settings.enabled.map((kind) => statisticLabels[kind].split(' (')[0]).join(', ');
@@ -30,19 +24,13 @@ function GroupForm({
   onSaved: () => void;
 }) {
   const [groupId, setGroupId] = useState('');
-  const [intervalSec, setIntervalSec] = useState('60');
-  const [enabled, setEnabled] = useState<ReadonlySet<StatisticKind>>(new Set(['uptime']));
+  const fields = useStatisticsFields({ intervalSec: 60, enabled: ['uptime'] });
   const [savedFor, setSavedFor] = useState<string | null>(null);
-  const interval = Number(intervalSec);
-  const isIntervalValid = Number.isInteger(interval) && interval >= 5 && interval <= 3600;
   const save = useAction(
     (api) =>
       api.call(groupStatisticsEndpoints.set, {
         params: { id: groupId },
-        body: {
-          intervalSec: interval,
-          enabled: StatisticKind.options.filter((kind) => enabled.has(kind)),
-        },
+        body: fields.settings(),
       }),
     {
       onDone: (saved) => {
@@ -55,18 +43,7 @@ function GroupForm({
     setGroupId(id);
     setSavedFor(null);
     const own = overrides.find((override) => override.groupId === id);
-    if (own) {
-      setIntervalSec(String(own.settings.intervalSec));
-      setEnabled(new Set(own.settings.enabled));
-    }
-  };
-  const toggle = (kind: StatisticKind) => {
-    setEnabled((previous) => {
-      const next = new Set(previous);
-      if (next.has(kind)) next.delete(kind);
-      else next.add(kind);
-      return next;
-    });
+    if (own) fields.reset(own.settings);
   };
   const onSubmit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -92,33 +69,11 @@ function GroupForm({
       {/* The fields appear once a group is chosen: one set of statistics boxes at a time. */}
       {groupId && (
         <>
-          <label className="field field-narrow">
-            <span>Interval (seconds)</span>
-            <input
-              type="number"
-              min={5}
-              max={3600}
-              step={1}
-              value={intervalSec}
-              onChange={(event) => setIntervalSec(event.target.value)}
-              aria-invalid={!isIntervalValid}
-              data-testid="group-statistics-interval"
-            />
-            {!isIntervalValid && <small className="field-error">Choose 5 to 3600 seconds.</small>}
-          </label>
-          <fieldset className="checkboxes">
-            <legend>Statistics to collect in this group</legend>
-            {StatisticKind.options.map((kind) => (
-              <Checkbox
-                key={kind}
-                checked={enabled.has(kind)}
-                onChange={() => toggle(kind)}
-                testId={`group-statistic-${kind}`}
-              >
-                {statisticLabels[kind]}
-              </Checkbox>
-            ))}
-          </fieldset>
+          <StatisticsFields
+            fields={fields}
+            legend="Statistics to collect in this group"
+            testIdPrefix="group-"
+          />
         </>
       )}
       {save.error && (
@@ -134,7 +89,7 @@ function GroupForm({
       <button
         type="submit"
         className="button button-primary"
-        disabled={!groupId || !isIntervalValid || save.isRunning}
+        disabled={!groupId || !fields.isIntervalValid || save.isRunning}
         data-testid="group-statistics-save"
       >
         Save for this group

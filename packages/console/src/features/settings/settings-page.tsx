@@ -1,43 +1,25 @@
-import { StatisticKind, type StatisticsSettings } from '@tether/protocol';
+import type { StatisticsSettings } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { Loaded } from '../../components/loaded.js';
 import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
-import { Checkbox } from '../../components/checkbox.js';
 import { NotAllowed } from '../../components/not-allowed.js';
 import { useConsole } from '../../api/console-context.js';
 import { SignInSettingsLinks } from '../sign-in/sign-in-settings-links.js';
-import { statisticLabels } from './statistic-labels.js';
+import { StatisticsFields, useStatisticsFields } from './statistics-fields.js';
 import { GroupStatisticsPanel } from './group-statistics-panel.js';
 
 function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
   const { can } = useConsole();
   const mayChange = can('settings.manage');
-  const [intervalSec, setIntervalSec] = useState(String(initial.intervalSec));
-  const [enabled, setEnabled] = useState<ReadonlySet<StatisticKind>>(new Set(initial.enabled));
+  const fields = useStatisticsFields(initial);
   const [savedAt, setSavedAt] = useState<number | null>(null);
-  const interval = Number(intervalSec);
-  const isIntervalValid = Number.isInteger(interval) && interval >= 5 && interval <= 3600;
-  const save = useAction(
-    (api) =>
-      api.updateStatisticsSettings({
-        intervalSec: interval,
-        enabled: StatisticKind.options.filter((kind) => enabled.has(kind)),
-      }),
-    { onDone: () => setSavedAt(Date.now()) },
-  );
+  const save = useAction((api) => api.updateStatisticsSettings(fields.settings()), {
+    onDone: () => setSavedAt(Date.now()),
+  });
 
-  const toggle = (kind: StatisticKind) => {
-    setSavedAt(null);
-    setEnabled((previous) => {
-      const next = new Set(previous);
-      if (next.has(kind)) next.delete(kind);
-      else next.add(kind);
-      return next;
-    });
-  };
   const onSubmit = (event: SyntheticEvent) => {
     event.preventDefault();
     save.run();
@@ -50,36 +32,12 @@ function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
         What agents report, and how often. Fewer statistics and a longer interval keep a large fleet
         cheap.
       </p>
-      <label className="field field-narrow">
-        <span>Interval (seconds)</span>
-        <input
-          type="number"
-          min={5}
-          max={3600}
-          step={1}
-          value={intervalSec}
-          onChange={(event) => {
-            setSavedAt(null);
-            setIntervalSec(event.target.value);
-          }}
-          aria-invalid={!isIntervalValid}
-          data-testid="statistics-interval"
-        />
-        {!isIntervalValid && <small className="field-error">Choose 5 to 3600 seconds.</small>}
-      </label>
-      <fieldset className="checkboxes">
-        <legend>Statistics to collect</legend>
-        {StatisticKind.options.map((kind) => (
-          <Checkbox
-            key={kind}
-            checked={enabled.has(kind)}
-            onChange={() => toggle(kind)}
-            testId={`statistic-${kind}`}
-          >
-            {statisticLabels[kind]}
-          </Checkbox>
-        ))}
-      </fieldset>
+      <StatisticsFields
+        fields={fields}
+        legend="Statistics to collect"
+        testIdPrefix=""
+        onEdit={() => setSavedAt(null)}
+      />
       {save.error && (
         <Notice kind="error" onDismiss={save.clearError}>
           {save.error}
@@ -92,7 +50,7 @@ function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
         <button
           type="submit"
           className="button button-primary"
-          disabled={!isIntervalValid || save.isRunning}
+          disabled={!fields.isIntervalValid || save.isRunning}
           data-testid="statistics-save"
         >
           {save.isRunning ? 'Saving…' : 'Save'}
