@@ -227,8 +227,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
         onWelcome: (welcome) => {
           current = connection;
           onAuthenticated();
-          deadline.onConnected();
-          deadline.onSettings(welcome.settings.maintenance);
+          deadline.onConnected(welcome.settings.maintenance);
           reportStats(connection, welcome.settings);
           stopPresence?.();
           stopPresence = startPresenceReporter({

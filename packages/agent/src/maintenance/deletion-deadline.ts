@@ -19,8 +19,11 @@ const CHECK_MS = 60 * 60_000;
 export interface DeletionDeadline {
   /** Starts counting (disconnected): a deadline that passed while the agent was stopped fires now. */
   start(): void;
-  /** The server welcomed the agent (or it is still connected): the deadline does not run. */
-  onConnected(): void;
+  /**
+   * The server welcomed the agent, with the welcome's `maintenance` when it has one: the
+   * deadline does not run while connected. One save of the last contact either way.
+   */
+  onConnected(maintenance?: AgentMaintenance): void;
   /** The connection ended: the deadline runs from now. */
   onDisconnected(): void;
   /** What the server says now (`AgentSettings.maintenance`); absent from older servers. */
@@ -39,7 +42,7 @@ export interface DeletionDeadline {
  * @example
  * const deadline = await loadDeletionDeadline({ dataDir, clock, log, onDeadline: (reason) => uninstall(reason) });
  * deadline.start();
- * // welcome → deadline.onConnected(); deadline.onSettings(welcome.settings.maintenance)
+ * // welcome → deadline.onConnected(welcome.settings.maintenance)
  */
 export async function loadDeletionDeadline(options: {
   dataDir: string;
@@ -91,10 +94,16 @@ export async function loadDeletionDeadline(options: {
     cancel = clock.setTimer(keepContact, CHECK_MS);
   };
 
+  /** The server's word on the deadline, counted from now. */
+  const apply = (maintenance: AgentMaintenance | undefined): void => {
+    if (maintenance) record = { lastContactAt: clock.now().getTime(), ...maintenance };
+  };
+
   return {
     start: arm,
-    onConnected() {
+    onConnected(maintenance) {
       isConnected = true;
+      apply(maintenance);
       keepContact();
     },
     onDisconnected() {
@@ -106,10 +115,13 @@ export async function loadDeletionDeadline(options: {
     },
     onSettings(maintenance) {
       if (!maintenance) return;
-      record = { lastContactAt: clock.now().getTime(), ...maintenance };
+      apply(maintenance);
+      if (isConnected) {
+        keepContact(); // saves
+        return;
+      }
       save();
-      if (isConnected) keepContact();
-      else arm();
+      arm();
     },
     async stop() {
       cancel?.();

@@ -41,13 +41,14 @@ export function agentChannelDeps(
     onUpgradeStatus: (deviceId, status) => upgrades.onStatus(deviceId, status),
     onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
     remoteControlId: (deviceId) => oem.remoteControlIdFor(deviceId),
-    onReady: (deviceId) => {
+    onReady: (device) => {
+      const deviceId = device.id;
       oem.onDeviceReady(deviceId);
       upgrades.onDeviceReady(deviceId);
       unattended.onDeviceReady(deviceId).catch((error: unknown) => {
         log.error({ err: error, deviceId }, 'cannot sync unattended access with the agent');
       });
-      tasks.run('tell the agent its wake mode', () => wake.onDeviceReady(deviceId), { deviceId });
+      wake.onDeviceReady(device);
     },
     onWakeListening: (deviceId, report) =>
       tasks.run('record a passive agent’s wake port', () => wake.onListening(deviceId, report), {

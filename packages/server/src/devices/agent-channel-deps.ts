@@ -9,7 +9,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { Logger } from '../logging.js';
-import type { Store } from '../store/store.js';
+import type { DeviceRecord, Store } from '../store/store.js';
 import type { AgentSettingsSubject } from './agent-settings.js';
 import type { AgentLink, DevicePresence } from './device-presence.js';
 
@@ -52,7 +52,7 @@ export interface AgentChannelDeps {
     onAgentPinned(link: AgentLink, publicKey: string): Promise<void>;
   };
   /** The channel is ready and the agent has its `welcome`. */
-  onReady?(deviceId: string): void;
+  onReady?(device: DeviceRecord): void;
   /** The user at the device is being asked to consent to a session (M-1). */
   onConsentPending?(deviceId: string, sessionId: string, expiresAt: Date): void;
   /** The agent answered `unattended.enable` (M-2). */

@@ -8,13 +8,13 @@ import {
   parseControlMessage,
   serverProofText,
   wsCloseCode,
-  type DeviceInventory,
   type MessageOf,
   type ProofChannel,
   type ServerMessage,
   type UserPresenceReport,
 } from '@tether/protocol';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
+import type { DeviceRecord } from '../store/store.js';
 import { internCapabilities, NO_CAPABILITIES } from './agent-capabilities.js';
 import { verifyAgentSignature } from './agent-signature.js';
 import type { AgentLink } from './device-presence.js';
@@ -50,7 +50,6 @@ export class AgentChannel implements AgentLink {
   /** The agent's hello nonce, kept once ready: a certificate notice is bound to it (S-5). */
   private agentNonce: string | undefined;
   /** Its device was deleted (issue 15): once authenticated it is told to uninstall, not welcomed. */
-  private isDeleted = false;
 
   constructor(
     private readonly deps: AgentChannelDeps,
@@ -286,15 +285,11 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.id = device.id;
-    this.isDeleted = device.deletedAt !== null;
     if (message.capabilities?.length) this.capabilities = internCapabilities(message.capabilities);
     this.hasDesktop = message.desktop;
     const handovers = this.deps.serverKeys?.handovers() ?? [];
     const handshake: Handshake = {
-      publicKey: device.publicKey,
-      group: device.group,
-      maxOfflineMinutes: device.maxOfflineMinutes,
-      inventory: message.inventory,
+      device: { ...device, inventory: message.inventory },
       agentNonce: message.agentNonce,
       serverNonce: randomBytes(32).toString('base64url'),
       // Read and used in this same turn: a rotation cannot slip between the key and signature.
@@ -340,13 +335,13 @@ export class AgentChannel implements AgentLink {
     const handshake = this.handshake;
     if (!handshake) throw new AppError('INVALID_INPUT', 'Say hello first.');
     this.handshake = undefined;
-    const device = { id: this.id, inventory: handshake.inventory };
+    const { device } = handshake;
     const text = agentProofText({
       deviceId: device.id,
       serverNonce: handshake.serverNonce,
       agentNonce: handshake.agentNonce,
     });
-    if (!verifyAgentSignature(handshake.publicKey, text, message.signature)) {
+    if (!verifyAgentSignature(device.publicKey, text, message.signature)) {
       await this.deps.audit.refused({
         action: 'device.auth_failed',
         actor: `device:${device.id}`,
@@ -361,7 +356,7 @@ export class AgentChannel implements AgentLink {
     }
     // A deleted device's agent is told to uninstall only now that it proved its key (and it
     // checked ours in the challenge): nobody else can make an agent remove itself.
-    if (this.isDeleted) return this.refuseDeleted();
+    if (device.deletedAt) return this.refuseDeleted();
     this.phase = 'ready';
     this.agentNonce = handshake.agentNonce;
     const { store, clock, log, presence } = this.deps;
@@ -384,13 +379,13 @@ export class AgentChannel implements AgentLink {
       deviceId: device.id,
       settings: await this.deps.settings({
         deviceId: device.id,
-        group: handshake.group,
-        maxOfflineMinutes: handshake.maxOfflineMinutes,
+        group: device.group,
+        maxOfflineMinutes: device.maxOfflineMinutes,
       }),
       heartbeatSec: this.deps.heartbeatSec,
       remoteControlId: await this.deps.remoteControlId?.(device.id),
     });
-    this.deps.onReady?.(device.id);
+    this.deps.onReady?.(device);
     await this.deps.serverKeys?.onAgentPinned(this, handshake.serverKey);
     await this.deps.audit.record({
       action: 'device.connected',
@@ -403,16 +398,12 @@ export class AgentChannel implements AgentLink {
 
 /** What the server holds between hello and auth. */
 interface Handshake {
-  publicKey: string;
-  inventory: DeviceInventory;
+  /** As enrolled (deleted or not), with the inventory its hello brought. */
+  device: DeviceRecord;
   agentNonce: string;
   serverNonce: string;
   /** The server key that signed the challenge: the one the agent proves it pins. */
   serverKey: string;
-  /** The device's group: its statistics settings may be the group's own (A-5). */
-  group: string;
-  /** Its own maximum offline time: its agent's deletion deadline (A-7). */
-  maxOfflineMinutes: number | null;
 }
 
 /** One handler per message type, shared by every channel (none allocated per connection). */

@@ -31,7 +31,8 @@ type WakeOnLanSent = MessageOf<AgentMessage, 'wake.on_lan_sent'>;
 /** Waking devices; see {@link createWakeService}. */
 export interface WakeService {
   /** A device's agent is connected and welcomed: tell it its mode, file it as a relay. */
-  onDeviceReady(deviceId: string): Promise<void>;
+  /** An agent is connected and welcomed: a relay for its network; told whether it is passive. */
+  onDeviceReady(device: DeviceRecord): void;
   onDeviceDisconnected(deviceId: string): void;
   /** A passive agent said where it listens. */
   onListening(deviceId: string, report: { port: number; remoteAddress: string }): Promise<void>;
@@ -175,11 +176,10 @@ export function createWakeService(deps: {
   };
 
   return {
-    async onDeviceReady(deviceId) {
-      const link = presence.get(deviceId);
-      const device = await store.devices.find(deviceId);
-      if (!link || !device || !link.capabilities.includes('wake')) return;
-      if (device.inventory.network) relays.add(deviceId, device.inventory.network);
+    onDeviceReady(device) {
+      const link = presence.get(device.id);
+      if (!link || !link.capabilities.includes('wake')) return;
+      if (device.inventory.network) relays.add(device.id, device.inventory.network);
       link.send({
         type: 'wake.mode',
         connectionType: device.connectionType,
