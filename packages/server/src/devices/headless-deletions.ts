@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeviceId } from '@tether/protocol';
 import type { ServerContext } from '../ports/server-context.js';
+import { readSetting } from '../store/read-setting.js';
 import type { Store } from '../store/store.js';
 import { clearDeletedDevice } from './delete-device.js';
 
@@ -19,8 +20,7 @@ export async function addHeadlessDeletion(
   store: Pick<Store, 'settings'>,
   deviceId: string,
 ): Promise<void> {
-  const parsed = Pending.safeParse(await store.settings.get(PENDING_KEY));
-  const pending = parsed.success ? parsed.data : [];
+  const pending = await readSetting(store.settings, PENDING_KEY, Pending, []);
   await store.settings.set(PENDING_KEY, [...new Set([...pending, deviceId])]);
 }
 
@@ -29,10 +29,10 @@ export async function addHeadlessDeletion(
  * tombstone and the audit entry are there already), then forgets them.
  */
 export async function finishHeadlessDeletions(context: ServerContext): Promise<void> {
-  const parsed = Pending.safeParse(await context.store.settings.get(PENDING_KEY));
-  if (!parsed.success || parsed.data.length === 0) return;
+  const pending = await readSetting(context.store.settings, PENDING_KEY, Pending, []);
+  if (pending.length === 0) return;
   await context.store.settings.set(PENDING_KEY, []);
-  for (const deviceId of parsed.data) {
+  for (const deviceId of pending) {
     const device = await context.store.devices.find(deviceId);
     if (!device?.deletedAt) continue;
     await clearDeletedDevice(context, device, {
