@@ -58,6 +58,7 @@ import { createAgentPackages } from '../agent-packages/agent-package-service.js'
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
 import { deleteDevice } from '../devices/delete-device.js';
 import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
+import { joinCluster } from '../cluster/join-cluster.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
@@ -244,6 +245,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: () => bound.port ?? config.listen.port,
   });
   const agentSettings = createAgentSettings({ store, presence, clock });
+  const cluster = await joinCluster({
+    ...{ config, store, clock, log },
+    url: () => context.publicUrl(),
+    agents: () => presence.size,
+  });
   // Called only once `context` exists (the sweep's first run is minutes after the start).
   const deleteByMaintenance = (deviceId: string): Promise<void> =>
     deleteDevice(context, deviceId, { by: 'maintenance' });
@@ -309,6 +315,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     upgrades,
     maintenance,
     wake,
+    cluster,
     recordingsDir,
     consoleDir: options.consoleDir,
     publicAddress,
@@ -422,6 +429,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await tasks.settled();
     await notifications.stop();
     await audit.close();
+    await cluster.close();
     // 4. Console event streams and keep-alive connections, then the store.
     userApp.server.closeAllConnections();
     admin.app.server.closeAllConnections();

@@ -7,6 +7,7 @@ import { DirectoriesConfig } from './directories-config.js';
 import { SingleSignOnConfig } from './sso-config.js';
 import { NotificationsConfig } from './notifications-config.js';
 import { WakeConfig } from './wake-config.js';
+import { ClusterConfig } from './cluster-config.js';
 
 const Port = z.int().min(0).max(65535);
 
@@ -142,6 +143,8 @@ export const ServerConfig = z.object({
       retryBaseSec: 10,
       retryMaxSec: 3600,
     }),
+  /** Cluster mode (X-3): `cluster-config.ts`; absent, a single node. */
+  cluster: ClusterConfig,
   /** Passive agents and Wake-on-LAN (A-10, A-11): `wake-config.ts`. */
   wake: WakeConfig,
   /** LDAP / RADIUS directories (`directories-config.ts`); absent: set in the console. */
@@ -159,6 +162,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   if (env.TETHER_DATA_DIR) config.dataDir = env.TETHER_DATA_DIR;
   if (env.TETHER_DATABASE) config.database = env.TETHER_DATABASE;
+  if (env.TETHER_NATS) config.cluster = { nats: env.TETHER_NATS };
   if (env.TETHER_PUBLIC_URL) config.publicUrl = env.TETHER_PUBLIC_URL;
   if (env.TETHER_LOG_LEVEL) config.logLevel = env.TETHER_LOG_LEVEL;
   const httpsPort = env.TETHER_HTTPS_PORT ?? env.TETHER_PORT;

@@ -35,6 +35,7 @@ import type { SettingsAudience } from '../devices/agent-settings.js';
 import type { UpgradeService } from '../upgrades/upgrade-service.js';
 import type { MaintenanceSweep } from '../maintenance/maintenance-sweep.js';
 import type { WakeService } from '../wake/wake-service.js';
+import type { Cluster } from '../cluster/cluster.js';
 
 /** Everything the transports need, built once by `startServer`. */
 export interface ServerContext {
@@ -97,6 +98,11 @@ export interface ServerContext {
   broadcastSettings(audience?: SettingsAudience): Promise<void>;
   /** Passive agents' wake-ups and Wake-on-LAN (A-10, A-11). */
   wake: WakeService;
+  /**
+   * This node's place in the cluster (X-3): its id, the bus to the other nodes, the node list.
+   * Without `--nats`, a cluster of one with an in-process bus.
+   */
+  cluster: Cluster;
   /**
    * The public URL's settings: the config file's, the saved one (admin console, `tether admin
    * public-url`) or the detected address; `publicUrl()` reads it.

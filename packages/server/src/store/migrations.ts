@@ -17,6 +17,7 @@ import { addDeviceLifecycle } from './migrations/device-lifecycle.js';
 import { createDeviceWakeAddresses } from './migrations/wake.js';
 import { addDeviceListColumns } from './migrations/device-list.js';
 import { createAdhocSessions } from './migrations/adhoc-sessions.js';
+import { createClusterSchema } from './migrations/cluster.js';
 import type { Database } from './schema.js';
 
 /**
@@ -48,6 +49,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0014_wake': { up: (db) => createDeviceWakeAddresses(db) },
     '0014_devlist': { up: (db) => addDeviceListColumns(db, engine) },
     '0014_adhoc': { up: (db) => createAdhocSessions(db) },
+    '0015_cluster': { up: (db) => createClusterSchema(db) },
   };
 }
 

@@ -98,6 +98,8 @@ export interface SessionsTable {
   started_at: Millis | null;
   ended_at: Millis | null;
   end_reason: string | null;
+  /** The node its relay pairs on (cluster mode, X-3); null before 0015 or on a single node. */
+  node_id: string | null;
 }
 
 export interface RecordingsTable {
