@@ -25,6 +25,13 @@ import { runInNewContext } from 'node:vm';
  * transfer scenarios e and f, run with and without them in alternation, showed no difference
  * beyond the machine's noise. Minutes into an idle run, Node's own helpers (the validators'
  * wrapper) still become hot and page the compiler in (+1.4 MiB): this postpones, it cannot forbid.
+ *
+ * Set from here, they come after Node's own start-up, whose functions keep the budget they were
+ * given: by 2026-12-07 the agent loaded enough modules that resolving them made Node's path
+ * helper (`isPosixPathSeparator`) hot and paged the compiler in anyway (+3.2 MiB, 60.8 MiB by
+ * hand). So the agent package's launcher (and with it the service) and the demo put them on the
+ * node command line (57.7 MiB, bench scenario m "as launched"); a test keeps the launcher's
+ * copy equal to this one.
  */
 export const AGENT_V8_FLAGS = ['--semi-space-growth-factor=1', '--interrupt-budget=270336'];
 
