@@ -110,7 +110,7 @@ function stages(options: BenchOptions): Stage[] {
     },
     {
       keys: ['m'],
-      timeoutMs: 300_000,
+      timeoutMs: 600_000,
       async run(cleanup, report) {
         report.results.startup = await measureStartup(cleanup, { runs: options.startupRuns });
       },
