@@ -38,16 +38,28 @@ export class MemoryClusterGroup {
         Promise.resolve(
           [...this.members.values()].map(({ node, url: urlOf }) => ({
             ...node,
-            url: urlOf(),
+            url: readUrl(urlOf),
             lastHeartbeatAt: new Date(),
             agents: node.id === nodeId ? agents() : node.agents,
           })),
         ),
-      nodeUrl: (id) => Promise.resolve(this.members.get(id)?.url()),
+      nodeUrl: (id) => {
+        const member = this.members.get(id);
+        return Promise.resolve(member && readUrl(member.url));
+      },
       close: async () => {
         this.members.delete(nodeId);
         await bus.close();
       },
     };
+  }
+}
+
+/** A node's URL, or '' while it is starting (its URL is known once its listener is bound). */
+function readUrl(url: () => string): string {
+  try {
+    return url();
+  } catch {
+    return '';
   }
 }
