@@ -89,16 +89,7 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
   if (!cluster.isClustered) return () => Promise.resolve();
   const self = cluster.nodeId;
   const deviceSubscriptions = new Map<string, () => void>();
-  /** Set while a remote event is re-emitted here, so it is not sent back out. */
-  let isRelaying = false;
-  const relay = (event: DeviceEvent): void => {
-    isRelaying = true;
-    try {
-      presence.events.emit(event);
-    } finally {
-      isRelaying = false;
-    }
-  };
+  const relay = (event: DeviceEvent): void => presence.events.emitRelayed(event);
   const record = (what: string, deviceId: string, work: Promise<void>): void => {
     work.catch((error: unknown) =>
       log.warn({ err: error, deviceId }, `device_nodes: ${what} failed`),
@@ -133,7 +124,7 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
   });
 
   const stopEvents = presence.events.onAny((event) => {
-    if (isRelaying) return;
+    if (presence.events.isRelayed) return;
     const link = event.type === 'online' ? presence.local(event.deviceId) : undefined;
     cluster.bus.publish(subjects.events, {
       origin: self,
