@@ -4,6 +4,7 @@ import { DeviceReply, Policy, SessionList, type ServerMessage } from '@tether/pr
 import { z } from 'zod';
 import { runCli, waitFor } from '../support/cli.js';
 import { openDeviceEvents } from '../support/device-events.js';
+import { createTenant, createTokenClient, readRollout } from '../support/oem.js';
 import type { TestServer } from '../support/test-server.js';
 import { openTerminal } from '../support/terminal-client.js';
 import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
@@ -120,6 +121,20 @@ test('unattended access turned on from node B: the agent on A confirms it to B',
   assert.ok(sent.some((message) => message.type === 'unattended.enable'));
   const device = await deviceView(agent.device.id);
   assert.equal(device.unattendedAccess?.id, access.access.id);
+});
+
+test('an integration API call on node B is answered by the agent on node A', async () => {
+  const tenant = await createTenant(nodes.b, 'Cluster RMM', ['Test devices']);
+  const { oem } = await createTokenClient(nodes.b, tenant.id);
+  const rollout = await readRollout(agent.dataDir);
+  // The device key is made by the agent: B's request goes to it through A, its answer back.
+  const created = await oem.createDeviceKey({
+    tenantId: tenant.id,
+    rollout,
+    keyPermissions: ['unattended'],
+  });
+  assert.ok(created.deviceKeyId);
+  assert.match(created.encryptedDeviceKey, /\S/);
 });
 
 test('the live device list on node B sees an agent of node A go offline', async () => {

@@ -30,7 +30,8 @@ export function agentChannelDeps(
       onConsentPending: (deviceId, sessionId, expiresAt) =>
         sessions.onConsentPending(deviceId, sessionId, expiresAt),
       onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),
-      onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
+      onOemReply: (deviceId, reply) =>
+        oem.onReply(deviceId, reply, { isClustered: context.cluster.isClustered }),
       onWakeOnLanSent: (deviceId, reply) => wake.onWakeOnLanSent(deviceId, reply),
       onDisconnected: (deviceId) => {
         sessions.onDeviceDisconnected(deviceId);
