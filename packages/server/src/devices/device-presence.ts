@@ -39,7 +39,7 @@ export class DevicePresence {
   connect(link: AgentLink): AgentLink | undefined {
     const previous = this.links.get(link.deviceId);
     this.links.set(link.deviceId, link);
-    this.remote.delete(link.deviceId);
+    if (this.remote.size > 0) this.remote.delete(link.deviceId);
     this.observer?.connected(link);
     this.events.emit({ type: 'online', deviceId: link.deviceId });
     return previous;
