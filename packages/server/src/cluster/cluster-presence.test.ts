@@ -107,6 +107,25 @@ test('an agent that reconnects to another node moves there: the old node closes 
   await Promise.all([a.leave(), b.leave()]);
 });
 
+test('two nodes taking one agent at the same moment agree on one of them', async () => {
+  const group = new MemoryClusterGroup();
+  const a = await nodeOn(group.join('a', () => 'https://a'));
+  const b = await nodeOn(group.join('b', () => 'https://b'));
+  const onA = fakeLink('d1');
+  const onB = fakeLink('d1');
+  // Both connect before either hears of the other (B's is not older than A's).
+  a.presence.connect(onA.link);
+  b.presence.connect(onB.link);
+  await until('A giving way', () => onA.closed.at(0));
+  await delay(20);
+  assert.deepEqual(onB.closed, [], 'the newer connection stays');
+  assert.equal(b.presence.local('d1'), onB.link);
+  assert.equal(a.presence.local('d1'), undefined);
+  a.presence.get('d1')?.send({ type: 'unattended.sync', accessIds: [] });
+  await until('A reaching the agent on B', () => onB.sent.at(0));
+  await Promise.all([a.leave(), b.leave()]);
+});
+
 test('a node that joins later learns the agents the others hold; a dead node’s agents drop out', async () => {
   const group = new MemoryClusterGroup();
   const clusterOfA = group.join('a', () => 'https://a');

@@ -14,6 +14,8 @@ const AgentFacts = z.object({
   capabilities: z.array(z.string()),
   userPresence: UserPresenceReport.optional(),
   hasDesktop: z.boolean().optional(),
+  /** Epoch ms at the holding node: of two nodes claiming one agent, the later connection wins. */
+  connectedAt: z.number().optional(),
 });
 type AgentFacts = z.infer<typeof AgentFacts>;
 
@@ -54,9 +56,10 @@ class RemoteAgentLink implements AgentLink {
   }
 }
 
-function factsOf(link: AgentLink): AgentFacts {
+function factsOf(link: AgentLink, connectedAt: number | undefined): AgentFacts {
   return {
     deviceId: link.deviceId,
+    ...(connectedAt === undefined ? {} : { connectedAt }),
     capabilities: [...link.capabilities],
     ...(link.userPresence ? { userPresence: link.userPresence } : {}),
     ...(link.hasDesktop === undefined ? {} : { hasDesktop: link.hasDesktop }),
@@ -89,6 +92,8 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
   if (!cluster.isClustered) return () => Promise.resolve();
   const self = cluster.nodeId;
   const deviceSubscriptions = new Map<string, () => void>();
+  /** When each of this node's agents connected (epoch ms). */
+  const connectedAt = new Map<string, number>();
   const relay = (event: DeviceEvent): void => presence.events.emitRelayed(event);
   const record = (what: string, deviceId: string, work: Promise<void>): void => {
     work.catch((error: unknown) =>
@@ -114,9 +119,12 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
           stopClose();
         });
       }
-      record('hold', deviceId, store.deviceNodes.hold(deviceId, self, clock.now()));
+      const now = clock.now();
+      connectedAt.set(deviceId, now.getTime());
+      record('hold', deviceId, store.deviceNodes.hold(deviceId, self, now));
     },
     disconnected(link) {
+      connectedAt.delete(link.deviceId);
       deviceSubscriptions.get(link.deviceId)?.();
       deviceSubscriptions.delete(link.deviceId);
       record('release', link.deviceId, store.deviceNodes.release(link.deviceId, self));
@@ -129,13 +137,21 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
     cluster.bus.publish(subjects.events, {
       origin: self,
       event,
-      ...(link ? { agent: factsOf(link) } : {}),
+      ...(link ? { agent: factsOf(link, connectedAt.get(link.deviceId)) } : {}),
     });
   });
 
-  const remoteOnline = (facts: AgentFacts, nodeId: string): void => {
+  /** Takes the word of another node's agent; false when a newer connection here wins. */
+  const remoteOnline = (facts: AgentFacts, nodeId: string): boolean => {
+    const ownSince = connectedAt.get(facts.deviceId);
+    const theirs = facts.connectedAt ?? 0;
+    // A late word of an older connection elsewhere does not replace a newer one here (a tie
+    // goes to the greater node id, the same on both sides).
+    if (ownSince !== undefined && (theirs < ownSince || (theirs === ownSince && nodeId < self)))
+      return false;
     const replaced = presence.connectRemote(new RemoteAgentLink(facts, nodeId, cluster));
     replaced?.close(wsCloseCode.CONFLICT, 'Replaced by a newer connection from the same device.');
+    return true;
   };
   const remoteOf = (deviceId: string, nodeId: string): RemoteAgentLink | undefined => {
     const link = presence.get(deviceId);
@@ -151,8 +167,7 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
     const event = parsed.data.event as DeviceEvent;
     if (origin === self) return;
     if (event.type === 'online') {
-      if (!agent) return;
-      remoteOnline(agent, origin);
+      if (!agent || !remoteOnline(agent, origin)) return;
     } else if (event.type === 'offline') {
       // A device that moved on (to this node or a third) is not offline.
       const link = remoteOf(event.deviceId, origin);
@@ -165,7 +180,12 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
   });
 
   const stopAnswering = cluster.bus.respond(subjects.nodeAgents(self), () =>
-    Promise.resolve([...presence.all()].map((link) => ({ ...factsOf(link), nodeId: self }))),
+    Promise.resolve(
+      [...presence.all()].map((link) => ({
+        ...factsOf(link, connectedAt.get(link.deviceId)),
+        nodeId: self,
+      })),
+    ),
   );
 
   /** Drops the agents of nodes that are gone (lease ran out, or left). */
