@@ -209,7 +209,11 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
   );
 
   // The agents the other nodes hold already (each live node answers for its own).
-  const others = (await cluster.nodes()).filter((node) => node.isAlive && node.id !== self);
+  const listed = await cluster.nodes().catch((error: unknown) => {
+    log.warn({ err: error }, 'cannot read the cluster’s nodes; their agents appear as they act');
+    return [];
+  });
+  const others = listed.filter((node) => node.isAlive && node.id !== self);
   await Promise.all(
     others.map(async (node) => {
       try {
