@@ -70,6 +70,7 @@ test('an agent on node A is online on node B, which reaches it over the bus', as
   assert.equal(remote.hasDesktop, true);
   assert.equal(b.presence.size, 0, 'size counts this node’s own agents');
   assert.deepEqual(b.presence.onlineIds(), ['d1']);
+  assert.equal(b.presence.onlineCount, 1);
   assert.deepEqual(b.events, [{ type: 'online', deviceId: 'd1' }]);
   assert.deepEqual(a.writes, ['hold d1 a']);
 

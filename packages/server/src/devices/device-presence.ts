@@ -72,6 +72,11 @@ export class DevicePresence {
     return this.links.values();
   }
 
+  /** Online devices of the whole cluster (a device is either this node's or another's). */
+  get onlineCount(): number {
+    return this.links.size + this.remote.size;
+  }
+
   /** Every online device of the cluster (this node's and the others'). */
   onlineIds(): string[] {
     return this.remote.size === 0
