@@ -36,6 +36,8 @@ export function watchOneTimeDevices(
     }, graceMs);
   };
   return deps.presence.events.on('offline', ({ deviceId }) => {
+    // In a cluster, the node the agent was connected to ends it (once).
+    if (deps.presence.events.isRelayed) return;
     settle(deviceId).catch((error: unknown) => {
       deps.log.warn({ err: error, deviceId }, 'cannot look up the ad-hoc session of a device');
     });

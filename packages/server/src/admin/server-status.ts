@@ -67,7 +67,8 @@ export async function readServerStatus(
       Math.floor((context.clock.now().getTime() - startedAt.getTime()) / 1000),
     ),
     database,
-    devicesOnline: context.presence.size,
+    // The cluster's; each node's own agents are in the node list and its /metrics.
+    devicesOnline: context.presence.onlineCount,
     sessionsActive: context.sessions.activeCount,
     disk,
     publicUrl: context.publicUrl(),

@@ -1,4 +1,5 @@
 import type { AgentSettings } from '@tether/protocol';
+import { forwardAgentReplies } from '../cluster/agent-replies.js';
 import type { AgentChannelDeps } from '../devices/agent-channel-deps.js';
 import type { AgentSettingsSubject } from '../devices/agent-settings.js';
 import { recordLocalUninstall } from '../maintenance/local-uninstall.js';
@@ -20,6 +21,26 @@ export function agentChannelDeps(
   const { store, clock, identity, audit, presence, log, proxy, serverKeys, tasks } = context;
   const { sessions, upgrades, wake, oem, unattended } = context;
   const { heartbeatSec, settings, deleteByMaintenance } = own;
+  // Answers a request on another node may wait for go there too (cluster mode, X-3).
+  const replies = forwardAgentReplies(
+    context.cluster,
+    {
+      onSessionRefused: (deviceId, sessionId, error) =>
+        sessions.onAgentRefused(deviceId, sessionId, error),
+      onConsentPending: (deviceId, sessionId, expiresAt) =>
+        sessions.onConsentPending(deviceId, sessionId, expiresAt),
+      onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),
+      onOemReply: (deviceId, reply) =>
+        oem.onReply(deviceId, reply, { isClustered: context.cluster.isClustered }),
+      onWakeOnLanSent: (deviceId, reply) => wake.onWakeOnLanSent(deviceId, reply),
+      onDisconnected: (deviceId) => {
+        sessions.onDeviceDisconnected(deviceId);
+        upgrades.onDeviceDisconnected(deviceId);
+        wake.onDeviceDisconnected(deviceId);
+      },
+    },
+    log,
+  );
   return {
     store,
     clock,
@@ -31,15 +52,10 @@ export function agentChannelDeps(
     serverKeys,
     heartbeatSec,
     settings,
-    onSessionRefused: (deviceId, sessionId, error) =>
-      sessions.onAgentRefused(deviceId, sessionId, error),
-    onDisconnected: (deviceId) => {
-      sessions.onDeviceDisconnected(deviceId);
-      upgrades.onDeviceDisconnected(deviceId);
-      wake.onDeviceDisconnected(deviceId);
-    },
+    onSessionRefused: replies.onSessionRefused,
+    onDisconnected: replies.onDisconnected,
     onUpgradeStatus: (deviceId, status) => upgrades.onStatus(deviceId, status),
-    onOemReply: (deviceId, reply) => oem.onReply(deviceId, reply),
+    onOemReply: replies.onOemReply,
     remoteControlId: (deviceId) => oem.remoteControlIdFor(deviceId),
     onReady: (device) => {
       const deviceId = device.id;
@@ -54,10 +70,9 @@ export function agentChannelDeps(
       tasks.run('record a passive agent’s wake port', () => wake.onListening(deviceId, report), {
         deviceId,
       }),
-    onWakeOnLanSent: (deviceId, reply) => wake.onWakeOnLanSent(deviceId, reply),
-    onConsentPending: (deviceId, sessionId, expiresAt) =>
-      sessions.onConsentPending(deviceId, sessionId, expiresAt),
-    onUnattendedReply: (deviceId, reply) => unattended.onReply(deviceId, reply),
+    onWakeOnLanSent: replies.onWakeOnLanSent,
+    onConsentPending: replies.onConsentPending,
+    onUnattendedReply: replies.onUnattendedReply,
     onUninstalled: async (deviceId, { sourceAddress }) => {
       await recordLocalUninstall(
         { store, clock, audit, deleteDevice: deleteByMaintenance },

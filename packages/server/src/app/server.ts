@@ -59,6 +59,8 @@ import { serverTlsPin } from '../agent-packages/tls-pin.js';
 import { deleteDevice } from '../devices/delete-device.js';
 import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
 import { joinCluster } from '../cluster/join-cluster.js';
+import { joinClusterPresence } from '../cluster/cluster-presence.js';
+import { fanOutSettings } from '../cluster/settings-push.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
@@ -143,7 +145,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     retentionDays: config.audit.retentionDays,
   });
+  // Before presence, which learns the cluster's agents through it.
+  const cluster = await (options.joinCluster ?? joinCluster)({
+    ...{ config, store, clock, log },
+    url: () => context.publicUrl(),
+    agents: () => presence.size,
+  });
   const presence = new DevicePresence();
+  const leaveClusterPresence = await joinClusterPresence({
+    ...{ cluster, presence, store, clock, log },
+    checkEveryMs: (config.cluster?.heartbeatSec ?? 5) * 1000,
+  });
   const serverKeys = createServerKeyService({ ring: keyRing, store, clock, audit, presence, log });
   // Devices enrolled before pins were recorded pinned the first key.
   const [firstKey] = keyRing.keys();
@@ -245,11 +257,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: () => bound.port ?? config.listen.port,
   });
   const agentSettings = createAgentSettings({ store, presence, clock });
-  const cluster = await joinCluster({
-    ...{ config, store, clock, log },
-    url: () => context.publicUrl(),
-    agents: () => presence.size,
-  });
+  const broadcastSettings = fanOutSettings(
+    cluster,
+    (audience) => agentSettings.push(audience),
+    log,
+  );
   // Called only once `context` exists (the sweep's first run is minutes after the start).
   const deleteByMaintenance = (deviceId: string): Promise<void> =>
     deleteDevice(context, deviceId, { by: 'maintenance' });
@@ -325,7 +337,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       url.port = String(bound.adminPort ?? config.admin.port);
       return url.origin;
     },
-    broadcastSettings: (audience) => agentSettings.push(audience),
+    broadcastSettings,
   };
 
   const https: HttpsOptions = {
@@ -417,6 +429,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // 2. End sessions, then close agent and relay connections, with their last writes.
     await sessions.endAll('The server is shutting down.');
     await sockets.close();
+    await leaveClusterPresence();
     // 3. Background jobs.
     sweeper.stop();
     upgrades.stop();

@@ -61,7 +61,27 @@ export class DeviceEvents {
     });
   }
 
+  private relaying = false;
+
   emit(event: DeviceEvent): void {
     for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /**
+   * Emits an event that happened on another node of the cluster (X-3). Listeners that act only
+   * where the agent was (e.g. ending a one-time agent's session) check {@link isRelayed}.
+   */
+  emitRelayed(event: DeviceEvent): void {
+    this.relaying = true;
+    try {
+      this.emit(event);
+    } finally {
+      this.relaying = false;
+    }
+  }
+
+  /** Whether the event being emitted now came from another node. */
+  get isRelayed(): boolean {
+    return this.relaying;
   }
 }

@@ -26,7 +26,7 @@ export function deviceQueryFor(input: {
 }): DeviceQuery {
   const { query, rights, presence } = input;
   const visible = rights.groupsWith('device.view');
-  const onlineIds = (): string[] => [...presence.all()].map((link) => link.deviceId);
+  const onlineIds = (): string[] => presence.onlineIds();
   const store: DeviceQuery = {
     sort: query.sort,
     order: query.order,
@@ -42,9 +42,10 @@ export function deviceQueryFor(input: {
     store.onlyIds =
       query.online === false
         ? []
-        : [...presence.all()].flatMap((link) =>
-            link.userPresence && matchesPresence(link.userPresence, wanted) ? [link.deviceId] : [],
-          );
+        : presence.onlineIds().filter((deviceId) => {
+            const reported = presence.get(deviceId)?.userPresence;
+            return reported !== undefined && matchesPresence(reported, wanted);
+          });
   } else if (query.online === true) store.onlyIds = onlineIds();
   else if (query.online === false) store.exceptIds = onlineIds();
   if (query.sort === 'online' || query.sort === 'lastSeen') store.onlineIds = onlineIds();

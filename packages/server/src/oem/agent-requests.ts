@@ -82,11 +82,15 @@ export class AgentRequests {
     });
   }
 
-  /** An agent answered. Only the device that was asked can answer, and only once. */
-  onReply(deviceId: string, reply: OemReply): void {
+  /**
+   * An agent answered. Only the device that was asked can answer, and only once. In a cluster
+   * the other nodes' answers arrive too: those are not logged.
+   */
+  onReply(deviceId: string, reply: OemReply, options: { isClustered?: boolean } = {}): void {
     const pending = this.pending.get(reply.requestId);
     if (pending?.deviceId !== deviceId) {
-      this.deps.log.warn({ deviceId }, 'integration API reply to no open request ignored');
+      if (!options.isClustered)
+        this.deps.log.warn({ deviceId }, 'integration API reply to no open request ignored');
       return;
     }
     this.pending.delete(reply.requestId);

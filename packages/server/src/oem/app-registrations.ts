@@ -35,10 +35,11 @@ export async function registerApp(
     sourceAddress: caller.sourceAddress,
     details: { keyId: registration.keyId, signingKeySha256: registration.signingKeySha256 },
   });
-  for (const link of context.presence.all()) {
-    const device = await context.store.devices.find(link.deviceId);
+  // Every online agent of the cluster: those of other nodes are asked over the bus.
+  for (const deviceId of context.presence.onlineIds()) {
+    const device = await context.store.devices.find(deviceId);
     if (device && caller.tenant.groups.includes(device.group))
-      pushRegistration(context, link.deviceId, registration);
+      pushRegistration(context, deviceId, registration);
   }
   return {
     account_id: registration.tenantId,

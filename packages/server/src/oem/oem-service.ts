@@ -29,8 +29,11 @@ export type { OemCaller, OemDeps } from './oem-context.js';
  * device key and DeviceSecret; the server never sees one in clear.
  */
 export interface OemService {
-  /** An agent answered an `oem.request`. */
-  onReply(deviceId: string, reply: OemReply): void;
+  /**
+   * An agent answered an `oem.request`. In a cluster every node sees every answer: one not
+   * awaited here is then normal (`isClustered`: not logged).
+   */
+  onReply(deviceId: string, reply: OemReply, options?: { isClustered?: boolean }): void;
   /** The device's remote-control ID (`r` + digits), assigned on first need; sent in `welcome`. */
   remoteControlIdFor(deviceId: string): Promise<string>;
   /** A device's control channel is ready: it gets the app registrations meant for it. */
@@ -92,7 +95,7 @@ export function createOemService(deps: OemDeps): OemService {
   };
 
   return {
-    onReply: (deviceId, reply) => requests.onReply(deviceId, reply),
+    onReply: (deviceId, reply, options) => requests.onReply(deviceId, reply, options),
     async remoteControlIdFor(deviceId) {
       for (;;) {
         const existing = await deps.store.oem.findRemoteControlId(deviceId);

@@ -16,6 +16,7 @@ import { createSettingsRepository } from './repositories/settings.js';
 import { createServerKeyPinRepository } from './server-key-pin-repository.js';
 import { createDeviceMaintenanceRepository } from './device-maintenance-repository.js';
 import { createWakeAddressRepository } from './wake-address-repository.js';
+import { createDeviceNodeRepository } from './device-node-repository.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
 import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
@@ -63,6 +64,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     serverKeyPins: createServerKeyPinRepository(db),
     deviceMaintenance: createDeviceMaintenanceRepository(db),
     wakeAddresses: createWakeAddressRepository(db),
+    deviceNodes: createDeviceNodeRepository(db),
     tableDump: createTableDumpRepository(db, engine),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().

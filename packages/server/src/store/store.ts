@@ -19,6 +19,7 @@ import type { SecondFactorRepository } from './second-factor-repository.js';
 import type { ServerKeyPinRepository } from './server-key-pin-repository.js';
 import type { DeviceMaintenanceRepository } from './device-maintenance-repository.js';
 import type { WakeAddressRepository } from './wake-address-repository.js';
+import type { DeviceNodeRepository } from './device-node-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { AdhocSessionRepository } from './adhoc-repository.js';
 import type { UploadRepository } from './upload-repository.js';
@@ -66,6 +67,8 @@ export interface Store {
   readonly deviceMaintenance: DeviceMaintenanceRepository;
   /** Where passive agents listen for wake-ups. */
   readonly wakeAddresses: WakeAddressRepository;
+  /** Which node holds each connected agent (cluster mode, X-3). */
+  readonly deviceNodes: DeviceNodeRepository;
   /** Every table's rows, for backups (S-8). */
   readonly tableDump: TableDumpRepository;
   /** Closes the database; every later call fails. */

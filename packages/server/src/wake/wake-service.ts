@@ -45,8 +45,8 @@ export interface WakeService {
  * Wakes offline devices: a passive agent gets a wake-up signed with the server key at the
  * addresses it last had (A-10); otherwise an online agent on the device's subnet, or behind its
  * default gateway, sends Wake-on-LAN magic packets for each of its cards (A-11). One attempt per
- * device per 30 s, audited. Relays are agents connected to this node (in a cluster, a node
- * wakes through its own agents).
+ * device per 30 s, audited. Relays are the online agents of the whole cluster (X-3): those of
+ * other nodes are sent to over the bus, and their answers come back the same way.
  *
  * @example
  * const result = await wake.wake(deviceId, { username: 'admin' });
@@ -66,6 +66,20 @@ export function createWakeService(deps: {
   const cooldowns = new Map<string, number>();
   /** Wake-on-LAN requests waiting for their relay's answer. */
   const pending = new Map<string, (reply: WakeOnLanSent) => void>();
+  // In a cluster, the agents of the other nodes relay too (their messages go over the bus): they
+  // are learnt from the device events; this node's own come through onDeviceReady.
+  presence.events.on('online', ({ deviceId }) => {
+    const link = presence.get(deviceId);
+    if (!link || presence.local(deviceId) || !link.capabilities.includes('wake')) return;
+    store.devices
+      .find(deviceId)
+      .then((device) => {
+        const network = device?.inventory.network;
+        if (network && presence.get(deviceId) === link) relays.add(deviceId, network);
+      })
+      .catch((error: unknown) => log.warn({ err: error, deviceId }, 'cannot read a wake relay'));
+  });
+  presence.events.on('offline', ({ deviceId }) => relays.remove(deviceId));
 
   const startCooldown = (deviceId: string): number => {
     const now = clock.now().getTime();

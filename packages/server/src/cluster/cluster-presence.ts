@@ -1,0 +1,240 @@
+import { ServerMessage, UserPresenceReport, wsCloseCode } from '@tether/protocol';
+import { z } from 'zod';
+import { repeat, type Clock } from '../clock.js';
+import type { DeviceEvent } from '../devices/device-events.js';
+import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
+import type { Logger } from '../logging.js';
+import type { Store } from '../store/store.js';
+import type { Cluster } from './cluster.js';
+import { subjects } from './subjects.js';
+
+/** What the other nodes need to know of an agent to act on it (a remote AgentLink's fields). */
+const AgentFacts = z.object({
+  deviceId: z.string(),
+  capabilities: z.array(z.string()),
+  userPresence: UserPresenceReport.optional(),
+  hasDesktop: z.boolean().optional(),
+  /** Epoch ms at the holding node: of two nodes claiming one agent, the later connection wins. */
+  connectedAt: z.number().optional(),
+});
+type AgentFacts = z.infer<typeof AgentFacts>;
+
+/** A DeviceEvent on the bus: the event, the node it happened on, and the agent's facts when it came online. */
+const EventMessage = z.object({
+  origin: z.string(),
+  // Each kind's fields are this server's own DeviceEvent; the type and device are checked.
+  event: z.looseObject({ type: z.string(), deviceId: z.string() }),
+  agent: AgentFacts.optional(),
+});
+const CloseMessage = z.object({ code: z.number().int(), reason: z.string() });
+const NodeAgents = z.array(AgentFacts.extend({ nodeId: z.string() }));
+
+/** An agent held by another node: its messages go over the bus to whichever node holds it. */
+class RemoteAgentLink implements AgentLink {
+  readonly deviceId: string;
+  readonly capabilities: readonly string[];
+  userPresence: AgentFacts['userPresence'];
+  readonly hasDesktop: boolean | undefined;
+
+  constructor(
+    facts: AgentFacts,
+    readonly nodeId: string,
+    private readonly cluster: Cluster,
+  ) {
+    this.deviceId = facts.deviceId;
+    this.capabilities = facts.capabilities;
+    this.userPresence = facts.userPresence;
+    this.hasDesktop = facts.hasDesktop;
+  }
+
+  send(message: ServerMessage): void {
+    this.cluster.bus.publish(subjects.deviceSend(this.deviceId), message);
+  }
+
+  close(code: number, reason: string): void {
+    this.cluster.bus.publish(subjects.deviceClose(this.deviceId), { code, reason });
+  }
+}
+
+function factsOf(link: AgentLink, connectedAt: number | undefined): AgentFacts {
+  return {
+    deviceId: link.deviceId,
+    ...(connectedAt === undefined ? {} : { connectedAt }),
+    capabilities: [...link.capabilities],
+    ...(link.userPresence ? { userPresence: link.userPresence } : {}),
+    ...(link.hasDesktop === undefined ? {} : { hasDesktop: link.hasDesktop }),
+  };
+}
+
+/** What {@link joinClusterPresence} needs. */
+export interface ClusterPresenceDeps {
+  cluster: Cluster;
+  presence: DevicePresence;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** How often the node list is read to drop the agents of nodes whose lease ran out. */
+  checkEveryMs: number;
+}
+
+/**
+ * Makes this node's presence cluster-wide (X-3): its own agents are written to `device_nodes`
+ * and reachable on `tether.device.<id>.send/close`; its device events go out on `tether.events`
+ * and the other nodes' come in (their agents become remote links); at start it asks every live
+ * node for its agents; the agents of a node whose lease ran out drop out. A single node does
+ * nothing here: no subscription, no write, its speed unchanged.
+ *
+ * @example
+ * const stop = await joinClusterPresence({ cluster, presence, store, clock, log, checkEveryMs: 5000 });
+ */
+export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<() => Promise<void>> {
+  const { cluster, presence, store, clock, log } = deps;
+  if (!cluster.isClustered) return () => Promise.resolve();
+  const self = cluster.nodeId;
+  const deviceSubscriptions = new Map<string, () => void>();
+  /** When each of this node's agents connected (epoch ms). */
+  const connectedAt = new Map<string, number>();
+  const relay = (event: DeviceEvent): void => presence.events.emitRelayed(event);
+  const record = (what: string, deviceId: string, work: Promise<void>): void => {
+    work.catch((error: unknown) =>
+      log.warn({ err: error, deviceId }, `device_nodes: ${what} failed`),
+    );
+  };
+
+  presence.observe({
+    connected(link) {
+      const { deviceId } = link;
+      if (!deviceSubscriptions.has(deviceId)) {
+        const stopSend = cluster.bus.subscribe(subjects.deviceSend(deviceId), (message) => {
+          const parsed = ServerMessage.safeParse(message);
+          if (parsed.success) presence.local(deviceId)?.send(parsed.data);
+          else log.warn({ deviceId }, 'malformed agent message from another node ignored');
+        });
+        const stopClose = cluster.bus.subscribe(subjects.deviceClose(deviceId), (message) => {
+          const parsed = CloseMessage.safeParse(message);
+          if (parsed.success) presence.local(deviceId)?.close(parsed.data.code, parsed.data.reason);
+        });
+        deviceSubscriptions.set(deviceId, () => {
+          stopSend();
+          stopClose();
+        });
+      }
+      const now = clock.now();
+      connectedAt.set(deviceId, now.getTime());
+      record('hold', deviceId, store.deviceNodes.hold(deviceId, self, now));
+    },
+    disconnected(link) {
+      connectedAt.delete(link.deviceId);
+      deviceSubscriptions.get(link.deviceId)?.();
+      deviceSubscriptions.delete(link.deviceId);
+      record('release', link.deviceId, store.deviceNodes.release(link.deviceId, self));
+    },
+  });
+
+  const stopEvents = presence.events.onAny((event) => {
+    if (presence.events.isRelayed) return;
+    const link = event.type === 'online' ? presence.local(event.deviceId) : undefined;
+    cluster.bus.publish(subjects.events, {
+      origin: self,
+      event,
+      ...(link ? { agent: factsOf(link, connectedAt.get(link.deviceId)) } : {}),
+    });
+  });
+
+  /** Takes the word of another node's agent; false when a newer connection here wins. */
+  const remoteOnline = (facts: AgentFacts, nodeId: string): boolean => {
+    const ownSince = connectedAt.get(facts.deviceId);
+    const theirs = facts.connectedAt ?? 0;
+    // A late word of an older connection elsewhere does not replace a newer one here (a tie
+    // goes to the greater node id, the same on both sides).
+    if (ownSince !== undefined && (theirs < ownSince || (theirs === ownSince && nodeId < self)))
+      return false;
+    const replaced = presence.connectRemote(new RemoteAgentLink(facts, nodeId, cluster));
+    replaced?.close(wsCloseCode.CONFLICT, 'Replaced by a newer connection from the same device.');
+    return true;
+  };
+  const remoteOf = (deviceId: string, nodeId: string): RemoteAgentLink | undefined => {
+    const link = presence.get(deviceId);
+    return link instanceof RemoteAgentLink && link.nodeId === nodeId ? link : undefined;
+  };
+  const stopIncoming = cluster.bus.subscribe(subjects.events, (message) => {
+    const parsed = EventMessage.safeParse(message);
+    if (!parsed.success) {
+      log.warn('malformed device event from another node ignored');
+      return;
+    }
+    const { origin, agent } = parsed.data;
+    const event = parsed.data.event as DeviceEvent;
+    if (origin === self) return;
+    if (event.type === 'online') {
+      if (!agent || !remoteOnline(agent, origin)) return;
+    } else if (event.type === 'offline') {
+      // A device that moved on (to this node or a third) is not offline.
+      const link = remoteOf(event.deviceId, origin);
+      if (!link || !presence.disconnectRemote(link)) return;
+    } else if (event.type === 'user-presence') {
+      const link = remoteOf(event.deviceId, origin);
+      if (link) link.userPresence = event.presence;
+    }
+    relay(event);
+  });
+
+  const stopAnswering = cluster.bus.respond(subjects.nodeAgents(self), () =>
+    Promise.resolve(
+      [...presence.all()].map((link) => ({
+        ...factsOf(link, connectedAt.get(link.deviceId)),
+        nodeId: self,
+      })),
+    ),
+  );
+
+  /** Drops the agents of nodes that are gone (lease ran out, or left). */
+  const dropDeadNodes = async (): Promise<void> => {
+    const alive = new Set(
+      (await cluster.nodes()).filter((node) => node.isAlive).map((node) => node.id),
+    );
+    for (const link of [...presence.remoteLinks()]) {
+      if (!(link instanceof RemoteAgentLink) || alive.has(link.nodeId)) continue;
+      if (presence.disconnectRemote(link)) relay({ type: 'offline', deviceId: link.deviceId });
+    }
+  };
+  const stopChecking = repeat(
+    clock,
+    () => {
+      dropDeadNodes().catch((error: unknown) =>
+        log.warn({ err: error }, 'cannot read the cluster’s nodes'),
+      );
+    },
+    deps.checkEveryMs,
+  );
+
+  // The agents the other nodes hold already (each live node answers for its own).
+  const listed = await cluster.nodes().catch((error: unknown) => {
+    log.warn({ err: error }, 'cannot read the cluster’s nodes; their agents appear as they act');
+    return [];
+  });
+  const others = listed.filter((node) => node.isAlive && node.id !== self);
+  await Promise.all(
+    others.map(async (node) => {
+      try {
+        const agents = NodeAgents.parse(
+          await cluster.bus.request(subjects.nodeAgents(node.id), {}, 5000),
+        );
+        for (const agent of agents)
+          if (!presence.isOnline(agent.deviceId)) remoteOnline(agent, node.id);
+      } catch (error) {
+        log.warn({ err: error, node: node.id }, 'cannot learn the agents of another node');
+      }
+    }),
+  );
+
+  return async () => {
+    stopChecking();
+    stopAnswering();
+    stopIncoming();
+    stopEvents();
+    for (const stop of deviceSubscriptions.values()) stop();
+    deviceSubscriptions.clear();
+    await store.deviceNodes.releaseNode(self);
+  };
+}
