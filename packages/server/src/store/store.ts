@@ -22,6 +22,11 @@ import type { WakeAddressRepository } from './wake-address-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { AdhocSessionRepository } from './adhoc-repository.js';
 import type { UploadRepository } from './upload-repository.js';
+import type {
+  ControlGrantRepository,
+  GuessCounterRepository,
+  RelayTicketRepository,
+} from './shared-state-repository.js';
 
 export type {
   DeviceInstallFields,
@@ -66,6 +71,12 @@ export interface Store {
   readonly deviceMaintenance: DeviceMaintenanceRepository;
   /** Where passive agents listen for wake-ups. */
   readonly wakeAddresses: WakeAddressRepository;
+  /** One-time relay tokens, shared by every node. */
+  readonly relayTickets: RelayTicketRepository;
+  /** Open OEM control URLs, shared by every node. */
+  readonly controlGrants: ControlGrantRepository;
+  /** Guess counters of one-time passwords and codes, shared by every node. */
+  readonly guessCounters: GuessCounterRepository;
   /** Every table's rows, for backups (S-8). */
   readonly tableDump: TableDumpRepository;
   /** Closes the database; every later call fails. */
