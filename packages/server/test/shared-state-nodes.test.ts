@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { AppError } from '@tether/protocol';
 import { createAuditLog } from '../src/audit/audit-log.js';
 import { hashPassword } from '../src/auth/password-hash.js';
+import { SignInThrottle } from '../src/auth/sign-in-throttle.js';
 import { systemClock } from '../src/clock.js';
 import { createLogger } from '../src/logging.js';
 import { ControlGrants } from '../src/oem/control-grants.js';
@@ -169,6 +170,21 @@ describe('shared one-time state on two nodes of one PostgreSQL database', () => 
         message:
           /^Too many wrong one-time passwords for this session: wait \d+ s before trying again\.$/,
       });
+  });
+
+  it('sign-in guesses on both nodes count against one throttle', async () => {
+    const throttles = [a, b].map(
+      (node) => new SignInThrottle({ counters: node.store.guessCounters, clock }),
+    );
+    // Three free failures per account and source, then a delay: spread over two nodes, the
+    // fifth attempt waits, as it would on one node.
+    const decisions = [];
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      decisions.push(await throttles[attempt % 2]?.reserve('alice', '192.0.2.44'));
+    assert.deepEqual(
+      decisions.map((decision) => decision?.ok),
+      [true, true, true, true, false],
+    );
   });
 
   it('an upload claimed by a node that stopped is taken over by the other', async () => {

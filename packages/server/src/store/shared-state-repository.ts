@@ -74,9 +74,12 @@ export interface GuessCounterRepository {
   /**
    * Locks the keys' counters (a missing one starts at zero), lets `change` read and change them
    * in place, writes them back and returns what `change` returned: no other node's change can
-   * come between the read and the write. Counters left at zero are deleted.
+   * come between the read and the write. Counters left empty (no failure, nothing pending,
+   * no time set in `blockedUntil`) are deleted.
    */
   update<T>(keys: readonly string[], change: (counters: GuessCounter[]) => T): Promise<T>;
+  /** Deletes every counter whose key starts with `prefix` (an administrator cleared a lock). */
+  forget(prefix: string): Promise<void>;
   /** Deletes counters with nothing pending whose last attempt was before `before`. */
   prune(before: Date): Promise<number>;
 }

@@ -101,6 +101,8 @@ export class GuessBudget {
               at + this.delayAfter(counter.failures),
             );
           }
+          // Nothing left to hold against the key: it starts afresh.
+          if (counter.failures === 0 && counter.pending === 0) counter.blockedUntil = 0;
         });
       });
     };

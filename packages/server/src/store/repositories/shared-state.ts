@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { GuessCountersTable } from '../migrations/shared-state.js';
 import type { Database } from '../schema.js';
 import type {
@@ -167,7 +167,7 @@ export function createGuessCounterRepository(db: Kysely<Database>): GuessCounter
         const counters = keys.map((key) => locked.get(key) ?? emptyCounter());
         const result = change(counters);
         for (const [key, counter] of locked) {
-          if (counter.failures === 0 && counter.pending === 0) {
+          if (isEmpty(counter)) {
             await trx.deleteFrom('guess_counters').where('key', '=', key).execute();
             continue;
           }
@@ -185,6 +185,12 @@ export function createGuessCounterRepository(db: Kysely<Database>): GuessCounter
         }
         return result;
       });
+    },
+    async forget(prefix) {
+      await db
+        .deleteFrom('guess_counters')
+        .where(sql<string>`substr(key, 1, ${prefix.length})`, '=', prefix)
+        .execute();
     },
     async prune(before) {
       const result = await db
@@ -205,6 +211,11 @@ function toCounter(row: Selectable<GuessCountersTable>): GuessCounter {
     blockedUntil: row.blocked_until,
     lastAt: row.last_at,
   };
+}
+
+/** A counter that says nothing: its row is deleted. */
+export function isEmpty(counter: GuessCounter): boolean {
+  return counter.failures === 0 && counter.pending === 0 && counter.blockedUntil === 0;
 }
 
 function emptyCounter(): GuessCounter {
