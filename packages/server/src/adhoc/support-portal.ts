@@ -10,6 +10,7 @@ import type { AgentPackages } from '../agent-packages/agent-package-service.js';
 import type { PackageFile } from '../agent-packages/package-files.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { DeviceRights } from '../rights/device-rights.js';
 import type { AdhocSessionRecord } from '../store/adhoc-repository.js';
@@ -47,13 +48,14 @@ export interface SupportPortal {
 export function createSupportPortal(deps: {
   store: Store;
   clock: Clock;
+  log: Logger;
   audit: AuditLog;
   identity: ServerIdentity;
   rights: DeviceRights;
   agentPackages: AgentPackages;
   publicUrl: () => string;
 }): SupportPortal {
-  const budget = new GuessBudget(deps.clock, GUESS_LIMITS);
+  const budget = new GuessBudget(deps, { ...GUESS_LIMITS, scope: 'adhoc' });
 
   const linkKey = (record: AdhocSessionRecord): string => {
     const signature = deps.identity.sign(
@@ -82,7 +84,7 @@ export function createSupportPortal(deps: {
   /** The session of a code, under the guess limit; audited refusals. */
   const sessionOf = async (code: string, sourceAddress: string): Promise<AdhocSessionRecord> => {
     const key = `source:${sourceAddress}`;
-    const admission = budget.reserve([key], [key]);
+    const admission = await budget.reserve([key], [key]);
     if (!admission.isAllowed) {
       const retryAfterSec = Math.ceil(admission.retryAfterMs / 1000);
       await deps.audit.refused({
@@ -101,8 +103,8 @@ export function createSupportPortal(deps: {
     try {
       record = await deps.store.adhocSessions.findByCodeHash(codeHash(code));
     } finally {
-      if (record) admission.reservation.succeeded();
-      else admission.reservation.failed();
+      if (record) await admission.reservation.succeeded();
+      else await admission.reservation.failed();
     }
     if (!record) {
       await deps.audit.refused({

@@ -220,7 +220,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await unattended.start();
   const recovered = await recoverAfterRestart({ store, clock, log, recordingsDir });
   recovered.forEach(onRecordingFinished);
-  uploads.start();
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
   const pinned = options.pinnedListeners ?? [];
   const listeners = new ListenerBoard(
@@ -262,6 +261,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     (audience) => agentSettings.push(audience),
     log,
   );
+  // Upload claims are this node's leases; in a cluster a start resumes only its own uploads.
+  uploads.start({ id: cluster.nodeId, isClustered: cluster.isClustered });
   // Called only once `context` exists (the sweep's first run is minutes after the start).
   const deleteByMaintenance = (deviceId: string): Promise<void> =>
     deleteDevice(context, deviceId, { by: 'maintenance' });

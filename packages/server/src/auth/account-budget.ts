@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { GuessCounter } from '../store/shared-state-repository.js';
 
 /** The ceiling on failed sign-ins to one account, whatever the sources. */
 export interface AccountBudgetLimits {
@@ -22,65 +22,34 @@ export const ACCOUNT_BUDGET: AccountBudgetLimits = {
   reservedForKnown: 5,
 };
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 /**
- * A token bucket per account (the per-account ceiling of the sign-in throttle). A sign-in takes
- * a token before its password is checked and gives it back when the password was right, so only
- * failures spend the budget.
+ * The per-account ceiling of the sign-in throttle as a token bucket kept in one shared counter
+ * (X-3): `blockedUntil` holds the moment the bucket is full again (0: full now), so taking a
+ * token moves it one refill later and giving one back moves it one refill earlier. A sign-in
+ * takes a token before its password is checked and gives it back when the password was right,
+ * so only failures spend the budget.
  */
-export class AccountBudget {
-  private readonly buckets = new Map<string, Bucket>();
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly limits: AccountBudgetLimits = ACCOUNT_BUDGET,
-  ) {}
-
+export const accountBudget = {
   /** Takes a token: 0 when taken, else how long until one is free for this kind of source. */
-  take(account: string, isKnownSource: boolean): number {
-    const bucket = this.current(account);
-    const floor = isKnownSource ? 0 : this.limits.reservedForKnown;
-    if (bucket.tokens >= floor + 1) {
-      bucket.tokens -= 1;
+  take(
+    counter: GuessCounter,
+    options: { isKnownSource: boolean; now: number; limits: AccountBudgetLimits },
+  ): number {
+    const { now, limits } = options;
+    const fullAt = Math.max(counter.blockedUntil, now);
+    const tokens = limits.burst - (fullAt - now) / limits.refillMs;
+    const floor = options.isKnownSource ? 0 : limits.reservedForKnown;
+    if (tokens >= floor + 1) {
+      counter.blockedUntil = fullAt + limits.refillMs;
+      counter.lastAt = now;
       return 0;
     }
-    return Math.ceil((floor + 1 - bucket.tokens) * this.limits.refillMs);
-  }
+    return Math.ceil((floor + 1 - tokens) * limits.refillMs);
+  },
 
   /** Gives back a token taken for a sign-in that was right (or never checked). */
-  giveBack(account: string): void {
-    const bucket = this.current(account);
-    bucket.tokens = Math.min(this.limits.burst, bucket.tokens + 1);
-    if (bucket.tokens === this.limits.burst) this.buckets.delete(account);
-  }
-
-  /** Refills the account at once (an administrator cleared the lock). */
-  reset(account: string): void {
-    this.buckets.delete(account);
-  }
-
-  private current(account: string): Bucket {
-    const now = this.clock.now().getTime();
-    if (this.buckets.size >= 10_000) this.prune(now);
-    const bucket = this.buckets.get(account) ?? { tokens: this.limits.burst, at: now };
-    bucket.tokens = Math.min(
-      this.limits.burst,
-      bucket.tokens + (now - bucket.at) / this.limits.refillMs,
-    );
-    bucket.at = now;
-    this.buckets.set(account, bucket);
-    return bucket;
-  }
-
-  /** Full buckets hold nothing; attackers naming random accounts must not grow memory. */
-  private prune(now: number): void {
-    for (const [account, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.at) / this.limits.refillMs >= this.limits.burst)
-        this.buckets.delete(account);
-    }
-  }
-}
+  giveBack(counter: GuessCounter, options: { now: number; limits: AccountBudgetLimits }): void {
+    const fullAt = counter.blockedUntil - options.limits.refillMs;
+    counter.blockedUntil = fullAt > options.now ? fullAt : 0;
+  },
+};

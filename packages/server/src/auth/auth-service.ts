@@ -134,7 +134,7 @@ export function createAuthService(deps: {
 }): AuthService {
   const { store, clock, audit } = deps;
   const pending = new PendingSignIns(clock);
-  const throttle = new SignInThrottle(clock);
+  const throttle = new SignInThrottle({ counters: store.guessCounters, clock });
   const hashGate = deps.hashGate ?? new HashGate();
   const liveLogins = new LiveLogins({ authSessions: store.authSessions, clock, log: deps.log });
   const unlocks = watchUnlockRequests({
@@ -231,8 +231,8 @@ export function createAuthService(deps: {
     async login({ username, password, sourceAddress }) {
       await Promise.all([knownSourcesLoaded, unlocks.poll()]);
       const source = sourceKeyOf(sourceAddress);
-      // Reserved before anything is awaited: simultaneous guesses cannot all pass the check.
-      const reservation = throttle.reserve(username, source);
+      // Reserved before the password is checked: simultaneous guesses cannot all pass the check.
+      const reservation = await throttle.reserve(username, source);
       if (!reservation.ok)
         return refuseThrottled(username, sourceAddress, reservation.retryAfterMs);
       let outcome: SignInProgress | Refusal;
@@ -243,7 +243,7 @@ export function createAuthService(deps: {
         });
       } catch (error) {
         // Never checked (busy, database or directory down): not a failed guess.
-        reservation.release();
+        await reservation.release();
         if (error instanceof AppError && error.code === 'RATE_LIMITED')
           return refuse(username, sourceAddress, 'server busy', error);
         throw error;
@@ -251,20 +251,20 @@ export function createAuthService(deps: {
       if ('reason' in outcome) {
         // The right password of a disabled or unmapped account: no guess to count.
         if (outcome.reason === 'account disabled' || outcome.reason === 'not allowed')
-          reservation.release();
+          await reservation.release();
         return refuse(username, sourceAddress, outcome.reason, outcome.error);
       }
       const progress = await withSecondFactor(outcome);
       // Half way (a second factor to come) is neither a failed guess nor a known source yet.
-      if ('step' in progress) reservation.release();
-      else reservation.succeeded();
+      if ('step' in progress) await reservation.release();
+      else await reservation.succeeded();
       return settle(progress, username, sourceAddress);
     },
 
     async continueLogin({ ticket, sourceAddress, ...answer }) {
       const waiting = pending.take(ticket, sourceAddress);
       const { username } = waiting;
-      const reservation = throttle.reserve(username, sourceKeyOf(sourceAddress));
+      const reservation = await throttle.reserve(username, sourceKeyOf(sourceAddress));
       if (!reservation.ok)
         return refuseThrottled(username, sourceAddress, reservation.retryAfterMs);
       let progress: SignInProgress;
@@ -273,12 +273,12 @@ export function createAuthService(deps: {
       } catch (error) {
         if (error instanceof AppError && error.code === 'AUTH_FAILED')
           return refuse(username, sourceAddress, 'wrong code', error);
-        reservation.release();
+        await reservation.release();
         throw error;
       }
       pending.end(ticket);
-      if ('step' in progress) reservation.release();
-      else reservation.succeeded();
+      if ('step' in progress) await reservation.release();
+      else await reservation.succeeded();
       return settle(progress, username, sourceAddress);
     },
 
@@ -335,7 +335,7 @@ export function createAuthService(deps: {
 
     async checkPassword({ user, password, sourceAddress }) {
       const source = sourceKeyOf(sourceAddress);
-      const reservation = throttle.reserve(user.username, source);
+      const reservation = await throttle.reserve(user.username, source);
       if (!reservation.ok) {
         const retryAfterSec = Math.ceil(reservation.retryAfterMs / 1000);
         const message = `Too many wrong passwords. Try again in ${retryAfterSec} s.`;
@@ -345,10 +345,10 @@ export function createAuthService(deps: {
       try {
         valid = await verify(user, password, { source, isKnownSource: reservation.isKnownSource });
       } catch (error) {
-        reservation.release();
+        await reservation.release();
         throw error;
       }
-      if (valid) reservation.succeeded();
+      if (valid) await reservation.succeeded();
       return valid;
     },
 

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js';
-import { AccountBudget, type AccountBudgetLimits } from './account-budget.js';
-import { LoginLimiter, SIGN_IN_LIMITS, type GuessLimits } from './login-limiter.js';
+import type { GuessCounterRepository } from '../store/shared-state-repository.js';
+import { ACCOUNT_BUDGET, accountBudget, type AccountBudgetLimits } from './account-budget.js';
+import { failureCount } from './failure-count.js';
+import { SIGN_IN_LIMITS, type GuessLimits } from './login-limiter.js';
 
 /** One source may fail on any accounts ten times before it is slowed (1 s doubling to 15 min). */
 const SOURCE_LIMITS: GuessLimits = {
@@ -18,72 +20,87 @@ export interface SignInReservation {
   /** The source signed in to this account before: it is served first and never locked out. */
   isKnownSource: boolean;
   /** The password was right: the attempt is given back and the source remembered. */
-  succeeded(): void;
+  succeeded(): Promise<void>;
   /** The password was never checked (the server was too busy): the attempt is given back. */
-  release(): void;
+  release(): Promise<void>;
 }
 
 export type SignInDecision = SignInReservation | { ok: false; retryAfterMs: number };
+
+/** Where the throttle's counters live, per key kind. */
+const PAIR = 'sign-in:pair:';
+const SOURCE = 'sign-in:source:';
+const ACCOUNT = 'sign-in:account:';
 
 /**
  * The guess limits of console sign-in (issue 10):
  * - per (account, source): three free failures, then 1 s doubling up to 15 minutes;
  * - per source, over all accounts: ten free failures, then the same growth;
- * - per account, over all sources: a budget of 100 failures an hour (`AccountBudget`), the last
+ * - per account, over all sources: a budget of 100 failures an hour (`accountBudget`), the last
  *   of which only sources that signed in to the account before may spend.
- * A sign-in reserves its attempt in all three before the password is checked, in one
- * synchronous step, so a burst of simultaneous guesses cannot all pass the check; a right
- * password gives the attempt back. Sources that signed in before skip the per-source check (an
- * attacker behind the same address cannot lock its owner out of every account) but still count.
- * State is in memory: a restart forgets failures, and `rememberSuccess` re-learns known sources.
+ * A sign-in reserves its attempt in all three before the password is checked, in one locked
+ * change of the shared counters, so a burst of simultaneous guesses cannot all pass the check,
+ * not even spread over the nodes of a cluster (X-3); a right password gives the attempt back.
+ * Sources that signed in before skip the per-source check (an attacker behind the same address
+ * cannot lock its owner out of every account) but still count. Known sources are remembered
+ * per node (`rememberSuccess` re-learns them from the audit log at start).
  * A source is whatever the caller counts by (`sourceKeyOf`: an IPv4 address or an IPv6 /64).
  */
 export class SignInThrottle {
-  private readonly pairs: LoginLimiter;
-  private readonly sources: LoginLimiter;
-  private readonly budget: AccountBudget;
+  private readonly limits: { pair: GuessLimits; source: GuessLimits; account: AccountBudgetLimits };
   private readonly known = new Map<string, Map<string, number>>();
 
   constructor(
-    private readonly clock: Clock,
+    private readonly deps: { counters: GuessCounterRepository; clock: Clock },
     limits: { pair?: GuessLimits; source?: GuessLimits; account?: AccountBudgetLimits } = {},
   ) {
-    this.pairs = new LoginLimiter(clock, limits.pair ?? SIGN_IN_LIMITS);
-    this.sources = new LoginLimiter(clock, limits.source ?? SOURCE_LIMITS);
-    this.budget = new AccountBudget(clock, limits.account);
+    this.limits = {
+      pair: limits.pair ?? SIGN_IN_LIMITS,
+      source: limits.source ?? SOURCE_LIMITS,
+      account: limits.account ?? ACCOUNT_BUDGET,
+    };
   }
 
   /** Reserves one attempt of `source` at `username` (case-insensitive), or says how long to wait. */
-  reserve(username: string, source: string): SignInDecision {
+  async reserve(username: string, source: string): Promise<SignInDecision> {
     const account = username.toLowerCase();
-    const pairKey = `${account}\n${source}`;
+    const keys = [`${PAIR}${account}\n${source}`, `${SOURCE}${source}`, `${ACCOUNT}${account}`];
     const isKnownSource = this.isKnown(account, source);
-    const wait = Math.max(
-      this.pairs.retryAfterMs([pairKey]),
-      isKnownSource ? 0 : this.sources.retryAfterMs([source]),
-    );
+    const { limits } = this;
+    const wait = await this.deps.counters.update(keys, ([pair, from, budget]) => {
+      if (!pair || !from || !budget) return 0;
+      const now = this.deps.clock.now().getTime();
+      const delay = Math.max(
+        failureCount.retryAfterMs(pair, now),
+        isKnownSource ? 0 : failureCount.retryAfterMs(from, now),
+      );
+      if (delay > 0) return delay;
+      const budgetWait = accountBudget.take(budget, { isKnownSource, now, limits: limits.account });
+      if (budgetWait > 0) return budgetWait;
+      failureCount.recordFailure(pair, { now, limits: limits.pair });
+      failureCount.recordFailure(from, { now, limits: limits.source });
+      return 0;
+    });
     if (wait > 0) return { ok: false, retryAfterMs: wait };
-    const budgetWait = this.budget.take(account, isKnownSource);
-    if (budgetWait > 0) return { ok: false, retryAfterMs: budgetWait };
-    this.pairs.recordFailure([pairKey]);
-    this.sources.recordFailure([source]);
     let isSettled = false;
-    const settle = (onSettle: () => void): void => {
+    const settle = async (isRight: boolean): Promise<void> => {
       if (isSettled) return;
       isSettled = true;
-      this.budget.giveBack(account);
-      this.sources.refund(source);
-      onSettle();
+      await this.deps.counters.update(keys, ([pair, from, budget]) => {
+        if (!pair || !from || !budget) return;
+        const now = this.deps.clock.now().getTime();
+        accountBudget.giveBack(budget, { now, limits: limits.account });
+        failureCount.refund(from, limits.source);
+        if (isRight) failureCount.clear(pair);
+        else failureCount.refund(pair, limits.pair);
+      });
+      if (isRight) this.rememberSuccess(account, source, this.deps.clock.now());
     };
     return {
       ok: true,
       isKnownSource,
-      succeeded: () =>
-        settle(() => {
-          this.pairs.recordSuccess(pairKey);
-          this.rememberSuccess(account, source, this.clock.now());
-        }),
-      release: () => settle(() => this.pairs.refund(pairKey)),
+      succeeded: () => settle(true),
+      release: () => settle(false),
     };
   }
 
@@ -102,14 +119,16 @@ export class SignInThrottle {
   }
 
   /** Clears the account's ceiling and its per-source delays (`tether admin unlock`). */
-  unlock(username: string): void {
+  async unlock(username: string): Promise<void> {
     const account = username.toLowerCase();
-    this.budget.reset(account);
-    this.pairs.forget(`${account}\n`);
+    await this.deps.counters.forget(`${ACCOUNT}${account}`);
+    await this.deps.counters.forget(`${PAIR}${account}\n`);
   }
 
   private isKnown(account: string, source: string): boolean {
     const at = this.known.get(account)?.get(source);
-    return at !== undefined && this.clock.now().getTime() - at < KNOWN_SOURCE_DAYS * 24 * 3_600_000;
+    return (
+      at !== undefined && this.deps.clock.now().getTime() - at < KNOWN_SOURCE_DAYS * 24 * 3_600_000
+    );
   }
 }

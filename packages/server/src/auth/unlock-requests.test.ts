@@ -23,7 +23,11 @@ after(async () => {
 test('a running server applies each unlock the CLI writes once, polling at most once a second', async () => {
   const clock = new TestClock(Date.parse('2026-01-01T00:00:00Z'));
   const unlocked: string[] = [];
-  const watcher = watchUnlockRequests({ store, clock, onUnlock: (name) => unlocked.push(name) });
+  const watcher = watchUnlockRequests({
+    store,
+    clock,
+    onUnlock: (name) => void unlocked.push(name),
+  });
   await watcher.poll();
   assert.deepEqual(unlocked, []);
 

@@ -34,7 +34,7 @@ export async function requestUnlock(store: Store, username: string, at: Date): P
 export function watchUnlockRequests(deps: {
   store: Store;
   clock: Clock;
-  onUnlock(username: string): void;
+  onUnlock(username: string): Promise<void> | void;
 }): { poll(): Promise<void> } {
   let seen: Record<string, string> = {};
   let lastPollAt = -Infinity;
@@ -42,7 +42,7 @@ export function watchUnlockRequests(deps: {
   const readAndApply = async (): Promise<void> => {
     const requests = await read(deps.store);
     for (const [account, at] of Object.entries(requests)) {
-      if (seen[account] !== at) deps.onUnlock(account);
+      if (seen[account] !== at) await deps.onUnlock(account);
     }
     seen = requests;
   };

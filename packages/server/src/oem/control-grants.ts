@@ -1,5 +1,8 @@
-import type { DeviceKeyPermission } from '@tether/protocol';
+import { DeviceKeyPermission } from '@tether/protocol';
 import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import type { ControlGrantRef } from '../store/shared-state-repository.js';
+import type { Store } from '../store/store.js';
 
 /** A control request this server answered: what its one-time URL may open, and for whom. */
 export interface ControlGrant {
@@ -13,49 +16,41 @@ export interface ControlGrant {
   expiresAt: number;
 }
 
-/** Most grants kept at once; the oldest go first (a flood of requests cannot grow memory). */
-const MAX_GRANTS = 10_000;
+/** Expired grants are deleted at most this often per node. */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
- * The open control grants of this node, each usable once. Taking a grant removes it whatever
- * follows, like the device consumes its secret on the first attempt. A server restart drops
- * them: URLs issued before it must be requested again.
+ * The open control grants, each usable once, in the store so that a URL opened on two nodes at
+ * the same moment is taken by exactly one (X-3). Taking a grant removes it whatever follows
+ * (one DELETE … RETURNING), like the device consumes its secret on the first attempt.
  *
  * @example
- * const grant = grants.take({ deviceId, deviceKeyId, targetNonce });
+ * const grant = await grants.take({ deviceId, deviceKeyId, targetNonce });
  */
 export class ControlGrants {
-  private readonly grants = new Map<string, ControlGrant>();
-  /** Live sessions opened through a device key, to end them when the key is unregistered. */
+  /** Live sessions this node opened through a device key, to end them when the key goes. */
   private readonly sessionsByKey = new Map<string, Set<string>>();
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly deps: { store: Store; clock: Clock; log: Logger }) {}
 
-  add(grant: ControlGrant): void {
+  async add(grant: ControlGrant): Promise<void> {
     this.prune();
-    if (this.grants.size >= MAX_GRANTS) {
-      const oldest = this.grants.keys().next().value;
-      if (oldest !== undefined) this.grants.delete(oldest);
-    }
-    this.grants.set(grantKey(grant), grant);
+    await this.deps.store.controlGrants.add({ ...grant, expiresAt: new Date(grant.expiresAt) });
   }
 
   /** Removes and returns the grant if it exists and has not expired. */
-  take(
-    ref: Pick<ControlGrant, 'deviceId' | 'deviceKeyId' | 'targetNonce'>,
-  ): ControlGrant | undefined {
-    const key = grantKey(ref);
-    const grant = this.grants.get(key);
-    this.grants.delete(key);
-    if (!grant || grant.expiresAt <= this.clock.now().getTime()) return undefined;
-    return grant;
+  async take(ref: ControlGrantRef): Promise<ControlGrant | undefined> {
+    const grant = await this.deps.store.controlGrants.take(ref);
+    if (!grant || grant.expiresAt.getTime() <= this.deps.clock.now().getTime()) return undefined;
+    const controlType = DeviceKeyPermission.safeParse(grant.controlType);
+    if (!controlType.success) return undefined;
+    return { ...grant, controlType: controlType.data, expiresAt: grant.expiresAt.getTime() };
   }
 
   /** Drops every open grant of a key (the key was unregistered). */
-  dropKey(deviceId: string, deviceKeyId: string): void {
-    for (const [key, grant] of this.grants) {
-      if (grant.deviceId === deviceId && grant.deviceKeyId === deviceKeyId) this.grants.delete(key);
-    }
+  async dropKey(deviceId: string, deviceKeyId: string): Promise<void> {
+    await this.deps.store.controlGrants.dropKey(deviceId, deviceKeyId);
   }
 
   addSession(deviceId: string, deviceKeyId: string, sessionId: string): void {
@@ -73,12 +68,13 @@ export class ControlGrants {
     return sessions;
   }
 
+  /** Deletes expired grants, at most once a minute, in the background. */
   private prune(): void {
-    const now = this.clock.now().getTime();
-    for (const [key, grant] of this.grants) if (grant.expiresAt <= now) this.grants.delete(key);
+    const now = this.deps.clock.now();
+    if (now.getTime() - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now.getTime();
+    this.deps.store.controlGrants
+      .prune(now)
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'cannot prune control grants'));
   }
-}
-
-function grantKey(ref: Pick<ControlGrant, 'deviceId' | 'deviceKeyId' | 'targetNonce'>): string {
-  return `${ref.deviceId}\n${ref.deviceKeyId}\n${ref.targetNonce}`;
 }

@@ -65,7 +65,7 @@ export async function requestControl(
     }),
   );
   await recheckToken(context, caller, operation);
-  context.grants.add({
+  await context.grants.add({
     tenantId: caller.tenant.id,
     deviceId: device.id,
     deviceKeyId: request.device_key_id,
@@ -133,7 +133,11 @@ export async function redeemControl(
     );
   const deviceId = await context.store.oem.findDeviceIdByRemoteControlId(query.device);
   if (deviceId === undefined) return deny('unknown remote-control ID');
-  const grant = context.grants.take({ deviceId, deviceKeyId: query.key, targetNonce: query.nonce });
+  const grant = await context.grants.take({
+    deviceId,
+    deviceKeyId: query.key,
+    targetNonce: query.nonce,
+  });
   if (grant?.tenantId !== query.tenant)
     return deny('no open control request for this nonce', deviceId);
   const [token, tenant, key, device] = await Promise.all([

@@ -81,10 +81,10 @@ export function createOemService(deps: OemDeps): OemService {
   const context: OemContext & { grants: ControlGrants } = {
     ...deps,
     requests,
-    grants: new ControlGrants(deps.clock),
+    grants: new ControlGrants(deps),
   };
   const onKeyDeleted = async (deviceId: string, deviceKeyId: string): Promise<void> => {
-    context.grants.dropKey(deviceId, deviceKeyId);
+    await context.grants.dropKey(deviceId, deviceKeyId);
     await Promise.all(
       context.grants
         .takeSessions(deviceId, deviceKeyId)

@@ -14,6 +14,7 @@ import { QueuedPeer } from '../relay/queued-peer.js';
 import type { RelayPeer } from '../relay/relay-peer.js';
 import type { UserRecord } from '../store/store.js';
 import type { RelayRole, RelayTickets } from './relay-tickets.js';
+import type { Logger } from '../logging.js';
 import { checkGuestLogin, type GuestGrant } from './session-guests.js';
 
 /** One guest's own stream of a running desktop or files session. */
@@ -48,18 +49,20 @@ export interface StreamParent {
 export class GuestStreams {
   private readonly streams = new Map<string, Stream>();
 
-  constructor(private readonly deps: { tickets: RelayTickets; clock: Clock; ttlMs: number }) {}
+  constructor(
+    private readonly deps: { tickets: RelayTickets; clock: Clock; log: Logger; ttlMs: number },
+  ) {}
 
   has(streamId: string): boolean {
     return this.streams.has(streamId);
   }
 
   /** Offers the guest's stream to the agent; returns the ticket the guest joins with. */
-  open(
+  async open(
     parent: StreamParent,
     grant: GuestGrant,
     link: AgentLink,
-  ): { path: string; token: string; expiresAt: Date } {
+  ): Promise<{ path: string; token: string; expiresAt: Date }> {
     if (!link.capabilities.includes('participants'))
       throw new AppError(
         'UNSUPPORTED_VERSION',
@@ -67,8 +70,8 @@ export class GuestStreams {
       );
     const id = randomUUID();
     const { tickets } = this.deps;
-    const agentTicket = tickets.issue(id, 'agent');
-    const guestTicket = tickets.issue(id, 'guest', grant.id);
+    const agentTicket = await tickets.issue(id, 'agent');
+    const guestTicket = await tickets.issue(id, 'guest', grant.id);
     const cancelTimer = this.deps.clock.setTimer(
       () => this.close(id, 'The guest did not join in time.', wsCloseCode.UNAVAILABLE),
       this.deps.ttlMs,
@@ -154,7 +157,11 @@ export class GuestStreams {
     stream.isOver = true;
     this.streams.delete(stream.id);
     stream.cancelTimer();
-    this.deps.tickets.revokeSession(stream.id);
+    this.deps.tickets
+      .revokeSession(stream.id)
+      .catch((error: unknown) =>
+        this.deps.log.warn({ err: error, streamId: stream.id }, 'cannot revoke relay tokens'),
+      );
     if (stream.console) stream.grant.onLeft(reason);
   }
 }

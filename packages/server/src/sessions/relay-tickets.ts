@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '@tether/protocol';
 import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import type { Store } from '../store/store.js';
 
 /** Which end of a session a relay token admits; `guest`: someone invited into it (A-9). */
 export type RelayRole = 'console' | 'agent' | 'guest';
@@ -11,87 +13,91 @@ export interface RedeemedTicket {
   guestId?: string;
 }
 
-interface Ticket {
-  sessionId: string;
-  role: RelayRole;
-  guestId?: string;
-  expiresAt: number;
-  used: boolean;
-  /** Its session ended (refused by the device, ended by someone) before it was used. */
-  isSessionEnded: boolean;
-}
-
 const hash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** Expired tokens are kept this long, so a late second use still gets its exact reason. */
+const KEEP_AFTER_EXPIRY_MS = 10 * 60_000;
+/** Pruning runs at most this often per node. */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * One-time relay tokens (DESIGN.md, Sessions step 1): each admits one end of one session,
- * once, within the TTL. Only hashes are kept. Used and expired tokens are remembered until a
- * while after expiry so a second use gets an exact reason.
+ * once, within the TTL. Only hashes are kept, in the store, so the token is consumed once
+ * whichever node its end lands on (X-3): one conditional UPDATE marks it used. Used and
+ * expired tokens are remembered until a while after expiry so a second use gets an exact reason.
  */
 export class RelayTickets {
-  private readonly tickets = new Map<string, Ticket>();
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly clock: Clock,
+    private readonly deps: { store: Store; clock: Clock; log: Logger },
     private readonly ttlMs: number,
   ) {}
 
-  issue(sessionId: string, role: RelayRole, guestId?: string): { token: string; expiresAt: Date } {
+  async issue(
+    sessionId: string,
+    role: RelayRole,
+    guestId?: string,
+  ): Promise<{ token: string; expiresAt: Date }> {
     this.prune();
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = this.clock.now().getTime() + this.ttlMs;
-    this.tickets.set(hash(token), {
+    const expiresAt = new Date(this.deps.clock.now().getTime() + this.ttlMs);
+    await this.deps.store.relayTickets.issue({
+      tokenHash: hash(token),
       sessionId,
       role,
-      ...(guestId === undefined ? {} : { guestId }),
+      guestId: guestId ?? null,
       expiresAt,
-      used: false,
-      isSessionEnded: false,
     });
-    return { token, expiresAt: new Date(expiresAt) };
+    return { token, expiresAt };
   }
 
   /** Consumes a token for a session; throws the precise refusal otherwise. */
-  redeem(sessionId: string, token: string): RelayRole {
-    return this.redeemTicket(sessionId, token).role;
+  async redeem(sessionId: string, token: string): Promise<RelayRole> {
+    return (await this.redeemTicket(sessionId, token)).role;
   }
 
   /** The guest a token was issued for, without using it (undefined: not a guest's token). */
-  guestOf(sessionId: string, token: string): string | undefined {
-    const ticket = this.tickets.get(hash(token));
-    return ticket?.sessionId === sessionId ? ticket.guestId : undefined;
+  async guestOf(sessionId: string, token: string): Promise<string | undefined> {
+    const ticket = await this.deps.store.relayTickets.find(hash(token));
+    return ticket?.sessionId === sessionId ? (ticket.guestId ?? undefined) : undefined;
   }
 
   /** {@link redeem}, with the guest a guest's token admits. */
-  redeemTicket(sessionId: string, token: string): RedeemedTicket {
-    const ticket = this.tickets.get(hash(token));
+  async redeemTicket(sessionId: string, token: string): Promise<RedeemedTicket> {
+    const tokenHash = hash(token);
+    const at = this.deps.clock.now();
+    const used = await this.deps.store.relayTickets.consume(tokenHash, { sessionId, at });
+    if (used)
+      return used.guestId === null
+        ? { role: used.role }
+        : { role: used.role, guestId: used.guestId };
+    // Not consumed: read the token to say exactly why (another node may have just used it).
+    const ticket = await this.deps.store.relayTickets.find(tokenHash);
     if (!ticket || ticket.sessionId !== sessionId) {
       throw new AppError('TOKEN_INVALID', 'This relay token is not valid for this session.');
     }
     // An end that arrives after its session ended (a device that refused at once) is told so,
     // and the console then shows the reason the session recorded.
-    if (ticket.isSessionEnded && !ticket.used)
+    if (ticket.isSessionEnded && !ticket.isUsed)
       throw new AppError('SESSION_ENDED', 'This session has already ended.');
-    if (ticket.used)
+    if (ticket.isUsed)
       throw new AppError('TOKEN_INVALID', 'This relay token was already used; open a new session.');
-    if (this.clock.now().getTime() >= ticket.expiresAt) {
-      throw new AppError('TOKEN_EXPIRED', 'This relay token has expired; open a new session.');
-    }
-    ticket.used = true;
-    return ticket.guestId === undefined
-      ? { role: ticket.role }
-      : { role: ticket.role, guestId: ticket.guestId };
+    throw new AppError('TOKEN_EXPIRED', 'This relay token has expired; open a new session.');
   }
 
-  /** Forgets every token of a session (it ended). */
-  revokeSession(sessionId: string): void {
-    for (const ticket of this.tickets.values())
-      if (ticket.sessionId === sessionId) ticket.isSessionEnded = true;
+  /** Every unused token of a session now says its session ended. */
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.deps.store.relayTickets.endSession(sessionId);
   }
 
+  /** Deletes long-expired tokens, at most once a minute, in the background. */
   private prune(): void {
-    const horizon = this.clock.now().getTime() - 10 * 60_000;
-    for (const [key, ticket] of this.tickets)
-      if (ticket.expiresAt < horizon) this.tickets.delete(key);
+    const now = this.deps.clock.now().getTime();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    this.deps.store.relayTickets
+      .prune(new Date(now - KEEP_AFTER_EXPIRY_MS))
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'cannot prune relay tokens'));
   }
 }

@@ -239,7 +239,7 @@ export class SessionInvitations {
     const running = this.deps.sessions.running(view.sessionId);
     if (!running) throw new AppError('SESSION_ENDED', 'This session has ended.');
     const right = sessionRight(view.kind, !view.control);
-    const ticket = this.deps.sessions.admitGuest(view.sessionId, {
+    const ticket = await this.deps.sessions.admitGuest(view.sessionId, {
       id: view.id,
       ...(view.invitee.type === 'user' ? { userId: view.invitee.userId } : {}),
       right,

@@ -58,10 +58,11 @@ export class SessionService {
   private readonly control: SessionControl;
 
   constructor(private readonly deps: SessionServiceDeps) {
-    this.tickets = new RelayTickets(deps.clock, deps.relayTokenTtlSec * 1000);
+    this.tickets = new RelayTickets(deps, deps.relayTokenTtlSec * 1000);
     this.streams = new GuestStreams({
       tickets: this.tickets,
       clock: deps.clock,
+      log: deps.log,
       ttlMs: deps.relayTokenTtlSec * 1000,
     });
     this.tasks = deps.tasks ?? createBackgroundTasks(deps);
@@ -95,8 +96,8 @@ export class SessionService {
     const input = { user, request, sourceAddress, accessId: options.accessId };
     const admitted = await admitNewSession(this.deps, input);
     const { record, admission } = admitted;
-    const consoleTicket = this.tickets.issue(record.id, 'console');
-    const agentTicket = this.tickets.issue(record.id, 'agent');
+    const consoleTicket = await this.tickets.issue(record.id, 'console');
+    const agentTicket = await this.tickets.issue(record.id, 'agent');
     const cancelTimer = this.deps.clock.setTimer(
       () => this.expirePending(record.id),
       this.deps.relayTokenTtlSec * 1000,
@@ -128,15 +129,15 @@ export class SessionService {
    * One end joins the relay. The token decides which end; the console end must also be the
    * technician who asked for the session. Throws the refusal (the transport closes with it).
    */
-  join(input: {
+  async join(input: {
     sessionId: string;
     token: string;
     peer: RelayPeer;
     user?: UserRecord;
     /** What the user's role allows now (it may have changed since the session was opened). */
     permissions?: readonly Permission[];
-  }): RelayRole {
-    const ticket = this.tickets.redeemTicket(input.sessionId, input.token);
+  }): Promise<RelayRole> {
+    const ticket = await this.tickets.redeemTicket(input.sessionId, input.token);
     const { role, guestId } = ticket;
     if (this.streams.has(input.sessionId)) {
       this.streams.join(input.sessionId, ticket, input);
@@ -180,16 +181,16 @@ export class SessionService {
    * the device's group (a grant revoked since the session was requested counts). Undefined for
    * sessions this node does not relay and for those authorised by their ticket alone.
    */
-  consoleRightOf(
+  async consoleRightOf(
     sessionId: string,
     token?: string,
-  ): { deviceId: string; right: DeviceRight; isGuest: boolean } | undefined {
+  ): Promise<{ deviceId: string; right: DeviceRight; isGuest: boolean } | undefined> {
     const live = this.live.get(sessionId);
     if (!live) {
       const stream = this.streams.rightOf(sessionId);
       return stream && { ...stream, isGuest: true };
     }
-    const guestId = token === undefined ? undefined : this.tickets.guestOf(sessionId, token);
+    const guestId = token === undefined ? undefined : await this.tickets.guestOf(sessionId, token);
     if (guestId !== undefined) {
       const grant = live.guests.get(guestId);
       // An external guest has no login: their one-time ticket is their authority.
@@ -211,10 +212,10 @@ export class SessionService {
    * Admits a guest into a running session: the relay ticket their end joins with (once,
    * within the relay TTL). Throws SESSION_ENDED when the session is not running.
    */
-  admitGuest(
+  async admitGuest(
     sessionId: string,
     grant: GuestGrant,
-  ): { path: string; token: string; expiresAt: Date } {
+  ): Promise<{ path: string; token: string; expiresAt: Date }> {
     const live = this.live.get(sessionId);
     if (!live?.shared || live.ending)
       throw new AppError('SESSION_ENDED', 'This session has ended; there is nothing to join.');
@@ -226,7 +227,10 @@ export class SessionService {
       return this.streams.open(parent, grant, link);
     }
     live.guests.set(grant.id, grant);
-    return { path: relayPath(sessionId), ...this.tickets.issue(sessionId, 'guest', grant.id) };
+    return {
+      path: relayPath(sessionId),
+      ...(await this.tickets.issue(sessionId, 'guest', grant.id)),
+    };
   }
 
   /** Closes a guest's end (their invitation was withdrawn); the session goes on. */
@@ -340,10 +344,16 @@ export class SessionService {
     live.onFinished?.();
     live.windowWatch?.stop();
     live.lifetimeWatch?.stop();
-    this.tickets.revokeSession(record.id);
+    // Started at once, awaited below: the rest of the end stays synchronous as before.
+    const revoking = this.tickets
+      .revokeSession(record.id)
+      .catch((error: unknown) =>
+        this.deps.log.warn({ err: error, sessionId: record.id }, 'cannot revoke relay tokens'),
+      );
     live.guests.clear();
     this.streams.closeOf(record.id, reason);
     for (const listener of this.endListeners) listener(record.id);
+    await revoking;
     const now = this.deps.clock.now();
     try {
       await this.deps.store.sessions.end(record.id, now, reason);

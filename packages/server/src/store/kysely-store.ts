@@ -22,6 +22,11 @@ import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
 import { createAdhocSessionRepository } from './repositories/adhoc-sessions.js';
 import { createUploadRepository } from './repositories/uploads.js';
+import {
+  createControlGrantRepository,
+  createGuessCounterRepository,
+  createRelayTicketRepository,
+} from './repositories/shared-state.js';
 import { createUserRepository } from './repositories/users.js';
 import { createRoleRepository } from './repositories/roles.js';
 import type { Database } from './schema.js';
@@ -65,6 +70,9 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     deviceMaintenance: createDeviceMaintenanceRepository(db),
     wakeAddresses: createWakeAddressRepository(db),
     deviceNodes: createDeviceNodeRepository(db),
+    relayTickets: createRelayTicketRepository(db),
+    controlGrants: createControlGrantRepository(db),
+    guessCounters: createGuessCounterRepository(db),
     tableDump: createTableDumpRepository(db, engine),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().

@@ -18,6 +18,7 @@ import { createDeviceWakeAddresses } from './migrations/wake.js';
 import { addDeviceListColumns } from './migrations/device-list.js';
 import { createAdhocSessions } from './migrations/adhoc-sessions.js';
 import { createClusterSchema } from './migrations/cluster.js';
+import { createSharedState } from './migrations/shared-state.js';
 import type { Database } from './schema.js';
 
 /**
@@ -50,6 +51,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0014_devlist': { up: (db) => addDeviceListColumns(db, engine) },
     '0014_adhoc': { up: (db) => createAdhocSessions(db) },
     '0015_cluster': { up: (db) => createClusterSchema(db) },
+    '0015_shared_state': { up: (db) => createSharedState(db) },
   };
 }
 

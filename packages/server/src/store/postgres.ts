@@ -54,10 +54,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // A connection that cannot be had means the database is out of reach (stopped, restarting,
   // network down): marked here so the transports answer 503 instead of 500. The pool opens new
   // connections by itself once it is back.
-  const connect = (): Promise<PoolClient> =>
-    pool.connect().catch((error: unknown) => {
+  // A connection cut while checked out (the database stopped mid-query) emits 'error' on its
+  // client, which the pool listens to only while the client is idle: unheard, it would end the
+  // process. The query in flight fails by itself; the listener only keeps the process alive.
+  const guarded = new WeakSet<PoolClient>();
+  const connect = async (): Promise<PoolClient> => {
+    const client = await pool.connect().catch((error: unknown) => {
       throw new DatabaseUnavailableError(error);
     });
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', options.onIdleError ?? ignoreIdleError);
+    }
+    return client;
+  };
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: { connect, end: () => pool.end() } }),
   });

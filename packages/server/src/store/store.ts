@@ -23,6 +23,11 @@ import type { DeviceNodeRepository } from './device-node-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { AdhocSessionRepository } from './adhoc-repository.js';
 import type { UploadRepository } from './upload-repository.js';
+import type {
+  ControlGrantRepository,
+  GuessCounterRepository,
+  RelayTicketRepository,
+} from './shared-state-repository.js';
 
 export type {
   DeviceInstallFields,
@@ -69,6 +74,12 @@ export interface Store {
   readonly wakeAddresses: WakeAddressRepository;
   /** Which node holds each connected agent (cluster mode, X-3). */
   readonly deviceNodes: DeviceNodeRepository;
+  /** One-time relay tokens, shared by every node. */
+  readonly relayTickets: RelayTicketRepository;
+  /** Open OEM control URLs, shared by every node. */
+  readonly controlGrants: ControlGrantRepository;
+  /** Guess counters of one-time passwords and codes, shared by every node. */
+  readonly guessCounters: GuessCounterRepository;
   /** Every table's rows, for backups (S-8). */
   readonly tableDump: TableDumpRepository;
   /** Closes the database; every later call fails. */

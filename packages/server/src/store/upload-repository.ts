@@ -25,6 +25,12 @@ export interface UploadRecord {
   notice: string | null;
 }
 
+/** Which node holds an upload, and until when unless it renews the claim. */
+export interface UploadLease {
+  by: string;
+  until: Date;
+}
+
 /** Persistence of the upload queue; every state change is one conditional UPDATE. */
 export interface UploadRepository {
   /** Queues a recording as `pending`, due at `at`. Returns false when it was already queued. */
@@ -40,31 +46,48 @@ export interface UploadRepository {
   findMany(recordingIds: string[]): Promise<UploadRecord[]>;
   /** Newest first. */
   list(options: { limit: number; states?: UploadState[] }): Promise<UploadRecord[]>;
-  /** `pending`/`failed` rows due at `now` whose recording is finished, oldest due first. */
+  /**
+   * `pending`/`failed` rows due at `now` whose recording is finished, oldest due first, and
+   * `uploading` rows whose claim's lease ran out (their node died: another takes them over).
+   */
   listDue(now: Date, limit: number): Promise<UploadRecord[]>;
-  /** The earliest `nextAttemptAt` of `pending`/`failed` rows whose recording is finished. */
+  /**
+   * The earliest `nextAttemptAt` of `pending`/`failed` rows whose recording is finished, or
+   * lease end of an `uploading` row.
+   */
   nextDueAt(): Promise<Date | undefined>;
   /**
-   * `pending`/`failed`, due and recording finished → `uploading`, one more attempt. Returns
-   * false when the row was not in such a state (another worker took it, it is done, or its
-   * recording is still being made).
+   * `pending`/`failed`, due and recording finished (or `uploading` with its lease run out) →
+   * `uploading`, one more attempt, held by `lease.by` until `lease.until` (no lease: held until
+   * the next start). Returns false when the row was not in such a state (another node took it,
+   * it is done, or its recording is still being made).
    */
-  claim(recordingId: string, input: { at: Date }): Promise<boolean>;
-  /** `uploading` → `done`. */
+  claim(recordingId: string, input: { at: Date; lease?: UploadLease }): Promise<boolean>;
+  /** Extends the claim's lease; false when `lease.by` no longer holds the upload. */
+  renew(recordingId: string, lease: UploadLease): Promise<boolean>;
+  /** `uploading` → `done` (when `by` is given: only while `by` holds the claim). */
   complete(
     recordingId: string,
     input: {
       at: Date;
+      by?: string;
       remotePath: string;
       sha256: string;
       verification: UploadVerification;
       notice: string | null;
     },
   ): Promise<void>;
-  /** `uploading` → `failed`, retried at `nextAttemptAt`. */
-  fail(recordingId: string, input: { at: Date; error: string; nextAttemptAt: Date }): Promise<void>;
-  /** After a crash: `uploading` rows become `pending`, due at `at`. Returns how many. */
-  resetInterrupted(at: Date): Promise<number>;
+  /** `uploading` → `failed`, retried at `nextAttemptAt` (with `by`: only while it holds it). */
+  fail(
+    recordingId: string,
+    input: { at: Date; by?: string; error: string; nextAttemptAt: Date },
+  ): Promise<void>;
+  /**
+   * After a crash: `uploading` rows become `pending`, due at `at`. Returns how many. With
+   * `onlyOf`, only the rows that node held, rows held by no node, and rows whose lease ran out
+   * (another node's live upload is left alone).
+   */
+  resetInterrupted(at: Date, options?: { onlyOf?: string }): Promise<number>;
   /** `pending`/`failed` → due at `at` (retry now). Returns false when there is no such row. */
   retryNow(recordingId: string, at: Date): Promise<boolean>;
 }

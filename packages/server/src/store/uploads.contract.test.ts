@@ -160,6 +160,69 @@ function defineUploadContract(engine: string, newDatabase: () => Promise<string>
       );
       assert.equal((await store.uploads.findMany([first.recordingId, randomUUID()])).length, 1);
     });
+
+    it('a claim is a lease: renewed by its node, taken over by another once it ran out', async () => {
+      const queued = await addRecording(store);
+      await store.uploads.enqueue({ ...queued, ...QUEUED, at: T0 });
+      const id = queued.recordingId;
+      const byA = { by: 'node-a', until: at(30) };
+      assert.equal(await store.uploads.claim(id, { at: at(1), lease: byA }), true);
+      assert.equal(
+        await store.uploads.claim(id, { at: at(29), lease: { by: 'node-b', until: at(60) } }),
+        false,
+      );
+      assert.equal(await store.uploads.renew(id, { by: 'node-a', until: at(40) }), true);
+      assert.deepEqual(await store.uploads.listDue(at(39), 10), [], 'still held by A');
+      assert.deepEqual(await store.uploads.nextDueAt(), at(40), 'due again when the lease ends');
+      assert.deepEqual(
+        (await store.uploads.listDue(at(41), 10)).map((row) => row.recordingId),
+        [id],
+      );
+      const byB = { by: 'node-b', until: at(71) };
+      assert.equal(
+        await store.uploads.claim(id, { at: at(41), lease: byB }),
+        true,
+        'B takes it over',
+      );
+      assert.equal(await store.uploads.renew(id, { by: 'node-a', until: at(80) }), false);
+      const outcome = {
+        at: at(42),
+        remotePath: '/x',
+        sha256: 'ab',
+        verification: 'sha256' as const,
+        notice: null,
+      };
+      await store.uploads.complete(id, { ...outcome, by: 'node-a' });
+      assert.equal((await store.uploads.find(id))?.state, 'uploading', 'A no longer decides');
+      await store.uploads.complete(id, { ...outcome, by: 'node-b' });
+      const done = await store.uploads.find(id);
+      assert.deepEqual([done?.state, done?.attempts], ['done', 2]);
+    });
+
+    it('a node that starts again resumes its own uploads and leaves live ones of other nodes', async () => {
+      const [mine, theirs, dead] = [
+        await addRecording(store),
+        await addRecording(store),
+        await addRecording(store),
+      ];
+      for (const queued of [mine, theirs, dead])
+        await store.uploads.enqueue({ ...queued, ...QUEUED, at: T0 });
+      await store.uploads.claim(mine.recordingId, {
+        at: at(1),
+        lease: { by: 'node-a', until: at(30) },
+      });
+      await store.uploads.claim(theirs.recordingId, {
+        at: at(1),
+        lease: { by: 'node-b', until: at(30) },
+      });
+      await store.uploads.claim(dead.recordingId, {
+        at: at(1),
+        lease: { by: 'node-c', until: at(5) },
+      });
+      assert.equal(await store.uploads.resetInterrupted(at(10), { onlyOf: 'node-a' }), 2);
+      assert.equal((await store.uploads.find(theirs.recordingId))?.state, 'uploading');
+      assert.equal((await store.uploads.find(dead.recordingId))?.state, 'pending');
+    });
   });
 }
 

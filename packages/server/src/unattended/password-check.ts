@@ -2,6 +2,8 @@ import { AppError } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import { decoyHash, verifyPassword } from '../auth/password-hash.js';
 import type { Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import type { Store } from '../store/store.js';
 import type { UnattendedAccessRecord } from '../store/unattended-repository.js';
 import { GuessBudget } from './guess-budget.js';
 
@@ -32,12 +34,11 @@ export interface PasswordAttempt {
  */
 export class PasswordCheck {
   private readonly budget: GuessBudget;
+  private readonly audit: AuditLog;
 
-  constructor(
-    clock: Clock,
-    private readonly audit: AuditLog,
-  ) {
-    this.budget = new GuessBudget(clock, GUESS_LIMITS);
+  constructor(deps: { store: Store; clock: Clock; log: Logger; audit: AuditLog }) {
+    this.audit = deps.audit;
+    this.budget = new GuessBudget(deps, { ...GUESS_LIMITS, scope: 'unattended' });
   }
 
   /** Returns the access when the password is right; throws RATE_LIMITED or AUTH_FAILED. */
@@ -45,7 +46,7 @@ export class PasswordCheck {
     const { access, accessId } = attempt;
     const accessKey = `access:${accessId}`;
     const keys = [accessKey, `device:${access?.deviceId ?? 'unknown'}`];
-    const admission = this.budget.reserve(keys, [accessKey]);
+    const admission = await this.budget.reserve(keys, [accessKey]);
     if (!admission.isAllowed) {
       const retryAfterSec = Math.ceil(admission.retryAfterMs / 1000);
       await this.record('unattended.throttled', attempt, { retryAfterSec });
@@ -61,8 +62,8 @@ export class PasswordCheck {
       isRight = await verifyPassword(attempt.password, access?.passwordHash ?? (await decoyHash));
     } finally {
       // A check that threw counts as a failure: the budget never leaks an attempt.
-      if (access && isRight) reservation.succeeded();
-      else reservation.failed();
+      if (access && isRight) await reservation.succeeded();
+      else await reservation.failed();
     }
     if (!access || !isRight) {
       await this.record('unattended.auth_failed', attempt, {});

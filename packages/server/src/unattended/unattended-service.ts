@@ -61,7 +61,7 @@ export class UnattendedService {
 
   constructor(private readonly deps: UnattendedServiceDeps) {
     this.tasks = deps.tasks ?? createBackgroundTasks(deps);
-    this.passwords = new PasswordCheck(deps.clock, deps.audit);
+    this.passwords = new PasswordCheck(deps);
     this.answers = new AgentAnswers(deps.presence, {
       clock: deps.clock,
       timeoutMs: deps.replyTimeoutMs ?? 10_000,

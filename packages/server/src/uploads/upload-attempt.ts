@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { AppError } from '@tether/protocol';
+import { AppError, repeat } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Notifications } from '../ports/notifications.js';
 import { storageFailingNotice } from '../notifications/notices.js';
@@ -10,7 +10,7 @@ import type { PolicyService } from '../policies/policy-service.js';
 import { chainFileOf } from '../recordings/index.js';
 import { type StorageConnector, uploadFiles, type UploadFile } from '../storage/index.js';
 import type { Store } from '../store/store.js';
-import type { UploadRecord } from '../store/upload-repository.js';
+import type { UploadLease, UploadRecord } from '../store/upload-repository.js';
 import { retryDelayMs, type RetryPolicy } from './backoff.js';
 import { storageFor } from './upload-storage.js';
 
@@ -31,6 +31,8 @@ export interface UploadAttemptDeps {
   onUploaded?: (recordingId: string) => void;
   /** Told when an upload keeps failing (`storage.failing`). */
   notifications?: Notifications;
+  /** The node claiming uploads, and how long its claim holds without a renewal (X-3). */
+  claims: { nodeId: string; leaseMs: number };
 }
 
 /** Failed attempts of one upload after which it counts as failing persistently (S-7). */
@@ -50,8 +52,43 @@ export async function attemptUpload(
   track: (abort: (() => void) | undefined) => void,
 ): Promise<void> {
   const storage = await storageFor(deps, row);
+  const lease = (): UploadLease => ({
+    by: deps.claims.nodeId,
+    until: new Date(deps.clock.now().getTime() + deps.claims.leaseMs),
+  });
+  if (!(await deps.store.uploads.claim(row.recordingId, { at: deps.clock.now(), lease: lease() })))
+    return;
+  // The claim is renewed while the upload runs; a node that dies stops renewing, and another
+  // node takes the upload over once the lease ran out.
+  const stopRenewing = repeat(
+    deps.clock,
+    () => {
+      deps.store.uploads
+        .renew(row.recordingId, lease())
+        .catch((error: unknown) =>
+          deps.log.warn({ err: error, recordingId: row.recordingId }, 'cannot renew upload claim'),
+        );
+    },
+    deps.claims.leaseMs / 3,
+  );
+  try {
+    await uploadClaimed(deps, { row, storage, track });
+  } finally {
+    stopRenewing();
+  }
+}
+
+/** The upload of a claimed row, through to its recorded outcome. */
+async function uploadClaimed(
+  deps: UploadAttemptDeps,
+  claimed: {
+    row: UploadRecord;
+    storage: Awaited<ReturnType<typeof storageFor>>;
+    track: (abort: (() => void) | undefined) => void;
+  },
+): Promise<void> {
+  const { row, storage, track } = claimed;
   const { target } = row;
-  if (!(await deps.store.uploads.claim(row.recordingId, { at: deps.clock.now() }))) return;
   const attempt = row.attempts + 1;
   try {
     if (!storage) {
@@ -78,6 +115,7 @@ export async function attemptUpload(
       const { verification, notices } = result;
       await deps.store.uploads.complete(row.recordingId, {
         at: deps.clock.now(),
+        by: deps.claims.nodeId,
         remotePath: cast.remotePath,
         sha256: cast.sha256,
         verification,
@@ -163,6 +201,7 @@ async function recordFailure(
   );
   await deps.store.uploads.fail(row.recordingId, {
     at: deps.clock.now(),
+    by: deps.claims.nodeId,
     error: reason,
     nextAttemptAt,
   });

@@ -23,10 +23,20 @@ export interface UploadQueue {
   onRecordingFinished(recordingId: string): Promise<void>;
   /** A waiting upload is tried now instead of at its next attempt time. False if none waits. */
   retryNow(recordingId: string): Promise<boolean>;
-  /** Resumes the queue: uploads a crash interrupted go back to `pending`. */
-  start(): void;
+  /**
+   * Resumes the queue: uploads a crash interrupted go back to `pending`. `node` claims the
+   * uploads (X-3): its claims are leases it renews while uploading; in a cluster a start
+   * resumes only its own interrupted uploads, others' are taken over once their lease ran out.
+   */
+  start(node?: QueueNode): void;
   /** Stops scheduling and cuts the upload in flight short (it resumes at the next start). */
   stop(): Promise<void>;
+}
+
+/** The node a queue runs on. */
+export interface QueueNode {
+  id: string;
+  isClustered: boolean;
 }
 
 /** What the queue needs. */
@@ -47,6 +57,8 @@ export interface UploadQueueDeps {
   onUploaded?: (recordingId: string) => void;
   /** Told when uploads keep failing (`storage.failing`). */
   notifications?: Notifications;
+  /** How long a claim holds without a renewal (default 30 s). */
+  claimLeaseMs?: number;
 }
 
 /** Longest a Node timer can wait. */
@@ -54,6 +66,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const BATCH = 20;
 /** How long `stop()` waits for the upload in flight to wind down. */
 const STOP_WAIT_MS = 5_000;
+const CLAIM_LEASE_MS = 30_000;
 
 /**
  * The persistent upload queue: rows in the store, one upload at a time, each verified on the
@@ -65,6 +78,7 @@ const STOP_WAIT_MS = 5_000;
  * uploads.start();
  */
 export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
+  let node: QueueNode = { id: 'local', isClustered: false };
   let isStarted = false;
   let starting: Promise<void> | undefined;
   let isStopping = false;
@@ -78,6 +92,12 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
     retry: { baseMs: deps.storage.retryBaseSec * 1000, maxMs: deps.storage.retryMaxSec * 1000 },
     random: deps.random ?? Math.random,
     isStopping: () => isStopping,
+    claims: {
+      get nodeId() {
+        return node.id;
+      },
+      leaseMs: deps.claimLeaseMs ?? CLAIM_LEASE_MS,
+    },
   };
 
   const drain = async (): Promise<void> => {
@@ -159,11 +179,12 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
       if (waiting) kick();
       return waiting;
     },
-    start() {
+    start(startAs) {
       if (isStarted) return;
       isStarted = true;
+      if (startAs) node = startAs;
       starting = deps.store.uploads
-        .resetInterrupted(deps.clock.now())
+        .resetInterrupted(deps.clock.now(), node.isClustered ? { onlyOf: node.id } : {})
         .then((count) => {
           if (count > 0)
             deps.log.warn({ uploads: count }, 'resuming uploads the previous run left unfinished');

@@ -134,7 +134,7 @@ export function attachWebSockets(
       // The technician's end re-checks their right: a grant revoked after the session was
       // requested stops it here. The agent's end carries no login and is checked by its ticket;
       // an invited user's end is checked against the right their invitation needs.
-      const needed = principal && context.sessions.consoleRightOf(sessionId, token);
+      const needed = principal && (await context.sessions.consoleRightOf(sessionId, token));
       if (principal && needed) {
         await context.rights
           .authorize(principal.user, needed.deviceId, needed.right, {
@@ -148,7 +148,7 @@ export function attachWebSockets(
             throw error;
           });
       }
-      context.sessions.join({
+      await context.sessions.join({
         sessionId,
         token,
         peer: wsRelayPeer(ws),

@@ -38,6 +38,7 @@ export function adhocSessionRoutes(app: HttpsApp, context: ServerContext): void 
     ...deps,
     identity: context.identity,
     agentPackages: context.agentPackages,
+    log: context.log,
   });
   watchOneTimeDevices({ ...deps, presence: context.presence, log: context.log });
 

@@ -32,6 +32,10 @@ export interface UploadsTable {
   verification: UploadVerification | null;
   /** What the upload did differently from the usual (no month folder), once done. */
   notice: string | null;
+  /** The node uploading it now (0015_shared_state); null when no node holds it. */
+  claimed_by: string | null;
+  /** Until when that node's claim holds unless renewed; another node takes it over after. */
+  lease_until: Millis | null;
 }
 
 declare module '../schema.js' {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import { CustomStorage } from '@tether/protocol';
 import type { UploadsTable } from '../migrations/uploads.js';
 import type { Database } from '../schema.js';
@@ -68,8 +68,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
       const rows = await db
         .selectFrom('uploads')
         .selectAll()
-        .where('state', 'in', WAITING)
-        .where('next_attempt_at', '<=', toMillis(now))
+        .where((eb) => eb.or([isDue(eb, toMillis(now)), isLeaseOver(eb, toMillis(now))]))
         .where('recording_id', 'not in', stillRecording())
         .orderBy('next_attempt_at')
         .orderBy('recording_id')
@@ -78,33 +77,55 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
       return rows.map(toRecord);
     },
     async nextDueAt() {
-      const row = await db
-        .selectFrom('uploads')
-        .select((eb) => eb.fn.min('next_attempt_at').as('next'))
-        .where('state', 'in', WAITING)
-        .where('recording_id', 'not in', stillRecording())
-        .executeTakeFirst();
-      return row?.next == null ? undefined : fromMillis(row.next);
+      const [waiting, leased] = await Promise.all([
+        db
+          .selectFrom('uploads')
+          .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+          .where('state', 'in', WAITING)
+          .where('recording_id', 'not in', stillRecording())
+          .executeTakeFirst(),
+        db
+          .selectFrom('uploads')
+          .select((eb) => eb.fn.min('lease_until').as('next'))
+          .where('state', '=', 'uploading')
+          .executeTakeFirst(),
+      ]);
+      const times = [waiting?.next, leased?.next].filter((next) => next != null);
+      return times.length === 0 ? undefined : fromMillis(Math.min(...times));
     },
-    async claim(recordingId, { at }) {
+    async claim(recordingId, { at, lease }) {
+      const now = toMillis(at);
       const result = await db
         .updateTable('uploads')
         .set((eb) => ({
           state: 'uploading',
           attempts: eb('attempts', '+', 1),
-          updated_at: toMillis(at),
+          updated_at: now,
+          claimed_by: lease?.by ?? null,
+          lease_until: lease ? toMillis(lease.until) : null,
         }))
         .where('recording_id', '=', recordingId)
-        .where('state', 'in', WAITING)
-        .where('next_attempt_at', '<=', toMillis(at))
+        .where((eb) => eb.or([isDue(eb, now), isLeaseOver(eb, now)]))
         .where('recording_id', 'not in', stillRecording())
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
-    async complete(recordingId, { at, remotePath, sha256, verification, notice }) {
-      await db
+    async renew(recordingId, { by, until }) {
+      const result = await db
+        .updateTable('uploads')
+        .set({ lease_until: toMillis(until) })
+        .where('recording_id', '=', recordingId)
+        .where('state', '=', 'uploading')
+        .where('claimed_by', '=', by)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async complete(recordingId, { at, by, remotePath, sha256, verification, notice }) {
+      let query = db
         .updateTable('uploads')
         .set({
+          claimed_by: null,
+          lease_until: null,
           state: 'done',
           last_error: null,
           next_attempt_at: null,
@@ -116,28 +137,48 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
           notice,
         })
         .where('recording_id', '=', recordingId)
-        .where('state', '=', 'uploading')
-        .execute();
+        .where('state', '=', 'uploading');
+      if (by !== undefined) query = query.where('claimed_by', '=', by);
+      await query.execute();
     },
-    async fail(recordingId, { at, error, nextAttemptAt }) {
-      await db
+    async fail(recordingId, { at, by, error, nextAttemptAt }) {
+      let query = db
         .updateTable('uploads')
         .set({
+          claimed_by: null,
+          lease_until: null,
           state: 'failed',
           last_error: error,
           next_attempt_at: toMillis(nextAttemptAt),
           updated_at: toMillis(at),
         })
         .where('recording_id', '=', recordingId)
-        .where('state', '=', 'uploading')
-        .execute();
+        .where('state', '=', 'uploading');
+      if (by !== undefined) query = query.where('claimed_by', '=', by);
+      await query.execute();
     },
-    async resetInterrupted(at) {
-      const result = await db
+    async resetInterrupted(at, options = {}) {
+      const now = toMillis(at);
+      let query = db
         .updateTable('uploads')
-        .set({ state: 'pending', next_attempt_at: toMillis(at), updated_at: toMillis(at) })
-        .where('state', '=', 'uploading')
-        .executeTakeFirst();
+        .set({
+          state: 'pending',
+          next_attempt_at: now,
+          updated_at: now,
+          claimed_by: null,
+          lease_until: null,
+        })
+        .where('state', '=', 'uploading');
+      const { onlyOf } = options;
+      if (onlyOf !== undefined)
+        query = query.where((eb) =>
+          eb.or([
+            eb('claimed_by', '=', onlyOf),
+            eb('claimed_by', 'is', null),
+            eb('lease_until', '<', now),
+          ]),
+        );
+      const result = await query.executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
     async retryNow(recordingId, at) {
@@ -150,6 +191,16 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
       return Number(result.numUpdatedRows) > 0;
     },
   };
+}
+
+/** A waiting upload whose next attempt is due. */
+function isDue(eb: ExpressionBuilder<Database, 'uploads'>, now: number) {
+  return eb.and([eb('state', 'in', WAITING), eb('next_attempt_at', '<=', now)]);
+}
+
+/** An upload whose node stopped renewing its claim: another node may take it over. */
+function isLeaseOver(eb: ExpressionBuilder<Database, 'uploads'>, now: number) {
+  return eb.and([eb('state', '=', 'uploading'), eb('lease_until', '<', now)]);
 }
 
 function toRecord(row: Selectable<UploadsTable>): UploadRecord {
