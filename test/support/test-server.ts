@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import {
   type Logger,
   type RunningServer,
   type ServerConfigInput,
+  type StartServerOptions,
 } from '@tether/server';
 import { runCli, startCli, stopProcess, waitFor } from './cli.js';
 import { ensureDeviceGroup } from './device-groups.js';
@@ -77,10 +78,16 @@ export async function createTestServer(
     log?: Logger;
     /** More certificates the clients trust (PEM): a CA whose certificate a test uploads. */
     trust?: string;
+    /** How the node joins a cluster (a `MemoryClusterGroup` member; see two-nodes.ts). */
+    joinCluster?: StartServerOptions['joinCluster'];
+    /** Another node's data directory whose `keys/` this node uses too (a cluster shares keys). */
+    keysFrom?: string;
   } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tether-test-'));
   const clock = new OffsetClock();
+  if (options.keysFrom)
+    await cp(join(options.keysFrom, 'keys'), join(dataDir, 'keys'), { recursive: true });
   const config = loadServerConfig({
     flags: {
       dataDir,
@@ -96,6 +103,7 @@ export async function createTestServer(
     clock,
     adminPassword: ADMIN_PASSWORD,
     consoleDir: CONSOLE_DIR,
+    ...(options.joinCluster ? { joinCluster: options.joinCluster } : {}),
   });
   const url = server.url ?? '';
   const ca = server.context.tls.cert + (options.trust ?? '');

@@ -77,3 +77,5 @@ export {
   scheduleAuditDetails,
   scheduleView,
 } from './backup/backup-schedule.js';
+export { MemoryClusterGroup } from './cluster/memory-cluster.js';
+export type { Cluster } from './cluster/cluster.js';

@@ -1,5 +1,7 @@
 // What starting a server takes and what a running one offers (app/server.ts starts it).
 import type { ListenerName } from '@tether/protocol';
+import type { Cluster } from '../cluster/cluster.js';
+import type { JoinClusterDeps } from '../cluster/join-cluster.js';
 import type { Clock } from '../clock.js';
 import type { ServerConfig } from '../config/config.js';
 import type { RouteInfo } from '../http/https-app.js';
@@ -19,6 +21,11 @@ export interface StartServerOptions {
    * do not override them (what the person starting the process typed wins).
    */
   pinnedListeners?: readonly ListenerName[];
+  /**
+   * How this node joins its cluster (default `joinCluster`: NATS when configured, else a
+   * cluster of one). Tests pass a `MemoryClusterGroup` member to run several nodes in one process.
+   */
+  joinCluster?: (deps: JoinClusterDeps) => Promise<Cluster>;
 }
 
 export interface RunningServer {

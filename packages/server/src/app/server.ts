@@ -143,6 +143,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     retentionDays: config.audit.retentionDays,
   });
+  // Before presence, which learns the cluster's agents through it.
+  const cluster = await (options.joinCluster ?? joinCluster)({
+    ...{ config, store, clock, log },
+    url: () => context.publicUrl(),
+    agents: () => presence.size,
+  });
   const presence = new DevicePresence();
   const serverKeys = createServerKeyService({ ring: keyRing, store, clock, audit, presence, log });
   // Devices enrolled before pins were recorded pinned the first key.
@@ -245,11 +251,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: () => bound.port ?? config.listen.port,
   });
   const agentSettings = createAgentSettings({ store, presence, clock });
-  const cluster = await joinCluster({
-    ...{ config, store, clock, log },
-    url: () => context.publicUrl(),
-    agents: () => presence.size,
-  });
   // Called only once `context` exists (the sweep's first run is minutes after the start).
   const deleteByMaintenance = (deviceId: string): Promise<void> =>
     deleteDevice(context, deviceId, { by: 'maintenance' });

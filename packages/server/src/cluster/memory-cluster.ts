@@ -1,0 +1,53 @@
+import { TETHER_VERSION } from '@tether/protocol';
+import { MemoryBusHub, type Cluster, type ClusterNode } from './cluster.js';
+
+/**
+ * Several nodes in one process (tests): one in-process bus and one node list shared by every
+ * member. A member is alive from its start until it closes.
+ *
+ * @example
+ * const group = new MemoryClusterGroup();
+ * const a = group.join('node-a', () => urlOfA);
+ */
+export class MemoryClusterGroup {
+  readonly hub = new MemoryBusHub();
+  private readonly members = new Map<string, { node: ClusterNode; url: () => string }>();
+
+  /** A node of this group; `url` is read when asked (its listener is bound after it joins). */
+  join(nodeId: string, url: () => string, options: { agents?: () => number } = {}): Cluster {
+    const startedAt = new Date();
+    const bus = this.hub.bus();
+    const agents = options.agents ?? (() => 0);
+    this.members.set(nodeId, {
+      url,
+      node: {
+        id: nodeId,
+        url: '',
+        version: TETHER_VERSION,
+        startedAt,
+        lastHeartbeatAt: startedAt,
+        agents: 0,
+        isAlive: true,
+      },
+    });
+    return {
+      nodeId,
+      isClustered: true,
+      bus,
+      nodes: () =>
+        Promise.resolve(
+          [...this.members.values()].map(({ node, url: urlOf }) => ({
+            ...node,
+            url: urlOf(),
+            lastHeartbeatAt: new Date(),
+            agents: node.id === nodeId ? agents() : node.agents,
+          })),
+        ),
+      nodeUrl: (id) => Promise.resolve(this.members.get(id)?.url()),
+      close: async () => {
+        this.members.delete(nodeId);
+        await bus.close();
+      },
+    };
+  }
+}

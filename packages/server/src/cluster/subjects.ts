@@ -1,0 +1,18 @@
+/**
+ * Every subject of the cluster bus (X-3), in one place so the nodes agree. Per-device and
+ * per-node subjects are built by the functions below; never spell a subject elsewhere.
+ */
+export const subjects = {
+  /** A ServerMessage for the agent of `deviceId`: the node holding it forwards it. */
+  deviceSend: (deviceId: string): string => `tether.device.${deviceId}.send`,
+  /** Close the agent of `deviceId` (`{ code, reason }`), on whichever node holds it. */
+  deviceClose: (deviceId: string): string => `tether.device.${deviceId}.close`,
+  /** DeviceEvent fan-out between nodes; each message carries `origin` (the sending node). */
+  events: 'tether.events',
+  /** Agent answers (consent, refusals, unattended, integration API, wake) for the node waiting. */
+  agentReply: 'tether.agent-reply',
+  /** A settings push (an audience) for every node to apply to its own agents. */
+  settingsPush: 'tether.settings-push',
+  /** Request: the agents a node holds, with what the others need to know of them. */
+  nodeAgents: (nodeId: string): string => `tether.node.${nodeId}.agents`,
+} as const;
