@@ -1,0 +1,53 @@
+import { WebSocket, type RawData } from 'ws';
+import { LinkControl, type NodeLink } from '../relay/remote-peer.js';
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/**
+ * A {@link NodeLink} over a direct node-to-node WebSocket: binary messages are the session's
+ * frames, text messages the controls (JSON). The socket is never paused: credit bounds what
+ * either side may send. Closing without a close control (the other node died) is a break.
+ */
+export function wsNodeLink(socket: WebSocket): NodeLink {
+  let onData = (_data: Uint8Array): void => undefined;
+  let onControl = (_control: LinkControl): void => undefined;
+  let onBroken = (): void => undefined;
+  let isEnded = false;
+  socket.on('message', (data, isBinary) => {
+    if (isEnded) return;
+    if (isBinary) {
+      onData(toBuffer(data));
+      return;
+    }
+    let parsed: ReturnType<typeof LinkControl.safeParse> | undefined;
+    try {
+      parsed = LinkControl.safeParse(JSON.parse(toBuffer(data).toString('utf8')));
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.success) onControl(parsed.data);
+    else socket.terminate();
+  });
+  socket.on('close', () => {
+    if (!isEnded) onBroken();
+  });
+  const isOpen = (): boolean => socket.readyState === WebSocket.OPEN;
+  return {
+    sendData: (data) => isOpen() && socket.send(data, { binary: true }),
+    sendControl: (control) => isOpen() && socket.send(JSON.stringify(control)),
+    onData: (listener) => void (onData = listener),
+    onControl: (listener) => void (onControl = listener),
+    onBroken: (listener) => void (onBroken = listener),
+    end() {
+      if (isEnded) return;
+      isEnded = true;
+      // After the close control: its frame is queued before this close frame.
+      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)
+        socket.close(1000);
+    },
+  };
+}
