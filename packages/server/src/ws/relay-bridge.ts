@@ -104,28 +104,30 @@ async function openDirectLink(
     headers: { [REQUEST_HEADER]: request, [SIGNATURE_HEADER]: context.identity.sign(request) },
     perMessageDeflate: false,
     maxPayload: 16 * 1024 * 1024,
-    // Nodes share their keys folder, so the relay node serves this node's own certificate:
-    // it is pinned below rather than checked against a CA and a host name.
+    // Pinned below to the certificate every node serves, not checked against a CA and a host.
     rejectUnauthorized: false,
   });
+  // Nodes share their keys folder, so the relay node must serve this node's own certificate.
+  const served = { fingerprint: '' };
+  socket.once('upgrade', (response) => {
+    if (response.socket instanceof TLSSocket)
+      served.fingerprint = createHash('sha256')
+        .update(response.socket.getPeerCertificate().raw)
+        .digest()
+        .toString('base64url');
+  });
+  const isTrusted = (): boolean => served.fingerprint === context.tls.fingerprint;
   const isOpen = await new Promise<boolean>((resolve) => {
-    socket.once('upgrade', (response) => {
-      const certificate =
-        response.socket instanceof TLSSocket ? response.socket.getPeerCertificate() : undefined;
-      const fingerprint =
-        certificate && createHash('sha256').update(certificate.raw).digest().toString('base64url');
-      if (fingerprint !== context.tls.fingerprint) {
-        context.log.warn({ relayNode }, 'a relay node served another certificate than ours');
-        socket.terminate();
-      }
-    });
-    socket.once('open', () => resolve(true));
+    socket.once('open', () => resolve(isTrusted()));
     socket.once('error', (error) => {
       context.log.warn({ err: error, relayNode }, 'could not reach the relay node');
       resolve(false);
     });
   });
-  return isOpen ? new RemotePeer(wsNodeLink(socket), broken) : undefined;
+  if (isOpen) return new RemotePeer(wsNodeLink(socket), broken);
+  if (!isTrusted()) context.log.warn({ relayNode }, 'a relay node served another certificate');
+  socket.terminate();
+  return undefined;
 }
 
 async function openBusLink(
