@@ -37,7 +37,7 @@ export interface NodeLink {
  */
 export const BRIDGE_WINDOW_BYTES = 1024 * 1024;
 /** Received bytes are granted back in batches of this size (well under the low-water mark). */
-const GRANT_BATCH_BYTES = 64 * 1024;
+const GRANT_BATCH_BYTES = 128 * 1024;
 
 /**
  * The other node's end of a session as a {@link RelayPeer}, with credit-based flow control over
