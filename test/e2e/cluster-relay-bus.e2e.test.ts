@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CreateSessionResponse, SessionList } from '@tether/protocol';
+import { waitFor } from '../support/cli.js';
+import { joinTerminal } from '../support/terminal-client.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
+
+// The same bridge as cluster-relay.e2e.test.ts, over the cluster bus instead of a direct link
+// (`cluster.relayBridge: bus`; the NATS URL is never dialled: the nodes share an in-process bus).
+let nodes: TwoNodes;
+let deviceId: string;
+
+before(async () => {
+  nodes = await startTwoNodes({
+    config: { cluster: { nats: 'nats://127.0.0.1:4222', relayBridge: 'bus' } },
+  });
+  deviceId = (await nodes.a.startAgent()).device.id;
+});
+after(async () => nodes.close());
+
+test('over the bus, a terminal opened on A works from B and B stopping ends it with a reason', async () => {
+  const response = await nodes.a.admin.request('POST', '/api/v1/sessions', {
+    deviceId,
+    kind: 'terminal',
+  });
+  assert.equal(response.status, 201, response.text);
+  const session = response.json(CreateSessionResponse);
+  const terminal = await joinTerminal(nodes.b.admin, session.relay);
+  terminal.type('echo "bus-$((6 * 7))"\r');
+  await terminal.waitForOutput(/bus-42/);
+  await nodes.b.close();
+  const closed = await terminal.closed;
+  assert.equal(closed.reason, 'The server node carrying this connection is shutting down.');
+  const ended = await waitFor('the session to end on A', async () => {
+    const list = (await nodes.a.admin.request('GET', `/api/v1/sessions?deviceId=${deviceId}`)).json(
+      SessionList,
+    );
+    const found = list.sessions.find((candidate) => candidate.id === session.session.id);
+    return found?.state === 'ended' ? found : undefined;
+  });
+  assert.equal(ended.endReason, 'The server node carrying this connection is shutting down.');
+});
