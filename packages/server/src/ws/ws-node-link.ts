@@ -1,6 +1,9 @@
 import { WebSocket, type RawData } from 'ws';
 import { LinkControl, type NodeLink } from '../relay/remote-peer.js';
 
+/** How often each side of a direct link checks the other still answers. */
+const PING_INTERVAL_MS = 10_000;
+
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
@@ -10,7 +13,8 @@ function toBuffer(data: RawData): Buffer {
 /**
  * A {@link NodeLink} over a direct node-to-node WebSocket: binary messages are the session's
  * frames, text messages the controls (JSON). The socket is never paused: credit bounds what
- * either side may send. Closing without a close control (the other node died) is a break.
+ * either side may send. Closing without a close control (the other node died) is a break, and
+ * so is a node that stops answering pings.
  */
 export function wsNodeLink(socket: WebSocket): NodeLink {
   let onData = (_data: Uint8Array): void => undefined;
@@ -32,7 +36,18 @@ export function wsNodeLink(socket: WebSocket): NodeLink {
     if (parsed?.success) onControl(parsed.data);
     else socket.terminate();
   });
+  // A node that vanishes without a TCP reset (power loss, partition) is noticed by its
+  // missing pong within two intervals.
+  let isAnswering = true;
+  socket.on('pong', () => (isAnswering = true));
+  const watch = setInterval(() => {
+    if (!isAnswering) return socket.terminate();
+    isAnswering = false;
+    socket.ping();
+  }, PING_INTERVAL_MS);
+  watch.unref();
   socket.on('close', () => {
+    clearInterval(watch);
     if (!isEnded) onBroken();
   });
   const isOpen = (): boolean => socket.readyState === WebSocket.OPEN;
