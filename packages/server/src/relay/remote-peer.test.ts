@@ -41,15 +41,16 @@ describe('RemotePeer credit', () => {
     receiver.onMessage((data) => received.push(data.byteLength));
     receiver.pause(); // its destination is slow: it grants nothing back
     const frame = new Uint8Array(256 * 1024);
+    const withinWindow = BRIDGE_WINDOW_BYTES / frame.byteLength;
     let written = 0;
-    for (let index = 0; index < 5; index++) sender.send(frame, () => (written += 1));
+    for (let index = 0; index <= withinWindow; index++) sender.send(frame, () => (written += 1));
     await settle();
-    assert.equal(received.length, 5, 'frames in flight are delivered');
+    assert.equal(received.length, withinWindow + 1, 'frames in flight are delivered');
     assert.ok(sender.credit < 0, `out of credit (${sender.credit})`);
-    assert.equal(written, 0, 'nothing acknowledged while the receiver is paused');
+    assert.equal(written, withinWindow, 'the frame past the window waits for credit');
     receiver.resume();
     await settle();
-    assert.equal(written, 5);
+    assert.equal(written, withinWindow + 1);
     assert.equal(sender.credit, BRIDGE_WINDOW_BYTES);
   });
 
@@ -76,7 +77,9 @@ describe('RemotePeer credit', () => {
       keepCloses: true,
       onEnd: () => undefined,
     });
-    for (let index = 0; index < 5; index++) emit(new Uint8Array(256 * 1024));
+    // The window, then more than the lane's high-water mark (1 MiB) past it.
+    for (let index = 0; index < BRIDGE_WINDOW_BYTES / 2 ** 18 + 5; index++)
+      emit(new Uint8Array(256 * 1024));
     assert.equal(isLocalPaused, true, 'the local socket is no longer read');
     await settle();
     far.resume();

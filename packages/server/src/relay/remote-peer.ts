@@ -32,18 +32,19 @@ export interface NodeLink {
 }
 
 /**
- * Bytes a side may send before the other grants more: the relay's high-water mark, so a
- * bridged lane holds about what a local one does.
+ * Bytes a side may send before the other grants more. Past it, frames count as the relay's
+ * backlog, so the lane stops reading its source once the window and its high-water mark are
+ * both used: a round trip between nodes then never starves a fast session.
  */
-export const BRIDGE_WINDOW_BYTES = 1024 * 1024;
+export const BRIDGE_WINDOW_BYTES = 2 * 1024 * 1024;
 /** Received bytes are granted back in batches of this size (well under the low-water mark). */
 const GRANT_BATCH_BYTES = 128 * 1024;
 
 /**
  * The other node's end of a session as a {@link RelayPeer}, with credit-based flow control over
- * a {@link NodeLink}. Sending: each frame spends credit, and its `onWritten` runs once the
- * receiver granted its bytes back, so the relay's lane (pairPeers) stops reading its own socket
- * when the bytes in flight reach the window: out of credit. Receiving: bytes are granted back as
+ * a {@link NodeLink}. Sending: each frame spends credit; out of credit, its `onWritten` waits
+ * until the receiver granted bytes back, so the relay's lane (pairPeers) stops reading its own
+ * socket at its high-water mark past the window. Receiving: bytes are granted back as
  * they are handed on, except while the relay paused this peer (its destination is slow): the
  * sender then runs out of credit and stops reading its socket on the other node. Neither node
  * ever holds more than a window plus one frame per direction.
@@ -80,8 +81,11 @@ export class RemotePeer implements RelayPeer {
   send(data: Uint8Array, onWritten: (error?: Error) => void): void {
     if (this.closed) return;
     this.sentBytes += data.byteLength;
-    this.unacknowledged.push({ upTo: this.sentBytes, onWritten });
     this.link.sendData(data);
+    // Within credit, a frame is as good as written; past it, it counts as the relay's backlog
+    // until grants bring it back within the window.
+    if (this.credit >= 0) onWritten();
+    else this.unacknowledged.push({ upTo: this.sentBytes, onWritten });
   }
 
   pause(): void {
@@ -134,7 +138,10 @@ export class RemotePeer implements RelayPeer {
 
   private acknowledge(bytes: number): void {
     this.grantedBytes += bytes;
-    while (this.unacknowledged[0] && this.unacknowledged[0].upTo <= this.grantedBytes)
+    while (
+      this.unacknowledged[0] &&
+      this.unacknowledged[0].upTo - this.grantedBytes <= BRIDGE_WINDOW_BYTES
+    )
       this.unacknowledged.shift()?.onWritten();
   }
 
