@@ -15,6 +15,7 @@ import { MESHCENTRAL_REFERENCE } from './lib/reference.js';
 import { formatTable, writeReport, type BenchReport } from './lib/report.js';
 import { runAgentFleet } from './scenarios/agent-fleet.js';
 import { measureRelayThroughput } from './scenarios/relay-throughput.js';
+import { measureClusterRelay } from './cluster-relay.js';
 import { measureTerminalLatency } from './scenarios/terminal-latency.js';
 import { measureDesktopFirstFrame } from './scenarios/desktop-first-frame.js';
 import { measureDesktopLoad } from './scenarios/desktop-load.js';
@@ -125,6 +126,17 @@ function stages(options: BenchOptions): Stage[] {
       },
     },
     ...reliabilityStages(options),
+    {
+      keys: ['p'],
+      timeoutMs: 300_000,
+      async run(cleanup, report) {
+        report.results.clusterRelay = await measureClusterRelay(cleanup, {
+          keystrokes: options.keystrokes,
+          bytesEachWay: options.relayMiB * 2 ** 20,
+          rounds: options.relayRounds,
+        });
+      },
+    },
   ];
   // Each stage reports (and names itself by) only the scenarios that were asked for.
   return all

@@ -17,6 +17,7 @@ export const SCENARIOS = {
   k: 'soak',
   l: 'slow reader against a fast device',
   o: 'reconnect storm through connection admission (A-13)',
+  p: 'relay across cluster nodes: single node vs direct vs NATS (X-3)',
 } as const;
 export type ScenarioKey = keyof typeof SCENARIOS;
 
@@ -24,7 +25,7 @@ export type ScenarioKey = keyof typeof SCENARIOS;
  * The reliability scenarios take minutes each (the soak half an hour): they run only when
  * `--only` names them, never in a plain `npm run bench`.
  */
-const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l', 'o'];
+const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l', 'o', 'p'];
 
 /** What `npm run bench -- …` asked for. */
 export interface BenchOptions {

@@ -14,6 +14,7 @@ import { startupRows, type StartupResult } from '../scenarios/startup.js';
 import { agentPackageRows, type AgentPackageResult } from '../scenarios/agent-package.js';
 import { reliabilityRows, type ReliabilityResults } from '../scenarios/reliability-rows.js';
 import { MESHCENTRAL_REFERENCE } from './reference.js';
+import type { ClusterRelayResult } from '../cluster-relay.js';
 
 /** Everything one run measured; written as JSON. */
 export interface BenchReport {
@@ -40,6 +41,7 @@ export interface BenchReport {
     desktopLoad?: DesktopLoadResult;
     startup?: StartupResult;
     agentPackage?: AgentPackageResult;
+    clusterRelay?: ClusterRelayResult;
   } & ReliabilityResults;
   reference: typeof MESHCENTRAL_REFERENCE;
   errors: { scenario: string; message: string }[];
@@ -77,6 +79,44 @@ function recordedText(recorded: RelayThroughputResult['recordedTerminalOutput'])
   if (recorded.completed) return `${recorded.MBps} MB/s`;
   const mib = (recorded.bytesEchoed / 2 ** 20).toFixed(0);
   return `ended after ${mib} MiB: ${recorded.interruptedBy ?? ''}`;
+}
+
+function clusterRelayRows(result: ClusterRelayResult): Row[] {
+  const { keystrokeMs: ms, throughputMBps: mbps, target } = result;
+  const p99 = `≤ ${target.maxKeystrokeP99Ms} ms`;
+  const ratio = `≥ ${target.minThroughputRatio}× single`;
+  return [
+    ['p', 'keystroke p50/p99, single node', `${ms.singleNode.p50}/${ms.singleNode.p99} ms`, '', ''],
+    [
+      'p',
+      'keystroke p50/p99, cross-node direct',
+      `${ms.crossNodeDirect.p50}/${ms.crossNodeDirect.p99} ms`,
+      p99,
+      verdict(ms.crossNodeDirect.p99 <= target.maxKeystrokeP99Ms),
+    ],
+    [
+      'p',
+      'keystroke p50/p99, cross-node NATS',
+      `${ms.crossNodeNats.p50}/${ms.crossNodeNats.p99} ms`,
+      p99,
+      verdict(ms.crossNodeNats.p99 <= target.maxKeystrokeP99Ms),
+    ],
+    ['p', 'relay echo, single node', `${mbps.singleNode} MB/s`, '', ''],
+    [
+      'p',
+      'relay echo, cross-node direct',
+      `${mbps.crossNodeDirect} MB/s (${result.throughputRatio.direct}×)`,
+      ratio,
+      verdict(result.throughputRatio.direct >= target.minThroughputRatio),
+    ],
+    [
+      'p',
+      'relay echo, cross-node NATS',
+      `${mbps.crossNodeNats} MB/s (${result.throughputRatio.nats}×)`,
+      ratio,
+      verdict(result.throughputRatio.nats >= target.minThroughputRatio),
+    ],
+  ];
 }
 
 function relayRows(result: RelayThroughputResult): Row[] {
@@ -282,6 +322,7 @@ export function formatTable(report: BenchReport): string {
     ...(results.startup ? startupRows(results.startup) : []),
     ...(results.agentPackage ? agentPackageRows(results.agentPackage) : []),
     ...reliabilityRows(results),
+    ...(results.clusterRelay ? clusterRelayRows(results.clusterRelay) : []),
     ...report.errors.map((error): Row => [
       error.scenario,
       'ERROR',

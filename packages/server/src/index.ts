@@ -78,4 +78,4 @@ export {
   scheduleView,
 } from './backup/backup-schedule.js';
 export { MemoryClusterGroup } from './cluster/memory-cluster.js';
-export type { Cluster } from './cluster/cluster.js';
+export type { Cluster, ClusterBus } from './cluster/cluster.js';

@@ -181,6 +181,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     rights,
     recordingsDir,
+    relayNode: () => context.cluster.nodeId,
     relayTokenTtlSec: config.relayTokenTtlSec,
     maxLifetimeSec: config.sessions.maxLifetimeSec,
     recordingModeFor: async (deviceId, kind) =>

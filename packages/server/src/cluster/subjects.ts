@@ -15,4 +15,8 @@ export const subjects = {
   settingsPush: 'tether.settings-push',
   /** Request: the agents a node holds, with what the others need to know of them. */
   nodeAgents: (nodeId: string): string => `tether.node.${nodeId}.agents`,
+  /** Request: the relay node takes a bus link to one of its sessions (a bridged relay end). */
+  relayOpen: (nodeId: string): string => `tether.node.${nodeId}.relay-open`,
+  /** One side of a bus link carrying a bridged relay end (frames and controls). */
+  relayLink: (linkId: string, side: 'relay' | 'edge'): string => `tether.relay.${linkId}.${side}`,
 } as const;

@@ -20,6 +20,11 @@ export const ClusterConfig = z
     nodeUrl: z.url({ protocol: /^https$/ }).optional(),
     /** Seconds between heartbeats; a node silent for 3× this is dead. */
     heartbeatSec: z.number().positive().max(60).default(5),
+    /**
+     * How a relay end landing on another node than its session's reaches it: `direct` (a
+     * node-to-node WebSocket, measured faster: bench/cluster-relay.ts) or `bus` (over NATS).
+     */
+    relayBridge: z.enum(['direct', 'bus']).default('direct'),
   })
   .optional();
 export type ClusterConfig = z.infer<typeof ClusterConfig>;

@@ -64,6 +64,12 @@ export interface PairPeersOptions {
   lowWaterMark?: number;
   /** Called exactly once, whichever side ends the session. */
   onEnd: (end: RelayEnd) => void;
+  /**
+   * Pass the console side's close on to the agent side as it came (code as observed, reason
+   * possibly empty): a node bridging a local end (`console`) to the session's relay node
+   * (`agent`), which alone knows the end's role and so the right default reason.
+   */
+  keepCloses?: boolean;
 }
 
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
@@ -180,7 +186,8 @@ export function pairPeers(options: PairPeersOptions): RelayPair {
       reason: closeReason(reason || (code === 1006 ? droppedReasons : defaultReasons)[by]),
     };
     if (by !== 'console') consolePeer.close(sent.code, sent.reason);
-    if (by !== 'agent') agentPeer.close(sent.code, sent.reason);
+    const passed = options.keepCloses ? { code, reason } : sent;
+    if (by !== 'agent') agentPeer.close(passed.code, passed.reason);
     options.onEnd(error === undefined ? { by, ...sent } : { by, ...sent, error });
   };
 

@@ -23,6 +23,8 @@ export interface SessionServiceDeps {
   presence: DevicePresence;
   log: Logger;
   recordingsDir: string;
+  /** This node's id: the session's relay node, where its ends are paired. */
+  relayNode?(): string;
   relayTokenTtlSec: number;
   /** A session is ended this long after it was requested, however active (absolute lifetime). */
   maxLifetimeSec: number;

@@ -15,6 +15,8 @@ export interface SessionAdmissionDeps {
   presence: DevicePresence;
   audit: AuditLog;
   admit: AdmitSession;
+  /** This node's id, recorded as the session's relay node; none in unit tests. */
+  relayNode?(): string;
 }
 
 /** A technician's request for a session, as the service received it. */
@@ -79,6 +81,7 @@ export async function admitNewSession(
     userId: user.id,
     kind: request.kind,
     createdAt: deps.clock.now(),
+    ...(deps.relayNode ? { nodeId: deps.relayNode() } : {}),
   });
   return { record, admission, link };
 }

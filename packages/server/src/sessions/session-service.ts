@@ -201,6 +201,11 @@ export class SessionService {
     return { deviceId: live.record.deviceId, right: live.right, isGuest: false };
   }
 
+  /** Whether this node holds the session (or a guest stream of it): its ends pair here. */
+  isRelayedHere(sessionId: string): boolean {
+    return this.live.has(sessionId) || this.streams.has(sessionId);
+  }
+
   /** A session relaying now (guests can be invited into it); undefined otherwise. */
   running(sessionId: string): RunningSession | undefined {
     const live = this.live.get(sessionId);

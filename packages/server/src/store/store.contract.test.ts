@@ -8,7 +8,7 @@ import type { Store } from './store.js';
 import { defineActivityContract } from './test/activity-contract.js';
 import { defineDeviceContract } from './test/device-contract.js';
 import { defineInstallerAttributeContract } from './test/installer-contract.js';
-import { addInstaller, addUser, at, T0 } from './test/fixtures.js';
+import { addDevice, addInstaller, addUser, at, T0 } from './test/fixtures.js';
 
 /**
  * One behaviour suite for every engine. `newDatabase` returns the URL of an empty database;
@@ -84,6 +84,25 @@ function defineStoreContract(engine: Store['engine'], newDatabase: () => Promise
         assert.equal(changed?.passwordHash, 'scrypt$new');
         assert.deepEqual(changed.passwordChangedAt, at(60));
         assert.equal(await store.users.setPasswordHash(randomUUID(), 'x', at(60)), false);
+      });
+    });
+
+    describe('remote sessions', () => {
+      it('records the node relaying a session (cluster mode), none when not given', async () => {
+        const alice = await addUser(store, 'alice');
+        const device = await addDevice(store, 'web-01');
+        const base = {
+          deviceId: device.id,
+          userId: alice.id,
+          kind: 'terminal' as const,
+          createdAt: T0,
+        };
+        const [relayed, single] = [randomUUID(), randomUUID()];
+        await store.sessions.create({ ...base, id: relayed, nodeId: 'node-a' });
+        await store.sessions.create({ ...base, id: single });
+        assert.equal(await store.sessions.relayNodeOf(relayed), 'node-a');
+        assert.equal(await store.sessions.relayNodeOf(single), undefined);
+        assert.equal(await store.sessions.relayNodeOf(randomUUID()), undefined);
       });
     });
 

@@ -231,10 +231,15 @@ export interface SessionRecord {
 }
 
 export interface SessionRepository {
+  /** `nodeId`: the node that relays the session (cluster mode, X-3). */
   create(
-    session: Pick<SessionRecord, 'id' | 'deviceId' | 'userId' | 'kind' | 'createdAt'>,
+    session: Pick<SessionRecord, 'id' | 'deviceId' | 'userId' | 'kind' | 'createdAt'> & {
+      nodeId?: string;
+    },
   ): Promise<SessionRecord>;
   find(id: string): Promise<SessionRecord | undefined>;
+  /** The node relaying a session; undefined for an unknown session or one with no node. */
+  relayNodeOf(id: string): Promise<string | undefined>;
   /** Newest first; `groups`: only of devices in these groups (rights per device group). */
   list(options: {
     limit: number;

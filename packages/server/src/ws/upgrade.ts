@@ -17,9 +17,22 @@ import { clientAddressOf, resolveClientAddress } from '../http/client-address.js
 import { isSameOrigin } from '../http/same-origin.js';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
 import { wsRelayPeer } from './ws-relay-peer.js';
+import type { RelayPair, RelayPeer } from '../relay/index.js';
+import {
+  NODE_RELAY_PATH,
+  acceptBusLinks,
+  acceptedNodeRequest,
+  bridgeRelayEnd,
+  joinDirectLink,
+  relayNodeToBridge,
+  type BridgedEnd,
+} from './relay-bridge.js';
 import { presentedFingerprint } from '../keys/tls.js';
 
 const RELAY_PATH = /^\/relay\/v1\/([0-9a-f-]{36})$/;
+
+const optionalCookie = (cookie: string | undefined): { cookie?: string } =>
+  cookie === undefined ? {} : { cookie };
 
 function refuseUpgrade(
   socket: Duplex,
@@ -115,31 +128,25 @@ export function attachWebSockets(
     ws.on('error', (error) => context.log.debug({ err: error }, 'agent socket error'));
   };
 
-  const onRelay = async (
-    ws: WebSocket,
-    request: IncomingMessage,
-    sessionId: string,
-  ): Promise<void> => {
-    const url = new URL(request.url ?? '/', 'https://relay');
-    const token = url.searchParams.get('token') ?? '';
-    ws.on('error', (error) => context.log.debug({ err: error, sessionId }, 'relay socket error'));
+  /**
+   * Joins one relay end to a session this node relays, whether it landed here (`peer` is its
+   * socket) or on another node that bridges it (`peer` is the link). Refusals close the end.
+   */
+  const joinRelay = async (end: BridgedEnd, peer: RelayPeer): Promise<void> => {
+    const { sessionId, token, sourceAddress } = end;
     // Nothing is read until the session holds the peer: `ws` drops messages nobody listens to,
     // and the console's RESIZE and first keystrokes arrive while the cookie is checked against
     // the database (a round trip to PostgreSQL is long enough to lose them).
-    ws.pause();
+    peer.pause();
     try {
-      const principal = await context.auth.authenticate(
-        readCookie(request.headers.cookie, SESSION_COOKIE),
-      );
+      const principal = await context.auth.authenticate(end.cookie);
       // The technician's end re-checks their right: a grant revoked after the session was
       // requested stops it here. The agent's end carries no login and is checked by its ticket;
       // an invited user's end is checked against the right their invitation needs (A-9).
       const needed = principal && (await context.sessions.consoleRightOf(sessionId, token));
       if (principal && needed) {
         await context.rights
-          .authorize(principal.user, needed.deviceId, needed.right, {
-            sourceAddress: clientAddressOf(request),
-          })
+          .authorize(principal.user, needed.deviceId, needed.right, { sourceAddress })
           .catch(async (error: unknown) => {
             // The session can never start now: end it instead of leaving the agent waiting.
             // A guest refused leaves the session as it is.
@@ -151,17 +158,17 @@ export function attachWebSockets(
       await context.sessions.join({
         sessionId,
         token,
-        peer: wsRelayPeer(ws),
+        peer,
         ...(principal ? { user: principal.user, permissions: principal.permissions } : {}),
       });
       if (principal) {
         // The technician's end lives only as long as the login that opened it.
         const release = context.auth.holdOpen(principal, () =>
-          ws.close(wsCloseCode.AUTH_REQUIRED, 'The login that opened this session has ended.'),
+          peer.close(wsCloseCode.AUTH_REQUIRED, 'The login that opened this session has ended.'),
         );
-        ws.on('close', release);
+        peer.onClose(release);
       }
-      ws.resume();
+      peer.resume();
     } catch (error) {
       const appError =
         error instanceof AppError
@@ -173,22 +180,60 @@ export function attachWebSockets(
         context.log.error({ err: error, sessionId }, 'relay join failed');
       await recordRefusal({
         action: 'relay.refused',
-        actor: clientAddressOf(request),
+        actor: sourceAddress,
         target: sessionId,
-        sourceAddress: clientAddressOf(request),
+        sourceAddress,
         details: { reason: appError.message },
       });
       // Reading again: the close handshake needs the peer's answer, or the socket lingers until
       // the close timeout (30 s) and the peer sees the refusal that late.
-      ws.resume();
-      ws.close(wsCloseCode[appError.code], appError.message.slice(0, 120));
+      peer.resume();
+      peer.close(wsCloseCode[appError.code], appError.message.slice(0, 120));
     }
   };
+
+  /** Ends bridged here to sessions other nodes relay: shutdown closes them with a reason. */
+  const bridges = new Set<RelayPair>();
+  const onRelay = async (
+    ws: WebSocket,
+    request: IncomingMessage,
+    sessionId: string,
+  ): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'https://relay');
+    ws.on('error', (error) => context.log.debug({ err: error, sessionId }, 'relay socket error'));
+    const peer = wsRelayPeer(ws);
+    peer.pause();
+    const end: BridgedEnd = {
+      sessionId,
+      token: url.searchParams.get('token') ?? '',
+      ...optionalCookie(readCookie(request.headers.cookie, SESSION_COOKIE)),
+      sourceAddress: clientAddressOf(request),
+      from: context.cluster.nodeId,
+      at: context.clock.now().getTime(),
+    };
+    const relayNode = await relayNodeToBridge(context, sessionId).catch(() => undefined);
+    if (relayNode === undefined) return joinRelay(end, peer);
+    const pair = await bridgeRelayEnd(context, { end, relayNode, local: peer });
+    if (!pair) return;
+    bridges.add(pair);
+    ws.once('close', () => bridges.delete(pair));
+  };
+  const stopBusLinks = acceptBusLinks(context, joinRelay);
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Upgrades pass no Fastify hook: their client address is resolved here (S-11).
     resolveClientAddress(request, context.proxy.trust());
     const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const nodeLink = NODE_RELAY_PATH.exec(path);
+    if (nodeLink?.[1]) {
+      // Another node bridging an end: it signs its request instead of sending an Origin.
+      const end = acceptedNodeRequest(context, request, nodeLink[1]);
+      if (!end) return refuseUpgrade(socket, '403 Forbidden', 'Not a node of this cluster.');
+      relayServer.handleUpgrade(request, socket, head, (ws) =>
+        context.tasks.run('join a bridged relay end', () => joinDirectLink(ws, end, joinRelay)),
+      );
+      return;
+    }
     if (!isSameOrigin(request.headers, context.publicUrl())) {
       context.tasks.run('audit a WebSocket from another site', () =>
         context.audit.refused({
@@ -227,6 +272,10 @@ export function attachWebSockets(
     channels,
     /** Closes every agent and relay connection and waits until their last writes are done. */
     async close() {
+      stopBusLinks();
+      // Ends bridged to other nodes are told why; the relay node ends its session with it.
+      for (const pair of bridges)
+        pair.close(1001, 'The server node carrying this connection is shutting down.');
       const clients = [...agentServer.clients, ...relayServer.clients];
       const gone = clients.map(
         (client) => new Promise<void>((resolve) => client.once('close', () => resolve())),

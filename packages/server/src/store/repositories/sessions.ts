@@ -6,7 +6,7 @@ import { fromMillis, fromMillisOrNull, toMillis } from './columns.js';
 /** Remote sessions on either engine. State changes are conditional updates, never read-then-write. */
 export function createSessionRepository(db: Kysely<Database>): SessionRepository {
   return {
-    async create(session) {
+    async create({ nodeId, ...session }) {
       const record: SessionRecord = {
         ...session,
         state: 'pending',
@@ -26,9 +26,18 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
           started_at: null,
           ended_at: null,
           end_reason: null,
+          node_id: nodeId ?? null,
         })
         .execute();
       return record;
+    },
+    async relayNodeOf(id) {
+      const row = await db
+        .selectFrom('sessions')
+        .select('node_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.node_id ?? undefined;
     },
     async find(id) {
       const row = await db

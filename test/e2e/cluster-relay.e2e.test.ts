@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CreateSessionResponse, RecordingList, SessionList } from '@tether/protocol';
+import { waitFor } from '../support/cli.js';
+import { filesOnSocket } from '../support/files-client.js';
+import type { HttpsClient } from '../support/https-client.js';
+import { joinTerminal } from '../support/terminal-client.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
+
+// Sessions across nodes (X-3): the session is opened on node A, where the agent's control
+// channel is; the technician's relay end lands on node B, which bridges it to A.
+let nodes: TwoNodes;
+let deviceId: string;
+let work: string;
+let root: string;
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'tether-cluster-relay-'));
+  root = join(work, 'shared');
+  await mkdir(root);
+  nodes = await startTwoNodes();
+  deviceId = (await nodes.a.startAgent({ args: ['--file-root', root] })).device.id;
+});
+after(async () => {
+  await nodes.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** Opens a session on A; its relay end is for whichever node the caller connects to. */
+async function openOnA(body: Record<string, unknown>): Promise<CreateSessionResponse> {
+  const response = await nodes.a.admin.request('POST', '/api/v1/sessions', { deviceId, ...body });
+  assert.equal(response.status, 201, response.text);
+  return response.json(CreateSessionResponse);
+}
+
+async function endedSession(client: HttpsClient, sessionId: string) {
+  return waitFor('the session to end', async () => {
+    const list = (await client.request('GET', `/api/v1/sessions?deviceId=${deviceId}`)).json(
+      SessionList,
+    );
+    const found = list.sessions.find((candidate) => candidate.id === sessionId);
+    return found?.state === 'ended' ? found : undefined;
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+}
+
+test('a terminal opened on A works both ways from B, relayed and recorded once on A', async () => {
+  const session = await openOnA({ kind: 'terminal', cols: 100, rows: 30 });
+  const sessionId = session.session.id;
+  assert.equal(await nodes.a.server.context.store.sessions.relayNodeOf(sessionId), 'node-a');
+  const terminal = await joinTerminal(nodes.b.admin, session.relay);
+  terminal.type('echo "cross-$((6 * 7))-node"\r');
+  await terminal.waitForOutput(/cross-42-node/);
+  terminal.type('echo "second-$((2 + 3))"\r');
+  await terminal.waitForOutput(/second-5/);
+  assert.deepEqual(await terminal.close(), {
+    code: 1000,
+    reason: 'technician closed the terminal',
+  });
+  const ended = await endedSession(nodes.b.admin, sessionId);
+  assert.ok(ended.startedAt, 'the session was active');
+
+  const recordings = await waitFor('the recording to complete', async () => {
+    const list = (await nodes.a.admin.request('GET', '/api/v1/recordings')).json(RecordingList);
+    const found = list.recordings.filter((candidate) => candidate.sessionId === sessionId);
+    return found.every((each) => each.state === 'complete') && found.length > 0 ? found : undefined;
+  });
+  assert.equal(recordings.length, 1, 'one recording');
+  const content = await nodes.a.admin.request(
+    'GET',
+    `/api/v1/recordings/${recordings[0]?.id ?? ''}/content`,
+  );
+  assert.match(content.text, /cross-42-node/);
+  assert.deepEqual(await filesUnder(join(nodes.b.dataDir, 'recordings')), [], 'none on B');
+});
+
+test('a file goes up and comes back byte for byte through B', async () => {
+  const session = await openOnA({ kind: 'files' });
+  const socket = nodes.b.admin.websocket(`${session.relay.path}?token=${session.relay.token}`);
+  const files = await filesOnSocket(socket);
+  const source = join(work, 'payload.bin');
+  const bytes = randomBytes(6 * 1024 * 1024 + 123);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await writeFile(source, bytes);
+  const uploaded = await files.upload({ from: source, to: join(root, 'payload.bin') });
+  assert.ok(uploaded.type === 'done', JSON.stringify(uploaded));
+  assert.equal(uploaded.sha256, sha256);
+  const copy = join(work, 'copy.bin');
+  const downloaded = await files.download({ from: join(root, 'payload.bin'), to: copy });
+  assert.ok(downloaded.type === 'done', JSON.stringify(downloaded));
+  assert.equal(
+    createHash('sha256')
+      .update(await readFile(copy))
+      .digest('hex'),
+    sha256,
+  );
+  await files.close();
+  await endedSession(nodes.a.admin, session.session.id);
+});
+
+test('a relay token for A refused on the relay node is refused on B with its reason', async () => {
+  const session = await openOnA({ kind: 'terminal' });
+  const terminal = await joinTerminal(nodes.b.admin, {
+    path: session.relay.path,
+    token: 'not-the-token',
+  });
+  assert.match((await terminal.closed).reason, /relay token is not valid/);
+  await nodes.a.server.context.sessions.end(session.session.id, 'test over');
+});
+
+test('B stopping mid-session closes its end with a reason, and A ends the session with it', async () => {
+  const session = await openOnA({ kind: 'terminal' });
+  const terminal = await joinTerminal(nodes.b.admin, session.relay);
+  terminal.type('echo "before-$((1 + 1))"\r');
+  await terminal.waitForOutput(/before-2/);
+  await nodes.b.close();
+  const closed = await terminal.closed;
+  assert.equal(closed.code, 1001);
+  assert.equal(closed.reason, 'The server node carrying this connection is shutting down.');
+  const ended = await endedSession(nodes.a.admin, session.session.id);
+  assert.equal(ended.endReason, 'The server node carrying this connection is shutting down.');
+});
