@@ -58,7 +58,7 @@ import { createAgentPackages } from '../agent-packages/agent-package-service.js'
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
 import { deleteDevice } from '../devices/delete-device.js';
 import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
-import { joinCluster } from '../cluster/join-cluster.js';
+import { joinCluster, ownNodeUrl } from '../cluster/join-cluster.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
@@ -247,7 +247,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const agentSettings = createAgentSettings({ store, presence, clock });
   const cluster = await joinCluster({
     ...{ config, store, clock, log },
-    url: () => context.publicUrl(),
+    url: () => ownNodeUrl(config.listen.host, bound.port ?? config.listen.port),
     agents: () => presence.size,
   });
   // Called only once `context` exists (the sweep's first run is minutes after the start).

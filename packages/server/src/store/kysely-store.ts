@@ -16,6 +16,7 @@ import { createSettingsRepository } from './repositories/settings.js';
 import { createServerKeyPinRepository } from './server-key-pin-repository.js';
 import { createDeviceMaintenanceRepository } from './device-maintenance-repository.js';
 import { createWakeAddressRepository } from './wake-address-repository.js';
+import { createClusterNodeRepository } from './cluster-node-repository.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
 import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
@@ -64,6 +65,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     deviceMaintenance: createDeviceMaintenanceRepository(db),
     wakeAddresses: createWakeAddressRepository(db),
     tableDump: createTableDumpRepository(db, engine),
+    clusterNodes: createClusterNodeRepository(db),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().
       closing ??= db.destroy();

@@ -22,6 +22,7 @@ import type { WakeAddressRepository } from './wake-address-repository.js';
 import type { UnattendedRepository } from './unattended-repository.js';
 import type { AdhocSessionRepository } from './adhoc-repository.js';
 import type { UploadRepository } from './upload-repository.js';
+import type { ClusterNodeRepository } from './cluster-node-repository.js';
 
 export type {
   DeviceInstallFields,
@@ -68,6 +69,8 @@ export interface Store {
   readonly wakeAddresses: WakeAddressRepository;
   /** Every table's rows, for backups (S-8). */
   readonly tableDump: TableDumpRepository;
+  /** The cluster's nodes and their heartbeat leases. */
+  readonly clusterNodes: ClusterNodeRepository;
   /** Closes the database; every later call fails. */
   close(): Promise<void>;
 }
