@@ -51,8 +51,8 @@ export async function startNats(): Promise<NatsInstance> {
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString()).slice(-LOG_TAIL_CHARS);
     };
-    started.stdout?.on('data', keep);
-    started.stderr?.on('data', keep);
+    started.stdout.on('data', keep);
+    started.stderr.on('data', keep);
     child = started;
     await waitFor('nats-server to listen', async () => {
       if (started.exitCode !== null) throw new Error(`nats-server exited:\n${output}`);

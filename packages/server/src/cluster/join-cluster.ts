@@ -76,8 +76,7 @@ export function ownNodeUrl(host: string, port: number): string {
     host === '0.0.0.0' || host === '::'
       ? (Object.values(networkInterfaces())
           .flat()
-          .find((each) => each && each.family === 'IPv4' && !each.internal)?.address ??
-        '127.0.0.1')
+          .find((each) => each && each.family === 'IPv4' && !each.internal)?.address ?? '127.0.0.1')
       : host;
   return `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
 }

@@ -20,8 +20,8 @@ export async function connectNatsBus(options: {
   nodeId: string;
   log: Logger;
 }): Promise<ClusterBus> {
-  const { connect, JSONCodec } = await import('nats');
-  const codec = JSONCodec<unknown>();
+  const { connect, Events, JSONCodec } = await import('nats');
+  const codec = JSONCodec();
   let attempts = 0;
   let connection: NatsConnection;
   try {
@@ -42,15 +42,17 @@ export async function connectNatsBus(options: {
   }
   const { log } = options;
   log.info({ nats: connection.getServer() }, 'connected to NATS');
-  void (async () => {
+  const watch = async (): Promise<void> => {
     for await (const status of connection.status()) {
-      if (status.type === 'disconnect') log.warn({ nats: status.data }, 'NATS connection lost');
-      if (status.type === 'reconnect') {
+      if (status.type === Events.Disconnect)
+        log.warn({ nats: status.data }, 'NATS connection lost');
+      if (status.type === Events.Reconnect) {
         attempts = 0;
         log.info({ nats: status.data }, 'NATS connection restored');
       }
     }
-  })();
+  };
+  watch().catch((error: unknown) => log.warn({ err: error }, 'NATS status watch ended'));
   const decode = (data: Uint8Array): unknown => (data.length === 0 ? null : codec.decode(data));
   const encode = (message: unknown): Uint8Array => codec.encode(message ?? null);
   return {
@@ -85,14 +87,13 @@ export async function connectNatsBus(options: {
         queue: RESPONDERS,
         callback: (error, message) => {
           if (error) return log.warn({ subject, err: error }, 'cluster responder failed');
-          void (async () => {
-            try {
-              message.respond(encode(await handler(decode(message.data))));
-            } catch (failure) {
-              // The requester times out: an answer it cannot tell from a real one is worse.
-              log.warn({ subject, err: failure }, 'a cluster request could not be answered');
-            }
-          })();
+          const answer = async (): Promise<void> => {
+            message.respond(encode(await handler(decode(message.data))));
+          };
+          // On failure the requester times out: an answer it cannot tell from a real one is worse.
+          answer().catch((failure: unknown) =>
+            log.warn({ subject, err: failure }, 'a cluster request could not be answered'),
+          );
         },
       });
       return () => subscription.unsubscribe();

@@ -206,10 +206,8 @@ export function loadServerConfig(options: {
     fromEnvironment(options.env ?? {}),
     options.flags ?? {},
   ];
-  const merged: Record<string, unknown> = {
-    dataDir: './tether-data',
-    ...Object.assign({}, ...layers),
-  };
+  const merged: Record<string, unknown> = { dataDir: './tether-data' };
+  for (const layer of layers) Object.assign(merged, layer);
   // `--node-id` alone adds to the config file's `cluster` rather than replacing it.
   const clusters = layers.map((layer) => layer.cluster).filter((each) => each !== undefined);
   if (clusters.length > 0) merged.cluster = Object.assign({}, ...clusters) as unknown;

@@ -52,11 +52,10 @@ export function createClusterNodeRepository(db: Kysely<Database>): ClusterNodeRe
         id: row.id,
         url: row.url,
         version: row.version,
-        // PostgreSQL's bigint comes back as text.
-        startedAt: new Date(Number(row.started_at)),
-        heartbeatAt: new Date(Number(row.heartbeat_at)),
-        leaseUntil: new Date(Number(row.lease_until)),
-        agents: Number(row.agents),
+        startedAt: new Date(row.started_at),
+        heartbeatAt: new Date(row.heartbeat_at),
+        leaseUntil: new Date(row.lease_until),
+        agents: row.agents,
       }));
     },
     async remove(id) {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { startNats, type NatsInstance } from '../../../../test/support/nats.js';
-import { connectNatsBus } from './nats-bus.js';
-import type { ClusterBus } from './cluster.js';
+import { startNats, type NatsInstance } from '../support/nats.js';
+import { connectNatsBus } from '../../packages/server/src/cluster/nats-bus.js';
+import type { ClusterBus } from '../../packages/server/src/cluster/cluster.js';
 
 const log = pino({ level: 'silent' });
 
@@ -20,9 +20,9 @@ function nextMessage(bus: ClusterBus, subject: string): Promise<unknown> {
 /** Publishes until the subscriber sees one: after a reconnection, subscriptions come back first. */
 async function deliveredAfterReconnect(from: ClusterBus, to: ClusterBus): Promise<unknown> {
   const received = nextMessage(to, 'test.again');
-  let isDone = false;
-  void received.then(() => (isDone = true));
-  while (!isDone) {
+  const state = { isDone: false };
+  void received.then(() => (state.isDone = true));
+  while (!state.isDone) {
     from.publish('test.again', { again: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -39,9 +39,9 @@ describe('the cluster bus over NATS (a private nats-server)', () => {
     b = await connectNatsBus({ servers: nats.url, nodeId: 'node-b', log });
   });
   after(async () => {
-    await a?.close();
-    await b?.close();
-    await nats?.stop();
+    await a.close();
+    await b.close();
+    await nats.stop();
   });
 
   it('carries JSON messages between nodes, and a request to one responder of the queue group', async () => {
