@@ -348,6 +348,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     devicesOnline: () => presence.size,
     sessionsActive: () => sessions.activeCount,
     agentAdmissions: () => admission.view(),
+    clusterNodes: () => cluster.nodes(),
   });
   const admin = await createAdminApp(context, {
     https,

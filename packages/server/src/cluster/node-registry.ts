@@ -62,19 +62,7 @@ export async function registerNode(deps: {
     },
     periodMs,
   );
-  const nodes = async (): Promise<ClusterNode[]> => {
-    const now = clock.now();
-    const rows = await repository.list(now, new Date(now.getTime() - DEAD_NODES_SHOWN_MS));
-    return rows.map((row) => ({
-      id: row.id,
-      url: row.url,
-      version: row.version,
-      startedAt: row.startedAt,
-      lastHeartbeatAt: row.heartbeatAt,
-      agents: row.agents,
-      isAlive: row.leaseUntil.getTime() >= now.getTime(),
-    }));
-  };
+  const nodes = (): Promise<ClusterNode[]> => listClusterNodes(repository, clock.now());
   return {
     nodes,
     async nodeUrl(id) {
@@ -89,4 +77,24 @@ export async function registerNode(deps: {
         );
     },
   };
+}
+
+/**
+ * The node list: nodes with a current lease and those dead for at most
+ * {@link DEAD_NODES_SHOWN_MS}. Also read headless (`tether admin nodes`).
+ */
+export async function listClusterNodes(
+  repository: ClusterNodeRepository,
+  now: Date,
+): Promise<ClusterNode[]> {
+  const rows = await repository.list(now, new Date(now.getTime() - DEAD_NODES_SHOWN_MS));
+  return rows.map((row) => ({
+    id: row.id,
+    url: row.url,
+    version: row.version,
+    startedAt: row.startedAt,
+    lastHeartbeatAt: row.heartbeatAt,
+    agents: row.agents,
+    isAlive: row.leaseUntil.getTime() >= now.getTime(),
+  }));
 }
