@@ -13,6 +13,11 @@ export const ClusterNodeView = z.object({
   agents: z.int().min(0),
   /** Its heartbeat lease is current; a dead node stays listed for a while. */
   isAlive: z.boolean(),
+  /**
+   * Milliseconds the node took to answer the answering node over the bus (NATS); null when it
+   * did not answer within a second (NATS unreachable, or the node dead).
+   */
+  busRoundTripMs: z.number().min(0).nullable(),
   /** The node that answered this request. */
   isThisNode: z.boolean(),
 });

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { newNodeId, singleNode, type Cluster } from './cluster.js';
 import { connectNatsBus } from './nats-bus.js';
 import { registerNode } from './node-registry.js';
+import { answerPings } from './node-ping.js';
 
 /** What {@link joinCluster} needs. */
 export interface JoinClusterDeps {
@@ -25,6 +26,12 @@ export interface JoinClusterDeps {
  * in the shared database (heartbeat lease); otherwise a cluster of one.
  */
 export async function joinCluster(deps: JoinClusterDeps): Promise<Cluster> {
+  const cluster = await clusterOf(deps);
+  answerPings(cluster);
+  return cluster;
+}
+
+async function clusterOf(deps: JoinClusterDeps): Promise<Cluster> {
   const settings = deps.config.cluster;
   if (!settings) {
     return singleNode({

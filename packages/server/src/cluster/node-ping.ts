@@ -1,0 +1,30 @@
+import type { Cluster } from './cluster.js';
+
+/** How long the node list waits for a node to answer over the bus. */
+const PING_TIMEOUT_MS = 1_000;
+
+/** Requests addressed to one node: "are you there over the bus?" (subjects.ts once merged). */
+export function nodePingSubject(nodeId: string): string {
+  return `tether.node.${nodeId}.ping`;
+}
+
+/** Answers this node's pings; stopped when the bus closes. */
+export function answerPings(cluster: Cluster): void {
+  cluster.bus.respond(nodePingSubject(cluster.nodeId), () =>
+    Promise.resolve({ nodeId: cluster.nodeId }),
+  );
+}
+
+/**
+ * Asks a node over the bus and measures the round trip; undefined when it does not answer
+ * within a second (NATS down, or the node gone).
+ */
+export async function pingNode(cluster: Cluster, nodeId: string): Promise<number | undefined> {
+  const started = performance.now();
+  try {
+    await cluster.bus.request(nodePingSubject(nodeId), {}, PING_TIMEOUT_MS);
+    return Math.round((performance.now() - started) * 10) / 10;
+  } catch {
+    return undefined;
+  }
+}
