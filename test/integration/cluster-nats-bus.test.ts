@@ -39,8 +39,8 @@ describe('the cluster bus over NATS (a private nats-server)', () => {
     b = await connectNatsBus({ servers: nats.url, nodeId: 'node-b', log });
   });
   after(async () => {
-    await a.close();
-    await b.close();
+    // Whatever started, even if a later step failed: a left-over nats-server holds the run open.
+    await Promise.allSettled([a.close(), b.close()]);
     await nats.stop();
   });
 

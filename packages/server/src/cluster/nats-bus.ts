@@ -20,7 +20,10 @@ export async function connectNatsBus(options: {
   nodeId: string;
   log: Logger;
 }): Promise<ClusterBus> {
-  const { connect, Events, JSONCodec } = await import('nats');
+  const loaded = await import('nats');
+  // The client is CommonJS: in the bundle its exports arrive as the default export only.
+  const nats = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
+  const { connect, Events, JSONCodec } = nats;
   const codec = JSONCodec();
   let attempts = 0;
   let connection: NatsConnection;
