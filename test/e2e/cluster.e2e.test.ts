@@ -73,7 +73,7 @@ describe('cluster mode: three node processes on PostgreSQL and NATS behind HAPro
     if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
   });
 
-  it('lists three live nodes whose agents add up to the fleet, spread by the balancer (API and CLI)', async () => {
+  it('lists three live nodes whose agents add up to the fleet, spread by the balancer (API, metrics and CLI)', async () => {
     const [first] = cluster.nodes;
     assert.ok(first);
     const spread = await agentsSettled(first, { alive: 3, total: AGENTS });
@@ -94,6 +94,16 @@ describe('cluster mode: three node processes on PostgreSQL and NATS behind HAPro
     assert.deepEqual(
       listed.nodes.map((node) => node.isThisNode),
       [true, false, false],
+    );
+    const scrape = await first.conf.request('GET', '/metrics');
+    assert.equal(scrape.status, 200, scrape.text);
+    const metrics = scrape.text;
+    assert.match(metrics, /^tether_cluster_nodes\{state="alive"\} 3$/m);
+    const perNode = [...metrics.matchAll(/^tether_cluster_agents\{node="node-\d"\} (\d+)$/gm)];
+    assert.equal(perNode.length, 3, metrics);
+    assert.equal(
+      perNode.reduce((sum, match) => sum + Number(match[1]), 0),
+      AGENTS,
     );
     const cli = await runCli([
       ...['admin', 'nodes', '--json', '--data-dir', first.dataDir],

@@ -20,7 +20,8 @@ export function createMetrics(sources: {
 }): MetricsRegistry {
   let registry: Promise<import('prom-client').Registry> | undefined;
   const build = async () => {
-    const { Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
+    // CommonJS: in the production bundle its exports arrive as the default export only.
+    const { Gauge, Registry, collectDefaultMetrics } = (await import('prom-client')).default;
     const created = new Registry();
     collectDefaultMetrics({ register: created, prefix: 'tether_' });
     new Gauge({
