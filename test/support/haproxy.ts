@@ -125,3 +125,69 @@ export async function startHaproxy(options: {
     },
   };
 }
+
+/** A private HAProxy in TCP mode spreading connections over several Tether nodes (X-3). */
+export interface TcpBalancer {
+  /** `https://localhost:<port>`: the nodes' own TLS passes through. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts HAProxy in TCP mode (TLS passes through to the nodes, which share one certificate),
+ * round-robin over `backends` (loopback ports), with a TCP health check every 500 ms so a
+ * dead node leaves the rotation within about a second.
+ *
+ * @example
+ * const balancer = await startTcpBalancer({ backends: [portA, portB, portC] });
+ */
+export async function startTcpBalancer(options: { backends: number[] }): Promise<TcpBalancer> {
+  const dir = await mkdtemp(join(tmpdir(), 'tether-haproxy-tcp-'));
+  const port = await freePort();
+  const config = join(dir, 'haproxy.cfg');
+  await writeFile(
+    config,
+    [
+      'global',
+      '  maxconn 4096',
+      'defaults',
+      '  mode tcp',
+      '  timeout connect 5s',
+      '  timeout client 1h',
+      '  timeout server 1h',
+      'frontend tether_nodes',
+      `  bind 127.0.0.1:${port}`,
+      '  default_backend tether_cluster',
+      'backend tether_cluster',
+      '  balance roundrobin',
+      ...options.backends.map(
+        (backend, index) =>
+          `  server node${index + 1} 127.0.0.1:${backend} check inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions`,
+      ),
+      '',
+    ].join('\n'),
+  );
+  await run(HAPROXY, ['-c', '-q', '-f', config]);
+  const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor('HAProxy to listen', async () => {
+    if (child.exitCode !== null) throw new Error(`HAProxy exited: ${errors}`);
+    return (await accepts(port)) || undefined;
+  });
+  return {
+    url: `https://localhost:${port}`,
+    port,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

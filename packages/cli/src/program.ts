@@ -9,6 +9,7 @@ import { auditCommands } from './commands/audit.js';
 import { resetPasswordCommand, trustedNetworksCommand, unlockCommand } from './commands/admin.js';
 import { proxyCommands } from './commands/admin-proxy.js';
 import { publicUrlCommand } from './commands/admin-public-url.js';
+import { adminNodesCommand } from './commands/admin-nodes.js';
 import { upgradeCommands } from './commands/admin-upgrades.js';
 import { admissionCommands } from './commands/admin-admission.js';
 import { statisticsCommands } from './commands/admin-statistics.js';
@@ -65,6 +66,7 @@ export const TETHER_COMMANDS: Command[] = [
   trustedNetworksCommand,
   ...proxyCommands,
   publicUrlCommand,
+  adminNodesCommand,
   ...upgradeCommands,
   ...admissionCommands,
   ...statisticsCommands,

@@ -19,6 +19,9 @@ export const serverFlagOptions = {
   database: { type: 'string' },
   'public-url': { type: 'string' },
   'log-level': { type: 'string' },
+  nats: { type: 'string' },
+  'node-id': { type: 'string' },
+  'node-url': { type: 'string' },
 } as const;
 
 /** Builds the effective server config from a config file, environment and flags. */
@@ -42,8 +45,18 @@ export async function serverConfigFrom(input: CommandInput): Promise<ServerConfi
   if (publicUrl) flags.publicUrl = publicUrl;
   const logLevel = stringOption(input, 'log-level');
   if (logLevel) flags.logLevel = logLevel;
+  const cluster = {
+    ...optional('nats', stringOption(input, 'nats')),
+    ...optional('nodeId', stringOption(input, 'node-id')),
+    ...optional('nodeUrl', stringOption(input, 'node-url')),
+  };
+  if (Object.keys(cluster).length > 0) flags.cluster = cluster;
   const file = stringOption(input, 'config');
   return loadServerConfig({ ...(file ? { file } : {}), env: input.env, flags });
+}
+
+function optional(key: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [key]: value };
 }
 
 /**

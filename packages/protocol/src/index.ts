@@ -62,6 +62,7 @@ export * from './api/oem.js';
 export * from './api/uploads.js';
 export * from './api/proxy.js';
 export * from './api/public-url.js';
+export * from './api/cluster.js';
 export * from './api/admission.js';
 export * from './api/maintenance.js';
 export * from './api/directories.js';

@@ -6,6 +6,8 @@ export {
   type ServerConfigInput,
 } from './config/config.js';
 export { createLogger, type Logger } from './logging.js';
+export { listClusterNodes } from './cluster/node-registry.js';
+export type { ClusterNode } from './cluster/cluster.js';
 export { systemClock, type Clock } from './clock.js';
 export { openStore } from './store/index.js';
 export type { DeviceRecord, Store } from './store/store.js';

@@ -24,6 +24,11 @@ export const serverCommand: Command = {
   --database URL      sqlite:FILE (default in the data dir) or postgres://...
   --public-url URL    https URL agents and browsers use to reach this server
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
+  --nats URL          cluster mode: join the nodes sharing this NATS server and the
+                      --database postgres://… (env TETHER_NATS; see README "Cluster mode")
+  --node-id ID        this node's name in the node list (default a new node-… per start)
+  --node-url URL      https URL where the other nodes reach this node directly
+                      (default its HTTPS port on this machine's address)
   --print-config      print the effective configuration and exit
   --initial-password-file FILE
                       on first start, write the administrator's random password to FILE

@@ -38,6 +38,7 @@ import { publicUrlEndpoints } from './public-url.js';
 import { upgradeEndpoints } from './agent-upgrades.js';
 import { wakeEndpoints } from './wake.js';
 import { adhocSessionEndpoints } from './adhoc-sessions.js';
+import { clusterEndpoints } from './cluster.js';
 
 export * from './endpoint.js';
 export * from './administration.js';
@@ -79,6 +80,7 @@ export * from './device-upgrade.js';
 export * from './group-statistics.js';
 export * from './wake.js';
 export * from './adhoc-sessions.js';
+export * from './cluster.js';
 export { openApiDocument } from './openapi.js';
 
 /**
@@ -134,4 +136,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(admissionEndpoints),
   ...Object.values(maintenanceEndpoints),
   ...Object.values(wakeEndpoints),
+  ...Object.values(clusterEndpoints),
 ];

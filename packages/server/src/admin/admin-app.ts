@@ -17,6 +17,7 @@ import { loadTrustedNetworkList } from './trusted-networks.js';
 import type { MetricsRegistry } from './metrics.js';
 import { proxyAdminRoutes } from './proxy-routes.js';
 import { publicUrlAdminRoutes } from './public-url-routes.js';
+import { clusterAdminRoutes } from './cluster-routes.js';
 import { serverKeyAdminRoutes } from './server-key-routes.js';
 import { signInAdminRoutes } from './sign-in-admin-routes.js';
 import { statusRoutes } from './status-routes.js';
@@ -58,6 +59,7 @@ const ADMIN_ROUTES: readonly ((
   buildAdminRoutes,
   admissionAdminRoutes,
   maintenanceAdminRoutes,
+  clusterAdminRoutes,
 ];
 
 /** `/conf` and its pages (History API), but not its API. */

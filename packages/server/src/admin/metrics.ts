@@ -15,10 +15,13 @@ export function createMetrics(sources: {
   sessionsActive(): number;
   /** Agent connections admitted and deferred since the start. */
   agentAdmissions(): { admitted: number; deferred: number };
+  /** The cluster's nodes as this node sees them; a single node lists itself. */
+  clusterNodes(): Promise<{ id: string; agents: number; isAlive: boolean }[]>;
 }): MetricsRegistry {
   let registry: Promise<import('prom-client').Registry> | undefined;
   const build = async () => {
-    const { Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
+    // CommonJS: in the production bundle its exports arrive as the default export only.
+    const { Gauge, Registry, collectDefaultMetrics } = (await import('prom-client')).default;
     const created = new Registry();
     collectDefaultMetrics({ register: created, prefix: 'tether_' });
     new Gauge({
@@ -46,6 +49,33 @@ export function createMetrics(sources: {
         const { admitted, deferred } = sources.agentAdmissions();
         this.set({ decision: 'admitted' }, admitted);
         this.set({ decision: 'deferred' }, deferred);
+      },
+    });
+    // One read of the node list per scrape, shared by both cluster gauges.
+    let nodes: ReturnType<typeof sources.clusterNodes> | undefined;
+    const clusterNodes = () =>
+      (nodes ??= sources.clusterNodes().finally(() => (nodes = undefined)));
+    new Gauge({
+      name: 'tether_cluster_nodes',
+      help: 'Cluster nodes by state: alive (current heartbeat lease) or dead (lease ran out in the last 10 minutes).',
+      labelNames: ['state'],
+      registers: [created],
+      async collect() {
+        const listed = await clusterNodes();
+        this.set({ state: 'alive' }, listed.filter((node) => node.isAlive).length);
+        this.set({ state: 'dead' }, listed.filter((node) => !node.isAlive).length);
+      },
+    });
+    new Gauge({
+      name: 'tether_cluster_agents',
+      help: 'Agents connected to each live cluster node at its last heartbeat.',
+      labelNames: ['node'],
+      registers: [created],
+      async collect() {
+        this.reset();
+        for (const node of await clusterNodes()) {
+          if (node.isAlive) this.set({ node: node.id }, node.agents);
+        }
       },
     });
     return created;

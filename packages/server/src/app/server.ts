@@ -58,7 +58,7 @@ import { createAgentPackages } from '../agent-packages/agent-package-service.js'
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
 import { deleteDevice } from '../devices/delete-device.js';
 import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
-import { joinCluster } from '../cluster/join-cluster.js';
+import { joinCluster, ownNodeUrl } from '../cluster/join-cluster.js';
 import { joinClusterPresence } from '../cluster/cluster-presence.js';
 import { fanOutSettings } from '../cluster/settings-push.js';
 
@@ -145,10 +145,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     retentionDays: config.audit.retentionDays,
   });
+  // The listeners' ports once bound (the node's own URL, the admin URL).
+  const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   // Before presence, which learns the cluster's agents through it.
   const cluster = await (options.joinCluster ?? joinCluster)({
     ...{ config, store, clock, log },
-    url: () => context.publicUrl(),
+    url: () => ownNodeUrl(config.listen.host, bound.port ?? config.listen.port),
+    // This node's own agents (presence.size), not the cluster's.
     agents: () => presence.size,
   });
   const presence = new DevicePresence();
@@ -249,7 +252,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     config: config.wake,
   });
-  const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const publicAddress = await loadPublicUrlState({
     store,
     configured: config.publicUrl,
@@ -362,6 +364,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     devicesOnline: () => presence.size,
     sessionsActive: () => sessions.activeCount,
     agentAdmissions: () => admission.view(),
+    clusterNodes: () => cluster.nodes(),
   });
   const admin = await createAdminApp(context, {
     https,

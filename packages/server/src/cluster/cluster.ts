@@ -144,6 +144,8 @@ export function singleNode(options: {
   url: () => string;
   version: string;
   now: () => Date;
+  /** Agents connected to it now (the node list's count). */
+  agents?: () => number;
 }): Cluster {
   const nodeId = newNodeId();
   const startedAt = options.now();
@@ -160,7 +162,7 @@ export function singleNode(options: {
           version: options.version,
           startedAt,
           lastHeartbeatAt: options.now(),
-          agents: 0,
+          agents: options.agents?.() ?? 0,
           isAlive: true,
         },
       ]),

@@ -15,6 +15,8 @@ export const subjects = {
   settingsPush: 'tether.settings-push',
   /** Request: the agents a node holds, with what the others need to know of them. */
   nodeAgents: (nodeId: string): string => `tether.node.${nodeId}.agents`,
+  /** Request: "are you there over the bus?" (the node list's round trip). */
+  nodePing: (nodeId: string): string => `tether.node.${nodeId}.ping`,
   /** Request: the relay node takes a bus link to one of its sessions (a bridged relay end). */
   relayOpen: (nodeId: string): string => `tether.node.${nodeId}.relay-open`,
   /** One side of a bus link carrying a bridged relay end (frames and controls). */

@@ -201,12 +201,16 @@ export function loadServerConfig(options: {
   env?: NodeJS.ProcessEnv;
   flags?: Record<string, unknown>;
 }): ServerConfig {
-  const merged = {
-    dataDir: './tether-data',
-    ...(options.file ? readConfigFile(options.file) : {}),
-    ...fromEnvironment(options.env ?? {}),
-    ...options.flags,
-  };
+  const layers = [
+    options.file ? readConfigFile(options.file) : {},
+    fromEnvironment(options.env ?? {}),
+    options.flags ?? {},
+  ];
+  const merged: Record<string, unknown> = { dataDir: './tether-data' };
+  for (const layer of layers) Object.assign(merged, layer);
+  // `--node-id` alone adds to the config file's `cluster` rather than replacing it.
+  const clusters = layers.map((layer) => layer.cluster).filter((each) => each !== undefined);
+  if (clusters.length > 0) merged.cluster = Object.assign({}, ...clusters) as unknown;
   const parsed = ServerConfig.safeParse(merged);
   if (!parsed.success) throw invalidInput('server configuration', parsed.error);
   return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };

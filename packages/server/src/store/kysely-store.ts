@@ -17,6 +17,7 @@ import { createServerKeyPinRepository } from './server-key-pin-repository.js';
 import { createDeviceMaintenanceRepository } from './device-maintenance-repository.js';
 import { createWakeAddressRepository } from './wake-address-repository.js';
 import { createDeviceNodeRepository } from './device-node-repository.js';
+import { createClusterNodeRepository } from './cluster-node-repository.js';
 import { createGrantRepository, createTeamRepository } from './repositories/teams.js';
 import { createTableDumpRepository } from './repositories/table-dump.js';
 import { createUnattendedRepository } from './repositories/unattended.js';
@@ -74,6 +75,7 @@ export async function openKyselyStore(db: Kysely<Database>, engine: Engine): Pro
     controlGrants: createControlGrantRepository(db),
     guessCounters: createGuessCounterRepository(db),
     tableDump: createTableDumpRepository(db, engine),
+    clusterNodes: createClusterNodeRepository(db),
     close() {
       // Idempotent: several owners may close on shutdown; pg's pool refuses a second end().
       closing ??= db.destroy();

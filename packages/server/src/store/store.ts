@@ -28,6 +28,7 @@ import type {
   GuessCounterRepository,
   RelayTicketRepository,
 } from './shared-state-repository.js';
+import type { ClusterNodeRepository } from './cluster-node-repository.js';
 
 export type {
   DeviceInstallFields,
@@ -82,6 +83,8 @@ export interface Store {
   readonly guessCounters: GuessCounterRepository;
   /** Every table's rows, for backups (S-8). */
   readonly tableDump: TableDumpRepository;
+  /** The cluster's nodes and their heartbeat leases. */
+  readonly clusterNodes: ClusterNodeRepository;
   /** Closes the database; every later call fails. */
   close(): Promise<void>;
 }

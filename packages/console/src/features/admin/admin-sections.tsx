@@ -14,6 +14,7 @@ import { PublicUrlSection } from './public-url-section.js';
 import { UpgradesSection } from './upgrades-section.js';
 import { AdmissionSection } from './admission-section.js';
 import { MaintenanceSection } from './maintenance-section.js';
+import { NodesSection } from './nodes-section.js';
 
 /**
  * One editor of the admin console at `/conf` (S-2): status, ports, TLS, keys, notifications,
@@ -44,4 +45,5 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { name: 'upgrades', label: 'Agent upgrades', render: () => <UpgradesSection /> },
   { name: 'admission', label: 'Agent admission', render: () => <AdmissionSection /> },
   { name: 'maintenance', label: 'Maintenance', render: () => <MaintenanceSection /> },
+  { name: 'nodes', label: 'Nodes', render: () => <NodesSection /> },
 ];
