@@ -43,7 +43,7 @@ export function agentChannelDeps(
     remoteControlId: (deviceId) => oem.remoteControlIdFor(deviceId),
     onReady: (device) => {
       const deviceId = device.id;
-      oem.onDeviceReady(deviceId);
+      oem.onDeviceReady(device);
       upgrades.onDeviceReady(deviceId);
       unattended.onDeviceReady(deviceId).catch((error: unknown) => {
         log.error({ err: error, deviceId }, 'cannot sync unattended access with the agent');
