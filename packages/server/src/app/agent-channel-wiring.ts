@@ -44,7 +44,7 @@ export function agentChannelDeps(
     onReady: (device) => {
       const deviceId = device.id;
       oem.onDeviceReady(device);
-      upgrades.onDeviceReady(deviceId);
+      upgrades.onDeviceReady(deviceId, device);
       unattended.onDeviceReady(deviceId).catch((error: unknown) => {
         log.error({ err: error, deviceId }, 'cannot sync unattended access with the agent');
       });
