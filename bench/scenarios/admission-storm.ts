@@ -268,9 +268,12 @@ export async function measureAdmissionStorm(
   };
 }
 
+/** The middle value, or the mean of the two middle ones. */
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+  const middle = (sorted.length - 1) / 2;
+  const low = sorted[Math.floor(middle)] ?? 0;
+  return Math.round((low + (sorted[Math.ceil(middle)] ?? low)) / 2);
 };
 
 /** SIGKILL, restart with `cli` (default: this build), and time the storm; no technician. */
