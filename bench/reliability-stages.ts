@@ -58,12 +58,17 @@ export function reliabilityStages(options: BenchOptions): Stage[] {
     {
       keys: ['o'],
       // Enrolment (~100 agents a second on 2 cores), two connections of the fleet, the storm.
-      timeoutMs: 300_000 + options.stormAgents * 80,
+      timeoutMs:
+        300_000 +
+        options.stormAgents * 80 +
+        (options.baselineCli ? options.stormRounds * 2 * (60_000 + options.stormAgents * 40) : 0),
       async run(cleanup, report) {
         report.results.admissionStorm = await measureAdmissionStorm(cleanup, {
           agents: options.stormAgents,
           workers: options.stormWorkers,
           admissionRate: options.admissionRate,
+          baselineCli: options.baselineCli,
+          compareRounds: options.stormRounds,
         });
       },
     },

@@ -65,6 +65,12 @@ export interface BenchOptions {
   stormAgents: number;
   stormWorkers: number;
   admissionRate: number;
+  /**
+   * Scenario (o): a baseline build's bundled `tether.mjs` (e.g. main's, built in another
+   * worktree) whose storms alternate with this build's on the same fleet, `stormRounds` each.
+   */
+  baselineCli: string | undefined;
+  stormRounds: number;
 }
 
 export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m,n] [--agents 2000] [--workers 4]
@@ -75,6 +81,7 @@ export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m,n] [--agents 20
                     [--kills 50] [--crash-sessions 20] [--outage-sec 60] [--outage-agents 200]
                     [--soak-min 30] [--soak-agents 1000] [--reader-kbps 10] [--device-mbps 10]
                     [--storm-agents 15000] [--storm-workers 6] [--admission-rate 1000]
+                    [--baseline-cli path/to/tether.mjs] [--storm-rounds 2]
 (i, j, k, l, o run only when --only names them)`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
@@ -122,6 +129,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'storm-agents': { type: 'string' },
       'storm-workers': { type: 'string' },
       'admission-rate': { type: 'string' },
+      'baseline-cli': { type: 'string' },
+      'storm-rounds': { type: 'string' },
     },
     strict: true,
   });
@@ -163,5 +172,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     stormAgents: positive('storm-agents', values['storm-agents'], 15_000),
     stormWorkers: positive('storm-workers', values['storm-workers'], 6),
     admissionRate: positive('admission-rate', values['admission-rate'], 1000),
+    baselineCli: values['baseline-cli'],
+    stormRounds: positive('storm-rounds', values['storm-rounds'], 2),
   };
 }

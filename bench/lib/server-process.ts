@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,18 +32,29 @@ export interface ServerProcess {
    * server's code).
    */
   collectGarbage(): Promise<number>;
+  /**
+   * With `BENCH_SERVER_CPU_PROF` set: has the server write its CPU profile so far (see
+   * lib/cpu-profile.mjs) and resolves with the file; otherwise resolves with undefined.
+   */
+  writeProfile(): Promise<string | undefined>;
   /** `tether_devices_online` from `/metrics`. */
   devicesOnline(): Promise<number>;
   /** Kills the server with SIGKILL (no orderly shutdown) and waits until it is gone. */
   kill(): Promise<void>;
-  /** Starts it again on the same ports and data dir; resolves once it listens (ms it took). */
-  restart(): Promise<number>;
+  /**
+   * Starts it again on the same ports and data dir; resolves once it listens (ms it took).
+   * `cli`: another build of `tether` to run this time only (a bundled `tether.mjs`, or another
+   * tree's `packages/cli/src/main.ts`, e.g. a baseline from another commit); by default the
+   * bench's own.
+   */
+  restart(options?: { cli?: string }): Promise<number>;
   stop(): Promise<void>;
   output(): string;
 }
 
 const LISTENING = /Console:\s+https:\/\/\S+/;
 const GC_HOOK = new URL('./gc-on-signal.mjs', import.meta.url).href;
+const PROFILE_HOOK = new URL('./cpu-profile.mjs', import.meta.url).href;
 
 /**
  * The environment that preloads the benchmark's forced-GC hook into a child process; the
@@ -51,6 +62,39 @@ const GC_HOOK = new URL('./gc-on-signal.mjs', import.meta.url).href;
  */
 export function forcedGcEnv(): { NODE_OPTIONS: string } {
   return { NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${GC_HOOK}`].join(' ').trim() };
+}
+
+/**
+ * `NODE_OPTIONS` for a server process (not the fleet workers): the forced-GC hook if asked for,
+ * and the CPU profiler when `BENCH_SERVER_CPU_PROF` names a directory (lib/cpu-profile.mjs).
+ */
+function serverNodeOptions(forcedGc: boolean): { NODE_OPTIONS?: string } {
+  const hooks = [forcedGc && GC_HOOK, Boolean(process.env.BENCH_SERVER_CPU_PROF) && PROFILE_HOOK];
+  const imports = hooks
+    .filter((hook) => typeof hook === 'string')
+    .map((hook) => `--import=${hook}`);
+  if (imports.length === 0) return {};
+  return { NODE_OPTIONS: [process.env.NODE_OPTIONS, ...imports].join(' ').trim() };
+}
+
+/**
+ * Runs `tether <args>` from another build, like `startCli` does: `cli` is a bundled
+ * `tether.mjs`, or another tree's `packages/cli/src/main.ts` (run through tsx).
+ */
+function startBuild(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcess & { output: () => string } {
+  const entry = cli.endsWith('.ts') ? ['--import', 'tsx', cli] : [cli];
+  const child = spawn(process.execPath, [...entry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return Object.assign(child, { output: () => output });
 }
 
 /**
@@ -98,12 +142,15 @@ export async function startServerProcess(options: {
   let child: ChildProcess & { output: () => string };
   // The disposer is registered before the wait, so a stage that times out meanwhile still
   // stops the process; it always stops the current one (restart replaces it).
-  const launch = async (): Promise<void> => {
+  const launch = async (cli?: string): Promise<void> => {
     const args = ['server', '--data-dir', dataDir, '--host', '127.0.0.1'];
     args.push('--port', String(port), '--admin-port', String(adminPort), '--log-level', 'warn');
     args.push(...(options.extraArgs ?? []));
-    const env = { TETHER_ADMIN_PASSWORD: password, ...(options.forcedGc ? forcedGcEnv() : {}) };
-    const started = startCli(args, { env });
+    const env = {
+      TETHER_ADMIN_PASSWORD: password,
+      ...serverNodeOptions(options.forcedGc === true),
+    };
+    const started = cli ? startBuild(cli, args, env) : startCli(args, { env });
     child = started;
     await waitFor(
       'the server to listen',
@@ -158,6 +205,18 @@ export async function startServerProcess(options: {
         throw new Error(`installer creation failed: ${response.status} ${response.text}`);
       return response.json(CreateInstallerResponse);
     },
+    async writeProfile() {
+      if (!process.env.BENCH_SERVER_CPU_PROF) return undefined;
+      const written = (): string[] =>
+        [...child.output().matchAll(/^bench-profile (.+)$/gm)].map((match) => match[1] ?? '');
+      const before = written().length;
+      process.kill(child.pid ?? 0, 'SIGWINCH');
+      return waitFor(
+        'the server to write its CPU profile',
+        () => (written().length > before ? written().at(-1) : undefined),
+        60_000,
+      );
+    },
     async devicesOnline() {
       const response = await adminClient.request('GET', '/metrics');
       const match = /^tether_devices_online\s+(\d+)/m.exec(response.text);
@@ -166,10 +225,10 @@ export async function startServerProcess(options: {
       return Number(match[1]);
     },
     kill: () => stopProcess(child, 'SIGKILL'),
-    async restart() {
+    async restart(restartOptions) {
       if (cleanup.isClosed) throw new Error('the benchmark stage has ended; not restarting');
       const startedAt = performance.now();
-      await launch();
+      await launch(restartOptions?.cli);
       return performance.now() - startedAt;
     },
     stop: () => stopProcess(child),

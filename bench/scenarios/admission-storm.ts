@@ -7,7 +7,7 @@ import type { Cleanup } from '../lib/cleanup.js';
 import { readCpuMs, readListenOverflows } from '../lib/proc-stats.js';
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
 import { summarize, type Summary } from '../lib/summary.js';
-import { startFleet } from './fleet.js';
+import { startFleet, type Fleet } from './fleet.js';
 
 /** Result of scenario (o). */
 export interface AdmissionStormResult {
@@ -30,6 +30,16 @@ export interface AdmissionStormResult {
   /** CPU the new server process used from listening until the storm ended (its start left out). */
   serverCpuMs: number;
   /**
+   * The same per 1,000 agents back: the server's cost of an agent's reconnection, which the
+   * machine's load hardly moves (CPU time, not wall time).
+   */
+  serverCpuMsPer1000Agents: number;
+  /**
+   * With `--baseline-cli`: more storms on the same fleet, alternating this build and the
+   * baseline build, each without the technician; medians and baseline ÷ this.
+   */
+  comparison?: StormComparison;
+  /**
    * Connections the kernel dropped during the storm because an accept queue was full (this
    * network namespace, all listeners): SYNs the agents had to send again.
    */
@@ -47,6 +57,30 @@ export interface AdmissionStormResult {
   timeline: [number, number][];
   target: { maxAfterListenMs: number; maxFailed: number; maxApiP99Ms: number };
   passed: boolean;
+}
+
+/** One storm of the comparison: which build served it, and what it cost. */
+export interface ComparedStorm {
+  build: 'this' | 'baseline';
+  afterListenMs: number | null;
+  serverCpuMs: number;
+  serverCpuMsPer1000Agents: number;
+  fleetCpuMs: number;
+}
+
+/** This build against a baseline build (e.g. main), storms alternating on one fleet. */
+export interface StormComparison {
+  /**
+   * The baseline's `tether` (bundle or sources), and this build's bundle (null: this tree's
+   * sources through tsx, as the bench runs them by default).
+   */
+  baselineCli: string;
+  thisCli: string | null;
+  storms: ComparedStorm[];
+  medianCpuMsPer1000Agents: { this: number; baseline: number };
+  medianAfterListenMs: { this: number | null; baseline: number | null };
+  /** Baseline CPU per agent ÷ this build's: how many times cheaper a reconnection became. */
+  cpuRatio: number;
 }
 
 /**
@@ -116,7 +150,15 @@ async function technicianDuring(
  */
 export async function measureAdmissionStorm(
   cleanup: Cleanup,
-  options: { agents: number; workers: number; admissionRate: number },
+  options: {
+    agents: number;
+    workers: number;
+    admissionRate: number;
+    /** A baseline build's bundled `tether.mjs` to compare this build's storms with. */
+    baselineCli?: string | undefined;
+    /** Pairs of storms (this build, baseline) in the comparison. */
+    compareRounds?: number;
+  },
 ): Promise<AdmissionStormResult> {
   const { agents, admissionRate } = options;
   const dir = await cleanup.tempDir('admission');
@@ -182,6 +224,8 @@ export async function measureAdmissionStorm(
   const { signInMs, api } = await technician;
   const counts = await admissions(server);
   const serverCpuMs = (await readCpuMs(server.pid())) - startCpuMs;
+  const profile = await server.writeProfile();
+  if (profile) process.stderr.write(`bench: (o) the restarted server's CPU profile: ${profile}\n`);
   const listenOverflows = (await readListenOverflows()) - overflowsBefore;
   const fleetCpuMs = {
     whileRestarting: fleetCpuAtListen - fleetCpuBefore,
@@ -189,6 +233,13 @@ export async function measureAdmissionStorm(
   };
   const target = { maxAfterListenMs: 20_000, maxFailed: 0, maxApiP99Ms: 200 };
   const failed = agents - online;
+  const comparison = options.baselineCli
+    ? await compareWithBaseline(server, fleet, {
+        agents,
+        baselineCli: options.baselineCli,
+        rounds: options.compareRounds ?? 2,
+      })
+    : undefined;
   return {
     agents,
     workers: options.workers,
@@ -201,6 +252,8 @@ export async function measureAdmissionStorm(
     failed,
     ...counts,
     serverCpuMs,
+    serverCpuMsPer1000Agents: Math.round((serverCpuMs / Math.max(1, online)) * 1000),
+    ...(comparison && { comparison }),
     listenOverflows,
     fleetCpuMs,
     signInMs: signInMs === null ? null : Math.round(signInMs),
@@ -215,10 +268,107 @@ export async function measureAdmissionStorm(
   };
 }
 
+/** The middle value, or the mean of the two middle ones. */
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = (sorted.length - 1) / 2;
+  const low = sorted[Math.floor(middle)] ?? 0;
+  return Math.round((low + (sorted[Math.ceil(middle)] ?? low)) / 2);
+};
+
+/** SIGKILL, restart with `cli` (default: this build), and time the storm; no technician. */
+async function plainStorm(
+  server: ServerProcess,
+  fleet: Fleet,
+  agents: number,
+  cli: string | undefined,
+): Promise<Omit<ComparedStorm, 'build'>> {
+  await server.kill();
+  await server.restart(cli === undefined ? undefined : { cli });
+  const listeningAt = performance.now();
+  const cpuAtListen = await readCpuMs(server.pid());
+  const fleetAtListen = await fleet.cpuMs();
+  let online = 0;
+  while (online < agents && performance.now() - listeningAt < deadlineMs(agents)) {
+    await sleep(POLL_MS);
+    online = await server.devicesOnline().catch(() => online);
+  }
+  const serverCpuMs = (await readCpuMs(server.pid())) - cpuAtListen;
+  return {
+    afterListenMs: online >= agents ? Math.round(performance.now() - listeningAt) : null,
+    serverCpuMs,
+    serverCpuMsPer1000Agents: Math.round((serverCpuMs / Math.max(1, online)) * 1000),
+    fleetCpuMs: (await fleet.cpuMs()) - fleetAtListen,
+  };
+}
+
+/**
+ * `rounds` pairs of storms on the same fleet, this build and the baseline in turn (which goes
+ * first alternates too), so that both meet the same machine load.
+ */
+async function compareWithBaseline(
+  server: ServerProcess,
+  fleet: Fleet,
+  options: { agents: number; baselineCli: string; rounds: number },
+): Promise<StormComparison> {
+  const storms: ComparedStorm[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const order: ComparedStorm['build'][] =
+      round % 2 === 0 ? ['baseline', 'this'] : ['this', 'baseline'];
+    for (const build of order) {
+      const cli = build === 'baseline' ? options.baselineCli : undefined;
+      storms.push({ build, ...(await plainStorm(server, fleet, options.agents, cli)) });
+    }
+  }
+  // The server is left running this build, as the scenario found it.
+  if (storms.at(-1)?.build === 'baseline')
+    await plainStorm(server, fleet, options.agents, undefined);
+  const of = (build: ComparedStorm['build']): ComparedStorm[] =>
+    storms.filter((storm) => storm.build === build);
+  const cpu = {
+    this: median(of('this').map((storm) => storm.serverCpuMsPer1000Agents)),
+    baseline: median(of('baseline').map((storm) => storm.serverCpuMsPer1000Agents)),
+  };
+  const wall = (build: ComparedStorm['build']): number | null => {
+    const times = of(build).flatMap((storm) => storm.afterListenMs ?? []);
+    return times.length === of(build).length ? median(times) : null;
+  };
+  return {
+    baselineCli: options.baselineCli,
+    thisCli: process.env.TETHER_TEST_CLI_BUNDLE ?? null,
+    storms,
+    medianCpuMsPer1000Agents: cpu,
+    medianAfterListenMs: { this: wall('this'), baseline: wall('baseline') },
+    cpuRatio: Math.round((cpu.baseline / Math.max(1, cpu.this)) * 100) / 100,
+  };
+}
+
 type Row = [scenario: string, metric: string, measured: string, target: string, verdict: string];
 
 const ms = (value: number | null): string => (value === null ? 'n/a' : `${Math.round(value)} ms`);
 const verdict = (isMet: boolean): string => (isMet ? 'PASS' : 'FAIL');
+
+function comparisonRows(comparison: StormComparison | undefined): Row[] {
+  if (!comparison) return [];
+  const { medianCpuMsPer1000Agents: cpu, medianAfterListenMs: wall } = comparison;
+  const pairs = comparison.storms.length / 2;
+  return [
+    [
+      'o',
+      `server CPU per 1,000 agents, this build / baseline (median of ${pairs} storms each)`,
+      `${ms(cpu.this)} / ${ms(cpu.baseline)} (${comparison.cpuRatio}× cheaper)`,
+      '',
+      '',
+    ],
+    [
+      'o',
+      'storm after listening, this build / baseline',
+      `${ms(wall.this)} / ${ms(wall.baseline)}`,
+      '',
+      '',
+    ],
+  ];
+}
 
 /** The table rows of scenario (o). */
 export function admissionStormRows(result: AdmissionStormResult): Row[] {
@@ -257,6 +407,8 @@ export function admissionStormRows(result: AdmissionStormResult): Row[] {
       '',
     ],
     ['o', 'server CPU during the storm', ms(result.serverCpuMs), '', ''],
+    ['o', 'server CPU per 1,000 agents back', ms(result.serverCpuMsPer1000Agents), '', ''],
+    ...comparisonRows(result.comparison),
     ['o', 'SYNs dropped, accept queue full', String(result.listenOverflows), '', ''],
     [
       'o',

@@ -59,8 +59,8 @@ export function agentChannelDeps(
     remoteControlId: (deviceId) => oem.remoteControlIdFor(deviceId),
     onReady: (device) => {
       const deviceId = device.id;
-      oem.onDeviceReady(deviceId);
-      upgrades.onDeviceReady(deviceId);
+      oem.onDeviceReady(device);
+      upgrades.onDeviceReady(deviceId, device);
       unattended.onDeviceReady(deviceId).catch((error: unknown) => {
         log.error({ err: error, deviceId }, 'cannot sync unattended access with the agent');
       });

@@ -7,4 +7,9 @@ export interface AuditEvent {
   target?: string | null;
   sourceAddress?: string | null;
   details?: Record<string, unknown>;
+  /**
+   * The device the event is about, when the caller holds its record: written as is instead of
+   * being read again (an agent's connection would otherwise read its device row a third time).
+   */
+  device?: { id: string; name: string };
 }

@@ -31,12 +31,14 @@ export async function auditSubjects(store: Store, event: AuditEvent): Promise<Au
 
 async function userOf(store: Store, actor: string): Promise<AuditSubjects['user']> {
   // `system`, `device:<id>` and IPv6 addresses are no usernames (an IPv4 address finds nobody).
-  if (actor === 'system' || !Username.safeParse(actor).success) return null;
+  if (actor === 'system' || actor.startsWith(DEVICE_ACTOR) || !Username.safeParse(actor).success)
+    return null;
   const user = await store.users.findByUsername(actor);
   return user ? { id: user.id, name: user.username } : null;
 }
 
 async function deviceOf(store: Store, event: AuditEvent): Promise<AuditSubjects['device']> {
+  if (event.device) return { id: event.device.id, name: event.device.name };
   const candidates = [
     event.actor.startsWith(DEVICE_ACTOR) ? event.actor.slice(DEVICE_ACTOR.length) : null,
     event.target,

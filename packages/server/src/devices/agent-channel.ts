@@ -392,6 +392,7 @@ export class AgentChannel implements AgentLink {
       actor: `device:${device.id}`,
       target: device.id,
       sourceAddress: this.socket.remoteAddress,
+      device: { id: device.id, name: device.name },
     });
   }
 }

@@ -33,12 +33,36 @@ export function certificateFingerprint(certPem: string): string {
  * const fingerprint = presentedFingerprint(request.socket, context.tls.fingerprint);
  */
 export function presentedFingerprint(socket: Socket, fallback: string): string {
+  if (!(socket instanceof TLSSocket)) return fallback;
+  // A socket serves the certificate of the secure context it was accepted with (a listener's
+  // certificate change makes a new context): one reading per context, not per connection.
+  const context = secureContextOf(socket);
+  const known = context && fingerprintsByContext.get(context);
+  if (known) return known;
   // getCertificate(), not getX509Certificate(): the same DER for a seventh of the cost (0.07
-  // against 0.5 ms here), paid by every agent connection of a reconnect storm.
-  const certificate = socket instanceof TLSSocket ? socket.getCertificate() : null;
-  return certificate && 'raw' in certificate && Buffer.isBuffer(certificate.raw)
-    ? toBase64Url(createHash('sha256').update(certificate.raw).digest())
-    : fallback;
+  // against 0.5 ms here).
+  const certificate = socket.getCertificate();
+  if (!certificate || !('raw' in certificate) || !Buffer.isBuffer(certificate.raw)) return fallback;
+  const fingerprint = toBase64Url(createHash('sha256').update(certificate.raw).digest());
+  if (context) fingerprintsByContext.set(context, fingerprint);
+  return fingerprint;
+}
+
+/** The presented certificate's fingerprint per secure context (a context never changes). */
+const fingerprintsByContext = new WeakMap<object, string>();
+
+/**
+ * The secure context a server-side socket was accepted with: Node keeps it in the options the
+ * TLS server gave the socket (not a public API; undefined if that ever changes, and the
+ * certificate is read from the socket instead).
+ */
+function secureContextOf(socket: TLSSocket): object | undefined {
+  const options: unknown = Reflect.get(socket, '_tlsOptions');
+  const context: unknown =
+    typeof options === 'object' && options !== null
+      ? Reflect.get(options, 'secureContext')
+      : undefined;
+  return typeof context === 'object' && context !== null ? context : undefined;
 }
 
 const PRIVATE_KEY = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]+?-----END \1PRIVATE KEY-----\n?/;

@@ -52,13 +52,14 @@ export async function registerApp(
  * A device connected: it learns every app registration of the tenants whose groups hold it
  * (registrations made while it was offline, or before it joined the group).
  */
-export async function pushRegistrationsTo(context: OemContext, deviceId: string): Promise<void> {
-  const device = await context.store.devices.find(deviceId);
-  if (!device) return;
+export async function pushRegistrationsTo(
+  context: OemContext,
+  device: { id: string; group: string },
+): Promise<void> {
   for (const tenant of await context.store.oem.listTenants()) {
     if (!tenant.groups.includes(device.group)) continue;
     for (const registration of await context.store.oem.listAppRegistrations(tenant.id))
-      pushRegistration(context, deviceId, registration);
+      pushRegistration(context, device.id, registration);
   }
 }
 

@@ -37,7 +37,7 @@ export interface OemService {
   /** The device's remote-control ID (`r` + digits), assigned on first need; sent in `welcome`. */
   remoteControlIdFor(deviceId: string): Promise<string>;
   /** A device's control channel is ready: it gets the app registrations meant for it. */
-  onDeviceReady(deviceId: string): void;
+  onDeviceReady(device: { id: string; group: string }): void;
   /** The caller behind an `Authorization: Bearer` header; refusals are audited. */
   authenticate(input: {
     authorization: string | undefined;
@@ -109,9 +109,12 @@ export function createOemService(deps: OemDeps): OemService {
         // The random ID belonged to another device: draw again.
       }
     },
-    onDeviceReady(deviceId) {
-      pushRegistrationsTo(context, deviceId).catch((error: unknown) =>
-        deps.log.error({ err: error, deviceId }, 'cannot send app registrations to the device'),
+    onDeviceReady(device) {
+      pushRegistrationsTo(context, device).catch((error: unknown) =>
+        deps.log.error(
+          { err: error, deviceId: device.id },
+          'cannot send app registrations to the device',
+        ),
       );
     },
     authenticate: (input) => authenticateCaller(context, input),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from './compiled-query.js';
 import type { Database } from './schema.js';
 import './migrations/server-keys.js';
 
@@ -18,6 +19,9 @@ export interface ServerKeyPinRepository {
 }
 
 export function createServerKeyPinRepository(db: Kysely<Database>): ServerKeyPinRepository {
+  const findPin = compiledOnce(db, 1, (deviceId) =>
+    db.selectFrom('device_server_keys').select('key_fingerprint').where('device_id', '=', deviceId),
+  );
   return {
     async record(deviceId, fingerprint, at) {
       const pinnedAt = at.getTime();
@@ -32,11 +36,7 @@ export function createServerKeyPinRepository(db: Kysely<Database>): ServerKeyPin
         .execute();
     },
     async find(deviceId) {
-      const row = await db
-        .selectFrom('device_server_keys')
-        .select('key_fingerprint')
-        .where('device_id', '=', deviceId)
-        .executeTakeFirst();
+      const [row] = await findPin(deviceId);
       return row?.key_fingerprint;
     },
     async counts() {

@@ -80,8 +80,9 @@ export function createUpgradePlanner() {
   };
 
   return {
-    async remember(deviceId: string, store: Pick<Store, 'devices'>) {
-      const record = await store.devices.find(deviceId);
+    /** Learns a connected device's version: from `record` when the caller holds it, else read. */
+    async remember(deviceId: string, store: Pick<Store, 'devices'>, held?: DeviceRecord) {
+      const record = held ?? (await store.devices.find(deviceId));
       if (!record) return undefined;
       const device = known(record);
       devices.set(deviceId, device);

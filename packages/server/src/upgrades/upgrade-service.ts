@@ -17,7 +17,7 @@ import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { Logger } from '../logging.js';
 import type { AgentBuild, AgentBuilds } from '../ports/agent-builds.js';
-import type { Store } from '../store/store.js';
+import type { DeviceRecord, Store } from '../store/store.js';
 import { createManifestSigner } from './signed-manifest.js';
 import { createTokenBucket } from './token-bucket.js';
 import { createUpgradePlanner, type KnownDevice, type Upgrade } from './upgrade-planner.js';
@@ -62,7 +62,8 @@ export interface UpgradeService {
   overview(): Promise<UpgradeOverview>;
   /** The offered build's body for a ticket, throttled; `undefined` when the ticket is not live. */
   openDownload(ticket: string): { body: Readable; bytes: number } | undefined;
-  onDeviceReady(deviceId: string): void;
+  /** A device's agent connected; `record`: its device row when the caller holds it (not read again). */
+  onDeviceReady(deviceId: string, record?: DeviceRecord): void;
   onDeviceDisconnected(deviceId: string): void;
   onStatus(deviceId: string, status: MessageOf<AgentMessage, 'upgrade.status'>): void;
   /** Upgrades in progress and bytes sent so far (benchmarks sample it). */
@@ -330,9 +331,9 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       });
       return { body: throttled, bytes: entry.build.bodyBytes };
     },
-    onDeviceReady(deviceId) {
+    onDeviceReady(deviceId, record) {
       planner
-        .remember(deviceId, store)
+        .remember(deviceId, store, record)
         .then((device) => {
           const upgrade = planner.get(deviceId);
           if (

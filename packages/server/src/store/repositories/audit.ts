@@ -9,6 +9,7 @@ import {
 } from 'kysely';
 import type { AuditTable, Database } from '../schema.js';
 import type { AuditFilter, AuditReadRecord, AuditRepository } from '../store.js';
+import { compiledOnce } from '../compiled-query.js';
 import { fromMillis, parseJsonColumn, toMillis } from './columns.js';
 
 /**
@@ -17,27 +18,45 @@ import { fromMillis, parseJsonColumn, toMillis } from './columns.js';
  * session and recording; reading joins the users and devices so names are the current ones.
  */
 export function createAuditRepository(db: Kysely<Database>): AuditRepository {
+  // Every agent connection and disconnection appends a row: built once (compiled-query.ts).
+  const insert = compiledOnce(db, 12, (...values) => {
+    const value = (index: number): never => values[index] as never;
+    return db
+      .insertInto('audit')
+      .values({
+        at: value(0),
+        action: value(1),
+        actor: value(2),
+        target: value(3),
+        source_address: value(4),
+        details: value(5),
+        user_id: value(6),
+        user_name: value(7),
+        device_id: value(8),
+        device_name: value(9),
+        session_id: value(10),
+        recording_id: value(11),
+      })
+      .returning('id');
+  });
   return {
     async append(entry) {
       const { user, device, sessionId, recordingId } = entry.subjects;
-      const row = await db
-        .insertInto('audit')
-        .values({
-          at: toMillis(entry.at),
-          action: entry.action,
-          actor: entry.actor,
-          target: entry.target,
-          source_address: entry.sourceAddress,
-          details: JSON.stringify(entry.details),
-          user_id: user?.id ?? null,
-          user_name: user?.name ?? null,
-          device_id: device?.id ?? null,
-          device_name: device?.name ?? null,
-          session_id: sessionId,
-          recording_id: recordingId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const [row] = await insert(
+        toMillis(entry.at),
+        entry.action,
+        entry.actor,
+        entry.target,
+        entry.sourceAddress,
+        JSON.stringify(entry.details),
+        user?.id ?? null,
+        user?.name ?? null,
+        device?.id ?? null,
+        device?.name ?? null,
+        sessionId,
+        recordingId,
+      );
+      if (!row) throw new Error('the audit row was not written');
       return row.id;
     },
     async deleteBefore(cutoff) {

@@ -1,6 +1,7 @@
 import { AppError, DeviceInventory, DeviceStats } from '@tether/protocol';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
+import { compiledOnce } from '../compiled-query.js';
 import { isUniqueViolation } from '../engine.js';
 import type { Database, DevicesTable } from '../schema.js';
 import type {
@@ -31,10 +32,24 @@ const DEFAULT_INSTALL_FIELDS: DeviceInstallFields = {
 /** Devices on either engine. */
 export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
   const select = () => db.selectFrom('devices').selectAll();
+  // What every agent connection and statistics sample runs: built once (compiled-query.ts).
+  const findById = compiledOnce(db, 1, (id) => select().where('id', '=', id));
+  const setInventory = compiledOnce(db, 6, (inventory, hostname, osName, version, at, id) =>
+    db
+      .updateTable('devices')
+      .set({ inventory, hostname, os_name: osName, agent_version: version, last_seen_at: at })
+      .where('id', '=', id),
+  );
+  const setStats = compiledOnce(db, 4, (stats, statsAt, at, id) =>
+    db
+      .updateTable('devices')
+      .set({ stats, stats_at: statsAt, last_seen_at: at })
+      .where('id', '=', id),
+  );
   return {
     enroll: (input) => db.transaction().execute((trx) => enrollInTransaction(trx, input)),
     async find(id) {
-      const row = await select().where('id', '=', id).executeTakeFirst();
+      const [row] = await findById(id);
       return row && toRecord(row);
     },
     async list() {
@@ -47,19 +62,13 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
     },
     // An inventory or a statistics sample is the device talking to us: it was seen then.
     async updateInventory(id, inventory, at) {
-      await db
-        .updateTable('devices')
-        .set({ ...inventoryColumns(inventory), last_seen_at: toMillis(at) })
-        .where('id', '=', id)
-        .execute();
+      const columns = inventoryColumns(inventory);
+      const { hostname, os_name: osName, agent_version: version } = columns;
+      await setInventory(columns.inventory, hostname, osName, version, toMillis(at), id);
     },
     async updateStats(id, stats, at) {
       const millis = toMillis(at);
-      await db
-        .updateTable('devices')
-        .set({ stats: JSON.stringify(stats), stats_at: millis, last_seen_at: millis })
-        .where('id', '=', id)
-        .execute();
+      await setStats(JSON.stringify(stats), millis, millis, id);
     },
     async update(id, changes) {
       const set = {

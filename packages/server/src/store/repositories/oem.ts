@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { AppError, DeviceKeyPermission, OemCompatibility, OemPermission } from '@tether/protocol';
+import { compiledOnce } from '../compiled-query.js';
 import { isUniqueViolation } from '../engine.js';
 import type {
   OemAppRegistrationsTable,
@@ -43,6 +44,10 @@ function tenantsAndTokens(
   | 'revokeToken'
 > {
   const tokens = () => db.selectFrom('oem_tokens').selectAll();
+  // Every agent connection asks (its app registrations): built once (compiled-query.ts).
+  const listTenants = compiledOnce(db, 0, () =>
+    db.selectFrom('oem_tenants').selectAll().orderBy('name_key'),
+  );
   return {
     async createTenant(tenant) {
       try {
@@ -73,8 +78,7 @@ function tenantsAndTokens(
       return row && toTenant(row);
     },
     async listTenants() {
-      const rows = await db.selectFrom('oem_tenants').selectAll().orderBy('name_key').execute();
-      return rows.map(toTenant);
+      return (await listTenants()).map(toTenant);
     },
     async setTenantGroups(id, groups) {
       const result = await db
@@ -140,13 +144,13 @@ function devicesAndKeys(
   db: Kysely<Database>,
 ): Omit<OemRepository, keyof ReturnType<typeof tenantsAndTokens>> {
   const keys = () => db.selectFrom('oem_device_keys').selectAll().where('deleted_at', 'is', null);
+  // Every agent connection asks (its welcome carries the id): built once (compiled-query.ts).
+  const findRemoteControlId = compiledOnce(db, 1, (deviceId) =>
+    db.selectFrom('oem_devices').select('remote_control_id').where('device_id', '=', deviceId),
+  );
   return {
     async findRemoteControlId(deviceId) {
-      const row = await db
-        .selectFrom('oem_devices')
-        .select('remote_control_id')
-        .where('device_id', '=', deviceId)
-        .executeTakeFirst();
+      const [row] = await findRemoteControlId(deviceId);
       return row?.remote_control_id;
     },
     async findDeviceIdByRemoteControlId(remoteControlId) {

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { compiledOnce } from '../compiled-query.js';
 import { isUniqueViolation } from '../engine.js';
 import type { UnattendedAccessTable } from '../migrations/unattended.js';
 import type { Database } from '../schema.js';
@@ -10,6 +11,14 @@ const WAITING = ['waiting', 'idle'] as const;
 
 /** Unattended accesses on either engine. */
 export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepository {
+  // Every agent connection asks for its device's (unattended.sync): built once (compiled-query.ts).
+  const liveOfDevice = compiledOnce(db, 1, (deviceId) =>
+    db
+      .selectFrom('unattended_access')
+      .selectAll()
+      .where('state', 'in', LIVE)
+      .where('device_id', '=', deviceId),
+  );
   const repository: UnattendedRepository = {
     async create(access) {
       try {
@@ -62,9 +71,12 @@ export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepo
       return rows.map(toRecord);
     },
     async listLive(deviceId) {
-      let query = db.selectFrom('unattended_access').selectAll().where('state', 'in', LIVE);
-      if (deviceId) query = query.where('device_id', '=', deviceId);
-      const rows = await query.execute();
+      if (deviceId) return (await liveOfDevice(deviceId)).map(toRecord);
+      const rows = await db
+        .selectFrom('unattended_access')
+        .selectAll()
+        .where('state', 'in', LIVE)
+        .execute();
       return rows.map(toRecord);
     },
     async connect(id, { userId, at }) {
