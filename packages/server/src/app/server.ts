@@ -147,14 +147,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   // The listeners' ports once bound (the node's own URL, the admin URL).
   const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
-  // Before presence, which learns the cluster's agents through it.
+  const presence = new DevicePresence();
+  // Joined before presence learns the cluster's agents through it.
   const cluster = await (options.joinCluster ?? joinCluster)({
     ...{ config, store, clock, log },
     url: () => ownNodeUrl(config.listen.host, bound.port ?? config.listen.port),
     // This node's own agents (presence.size), not the cluster's.
     agents: () => presence.size,
   });
-  const presence = new DevicePresence();
   const leaveClusterPresence = await joinClusterPresence({
     ...{ cluster, presence, store, clock, log },
     checkEveryMs: (config.cluster?.heartbeatSec ?? 5) * 1000,

@@ -40,6 +40,7 @@ describe('joining a cluster', () => {
       nats: 'nats://nats.internal:4222',
       nodeId: 'node-7',
       heartbeatSec: 5,
+      relayBridge: 'direct',
     });
   });
 });
