@@ -1,11 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from './cli.js';
-import { freePort } from './server-process.js';
+import { acceptsConnections, freePort } from './server-process.js';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const run = promisify(execFile);
@@ -48,15 +47,29 @@ async function proxyCertificate(dir: string): Promise<{ cert: string; bundle: st
   return { cert, bundle };
 }
 
-/** Resolves once something accepts TCP connections on the port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+/**
+ * Checks the configuration, runs HAProxy in the foreground and waits until it listens; returns
+ * the stop function, which also deletes its folder.
+ */
+async function launch(config: string, port: number, dir: string): Promise<() => Promise<void>> {
+  await run(HAPROXY, ['-c', '-q', '-f', config]);
+  const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor('HAProxy to listen', async () => {
+    if (child.exitCode !== null) throw new Error(`HAProxy exited: ${errors}`);
+    return (await acceptsConnections(port)) || undefined;
+  });
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
 }
 
 /**
@@ -102,27 +115,11 @@ export async function startHaproxy(options: {
       '',
     ].join('\n'),
   );
-  await run(HAPROXY, ['-c', '-q', '-f', config]);
-  const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('HAProxy to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`HAProxy exited: ${errors}`);
-    return (await accepts(port)) || undefined;
-  });
+  const stop = await launch(config, port, dir);
   return {
     url: `https://localhost:${port}`,
     cert,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
@@ -168,26 +165,10 @@ export async function startTcpBalancer(options: { backends: number[] }): Promise
       '',
     ].join('\n'),
   );
-  await run(HAPROXY, ['-c', '-q', '-f', config]);
-  const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('HAProxy to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`HAProxy exited: ${errors}`);
-    return (await accepts(port)) || undefined;
-  });
+  const stop = await launch(config, port, dir);
   return {
     url: `https://localhost:${port}`,
     port,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

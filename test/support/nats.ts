@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { waitFor } from './cli.js';
-import { freePort } from './server-process.js';
+import { acceptsConnections, freePort } from './server-process.js';
 
 const NATS_SERVER = '/usr/sbin/nats-server';
 /** Keep the tail of the server's output for failure messages. */
@@ -20,16 +19,6 @@ export interface NatsInstance {
   resume(): Promise<void>;
   /** Stops it. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /**
@@ -56,7 +45,7 @@ export async function startNats(): Promise<NatsInstance> {
     child = started;
     await waitFor('nats-server to listen', async () => {
       if (started.exitCode !== null) throw new Error(`nats-server exited:\n${output}`);
-      return (await accepts(port)) || undefined;
+      return (await acceptsConnections(port)) || undefined;
     });
   };
   const kill = async (signal: NodeJS.Signals): Promise<void> => {

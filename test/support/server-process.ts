@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { CreateInstallerResponse } from '@tether/protocol';
 import { runCli, startCli, waitFor } from './cli.js';
@@ -23,6 +23,17 @@ export function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       probe.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
     });
+  });
+}
+
+/** Resolves true once something accepts TCP connections on the loopback port. */
+export function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }
 

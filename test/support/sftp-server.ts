@@ -1,11 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from './cli.js';
-import { freePort } from './server-process.js';
+import { acceptsConnections, freePort } from './server-process.js';
 
 const run = promisify(execFile);
 
@@ -64,17 +63,6 @@ async function ensureUser(): Promise<number> {
     env: { ...process.env, SFTP_TEST_PASSWORD: SFTP_PASSWORD },
   });
   return Number(stdout.trim());
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /**
@@ -162,7 +150,7 @@ export async function startSftpServer(options: SftpServerOptions = {}): Promise<
       'sshd to listen',
       async () => {
         if (child.exitCode !== null) throw new Error(`sshd exited: ${output}`);
-        return (await accepts(port)) ? true : undefined;
+        return (await acceptsConnections(port)) ? true : undefined;
       },
       10_000,
     );
