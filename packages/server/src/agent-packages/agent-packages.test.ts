@@ -24,9 +24,12 @@ const launcher = fileURLToPath(new URL('../../../agent/launcher/tether-agent.sh'
 const log = createLogger({ level: 'silent' });
 let root = '';
 
-/** A stand-in for node: records how the launcher ran it, and what the package dir holds. */
+/**
+ * A stand-in for node: records how the launcher ran it (the agent's two V8 flags, the app, its
+ * arguments), and what the package dir holds.
+ */
 const STUB_RUNTIME = `#!/bin/sh
-{ printf '%s\\n' "$@"; [ -f "$4/installer.json" ] && echo has-installer-json; } > "$STUB_RECORD"
+{ printf '%s\\n' "$@"; [ -f "$6/installer.json" ] && echo has-installer-json; } > "$STUB_RECORD"
 exit "\${STUB_EXIT:-0}"
 `;
 
@@ -183,7 +186,11 @@ test('sh tether-agent.run unpacks, runs the install with its arguments, passes i
   const record = join(root, 'run-record');
   const env = { ...process.env, TMPDIR: tmp, STUB_RECORD: record };
   await run('sh', [path, '--silent', 'JC_TAG=db'], { env });
-  const lines = (await readFile(record, 'utf8')).trim().split('\n');
+  const [firstFlag, secondFlag, ...lines] = (await readFile(record, 'utf8')).trim().split('\n');
+  assert.match(
+    `${firstFlag} ${secondFlag}`,
+    /^--semi-space-growth-factor=1 --interrupt-budget=\d+$/,
+  );
   assert.match(lines[0] ?? '', /\/versions\/9\.8\.7\/app\/tether-agent\.mjs$/);
   assert.equal(lines[1], 'install');
   assert.equal(lines[2], '--package-dir');
