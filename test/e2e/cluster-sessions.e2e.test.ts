@@ -304,4 +304,52 @@ describe('sessions across three node processes behind HAProxy', () => {
       await next.close();
     }
   });
+  it('kill -9 of the relay node closes the technician’s end with a reason and ends the session; a restarting node leaves the others’ sessions alone', async () => {
+    // B is dead since the previous test. Relay node C, the technician's end on A, bridged to C.
+    const session = await openSession(c, deviceId, { kind: 'terminal' });
+    const terminal = await joinTerminal(a.client, session.relay);
+    terminal.type('echo "relayed-$((4 + 4))"\r');
+    await terminal.waitForOutput(/relayed-8/);
+    const killedAt = Date.now();
+    await cluster.kill(c);
+    const closed = await terminal.closed;
+    assert.notEqual(closed.code, 1000);
+    assert.match(closed.reason, /node-\d/, `the console shows why: ${JSON.stringify(closed)}`);
+    const ended = await endedSession(a, deviceId, session.session.id);
+    assert.match(ended.endReason ?? '', /relaying this session stopped/);
+    console.log(`relay node killed: session ended after ${Date.now() - killedAt} ms`);
+    await agentsOnLiveNodes(a, 1);
+
+    // A session relayed by A stays open while C starts again (its recovery is its own).
+    const kept = await openSession(a, deviceId, { kind: 'terminal' });
+    const live = await joinTerminal(a.client, kept.relay);
+    live.type('echo "kept-$((5 + 5))"\r');
+    await live.waitForOutput(/kept-10/);
+    await cluster.restart(c);
+    await waitFor(
+      'C alive again',
+      async () =>
+        (await nodeList(a)).nodes.find((each) => each.id === c.nodeId)?.isAlive || undefined,
+      WAIT_MS,
+    );
+    live.type('echo "still-$((6 + 5))"\r');
+    await live.waitForOutput(/still-11/);
+    const list = (await a.client.request('GET', `/api/v1/sessions?deviceId=${deviceId}`)).json(
+      SessionList,
+    );
+    assert.equal(list.sessions.find((each) => each.id === kept.session.id)?.state, 'active');
+    await live.close();
+    const interrupted = await waitFor(
+      'the killed session’s recording closed by its node',
+      async () => {
+        const recordings = (await c.client.request('GET', '/api/v1/recordings')).json(
+          RecordingList,
+        );
+        const found = recordings.recordings.find((each) => each.sessionId === session.session.id);
+        return found?.state === 'interrupted' ? found : undefined;
+      },
+      WAIT_MS,
+    );
+    assert.ok(interrupted.durationMs > 0, JSON.stringify(interrupted));
+  });
 });

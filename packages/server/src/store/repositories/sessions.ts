@@ -82,13 +82,35 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
-    async endAllOpen(at, reason) {
-      const result = await db
+    async endAllOpen(at, reason, nodeId) {
+      let query = db
+        .updateTable('sessions')
+        .set({ state: 'ended', ended_at: toMillis(at), end_reason: reason })
+        .where('state', '!=', 'ended');
+      if (nodeId !== undefined) query = query.where('node_id', '=', nodeId);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async endOnDeadNodes(at, reason) {
+      const rows = await db
         .updateTable('sessions')
         .set({ state: 'ended', ended_at: toMillis(at), end_reason: reason })
         .where('state', '!=', 'ended')
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+        .where('node_id', 'is not', null)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('cluster_nodes')
+                .select('cluster_nodes.id')
+                .whereRef('cluster_nodes.id', '=', 'sessions.node_id')
+                .where('cluster_nodes.lease_until', '>=', toMillis(at)),
+            ),
+          ),
+        )
+        .returning('id')
+        .execute();
+      return rows.map((row) => row.id);
     },
   };
 }

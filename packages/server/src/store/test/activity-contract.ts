@@ -72,6 +72,39 @@ export function defineActivityContract(current: () => Store): void {
       assert.equal((await store.sessions.find(open.id))?.endReason, 'server restarted');
       assert.equal((await store.sessions.find(ended.id))?.endReason, 'done');
     });
+
+    it('a cluster node ends only its own open sessions at start-up, and the dead nodes’ ones by their lease', async () => {
+      const store = current();
+      const refs = { device: await addDevice(store, 'pc'), user: await addUser(store, 'al') };
+      const on = (nodeId: string) =>
+        store.sessions.create({
+          ...{ id: randomUUID(), deviceId: refs.device.id, userId: refs.user.id },
+          ...{ kind: 'terminal', createdAt: at(0), nodeId },
+        });
+      const [ownSession, liveSession, deadSession, goneSession] = [
+        await on('node-own'),
+        await on('node-live'),
+        await on('node-dead'),
+        await on('node-gone'),
+      ];
+      const beat = (id: string, leaseUntil: Date) =>
+        store.clusterNodes.beat({
+          ...{ id, url: `https://${id}`, version: '1', agents: 0 },
+          ...{ startedAt: at(0), heartbeatAt: at(0), leaseUntil },
+        });
+      await beat('node-live', at(10));
+      await beat('node-dead', at(4));
+      await beat('node-own', at(10));
+      assert.equal(await store.sessions.endAllOpen(at(1), 'restarted', 'node-own'), 1);
+      assert.equal((await store.sessions.find(ownSession.id))?.endReason, 'restarted');
+      assert.deepEqual(
+        (await store.sessions.endOnDeadNodes(at(5), 'relay node died')).sort(),
+        [deadSession.id, goneSession.id].sort(),
+      );
+      assert.equal((await store.sessions.find(liveSession.id))?.state, 'pending');
+      assert.equal((await store.sessions.find(deadSession.id))?.endReason, 'relay node died');
+      assert.deepEqual(await store.sessions.endOnDeadNodes(at(6), 'again'), []);
+    });
   });
 
   describe('recordings', () => {

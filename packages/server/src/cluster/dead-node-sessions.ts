@@ -1,0 +1,43 @@
+import { repeat, type Clock } from '../clock.js';
+import type { Logger } from '../logging.js';
+import type { Store } from '../store/store.js';
+import type { Cluster } from './cluster.js';
+
+/** Why a session relayed by a node that died (kill -9, power loss) ended. */
+export const DEAD_RELAY_NODE_REASON =
+  'The server node relaying this session stopped (its lease ran out).';
+
+/**
+ * Cluster: every `checkEveryMs`, sessions still open on a relay node whose lease ran out are
+ * ended with {@link DEAD_RELAY_NODE_REASON}: nobody else would end them. One conditional
+ * UPDATE, so the nodes sweeping at once end each session once. Single node: nothing to do.
+ * Returns the stop function.
+ */
+export function sweepDeadNodeSessions(deps: {
+  cluster: Cluster;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  checkEveryMs: number;
+}): () => void {
+  if (!deps.cluster.isClustered) return () => undefined;
+  let isSweeping = false;
+  return repeat(
+    deps.clock,
+    () => {
+      if (isSweeping) return;
+      isSweeping = true;
+      deps.store.sessions
+        .endOnDeadNodes(deps.clock.now(), DEAD_RELAY_NODE_REASON)
+        .then((ended) => {
+          if (ended.length > 0)
+            deps.log.warn({ sessions: ended }, 'ended sessions of a dead relay node');
+        })
+        .catch((error: unknown) =>
+          deps.log.warn({ err: error }, 'cannot end the sessions of dead nodes; retrying'),
+        )
+        .finally(() => (isSweeping = false));
+    },
+    deps.checkEveryMs,
+  );
+}
