@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ import { ensureDeviceGroup } from '../support/device-groups.js';
 import { filesOnSocket } from '../support/files-client.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
 import { joinTerminal } from '../support/terminal-client.js';
+import { openDesktop } from '../support/rfb-client.js';
+import { startXDesktop, type XDesktop } from '../support/x-desktop.js';
 
 // X-3's process-level session test: three node processes on one PostgreSQL and one NATS behind
 // HAProxy. The agent's control channel is on node A (where the balancer put it), the
@@ -38,6 +41,7 @@ const RecordingReply = z.object({ recording: Recording });
 
 let cluster: TestCluster;
 let sftp: SftpTestServer;
+let desktop: XDesktop;
 let work: string;
 let fileRoot: string;
 let inbox: string;
@@ -124,6 +128,7 @@ describe('sessions across three node processes behind HAProxy', () => {
     const folders = await makeCertificateFolders(join(work, 'ssl'));
     const certificate = await makeCertificate(folders, 'ClusterSFTP');
     sftp = await startSftpServer();
+    desktop = await startXDesktop();
     inbox = await sftp.folder('cluster-inbox');
     cluster = await startCluster({
       count: 3,
@@ -145,7 +150,12 @@ describe('sessions across three node processes behind HAProxy', () => {
         ...['--data-dir', dataDir],
       ]);
       assert.equal(enrolled.code, 0, enrolled.stderr);
-      agents.push(startCli(['agent', 'run', '--data-dir', dataDir, '--file-root', fileRoot]));
+      agents.push(
+        startCli([
+          ...['agent', 'run', '--data-dir', dataDir, '--file-root', fileRoot],
+          ...['--vnc', `127.0.0.1:${desktop.vncPort}`, '--vnc-password-file', desktop.passwordFile],
+        ]),
+      );
     }
     await agentsOnLiveNodes(first, 3);
 
@@ -185,6 +195,7 @@ describe('sessions across three node processes behind HAProxy', () => {
     await Promise.all(agents.map((agent) => stopProcess(agent)));
     await (cluster as TestCluster | undefined)?.stop();
     await (sftp as SftpTestServer | undefined)?.close();
+    await (desktop as XDesktop | undefined)?.close();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
@@ -270,6 +281,29 @@ describe('sessions across three node processes behind HAProxy', () => {
     );
     await files.close();
     await endedSession(b, deviceId, session.session.id);
+  });
+
+  it('a desktop with the agent on A shows the screen and types from B, recorded once', async () => {
+    const marker = join(work, `desktop-${randomUUID()}`);
+    const technician = await openDesktop(b.client, deviceId);
+    assert.equal(technician.width, 1024, 'the agent relayed ServerInit across nodes');
+    await waitFor('screen updates', () => technician.receivedBytes() > 100_000 || undefined);
+    technician.click(200, 150);
+    technician.type(`touch ${marker}\n`);
+    await waitFor('the typed command to run', () => existsSync(marker) || undefined, 30_000);
+    assert.equal((await technician.close()).code, 1000);
+    const sessionId = technician.session.session.id;
+    const recording = await waitFor(
+      'the desktop recording to complete',
+      async () => {
+        const list = (await b.client.request('GET', '/api/v1/recordings')).json(RecordingList);
+        const found = list.recordings.filter((each) => each.sessionId === sessionId);
+        return found.length === 1 && found[0]?.state === 'complete' ? found[0] : undefined;
+      },
+      WAIT_MS,
+    );
+    assert.equal(recording.format, 'tether-rfb-v1');
+    assert.ok(recording.sizeBytes > 1024 * 768, 'at least one full screen was recorded');
   });
 
   it('kill -9 of the node carrying the technician’s end ends the session with a reason; agents come back and a new session works', async () => {
