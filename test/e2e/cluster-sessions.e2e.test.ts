@@ -235,7 +235,10 @@ describe('sessions across three node processes behind HAProxy', () => {
       ['.cast', '.cast.chain'],
       `one recording (and its hash chain) on the relay node B: ${onB.join(', ')}`,
     );
-    // Played back from the relay node, which holds the file.
+    // Played back from the relay node, which holds the file; another node says where it is.
+    const elsewhere = await a.client.request('GET', `/api/v1/recordings/${recording.id}/content`);
+    assert.equal(elsewhere.status, 404);
+    assert.match(elsewhere.text, new RegExp(`stored on the cluster node ${b.nodeId} \\(https://`));
     const content = await b.client.request('GET', `/api/v1/recordings/${recording.id}/content`);
     assert.equal(content.status, 200, content.text);
     assert.match(content.text, /cluster-42-terminal/);
