@@ -8,9 +8,10 @@ export const DEAD_RELAY_NODE_REASON =
   'The server node relaying this session stopped (its lease ran out).';
 
 /**
- * Cluster: every `checkEveryMs`, sessions still open on a relay node whose lease ran out are
- * ended with {@link DEAD_RELAY_NODE_REASON}: nobody else would end them. One conditional
- * UPDATE, so the nodes sweeping at once end each session once. Single node: nothing to do.
+ * Cluster: every `checkEveryMs`, sessions still open on a relay node that is not alive in the
+ * node list (its lease ran out) are ended with {@link DEAD_RELAY_NODE_REASON}: nobody else
+ * would end them. One conditional UPDATE, so nodes sweeping at once end each session once.
+ * Single node: nothing to do.
  * Returns the stop function.
  */
 export function sweepDeadNodeSessions(deps: {
@@ -27,8 +28,15 @@ export function sweepDeadNodeSessions(deps: {
     () => {
       if (isSweeping) return;
       isSweeping = true;
-      deps.store.sessions
-        .endOnDeadNodes(deps.clock.now(), DEAD_RELAY_NODE_REASON)
+      deps.cluster
+        .nodes()
+        .then((nodes) =>
+          deps.store.sessions.endOnDeadNodes(
+            deps.clock.now(),
+            DEAD_RELAY_NODE_REASON,
+            nodes.filter((node) => node.isAlive).map((node) => node.id),
+          ),
+        )
         .then((ended) => {
           if (ended.length > 0)
             deps.log.warn({ sessions: ended }, 'ended sessions of a dead relay node');

@@ -260,10 +260,10 @@ export interface SessionRepository {
    */
   endAllOpen(at: Date, reason: string, nodeId?: string): Promise<number>;
   /**
-   * Cluster: open sessions whose relay node's lease ran out at `at` (or that left the node
-   * list) are ended with `reason`; returns their ids.
+   * Cluster: open sessions relayed by a node not in `liveNodes` (its lease ran out, or it left
+   * the node list) are ended with `reason`; returns their ids. No live node: nothing ends.
    */
-  endOnDeadNodes(at: Date, reason: string): Promise<string[]>;
+  endOnDeadNodes(at: Date, reason: string, liveNodes: readonly string[]): Promise<string[]>;
 }
 
 export interface RecordingRecord {

@@ -91,23 +91,14 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
       const result = await query.executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
-    async endOnDeadNodes(at, reason) {
+    async endOnDeadNodes(at, reason, liveNodes) {
+      if (liveNodes.length === 0) return [];
       const rows = await db
         .updateTable('sessions')
         .set({ state: 'ended', ended_at: toMillis(at), end_reason: reason })
         .where('state', '!=', 'ended')
         .where('node_id', 'is not', null)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('cluster_nodes')
-                .select('cluster_nodes.id')
-                .whereRef('cluster_nodes.id', '=', 'sessions.node_id')
-                .where('cluster_nodes.lease_until', '>=', toMillis(at)),
-            ),
-          ),
-        )
+        .where('node_id', 'not in', liveNodes)
         .returning('id')
         .execute();
       return rows.map((row) => row.id);
