@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { z } from 'zod';
 import {
+  AuditPage,
   ClusterNodesResponse,
   CreateInstallerResponse,
   CreateSessionResponse,
@@ -354,6 +355,15 @@ describe('sessions across three node processes behind HAProxy', () => {
     assert.match(closed.reason, /node-\d/, `the console shows why: ${JSON.stringify(closed)}`);
     const ended = await endedSession(a, deviceId, session.session.id);
     assert.match(ended.endReason ?? '', /relaying this session stopped/);
+    const audit = (await a.client.request('GET', '/api/v1/audit?limit=200')).json(AuditPage);
+    assert.deepEqual(
+      audit.entries
+        .filter((entry) => entry.details.sessionId === session.session.id)
+        .filter((entry) => entry.action === 'session.ended')
+        .map((entry) => entry.actor),
+      ['system'],
+      'the sweep audits the end once',
+    );
     console.log(`relay node killed: session ended after ${Date.now() - killedAt} ms`);
     await agentsOnLiveNodes(a, 1);
 

@@ -229,7 +229,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   recovered.forEach(onRecordingFinished);
   const stopDeadNodeSweep = sweepDeadNodeSessions({
-    ...{ cluster, store, clock, log },
+    ...{ cluster, store, clock, log, audit },
     checkEveryMs: (config.cluster?.heartbeatSec ?? 5) * 1000,
   });
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log.js';
 import { repeat, type Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
@@ -10,7 +11,8 @@ export const DEAD_RELAY_NODE_REASON =
 /**
  * Cluster: every `checkEveryMs`, sessions still open on a relay node that is not alive in the
  * node list (its lease ran out) are ended with {@link DEAD_RELAY_NODE_REASON}: nobody else
- * would end them. One conditional UPDATE, so nodes sweeping at once end each session once.
+ * would end them. One conditional UPDATE, so nodes sweeping at once end (and audit) each
+ * session once.
  * Single node: nothing to do.
  * Returns the stop function.
  */
@@ -19,6 +21,7 @@ export function sweepDeadNodeSessions(deps: {
   store: Store;
   clock: Clock;
   log: Logger;
+  audit: AuditLog;
   checkEveryMs: number;
 }): () => void {
   if (!deps.cluster.isClustered) return () => undefined;
@@ -37,9 +40,19 @@ export function sweepDeadNodeSessions(deps: {
             nodes.filter((node) => node.isAlive).map((node) => node.id),
           ),
         )
-        .then((ended) => {
-          if (ended.length > 0)
-            deps.log.warn({ sessions: ended }, 'ended sessions of a dead relay node');
+        .then(async (ended) => {
+          if (ended.length === 0) return;
+          deps.log.warn(
+            { sessions: ended.map((session) => session.id) },
+            'ended sessions of a dead relay node',
+          );
+          for (const session of ended)
+            await deps.audit.record({
+              action: 'session.ended',
+              actor: 'system',
+              target: session.deviceId,
+              details: { sessionId: session.id, reason: DEAD_RELAY_NODE_REASON },
+            });
         })
         .catch((error: unknown) =>
           deps.log.warn({ err: error }, 'cannot end the sessions of dead nodes; retrying'),

@@ -261,9 +261,13 @@ export interface SessionRepository {
   endAllOpen(at: Date, reason: string, nodeId?: string): Promise<number>;
   /**
    * Cluster: open sessions relayed by a node not in `liveNodes` (its lease ran out, or it left
-   * the node list) are ended with `reason`; returns their ids. No live node: nothing ends.
+   * the node list) are ended with `reason`; returns them. No live node: nothing ends.
    */
-  endOnDeadNodes(at: Date, reason: string, liveNodes: readonly string[]): Promise<string[]>;
+  endOnDeadNodes(
+    at: Date,
+    reason: string,
+    liveNodes: readonly string[],
+  ): Promise<{ id: string; deviceId: string }[]>;
 }
 
 export interface RecordingRecord {

@@ -99,9 +99,9 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
         .where('state', '!=', 'ended')
         .where('node_id', 'is not', null)
         .where('node_id', 'not in', liveNodes)
-        .returning('id')
+        .returning(['id', 'device_id'])
         .execute();
-      return rows.map((row) => row.id);
+      return rows.map((row) => ({ id: row.id, deviceId: row.device_id }));
     },
   };
 }

@@ -92,8 +92,10 @@ export function defineActivityContract(current: () => Store): void {
       const live = ['node-live', 'node-own'];
       assert.deepEqual(await store.sessions.endOnDeadNodes(at(5), 'no list', []), []);
       assert.deepEqual(
-        (await store.sessions.endOnDeadNodes(at(5), 'relay node died', live)).sort(),
-        [deadSession.id, goneSession.id].sort(),
+        (await store.sessions.endOnDeadNodes(at(5), 'relay node died', live))
+          .map((ended) => `${ended.id} ${ended.deviceId}`)
+          .sort(),
+        [deadSession, goneSession].map((ended) => `${ended.id} ${refs.device.id}`).sort(),
       );
       assert.equal((await store.sessions.find(liveSession.id))?.state, 'pending');
       assert.equal((await store.sessions.find(deadSession.id))?.endReason, 'relay node died');
