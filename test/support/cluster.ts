@@ -56,6 +56,8 @@ export interface TestCluster {
 export async function startCluster(options: {
   count: number;
   password?: string;
+  /** More settings for every node's config file (e.g. `storage`), beside `cluster`. */
+  config?: Record<string, unknown>;
 }): Promise<TestCluster> {
   const root = await mkdtemp(join(tmpdir(), 'tether-cluster-'));
   const password = options.password ?? 'cluster-admin-password-1';
@@ -71,6 +73,7 @@ export async function startCluster(options: {
     await writeFile(
       configFile,
       JSON.stringify({
+        ...options.config,
         cluster: {
           nats: nats.url,
           nodeId: node.nodeId,

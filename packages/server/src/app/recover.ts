@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 /**
  * After a crash: sessions the previous process left open are ended, and their recordings are
  * closed as `interrupted` with what the disk holds (everything up to the last fsync'd chunk).
+ * A cluster node recovers only its own sessions and recordings (see `clusterNodeId`).
  * Returns the ids of those recordings, so they can be shipped like any other.
  */
 export async function recoverAfterRestart(deps: {
@@ -17,11 +18,23 @@ export async function recoverAfterRestart(deps: {
   clock: Clock;
   log: Logger;
   recordingsDir: string;
+  /**
+   * A cluster node: only the sessions it relayed and their recordings (on its disk) are its
+   * own; the other nodes' are live, or ended by the dead-node sweep.
+   */
+  clusterNodeId?: string;
 }): Promise<string[]> {
   const recovered: string[] = [];
   const now = deps.clock.now();
-  const ended = await deps.store.sessions.endAllOpen(now, 'The server stopped during the session.');
+  const node = deps.clusterNodeId;
+  const ended = await deps.store.sessions.endAllOpen(
+    now,
+    'The server stopped during the session.',
+    node,
+  );
   for (const recording of await deps.store.recordings.listUnfinished()) {
+    if (node !== undefined && (await deps.store.sessions.relayNodeOf(recording.sessionId)) !== node)
+      continue;
     const file = join(deps.recordingsDir, recording.path);
     let durationMs = 0;
     let sizeBytes = 0;

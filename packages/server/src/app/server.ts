@@ -60,6 +60,7 @@ import { deleteDevice } from '../devices/delete-device.js';
 import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
 import { joinCluster, ownNodeUrl } from '../cluster/join-cluster.js';
 import { joinClusterPresence } from '../cluster/cluster-presence.js';
+import { sweepDeadNodeSessions } from '../cluster/dead-node-sessions.js';
 import { fanOutSettings } from '../cluster/settings-push.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
@@ -222,8 +223,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     publicUrl: () => context.publicUrl(),
   });
   await unattended.start();
-  const recovered = await recoverAfterRestart({ store, clock, log, recordingsDir });
+  const recovered = await recoverAfterRestart({
+    ...{ store, clock, log, recordingsDir },
+    ...(cluster.isClustered ? { clusterNodeId: cluster.nodeId } : {}),
+  });
   recovered.forEach(onRecordingFinished);
+  const stopDeadNodeSweep = sweepDeadNodeSessions({
+    ...{ cluster, store, clock, log, audit },
+    checkEveryMs: (config.cluster?.heartbeatSec ?? 5) * 1000,
+  });
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
   const pinned = options.pinnedListeners ?? [];
   const listeners = new ListenerBoard(
@@ -435,6 +443,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await sessions.endAll('The server is shutting down.');
     await sockets.close();
     await leaveClusterPresence();
+    stopDeadNodeSweep();
     // 3. Background jobs.
     sweeper.stop();
     upgrades.stop();

@@ -254,8 +254,20 @@ export interface SessionRepository {
   markActive(id: string, at: Date): Promise<boolean>;
   /** Any state but ended → ended; returns false if it had already ended (first reason wins). */
   end(id: string, at: Date, reason: string): Promise<boolean>;
-  /** At start-up: sessions a previous process left open are ended with `reason`. */
-  endAllOpen(at: Date, reason: string): Promise<number>;
+  /**
+   * At start-up: sessions a previous process left open are ended with `reason`; with
+   * `nodeId` (a cluster node), only those relayed by that node, not the other nodes' sessions.
+   */
+  endAllOpen(at: Date, reason: string, nodeId?: string): Promise<number>;
+  /**
+   * Cluster: open sessions relayed by a node not in `liveNodes` (its lease ran out, or it left
+   * the node list) are ended with `reason`; returns them. No live node: nothing ends.
+   */
+  endOnDeadNodes(
+    at: Date,
+    reason: string,
+    liveNodes: readonly string[],
+  ): Promise<{ id: string; deviceId: string }[]>;
 }
 
 export interface RecordingRecord {

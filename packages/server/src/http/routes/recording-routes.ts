@@ -59,6 +59,22 @@ async function readContent(recording: RecordingListItem, file: string): Promise<
   return { type: 'application/x-asciicast; charset=utf-8', extension: '.cast', text, intact };
 }
 
+/** Cluster: the node holding a recording's file when it is another node (it relayed the session). */
+async function elsewhereInCluster(
+  context: ServerContext,
+  sessionId: string,
+): Promise<{ id: string; url: string; isAlive: boolean } | undefined> {
+  if (!context.cluster.isClustered) return undefined;
+  const relayNode = await context.store.sessions.relayNodeOf(sessionId);
+  if (relayNode === undefined || relayNode === context.cluster.nodeId) return undefined;
+  const known = (await context.cluster.nodes()).find((node) => node.id === relayNode);
+  return {
+    id: relayNode,
+    url: known?.url ?? 'no longer in the node list',
+    isAlive: !!known?.isAlive,
+  };
+}
+
 /** The recordings with their upload status (R-5). */
 async function withUploads(
   context: ServerContext,
@@ -111,11 +127,14 @@ export function recordingRoutes(app: HttpsApp, context: ServerContext): void {
       ))
     ) {
       const upload = await context.store.uploads.find(recording.id);
+      const node = await elsewhereInCluster(context, recording.sessionId);
       throw new AppError(
         'NOT_FOUND',
         upload?.state === 'done' && upload.remotePath
           ? `This recording is no longer on the Tether server: it was uploaded to ${upload.target} (${upload.remotePath}) and its local copy removed after the retention period. Fetch it from there.`
-          : 'The file of this recording is missing on the Tether server. Restore it from a backup.',
+          : node
+            ? `This recording is stored on the cluster node ${node.id} (${node.url}), which relayed the session, not on this node (${context.cluster.nodeId}). Open it from that node's address${node.isAlive ? '' : ' once it runs again'}, or from the upload target once uploaded.`
+            : 'The file of this recording is missing on the Tether server. Restore it from a backup.',
       );
     }
     const content = await readContent(recording, file);

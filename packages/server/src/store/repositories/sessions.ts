@@ -82,13 +82,26 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
-    async endAllOpen(at, reason) {
-      const result = await db
+    async endAllOpen(at, reason, nodeId) {
+      let query = db
+        .updateTable('sessions')
+        .set({ state: 'ended', ended_at: toMillis(at), end_reason: reason })
+        .where('state', '!=', 'ended');
+      if (nodeId !== undefined) query = query.where('node_id', '=', nodeId);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async endOnDeadNodes(at, reason, liveNodes) {
+      if (liveNodes.length === 0) return [];
+      const rows = await db
         .updateTable('sessions')
         .set({ state: 'ended', ended_at: toMillis(at), end_reason: reason })
         .where('state', '!=', 'ended')
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+        .where('node_id', 'is not', null)
+        .where('node_id', 'not in', liveNodes)
+        .returning(['id', 'device_id'])
+        .execute();
+      return rows.map((row) => ({ id: row.id, deviceId: row.device_id }));
     },
   };
 }

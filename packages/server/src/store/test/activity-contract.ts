@@ -72,6 +72,35 @@ export function defineActivityContract(current: () => Store): void {
       assert.equal((await store.sessions.find(open.id))?.endReason, 'server restarted');
       assert.equal((await store.sessions.find(ended.id))?.endReason, 'done');
     });
+
+    it('a cluster node ends only its own open sessions at start-up, and those of nodes not alive', async () => {
+      const store = current();
+      const refs = { device: await addDevice(store, 'pc'), user: await addUser(store, 'al') };
+      const on = (nodeId: string) =>
+        store.sessions.create({
+          ...{ id: randomUUID(), deviceId: refs.device.id, userId: refs.user.id },
+          ...{ kind: 'terminal', createdAt: at(0), nodeId },
+        });
+      const [ownSession, liveSession, deadSession, goneSession] = [
+        await on('node-own'),
+        await on('node-live'),
+        await on('node-dead'),
+        await on('node-gone'),
+      ];
+      assert.equal(await store.sessions.endAllOpen(at(1), 'restarted', 'node-own'), 1);
+      assert.equal((await store.sessions.find(ownSession.id))?.endReason, 'restarted');
+      const live = ['node-live', 'node-own'];
+      assert.deepEqual(await store.sessions.endOnDeadNodes(at(5), 'no list', []), []);
+      assert.deepEqual(
+        (await store.sessions.endOnDeadNodes(at(5), 'relay node died', live))
+          .map((ended) => `${ended.id} ${ended.deviceId}`)
+          .sort(),
+        [deadSession, goneSession].map((ended) => `${ended.id} ${refs.device.id}`).sort(),
+      );
+      assert.equal((await store.sessions.find(liveSession.id))?.state, 'pending');
+      assert.equal((await store.sessions.find(deadSession.id))?.endReason, 'relay node died');
+      assert.deepEqual(await store.sessions.endOnDeadNodes(at(6), 'again', live), []);
+    });
   });
 
   describe('recordings', () => {
