@@ -47,6 +47,12 @@ export interface Cluster {
   nodes(): Promise<ClusterNode[]>;
   /** Where a live node is reached directly; undefined when it is unknown or dead. */
   nodeUrl(nodeId: string): Promise<string | undefined>;
+  /**
+   * Calls `listener` each time the bus comes back after an outage (NATS reconnected): what
+   * was published meanwhile may be lost, so listeners resynchronise. Returns the stop function.
+   * An in-process bus never goes down.
+   */
+  onReconnected(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -167,6 +173,7 @@ export function singleNode(options: {
         },
       ]),
     nodeUrl: (id) => Promise.resolve(id === nodeId ? options.url() : undefined),
+    onReconnected: () => () => undefined,
     close: () => bus.close(),
   };
 }

@@ -47,6 +47,7 @@ export class MemoryClusterGroup {
         const member = this.members.get(id);
         return Promise.resolve(member && readUrl(member.url));
       },
+      onReconnected: () => () => undefined,
       close: async () => {
         this.members.delete(nodeId);
         await bus.close();
