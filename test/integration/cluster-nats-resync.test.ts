@@ -8,6 +8,7 @@ import {
 import { waitFor } from '../support/cli.js';
 import type { HttpsClient } from '../support/https-client.js';
 import { startNats, type NatsInstance } from '../support/nats.js';
+import { openTerminal } from '../support/terminal-client.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
 /** Whether `deviceId` is online as the node behind `client` sees it. */
@@ -52,7 +53,7 @@ describe('cluster presence after a NATS outage (two nodes, a private nats-server
     await (postgres as PostgresInstance | undefined)?.stop();
   });
 
-  it('an agent that came to A while NATS was down is online on B once NATS is back; one that left is offline', async () => {
+  it('an agent that came to A while NATS was down is online on B once NATS is back (a session from B reaches it); one that left is offline', async () => {
     const [a, b] = servers;
     assert.ok(a && b);
     const leaving = await a.startAgent();
@@ -68,5 +69,11 @@ describe('cluster presence after a NATS outage (two nodes, a private nats-server
     await nats.resume();
     await onlineOn(b.admin, arriving.device.id, true);
     await onlineOn(b.admin, leaving.device.id, false);
+
+    // And a new session from B reaches it over the bus again.
+    const terminal = await openTerminal(b.admin, arriving.device.id);
+    terminal.type('echo "back-$((40 + 2))"\r');
+    await terminal.waitForOutput(/back-42/, 30_000);
+    await terminal.close();
   });
 });
