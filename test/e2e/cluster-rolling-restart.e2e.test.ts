@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  AuditPage,
   ClusterNodesResponse,
   CreateInstallerResponse,
   DeviceList,
@@ -209,6 +210,23 @@ describe('cluster mode: a rolling restart of three nodes behind HAProxy', () => 
     assert.equal((await stat(done.remotePath)).mtimeMs, delivered.mtimeMs);
     const files = await readdir(join(done.remotePath, '..'));
     assert.deepEqual(files.sort(), [`${recording.id}.cast`, `${recording.id}.cast.chain`]);
+    const audit = await first.client.request('GET', '/api/v1/audit?action=upload.completed');
+    assert.equal(audit.status, 200, audit.text);
+    const completed = audit
+      .json(AuditPage)
+      .entries.filter((entry) => JSON.stringify(entry.details).includes(recording.id));
+    assert.equal(completed.length, 1, 'one node completed the upload, once');
     for (const node of cluster.nodes) await allOnline(node.client, `on ${node.nodeId} at the end`);
+    // Each agent held by exactly one node: the live nodes' counts add up to the fleet.
+    await waitFor(
+      `the live nodes holding ${AGENTS} agents between them`,
+      async () => {
+        const answer = await first.conf.request('GET', '/conf/api/cluster/nodes');
+        const { nodes } = answer.json(ClusterNodesResponse);
+        const alive = nodes.filter((node) => node.isAlive);
+        return alive.reduce((sum, node) => sum + node.agents, 0) === AGENTS || undefined;
+      },
+      WAIT_MS,
+    );
   });
 });
