@@ -68,6 +68,7 @@ export async function measureClusterRelay(
         bus,
         nodes: () => Promise.resolve([]),
         nodeUrl: (id) => Promise.resolve(urls.get(id)?.()),
+        onReconnected: () => () => undefined,
         close: async () => {
           urls.delete(nodeId);
           await bus.close();

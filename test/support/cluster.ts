@@ -36,6 +36,8 @@ export interface TestCluster {
   password: string;
   /** `kill -9` a node (an outage: no clean leave). */
   kill(node: ClusterNodeProcess): Promise<void>;
+  /** Stops a node cleanly (SIGTERM: it leaves the cluster), as a rolling restart does. */
+  terminate(node: ClusterNodeProcess): Promise<void>;
   /** Starts a stopped node again with its id, port and data directory. */
   restart(node: ClusterNodeProcess): Promise<void>;
   /** Stops everything and deletes the temp folders. Safe to call twice. */
@@ -132,6 +134,10 @@ export async function startCluster(options: {
     password,
     async kill(node) {
       await stopProcess(node.process, 'SIGKILL');
+      node.isRunning = false;
+    },
+    async terminate(node) {
+      await stopProcess(node.process, 'SIGTERM');
       node.isRunning = false;
     },
     async restart(node) {

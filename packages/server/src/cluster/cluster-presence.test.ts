@@ -163,3 +163,41 @@ test('a single node subscribes to nothing and writes nothing', async () => {
   ]);
   await node.leave();
 });
+
+test('after a bus outage the nodes learn again what they missed: an agent that came, one that left', async () => {
+  const group = new MemoryClusterGroup();
+  const a = await nodeOn(group.join('a', () => 'https://a'));
+  const b = await nodeOn(group.join('b', () => 'https://b'));
+  const staying = fakeLink('staying');
+  const leaving = fakeLink('leaving');
+  a.presence.connect(staying.link);
+  a.presence.connect(leaving.link);
+  await until(
+    'B seeing both',
+    () => (b.presence.isOnline('leaving') && b.presence.isOnline('staying')) || undefined,
+  );
+
+  group.outage();
+  const arriving = fakeLink('arriving');
+  a.presence.connect(arriving.link);
+  a.presence.disconnect(leaving.link);
+  await delay(20);
+  assert.equal(b.presence.isOnline('arriving'), false, 'nothing crossed during the outage');
+  assert.equal(b.presence.isOnline('leaving'), true);
+  b.events.length = 0;
+
+  group.restore();
+  await until(
+    'B catching up',
+    () => (b.presence.isOnline('arriving') && !b.presence.isOnline('leaving')) || undefined,
+  );
+  await delay(20);
+  assert.deepEqual(
+    b.events.map((event) => `${event.type} ${event.deviceId}`).sort(),
+    ['offline leaving', 'online arriving'],
+    'each change once; the agent known all along is not announced again',
+  );
+  b.presence.get('arriving')?.send({ type: 'unattended.sync', accessIds: [] });
+  await until('B reaching the agent that came during the outage', () => arriving.sent.at(0));
+  await Promise.all([a.leave(), b.leave()]);
+});

@@ -28,6 +28,8 @@ const EventMessage = z.object({
 });
 const CloseMessage = z.object({ code: z.number().int(), reason: z.string() });
 const NodeAgents = z.array(AgentFacts.extend({ nodeId: z.string() }));
+/** A node's whole list of agents, announced when its bus comes back after an outage. */
+const NodeAgentsAnnounced = z.object({ origin: z.string(), agents: NodeAgents });
 
 /** An agent held by another node: its messages go over the bus to whichever node holds it. */
 class RemoteAgentLink implements AgentLink {
@@ -35,6 +37,8 @@ class RemoteAgentLink implements AgentLink {
   readonly capabilities: readonly string[];
   userPresence: AgentFacts['userPresence'];
   readonly hasDesktop: boolean | undefined;
+  /** When it connected at its node (epoch ms; 0 when unknown). */
+  readonly connectedAt: number;
 
   constructor(
     facts: AgentFacts,
@@ -45,6 +49,7 @@ class RemoteAgentLink implements AgentLink {
     this.capabilities = facts.capabilities;
     this.userPresence = facts.userPresence;
     this.hasDesktop = facts.hasDesktop;
+    this.connectedAt = facts.connectedAt ?? 0;
   }
 
   send(message: ServerMessage): void {
@@ -82,7 +87,9 @@ export interface ClusterPresenceDeps {
  * and reachable on `tether.device.<id>.send/close`; its device events go out on `tether.events`
  * and the other nodes' come in (their agents become remote links); at start it asks every live
  * node for its agents; the agents of a node whose lease ran out drop out. A single node does
- * nothing here: no subscription, no write, its speed unchanged.
+ * nothing here: no subscription, no write, its speed unchanged. When the bus comes back after an
+ * outage (events may have been lost), the node asks every live node for its agents again and
+ * announces its own, and each node replaces what it knew of the other's agents with the list.
  *
  * @example
  * const stop = await joinClusterPresence({ cluster, presence, store, clock, log, checkEveryMs: 5000 });
@@ -179,14 +186,73 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
     relay(event);
   });
 
+  const ownAgents = (): z.infer<typeof NodeAgents> =>
+    [...presence.all()].map((link) => ({
+      ...factsOf(link, connectedAt.get(link.deviceId)),
+      nodeId: self,
+    }));
   const stopAnswering = cluster.bus.respond(subjects.nodeAgents(self), () =>
-    Promise.resolve(
-      [...presence.all()].map((link) => ({
-        ...factsOf(link, connectedAt.get(link.deviceId)),
-        nodeId: self,
-      })),
-    ),
+    Promise.resolve(ownAgents()),
   );
+
+  /**
+   * Takes `nodeId`'s whole list of agents as the truth about that node: its agents known here
+   * but not listed drop out, listed ones not known here come in (unless a newer connection
+   * elsewhere holds them). `tell` relays each change as a device event (not at start: nobody
+   * listens yet).
+   */
+  const adopt = (nodeId: string, agents: AgentFacts[], tell: boolean): void => {
+    const listed = new Set(agents.map((agent) => agent.deviceId));
+    for (const link of [...presence.remoteLinks()]) {
+      if (!(link instanceof RemoteAgentLink) || link.nodeId !== nodeId) continue;
+      if (listed.has(link.deviceId) || !presence.disconnectRemote(link)) continue;
+      if (tell) relay({ type: 'offline', deviceId: link.deviceId });
+    }
+    for (const agent of agents) {
+      const known = presence.get(agent.deviceId);
+      if (known instanceof RemoteAgentLink) {
+        if (known.nodeId === nodeId) {
+          known.userPresence = agent.userPresence;
+          continue;
+        }
+        if (known.connectedAt > (agent.connectedAt ?? 0)) continue;
+      }
+      const wasOnline = known !== undefined;
+      if (remoteOnline(agent, nodeId) && tell && !wasOnline)
+        relay({ type: 'online', deviceId: agent.deviceId });
+    }
+  };
+  const learnFrom = async (nodeId: string, tell: boolean): Promise<void> => {
+    try {
+      const agents = NodeAgents.parse(
+        await cluster.bus.request(subjects.nodeAgents(nodeId), {}, 5000),
+      );
+      adopt(nodeId, agents, tell);
+    } catch (error) {
+      log.warn({ err: error, node: nodeId }, 'cannot learn the agents of another node');
+    }
+  };
+  const learnAll = async (tell: boolean): Promise<void> => {
+    const listed = await cluster.nodes().catch((error: unknown) => {
+      log.warn({ err: error }, 'cannot read the cluster’s nodes; their agents appear as they act');
+      return [];
+    });
+    const others = listed.filter((node) => node.isAlive && node.id !== self);
+    await Promise.all(others.map((node) => learnFrom(node.id, tell)));
+  };
+
+  const stopAnnounced = cluster.bus.subscribe(subjects.nodeAgentsAnnounced, (message) => {
+    const parsed = NodeAgentsAnnounced.safeParse(message);
+    if (!parsed.success) return log.warn('malformed agent list from another node ignored');
+    if (parsed.data.origin !== self) adopt(parsed.data.origin, parsed.data.agents, true);
+  });
+  const stopResync = cluster.onReconnected(() => {
+    log.info('the bus is back: learning the cluster’s agents again and announcing this node’s');
+    cluster.bus.publish(subjects.nodeAgentsAnnounced, { origin: self, agents: ownAgents() });
+    learnAll(true).catch((error: unknown) =>
+      log.warn({ err: error }, 'cannot learn the cluster’s agents again'),
+    );
+  });
 
   /** Drops the agents of nodes that are gone (lease ran out, or left). */
   const dropDeadNodes = async (): Promise<void> => {
@@ -209,26 +275,11 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
   );
 
   // The agents the other nodes hold already (each live node answers for its own).
-  const listed = await cluster.nodes().catch((error: unknown) => {
-    log.warn({ err: error }, 'cannot read the cluster’s nodes; their agents appear as they act');
-    return [];
-  });
-  const others = listed.filter((node) => node.isAlive && node.id !== self);
-  await Promise.all(
-    others.map(async (node) => {
-      try {
-        const agents = NodeAgents.parse(
-          await cluster.bus.request(subjects.nodeAgents(node.id), {}, 5000),
-        );
-        for (const agent of agents)
-          if (!presence.isOnline(agent.deviceId)) remoteOnline(agent, node.id);
-      } catch (error) {
-        log.warn({ err: error, node: node.id }, 'cannot learn the agents of another node');
-      }
-    }),
-  );
+  await learnAll(false);
 
   return async () => {
+    stopResync();
+    stopAnnounced();
     stopChecking();
     stopAnswering();
     stopIncoming();

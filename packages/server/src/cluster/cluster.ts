@@ -47,6 +47,12 @@ export interface Cluster {
   nodes(): Promise<ClusterNode[]>;
   /** Where a live node is reached directly; undefined when it is unknown or dead. */
   nodeUrl(nodeId: string): Promise<string | undefined>;
+  /**
+   * Calls `listener` each time the bus comes back after an outage (NATS reconnected): what
+   * was published meanwhile may be lost, so listeners resynchronise. Returns the stop function.
+   * An in-process bus never goes down.
+   */
+  onReconnected(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,8 @@ export class MemoryBusHub {
   private readonly subscribers = new Map<string, Set<Handler>>();
   private readonly responders = new Map<string, Responder[]>();
   private nextResponder = 0;
+  /** While true the bus is down (tests of an outage): messages are lost, requests fail. */
+  isDown = false;
 
   bus(): ClusterBus {
     const own = new Set<() => void>();
@@ -92,6 +100,7 @@ export class MemoryBusHub {
   }
 
   private publish(subject: string, message: unknown): void {
+    if (this.isDown) return;
     const text = JSON.stringify(message ?? null);
     for (const handler of [...(this.subscribers.get(subject) ?? [])]) {
       queueMicrotask(() => handler(JSON.parse(text)));
@@ -118,6 +127,7 @@ export class MemoryBusHub {
   }
 
   private async request(subject: string, message: unknown, timeoutMs: number): Promise<unknown> {
+    if (this.isDown) throw new Error(`The bus is down: no answer on ${subject}.`);
     const candidates = this.responders.get(subject) ?? [];
     // Like a NATS queue group: one responder, taken in turn.
     const handler = candidates[this.nextResponder++ % Math.max(candidates.length, 1)];
@@ -167,6 +177,7 @@ export function singleNode(options: {
         },
       ]),
     nodeUrl: (id) => Promise.resolve(id === nodeId ? options.url() : undefined),
+    onReconnected: () => () => undefined,
     close: () => bus.close(),
   };
 }

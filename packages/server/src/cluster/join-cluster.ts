@@ -67,6 +67,7 @@ async function clusterOf(deps: JoinClusterDeps): Promise<Cluster> {
     bus,
     nodes: () => registry.nodes(),
     nodeUrl: (id) => registry.nodeUrl(id),
+    onReconnected: (listener) => bus.onReconnected(listener),
     async close() {
       await registry.leave();
       await bus.close();

@@ -12,6 +12,18 @@ import { MemoryBusHub, type Cluster, type ClusterNode } from './cluster.js';
 export class MemoryClusterGroup {
   readonly hub = new MemoryBusHub();
   private readonly members = new Map<string, { node: ClusterNode; url: () => string }>();
+  private readonly reconnected = new Set<() => void>();
+
+  /** The bus goes down (an outage, as when NATS stops): messages are lost, requests fail. */
+  outage(): void {
+    this.hub.isDown = true;
+  }
+
+  /** The bus is back: every member hears it reconnected. */
+  restore(): void {
+    this.hub.isDown = false;
+    for (const listener of [...this.reconnected]) listener();
+  }
 
   /** A node of this group; `url` is read when asked (its listener is bound after it joins). */
   join(nodeId: string, url: () => string, options: { agents?: () => number } = {}): Cluster {
@@ -46,6 +58,10 @@ export class MemoryClusterGroup {
       nodeUrl: (id) => {
         const member = this.members.get(id);
         return Promise.resolve(member && readUrl(member.url));
+      },
+      onReconnected: (listener) => {
+        this.reconnected.add(listener);
+        return () => this.reconnected.delete(listener);
       },
       close: async () => {
         this.members.delete(nodeId);

@@ -8,6 +8,12 @@ const RESPONDERS = 'tether-nodes';
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 5_000;
 
+/** The cluster bus over NATS, and word of its reconnections. */
+export interface NatsBus extends ClusterBus {
+  /** Calls `listener` after each reconnection (subscriptions are back by then); returns the stop function. */
+  onReconnected(listener: () => void): () => void;
+}
+
 /**
  * Connects to NATS (the `nats` client is loaded here, at first use: a single node never pays
  * for it) and returns the cluster bus over it. The first connection must succeed (a clear
@@ -19,7 +25,7 @@ export async function connectNatsBus(options: {
   servers: string;
   nodeId: string;
   log: Logger;
-}): Promise<ClusterBus> {
+}): Promise<NatsBus> {
   const loaded = await import('nats');
   // The client is CommonJS: in the bundle its exports arrive as the default export only.
   const nats = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
@@ -44,6 +50,7 @@ export async function connectNatsBus(options: {
     });
   }
   const { log } = options;
+  const reconnected = new Set<() => void>();
   log.info({ nats: connection.getServer() }, 'connected to NATS');
   const watch = async (): Promise<void> => {
     for await (const status of connection.status()) {
@@ -52,6 +59,7 @@ export async function connectNatsBus(options: {
       if (status.type === Events.Reconnect) {
         attempts = 0;
         log.info({ nats: status.data }, 'NATS connection restored');
+        for (const listener of [...reconnected]) listener();
       }
     }
   };
@@ -59,6 +67,10 @@ export async function connectNatsBus(options: {
   const decode = (data: Uint8Array): unknown => (data.length === 0 ? null : codec.decode(data));
   const encode = (message: unknown): Uint8Array => codec.encode(message ?? null);
   return {
+    onReconnected(listener) {
+      reconnected.add(listener);
+      return () => reconnected.delete(listener);
+    },
     publish(subject, message) {
       try {
         connection.publish(subject, encode(message));

@@ -13,6 +13,11 @@ export const subjects = {
   agentReply: 'tether.agent-reply',
   /** A settings push (an audience) for every node to apply to its own agents. */
   settingsPush: 'tether.settings-push',
+  /**
+   * A node's whole list of agents (`{ origin, agents }`), sent when its bus comes back after an
+   * outage: the others replace what they knew of that node's agents with it.
+   */
+  nodeAgentsAnnounced: 'tether.node-agents',
   /** Request: the agents a node holds, with what the others need to know of them. */
   nodeAgents: (nodeId: string): string => `tether.node.${nodeId}.agents`,
   /** Request: "are you there over the bus?" (the node list's round trip). */
