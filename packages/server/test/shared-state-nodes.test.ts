@@ -187,29 +187,91 @@ describe('shared one-time state on two nodes of one PostgreSQL database', () => 
     );
   });
 
+  /** A complete recording in `recordingsDir`, queued for upload; returns its id. */
+  async function queuedRecording(recordingsDir: string, name: string): Promise<string> {
+    const user = await addUser(a.store, `tech-${name}`);
+    const device = await addDevice(a.store, name);
+    const session = await addSession(a.store, { device, user });
+    const path = `2026-12/${session.id}.cast`;
+    await mkdir(dirname(join(recordingsDir, path)), { recursive: true });
+    await writeFile(join(recordingsDir, path), '{"version":2}\n');
+    const recording = await a.store.recordings.create({
+      id: randomUUID(),
+      ...{ sessionId: session.id, deviceId: device.id, userId: user.id, path },
+      ...{ kind: 'terminal', format: 'asciicast-v2', startedAt: clock.now() },
+    });
+    await a.store.recordings.finish(recording.id, {
+      ...{ state: 'complete', endedAt: clock.now(), durationMs: 1, sizeBytes: 14 },
+    });
+    const enqueued = await a.store.uploads.enqueue({
+      ...{ recordingId: recording.id, deviceId: device.id, target: STORAGE.url },
+      ...{ storage: STORAGE, at: clock.now() },
+    });
+    assert.equal(enqueued, true);
+    return recording.id;
+  }
+
+  /** A node's upload queue, uploading with `connector`, its recordings in `recordingsDir`. */
+  const queueOn = (node: Node, connector: StorageConnector, recordingsDir: string) =>
+    createUploadQueue({
+      ...{ store: node.store, clock, log, recordingsDir, connector, claimLeaseMs: 1500 },
+      audit: createAuditLog({ store: node.store, clock, log }),
+      policies: createPolicyService({
+        store: node.store,
+        clock,
+        audit: createAuditLog({ store: node.store, clock, log }),
+        checkStorage: () => Promise.resolve(),
+      }),
+      storage: {
+        certsDir: recordingsDir,
+        privateDir: recordingsDir,
+        retryBaseSec: 3600,
+        retryMaxSec: 3600,
+      },
+    });
+  const refusing = (message: string): StorageConnector => ({
+    connect: () => Promise.reject(new AppError('UNAVAILABLE', message)),
+    test: () => Promise.reject(new Error('unused')),
+  });
+
+  it('a node uploads only the recordings it holds; the node holding the file does it', async () => {
+    const [dirA, dirB] = [
+      await mkdtemp(join(tmpdir(), 'tether-node-a-')),
+      await mkdtemp(join(tmpdir(), 'tether-node-b-')),
+    ];
+    try {
+      const recordingId = await queuedRecording(dirA, 'held-by-a');
+      const onB = queueOn(b, refusing('node B reached the target'), dirB);
+      onB.start({ id: 'node-b', isClustered: true });
+      // B looks at the due upload and leaves it: the file is on A's disk, not a failure of B's.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const untouched = await b.store.uploads.find(recordingId);
+      assert.equal(untouched?.attempts, 0, 'node B did not try');
+      assert.equal(untouched.lastError, null);
+      const onA = queueOn(a, refusing('node A reached the target'), dirA);
+      onA.start({ id: 'node-a', isClustered: true });
+      const upload = await waitFor(
+        'node A to attempt its recording',
+        async () => {
+          const row = await a.store.uploads.find(recordingId);
+          return row?.state === 'failed' ? row : undefined;
+        },
+        30_000,
+      );
+      assert.equal(upload.lastError, 'node A reached the target');
+      assert.equal(upload.attempts, 1);
+      await Promise.all([onA.stop(), onB.stop()]);
+    } finally {
+      await rm(dirA, { recursive: true, force: true });
+      await rm(dirB, { recursive: true, force: true });
+    }
+  });
+
   it('an upload claimed by a node that stopped is taken over by the other', async () => {
+    // One recordings folder for both nodes, as on shared storage: B can reach A's file.
     const recordingsDir = await mkdtemp(join(tmpdir(), 'tether-shared-uploads-'));
     try {
-      const user = await addUser(a.store, 'tech-upload');
-      const device = await addDevice(a.store, 'web-01');
-      const session = await addSession(a.store, { device, user });
-      const path = `2026-12/${session.id}.cast`;
-      await mkdir(dirname(join(recordingsDir, path)), { recursive: true });
-      await writeFile(join(recordingsDir, path), '{"version":2}\n');
-      const recording = await a.store.recordings.create({
-        id: randomUUID(),
-        ...{ sessionId: session.id, deviceId: device.id, userId: user.id, path },
-        ...{ kind: 'terminal', format: 'asciicast-v2', startedAt: clock.now() },
-      });
-      await a.store.recordings.finish(recording.id, {
-        ...{ state: 'complete', endedAt: clock.now(), durationMs: 1, sizeBytes: 14 },
-      });
-      const enqueued = await a.store.uploads.enqueue({
-        ...{ recordingId: recording.id, deviceId: device.id, target: STORAGE.url },
-        ...{ storage: STORAGE, at: clock.now() },
-      });
-      assert.equal(enqueued, true);
-
+      const recordingId = await queuedRecording(recordingsDir, 'web-01');
       // Node A's upload hangs; node B's target answers at once (with a refusal it records).
       let isAConnecting = false;
       const hanging: StorageConnector = {
@@ -219,41 +281,20 @@ describe('shared one-time state on two nodes of one PostgreSQL database', () => 
         },
         test: () => Promise.reject(new Error('unused')),
       };
-      const refusing: StorageConnector = {
-        connect: () => Promise.reject(new AppError('UNAVAILABLE', 'node B reached the target')),
-        test: () => Promise.reject(new Error('unused')),
-      };
-      const queueOn = (node: Node, connector: StorageConnector) =>
-        createUploadQueue({
-          ...{ store: node.store, clock, log, recordingsDir, connector, claimLeaseMs: 1500 },
-          audit: createAuditLog({ store: node.store, clock, log }),
-          policies: createPolicyService({
-            store: node.store,
-            clock,
-            audit: createAuditLog({ store: node.store, clock, log }),
-            checkStorage: () => Promise.resolve(),
-          }),
-          storage: {
-            certsDir: recordingsDir,
-            privateDir: recordingsDir,
-            retryBaseSec: 3600,
-            retryMaxSec: 3600,
-          },
-        });
-      const onA = queueOn(a, hanging);
+      const onA = queueOn(a, hanging, recordingsDir);
       onA.start({ id: 'node-a', isClustered: true });
       await waitFor('node A to claim the upload', () => isAConnecting || undefined, 30_000);
-      const onB = queueOn(b, refusing);
+      const onB = queueOn(b, refusing('node B reached the target'), recordingsDir);
       onB.start({ id: 'node-b', isClustered: true });
       // Node A keeps its claim while it lives…
       await new Promise((resolve) => setTimeout(resolve, 2500));
-      assert.equal((await b.store.uploads.find(recording.id))?.state, 'uploading');
+      assert.equal((await b.store.uploads.find(recordingId))?.state, 'uploading');
       // …and stops renewing it when it dies (its database connections are gone).
       await a.store.close();
       const upload = await waitFor(
         'node B to take the upload over',
         async () => {
-          const row = await b.store.uploads.find(recording.id);
+          const row = await b.store.uploads.find(recordingId);
           return row?.state === 'failed' ? row : undefined;
         },
         30_000,

@@ -31,9 +31,15 @@ export interface UploadAttemptDeps {
   onUploaded?: (recordingId: string) => void;
   /** Told when an upload keeps failing (`storage.failing`). */
   notifications?: Notifications;
-  /** The node claiming uploads, and how long its claim holds without a renewal (X-3). */
-  claims: { nodeId: string; leaseMs: number };
+  /**
+   * The node claiming uploads, and how long its claim holds without a renewal (X-3). In a
+   * cluster each node keeps the recordings it relayed on its own disk, so it claims only those.
+   */
+  claims: { nodeId: string; leaseMs: number; isClustered: boolean };
 }
+
+/** What became of an attempt: `elsewhere`, another node holds the recording (cluster mode). */
+export type AttemptOutcome = 'attempted' | 'elsewhere';
 
 /** Failed attempts of one upload after which it counts as failing persistently (S-7). */
 export const PERSISTENT_FAILURES = 3;
@@ -50,14 +56,15 @@ export async function attemptUpload(
   deps: UploadAttemptDeps,
   row: UploadRecord,
   track: (abort: (() => void) | undefined) => void,
-): Promise<void> {
+): Promise<AttemptOutcome> {
+  if (deps.claims.isClustered && !(await holdsRecording(deps, row.recordingId))) return 'elsewhere';
   const storage = await storageFor(deps, row);
   const lease = (): UploadLease => ({
     by: deps.claims.nodeId,
     until: new Date(deps.clock.now().getTime() + deps.claims.leaseMs),
   });
   if (!(await deps.store.uploads.claim(row.recordingId, { at: deps.clock.now(), lease: lease() })))
-    return;
+    return 'attempted';
   // The claim is renewed while the upload runs; a node that dies stops renewing, and another
   // node takes the upload over once the lease ran out.
   const stopRenewing = repeat(
@@ -76,6 +83,17 @@ export async function attemptUpload(
   } finally {
     stopRenewing();
   }
+  return 'attempted';
+}
+
+/** Whether this node's recordings folder has the recording's file. */
+async function holdsRecording(deps: UploadAttemptDeps, recordingId: string): Promise<boolean> {
+  const recording = await deps.store.recordings.find(recordingId);
+  if (!recording) return true; // The attempt records that it no longer exists.
+  return access(join(deps.recordingsDir, recording.path)).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The upload of a claimed row, through to its recorded outcome. */

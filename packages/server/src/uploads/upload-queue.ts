@@ -97,16 +97,24 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
         return node.id;
       },
       leaseMs: deps.claimLeaseMs ?? CLAIM_LEASE_MS,
+      get isClustered() {
+        return node.isClustered;
+      },
     },
   };
+  /** Due uploads another node holds the recording of (cluster mode): looked at again later. */
+  const elsewhere = new Set<string>();
 
   const drain = async (): Promise<void> => {
+    elsewhere.clear();
     for (;;) {
-      const due = await deps.store.uploads.listDue(deps.clock.now(), BATCH);
+      const listed = await deps.store.uploads.listDue(deps.clock.now(), BATCH + elsewhere.size);
+      const due = listed.filter((row) => !elsewhere.has(row.recordingId));
       if (due.length === 0) return;
       for (const row of due) {
         if (isStopping) return;
-        await attemptUpload(attemptDeps, row, (abort) => (abortCurrent = abort));
+        const outcome = await attemptUpload(attemptDeps, row, (abort) => (abortCurrent = abort));
+        if (outcome === 'elsewhere') elsewhere.add(row.recordingId);
       }
     }
   };
@@ -114,7 +122,11 @@ export function createUploadQueue(deps: UploadQueueDeps): UploadQueue {
     const next = await deps.store.uploads.nextDueAt();
     if (!next || isStopping) return;
     cancelTimer?.();
-    const waitMs = Math.min(Math.max(next.getTime() - deps.clock.now().getTime(), 0), MAX_TIMER_MS);
+    // Due uploads of other nodes' recordings stay due: look again after a lease, not at once.
+    const earliest =
+      elsewhere.size > 0 ? deps.clock.now().getTime() + attemptDeps.claims.leaseMs : 0;
+    const nextAt = Math.max(next.getTime(), earliest);
+    const waitMs = Math.min(Math.max(nextAt - deps.clock.now().getTime(), 0), MAX_TIMER_MS);
     cancelTimer = deps.clock.setTimer(kick, waitMs);
   };
   function kick(): void {
