@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DeviceList } from '@tether/protocol';
@@ -11,6 +11,7 @@ import {
 } from '../support/agent-package-fixture.js';
 import { waitFor } from '../support/cli.js';
 import { copyMinbaseRoot, minbaseUnavailable } from '../support/minbase-root.js';
+import { pathsUnder } from '../support/install-inspection.js';
 import { createTestServer, type TestServer } from '../support/test-server.js';
 
 // The packaged agent, installed in a minimal Debian (no Node), removes itself when an
@@ -36,16 +37,11 @@ after(async () => {
 
 type Root = Awaited<ReturnType<typeof copyMinbaseRoot>>;
 
-/** Every path under a root, relative, sorted; without the places a run leaves its own traces. */
+/** Every path under a root (`pathsUnder`), without the other places a run leaves its traces. */
 async function tree(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true });
-  return entries
-    .map(String)
-    .filter(
-      (path) =>
-        !/^(dev|proc|tmp)\//.test(path) && !/^etc\/(passwd|group|shadow|gshadow)-$/.test(path),
-    )
-    .sort();
+  return (await pathsUnder(root)).filter(
+    (path) => !/^(proc|tmp)\//.test(path) && !/^etc\/(passwd|group|shadow|gshadow)-$/.test(path),
+  );
 }
 
 /** Stops a process group started in the root, unless it has ended already. */
