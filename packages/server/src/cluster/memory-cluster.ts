@@ -11,7 +11,10 @@ import { MemoryBusHub, type Cluster, type ClusterNode } from './cluster.js';
  */
 export class MemoryClusterGroup {
   readonly hub = new MemoryBusHub();
-  private readonly members = new Map<string, { node: ClusterNode; url: () => string }>();
+  private readonly members = new Map<
+    string,
+    { node: ClusterNode; url: () => string; agents: () => number }
+  >();
   private readonly reconnected = new Set<() => void>();
 
   /** The bus goes down (an outage, as when NATS stops): messages are lost, requests fail. */
@@ -32,6 +35,7 @@ export class MemoryClusterGroup {
     const agents = options.agents ?? (() => 0);
     this.members.set(nodeId, {
       url,
+      agents,
       node: {
         id: nodeId,
         url: '',
@@ -48,11 +52,12 @@ export class MemoryClusterGroup {
       bus,
       nodes: () =>
         Promise.resolve(
-          [...this.members.values()].map(({ node, url: urlOf }) => ({
-            ...node,
-            url: readUrl(urlOf),
+          // As a heartbeat would say: each member's own count, read now.
+          [...this.members.values()].map((member) => ({
+            ...member.node,
+            url: readUrl(member.url),
             lastHeartbeatAt: new Date(),
-            agents: node.id === nodeId ? agents() : node.agents,
+            agents: member.agents(),
           })),
         ),
       nodeUrl: (id) => {
