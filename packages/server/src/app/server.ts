@@ -58,9 +58,7 @@ import { createAgentPackages } from '../agent-packages/agent-package-service.js'
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
 import { deleteDevice } from '../devices/delete-device.js';
 import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
-import { joinCluster, ownNodeUrl } from '../cluster/join-cluster.js';
-import { joinClusterPresence } from '../cluster/cluster-presence.js';
-import { sweepDeadNodeSessions } from '../cluster/dead-node-sessions.js';
+import { joinAsNode } from './cluster-node.js';
 import { fanOutSettings } from '../cluster/settings-push.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
@@ -149,17 +147,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // The listeners' ports once bound (the node's own URL, the admin URL).
   const bound: { port?: number | undefined; adminPort?: number | undefined } = {};
   const presence = new DevicePresence();
-  // Joined before presence learns the cluster's agents through it.
-  const cluster = await (options.joinCluster ?? joinCluster)({
-    ...{ config, store, clock, log },
-    url: () => ownNodeUrl(config.listen.host, bound.port ?? config.listen.port),
-    // This node's own agents (presence.size), not the cluster's.
-    agents: () => presence.size,
+  const node = await joinAsNode({
+    ...{ config, store, clock, log, audit, presence },
+    port: () => bound.port,
+    join: options.joinCluster,
   });
-  const leaveClusterPresence = await joinClusterPresence({
-    ...{ cluster, presence, store, clock, log },
-    checkEveryMs: (config.cluster?.heartbeatSec ?? 5) * 1000,
-  });
+  const { cluster } = node;
   const serverKeys = createServerKeyService({ ring: keyRing, store, clock, audit, presence, log });
   // Devices enrolled before pins were recorded pinned the first key.
   const [firstKey] = keyRing.keys();
@@ -228,10 +221,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(cluster.isClustered ? { clusterNodeId: cluster.nodeId } : {}),
   });
   recovered.forEach(onRecordingFinished);
-  const stopDeadNodeSweep = sweepDeadNodeSessions({
-    ...{ cluster, store, clock, log, audit },
-    checkEveryMs: (config.cluster?.heartbeatSec ?? 5) * 1000,
-  });
   const initialAdmin = await ensureAdminAccount({ store, auth, password: options.adminPassword });
   const pinned = options.pinnedListeners ?? [];
   const listeners = new ListenerBoard(
@@ -442,8 +431,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // 2. End sessions, then close agent and relay connections, with their last writes.
     await sessions.endAll('The server is shutting down.');
     await sockets.close();
-    await leaveClusterPresence();
-    stopDeadNodeSweep();
+    await node.stop();
     // 3. Background jobs.
     sweeper.stop();
     upgrades.stop();
