@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import {
   AuditPage,
   ClusterNodesResponse,
-  CreateInstallerResponse,
   DeviceList,
   Policy,
   Recording,
@@ -19,9 +18,13 @@ import {
   makeCertificateFolders,
   sealWithOpenssl,
 } from '../../packages/server/test/support/openssl-cms.js';
-import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
-import { startCluster, type ClusterNodeProcess, type TestCluster } from '../support/cluster.js';
-import { ensureDeviceGroup } from '../support/device-groups.js';
+import { startCli, stopProcess, waitFor } from '../support/cli.js';
+import {
+  enrollThroughBalancer,
+  startCluster,
+  type ClusterNodeProcess,
+  type TestCluster,
+} from '../support/cluster.js';
 import type { HttpsClient } from '../support/https-client.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
 import { openTerminal } from '../support/terminal-client.js';
@@ -88,19 +91,10 @@ describe('cluster mode: a rolling restart of three nodes behind HAProxy', () => 
     });
     const [first] = cluster.nodes;
     assert.ok(first);
-    await ensureDeviceGroup(first.client, GROUP);
-    const installer = (
-      await first.client.request('POST', '/api/v1/installers', { group: GROUP, validForSec: 3600 })
-    ).json(CreateInstallerResponse);
-    for (let index = 0; index < AGENTS; index++) {
-      const agentDir = join(root, `agent-${index}`);
-      const enrolled = await runCli([
-        ...['agent', 'enroll', '--server', cluster.balancer.url, '--token', installer.token],
-        ...['--data-dir', agentDir],
-      ]);
-      assert.equal(enrolled.code, 0, enrolled.stderr);
-      agents.push(startCli(['agent', 'run', '--data-dir', agentDir, '--log-level', 'warn']));
-    }
+    const dataDirs = Array.from({ length: AGENTS }, (_, index) => join(root, `agent-${index}`));
+    await enrollThroughBalancer(cluster, { group: GROUP, dataDirs });
+    for (const dataDir of dataDirs)
+      agents.push(startCli(['agent', 'run', '--data-dir', dataDir, '--log-level', 'warn']));
     // The policy sends the group's recordings to the SFTP target.
     const certificate = await makeCertificate(folders, 'RollingSFTP');
     const created = await first.client.request('POST', '/api/v1/policies', { name: 'Upload' });
@@ -134,7 +128,7 @@ describe('cluster mode: a rolling restart of three nodes behind HAProxy', () => 
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  it('loses no agent and delivers the upload queued meanwhile exactly once', async () => {
+  it('loses no agent and delivers the upload queued meanwhile exactly once', async (t) => {
     const [first] = cluster.nodes;
     assert.ok(first);
     await allOnline(first.client, 'before the restart');
@@ -182,7 +176,7 @@ describe('cluster mode: a rolling restart of three nodes behind HAProxy', () => 
       await cluster.restart(node);
       await aliveNodes(node, 3);
       await allOnline(node.client, `after ${node.nodeId} restarted`);
-      console.log(`${node.nodeId}: restarted, all agents online in ${Date.now() - startedAt} ms`);
+      t.diagnostic(`${node.nodeId}: restarted, all agents online in ${Date.now() - startedAt} ms`);
     }
 
     await sftp.start();
@@ -196,7 +190,7 @@ describe('cluster mode: a rolling restart of three nodes behind HAProxy', () => 
     );
     watching.isOn = false;
     await watch;
-    console.log(
+    t.diagnostic(
       `upload done after ${done.attempts} attempts; errors seen: ${JSON.stringify([...errors])}`,
     );
     assert.ok(

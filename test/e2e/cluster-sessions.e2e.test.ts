@@ -10,7 +10,6 @@ import { z } from 'zod';
 import {
   AuditPage,
   ClusterNodesResponse,
-  CreateInstallerResponse,
   CreateSessionResponse,
   Policy,
   Recording,
@@ -22,9 +21,13 @@ import {
   makeCertificateFolders,
   sealWithOpenssl,
 } from '../../packages/server/test/support/openssl-cms.js';
-import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
-import { startCluster, type ClusterNodeProcess, type TestCluster } from '../support/cluster.js';
-import { ensureDeviceGroup } from '../support/device-groups.js';
+import { startCli, stopProcess, waitFor } from '../support/cli.js';
+import {
+  enrollThroughBalancer,
+  startCluster,
+  type ClusterNodeProcess,
+  type TestCluster,
+} from '../support/cluster.js';
 import { filesOnSocket } from '../support/files-client.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
 import { joinTerminal } from '../support/terminal-client.js';
@@ -137,20 +140,9 @@ describe('sessions across three node processes behind HAProxy', () => {
     });
     const [first] = cluster.nodes;
     assert.ok(first);
-    await ensureDeviceGroup(first.client, 'Cluster');
-    const installer = (
-      await first.client.request('POST', '/api/v1/installers', {
-        group: 'Cluster',
-        validForSec: 3600,
-      })
-    ).json(CreateInstallerResponse);
-    for (let index = 0; index < AGENTS; index++) {
-      const dataDir = join(work, `agent-${index}`);
-      const enrolled = await runCli([
-        ...['agent', 'enroll', '--server', cluster.balancer.url, '--token', installer.token],
-        ...['--data-dir', dataDir],
-      ]);
-      assert.equal(enrolled.code, 0, enrolled.stderr);
+    const dataDirs = Array.from({ length: AGENTS }, (_, index) => join(work, `agent-${index}`));
+    await enrollThroughBalancer(cluster, { group: 'Cluster', dataDirs });
+    for (const dataDir of dataDirs) {
       agents.push(
         startCli([
           ...['agent', 'run', '--data-dir', dataDir, '--file-root', fileRoot],
@@ -310,7 +302,7 @@ describe('sessions across three node processes behind HAProxy', () => {
     assert.ok(recording.sizeBytes > 1024 * 768, 'at least one full screen was recorded');
   });
 
-  it('kill -9 of the node carrying the technician’s end ends the session with a reason; agents come back and a new session works', async () => {
+  it('kill -9 of the node carrying the technician’s end ends the session with a reason; agents come back and a new session works', async (t) => {
     // Relay node C; the technician's end on B, bridged to C.
     const session = await openSession(c, deviceId, { kind: 'terminal' });
     const terminal = await joinTerminal(b.client, session.relay);
@@ -322,7 +314,7 @@ describe('sessions across three node processes behind HAProxy', () => {
     assert.notEqual(closed.code, 1000, 'the technician’s node is gone, not a clean close');
     const ended = await endedSession(c, deviceId, session.session.id);
     assert.ok(ended.endReason, 'the session ended with a reason');
-    console.log(`ended after ${Date.now() - killedAt} ms: ${ended.endReason}`);
+    t.diagnostic(`ended after ${Date.now() - killedAt} ms: ${ended.endReason}`);
 
     await agentsOnLiveNodes(a, 2);
     const held = await deviceNodes();
@@ -331,7 +323,7 @@ describe('sessions across three node processes behind HAProxy', () => {
       [...held.values()].every((id) => id !== b.nodeId),
       JSON.stringify([...held]),
     );
-    console.log(`agents back after ${Date.now() - killedAt} ms: ${JSON.stringify([...held])}`);
+    t.diagnostic(`agents back after ${Date.now() - killedAt} ms: ${JSON.stringify([...held])}`);
 
     for (const [device, holder] of held) {
       const technician = holder === a.nodeId ? c : a;
@@ -342,7 +334,7 @@ describe('sessions across three node processes behind HAProxy', () => {
       await next.close();
     }
   });
-  it('kill -9 of the relay node closes the technician’s end with a reason and ends the session; a restarting node leaves the others’ sessions alone', async () => {
+  it('kill -9 of the relay node closes the technician’s end with a reason and ends the session; a restarting node leaves the others’ sessions alone', async (t) => {
     // B is dead since the previous test. Relay node C, the technician's end on A, bridged to C.
     const session = await openSession(c, deviceId, { kind: 'terminal' });
     const terminal = await joinTerminal(a.client, session.relay);
@@ -364,7 +356,7 @@ describe('sessions across three node processes behind HAProxy', () => {
       ['system'],
       'the sweep audits the end once',
     );
-    console.log(`relay node killed: session ended after ${Date.now() - killedAt} ms`);
+    t.diagnostic(`relay node killed: session ended after ${Date.now() - killedAt} ms`);
     await agentsOnLiveNodes(a, 1);
 
     // A session relayed by A stays open while C starts again (its recovery is its own).

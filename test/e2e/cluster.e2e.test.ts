@@ -3,10 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ClusterNodesResponse, CreateInstallerResponse } from '@tether/protocol';
+import { ClusterNodesResponse } from '@tether/protocol';
 import { runCli, startCli, stopProcess, waitFor } from '../support/cli.js';
-import { startCluster, type ClusterNodeProcess, type TestCluster } from '../support/cluster.js';
-import { ensureDeviceGroup } from '../support/device-groups.js';
+import {
+  enrollThroughBalancer,
+  startCluster,
+  type ClusterNodeProcess,
+  type TestCluster,
+} from '../support/cluster.js';
 
 const AGENTS = 6;
 /** A killed node's lease (3 heartbeats of 1 s) runs out well within this. */
@@ -44,27 +48,13 @@ describe('cluster mode: three node processes on PostgreSQL and NATS behind HAPro
   before(async () => {
     cluster = await startCluster({ count: 3 });
     agentsDir = await mkdtemp(join(tmpdir(), 'tether-cluster-agents-'));
-    const [first] = cluster.nodes;
-    assert.ok(first);
-    await ensureDeviceGroup(first.client, 'Cluster');
-    const installer = (
-      await first.client.request('POST', '/api/v1/installers', {
-        group: 'Cluster',
-        validForSec: 3600,
-      })
-    ).json(CreateInstallerResponse);
     // Enrolled through the balancer, then started one after another: HAProxy deals their
     // control connections round-robin.
-    for (let index = 0; index < AGENTS; index++) {
-      const enrolled = await runCli([
-        ...['agent', 'enroll', '--server', cluster.balancer.url, '--token', installer.token],
-        ...['--data-dir', join(agentsDir, `agent-${index}`)],
-      ]);
-      assert.equal(enrolled.code, 0, enrolled.stderr);
-    }
-    for (let index = 0; index < AGENTS; index++) {
-      agents.push(startCli(['agent', 'run', '--data-dir', join(agentsDir, `agent-${index}`)]));
-    }
+    const dataDirs = Array.from({ length: AGENTS }, (_, index) =>
+      join(agentsDir, `agent-${index}`),
+    );
+    await enrollThroughBalancer(cluster, { group: 'Cluster', dataDirs });
+    for (const dataDir of dataDirs) agents.push(startCli(['agent', 'run', '--data-dir', dataDir]));
   });
 
   after(async () => {

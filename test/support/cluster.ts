@@ -5,7 +5,9 @@ import {
   startPostgres,
   type PostgresInstance,
 } from '../../packages/server/test/support/postgres.js';
-import { stopProcess, type startCli } from './cli.js';
+import { CreateInstallerResponse } from '@tether/protocol';
+import { runCli, stopProcess, type startCli } from './cli.js';
+import { ensureDeviceGroup } from './device-groups.js';
 import { startTcpBalancer, type TcpBalancer } from './haproxy.js';
 import { HttpsClient } from './https-client.js';
 import { startNats, type NatsInstance } from './nats.js';
@@ -145,4 +147,33 @@ export async function startCluster(options: {
     },
     stop,
   };
+}
+
+/**
+ * Enrolls one agent per data folder through the cluster's balancer (`tether agent enroll`),
+ * into device group `group` (created if missing) with an installer made on the first node.
+ * Starting them is the caller's: each test runs its agents with its own options.
+ *
+ * @example
+ * await enrollThroughBalancer(cluster, { group: 'Cluster', dataDirs: [dirA, dirB] });
+ */
+export async function enrollThroughBalancer(
+  cluster: TestCluster,
+  options: { group: string; dataDirs: string[] },
+): Promise<void> {
+  const [first] = cluster.nodes;
+  if (!first) throw new Error('The cluster has no node.');
+  await ensureDeviceGroup(first.client, options.group);
+  const created = await first.client.request('POST', '/api/v1/installers', {
+    group: options.group,
+    validForSec: 3600,
+  });
+  const { token } = created.json(CreateInstallerResponse);
+  for (const dataDir of options.dataDirs) {
+    const enrolled = await runCli([
+      ...['agent', 'enroll', '--server', cluster.balancer.url, '--token', token],
+      ...['--data-dir', dataDir],
+    ]);
+    if (enrolled.code !== 0) throw new Error(`Enrolling ${dataDir} failed: ${enrolled.stderr}`);
+  }
 }
