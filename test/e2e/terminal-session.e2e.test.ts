@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   DeviceList,
+  DeviceReply,
   ErrorBody,
   PolicyReply,
   RecordingList,
@@ -170,6 +171,47 @@ test("a technician cannot end another technician's session; an administrator can
   assert.equal(ended.status, 204, ended.text);
   assert.match((await theirs.closed).reason, /Ended by admin/);
   await admins.close();
+});
+
+test('a device is listed online only once its agent is welcomed, so a session asked for then reaches it', async () => {
+  // The welcome carries the device's remote-control ID: holding that read holds the agent
+  // between its proof of identity and its welcome, which it needs before it takes sessions.
+  const oem = server.server.context.store.oem;
+  const read = oem.findRemoteControlId.bind(oem);
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const welcoming = new Promise<string>((resolve) => {
+    oem.findRemoteControlId = async (id) => {
+      oem.findRemoteControlId = read;
+      resolve(id);
+      await held;
+      return read(id);
+    };
+  });
+  const started = server.startAgent();
+  try {
+    const id = await welcoming;
+    const device = (await server.admin.request('GET', `/api/v1/devices/${id}`)).json(DeviceReply);
+    assert.equal(device.device.online, false, 'not online before its welcome');
+    const early = await server.admin.request('POST', '/api/v1/sessions', {
+      deviceId: id,
+      kind: 'terminal',
+    });
+    assert.equal(early.status, 409, early.text);
+    assert.equal(early.json(ErrorBody).code, 'DEVICE_OFFLINE');
+  } finally {
+    release();
+  }
+  const agent = await started;
+  try {
+    // At once, as a technician watching the device list would.
+    const terminal = await openTerminal(server.admin, agent.device.id);
+    terminal.type('echo "welcomed-$((40 + 2))"\r');
+    await terminal.waitForOutput(/welcomed-42/);
+    await terminal.close();
+  } finally {
+    await agent.stop();
+  }
 });
 
 /** What a player shows: the output events of an asciicast, concatenated. */

@@ -372,9 +372,7 @@ export class AgentChannel implements AgentLink {
     };
     const now = this.deps.clock.now();
     await this.deps.store.devices.updateInventory(device.id, device.inventory, now);
-    const replaced = this.deps.presence.connect(this);
-    replaced?.close(wsCloseCode.CONFLICT, 'Replaced by a newer connection from the same device.');
-    this.send({
+    const welcome: ServerMessage = {
       type: 'welcome',
       deviceId: device.id,
       settings: await this.deps.settings({
@@ -384,7 +382,14 @@ export class AgentChannel implements AgentLink {
       }),
       heartbeatSec: this.deps.heartbeatSec,
       remoteControlId: await this.deps.remoteControlId?.(device.id),
-    });
+    };
+    // Gone while the welcome was read from the store: it must not be listed online.
+    if (!this.isAuthenticated) return;
+    // Online and welcomed in one turn: the agent ignores what comes before its welcome, so
+    // nothing sent to the device once it is listed online (a session offer) may overtake it.
+    const replaced = this.deps.presence.connect(this);
+    replaced?.close(wsCloseCode.CONFLICT, 'Replaced by a newer connection from the same device.');
+    this.send(welcome);
     this.deps.onReady?.(device);
     await this.deps.serverKeys?.onAgentPinned(this, handshake.serverKey);
     await this.deps.audit.record({
