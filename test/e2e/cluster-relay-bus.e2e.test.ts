@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreateSessionResponse, SessionList } from '@tether/protocol';
+import { CreateSessionResponse, ErrorBody, RecordingList, SessionList } from '@tether/protocol';
 import { joinTerminal } from '../support/terminal-client.js';
 import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
 
@@ -36,4 +36,14 @@ test('over the bus, a terminal opened on A works from B, and A stopping closes B
   );
   const ended = list.sessions.find((candidate) => candidate.id === session.session.id);
   assert.equal(ended?.endReason, 'The server is shutting down.');
+  // Its recording stays on A's disk: B says where it is and when it can be played.
+  const recordings = (await nodes.b.admin.request('GET', '/api/v1/recordings')).json(RecordingList);
+  const recording = recordings.recordings.find((each) => each.sessionId === session.session.id);
+  assert.ok(recording, 'the recording is listed on B');
+  const content = await nodes.b.admin.request('GET', `/api/v1/recordings/${recording.id}/content`);
+  assert.equal(content.status, 404, content.text);
+  assert.match(
+    content.json(ErrorBody).message,
+    /on the cluster node node-a .* once that node runs again/,
+  );
 });

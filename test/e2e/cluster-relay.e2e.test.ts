@@ -80,6 +80,21 @@ test('a terminal opened on A works both ways from B, relayed and recorded once o
   );
   assert.match(content.text, /cross-42-node/);
   assert.deepEqual(await filesUnder(join(nodes.b.dataDir, 'recordings')), [], 'none on B');
+  // Played from B as well: B asks A, which holds the file, for the same content.
+  const fromB = await nodes.b.admin.request(
+    'GET',
+    `/api/v1/recordings/${recordings[0]?.id ?? ''}/content`,
+  );
+  assert.equal(fromB.status, 200, fromB.text);
+  assert.equal(fromB.text, content.text);
+  assert.equal(fromB.headers['x-recording-intact'], 'true');
+  assert.match(String(fromB.headers['content-disposition']), /\.cast"$/);
+  // Nodes ask each other with a signed request; anyone else is refused.
+  const direct = await nodes.b.admin.request(
+    'GET',
+    `/cluster/v1/recordings/${recordings[0]?.id ?? ''}/content`,
+  );
+  assert.equal(direct.status, 403, direct.text);
 });
 
 test('a file goes up and comes back byte for byte through B', async () => {

@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { wsCloseCode } from '@tether/protocol';
@@ -8,15 +7,16 @@ import type { ServerContext } from '../ports/server-context.js';
 import { pairPeers, type RelayPair, type RelayPeer } from '../relay/index.js';
 import { busLink } from '../relay/bus-link.js';
 import { subjects } from '../cluster/subjects.js';
+import {
+  servedFingerprint,
+  signedNodeRequest,
+  verifiedNodeRequest,
+} from '../cluster/node-requests.js';
 import { RemotePeer } from '../relay/remote-peer.js';
 import { wsNodeLink } from './ws-node-link.js';
 
 /** Where a relay node accepts the direct links of ends that landed on other nodes. */
 export const NODE_RELAY_PATH = /^\/cluster\/v1\/relay\/([0-9a-f-]{36})$/;
-const REQUEST_HEADER = 'x-tether-node-request';
-const SIGNATURE_HEADER = 'x-tether-node-signature';
-/** A node's signed link request is accepted this long after it was made. */
-const REQUEST_FRESH_MS = 30_000;
 
 /** What the edge node passes on about an end it bridges: what the relay node checks itself. */
 export const BridgedEnd = z.object({
@@ -99,9 +99,8 @@ async function openDirectLink(
 ): Promise<RemotePeer | undefined> {
   const url = await context.cluster.nodeUrl(relayNode);
   if (!url) return undefined;
-  const request = Buffer.from(JSON.stringify(end)).toString('base64url');
   const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/cluster/v1/relay/${end.sessionId}`, {
-    headers: { [REQUEST_HEADER]: request, [SIGNATURE_HEADER]: context.identity.sign(request) },
+    headers: signedNodeRequest(context.identity, end),
     perMessageDeflate: false,
     maxPayload: 16 * 1024 * 1024,
     // A zero mask: `ws` then skips masking every byte (the link is inside TLS between nodes,
@@ -110,14 +109,12 @@ async function openDirectLink(
     // Pinned below to the certificate every node serves, not checked against a CA and a host.
     rejectUnauthorized: false,
   });
-  // Nodes share their keys folder, so the relay node must serve this node's own certificate.
+  // Listening from the start: the relay node's first frames can come in the same read as its
+  // upgrade answer, and `ws` drops messages nobody listens to.
+  const peer = new RemotePeer(wsNodeLink(socket), broken);
   const served = { fingerprint: '' };
   socket.once('upgrade', (response) => {
-    if (response.socket instanceof TLSSocket)
-      served.fingerprint = createHash('sha256')
-        .update(response.socket.getPeerCertificate().raw)
-        .digest()
-        .toString('base64url');
+    served.fingerprint = servedFingerprint(response.socket) ?? '';
   });
   const isTrusted = (): boolean => served.fingerprint === context.tls.fingerprint;
   const isOpen = await new Promise<boolean>((resolve) => {
@@ -127,7 +124,7 @@ async function openDirectLink(
       resolve(false);
     });
   });
-  if (isOpen) return new RemotePeer(wsNodeLink(socket), broken);
+  if (isOpen) return peer;
   if (!isTrusted()) context.log.warn({ relayNode }, 'a relay node served another certificate');
   socket.terminate();
   return undefined;
@@ -164,19 +161,8 @@ export function acceptedNodeRequest(
   request: IncomingMessage,
   sessionId: string,
 ): BridgedEnd | undefined {
-  const text = request.headers[REQUEST_HEADER];
-  const signature = request.headers[SIGNATURE_HEADER];
-  if (typeof text !== 'string' || typeof signature !== 'string') return undefined;
-  if (!context.identity.verify(text, Buffer.from(signature, 'base64url'))) return undefined;
-  let parsed: ReturnType<typeof BridgedEnd.safeParse>;
-  try {
-    parsed = BridgedEnd.safeParse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-  } catch {
-    return undefined;
-  }
-  if (!parsed.success || parsed.data.sessionId !== sessionId) return undefined;
-  const age = Math.abs(context.clock.now().getTime() - parsed.data.at);
-  return age <= REQUEST_FRESH_MS ? parsed.data : undefined;
+  const end = verifiedNodeRequest(context, request.headers, BridgedEnd);
+  return end?.sessionId === sessionId ? end : undefined;
 }
 
 /** Joins a direct link's end, accepted by {@link acceptedNodeRequest}, to its session. */

@@ -43,7 +43,8 @@ export function wsNodeLink(socket: WebSocket): NodeLink {
   const watch = setInterval(() => {
     if (!isAnswering) return socket.terminate();
     isAnswering = false;
-    socket.ping();
+    // A link still connecting has nothing to ping yet (`ws` throws): the next round checks it.
+    if (socket.readyState === WebSocket.OPEN) socket.ping();
   }, PING_INTERVAL_MS);
   watch.unref();
   socket.on('close', () => {
