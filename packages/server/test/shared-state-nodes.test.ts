@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,9 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { AppError } from '@tether/protocol';
 import { createAuditLog } from '../src/audit/audit-log.js';
 import { hashPassword } from '../src/auth/password-hash.js';
+import { IdentityProof } from '../src/auth/second-factors/identity-proof.js';
 import { SignInThrottle } from '../src/auth/sign-in-throttle.js';
 import { systemClock } from '../src/clock.js';
 import { createLogger } from '../src/logging.js';
+import { secretBox } from '../src/keys/secret-box.js';
 import { ControlGrants } from '../src/oem/control-grants.js';
 import { createPolicyService } from '../src/policies/policy-service.js';
 import { RelayTickets } from '../src/sessions/relay-tickets.js';
@@ -185,6 +187,29 @@ describe('shared one-time state on two nodes of one PostgreSQL database', () => 
       decisions.map((decision) => decision?.ok),
       [true, true, true, true, false],
     );
+  });
+
+  it('wrong second-factor codes on both nodes count against one limit', async () => {
+    const user = await addUser(a.store, 'guesser');
+    const proofs = [a, b].map(
+      (node) =>
+        new IdentityProof({
+          store: node.store,
+          clock,
+          secrets: secretBox(randomBytes(32)),
+          logins: { checkPassword: () => Promise.resolve(false) },
+        }),
+    );
+    // A stolen session guessing codes to remove a factor: three free wrong codes, then a
+    // delay, whichever node each guess goes to.
+    const outcomes = [];
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      outcomes.push(
+        await proofs[attempt % 2]
+          ?.checkCode(user.id, '123456')
+          .catch((error: unknown) => code(error)),
+      );
+    assert.deepEqual(outcomes, [false, false, false, false, 'RATE_LIMITED']);
   });
 
   /** A complete recording in `recordingsDir`, queued for upload; returns its id. */

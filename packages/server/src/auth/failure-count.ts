@@ -1,5 +1,5 @@
 import type { GuessCounter } from '../store/shared-state-repository.js';
-import type { GuessLimits } from './login-limiter.js';
+import type { GuessLimits } from './guess-limits.js';
 
 /** Failures are forgotten after this long without another one. */
 const FORGET_AFTER_MS = 60 * 60 * 1000;

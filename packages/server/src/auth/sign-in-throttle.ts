@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { GuessCounterRepository } from '../store/shared-state-repository.js';
 import { ACCOUNT_BUDGET, accountBudget, type AccountBudgetLimits } from './account-budget.js';
 import { failureCount } from './failure-count.js';
-import { SIGN_IN_LIMITS, type GuessLimits } from './login-limiter.js';
+import { SIGN_IN_LIMITS, type GuessLimits } from './guess-limits.js';
 
 /** One source may fail on any accounts ten times before it is slowed (1 s doubling to 15 min). */
 const SOURCE_LIMITS: GuessLimits = {
