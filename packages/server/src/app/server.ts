@@ -238,6 +238,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     identity,
     builds: agentBuilds,
     ownVersion: TETHER_VERSION,
+    cluster,
   });
   await upgrades.start();
   const wake = createWakeService({

@@ -11,6 +11,8 @@ export const subjects = {
   events: 'tether.events',
   /** Agent answers (consent, refusals, unattended, integration API, wake) for the node waiting. */
   agentReply: 'tether.agent-reply',
+  /** A manual agent upgrade asked on one node (`{ origin, request, version }`), for every node. */
+  upgradeRequested: 'tether.upgrade-requested',
   /** A settings push (an audience) for every node to apply to its own agents. */
   settingsPush: 'tether.settings-push',
   /**

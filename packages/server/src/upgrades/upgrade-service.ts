@@ -21,6 +21,8 @@ import type { DeviceRecord, Store } from '../store/store.js';
 import { createManifestSigner } from './signed-manifest.js';
 import { createTokenBucket } from './token-bucket.js';
 import { createUpgradePlanner, type KnownDevice, type Upgrade } from './upgrade-planner.js';
+import { upgradeNodes } from './upgrade-nodes.js';
+import type { Cluster } from '../cluster/cluster.js';
 import {
   DEFAULT_UPGRADE_SETTINGS,
   readUpgradeCycle,
@@ -41,6 +43,8 @@ export interface UpgradeServiceDeps {
   builds: AgentBuilds;
   /** The server's own version: the target when the settings name none. */
   ownVersion: string;
+  /** The cluster this node is in: the limits are shared out, manual upgrades reach every node. */
+  cluster?: Cluster;
   /** How often the scheduler looks for devices to offer an upgrade (default 1 s). */
   tickMs?: number;
   /** An upgrade without news from its agent for this long fails (default 10 min). */
@@ -90,6 +94,28 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   const rate = { at: clock.now().getTime(), sent: 0, bytesPerSec: 0 };
 
   const target = (): string => settings.targetVersion ?? deps.ownVersion;
+  const queueHere = (
+    request: StartUpgradeRequest,
+    version: string,
+  ): Promise<StartUpgradeResponse> =>
+    planner.queue({
+      request,
+      version,
+      store,
+      now: clock.now(),
+      isOnlineWithout: (id) => presence.get(id)?.capabilities.includes('upgrade') === false,
+    });
+  const nodes = deps.cluster
+    ? upgradeNodes(deps.cluster, log, (request, version) => {
+        queueHere(request, version).then(tickSoon, (error: unknown) => {
+          log.warn({ err: error }, 'a manual upgrade asked on another node was refused here');
+        });
+      })
+    : undefined;
+  /** This node's share of the limits (all of them on a single node). */
+  const share = (): number => nodes?.share() ?? 1;
+  const applyRate = (): void =>
+    bucket.setRate(Math.max(1, Math.floor(settings.bandwidthBytesPerSec / share())));
 
   const update = (upgrade: Upgrade, state: UpgradeState, reason?: string): void => {
     upgrade.state = state;
@@ -171,7 +197,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       const cycle = settings.mode === 'once' ? await readUpgradeCycle(store) : undefined;
       const chosen = planner.choose({
         online: presence.all(),
-        free: settings.maxConcurrent - planner.running().length,
+        free: Math.max(1, Math.floor(settings.maxConcurrent / share())) - planner.running().length,
         mode: settings.mode,
         target: target(),
         cycle: cycle ? new Set(cycle.deviceIds) : undefined,
@@ -231,13 +257,8 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     actor: string,
   ): Promise<StartUpgradeResponse> => {
     const version = request.version ?? target();
-    const response = await planner.queue({
-      request,
-      version,
-      store,
-      now: clock.now(),
-      isOnlineWithout: (id) => presence.get(id)?.capabilities.includes('upgrade') === false,
-    });
+    const response = await queueHere(request, version);
+    nodes?.announce(request, version);
     await audit.record({
       action: 'upgrade.requested',
       actor,
@@ -254,9 +275,11 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     if (at - lastSync < 5000) return;
     lastSync = at;
     const saved = await readUpgradeSettings(store);
-    if (saved.bandwidthBytesPerSec !== settings.bandwidthBytesPerSec)
-      bucket.setRate(saved.bandwidthBytesPerSec);
+    const shareBefore = share();
+    await nodes?.refresh();
+    const isRateChanged = saved.bandwidthBytesPerSec !== settings.bandwidthBytesPerSec;
     settings = saved;
+    if (isRateChanged || share() !== shareBefore) applyRate();
     for (const { request, actor } of await takeUpgradeRequests(store))
       await startManual(request, actor).catch((error: unknown) => {
         log.warn({ err: error }, 'a saved manual upgrade request was refused');
@@ -266,10 +289,12 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   return {
     async start() {
       settings = await readUpgradeSettings(store);
-      bucket.setRate(settings.bandwidthBytesPerSec);
+      await nodes?.refresh();
+      applyRate();
       cancelTick = repeat(clock, tickSoon, deps.tickMs ?? 1000);
     },
     stop() {
+      nodes?.stop();
       cancelTick?.();
       cancelTick = undefined;
       cancelShortTick?.();
@@ -289,7 +314,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       });
       const before = settings;
       settings = next;
-      bucket.setRate(next.bandwidthBytesPerSec);
+      applyRate();
       await audit.record({
         action: 'settings.changed',
         actor,
