@@ -139,3 +139,21 @@ test('with the mode off and no manual upgrade queued, the online fleet is not wa
     'a queued manual upgrade is still offered with the mode off',
   );
 });
+
+test('a manual upgrade another node carried out is not offered again here', async () => {
+  const record = device('0.1.0');
+  const { planner, store } = await fleet([record]);
+  await planner.queue({
+    request: { deviceIds: [record.id] },
+    version: '0.2.0',
+    store,
+    now,
+    isOnlineWithout: () => false,
+  });
+  // Upgraded by the node it was connected to, then it reconnects to this one.
+  record.inventory.agentVersion = '0.2.0';
+  await planner.remember(record.id, store);
+  const base = { online: [link(record)], target: '0.2.0', free: 10, now };
+  assert.deepEqual(planner.choose({ ...base, mode: 'disabled' }), []);
+  assert.equal(planner.get(record.id), undefined, 'nothing left queued');
+});

@@ -112,7 +112,11 @@ export function createUpgradePlanner() {
         if (!device || !canUpgrade(link)) continue;
         const upgrade = upgrades.get(device.id);
         if (upgrade && isUpgradeRunning(upgrade.state)) continue;
-        if (upgrade?.state === 'queued') manual.push({ link, device, upgrade });
+        // Queued here while another node upgraded it (a cluster queues manual upgrades on every
+        // node): it is done, not offered again.
+        if (upgrade?.state === 'queued' && upgrade.toVersion === device.version)
+          upgrades.delete(device.id);
+        else if (upgrade?.state === 'queued') manual.push({ link, device, upgrade });
         else if (automatic.length < options.free && isDue(device, options))
           automatic.push({ link, device, upgrade: newUpgrade(device, options.target, false) });
         if (manual.length >= options.free) break;
