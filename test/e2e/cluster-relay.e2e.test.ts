@@ -3,12 +3,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { after, before, test } from 'node:test';
 import { CreateSessionResponse, RecordingList, SessionList } from '@tether/protocol';
+import { makeCertificate } from '@tether/server/test-certificates';
 import { waitFor } from '../support/cli.js';
 import { filesOnSocket } from '../support/files-client.js';
-import type { HttpsClient } from '../support/https-client.js';
+import { HttpsClient } from '../support/https-client.js';
 import { joinTerminal } from '../support/terminal-client.js';
+import type { TestServer } from '../support/test-server.js';
 import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
 
 // Sessions across nodes (X-3): the session is opened on node A, where the agent's control
@@ -131,6 +134,52 @@ test('a relay token for A refused on the relay node is refused on B with its rea
   await nodes.a.server.context.sessions.end(session.session.id, 'test over');
 });
 
+test('a certificate uploaded on A is served by B too, and sessions still cross the nodes', async () => {
+  const authority = makeCertificate({ commonName: 'Cluster test CA', isCa: true });
+  const replacement = makeCertificate({ issuer: authority });
+  const trusting = (node: TestServer, origin: string): HttpsClient => {
+    const client = new HttpsClient(origin, node.ca + authority.cert);
+    client.cookie = node.admin.cookie;
+    return client;
+  };
+  const conf = trusting(nodes.a, new URL(nodes.a.adminUrl).origin);
+  const saved = await conf.request('PUT', '/conf/api/tls', {
+    certificate: { source: 'pem', certificate: replacement.cert, key: replacement.key },
+  });
+  assert.equal(saved.status, 200, saved.text);
+  assert.equal(await presentedFingerprint(nodes.a.url), replacement.fingerprint);
+  // B takes it from the shared settings at its next look (every 5 s).
+  await waitFor(
+    'node B to serve the uploaded certificate',
+    async () =>
+      (await presentedFingerprint(nodes.b.url)) === replacement.fingerprint ? true : undefined,
+    30_000,
+  );
+  const session = (
+    await trusting(nodes.a, nodes.a.url).request('POST', '/api/v1/sessions', {
+      deviceId,
+      kind: 'terminal',
+    })
+  ).json(CreateSessionResponse);
+  const terminal = await joinTerminal(trusting(nodes.b, nodes.b.url), session.relay);
+  terminal.type('echo "renewed-$((40 + 2))"\r');
+  await terminal.waitForOutput(/renewed-42/);
+  await terminal.close();
+  // Back to the generated certificate on A: B goes back to it too.
+  assert.equal(nodes.b.server.context.tls.fingerprint, replacement.fingerprint);
+  const reverted = await conf.request('PUT', '/conf/api/tls', {
+    certificate: { source: 'generated' },
+  });
+  assert.equal(reverted.status, 200, reverted.text);
+  const generated = nodes.a.server.context.tls.fingerprint;
+  assert.notEqual(generated, replacement.fingerprint);
+  await waitFor(
+    'node B to serve the generated certificate again',
+    async () => ((await presentedFingerprint(nodes.b.url)) === generated ? true : undefined),
+    30_000,
+  );
+});
+
 test('B stopping mid-session closes its end with a reason, and A ends the session with it', async () => {
   const session = await openOnA({ kind: 'terminal' });
   const terminal = await joinTerminal(nodes.b.admin, session.relay);
@@ -143,3 +192,20 @@ test('B stopping mid-session closes its end with a reason, and A ends the sessio
   const ended = await endedSession(nodes.a.admin, session.session.id);
   assert.equal(ended.endReason, 'The server node carrying this connection is shutting down.');
 });
+
+/** The fingerprint of the certificate a new TLS connection to `url` is served. */
+function presentedFingerprint(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: Number(new URL(url).port),
+      rejectUnauthorized: false,
+    });
+    socket.once('secureConnect', () => {
+      const raw = socket.getPeerX509Certificate()?.raw ?? Buffer.alloc(0);
+      resolve(createHash('sha256').update(raw).digest('base64url'));
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}

@@ -8,7 +8,8 @@ import {
   type CertificateSummary,
 } from '@tether/protocol';
 import type { ServerConfig } from '../config/config.js';
-import { writeSecretFile } from '../keys/files.js';
+import { readIfExists, writeSecretFile } from '../keys/files.js';
+import { loadSecretBox } from '../keys/secret-box.js';
 import { UPLOADED_TLS_FILE, loadTlsMaterial, type TlsMaterial } from '../keys/tls.js';
 import type { SettingsRepository } from '../store/store.js';
 import {
@@ -20,14 +21,20 @@ import {
 import { checkProtocolSettings } from './protocol-check.js';
 
 const SETTINGS_KEY = 'tls';
+/** What the uploaded certificate's sealed copy is bound to in the secret box. */
+const UPLOADED_CONTEXT = 'tls:uploaded';
 
 /**
- * What the store holds of the TLS settings: protocol overrides of the configuration file, and a
- * revision a running server watches, so a headless `tether admin tls set` applies without restart.
+ * What the store holds of the TLS settings: protocol overrides of the configuration file, a
+ * revision a running server watches, so a headless `tether admin tls set` applies without
+ * restart, and the uploaded key and chain every node of a cluster must serve (X-3), sealed with
+ * the secret box the nodes share: null when none is uploaded; absent when saved before nodes
+ * shared it (each node's file is then left as it is).
  */
 const StoredTls = z.object({
   protocol: TlsProtocolSettings.optional(),
   revision: z.int().default(0),
+  uploaded: z.string().nullable().optional(),
 });
 type StoredTls = z.infer<typeof StoredTls>;
 
@@ -177,15 +184,45 @@ export async function saveTlsChange(
   prepared: PreparedChange,
   options: { config: ServerConfig; settings: SettingsRepository },
 ): Promise<void> {
-  const file = join(keysDirOf(options.config), UPLOADED_TLS_FILE);
+  const keysDir = keysDirOf(options.config);
+  const file = join(keysDir, UPLOADED_TLS_FILE);
+  const stored = await readStored(options.settings);
+  let uploaded = stored.uploaded;
   if (prepared.choice === 'pem' || prepared.choice === 'pkcs12') {
-    await writeSecretFile(file, `${prepared.pair.key}${prepared.pair.chain}`);
+    const pem = `${prepared.pair.key}${prepared.pair.chain}`;
+    await writeSecretFile(file, pem);
+    uploaded = (await loadSecretBox(keysDir)).seal(pem, UPLOADED_CONTEXT);
   } else if (prepared.choice === 'generated') {
     await rm(file, { force: true });
+    uploaded = null;
   }
-  const stored = await readStored(options.settings);
   await options.settings.set(SETTINGS_KEY, {
     protocol: prepared.protocol,
     revision: stored.revision + 1,
+    ...(uploaded === undefined ? {} : { uploaded }),
   });
+}
+
+/**
+ * Makes this node's uploaded-certificate file what the shared settings say (a change saved on
+ * another node of the cluster); returns whether it changed. The listeners load it next.
+ */
+export async function takeUploadedCertificate(
+  config: ServerConfig,
+  settings: SettingsRepository,
+): Promise<boolean> {
+  const { uploaded } = await readStored(settings);
+  if (uploaded === undefined) return false;
+  const keysDir = keysDirOf(config);
+  const file = join(keysDir, UPLOADED_TLS_FILE);
+  const onDisk = await readIfExists(file);
+  if (uploaded === null) {
+    if (onDisk === undefined) return false;
+    await rm(file, { force: true });
+    return true;
+  }
+  const pem = (await loadSecretBox(keysDir)).open(uploaded, UPLOADED_CONTEXT);
+  if (pem === onDisk) return false;
+  await writeSecretFile(file, pem);
+  return true;
 }

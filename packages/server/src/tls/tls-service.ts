@@ -25,6 +25,7 @@ import {
   loadServedMaterial,
   prepareTlsChange,
   saveTlsChange,
+  takeUploadedCertificate,
   tlsRevision,
   type PreparedChange,
 } from './tls-change.js';
@@ -66,9 +67,12 @@ export class TlsService implements TlsMaterial {
 
   /** Loads the stored protocol settings and the revision the material was loaded at. */
   static async create(deps: TlsServiceDeps, material: TlsMaterial): Promise<TlsService> {
+    // A node of a cluster serves the certificate uploaded on any node, also one uploaded while
+    // it was down.
+    const isTaken = await takeShared(deps);
     const service = new TlsService(
       deps,
-      material,
+      isTaken ? await loadServedMaterial(deps.config) : material,
       await effectiveProtocol(deps.settings, deps.config),
     );
     service.revision = await tlsRevision(deps.settings);
@@ -177,6 +181,7 @@ export class TlsService implements TlsMaterial {
 
   /** Reads the stored settings again and applies them to every listener's new connections. */
   private async reload(): Promise<void> {
+    await takeShared(this.deps);
     const [material, protocol] = await Promise.all([
       loadServedMaterial(this.deps.config),
       effectiveProtocol(this.deps.settings, this.deps.config),
@@ -236,5 +241,21 @@ export class TlsService implements TlsMaterial {
 
   stop(): void {
     for (const cancel of this.timers.splice(0)) cancel();
+  }
+}
+
+/**
+ * Takes the certificate uploaded on another node of the cluster (`takeUploadedCertificate`);
+ * when it cannot be opened, this node keeps serving its own and says what to do.
+ */
+async function takeShared(deps: TlsServiceDeps): Promise<boolean> {
+  try {
+    return await takeUploadedCertificate(deps.config, deps.settings);
+  } catch (error) {
+    deps.log.error(
+      { err: error },
+      "TLS: cannot take the certificate uploaded on another node; give this node a copy of the first node's keys folder",
+    );
+    return false;
   }
 }
