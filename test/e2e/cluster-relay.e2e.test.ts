@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, test } from 'node:test';
-import { CreateSessionResponse, RecordingList, SessionList } from '@tether/protocol';
+import {
+  CreateSessionResponse,
+  RecordingList,
+  ServerKeyList,
+  ServerKeyRotated,
+  SessionList,
+} from '@tether/protocol';
 import { makeCertificate } from '@tether/server/test-certificates';
 import { waitFor } from '../support/cli.js';
 import { filesOnSocket } from '../support/files-client.js';
@@ -178,6 +184,36 @@ test('a certificate uploaded on A is served by B too, and sessions still cross t
     async () => ((await presentedFingerprint(nodes.b.url)) === generated ? true : undefined),
     30_000,
   );
+});
+
+test('a server key rotated on A is the current key on B too, and sessions still cross the nodes', async () => {
+  const confOf = (node: TestServer): HttpsClient => {
+    const client = new HttpsClient(new URL(node.adminUrl).origin, node.ca);
+    client.cookie = node.admin.cookie;
+    return client;
+  };
+  const rotated = await confOf(nodes.a).request('POST', '/conf/api/keys/rotate', {});
+  assert.equal(rotated.status, 201, rotated.text);
+  const current = rotated.json(ServerKeyRotated).key.fingerprint;
+  const keysOnB = await waitFor(
+    'node B to sign with the rotated key',
+    async () => {
+      const list = (await confOf(nodes.b).request('GET', '/conf/api/keys')).json(ServerKeyList);
+      return list.keys.find((key) => key.status === 'current')?.fingerprint === current
+        ? list.keys
+        : undefined;
+    },
+    30_000,
+  );
+  assert.deepEqual(
+    keysOnB.map((key) => key.status),
+    ['previous', 'current'],
+  );
+  const session = await openOnA({ kind: 'terminal' });
+  const terminal = await joinTerminal(nodes.b.admin, session.relay);
+  terminal.type('echo "rotated-$((40 + 2))"\r');
+  await terminal.waitForOutput(/rotated-42/);
+  await terminal.close();
 });
 
 test('B stopping mid-session closes its end with a reason, and A ends the session with it', async () => {

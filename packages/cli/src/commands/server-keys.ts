@@ -25,6 +25,7 @@ async function withKeys<T>(
         audit,
         clock: systemClock,
         log: createLogger({ level: 'silent' }),
+        isClustered: config.cluster !== undefined,
       }),
     ),
   );

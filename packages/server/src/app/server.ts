@@ -25,6 +25,7 @@ import { createSsoService } from '../sso/sso-service.js';
 import { loadSecretBox } from '../keys/secret-box.js';
 import { loadServerKeyRing } from '../keys/server-key-ring.js';
 import { createServerKeyService } from '../keys/server-key-service.js';
+import { sharedServerKeys } from '../keys/shared-server-keys.js';
 import { loadServedMaterial } from '../tls/tls-change.js';
 import { TlsService } from '../tls/tls-service.js';
 import { loadProxyState } from '../net/proxy-settings.js';
@@ -153,7 +154,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     join: options.joinCluster,
   });
   const { cluster } = node;
-  const serverKeys = createServerKeyService({ ring: keyRing, store, clock, audit, presence, log });
+  const serverKeys = createServerKeyService({
+    ...{ ring: keyRing, store, clock, audit, presence, log },
+    // The nodes of a cluster sign with one current key: a rotation on any node reaches the rest.
+    ...(cluster.isClustered && {
+      shared: sharedServerKeys({ keysDir, settings: store.settings, secrets }),
+    }),
+  });
+  await serverKeys.refresh();
   // Devices enrolled before pins were recorded pinned the first key.
   const [firstKey] = keyRing.keys();
   if (firstKey) await store.serverKeyPins.adoptUnpinned(firstKey.fingerprint, clock.now());

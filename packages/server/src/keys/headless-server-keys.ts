@@ -4,8 +4,10 @@ import type { Clock } from '../clock.js';
 import { DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
+import { loadSecretBox } from './secret-box.js';
 import { loadServerKeyRing } from './server-key-ring.js';
 import { createServerKeyService, type ServerKeyService } from './server-key-service.js';
+import { sharedServerKeys } from './shared-server-keys.js';
 
 /**
  * The server keys of a data directory for `tether admin keys` (S-6), with no agent connected:
@@ -21,7 +23,22 @@ export async function headlessServerKeys(deps: {
   audit: AuditLog;
   clock: Clock;
   log: Logger;
+  /** The data directory is a cluster node's: its changes reach the other nodes. */
+  isClustered?: boolean;
 }): Promise<ServerKeyService> {
-  const ring = await loadServerKeyRing(join(deps.dataDir, 'keys'), deps.clock.now());
-  return createServerKeyService({ ...deps, ring, presence: new DevicePresence() });
+  const keysDir = join(deps.dataDir, 'keys');
+  const ring = await loadServerKeyRing(keysDir, deps.clock.now());
+  const shared = deps.isClustered
+    ? sharedServerKeys({
+        keysDir,
+        settings: deps.store.settings,
+        secrets: await loadSecretBox(keysDir),
+      })
+    : undefined;
+  return createServerKeyService({
+    ...deps,
+    ring,
+    presence: new DevicePresence(),
+    ...(shared ? { shared } : {}),
+  });
 }

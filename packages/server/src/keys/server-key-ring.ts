@@ -14,11 +14,11 @@ import { identityFrom, publicKeyHash, type ServerIdentity } from './server-ident
 /** The current key, where the CLI and older tools read it (a mirror of the ring's newest). */
 const CURRENT_FILE = 'server-signing.pem';
 /** The ring's public part: keys, their dates, the hand-overs. Written last: the commit point. */
-const RING_FILE = 'server-keys.json';
+export const RING_FILE = 'server-keys.json';
 /** One PKCS#8 PEM per key not retired, named by fingerprint. */
-const PRIVATE_DIR = 'server-keys';
+export const PRIVATE_DIR = 'server-keys';
 
-const RingFile = z.object({
+export const RingFile = z.object({
   version: z.literal(1),
   keys: z.array(
     z.object({

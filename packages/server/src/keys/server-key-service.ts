@@ -7,6 +7,7 @@ import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import type { ServerIdentity } from './server-identity.js';
 import type { ServerKeyRecord, ServerKeyRing } from './server-key-ring.js';
+import type { SharedServerKeys } from './shared-server-keys.js';
 
 /** The audit target of every key change. */
 const AUDIT_TARGET = 'server.keys';
@@ -41,8 +42,9 @@ export interface ServerKeyService {
    */
   onAgentPinned(link: AgentLink, publicKey: string): Promise<void>;
   /**
-   * Picks up a rotation or retirement the headless CLI made in the keys folder, handing a new
-   * key over to the connected agents (called every few seconds).
+   * Picks up a rotation or retirement the headless CLI made in the keys folder, or another node
+   * of the cluster made, handing a new key over to the connected agents (called every few
+   * seconds).
    */
   refresh(): Promise<void>;
 }
@@ -59,6 +61,8 @@ export function createServerKeyService(deps: {
   audit: AuditLog;
   presence: DevicePresence;
   log: Logger;
+  /** A cluster's nodes share their keys: taken before each change and look, published after. */
+  shared?: SharedServerKeys;
 }): ServerKeyService {
   const { ring, store, clock, audit } = deps;
   const infoOf = (record: ServerKeyRecord, counts: Map<string, number>): ServerKeyInfo => ({
@@ -111,9 +115,11 @@ export function createServerKeyService(deps: {
     },
     rotate: (actor) =>
       oneAtATime(async () => {
+        await deps.shared?.take();
         await ring.reload();
         const previous = ring.identity.publicKeyHash;
         const record = await ring.rotate(clock.now());
+        await deps.shared?.publish();
         const agentsNotified = handOverToConnected();
         deps.log.info(
           { from: previous, to: record.fingerprint, agentsNotified },
@@ -129,6 +135,7 @@ export function createServerKeyService(deps: {
       }),
     retire: (fingerprint, { confirm, actor }) =>
       oneAtATime(async () => {
+        await deps.shared?.take();
         if (await ring.reload()) handOverToConnected();
         const known = ring.keys().find((record) => record.fingerprint === fingerprint);
         if (!known) throw new AppError('NOT_FOUND', `There is no server key ${fingerprint}.`);
@@ -142,6 +149,7 @@ export function createServerKeyService(deps: {
           );
         }
         const record = await ring.retire(fingerprint, clock.now());
+        await deps.shared?.publish();
         if (known.status !== 'retired') {
           await recordChange(audit, 'settings.changed', actor, AUDIT_TARGET, {
             change: 'retired',
@@ -166,6 +174,7 @@ export function createServerKeyService(deps: {
     refresh: () =>
       oneAtATime(async () => {
         try {
+          await deps.shared?.take();
           if (!(await ring.reload())) return;
           const agents = handOverToConnected();
           deps.log.info({ agents }, 'server signing key changed in the keys folder: handed over');
