@@ -228,13 +228,13 @@ describe('sessions across three node processes behind HAProxy', () => {
       ['.cast', '.cast.chain'],
       `one recording (and its hash chain) on the relay node B: ${onB.join(', ')}`,
     );
-    // Played back from the relay node, which holds the file; another node says where it is.
-    const elsewhere = await a.client.request('GET', `/api/v1/recordings/${recording.id}/content`);
-    assert.equal(elsewhere.status, 404);
-    assert.match(elsewhere.text, new RegExp(`stored on the cluster node ${b.nodeId} \\(https://`));
+    // Played back from every node: the relay node B holds the file, A fetches it from B.
     const content = await b.client.request('GET', `/api/v1/recordings/${recording.id}/content`);
     assert.equal(content.status, 200, content.text);
     assert.match(content.text, /cluster-42-terminal/);
+    const elsewhere = await a.client.request('GET', `/api/v1/recordings/${recording.id}/content`);
+    assert.equal(elsewhere.status, 200, elsewhere.text);
+    assert.equal(elsewhere.text, content.text);
 
     const upload = await waitFor(
       'the upload to be done',
