@@ -132,12 +132,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     material,
   );
   const tasks = createBackgroundTasks({ log, audit, notifications });
-  // Both URLs are read once the listeners are bound (the passkeys' relying party).
-  const { auth, directories, teams, secondFactors } = createSignInServices({
-    ...{ config, store, clock, audit, log, tasks, notifications, secrets },
-    publicUrl: () => context.publicUrl(),
-    adminUrl: () => context.adminUrl(),
-  });
   const auditRetention = createAuditRetention({
     store,
     audit,
@@ -154,6 +148,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     join: options.joinCluster,
   });
   const { cluster } = node;
+  // Both URLs are read once the listeners are bound (the passkeys' relying party).
+  const { auth, directories, teams, secondFactors } = createSignInServices({
+    ...{ config, store, clock, audit, log, tasks, notifications, secrets, cluster },
+    publicUrl: () => context.publicUrl(),
+    adminUrl: () => context.adminUrl(),
+  });
   const serverKeys = createServerKeyService({
     ...{ ring: keyRing, store, clock, audit, presence, log },
     // The nodes of a cluster sign with one current key: a rotation on any node reaches the rest.

@@ -18,6 +18,9 @@ import type { Store } from '../store/store.js';
 import { createTeamService, type TeamService } from '../teams/team-service.js';
 
 /** Who may sign in and how: passwords, directories, second factors, and the teams sign-ins map to. */
+import type { Cluster } from '../cluster/cluster.js';
+import { knownSignInSources } from '../cluster/known-sign-in-sources.js';
+
 export interface SignInServices {
   auth: AuthService;
   directories: DirectoryService;
@@ -45,6 +48,7 @@ export function createSignInServices(deps: {
   /** Read once the listeners are bound (the passkeys' relying party). */
   publicUrl: () => string;
   adminUrl: () => string;
+  cluster: Cluster;
 }): SignInServices {
   const { config, store, clock, audit, log, tasks } = deps;
   const watchAddresses = createNewAddressWatch({ store, notifications: deps.notifications });
@@ -61,6 +65,7 @@ export function createSignInServices(deps: {
     clock,
     audit,
     log,
+    ...(deps.cluster.isClustered && { knownSources: knownSignInSources(deps.cluster, log) }),
     secondFactors: createSecondFactorGate(factorDeps),
     directories: () => directories.directories(),
     // Directory and single sign-on users join the teams their groups map to, at every sign-in.

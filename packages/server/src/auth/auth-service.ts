@@ -19,6 +19,7 @@ import type {
 import { provisionExternalUser, type TeamSync } from '../users/external-users.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import type { KnownSourcesFeed } from '../cluster/known-sign-in-sources.js';
 import { sourceKeyOf } from './source-key.js';
 import { watchUnlockRequests } from './unlock-requests.js';
 import type { Principal, SignedIn, SignInOutcome } from './principal.js';
@@ -125,6 +126,8 @@ export function createAuthService(deps: {
   secondFactors?: SecondFactors;
   /** Gives directory and single sign-on users the teams their groups map to. */
   syncTeams?: TeamSync;
+  /** The sources users signed in from on the other nodes of a cluster, and this one's. */
+  knownSources?: KnownSourcesFeed;
   /** Told of every completed sign-in (the new-address notification); must not throw. */
   onSignedIn?: (signIn: {
     user: UserRecord;
@@ -134,7 +137,14 @@ export function createAuthService(deps: {
 }): AuthService {
   const { store, clock, audit } = deps;
   const pending = new PendingSignIns(clock);
-  const throttle = new SignInThrottle({ counters: store.guessCounters, clock });
+  const throttle = new SignInThrottle({
+    counters: store.guessCounters,
+    clock,
+    ...(deps.knownSources && { onSignedInFrom: deps.knownSources.announce }),
+  });
+  deps.knownSources?.onAnnounced((username, source, at) =>
+    throttle.rememberSuccess(username, source, at),
+  );
   const hashGate = deps.hashGate ?? new HashGate();
   const liveLogins = new LiveLogins({ authSessions: store.authSessions, clock, log: deps.log });
   const unlocks = watchUnlockRequests({

@@ -43,7 +43,8 @@ const ACCOUNT = 'sign-in:account:';
  * not even spread over the nodes of a cluster (X-3); a right password gives the attempt back.
  * Sources that signed in before skip the per-source check (an attacker behind the same address
  * cannot lock its owner out of every account) but still count. Known sources are remembered
- * per node (`rememberSuccess` re-learns them from the audit log at start).
+ * per node (`rememberSuccess` re-learns them from the audit log at start, and from the other
+ * nodes of a cluster as they sign users in: `onSignedInFrom`).
  * A source is whatever the caller counts by (`sourceKeyOf`: an IPv4 address or an IPv6 /64).
  */
 export class SignInThrottle {
@@ -51,7 +52,12 @@ export class SignInThrottle {
   private readonly known = new Map<string, Map<string, number>>();
 
   constructor(
-    private readonly deps: { counters: GuessCounterRepository; clock: Clock },
+    private readonly deps: {
+      counters: GuessCounterRepository;
+      clock: Clock;
+      /** Told of each source a user signed in from here (the other nodes of a cluster learn it). */
+      onSignedInFrom?: (username: string, source: string, at: Date) => void;
+    },
     limits: { pair?: GuessLimits; source?: GuessLimits; account?: AccountBudgetLimits } = {},
   ) {
     this.limits = {
@@ -94,7 +100,10 @@ export class SignInThrottle {
         if (isRight) failureCount.clear(pair);
         else failureCount.refund(pair, limits.pair);
       });
-      if (isRight) this.rememberSuccess(account, source, this.deps.clock.now());
+      if (!isRight) return;
+      const at = this.deps.clock.now();
+      this.rememberSuccess(account, source, at);
+      this.deps.onSignedInFrom?.(account, source, at);
     };
     return {
       ok: true,

@@ -13,6 +13,8 @@ export const subjects = {
   agentReply: 'tether.agent-reply',
   /** A manual agent upgrade asked on one node (`{ origin, request, version }`), for every node. */
   upgradeRequested: 'tether.upgrade-requested',
+  /** A user signed in from a source (`{ origin, username, source, at }`): known on every node. */
+  signInSource: 'tether.sign-in-source',
   /** A settings push (an audience) for every node to apply to its own agents. */
   settingsPush: 'tether.settings-push',
   /**
