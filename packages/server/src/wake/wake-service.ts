@@ -62,8 +62,11 @@ export function createWakeService(deps: {
 }): WakeService {
   const { store, clock, presence, config, log } = deps;
   const relays = new WakeRelays();
-  /** Device → epoch ms before which it cannot be woken again. */
-  const cooldowns = new Map<string, number>();
+  /**
+   * Each device's cooldown is a shared guess counter (`blockedUntil`: when it may be woken
+   * again), taken in one locked change: two nodes of a cluster asked at once wake it once.
+   */
+  const cooldownKey = (deviceId: string): string => `wake:${deviceId}`;
   /** Wake-on-LAN requests waiting for their relay's answer. */
   const pending = new Map<string, (reply: WakeOnLanSent) => void>();
   // In a cluster, the agents of the other nodes relay too (their messages go over the bus): they
@@ -81,13 +84,22 @@ export function createWakeService(deps: {
   });
   presence.events.on('offline', ({ deviceId }) => relays.remove(deviceId));
 
-  const startCooldown = (deviceId: string): number => {
-    const now = clock.now().getTime();
-    for (const [id, until] of cooldowns) if (until <= now) cooldowns.delete(id);
-    const until = now + WAKE_COOLDOWN_MS;
-    cooldowns.set(deviceId, until);
-    return until;
-  };
+  /** Starts the device's cooldown; when one runs already, the milliseconds it has left. */
+  const startCooldown = (deviceId: string): Promise<{ until: number; waitMs: number }> =>
+    store.guessCounters.update([cooldownKey(deviceId)], ([counter]) => {
+      const now = clock.now().getTime();
+      if (!counter) return { until: now, waitMs: 0 };
+      if (counter.blockedUntil > now)
+        return { until: counter.blockedUntil, waitMs: counter.blockedUntil - now };
+      counter.blockedUntil = now + WAKE_COOLDOWN_MS;
+      counter.lastAt = now;
+      return { until: counter.blockedUntil, waitMs: 0 };
+    });
+  /** Ends the cooldown of a wake-up that could not be sent (it may be tried again at once). */
+  const endCooldown = (deviceId: string): Promise<void> =>
+    store.guessCounters.update([cooldownKey(deviceId)], ([counter]) => {
+      if (counter) counter.blockedUntil = 0;
+    });
 
   /** A wake-up to each address the passive agent may have; the first to accept wins. */
   const wakePassive = async (device: DeviceRecord): Promise<string | undefined> => {
@@ -222,17 +234,16 @@ export function createWakeService(deps: {
         throw new AppError('NOT_FOUND', 'There is no such device. It may have been removed.');
       if (presence.isOnline(deviceId))
         throw new AppError('CONFLICT', `"${device.name}" is online already: no need to wake it.`);
-      const now = clock.now().getTime();
-      const until = cooldowns.get(deviceId) ?? 0;
-      if (until > now) {
-        const retryAfterSec = Math.ceil((until - now) / 1000);
+      const cooldown = await startCooldown(deviceId);
+      if (cooldown.waitMs > 0) {
+        const retryAfterSec = Math.ceil(cooldown.waitMs / 1000);
         throw new AppError(
           'RATE_LIMITED',
           `"${device.name}" was woken less than 30 seconds ago; try again in ${retryAfterSec} s.`,
           { retryAfterSec },
         );
       }
-      const nextAttemptAt = new Date(startCooldown(deviceId));
+      const nextAttemptAt = new Date(cooldown.until);
       const audit = (details: Record<string, unknown>): Promise<void> =>
         recordChange(deps.audit, 'device.wake', actor, deviceId, details);
 
@@ -243,7 +254,7 @@ export function createWakeService(deps: {
       }
       const network = device.inventory.network;
       if (!network || network.interfaces.length === 0) {
-        if (device.connectionType !== 'passive') cooldowns.delete(deviceId);
+        if (device.connectionType !== 'passive') await endCooldown(deviceId);
         throw unavailable(
           device,
           device.connectionType === 'passive'
@@ -253,7 +264,7 @@ export function createWakeService(deps: {
       }
       const sent = await wakeOnLan(device, network, options.secureOn);
       if (!sent) {
-        if (device.connectionType !== 'passive') cooldowns.delete(deviceId);
+        if (device.connectionType !== 'passive') await endCooldown(deviceId);
         throw unavailable(
           device,
           'no online agent is on its subnet or behind its default gateway to send Wake-on-LAN packets',
