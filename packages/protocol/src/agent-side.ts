@@ -28,5 +28,4 @@ export * from './agent/wake.js';
 export * from './relay/terminal-frames.js';
 export * from './relay/file-frames.js';
 export * from './oem/index.js';
-export { oemDeviceEndpoints } from './contracts/oem.js';
 export * from './clock/index.js';
