@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { ErrorBody } from '../errors.js';
 import { Base64Url, DeviceId, RelayToken, SessionId, Timestamp } from '../ids.js';
-import { DeviceInventory, UserPresenceReport } from '../api/devices.js';
 import { DeviceStats, StatisticsSettings } from '../api/statistics.js';
-import { AssistanceMode, SessionRights } from '../api/assistance.js';
-import { SessionKind } from '../api/sessions.js';
 import { ServerProofMode } from '../identity/proofs.js';
-import { UnattendedAccessId } from '../api/unattended.js';
+import { DeviceInventory, UserPresenceReport } from './inventory.js';
+import { AssistanceMode, SessionKind, SessionRights, UnattendedAccessId } from './session-terms.js';
 import { AgentMaintenance, AgentUninstalled } from './maintenance.js';
 import { OemReplyMessage, OemRequestMessage, RemoteControlId } from './oem-messages.js';
 import { AgentWakeListening, AgentWakeOnLanSent, ServerWakeMode, ServerWakeOnLan } from './wake.js';
