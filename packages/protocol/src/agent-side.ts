@@ -17,6 +17,9 @@ export * from './api/enrollment.js';
 export * from './agent/inventory.js';
 export * from './agent/session-terms.js';
 export * from './agent/messages.js';
+// What the agent sends: types only. A value export would put the module, which the server uses,
+// into the chunks the agent loads (bundle splitting goes by imports, not by what is used).
+export type { AgentMessage, AgentUpgradeState } from './agent/agent-messages.js';
 export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
 export * from './agent/admission.js';
