@@ -12,14 +12,14 @@ export * from './base64url.js';
 export * from './identity/enrollment-token.js';
 export * from './identity/proofs.js';
 export * from './api/statistics.js';
-export * from './api/devices.js';
 export * from './api/device-network.js';
-export * from './api/sessions.js';
 export * from './api/enrollment.js';
-export * from './api/assistance.js';
-export * from './api/unattended.js';
-export * from './api/oem.js';
+export * from './agent/inventory.js';
+export * from './agent/session-terms.js';
 export * from './agent/messages.js';
+// What the agent sends: types only. A value export would put the module, which the server uses,
+// into the chunks the agent loads (bundle splitting goes by imports, not by what is used).
+export type { AgentMessage, AgentUpgradeState } from './agent/agent-messages.js';
 export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
 export * from './agent/admission.js';
@@ -28,5 +28,4 @@ export * from './agent/wake.js';
 export * from './relay/terminal-frames.js';
 export * from './relay/file-frames.js';
 export * from './oem/index.js';
-export { oemDeviceEndpoints } from './contracts/oem.js';
 export * from './clock/index.js';

@@ -37,6 +37,7 @@ export * from './api/recordings.js';
 export * from './api/audit.js';
 export * from './api/enrollment.js';
 export * from './agent/messages.js';
+export * from './agent/agent-messages.js';
 export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
 export * from './agent/admission.js';

@@ -3,8 +3,8 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import {
+  APP_REGISTRATION_ENDPOINT,
   AppError,
-  oemDeviceEndpoints,
   RolloutIpcClientMessage,
   rolloutChallengeText,
   type RolloutData,
@@ -42,7 +42,7 @@ function digestFor(key: KeyObject): string | null {
   return type === 'ed25519' || type === 'ed448' ? null : 'sha256';
 }
 
-const { registerApp } = oemDeviceEndpoints;
+const registerApp = APP_REGISTRATION_ENDPOINT;
 const notRegistered = (): AppError =>
   new AppError(
     'FORBIDDEN',

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { AssistanceMode, SessionRights } from '../api/assistance.js';
-import { SessionKind } from '../api/sessions.js';
-import { UnattendedAccessId } from '../api/unattended.js';
+import { AssistanceMode, SessionKind, SessionRights, UnattendedAccessId } from './session-terms.js';
 import { ErrorBody } from '../errors.js';
 import { SessionId } from '../ids.js';
 

@@ -1,20 +1,18 @@
 import { z } from 'zod';
 import { ErrorBody } from '../errors.js';
 import { Base64Url, DeviceId, RelayToken, SessionId, Timestamp } from '../ids.js';
-import { DeviceInventory, UserPresenceReport } from '../api/devices.js';
-import { DeviceStats, StatisticsSettings } from '../api/statistics.js';
-import { AssistanceMode, SessionRights } from '../api/assistance.js';
-import { SessionKind } from '../api/sessions.js';
+import { StatisticsSettings } from '../api/statistics.js';
 import { ServerProofMode } from '../identity/proofs.js';
-import { UnattendedAccessId } from '../api/unattended.js';
-import { AgentMaintenance, AgentUninstalled } from './maintenance.js';
-import { OemReplyMessage, OemRequestMessage, RemoteControlId } from './oem-messages.js';
-import { AgentWakeListening, AgentWakeOnLanSent, ServerWakeMode, ServerWakeOnLan } from './wake.js';
+import { AssistanceMode, SessionKind, SessionRights, UnattendedAccessId } from './session-terms.js';
+import { AgentMaintenance } from './maintenance.js';
+import { OemRequestMessage, RemoteControlId } from './oem-messages.js';
+import { ServerWakeMode, ServerWakeOnLan } from './wake.js';
 
 /** Path of the agents' control channel (WebSocket). */
 export const AGENT_CONNECT_PATH = '/api/v1/agent/connect';
 
-const Nonce = Base64Url.min(22).max(64);
+/** A one-time challenge of the control channel's handshake, each side's (base64url). */
+export const HandshakeNonce = Base64Url.min(22).max(64);
 
 /**
  * What an agent can do beyond the base protocol (M-4). The server checks these before it asks
@@ -37,137 +35,14 @@ export const AgentCapability = z.enum([
 ]);
 export type AgentCapability = z.infer<typeof AgentCapability>;
 
-// ---- agent → server -------------------------------------------------------------------------
-
-/** First message on a connection: who the agent claims to be, and a nonce for the server. */
-export const AgentHello = z.object({
-  type: z.literal('hello'),
-  protocolVersion: z.int().positive(),
-  deviceId: DeviceId,
-  agentNonce: Nonce,
-  inventory: DeviceInventory,
-  /** Absent from agents older than capabilities: they have none of them. */
-  capabilities: z.array(z.string().max(32)).max(32).optional(),
-  /**
-   * Whether this agent can serve desktop sessions (it has a VNC server to show). Absent from
-   * agents older than this field: the console then lets the technician try.
-   */
-  desktop: z.boolean().optional(),
-});
-
-/** The agent's signature over `agentProofText`. */
-export const AgentAuth = z.object({ type: z.literal('auth'), signature: Base64Url });
-
-/** A statistics sample (A-5). */
-export const AgentStats = z.object({ type: z.literal('stats'), stats: DeviceStats });
-
-/** The agent could not start an offered session. */
-export const AgentSessionRefused = z.object({
-  type: z.literal('session.refused'),
-  sessionId: SessionId,
-  error: ErrorBody,
-});
-
-/** Liveness; the server answers nothing, it only notes the time. */
-export const AgentHeartbeat = z.object({ type: z.literal('heartbeat') });
-
-/** Whether a user is at the device (A-12): sent after `welcome` and whenever it changes. */
-export const AgentPresence = z.object({
-  type: z.literal('presence'),
-  presence: UserPresenceReport,
-});
-
-/** The user at the device is being asked to consent to a session; they have until `expiresAt`. */
-export const AgentConsentPending = z.object({
-  type: z.literal('session.consent_pending'),
-  sessionId: SessionId,
-  /** Milliseconds since the epoch. */
-  expiresAt: z.int(),
-});
-
-/** Reply to `unattended.enable`: the service is on for the access, or why not. */
-export const AgentUnattendedReply = z.object({
-  type: z.literal('unattended.reply'),
-  accessId: UnattendedAccessId,
-  error: ErrorBody.optional(),
-});
-
-/**
- * The user at the device turned unattended access off (`tether agent unattended off`): the
- * server revokes every live access of the device and ends their sessions. Sent at once and
- * again after each `welcome` until an `unattended.sync` no longer lists the accesses.
- */
-export const AgentUnattendedTurnedOff = z.object({
-  type: z.literal('unattended.turned_off'),
-  /** The accesses the service was on for when it was turned off. */
-  accessIds: z.array(UnattendedAccessId).min(1).max(100),
-});
-
-/**
- * The agent re-pinned the server key it names, durably (after a `key.handover`, S-6); the
- * server notes which key the device is on.
- */
-export const AgentKeyPinned = z.object({
-  type: z.literal('key.pinned'),
-  serverPublicKey: Base64Url,
-});
+// What the agent sends is in agent-messages.ts: the agent only builds those messages, and the
+// schemas it never runs stay out of its start-up (it constructs every schema a module defines).
 
 /** Where agents download an offered build: `GET <path>/<ticket>`. */
 export const UPGRADE_DOWNLOAD_PATH = '/api/v1/agent/upgrades';
 
 /** The one-time name of one offered download (32 random bytes, base64url). */
 export const UpgradeTicket = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an upgrade ticket');
-
-/** What an agent reports of an upgrade (A-6): its progress, the result, or a rollback. */
-export const AgentUpgradeState = z.enum([
-  'downloading',
-  'installing',
-  'restarting',
-  'installed',
-  'failed',
-  'rolled-back',
-]);
-export type AgentUpgradeState = z.infer<typeof AgentUpgradeState>;
-
-/**
- * Progress of an `upgrade.offer` (`downloading`, `installing`, `restarting`: it exits to run the
- * new version), its end (`failed` with the reason), or after a restart: `installed` from the new
- * version once connected, `rolled-back` from the old one when the new one failed to start.
- */
-export const AgentUpgradeStatus = z.object({
-  type: z.literal('upgrade.status'),
-  /** The version the upgrade was to. */
-  version: z.string().min(1).max(64),
-  state: AgentUpgradeState,
-  reason: z.string().max(1000).optional(),
-});
-
-/**
- * Every message an agent may send on its control channel.
- *
- * @example
- * const parsed = AgentMessage.safeParse(JSON.parse(text));
- */
-export const AgentMessage = z.discriminatedUnion('type', [
-  AgentHello,
-  AgentAuth,
-  AgentStats,
-  AgentSessionRefused,
-  AgentHeartbeat,
-  AgentPresence,
-  AgentConsentPending,
-  AgentUnattendedReply,
-  AgentUnattendedTurnedOff,
-  AgentKeyPinned,
-  AgentUpgradeStatus,
-  AgentUninstalled,
-  OemReplyMessage,
-  AgentWakeListening,
-  AgentWakeOnLanSent,
-]);
-export type AgentMessage = z.infer<typeof AgentMessage>;
-
-// ---- server → agent -------------------------------------------------------------------------
 
 /**
  * One link of a server key rotation (S-6): the key `fromKey` signed over `keyHandoverText` that
@@ -188,7 +63,7 @@ export const MAX_KEY_HANDOVERS = 32;
 /** The server proves it holds the pinned key (bound to the TLS certificate unless `behind-proxy`) and challenges. */
 export const ServerChallenge = z.object({
   type: z.literal('challenge'),
-  serverNonce: Nonce,
+  serverNonce: HandshakeNonce,
   serverPublicKey: Base64Url,
   /** Signature over `serverProofText`. */
   signature: Base64Url,
@@ -208,7 +83,7 @@ export const ServerChallenge = z.object({
  */
 export const ServerCertificate = z.object({
   type: z.literal('certificate'),
-  serverNonce: Nonce,
+  serverNonce: HandshakeNonce,
   tlsFingerprint: Base64Url,
   signature: Base64Url,
 });

@@ -1,28 +1,19 @@
 import { z } from 'zod';
+import {
+  ALL_SESSION_RIGHTS,
+  AssistanceMode,
+  SessionRight,
+  SessionRights,
+} from '../agent/session-terms.js';
 
-/**
- * How a technician reaches a device (M-1…M-3): `interactive` asks the user at the device first,
- * `unattended` needs a one-time password, `dynamic` picks one of the two by whether a user is
- * logged in.
- *
- * @example
- * await api.createSession({ deviceId, kind: 'terminal', mode: 'interactive' });
- */
-export const AssistanceMode = z.enum(['interactive', 'unattended', 'dynamic']);
-export type AssistanceMode = z.infer<typeof AssistanceMode>;
-
-/**
- * What a technician may do in a session: `view` the screen, `control` it (keyboard, pointer,
- * clipboard), open a `terminal`, transfer `files`.
- *
- * @example
- * const canType = rights.includes('control');
- */
-export const SessionRight = z.enum(['view', 'control', 'terminal', 'files']);
-export type SessionRight = z.infer<typeof SessionRight>;
-
-/** Every right, in display order. @example ALL_SESSION_RIGHTS.length // 4 */
-export const ALL_SESSION_RIGHTS: readonly SessionRight[] = SessionRight.options;
+// The terms the agent enforces (mode, rights) are defined agent-side: the agent imports them
+// without this module's policy schemas.
+export {
+  ALL_SESSION_RIGHTS,
+  AssistanceMode,
+  SessionRight,
+  SessionRights,
+} from '../agent/session-terms.js';
 
 /**
  * The rights a mode gives under a policy's `modes` (all rights when no policy sets modes);
@@ -40,13 +31,6 @@ export function rightsOfMode(
   const rights = modes[mode];
   return rights ? [...rights] : undefined;
 }
-
-/** A set of rights (duplicates refused so a policy has one form). @example SessionRights.parse(['view']) */
-export const SessionRights = z
-  .array(SessionRight)
-  .max(4)
-  .refine((rights) => new Set(rights).size === rights.length, 'must not repeat a right');
-export type SessionRights = z.infer<typeof SessionRights>;
 
 /**
  * The modes a device group allows and, per mode, the rights (M-4). A mode that is absent is not

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Base64Url, DeviceId } from '../ids.js';
-import { DeviceInventory } from './devices.js';
+import { DeviceInventory } from '../agent/inventory.js';
 import { ServerProofMode } from '../identity/proofs.js';
 
 /**

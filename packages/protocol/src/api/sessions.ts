@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { AssistanceMode } from './assistance.js';
+import { AssistanceMode, SessionKind } from '../agent/session-terms.js';
 import { DeviceId, RelayToken, SessionId, Timestamp, UserId } from '../ids.js';
 
-/** What a session carries. */
-export const SessionKind = z.enum(['terminal', 'desktop', 'files']);
-export type SessionKind = z.infer<typeof SessionKind>;
+// What a session carries is defined agent-side: the agent imports it without the API's schemas.
+export { SessionKind } from '../agent/session-terms.js';
 
 /** Lifecycle: `pending` until both ends joined the relay, `active`, then `ended`. */
 export const SessionState = z.enum(['pending', 'active', 'ended']);

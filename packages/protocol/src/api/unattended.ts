@@ -1,20 +1,11 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
-import { SessionRight } from './assistance.js';
-import { isViewOnlyHonoured, SessionKind, VIEW_ONLY_DESKTOP_ONLY } from './sessions.js';
+import { SessionKind, SessionRight, UnattendedAccessId } from '../agent/session-terms.js';
+import { isViewOnlyHonoured, VIEW_ONLY_DESKTOP_ONLY } from './sessions.js';
 
-/**
- * The session ID of an unattended access (M-2): nine digits, shown in groups of three. Spaces
- * and dashes typed by a technician are accepted and removed.
- *
- * @example
- * UnattendedAccessId.parse('123 456 789') // '123456789'
- */
-export const UnattendedAccessId = z.preprocess(
-  (value) => (typeof value === 'string' ? value.replace(/[\s-]/g, '') : value),
-  z.string().regex(/^\d{9}$/, 'must be the nine-digit session ID'),
-);
-export type UnattendedAccessId = z.infer<typeof UnattendedAccessId>;
+// The access's ID and idle time are defined agent-side: the agent imports them without the
+// API's schemas.
+export { UNATTENDED_IDLE_MINUTES, UnattendedAccessId } from '../agent/session-terms.js';
 
 /** How the access was admitted: `unattended`, or `dynamic` that found no user at the device. */
 export const UnattendedAccessMode = z.enum(['unattended', 'dynamic']);
@@ -136,6 +127,3 @@ export const ConnectUnattendedRequest = z
   })
   .refine(isViewOnlyHonoured, VIEW_ONLY_DESKTOP_ONLY);
 export type ConnectUnattendedRequest = z.input<typeof ConnectUnattendedRequest>;
-
-/** How long an access lives after its last connection ends (or, unused, after it was made). */
-export const UNATTENDED_IDLE_MINUTES = 15;

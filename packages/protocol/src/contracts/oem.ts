@@ -20,6 +20,7 @@ import {
   UnregisterDeviceRequest,
 } from '../api/oem.js';
 import type { ErrorCode } from '../errors.js';
+import { APP_REGISTRATION_ENDPOINT } from '../oem/rollout-ipc.js';
 import { endpoint } from './endpoint.js';
 
 /**
@@ -128,8 +129,8 @@ export const oemDeviceEndpoints = {
   }),
   registerApp: endpoint({
     id: 'oem.registerApp',
-    method: 'POST',
-    path: '/api/v1/oem/appregistrations',
+    method: APP_REGISTRATION_ENDPOINT.method,
+    path: APP_REGISTRATION_ENDPOINT.path,
     summary: "Register an app's signing key (O-5)",
     description: APP_REGISTRATION_DESCRIPTION,
     access: { kind: 'scriptToken', operation: 'appregistrations', permission: 'manageTenants' },

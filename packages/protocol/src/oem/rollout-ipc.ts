@@ -4,6 +4,16 @@ import { Base64Url } from '../ids.js';
 import { RolloutData } from './rollout-data.js';
 
 /**
+ * Where an app registers its signing key before it may use the rollout endpoint: the
+ * integration API's `oem.registerApp` (contracts/oem.ts) takes its method and path from here, so
+ * the agent can name it in its refusals without loading the API's schemas.
+ */
+export const APP_REGISTRATION_ENDPOINT = {
+  method: 'POST',
+  path: '/api/v1/oem/appregistrations',
+} as const;
+
+/**
  * The agent's local rollout endpoint (O-5): newline-delimited JSON over a Unix socket that only
  * the agent's user can open. The app names its registration and shows its public signing key;
  * the agent checks the key's SHA-256 against the registration, sends a challenge, and hands out
