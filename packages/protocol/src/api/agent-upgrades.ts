@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceId, Timestamp } from '../ids.js';
+import { AgentUpgradeState } from '../agent/agent-messages.js';
 
 /** The most an administrator may allow all upgrade downloads together (S-12): 100 MiB/s. */
 export const MAX_UPGRADE_BANDWIDTH = 100 * 1024 * 1024;
@@ -41,16 +42,7 @@ export type UpgradeSettings = z.infer<typeof UpgradeSettings>;
  * Where one device's upgrade is. `offered` … `restarting` are in progress (they count against
  * the concurrency limit); `installed`, `failed` and `rolled-back` are final.
  */
-export const UpgradeState = z.enum([
-  'queued',
-  'offered',
-  'downloading',
-  'installing',
-  'restarting',
-  'installed',
-  'failed',
-  'rolled-back',
-]);
+export const UpgradeState = z.enum(['queued', 'offered', ...AgentUpgradeState.options]);
 export type UpgradeState = z.infer<typeof UpgradeState>;
 
 /** Whether an upgrade in this state holds one of the concurrent slots. */
