@@ -140,11 +140,8 @@ export function createAuthService(deps: {
   const throttle = new SignInThrottle({
     counters: store.guessCounters,
     clock,
-    ...(deps.knownSources && { onSignedInFrom: deps.knownSources.announce }),
+    knownSources: deps.knownSources,
   });
-  deps.knownSources?.onAnnounced((username, source, at) =>
-    throttle.rememberSuccess(username, source, at),
-  );
   const hashGate = deps.hashGate ?? new HashGate();
   const liveLogins = new LiveLogins({ authSessions: store.authSessions, clock, log: deps.log });
   const unlocks = watchUnlockRequests({

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { KnownSourcesFeed } from '../cluster/known-sign-in-sources.js';
 import type { GuessCounterRepository } from '../store/shared-state-repository.js';
 import { ACCOUNT_BUDGET, accountBudget, type AccountBudgetLimits } from './account-budget.js';
 import { failureCount } from './failure-count.js';
@@ -44,7 +45,7 @@ const ACCOUNT = 'sign-in:account:';
  * Sources that signed in before skip the per-source check (an attacker behind the same address
  * cannot lock its owner out of every account) but still count. Known sources are remembered
  * per node (`rememberSuccess` re-learns them from the audit log at start, and from the other
- * nodes of a cluster as they sign users in: `onSignedInFrom`).
+ * nodes of a cluster as they sign users in: `knownSources`).
  * A source is whatever the caller counts by (`sourceKeyOf`: an IPv4 address or an IPv6 /64).
  */
 export class SignInThrottle {
@@ -55,8 +56,8 @@ export class SignInThrottle {
     private readonly deps: {
       counters: GuessCounterRepository;
       clock: Clock;
-      /** Told of each source a user signed in from here (the other nodes of a cluster learn it). */
-      onSignedInFrom?: (username: string, source: string, at: Date) => void;
+      /** A cluster's nodes tell each other the sources users signed in from. */
+      knownSources?: KnownSourcesFeed | undefined;
     },
     limits: { pair?: GuessLimits; source?: GuessLimits; account?: AccountBudgetLimits } = {},
   ) {
@@ -65,6 +66,9 @@ export class SignInThrottle {
       source: limits.source ?? SOURCE_LIMITS,
       account: limits.account ?? ACCOUNT_BUDGET,
     };
+    deps.knownSources?.onAnnounced((username, source, at) =>
+      this.rememberSuccess(username, source, at),
+    );
   }
 
   /** Reserves one attempt of `source` at `username` (case-insensitive), or says how long to wait. */
@@ -103,7 +107,7 @@ export class SignInThrottle {
       if (!isRight) return;
       const at = this.deps.clock.now();
       this.rememberSuccess(account, source, at);
-      this.deps.onSignedInFrom?.(account, source, at);
+      this.deps.knownSources?.announce(account, source, at);
     };
     return {
       ok: true,

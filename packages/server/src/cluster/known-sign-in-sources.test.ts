@@ -16,9 +16,7 @@ test('a source a user signed in from on one node is known on the other nodes', a
       group.join(id, () => `https://${id}.test`),
       pino({ level: 'silent' }),
     );
-    const throttle = new SignInThrottle({ counters, clock, onSignedInFrom: feed.announce });
-    feed.onAnnounced((username, source, at) => throttle.rememberSuccess(username, source, at));
-    return throttle;
+    return new SignInThrottle({ counters, clock, knownSources: feed });
   };
   const [a, b] = [nodeOf('node-a'), nodeOf('node-b')];
   const before = await b.reserve('alice', '198.51.100.7');

@@ -27,19 +27,19 @@ export interface UpgradeNodes {
  * share of the concurrent upgrades and of the bandwidth (the sum never exceeds the limit; a
  * node holding more agents than the others is slower to get through them). A manual upgrade
  * asked on one node is queued on every node (`onRequested`), so each device is upgraded by
- * whichever node it is connected to, now or when it next connects. A single node shares
- * nothing.
+ * whichever node it is connected to, now or when it next connects. A single node (no cluster,
+ * or one not clustered) shares nothing.
  *
  * @example
  * const nodes = upgradeNodes(cluster, log, (request, version) => queueHere(request, version));
  * const free = Math.floor(settings.maxConcurrent / nodes.share()) - running;
  */
 export function upgradeNodes(
-  cluster: Cluster,
+  cluster: Cluster | undefined,
   log: Logger,
   onRequested: (request: StartUpgradeRequest, version: string) => void,
 ): UpgradeNodes {
-  if (!cluster.isClustered)
+  if (!cluster?.isClustered)
     return {
       share: () => 1,
       refresh: () => Promise.resolve(),

@@ -105,17 +105,14 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       now: clock.now(),
       isOnlineWithout: (id) => presence.get(id)?.capabilities.includes('upgrade') === false,
     });
-  const nodes = deps.cluster
-    ? upgradeNodes(deps.cluster, log, (request, version) => {
-        queueHere(request, version).then(tickSoon, (error: unknown) => {
-          log.warn({ err: error }, 'a manual upgrade asked on another node was refused here');
-        });
-      })
-    : undefined;
-  /** This node's share of the limits (all of them on a single node). */
-  const share = (): number => nodes?.share() ?? 1;
-  const applyRate = (): void =>
-    bucket.setRate(Math.max(1, Math.floor(settings.bandwidthBytesPerSec / share())));
+  const nodes = upgradeNodes(deps.cluster, log, (request, version) => {
+    queueHere(request, version).then(tickSoon, (error: unknown) => {
+      log.warn({ err: error }, 'a manual upgrade asked on another node was refused here');
+    });
+  });
+  /** This node's share of a limit (all of it on a single node). */
+  const shareOf = (limit: number): number => Math.max(1, Math.floor(limit / nodes.share()));
+  const applyRate = (): void => bucket.setRate(shareOf(settings.bandwidthBytesPerSec));
 
   const update = (upgrade: Upgrade, state: UpgradeState, reason?: string): void => {
     upgrade.state = state;
@@ -197,7 +194,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       const cycle = settings.mode === 'once' ? await readUpgradeCycle(store) : undefined;
       const chosen = planner.choose({
         online: presence.all(),
-        free: Math.max(1, Math.floor(settings.maxConcurrent / share())) - planner.running().length,
+        free: shareOf(settings.maxConcurrent) - planner.running().length,
         mode: settings.mode,
         target: target(),
         cycle: cycle ? new Set(cycle.deviceIds) : undefined,
@@ -258,7 +255,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   ): Promise<StartUpgradeResponse> => {
     const version = request.version ?? target();
     const response = await queueHere(request, version);
-    nodes?.announce(request, version);
+    nodes.announce(request, version);
     await audit.record({
       action: 'upgrade.requested',
       actor,
@@ -275,11 +272,11 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     if (at - lastSync < 5000) return;
     lastSync = at;
     const saved = await readUpgradeSettings(store);
-    const shareBefore = share();
-    await nodes?.refresh();
+    const shareBefore = nodes.share();
+    await nodes.refresh();
     const isRateChanged = saved.bandwidthBytesPerSec !== settings.bandwidthBytesPerSec;
     settings = saved;
-    if (isRateChanged || share() !== shareBefore) applyRate();
+    if (isRateChanged || nodes.share() !== shareBefore) applyRate();
     for (const { request, actor } of await takeUpgradeRequests(store))
       await startManual(request, actor).catch((error: unknown) => {
         log.warn({ err: error }, 'a saved manual upgrade request was refused');
@@ -289,12 +286,12 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   return {
     async start() {
       settings = await readUpgradeSettings(store);
-      await nodes?.refresh();
+      await nodes.refresh();
       applyRate();
       cancelTick = repeat(clock, tickSoon, deps.tickMs ?? 1000);
     },
     stop() {
-      nodes?.stop();
+      nodes.stop();
       cancelTick?.();
       cancelTick = undefined;
       cancelShortTick?.();
