@@ -53,6 +53,8 @@ export async function startServerProcess(options: {
   logLevel?: string;
   /** `--database` (e.g. a private PostgreSQL's URL); default SQLite in the data dir. */
   database?: string;
+  /** The admin listener's port; default an ephemeral one (a new one at each start). */
+  adminPort?: number;
 }): Promise<{ process: ReturnType<typeof startCli>; client: HttpsClient }> {
   const child = startCli(
     [
@@ -60,7 +62,12 @@ export async function startServerProcess(options: {
       ...(options.configFile ? ['--config', options.configFile] : []),
       ...(options.database ? ['--database', options.database] : []),
       ...['--data-dir', options.dataDir, '--host', '127.0.0.1', '--port', String(options.port)],
-      ...['--admin-port', '0', '--log-level', options.logLevel ?? 'warn'],
+      ...[
+        '--admin-port',
+        String(options.adminPort ?? 0),
+        '--log-level',
+        options.logLevel ?? 'warn',
+      ],
     ],
     { env: { TETHER_ADMIN_PASSWORD: options.password } },
   );

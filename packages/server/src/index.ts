@@ -1,4 +1,5 @@
 export { startServer, type RunningServer, type StartServerOptions } from './app/server.js';
+export { runServer, type RestartableServer } from './app/restartable-server.js';
 export {
   loadServerConfig,
   databaseUrl,

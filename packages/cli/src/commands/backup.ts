@@ -140,6 +140,9 @@ A database that already has users is refused unless --replace is given.
 To move to PostgreSQL: back up, then restore with --database postgres://… and start the server
 with the same --database. Agents keep their enrolment and reconnect by themselves.
 
+On a running server, restore from the admin console instead (Backups, Restore…): it checks the
+backup, then the server restarts and restores it before it serves again.
+
 ${PASSPHRASE_HELP}`,
   options: {
     ...dataDirOptions,

@@ -43,7 +43,7 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
     applyV8Flags(SERVER_V8_FLAGS);
     const config = await serverConfigFrom(input);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    const [{ enrollAgent }, { createLogger, startServer }] = await Promise.all([
+    const [{ enrollAgent }, { createLogger, runServer }] = await Promise.all([
       import('@tether/agent'),
       import('@tether/server'),
     ]);
@@ -52,7 +52,8 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
       destination: createWriteStream(join(config.dataDir, 'server.log'), { flags: 'a' }),
     });
     input.out('Starting the Tether server…');
-    const server = await startServer({
+    // Restarts in place when a restore from the admin console asks it to.
+    const running = await runServer({
       config,
       log,
       adminPassword: input.env.TETHER_ADMIN_PASSWORD,
@@ -60,8 +61,9 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
       pinnedListeners: pinnedListeners(input),
     });
     releaseStartUpMemory();
+    const server = running.current;
     if (!server.url) {
-      await server.close();
+      await running.close();
       input.out(
         `The console port ${config.listen.port} could not be bound (see ${join(config.dataDir, 'server.log')}); try --port.`,
       );
@@ -104,11 +106,15 @@ options of \`tether server\`. Logs go to <data-dir>/server.log and <data-dir>/ag
     input.out(`  Desktop:   ${desktop.summary}`);
     input.out('');
     input.out('Press Ctrl+C to stop.');
-    await waitForSignal();
+    const failed = await Promise.race([waitForSignal(), running.failed.then(() => true)]);
+    if (failed === true)
+      input.out(
+        `The server could not start again after its restart; see ${join(config.dataDir, 'server.log')}.`,
+      );
     input.out('Stopping…');
     // Together: each ends on its own (x11vnc with the agent, the agent's link with the server).
-    await Promise.all([agent.stop(), desktop.stop(), server.close()]);
-    return 0;
+    await Promise.all([agent.stop(), desktop.stop(), running.close()]);
+    return failed === true ? 1 : 0;
   },
 };
 

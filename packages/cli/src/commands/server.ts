@@ -59,9 +59,10 @@ The first start creates the administrator "admin" with a random password printed
       input.out(JSON.stringify(printableConfig(config), null, 2));
       return 0;
     }
-    const { createLogger, startServer } = await import('@tether/server');
+    const { createLogger, runServer } = await import('@tether/server');
     const log = createLogger({ level: config.logLevel });
-    const server = await startServer({
+    // Restarts in place when a restore from the admin console asks it to.
+    const running = await runServer({
       config,
       log,
       adminPassword: input.env.TETHER_ADMIN_PASSWORD,
@@ -69,6 +70,7 @@ The first start creates the administrator "admin" with a random password printed
       pinnedListeners: pinnedListeners(input),
     });
     releaseStartUpMemory();
+    const server = running.current;
     if (server.url) input.out(`Console:         ${server.url}`);
     if (server.adminUrl) input.out(`Admin interface: ${server.adminUrl}`);
     if (server.initialAdmin) {
@@ -82,8 +84,8 @@ The first start creates the administrator "admin" with a random password printed
           `Password:        ${server.initialAdmin.password}   (shown once; reset with \`tether admin reset-password\`)`,
         );
     }
-    await waitForSignal();
-    await server.close();
-    return 0;
+    const failed = await Promise.race([waitForSignal(), running.failed.then(() => true)]);
+    await running.close();
+    return failed === true ? 1 : 0;
   },
 };

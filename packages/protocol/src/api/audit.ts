@@ -151,6 +151,12 @@ export const AuditAction = z.enum([
   'backup.deleted',
   /** Scheduled backups older than the retention were removed (`details.files`). */
   'backup.pruned',
+  /** A restore from the admin console was checked and waits for the restart (`target`: file). */
+  'backup.restore_requested',
+  /** A restore from the admin console was applied as the server started (into the restored log). */
+  'backup.restored',
+  /** A restore from the admin console failed as the server started; nothing was changed. */
+  'backup.restore_failed',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -105,8 +105,8 @@ export const BackupList = z.object({
   directory: z.string(),
   backups: z.array(BackupFile),
   /**
-   * The command that restores one (with `FILE` in place of the file): a restore replaces every
-   * table and the keys, so it runs with the server stopped, never from the console.
+   * The command that restores one with the server stopped (with `FILE` in place of the file);
+   * the same as `backups.restore` does from the console, which restarts the server for it.
    */
   restoreCommand: z.string(),
 });
@@ -142,3 +142,37 @@ export const BackupContents = z.object({
   includesRecordings: z.boolean(),
 });
 export type BackupContents = z.infer<typeof BackupContents>;
+
+/**
+ * Restoring a backup from the admin console: it replaces every table (users, devices, settings,
+ * the audit log) and the server's keys with the backup's, so the administrator says so.
+ */
+export const RestoreBackupRequest = z.object({
+  passphrase: z.string().min(1).max(1024),
+  replaceEverything: z.literal(true, {
+    error: 'Confirm that the backup replaces everything on this server (replaceEverything: true).',
+  }),
+});
+export type RestoreBackupRequest = z.input<typeof RestoreBackupRequest>;
+
+/** The backup checked out and waits for the restart that applies it. */
+export const RestoreStarted = z.object({
+  /** The server restarts by itself now; false: it waits for the next start (the message says). */
+  restarting: z.boolean(),
+  message: z.string(),
+  backupCreatedAt: Timestamp,
+});
+export type RestoreStarted = z.infer<typeof RestoreStarted>;
+
+/** The last restore asked for from the console: waiting for the restart, applied, or failed. */
+export const RestoreOutcome = z.object({
+  state: z.enum(['pending', 'restored', 'failed']),
+  file: z.string(),
+  /** The administrator who asked. */
+  by: z.string(),
+  backupCreatedAt: Timestamp.optional(),
+  finishedAt: Timestamp.optional(),
+  /** Why it failed (the server then started on the data it had). */
+  error: z.string().optional(),
+});
+export type RestoreOutcome = z.infer<typeof RestoreOutcome>;

@@ -7,6 +7,9 @@ import {
   BackupScheduleInput,
   BackupScheduleView,
   CreateBackupRequest,
+  RestoreBackupRequest,
+  RestoreOutcome,
+  RestoreStarted,
   VerifyBackupRequest,
 } from '../api/backups.js';
 import { endpoint } from './endpoint.js';
@@ -17,8 +20,8 @@ const byName = z.object({ name: BackupFileName });
 
 /**
  * Backups from the admin console (S-8): made now or on a schedule into the backup folder, listed,
- * verified, downloaded and deleted. Restoring is not here: it replaces every table and the keys,
- * so it runs with the server stopped (`tether restore`), as `BackupList.restoreCommand` says.
+ * verified, downloaded, deleted and restored. A restore replaces every table and the keys, which
+ * a running server cannot take: it is checked here, then applied as the server restarts.
  */
 export const backupEndpoints = {
   list: endpoint({
@@ -95,6 +98,33 @@ export const backupEndpoints = {
     params: byName,
     success: { status: 204, body: undefined },
     errors: ['NOT_FOUND'],
+  }),
+  restore: endpoint({
+    id: 'backups.restore',
+    method: 'POST',
+    path: '/conf/api/backups/:name/restore',
+    listener: 'admin',
+    summary: 'Restore a backup (the server restarts)',
+    description:
+      "Decrypts and checks the whole backup first: a wrong passphrase or a damaged file is refused with `INVALID_INPUT` and nothing changes. Then the server restarts and, before it serves again, replaces every table (users, devices, settings, the audit log) and its keys with the backup's, the same as `tether restore --replace`. Agents stay enrolled and reconnect by themselves; everyone signed in after the backup was made signs in again. `restarting: false` when the server cannot restart itself (the restore then waits for its next start). `CONFLICT` in a cluster (stop every node and use `tether restore`) or while a backup is being written.",
+    access: manage,
+    subject: 'restore',
+    params: byName,
+    body: RestoreBackupRequest,
+    success: { status: 200, body: RestoreStarted },
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT'],
+  }),
+  restoreState: endpoint({
+    id: 'backups.restoreState',
+    method: 'GET',
+    path: '/conf/api/backups/restore',
+    listener: 'admin',
+    summary: 'The last restore from the console',
+    description:
+      'Waiting for the restart (`pending`), applied (`restored`) or `failed` (the server then started on the data it had, and `error` says why); `null` when none was ever asked for.',
+    access: view,
+    success: { status: 200, body: z.object({ restore: RestoreOutcome.nullable() }) },
+    errors: [],
   }),
   getSchedule: endpoint({
     id: 'backups.getSchedule',

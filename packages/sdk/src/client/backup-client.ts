@@ -7,6 +7,8 @@ import {
   type BackupScheduleInput,
   type BackupScheduleView,
   type CreateBackupRequest,
+  type RestoreOutcome,
+  type RestoreStarted,
 } from '@tether/protocol';
 import { callEndpoint } from './call-endpoint.js';
 import type { HttpTransport } from './http-request.js';
@@ -19,6 +21,13 @@ export interface BackupClient {
   getBackupJob(id: string): Promise<BackupJob>;
   verifyBackup(name: string, passphrase: string): Promise<BackupContents>;
   deleteBackup(name: string): Promise<void>;
+  /**
+   * Checks the backup, then the server restarts and restores it before it serves again
+   * (`restarting: false`: at its next start). Replaces everything on the server.
+   */
+  restoreBackup(name: string, passphrase: string): Promise<RestoreStarted>;
+  /** The last restore asked for from the console, or null. */
+  getRestoreState(): Promise<RestoreOutcome | null>;
   /** Where a browser downloads the archive (a link: the file may be large). */
   backupDownloadUrl(name: string): string;
   getBackupSchedule(): Promise<BackupScheduleView>;
@@ -41,6 +50,13 @@ export function createBackupClient(transport: HttpTransport): BackupClient {
     verifyBackup: (name, passphrase) =>
       callEndpoint(transport, backupEndpoints.verify, { params: { name }, body: { passphrase } }),
     deleteBackup: (name) => callEndpoint(transport, backupEndpoints.remove, { params: { name } }),
+    restoreBackup: (name, passphrase) =>
+      callEndpoint(transport, backupEndpoints.restore, {
+        params: { name },
+        body: { passphrase, replaceEverything: true },
+      }),
+    getRestoreState: async () =>
+      (await callEndpoint(transport, backupEndpoints.restoreState, {})).restore,
     backupDownloadUrl: (name) =>
       `${transport.baseUrl}${endpointPath(backupEndpoints.download, { name })}`,
     getBackupSchedule: () => callEndpoint(transport, backupEndpoints.getSchedule, {}),

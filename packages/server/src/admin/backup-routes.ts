@@ -14,6 +14,7 @@ import {
   type BackupPlaces,
 } from '../backup/backup-schedule.js';
 import { startBackupService } from '../backup/backup-service.js';
+import { restoreState, stageRestore } from '../backup/staged-restore.js';
 import { registerEndpoint } from '../http/endpoint-route.js';
 import type { HttpsApp } from '../http/https-app.js';
 import { sourceAddress } from '../http/request-context.js';
@@ -122,6 +123,56 @@ export function backupAdminRoutes(app: HttpsApp, context: ServerContext): void {
       });
     },
   );
+
+  registerEndpoint(
+    app,
+    context.auth,
+    backupEndpoints.restore,
+    async ({ params, body, principal, request, reply }) => {
+      if (context.cluster.isClustered)
+        throw new AppError(
+          'CONFLICT',
+          'This server is one node of a cluster: a restore replaces the database every node shares. Stop every node, then run `tether restore FILE --replace` with the cluster database.',
+        );
+      if (backups.isWriting())
+        throw new AppError('CONFLICT', 'A backup is being written; restore once it has finished.');
+      const file = await backupPath(await directory(), params.name);
+      const by = principal.user.username;
+      const address = sourceAddress(request);
+      const manifest = await stageRestore({
+        dataDir: context.config.dataDir,
+        file,
+        passphrase: body.passphrase,
+        request: {
+          file: params.name,
+          by,
+          sourceAddress: address,
+          requestedAt: context.clock.now().toISOString(),
+        },
+      });
+      await context.audit.record({
+        action: 'backup.restore_requested',
+        actor: by,
+        target: params.name,
+        sourceAddress: address,
+        details: { backupCreatedAt: manifest.createdAt, restarting: context.restart !== undefined },
+      });
+      const { restart } = context;
+      // Once this answer is out: the restart closes the listener, awaiting its open requests.
+      if (restart) reply.raw.once('finish', () => setImmediate(restart));
+      return {
+        restarting: restart !== undefined,
+        backupCreatedAt: manifest.createdAt,
+        message: restart
+          ? 'The backup is intact. The server restarts now and restores it before it serves again; sign in again in a minute.'
+          : 'The backup is intact and staged. Restart the server to restore it: it is applied before the server serves again.',
+      };
+    },
+  );
+
+  registerEndpoint(app, context.auth, backupEndpoints.restoreState, async () => ({
+    restore: await restoreState(context.config.dataDir),
+  }));
 
   registerEndpoint(app, context.auth, backupEndpoints.getSchedule, async () =>
     scheduleView(await readSchedule(context.store), await readRunState(context.store), places),

@@ -26,6 +26,11 @@ export interface StartServerOptions {
    * cluster of one). Tests pass a `MemoryClusterGroup` member to run several nodes in one process.
    */
   joinCluster?: (deps: JoinClusterDeps) => Promise<Cluster>;
+  /**
+   * How this server restarts in its own process (`runServer` passes it): a restore from the
+   * admin console is applied that way. Absent: the restore waits for the next start.
+   */
+  restart?: () => void;
 }
 
 export interface RunningServer {

@@ -9,6 +9,7 @@ import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createAuditRetention } from '../audit/audit-retention.js';
+import { applyStagedRestore, restoreAuditEntry } from '../backup/staged-restore.js';
 import { ensureAdminAccount } from '../auth/admin-account.js';
 import { systemClock } from '../clock.js';
 import { databaseUrl } from '../config/config.js';
@@ -87,6 +88,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const keysDir = join(config.dataDir, 'keys');
   const recordingsDir = join(config.dataDir, 'recordings');
   await mkdir(recordingsDir, { recursive: true, mode: 0o700 });
+  // A restore staged in the admin console is applied before anything reads the keys or tables.
+  const restored = await applyStagedRestore({
+    dataDir: config.dataDir,
+    paths: { keysDir, recordingsDir },
+    openStore: () => openStore(databaseUrl(config)),
+    now: clock.now(),
+    log,
+  });
   // The machine's name is looked up alongside the rest (a slow resolver delays nothing else).
   const [keyRing, material, store, secrets, detectedHost] = await Promise.all([
     loadServerKeyRing(keysDir, clock.now()),
@@ -97,6 +106,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   ]);
   const identity = keyRing.identity;
   const audit = createAuditLog({ store, clock, log });
+  if (restored) await audit.record(restoreAuditEntry(restored));
   const notifications = createNotificationService({
     store,
     clock,
@@ -340,6 +350,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cluster,
     recordingsDir,
     consoleDir: options.consoleDir,
+    restart: options.restart,
     publicAddress,
     publicUrl: () => publicAddress.url(),
     adminUrl: () => {

@@ -49,6 +49,8 @@ export interface BackupService {
   /** Starts a backup now; `CONFLICT` while another is being written. */
   create(input: { passphrase: string; includeRecordings: boolean; by: BackupRequester }): BackupJob;
   job(id: string): BackupJob | undefined;
+  /** Whether a backup is being written now. */
+  isWriting(): boolean;
   /** Runs the scheduled backup if it is due; resolves when it (if any) has finished. */
   runIfDue(): Promise<void>;
   /** Stops the schedule; resolves once a backup being written has finished. */
@@ -230,6 +232,7 @@ export function startBackupService(deps: BackupServiceDeps): BackupService {
       return job;
     },
     job: (id) => jobs.get(id),
+    isWriting: () => running !== undefined,
     runIfDue,
     async stop() {
       stopChecking();

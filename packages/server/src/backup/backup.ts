@@ -189,19 +189,37 @@ export async function restoreBackup(input: {
         'CONFLICT',
         'This server already has data. Restore into a new data folder or database, or pass --replace to overwrite it (what is there now is lost).',
       );
-    progress(`Restoring the database (${Object.keys(manifest.tables).length} tables)…`);
-    await input.store.tableDump.replaceAll((table) =>
-      rowsFrom(join(workDir, 'database', `${table}.jsonl`)),
-    );
-    const stamp = input.now.toISOString().replace(/[:.]/g, '-');
-    await putInPlace(join(workDir, 'keys'), input.paths.keysDir, stamp);
-    if (manifest.includesRecordings)
-      await putInPlace(join(workDir, 'recordings'), input.paths.recordingsDir, stamp);
+    await applyOpenedBackup({ ...input, workDir, manifest, progress });
     progress('Restore complete. Start the server: agents reconnect by themselves.');
     return manifest;
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The changing half of a restore, once `openBackup` checked the backup in `workDir`: every table
+ * replaced in one transaction, then the keys (and recordings) moved in place, what was there
+ * kept as `<folder>.before-restore-<time>`. `restoreBackup` and a restore staged from the admin
+ * console (staged-restore.ts) both end here.
+ */
+export async function applyOpenedBackup(input: {
+  store: Store;
+  paths: BackupPaths;
+  workDir: string;
+  manifest: BackupManifest;
+  now: Date;
+  progress?: Progress;
+}): Promise<void> {
+  const { workDir, manifest } = input;
+  input.progress?.(`Restoring the database (${Object.keys(manifest.tables).length} tables)…`);
+  await input.store.tableDump.replaceAll((table) =>
+    rowsFrom(join(workDir, 'database', `${table}.jsonl`)),
+  );
+  const stamp = input.now.toISOString().replace(/[:.]/g, '-');
+  await putInPlace(join(workDir, 'keys'), input.paths.keysDir, stamp);
+  if (manifest.includesRecordings)
+    await putInPlace(join(workDir, 'recordings'), input.paths.recordingsDir, stamp);
 }
 
 /** Moves `from` to `to`, keeping an existing `to` aside. */

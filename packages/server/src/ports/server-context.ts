@@ -115,4 +115,9 @@ export interface ServerContext {
   recordingsDir: string;
   /** The console's built files, when present. */
   consoleDir: string | undefined;
+  /**
+   * Restarts this server in its own process (stop, then start with the same options), as a
+   * restore from the admin console needs; absent when whoever started it cannot.
+   */
+  restart: (() => void) | undefined;
 }

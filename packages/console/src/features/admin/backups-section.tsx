@@ -1,4 +1,10 @@
-import type { BackupContents, BackupFile, BackupJob, BackupList } from '@tether/protocol';
+import type {
+  BackupContents,
+  BackupFile,
+  BackupJob,
+  BackupList,
+  RestoreStarted,
+} from '@tether/protocol';
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { useConsole } from '../../api/console-context.js';
 import { Checkbox } from '../../components/checkbox.js';
@@ -11,6 +17,7 @@ import { describeError } from '../../format/describe-error.js';
 import { formatBytes, formatDateTime } from '../../format/format.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useLoad } from '../../hooks/use-load.js';
+import { RestoreForm, RestoreStatus } from './backup-restore.js';
 import { BackupScheduleForm } from './backup-schedule-form.js';
 
 /** How often a backup being written is asked for its progress. */
@@ -91,11 +98,24 @@ function BackupNow({ onWritten }: { onWritten: () => void }) {
   );
 }
 
-/** One archive: download, verify with its passphrase, delete. */
-function BackupRow({ file, onDeleted }: { file: BackupFile; onDeleted: () => void }) {
+/** What a backup row opens below itself. */
+type RowPanel = 'verify' | 'restore' | null;
+
+/** One archive: download, verify with its passphrase, restore, delete. */
+function BackupRow({
+  file,
+  onDeleted,
+  onRestoreStarted,
+}: {
+  file: BackupFile;
+  onDeleted: () => void;
+  onRestoreStarted: (started: RestoreStarted) => void;
+}) {
   const { api, can } = useConsole();
   const mayManage = can('settings.manage');
-  const [verifying, setVerifying] = useState(false);
+  const [panel, setPanel] = useState<RowPanel>(null);
+  const toggle = (next: RowPanel) => setPanel(panel === next ? null : next);
+  const verifying = panel === 'verify';
   const [passphrase, setPassphrase] = useState('');
   const [contents, setContents] = useState<BackupContents | null>(null);
   const verify = useAction((client) => client.verifyBackup(file.name, passphrase), {
@@ -133,10 +153,18 @@ function BackupRow({ file, onDeleted }: { file: BackupFile; onDeleted: () => voi
               <button
                 type="button"
                 className="button button-small"
-                onClick={() => setVerifying(!verifying)}
+                onClick={() => toggle('verify')}
                 data-testid="backup-verify-open"
               >
                 Verify
+              </button>{' '}
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => toggle('restore')}
+                data-testid="backup-restore-open"
+              >
+                Restore…
               </button>{' '}
               <button
                 type="button"
@@ -154,10 +182,11 @@ function BackupRow({ file, onDeleted }: { file: BackupFile; onDeleted: () => voi
           )}
         </td>
       </tr>
-      {(verifying || remove.error) && (
+      {(panel !== null || remove.error) && (
         <tr>
           <td colSpan={6}>
             {remove.error && <Notice kind="error">{remove.error}</Notice>}
+            {panel === 'restore' && <RestoreForm file={file} onStarted={onRestoreStarted} />}
             {verifying && (
               <form
                 className="form-grid"
@@ -201,7 +230,15 @@ function BackupRow({ file, onDeleted }: { file: BackupFile; onDeleted: () => voi
   );
 }
 
-function BackupTable({ list, reload }: { list: BackupList; reload: () => void }) {
+function BackupTable({
+  list,
+  reload,
+  onRestoreStarted,
+}: {
+  list: BackupList;
+  reload: () => void;
+  onRestoreStarted: (started: RestoreStarted) => void;
+}) {
   return (
     <section className="card" data-testid="backup-list">
       <h2>Backups</h2>
@@ -225,7 +262,12 @@ function BackupTable({ list, reload }: { list: BackupList; reload: () => void })
             </thead>
             <tbody>
               {list.backups.map((file) => (
-                <BackupRow key={file.name} file={file} onDeleted={reload} />
+                <BackupRow
+                  key={file.name}
+                  file={file}
+                  onDeleted={reload}
+                  onRestoreStarted={onRestoreStarted}
+                />
               ))}
             </tbody>
           </table>
@@ -233,9 +275,10 @@ function BackupTable({ list, reload }: { list: BackupList; reload: () => void })
       )}
       <h3>Restoring</h3>
       <p>
-        A restore replaces every table and the server&apos;s keys at once, which a running server
-        (with agents, sessions and keys in memory) cannot take: it is done with the server stopped,
-        never from here. Stop the server, then run on it (with the file&apos;s name for FILE):
+        <strong>Restore…</strong> on a backup checks it whole with its passphrase, then restarts the
+        server, which replaces every table and its keys with the backup&apos;s before it serves
+        again. A backup made on another server can be copied into the folder above first. The same
+        with the server stopped, on the command line (with the file&apos;s name for FILE):
       </p>
       <p>
         <code data-testid="backup-restore-command">{list.restoreCommand}</code>{' '}
@@ -252,7 +295,7 @@ function BackupTable({ list, reload }: { list: BackupList; reload: () => void })
 
 /**
  * The backups editor of the admin console (S-8): back up now, the backups on the server
- * (download, verify, delete), how to restore, and the schedule with its retention.
+ * (download, verify, restore, delete), the last restore, and the schedule with its retention.
  *
  * @example
  * { name: 'backups', label: 'Backups', render: () => <BackupsSection /> }
@@ -260,15 +303,19 @@ function BackupTable({ list, reload }: { list: BackupList; reload: () => void })
 export function BackupsSection() {
   const { can } = useConsole();
   const [list, reload] = useLoad((api) => api.listBackups(), []);
+  const [restoreStarted, setRestoreStarted] = useState<RestoreStarted | null>(null);
   return (
     <>
+      <RestoreStatus started={restoreStarted} />
       {can('settings.manage') ? (
         <BackupNow onWritten={reload} />
       ) : (
         <NotAllowed permission="settings.manage" />
       )}
       <Loaded load={list} onRetry={reload}>
-        {(value) => <BackupTable list={value} reload={reload} />}
+        {(value) => (
+          <BackupTable list={value} reload={reload} onRestoreStarted={setRestoreStarted} />
+        )}
       </Loaded>
       <BackupScheduleForm />
     </>
