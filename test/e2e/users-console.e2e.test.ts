@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { UserList, type User } from '@tether/protocol';
+import { AuditPage, UserList, type User } from '@tether/protocol';
 import { newConsolePage } from '../../packages/console/test/support/browser.js';
 import { waitFor } from '../support/cli.js';
 import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
@@ -118,4 +118,34 @@ test('an administrator resets a password and deletes a user after confirming', a
   await row('tina').getByTestId('user-delete').click();
   await row('tina').waitFor({ state: 'detached' });
   assert.equal(await userNamed('tina'), undefined);
+});
+
+test('an administrator clears the sign-in delays of a user someone guessed at, and it is audited', async () => {
+  const created = await server.admin.request('POST', '/api/v1/users', {
+    username: 'gus',
+    password: 'gus-password-12345',
+    role: 'technician',
+    mustChangePassword: false,
+  });
+  assert.equal(created.status, 201, created.text);
+  const signIn = (source: string, password: string) =>
+    server.client(source).request('POST', '/api/v1/auth/login', { username: 'gus', password });
+  // One failure from each of many addresses, until the account's ceiling holds.
+  for (let i = 1; ; i++) {
+    if ((await signIn(`127.0.5.${i}`, `guess-${i}`)).status === 429) break;
+    assert.ok(i < 30, 'the ceiling holds within 20 failures');
+  }
+  assert.equal((await signIn('127.0.6.1', 'gus-password-12345')).status, 429, 'held off');
+
+  await admin.reload();
+  await row('gus').getByTestId('user-sign-ins').click();
+  await admin.getByTestId('user-clear-sign-in-delays').click();
+  await admin.getByText('Sign-in delays for gus cleared.').waitFor();
+  await waitFor('gus to sign in from a new address', async () =>
+    (await signIn('127.0.6.1', 'gus-password-12345')).status === 200 ? true : undefined,
+  );
+  const audit = await server.admin.request('GET', '/api/v1/audit?action=auth.unlocked&limit=5');
+  const entry = audit.json(AuditPage).entries[0];
+  assert.equal(entry?.target, 'gus');
+  assert.equal(entry.actor, 'admin');
 });

@@ -80,6 +80,18 @@ export const userEndpoints = {
     success: { status: 204, body: undefined },
     errors: ['NOT_FOUND'],
   }),
+  clearSignInDelays: endpoint({
+    id: 'users.clearSignInDelays',
+    method: 'DELETE',
+    path: '/api/v1/users/:id/sign-in-delays',
+    summary: "Clear a user's sign-in delays",
+    description:
+      'Failed sign-ins slow further attempts per account and address, and past 100 failures an hour the account accepts sign-ins only from addresses it signed in from before. This clears both for the user, on every server of this database within a second, and is audited as `auth.unlocked`. The same as `tether admin unlock --username NAME`. If the guessing goes on it slows sign-ins again: block the addresses, or reset the password.',
+    access: manage,
+    params: byId,
+    success: { status: 204, body: undefined },
+    errors: ['NOT_FOUND'],
+  }),
 };
 
 /** What a signed-in user changes about themselves. */

@@ -25,6 +25,8 @@ export interface UserClient {
   deleteUser(userId: string): Promise<void>;
   /** Sets a password and signs the user out everywhere. */
   resetUserPassword(userId: string, request: ResetUserPasswordRequest): Promise<void>;
+  /** Clears the delays failed sign-ins put on the user (someone guessing their password). */
+  clearUserSignInDelays(userId: string): Promise<void>;
   /** The signed-in user's own password (needs the current one); their other sign-ins end. */
   changeMyPassword(request: ChangePasswordRequest): Promise<User>;
   /** The signed-in user's own display name. */
@@ -57,6 +59,8 @@ export function createUserClient(transport: HttpTransport): UserClient {
         params: { id: userId },
         body: request,
       }),
+    clearUserSignInDelays: (userId) =>
+      callEndpoint(transport, userEndpoints.clearSignInDelays, { params: { id: userId } }),
     changeMyPassword: async (request) =>
       (await callEndpoint(transport, accountEndpoints.changePassword, { body: request })).user,
     updateMyAccount: async (request) =>

@@ -49,24 +49,27 @@ export async function resetPassword(deps: {
 }
 
 /**
- * Headless unlock (`tether admin unlock`): clears the sign-in ceiling of the account and its
- * per-source delays on every server using this store (within a second), audits it. Returns
- * false when there is no such user.
+ * Clears the sign-in ceiling of an account and its per-source delays on every server using this
+ * store (within a second), and audits it: `tether admin unlock` (actor `system`) and the users
+ * page. Returns false when there is no such user.
  */
 export async function unlockSignIn(deps: {
   store: Store;
   clock: Clock;
   audit: AuditLog;
   username: string;
+  /** Who asked; absent: the headless CLI. */
+  by?: { username: string; sourceAddress?: string | undefined };
 }): Promise<boolean> {
   const user = await deps.store.users.findByUsername(deps.username);
   if (!user) return false;
   await requestUnlock(deps.store, user.username, deps.clock.now());
   await deps.audit.record({
     action: 'auth.unlocked',
-    actor: 'system',
+    actor: deps.by?.username ?? 'system',
     target: user.username,
-    details: { via: 'headless' },
+    sourceAddress: deps.by?.sourceAddress ?? null,
+    details: { via: deps.by ? 'console' : 'headless' },
   });
   return true;
 }

@@ -1,4 +1,5 @@
-import { accountEndpoints, userEndpoints } from '@tether/protocol';
+import { accountEndpoints, AppError, userEndpoints } from '@tether/protocol';
+import { unlockSignIn } from '../../auth/admin-account.js';
 import type { ServerContext } from '../../ports/server-context.js';
 import { signedIn, type Principal } from '../../auth/auth-service.js';
 import type { UserActor } from '../../users/user-service.js';
@@ -42,6 +43,23 @@ export function userRoutes(app: HttpsApp, context: ServerContext): void {
     userEndpoints.resetPassword,
     ({ params, body, principal, request }) =>
       users.resetPassword(params.id, body, actorOf(principal, request)),
+  );
+
+  registerEndpoint(
+    app,
+    context.auth,
+    userEndpoints.clearSignInDelays,
+    async ({ params, principal, request }) => {
+      const user = await context.store.users.findById(params.id);
+      const cleared =
+        user !== undefined &&
+        (await unlockSignIn({
+          ...context,
+          username: user.username,
+          by: actorOf(principal, request),
+        }));
+      if (!cleared) throw new AppError('NOT_FOUND', 'There is no such user.');
+    },
   );
 
   passwordChangeRoute(app, context);
