@@ -1,17 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DeviceReply, Policy, SessionList, type ServerMessage } from '@tether/protocol';
+import {
+  CreateSessionResponse,
+  DeviceReply,
+  Policy,
+  SessionList,
+  type ServerMessage,
+} from '@tether/protocol';
+import { createControlUrl, decryptDeviceKey } from '@tether/sdk/node';
 import { z } from 'zod';
 import { runCli, waitFor } from '../support/cli.js';
 import { openDeviceEvents } from '../support/device-events.js';
-import { createTenant, createTokenClient, readRollout } from '../support/oem.js';
+import type { HttpResponse } from '../support/https-client.js';
+import { createTenant, createTokenClient, joinByTicket, readRollout } from '../support/oem.js';
 import type { TestServer } from '../support/test-server.js';
-import { openTerminal } from '../support/terminal-client.js';
+import { joinTerminal, openTerminal, type RelayTerminal } from '../support/terminal-client.js';
 import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
 import { unattendedCalls } from '../support/unattended.js';
 
 // Cluster mode (X-3), control plane: the agent is connected to node A, the technician uses
-// node B; what B asks reaches the agent through A and the agent's answers come back to B.
+// node B; what B asks reaches the agent through A and the agent's answers come back to B. And
+// one-time secrets (relay token, OEM control URL, unattended password) used on both nodes at the
+// same moment: exactly one use succeeds.
 
 const PolicyReply = z.object({ policy: Policy });
 const SessionReply = z.object({
@@ -151,6 +161,109 @@ test('the live device list on node B sees an agent of node A go offline', async 
   } finally {
     stream.close();
   }
+});
+
+// One-time secrets used on A and on B at the same moment, through each node's own listener: exactly
+// one use succeeds (the store-level race is in packages/server/test/shared-state-nodes.test.ts).
+
+/** Whether a relay end reaches the shell ('works') or is closed on the technician. */
+async function fate(end: RelayTerminal, marker: string): Promise<string> {
+  end.type(`echo ${marker}-$((6*7))\r`);
+  return Promise.race([
+    end.waitForOutput(new RegExp(`${marker}-42`)).then(() => 'works'),
+    end.closed.then((closed) => closed.reason),
+  ]);
+}
+
+/** Ends the device's sessions, so the next test may open one (one technician per device). */
+async function endSessions(): Promise<void> {
+  await nodes.a.server.context.sessions.endAll('test over');
+}
+
+test('a relay token used on A and on B at the same moment joins exactly one end', async () => {
+  const opened = await nodes.a.admin.request('POST', '/api/v1/sessions', {
+    deviceId: agent.device.id,
+    kind: 'terminal',
+  });
+  assert.equal(opened.status, 201, opened.text);
+  const { relay } = opened.json(CreateSessionResponse);
+  const ends = await Promise.allSettled([
+    joinTerminal(nodes.a.admin, relay),
+    joinTerminal(nodes.b.admin, relay),
+  ]);
+  const fates = await Promise.all(
+    ends.map(async (end, index) =>
+      end.status === 'fulfilled' ? fate(end.value, `token${index}`) : 'refused at upgrade',
+    ),
+  );
+  assert.equal(fates.filter((outcome) => outcome === 'works').length, 1, fates.join(' / '));
+  assert.match(fates.find((outcome) => outcome !== 'works') ?? '', /token|refused/i);
+  await endSessions();
+});
+
+test('an OEM control URL opened on A and on B at the same moment opens exactly one session', async () => {
+  const tenant = await createTenant(nodes.b, 'Race RMM', ['Test devices']);
+  const { oem } = await createTokenClient(nodes.b, tenant.id);
+  const rollout = await readRollout(agent.dataDir);
+  const created = await oem.createDeviceKey({
+    tenantId: tenant.id,
+    rollout,
+    keyPermissions: ['unattended'],
+  });
+  const url = new URL(
+    await createControlUrl({
+      oem,
+      tenantId: tenant.id,
+      remoteControlId: rollout.remoteControlId,
+      deviceKeyId: created.deviceKeyId,
+      deviceKey: decryptDeviceKey(created.encryptedDeviceKey, rollout.rolloutKey),
+      controlType: 'unattended',
+    }),
+  );
+  const path = `${url.pathname}${url.search}`;
+  const [browserA, browserB] = [nodes.a.client(), nodes.b.client()];
+  const [onA, onB] = await Promise.all([
+    browserA.request('GET', path),
+    browserB.request('GET', path),
+  ]);
+  const statuses = [onA.status, onB.status].sort();
+  assert.deepEqual(statuses, [302, 403], `${onA.text} / ${onB.text}`);
+  // The one that won opens a working terminal.
+  const [browser, won] = onA.status === 302 ? [browserA, onA] : [browserB, onB];
+  const terminal = await joinByTicket(browser, String(won.headers.location));
+  assert.equal(await fate(terminal, 'oem'), 'works');
+  await endSessions();
+});
+
+test('an unattended password used on A and on B at the same moment connects exactly one technician', async () => {
+  // Two technicians (one access is held by one technician at a time), one on each node.
+  const created = await nodes.b.admin.request('POST', '/api/v1/users', {
+    username: 'race-b',
+    password: 'race-b-password-1',
+    role: 'administrator',
+    mustChangePassword: false,
+  });
+  assert.equal(created.status, 201, created.text);
+  const second = nodes.b.client();
+  const login = await second.request('POST', '/api/v1/auth/login', {
+    username: 'race-b',
+    password: 'race-b-password-1',
+  });
+  assert.equal(login.status, 200, login.text);
+  const onA = unattendedCalls(() => nodes.a.admin);
+  const onB = unattendedCalls(() => second);
+  const access = await onA.createAccess(agent.device.id, { replace: true });
+  const answers: HttpResponse[] = await Promise.all([
+    onA.connect(access.access.id, access.password),
+    onB.connect(access.access.id, access.password),
+  ]);
+  const said = answers.map((answer) => `${answer.status} ${answer.text}`).join(' / ');
+  assert.equal(answers.filter((answer) => answer.status === 201).length, 1, said);
+  assert.ok(
+    answers.some((answer) => answer.status === 409 && /one technician at a time/.test(answer.text)),
+    said,
+  );
+  await endSessions();
 });
 
 test('node A stops: node B shows its agent offline', async () => {
