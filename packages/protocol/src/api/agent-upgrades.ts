@@ -67,6 +67,8 @@ export const DeviceUpgrade = z.object({
   /** Whether an administrator asked for it (per device or group), rather than the mode. */
   isManual: z.boolean(),
   updatedAt: Timestamp,
+  /** The cluster node upgrading it (cluster mode only: each node upgrades its own agents). */
+  node: z.string().optional(),
 });
 export type DeviceUpgrade = z.infer<typeof DeviceUpgrade>;
 

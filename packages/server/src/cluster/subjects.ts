@@ -24,6 +24,8 @@ export const subjects = {
   nodeAgentsAnnounced: 'tether.node-agents',
   /** Request: the agents a node holds, with what the others need to know of them. */
   nodeAgents: (nodeId: string): string => `tether.node.${nodeId}.agents`,
+  /** Request: a node's agent upgrades and their progress (the console shows every node's). */
+  nodeUpgrades: (nodeId: string): string => `tether.node.${nodeId}.upgrades`,
   /** Request: "are you there over the bus?" (the node list's round trip). */
   nodePing: (nodeId: string): string => `tether.node.${nodeId}.ping`,
   /** Request: the relay node takes a bus link to one of its sessions (a bridged relay end). */

@@ -22,7 +22,7 @@ export function deviceUpgradeRoutes(app: HttpsApp, context: ServerContext): void
         agentVersion: device.inventory.agentVersion,
         targetVersion: context.upgrades.settings().targetVersion ?? context.upgrades.ownVersion,
         canUpgrade: link ? link.capabilities.includes('upgrade') : true,
-        upgrade: context.upgrades.upgradeOf(device.id) ?? null,
+        upgrade: (await context.upgrades.upgradeOf(device.id)) ?? null,
       };
     },
   );

@@ -1,12 +1,32 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import pino from 'pino';
 import type { StartUpgradeRequest } from '@tether/protocol';
 import { MemoryClusterGroup } from '../cluster/memory-cluster.js';
 import { singleNode } from '../cluster/cluster.js';
-import { upgradeNodes } from './upgrade-nodes.js';
+import { upgradeNodes, type NodeUpgrades } from './upgrade-nodes.js';
 
 const log = pino({ level: 'silent' });
+
+/** A node upgrading one device of its own. */
+const upgradesOf = (node: string): NodeUpgrades => ({
+  running: 1,
+  pending: 2,
+  bytesPerSec: 1000,
+  upgrades: [
+    {
+      deviceId: randomUUID(),
+      deviceName: `web on ${node}`,
+      fromVersion: '1.0.0',
+      toVersion: '2.0.0',
+      state: 'downloading',
+      isManual: true,
+      updatedAt: '2026-12-07T10:00:00.000Z',
+      node,
+    },
+  ],
+});
 
 test('the nodes of a cluster share the limits out, and a manual upgrade asked on one reaches the others', async () => {
   const group = new MemoryClusterGroup();
@@ -15,7 +35,10 @@ test('the nodes of a cluster share the limits out, and a manual upgrade asked on
     upgradeNodes(
       group.join(id, () => `https://${id}.test`),
       log,
-      (request, version) => heard.push({ node: id, request, version }),
+      {
+        onRequested: (request, version) => heard.push({ node: id, request, version }),
+        ownUpgrades: () => upgradesOf(id),
+      },
     );
   const [a, b, c] = [join('node-a'), join('node-b'), join('node-c')];
   assert.equal(a.share(), 1, 'one share until the node list is read');
@@ -32,17 +55,33 @@ test('the nodes of a cluster share the limits out, and a manual upgrade asked on
     assert.deepEqual(each.request, { group: 'Web servers' });
     assert.equal(each.version, '2.0.0');
   }
-  for (const nodes of [a, b, c]) nodes.stop();
+  const told = await a.others();
+  assert.deepEqual(
+    told.flatMap((node) => node.upgrades.map((upgrade) => upgrade.node)).sort(),
+    ['node-b', 'node-c'],
+    "the others' upgrades, for the console's progress on any node",
+  );
+  c.stop();
+  assert.deepEqual(
+    (await a.others()).flatMap((node) => node.upgrades.map((upgrade) => upgrade.node)),
+    ['node-b'],
+    'a node that does not answer is left out',
+  );
+  for (const nodes of [a, b]) nodes.stop();
 });
 
 test('a single node keeps the whole limit and tells nobody', async () => {
   const nodes = upgradeNodes(
     singleNode({ url: () => 'https://one.test', version: '1.0.0', now: () => new Date() }),
     log,
-    () => assert.fail('nobody else to hear it'),
+    {
+      onRequested: () => assert.fail('nobody else to hear it'),
+      ownUpgrades: () => upgradesOf('node-a'),
+    },
   );
   await nodes.refresh();
   assert.equal(nodes.share(), 1);
+  assert.deepEqual(await nodes.others(), []);
   nodes.announce({ deviceIds: [] }, '2.0.0');
   nodes.stop();
 });

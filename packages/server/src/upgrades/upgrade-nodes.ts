@@ -1,4 +1,4 @@
-import { StartUpgradeRequest } from '@tether/protocol';
+import { DeviceUpgrade, StartUpgradeRequest } from '@tether/protocol';
 import { z } from 'zod';
 import type { Cluster } from '../cluster/cluster.js';
 import { subjects } from '../cluster/subjects.js';
@@ -10,6 +10,18 @@ const Requested = z.object({
   version: z.string(),
 });
 
+/** How long a node's upgrades are waited for; one that does not answer is left out. */
+const ASK_MS = 2000;
+
+/** A node's upgrades as it tells the others: the console's progress is the sum over the nodes. */
+export const NodeUpgrades = z.object({
+  running: z.int().nonnegative(),
+  pending: z.int().nonnegative(),
+  bytesPerSec: z.number().nonnegative(),
+  upgrades: z.array(DeviceUpgrade),
+});
+export type NodeUpgrades = z.infer<typeof NodeUpgrades>;
+
 /** What the upgrade service knows of the other nodes; see {@link upgradeNodes}. */
 export interface UpgradeNodes {
   /** How many nodes share the limits: the live nodes, at least this one. */
@@ -18,6 +30,8 @@ export interface UpgradeNodes {
   refresh(): Promise<void>;
   /** Tells the other nodes of a manual upgrade asked here. */
   announce(request: StartUpgradeRequest, version: string): void;
+  /** The other live nodes' upgrades (a node that does not answer in 2 s is left out). */
+  others(): Promise<NodeUpgrades[]>;
   stop(): void;
 }
 
@@ -27,32 +41,48 @@ export interface UpgradeNodes {
  * share of the concurrent upgrades and of the bandwidth (the sum never exceeds the limit; a
  * node holding more agents than the others is slower to get through them). A manual upgrade
  * asked on one node is queued on every node (`onRequested`), so each device is upgraded by
- * whichever node it is connected to, now or when it next connects. A single node (no cluster,
- * or one not clustered) shares nothing.
+ * whichever node it is connected to, now or when it next connects. Each node answers for its own
+ * upgrades (`ownUpgrades`), so the console's progress on any node lists every node's. A single
+ * node (no cluster, or one not clustered) shares nothing.
  *
  * @example
- * const nodes = upgradeNodes(cluster, log, (request, version) => queueHere(request, version));
+ * const nodes = upgradeNodes(cluster, log, { onRequested: queueHere, ownUpgrades: () => mine });
  * const free = Math.floor(settings.maxConcurrent / nodes.share()) - running;
  */
 export function upgradeNodes(
   cluster: Cluster | undefined,
   log: Logger,
-  onRequested: (request: StartUpgradeRequest, version: string) => void,
+  handlers: {
+    onRequested: (request: StartUpgradeRequest, version: string) => void;
+    ownUpgrades: () => NodeUpgrades;
+  },
 ): UpgradeNodes {
   if (!cluster?.isClustered)
     return {
       share: () => 1,
       refresh: () => Promise.resolve(),
       announce: () => undefined,
+      others: () => Promise.resolve([]),
       stop() {},
     };
   let live = 1;
-  const stop = cluster.bus.subscribe(subjects.upgradeRequested, (raw) => {
+  const stopRequests = cluster.bus.subscribe(subjects.upgradeRequested, (raw) => {
     const parsed = Requested.safeParse(raw);
     if (!parsed.success) log.warn('malformed upgrade request from another node ignored');
     else if (parsed.data.origin !== cluster.nodeId)
-      onRequested(parsed.data.request, parsed.data.version);
+      handlers.onRequested(parsed.data.request, parsed.data.version);
   });
+  const stopAnswering = cluster.bus.respond(subjects.nodeUpgrades(cluster.nodeId), () =>
+    Promise.resolve(handlers.ownUpgrades()),
+  );
+  const ask = (nodeId: string): Promise<NodeUpgrades | undefined> =>
+    cluster.bus.request(subjects.nodeUpgrades(nodeId), {}, ASK_MS).then(
+      (raw) => NodeUpgrades.parse(raw),
+      (error: unknown) => {
+        log.warn({ err: error, node: nodeId }, 'a node did not tell its agent upgrades');
+        return undefined;
+      },
+    );
   return {
     share: () => live,
     async refresh() {
@@ -62,6 +92,18 @@ export function upgradeNodes(
     announce(request, version) {
       cluster.bus.publish(subjects.upgradeRequested, { origin: cluster.nodeId, request, version });
     },
-    stop,
+    async others() {
+      const nodes = await cluster.nodes();
+      const answers = await Promise.all(
+        nodes
+          .filter((node) => node.isAlive && node.id !== cluster.nodeId)
+          .map((node) => ask(node.id)),
+      );
+      return answers.filter((answer) => answer !== undefined);
+    },
+    stop() {
+      stopRequests();
+      stopAnswering();
+    },
   };
 }

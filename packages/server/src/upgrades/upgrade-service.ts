@@ -21,7 +21,7 @@ import type { DeviceRecord, Store } from '../store/store.js';
 import { createManifestSigner } from './signed-manifest.js';
 import { createTokenBucket } from './token-bucket.js';
 import { createUpgradePlanner, type KnownDevice, type Upgrade } from './upgrade-planner.js';
-import { upgradeNodes } from './upgrade-nodes.js';
+import { upgradeNodes, type NodeUpgrades } from './upgrade-nodes.js';
 import type { Cluster } from '../cluster/cluster.js';
 import {
   DEFAULT_UPGRADE_SETTINGS,
@@ -58,8 +58,8 @@ export interface UpgradeService {
   settings(): UpgradeSettings;
   /** The server's own version: the target when the settings name none. */
   readonly ownVersion: string;
-  /** A device's latest upgrade since the server started, for its page. */
-  upgradeOf(deviceId: string): DeviceUpgrade | undefined;
+  /** A device's latest upgrade since the server started, for its page (any node's, in a cluster). */
+  upgradeOf(deviceId: string): Promise<DeviceUpgrade | undefined>;
   /** Validates (the target build must exist), saves and applies; `once` starts a new cycle. */
   saveSettings(settings: UpgradeSettings, actor: string): Promise<UpgradeSettings>;
   startManual(request: StartUpgradeRequest, actor: string): Promise<StartUpgradeResponse>;
@@ -105,10 +105,27 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       now: clock.now(),
       isOnlineWithout: (id) => presence.get(id)?.capabilities.includes('upgrade') === false,
     });
-  const nodes = upgradeNodes(deps.cluster, log, (request, version) => {
-    queueHere(request, version).then(tickSoon, (error: unknown) => {
-      log.warn({ err: error }, 'a manual upgrade asked on another node was refused here');
-    });
+  /** This node's upgrades, named by node in a cluster (the console lists every node's). */
+  const view = (upgrade: Upgrade): DeviceUpgrade => ({
+    ...toView(upgrade),
+    ...(deps.cluster?.isClustered && { node: deps.cluster.nodeId }),
+  });
+  const ownUpgrades = (): NodeUpgrades => {
+    measure();
+    return {
+      running: planner.running().length,
+      pending: planner.pending({ online: presence.all(), mode: settings.mode, target: target() }),
+      bytesPerSec: Math.round(rate.bytesPerSec),
+      upgrades: planner.list().map(view),
+    };
+  };
+  const nodes = upgradeNodes(deps.cluster, log, {
+    onRequested(request, version) {
+      queueHere(request, version).then(tickSoon, (error: unknown) => {
+        log.warn({ err: error }, 'a manual upgrade asked on another node was refused here');
+      });
+    },
+    ownUpgrades,
   });
   /** This node's share of a limit (all of it on a single node). */
   const shareOf = (limit: number): number => Math.max(1, Math.floor(limit / nodes.share()));
@@ -299,9 +316,15 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     },
     settings: () => settings,
     ownVersion: deps.ownVersion,
-    upgradeOf(deviceId) {
+    async upgradeOf(deviceId) {
       const upgrade = planner.get(deviceId);
-      return upgrade && toView(upgrade);
+      if (upgrade) return view(upgrade);
+      // In a cluster the node holding the device (now or when it was upgraded) knows.
+      for (const node of await nodes.others()) {
+        const found = node.upgrades.find((each) => each.deviceId === deviceId);
+        if (found) return found;
+      }
+      return undefined;
     },
     async saveSettings(next, actor) {
       await saveUpgradeSettings(store, next, {
@@ -323,18 +346,20 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     },
     startManual: (request, actor) => startManual(request, actor),
     async overview() {
-      measure();
-      const all = await builds.list();
+      const [all, others] = await Promise.all([builds.list(), nodes.others()]);
+      const every = [ownUpgrades(), ...others];
+      const sum = (field: 'running' | 'pending' | 'bytesPerSec') =>
+        every.reduce((total, node) => total + node[field], 0);
       return {
         settings,
         targetVersion: target(),
         builds: all.map(({ version, arch, source, bodyBytes, addedAt }) => ({
           ...{ version, arch, source, bodyBytes, addedAt },
         })),
-        running: planner.running().length,
-        bytesPerSec: Math.round(rate.bytesPerSec),
-        pending: planner.pending({ online: presence.all(), mode: settings.mode, target: target() }),
-        upgrades: planner.list().map(toView),
+        running: sum('running'),
+        bytesPerSec: sum('bytesPerSec'),
+        pending: sum('pending'),
+        upgrades: every.flatMap((node) => node.upgrades),
       };
     },
     openDownload(ticket) {

@@ -186,6 +186,8 @@ function UpgradeNow({ onStarted }: { onStarted: () => void }) {
 }
 
 function Progress({ overview }: { overview: UpgradeOverview }) {
+  // In a cluster each node upgrades its own agents: say which.
+  const isClustered = overview.upgrades.some((upgrade) => upgrade.node !== undefined);
   return (
     <div className="card" data-testid="upgrades-progress">
       <p>
@@ -203,6 +205,7 @@ function Progress({ overview }: { overview: UpgradeOverview }) {
                 <th>From</th>
                 <th>To</th>
                 <th>State</th>
+                {isClustered && <th>Node</th>}
                 <th>Updated</th>
               </tr>
             </thead>
@@ -217,6 +220,7 @@ function Progress({ overview }: { overview: UpgradeOverview }) {
                     {upgrade.isManual ? ' (by hand)' : ''}
                     {upgrade.reason && <small className="muted"> {upgrade.reason}</small>}
                   </td>
+                  {isClustered && <td>{upgrade.node}</td>}
                   <td>{new Date(upgrade.updatedAt).toLocaleString()}</td>
                 </tr>
               ))}
