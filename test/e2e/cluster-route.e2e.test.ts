@@ -133,16 +133,22 @@ test('unattended access turned on from node B: the agent on A confirms it to B',
   assert.equal(device.unattendedAccess?.id, access.access.id);
 });
 
-test('an integration API call on node B is answered by the agent on node A', async () => {
-  const tenant = await createTenant(nodes.b, 'Cluster RMM', ['Test devices']);
+/** A tenant made on node B, and a device key it asks of the agent on A for unattended control. */
+async function deviceKeyFromB(tenantName: string) {
+  const tenant = await createTenant(nodes.b, tenantName, ['Test devices']);
   const { oem } = await createTokenClient(nodes.b, tenant.id);
   const rollout = await readRollout(agent.dataDir);
-  // The device key is made by the agent: B's request goes to it through A, its answer back.
   const created = await oem.createDeviceKey({
     tenantId: tenant.id,
     rollout,
     keyPermissions: ['unattended'],
   });
+  return { tenant, oem, rollout, created };
+}
+
+test('an integration API call on node B is answered by the agent on node A', async () => {
+  // The device key is made by the agent: B's request goes to it through A, its answer back.
+  const { created } = await deviceKeyFromB('Cluster RMM');
   assert.ok(created.deviceKeyId);
   assert.match(created.encryptedDeviceKey, /\S/);
 });
@@ -202,14 +208,7 @@ test('a relay token used on A and on B at the same moment joins exactly one end'
 });
 
 test('an OEM control URL opened on A and on B at the same moment opens exactly one session', async () => {
-  const tenant = await createTenant(nodes.b, 'Race RMM', ['Test devices']);
-  const { oem } = await createTokenClient(nodes.b, tenant.id);
-  const rollout = await readRollout(agent.dataDir);
-  const created = await oem.createDeviceKey({
-    tenantId: tenant.id,
-    rollout,
-    keyPermissions: ['unattended'],
-  });
+  const { tenant, oem, rollout, created } = await deviceKeyFromB('Race RMM');
   const url = new URL(
     await createControlUrl({
       oem,

@@ -7,6 +7,7 @@ import { Notice } from '../../components/notice.js';
 import { isSignedOut } from '../../format/describe-error.js';
 import { formatDateTime } from '../../format/format.js';
 import { useAction } from '../../hooks/use-action.js';
+import { BackupPassphraseField } from './backup-passphrase-field.js';
 
 /** How often the page asks whether the restarting server is back. */
 const RESTART_POLL_MS = 2000;
@@ -50,16 +51,11 @@ export function RestoreForm({
           server restarts; agents stay enrolled and reconnect by themselves.
         </Notice>
       </div>
-      <label className="field">
-        <span>Passphrase of this backup</span>
-        <input
-          type="password"
-          autoComplete="off"
-          value={passphrase}
-          onChange={(event) => setPassphrase(event.target.value)}
-          data-testid="backup-restore-passphrase"
-        />
-      </label>
+      <BackupPassphraseField
+        value={passphrase}
+        onChange={setPassphrase}
+        testId="backup-restore-passphrase"
+      />
       <Checkbox checked={isConfirmed} onChange={setConfirmed} testId="backup-restore-confirm">
         Replace everything on this server with this backup
       </Checkbox>

@@ -16,6 +16,7 @@ import { Notice } from '../../components/notice.js';
 import { describeError } from '../../format/describe-error.js';
 import { formatBytes, formatDateTime } from '../../format/format.js';
 import { useAction } from '../../hooks/use-action.js';
+import { BackupPassphraseField } from './backup-passphrase-field.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { RestoreForm, RestoreStatus } from './backup-restore.js';
 import { BackupScheduleForm } from './backup-schedule-form.js';
@@ -195,16 +196,11 @@ function BackupRow({
                   verify.run();
                 }}
               >
-                <label className="field">
-                  <span>Passphrase of this backup</span>
-                  <input
-                    type="password"
-                    autoComplete="off"
-                    value={passphrase}
-                    onChange={(event) => setPassphrase(event.target.value)}
-                    data-testid="backup-verify-passphrase"
-                  />
-                </label>
+                <BackupPassphraseField
+                  value={passphrase}
+                  onChange={setPassphrase}
+                  testId="backup-verify-passphrase"
+                />
                 {contents && (
                   <div className="field-wide" data-testid="backup-verified">
                     <Notice kind="success">
