@@ -9,6 +9,7 @@ export const ONE_TIME_GRACE_MS = 15_000;
  * Ends the ad-hoc session of a one-time agent that left (A-14): the one-time agent exits when
  * its session ends, so its device going offline, and staying offline for the grace period, is
  * the end; its device is then removed. An installed agent's ad-hoc session is not ended by this.
+ * In a cluster, the node the agent was on does it, or every node when that node died.
  * Returns the unsubscribe function.
  *
  * @example
@@ -36,8 +37,9 @@ export function watchOneTimeDevices(
     }, graceMs);
   };
   return deps.presence.events.on('offline', ({ deviceId }) => {
-    // In a cluster, the node the agent was connected to ends it (once).
-    if (deps.presence.events.isRelayed) return;
+    // In a cluster, the node the agent was connected to ends it; when that node died, every
+    // node settles it, and the session's conditional end makes it happen once.
+    if (deps.presence.events.isRelayed && !deps.presence.events.isHolderGone) return;
     settle(deviceId).catch((error: unknown) => {
       deps.log.warn({ err: error, deviceId }, 'cannot look up the ad-hoc session of a device');
     });

@@ -261,7 +261,11 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
     );
     for (const link of [...presence.remoteLinks()]) {
       if (!(link instanceof RemoteAgentLink) || alive.has(link.nodeId)) continue;
-      if (presence.disconnectRemote(link)) relay({ type: 'offline', deviceId: link.deviceId });
+      if (presence.disconnectRemote(link))
+        presence.events.emitRelayed(
+          { type: 'offline', deviceId: link.deviceId },
+          { holderGone: true },
+        );
     }
   };
   const stopChecking = repeat(

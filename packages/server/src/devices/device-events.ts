@@ -62,6 +62,7 @@ export class DeviceEvents {
   }
 
   private relaying = false;
+  private holderGone = false;
 
   emit(event: DeviceEvent): void {
     for (const listener of [...this.listeners]) listener(event);
@@ -70,18 +71,28 @@ export class DeviceEvents {
   /**
    * Emits an event that happened on another node of the cluster (X-3). Listeners that act only
    * where the agent was (e.g. ending a one-time agent's session) check {@link isRelayed}.
+   * `holderGone`: this node concluded it (an `offline`) because the node holding the device
+   * died, so no node acts as its holder: such listeners act on every node instead (their work
+   * must then be done once, e.g. by a conditional update).
    */
-  emitRelayed(event: DeviceEvent): void {
+  emitRelayed(event: DeviceEvent, options: { holderGone?: boolean } = {}): void {
     this.relaying = true;
+    this.holderGone = options.holderGone === true;
     try {
       this.emit(event);
     } finally {
       this.relaying = false;
+      this.holderGone = false;
     }
   }
 
   /** Whether the event being emitted now came from another node. */
   get isRelayed(): boolean {
     return this.relaying;
+  }
+
+  /** Whether the event being emitted now is about a device whose node died (see emitRelayed). */
+  get isHolderGone(): boolean {
+    return this.holderGone;
   }
 }
