@@ -69,7 +69,7 @@ async function readNode(
     throw new Error(`no tether_devices_online in ${node.nodeId}'s /metrics (${response.status})`);
   const clusterAgents = Object.fromEntries(
     [...response.text.matchAll(/^tether_cluster_agents\{node="([^"]+)"\} (\d+)/gm)].map(
-      ([, id, count]) => [id, Number(count)],
+      ([, id, count]): [string, number] => [id ?? '', Number(count)],
     ),
   );
   const deadNodes = /^tether_cluster_nodes\{state="dead"\} (\d+)/m.exec(response.text)?.[1];
