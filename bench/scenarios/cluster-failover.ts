@@ -46,6 +46,10 @@ export interface ClusterFailoverResult {
   /** CPU the surviving node processes and the fleet's workers used from the kill until all back. */
   survivorsCpuMs: Record<string, number>;
   fleetCpuMs: number;
+  /** `/metrics` reads a node did not answer (a 503 when its database pool is saturated). */
+  metricsUnanswered: number;
+  /** Each node's warning and error log lines by message, the five most frequent. */
+  nodeWarnings: Record<string, Record<string, number>>;
   /** The machine's load average (1 min) at the kill and when the agents were back. */
   loadAverage: { atKill: number; atEnd: number };
   /** [ms since the kill, agents on the surviving nodes] about every 500 ms. */
@@ -74,6 +78,36 @@ async function readNode(
   );
   const deadNodes = /^tether_cluster_nodes\{state="dead"\} (\d+)/m.exec(response.text)?.[1];
   return { online: Number(online), deadNodes: Number(deadNodes ?? 0), clusterAgents };
+}
+
+/** Calls `read` again, a second later, while it fails (at most `attempts` times); counts failures. */
+async function patiently<T>(read: () => Promise<T>, failures: { count: number }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      failures.count += 1;
+      if (attempt >= 10) throw error;
+      await sleep(1000);
+    }
+  }
+}
+
+/** A node's warning and error log lines (JSON, pino's levels) by message, most frequent first. */
+function warningsOf(node: ClusterNodeProcess): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of node.process.output().split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry: { level?: number; msg?: string };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue; // the last line of the killed node, cut short by SIGKILL
+    }
+    if ((entry.level ?? 0) < 40) continue;
+    counts.set(entry.msg ?? '', (counts.get(entry.msg ?? '') ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).slice(0, 5));
 }
 
 async function spreadOf(nodes: ClusterNodeProcess[]): Promise<Record<string, number>> {
@@ -116,15 +150,15 @@ async function shareAdmissionRate(
  */
 async function readAfterLease(
   survivors: ClusterNodeProcess[],
+  failures: { count: number },
 ): Promise<NonNullable<ClusterFailoverResult['afterLease']>> {
   await sleep(HEARTBEAT_SEC * 1000 + 1000);
-  const entries = await Promise.all(
-    survivors.map(async (node) => {
-      const { clusterAgents } = await readNode(node);
-      const list = await node.client.request('GET', '/api/v1/devices?online=true&limit=1');
-      return { node: node.nodeId, clusterAgents, online: list.json(DeviceList).total };
-    }),
-  );
+  const read = async (node: ClusterNodeProcess) => {
+    const { clusterAgents } = await readNode(node);
+    const list = await node.client.request('GET', '/api/v1/devices?online=true&limit=1');
+    return { node: node.nodeId, clusterAgents, online: list.json(DeviceList).total };
+  };
+  const entries = await Promise.all(survivors.map((node) => patiently(() => read(node), failures)));
   return {
     clusterAgents: Object.fromEntries(entries.map((entry) => [entry.node, entry.clusterAgents])),
     consoleOnline: Object.fromEntries(entries.map((entry) => [entry.node, entry.online])),
@@ -170,12 +204,17 @@ export async function measureClusterFailover(
   await fleet.start();
   const connectStarted = performance.now();
   const connectDeadlineMs = Math.max(300_000, agents * 40);
-  let spreadBefore = await spreadOf(nodes);
+  const unanswered = { count: 0 };
+  let spreadBefore: Record<string, number> = {};
   while (sum(spreadBefore) < agents) {
     if (performance.now() - connectStarted > connectDeadlineMs)
       throw new Error(`only ${sum(spreadBefore)} of ${agents} agents came online at first`);
     await sleep(POLL_MS);
-    spreadBefore = await spreadOf(nodes);
+    // A node busy with the fleet may not answer this once; the next poll asks again.
+    spreadBefore = await spreadOf(nodes).catch(() => {
+      unanswered.count += 1;
+      return spreadBefore;
+    });
   }
   const initialConnectMs = performance.now() - connectStarted;
 
@@ -196,7 +235,10 @@ export async function measureClusterFailover(
   let deadNodeSeenMs: number | null = null;
   while (back < agents && since() < LOST_AFTER_MS) {
     // A survivor too busy to answer in time is asked again at the next poll.
-    const readings = await Promise.all(survivors.map(readNode)).catch(() => []);
+    const readings = await Promise.all(survivors.map(readNode)).catch(() => {
+      unanswered.count += 1;
+      return [];
+    });
     if (readings.length === survivors.length)
       back = readings.reduce((total, reading) => total + reading.online, 0);
     if (deadNodeSeenMs === null && readings.some((reading) => reading.deadNodes > 0))
@@ -210,13 +252,15 @@ export async function measureClusterFailover(
   const cpuAfter = await Promise.all(survivors.map((node) => readCpuMs(node.process.pid ?? 0)));
   const fleetCpuMs = (await fleet.cpuMs()) - fleetCpuBefore;
   const loadAtEnd = loadavg()[0] ?? 0;
-  const afterReadings = await Promise.all(survivors.map(readNode));
+  const afterReadings = await Promise.all(
+    survivors.map((node) => patiently(() => readNode(node), unanswered)),
+  );
   while (deadNodeSeenMs === null && since() < LOST_AFTER_MS) {
     await sleep(POLL_MS);
     const readings = await Promise.all(survivors.map(readNode)).catch(() => []);
     if (readings.some((reading) => reading.deadNodes > 0)) deadNodeSeenMs = since();
   }
-  const afterLease = deadNodeSeenMs === null ? null : await readAfterLease(survivors);
+  const afterLease = deadNodeSeenMs === null ? null : await readAfterLease(survivors, unanswered);
   const target = { maxAllBackMs: 20_000, maxLost: 0 };
   const lost = agents - back;
   return {
@@ -244,6 +288,8 @@ export async function measureClusterFailover(
       ]),
     ),
     fleetCpuMs,
+    metricsUnanswered: unanswered.count,
+    nodeWarnings: Object.fromEntries(nodes.map((node) => [node.nodeId, warningsOf(node)])),
     loadAverage: { atKill: loadAtKill, atEnd: loadAtEnd },
     timeline,
     target,
@@ -302,5 +348,6 @@ export function clusterFailoverRows(result: ClusterFailoverResult): Row[] {
       '',
     ],
     ['q', 'first connection of the fleet through HAProxy', ms(result.initialConnectMs), '', ''],
+    ['q', '/metrics reads a node did not answer', String(result.metricsUnanswered), '', ''],
   ];
 }
