@@ -208,7 +208,9 @@ export async function measureClusterFailover(
   let spreadBefore: Record<string, number> = {};
   while (sum(spreadBefore) < agents) {
     if (performance.now() - connectStarted > connectDeadlineMs)
-      throw new Error(`only ${sum(spreadBefore)} of ${agents} agents came online at first`);
+      throw new Error(
+        `only ${sum(spreadBefore)} of ${agents} agents came online at first; the nodes' warnings: ${JSON.stringify(Object.fromEntries(nodes.map((node) => [node.nodeId, warningsOf(node)])))}`,
+      );
     await sleep(POLL_MS);
     // A node busy with the fleet may not answer this once; the next poll asks again.
     spreadBefore = await spreadOf(nodes).catch(() => {
