@@ -5,6 +5,7 @@ import { measureDatabaseOutage } from './scenarios/database-outage.js';
 import { measureSlowReader } from './scenarios/slow-reader.js';
 import { measureSoak } from './scenarios/soak.js';
 import { measureAdmissionStorm } from './scenarios/admission-storm.js';
+import { measureClusterFailover } from './scenarios/cluster-failover.js';
 
 /**
  * The stages of the reliability scenarios (i–l), with time limits that grow with what was
@@ -69,6 +70,18 @@ export function reliabilityStages(options: BenchOptions): Stage[] {
           admissionRate: options.admissionRate,
           baselineCli: options.baselineCli,
           compareRounds: options.stormRounds,
+        });
+      },
+    },
+    {
+      keys: ['q'],
+      // The cluster's start, enrolment (~100 agents a second), the first connection, the kill.
+      timeoutMs: 420_000 + options.stormAgents * 80,
+      async run(cleanup, report) {
+        report.results.clusterFailover = await measureClusterFailover(cleanup, {
+          agents: options.stormAgents,
+          workers: options.stormWorkers,
+          admissionRate: options.admissionRate,
         });
       },
     },

@@ -41,3 +41,12 @@ test('the reliability scenarios run when named, with their own sizes', () => {
   assert.equal(options.outageSec, 60);
   assert.throws(() => parseBenchOptions(['--outage-sec', '0']), /--outage-sec must be/);
 });
+
+test('the cluster failover (q) runs only when named, with the storm fleet and rate', () => {
+  assert.ok(!parseBenchOptions([]).only.has('q'));
+  const options = parseBenchOptions(['--only', 'q', '--storm-agents', '600']);
+  assert.deepEqual([...options.only], ['q']);
+  assert.equal(options.stormAgents, 600);
+  assert.equal(options.stormWorkers, 6);
+  assert.equal(options.admissionRate, 1000);
+});

@@ -18,6 +18,7 @@ export const SCENARIOS = {
   l: 'slow reader against a fast device',
   o: 'reconnect storm through connection admission (A-13)',
   p: 'relay across cluster nodes: single node vs direct vs NATS (X-3)',
+  q: 'cluster node killed: its agents back on the other nodes (issue 16)',
 } as const;
 export type ScenarioKey = keyof typeof SCENARIOS;
 
@@ -25,7 +26,7 @@ export type ScenarioKey = keyof typeof SCENARIOS;
  * The reliability scenarios take minutes each (the soak half an hour): they run only when
  * `--only` names them, never in a plain `npm run bench`.
  */
-const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l', 'o', 'p'];
+const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l', 'o', 'p', 'q'];
 
 /** What `npm run bench -- …` asked for. */
 export interface BenchOptions {
@@ -61,7 +62,10 @@ export interface BenchOptions {
   /** Scenario (l): the technician's reading rate and the device's sending rate. */
   readerKBps: number;
   deviceMBps: number;
-  /** Scenario (o): the fleet, its worker processes, and the server's admission rate. */
+  /**
+   * Scenarios (o) and (q): the fleet, its worker processes, and the server's (in (q), the
+   * cluster's) admission rate.
+   */
   stormAgents: number;
   stormWorkers: number;
   admissionRate: number;
@@ -82,7 +86,7 @@ export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m,n] [--agents 20
                     [--soak-min 30] [--soak-agents 1000] [--reader-kbps 10] [--device-mbps 10]
                     [--storm-agents 15000] [--storm-workers 6] [--admission-rate 1000]
                     [--baseline-cli path/to/tether.mjs] [--storm-rounds 2]
-(i, j, k, l, o run only when --only names them)`;
+(i, j, k, l, o, p, q run only when --only names them)`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 

@@ -116,6 +116,41 @@ export async function collectGarbageIn(child: { pid: number; output(): string })
 }
 
 /**
+ * An installer of device group `Benchmark` (created if missing), valid for an hour, made by
+ * `admin` (signed in on the user listener).
+ */
+export async function createBenchInstaller(
+  admin: HttpsClient,
+  options: { maxInstalls?: number },
+): Promise<CreateInstallerResponse> {
+  await ensureDeviceGroup(admin, 'Benchmark');
+  const response = await admin.request('POST', '/api/v1/installers', {
+    group: 'Benchmark',
+    validForSec: 3600,
+    ...(options.maxInstalls ? { maxInstalls: options.maxInstalls } : {}),
+  });
+  if (response.status !== 201)
+    throw new Error(`installer creation failed: ${response.status} ${response.text}`);
+  return response.json(CreateInstallerResponse);
+}
+
+/** Saves the agents' admission rate (A-13) through `conf`, a client of the admin listener. */
+export async function setAdmissionRate(conf: HttpsClient, agentsPerSec: number): Promise<void> {
+  const saved = await conf.request('PUT', '/conf/api/admission', { agentsPerSec });
+  if (saved.status !== 200)
+    throw new Error(`cannot set the admission rate: ${saved.status} ${saved.text}`);
+}
+
+/** `tether_devices_online` (agents authenticated on this process) from `/metrics`. */
+export async function readDevicesOnline(adminClient: HttpsClient): Promise<number> {
+  const response = await adminClient.request('GET', '/metrics');
+  const match = /^tether_devices_online\s+(\d+)/m.exec(response.text);
+  if (response.status !== 200 || !match?.[1])
+    throw new Error(`no tether_devices_online in /metrics (HTTP ${response.status})`);
+  return Number(match[1]);
+}
+
+/**
  * Starts the real server CLI (`tether server`) in a child process on two free loopback ports,
  * signs in as the administrator and registers its shutdown with `cleanup`.
  *
@@ -175,11 +210,7 @@ export async function startServerProcess(options: {
   if (options.admissionRate !== undefined) {
     const conf = new HttpsClient(`https://127.0.0.1:${adminPort}`, ca);
     conf.cookie = admin.cookie;
-    const saved = await conf.request('PUT', '/conf/api/admission', {
-      agentsPerSec: options.admissionRate,
-    });
-    if (saved.status !== 200)
-      throw new Error(`cannot set the admission rate: ${saved.status} ${saved.text}`);
+    await setAdmissionRate(conf, options.admissionRate);
   }
 
   return {
@@ -194,17 +225,7 @@ export async function startServerProcess(options: {
       if (!options.forcedGc) throw new Error('this server was started without the forced-GC hook');
       return collectGarbageIn({ pid: child.pid ?? 0, output: () => child.output() });
     },
-    async createInstaller({ maxInstalls }) {
-      await ensureDeviceGroup(admin, 'Benchmark');
-      const response = await admin.request('POST', '/api/v1/installers', {
-        group: 'Benchmark',
-        validForSec: 3600,
-        ...(maxInstalls ? { maxInstalls } : {}),
-      });
-      if (response.status !== 201)
-        throw new Error(`installer creation failed: ${response.status} ${response.text}`);
-      return response.json(CreateInstallerResponse);
-    },
+    createInstaller: (installer) => createBenchInstaller(admin, installer),
     async writeProfile() {
       if (!process.env.BENCH_SERVER_CPU_PROF) return undefined;
       const written = (): string[] =>
@@ -217,13 +238,7 @@ export async function startServerProcess(options: {
         60_000,
       );
     },
-    async devicesOnline() {
-      const response = await adminClient.request('GET', '/metrics');
-      const match = /^tether_devices_online\s+(\d+)/m.exec(response.text);
-      if (response.status !== 200 || !match?.[1])
-        throw new Error(`no tether_devices_online in /metrics (HTTP ${response.status})`);
-      return Number(match[1]);
-    },
+    devicesOnline: () => readDevicesOnline(adminClient),
     kill: () => stopProcess(child, 'SIGKILL'),
     async restart(restartOptions) {
       if (cleanup.isClosed) throw new Error('the benchmark stage has ended; not restarting');

@@ -7,7 +7,7 @@ import type { Cleanup } from '../lib/cleanup.js';
 import { readCpuMs, readListenOverflows } from '../lib/proc-stats.js';
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js';
 import { summarize, type Summary } from '../lib/summary.js';
-import { startFleet, type Fleet } from './fleet.js';
+import { enrolFleet, type Fleet } from './fleet.js';
 
 /** Result of scenario (o). */
 export interface AdmissionStormResult {
@@ -168,21 +168,13 @@ export async function measureAdmissionStorm(
     admissionRate,
   });
   const { token } = await server.createInstaller({ maxInstalls: agents });
-  const fleet = startFleet({
+  const { fleet, enrolMs } = await enrolFleet(cleanup, {
     size: agents,
     workers: options.workers,
     serverUrl: server.url,
     dir,
-    cleanup,
+    token,
   });
-  cleanup.defer('admission fleet', () => fleet.stop());
-  const enrolStarted = performance.now();
-  const enrolment = await fleet.enroll(token);
-  if (enrolment.enrolled !== agents)
-    throw new Error(
-      `only ${enrolment.enrolled} of ${agents} agents enrolled: ${enrolment.failures.join('; ')}`,
-    );
-  const enrolMs = performance.now() - enrolStarted;
 
   await fleet.start();
   // Timed from the last agent started: starting 15,000 takes a while by itself.

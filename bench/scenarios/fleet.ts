@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { stopProcess } from '../../test/support/cli.js';
 import type { Cleanup } from '../lib/cleanup.js';
@@ -152,4 +153,27 @@ export function startFleet(options: {
       );
     },
   };
+}
+
+/**
+ * {@link startFleet}, stopped by `cleanup`, with every agent enrolled through `token`; fails
+ * unless all were. Resolves with the fleet (not started) and how long enrolment took.
+ *
+ * @example
+ * const { fleet, enrolMs } = await enrolFleet(cleanup, { size, workers, serverUrl, dir, token });
+ * await fleet.start();
+ */
+export async function enrolFleet(
+  cleanup: Cleanup,
+  options: { size: number; workers: number; serverUrl: string; dir: string; token: string },
+): Promise<{ fleet: Fleet; enrolMs: number }> {
+  const fleet = startFleet({ ...options, cleanup });
+  cleanup.defer('fleet', () => fleet.stop());
+  const startedAt = performance.now();
+  const enrolment = await fleet.enroll(options.token);
+  if (enrolment.enrolled !== options.size)
+    throw new Error(
+      `only ${enrolment.enrolled} of ${options.size} agents enrolled: ${enrolment.failures.join('; ')}`,
+    );
+  return { fleet, enrolMs: performance.now() - startedAt };
 }

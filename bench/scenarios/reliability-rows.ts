@@ -3,6 +3,7 @@ import { databaseOutageRows, type DatabaseOutageResult } from './database-outage
 import { slowReaderRows, type SlowReaderResult } from './slow-reader.js';
 import { soakRows, type SoakResult } from './soak.js';
 import { admissionStormRows, type AdmissionStormResult } from './admission-storm.js';
+import { clusterFailoverRows, type ClusterFailoverResult } from './cluster-failover.js';
 
 /** What the reliability scenarios (i–l) add to the report's results. */
 export interface ReliabilityResults {
@@ -11,6 +12,7 @@ export interface ReliabilityResults {
   slowReader?: SlowReaderResult;
   soak?: SoakResult;
   admissionStorm?: AdmissionStormResult;
+  clusterFailover?: ClusterFailoverResult;
 }
 
 type Row = [scenario: string, metric: string, measured: string, target: string, verdict: string];
@@ -23,5 +25,6 @@ export function reliabilityRows(results: ReliabilityResults): Row[] {
     ...(results.soak ? soakRows(results.soak) : []),
     ...(results.slowReader ? slowReaderRows(results.slowReader) : []),
     ...(results.admissionStorm ? admissionStormRows(results.admissionStorm) : []),
+    ...(results.clusterFailover ? clusterFailoverRows(results.clusterFailover) : []),
   ];
 }

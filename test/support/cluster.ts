@@ -62,6 +62,10 @@ export async function startCluster(options: {
   password?: string;
   /** More settings for every node's config file (e.g. `storage`), beside `cluster`. */
   config?: Record<string, unknown>;
+  /** Seconds between node heartbeats; default {@link TEST_HEARTBEAT_SEC}. */
+  heartbeatSec?: number;
+  /** Connections the balancer must carry at once (default HAProxy's 4,096 of the tests). */
+  connections?: number;
 }): Promise<TestCluster> {
   const root = await mkdtemp(join(tmpdir(), 'tether-cluster-'));
   const password = options.password ?? 'cluster-admin-password-1';
@@ -82,7 +86,7 @@ export async function startCluster(options: {
           nats: nats.url,
           nodeId: node.nodeId,
           nodeUrl: `https://localhost:${node.port}`,
-          heartbeatSec: TEST_HEARTBEAT_SEC,
+          heartbeatSec: options.heartbeatSec ?? TEST_HEARTBEAT_SEC,
         },
       }),
     );
@@ -123,7 +127,10 @@ export async function startCluster(options: {
       await cp(join(first.dataDir, 'keys'), join(plan.dataDir, 'keys'), { recursive: true });
     }
     nodes.push(...(await Promise.all(others.map(start))));
-    balancer = await startTcpBalancer({ backends: nodes.map((node) => node.port) });
+    balancer = await startTcpBalancer({
+      backends: nodes.map((node) => node.port),
+      ...(options.connections === undefined ? {} : { connections: options.connections }),
+    });
   } catch (error) {
     await stop();
     throw error;

@@ -48,10 +48,10 @@ async function proxyCertificate(dir: string): Promise<{ cert: string; bundle: st
 }
 
 /**
- * Checks the configuration, runs HAProxy in the foreground and waits until it listens; returns
- * the stop function, which also deletes its folder.
+ * Checks the configuration, runs HAProxy in the foreground and waits until it listens on
+ * `port`; returns the stop function (the caller deletes the config's folder).
  */
-async function launch(config: string, port: number, dir: string): Promise<() => Promise<void>> {
+async function launch(config: string, port: number): Promise<() => Promise<void>> {
   await run(HAPROXY, ['-c', '-q', '-f', config]);
   const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', config], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -59,17 +59,20 @@ async function launch(config: string, port: number, dir: string): Promise<() => 
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('HAProxy to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`HAProxy exited: ${errors}`);
-    return (await acceptsConnections(port)) || undefined;
-  });
-  return async () => {
+  const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await exited;
     }
-    await rm(dir, { recursive: true, force: true });
   };
+  await waitFor('HAProxy to listen', async () => {
+    if (child.exitCode !== null) throw new Error(`HAProxy exited: ${errors}`);
+    return (await acceptsConnections(port)) || undefined;
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return stop;
 }
 
 /**
@@ -115,11 +118,14 @@ export async function startHaproxy(options: {
       '',
     ].join('\n'),
   );
-  const stop = await launch(config, port, dir);
+  const stopProxy = await launch(config, port);
   return {
     url: `https://localhost:${port}`,
     cert,
-    stop,
+    async stop() {
+      await stopProxy();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -132,43 +138,84 @@ export interface TcpBalancer {
 }
 
 /**
+ * Connections one HAProxy process proxies at most: each takes two descriptors (agent side and
+ * node side), and a process here may open 20,000 files (a hard limit root cannot raise in this
+ * container), so 9,000 leaves room for the listeners, checks and logs.
+ */
+const CONNECTIONS_PER_PROCESS = 9_000;
+
+/**
  * Starts HAProxy in TCP mode (TLS passes through to the nodes, which share one certificate),
  * round-robin over `backends` (loopback ports), with a TCP health check every 500 ms so a
- * dead node leaves the rotation within about a second.
+ * dead node leaves the rotation within about a second. For more than
+ * {@link CONNECTIONS_PER_PROCESS} `connections` (default 4,096) it runs several HAProxy
+ * processes on the one public port (SO_REUSEPORT, HAProxy's default on Linux: the kernel
+ * spreads new connections over them), each with its own private port to tell when it listens.
  *
  * @example
  * const balancer = await startTcpBalancer({ backends: [portA, portB, portC] });
  */
-export async function startTcpBalancer(options: { backends: number[] }): Promise<TcpBalancer> {
+export async function startTcpBalancer(options: {
+  backends: number[];
+  connections?: number;
+}): Promise<TcpBalancer> {
   const dir = await mkdtemp(join(tmpdir(), 'tether-haproxy-tcp-'));
   const port = await freePort();
-  const config = join(dir, 'haproxy.cfg');
-  await writeFile(
-    config,
-    [
-      'global',
-      '  maxconn 4096',
-      'defaults',
-      '  mode tcp',
-      '  timeout connect 5s',
-      '  timeout client 1h',
-      '  timeout server 1h',
-      'frontend tether_nodes',
-      `  bind 127.0.0.1:${port}`,
-      '  default_backend tether_cluster',
-      'backend tether_cluster',
-      '  balance roundrobin',
-      ...options.backends.map(
-        (backend, index) =>
-          `  server node${index + 1} 127.0.0.1:${backend} check inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions`,
-      ),
-      '',
-    ].join('\n'),
-  );
-  const stop = await launch(config, port, dir);
+  const connections = options.connections ?? 4096;
+  const processes = Math.ceil(connections / CONNECTIONS_PER_PROCESS);
+  const maxconn = Math.ceil(connections / processes);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(stops.splice(0).map((stopOne) => stopOne()));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let index = 0; index < processes; index++) {
+      const own = processes === 1 ? port : await freePort();
+      const config = join(dir, `haproxy-${index + 1}.cfg`);
+      await writeFile(
+        config,
+        tcpBalancerConfig({ port, own, maxconn, backends: options.backends }),
+      );
+      stops.push(await launch(config, own));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     url: `https://localhost:${port}`,
     port,
     stop,
   };
+}
+
+function tcpBalancerConfig(options: {
+  port: number;
+  own: number;
+  maxconn: number;
+  backends: number[];
+}): string {
+  const { port, own } = options;
+  return [
+    'global',
+    `  maxconn ${options.maxconn}`,
+    'defaults',
+    '  mode tcp',
+    `  maxconn ${options.maxconn}`,
+    '  timeout connect 5s',
+    '  timeout client 1h',
+    '  timeout server 1h',
+    'frontend tether_nodes',
+    `  bind 127.0.0.1:${port}`,
+    ...(own === port ? [] : [`  bind 127.0.0.1:${own}`]),
+    '  default_backend tether_cluster',
+    'backend tether_cluster',
+    '  balance roundrobin',
+    ...options.backends.map(
+      (backend, index) =>
+        `  server node${index + 1} 127.0.0.1:${backend} check inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions`,
+    ),
+    '',
+  ].join('\n');
 }
