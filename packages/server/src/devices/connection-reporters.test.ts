@@ -4,7 +4,7 @@ import { TestClock, type DeviceStats } from '@tether/protocol';
 import { createLogger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { DeviceEvents, type DeviceEvent } from './device-events.js';
-import { createStatsReporter } from './stats-reporter.js';
+import { MAX_STATS_WRITES, createStatsReporter } from './stats-reporter.js';
 import { createUserPresenceReporter } from './user-presence-reporter.js';
 
 const SAMPLE: DeviceStats = { cpuPercent: 12.5, uptimeSec: 86_400 };
@@ -81,4 +81,34 @@ test('user presence belongs to its connection: kept and announced while open, ig
   presence.report({ loggedIn: false, screenLocked: false, user: null });
   assert.deepEqual(presence.current, report);
   assert.deepEqual(seen, [{ type: 'user-presence', deviceId: 'd1', presence: report }]);
+});
+
+test('samples over the limit of writes in flight are dropped, so a storm cannot fill the database pool with them', async () => {
+  const waiting: (() => void)[] = [];
+  const store = {
+    devices: {
+      updateStats: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    },
+  } as unknown as Store;
+  const events = new DeviceEvents();
+  const seen = recorded(events);
+  const reporters = Array.from({ length: MAX_STATS_WRITES + 3 }, (_, index) =>
+    createStatsReporter({
+      deviceId: `d${index}`,
+      store,
+      clock: new TestClock(Date.UTC(2026, 0, 1)),
+      events,
+      log: createLogger({ level: 'silent' }),
+    }),
+  );
+  const reports = reporters.map((stats) => stats.report(SAMPLE));
+  assert.equal(waiting.length, MAX_STATS_WRITES, 'the others are dropped, not queued');
+  for (const finish of waiting) finish();
+  await Promise.all(reports);
+  assert.equal(seen.length, MAX_STATS_WRITES);
+  // Once the writes are done, the next samples are written again.
+  const next = reporters[0]?.report(SAMPLE);
+  assert.equal(waiting.length, MAX_STATS_WRITES + 1);
+  waiting.at(-1)?.();
+  await next;
 });
