@@ -26,6 +26,6 @@ export {
   type AgentConfig,
 } from './identity/agent-state.js';
 export type { Platform, MemoryUsage } from './platform/platform.js';
-export type { Logger } from 'pino';
+export type { Logger, LogMethod } from './logging.js';
 export { createLogger } from './logging.js';
 export { createOemService, type OemService, type OemServiceOptions } from './oem/oem-service.js';

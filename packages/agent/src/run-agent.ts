@@ -6,7 +6,7 @@ import {
   type DeviceInventory,
   type DeviceNetwork,
 } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from './logging.js';
 import type { AgentHandle, RunAgentOptions } from './run-agent-options.js';
 import { systemClock, type CancelTimer } from './clock.js';
 import { readAgentState } from './identity/agent-state.js';

@@ -7,7 +7,7 @@ import {
   type SessionParticipant,
 } from '@tether/protocol/agent';
 import { homedir } from 'node:os';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import { createOfferGate, type OfferGate } from '../assistance/check-offer.js';
 import { fixedUserPresence } from '../assistance/user-presence.js';
 import type { SessionNotifier } from '../assistance/session-notices.js';

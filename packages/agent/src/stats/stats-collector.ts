@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import type { DeviceStats, StatisticKind } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { Platform } from '../platform/platform.js';
 import { createCpuSampler, type CpuTimes } from './cpu-sampler.js';
 

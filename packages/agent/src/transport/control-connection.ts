@@ -10,7 +10,7 @@ import {
   type MessageOf,
   type SessionOffer,
 } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { RawData, WebSocket } from 'ws';
 import type { CancelTimer, Clock } from '../clock.js';
 import type { AgentState } from '../identity/agent-state.js';
