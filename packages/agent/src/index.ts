@@ -11,7 +11,8 @@ export {
   type EnrolledDevice,
 } from './enrollment/enroll-agent.js';
 export { runAgent, type AgentHandle, type RunAgentOptions } from './run-agent.js';
-export { startX11vnc, type VncTarget, type X11vnc } from './sessions/desktop/index.js';
+export { startX11vnc, type X11vnc } from './sessions/desktop/x11vnc.js';
+export type { VncTarget } from './sessions/desktop/vnc-upstream.js';
 export {
   PRESENCE_STATES,
   fileUserPresence,

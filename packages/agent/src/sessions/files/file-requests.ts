@@ -1,4 +1,4 @@
-import type { FileReply, FileRequest } from '@tether/protocol/agent';
+import type { FileReply, FileRequest } from '@tether/protocol/file-frames';
 import type { Logger } from '../../logging.js';
 import { errorReply, FileRequestError } from './file-errors.js';
 import { startDownload } from './file-download.js';

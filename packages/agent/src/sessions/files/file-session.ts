@@ -1,10 +1,10 @@
+import type { SessionOffer } from '@tether/protocol/agent';
 import {
   decodeFileFrame,
   encodeFileMessage,
   FileRequest,
   type FileReply,
-  type SessionOffer,
-} from '@tether/protocol/agent';
+} from '@tether/protocol/file-frames';
 import type { Logger } from '../../logging.js';
 import { WebSocket, type RawData } from 'ws';
 import type { Clock } from '../../clock.js';
