@@ -8,9 +8,11 @@
 //
 // Each build's `tether-agent.mjs` runs as the package's launcher starts it (its V8 flags on the
 // node command line), `--agents` processes per build, started alternately, all connected to one
-// real server on loopback. RSS (/proc) of every agent 3 s after it connected and then every
-// minute; the report gives each build's median per reading, in MiB. Each agent's pid is printed,
-// to inspect it meanwhile (/proc/<pid>/smaps, or a heap snapshot with `--node-option`).
+// real server on loopback. Each agent's RSS (/proc) 3 s after it connected, the median of five
+// readings 200 ms apart as scenario (m) takes it, before the next agent starts; then every agent's
+// RSS each minute after the last one connected. The report gives each build's median per
+// reading, in MiB. Each agent's pid is printed, to inspect it meanwhile (/proc/<pid>/smaps, or a
+// heap snapshot with `--node-option`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,17 @@ import { median } from './lib/summary.js';
 interface Agent {
   build: string;
   child: ChildProcess & { output(): string };
+}
+
+/** Scenario (m)'s reading: the median of five, 200 ms apart, 3 s after the agent connected. */
+async function settledRssKib(pid: number): Promise<number> {
+  await sleep(3000);
+  const readings: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    readings.push(await readRssKib(pid));
+    await sleep(200);
+  }
+  return median(readings);
 }
 
 function startNode(args: string[]): ChildProcess & { output(): string } {
@@ -61,6 +74,7 @@ const cleanup = new Cleanup();
 try {
   const server = await startServerProcess({ dataDir: await cleanup.tempDir('idle'), cleanup });
   const agents: Agent[] = [];
+  const settled = new Map<string, number[]>();
   for (let round = 0; round < Number(values.agents); round += 1) {
     for (const build of builds) {
       const dataDir = await cleanup.tempDir(`idle-${build.name}`);
@@ -80,31 +94,32 @@ try {
         if (child.exitCode !== null) throw new Error(`exited early: ${child.output()}`);
         return /connected to the server/.test(child.output()) ? true : undefined;
       });
-      console.log(`${build.name}: agent pid ${child.pid}`);
+      const rssKib = await settledRssKib(child.pid ?? 0);
+      settled.set(build.name, [...(settled.get(build.name) ?? []), rssKib]);
+      console.log(`${build.name}: agent pid ${child.pid}, ${mib(rssKib)} MiB 3 s after connecting`);
       agents.push({ build: build.name, child });
     }
   }
-  const readings: { atSec: number; rssKib: Map<string, number[]> }[] = [];
-  const started = Date.now();
-  for (const atSec of [
-    3,
-    ...Array.from({ length: Number(values.minutes) }, (_, m) => 60 * (m + 1)),
-  ]) {
-    await sleep(Math.max(0, started + atSec * 1000 - Date.now()));
-    const rssKib = new Map<string, number[]>();
-    for (const agent of agents) {
-      const list = rssKib.get(agent.build) ?? [];
-      list.push(await readRssKib(agent.child.pid ?? 0));
-      rssKib.set(agent.build, list);
-    }
-    readings.push({ atSec, rssKib });
+  const report = (label: string, rssKib: Map<string, number[]>): void => {
     const line = builds
       .map((build) => {
         const list = rssKib.get(build.name) ?? [];
         return `${build.name} ${mib(median(list))} MiB [${list.map(mib).join(', ')}]`;
       })
       .join('  ');
-    console.log(`${String(atSec).padStart(4)} s  ${line}`);
+    console.log(`${label.padStart(6)}  ${line}`);
+  };
+  report('3 s', settled);
+  const started = Date.now();
+  for (let minute = 1; minute <= Number(values.minutes); minute += 1) {
+    await sleep(Math.max(0, started + minute * 60_000 - Date.now()));
+    const rssKib = new Map<string, number[]>();
+    for (const agent of agents)
+      rssKib.set(agent.build, [
+        ...(rssKib.get(agent.build) ?? []),
+        await readRssKib(agent.child.pid ?? 0),
+      ]);
+    report(`${minute} min`, rssKib);
   }
 } finally {
   const failures = await cleanup.run();
