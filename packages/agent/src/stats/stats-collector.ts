@@ -61,7 +61,10 @@ export function createStatsCollector(options: {
       const results = await Promise.allSettled(kinds.map((kind) => measure[kind](stats)));
       results.forEach((result, index) => {
         if (result.status === 'rejected') {
-          log.debug({ kind: kinds[index], err: result.reason }, 'statistic could not be measured');
+          log.debug(
+            { kind: kinds[index], err: result.reason as unknown },
+            'statistic could not be measured',
+          );
         }
       });
       return stats;
