@@ -11,7 +11,8 @@ export {
   type EnrolledDevice,
 } from './enrollment/enroll-agent.js';
 export { runAgent, type AgentHandle, type RunAgentOptions } from './run-agent.js';
-export { startX11vnc, type VncTarget, type X11vnc } from './sessions/desktop/index.js';
+export { startX11vnc, type X11vnc } from './sessions/desktop/x11vnc.js';
+export type { VncTarget } from './sessions/desktop/vnc-upstream.js';
 export {
   PRESENCE_STATES,
   fileUserPresence,
@@ -26,6 +27,6 @@ export {
   type AgentConfig,
 } from './identity/agent-state.js';
 export type { Platform, MemoryUsage } from './platform/platform.js';
-export type { Logger } from 'pino';
+export type { Logger, LogMethod } from './logging.js';
 export { createLogger } from './logging.js';
 export { createOemService, type OemService, type OemServiceOptions } from './oem/oem-service.js';

@@ -1,5 +1,5 @@
 import type { DeviceNetwork } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from './logging.js';
 import type { ConsentFrontend } from './assistance/consent-broker.js';
 import type { UserPresence } from './assistance/user-presence.js';
 import type { Clock } from './clock.js';

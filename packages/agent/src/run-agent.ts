@@ -6,7 +6,7 @@ import {
   type DeviceInventory,
   type DeviceNetwork,
 } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from './logging.js';
 import type { AgentHandle, RunAgentOptions } from './run-agent-options.js';
 import { systemClock, type CancelTimer } from './clock.js';
 import { readAgentState } from './identity/agent-state.js';
@@ -29,7 +29,6 @@ import { desktopSessionNotifier } from './assistance/session-notices.js';
 import { createUnattendedService } from './assistance/unattended-service.js';
 import { handleUnattendedMessage } from './assistance/unattended-messages.js';
 import { logindUserPresence } from './assistance/user-presence.js';
-import { grabScreenThumbnail } from './sessions/desktop/index.js';
 import { createShellPool } from './sessions/terminal/shell-pool.js';
 import { resolveShell } from './sessions/terminal/shell.js';
 import { createStatsCollector } from './stats/stats-collector.js';
@@ -72,7 +71,15 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
   const collector = createStatsCollector({
     platform,
     log,
-    ...(desktop ? { screenThumbnail: () => grabScreenThumbnail(desktop, clock) } : {}),
+    // The VNC client loads with the first thumbnail the server asks for, not at every start.
+    ...(desktop
+      ? {
+          screenThumbnail: async () => {
+            const { grabScreenThumbnail } = await import('./sessions/desktop/screen-thumbnail.js');
+            return grabScreenThumbnail(desktop, clock);
+          },
+        }
+      : {}),
   });
   const shellPool =
     options.spareShell === false

@@ -20,12 +20,14 @@ export * from './agent/messages.js';
 // What the agent sends: types only. A value export would put the module, which the server uses,
 // into the chunks the agent loads (bundle splitting goes by imports, not by what is used).
 export type { AgentMessage, AgentUpgradeState } from './agent/agent-messages.js';
+// The files session's frames and requests are `@tether/protocol/file-frames`: the agent loads
+// that session's code with its first session, and a re-export here would build their schemas
+// at every agent's start.
 export * from './agent/oem-messages.js';
 export * from './agent/consent-ipc.js';
 export * from './agent/admission.js';
 export * from './agent/maintenance.js';
 export * from './agent/wake.js';
 export * from './relay/terminal-frames.js';
-export * from './relay/file-frames.js';
 export * from './oem/index.js';
 export * from './clock/index.js';

@@ -1,5 +1,5 @@
 import type { ConsentPrompt } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { Clock } from '../clock.js';
 
 /** How a consent question ended. */

@@ -6,7 +6,7 @@ import {
   type ConsentIpcReply,
   type ConsentIpcRequest as Request,
 } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { ConsentBroker } from './consent-broker.js';
 import type { UnattendedService } from './unattended-service.js';
 

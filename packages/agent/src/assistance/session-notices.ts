@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { SessionKind } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import { findProgram } from './desktop-dialog.js';
 
 /** Someone the technician invited into a running session. */

@@ -1,5 +1,5 @@
 import { UNATTENDED_IDLE_MINUTES } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { CancelTimer, Clock } from '../clock.js';
 
 /** One access the service is on for. */

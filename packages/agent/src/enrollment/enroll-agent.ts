@@ -1,6 +1,6 @@
 import { AppError, EnrollResponse, ErrorBody, parseEnrollmentToken } from '@tether/protocol/agent';
 import type { EnrollWithOverridesRequest, InstallOverrides } from '@tether/protocol/agent-package';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import { systemClock, type Clock } from '../clock.js';
 import { generateIdentityKey } from '../identity/ed25519.js';
 import { writeAgentState } from '../identity/agent-state.js';

@@ -1,5 +1,5 @@
 import type { AgentMaintenance } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { CancelTimer, Clock } from '../clock.js';
 import {
   readMaintenanceRecord,

@@ -1,5 +1,5 @@
 import { AppError } from '@tether/protocol/agent';
-import { pino } from 'pino';
+import { createLogger } from '../logging.js';
 import { systemClock } from '../clock.js';
 import { readAgentState } from '../identity/agent-state.js';
 import { createServerPin } from '../identity/server-pin.js';
@@ -51,7 +51,7 @@ export async function reportLocalUninstall(
   } catch {
     return false; // not enrolled (or the identity is gone already): nothing to report
   }
-  const log = pino({ level: 'silent' });
+  const log = createLogger({ level: 'silent' });
   const report = { isSent: false };
   const noop = (): void => undefined;
   const connection: ControlConnection = openControlConnection({

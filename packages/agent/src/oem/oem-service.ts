@@ -6,7 +6,7 @@ import {
   type OemOperation,
   type ServerMessage,
 } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { Clock } from '../clock.js';
 import { createAppRegistry } from './app-registry.js';
 import { createControlSecrets } from './control-secrets.js';

@@ -11,7 +11,7 @@ import {
   type RolloutIpcAgentMessage,
   type RolloutIpcHello,
 } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { Clock } from '../clock.js';
 import type { AppRegistry } from './app-registry.js';
 

@@ -7,7 +7,7 @@ import {
   type SessionParticipant,
 } from '@tether/protocol/agent';
 import { homedir } from 'node:os';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import { createOfferGate, type OfferGate } from '../assistance/check-offer.js';
 import { fixedUserPresence } from '../assistance/user-presence.js';
 import type { SessionNotifier } from '../assistance/session-notices.js';
@@ -15,9 +15,7 @@ import type { UnattendedService } from '../assistance/unattended-service.js';
 import type { Clock } from '../clock.js';
 import type { RunningSession } from './running-session.js';
 import type { ShellPool } from './terminal/shell-pool.js';
-import { startTerminalSession } from './terminal/terminal-session.js';
-import { startFileSession } from './files/file-session.js';
-import { startDesktopSession, type VncTarget } from './desktop/index.js';
+import type { VncTarget } from './desktop/vnc-upstream.js';
 
 /** Where an offer came from: the control channel that delivered it. */
 export interface OfferContext {
@@ -95,31 +93,39 @@ export function createSessionRegistry(options: {
   const { log } = options;
   const entries = new Map<string, Entry>();
   const gate = options.gate ?? createOfferGate({ presence: fixedUserPresence('absent') });
+  // Each kind's code loads with its first session: an idle agent (most of them, most of the
+  // time) then never builds the frame codecs and schemas it does not use (~0.3 MiB, issue 14).
   const starters: Record<SessionKind, SessionStarter> = {
-    terminal: (offer, context) =>
-      startTerminalSession(offer, {
+    terminal: async (offer, context) => {
+      const { startTerminalSession } = await import('./terminal/terminal-session.js');
+      return startTerminalSession(offer, {
         serverUrl: options.serverUrl,
         expectedFingerprint: context.tlsFingerprint,
         log,
         clock: options.clock,
         ...(options.shellPool ? { shellPool: options.shellPool } : {}),
-      }),
-    desktop: (offer, context) =>
-      startDesktopSession(offer, {
+      });
+    },
+    desktop: async (offer, context) => {
+      const { startDesktopSession } = await import('./desktop/desktop-session.js');
+      return startDesktopSession(offer, {
         serverUrl: options.serverUrl,
         expectedFingerprint: context.tlsFingerprint,
         log,
         clock: options.clock,
         vnc: options.vnc,
-      }),
-    files: (offer, context) =>
-      startFileSession(offer, {
+      });
+    },
+    files: async (offer, context) => {
+      const { startFileSession } = await import('./files/file-session.js');
+      return startFileSession(offer, {
         serverUrl: options.serverUrl,
         expectedFingerprint: context.tlsFingerprint,
         log,
         clock: options.clock,
         roots: options.fileRoots ?? [homedir()],
-      }),
+      });
+    },
     ...options.starters,
   };
 

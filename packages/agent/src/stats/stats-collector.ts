@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import type { DeviceStats, StatisticKind } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { Platform } from '../platform/platform.js';
 import { createCpuSampler, type CpuTimes } from './cpu-sampler.js';
 
@@ -61,7 +61,10 @@ export function createStatsCollector(options: {
       const results = await Promise.allSettled(kinds.map((kind) => measure[kind](stats)));
       results.forEach((result, index) => {
         if (result.status === 'rejected') {
-          log.debug({ kind: kinds[index], err: result.reason }, 'statistic could not be measured');
+          log.debug(
+            { kind: kinds[index], err: result.reason as unknown },
+            'statistic could not be measured',
+          );
         }
       });
       return stats;

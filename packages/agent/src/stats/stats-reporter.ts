@@ -1,5 +1,5 @@
 import type { AgentMessage, StatisticsSettings } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import { repeat, type CancelTimer, type Clock } from '../clock.js';
 import type { StatsCollector } from './stats-collector.js';
 

@@ -1,16 +1,17 @@
 import {
   AGENT_CONNECT_PATH,
-  ServerMessage,
-  parseControlMessage,
+  SERVER_MESSAGE_SCHEMAS,
+  parseControlMessageByType,
   retryAfterMs,
   type AgentMessage,
   type AgentSettings,
   type DeviceInventory,
   type HandlerMap,
   type MessageOf,
+  type ServerMessage,
   type SessionOffer,
 } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { RawData, WebSocket } from 'ws';
 import type { CancelTimer, Clock } from '../clock.js';
 import type { AgentState } from '../identity/agent-state.js';
@@ -237,7 +238,7 @@ function receive(
   const parsed =
     text === undefined
       ? { ok: false as const, error: { message: 'binary frame on the control channel' } }
-      : parseControlMessage(ServerMessage, text);
+      : parseControlMessageByType(SERVER_MESSAGE_SCHEMAS, text);
   if (parsed.ok) {
     // The map is total over message types; TypeScript cannot correlate the key with the
     // handler's parameter, hence the widening.

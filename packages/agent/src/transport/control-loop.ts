@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { CancelTimer, Clock } from '../clock.js';
 import type { Backoff } from './backoff.js';
 import type { ControlConnection } from './control-connection.js';

@@ -9,7 +9,7 @@ import {
   type ServerMessage,
 } from '@tether/protocol/agent';
 import { PACKAGE_LAYOUT } from '@tether/protocol/agent-package';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import { downloadBuild } from './download-build.js';
 import { isSafeVersion, writeUpgradeRecord } from './upgrade-files.js';
 import { verifyUnpackedFiles, verifyUpgradeManifest } from './verify-manifest.js';

@@ -3,7 +3,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentMessage, MessageOf, ServerMessage } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import { AGENT_VERSION } from '../agent-version.js';
 import { settleUpgrade } from './upgrade-files.js';
 

@@ -1,5 +1,5 @@
 import type { AgentMessage, MessageOf, ServerMessage } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import { repeat, type CancelTimer, type Clock } from '../clock.js';
 import { createWakeUpCheck } from './wake-up-check.js';
 import { startWakeListener, type WakeListener } from './wake-listener.js';

@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { MAX_WAKE_UP_BYTES, type WakeUpReply } from '@tether/protocol/wake-up';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging.js';
 import type { WakeUpCheck } from './wake-up-check.js';
 
 /** A wake-up arrives in one short line; a peer that dawdles is cut off. */

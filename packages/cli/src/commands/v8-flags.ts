@@ -32,6 +32,12 @@ import { runInNewContext } from 'node:vm';
  * hand). So the agent package's launcher (and with it the service) and the demo put them on the
  * node command line (57.7 MiB, bench scenario m "as launched"); a test keeps the launcher's
  * copy equal to this one.
+ *
+ * `tether agent run` still sets them at run time when they are on the command line already, and
+ * that is needed: measured 2026-12-07 (bench/agent-idle.ts, as launched), skipping the run-time
+ * call gave 58.0 instead of 56.3 MiB, and setting `--semi-space-growth-factor=1` alone at run
+ * time restored it (`--interrupt-budget` alone did not): the command-line copy of the growth
+ * factor does not keep the young generation small by itself.
  */
 export const AGENT_V8_FLAGS = ['--semi-space-growth-factor=1', '--interrupt-budget=270336'];
 

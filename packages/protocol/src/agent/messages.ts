@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { ErrorBody } from '../errors.js';
 import { Base64Url, DeviceId, RelayToken, SessionId, Timestamp } from '../ids.js';
 import { StatisticsSettings } from '../api/statistics.js';
@@ -7,6 +8,7 @@ import { AssistanceMode, SessionKind, SessionRights, UnattendedAccessId } from '
 import { AgentMaintenance } from './maintenance.js';
 import { OemRequestMessage, RemoteControlId } from './oem-messages.js';
 import { ServerWakeMode, ServerWakeOnLan } from './wake.js';
+import type { MessageSchemas } from './control-codec.js';
 
 /** Path of the agents' control channel (WebSocket). */
 export const AGENT_CONNECT_PATH = '/api/v1/agent/connect';
@@ -48,45 +50,51 @@ export const UpgradeTicket = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an
  * One link of a server key rotation (S-6): the key `fromKey` signed over `keyHandoverText` that
  * `toKey` succeeds it. Raw Ed25519 public keys, base64url.
  */
-export const KeyHandover = z.object({
-  fromKey: Base64Url,
-  toKey: Base64Url,
-  createdAt: Timestamp,
-  purpose: z.string().max(64),
-  signature: Base64Url,
-});
+export const KeyHandover = lazySchema(() =>
+  z.object({
+    fromKey: Base64Url,
+    toKey: Base64Url,
+    createdAt: Timestamp,
+    purpose: z.string().max(64),
+    signature: Base64Url,
+  }),
+);
 export type KeyHandover = z.infer<typeof KeyHandover>;
 
 /** At most this many hand-over links travel: older keys are retired long before. */
 export const MAX_KEY_HANDOVERS = 32;
 
 /** The server proves it holds the pinned key (bound to the TLS certificate unless `behind-proxy`) and challenges. */
-export const ServerChallenge = z.object({
-  type: z.literal('challenge'),
-  serverNonce: HandshakeNonce,
-  serverPublicKey: Base64Url,
-  /** Signature over `serverProofText`. */
-  signature: Base64Url,
-  /** What the signature binds (S-11); absent: `direct`. It is inside the signed text too. */
-  mode: ServerProofMode.optional(),
-  /**
-   * The server key was rotated (S-6): the links from every key not yet retired to
-   * `serverPublicKey`. An agent that pinned an older key follows them before checking the proof.
-   */
-  handovers: z.array(KeyHandover).max(MAX_KEY_HANDOVERS).optional(),
-});
+export const ServerChallenge = lazySchema(() =>
+  z.object({
+    type: z.literal('challenge'),
+    serverNonce: HandshakeNonce,
+    serverPublicKey: Base64Url,
+    /** Signature over `serverProofText`. */
+    signature: Base64Url,
+    /** What the signature binds (S-11); absent: `direct`. It is inside the signed text too. */
+    mode: ServerProofMode.optional(),
+    /**
+     * The server key was rotated (S-6): the links from every key not yet retired to
+     * `serverPublicKey`. An agent that pinned an older key follows them before checking the proof.
+     */
+    handovers: z.array(KeyHandover).max(MAX_KEY_HANDOVERS).optional(),
+  }),
+);
 
 /**
  * The listeners' TLS certificate changed (S-5): its fingerprint, signed with the pinned key over
  * `certificateProofText` (bound to this channel's `agentNonce`). The agent expects it on the
  * session relay from now on, instead of the certificate it verified at connection.
  */
-export const ServerCertificate = z.object({
-  type: z.literal('certificate'),
-  serverNonce: HandshakeNonce,
-  tlsFingerprint: Base64Url,
-  signature: Base64Url,
-});
+export const ServerCertificate = lazySchema(() =>
+  z.object({
+    type: z.literal('certificate'),
+    serverNonce: HandshakeNonce,
+    tlsFingerprint: Base64Url,
+    signature: Base64Url,
+  }),
+);
 
 /** Settings an agent follows; sent on connect and whenever an administrator changes them. */
 export const AgentSettings = z.object({
@@ -97,17 +105,21 @@ export const AgentSettings = z.object({
 export type AgentSettings = z.infer<typeof AgentSettings>;
 
 /** Authentication succeeded. */
-export const ServerWelcome = z.object({
-  type: z.literal('welcome'),
-  deviceId: DeviceId,
-  settings: AgentSettings,
-  heartbeatSec: z.int().positive(),
-  /** The device's public remote-control ID (integration API); written to the rollout file. */
-  remoteControlId: RemoteControlId.optional(),
-});
+export const ServerWelcome = lazySchema(() =>
+  z.object({
+    type: z.literal('welcome'),
+    deviceId: DeviceId,
+    settings: AgentSettings,
+    heartbeatSec: z.int().positive(),
+    /** The device's public remote-control ID (integration API); written to the rollout file. */
+    remoteControlId: RemoteControlId.optional(),
+  }),
+);
 
 /** New settings. */
-export const ServerSettings = z.object({ type: z.literal('settings'), settings: AgentSettings });
+export const ServerSettings = lazySchema(() =>
+  z.object({ type: z.literal('settings'), settings: AgentSettings }),
+);
 
 /**
  * A technician asks for a session: join `relayPath` with `token` (one use, ≤ 60 s).
@@ -115,55 +127,61 @@ export const ServerSettings = z.object({ type: z.literal('settings'), settings: 
  * @example
  * connect(new URL(`${offer.relayPath}?token=${offer.token}`, serverUrl));
  */
-export const SessionOffer = z.object({
-  type: z.literal('session.offer'),
-  sessionId: SessionId,
-  kind: SessionKind,
-  relayPath: z.string().startsWith('/relay/'),
-  token: RelayToken,
-  technician: z.string(),
-  cols: z.int().min(1).max(1000).optional(),
-  rows: z.int().min(1).max(1000).optional(),
-  /** The assistance mode the server admitted; absent: no assistance policy applies. */
-  mode: AssistanceMode.optional(),
-  /** What the technician may do; the agent enforces it. Absent: every right. */
-  rights: SessionRights.optional(),
-  /** Desktop only: the agent drops keyboard, pointer and clipboard input. */
-  viewOnly: z.boolean().optional(),
-  /** The unattended access whose one-time password the technician gave (M-2). */
-  accessId: UnattendedAccessId.optional(),
-  /**
-   * A guest's own stream of this running session (A-9: a desktop or files session someone was
-   * invited into): no new consent, it ends with that session. Only to agents with the
-   * `participants` capability.
-   */
-  guestOf: SessionId.optional(),
-});
+export const SessionOffer = lazySchema(() =>
+  z.object({
+    type: z.literal('session.offer'),
+    sessionId: SessionId,
+    kind: SessionKind,
+    relayPath: z.string().startsWith('/relay/'),
+    token: RelayToken,
+    technician: z.string(),
+    cols: z.int().min(1).max(1000).optional(),
+    rows: z.int().min(1).max(1000).optional(),
+    /** The assistance mode the server admitted; absent: no assistance policy applies. */
+    mode: AssistanceMode.optional(),
+    /** What the technician may do; the agent enforces it. Absent: every right. */
+    rights: SessionRights.optional(),
+    /** Desktop only: the agent drops keyboard, pointer and clipboard input. */
+    viewOnly: z.boolean().optional(),
+    /** The unattended access whose one-time password the technician gave (M-2). */
+    accessId: UnattendedAccessId.optional(),
+    /**
+     * A guest's own stream of this running session (A-9: a desktop or files session someone was
+     * invited into): no new consent, it ends with that session. Only to agents with the
+     * `participants` capability.
+     */
+    guestOf: SessionId.optional(),
+  }),
+);
 export type SessionOffer = z.infer<typeof SessionOffer>;
 
 /** The server withdrew an offer or ended a session. */
-export const SessionCancel = z.object({
-  type: z.literal('session.cancel'),
-  sessionId: SessionId,
-  reason: z.string(),
-});
+export const SessionCancel = lazySchema(() =>
+  z.object({
+    type: z.literal('session.cancel'),
+    sessionId: SessionId,
+    reason: z.string(),
+  }),
+);
 
 /**
  * Someone invited by the technician joined or left a running session (A-9): the agent tells the
  * user at the device. Sent only to agents with the `participants` capability.
  */
-export const SessionParticipant = z.object({
-  type: z.literal('session.participant'),
-  sessionId: SessionId,
-  /** The guest's username, or the name an external guest was invited under. */
-  name: z.string().max(128),
-  isExternal: z.boolean(),
-  /** Whether the guest may type or steer; false: view only. */
-  hasControl: z.boolean(),
-  /** Who invited them. */
-  invitedBy: z.string().max(128),
-  state: z.enum(['joined', 'left']),
-});
+export const SessionParticipant = lazySchema(() =>
+  z.object({
+    type: z.literal('session.participant'),
+    sessionId: SessionId,
+    /** The guest's username, or the name an external guest was invited under. */
+    name: z.string().max(128),
+    isExternal: z.boolean(),
+    /** Whether the guest may type or steer; false: view only. */
+    hasControl: z.boolean(),
+    /** Who invited them. */
+    invitedBy: z.string().max(128),
+    state: z.enum(['joined', 'left']),
+  }),
+);
 export type SessionParticipant = z.infer<typeof SessionParticipant>;
 
 /**
@@ -171,69 +189,83 @@ export type SessionParticipant = z.infer<typeof SessionParticipant>;
  * the agent first looks for a user at the device and refuses with CONFLICT when there is one:
  * then the interactive flow applies.
  */
-export const ServerUnattendedEnable = z.object({
-  type: z.literal('unattended.enable'),
-  accessId: UnattendedAccessId,
-  checkPresence: z.boolean(),
-});
+export const ServerUnattendedEnable = lazySchema(() =>
+  z.object({
+    type: z.literal('unattended.enable'),
+    accessId: UnattendedAccessId,
+    checkPresence: z.boolean(),
+  }),
+);
 
 /** Turn the unattended service off for an access (expired or revoked). */
-export const ServerUnattendedDisable = z.object({
-  type: z.literal('unattended.disable'),
-  accessId: UnattendedAccessId,
-  reason: z.string(),
-});
+export const ServerUnattendedDisable = lazySchema(() =>
+  z.object({
+    type: z.literal('unattended.disable'),
+    accessId: UnattendedAccessId,
+    reason: z.string(),
+  }),
+);
 
 /** After `welcome`: the accesses still valid; the agent turns its service off for all others. */
-export const ServerUnattendedSync = z.object({
-  type: z.literal('unattended.sync'),
-  accessIds: z.array(UnattendedAccessId).max(1000),
-});
+export const ServerUnattendedSync = lazySchema(() =>
+  z.object({
+    type: z.literal('unattended.sync'),
+    accessIds: z.array(UnattendedAccessId).max(1000),
+  }),
+);
 
 /**
  * The administrator rotated the server key while the agent is connected (S-6): it checks the
  * links from its pinned key to `serverPublicKey`, re-pins durably, and answers `key.pinned`.
  */
-export const ServerKeyHandover = z.object({
-  type: z.literal('key.handover'),
-  serverPublicKey: Base64Url,
-  handovers: z.array(KeyHandover).min(1).max(MAX_KEY_HANDOVERS),
-});
+export const ServerKeyHandover = lazySchema(() =>
+  z.object({
+    type: z.literal('key.handover'),
+    serverPublicKey: Base64Url,
+    handovers: z.array(KeyHandover).min(1).max(MAX_KEY_HANDOVERS),
+  }),
+);
 
 /**
  * Upgrade to this build (A-6): download `${UPGRADE_DOWNLOAD_PATH}/<ticket>` (the build's
  * `body.tar.gz`), check `manifest` (the text of a `PackageManifest`) against `signature` with
  * the PINNED server key, then every file against the manifest, install, restart.
  */
-export const ServerUpgradeOffer = z.object({
-  type: z.literal('upgrade.offer'),
-  version: z.string().min(1).max(64),
-  ticket: UpgradeTicket,
-  /** manifest.json's text, exactly as signed (`packageSigningInput`). */
-  manifest: z
-    .string()
-    .min(1)
-    .max(512 * 1024),
-  /** base64url Ed25519 signature of the server key over `packageSigningInput(manifest)`. */
-  signature: Base64Url,
-  /** Size of the download, bytes. */
-  bytes: z.int().nonnegative(),
-});
+export const ServerUpgradeOffer = lazySchema(() =>
+  z.object({
+    type: z.literal('upgrade.offer'),
+    version: z.string().min(1).max(64),
+    ticket: UpgradeTicket,
+    /** manifest.json's text, exactly as signed (`packageSigningInput`). */
+    manifest: z
+      .string()
+      .min(1)
+      .max(512 * 1024),
+    /** base64url Ed25519 signature of the server key over `packageSigningInput(manifest)`. */
+    signature: Base64Url,
+    /** Size of the download, bytes. */
+    bytes: z.int().nonnegative(),
+  }),
+);
 
 /**
  * The device was deleted (by an administrator, or by maintenance past its deletion threshold):
  * the agent uninstalls itself (purging its identity) and does not reconnect. Sent to a
  * connected agent at deletion, and to a deleted device's agent when it comes back.
  */
-export const ServerDeviceUninstall = z.object({
-  type: z.literal('device.uninstall'),
-  reason: z.enum(['deleted', 'expired']),
-  /** For the agent's log: who or what deleted it. */
-  message: z.string().max(512),
-});
+export const ServerDeviceUninstall = lazySchema(() =>
+  z.object({
+    type: z.literal('device.uninstall'),
+    reason: z.enum(['deleted', 'expired']),
+    /** For the agent's log: who or what deleted it. */
+    message: z.string().max(512),
+  }),
+);
 
 /** An error; the server closes the connection after it when it is fatal. */
-export const ServerError = z.object({ type: z.literal('error'), error: ErrorBody });
+export const ServerError = lazySchema(() =>
+  z.object({ type: z.literal('error'), error: ErrorBody }),
+);
 
 /**
  * Every message the server may send on an agent's control channel.
@@ -241,26 +273,62 @@ export const ServerError = z.object({ type: z.literal('error'), error: ErrorBody
  * @example
  * const parsed = ServerMessage.safeParse(JSON.parse(text));
  */
-export const ServerMessage = z.discriminatedUnion('type', [
-  ServerChallenge,
-  ServerWelcome,
-  ServerSettings,
-  SessionOffer,
-  SessionCancel,
-  SessionParticipant,
-  ServerUnattendedEnable,
-  ServerUnattendedDisable,
-  ServerUnattendedSync,
-  ServerKeyHandover,
-  ServerError,
-  OemRequestMessage,
-  ServerCertificate,
-  ServerUpgradeOffer,
-  ServerDeviceUninstall,
-  ServerWakeMode,
-  ServerWakeOnLan,
-]);
+export const ServerMessage = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    ServerChallenge,
+    ServerWelcome,
+    ServerSettings,
+    SessionOffer,
+    SessionCancel,
+    SessionParticipant,
+    ServerUnattendedEnable,
+    ServerUnattendedDisable,
+    ServerUnattendedSync,
+    ServerKeyHandover,
+    ServerError,
+    OemRequestMessage,
+    ServerCertificate,
+    ServerUpgradeOffer,
+    ServerDeviceUninstall,
+    ServerWakeMode,
+    ServerWakeOnLan,
+  ]),
+);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
+/**
+ * The schema of each message type of {@link ServerMessage}, for a parse that builds only the
+ * schemas of the messages that arrive (`parseControlMessageByType`; the agent's control channel).
+ * The compiler checks that it covers the union, type for type.
+ *
+ * @example
+ * const result = parseControlMessageByType(SERVER_MESSAGE_SCHEMAS, text);
+ */
+export const SERVER_MESSAGE_SCHEMAS: MessageSchemas<ServerMessage> = {
+  challenge: ServerChallenge,
+  welcome: ServerWelcome,
+  settings: ServerSettings,
+  'session.offer': SessionOffer,
+  'session.cancel': SessionCancel,
+  'session.participant': SessionParticipant,
+  'unattended.enable': ServerUnattendedEnable,
+  'unattended.disable': ServerUnattendedDisable,
+  'unattended.sync': ServerUnattendedSync,
+  'key.handover': ServerKeyHandover,
+  error: ServerError,
+  'oem.request': OemRequestMessage,
+  certificate: ServerCertificate,
+  'upgrade.offer': ServerUpgradeOffer,
+  'device.uninstall': ServerDeviceUninstall,
+  'wake.mode': ServerWakeMode,
+  'wake.on_lan': ServerWakeOnLan,
+};
+
 // Parsing and dispatching of these messages, in a file of their own.
-export { parseControlMessage, type HandlerMap, type MessageOf } from './control-codec.js';
+export {
+  parseControlMessage,
+  parseControlMessageByType,
+  type HandlerMap,
+  type MessageOf,
+  type MessageSchemas,
+} from './control-codec.js';

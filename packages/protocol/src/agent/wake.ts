@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { ErrorBody } from '../errors.js';
 import { MacAddress } from '../api/device-network.js';
 
@@ -33,28 +34,32 @@ export function secureOnHex(password: string): string {
  * capability. `active`: it stays connected. `passive`: it listens on `passivePort` for signed
  * wake-ups, and disconnects once no session has run for `idleSec`.
  */
-export const ServerWakeMode = z.object({
-  type: z.literal('wake.mode'),
-  connectionType: z.enum(['active', 'passive']),
-  passivePort: z.int().min(1).max(65535),
-  idleSec: z.int().min(1).max(86_400),
-});
+export const ServerWakeMode = lazySchema(() =>
+  z.object({
+    type: z.literal('wake.mode'),
+    connectionType: z.enum(['active', 'passive']),
+    passivePort: z.int().min(1).max(65535),
+    idleSec: z.int().min(1).max(86_400),
+  }),
+);
 
 /**
  * Send Wake-on-LAN magic packets for another device (A-11): 6 × 0xFF then `mac` 16 times, then
  * the SecureOn password when given, to each of `targets` (its subnets' broadcast addresses) by
  * UDP. The agent answers `wake.on_lan_sent` with the same `requestId`.
  */
-export const ServerWakeOnLan = z.object({
-  type: z.literal('wake.on_lan'),
-  requestId: z.uuid(),
-  mac: MacAddress,
-  secureOn: SecureOnHex.optional(),
-  targets: z
-    .array(z.object({ address: z.ipv4(), port: z.int().min(1).max(65535) }))
-    .min(1)
-    .max(8),
-});
+export const ServerWakeOnLan = lazySchema(() =>
+  z.object({
+    type: z.literal('wake.on_lan'),
+    requestId: z.uuid(),
+    mac: MacAddress,
+    secureOn: SecureOnHex.optional(),
+    targets: z
+      .array(z.object({ address: z.ipv4(), port: z.int().min(1).max(65535) }))
+      .min(1)
+      .max(8),
+  }),
+);
 
 // ---- agent → server -------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 import { AppError, NO_DESKTOP_MESSAGE, type SessionOffer } from '@tether/protocol/agent';
 import type { Socket } from 'node:net';
-import type { Logger } from 'pino';
+import type { Logger } from '../../logging.js';
 import { WebSocket, type RawData } from 'ws';
 import type { Clock } from '../../clock.js';
 import { rawBytes } from '../../transport/raw-data.js';

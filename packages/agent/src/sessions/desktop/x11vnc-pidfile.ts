@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../../logging.js';
 
 /** The file in the agent's data directory naming the x11vnc it started. */
 export const X11VNC_PIDFILE = 'x11vnc.pid';

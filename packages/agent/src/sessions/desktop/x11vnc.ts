@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { AppError } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../../logging.js';
 import type { VncTarget } from './vnc-upstream.js';
 import { forgetX11vnc, recordX11vnc, stopStaleX11vnc } from './x11vnc-pidfile.js';
 

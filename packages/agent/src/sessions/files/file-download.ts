@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { FileRequest } from '@tether/protocol/agent';
+import type { FileRequest } from '@tether/protocol/file-frames';
 import { FileRequestError } from './file-errors.js';
 import type { FileRoots } from './file-roots.js';
 import { hashPrefix, type FileTransfer, type TransferLink } from './file-transfer.js';

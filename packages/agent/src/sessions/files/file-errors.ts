@@ -1,4 +1,4 @@
-import type { FileErrorCode, FileOperation, FileReply } from '@tether/protocol/agent';
+import type { FileErrorCode, FileOperation, FileReply } from '@tether/protocol/file-frames';
 import { PathRefusedError } from './file-roots.js';
 
 /** A request the agent turns down with a specific code and message. */

@@ -1,7 +1,7 @@
 import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
-import type { FileEntry, FileReply, FileRequest } from '@tether/protocol/agent';
+import type { FileEntry, FileReply, FileRequest } from '@tether/protocol/file-frames';
 import { FileRequestError } from './file-errors.js';
 import type { FileRoots } from './file-roots.js';
 

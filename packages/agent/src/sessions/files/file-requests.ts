@@ -1,5 +1,5 @@
-import type { FileReply, FileRequest } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { FileReply, FileRequest } from '@tether/protocol/file-frames';
+import type { Logger } from '../../logging.js';
 import { errorReply, FileRequestError } from './file-errors.js';
 import { startDownload } from './file-download.js';
 import { fileOperations } from './file-operations.js';

@@ -1,11 +1,11 @@
+import type { SessionOffer } from '@tether/protocol/agent';
 import {
   decodeFileFrame,
   encodeFileMessage,
   FileRequest,
   type FileReply,
-  type SessionOffer,
-} from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+} from '@tether/protocol/file-frames';
+import type { Logger } from '../../logging.js';
 import { WebSocket, type RawData } from 'ws';
 import type { Clock } from '../../clock.js';
 import { rawBytes } from '../../transport/raw-data.js';

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { FileReply } from '@tether/protocol/agent';
+import type { FileReply } from '@tether/protocol/file-frames';
 
 /** One upload or download in progress; the session routes its frames here. */
 export interface FileTransfer {

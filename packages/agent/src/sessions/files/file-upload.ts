@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FILE_WINDOW_BYTES, type FileRequest } from '@tether/protocol/agent';
+import { FILE_WINDOW_BYTES, type FileRequest } from '@tether/protocol/file-frames';
 import { errorReply, FileRequestError } from './file-errors.js';
 import type { FileRoots } from './file-roots.js';
 import { hashPrefix, type FileTransfer, type TransferLink } from './file-transfer.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import type { FileRequest } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { FileRequest } from '@tether/protocol/file-frames';
+import type { Logger } from '../../logging.js';
 import { FileRequestError } from './file-errors.js';
 import type { FileRoots } from './file-roots.js';
 import type { FileTransfer, TransferLink } from './file-transfer.js';

@@ -5,7 +5,7 @@ import {
   FILE_WINDOW_BYTES,
   writeFileDataHeader,
   type FileReply,
-} from '@tether/protocol/agent';
+} from '@tether/protocol/file-frames';
 import { errorReply, FileRequestError } from './file-errors.js';
 import type { FileTransfer, TransferLink } from './file-transfer.js';
 

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../logging.js';
 import type { CancelTimer, Clock } from '../../clock.js';
 import { startBufferedShell, type BufferedShell } from './buffered-shell.js';
 import type { ShellCommand } from './shell.js';

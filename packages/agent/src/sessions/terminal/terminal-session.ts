@@ -5,7 +5,7 @@ import {
   type SessionOffer,
   type TerminalFrame,
 } from '@tether/protocol/agent';
-import type { Logger } from 'pino';
+import type { Logger } from '../../logging.js';
 import { WebSocket, type RawData } from 'ws';
 import type { Clock } from '../../clock.js';
 import { rawBytes } from '../../transport/raw-data.js';
