@@ -23,8 +23,10 @@ import { runInNewContext } from 'node:vm';
  * at start-up, which is why setting them from here works. Measured 2026-12-06 (bench scenario m
  * settings): 62.9 -> 56.3 MiB idle, time to "connected" unchanged; the keystroke and file
  * transfer scenarios e and f, run with and without them in alternation, showed no difference
- * beyond the machine's noise. Minutes into an idle run, Node's own helpers (the validators'
- * wrapper) still become hot and page the compiler in (+1.4 MiB): this postpones, it cannot forbid.
+ * beyond the machine's noise. An earlier reading saw +1.4 MiB minutes into an idle run and put
+ * it on Node's own helpers becoming hot; on 2026-12-07 `--trace-opt` showed no function
+ * optimised in 5 idle minutes: the creep (~1 MiB) is the old generation filling between
+ * collections, after V8 gave back ~2.5 MB of start-up garbage ~10 s in (bench/agent-idle.ts).
  *
  * Set from here, they come after Node's own start-up, whose functions keep the budget they were
  * given: by 2026-12-07 the agent loaded enough modules that resolving them made Node's path
