@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { StartUpgradeRequest } from '@tether/protocol';
 import { MemoryClusterGroup } from '../cluster/memory-cluster.js';
 import { singleNode } from '../cluster/cluster.js';
-import { upgradeNodes, type NodeUpgrades } from './upgrade-nodes.js';
+import { sumOfNodes, upgradeNodes, type NodeUpgrades } from './upgrade-nodes.js';
 
 const log = pino({ level: 'silent' });
 
@@ -60,6 +60,12 @@ test('the nodes of a cluster share the limits out, and a manual upgrade asked on
     told.flatMap((node) => node.upgrades.map((upgrade) => upgrade.node)).sort(),
     ['node-b', 'node-c'],
     "the others' upgrades, for the console's progress on any node",
+  );
+  const cluster = sumOfNodes([upgradesOf('node-a'), ...told]);
+  assert.deepEqual(
+    [cluster.running, cluster.pending, cluster.bytesPerSec, cluster.upgrades.length],
+    [3, 6, 3000, 3],
+    'the console shows the sums of the three nodes',
   );
   c.stop();
   assert.deepEqual(

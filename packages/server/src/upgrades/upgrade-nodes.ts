@@ -22,6 +22,18 @@ export const NodeUpgrades = z.object({
 });
 export type NodeUpgrades = z.infer<typeof NodeUpgrades>;
 
+/** The cluster's upgrades: every node's listed, their counts and rates summed. */
+export function sumOfNodes(nodes: readonly NodeUpgrades[]): NodeUpgrades {
+  const sum = (field: 'running' | 'pending' | 'bytesPerSec') =>
+    nodes.reduce((total, node) => total + node[field], 0);
+  return {
+    running: sum('running'),
+    pending: sum('pending'),
+    bytesPerSec: sum('bytesPerSec'),
+    upgrades: nodes.flatMap((node) => node.upgrades),
+  };
+}
+
 /** What the upgrade service knows of the other nodes; see {@link upgradeNodes}. */
 export interface UpgradeNodes {
   /** How many nodes share the limits: the live nodes, at least this one. */

@@ -21,7 +21,8 @@ import type { DeviceRecord, Store } from '../store/store.js';
 import { createManifestSigner } from './signed-manifest.js';
 import { createTokenBucket } from './token-bucket.js';
 import { createUpgradePlanner, type KnownDevice, type Upgrade } from './upgrade-planner.js';
-import { upgradeNodes, type NodeUpgrades } from './upgrade-nodes.js';
+import { sumOfNodes, upgradeNodes, type NodeUpgrades } from './upgrade-nodes.js';
+import { deviceUpgradeView } from './upgrade-view.js';
 import type { Cluster } from '../cluster/cluster.js';
 import {
   DEFAULT_UPGRADE_SETTINGS,
@@ -106,10 +107,8 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       isOnlineWithout: (id) => presence.get(id)?.capabilities.includes('upgrade') === false,
     });
   /** This node's upgrades, named by node in a cluster (the console lists every node's). */
-  const view = (upgrade: Upgrade): DeviceUpgrade => ({
-    ...toView(upgrade),
-    ...(deps.cluster?.isClustered && { node: deps.cluster.nodeId }),
-  });
+  const view = (upgrade: Upgrade): DeviceUpgrade =>
+    deviceUpgradeView(upgrade, deps.cluster?.isClustered ? deps.cluster.nodeId : undefined);
   const ownUpgrades = (): NodeUpgrades => {
     measure();
     return {
@@ -347,19 +346,13 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     startManual: (request, actor) => startManual(request, actor),
     async overview() {
       const [all, others] = await Promise.all([builds.list(), nodes.others()]);
-      const every = [ownUpgrades(), ...others];
-      const sum = (field: 'running' | 'pending' | 'bytesPerSec') =>
-        every.reduce((total, node) => total + node[field], 0);
       return {
         settings,
         targetVersion: target(),
         builds: all.map(({ version, arch, source, bodyBytes, addedAt }) => ({
           ...{ version, arch, source, bodyBytes, addedAt },
         })),
-        running: sum('running'),
-        bytesPerSec: sum('bytesPerSec'),
-        pending: sum('pending'),
-        upgrades: every.flatMap((node) => node.upgrades),
+        ...sumOfNodes([ownUpgrades(), ...others]),
       };
     },
     openDownload(ticket) {
@@ -407,18 +400,5 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       if (!isUpgradeRunning(status.state)) tickSoon();
     },
     load: () => ({ running: planner.running().length, sentBytes: bucket.sentBytes }),
-  };
-}
-
-function toView(upgrade: Upgrade): DeviceUpgrade {
-  return {
-    deviceId: upgrade.deviceId,
-    deviceName: upgrade.deviceName,
-    fromVersion: upgrade.fromVersion,
-    toVersion: upgrade.toVersion,
-    state: upgrade.state,
-    ...(upgrade.reason !== undefined && { reason: upgrade.reason }),
-    isManual: upgrade.isManual,
-    updatedAt: upgrade.updatedAt.toISOString(),
   };
 }
