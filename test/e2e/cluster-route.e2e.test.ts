@@ -185,7 +185,10 @@ async function fate(end: RelayTerminal, marker: string): Promise<string> {
 
 /** Ends the device's sessions, so the next test may open one (one technician per device). */
 async function endSessions(): Promise<void> {
-  await nodes.a.server.context.sessions.endAll('test over');
+  // On both: a session relays on the node it was opened on (the OEM race may be won on B).
+  await Promise.all(
+    [nodes.a, nodes.b].map((node) => node.server.context.sessions.endAll('test over')),
+  );
 }
 
 test('a relay token used on A and on B at the same moment joins exactly one end', async () => {
