@@ -5,8 +5,9 @@ import { AdmissionView, DeviceList } from '@tether/protocol';
 import { startCluster, type ClusterNodeProcess } from '../../test/support/cluster.js';
 import type { Cleanup } from '../lib/cleanup.js';
 import { readCpuMs } from '../lib/proc-stats.js';
+import { summarize, type Summary } from '../lib/summary.js';
 import { createBenchInstaller, setAdmissionRate } from '../lib/server-process.js';
-import { enrolFleet } from './fleet.js';
+import { enrolFleet, type Fleet } from './fleet.js';
 
 /** Result of scenario (q). */
 export interface ClusterFailoverResult {
@@ -52,6 +53,18 @@ export interface ClusterFailoverResult {
   nodeWarnings: Record<string, Record<string, number>>;
   /** The machine's load average (1 min) at the kill and when the agents were back. */
   loadAverage: { atKill: number; atEnd: number };
+  /**
+   * The agents whose connection ended after the kill, as their fleet workers saw it: when each
+   * noticed (ms after the kill), when it was authenticated again, how many attempts failed in
+   * between, and why those failed (close code and reason, the most frequent first).
+   */
+  returning: {
+    agents: number;
+    lostMs: Summary;
+    backMs: Summary;
+    failedAttempts: Summary;
+    failures: Record<string, number>;
+  };
   /** [ms since the kill, agents on the surviving nodes] about every 500 ms. */
   timeline: [number, number][];
   target: { maxAllBackMs: number; maxLost: number };
@@ -61,6 +74,7 @@ export interface ClusterFailoverResult {
 /** The product's default heartbeat (cluster.heartbeatSec), not the tests' 1 s. */
 const HEARTBEAT_SEC = 5;
 const LOST_AFTER_MS = 120_000;
+const DATABASE_POOL_SIZE = 25;
 const POLL_MS = 250;
 
 /** What one node's `/metrics` says: its own agents, dead nodes it knows of, the live nodes' agents. */
@@ -185,6 +199,9 @@ export async function measureClusterFailover(
     heartbeatSec: HEARTBEAT_SEC,
     // Room for the reconnecting agents beside connections still being torn down.
     connections: Math.ceil(agents * 1.2) + 500,
+    // What the README tells an operator of a large fleet: more than the default 10 pooled
+    // connections per node (3 × 25 within PostgreSQL's default 100).
+    config: { databasePool: { maxConnections: DATABASE_POOL_SIZE } },
   });
   cleanup.defer('cluster', () => cluster.stop());
   const { nodes } = cluster;
@@ -229,6 +246,7 @@ export async function measureClusterFailover(
   const fleetCpuBefore = await fleet.cpuMs();
   const loadAtKill = loadavg()[0] ?? 0;
   const killedAt = performance.now();
+  const killedAtEpochMs = Date.now();
   await cluster.kill(killed);
   const since = (): number => Math.round(performance.now() - killedAt);
 
@@ -253,6 +271,7 @@ export async function measureClusterFailover(
   timeline.push([since(), back]);
   const cpuAfter = await Promise.all(survivors.map((node) => readCpuMs(node.process.pid ?? 0)));
   const fleetCpuMs = (await fleet.cpuMs()) - fleetCpuBefore;
+  const returning = returningAgents(await fleet.reconnections(killedAtEpochMs));
   const loadAtEnd = loadavg()[0] ?? 0;
   const afterReadings = await Promise.all(
     survivors.map((node) => patiently(() => readNode(node), unanswered)),
@@ -293,9 +312,27 @@ export async function measureClusterFailover(
     metricsUnanswered: unanswered.count,
     nodeWarnings: Object.fromEntries(nodes.map((node) => [node.nodeId, warningsOf(node)])),
     loadAverage: { atKill: loadAtKill, atEnd: loadAtEnd },
+    returning,
     timeline,
     target,
     passed: allBackMs !== null && allBackMs <= target.maxAllBackMs && lost <= target.maxLost,
+  };
+}
+
+function returningAgents(
+  reconnections: Awaited<ReturnType<Fleet['reconnections']>>,
+): ClusterFailoverResult['returning'] {
+  const { agents } = reconnections;
+  return {
+    agents: agents.length,
+    lostMs: summarize(agents.map((agent) => agent.lostMs)),
+    backMs: summarize(agents.flatMap((agent) => (agent.backMs === null ? [] : [agent.backMs]))),
+    failedAttempts: summarize(agents.map((agent) => agent.attempts)),
+    failures: Object.fromEntries(
+      Object.entries(reconnections.failures)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6),
+    ),
   };
 }
 
@@ -303,6 +340,8 @@ type Row = [scenario: string, metric: string, measured: string, target: string, 
 
 const ms = (value: number | null): string => (value === null ? 'n/a' : `${Math.round(value)} ms`);
 const verdict = (isMet: boolean): string => (isMet ? 'PASS' : 'FAIL');
+const distribution = (summary: Summary): string =>
+  `${ms(summary.p50)} / ${ms(summary.p99)} / ${ms(summary.max)}`;
 const spread = (counts: Record<string, number>): string =>
   Object.entries(counts)
     .map(([node, count]) => `${node} ${count}`)
@@ -340,6 +379,22 @@ export function clusterFailoverRows(result: ClusterFailoverResult): Row[] {
         ) && result.afterLease !== null,
       ),
     ],
+    [
+      'q',
+      `connection end seen by the ${result.returning.agents} agents cut (p50 / p99 / max)`,
+      distribution(result.returning.lostMs),
+      '',
+      '',
+    ],
+    ['q', 'the same agents back (p50 / p99 / max)', distribution(result.returning.backMs), '', ''],
+    [
+      'q',
+      'failed attempts per agent in between (p50 / p99 / max)',
+      `${result.returning.failedAttempts.p50} / ${result.returning.failedAttempts.p99} / ${result.returning.failedAttempts.max}`,
+      '',
+      '',
+    ],
+    ['q', 'why those attempts failed', spread(result.returning.failures), '', ''],
     ['q', 'CPU of the surviving nodes meanwhile', spread(result.survivorsCpuMs), '', ''],
     ['q', 'CPU of the fleet workers meanwhile', ms(result.fleetCpuMs), '', ''],
     [

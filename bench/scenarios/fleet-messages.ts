@@ -16,6 +16,8 @@ export const ToWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('churn'), count: z.int().positive() }),
   /** Stop every agent cleanly; the worker exits once it is idle. */
   z.object({ type: z.literal('stop') }),
+  /** How the agents whose connection ended at or after `sinceEpochMs` got back (scenario q). */
+  z.object({ type: z.literal('reconnections'), sinceEpochMs: z.number() }),
 ]);
 export type ToWorker = z.infer<typeof ToWorker>;
 
@@ -26,5 +28,14 @@ export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stopped') }),
   z.object({ type: z.literal('churned'), agents: z.int() }),
   z.object({ type: z.literal('failed'), message: z.string() }),
+  z.object({
+    type: z.literal('reconnections'),
+    /** One entry per agent that lost its connection since then; times in ms after it. */
+    agents: z.array(
+      z.object({ lostMs: z.number(), backMs: z.number().nullable(), attempts: z.int() }),
+    ),
+    /** Why the attempts in between failed (close code and reason), with how many. */
+    failures: z.record(z.string(), z.int()),
+  }),
 ]);
 export type FromWorker = z.infer<typeof FromWorker>;

@@ -14,6 +14,7 @@ import {
 } from '@tether/agent';
 import { createLogger } from '@tether/server';
 import { FromWorker, ToWorker } from './fleet-messages.js';
+import { createReconnectRecorder } from './reconnect-recorder.js';
 
 const log = createLogger({ level: 'error', destination: process.stderr });
 const agentDirs: string[] = [];
@@ -33,6 +34,7 @@ const simulatedMachine: NonNullable<RunAgentOptions['platform']> = {
 /** Nobody at the simulated machines; the presence report is still sent, as a real one is. */
 const simulatedPresence = fixedUserPresence('absent');
 const agents: AgentHandle[] = [];
+const reconnects = createReconnectRecorder();
 
 function reply(message: FromWorker): void {
   process.send?.(FromWorker.parse(message));
@@ -56,14 +58,17 @@ async function enroll(request: Extract<ToWorker, { type: 'enroll' }>): Promise<v
   reply({ type: 'enrolled', enrolled: agentDirs.length, failures: failures.slice(0, 5) });
 }
 
-const runOne = (dataDir: string): Promise<AgentHandle> =>
-  runAgent({
-    dataDir,
-    log,
+async function runOne(index: number): Promise<AgentHandle> {
+  const agent = await runAgent({
+    dataDir: agentDirs[index] ?? '',
+    log: reconnects.logFor(index, log),
     platform: simulatedMachine,
     spareShell: false,
     userPresence: simulatedPresence,
   });
+  reconnects.watch(index, agent);
+  return agent;
+}
 
 /** Stops `count` running agents picked at random and starts each again (a reconnect). */
 async function churn(request: Extract<ToWorker, { type: 'churn' }>): Promise<void> {
@@ -73,7 +78,7 @@ async function churn(request: Extract<ToWorker, { type: 'churn' }>): Promise<voi
   await Promise.all(
     [...picked].map(async (index) => {
       await agents[index]?.stop();
-      agents[index] = await runOne(agentDirs[index] ?? '');
+      agents[index] = await runOne(index);
     }),
   );
   reply({ type: 'churned', agents: picked.size });
@@ -93,7 +98,7 @@ async function start(): Promise<void> {
       const index = next++;
       // No spare shell kept ready: 2000 idle bash processes on one host measure nothing about
       // the server, and a session is never opened on these agents.
-      started[index] = await runOne(agentDirs[index] ?? '');
+      started[index] = await runOne(index);
     }
   };
   await Promise.all(Array.from({ length: START_CONCURRENCY }, startNext));
@@ -107,6 +112,11 @@ async function stop(): Promise<void> {
   process.disconnect();
 }
 
+function reconnections(request: Extract<ToWorker, { type: 'reconnections' }>): Promise<void> {
+  reply({ type: 'reconnections', ...reconnects.since(request.sinceEpochMs) });
+  return Promise.resolve();
+}
+
 const handlers: {
   [K in ToWorker['type']]: (message: Extract<ToWorker, { type: K }>) => Promise<void>;
 } = {
@@ -114,6 +124,7 @@ const handlers: {
   start,
   churn,
   stop,
+  reconnections,
 };
 
 process.on('message', (raw: unknown) => {

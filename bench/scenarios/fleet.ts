@@ -23,6 +23,10 @@ export interface Fleet {
   stop(): Promise<void>;
   /** CPU time all worker processes have used so far (ms). */
   cpuMs(): Promise<number>;
+  /** Every worker's agents whose connection ended at or after `sinceEpochMs`, and why retries failed. */
+  reconnections(
+    sinceEpochMs: number,
+  ): Promise<Omit<Extract<FromWorker, { type: 'reconnections' }>, 'type'>>;
 }
 
 interface Worker {
@@ -141,6 +145,18 @@ export function startFleet(options: {
     async cpuMs() {
       const used = await Promise.all(workers.map((worker) => readCpuMs(worker.child.pid ?? 0)));
       return used.reduce((sum, value) => sum + value, 0);
+    },
+    async reconnections(sinceEpochMs) {
+      const answers = await Promise.all(
+        workers.map((worker) =>
+          ask(worker, { type: 'reconnections', sinceEpochMs }, 'reconnections', 60_000),
+        ),
+      );
+      const failures: Record<string, number> = {};
+      for (const answer of answers)
+        for (const [why, count] of Object.entries(answer.failures))
+          failures[why] = (failures[why] ?? 0) + count;
+      return { agents: answers.flatMap((answer) => answer.agents), failures };
     },
     async stop() {
       await Promise.all(

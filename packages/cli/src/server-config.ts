@@ -17,6 +17,7 @@ export const serverFlagOptions = {
   'http-port': { type: 'string' },
   'admin-port': { type: 'string' },
   database: { type: 'string' },
+  'database-pool-size': { type: 'string' },
   'public-url': { type: 'string' },
   'log-level': { type: 'string' },
   nats: { type: 'string' },
@@ -41,6 +42,8 @@ export async function serverConfigFrom(input: CommandInput): Promise<ServerConfi
   if (adminPort) flags.admin = { host, port: Number(adminPort) };
   const database = stringOption(input, 'database');
   if (database) flags.database = database;
+  const poolSize = stringOption(input, 'database-pool-size');
+  if (poolSize) flags.databasePool = { maxConnections: Number(poolSize) };
   const publicUrl = stringOption(input, 'public-url');
   if (publicUrl) flags.publicUrl = publicUrl;
   const logLevel = stringOption(input, 'log-level');

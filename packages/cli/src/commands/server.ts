@@ -22,6 +22,9 @@ export const serverCommand: Command = {
   --http-port N       plain HTTP port redirecting to HTTPS (default: off)
   --admin-port N      admin interface port, path /conf (default 7615)
   --database URL      sqlite:FILE (default in the data dir) or postgres://...
+  --database-pool-size N
+                      PostgreSQL connections this node opens at most (default 10;
+                      env TETHER_DATABASE_POOL_SIZE; config databasePool.maxConnections)
   --public-url URL    https URL agents and browsers use to reach this server
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
   --nats URL          cluster mode: join the nodes sharing this NATS server and the

@@ -51,17 +51,32 @@ export function createMetrics(sources: {
         this.set({ decision: 'deferred' }, deferred);
       },
     });
-    // One read of the node list per scrape, shared by both cluster gauges.
-    let nodes: ReturnType<typeof sources.clusterNodes> | undefined;
+    // One read of the node list per scrape, shared by the cluster gauges. When the database
+    // cannot be read, the scrape still answers with everything this node knows itself: the
+    // cluster gauges are left without samples and `tether_cluster_view_up` says why.
+    let nodes: Promise<Awaited<ReturnType<typeof sources.clusterNodes>> | null> | undefined;
     const clusterNodes = () =>
-      (nodes ??= sources.clusterNodes().finally(() => (nodes = undefined)));
+      (nodes ??= sources
+        .clusterNodes()
+        .catch(() => null)
+        .finally(() => (nodes = undefined)));
+    new Gauge({
+      name: 'tether_cluster_view_up',
+      help: "1 when this scrape could read the cluster's node list from the database, 0 when it could not (the cluster gauges are then left out).",
+      registers: [created],
+      async collect() {
+        this.set((await clusterNodes()) === null ? 0 : 1);
+      },
+    });
     new Gauge({
       name: 'tether_cluster_nodes',
       help: 'Cluster nodes by state: alive (current heartbeat lease) or dead (lease ran out in the last 10 minutes).',
       labelNames: ['state'],
       registers: [created],
       async collect() {
+        this.reset();
         const listed = await clusterNodes();
+        if (listed === null) return;
         this.set({ state: 'alive' }, listed.filter((node) => node.isAlive).length);
         this.set({ state: 'dead' }, listed.filter((node) => !node.isAlive).length);
       },
@@ -73,7 +88,7 @@ export function createMetrics(sources: {
       registers: [created],
       async collect() {
         this.reset();
-        for (const node of await clusterNodes()) {
+        for (const node of (await clusterNodes()) ?? []) {
           if (node.isAlive) this.set({ node: node.id }, node.agents);
         }
       },

@@ -12,7 +12,7 @@ import { createAuditRetention } from '../audit/audit-retention.js';
 import { applyStagedRestore, restoreAuditEntry } from '../backup/staged-restore.js';
 import { ensureAdminAccount } from '../auth/admin-account.js';
 import { systemClock } from '../clock.js';
-import { databaseUrl } from '../config/config.js';
+import { databasePoolOptions, databaseUrl } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
 import { createAgentSettings } from '../devices/agent-settings.js';
 import { createUserApp } from '../http/user-app.js';
@@ -92,7 +92,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const restored = await applyStagedRestore({
     dataDir: config.dataDir,
     paths: { keysDir, recordingsDir },
-    openStore: () => openStore(databaseUrl(config)),
+    openStore: () => openStore(databaseUrl(config), databasePoolOptions(config)),
     now: clock.now(),
     log,
   });
@@ -100,7 +100,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const [keyRing, material, store, secrets, detectedHost] = await Promise.all([
     loadServerKeyRing(keysDir, clock.now()),
     loadServedMaterial(config),
-    openStore(databaseUrl(config)),
+    openStore(databaseUrl(config), databasePoolOptions(config)),
     loadSecretBox(keysDir),
     detectPublicHost(config.listen.host),
   ]);

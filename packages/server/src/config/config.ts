@@ -31,6 +31,8 @@ const CONNECTION_DEFAULTS = {
   maxConnectionsPerSource: 256,
 };
 
+const DATABASE_POOL_DEFAULTS = { maxConnections: 10, waitSec: 5 };
+
 function isNetwork(entry: string): boolean {
   try {
     parseNetwork(entry);
@@ -52,6 +54,18 @@ export const ServerConfig = z.object({
   dataDir: z.string().min(1),
   /** `sqlite:<file>` (default `<dataDir>/tether.db`) or `postgres://…`. */
   database: z.string().min(1).optional(),
+  /**
+   * PostgreSQL only: the connections this node opens at most, and how long a query waits for
+   * one before it fails as "database unavailable" (503). A node holding many thousands of
+   * agents wants more than the default 10 (each agent connecting costs a few queries); the
+   * database's own `max_connections` must cover every node's pool.
+   */
+  databasePool: z
+    .object({
+      maxConnections: z.int().min(1).max(1000).default(DATABASE_POOL_DEFAULTS.maxConnections),
+      waitSec: z.number().positive().max(300).default(DATABASE_POOL_DEFAULTS.waitSec),
+    })
+    .default(DATABASE_POOL_DEFAULTS),
   /** Technicians' console, REST API, agents' control channel and relay (HTTPS + WSS). */
   listen: Listener.default({ host: '0.0.0.0', port: 8443 }),
   /** The admin interface (S-2): its own listener, path `/conf`. */
@@ -162,6 +176,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   if (env.TETHER_DATA_DIR) config.dataDir = env.TETHER_DATA_DIR;
   if (env.TETHER_DATABASE) config.database = env.TETHER_DATABASE;
+  if (env.TETHER_DATABASE_POOL_SIZE)
+    config.databasePool = { maxConnections: Number(env.TETHER_DATABASE_POOL_SIZE) };
   if (env.TETHER_NATS) config.cluster = { nats: env.TETHER_NATS };
   if (env.TETHER_PUBLIC_URL) config.publicUrl = env.TETHER_PUBLIC_URL;
   if (env.TETHER_LOG_LEVEL) config.logLevel = env.TETHER_LOG_LEVEL;
@@ -208,9 +224,12 @@ export function loadServerConfig(options: {
   ];
   const merged: Record<string, unknown> = { dataDir: './tether-data' };
   for (const layer of layers) Object.assign(merged, layer);
-  // `--node-id` alone adds to the config file's `cluster` rather than replacing it.
-  const clusters = layers.map((layer) => layer.cluster).filter((each) => each !== undefined);
-  if (clusters.length > 0) merged.cluster = Object.assign({}, ...clusters) as unknown;
+  // `--node-id` alone adds to the config file's `cluster` rather than replacing it (and
+  // `--database-pool-size` to its `databasePool`).
+  for (const key of ['cluster', 'databasePool']) {
+    const parts = layers.map((layer) => layer[key]).filter((each) => each !== undefined);
+    if (parts.length > 0) merged[key] = Object.assign({}, ...parts) as unknown;
+  }
   const parsed = ServerConfig.safeParse(merged);
   if (!parsed.success) throw invalidInput('server configuration', parsed.error);
   return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
@@ -219,4 +238,15 @@ export function loadServerConfig(options: {
 /** The database URL in force (SQLite inside the data directory unless configured). */
 export function databaseUrl(config: ServerConfig): string {
   return config.database ?? `sqlite:${join(config.dataDir, 'tether.db')}`;
+}
+
+/** How the server's store pools its PostgreSQL connections (ignored for SQLite). */
+export function databasePoolOptions(config: ServerConfig): {
+  maxConnections: number;
+  connectTimeoutMs: number;
+} {
+  return {
+    maxConnections: config.databasePool.maxConnections,
+    connectTimeoutMs: config.databasePool.waitSec * 1000,
+  };
 }
