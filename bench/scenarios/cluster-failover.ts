@@ -49,7 +49,7 @@ export interface ClusterFailoverResult {
   fleetCpuMs: number;
   /** `/metrics` reads a node did not answer (a 503 when its database pool is saturated). */
   metricsUnanswered: number;
-  /** Each node's warning and error log lines by message, the five most frequent. */
+  /** Each node's warning and error log lines by message, the ten most frequent. */
   nodeWarnings: Record<string, Record<string, number>>;
   /** The machine's load average (1 min) at the kill and when the agents were back. */
   loadAverage: { atKill: number; atEnd: number };
@@ -121,7 +121,7 @@ function warningsOf(node: ClusterNodeProcess): Record<string, number> {
     if ((entry.level ?? 0) < 40) continue;
     counts.set(entry.msg ?? '', (counts.get(entry.msg ?? '') ?? 0) + 1);
   }
-  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).slice(0, 5));
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).slice(0, 10));
 }
 
 async function spreadOf(nodes: ClusterNodeProcess[]): Promise<Record<string, number>> {

@@ -39,22 +39,25 @@ export function createReconnectRecorder() {
     return history;
   };
   const noting = (index: number, log: Logger): Logger => {
+    const text = (value: unknown): string =>
+      typeof value === 'string' || typeof value === 'number' ? String(value) : '';
     const note = (fields: unknown, message: unknown): void => {
-      const text = typeof fields === 'string' ? fields : String(message ?? '');
-      if (text.startsWith(CLOSED)) {
+      const line = typeof fields === 'string' ? fields : text(message);
+      if (line.startsWith(CLOSED)) {
         const { code, reason } = fields as { code?: unknown; reason?: unknown };
-        const why = `${String(code ?? '?')} ${String(reason ?? '')}`.trim();
+        const why = `${text(code) || '?'} ${text(reason)}`.trim();
         historyOf(index).attempts.push({ at: Date.now(), why });
-      } else if (text.startsWith(DEFERRED)) {
+      } else if (line.startsWith(DEFERRED)) {
         historyOf(index).attempts.push({ at: Date.now(), why: 'deferred (admission)' });
       }
     };
     return {
       debug: log.debug.bind(log),
-      info: ((fields: unknown, message?: unknown) => {
+      info: (fields: unknown, message?: unknown) => {
         note(fields, message);
-        (log.info as (...args: unknown[]) => void)(fields, message);
-      }) as Logger['info'],
+        const info = log.info.bind(log) as (...args: unknown[]) => void;
+        info(fields, message);
+      },
       warn: log.warn.bind(log),
       error: log.error.bind(log),
       child: (bindings) => noting(index, log.child(bindings)),

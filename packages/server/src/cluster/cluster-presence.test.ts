@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { singleNode, type Cluster } from './cluster.js';
 import { joinClusterPresence } from './cluster-presence.js';
 import { MemoryClusterGroup } from './memory-cluster.js';
+import { subjects } from './subjects.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -125,6 +126,30 @@ test('two nodes taking one agent at the same moment agree on one of them', async
   a.presence.get('d1')?.send({ type: 'unattended.sync', accessIds: [] });
   await until('A reaching the agent on B', () => onB.sent.at(0));
   await Promise.all([a.leave(), b.leave()]);
+});
+
+test('words of one agent from two nodes, arriving out of order, leave it on the node with the newer connection', async () => {
+  const group = new MemoryClusterGroup();
+  const a = group.join('a', () => 'https://a');
+  const b = group.join('b', () => 'https://b');
+  const c = await nodeOn(group.join('c', () => 'https://c'));
+  const word = (origin: string, type: 'online' | 'offline', connectedAt?: number) => ({
+    origin,
+    event: { type, deviceId: 'd1' },
+    ...(connectedAt === undefined
+      ? {}
+      : { agent: { deviceId: 'd1', capabilities: [], connectedAt } }),
+  });
+  // The agent left A for B; B's word reaches C first, then A's older "online" and its "offline".
+  b.bus.publish(subjects.events, word('b', 'online', 2000));
+  a.bus.publish(subjects.events, word('a', 'online', 1000));
+  a.bus.publish(subjects.events, word('a', 'offline'));
+  await until('the three words heard', () => (c.events.length > 0 ? true : undefined));
+  await delay(50);
+  assert.equal(c.presence.isOnline('d1'), true, 'still online, on B');
+  assert.deepEqual(c.events, [{ type: 'online', deviceId: 'd1' }]);
+  c.presence.get('d1')?.close(wsCloseCode.CONFLICT, 'test');
+  await c.leave();
 });
 
 test('a node that joins later learns the agents the others hold; a dead node’s agents drop out', async () => {

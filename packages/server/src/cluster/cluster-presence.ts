@@ -148,13 +148,18 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
     });
   });
 
-  /** Takes the word of another node's agent; false when a newer connection here wins. */
+  /** Takes the word of another node's agent; false when a newer connection (here or elsewhere) wins. */
   const remoteOnline = (facts: AgentFacts, nodeId: string): boolean => {
     const ownSince = connectedAt.get(facts.deviceId);
     const theirs = facts.connectedAt ?? 0;
     // A late word of an older connection elsewhere does not replace a newer one here (a tie
     // goes to the greater node id, the same on both sides).
     if (ownSince !== undefined && (theirs < ownSince || (theirs === ownSince && nodeId < self)))
+      return false;
+    // Nor a third node's newer one: the nodes' words arrive in no common order (an agent that
+    // left A for B: B's "online" may come before A's older "online" and its "offline").
+    const known = presence.get(facts.deviceId);
+    if (known instanceof RemoteAgentLink && known.nodeId !== nodeId && known.connectedAt > theirs)
       return false;
     const replaced = presence.connectRemote(new RemoteAgentLink(facts, nodeId, cluster));
     replaced?.close(wsCloseCode.CONFLICT, 'Replaced by a newer connection from the same device.');

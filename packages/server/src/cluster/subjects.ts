@@ -26,6 +26,8 @@ export const subjects = {
   nodeAgents: (nodeId: string): string => `tether.node.${nodeId}.agents`,
   /** Request: a node's agent upgrades and their progress (the console shows every node's). */
   nodeUpgrades: (nodeId: string): string => `tether.node.${nodeId}.upgrades`,
+  /** Request: one device's upgrade on a node (`{ deviceId }`), if that node runs or ran it. */
+  nodeDeviceUpgrade: (nodeId: string): string => `tether.node.${nodeId}.device-upgrade`,
   /** Request: "are you there over the bus?" (the node list's round trip). */
   nodePing: (nodeId: string): string => `tether.node.${nodeId}.ping`,
   /** Request: the relay node takes a bus link to one of its sessions (a bridged relay end). */

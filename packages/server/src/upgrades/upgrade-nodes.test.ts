@@ -2,30 +2,35 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import pino from 'pino';
-import type { StartUpgradeRequest } from '@tether/protocol';
+import type { DeviceUpgrade, StartUpgradeRequest } from '@tether/protocol';
 import { MemoryClusterGroup } from '../cluster/memory-cluster.js';
 import { singleNode } from '../cluster/cluster.js';
 import { sumOfNodes, upgradeNodes, type NodeUpgrades } from './upgrade-nodes.js';
 
 const log = pino({ level: 'silent' });
 
+const devices = new Map<string, string>();
+/** The one device `node` upgrades. */
+const deviceOf = (node: string): string => {
+  if (!devices.has(node)) devices.set(node, randomUUID());
+  return devices.get(node) ?? '';
+};
+const upgradeOn = (node: string): DeviceUpgrade => ({
+  deviceId: deviceOf(node),
+  deviceName: `web on ${node}`,
+  fromVersion: '1.0.0',
+  toVersion: '2.0.0',
+  state: 'downloading',
+  isManual: true,
+  updatedAt: '2026-12-07T10:00:00.000Z',
+  node,
+});
 /** A node upgrading one device of its own. */
 const upgradesOf = (node: string): NodeUpgrades => ({
   running: 1,
   pending: 2,
   bytesPerSec: 1000,
-  upgrades: [
-    {
-      deviceId: randomUUID(),
-      deviceName: `web on ${node}`,
-      fromVersion: '1.0.0',
-      toVersion: '2.0.0',
-      state: 'downloading',
-      isManual: true,
-      updatedAt: '2026-12-07T10:00:00.000Z',
-      node,
-    },
-  ],
+  upgrades: [upgradeOn(node)],
 });
 
 test('the nodes of a cluster share the limits out, and a manual upgrade asked on one reaches the others', async () => {
@@ -38,6 +43,7 @@ test('the nodes of a cluster share the limits out, and a manual upgrade asked on
       {
         onRequested: (request, version) => heard.push({ node: id, request, version }),
         ownUpgrades: () => upgradesOf(id),
+        deviceUpgrade: (deviceId) => (deviceId === deviceOf(id) ? upgradeOn(id) : undefined),
       },
     );
   const [a, b, c] = [join('node-a'), join('node-b'), join('node-c')];
@@ -67,7 +73,18 @@ test('the nodes of a cluster share the limits out, and a manual upgrade asked on
     [3, 6, 3000, 3],
     'the console shows the sums of the three nodes',
   );
+  assert.equal(
+    (await a.upgradeOf(deviceOf('node-c')))?.node,
+    'node-c',
+    "a device page on A finds the device's upgrade on the node that runs it",
+  );
+  assert.equal(await a.upgradeOf(randomUUID()), undefined, 'a device nobody upgrades has none');
   c.stop();
+  assert.equal(
+    await a.upgradeOf(deviceOf('node-c')),
+    undefined,
+    'a node that does not answer is left out',
+  );
   assert.deepEqual(
     (await a.others()).flatMap((node) => node.upgrades.map((upgrade) => upgrade.node)),
     ['node-b'],
@@ -83,11 +100,13 @@ test('a single node keeps the whole limit and tells nobody', async () => {
     {
       onRequested: () => assert.fail('nobody else to hear it'),
       ownUpgrades: () => upgradesOf('node-a'),
+      deviceUpgrade: () => upgradeOn('node-a'),
     },
   );
   await nodes.refresh();
   assert.equal(nodes.share(), 1);
   assert.deepEqual(await nodes.others(), []);
+  assert.equal(await nodes.upgradeOf(deviceOf('node-a')), undefined, 'no other node to ask');
   nodes.announce({ deviceIds: [] }, '2.0.0');
   nodes.stop();
 });

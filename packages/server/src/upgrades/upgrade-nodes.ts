@@ -10,6 +10,9 @@ const Requested = z.object({
   version: z.string(),
 });
 
+const DeviceAsked = z.object({ deviceId: z.string() });
+const DeviceAnswer = z.object({ upgrade: DeviceUpgrade.nullable() });
+
 /** How long a node's upgrades are waited for; one that does not answer is left out. */
 const ASK_MS = 2000;
 
@@ -44,6 +47,8 @@ export interface UpgradeNodes {
   announce(request: StartUpgradeRequest, version: string): void;
   /** The other live nodes' upgrades (a node that does not answer in 2 s is left out). */
   others(): Promise<NodeUpgrades[]>;
+  /** One device's upgrade on whichever other live node runs or ran it. */
+  upgradeOf(deviceId: string): Promise<DeviceUpgrade | undefined>;
   stop(): void;
 }
 
@@ -67,6 +72,8 @@ export function upgradeNodes(
   handlers: {
     onRequested: (request: StartUpgradeRequest, version: string) => void;
     ownUpgrades: () => NodeUpgrades;
+    /** This node's upgrade of one device, if it runs or ran it (a device page asks). */
+    deviceUpgrade: (deviceId: string) => DeviceUpgrade | undefined;
   },
 ): UpgradeNodes {
   if (!cluster?.isClustered)
@@ -75,6 +82,7 @@ export function upgradeNodes(
       refresh: () => Promise.resolve(),
       announce: () => undefined,
       others: () => Promise.resolve([]),
+      upgradeOf: () => Promise.resolve(undefined),
       stop() {},
     };
   let live = 1;
@@ -87,14 +95,26 @@ export function upgradeNodes(
   const stopAnswering = cluster.bus.respond(subjects.nodeUpgrades(cluster.nodeId), () =>
     Promise.resolve(handlers.ownUpgrades()),
   );
-  const ask = (nodeId: string): Promise<NodeUpgrades | undefined> =>
-    cluster.bus.request(subjects.nodeUpgrades(nodeId), {}, ASK_MS).then(
-      (raw) => NodeUpgrades.parse(raw),
+  const stopAnsweringDevice = cluster.bus.respond(
+    subjects.nodeDeviceUpgrade(cluster.nodeId),
+    (raw) => {
+      const asked = DeviceAsked.safeParse(raw);
+      const upgrade = asked.success ? handlers.deviceUpgrade(asked.data.deviceId) : undefined;
+      return Promise.resolve({ upgrade: upgrade ?? null });
+    },
+  );
+  const ask = <T>(subject: string, body: object, schema: z.ZodType<T>): Promise<T | undefined> =>
+    cluster.bus.request(subject, body, ASK_MS).then(
+      (raw) => schema.parse(raw),
       (error: unknown) => {
-        log.warn({ err: error, node: nodeId }, 'a node did not tell its agent upgrades');
+        log.warn({ err: error, subject }, 'a node did not tell its agent upgrades');
         return undefined;
       },
     );
+  const otherLiveNodes = async (): Promise<string[]> =>
+    (await cluster.nodes())
+      .filter((node) => node.isAlive && node.id !== cluster.nodeId)
+      .map((node) => node.id);
   return {
     share: () => live,
     async refresh() {
@@ -105,17 +125,23 @@ export function upgradeNodes(
       cluster.bus.publish(subjects.upgradeRequested, { origin: cluster.nodeId, request, version });
     },
     async others() {
-      const nodes = await cluster.nodes();
       const answers = await Promise.all(
-        nodes
-          .filter((node) => node.isAlive && node.id !== cluster.nodeId)
-          .map((node) => ask(node.id)),
+        (await otherLiveNodes()).map((node) => ask(subjects.nodeUpgrades(node), {}, NodeUpgrades)),
       );
       return answers.filter((answer) => answer !== undefined);
+    },
+    async upgradeOf(deviceId) {
+      const answers = await Promise.all(
+        (await otherLiveNodes()).map((node) =>
+          ask(subjects.nodeDeviceUpgrade(node), { deviceId }, DeviceAnswer),
+        ),
+      );
+      return answers.find((answer) => answer?.upgrade)?.upgrade ?? undefined;
     },
     stop() {
       stopRequests();
       stopAnswering();
+      stopAnsweringDevice();
     },
   };
 }

@@ -109,6 +109,10 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   /** This node's upgrades, named by node in a cluster (the console lists every node's). */
   const view = (upgrade: Upgrade): DeviceUpgrade =>
     deviceUpgradeView(upgrade, deps.cluster?.isClustered ? deps.cluster.nodeId : undefined);
+  const deviceUpgrade = (deviceId: string): DeviceUpgrade | undefined => {
+    const upgrade = planner.get(deviceId);
+    return upgrade && view(upgrade);
+  };
   const ownUpgrades = (): NodeUpgrades => {
     measure();
     return {
@@ -125,6 +129,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       });
     },
     ownUpgrades,
+    deviceUpgrade,
   });
   /** This node's share of a limit (all of it on a single node). */
   const shareOf = (limit: number): number => Math.max(1, Math.floor(limit / nodes.share()));
@@ -316,14 +321,8 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     settings: () => settings,
     ownVersion: deps.ownVersion,
     async upgradeOf(deviceId) {
-      const upgrade = planner.get(deviceId);
-      if (upgrade) return view(upgrade);
       // In a cluster the node holding the device (now or when it was upgraded) knows.
-      for (const node of await nodes.others()) {
-        const found = node.upgrades.find((each) => each.deviceId === deviceId);
-        if (found) return found;
-      }
-      return undefined;
+      return deviceUpgrade(deviceId) ?? (await nodes.upgradeOf(deviceId));
     },
     async saveSettings(next, actor) {
       await saveUpgradeSettings(store, next, {
