@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 
 /** Linux's USER_HZ, the unit of utime/stime in /proc/<pid>/stat; 100 on every mainstream build. */
 const CLOCK_TICKS_PER_SEC = 100;
@@ -49,4 +49,42 @@ export async function readListenOverflows(): Promise<number> {
   const names = header?.split(' ') ?? [];
   const column = names.indexOf('ListenOverflows');
   return column === -1 ? 0 : Number(values?.split(' ')[column] ?? 0);
+}
+
+/**
+ * CPU time (ms) used so far by every live process whose command name is one of `names`
+ * (`postgres`, `haproxy`, …), summed per name: the services a scenario starts as several
+ * processes (PostgreSQL forks one per connection). A process that exits between two readings
+ * takes its time with it, so compare readings taken while the services run.
+ *
+ * @example
+ * const before = await readCpuMsByCommand(['postgres']);
+ */
+export async function readCpuMsByCommand(names: string[]): Promise<Record<string, number>> {
+  const totals: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!(name in totals)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    totals[name] =
+      (totals[name] ?? 0) +
+      ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+  }
+  return totals;
+}
+
+/**
+ * The machine's busy CPU time so far (ms, all cores: everything but idle and I/O wait), from
+ * `/proc/stat`; with the core count it tells how much of the machine a run used.
+ *
+ * @example
+ * const before = await readMachineBusyMs(); … const used = (await readMachineBusyMs()) - before;
+ */
+export async function readMachineBusyMs(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
+  return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SEC;
 }
