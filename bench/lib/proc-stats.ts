@@ -51,28 +51,42 @@ export async function readListenOverflows(): Promise<number> {
   return column === -1 ? 0 : Number(values?.split(' ')[column] ?? 0);
 }
 
+/** CPU time (ms) of each live process of some commands, by pid; see {@link cpuUsedSince}. */
+export type CommandCpu = Map<number, { name: string; ms: number }>;
+
 /**
  * CPU time (ms) used so far by every live process whose command name is one of `names`
- * (`postgres`, `haproxy`, …), summed per name: the services a scenario starts as several
- * processes (PostgreSQL forks one per connection). A process that exits between two readings
- * takes its time with it, so compare readings taken while the services run.
+ * (`postgres`, `haproxy`, …): the services a scenario starts as several processes (PostgreSQL
+ * forks one per connection).
  *
  * @example
- * const before = await readCpuMsByCommand(['postgres']);
+ * const before = await readCommandCpu(['postgres']); … cpuUsedSince(before, await readCommandCpu(['postgres']));
  */
-export async function readCpuMsByCommand(names: string[]): Promise<Record<string, number>> {
-  const totals: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
+export async function readCommandCpu(names: string[]): Promise<CommandCpu> {
+  const wanted = new Set(names);
+  const readings: CommandCpu = new Map();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    if (!(name in totals)) continue;
+    if (!wanted.has(name)) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    totals[name] =
-      (totals[name] ?? 0) +
-      ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+    readings.set(Number(entry), { name, ms });
   }
-  return totals;
+  return readings;
+}
+
+/**
+ * CPU time used between two {@link readCommandCpu} readings, per command name: of the
+ * processes alive at the second (all of a new one's time); a process that exited meanwhile
+ * (the backends of a killed node's connections) takes its time with it.
+ */
+export function cpuUsedSince(before: CommandCpu, after: CommandCpu): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const [pid, { name, ms }] of after)
+    used[name] = (used[name] ?? 0) + ms - (before.get(pid)?.ms ?? 0);
+  return used;
 }
 
 /**

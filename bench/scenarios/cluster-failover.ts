@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AdmissionView, DeviceList } from '@tether/protocol';
 import { startCluster, type ClusterNodeProcess } from '../../test/support/cluster.js';
 import type { Cleanup } from '../lib/cleanup.js';
-import { readCpuMs, readCpuMsByCommand, readMachineBusyMs } from '../lib/proc-stats.js';
+import { cpuUsedSince, readCommandCpu, readCpuMs, readMachineBusyMs } from '../lib/proc-stats.js';
 import { summarize, type Summary } from '../lib/summary.js';
 import { createBenchInstaller, setAdmissionRate } from '../lib/server-process.js';
 import { enrolFleet, type Fleet } from './fleet.js';
@@ -254,7 +254,7 @@ export async function measureClusterFailover(
   const heldByKilled = spreadBefore[killed.nodeId] ?? 0;
   const cpuBefore = await Promise.all(survivors.map((node) => readCpuMs(node.process.pid ?? 0)));
   const fleetCpuBefore = await fleet.cpuMs();
-  const servicesBefore = await readCpuMsByCommand(SERVICES);
+  const servicesBefore = await readCommandCpu(SERVICES);
   const machineBefore = await readMachineBusyMs();
   const loadAtKill = loadavg()[0] ?? 0;
   const killedAt = performance.now();
@@ -284,7 +284,7 @@ export async function measureClusterFailover(
   const cpuAfter = await Promise.all(survivors.map((node) => readCpuMs(node.process.pid ?? 0)));
   const fleetCpuMs = (await fleet.cpuMs()) - fleetCpuBefore;
   const machineBusyMs = (await readMachineBusyMs()) - machineBefore;
-  const servicesAfter = await readCpuMsByCommand(SERVICES);
+  const servicesAfter = await readCommandCpu(SERVICES);
   const returning = returningAgents(await fleet.reconnections(killedAtEpochMs));
   const loadAtEnd = loadavg()[0] ?? 0;
   const afterReadings = await Promise.all(
@@ -323,9 +323,7 @@ export async function measureClusterFailover(
       ]),
     ),
     fleetCpuMs,
-    servicesCpuMs: Object.fromEntries(
-      SERVICES.map((name) => [name, (servicesAfter[name] ?? 0) - (servicesBefore[name] ?? 0)]),
-    ),
+    servicesCpuMs: cpuUsedSince(servicesBefore, servicesAfter),
     machine: { busyMs: machineBusyMs, cores: availableParallelism() },
     metricsUnanswered: unanswered.count,
     nodeWarnings: Object.fromEntries(nodes.map((node) => [node.nodeId, warningsOf(node)])),

@@ -96,4 +96,22 @@ describe('one-time devices in a cluster', () => {
     assert.equal(ended.length, 1);
     assert.equal(ended[0]?.target, sessionId);
   });
+
+  it("a dead node's thousands of agents cost one look when no ad-hoc session is live", async () => {
+    await store.adhocSessions.end(sessionId, clock.now());
+    const looks = { anyLive: 0, byDevice: 0 };
+    const sessions = store.adhocSessions;
+    const anyLive = sessions.anyLive.bind(sessions);
+    const findLiveByDevice = sessions.findLiveByDevice.bind(sessions);
+    store.adhocSessions.anyLive = () => (looks.anyLive++, anyLive());
+    store.adhocSessions.findLiveByDevice = (id) => (looks.byDevice++, findLiveByDevice(id));
+    const presence = node();
+    for (let index = 0; index < 2000; index++)
+      presence.events.emitRelayed(
+        { type: 'offline', deviceId: randomUUID() },
+        { holderGone: true },
+      );
+    await afterGrace();
+    assert.deepEqual(looks, { anyLive: 1, byDevice: 0 });
+  });
 });

@@ -36,12 +36,47 @@ export function watchOneTimeDevices(
       });
     }, graceMs);
   };
+  // Devices gone offline, looked at together: when a node dies, every other node hears of its
+  // thousands of agents at once, and most of the time no ad-hoc session is live at all.
+  let waiting = new Set<string>();
+  let isLooking = false;
+  const lookAtWaiting = async (): Promise<void> => {
+    try {
+      while (waiting.size > 0) {
+        const deviceIds = waiting;
+        waiting = new Set();
+        const isAnyLive = await deps.store.adhocSessions.anyLive().catch((error: unknown) => {
+          deps.log.warn(
+            { err: error },
+            'cannot look up the ad-hoc sessions of devices gone offline',
+          );
+          return false;
+        });
+        if (!isAnyLive) continue;
+        for (const deviceId of deviceIds)
+          await settle(deviceId).catch((error: unknown) => {
+            deps.log.warn(
+              { err: error, deviceId },
+              'cannot look up the ad-hoc session of a device',
+            );
+          });
+      }
+    } finally {
+      isLooking = false;
+    }
+  };
   return deps.presence.events.on('offline', ({ deviceId }) => {
     // In a cluster, the node the agent was connected to ends it; when that node died, every
     // node settles it, and the session's conditional end makes it happen once.
     if (deps.presence.events.isRelayed && !deps.presence.events.isHolderGone) return;
-    settle(deviceId).catch((error: unknown) => {
-      deps.log.warn({ err: error, deviceId }, 'cannot look up the ad-hoc session of a device');
+    waiting.add(deviceId);
+    // Those of the same turn (a dead node's agents) wait for one look; more come meanwhile.
+    if (isLooking) return;
+    isLooking = true;
+    queueMicrotask(() => {
+      lookAtWaiting().catch((error: unknown) => {
+        deps.log.warn({ err: error }, 'cannot look up the ad-hoc sessions of devices gone offline');
+      });
     });
   });
 }

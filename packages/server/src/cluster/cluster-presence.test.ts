@@ -45,6 +45,16 @@ function fakeLink(deviceId: string) {
     capabilities: ['desktop', 'wake'],
     userPresence: { loggedIn: true, screenLocked: false, user: 'ana' },
     hasDesktop: true,
+    network: {
+      interfaces: [
+        {
+          name: 'eth0',
+          mac: '52:54:00:12:34:56',
+          ipv4: [{ address: '10.0.0.7', netmask: '255.255.255.0' }],
+        },
+      ],
+      defaultGateway: '10.0.0.1',
+    },
     send: (message) => sent.push(message),
     close: (code, reason) => closed.push({ code, reason }),
   };
@@ -69,6 +79,7 @@ test('an agent on node A is online on node B, which reaches it over the bus', as
   const remote = await until('d1 on B', () => b.presence.get('d1'));
   assert.deepEqual(remote.capabilities, ['desktop', 'wake']);
   assert.equal(remote.hasDesktop, true);
+  assert.deepEqual(remote.network, agent.link.network, 'B files it as a Wake-on-LAN relay unread');
   assert.equal(b.presence.size, 0, 'size counts this node’s own agents');
   assert.deepEqual(b.presence.onlineIds(), ['d1']);
   assert.equal(b.presence.onlineCount, 1);

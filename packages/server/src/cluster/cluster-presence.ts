@@ -1,4 +1,4 @@
-import { ServerMessage, UserPresenceReport, wsCloseCode } from '@tether/protocol';
+import { DeviceNetwork, ServerMessage, UserPresenceReport, wsCloseCode } from '@tether/protocol';
 import { z } from 'zod';
 import { repeat, type Clock } from '../clock.js';
 import type { DeviceEvent } from '../devices/device-events.js';
@@ -16,6 +16,8 @@ const AgentFacts = z.object({
   hasDesktop: z.boolean().optional(),
   /** Epoch ms at the holding node: of two nodes claiming one agent, the later connection wins. */
   connectedAt: z.number().optional(),
+  /** The device's network from its agent's hello: the other nodes' Wake-on-LAN relays. */
+  network: DeviceNetwork.optional(),
 });
 type AgentFacts = z.infer<typeof AgentFacts>;
 
@@ -37,6 +39,7 @@ class RemoteAgentLink implements AgentLink {
   readonly capabilities: readonly string[];
   userPresence: AgentFacts['userPresence'];
   readonly hasDesktop: boolean | undefined;
+  readonly network: DeviceNetwork | undefined;
   /** When it connected at its node (epoch ms; 0 when unknown). */
   readonly connectedAt: number;
 
@@ -49,6 +52,7 @@ class RemoteAgentLink implements AgentLink {
     this.capabilities = facts.capabilities;
     this.userPresence = facts.userPresence;
     this.hasDesktop = facts.hasDesktop;
+    this.network = facts.network;
     this.connectedAt = facts.connectedAt ?? 0;
   }
 
@@ -68,6 +72,7 @@ function factsOf(link: AgentLink, connectedAt: number | undefined): AgentFacts {
     capabilities: [...link.capabilities],
     ...(link.userPresence ? { userPresence: link.userPresence } : {}),
     ...(link.hasDesktop === undefined ? {} : { hasDesktop: link.hasDesktop }),
+    ...(link.network ? { network: link.network } : {}),
   };
 }
 

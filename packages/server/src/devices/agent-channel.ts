@@ -8,6 +8,7 @@ import {
   parseControlMessage,
   serverProofText,
   wsCloseCode,
+  type DeviceNetwork,
   type MessageOf,
   type ProofChannel,
   type ServerMessage,
@@ -47,6 +48,8 @@ export class AgentChannel implements AgentLink {
   private reporters: { stats: StatsReporter; presence: UserPresenceReporter } | undefined;
   /** Whether the agent can serve desktop sessions, as its hello said; undefined if it did not. */
   hasDesktop: boolean | undefined;
+  /** The device's network, as its hello said. */
+  network: DeviceNetwork | undefined;
   /** The agent's hello nonce, kept once ready: a certificate notice is bound to it (S-5). */
   private agentNonce: string | undefined;
   /** Its device was deleted (issue 15): once authenticated it is told to uninstall, not welcomed. */
@@ -287,6 +290,7 @@ export class AgentChannel implements AgentLink {
     this.id = device.id;
     if (message.capabilities?.length) this.capabilities = internCapabilities(message.capabilities);
     this.hasDesktop = message.desktop;
+    this.network = message.inventory.network;
     const handovers = this.deps.serverKeys?.handovers() ?? [];
     const handshake: Handshake = {
       device: { ...device, inventory: message.inventory },

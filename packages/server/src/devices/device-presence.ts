@@ -1,4 +1,4 @@
-import type { ServerMessage, UserPresenceReport } from '@tether/protocol';
+import type { DeviceNetwork, ServerMessage, UserPresenceReport } from '@tether/protocol';
 import { DeviceEvents } from './device-events.js';
 
 /** An authenticated agent control channel, as the domain sees it. */
@@ -10,6 +10,8 @@ export interface AgentLink {
   readonly userPresence: UserPresenceReport | undefined;
   /** Whether the agent can serve desktop sessions; undefined when it does not say. */
   readonly hasDesktop?: boolean | undefined;
+  /** Where the device sits on its network, as its agent said at connection (A-11's relays). */
+  readonly network?: DeviceNetwork | undefined;
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
 }

@@ -30,6 +30,8 @@ export interface AdhocSessionRepository {
   findByCodeHash(codeHash: string): Promise<AdhocSessionRecord | undefined>;
   /** The session not ended whose device this is. */
   findLiveByDevice(deviceId: string): Promise<AdhocSessionRecord | undefined>;
+  /** Whether any session has not ended (most of the time none has). */
+  anyLive(): Promise<boolean>;
   /** Newest first; `groups`: only of these device groups. */
   list(options: { limit: number; groups?: readonly string[] }): Promise<AdhocSessionRecord[]>;
   /** Binds an installed agent's device; false when ended or already taken. */

@@ -31,7 +31,9 @@ function defineAdhocContract(engine: string, newDatabase: () => Promise<string>)
     it('refuses a second live code with the same hash, finds by code and by the one-time device', async () => {
       const installer = await addInstaller(store, { maxInstalls: 1 });
       const first = session(installer.id, 'hash-1');
+      assert.equal(await store.adhocSessions.anyLive(), false);
       assert.equal(await store.adhocSessions.create(first), true);
+      assert.equal(await store.adhocSessions.anyLive(), true);
       assert.equal(await store.adhocSessions.create(session(installer.id, 'hash-1')), false);
       assert.deepEqual(await store.adhocSessions.findByCodeHash('hash-1'), {
         ...first,
@@ -49,6 +51,7 @@ function defineAdhocContract(engine: string, newDatabase: () => Promise<string>)
       assert.equal(await store.adhocSessions.end(first.id, at(60)), true);
       assert.equal(await store.adhocSessions.end(first.id, at(61)), false, 'ends once');
       assert.equal(await store.adhocSessions.findLiveByDevice(device.id), undefined);
+      assert.equal(await store.adhocSessions.anyLive(), false, 'none live once it ended');
       assert.deepEqual((await store.adhocSessions.find(first.id))?.endedAt, at(60));
     });
 

@@ -74,6 +74,11 @@ export function createWakeService(deps: {
   presence.events.on('online', ({ deviceId }) => {
     const link = presence.get(deviceId);
     if (!link || presence.local(deviceId) || !link.capabilities.includes('wake')) return;
+    if (link.network) {
+      relays.add(deviceId, link.network);
+      return;
+    }
+    // A node of an earlier version does not send the network with the agent: read it.
     store.devices
       .find(deviceId)
       .then((device) => {

@@ -68,6 +68,15 @@ export function createAdhocSessionRepository(db: Kysely<Database>): AdhocSession
         .executeTakeFirst();
       return row && toRecord(row);
     },
+    async anyLive() {
+      const row = await db
+        .selectFrom('adhoc_sessions')
+        .select('id')
+        .where('ended_at', 'is', null)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
     async list({ limit, groups }) {
       if (groups?.length === 0) return [];
       let query = withDevice();
