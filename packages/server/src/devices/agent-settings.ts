@@ -1,6 +1,7 @@
 import type { AgentSettings, MaintenanceSettings } from '@tether/protocol';
 import type { Clock } from '../clock.js';
 import { agentMaintenance, readMaintenanceSettings } from '../maintenance/maintenance-settings.js';
+import { cachedRead } from '../store/cached-read.js';
 import type { Store } from '../store/store.js';
 import type { DevicePresence } from './device-presence.js';
 import { statisticsResolver, type StatisticsResolver } from './group-statistics.js';
@@ -42,30 +43,22 @@ export function createAgentSettings(deps: {
   clock: Clock;
 }) {
   const { store, presence, clock } = deps;
-  let cached: { at: number; fleet: Promise<FleetSettings> } | undefined;
-  const readFleet = async (): Promise<FleetSettings> => {
-    const [statistics, maintenance] = await Promise.all([
-      statisticsResolver(store),
-      readMaintenanceSettings(store),
-    ]);
-    return { statistics, maintenance };
-  };
   /**
    * Read at most once a second for all welcomes: a reconnect storm admits a thousand agents a
    * second, and each would otherwise read the settings. A change through the API is pushed
    * (and read afresh); one written headless reaches the next agents within the second.
    */
-  const fleet = (isFresh = false): Promise<FleetSettings> => {
-    const at = clock.now().getTime();
-    if (isFresh || !cached || at - cached.at >= CACHE_MS) {
-      const next = readFleet();
-      cached = { at, fleet: next };
-      next.catch(() => {
-        if (cached?.fleet === next) cached = undefined; // a failed read is not remembered
-      });
-    }
-    return cached.fleet;
-  };
+  const fleet = cachedRead({
+    clock,
+    ttlMs: CACHE_MS,
+    read: async (): Promise<FleetSettings> => {
+      const [statistics, maintenance] = await Promise.all([
+        statisticsResolver(store),
+        readMaintenanceSettings(store),
+      ]);
+      return { statistics, maintenance };
+    },
+  });
   return {
     async of(device: AgentSettingsSubject): Promise<AgentSettings> {
       const { statistics, maintenance } = await fleet();

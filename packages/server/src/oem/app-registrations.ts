@@ -56,7 +56,7 @@ export async function pushRegistrationsTo(
   context: OemContext,
   device: { id: string; group: string },
 ): Promise<void> {
-  for (const tenant of await context.store.oem.listTenants()) {
+  for (const tenant of await context.tenants()) {
     if (!tenant.groups.includes(device.group)) continue;
     for (const registration of await context.store.oem.listAppRegistrations(tenant.id))
       pushRegistration(context, device.id, registration);

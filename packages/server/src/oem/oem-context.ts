@@ -25,6 +25,12 @@ export interface OemDeps {
 /** The deps plus the request forwarder, shared by the parts of the OEM service. */
 export interface OemContext extends OemDeps {
   requests: AgentRequests;
+  /**
+   * The tenants, read at most once a second: every agent connection asks which tenants' app
+   * registrations its device needs (a change reaches the agents connecting after it within
+   * the second; the agents online are sent a new registration when it is made).
+   */
+  tenants(): Promise<OemTenantRecord[]>;
 }
 
 /** A caller authenticated by a script token. */

@@ -17,6 +17,7 @@ import { ControlGrants } from './control-grants.js';
 import { redeemControl, requestControl, type OpenedControlSession } from './control.js';
 import { createDeviceKey, listTenantDevices, unregisterDevice } from './device-keys.js';
 import type { OemCaller, OemContext, OemDeps } from './oem-context.js';
+import { cachedRead } from '../store/cached-read.js';
 import { randomPublicId } from './script-tokens.js';
 import { createTenantAdmin, type TenantAdmin } from './tenant-admin.js';
 
@@ -81,6 +82,11 @@ export function createOemService(deps: OemDeps): OemService {
   const context: OemContext & { grants: ControlGrants } = {
     ...deps,
     requests,
+    tenants: cachedRead({
+      clock: deps.clock,
+      ttlMs: 1000,
+      read: () => deps.store.oem.listTenants(),
+    }),
     grants: new ControlGrants(deps),
   };
   const onKeyDeleted = async (deviceId: string, deviceKeyId: string): Promise<void> => {

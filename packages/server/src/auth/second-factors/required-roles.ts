@@ -1,6 +1,7 @@
 import { Role, type SecondFactorSettings } from '@tether/protocol';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
+import { cachedRead } from '../../store/cached-read.js';
 import type { SettingsRepository } from '../../store/store.js';
 
 /** The settings key of the roles whose users must have a second factor. */
@@ -16,20 +17,18 @@ const Stored = z.array(Role);
 
 /** The roles that require a second factor, as an administrator set them (none by default). */
 export class RequiredRoles {
-  #cached: { roles: readonly Role[]; until: number } | undefined;
+  readonly #cached: (fresh?: boolean) => Promise<readonly Role[]>;
 
   constructor(
     private readonly settings: SettingsRepository,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.#cached = cachedRead({ clock, ttlMs: CACHE_MS, read: () => this.read() });
+  }
 
   /** For every request: read at most every few seconds. */
-  async get(): Promise<readonly Role[]> {
-    const now = this.clock.now().getTime();
-    if (this.#cached && this.#cached.until > now) return this.#cached.roles;
-    const roles = await this.read();
-    this.#cached = { roles, until: now + CACHE_MS };
-    return roles;
+  get(): Promise<readonly Role[]> {
+    return this.#cached();
   }
 
   /** What is stored now (the settings page, the CLI): a change made elsewhere shows at once. */
@@ -43,7 +42,7 @@ export class RequiredRoles {
   async set(settings: SecondFactorSettings): Promise<readonly Role[]> {
     const roles = [...new Set(settings.requiredRoles)];
     await this.settings.set(REQUIRED_ROLES_KEY, roles);
-    this.#cached = undefined;
+    await this.#cached(true);
     return roles;
   }
 }
