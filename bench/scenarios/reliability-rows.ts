@@ -3,7 +3,8 @@ import { databaseOutageRows, type DatabaseOutageResult } from './database-outage
 import { slowReaderRows, type SlowReaderResult } from './slow-reader.js';
 import { soakRows, type SoakResult } from './soak.js';
 import { admissionStormRows, type AdmissionStormResult } from './admission-storm.js';
-import { clusterFailoverRows, type ClusterFailoverResult } from './cluster-failover.js';
+import type { ClusterFailoverResult } from './cluster-failover.js';
+import { clusterFailoverRows } from './cluster-failover-rows.js';
 
 /** What the reliability scenarios (i–l) add to the report's results. */
 export interface ReliabilityResults {
