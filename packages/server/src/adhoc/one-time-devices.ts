@@ -40,16 +40,15 @@ export function watchOneTimeDevices(
   // thousands of agents at once, and most of the time no ad-hoc session is live at all.
   let waiting = new Set<string>();
   let isLooking = false;
+  const warnLookUpFailed = (error: unknown): void =>
+    deps.log.warn({ err: error }, 'cannot look up the ad-hoc sessions of devices gone offline');
   const lookAtWaiting = async (): Promise<void> => {
     try {
       while (waiting.size > 0) {
         const deviceIds = waiting;
         waiting = new Set();
         const isAnyLive = await deps.store.adhocSessions.anyLive().catch((error: unknown) => {
-          deps.log.warn(
-            { err: error },
-            'cannot look up the ad-hoc sessions of devices gone offline',
-          );
+          warnLookUpFailed(error);
           return false;
         });
         if (!isAnyLive) continue;
@@ -74,9 +73,7 @@ export function watchOneTimeDevices(
     if (isLooking) return;
     isLooking = true;
     queueMicrotask(() => {
-      lookAtWaiting().catch((error: unknown) => {
-        deps.log.warn({ err: error }, 'cannot look up the ad-hoc sessions of devices gone offline');
-      });
+      lookAtWaiting().catch(warnLookUpFailed);
     });
   });
 }
