@@ -180,6 +180,22 @@ if (skipped.length > 0)
     `# not run, the run took over ${RUN_BUDGET_MS / 60_000} min:\n` +
       skipped.map((file) => `#   ${file}`).join('\n'),
   );
-if (failed.length > 0)
+if (failed.length > 0) {
+  // Again at the end, where a reader of only the log's tail (a CI summary) still sees why.
+  for (const result of failed) console.log(`\n# why ${result.file} failed:\n${whyFailed(result)}`);
   console.log(`# failed files:\n${failed.map((result) => `#   ${result.file}`).join('\n')}`);
+}
 if (failed.length > 0 || skipped.length > 0) process.exit(1);
+
+/**
+ * A failed file's failures: from its first failed test or hook (`✖`) on, without the summary
+ * counts, at most 120 lines; a file that failed with no `✖` (it crashed or was killed) shows its
+ * last 60 lines.
+ * @param {FileResult} result
+ */
+function whyFailed(result) {
+  const lines = result.output.split('\n').filter((line) => !/^ℹ /.test(line));
+  const first = lines.findIndex((line) => /^\s*✖/.test(line));
+  const shown = first >= 0 ? lines.slice(first, first + 120) : lines.slice(-60);
+  return shown.join('\n');
+}
