@@ -94,6 +94,47 @@ describe('the agent’s deletion deadline (A-7) on a fake clock', () => {
     assert.equal(reasons.length, 1);
   });
 
+  /** Connected, told a 30-day deadline, cut at `cutAt`, back 10 minutes later; `after` on, stopped. */
+  const reconnectWithinTheHour = async (afterMs: number): Promise<{ cutAt: number }> => {
+    const deadline = await load();
+    deadline.start();
+    deadline.onConnected({ deleteAfterOfflineMinutes: 30 * 24 * 60, restrictLocalUninstall: true });
+    clock.advance(5 * MINUTE);
+    deadline.onDisconnected();
+    const cutAt = clock.now().getTime();
+    clock.advance(10 * MINUTE);
+    deadline.onConnected({ deleteAfterOfflineMinutes: 30 * 24 * 60, restrictLocalUninstall: true });
+    clock.advance(afterMs);
+    await deadline.stop();
+    return { cutAt };
+  };
+
+  it('back within the hour, the file is not written again until an hour after its last save', async () => {
+    const { cutAt } = await reconnectWithinTheHour(49 * MINUTE);
+    assert.equal((await readMaintenanceRecord(dataDir))?.lastContactAt, cutAt);
+  });
+
+  it('back within the hour, the next save still comes an hour after the last one', async () => {
+    const { cutAt } = await reconnectWithinTheHour(50 * MINUTE);
+    const record = await readMaintenanceRecord(dataDir);
+    assert.equal(record?.lastContactAt, cutAt + 60 * MINUTE, 'a power cut costs at most an hour');
+    assert.equal(record.restrictLocalUninstall, true);
+  });
+
+  it('back with different maintenance settings, the file is written at once', async () => {
+    const deadline = await load();
+    deadline.start();
+    deadline.onConnected({ deleteAfterOfflineMinutes: 60, restrictLocalUninstall: false });
+    deadline.onDisconnected();
+    clock.advance(MINUTE);
+    deadline.onConnected({ deleteAfterOfflineMinutes: 120, restrictLocalUninstall: true });
+    await deadline.stop();
+    const record = await readMaintenanceRecord(dataDir);
+    assert.equal(record?.lastContactAt, clock.now().getTime());
+    assert.equal(record.deleteAfterOfflineMinutes, 120);
+    assert.equal(record.restrictLocalUninstall, true);
+  });
+
   it('a deadline that passed while the agent was stopped fires at start', async () => {
     const first = await load();
     first.start();

@@ -21,7 +21,8 @@ export interface DeletionDeadline {
   start(): void;
   /**
    * The server welcomed the agent, with the welcome's `maintenance` when it has one: the
-   * deadline does not run while connected. One save of the last contact either way.
+   * deadline does not run while connected. The last contact is saved unless the file has it
+   * to within the hour.
    */
   onConnected(maintenance?: AgentMaintenance): void;
   /** The connection ended: the deadline runs from now. */
@@ -52,6 +53,8 @@ export async function loadDeletionDeadline(options: {
 }): Promise<DeletionDeadline> {
   const { clock, log, dataDir } = options;
   let record: MaintenanceRecord | undefined = await readMaintenanceRecord(dataDir);
+  /** What the file holds (or will, once the queued save lands). */
+  let saved: MaintenanceRecord | undefined = record && { ...record };
   let isConnected = false;
   let hasFired = false;
   let cancel: CancelTimer | undefined;
@@ -61,9 +64,11 @@ export async function loadDeletionDeadline(options: {
   const save = (): void => {
     if (!record) return;
     const snapshot = { ...record };
+    saved = snapshot;
     saving = saving
       .then(() => writeMaintenanceRecord(dataDir, snapshot))
       .catch((error: unknown) => {
+        saved = undefined; // unknown: the next connection saves again
         log.warn({ err: error }, 'cannot save the last contact with the server');
       });
   };
@@ -94,6 +99,30 @@ export async function loadDeletionDeadline(options: {
     cancel = clock.setTimer(keepContact, CHECK_MS);
   };
 
+  /**
+   * Connected again: a save now is needed only if the file says something else or its last
+   * contact is an hour old; otherwise the next save is due an hour after that one, which keeps
+   * the promise above (a power cut costs at most an hour). A fleet cut from its server and
+   * back saves once per agent (when the connection ended), not twice.
+   */
+  const resumeContact = (): void => {
+    const now = clock.now().getTime();
+    const onFile = saved;
+    if (
+      !record ||
+      !onFile ||
+      onFile.deleteAfterOfflineMinutes !== record.deleteAfterOfflineMinutes ||
+      onFile.restrictLocalUninstall !== record.restrictLocalUninstall ||
+      now - onFile.lastContactAt >= CHECK_MS
+    ) {
+      keepContact();
+      return;
+    }
+    cancel?.();
+    record.lastContactAt = now;
+    cancel = clock.setTimer(keepContact, onFile.lastContactAt + CHECK_MS - now);
+  };
+
   /** The server's word on the deadline, counted from now. */
   const apply = (maintenance: AgentMaintenance | undefined): void => {
     if (maintenance) record = { lastContactAt: clock.now().getTime(), ...maintenance };
@@ -104,7 +133,7 @@ export async function loadDeletionDeadline(options: {
     onConnected(maintenance) {
       isConnected = true;
       apply(maintenance);
-      keepContact();
+      resumeContact();
     },
     onDisconnected() {
       if (!isConnected) return;
