@@ -4,7 +4,7 @@ import { createNotificationService } from '../notifications/notification-service
 import { configuredSettings } from '../notifications/notification-settings.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, TETHER_VERSION, type ListenerName } from '@tether/protocol';
+import { AppError, TETHER_VERSION } from '@tether/protocol';
 import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -20,7 +20,6 @@ import { registeredRoutes } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
 import { createUserService } from '../users/user-service.js';
 import { createRoleService } from '../roles/role-service.js';
-import { createDeviceRights } from '../rights/device-rights.js';
 import { createDeviceGroupService } from '../groups/device-group-service.js';
 import { createSsoService } from '../sso/sso-service.js';
 import { loadSecretBox } from '../keys/secret-box.js';
@@ -33,14 +32,7 @@ import { loadProxyState } from '../net/proxy-settings.js';
 import { detectPublicHost } from '../net/public-host.js';
 import { loadPublicUrlState } from '../net/public-url.js';
 import { loadAdmissionState } from '../devices/admission-settings.js';
-import { createOemService } from '../oem/oem-service.js';
-import { createPolicyService } from '../policies/policy-service.js';
-import { SessionService } from '../sessions/session-service.js';
 import { SessionInvitations } from '../sessions/session-invitations.js';
-import { UnattendedService } from '../unattended/unattended-service.js';
-import { admitSession } from '../assistance/admit-session.js';
-import { refuseMismatchedCredential } from '../storage/index.js';
-import { createRecordingPipeline } from '../uploads/recording-pipeline.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
 import { createUpgradeService } from '../upgrades/upgrade-service.js';
@@ -54,6 +46,7 @@ import { agentChannelDeps } from './agent-channel-wiring.js';
 import { startChannelSweeper } from './sweeper.js';
 import { finishHeadlessDeletions } from '../devices/headless-deletions.js';
 import { createSignInServices } from './sign-in-services.js';
+import { createSessionServices } from './session-services.js';
 import type { RunningServer, StartServerOptions } from './server-options.js';
 import { createAgentBuilds } from '../agent-packages/agent-builds-store.js';
 import { createAgentPackages } from '../agent-packages/agent-package-service.js';
@@ -67,13 +60,6 @@ import { fanOutSettings } from '../cluster/settings-push.js';
 const HEARTBEAT_SEC = 20;
 
 export type { RunningServer, StartServerOptions } from './server-options.js';
-
-/** What each listener serves, as the admin console's status page names it. */
-const LISTENER_PURPOSES: Record<ListenerName, string> = {
-  https: 'console and agents',
-  http: 'redirect to HTTPS',
-  admin: 'admin console',
-};
 
 /**
  * Starts a Tether server node: store, keys, both listeners, WebSockets (S-1).
@@ -175,65 +161,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // Devices enrolled before pins were recorded pinned the first key.
   const [firstKey] = keyRing.keys();
   if (firstKey) await store.serverKeyPins.adoptUnpinned(firstKey.fingerprint, clock.now());
-  const rights = createDeviceRights({ store, audit });
-  const policies = createPolicyService({
-    store,
-    clock,
-    audit,
-    checkStorage: (storage) => refuseMismatchedCredential(storage, config.storage),
-  });
-  const { retention, uploads, onRecordingFinished } = createRecordingPipeline({
-    ...{ store, clock, log, audit, policies, recordingsDir, notifications, tasks },
-    storage: config.storage,
-    keepLocalDays: config.storage.keepLocalDays,
-  });
-  const sessions = new SessionService({
-    store,
-    clock,
-    audit,
-    tasks,
-    presence,
-    log,
-    rights,
-    recordingsDir,
-    relayNode: () => context.cluster.nodeId,
-    relayTokenTtlSec: config.relayTokenTtlSec,
-    maxLifetimeSec: config.sessions.maxLifetimeSec,
-    recordingModeFor: async (deviceId, kind) =>
-      (await policies.effectiveFor(deviceId)).recording[kind],
-    concurrentSessionsAllowed: async (deviceId) =>
-      (await policies.effectiveFor(deviceId)).sessions.concurrent,
-    onRecordingFinished,
-    onRecordingStarted: (recordingId) => uploads.onRecordingStarted(recordingId),
-    admit: async (request) =>
-      admitSession({
-        ...request,
-        assistance: (await policies.effectiveFor(request.device.id)).assistance,
-        now: clock.now(),
-      }),
-  });
-  const oem = createOemService({
-    store,
-    clock,
-    audit,
-    presence,
-    sessions,
-    log,
-    publicUrl: () => context.publicUrl(),
-  });
-  const unattended = new UnattendedService({
-    store,
-    clock,
-    audit,
-    tasks,
-    presence,
-    sessions,
-    rights,
-    log,
-    assistanceFor: async (deviceId) => (await policies.effectiveFor(deviceId)).assistance,
-    publicUrl: () => context.publicUrl(),
-  });
-  await unattended.start();
+  const { rights, policies, retention, uploads, onRecordingFinished, sessions, oem, unattended } =
+    await createSessionServices({
+      ...{ config, store, clock, log, audit, tasks, presence, notifications, recordingsDir },
+      relayNode: () => cluster.nodeId,
+      publicUrl: () => context.publicUrl(),
+    });
   const recovered = await recoverAfterRestart({
     ...{ store, clock, log, recordingsDir },
     ...(cluster.isClustered ? { clusterNodeId: cluster.nodeId } : {}),
@@ -387,17 +320,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     https,
     metrics,
     startedAt,
-    // What the status page lists: each listener's state at start (the ports page has the detail).
-    listeners: () =>
-      listeners
-        .states()
-        .filter((state) => state.status !== 'off')
-        .map((state) => ({
-          purpose: LISTENER_PURPOSES[state.name],
-          host: state.host,
-          port: state.port ?? state.requested ?? 0,
-          isBound: state.status === 'bound',
-        })),
+    listeners: () => listeners.summary(),
   });
   // Certificate and protocol changes reach both listeners' new connections (S-5).
   tls.serve(userApp.server);
@@ -434,11 +357,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     now: clock.now(),
     log,
   });
-  const portOf = (name: ListenerName): number | undefined =>
-    listeners.states().find((state) => state.name === name && state.status === 'bound')?.port;
-  const userPort = portOf('https');
+  const userPort = listeners.portOf('https');
   bound.port = userPort;
-  const adminPort = portOf('admin');
+  const adminPort = listeners.portOf('admin');
   bound.adminPort = adminPort;
   // In order, so nothing touches the store once it is closed (SIGTERM used to close it first).
   const close = async (): Promise<void> => {

@@ -1,6 +1,19 @@
-import type { ListenerName, ListenerState, PortSettings, PortsStatus } from '@tether/protocol';
+import type {
+  ListenerName,
+  ListenerState,
+  ListenerStatus,
+  PortSettings,
+  PortsStatus,
+} from '@tether/protocol';
 import type { ListenOutcome } from '../app/listen.js';
 import type { ListenerPlan } from './port-settings.js';
+
+/** What each listener serves, as the admin console's status page names it. */
+const LISTENER_PURPOSES: Record<ListenerName, string> = {
+  https: 'console and agents',
+  http: 'redirect to HTTPS',
+  admin: 'admin console',
+};
 
 /**
  * Each listener's plan and what binding it gave, kept for the admin console's ports page
@@ -32,6 +45,24 @@ export class ListenerBoard {
 
   states(): ListenerState[] {
     return [...this.#states.values()];
+  }
+
+  /** The port a listener is bound to; undefined when it is off or could not bind. */
+  portOf(name: ListenerName): number | undefined {
+    const state = this.#states.get(name);
+    return state?.status === 'bound' ? state.port : undefined;
+  }
+
+  /** What the status page lists: each listener that is on (the ports page has the detail). */
+  summary(): ListenerStatus[] {
+    return this.states()
+      .filter((state) => state.status !== 'off')
+      .map((state) => ({
+        purpose: LISTENER_PURPOSES[state.name],
+        host: state.host,
+        port: state.port ?? state.requested ?? 0,
+        isBound: state.status === 'bound',
+      }));
   }
 
   /** The ports page: states, saved ports, and whether those differ from the ports in use. */
