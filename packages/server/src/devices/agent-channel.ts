@@ -3,21 +3,17 @@ import {
   AgentMessage,
   AppError,
   PROTOCOL_VERSION,
-  agentProofText,
   certificateProofText,
   parseControlMessage,
-  serverProofText,
   wsCloseCode,
   type DeviceNetwork,
   type MessageOf,
-  type ProofChannel,
   type ServerMessage,
   type UserPresenceReport,
 } from '@tether/protocol';
 import { databaseUnavailable, isDatabaseUnavailable } from '../store/index.js';
-import type { DeviceRecord } from '../store/store.js';
 import { internCapabilities, NO_CAPABILITIES } from './agent-capabilities.js';
-import { verifyAgentSignature } from './agent-signature.js';
+import { answerHello, checkAgentProof, type Handshake } from './agent-handshake.js';
 import type { AgentLink } from './device-presence.js';
 import type { AgentChannelDeps, ControlSocket } from './agent-channel-deps.js';
 import { createStatsReporter, type StatsReporter } from './stats-reporter.js';
@@ -52,7 +48,6 @@ export class AgentChannel implements AgentLink {
   network: DeviceNetwork | undefined;
   /** The agent's hello nonce, kept once ready: a certificate notice is bound to it (S-5). */
   private agentNonce: string | undefined;
-  /** Its device was deleted (issue 15): once authenticated it is told to uninstall, not welcomed. */
 
   constructor(
     private readonly deps: AgentChannelDeps,
@@ -274,49 +269,13 @@ export class AgentChannel implements AgentLink {
       );
     }
     this.phase = 'auth';
-    const device = await this.deps.store.devices.find(message.deviceId);
-    if (!device) {
-      await this.deps.audit.refused({
-        action: 'device.auth_failed',
-        actor: `device:${message.deviceId}`,
-        sourceAddress: this.socket.remoteAddress,
-        details: { reason: 'unknown device' },
-      });
-      throw new AppError(
-        'AUTH_FAILED',
-        'This device is not enrolled on this server (it may have been deleted). Enrol it again with a new installer.',
-      );
-    }
-    this.id = device.id;
+    const { handshake, challenge } = await answerHello(this.deps, this.socket, message);
+    this.id = handshake.device.id;
     if (message.capabilities?.length) this.capabilities = internCapabilities(message.capabilities);
     this.hasDesktop = message.desktop;
     this.network = message.inventory.network;
-    const handovers = this.deps.serverKeys?.handovers() ?? [];
-    const handshake: Handshake = {
-      device: { ...device, inventory: message.inventory },
-      agentNonce: message.agentNonce,
-      serverNonce: randomBytes(32).toString('base64url'),
-      // Read and used in this same turn: a rotation cannot slip between the key and signature.
-      serverKey: this.deps.identity.publicKey,
-    };
     this.handshake = handshake;
-    const channel: ProofChannel = this.deps.behindProxy()
-      ? { mode: 'behind-proxy' }
-      : { mode: 'direct', tlsFingerprint: this.socket.tlsFingerprint };
-    this.send({
-      type: 'challenge',
-      serverNonce: handshake.serverNonce,
-      serverPublicKey: handshake.serverKey,
-      ...(handovers.length > 0 && { handovers }),
-      signature: this.deps.identity.sign(
-        serverProofText({
-          agentNonce: handshake.agentNonce,
-          serverNonce: handshake.serverNonce,
-          channel,
-        }),
-      ),
-      mode: channel.mode,
-    });
+    this.send(challenge);
   }
 
   /** A deleted device's authenticated agent: refused, audited, told (again) to uninstall. */
@@ -339,25 +298,8 @@ export class AgentChannel implements AgentLink {
     const handshake = this.handshake;
     if (!handshake) throw new AppError('INVALID_INPUT', 'Say hello first.');
     this.handshake = undefined;
+    await checkAgentProof(this.deps, this.socket, handshake, message.signature);
     const { device } = handshake;
-    const text = agentProofText({
-      deviceId: device.id,
-      serverNonce: handshake.serverNonce,
-      agentNonce: handshake.agentNonce,
-    });
-    if (!verifyAgentSignature(device.publicKey, text, message.signature)) {
-      await this.deps.audit.refused({
-        action: 'device.auth_failed',
-        actor: `device:${device.id}`,
-        target: device.id,
-        sourceAddress: this.socket.remoteAddress,
-        details: { reason: 'bad signature' },
-      });
-      throw new AppError(
-        'AUTH_FAILED',
-        'Device authentication failed: the signature does not match the enrolled key.',
-      );
-    }
     // A deleted device's agent is told to uninstall only now that it proved its key (and it
     // checked ours in the challenge): nobody else can make an agent remove itself.
     if (device.deletedAt) return this.refuseDeleted();
@@ -404,16 +346,6 @@ export class AgentChannel implements AgentLink {
       device: { id: device.id, name: device.name },
     });
   }
-}
-
-/** What the server holds between hello and auth. */
-interface Handshake {
-  /** As enrolled (deleted or not), with the inventory its hello brought. */
-  device: DeviceRecord;
-  agentNonce: string;
-  serverNonce: string;
-  /** The server key that signed the challenge: the one the agent proves it pins. */
-  serverKey: string;
 }
 
 /** One handler per message type, shared by every channel (none allocated per connection). */
