@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import {
   isUpgradeRunning,
@@ -13,14 +12,14 @@ import {
 } from '@tether/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import { repeat, type CancelTimer, type Clock } from '../clock.js';
-import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
+import type { DevicePresence } from '../devices/device-presence.js';
 import type { ServerIdentity } from '../keys/server-identity.js';
 import type { Logger } from '../logging.js';
-import type { AgentBuild, AgentBuilds } from '../ports/agent-builds.js';
+import type { AgentBuilds } from '../ports/agent-builds.js';
 import type { DeviceRecord, Store } from '../store/store.js';
-import { createManifestSigner } from './signed-manifest.js';
+import { createUpgradeOffers, type FoundBuilds } from './upgrade-offers.js';
 import { createTokenBucket } from './token-bucket.js';
-import { createUpgradePlanner, type KnownDevice, type Upgrade } from './upgrade-planner.js';
+import { createUpgradePlanner, type Upgrade } from './upgrade-planner.js';
 import { sumOfNodes, upgradeNodes, type NodeUpgrades } from './upgrade-nodes.js';
 import { deviceUpgradeView } from './upgrade-view.js';
 import type { Cluster } from '../cluster/cluster.js';
@@ -82,9 +81,13 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
   const { store, clock, log, audit, presence, builds } = deps;
   let settings: UpgradeSettings = DEFAULT_UPGRADE_SETTINGS;
   const bucket = createTokenBucket({ bytesPerSec: settings.bandwidthBytesPerSec });
-  const manifests = createManifestSigner({ identity: deps.identity, now: () => clock.now() });
+  const offers = createUpgradeOffers({
+    builds,
+    identity: deps.identity,
+    clock,
+    ownVersion: deps.ownVersion,
+  });
   const planner = createUpgradePlanner();
-  const tickets = new Map<string, { deviceId: string; build: AgentBuild }>();
   const staleMs = deps.staleMs ?? 10 * 60_000;
   let cancelTick: CancelTimer | undefined;
   let ticking = false;
@@ -141,7 +144,7 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
     if (reason === undefined) delete upgrade.reason;
     else upgrade.reason = reason;
     if (!isUpgradeRunning(state) && upgrade.ticket) {
-      tickets.delete(upgrade.ticket);
+      offers.revoke(upgrade.ticket);
       delete upgrade.ticket;
     }
     if (state === 'installed' || state === 'failed' || state === 'rolled-back') {
@@ -156,45 +159,6 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       if (state !== 'installed')
         log.warn({ deviceId: upgrade.deviceId, state, reason }, 'an agent upgrade did not succeed');
     }
-  };
-
-  const findBuild = async (version: string, arch: string): Promise<AgentBuild | undefined> => {
-    const stored = await builds.find(version, arch);
-    if (stored) return stored;
-    if (version !== deps.ownVersion || arch !== process.arch) return undefined;
-    return builds.own();
-  };
-
-  const offer = async (
-    choice: { link: AgentLink; device: KnownDevice; upgrade: Upgrade },
-    /** Builds looked up in this tick: a hundred offers read the builds folder once. */
-    found: Map<string, Promise<AgentBuild | undefined>>,
-  ): Promise<void> => {
-    const { link, device, upgrade } = choice;
-    const key = `${upgrade.toVersion}\n${device.arch}`;
-    if (device.platform === 'linux' && !found.has(key))
-      found.set(key, findBuild(upgrade.toVersion, device.arch));
-    const build = await found.get(key);
-    if (!build) {
-      update(
-        upgrade,
-        'failed',
-        `The server holds no ${upgrade.toVersion} agent build for ${device.platform}/${device.arch}: upload one.`,
-      );
-      return;
-    }
-    const ticket = randomBytes(32).toString('base64url');
-    const manifest = manifests.of(build);
-    tickets.set(ticket, { deviceId: device.id, build });
-    upgrade.ticket = ticket;
-    link.send({
-      type: 'upgrade.offer',
-      version: build.version,
-      ticket,
-      manifest: manifest.text,
-      signature: manifest.signature,
-      bytes: build.bodyBytes,
-    });
   };
 
   const tick = async (): Promise<void> => {
@@ -221,12 +185,13 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
         cycle: cycle ? new Set(cycle.deviceIds) : undefined,
         now,
       });
-      const found = new Map<string, Promise<AgentBuild | undefined>>();
+      const found: FoundBuilds = new Map();
       for (const choice of chosen) {
-        await offer(choice, found).catch((error: unknown) => {
+        const failure = await offers.offer(choice, found).catch((error: unknown) => {
           log.error({ err: error, deviceId: choice.device.id }, 'cannot offer an agent upgrade');
-          update(choice.upgrade, 'failed', 'The server could not prepare the build.');
+          return 'The server could not prepare the build.';
         });
+        if (failure !== undefined) update(choice.upgrade, 'failed', failure);
       }
       // The whole device list is read at most every 10 s, and only when nothing runs.
       const isCheckDue = now.getTime() - lastCycleCheck > 10_000 && planner.running().length === 0;
@@ -355,12 +320,12 @@ export function createUpgradeService(deps: UpgradeServiceDeps): UpgradeService {
       };
     },
     openDownload(ticket) {
-      const entry = tickets.get(ticket);
+      const entry = offers.find(ticket);
       const upgrade = entry ? planner.get(entry.deviceId) : undefined;
       // The agent may report `downloading` before its request arrives.
       const isLive = upgrade?.state === 'offered' || upgrade?.state === 'downloading';
       if (!entry || upgrade?.ticket !== ticket || !isLive) return undefined;
-      tickets.delete(ticket); // one download per offer
+      offers.revoke(ticket); // one download per offer
       delete upgrade.ticket;
       update(upgrade, 'downloading');
       const throttled = bucket.throttle();
