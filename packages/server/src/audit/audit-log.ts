@@ -1,7 +1,8 @@
 import type { AuditEvent } from './audit-event.js';
 import { repeat, type Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
-import type { Store } from '../store/store.js';
+import type { AuditRecord, Store } from '../store/store.js';
+import { turnBatch } from '../store/turn-batch.js';
 import { auditSubjects } from './audit-subjects.js';
 import { createRefusalTally, type TallyGroup } from './refusal-tally.js';
 
@@ -25,8 +26,13 @@ export interface AuditLog {
 export const REFUSAL_WINDOW_MS = 60_000;
 
 export function createAuditLog(deps: { store: Store; clock: Clock; log: Logger }): AuditLog {
+  // A storm of agent connections writes its `device.connected` rows a few hundred at a time.
+  const append = turnBatch(async (entries: readonly Omit<AuditRecord, 'id'>[]) => {
+    await deps.store.audit.appendMany(entries);
+    return entries.map(() => undefined);
+  });
   const record = async (event: AuditEvent): Promise<void> => {
-    await deps.store.audit.append({
+    await append({
       at: deps.clock.now(),
       action: event.action,
       actor: event.actor,

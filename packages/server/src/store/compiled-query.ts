@@ -46,3 +46,19 @@ function compile<Row>(
     throw new Error('compiledOnce: every argument must be bound in the query');
   return { query, slots };
 }
+
+/**
+ * An `IN (…)` list for a batch, its length rounded up to a power of two by repeating the last
+ * value (a repeat matches nothing more): batches of any size then share a handful of statement
+ * texts, which the engines' statement caches keep.
+ *
+ * @example
+ * inList(['a', 'b', 'c']); // ['a', 'b', 'c', 'c']
+ */
+export function inList<T>(values: readonly T[]): T[] {
+  const last = values.at(-1);
+  if (last === undefined) return [];
+  let length = 1;
+  while (length < values.length) length *= 2;
+  return [...values, ...Array<T>(length - values.length).fill(last)];
+}

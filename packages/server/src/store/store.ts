@@ -363,6 +363,8 @@ export interface AuditFilter {
 export interface AuditRepository {
   /** Append-only: no update, and deletion only by age. Returns the new entry's id (increasing). */
   append(entry: Omit<AuditRecord, 'id'>): Promise<number>;
+  /** Several entries in one statement, their ids increasing in the order given. */
+  appendMany(entries: readonly Omit<AuditRecord, 'id'>[]): Promise<void>;
   /** Retention: deletes entries recorded before `cutoff`; returns how many were deleted. */
   deleteBefore(cutoff: Date): Promise<number>;
   /** Newest first; `beforeId` pages backwards. Names are read from the users and devices now. */

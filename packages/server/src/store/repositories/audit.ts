@@ -3,14 +3,50 @@ import {
   sql,
   type Expression,
   type ExpressionBuilder,
+  type Insertable,
   type Kysely,
   type Selectable,
   type SqlBool,
 } from 'kysely';
 import type { AuditTable, Database } from '../schema.js';
-import type { AuditFilter, AuditReadRecord, AuditRepository } from '../store.js';
+import type { AuditFilter, AuditReadRecord, AuditRecord, AuditRepository } from '../store.js';
 import { compiledOnce } from '../compiled-query.js';
 import { fromMillis, parseJsonColumn, toMillis } from './columns.js';
+
+/** An entry's columns, in the order the compiled insert takes them. */
+const COLUMNS = [
+  'at',
+  'action',
+  'actor',
+  'target',
+  'source_address',
+  'details',
+  'user_id',
+  'user_name',
+  'device_id',
+  'device_name',
+  'session_id',
+  'recording_id',
+] as const;
+type AuditColumns = { [K in (typeof COLUMNS)[number]]: Insertable<AuditTable>[K] };
+
+function toRow(entry: Omit<AuditRecord, 'id'>): AuditColumns {
+  const { user, device, sessionId, recordingId } = entry.subjects;
+  return {
+    at: toMillis(entry.at),
+    action: entry.action,
+    actor: entry.actor,
+    target: entry.target,
+    source_address: entry.sourceAddress,
+    details: JSON.stringify(entry.details),
+    user_id: user?.id ?? null,
+    user_name: user?.name ?? null,
+    device_id: device?.id ?? null,
+    device_name: device?.name ?? null,
+    session_id: sessionId,
+    recording_id: recordingId,
+  };
+}
 
 /**
  * The append-only audit log on either engine: ids come from the database and only grow; rows
@@ -19,45 +55,22 @@ import { fromMillis, parseJsonColumn, toMillis } from './columns.js';
  */
 export function createAuditRepository(db: Kysely<Database>): AuditRepository {
   // Every agent connection and disconnection appends a row: built once (compiled-query.ts).
-  const insert = compiledOnce(db, 12, (...values) => {
-    const value = (index: number): never => values[index] as never;
-    return db
+  const insert = compiledOnce(db, COLUMNS.length, (...values) =>
+    db
       .insertInto('audit')
-      .values({
-        at: value(0),
-        action: value(1),
-        actor: value(2),
-        target: value(3),
-        source_address: value(4),
-        details: value(5),
-        user_id: value(6),
-        user_name: value(7),
-        device_id: value(8),
-        device_name: value(9),
-        session_id: value(10),
-        recording_id: value(11),
-      })
-      .returning('id');
-  });
+      .values(Object.fromEntries(COLUMNS.map((column, index) => [column, values[index]])) as never)
+      .returning('id'),
+  );
   return {
     async append(entry) {
-      const { user, device, sessionId, recordingId } = entry.subjects;
-      const [row] = await insert(
-        toMillis(entry.at),
-        entry.action,
-        entry.actor,
-        entry.target,
-        entry.sourceAddress,
-        JSON.stringify(entry.details),
-        user?.id ?? null,
-        user?.name ?? null,
-        device?.id ?? null,
-        device?.name ?? null,
-        sessionId,
-        recordingId,
-      );
-      if (!row) throw new Error('the audit row was not written');
-      return row.id;
+      const row = toRow(entry);
+      const [inserted] = await insert(...COLUMNS.map((column) => row[column]));
+      if (!inserted) throw new Error('the audit row was not written');
+      return inserted.id;
+    },
+    async appendMany(entries) {
+      if (entries.length === 0) return;
+      await db.insertInto('audit').values(entries.map(toRow)).execute();
     },
     async deleteBefore(cutoff) {
       const result = await db

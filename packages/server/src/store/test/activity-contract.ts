@@ -227,6 +227,34 @@ export function defineActivityContract(current: () => Store): void {
     });
   });
 
+  describe('audit, appended a batch at a time', () => {
+    it('writes every entry of a batch, ids increasing in the order given', async () => {
+      const store = current();
+      await store.audit.appendMany([]);
+      await store.audit.appendMany(
+        [0, 1, 2].map((i) => ({
+          at: at(i),
+          action: 'device.connected',
+          actor: `device:d${i}`,
+          target: `d${i}`,
+          sourceAddress: '10.0.0.9',
+          details: { batch: i },
+          subjects: NO_SUBJECTS,
+        })),
+      );
+      const entries = await store.audit.list({ limit: 10 });
+      assert.deepEqual(
+        entries.map((entry) => [entry.actor, entry.details]),
+        [
+          ['device:d2', { batch: 2 }],
+          ['device:d1', { batch: 1 }],
+          ['device:d0', { batch: 0 }],
+        ],
+      );
+      assert.ok(entries[0] && entries[1] && entries[0].id > entries[1].id);
+    });
+  });
+
   describe('settings', () => {
     it('round-trips JSON values, overwrites, and forgets undefined', async () => {
       const store = current();
