@@ -19,10 +19,12 @@ async function nodeOn(cluster: Cluster) {
   const writes: string[] = [];
   const store = {
     deviceNodes: {
-      hold: (deviceId: string, nodeId: string) =>
-        Promise.resolve(void writes.push(`hold ${deviceId} ${nodeId}`)),
-      release: (deviceId: string, nodeId: string) =>
-        Promise.resolve(void writes.push(`release ${deviceId} ${nodeId}`)),
+      holdMany: (holds: { deviceId: string; nodeId: string }[]) =>
+        Promise.resolve(
+          void writes.push(...holds.map(({ deviceId, nodeId }) => `hold ${deviceId} ${nodeId}`)),
+        ),
+      releaseMany: (deviceIds: string[], nodeId: string) =>
+        Promise.resolve(void writes.push(...deviceIds.map((id) => `release ${id} ${nodeId}`))),
       releaseNode: (nodeId: string) => Promise.resolve(void writes.push(`release all ${nodeId}`)),
     },
   } as unknown as Store;
@@ -182,6 +184,17 @@ test('a node that joins later learns the agents the others hold; a dead node’s
     ['d1', 'd2'],
   );
   await b.leave();
+});
+
+test('an agent that comes and goes within one turn is written released; leaving waits for the writes', async () => {
+  const a = await nodeOn(new MemoryClusterGroup().join('a', () => 'https://a'));
+  const quick = fakeLink('d1');
+  const stays = fakeLink('d2');
+  a.presence.connect(quick.link);
+  a.presence.connect(stays.link);
+  a.presence.disconnect(quick.link);
+  await a.leave();
+  assert.deepEqual(a.writes, ['hold d2 a', 'release d1 a', 'release all a']);
 });
 
 test('a single node subscribes to nothing and writes nothing', async () => {

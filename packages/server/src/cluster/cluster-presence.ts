@@ -5,6 +5,7 @@ import type { DeviceEvent } from '../devices/device-events.js';
 import type { AgentLink, DevicePresence } from '../devices/device-presence.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
+import { turnBatch } from '../store/turn-batch.js';
 import type { Cluster } from './cluster.js';
 import { subjects } from './subjects.js';
 
@@ -87,6 +88,12 @@ export interface ClusterPresenceDeps {
   checkEveryMs: number;
 }
 
+/** A device this node now holds (`at`: since when) or no longer holds (no `at`). */
+interface HoldChange {
+  deviceId: string;
+  at?: Date;
+}
+
 /**
  * Makes this node's presence cluster-wide (X-3): its own agents are written to `device_nodes`
  * and reachable on `tether.device.<id>.send/close`; its device events go out on `tether.events`
@@ -107,10 +114,33 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
   /** When each of this node's agents connected (epoch ms). */
   const connectedAt = new Map<string, number>();
   const relay = (event: DeviceEvent): void => presence.events.emitRelayed(event);
-  const record = (what: string, deviceId: string, work: Promise<void>): void => {
-    work.catch((error: unknown) =>
-      log.warn({ err: error, deviceId }, `device_nodes: ${what} failed`),
+  /**
+   * `device_nodes` writes, a batch at a time (a reconnect storm holds thousands of devices): a
+   * device's last change in a batch is the one written, so a hold and a release in one batch
+   * leave it released.
+   */
+  const writeHolds = turnBatch(async (changes: readonly HoldChange[]) => {
+    const last = new Map(changes.map((change) => [change.deviceId, change]));
+    const changed = [...last.values()];
+    const holds = changed.flatMap(({ deviceId, at }) =>
+      at ? [{ deviceId, nodeId: self, at }] : [],
     );
+    const releases = changed.flatMap(({ deviceId, at }) => (at ? [] : [deviceId]));
+    await Promise.all([
+      store.deviceNodes.holdMany(holds),
+      store.deviceNodes.releaseMany(releases, self),
+    ]);
+    return changes.map(() => undefined);
+  });
+  /** Writes not landed yet: leaving waits for them, so none lands after the node's release. */
+  const unwritten = new Set<Promise<void>>();
+  const record = (what: string, change: HoldChange): void => {
+    const written = writeHolds(change)
+      .catch((error: unknown) =>
+        log.warn({ err: error, deviceId: change.deviceId }, `device_nodes: ${what} failed`),
+      )
+      .finally(() => unwritten.delete(written));
+    unwritten.add(written);
   };
 
   presence.observe({
@@ -133,13 +163,13 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
       }
       const now = clock.now();
       connectedAt.set(deviceId, now.getTime());
-      record('hold', deviceId, store.deviceNodes.hold(deviceId, self, now));
+      record('hold', { deviceId, at: now });
     },
     disconnected(link) {
       connectedAt.delete(link.deviceId);
       deviceSubscriptions.get(link.deviceId)?.();
       deviceSubscriptions.delete(link.deviceId);
-      record('release', link.deviceId, store.deviceNodes.release(link.deviceId, self));
+      record('release', { deviceId: link.deviceId });
     },
   });
 
@@ -300,6 +330,7 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
     stopEvents();
     for (const stop of deviceSubscriptions.values()) stop();
     deviceSubscriptions.clear();
+    await Promise.all(unwritten);
     await store.deviceNodes.releaseNode(self);
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inList } from './compiled-query.js';
 import type { Database } from './schema.js';
 import './migrations/cluster.js';
 
@@ -8,6 +9,10 @@ export interface DeviceNodeRepository {
   hold(deviceId: string, nodeId: string, at: Date): Promise<void>;
   /** `nodeId` no longer holds it (a row another node wrote since stays). */
   release(deviceId: string, nodeId: string): Promise<void>;
+  /** Several of {@link hold} in one statement (one entry per device). */
+  holdMany(holds: readonly { deviceId: string; nodeId: string; at: Date }[]): Promise<void>;
+  /** Several of {@link release} in one statement. */
+  releaseMany(deviceIds: readonly string[], nodeId: string): Promise<void>;
   /** `nodeId` holds nothing any more (it is shutting down). */
   releaseNode(nodeId: string): Promise<void>;
 }
@@ -26,6 +31,35 @@ export function createDeviceNodeRepository(db: Kysely<Database>): DeviceNodeRepo
       await db
         .deleteFrom('device_nodes')
         .where('device_id', '=', deviceId)
+        .where('node_id', '=', nodeId)
+        .execute();
+    },
+    async holdMany(holds) {
+      // One row per device: an upsert may not touch the same row twice in one statement.
+      const last = new Map(holds.map((hold) => [hold.deviceId, hold]));
+      if (last.size === 0) return;
+      await db
+        .insertInto('device_nodes')
+        .values(
+          [...last.values()].map(({ deviceId, nodeId, at }) => ({
+            device_id: deviceId,
+            node_id: nodeId,
+            connected_at: at.getTime(),
+          })),
+        )
+        .onConflict((conflict) =>
+          conflict.column('device_id').doUpdateSet((eb) => ({
+            node_id: eb.ref('excluded.node_id'),
+            connected_at: eb.ref('excluded.connected_at'),
+          })),
+        )
+        .execute();
+    },
+    async releaseMany(deviceIds, nodeId) {
+      if (deviceIds.length === 0) return;
+      await db
+        .deleteFrom('device_nodes')
+        .where('device_id', 'in', inList(deviceIds))
         .where('node_id', '=', nodeId)
         .execute();
     },

@@ -62,6 +62,7 @@ export interface DeviceRepository {
     > &
       Partial<DeviceInstallFields>;
   }): Promise<{ ok: true; device: DeviceRecord } | { ok: false; reason: EnrollRefusal }>;
+  /** Deleted devices (tombstones) too. Calls made together are read in one statement. */
   find(id: string): Promise<DeviceRecord | undefined>;
   /** Ordered by name; deleted devices (tombstones) left out. */
   list(): Promise<DeviceRecord[]>;

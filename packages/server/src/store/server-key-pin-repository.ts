@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { compiledOnce } from './compiled-query.js';
+import { compiledOnce, inList } from './compiled-query.js';
+import { batchedLookup } from './turn-batch.js';
 import type { Database } from './schema.js';
 import './migrations/server-keys.js';
 
@@ -20,8 +21,22 @@ export interface ServerKeyPinRepository {
 
 export function createServerKeyPinRepository(db: Kysely<Database>): ServerKeyPinRepository {
   const findPin = compiledOnce(db, 1, (deviceId) =>
-    db.selectFrom('device_server_keys').select('key_fingerprint').where('device_id', '=', deviceId),
+    db
+      .selectFrom('device_server_keys')
+      .select(['device_id', 'key_fingerprint'])
+      .where('device_id', '=', deviceId),
   );
+  // Every agent connection proves its pin: a reconnect storm reads a few hundred at a time.
+  const pinOf = batchedLookup({
+    one: (deviceId) => findPin(deviceId),
+    many: (deviceIds) =>
+      db
+        .selectFrom('device_server_keys')
+        .select(['device_id', 'key_fingerprint'])
+        .where('device_id', 'in', inList(deviceIds))
+        .execute(),
+    keyOf: (row) => row.device_id,
+  });
   return {
     async record(deviceId, fingerprint, at) {
       const pinnedAt = at.getTime();
@@ -36,7 +51,7 @@ export function createServerKeyPinRepository(db: Kysely<Database>): ServerKeyPin
         .execute();
     },
     async find(deviceId) {
-      const [row] = await findPin(deviceId);
+      const [row] = await pinOf(deviceId);
       return row?.key_fingerprint;
     },
     async counts() {

@@ -1,8 +1,9 @@
 import { AppError, DeviceInventory, DeviceStats } from '@tether/protocol';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
-import { compiledOnce } from '../compiled-query.js';
+import { compiledOnce, inList } from '../compiled-query.js';
 import { isUniqueViolation } from '../engine.js';
+import { batchedLookup } from '../turn-batch.js';
 import type { Database, DevicesTable } from '../schema.js';
 import type {
   DeviceInstallFields,
@@ -34,6 +35,12 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
   const select = () => db.selectFrom('devices').selectAll();
   // What every agent connection and statistics sample runs: built once (compiled-query.ts).
   const findById = compiledOnce(db, 1, (id) => select().where('id', '=', id));
+  // A reconnect storm's hellos: read a few hundred at a time.
+  const lookUp = batchedLookup({
+    one: (id) => findById(id),
+    many: (ids) => select().where('id', 'in', inList(ids)).execute(),
+    keyOf: (row) => row.id,
+  });
   const setInventory = compiledOnce(db, 6, (inventory, hostname, osName, version, at, id) =>
     db
       .updateTable('devices')
@@ -49,7 +56,7 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
   return {
     enroll: (input) => db.transaction().execute((trx) => enrollInTransaction(trx, input)),
     async find(id) {
-      const [row] = await findById(id);
+      const [row] = await lookUp(id);
       return row && toRecord(row);
     },
     async list() {

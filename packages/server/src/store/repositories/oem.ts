@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { AppError, DeviceKeyPermission, OemCompatibility, OemPermission } from '@tether/protocol';
-import { compiledOnce } from '../compiled-query.js';
+import { compiledOnce, inList } from '../compiled-query.js';
+import { batchedLookup } from '../turn-batch.js';
 import { isUniqueViolation } from '../engine.js';
 import type {
   OemAppRegistrationsTable,
@@ -146,11 +147,25 @@ function devicesAndKeys(
   const keys = () => db.selectFrom('oem_device_keys').selectAll().where('deleted_at', 'is', null);
   // Every agent connection asks (its welcome carries the id): built once (compiled-query.ts).
   const findRemoteControlId = compiledOnce(db, 1, (deviceId) =>
-    db.selectFrom('oem_devices').select('remote_control_id').where('device_id', '=', deviceId),
+    db
+      .selectFrom('oem_devices')
+      .select(['device_id', 'remote_control_id'])
+      .where('device_id', '=', deviceId),
   );
+  // Every agent's welcome carries it: a reconnect storm reads a few hundred at a time.
+  const remoteControlIdOf = batchedLookup({
+    one: (deviceId) => findRemoteControlId(deviceId),
+    many: (deviceIds) =>
+      db
+        .selectFrom('oem_devices')
+        .select(['device_id', 'remote_control_id'])
+        .where('device_id', 'in', inList(deviceIds))
+        .execute(),
+    keyOf: (row) => row.device_id,
+  });
   return {
     async findRemoteControlId(deviceId) {
-      const [row] = await findRemoteControlId(deviceId);
+      const [row] = await remoteControlIdOf(deviceId);
       return row?.remote_control_id;
     },
     async findDeviceIdByRemoteControlId(remoteControlId) {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import { compiledOnce } from '../compiled-query.js';
+import { compiledOnce, inList } from '../compiled-query.js';
+import { batchedLookup } from '../turn-batch.js';
 import { isUniqueViolation } from '../engine.js';
 import type { UnattendedAccessTable } from '../migrations/unattended.js';
 import type { Database } from '../schema.js';
@@ -19,6 +20,18 @@ export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepo
       .where('state', 'in', LIVE)
       .where('device_id', '=', deviceId),
   );
+  // A reconnect storm's agents: read a few hundred devices at a time.
+  const liveOf = batchedLookup({
+    one: (deviceId) => liveOfDevice(deviceId),
+    many: (deviceIds) =>
+      db
+        .selectFrom('unattended_access')
+        .selectAll()
+        .where('state', 'in', LIVE)
+        .where('device_id', 'in', inList(deviceIds))
+        .execute(),
+    keyOf: (row) => row.device_id,
+  });
   const repository: UnattendedRepository = {
     async create(access) {
       try {
@@ -71,7 +84,7 @@ export function createUnattendedRepository(db: Kysely<Database>): UnattendedRepo
       return rows.map(toRecord);
     },
     async listLive(deviceId) {
-      if (deviceId) return (await liveOfDevice(deviceId)).map(toRecord);
+      if (deviceId) return (await liveOf(deviceId)).map(toRecord);
       const rows = await db
         .selectFrom('unattended_access')
         .selectAll()

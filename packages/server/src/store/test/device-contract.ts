@@ -116,6 +116,26 @@ export function defineDeviceContract(current: () => Store): void {
       });
     });
 
+    it('finds devices asked for together (one statement), deleted ones too, none for unknown ids', async () => {
+      const store = current();
+      const [web, db, gone] = [
+        await addDevice(store, 'web-01'),
+        await addDevice(store, 'db-01'),
+        await addDevice(store, 'old-01'),
+      ];
+      await store.devices.markDeleted(gone.id, at(5));
+      const alone = await store.devices.find(web.id);
+      const found = await Promise.all(
+        [db.id, randomUUID(), gone.id, web.id, db.id].map((id) => store.devices.find(id)),
+      );
+      assert.deepEqual(
+        found.map((device) => device?.name),
+        ['db-01', undefined, 'old-01', 'web-01', 'db-01'],
+      );
+      assert.deepEqual(found[3], alone);
+      assert.deepEqual(found[2]?.deletedAt, at(5));
+    });
+
     it('renames and retags a device, and a deleted one is a tombstone: found, never listed, unchanged, in no group', async () => {
       const store = current();
       const group = await addGroup(store, 'office');
