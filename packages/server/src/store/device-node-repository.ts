@@ -5,13 +5,12 @@ import './migrations/cluster.js';
 
 /** Which node holds each connected agent's control channel (X-3, `device_nodes`). */
 export interface DeviceNodeRepository {
-  /** `nodeId` holds the agent of `deviceId` since `at` (replacing whichever node held it). */
-  hold(deviceId: string, nodeId: string, at: Date): Promise<void>;
-  /** `nodeId` no longer holds it (a row another node wrote since stays). */
-  release(deviceId: string, nodeId: string): Promise<void>;
-  /** Several of {@link hold} in one statement (one entry per device). */
+  /**
+   * Each `nodeId` holds the agent of `deviceId` since `at` (replacing whichever node held it),
+   * in one statement; of several entries for one device the last is written.
+   */
   holdMany(holds: readonly { deviceId: string; nodeId: string; at: Date }[]): Promise<void>;
-  /** Several of {@link release} in one statement. */
+  /** `nodeId` no longer holds these devices (a row another node wrote since stays). */
   releaseMany(deviceIds: readonly string[], nodeId: string): Promise<void>;
   /** `nodeId` holds nothing any more (it is shutting down). */
   releaseNode(nodeId: string): Promise<void>;
@@ -19,21 +18,6 @@ export interface DeviceNodeRepository {
 
 export function createDeviceNodeRepository(db: Kysely<Database>): DeviceNodeRepository {
   return {
-    async hold(deviceId, nodeId, at) {
-      const values = { node_id: nodeId, connected_at: at.getTime() };
-      await db
-        .insertInto('device_nodes')
-        .values({ device_id: deviceId, ...values })
-        .onConflict((conflict) => conflict.column('device_id').doUpdateSet(values))
-        .execute();
-    },
-    async release(deviceId, nodeId) {
-      await db
-        .deleteFrom('device_nodes')
-        .where('device_id', '=', deviceId)
-        .where('node_id', '=', nodeId)
-        .execute();
-    },
     async holdMany(holds) {
       // One row per device: an upsert may not touch the same row twice in one statement.
       const last = new Map(holds.map((hold) => [hold.deviceId, hold]));
