@@ -317,7 +317,10 @@ export class AgentChannel implements AgentLink {
       presence: createUserPresenceReporter({ deviceId: device.id, events: presence.events }),
     };
     const now = this.deps.clock.now();
-    await this.deps.store.devices.updateInventory(device.id, device.inventory, now);
+    // Seen now either way; the inventory columns are rewritten only when they changed.
+    await (handshake.isInventoryChanged
+      ? this.deps.store.devices.updateInventory(device.id, device.inventory, now)
+      : this.deps.store.devices.setLastSeen(device.id, now));
     const welcome: ServerMessage = {
       type: 'welcome',
       deviceId: device.id,

@@ -16,6 +16,8 @@ import { verifyAgentSignature } from './agent-signature.js';
 export interface Handshake {
   /** As enrolled (deleted or not), with the inventory its hello brought. */
   device: DeviceRecord;
+  /** Whether that inventory differs from the stored one (most reconnections bring the same). */
+  isInventoryChanged: boolean;
   agentNonce: string;
   serverNonce: string;
   /** The server key that signed the challenge: the one the agent proves it pins. */
@@ -57,6 +59,7 @@ export async function answerHello(
   const handovers = deps.serverKeys?.handovers() ?? [];
   const handshake: Handshake = {
     device: { ...device, inventory: hello.inventory },
+    isInventoryChanged: JSON.stringify(device.inventory) !== JSON.stringify(hello.inventory),
     agentNonce: hello.agentNonce,
     serverNonce: randomBytes(32).toString('base64url'),
     // Read and used in this same turn: a rotation cannot slip between the key and signature.

@@ -68,6 +68,10 @@ export interface DeviceRepository {
   list(): Promise<DeviceRecord[]>;
   updateInventory(id: string, inventory: DeviceInventory, at: Date): Promise<void>;
   updateStats(id: string, stats: DeviceStats, at: Date): Promise<void>;
+  /**
+   * The device was seen (its agent connected or left). Calls made together are one statement,
+   * stamped with the latest of their moments.
+   */
   setLastSeen(id: string, at: Date): Promise<void>;
   /**
    * Changes a device's name, comments or tags (issue 15); the device after the change, or

@@ -3,7 +3,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { compiledOnce, inList } from '../compiled-query.js';
 import { isUniqueViolation } from '../engine.js';
-import { batchedLookup } from '../turn-batch.js';
+import { batchedLookup, turnBatch } from '../turn-batch.js';
 import type { Database, DevicesTable } from '../schema.js';
 import type {
   DeviceInstallFields,
@@ -53,6 +53,17 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
       .set({ stats, stats_at: statsAt, last_seen_at: at })
       .where('id', '=', id),
   );
+  // Agents connecting and leaving in one turn (a storm, a node gone): one statement, stamped
+  // with the latest of their moments (a few milliseconds apart at most).
+  const touch = turnBatch(async (seen: readonly { id: string; at: Date }[]) => {
+    const latest = Math.max(...seen.map(({ at }) => toMillis(at)));
+    await db
+      .updateTable('devices')
+      .set({ last_seen_at: latest })
+      .where('id', 'in', inList(seen.map(({ id }) => id)))
+      .execute();
+    return seen.map(() => undefined);
+  });
   return {
     enroll: (input) => db.transaction().execute((trx) => enrollInTransaction(trx, input)),
     async find(id) {
@@ -105,13 +116,7 @@ export function createDeviceRepository(db: Kysely<Database>): DeviceRepository {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
-    async setLastSeen(id, at) {
-      await db
-        .updateTable('devices')
-        .set({ last_seen_at: toMillis(at) })
-        .where('id', '=', id)
-        .execute();
-    },
+    setLastSeen: (id, at) => touch({ id, at }),
   };
 }
 

@@ -136,6 +136,19 @@ export function defineDeviceContract(current: () => Store): void {
       assert.deepEqual(found[2]?.deletedAt, at(5));
     });
 
+    it('devices seen together are stamped in one go with the latest of their moments', async () => {
+      const store = current();
+      const [web, db] = [await addDevice(store, 'web-01'), await addDevice(store, 'db-01')];
+      await store.devices.setLastSeen(web.id, at(3));
+      assert.deepEqual((await store.devices.find(web.id))?.lastSeenAt, at(3), 'alone: exact');
+      await Promise.all([
+        store.devices.setLastSeen(web.id, at(7)),
+        store.devices.setLastSeen(db.id, at(8)),
+      ]);
+      assert.deepEqual((await store.devices.find(web.id))?.lastSeenAt, at(8));
+      assert.deepEqual((await store.devices.find(db.id))?.lastSeenAt, at(8));
+    });
+
     it('renames and retags a device, and a deleted one is a tombstone: found, never listed, unchanged, in no group', async () => {
       const store = current();
       const group = await addGroup(store, 'office');
