@@ -22,14 +22,21 @@ const agentDirs: string[] = [];
 
 /**
  * What each simulated machine reports about itself: fixed figures. The real Linux platform
- * runs `who` for every statistics sample; 2000 agents on one host would spend on that the CPU
- * 2000 machines spend each on their own, and starve the server under test. The statistics
- * messages themselves (what the server pays for) are unchanged.
+ * runs `who`, reads /proc/stat and calls statfs for every statistics sample; 2000 agents on
+ * one host would spend on that the CPU 2000 machines spend each on their own, and starve the
+ * server under test (`os.cpus()` and statfs alone were ~25 % of the fleet's CPU). The
+ * statistics messages themselves (what the server pays for) are unchanged.
  */
 const simulatedMachine: NonNullable<RunAgentOptions['platform']> = {
   osName: () => Promise.resolve('Tether benchmark simulated device'),
   memory: () => Promise.resolve({ totalBytes: 8 * 2 ** 30, usedBytes: 3 * 2 ** 30 }),
   diskMounts: () => Promise.resolve(['/']),
+  diskUsage: () => Promise.resolve({ totalBytes: 256 * 2 ** 30, usedBytes: 100 * 2 ** 30 }),
+  // Two cores, 12 % busy.
+  cpuTimes: () => {
+    const totalMs = 2 * performance.now();
+    return { busy: 0.12 * totalMs, total: totalMs };
+  },
   consoleUser: () => Promise.resolve(null),
 };
 /**

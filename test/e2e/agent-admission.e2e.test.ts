@@ -150,6 +150,8 @@ test('a reconnect storm larger than the rate: every agent comes online, none los
           osName: () => Promise.resolve('admission test device'),
           memory: () => Promise.resolve({ totalBytes: 2 ** 30, usedBytes: 2 ** 29 }),
           diskMounts: () => Promise.resolve(['/']),
+          diskUsage: () => Promise.resolve({ totalBytes: 2 ** 36, usedBytes: 2 ** 35 }),
+          cpuTimes: () => ({ busy: performance.now() / 10, total: performance.now() }),
           consoleUser: () => Promise.resolve(null),
         },
       }),

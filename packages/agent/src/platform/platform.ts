@@ -1,5 +1,13 @@
+import type { CpuTimes } from '../stats/cpu-sampler.js';
+
 /** Memory figures in bytes. */
 export interface MemoryUsage {
+  totalBytes: number;
+  usedBytes: number;
+}
+
+/** A filesystem's size and use in bytes. */
+export interface DiskUsage {
   totalBytes: number;
   usedBytes: number;
 }
@@ -19,6 +27,10 @@ export interface Platform {
   memory(): Promise<MemoryUsage>;
   /** Mount points of real (disk-backed) filesystems, worth reporting usage for. */
   diskMounts(): Promise<string[]>;
+  /** Size and use of the filesystem mounted at `mount`; rejects when it cannot be read. */
+  diskUsage(mount: string): Promise<DiskUsage>;
+  /** Cumulative CPU time of all cores (the CPU statistic is the difference of two readings). */
+  cpuTimes(): CpuTimes;
   /** The user on the physical console / graphical seat; `null` when nobody is logged in there. */
   consoleUser(): Promise<string | null>;
 }

@@ -1,5 +1,7 @@
 import { freemem, homedir, totalmem, type as osType, version as osVersion } from 'node:os';
 import { parse } from 'node:path';
+import { statfs } from 'node:fs/promises';
+import { readCpuTimes } from '../stats/cpu-sampler.js';
 import type { Platform } from './platform.js';
 
 /**
@@ -14,4 +16,10 @@ export const portablePlatform: Platform = {
   },
   diskMounts: () => Promise.resolve([parse(homedir()).root || '/']),
   consoleUser: () => Promise.resolve(null),
+  async diskUsage(mount) {
+    const info = await statfs(mount);
+    const totalBytes = info.blocks * info.bsize;
+    return { totalBytes, usedBytes: totalBytes - info.bfree * info.bsize };
+  },
+  cpuTimes: readCpuTimes,
 };

@@ -5,6 +5,7 @@ import { DeviceStats } from '@tether/protocol/agent';
 import { pino } from 'pino';
 import { selectPlatform } from '../platform/select-platform.js';
 import type { Platform } from '../platform/platform.js';
+import { portablePlatform } from '../platform/portable-platform.js';
 import { createStatsCollector } from './stats-collector.js';
 import { createCpuSampler } from './cpu-sampler.js';
 
@@ -32,6 +33,7 @@ test('collects sane figures on this machine, valid for the protocol', async () =
 test('measures only the enabled kinds', async () => {
   let isMemoryRead = false;
   const platform: Platform = {
+    ...portablePlatform,
     osName: () => Promise.resolve('Test OS'),
     memory: () => {
       isMemoryRead = true;
@@ -48,6 +50,7 @@ test('measures only the enabled kinds', async () => {
 
 test('a statistic that fails is left out, the others are still sent', async () => {
   const platform: Platform = {
+    ...portablePlatform,
     osName: () => Promise.resolve('Test OS'),
     memory: () => Promise.reject(new Error('no /proc')),
     diskMounts: () => Promise.resolve(['/definitely/not/mounted']),

@@ -1,9 +1,8 @@
-import { statfs } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import type { DeviceStats, StatisticKind } from '@tether/protocol/agent';
 import type { Logger } from '../logging.js';
 import type { Platform } from '../platform/platform.js';
-import { createCpuSampler, type CpuTimes } from './cpu-sampler.js';
+import { createCpuSampler } from './cpu-sampler.js';
 
 /** The protocol accepts at most this many disks per sample. */
 const MAX_DISKS = 64;
@@ -25,12 +24,11 @@ export interface StatsCollector {
 export function createStatsCollector(options: {
   platform: Platform;
   log: Logger;
-  readCpuTimes?: () => CpuTimes;
   /** Grabs a screen thumbnail (`data:` URL); absent when the agent has no VNC server. */
   screenThumbnail?: () => Promise<string>;
 }): StatsCollector {
   const { platform, log } = options;
-  const cpu = createCpuSampler(options.readCpuTimes);
+  const cpu = createCpuSampler(() => platform.cpuTimes());
   const measure: { [K in StatisticKind]: (stats: DeviceStats) => Promise<void> } = {
     cpu: (stats) => {
       const percent = cpu.sample();
@@ -41,7 +39,7 @@ export function createStatsCollector(options: {
       stats.memory = await platform.memory();
     },
     disk: async (stats) => {
-      stats.disks = await measureDisks(await platform.diskMounts());
+      stats.disks = await measureDisks(platform, await platform.diskMounts());
     },
     uptime: (stats) => {
       stats.uptimeSec = Math.floor(uptime());
@@ -72,17 +70,15 @@ export function createStatsCollector(options: {
   };
 }
 
-async function measureDisks(mounts: readonly string[]): Promise<NonNullable<DeviceStats['disks']>> {
+async function measureDisks(
+  platform: Platform,
+  mounts: readonly string[],
+): Promise<NonNullable<DeviceStats['disks']>> {
   const results = await Promise.allSettled(
-    mounts.slice(0, MAX_DISKS).map(async (mount) => {
-      const info = await statfs(mount);
-      const totalBytes = info.blocks * info.bsize;
-      return {
-        mount: mount.slice(0, 512),
-        totalBytes,
-        usedBytes: totalBytes - info.bfree * info.bsize,
-      };
-    }),
+    mounts.slice(0, MAX_DISKS).map(async (mount) => ({
+      mount: mount.slice(0, 512),
+      ...(await platform.diskUsage(mount)),
+    })),
   );
   // A mount can vanish or deny access between listing and measuring; report the others.
   return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

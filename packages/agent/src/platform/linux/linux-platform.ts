@@ -24,6 +24,8 @@ export const linuxPlatform: Platform = {
     return real.length > 0 ? real : ['/'];
   },
   consoleUser: readConsoleUser,
+  diskUsage: (mount) => portablePlatform.diskUsage(mount),
+  cpuTimes: () => portablePlatform.cpuTimes(),
 };
 
 async function readOptional(path: string): Promise<string | undefined> {
