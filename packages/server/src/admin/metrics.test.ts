@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createMetrics } from './metrics.js';
+import { createMetrics, LISTED_EVERY_MS } from './metrics.js';
 
 const sources = (
   clusterNodes: () => Promise<{ id: string; agents: number; isAlive: boolean }[]>,
@@ -48,4 +48,32 @@ test('a scrape still answers with what the node knows when the node list cannot 
   const back = (await metrics.render()).body;
   assert.match(back, /^tether_cluster_view_up 1$/m);
   assert.match(back, /^tether_cluster_agents\{node="node-1"\} 7$/m);
+});
+
+test('handles, resources and descriptors are listed at most every 10 s; other figures every scrape', async () => {
+  let now = 0;
+  let online = 7;
+  const metrics = createMetrics(
+    { ...sources(() => Promise.resolve([])), devicesOnline: () => online },
+    { now: () => now },
+  );
+  const resources = (body: string): number =>
+    Number(/^tether_nodejs_active_resources_total (\d+)$/m.exec(body)?.[1]);
+  const first = (await metrics.render()).body;
+  const timers = Array.from({ length: 20 }, () => setInterval(() => undefined, 60_000));
+  try {
+    online = 8;
+    now = LISTED_EVERY_MS - 1;
+    const cached = (await metrics.render()).body;
+    assert.equal(resources(cached), resources(first), 'the last listing, repeated');
+    assert.match(cached, /^tether_devices_online 8$/m);
+    now = LISTED_EVERY_MS;
+    const listed = (await metrics.render()).body;
+    assert.ok(
+      resources(listed) >= resources(first) + 20,
+      `${resources(first)} → ${resources(listed)}`,
+    );
+  } finally {
+    for (const timer of timers) clearInterval(timer);
+  }
 });
