@@ -1,86 +1,13 @@
 import assert from 'node:assert/strict';
-import { createPrivateKey, randomBytes, sign } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type WebSocket from 'ws';
-import {
-  AGENT_CONNECT_PATH,
-  AuditPage,
-  PROTOCOL_VERSION,
-  agentProofText,
-  toBase64Url,
-} from '@tether/protocol';
-import { runCli } from '../support/cli.js';
-import { HttpsClient } from '../support/https-client.js';
-import { createTestServer, type TestServer } from '../support/test-server.js';
+import { AuditPage } from '@tether/protocol';
+import type { HttpsClient } from '../support/https-client.js';
+import { connectRawAgent } from '../support/raw-agent.js';
+import { createTestServer } from '../support/test-server.js';
 
 /** Messages the misbehaving agent sends (the report: 95k statistics in 10 s). */
 const FLOOD = 20_000;
-
-/**
- * A misbehaving agent: a real enrolled identity, the real handshake, then statistics as fast as
- * the socket takes them. Resolves with the socket once the server welcomed it.
- */
-async function floodingAgent(server: TestServer): Promise<WebSocket> {
-  const { token } = await server.createInstaller();
-  const dir = await mkdtemp(join(tmpdir(), 'tether-flood-'));
-  try {
-    const enrolled = await runCli([
-      ...['agent', 'enroll', '--server', server.url, '--token', token, '--data-dir', dir],
-    ]);
-    assert.equal(enrolled.code, 0, enrolled.stderr);
-    const config = JSON.parse(await readFile(join(dir, 'agent.json'), 'utf8')) as {
-      deviceId: string;
-    };
-    const privateKey = createPrivateKey(await readFile(join(dir, 'identity.pem'), 'utf8'));
-    const socket = new HttpsClient(server.url, server.ca).websocket(AGENT_CONNECT_PATH, {
-      origin: null,
-    });
-    const agentNonce = toBase64Url(randomBytes(32));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.once('close', (code, reason) => reject(new Error(`closed ${code} ${String(reason)}`)));
-      socket.once('open', () =>
-        socket.send(
-          JSON.stringify({
-            type: 'hello',
-            protocolVersion: PROTOCOL_VERSION,
-            deviceId: config.deviceId,
-            agentNonce,
-            inventory: {
-              hostname: 'flood',
-              os: { platform: 'linux', release: '6', name: 'Linux', arch: 'x64' },
-              agentVersion: '0.1.0',
-            },
-          }),
-        ),
-      );
-      socket.on('message', (data: Buffer) => {
-        const message = JSON.parse(data.toString('utf8')) as { type: string; serverNonce?: string };
-        if (message.type === 'challenge') {
-          const text = agentProofText({
-            deviceId: config.deviceId,
-            serverNonce: message.serverNonce ?? '',
-            agentNonce,
-          });
-          socket.send(
-            JSON.stringify({
-              type: 'auth',
-              signature: toBase64Url(sign(null, Buffer.from(text), privateKey)),
-            }),
-          );
-        }
-        if (message.type === 'welcome') resolve();
-      });
-    });
-    socket.removeAllListeners('close');
-    return socket;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** Median and maximum of another user's API calls while `until` is pending (at least 5 calls). */
 async function apiLatency(
@@ -125,7 +52,7 @@ test("a flooding agent is cut off with its reason and audited; other users' API 
   try {
     const technician = server.admin;
     const baseline = await apiLatency(technician);
-    const socket = await floodingAgent(server);
+    const { socket } = await connectRawAgent(server);
     const closed = flood(socket);
     const during = await apiLatency(technician, closed);
     const { code, reason } = await closed;
@@ -154,7 +81,7 @@ test('reference in the same run: without a budget the same flood slows the API',
   });
   try {
     const baseline = await apiLatency(server.admin);
-    const closed = flood(await floodingAgent(server));
+    const closed = flood((await connectRawAgent(server)).socket);
     const during = await apiLatency(server.admin, closed);
     await closed;
     console.log(
