@@ -90,6 +90,19 @@ test('statistics: only the enabled kinds, at once and every interval; heartbeats
   await connection.next('heartbeat');
 });
 
+test('a server that counts pings as heartbeats gets the ping alone, every heartbeatSec', async () => {
+  const { clock, changes } = await startEnrolledAgent({ heartbeatSec: 30, isPingHeartbeat: true });
+  const connection = await server.nextConnection();
+  await waitFor(() => changes.length === 1, 'connected');
+  const pinged = once(connection.socket, 'ping');
+  clock.advance(30_000);
+  await pinged;
+  assert.ok(
+    !connection.received.some((message) => message.type === 'heartbeat'),
+    'no heartbeat message',
+  );
+});
+
 test('new settings replace the statistics schedule', async () => {
   const { clock } = await startEnrolledAgent({
     settings: { statistics: { intervalSec: 60, enabled: ['uptime'] } },

@@ -313,7 +313,9 @@ function createHandlers(channel: Channel): HandlerMap<ServerMessage> {
         startHeartbeat(socket, {
           clock: channel.clock,
           intervalMs: welcome.heartbeatSec * 1000,
-          sendHeartbeat: () => channel.send({ type: 'heartbeat' }),
+          ...(!welcome.isPingHeartbeat && {
+            sendHeartbeat: () => channel.send({ type: 'heartbeat' }),
+          }),
           onDead: () => {
             log.warn(
               { heartbeatSec: welcome.heartbeatSec },

@@ -2,8 +2,9 @@ import type { WebSocket } from 'ws';
 import { repeat, type CancelTimer, type Clock } from '../clock.js';
 
 /**
- * Keeps a control channel alive and notices a dead server: every interval it sends the
- * protocol heartbeat (the server records "last seen") and a WebSocket ping. A server that has
+ * Keeps a control channel alive and notices a dead server: every interval it sends a WebSocket
+ * ping, and the protocol heartbeat too unless the server counts the ping as one
+ * (`sendHeartbeat` absent; the server records "last seen" either way). A server that has
  * not answered a ping for more than two intervals is dead, even if TCP has not noticed yet
  * (a NAT dropped the flow, the server froze) — `onDead` is called so the caller can terminate
  * and reconnect.
@@ -13,7 +14,7 @@ import { repeat, type CancelTimer, type Clock } from '../clock.js';
  */
 export function startHeartbeat(
   socket: WebSocket,
-  options: { clock: Clock; intervalMs: number; sendHeartbeat: () => void; onDead: () => void },
+  options: { clock: Clock; intervalMs: number; sendHeartbeat?: () => void; onDead: () => void },
 ): CancelTimer {
   const { clock, intervalMs } = options;
   let lastPongAt = clock.now().getTime();
@@ -28,7 +29,7 @@ export function startHeartbeat(
         options.onDead();
         return;
       }
-      options.sendHeartbeat();
+      options.sendHeartbeat?.();
       socket.ping();
     },
     intervalMs,

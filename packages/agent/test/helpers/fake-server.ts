@@ -66,6 +66,8 @@ export interface FakeServerBehaviour {
   ) => MessageOf<ServerMessage, 'challenge'>;
   settings?: AgentSettings;
   heartbeatSec?: number;
+  /** The welcome says a WebSocket ping is enough of a heartbeat (today's server does). */
+  isPingHeartbeat?: boolean;
   /** Whether the control channel answers pings (ws does by default). */
   isAutoPong?: boolean;
 }
@@ -257,6 +259,7 @@ function serveControl(
         deviceId: hello.deviceId,
         settings,
         heartbeatSec: server.behaviour.heartbeatSec ?? 30,
+        ...(server.behaviour.isPingHeartbeat && { isPingHeartbeat: true }),
       });
     }
     received.push(message);

@@ -111,6 +111,11 @@ export const ServerWelcome = lazySchema(() =>
     deviceId: DeviceId,
     settings: AgentSettings,
     heartbeatSec: z.int().positive(),
+    /**
+     * The server counts the agent's WebSocket ping as its heartbeat: the agent sends the ping
+     * alone, not the `heartbeat` message too. Absent (older servers): both.
+     */
+    isPingHeartbeat: z.boolean().optional(),
     /** The device's public remote-control ID (integration API); written to the rollout file. */
     remoteControlId: RemoteControlId.optional(),
   }),

@@ -171,6 +171,11 @@ export class AgentChannel implements AgentLink {
     await this.reporters?.stats.report(message.stats);
   }
 
+  /** The agent's WebSocket ping: its heartbeat (the welcome says so), as good as a message. */
+  onPing(): void {
+    this.lastActivity = this.deps.clock.now().getTime();
+  }
+
   /** @internal Dispatch target: liveness only (`lastActivity` is already updated). */
   onHeartbeat(message: MessageOf<AgentMessage, 'heartbeat'>): Promise<void> {
     this.expect('ready', message.type);
@@ -330,6 +335,7 @@ export class AgentChannel implements AgentLink {
         maxOfflineMinutes: device.maxOfflineMinutes,
       }),
       heartbeatSec: this.deps.heartbeatSec,
+      isPingHeartbeat: true,
       remoteControlId: await this.deps.remoteControlId?.(device.id),
     };
     // Gone while the welcome was read from the store: it must not be listed online.

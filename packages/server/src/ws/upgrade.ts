@@ -117,6 +117,7 @@ export function attachWebSockets(
             : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'),
         );
     });
+    ws.on('ping', () => channel.onPing());
     ws.on('close', () => {
       channels.delete(channel);
       const done = channel.onClose();
