@@ -13,12 +13,15 @@ interface Pending<In, Out> {
  * of small ones (each costs the server a round trip and a write to the database's socket), while
  * a lone call still goes at the end of its turn. A failed batch fails each of its calls.
  *
+ * A batch's `run` must not wait for another call of the same batch function (the next batch
+ * starts only once it is done).
+ *
  * @example
- * const findDevice = turnBatch(async (ids: readonly string[]) => {
- *   const found = new Map((await store.devices.findMany(ids)).map((d) => [d.id, d]));
- *   return ids.map((id) => found.get(id));
+ * const append = turnBatch(async (entries: readonly AuditRow[]) => {
+ *   await db.insertInto('audit').values([...entries]).execute();
+ *   return entries.map(() => undefined);
  * });
- * const device = await findDevice(id);
+ * await append(row); // with every other row appended in this turn
  */
 export function turnBatch<In, Out>(
   run: (inputs: readonly In[]) => Promise<readonly Out[]>,
@@ -95,7 +98,9 @@ export function batchedLookup<Row>(options: {
     const byKey = new Map<string, Row[]>();
     for (const row of await options.many([...new Set(keys)])) {
       const key = options.keyOf(row);
-      byKey.set(key, [...(byKey.get(key) ?? []), row]);
+      const rows = byKey.get(key);
+      if (rows) rows.push(row);
+      else byKey.set(key, [row]);
     }
     return keys.map((key) => byKey.get(key) ?? []);
   });
