@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,11 +39,13 @@ export async function copyMinbaseRoot(): Promise<{
    * `userspec` (`user:group`) when given, the way a unit's `User=` runs it.
    */
   start(command: string[], options?: { userspec?: string }): ChildProcess & { output(): string };
+  /** Unmounts and removes the copy. */
   close(): Promise<void>;
 }> {
   const parent = await mkdtemp(join(tmpdir(), 'tether-minbase-'));
   const dir = join(parent, 'root');
-  await run('cp', ['-a', MINBASE_ROOT, dir]);
+  const isOverlaid = await overlay(MINBASE_ROOT, parent);
+  if (!isOverlaid) await run('cp', ['-a', MINBASE_ROOT, dir]);
   await writeFile(join(dir, 'etc/hosts'), '127.0.0.1 localhost\n::1 localhost\n');
   const inside = (command: string[], userspec?: string): string[] => [
     '--mount',
@@ -74,6 +76,33 @@ export async function copyMinbaseRoot(): Promise<{
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 16 * 2 ** 20,
       }),
-    close: () => rm(parent, { recursive: true, force: true }),
+    async close() {
+      // Lazily: a process still inside (a test that failed midway) must not keep the copy.
+      if (isOverlaid) await run('umount', ['--lazy', dir]);
+      await rm(parent, { recursive: true, force: true });
+    },
   };
+}
+
+/**
+ * Mounts a writable overlay of `lower` at `<parent>/root` (its changes go to `<parent>/upper`):
+ * the copy is instant, where `cp -a` of the 200 MiB root took ~5 s per test. False when this
+ * kernel or container does not allow it; the caller copies instead.
+ */
+async function overlay(lower: string, parent: string): Promise<boolean> {
+  const root = join(parent, 'root');
+  const upper = join(parent, 'upper');
+  const work = join(parent, 'work');
+  await Promise.all([root, upper, work].map((path) => mkdir(path)));
+  try {
+    await run('mount', [
+      ...['-t', 'overlay', 'overlay'],
+      ...['-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`],
+      root,
+    ]);
+    return true;
+  } catch {
+    await rm(root, { recursive: true, force: true });
+    return false;
+  }
 }
