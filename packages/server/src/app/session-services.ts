@@ -1,17 +1,11 @@
 import { admitSession } from '../assistance/admit-session.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
-import type { ServerConfig } from '../config/config.js';
-import type { DevicePresence } from '../devices/device-presence.js';
-import type { BackgroundTasks } from '../jobs/background-tasks.js';
-import type { Logger } from '../logging.js';
 import { createOemService, type OemService } from '../oem/oem-service.js';
 import { createPolicyService, type PolicyService } from '../policies/policy-service.js';
 import type { Notifications } from '../ports/notifications.js';
+import type { ServerContext } from '../ports/server-context.js';
 import { createDeviceRights, type DeviceRights } from '../rights/device-rights.js';
 import { SessionService } from '../sessions/session-service.js';
 import { refuseMismatchedCredential } from '../storage/index.js';
-import type { Store } from '../store/store.js';
 import { UnattendedService } from '../unattended/unattended-service.js';
 import { createRecordingPipeline, type RecordingPipeline } from '../uploads/recording-pipeline.js';
 
@@ -32,20 +26,17 @@ export interface SessionServices extends RecordingPipeline {
  * @example
  * const { sessions, policies, uploads } = await createSessionServices({ ...deps });
  */
-export async function createSessionServices(deps: {
-  config: ServerConfig;
-  store: Store;
-  clock: Clock;
-  log: Logger;
-  audit: AuditLog;
-  tasks: BackgroundTasks;
-  presence: DevicePresence;
-  notifications: Notifications;
-  recordingsDir: string;
-  /** This node's id, where a relay token sends the technician (read once the node joined). */
-  relayNode: () => string;
-  publicUrl: () => string;
-}): Promise<SessionServices> {
+export async function createSessionServices(
+  deps: Pick<
+    ServerContext,
+    'config' | 'store' | 'clock' | 'log' | 'audit' | 'tasks' | 'presence' | 'recordingsDir'
+  > & {
+    notifications: Notifications;
+    /** This node's id, where a relay token sends the technician (read once the node joined). */
+    relayNode: () => string;
+    publicUrl: () => string;
+  },
+): Promise<SessionServices> {
   const { config, store, clock, log, audit, tasks, presence, recordingsDir, publicUrl } = deps;
   const rights = createDeviceRights({ store, audit });
   const policies = createPolicyService({
