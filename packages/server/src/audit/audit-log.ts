@@ -28,7 +28,7 @@ export const REFUSAL_WINDOW_MS = 60_000;
 export function createAuditLog(deps: { store: Store; clock: Clock; log: Logger }): AuditLog {
   // A storm of agent connections writes its `device.connected` rows a few hundred at a time.
   const append = turnBatch(async (entries: readonly Omit<AuditRecord, 'id'>[]) => {
-    await deps.store.audit.appendMany(entries);
+    await deps.store.audit.append(entries);
     return entries.map(() => undefined);
   });
   const record = async (event: AuditEvent): Promise<void> => {

@@ -25,15 +25,17 @@ function defineAuditContract(engine: Store['engine'], newDatabase: () => Promise
       subjects: Partial<AuditSubjects>,
       details: Record<string, unknown> = {},
     ) =>
-      store.audit.append({
-        at: at(second),
-        action,
-        actor: subjects.user?.name ?? 'system',
-        target: subjects.device?.id ?? null,
-        sourceAddress: null,
-        details,
-        subjects: { ...NO_SUBJECTS, ...subjects },
-      });
+      store.audit.append([
+        {
+          at: at(second),
+          action,
+          actor: subjects.user?.name ?? 'system',
+          target: subjects.device?.id ?? null,
+          sourceAddress: null,
+          details,
+          subjects: { ...NO_SUBJECTS, ...subjects },
+        },
+      ]);
     const named = (user: UserRecord) => ({ id: user.id, name: user.username });
     const ofDevice = (device: DeviceRecord) => ({ id: device.id, name: device.name });
 

@@ -10,27 +10,10 @@ import {
 } from 'kysely';
 import type { AuditTable, Database } from '../schema.js';
 import type { AuditFilter, AuditReadRecord, AuditRecord, AuditRepository } from '../store.js';
-import { compiledOnce } from '../compiled-query.js';
 import { fromMillis, parseJsonColumn, toMillis } from './columns.js';
 
-/** An entry's columns, in the order the compiled insert takes them. */
-const COLUMNS = [
-  'at',
-  'action',
-  'actor',
-  'target',
-  'source_address',
-  'details',
-  'user_id',
-  'user_name',
-  'device_id',
-  'device_name',
-  'session_id',
-  'recording_id',
-] as const;
-type AuditColumns = { [K in (typeof COLUMNS)[number]]: Insertable<AuditTable>[K] };
-
-function toRow(entry: Omit<AuditRecord, 'id'>): AuditColumns {
+/** An entry as the `audit` table's columns. */
+function toRow(entry: Omit<AuditRecord, 'id'>): Insertable<AuditTable> {
   const { user, device, sessionId, recordingId } = entry.subjects;
   return {
     at: toMillis(entry.at),
@@ -54,21 +37,8 @@ function toRow(entry: Omit<AuditRecord, 'id'>): AuditColumns {
  * session and recording; reading joins the users and devices so names are the current ones.
  */
 export function createAuditRepository(db: Kysely<Database>): AuditRepository {
-  // Every agent connection and disconnection appends a row: built once (compiled-query.ts).
-  const insert = compiledOnce(db, COLUMNS.length, (...values) =>
-    db
-      .insertInto('audit')
-      .values(Object.fromEntries(COLUMNS.map((column, index) => [column, values[index]])) as never)
-      .returning('id'),
-  );
   return {
-    async append(entry) {
-      const row = toRow(entry);
-      const [inserted] = await insert(...COLUMNS.map((column) => row[column]));
-      if (!inserted) throw new Error('the audit row was not written');
-      return inserted.id;
-    },
-    async appendMany(entries) {
+    async append(entries) {
       if (entries.length === 0) return;
       await db.insertInto('audit').values(entries.map(toRow)).execute();
     },

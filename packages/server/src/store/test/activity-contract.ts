@@ -157,15 +157,17 @@ export function defineActivityContract(current: () => Store): void {
     it('deletes entries older than the cutoff only, and says how many', async () => {
       const store = current();
       for (let i = 0; i < 4; i += 1)
-        await store.audit.append({
-          at: at(i),
-          action: 'auth.login',
-          actor: `user${i}`,
-          target: null,
-          sourceAddress: null,
-          details: {},
-          subjects: NO_SUBJECTS,
-        });
+        await store.audit.append([
+          {
+            at: at(i),
+            action: 'auth.login',
+            actor: `user${i}`,
+            target: null,
+            sourceAddress: null,
+            details: {},
+            subjects: NO_SUBJECTS,
+          },
+        ]);
       assert.equal(await store.audit.deleteBefore(at(2)), 2);
       const left = await store.audit.list({ limit: 10 });
       assert.deepEqual(
@@ -177,10 +179,9 @@ export function defineActivityContract(current: () => Store): void {
 
     it('appends with increasing ids and pages newest first', async () => {
       const store = current();
-      const ids: number[] = [];
       for (let i = 0; i < 5; i += 1) {
-        ids.push(
-          await store.audit.append({
+        await store.audit.append([
+          {
             at: at(i),
             action: i % 2 === 0 ? 'auth.login' : 'auth.logout',
             actor: 'alice',
@@ -188,9 +189,14 @@ export function defineActivityContract(current: () => Store): void {
             sourceAddress: i === 0 ? null : '10.0.0.1',
             details: { attempt: i, nested: { ok: true, list: [1, 'two', null] } },
             subjects: NO_SUBJECTS,
-          }),
-        );
+          },
+        ]);
       }
+      // In the order appended (each entry's `attempt`), from the log read newest first.
+      const all = await store.audit.list({ limit: 10 });
+      const ids = [...all]
+        .sort((a, b) => Number(a.details.attempt) - Number(b.details.attempt))
+        .map((entry) => entry.id);
       assert.deepEqual(
         [...ids].sort((a, b) => a - b),
         ids,
@@ -230,8 +236,8 @@ export function defineActivityContract(current: () => Store): void {
   describe('audit, appended a batch at a time', () => {
     it('writes every entry of a batch, ids increasing in the order given', async () => {
       const store = current();
-      await store.audit.appendMany([]);
-      await store.audit.appendMany(
+      await store.audit.append([]);
+      await store.audit.append(
         [0, 1, 2].map((i) => ({
           at: at(i),
           action: 'device.connected',
