@@ -53,7 +53,7 @@ export async function natsBus(url: string, name: string): Promise<ClusterBus> {
     subscribe(subject, handler) {
       const subscription = connection.subscribe(subject, {
         callback: (error, message) => {
-          if (!error) handler(decode(message.data));
+          if (!error) handler(decode(message.data), message.subject);
         },
       });
       return () => subscription.unsubscribe();

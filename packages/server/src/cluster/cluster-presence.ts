@@ -110,7 +110,6 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
   const { cluster, presence, store, clock, log } = deps;
   if (!cluster.isClustered) return () => Promise.resolve();
   const self = cluster.nodeId;
-  const deviceSubscriptions = new Map<string, () => void>();
   /** When each of this node's agents connected (epoch ms). */
   const connectedAt = new Map<string, number>();
   const relay = (event: DeviceEvent): void => presence.events.emitRelayed(event);
@@ -145,32 +144,28 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
 
   presence.observe({
     connected(link) {
-      const { deviceId } = link;
-      if (!deviceSubscriptions.has(deviceId)) {
-        const stopSend = cluster.bus.subscribe(subjects.deviceSend(deviceId), (message) => {
-          const parsed = ServerMessage.safeParse(message);
-          if (parsed.success) presence.local(deviceId)?.send(parsed.data);
-          else log.warn({ deviceId }, 'malformed agent message from another node ignored');
-        });
-        const stopClose = cluster.bus.subscribe(subjects.deviceClose(deviceId), (message) => {
-          const parsed = CloseMessage.safeParse(message);
-          if (parsed.success) presence.local(deviceId)?.close(parsed.data.code, parsed.data.reason);
-        });
-        deviceSubscriptions.set(deviceId, () => {
-          stopSend();
-          stopClose();
-        });
-      }
       const now = clock.now();
-      connectedAt.set(deviceId, now.getTime());
-      record('hold', { deviceId, at: now });
+      connectedAt.set(link.deviceId, now.getTime());
+      record('hold', { deviceId: link.deviceId, at: now });
     },
     disconnected(link) {
       connectedAt.delete(link.deviceId);
-      deviceSubscriptions.get(link.deviceId)?.();
-      deviceSubscriptions.delete(link.deviceId);
       record('release', { deviceId: link.deviceId });
     },
+  });
+
+  // Messages for agents held here, from the nodes that do not hold them (RemoteAgentLink).
+  const stopSend = cluster.bus.subscribe(subjects.anyDeviceSend, (message, subject) => {
+    const link = presence.local(subjects.deviceOf(subject));
+    if (!link) return;
+    const parsed = ServerMessage.safeParse(message);
+    if (parsed.success) link.send(parsed.data);
+    else log.warn({ deviceId: link.deviceId }, 'malformed agent message from another node ignored');
+  });
+  const stopClose = cluster.bus.subscribe(subjects.anyDeviceClose, (message, subject) => {
+    const link = presence.local(subjects.deviceOf(subject));
+    const parsed = CloseMessage.safeParse(message);
+    if (link && parsed.success) link.close(parsed.data.code, parsed.data.reason);
   });
 
   const stopEvents = presence.events.onAny((event) => {
@@ -328,8 +323,8 @@ export async function joinClusterPresence(deps: ClusterPresenceDeps): Promise<()
     stopAnswering();
     stopIncoming();
     stopEvents();
-    for (const stop of deviceSubscriptions.values()) stop();
-    deviceSubscriptions.clear();
+    stopClose();
+    stopSend();
     await Promise.all(unwritten);
     await store.deviceNodes.releaseNode(self);
   };

@@ -8,8 +8,12 @@ import { randomUUID } from 'node:crypto';
  */
 export interface ClusterBus {
   publish(subject: string, message: unknown): void;
-  /** Returns the unsubscribe function. Handlers must not throw (failures are theirs to log). */
-  subscribe(subject: string, handler: (message: unknown) => void): () => void;
+  /**
+   * Returns the unsubscribe function. A `*` token matches any one token, as on NATS
+   * (`tether.device.*.send`); the handler gets the subject the message was published on.
+   * Handlers must not throw (failures are theirs to log).
+   */
+  subscribe(subject: string, handler: (message: unknown, subject: string) => void): () => void;
   /**
    * Sends to one responder and waits for its answer; rejects when nobody answers within
    * `timeoutMs` (NATS request/reply).
@@ -61,7 +65,7 @@ export function newNodeId(): string {
   return `node-${randomUUID().slice(0, 8)}`;
 }
 
-type Handler = (message: unknown) => void;
+type Handler = (message: unknown, subject: string) => void;
 type Responder = (message: unknown) => Promise<unknown>;
 
 /**
@@ -102,8 +106,11 @@ export class MemoryBusHub {
   private publish(subject: string, message: unknown): void {
     if (this.isDown) return;
     const text = JSON.stringify(message ?? null);
-    for (const handler of [...(this.subscribers.get(subject) ?? [])]) {
-      queueMicrotask(() => handler(JSON.parse(text)));
+    for (const [pattern, handlers] of this.subscribers) {
+      if (!subjectMatches(pattern, subject)) continue;
+      for (const handler of [...handlers]) {
+        queueMicrotask(() => handler(JSON.parse(text), subject));
+      }
     }
   }
 
@@ -147,6 +154,18 @@ export class MemoryBusHub {
       clearTimeout(timer);
     }
   }
+}
+
+/** Whether `subject` is one `pattern` names: its tokens equal, a `*` token matching any one. */
+function subjectMatches(pattern: string, subject: string): boolean {
+  if (pattern === subject) return true;
+  if (!pattern.includes('*')) return false;
+  const wanted = pattern.split('.');
+  const tokens = subject.split('.');
+  return (
+    wanted.length === tokens.length &&
+    wanted.every((token, index) => token === '*' || token === tokens[index])
+  );
 }
 
 /** The cluster of one a server without `--nats` runs as. */

@@ -88,7 +88,7 @@ export async function connectNatsBus(options: {
           } catch {
             return log.warn({ subject }, 'a cluster message is not JSON; dropped');
           }
-          handler(value);
+          handler(value, message.subject);
         },
       });
       return () => subscription.unsubscribe();

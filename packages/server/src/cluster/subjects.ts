@@ -7,6 +7,15 @@ export const subjects = {
   deviceSend: (deviceId: string): string => `tether.device.${deviceId}.send`,
   /** Close the agent of `deviceId` (`{ code, reason }`), on whichever node holds it. */
   deviceClose: (deviceId: string): string => `tether.device.${deviceId}.close`,
+  /**
+   * Every device's `deviceSend` and `deviceClose`: a node subscribes to these once, not twice
+   * per agent it holds (a reconnect storm of thousands of agents was as many subscriptions to
+   * make and end), and acts on the messages for the agents it holds.
+   */
+  anyDeviceSend: 'tether.device.*.send',
+  anyDeviceClose: 'tether.device.*.close',
+  /** The device a `deviceSend` or `deviceClose` subject is for. */
+  deviceOf: (subject: string): string => subject.split('.')[2] ?? '',
   /** DeviceEvent fan-out between nodes; each message carries `origin` (the sending node). */
   events: 'tether.events',
   /** Agent answers (consent, refusals, unattended, integration API, wake) for the node waiting. */
