@@ -129,7 +129,7 @@ test('turning off revokes every access of the device, ends its sessions and turn
   assert.notEqual(next.access.id, access.id, 'once off, a new access can be turned on');
 });
 
-test('a burst of 20 simultaneous attempts, the right password among them, gets no more than the free attempts checked', async () => {
+test('a burst of 20 simultaneous attempts, the right password among them, gets no more than the free attempts and one more checked', async () => {
   const { deviceId } = await newDevice();
   const { access, password } = await createAccess(deviceId);
   const guesses = Array.from({ length: 20 }, (_, index) =>
@@ -140,7 +140,13 @@ test('a burst of 20 simultaneous attempts, the right password among them, gets n
   const wrongChecked = statuses.filter((code) => code === 401).length;
   const opened = answers.filter((answer) => answer.status === 201);
   const limited = answers.filter((answer) => answer.status === 429);
-  assert.ok(wrongChecked <= 3, `at most three wrong passwords were checked (${statuses.join()})`);
+  // Three free attempts may be checked at once; beyond them one at a time, so an attempt of the
+  // burst that arrives after those three were refused (a loaded machine spreads the burst over
+  // their hashing) is the fourth checked, and its failure starts the delay that refuses the rest.
+  assert.ok(
+    wrongChecked <= 4,
+    `the free three and at most one more were checked, not the burst (${statuses.join()})`,
+  );
   assert.equal(wrongChecked + opened.length + limited.length, 20, statuses.join());
   for (const answer of limited) assert.equal(answer.json(ErrorBody).code, 'RATE_LIMITED');
   assert.equal((await auditEntries('unattended.auth_failed', access.id)).length, wrongChecked);

@@ -63,5 +63,7 @@ test('a generated password is hashed fast but checked at the cost of a real chec
   t.diagnostic(
     `hash ${hashMs.toFixed(1)} ms; check: generated ${median(cheap).toFixed(1)} ms, usual ${median(usual).toFixed(1)} ms`,
   );
-  assert.ok(median(cheap) > 0.8 * median(usual), 'no faster check for a generated password');
+  // A check at the generated hash's own cost would take about what hashing it did (~1/25 of a
+  // usual check); half still tells that apart on a loaded machine.
+  assert.ok(median(cheap) > 0.5 * median(usual), 'no faster check for a generated password');
 });
