@@ -1,5 +1,6 @@
 // Runs every test file with Node's test runner, two files at a time by default. The file list is
-// expanded here because Node 20's runner finds no .ts files from a folder or a quoted glob.
+// expanded here because Node 20's runner finds no .ts files from a folder or a quoted glob. The
+// files run as esbuild bundles built first (scripts/test-bundles.mjs), not through tsx.
 //
 // Each file runs in its own `node --test` with a deadline: a file that hangs is killed (its whole
 // process group: servers, agents, browsers it started) and reported by name with what it printed,
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { buildBundlesIfStale } from './fresh-bundles.mjs';
+import { bundleTests } from './test-bundles.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
@@ -59,6 +61,10 @@ if (files.length === 0) {
 // tsx compiling the sources again in each of them costs ~1.5 s a process.
 const runsCli = files.some((file) => file.startsWith('test/'));
 if (runsCli) buildBundlesIfStale();
+// The test files themselves run as bundles (scripts/test-bundles.mjs: a fifth of the suite's CPU
+// was tsx loading the sources again in each file); TETHER_TEST_TSX=1 runs them through tsx.
+const fromSources = process.env.TETHER_TEST_TSX === '1';
+const bundles = fromSources ? undefined : await bundleTests(files);
 // Agents under test start login shells in their user's home. An empty home of their own keeps
 // the machine's dotfiles out of the tests (a shell killed while ~/.bashrc ran `pyenv rehash`
 // once left a lock that hung every later shell on the machine).
@@ -82,8 +88,9 @@ const running = new Set();
 /** @param {string} file @returns {Promise<FileResult>} */
 function runFile(file) {
   const started = Date.now();
-  const args = ['--import', 'tsx', '--test', '--test-reporter=spec'];
-  args.push(`--test-timeout=${TEST_TIMEOUT_MS}`, file);
+  const args = bundles ? ['--test'] : ['--import', 'tsx', '--test'];
+  args.push('--test-reporter=spec', `--test-timeout=${TEST_TIMEOUT_MS}`);
+  args.push(bundles?.bundleOf.get(file) ?? file);
   // detached: its own process group, so a hung file is killed with everything it started.
   const child = spawn(process.execPath, args, { cwd: root, env, detached: true });
   let output = '';
@@ -120,6 +127,7 @@ function runFile(file) {
       for (const match of output.matchAll(/^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/gm))
         counts[match[1] ?? ''] = Number(match[2]);
       const seconds = (Date.now() - started) / 1000;
+      if (bundles) output = bundles.toSources(output);
       resolve({ file, code, timedOut, output, seconds, counts });
     };
     child.on('close', finish);
@@ -132,6 +140,7 @@ for (const signal of ['SIGINT', 'SIGTERM'])
   process.on(signal, () => {
     for (const kill of running) kill('SIGKILL');
     rmSync(home, { recursive: true, force: true });
+    bundles?.remove();
     process.exit(1);
   });
 
@@ -161,6 +170,7 @@ await Promise.all(
   }),
 );
 rmSync(home, { recursive: true, force: true });
+bundles?.remove();
 
 /** @param {string} key */
 const total = (key) => results.reduce((sum, result) => sum + (result.counts[key] ?? 0), 0);
