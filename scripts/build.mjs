@@ -83,6 +83,10 @@ const zodEnglishOnly = {
   },
 };
 
+/** CommonJS modules bundled into ESM still call require() (for Node's built-ins): this gives it. */
+export const REQUIRE_BANNER =
+  "import { createRequire as __tetherCreateRequire } from 'node:module'; const require = __tetherCreateRequire(import.meta.url);";
+
 /**
  * What both builds share: ESM for Node 20 with chunks, the same externals, plugins and define.
  *
@@ -101,10 +105,7 @@ const COMMON = {
   target: 'node20',
   external: NATIVE,
   define: { __TETHER_BUNDLE__: 'true' },
-  // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
-  banner: {
-    js: "import { createRequire as __tetherCreateRequire } from 'node:module'; const require = __tetherCreateRequire(import.meta.url);",
-  },
+  banner: { js: REQUIRE_BANNER },
   legalComments: 'none',
   // Without comments and indentation the sources V8 parses, and keeps for the life of the
   // process, are half the size (server 3.8 -> 1.8 MiB), and pure ASCII: esbuild escapes the

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { SourceMap } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { REQUIRE_BANNER } from './build.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -75,10 +76,7 @@ export async function bundleTests(files) {
       platform: 'node',
       target: 'node20',
       define: { 'import.meta.url': META_URL },
-      // CommonJS modules bundled into ESM still call require() for Node's built-ins.
-      banner: {
-        js: "import { createRequire as __tetherCreateRequire } from 'node:module'; const require = __tetherCreateRequire(import.meta.url);",
-      },
+      banner: { js: REQUIRE_BANNER },
       sourcemap: 'linked',
       sourcesContent: false,
       plugins: [asFromSources],
