@@ -32,7 +32,7 @@ import { logindUserPresence } from './assistance/user-presence.js';
 import { createShellPool } from './sessions/terminal/shell-pool.js';
 import { resolveShell } from './sessions/terminal/shell.js';
 import { createStatsCollector } from './stats/stats-collector.js';
-import { startStatsReporter } from './stats/stats-reporter.js';
+import { startStatsReporter, type LastStatsSample } from './stats/stats-reporter.js';
 import { createBackoff } from './transport/backoff.js';
 import { openControlConnection, type ControlConnection } from './transport/control-connection.js';
 import { startControlLoop, type ControlLoop } from './transport/control-loop.js';
@@ -165,6 +165,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
       })
     : undefined;
   let stopStats: CancelTimer | undefined;
+  /** The last statistics sample sent, whichever connection sent it. */
+  const lastStats: LastStatsSample = {};
   let stopPresence: CancelTimer | undefined;
   let isUninstalling = false;
   /** Stops everything, then removes the agent from the device (A-7: past its deadline). */
@@ -203,6 +205,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentHandle> {
       settings: settings.statistics,
       send: connection.send,
       log,
+      last: lastStats,
     });
   };
   let isStopping = false;
