@@ -22,6 +22,7 @@ import { measureDesktopLoad } from './scenarios/desktop-load.js';
 import { measureFileTransfer } from './scenarios/file-transfer.js';
 import { measureStartup } from './scenarios/startup.js';
 import { measureAgentPackage } from './scenarios/agent-package.js';
+import { measureBesideMeshCentral } from './scenarios/beside-meshcentral.js';
 import { reliabilityStages } from './reliability-stages.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
@@ -126,6 +127,21 @@ function stages(options: BenchOptions): Stage[] {
       },
     },
     ...reliabilityStages(options),
+    {
+      keys: ['r'],
+      // MeshCentral's install when missing (~140 MB), its agents' enrolment (~0.6 s each),
+      // both fleets, and the keystrokes.
+      timeoutMs: 600_000 + options.meshAgents * 3_000,
+      async run(cleanup, report) {
+        report.results.besideMeshCentral = await measureBesideMeshCentral(cleanup, {
+          agents: options.agents,
+          meshAgents: options.meshAgents,
+          workers: options.workers,
+          keystrokes: options.keystrokes,
+          settleMs: options.settleSec * 1000,
+        });
+      },
+    },
     {
       keys: ['p'],
       timeoutMs: 300_000,

@@ -19,14 +19,16 @@ export const SCENARIOS = {
   o: 'reconnect storm through connection admission (A-13)',
   p: 'relay across cluster nodes: single node vs direct vs NATS (X-3)',
   q: 'cluster node killed: its agents back on the other nodes (issue 16)',
+  r: 'beside MeshCentral: keystroke echo and memory per idle agent, both measured here',
 } as const;
 export type ScenarioKey = keyof typeof SCENARIOS;
 
 /**
- * The reliability scenarios take minutes each (the soak half an hour): they run only when
- * `--only` names them, never in a plain `npm run bench`.
+ * The reliability scenarios take minutes each (the soak half an hour), and (r) installs
+ * MeshCentral (~140 MB from npm) and starts its native agents: they run only when `--only`
+ * names them, never in a plain `npm run bench`.
  */
-const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l', 'o', 'p', 'q'];
+const ON_REQUEST: readonly ScenarioKey[] = ['i', 'j', 'k', 'l', 'o', 'p', 'q', 'r'];
 
 /** What `npm run bench -- …` asked for. */
 export interface BenchOptions {
@@ -75,6 +77,8 @@ export interface BenchOptions {
    */
   baselineCli: string | undefined;
   stormRounds: number;
+  /** Scenario (r): MeshCentral's agents (native processes, ~0.6 s each to enrol); Tether's are `agents`. */
+  meshAgents: number;
 }
 
 export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m,n] [--agents 2000] [--workers 4]
@@ -86,7 +90,8 @@ export const USAGE = `npm run bench -- [--only a,b,c,d,e,f,g,h,m,n] [--agents 20
                     [--soak-min 30] [--soak-agents 1000] [--reader-kbps 10] [--device-mbps 10]
                     [--storm-agents 15000] [--storm-workers 6] [--admission-rate 1000]
                     [--baseline-cli path/to/tether.mjs] [--storm-rounds 2]
-(i, j, k, l, o, p, q run only when --only names them)`;
+                    [--mesh-agents 200]
+(i, j, k, l, o, p, q, r run only when --only names them)`;
 
 const isScenario = (key: string): key is ScenarioKey => key in SCENARIOS;
 
@@ -135,6 +140,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'admission-rate': { type: 'string' },
       'baseline-cli': { type: 'string' },
       'storm-rounds': { type: 'string' },
+      'mesh-agents': { type: 'string' },
     },
     strict: true,
   });
@@ -178,5 +184,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     admissionRate: positive('admission-rate', values['admission-rate'], 1000),
     baselineCli: values['baseline-cli'],
     stormRounds: positive('storm-rounds', values['storm-rounds'], 2),
+    meshAgents: positive('mesh-agents', values['mesh-agents'], 200),
   };
 }

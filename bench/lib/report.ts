@@ -15,6 +15,10 @@ import { agentPackageRows, type AgentPackageResult } from '../scenarios/agent-pa
 import { reliabilityRows, type ReliabilityResults } from '../scenarios/reliability-rows.js';
 import { MESHCENTRAL_REFERENCE } from './reference.js';
 import type { ClusterRelayResult } from '../cluster-relay.js';
+import {
+  besideMeshCentralRows,
+  type BesideMeshCentralResult,
+} from '../scenarios/beside-meshcentral.js';
 
 /** Everything one run measured; written as JSON. */
 export interface BenchReport {
@@ -42,6 +46,7 @@ export interface BenchReport {
     startup?: StartupResult;
     agentPackage?: AgentPackageResult;
     clusterRelay?: ClusterRelayResult;
+    besideMeshCentral?: BesideMeshCentralResult;
   } & ReliabilityResults;
   reference: typeof MESHCENTRAL_REFERENCE;
   errors: { scenario: string; message: string }[];
@@ -323,6 +328,7 @@ export function formatTable(report: BenchReport): string {
     ...(results.agentPackage ? agentPackageRows(results.agentPackage) : []),
     ...reliabilityRows(results),
     ...(results.clusterRelay ? clusterRelayRows(results.clusterRelay) : []),
+    ...(results.besideMeshCentral ? besideMeshCentralRows(results.besideMeshCentral) : []),
     ...report.errors.map((error): Row => [
       error.scenario,
       'ERROR',

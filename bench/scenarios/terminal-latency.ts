@@ -63,7 +63,7 @@ const BLOCK = 25;
  * `count` keystrokes on each path, in alternating blocks, so a change in the machine's load
  * during the run weighs on all three alike.
  */
-async function interleavedSamples<K extends string>(
+export async function interleavedSamples<K extends string>(
   typists: Record<K, Typist>,
   count: number,
 ): Promise<Record<K, number[]>> {
