@@ -112,7 +112,9 @@ export async function measureBesideMeshCentral(
     meshCentralSetupMs,
     passed: {
       keystroke: keystrokeRatio.p50 <= 1 && keystrokeRatio.p99 <= 1,
-      memory: tetherMemory.rssKib <= meshMemory.rssKib,
+      // A reading at or below zero is the server's own allocation noise over too few agents
+      // (under a few hundred), not a figure that beats anything.
+      memory: tetherMemory.rssKib > 0 && tetherMemory.rssKib <= meshMemory.rssKib,
     },
   };
 }

@@ -20,8 +20,8 @@ import {
   withTimeout,
   type MeshTls,
 } from '../lib/meshcentral.js';
+import { freePort } from '../../test/support/server-process.js';
 import {
-  freePort,
   prepareAgent,
   serverConfig,
   startAgent,
