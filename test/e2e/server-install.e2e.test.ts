@@ -150,11 +150,14 @@ test("the installed program serves on its own, with the unit's arguments", async
   server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
-    const url = await waitFor('the installed server to start', () => {
+    // The start banner's last line says where the password is; the lines before it may arrive
+    // in an earlier chunk of output.
+    const url = await waitFor('the installed server to print its start banner', () => {
       if (server.exitCode !== null) throw new Error(`the server exited: ${output}`);
-      return /Console: +(https:\S+)/.exec(output)?.[1];
+      return /Password: +in .*initial-admin-password/.test(output)
+        ? /Console: +(https:\S+)/.exec(output)?.[1]
+        : undefined;
     });
-    assert.match(output, /Password: +in .*initial-admin-password/);
     assert.doesNotMatch(output, /Password: +\S{16,} /, 'the password is not printed');
     assert.equal(await mode(passwordFile), 0o600);
     const ca = await readFile(join(dataDir, 'keys/tls-self-signed.crt'), 'utf8');
