@@ -42,6 +42,7 @@ test('tether admin statistics sets the fleet and a group, shows both, and resets
   assert.equal(shown.code, 0, shown.stderr);
   assert.match(shown.stdout, /fleet: every 30 s: cpu, uptime/);
   assert.match(shown.stdout, /group "Kiosks": every 30 s: none/);
+  assert.match(shown.stdout, /at most 200 samples a second from its agents/);
   const read = (await server.admin.request('GET', '/api/v1/settings/statistics')).json(
     StatisticsSettings,
   );

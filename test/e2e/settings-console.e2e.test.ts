@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { StatisticsSettings } from '@tether/protocol';
+import { StatisticsSettings, StatisticsSettingsView } from '@tether/protocol';
 import { signedInConsole, type SignedInConsole } from '../support/signed-in-console.js';
 import type { TestServer } from '../support/test-server.js';
 
@@ -24,6 +24,17 @@ test('an administrator chooses the statistics agents report and how often, and t
   assert.ok(!initial.enabled.includes('screenThumbnail'), 'screen thumbnails are not');
 
   await page.getByRole('link', { name: 'Settings' }).click();
+  const inForce = await page.getByTestId('statistics-in-force').innerText();
+  const { inForce: expected } = (
+    await server.admin.request('GET', '/api/v1/settings/statistics')
+  ).json(StatisticsSettingsView);
+  assert.match(
+    inForce,
+    new RegExp(
+      `In force: every ${initial.intervalSec}s \\(${expected.connectedAgents} agents? connected`,
+    ),
+    'the page says which interval agents use now',
+  );
   const cpu = page.getByTestId('statistic-cpu');
   const thumbnail = page.getByTestId('statistic-screenThumbnail');
   assert.equal(await cpu.isChecked(), true);
@@ -37,6 +48,7 @@ test('an administrator chooses the statistics agents report and how often, and t
 
   const saved = await savedSettings();
   assert.equal(saved.intervalSec, 45);
+  assert.match(await page.getByTestId('statistics-in-force').innerText(), /In force: every 45s /);
   assert.ok(!saved.enabled.includes('cpu'), 'CPU use is no longer collected');
   assert.ok(saved.enabled.includes('screenThumbnail'), 'screen thumbnails are');
   assert.deepEqual(

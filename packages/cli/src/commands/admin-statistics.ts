@@ -18,7 +18,8 @@ const APPLIES =
 
 const showCommand: Command = {
   name: 'admin statistics show',
-  summary: 'Show which statistics agents report and how often: fleet-wide and per group (A-5).',
+  summary:
+    'Show which statistics agents report and how often: fleet-wide, per group, and the samples a second a server takes (A-5).',
   usage: `tether admin statistics show [--data-dir DIR]`,
   options: { ...dataDirOptions },
   async run(input) {
@@ -30,7 +31,13 @@ const showCommand: Command = {
         line(`group "${group.groupName}"`, group.settings),
       ),
     ]);
-    input.out(lines.join('\n'));
+    const samplesPerSec = config.agents.statisticsPerSec;
+    input.out(
+      [
+        ...lines,
+        `A server takes at most ${samplesPerSec} samples a second from its agents (agents.statisticsPerSec in its config): with more agents connected than an interval allows, they report less often. The interval in force is on the console's Settings page and in GET /api/v1/settings/statistics.`,
+      ].join('\n'),
+    );
     return 0;
   },
 };

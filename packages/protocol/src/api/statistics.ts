@@ -26,6 +26,34 @@ export const StatisticsSettings = z.object({
 });
 export type StatisticsSettings = z.infer<typeof StatisticsSettings>;
 
+/**
+ * The interval in force on the server that answered (A-5: a longer interval as the fleet
+ * grows). Each server takes at most `samplesPerSec` samples a second from its agents (its
+ * `agents.statisticsPerSec` setting), so with more agents connected than the configured interval
+ * allows, agents report less often than configured: `intervalSec` is then longer than the
+ * settings' (rounded up to 10, 15, 20, 30 or 45 s, or 1, 1.5, 2, 3, 5, 10, 15, 30 or 60 min). Group
+ * intervals are lengthened the same way.
+ *
+ * @example
+ * const inForce: StatisticsInForce = { intervalSec: 30, connectedAgents: 5000, samplesPerSec: 200 };
+ */
+export const StatisticsInForce = z.object({
+  intervalSec: z.int().min(5).max(3600),
+  /** Agents connected to this server (in a cluster, to the node that answered). */
+  connectedAgents: z.int().nonnegative(),
+  samplesPerSec: z.number().positive(),
+});
+export type StatisticsInForce = z.infer<typeof StatisticsInForce>;
+
+/**
+ * `GET /api/v1/settings/statistics`: the fleet's settings and, read-only, the interval in force.
+ *
+ * @example
+ * const view: StatisticsSettingsView = { intervalSec: 15, enabled: ['cpu'], inForce: { intervalSec: 30, connectedAgents: 5000, samplesPerSec: 200 } };
+ */
+export const StatisticsSettingsView = StatisticsSettings.extend({ inForce: StatisticsInForce });
+export type StatisticsSettingsView = z.infer<typeof StatisticsSettingsView>;
+
 /** Defaults for a new server. */
 export const DEFAULT_STATISTICS_SETTINGS: StatisticsSettings = {
   intervalSec: 15,

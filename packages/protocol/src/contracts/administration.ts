@@ -8,7 +8,7 @@ import {
   ExtendInstallerResponse,
   InstallerList,
 } from '../api/installers.js';
-import { StatisticsSettings } from '../api/statistics.js';
+import { StatisticsSettings, StatisticsSettingsView } from '../api/statistics.js';
 import { InstallerId } from '../ids.js';
 import { endpoint } from './endpoint.js';
 
@@ -96,9 +96,9 @@ export const settingsEndpoints = {
     id: 'settings.getStatistics',
     method: 'GET',
     path: '/api/v1/settings/statistics',
-    summary: 'Read the statistics settings',
+    summary: 'Read the statistics settings, and the interval in force on this server (A-5)',
     access: { kind: 'user', permission: 'console.use' },
-    success: { status: 200, body: StatisticsSettings },
+    success: { status: 200, body: StatisticsSettingsView },
     errors: [],
   }),
   setStatistics: endpoint({
@@ -109,7 +109,7 @@ export const settingsEndpoints = {
     access: { kind: 'user', permission: 'settings.manage' },
     subject: 'statistics settings',
     body: StatisticsSettings,
-    success: { status: 200, body: StatisticsSettings },
+    success: { status: 200, body: StatisticsSettingsView },
     errors: ['INVALID_INPUT'],
   }),
 };

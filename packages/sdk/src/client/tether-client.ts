@@ -8,6 +8,7 @@ import {
   settingsEndpoints,
   CreateInstallerResponse,
   StatisticsSettings,
+  StatisticsSettingsView,
   type CreateInstallerRequest,
   type ExtendInstallerRequest,
   type ExtendInstallerResponse,
@@ -130,8 +131,9 @@ export interface TetherClient
     installerId: string,
     request: ExtendInstallerRequest,
   ): Promise<ExtendInstallerResponse>;
-  getStatisticsSettings(): Promise<StatisticsSettings>;
-  updateStatisticsSettings(settings: StatisticsSettings): Promise<StatisticsSettings>;
+  /** The fleet's statistics settings, and the interval in force on this server. */
+  getStatisticsSettings(): Promise<StatisticsSettingsView>;
+  updateStatisticsSettings(settings: StatisticsSettings): Promise<StatisticsSettingsView>;
 }
 
 /**

@@ -207,7 +207,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     detectedHost,
     port: () => bound.port ?? config.listen.port,
   });
-  const agentSettings = createAgentSettings({ store, presence, clock });
+  const agentSettings = createAgentSettings({
+    store,
+    presence,
+    clock,
+    samplesPerSec: config.agents.statisticsPerSec,
+  });
   const broadcastSettings = fanOutSettings(
     cluster,
     (audience) => agentSettings.push(audience),
@@ -292,6 +297,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return url.origin;
     },
     broadcastSettings,
+    statisticsInForce: (settings) => agentSettings.inForce(settings),
   };
 
   const https: HttpsOptions = {
@@ -377,6 +383,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     sweeper.stop();
     upgrades.stop();
     await maintenance.stop();
+    agentSettings.stop();
     tls.stop();
     unattended.stop();
     await retention.stop();

@@ -130,8 +130,10 @@ export const ServerConfig = z.object({
     .object({
       messagesPerSec: z.number().positive().max(100_000).default(20),
       messageBurst: z.int().min(1).max(1_000_000).default(200),
+      /** Statistics samples a second this server takes from all its agents (A-5, at most). */
+      statisticsPerSec: z.number().positive().max(100_000).default(200),
     })
-    .default({ messagesPerSec: 20, messageBurst: 200 }),
+    .default({ messagesPerSec: 20, messageBurst: 200, statisticsPerSec: 200 }),
   audit: z
     .object({
       /** Audit rows older than this are deleted (the deletion itself is audited). */

@@ -57,7 +57,12 @@ test("a group's agents get its own statistics settings, the others the fleet's, 
   const [kioskLink, deskLink] = [link(kiosk.id), link(desk.id)];
   presence.connect(kioskLink);
   presence.connect(deskLink);
-  const settings = createAgentSettings({ store, presence, clock: new TestClock() });
+  const settings = createAgentSettings({
+    store,
+    presence,
+    clock: new TestClock(),
+    samplesPerSec: 200,
+  });
 
   assert.deepEqual(await statisticsOf(settings, 'kiosks'), own);
   assert.deepEqual(await statisticsOf(settings, 'office'), fleet);
@@ -74,7 +79,12 @@ test("a group's agents get its own statistics settings, the others the fleet's, 
 
 test('welcomes reuse the settings read for a second; a push reads them afresh', async () => {
   const clock = new TestClock();
-  const settings = createAgentSettings({ store, presence: new DevicePresence(), clock });
+  const settings = createAgentSettings({
+    store,
+    presence: new DevicePresence(),
+    clock,
+    samplesPerSec: 200,
+  });
   const first = { intervalSec: 30, enabled: ['cpu' as const] };
   const second = { intervalSec: 60, enabled: ['memory' as const] };
   await writeStatisticsSettings(store, first);
@@ -87,3 +97,56 @@ test('welcomes reuse the settings read for a second; a push reads them afresh', 
   await settings.push();
   assert.deepEqual(await statisticsOf(settings, 'office'), first);
 });
+
+test('as more agents connect than the samples a second allow, their interval is lengthened and pushed (A-5)', async () => {
+  const kiosks = await addGroup(store, 'Kiosks');
+  const fleet = { intervalSec: 30, enabled: ['cpu' as const] };
+  const own = { intervalSec: 300, enabled: ['uptime' as const] };
+  await writeStatisticsSettings(store, fleet);
+  await writeGroupStatistics(store, kiosks.id, own);
+  const clock = new TestClock();
+  const presence = new DevicePresence();
+  // 0.1 samples a second: four agents need 40 s between samples, the step of 45 s.
+  const settings = createAgentSettings({ store, presence, clock, samplesPerSec: 0.1 });
+  const kiosk = link(
+    (await addDevice(store, 'kiosk-2', await addInstaller(store, { group: 'Kiosks' }))).id,
+  );
+  const [desk, ...moreDesks] = await Promise.all(
+    ['desk-a', 'desk-b', 'desk-c'].map(async (name) => link((await addDevice(store, name)).id)),
+  );
+  assert.ok(desk);
+  const desks = [desk, ...moreDesks];
+  assert.deepEqual(await statisticsOf(settings, 'office'), fleet, 'no agent yet');
+  presence.connect(kiosk);
+  presence.connect(desk);
+  assert.deepEqual(await statisticsOf(settings, 'office'), fleet, 'two agents: 20 s is enough');
+  for (const other of moreDesks) presence.connect(other);
+  const lengthened = { ...fleet, intervalSec: 45 };
+  assert.deepEqual(await statisticsOf(settings, 'office'), lengthened);
+  assert.deepEqual(await statisticsOf(settings, 'kiosks'), own, "a longer group's own is kept");
+  assert.deepEqual(settings.inForce(fleet), {
+    intervalSec: 45,
+    connectedAgents: 4,
+    samplesPerSec: 0.1,
+  });
+  await waitFor(() => desks.every((one) => intervals(one).at(-1)?.intervalSec === 45));
+  assert.deepEqual(intervals(kiosk).at(-1), own);
+  assert.equal(desk.sent.length, 1, 'the steps below 30 s changed nobody’s: not pushed');
+
+  for (const other of moreDesks) presence.disconnect(other);
+  clock.advance(10_000); // pushes are ten seconds apart at least
+  await waitFor(() => intervals(desk).at(-1)?.intervalSec === 30);
+  assert.deepEqual(settings.inForce(fleet), {
+    intervalSec: 30,
+    connectedAgents: 2,
+    samplesPerSec: 0.1,
+  });
+  settings.stop();
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; !condition(); attempt++) {
+    if (attempt > 1000) throw new Error('the condition never held');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -1,10 +1,16 @@
-import type { AgentSettings, MaintenanceSettings } from '@tether/protocol';
+import type {
+  AgentSettings,
+  MaintenanceSettings,
+  StatisticsInForce,
+  StatisticsSettings,
+} from '@tether/protocol';
 import type { Clock } from '../clock.js';
 import { agentMaintenance, readMaintenanceSettings } from '../maintenance/maintenance-settings.js';
 import { cachedRead } from '../store/cached-read.js';
 import type { Store } from '../store/store.js';
 import type { DevicePresence } from './device-presence.js';
 import { statisticsResolver, type StatisticsResolver } from './group-statistics.js';
+import { createStatisticsLoad, lengthened } from './statistics-load.js';
 
 /** How long the settings read for welcomes are reused. */
 const CACHE_MS = 1000;
@@ -30,17 +36,20 @@ interface FleetSettings {
 
 /**
  * The settings each agent gets (`welcome`, then `settings` on every change): the fleet's
- * statistics, or its group's own where the group has some (A-5), and its own deletion deadline
- * (A-7: its maximum offline time, else the fleet's delete threshold).
+ * statistics, or its group's own where the group has some (A-5), with the interval lengthened
+ * as this node's agents grow beyond `samplesPerSec` (see statistics-load.ts), and its own
+ * deletion deadline (A-7: its maximum offline time, else the fleet's delete threshold).
  *
  * @example
- * const agentSettings = createAgentSettings({ store, presence, clock });
+ * const agentSettings = createAgentSettings({ store, presence, clock, samplesPerSec: 200 });
  * await agentSettings.push({ group: 'Kiosks' });
  */
 export function createAgentSettings(deps: {
   store: Store;
   presence: DevicePresence;
   clock: Clock;
+  /** Statistics samples a second this node takes from its agents at most. */
+  samplesPerSec: number;
 }) {
   const { store, presence, clock } = deps;
   /**
@@ -56,42 +65,79 @@ export function createAgentSettings(deps: {
         statisticsResolver(store),
         readMaintenanceSettings(store),
       ]);
+      shortestSec = statistics.shortestIntervalSec;
       return { statistics, maintenance };
     },
   });
+  /** The shortest interval configured, as last read (the settings' own minimum until then). */
+  let shortestSec = 5;
+  const load = createStatisticsLoad({
+    samplesPerSec: deps.samplesPerSec,
+    clock,
+    push: (minimumSec) => push({}, minimumSec),
+    changesIntervals: (previousSec, nextSec) =>
+      Math.max(previousSec, shortestSec) !== Math.max(nextSec, shortestSec),
+  });
+  const unsubscribe = [
+    presence.events.on('online', () => load.update(presence.size)),
+    presence.events.on('offline', () => load.update(presence.size)),
+  ];
+
+  /**
+   * Sends the settings to the connected agents of the audience (all when none is given), their
+   * statistics interval lengthened to `minimumSec` (the load's now, by default).
+   */
+  async function push(
+    audience: SettingsAudience = {},
+    minimumSec = load.minimumSec,
+  ): Promise<void> {
+    // A few queries for the fleet, not one per agent: few devices have their own limit.
+    const [{ statistics, maintenance }, ownLimits] = await Promise.all([
+      fleet(true),
+      store.deviceMaintenance.ownOfflineLimits(),
+    ]);
+    const wanted = audience.deviceIds && new Set(audience.deviceIds);
+    const group = audience.group?.toLowerCase();
+    const settingsOf = (deviceId: string, deviceGroup: string): AgentSettings => ({
+      statistics: lengthened(statistics.of(deviceGroup), minimumSec),
+      maintenance: agentMaintenance(maintenance, ownLimits.get(deviceId) ?? null),
+    });
+    for (const link of presence.all()) {
+      if (wanted && !wanted.has(link.deviceId)) continue;
+      // Without group settings the whole fleet gets the same statistics: no device is read.
+      if (statistics.isUniform && group === undefined) {
+        link.send({ type: 'settings', settings: settingsOf(link.deviceId, '') });
+        continue;
+      }
+      const device = await store.devices.find(link.deviceId);
+      if (!device || (group !== undefined && device.group.toLowerCase() !== group)) continue;
+      link.send({ type: 'settings', settings: settingsOf(link.deviceId, device.group) });
+    }
+  }
+
   return {
     async of(device: AgentSettingsSubject): Promise<AgentSettings> {
       const { statistics, maintenance } = await fleet();
       return {
-        statistics: statistics.of(device.group),
+        statistics: load.lengthen(statistics.of(device.group)),
         maintenance: agentMaintenance(maintenance, device.maxOfflineMinutes),
       };
     },
 
-    /** Sends the settings to the connected agents of the audience (all when none is given). */
-    async push(audience: SettingsAudience = {}): Promise<void> {
-      // A few queries for the fleet, not one per agent: few devices have their own limit.
-      const [{ statistics, maintenance }, ownLimits] = await Promise.all([
-        fleet(true),
-        store.deviceMaintenance.ownOfflineLimits(),
-      ]);
-      const wanted = audience.deviceIds && new Set(audience.deviceIds);
-      const group = audience.group?.toLowerCase();
-      const settingsOf = (deviceId: string, deviceGroup: string): AgentSettings => ({
-        statistics: statistics.of(deviceGroup),
-        maintenance: agentMaintenance(maintenance, ownLimits.get(deviceId) ?? null),
-      });
-      for (const link of presence.all()) {
-        if (wanted && !wanted.has(link.deviceId)) continue;
-        // Without group settings the whole fleet gets the same statistics: no device is read.
-        if (statistics.isUniform && group === undefined) {
-          link.send({ type: 'settings', settings: settingsOf(link.deviceId, '') });
-          continue;
-        }
-        const device = await store.devices.find(link.deviceId);
-        if (!device || (group !== undefined && device.group.toLowerCase() !== group)) continue;
-        link.send({ type: 'settings', settings: settingsOf(link.deviceId, device.group) });
-      }
+    push: (audience?: SettingsAudience) => push(audience),
+
+    /** The interval in force on this node for `settings` (A-5), with what it depends on. */
+    inForce(settings: StatisticsSettings): StatisticsInForce {
+      return {
+        intervalSec: load.lengthen(settings).intervalSec,
+        connectedAgents: presence.size,
+        samplesPerSec: load.samplesPerSec,
+      };
+    },
+
+    stop(): void {
+      load.stop();
+      for (const stop of unsubscribe) stop();
     },
   };
 }

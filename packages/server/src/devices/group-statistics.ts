@@ -53,6 +53,8 @@ export interface StatisticsResolver {
   of(groupName: string): StatisticsSettings;
   /** No group has settings of its own: every device gets the fleet's. */
   isUniform: boolean;
+  /** The shortest interval configured, the fleet's or a group's. */
+  shortestIntervalSec: number;
 }
 
 /**
@@ -72,5 +74,9 @@ export async function statisticsResolver(store: Store): Promise<StatisticsResolv
   return {
     of: (groupName) => effectiveStatistics(fleet, byName, groupName),
     isUniform: byName.size === 0,
+    shortestIntervalSec: Math.min(
+      fleet.intervalSec,
+      ...groups.map((group) => group.settings.intervalSec),
+    ),
   };
 }

@@ -1,3 +1,4 @@
+import type { StatisticsInForce, StatisticsSettings } from '@tether/protocol';
 import type { BackgroundTasks } from '../jobs/background-tasks.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuthService } from '../auth/auth-service.js';
@@ -96,6 +97,8 @@ export interface ServerContext {
    * or of some devices (a group's own statistics settings changed, a device moved).
    */
   broadcastSettings(audience?: SettingsAudience): Promise<void>;
+  /** The statistics interval in force on this node for `settings` (A-5: the fleet's load). */
+  statisticsInForce(settings: StatisticsSettings): StatisticsInForce;
   /** Passive agents' wake-ups and Wake-on-LAN (A-10, A-11). */
   wake: WakeService;
   /**

@@ -1,6 +1,7 @@
-import type { StatisticsSettings } from '@tether/protocol';
+import type { StatisticsInForce, StatisticsSettingsView } from '@tether/protocol';
 import { useState, type SyntheticEvent } from 'react';
 import { Loaded } from '../../components/loaded.js';
+import { formatDuration } from '../../format/format.js';
 import { Notice } from '../../components/notice.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useAction } from '../../hooks/use-action.js';
@@ -11,13 +12,40 @@ import { SignInSettingsLinks } from '../sign-in/sign-in-settings-links.js';
 import { StatisticsFields, useStatisticsFields } from './statistics-fields.js';
 import { GroupStatisticsPanel } from './group-statistics-panel.js';
 
-function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
+/**
+ * The interval agents of this server use (A-5): the configured one, or a longer one while more
+ * agents are connected than the server's samples a second allow.
+ */
+function IntervalInForce({
+  configuredSec,
+  inForce,
+}: {
+  configuredSec: number;
+  inForce: StatisticsInForce;
+}) {
+  const agents = `${inForce.connectedAgents.toLocaleString('en')} ${inForce.connectedAgents === 1 ? 'agent' : 'agents'} connected to this server`;
+  const budget = `this server takes at most ${inForce.samplesPerSec.toLocaleString('en')} samples a second`;
+  const every = `In force: every ${formatDuration(inForce.intervalSec)}`;
+  return (
+    <p className="muted" data-testid="statistics-in-force">
+      {inForce.intervalSec > configuredSec
+        ? `${every}, lengthened from ${formatDuration(configuredSec)} for the ${agents} (${budget}). Group intervals are lengthened the same way, and return to what is set as the fleet shrinks.`
+        : `${every} (${agents}). Since ${budget}, a larger fleet gets a longer interval.`}
+    </p>
+  );
+}
+
+function StatisticsForm({ initial }: { initial: StatisticsSettingsView }) {
   const { can } = useConsole();
   const mayChange = can('settings.manage');
   const fields = useStatisticsFields(initial);
   const [savedAt, setSavedAt] = useState<number | null>(null);
+  const [saved, setSaved] = useState(initial);
   const save = useAction((api) => api.updateStatisticsSettings(fields.settings()), {
-    onDone: () => setSavedAt(Date.now()),
+    onDone: (view) => {
+      setSaved(view);
+      setSavedAt(Date.now());
+    },
   });
 
   const onSubmit = (event: SyntheticEvent) => {
@@ -38,6 +66,7 @@ function StatisticsForm({ initial }: { initial: StatisticsSettings }) {
         testIdPrefix=""
         onEdit={() => setSavedAt(null)}
       />
+      <IntervalInForce configuredSec={saved.intervalSec} inForce={saved.inForce} />
       {save.error && (
         <Notice kind="error" onDismiss={save.clearError}>
           {save.error}

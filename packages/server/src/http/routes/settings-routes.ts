@@ -1,4 +1,4 @@
-import { settingsEndpoints } from '@tether/protocol';
+import { settingsEndpoints, type StatisticsSettingsView } from '@tether/protocol';
 import type { ServerContext } from '../../ports/server-context.js';
 import {
   readStatisticsSettings,
@@ -9,9 +9,12 @@ import type { HttpsApp } from '../https-app.js';
 import { sourceAddress } from '../request-context.js';
 
 export function settingsRoutes(app: HttpsApp, context: ServerContext): void {
-  registerEndpoint(app, context.auth, settingsEndpoints.getStatistics, () =>
-    readStatisticsSettings(context.store),
-  );
+  /** The fleet's settings and the interval in force on this node. */
+  const view = async (): Promise<StatisticsSettingsView> => {
+    const settings = await readStatisticsSettings(context.store);
+    return { ...settings, inForce: context.statisticsInForce(settings) };
+  };
+  registerEndpoint(app, context.auth, settingsEndpoints.getStatistics, view);
 
   registerEndpoint(
     app,
@@ -27,7 +30,7 @@ export function settingsRoutes(app: HttpsApp, context: ServerContext): void {
         details: { ...body },
       });
       await context.broadcastSettings();
-      return readStatisticsSettings(context.store);
+      return view();
     },
   );
 }

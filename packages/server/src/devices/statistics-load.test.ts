@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TestClock } from '@tether/protocol';
+import { createStatisticsLoad, loadIntervalSec } from './statistics-load.js';
+
+const settings = { intervalSec: 15, enabled: ['cpu' as const] };
+
+function loadWithPushes(samplesPerSec = 200) {
+  const clock = new TestClock();
+  const pushes: number[] = [];
+  const load = createStatisticsLoad({
+    samplesPerSec,
+    clock,
+    push: (minimumSec) => {
+      pushes.push(minimumSec);
+      return Promise.resolve();
+    },
+  });
+  return { clock, load, pushes };
+}
+
+describe('statistics load (A-5: a longer interval as the fleet grows)', () => {
+  it('keeps the configured interval while the fleet is within the budget', () => {
+    assert.equal(loadIntervalSec(0, 200), 0);
+    assert.equal(loadIntervalSec(1000, 200), 0);
+    assert.equal(loadIntervalSec(3000, 200), 15);
+    const { load } = loadWithPushes();
+    load.update(3000);
+    assert.equal(load.minimumSec, 15);
+    assert.deepEqual(load.lengthen(settings), settings);
+  });
+
+  it('lengthens the interval to the next step once the agents would exceed the budget', () => {
+    assert.equal(loadIntervalSec(5000, 200), 30);
+    assert.equal(loadIntervalSec(7500, 200), 45);
+    assert.equal(loadIntervalSec(15_000, 200), 90);
+    assert.equal(loadIntervalSec(10_000_000, 200), 3600);
+    const { load, pushes } = loadWithPushes();
+    load.update(5000);
+    assert.deepEqual(load.lengthen(settings), { ...settings, intervalSec: 30 });
+    assert.deepEqual(pushes, [30], 'the connected agents are told at once');
+    // A group's own longer interval is not shortened.
+    assert.equal(load.lengthen({ ...settings, intervalSec: 300 }).intervalSec, 300);
+  });
+
+  it('does not push a step that changes no agent’s interval, nor count it against the gap', () => {
+    const clock = new TestClock();
+    const pushes: number[] = [];
+    const load = createStatisticsLoad({
+      samplesPerSec: 200,
+      clock,
+      push: (minimumSec) => Promise.resolve(void pushes.push(minimumSec)),
+      changesIntervals: (previousSec, nextSec) =>
+        Math.max(previousSec, 15) !== Math.max(nextSec, 15),
+    });
+    load.update(2500);
+    assert.equal(load.minimumSec, 15);
+    load.update(3500);
+    assert.deepEqual(pushes, [20], 'at once: the step to 15 s was no push');
+  });
+
+  it('pushes at most once per gap while a storm crosses several steps', () => {
+    const { clock, load, pushes } = loadWithPushes();
+    load.update(5000);
+    load.update(7500);
+    load.update(12_000);
+    assert.equal(load.minimumSec, 60, 'welcomes get the current step at once');
+    assert.deepEqual(pushes, [30]);
+    clock.advance(10_000);
+    assert.deepEqual(pushes, [30, 60], 'one push with the step reached meanwhile');
+  });
+
+  it('steps down only once the fleet is well below the step, so a boundary does not flap', () => {
+    const { clock, load, pushes } = loadWithPushes();
+    load.update(4001);
+    assert.equal(load.minimumSec, 30);
+    clock.advance(60_000);
+    load.update(3999);
+    load.update(4001);
+    load.update(3300);
+    assert.equal(load.minimumSec, 30, 'within a fifth of the step: unchanged');
+    load.update(3100);
+    assert.equal(load.minimumSec, 20);
+    load.update(100);
+    assert.equal(load.minimumSec, 0);
+    assert.deepEqual(pushes, [30, 20]);
+    clock.advance(10_000);
+    assert.deepEqual(pushes, [30, 20, 0], 'back under the budget: the configured interval again');
+  });
+});
