@@ -135,6 +135,28 @@ describe('the agent’s deletion deadline (A-7) on a fake clock', () => {
     assert.equal(record.restrictLocalUninstall, true);
   });
 
+  it('settings pushed while connected write the file only when they change the deadline', async () => {
+    const deadline = await load();
+    deadline.start();
+    const maintenance = { deleteAfterOfflineMinutes: 60, restrictLocalUninstall: false };
+    deadline.onConnected(maintenance);
+    const savedAt = clock.now().getTime();
+    clock.advance(10 * MINUTE);
+    deadline.onSettings(maintenance); // e.g. a new statistics interval
+    await deadline.stop();
+    assert.equal((await readMaintenanceRecord(dataDir))?.lastContactAt, savedAt, 'not written');
+
+    const again = await load();
+    again.start();
+    again.onConnected(maintenance);
+    clock.advance(MINUTE);
+    again.onSettings({ deleteAfterOfflineMinutes: 90, restrictLocalUninstall: false });
+    await again.stop();
+    const record = await readMaintenanceRecord(dataDir);
+    assert.equal(record?.deleteAfterOfflineMinutes, 90, 'a new deadline is written at once');
+    assert.equal(record.lastContactAt, clock.now().getTime());
+  });
+
   it('a deadline that passed while the agent was stopped fires at start', async () => {
     const first = await load();
     first.start();

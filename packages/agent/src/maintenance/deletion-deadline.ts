@@ -146,7 +146,9 @@ export async function loadDeletionDeadline(options: {
       if (!maintenance) return;
       apply(maintenance);
       if (isConnected) {
-        keepContact(); // saves
+        // Saved only if the deadline changed (or the last save is an hour old): a push of other
+        // settings to the whole fleet (statistics, A-5) must not make every agent write a file.
+        resumeContact();
         return;
       }
       save();
