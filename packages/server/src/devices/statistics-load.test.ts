@@ -35,15 +35,17 @@ describe('statistics load (A-5: a longer interval as the fleet grows)', () => {
     assert.equal(loadIntervalSec(7500, 200), 45);
     assert.equal(loadIntervalSec(15_000, 200), 90);
     assert.equal(loadIntervalSec(10_000_000, 200), 3600);
-    const { load, pushes } = loadWithPushes();
+    const { clock, load, pushes } = loadWithPushes();
     load.update(5000);
     assert.deepEqual(load.lengthen(settings), { ...settings, intervalSec: 30 });
-    assert.deepEqual(pushes, [30], 'the connected agents are told at once');
+    assert.deepEqual(pushes, [], 'not in the middle of a storm');
+    clock.advance(30_000);
+    assert.deepEqual(pushes, [30], 'the connected agents are told 30 s later');
     // A group's own longer interval is not shortened.
     assert.equal(load.lengthen({ ...settings, intervalSec: 300 }).intervalSec, 300);
   });
 
-  it('does not push a step that changes no agent’s interval, nor count it against the gap', () => {
+  it('does not push a step that changes no agent’s interval', () => {
     const clock = new TestClock();
     const pushes: number[] = [];
     const load = createStatisticsLoad({
@@ -55,36 +57,41 @@ describe('statistics load (A-5: a longer interval as the fleet grows)', () => {
     });
     load.update(2500);
     assert.equal(load.minimumSec, 15);
+    clock.advance(30_000);
     load.update(3500);
-    assert.deepEqual(pushes, [20], 'at once: the step to 15 s was no push');
+    clock.advance(30_000);
+    assert.deepEqual(pushes, [20], 'the step to 15 s was no push');
   });
 
-  it('pushes at most once per gap while a storm crosses several steps', () => {
+  it('pushes once, after the storm, when a storm crosses several steps', () => {
     const { clock, load, pushes } = loadWithPushes();
     load.update(5000);
+    clock.advance(10_000);
     load.update(7500);
     load.update(12_000);
     assert.equal(load.minimumSec, 60, 'welcomes get the current step at once');
-    assert.deepEqual(pushes, [30]);
-    clock.advance(10_000);
-    assert.deepEqual(pushes, [30, 60], 'one push with the step reached meanwhile');
+    clock.advance(19_999);
+    assert.deepEqual(pushes, []);
+    clock.advance(1);
+    assert.deepEqual(pushes, [60], 'one push, 30 s after the first step, of the step reached');
   });
 
   it('steps down only once the fleet is well below the step, so a boundary does not flap', () => {
     const { clock, load, pushes } = loadWithPushes();
     load.update(4001);
     assert.equal(load.minimumSec, 30);
-    clock.advance(60_000);
+    clock.advance(30_000);
     load.update(3999);
     load.update(4001);
     load.update(3300);
     assert.equal(load.minimumSec, 30, 'within a fifth of the step: unchanged');
     load.update(3100);
     assert.equal(load.minimumSec, 20);
+    clock.advance(30_000);
     load.update(100);
     assert.equal(load.minimumSec, 0);
     assert.deepEqual(pushes, [30, 20]);
-    clock.advance(10_000);
+    clock.advance(30_000);
     assert.deepEqual(pushes, [30, 20, 0], 'back under the budget: the configured interval again');
   });
 });
