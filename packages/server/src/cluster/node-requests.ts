@@ -58,8 +58,8 @@ export function verifiedNodeRequest<T extends { at: number }>(
  */
 export function servedFingerprint(socket: unknown): string | undefined {
   if (!(socket instanceof TLSSocket)) return undefined;
-  const certificate = socket.getPeerCertificate();
-  if (!Buffer.isBuffer(certificate.raw)) return undefined;
+  const certificate = socket.getPeerX509Certificate();
+  if (!certificate) return undefined;
   return toBase64Url(createHash('sha256').update(certificate.raw).digest());
 }
 
