@@ -231,13 +231,15 @@ describe('createTetherClient', () => {
 
   it('puts statistics settings and validates the echo', async () => {
     const settings = { intervalSec: 30, enabled: ['cpu', 'memory'] as const };
-    const { fetch, calls } = fakeFetch(() => json(200, settings));
+    const inForce = { intervalSec: 45, connectedAgents: 7500, samplesPerSec: 200 };
+    const { fetch, calls } = fakeFetch(() => json(200, { ...settings, inForce }));
     const api = createTetherClient({ fetch });
     const saved = await api.updateStatisticsSettings({
       ...settings,
       enabled: [...settings.enabled],
     });
     assert.equal(saved.intervalSec, 30);
+    assert.deepEqual(saved.inForce, inForce, 'the interval in force on the server (A-5)');
     assert.equal(calls[0]?.method, 'PUT');
   });
 });
