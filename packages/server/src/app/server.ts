@@ -4,7 +4,7 @@ import { createNotificationService } from '../notifications/notification-service
 import { configuredSettings } from '../notifications/notification-settings.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, TETHER_VERSION } from '@tether/protocol';
+import { AppError } from '@tether/protocol';
 import { createAdminApp } from '../admin/admin-app.js';
 import { createMetrics } from '../admin/metrics.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -14,7 +14,6 @@ import { ensureAdminAccount } from '../auth/admin-account.js';
 import { systemClock } from '../clock.js';
 import { databasePoolOptions, databaseUrl } from '../config/config.js';
 import { DevicePresence } from '../devices/device-presence.js';
-import { createAgentSettings } from '../devices/agent-settings.js';
 import { createUserApp } from '../http/user-app.js';
 import { registeredRoutes } from '../http/https-app.js';
 import { createInstallerService } from '../installers/installer-service.js';
@@ -35,8 +34,6 @@ import { loadAdmissionState } from '../devices/admission-settings.js';
 import { SessionInvitations } from '../sessions/session-invitations.js';
 import { openStore } from '../store/index.js';
 import { attachWebSockets } from '../ws/upgrade.js';
-import { createUpgradeService } from '../upgrades/upgrade-service.js';
-import { createWakeService } from '../wake/wake-service.js';
 import type { ServerContext } from '../ports/server-context.js';
 import { bindListeners, closeRedirect } from '../listeners/bind-listeners.js';
 import { ListenerBoard } from '../listeners/listener-board.js';
@@ -47,14 +44,12 @@ import { startChannelSweeper } from './sweeper.js';
 import { finishHeadlessDeletions } from '../devices/headless-deletions.js';
 import { createSignInServices } from './sign-in-services.js';
 import { createSessionServices } from './session-services.js';
+import { createFleetServices } from './fleet-services.js';
 import type { RunningServer, StartServerOptions } from './server-options.js';
-import { createAgentBuilds } from '../agent-packages/agent-builds-store.js';
 import { createAgentPackages } from '../agent-packages/agent-package-service.js';
 import { serverTlsPin } from '../agent-packages/tls-pin.js';
 import { deleteDevice } from '../devices/delete-device.js';
-import { createMaintenanceSweep } from '../maintenance/maintenance-sweep.js';
 import { joinAsNode } from './cluster-node.js';
-import { fanOutSettings } from '../cluster/settings-push.js';
 
 /** How often agents send a heartbeat; silent for 3× this, a channel is closed. */
 const HEARTBEAT_SEC = 20;
@@ -179,54 +174,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     pinned,
   );
 
-  const agentBuilds = createAgentBuilds({ dataDir: config.dataDir, clock, log });
-  const upgrades = createUpgradeService({
-    store,
-    clock,
-    log,
-    audit,
-    presence,
-    identity,
-    builds: agentBuilds,
-    ownVersion: TETHER_VERSION,
-    cluster,
-  });
-  await upgrades.start();
-  const wake = createWakeService({
-    store,
-    clock,
-    identity,
-    presence,
-    audit,
-    log,
-    config: config.wake,
-  });
   const publicAddress = await loadPublicUrlState({
     store,
     configured: config.publicUrl,
     detectedHost,
     port: () => bound.port ?? config.listen.port,
   });
-  const agentSettings = createAgentSettings({
-    store,
-    presence,
-    clock,
-    samplesPerSec: config.agents.statisticsPerSec,
-  });
-  const broadcastSettings = fanOutSettings(
-    cluster,
-    (audience) => agentSettings.push(audience),
-    log,
-  );
   // Upload claims are this node's leases; in a cluster a start resumes only its own uploads.
   uploads.start({ id: cluster.nodeId, isClustered: cluster.isClustered });
   // Called only once `context` exists (the sweep's first run is minutes after the start).
   const deleteByMaintenance = (deviceId: string): Promise<void> =>
     deleteDevice(context, deviceId, { by: 'maintenance' });
-  const maintenance = createMaintenanceSweep({
-    ...{ store, clock, presence, notifications, audit, log },
-    deleteDevice: deleteByMaintenance,
-  });
+  const { agentBuilds, upgrades, wake, agentSettings, broadcastSettings, maintenance } =
+    await createFleetServices({
+      ...{ config, store, clock, log, audit, presence, identity, cluster, notifications },
+      deleteDevice: deleteByMaintenance,
+    });
   const context: ServerContext = {
     config,
     store,

@@ -10,7 +10,7 @@ import { cachedRead } from '../store/cached-read.js';
 import type { Store } from '../store/store.js';
 import type { DevicePresence } from './device-presence.js';
 import { statisticsResolver, type StatisticsResolver } from './group-statistics.js';
-import { createStatisticsLoad, lengthened } from './statistics-load.js';
+import { createStatisticsLoad, lengthened, SHORTEST_INTERVAL_SEC } from './statistics-load.js';
 
 /** How long the settings read for welcomes are reused. */
 const CACHE_MS = 1000;
@@ -70,7 +70,7 @@ export function createAgentSettings(deps: {
     },
   });
   /** The shortest interval configured, as last read (the settings' own minimum until then). */
-  let shortestSec = 5;
+  let shortestSec = SHORTEST_INTERVAL_SEC;
   const load = createStatisticsLoad({
     samplesPerSec: deps.samplesPerSec,
     clock,

@@ -9,7 +9,7 @@ export const LENGTHENED_INTERVALS_SEC = [
 const LONGEST_SEC = 3600;
 
 /** No interval is shorter than this (the settings' own minimum): below it, no lengthening. */
-const SHORTEST_SEC = 5;
+export const SHORTEST_INTERVAL_SEC = 5;
 
 /** A fleet shrinking back steps down only below this share of a step's agents (no flapping). */
 const STEP_DOWN_SHARE = 0.8;
@@ -28,7 +28,7 @@ export const DEFAULT_PUSH_DELAY_MS = 30_000;
  */
 export function loadIntervalSec(agents: number, samplesPerSec: number): number {
   const needed = agents / samplesPerSec;
-  if (needed <= SHORTEST_SEC) return 0;
+  if (needed <= SHORTEST_INTERVAL_SEC) return 0;
   return LENGTHENED_INTERVALS_SEC.find((step) => step >= needed) ?? LONGEST_SEC;
 }
 
@@ -62,7 +62,7 @@ export interface StatisticsLoad {
  * a boundary does not push again and again.
  *
  * @example
- * const load = createStatisticsLoad({ samplesPerSec: 200, clock, push: () => settings.push() });
+ * const load = createStatisticsLoad({ samplesPerSec: 200, clock, push: (minimumSec) => pushAll(minimumSec) });
  * presence.events.on('online', () => load.update(presence.size));
  * load.lengthen({ intervalSec: 15, enabled: ['cpu'] }); // intervalSec 30 with 5,000 agents
  */
