@@ -7,8 +7,8 @@ import { createTestServer, type TestServer } from '../support/test-server.js';
 // A-5, "a longer interval as the fleet grows", with real agents: a server that takes at most 0.2
 // statistics samples a second needs 10 s between two agents' samples and 15 s between three's,
 // so with the fleet's interval set to 5 s, an agent welcomed while two are connected is told to
-// report every 10 s, and does. (The agents already connected are told 30 s after a change, as the
-// unit tests of statistics-load.ts show.)
+// report every 10 s, and does. (The agents already connected are told once the count has been still
+// for 30 s, as the unit tests of statistics-load.ts show.)
 
 let server: TestServer;
 

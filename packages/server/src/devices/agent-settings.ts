@@ -15,6 +15,12 @@ import { createStatisticsLoad, lengthened, SHORTEST_INTERVAL_SEC } from './stati
 /** How long the settings read for welcomes are reused. */
 const CACHE_MS = 1000;
 
+/**
+ * Agents a push sends to in one turn of the event loop: a node's whole fleet in one turn (7,500
+ * messages, a TLS write each) would make a technician's request wait for all of them.
+ */
+const PUSH_BATCH = 250;
+
 /** Which connected agents a settings push is for: all, one group's, or some devices. */
 export interface SettingsAudience {
   group?: string;
@@ -102,8 +108,10 @@ export function createAgentSettings(deps: {
       statistics: lengthened(statistics.of(deviceGroup), minimumSec),
       maintenance: agentMaintenance(maintenance, ownLimits.get(deviceId) ?? null),
     });
+    let sent = 0;
     for (const link of presence.all()) {
       if (wanted && !wanted.has(link.deviceId)) continue;
+      if (++sent % PUSH_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
       // Without group settings the whole fleet gets the same statistics: no device is read.
       if (statistics.isUniform && group === undefined) {
         link.send({ type: 'settings', settings: settingsOf(link.deviceId, '') });

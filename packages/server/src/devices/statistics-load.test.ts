@@ -70,10 +70,34 @@ describe('statistics load (A-5: a longer interval as the fleet grows)', () => {
     load.update(7500);
     load.update(12_000);
     assert.equal(load.minimumSec, 60, 'welcomes get the current step at once');
-    clock.advance(19_999);
-    assert.deepEqual(pushes, []);
+    clock.advance(29_999);
+    assert.deepEqual(pushes, [], 'the count changed 10 s in: the push waits for it to be still');
     clock.advance(1);
-    assert.deepEqual(pushes, [60], 'one push, 30 s after the first step, of the step reached');
+    assert.deepEqual(pushes, [60], 'one push, 30 s after the last change, of the step reached');
+  });
+
+  it('holds a waiting push back while a new storm goes on, yet not for ever', () => {
+    const { clock, load, pushes } = loadWithPushes();
+    load.update(5000);
+    clock.advance(25_000);
+    // A cluster node is lost: its agents arrive here for a while, within the step.
+    for (let second = 0; second < 20; second++) {
+      load.update(5001 + second * 50);
+      clock.advance(1000);
+    }
+    assert.deepEqual(pushes, [], 'not while agents keep arriving');
+    clock.advance(29_000);
+    assert.deepEqual(pushes, [30], 'pushed once the count was still for 30 s');
+
+    const churning = loadWithPushes();
+    churning.load.update(5000);
+    for (let second = 0; second < 299; second++) {
+      churning.load.update(5000 + (second % 2));
+      churning.clock.advance(1000);
+    }
+    assert.deepEqual(churning.pushes, []);
+    churning.clock.advance(1000);
+    assert.deepEqual(churning.pushes, [30], 'a fleet never still hears 5 min after the step');
   });
 
   it('steps down only once the fleet is well below the step, so a boundary does not flap', () => {

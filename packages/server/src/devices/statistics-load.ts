@@ -15,12 +15,16 @@ export const SHORTEST_INTERVAL_SEC = 5;
 const STEP_DOWN_SHARE = 0.8;
 
 /**
- * The connected agents hear of a new step this long after it changed: a reconnect storm (a
- * restart, a cluster node lost) that crossed it is over by then, and a push to every agent does
- * not compete with the storm's handshakes (measured: on a cluster survivor taking over 2,500
- * agents, an immediate push to its 7,500 wrote more than the handshakes did).
+ * The connected agents hear of a new step once the number of connected agents has been still
+ * this long: a reconnect storm (a restart, a cluster node lost) that crossed it is over by
+ * then, and a push to every agent does not compete with the storm's handshakes (measured: on a
+ * cluster survivor taking over 2,500 agents, an immediate push to its 7,500 wrote more than the
+ * handshakes did; a push due 30 s after a step still landed in a storm that began meanwhile).
  */
 export const DEFAULT_PUSH_DELAY_MS = 30_000;
+
+/** A fleet never still for that long (constant churn) hears of a step at most this late. */
+const LATEST_PUSH_FACTOR = 10;
 
 /**
  * The shortest interval, as a step of {@link LENGTHENED_INTERVALS_SEC}, at which `agents`
@@ -56,8 +60,9 @@ export interface StatisticsLoad {
  * every N ÷ `samplesPerSec` seconds (rounded up to a step of {@link LENGTHENED_INTERVALS_SEC}).
  * Each statistics sample is a database write; 15,000 agents at the default 15 s would be 1,000
  * writes a second, most of a small server's capacity. Agents welcomed get the current step at
- * once; `pushDelayMs` after the step changed, `push` sends it to the connected agents (steps
- * crossed meanwhile go out together, as the step reached by then). A fleet
+ * once; once the count of connected agents has been still for `pushDelayMs` (and at most ten
+ * times that after the step changed), `push` sends it to the connected agents (steps crossed
+ * meanwhile go out together, as the step reached by then). A fleet
  * shrinking back steps down once below {@link STEP_DOWN_SHARE} of a step, so a count hovering at
  * a boundary does not push again and again.
  *
@@ -83,8 +88,16 @@ export function createStatisticsLoad(options: {
   let minimumSec = 0;
   let pushedSec = 0;
   let pending: CancelTimer | undefined;
+  /** When the waiting push is due: `delayMs` after the last change of the count, or at latest. */
+  let dueAt = 0;
+  let latestAt = 0;
 
-  const pushNow = (): void => {
+  const pushWhenDue = (): void => {
+    const waitMs = Math.min(dueAt, latestAt) - clock.now().getTime();
+    if (waitMs > 0) {
+      pending = clock.setTimer(pushWhenDue, waitMs);
+      return;
+    }
     pending = undefined;
     if (minimumSec === pushedSec) return;
     const previousSec = pushedSec;
@@ -97,12 +110,17 @@ export function createStatisticsLoad(options: {
   return {
     lengthen: (settings) => lengthened(settings, minimumSec),
     update(agents) {
+      const now = clock.now().getTime();
+      // Agents still arriving or leaving: a waiting push waits for them to settle.
+      dueAt = now + delayMs;
       const up = loadIntervalSec(agents, samplesPerSec);
       const down = loadIntervalSec(agents / STEP_DOWN_SHARE, samplesPerSec);
       const next = up > minimumSec ? up : Math.min(minimumSec, down);
       if (next === minimumSec) return;
       minimumSec = next;
-      pending ??= clock.setTimer(pushNow, delayMs);
+      if (pending) return;
+      latestAt = now + LATEST_PUSH_FACTOR * delayMs;
+      pending = clock.setTimer(pushWhenDue, delayMs);
     },
     get minimumSec() {
       return minimumSec;
