@@ -157,6 +157,58 @@ describe('the agent’s deletion deadline (A-7) on a fake clock', () => {
     assert.equal(record.lastContactAt, clock.now().getTime());
   });
 
+  it('cut off for a moment with a deadline of days, the agent writes no file on the way back', async () => {
+    const maintenance = { deleteAfterOfflineMinutes: 30 * 24 * 60, restrictLocalUninstall: false };
+    const deadline = await load();
+    deadline.start();
+    deadline.onConnected(maintenance);
+    const savedAt = clock.now().getTime();
+    clock.advance(20 * MINUTE);
+    deadline.onDisconnected(); // a cluster node lost: back on another one 30 s later
+    clock.advance(30_000);
+    deadline.onConnected(maintenance);
+    await deadline.stop();
+    assert.equal((await readMaintenanceRecord(dataDir))?.lastContactAt, savedAt, 'not written');
+
+    const cutOff = await load();
+    cutOff.start();
+    cutOff.onConnected(maintenance);
+    clock.advance(20 * MINUTE);
+    cutOff.onDisconnected();
+    const cutAt = clock.now().getTime();
+    clock.advance(MINUTE);
+    await cutOff.stop();
+    assert.equal(
+      (await readMaintenanceRecord(dataDir))?.lastContactAt,
+      cutAt,
+      'still cut off a minute later: the end of the connection is saved',
+    );
+  });
+
+  it('a short deadline, or an agent stopped meanwhile, saves the end of the connection at once', async () => {
+    const short = { deleteAfterOfflineMinutes: 5, restrictLocalUninstall: false };
+    const deadline = await load();
+    deadline.start();
+    deadline.onConnected(short);
+    clock.advance(2 * MINUTE);
+    deadline.onDisconnected();
+    const cutAt = clock.now().getTime();
+    clock.advance(10_000);
+    deadline.onConnected(short);
+    await deadline.stop();
+    assert.equal((await readMaintenanceRecord(dataDir))?.lastContactAt, cutAt);
+
+    const long = { deleteAfterOfflineMinutes: 30 * 24 * 60, restrictLocalUninstall: false };
+    const stopped = await load();
+    stopped.start();
+    stopped.onConnected(long);
+    clock.advance(2 * MINUTE);
+    stopped.onDisconnected();
+    const stoppedAt = clock.now().getTime();
+    await stopped.stop();
+    assert.equal((await readMaintenanceRecord(dataDir))?.lastContactAt, stoppedAt);
+  });
+
   it('a deadline that passed while the agent was stopped fires at start', async () => {
     const first = await load();
     first.start();

@@ -15,6 +15,20 @@ import {
  */
 const CHECK_MS = 60 * 60_000;
 
+/**
+ * A connection that ends is saved this much later, if the agent is still cut off then: a fleet
+ * cut from its server for a moment (a restart, a cluster node lost) writes no file on the way
+ * back (a write and an fsync per agent, thousands at once on a busy server's reconnect).
+ */
+const DISCONNECT_SAVE_DELAY_MS = 60_000;
+
+/**
+ * ...for deadlines of a day or more only, where the file's last contact (an hour old at most,
+ * as while connected) costs a power cut at most an hour of them. A shorter deadline (an
+ * ephemeral agent's minutes) is saved at once.
+ */
+const DEFERRED_SAVE_MIN_DEADLINE_MINUTES = 24 * 60;
+
 /** See {@link loadDeletionDeadline}. */
 export interface DeletionDeadline {
   /** Starts counting (disconnected): a deadline that passed while the agent was stopped fires now. */
@@ -58,10 +72,14 @@ export async function loadDeletionDeadline(options: {
   let isConnected = false;
   let hasFired = false;
   let cancel: CancelTimer | undefined;
+  /** The save of a connection's end, while it waits (see DISCONNECT_SAVE_DELAY_MS). */
+  let laterSave: CancelTimer | undefined;
   /** Saves one after another, so an older one never lands last. */
   let saving: Promise<void> = Promise.resolve();
 
   const save = (): void => {
+    laterSave?.();
+    laterSave = undefined;
     if (!record) return;
     const snapshot = { ...record };
     saved = snapshot;
@@ -107,14 +125,10 @@ export async function loadDeletionDeadline(options: {
    */
   const resumeContact = (): void => {
     const now = clock.now().getTime();
+    laterSave?.();
+    laterSave = undefined;
     const onFile = saved;
-    if (
-      !record ||
-      !onFile ||
-      onFile.deleteAfterOfflineMinutes !== record.deleteAfterOfflineMinutes ||
-      onFile.restrictLocalUninstall !== record.restrictLocalUninstall ||
-      now - onFile.lastContactAt >= CHECK_MS
-    ) {
+    if (!record || !onFile || !isFileCurrent(now)) {
       keepContact();
       return;
     }
@@ -122,6 +136,14 @@ export async function loadDeletionDeadline(options: {
     record.lastContactAt = now;
     cancel = clock.setTimer(keepContact, onFile.lastContactAt + CHECK_MS - now);
   };
+
+  /** Whether the file already says all but a last contact less than an hour old. */
+  const isFileCurrent = (now: number): boolean =>
+    record !== undefined &&
+    saved !== undefined &&
+    saved.deleteAfterOfflineMinutes === record.deleteAfterOfflineMinutes &&
+    saved.restrictLocalUninstall === record.restrictLocalUninstall &&
+    now - saved.lastContactAt < CHECK_MS;
 
   /** The server's word on the deadline, counted from now. */
   const apply = (maintenance: AgentMaintenance | undefined): void => {
@@ -138,8 +160,16 @@ export async function loadDeletionDeadline(options: {
     onDisconnected() {
       if (!isConnected) return;
       isConnected = false;
-      if (record) record.lastContactAt = clock.now().getTime();
-      save();
+      const now = clock.now().getTime();
+      if (record) record.lastContactAt = now;
+      const minutes = record?.deleteAfterOfflineMinutes ?? null;
+      if (
+        isFileCurrent(now) &&
+        (minutes === null || minutes >= DEFERRED_SAVE_MIN_DEADLINE_MINUTES)
+      ) {
+        laterSave?.();
+        laterSave = clock.setTimer(save, DISCONNECT_SAVE_DELAY_MS);
+      } else save();
       arm();
     },
     onSettings(maintenance) {
@@ -157,6 +187,7 @@ export async function loadDeletionDeadline(options: {
     async stop() {
       cancel?.();
       cancel = undefined;
+      if (laterSave) save();
       await saving;
     },
   };
