@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from './cli.js';
@@ -175,7 +175,14 @@ export async function startTcpBalancer(options: {
       const config = join(dir, `haproxy-${index + 1}.cfg`);
       await writeFile(
         config,
-        tcpBalancerConfig({ port, own, maxconn, backends: options.backends }),
+        tcpBalancerConfig({
+          port,
+          own,
+          maxconn,
+          // The machine's cores shared between the processes, not a thread per core each.
+          threads: Math.max(1, Math.floor(availableParallelism() / processes)),
+          backends: options.backends,
+        }),
       );
       stops.push(await launch(config, own));
     }
@@ -194,12 +201,15 @@ function tcpBalancerConfig(options: {
   port: number;
   own: number;
   maxconn: number;
+  /** Threads of this process: HAProxy's default is one per core, for each process. */
+  threads: number;
   backends: number[];
 }): string {
   const { port, own } = options;
   return [
     'global',
     `  maxconn ${options.maxconn}`,
+    `  nbthread ${options.threads}`,
     'defaults',
     '  mode tcp',
     `  maxconn ${options.maxconn}`,
