@@ -77,9 +77,12 @@ export async function loadDeletionDeadline(options: {
   /** Saves one after another, so an older one never lands last. */
   let saving: Promise<void> = Promise.resolve();
 
-  const save = (): void => {
+  const dropLaterSave = (): void => {
     laterSave?.();
     laterSave = undefined;
+  };
+  const save = (): void => {
+    dropLaterSave();
     if (!record) return;
     const snapshot = { ...record };
     saved = snapshot;
@@ -117,16 +120,24 @@ export async function loadDeletionDeadline(options: {
     cancel = clock.setTimer(keepContact, CHECK_MS);
   };
 
+  /** Whether the file already says all but a last contact less than an hour old. */
+  const isFileCurrent = (now: number): boolean =>
+    record !== undefined &&
+    saved !== undefined &&
+    saved.deleteAfterOfflineMinutes === record.deleteAfterOfflineMinutes &&
+    saved.restrictLocalUninstall === record.restrictLocalUninstall &&
+    now - saved.lastContactAt < CHECK_MS;
+
   /**
    * Connected again: a save now is needed only if the file says something else or its last
    * contact is an hour old; otherwise the next save is due an hour after that one, which keeps
    * the promise above (a power cut costs at most an hour). A fleet cut from its server and
-   * back saves once per agent (when the connection ended), not twice.
+   * back within a minute writes nothing (see DISCONNECT_SAVE_DELAY_MS); back later, once per
+   * agent (when the connection ended), not twice.
    */
   const resumeContact = (): void => {
     const now = clock.now().getTime();
-    laterSave?.();
-    laterSave = undefined;
+    dropLaterSave();
     const onFile = saved;
     if (!record || !onFile || !isFileCurrent(now)) {
       keepContact();
@@ -136,14 +147,6 @@ export async function loadDeletionDeadline(options: {
     record.lastContactAt = now;
     cancel = clock.setTimer(keepContact, onFile.lastContactAt + CHECK_MS - now);
   };
-
-  /** Whether the file already says all but a last contact less than an hour old. */
-  const isFileCurrent = (now: number): boolean =>
-    record !== undefined &&
-    saved !== undefined &&
-    saved.deleteAfterOfflineMinutes === record.deleteAfterOfflineMinutes &&
-    saved.restrictLocalUninstall === record.restrictLocalUninstall &&
-    now - saved.lastContactAt < CHECK_MS;
 
   /** The server's word on the deadline, counted from now. */
   const apply = (maintenance: AgentMaintenance | undefined): void => {
@@ -167,7 +170,7 @@ export async function loadDeletionDeadline(options: {
         isFileCurrent(now) &&
         (minutes === null || minutes >= DEFERRED_SAVE_MIN_DEADLINE_MINUTES)
       ) {
-        laterSave?.();
+        dropLaterSave();
         laterSave = clock.setTimer(save, DISCONNECT_SAVE_DELAY_MS);
       } else save();
       arm();
